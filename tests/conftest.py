@@ -1,0 +1,31 @@
+"""Shared fixtures: the default catalogue and fresh working folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from toolkit.catalogue import Catalogue, load_catalogue
+from toolkit.catalogue_workbook import write_catalogue_workbook
+from toolkit.settings import DEFAULT_SETTINGS_TOML
+from toolkit.workspace import Workspace, ensure_folders
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+def make_workspace(root: Path) -> Workspace:
+    """A working folder with settings and the default catalogue (no report template needed)."""
+    workspace = Workspace(root)
+    ensure_folders(workspace)
+    workspace.settings_file.write_text(DEFAULT_SETTINGS_TOML, encoding="utf-8")
+    write_catalogue_workbook(workspace.catalogue_file)
+    return workspace
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    return make_workspace(tmp_path / "ws")

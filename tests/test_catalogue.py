@@ -1,0 +1,112 @@
+"""The catalogue: defaults, the committed template, and German messages for every kind of mistake."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from toolkit.catalogue import build_catalogue, default_rows, load_catalogue
+from toolkit.catalogue_workbook import write_catalogue_workbook
+from toolkit.errors import CatalogueError
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_defaults_hold_the_reference_catalogue(catalogue):
+    assert len(catalogue.indicators) == 65
+    assert [f.code for f in catalogue.fields][:3] == ["DEM", "REC", "SPR"]
+    assert len(catalogue.districts) == 40
+    assert catalogue.indicators["BIL-01"].allows_over_100
+    assert not catalogue.indicators["BIL-06"].allows_over_100
+    assert catalogue.indicators["DEM-02"].measures == ("zaehler", "nenner")
+    assert catalogue.indicators["DEM-01"].measures == ("wert",)
+    assert catalogue.groups["nichtdeutsch"].vergleichsgruppe == "deutsch"
+
+
+def test_committed_template_matches_the_defaults(catalogue):
+    committed = load_catalogue(REPO / "templates" / "Indikatorenmatrix.xlsx")
+    assert committed.indicators == catalogue.indicators
+    assert committed.fields == catalogue.fields
+    assert committed.characteristics == catalogue.characteristics
+    assert committed.sum_rules == catalogue.sum_rules
+    assert committed.offices == catalogue.offices
+    assert committed.districts == catalogue.districts
+    assert committed.profiles == catalogue.profiles
+    assert committed.breaks == catalogue.breaks
+
+
+def test_template_is_made_for_editing_in_excel(tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "Indikatorenmatrix.xlsx"
+    write_catalogue_workbook(path)
+    book = load_workbook(path)
+    assert book.sheetnames[:8] == ["Hinweise", "Indikatoren", "Handlungsfelder", "Merkmale", "Summenregeln",
+                                   "Fachbereiche", "Stadtteile", "Geheimhaltung"]
+    sheet = book["Indikatoren"]
+    assert sheet["A1"].value == "Kennung"
+    assert sheet.freeze_panes == "B2"
+    assert sheet.auto_filter.ref.startswith("A1:")
+    formulas = {str(v.formula1) for v in sheet.data_validations.dataValidation}
+    assert any("Fachbereiche" in f for f in formulas)
+    assert any("Handlungsfelder" in f for f in formulas)
+    assert sheet.column_dimensions["D"].width > 30
+
+
+def _broken(change) -> str:
+    rows = copy.deepcopy(default_rows())
+    change(rows)
+    with pytest.raises(CatalogueError) as info:
+        build_catalogue(rows, "Indikatorenmatrix.xlsx")
+    return str(info.value)
+
+
+def test_duplicate_id_names_sheet_row_and_column():
+    def change(rows):
+        rows["Indikatoren"][1].values["id"] = "DEM-01"
+    message = _broken(change)
+    assert "Blatt Indikatoren, Zeile 3, Spalte „Kennung“ (A3)" in message
+    assert "doppelt" in message
+
+
+def test_unknown_office_and_group():
+    def change(rows):
+        rows["Indikatoren"][0].values["fachbereich"] = "XYZ"
+        rows["Indikatoren"][2].values["gruppen"] = "insgesamt;marsianer"
+    message = _broken(change)
+    assert "Zeile 2, Spalte „Zuständige Stelle“ (N2): „XYZ“ ist unbekannt" in message
+    assert "Zeile 4, Spalte „Gruppen“ (J4): die Gruppe „marsianer“ ist unbekannt" in message
+
+
+def test_rate_without_numerator_and_bad_direction():
+    def change(rows):
+        rows["Indikatoren"][1].values["zaehler"] = ""
+        rows["Indikatoren"][3].values["richtung"] = "aufwärts"
+    message = _broken(change)
+    assert "Zeile 3, Spalte „Zähler“" in message and "Zähler und Nenner" in message
+    assert "Zeile 5, Spalte „Richtung“" in message and "„aufwärts“ ist nicht erlaubt" in message
+
+
+def test_not_a_number_and_line_break_in_contact():
+    def change(rows):
+        rows["Indikatoren"][0].values["faktor"] = "hundert"
+        rows["Fachbereiche"][0].values["ansprechperson"] = "Frau X\nBcc: alle@example.org"
+        rows["Fachbereiche"][1].values["email"] = "kein-at-zeichen"
+    message = _broken(change)
+    assert "„hundert“ ist keine Zahl" in message
+    assert "Blatt Fachbereiche, Zeile 2, Spalte „Ansprechperson“ (C2): die Zelle enthält einen Zeilenumbruch" in message
+    assert "Blatt Fachbereiche, Zeile 3, Spalte „E-Mail“ (D3): „kein-at-zeichen“ ist keine gültige E-Mail-Adresse" in message
+
+
+def test_missing_sheet_in_workbook(tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "k.xlsx"
+    write_catalogue_workbook(path)
+    book = load_workbook(path)
+    del book["Geheimhaltung"]
+    book.save(path)
+    with pytest.raises(CatalogueError, match="Blatt Geheimhaltung fehlt"):
+        load_catalogue(path)

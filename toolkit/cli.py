@@ -1,0 +1,313 @@
+"""The command line: parse options, call one library function, render the result, exit with a named code.
+
+Only this module imports Typer. Library functions raise ToolkitError; ``main`` turns that into a German
+message and the error's exit code. A traceback appears only with --debug.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from typer._click import exceptions as click_errors
+from typer.core import TyperGroup
+
+from toolkit.errors import ExitCode, ToolkitError
+
+
+class ToolkitGroup(TyperGroup):
+    """The one place that turns exceptions into German messages and named exit codes."""
+
+    def invoke(self, ctx):  # noqa: ANN201 - click's signature
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, click_errors.ClickException):
+            raise
+        except ToolkitError as exc:
+            if STATE["debug"]:
+                traceback.print_exc()
+            err.print(f"[bold red]Fehler:[/] {escape(str(exc))}", markup=True)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            err.print("Abgebrochen.")
+            raise typer.Exit(130) from None
+        except Exception:  # noqa: BLE001 - everything unexpected ends here
+            if STATE["debug"]:
+                traceback.print_exc()
+            else:
+                err.print("Interner Fehler. Bitte den Befehl mit --debug wiederholen (toolkit --debug …) und die "
+                          "Ausgabe an die Betreuung des Werkzeugs senden.")
+            raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
+app = typer.Typer(
+    cls=ToolkitGroup,
+    name="toolkit",
+    help="Integrationsmonitoring-Toolkit: Erhebungsbögen verteilen, Rückläufe prüfen und zusammenführen, "
+    "den Integrationsbericht erstellen.\n\nBeispiel: toolkit demo",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+STATE = {"debug": False}
+
+WorkspaceOption = Annotated[
+    Path, typer.Option("--workspace", "-w", help="Arbeitsordner (Standard: der aktuelle Ordner).", show_default=False)
+]
+YearOption = Annotated[int, typer.Option("--year", "-j", help="Berichtsjahr, z. B. 2025.", min=1990, max=2100)]
+
+
+@app.callback()
+def _root(debug: Annotated[bool, typer.Option("--debug", help="Bei Fehlern die technische Ursache zeigen.")] = False) -> None:
+    STATE["debug"] = debug or os.environ.get("TOOLKIT_DEBUG") == "1"
+
+
+def _progress():
+    from toolkit.console_progress import RichProgress
+
+    return RichProgress(err)
+
+
+def _print_lines(lines: list[str]) -> None:
+    for line in lines:
+        out.print(line)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Neuer Arbeitsordner.")],
+) -> None:
+    """Einen neuen Arbeitsordner anlegen (toolkit.toml, templates/, inbox/, outbox/, archive/, data/).
+
+    Beispiel: toolkit init Integrationsmonitoring
+    """
+    from toolkit.workspace import init_workspace
+
+    workspace = init_workspace(folder)
+    _print_lines([f"Arbeitsordner angelegt: {workspace.root}",
+                  "Nächster Schritt: Katalog prüfen (templates/Indikatorenmatrix.xlsx), dann "
+                  f"'toolkit distribute --year JAHR -w {folder}'."])
+
+
+@app.command()
+def distribute(
+    year: YearOption,
+    workspace: WorkspaceOption = Path("."),
+    deadline: Annotated[str | None, typer.Option("--deadline", help="Abgabefrist TT.MM.JJJJ (sonst aus toolkit.toml).")] = None,
+    office: Annotated[list[str] | None, typer.Option("--office", help="Nur diese Dienststelle (Code), mehrfach möglich.")] = None,
+    send: Annotated[bool, typer.Option("--send", help="E-Mails über SMTP senden statt nur Entwürfe zu schreiben.")] = False,
+    again: Annotated[bool, typer.Option("--again", help="Auch an Stellen senden, die schon eine E-Mail bekommen haben.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Nur zeigen, was geschehen würde.")] = False,
+) -> None:
+    """Erhebungsbögen (ein Excel je Dienststelle) und E-Mails für ein Berichtsjahr erstellen.
+
+    Beispiel: toolkit distribute --year 2025 --deadline 31.03.2026
+    """
+    from toolkit.distribute import distribute_round
+    from toolkit.workspace import open_workspace
+
+    result = distribute_round(open_workspace(workspace), year, deadline=deadline, offices=office or None,
+                              send=send, again=again, dry_run=dry_run, progress=_progress())
+    _print_lines(result.lines())
+    raise typer.Exit(int(result.exit_code))
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path] | None, typer.Argument(help="Dateien (Standard: alle Dateien in inbox/).")] = None,
+    workspace: WorkspaceOption = Path("."),
+    output_format: Annotated[str, typer.Option("--format", help="Ausgabe: tabelle oder json.")] = "tabelle",
+) -> None:
+    """Zurückgesandte Erhebungsbögen prüfen, ohne etwas zu übernehmen.
+
+    Exit-Code 0: keine Fehler; 1: mindestens eine Datei hat Fehler.
+
+    Beispiel: toolkit check inbox/Erhebung_2025_JUGA.xlsx --format json
+    """
+    from toolkit.checks import check_files
+    from toolkit.render import print_reports_json, print_reports_table
+    from toolkit.workspace import open_workspace
+
+    if output_format not in ("tabelle", "json"):
+        raise typer.BadParameter("erlaubt sind 'tabelle' und 'json'.", param_hint="--format")
+    reports = check_files(open_workspace(workspace), files or None,
+                          progress=_progress() if output_format == "tabelle" else None)
+    if output_format == "json":
+        print_reports_json(reports)
+    else:
+        print_reports_table(out, reports)
+    raise typer.Exit(int(ExitCode.OK if all(r.ok for r in reports) else ExitCode.DATA_PROBLEMS))
+
+
+@app.command()
+def merge(
+    workspace: WorkspaceOption = Path("."),
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Nur zeigen, was sich ändern würde.")] = False,
+) -> None:
+    """Geprüfte Rückläufe ohne Fehler in die Datenhaltung übernehmen und die Indikatorenmatrix erneuern.
+
+    Dateien mit Fehlern bleiben in inbox/. Übernommene Dateien werden unverändert archiviert.
+
+    Beispiel: toolkit merge
+    """
+    from toolkit.merge import merge_returns
+    from toolkit.render import print_reports_table
+    from toolkit.workspace import open_workspace
+
+    result = merge_returns(open_workspace(workspace), dry_run=dry_run, progress=_progress())
+    print_reports_table(out, result.reports)
+    _print_lines(result.lines())
+    raise typer.Exit(int(result.exit_code))
+
+
+@app.command()
+def status(
+    year: YearOption,
+    workspace: WorkspaceOption = Path("."),
+    output_format: Annotated[str, typer.Option("--format", help="Ausgabe: tabelle oder json.")] = "tabelle",
+    remind: Annotated[bool, typer.Option("--remind", help="Erinnerungen an säumige Stellen schreiben.")] = False,
+    send: Annotated[bool, typer.Option("--send", help="Mit --remind: Erinnerungen per SMTP senden.")] = False,
+) -> None:
+    """Rücklauf je Dienststelle zeigen: versandt, zurück, Prüfergebnis, fehlende Werte, überfällig.
+
+    Beispiel: toolkit status --year 2025
+    """
+    from toolkit.render import print_status
+    from toolkit.status import round_status, write_reminders
+    from toolkit.workspace import open_workspace
+
+    if output_format not in ("tabelle", "json"):
+        raise typer.BadParameter("erlaubt sind 'tabelle' und 'json'.", param_hint="--format")
+    ws = open_workspace(workspace)
+    result = round_status(ws, year)
+    print_status(out, result, output_format)
+    if remind:
+        _print_lines(write_reminders(ws, year, send=send).lines())
+
+
+@app.command(name="compile")
+def compile_(
+    year: YearOption,
+    workspace: WorkspaceOption = Path("."),
+    pdf: Annotated[bool, typer.Option("--pdf", help="Zusätzlich ein barrierefreies PDF über LibreOffice erzeugen.")] = False,
+) -> None:
+    """Kennzahlen berechnen und den Integrationsbericht (Word) mit Texten, Tabellen und Grafiken füllen.
+
+    Beispiel: toolkit compile --year 2025 --pdf
+    """
+    from toolkit.report import compile_report
+    from toolkit.workspace import open_workspace
+
+    result = compile_report(open_workspace(workspace), year, pdf=pdf, progress=_progress())
+    _print_lines(result.lines())
+
+
+@app.command(name="import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="CSV- oder XLSX-Datei im Langformat.")],
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Frühere Jahre und Vergleichswerte (Sachsen-Anhalt, Deutschland) aus einer Tabelle übernehmen.
+
+    Spalten: Jahr, Indikator, Gebiet, Gruppe, Geschlecht, Messgröße, Wert, Kennzeichen, Hinweis.
+
+    Beispiel: toolkit import Vergleichswerte.csv
+    """
+    from toolkit.imports import import_values
+    from toolkit.render import print_reports_table
+    from toolkit.workspace import open_workspace
+
+    result = import_values(open_workspace(workspace), file)
+    print_reports_table(out, [result.report])
+    _print_lines(result.lines())
+    raise typer.Exit(int(result.exit_code))
+
+
+@app.command()
+def log(
+    workspace: WorkspaceOption = Path("."),
+    indicator: Annotated[str | None, typer.Option("--indicator", help="Nur diese Kennzahl, z. B. BIL-06.")] = None,
+) -> None:
+    """Änderungsprotokoll zeigen: welcher Wert wann von wem durch welchen geändert wurde.
+
+    Beispiel: toolkit log --indicator BIL-06
+    """
+    from toolkit.render import print_log
+    from toolkit.workspace import open_workspace
+
+    print_log(out, open_workspace(workspace), indicator)
+
+
+@app.command()
+def export(
+    year: YearOption,
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Veröffentlichte (geschützte) Werte als offene Daten schreiben: CSV plus datapackage.json.
+
+    Beispiel: toolkit export --year 2025
+    """
+    from toolkit.export import export_open_data
+    from toolkit.workspace import open_workspace
+
+    result = export_open_data(open_workspace(workspace), year)
+    _print_lines(result.lines())
+
+
+@app.command()
+def demo(
+    folder: Annotated[Path, typer.Argument(help="Ordner für die Demo (wird angelegt).")] = Path("demo"),
+) -> None:
+    """Die ganze Jahresrunde mit Beispieldaten durchspielen und alle Ergebnisse zeigen.
+
+    Legt einen Arbeitsordner an, lädt fünf Vorjahre, verteilt, füllt und prüft die Bögen, führt sie
+    zusammen und erstellt den Bericht.
+
+    Beispiel: toolkit demo demo-2025
+    """
+    from toolkit.demo import run_demo
+
+    result = run_demo(folder, progress=_progress())
+    _print_lines(result.lines())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    try:
+        code = app(args=argv, standalone_mode=False)
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except typer.Abort:
+        err.print("Abgebrochen.")
+        return int(ExitCode.USAGE)
+    except click_errors.UsageError as exc:
+        err.print(f"Aufruf fehlerhaft: {exc.format_message()}\nHilfe: toolkit {_command_of(exc)}--help")
+        return int(ExitCode.USAGE)
+    except click_errors.ClickException as exc:
+        err.print(f"Fehler: {exc.format_message()}")
+        return int(ExitCode.USAGE)
+    return int(code) if isinstance(code, int) else int(ExitCode.OK)
+
+
+def _command_of(exc: click_errors.UsageError) -> str:
+    ctx = exc.ctx
+    if ctx is not None and ctx.info_name and ctx.parent is not None:
+        return f"{ctx.info_name} "
+    return ""
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,185 @@
+"""Paths of a working folder, creating one, atomic file writes and the folder lock."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.errors import BusyError, InputError
+
+SETTINGS_FILE = "toolkit.toml"
+CATALOGUE_TEMPLATE = "templates/Indikatorenmatrix.xlsx"
+REPORT_TEMPLATE = "templates/Bericht.docx"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A working folder; every path the commands read or write hangs off ``root``."""
+
+    root: Path
+
+    @property
+    def settings_file(self) -> Path:
+        return self.root / SETTINGS_FILE
+
+    @property
+    def catalogue_file(self) -> Path:
+        return self.root / CATALOGUE_TEMPLATE
+
+    @property
+    def report_template(self) -> Path:
+        return self.root / REPORT_TEMPLATE
+
+    @property
+    def inbox(self) -> Path:
+        return self.root / "inbox"
+
+    @property
+    def outbox(self) -> Path:
+        return self.root / "outbox"
+
+    @property
+    def archive(self) -> Path:
+        return self.root / "archive"
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def store_file(self) -> Path:
+        return self.data / "monitoring.sqlite"
+
+    @property
+    def master_matrix(self) -> Path:
+        return self.outbox / "Indikatorenmatrix.xlsx"
+
+    def year_dir(self, year: int) -> Path:
+        return self.outbox / str(year)
+
+    def workbooks_dir(self, year: int) -> Path:
+        return self.year_dir(year) / "Erhebungsboegen"
+
+    def mails_dir(self, year: int) -> Path:
+        return self.year_dir(year) / "Mails"
+
+    def check_reports_dir(self, year: int) -> Path:
+        return self.year_dir(year) / "Pruefberichte"
+
+    def report_file(self, year: int) -> Path:
+        return self.year_dir(year) / f"Integrationsbericht_{year}.docx"
+
+    def table_annex_file(self, year: int) -> Path:
+        return self.year_dir(year) / f"Tabellenanhang_{year}.xlsx"
+
+    def archive_dir(self, year: int, office: str) -> Path:
+        return self.archive / str(year) / office
+
+
+def open_workspace(root: Path | str) -> Workspace:
+    """Return the working folder at ``root``; raise InputError if it is not one."""
+    path = Path(root).resolve()
+    if not path.is_dir():
+        raise InputError(
+            f"Der Arbeitsordner {path} existiert nicht.",
+            hint="Mit 'toolkit init ORDNER' einen neuen Arbeitsordner anlegen oder mit -w den richtigen angeben.",
+        )
+    workspace = Workspace(path)
+    if not workspace.catalogue_file.is_file():
+        raise InputError(
+            f"Im Arbeitsordner {path} fehlt der Indikatorenkatalog {CATALOGUE_TEMPLATE}.",
+            hint="Mit 'toolkit init ORDNER' einen vollständigen Arbeitsordner anlegen oder mit -w den richtigen angeben.",
+        )
+    return workspace
+
+
+def ensure_folders(workspace: Workspace) -> None:
+    """Create the standard sub-folders if they are missing."""
+    for folder in (workspace.inbox, workspace.outbox, workspace.archive, workspace.data, workspace.root / "templates"):
+        folder.mkdir(parents=True, exist_ok=True)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see either the old or the new file, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; on success it replaces ``path`` atomically.
+
+    For libraries that want a file name (xlsxwriter, docxtpl): write to the yielded path.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def locked(workspace: Workspace, purpose: str) -> Iterator[None]:
+    """Hold the working folder's lock; a second process gets a clear BusyError at once."""
+    workspace.data.mkdir(parents=True, exist_ok=True)
+    lock_path = workspace.data / ".lock"
+    handle = open(lock_path, "a+")  # noqa: SIM115 - closed in finally
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "ein anderer toolkit-Befehl"
+            raise BusyError(
+                f"Der Arbeitsordner {workspace.root} ist gerade gesperrt ({holder}).",
+                hint="Bitte warten, bis der andere Befehl fertig ist, und dann erneut starten.",
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{purpose}, Prozess {os.getpid()}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def init_workspace(folder: Path | str) -> Workspace:
+    """Create a new working folder with settings, templates and the standard sub-folders.
+
+    Refuses to touch a folder that already holds a working folder (or any files), so nothing is overwritten.
+    """
+    from toolkit.catalogue_workbook import write_catalogue_workbook
+    from toolkit.report_template import write_report_template
+    from toolkit.settings import DEFAULT_SETTINGS_TOML
+
+    root = Path(folder).resolve()
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise InputError(
+            f"Der Ordner {root} existiert schon und ist nicht leer; es wird nichts überschrieben.",
+            hint="Bitte einen neuen, leeren Ordner angeben.",
+        )
+    workspace = Workspace(root)
+    ensure_folders(workspace)
+    atomic_write_bytes(workspace.settings_file, DEFAULT_SETTINGS_TOML.encode("utf-8"))
+    write_catalogue_workbook(workspace.catalogue_file)
+    write_report_template(workspace.report_template)
+    return workspace
