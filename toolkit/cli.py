@@ -19,6 +19,7 @@ from typer._click import exceptions as click_errors
 from typer.core import TyperGroup
 
 from toolkit.errors import ExitCode, ToolkitError
+from toolkit.workspace import open_workspace
 
 
 class ToolkitGroup(TyperGroup):
@@ -112,10 +113,10 @@ def distribute(
 
     Beispiel: toolkit distribute --year 2025 --deadline 31.03.2026
     """
+    ws = open_workspace(workspace)
     from toolkit.distribute import distribute_round
-    from toolkit.workspace import open_workspace
 
-    result = distribute_round(open_workspace(workspace), year, deadline=deadline, offices=office or None,
+    result = distribute_round(ws, year, deadline=deadline, offices=office or None,
                               send=send, again=again, dry_run=dry_run, progress=_progress())
     _print_lines(result.lines())
     raise typer.Exit(int(result.exit_code))
@@ -133,13 +134,13 @@ def check(
 
     Beispiel: toolkit check inbox/Erhebung_2025_JUGA.xlsx --format json
     """
-    from toolkit.checks import check_files
-    from toolkit.render import print_reports_json, print_reports_table
-    from toolkit.workspace import open_workspace
-
     if output_format not in ("tabelle", "json"):
         raise typer.BadParameter("erlaubt sind 'tabelle' und 'json'.", param_hint="--format")
-    reports = check_files(open_workspace(workspace), files or None,
+    ws = open_workspace(workspace)
+    from toolkit.checks import check_files
+    from toolkit.render import print_reports_json, print_reports_table
+
+    reports = check_files(ws, files or None,
                           progress=_progress() if output_format == "tabelle" else None)
     if output_format == "json":
         print_reports_json(reports)
@@ -159,11 +160,11 @@ def merge(
 
     Beispiel: toolkit merge
     """
+    ws = open_workspace(workspace)
     from toolkit.merge import merge_returns
     from toolkit.render import print_reports_table
-    from toolkit.workspace import open_workspace
 
-    result = merge_returns(open_workspace(workspace), dry_run=dry_run, progress=_progress())
+    result = merge_returns(ws, dry_run=dry_run, progress=_progress())
     print_reports_table(out, result.reports)
     _print_lines(result.lines())
     raise typer.Exit(int(result.exit_code))
@@ -181,13 +182,12 @@ def status(
 
     Beispiel: toolkit status --year 2025
     """
-    from toolkit.render import print_status
-    from toolkit.status import round_status, write_reminders
-    from toolkit.workspace import open_workspace
-
     if output_format not in ("tabelle", "json"):
         raise typer.BadParameter("erlaubt sind 'tabelle' und 'json'.", param_hint="--format")
     ws = open_workspace(workspace)
+    from toolkit.render import print_status
+    from toolkit.status import round_status, write_reminders
+
     result = round_status(ws, year)
     print_status(out, result, output_format)
     if remind:
@@ -204,10 +204,10 @@ def compile_(
 
     Beispiel: toolkit compile --year 2025 --pdf
     """
+    ws = open_workspace(workspace)
     from toolkit.report import compile_report
-    from toolkit.workspace import open_workspace
 
-    result = compile_report(open_workspace(workspace), year, pdf=pdf, progress=_progress())
+    result = compile_report(ws, year, pdf=pdf, progress=_progress())
     _print_lines(result.lines())
 
 
@@ -222,11 +222,11 @@ def import_(
 
     Beispiel: toolkit import Vergleichswerte.csv
     """
+    ws = open_workspace(workspace)
     from toolkit.imports import import_values
     from toolkit.render import print_reports_table
-    from toolkit.workspace import open_workspace
 
-    result = import_values(open_workspace(workspace), file)
+    result = import_values(ws, file)
     print_reports_table(out, [result.report])
     _print_lines(result.lines())
     raise typer.Exit(int(result.exit_code))
@@ -241,10 +241,10 @@ def log(
 
     Beispiel: toolkit log --indicator BIL-06
     """
+    ws = open_workspace(workspace)
     from toolkit.render import print_log
-    from toolkit.workspace import open_workspace
 
-    print_log(out, open_workspace(workspace), indicator)
+    print_log(out, ws, indicator)
 
 
 @app.command()
@@ -256,10 +256,10 @@ def export(
 
     Beispiel: toolkit export --year 2025
     """
+    ws = open_workspace(workspace)
     from toolkit.export import export_open_data
-    from toolkit.workspace import open_workspace
 
-    result = export_open_data(open_workspace(workspace), year)
+    result = export_open_data(ws, year)
     _print_lines(result.lines())
 
 
