@@ -123,6 +123,11 @@ class WorkbookPlan:
     entry_rows: tuple[EntryRow, ...]
     district_sheets: tuple[DistrictSheet, ...]
     slots: tuple[Slot, ...] = field(repr=False)
+    # German labels shown in the workbook: ("gruppe" | "geschlecht", code) -> Bezeichnung
+    labels: dict[tuple[str, str], str] = field(default_factory=dict, repr=False, compare=False)
+
+    def label(self, dimension: str, code: str) -> str:
+        return self.labels.get((dimension, code), code)
 
     @property
     def history_years(self) -> tuple[int, ...]:
@@ -205,7 +210,8 @@ def plan_workbook(catalogue: Catalogue, office_code: str, year: int) -> Workbook
             continue
         sheet = _plan_district_sheet(catalogue, indicator, year, slots)
         district_sheets.append(sheet)
-    return WorkbookPlan(office, year, indicators, tuple(entry_rows), tuple(district_sheets), tuple(slots))
+    labels = {(c.dimension, c.code): c.bezeichnung for c in catalogue.characteristics}
+    return WorkbookPlan(office, year, indicators, tuple(entry_rows), tuple(district_sheets), tuple(slots), labels)
 
 
 def _plan_district_sheet(catalogue: Catalogue, indicator: Indicator, year: int, slots: list[Slot]) -> DistrictSheet:
