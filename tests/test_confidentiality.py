@@ -1,0 +1,117 @@
+"""Primary and secondary suppression and rounding on small hand-made tables with known answers."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from toolkit.confidentiality import PRIMARY, SECONDARY, ZERO_SYMBOL, protect, symbol_legend
+from toolkit.indicators import value_frame
+
+
+def frame_of(catalogue, rows: list[tuple]) -> pd.DataFrame:
+    """rows: (indicator, year, area, group, sex, measure, value)"""
+    obs = pd.DataFrame(
+        [dict(zip(("indicator", "year", "area", "group", "sex", "measure", "value"), r, strict=True)) | {"flag": "", "note": ""}
+         for r in rows])
+    return protect(value_frame(obs, catalogue), catalogue)
+
+
+def cell(frame: pd.DataFrame, **where) -> pd.Series:
+    mask = pd.Series(True, index=frame.index)
+    for key, value in where.items():
+        mask &= frame[key] == value
+    assert mask.sum() == 1, where
+    return frame[mask].iloc[0]
+
+
+def test_small_count_is_suppressed_and_secondary_protects_the_group_total(catalogue):
+    # insgesamt = deutsch + nichtdeutsch: hiding only 2 would let anyone compute 100 - 98.
+    frame = frame_of(catalogue, [
+        ("DEM-01", 2024, "gesamtstadt", "insgesamt", "insgesamt", "wert", 100),
+        ("DEM-01", 2024, "gesamtstadt", "deutsch", "insgesamt", "wert", 98),
+        ("DEM-01", 2024, "gesamtstadt", "nichtdeutsch", "insgesamt", "wert", 2),
+    ])
+    assert cell(frame, group="nichtdeutsch").suppressed == PRIMARY
+    assert cell(frame, group="deutsch").suppressed == SECONDARY
+    assert cell(frame, group="insgesamt").suppressed == ""
+    assert cell(frame, group="insgesamt").published == 100
+    assert math.isnan(cell(frame, group="deutsch").published)
+    assert cell(frame, group="nichtdeutsch").symbol == "."
+
+
+def test_secondary_suppression_across_stadtteile_picks_the_smallest_other_district(catalogue):
+    frame = frame_of(catalogue, [
+        ("DEM-01", 2024, "gesamtstadt", "insgesamt", "insgesamt", "wert", 50),
+        ("DEM-01", 2024, "st01", "insgesamt", "insgesamt", "wert", 20),
+        ("DEM-01", 2024, "st02", "insgesamt", "insgesamt", "wert", 28),
+        ("DEM-01", 2024, "st03", "insgesamt", "insgesamt", "wert", 2),
+    ])
+    assert cell(frame, area="st03").suppressed == PRIMARY
+    assert cell(frame, area="st01").suppressed == SECONDARY
+    assert cell(frame, area="st02").suppressed == ""
+    assert cell(frame, area="gesamtstadt").published == 50
+
+
+def test_no_relation_keeps_a_single_suppressed_cell(catalogue):
+    # Stadtteile and groups at once: every relation must have 0 or >= 2 hidden cells.
+    rows = []
+    values = {"st01": (40, 37, 3), "st02": (30, 29, 1), "st03": (25, 20, 5)}
+    for area, (total, de, nd) in values.items():
+        rows += [("DEM-01", 2024, area, "insgesamt", "insgesamt", "wert", total),
+                 ("DEM-01", 2024, area, "deutsch", "insgesamt", "wert", de),
+                 ("DEM-01", 2024, area, "nichtdeutsch", "insgesamt", "wert", nd)]
+    for group, index in (("insgesamt", 0), ("deutsch", 1), ("nichtdeutsch", 2)):
+        rows.append(("DEM-01", 2024, "gesamtstadt", group, "insgesamt", "wert", sum(v[index] for v in values.values())))
+    frame = frame_of(catalogue, rows)
+    hidden = frame[frame.suppressed != ""]
+    assert cell(frame, area="st02", group="nichtdeutsch").suppressed == PRIMARY
+    for area in ("st01", "st02", "st03", "gesamtstadt"):
+        group_cells = frame[frame.area == area]
+        assert (group_cells.suppressed != "").sum() in (0, 2, 3), area
+    for group in ("insgesamt", "deutsch", "nichtdeutsch"):
+        area_cells = frame[frame.group == group]
+        assert (area_cells.suppressed != "").sum() != 1, group
+    assert len(hidden) >= 4
+
+
+def test_true_zero_is_shown_as_dash_not_suppressed(catalogue):
+    frame = frame_of(catalogue, [("DEM-01", 2024, "gesamtstadt", "insgesamt", "insgesamt", "wert", 0)])
+    row = cell(frame, group="insgesamt")
+    assert row.suppressed == "" and row.published == 0 and row.symbol == ZERO_SYMBOL
+
+
+def test_rate_suppressed_for_small_nenner_or_small_zaehler(catalogue):
+    # BIL-06, profile schule3: min_fallzahl 3, min_nenner 30
+    frame = frame_of(catalogue, [
+        ("BIL-06", 2024, "gesamtstadt", "insgesamt", "insgesamt", "zaehler", 100),
+        ("BIL-06", 2024, "gesamtstadt", "insgesamt", "insgesamt", "nenner", 1100),
+        ("BIL-06", 2024, "gesamtstadt", "deutsch", "insgesamt", "zaehler", 90),
+        ("BIL-06", 2024, "gesamtstadt", "deutsch", "insgesamt", "nenner", 1000),
+        ("BIL-06", 2024, "gesamtstadt", "nichtdeutsch", "insgesamt", "zaehler", 10),
+        ("BIL-06", 2024, "gesamtstadt", "nichtdeutsch", "insgesamt", "nenner", 100),
+        ("BIL-06", 2024, "st01", "insgesamt", "insgesamt", "zaehler", 5),
+        ("BIL-06", 2024, "st01", "insgesamt", "insgesamt", "nenner", 20),     # Nenner < 30
+        ("BIL-06", 2024, "st02", "insgesamt", "insgesamt", "zaehler", 2),
+        ("BIL-06", 2024, "st02", "insgesamt", "insgesamt", "nenner", 400),    # Zähler < 3
+        ("BIL-06", 2024, "st03", "insgesamt", "insgesamt", "zaehler", 93),
+        ("BIL-06", 2024, "st03", "insgesamt", "insgesamt", "nenner", 680),
+    ])
+    assert cell(frame, area="st01").suppressed == PRIMARY
+    assert cell(frame, area="st02").suppressed == PRIMARY
+    assert cell(frame, area="gesamtstadt", group="nichtdeutsch").published == 10.0
+    assert cell(frame, area="st03").suppressed == ""  # two hidden already: nothing to add
+
+
+def test_rounding_by_profile(catalogue):
+    # DEM-08 uses profile azr5: counts rounded to multiples of 5
+    frame = frame_of(catalogue, [("DEM-08", 2024, "gesamtstadt", "nichtdeutsch", "insgesamt", "wert", 123)])
+    row = cell(frame, group="nichtdeutsch")
+    assert row.published == 125 and row.rounded == 5
+    assert row.value == 123  # the true value stays in the frame for the master matrix
+
+
+def test_symbol_legend_explains_every_symbol(catalogue):
+    legend = dict(symbol_legend(catalogue))
+    assert "." in legend and "/" in legend and ZERO_SYMBOL in legend
