@@ -6,6 +6,7 @@ a frozen header row and drop-down lists for the code columns.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import xlsxwriter
@@ -41,7 +42,10 @@ def write_catalogue_workbook(path: Path, rows: dict[str, list[RawRow]] | None = 
         workbook = xlsxwriter.Workbook(
             str(tmp), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
         )
-        workbook.set_properties({"title": "Indikatorenkatalog Integrationsmonitoring", "language": "de-DE"})
+        workbook.set_properties({
+            "title": "Indikatorenkatalog Integrationsmonitoring",
+            "created": datetime.datetime(2026, 1, 1),  # fixed: the same catalogue gives the same bytes
+        })
         formats = {
             "title": workbook.add_format({"bold": True, "font_size": 14}),
             "heading": workbook.add_format({"bold": True, "font_size": 11}),
