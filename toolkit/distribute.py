@@ -1,0 +1,253 @@
+"""One collection round: a workbook and a mail per office, recorded in the store.
+
+``distribute_round`` writes ``outbox/<Y>/Erhebungsboegen/Erhebung_<Y>_<CODE>.xlsx`` (pre-filled with the
+last four years from the store), records the round (token, deadline, file hash), writes an .eml draft
+per office to ``outbox/<Y>/Mails/`` and, with ``send=True``, sends the mails over SMTP. An office that
+already received its mail over SMTP is left alone unless ``again=True``, so a repeated run never sends
+twice and never replaces the file the office is working on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+
+from toolkit import mail
+from toolkit.catalogue import CITY, Catalogue, Office, load_catalogue
+from toolkit.collection import (
+    HISTORY_YEARS,
+    LAYOUT_VERSION,
+    ObservationKey,
+    WorkbookPlan,
+    file_name,
+    plan_workbook,
+)
+from toolkit.collection_workbook import write_collection_workbook
+from toolkit.errors import ExitCode, UsageError
+from toolkit.progress import SILENT, Progress
+from toolkit.settings import Settings, load_settings
+from toolkit.store import Store
+from toolkit.workspace import Workspace, locked
+
+KIND_COLLECTION = "erhebung"
+
+
+@dataclass
+class OfficeOutcome:
+    """What happened for one office."""
+
+    office: str
+    action: str  # entwurf | gesendet | fehler | übersprungen | geplant
+    workbook: Path | None = None
+    draft: Path | None = None
+    sha256: str = ""
+    recipients: tuple[str, ...] = ()
+    detail: str = ""
+
+
+@dataclass
+class DistributeResult:
+    year: int
+    deadline: dt.date
+    send: bool
+    dry_run: bool
+    root: Path
+    outcomes: list[OfficeOutcome] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.DELIVERY if any(o.action == "fehler" for o in self.outcomes) else ExitCode.OK
+
+    def count(self, action: str) -> int:
+        return sum(1 for o in self.outcomes if o.action == action)
+
+    def lines(self) -> list[str]:
+        due = self.deadline.strftime("%d.%m.%Y")
+        folder = f"outbox/{self.year}/Erhebungsboegen"
+        if self.dry_run:
+            lines = ["Probelauf (--dry-run): es wird nichts geschrieben oder gesendet."]
+        else:
+            lines = [f"Erhebungsbögen in {folder}/, E-Mail-Entwürfe in outbox/{self.year}/Mails/:"]
+        for o in self.outcomes:
+            to = ", ".join(o.recipients)
+            name = o.workbook.name if o.workbook else ""
+            if o.action == "geplant":
+                verb = "würde per SMTP gesendet" if self.send else "E-Mail-Entwurf würde geschrieben"
+                lines.append(f"{o.office}: {folder}/{name} ({o.detail}) – {verb} an {to}")
+            elif o.action == "entwurf":
+                lines.append(f"{o.office}: {name} – Entwurf {o.draft.name if o.draft else ''} an {to}")
+            elif o.action == "gesendet":
+                lines.append(f"{o.office}: {name} – gesendet an {to}")
+            elif o.action == "übersprungen":
+                lines.append(f"{o.office}: übersprungen – {o.detail}")
+            else:
+                lines.append(f"{o.office}: FEHLER beim Senden an {to}: {o.detail}")
+        done = len(self.outcomes) - self.count("übersprungen")
+        summary = (f"{done} Erhebungsbögen für {self.year}, Abgabefrist {due}; "
+                   f"{self.count('gesendet')} gesendet, {self.count('entwurf')} als Entwurf, "
+                   f"{self.count('übersprungen')} übersprungen, {self.count('fehler')} Fehler.")
+        if self.dry_run:
+            summary = f"{self.count('geplant')} Erhebungsbögen würden für {self.year} erstellt (Abgabefrist {due})."
+        lines.append(summary)
+        if self.count("fehler"):
+            lines.append("Fehlgeschlagene Sendungen mit 'toolkit distribute --send --year "
+                         f"{self.year}' erneut versuchen; bereits gesendete werden nicht doppelt verschickt.")
+        elif not self.send and not self.dry_run and self.count("entwurf"):
+            lines.append("Die Entwürfe (.eml) in Outlook öffnen und senden, oder mit --send über SMTP verschicken.")
+        return lines
+
+
+def distribute_round(workspace: Workspace, year: int, *, deadline: str | dt.date | None = None,
+                     offices: Sequence[str] | None = None, send: bool = False, again: bool = False,
+                     dry_run: bool = False, progress: Progress | None = None) -> DistributeResult:
+    """Build the workbooks and mails of the round for ``year`` (see module docstring)."""
+    progress = progress or SILENT
+    settings = load_settings(workspace.settings_file)
+    catalogue = load_catalogue(workspace.catalogue_file)
+    due = deadline if isinstance(deadline, dt.date) else settings.deadline(year, deadline)
+    selected = select_offices(catalogue, offices)
+    mail.check_contacts(catalogue, selected, settings)
+    if send and not dry_run:
+        mail.check_smtp_settings(settings)
+    result = DistributeResult(year, due, send, dry_run, workspace.root)
+    if dry_run:
+        _plan_only(workspace, catalogue, selected, year, again, result)
+        return result
+    with locked(workspace, "toolkit distribute"), Store(workspace.store_file) as store:
+        _Round(workspace, catalogue, settings, store, year, due, result).run(selected, send, again, progress)
+    return result
+
+
+def select_offices(catalogue: Catalogue, codes: Sequence[str] | None) -> list[Office]:
+    """The offices of the round: all that own collected indicators, or the given codes (any case)."""
+    owners = catalogue.offices_with_indicators()
+    if not codes:
+        return owners
+    by_code = {o.code.upper(): o for o in owners}
+    chosen: list[Office] = []
+    for code in codes:
+        office = by_code.get(code.strip().upper())
+        if office is None:
+            raise UsageError(f"Die Dienststelle „{code}“ erhebt keine Kennzahlen oder ist unbekannt.",
+                             hint="Gültige Codes: " + ", ".join(o.code for o in owners) + ".")
+        if office not in chosen:
+            chosen.append(office)
+    return chosen
+
+
+def read_prefill(store: Store | None, catalogue: Catalogue, offices: Sequence[Office],
+                 year: int) -> dict[ObservationKey, float]:
+    """Values of the last HISTORY_YEARS years for the offices' indicators (empty without a store)."""
+    if store is None:
+        return {}
+    ids = [i.id for o in offices for i in catalogue.indicators_of_office(o.code)]
+    values = store.values(indicators=ids, years=range(year - HISTORY_YEARS, year), areas=[CITY])
+    return {key: float(v.value) for key, v in values.items() if v.value is not None}
+
+
+def _sent_before(store: Store | None, year: int) -> dict[str, str]:
+    """office -> time of the first successful SMTP sending of its collection mail."""
+    if store is None:
+        return {}
+    sent: dict[str, str] = {}
+    for row in store.sendings(year):
+        if row["kind"] == KIND_COLLECTION and row["mode"] == "smtp" and row["ok"]:
+            sent.setdefault(row["office"], row["sent_at"])
+    return sent
+
+
+def _skip_detail(sent_at: str) -> str:
+    when = dt.datetime.fromisoformat(sent_at).strftime("%d.%m.%Y %H:%M")
+    return f"bereits am {when} per E-Mail versandt (mit --again erneut senden)"
+
+
+def _plan_only(workspace: Workspace, catalogue: Catalogue, offices: list[Office], year: int, again: bool,
+               result: DistributeResult) -> None:
+    store = Store(workspace.store_file) if workspace.store_file.is_file() else None
+    try:
+        sent = _sent_before(store, year)
+    finally:
+        if store is not None:
+            store.close()
+    for office in offices:
+        if office.code in sent and not again:
+            result.outcomes.append(OfficeOutcome(office.code, "übersprungen", detail=_skip_detail(sent[office.code])))
+            continue
+        plan = plan_workbook(catalogue, office.code, year)
+        path = workspace.workbooks_dir(year) / file_name(year, office.code)
+        contacts = tuple(a for a in (office.email, office.vertretung_email) if a)
+        detail = f"{len(plan.indicators)} Kennzahlen, {len(plan.input_slots())} Eingabezellen"
+        result.outcomes.append(OfficeOutcome(office.code, "geplant", path, recipients=contacts, detail=detail))
+
+
+class _Round:
+    """Writes workbooks and drafts, records everything, sends if asked."""
+
+    def __init__(self, workspace: Workspace, catalogue: Catalogue, settings: Settings, store: Store, year: int,
+                 deadline: dt.date, result: DistributeResult) -> None:
+        self.workspace, self.catalogue, self.settings, self.store = workspace, catalogue, settings, store
+        self.year, self.deadline, self.result = year, deadline, result
+
+    def run(self, offices: list[Office], send: bool, again: bool, progress: Progress) -> None:
+        sent = _sent_before(self.store, self.year)
+        todo = [o for o in offices if again or o.code not in sent]
+        for office in offices:
+            if office not in todo:
+                self.result.outcomes.append(OfficeOutcome(office.code, "übersprungen",
+                                                          detail=_skip_detail(sent[office.code])))
+        prefill = read_prefill(self.store, self.catalogue, todo, self.year)
+        rounds = self.store.rounds(self.year)
+        prepared: list[tuple[OfficeOutcome, EmailMessage, str]] = []
+        for office in progress.track(todo, "Erhebungsbögen schreiben"):
+            token = rounds[office.code]["token"] if office.code in rounds else new_token(self.year, office.code)
+            prepared.append(self._prepare(office, prefill, token))
+        if send:
+            self._send(prepared, progress)
+        else:
+            with self.store.transaction():
+                for outcome, message, token in prepared:
+                    self._record(outcome, message, token, "entwurf", "")
+        self.result.outcomes.extend(o for o, _, _ in prepared)
+        order = {o.code: n for n, o in enumerate(offices)}
+        self.result.outcomes.sort(key=lambda o: order[o.office])
+
+    def _prepare(self, office: Office, prefill: dict[ObservationKey, float],
+                 token: str) -> tuple[OfficeOutcome, EmailMessage, str]:
+        plan: WorkbookPlan = plan_workbook(self.catalogue, office.code, self.year)
+        name = file_name(self.year, office.code)
+        path = self.workspace.workbooks_dir(self.year) / name
+        sha = write_collection_workbook(path, plan, prefill=prefill, token=token, deadline=self.deadline,
+                                        settings=self.settings)
+        with self.store.transaction():
+            self.store.record_round(year=self.year, office=office.code, token=token,
+                                    deadline=self.deadline.isoformat(), file_name=name, sha256=sha,
+                                    layout_version=LAYOUT_VERSION, fingerprint=plan.fingerprint)
+        message = mail.collection_message(office=office, year=self.year, deadline=self.deadline,
+                                          settings=self.settings, workbook=path, token=token)
+        draft = mail.write_draft(message, self.workspace.mails_dir(self.year) / (Path(name).stem + ".eml"))
+        outcome = OfficeOutcome(office.code, "entwurf", path, draft, sha, tuple(mail.recipients(message)))
+        return outcome, message, token
+
+    def _send(self, prepared: list[tuple[OfficeOutcome, EmailMessage, str]], progress: Progress) -> None:
+        with mail.SmtpSender(self.settings) as sender:
+            for outcome, message, token in progress.track(prepared, "E-Mails senden"):
+                error = sender.send(message)
+                outcome.action = "fehler" if error else "gesendet"
+                outcome.detail = error
+                with self.store.transaction():
+                    self._record(outcome, message, token, "smtp", error)
+
+    def _record(self, outcome: OfficeOutcome, message: EmailMessage, token: str, mode: str, error: str) -> None:
+        self.store.record_sending(year=self.year, office=outcome.office, token=token, kind=KIND_COLLECTION,
+                                  mode=mode, recipients=", ".join(outcome.recipients),
+                                  message_id=str(message["Message-ID"]), sha256=outcome.sha256, ok=not error,
+                                  error=error)
+
+
+def new_token(year: int, office: str) -> str:
+    """A round token: readable prefix plus a random part, e.g. 2025-JUGA-9f3a1c2b."""
+    return f"{year}-{office}-{secrets.token_hex(4)}"
