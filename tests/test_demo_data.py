@@ -1,0 +1,156 @@
+"""The synthetic demo data is complete, consistent and plausible (without running the whole round)."""
+
+from __future__ import annotations
+
+import pytest
+
+from toolkit.catalogue import CITY, GERMANY, LAND, Catalogue
+from toolkit.collection import ObservationKey, plan_workbook
+from toolkit.demo_data import allocate, generate, population
+from toolkit.demo_params import JUMP_GROUPS, JUMP_INDICATORS, JUMP_YEAR
+
+YEARS = range(2020, 2026)
+
+
+@pytest.fixture(scope="module")
+def values(catalogue: Catalogue) -> dict[ObservationKey, float]:
+    return generate(catalogue, YEARS)
+
+
+def _value(values, indicator, year, area, group, sex, measure) -> float:
+    return values[ObservationKey(indicator, year, area, group, sex, measure)]
+
+
+def test_allocate_keeps_the_total() -> None:
+    assert allocate(10, [1, 1, 1]) == [4, 3, 3]
+    assert sum(allocate(239_600, [0.3, 5.5, 1e-6, 12.0])) == 239_600
+    assert allocate(0, [1, 2]) == [0, 0]
+
+
+def test_population_matches_the_published_scale() -> None:
+    for year, low, high in ((2020, 0.09, 0.105), (2024, 0.125, 0.14)):
+        pop = population(year)
+        total = sum(pop.values())
+        foreign = sum(v for (_, leaf, _), v in pop.items() if leaf in ("eu", "asylherkunft", "ukraine", "sonstige_drittstaaten"))
+        assert 235_000 < total < 246_000
+        assert low < foreign / total < high
+    ukraine = {y: sum(v for (_, leaf, _), v in population(y).items() if leaf == "ukraine") for y in (2021, 2022)}
+    assert ukraine[2022] > 5 * ukraine[2021]
+
+
+def test_every_input_cell_of_every_office_has_a_value(catalogue: Catalogue, values) -> None:
+    for office in catalogue.offices_with_indicators():
+        for slot in plan_workbook(catalogue, office.code, 2025).input_slots():
+            assert slot.key in values, slot.address
+            if slot.kind == "count":
+                assert values[slot.key] == int(values[slot.key]) and values[slot.key] >= 0, slot.key
+
+
+def test_history_years_and_comparison_values(catalogue: Catalogue, values) -> None:
+    years = {k.year for k in values}
+    assert years == set(YEARS)
+    for indicator in ("ARB-12", "STT-06", "DEM-02", "ARB-05"):
+        for area in (LAND, GERMANY):
+            assert any(k.indicator == indicator and k.area == area and k.year == 2024 for k in values), (indicator, area)
+    assert not any(k.area == CITY and not catalogue.indicators[k.indicator].collected_in_city for k in values)
+
+
+def test_sum_rules_hold(catalogue: Catalogue, values) -> None:
+    checked = 0
+    for key, value in values.items():
+        indicator = catalogue.indicators[key.indicator]
+        if indicator.typ == "wert" or key.indicator == "STT-03" or key.area in (LAND, GERMANY):
+            continue
+        for rule in catalogue.sum_rules:
+            if rule.dimension != "gruppe" or key.group != rule.gesamt or not set(rule.teile) <= set(indicator.gruppen):
+                continue
+            parts = sum(values[ObservationKey(key.indicator, key.year, key.area, part, key.sex, key.measure)]
+                        for part in rule.teile)
+            assert parts == value, (key, rule.teile)
+            checked += 1
+    assert checked > 1000
+
+
+def test_sexes_and_stadtteile_add_up(catalogue: Catalogue, values) -> None:
+    for key, value in values.items():
+        indicator = catalogue.indicators[key.indicator]
+        if indicator.typ == "wert" or key.area != CITY or key.sex != "insgesamt":
+            continue
+        if indicator.geschlecht:
+            parts = [_value(values, key.indicator, key.year, CITY, key.group, sex, key.measure)
+                     for sex in ("weiblich", "maennlich")]
+            assert sum(parts) == value, key
+        if indicator.stadtteile:
+            districts = [_value(values, key.indicator, key.year, d.area, key.group, "insgesamt", key.measure)
+                         for d in catalogue.districts]
+            assert sum(districts) == value, key
+
+
+def test_rates_and_values_stay_in_bounds(catalogue: Catalogue, values) -> None:
+    over_100 = 0
+    for key, value in values.items():
+        indicator = catalogue.indicators[key.indicator]
+        if indicator.typ == "quote":
+            if key.measure != "zaehler":
+                continue
+            nenner = values[ObservationKey(*[*vars(key).values()][:5], "nenner")]
+            if value > nenner:
+                assert indicator.allows_over_100, key
+                over_100 += 1
+            if nenner == 0:
+                continue
+            value = value / nenner * indicator.faktor
+        assert value >= (indicator.min_wert if indicator.min_wert is not None else -1e9), key
+        assert value <= (indicator.max_wert if indicator.max_wert is not None else 1e12), key
+    assert over_100 > 0  # the Kita quotas of the Altstadt show care for children from elsewhere
+
+
+def _city_level(catalogue: Catalogue, values, key: ObservationKey) -> float | None:
+    indicator = catalogue.indicators[key.indicator]
+    if indicator.typ != "quote":
+        return values.get(key)
+    nenner = values.get(ObservationKey(key.indicator, key.year, key.area, key.group, key.sex, "nenner"))
+    zaehler = values.get(ObservationKey(key.indicator, key.year, key.area, key.group, key.sex, "zaehler"))
+    if not nenner or zaehler is None or nenner < 100:
+        return None  # too few cases for a stable rate
+    return zaehler / nenner * indicator.faktor
+
+
+def test_year_to_year_changes_stay_below_the_limits(catalogue: Catalogue, values) -> None:
+    compared = 0
+    failures = []
+    for key in values:
+        indicator = catalogue.indicators[key.indicator]
+        limit = indicator.max_aenderung_prozent
+        if key.area != CITY or key.year == min(YEARS) or key.measure == "nenner" or limit is None:
+            continue
+        if key.year == JUMP_YEAR and (key.group in JUMP_GROUPS or key.indicator in JUMP_INDICATORS):
+            continue  # the documented break: Ukrainians arriving in 2022
+        now = _city_level(catalogue, values, key)
+        before = _city_level(catalogue, values, ObservationKey(key.indicator, key.year - 1, *list(vars(key).values())[2:]))
+        if now is None or not before:
+            continue
+        if abs(now - before) / abs(before) * 100 >= limit:
+            failures.append((key, before, now))
+        compared += 1
+    assert failures == []
+    assert compared > 1000
+
+
+def test_realistic_gaps(values) -> None:
+    def rate(indicator: str, group: str, year: int = 2024) -> float:
+        z = _value(values, indicator, year, CITY, group, "insgesamt", "zaehler")
+        return z / _value(values, indicator, year, CITY, group, "insgesamt", "nenner")
+
+    assert 2.0 < _value(values, "ARB-05", 2024, CITY, "nichtdeutsch", "insgesamt", "wert") / \
+        _value(values, "ARB-05", 2024, CITY, "deutsch", "insgesamt", "wert") < 4.0
+    assert rate("BIL-07", "nichtdeutsch") < rate("BIL-07", "deutsch")
+    assert rate("BIL-06", "nichtdeutsch") > 2 * rate("BIL-06", "deutsch")
+    gap = {y: rate("ARB-01", "deutsch", y) - rate("ARB-01", "nichtdeutsch", y) for y in (2020, 2025)}
+    assert gap[2025] < gap[2020]  # the employment gap narrows slowly
+
+
+def test_generation_is_deterministic(catalogue: Catalogue, values) -> None:
+    assert generate(catalogue, YEARS) == values
+    other = generate(catalogue, YEARS, seed=7)
+    assert other.keys() == values.keys() and other != values

@@ -1,0 +1,176 @@
+"""Parameters of the synthetic Magdeburg data used by ``toolkit demo`` (see demo_data.py).
+
+The figures are invented but plausible; their scale follows the published Eckwerte (about 240,000
+inhabitants, foreign share rising from about 10 % to 13 %, Ukrainians from 2022, Syrians as the largest
+group). They are example data only and never a monitoring result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+FIRST_YEAR = 2019  # the population table starts one year earlier (for migration balances)
+
+# Population by group leaf at 31.12. (Melderegister scale). The leaves partition all inhabitants:
+# Germans without / with migration background, EU citizens, the eight Asylherkunftsländer, Ukraine, rest.
+STAAT_LEAVES = ("ohne_mh", "deutsch_mit_mh", "eu", "asylherkunft", "ukraine", "sonstige_drittstaaten")
+FOREIGN_LEAVES = STAAT_LEAVES[2:]
+GERMAN_LEAVES = STAAT_LEAVES[:2]
+POPULATION = {  # year: (total, deutsch_mit_mh, eu, asylherkunft, ukraine, sonstige_drittstaaten)
+    2019: (239_800, 9_500, 4_550, 9_700, 560, 8_450),
+    2020: (239_600, 9_868, 4_700, 9_950, 600, 8_700),
+    2021: (239_100, 10_300, 4_850, 10_200, 650, 9_050),
+    2022: (241_700, 10_800, 4_980, 10_600, 4_700, 9_500),
+    2023: (242_500, 11_300, 5_080, 11_000, 5_250, 9_850),
+    2024: (243_000, 11_750, 5_150, 11_300, 5_500, 10_100),
+    2025: (243_300, 12_150, 5_220, 11_550, 5_650, 10_300),
+}
+FEMALE_SHARE = {"ohne_mh": 0.512, "deutsch_mit_mh": 0.5, "eu": 0.45, "asylherkunft": 0.39,
+                "ukraine": 0.46, "sonstige_drittstaaten": 0.47}
+UKRAINE_FEMALE_SHARE_FROM_2022 = 0.6  # mostly women and children fled in 2022
+# The documented break: Ukrainians arriving in 2022 change these groups by more than the usual limits.
+JUMP_GROUPS, JUMP_YEAR = ("ukraine", "drittstaaten", "nichtdeutsch", "mit_mh"), 2022
+JUMP_INDICATORS = ("DEM-02", "DEM-03", "STT-01")  # shares of foreigners in all inhabitants
+
+# How strongly the gap of an indicator applies to each leaf (0 = like Germans without MH).
+GAP_WEIGHT = {"ohne_mh": 0.0, "deutsch_mit_mh": 0.4, "eu": 0.6, "asylherkunft": 1.3, "ukraine": 1.1,
+              "sonstige_drittstaaten": 0.9, "bildungsauslaender": 1.0, "bildungsinlaender": 0.5, "insgesamt": 0.0}
+# How strongly a denominator profile (e.g. "more children") applies to each leaf.
+PROFILE_WEIGHT = {"ohne_mh": 0.0, "deutsch_mit_mh": 0.5}
+
+# The 40 Stadtteile (number: inhabitants weight, concentration of foreigners, social burden -1..1).
+DISTRICTS = {
+    1: (3_600, 0.4, -0.5), 2: (11_200, 1.5, 0.3), 3: (13_400, 3.6, 0.2), 4: (400, 0.3, 0.0),
+    5: (2_100, 0.5, -0.4), 6: (20, 0.2, 0.0), 7: (1_300, 0.3, -0.6), 8: (3_100, 0.9, -0.1),
+    9: (6_600, 1.1, 0.1), 10: (8_600, 0.8, -0.3), 11: (3_500, 0.4, -0.7), 12: (3_800, 1.0, 0.4),
+    13: (90, 0.5, 0.0), 14: (6, 0.2, 0.0), 15: (1_600, 0.6, -0.6), 16: (4_500, 0.3, -0.6),
+    17: (60, 0.5, 0.0), 18: (6_000, 3.3, 0.8), 19: (80, 0.2, 0.0), 20: (15_200, 2.4, 0.4),
+    21: (2_000, 0.6, -0.2), 22: (12_600, 2.5, 0.9), 23: (15_100, 3.4, 0.7), 24: (9_100, 1.0, 0.3),
+    25: (11_600, 2.6, 0.9), 26: (6_900, 0.8, 0.2), 27: (10_300, 0.4, -0.6), 28: (500, 0.2, -0.3),
+    29: (2_600, 0.5, -0.3), 30: (600, 0.2, -0.4), 31: (12_100, 0.7, 0.1), 32: (2_600, 0.8, 0.3),
+    33: (4_200, 1.2, 0.6), 34: (26_400, 1.2, -0.2), 35: (14_100, 0.8, -0.4), 36: (18_200, 1.3, 0.1),
+    37: (10, 0.2, 0.0), 38: (3_000, 0.7, -0.5), 39: (3_200, 0.7, 0.3), 40: (40, 0.2, 0.0),
+}
+CARE_CENTRE = 3  # Altstadt: many Kita places for children living elsewhere (quotas over 100 %)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one indicator is generated.
+
+    quote: denominator = base population x ``frac`` (x ``profile`` for foreign leaves);
+    numerator = denominator x rate, rate = ``rate`` x gap factor x (1 + ``trend``)^(year - 2020).
+    anzahl: value = base population x ``rate`` x gap factor x trend (``base="const"``: ``rate`` itself).
+    wert: value = ``rate`` x gap factor x trend, in the indicator's unit.
+    The gap factor of a leaf is 1 + (``gap`` - 1) x GAP_WEIGHT, and it shrinks (``gap_trend`` < 0) or
+    widens (> 0) every year; ``leaf`` overrides the factor of single leaves.
+    """
+
+    rate: float
+    frac: float = 1.0
+    gap: float = 1.0
+    trend: float = 0.0
+    gap_trend: float = 0.0
+    profile: float = 1.0
+    base: str = "auto"  # auto | pop | foreign | const
+    size: float = 0.0  # denominator of base "const"
+    female: float = 1.0  # rate factor for women (anzahl/const: share of women)
+    social: float = 0.0  # Stadtteil: rate x (1 + social x burden)
+    concentration: float = 0.0  # Stadtteil: rate x (1 + concentration x (foreign concentration - 1))
+    split: tuple[float, float] = (0.0, 1.0)  # second partition: share of part A, its rate factor
+    leaf: dict[str, float] = field(default_factory=dict)
+    noise: float = 0.015
+    all_leaves: bool = False  # use the full Staatsangehörigkeit partition even for "insgesamt" only
+    women: bool = False  # the denominator counts women only (ARB-02)
+
+
+ONLY_FOREIGN = {"ohne_mh": 0.0, "deutsch_mit_mh": 0.0, "eu": 1.0, "asylherkunft": 1.0, "ukraine": 1.0,
+                "sonstige_drittstaaten": 1.0}
+NATURALISATION = {"eu": 0.4, "asylherkunft": 1.5, "ukraine": 0.3, "sonstige_drittstaaten": 1.0}
+
+SPECS: dict[str, Spec] = {
+    "DEM-01": Spec(1.0, noise=0, all_leaves=True),
+    "DEM-02": Spec(1.0, leaf=ONLY_FOREIGN, noise=0, all_leaves=True),
+    "DEM-03": Spec(1.0, leaf={**ONLY_FOREIGN, "deutsch_mit_mh": 1.0}, noise=0, all_leaves=True),
+    "DEM-04": Spec(1.0, noise=0),
+    "DEM-05": Spec(0.145, gap=1.6, trend=-0.003, social=0.2),
+    "DEM-07": Spec(0.22, gap=1.8, trend=-0.05, leaf={"ukraine": 4.0}),
+    "DEM-08": Spec(0.02, leaf={"eu": 0.0, "asylherkunft": 36.0, "ukraine": 44.0, "sonstige_drittstaaten": 3.0}),
+    "REC-01": Spec(0.95, gap=0.55, trend=0.005, gap_trend=-0.03, leaf={"ukraine": 0.18}),
+    "REC-02": Spec(0.01, gap=9.0, trend=-0.05, leaf={"eu": 0.0, "ukraine": 0.4}),
+    "REC-03": Spec(0.03, frac=0.45, trend=0.08, female=1.05, leaf=NATURALISATION),
+    "REC-04": Spec(0.012, trend=0.08, female=1.05, leaf=NATURALISATION),
+    "REC-05": Spec(0.012, trend=0.08, female=1.05, leaf=NATURALISATION),
+    "SPR-01": Spec(0.055, base="foreign", trend=0.02, female=1.25),
+    "SPR-02": Spec(0.58, base="foreign", frac=0.035, trend=-0.01, female=1.05),
+    "SPR-03": Spec(0.12, frac=0.045, trend=0.06, split=(0.22, 3.2)),
+    "SPR-04": Spec(0.18, frac=0.0085, trend=0.02, female=0.85, social=0.3, split=(0.14, 2.6)),
+    "SPR-05": Spec(0.03, base="foreign", trend=0.03),
+    "BIL-01": Spec(0.62, frac=0.026, trend=0.01, social=-0.1, split=(0.2, 0.7)),
+    "BIL-02": Spec(0.94, frac=0.027, trend=0.004, social=-0.05, split=(0.2, 0.9)),
+    "BIL-03": Spec(0.2, frac=0.045, trend=0.05),
+    "BIL-04": Spec(0.1, frac=0.095, trend=0.06, concentration=0.8),
+    "BIL-05": Spec(0.42, frac=0.0085, profile=1.3, gap=0.6, gap_trend=-0.03, female=1.1),
+    "BIL-06": Spec(0.075, frac=0.009, profile=1.3, gap=2.8, gap_trend=0.03, female=0.75),
+    "BIL-07": Spec(0.38, frac=0.009, profile=1.3, gap=0.55, gap_trend=-0.02, female=1.15),
+    "BIL-08": Spec(0.17, frac=0.03, profile=1.2, gap=0.55, gap_trend=-0.04, female=0.7),
+    "BIL-09": Spec(0.22, frac=0.008, profile=1.2, gap=2.2, gap_trend=0.02),
+    "BIL-10": Spec(2_900, base="const", trend=0.04, female=0.42,
+                   leaf={"bildungsinlaender": 0.12, "bildungsauslaender": 0.88}),
+    "BIL-11": Spec(0.55, base="const", size=260, trend=0.02),
+    "ARB-01": Spec(0.62, frac=0.64, profile=1.1, gap=0.6, gap_trend=-0.03, trend=0.005, female=0.96,
+                   social=-0.15, leaf={"ukraine": 0.35}),
+    "ARB-02": Spec(0.6, frac=0.64, profile=1.1, gap=0.5, gap_trend=-0.02, trend=0.006, leaf={"ukraine": 0.3},
+                   women=True),
+    "ARB-03": Spec(0.09, frac=0.45, gap=1.6, gap_trend=-0.02, female=1.3),
+    "ARB-04": Spec(0.09, frac=0.4, profile=0.6, gap=2.6, gap_trend=0.02),
+    "ARB-05": Spec(6.9, gap=2.9, gap_trend=-0.02, trend=-0.01, female=0.9, leaf={"ukraine": 4.2}),
+    "ARB-06": Spec(0.052, frac=0.64, profile=1.1, gap=2.9, gap_trend=-0.02, trend=-0.01, social=0.5),
+    "ARB-07": Spec(0.045, frac=0.085, profile=1.3, gap=2.2, gap_trend=-0.02, female=0.8),
+    "ARB-08": Spec(0.085, frac=0.8, profile=1.15, gap=4.2, gap_trend=-0.02, social=0.6, leaf={"ukraine": 6.0}),
+    "ARB-09": Spec(0.15, frac=0.13, profile=1.6, gap=3.5, gap_trend=-0.01, social=0.6),
+    "ARB-10": Spec(0.22, frac=0.06, profile=4.0, gap=0.85, gap_trend=-0.03, female=0.8, leaf={"ukraine": 0.7}),
+    "ARB-11": Spec(0.04, trend=-0.03, female=0.8,
+                   leaf={"eu": 0.0, "asylherkunft": 1.5, "ukraine": 0.3, "sonstige_drittstaaten": 0.6}),
+    "STT-01": Spec(1.0, leaf=ONLY_FOREIGN, noise=0, all_leaves=True),
+    "STT-04": Spec(0.11, frac=0.4, leaf={"eu": 1.0, "asylherkunft": 1.1, "ukraine": 1.4, "sonstige_drittstaaten": 0.9}),
+    "STT-05": Spec(0.62, base="const", size=1_400, trend=0.04),
+    "TEI-01": Spec(1.0, frac=0.8, leaf={"eu": 0.97, "asylherkunft": 0.0, "ukraine": 0.0, "sonstige_drittstaaten": 0.0}),
+    "TEI-02": Spec(0.18, frac=0.8, trend=0.02, female=1.1),
+    "TEI-03": Spec(0.075, base="const", size=1_150, trend=0.03),
+    "TEI-04": Spec(18, base="const", trend=0.06),
+    "TEI-05": Spec(9, base="const", trend=0.05),
+    "IKO-01": Spec(0.045, base="const", size=2_400, trend=0.06, female=1.05),
+    "IKO-02": Spec(0.09, base="const", size=160, trend=0.08),
+    "IKO-03": Spec(0.18, base="const", size=1_300, trend=0.12),
+    "IKO-04": Spec(2_600, base="const", trend=0.07),
+    "IKO-05": Spec(45, base="const", trend=0.05),
+    "DIS-01": Spec(85, base="const", trend=0.08),
+    "DIS-02": Spec(58, base="const", trend=0.03),
+    "DIS-03": Spec(0.09, frac=0.012, profile=0.8, gap=3.3, female=1.05, split=(0.13, 2.6)),
+    "DIS-04": Spec(0.62, frac=0.012, profile=0.8, gap=0.72, gap_trend=-0.02, split=(0.13, 0.78)),
+    "GES-01": Spec(0.93, frac=0.0082, trend=0.002, social=-0.03, split=(0.14, 0.9)),
+    "GES-02": Spec(0.88, frac=0.0082, trend=0.002, split=(0.14, 0.82)),
+    "GES-03": Spec(0.31, frac=0.0085, trend=0.01, split=(0.14, 1.5)),
+    "GES-04": Spec(0.7, base="const", size=240, trend=0.03),
+}
+
+# Comparison values (Sachsen-Anhalt, Deutschland): wert indicators in their unit, 2020 level and trend.
+COMPARISON_WERT = {
+    ("ARB-05", "sachsen-anhalt"): ({"insgesamt": 7.6, "deutsch": 6.7, "nichtdeutsch": 17.5}, -0.01),
+    ("ARB-05", "deutschland"): ({"insgesamt": 5.9, "deutsch": 4.7, "nichtdeutsch": 14.2}, 0.0),
+    ("ARB-12", "sachsen-anhalt"): ({"insgesamt": 18.5, "mit_mh_mz": 32.0, "ohne_mh_mz": 16.6,
+                                    "mit_eg": 33.0, "ohne_eg": 16.5}, 0.005),
+    ("ARB-12", "deutschland"): ({"insgesamt": 16.6, "mit_mh_mz": 28.5, "ohne_mh_mz": 12.5,
+                                 "mit_eg": 29.0, "ohne_eg": 12.4}, 0.005),
+    ("STT-06", "sachsen-anhalt"): ({"insgesamt": 42.5, "mit_mh_mz": 19.0, "ohne_mh_mz": 45.0}, 0.0),
+    ("STT-06", "deutschland"): ({"insgesamt": 42.0, "mit_mh_mz": 28.0, "ohne_mh_mz": 47.0}, 0.0),
+}
+# Comparison rates (quote): indicator, area -> (denominator 2020, rate 2020, yearly rate trend)
+COMPARISON_QUOTE = {
+    ("DEM-02", "sachsen-anhalt"): (2_180_000, 0.052, 0.08),
+    ("DEM-02", "deutschland"): (83_150_000, 0.135, 0.03),
+    ("BIL-04", "sachsen-anhalt"): (212_000, 0.063, 0.1),
+    ("ARB-08", "sachsen-anhalt"): (1_800_000, 0.095, -0.02),
+    ("ARB-08", "deutschland"): (68_000_000, 0.078, -0.01),
+}
