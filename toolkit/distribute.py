@@ -167,7 +167,7 @@ def _skip_detail(sent_at: str) -> str:
 
 def _plan_only(workspace: Workspace, catalogue: Catalogue, offices: list[Office], year: int, again: bool,
                result: DistributeResult) -> None:
-    store = Store(workspace.store_file) if workspace.store_file.is_file() else None
+    store = Store.read_only(workspace.store_file) if workspace.store_file.is_file() else None
     try:
         sent = _sent_before(store, year)
     finally:
