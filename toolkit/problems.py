@@ -34,6 +34,7 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
         ProblemType("makros", Severity.FEHLER, "Datei enthält Makros"),
         ProblemType("verschluesselt", Severity.FEHLER, "Datei ist verschlüsselt"),
         ProblemType("zu-gross", Severity.FEHLER, "Datei zu groß"),
+        ProblemType("unsicherer-inhalt", Severity.FEHLER, "Unzulässiger Dateiinhalt"),
         ProblemType("kein-erhebungsbogen", Severity.FEHLER, "Kein Erhebungsbogen"),
         ProblemType("falsches-jahr", Severity.FEHLER, "Falsches Berichtsjahr"),
         ProblemType("falsche-dienststelle", Severity.FEHLER, "Unbekannte Dienststelle"),
@@ -57,6 +58,9 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
         ProblemType("formel", Severity.WARNUNG, "Formel in Eingabezelle"),
         ProblemType("unbekanntes-kennzeichen", Severity.WARNUNG, "Unbekanntes Kennzeichen"),
         ProblemType("bemerkung", Severity.HINWEIS, "Bemerkung der Dienststelle"),
+        ProblemType("andere-runde", Severity.WARNUNG, "Bogen aus einer anderen Versandrunde"),
+        ProblemType("bereits-uebernommen", Severity.HINWEIS, "Datei schon übernommen"),
+        ProblemType("import-zeile", Severity.FEHLER, "Zeile der Importdatei ungültig"),
     )
 }
 

@@ -141,6 +141,15 @@ class Store:
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.executescript(SCHEMA)
 
+    @classmethod
+    def read_only(cls, path: Path) -> Store:
+        """Open an existing store for reading only: no schema, no pragma, the file is never changed."""
+        self = cls.__new__(cls)
+        self.path = path
+        self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        self.db.row_factory = sqlite3.Row
+        return self
+
     def close(self) -> None:
         self.db.close()
 
@@ -219,6 +228,43 @@ class Store:
             (*params, value, flag, note, delivery_id, now()),
         )
         return "new" if old is None else "changed"
+
+    def put_many(self, items: Iterable[tuple[ObservationKey, float | None, str, str, str]], delivery_id: int) -> dict[str, int]:
+        """Set many values of one delivery at once (key, value, flag, note, reason); history as in ``put``.
+
+        Returns counts of 'new', 'changed' and 'same'. Must run inside a transaction.
+        """
+        items = list(items)
+        counts = {"new": 0, "changed": 0, "same": 0}
+        if not items:
+            return counts
+        indicators = sorted({key.indicator for key, *_ in items})
+        years = sorted({key.year for key, *_ in items})
+        existing = self.values(indicators=indicators, years=years)
+        stamp = now()
+        history, upserts = [], []
+        for key, value, flag, note, reason in items:
+            params = (key.indicator, key.year, key.area, key.group, key.sex, key.measure)
+            old = existing.get(key)
+            if old is not None and old.value == value and old.flag == flag and old.note == note:
+                counts["same"] += 1
+                continue
+            if old is not None:
+                history.append((*params, old.value, old.flag, old.note, old.delivery_id, value, flag, delivery_id,
+                                stamp, reason))
+            counts["new" if old is None else "changed"] += 1
+            upserts.append((*params, value, flag, note, delivery_id, stamp))
+        self.db.executemany(
+            "INSERT INTO history (indicator, year, area, grp, sex, measure, old_value, old_flag, old_note,"
+            " old_delivery_id, new_value, new_flag, new_delivery_id, changed_at, reason)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", history)
+        self.db.executemany(
+            "INSERT INTO observations (indicator, year, area, grp, sex, measure, value, flag, note, delivery_id,"
+            " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT (indicator, year, area, grp, sex, measure) DO UPDATE SET value=excluded.value,"
+            " flag=excluded.flag, note=excluded.note, delivery_id=excluded.delivery_id, updated_at=excluded.updated_at",
+            upserts)
+        return counts
 
     def values(self, indicators: Iterable[str] | None = None, years: Iterable[int] | None = None,
                areas: Iterable[str] | None = None) -> dict[ObservationKey, StoredValue]:

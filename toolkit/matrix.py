@@ -1,0 +1,227 @@
+"""The master matrix outbox/Indikatorenmatrix.xlsx: catalogue, every value with provenance, wide sheets per
+Handlungsfeld, deliveries, the history of changes, open problems and (if available) the return status.
+
+Regenerated from the store after every merge, written atomically with xlsxwriter. Text from offices
+(Bemerkung, Kennzeichen, file names) is always written with ``write_string``: never a formula or link.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import xlsxwriter
+
+from toolkit.catalogue import AREA_LABELS, CITY, Catalogue
+from toolkit.collection import MEASURE_LABELS
+from toolkit.store import Store
+from toolkit.workspace import Workspace, atomic_path
+
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+                    "constant_memory": True}
+WIDE_AREAS = (CITY, "sachsen-anhalt", "deutschland")
+_BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue) -> Path:
+    """Write outbox/Indikatorenmatrix.xlsx from the store; return its path."""
+    target = workspace.master_matrix
+    with atomic_path(target) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        fmt = _Formats(book)
+        _notes(book, fmt)
+        _catalogue_sheets(book, fmt, catalogue)
+        rows = store.db.execute(
+            "SELECT o.indicator, o.year, o.area, o.grp, o.sex, o.measure, o.value, o.flag, o.note, o.delivery_id,"
+            " o.updated_at, d.office, d.file_name, d.source, d.merged_at FROM observations o"
+            " JOIN deliveries d ON d.id = o.delivery_id"
+            " ORDER BY o.indicator, o.year, o.area, o.grp, o.sex, o.measure").fetchall()
+        _values_sheet(book, fmt, catalogue, rows)
+        _wide_sheets(book, fmt, catalogue, rows)
+        _deliveries_sheet(book, fmt, store)
+        _history_sheet(book, fmt, catalogue, store)
+        _open_problems_sheet(book, fmt, workspace, store)
+        _status_sheet(book, fmt, workspace, store)
+        book.close()
+    return target
+
+
+class _Formats:
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+                                       "valign": "top"})
+        self.title = book.add_format({"bold": True, "font_size": 14})
+        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        self.number = book.add_format({"num_format": "#,##0.##"})
+        self.rate = book.add_format({"num_format": "0.0", "italic": True, "bg_color": "#F2F2F2"})
+
+
+def _table(book, fmt: _Formats, name: str, headers: list[str], widths: list[int], rows, writers=None) -> None:  # noqa: ANN001
+    """A sheet with a frozen, filtered header row; ``rows`` yields lists of str/float/None."""
+    ws = book.add_worksheet(name)
+    for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
+        ws.set_column(col, col, width)
+        ws.write_string(0, col, header, fmt.header)
+    ws.freeze_panes(1, 0)
+    count = 0
+    for count, values in enumerate(rows, start=1):
+        for col, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            if isinstance(value, str):
+                ws.write_string(count, col, value)
+            else:
+                ws.write_number(count, col, value, fmt.number)
+    ws.autofilter(0, 0, max(count, 1), len(headers) - 1)
+
+
+def _notes(book, fmt: _Formats) -> None:  # noqa: ANN001
+    ws = book.add_worksheet("Hinweise")
+    ws.set_column(0, 0, 110)
+    lines = [
+        "Indikatorenmatrix des Integrationsmonitorings (automatisch erzeugt – Änderungen hier gehen verloren)",
+        "",
+        "Die Datei wird bei jedem 'toolkit merge' aus der Datenhaltung (data/monitoring.sqlite) neu geschrieben.",
+        "Werte: jeder Wert im Langformat mit Herkunft (Lieferung, Dienststelle, Datei, Zeitpunkt, Kennzeichen, Bemerkung).",
+        "Blätter HF …: je Handlungsfeld Kennzahl × Gebiet × Gruppe × Geschlecht × Messgröße, Jahre als Spalten; bei "
+        "Quoten zusätzlich die berechnete Quote (Zähler / Nenner × Faktor). Stadtteilwerte stehen im Blatt Werte.",
+        "Lieferungen: jede übernommene Datei und jeder Import. Änderungen: jeder ersetzte Wert mit altem und neuem Wert.",
+        "Offene Befunde: Dateien, die noch in inbox/ liegen, mit ihren Befunden.",
+        "Die Matrix enthält die wahren Werte ohne Geheimhaltung – nicht veröffentlichen.",
+    ]
+    for row, line in enumerate(lines):
+        ws.write_string(row, 0, line, fmt.title if row == 0 else fmt.wrap)
+
+
+def _catalogue_sheets(book, fmt: _Formats, catalogue: Catalogue) -> None:  # noqa: ANN001
+    fields = {f.code: f.name for f in catalogue.fields}
+    _table(book, fmt, "Indikatoren",
+           ["Kennung", "Handlungsfeld", "Bezeichnung", "Typ", "Einheit", "Faktor", "Gruppen", "Stelle", "Quelle",
+            "Stichtag", "Ebene", "Geheimhaltung", "Definition"],
+           [10, 24, 40, 9, 10, 8, 40, 12, 40, 12, 8, 13, 70],
+           ([i.id, fields.get(i.handlungsfeld, i.handlungsfeld), i.name, i.typ, i.einheit, i.faktor,
+             ", ".join(i.gruppen), i.fachbereich, i.quelle, i.stichtag, i.ebene, i.geheimhaltung, i.definition]
+            for i in catalogue.indicators.values()))
+    _table(book, fmt, "Handlungsfelder", ["Code", "Bezeichnung", "Reihenfolge"], [8, 50, 12],
+           ([f.code, f.name, f.reihenfolge] for f in catalogue.fields))
+    _table(book, fmt, "Fachbereiche", ["Code", "Bezeichnung", "Ansprechperson", "E-Mail"], [12, 50, 36, 36],
+           ([o.code, o.name, o.ansprechperson, o.email] for o in catalogue.offices.values()))
+
+
+def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:  # noqa: ANN001
+    names = {i.id: i.name for i in catalogue.indicators.values()}
+    areas = {d.area: d.name for d in catalogue.districts} | AREA_LABELS
+    _table(book, fmt, "Werte",
+           ["Kennzahl", "Bezeichnung", "Jahr", "Gebiet", "Gebietsname", "Gruppe", "Geschlecht", "Messgröße", "Wert",
+            "Kennzeichen", "Bemerkung", "Lieferung", "Dienststelle", "Datei", "Quelle", "Zeitpunkt"],
+           [10, 36, 7, 12, 24, 20, 12, 11, 12, 16, 40, 10, 12, 30, 9, 20],
+           ([r["indicator"], names.get(r["indicator"], ""), r["year"], r["area"], areas.get(r["area"], r["area"]),
+             r["grp"], r["sex"], MEASURE_LABELS.get(r["measure"], r["measure"]), r["value"], r["flag"], r["note"],
+             r["delivery_id"], r["office"], r["file_name"], r["source"], r["updated_at"].replace("T", " ")]
+            for r in rows))
+
+
+def _wide_sheets(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:  # noqa: ANN001
+    """One sheet per Handlungsfeld: a row per indicator x area x group x sex x measure, years as columns."""
+    series: dict[tuple, dict[int, float | None]] = defaultdict(dict)
+    years: set[int] = set()
+    for r in rows:
+        if r["area"] in WIDE_AREAS:
+            series[(r["indicator"], r["area"], r["grp"], r["sex"], r["measure"])][r["year"]] = r["value"]
+            years.add(r["year"])
+    year_list = sorted(years)
+    for field_ in sorted(catalogue.fields, key=lambda f: f.reihenfolge):
+        name = f"HF {field_.code} {field_.name}".translate(_BAD_SHEET_CHARS)[:31]
+        ws = book.add_worksheet(name)
+        headers = ["Kennzahl", "Bezeichnung", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", *map(str, year_list)]
+        for col, header in enumerate(headers):
+            ws.write_string(0, col, header, fmt.header)
+        for col, width in enumerate([10, 36, 16, 26, 12, 12]):
+            ws.set_column(col, col, width)
+        ws.set_column(6, 6 + max(len(year_list) - 1, 0), 10)
+        ws.freeze_panes(1, 6)
+        row = 1
+        for indicator in catalogue.indicators_of_field(field_.code):
+            keys = sorted(k for k in series if k[0] == indicator.id)
+            for key in keys:
+                row = _wide_row(ws, fmt, row, indicator, key, series[key], year_list, catalogue)
+                if indicator.typ == "quote" and key[4] == "nenner":
+                    num = series.get((*key[:4], "zaehler"), {})
+                    rates = {y: num[y] / v * indicator.faktor for y, v in series[key].items()
+                             if v and num.get(y) is not None}
+                    row = _wide_row(ws, fmt, row, indicator, (*key[:4], "quote"), rates, year_list, catalogue,
+                                    fmt.rate, f"Quote ({indicator.einheit})")
+        ws.autofilter(0, 0, max(row - 1, 1), len(headers) - 1)
+
+
+def _wide_row(ws, fmt, row, indicator, key, values, years, catalogue, cell_format=None, label="") -> int:  # noqa: ANN001
+    _ind, area, grp, sex, measure = key
+    ws.write_string(row, 0, indicator.id)
+    ws.write_string(row, 1, indicator.name)
+    ws.write_string(row, 2, catalogue.area_label(area))
+    ws.write_string(row, 3, catalogue.label("gruppe", grp))
+    ws.write_string(row, 4, catalogue.label("geschlecht", sex))
+    ws.write_string(row, 5, label or MEASURE_LABELS.get(measure, measure))
+    for col, year in enumerate(years, start=6):
+        value = values.get(year)
+        if value is not None:
+            ws.write_number(row, col, value, cell_format or fmt.number)
+    return row + 1
+
+
+def _deliveries_sheet(book, fmt: _Formats, store: Store) -> None:  # noqa: ANN001
+    _table(book, fmt, "Lieferungen",
+           ["Lieferung", "Dienststelle", "Jahr", "Datei", "Quelle", "SHA-256", "Rundenkennung", "Layout", "Eingang",
+            "Übernommen", "Archiv", "Fehler", "Warnungen", "Hinweise"],
+           [10, 12, 7, 32, 9, 20, 16, 8, 20, 20, 40, 8, 10, 9],
+           ([r["id"], r["office"], r["year"], r["file_name"], r["source"], r["sha256"], r["token"],
+             r["layout_version"], r["received_at"].replace("T", " "), r["merged_at"].replace("T", " "),
+             r["archive_path"], r["n_fehler"], r["n_warnungen"], r["n_hinweise"]] for r in store.deliveries()))
+
+
+def _history_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store) -> None:  # noqa: ANN001
+    _table(book, fmt, "Änderungen",
+           ["Zeitpunkt", "Kennzahl", "Jahr", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Alter Wert",
+            "Altes Kennzeichen", "Alte Lieferung", "Alte Datei", "Neuer Wert", "Neue Lieferung", "Neue Datei",
+            "Dienststelle", "Grund"],
+           [20, 10, 7, 14, 20, 12, 11, 12, 14, 10, 30, 12, 10, 30, 12, 40],
+           ([r["changed_at"].replace("T", " "), r["indicator"], r["year"], catalogue.area_label(r["area"]), r["grp"],
+             r["sex"], MEASURE_LABELS.get(r["measure"], r["measure"]), r["old_value"], r["old_flag"],
+             r["old_delivery_id"], r["old_file"] or "", r["new_value"], r["new_delivery_id"], r["new_file"],
+             r["new_office"], r["reason"]] for r in store.history_rows()))
+
+
+def _open_problems_sheet(book, fmt: _Formats, workspace: Workspace, store: Store) -> None:  # noqa: ANN001
+    from toolkit.checks import inbox_files
+
+    in_inbox = {p.name for p in inbox_files(workspace)}
+    rows = []
+    for check in store.checks():
+        if check["file_name"] not in in_inbox:
+            continue
+        for problem in json.loads(check["problems_json"]):
+            rows.append([check["file_name"], check["office"], check["year"], problem.get("severity", ""),
+                         problem.get("code", ""), problem.get("sheet", ""), problem.get("cell", ""),
+                         problem.get("indicator", ""), problem.get("found", ""), problem.get("expected", ""),
+                         problem.get("message", ""), check["checked_at"].replace("T", " ")])
+    _table(book, fmt, "Offene Befunde",
+           ["Datei", "Dienststelle", "Jahr", "Art", "Code", "Blatt", "Zelle", "Kennzahl", "Gefunden", "Erwartet",
+            "Meldung", "Geprüft"], [30, 12, 7, 9, 22, 18, 8, 10, 16, 16, 80, 20], rows)
+
+
+def _status_sheet(book, fmt: _Formats, workspace: Workspace, store: Store) -> None:  # noqa: ANN001
+    """'Rücklauf' from status.round_status for the latest year with rounds, if that module is there."""
+    try:
+        from toolkit.status import round_status
+    except ImportError:
+        return
+    row = store.db.execute("SELECT MAX(year) AS year FROM rounds").fetchone()
+    if row is None or row["year"] is None:
+        return
+    try:
+        headers, rows = round_status(workspace, int(row["year"])).table()
+    except Exception:  # noqa: BLE001 - the matrix must not fail because the status view does
+        return
+    _table(book, fmt, "Rücklauf", [str(h) for h in headers], [max(10, min(40, len(str(h)) + 4)) for h in headers],
+           ([str(c) for c in r] for r in rows))

@@ -1,0 +1,337 @@
+"""Read a returned collection workbook into its identity, the values of its cells and reading problems.
+
+No judgement here: this module says what the file *contains* (office, year, layout, the number or text
+in every planned cell) and what could not be read as intended (not a number, a German number typed as
+text, a formula, a changed layout). Whether a value is plausible is decided in checks.py.
+
+The identity on the hidden sheet "Kennung" names office and year; the reader rebuilds the plan with
+``collection.plan_workbook`` and reads exactly the planned cells with python-calamine. Before that the
+raw bytes pass the guards of filesafety.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit.catalogue import Catalogue, column_letter
+from toolkit.collection import (
+    COL_CODE_GROUP,
+    COL_CODE_MEASURE,
+    COL_CODE_SEX,
+    COL_KENNUNG,
+    LAYOUT_VERSION,
+    META_FIELDS,
+    META_MARKER,
+    SHEET_ENTRY,
+    SHEET_META,
+    ObservationKey,
+    Slot,
+    WorkbookPlan,
+    plan_workbook,
+)
+from toolkit.filesafety import Refused, SafeFile, inspect_file
+from toolkit.numbers import parse_number_text
+from toolkit.problems import Problem
+
+MAX_LAYOUT_PROBLEMS = 5
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What the hidden sheet 'Kennung' says about the workbook."""
+
+    office: str
+    year: int | None
+    layout_version: str
+    token: str
+    toolkit_version: str
+    fingerprint: str
+    created: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The content of one planned cell: a number (input/history) or a text (flag/note)."""
+
+    slot: Slot
+    value: float | None = None
+    text: str = ""
+    formula: bool = False
+
+
+@dataclass
+class ReturnedWorkbook:
+    path: Path
+    sha256: str = ""
+    kind: str = ""
+    identity: Identity | None = None
+    plan: WorkbookPlan | None = None
+    readings: list[Reading] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    sheet_rows: dict[str, list[list[object]]] = field(default_factory=dict, repr=False)
+
+    @property
+    def file(self) -> str:
+        return self.path.name
+
+    @property
+    def readable(self) -> bool:
+        """True if the values could be read cell by cell (identity and layout fit)."""
+        return self.plan is not None and bool(self.readings)
+
+    @property
+    def office(self) -> str:
+        return self.identity.office if self.identity else ""
+
+    @property
+    def year(self) -> int | None:
+        return self.identity.year if self.identity else None
+
+    def by_role(self, role: str) -> dict[ObservationKey, Reading]:
+        return {r.slot.key: r for r in self.readings if r.slot.role == role}
+
+
+def read_return(path: Path, catalogue: Catalogue, data: bytes | None = None) -> ReturnedWorkbook:
+    """Read ``path`` (or its already loaded bytes) into a ReturnedWorkbook; never raises for a bad file."""
+    result = ReturnedWorkbook(path)
+    try:
+        if data is None:
+            data = path.read_bytes()
+    except OSError as exc:
+        result.problems.append(Problem("nicht-lesbar", f"Die Datei {path.name} kann nicht gelesen werden: {exc}.",
+                                       file=path.name))
+        return result
+    result.sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        safe = inspect_file(path, data)
+    except Refused as refused:
+        result.problems.append(refused.problem)
+        return result
+    result.kind = safe.kind
+    try:
+        _read_workbook(result, safe, catalogue)
+    except Refused as refused:
+        result.problems.append(refused.problem)
+    except Exception as exc:  # noqa: BLE001 - a hostile or broken file must give an answer, not a traceback
+        result.problems.append(_unreadable(path.name, exc))
+    return result
+
+
+def _unreadable(name: str, exc: Exception) -> Problem:
+    text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+    if "password" in text.lower() or type(exc).__name__ == "PasswordError":
+        return Problem("verschluesselt", f"Die Datei {name} ist kennwortgeschützt und kann nicht gelesen werden. "
+                                         "Bitte ohne Kennwort speichern und erneut senden.", file=name)
+    return Problem("nicht-lesbar", f"Die Datei {name} kann nicht als Tabelle gelesen werden ({text}). Bitte den "
+                                   "Erhebungsbogen erneut speichern (als .xlsx) und senden.", file=name)
+
+
+def _read_workbook(result: ReturnedWorkbook, safe: SafeFile, catalogue: Catalogue) -> None:
+    from python_calamine import CalamineWorkbook
+
+    name = result.file
+    book = CalamineWorkbook.from_filelike(io.BytesIO(safe.data))
+    try:
+        if SHEET_META not in book.sheet_names:
+            result.problems.append(Problem(
+                "kein-erhebungsbogen", f"Die Datei {name} ist kein Erhebungsbogen des Integrationsmonitorings (das "
+                f"versteckte Blatt „{SHEET_META}“ fehlt). Bitte den zugesandten Bogen ausfüllen und zurücksenden.",
+                file=name))
+            return
+        identity = _identity(book.get_sheet_by_name(SHEET_META).to_python(skip_empty_area=False))
+        if identity is None:
+            result.problems.append(Problem(
+                "kein-erhebungsbogen", f"Die Kennung im Blatt „{SHEET_META}“ der Datei {name} ist unvollständig oder "
+                "verändert. Bitte den zugesandten Bogen verwenden.", file=name, sheet=SHEET_META, cell="A1"))
+            return
+        result.identity = identity
+        plan = _plan_for(result, identity, catalogue)
+        if plan is None:
+            return
+        result.plan = plan
+        sheets = [SHEET_ENTRY, *(d.name for d in plan.district_sheets)]
+        missing = [s for s in sheets if s not in book.sheet_names]
+        if missing:
+            result.problems.append(Problem(
+                "layout-geaendert", f"In der Datei {name} fehlt das Blatt „{missing[0]}“ (umbenannt oder gelöscht). "
+                "Bitte den zugesandten Bogen unverändert verwenden.", file=name, sheet=missing[0]))
+            return
+        for sheet in sheets:
+            result.sheet_rows[sheet] = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    finally:
+        book.close()
+    if _verify_rows(result, plan):
+        result.readings = _read_slots(result, plan, safe)
+
+
+def _identity(rows: list[list[object]]) -> Identity | None:
+    if not rows or not rows[0] or _text(rows[0][0]) != META_MARKER:
+        return None
+    values: dict[str, str] = {}
+    for row in rows[1:len(META_FIELDS) + 1]:
+        if len(row) >= 2:
+            values[_text(row[0])] = _text(row[1])
+    if "Dienststelle" not in values or "Berichtsjahr" not in values:
+        return None
+    year_text = values.get("Berichtsjahr", "")
+    year = int(year_text) if year_text.isdigit() else None
+    return Identity(values.get("Dienststelle", ""), year, values.get("Layoutversion", ""),
+                    values.get("Rundenkennung", ""), values.get("Toolkit-Version", ""),
+                    values.get("Layout-Fingerabdruck", ""), values.get("Erstellt am", ""))
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
+
+
+def _plan_for(result: ReturnedWorkbook, identity: Identity, catalogue: Catalogue) -> WorkbookPlan | None:
+    name = result.file
+    if identity.office not in catalogue.offices or not catalogue.indicators_of_office(identity.office):
+        result.problems.append(Problem(
+            "falsche-dienststelle", f"Die Datei {name} nennt die Dienststelle „{identity.office}“, die laut Katalog "
+            "keine Kennzahlen liefert. Bitte den Bogen der eigenen Dienststelle verwenden.", file=name,
+            sheet=SHEET_META, cell="B2", found=identity.office))
+        return None
+    if identity.year is None:
+        result.problems.append(Problem(
+            "kein-erhebungsbogen", f"Die Datei {name} nennt kein gültiges Berichtsjahr.", file=name, sheet=SHEET_META,
+            cell="B3"))
+        return None
+    if identity.layout_version != LAYOUT_VERSION:
+        result.problems.append(Problem(
+            "layout-veraltet", f"Die Datei {name} ist ein Erhebungsbogen der Layoutversion "
+            f"„{identity.layout_version}“; gelesen wird Version {LAYOUT_VERSION}. Bitte den aktuellen Bogen aus der "
+            "E-Mail der Koordination verwenden.", file=name, sheet=SHEET_META, cell="B4",
+            found=identity.layout_version, expected=LAYOUT_VERSION))
+        return None
+    plan = plan_workbook(catalogue, identity.office, identity.year)
+    if identity.fingerprint != plan.fingerprint:
+        result.problems.append(Problem(
+            "layout-geaendert", f"Der Aufbau der Datei {name} passt nicht zum Katalog (Fingerabdruck "
+            f"{identity.fingerprint or 'fehlt'} statt {plan.fingerprint}): entweder wurde der Katalog seit dem Versand "
+            "geändert oder der Bogen stammt aus einer anderen Runde. Bitte einen neu erzeugten Bogen verwenden.",
+            file=name, sheet=SHEET_META, cell="B7", found=identity.fingerprint, expected=plan.fingerprint))
+        return None
+    return plan
+
+
+def cell_value(rows: list[list[object]], row: int, col: int) -> object:
+    if row < len(rows):
+        cells = rows[row]
+        if col < len(cells):
+            return cells[col]
+    return ""
+
+
+def _verify_rows(result: ReturnedWorkbook, plan: WorkbookPlan) -> bool:
+    """Column A (Kennung) and the hidden code columns of every row must be as planned."""
+    name = result.file
+    found: list[Problem] = []
+    rows = result.sheet_rows[SHEET_ENTRY]
+    for entry in plan.entry_rows:
+        expected = ((COL_KENNUNG, entry.indicator.id), (COL_CODE_GROUP, entry.group), (COL_CODE_SEX, entry.sex),
+                    (COL_CODE_MEASURE, entry.measure))
+        for col, want in expected:
+            have = _text(cell_value(rows, entry.row, col))
+            if have != want:
+                cell = f"{column_letter(col)}{entry.row + 1}"
+                found.append(Problem(
+                    "layout-geaendert", f"In {SHEET_ENTRY}!{cell} steht „{have}“ statt „{want}“: Zeilen oder Spalten "
+                    "wurden eingefügt, gelöscht oder verschoben. Bitte den zugesandten Bogen unverändert verwenden "
+                    "und nur die gelben Zellen füllen.", file=name, sheet=SHEET_ENTRY, cell=cell,
+                    indicator=entry.indicator.id, found=have, expected=want))
+                break
+        if len(found) >= MAX_LAYOUT_PROBLEMS:
+            break
+    for district in plan.district_sheets:
+        rows = result.sheet_rows[district.name]
+        for row, nummer, _label in district.district_rows:
+            have = _text(cell_value(rows, row, 0))
+            if have != str(nummer):
+                found.append(Problem(
+                    "layout-geaendert", f"In {district.name}!A{row + 1} steht „{have}“ statt der Stadtteilnummer "
+                    f"{nummer}: Zeilen wurden eingefügt, gelöscht oder sortiert. Bitte den zugesandten Bogen "
+                    "unverändert verwenden.", file=name, sheet=district.name, cell=f"A{row + 1}",
+                    indicator=district.indicator.id, found=have, expected=str(nummer)))
+                break
+    result.problems.extend(found)
+    return not found
+
+
+def _read_slots(result: ReturnedWorkbook, plan: WorkbookPlan, safe: SafeFile) -> list[Reading]:
+    readings: list[Reading] = []
+    formulas = {sheet: safe.formula_cells.get(safe.sheet_parts.get(sheet, ""), set()) for sheet in result.sheet_rows}
+    for slot in plan.slots:
+        raw = cell_value(result.sheet_rows[slot.sheet], slot.row, slot.col)
+        is_formula = slot.cell in formulas[slot.sheet]
+        if slot.role in ("flag", "note"):
+            readings.append(Reading(slot, text=_note_text(raw), formula=is_formula))
+            continue
+        value = _number(result, slot, raw)
+        if is_formula:
+            result.problems.append(Problem(
+                "formel", f"In {slot.address} steht eine Formel; übernommen wird nur ihr gespeichertes Ergebnis "
+                f"({_show(raw)}). Bitte den Wert als Zahl eintragen.", file=result.file, sheet=slot.sheet,
+                cell=slot.cell, indicator=slot.key.indicator, found="Formel", expected="Zahl"))
+        readings.append(Reading(slot, value=value, formula=is_formula))
+    return readings
+
+
+def _number(result: ReturnedWorkbook, slot: Slot, raw: object) -> float | None:
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        return _not_a_number(result, slot, raw)
+    if isinstance(raw, int | float):
+        return float(raw)
+    if isinstance(raw, dt.date | dt.time | dt.timedelta):
+        return _not_a_number(result, slot, raw)
+    text = str(raw).strip()
+    if not text:
+        return None
+    number = parse_number_text(text)
+    if number is None:
+        return _not_a_number(result, slot, raw)
+    result.problems.append(Problem(
+        "deutsches-zahlformat", f"In {slot.address} steht die Zahl „{text}“ als Text; gelesen als "
+        f"{_show(number)}. Bitte Zahlen ohne Anführungszeichen und ohne Text eintragen.", file=result.file,
+        sheet=slot.sheet, cell=slot.cell, indicator=slot.key.indicator, found=text, expected=_show(number)))
+    return number
+
+
+def _not_a_number(result: ReturnedWorkbook, slot: Slot, raw: object) -> None:
+    result.problems.append(Problem(
+        "keine-zahl", f"In {slot.address} ({slot.key.indicator}) steht „{_show(raw)}“ statt einer Zahl. Bitte "
+        "eine Zahl eintragen oder die Zelle leer lassen und das Kennzeichen „kein Wert verfügbar“ wählen.",
+        file=result.file, sheet=slot.sheet, cell=slot.cell, indicator=slot.key.indicator, found=_show(raw),
+        expected="Zahl"))
+    return None
+
+
+def _note_text(raw: object) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float):
+        return _show(raw)
+    return str(raw).strip()
+
+
+def _show(value: object) -> str:
+    from toolkit.numbers import format_number
+
+    if isinstance(value, bool):
+        return "WAHR" if value else "FALSCH"
+    if isinstance(value, int | float):
+        return format_number(float(value), None if float(value).is_integer() else 6).rstrip("0").rstrip(",") \
+            if not float(value).is_integer() else format_number(float(value))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    return str(value)[:200]
