@@ -53,14 +53,23 @@ def inbox_files(workspace: Workspace) -> list[Path]:
                   if p.is_file() and not p.name.startswith(("~$", ".")))
 
 
-def check_files(workspace: Workspace, files: list[Path] | None = None, progress=None) -> list[FileReport]:  # noqa: ANN001
-    """Check returned files (default: inbox/) without changing anything; one FileReport per file."""
-    return [c.report for c in check_returns(workspace, files, progress)]
+def check_files(workspace: Workspace, files: list[Path] | None = None, progress=None,  # noqa: ANN001
+                *, feedback: bool = False) -> list[FileReport]:
+    """Check returned files (default: inbox/); one FileReport per file. Never changes the store.
+
+    With ``feedback`` a Prüfbericht per file is written to outbox/<Jahr>/Pruefberichte/.
+    """
+    checked = check_returns(workspace, files, progress)
+    if feedback:
+        from toolkit.feedback import write_feedback
+
+        write_feedback(workspace, checked)
+    return [c.report for c in checked]
 
 
 def check_returns(workspace: Workspace, files: list[Path] | None = None, progress=None,  # noqa: ANN001
                   catalogue: Catalogue | None = None) -> list[CheckedFile]:
-    catalogue = catalogue or load_catalogue(workspace.catalogue_file)
+    catalogue = catalogue or cached_catalogue(workspace.catalogue_file)
     paths = inbox_files(workspace) if files is None else _given(files)
     view = load_store_view(workspace.store_file)
     checked = []
@@ -75,6 +84,22 @@ def check_returns(workspace: Workspace, files: list[Path] | None = None, progres
     for item, problems in cross_file_duplicates(checked).items():
         item.report.extend(problems)
     return checked
+
+
+_CATALOGUES: dict[tuple[str, int, int], Catalogue] = {}
+
+
+def cached_catalogue(path: Path) -> Catalogue:
+    """load_catalogue, remembered per file version (path, size, mtime) for repeated checks in one process."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return load_catalogue(path)
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _CATALOGUES:
+        _CATALOGUES.clear()
+        _CATALOGUES[key] = load_catalogue(path)
+    return _CATALOGUES[key]
 
 
 def _given(files: list[Path]) -> list[Path]:

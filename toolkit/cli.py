@@ -141,7 +141,7 @@ def check(
     from toolkit.render import print_reports_json, print_reports_table
 
     reports = check_files(ws, files or None,
-                          progress=_progress() if output_format == "tabelle" else None)
+                          progress=_progress() if output_format == "tabelle" else None, feedback=True)
     if output_format == "json":
         print_reports_json(reports)
     else:

@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.catalogue import Catalogue, load_catalogue
-from toolkit.checks import CheckedFile, check_returns, normalise_flag
+from toolkit.catalogue import Catalogue
+from toolkit.checks import CheckedFile, cached_catalogue, check_returns, normalise_flag
 from toolkit.collection import ascii_code
 from toolkit.errors import ExitCode, InputError
 from toolkit.problems import FileReport, Problem, Severity
@@ -80,7 +80,7 @@ class MergeResult:
 def merge_returns(workspace: Workspace, dry_run: bool = False, progress=None,  # noqa: ANN001
                   catalogue: Catalogue | None = None) -> MergeResult:
     """Check every file in inbox/ and take those without Fehler into the store (see module docstring)."""
-    catalogue = catalogue or load_catalogue(workspace.catalogue_file)
+    catalogue = catalogue or cached_catalogue(workspace.catalogue_file)
     with locked(workspace, "toolkit merge"):
         checked = check_returns(workspace, None, progress, catalogue=catalogue)
         result = MergeResult([c.report for c in checked], dry_run=dry_run)
