@@ -265,12 +265,14 @@ def export(
 
 @app.command()
 def demo(
-    folder: Annotated[Path, typer.Argument(help="Ordner für die Demo (wird angelegt).")] = Path("demo"),
+    folder: Annotated[Path, typer.Argument(help="Ordner für die Demo (wird angelegt; ein früherer Demo-Ordner "
+                                                "wird ersetzt, jeder andere nicht leere Ordner abgelehnt).")] = Path("demo"),
 ) -> None:
     """Die ganze Jahresrunde mit Beispieldaten durchspielen und alle Ergebnisse zeigen.
 
-    Legt einen Arbeitsordner an, lädt fünf Vorjahre, verteilt, füllt und prüft die Bögen, führt sie
-    zusammen und erstellt den Bericht.
+    Legt einen Arbeitsordner an, lädt fünf Vorjahre (2020–2024) erfundener, aber plausibler Magdeburger
+    Daten, verteilt die Erhebungsbögen 2025, füllt sie wie die Dienststellen aus (eine schickt einen Bogen
+    mit Fehlern, eine antwortet nicht), prüft, führt zusammen und erstellt den Bericht. Dauer: unter einer Minute.
 
     Beispiel: toolkit demo demo-2025
     """
