@@ -1,0 +1,89 @@
+"""A small working folder with a catalogue subset and a store of hand-made values, for the report tests."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from toolkit.catalogue import CITY, GERMANY, LAND, RawRow, default_rows, district_area
+from toolkit.catalogue_workbook import write_catalogue_workbook
+from toolkit.collection import ObservationKey
+from toolkit.report_template import write_report_template
+from toolkit.settings import DEFAULT_SETTINGS_TOML
+from toolkit.store import Store
+from toolkit.workspace import Workspace, ensure_folders
+
+SUBSET = ("DEM-01", "DEM-02", "BIL-06", "ARB-03", "ARB-12", "GES-04")
+YEARS = tuple(range(2015, 2025))
+BREAK_YEAR = 2022
+
+
+def make_report_workspace(root: Path, indicators: tuple[str, ...] = SUBSET, seed: int = 7) -> Workspace:
+    workspace = Workspace(root)
+    ensure_folders(workspace)
+    workspace.settings_file.write_text(DEFAULT_SETTINGS_TOML, encoding="utf-8")
+    rows = default_rows()
+    rows["Indikatoren"] = [r for r in rows["Indikatoren"] if r.values["id"] in indicators]
+    rows["Zeitreihenbrueche"] = [RawRow("Zeitreihenbrueche", 2, {
+        "indikator": "BIL-06", "ab_jahr": str(BREAK_YEAR), "hinweis": "Neue Abgrenzung der Schulformen & Abschlüsse."})]
+    for row in rows["Indikatoren"]:
+        if row.values["id"] == "ARB-03":
+            row.values["zielwert"] = "8"
+    write_catalogue_workbook(workspace.catalogue_file, rows)
+    write_report_template(workspace.report_template)
+    fill_store(workspace, indicators, seed)
+    return workspace
+
+
+def fill_store(workspace: Workspace, indicators: tuple[str, ...], seed: int) -> None:
+    rng = random.Random(seed)
+    with Store(workspace.store_file) as store, store.transaction():
+        delivery = store.add_delivery(office="STAT", year=2024, file_name="Erhebung_2024_STAT.xlsx", sha256="a" * 64,
+                                      counts=(0, 1, 0), problems_json='[{"severity": "warnung", "message": '
+                                      '"Änderung & Sprung <größer> als erwartet"}]')
+
+        def put(indicator, year, area, group, sex, measure, value, flag=""):
+            store.put(ObservationKey(indicator, year, area, group, sex, measure), value, flag, "", delivery)
+
+        for n, year in enumerate(YEARS):
+            flag = "vorläufig" if year == YEARS[-1] else ""
+            if "DEM-01" in indicators:
+                de, nd = 215000 - 300 * n, 20000 + 1500 * n
+                put("DEM-01", year, CITY, "insgesamt", "insgesamt", "wert", de + nd, flag)
+                put("DEM-01", year, CITY, "deutsch", "insgesamt", "wert", de, flag)
+                put("DEM-01", year, CITY, "nichtdeutsch", "insgesamt", "wert", nd, flag)
+                districts = [rng.randint(100, 12000) for _ in range(40)]
+                districts[5] = 2  # primary suppression; forces a secondary one among the Stadtteile
+                for d, value in enumerate(districts, start=1):
+                    put("DEM-01", year, district_area(d), "insgesamt", "insgesamt", "wert", value)
+                put("DEM-01", year, CITY, "insgesamt", "weiblich", "wert", (de + nd) // 2)
+                put("DEM-01", year, CITY, "insgesamt", "maennlich", "wert", de + nd - (de + nd) // 2)
+            if "DEM-02" in indicators:
+                total = 0
+                for d in range(1, 41):
+                    nenner = rng.randint(500, 15000) if d != 9 else 8
+                    zaehler = int(nenner * rng.uniform(0.02, 0.25))
+                    total += nenner
+                    put("DEM-02", year, district_area(d), "insgesamt", "insgesamt", "zaehler", zaehler)
+                    put("DEM-02", year, district_area(d), "insgesamt", "insgesamt", "nenner", nenner)
+                put("DEM-02", year, CITY, "insgesamt", "insgesamt", "zaehler", 20000 + 1500 * n)
+                put("DEM-02", year, CITY, "insgesamt", "insgesamt", "nenner", 235000 + 1200 * n)
+            if "BIL-06" in indicators:
+                for group, rate, nenner in (("deutsch", 6 + 0.1 * n, 1600), ("nichtdeutsch", 17 - 0.8 * n, 150 + 10 * n)):
+                    put("BIL-06", year, CITY, group, "insgesamt", "zaehler", round(nenner * rate / 100), flag)
+                    put("BIL-06", year, CITY, group, "insgesamt", "nenner", nenner, flag)
+                put("BIL-06", year, CITY, "insgesamt", "insgesamt", "zaehler", 200 + n)
+                put("BIL-06", year, CITY, "insgesamt", "insgesamt", "nenner", 1750 + 10 * n)
+            if "ARB-03" in indicators:
+                for group, rate in (("insgesamt", 9 - 0.2 * n), ("deutsch", 7.5 - 0.15 * n), ("nichtdeutsch", 25 - 0.5 * n)):
+                    nenner = 100000 if group != "nichtdeutsch" else 10000
+                    put("ARB-03", year, CITY, group, "insgesamt", "zaehler", round(nenner * rate / 100))
+                    put("ARB-03", year, CITY, group, "insgesamt", "nenner", nenner)
+                    put("ARB-03", year, LAND, group, "insgesamt", "zaehler", round(10000 * rate * 0.9))
+                    put("ARB-03", year, LAND, group, "insgesamt", "nenner", 1000000)
+                    put("ARB-03", year, GERMANY, group, "insgesamt", "zaehler", round(100000 * rate * 0.8))
+                    put("ARB-03", year, GERMANY, group, "insgesamt", "nenner", 10000000)
+            if "ARB-12" in indicators:
+                for group, value in (("insgesamt", 16.0), ("mit_mh_mz", 28.0 - 0.3 * n), ("ohne_mh_mz", 13.0)):
+                    put("ARB-12", year, LAND, group, "insgesamt", "wert", value)
+                    put("ARB-12", year, GERMANY, group, "insgesamt", "wert", value - 1)
