@@ -1,0 +1,141 @@
+"""`toolkit demo` runs the whole round once (module fixture) and leaves every output where it says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from toolkit.catalogue import CITY, Catalogue
+from toolkit.checks import check_files
+from toolkit.cli import app
+from toolkit.collection import ObservationKey, file_name
+from toolkit.demo import MARKER, REPORT_YEAR, prepare_folder
+from toolkit.demo_clerks import FAULTY_OFFICE, SILENT_OFFICE, return_name
+from toolkit.demo_data import generate
+from toolkit.errors import InputError
+from toolkit.status import round_status
+from toolkit.store import Store
+from toolkit.workspace import Workspace
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, str]:
+    folder = tmp_path_factory.mktemp("demo") / "Demo"
+    result = CliRunner().invoke(app, ["demo", str(folder)])
+    assert result.exit_code == 0, result.output
+    return Workspace(folder.resolve()), result.output
+
+
+def test_cli_prints_where_every_output_is(demo) -> None:
+    workspace, output = demo
+    assert "Demo fertig in" in output
+    for path in (workspace.workbooks_dir(REPORT_YEAR), workspace.mails_dir(REPORT_YEAR),
+                 workspace.check_reports_dir(REPORT_YEAR), workspace.master_matrix, workspace.report_file(REPORT_YEAR)):
+        assert str(path) in output.replace("\n", ""), path
+        assert path.exists(), path
+    assert f"{SILENT_OFFICE} hat nicht geantwortet" in output
+    assert f"{FAULTY_OFFICE} hat einen Bogen mit Fehlern geschickt" in output
+
+
+def test_one_collection_workbook_and_mail_per_office(demo, catalogue: Catalogue) -> None:
+    workspace, _ = demo
+    offices = [o.code for o in catalogue.offices_with_indicators()]
+    workbooks = {p.name for p in workspace.workbooks_dir(REPORT_YEAR).glob("*.xlsx")}
+    assert workbooks == {file_name(REPORT_YEAR, code) for code in offices}
+    assert len(list(workspace.mails_dir(REPORT_YEAR).glob("*.eml"))) == len(offices)
+
+
+def test_report_has_a_chapter_per_field_and_a_chart_and_table_per_indicator(demo, catalogue: Catalogue) -> None:
+    workspace, _ = demo
+    document = Document(str(workspace.report_file(REPORT_YEAR)))
+    chapters = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    for field in catalogue.fields:
+        assert chapters.count(field.name) == 1, field.name
+    sections: dict[str, list[int]] = {}
+    current = None
+    for element in document.element.body.iterchildren():
+        if element.tag == qn("w:tbl") and current:
+            sections[current][0] += 1
+        elif element.tag == qn("w:p"):
+            style = element.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+            if style is not None and style.get(qn("w:val")) in ("Heading1", "Heading2"):
+                current = "".join(t.text or "" for t in element.iter(qn("w:t")))
+                sections[current] = [0, 0]
+            elif current and element.find(f".//{qn('w:drawing')}") is not None:
+                sections[current][1] += 1
+    with Store(workspace.store_file) as store:
+        with_data = {k.indicator for k in store.values(years=range(REPORT_YEAR - 5, REPORT_YEAR + 1))}
+    assert with_data == set(catalogue.indicators)  # the demo has data for every indicator
+    for indicator in with_data:
+        heading = next((h for h in sections if h.startswith(f"{indicator} ")), None)
+        assert heading is not None, indicator
+        tables, charts = sections[heading]
+        assert tables >= 1 and charts >= 1, (indicator, tables, charts)
+
+
+def test_master_matrix_holds_the_typed_values(demo, catalogue: Catalogue) -> None:
+    workspace, _ = demo
+    book = load_workbook(workspace.master_matrix, read_only=True)
+    assert len(book.sheetnames) >= 3
+    book.close()
+    expected = generate(catalogue, range(REPORT_YEAR - 5, REPORT_YEAR + 1))
+    with Store(workspace.store_file) as store:
+        stored = store.values(years=[REPORT_YEAR])
+    key = ObservationKey("DEM-01", REPORT_YEAR, CITY, "nichtdeutsch", "weiblich", "wert")
+    assert stored[key].value == expected[key]  # typed by the clerk, read back, merged
+    district = ObservationKey("ARB-08", REPORT_YEAR, "st03", "nichtdeutsch", "insgesamt", "zaehler")
+    assert stored[district].value == expected[district]
+    offices_2025 = {catalogue.indicators[k.indicator].fachbereich for k in stored}
+    assert FAULTY_OFFICE not in offices_2025 and SILENT_OFFICE not in offices_2025
+    assert len(offices_2025) == len(catalogue.offices_with_indicators()) - 2
+    assert any(v.flag == "vorläufig" for v in stored.values())
+
+
+def test_faulty_return_stays_in_inbox_with_fehler(demo) -> None:
+    workspace, _ = demo
+    kept = [p.name for p in workspace.inbox.iterdir() if p.is_file()]
+    assert kept == [return_name(FAULTY_OFFICE, REPORT_YEAR)]
+    [report] = check_files(workspace, [workspace.inbox / kept[0]])
+    assert not report.ok
+    codes = {p.code for p in report.problems if p.severity == "fehler"}
+    assert {"keine-zahl", "zaehler-groesser-nenner"} <= codes
+    assert (workspace.archive_dir(REPORT_YEAR, "STAT")).is_dir()
+    assert not workspace.archive_dir(REPORT_YEAR, FAULTY_OFFICE).exists()
+
+
+def test_status_shows_the_missing_and_the_faulty_office(demo, catalogue: Catalogue) -> None:
+    workspace, output = demo
+    status = {s.office.code: s for s in round_status(workspace, REPORT_YEAR).offices}
+    assert set(status) == {o.code for o in catalogue.offices_with_indicators()}
+    assert status[SILENT_OFFICE].returned is None and not status[SILENT_OFFICE].delivered
+    assert status[FAULTY_OFFICE].returned is not None and not status[FAULTY_OFFICE].delivered
+    assert status[FAULTY_OFFICE].n_fehler >= 2
+    assert sum(s.delivered for s in status.values()) == len(status) - 2
+    assert "geliefert 14 von 16 Stellen" in output
+
+
+def test_demo_refuses_a_folder_with_other_content(tmp_path: Path) -> None:
+    (tmp_path / "wichtig.txt").write_text("bitte nicht löschen", encoding="utf-8")
+    result = CliRunner().invoke(app, ["demo", str(tmp_path)])
+    assert result.exit_code == 3
+    assert "nicht leer" in result.output
+    assert (tmp_path / "wichtig.txt").is_file()
+
+
+def test_an_earlier_demo_folder_is_replaced(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    (folder / "toolkit.toml").write_text("", encoding="utf-8")
+    (folder / MARKER).write_text("", encoding="utf-8")
+    (folder / "alt.txt").write_text("", encoding="utf-8")
+    assert prepare_folder(folder) == folder.resolve()
+    assert not folder.exists()
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / MARKER).write_text("", encoding="utf-8")  # marker alone is not enough
+    with pytest.raises(InputError):
+        prepare_folder(tmp_path / "other")
