@@ -19,7 +19,7 @@ from toolkit.collection import ascii_code
 from toolkit.problems import Problem, Severity
 from toolkit.workspace import Workspace, atomic_path
 
-OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True}
 COLOURS = {Severity.FEHLER: "#F8CBAD", Severity.WARNUNG: "#FFE699", Severity.HINWEIS: "#DDEBF7"}
 LABELS = {Severity.FEHLER: "Fehler", Severity.WARNUNG: "Warnung", Severity.HINWEIS: "Hinweis"}
 MAX_COMMENTS = 500

@@ -19,7 +19,7 @@ from toolkit.store import Store
 from toolkit.workspace import Workspace, atomic_path
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-                    "constant_memory": True}
+                    "in_memory": True}
 WIDE_AREAS = (CITY, "sachsen-anhalt", "deutschland")
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 

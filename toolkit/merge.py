@@ -61,8 +61,8 @@ class MergeResult:
     def lines(self) -> list[str]:
         if not self.reports:
             return ["In inbox/ liegen keine Dateien; nichts zu übernehmen."]
-        prefix = "Probelauf (--dry-run), nichts wurde geändert: " if self.dry_run else ""
-        lines = []
+        prefix = ""
+        lines = ["Probelauf (--dry-run): nichts wurde geändert."] if self.dry_run else []
         for o in self.outcomes:
             detail = f" ({o.new} neue, {o.changed} geänderte Werte)" if o.action in ("übernommen", "würde übernommen") \
                 else ""
@@ -205,7 +205,9 @@ def _store_values(workspace: Workspace, store: Store, rw: ReturnedWorkbook, repo
     history_keys = [k for k in rw.by_role("history")]
     stored = store.values(indicators={k.indicator for k in history_keys}, years={k.year for k in history_keys}) \
         if history_keys else {}
-    return store.put_many(merge_items(rw, stored), delivery)
+    counts = store.put_many(merge_items(rw, stored), delivery)
+    _step("stored", rw.file)  # inside the transaction: a failure here must roll everything back
+    return counts
 
 
 def _received(path: Path) -> str:

@@ -1,0 +1,248 @@
+"""merge: values with provenance and history, archive byte for byte, idempotent, interruptible, locked."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from bad_returns import build_all
+from conftest import make_workspace
+from typer.testing import CliRunner
+from workbook_edit import filled_cells, generate, set_cells
+
+import toolkit.cli
+import toolkit.merge as merge_module
+from toolkit.collection import ObservationKey, plan_workbook
+from toolkit.merge import merge_returns
+from toolkit.store import Store
+
+runner = CliRunner()
+STEPS = ("checked", "archived", "stored", "committed", "removed", "matrix")
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, catalogue):  # noqa: ANN001, ANN201
+    """A clean JUGA return, a clean SOZ return, and a JUGA return with a Fehler (text in a number cell)."""
+    root = tmp_path_factory.mktemp("merge")
+    good = build_all(root / "bad", catalogue)
+    soz = generate(root / "soz.xlsx", catalogue, "SOZ", 2025)
+    soz_good = set_cells(soz, root / "Erhebung_2025_SOZ.xlsx", filled_cells(plan_workbook(catalogue, "SOZ", 2025)))
+    return {"Erhebung_2025_JUGA.xlsx": good, "Erhebung_2025_SOZ.xlsx": soz_good,
+            "Erhebung_2025_JUGA_falsch.xlsx": root / "bad" / "text_in_number.xlsx"}
+
+
+def _fill(workspace, files) -> None:  # noqa: ANN001
+    for name, source in files.items():
+        shutil.copy(source, workspace.inbox / name)
+
+
+def _state(workspace) -> dict:  # noqa: ANN001
+    """Everything a merge produces, without times."""
+    with Store(workspace.store_file) as store:
+        observations = store.db.execute(
+            "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id FROM observations"
+            " ORDER BY 1,2,3,4,5,6").fetchall()
+        deliveries = store.db.execute(
+            "SELECT id, office, year, file_name, sha256, source, token, archive_path, n_fehler, n_warnungen,"
+            " n_hinweise FROM deliveries ORDER BY id").fetchall()
+        history = store.db.execute(
+            "SELECT indicator, year, area, grp, sex, measure, old_value, new_value, old_delivery_id, new_delivery_id,"
+            " reason FROM history ORDER BY id").fetchall()
+        checks = store.db.execute("SELECT sha256, file_name, ok, n_fehler FROM checks ORDER BY sha256").fetchall()
+    archive = {str(p.relative_to(workspace.archive)): hashlib.sha256(p.read_bytes()).hexdigest()
+               for p in workspace.archive.rglob("*") if p.is_file()}
+    return {"observations": [tuple(r) for r in observations], "deliveries": [tuple(r) for r in deliveries],
+            "history": [tuple(r) for r in history], "checks": [tuple(r) for r in checks], "archive": archive,
+            "inbox": sorted(p.name for p in workspace.inbox.iterdir()),
+            "matrix": workspace.master_matrix.is_file()}
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory, files):  # noqa: ANN001, ANN201
+    workspace = make_workspace(tmp_path_factory.mktemp("ref") / "ws")
+    _fill(workspace, files)
+    result = merge_returns(workspace)
+    return workspace, result, _state(workspace)
+
+
+def test_merge_takes_clean_files_and_keeps_files_with_fehler(reference, files):  # noqa: ANN001
+    workspace, result, state = reference
+    assert result.exit_code == 1
+    assert state["inbox"] == ["Erhebung_2025_JUGA_falsch.xlsx"]
+    assert sorted(state["archive"]) == ["2025/JUGA/Erhebung_2025_JUGA.xlsx", "2025/SOZ/Erhebung_2025_SOZ.xlsx"]
+    for name in ("Erhebung_2025_JUGA.xlsx", "Erhebung_2025_SOZ.xlsx"):
+        office = name.split("_")[2].split(".")[0]
+        archived = workspace.archive / "2025" / office / name
+        assert archived.read_bytes() == files[name].read_bytes()
+    assert [d[1] for d in state["deliveries"]] == ["JUGA", "SOZ"]
+    assert len(state["checks"]) == 3 and sum(1 for c in state["checks"] if not c[2]) == 1
+    with Store(workspace.store_file) as store:
+        value = store.get(ObservationKey("SPR-03", 2025, "gesamtstadt", "insgesamt", "insgesamt", "zaehler"))
+    assert value is not None and value.value == 4800
+    assert any("übernommen" in line for line in result.lines())
+    assert (workspace.check_reports_dir(2025) / "Pruefbericht_Erhebung_2025_JUGA_falsch.xlsx").is_file()
+
+
+def test_merge_twice_is_merge_once(tmp_path, files, reference):  # noqa: ANN001
+    workspace = make_workspace(tmp_path / "ws")
+    _fill(workspace, files)
+    merge_returns(workspace)
+    first = _state(workspace)
+    shutil.copy(files["Erhebung_2025_JUGA.xlsx"], workspace.inbox / "Erhebung_2025_JUGA.xlsx")
+    again = merge_returns(workspace)
+    assert _state(workspace) == first == reference[2]
+    assert any(p.code == "bereits-uebernommen" for r in again.reports for p in r.problems)
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_interrupted_merge_then_rerun_equals_uninterrupted(tmp_path, files, reference, step):  # noqa: ANN001
+    workspace = make_workspace(tmp_path / "ws")
+    _fill(workspace, files)
+
+    def fail(name: str, file: str) -> None:
+        if name == step and file in ("", "Erhebung_2025_SOZ.xlsx"):
+            raise RuntimeError(f"injected failure after {name}")
+
+    merge_module.fault_hook = fail
+    try:
+        with pytest.raises(RuntimeError):
+            merge_returns(workspace)
+    finally:
+        merge_module.fault_hook = None
+    # consistent after the failure: every archived file is byte-identical, nothing left inbox uncommitted
+    with Store(workspace.store_file) as store:
+        merged = {r["file_name"] for r in store.deliveries()}
+    for name in files:
+        if not (workspace.inbox / name).exists():
+            assert name in merged
+    merge_returns(workspace)
+    assert _state(workspace) == reference[2]
+
+
+def test_rollback_inside_transaction_leaves_no_values(tmp_path, files):  # noqa: ANN001
+    workspace = make_workspace(tmp_path / "ws")
+    shutil.copy(files["Erhebung_2025_SOZ.xlsx"], workspace.inbox / "Erhebung_2025_SOZ.xlsx")
+
+    def fail(name: str, file: str) -> None:
+        if name == "stored":
+            raise RuntimeError("boom")
+
+    merge_module.fault_hook = fail
+    try:
+        with pytest.raises(RuntimeError):
+            merge_returns(workspace)
+    finally:
+        merge_module.fault_hook = None
+    with Store(workspace.store_file) as store:
+        assert store.deliveries() == [] and store.values() == {}
+    assert (workspace.inbox / "Erhebung_2025_SOZ.xlsx").is_file()
+
+
+def test_later_delivery_keeps_old_value_in_history(tmp_path, files, catalogue):  # noqa: ANN001
+    workspace = make_workspace(tmp_path / "ws")
+    shutil.copy(files["Erhebung_2025_SOZ.xlsx"], workspace.inbox / "Erhebung_2025_SOZ.xlsx")
+    merge_returns(workspace)
+    plan = plan_workbook(catalogue, "SOZ", 2025)
+    slot = next(s for s in plan.input_slots() if s.key.measure == "zaehler")
+    corrected = set_cells(files["Erhebung_2025_SOZ.xlsx"], workspace.inbox / "Erhebung_2025_SOZ_v2.xlsx",
+                          {(slot.sheet, slot.cell): 99.0, ("Erfassung", "M5"): "Korrektur nach Nachmeldung"})
+    assert corrected.is_file()
+    result = merge_returns(workspace)
+    assert result.exit_code == 0
+    with Store(workspace.store_file) as store:
+        rows = store.history_rows(slot.key.indicator)
+        value = store.get(slot.key)
+    assert value.value == 99.0
+    changed = [r for r in rows if r["old_value"] is not None and r["new_value"] == 99.0]
+    assert changed and changed[0]["old_file"] == "Erhebung_2025_SOZ.xlsx"
+    log = runner.invoke(toolkit.cli.app, ["log", "-w", str(workspace.root), "--indicator", slot.key.indicator])
+    assert log.exit_code == 0 and "99" in log.output
+
+
+def test_corrected_previous_year_becomes_history(tmp_path, files, catalogue):  # noqa: ANN001
+    workspace = make_workspace(tmp_path / "ws")
+    plan = plan_workbook(catalogue, "SOZ", 2025)
+    history_slot = next(s for s in plan.slots if s.role == "history" and s.key.year == 2024)
+    with Store(workspace.store_file) as store, store.transaction():
+        delivery = store.add_delivery(office="SOZ", year=2024, file_name="alt.xlsx", sha256="a" * 64)
+        store.put(history_slot.key, 10.0, "", "", delivery)
+    set_cells(files["Erhebung_2025_SOZ.xlsx"], workspace.inbox / "Erhebung_2025_SOZ.xlsx",
+              {(history_slot.sheet, history_slot.cell): 12.0})
+    result = merge_returns(workspace)
+    assert any(p.code == "vorjahr-geaendert" for p in result.reports[0].problems)
+    with Store(workspace.store_file) as store:
+        assert store.get(history_slot.key).value == 12.0
+        row = store.history_rows(history_slot.key.indicator)[-1]
+    assert row["old_value"] == 10.0 and "Korrektur Vorjahr" in row["reason"]
+
+
+def test_same_value_from_two_offices_is_a_fehler_naming_both_files(tmp_path, files, catalogue):  # noqa: ANN001
+    workspace = make_workspace(tmp_path / "ws")
+    key = ObservationKey("SPR-03", 2025, "gesamtstadt", "insgesamt", "insgesamt", "zaehler")
+    with Store(workspace.store_file) as store, store.transaction():
+        delivery = store.add_delivery(office="STAT", year=2025, file_name="Erhebung_2025_STAT.xlsx", sha256="b" * 64)
+        store.put(key, 1.0, "", "", delivery)
+    shutil.copy(files["Erhebung_2025_JUGA.xlsx"], workspace.inbox / "Erhebung_2025_JUGA.xlsx")
+    result = merge_returns(workspace)
+    assert result.exit_code == 1
+    problem = next(p for p in result.reports[0].problems if p.code == "doppelte-lieferung")
+    assert "Erhebung_2025_STAT.xlsx" in problem.message and "Erhebung_2025_JUGA.xlsx" in problem.message
+    assert (workspace.inbox / "Erhebung_2025_JUGA.xlsx").is_file()
+
+
+def test_dry_run_changes_nothing(tmp_path, files):  # noqa: ANN001
+    workspace = make_workspace(tmp_path / "ws")
+    _fill(workspace, files)
+    result = runner.invoke(toolkit.cli.app, ["merge", "--dry-run", "-w", str(workspace.root)])
+    assert result.exit_code == 1
+    output = " ".join(result.output.split())
+    assert "Probelauf" in output and "Erhebung_2025_SOZ.xlsx: würde übernommen" in output
+    assert not workspace.store_file.exists()
+    assert len(list(workspace.inbox.iterdir())) == 3 and not list(workspace.archive.rglob("*.xlsx"))
+
+
+def test_cli_merge_messages_and_matrix(tmp_path, files):  # noqa: ANN001
+    workspace = make_workspace(tmp_path / "ws")
+    _fill(workspace, files)
+    result = runner.invoke(toolkit.cli.app, ["merge", "-w", str(workspace.root)])
+    assert result.exit_code == 1
+    output = " ".join(result.output.split())
+    assert "Erhebung_2025_SOZ.xlsx: übernommen" in output
+    assert "bleiben in inbox/" in output
+    assert workspace.master_matrix.is_file()
+
+
+def test_second_process_gets_busy_error(tmp_path, files):  # noqa: ANN001
+    workspace = make_workspace(tmp_path / "ws")
+    _fill(workspace, files)
+    holder = textwrap.dedent(f"""
+        import sys, time
+        from pathlib import Path
+        from toolkit.workspace import Workspace, locked
+        with locked(Workspace(Path({str(workspace.root)!r})), "toolkit merge (Test)"):
+            print("ready", flush=True)
+            sys.stdin.readline()
+    """)
+    process = subprocess.Popen([sys.executable, "-c", holder], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               text=True, cwd=Path(__file__).parent.parent)
+    try:
+        assert process.stdout.readline().strip() == "ready"
+        result = runner.invoke(toolkit.cli.app, ["merge", "-w", str(workspace.root)])
+        assert result.exit_code == 5
+        output = " ".join(result.output.split())
+        assert "gesperrt" in output and "toolkit merge (Test)" in output
+        assert len(list(workspace.inbox.iterdir())) == 3
+    finally:
+        process.stdin.write("\n")
+        process.stdin.flush()
+        process.wait(timeout=10)
+    start = time.perf_counter()
+    result = runner.invoke(toolkit.cli.app, ["merge", "-w", str(workspace.root)])
+    assert result.exit_code == 1 and time.perf_counter() - start < 10
+    assert [p.name for p in workspace.inbox.iterdir()] == ["Erhebung_2025_JUGA_falsch.xlsx"]
