@@ -25,7 +25,8 @@ def make_report_workspace(root: Path, indicators: tuple[str, ...] = SUBSET, seed
     rows = default_rows()
     rows["Indikatoren"] = [r for r in rows["Indikatoren"] if r.values["id"] in indicators]
     rows["Zeitreihenbrueche"] = [RawRow("Zeitreihenbrueche", 2, {
-        "indikator": "BIL-06", "ab_jahr": str(BREAK_YEAR), "hinweis": "Neue Abgrenzung der Schulformen & Abschlüsse."})]
+        "indikator": "BIL-06", "ab_jahr": str(BREAK_YEAR), "hinweis": "Neue Abgrenzung der Schulformen & Abschlüsse."})
+    ] if "BIL-06" in indicators else []
     for row in rows["Indikatoren"]:
         if row.values["id"] == "ARB-03":
             row.values["zielwert"] = "8"
@@ -61,7 +62,7 @@ def fill_store(workspace: Workspace, indicators: tuple[str, ...], seed: int) -> 
             if "DEM-02" in indicators:
                 total = 0
                 for d in range(1, 41):
-                    nenner = rng.randint(500, 15000) if d != 9 else 8
+                    nenner = rng.randint(500, 15000) if d != 9 else 9  # below min_nenner 10
                     zaehler = int(nenner * rng.uniform(0.02, 0.25))
                     total += nenner
                     put("DEM-02", year, district_area(d), "insgesamt", "insgesamt", "zaehler", zaehler)

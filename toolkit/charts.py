@@ -67,6 +67,7 @@ class BarChart:
     year: int = 0
     decimals: int = 1
     message: str = ""
+    reference_label: str = "Gesamtstadt"
 
 
 @dataclass
@@ -115,6 +116,10 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def render_line(spec: LineChart) -> bytes:
+    return _png(line_figure(spec))
+
+
+def line_figure(spec: LineChart) -> Figure:
     figure = _new_figure(LINE_SIZE)
     rows = math.ceil((len(spec.lines) + (spec.zielwert is not None)) / 3)
     bottom = 0.16 + 0.06 * rows
@@ -145,7 +150,7 @@ def render_line(spec: LineChart) -> bytes:
     if spec.lines:
         axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=7, frameon=False)
     _source(figure, spec.source)
-    return _png(figure)
+    return figure
 
 
 def _split_at_breaks(years: Sequence[int], values: Sequence[float], breaks: Sequence[int]):
@@ -162,6 +167,10 @@ def _split_at_breaks(years: Sequence[int], values: Sequence[float], breaks: Sequ
 
 
 def render_bars(spec: BarChart) -> bytes:
+    return _png(bar_figure(spec))
+
+
+def bar_figure(spec: BarChart) -> Figure:
     n = len(spec.labels)
     figure = _new_figure((16 * CM, max(6.0, 0.42 * n + 2.6) * CM))
     height = figure.get_figheight()
@@ -178,7 +187,7 @@ def render_bars(spec: BarChart) -> bytes:
     axes.set_yticks(positions, [spec.labels[i] for i in order], fontsize=6.5)
     if spec.city_value is not None and not math.isnan(spec.city_value):
         axes.axvline(spec.city_value, color="#D55E00", linewidth=1.4, linestyle="--",
-                     label=f"Gesamtstadt: {_fmt(spec.city_value, spec.unit, spec.decimals)}")
+                     label=f"{spec.reference_label}: {_fmt(spec.city_value, spec.unit, spec.decimals)}")
         axes.legend(loc="lower right", fontsize=7, frameon=True)
     axes.xaxis.set_major_formatter(_axis_formatter(spec.decimals))
     axes.set_xlabel(spec.unit, fontsize=8)
@@ -189,7 +198,7 @@ def render_bars(spec: BarChart) -> bytes:
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_title(_shorten(spec.title, 90), fontsize=9, loc="left")
     _source(figure, spec.source)
-    return _png(figure)
+    return figure
 
 
 def ranked(spec: BarChart) -> list[int]:
@@ -255,7 +264,7 @@ def _bar_alt(spec: BarChart) -> str:
                      f"niedrigster Wert: {spec.labels[low]} mit {_fmt(spec.values[low], spec.unit, spec.decimals)}.")
     if spec.city_value is not None and not math.isnan(spec.city_value):
         above = sum(1 for i in order if spec.values[i] > spec.city_value)
-        parts.append(f"Gesamtstadt: {_fmt(spec.city_value, spec.unit, spec.decimals)}; "
+        parts.append(f"{spec.reference_label}: {_fmt(spec.city_value, spec.unit, spec.decimals)}; "
                      f"{above} von {len(order)} Stadtteilen liegen darüber.")
     if hidden:
         parts.append(f"{hidden} Stadtteile ohne veröffentlichten Wert (Geheimhaltung oder fehlende Angabe).")

@@ -375,6 +375,10 @@ def _district_part(report: Report, k: dict, indicator: Indicator, block: pd.Data
     values = tuple(_published(lookup.get((d.area, group))) for d in catalogue.districts)
     symbols = tuple(_symbol(lookup.get((d.area, group))) for d in catalogue.districts)
     city_value = _published(city_lookup.get(group))
+    reference_label = "Gesamtstadt"
+    if indicator.typ == "anzahl":  # a city total is no yardstick for one Stadtteil: use the mean
+        city_value = city_value / len(catalogue.districts) if catalogue.districts else math.nan
+        reference_label = "Durchschnitt je Stadtteil"
     chart_title = f"{indicator.name}, {catalogue.label('gruppe', group)}, nach Stadtteilen {latest}"
     n_shown = sum(1 for v in values if not math.isnan(v))
     k["stadtteil_text"] = (f"Die Werte der {n_shown} Stadtteile mit veröffentlichtem Wert reichen {latest} von "
@@ -383,7 +387,7 @@ def _district_part(report: Report, k: dict, indicator: Indicator, block: pd.Data
                            if n_shown else f"Für {latest} ist kein Stadtteilwert veröffentlichbar.")
     report.charts.append(BarChart(chart_title, indicator.einheit, indicator.quelle,
                                   tuple(d.name for d in catalogue.districts), values, symbols, city_value, latest,
-                                  decimals))
+                                  decimals, reference_label=reference_label))
     report.chart_slots.append((k, "stadtteil_grafik"))
     k["stadtteil_grafik_titel"] = f"{indicator.id} {chart_title}"
 

@@ -1,0 +1,182 @@
+"""toolkit compile: structure, accessibility and confidentiality of the Word report; template lint; PDF."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
+from report_fixtures import make_report_workspace
+from typer.testing import CliRunner
+
+from toolkit.catalogue import load_catalogue
+from toolkit.cli import app
+from toolkit.numbers import format_number
+from toolkit.report import compile_report, load_published
+from toolkit.report_context import build_report, decimals_of
+from toolkit.report_template import build_report_template
+
+ROOT = Path(__file__).resolve().parent.parent
+NUMBER = re.compile(r"\d[\d.]*(?:,\d+)?")
+
+
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory):
+    workspace = make_report_workspace(tmp_path_factory.mktemp("bericht") / "ws")
+    result = compile_report(workspace, 2024, processes=1)
+    return workspace, result, docx.Document(str(result.report))
+
+
+def all_text(document) -> str:
+    """Every text of the body, the tables and the pictures' alt texts."""
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts.extend(cell.text for row in table.rows for cell in row.cells)
+    parts.extend(d.get("descr", "") for d in document.element.body.iter(qn("wp:docPr")))
+    return "\n".join(parts)
+
+
+def test_one_chapter_per_handlungsfeld_in_catalogue_order(compiled):
+    workspace, _result, document = compiled
+    catalogue = load_catalogue(workspace.catalogue_file)
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    chapters = [h for h in headings if h not in ("Vorwort", "Zusammenfassung", "Begriffe und Datengrundlagen", "Anhang")]
+    assert chapters == [f.name for f in catalogue.fields]
+    level2 = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert "BIL-06 Schulabgänge ohne Hauptschulabschluss" in level2
+    assert "Für diese Kennzahl liegen noch keine Daten vor." in [p.text for p in document.paragraphs]  # GES-04
+
+
+def test_every_chart_is_a_picture_with_german_alt_text(compiled):
+    _workspace, result, document = compiled
+    pictures = list(document.element.body.iter(qn("wp:docPr")))
+    # DEM-01, DEM-02: time series + Stadtteile; BIL-06, ARB-03, ARB-12: time series; GES-04 has no data
+    assert result.n_charts == 7
+    assert len(pictures) == result.n_charts
+    for picture in pictures:
+        assert picture.get("descr", "").strip()
+        assert picture.get("descr").startswith(("Liniendiagramm:", "Balkendiagramm:"))
+
+
+def test_language_title_and_repeated_header_rows(compiled):
+    _workspace, result, document = compiled
+    lang = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    assert lang.get(qn("w:val")) == "de-DE"
+    assert document.core_properties.language == "de-DE"
+    assert document.core_properties.title == "Integrationsmonitoring 2024"
+    assert document.tables
+    for table in document.tables:
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+
+
+def test_real_headings_and_no_empty_paragraphs_for_spacing(compiled):
+    _workspace, _result, document = compiled
+    body = document.element.body
+    for paragraph in body.findall(qn("w:p")):
+        has_text = "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()
+        has_object = any(True for tag in ("w:drawing", "w:fldChar", "w:sectPr") for _ in paragraph.iter(qn(tag)))
+        assert has_text or has_object
+    assert any(p.style.name == "Title" for p in document.paragraphs)
+
+
+def test_no_suppressed_number_appears_anywhere(compiled):
+    workspace, _result, document = compiled
+    catalogue, _settings, published, _d, _r = load_published(workspace, 2024)
+    hidden = published[published["suppressed"] != ""]
+    assert len(hidden) >= 2 and set(hidden["suppressed"]) == {"primär", "sekundär"}
+    text = all_text(document)
+    tokens = set(NUMBER.findall(text))
+    # a number may appear if a published value has the same text (e.g. two Stadtteile with 12,5 %)
+    shown = {format_number(r.published, decimals_of(catalogue.indicators[r.indicator]))
+             for r in published.itertuples() if r.published == r.published}
+    shown |= {str(n) for n in range(10)}  # counts in prose: "2 Stadtteile ohne veröffentlichten Wert"
+    for row in hidden.itertuples():
+        indicator = catalogue.indicators[row.indicator]
+        form = format_number(row.value, decimals_of(indicator))
+        assert form not in tokens or form in shown, (row.indicator, row.year, row.area, form)
+    # the Stadtteil table of the report year shows the symbol in place of every hidden value
+    district_tables = [t for t in document.tables if t.rows[0].cells[0].text == "Stadtteil"]
+    names = {d.area: d.name for d in catalogue.districts}
+    latest = hidden[(hidden["year"] == 2024) & hidden["area"].str.startswith("st")]
+    assert len(latest) >= 2
+    for row in latest.itertuples():
+        cells = [r.cells[1].text for t in district_tables for r in t.rows if r.cells[0].text == names[row.area]]
+        assert "." in cells, (row.indicator, row.area, cells)
+
+
+def test_escaping_keeps_special_characters(compiled):
+    _workspace, _result, document = compiled
+    text = all_text(document)
+    assert "Neue Abgrenzung der Schulformen & Abschlüsse." in text
+    assert "<größer>" in text
+
+
+def test_drafted_sentence_names_value_gap_and_trend(compiled):
+    _workspace, _result, document = compiled
+    text = all_text(document)
+    assert "bei den Nichtdeutschen bei 20,5 %, bei den Deutschen bei 6,2 %" in text
+    assert "14,3 Prozentpunkte über dem der Deutschen" in text
+    assert "Gegenüber 2019 hat sich der Abstand verringert" in text
+    assert "Zielwert 8,0 %" in text  # ARB-03 zielwert
+    assert "Zeitreihenbruch ab 2022" in text  # BIL-06 break: footnote, and no verdict across it
+    assert "Gegenüber 2023" in text
+
+
+def test_table_annex_has_a_sheet_per_handlungsfeld_with_numbers(compiled):
+    from openpyxl import load_workbook
+
+    _workspace, result, _document = compiled
+    workbook = load_workbook(result.annex, read_only=True)
+    assert workbook.sheetnames[0] == "Hinweise"
+    assert "Bildung" in workbook.sheetnames and "Rahmendaten und Bevölkerung" in workbook.sheetnames
+    values = [c for row in workbook["Bildung"].iter_rows(values_only=True) for c in row if c is not None]
+    assert any(isinstance(v, float) for v in values)
+    workbook.close()
+
+
+def test_template_renders_with_the_context_without_undeclared_variables(compiled):
+    workspace, _result, _document = compiled
+    catalogue, settings, published, deliveries, received = load_published(workspace, 2024)
+    content = build_report(published, catalogue, settings, 2024, deliveries, received)
+    for target, key in content.chart_slots:
+        target[key] = "Bild"
+    template = DocxTemplate(str(ROOT / "templates" / "Bericht.docx"))
+    assert template.get_undeclared_template_variables(context=content.context) == set()
+    template.render(content.context, autoescape=True)
+
+
+def test_committed_template_matches_the_builder():
+    committed = zipfile.ZipFile(ROOT / "templates" / "Bericht.docx").read("word/document.xml")
+    built = build_report_template()
+    assert built.element.xml.encode("utf-8").count(b"{%") == committed.count(b"{%")
+    assert b"de-DE" in zipfile.ZipFile(ROOT / "templates" / "Bericht.docx").read("word/styles.xml")
+
+
+def test_cli_compile_and_missing_data(compiled, tmp_path):
+    workspace, _result, _document = compiled
+    runner = CliRunner()
+    result = runner.invoke(app, ["compile", "--year", "2024", "-w", str(workspace.root)])
+    assert result.exit_code == 0, result.output
+    assert "Integrationsbericht 2024 erstellt" in " ".join(result.output.split())
+    empty = make_report_workspace(tmp_path / "leer", indicators=("GES-04",))
+    empty.store_file.unlink()
+    result = runner.invoke(app, ["compile", "--year", "2024", "-w", str(empty.root)])
+    assert result.exit_code == 3
+    assert "gibt es noch keine Daten" in " ".join(result.output.split())
+    assert "toolkit merge" in result.output
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice fehlt")
+def test_pdf_is_tagged_and_has_the_document_language(compiled):
+    from toolkit.report import convert_to_pdf
+
+    _workspace, result, _document = compiled
+    pdf = convert_to_pdf(result.report).read_bytes()
+    assert b"/MarkInfo" in pdf and b"/StructTreeRoot" in pdf
+    assert re.search(rb"/Lang\s*\(de-DE\)", pdf)
+    assert pdf.count(b"/Alt") >= result.n_charts
