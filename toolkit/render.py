@@ -91,17 +91,16 @@ def print_log(console: Console, workspace, indicator: str | None) -> None:  # no
     if not rows:
         console.print("Keine Änderungen protokolliert." if not indicator else f"Keine Änderungen für {indicator}.")
         return
-    table = Table(title="Änderungsprotokoll")
-    for header in ("Zeit", "Kennzahl", "Jahr", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "alt", "neu",
-                   "Lieferung", "Grund"):
-        table.add_column(header, overflow="fold")
+    console.print(f"Änderungsprotokoll ({len(rows)} Änderungen, älteste zuerst):")
     for row in rows:
-        table.add_row(
-            row["changed_at"].replace("T", " "), row["indicator"], str(row["year"]), row["area"], row["grp"],
-            row["sex"], row["measure"], _number(row["old_value"]), _number(row["new_value"]),
-            f"{row['new_office']}: {row['new_file']}", row["reason"],
-        )
-    console.print(table)
+        flag = f" ({row['old_flag']})" if row["old_flag"] else ""
+        old = f"{_number(row['old_value'])}{flag}"
+        source = row["old_file"] or "unbekannt"
+        console.print(
+            f"{row['changed_at'].replace('T', ' ')}  {row['indicator']} {row['year']} {row['area']} · {row['grp']} · "
+            f"{row['sex']} · {row['measure']}: {old} → {_number(row['new_value'])}  "
+            f"(neu: {row['new_office']}, {row['new_file']}; vorher: {source}; Grund: {row['reason'] or '–'})",
+            markup=False, soft_wrap=True)
 
 
 def _number(value: float | None) -> str:
