@@ -279,7 +279,8 @@ def demo(
     from toolkit.demo import run_demo
 
     result = run_demo(folder, progress=_progress())
-    _print_lines(result.lines())
+    for line in result.lines():
+        out.print(line, soft_wrap=True, markup=False)  # paths stay on one line, whatever the width
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -87,16 +87,16 @@ class DemoResult:
         lines.append("Rücklauf:")
         lines += [f"  {line}" for line in self.status_table_lines()]
         lines += [f"  {line}" for line in self.status_summary]
-        lines.append(f"Weiter: toolkit status --year {self.year} -w {self.root}   |   "
-                     f"toolkit check -w {self.root}   |   toolkit compile --year {self.year} -w {self.root}")
+        lines += ["Weiter zum Ausprobieren:", f"  toolkit status --year {self.year} -w {self.root}",
+                  f"  toolkit check -w {self.root}", f"  toolkit compile --year {self.year} --pdf -w {self.root}"]
         return lines
 
     def status_table_lines(self) -> list[str]:
         """The status table in plain text: office, return, check result, missing values."""
         if not self.status_rows:
             return []
-        wanted = [self.status_header.index(h) for h in ("Stelle", "Rücklauf", "Prüfergebnis", "Fehlende Werte")
-                  if h in self.status_header]
+        wanted = [self.status_header.index(h) for h in ("Stelle", "Rücklauf", "Prüfergebnis", "Fehlende Werte",
+                                                        "Überfällig") if h in self.status_header]
         rows = [[self.status_header[i] for i in wanted]] + [[row[i] for i in wanted] for row in self.status_rows]
         widths = [max(len(r[c]) for r in rows) for c in range(len(wanted))]
         return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
@@ -184,7 +184,7 @@ def run_demo(folder: Path, progress=None) -> DemoResult:  # noqa: ANN001 - a pro
     returns = simulate_returns(catalogue, workbooks, workspace.inbox, REPORT_YEAR, values, progress)
     t = lap("ausfuellen", t)
 
-    progress.note("5/7 Rückläufe werden geprüft und übernommen …")
+    progress.note("5/7 Rückläufe werden geprüft (toolkit check) und übernommen (toolkit merge) …")
     reports = check_files(workspace, progress=progress)
     merged = merge_returns(workspace, progress=progress)
     t = lap("pruefen_uebernehmen", t)
@@ -218,8 +218,13 @@ def run_demo(folder: Path, progress=None) -> DemoResult:  # noqa: ANN001 - a pro
 
 def _export(workspace: Workspace) -> list[str]:
     """Open data export, if this version of the toolkit has it."""
+    from toolkit.errors import ToolkitError
+
     try:
         from toolkit.export import export_open_data
     except ImportError:
         return []
-    return export_open_data(workspace, REPORT_YEAR).lines()
+    try:
+        return export_open_data(workspace, REPORT_YEAR).lines()
+    except ToolkitError as exc:
+        return [f"Offene Daten nicht erstellt: {exc}"]
