@@ -1,0 +1,68 @@
+"""Property: values written into a generated collection workbook come back equal through the return reader."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from workbook_edit import generate, set_cells
+
+from toolkit.collection import plan_workbook
+from toolkit.returns import read_return
+
+OFFICE, YEAR = "JUGA", 2025
+
+numbers = st.one_of(
+    st.none(),
+    st.integers(min_value=0, max_value=2**53),
+    st.integers(min_value=-10**6, max_value=-1),
+    st.floats(min_value=-1e12, max_value=1e12, allow_nan=False, allow_infinity=False),
+    st.decimals(min_value=-10**6, max_value=10**6, places=3, allow_nan=False, allow_infinity=False).map(float),
+)
+plain_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Cn", "Co"), blacklist_characters="\ufffe\uffff"),
+    max_size=40)
+german = st.sampled_from(["Schätzung des Jugendamts", "Größenordnung übernommen", "Änderung ab 2024 – Zählweise",
+                          "Straße/Weg: äöüß ÄÖÜ", ""])
+notes = st.one_of(
+    st.none(),
+    st.tuples(st.sampled_from(["", "=", "+", "-", "@", "=HYPERLINK(\"http://x\",\"a\")", "'"]), german, plain_text)
+    .map("".join),
+)
+
+counter = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def blank(tmp_path_factory, catalogue):  # noqa: ANN001, ANN201
+    folder = tmp_path_factory.mktemp("roundtrip")
+    plan = plan_workbook(catalogue, OFFICE, YEAR)
+    return folder, generate(folder / "blank.xlsx", catalogue, OFFICE, YEAR), plan
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.lists(numbers, min_size=8, max_size=8), texts=st.lists(notes, min_size=3, max_size=3),
+       history=numbers)
+def test_written_values_are_read_back_equal(blank, catalogue, values, texts, history):  # noqa: ANN001
+    folder, source, plan = blank
+    inputs = [s for s in plan.slots if s.role == "input"]
+    chosen = [inputs[0], inputs[1], inputs[5], inputs[11], inputs[17], inputs[18], inputs[-1], inputs[-40]]
+    note_slots = [s for s in plan.slots if s.role == "note"][:3]
+    history_slot = next(s for s in plan.slots if s.role == "history")
+    cells = {(s.sheet, s.cell): v for s, v in zip(chosen, values, strict=True)}
+    cells |= {(s.sheet, s.cell): t for s, t in zip(note_slots, texts, strict=True)}
+    cells[(history_slot.sheet, history_slot.cell)] = history
+    path = set_cells(source, folder / f"r{next(counter)}.xlsx", cells)
+
+    returned = read_return(path, catalogue)
+
+    assert returned.readable, returned.problems
+    readings = {r.slot: r for r in returned.readings}
+    for slot, value in zip(chosen, values, strict=True):
+        assert readings[slot].value == value
+    for slot, text in zip(note_slots, texts, strict=True):
+        assert readings[slot].text == (text or "").strip()
+    assert readings[history_slot].value == history
+    assert not [p for p in returned.problems if p.code in ("keine-zahl", "formel", "layout-geaendert")]
