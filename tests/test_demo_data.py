@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from toolkit.catalogue import CITY, GERMANY, LAND, Catalogue
@@ -154,3 +156,13 @@ def test_generation_is_deterministic(catalogue: Catalogue, values) -> None:
     assert generate(catalogue, YEARS) == values
     other = generate(catalogue, YEARS, seed=7)
     assert other.keys() == values.keys() and other != values
+
+
+def test_an_indicator_unknown_to_the_demo_still_gets_values(catalogue: Catalogue) -> None:
+    base = catalogue.indicators["BIL-06"]
+    extra = dataclasses.replace(base, id="NEU-01", stadtteile=True)
+    bigger = dataclasses.replace(catalogue, indicators={**catalogue.indicators, "NEU-01": extra})
+    values = generate(bigger, [2024, 2025])
+    key = ObservationKey("NEU-01", 2025, CITY, "nichtdeutsch", "weiblich", "zaehler")
+    assert 0 < values[key] <= values[ObservationKey(*[*vars(key).values()][:5], "nenner")]
+    assert ObservationKey("NEU-01", 2025, "st03", "insgesamt", "insgesamt", "nenner") in values

@@ -14,7 +14,7 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable
 
-from toolkit.catalogue import CITY, GERMANY, LAND, Catalogue, Indicator, district_area
+from toolkit.catalogue import CITY, Catalogue, Indicator, district_area
 from toolkit.collection import ObservationKey
 from toolkit.demo_params import (
     CARE_CENTRE,
@@ -106,6 +106,15 @@ def population(year: int) -> Population:
     return result
 
 
+def spec_for(indicator: Indicator) -> Spec:
+    """The generation parameters of an indicator; a modest default for ids the demo does not know."""
+    if indicator.id in SPECS:
+        return SPECS[indicator.id]
+    if indicator.typ == "quote":
+        return Spec(0.3, frac=0.01, gap=1.5)
+    return Spec(100.0, base="const", trend=0.02)
+
+
 class Generator:
     """Generates all values of the catalogue for the given years (deterministic for a seed)."""
 
@@ -113,7 +122,7 @@ class Generator:
         self.catalogue = catalogue
         self.years = list(years)
         self.seed = seed
-        self.pop = {y: population(y) for y in range(min(self.years) - 1, max(self.years) + 1)}
+        self.pop = {y: population(y) for y in range(min(*self.years, BASE_YEAR) - 1, max(self.years) + 1)}
         self.values: dict[ObservationKey, float] = {}
 
     # ---- entry point ------------------------------------------------------------------------------
@@ -130,9 +139,9 @@ class Generator:
                 elif indicator.id == "STT-03":
                     self._put(indicator, year, CITY, "insgesamt", "insgesamt", "wert", self.high_share_districts(year))
                 elif indicator.typ == "wert":
-                    self._wert(indicator, SPECS[indicator.id], year)
+                    self._wert(indicator, spec_for(indicator), year)
                 else:
-                    self._counts(indicator, SPECS[indicator.id], year)
+                    self._counts(indicator, spec_for(indicator), year)
         self._comparisons()
         return self.values
 
@@ -350,5 +359,3 @@ def generate(catalogue: Catalogue, years: Iterable[int], seed: int = SEED) -> di
     """All synthetic values for ``years``: city, Stadtteile and comparison areas (LAND, GERMANY)."""
     return Generator(catalogue, years, seed).run()
 
-
-COMPARISON_AREAS = (LAND, GERMANY)
