@@ -1,0 +1,93 @@
+"""Rules of checks.py that need more than one cell: rounding tolerance, previous year from the store, bounds of
+values, duplicates across files, Kennzeichen spelling."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+
+import pytest
+from conftest import make_workspace
+from workbook_edit import consistent_value, generate, set_cells
+
+from toolkit.checks import CheckedFile, check_files, cross_file_duplicates, normalise_flag
+from toolkit.collection import ObservationKey, plan_workbook
+from toolkit.problems import FileReport
+from toolkit.returns import read_return
+from toolkit.store import Store
+
+YEAR = 2025
+
+
+def _file(tmp_path, catalogue, office: str, changes: dict[ObservationKey, object], name: str = ""):  # noqa: ANN001, ANN202
+    plan = plan_workbook(catalogue, office, YEAR)
+    cells = {(s.sheet, s.cell): changes.get(s.key, consistent_value(s.key)) for s in plan.input_slots()}
+    blank = generate(tmp_path / f"blank_{office}.xlsx", catalogue, office, YEAR)
+    return set_cells(blank, tmp_path / (name or f"Erhebung_{YEAR}_{office}.xlsx"), cells), plan
+
+
+def _codes(report: FileReport, code: str) -> list[str]:
+    return [p.place for p in report.problems if p.code == code]
+
+
+def key(indicator: str, group: str, measure: str, year: int = YEAR, sex: str = "insgesamt",
+        area: str = "gesamtstadt") -> ObservationKey:
+    return ObservationKey(indicator, year, area, group, sex, measure)
+
+
+@pytest.mark.parametrize(("difference", "warned"), [(5, False), (20, True)])
+def test_sum_of_parts_uses_rounding_tolerance_of_profile(tmp_path, catalogue, workspace, difference, warned):  # noqa: ANN001
+    """DEM-07 (profile azr5: multiples of 5): nichtdeutsch = eu + drittstaaten within 5/2 x 3."""
+    whole = key("DEM-07", "nichtdeutsch", "nenner")
+    base = consistent_value(key("DEM-07", "eu", "nenner")) + consistent_value(key("DEM-07", "drittstaaten", "nenner"))
+    path, plan = _file(tmp_path, catalogue, "ABH", {whole: base + difference})
+    report = check_files(workspace, [path])[0]
+    cell = plan.entry_row_of(whole).row + 1
+    assert (f"Erfassung!K{cell}" in _codes(report, "summe-teile")) is warned
+
+
+def test_jump_against_previous_year_from_store(tmp_path, catalogue, workspace):  # noqa: ANN001
+    current = key("DEM-08", "nichtdeutsch", "wert")
+    with Store(workspace.store_file) as store, store.transaction():
+        delivery = store.add_delivery(office="ABH", year=2024, file_name="alt.xlsx", sha256="c" * 64)
+        store.put(dataclasses.replace(current, year=2024), consistent_value(current) / 3, "", "", delivery)
+    path, plan = _file(tmp_path, catalogue, "ABH", {})
+    report = check_files(workspace, [path])[0]
+    assert f"Erfassung!K{plan.entry_row_of(current).row + 1}" in _codes(report, "sprung-zum-vorjahr")
+
+
+def test_value_outside_min_max_is_a_warning(tmp_path, catalogue, workspace):  # noqa: ANN001
+    waiting = key("IKO-05", "insgesamt", "wert")  # days, 0 to 365
+    path, plan = _file(tmp_path, catalogue, "ABH", {waiting: 400})
+    report = check_files(workspace, [path])[0]
+    assert _codes(report, "ausserhalb-grenzen") == [f"Erfassung!K{plan.entry_row_of(waiting).row + 1}"]
+    assert report.ok
+
+
+def test_same_observation_in_files_of_two_offices_names_both(tmp_path, catalogue):  # noqa: ANN001
+    path, _plan = _file(tmp_path, catalogue, "SOZ", {})
+    first = read_return(path, catalogue)
+    second = read_return(shutil.copy(path, tmp_path / "Kopie_von_ABH.xlsx"), catalogue)
+    second.identity = dataclasses.replace(second.identity, office="ABH")
+    items = [CheckedFile(first, FileReport(first.file, "SOZ")), CheckedFile(second, FileReport(second.file, "ABH"))]
+    found = cross_file_duplicates(items)
+    assert set(found) == set(items)
+    message = found[items[0]][0].message
+    assert found[items[0]][0].code == "doppelte-lieferung"
+    assert first.file in message and "Kopie_von_ABH.xlsx" in message
+
+
+def test_identity_against_rounds(tmp_path, catalogue):  # noqa: ANN001
+    workspace = make_workspace(tmp_path / "ws")
+    path, _plan = _file(tmp_path, catalogue, "SOZ", {})
+    with Store(workspace.store_file) as store, store.transaction():
+        store.record_round(year=YEAR, office="SOZ", token="T-1", deadline="2026-03-31", file_name="x",
+                           sha256="", layout_version="1", fingerprint="")
+    report = check_files(workspace, [path])[0]
+    assert report.ok and not report.problems  # generated with token T-1
+
+
+def test_flag_spelling_is_normalised():
+    assert normalise_flag("  VORLÄUFIG ") == "vorläufig"
+    assert normalise_flag("kein  Wert   verfügbar") == "kein Wert verfügbar"
+    assert normalise_flag("ca.") == "ca."
