@@ -9,6 +9,7 @@ computes a cell address of its own, so they cannot drift apart.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 
@@ -133,15 +134,17 @@ class WorkbookPlan:
     def history_years(self) -> tuple[int, ...]:
         return tuple(range(self.year - HISTORY_YEARS, self.year))
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> str:
         """Identifies sheet names, cell addresses and keys; a return must have the same."""
-        digest = hashlib.sha256(LAYOUT_VERSION.encode())
-        for slot in self.slots:
+        letters: dict[int, str] = {}
+        parts = [LAYOUT_VERSION]
+        for slot in self.slots:  # same text as Slot.address, with the column letters computed once
             k = slot.key
-            digest.update(f"{slot.address}|{slot.role}|{k.indicator}|{k.year - self.year}|{k.area}|{k.group}|"
-                          f"{k.sex}|{k.measure}\n".encode())
-        return digest.hexdigest()[:16]
+            letter = letters.get(slot.col) or letters.setdefault(slot.col, column_letter(slot.col))
+            parts.append(f"{slot.sheet}!{letter}{slot.row + 1}|{slot.role}|{k.indicator}|{k.year - self.year}|"
+                         f"{k.area}|{k.group}|{k.sex}|{k.measure}\n")
+        return hashlib.sha256("".join(parts).encode()).hexdigest()[:16]
 
     def input_slots(self) -> list[Slot]:
         return [s for s in self.slots if s.role == "input"]
@@ -227,8 +230,9 @@ def _plan_district_sheet(catalogue: Catalogue, indicator: Indicator, year: int, 
     kind = slot_kind(indicator)
     for district in catalogue.districts:
         district_rows.append((row, district.nummer, district.name))
+        area = district.area
         for column in columns:
-            key = ObservationKey(indicator.id, year, district.area, column.group, "insgesamt", column.measure)
+            key = ObservationKey(indicator.id, year, area, column.group, "insgesamt", column.measure)
             slots.append(Slot(name, row, column.col, key, "input", kind))
         row += 1
     return DistrictSheet(name, indicator, tuple(columns), tuple(district_rows), city_row=row, sum_row=row + 1)

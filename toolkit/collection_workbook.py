@@ -142,6 +142,7 @@ class _Writer:
         self.f = _Formats.create(wb)
         self.deadline_text = deadline.strftime("%d.%m.%Y")
         self.meta = meta_values(plan, token)
+        self.entry_rows = {(e.indicator.id, e.group, e.sex, e.measure): e for e in plan.entry_rows}
         self.slots_by_sheet: dict[str, list[Slot]] = {}
         for slot in plan.slots:
             self.slots_by_sheet.setdefault(slot.sheet, []).append(slot)
@@ -271,18 +272,21 @@ class _Writer:
     def _write_slots(self, ws, sheet: str) -> None:
         """Write the data cells of ``sheet``: history (grey, prefilled), input/flag/note (yellow, empty)."""
         f, prefill = self.f, self.prefill
+        write_blank, write_number = ws.write_blank, ws.write_number
+        history = {"count": f.history, "decimal": f.history_decimal}
+        inputs = {"count": f.input_count, "decimal": f.input_decimal}
         for slot in self.slots_by_sheet.get(sheet, ()):
-            if slot.role == "history":
-                cell_format = f.history if slot.kind == "count" else f.history_decimal
+            role = slot.role
+            if role == "input":
+                write_blank(slot.row, slot.col, None, inputs[slot.kind])
+            elif role == "history":
                 value = prefill.get(slot.key)
                 if value is None:
-                    ws.write_blank(slot.row, slot.col, None, cell_format)
+                    write_blank(slot.row, slot.col, None, history[slot.kind])
                 else:
-                    ws.write_number(slot.row, slot.col, value, cell_format)
-            elif slot.role == "input":
-                ws.write_blank(slot.row, slot.col, None, f.input_count if slot.kind == "count" else f.input_decimal)
+                    write_number(slot.row, slot.col, value, history[slot.kind])
             else:
-                ws.write_blank(slot.row, slot.col, None, f.input_text)
+                write_blank(slot.row, slot.col, None, f.input_text)
 
     def _validate_numbers(self, ws, first_row: int, first_col: int, last_row: int, last_col: int,
                           indicator: Indicator) -> None:
@@ -337,7 +341,7 @@ class _Writer:
         ws.write_string(district.sum_row, 1, "Summe der Stadtteile (berechnet)", f.label)
         for column in district.columns:
             letter = column_letter(column.col)
-            entry = plan.entry_row_of(ObservationKey(ind.id, plan.year, "", column.group, "insgesamt", column.measure))
+            entry = self.entry_rows.get((ind.id, column.group, "insgesamt", column.measure))
             if entry is not None:
                 ref = f"{SHEET_ENTRY}!{column_letter(COL_INPUT)}{entry.row + 1}"
                 ws.write_formula(district.city_row, column.col, f'=IF({ref}="","",{ref})', f.computed, "")

@@ -202,30 +202,32 @@ class _Round:
         prefill = read_prefill(self.store, self.catalogue, todo, self.year)
         rounds = self.store.rounds(self.year)
         prepared: list[tuple[OfficeOutcome, EmailMessage, str]] = []
+        fingerprints: dict[str, str] = {}
         for office in progress.track(todo, "Erhebungsbögen schreiben"):
             token = rounds[office.code]["token"] if office.code in rounds else new_token(self.year, office.code)
-            prepared.append(self._prepare(office, prefill, token))
+            prepared.append(self._prepare(office, prefill, token, fingerprints))
+        with self.store.transaction():  # the round is on record before any mail leaves
+            for outcome, message, token in prepared:
+                self.store.record_round(year=self.year, office=outcome.office, token=token,
+                                        deadline=self.deadline.isoformat(), file_name=outcome.workbook.name,
+                                        sha256=outcome.sha256, layout_version=LAYOUT_VERSION,
+                                        fingerprint=fingerprints[outcome.office])
+                if not send:
+                    self._record(outcome, message, token, "entwurf", "")
         if send:
             self._send(prepared, progress)
-        else:
-            with self.store.transaction():
-                for outcome, message, token in prepared:
-                    self._record(outcome, message, token, "entwurf", "")
         self.result.outcomes.extend(o for o, _, _ in prepared)
         order = {o.code: n for n, o in enumerate(offices)}
         self.result.outcomes.sort(key=lambda o: order[o.office])
 
-    def _prepare(self, office: Office, prefill: dict[ObservationKey, float],
-                 token: str) -> tuple[OfficeOutcome, EmailMessage, str]:
+    def _prepare(self, office: Office, prefill: dict[ObservationKey, float], token: str,
+                 fingerprints: dict[str, str]) -> tuple[OfficeOutcome, EmailMessage, str]:
         plan: WorkbookPlan = plan_workbook(self.catalogue, office.code, self.year)
         name = file_name(self.year, office.code)
         path = self.workspace.workbooks_dir(self.year) / name
         sha = write_collection_workbook(path, plan, prefill=prefill, token=token, deadline=self.deadline,
                                         settings=self.settings)
-        with self.store.transaction():
-            self.store.record_round(year=self.year, office=office.code, token=token,
-                                    deadline=self.deadline.isoformat(), file_name=name, sha256=sha,
-                                    layout_version=LAYOUT_VERSION, fingerprint=plan.fingerprint)
+        fingerprints[office.code] = plan.fingerprint
         message = mail.collection_message(office=office, year=self.year, deadline=self.deadline,
                                           settings=self.settings, workbook=path, token=token)
         draft = mail.write_draft(message, self.workspace.mails_dir(self.year) / (Path(name).stem + ".eml"))

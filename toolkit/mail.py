@@ -8,7 +8,6 @@ The SMTP password is read from the environment variable TOOLKIT_SMTP_PASSWORD, n
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import email.policy
 import os
@@ -186,9 +185,11 @@ def recipients(message: EmailMessage) -> list[str]:
 
 def draft_bytes(message: EmailMessage) -> bytes:
     """The message as an Outlook draft: X-Unsent: 1, CRLF line endings."""
-    draft = copy.deepcopy(message)
-    draft["X-Unsent"] = "1"
-    return draft.as_bytes(policy=POLICY)
+    message["X-Unsent"] = "1"
+    try:
+        return message.as_bytes(policy=POLICY)
+    finally:
+        del message["X-Unsent"]
 
 
 def write_draft(message: EmailMessage, path: Path) -> Path:

@@ -1,0 +1,183 @@
+"""Benchmark: `toolkit distribute` for 50 offices x 40 indicators x 40 Stadtteile vs. bare xlsxwriter.
+
+Run:  python benchmarks/distribute.py [--repeat N]
+
+Builds a synthetic catalogue (50 offices, each with 40 indicators collected by Stadtteil, three groups,
+half of them rates with Zähler and Nenner), fills the store with four earlier years, then measures in
+the same run:
+
+- toolkit_s: the whole ``distribute_round`` (plan, workbooks with formats, validation, protection and
+  identity, store records, .eml drafts) for all 50 offices;
+- writer_s: only ``write_collection_workbook`` for all 50 offices (same prefill);
+- baseline_s: bare xlsxwriter writing the same cells with the same values (strings, numbers, formulas,
+  recorded from the toolkit's own writer in an untimed pass) without formats, validation or protection.
+
+The last line printed is a JSON object with toolkit_s, writer_s, baseline_s, ratio (toolkit/baseline)
+and writer_ratio. Target: ratio <= 1.5. Each figure is the best of --repeat runs (default 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import toolkit.distribute as distribute  # noqa: E402
+from toolkit.catalogue import Catalogue, Office, load_catalogue  # noqa: E402
+from toolkit.collection import plan_workbook  # noqa: E402
+from toolkit.collection_workbook import WORKBOOK_OPTIONS, write_collection_workbook  # noqa: E402
+from toolkit.settings import DEFAULT_SETTINGS_TOML, Settings  # noqa: E402
+from toolkit.store import Store  # noqa: E402
+from toolkit.workspace import Workspace, ensure_folders  # noqa: E402
+
+OFFICES, INDICATORS, YEAR = 50, 40, 2025
+GROUPS = ("insgesamt", "deutsch", "nichtdeutsch")
+
+
+def synthetic_catalogue() -> Catalogue:
+    base = load_catalogue()
+    assert len(base.districts) == 40
+    template = base.indicators["DEM-02"]
+    offices, indicators = {}, {}
+    for n in range(1, OFFICES + 1):
+        code = f"A{n:02d}"
+        offices[code] = Office(code, f"Amt {n} für Benchmarkzwecke", f"Sachbearbeitung {n}", f"a{n}@example.org",
+                               f"a{n}-vertretung@example.org")
+        for k in range(1, INDICATORS + 1):
+            ident = f"{code}-{k:02d}"
+            typ = "quote" if k % 2 else "anzahl"
+            indicators[ident] = dataclasses.replace(
+                template, id=ident, name=f"Kennzahl {k} der Stelle {n}", typ=typ, fachbereich=code,
+                gruppen=GROUPS, geschlecht=False, stadtteile=True, ebene="stadt",
+                zaehler=template.zaehler if typ == "quote" else "", nenner=template.nenner if typ == "quote" else "")
+    return dataclasses.replace(base, indicators=indicators, offices=offices)
+
+
+def history(catalogue: Catalogue) -> dict:
+    values = {}
+    for code in catalogue.offices:
+        for slot in plan_workbook(catalogue, code, YEAR).slots:
+            if slot.role == "history":
+                values[slot.key] = float(1000 + slot.row * 7 + slot.col)
+    return values
+
+
+def fill_store(workspace: Workspace, values: dict) -> None:
+    with Store(workspace.store_file) as store, store.transaction():
+        delivery = store.add_delivery(office="A01", year=YEAR - 1, file_name="benchmark", sha256="x", source="import")
+        store.db.executemany(
+            "INSERT INTO observations (indicator, year, area, grp, sex, measure, value, flag, note, delivery_id,"
+            " updated_at) VALUES (?,?,?,?,?,?,?,'','',?,'2025-01-01T00:00:00')",
+            [(k.indicator, k.year, k.area, k.group, k.sex, k.measure, v, delivery) for k, v in values.items()])
+
+
+def record_cells(catalogue: Catalogue, prefill: dict, folder: Path) -> list[dict[str, list[tuple]]]:
+    """Run the toolkit writer once with recording write methods: the cells every workbook holds."""
+    books: list[dict[str, list[tuple]]] = []
+    names = ("write_string", "write_number", "write_formula", "write_blank")
+    originals = {name: getattr(Worksheet, name) for name in names}
+
+    def recorder(name):
+        def method(self, row, col, value, *args):
+            if name != "write_string" or value:  # an empty string is a blank cell
+                books[-1].setdefault(self.name, []).append((name if value else "write_blank", row, col, value))
+            return originals[name](self, row, col, value, *args)
+        return method
+
+    try:
+        for name in originals:
+            setattr(Worksheet, name, recorder(name))
+        for code in catalogue.offices:
+            books.append({})
+            write_collection_workbook(folder / f"{code}.xlsx", plan_workbook(catalogue, code, YEAR), prefill=prefill,
+                                      token="t", deadline=dt.date(2027, 3, 31), settings=Settings())
+    finally:
+        for name, method in originals.items():
+            setattr(Worksheet, name, method)
+    return books
+
+
+def run_baseline(books, folder: Path) -> float:
+    start = time.perf_counter()
+    for n, sheets in enumerate(books):
+        workbook = xlsxwriter.Workbook(str(folder / f"base_{n}.xlsx"), {**WORKBOOK_OPTIONS, "in_memory": True})
+        plain = workbook.add_format()  # xlsxwriter writes a blank cell only with a format
+        for name, cells in sheets.items():
+            ws = workbook.add_worksheet(name)
+            for kind, row, col, value in cells:
+                if kind == "write_blank":
+                    ws.write_blank(row, col, None, plain)
+                elif kind == "write_string":
+                    ws.write_string(row, col, value)
+                elif kind == "write_number":
+                    ws.write_number(row, col, value)
+                else:
+                    ws.write_formula(row, col, value, None, "")
+        workbook.close()
+    return time.perf_counter() - start
+
+
+def run_writer(catalogue: Catalogue, prefill: dict, folder: Path) -> float:
+    start = time.perf_counter()
+    for code in catalogue.offices:
+        write_collection_workbook(folder / f"w_{code}.xlsx", plan_workbook(catalogue, code, YEAR), prefill=prefill,
+                                  token="t", deadline=dt.date(2027, 3, 31), settings=Settings())
+    return time.perf_counter() - start
+
+
+def run_distribute(workspace: Workspace) -> float:
+    start = time.perf_counter()
+    result = distribute.distribute_round(workspace, YEAR, deadline="31.03.2027", again=True)
+    elapsed = time.perf_counter() - start
+    assert result.exit_code == 0 and result.count("entwurf") == OFFICES, result.lines()[-1]
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    catalogue = synthetic_catalogue()
+    distribute.load_catalogue = lambda path=None: catalogue  # the workspace's catalogue is the synthetic one
+    prefill = history(catalogue)
+    with tempfile.TemporaryDirectory(prefix="bench-distribute-") as tmp:
+        root = Path(tmp)
+        workspace = Workspace(root / "ws")
+        ensure_folders(workspace)
+        workspace.settings_file.write_text(DEFAULT_SETTINGS_TOML, encoding="utf-8")
+        fill_store(workspace, prefill)
+        (root / "rec").mkdir()
+        books = record_cells(catalogue, prefill, root / "rec")
+        cells = sum(len(c) for sheets in books for c in sheets.values())
+        sheets = sum(len(s) for s in books)
+        times: dict[str, list[float]] = {"toolkit_s": [], "writer_s": [], "baseline_s": []}
+        for _ in range(args.repeat):
+            times["baseline_s"].append(run_baseline(books, root / "rec"))
+            times["toolkit_s"].append(run_distribute(workspace))
+            times["writer_s"].append(run_writer(catalogue, prefill, root / "rec"))
+        best = {k: round(min(v), 3) for k, v in times.items()}
+        size = sum(p.stat().st_size for p in workspace.workbooks_dir(YEAR).iterdir())
+    print(f"{OFFICES} Stellen x {INDICATORS} Kennzahlen x 40 Stadtteile: {sheets} Blätter, {cells} beschriebene "
+          f"Zellen, {size / 1e6:.1f} MB Erhebungsbögen")
+    print(f"toolkit distribute (alles):        {best['toolkit_s']:.2f} s")
+    print(f"nur Erhebungsbögen schreiben:      {best['writer_s']:.2f} s")
+    print(f"xlsxwriter allein, gleiche Zellen: {best['baseline_s']:.2f} s")
+    best["ratio"] = round(best["toolkit_s"] / best["baseline_s"], 3)
+    best["writer_ratio"] = round(best["writer_s"] / best["baseline_s"], 3)
+    best.update(offices=OFFICES, indicators=INDICATORS, districts=40, cells=cells, repeat=args.repeat)
+    print(f"Verhältnis distribute / xlsxwriter: {best['ratio']:.2f} (Ziel <= 1,5)")
+    print(json.dumps(best))
+
+
+if __name__ == "__main__":
+    main()
