@@ -113,26 +113,24 @@ def _primary(frame: pd.DataFrame, rows: pd.Index, typ: str, profile: Profile) ->
 
 def relations(block: pd.DataFrame, catalogue: Catalogue) -> list[Relation]:
     """Additive relations between the rows of one indicator (group sum rules, sexes, Stadtteile)."""
-    index = {
-        (r.year, r.area, r.group, r.sex): i
-        for i, r in zip(block.index, block[["year", "area", "group", "sex"]].itertuples(index=False), strict=True)
-        if not np.isnan(block.at[i, "count"])
-    }
+    counts = block["count"].to_numpy()
+    keys = zip(block["year"].to_numpy(), block["area"].to_numpy(), block["group"].to_numpy(),
+               block["sex"].to_numpy(), strict=True)
+    index = {key: i for key, i, c in zip(keys, block.index, counts, strict=True) if not np.isnan(c)}
     found: list[Relation] = []
-    by_cell: dict[tuple, list] = defaultdict(list)
+    by_cell: dict[tuple, dict[str, int]] = defaultdict(dict)
     for (year, area, group, sex), i in index.items():
-        by_cell[(year, area, sex)].append((group, i))
-    for members in by_cell.values():
-        present = dict(members)
-        for rule in catalogue.sum_rules:
-            if rule.dimension == "gruppe" and rule.gesamt in present:
-                parts = tuple(present[p] for p in rule.teile if p in present)
-                if len(parts) == len(rule.teile):
-                    found.append(Relation(present[rule.gesamt], parts))
+        by_cell[(year, area, sex)][group] = i
+    group_rules = [r for r in catalogue.sum_rules if r.dimension == "gruppe"]
+    for present in by_cell.values():
+        for rule in group_rules:
+            if rule.gesamt in present and all(p in present for p in rule.teile):
+                found.append(Relation(present[rule.gesamt], tuple(present[p] for p in rule.teile)))
     sex_rules = [r for r in catalogue.sum_rules if r.dimension == "geschlecht"]
+    sex_totals = {r.gesamt for r in sex_rules}
     districts = [d.area for d in catalogue.districts]
     for (year, area, group, sex), i in index.items():
-        if sex in {r.gesamt for r in sex_rules}:
+        if sex in sex_totals:
             for rule in sex_rules:
                 parts = tuple(index[k] for p in rule.teile if (k := (year, area, group, p)) in index)
                 if len(parts) >= 2:
@@ -148,24 +146,32 @@ def _secondary(frame: pd.DataFrame, block: pd.DataFrame, catalogue: Catalogue) -
     found = relations(block, catalogue)
     if not found:
         return
-    suppressed = {i for i in block.index if frame.at[i, "suppressed"]}
-    counts = block["count"].to_dict()
+    flags = block["suppressed"].to_numpy()
+    suppressed = {i for i, flag in zip(block.index, flags, strict=True) if flag}
+    counts = dict(zip(block.index, block["count"].to_numpy(), strict=True))
+    added: list[int] = []
     changed = True
     while changed:
         changed = False
         for relation in found:
-            hidden = [c for c in relation.cells if c in suppressed]
-            if len(hidden) != 1:
+            hidden = 0
+            for c in relation.cells:
+                if c in suppressed:
+                    hidden += 1
+                    if hidden > 1:
+                        break
+            if hidden != 1:
                 continue
             candidates = [c for c in relation.cells if c not in suppressed]
             if not candidates:
                 continue
             # prefer the smallest positive part; the total only if no part is left
-            candidates.sort(key=lambda c: (c == relation.total, counts[c] <= 0, counts[c]))
-            chosen = candidates[0]
+            chosen = min(candidates, key=lambda c: (c == relation.total, counts[c] <= 0, counts[c]))
             suppressed.add(chosen)
-            frame.at[chosen, "suppressed"] = SECONDARY
+            added.append(chosen)
             changed = True
+    if added:
+        frame.loc[added, "suppressed"] = SECONDARY
 
 
 def _round_counts(frame: pd.DataFrame, catalogue: Catalogue) -> None:

@@ -50,9 +50,7 @@ def value_frame(observations: pd.DataFrame, catalogue) -> pd.DataFrame:  # noqa:
     wide = obs.pivot(index=KEY, columns="measure", values="value")
     wide = wide.reindex(columns=["zaehler", "nenner", "wert"])
     wide.columns.name = None
-    flags = obs.groupby(KEY, sort=False)["flag"].agg(_join_unique)
-    notes = obs.groupby(KEY, sort=False)["note"].agg(_join_unique)
-    frame = wide.join(flags).join(notes).reset_index()
+    frame = wide.join(_joined(obs, "flag")).join(_joined(obs, "note")).reset_index()
     meta = pd.DataFrame(
         [(i.id, i.typ, i.faktor) for i in catalogue.indicators.values()], columns=["indicator", "typ", "faktor"]
     )
@@ -63,6 +61,15 @@ def value_frame(observations: pd.DataFrame, catalogue) -> pd.DataFrame:  # noqa:
     frame["note"] = frame["note"].fillna("")
     frame["year"] = frame["year"].astype(int)
     return frame[columns].sort_values(KEY, ignore_index=True)
+
+
+def _joined(obs: pd.DataFrame, column: str) -> pd.Series:
+    """Per key the distinct non-empty texts of ``column`` joined with '; ' (only rows that have one)."""
+    texts = obs[column].fillna("").astype(str)
+    marked = obs[texts != ""]
+    if marked.empty:
+        return pd.Series(dtype=object, name=column, index=pd.MultiIndex.from_arrays([[]] * len(KEY), names=KEY))
+    return marked.groupby(KEY, sort=False)[column].agg(_join_unique)
 
 
 def _join_unique(values: Iterable[str]) -> str:

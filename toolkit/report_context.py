@@ -17,7 +17,7 @@ import pandas as pd
 from toolkit.catalogue import CITY, GERMANY, LAND, Catalogue, Indicator
 from toolkit.charts import BarChart, Line, LineChart
 from toolkit.confidentiality import MISSING_SYMBOL, ZERO_SYMBOL, rounding_base, symbol_legend
-from toolkit.indicators import comparison_pairs, development, footnotes_for, gap_series, series, trend_verdict
+from toolkit.indicators import comparison_pairs, development, footnotes_for, gap_series, trend_verdict
 from toolkit.numbers import format_number, format_value
 from toolkit.report_text import (
     begriffe,
@@ -180,10 +180,9 @@ def _indicator(report: Report, indicator: Indicator, block: pd.DataFrame, catalo
     decimals = decimals_of(indicator)
     groups = [g for g in indicator.gruppen if g in set(main["group"])]
     totals = main[main["sex"] == "insgesamt"]
-    lines = tuple(
-        Line(catalogue.label("gruppe", g), *_points(series(totals, indicator.id, g, area=area, column="published")))
-        for g in groups
-    )
+    by_group = group_series(totals, area)
+    lines = tuple(Line(catalogue.label("gruppe", g), *_points(by_group.get(g, pd.Series(dtype=float))))
+                  for g in groups)
     pairs = [p for p in comparison_pairs(indicator, catalogue) if p[0] in groups and p[1] in groups]
     analysis = _analyse(indicator, totals, pairs, area, year, settings, break_years)
     sentences = indicator_sentences(indicator, catalogue, analysis, year)
@@ -211,6 +210,16 @@ def _indicator(report: Report, indicator: Indicator, block: pd.DataFrame, catalo
     return k
 
 
+def group_series(totals: pd.DataFrame, area: str) -> dict[str, pd.Series]:
+    """Per group the published time series (year -> value) of one area (sex insgesamt rows only)."""
+    rows = totals[totals["area"] == area]
+    result = {}
+    for group, block in rows.groupby("group", sort=False):
+        values = pd.Series(block["published"].to_numpy(dtype=float), index=block["year"].astype(int).to_numpy())
+        result[group] = values.dropna().sort_index()
+    return result
+
+
 def _points(values: pd.Series) -> tuple[tuple[int, ...], tuple[float, ...]]:
     return tuple(int(y) for y in values.index), tuple(float(v) for v in values.to_numpy())
 
@@ -236,8 +245,8 @@ class Analysis:
 
 def _analyse(indicator: Indicator, totals: pd.DataFrame, pairs: list[tuple[str, str]], area: str, year: int,
              settings: Settings, break_years: list[int]) -> Analysis:
-    per_group = {g: series(totals, indicator.id, g, area=area, column="published") for g in indicator.gruppen}
-    per_group = {g: s[s.index <= year] for g, s in per_group.items() if not s.empty}
+    per_group = {g: s[s.index <= year] for g, s in group_series(totals, area).items() if g in indicator.gruppen}
+    per_group = {g: s for g, s in per_group.items() if not s.empty}
     years = [int(s.index.max()) for s in per_group.values() if not s.empty]
     latest = year if year in {y for s in per_group.values() for y in s.index} else (max(years) if years else None)
     values = {g: float(s[latest]) for g, s in per_group.items() if latest in s.index}

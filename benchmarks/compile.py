@@ -1,0 +1,150 @@
+"""Benchmark: toolkit compile for 60 indicators x 10 years x 40 Stadtteile against bare matplotlib.
+
+Builds a synthetic catalogue and store in a temporary folder, then measures in the same run
+(1) the whole ``compile_report`` (data, confidentiality, content, charts, Word, Tabellenanhang) and
+(2) bare matplotlib rendering the same charts one after another (Figure + plot/barh + savefig PNG,
+same size and resolution). The last output line is JSON with toolkit_s, baseline_s and ratio.
+
+    python benchmarks/compile.py [--processes N] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import math
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from toolkit.catalogue import CITY, RawRow, default_rows, district_area, load_catalogue
+from toolkit.catalogue_workbook import write_catalogue_workbook
+from toolkit.charts import DPI, LINE_SIZE, LineChart
+from toolkit.report import compile_report
+from toolkit.report_template import write_report_template
+from toolkit.settings import DEFAULT_SETTINGS_TOML
+from toolkit.store import Store, now
+from toolkit.workspace import Workspace, ensure_folders
+
+N_INDICATORS = 60
+YEARS = range(2015, 2025)
+GROUPS = ("insgesamt", "deutsch", "nichtdeutsch")
+
+
+def build_workspace(root: Path, seed: int = 1) -> Workspace:
+    workspace = Workspace(root)
+    ensure_folders(workspace)
+    workspace.settings_file.write_text(DEFAULT_SETTINGS_TOML, encoding="utf-8")
+    rows = default_rows()
+    template = next(r for r in rows["Indikatoren"] if r.values["id"] == "BIL-06")
+    fields = [r.values["code"] for r in rows["Handlungsfelder"]]
+    indicators = []
+    for n in range(N_INDICATORS):
+        values = dict(template.values)
+        field = fields[n % len(fields)]
+        values.update(id=f"{field}-{50 + n:02d}", handlungsfeld=field, name=f"Synthetische Quote {n + 1}",
+                      gruppen=";".join(GROUPS), stadtteile="ja", geschlecht="nein", geheimhaltung="standard",
+                      richtung=("plus", "minus", "neutral")[n % 3])
+        indicators.append(RawRow("Indikatoren", n + 2, values))
+    rows["Indikatoren"] = indicators
+    write_catalogue_workbook(workspace.catalogue_file, rows)
+    write_report_template(workspace.report_template)
+    fill_store(workspace, [r.values["id"] for r in indicators], seed)
+    return workspace
+
+
+def fill_store(workspace: Workspace, ids: list[str], seed: int) -> None:
+    rng = random.Random(seed)
+    stamp = now()
+    with Store(workspace.store_file) as store, store.transaction():
+        delivery = store.add_delivery(office="STAT", year=max(YEARS), file_name="synthetisch.xlsx", sha256="0" * 64)
+        records = []
+        for indicator in ids:
+            base = {g: rng.uniform(0.05, 0.3) for g in GROUPS}
+            for k, year in enumerate(YEARS):
+                for group in GROUPS:
+                    city_n, city_z = 0, 0
+                    for d in range(1, 41):
+                        nenner = rng.randint(5, 800) if group == "nichtdeutsch" else rng.randint(200, 6000)
+                        zaehler = int(nenner * min(1.0, base[group] * (1 + 0.02 * k) * rng.uniform(0.6, 1.4)))
+                        city_n, city_z = city_n + nenner, city_z + zaehler
+                        area = district_area(d)
+                        records.append((indicator, year, area, group, "insgesamt", "zaehler", zaehler, delivery, stamp))
+                        records.append((indicator, year, area, group, "insgesamt", "nenner", nenner, delivery, stamp))
+                    records.append((indicator, year, CITY, group, "insgesamt", "zaehler", city_z, delivery, stamp))
+                    records.append((indicator, year, CITY, group, "insgesamt", "nenner", city_n, delivery, stamp))
+        store.db.executemany(
+            "INSERT INTO observations (indicator, year, area, grp, sex, measure, value, delivery_id, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?)", records)
+
+
+def bare_matplotlib(specs: list) -> float:
+    """The same charts with plain matplotlib: one figure each, plot/barh, savefig to PNG."""
+    started = time.perf_counter()
+    for spec in specs:
+        if isinstance(spec, LineChart):
+            figure = Figure(figsize=LINE_SIZE, dpi=DPI)
+            FigureCanvasAgg(figure)
+            axes = figure.add_subplot()
+            for line in spec.lines:
+                axes.plot(line.years, line.values, marker="o", label=line.label)
+            axes.legend()
+        else:
+            figure = Figure(figsize=(16 / 2.54, (0.42 * len(spec.labels) + 2.6) / 2.54), dpi=DPI)
+            FigureCanvasAgg(figure)
+            axes = figure.add_subplot()
+            values = [0 if math.isnan(v) else v for v in spec.values]
+            axes.barh(range(len(values)), values, tick_label=list(spec.labels))
+        axes.set_title(spec.title)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=DPI)
+    return time.perf_counter() - started
+
+
+def chart_specs(workspace: Workspace, year: int) -> list:
+    from toolkit.report import load_published
+    from toolkit.report_context import build_report
+
+    catalogue, settings, published, deliveries, received = load_published(workspace, year)
+    return build_report(published, catalogue, settings, year, deliveries, received).charts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--processes", type=int, default=None, help="Prozesse für die Grafiken (Standard: Kerne)")
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        workspace = build_workspace(Path(tmp) / "ws")
+        print(f"Aufbau (Katalog + Store, nicht gemessen): {time.perf_counter() - t:.1f} s", file=sys.stderr)
+        assert len(load_catalogue(workspace.catalogue_file).indicators) == N_INDICATORS
+        year = max(YEARS)
+        specs = chart_specs(workspace, year)
+        toolkit_times, baseline_times = [], []
+        for _ in range(args.repeat):
+            baseline_times.append(bare_matplotlib(specs))
+            t = time.perf_counter()
+            result = compile_report(workspace, year, processes=args.processes)
+            toolkit_times.append(time.perf_counter() - t)
+            print(f"compile: {toolkit_times[-1]:.2f} s {result.timings}; bare matplotlib: {baseline_times[-1]:.2f} s",
+                  file=sys.stderr)
+        toolkit_s, baseline_s = min(toolkit_times), min(baseline_times)
+        print(json.dumps({
+            "indicators": N_INDICATORS, "years": len(YEARS), "districts": 40, "charts": result.n_charts,
+            "tables": result.n_tables, "suppressed": result.n_suppressed,
+            "docx_mb": round(result.report.stat().st_size / 1e6, 1),
+            "timings": {k: round(v, 2) for k, v in result.timings.items()},
+            "toolkit_s": round(toolkit_s, 2), "baseline_s": round(baseline_s, 2),
+            "ratio": round(toolkit_s / baseline_s, 2),
+        }))
+
+
+if __name__ == "__main__":
+    main()
