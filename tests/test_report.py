@@ -19,7 +19,7 @@ from toolkit.cli import app
 from toolkit.numbers import format_number
 from toolkit.report import compile_report, load_published
 from toolkit.report_context import build_report, decimals_of
-from toolkit.report_template import build_report_template
+from toolkit.report_template import write_report_template
 
 ROOT = Path(__file__).resolve().parent.parent
 NUMBER = re.compile(r"\d[\d.]*(?:,\d+)?")
@@ -150,11 +150,21 @@ def test_template_renders_with_the_context_without_undeclared_variables(compiled
     template.render(content.context, autoescape=True)
 
 
-def test_committed_template_matches_the_builder():
-    committed = zipfile.ZipFile(ROOT / "templates" / "Bericht.docx").read("word/document.xml")
-    built = build_report_template()
-    assert built.element.xml.encode("utf-8").count(b"{%") == committed.count(b"{%")
-    assert b"de-DE" in zipfile.ZipFile(ROOT / "templates" / "Bericht.docx").read("word/styles.xml")
+def test_committed_template_matches_the_builder(tmp_path):
+    built = tmp_path / "Bericht.docx"
+    write_report_template(built)
+    assert built.read_bytes() == (ROOT / "templates" / "Bericht.docx").read_bytes(), (
+        "templates/Bericht.docx ist veraltet: python scripts/build_templates.py ausführen")
+    assert b'w:val="de-DE"' in zipfile.ZipFile(built).read("word/styles.xml")
+
+
+def test_toc_is_prefilled_with_headings_and_page_references(compiled):
+    _workspace, _result, document = compiled
+    instr = [t.text for t in document.element.body.iter(qn("w:instrText"))]
+    assert any(t.strip().startswith("TOC") for t in instr)
+    assert sum("PAGEREF _Toc" in t for t in instr) >= 15
+    toc_entries = [p.text for p in document.paragraphs if p.style.name == "toc 1"]
+    assert "Zusammenfassung\t1" in toc_entries or any(e.startswith("Zusammenfassung") for e in toc_entries)
 
 
 def test_cli_compile_and_missing_data(compiled, tmp_path):

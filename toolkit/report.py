@@ -174,6 +174,7 @@ def finish_document(document, alt_texts: list[str], *, title: str, subject: str 
     for table in body.iter(qn("w:tbl")):
         _finish_table(table)
     _drop_empty_paragraphs(body)
+    fill_table_of_contents(document)
     props = document.core_properties
     props.title = title
     props.subject = subject
@@ -229,7 +230,146 @@ def _drop_empty_paragraphs(body) -> None:  # noqa: ANN001
         body.remove(paragraph)
 
 
+def fill_table_of_contents(document) -> None:  # noqa: ANN001
+    """Pre-fill the TOC field with the headings and PAGEREF page numbers.
+
+    Word rebuilds the TOC when the report is opened (updateFields); LibreOffice does not, but it computes
+    the PAGEREF fields while laying out the pages, so the PDF gets a table of contents with page numbers.
+    """
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    body = document.element.body
+    toc = next((p for p in body.iter(qn("w:p")) if any("TOC" in (t.text or "") for t in p.iter(qn("w:instrText")))),
+               None)
+    if toc is None:
+        return
+    styles = {document.styles[name].style_id: level for name, level in (("Heading 1", 1), ("Heading 2", 2))}
+    toc_styles = {level: document.styles[f"toc {level}"].style_id for level in (1, 2)
+                  if f"toc {level}" in [s.name for s in document.styles]}
+    entries = []
+    for paragraph in body.findall(qn("w:p")):
+        style = paragraph.find(qn("w:pPr") + "/" + qn("w:pStyle"))
+        level = styles.get(style.get(qn("w:val")) if style is not None else "")
+        text = "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()
+        if level and text:
+            name = f"_Toc{len(entries) + 1:05d}"
+            start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+            start.set(qn("w:id"), str(90000 + len(entries)))
+            start.set(qn("w:name"), name)
+            end.set(qn("w:id"), str(90000 + len(entries)))
+            ppr = paragraph.find(qn("w:pPr"))
+            if ppr is not None:
+                ppr.addnext(start)
+            else:
+                paragraph.insert(0, start)
+            paragraph.append(end)
+            entries.append((level, text, name))
+    if not entries:
+        return
+    runs = toc.findall(qn("w:r"))
+    separate = next(i for i, r in enumerate(runs) if any(f.get(qn("w:fldCharType")) == "separate"
+                                                          for f in r.iter(qn("w:fldChar"))))
+    for run in runs[separate + 1:]:
+        toc.remove(run)
+    paragraphs = [toc]
+    for _ in entries[1:]:
+        paragraph = OxmlElement("w:p")
+        paragraphs[-1].addnext(paragraph)
+        paragraphs.append(paragraph)
+    for paragraph, (level, text, name) in zip(paragraphs, entries, strict=True):
+        _set_style(paragraph, toc_styles.get(level))
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("w:anchor"), name)
+        link.set(qn("w:history"), "1")
+        link.append(_run(text=text))
+        link.append(_run(tab=True))
+        link.append(_run(fld="begin"))
+        link.append(_run(instr=f" PAGEREF {name} \\h "))
+        link.append(_run(fld="separate"))
+        link.append(_run(text="1"))
+        link.append(_run(fld="end"))
+        paragraph.append(link)
+    paragraphs[-1].append(_run(fld="end"))
+
+
+def _set_style(paragraph, style_id: str | None) -> None:  # noqa: ANN001
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    if not style_id:
+        return
+    ppr = paragraph.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        paragraph.insert(0, ppr)
+    style = ppr.find(qn("w:pStyle"))
+    if style is None:
+        style = OxmlElement("w:pStyle")
+        ppr.insert(0, style)
+    style.set(qn("w:val"), style_id)
+
+
+def _run(*, text: str | None = None, tab: bool = False, fld: str | None = None, instr: str | None = None):  # noqa: ANN202
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = OxmlElement("w:r")
+    if text is not None:
+        element = OxmlElement("w:t")
+        element.set(qn("xml:space"), "preserve")
+        element.text = text
+    elif tab:
+        element = OxmlElement("w:tab")
+    elif fld is not None:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), fld)
+    else:
+        element = OxmlElement("w:instrText")
+        element.set(qn("xml:space"), "preserve")
+        element.text = instr
+    run.append(element)
+    return run
+
+
 # ---- PDF --------------------------------------------------------------------------------------------------
+
+
+def _copy_for_pdf(docx_path: Path, target: Path) -> None:
+    """A copy whose table of contents is plain entries with PAGEREF fields.
+
+    LibreOffice keeps the imported result of a TOC field as it is, but it computes PAGEREF fields
+    outside of it; unwrapping the TOC field gives the PDF correct page numbers.
+    """
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(docx_path))
+    body = document.element.body
+    start = next((p for p in body.iter(qn("w:p")) if any("TOC" in (t.text or "") for t in p.iter(qn("w:instrText")))),
+                 None)
+    if start is not None:
+        runs = [r for r in start.findall(qn("w:r"))]
+        separate = next((i for i, r in enumerate(runs) if any(f.get(qn("w:fldCharType")) == "separate"
+                                                                for f in r.iter(qn("w:fldChar")))), None)
+        if separate is not None:
+            for run in runs[: separate + 1]:
+                start.remove(run)
+            depth, paragraph = 0, start
+            while paragraph is not None:
+                for run in paragraph.findall(qn("w:r")):
+                    kind = next((f.get(qn("w:fldCharType")) for f in run.iter(qn("w:fldChar"))), None)
+                    if kind == "begin":
+                        depth += 1
+                    elif kind == "end":
+                        if depth == 0:
+                            paragraph.remove(run)
+                            paragraph = None
+                            break
+                        depth -= 1
+                else:
+                    paragraph = paragraph.getnext()
+    document.save(str(target))
 
 
 def convert_to_pdf(docx_path: Path, timeout: int = 300) -> Path:
@@ -241,8 +381,11 @@ def convert_to_pdf(docx_path: Path, timeout: int = 300) -> Path:
                               "Word-Dokument in Word als barrierefreies PDF speichern.")
     with tempfile.TemporaryDirectory(prefix="toolkit-lo-") as profile, \
             tempfile.TemporaryDirectory(prefix="toolkit-pdf-") as out_dir:
+        source = Path(out_dir) / "quelle" / docx_path.name
+        source.parent.mkdir()
+        _copy_for_pdf(docx_path, source)
         command = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-                   "--convert-to", PDF_FILTER, "--outdir", out_dir, str(docx_path)]
+                   "--convert-to", PDF_FILTER, "--outdir", out_dir, str(source)]
         try:
             completed = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:

@@ -8,13 +8,15 @@ fills them is built by toolkit/report_context.py and documented there.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import zipfile
 from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -25,6 +27,7 @@ LANGUAGE = "de-DE"
 FONT = "Calibri"  # LibreOffice substitutes the metric-compatible Carlito
 TABLE_STYLE = "Table Grid"
 
+FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 VORWORT = (
     "[Platzhalter für das Vorwort: Hier ordnet die Koordination die Ergebnisse ein, nennt den Bezug zum "
     "Integrationskonzept der Stadt und dankt den beteiligten Stellen. Diesen Absatz bitte in Word ersetzen.]"
@@ -36,7 +39,19 @@ def write_report_template(path: Path) -> None:
     document = build_report_template()
     buffer = io.BytesIO()
     document.save(buffer)
-    atomic_write_bytes(path, buffer.getvalue())
+    atomic_write_bytes(path, _fixed_zip(buffer.getvalue()))
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """Same content, fixed member dates: a rebuild gives the same bytes (the template is committed)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=FIXED_DATE.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(item.filename))
+    return out.getvalue()
 
 
 def build_report_template():  # -> docx.Document
@@ -51,6 +66,7 @@ def build_report_template():  # -> docx.Document
     props.language = LANGUAGE
     props.keywords = "Integrationsmonitoring"
     props.comments = ""
+    props.created = props.modified = FIXED_DATE
     _title_page(document)
     _front_matter(document)
     _chapters(document)
@@ -109,6 +125,13 @@ def _set_styles(document) -> None:
     cell.font.size = Pt(9)
     cell.paragraph_format.space_after = Pt(0)
     cell.paragraph_format.line_spacing = 1.0
+    for level in (1, 2):
+        toc = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
+        toc.base_style = normal
+        toc.paragraph_format.space_after = Pt(2 if level == 2 else 4)
+        toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+        toc.paragraph_format.tab_stops.add_tab_stop(Cm(16.5), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        toc.font.bold = level == 1
     figure = styles.add_style("Abbildung", WD_STYLE_TYPE.PARAGRAPH)
     figure.base_style = normal
     figure.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
