@@ -106,8 +106,8 @@ def test_master_matrix_sheets_provenance_and_text_stays_text(tmp_path, base, cat
     assert any(name.startswith("HF BIL") for name in book.sheetnames)
     values = book["Werte"]
     header = [c.value for c in values[1]]
-    assert header[:9] == ["Kennzahl", "Bezeichnung", "Jahr", "Gebiet", "Gebietsname", "Gruppe", "Geschlecht",
-                          "Messgröße", "Wert"]
+    assert header == ["Kennzahl", "Jahr", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Wert", "Kennzeichen",
+                      "Bemerkung", "Lieferung", "Dienststelle", "Datei", "Zeitpunkt"]
     assert values.freeze_panes == "A2" and values.auto_filter.ref
     rows = [[c.value for c in r] for r in values.iter_rows(min_row=2)]
     note_col, flag_col, file_col = header.index("Bemerkung"), header.index("Kennzeichen"), header.index("Datei")

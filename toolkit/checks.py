@@ -239,8 +239,11 @@ def check_rates(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  
 def check_sums(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
     """Parts against the whole by the catalogue's Summenregeln (counts only), within the rounding tolerance."""
     indicators = _indicators(rw)
+    by_indicator: dict[str, dict[ObservationKey, Reading]] = defaultdict(dict)
+    for key, reading in inputs.items():
+        by_indicator[key.indicator][key] = reading
     for indicator in indicators.values():
-        if not indicator.is_count:
+        if not indicator.is_count or indicator.id not in by_indicator:
             continue
         base = _rounding_base(catalogue, indicator)
         for rule in catalogue.sum_rules:
@@ -254,12 +257,12 @@ def check_sums(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  #
             if not parts:
                 continue
             complete = len(parts) == len(rule.teile)
-            yield from _sum_rule(rw, inputs, indicator, rule.dimension, rule.gesamt, parts, complete, base)
+            yield from _sum_rule(rw, by_indicator[indicator.id], indicator, rule.dimension, rule.gesamt, parts,
+                                 complete, base)
 
 
 def _sum_rule(rw, inputs, indicator, dimension, whole_code, parts, complete, base) -> Iterator[Problem]:  # noqa: ANN001
-    wholes = [r for k, r in inputs.items() if k.indicator == indicator.id
-              and (k.group if dimension == "gruppe" else k.sex) == whole_code
+    wholes = [r for k, r in inputs.items() if (k.group if dimension == "gruppe" else k.sex) == whole_code
               and (dimension == "gruppe" or k.group in indicator.gruppen)]
     for whole in wholes:
         k = whole.slot.key
@@ -292,6 +295,10 @@ def _rounding_base(catalogue: Catalogue, indicator: Indicator) -> int:
 def check_districts(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
     """The Stadtteile of a district sheet add up to the Gesamtstadt value on the Erfassung sheet."""
     assert rw.plan is not None
+    columns: dict[tuple[str, str, str], list[Reading]] = defaultdict(list)
+    for key, reading in inputs.items():
+        if key.area != CITY:
+            columns[(reading.slot.sheet, key.group, key.measure)].append(reading)
     for sheet in rw.plan.district_sheets:
         base = _rounding_base(catalogue, sheet.indicator)
         for column in sheet.columns:
@@ -299,8 +306,7 @@ def check_districts(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem
                                              column.measure))
             if city is None or city.value is None:
                 continue
-            cells = [r for k, r in inputs.items() if r.slot.sheet == sheet.name and k.group == column.group
-                     and k.measure == column.measure]
+            cells = columns[(sheet.name, column.group, column.measure)]
             values = [r.value for r in cells if r.value is not None]
             if not values:
                 continue
@@ -417,12 +423,19 @@ def check_store_duplicates(rw, inputs, catalogue, view, unreadable) -> Iterator[
 
 def cross_file_duplicates(checked: Iterable[CheckedFile]) -> dict[CheckedFile, list[Problem]]:
     """The same observation in files of two different offices: a Fehler in both, naming the other file."""
+    checked = [item for item in checked if item.returned.readable]
+    offices_of: dict[str, set[str]] = defaultdict(set)
+    for item in checked:
+        for indicator in item.returned.plan.indicators:
+            offices_of[indicator.id].add(item.returned.office)
+    shared = {indicator for indicator, offices in offices_of.items() if len(offices) > 1}
     owners: dict[ObservationKey, list[tuple[CheckedFile, Reading]]] = defaultdict(list)
     for item in checked:
-        if item.returned.readable:
-            for key, reading in item.returned.by_role("input").items():
-                if reading.value is not None:
-                    owners[key].append((item, reading))
+        if not shared.intersection(i.id for i in item.returned.plan.indicators):
+            continue
+        for key, reading in item.returned.by_role("input").items():
+            if reading.value is not None and key.indicator in shared:
+                owners[key].append((item, reading))
     found: dict[CheckedFile, list[Problem]] = defaultdict(list)
     seen: set[tuple[int, str]] = set()
     for key, holders in owners.items():

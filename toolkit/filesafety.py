@@ -29,7 +29,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 
-_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
+_CELL_WITH_CONTENT = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*?>\s*<f[\s>/]')
 _SHEET_ENTRY = re.compile(r"^xl/worksheets/sheet\d+\.xml$")
 _ENTITY_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
@@ -222,21 +222,19 @@ def _refuse_entities(name: str, member: str, content: bytes) -> None:
 
 
 def _count_cells(name: str, member: str, content: bytes) -> int:
-    """Cells with content in one worksheet; refuse if their spread is larger than MAX_CELLS."""
-    count = 0
-    max_row = 0
-    max_col = 0
-    for match in _CELL.finditer(content):
-        if match.group(3):  # <c r=".." s=".."/>: formatted but empty
-            continue
-        count += 1
-        row = int(match.group(2))
-        col = _column_number(match.group(1))
-        max_row = max(max_row, row)
-        max_col = max(max_col, col)
+    """Cells with content in one worksheet; refuse if their spread (rows x columns) is larger than MAX_CELLS.
+
+    Formatted but empty cells (``<c r=".." s=".."/>``) are left out: LibreOffice writes them for whole
+    formatted columns, and no reader allocates anything for them.
+    """
+    cells = _CELL_WITH_CONTENT.findall(content)
+    if not cells:
+        return 0
+    max_col = max(_column_number(letters) for letters in {c[0] for c in cells})
+    max_row = max(int(digits) for digits in {c[1] for c in cells})
     if max_row * max_col > MAX_CELLS:
         raise Refused(_too_many_cells(name, max_row * max_col))
-    return count
+    return len(cells)
 
 
 def _column_number(letters: bytes) -> int:

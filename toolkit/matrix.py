@@ -64,15 +64,20 @@ def _table(book, fmt: _Formats, name: str, headers: list[str], widths: list[int]
         ws.set_column(col, col, width)
         ws.write_string(0, col, header, fmt.header)
     ws.freeze_panes(1, 0)
+    # the bulk of the matrix: xlsxwriter's unwrapped writers skip the A1-notation parsing of every call
+    # (same checks and storage; write_string/write_number are thin wrappers around them)
+    write_string = getattr(ws, "_write_string", ws.write_string)
+    write_number = getattr(ws, "_write_number", ws.write_number)
+    number = fmt.number
     count = 0
     for count, values in enumerate(rows, start=1):
         for col, value in enumerate(values):
             if value is None or value == "":
                 continue
-            if isinstance(value, str):
-                ws.write_string(count, col, value)
+            if value.__class__ is str:
+                write_string(count, col, value)
             else:
-                ws.write_number(count, col, value, fmt.number)
+                write_number(count, col, value, number)
     ws.autofilter(0, 0, max(count, 1), len(headers) - 1)
 
 
@@ -110,16 +115,15 @@ def _catalogue_sheets(book, fmt: _Formats, catalogue: Catalogue) -> None:  # noq
 
 
 def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:  # noqa: ANN001
-    names = {i.id: i.name for i in catalogue.indicators.values()}
+    """Every value in long form with its provenance (file name and SHA-256 of a delivery: sheet Lieferungen)."""
     areas = {d.area: d.name for d in catalogue.districts} | AREA_LABELS
+    measures = MEASURE_LABELS
     _table(book, fmt, "Werte",
-           ["Kennzahl", "Bezeichnung", "Jahr", "Gebiet", "Gebietsname", "Gruppe", "Geschlecht", "Messgröße", "Wert",
-            "Kennzeichen", "Bemerkung", "Lieferung", "Dienststelle", "Datei", "Quelle", "Zeitpunkt"],
-           [10, 36, 7, 12, 24, 20, 12, 11, 12, 16, 40, 10, 12, 30, 9, 20],
-           ([r["indicator"], names.get(r["indicator"], ""), r["year"], r["area"], areas.get(r["area"], r["area"]),
-             r["grp"], r["sex"], MEASURE_LABELS.get(r["measure"], r["measure"]), r["value"], r["flag"], r["note"],
-             r["delivery_id"], r["office"], r["file_name"], r["source"], r["updated_at"].replace("T", " ")]
-            for r in rows))
+           ["Kennzahl", "Jahr", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Wert", "Kennzeichen", "Bemerkung",
+            "Lieferung", "Dienststelle", "Datei", "Zeitpunkt"],
+           [10, 7, 24, 20, 12, 11, 12, 16, 40, 10, 12, 30, 20],
+           ((r[0], r[1], areas.get(r[2], r[2]), r[3], r[4], measures.get(r[5], r[5]), r[6], r[7], r[8], r[9], r[11],
+             r[12], r[10].replace("T", " ")) for r in rows))
 
 
 def _wide_sheets(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:  # noqa: ANN001
@@ -127,9 +131,9 @@ def _wide_sheets(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:  # no
     series: dict[tuple, dict[int, float | None]] = defaultdict(dict)
     years: set[int] = set()
     for r in rows:
-        if r["area"] in WIDE_AREAS:
-            series[(r["indicator"], r["area"], r["grp"], r["sex"], r["measure"])][r["year"]] = r["value"]
-            years.add(r["year"])
+        if r[2] in WIDE_AREAS:
+            series[(r[0], r[2], r[3], r[4], r[5])][r[1]] = r[6]
+            years.add(r[1])
     year_list = sorted(years)
     for field_ in sorted(catalogue.fields, key=lambda f: f.reihenfolge):
         name = f"HF {field_.code} {field_.name}".translate(_BAD_SHEET_CHARS)[:31]

@@ -202,7 +202,7 @@ def _store_values(workspace: Workspace, store: Store, rw: ReturnedWorkbook, repo
         office=rw.office, year=rw.year, file_name=rw.file, sha256=rw.sha256, source="return", token=rw.identity.token,
         layout_version=rw.identity.layout_version, received_at=_received(rw.path),
         archive_path=_relative(workspace, archive), counts=_counts(report), problems_json=_problems_json(report))
-    history_keys = [k for k in rw.by_role("history")]
+    history_keys = [k for k, r in rw.by_role("history").items() if r.value is not None]
     stored = store.values(indicators={k.indicator for k in history_keys}, years={k.year for k in history_keys}) \
         if history_keys else {}
     counts = store.put_many(merge_items(rw, stored), delivery)

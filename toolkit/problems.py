@@ -7,7 +7,7 @@ reports as a table or as JSON, the Prüfbericht writes them into a workbook for 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -95,10 +95,9 @@ class Problem:
         return self.sheet
 
     def as_json(self) -> dict[str, str]:
-        data = asdict(self)
-        data["severity"] = str(self.severity)
-        del data["file"]
-        return data
+        return {"code": self.code, "message": self.message, "sheet": self.sheet, "cell": self.cell,
+                "indicator": self.indicator, "found": self.found, "expected": self.expected,
+                "severity": str(self.severity)}
 
 
 @dataclass

@@ -53,7 +53,7 @@ class Identity:
     created: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Reading:
     """The content of one planned cell: a number (input/history) or a text (flag/note)."""
 
@@ -73,6 +73,7 @@ class ReturnedWorkbook:
     readings: list[Reading] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sheet_rows: dict[str, list[list[object]]] = field(default_factory=dict, repr=False)
+    _roles: dict[str, dict[ObservationKey, Reading]] = field(default_factory=dict, repr=False)
 
     @property
     def file(self) -> str:
@@ -92,7 +93,12 @@ class ReturnedWorkbook:
         return self.identity.year if self.identity else None
 
     def by_role(self, role: str) -> dict[ObservationKey, Reading]:
-        return {r.slot.key: r for r in self.readings if r.slot.role == role}
+        """The readings of one role (input, history, flag, note) by observation key; computed once."""
+        if not self._roles or sum(len(v) for v in self._roles.values()) != len(self.readings):
+            self._roles = {}
+            for reading in self.readings:
+                self._roles.setdefault(reading.slot.role, {})[reading.slot.key] = reading
+        return self._roles.get(role, {})
 
 
 def read_return(path: Path, catalogue: Catalogue, data: bytes | None = None) -> ReturnedWorkbook:

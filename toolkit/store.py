@@ -240,18 +240,20 @@ class Store:
             return counts
         indicators = sorted({key.indicator for key, *_ in items})
         years = sorted({key.year for key, *_ in items})
-        existing = self.values(indicators=indicators, years=years)
+        existing = {tuple(r[:6]): r[6:] for r in self.db.execute(
+            "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id FROM observations"
+            f" WHERE indicator IN ({','.join('?' * len(indicators))}) AND year IN ({','.join('?' * len(years))})",
+            (*indicators, *years))}
         stamp = now()
         history, upserts = [], []
         for key, value, flag, note, reason in items:
             params = (key.indicator, key.year, key.area, key.group, key.sex, key.measure)
-            old = existing.get(key)
-            if old is not None and old.value == value and old.flag == flag and old.note == note:
+            old = existing.get(params)
+            if old is not None and old[0] == value and old[1] == flag and old[2] == note:
                 counts["same"] += 1
                 continue
             if old is not None:
-                history.append((*params, old.value, old.flag, old.note, old.delivery_id, value, flag, delivery_id,
-                                stamp, reason))
+                history.append((*params, *old, value, flag, delivery_id, stamp, reason))
             counts["new" if old is None else "changed"] += 1
             upserts.append((*params, value, flag, note, delivery_id, stamp))
         self.db.executemany(
