@@ -23,7 +23,7 @@ from toolkit.collection import (
     ObservationKey,
     plan_workbook,
 )
-from toolkit.collection_workbook import input_message, write_collection_workbook
+from toolkit.collection_workbook import _wrapped_lines, input_message, row_height, write_collection_workbook
 from toolkit.settings import Settings
 
 DEADLINE = dt.date(2026, 3, 31)
@@ -236,3 +236,17 @@ def test_input_column_constant_matches_header(juga):
     _, _, _, _, wb = juga
     assert wb[SHEET_ENTRY].cell(ENTRY_HEADER_ROW + 1, COL_INPUT + 1).value == "2025 (Eingabe)"
     assert wb[SHEET_ENTRY].cell(ENTRY_HEADER_ROW + 1, COL_FLAG + 1).value == "Kennzeichen"
+
+
+def test_rows_with_wrapped_labels_are_high_enough(juga):
+    plan, _, _, _, wb = juga
+    ws = wb[SHEET_ENTRY]
+    entry = max(plan.entry_rows, key=lambda e: len(e.indicator.zaehler) if e.measure == "zaehler" else 0)
+    assert len(ws.cell(entry.row + 1, 5).value) > 100
+    assert ws.row_dimensions[entry.row + 1].height >= 3 * 13
+
+
+def test_word_wrap_estimate():
+    assert _wrapped_lines("Ohne Migrationshintergrund (Kita-Statistik)", 23) == 3
+    assert _wrapped_lines("x" * 25, 10) == 3 and _wrapped_lines("kurz", 10) == 1
+    assert row_height([("", 10)]) == row_height([("a", 10)])

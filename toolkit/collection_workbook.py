@@ -56,6 +56,7 @@ GREY = "#E7E6E6"
 YELLOW = "#FFF2CC"
 HEADER = "#D9E1F2"
 ENTRY_WIDTHS = (9, 38, 24, 12, 46, 10)  # the fixed columns, in ENTRY_FIXED_COLUMNS order
+DISTRICT_WIDTH = 22  # a group label such as "Mit Migrationshintergrund" fits in one line
 ERROR_COUNT = ("Bitte eine ganze Zahl ab 0 eintragen, ohne Text und ohne Einheit. Liegt kein Wert vor: "
                "Zelle leer lassen und als Kennzeichen „kein Wert verfügbar“ wählen.")
 ERROR_DECIMAL = ("Bitte eine Zahl eintragen (Dezimalkomma erlaubt), ohne Text und ohne Einheit. Liegt kein Wert "
@@ -215,9 +216,11 @@ class _Writer:
                 ws.write_string(row, 0, label, f.bold)
             if text:
                 ws.write_string(row, 1, text, text_format)
+                if text_format is f.wrap:
+                    ws.set_row(row, row_height([(text, 95)]))
         ws.set_landscape()
         ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
+        ws.fit_to_pages(1, 1)  # the instructions on one page
         ws.set_footer("&L&A&RSeite &P von &N")
 
     # ---- Erfassung --------------------------------------------------------------------------------
@@ -227,15 +230,15 @@ class _Writer:
         ws.write_string(0, 0, f"Erfassung {plan.year} – {plan.office.name} ({plan.office.code})", f.title)
         ws.write_string(1, 0, f"Bitte nur die gelben Zellen ausfüllen. Abgabe bis {self.deadline_text}. "
                         "Grau: Werte der Vorjahre (nur lesen).", f.text)
-        for col, header in enumerate(entry_headers(plan)):
-            ws.write_string(ENTRY_HEADER_ROW, col, header, f.header)
-        for col, width in enumerate(ENTRY_WIDTHS):
+        widths = [*ENTRY_WIDTHS, *[11] * (COL_INPUT - COL_FIRST_HISTORY), 14, 20, 40]
+        for col, width in enumerate(widths):
             ws.set_column(col, col, width)
-        ws.set_column(COL_FIRST_HISTORY, COL_INPUT - 1, 11)
-        ws.set_column(COL_INPUT, COL_INPUT, 14)
-        ws.set_column(COL_FLAG, COL_FLAG, 20)
-        ws.set_column(COL_NOTE, COL_NOTE, 40)
         ws.set_column(COL_CODE_GROUP, COL_CODE_MEASURE, 14, None, {"hidden": True})
+        headers = entry_headers(plan)
+        for col, header in enumerate(headers):
+            ws.write_string(ENTRY_HEADER_ROW, col, header, f.header)
+        ws.set_row(ENTRY_HEADER_ROW, row_height(list(zip(headers, widths, strict=False))))  # code columns are hidden
+        name_width, group_width, measure_width = ENTRY_WIDTHS[1], ENTRY_WIDTHS[2], ENTRY_WIDTHS[4]
         first_row_of: dict[str, int] = {}
         last_row_of: dict[str, int] = {}
         for entry in plan.entry_rows:
@@ -244,10 +247,12 @@ class _Writer:
             last_row_of[ind.id] = entry.row
             row = entry.row
             ws.write_string(row, 0, ind.id, f.label)
+            group, measure = plan.label("gruppe", entry.group), measure_label(ind, entry.measure)
             ws.write_string(row, 1, ind.name, f.label)
-            ws.write_string(row, 2, plan.label("gruppe", entry.group), f.label)
+            ws.write_string(row, 2, group, f.label)
             ws.write_string(row, 3, plan.label("geschlecht", entry.sex), f.label)
-            ws.write_string(row, 4, measure_label(ind, entry.measure), f.label)
+            ws.write_string(row, 4, measure, f.label)
+            ws.set_row(row, row_height([(ind.name, name_width), (group, group_width), (measure, measure_width)]))
             ws.write_string(row, 5, ind.einheit if entry.measure == "wert" else "Anzahl", f.label)
             ws.write_string(row, COL_CODE_GROUP, entry.group)
             ws.write_string(row, COL_CODE_SEX, entry.sex)
@@ -319,14 +324,14 @@ class _Writer:
         ws.write_string(2, 0, _clip(ind.definition, 1000), f.text)
         for col, header in enumerate(DISTRICT_FIXED_COLUMNS):
             ws.write_string(DISTRICT_HEADER_ROW, col, header, f.header)
-        for column in district.columns:
-            label = f"{plan.label('gruppe', column.group)}\n{MEASURE_LABELS[column.measure]}"
+        labels = [f"{plan.label('gruppe', c.group)} – {MEASURE_LABELS[c.measure]}" for c in district.columns]
+        for column, label in zip(district.columns, labels, strict=True):
             ws.write_string(DISTRICT_HEADER_ROW, column.col, label, f.header)
-        ws.set_row(DISTRICT_HEADER_ROW, 42)
+        ws.set_row(DISTRICT_HEADER_ROW, row_height([(label, DISTRICT_WIDTH) for label in labels]))
         ws.set_column(0, 0, 6)
         ws.set_column(1, 1, 30)
         last_col = district.columns[-1].col if district.columns else 1
-        ws.set_column(2, last_col, 16)
+        ws.set_column(2, last_col, DISTRICT_WIDTH)
         for row, number, name in district.district_rows:
             ws.write_number(row, 0, number, f.label)
             ws.write_string(row, 1, name, f.label)
@@ -366,6 +371,7 @@ class _Writer:
                       ind.stichtag, ind.hinweise)
             for col, value in enumerate(values):
                 ws.write_string(row, col, value, f.label)
+            ws.set_row(row, row_height(list(zip(values, widths, strict=True))))
         ws.freeze_panes(3, 2)
         ws.set_landscape()
         ws.set_paper(9)
@@ -407,6 +413,27 @@ def input_message(indicator: Indicator) -> str:
         parts.append(f"Zähler: {indicator.zaehler}. Nenner: {indicator.nenner}.")
     parts.append(f"Stichtag: {indicator.stichtag.rstrip('.')}.")
     return _clip(" ".join(p.strip() for p in parts if p.strip()), 255)
+
+
+def row_height(cells: list[tuple[str, float]]) -> float:
+    """Row height in points that shows every (text, column width) wrapped in Arial 10.
+
+    Neither Excel nor LibreOffice fits the height of wrapped rows when opening a generated file, so the
+    writer sets it from a greedy word wrap; about one character fits into one unit of column width.
+    """
+    lines = max((_wrapped_lines(text, max(4, int(width) - 1)) for text, width in cells if text), default=1)
+    return 13.0 * lines + 3
+
+
+def _wrapped_lines(text: str, capacity: int) -> int:
+    lines, used = 1, 0
+    for word in text.split():
+        size = len(word)
+        if used and used + 1 + size > capacity:
+            lines, used = lines + 1, 0
+        lines += max(0, (size - 1) // capacity) if not used else 0
+        used = (used + 1 + size if used else size) if size <= capacity else size % capacity
+    return lines
 
 
 def _clip(text: str, limit: int) -> str:
