@@ -246,3 +246,22 @@ def test_second_process_gets_busy_error(tmp_path, files):  # noqa: ANN001
     result = runner.invoke(toolkit.cli.app, ["merge", "-w", str(workspace.root)])
     assert result.exit_code == 1 and time.perf_counter() - start < 10
     assert [p.name for p in workspace.inbox.iterdir()] == ["Erhebung_2025_JUGA_falsch.xlsx"]
+
+
+def test_matrix_has_return_status_sheet_when_rounds_exist(tmp_path, files):  # noqa: ANN001
+    from openpyxl import load_workbook
+
+    workspace = make_workspace(tmp_path / "ws")
+    with Store(workspace.store_file) as store, store.transaction():
+        for office in ("JUGA", "SOZ"):
+            store.record_round(year=2025, office=office, token="T-1", deadline="2026-03-31", file_name="x.xlsx",
+                               sha256="", layout_version="1", fingerprint="")
+    _fill(workspace, files)
+    merge_returns(workspace)
+    book = load_workbook(workspace.master_matrix, read_only=True)
+    assert "Rücklauf" in book.sheetnames
+    rows = [[str(c) for c in r if c is not None] for r in book["Rücklauf"].iter_rows(values_only=True)]
+    assert any("SOZ" in " ".join(r) for r in rows[1:])
+    open_rows = list(book["Offene Befunde"].iter_rows(values_only=True))
+    assert any(r[0] == "Erhebung_2025_JUGA_falsch.xlsx" and r[4] == "keine-zahl" for r in open_rows[1:])
+    book.close()
