@@ -272,10 +272,11 @@ def _verify_rows(result: ReturnedWorkbook, plan: WorkbookPlan) -> bool:
 
 def _read_slots(result: ReturnedWorkbook, plan: WorkbookPlan, safe: SafeFile) -> list[Reading]:
     readings: list[Reading] = []
-    formulas = {sheet: safe.formula_cells.get(safe.sheet_parts.get(sheet, ""), set()) for sheet in result.sheet_rows}
+    formulas = {sheet: {_position(cell) for cell in safe.formula_cells.get(safe.sheet_parts.get(sheet, ""), ())}
+                for sheet in result.sheet_rows}
     for slot in plan.slots:
         raw = cell_value(result.sheet_rows[slot.sheet], slot.row, slot.col)
-        is_formula = slot.cell in formulas[slot.sheet]
+        is_formula = (slot.row, slot.col) in formulas[slot.sheet]
         if slot.role in ("flag", "note"):
             readings.append(Reading(slot, text=_note_text(raw), formula=is_formula))
             continue
@@ -287,6 +288,15 @@ def _read_slots(result: ReturnedWorkbook, plan: WorkbookPlan, safe: SafeFile) ->
                 cell=slot.cell, indicator=slot.key.indicator, found="Formel", expected="Zahl"))
         readings.append(Reading(slot, value=value, formula=is_formula))
     return readings
+
+
+def _position(cell: str) -> tuple[int, int]:
+    """'K12' -> (11, 10): 0-based row and column."""
+    letters = cell.rstrip("0123456789")
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int(cell[len(letters):]) - 1, col - 1
 
 
 def _number(result: ReturnedWorkbook, slot: Slot, raw: object) -> float | None:
