@@ -1,4 +1,4 @@
-"""The Tabellenanhang (outbox/Y/Tabellenanhang_Y.xlsx): every table of the report, one sheet per Handlungsfeld.
+"""The Tabellenanhang (outbox/Y/Tabellenanhang_Y.xlsx): every table of the report, a sheet per Handlungsfeld.
 
 Values are the published ones (suppressed the same way as in the report); numbers are written as
 numbers with number formats (Excel shows them with the German separators), suppressed cells as their

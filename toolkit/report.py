@@ -23,6 +23,14 @@ from toolkit.workspace import Workspace, atomic_path
 
 LANGUAGE = "de-DE"
 PAGE_WIDTH_TWIPS = 9412  # 16.6 cm text width of the template
+FIXED_WIDTHS = {  # header row of the template's fixed tables -> relative column widths
+    ("Kennzahl", "Zielgruppe", "Wert", "Vergleichsgruppe", "Wert", "Abstand", "Trend"): (25, 15, 10, 14, 10, 9, 17),
+    ("Kennzahl", "Quelle", "Stichtag"): (32, 50, 18),
+    ("Zeichen", "Bedeutung"): (12, 88),
+    ("Kennung", "Kennzahl", "Handlungsfeld", "Einheit", "Richtung", "Zuständige Stelle"): (10, 28, 20, 10, 14, 18),
+    ("Stelle", "Datei", "Übernommen am", "Warnungen"): (24, 28, 14, 34),
+    ("Kennung", "Kennzahl", "Grund"): (11, 30, 59),
+}
 PDF_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
               '"PDFUACompliance":{"type":"boolean","value":"true"},'
               '"ExportBookmarks":{"type":"boolean","value":"true"}}')
@@ -201,9 +209,13 @@ def _finish_table(table) -> None:  # noqa: ANN001 - lxml element
     n = len(columns)
     if n == 0:
         return
-    first = PAGE_WIDTH_TWIPS if n == 1 else int(PAGE_WIDTH_TWIPS * (0.22 if n > 6 else 0.3 if n > 3 else 1 / n))
-    rest = (PAGE_WIDTH_TWIPS - first) // max(n - 1, 1)
-    widths = [first] + [rest] * (n - 1)
+    header = tuple("".join(t.text or "" for t in cell.iter(qn("w:t"))) for cell in rows[0].findall(qn("w:tc")))
+    if header in FIXED_WIDTHS:
+        widths = [PAGE_WIDTH_TWIPS * share // 100 for share in FIXED_WIDTHS[header]]
+    else:
+        first = PAGE_WIDTH_TWIPS if n == 1 else int(PAGE_WIDTH_TWIPS * (0.22 if n > 6 else 0.3 if n > 3 else 1 / n))
+        rest = (PAGE_WIDTH_TWIPS - first) // max(n - 1, 1)
+        widths = [first] + [rest] * (n - 1)
     for column, width in zip(columns, widths, strict=True):
         column.set(qn("w:w"), str(width))
     for row in rows:

@@ -17,7 +17,14 @@ import pandas as pd
 from toolkit.catalogue import CITY, GERMANY, LAND, Catalogue, Indicator
 from toolkit.charts import BarChart, Line, LineChart
 from toolkit.confidentiality import MISSING_SYMBOL, ZERO_SYMBOL, rounding_base, symbol_legend
-from toolkit.indicators import comparison_pairs, development, footnotes_for, gap_series, trend_verdict
+from toolkit.indicators import (
+    Verdict,
+    comparison_pairs,
+    development,
+    footnotes_for,
+    gap_series,
+    trend_verdict,
+)
 from toolkit.numbers import format_number, format_value
 from toolkit.report_text import (
     begriffe,
@@ -30,6 +37,7 @@ from toolkit.report_text import (
 from toolkit.settings import Settings
 
 SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹"
+CONTEXT_REASON = "keine Bewertung (Kontextkennzahl)"
 MAX_DISTRICT_GROUPS = 3
 
 
@@ -250,7 +258,7 @@ def _analyse(indicator: Indicator, totals: pd.DataFrame, pairs: list[tuple[str, 
     years = [int(s.index.max()) for s in per_group.values() if not s.empty]
     latest = year if year in {y for s in per_group.values() for y in s.index} else (max(years) if years else None)
     values = {g: float(s[latest]) for g, s in per_group.items() if latest in s.index}
-    main_group = "insgesamt" if "insgesamt" in per_group else (next(iter(per_group)) if per_group else "")
+    main_group = next((g for g in ("insgesamt", *indicator.gruppen) if g in per_group), "")
     analysis = Analysis(latest, values, main_group=main_group, unit=indicator.einheit,
                         decimals=decimals_of(indicator))
     if main_group and latest is not None:
@@ -264,8 +272,12 @@ def _analyse(indicator: Indicator, totals: pd.DataFrame, pairs: list[tuple[str, 
             analysis.gap = float(gaps.loc[latest, "gap"])
             ratio = gaps.loc[latest, "ratio"]
             analysis.ratio = None if pd.isna(ratio) else float(ratio)
-            analysis.verdict = trend_verdict(gaps["gap"], latest, indicator.richtung, settings.trend_schwelle_pp,
-                                             break_years)
+            if indicator.richtung in ("plus", "minus"):
+                analysis.verdict = trend_verdict(gaps["gap"], latest, indicator.richtung,
+                                                 settings.trend_schwelle_pp, break_years)
+            else:  # context indicator: only the development of the gap, no verdict
+                probe = trend_verdict(gaps["gap"], latest, "plus", settings.trend_schwelle_pp, break_years)
+                analysis.verdict = Verdict(None, probe.base_year, latest, probe.delta, CONTEXT_REASON)
             base = getattr(analysis.verdict, "base_year", None)
             analysis.base_gap = float(gaps.loc[base, "gap"]) if base in gaps.index else None
             break
@@ -291,6 +303,9 @@ def _overview_row(indicator: Indicator, analysis: Analysis | None, catalogue: Ca
         verdict = analysis.verdict
         if verdict is not None and verdict.verdict:
             row["trend"] = f"{verdict.symbol} {verdict.words}"
+        elif verdict is not None and verdict.reason == CONTEXT_REASON and analysis.base_gap is not None:
+            row["trend"] = (f"Abstand {verdict.base_year}: {format_number(analysis.base_gap, dec)} "
+                            f"{gap_unit(unit, short=True)} (keine Bewertung)")
         elif verdict is not None:
             row["trend"] = f"– {verdict.reason}"
         else:

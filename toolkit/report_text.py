@@ -125,6 +125,9 @@ def _verdict_sentence(analysis) -> str:  # noqa: ANN001
     verdict = analysis.verdict
     if verdict is None:
         return ""
+    if verdict.verdict is None and verdict.base_year is not None and analysis.base_gap is not None:
+        return (f"Die Kennzahl beschreibt den Kontext und wird nicht bewertet; {verdict.base_year} betrug der Abstand "
+                f"{_points(analysis.base_gap, analysis)}.")
     if verdict.verdict is None:
         return f"Eine Bewertung der Entwicklung entfällt ({verdict.reason})."
     before = f" (damals {_points(analysis.base_gap, analysis)})" if analysis.base_gap is not None else ""
