@@ -82,6 +82,7 @@ FILE_CASES = {
     "cell_spread.xlsx": ("zu-gross", "", False),
     "entities.xlsx": ("unsicherer-inhalt", "", False),
     "lying_bomb.xlsx": ("nicht-lesbar", "", False),
+    "repeat_bomb.ods": ("zu-gross", "", False),
 }
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
@@ -132,6 +133,7 @@ def build_all(folder: Path, catalogue) -> Path:  # noqa: ANN001
     set_cells(good, folder / "cell_spread.xlsx", {(E, "XFD1048576"): 1})
     replace_part(good, folder / "entities.xlsx", "xl/sharedStrings.xml", BILLION_LAUGHS)
     _lying_bomb(folder / "lying_bomb.xlsx")
+    _repeat_bomb(folder / "repeat_bomb.ods")
     return good
 
 
@@ -176,3 +178,18 @@ def _lying_bomb(path: Path) -> None:
     old = size.to_bytes(4, "little")
     new = (100).to_bytes(4, "little")
     path.write_bytes(bytes(data).replace(old, new))
+
+
+def _repeat_bomb(path: Path) -> None:
+    """An ODS whose one cell is repeated 1000 x 1,000,000 times: tiny file, billions of cells for a reader."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:spreadsheet>'
+        '<table:table table:name="Erfassung"><table:table-row table:number-rows-repeated="1000000">'
+        '<table:table-cell table:number-columns-repeated="1000" office:value-type="float" office:value="1"/>'
+        "</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>")
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml", "<manifest/>")

@@ -141,7 +141,8 @@ def test_check_without_store_creates_none(tmp_path, catalogue):  # noqa: ANN001
     assert not workspace.store_file.exists()
 
 
-@pytest.mark.parametrize("name", ["bomb.xlsx", "lying_bomb.xlsx", "cell_spread.xlsx", "entities.xlsx"])
+@pytest.mark.parametrize("name", ["bomb.xlsx", "lying_bomb.xlsx", "cell_spread.xlsx", "entities.xlsx",
+                                  "repeat_bomb.ods"])
 def test_bombs_are_refused_fast_and_small(bad, name):  # noqa: ANN001
     _workspace, folder, _good = bad
     path = folder / name
@@ -170,3 +171,9 @@ def test_prufbericht_written_for_checked_file_with_text_as_text(bad):  # noqa: A
     assert copy["M5"].comment is not None and "Bemerkung" in copy["M5"].comment.text
     rows = [[c.value for c in row] for row in book["Prüfbericht"].iter_rows()]
     assert any(r[1] == "bemerkung" and r[3] == "M5" for r in rows)
+
+
+def test_defusedxml_protects_openpyxl():
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML is True
