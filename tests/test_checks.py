@@ -91,3 +91,12 @@ def test_flag_spelling_is_normalised():
     assert normalise_flag("  VORLÄUFIG ") == "vorläufig"
     assert normalise_flag("kein  Wert   verfügbar") == "kein Wert verfügbar"
     assert normalise_flag("ca.") == "ca."
+
+
+def test_future_year_is_wrong_year_even_without_rounds(tmp_path, catalogue, workspace):  # noqa: ANN001
+    import datetime as dt
+
+    future = dt.date.today().year + 3
+    blank = generate(tmp_path / "future.xlsx", catalogue, "SOZ", future)
+    report = check_files(workspace, [blank])[0]
+    assert _codes(report, "falsches-jahr") == ["Kennung!B3"] and not report.ok

@@ -7,6 +7,7 @@ one FileReport per file. ``check_returns`` returns the read workbooks as well, f
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -151,7 +152,15 @@ def _n(value: float | None) -> str:
 
 def check_identity(rw: ReturnedWorkbook, view: StoreView) -> Iterator[Problem]:
     """Year and office against the rounds that were distributed (when the store knows any)."""
-    if rw.identity is None or rw.year is None or not view.round_tokens:
+    if rw.identity is None or rw.year is None:
+        return
+    this_year = dt.date.today().year
+    if rw.year > this_year:
+        yield Problem("falsches-jahr", f"Die Datei {rw.file} ist ein Bogen für {rw.year}; dieses Berichtsjahr liegt in "
+                                       "der Zukunft. Bitte den Bogen des richtigen Jahres verwenden.", file=rw.file,
+                      sheet="Kennung", cell="B3", found=str(rw.year), expected=f"höchstens {this_year}")
+        return
+    if not view.round_tokens:
         return
     if rw.year not in view.round_years:
         years = ", ".join(str(y) for y in sorted(view.round_years))
