@@ -121,7 +121,10 @@ def render_line(spec: LineChart) -> bytes:
 
 def line_figure(spec: LineChart) -> Figure:
     figure = _new_figure(LINE_SIZE)
-    rows = math.ceil((len(spec.lines) + (spec.zielwert is not None)) / 3)
+    entries = len(spec.lines) + (spec.zielwert is not None)
+    longest = max((len(line.label) for line in spec.lines), default=0)
+    columns = 3 if longest <= 30 else 2
+    rows = math.ceil(entries / columns)
     bottom = 0.16 + 0.06 * rows
     figure.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=bottom)
     axes = figure.add_subplot()
@@ -129,7 +132,8 @@ def line_figure(spec: LineChart) -> Figure:
     for n, line in enumerate(spec.lines):
         xs, ys = _split_at_breaks(line.years, line.values, break_years)
         axes.plot(xs, ys, color=COLOURS[n % len(COLOURS)], marker=MARKERS[n % len(MARKERS)],
-                  linestyle=LINESTYLES[n % len(LINESTYLES)], linewidth=1.6, markersize=4.5, label=line.label)
+                  linestyle=LINESTYLES[n % len(LINESTYLES)], linewidth=1.6, markersize=4.5,
+                  label=_shorten(line.label, 48))
     for year in break_years:
         axes.axvline(year - 0.5, color="#444444", linewidth=1.0, linestyle=(0, (2, 2)))
         axes.annotate("Zeitreihenbruch", (year - 0.5, 1.0), xycoords=("data", "axes fraction"), fontsize=6.5,
@@ -148,7 +152,7 @@ def line_figure(spec: LineChart) -> Figure:
     if spec.unit == "%" or all(v >= 0 for line in spec.lines for v in line.values if not math.isnan(v)):
         axes.set_ylim(bottom=0)
     if spec.lines:
-        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=7, frameon=False)
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=columns, fontsize=7, frameon=False)
     _source(figure, spec.source)
     return figure
 

@@ -84,6 +84,7 @@ def _set_styles(document) -> None:
     normal.font.name = FONT
     normal.font.size = Pt(10.5)
     normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.space_before = Pt(4)
     normal.paragraph_format.line_spacing = 1.15
     _rfonts(normal, FONT)
     for name, size, before, after in (("Heading 1", 16, 0, 12), ("Heading 2", 13, 18, 6), ("Heading 3", 11, 12, 4)):
@@ -120,10 +121,12 @@ def _set_styles(document) -> None:
     small.base_style = normal
     small.font.size = Pt(8.5)
     small.paragraph_format.space_after = Pt(2)
+    small.paragraph_format.space_before = Pt(1)
     cell = styles.add_style("Tabelleninhalt", WD_STYLE_TYPE.PARAGRAPH)
     cell.base_style = normal
     cell.font.size = Pt(9)
     cell.paragraph_format.space_after = Pt(0)
+    cell.paragraph_format.space_before = Pt(0)
     cell.paragraph_format.line_spacing = 1.0
     for level in (1, 2):
         toc = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
