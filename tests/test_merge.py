@@ -265,3 +265,17 @@ def test_matrix_has_return_status_sheet_when_rounds_exist(tmp_path, files):  # n
     open_rows = list(book["Offene Befunde"].iter_rows(values_only=True))
     assert any(r[0] == "Erhebung_2025_JUGA_falsch.xlsx" and r[4] == "keine-zahl" for r in open_rows[1:])
     book.close()
+
+
+def test_corrected_file_with_same_name_is_archived_beside_the_first(tmp_path, files, catalogue):  # noqa: ANN001
+    workspace = make_workspace(tmp_path / "ws")
+    name = "Erhebung_2025_SOZ.xlsx"
+    shutil.copy(files[name], workspace.inbox / name)
+    merge_returns(workspace)
+    slot = plan_workbook(catalogue, "SOZ", 2025).input_slots()[0]
+    set_cells(files[name], workspace.inbox / name, {(slot.sheet, slot.cell): 1.0})
+    second = hashlib.sha256((workspace.inbox / name).read_bytes()).hexdigest()
+    merge_returns(workspace)
+    archived = sorted(p.name for p in (workspace.archive / "2025" / "SOZ").iterdir())
+    assert archived == [name, f"Erhebung_2025_SOZ_{second[:12]}.xlsx"]
+    assert (workspace.archive / "2025" / "SOZ" / name).read_bytes() == files[name].read_bytes()
