@@ -21,7 +21,7 @@ from pathlib import Path
 from toolkit.catalogue import Catalogue, Office, is_valid_address
 from toolkit.errors import InputError
 from toolkit.settings import Settings
-from toolkit.workspace import atomic_write_bytes
+from toolkit.workspace import atomic_path
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 PASSWORD_VARIABLE = "TOOLKIT_SMTP_PASSWORD"
@@ -193,7 +193,10 @@ def draft_bytes(message: EmailMessage) -> bytes:
 
 
 def write_draft(message: EmailMessage, path: Path) -> Path:
-    atomic_write_bytes(path, draft_bytes(message))
+    """Write the draft atomically (no fsync: a draft can always be written again)."""
+    data = draft_bytes(message)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
     return path
 
 
