@@ -121,3 +121,17 @@ def test_master_matrix_sheets_provenance_and_text_stays_text(tmp_path, base, cat
     wide_rows = [[c.value for c in r] for r in wide.iter_rows(values_only=False)]
     assert [c.value for c in wide[1]][6:] == ["2021", "2022", "2023", "2024", "2025"]
     assert any(r[5] and str(r[5]).startswith("Quote") for r in wide_rows)
+
+
+def test_deleted_identity_sheet_falls_back_to_document_properties(base, catalogue):  # noqa: ANN001
+    folder, blank, plan, _prefill = base
+    filled = set_cells(blank, folder / "for_delete.xlsx", filled_cells(plan))
+    book = load_workbook(filled)
+    del book["Kennung"]
+    path = folder / "no_identity_sheet.xlsx"
+    book.save(path)
+    returned = read_return(path, catalogue)
+    assert returned.identity.office == OFFICE and returned.identity.year == YEAR
+    assert returned.readable
+    assert [p.code for p in returned.problems] == ["kennung-aus-eigenschaften"]
+    assert returned.problems[0].severity == "hinweis"

@@ -56,6 +56,8 @@ ADVICE = {
     "bemerkung": "Nichts zu tun.",
     "andere-runde": "Prüfen, ob es die neueste Fassung des Bogens ist.",
     "bereits-uebernommen": "Nichts zu tun.",
+    "kennung-aus-eigenschaften": "Nichts zu tun; künftig keine Blätter löschen.",
+    "import-zeile": "Die Zeile der Importdatei korrigieren.",
 }
 
 

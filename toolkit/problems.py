@@ -59,6 +59,7 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
         ProblemType("unbekanntes-kennzeichen", Severity.WARNUNG, "Unbekanntes Kennzeichen"),
         ProblemType("bemerkung", Severity.HINWEIS, "Bemerkung der Dienststelle"),
         ProblemType("andere-runde", Severity.WARNUNG, "Bogen aus einer anderen Versandrunde"),
+        ProblemType("kennung-aus-eigenschaften", Severity.HINWEIS, "Kennung aus den Dokumenteigenschaften"),
         ProblemType("bereits-uebernommen", Severity.HINWEIS, "Datei schon übernommen"),
         ProblemType("import-zeile", Severity.FEHLER, "Zeile der Importdatei ungültig"),
     )

@@ -142,13 +142,19 @@ def _read_workbook(result: ReturnedWorkbook, safe: SafeFile, catalogue: Catalogu
     name = result.file
     book = CalamineWorkbook.from_filelike(io.BytesIO(safe.data))
     try:
-        if SHEET_META not in book.sheet_names:
+        if SHEET_META in book.sheet_names:
+            identity = _identity(book.get_sheet_by_name(SHEET_META).to_python(skip_empty_area=False))
+        else:
+            identity = identity_from_properties(safe)
+            if identity is None:
+                result.problems.append(Problem(
+                    "kein-erhebungsbogen", f"Die Datei {name} ist kein Erhebungsbogen des Integrationsmonitorings (das "
+                    f"versteckte Blatt „{SHEET_META}“ fehlt). Bitte den zugesandten Bogen ausfüllen und zurücksenden.",
+                    file=name))
+                return
             result.problems.append(Problem(
-                "kein-erhebungsbogen", f"Die Datei {name} ist kein Erhebungsbogen des Integrationsmonitorings (das "
-                f"versteckte Blatt „{SHEET_META}“ fehlt). Bitte den zugesandten Bogen ausfüllen und zurücksenden.",
-                file=name))
-            return
-        identity = _identity(book.get_sheet_by_name(SHEET_META).to_python(skip_empty_area=False))
+                "kennung-aus-eigenschaften", f"In der Datei {name} fehlt das versteckte Blatt „{SHEET_META}“; "
+                "Dienststelle und Berichtsjahr wurden aus den Dokumenteigenschaften gelesen.", file=name))
         if identity is None:
             result.problems.append(Problem(
                 "kein-erhebungsbogen", f"Die Kennung im Blatt „{SHEET_META}“ der Datei {name} ist unvollständig oder "
@@ -188,6 +194,35 @@ def _identity(rows: list[list[object]]) -> Identity | None:
     return Identity(values.get("Dienststelle", ""), year, values.get("Layoutversion", ""),
                     values.get("Rundenkennung", ""), values.get("Toolkit-Version", ""),
                     values.get("Layout-Fingerabdruck", ""), values.get("Erstellt am", ""))
+
+
+_PROPERTY_PARTS = {"xlsx": "docProps/custom.xml", "ods": "meta.xml"}
+_ODS_META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
+
+
+def identity_from_properties(safe: SafeFile) -> Identity | None:
+    """The identity from the custom document properties (xlsx) or user-defined metadata (ods), if complete."""
+    import zipfile
+
+    from defusedxml import ElementTree as SafeET
+
+    part = _PROPERTY_PARTS.get(safe.kind)
+    if part is None:
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(safe.data)) as archive:
+            root = SafeET.fromstring(archive.read(part))
+    except Exception:  # noqa: BLE001 - missing or broken properties: no identity from there
+        return None
+    found: dict[str, str] = {}
+    for element in root.iter():
+        if element.tag.endswith("}property") and element.get("name"):
+            found[element.get("name", "")] = "".join(element.itertext()).strip()
+        elif element.tag == f"{_ODS_META}user-defined":
+            found[element.get(f"{_ODS_META}name", "")] = "".join(element.itertext()).strip()
+    if not all(label in found for label in META_FIELDS[:3]):
+        return None
+    return _identity([[META_MARKER], *([label, found.get(label, "")] for label in META_FIELDS)])
 
 
 def _text(value: object) -> str:
