@@ -81,3 +81,12 @@ def test_import_xlsx_and_history_then_log(workspace, tmp_path):  # noqa: ANN001
 def test_import_missing_file_is_exit_3(workspace, tmp_path):  # noqa: ANN001
     result, output = _invoke(workspace, tmp_path / "fehlt.csv")
     assert result.exit_code == 3 and "gibt es nicht" in output
+
+
+def test_import_warns_about_a_jump_against_the_previous_year(workspace, tmp_path):  # noqa: ANN001
+    path = tmp_path / "reihe.csv"
+    path.write_text(HEADER + "2022;DEM-01;Gesamtstadt;insgesamt;insgesamt;Wert;240000;;\n"
+                             "2023;DEM-01;Gesamtstadt;insgesamt;insgesamt;Wert;480000;;\n", encoding="utf-8")
+    result, output = _invoke(workspace, path)
+    assert result.exit_code == 0
+    assert "Import!G3" in output and "Vorjahr" in output

@@ -18,14 +18,22 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from toolkit.catalogue import AREA_LABELS, Catalogue, column_letter
-from toolkit.checks import cached_catalogue, check_counts, check_rates, check_sums, normalise_flag
+from toolkit.checks import (
+    cached_catalogue,
+    check_counts,
+    check_previous_year,
+    check_rates,
+    check_sums,
+    load_store_view,
+    normalise_flag,
+)
 from toolkit.collection import FLAG_NO_VALUE, MEASURE_LABELS, ObservationKey, Slot
 from toolkit.errors import ExitCode, InputError
 from toolkit.filesafety import Refused, inspect_file
 from toolkit.numbers import parse_number_text
 from toolkit.problems import FileReport, Problem, Severity
 from toolkit.returns import Reading, ReturnedWorkbook
-from toolkit.store import Store
+from toolkit.store import Store, StoredValue
 from toolkit.workspace import Workspace, locked
 
 COLUMNS = ("Jahr", "Indikator", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Wert", "Kennzeichen", "Hinweis")
@@ -78,7 +86,7 @@ def import_values(workspace: Workspace, file: Path) -> ImportResult:
     table = _table(path, data, report)
     rows = _validate(table, catalogue, report) if table is not None else _Rows()
     if table is not None and report.ok:
-        report.extend(_value_checks(path.name, rows, catalogue))
+        report.extend(_value_checks(path.name, rows, catalogue, workspace))
     years = sorted({key.year for key, *_ in rows.items})
     report.year = years[-1] if len(years) == 1 else None
     result = ImportResult(report, rows=len(rows.items))
@@ -230,13 +238,16 @@ def _value(raw: object, slot: Slot, report: FileReport, bad) -> float | None:  #
     return number
 
 
-def _value_checks(name: str, rows: _Rows, catalogue: Catalogue) -> list[Problem]:
-    """The value rules of checks.py on the imported rows (counts, rates, parts and whole)."""
+def _value_checks(name: str, rows: _Rows, catalogue: Catalogue, workspace: Workspace) -> list[Problem]:
+    """The value rules of checks.py on the imported rows: counts, rates, parts and whole, and the change against
+    the previous year (from the file itself or the store, read-only)."""
     indicators = tuple(catalogue.indicators[i] for i in sorted({k.indicator for k in rows.readings}))
     rw = ReturnedWorkbook(Path(name), plan=SimpleNamespace(indicators=indicators))  # type: ignore[arg-type]
+    view = load_store_view(workspace.store_file)
+    view.values.update({k: StoredValue(v, f, n, 0) for k, v, f, n in rows.items})
     problems: list[Problem] = []
-    for rule in (check_counts, check_rates, check_sums):
-        problems.extend(rule(rw, rows.readings, catalogue, None, set()))
+    for rule in (check_counts, check_rates, check_sums, check_previous_year):
+        problems.extend(rule(rw, rows.readings, catalogue, view, set()))
     return problems
 
 
