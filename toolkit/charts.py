@@ -141,7 +141,7 @@ def line_figure(spec: LineChart) -> Figure:
     if spec.zielwert is not None:
         axes.axhline(spec.zielwert, color="#222222", linewidth=1.1, linestyle=(0, (6, 2, 1, 2)),
                      label=f"Zielwert {_fmt(spec.zielwert, spec.unit, spec.decimals)}")
-    axes.set_title(_shorten(spec.title, 90), fontsize=9, loc="left", pad=12)
+    axes.set_title(_shorten(spec.title, 90), fontsize=9, loc="left", y=1.06)  # fixed y: no costly auto-position
     axes.set_ylabel(spec.unit if spec.unit != "Anzahl" else "Anzahl", fontsize=8)
     axes.yaxis.set_major_formatter(_axis_formatter(spec.decimals))
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -200,7 +200,7 @@ def bar_figure(spec: BarChart) -> Figure:
     axes.grid(axis="x", color="#DDDDDD", linewidth=0.6)
     axes.set_axisbelow(True)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.set_title(_shorten(spec.title, 90), fontsize=9, loc="left")
+    axes.set_title(_shorten(spec.title, 90), fontsize=9, loc="left", y=1.0, pad=6)
     _source(figure, spec.source)
     return figure
 
