@@ -127,6 +127,14 @@ def test_drafted_sentence_names_value_gap_and_trend(compiled):
     assert "Gegenüber 2023" in text
 
 
+def test_series_break_is_marked_in_the_table_header_with_a_footnote(compiled):
+    _workspace, _result, document = compiled
+    headers = [[c.text for c in t.rows[0].cells] for t in document.tables if t.rows[0].cells[0].text == "Gruppe"]
+    assert sum("2022¹" in header for header in headers) == 1  # only BIL-06 has a break
+    notes = [p.text for p in document.paragraphs if p.text.startswith("¹ Zeitreihenbruch ab 2022")]
+    assert notes and "keine Entwicklung bewertet" in notes[0]
+
+
 def test_table_annex_has_a_sheet_per_handlungsfeld_with_numbers(compiled):
     from openpyxl import load_workbook
 
@@ -136,7 +144,20 @@ def test_table_annex_has_a_sheet_per_handlungsfeld_with_numbers(compiled):
     assert "Bildung" in workbook.sheetnames and "Rahmendaten und Bevölkerung" in workbook.sheetnames
     values = [c for row in workbook["Bildung"].iter_rows(values_only=True) for c in row if c is not None]
     assert any(isinstance(v, float) for v in values)
+    districts = list(workbook["Rahmendaten und Bevölkerung"].iter_rows(values_only=True))
+    beyendorf = [row for row in districts if row[0] == "Beyendorfer Grund"]
+    assert beyendorf[0][1] == "."  # DEM-01 (first table), st06: 2 persons, suppressed as in the report
     workbook.close()
+
+
+def test_pdf_without_libreoffice_gives_a_german_message(compiled, monkeypatch):
+    import toolkit.report as report
+    from toolkit.errors import InputError
+
+    _workspace, result, _document = compiled
+    monkeypatch.setattr(report.shutil, "which", lambda name: None)
+    with pytest.raises(InputError, match="LibreOffice ist nicht installiert"):
+        report.convert_to_pdf(result.report)
 
 
 def test_template_renders_with_the_context_without_undeclared_variables(compiled):

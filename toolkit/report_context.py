@@ -206,7 +206,7 @@ def _indicator(report: Report, indicator: Indicator, block: pd.DataFrame, catalo
     k["grafik_titel"] = f"{indicator.id} {title}"
     markers: dict[str, str] = {}
     first_table = len(report.tables)
-    table = _time_table(indicator, main, groups, catalogue, markers, field_code)
+    table = _time_table(indicator, main, groups, catalogue, markers, field_code, breaks)
     k["tabelle"] = table.context()
     report.tables.append(table)
     if indicator.stadtteile:
@@ -347,9 +347,19 @@ def _unit_suffix(indicator: Indicator) -> str:
     return f" (in {indicator.einheit})" if indicator.einheit not in ("Anzahl", "") else " (Anzahl)"
 
 
+def break_text(year: int, note: str) -> str:
+    return f"Zeitreihenbruch ab {year}: {note.rstrip('.')}. Über den Bruch hinweg wird keine Entwicklung bewertet"
+
+
 def _time_table(indicator: Indicator, main: pd.DataFrame, groups: list[str], catalogue: Catalogue,
-                markers: dict[str, str], field_code: str) -> Table:
+                markers: dict[str, str], field_code: str, breaks: list[tuple[int, str]]) -> Table:
     years = sorted(int(y) for y in main["year"].unique())
+    header = [str(y) for y in years]
+    for year, note in breaks:
+        if year in years:
+            text = break_text(year, note)
+            markers.setdefault(text, SUPERSCRIPTS[min(len(markers), len(SUPERSCRIPTS) - 1)])
+            header[years.index(year)] += markers[text]
     lookup = {(r.group, r.sex, int(r.year)): r for r in _records(main)}
     rows: list[list[Cell]] = []
     sexes = ["insgesamt"] + [s for s in ("weiblich", "maennlich") if indicator.geschlecht and
@@ -367,7 +377,7 @@ def _time_table(indicator: Indicator, main: pd.DataFrame, groups: list[str], cat
             rows.append([Cell(label)] + [_cell(lookup.get((group, sex, y)), decimals, markers) for y in years])
     area = "" if indicator.collected_in_city else ", Sachsen-Anhalt"
     title = f"{indicator.id} {indicator.name}{area}, {years[0]}–{years[-1]}{_unit_suffix(indicator)}"
-    return Table(title, ["Gruppe", *[str(y) for y in years]], rows, field_code)
+    return Table(title, ["Gruppe", *header], rows, field_code)
 
 
 def _records(frame: pd.DataFrame) -> list:
@@ -473,7 +483,8 @@ def _footnotes(indicator: Indicator, catalogue: Catalogue, block: pd.DataFrame, 
                breaks: list[tuple[int, str]]) -> list[str]:
     notes = [f"{marker} {text[0].upper()}{text[1:]}." for text, marker in markers.items()]
     for year, note in breaks:
-        notes.append(f"Zeitreihenbruch ab {year}: {note} Über den Bruch hinweg wird keine Entwicklung bewertet.")
+        if break_text(year, note) not in markers:
+            notes.append(f"{break_text(year, note)}.")
     base = rounding_base(indicator, catalogue)
     if base:
         what = "Fallzahlen" if indicator.typ == "anzahl" else "Die Grundzahlen der Anteile"
