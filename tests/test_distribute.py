@@ -172,3 +172,14 @@ def test_deadline_defaults_to_settings(workspace):
     assert result.deadline == dt.date(2027, 3, 31)
     draft = (workspace.mails_dir(2025) / "Erhebung_2025_WAHL.eml").read_bytes()
     assert "31.03.2027" in email.message_from_bytes(draft, policy=email.policy.default)["Subject"]
+
+
+def test_cli_distribute_send_failure_exits_6(workspace, catalogue, smtp_server):  # noqa: F811
+    recorder, port = smtp_server
+    _use_smtp(workspace, port)
+    wahl = catalogue.offices["WAHL"]
+    recorder.refuse = {wahl.email, wahl.vertretung_email}
+    result = runner.invoke(app, ["distribute", "--year", "2025", "-w", str(workspace.root), "--send",
+                                 "--office", "WAHL", "--office", "SOZ"])
+    assert result.exit_code == ExitCode.DELIVERY == 6
+    assert "WAHL: FEHLER beim Senden" in result.output and "SOZ: Erhebung_2025_SOZ.xlsx – gesendet" in result.output

@@ -173,3 +173,38 @@ def test_smtp_settings_checked_before_sending(monkeypatch):
         mail.check_smtp_settings(settings)
     monkeypatch.setenv(mail.PASSWORD_VARIABLE, "x")
     mail.check_smtp_settings(settings)
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_login_uses_user_from_settings_and_password_from_environment(catalogue, workbook, monkeypatch):
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    seen: list[tuple[bytes, bytes]] = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):  # noqa: ANN001, ANN202
+        if not isinstance(auth_data, LoginPassword):
+            return AuthResult(success=False, handled=False)
+        seen.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"geheim-aus-env", handled=False)
+
+    monkeypatch.setattr(mail, "TIMEOUT_S", 5)
+
+    recorder = Recorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=free_port(), authenticator=authenticator,
+                            auth_required=True, auth_require_tls=False)
+    controller.start()
+    try:
+        settings = Settings(mail=MailSettings(absender="monitoring@example.org", smtp_host="127.0.0.1",
+                                              smtp_port=controller.port, smtp_sicherheit="keine",
+                                              smtp_benutzer="koordination"))
+        message = mail.collection_message(office=catalogue.offices["WAHL"], year=2025, deadline=DEADLINE,
+                                          settings=settings, workbook=workbook, token="t")
+        monkeypatch.setenv(mail.PASSWORD_VARIABLE, "falsch")
+        with mail.SmtpSender(settings) as sender:
+            assert "Anmeldung" in sender.send(message)
+        monkeypatch.setenv(mail.PASSWORD_VARIABLE, "geheim-aus-env")
+        with mail.SmtpSender(settings) as sender:
+            assert sender.send(message) == ""
+    finally:
+        controller.stop()
+    assert seen[-1] == (b"koordination", b"geheim-aus-env") and len(recorder.messages) == 1
