@@ -183,3 +183,14 @@ def test_cli_distribute_send_failure_exits_6(workspace, catalogue, smtp_server):
                                  "--office", "WAHL", "--office", "SOZ"])
     assert result.exit_code == ExitCode.DELIVERY == 6
     assert "WAHL: FEHLER beim Senden" in result.output and "SOZ: Erhebung_2025_SOZ.xlsx – gesendet" in result.output
+
+
+def test_cli_distribute_bad_deadline_is_a_usage_error(workspace):
+    result = runner.invoke(app, ["distribute", "--year", "2025", "-w", str(workspace.root), "--deadline", "31.13.2026"])
+    assert result.exit_code == ExitCode.USAGE and "31.13.2026" in result.output and "TT.MM.JJJJ" in result.output
+    assert not workspace.year_dir(2025).exists()
+
+
+def test_deadline_in_the_past_is_pointed_out(workspace):
+    result = distribute_round(workspace, 2020, deadline="31.03.2021", offices=["WAHL"])
+    assert any("liegt in der Vergangenheit" in line for line in result.lines())

@@ -27,7 +27,7 @@ from toolkit.collection import (
     plan_workbook,
 )
 from toolkit.collection_workbook import write_collection_workbook
-from toolkit.errors import ExitCode, UsageError
+from toolkit.errors import ExitCode, InputError, UsageError
 from toolkit.progress import SILENT, Progress
 from toolkit.settings import Settings, load_settings
 from toolkit.store import Store
@@ -93,6 +93,9 @@ class DistributeResult:
         if self.dry_run:
             summary = f"{self.count('geplant')} Erhebungsbögen würden für {self.year} erstellt (Abgabefrist {due})."
         lines.append(summary)
+        if self.deadline < dt.date.today():
+            lines.append(f"Achtung: Die Abgabefrist {due} liegt in der Vergangenheit; mit --deadline TT.MM.JJJJ eine "
+                         "spätere angeben und erneut verteilen.")
         if self.count("fehler"):
             lines.append("Fehlgeschlagene Sendungen mit 'toolkit distribute --send --year "
                          f"{self.year}' erneut versuchen; bereits gesendete werden nicht doppelt verschickt.")
@@ -108,7 +111,7 @@ def distribute_round(workspace: Workspace, year: int, *, deadline: str | dt.date
     progress = progress or SILENT
     settings = load_settings(workspace.settings_file)
     catalogue = load_catalogue(workspace.catalogue_file)
-    due = deadline if isinstance(deadline, dt.date) else settings.deadline(year, deadline)
+    due = deadline if isinstance(deadline, dt.date) else _deadline(settings, year, deadline)
     selected = select_offices(catalogue, offices)
     mail.check_contacts(catalogue, selected, settings)
     if send and not dry_run:
@@ -120,6 +123,15 @@ def distribute_round(workspace: Workspace, year: int, *, deadline: str | dt.date
     with locked(workspace, "toolkit distribute"), Store(workspace.store_file) as store:
         _Round(workspace, catalogue, settings, store, year, due, result).run(selected, send, again, progress)
     return result
+
+
+def _deadline(settings: Settings, year: int, option: str | None) -> dt.date:
+    try:
+        return settings.deadline(year, option)
+    except InputError as exc:
+        if option:  # a mistyped --deadline is a usage error, a broken toolkit.toml an input error
+            raise UsageError(f"--deadline: {exc.message}", hint=exc.hint) from None
+        raise
 
 
 def select_offices(catalogue: Catalogue, codes: Sequence[str] | None) -> list[Office]:
