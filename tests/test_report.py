@@ -18,7 +18,8 @@ from toolkit.catalogue import load_catalogue
 from toolkit.cli import app
 from toolkit.numbers import format_number
 from toolkit.report import compile_report, load_published
-from toolkit.report_context import build_report, decimals_of
+from toolkit.report_context import build_report
+from toolkit.report_tables import decimals_of
 from toolkit.report_template import write_report_template
 
 ROOT = Path(__file__).resolve().parent.parent
