@@ -23,7 +23,8 @@ from toolkit.collection import (
     ObservationKey,
     plan_workbook,
 )
-from toolkit.collection_workbook import _wrapped_lines, input_message, row_height, write_collection_workbook
+from toolkit.collection_notes import input_message
+from toolkit.collection_workbook import _wrapped_lines, row_height, write_collection_workbook
 from toolkit.settings import Settings
 
 DEADLINE = dt.date(2026, 3, 31)

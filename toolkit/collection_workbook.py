@@ -48,6 +48,7 @@ from toolkit.collection import (
     WorkbookPlan,
     measure_label,
 )
+from toolkit.collection_notes import ERROR_COUNT, ERROR_DECIMAL, clip, input_message, notes_rows
 from toolkit.settings import Settings
 from toolkit.workspace import atomic_path
 
@@ -57,10 +58,6 @@ YELLOW = "#FFF2CC"
 HEADER = "#D9E1F2"
 ENTRY_WIDTHS = (9, 38, 24, 12, 46, 10)  # the fixed columns, in ENTRY_FIXED_COLUMNS order
 DISTRICT_WIDTH = 22  # a group label such as "Mit Migrationshintergrund" fits in one line
-ERROR_COUNT = ("Bitte eine ganze Zahl ab 0 eintragen, ohne Text und ohne Einheit. Liegt kein Wert vor: "
-               "Zelle leer lassen und als Kennzeichen „kein Wert verfügbar“ wählen.")
-ERROR_DECIMAL = ("Bitte eine Zahl eintragen (Dezimalkomma erlaubt), ohne Text und ohne Einheit. Liegt kein Wert "
-                 "vor: Zelle leer lassen und als Kennzeichen „kein Wert verfügbar“ wählen.")
 PROTECT_OPTIONS = {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True,
                    "format_rows": True}
 
@@ -174,43 +171,11 @@ class _Writer:
         ws.set_column(0, 0, 26)
         ws.set_column(1, 1, 95)
         ws.hide_gridlines(2)
-        office = plan.office
         ws.write_string(0, 0, f"Erhebungsbogen {s.titel} {plan.year}", f.title)
         ws.write_string(1, 0, s.stadt, f.subtitle)
-        rows: list[tuple[str, str, object]] = [
-            ("Dienststelle", f"{office.name} ({office.code})", f.wrap),
-            ("Berichtsjahr", str(plan.year), f.wrap),
-            ("Abgabefrist", f"{self.deadline_text} – bitte den ausgefüllten Bogen bis zu diesem Tag zurücksenden.",
-             f.wrap),
-            ("", "", f.wrap),
-            ("Was wir erfragen", f"{len(plan.indicators)} Kennzahlen für das Berichtsjahr {plan.year}: "
-             + "; ".join(f"{i.id} {i.name}" for i in plan.indicators) + ".", f.wrap),
-            ("So füllen Sie aus", f"1. Im Blatt „Erfassung“ in der gelben Spalte „{plan.year} (Eingabe)“ je Zeile "
-             "den Wert eintragen. Bei Quoten bitte Zähler und Nenner als Anzahlen eintragen, nicht die Quote – "
-             "die berechnet das Monitoring.", f.wrap),
-            ("", "2. Kennzahlen nach Stadtteilen: zusätzlich das Blatt „Stadtteile …“ ausfüllen. Die Zeile "
-             "Gesamtstadt dort zeigt Ihren Eintrag aus dem Blatt „Erfassung“; die Summenzeile wird berechnet.", f.wrap),
-            ("", "3. Liegt ein Wert nicht vor, die Zelle leer lassen und als Kennzeichen „kein Wert verfügbar“ "
-             "wählen. Vorläufige, geschätzte oder gerundete Werte bitte ebenso kennzeichnen.", f.wrap),
-            ("", "4. Erläuterungen (z. B. geänderte Zählweise) in die Spalte „Bemerkung“ schreiben. Weichen die "
-             "grauen Vorjahreswerte von Ihren Unterlagen ab, bitte dort vermerken.", f.wrap),
-            ("", "Definition, Zähler, Nenner, Quelle und Stichtag jeder Kennzahl stehen im Blatt „Definitionen“; "
-             "beim Anklicken einer gelben Zelle erscheint die Definition als Hinweis.", f.wrap),
-            ("", "", f.wrap),
-            ("Farben", "Gelb: Eingabe – bitte ausfüllen", f.legend_input),
-            ("", "Grau: Vorjahreswerte und berechnete Werte – nur zum Lesen", f.legend_history),
-            ("", "", f.wrap),
-            ("Rückgabe", "Datei speichern (Excel .xlsx oder LibreOffice .xlsx/.ods), den Dateinamen möglichst "
-             f"beibehalten und bis {self.deadline_text} per E-Mail an {s.koordination_email} senden. Bitte keine "
-             "Zeilen, Spalten oder Blätter einfügen, löschen oder umbenennen – sonst kann der Bogen nicht "
-             "automatisch eingelesen werden.", f.wrap),
-            ("", "", f.wrap),
-            ("Fragen an", f"{s.koordination_name}, {s.koordination_funktion}", f.wrap),
-            ("Telefon", s.koordination_telefon, f.wrap),
-            ("E-Mail", s.koordination_email, f.wrap),
-            ("", "", f.wrap),
-            ("Kennung", f"Rundenkennung {self.token}, Layoutversion {LAYOUT_VERSION}", f.wrap),
-        ]
+        styles = {"text": f.wrap, "legend_input": f.legend_input, "legend_history": f.legend_history}
+        rows = [(label, text, styles[style]) for label, text, style in
+                notes_rows(plan, s, self.deadline_text, self.token)]
         for row, (label, text, text_format) in enumerate(rows, start=3):
             if label:
                 ws.write_string(row, 0, label, f.bold)
@@ -301,7 +266,7 @@ class _Writer:
             rule = {"validate": "decimal", "criteria": "between", "minimum": -1e15, "maximum": 1e15,
                     "error_message": ERROR_DECIMAL}
         ws.data_validation(first_row, first_col, last_row, last_col, {
-            **rule, "input_title": _clip(f"{indicator.id} {indicator.name}", 32),
+            **rule, "input_title": clip(f"{indicator.id} {indicator.name}", 32),
             "input_message": input_message(indicator), "error_title": "Ungültiger Wert",
         })
 
@@ -321,7 +286,7 @@ class _Writer:
         ws.write_string(0, 0, f"{ind.id} {ind.name} – nach Stadtteilen, {plan.year}", f.title)
         ws.write_string(1, 0, "Bitte je Stadtteil die gelben Zellen ausfüllen. Die Zeile Gesamtstadt zeigt den "
                         "Eintrag im Blatt „Erfassung“ (dort eintragen); die Summe wird berechnet.", f.text)
-        ws.write_string(2, 0, _clip(ind.definition, 1000), f.text)
+        ws.write_string(2, 0, clip(ind.definition, 1000), f.text)
         for col, header in enumerate(DISTRICT_FIXED_COLUMNS):
             ws.write_string(DISTRICT_HEADER_ROW, col, header, f.header)
         labels = [f"{plan.label('gruppe', c.group)} – {MEASURE_LABELS[c.measure]}" for c in district.columns]
@@ -406,15 +371,6 @@ class _Writer:
             self.wb.set_custom_property(label, value, "text")
 
 
-def input_message(indicator: Indicator) -> str:
-    """The definition shown when a clerk selects an input cell (Excel allows at most 255 characters)."""
-    parts = [indicator.definition]
-    if indicator.typ == "quote":
-        parts.append(f"Zähler: {indicator.zaehler}. Nenner: {indicator.nenner}.")
-    parts.append(f"Stichtag: {indicator.stichtag.rstrip('.')}.")
-    return _clip(" ".join(p.strip() for p in parts if p.strip()), 255)
-
-
 def row_height(cells: list[tuple[str, float]]) -> float:
     """Row height in points that shows every (text, column width) wrapped in Arial 10.
 
@@ -434,11 +390,6 @@ def _wrapped_lines(text: str, capacity: int) -> int:
         lines += max(0, (size - 1) // capacity) if not used else 0
         used = (used + 1 + size if used else size) if size <= capacity else size % capacity
     return lines
-
-
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _escape_header(text: str) -> str:
