@@ -251,8 +251,8 @@ def _plan_for(result: ReturnedWorkbook, identity: Identity, catalogue: Catalogue
             "E-Mail der Koordination verwenden.", file=name, sheet=SHEET_META, cell="B4",
             found=identity.layout_version, expected=LAYOUT_VERSION))
         return None
-    plan = plan_workbook(catalogue, identity.office, identity.year)
-    if identity.fingerprint != plan.fingerprint:
+    plan, fingerprint = cached_plan(catalogue, identity.office, identity.year)
+    if identity.fingerprint != fingerprint:
         result.problems.append(Problem(
             "layout-geaendert", f"Der Aufbau der Datei {name} passt nicht zum Katalog (Fingerabdruck "
             f"{identity.fingerprint or 'fehlt'} statt {plan.fingerprint}): entweder wurde der Katalog seit dem Versand "
@@ -260,6 +260,21 @@ def _plan_for(result: ReturnedWorkbook, identity: Identity, catalogue: Catalogue
             file=name, sheet=SHEET_META, cell="B7", found=identity.fingerprint, expected=plan.fingerprint))
         return None
     return plan
+
+
+_PLANS: dict[tuple[str, int], tuple[Catalogue, WorkbookPlan, str]] = {}
+
+
+def cached_plan(catalogue: Catalogue, office: str, year: int) -> tuple[WorkbookPlan, str]:
+    """plan_workbook and its fingerprint, remembered for the same catalogue object (one plan per process)."""
+    hit = _PLANS.get((office, year))
+    if hit is not None and hit[0] is catalogue:
+        return hit[1], hit[2]
+    plan = plan_workbook(catalogue, office, year)
+    if len(_PLANS) > 64:
+        _PLANS.clear()
+    _PLANS[(office, year)] = (catalogue, plan, plan.fingerprint)
+    return plan, _PLANS[(office, year)][2]
 
 
 def cell_value(rows: list[list[object]], row: int, col: int) -> object:
