@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from toolkit.numbers import format_number, format_value
+from toolkit.progress import SILENT, Progress
 
 DPI = 150
 CM = 1 / 2.54
@@ -217,14 +218,18 @@ def render(spec: LineChart | BarChart) -> Rendered:
     return Rendered(png, alt_text(spec))
 
 
-def render_all(specs: Sequence[LineChart | BarChart], processes: int | None = None) -> list[Rendered]:
+def render_all(specs: Sequence[LineChart | BarChart], processes: int | None = None,
+               progress: Progress | None = None) -> list[Rendered]:
     """Render every chart; with enough charts and more than one core, in a process pool."""
+    progress = progress or SILENT
+    label = "Grafiken zeichnen"
     workers = processes if processes is not None else min(os.cpu_count() or 1, 4)
     if workers <= 1 or len(specs) < POOL_MIN_CHARTS:
-        return [render(spec) for spec in specs]
+        return [render(spec) for spec in progress.track(specs, label)]
     chunk = max(1, len(specs) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(render, specs, chunksize=chunk))
+        results = pool.map(render, specs, chunksize=chunk)
+        return [next(results) for _ in progress.track(range(len(specs)), label)]
 
 
 # ---- alt text --------------------------------------------------------------------------------------------

@@ -79,8 +79,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     content = build_report(published, catalogue, settings, year, deliveries, received)
     timings["inhalt"] = time.perf_counter() - t
     t = time.perf_counter()
-    progress.note(f"{len(content.charts)} Grafiken werden gezeichnet …")
-    rendered = render_all(content.charts, processes=processes)
+    rendered = render_all(content.charts, processes=processes, progress=progress)
     timings["grafiken"] = time.perf_counter() - t
     t = time.perf_counter()
     template = DocxTemplate(str(workspace.report_template))
