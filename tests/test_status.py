@@ -141,3 +141,10 @@ def test_cli_status_remind_writes_drafts(workspace, catalogue):
 def test_cli_status_help_has_example():
     result = runner.invoke(app, ["status", "--help"])
     assert result.exit_code == 0 and "Beispiel" in result.output
+
+
+def test_cli_status_json_with_remind_keeps_stdout_json(workspace, catalogue):
+    _round(workspace, catalogue)
+    result = runner.invoke(app, ["status", "--year", "2025", "-w", str(workspace.root), "--format", "json", "--remind"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["geliefert"] == 2 and "Erinnerungen für 2025" in result.stderr

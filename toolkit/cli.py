@@ -111,7 +111,14 @@ def distribute(
 ) -> None:
     """Erhebungsbögen (ein Excel je Dienststelle) und E-Mails für ein Berichtsjahr erstellen.
 
-    Beispiel: toolkit distribute --year 2025 --deadline 31.03.2026
+    Schreibt outbox/JAHR/Erhebungsboegen/Erhebung_JAHR_CODE.xlsx (mit den Werten der vier Vorjahre) und je
+    Stelle einen E-Mail-Entwurf (.eml, öffnet in Outlook als Entwurf) in outbox/JAHR/Mails/. Mit --send
+    gehen die E-Mails über den SMTP-Server aus toolkit.toml hinaus (Kennwort nur aus der
+    Umgebungsvariablen TOOLKIT_SMTP_PASSWORD); schon versandte Stellen werden übersprungen.
+
+    Exit-Code 6: mindestens eine E-Mail konnte nicht gesendet werden.
+
+    Beispiel: toolkit distribute --year 2025 --deadline 31.03.2026 --office JUGA --dry-run
     """
     ws = open_workspace(workspace)
     from toolkit.distribute import distribute_round
@@ -180,7 +187,10 @@ def status(
 ) -> None:
     """Rücklauf je Dienststelle zeigen: versandt, zurück, Prüfergebnis, fehlende Werte, überfällig.
 
-    Beispiel: toolkit status --year 2025
+    Mit --remind entstehen Erinnerungen (E-Mail-Entwürfe in outbox/JAHR/Mails/, mit --send per SMTP) an
+    Stellen, die überfällig sind oder deren Rücklauf Fehler hatte; sie nennen genau, was fehlt oder falsch ist.
+
+    Beispiel: toolkit status --year 2025 --remind
     """
     if output_format not in ("tabelle", "json"):
         raise typer.BadParameter("erlaubt sind 'tabelle' und 'json'.", param_hint="--format")
@@ -191,7 +201,9 @@ def status(
     result = round_status(ws, year)
     print_status(out, result, output_format)
     if remind:
-        _print_lines(write_reminders(ws, year, send=send).lines())
+        lines = write_reminders(ws, year, send=send).lines()
+        for line in lines:  # with --format json stdout stays pure JSON
+            (err if output_format == "json" else out).print(line)
 
 
 @app.command(name="compile")
