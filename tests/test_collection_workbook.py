@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -251,3 +253,26 @@ def test_word_wrap_estimate():
     assert _wrapped_lines("Ohne Migrationshintergrund (Kita-Statistik)", 23) == 3
     assert _wrapped_lines("x" * 25, 10) == 3 and _wrapped_lines("kurz", 10) == 1
     assert row_height([("", 10)]) == row_height([("a", 10)])
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) fehlt")
+def test_libreoffice_keeps_protection_validation_and_identity(juga, tmp_path):
+    """A clerk who saves the workbook in LibreOffice Calc keeps every safeguard of the form."""
+    plan, path, _, _, original = juga
+    out = tmp_path / "lo"
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--norestore", "--convert-to", "xlsx", "--outdir", str(out), str(path)],
+                   check=True, capture_output=True, timeout=120)
+    wb = openpyxl.load_workbook(out / path.name)
+    assert wb.sheetnames == original.sheetnames
+    assert wb["Listen"].sheet_state == wb["Kennung"].sheet_state == "hidden"
+    assert {p.name: p.value for p in wb.custom_doc_props.props} == {
+        p.name: p.value for p in original.custom_doc_props.props}
+    assert wb.defined_names[FLAG_LIST_NAME].attr_text == "Listen!$A$1:$A$4"
+    for name in [SHEET_ENTRY, *(d.name for d in plan.district_sheets)]:
+        ws = wb[name]
+        assert ws.protection.sheet, name
+        kinds = {v.type for v in ws.data_validations.dataValidation}
+        assert "whole" in kinds and (name != SHEET_ENTRY or "list" in kinds)
+    for slot in plan.slots:
+        assert wb[slot.sheet][slot.cell].protection.locked == (slot.role == "history"), slot.address
