@@ -27,7 +27,10 @@ MAX_DISTRICT_GROUPS = 3
 
 
 def decimals_of(indicator: Indicator) -> int:
-    return 0 if indicator.typ == "anzahl" else 1
+    """Decimals shown: counts whole, an index (0 to 1) with two, rates and other values with one."""
+    if indicator.typ == "anzahl":
+        return 0
+    return 2 if indicator.einheit == "Index" else 1
 
 
 @dataclass

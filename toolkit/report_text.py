@@ -76,12 +76,12 @@ def _v(value: float, analysis) -> str:  # noqa: ANN001 - report_context.Analysis
 
 
 def _points(value: float, analysis) -> str:  # noqa: ANN001
-    return f"{format_number(abs(value), analysis.decimals)} {gap_unit(analysis.unit)}".strip()
+    unit = "Indexpunkte" if analysis.unit == "Index" else gap_unit(analysis.unit)
+    return f"{format_number(abs(value), analysis.decimals)} {unit}".strip()
 
 
 def indicator_sentences(indicator: Indicator, catalogue: Catalogue, analysis, year: int) -> list[str]:  # noqa: ANN001
     """Latest value, gap (with ratio) and trend verdict, or the development for context indicators."""
-    label = lambda code: catalogue.label("gruppe", code)  # noqa: E731
     dat = lambda code: dative(catalogue, code)  # noqa: E731
     gen = lambda code: genitive(catalogue, code)  # noqa: E731
     latest = analysis.latest_year
@@ -113,9 +113,9 @@ def indicator_sentences(indicator: Indicator, catalogue: Catalogue, analysis, ye
     elif target:
         sentences.append(f"Für {latest} ist der Abstand zwischen {dat(target)} und {dat(reference)} wegen der "
                          "Geheimhaltung oder fehlender Werte nicht ausweisbar.")
-        sentences.append(_development_sentence(analysis, label))
+        sentences.append(_development_sentence(analysis, dat))
     else:
-        sentences.append(_development_sentence(analysis, label))
+        sentences.append(_development_sentence(analysis, dat))
         if indicator.richtung in ("neutral", "deuten"):
             sentences.append("Die Kennzahl beschreibt den Kontext und wird nicht bewertet.")
     return [s for s in sentences if s]
@@ -137,21 +137,36 @@ def _verdict_sentence(analysis) -> str:  # noqa: ANN001
     return f"Gegenüber {verdict.base_year} hat sich der Abstand {word}{before}."
 
 
-def _development_sentence(analysis, label) -> str:  # noqa: ANN001
+def _development_sentence(analysis, dat) -> str:  # noqa: ANN001
     group = analysis.main_group
     if group not in analysis.values:
         return f"Für {analysis.latest_year} ist der Wert gesperrt oder fehlt."
-    who = "insgesamt" if group == "insgesamt" else f"bei den {label(group)}"
-    text = f"{analysis.latest_year} lag der Wert {who} bei {_v(analysis.values[group], analysis)}"
+    who = "insgesamt" if group == "insgesamt" else f"bei den {dat(group)}"
+    text = f"{analysis.latest_year} lag der Wert {who} bei {_v_dative(analysis.values[group], analysis)}"
     changes = []
     for key, back in (("vorjahr", 1), ("fuenf_jahre", 5)):
         delta = analysis.development.get(key)
-        if delta is not None:
-            direction = "mehr" if delta > 0 else "weniger"
-            amount = _points(delta, analysis) if analysis.unit != "Anzahl" else format_number(abs(delta), 0)
-            changes.append(f"{amount} {direction} als {analysis.latest_year - back}" if delta else
-                           f"gleich viel wie {analysis.latest_year - back}")
+        if delta is None:
+            continue
+        if abs(delta) < 10 ** -analysis.decimals / 2:
+            changes.append(f"genauso viel wie {analysis.latest_year - back}")
+            continue
+        direction = "mehr" if delta > 0 else "weniger"
+        amount = _points(delta, analysis) if analysis.unit != "Anzahl" else format_number(abs(delta), 0)
+        changes.append(f"{amount} {direction} als {analysis.latest_year - back}")
+    if changes and all(c.startswith("genauso") for c in changes):
+        years = " und ".join(c.removeprefix("genauso viel wie ") for c in changes)
+        return text + f"; das ist genauso viel wie {years}."
     return text + (f"; das sind {' und '.join(changes)}." if changes else ".")
+
+
+def _v_dative(value: float, analysis) -> str:  # noqa: ANN001
+    """'bei 58 Tagen', 'bei 0,31 (Indexwert)', 'bei 12,3 %'."""
+    if analysis.unit == "Tage":
+        return f"{format_number(value, analysis.decimals)} Tagen"
+    if analysis.unit == "Index":
+        return f"{format_number(value, analysis.decimals)} (Indexwert)"
+    return _v(value, analysis)
 
 
 def development_words(analysis, indicator: Indicator) -> str:  # noqa: ANN001
