@@ -43,6 +43,9 @@ def fill_store(workspace: Workspace, indicators: tuple[str, ...], seed: int) -> 
                                       counts=(0, 1, 0), problems_json='[{"severity": "warnung", "message": '
                                       '"Änderung & Sprung <größer> als erwartet"}]')
 
+        store.record_check(sha256="b" * 64, file_name="Erhebung_2024_SCHULE.xlsx", office="STAT", year=2024, ok=False,
+                           counts=(2, 1, 0), problems_json="[]")
+
         def put(indicator, year, area, group, sex, measure, value, flag=""):
             store.put(ObservationKey(indicator, year, area, group, sex, measure), value, flag, "", delivery)
 

@@ -130,11 +130,25 @@ def load_published(workspace: Workspace, year: int):  # noqa: ANN201
     with Store(workspace.store_file) as store:
         observations = store.observations_frame()
         delivery_rows = [dict(r) for r in store.deliveries(year)]
+        check_rows = [dict(r) for r in store.checks(year)]
     observations = observations[observations["year"] <= year]
     published = protect(value_frame(observations, catalogue), catalogue)
     deliveries = [_delivery(row, catalogue) for row in delivery_rows]
+    merged = {row["sha256"] for row in delivery_rows}
+    deliveries += [_rejected(row, catalogue) for row in check_rows if not row["ok"] and row["sha256"] not in merged]
     received = {row["office"] for row in delivery_rows}
     return catalogue, settings, published, deliveries, received
+
+
+def _rejected(row: dict, catalogue) -> dict:  # noqa: ANN001
+    """A checked return with Fehler that was not taken over (from the store's check results)."""
+    office = catalogue.offices.get(row.get("office") or "")
+    checked = str(row.get("checked_at") or "")
+    when = f"{checked[8:10]}.{checked[5:7]}.{checked[0:4]}" if len(checked) >= 10 else checked
+    return {"stelle": office.name if office else (row.get("office") or "unbekannt"), "datei": row["file_name"],
+            "zeitpunkt": f"nicht übernommen (geprüft {when})",
+            "warnungen": f"{row['n_fehler']} Fehler, {row['n_warnungen']} "
+                         f"{'Warnung' if row['n_warnungen'] == 1 else 'Warnungen'}"}
 
 
 def _delivery(row: dict, catalogue) -> dict:  # noqa: ANN001

@@ -81,6 +81,7 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
                              "grund": missing_reason(indicator, catalogue, year, received_offices, block)})
         fields_ctx.append({"titel": hf.name, "beschreibung": hf.beschreibung, "kennzahlen": kennzahlen})
     n = len(catalogue.indicators)
+    n_merged = sum(1 for d in deliveries if not d["zeitpunkt"].startswith("nicht übernommen"))
     report.context = {
         "bericht": {"stadt": settings.stadt, "titel": settings.titel, "untertitel": settings.untertitel,
                     "herausgeber": settings.herausgeber, "jahr": year,
@@ -102,8 +103,9 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
         "geheimhaltung_text": _confidentiality_text(catalogue),
         "handlungsfelder": fields_ctx,
         "anhang_kennzahlen": annex_rows,
-        "lieferungen_text": (f"Für das Berichtsjahr {year} wurden {_count(len(deliveries), 'Lieferung', 'Lieferungen')} "
-                             "übernommen."
+        "lieferungen_text": (f"Für das Berichtsjahr {year} wurden {_count(n_merged, 'Lieferung', 'Lieferungen')} "
+                             "übernommen; Rückläufe mit Fehlern, die noch nicht übernommen sind, stehen mit dem Vermerk "
+                             "„nicht übernommen“ in der Tabelle."
                              if deliveries else f"Für das Berichtsjahr {year} wurde noch keine Lieferung übernommen."),
         "lieferungen": deliveries or [{"stelle": "–", "datei": "–", "zeitpunkt": "–", "warnungen": "–"}],
         "luecken_text": (f"Für {year} fehlt bei {_count(len(gaps), 'Kennzahl', 'Kennzahlen')} der Wert der Gesamtstadt "

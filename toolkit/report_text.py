@@ -207,7 +207,8 @@ def missing_reason(indicator: Indicator, catalogue: Catalogue, year: int, receiv
                    block: pd.DataFrame) -> str:
     """Why an indicator has no city value for the report year."""
     if not indicator.collected_in_city:
-        return "Nur Vergleichswert für Land und Bund (Mikrozensus); wird mit 'toolkit import' übernommen."
+        return (f"Vergleichswert für Land und Bund (Mikrozensus): der Wert für {year} ist noch nicht veröffentlicht "
+                "oder noch nicht mit 'toolkit import' übernommen.")
     office = catalogue.offices.get(indicator.fachbereich)
     name = office.name if office else indicator.fachbereich
     current = block[(block["year"] == year) & (block["area"] == "gesamtstadt")] if not block.empty else block
