@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.confidentiality import PRIMARY, SECONDARY, ZERO_SYMBOL, protect, symbol_legend
 from toolkit.indicators import value_frame
@@ -115,3 +117,28 @@ def test_rounding_by_profile(catalogue):
 def test_symbol_legend_explains_every_symbol(catalogue):
     legend = dict(symbol_legend(catalogue))
     assert "." in legend and "/" in legend and ZERO_SYMBOL in legend
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 6)), min_size=2, max_size=5))
+def test_property_no_relation_is_left_with_a_single_hidden_cell(catalogue, districts):
+    """For any small table: every relation (groups, Stadtteile) has 0 or at least 2 suppressed cells."""
+    from toolkit.catalogue import district_area
+    from toolkit.confidentiality import relations
+
+    rows = []
+    for n, (de, nd) in enumerate(districts, start=1):
+        area = district_area(n)
+        rows += [("DEM-01", 2024, area, "insgesamt", "insgesamt", "wert", de + nd),
+                 ("DEM-01", 2024, area, "deutsch", "insgesamt", "wert", de),
+                 ("DEM-01", 2024, area, "nichtdeutsch", "insgesamt", "wert", nd)]
+    for group, index in (("deutsch", 0), ("nichtdeutsch", 1)):
+        rows.append(("DEM-01", 2024, "gesamtstadt", group, "insgesamt", "wert", sum(d[index] for d in districts)))
+    rows.append(("DEM-01", 2024, "gesamtstadt", "insgesamt", "insgesamt", "wert", sum(a + b for a, b in districts)))
+    frame = frame_of(catalogue, rows)
+    hidden = set(frame.index[frame.suppressed != ""])
+    small = frame[(frame.value > 0) & (frame.value < 3)]
+    assert set(small.index) <= hidden  # every small count is hidden
+    frame["count"] = frame["wert"]
+    for relation in relations(frame, catalogue):
+        assert len(hidden & set(relation.cells)) != 1, relation
