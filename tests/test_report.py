@@ -152,7 +152,10 @@ def test_table_annex_has_a_sheet_per_handlungsfeld_with_numbers(compiled):
 
     _workspace, result, _document = compiled
     workbook = load_workbook(result.annex, read_only=True)
-    assert workbook.sheetnames[0] == "Hinweise"
+    assert workbook.sheetnames[:2] == ["Hinweise", "Übersicht"]
+    overview = list(workbook["Übersicht"].iter_rows(values_only=True))
+    bil06 = next(row for row in overview if str(row[0]).startswith("BIL-06"))
+    assert all(isinstance(v, int | float) for v in (bil06[2], bil06[4], bil06[5]))  # numbers, not text
     assert "Bildung" in workbook.sheetnames and "Rahmendaten und Bevölkerung" in workbook.sheetnames
     values = [c for row in workbook["Bildung"].iter_rows(values_only=True) for c in row if c is not None]
     assert any(isinstance(v, float) for v in values)

@@ -42,6 +42,7 @@ def write_table_annex(path: Path, tables: list, catalogue: Catalogue, year: int)
             "symbol": workbook.add_format({"border": 1, "align": "right"}),
             0: workbook.add_format({"border": 1, "num_format": "#,##0"}),
             1: workbook.add_format({"border": 1, "num_format": "#,##0.0"}),
+            2: workbook.add_format({"border": 1, "num_format": "#,##0.00"}),
             "note": workbook.add_format({"font_size": 9, "italic": True}),
         }
         used: set[str] = set()
@@ -50,8 +51,8 @@ def write_table_annex(path: Path, tables: list, catalogue: Catalogue, year: int)
         notes.set_column(1, 1, 90)
         notes.write_string(0, 0, f"Tabellenanhang zum Integrationsbericht {year}", fmt["title"])
         notes.write_string(2, 0, "Die Tabellen entsprechen denen des Berichts; gesperrte Werte sind durch Zeichen "
-                                 "ersetzt. Hochgestellte Fußnotenzeichen des Berichts stehen hier in der Spalte "
-                                 "„Anmerkungen“ unter der Tabelle.")
+                                 "ersetzt. Die Fußnoten stehen als Zeilen unter der jeweiligen Tabelle; die "
+                                 "Fußnotenzeichen (¹) entfallen, weil die Zellen reine Zahlen enthalten.")
         notes.write_string(4, 0, "Zeichen", fmt["head"])
         notes.write_string(4, 1, "Bedeutung", fmt["head"])
         for n, (symbol, meaning) in enumerate(symbol_legend(catalogue), start=5):
@@ -60,11 +61,12 @@ def write_table_annex(path: Path, tables: list, catalogue: Catalogue, year: int)
         by_field: dict[str, list] = {}
         for table in tables:
             by_field.setdefault(table.handlungsfeld, []).append(table)
-        for hf in catalogue.fields:
-            if hf.code not in by_field:
+        sheets = [("", "Übersicht")] + [(hf.code, hf.name) for hf in catalogue.fields]
+        for code, name in sheets:
+            if code not in by_field:
                 continue
-            sheet = workbook.add_worksheet(sheet_name(hf.name, used))
-            _write_tables(sheet, by_field[hf.code], fmt)
+            sheet = workbook.add_worksheet(sheet_name(name, used))
+            _write_tables(sheet, by_field[code], fmt)
         workbook.close()
     return path
 
@@ -81,12 +83,11 @@ def _write_tables(sheet, tables: list, fmt: dict) -> None:  # noqa: ANN001
         row += 1
         for cells in table.zeilen:
             for col, cell in enumerate(cells):
-                if col == 0:
-                    sheet.write_string(row, col, cell.text, fmt["text"])
-                elif cell.number is not None:
-                    sheet.write_number(row, col, cell.number, fmt[min(cell.decimals, 1)])
+                if cell.number is not None and col > 0:
+                    sheet.write_number(row, col, cell.number, fmt[min(cell.decimals, 2)])
                 else:
-                    sheet.write_string(row, col, cell.text, fmt["symbol"])
+                    symbol = col > 0 and len(cell.text) <= 2
+                    sheet.write_string(row, col, cell.text, fmt["symbol" if symbol else "text"])
             row += 1
         for note in table.notes:
             sheet.write_string(row, 0, note, fmt["note"])

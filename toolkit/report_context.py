@@ -26,6 +26,7 @@ from toolkit.indicators import (
 )
 from toolkit.numbers import format_number, format_value
 from toolkit.report_tables import (
+    Cell,
     Table,
     comparison_part,
     decimals_of,
@@ -80,6 +81,7 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
                 gaps.append({"kennung": indicator.id, "name": indicator.name,
                              "grund": missing_reason(indicator, catalogue, year, received_offices, block)})
         fields_ctx.append({"titel": hf.name, "beschreibung": hf.beschreibung, "kennzahlen": kennzahlen})
+    report.tables.insert(0, overview_table(overview))
     n = len(catalogue.indicators)
     n_merged = sum(1 for d in deliveries if not d["zeitpunkt"].startswith("nicht übernommen"))
     report.context = {
@@ -272,7 +274,7 @@ def _analyse(indicator: Indicator, totals: pd.DataFrame, pairs: list[tuple[str, 
 
 def _overview_row(indicator: Indicator, analysis: Analysis | None, catalogue: Catalogue) -> dict:
     row = {"kennzahl": f"{indicator.id} {indicator.name}", "gruppe": "–", "wert": "–", "vergleich": "–",
-           "vergleichswert": "–", "abstand": "–", "trend": "keine Daten"}
+           "vergleichswert": "–", "abstand": "–", "trend": "keine Daten", "_zahlen": (None, None, None, 1)}
     if analysis is None or analysis.latest_year is None:
         return row
     unit, dec = analysis.unit, analysis.decimals
@@ -284,6 +286,7 @@ def _overview_row(indicator: Indicator, analysis: Analysis | None, catalogue: Ca
         row["vergleichswert"] = _value_or_symbol(analysis.values.get(reference), unit, dec)
         if analysis.gap is not None:
             row["abstand"] = f"{format_number(analysis.gap, dec)} {gap_unit(unit, short=True)}".strip()
+        row["_zahlen"] = (analysis.values.get(target), analysis.values.get(reference), analysis.gap, dec)
         verdict = analysis.verdict
         if verdict is not None and verdict.verdict:
             row["trend"] = f"{verdict.symbol} {verdict.words}"
@@ -299,7 +302,22 @@ def _overview_row(indicator: Indicator, analysis: Analysis | None, catalogue: Ca
     row["gruppe"] = f"{catalogue.label('gruppe', group)} ({analysis.latest_year})"
     row["wert"] = _value_or_symbol(analysis.values.get(group), unit, dec)
     row["trend"] = development_words(analysis, indicator)
+    row["_zahlen"] = (analysis.values.get(group), None, None, dec)
     return row
+
+
+OVERVIEW_HEADER = ["Kennzahl", "Zielgruppe", "Wert", "Vergleichsgruppe", "Wert", "Abstand", "Trend"]
+
+
+def overview_table(rows: list[dict]) -> Table:
+    """The Zusammenfassung's overview as a table for the Tabellenanhang (numbers as numbers)."""
+    cells = []
+    for row in rows:
+        value, reference, gap, dec = row.pop("_zahlen")
+        cells.append([Cell(row["kennzahl"]), Cell(row["gruppe"]), Cell(row["wert"], value, dec),
+                      Cell(row["vergleich"]), Cell(row["vergleichswert"], reference, dec),
+                      Cell(row["abstand"], gap, dec), Cell(row["trend"])])
+    return Table("Übersicht: letzter Wert je Gruppe, Abstand und Entwicklung", OVERVIEW_HEADER, cells, "")
 
 
 def _value_or_symbol(value: float | None, unit: str, decimals: int) -> str:
