@@ -214,6 +214,9 @@ def compile_(
 ) -> None:
     """Kennzahlen berechnen und den Integrationsbericht (Word) mit Texten, Tabellen und Grafiken füllen.
 
+    Schreibt outbox/JAHR/Integrationsbericht_JAHR.docx und den Tabellenanhang (Excel); kleine Fallzahlen
+    sind nach dem Geheimhaltungsprofil der Kennzahl gesperrt. Mit --pdf zusätzlich ein PDF/UA.
+
     Beispiel: toolkit compile --year 2025 --pdf
     """
     ws = open_workspace(workspace)
@@ -265,6 +268,8 @@ def export(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Veröffentlichte (geschützte) Werte als offene Daten schreiben: CSV plus datapackage.json.
+
+    Schreibt outbox/JAHR/OffeneDaten/ (eine Zeile je Wert, UTF-8; gesperrte Werte ohne Zahl).
 
     Beispiel: toolkit export --year 2025
     """
