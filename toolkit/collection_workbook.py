@@ -9,7 +9,10 @@ writing stays close to the speed of bare xlsxwriter (benchmarks/distribute.py).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import itertools
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,8 +145,8 @@ class _Writer:
         self.meta = meta_values(plan, token)
         self.entry_rows = {(e.indicator.id, e.group, e.sex, e.measure): e for e in plan.entry_rows}
         self.slots_by_sheet: dict[str, list[Slot]] = {}
-        for slot in plan.slots:
-            self.slots_by_sheet.setdefault(slot.sheet, []).append(slot)
+        for sheet, slots in itertools.groupby(plan.slots, key=operator.attrgetter("sheet")):
+            self.slots_by_sheet.setdefault(sheet, []).extend(slots)
 
     def write(self) -> None:
         notes = self.wb.add_worksheet(SHEET_NOTES)
@@ -381,6 +384,7 @@ def row_height(cells: list[tuple[str, float]]) -> float:
     return 13.0 * lines + 3
 
 
+@functools.lru_cache(maxsize=4096)
 def _wrapped_lines(text: str, capacity: int) -> int:
     lines, used = 1, 0
     for word in text.split():
