@@ -1,23 +1,28 @@
-"""Benchmark: check + merge 50 returned workbooks (40 indicators, 40 Stadtteile) against bare readers.
+"""Benchmark: check + merge 50 returned workbooks (40 indicators, 40 Stadtteile each) against bare readers.
 
-Setup (not timed): a catalogue of 40 city indicators spread over 10 offices, the default 40 Stadtteile;
-for each office and each of the report years 2021-2025 a generated collection workbook with every input
-cell filled (50 files) in inbox/ of a fresh working folder.
+Setup (not timed): the synthetic catalogue of benchmarks/distribute.py (50 offices, each with 40 indicators
+collected by Stadtteil, three groups, half of them rates with Zähler and Nenner); the store holds the four
+earlier years (Gesamtstadt) and the distributed rounds; for each office the collection workbook of 2025,
+pre-filled with those years, with every input cell filled with a plausible value (parts add up, the
+Stadtteile add up to the Gesamtstadt, Zähler < Nenner, small changes against the previous year), in inbox/
+of a fresh working folder: 50 files, 7,380 input cells each.
 
 Timed, in the same run:
 - toolkit: ``merge_returns`` (guards, reading, all checks, store, archive, Prüfberichte, master matrix);
+  each repetition on a fresh copy of the working folder (store and inbox);
 - calamine: bare python-calamine reading every sheet of the same 50 files (``to_python``);
 - openpyxl: ``pandas.read_excel(sheet_name=None, engine="openpyxl")`` of the same files.
 
-The last line is JSON: toolkit_s, check_s (check only), calamine_s, openpyxl_s, ratio (toolkit/calamine),
-openpyxl_ratio (openpyxl/toolkit). Targets: ratio <= 2, openpyxl_ratio >= 3.
-Run: python benchmarks/check_merge.py [--profile]
+The last line is JSON: toolkit_s, check_s (check only), matrix_s (master matrix alone, after the merge),
+calamine_s, openpyxl_s, ratio (toolkit/calamine), openpyxl_ratio (openpyxl/toolkit), values (in the
+store after the merge), cells (input cells of the 50 files). Targets: ratio <= 2, openpyxl_ratio >= 3.
+Each time is the best of --repeat runs (default 2).
+Run: python benchmarks/check_merge.py [--repeat N] [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -26,57 +31,70 @@ import tempfile
 import time
 from pathlib import Path
 
-from toolkit.catalogue import Catalogue, load_catalogue
-from toolkit.catalogue_workbook import write_catalogue_workbook
-from toolkit.collection import ObservationKey, plan_workbook
-from toolkit.collection_workbook import write_collection_workbook
-from toolkit.settings import DEFAULT_SETTINGS_TOML, Settings
-from toolkit.workspace import Workspace, ensure_folders
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent))
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(BENCH.parent / "tests"))
 
-N_INDICATORS, N_OFFICES, YEARS = 40, 10, range(2021, 2026)
-# group sizes that satisfy every Summenregel of the default catalogue (parts add up to their whole)
-WEIGHTS = {"deutsch_mit_mh": 2, "ohne_mh": 20, "eu": 1, "asylherkunft": 1, "ukraine": 1, "sonstige_drittstaaten": 1,
-           "drittstaaten": 3, "nichtdeutsch": 4, "deutsch": 22, "mit_mh": 6, "insgesamt": 26, "bildungsauslaender": 3,
-           "bildungsinlaender": 1, "mit_mh_kita": 6, "ohne_mh_kita": 20, "mit_mh_mz": 6, "ohne_mh_mz": 20, "mit_eg": 6,
-           "ohne_eg": 20, "familiensprache_deutsch": 22, "familiensprache_nichtdeutsch": 4}
+from distribute import fill_store, synthetic_catalogue  # noqa: E402
+from workbook_edit import set_cells  # noqa: E402
+
+from toolkit.catalogue import CITY, Catalogue  # noqa: E402
+from toolkit.collection import HISTORY_YEARS, ObservationKey, plan_workbook  # noqa: E402
+from toolkit.collection_workbook import write_collection_workbook  # noqa: E402
+from toolkit.settings import DEFAULT_SETTINGS_TOML, Settings  # noqa: E402
+from toolkit.store import Store  # noqa: E402
+from toolkit.workspace import Workspace, ensure_folders  # noqa: E402
+
+YEAR = 2025
+DISTRICTS = 40
 
 
-def bench_catalogue() -> Catalogue:
-    base = load_catalogue()
-    offices = list(base.offices)[:N_OFFICES]
-    chosen = [i for i in base.indicators.values() if i.collected_in_city][:N_INDICATORS]
-    indicators = {i.id: dataclasses.replace(i, fachbereich=offices[n % N_OFFICES]) for n, i in enumerate(chosen)}
-    return dataclasses.replace(base, indicators=indicators)
+def district_value(key: ObservationKey, n: int) -> int:
+    """The value of Stadtteil n: insgesamt = deutsch + nichtdeutsch, Zähler < Nenner, counts within 0..100."""
+    k = int(key.indicator.rsplit("-", 1)[1])
+    if key.measure == "wert":  # Anzahl (the template's Prüfgrenzen are 0..100 for the Gesamtstadt)
+        parts = {"deutsch": 1 + n % 2, "nichtdeutsch": 1}
+    elif key.measure == "nenner":
+        parts = {"deutsch": 300 + 9 * n + 3 * k, "nichtdeutsch": 100 + n + k}
+    else:
+        parts = {"deutsch": 30 + n % 4 + k, "nichtdeutsch": 10 + n % 5}
+    return sum(parts.values()) if key.group == "insgesamt" else parts[key.group]
 
 
 def value(key: ObservationKey) -> float:
-    unit = {"nenner": 100, "zaehler": 50, "wert": 1}[key.measure]
-    city = unit * WEIGHTS.get(key.group, 1) * (2 if key.sex == "insgesamt" else 1) * 40
-    return float(city // 40 if key.area.startswith("st") else city)
+    """A plausible value for any key of the benchmark catalogue; earlier years a little smaller."""
+    if key.area == CITY:
+        total = sum(district_value(key, n) for n in range(1, DISTRICTS + 1))
+        return float(round(total * (1 - 0.02 * (YEAR - key.year))))
+    return float(district_value(key, int(key.area[2:])))
 
 
-def prepare(root: Path, catalogue: Catalogue) -> tuple[Workspace, list[Path]]:
-    import sys as _sys
-
-    _sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from workbook_edit import set_cells
-
+def prepare(root: Path, catalogue: Catalogue) -> tuple[Workspace, list[Path], int]:
     workspace = Workspace(root / "ws")
     ensure_folders(workspace)
     workspace.settings_file.write_text(DEFAULT_SETTINGS_TOML, encoding="utf-8")
-    write_catalogue_workbook(workspace.catalogue_file)
+    plans = {code: plan_workbook(catalogue, code, YEAR) for code in catalogue.offices}
+    prefill = {s.key: value(s.key) for plan in plans.values() for s in plan.slots if s.role == "history"}
+    assert {k.year for k in prefill} == set(range(YEAR - HISTORY_YEARS, YEAR))
+    fill_store(workspace, prefill)
+    token = f"T-{YEAR}"
+    with Store(workspace.store_file) as store, store.transaction():
+        for code, plan in plans.items():
+            store.record_round(year=YEAR, office=code, token=token, deadline=f"{YEAR + 1}-03-31",
+                               file_name=f"Erhebung_{YEAR}_{code}.xlsx", sha256="", layout_version="1",
+                               fingerprint=plan.fingerprint)
     blank_dir = root / "blank"
-    files = []
-    for year in YEARS:
-        for office in sorted({i.fachbereich for i in catalogue.indicators.values()}):
-            plan = plan_workbook(catalogue, office, year)
-            blank = blank_dir / f"{office}_{year}.xlsx"
-            write_collection_workbook(blank, plan, prefill={}, token=f"T-{year}", deadline=dt.date(year + 1, 3, 31),
-                                      settings=Settings())
-            target = workspace.inbox / f"Erhebung_{year}_{office}.xlsx"
-            set_cells(blank, target, {(s.sheet, s.cell): value(s.key) for s in plan.input_slots()})
-            files.append(target)
-    return workspace, files
+    blank_dir.mkdir()
+    files, cells = [], 0
+    for code, plan in plans.items():
+        blank = blank_dir / f"{code}.xlsx"
+        write_collection_workbook(blank, plan, prefill=prefill, token=token, deadline=dt.date(YEAR + 1, 3, 31),
+                                  settings=Settings())
+        inputs = {(s.sheet, s.cell): value(s.key) for s in plan.input_slots()}
+        cells += len(inputs)
+        files.append(set_cells(blank, workspace.inbox / f"Erhebung_{YEAR}_{code}.xlsx", inputs))
+    return workspace, files, cells
 
 
 def time_calamine(files: list[Path]) -> float:
@@ -102,66 +120,69 @@ def time_openpyxl(files: list[Path]) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--profile", action="store_true", help="cProfile the toolkit run")
+    parser.add_argument("--repeat", type=int, default=2, help="repetitions of each timed part (best counts)")
+    parser.add_argument("--profile", action="store_true", help="cProfile the (last) toolkit run")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key for --profile")
     args = parser.parse_args()
-    from toolkit.checks import check_returns
+    import toolkit.checks as checks_module
+    import toolkit.returns as returns_module
+    from toolkit.matrix import write_master_matrix
     from toolkit.merge import merge_returns
 
-    catalogue = bench_catalogue()
-    with tempfile.TemporaryDirectory() as tmp:
-        workspace, files = prepare(Path(tmp), catalogue)
-        copies = Path(tmp) / "copies"
-        shutil.copytree(workspace.inbox, copies)
-        cells = sum(len(plan_workbook(catalogue, f.stem.split("_")[2], int(f.stem.split("_")[1])).slots)
-                    for f in files)
-        print(f"{len(files)} Dateien, {len(catalogue.indicators)} Kennzahlen, {len(catalogue.districts)} Stadtteile, "
-              f"{cells} geplante Zellen, {sum(f.stat().st_size for f in files) // 1024} KiB")
-        calamine_s = time_calamine(files)
-        openpyxl_s = time_openpyxl(files)
-        import toolkit.checks as checks_module
-
-        checks_module._CATALOGUES.clear()
-        import toolkit.returns as returns_module
-
-        returns_module._PLANS.clear()
+    catalogue = synthetic_catalogue()
+    with tempfile.TemporaryDirectory(prefix="bench-check-merge-") as tmp:
+        root = Path(tmp)
         start = time.perf_counter()
-        reports = [c.report for c in check_returns(workspace, catalogue=catalogue)]
-        check_s = time.perf_counter() - start
-        assert len(reports) == len(files) and all(r.ok for r in reports), [r.problems[:3] for r in reports][:3]
-        if args.profile:
-            import cProfile
-            import pstats
-
-            profiler = cProfile.Profile()
-            profiler.enable()
-        import toolkit.returns as returns_module
-
-        returns_module._PLANS.clear()  # the merge must not profit from the check run above
-        start = time.perf_counter()
-        result = merge_returns(workspace, catalogue=catalogue)
-        toolkit_s = time.perf_counter() - start
-        if args.profile:
-            profiler.disable()
-            pstats.Stats(profiler).sort_stats(args.sort).print_stats(30)
-        assert result.exit_code == 0 and not list(workspace.inbox.iterdir())
-        from toolkit.matrix import write_master_matrix
-        from toolkit.store import Store
-
-        with Store(workspace.store_file) as store:
-            values = store.db.execute("SELECT COUNT(*) FROM observations").fetchone()[0]
+        workspace, files, cells = prepare(root, catalogue)
+        print(f"{len(files)} Dateien, je {len(catalogue.indicators) // len(files)} Kennzahlen x {DISTRICTS} "
+              f"Stadtteile, {cells} ausgefüllte Eingabezellen, {sum(f.stat().st_size for f in files) // 1024} KiB "
+              f"(vorbereitet in {time.perf_counter() - start:.0f} s)", flush=True)
+        times: dict[str, list[float]] = {"calamine_s": [], "openpyxl_s": [], "toolkit_s": [], "check_s": [],
+                                         "matrix_s": []}
+        values = 0
+        for run in range(args.repeat):
+            times["calamine_s"].append(time_calamine(files))
+            times["openpyxl_s"].append(time_openpyxl(files))
+            copy = Workspace(root / f"run{run}")
+            shutil.copytree(workspace.root, copy.root)
+            returns_module._PLANS.clear()  # no warm plan cache for the timed runs
+            checks_module._CATALOGUES.clear()
             start = time.perf_counter()
-            write_master_matrix(workspace, store, catalogue)
-            matrix_s = time.perf_counter() - start
-        calamine_again = time_calamine(sorted(copies.iterdir()))
-    calamine_s = min(calamine_s, calamine_again)
-    print(f"toolkit check+merge: {toolkit_s:.2f} s (nur check: {check_s:.2f} s; darin Indikatorenmatrix mit "
-          f"{values} Werten: {matrix_s:.2f} s)")
-    print(f"python-calamine (alle Blätter lesen): {calamine_s:.2f} s")
-    print(f"pandas + openpyxl (alle Blätter lesen): {openpyxl_s:.2f} s")
-    print(json.dumps({"files": len(files), "toolkit_s": round(toolkit_s, 3), "check_s": round(check_s, 3),
-                      "calamine_s": round(calamine_s, 3), "openpyxl_s": round(openpyxl_s, 3), "matrix_s": round(matrix_s, 3), "values": values,
-                      "ratio": round(toolkit_s / calamine_s, 2), "openpyxl_ratio": round(openpyxl_s / toolkit_s, 2)}))
+            reports = [c.report for c in checks_module.check_returns(copy, catalogue=catalogue)]
+            times["check_s"].append(time.perf_counter() - start)
+            assert len(reports) == len(files) and all(r.ok for r in reports), [r.problems[:3] for r in reports][:3]
+            assert not any(r.problems for r in reports), [r.problems[:3] for r in reports if r.problems][:3]
+            returns_module._PLANS.clear()  # the merge must not profit from the check run above
+            profiler = None
+            if args.profile and run == args.repeat - 1:
+                import cProfile
+
+                profiler = cProfile.Profile()
+                profiler.enable()
+            start = time.perf_counter()
+            result = merge_returns(copy, catalogue=catalogue)
+            times["toolkit_s"].append(time.perf_counter() - start)
+            if profiler is not None:
+                import pstats
+
+                profiler.disable()
+                pstats.Stats(profiler).sort_stats(args.sort).print_stats(40)
+            assert result.exit_code == 0 and not list(copy.inbox.iterdir()), result.lines()[-3:]
+            with Store(copy.store_file) as store:
+                values = store.db.execute("SELECT COUNT(*) FROM observations").fetchone()[0]
+                start = time.perf_counter()
+                write_master_matrix(copy, store, catalogue)
+                times["matrix_s"].append(time.perf_counter() - start)
+            shutil.rmtree(copy.root)
+    best = {name: round(min(runs), 3) for name, runs in times.items()}
+    print(f"toolkit check+merge: {best['toolkit_s']:.2f} s (nur check: {best['check_s']:.2f} s; Indikatorenmatrix "
+          f"mit {values} Werten allein: {best['matrix_s']:.2f} s)")
+    print(f"python-calamine (alle Blätter lesen): {best['calamine_s']:.2f} s")
+    print(f"pandas + openpyxl (alle Blätter lesen): {best['openpyxl_s']:.2f} s")
+    best.update(files=len(files), cells=cells, values=values, repeat=args.repeat,
+                ratio=round(best["toolkit_s"] / best["calamine_s"], 2),
+                openpyxl_ratio=round(best["openpyxl_s"] / best["toolkit_s"], 2))
+    print(json.dumps(best))
     return 0
 
 

@@ -79,10 +79,8 @@ def set_cells(source: Path, target: Path, cells: Mapping[tuple[str, str], object
     else:
         date_style = ""
     for part, changes in by_part.items():
-        xml = contents[part].decode("utf-8")
-        for ref, value in changes.items():
-            xml = _replace_cell(xml, ref, value).replace(f's="{_DATE_STYLE}"', f's="{date_style}"')
-        contents[part] = xml.encode("utf-8")
+        xml = _replace_cells(contents[part].decode("utf-8"), changes)
+        contents[part] = xml.replace(f's="{_DATE_STYLE}"', f's="{date_style}"').encode("utf-8")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in infos:
@@ -91,13 +89,26 @@ def set_cells(source: Path, target: Path, cells: Mapping[tuple[str, str], object
     return target
 
 
-def _replace_cell(xml: str, ref: str, value: object) -> str:
-    pattern = re.compile(rf'<c r="{ref}"(?P<attrs>[^>]*?)(?:/>|>.*?</c>)', re.S)
-    match = pattern.search(xml)
-    if match is None:
-        return _insert_cell(xml, ref, value)
-    style = re.search(r's="(\d+)"', match.group("attrs"))
-    return xml[:match.start()] + _cell_xml(ref, style.group(1) if style else "", value) + xml[match.end():]
+_ANY_CELL = re.compile(r'<c r="(?P<ref>[A-Z]+[0-9]+)"(?P<attrs>[^>]*?)(?:/>|>.*?</c>)', re.S)
+
+
+def _replace_cells(xml: str, changes: Mapping[str, object]) -> str:
+    """All changes of one sheet in one pass over its cells; cells that do not exist yet are inserted."""
+    done: set[str] = set()
+
+    def swap(match: re.Match) -> str:
+        ref = match.group("ref")
+        if ref not in changes:
+            return match.group(0)
+        done.add(ref)
+        style = re.search(r's="(\d+)"', match.group("attrs"))
+        return _cell_xml(ref, style.group(1) if style else "", changes[ref])
+
+    xml = _ANY_CELL.sub(swap, xml)
+    for ref, value in changes.items():
+        if ref not in done:
+            xml = _insert_cell(xml, ref, value)
+    return xml
 
 
 def _insert_cell(xml: str, ref: str, value: object) -> str:
