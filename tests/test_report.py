@@ -226,3 +226,16 @@ def test_pdf_is_tagged_and_has_the_document_language(compiled):
     assert b"/MarkInfo" in pdf and b"/StructTreeRoot" in pdf
     assert re.search(rb"/Lang\s*\(de-DE\)", pdf)
     assert pdf.count(b"/Alt") >= result.n_charts
+
+
+def test_broken_template_gives_a_german_message(tmp_path):
+    from docx import Document
+
+    from toolkit.errors import InputError
+
+    workspace = make_report_workspace(tmp_path / "ws", indicators=("GES-04",))
+    document = Document()
+    document.add_paragraph("{{ bericht.titel }")  # a tag damaged in Word
+    document.save(str(workspace.report_template))
+    with pytest.raises(InputError, match="Berichtsvorlage .* lässt sich nicht füllen"):
+        compile_report(workspace, 2024)
