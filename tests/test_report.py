@@ -135,6 +135,7 @@ def test_drafted_sentence_names_value_gap_and_trend(compiled):
     assert "14,3 Prozentpunkte über dem der Deutschen" in text
     assert "Gegenüber 2019 hat sich der Abstand verringert" in text
     assert "Zielwert 8,0 %" in text  # ARB-03 zielwert
+    assert "Zum Vergleich (Nichtdeutsche, 2024): Magdeburg 20,5 %, Sachsen-Anhalt 18,4 %, Deutschland 16,4 %." in text
     assert "Zeitreihenbruch ab 2022" in text  # BIL-06 break: footnote, and no verdict across it
     assert "Gegenüber 2023" in text
 

@@ -189,14 +189,15 @@ def comparison_part(report: Report, k: dict, indicator: Indicator, block: pd.Dat
     k["vergleich"] = table.context()
     report.tables.append(table)
     last = years[-1]
+    targets = [g for g in compare_groups if catalogue.groups.get(g) and catalogue.groups[g].vergleichsgruppe]
+    group = (targets or compare_groups)[0]
     parts = []
-    for area in (LAND, GERMANY):
-        group = compare_groups[0]
+    for area in areas:
         value = _published(lookup.get((area, group, last)))
         if not math.isnan(value):
-            parts.append(f"in {_area_label(catalogue, area)} {format_value(value, indicator.einheit, decimals)}")
-    k["vergleich_text"] = (f"Zum Vergleich ({catalogue.label('gruppe', compare_groups[0])}, {last}): "
-                           + " und ".join(parts) + "." if parts else
+            parts.append(f"{_area_label(catalogue, area)} {format_value(value, indicator.einheit, decimals)}")
+    k["vergleich_text"] = (f"Zum Vergleich ({catalogue.label('gruppe', group)}, {last}): " + ", ".join(parts) + "."
+                           if len(parts) > 1 else
                            "Vergleichswerte für Sachsen-Anhalt und Deutschland sind gesperrt oder fehlen.")
 
 
