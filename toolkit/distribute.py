@@ -211,12 +211,12 @@ class _Round:
             if office not in todo:
                 self.result.outcomes.append(OfficeOutcome(office.code, "übersprungen",
                                                           detail=_skip_detail(sent[office.code])))
-        prefill = read_prefill(self.store, self.catalogue, todo, self.year)
         rounds = self.store.rounds(self.year)
         prepared: list[tuple[OfficeOutcome, EmailMessage, str]] = []
         fingerprints: dict[str, str] = {}
         for office in progress.track(todo, "Erhebungsbögen schreiben"):
             token = rounds[office.code]["token"] if office.code in rounds else new_token(self.year, office.code)
+            prefill = read_prefill(self.store, self.catalogue, [office], self.year)  # one office at a time
             prepared.append(self._prepare(office, prefill, token, fingerprints))
         with self.store.transaction():  # the round is on record before any mail leaves
             for outcome, message, token in prepared:
