@@ -7,6 +7,7 @@ Regenerated from the store after every merge, written atomically with xlsxwriter
 
 from __future__ import annotations
 
+import io
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -15,11 +16,12 @@ import xlsxwriter
 
 from toolkit.catalogue import AREA_LABELS, CITY, Catalogue
 from toolkit.collection import MEASURE_LABELS
+from toolkit.matrix_xml import SheetRows, fill_package
 from toolkit.store import Store
 from toolkit.workspace import Workspace, atomic_path
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-                    "in_memory": True}
+                    "in_memory": True}  # the data rows of the big sheets are streamed in by matrix_xml
 WIDE_AREAS = (CITY, "sachsen-anhalt", "deutschland")
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
@@ -28,22 +30,24 @@ def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue
     """Write outbox/Indikatorenmatrix.xlsx from the store; return its path."""
     target = workspace.master_matrix
     with atomic_path(target) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        package = io.BytesIO()
+        book = xlsxwriter.Workbook(package, WORKBOOK_OPTIONS)
         fmt = _Formats(book)
         _notes(book, fmt)
         _catalogue_sheets(book, fmt, catalogue)
-        rows = store.db.execute(
-            "SELECT o.indicator, o.year, o.area, o.grp, o.sex, o.measure, o.value, o.flag, o.note, o.delivery_id,"
-            " o.updated_at, d.office, d.file_name, d.source, d.merged_at FROM observations o"
-            " JOIN deliveries d ON d.id = o.delivery_id"
-            " ORDER BY o.indicator, o.year, o.area, o.grp, o.sex, o.measure").fetchall()
-        _values_sheet(book, fmt, catalogue, rows)
+        cursor = store.db.cursor()
+        cursor.row_factory = None  # plain tuples: the long form has a row per value
+        rows = cursor.execute(
+            "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id, updated_at"
+            " FROM observations ORDER BY indicator, year, area, grp, sex, measure").fetchall()
+        _values_sheet(book, fmt, catalogue, store, rows)
         _wide_sheets(book, fmt, catalogue, rows)
         _deliveries_sheet(book, fmt, store)
         _history_sheet(book, fmt, catalogue, store)
         _open_problems_sheet(book, fmt, workspace, store)
         _status_sheet(book, fmt, workspace, store)
         book.close()
+        fill_package(package.getvalue(), tmp, fmt.sheets)
     return target
 
 
@@ -55,30 +59,32 @@ class _Formats:
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
         self.number = book.add_format({"num_format": "#,##0.##"})
         self.rate = book.add_format({"num_format": "0.0", "italic": True, "bg_color": "#F2F2F2"})
+        self.sheets: list[SheetRows] = []  # data rows streamed into the package after book.close()
+        for streamed in (self.number, self.rate):  # used only in streamed rows: give them their style index now
+            streamed._get_xf_index()
+
+    def rows(self, ws, columns: int, count: int, rows, cache: bool = True) -> None:  # noqa: ANN001
+        self.sheets.append(SheetRows(ws.name, columns, count, rows, {"number": self.number, "rate": self.rate},
+                                     cache))
 
 
-def _table(book, fmt: _Formats, name: str, headers: list[str], widths: list[int], rows, writers=None) -> None:  # noqa: ANN001
-    """A sheet with a frozen, filtered header row; ``rows`` yields lists of str/float/None."""
+def _table(book, fmt: _Formats, name: str, headers: list[str], widths: list[int], rows, count: int | None = None,
+           blocks: bool = False) -> None:  # noqa: ANN001
+    """A sheet with a frozen, filtered header row.
+
+    ``rows`` yields lists of str/int/float/None, or with ``blocks`` (style, blocks of neighbouring cells) as
+    matrix_xml.SheetRows expects; ``count`` is the number of rows when ``rows`` is not a list.
+    """
     ws = book.add_worksheet(name)
     for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
         ws.set_column(col, col, width)
         ws.write_string(0, col, header, fmt.header)
     ws.freeze_panes(1, 0)
-    # the bulk of the matrix: xlsxwriter's unwrapped writers skip the A1-notation parsing of every call
-    # (same checks and storage; write_string/write_number are thin wrappers around them)
-    write_string = getattr(ws, "_write_string", ws.write_string)
-    write_number = getattr(ws, "_write_number", ws.write_number)
-    number = fmt.number
-    count = 0
-    for count, values in enumerate(rows, start=1):
-        for col, value in enumerate(values):
-            if value is None or value == "":
-                continue
-            if value.__class__ is str:
-                write_string(count, col, value)
-            else:
-                write_number(count, col, value, number)
+    if count is None:
+        rows = list(rows)
+        count = len(rows)
     ws.autofilter(0, 0, max(count, 1), len(headers) - 1)
+    fmt.rows(ws, len(headers), count, rows if blocks else (("number", (tuple(r),)) for r in rows), cache=blocks)
 
 
 def _notes(book, fmt: _Formats) -> None:  # noqa: ANN001
@@ -114,16 +120,22 @@ def _catalogue_sheets(book, fmt: _Formats, catalogue: Catalogue) -> None:  # noq
            ([o.code, o.name, o.ansprechperson, o.email] for o in catalogue.offices.values()))
 
 
-def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:  # noqa: ANN001
+def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store, rows) -> None:  # noqa: ANN001
     """Every value in long form with its provenance (file name and SHA-256 of a delivery: sheet Lieferungen)."""
     areas = {d.area: d.name for d in catalogue.districts} | AREA_LABELS
     measures = MEASURE_LABELS
+    deliveries = {r["id"]: (r["office"], r["file_name"]) for r in store.deliveries()}
+
+    def blocks():  # noqa: ANN202 - cells in blocks that repeat from row to row (see matrix_xml)
+        for r in rows:
+            office, file_name = deliveries.get(r[9], ("", ""))
+            yield "number", ((r[0], r[1]), (areas.get(r[2], r[2]), r[3], r[4], measures.get(r[5], r[5])), (r[6],),
+                             (r[7], r[8]), (r[9], office, file_name, r[10].replace("T", " ")))
+
     _table(book, fmt, "Werte",
            ["Kennzahl", "Jahr", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Wert", "Kennzeichen", "Bemerkung",
             "Lieferung", "Dienststelle", "Datei", "Zeitpunkt"],
-           [10, 7, 24, 20, 12, 11, 12, 16, 40, 10, 12, 30, 20],
-           ((r[0], r[1], areas.get(r[2], r[2]), r[3], r[4], measures.get(r[5], r[5]), r[6], r[7], r[8], r[9], r[11],
-             r[12], r[10].replace("T", " ")) for r in rows))
+           [10, 7, 24, 20, 12, 11, 12, 16, 40, 10, 12, 30, 20], blocks(), count=len(rows), blocks=True)
 
 
 def _wide_sheets(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:  # noqa: ANN001
@@ -135,6 +147,9 @@ def _wide_sheets(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:  # no
             series[(r[0], r[2], r[3], r[4], r[5])][r[1]] = r[6]
             years.add(r[1])
     year_list = sorted(years)
+    by_indicator: dict[str, list[tuple]] = defaultdict(list)
+    for key in sorted(series):
+        by_indicator[key[0]].append(key)
     for field_ in sorted(catalogue.fields, key=lambda f: f.reihenfolge):
         name = f"HF {field_.code} {field_.name}".translate(_BAD_SHEET_CHARS)[:31]
         ws = book.add_worksheet(name)
@@ -145,33 +160,25 @@ def _wide_sheets(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:  # no
             ws.set_column(col, col, width)
         ws.set_column(6, 6 + max(len(year_list) - 1, 0), 10)
         ws.freeze_panes(1, 6)
-        row = 1
+        out: list[tuple[str, tuple]] = []
         for indicator in catalogue.indicators_of_field(field_.code):
-            keys = sorted(k for k in series if k[0] == indicator.id)
-            for key in keys:
-                row = _wide_row(ws, fmt, row, indicator, key, series[key], year_list, catalogue)
+            for key in by_indicator.get(indicator.id, ()):
+                out.append(_wide_row(indicator, key, series[key], year_list, catalogue, "number"))
                 if indicator.typ == "quote" and key[4] == "nenner":
                     num = series.get((*key[:4], "zaehler"), {})
                     rates = {y: num[y] / v * indicator.faktor for y, v in series[key].items()
                              if v and num.get(y) is not None}
-                    row = _wide_row(ws, fmt, row, indicator, (*key[:4], "quote"), rates, year_list, catalogue,
-                                    fmt.rate, f"Quote ({indicator.einheit})")
-        ws.autofilter(0, 0, max(row - 1, 1), len(headers) - 1)
+                    out.append(_wide_row(indicator, (*key[:4], "quote"), rates, year_list, catalogue, "rate",
+                                         f"Quote ({indicator.einheit})"))
+        ws.autofilter(0, 0, max(len(out), 1), len(headers) - 1)
+        fmt.rows(ws, len(headers), len(out), out)
 
 
-def _wide_row(ws, fmt, row, indicator, key, values, years, catalogue, cell_format=None, label="") -> int:  # noqa: ANN001
+def _wide_row(indicator, key, values, years, catalogue, style, label="") -> tuple[str, tuple]:  # noqa: ANN001
     _ind, area, grp, sex, measure = key
-    ws.write_string(row, 0, indicator.id)
-    ws.write_string(row, 1, indicator.name)
-    ws.write_string(row, 2, catalogue.area_label(area))
-    ws.write_string(row, 3, catalogue.label("gruppe", grp))
-    ws.write_string(row, 4, catalogue.label("geschlecht", sex))
-    ws.write_string(row, 5, label or MEASURE_LABELS.get(measure, measure))
-    for col, year in enumerate(years, start=6):
-        value = values.get(year)
-        if value is not None:
-            ws.write_number(row, col, value, cell_format or fmt.number)
-    return row + 1
+    labels = (indicator.id, indicator.name, catalogue.area_label(area), catalogue.label("gruppe", grp),
+              catalogue.label("geschlecht", sex), label or MEASURE_LABELS.get(measure, measure))
+    return style, (labels, tuple(values.get(year) for year in years))
 
 
 def _deliveries_sheet(book, fmt: _Formats, store: Store) -> None:  # noqa: ANN001

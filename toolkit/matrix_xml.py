@@ -1,0 +1,195 @@
+"""Fast rows for the big sheets of the master matrix: worksheet XML written directly, not cell by cell.
+
+xlsxwriter lays out every sheet (header row, formats, column widths, frozen panes, filter, defined names)
+and writes the package. The data rows of the sheets registered here are then streamed into that package:
+``fill_package`` copies every zip member, and inserts the rows before ``</sheetData>`` of their worksheet
+(with the ``<dimension>`` widened), and appends their texts to the shared strings. Texts are always
+shared strings (``t="s"``), never formulas or inline markup; numbers carry the number format of the
+sheet. A row is given as blocks of neighbouring cells; the XML of a block is built once and reused, so
+a row of the long form costs a few dictionary look-ups instead of a dozen cell writes. The cells carry
+no reference of their own (optional in ECMA-376; Excel, LibreOffice, openpyxl and calamine place such a
+cell after the one before it; a gap is an empty ``<c/>``); rows keep their number.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit.catalogue import column_letter
+from toolkit.filesafety import _sheet_parts
+
+MAX_TEXT = 32_767  # Excel's limit for the text of one cell
+CHUNK_ROWS = 20_000
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+
+Block = tuple  # neighbouring cell values (str, int, float or None/"" for an empty cell)
+
+
+@dataclass
+class SheetRows:
+    """The data rows of one sheet: ``rows`` yields (number format index, blocks) per row, from row 2 on."""
+
+    name: str
+    columns: int
+    count: int  # number of data rows (for the dimension of the sheet)
+    rows: Iterable[tuple[str, Sequence[Block]]]
+    number_styles: dict[str, object] = field(default_factory=dict)  # style name -> xlsxwriter Format
+    cache: bool = True  # reuse the XML of equal blocks (blocks at one position must hold values of one type)
+
+
+class SharedStrings:
+    """The texts added to xlsxwriter's shared string table (their indices start after its own)."""
+
+    def __init__(self, start: int) -> None:
+        self.index: dict[str, int] = {}
+        self.start = start
+
+    def __call__(self, text: str) -> int:
+        found = self.index.get(text)
+        if found is None:
+            found = self.index[text] = self.start + len(self.index)
+        return found
+
+    def xml(self) -> str:
+        return "".join(_si(text) for text in self.index)
+
+
+def _si(text: str) -> str:
+    escaped = _escape(text)
+    if text != text.strip():
+        return f'<si><t xml:space="preserve">{escaped}</t></si>'
+    return f"<si><t>{escaped}</t></si>"
+
+
+def _escape(text: str) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if _ILLEGAL.search(text):  # Excel's own escape for characters XML cannot hold (and for "_x0041_" itself)
+        text = _ILLEGAL.sub(_escape_one, text)
+    return text
+
+
+def _escape_one(match: re.Match) -> str:
+    found = match.group(0)
+    if len(found) > 1:
+        return "_x005F" + found  # a literal "_x0041_" stays literal
+    if found in "\ufffe\uffff":
+        return ""
+    return f"_x{ord(found):04X}_"
+
+
+def _number(value: float) -> str:
+    """The XML text of a float; empty for NaN and infinity, which a cell cannot hold."""
+    if math.isfinite(value):
+        text = repr(float(value))
+        return text[:-2] if text.endswith(".0") else text
+    return ""
+
+
+class _RowWriter:
+    """Cells without a reference (ECMA-376 makes ``r`` optional: a cell follows the one before it, an
+    empty ``<c/>`` holds a gap), so the XML of a block does not depend on its row and is built once."""
+
+    def __init__(self, strings: SharedStrings, styles: dict[str, int], cache: bool) -> None:
+        self.strings, self.styles, self.cache = strings, styles, cache
+        self.caches: dict[str, dict[Block, str]] = {}
+
+    def _cell(self, style: str, value: object) -> str:
+        if value is None or value == "":
+            return "<c/>"
+        if value.__class__ is str:
+            return f'<c t="s"><v>{self.strings(value[:MAX_TEXT])}</v></c>'
+        if isinstance(value, bool):
+            return f'<c t="s"><v>{self.strings("WAHR" if value else "FALSCH")}</v></c>'
+        if isinstance(value, int):  # years, numbers of deliveries: no number format
+            return f"<c><v>{value}</v></c>"
+        if isinstance(value, float):
+            text = _number(value)
+            return f'<c s="{self.styles[style]}"><v>{text}</v></c>' if text else "<c/>"
+        return f'<c t="s"><v>{self.strings(str(value)[:MAX_TEXT])}</v></c>'
+
+    def chunks(self, rows: Iterable[tuple[str, Sequence[Block]]]) -> Iterable[tuple[str, int]]:
+        """XML text of the rows in pieces of CHUNK_ROWS rows, with the number of the last row written."""
+        out: list[str] = []
+        append = out.append
+        number = 1
+        style_now, cache = None, {}
+        for style, blocks in rows:
+            number += 1
+            if style != style_now:
+                style_now, cache = style, self.caches.setdefault(style, {})
+            append(f'<row r="{number}">')
+            for part in blocks:
+                xml = cache.get(part)
+                if xml is None:
+                    if len(cache) > 500_000 or not self.cache:
+                        cache.clear()
+                    xml = cache[part] = "".join([self._cell(style, v) for v in part])
+                append(xml)
+            append("</row>")
+            if number % CHUNK_ROWS == 0:
+                yield "".join(out), number
+                out.clear()
+        yield "".join(out), number
+
+
+_DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
+_SST_HEAD = re.compile(rb'<sst [^>]*?count="(\d+)" uniqueCount="(\d+)">')
+
+
+def fill_package(package: bytes, target: Path, sheets: list[SheetRows]) -> None:
+    """Write ``package`` (an xlsxwriter workbook) to ``target`` with the rows of ``sheets`` streamed in."""
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(package)) as source:
+        parts = _sheet_parts(source)
+        by_part = {parts[s.name]: s for s in sheets}
+        sst = source.read("xl/sharedStrings.xml")
+        head = _SST_HEAD.search(sst)
+        assert head is not None, "xlsxwriter writes a shared string table for the header rows"
+        strings = SharedStrings(int(head.group(2)))
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+            for info in source.infolist():
+                if info.filename == "xl/sharedStrings.xml":
+                    continue  # written last, when all texts are known
+                data = source.read(info.filename)
+                sheet = by_part.get(info.filename)
+                if sheet is None:
+                    out.writestr(_info(info.filename), data)
+                else:
+                    _write_sheet(out, info.filename, data, sheet, strings)
+            tail = f"{strings.xml()}</sst>".encode()
+            # ``count`` (references to all strings) is optional; the cached blocks do not count their uses
+            head_xml = sst[:head.start()] + (
+                '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                f'uniqueCount="{strings.start + len(strings.index)}">').encode()
+            body = sst[head.end():sst.rindex(b"</sst>")]
+            out.writestr(_info("xl/sharedStrings.xml"), head_xml + body + tail)
+
+
+def _info(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
+def _write_sheet(out: zipfile.ZipFile, name: str, data: bytes, sheet: SheetRows, strings: SharedStrings) -> None:
+    data = data.replace(b"<sheetData/>", b"<sheetData></sheetData>", 1)
+    if sheet.count:
+        last = f"{column_letter(max(sheet.columns - 1, 0))}{sheet.count + 1}"
+        data = _DIMENSION.sub(f'<dimension ref="A1:{last}"/>'.encode(), data, count=1)
+    end = data.rindex(b"</sheetData>")
+    writer = _RowWriter(strings, {k: v.xf_index for k, v in sheet.number_styles.items()}, sheet.cache)
+    written = 1
+    with out.open(_info(name), "w", force_zip64=True) as handle:
+        handle.write(data[:end])
+        for xml, last_row in writer.chunks(sheet.rows):
+            handle.write(xml.encode("utf-8", "replace"))
+            written = last_row
+        handle.write(data[end:])
+    if written != sheet.count + 1:
+        raise ValueError(f"{sheet.name}: {written - 1} Zeilen geschrieben, {sheet.count} angekündigt")
