@@ -208,16 +208,18 @@ def plan_workbook(catalogue: Catalogue, office_code: str, year: int) -> Workbook
                     slots.append(_slot(SHEET_ENTRY, row, COL_NOTE, key, "note", "text"))
                     row += 1
     district_sheets: list[DistrictSheet] = []
+    districts = tuple((d.nummer, d.name, d.area) for d in catalogue.districts)
     for indicator in indicators:
         if not indicator.stadtteile:
             continue
-        sheet = _plan_district_sheet(catalogue, indicator, year, slots)
+        sheet = _plan_district_sheet(districts, indicator, year, slots)
         district_sheets.append(sheet)
     labels = {(c.dimension, c.code): c.bezeichnung for c in catalogue.characteristics}
     return WorkbookPlan(office, year, indicators, tuple(entry_rows), tuple(district_sheets), tuple(slots), labels)
 
 
-def _plan_district_sheet(catalogue: Catalogue, indicator: Indicator, year: int, slots: list[Slot]) -> DistrictSheet:
+def _plan_district_sheet(districts: tuple[tuple[int, str, str], ...], indicator: Indicator, year: int,
+                         slots: list[Slot]) -> DistrictSheet:
     name = district_sheet_name(indicator.id)
     columns = []
     col = len(DISTRICT_FIXED_COLUMNS)
@@ -228,12 +230,12 @@ def _plan_district_sheet(catalogue: Catalogue, indicator: Indicator, year: int, 
     district_rows = []
     row = DISTRICT_FIRST_ROW
     kind = slot_kind(indicator)
-    for district in catalogue.districts:
-        district_rows.append((row, district.nummer, district.name))
-        area = district.area
+    append = slots.append
+    for nummer, label, area in districts:
+        district_rows.append((row, nummer, label))
         for column in columns:
-            key = _key(indicator.id, year, area, column.group, "insgesamt", column.measure)
-            slots.append(_slot(name, row, column.col, key, "input", kind))
+            append(_slot(name, row, column.col, _key(indicator.id, year, area, column.group, "insgesamt",
+                                                     column.measure), "input", kind))
         row += 1
     return DistrictSheet(name, indicator, tuple(columns), tuple(district_rows), city_row=row, sum_row=row + 1)
 
@@ -249,6 +251,10 @@ def _key(indicator: str, year: int, area: str, group: str, sex: str, measure: st
     key = _new(ObservationKey)
     key.__dict__.update(indicator=indicator, year=year, area=area, group=group, sex=sex, measure=measure)
     return key
+
+
+# The same fast constructor for the readers and rules that build many keys (positional arguments only).
+observation_key = _key
 
 
 def _slot(sheet: str, row: int, col: int, key: ObservationKey, role: str, kind: str) -> Slot:

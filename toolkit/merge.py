@@ -178,12 +178,14 @@ def merge_items(rw: ReturnedWorkbook, stored: dict | None = None) -> list[tuple]
     """(key, value, flag, note, reason) for every value the file delivers, corrections of earlier years included."""
     flags, notes = rw.by_role("flag"), rw.by_role("note")
     items = []
+    reason = f"Lieferung {rw.file}"
     for key, reading in rw.by_role("input").items():
-        flag = normalise_flag(flags[key].text) if key in flags else ""
-        note = notes[key].text if key in notes else ""
+        flag_reading, note_reading = flags.get(key), notes.get(key)
+        flag = normalise_flag(flag_reading.text) if flag_reading is not None and flag_reading.text else ""
+        note = note_reading.text if note_reading is not None else ""
         if reading.value is None and not flag:
             continue
-        items.append((key, reading.value, flag, note, f"Lieferung {rw.file}"))
+        items.append((key, reading.value, flag, note, reason))
     for key, reading in rw.by_role("history").items():
         if reading.value is None:
             continue

@@ -324,11 +324,19 @@ def _read_slots(result: ReturnedWorkbook, plan: WorkbookPlan, safe: SafeFile) ->
     readings: list[Reading] = []
     formulas = {sheet: {_position(cell) for cell in safe.formula_cells.get(safe.sheet_parts.get(sheet, ""), ())}
                 for sheet in result.sheet_rows}
-    for slot in plan.slots:
-        raw = cell_value(result.sheet_rows[slot.sheet], slot.row, slot.col)
-        is_formula = (slot.row, slot.col) in formulas[slot.sheet]
+    any_formula = any(formulas.values())
+    sheet_rows = result.sheet_rows
+    append = readings.append
+    for slot in plan.slots:  # ~8,000 cells per file: the common case (a number, no formula) stays short
+        row, col = slot.row, slot.col
+        cells = sheet_rows[slot.sheet]
+        raw = cells[row][col] if row < len(cells) and col < len(cells[row]) else ""
+        is_formula = any_formula and (row, col) in formulas[slot.sheet]
         if slot.role in ("flag", "note"):
-            readings.append(Reading(slot, text=_note_text(raw), formula=is_formula))
+            append(Reading(slot, None, _note_text(raw), is_formula))
+            continue
+        if raw.__class__ is float and not is_formula:
+            append(Reading(slot, raw, "", False))
             continue
         value = _number(result, slot, raw)
         if is_formula:
@@ -336,7 +344,7 @@ def _read_slots(result: ReturnedWorkbook, plan: WorkbookPlan, safe: SafeFile) ->
                 "formel", f"In {slot.address} steht eine Formel; übernommen wird nur ihr gespeichertes Ergebnis "
                 f"({_show(raw)}). Bitte den Wert als Zahl eintragen.", file=result.file, sheet=slot.sheet,
                 cell=slot.cell, indicator=slot.key.indicator, found="Formel", expected="Zahl"))
-        readings.append(Reading(slot, value=value, formula=is_formula))
+        append(Reading(slot, value, "", is_formula))
     return readings
 
 

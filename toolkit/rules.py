@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from toolkit.catalogue import CITY, Catalogue, Indicator
-from toolkit.collection import FLAG_NO_VALUE, FLAGS, ObservationKey
+from toolkit.collection import FLAG_NO_VALUE, FLAGS, ObservationKey, observation_key
 from toolkit.numbers import format_number
 from toolkit.problems import Problem
 from toolkit.returns import Reading, ReturnedWorkbook
@@ -115,7 +115,7 @@ def _bounds(rw: ReturnedWorkbook, reading: Reading, indicator: Indicator, value:
 def _rate_pairs(inputs: dict[ObservationKey, Reading]) -> Iterator[tuple[Reading, Reading]]:
     for key, reading in inputs.items():
         if key.measure == "zaehler":
-            other = inputs.get(ObservationKey(key.indicator, key.year, key.area, key.group, key.sex, "nenner"))
+            other = inputs.get(observation_key(key.indicator, key.year, key.area, key.group, key.sex, "nenner"))
             if other is not None:
                 yield reading, other
 
@@ -176,7 +176,7 @@ def _sum_rule(rw, inputs, indicator, dimension, whole_code, parts, complete, bas
             continue
         readings = []
         for part in parts:
-            part_key = ObservationKey(k.indicator, k.year, k.area, part if dimension == "gruppe" else k.group,
+            part_key = observation_key(k.indicator, k.year, k.area, part if dimension == "gruppe" else k.group,
                                       k.sex if dimension == "gruppe" else part, k.measure)
             readings.append(inputs.get(part_key))
         values = [r.value for r in readings if r is not None and r.value is not None]
@@ -234,11 +234,12 @@ def check_previous_year(rw, inputs, catalogue, view, unreadable) -> Iterator[Pro
         limit = indicator.max_aenderung_prozent
         if limit is None or reading.value is None:
             continue
-        before_key = ObservationKey(key.indicator, key.year - 1, key.area, key.group, key.sex, key.measure)
+        before_key = observation_key(key.indicator, key.year - 1, key.area, key.group, key.sex, key.measure)
         before = history.get(before_key)
         old = before.value if before is not None and before.value is not None else None
-        if old is None and before_key in view.values:
-            old = view.values[before_key].value
+        if old is None:
+            stored = view.values.get(before_key)
+            old = stored.value if stored is not None else None
         if not old or old < 0:
             continue
         change = (reading.value - old) / abs(old) * 100

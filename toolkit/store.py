@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.collection import ObservationKey
+from toolkit.collection import ObservationKey, observation_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -278,11 +278,10 @@ class Store:
                 wanted = list(wanted)
                 sql += f" AND {column} IN ({','.join('?' * len(wanted))})"
                 params.extend(wanted)
-        return {
-            ObservationKey(r["indicator"], r["year"], r["area"], r["grp"], r["sex"], r["measure"]):
-                StoredValue(r["value"], r["flag"], r["note"], r["delivery_id"])
-            for r in self.db.execute(sql, params)
-        }
+        cursor = self.db.cursor()
+        cursor.row_factory = None  # plain tuples, in the column order of the table
+        sql = sql.replace("SELECT *", "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id")
+        return {observation_key(*r[:6]): StoredValue(*r[6:]) for r in cursor.execute(sql, params)}
 
     def observations_frame(self):  # -> pandas.DataFrame
         """All current values with their provenance, one row per value (long form)."""
