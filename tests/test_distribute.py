@@ -194,3 +194,22 @@ def test_cli_distribute_bad_deadline_is_a_usage_error(workspace):
 def test_deadline_in_the_past_is_pointed_out(workspace):
     result = distribute_round(workspace, 2020, deadline="31.03.2021", offices=["WAHL"])
     assert any("liegt in der Vergangenheit" in line for line in result.lines())
+
+
+def test_large_round_is_written_in_a_process_pool_with_the_same_result(workspace, catalogue, monkeypatch):
+    import toolkit.distribute as distribute
+
+    offices = [o for o in catalogue.offices_with_indicators()][:4]
+    assert distribute.pool_size(catalogue, offices) == 1  # an ordinary round needs no pool
+    monkeypatch.setattr(distribute, "POOL_MIN_CELLS", 0)
+    monkeypatch.setattr(distribute.os, "cpu_count", lambda: 2)
+    assert distribute.pool_size(catalogue, offices) == 2
+    result = distribute_round(workspace, 2025, offices=[o.code for o in offices])
+    assert result.count("entwurf") == 4
+    with Store(workspace.store_file) as store:
+        rounds = store.rounds(2025)
+    for outcome in result.outcomes:
+        assert rounds[outcome.office]["sha256"] == outcome.sha256
+        assert rounds[outcome.office]["fingerprint"] == plan_workbook(catalogue, outcome.office, 2025).fingerprint
+        props = {p.name: p.value for p in openpyxl.load_workbook(outcome.workbook).custom_doc_props.props}
+        assert props["Rundenkennung"] == rounds[outcome.office]["token"]

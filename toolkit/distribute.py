@@ -10,8 +10,10 @@ twice and never replaces the file the office is working on.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -22,7 +24,6 @@ from toolkit.collection import (
     HISTORY_YEARS,
     LAYOUT_VERSION,
     ObservationKey,
-    WorkbookPlan,
     file_name,
     plan_workbook,
 )
@@ -212,18 +213,17 @@ class _Round:
                 self.result.outcomes.append(OfficeOutcome(office.code, "übersprungen",
                                                           detail=_skip_detail(sent[office.code])))
         rounds = self.store.rounds(self.year)
-        prepared: list[tuple[OfficeOutcome, EmailMessage, str]] = []
-        fingerprints: dict[str, str] = {}
-        for office in progress.track(todo, "Erhebungsbögen schreiben"):
-            token = rounds[office.code]["token"] if office.code in rounds else new_token(self.year, office.code)
-            prefill = read_prefill(self.store, self.catalogue, [office], self.year)  # one office at a time
-            prepared.append(self._prepare(office, prefill, token, fingerprints))
+        tokens = {o.code: rounds[o.code]["token"] if o.code in rounds else new_token(self.year, o.code) for o in todo}
+        jobs = (self._job(office, tokens[office.code]) for office in todo)
+        written = write_workbooks(self.catalogue, self.settings, jobs, len(todo),
+                                  pool_size(self.catalogue, todo), progress)
+        prepared = [self._draft(office, tokens[office.code], sha) for office, (sha, _) in zip(todo, written, strict=True)]
         with self.store.transaction():  # the round is on record before any mail leaves
-            for outcome, message, token in prepared:
+            for (outcome, message, token), (_, fingerprint) in zip(prepared, written, strict=True):
                 self.store.record_round(year=self.year, office=outcome.office, token=token,
                                         deadline=self.deadline.isoformat(), file_name=outcome.workbook.name,
                                         sha256=outcome.sha256, layout_version=LAYOUT_VERSION,
-                                        fingerprint=fingerprints[outcome.office])
+                                        fingerprint=fingerprint)
                 if not send:
                     self._record(outcome, message, token, "entwurf", "")
         if send:
@@ -232,17 +232,16 @@ class _Round:
         order = {o.code: n for n, o in enumerate(offices)}
         self.result.outcomes.sort(key=lambda o: order[o.office])
 
-    def _prepare(self, office: Office, prefill: dict[ObservationKey, float], token: str,
-                 fingerprints: dict[str, str]) -> tuple[OfficeOutcome, EmailMessage, str]:
-        plan: WorkbookPlan = plan_workbook(self.catalogue, office.code, self.year)
-        name = file_name(self.year, office.code)
-        path = self.workspace.workbooks_dir(self.year) / name
-        sha = write_collection_workbook(path, plan, prefill=prefill, token=token, deadline=self.deadline,
-                                        settings=self.settings)
-        fingerprints[office.code] = plan.fingerprint
+    def _job(self, office: Office, token: str) -> WorkbookJob:
+        prefill = read_prefill(self.store, self.catalogue, [office], self.year)  # one office at a time
+        path = self.workspace.workbooks_dir(self.year) / file_name(self.year, office.code)
+        return WorkbookJob(office.code, self.year, path, prefill, token, self.deadline)
+
+    def _draft(self, office: Office, token: str, sha: str) -> tuple[OfficeOutcome, EmailMessage, str]:
+        path = self.workspace.workbooks_dir(self.year) / file_name(self.year, office.code)
         message = mail.collection_message(office=office, year=self.year, deadline=self.deadline,
                                           settings=self.settings, workbook=path, token=token)
-        draft = mail.write_draft(message, self.workspace.mails_dir(self.year) / (Path(name).stem + ".eml"))
+        draft = mail.write_draft(message, self.workspace.mails_dir(self.year) / (path.stem + ".eml"))
         outcome = OfficeOutcome(office.code, "entwurf", path, draft, sha, tuple(mail.recipients(message)))
         return outcome, message, token
 
@@ -260,6 +259,84 @@ class _Round:
                                   mode=mode, recipients=", ".join(outcome.recipients),
                                   message_id=str(message["Message-ID"]), sha256=outcome.sha256, ok=not error,
                                   error=error)
+
+
+# ---- writing the workbooks, in a process pool when the round is large ----------------------------
+
+# Measured on 2 shared cores (workbooks only): Magdeburg's 16 offices, ~8,500 cells, 0.14 s serial, so no
+# pool; 34,000 cells 0.36 s serial vs 0.22 s with 2 workers; 68,000 cells 0.75 s vs 0.43 s.
+POOL_MIN_CELLS = 30_000
+POOL_MAX_WORKERS = 4
+
+
+@dataclass(frozen=True)
+class WorkbookJob:
+    """Everything one workbook needs besides the catalogue and the settings (picklable)."""
+
+    office: str
+    year: int
+    path: Path
+    prefill: dict[ObservationKey, float]
+    token: str
+    deadline: dt.date
+
+
+def write_workbook(catalogue: Catalogue, settings: Settings, job: WorkbookJob) -> tuple[str, str]:
+    """Plan and write one workbook; return (SHA-256 of the file, layout fingerprint)."""
+    plan = plan_workbook(catalogue, job.office, job.year)
+    sha = write_collection_workbook(job.path, plan, prefill=job.prefill, token=job.token, deadline=job.deadline,
+                                    settings=settings)
+    return sha, plan.fingerprint
+
+
+def pool_size(catalogue: Catalogue, offices: Sequence[Office]) -> int:
+    """Worker processes for writing: 1 (no pool) for a round of ordinary size."""
+    cells = 0
+    for office in offices:
+        for indicator in catalogue.indicators_of_office(office.code):
+            rows = len(indicator.gruppen) * len(indicator.measures)
+            cells += rows * (3 if indicator.geschlecht else 1) * 7
+            cells += rows * len(catalogue.districts) if indicator.stadtteile else 0
+    if cells < POOL_MIN_CELLS:
+        return 1
+    return max(1, min(os.cpu_count() or 1, POOL_MAX_WORKERS, len(offices)))
+
+
+def write_workbooks(catalogue: Catalogue, settings: Settings, jobs: Iterable[WorkbookJob], count: int,
+                    workers: int, progress: Progress) -> list[tuple[str, str]]:
+    """Write every job's workbook, in order; with workers > 1 in a process pool."""
+    if workers <= 1:
+        return [write_workbook(catalogue, settings, job)
+                for job in progress.track(_Counted(jobs, count), "Erhebungsbögen schreiben")]
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                             initargs=(catalogue, settings)) as pool:
+        results = pool.map(_write_in_worker, jobs)
+        return [result for result, _ in zip(results, progress.track(range(count), "Erhebungsbögen schreiben"),
+                                            strict=True)]
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(catalogue: Catalogue, settings: Settings) -> None:
+    _WORKER["catalogue"], _WORKER["settings"] = catalogue, settings  # sent once per process, not per job
+
+
+def _write_in_worker(job: WorkbookJob) -> tuple[str, str]:
+    return write_workbook(_WORKER["catalogue"], _WORKER["settings"], job)  # type: ignore[arg-type]
+
+
+class _Counted:
+    """An iterable with a known length, so that a progress bar can show it."""
+
+    def __init__(self, items: Iterable[WorkbookJob], count: int) -> None:
+        self.items, self.count = items, count
+
+    def __iter__(self) -> Iterator[WorkbookJob]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return self.count
 
 
 def new_token(year: int, office: str) -> str:
