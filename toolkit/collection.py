@@ -249,7 +249,13 @@ _new = object.__new__
 
 def _key(indicator: str, year: int, area: str, group: str, sex: str, measure: str) -> ObservationKey:
     key = _new(ObservationKey)
-    key.__dict__.update(indicator=indicator, year=year, area=area, group=group, sex=sex, measure=measure)
+    fields = key.__dict__  # in field order, as the dataclass __init__ would set them
+    fields["indicator"] = indicator
+    fields["year"] = year
+    fields["area"] = area
+    fields["group"] = group
+    fields["sex"] = sex
+    fields["measure"] = measure
     return key
 
 
@@ -259,5 +265,11 @@ observation_key = _key
 
 def _slot(sheet: str, row: int, col: int, key: ObservationKey, role: str, kind: str) -> Slot:
     slot = _new(Slot)
-    slot.__dict__.update(sheet=sheet, row=row, col=col, key=key, role=role, kind=kind)
+    fields = slot.__dict__
+    fields["sheet"] = sheet
+    fields["row"] = row
+    fields["col"] = col
+    fields["key"] = key
+    fields["role"] = role
+    fields["kind"] = kind
     return slot
