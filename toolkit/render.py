@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import Protocol
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -69,12 +70,20 @@ def print_status(console: Console, result: TabularResult, output_format: str = "
         sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")
         return
     headers, rows = result.table()
-    table = Table(title="Rücklauf")
-    for header in headers:
-        table.add_column(header, overflow="fold")
+    # The terminal table keeps one line per office: the long office names stay in JSON and in the
+    # master matrix, and a column with the same value for every office becomes one line below.
+    keep = [n for n, h in enumerate(headers) if h != "Bezeichnung"]
+    same = [n for n in keep if len(rows) > 1 and len({row[n] for row in rows}) == 1 and headers[n] == "Frist"]
+    keep = [n for n in keep if n not in same]
+    table = Table(title="Rücklauf", box=box.SIMPLE_HEAD, pad_edge=False)
+    for n in keep:
+        foldable = headers[n] in ("Rücklauf", "Prüfergebnis")
+        table.add_column(headers[n], no_wrap=not foldable, overflow="fold", min_width=10 if foldable else None)
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(row[n] for n in keep))
     console.print(table)
+    for n in same:
+        console.print(f"{headers[n]} (für alle Stellen): {rows[0][n]}")
     for line in result.summary_lines():
         console.print(line)
 
