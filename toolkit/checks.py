@@ -7,8 +7,10 @@ one FileReport per file. ``check_returns`` returns the read workbooks as well, f
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,19 +67,37 @@ def check_returns(workspace: Workspace, files: list[Path] | None = None, progres
                   catalogue: Catalogue | None = None) -> list[CheckedFile]:
     catalogue = catalogue or cached_catalogue(workspace.catalogue_file)
     paths = inbox_files(workspace) if files is None else _given(files)
-    view = load_store_view(workspace.store_file)
-    checked = []
-    for path in (progress or SILENT).track(paths, "Rückläufe prüfen"):
-        returned = read_return(path, catalogue)
-        report = FileReport(path.name, returned.office, returned.year, returned.sha256, list(returned.problems))
-        if returned.readable:
-            report.extend(check_workbook(returned, catalogue, view))
-        elif returned.identity is not None:
-            report.extend(check_identity(returned, view))
-        checked.append(CheckedFile(returned, report))
-    for item, problems in cross_file_duplicates(checked).items():
-        item.report.extend(problems)
+    with paused_gc():
+        view = load_store_view(workspace.store_file)
+        checked = []
+        for path in (progress or SILENT).track(paths, "Rückläufe prüfen"):
+            returned = read_return(path, catalogue)
+            report = FileReport(path.name, returned.office, returned.year, returned.sha256, list(returned.problems))
+            if returned.readable:
+                report.extend(check_workbook(returned, catalogue, view))
+            elif returned.identity is not None:
+                report.extend(check_identity(returned, view))
+            checked.append(CheckedFile(returned, report))
+        for item, problems in cross_file_duplicates(checked).items():
+            item.report.extend(problems)
     return checked
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while reading and checking (re-entrant; re-enabled afterwards).
+
+    Reading 50 workbooks creates about a million small objects without cycles (keys, slots, readings);
+    the collector would traverse the growing heap again and again (about a quarter of the time of a
+    merge). Reference counting still frees everything; cycles are collected after the block.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 _CATALOGUES: dict[tuple[str, int, int], Catalogue] = {}
@@ -166,6 +186,6 @@ def cross_file_duplicates(checked: Iterable[CheckedFile]) -> dict[CheckedFile, l
     return found
 
 
-__all__ = ["RULES", "CheckedFile", "StoreView", "cached_catalogue", "check_counts", "check_files",
+__all__ = ["RULES", "CheckedFile", "StoreView", "cached_catalogue", "paused_gc", "check_counts", "check_files",
            "check_previous_year", "check_rates", "check_returns", "check_sums", "cross_file_duplicates",
            "inbox_files", "load_store_view", "normalise_flag"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.catalogue import Catalogue
-from toolkit.checks import CheckedFile, cached_catalogue, check_returns, normalise_flag
+from toolkit.checks import CheckedFile, cached_catalogue, check_returns, normalise_flag, paused_gc
 from toolkit.collection import ascii_code
 from toolkit.errors import ExitCode, InputError
 from toolkit.problems import FileReport, Problem, Severity
@@ -81,7 +81,7 @@ def merge_returns(workspace: Workspace, dry_run: bool = False, progress=None,  #
                   catalogue: Catalogue | None = None) -> MergeResult:
     """Check every file in inbox/ and take those without Fehler into the store (see module docstring)."""
     catalogue = catalogue or cached_catalogue(workspace.catalogue_file)
-    with locked(workspace, "toolkit merge"):
+    with locked(workspace, "toolkit merge"), paused_gc():
         checked = check_returns(workspace, None, progress, catalogue=catalogue)
         result = MergeResult([c.report for c in checked], dry_run=dry_run)
         if dry_run:
