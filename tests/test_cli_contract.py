@@ -128,3 +128,34 @@ def test_atomic_writes_give_normal_file_permissions(tmp_path):
         os.umask(mask)
     assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o644
     assert (tmp_path / "b.xlsx").stat().st_mode & 0o777 == 0o644
+
+
+ENGLISH = ("Usage:", "Options:", "Arguments:", "Commands:", "Show this message", "required]", "Error:",
+           "No such", "Missing", "Invalid value", "Input should", "Try '")
+
+
+@pytest.mark.parametrize("command", [[], *([c] for c in COMMANDS)])
+def test_help_pages_are_german(command):
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Aufruf: toolkit" in result.output and "Diese Hilfe zeigen und beenden." in result.output
+    assert not [word for word in ENGLISH if word in result.output]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["gibtsnicht"], "Unbekannter Befehl „gibtsnicht“"),
+        (["status"], "Pflichtangabe fehlt: '--year'"),
+        (["status", "--year", "zwanzig"], "bitte eine ganze Zahl angeben"),
+        (["status", "--year", "1800"], "die Zahl muss mindestens 1990 sein"),
+        (["import"], "Argument fehlt: DATEI"),
+        (["check", "--nope"], "Unbekannte Option --nope"),
+    ],
+)
+def test_usage_errors_are_german_with_exit_2(args, expected):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert expected in result.output
+    assert "Hilfe: toolkit " in result.output
+    assert not [word for word in ENGLISH if word in result.output]

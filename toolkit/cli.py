@@ -16,14 +16,40 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from typer._click import exceptions as click_errors
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
+from toolkit.cli_texts import german_error, german_help
 from toolkit.errors import ExitCode, ToolkitError
 from toolkit.workspace import open_workspace
 
 
+class ToolkitCommand(TyperCommand):
+    """A command whose help page is German throughout."""
+
+    def get_help(self, ctx) -> str:  # noqa: ANN001 - click's signature
+        return german_help(super().get_help(ctx))
+
+
 class ToolkitGroup(TyperGroup):
     """The one place that turns exceptions into German messages and named exit codes."""
+
+    def get_help(self, ctx) -> str:  # noqa: ANN001 - click's signature
+        return german_help(super().get_help(ctx))
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # noqa: ANN001, ANN201
+        """Run non-standalone so usage errors can be shown in German; exit like standalone click would."""
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except typer.Abort:
+            err.print("Abgebrochen.")
+            code = int(ExitCode.USAGE)
+        except click_errors.ClickException as exc:
+            _show_click_error(exc)
+            code = int(ExitCode.USAGE)
+        code = int(code) if isinstance(code, int) else int(ExitCode.OK)
+        if standalone_mode:
+            sys.exit(code)
+        return code
 
     def invoke(self, ctx):  # noqa: ANN201 - click's signature
         try:
@@ -62,9 +88,9 @@ err = Console(stderr=True, highlight=False)
 STATE = {"debug": False}
 
 WorkspaceOption = Annotated[
-    Path, typer.Option("--workspace", "-w", help="Arbeitsordner (Standard: der aktuelle Ordner).", show_default=False)
+    Path, typer.Option("--workspace", "-w", metavar="ORDNER", help="Arbeitsordner (Standard: der aktuelle Ordner).", show_default=False)
 ]
-YearOption = Annotated[int, typer.Option("--year", "-j", help="Berichtsjahr, z. B. 2025.", min=1990, max=2100)]
+YearOption = Annotated[int, typer.Option("--year", "-j", metavar="JAHR", help="Berichtsjahr, z. B. 2025.", min=1990, max=2100)]
 
 
 @app.callback()
@@ -83,9 +109,9 @@ def _print_lines(lines: list[str]) -> None:
         out.print(line)
 
 
-@app.command()
+@app.command(cls=ToolkitCommand)
 def init(
-    folder: Annotated[Path, typer.Argument(help="Neuer Arbeitsordner.")],
+    folder: Annotated[Path, typer.Argument(metavar="ORDNER", help="Neuer Arbeitsordner.")],
 ) -> None:
     """Einen neuen Arbeitsordner anlegen (toolkit.toml, templates/, inbox/, outbox/, archive/, data/).
 
@@ -99,12 +125,12 @@ def init(
                   f"'toolkit distribute --year JAHR -w {folder}'."])
 
 
-@app.command()
+@app.command(cls=ToolkitCommand)
 def distribute(
     year: YearOption,
     workspace: WorkspaceOption = Path("."),
-    deadline: Annotated[str | None, typer.Option("--deadline", help="Abgabefrist TT.MM.JJJJ (sonst aus toolkit.toml).")] = None,
-    office: Annotated[list[str] | None, typer.Option("--office", help="Nur diese Dienststelle (Code), mehrfach möglich.")] = None,
+    deadline: Annotated[str | None, typer.Option("--deadline", metavar="TT.MM.JJJJ", help="Abgabefrist TT.MM.JJJJ (sonst aus toolkit.toml).")] = None,
+    office: Annotated[list[str] | None, typer.Option("--office", metavar="CODE", help="Nur diese Dienststelle (Code), mehrfach möglich.")] = None,
     send: Annotated[bool, typer.Option("--send", help="E-Mails über SMTP senden statt nur Entwürfe zu schreiben.")] = False,
     again: Annotated[bool, typer.Option("--again", help="Auch an Stellen senden, die schon eine E-Mail bekommen haben.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Nur zeigen, was geschehen würde.")] = False,
@@ -129,11 +155,11 @@ def distribute(
     raise typer.Exit(int(result.exit_code))
 
 
-@app.command()
+@app.command(cls=ToolkitCommand)
 def check(
-    files: Annotated[list[Path] | None, typer.Argument(help="Dateien (Standard: alle Dateien in inbox/).")] = None,
+    files: Annotated[list[Path] | None, typer.Argument(metavar="DATEIEN", help="Dateien (Standard: alle Dateien in inbox/).")] = None,
     workspace: WorkspaceOption = Path("."),
-    output_format: Annotated[str, typer.Option("--format", help="Ausgabe: tabelle oder json.")] = "tabelle",
+    output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help="Ausgabe: tabelle oder json.")] = "tabelle",
 ) -> None:
     """Zurückgesandte Erhebungsbögen prüfen, ohne etwas zu übernehmen.
 
@@ -156,7 +182,7 @@ def check(
     raise typer.Exit(int(ExitCode.OK if all(r.ok for r in reports) else ExitCode.DATA_PROBLEMS))
 
 
-@app.command()
+@app.command(cls=ToolkitCommand)
 def merge(
     workspace: WorkspaceOption = Path("."),
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Nur zeigen, was sich ändern würde.")] = False,
@@ -177,11 +203,11 @@ def merge(
     raise typer.Exit(int(result.exit_code))
 
 
-@app.command()
+@app.command(cls=ToolkitCommand)
 def status(
     year: YearOption,
     workspace: WorkspaceOption = Path("."),
-    output_format: Annotated[str, typer.Option("--format", help="Ausgabe: tabelle oder json.")] = "tabelle",
+    output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help="Ausgabe: tabelle oder json.")] = "tabelle",
     remind: Annotated[bool, typer.Option("--remind", help="Erinnerungen an säumige Stellen schreiben.")] = False,
     send: Annotated[bool, typer.Option("--send", help="Mit --remind: Erinnerungen per SMTP senden.")] = False,
 ) -> None:
@@ -206,7 +232,7 @@ def status(
             (err if output_format == "json" else out).print(line)
 
 
-@app.command(name="compile")
+@app.command(name="compile", cls=ToolkitCommand)
 def compile_(
     year: YearOption,
     workspace: WorkspaceOption = Path("."),
@@ -226,9 +252,9 @@ def compile_(
     _print_lines(result.lines())
 
 
-@app.command(name="import")
+@app.command(name="import", cls=ToolkitCommand)
 def import_(
-    file: Annotated[Path, typer.Argument(help="CSV- oder XLSX-Datei im Langformat.")],
+    file: Annotated[Path, typer.Argument(metavar="DATEI", help="CSV- oder XLSX-Datei im Langformat.")],
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Frühere Jahre und Vergleichswerte (Sachsen-Anhalt, Deutschland) aus einer Tabelle übernehmen.
@@ -247,10 +273,10 @@ def import_(
     raise typer.Exit(int(result.exit_code))
 
 
-@app.command()
+@app.command(cls=ToolkitCommand)
 def log(
     workspace: WorkspaceOption = Path("."),
-    indicator: Annotated[str | None, typer.Option("--indicator", help="Nur diese Kennzahl, z. B. BIL-06.")] = None,
+    indicator: Annotated[str | None, typer.Option("--indicator", metavar="KENNUNG", help="Nur diese Kennzahl, z. B. BIL-06.")] = None,
 ) -> None:
     """Änderungsprotokoll zeigen: welcher Wert wann von wem durch welchen geändert wurde.
 
@@ -262,7 +288,7 @@ def log(
     print_log(out, ws, indicator)
 
 
-@app.command()
+@app.command(cls=ToolkitCommand)
 def export(
     year: YearOption,
     workspace: WorkspaceOption = Path("."),
@@ -280,9 +306,9 @@ def export(
     _print_lines(result.lines())
 
 
-@app.command()
+@app.command(cls=ToolkitCommand)
 def demo(
-    folder: Annotated[Path, typer.Argument(help="Ordner für die Demo (wird angelegt; ein früherer Demo-Ordner "
+    folder: Annotated[Path, typer.Argument(metavar="ORDNER", help="Ordner für die Demo (wird angelegt; ein früherer Demo-Ordner "
                                                 "wird ersetzt, jeder andere nicht leere Ordner abgelehnt).")] = Path("demo"),
 ) -> None:
     """Die ganze Jahresrunde mit Beispieldaten durchspielen und alle Ergebnisse zeigen.
@@ -302,27 +328,17 @@ def demo(
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
-    try:
-        code = app(args=argv, standalone_mode=False)
-    except typer.Exit as exc:
-        return int(exc.exit_code)
-    except typer.Abort:
-        err.print("Abgebrochen.")
-        return int(ExitCode.USAGE)
-    except click_errors.UsageError as exc:
-        err.print(f"Aufruf fehlerhaft: {exc.format_message()}\nHilfe: toolkit {_command_of(exc)}--help")
-        return int(ExitCode.USAGE)
-    except click_errors.ClickException as exc:
-        err.print(f"Fehler: {exc.format_message()}")
-        return int(ExitCode.USAGE)
-    return int(code) if isinstance(code, int) else int(ExitCode.OK)
+    return app(args=argv, standalone_mode=False)
 
 
-def _command_of(exc: click_errors.UsageError) -> str:
-    ctx = exc.ctx
+def _show_click_error(exc: click_errors.ClickException) -> None:
+    """A usage error in German: what was wrong and where the help is."""
+    command = ""
+    ctx = getattr(exc, "ctx", None)
     if ctx is not None and ctx.info_name and ctx.parent is not None:
-        return f"{ctx.info_name} "
-    return ""
+        command = f"{ctx.info_name} "
+    err.print(f"Aufruf fehlerhaft: {escape(german_error(exc.format_message()))}\n"
+              f"Hilfe: toolkit {command}--help", highlight=False, soft_wrap=True)
 
 
 def run() -> None:
