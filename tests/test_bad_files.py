@@ -177,3 +177,17 @@ def test_defusedxml_protects_openpyxl():
     from openpyxl.xml import DEFUSEDXML
 
     assert DEFUSEDXML is True
+
+
+def test_formula_cells_found_without_a_pattern_over_every_cell() -> None:
+    import re
+
+    from toolkit.filesafety import formula_cells
+
+    pattern = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*?>\s*<f[\s>/]')
+    xml = (b'<row><c r="A1"><f>SUM(B1)</f><v>1</v></c><c r="B2" s="3" t="str">\n <f t="shared" ref="B2:B3" si="0"/>'
+           b'</c><c r="C3"/><c r="D4"><v>1</v></c><c r="E5" t="inlineStr"><is><t>&lt;f&gt;</t></is></c>'
+           b'<c r="F6"><fx/></c><c r="AB70"><f/></c></row>')
+    for content in (xml, b"<f>", b"", b'<c r="A1"><f'):
+        assert formula_cells(content) == {m.group(1).decode() for m in pattern.finditer(content)}
+    assert formula_cells(xml) == {"A1", "B2", "AB70"}
