@@ -59,7 +59,7 @@ class ToolkitGroup(TyperGroup):
         except ToolkitError as exc:
             if STATE["debug"]:
                 traceback.print_exc()
-            err.print(f"[bold red]Fehler:[/] {escape(str(exc))}", markup=True)
+            err.print(f"[bold red]Fehler:[/] {escape(str(exc))}", markup=True, soft_wrap=True)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             err.print("Abgebrochen.")
