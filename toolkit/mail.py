@@ -212,14 +212,58 @@ def check_smtp_settings(settings: Settings) -> None:
     if mail.smtp_benutzer and not os.environ.get(PASSWORD_VARIABLE):
         raise InputError(f"Für den SMTP-Benutzer {mail.smtp_benutzer} fehlt das Kennwort.",
                          hint=f"Bitte die Umgebungsvariable {PASSWORD_VARIABLE} setzen (nie in toolkit.toml).")
+    if mail.smtp_sicherheit != "keine":
+        tls_context(settings)
+
+
+def tls_context(settings: Settings) -> ssl.SSLContext:
+    """Client TLS context: certificate and host name are always verified.
+
+    ``[mail] smtp_zertifikat`` names a PEM file with the CA of a company server (self-signed by the city's
+    IT); empty means the system's CAs. There is no switch to turn verification off.
+    """
+    cafile = settings.mail.smtp_zertifikat or None
+    try:
+        return ssl.create_default_context(cafile=cafile)
+    except (OSError, ValueError) as exc:  # FileNotFoundError, ssl.SSLError (no PEM certificate in the file)
+        raise InputError(f"Die Zertifikatsdatei {cafile} ([mail] smtp_zertifikat in toolkit.toml) ist nicht "
+                         f"lesbar oder enthält kein Zertifikat im PEM-Format ({exc}).",
+                         hint="Bitte die PEM-Datei der Zertifizierungsstelle von der IT eintragen oder den Eintrag "
+                              "leer lassen (dann gelten die Zertifizierungsstellen des Systems).") from exc
+
+
+class _Refused(Exception):
+    """The connection was not used because it would not be safe or cannot log in (German message)."""
+
+
+_VERIFY_REASONS = {  # OpenSSL verify codes -> German reason
+    9: "noch nicht gültig", 10: "abgelaufen",
+    18: "selbst signiert und nicht als vertrauenswürdig eingetragen",
+    19: "von einer nicht eingetragenen Zertifizierungsstelle ausgestellt",
+    20: "von einer nicht eingetragenen Zertifizierungsstelle ausgestellt",
+    21: "von einer nicht eingetragenen Zertifizierungsstelle ausgestellt",
+}
+
+
+def _certificate_error(exc: ssl.SSLCertVerificationError, host: str, port: int) -> str:
+    code = exc.verify_code
+    reason = f"gilt nicht für den Namen {host}" if code in (62, 64) else _VERIFY_REASONS.get(code, exc.verify_message)
+    return (f"Das Zertifikat des SMTP-Servers {host}:{port} wird nicht anerkannt ({reason}). Es wurde nichts "
+            "gesendet, auch nicht unverschlüsselt. Bei einem eigenen Zertifikat der Stadt-IT deren "
+            "Zertifizierungsstelle (PEM-Datei) in toolkit.toml unter [mail] smtp_zertifikat eintragen.")
 
 
 class SmtpSender:
-    """One SMTP connection for a batch; ``send`` returns '' on success or a German error text."""
+    """One SMTP connection for a batch; ``send`` returns '' on success or a German error text.
+
+    With smtp_sicherheit "starttls" or "ssl" the connection is encrypted and the server's certificate
+    verified before anything (login, addresses, message) is sent; a failure never falls back to plain text.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.connection: smtplib.SMTP | None = None
+        self._context: ssl.SSLContext | None = None
 
     def __enter__(self) -> SmtpSender:
         return self
@@ -235,29 +279,49 @@ class SmtpSender:
                 pass
             self.connection = None
 
+    def _tls(self) -> ssl.SSLContext:
+        if self._context is None:
+            self._context = tls_context(self.settings)
+        return self._context
+
     def _connect(self) -> smtplib.SMTP:
         mail = self.settings.mail
-        context = ssl.create_default_context()
         if mail.smtp_sicherheit == "ssl":
             connection: smtplib.SMTP = smtplib.SMTP_SSL(mail.smtp_host, mail.smtp_port, timeout=TIMEOUT_S,
-                                                        context=context)
+                                                        context=self._tls())
         else:
             connection = smtplib.SMTP(mail.smtp_host, mail.smtp_port, timeout=TIMEOUT_S)
+        try:
+            connection.ehlo_or_helo_if_needed()
             if mail.smtp_sicherheit == "starttls":
-                connection.starttls(context=context)
-        if mail.smtp_benutzer:
-            connection.login(mail.smtp_benutzer, os.environ.get(PASSWORD_VARIABLE, ""))
+                if not connection.has_extn("starttls"):
+                    raise _Refused(f"Der SMTP-Server {mail.smtp_host}:{mail.smtp_port} bietet keine Verschlüsselung "
+                                   "(STARTTLS) an; es wurde nichts unverschlüsselt gesendet. Bitte smtp_port und "
+                                   "smtp_sicherheit in toolkit.toml prüfen (STARTTLS meist Port 587, ssl Port 465).")
+                connection.starttls(context=self._tls())
+                connection.ehlo()
+            if mail.smtp_benutzer:
+                if not connection.has_extn("auth"):
+                    raise _Refused(f"Der SMTP-Server {mail.smtp_host}:{mail.smtp_port} bietet keine Anmeldung (AUTH) "
+                                   "an. Bitte smtp_benutzer leer lassen oder smtp_sicherheit prüfen.")
+                connection.login(mail.smtp_benutzer, os.environ.get(PASSWORD_VARIABLE, ""))
+        except BaseException:
+            connection.close()
+            raise
         return connection
 
     def send(self, message: EmailMessage) -> str:
+        mail = self.settings.mail
         for attempt in (1, 2):  # one reconnect if the server dropped the connection between messages
             try:
                 if self.connection is None:
                     self.connection = self._connect()
-                refused = self.connection.send_message(message, from_addr=self.settings.mail.absender)
+                refused = self.connection.send_message(message, from_addr=mail.absender)
                 if refused:
                     return "Empfänger abgelehnt: " + ", ".join(sorted(refused))
                 return ""
+            except _Refused as exc:
+                return str(exc)
             except smtplib.SMTPServerDisconnected as exc:
                 self.connection = None
                 if attempt == 2:
@@ -269,8 +333,15 @@ class SmtpSender:
                 return "Empfänger abgelehnt: " + ", ".join(sorted(exc.recipients))
             except smtplib.SMTPException as exc:
                 return f"SMTP-Fehler: {exc}"
+            except ssl.SSLCertVerificationError as exc:
+                self.connection = None
+                return _certificate_error(exc, mail.smtp_host, mail.smtp_port)
+            except ssl.SSLError as exc:
+                self.connection = None
+                return (f"Verschlüsselte Verbindung zum SMTP-Server {mail.smtp_host}:{mail.smtp_port} fehlgeschlagen "
+                        f"({exc.reason or exc}); es wurde nichts gesendet. Bitte smtp_port und smtp_sicherheit in "
+                        "toolkit.toml prüfen (ssl meist Port 465, starttls Port 587).")
             except OSError as exc:
                 self.connection = None
-                return (f"SMTP-Server {self.settings.mail.smtp_host}:{self.settings.mail.smtp_port} nicht "
-                        f"erreichbar ({exc}).")
+                return f"SMTP-Server {mail.smtp_host}:{mail.smtp_port} nicht erreichbar ({exc})."
         return "unbekannter Fehler"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from toolkit.errors import InputError
@@ -46,6 +46,9 @@ smtp_port = 587
 # "keine", "starttls" oder "ssl"
 smtp_sicherheit = "starttls"
 smtp_benutzer = ""
+# Zertifikat der Zertifizierungsstelle (PEM-Datei) für einen Server mit eigenem Zertifikat der Stadt-IT;
+# leer = die Zertifizierungsstellen des Systems. Relative Pfade gelten ab dem Arbeitsordner.
+smtp_zertifikat = ""
 """
 
 
@@ -56,6 +59,7 @@ class MailSettings:
     smtp_port: int = 587
     smtp_sicherheit: str = "starttls"
     smtp_benutzer: str = ""
+    smtp_zertifikat: str = ""  # PEM CA bundle, absolute after load_settings; "" = system CAs
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,8 @@ _FIELDS = {
     ("koordination", "telefon"): ("koordination_telefon", str),
     ("koordination", "email"): ("koordination_email", str),
 }
-_MAIL_FIELDS = {"absender": str, "smtp_host": str, "smtp_port": int, "smtp_sicherheit": str, "smtp_benutzer": str}
+_MAIL_FIELDS = {"absender": str, "smtp_host": str, "smtp_port": int, "smtp_sicherheit": str, "smtp_benutzer": str,
+                "smtp_zertifikat": str}
 
 
 def load_settings(path: Path) -> Settings:
@@ -136,6 +141,8 @@ def load_settings(path: Path) -> Settings:
             f"{path}: [mail] smtp_sicherheit = '{mail.smtp_sicherheit}' ist nicht erlaubt.",
             hint='Erlaubt sind "keine", "starttls" oder "ssl".',
         )
+    if mail.smtp_zertifikat:  # relative to the working folder, like every other path of the toolkit
+        mail = replace(mail, smtp_zertifikat=str(path.parent / Path(mail.smtp_zertifikat).expanduser()))
     return Settings(**values, mail=mail)
 
 
