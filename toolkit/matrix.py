@@ -28,8 +28,10 @@ _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue) -> Path:
     """Write outbox/Indikatorenmatrix.xlsx from the store; return its path."""
+    from toolkit.checks import paused_gc
+
     target = workspace.master_matrix
-    with atomic_path(target) as tmp:
+    with paused_gc(), atomic_path(target) as tmp:
         package = io.BytesIO()
         book = xlsxwriter.Workbook(package, WORKBOOK_OPTIONS)
         fmt = _Formats(book)

@@ -240,7 +240,9 @@ class Store:
             return counts
         indicators = sorted({key.indicator for key, *_ in items})
         years = sorted({key.year for key, *_ in items})
-        existing = {tuple(r[:6]): r[6:] for r in self.db.execute(
+        cursor = self.db.cursor()
+        cursor.row_factory = None  # plain tuples
+        existing = {r[:6]: r[6:] for r in cursor.execute(
             "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id FROM observations"
             f" WHERE indicator IN ({','.join('?' * len(indicators))}) AND year IN ({','.join('?' * len(years))})",
             (*indicators, *years))}
