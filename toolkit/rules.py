@@ -145,9 +145,10 @@ def check_rates(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  
 def check_sums(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
     """Parts against the whole by the catalogue's Summenregeln (counts only), within the rounding tolerance."""
     indicators = _indicators(rw)
-    by_indicator: dict[str, dict[ObservationKey, Reading]] = defaultdict(dict)
+    # per indicator: (year, area, group, sex, measure) -> reading; plain tuples hash faster than keys
+    by_indicator: dict[str, dict[tuple, Reading]] = defaultdict(dict)
     for key, reading in inputs.items():
-        by_indicator[key.indicator][key] = reading
+        by_indicator[key.indicator][(key.year, key.area, key.group, key.sex, key.measure)] = reading
     for indicator in indicators.values():
         if not indicator.is_count or indicator.id not in by_indicator:
             continue
@@ -167,18 +168,18 @@ def check_sums(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  #
                                  complete, base)
 
 
-def _sum_rule(rw, inputs, indicator, dimension, whole_code, parts, complete, base) -> Iterator[Problem]:  # noqa: ANN001
-    wholes = [r for k, r in inputs.items() if (k.group if dimension == "gruppe" else k.sex) == whole_code
-              and (dimension == "gruppe" or k.group in indicator.gruppen)]
-    for whole in wholes:
-        k = whole.slot.key
+def _sum_rule(rw, cells, indicator, dimension, whole_code, parts, complete, base) -> Iterator[Problem]:  # noqa: ANN001
+    """``cells``: the indicator's readings by (year, area, group, sex, measure)."""
+    by_group = dimension == "gruppe"
+    for (year, area, group, sex, measure), whole in cells.items():
+        if (group if by_group else sex) != whole_code or (not by_group and group not in indicator.gruppen):
+            continue
         if whole.value is None:
             continue
-        readings = []
-        for part in parts:
-            part_key = observation_key(k.indicator, k.year, k.area, part if dimension == "gruppe" else k.group,
-                                      k.sex if dimension == "gruppe" else part, k.measure)
-            readings.append(inputs.get(part_key))
+        if by_group:
+            readings = [cells.get((year, area, part, sex, measure)) for part in parts]
+        else:
+            readings = [cells.get((year, area, group, part, measure)) for part in parts]
         values = [r.value for r in readings if r is not None and r.value is not None]
         if not values:
             continue
