@@ -249,15 +249,16 @@ class Store:
         stamp = now()
         history, upserts = [], []
         for key, value, flag, note, reason in items:
-            params = (key.indicator, key.year, key.area, key.group, key.sex, key.measure)
-            old = existing.get(params)
+            row = (key.indicator, key.year, key.area, key.group, key.sex, key.measure, value, flag, note, delivery_id,
+                   stamp)
+            old = existing.get(row[:6]) if existing else None
             if old is not None and old[0] == value and old[1] == flag and old[2] == note:
                 counts["same"] += 1
                 continue
             if old is not None:
-                history.append((*params, *old, value, flag, delivery_id, stamp, reason))
+                history.append((*row[:6], *old, value, flag, delivery_id, stamp, reason))
             counts["new" if old is None else "changed"] += 1
-            upserts.append((*params, value, flag, note, delivery_id, stamp))
+            upserts.append(row)
         self.db.executemany(
             "INSERT INTO history (indicator, year, area, grp, sex, measure, old_value, old_flag, old_note,"
             " old_delivery_id, new_value, new_flag, new_delivery_id, changed_at, reason)"
