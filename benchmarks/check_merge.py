@@ -14,21 +14,24 @@ Timed, in the same run:
 - openpyxl: ``pandas.read_excel(sheet_name=None, engine="openpyxl")`` of the same files.
 
 The last line is JSON: toolkit_s, check_s (check only), matrix_s (master matrix alone, after the merge),
-calamine_s, openpyxl_s, ratio (toolkit/calamine), openpyxl_ratio (openpyxl/toolkit), values (in the
-store after the merge), cells (input cells of the 50 files). Targets: ratio <= 2, openpyxl_ratio >= 3.
-Each time is the best of --repeat runs (default 2).
-Run: python benchmarks/check_merge.py [--repeat N] [--profile]
+calamine_s, openpyxl_s (wall clock; the same as *_cpu_s in CPU seconds of this process), ratio
+(toolkit/calamine), ratio_cpu, openpyxl_ratio (openpyxl/toolkit), values (in the store after the merge),
+cells (input cells of the 50 files); with --phases also phases_cpu_s (CPU seconds of the merge steps).
+Targets: ratio <= 2, openpyxl_ratio >= 3. Each time is the best of --repeat runs (default 2).
+Run: python benchmarks/check_merge.py [--repeat N] [--profile [--sort tottime]] [--phases]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -97,25 +100,72 @@ def prepare(root: Path, catalogue: Catalogue) -> tuple[Workspace, list[Path], in
     return workspace, files, cells
 
 
-def time_calamine(files: list[Path]) -> float:
+class Clock:
+    """Wall-clock and CPU seconds of a block (CPU time is less disturbed by other processes on the machine)."""
+
+    def __enter__(self) -> Clock:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall, self.cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
+
+
+def read_calamine(files: list[Path]) -> None:
     from python_calamine import CalamineWorkbook
 
-    start = time.perf_counter()
     for path in files:
         book = CalamineWorkbook.from_path(str(path))
         for name in book.sheet_names:
             book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         book.close()
-    return time.perf_counter() - start
 
 
-def time_openpyxl(files: list[Path]) -> float:
+def read_openpyxl(files: list[Path]) -> None:
     import pandas as pd
 
-    start = time.perf_counter()
     for path in files:
         pd.read_excel(path, sheet_name=None, engine="openpyxl", header=None)
-    return time.perf_counter() - start
+
+
+# --phases: CPU seconds of the main steps of the merge (functions looked up at call time, so patchable)
+PHASES = (("Dateiprüfung (filesafety)", "toolkit.returns", "inspect_file"),
+          ("Lesen (calamine, Plan, Zellen)", "toolkit.returns", "_read_workbook"),
+          ("  darin Plan + Fingerabdruck", "toolkit.returns", "cached_plan"),
+          ("Regeln", "toolkit.checks", "check_workbook"),
+          ("Werte zusammenstellen", "toolkit.merge", "merge_items"),
+          ("SQLite schreiben (put_many)", "toolkit.store", "Store.put_many"),
+          ("Archiv", "toolkit.merge", "_archive"),
+          ("Indikatorenmatrix", "toolkit.matrix", "write_master_matrix"),
+          ("Prüfberichte", "toolkit.feedback", "write_feedback"))
+
+
+@contextlib.contextmanager
+def phase_clocks(totals: dict[str, float]) -> Iterator[None]:
+    import importlib
+
+    restore = []
+    for label, module_name, name in PHASES:
+        owner = importlib.import_module(module_name)
+        if "." in name:
+            owner_name, name = name.split(".")
+            owner = getattr(owner, owner_name)
+        original = getattr(owner, name)
+
+        def timed(*args, _original=original, _label=label, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            start = time.process_time()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                totals[_label] = totals.get(_label, 0.0) + time.process_time() - start
+
+        setattr(owner, name, timed)
+        restore.append((owner, name, original))
+    try:
+        yield
+    finally:
+        for owner, name, original in restore:
+            setattr(owner, name, original)
 
 
 def main() -> int:
@@ -123,6 +173,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=2, help="repetitions of each timed part (best counts)")
     parser.add_argument("--profile", action="store_true", help="cProfile the (last) toolkit run")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key for --profile")
+    parser.add_argument("--phases", action="store_true", help="CPU seconds of the merge steps (last run)")
     args = parser.parse_args()
     import toolkit.checks as checks_module
     import toolkit.returns as returns_module
@@ -137,31 +188,41 @@ def main() -> int:
         print(f"{len(files)} Dateien, je {len(catalogue.indicators) // len(files)} Kennzahlen x {DISTRICTS} "
               f"Stadtteile, {cells} ausgefüllte Eingabezellen, {sum(f.stat().st_size for f in files) // 1024} KiB "
               f"(vorbereitet in {time.perf_counter() - start:.0f} s)", flush=True)
-        times: dict[str, list[float]] = {"calamine_s": [], "openpyxl_s": [], "toolkit_s": [], "check_s": [],
-                                         "matrix_s": []}
+        times: dict[str, list[float]] = {}
+        phases: dict[str, float] = {}
         values = 0
+
+        def note(name: str, clock: Clock) -> None:
+            times.setdefault(f"{name}_s", []).append(clock.wall)
+            times.setdefault(f"{name}_cpu_s", []).append(clock.cpu)
+
         for run in range(args.repeat):
-            times["calamine_s"].append(time_calamine(files))
-            times["openpyxl_s"].append(time_openpyxl(files))
+            last = run == args.repeat - 1
+            with Clock() as clock:
+                read_calamine(files)
+            note("calamine", clock)
+            with Clock() as clock:
+                read_openpyxl(files)
+            note("openpyxl", clock)
             copy = Workspace(root / f"run{run}")
             shutil.copytree(workspace.root, copy.root)
             returns_module._PLANS.clear()  # no warm plan cache for the timed runs
             checks_module._CATALOGUES.clear()
-            start = time.perf_counter()
-            reports = [c.report for c in checks_module.check_returns(copy, catalogue=catalogue)]
-            times["check_s"].append(time.perf_counter() - start)
+            with Clock() as clock:
+                reports = [c.report for c in checks_module.check_returns(copy, catalogue=catalogue)]
+            note("check", clock)
             assert len(reports) == len(files) and all(r.ok for r in reports), [r.problems[:3] for r in reports][:3]
             assert not any(r.problems for r in reports), [r.problems[:3] for r in reports if r.problems][:3]
             returns_module._PLANS.clear()  # the merge must not profit from the check run above
             profiler = None
-            if args.profile and run == args.repeat - 1:
+            if args.profile and last:
                 import cProfile
 
                 profiler = cProfile.Profile()
                 profiler.enable()
-            start = time.perf_counter()
-            result = merge_returns(copy, catalogue=catalogue)
-            times["toolkit_s"].append(time.perf_counter() - start)
+            with phase_clocks(phases) if args.phases and last else contextlib.nullcontext(), Clock() as clock:
+                result = merge_returns(copy, catalogue=catalogue)
+            note("toolkit", clock)
             if profiler is not None:
                 import pstats
 
@@ -170,19 +231,25 @@ def main() -> int:
             assert result.exit_code == 0 and not list(copy.inbox.iterdir()), result.lines()[-3:]
             with Store(copy.store_file) as store:
                 values = store.db.execute("SELECT COUNT(*) FROM observations").fetchone()[0]
-                start = time.perf_counter()
-                write_master_matrix(copy, store, catalogue)
-                times["matrix_s"].append(time.perf_counter() - start)
+                with Clock() as clock:
+                    write_master_matrix(copy, store, catalogue)
+                note("matrix", clock)
             shutil.rmtree(copy.root)
-    best = {name: round(min(runs), 3) for name, runs in times.items()}
+    best: dict[str, object] = {name: round(min(runs), 3) for name, runs in times.items()}
     print(f"toolkit check+merge: {best['toolkit_s']:.2f} s (nur check: {best['check_s']:.2f} s; Indikatorenmatrix "
           f"mit {values} Werten allein: {best['matrix_s']:.2f} s)")
     print(f"python-calamine (alle Blätter lesen): {best['calamine_s']:.2f} s")
     print(f"pandas + openpyxl (alle Blätter lesen): {best['openpyxl_s']:.2f} s")
+    if phases:
+        print(f"CPU-Sekunden der Schritte von merge (letzter Lauf, gesamt {times['toolkit_cpu_s'][-1]:.2f} s):")
+        for label, _module, _name in PHASES:
+            print(f"  {label:32s} {phases.get(label, 0.0):6.2f}")
+        best["phases_cpu_s"] = {label.strip(): round(phases.get(label, 0.0), 3) for label, *_ in PHASES}
     best.update(files=len(files), cells=cells, values=values, repeat=args.repeat,
                 ratio=round(best["toolkit_s"] / best["calamine_s"], 2),
+                ratio_cpu=round(best["toolkit_cpu_s"] / best["calamine_cpu_s"], 2),
                 openpyxl_ratio=round(best["openpyxl_s"] / best["toolkit_s"], 2))
-    print(json.dumps(best))
+    print(json.dumps(best, ensure_ascii=False))
     return 0
 
 

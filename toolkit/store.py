@@ -248,17 +248,20 @@ class Store:
             (*indicators, *years))}
         stamp = now()
         history, upserts = [], []
+        append = upserts.append
         for key, value, flag, note, reason in items:
             row = (key.indicator, key.year, key.area, key.group, key.sex, key.measure, value, flag, note, delivery_id,
                    stamp)
-            old = existing.get(row[:6]) if existing else None
-            if old is not None and old[0] == value and old[1] == flag and old[2] == note:
-                counts["same"] += 1
-                continue
-            if old is not None:
-                history.append((*row[:6], *old, value, flag, delivery_id, stamp, reason))
-            counts["new" if old is None else "changed"] += 1
-            upserts.append(row)
+            if existing:
+                old = existing.get(row[:6])
+                if old is not None:
+                    if old[0] == value and old[1] == flag and old[2] == note:
+                        counts["same"] += 1
+                        continue
+                    history.append((*row[:6], *old, value, flag, delivery_id, stamp, reason))
+            append(row)
+        counts["changed"] = len(history)
+        counts["new"] = len(upserts) - len(history)
         self.db.executemany(
             "INSERT INTO history (indicator, year, area, grp, sex, measure, old_value, old_flag, old_note,"
             " old_delivery_id, new_value, new_flag, new_delivery_id, changed_at, reason)"
