@@ -258,9 +258,9 @@ def check_missing(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:
     for reading in inputs.values():
         by_sheet[reading.slot.sheet].append(reading)
     for sheet, readings in by_sheet.items():
-        filled = [r for r in readings if r.value is not None or (r.slot.sheet, r.slot.cell) in unreadable]
-        flagged = [r for r in readings if _flag_of(flags, r) == FLAG_NO_VALUE]
-        if not filled and not flagged:
+        filled = any(r.value is not None for r in readings) or \
+            any((r.slot.sheet, r.slot.cell) in unreadable for r in readings)
+        if not filled and not any(_flag_of(flags, r) == FLAG_NO_VALUE for r in readings):
             yield Problem("leeres-blatt", f"Das Blatt „{sheet}“ der Datei {rw.file} ist nicht ausgefüllt. Bitte die "
                                           "gelben Zellen füllen (oder, wo kein Wert vorliegt, das Kennzeichen „kein "
                                           "Wert verfügbar“ wählen).", file=rw.file, sheet=sheet,
