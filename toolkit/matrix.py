@@ -132,7 +132,7 @@ def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store, rows)
         for r in rows:
             office, file_name = deliveries.get(r[9], ("", ""))
             yield "number", ((r[0], r[1]), (areas.get(r[2], r[2]), r[3], r[4], measures.get(r[5], r[5])), (r[6],),
-                             (r[7], r[8]), (r[9], office, file_name, r[10].replace("T", " ")))
+                             (r[7], r[8], r[9], office, file_name, r[10].replace("T", " ")))
 
     _table(book, fmt, "Werte",
            ["Kennzahl", "Jahr", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Wert", "Kennzeichen", "Bemerkung",
