@@ -159,3 +159,14 @@ def test_usage_errors_are_german_with_exit_2(args, expected):
     assert expected in result.output
     assert "Hilfe: toolkit " in result.output
     assert not [word for word in ENGLISH if word in result.output]
+
+
+def test_result_lines_are_plain_text_and_never_broken(monkeypatch, capsys):
+    """Office texts may hold [brackets]; long paths must stay on one line to be copied."""
+    import toolkit.cli as cli_module
+
+    long_path = "/sehr/langer/pfad/" + "unterordner/" * 12 + "Integrationsbericht_2025.docx"
+    cli_module._print_lines([f"Bericht: {long_path}", "Bemerkung: [bold]vorläufig[/bold]"])
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == f"Bericht: {long_path}"
+    assert printed[1] == "Bemerkung: [bold]vorläufig[/bold]"

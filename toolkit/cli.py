@@ -105,8 +105,9 @@ def _progress():
 
 
 def _print_lines(lines: list[str]) -> None:
+    """Result lines as plain text: no markup (office texts may hold brackets), paths never broken."""
     for line in lines:
-        out.print(line)
+        out.print(line, soft_wrap=True, markup=False)
 
 
 @app.command(cls=ToolkitCommand)
@@ -322,8 +323,7 @@ def demo(
     from toolkit.demo import run_demo
 
     result = run_demo(folder, progress=_progress())
-    for line in result.lines():
-        out.print(line, soft_wrap=True, markup=False)  # paths stay on one line, whatever the width
+    _print_lines(result.lines())
 
 
 def main(argv: list[str] | None = None) -> int:
