@@ -107,8 +107,13 @@ class DistributeResult:
 
 def distribute_round(workspace: Workspace, year: int, *, deadline: str | dt.date | None = None,
                      offices: Sequence[str] | None = None, send: bool = False, again: bool = False,
-                     dry_run: bool = False, progress: Progress | None = None) -> DistributeResult:
-    """Build the workbooks and mails of the round for ``year`` (see module docstring)."""
+                     dry_run: bool = False, progress: Progress | None = None,
+                     workers: int | None = None) -> DistributeResult:
+    """Build the workbooks and mails of the round for ``year`` (see module docstring).
+
+    ``workers``: processes that write the workbooks; None chooses by the size of the round (pool_size),
+    1 writes everything in this process.
+    """
     progress = progress or SILENT
     settings = load_settings(workspace.settings_file)
     catalogue = load_catalogue(workspace.catalogue_file)
@@ -122,7 +127,7 @@ def distribute_round(workspace: Workspace, year: int, *, deadline: str | dt.date
         _plan_only(workspace, catalogue, selected, year, again, result)
         return result
     with locked(workspace, "toolkit distribute"), Store(workspace.store_file) as store:
-        _Round(workspace, catalogue, settings, store, year, due, result).run(selected, send, again, progress)
+        _Round(workspace, catalogue, settings, store, year, due, result).run(selected, send, again, progress, workers)
     return result
 
 
@@ -205,7 +210,7 @@ class _Round:
         self.workspace, self.catalogue, self.settings, self.store = workspace, catalogue, settings, store
         self.year, self.deadline, self.result = year, deadline, result
 
-    def run(self, offices: list[Office], send: bool, again: bool, progress: Progress) -> None:
+    def run(self, offices: list[Office], send: bool, again: bool, progress: Progress, workers: int | None) -> None:
         sent = _sent_before(self.store, self.year)
         todo = [o for o in offices if again or o.code not in sent]
         for office in offices:
@@ -215,8 +220,8 @@ class _Round:
         rounds = self.store.rounds(self.year)
         tokens = {o.code: rounds[o.code]["token"] if o.code in rounds else new_token(self.year, o.code) for o in todo}
         jobs = (self._job(office, tokens[office.code]) for office in todo)
-        written = write_workbooks(self.catalogue, self.settings, jobs, len(todo),
-                                  pool_size(self.catalogue, todo), progress)
+        workers = pool_size(self.catalogue, todo) if workers is None else max(1, workers)
+        written = write_workbooks(self.catalogue, self.settings, jobs, len(todo), workers, progress)
         prepared = [self._draft(office, tokens[office.code], sha) for office, (sha, _) in zip(todo, written, strict=True)]
         with self.store.transaction():  # the round is on record before any mail leaves
             for (outcome, message, token), (_, fingerprint) in zip(prepared, written, strict=True):
