@@ -53,6 +53,8 @@ CELL_CASES = {
                             True),
     "date_in_cell.xlsx": ({(E, "K7"): Date(45000.0)}, "keine-zahl", "Erfassung!K7", False),
     "bool_in_cell.xlsx": ({(E, "K7"): True}, "keine-zahl", "Erfassung!K7", False),
+    "typed_over_city_row.xlsx": ({(D1, "C45"): 999}, "eingabe-in-formelzeile", "Stadtteile BIL-01!C45", True),
+    "typed_over_sum_row.xlsx": ({(D2, "D46"): 5000}, "eingabe-in-formelzeile", "Stadtteile BIL-02!D46", True),
     "row_moved.xlsx": ({(E, "A9"): "BIL-99"}, "layout-geaendert", "Erfassung!A9", False),
     "code_changed.xlsx": ({(E, "N5"): "deutsch"}, "layout-geaendert", "Erfassung!N5", False),
     "district_sorted.xlsx": ({(D1, "A5"): 2}, "layout-geaendert", "Stadtteile BIL-01!A5", False),

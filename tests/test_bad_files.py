@@ -90,6 +90,19 @@ def test_text_in_number_cell_message_names_the_cell(bad):  # noqa: ANN001
     assert problem["severity"] == "fehler" and problem["indicator"] == "SPR-03"
 
 
+def test_number_typed_over_a_formula_row_names_the_erfassung_cell(bad):  # noqa: ANN001
+    workspace, folder, _good = bad
+    result, data = _json_check(workspace, [folder / "typed_over_city_row.xlsx", folder / "typed_over_sum_row.xlsx"])
+    assert result.exit_code == 0, data
+    city, total = ([p for p in item["problems"] if p["code"] == "eingabe-in-formelzeile"] for item in data)
+    assert [(p["sheet"], p["cell"], p["severity"]) for p in city] == [("Stadtteile BIL-01", "C45", "warnung")]
+    assert "Erfassung!K9" in city[0]["message"] and "999" in city[0]["message"]  # BIL-01 insgesamt Zähler
+    assert city[0]["indicator"] == "BIL-01" and city[0]["expected"] == "Wert in Erfassung!K9"
+    assert [(p["sheet"], p["cell"]) for p in total] == [("Stadtteile BIL-02", "D46")]
+    assert "Erfassung!K16" in total[0]["message"] and "Summe" in total[0]["message"]  # BIL-02 insgesamt Nenner
+    assert not [p for item in data for p in item["problems"] if p["code"] not in ("eingabe-in-formelzeile",)]
+
+
 def test_clean_file_passes_without_problems(bad):  # noqa: ANN001
     workspace, _folder, good = bad
     result, data = _json_check(workspace, [good])

@@ -43,7 +43,12 @@ class SafeFile:
     data: bytes
     kind: str  # "xlsx", "ods" or "xls"
     formula_cells: dict[str, set[str]] = field(default_factory=dict)  # worksheet part -> cells with a formula
-    sheet_parts: dict[str, str] = field(default_factory=dict)  # sheet name -> worksheet part (xlsx only)
+    sheet_parts: dict[str, str] = field(default_factory=dict)  # sheet name -> worksheet part (ods: the name)
+
+    @property
+    def formulas_known(self) -> bool:
+        """True if ``formula_cells`` is complete: found in the sheet XML (xlsx) or content.xml (ods); not for xls."""
+        return self.kind in ("xlsx", "ods")
 
 
 class Refused(Exception):
@@ -138,7 +143,9 @@ def _inspect_zip(path: Path, data: bytes) -> SafeFile:
                 cells += _count_cells(name, info.filename, content)
                 safe.formula_cells[info.filename] = formula_cells(content)
             elif info.filename == "content.xml" and kind == "ods":
-                cells += _count_ods_cells(name, content)
+                count, safe.formula_cells = _scan_ods(name, content)
+                safe.sheet_parts = {sheet: sheet for sheet in safe.formula_cells}
+                cells += count
             if cells > MAX_CELLS:
                 raise Refused(_too_many_cells(name, cells))
         if kind == "xlsx":
@@ -266,37 +273,60 @@ def _column_number(letters: bytes) -> int:
 
 
 _ODS_REPEAT = re.compile(rb'number-(rows|columns)-repeated="(\d+)"')
+_NS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_NS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODS_CELLS = (f"{_NS_TABLE}table-cell", f"{_NS_TABLE}covered-table-cell")
 
 
-def _count_ods_cells(name: str, content: bytes) -> int:
-    """ODS repeats cells by attribute; a reader expands them. Bound the product of the repeats."""
-    from defusedxml import ElementTree as SafeET
+def _scan_ods(name: str, content: bytes) -> tuple[int, dict[str, set[str]]]:
+    """Cells with content in content.xml, and per sheet the cells with a ``table:formula`` attribute.
 
-    ns_table = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-    ns_office = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
-    if not _ODS_REPEAT.search(content):
-        return content.count(b"<table:table-cell")
+    ODS repeats rows and cells by attribute and a reader expands them, so the count multiplies the repeats
+    and refuses the file as soon as it exceeds MAX_CELLS. A formula cell counts even without a value.
+    """
+    has_formula = b"formula=" in content
+    if not has_formula and not _ODS_REPEAT.search(content):
+        return content.count(b"<table:table-cell"), {}
     import io
 
-    total = 0
+    from defusedxml import ElementTree as SafeET
+
+    from toolkit.catalogue import column_letter
+
+    formulas: dict[str, set[str]] = {}
+    sheet: set[str] = set()
+    total = row = col = 0
     row_repeat = 1
     try:
         for event, element in SafeET.iterparse(io.BytesIO(content), events=("start", "end")):
-            if element.tag == f"{ns_table}table-row" and event == "start":
-                row_repeat = int(element.get(f"{ns_table}number-rows-repeated", "1"))
-            elif element.tag == f"{ns_table}table-cell" and event == "end":
-                if element.get(f"{ns_office}value-type") or len(element):
-                    total += row_repeat * int(element.get(f"{ns_table}number-columns-repeated", "1"))
-                    if total > MAX_CELLS:
-                        raise Refused(_too_many_cells(name, total))
-                element.clear()
-            elif element.tag == f"{ns_table}table-row" and event == "end":
-                element.clear()
+            tag = element.tag
+            if tag in _ODS_CELLS:
+                if event == "end":
+                    repeat = int(element.get(f"{_NS_TABLE}number-columns-repeated", "1"))
+                    formula = has_formula and element.get(f"{_NS_TABLE}formula") is not None
+                    if formula or element.get(f"{_NS_OFFICE}value-type") or len(element):
+                        total += row_repeat * repeat
+                        if total > MAX_CELLS:
+                            raise Refused(_too_many_cells(name, total))
+                    if formula:
+                        sheet.update(f"{column_letter(c)}{r + 1}" for r in range(row, row + row_repeat)
+                                     for c in range(col, col + repeat))
+                    col += repeat
+                    element.clear()
+            elif tag == f"{_NS_TABLE}table-row":
+                if event == "start":
+                    row_repeat, col = int(element.get(f"{_NS_TABLE}number-rows-repeated", "1")), 0
+                else:
+                    row += row_repeat
+                    element.clear()
+            elif tag == f"{_NS_TABLE}table" and event == "start":
+                sheet = formulas.setdefault(element.get(f"{_NS_TABLE}name", ""), set())
+                row = 0
     except Refused:
         raise
     except Exception as exc:  # noqa: BLE001 - defusedxml refuses entities; broken XML is a broken file
         raise Refused(_unreadable(name, f"content.xml: {exc}")) from None
-    return total
+    return total, formulas
 
 
 _REL = re.compile(rb'<Relationship [^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"|<Relationship [^>]*?Target="([^"]+)"'

@@ -44,6 +44,7 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
         # single values
         ProblemType("keine-zahl", Severity.FEHLER, "Keine Zahl"),
         ProblemType("deutsches-zahlformat", Severity.WARNUNG, "Zahl als Text"),
+        ProblemType("zahl-mehrdeutig", Severity.WARNUNG, "Zahl mit Punkt mehrdeutig"),
         ProblemType("keine-ganze-zahl", Severity.FEHLER, "Keine ganze Zahl"),
         ProblemType("negativer-wert", Severity.FEHLER, "Negativer Wert"),
         ProblemType("zaehler-groesser-nenner", Severity.FEHLER, "Zähler größer als Nenner"),
@@ -56,6 +57,7 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
         ProblemType("leeres-blatt", Severity.FEHLER, "Blatt nicht ausgefüllt"),
         ProblemType("vorjahr-geaendert", Severity.HINWEIS, "Vorjahreswert geändert"),
         ProblemType("formel", Severity.WARNUNG, "Formel in Eingabezelle"),
+        ProblemType("eingabe-in-formelzeile", Severity.WARNUNG, "Zahl in berechneter Zeile"),
         ProblemType("unbekanntes-kennzeichen", Severity.WARNUNG, "Unbekanntes Kennzeichen"),
         ProblemType("bemerkung", Severity.HINWEIS, "Bemerkung der Dienststelle"),
         ProblemType("andere-runde", Severity.WARNUNG, "Bogen aus einer anderen Versandrunde"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,12 +23,15 @@ from toolkit.collection import (
     COL_CODE_GROUP,
     COL_CODE_MEASURE,
     COL_CODE_SEX,
+    COL_INPUT,
     COL_KENNUNG,
     LAYOUT_VERSION,
     META_FIELDS,
     META_MARKER,
     SHEET_ENTRY,
     SHEET_META,
+    DistrictColumn,
+    DistrictSheet,
     ObservationKey,
     Slot,
     WorkbookPlan,
@@ -177,7 +181,11 @@ def _read_workbook(result: ReturnedWorkbook, safe: SafeFile, catalogue: Catalogu
     finally:
         book.close()
     if _verify_rows(result, plan):
-        result.readings = _read_slots(result, plan, safe)
+        formulas = {sheet: {_position(cell) for cell in safe.formula_cells.get(safe.sheet_parts.get(sheet, ""), ())}
+                    for sheet in result.sheet_rows}
+        result.readings = _read_slots(result, plan, formulas)
+        if safe.formulas_known:
+            _typed_over_formulas(result, plan, formulas)
 
 
 def _identity(rows: list[list[object]]) -> Identity | None:
@@ -320,10 +328,9 @@ def _verify_rows(result: ReturnedWorkbook, plan: WorkbookPlan) -> bool:
     return not found
 
 
-def _read_slots(result: ReturnedWorkbook, plan: WorkbookPlan, safe: SafeFile) -> list[Reading]:
+def _read_slots(result: ReturnedWorkbook, plan: WorkbookPlan, formulas: dict[str, set[tuple[int, int]]],
+                ) -> list[Reading]:
     readings: list[Reading] = []
-    formulas = {sheet: {_position(cell) for cell in safe.formula_cells.get(safe.sheet_parts.get(sheet, ""), ())}
-                for sheet in result.sheet_rows}
     any_formula = any(formulas.values())
     sheet_rows = result.sheet_rows
     append = readings.append
@@ -346,6 +353,41 @@ def _read_slots(result: ReturnedWorkbook, plan: WorkbookPlan, safe: SafeFile) ->
                 cell=slot.cell, indicator=slot.key.indicator, found="Formel", expected="Zahl"))
         append(Reading(slot, value, "", is_formula))
     return readings
+
+
+def _typed_over_formulas(result: ReturnedWorkbook, plan: WorkbookPlan,
+                         formulas: dict[str, set[tuple[int, int]]]) -> None:
+    """A value typed over the computed Gesamtstadt or sum row of a Stadtteil sheet: not read, but reported.
+
+    These cells hold formulas; the clerk who overwrote one probably meant the number, so the Warnung names
+    the cell of Erfassung where the Gesamtstadt value belongs.
+    """
+    for district in plan.district_sheets:
+        rows, cells = result.sheet_rows[district.name], formulas.get(district.name, set())
+        for row, label in ((district.city_row, "Gesamtstadt (aus Blatt Erfassung)"),
+                           (district.sum_row, "Summe der Stadtteile (berechnet)")):
+            for column in district.columns:
+                raw = cell_value(rows, row, column.col)
+                if raw is None or raw == "" or (row, column.col) in cells:
+                    continue
+                result.problems.append(_typed_over(result.file, plan, district, row, column, label, raw))
+
+
+def _typed_over(name: str, plan: WorkbookPlan, district: DistrictSheet, row: int, column: DistrictColumn,
+                label: str, raw: object) -> Problem:
+    cell = f"{column_letter(column.col)}{row + 1}"
+    indicator = district.indicator.id
+    entry = plan.entry_row_of(ObservationKey(indicator, plan.year, "gesamtstadt", column.group, "insgesamt",
+                                             column.measure))
+    target = f"{SHEET_ENTRY}!{column_letter(COL_INPUT)}{entry.row + 1}" if entry is not None else ""
+    what = (f"Den Gesamtstadtwert bitte in {target} eintragen; diese Zeile zeigt ihn dann an." if target else
+            "Die Gesamtstadt wird für diese Spalte nicht erhoben.")
+    if row == district.sum_row:
+        what = f"Die Summe wird aus den Stadtteilwerten berechnet. {what}"
+    return Problem(
+        "eingabe-in-formelzeile", f"In {district.name}!{cell} (Zeile „{label}“) steht „{_show(raw)}“ statt der "
+        f"Formel; dieser Wert wird nicht übernommen. {what}", file=name, sheet=district.name, cell=cell,
+        indicator=indicator, found=_show(raw), expected=f"Wert in {target}" if target else "leer")
 
 
 def _position(cell: str) -> tuple[int, int]:
@@ -372,11 +414,26 @@ def _number(result: ReturnedWorkbook, slot: Slot, raw: object) -> float | None:
     number = parse_number_text(text)
     if number is None:
         return _not_a_number(result, slot, raw)
+    if slot.kind == "decimal" and _THOUSANDS_OR_DECIMAL.match(text):
+        other = float(text)
+        result.problems.append(Problem(
+            "zahl-mehrdeutig", f"In {slot.address} steht „{text}“ als Text: als {_show(number)} gelesen (Punkt als "
+            f"Tausendertrennzeichen); gemeint sein könnte auch {_show(other)} (Punkt als Dezimaltrennzeichen). Bitte "
+            "prüfen und die Zahl ohne Anführungszeichen eintragen, Nachkommastellen mit Komma (z. B. "
+            f"{_show(other)}).", file=result.file, sheet=slot.sheet, cell=slot.cell, indicator=slot.key.indicator,
+            found=text, expected=f"{_show(number)} oder {_show(other)}"))
+        return number
+    how = " (Punkt als Dezimaltrennzeichen)" if "." in text and "," not in text and not number.is_integer() else ""
     result.problems.append(Problem(
-        "deutsches-zahlformat", f"In {slot.address} steht die Zahl „{text}“ als Text; gelesen als "
-        f"{_show(number)}. Bitte Zahlen ohne Anführungszeichen und ohne Text eintragen.", file=result.file,
-        sheet=slot.sheet, cell=slot.cell, indicator=slot.key.indicator, found=text, expected=_show(number)))
+        "deutsches-zahlformat", f"In {slot.address} steht die Zahl „{text}“ als Text; als {_show(number)} "
+        f"gelesen{how}. Bitte Zahlen ohne Anführungszeichen und ohne Text eintragen, Nachkommastellen mit Komma.",
+        file=result.file, sheet=slot.sheet, cell=slot.cell, indicator=slot.key.indicator, found=text,
+        expected=_show(number)))
     return number
+
+
+# "1.234" or "-12.500": a German thousands separator, or an English decimal point with three decimals
+_THOUSANDS_OR_DECIMAL = re.compile(r"^[+-]?\d{1,3}\.\d{3}$")
 
 
 def _not_a_number(result: ReturnedWorkbook, slot: Slot, raw: object) -> None:

@@ -1,0 +1,83 @@
+"""Gaps that real returns showed: numbers with a decimal point typed as text into decimal (wert) cells."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import make_workspace
+from typer.testing import CliRunner
+from workbook_edit import filled_cells, generate, set_cells
+
+import toolkit.cli
+from toolkit.collection import plan_workbook
+from toolkit.returns import read_return
+
+runner = CliRunner()
+OFFICE, YEAR = "AFA", 2025  # ARB-05 (typ wert): a decimal input cell in Erfassung!K29
+DECIMAL_CELL, COUNT_CELL = "K29", "K5"
+
+
+@pytest.fixture(scope="module")
+def afa(tmp_path_factory, catalogue):  # noqa: ANN001, ANN201
+    folder = tmp_path_factory.mktemp("gaps")
+    plan = plan_workbook(catalogue, OFFICE, YEAR)
+    slots = {s.cell: s for s in plan.slots if s.sheet == "Erfassung" and s.role == "input"}
+    assert slots[DECIMAL_CELL].kind == "decimal" and slots[COUNT_CELL].kind == "count"
+    base = generate(folder / "base.xlsx", catalogue, OFFICE, YEAR)
+    return folder, base, filled_cells(plan), make_workspace(folder / "ws")
+
+
+def _check(afa, name: str, changes: dict) -> tuple[int, list[dict], object]:  # noqa: ANN001
+    folder, base, cells, workspace = afa
+    path = set_cells(base, folder / name, {**cells, **changes})
+    result = runner.invoke(toolkit.cli.app, ["check", str(path), "-w", str(workspace.root), "--format", "json"])
+    return result.exit_code, json.loads(result.stdout)[0]["problems"], path
+
+
+def _reading(path, catalogue, cell: str) -> float | None:  # noqa: ANN001
+    returned = read_return(path, catalogue)
+    return next(r.value for r in returned.readings if r.slot.sheet == "Erfassung" and r.slot.cell == cell)
+
+
+def test_english_decimal_point_in_a_decimal_cell_is_read_with_a_warning(afa, catalogue):  # noqa: ANN001
+    exit_code, problems, path = _check(afa, "point.xlsx", {("Erfassung", DECIMAL_CELL): "12.5"})
+    found = [p for p in problems if p["cell"] == DECIMAL_CELL]
+    assert [(p["code"], p["severity"]) for p in found] == [("deutsches-zahlformat", "warnung")]
+    assert "als 12,5 gelesen" in found[0]["message"] and "„12.5“" in found[0]["message"]
+    assert exit_code == 0
+    assert _reading(path, catalogue, DECIMAL_CELL) == 12.5
+
+
+def test_ambiguous_point_in_a_decimal_cell_names_both_readings(afa, catalogue):  # noqa: ANN001
+    exit_code, problems, path = _check(afa, "ambiguous.xlsx", {("Erfassung", DECIMAL_CELL): "1.234"})
+    found = [p for p in problems if p["cell"] == DECIMAL_CELL and p["code"] == "zahl-mehrdeutig"]
+    assert len(found) == 1 and found[0]["severity"] == "warnung"
+    message = found[0]["message"]
+    assert "als 1.234 gelesen" in message and "1,234" in message
+    assert found[0]["expected"] == "1.234 oder 1,234"
+    assert not [p for p in problems if p["severity"] == "fehler"]
+    assert exit_code == 0
+    assert _reading(path, catalogue, DECIMAL_CELL) == 1234.0
+
+
+@pytest.mark.parametrize(("text", "value"), [("1.234,5", 1234.5), ("12,5", 12.5), ("1.234.567", 1234567.0)])
+def test_unambiguous_german_text_in_a_decimal_cell(afa, catalogue, text, value):  # noqa: ANN001
+    _exit, problems, path = _check(afa, "german.xlsx", {("Erfassung", DECIMAL_CELL): text})
+    codes = [p["code"] for p in problems if p["cell"] == DECIMAL_CELL]
+    assert "zahl-mehrdeutig" not in codes and "deutsches-zahlformat" in codes
+    assert _reading(path, catalogue, DECIMAL_CELL) == value
+
+
+def test_thousands_point_in_a_count_cell_is_not_ambiguous(afa, catalogue):  # noqa: ANN001
+    _exit, problems, path = _check(afa, "count.xlsx", {("Erfassung", COUNT_CELL): "1.234"})
+    codes = [p["code"] for p in problems if p["cell"] == COUNT_CELL]
+    assert "deutsches-zahlformat" in codes and "zahl-mehrdeutig" not in codes
+    assert _reading(path, catalogue, COUNT_CELL) == 1234.0
+
+
+def test_decimal_point_in_a_count_cell_is_not_a_whole_number(afa):  # noqa: ANN001
+    exit_code, problems, _path = _check(afa, "count_point.xlsx", {("Erfassung", COUNT_CELL): "1.5"})
+    codes = {p["code"] for p in problems if p["cell"] == COUNT_CELL}
+    assert {"deutsches-zahlformat", "keine-ganze-zahl"} <= codes
+    assert exit_code == 1
