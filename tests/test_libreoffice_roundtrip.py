@@ -60,3 +60,55 @@ def test_check_accepts_libreoffice_files(converted, tmp_path):  # noqa: ANN001
     reports = check_files(workspace, list(results.values()))
     assert [r.office for r in reports] == ["JUGA"] * 3
     assert all(not [p for p in r.problems if p.severity == "fehler" and p.code != "keine-ganze-zahl"] for r in reports)
+
+
+@pytest.fixture(scope="module")
+def formula_files(tmp_path_factory, catalogue):  # noqa: ANN001, ANN201
+    """A formula in an input cell and a number typed over the Gesamtstadt formula row, saved as .ods and .xls."""
+    from workbook_edit import Formula
+
+    folder = tmp_path_factory.mktemp("libreoffice_formulas")
+    plan = plan_workbook(catalogue, "JUGA", 2025)
+    blank = generate(folder / "blank.xlsx", catalogue, "JUGA", 2025)
+    cells = filled_cells(plan)
+    cells[("Erfassung", "K5")] = Formula("2400*2", 4800.0)
+    cells[("Stadtteile BIL-01", "C45")] = 999
+    source = set_cells(blank, folder / "Erhebung_2025_JUGA.xlsx", cells)
+    profile = (folder / "profile").as_uri()
+    results = {}
+    for suffix in ("ods", "xls"):
+        subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to",
+                        FORMATS[suffix], "--outdir", str(folder / suffix), str(source)], check=True,
+                       capture_output=True, timeout=120)
+        results[suffix] = folder / suffix / f"Erhebung_2025_JUGA.{suffix}"
+    return source, results
+
+
+def test_formula_in_ods_input_cell_is_found_and_its_cached_value_used(formula_files, catalogue):  # noqa: ANN001
+    source, results = formula_files
+    for path in (source, results["ods"]):
+        returned = read_return(path, catalogue)
+        assert returned.kind == path.suffix[1:] and returned.readable, returned.problems
+        places = {(p.code, p.sheet, p.cell) for p in returned.problems}
+        assert ("formel", "Erfassung", "K5") in places, (path.name, places)
+        assert ("eingabe-in-formelzeile", "Stadtteile BIL-01", "C45") in places, (path.name, places)
+        assert {p.code for p in returned.problems} == {"formel", "eingabe-in-formelzeile"}
+        k5 = next(r for r in returned.readings if (r.slot.sheet, r.slot.cell) == ("Erfassung", "K5"))
+        assert k5.formula and k5.value == 4800.0
+
+
+def test_check_of_ods_with_formula_exits_0_with_warnings(formula_files, tmp_path):  # noqa: ANN001
+    import json
+
+    from typer.testing import CliRunner
+
+    import toolkit.cli
+
+    _source, results = formula_files
+    workspace = make_workspace(tmp_path / "ws")
+    result = CliRunner().invoke(toolkit.cli.app, ["check", str(results["ods"]), "-w", str(workspace.root),
+                                                  "--format", "json"])
+    assert result.exit_code == 0, result.output
+    problems = json.loads(result.stdout)[0]["problems"]
+    assert {(p["code"], p["cell"], p["severity"]) for p in problems} == {
+        ("formel", "K5", "warnung"), ("eingabe-in-formelzeile", "C45", "warnung")}

@@ -81,3 +81,25 @@ def test_decimal_point_in_a_count_cell_is_not_a_whole_number(afa):  # noqa: ANN0
     codes = {p["code"] for p in problems if p["cell"] == COUNT_CELL}
     assert {"deutsches-zahlformat", "keine-ganze-zahl"} <= codes
     assert exit_code == 1
+
+
+def test_ods_formula_cells_follow_repeated_rows_and_cells():
+    from toolkit.filesafety import _scan_ods
+
+    content = (
+        b'<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        b'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:spreadsheet>'
+        b'<table:table table:name="Kennung"><table:table-row><table:table-cell table:formula="of:=1" '
+        b'office:value-type="float" office:value="1"/></table:table-row></table:table>'
+        b'<table:table table:name="Erfassung"><table:table-row table:number-rows-repeated="4"><table:table-cell '
+        b'table:number-columns-repeated="10"/></table:table-row><table:table-row>'
+        b'<table:table-cell table:number-columns-repeated="2" office:value-type="float" office:value="3"/>'
+        b'<table:covered-table-cell table:number-columns-repeated="8"/>'
+        b'<table:table-cell table:formula="of:=2400*2" office:value-type="float" office:value="4800"/>'
+        b'</table:table-row><table:table-row table:number-rows-repeated="2"><table:table-cell/>'
+        b'<table:table-cell table:formula="of:=[.A1]" table:number-columns-repeated="2"/></table:table-row>'
+        b"</table:table></office:spreadsheet></office:body></office:document-content>")
+    count, formulas = _scan_ods("x.ods", content)
+    assert formulas == {"Kennung": {"A1"}, "Erfassung": {"K5", "B6", "C6", "B7", "C7"}}
+    assert count == 1 + 2 + 1 + 2 * 2
