@@ -43,12 +43,8 @@ class SafeFile:
     data: bytes
     kind: str  # "xlsx", "ods" or "xls"
     formula_cells: dict[str, set[str]] = field(default_factory=dict)  # worksheet part -> cells with a formula
-    sheet_parts: dict[str, str] = field(default_factory=dict)  # sheet name -> worksheet part (ods: the name)
-
-    @property
-    def formulas_known(self) -> bool:
-        """True if ``formula_cells`` is complete: found in the sheet XML (xlsx) or content.xml (ods); not for xls."""
-        return self.kind in ("xlsx", "ods")
+    sheet_parts: dict[str, str] = field(default_factory=dict)  # sheet name -> worksheet part (ods, xls: the name)
+    formulas_known: bool = True  # formula_cells is complete (xlsx, ods; an .xls only if its records could be read)
 
 
 class Refused(Exception):
@@ -110,7 +106,11 @@ def _inspect_ole(path: Path, data: bytes) -> SafeFile:
     if _utf16("Workbook") not in data and _utf16("Book") not in data:
         raise Refused(Problem("keine-tabelle", f"Die Datei {name} ist ein Office-Dokument, aber keine Tabelle. Bitte "
                                                "den Erhebungsbogen als .xlsx senden.", file=name))
-    return SafeFile(path, data, "xls")
+    from toolkit.xls_formulas import xls_formula_cells
+
+    formulas = xls_formula_cells(data)
+    return SafeFile(path, data, "xls", formulas or {}, {sheet: sheet for sheet in formulas or {}},
+                    formulas_known=formulas is not None)
 
 
 def _inspect_zip(path: Path, data: bytes) -> SafeFile:
