@@ -144,6 +144,7 @@ class _Writer:
         self.deadline_text = deadline.strftime("%d.%m.%Y")
         self.meta = meta_values(plan, token)
         self.entry_rows = {(e.indicator.id, e.group, e.sex, e.measure): e for e in plan.entry_rows}
+        self.label_cache: dict[tuple[str, str, str, str], tuple[tuple[str, ...], float]] = {}
         self.slots_by_sheet: dict[str, list[Slot]] = {}
         for sheet, slots in itertools.groupby(plan.slots, key=operator.attrgetter("sheet")):
             self.slots_by_sheet.setdefault(sheet, []).extend(slots)
@@ -206,25 +207,22 @@ class _Writer:
         for col, header in enumerate(headers):
             ws.write_string(ENTRY_HEADER_ROW, col, header, f.header)
         ws.set_row(ENTRY_HEADER_ROW, row_height(list(zip(headers, widths, strict=False))))  # code columns are hidden
-        name_width, group_width, measure_width = ENTRY_WIDTHS[1], ENTRY_WIDTHS[2], ENTRY_WIDTHS[4]
         first_row_of: dict[str, int] = {}
         last_row_of: dict[str, int] = {}
+        write_string, _, _ = cell_writers(ws)
+        label = f.label
         for entry in plan.entry_rows:
             ind = entry.indicator
             first_row_of.setdefault(ind.id, entry.row)
             last_row_of[ind.id] = entry.row
             row = entry.row
-            ws.write_string(row, 0, ind.id, f.label)
-            group, measure = plan.label("gruppe", entry.group), measure_label(ind, entry.measure)
-            ws.write_string(row, 1, ind.name, f.label)
-            ws.write_string(row, 2, group, f.label)
-            ws.write_string(row, 3, plan.label("geschlecht", entry.sex), f.label)
-            ws.write_string(row, 4, measure, f.label)
-            ws.set_row(row, row_height([(ind.name, name_width), (group, group_width), (measure, measure_width)]))
-            ws.write_string(row, 5, ind.einheit if entry.measure == "wert" else "Anzahl", f.label)
-            ws.write_string(row, COL_CODE_GROUP, entry.group)
-            ws.write_string(row, COL_CODE_SEX, entry.sex)
-            ws.write_string(row, COL_CODE_MEASURE, entry.measure)
+            texts, height = self._entry_labels(ind, entry.group, entry.sex, entry.measure)
+            for col, text in enumerate(texts):
+                write_string(row, col, text, label)
+            ws.set_row(row, height)
+            write_string(row, COL_CODE_GROUP, entry.group)
+            write_string(row, COL_CODE_SEX, entry.sex)
+            write_string(row, COL_CODE_MEASURE, entry.measure)
         self._write_slots(ws, SHEET_ENTRY)
         for ind in plan.indicators:
             if ind.id in first_row_of:
@@ -242,24 +240,36 @@ class _Writer:
         ws.freeze_panes(ENTRY_FIRST_ROW, 2)
         self._print_setup(ws, ENTRY_HEADER_ROW, COL_NOTE)
 
+    def _entry_labels(self, ind: Indicator, group: str, sex: str, measure: str) -> tuple[tuple[str, ...], float]:
+        """The six label cells of an Erfassung row and its height, computed once per distinct row."""
+        cache_key = (ind.id, group, sex, measure)
+        cached = self.label_cache.get(cache_key)
+        if cached is None:
+            plan = self.plan
+            group_label, measure_text = plan.label("gruppe", group), measure_label(ind, measure)
+            texts = (ind.id, ind.name, group_label, plan.label("geschlecht", sex), measure_text,
+                     ind.einheit if measure == "wert" else "Anzahl")
+            height = row_height([(ind.name, ENTRY_WIDTHS[1]), (group_label, ENTRY_WIDTHS[2]),
+                                 (measure_text, ENTRY_WIDTHS[4])])
+            cached = self.label_cache[cache_key] = (texts, height)
+        return cached
+
     def _write_slots(self, ws, sheet: str) -> None:
         """Write the data cells of ``sheet``: history (grey, prefilled), input/flag/note (yellow, empty)."""
         f, prefill = self.f, self.prefill
-        write_blank, write_number = ws.write_blank, ws.write_number
-        history = {"count": f.history, "decimal": f.history_decimal}
-        inputs = {"count": f.input_count, "decimal": f.input_decimal}
+        _, write_number, write_blank = cell_writers(ws)
+        formats = {("history", "count"): f.history, ("history", "decimal"): f.history_decimal,
+                   ("input", "count"): f.input_count, ("input", "decimal"): f.input_decimal}
         for slot in self.slots_by_sheet.get(sheet, ()):
             role = slot.role
-            if role == "input":
-                write_blank(slot.row, slot.col, None, inputs[slot.kind])
-            elif role == "history":
+            if role == "history":
                 value = prefill.get(slot.key)
                 if value is None:
-                    write_blank(slot.row, slot.col, None, history[slot.kind])
+                    write_blank(slot.row, slot.col, None, formats[role, slot.kind])
                 else:
-                    write_number(slot.row, slot.col, value, history[slot.kind])
-            else:
-                write_blank(slot.row, slot.col, None, f.input_text)
+                    write_number(slot.row, slot.col, value, formats[role, slot.kind])
+            else:  # input: yellow by kind; flag and note: yellow text
+                write_blank(slot.row, slot.col, None, formats.get((role, slot.kind), f.input_text))
 
     def _validate_numbers(self, ws, first_row: int, first_col: int, last_row: int, last_col: int,
                           indicator: Indicator) -> None:
@@ -300,9 +310,10 @@ class _Writer:
         ws.set_column(1, 1, 30)
         last_col = district.columns[-1].col if district.columns else 1
         ws.set_column(2, last_col, DISTRICT_WIDTH)
+        write_string, write_number, _ = cell_writers(ws)
         for row, number, name in district.district_rows:
-            ws.write_number(row, 0, number, f.label)
-            ws.write_string(row, 1, name, f.label)
+            write_number(row, 0, number, f.label)
+            write_string(row, 1, name, f.label)
         self._write_slots(ws, district.name)
         first = district.district_rows[0][0] if district.district_rows else DISTRICT_HEADER_ROW + 1
         last = district.district_rows[-1][0] if district.district_rows else first
@@ -372,6 +383,19 @@ class _Writer:
         })
         for label, value in self.meta.items():
             self.wb.set_custom_property(label, value, "text")
+
+
+def cell_writers(ws) -> tuple:
+    """(write_string, write_number, write_blank) of a worksheet for cells given as row and column numbers.
+
+    xlsxwriter's public methods first test whether the cell is given in A1 notation; the writer always
+    passes numbers, so it uses the undecorated methods behind them (same checks, same cells) when the
+    installed xlsxwriter has them, else the public ones.
+    """
+    try:
+        return ws._write_string, ws._write_number, ws._write_blank
+    except AttributeError:  # another xlsxwriter version: the public API
+        return ws.write_string, ws.write_number, ws.write_blank
 
 
 def row_height(cells: list[tuple[str, float]]) -> float:
