@@ -101,6 +101,11 @@ def test_number_typed_over_a_formula_row_names_the_erfassung_cell(bad):  # noqa:
     assert [(p["sheet"], p["cell"]) for p in total] == [("Stadtteile BIL-02", "D46")]
     assert "Erfassung!K16" in total[0]["message"] and "Summe" in total[0]["message"]  # BIL-02 insgesamt Nenner
     assert not [p for item in data for p in item["problems"] if p["code"] not in ("eingabe-in-formelzeile",)]
+    from openpyxl import load_workbook
+
+    book = load_workbook(workspace.check_reports_dir(YEAR) / "Pruefbericht_typed_over_city_row.xlsx")
+    copy = book["Kopie Stadtteile BIL-01"]
+    assert copy["C45"].value == 999 and "Erfassung!K9" in copy["C45"].comment.text
 
 
 def test_clean_file_passes_without_problems(bad):  # noqa: ANN001

@@ -103,3 +103,12 @@ def test_ods_formula_cells_follow_repeated_rows_and_cells():
     count, formulas = _scan_ods("x.ods", content)
     assert formulas == {"Kennung": {"A1"}, "Erfassung": {"K5", "B6", "C6", "B7", "C7"}}
     assert count == 1 + 2 + 1 + 2 * 2
+
+
+def test_every_problem_code_has_advice_for_the_office():
+    from toolkit.feedback import ADVICE
+    from toolkit.problems import PROBLEM_TYPES, Severity
+
+    assert set(ADVICE) == set(PROBLEM_TYPES)
+    assert PROBLEM_TYPES["eingabe-in-formelzeile"].severity == Severity.WARNUNG
+    assert PROBLEM_TYPES["zahl-mehrdeutig"].severity == Severity.WARNUNG
