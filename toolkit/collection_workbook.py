@@ -13,11 +13,13 @@ import functools
 import hashlib
 import itertools
 import operator
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
+import xlsxwriter.worksheet
 
 import toolkit
 from toolkit.catalogue import Indicator, column_letter
@@ -257,19 +259,22 @@ class _Writer:
     def _write_slots(self, ws, sheet: str) -> None:
         """Write the data cells of ``sheet``: history (grey, prefilled), input/flag/note (yellow, empty)."""
         f, prefill = self.f, self.prefill
-        _, write_number, write_blank = cell_writers(ws)
+        _, write_number, _ = cell_writers(ws)
         formats = {("history", "count"): f.history, ("history", "decimal"): f.history_decimal,
                    ("input", "count"): f.input_count, ("input", "decimal"): f.input_decimal}
+        blanks: list[tuple[int, int, object]] = []
+        add_blank = blanks.append
         for slot in self.slots_by_sheet.get(sheet, ()):
             role = slot.role
             if role == "history":
                 value = prefill.get(slot.key)
                 if value is None:
-                    write_blank(slot.row, slot.col, None, formats[role, slot.kind])
+                    add_blank((slot.row, slot.col, formats[role, slot.kind]))
                 else:
                     write_number(slot.row, slot.col, value, formats[role, slot.kind])
             else:  # input: yellow by kind; flag and note: yellow text
-                write_blank(slot.row, slot.col, None, formats.get((role, slot.kind), f.input_text))
+                add_blank((slot.row, slot.col, formats.get((role, slot.kind), f.input_text)))
+        write_blanks(ws, blanks)
 
     def _validate_numbers(self, ws, first_row: int, first_col: int, last_row: int, last_col: int,
                           indicator: Indicator) -> None:
@@ -396,6 +401,35 @@ def cell_writers(ws) -> tuple:
         return ws._write_string, ws._write_number, ws._write_blank
     except AttributeError:  # another xlsxwriter version: the public API
         return ws.write_string, ws.write_number, ws.write_blank
+
+
+def write_blanks(ws, cells: list[tuple[int, int, object]]) -> None:
+    """Write formatted blank cells (row, column, format), the same as ``ws.write_blank`` for each.
+
+    Most cells of a large workbook are empty input cells. With xlsxwriter 3.x they go straight into the
+    worksheet's cell table, one shared (immutable) blank cell per format, and the sheet's dimensions are
+    checked and extended once for the whole block instead of once per cell. Any other xlsxwriter layout
+    (or constant_memory mode, which writes rows as it goes) takes the public method.
+    """
+    table = getattr(ws, "table", None)
+    if _BLANK_CELL is None or ws.constant_memory or not isinstance(table, defaultdict) or not cells:
+        for row, col, cell_format in cells:
+            ws.write_blank(row, col, None, cell_format)
+        return
+    rows = [row for row, _, _ in cells]
+    cols = [col for _, col, _ in cells]
+    first_row, first_col, last_row, last_col = min(rows), min(cols), max(rows), max(cols)
+    if ws._check_dimensions(first_row, first_col) or ws._check_dimensions(last_row, last_col):
+        raise ValueError(f"Zellbereich außerhalb des Tabellenblatts {ws.name}")  # the layout never does this
+    shared: dict[int, object] = {}
+    for row, col, cell_format in cells:
+        cell = shared.get(id(cell_format))
+        if cell is None:
+            cell = shared[id(cell_format)] = _BLANK_CELL(cell_format)
+        table[row][col] = cell
+
+
+_BLANK_CELL = getattr(xlsxwriter.worksheet, "CellBlankTuple", None)  # xlsxwriter 3.x: namedtuple("Blank", "format")
 
 
 def row_height(cells: list[tuple[str, float]]) -> float:
