@@ -26,8 +26,6 @@ from toolkit.collection import (
     COL_INPUT,
     COL_KENNUNG,
     LAYOUT_VERSION,
-    META_FIELDS,
-    META_MARKER,
     SHEET_ENTRY,
     SHEET_META,
     DistrictColumn,
@@ -40,21 +38,9 @@ from toolkit.collection import (
 from toolkit.filesafety import Refused, SafeFile, inspect_file
 from toolkit.numbers import parse_number_text
 from toolkit.problems import Problem
+from toolkit.return_identity import Identity, cell_text, identity_from_properties, identity_from_rows
 
 MAX_LAYOUT_PROBLEMS = 5
-
-
-@dataclass(frozen=True)
-class Identity:
-    """What the hidden sheet 'Kennung' says about the workbook."""
-
-    office: str
-    year: int | None
-    layout_version: str
-    token: str
-    toolkit_version: str
-    fingerprint: str
-    created: str
 
 
 @dataclass(slots=True)
@@ -147,7 +133,7 @@ def _read_workbook(result: ReturnedWorkbook, safe: SafeFile, catalogue: Catalogu
     book = CalamineWorkbook.from_filelike(io.BytesIO(safe.data))
     try:
         if SHEET_META in book.sheet_names:
-            identity = _identity(book.get_sheet_by_name(SHEET_META).to_python(skip_empty_area=False))
+            identity = identity_from_rows(book.get_sheet_by_name(SHEET_META).to_python(skip_empty_area=False))
         else:
             identity = identity_from_properties(safe)
             if identity is None:
@@ -186,57 +172,6 @@ def _read_workbook(result: ReturnedWorkbook, safe: SafeFile, catalogue: Catalogu
         result.readings = _read_slots(result, plan, formulas)
         if safe.formulas_known:
             _typed_over_formulas(result, plan, formulas)
-
-
-def _identity(rows: list[list[object]]) -> Identity | None:
-    if not rows or not rows[0] or _text(rows[0][0]) != META_MARKER:
-        return None
-    values: dict[str, str] = {}
-    for row in rows[1:len(META_FIELDS) + 1]:
-        if len(row) >= 2:
-            values[_text(row[0])] = _text(row[1])
-    if "Dienststelle" not in values or "Berichtsjahr" not in values:
-        return None
-    year_text = values.get("Berichtsjahr", "")
-    year = int(year_text) if year_text.isdigit() else None
-    return Identity(values.get("Dienststelle", ""), year, values.get("Layoutversion", ""),
-                    values.get("Rundenkennung", ""), values.get("Toolkit-Version", ""),
-                    values.get("Layout-Fingerabdruck", ""), values.get("Erstellt am", ""))
-
-
-_PROPERTY_PARTS = {"xlsx": "docProps/custom.xml", "ods": "meta.xml"}
-_ODS_META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
-
-
-def identity_from_properties(safe: SafeFile) -> Identity | None:
-    """The identity from the custom document properties (xlsx) or user-defined metadata (ods), if complete."""
-    import zipfile
-
-    from defusedxml import ElementTree as SafeET
-
-    part = _PROPERTY_PARTS.get(safe.kind)
-    if part is None:
-        return None
-    try:
-        with zipfile.ZipFile(io.BytesIO(safe.data)) as archive:
-            root = SafeET.fromstring(archive.read(part))
-    except Exception:  # noqa: BLE001 - missing or broken properties: no identity from there
-        return None
-    found: dict[str, str] = {}
-    for element in root.iter():
-        if element.tag.endswith("}property") and element.get("name"):
-            found[element.get("name", "")] = "".join(element.itertext()).strip()
-        elif element.tag == f"{_ODS_META}user-defined":
-            found[element.get(f"{_ODS_META}name", "")] = "".join(element.itertext()).strip()
-    if not all(label in found for label in META_FIELDS[:3]):
-        return None
-    return _identity([[META_MARKER], *([label, found.get(label, "")] for label in META_FIELDS)])
-
-
-def _text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value).strip()
 
 
 def _plan_for(result: ReturnedWorkbook, identity: Identity, catalogue: Catalogue) -> WorkbookPlan | None:
@@ -302,7 +237,7 @@ def _verify_rows(result: ReturnedWorkbook, plan: WorkbookPlan) -> bool:
         expected = ((COL_KENNUNG, entry.indicator.id), (COL_CODE_GROUP, entry.group), (COL_CODE_SEX, entry.sex),
                     (COL_CODE_MEASURE, entry.measure))
         for col, want in expected:
-            have = _text(cell_value(rows, entry.row, col))
+            have = cell_text(cell_value(rows, entry.row, col))
             if have != want:
                 cell = f"{column_letter(col)}{entry.row + 1}"
                 found.append(Problem(
@@ -316,7 +251,7 @@ def _verify_rows(result: ReturnedWorkbook, plan: WorkbookPlan) -> bool:
     for district in plan.district_sheets:
         rows = result.sheet_rows[district.name]
         for row, nummer, _label in district.district_rows:
-            have = _text(cell_value(rows, row, 0))
+            have = cell_text(cell_value(rows, row, 0))
             if have != str(nummer):
                 found.append(Problem(
                     "layout-geaendert", f"In {district.name}!A{row + 1} steht „{have}“ statt der Stadtteilnummer "
