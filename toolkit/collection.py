@@ -189,18 +189,19 @@ def slot_kind(indicator: Indicator) -> str:
 
 def plan_workbook(catalogue: Catalogue, office_code: str, year: int) -> WorkbookPlan:
     """The complete layout of the collection workbook of one office for one report year."""
-    with _cycle_collector_paused():
+    with cycle_collector_paused():
         return _plan_workbook(catalogue, office_code, year)
 
 
 @contextlib.contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a plan is built.
+def cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a plan (or a whole workbook) is built.
 
     A plan holds about 20,000 new objects (Slot, ObservationKey and their dicts) without a single reference
-    cycle; with the collector running, each of them is traversed again and again while the plan grows,
-    which cost more than building them (benchmarks/distribute.py). Memory is still freed by reference
-    counting; the collector resumes right after, whatever happens.
+    cycle; with the collector running, each of them is traversed again and again while the plan grows and
+    while the workbook is written, which cost more than building them (benchmarks/distribute.py). Memory is
+    still freed by reference counting; the collector resumes right after, whatever happens, and its next
+    pass frees what only it can (xlsxwriter's workbook and worksheets refer to each other).
     """
     if not gc.isenabled():
         yield

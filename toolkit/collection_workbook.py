@@ -51,6 +51,7 @@ from toolkit.collection import (
     ObservationKey,
     Slot,
     WorkbookPlan,
+    cycle_collector_paused,
     measure_label,
 )
 from toolkit.collection_notes import ERROR_COUNT, ERROR_DECIMAL, clip, input_message, notes_rows
@@ -83,11 +84,16 @@ def meta_values(plan: WorkbookPlan, token: str, created: dt.datetime | None = No
 
 def write_collection_workbook(path: Path, plan: WorkbookPlan, *, prefill: Mapping[ObservationKey, float],
                               token: str, deadline: dt.date, settings: Settings) -> str:
-    """Write the workbook atomically (workspace.atomic_path); return the SHA-256 hex of the file."""
+    """Write the workbook atomically (workspace.atomic_path); return the SHA-256 hex of the file.
+
+    The cycle collector pauses while one workbook is written (collection.cycle_collector_paused): the plan's
+    objects are not traversed over and over, and the finished workbook is freed in one pass afterwards.
+    """
     with atomic_path(path) as tmp:
-        workbook = xlsxwriter.Workbook(str(tmp), {**WORKBOOK_OPTIONS, "in_memory": True})
-        _Writer(workbook, plan, prefill, token, deadline, settings).write()
-        workbook.close()
+        with cycle_collector_paused():
+            workbook = xlsxwriter.Workbook(str(tmp), {**WORKBOOK_OPTIONS, "in_memory": True})
+            _Writer(workbook, plan, prefill, token, deadline, settings).write()
+            workbook.close()
         digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
     return digest
 
