@@ -139,7 +139,10 @@ class WorkbookPlan:
 
     @functools.cached_property
     def fingerprint(self) -> str:
-        """Identifies sheet names, cell addresses and keys; a return must have the same."""
+        """Identifies sheet names, cell addresses and keys; a return must have the same.
+
+        plan_workbook sets it while planning (same text, built from per-row and per-column parts).
+        """
         letters: dict[int, str] = {}
         parts = [LAYOUT_VERSION]
         for slot in self.slots:  # same text as Slot.address, with the column letters computed once
@@ -147,7 +150,7 @@ class WorkbookPlan:
             letter = letters.get(slot.col) or letters.setdefault(slot.col, column_letter(slot.col))
             parts.append(f"{slot.sheet}!{letter}{slot.row + 1}|{slot.role}|{k.indicator}|{k.year - self.year}|"
                          f"{k.area}|{k.group}|{k.sex}|{k.measure}\n")
-        return hashlib.sha256("".join(parts).encode()).hexdigest()[:16]
+        return _fingerprint(parts)
 
     def input_slots(self) -> list[Slot]:
         return [s for s in self.slots if s.role == "input"]
@@ -218,36 +221,48 @@ def _plan_workbook(catalogue: Catalogue, office_code: str, year: int) -> Workboo
     indicators = tuple(catalogue.indicators_of_office(office_code))
     slots: list[Slot] = []
     entry_rows: list[EntryRow] = []
+    # The fingerprint text (WorkbookPlan.fingerprint), one line per slot in slot order, written along with
+    # the slots from the parts that stay the same for a row or a column (tests check it is the same text).
+    lines: list[str] = [LAYOUT_VERSION]
+    letters = [column_letter(col) for col in range(COL_NOTE + 1)]
     row = ENTRY_FIRST_ROW
     for indicator in indicators:
         sexes = SEXES if indicator.geschlecht else ("insgesamt",)
         linked = district_sheet_name(indicator.id) if indicator.stadtteile else ""
         kind = slot_kind(indicator)
+        ident = indicator.id
         for group in indicator.gruppen:
             for sex in sexes:
                 for measure in indicator.measures:
                     entry_rows.append(EntryRow(row, indicator, group, sex, measure, linked if sex == "insgesamt" else ""))
-                    key = _key(indicator.id, year, CITY, group, sex, measure)
+                    key = _key(ident, year, CITY, group, sex, measure)
+                    tail = f"|{CITY}|{group}|{sex}|{measure}\n"
                     for offset, hist_year in enumerate(range(year - HISTORY_YEARS, year)):
                         slots.append(_slot(SHEET_ENTRY, row, COL_FIRST_HISTORY + offset,
-                                           _key(indicator.id, hist_year, CITY, group, sex, measure), "history", kind))
+                                           _key(ident, hist_year, CITY, group, sex, measure), "history", kind))
+                        lines.append(f"{SHEET_ENTRY}!{letters[COL_FIRST_HISTORY + offset]}{row + 1}|history|{ident}|"
+                                     f"{hist_year - year}{tail}")
                     slots.append(_slot(SHEET_ENTRY, row, COL_INPUT, key, "input", kind))
                     slots.append(_slot(SHEET_ENTRY, row, COL_FLAG, key, "flag", "text"))
                     slots.append(_slot(SHEET_ENTRY, row, COL_NOTE, key, "note", "text"))
+                    for col, role in ((COL_INPUT, "input"), (COL_FLAG, "flag"), (COL_NOTE, "note")):
+                        lines.append(f"{SHEET_ENTRY}!{letters[col]}{row + 1}|{role}|{ident}|0{tail}")
                     row += 1
     district_sheets: list[DistrictSheet] = []
     districts = tuple((d.nummer, d.name, d.area) for d in catalogue.districts)
     for indicator in indicators:
         if not indicator.stadtteile:
             continue
-        sheet = _plan_district_sheet(districts, indicator, year, slots)
+        sheet = _plan_district_sheet(districts, indicator, year, slots, lines)
         district_sheets.append(sheet)
     labels = {(c.dimension, c.code): c.bezeichnung for c in catalogue.characteristics}
-    return WorkbookPlan(office, year, indicators, tuple(entry_rows), tuple(district_sheets), tuple(slots), labels)
+    plan = WorkbookPlan(office, year, indicators, tuple(entry_rows), tuple(district_sheets), tuple(slots), labels)
+    plan.__dict__["fingerprint"] = _fingerprint(lines)  # the cached_property's value, computed here
+    return plan
 
 
 def _plan_district_sheet(districts: tuple[tuple[int, str, str], ...], indicator: Indicator, year: int,
-                         slots: list[Slot]) -> DistrictSheet:
+                         slots: list[Slot], lines: list[str]) -> DistrictSheet:
     name = district_sheet_name(indicator.id)
     columns = []
     col = len(DISTRICT_FIXED_COLUMNS)
@@ -258,14 +273,24 @@ def _plan_district_sheet(districts: tuple[tuple[int, str, str], ...], indicator:
     district_rows = []
     row = DISTRICT_FIRST_ROW
     kind = slot_kind(indicator)
-    append = slots.append
+    append, add_line = slots.append, lines.append
+    ident = indicator.id
+    middle = f"|input|{ident}|0|"
+    texts = [(f"{name}!{column_letter(column.col)}", f"|{column.group}|insgesamt|{column.measure}\n")
+             for column in columns]
     for nummer, label, area in districts:
         district_rows.append((row, nummer, label))
-        for column in columns:
-            append(_slot(name, row, column.col, _key(indicator.id, year, area, column.group, "insgesamt",
+        number = row + 1
+        for column, (head, tail) in zip(columns, texts, strict=True):
+            append(_slot(name, row, column.col, _key(ident, year, area, column.group, "insgesamt",
                                                      column.measure), "input", kind))
+            add_line(f"{head}{number}{middle}{area}{tail}")
         row += 1
     return DistrictSheet(name, indicator, tuple(columns), tuple(district_rows), city_row=row, sum_row=row + 1)
+
+
+def _fingerprint(lines: list[str]) -> str:
+    return hashlib.sha256("".join(lines).encode()).hexdigest()[:16]
 
 
 # A plan holds one Slot and one ObservationKey per cell (about 10,000 for a large office). The frozen
