@@ -11,8 +11,10 @@ the same run:
   pool (distribute.pool_size: up to 4 workers, as many as there are cores);
 - serial_s: the same ``distribute_round`` forced into this one process (``workers=1``, no pool);
 - writer_s: plan + ``write_collection_workbook`` for all 50 offices in this one process (same prefill);
-- baseline_s: bare xlsxwriter writing the same cells with the same values (strings, numbers, formulas,
-  recorded from the toolkit's own writer in an untimed pass) without formats, validation or protection.
+- baseline_s: bare xlsxwriter writing the same cells with the same values (strings, numbers, formulas and
+  blanks, read from the cell tables of the toolkit's own workbooks when they are closed, in an untimed
+  pass) without formats, validation or protection; its blanks carry one plain format, as xlsxwriter
+  writes no blank cell without one.
 
 The last line printed is a JSON object with toolkit_s, writer_s, baseline_s (wall clock), the same as
 *_cpu_s (CPU time, pool workers included), ratio (toolkit/baseline, wall clock), writer_ratio, ratio_cpu
