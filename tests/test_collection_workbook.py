@@ -26,8 +26,9 @@ from toolkit.collection import (
     plan_workbook,
 )
 from toolkit.collection_notes import input_message
-from toolkit.collection_workbook import _wrapped_lines, row_height, write_collection_workbook
+from toolkit.collection_workbook import write_collection_workbook
 from toolkit.settings import Settings
+from toolkit.xlsx_cells import _wrapped_lines, row_height
 
 DEADLINE = dt.date(2026, 3, 31)
 
@@ -291,7 +292,7 @@ def test_blank_cells_written_in_one_block_are_the_same_as_one_by_one(tmp_path):
 
     import xlsxwriter
 
-    from toolkit.collection_workbook import write_blanks
+    from toolkit.xlsx_cells import write_blanks
 
     sheets = []
     for n, block in enumerate((True, False)):
