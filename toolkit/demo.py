@@ -86,8 +86,10 @@ class DemoResult:
         lines += [f"  {line}" for line in self.export_lines]
         lines.append("Rücklauf:")
         lines += [f"  {line}" for line in self.status_table_lines()]
-        lines += [f"  {line}" for line in self.status_summary]
+        # the status hint names no folder; below every suggestion carries -w
+        lines += [f"  {line}" for line in self.status_summary if not line.startswith("Erinnerungen schreiben")]
         lines += ["Weiter zum Ausprobieren:", f"  toolkit status --year {self.year} -w {self.root}",
+                  f"  toolkit status --year {self.year} --remind -w {self.root}",
                   f"  toolkit check -w {self.root}", f"  toolkit compile --year {self.year} --pdf -w {self.root}"]
         return lines
 
