@@ -208,3 +208,19 @@ def test_login_uses_user_from_settings_and_password_from_environment(catalogue, 
     finally:
         controller.stop()
     assert seen[-1] == (b"koordination", b"geheim-aus-env") and len(recorder.messages) == 1
+
+
+def test_password_is_never_sent_unencrypted_over_the_network():
+    from toolkit.mail import check_smtp_settings
+
+    remote = Settings(mail=MailSettings(smtp_host="mail.example.org", smtp_port=25, smtp_sicherheit="keine",
+                                        smtp_benutzer="koordination"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TOOLKIT_SMTP_PASSWORD", "geheim")
+        with pytest.raises(InputError, match="unverschlüsselt an mail.example.org"):
+            check_smtp_settings(remote)
+        local = Settings(mail=MailSettings(smtp_host="127.0.0.1", smtp_port=25, smtp_sicherheit="keine",
+                                           smtp_benutzer="koordination"))
+        check_smtp_settings(local)  # a relay on this machine: allowed
+        anonymous = Settings(mail=MailSettings(smtp_host="mail.example.org", smtp_port=25, smtp_sicherheit="keine"))
+        check_smtp_settings(anonymous)  # no login, no password on the wire

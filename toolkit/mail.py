@@ -212,8 +212,26 @@ def check_smtp_settings(settings: Settings) -> None:
     if mail.smtp_benutzer and not os.environ.get(PASSWORD_VARIABLE):
         raise InputError(f"Für den SMTP-Benutzer {mail.smtp_benutzer} fehlt das Kennwort.",
                          hint=f"Bitte die Umgebungsvariable {PASSWORD_VARIABLE} setzen (nie in toolkit.toml).")
+    if mail.smtp_sicherheit == "keine" and mail.smtp_benutzer and not _is_loopback(mail.smtp_host):
+        raise InputError(
+            f"toolkit.toml: Mit smtp_sicherheit = \"keine\" würde das Kennwort für {mail.smtp_benutzer} "
+            f"unverschlüsselt an {mail.smtp_host} gehen; es wird nichts gesendet.",
+            hint='Bitte smtp_sicherheit = "starttls" (Port 587) oder "ssl" (Port 465) eintragen. Ohne '
+                 "Verschlüsselung ist eine Anmeldung nur an einem Server auf diesem Rechner (localhost) erlaubt.")
     if mail.smtp_sicherheit != "keine":
         tls_context(settings)
+
+
+def _is_loopback(host: str) -> bool:
+    """A relay on this machine: a password sent to it does not cross the network."""
+    import ipaddress
+
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip()).is_loopback
+    except ValueError:
+        return False
 
 
 def tls_context(settings: Settings) -> ssl.SSLContext:
