@@ -110,3 +110,19 @@ def test_missing_sheet_in_workbook(tmp_path):
     book.save(path)
     with pytest.raises(CatalogueError, match="Blatt Geheimhaltung fehlt"):
         load_catalogue(path)
+
+
+def test_old_catalogue_without_bracket_column_still_loads(tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "k.xlsx"
+    write_catalogue_workbook(path)
+    book = load_workbook(path)
+    sheet = book["Geheimhaltung"]
+    header = [c.value for c in sheet[1]]
+    sheet.delete_cols(header.index("Klammer unter Fallzahl") + 1)
+    book.save(path)
+    old = load_catalogue(path)
+    assert old.profiles["befragung"].klammer_unter is None
+    assert old.profiles["befragung"].min_nenner == 30
+    assert load_catalogue(REPO / "templates" / "Indikatorenmatrix.xlsx").profiles["befragung"].klammer_unter == 50

@@ -144,6 +144,7 @@ class Profile:
     min_fallzahl: int
     min_nenner: int
     symbol: str
+    klammer_unter: int | None = None  # case counts from the minimum up to below this are shown in brackets
 
 
 @dataclass(frozen=True)

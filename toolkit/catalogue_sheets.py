@@ -114,6 +114,7 @@ PROFILES = SheetSpec("Geheimhaltung", "geheimhaltung.csv", (
     Column("min_fallzahl", "Kleinste Fallzahl", 12, "int", required=True),
     Column("min_nenner", "Kleinster Nenner", 12, "int", required=True),
     Column("symbol", "Zeichen", 8, required=True),
+    Column("klammer_unter", "Klammer unter Fallzahl", 12, "int"),
 ))
 BREAKS = SheetSpec("Zeitreihenbrueche", "zeitreihenbrueche.csv", (
     Column("indikator", "Kennung", 10, required=True, lookup="Indikatoren"),
