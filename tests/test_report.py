@@ -216,6 +216,10 @@ def test_cli_compile_and_missing_data(compiled, tmp_path):
     assert result.exit_code == 3
     assert "gibt es noch keine Daten" in " ".join(result.output.split())
     assert "toolkit merge" in result.output
+    before = runner.invoke(app, ["compile", "--year", "1999", "-w", str(workspace.root)])
+    assert before.exit_code == 3
+    assert "Für das Berichtsjahr 1999 und die Jahre davor liegen" in " ".join(before.output.split())
+    assert not workspace.report_file(1999).exists()
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice fehlt")
@@ -234,7 +238,7 @@ def test_broken_template_gives_a_german_message(tmp_path):
 
     from toolkit.errors import InputError
 
-    workspace = make_report_workspace(tmp_path / "ws", indicators=("GES-04",))
+    workspace = make_report_workspace(tmp_path / "ws")
     document = Document()
     document.add_paragraph("{{ bericht.titel }")  # a tag damaged in Word
     document.save(str(workspace.report_template))

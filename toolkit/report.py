@@ -132,6 +132,11 @@ def load_published(workspace: Workspace, year: int):  # noqa: ANN201
         delivery_rows = [dict(r) for r in store.deliveries(year)]
         check_rows = [dict(r) for r in store.checks(year)]
     observations = observations[observations["year"] <= year]
+    if observations.empty:
+        raise InputError(f"Für das Berichtsjahr {year} und die Jahre davor liegen in {workspace.store_file} keine "
+                         "Werte vor; ein Bericht wäre leer.",
+                         hint="Bitte das Berichtsjahr prüfen, Rückläufe mit 'toolkit merge' übernehmen oder frühere "
+                              "Jahre mit 'toolkit import' laden.")
     published = protect(value_frame(observations, catalogue), catalogue)
     deliveries = [_delivery(row, catalogue) for row in delivery_rows]
     merged = {row["sha256"] for row in delivery_rows}
