@@ -170,3 +170,9 @@ def test_result_lines_are_plain_text_and_never_broken(monkeypatch, capsys):
     printed = capsys.readouterr().out.splitlines()
     assert printed[0] == f"Bericht: {long_path}"
     assert printed[1] == "Bemerkung: [bold]vorläufig[/bold]"
+
+
+def test_check_of_an_empty_inbox_says_where_returns_go(workspace):
+    result = runner.invoke(app, ["check", "-w", str(workspace.root)])
+    assert result.exit_code == 0
+    assert "inbox/ ist leer" in " ".join(result.output.split())

@@ -25,7 +25,7 @@ def print_reports_json(reports: Sequence[FileReport]) -> None:
 def print_reports_table(console: Console, reports: Sequence[FileReport], limit: int = 200) -> None:
     """A summary line per file, then the problems as a table (Fehler first)."""
     if not reports:
-        console.print("Keine Dateien zu prüfen.")
+        console.print("Keine Dateien zu prüfen: inbox/ ist leer. Zurückgesandte Erhebungsbögen bitte dort ablegen.")
         return
     summary = Table(title="Prüfergebnis", show_lines=False)
     for header in ("Datei", "Stelle", "Jahr", "Ergebnis", "Fehler", "Warnungen", "Hinweise"):
