@@ -16,6 +16,7 @@ from toolkit.workspace import Workspace, ensure_folders
 SUBSET = ("DEM-01", "DEM-02", "BIL-06", "ARB-03", "ARB-12", "GES-04")
 YEARS = tuple(range(2015, 2025))
 BREAK_YEAR = 2022
+SURVEY = {2020: ((6, 25), (100, 800)), 2022: ((12, 60), (110, 850)), 2024: ((10, 40), (117, 900))}
 
 
 def make_report_workspace(root: Path, indicators: tuple[str, ...] = SUBSET, seed: int = 7) -> Workspace:
@@ -87,6 +88,12 @@ def fill_store(workspace: Workspace, indicators: tuple[str, ...], seed: int) -> 
                     put("ARB-03", year, LAND, group, "insgesamt", "nenner", 1000000)
                     put("ARB-03", year, GERMANY, group, "insgesamt", "zaehler", round(100000 * rate * 0.8))
                     put("ARB-03", year, GERMANY, group, "insgesamt", "nenner", 10000000)
+            if "DIS-03" in indicators and year in SURVEY:  # befragung: Nenner 25 '/', 60 plain, 40 in brackets
+                (nd_z, nd_n), (de_z, de_n) = SURVEY[year]
+                for group, zaehler, nenner in (("nichtdeutsch", nd_z, nd_n), ("deutsch", de_z, de_n),
+                                               ("insgesamt", nd_z + de_z, nd_n + de_n)):
+                    put("DIS-03", year, CITY, group, "insgesamt", "zaehler", zaehler)
+                    put("DIS-03", year, CITY, group, "insgesamt", "nenner", nenner)
             if "ARB-12" in indicators:
                 for group, value in (("insgesamt", 16.0), ("mit_mh_mz", 28.0 - 0.3 * n), ("ohne_mh_mz", 13.0)):
                     put("ARB-12", year, LAND, group, "insgesamt", "wert", value)

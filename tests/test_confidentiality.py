@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import math
 
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.confidentiality import PRIMARY, SECONDARY, ZERO_SYMBOL, protect, symbol_legend
+from toolkit.confidentiality import BRACKETS, PRIMARY, SECONDARY, ZERO_SYMBOL, protect, symbol_legend
 from toolkit.indicators import value_frame
 
 
@@ -117,6 +119,38 @@ def test_rounding_by_profile(catalogue):
 def test_symbol_legend_explains_every_symbol(catalogue):
     legend = dict(symbol_legend(catalogue))
     assert "." in legend and "/" in legend and ZERO_SYMBOL in legend
+    assert "eingeschränkt" in legend[BRACKETS]
+
+
+def survey_frame(catalogue) -> pd.DataFrame:
+    """DIS-03, profile befragung: min_nenner 30, klammer_unter 50; Nenner 25, 40 and 60 in three years."""
+    rows = []
+    for year, zaehler, nenner in ((2020, 6, 25), (2022, 10, 40), (2024, 15, 60)):
+        rows += [("DIS-03", year, "gesamtstadt", "nichtdeutsch", "insgesamt", "zaehler", zaehler),
+                 ("DIS-03", year, "gesamtstadt", "nichtdeutsch", "insgesamt", "nenner", nenner)]
+    return frame_of(catalogue, rows)
+
+
+def test_survey_values_below_klammer_unter_are_bracketed_not_suppressed(catalogue):
+    frame = survey_frame(catalogue)
+    small, middle, plain = (cell(frame, year=y) for y in (2020, 2022, 2024))
+    assert small.suppressed == PRIMARY and small.symbol == "/" and math.isnan(small.published)
+    assert not small.limited
+    assert middle.suppressed == "" and middle.limited and middle.published == 25.0
+    assert plain.suppressed == "" and not plain.limited and plain.published == 25.0
+
+
+def test_counts_are_bracketed_by_their_value_and_other_profiles_never(catalogue):
+    frame = frame_of(catalogue, [("DEM-08", 2024, "gesamtstadt", "nichtdeutsch", "insgesamt", "wert", 40)])
+    assert not cell(frame, group="nichtdeutsch").limited  # azr5 has no klammer_unter
+    bracketing = copy.deepcopy(catalogue)
+    profile = bracketing.profiles["azr5"]
+    bracketing.profiles["azr5"] = dataclasses.replace(profile, klammer_unter=50)
+    obs = pd.DataFrame([{"indicator": "DEM-08", "year": 2024, "area": "gesamtstadt", "group": g, "sex": "insgesamt",
+                         "measure": "wert", "value": v, "flag": "", "note": ""}
+                        for g, v in (("nichtdeutsch", 40), ("deutsch", 400))])
+    frame = protect(value_frame(obs, bracketing), bracketing)
+    assert cell(frame, group="nichtdeutsch").limited and not cell(frame, group="deutsch").limited
 
 
 @settings(max_examples=40, deadline=None)

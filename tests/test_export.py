@@ -17,7 +17,8 @@ from toolkit.store import Store
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    workspace = make_report_workspace(tmp_path_factory.mktemp("export") / "ws", indicators=("DEM-01", "BIL-06"))
+    workspace = make_report_workspace(tmp_path_factory.mktemp("export") / "ws", indicators=("DEM-01", "BIL-06",
+                                                                                                  "DIS-03"))
     with Store(workspace.store_file) as store, store.transaction():
         key = ObservationKey("DEM-01", 2024, "gesamtstadt", "deutsch", "insgesamt", "wert")
         old = store.get(key)
@@ -69,3 +70,12 @@ def test_cli_export(exported):
     result = CliRunner().invoke(app, ["export", "--year", "2024", "-w", str(workspace.root)])
     assert result.exit_code == 0, result.output
     assert "Offene Daten 2024 geschrieben" in " ".join(result.output.split())
+
+
+def test_bracketed_survey_value_keeps_its_number_and_is_flagged(exported):
+    _workspace, _result, rows = exported
+    survey = {r["Jahr"]: r for r in rows if r["Indikator"] == "DIS-03" and r["Gruppe"] == "Nichtdeutsche"
+              and r["Geschlecht"] == "Insgesamt"}
+    assert survey["2024"]["Wert"] == "25.0" and survey["2024"]["Kennzeichen"] == "eingeschränkte Aussagekraft"  # Nenner 40
+    assert survey["2022"]["Wert"] == "20.0" and survey["2022"]["Kennzeichen"] == ""  # Nenner 60
+    assert survey["2020"]["Wert"] == "" and survey["2020"]["Kennzeichen"] == "gesperrt (/)"  # Nenner 25

@@ -244,3 +244,39 @@ def test_broken_template_gives_a_german_message(tmp_path):
     document.save(str(workspace.report_template))
     with pytest.raises(InputError, match="Berichtsvorlage .* lässt sich nicht füllen"):
         compile_report(workspace, 2024)
+
+
+@pytest.fixture(scope="module")
+def survey(tmp_path_factory):
+    """DIS-03 (profile befragung) with the Nichtdeutschen at Nenner 25 (2020), 60 (2022) and 40 (2024)."""
+    workspace = make_report_workspace(tmp_path_factory.mktemp("befragung") / "ws", indicators=("DIS-03",))
+    result = compile_report(workspace, 2024, processes=1)
+    return workspace, result, docx.Document(str(result.report))
+
+
+def test_value_of_limited_reliability_is_bracketed_in_tables_text_and_legend(survey):
+    _workspace, _result, document = survey
+    rows = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
+    assert ["Nichtdeutsche", "/", "20,0", "(25,0)"] in rows  # suppressed, plain, bracketed
+    overview = next(r for r in rows if r[0].startswith("DIS-03") and len(r) == 7)
+    assert overview[2] == "(25,0 %)" and overview[4] == "13,0 %"
+    legend = {r[0]: r[1] for r in rows if len(r) == 2}
+    assert legend["( )"].startswith("Aussagewert ist eingeschränkt")
+    text = all_text(document)
+    assert "bei den Nichtdeutschen bei (25,0 %; eingeschränkte Aussagekraft), bei den Deutschen bei 13,0 %" in text
+    assert "Werte in Klammern: Aussagewert ist eingeschränkt" in text  # footnote below the table
+    alt = [d.get("descr", "") for d in document.element.body.iter(qn("wp:docPr"))]
+    assert any("eingeschränkte Aussagekraft" in a for a in alt)
+
+
+def test_annex_keeps_the_bracketed_value_a_number_with_a_bracket_format(survey):
+    from openpyxl import load_workbook
+
+    _workspace, result, _document = survey
+    workbook = load_workbook(result.annex)
+    cells = [c for sheet in workbook for row in sheet.iter_rows() for c in row if c.value == 25]
+    assert cells and all(c.number_format == "(#,##0.0);(-#,##0.0)" for c in cells)
+    plain = [c for sheet in workbook for row in sheet.iter_rows() for c in row if c.value == 20]
+    assert plain and all(c.number_format == "#,##0.0" for c in plain)
+    hints = [row for row in workbook["Hinweise"].iter_rows(values_only=True)]
+    assert any(row[0] == "( )" for row in hints)

@@ -2,7 +2,10 @@
 
 Values are the published ones (suppressed the same way as in the report); numbers are written as
 numbers with number formats (Excel shows them with the German separators), suppressed cells as their
-symbol. Written with xlsxwriter without formula or URL conversion.
+symbol. A value of limited reliability stays a number (it can be summed and charted) and gets a number
+format that shows it in brackets, '(23,4)', as in the printed tables of the statistics offices; the
+Zeichenerklärung on the sheet "Hinweise" explains the brackets. Written with xlsxwriter without formula or
+URL conversion.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from toolkit.confidentiality import symbol_legend
 from toolkit.workspace import atomic_path
 
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+NUMBER_FORMATS = ("#,##0", "#,##0.0", "#,##0.00")  # by decimals
 
 
 def sheet_name(text: str, used: set[str]) -> str:
@@ -40,9 +44,9 @@ def write_table_annex(path: Path, tables: list, catalogue: Catalogue, year: int)
             "head": workbook.add_format({"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True}),
             "text": workbook.add_format({"border": 1}),
             "symbol": workbook.add_format({"border": 1, "align": "right"}),
-            0: workbook.add_format({"border": 1, "num_format": "#,##0"}),
-            1: workbook.add_format({"border": 1, "num_format": "#,##0.0"}),
-            2: workbook.add_format({"border": 1, "num_format": "#,##0.00"}),
+            **{d: workbook.add_format({"border": 1, "num_format": n}) for d, n in enumerate(NUMBER_FORMATS)},
+            **{("limited", d): workbook.add_format({"border": 1, "num_format": f"({n});(-{n})"})
+               for d, n in enumerate(NUMBER_FORMATS)},
             "note": workbook.add_format({"font_size": 9, "italic": True}),
         }
         used: set[str] = set()
@@ -51,7 +55,8 @@ def write_table_annex(path: Path, tables: list, catalogue: Catalogue, year: int)
         notes.set_column(1, 1, 90)
         notes.write_string(0, 0, f"Tabellenanhang zum Integrationsbericht {year}", fmt["title"])
         notes.write_string(2, 0, "Die Tabellen entsprechen denen des Berichts; gesperrte Werte sind durch Zeichen "
-                                 "ersetzt. Die Fußnoten stehen als Zeilen unter der jeweiligen Tabelle; die "
+                                 "ersetzt; Werte mit eingeschränkter Aussagekraft stehen als Zahl in Klammern. "
+                                 "Die Fußnoten stehen als Zeilen unter der jeweiligen Tabelle; die "
                                  "Fußnotenzeichen (¹) entfallen, weil die Zellen reine Zahlen enthalten.")
         notes.write_string(4, 0, "Zeichen", fmt["head"])
         notes.write_string(4, 1, "Bedeutung", fmt["head"])
@@ -84,7 +89,9 @@ def _write_tables(sheet, tables: list, fmt: dict) -> None:  # noqa: ANN001
         for cells in table.zeilen:
             for col, cell in enumerate(cells):
                 if cell.number is not None and col > 0:
-                    sheet.write_number(row, col, cell.number, fmt[min(cell.decimals, 2)])
+                    decimals = min(cell.decimals, 2)
+                    style = fmt[("limited", decimals)] if getattr(cell, "limited", False) else fmt[decimals]
+                    sheet.write_number(row, col, cell.number, style)
                 else:
                     symbol = col > 0 and len(cell.text) <= 2
                     sheet.write_string(row, col, cell.text, fmt["symbol" if symbol else "text"])

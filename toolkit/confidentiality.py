@@ -11,6 +11,8 @@ only used on the way out.
   with exactly one suppressed cell gets a second one (the smallest other count), so the suppressed
   value cannot be recomputed from the total. Repeated until no relation has a single suppressed cell.
 - Rounding of counts to the profile's rundung_basis (rates are computed from the delivered counts).
+- Limited reliability: where the profile has klammer_unter, a published value whose case count (for
+  rates the Nenner, for counts the value) is below it is marked ``limited`` and shown in brackets.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ PRIMARY = "primär"
 SECONDARY = "sekundär"
 ZERO_SYMBOL = "–"
 MISSING_SYMBOL = "…"
+BRACKETS = "( )"
+LIMITED_TEXT = "eingeschränkte Aussagekraft"
 
 SYMBOL_MEANINGS = {
     ".": "Zahlenwert unbekannt oder geheim zu halten (Geheimhaltung kleiner Fallzahlen)",
@@ -34,6 +38,7 @@ SYMBOL_MEANINGS = {
     ZERO_SYMBOL: "nichts vorhanden (genau null)",
     MISSING_SYMBOL: "Angabe fällt später an oder liegt nicht vor",
     "x": "Tabellenfach gesperrt, weil die Aussage nicht sinnvoll ist",
+    BRACKETS: "Aussagewert ist eingeschränkt, da der Zahlenwert statistisch relativ unsicher ist (kleine Fallzahl)",
 }
 
 
@@ -53,12 +58,13 @@ def protect(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     """Apply primary and secondary suppression and rounding; return a copy with the columns
 
     ``published`` (value to show, NaN if suppressed or missing), ``suppressed`` ('' / 'primär' /
-    'sekundär'), ``symbol`` (profile symbol for suppressed cells, '–' for a true zero) and ``rounded``
-    (rounding base applied, 0 if none).
+    'sekundär'), ``symbol`` (profile symbol for suppressed cells, '–' for a true zero), ``rounded``
+    (rounding base applied, 0 if none) and ``limited`` (True: published, but shown in brackets).
     """
     frame = values.reset_index(drop=True).copy()
     frame["suppressed"] = ""
     frame["rounded"] = 0
+    frame["limited"] = False
     if frame.empty:
         frame["published"] = pd.Series(dtype=float)
         frame["symbol"] = pd.Series(dtype=str)
@@ -86,7 +92,25 @@ def protect(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
         frame.loc[block.index[block["suppressed"] != ""], "symbol"] = symbol
     zero = (frame["suppressed"] == "") & (frame["published"] == 0)
     frame.loc[zero, "symbol"] = ZERO_SYMBOL
+    _mark_limited(frame, catalogue)
     return frame.drop(columns=["count"])
+
+
+def _mark_limited(frame: pd.DataFrame, catalogue: Catalogue) -> None:
+    """Published values from fewer cases than the profile's klammer_unter: limited reliability."""
+    limits = {i.id: catalogue.profiles[i.geheimhaltung].klammer_unter or 0
+              for i in catalogue.indicators.values() if i.geheimhaltung in catalogue.profiles}
+    limit = frame["indicator"].map(limits).fillna(0).astype(float)
+    if not (limit > 0).any():
+        return
+    cases = pd.Series(np.nan, index=frame.index)
+    rates = frame["typ"] == "quote"
+    counts = frame["typ"] == "anzahl"
+    cases[rates] = frame.loc[rates, "nenner"]
+    cases[counts] = frame.loc[counts, "count"]
+    cases = cases.astype(float)
+    shown = (frame["suppressed"] == "") & frame["published"].notna() & (frame["published"] != 0)
+    frame.loc[shown & (cases > 0) & (cases < limit), "limited"] = True
 
 
 def _case_counts(frame: pd.DataFrame) -> pd.Series:
@@ -190,8 +214,11 @@ def rounding_base(indicator, catalogue: Catalogue) -> int:  # noqa: ANN001 - Ind
 
 
 def symbol_legend(catalogue: Catalogue) -> list[tuple[str, str]]:
-    """(symbol, meaning) for the Zeichenerklärung: the profiles' symbols plus '–' and '…'."""
+    """(symbol, meaning) for the Zeichenerklärung: the profiles' symbols plus '–' and '…' (and '( )' when a
+    profile brackets values of limited reliability)."""
     symbols = [p.symbol for p in catalogue.profiles.values()]
+    if any(p.klammer_unter for p in catalogue.profiles.values()):
+        symbols.append(BRACKETS)
     ordered = [s for s in SYMBOL_MEANINGS if s in symbols or s in (ZERO_SYMBOL, MISSING_SYMBOL)]
     extra = [s for s in dict.fromkeys(symbols) if s not in SYMBOL_MEANINGS]
     return [(s, SYMBOL_MEANINGS[s]) for s in ordered] + [(s, "gesperrt (Geheimhaltung)") for s in extra]

@@ -2,7 +2,8 @@
 
 One row per published value (Jahr, Indikator, Indikatorname, Gebiet, Gebietsschlüssel, Gruppe, Geschlecht,
 Wert, Einheit, Kennzeichen), UTF-8, comma-separated, decimal point. Suppressed values have an empty Wert
-and the reason in Kennzeichen. Text cells that a spreadsheet would read as a formula (starting with
+and the reason in Kennzeichen; values of limited reliability keep their Wert and are flagged
+"eingeschränkte Aussagekraft". Text cells that a spreadsheet would read as a formula (starting with
 = + - @, tab or carriage return) are neutralised with a leading apostrophe.
 """
 
@@ -70,6 +71,8 @@ def export_open_data(workspace: Workspace, year: int) -> ExportResult:
 
 def export_rows(published, catalogue):  # noqa: ANN001, ANN201 - DataFrame, Catalogue -> iterator of tuples
     """Published values as CSV rows, in catalogue order of the indicators."""
+    from toolkit.confidentiality import LIMITED_TEXT
+
     order = {code: n for n, code in enumerate(catalogue.indicators)}
     frame = published.assign(_order=published["indicator"].map(order)).sort_values(
         ["_order", "year", "area", "group", "sex"])
@@ -88,6 +91,8 @@ def export_rows(published, catalogue):  # noqa: ANN001, ANN201 - DataFrame, Cata
             text = str(int(round(value)))
         else:
             text = f"{value:.1f}" if indicator.typ == "quote" else f"{value:.2f}".rstrip("0").rstrip(".")
+        if getattr(r, "limited", False) and text:
+            flags.append(LIMITED_TEXT)
         if r.rounded:
             flags.append(f"auf {int(r.rounded)} gerundet")
         yield (int(r.year), indicator.id, indicator.name, catalogue.area_label(r.area), r.area,
@@ -127,7 +132,8 @@ def datapackage(resource_path: str, year: int, city: str) -> dict:
                     {"name": "Wert", "type": "number", "description": "Veröffentlichter Wert; leer, wenn gesperrt",
                      "decimalChar": "."},
                     text("Einheit", "%, Anzahl, je 1.000, Index oder Tage"),
-                    text("Kennzeichen", "gesperrt (Zeichen), vorläufig, geschätzt, gerundet"),
+                    text("Kennzeichen", "gesperrt (Zeichen), eingeschränkte Aussagekraft (kleine Fallzahl; "
+                                        "im Bericht in Klammern), vorläufig, geschätzt, gerundet"),
                 ],
                 "missingValues": [""],
                 "primaryKey": ["Jahr", "Indikator", "Gebietsschluessel", "Gruppe", "Geschlecht"],

@@ -138,7 +138,16 @@ def _confidentiality_text(catalogue: Catalogue) -> str:
             "Punkt (bei Befragungen als Schrägstrich). Damit gesperrte Werte nicht aus Summen zurückgerechnet werden "
             "können, werden weitere Werte gesperrt (Sekundärsperrung). Eine echte Null wird als Strich gezeigt. "
             "Wo die Quelle Fallzahlen rundet, werden auch die veröffentlichten Fallzahlen gerundet; Summen können "
-            "deshalb von der Summe der Teile abweichen.")
+            "deshalb von der Summe der Teile abweichen." + _bracket_text(catalogue))
+
+
+def _bracket_text(catalogue: Catalogue) -> str:
+    limits = sorted({p.klammer_unter for p in catalogue.profiles.values() if p.klammer_unter})
+    if not limits:
+        return ""
+    below = f"weniger als {limits[0]} Fälle" if len(limits) == 1 else "weniger Fälle als die Schwelle des Profils"
+    return (" Werte aus kleinen Fallzahlen stehen in Klammern: ihr Aussagewert ist eingeschränkt, da sie statistisch "
+            f"relativ unsicher sind ({below} in der Gruppe, bei Anteilen im Nenner).")
 
 
 # ---- one indicator ------------------------------------------------------------------------------------
@@ -187,7 +196,7 @@ def _indicator(report: Report, indicator: Indicator, block: pd.DataFrame, catalo
     title = f"{indicator.name} nach Gruppen"
     report.charts.append(LineChart(
         title=title, unit=indicator.einheit, source=indicator.quelle, lines=lines, breaks=tuple(breaks),
-        zielwert=indicator.zielwert, message=" ".join(sentences[1:]) or sentences[0], decimals=decimals))
+        zielwert=indicator.zielwert, message=_chart_message(sentences, analysis, catalogue), decimals=decimals))
     report.chart_slots.append((k, "grafik"))
     k["grafik_titel"] = f"{indicator.id} {title}"
     markers: dict[str, str] = {}
@@ -202,6 +211,16 @@ def _indicator(report: Report, indicator: Indicator, block: pd.DataFrame, catalo
     for own in report.tables[first_table:]:
         own.notes = k["fussnoten"]
     return k
+
+
+def _chart_message(sentences: list[str], analysis: Analysis, catalogue: Catalogue) -> str:
+    """The alt text's message: the sentences after the value sentence, and which latest value is bracketed."""
+    message = " ".join(sentences[1:]) or sentences[0]
+    limited = [catalogue.label("gruppe", g) for g in analysis.values if g in analysis.limited]
+    if limited:
+        message += (f" Der Wert {analysis.latest_year} ({', '.join(limited)}) hat eingeschränkte Aussagekraft "
+                    "(kleine Fallzahl).")
+    return message
 
 
 def group_series(totals: pd.DataFrame, area: str) -> dict[str, pd.Series]:
@@ -235,6 +254,7 @@ class Analysis:
     unit: str = ""
     decimals: int = 1
     labels: dict = field(default_factory=dict)
+    limited: frozenset = frozenset()  # groups whose latest value has limited reliability (in brackets)
 
 
 def _analyse(indicator: Indicator, totals: pd.DataFrame, pairs: list[tuple[str, str]], area: str, year: int,
@@ -246,7 +266,7 @@ def _analyse(indicator: Indicator, totals: pd.DataFrame, pairs: list[tuple[str, 
     values = {g: float(s[latest]) for g, s in per_group.items() if latest in s.index}
     main_group = next((g for g in ("insgesamt", *indicator.gruppen) if g in per_group), "")
     analysis = Analysis(latest, values, main_group=main_group, unit=indicator.einheit,
-                        decimals=decimals_of(indicator))
+                        decimals=decimals_of(indicator), limited=_limited_groups(totals, area, latest))
     if main_group and latest is not None:
         analysis.development = development(per_group[main_group], latest, break_years)
     if indicator.typ == "anzahl" or latest is None:
@@ -272,21 +292,31 @@ def _analyse(indicator: Indicator, totals: pd.DataFrame, pairs: list[tuple[str, 
     return analysis
 
 
+def _limited_groups(totals: pd.DataFrame, area: str, year: int | None) -> frozenset:
+    if year is None or "limited" not in totals:
+        return frozenset()
+    rows = totals[(totals["area"] == area) & (totals["year"] == year) & totals["limited"].astype(bool)]
+    return frozenset(rows["group"])
+
+
 def _overview_row(indicator: Indicator, analysis: Analysis | None, catalogue: Catalogue) -> dict:
     row = {"kennzahl": f"{indicator.id} {indicator.name}", "gruppe": "–", "wert": "–", "vergleich": "–",
-           "vergleichswert": "–", "abstand": "–", "trend": "keine Daten", "_zahlen": (None, None, None, 1)}
+           "vergleichswert": "–", "abstand": "–", "trend": "keine Daten",
+           "_zahlen": (None, None, None, 1, (False, False))}
     if analysis is None or analysis.latest_year is None:
         return row
     unit, dec = analysis.unit, analysis.decimals
     if analysis.target:
         target, reference = analysis.target, analysis.reference
         row["gruppe"] = f"{catalogue.label('gruppe', target)} ({analysis.latest_year})"
-        row["wert"] = _value_or_symbol(analysis.values.get(target), unit, dec)
+        row["wert"] = _value_or_symbol(analysis.values.get(target), unit, dec, target in analysis.limited)
         row["vergleich"] = catalogue.label("gruppe", reference)
-        row["vergleichswert"] = _value_or_symbol(analysis.values.get(reference), unit, dec)
+        row["vergleichswert"] = _value_or_symbol(analysis.values.get(reference), unit, dec,
+                                                 reference in analysis.limited)
         if analysis.gap is not None:
             row["abstand"] = f"{format_number(analysis.gap, dec)} {gap_unit(unit, short=True)}".strip()
-        row["_zahlen"] = (analysis.values.get(target), analysis.values.get(reference), analysis.gap, dec)
+        row["_zahlen"] = (analysis.values.get(target), analysis.values.get(reference), analysis.gap, dec,
+                          (target in analysis.limited, reference in analysis.limited))
         verdict = analysis.verdict
         if verdict is not None and verdict.verdict:
             row["trend"] = f"{verdict.symbol} {verdict.words}"
@@ -300,9 +330,9 @@ def _overview_row(indicator: Indicator, analysis: Analysis | None, catalogue: Ca
         return row
     group = analysis.main_group
     row["gruppe"] = f"{catalogue.label('gruppe', group)} ({analysis.latest_year})"
-    row["wert"] = _value_or_symbol(analysis.values.get(group), unit, dec)
+    row["wert"] = _value_or_symbol(analysis.values.get(group), unit, dec, group in analysis.limited)
     row["trend"] = development_words(analysis, indicator)
-    row["_zahlen"] = (analysis.values.get(group), None, None, dec)
+    row["_zahlen"] = (analysis.values.get(group), None, None, dec, (group in analysis.limited, False))
     return row
 
 
@@ -313,16 +343,17 @@ def overview_table(rows: list[dict]) -> Table:
     """The Zusammenfassung's overview as a table for the Tabellenanhang (numbers as numbers)."""
     cells = []
     for row in rows:
-        value, reference, gap, dec = row.pop("_zahlen")
-        cells.append([Cell(row["kennzahl"]), Cell(row["gruppe"]), Cell(row["wert"], value, dec),
-                      Cell(row["vergleich"]), Cell(row["vergleichswert"], reference, dec),
+        value, reference, gap, dec, (limited, reference_limited) = row.pop("_zahlen")
+        cells.append([Cell(row["kennzahl"]), Cell(row["gruppe"]), Cell(row["wert"], value, dec, limited),
+                      Cell(row["vergleich"]), Cell(row["vergleichswert"], reference, dec, reference_limited),
                       Cell(row["abstand"], gap, dec), Cell(row["trend"])])
     return Table("Übersicht: letzter Wert je Gruppe, Abstand und Entwicklung", OVERVIEW_HEADER, cells, "")
 
 
-def _value_or_symbol(value: float | None, unit: str, decimals: int) -> str:
+def _value_or_symbol(value: float | None, unit: str, decimals: int, limited: bool = False) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "."
-    return format_value(value, unit, decimals)
+    text = format_value(value, unit, decimals)
+    return f"({text})" if limited else text
 
 

@@ -1,8 +1,9 @@
 """The tables of the report (years x groups, Stadtteile, comparison with Land and Bund) and their footnotes.
 
 Cells carry the published number (for the Tabellenanhang) and its text (for Word): a suppressed value
-is its symbol, a missing one '…', a true zero '–'; flagged values and series breaks get a superscript
-marker that points to a footnote below the table.
+is its symbol, a missing one '…', a true zero '–', a value of limited reliability stands in brackets
+'(23,4)'; flagged values and series breaks get a superscript marker that points to a footnote below
+the table.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Cell:
     text: str
     number: float | None = None  # the published number (None if suppressed or missing)
     decimals: int = 1
+    limited: bool = False  # limited reliability: shown in brackets
 
 
 @dataclass
@@ -60,12 +62,15 @@ def table_cell(row, decimals: int, markers: dict[str, str]) -> Cell:  # noqa: AN
     value = row.published
     if pd.isna(value):
         return Cell(MISSING_SYMBOL)
+    limited = bool(getattr(row, "limited", False))
     text = ZERO_SYMBOL if value == 0 else format_number(value, decimals)
+    if limited:
+        text = f"({text})"
     for flag in footnotes_for([row.flag]):
         if flag not in markers:
             markers[flag] = SUPERSCRIPTS[min(len(markers), len(SUPERSCRIPTS) - 1)]
         text += markers[flag]
-    return Cell(text, float(value), decimals)
+    return Cell(text, float(value), decimals, limited)
 
 
 def _unit_suffix(indicator: Indicator) -> str:
@@ -219,4 +224,9 @@ def footnotes(indicator: Indicator, catalogue: Catalogue, block: pd.DataFrame, m
     if (block["suppressed"] != "").any():
         symbol = catalogue.profiles[indicator.geheimhaltung].symbol if indicator.geheimhaltung in catalogue.profiles else "."
         notes.append(f"Einzelne Werte sind aus Gründen der Geheimhaltung gesperrt ({symbol}).")
+    if "limited" in block and block["limited"].any():
+        limit = catalogue.profiles[indicator.geheimhaltung].klammer_unter
+        cases = "Fälle im Nenner" if indicator.typ == "quote" else "Fälle"
+        notes.append(f"Werte in Klammern: Aussagewert ist eingeschränkt, da der Zahlenwert statistisch relativ "
+                     f"unsicher ist (weniger als {limit} {cases}).")
     return notes

@@ -75,6 +75,13 @@ def _v(value: float, analysis) -> str:  # noqa: ANN001 - report_context.Analysis
     return format_value(value, analysis.unit, analysis.decimals)
 
 
+def _latest(group: str, analysis) -> str:  # noqa: ANN001 - the latest value of a group, bracketed if limited
+    text = _v(analysis.values[group], analysis)
+    if group in getattr(analysis, "limited", ()):
+        return f"({text}; eingeschränkte Aussagekraft)"
+    return text
+
+
 def _points(value: float, analysis) -> str:  # noqa: ANN001
     unit = "Indexpunkte" if analysis.unit == "Index" else gap_unit(analysis.unit)
     return f"{format_number(abs(value), analysis.decimals)} {unit}".strip()
@@ -94,9 +101,8 @@ def indicator_sentences(indicator: Indicator, catalogue: Catalogue, analysis, ye
         sentences.append(f"Für {year} liegt noch kein Wert vor; die letzten Werte stammen aus {latest}.")
     target, reference = analysis.target, analysis.reference
     if target and target in analysis.values and reference in analysis.values:
-        t, r = analysis.values[target], analysis.values[reference]
-        sentences.append(f"{latest} lag der Wert bei den {dat(target)} bei {_v(t, analysis)}, bei den "
-                         f"{dat(reference)} bei {_v(r, analysis)}.")
+        sentences.append(f"{latest} lag der Wert bei den {dat(target)} bei {_latest(target, analysis)}, bei den "
+                         f"{dat(reference)} bei {_latest(reference, analysis)}.")
         gap = analysis.gap
         if abs(gap) < 10 ** -analysis.decimals / 2:
             sentences.append("Zwischen beiden Gruppen besteht kein Abstand.")
@@ -142,7 +148,10 @@ def _development_sentence(analysis, dat) -> str:  # noqa: ANN001
     if group not in analysis.values:
         return f"Für {analysis.latest_year} ist der Wert gesperrt oder fehlt."
     who = "insgesamt" if group == "insgesamt" else f"bei den {dat(group)}"
-    text = f"{analysis.latest_year} lag der Wert {who} bei {_v_dative(analysis.values[group], analysis)}"
+    value = _v_dative(analysis.values[group], analysis)
+    if group in getattr(analysis, "limited", ()):
+        value = f"({value}; eingeschränkte Aussagekraft)"
+    text = f"{analysis.latest_year} lag der Wert {who} bei {value}"
     changes = []
     for key, back in (("vorjahr", 1), ("fuenf_jahre", 5)):
         delta = analysis.development.get(key)
