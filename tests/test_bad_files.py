@@ -106,6 +106,9 @@ def test_number_typed_over_a_formula_row_names_the_erfassung_cell(bad):  # noqa:
     book = load_workbook(workspace.check_reports_dir(YEAR) / "Pruefbericht_typed_over_city_row.xlsx")
     copy = book["Kopie Stadtteile BIL-01"]
     assert copy["C45"].value == 999 and "Erfassung!K9" in copy["C45"].comment.text
+    for sheet in (book["Prüfbericht"], copy):  # printable: A4 landscape, one page wide
+        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToHeight == 0  # width 1 (default)
 
 
 def test_clean_file_passes_without_problems(bad):  # noqa: ANN001

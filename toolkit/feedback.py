@@ -105,7 +105,7 @@ def _summary(book, item: CheckedFile, header, title, wrap, severity_formats) -> 
         ws.write_string(row, 1, value)
     first = len(facts) + 3
     headers = ["Art", "Code", "Blatt", "Zelle", "Kennzahl", "Gefunden", "Erwartet", "Meldung", "Was tun"]
-    widths = [9, 22, 20, 8, 10, 16, 16, 80, 40]
+    widths = [13, 22, 20, 8, 10, 16, 16, 70, 40]  # column A also holds the labels above the table
     for col, (text, width) in enumerate(zip(headers, widths, strict=True)):
         ws.set_column(col, col, width)
         ws.write_string(first, col, text, header)
@@ -121,6 +121,16 @@ def _summary(book, item: CheckedFile, header, title, wrap, severity_formats) -> 
         ws.write_string(first + 1, 0, "Keine Befunde.")
     ws.freeze_panes(first + 1, 0)
     ws.autofilter(first, 0, first + max(len(problems), 1), len(headers) - 1)
+    _print_setup(ws, repeat_row=first)
+
+
+def _print_setup(ws, repeat_row: int | None = None) -> None:  # noqa: ANN001
+    """A4 landscape, one page wide, header row on every page: the clerk may print the report."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    if repeat_row is not None:
+        ws.repeat_rows(repeat_row)
 
 
 def _sheet_copies(book, item: CheckedFile, header, severity_formats) -> None:  # noqa: ANN001
@@ -148,6 +158,7 @@ def _sheet_copies(book, item: CheckedFile, header, severity_formats) -> None:  #
                                  {"x_scale": 3, "y_scale": 2.5})
                 comments += 1
         ws.freeze_panes(4, 2)
+        _print_setup(ws, repeat_row=3)
 
 
 def _filled(rows: list[list[object]], r: int, c: int) -> set[tuple[int, int]]:
