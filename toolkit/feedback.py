@@ -18,6 +18,7 @@ from toolkit.checks import CheckedFile
 from toolkit.collection import ascii_code
 from toolkit.problems import Problem, Severity
 from toolkit.workspace import Workspace, atomic_path
+from toolkit.xlsx_cells import row_height
 
 OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True}
 COLOURS = {Severity.FEHLER: "#F8CBAD", Severity.WARNUNG: "#FFE699", Severity.HINWEIS: "#DDEBF7"}
@@ -80,7 +81,7 @@ def write_check_report(path: Path, item: CheckedFile) -> Path:
         header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
         title = book.add_format({"bold": True, "font_size": 14})
         wrap = book.add_format({"text_wrap": True, "valign": "top"})
-        severity_formats = {s: book.add_format({"bg_color": c, "border": 1}) for s, c in COLOURS.items()}
+        severity_formats = {s: book.add_format({"bg_color": c, "border": 1, "valign": "top"}) for s, c in COLOURS.items()}
         _summary(book, item, header, title, wrap, severity_formats)
         _sheet_copies(book, item, header, severity_formats)
         book.close()
@@ -109,14 +110,17 @@ def _summary(book, item: CheckedFile, header, title, wrap, severity_formats) -> 
     for col, (text, width) in enumerate(zip(headers, widths, strict=True)):
         ws.set_column(col, col, width)
         ws.write_string(first, col, text, header)
+    top = book.add_format({"valign": "top"})
     order = {Severity.FEHLER: 0, Severity.WARNUNG: 1, Severity.HINWEIS: 2}
     problems = sorted(report.problems, key=lambda p: order[p.severity])
     for row, p in enumerate(problems, start=first + 1):
         ws.write_string(row, 0, LABELS[p.severity], severity_formats[p.severity])
         for col, value in enumerate((p.code, p.sheet, p.cell, p.indicator, p.found, p.expected), start=1):
-            ws.write_string(row, col, value)
+            ws.write_string(row, col, value, top)
         ws.write_string(row, 7, p.message, wrap)
         ws.write_string(row, 8, ADVICE.get(p.code, ""), wrap)
+        # neither Excel nor LibreOffice fits wrapped rows of a generated file: set the height
+        ws.set_row(row, row_height([(p.message, widths[7]), (ADVICE.get(p.code, ""), widths[8])]))
     if not problems:
         ws.write_string(first + 1, 0, "Keine Befunde.")
     ws.freeze_panes(first + 1, 0)
