@@ -30,14 +30,7 @@ def converted(tmp_path_factory, catalogue):  # noqa: ANN001, ANN201
     cells[("Erfassung", "L7")] = "vorläufig"
     cells[("Erfassung", "K8")] = 1234.5
     source = set_cells(blank, folder / "Erhebung_2025_JUGA.xlsx", cells)
-    profile = (folder / "profile").as_uri()
-    results = {}
-    for suffix, target in FORMATS.items():
-        out = folder / suffix
-        subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to",
-                        target, "--outdir", str(out), str(source)], check=True, capture_output=True, timeout=120)
-        results[suffix] = out / f"Erhebung_2025_JUGA.{suffix}"
-    return source, results
+    return source, _convert(source, folder, tuple(FORMATS))
 
 
 @pytest.mark.parametrize("suffix", list(FORMATS))
@@ -74,14 +67,7 @@ def formula_files(tmp_path_factory, catalogue):  # noqa: ANN001, ANN201
     cells[("Erfassung", "K5")] = Formula("2400*2", 4800.0)
     cells[("Stadtteile BIL-01", "C45")] = 999
     source = set_cells(blank, folder / "Erhebung_2025_JUGA.xlsx", cells)
-    profile = (folder / "profile").as_uri()
-    results = {}
-    for suffix in ("ods", "xls"):
-        subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to",
-                        FORMATS[suffix], "--outdir", str(folder / suffix), str(source)], check=True,
-                       capture_output=True, timeout=120)
-        results[suffix] = folder / suffix / f"Erhebung_2025_JUGA.{suffix}"
-    return source, results
+    return source, _convert(source, folder, ("ods", "xls"))
 
 
 def test_formula_in_ods_and_xls_input_cell_is_found_and_its_cached_value_used(formula_files, catalogue):  # noqa: ANN001
@@ -137,3 +123,15 @@ def test_xls_formula_scan_survives_damaged_files(formula_files):  # noqa: ANN001
         result = xls_formula_cells(bytes(damaged))
         assert result is None or isinstance(result, dict)
     assert time.perf_counter() - start < 2.0
+
+
+def _convert(source, folder, suffixes: tuple[str, ...]) -> dict:  # noqa: ANN001
+    """Open ``source`` in LibreOffice Calc and save it in each format, as an office would."""
+    profile = (folder / "profile").as_uri()
+    results = {}
+    for suffix in suffixes:
+        subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to",
+                        FORMATS[suffix], "--outdir", str(folder / suffix), str(source)], check=True,
+                       capture_output=True, timeout=120)
+        results[suffix] = folder / suffix / source.name.replace(".xlsx", f".{suffix}")
+    return results

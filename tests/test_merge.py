@@ -109,12 +109,7 @@ def test_interrupted_merge_then_rerun_equals_uninterrupted(tmp_path, files, refe
         if name == step and file in ("", "Erhebung_2025_SOZ.xlsx"):
             raise RuntimeError(f"injected failure after {name}")
 
-    merge_module.fault_hook = fail
-    try:
-        with pytest.raises(RuntimeError):
-            merge_returns(workspace)
-    finally:
-        merge_module.fault_hook = None
+    _merge_failing(workspace, fail)
     # consistent after the failure: every archived file is byte-identical, nothing left inbox uncommitted
     with Store(workspace.store_file) as store:
         merged = {r["file_name"] for r in store.deliveries()}
@@ -133,12 +128,7 @@ def test_rollback_inside_transaction_leaves_no_values(tmp_path, files):  # noqa:
         if name == "stored":
             raise RuntimeError("boom")
 
-    merge_module.fault_hook = fail
-    try:
-        with pytest.raises(RuntimeError):
-            merge_returns(workspace)
-    finally:
-        merge_module.fault_hook = None
+    _merge_failing(workspace, fail)
     with Store(workspace.store_file) as store:
         assert store.deliveries() == [] and store.values() == {}
     assert (workspace.inbox / "Erhebung_2025_SOZ.xlsx").is_file()
@@ -279,3 +269,13 @@ def test_corrected_file_with_same_name_is_archived_beside_the_first(tmp_path, fi
     archived = sorted(p.name for p in (workspace.archive / "2025" / "SOZ").iterdir())
     assert archived == [name, f"Erhebung_2025_SOZ_{second[:12]}.xlsx"]
     assert (workspace.archive / "2025" / "SOZ" / name).read_bytes() == files[name].read_bytes()
+
+
+def _merge_failing(workspace, fail) -> None:  # noqa: ANN001
+    """Run a merge with the fault hook ``fail`` installed; it must stop with the injected error."""
+    merge_module.fault_hook = fail
+    try:
+        with pytest.raises(RuntimeError):
+            merge_returns(workspace)
+    finally:
+        merge_module.fault_hook = None
