@@ -50,7 +50,7 @@ def test_jump_against_previous_year_from_store(tmp_path, catalogue, workspace): 
     current = key("DEM-08", "nichtdeutsch", "wert")
     with Store(workspace.store_file) as store, store.transaction():
         delivery = store.add_delivery(office="ABH", year=2024, file_name="alt.xlsx", sha256="c" * 64)
-        store.put(dataclasses.replace(current, year=2024), consistent_value(current) / 3, "", "", delivery)
+        store.put(current._replace(year=2024), consistent_value(current) / 3, "", "", delivery)
     path, plan = _file(tmp_path, catalogue, "ABH", {})
     report = check_files(workspace, [path])[0]
     assert f"Erfassung!K{plan.entry_row_of(current).row + 1}" in _codes(report, "sprung-zum-vorjahr")

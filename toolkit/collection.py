@@ -14,6 +14,7 @@ import functools
 import gc
 import hashlib
 from collections.abc import Iterator
+from typing import NamedTuple
 from dataclasses import dataclass, field
 
 from toolkit.catalogue import CITY, Catalogue, Indicator, Office, column_letter
@@ -56,9 +57,12 @@ META_FIELDS = ("Dienststelle", "Berichtsjahr", "Layoutversion", "Rundenkennung",
 META_MARKER = "Erhebungsbogen Integrationsmonitoring"  # A1 of the hidden sheet; B-column values follow
 
 
-@dataclass(frozen=True)
-class ObservationKey:
-    """One value: indicator x year x area x group x sex x measure."""
+class ObservationKey(NamedTuple):
+    """One value: indicator x year x area x group x sex x measure.
+
+    A named tuple, not a dataclass: keys are hashed millions of times per merge (dict lookups in the
+    readers, rules and the store), and a tuple hashes and compares in C.
+    """
 
     indicator: str
     year: int
@@ -295,21 +299,16 @@ def _fingerprint(lines: list[str]) -> str:
 
 # A plan holds one Slot and one ObservationKey per cell (about 10,000 for a large office). The frozen
 # dataclass __init__ sets each field through object.__setattr__; filling __dict__ directly gives the
-# same objects (same class, equality, hash, still frozen) in about half the time. Only for these two
-# classes, which have no __post_init__.
+# same Slot (same class, equality, hash, still frozen) in about half the time. Keys are named tuples,
+# built with tuple.__new__ (no Python-level __new__).
 _new = object.__new__
 
 
 def _key(indicator: str, year: int, area: str, group: str, sex: str, measure: str) -> ObservationKey:
-    key = _new(ObservationKey)
-    fields = key.__dict__  # in field order, as the dataclass __init__ would set them
-    fields["indicator"] = indicator
-    fields["year"] = year
-    fields["area"] = area
-    fields["group"] = group
-    fields["sex"] = sex
-    fields["measure"] = measure
-    return key
+    return _new_tuple(ObservationKey, (indicator, year, area, group, sex, measure))
+
+
+_new_tuple = tuple.__new__
 
 
 # The same fast constructor for the readers and rules that build many keys (positional arguments only).

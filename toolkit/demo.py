@@ -134,7 +134,7 @@ def load_history(workspace: Workspace, catalogue: Catalogue, values: dict[Observ
     count = 0
     with Store(workspace.store_file) as store, store.transaction():
         for (office, year), items in sorted(batches.items()):
-            digest = hashlib.sha256(repr(sorted((vars(k).values().__repr__(), v) for k, v in items)).encode())
+            digest = hashlib.sha256(repr(sorted((tuple(k), v) for k, v in items)).encode())
             delivery = store.add_delivery(office=office, year=year, file_name=f"{IMPORT_FILE} {year}",
                                           sha256=digest.hexdigest(), source="import")
             store.put_many(((key, value, "", "", "Demo-Vorjahre") for key, value in items), delivery)

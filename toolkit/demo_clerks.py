@@ -92,7 +92,7 @@ def _make_mistakes(workbook, city_inputs: list[Slot], values: Mapping[Observatio
     for slot in reversed(city_inputs):
         if slot.key.measure != "zaehler" or slot is text_slot:
             continue
-        nenner_key = ObservationKey(*[*vars(slot.key).values()][:5], "nenner")
+        nenner_key = slot.key._replace(measure="nenner")
         if nenner_key in by_key and by_key[nenner_key] is not text_slot and values.get(nenner_key):
             wrong = int(values[nenner_key]) + 17
             _cell(workbook, slot).value = wrong
