@@ -29,7 +29,7 @@ from toolkit.charts import DPI, LINE_SIZE, LineChart
 from toolkit.report import compile_report
 from toolkit.report_template import write_report_template
 from toolkit.settings import DEFAULT_SETTINGS_TOML
-from toolkit.store import Store, now
+from toolkit.store import Store
 from toolkit.workspace import Workspace, ensure_folders
 
 N_INDICATORS = 60
@@ -61,7 +61,6 @@ def build_workspace(root: Path, seed: int = 1) -> Workspace:
 
 def fill_store(workspace: Workspace, ids: list[str], seed: int) -> None:
     rng = random.Random(seed)
-    stamp = now()
     with Store(workspace.store_file) as store, store.transaction():
         delivery = store.add_delivery(office="STAT", year=max(YEARS), file_name="synthetisch.xlsx", sha256="0" * 64)
         records = []
@@ -75,13 +74,13 @@ def fill_store(workspace: Workspace, ids: list[str], seed: int) -> None:
                         zaehler = int(nenner * min(1.0, base[group] * (1 + 0.02 * k) * rng.uniform(0.6, 1.4)))
                         city_n, city_z = city_n + nenner, city_z + zaehler
                         area = district_area(d)
-                        records.append((indicator, year, area, group, "insgesamt", "zaehler", zaehler, delivery, stamp))
-                        records.append((indicator, year, area, group, "insgesamt", "nenner", nenner, delivery, stamp))
-                    records.append((indicator, year, CITY, group, "insgesamt", "zaehler", city_z, delivery, stamp))
-                    records.append((indicator, year, CITY, group, "insgesamt", "nenner", city_n, delivery, stamp))
+                        records.append((indicator, year, area, group, "insgesamt", "zaehler", zaehler, delivery))
+                        records.append((indicator, year, area, group, "insgesamt", "nenner", nenner, delivery))
+                    records.append((indicator, year, CITY, group, "insgesamt", "zaehler", city_z, delivery))
+                    records.append((indicator, year, CITY, group, "insgesamt", "nenner", city_n, delivery))
         store.db.executemany(
-            "INSERT INTO observations (indicator, year, area, grp, sex, measure, value, delivery_id, updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?)", records)
+            "INSERT INTO observations (indicator, year, area, grp, sex, measure, value, delivery_id)"
+            " VALUES (?,?,?,?,?,?,?,?)", records)
 
 
 def bare_matplotlib(specs: list) -> float:

@@ -84,8 +84,8 @@ def fill_store(workspace: Workspace, values: dict) -> None:
     with Store(workspace.store_file) as store, store.transaction():
         delivery = store.add_delivery(office="A01", year=YEAR - 1, file_name="benchmark", sha256="x", source="import")
         store.db.executemany(
-            "INSERT INTO observations (indicator, year, area, grp, sex, measure, value, flag, note, delivery_id,"
-            " updated_at) VALUES (?,?,?,?,?,?,?,'','',?,'2025-01-01T00:00:00')",
+            "INSERT INTO observations (indicator, year, area, grp, sex, measure, value, flag, note, delivery_id)"
+            " VALUES (?,?,?,?,?,?,?,'','',?)",
             [(k.indicator, k.year, k.area, k.group, k.sex, k.measure, v, delivery) for k, v in values.items()])
 
 

@@ -279,3 +279,39 @@ def _merge_failing(workspace, fail) -> None:  # noqa: ANN001
             merge_returns(workspace)
     finally:
         merge_module.fault_hook = None
+
+
+def test_store_of_version_0_1_is_upgraded_without_losing_values(tmp_path):  # noqa: ANN001
+    """The first version kept updated_at per value in a rowid table; opening the store moves the values over."""
+    import sqlite3
+
+    path = tmp_path / "monitoring.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE deliveries (id INTEGER PRIMARY KEY, office TEXT NOT NULL, year INTEGER NOT NULL,"
+        " file_name TEXT NOT NULL, sha256 TEXT NOT NULL, source TEXT NOT NULL DEFAULT 'return',"
+        " token TEXT NOT NULL DEFAULT '', layout_version TEXT NOT NULL DEFAULT '', received_at TEXT NOT NULL,"
+        " merged_at TEXT NOT NULL, archive_path TEXT NOT NULL DEFAULT '', n_fehler INTEGER NOT NULL DEFAULT 0,"
+        " n_warnungen INTEGER NOT NULL DEFAULT 0, n_hinweise INTEGER NOT NULL DEFAULT 0,"
+        " problems_json TEXT NOT NULL DEFAULT '[]', UNIQUE (sha256, office, year));"
+        "CREATE TABLE observations (indicator TEXT NOT NULL, year INTEGER NOT NULL, area TEXT NOT NULL,"
+        " grp TEXT NOT NULL, sex TEXT NOT NULL, measure TEXT NOT NULL, value REAL, flag TEXT NOT NULL DEFAULT '',"
+        " note TEXT NOT NULL DEFAULT '', delivery_id INTEGER NOT NULL REFERENCES deliveries(id),"
+        " updated_at TEXT NOT NULL, PRIMARY KEY (indicator, year, area, grp, sex, measure));"
+        "CREATE INDEX observations_delivery ON observations(delivery_id);"
+        "INSERT INTO deliveries (office, year, file_name, sha256, received_at, merged_at)"
+        " VALUES ('STAT', 2024, 'alt.xlsx', 'ab', '2025-01-02T10:00:00', '2025-01-02T10:00:00');"
+        "INSERT INTO observations VALUES ('BIL-01', 2024, 'gesamtstadt', 'insgesamt', 'insgesamt', 'wert', 12.5,"
+        " 'vorläufig', 'Hinweis', 1, '2025-01-02T10:00:00');")
+    db.close()
+    with Store(path) as store:
+        columns = [row[1] for row in store.db.execute("PRAGMA table_info(observations)")]
+        key = ObservationKey("BIL-01", 2024, "gesamtstadt", "insgesamt", "insgesamt", "wert")
+        stored = store.get(key)
+        frame = store.observations_frame()
+    assert "updated_at" not in columns
+    assert stored is not None and (stored.value, stored.flag, stored.note, stored.delivery_id) == (12.5, "vorläufig",
+                                                                                                   "Hinweis", 1)
+    assert frame["updated_at"].tolist() == ["2025-01-02T10:00:00"]
+    with Store(path) as again:  # a second open changes nothing
+        assert again.get(key) == stored

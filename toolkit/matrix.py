@@ -40,7 +40,7 @@ def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue
         cursor = store.db.cursor()
         cursor.row_factory = None  # plain tuples: the long form has a row per value
         rows = cursor.execute(
-            "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id, updated_at"
+            "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id"
             " FROM observations ORDER BY indicator, year, area, grp, sex, measure").fetchall()
         _values_sheet(book, fmt, catalogue, store, rows)
         _wide_sheets(book, fmt, catalogue, rows)
@@ -126,13 +126,13 @@ def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store, rows)
     """Every value in long form with its provenance (file name and SHA-256 of a delivery: sheet Lieferungen)."""
     areas = {d.area: d.name for d in catalogue.districts} | AREA_LABELS
     measures = MEASURE_LABELS
-    deliveries = {r["id"]: (r["office"], r["file_name"]) for r in store.deliveries()}
+    deliveries = {r["id"]: (r["id"], r["office"], r["file_name"], r["merged_at"].replace("T", " "))
+                  for r in store.deliveries()}
 
     def blocks():  # noqa: ANN202 - cells in blocks that repeat from row to row (see matrix_xml)
-        for r in rows:
-            office, file_name = deliveries.get(r[9], ("", ""))
+        for r in rows:  # the time a value was set is the time its delivery was merged
             yield "number", ((r[0], r[1]), (areas.get(r[2], r[2]), r[3], r[4], measures.get(r[5], r[5])), (r[6],),
-                             (r[7], r[8], r[9], office, file_name, r[10].replace("T", " ")))
+                             (r[7], r[8], *deliveries.get(r[9], (r[9], "", "", ""))))
 
     _table(book, fmt, "Werte",
            ["Kennzahl", "Jahr", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Wert", "Kennzeichen", "Bemerkung",

@@ -20,6 +20,22 @@ from pathlib import Path
 
 from toolkit.collection import ObservationKey, observation_key
 
+OBSERVATIONS_TABLE = """
+CREATE TABLE IF NOT EXISTS observations (
+    indicator TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    area TEXT NOT NULL,
+    grp TEXT NOT NULL,
+    sex TEXT NOT NULL,
+    measure TEXT NOT NULL,
+    value REAL,
+    flag TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    delivery_id INTEGER NOT NULL REFERENCES deliveries(id),  -- its merged_at is when the value was set
+    PRIMARY KEY (indicator, year, area, grp, sex, measure)
+) WITHOUT ROWID;
+"""
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (
     id INTEGER PRIMARY KEY,
@@ -39,20 +55,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
     problems_json TEXT NOT NULL DEFAULT '[]',
     UNIQUE (sha256, office, year)
 );
-CREATE TABLE IF NOT EXISTS observations (
-    indicator TEXT NOT NULL,
-    year INTEGER NOT NULL,
-    area TEXT NOT NULL,
-    grp TEXT NOT NULL,
-    sex TEXT NOT NULL,
-    measure TEXT NOT NULL,
-    value REAL,
-    flag TEXT NOT NULL DEFAULT '',
-    note TEXT NOT NULL DEFAULT '',
-    delivery_id INTEGER NOT NULL REFERENCES deliveries(id),
-    updated_at TEXT NOT NULL,
-    PRIMARY KEY (indicator, year, area, grp, sex, measure)
-);
+""" + OBSERVATIONS_TABLE + """
 CREATE TABLE IF NOT EXISTS history (
     id INTEGER PRIMARY KEY,
     indicator TEXT NOT NULL,
@@ -109,11 +112,13 @@ CREATE TABLE IF NOT EXISTS checks (
     n_hinweise INTEGER NOT NULL,
     problems_json TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS observations_delivery ON observations(delivery_id);
 CREATE INDEX IF NOT EXISTS history_key ON history(indicator, year);
 """
 
 OBSERVATION_COLUMNS = ("indicator", "year", "area", "grp", "sex", "measure", "value", "flag", "note", "delivery_id")
+UPSERT = ("INSERT INTO observations (indicator, year, area, grp, sex, measure, value, flag, note, delivery_id)"
+          " VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (indicator, year, area, grp, sex, measure) DO UPDATE SET"
+          " value=excluded.value, flag=excluded.flag, note=excluded.note, delivery_id=excluded.delivery_id")
 
 
 def now() -> str:
@@ -140,6 +145,7 @@ class Store:
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.executescript(SCHEMA)
+        _upgrade(self.db)
 
     @classmethod
     def read_only(cls, path: Path) -> Store:
@@ -220,13 +226,7 @@ class Store:
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (*params, old.value, old.flag, old.note, old.delivery_id, value, flag, delivery_id, now(), reason),
             )
-        self.db.execute(
-            "INSERT INTO observations (indicator, year, area, grp, sex, measure, value, flag, note, delivery_id,"
-            " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
-            " ON CONFLICT (indicator, year, area, grp, sex, measure) DO UPDATE SET value=excluded.value,"
-            " flag=excluded.flag, note=excluded.note, delivery_id=excluded.delivery_id, updated_at=excluded.updated_at",
-            (*params, value, flag, note, delivery_id, now()),
-        )
+        self.db.execute(UPSERT, (*params, value, flag, note, delivery_id))
         return "new" if old is None else "changed"
 
     def put_many(self, items: Iterable[tuple[ObservationKey, float | None, str, str, str]], delivery_id: int) -> dict[str, int]:
@@ -250,10 +250,9 @@ class Store:
         history, upserts = [], []
         append = upserts.append
         for key, value, flag, note, reason in items:
-            row = (key.indicator, key.year, key.area, key.group, key.sex, key.measure, value, flag, note, delivery_id,
-                   stamp)
+            row = (*key, value, flag, note, delivery_id)
             if existing:
-                old = existing.get(row[:6])
+                old = existing.get(key)
                 if old is not None:
                     if old[0] == value and old[1] == flag and old[2] == note:
                         counts["same"] += 1
@@ -266,12 +265,7 @@ class Store:
             "INSERT INTO history (indicator, year, area, grp, sex, measure, old_value, old_flag, old_note,"
             " old_delivery_id, new_value, new_flag, new_delivery_id, changed_at, reason)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", history)
-        self.db.executemany(
-            "INSERT INTO observations (indicator, year, area, grp, sex, measure, value, flag, note, delivery_id,"
-            " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
-            " ON CONFLICT (indicator, year, area, grp, sex, measure) DO UPDATE SET value=excluded.value,"
-            " flag=excluded.flag, note=excluded.note, delivery_id=excluded.delivery_id, updated_at=excluded.updated_at",
-            upserts)
+        self.db.executemany(UPSERT, upserts)
         return counts
 
     def values(self, indicators: Iterable[str] | None = None, years: Iterable[int] | None = None,
@@ -295,7 +289,7 @@ class Store:
 
         query = (
             "SELECT o.indicator, o.year, o.area, o.grp AS \"group\", o.sex, o.measure, o.value, o.flag, o.note,"
-            " o.delivery_id, d.office, d.file_name, d.source, o.updated_at"
+            " o.delivery_id, d.office, d.file_name, d.source, d.merged_at AS updated_at"
             " FROM observations o JOIN deliveries d ON d.id = o.delivery_id"
             " ORDER BY o.indicator, o.year, o.area, o.grp, o.sex, o.measure"
         )
@@ -352,6 +346,25 @@ class Store:
         if year is None:
             return self.db.execute("SELECT * FROM checks ORDER BY checked_at").fetchall()
         return self.db.execute("SELECT * FROM checks WHERE year = ? ORDER BY checked_at", (year,)).fetchall()
+
+
+def _upgrade(db: sqlite3.Connection) -> None:
+    """Stores of version 0.1 kept an updated_at per value in a rowid table: move the values over once."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(observations)")}
+    if "updated_at" not in columns:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.execute("ALTER TABLE observations RENAME TO observations_old")
+        db.execute("DROP INDEX IF EXISTS observations_delivery")
+        db.execute(OBSERVATIONS_TABLE)
+        db.execute(f"INSERT INTO observations ({', '.join(OBSERVATION_COLUMNS)}) SELECT {', '.join(OBSERVATION_COLUMNS)}"
+                   " FROM observations_old")
+        db.execute("DROP TABLE observations_old")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def open_store(path: Path) -> Store:
