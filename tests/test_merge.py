@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -155,7 +156,11 @@ def test_later_delivery_keeps_old_value_in_history(tmp_path, files, catalogue): 
     assert log.exit_code == 0 and "99" in log.output
 
 
-def test_corrected_previous_year_becomes_history(tmp_path, files, catalogue):  # noqa: ANN001
+@pytest.mark.parametrize("workers", [1, 2])
+def test_corrected_previous_year_becomes_history(tmp_path, files, catalogue, workers, monkeypatch):  # noqa: ANN001
+    import toolkit.check_workers as check_workers
+
+    monkeypatch.setattr(check_workers, "pool_size", lambda paths: workers)
     workspace = make_workspace(tmp_path / "ws")
     plan = plan_workbook(catalogue, "SOZ", 2025)
     history_slot = next(s for s in plan.slots if s.role == "history" and s.key.year == 2024)
@@ -315,3 +320,31 @@ def test_store_of_version_0_1_is_upgraded_without_losing_values(tmp_path):  # no
     assert frame["updated_at"].tolist() == ["2025-01-02T10:00:00"]
     with Store(path) as again:  # a second open changes nothing
         assert again.get(key) == stored
+
+
+def test_merge_with_worker_processes_equals_merge_in_one_process(tmp_path, files, reference, monkeypatch):  # noqa: ANN001
+    """Large rounds are read and checked in worker processes; reports, store and Prüfberichte stay the same."""
+    import toolkit.check_workers as check_workers
+
+    monkeypatch.setattr(check_workers, "POOL_MIN_BYTES", 0)
+    monkeypatch.setattr(check_workers, "POOL_MIN_FILES", 1)
+    assert check_workers.pool_size(sorted(files.values())) == 2 or (os.cpu_count() or 1) < 2
+    monkeypatch.setattr(check_workers, "pool_size", lambda paths: 2)
+    workspace = make_workspace(tmp_path / "ws")
+    _fill(workspace, files)
+    result = merge_returns(workspace)
+    ref_workspace, ref_result, ref_state = reference
+    assert _state(workspace) == ref_state
+    assert [(r.file, [(p.code, p.sheet, p.cell, p.message) for p in r.problems]) for r in result.reports] == \
+        [(r.file, [(p.code, p.sheet, p.cell, p.message) for p in r.problems]) for r in ref_result.reports]
+    assert [(o.file, o.action, o.new, o.changed) for o in result.outcomes] == \
+        [(o.file, o.action, o.new, o.changed) for o in ref_result.outcomes]
+    report = "Pruefbericht_Erhebung_2025_JUGA_falsch.xlsx"
+    assert _cells(workspace.check_reports_dir(2025) / report) == _cells(ref_workspace.check_reports_dir(2025) / report)
+
+
+def _cells(path: Path) -> dict[str, list]:
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}

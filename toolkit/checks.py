@@ -18,7 +18,7 @@ from toolkit.catalogue import Catalogue, load_catalogue
 from toolkit.collection import ObservationKey
 from toolkit.errors import InputError
 from toolkit.problems import FileReport, Problem
-from toolkit.progress import SILENT
+from toolkit.check_workers import check_all
 from toolkit.returns import Reading, ReturnedWorkbook, read_return
 from toolkit.rules import (
     RULES,
@@ -69,18 +69,21 @@ def check_returns(workspace: Workspace, files: list[Path] | None = None, progres
     paths = inbox_files(workspace) if files is None else _given(files)
     with paused_gc():
         view = load_store_view(workspace.store_file)
-        checked = []
-        for path in (progress or SILENT).track(paths, "Rückläufe prüfen"):
-            returned = read_return(path, catalogue)
-            report = FileReport(path.name, returned.office, returned.year, returned.sha256, list(returned.problems))
-            if returned.readable:
-                report.extend(check_workbook(returned, catalogue, view))
-            elif returned.identity is not None:
-                report.extend(check_identity(returned, view))
-            checked.append(CheckedFile(returned, report))
+        checked = [CheckedFile(returned, report) for returned, report in check_all(paths, catalogue, view, progress)]
         for item, problems in cross_file_duplicates(checked).items():
             item.report.extend(problems)
     return checked
+
+
+def check_one(path: Path, catalogue: Catalogue, view: StoreView) -> tuple[ReturnedWorkbook, FileReport]:
+    """Read one file and run every rule that needs only this file (duplicates across files come later)."""
+    returned = read_return(path, catalogue)
+    report = FileReport(path.name, returned.office, returned.year, returned.sha256, list(returned.problems))
+    if returned.readable:
+        report.extend(check_workbook(returned, catalogue, view))
+    elif returned.identity is not None:
+        report.extend(check_identity(returned, view))
+    return returned, report
 
 
 @contextlib.contextmanager
@@ -155,13 +158,14 @@ def cross_file_duplicates(checked: Iterable[CheckedFile]) -> dict[CheckedFile, l
     """The same observation in files of two different offices: a Fehler in both, naming the other file."""
     checked = [item for item in checked if item.returned.readable]
     offices_of: dict[str, set[str]] = defaultdict(set)
+    delivered = {item: {row[0] for row in item.returned.delivered() if row[6] is not None} for item in checked}
     for item in checked:
-        for indicator in item.returned.plan.indicators:
-            offices_of[indicator.id].add(item.returned.office)
+        for indicator in delivered[item]:
+            offices_of[indicator].add(item.returned.office)
     shared = {indicator for indicator, offices in offices_of.items() if len(offices) > 1}
     owners: dict[ObservationKey, list[tuple[CheckedFile, Reading]]] = defaultdict(list)
     for item in checked:
-        if not shared.intersection(i.id for i in item.returned.plan.indicators):
+        if not shared.intersection(delivered[item]):
             continue
         for key, reading in item.returned.by_role("input").items():
             if reading.value is not None and key.indicator in shared:

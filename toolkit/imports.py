@@ -242,7 +242,8 @@ def _value_checks(name: str, rows: _Rows, catalogue: Catalogue, workspace: Works
     """The value rules of checks.py on the imported rows: counts, rates, parts and whole, and the change against
     the previous year (from the file itself or the store, read-only)."""
     indicators = tuple(catalogue.indicators[i] for i in sorted({k.indicator for k in rows.readings}))
-    rw = ReturnedWorkbook(Path(name), plan=SimpleNamespace(indicators=indicators))  # type: ignore[arg-type]
+    rw = ReturnedWorkbook(Path(name))
+    rw.plan = SimpleNamespace(indicators=indicators)  # type: ignore[assignment]
     view = load_store_view(workspace.store_file)
     view.values.update({k: StoredValue(v, f, n, 0) for k, v, f, n in rows.items})
     problems: list[Problem] = []

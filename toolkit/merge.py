@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.catalogue import Catalogue
-from toolkit.checks import CheckedFile, cached_catalogue, check_returns, normalise_flag, paused_gc
+from toolkit.checks import CheckedFile, cached_catalogue, check_returns, paused_gc
 from toolkit.collection import ascii_code
 from toolkit.errors import ExitCode, InputError
 from toolkit.problems import FileReport, Problem, Severity
@@ -103,7 +103,7 @@ def merge_returns(workspace: Workspace, dry_run: bool = False, progress=None,  #
 
 def _merge_one(workspace: Workspace, store: Store, item: CheckedFile) -> FileOutcome:
     rw, report = item.returned, item.report
-    if not report.ok or rw.plan is None or rw.year is None:
+    if not report.ok or not rw.readable or rw.year is None:
         with store.transaction():
             _record_check(store, report)
         return FileOutcome(rw.file, "nicht übernommen")
@@ -176,24 +176,15 @@ def _record_check(store: Store, report: FileReport) -> None:
 
 def merge_items(rw: ReturnedWorkbook, stored: dict | None = None) -> list[tuple]:  # noqa: ANN001
     """(key, value, flag, note, reason) for every value the file delivers, corrections of earlier years included."""
-    flags, notes = rw.by_role("flag"), rw.by_role("note")
-    items = []
     reason = f"Lieferung {rw.file}"
-    for key, reading in rw.by_role("input").items():
-        flag_reading, note_reading = flags.get(key), notes.get(key)
-        flag = normalise_flag(flag_reading.text) if flag_reading is not None and flag_reading.text else ""
-        note = note_reading.text if note_reading is not None else ""
-        if reading.value is None and not flag:
+    items = [(row[:6], row[6], row[7], row[8], reason) for row in rw.delivered()]
+    correction = f"Korrektur Vorjahr durch {rw.office} ({rw.file})"
+    for row in rw.history_values():
+        key, value = row[:6], row[6]
+        old = stored.get(key) if stored else None
+        if old is not None and old.value == value:
             continue
-        items.append((key, reading.value, flag, note, reason))
-    for key, reading in rw.by_role("history").items():
-        if reading.value is None:
-            continue
-        if stored is not None and key in stored and stored[key].value == reading.value:
-            continue
-        items.append((key, reading.value, stored[key].flag if stored and key in stored else "",
-                      stored[key].note if stored and key in stored else "",
-                      f"Korrektur Vorjahr durch {rw.office} ({rw.file})"))
+        items.append((key, value, old.flag if old else "", old.note if old else "", correction))
     return items
 
 
@@ -204,9 +195,8 @@ def _store_values(workspace: Workspace, store: Store, rw: ReturnedWorkbook, repo
         office=rw.office, year=rw.year, file_name=rw.file, sha256=rw.sha256, source="return", token=rw.identity.token,
         layout_version=rw.identity.layout_version, received_at=_received(rw.path),
         archive_path=_relative(workspace, archive), counts=_counts(report), problems_json=_problems_json(report))
-    history_keys = [k for k, r in rw.by_role("history").items() if r.value is not None]
-    stored = store.values(indicators={k.indicator for k in history_keys}, years={k.year for k in history_keys}) \
-        if history_keys else {}
+    history = rw.history_values()
+    stored = store.values(indicators={row[0] for row in history}, years={row[1] for row in history}) if history else {}
     counts = store.put_many(merge_items(rw, stored), delivery)
     _step("stored", rw.file)  # inside the transaction: a failure here must roll everything back
     return counts
@@ -221,7 +211,7 @@ def _received(path: Path) -> str:
 def _preview(workspace: Workspace, item: CheckedFile) -> FileOutcome:
     """What merging this file would change, computed against a read-only view of the store."""
     rw, report = item.returned, item.report
-    if not report.ok or rw.plan is None:
+    if not report.ok or not rw.readable:
         return FileOutcome(rw.file, "nicht übernommen")
     if not workspace.store_file.is_file():
         items = merge_items(rw)
@@ -230,7 +220,7 @@ def _preview(workspace: Workspace, item: CheckedFile) -> FileOutcome:
     try:
         if store.find_delivery(rw.sha256, rw.office, rw.year or 0) is not None:
             return FileOutcome(rw.file, "bereits übernommen")
-        stored = store.values(indicators=[i.id for i in rw.plan.indicators])
+        stored = store.values(indicators={row[0] for row in (*rw.delivered(), *rw.history_values())})
     finally:
         store.close()
     new = changed = 0

@@ -25,6 +25,7 @@ from toolkit.collection import (
     COL_CODE_SEX,
     COL_INPUT,
     COL_KENNUNG,
+    FLAGS,
     LAYOUT_VERSION,
     SHEET_ENTRY,
     SHEET_META,
@@ -54,15 +55,34 @@ class Reading:
 
 
 @dataclass
+class PackedCells:
+    """The planned cells of a workbook read in a worker process (check_workers.py), as plain lists.
+
+    ``values``, ``texts`` and ``formulas`` follow the order of the plan's slots; ``delivered`` holds
+    (indicator, year, area, group, sex, measure, value, flag, note) of every input cell that delivers a value
+    or a Kennzeichen, ``history`` (indicator, year, area, group, sex, measure, value) of every filled cell of an
+    earlier year: what merge.py stores, without rebuilding the plan.
+    """
+
+    catalogue: Catalogue | None  # set by the receiving process (not sent along)
+    values: list[float | None]
+    texts: dict[int, str]
+    formulas: frozenset[int]
+    delivered: list[tuple]
+    history: list[tuple]
+
+
+@dataclass
 class ReturnedWorkbook:
     path: Path
     sha256: str = ""
     kind: str = ""
     identity: Identity | None = None
-    plan: WorkbookPlan | None = None
-    readings: list[Reading] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sheet_rows: dict[str, list[list[object]]] = field(default_factory=dict, repr=False)
+    packed: PackedCells | None = field(default=None, repr=False)  # set instead of plan and readings by a worker
+    _plan: WorkbookPlan | None = field(default=None, repr=False)
+    _readings: list[Reading] = field(default_factory=list, repr=False)
     _roles: dict[str, dict[ObservationKey, Reading]] = field(default_factory=dict, repr=False)
 
     @property
@@ -70,9 +90,37 @@ class ReturnedWorkbook:
         return self.path.name
 
     @property
+    def plan(self) -> WorkbookPlan | None:
+        packed = self.packed
+        if self._plan is None and packed is not None and packed.catalogue is not None and self.identity \
+                and self.identity.year is not None:
+            self._plan = cached_plan(packed.catalogue, self.identity.office, self.identity.year)[0]
+        return self._plan
+
+    @plan.setter
+    def plan(self, plan: WorkbookPlan | None) -> None:
+        self._plan = plan
+
+    @property
+    def readings(self) -> list[Reading]:
+        """One Reading per slot of the plan (restored from ``packed`` on first use)."""
+        packed = self.packed
+        if not self._readings and packed is not None and packed.values and self.plan is not None:
+            texts, formulas = packed.texts, packed.formulas
+            self._readings = [Reading(slot, value, texts.get(i, ""), i in formulas)
+                              for i, (slot, value) in enumerate(zip(self.plan.slots, packed.values, strict=True))]
+        return self._readings
+
+    @readings.setter
+    def readings(self, readings: list[Reading]) -> None:
+        self._readings, self._roles = readings, {}
+
+    @property
     def readable(self) -> bool:
         """True if the values could be read cell by cell (identity and layout fit)."""
-        return self.plan is not None and bool(self.readings)
+        if self.packed is not None:
+            return bool(self.packed.values)
+        return self._plan is not None and bool(self._readings)
 
     @property
     def office(self) -> str:
@@ -84,11 +132,43 @@ class ReturnedWorkbook:
 
     def by_role(self, role: str) -> dict[ObservationKey, Reading]:
         """The readings of one role (input, history, flag, note) by observation key; computed once."""
-        if not self._roles or sum(len(v) for v in self._roles.values()) != len(self.readings):
+        readings = self.readings
+        if not self._roles or sum(len(v) for v in self._roles.values()) != len(readings):
             self._roles = {}
-            for reading in self.readings:
+            for reading in readings:
                 self._roles.setdefault(reading.slot.role, {})[reading.slot.key] = reading
         return self._roles.get(role, {})
+
+    def delivered(self) -> list[tuple]:
+        """(indicator, year, area, group, sex, measure, value, flag, note) of every input cell with a value or a
+        Kennzeichen: what a merge stores for the report year."""
+        if self.packed is not None:
+            return self.packed.delivered
+        flags, notes = self.by_role("flag"), self.by_role("note")
+        rows = []
+        for key, reading in self.by_role("input").items():
+            flag_reading, note_reading = flags.get(key), notes.get(key)
+            flag = normalise_flag(flag_reading.text) if flag_reading is not None and flag_reading.text else ""
+            if reading.value is None and not flag:
+                continue
+            rows.append((*key, reading.value, flag, note_reading.text if note_reading is not None else ""))
+        return rows
+
+    def history_values(self) -> list[tuple]:
+        """(indicator, year, area, group, sex, measure, value) of every filled cell of an earlier year."""
+        if self.packed is not None:
+            return self.packed.history
+        return [(*key, reading.value) for key, reading in self.by_role("history").items()
+                if reading.value is not None]
+
+
+def normalise_flag(text: str) -> str:
+    """The catalogue spelling of a Kennzeichen typed with other case or spacing; else the text itself."""
+    folded = " ".join(text.split()).casefold()
+    for flag in FLAGS:
+        if flag.casefold() == folded:
+            return flag
+    return " ".join(text.split())
 
 
 def read_return(path: Path, catalogue: Catalogue, data: bytes | None = None) -> ReturnedWorkbook:

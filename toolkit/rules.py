@@ -16,7 +16,7 @@ from toolkit.catalogue import CITY, Catalogue, Indicator
 from toolkit.collection import FLAG_NO_VALUE, FLAGS, ObservationKey, observation_key
 from toolkit.numbers import format_number
 from toolkit.problems import Problem
-from toolkit.returns import Reading, ReturnedWorkbook
+from toolkit.returns import Reading, ReturnedWorkbook, normalise_flag
 from toolkit.store import StoredValue
 
 SMALL_CHANGE = 10  # counts that move by less than this are never a "jump", whatever the percentage
@@ -277,15 +277,6 @@ def check_missing(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:
 def _flag_of(flags: dict[ObservationKey, Reading], reading: Reading) -> str:
     flag = flags.get(reading.slot.key)
     return normalise_flag(flag.text) if flag is not None else ""
-
-
-def normalise_flag(text: str) -> str:
-    """The catalogue spelling of a Kennzeichen typed with other case or spacing; else the text itself."""
-    folded = " ".join(text.split()).casefold()
-    for flag in FLAGS:
-        if flag.casefold() == folded:
-            return flag
-    return " ".join(text.split())
 
 
 def check_history(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001

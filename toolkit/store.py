@@ -232,14 +232,16 @@ class Store:
     def put_many(self, items: Iterable[tuple[ObservationKey, float | None, str, str, str]], delivery_id: int) -> dict[str, int]:
         """Set many values of one delivery at once (key, value, flag, note, reason); history as in ``put``.
 
+        A key is an ObservationKey or a plain tuple in its field order.
+
         Returns counts of 'new', 'changed' and 'same'. Must run inside a transaction.
         """
         items = list(items)
         counts = {"new": 0, "changed": 0, "same": 0}
         if not items:
             return counts
-        indicators = sorted({key.indicator for key, *_ in items})
-        years = sorted({key.year for key, *_ in items})
+        indicators = sorted({item[0][0] for item in items})
+        years = sorted({item[0][1] for item in items})
         cursor = self.db.cursor()
         cursor.row_factory = None  # plain tuples
         existing = {r[:6]: r[6:] for r in cursor.execute(
