@@ -65,14 +65,25 @@ def check_files(workspace: Workspace, files: list[Path] | None = None, progress=
 
 def check_returns(workspace: Workspace, files: list[Path] | None = None, progress=None,  # noqa: ANN001
                   catalogue: Catalogue | None = None) -> list[CheckedFile]:
-    catalogue = catalogue or cached_catalogue(workspace.catalogue_file)
-    paths = inbox_files(workspace) if files is None else _given(files)
     with paused_gc():
-        view = load_store_view(workspace.store_file)
-        checked = [CheckedFile(returned, report) for returned, report in check_all(paths, catalogue, view, progress)]
+        checked = list(iter_checked(workspace, files, progress, catalogue))
         for item, problems in cross_file_duplicates(checked).items():
             item.report.extend(problems)
     return checked
+
+
+def iter_checked(workspace: Workspace, files: list[Path] | None = None, progress=None,  # noqa: ANN001
+                 catalogue: Catalogue | None = None) -> Iterator[CheckedFile]:
+    """Each file checked on its own, in order, as soon as it is done (large rounds in worker processes).
+
+    Without ``cross_file_duplicates``: merge.py takes a file while later ones are still being checked. That
+    is safe because the plans of two offices never share an indicator (each has one Fachbereich).
+    """
+    catalogue = catalogue or cached_catalogue(workspace.catalogue_file)
+    paths = inbox_files(workspace) if files is None else _given(files)
+    view = load_store_view(workspace.store_file)
+    for returned, report in check_all(paths, catalogue, view, progress):
+        yield CheckedFile(returned, report)
 
 
 def check_one(path: Path, catalogue: Catalogue, view: StoreView) -> tuple[ReturnedWorkbook, FileReport]:
@@ -191,5 +202,5 @@ def cross_file_duplicates(checked: Iterable[CheckedFile]) -> dict[CheckedFile, l
 
 
 __all__ = ["RULES", "CheckedFile", "StoreView", "cached_catalogue", "paused_gc", "check_counts", "check_files",
-           "check_previous_year", "check_rates", "check_returns", "check_sums", "cross_file_duplicates",
+           "check_previous_year", "check_rates", "check_returns", "iter_checked", "check_sums", "cross_file_duplicates",
            "inbox_files", "load_store_view", "normalise_flag"]

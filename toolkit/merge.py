@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.catalogue import Catalogue
-from toolkit.checks import CheckedFile, cached_catalogue, check_returns, paused_gc
+from toolkit.checks import CheckedFile, cached_catalogue, check_returns, iter_checked, paused_gc
 from toolkit.collection import ascii_code
 from toolkit.errors import ExitCode, InputError
 from toolkit.problems import FileReport, Problem, Severity
@@ -82,14 +82,19 @@ def merge_returns(workspace: Workspace, dry_run: bool = False, progress=None,  #
     """Check every file in inbox/ and take those without Fehler into the store (see module docstring)."""
     catalogue = catalogue or cached_catalogue(workspace.catalogue_file)
     with locked(workspace, "toolkit merge"), paused_gc():
-        checked = check_returns(workspace, None, progress, catalogue=catalogue)
-        result = MergeResult([c.report for c in checked], dry_run=dry_run)
         if dry_run:
+            checked = check_returns(workspace, None, progress, catalogue=catalogue)
+            result = MergeResult([c.report for c in checked], dry_run=True)
             result.outcomes = [_preview(workspace, item) for item in checked]
             return result
-        _step("checked", "")
+        result, checked = MergeResult([]), []
         with Store(workspace.store_file) as store:
-            for item in checked:
+            # each file is taken as soon as it is checked, while the workers check the next ones
+            for item in iter_checked(workspace, None, progress, catalogue=catalogue):
+                if not checked:
+                    _step("checked", "")
+                checked.append(item)
+                result.reports.append(item.report)
                 result.outcomes.append(_merge_one(workspace, store, item))
             from toolkit.matrix import write_master_matrix
 
