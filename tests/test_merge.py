@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -348,3 +349,43 @@ def _cells(path: Path) -> dict[str, list]:
 
     book = CalamineWorkbook.from_path(str(path))
     return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+
+
+def test_matrix_made_with_a_helper_process_equals_matrix_made_alone(tmp_path, reference, catalogue, monkeypatch):  # noqa: ANN001
+    """A large store's long form is written by two processes; the workbook reads the same as one made alone."""
+    import toolkit.matrix as matrix
+
+    workspace = make_workspace(tmp_path / "ws")
+    shutil.copy(reference[0].store_file, workspace.store_file)
+    key = ObservationKey("SPR-03", 2025, "gesamtstadt", "insgesamt", "insgesamt", "nenner")
+    with Store(workspace.store_file) as store, store.transaction():
+        delivery = store.add_delivery(office="Amt <&>", year=2025, file_name=" neu.xlsx", sha256="c" * 64)
+        store.put(key, 7.0, "geschätzt", ' =HYPERLINK("x") <b>&amp; ', delivery)
+    with Store(workspace.store_file) as store:
+        alone = _cells(matrix.write_master_matrix(workspace, store, catalogue))
+        monkeypatch.setattr(matrix, "HELPER_MIN_ROWS", 0)
+        monkeypatch.setattr(matrix, "HELPER_SHARE", 0.7)
+        calls = []
+
+        class Recorded(ProcessPoolExecutor):
+            def submit(self, fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+                future = super().submit(fn, *args, **kwargs)
+                calls.append((fn, args, future))
+                return future
+
+        monkeypatch.setattr(matrix, "ProcessPoolExecutor", Recorded)
+        helped = _cells(matrix.write_master_matrix(workspace, store, catalogue))
+        assert [fn for fn, *_ in calls] == [matrix._values_tail] and calls[0][1][1] > 0
+        assert calls[0][2].exception() is None  # made in the helper process, not by the fallback
+        assert calls[0][2].result()[1] == len(alone["Werte"]) - 1 - calls[0][1][1]
+
+        class Broken(ProcessPoolExecutor):
+            def submit(self, fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+                return super().submit(int, "kaputt")  # fails in the helper: the rows are made here instead
+
+        monkeypatch.setattr(matrix, "ProcessPoolExecutor", Broken)
+        fallback = _cells(matrix.write_master_matrix(workspace, store, catalogue))
+    assert helped == alone == fallback
+    assert [' =HYPERLINK("x") <b>&amp; ', "Amt <&>", " neu.xlsx"] == \
+        [next(row[c] for row in helped["Werte"] if row[8] == ' =HYPERLINK("x") <b>&amp; ') for c in (8, 10, 11)]
+

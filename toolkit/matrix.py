@@ -7,16 +7,21 @@ Regenerated from the store after every merge, written atomically with xlsxwriter
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import os
 from collections import defaultdict
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
 
 from toolkit.catalogue import AREA_LABELS, CITY, Catalogue
-from toolkit.collection import MEASURE_LABELS
-from toolkit.matrix_xml import SheetRows, fill_package
+from toolkit.collection import FLAGS, MEASURE_LABELS, SEXES
+from toolkit.matrix_xml import SheetRows, fill_package, rows_xml
 from toolkit.store import Store
 from toolkit.workspace import Workspace, atomic_path
 
@@ -37,20 +42,42 @@ def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue
         fmt = _Formats(book)
         _notes(book, fmt)
         _catalogue_sheets(book, fmt, catalogue)
-        cursor = store.db.cursor()
-        cursor.row_factory = None  # plain tuples: the long form has a row per value
-        rows = cursor.execute(
-            "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id"
-            " FROM observations ORDER BY indicator, year, area, grp, sex, measure").fetchall()
-        _values_sheet(book, fmt, catalogue, store, rows)
-        _wide_sheets(book, fmt, catalogue, rows)
-        _deliveries_sheet(book, fmt, store)
-        _history_sheet(book, fmt, catalogue, store)
-        _open_problems_sheet(book, fmt, workspace, store)
-        _status_sheet(book, fmt, workspace, store)
-        book.close()
-        fill_package(package.getvalue(), tmp, fmt.sheets)
+        count = store.db.execute("SELECT COUNT(*) FROM observations").fetchone()[0]
+        with _helper(count) as pool:
+            known = _values_sheet(book, fmt, catalogue, store, count, pool)
+            _wide_sheets(book, fmt, catalogue, _rows(store.db, f"WHERE area IN ({','.join('?' * len(WIDE_AREAS))})",
+                                                       WIDE_AREAS))
+            _deliveries_sheet(book, fmt, store)
+            _history_sheet(book, fmt, catalogue, store)
+            _open_problems_sheet(book, fmt, workspace, store)
+            _status_sheet(book, fmt, workspace, store)
+            book.close()
+            fill_package(package.getvalue(), tmp, fmt.sheets, known)
     return target
+
+
+# The long form of a large store is written by two processes: this one streams the first rows while a
+# helper process reads the others from the store and makes their XML (matrix_xml.rows_xml).
+HELPER_MIN_ROWS = 100_000
+HELPER_SHARE = 0.6  # this process also compresses everything and writes the other sheets
+
+
+@contextlib.contextmanager
+def _helper(count: int) -> Iterator[ProcessPoolExecutor | None]:
+    if count < HELPER_MIN_ROWS or (os.cpu_count() or 1) < 2:
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        yield pool
+
+
+def _rows(db, where: str = "", params: tuple = (), limit: int = -1, offset: int = 0) -> list[tuple]:  # noqa: ANN001
+    cursor = db.cursor()
+    cursor.row_factory = None  # plain tuples: the long form has a row per value
+    return cursor.execute(
+        "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id FROM observations"
+        f" {where} ORDER BY indicator, year, area, grp, sex, measure LIMIT ? OFFSET ?", (*params, limit, offset),
+    ).fetchall()
 
 
 class _Formats:
@@ -65,13 +92,13 @@ class _Formats:
         for streamed in (self.number, self.rate):  # used only in streamed rows: give them their style index now
             streamed._get_xf_index()
 
-    def rows(self, ws, columns: int, count: int, rows, cache: bool = True) -> None:  # noqa: ANN001
+    def rows(self, ws, columns: int, count: int, rows, cache: bool = True, tail=None) -> None:  # noqa: ANN001
         self.sheets.append(SheetRows(ws.name, columns, count, rows, {"number": self.number, "rate": self.rate},
-                                     cache))
+                                     cache, tail))
 
 
 def _table(book, fmt: _Formats, name: str, headers: list[str], widths: list[int], rows, count: int | None = None,
-           blocks: bool = False) -> None:  # noqa: ANN001
+           blocks: bool = False, tail=None) -> None:  # noqa: ANN001
     """A sheet with a frozen, filtered header row.
 
     ``rows`` yields lists of str/int/float/None, or with ``blocks`` (style, blocks of neighbouring cells) as
@@ -86,7 +113,8 @@ def _table(book, fmt: _Formats, name: str, headers: list[str], widths: list[int]
         rows = list(rows)
         count = len(rows)
     ws.autofilter(0, 0, max(count, 1), len(headers) - 1)
-    fmt.rows(ws, len(headers), count, rows if blocks else (("number", (tuple(r),)) for r in rows), cache=blocks)
+    fmt.rows(ws, len(headers), count, rows if blocks else (("number", (tuple(r),)) for r in rows), cache=blocks,
+             tail=tail)
 
 
 def _notes(book, fmt: _Formats) -> None:  # noqa: ANN001
@@ -122,22 +150,74 @@ def _catalogue_sheets(book, fmt: _Formats, catalogue: Catalogue) -> None:  # noq
            ([o.code, o.name, o.ansprechperson, o.email] for o in catalogue.offices.values()))
 
 
-def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store, rows) -> None:  # noqa: ANN001
-    """Every value in long form with its provenance (file name and SHA-256 of a delivery: sheet Lieferungen)."""
-    areas = {d.area: d.name for d in catalogue.districts} | AREA_LABELS
-    measures = MEASURE_LABELS
-    deliveries = {r["id"]: (r["id"], r["office"], r["file_name"], r["merged_at"].replace("T", " "))
-                  for r in store.deliveries()}
+def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store, count: int,  # noqa: ANN001
+                  pool: ProcessPoolExecutor | None) -> dict[str, int] | None:
+    """Every value in long form with its provenance (file name and SHA-256 of a delivery: sheet Lieferungen).
 
-    def blocks():  # noqa: ANN202 - cells in blocks that repeat from row to row (see matrix_xml)
-        for r in rows:  # the time a value was set is the time its delivery was merged
-            yield "number", ((r[0], r[1]), (areas.get(r[2], r[2]), r[3], r[4], measures.get(r[5], r[5])), (r[6],),
-                             (r[7], r[8], *deliveries.get(r[9], (r[9], "", "", ""))))
+    With a helper process, the texts its rows will hold are put into xlsxwriter's shared strings first, so
+    that both processes know their numbers from the start; returns those numbers.
+    """
+    labels = _ValueLabels({d.area: d.name for d in catalogue.districts} | AREA_LABELS, MEASURE_LABELS,
+                          {r["id"]: (r["id"], r["office"], r["file_name"], r["merged_at"].replace("T", " "))
+                           for r in store.deliveries()})
+    table = getattr(book, "str_table", None)
+    known, here, tail = None, count, None
+    if pool is not None and hasattr(table, "_get_shared_string_index"):
+        known = {text: table._get_shared_string_index(text) for text in _likely_texts(catalogue, labels)}
+        here = int(count * (1 - HELPER_SHARE))
+        args = (str(store.path), here, labels, known, fmt.number.xf_index)
+        future = pool.submit(_values_tail, *args)
+
+        def tail() -> tuple[bytes, int]:
+            try:
+                return future.result()
+            except Exception:  # noqa: BLE001 - the helper process failed: make the rows here
+                return _values_tail(*args)
 
     _table(book, fmt, "Werte",
            ["Kennzahl", "Jahr", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Wert", "Kennzeichen", "Bemerkung",
             "Lieferung", "Dienststelle", "Datei", "Zeitpunkt"],
-           [10, 7, 24, 20, 12, 11, 12, 16, 40, 10, 12, 30, 20], blocks(), count=len(rows), blocks=True)
+           [10, 7, 24, 20, 12, 11, 12, 16, 40, 10, 12, 30, 20], labels.blocks(_rows(store.db, limit=here)),
+           count=count, blocks=True, tail=tail)
+    return known
+
+
+@dataclass
+class _ValueLabels:
+    areas: dict[str, str]
+    measures: dict[str, str]
+    deliveries: dict[int, tuple[int, str, str, str]]  # id -> (id, office, file name, merged at)
+
+    def blocks(self, rows: list[tuple]) -> Iterator[tuple[str, tuple]]:
+        """Cells in blocks that repeat from row to row (see matrix_xml); a value was set when its delivery was
+        merged."""
+        areas, measures, deliveries = self.areas, self.measures, self.deliveries
+        for r in rows:
+            yield "number", ((r[0], r[1]), (areas.get(r[2], r[2]), r[3], r[4], measures.get(r[5], r[5])), (r[6],),
+                             (r[7], r[8], *deliveries.get(r[9], (r[9], "", "", ""))))
+
+
+def _likely_texts(catalogue: Catalogue, labels: _ValueLabels) -> Iterator[str]:
+    """Texts the helper's rows will hold: in the shared table from the start (others are written inline)."""
+    yield from catalogue.indicators
+    yield from labels.areas.values()
+    yield from catalogue.groups
+    yield from (*SEXES, *catalogue.sexes)
+    yield from labels.measures.values()
+    yield from FLAGS
+    for _id, office, file_name, merged_at in labels.deliveries.values():
+        yield from (office, file_name, merged_at)
+
+
+def _values_tail(store_file: str, offset: int, labels: _ValueLabels, strings: dict[str, int],
+                 style: int) -> tuple[bytes, int]:
+    """In the helper process: the rows of Werte from ``offset`` on, as XML (row numbers after the header)."""
+    store = Store.read_only(Path(store_file))
+    try:
+        rows = _rows(store.db, offset=offset)
+    finally:
+        store.close()
+    return rows_xml(labels.blocks(rows), strings, {"number": style}, offset + 1)
 
 
 def _wide_sheets(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:  # noqa: ANN001

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,23 +40,42 @@ class SheetRows:
     rows: Iterable[tuple[str, Sequence[Block]]]
     number_styles: dict[str, object] = field(default_factory=dict)  # style name -> xlsxwriter Format
     cache: bool = True  # reuse the XML of equal blocks (blocks at one position must hold values of one type)
+    # waits for the XML of further rows made elsewhere (matrix.py: a helper process) and their number
+    tail: Callable[[], tuple[bytes, int]] | None = None
 
 
 class SharedStrings:
     """The texts added to xlsxwriter's shared string table (their indices start after its own)."""
 
-    def __init__(self, start: int) -> None:
+    def __init__(self, start: int, known: dict[str, int] | None = None) -> None:
         self.index: dict[str, int] = {}
         self.start = start
+        self.known = known or {}  # texts already in xlsxwriter's table, by index
 
     def __call__(self, text: str) -> int:
         found = self.index.get(text)
         if found is None:
-            found = self.index[text] = self.start + len(self.index)
+            found = self.known.get(text)
+            if found is None:
+                found = self.index[text] = self.start + len(self.index)
         return found
 
     def xml(self) -> str:
         return "".join(_si(text) for text in self.index)
+
+
+class FrozenStrings:
+    """A copy of a string table for another process: known texts by index, others as inline strings."""
+
+    def __init__(self, index: dict[str, int]) -> None:
+        self.index = index
+
+    def cell(self, text: str) -> str:
+        found = self.index.get(text)
+        if found is not None:
+            return f'<c t="s"><v>{found}</v></c>'
+        space = ' xml:space="preserve"' if text != text.strip() else ""
+        return f'<c t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
 
 
 def _si(text: str) -> str:
@@ -94,29 +113,36 @@ class _RowWriter:
     """Cells without a reference (ECMA-376 makes ``r`` optional: a cell follows the one before it, an
     empty ``<c/>`` holds a gap), so the XML of a block does not depend on its row and is built once."""
 
-    def __init__(self, strings: SharedStrings, styles: dict[str, int], cache: bool) -> None:
+    def __init__(self, strings: SharedStrings | FrozenStrings, styles: dict[str, int], cache: bool) -> None:
         self.strings, self.styles, self.cache = strings, styles, cache
         self.caches: dict[str, dict[Block, str]] = {}
+
+    def _text(self, text: str) -> str:
+        if isinstance(self.strings, FrozenStrings):
+            return self.strings.cell(text[:MAX_TEXT])
+        return f'<c t="s"><v>{self.strings(text[:MAX_TEXT])}</v></c>'
 
     def _cell(self, style: str, value: object) -> str:
         if value is None or value == "":
             return "<c/>"
         if value.__class__ is str:
-            return f'<c t="s"><v>{self.strings(value[:MAX_TEXT])}</v></c>'
+            return self._text(value)
         if isinstance(value, bool):
-            return f'<c t="s"><v>{self.strings("WAHR" if value else "FALSCH")}</v></c>'
+            return self._text("WAHR" if value else "FALSCH")
         if isinstance(value, int):  # years, numbers of deliveries: no number format
             return f"<c><v>{value}</v></c>"
         if isinstance(value, float):
             text = _number(value)
             return f'<c s="{self.styles[style]}"><v>{text}</v></c>' if text else "<c/>"
-        return f'<c t="s"><v>{self.strings(str(value)[:MAX_TEXT])}</v></c>'
+        return self._text(str(value))
 
-    def chunks(self, rows: Iterable[tuple[str, Sequence[Block]]]) -> Iterable[tuple[str, int]]:
-        """XML text of the rows in pieces of CHUNK_ROWS rows, with the number of the last row written."""
+    def chunks(self, rows: Iterable[tuple[str, Sequence[Block]]], number: int = 1) -> Iterable[tuple[str, int]]:
+        """XML text of the rows in pieces of CHUNK_ROWS rows, with the number of the last row written.
+
+        The first row gets number + 1 (row 1 is the header).
+        """
         out: list[str] = []
         append = out.append
-        number = 1
         style_now, cache = None, {}
         for style, blocks in rows:
             number += 1
@@ -137,12 +163,28 @@ class _RowWriter:
         yield "".join(out), number
 
 
+def rows_xml(rows: Iterable[tuple[str, Sequence[Block]]], strings: dict[str, int], styles: dict[str, int],
+             after: int) -> tuple[bytes, int]:
+    """The XML of data rows made in another process: texts of ``strings`` by index, others inline.
+
+    The first row gets the number after + 1; returns the XML and the number of rows.
+    """
+    writer = _RowWriter(FrozenStrings(strings), styles, cache=True)
+    parts, last = [], after
+    for xml, last in writer.chunks(rows, after):
+        parts.append(xml.encode("utf-8", "replace"))
+    return b"".join(parts), last - after
+
+
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
 _SST_HEAD = re.compile(rb'<sst [^>]*?count="(\d+)" uniqueCount="(\d+)">')
 
 
-def fill_package(package: bytes, target: Path, sheets: list[SheetRows]) -> None:
-    """Write ``package`` (an xlsxwriter workbook) to ``target`` with the rows of ``sheets`` streamed in."""
+def fill_package(package: bytes, target: Path, sheets: list[SheetRows], known: dict[str, int] | None = None) -> None:
+    """Write ``package`` (an xlsxwriter workbook) to ``target`` with the rows of ``sheets`` streamed in.
+
+    ``known``: texts already in the package's shared strings (by index), reused instead of added again.
+    """
     import io
 
     with zipfile.ZipFile(io.BytesIO(package)) as source:
@@ -151,18 +193,20 @@ def fill_package(package: bytes, target: Path, sheets: list[SheetRows]) -> None:
         sst = source.read("xl/sharedStrings.xml")
         head = _SST_HEAD.search(sst)
         assert head is not None, "xlsxwriter writes a shared string table for the header rows"
-        strings = SharedStrings(int(head.group(2)))
+        strings = SharedStrings(int(head.group(2)), known)
         # level 3: as fast as level 1 on this XML (zlib's fast strategy), a quarter smaller; level 6 costs 15 % more
+        waits = {s.name: s.tail for s in sheets if s.tail is not None}
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as out:
-            for info in source.infolist():
-                if info.filename == "xl/sharedStrings.xml":
-                    continue  # written last, when all texts are known
-                data = source.read(info.filename)
-                sheet = by_part.get(info.filename)
+            # sheets that wait for rows made elsewhere come after the others, then the strings
+            members = sorted((info.filename for info in source.infolist() if info.filename != "xl/sharedStrings.xml"),
+                             key=lambda part: part in by_part and by_part[part].name in waits)
+            for part in members:
+                data = source.read(part)
+                sheet = by_part.get(part)
                 if sheet is None:
-                    out.writestr(info.filename, data)
+                    out.writestr(part, data)
                 else:
-                    _write_sheet(out, info.filename, data, sheet, strings)
+                    _write_sheet(out, part, data, sheet, strings, waits.get(sheet.name))
             tail = f"{strings.xml()}</sst>".encode()
             # ``count`` (references to all strings) is optional; the cached blocks do not count their uses
             head_xml = sst[:head.start()] + (
@@ -172,7 +216,8 @@ def fill_package(package: bytes, target: Path, sheets: list[SheetRows]) -> None:
             out.writestr("xl/sharedStrings.xml", head_xml + body + tail)
 
 
-def _write_sheet(out: zipfile.ZipFile, name: str, data: bytes, sheet: SheetRows, strings: SharedStrings) -> None:
+def _write_sheet(out: zipfile.ZipFile, name: str, data: bytes, sheet: SheetRows, strings: SharedStrings,
+                 tail: Callable[[], tuple[bytes, int]] | None = None) -> None:
     data = data.replace(b"<sheetData/>", b"<sheetData></sheetData>", 1)
     if sheet.count:
         last = f"{column_letter(max(sheet.columns - 1, 0))}{sheet.count + 1}"
@@ -185,6 +230,10 @@ def _write_sheet(out: zipfile.ZipFile, name: str, data: bytes, sheet: SheetRows,
         for xml, last_row in writer.chunks(sheet.rows):
             handle.write(xml.encode("utf-8", "replace"))
             written = last_row
+        if tail is not None:
+            xml_bytes, count = tail()
+            handle.write(xml_bytes)
+            written += count
         handle.write(data[end:])
     if written != sheet.count + 1:
         raise ValueError(f"{sheet.name}: {written - 1} Zeilen geschrieben, {sheet.count} angekündigt")
