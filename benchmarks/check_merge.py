@@ -16,7 +16,9 @@ Timed, in the same run:
 The last line is JSON: toolkit_s, check_s (check only), matrix_s (master matrix alone, after the merge),
 calamine_s, openpyxl_s (wall clock; the same as *_cpu_s in CPU seconds of this process), ratio
 (toolkit/calamine), ratio_cpu, openpyxl_ratio (openpyxl/toolkit), values (in the store after the merge),
-cells (input cells of the 50 files); with --phases also phases_cpu_s (CPU seconds of the merge steps).
+cells (input cells of the 50 files); with --phases also phases_cpu_s (CPU seconds of the merge steps in this
+process: reading and the rules run in worker processes for a round of this size and show as 0 there;
+check_cpu_s is likewise this process only).
 Targets: ratio <= 2, openpyxl_ratio >= 3. Each time is the best of --repeat runs (default 2).
 Run: python benchmarks/check_merge.py [--repeat N] [--profile [--sort tottime]] [--phases]
 """
