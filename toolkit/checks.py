@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.catalogue import Catalogue, load_catalogue
+from toolkit.check_workers import check_all
 from toolkit.collection import ObservationKey
 from toolkit.errors import InputError
 from toolkit.problems import FileReport, Problem
-from toolkit.check_workers import check_all
 from toolkit.returns import Reading, ReturnedWorkbook, read_return
 from toolkit.rules import (
     RULES,

@@ -14,8 +14,8 @@ import functools
 import gc
 import hashlib
 from collections.abc import Iterator
-from typing import NamedTuple
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from toolkit.catalogue import CITY, Catalogue, Indicator, Office, column_letter
 

@@ -170,10 +170,8 @@ def rows_xml(rows: Iterable[tuple[str, Sequence[Block]]], strings: dict[str, int
     The first row gets the number after + 1; returns the XML and the number of rows.
     """
     writer = _RowWriter(FrozenStrings(strings), styles, cache=True)
-    parts, last = [], after
-    for xml, last in writer.chunks(rows, after):
-        parts.append(xml.encode("utf-8", "replace"))
-    return b"".join(parts), last - after
+    pieces = list(writer.chunks(rows, after))
+    return b"".join(xml.encode("utf-8", "replace") for xml, _ in pieces), pieces[-1][1] - after
 
 
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
