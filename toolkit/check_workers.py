@@ -65,13 +65,12 @@ def pool_size(paths: Sequence[Path]) -> int:
 
 
 def check_all(paths: Sequence[Path], catalogue: Catalogue, view: StoreView,
-              progress: Progress | None = None, workers: int | None = None,
-              ) -> Iterator[tuple[ReturnedWorkbook, FileReport]]:
+              progress: Progress | None = None) -> Iterator[tuple[ReturnedWorkbook, FileReport]]:
     """Read and check every file, in the order given; with more than one worker in a process pool."""
     from toolkit.checks import check_one
 
     progress = progress or SILENT
-    workers = pool_size(paths) if workers is None else workers
+    workers = pool_size(paths)
     if workers <= 1:
         for path in progress.track(paths, "Rückläufe prüfen"):
             yield check_one(path, catalogue, view)
