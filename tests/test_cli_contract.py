@@ -114,22 +114,6 @@ def test_unexpected_error_shows_no_traceback_without_debug(monkeypatch, workspac
     assert "Traceback" in loud.output
 
 
-def test_atomic_writes_give_normal_file_permissions(tmp_path):
-    import os
-
-    from toolkit.workspace import atomic_path, atomic_write_bytes
-
-    mask = os.umask(0o022)
-    try:
-        atomic_write_bytes(tmp_path / "a.txt", b"x")
-        with atomic_path(tmp_path / "b.xlsx") as tmp:
-            tmp.write_bytes(b"y")
-    finally:
-        os.umask(mask)
-    assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o644
-    assert (tmp_path / "b.xlsx").stat().st_mode & 0o777 == 0o644
-
-
 ENGLISH = ("Usage:", "Options:", "Arguments:", "Commands:", "Show this message", "required]", "Error:",
            "No such", "Missing", "Invalid value", "Input should", "Try '")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -9,7 +10,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -57,7 +57,7 @@ def _state(workspace) -> dict:  # noqa: ANN001
             "SELECT indicator, year, area, grp, sex, measure, old_value, new_value, old_delivery_id, new_delivery_id,"
             " reason FROM history ORDER BY id").fetchall()
         checks = store.db.execute("SELECT sha256, file_name, ok, n_fehler FROM checks ORDER BY sha256").fetchall()
-    archive = {str(p.relative_to(workspace.archive)): hashlib.sha256(p.read_bytes()).hexdigest()
+    archive = {p.relative_to(workspace.archive).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
                for p in workspace.archive.rglob("*") if p.is_file()}
     return {"observations": [tuple(r) for r in observations], "deliveries": [tuple(r) for r in deliveries],
             "history": [tuple(r) for r in history], "checks": [tuple(r) for r in checks], "archive": archive,
@@ -367,25 +367,138 @@ def test_matrix_made_with_a_helper_process_equals_matrix_made_alone(tmp_path, re
         monkeypatch.setattr(matrix, "HELPER_SHARE", 0.7)
         calls = []
 
-        class Recorded(ProcessPoolExecutor):
-            def submit(self, fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-                future = super().submit(fn, *args, **kwargs)
-                calls.append((fn, args, future))
-                return future
+        real_pool = matrix.process_pool
 
-        monkeypatch.setattr(matrix, "ProcessPoolExecutor", Recorded)
+        def pool_with(replace):  # noqa: ANN001, ANN202 - a real pool whose apply_async is watched or broken
+            @contextlib.contextmanager
+            def patched(workers, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+                with real_pool(workers, *args, **kwargs) as pool:
+                    original = pool.apply_async
+                    pool.apply_async = lambda fn, fn_args=(): replace(original, fn, fn_args)
+                    yield pool
+            return patched
+
+        def record(original, fn, fn_args):  # noqa: ANN001, ANN202
+            result = original(fn, fn_args)
+            calls.append((fn, fn_args, result))
+            return result
+
+        monkeypatch.setattr(matrix, "process_pool", pool_with(record))
         helped = _cells(matrix.write_master_matrix(workspace, store, catalogue))
         assert [fn for fn, *_ in calls] == [matrix._values_tail] and calls[0][1][1] > 0
-        assert calls[0][2].exception() is None  # made in the helper process, not by the fallback
-        assert calls[0][2].result()[1] == len(alone["Werte"]) - 1 - calls[0][1][1]
+        assert calls[0][2].successful()  # made in the helper process, not by the fallback
+        assert calls[0][2].get()[1] == len(alone["Werte"]) - 1 - calls[0][1][1]
 
-        class Broken(ProcessPoolExecutor):
-            def submit(self, fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-                return super().submit(int, "kaputt")  # fails in the helper: the rows are made here instead
-
-        monkeypatch.setattr(matrix, "ProcessPoolExecutor", Broken)
+        # fails in the helper: the rows are made here instead
+        monkeypatch.setattr(matrix, "process_pool", pool_with(lambda original, fn, fn_args: original(int, ("kaputt",))))
         fallback = _cells(matrix.write_master_matrix(workspace, store, catalogue))
     assert helped == alone == fallback
     assert [' =HYPERLINK("x") <b>&amp; ', "Amt <&>", " neu.xlsx"] == \
         [next(row[c] for row in helped["Werte"] if row[8] == ' =HYPERLINK("x") <b>&amp; ') for c in (8, 10, 11)]
 
+
+
+# ---- files held open by Excel (Windows refuses to replace, rename or delete them) -------------------------
+
+
+def _refuse(monkeypatch, target: Path, function: str = "replace") -> list[str]:  # noqa: ANN001
+    """Make os.<function> raise PermissionError (as Windows does) for ``target``; return the refused calls."""
+    real = getattr(os, function)
+    refused = []
+
+    def refusing(src, dst=None, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if Path(src) == target or (dst is not None and Path(dst) == target):
+            refused.append(str(target))
+            raise PermissionError(13, "Der Prozess kann nicht auf die Datei zugreifen", str(target))
+        return real(src, dst, *args, **kwargs) if dst is not None else real(src, *args, **kwargs)
+
+    monkeypatch.setattr(os, function, refusing)
+    monkeypatch.setattr("toolkit.workspace.RETRY_DELAYS", (0.01, 0.01))
+    return refused
+
+
+def test_matrix_open_in_excel_stops_merge_before_any_change(tmp_path, files, reference, monkeypatch):  # noqa: ANN001
+    workspace = make_workspace(tmp_path / "ws")
+    _fill(workspace, files)
+    workspace.master_matrix.write_bytes(b"alte Matrix")  # as left by an earlier merge
+    before = sorted(p.name for p in workspace.inbox.iterdir())
+    refused = _refuse(monkeypatch, workspace.master_matrix, "rename")
+    result = runner.invoke(toolkit.cli.app, ["merge", "-w", str(workspace.root)])
+    assert result.exit_code == 7 and len(refused) == 3  # the first try and two retries
+    output = " ".join(result.output.split())
+    assert f"Die Datei {workspace.master_matrix} ist noch in Excel geöffnet. Bitte schließen und den Befehl " \
+           "wiederholen." in output
+    assert "Interner Fehler" not in output
+    assert sorted(p.name for p in workspace.inbox.iterdir()) == before
+    assert not workspace.store_file.exists() and not list(workspace.archive.rglob("*.xlsx"))
+    assert workspace.master_matrix.read_bytes() == b"alte Matrix"
+    monkeypatch.undo()
+    assert merge_returns(workspace).exit_code == 1
+    assert _state(workspace) == reference[2]
+
+
+@pytest.mark.parametrize("opened", ["matrix", "return"])
+def test_file_opened_after_the_check_leaves_a_state_that_a_rerun_completes(tmp_path, files, reference, monkeypatch,
+                                                                           opened):  # noqa: ANN001
+    """Excel opens the file between the check before the merge and its replacement or removal."""
+    workspace = make_workspace(tmp_path / "ws")
+    _fill(workspace, files)
+    target = workspace.master_matrix if opened == "matrix" else workspace.inbox / "Erhebung_2025_SOZ.xlsx"
+    refused = _refuse(monkeypatch, target, "replace" if opened == "matrix" else "unlink")
+    monkeypatch.setattr(merge_module, "ensure_closed", lambda paths: None)  # the file was still closed then
+    if opened == "return":
+        real_unlink = Path.unlink
+
+        def unlink(self, missing_ok=False):  # noqa: ANN001, ANN202
+            os.unlink(self) if self == target else real_unlink(self, missing_ok=missing_ok)
+
+        monkeypatch.setattr(Path, "unlink", unlink)
+    result = runner.invoke(toolkit.cli.app, ["merge", "-w", str(workspace.root)])
+    assert result.exit_code == 7 and refused, result.output
+    assert "ist noch in Excel geöffnet" in " ".join(result.output.split())
+    monkeypatch.undo()
+    merge_returns(workspace)
+    assert _state(workspace) == reference[2]
+
+
+@pytest.mark.skipif(sys.platform != "win32", reason="Freigaberegeln für geöffnete Dateien gibt es nur unter Windows")
+def test_matrix_held_open_by_another_process_on_windows(tmp_path, files, reference):  # noqa: ANN001
+    """A second process holds the master matrix open (as Excel does): merge refuses, a rerun completes."""
+    workspace = make_workspace(tmp_path / "ws")
+    _fill(workspace, files)
+    workspace.master_matrix.write_bytes(b"alte Matrix")
+    holder = textwrap.dedent(f"""
+        import sys
+        with open({str(workspace.master_matrix)!r}, "rb"):
+            print("offen", flush=True)
+            sys.stdin.readline()
+    """)
+    process = subprocess.Popen([sys.executable, "-c", holder], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               text=True)
+    try:
+        assert process.stdout.readline().strip() == "offen"
+        result = runner.invoke(toolkit.cli.app, ["merge", "-w", str(workspace.root)])
+        assert result.exit_code == 7, result.output
+        assert f"Die Datei {workspace.master_matrix} ist noch in Excel geöffnet" in " ".join(result.output.split())
+        assert not workspace.store_file.exists() and len(list(workspace.inbox.iterdir())) == 3
+    finally:
+        process.stdin.write("\n")
+        process.stdin.flush()
+        process.wait(timeout=30)
+    assert merge_returns(workspace).exit_code == 1
+    assert _state(workspace) == reference[2]
+
+
+def test_archive_paths_are_stored_relative_with_forward_slashes(reference):  # noqa: ANN001
+    _workspace, _result, state = reference
+    paths = [row[7] for row in state["deliveries"]]
+    assert paths == ["archive/2025/JUGA/Erhebung_2025_JUGA.xlsx", "archive/2025/SOZ/Erhebung_2025_SOZ.xlsx"]
+
+
+def test_archive_paths_written_on_windows_are_upgraded_once(tmp_path):  # noqa: ANN001
+    path = tmp_path / "monitoring.sqlite"
+    with Store(path) as store, store.transaction():
+        store.add_delivery(office="SOZ", year=2025, file_name="a.xlsx", sha256="a" * 64,
+                           archive_path="archive\\2025\\SOZ\\a.xlsx")
+    with Store(path) as store:
+        assert [r["archive_path"] for r in store.deliveries()] == ["archive/2025/SOZ/a.xlsx"]

@@ -172,8 +172,10 @@ def test_pdf_without_libreoffice_gives_a_german_message(compiled, monkeypatch):
 
     _workspace, result, _document = compiled
     monkeypatch.setattr(report.shutil, "which", lambda name: None)
-    with pytest.raises(InputError, match="LibreOffice ist nicht installiert"):
+    monkeypatch.setattr(report, "_usual_install_paths", lambda: [])
+    with pytest.raises(InputError, match="LibreOffice wurde nicht gefunden") as caught:
         report.convert_to_pdf(result.report)
+    assert "[programme]" in str(caught.value) and caught.value.exit_code == 3
 
 
 def test_template_renders_with_the_context_without_undeclared_variables(compiled):

@@ -1,3 +1,3 @@
 """Integrationsmonitoring-Toolkit der Landeshauptstadt Magdeburg."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -17,7 +17,6 @@ import io
 import math
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -25,6 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from toolkit.numbers import format_number, format_value
+from toolkit.parallel import process_pool
 from toolkit.progress import SILENT, Progress
 
 DPI = 150
@@ -227,8 +227,8 @@ def render_all(specs: Sequence[LineChart | BarChart], processes: int | None = No
     if workers <= 1 or len(specs) < POOL_MIN_CHARTS:
         return [render(spec) for spec in progress.track(specs, label)]
     chunk = max(1, len(specs) // (workers * 4))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(render, specs, chunksize=chunk)
+    with process_pool(workers) as pool:
+        results = pool.imap(render, specs, chunksize=chunk)
         return [next(results) for _ in progress.track(range(len(specs)), label)]
 
 

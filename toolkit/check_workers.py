@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from toolkit.catalogue import Catalogue
+from toolkit.parallel import process_pool
 from toolkit.problems import FileReport
 from toolkit.progress import SILENT, Progress
 from toolkit.returns import PackedCells, ReturnedWorkbook
@@ -75,8 +75,8 @@ def check_all(paths: Sequence[Path], catalogue: Catalogue, view: StoreView,
         for path in progress.track(paths, "Rückläufe prüfen"):
             yield check_one(path, catalogue, view)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(catalogue, view)) as pool:
-        results = pool.map(_check_in_worker, paths)
+    with process_pool(workers, initializer=_init_worker, initargs=(catalogue, view)) as pool:
+        results = pool.imap(_check_in_worker, paths)
         for (returned, report), _ in zip(results, progress.track(range(len(paths)), "Rückläufe prüfen"), strict=True):
             yield unpack(returned, catalogue), report
 

@@ -32,7 +32,7 @@ from toolkit.rules import (
     normalise_flag,
 )
 from toolkit.store import Store
-from toolkit.workspace import Workspace
+from toolkit.workspace import Workspace, ensure_closed
 
 
 @dataclass(eq=False)
@@ -55,6 +55,10 @@ def check_files(workspace: Workspace, files: list[Path] | None = None, progress=
 
     With ``feedback`` a Prüfbericht per file is written to outbox/<Jahr>/Pruefberichte/.
     """
+    if feedback:
+        from toolkit.feedback import existing_reports
+
+        ensure_closed(existing_reports(workspace, inbox_files(workspace) if files is None else _given(files)))
     checked = check_returns(workspace, files, progress)
     if feedback:
         from toolkit.feedback import write_feedback

@@ -6,6 +6,7 @@ message and the error's exit code. A traceback appears only with --debug.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 import traceback
@@ -18,6 +19,7 @@ from rich.markup import escape
 from typer._click import exceptions as click_errors
 from typer.core import TyperCommand, TyperGroup
 
+from toolkit import __version__
 from toolkit.cli_texts import german_error, german_help
 from toolkit.errors import ExitCode, ToolkitError
 from toolkit.workspace import open_workspace
@@ -93,8 +95,18 @@ WorkspaceOption = Annotated[
 YearOption = Annotated[int, typer.Option("--year", "-j", metavar="JAHR", help="Berichtsjahr, z. B. 2025.", min=1990, max=2100)]
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        out.print(f"toolkit {__version__} (Python {sys.version.split()[0]}, {sys.platform})", markup=False)
+        raise typer.Exit()
+
+
 @app.callback()
-def _root(debug: Annotated[bool, typer.Option("--debug", help="Bei Fehlern die technische Ursache zeigen.")] = False) -> None:
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Bei Fehlern die technische Ursache zeigen.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Die Version zeigen und beenden.", is_eager=True,
+                                          callback=_show_version)] = False,
+) -> None:
     STATE["debug"] = debug or os.environ.get("TOOLKIT_DEBUG") == "1"
 
 
@@ -341,7 +353,23 @@ def _show_click_error(exc: click_errors.ClickException) -> None:
               f"Hilfe: toolkit {command}--help", highlight=False, soft_wrap=True)
 
 
+def utf8_streams() -> None:
+    """Standard output and error as UTF-8 when they go to a pipe or a file, on every platform.
+
+    On Windows a redirected stream would otherwise be ANSI (cp1252): `toolkit check --format json > f.json`
+    would not be valid UTF-8 JSON, and umlauts would break in a pipe. A Windows console keeps its own
+    (Unicode) stream.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+
+
 def run() -> None:
+    """The console script `toolkit` and `python -m toolkit`."""
+    multiprocessing.freeze_support()  # a frozen Windows build starts its worker processes through here
+    utf8_streams()
     sys.exit(main())
 
 

@@ -13,7 +13,6 @@ import datetime as dt
 import os
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -30,6 +29,7 @@ from toolkit.collection import (
 )
 from toolkit.collection_workbook import write_collection_workbook
 from toolkit.errors import ExitCode, InputError, UsageError
+from toolkit.parallel import process_pool
 from toolkit.progress import SILENT, Progress
 from toolkit.settings import Settings, load_settings
 from toolkit.store import Store
@@ -321,9 +321,8 @@ def write_workbooks(catalogue: Catalogue, settings: Settings, jobs: Iterable[Wor
     if workers <= 1:
         return [write_workbook(catalogue, settings, job)
                 for job in progress.track(_Counted(jobs, count), "Erhebungsbögen schreiben")]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                             initargs=(catalogue, settings)) as pool:
-        results = pool.map(_write_in_worker, jobs)
+    with process_pool(workers, initializer=_init_worker, initargs=(catalogue, settings)) as pool:
+        results = pool.imap(_write_in_worker, list(jobs))  # jobs read the store: here, not in the pool's thread
         return [result for result, _ in zip(results, progress.track(range(count), "Erhebungsbögen schreiben"),
                                             strict=True)]
 

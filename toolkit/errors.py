@@ -19,6 +19,7 @@ class ExitCode(IntEnum):
     INTERNAL = 4  # a bug: please report it with --debug output
     BUSY = 5  # another toolkit process holds the lock of the working folder
     DELIVERY = 6  # e-mail could not be sent to at least one office
+    FILE_IN_USE = 7  # a file to replace, move or delete is held open by another program (Excel, Word)
 
 
 class ToolkitError(Exception):
@@ -70,6 +71,12 @@ class BusyError(ToolkitError):
     """Another process holds the working folder's lock."""
 
     exit_code = ExitCode.BUSY
+
+
+class FileInUseError(ToolkitError):
+    """A file the command must replace, move or delete is held open by another program; nothing was changed."""
+
+    exit_code = ExitCode.FILE_IN_USE
 
 
 class DeliveryError(ToolkitError):

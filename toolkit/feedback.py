@@ -70,6 +70,12 @@ def report_path(workspace: Workspace, item: CheckedFile) -> Path:
     return folder / f"Pruefbericht_{ascii_code(Path(item.returned.file).stem)}.xlsx"
 
 
+def existing_reports(workspace: Workspace, returns: list[Path]) -> list[Path]:
+    """The Prüfberichte already written for these returned files (any year): what a new check replaces."""
+    names = {f"Pruefbericht_{ascii_code(p.stem)}.xlsx" for p in returns}
+    return [p for p in workspace.outbox.glob("**/Pruefberichte/*.xlsx") if p.name in names]
+
+
 def write_feedback(workspace: Workspace, checked: list[CheckedFile]) -> list[Path]:
     """Write one Prüfbericht per checked file; return their paths."""
     return [write_check_report(report_path(workspace, item), item) for item in checked]
@@ -200,4 +206,4 @@ def _address(cell: str) -> tuple[int, int]:
     return int(digits) - 1, col - 1
 
 
-__all__ = ["ADVICE", "report_path", "write_check_report", "write_feedback"]
+__all__ = ["ADVICE", "existing_reports", "report_path", "write_check_report", "write_feedback"]

@@ -13,8 +13,8 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.pool import Pool
 from pathlib import Path
 
 import xlsxwriter
@@ -22,6 +22,7 @@ import xlsxwriter
 from toolkit.catalogue import AREA_LABELS, CITY, Catalogue
 from toolkit.collection import FLAGS, MEASURE_LABELS, SEXES
 from toolkit.matrix_xml import SheetRows, fill_package, rows_xml
+from toolkit.parallel import process_pool
 from toolkit.store import Store
 from toolkit.workspace import Workspace, atomic_path
 
@@ -63,11 +64,11 @@ HELPER_SHARE = 0.6  # this process also compresses everything and writes the oth
 
 
 @contextlib.contextmanager
-def _helper(count: int) -> Iterator[ProcessPoolExecutor | None]:
+def _helper(count: int) -> Iterator[Pool | None]:
     if count < HELPER_MIN_ROWS or (os.cpu_count() or 1) < 2:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    with process_pool(1) as pool:
         yield pool
 
 
@@ -151,7 +152,7 @@ def _catalogue_sheets(book, fmt: _Formats, catalogue: Catalogue) -> None:  # noq
 
 
 def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store, count: int,  # noqa: ANN001
-                  pool: ProcessPoolExecutor | None) -> dict[str, int] | None:
+                  pool: Pool | None) -> dict[str, int] | None:
     """Every value in long form with its provenance (file name and SHA-256 of a delivery: sheet Lieferungen).
 
     With a helper process, the texts its rows will hold are put into xlsxwriter's shared strings first, so
@@ -166,11 +167,11 @@ def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store, count
         known = {text: table._get_shared_string_index(text) for text in _likely_texts(catalogue, labels)}
         here = int(count * (1 - HELPER_SHARE))
         args = (str(store.path), here, labels, known, fmt.number.xf_index)
-        future = pool.submit(_values_tail, *args)
+        future = pool.apply_async(_values_tail, args)
 
         def tail() -> tuple[bytes, int]:
             try:
-                return future.result()
+                return future.get()
             except Exception:  # noqa: BLE001 - the helper process failed: make the rows here
                 return _values_tail(*args)
 

@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.catalogue import Catalogue
-from toolkit.checks import CheckedFile, cached_catalogue, check_returns, iter_checked, paused_gc
+from toolkit.checks import CheckedFile, cached_catalogue, check_returns, inbox_files, iter_checked, paused_gc
 from toolkit.collection import ascii_code
 from toolkit.errors import ExitCode, InputError
+from toolkit.feedback import existing_reports, write_feedback
 from toolkit.problems import FileReport, Problem, Severity
 from toolkit.returns import ReturnedWorkbook
 from toolkit.store import Store
-from toolkit.workspace import Workspace, atomic_write_bytes, locked
+from toolkit.workspace import Workspace, atomic_write_bytes, ensure_closed, locked, remove_file
 
 # Fault injection for tests: called with the name of the step just done and the file name.
 FaultHook = Callable[[str, str], None]
@@ -88,6 +89,9 @@ def merge_returns(workspace: Workspace, dry_run: bool = False, progress=None,  #
             result.outcomes = [_preview(workspace, item) for item in checked]
             return result
         result, checked = MergeResult([]), []
+        # a file held open (Excel) is reported before anything changes, not after the store has committed
+        inbox = inbox_files(workspace)
+        ensure_closed([workspace.master_matrix, *inbox, *existing_reports(workspace, inbox)])
         with Store(workspace.store_file) as store:
             # each file is taken as soon as it is checked, while the workers check the next ones
             for item in iter_checked(workspace, None, progress, catalogue=catalogue):
@@ -100,8 +104,6 @@ def merge_returns(workspace: Workspace, dry_run: bool = False, progress=None,  #
 
             result.matrix = write_master_matrix(workspace, store, catalogue)
             _step("matrix", "")
-        from toolkit.feedback import write_feedback
-
         result.feedback = write_feedback(workspace, checked)
     return result
 
@@ -130,7 +132,7 @@ def _merge_one(workspace: Workspace, store: Store, item: CheckedFile) -> FileOut
             _record_check(store, report)
         outcome = FileOutcome(rw.file, "übernommen", counts["new"], counts["changed"], _relative(workspace, archive))
     _step("committed", rw.file)
-    rw.path.unlink(missing_ok=True)
+    remove_file(rw.path)
     _step("removed", rw.file)
     return outcome
 
@@ -159,10 +161,11 @@ def _sha(path: Path) -> str:
 
 
 def _relative(workspace: Workspace, path: Path) -> str:
+    """The one form of a stored path: relative to the working folder, forward slashes (Windows and Linux alike)."""
     try:
-        return str(path.relative_to(workspace.root))
+        return path.relative_to(workspace.root).as_posix()
     except ValueError:
-        return str(path)
+        return path.as_posix()
 
 
 def _counts(report: FileReport) -> tuple[int, int, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -17,9 +18,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.errors import InputError, ToolkitError
+from toolkit.errors import InputError
 from toolkit.progress import SILENT
-from toolkit.workspace import Workspace, atomic_path
+from toolkit.workspace import Workspace, atomic_path, ensure_closed
 
 PDF_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
               '"PDFUACompliance":{"type":"boolean","value":"true"},'
@@ -67,6 +68,11 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     progress = progress or SILENT
     started = time.perf_counter()
     timings: dict[str, float] = {}
+    from toolkit.settings import load_settings
+
+    soffice = find_libreoffice(load_settings(workspace.settings_file).libreoffice) if pdf else None
+    outputs = [workspace.report_file(year), workspace.table_annex_file(year)]
+    ensure_closed([*outputs, workspace.report_file(year).with_suffix(".pdf")] if pdf else outputs)
     catalogue, settings, published, deliveries, received = load_published(workspace, year)
     timings["daten"] = time.perf_counter() - started
     if not workspace.report_template.is_file():
@@ -108,7 +114,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     if pdf:
         t = time.perf_counter()
         progress.note("PDF wird mit LibreOffice erzeugt …")
-        result.pdf = convert_to_pdf(target_path)
+        result.pdf = convert_to_pdf(target_path, soffice)
         timings["pdf"] = time.perf_counter() - t
     result.seconds = time.perf_counter() - started
     return result
@@ -214,28 +220,63 @@ def _copy_for_pdf(docx_path: Path, target: Path) -> None:
     document.save(str(target))
 
 
-def convert_to_pdf(docx_path: Path, timeout: int = 300) -> Path:
+def find_libreoffice(configured: str = "") -> Path:
+    """soffice of LibreOffice: the path set in toolkit.toml, else the search path, else the usual install folders.
+
+    The Windows installer does not put soffice.exe on PATH; it lives in ...\\LibreOffice\\program\\.
+    """
+    if configured:
+        path = Path(configured)
+        if path.is_file():
+            return path
+        raise InputError(f"LibreOffice wurde unter {path} nicht gefunden (toolkit.toml, [programme] libreoffice).",
+                         hint="Bitte den Pfad zu soffice.exe prüfen, z. B. "
+                              '"C:/Program Files/LibreOffice/program/soffice.exe", oder die Zeile leeren.')
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return Path(found)
+    for path in _usual_install_paths():
+        if path.is_file():
+            return path
+    raise InputError(
+        "LibreOffice wurde nicht gefunden; das PDF kann nicht erzeugt werden. Es wurde nichts geändert.",
+        hint="LibreOffice von https://de.libreoffice.org/download/ installieren (ohne Administratorrechte: "
+             "die portable Fassung) und, falls es nicht im üblichen Ordner liegt, in toolkit.toml unter "
+             '[programme] den Pfad angeben: libreoffice = "C:/…/LibreOffice/program/soffice.exe". '
+             "Oder 'toolkit compile' ohne --pdf aufrufen und das Word-Dokument in Word als PDF speichern.")
+
+
+def _usual_install_paths() -> list[Path]:
+    """Where the LibreOffice installer for Windows puts soffice.exe (all users, or just this user)."""
+    folders = [os.environ.get(name) for name in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")]
+    folders += ["C:/Program Files", "C:/Program Files (x86)"]
+    if os.environ.get("LOCALAPPDATA"):
+        folders.append(str(Path(os.environ["LOCALAPPDATA"]) / "Programs"))
+    return [Path(folder) / "LibreOffice" / "program" / "soffice.exe" for folder in folders if folder]
+
+
+def convert_to_pdf(docx_path: Path, soffice: Path | None = None, timeout: int = 300) -> Path:
     """Tagged PDF/UA through LibreOffice headless with a private profile folder; returns the PDF path."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise InputError("LibreOffice ist nicht installiert; das PDF kann nicht erzeugt werden.",
-                         hint="LibreOffice (Writer) installieren oder 'toolkit compile' ohne --pdf aufrufen und das "
-                              "Word-Dokument in Word als barrierefreies PDF speichern.")
+    soffice = soffice or find_libreoffice()
     with tempfile.TemporaryDirectory(prefix="toolkit-lo-") as profile, \
             tempfile.TemporaryDirectory(prefix="toolkit-pdf-") as out_dir:
         source = Path(out_dir) / "quelle" / docx_path.name
         source.parent.mkdir()
         _copy_for_pdf(docx_path, source)
-        command = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+        command = [str(soffice), f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
                    "--convert-to", PDF_FILTER, "--outdir", out_dir, str(source)]
         try:
             completed = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
-            raise ToolkitError(f"LibreOffice hat das PDF nicht innerhalb von {timeout} s erzeugt.") from None
+            raise InputError(f"LibreOffice hat das PDF nicht innerhalb von {timeout} s erzeugt.",
+                             hint="Läuft LibreOffice schon mit einem Dialog? Alle LibreOffice-Fenster schließen "
+                                  "und den Befehl wiederholen.") from None
         produced = Path(out_dir) / (docx_path.stem + ".pdf")
         if completed.returncode != 0 or not produced.is_file():
             detail = completed.stderr.decode("utf-8", "replace").strip()[:300]
-            raise ToolkitError(f"LibreOffice konnte {docx_path.name} nicht in PDF umwandeln. {detail}".strip())
+            raise InputError(f"LibreOffice konnte {docx_path.name} nicht in PDF umwandeln. {detail}".strip(),
+                             hint="Das Word-Dokument ist fertig; es lässt sich in Word als PDF speichern. Sonst "
+                                  "alle LibreOffice-Fenster schließen und den Befehl wiederholen.")
         target = docx_path.with_suffix(".pdf")
         with atomic_path(target) as tmp:
             shutil.copyfile(produced, tmp)

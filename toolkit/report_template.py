@@ -43,13 +43,15 @@ def write_report_template(path: Path) -> None:
 
 
 def _fixed_zip(data: bytes) -> bytes:
-    """Same content, fixed member dates: a rebuild gives the same bytes (the template is committed)."""
+    """Same content, fixed member dates and system: a rebuild gives the same bytes on every platform (the
+    template is committed; zipfile would record the building system, 0 on Windows, 3 elsewhere)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             info = zipfile.ZipInfo(item.filename, date_time=FIXED_DATE.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
             target.writestr(info, source.read(item.filename))
     return out.getvalue()
 

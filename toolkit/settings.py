@@ -49,6 +49,12 @@ smtp_benutzer = ""
 # Zertifikat der Zertifizierungsstelle (PEM-Datei) für einen Server mit eigenem Zertifikat der Stadt-IT;
 # leer = die Zertifizierungsstellen des Systems. Relative Pfade gelten ab dem Arbeitsordner.
 smtp_zertifikat = ""
+
+[programme]
+# LibreOffice für 'toolkit compile --pdf': Pfad zu soffice.exe (Windows) bzw. soffice, z. B.
+# "C:/Program Files/LibreOffice/program/soffice.exe"; leer = im Suchpfad und den üblichen
+# Installationsordnern suchen.
+libreoffice = ""
 """
 
 
@@ -77,6 +83,7 @@ class Settings:
     koordination_telefon: str = "0391 540-0"
     koordination_email: str = "integrationsmonitoring@example.org"
     mail: MailSettings = field(default_factory=MailSettings)
+    libreoffice: str = ""  # path of soffice(.exe), absolute after load_settings; "" = search for it
 
     def deadline(self, year: int, override: str | None = None) -> dt.date:
         """The return deadline of the round for ``year``: option, then setting, then 31.03. of year+2.
@@ -112,6 +119,7 @@ _FIELDS = {
     ("koordination", "funktion"): ("koordination_funktion", str),
     ("koordination", "telefon"): ("koordination_telefon", str),
     ("koordination", "email"): ("koordination_email", str),
+    ("programme", "libreoffice"): ("libreoffice", str),
 }
 _MAIL_FIELDS = {"absender": str, "smtp_host": str, "smtp_port": int, "smtp_sicherheit": str, "smtp_benutzer": str,
                 "smtp_zertifikat": str}
@@ -122,8 +130,8 @@ def load_settings(path: Path) -> Settings:
     if not path.is_file():
         return Settings()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raw = tomllib.loads(read_settings_text(path))
+    except tomllib.TOMLDecodeError as exc:
         raise InputError(
             f"Die Einstellungsdatei {path} ist fehlerhaft: {exc}",
             hint="Bitte die genannte Zeile korrigieren (Texte in Anführungszeichen, Zahlen ohne).",
@@ -143,7 +151,32 @@ def load_settings(path: Path) -> Settings:
         )
     if mail.smtp_zertifikat:  # relative to the working folder, like every other path of the toolkit
         mail = replace(mail, smtp_zertifikat=str(path.parent / Path(mail.smtp_zertifikat).expanduser()))
+    if values.get("libreoffice"):
+        values["libreoffice"] = str(path.parent / Path(str(values["libreoffice"])).expanduser())
     return Settings(**values, mail=mail)
+
+
+def read_settings_text(path: Path) -> str:
+    """The text of toolkit.toml: UTF-8, with or without the byte order mark Windows' Editor may write.
+
+    A file saved as ANSI (cp1252, the default of older Windows editors) gets a German message saying how to
+    save it as UTF-8, instead of its umlauts being read wrongly.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"Die Einstellungsdatei {path} lässt sich nicht lesen ({exc.strerror}).",
+                         hint="Bitte prüfen, ob die Datei in einem anderen Programm gesperrt ist.") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"Die Einstellungsdatei {path} ist nicht als UTF-8 gespeichert (Zeile {line}: Zeichen, die nach "
+            "ANSI/Windows-1252 aussehen, z. B. ein Umlaut).",
+            hint="Bitte die Datei im Editor öffnen, 'Datei > Speichern unter' wählen, unten bei 'Codierung' "
+                 "'UTF-8' einstellen und speichern. Dann den Befehl wiederholen.",
+        ) from None
 
 
 def _convert(value: object, kind: type, path: Path, where: str) -> object:

@@ -19,6 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.collection import ObservationKey, observation_key
+from toolkit.errors import InputError
+
+# A rollback journal, not WAL: WAL needs shared memory between the processes that open the file, which a
+# network share (SMB, the city's file servers) does not give; SQLite documents WAL as unsafe there. TRUNCATE
+# rather than DELETE: the journal file is emptied instead of deleted after each transaction, which spares the
+# file create/delete that is slow on Windows shares and with virus scanners.
+JOURNAL_MODE = "TRUNCATE"
 
 OBSERVATIONS_TABLE = """
 CREATE TABLE IF NOT EXISTS observations (
@@ -143,16 +150,24 @@ class Store:
         self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute(f"PRAGMA journal_mode = {JOURNAL_MODE}")
         self.db.executescript(SCHEMA)
         _upgrade(self.db)
 
     @classmethod
     def read_only(cls, path: Path) -> Store:
-        """Open an existing store for reading only: no schema, no pragma, the file is never changed."""
+        """Open an existing store for reading only: no schema, no upgrade; SQLite refuses every change.
+
+        Opened by its plain path, not a ``file:`` URI: a working folder on a network share (\\\\server\\share)
+        would become ``file://server/share/…``, whose authority SQLite rejects.
+        """
+        if not path.is_file():
+            raise InputError(f"Der Datenbestand {path} fehlt.",
+                             hint="Erst mit 'toolkit merge' oder 'toolkit import' Werte übernehmen.")
         self = cls.__new__(cls)
         self.path = path
-        self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        self.db = sqlite3.connect(str(path), timeout=30)
+        self.db.execute("PRAGMA query_only = ON")
         self.db.row_factory = sqlite3.Row
         return self
 
@@ -351,6 +366,14 @@ class Store:
 
 
 def _upgrade(db: sqlite3.Connection) -> None:
+    """Bring a store of an earlier version up to date, once (each step sees whether it is needed)."""
+    if db.execute("SELECT 1 FROM deliveries WHERE instr(archive_path, '\\') LIMIT 1").fetchone():
+        # stores written on Windows before 0.2 kept archive paths with backslashes: one form everywhere
+        db.execute("UPDATE deliveries SET archive_path = replace(archive_path, '\\', '/')")
+    _drop_value_timestamps(db)
+
+
+def _drop_value_timestamps(db: sqlite3.Connection) -> None:
     """Stores of version 0.1 kept an updated_at per value in a rowid table: move the values over once."""
     columns = {row[1] for row in db.execute("PRAGMA table_info(observations)")}
     if "updated_at" not in columns:

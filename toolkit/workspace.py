@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.errors import BusyError, InputError
+import filelock
+
+from toolkit.errors import BusyError, FileInUseError, InputError
 
 SETTINGS_FILE = "toolkit.toml"
 CATALOGUE_TEMPLATE = "templates/Indikatorenmatrix.xlsx"
@@ -114,7 +116,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         _usual_permissions(tmp)
-        os.replace(tmp, path)
+        replace_file(Path(tmp), path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -133,7 +135,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     try:
         yield Path(tmp)
         _usual_permissions(tmp)
-        os.replace(tmp, path)
+        replace_file(Path(tmp), path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -146,29 +148,93 @@ def _usual_permissions(path: str) -> None:
     os.chmod(path, 0o666 & ~mask)
 
 
+# ---- files held open by Excel, Word or the Explorer -------------------------------------------------------
+# Windows refuses to replace, rename or delete a file another program holds open (PermissionError). Such a
+# program usually lets go within moments (a virus scanner, the Explorer's preview) or not at all (Excel):
+# retry briefly, then say which file to close.
+
+RETRY_DELAYS = (0.1, 0.2, 0.3, 0.4, 0.5)  # seconds: about 1.5 s in all before giving up
+
+_PROGRAMS = {".xlsx": "Excel", ".xlsm": "Excel", ".xls": "Excel", ".ods": "Excel oder LibreOffice",
+             ".docx": "Word", ".pdf": "einem PDF-Programm", ".csv": "Excel", ".eml": "Outlook"}
+
+
+def file_in_use(path: Path) -> FileInUseError:
+    """The German error for a file another program holds open."""
+    program = _PROGRAMS.get(path.suffix.lower(), "einem anderen Programm")
+    return FileInUseError(
+        f"Die Datei {path} ist noch in {program} geöffnet. Bitte schließen und den Befehl wiederholen.",
+        hint="Es wurde nichts halb geändert: nach dem Schließen ergibt derselbe Befehl das vollständige Ergebnis. "
+             "Ist die Datei nicht geöffnet, bitte prüfen, ob sie schreibgeschützt ist oder der Ordner "
+             "Schreibrechte hat.",
+    )
+
+
+def _retrying(action: Callable[[], None], path: Path) -> None:
+    for delay in (*RETRY_DELAYS, None):
+        try:
+            action()
+            return
+        except PermissionError:
+            if delay is None:
+                raise file_in_use(path) from None
+            time.sleep(delay)
+
+
+def replace_file(source: Path, target: Path) -> None:
+    """``os.replace`` that waits briefly for a program holding ``target`` open, then raises FileInUseError."""
+    _retrying(lambda: os.replace(source, target), target)
+
+
+def remove_file(path: Path) -> None:
+    """Delete ``path`` (gone already is fine); waits briefly for a program holding it open."""
+    _retrying(lambda: path.unlink(missing_ok=True), path)
+
+
+def ensure_closed(paths: Iterable[Path]) -> None:
+    """Raise FileInUseError before any change if one of ``paths`` is held open and could not be replaced.
+
+    Renaming a file needs the same access as replacing or deleting it: the file is renamed to a name beside
+    it and back at once. Missing files are fine.
+    """
+    for path in paths:
+        if not path.is_file():
+            continue
+        probe = path.with_name(f".{path.name}.offen-{os.getpid()}")
+        try:
+            _retrying(lambda path=path, probe=probe: os.rename(path, probe), path)
+        except FileNotFoundError:
+            continue
+        os.rename(probe, path)
+
+
 @contextlib.contextmanager
 def locked(workspace: Workspace, purpose: str) -> Iterator[None]:
-    """Hold the working folder's lock; a second process gets a clear BusyError at once."""
+    """Hold the working folder's lock; a second process gets a clear BusyError at once.
+
+    The lock is an OS file lock (filelock: LockFileEx on Windows, flock elsewhere) on data/.lock; it ends with
+    the process, so a crashed command leaves no stale lock. Who holds it is written to data/.lock.info.
+    """
     workspace.data.mkdir(parents=True, exist_ok=True)
-    lock_path = workspace.data / ".lock"
-    handle = open(lock_path, "a+")  # noqa: SIM115 - closed in finally
+    lock = filelock.FileLock(workspace.data / ".lock", timeout=0)
+    info = workspace.data / ".lock.info"
     try:
+        lock.acquire()
+    except filelock.Timeout:
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "ein anderer toolkit-Befehl"
-            raise BusyError(
-                f"Der Arbeitsordner {workspace.root} ist gerade gesperrt ({holder}).",
-                hint="Bitte warten, bis der andere Befehl fertig ist, und dann erneut starten.",
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{purpose}, Prozess {os.getpid()}")
-        handle.flush()
+            holder = info.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            holder = ""
+        raise BusyError(
+            f"Der Arbeitsordner {workspace.root} ist gerade gesperrt ({holder or 'ein anderer toolkit-Befehl'}).",
+            hint="Bitte warten, bis der andere Befehl fertig ist, und dann erneut starten.",
+        ) from None
+    try:
+        with contextlib.suppress(OSError):
+            info.write_text(f"{purpose}, Prozess {os.getpid()}", encoding="utf-8")
         yield
     finally:
-        handle.close()
+        lock.release()
 
 
 def init_workspace(folder: Path | str) -> Workspace:
