@@ -85,3 +85,13 @@ def test_render_gives_png_and_the_pool_gives_the_same_images():
     single = [render(spec) for spec in specs]
     assert all(r.png.startswith(b"\x89PNG") for r in single)
     assert [r.png for r in render_all(specs, processes=1)] == [r.png for r in single]
+
+
+def test_the_process_pool_draws_the_same_images(monkeypatch):
+    """Two worker processes (multiprocessing.Pool: fork on Linux, spawn on Windows and under wintest)."""
+    import toolkit.charts as charts
+
+    monkeypatch.setattr(charts, "POOL_MIN_CHARTS", 0)
+    specs = [line_spec(2), bar_spec(), line_spec(3)]
+    pooled = render_all(specs, processes=2)
+    assert [(r.png, r.alt) for r in pooled] == [(r.png, r.alt) for r in map(render, specs)]

@@ -36,8 +36,10 @@ def test_cli_prints_where_every_output_is(demo) -> None:
     assert "Demo fertig in" in output
     for path in (workspace.workbooks_dir(REPORT_YEAR), workspace.mails_dir(REPORT_YEAR),
                  workspace.check_reports_dir(REPORT_YEAR), workspace.master_matrix, workspace.report_file(REPORT_YEAR)):
-        assert str(path) in output.replace("\n", ""), path
+        shown = path.relative_to(workspace.root).as_posix()  # relative to the working folder, "/" everywhere
+        assert f": {shown}" in output.replace("\n", ""), path
         assert path.exists(), path
+    assert f"Arbeitsordner: {workspace.root}" in output.replace("\n", "")
     assert f"{SILENT_OFFICE} hat nicht geantwortet" in output
     assert f"{FAULTY_OFFICE} hat einen Bogen mit Fehlern geschickt" in output
 

@@ -23,7 +23,7 @@ from toolkit.catalogue import GERMANY, LAND, Catalogue
 from toolkit.collection import ObservationKey, file_name
 from toolkit.errors import InputError
 from toolkit.progress import SILENT
-from toolkit.workspace import SETTINGS_FILE, Workspace
+from toolkit.workspace import SETTINGS_FILE, Workspace, shown
 
 REPORT_YEAR = 2025
 HISTORY = range(REPORT_YEAR - 5, REPORT_YEAR)
@@ -56,9 +56,7 @@ class DemoResult:
     timings: dict[str, float] = field(default_factory=dict)
 
     def _rel(self, path: Path | None) -> str:
-        if path is None:
-            return "– (nicht erstellt)"
-        return str(path)
+        return "– (nicht erstellt)" if path is None else shown(path, self.root)
 
     def lines(self) -> list[str]:
         seconds = f"{self.seconds:.1f}".replace(".", ",")
@@ -66,8 +64,8 @@ class DemoResult:
             f"Demo fertig in {seconds} s. Arbeitsordner: {self.root}",
             f"  Vorjahre {HISTORY.start}–{HISTORY.stop - 1}: {self.history_values:,} Werte geladen".replace(",", ".")
             + " (Beispieldaten, keine echten Zahlen)",
-            f"  Erhebungsbögen {self.year}: {self.workbooks}",
-            f"  E-Mail-Entwürfe (.eml): {self.mails}",
+            f"  Erhebungsbögen {self.year}: {self._rel(self.workbooks)}",
+            f"  E-Mail-Entwürfe (.eml): {self._rel(self.mails)}",
             f"  Rückläufe in inbox/: {len(self.returned)} Stellen haben geantwortet; "
             f"{self.silent} hat nicht geantwortet.",
         ]
@@ -77,12 +75,12 @@ class DemoResult:
             lines.append(f"  In inbox/ geblieben (mit Fehlern, nicht übernommen): {', '.join(self.kept_in_inbox)}")
         lines += [f"  {line}" for line in self.check_summary]
         lines += [
-            f"  Prüfberichte: {self.check_reports}",
+            f"  Prüfberichte: {self._rel(self.check_reports)}",
             f"  Indikatorenmatrix: {self._rel(self.master_matrix)}",
             f"  Integrationsbericht: {self._rel(self.report)}",
         ]
         if self.annex:
-            lines.append(f"  Tabellenanhang: {self.annex}")
+            lines.append(f"  Tabellenanhang: {self._rel(self.annex)}")
         lines += [f"  {line}" for line in self.export_lines]
         lines.append("Rücklauf:")
         lines += [f"  {line}" for line in self.status_table_lines()]

@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.workspace import Workspace, atomic_write_bytes
+from toolkit.workspace import Workspace, atomic_write_bytes, shown
 
 COLUMNS = ("Jahr", "Indikator", "Indikatorname", "Gebiet", "Gebietsschluessel", "Gruppe", "Geschlecht", "Wert",
            "Einheit", "Kennzeichen")
@@ -30,12 +30,13 @@ class ExportResult:
     package_path: Path
     n_rows: int
     n_suppressed: int
+    root: Path | None = None  # the working folder, to name files relative to it
 
     def lines(self) -> list[str]:
         return [
-            f"Offene Daten {self.year} geschrieben: {self.csv_path}",
+            f"Offene Daten {self.year} geschrieben: {shown(self.csv_path, self.root)}",
             f"  {self.n_rows} Zeilen, davon {self.n_suppressed} gesperrt (ohne Wert, Grund in „Kennzeichen“).",
-            f"Beschreibung (Frictionless Data Package): {self.package_path}",
+            f"Beschreibung (Frictionless Data Package): {shown(self.package_path, self.root)}",
         ]
 
 
@@ -66,7 +67,7 @@ def export_open_data(workspace: Workspace, year: int) -> ExportResult:
     atomic_write_bytes(folder / "datapackage.json",
                        (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     suppressed = sum(1 for r in rows if r[7] == "")
-    return ExportResult(year, folder / name, folder / "datapackage.json", len(rows), suppressed)
+    return ExportResult(year, folder / name, folder / "datapackage.json", len(rows), suppressed, workspace.root)
 
 
 def export_rows(published, catalogue):  # noqa: ANN001, ANN201 - DataFrame, Catalogue -> iterator of tuples

@@ -34,7 +34,7 @@ from toolkit.numbers import parse_number_text
 from toolkit.problems import FileReport, Problem, Severity
 from toolkit.returns import Reading, ReturnedWorkbook
 from toolkit.store import Store, StoredValue
-from toolkit.workspace import Workspace, locked
+from toolkit.workspace import Workspace, locked, shown
 
 COLUMNS = ("Jahr", "Indikator", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Wert", "Kennzeichen", "Hinweis")
 REQUIRED = COLUMNS[:7]
@@ -50,6 +50,7 @@ class ImportResult:
     rows: int = 0
     already: bool = False
     matrix: Path | None = None
+    root: Path | None = None  # the working folder, to name files relative to it
 
     @property
     def exit_code(self) -> ExitCode:
@@ -65,7 +66,7 @@ class ImportResult:
         lines = [f"{name}: {self.rows} Zeilen importiert ({self.new} neue, {self.changed} geänderte Werte), "
                  f"Herkunft „Import {name}“."]
         if self.matrix is not None:
-            lines.append(f"Indikatorenmatrix erneuert: {self.matrix}")
+            lines.append(f"Indikatorenmatrix erneuert: {shown(self.matrix, self.root)}")
         return lines
 
 
@@ -89,7 +90,7 @@ def import_values(workspace: Workspace, file: Path) -> ImportResult:
         report.extend(_value_checks(path.name, rows, catalogue, workspace))
     years = sorted({key.year for key, *_ in rows.items})
     report.year = years[-1] if len(years) == 1 else None
-    result = ImportResult(report, rows=len(rows.items))
+    result = ImportResult(report, rows=len(rows.items), root=workspace.root)
     if not report.ok:
         return result
     with locked(workspace, "toolkit import"), Store(workspace.store_file) as store:

@@ -26,7 +26,7 @@ from toolkit.feedback import existing_reports, write_feedback
 from toolkit.problems import FileReport, Problem, Severity
 from toolkit.returns import ReturnedWorkbook
 from toolkit.store import Store
-from toolkit.workspace import Workspace, atomic_write_bytes, ensure_closed, locked, remove_file
+from toolkit.workspace import Workspace, atomic_write_bytes, ensure_closed, locked, remove_file, shown
 
 # Fault injection for tests: called with the name of the step just done and the file name.
 FaultHook = Callable[[str, str], None]
@@ -54,6 +54,7 @@ class MergeResult:
     matrix: Path | None = None
     feedback: list[Path] = field(default_factory=list)
     dry_run: bool = False
+    root: Path | None = None  # the working folder, to name files relative to it
 
     @property
     def exit_code(self) -> ExitCode:
@@ -74,7 +75,7 @@ class MergeResult:
             lines.append(f"{len(kept)} Datei(en) mit Fehlern bleiben in inbox/; die Prüfberichte in "
                          "outbox/<Jahr>/Pruefberichte/ sagen, was zu korrigieren ist.")
         if self.matrix is not None:
-            lines.append(f"Indikatorenmatrix erneuert: {self.matrix}")
+            lines.append(f"Indikatorenmatrix erneuert: {shown(self.matrix, self.root)}")
         return lines
 
 
@@ -85,10 +86,10 @@ def merge_returns(workspace: Workspace, dry_run: bool = False, progress=None,  #
     with locked(workspace, "toolkit merge"), paused_gc():
         if dry_run:
             checked = check_returns(workspace, None, progress, catalogue=catalogue)
-            result = MergeResult([c.report for c in checked], dry_run=True)
+            result = MergeResult([c.report for c in checked], dry_run=True, root=workspace.root)
             result.outcomes = [_preview(workspace, item) for item in checked]
             return result
-        result, checked = MergeResult([]), []
+        result, checked = MergeResult([], root=workspace.root), []
         # a file held open (Excel) is reported before anything changes, not after the store has committed
         inbox = inbox_files(workspace)
         ensure_closed([workspace.master_matrix, *inbox, *existing_reports(workspace, inbox)])

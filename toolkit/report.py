@@ -20,7 +20,7 @@ from pathlib import Path
 
 from toolkit.errors import InputError
 from toolkit.progress import SILENT
-from toolkit.workspace import Workspace, atomic_path, ensure_closed
+from toolkit.workspace import Workspace, atomic_path, ensure_closed, shown
 
 PDF_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
               '"PDFUACompliance":{"type":"boolean","value":"true"},'
@@ -40,17 +40,18 @@ class CompileResult:
     n_suppressed: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    root: Path | None = None  # the working folder, to name files relative to it
 
     def lines(self) -> list[str]:
         lines = [
-            f"Integrationsbericht {self.year} erstellt: {self.report}",
+            f"Integrationsbericht {self.year} erstellt: {shown(self.report, self.root)}",
             f"  {self.n_indicators} Kennzahlen, davon {self.n_with_data} mit Daten; {self.n_charts} Grafiken, "
             f"{self.n_tables} Tabellen; {self.n_suppressed} Werte aus Gründen der Geheimhaltung gesperrt.",
         ]
         if self.annex:
-            lines.append(f"Tabellenanhang: {self.annex}")
+            lines.append(f"Tabellenanhang: {shown(self.annex, self.root)}")
         if self.pdf:
-            lines.append(f"Barrierefreies PDF: {self.pdf}")
+            lines.append(f"Barrierefreies PDF: {shown(self.pdf, self.root)}")
         lines.append(f"Dauer: {self.seconds:.1f} s".replace(".", ","))
         return lines
 
@@ -110,7 +111,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     timings["tabellenanhang"] = time.perf_counter() - t
     result = CompileResult(year, target_path, annex, n_indicators=len(catalogue.indicators),
                            n_with_data=content.n_with_data, n_charts=len(rendered), n_tables=len(content.tables),
-                           n_suppressed=content.n_suppressed, timings=timings)
+                           n_suppressed=content.n_suppressed, timings=timings, root=workspace.root)
     if pdf:
         t = time.perf_counter()
         progress.note("PDF wird mit LibreOffice erzeugt …")

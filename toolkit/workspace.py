@@ -83,6 +83,17 @@ class Workspace:
         return self.archive / str(year) / office
 
 
+def shown(path: Path | None, root: Path | None) -> str:
+    """How messages name a file of the working folder: relative to it, with forward slashes on every platform
+    (outbox/2025/Integrationsbericht_2025.docx); a file elsewhere keeps its full path."""
+    if path is None:
+        return "–"
+    if root is not None:
+        with contextlib.suppress(ValueError):
+            return path.relative_to(root).as_posix()
+    return str(path)
+
+
 def open_workspace(root: Path | str) -> Workspace:
     """Return the working folder at ``root``; raise InputError if it is not one."""
     path = Path(root).resolve()
