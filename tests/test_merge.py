@@ -341,7 +341,10 @@ def test_merge_with_worker_processes_equals_merge_in_one_process(tmp_path, files
     assert [(o.file, o.action, o.new, o.changed) for o in result.outcomes] == \
         [(o.file, o.action, o.new, o.changed) for o in ref_result.outcomes]
     report = "Pruefbericht_Erhebung_2025_JUGA_falsch.xlsx"
-    assert _cells(workspace.check_reports_dir(2025) / report) == _cells(ref_workspace.check_reports_dir(2025) / report)
+    made, expected = (_cells(w.check_reports_dir(2025) / report) for w in (workspace, ref_workspace))
+    for cells in (made, expected):  # the time of the check differs when the minute turns between the two runs
+        cells["Prüfbericht"] = [row for row in cells["Prüfbericht"] if row[0] != "Geprüft am"]
+    assert made == expected and len(made["Prüfbericht"]) > 5
 
 
 def _cells(path: Path) -> dict[str, list]:
