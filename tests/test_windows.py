@@ -229,3 +229,43 @@ def test_atomic_writes_give_normal_file_permissions(tmp_path):
         os.umask(mask)
     assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o644
     assert (tmp_path / "b.xlsx").stat().st_mode & 0o777 == 0o644
+
+
+def _refusing(monkeypatch, target: Path, name: str) -> None:  # noqa: ANN001
+    """os.<name> raises PermissionError for ``target``, as Windows does while Excel or Word holds it open."""
+    real = getattr(os, name)
+
+    def refuse(src, dst, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if target in (Path(src), Path(dst)):
+            raise PermissionError(13, "Zugriff verweigert", str(target))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, name, refuse)
+    monkeypatch.setattr("toolkit.workspace.RETRY_DELAYS", (0.01,))
+
+
+def test_replacing_a_file_held_open_gives_the_german_message_and_leaves_it(tmp_path, monkeypatch):
+    from toolkit.errors import ExitCode, FileInUseError
+    from toolkit.workspace import atomic_write_bytes
+
+    target = tmp_path / "Tabellenanhang_2025.xlsx"
+    target.write_bytes(b"alt")
+    _refusing(monkeypatch, target, "replace")
+    with pytest.raises(FileInUseError) as caught:
+        atomic_write_bytes(target, b"neu")
+    assert str(caught.value).startswith(f"Die Datei {target} ist noch in Excel geöffnet. Bitte schließen und den "
+                                        "Befehl wiederholen.")
+    assert caught.value.exit_code == ExitCode.FILE_IN_USE == 7
+    assert target.read_bytes() == b"alt" and [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_compile_with_the_report_open_in_word_stops_before_anything_is_built(workspace, monkeypatch):
+    report = workspace.report_file(2025)
+    report.parent.mkdir(parents=True)
+    report.write_bytes(b"Bericht des letzten Laufs")
+    _refusing(monkeypatch, report, "rename")
+    result = runner.invoke(app, ["compile", "--year", "2025", "-w", str(workspace.root)])
+    assert result.exit_code == 7
+    assert f"Die Datei {report} ist noch in Word geöffnet." in " ".join(result.output.split())
+    assert report.read_bytes() == b"Bericht des letzten Laufs"
+    assert not workspace.table_annex_file(2025).exists()
