@@ -44,12 +44,12 @@ sys.path.insert(0, str(BENCH.parent / "tests"))
 from distribute import fill_store, synthetic_catalogue  # noqa: E402
 from workbook_edit import set_cells  # noqa: E402
 
-from toolkit.catalogue import CITY, Catalogue  # noqa: E402
-from toolkit.collection import HISTORY_YEARS, ObservationKey, plan_workbook  # noqa: E402
-from toolkit.collection_workbook import write_collection_workbook  # noqa: E402
-from toolkit.settings import DEFAULT_SETTINGS_TOML, Settings  # noqa: E402
-from toolkit.store import Store  # noqa: E402
-from toolkit.workspace import Workspace, ensure_folders  # noqa: E402
+from toolkit.catalogue.model import CITY, Catalogue  # noqa: E402
+from toolkit.collect.layout import HISTORY_YEARS, ObservationKey, plan_workbook  # noqa: E402
+from toolkit.collect.workbook import write_collection_workbook  # noqa: E402
+from toolkit.core.settings import DEFAULT_SETTINGS_TOML, Settings  # noqa: E402
+from toolkit.core.store import Store  # noqa: E402
+from toolkit.core.workspace import Workspace, ensure_folders  # noqa: E402
 
 YEAR = 2025
 DISTRICTS = 40
@@ -131,15 +131,15 @@ def read_openpyxl(files: list[Path]) -> None:
 
 
 # --phases: CPU seconds of the main steps of the merge (functions looked up at call time, so patchable)
-PHASES = (("Dateiprüfung (filesafety)", "toolkit.returns", "inspect_file"),
-          ("Lesen (calamine, Plan, Zellen)", "toolkit.returns", "_read_workbook"),
-          ("  darin Plan + Fingerabdruck", "toolkit.returns", "cached_plan"),
-          ("Regeln", "toolkit.checks", "check_workbook"),
-          ("Werte zusammenstellen", "toolkit.merge", "merge_items"),
-          ("SQLite schreiben (put_many)", "toolkit.store", "Store.put_many"),
-          ("Archiv", "toolkit.merge", "_archive"),
-          ("Indikatorenmatrix", "toolkit.matrix", "write_master_matrix"),
-          ("Prüfberichte", "toolkit.feedback", "write_feedback"))
+PHASES = (("Dateiprüfung (filesafety)", "toolkit.returns.reader", "inspect_file"),
+          ("Lesen (calamine, Plan, Zellen)", "toolkit.returns.reader", "_read_workbook"),
+          ("  darin Plan + Fingerabdruck", "toolkit.returns.reader", "cached_plan"),
+          ("Regeln", "toolkit.returns.checks", "check_workbook"),
+          ("Werte zusammenstellen", "toolkit.merge.merge", "merge_items"),
+          ("SQLite schreiben (put_many)", "toolkit.core.store", "Store.put_many"),
+          ("Archiv", "toolkit.merge.merge", "_archive"),
+          ("Indikatorenmatrix", "toolkit.merge.matrix", "write_master_matrix"),
+          ("Prüfberichte", "toolkit.returns.feedback", "write_feedback"))
 
 
 @contextlib.contextmanager
@@ -177,10 +177,10 @@ def main() -> int:
     parser.add_argument("--sort", default="cumulative", help="pstats sort key for --profile")
     parser.add_argument("--phases", action="store_true", help="CPU seconds of the merge steps (last run)")
     args = parser.parse_args()
-    import toolkit.checks as checks_module
-    import toolkit.returns as returns_module
-    from toolkit.matrix import write_master_matrix
-    from toolkit.merge import merge_returns
+    import toolkit.returns.checks as checks_module
+    import toolkit.returns.reader as returns_module
+    from toolkit.merge.matrix import write_master_matrix
+    from toolkit.merge.merge import merge_returns
 
     catalogue = synthetic_catalogue()
     with tempfile.TemporaryDirectory(prefix="bench-check-merge-") as tmp:

@@ -23,14 +23,14 @@ from pathlib import Path
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from toolkit.catalogue import CITY, RawRow, default_rows, district_area, load_catalogue
-from toolkit.catalogue_workbook import write_catalogue_workbook
-from toolkit.charts import DPI, LINE_SIZE, LineChart
-from toolkit.report import compile_report
-from toolkit.report_template import write_report_template
-from toolkit.settings import DEFAULT_SETTINGS_TOML
-from toolkit.store import Store
-from toolkit.workspace import Workspace, ensure_folders
+from toolkit.catalogue.model import CITY, RawRow, default_rows, district_area, load_catalogue
+from toolkit.catalogue.template import write_catalogue_workbook
+from toolkit.core.settings import DEFAULT_SETTINGS_TOML
+from toolkit.core.store import Store
+from toolkit.core.workspace import Workspace, ensure_folders
+from toolkit.report.charts import DPI, LINE_SIZE, LineChart
+from toolkit.report.compile import compile_report
+from toolkit.report.template import write_report_template
 
 N_INDICATORS = 60
 YEARS = range(2015, 2025)
@@ -107,8 +107,8 @@ def bare_matplotlib(specs: list) -> float:
 
 
 def chart_specs(workspace: Workspace, year: int) -> list:
-    from toolkit.report import load_published
-    from toolkit.report_context import build_report
+    from toolkit.report.compile import load_published
+    from toolkit.report.context import build_report
 
     catalogue, settings, published, deliveries, received = load_published(workspace, year)
     return build_report(published, catalogue, settings, year, deliveries, received).charts

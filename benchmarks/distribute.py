@@ -40,13 +40,13 @@ import xlsxwriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import toolkit.distribute as distribute  # noqa: E402
-from toolkit.catalogue import Catalogue, Office, load_catalogue  # noqa: E402
-from toolkit.collection import plan_workbook  # noqa: E402
-from toolkit.collection_workbook import WORKBOOK_OPTIONS, write_collection_workbook  # noqa: E402
-from toolkit.settings import DEFAULT_SETTINGS_TOML, Settings  # noqa: E402
-from toolkit.store import Store  # noqa: E402
-from toolkit.workspace import Workspace, ensure_folders  # noqa: E402
+import toolkit.collect.distribute as distribute  # noqa: E402
+from toolkit.catalogue.model import Catalogue, Office, load_catalogue  # noqa: E402
+from toolkit.collect.layout import plan_workbook  # noqa: E402
+from toolkit.collect.workbook import WORKBOOK_OPTIONS, write_collection_workbook  # noqa: E402
+from toolkit.core.settings import DEFAULT_SETTINGS_TOML, Settings  # noqa: E402
+from toolkit.core.store import Store  # noqa: E402
+from toolkit.core.workspace import Workspace, ensure_folders  # noqa: E402
 
 OFFICES, INDICATORS, YEAR = 50, 40, 2025
 GROUPS = ("insgesamt", "deutsch", "nichtdeutsch")

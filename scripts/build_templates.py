@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from toolkit.catalogue_workbook import write_catalogue_workbook
+from toolkit.catalogue.template import write_catalogue_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     write_catalogue_workbook(ROOT / "templates" / "Indikatorenmatrix.xlsx")
     try:
-        from toolkit.report_template import write_report_template
+        from toolkit.report.template import write_report_template
     except ImportError:  # the report template module arrives with the report stage
         return
     write_report_template(ROOT / "templates" / "Bericht.docx")

@@ -14,8 +14,8 @@ from pathlib import Path
 import xlsxwriter
 from workbook_edit import Date, Formula, filled_cells, generate, replace_part, set_cells
 
-from toolkit.collection import plan_workbook
-from toolkit.filesafety import OLE_MAGIC
+from toolkit.collect.layout import plan_workbook
+from toolkit.returns.safety import OLE_MAGIC
 
 OFFICE, YEAR, TOKEN = "JUGA", 2025, "T-1"
 E = "Erfassung"

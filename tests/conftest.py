@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.catalogue import Catalogue, load_catalogue
-from toolkit.catalogue_workbook import write_catalogue_workbook
-from toolkit.settings import DEFAULT_SETTINGS_TOML
-from toolkit.workspace import Workspace, ensure_folders
+from toolkit.catalogue.model import Catalogue, load_catalogue
+from toolkit.catalogue.template import write_catalogue_workbook
+from toolkit.core.settings import DEFAULT_SETTINGS_TOML
+from toolkit.core.workspace import Workspace, ensure_folders
 
 
 @pytest.fixture(scope="session")

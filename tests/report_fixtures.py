@@ -5,13 +5,13 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from toolkit.catalogue import CITY, GERMANY, LAND, RawRow, default_rows, district_area
-from toolkit.catalogue_workbook import write_catalogue_workbook
-from toolkit.collection import ObservationKey
-from toolkit.report_template import write_report_template
-from toolkit.settings import DEFAULT_SETTINGS_TOML
-from toolkit.store import Store
-from toolkit.workspace import Workspace, ensure_folders
+from toolkit.catalogue.model import CITY, GERMANY, LAND, RawRow, default_rows, district_area
+from toolkit.catalogue.template import write_catalogue_workbook
+from toolkit.collect.layout import ObservationKey
+from toolkit.core.settings import DEFAULT_SETTINGS_TOML
+from toolkit.core.store import Store
+from toolkit.core.workspace import Workspace, ensure_folders
+from toolkit.report.template import write_report_template
 
 SUBSET = ("DEM-01", "DEM-02", "BIL-06", "ARB-03", "ARB-12", "GES-04")
 YEARS = tuple(range(2015, 2025))

@@ -15,8 +15,8 @@ from conftest import make_workspace
 from typer.testing import CliRunner
 
 import toolkit.cli
-from toolkit.filesafety import Refused, inspect_file
-from toolkit.store import Store
+from toolkit.core.store import Store
+from toolkit.returns.safety import Refused, inspect_file
 
 runner = CliRunner()
 
@@ -203,7 +203,7 @@ def test_defusedxml_protects_openpyxl():
 def test_formula_cells_found_without_a_pattern_over_every_cell() -> None:
     import re
 
-    from toolkit.filesafety import formula_cells
+    from toolkit.returns.safety import formula_cells
 
     pattern = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*?>\s*<f[\s>/]')
     xml = (b'<row><c r="A1"><f>SUM(B1)</f><v>1</v></c><c r="B2" s="3" t="str">\n <f t="shared" ref="B2:B3" si="0"/>'

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.catalogue import build_catalogue, default_rows, load_catalogue
-from toolkit.catalogue_workbook import write_catalogue_workbook
-from toolkit.errors import CatalogueError
+from toolkit.catalogue.model import build_catalogue, default_rows, load_catalogue
+from toolkit.catalogue.template import write_catalogue_workbook
+from toolkit.core.errors import CatalogueError
 
 REPO = Path(__file__).resolve().parent.parent
 

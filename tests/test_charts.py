@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from toolkit.charts import (
+from toolkit.report.charts import (
     BarChart,
     Line,
     LineChart,
@@ -89,7 +89,7 @@ def test_render_gives_png_and_the_pool_gives_the_same_images():
 
 def test_the_process_pool_draws_the_same_images(monkeypatch):
     """Two worker processes (multiprocessing.Pool: fork on Linux, spawn on Windows and under wintest)."""
-    import toolkit.charts as charts
+    import toolkit.report.charts as charts
 
     monkeypatch.setattr(charts, "POOL_MIN_CHARTS", 0)
     specs = [line_spec(2), bar_spec(), line_spec(3)]

@@ -10,11 +10,11 @@ import pytest
 from conftest import make_workspace
 from workbook_edit import consistent_value, generate, set_cells
 
-from toolkit.checks import CheckedFile, check_files, cross_file_duplicates, normalise_flag
-from toolkit.collection import ObservationKey, plan_workbook
-from toolkit.problems import FileReport
-from toolkit.returns import read_return
-from toolkit.store import Store
+from toolkit.collect.layout import ObservationKey, plan_workbook
+from toolkit.core.problems import FileReport
+from toolkit.core.store import Store
+from toolkit.returns.checks import CheckedFile, check_files, cross_file_duplicates, normalise_flag
+from toolkit.returns.reader import read_return
 
 YEAR = 2025
 

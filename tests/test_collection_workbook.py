@@ -12,8 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from toolkit.catalogue import Catalogue
-from toolkit.collection import (
+from toolkit.catalogue.model import Catalogue
+from toolkit.collect.layout import (
     COL_FLAG,
     COL_INPUT,
     ENTRY_HEADER_ROW,
@@ -25,10 +25,10 @@ from toolkit.collection import (
     ObservationKey,
     plan_workbook,
 )
-from toolkit.collection_notes import input_message
-from toolkit.collection_workbook import write_collection_workbook
-from toolkit.settings import Settings
-from toolkit.xlsx_cells import _wrapped_lines, row_height
+from toolkit.collect.notes import input_message
+from toolkit.collect.workbook import write_collection_workbook
+from toolkit.collect.xlsxwriter_cells import _wrapped_lines, row_height
+from toolkit.core.settings import Settings
 
 DEADLINE = dt.date(2026, 3, 31)
 
@@ -280,7 +280,7 @@ def test_libreoffice_keeps_protection_validation_and_identity(juga, tmp_path):
 
 
 def test_fingerprint_set_while_planning_is_the_slot_by_slot_text(catalogue):
-    from toolkit.collection import WorkbookPlan
+    from toolkit.collect.layout import WorkbookPlan
 
     for office in catalogue.offices_with_indicators():
         plan = plan_workbook(catalogue, office.code, 2025)
@@ -292,7 +292,7 @@ def test_blank_cells_written_in_one_block_are_the_same_as_one_by_one(tmp_path):
 
     import xlsxwriter
 
-    from toolkit.xlsx_cells import write_blanks
+    from toolkit.collect.xlsxwriter_cells import write_blanks
 
     sheets = []
     for n, block in enumerate((True, False)):

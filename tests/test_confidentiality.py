@@ -10,8 +10,15 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.confidentiality import BRACKETS, PRIMARY, SECONDARY, ZERO_SYMBOL, protect, symbol_legend
-from toolkit.indicators import value_frame
+from toolkit.indicators.confidentiality import (
+    BRACKETS,
+    PRIMARY,
+    SECONDARY,
+    ZERO_SYMBOL,
+    protect,
+    symbol_legend,
+)
+from toolkit.indicators.values import value_frame
 
 
 def frame_of(catalogue, rows: list[tuple]) -> pd.DataFrame:
@@ -157,8 +164,8 @@ def test_counts_are_bracketed_by_their_value_and_other_profiles_never(catalogue)
 @given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 6)), min_size=2, max_size=5))
 def test_property_no_relation_is_left_with_a_single_hidden_cell(catalogue, districts):
     """For any small table: every relation (groups, Stadtteile) has 0 or at least 2 suppressed cells."""
-    from toolkit.catalogue import district_area
-    from toolkit.confidentiality import relations
+    from toolkit.catalogue.model import district_area
+    from toolkit.indicators.confidentiality import relations
 
     rows = []
     for n, (de, nd) in enumerate(districts, start=1):

@@ -10,17 +10,17 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from toolkit.catalogue import CITY, Catalogue
-from toolkit.checks import check_files
+from toolkit.catalogue.model import CITY, Catalogue
 from toolkit.cli import app
-from toolkit.collection import ObservationKey, file_name
-from toolkit.demo import MARKER, REPORT_YEAR, prepare_folder
-from toolkit.demo_clerks import FAULTY_OFFICE, SILENT_OFFICE, return_name
-from toolkit.demo_data import generate
-from toolkit.errors import InputError
-from toolkit.status import round_status
-from toolkit.store import Store
-from toolkit.workspace import Workspace
+from toolkit.collect.layout import ObservationKey, file_name
+from toolkit.collect.status import round_status
+from toolkit.core.errors import InputError
+from toolkit.core.store import Store
+from toolkit.core.workspace import Workspace
+from toolkit.demo.clerks import FAULTY_OFFICE, SILENT_OFFICE, return_name
+from toolkit.demo.data import generate
+from toolkit.demo.run import MARKER, REPORT_YEAR, prepare_folder
+from toolkit.returns.checks import check_files
 
 
 @pytest.fixture(scope="module")

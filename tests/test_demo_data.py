@@ -6,10 +6,10 @@ import dataclasses
 
 import pytest
 
-from toolkit.catalogue import CITY, GERMANY, LAND, Catalogue
-from toolkit.collection import ObservationKey, plan_workbook
-from toolkit.demo_data import allocate, generate, population
-from toolkit.demo_params import JUMP_GROUPS, JUMP_INDICATORS, JUMP_YEAR
+from toolkit.catalogue.model import CITY, GERMANY, LAND, Catalogue
+from toolkit.collect.layout import ObservationKey, plan_workbook
+from toolkit.demo.data import allocate, generate, population
+from toolkit.demo.params import JUMP_GROUPS, JUMP_INDICATORS, JUMP_YEAR
 
 YEARS = range(2020, 2026)
 

@@ -11,12 +11,12 @@ import pytest
 from test_mail import smtp_server, smtp_toml  # noqa: F401 - fixture
 from typer.testing import CliRunner
 
-from toolkit.catalogue import CITY
+from toolkit.catalogue.model import CITY
 from toolkit.cli import app
-from toolkit.collection import ObservationKey, plan_workbook
-from toolkit.distribute import distribute_round
-from toolkit.errors import ExitCode, UsageError
-from toolkit.store import Store
+from toolkit.collect.distribute import distribute_round
+from toolkit.collect.layout import ObservationKey, plan_workbook
+from toolkit.core.errors import ExitCode, UsageError
+from toolkit.core.store import Store
 
 runner = CliRunner()
 
@@ -197,7 +197,7 @@ def test_deadline_in_the_past_is_pointed_out(workspace):
 
 
 def test_large_round_is_written_in_a_process_pool_with_the_same_result(workspace, catalogue, monkeypatch):
-    import toolkit.distribute as distribute
+    import toolkit.collect.distribute as distribute
 
     offices = [o for o in catalogue.offices_with_indicators()][:4]
     assert distribute.pool_size(catalogue, offices) == 1  # an ordinary round needs no pool

@@ -10,9 +10,9 @@ from report_fixtures import make_report_workspace
 from typer.testing import CliRunner
 
 from toolkit.cli import app
-from toolkit.collection import ObservationKey
-from toolkit.export import COLUMNS, export_open_data, neutralise
-from toolkit.store import Store
+from toolkit.collect.layout import ObservationKey
+from toolkit.core.store import Store
+from toolkit.indicators.export import COLUMNS, export_open_data, neutralise
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import xlsxwriter
 from typer.testing import CliRunner
 
 import toolkit.cli
-from toolkit.collection import ObservationKey
-from toolkit.store import Store
+from toolkit.collect.layout import ObservationKey
+from toolkit.core.store import Store
 
 runner = CliRunner()
 HEADER = "Jahr;Indikator;Gebiet;Gruppe;Geschlecht;Messgröße;Wert;Kennzeichen;Hinweis\n"

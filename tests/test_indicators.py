@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from toolkit.indicators import (
+from toolkit.indicators.values import (
     VERDICT_LARGER,
     VERDICT_SAME,
     VERDICT_SMALLER,

@@ -10,9 +10,9 @@ import pytest
 from conftest import make_workspace
 from workbook_edit import filled_cells, generate, set_cells
 
-from toolkit.checks import check_files
-from toolkit.collection import plan_workbook
-from toolkit.returns import read_return
+from toolkit.collect.layout import plan_workbook
+from toolkit.returns.checks import check_files
+from toolkit.returns.reader import read_return
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) fehlt")
 
@@ -106,7 +106,7 @@ def test_xls_formula_scan_survives_damaged_files(formula_files):  # noqa: ANN001
     import random
     import time
 
-    from toolkit.xls_formulas import xls_formula_cells
+    from toolkit.returns.xls_formulas import xls_formula_cells
 
     data = formula_files[1]["xls"].read_bytes()
     found = xls_formula_cells(data)

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from toolkit import mail
-from toolkit.errors import InputError
-from toolkit.settings import MailSettings, Settings
+from toolkit.collect import mail
+from toolkit.core.errors import InputError
+from toolkit.core.settings import MailSettings, Settings
 
 DEADLINE = dt.date(2026, 3, 31)
 
@@ -211,7 +211,7 @@ def test_login_uses_user_from_settings_and_password_from_environment(catalogue, 
 
 
 def test_password_is_never_sent_unencrypted_over_the_network():
-    from toolkit.mail import check_smtp_settings
+    from toolkit.collect.mail import check_smtp_settings
 
     remote = Settings(mail=MailSettings(smtp_host="mail.example.org", smtp_port=25, smtp_sicherheit="keine",
                                         smtp_benutzer="koordination"))

@@ -21,12 +21,12 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from test_mail import Recorder, free_port
 from typer.testing import CliRunner
 
-from toolkit import mail
 from toolkit.cli import app
-from toolkit.distribute import distribute_round
-from toolkit.errors import ExitCode, InputError
-from toolkit.settings import DEFAULT_SETTINGS_TOML, MailSettings, Settings, load_settings
-from toolkit.store import Store
+from toolkit.collect import mail
+from toolkit.collect.distribute import distribute_round
+from toolkit.core.errors import ExitCode, InputError
+from toolkit.core.settings import DEFAULT_SETTINGS_TOML, MailSettings, Settings, load_settings
+from toolkit.core.store import Store
 
 runner = CliRunner()
 USER = "koordination@magdeburg.example"

@@ -9,7 +9,7 @@ import xlsxwriter
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from toolkit.matrix_xml import SheetRows, fill_package
+from toolkit.merge.matrix_xml import SheetRows, fill_package
 
 TEXTS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+49 391", "@SUMME(A1)", "-1", "  Leerzeichen vorn",
          "Umlaute äöüß & <Klammern>", "Steuer\x01zeichen", "wörtlich _x0041_", "Zeile 1\nZeile 2", "x" * 40_000]

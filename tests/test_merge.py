@@ -19,10 +19,10 @@ from typer.testing import CliRunner
 from workbook_edit import filled_cells, generate, set_cells
 
 import toolkit.cli
-import toolkit.merge as merge_module
-from toolkit.collection import ObservationKey, plan_workbook
-from toolkit.merge import merge_returns
-from toolkit.store import Store
+import toolkit.merge.merge as merge_module
+from toolkit.collect.layout import ObservationKey, plan_workbook
+from toolkit.core.store import Store
+from toolkit.merge.merge import merge_returns
 
 runner = CliRunner()
 STEPS = ("checked", "archived", "stored", "committed", "removed", "matrix")
@@ -159,7 +159,7 @@ def test_later_delivery_keeps_old_value_in_history(tmp_path, files, catalogue): 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_corrected_previous_year_becomes_history(tmp_path, files, catalogue, workers, monkeypatch):  # noqa: ANN001
-    import toolkit.check_workers as check_workers
+    import toolkit.returns.workers as check_workers
 
     monkeypatch.setattr(check_workers, "pool_size", lambda paths: workers)
     workspace = make_workspace(tmp_path / "ws")
@@ -220,7 +220,7 @@ def test_second_process_gets_busy_error(tmp_path, files):  # noqa: ANN001
     holder = textwrap.dedent(f"""
         import sys, time
         from pathlib import Path
-        from toolkit.workspace import Workspace, locked
+        from toolkit.core.workspace import Workspace, locked
         with locked(Workspace(Path({str(workspace.root)!r})), "toolkit merge (Test)"):
             print("ready", flush=True)
             sys.stdin.readline()
@@ -325,7 +325,7 @@ def test_store_of_version_0_1_is_upgraded_without_losing_values(tmp_path):  # no
 
 def test_merge_with_worker_processes_equals_merge_in_one_process(tmp_path, files, reference, monkeypatch):  # noqa: ANN001
     """Large rounds are read and checked in worker processes; reports, store and Prüfberichte stay the same."""
-    import toolkit.check_workers as check_workers
+    import toolkit.returns.workers as check_workers
 
     monkeypatch.setattr(check_workers, "POOL_MIN_BYTES", 0)
     monkeypatch.setattr(check_workers, "POOL_MIN_FILES", 1)
@@ -356,7 +356,7 @@ def _cells(path: Path) -> dict[str, list]:
 
 def test_matrix_made_with_a_helper_process_equals_matrix_made_alone(tmp_path, reference, catalogue, monkeypatch):  # noqa: ANN001
     """A large store's long form is written by two processes; the workbook reads the same as one made alone."""
-    import toolkit.matrix as matrix
+    import toolkit.merge.matrix as matrix
 
     workspace = make_workspace(tmp_path / "ws")
     shutil.copy(reference[0].store_file, workspace.store_file)
@@ -416,7 +416,7 @@ def _refuse(monkeypatch, target: Path, function: str = "replace") -> list[str]: 
         return real(src, dst, *args, **kwargs) if dst is not None else real(src, *args, **kwargs)
 
     monkeypatch.setattr(os, function, refusing)
-    monkeypatch.setattr("toolkit.workspace.RETRY_DELAYS", (0.01, 0.01))
+    monkeypatch.setattr("toolkit.core.workspace.RETRY_DELAYS", (0.01, 0.01))
     return refused
 
 

@@ -14,13 +14,13 @@ from docxtpl import DocxTemplate
 from report_fixtures import make_report_workspace
 from typer.testing import CliRunner
 
-from toolkit.catalogue import load_catalogue
+from toolkit.catalogue.model import load_catalogue
 from toolkit.cli import app
-from toolkit.numbers import format_number
-from toolkit.report import compile_report, load_published
-from toolkit.report_context import build_report
-from toolkit.report_tables import decimals_of
-from toolkit.report_template import write_report_template
+from toolkit.core.cells import format_number
+from toolkit.report.compile import compile_report, load_published
+from toolkit.report.context import build_report
+from toolkit.report.tables import decimals_of
+from toolkit.report.template import write_report_template
 
 ROOT = Path(__file__).resolve().parent.parent
 NUMBER = re.compile(r"\d[\d.]*(?:,\d+)?")
@@ -167,8 +167,8 @@ def test_table_annex_has_a_sheet_per_handlungsfeld_with_numbers(compiled):
 
 
 def test_pdf_without_libreoffice_gives_a_german_message(compiled, monkeypatch):
-    import toolkit.report as report
-    from toolkit.errors import InputError
+    import toolkit.report.compile as report
+    from toolkit.core.errors import InputError
 
     _workspace, result, _document = compiled
     monkeypatch.setattr(report.shutil, "which", lambda name: None)
@@ -226,7 +226,7 @@ def test_cli_compile_and_missing_data(compiled, tmp_path):
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice fehlt")
 def test_pdf_is_tagged_and_has_the_document_language(compiled):
-    from toolkit.report import convert_to_pdf
+    from toolkit.report.compile import convert_to_pdf
 
     _workspace, result, _document = compiled
     pdf = convert_to_pdf(result.report).read_bytes()
@@ -238,7 +238,7 @@ def test_pdf_is_tagged_and_has_the_document_language(compiled):
 def test_broken_template_gives_a_german_message(tmp_path):
     from docx import Document
 
-    from toolkit.errors import InputError
+    from toolkit.core.errors import InputError
 
     workspace = make_report_workspace(tmp_path / "ws")
     document = Document()

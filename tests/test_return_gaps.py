@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 from workbook_edit import filled_cells, generate, set_cells
 
 import toolkit.cli
-from toolkit.collection import plan_workbook
-from toolkit.returns import read_return
+from toolkit.collect.layout import plan_workbook
+from toolkit.returns.reader import read_return
 
 runner = CliRunner()
 OFFICE, YEAR = "AFA", 2025  # ARB-05 (typ wert): a decimal input cell in Erfassung!K29
@@ -84,7 +84,7 @@ def test_decimal_point_in_a_count_cell_is_not_a_whole_number(afa):  # noqa: ANN0
 
 
 def test_ods_formula_cells_follow_repeated_rows_and_cells():
-    from toolkit.filesafety import _scan_ods
+    from toolkit.returns.safety import _scan_ods
 
     content = (
         b'<?xml version="1.0" encoding="UTF-8"?><office:document-content '
@@ -106,8 +106,8 @@ def test_ods_formula_cells_follow_repeated_rows_and_cells():
 
 
 def test_every_problem_code_has_advice_for_the_office():
-    from toolkit.feedback import ADVICE
-    from toolkit.problems import PROBLEM_TYPES, Severity
+    from toolkit.core.problems import PROBLEM_TYPES, Severity
+    from toolkit.returns.feedback import ADVICE
 
     assert set(ADVICE) == set(PROBLEM_TYPES)
     assert PROBLEM_TYPES["eingabe-in-formelzeile"].severity == Severity.WARNUNG

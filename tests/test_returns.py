@@ -9,9 +9,9 @@ from conftest import make_workspace
 from openpyxl import load_workbook
 from workbook_edit import Formula, consistent_value, filled_cells, generate, set_cells
 
-from toolkit.collection import LAYOUT_VERSION, ObservationKey, plan_workbook
-from toolkit.merge import merge_returns
-from toolkit.returns import read_return
+from toolkit.collect.layout import LAYOUT_VERSION, ObservationKey, plan_workbook
+from toolkit.merge.merge import merge_returns
+from toolkit.returns.reader import read_return
 
 OFFICE, YEAR = "JUGA", 2025
 

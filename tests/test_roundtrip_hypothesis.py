@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from workbook_edit import generate, set_cells
 
-from toolkit.collection import plan_workbook
-from toolkit.returns import read_return
+from toolkit.collect.layout import plan_workbook
+from toolkit.returns.reader import read_return
 
 OFFICE, YEAR = "JUGA", 2025
 

@@ -11,10 +11,10 @@ from test_mail import smtp_server, smtp_toml  # noqa: F401 - fixture
 from typer.testing import CliRunner
 
 from toolkit.cli import app
-from toolkit.collection import plan_workbook
-from toolkit.distribute import distribute_round
-from toolkit.status import round_status, write_reminders
-from toolkit.store import Store
+from toolkit.collect.distribute import distribute_round
+from toolkit.collect.layout import plan_workbook
+from toolkit.collect.status import round_status, write_reminders
+from toolkit.core.store import Store
 
 runner = CliRunner()
 DEADLINE = dt.date(2026, 3, 31)

@@ -19,10 +19,10 @@ from typer.testing import CliRunner
 
 import toolkit
 from toolkit.cli import app
-from toolkit.errors import InputError
-from toolkit.report import find_libreoffice
-from toolkit.settings import load_settings
-from toolkit.store import JOURNAL_MODE, Store
+from toolkit.core.errors import InputError
+from toolkit.core.settings import load_settings
+from toolkit.core.store import JOURNAL_MODE, Store
+from toolkit.report.compile import find_libreoffice
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -62,7 +62,7 @@ def test_every_module_imports_without_posix_only_modules():
 
 def test_read_only_store_on_a_network_share_is_opened_by_its_plain_path(monkeypatch):
     """\\\\server\\share\\… as a file: URI would be file://server/share/…, which SQLite refuses."""
-    import toolkit.store as store_module
+    import toolkit.core.store as store_module
 
     unc = Path(r"\\rathaus-fs01\Sozialdezernat\Integrationsmonitoring\data\monitoring.sqlite")
     calls, real_connect = [], sqlite3.connect
@@ -148,7 +148,7 @@ def test_libreoffice_is_found_in_the_windows_install_folder(tmp_path, monkeypatc
     soffice = tmp_path / "Programme" / "LibreOffice" / "program" / "soffice.exe"
     soffice.parent.mkdir(parents=True)
     soffice.write_bytes(b"")
-    monkeypatch.setattr("toolkit.report.shutil.which", lambda name: None)
+    monkeypatch.setattr("toolkit.report.compile.shutil.which", lambda name: None)
     for name in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)", "LOCALAPPDATA"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ProgramFiles", str(tmp_path / "Programme"))
@@ -168,8 +168,8 @@ def test_libreoffice_path_from_the_settings(workspace, tmp_path):
 
 
 def test_compile_pdf_without_libreoffice_stops_before_the_report_is_built(workspace, monkeypatch):
-    monkeypatch.setattr("toolkit.report.shutil.which", lambda name: None)
-    monkeypatch.setattr("toolkit.report._usual_install_paths", lambda: [])
+    monkeypatch.setattr("toolkit.report.compile.shutil.which", lambda name: None)
+    monkeypatch.setattr("toolkit.report.compile._usual_install_paths", lambda: [])
     result = runner.invoke(app, ["compile", "--year", "2025", "--pdf", "-w", str(workspace.root)])
     assert result.exit_code == 3
     output = " ".join(result.output.split())
@@ -191,7 +191,7 @@ def test_second_process_gets_the_busy_message_and_exit_5(workspace):
     holder = textwrap.dedent(f"""
         import sys
         from pathlib import Path
-        from toolkit.workspace import Workspace, locked
+        from toolkit.core.workspace import Workspace, locked
         with locked(Workspace(Path({str(workspace.root)!r})), "toolkit merge (Kollegin)"):
             print("gesperrt", flush=True)
             sys.stdin.readline()
@@ -210,7 +210,7 @@ def test_second_process_gets_the_busy_message_and_exit_5(workspace):
         process.stdin.write("\n")
         process.stdin.flush()
         process.wait(timeout=30)
-    from toolkit.workspace import locked
+    from toolkit.core.workspace import locked
 
     with locked(workspace, "toolkit merge"):  # released when the other process ended
         pass
@@ -218,7 +218,7 @@ def test_second_process_gets_the_busy_message_and_exit_5(workspace):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="Windows kennt keine POSIX-Dateirechte (umask, chmod 0o644)")
 def test_atomic_writes_give_normal_file_permissions(tmp_path):
-    from toolkit.workspace import atomic_path, atomic_write_bytes
+    from toolkit.core.workspace import atomic_path, atomic_write_bytes
 
     mask = os.umask(0o022)
     try:
@@ -241,12 +241,12 @@ def _refusing(monkeypatch, target: Path, name: str) -> None:  # noqa: ANN001
         return real(src, dst, *args, **kwargs)
 
     monkeypatch.setattr(os, name, refuse)
-    monkeypatch.setattr("toolkit.workspace.RETRY_DELAYS", (0.01,))
+    monkeypatch.setattr("toolkit.core.workspace.RETRY_DELAYS", (0.01,))
 
 
 def test_replacing_a_file_held_open_gives_the_german_message_and_leaves_it(tmp_path, monkeypatch):
-    from toolkit.errors import ExitCode, FileInUseError
-    from toolkit.workspace import atomic_write_bytes
+    from toolkit.core.errors import ExitCode, FileInUseError
+    from toolkit.core.workspace import atomic_write_bytes
 
     target = tmp_path / "Tabellenanhang_2025.xlsx"
     target.write_bytes(b"alt")

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from toolkit.collection import ObservationKey, plan_workbook
-from toolkit.collection_workbook import write_collection_workbook
-from toolkit.filesafety import _sheet_parts
-from toolkit.settings import Settings
+from toolkit.collect.layout import ObservationKey, plan_workbook
+from toolkit.collect.workbook import write_collection_workbook
+from toolkit.core.settings import Settings
+from toolkit.returns.safety import _sheet_parts
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from typer._click import exceptions as click_errors
 from typer.core import TyperCommand, TyperGroup
 
 from toolkit import __version__
-from toolkit.cli_texts import german_error, german_help
-from toolkit.errors import ExitCode, ToolkitError
-from toolkit.workspace import open_workspace
+from toolkit.console.help import german_error, german_help
+from toolkit.core.errors import ExitCode, ToolkitError
+from toolkit.core.workspace import open_workspace
 
 
 class ToolkitCommand(TyperCommand):
@@ -111,7 +111,7 @@ def _root(
 
 
 def _progress():
-    from toolkit.console_progress import RichProgress
+    from toolkit.console.progress import RichProgress
 
     return RichProgress(err)
 
@@ -130,7 +130,7 @@ def init(
 
     Beispiel: toolkit init Integrationsmonitoring
     """
-    from toolkit.workspace import init_workspace
+    from toolkit.core.workspace import init_workspace
 
     workspace = init_workspace(folder)
     _print_lines([f"Arbeitsordner angelegt: {workspace.root}",
@@ -160,7 +160,7 @@ def distribute(
     Beispiel: toolkit distribute --year 2025 --deadline 31.03.2026 --office JUGA --dry-run
     """
     ws = open_workspace(workspace)
-    from toolkit.distribute import distribute_round
+    from toolkit.collect.distribute import distribute_round
 
     result = distribute_round(ws, year, deadline=deadline, offices=office or None,
                               send=send, again=again, dry_run=dry_run, progress=_progress())
@@ -183,8 +183,8 @@ def check(
     if output_format not in ("tabelle", "json"):
         raise typer.BadParameter("erlaubt sind 'tabelle' und 'json'.", param_hint="--format")
     ws = open_workspace(workspace)
-    from toolkit.checks import check_files
-    from toolkit.render import print_reports_json, print_reports_table
+    from toolkit.console.tables import print_reports_json, print_reports_table
+    from toolkit.returns.checks import check_files
 
     reports = check_files(ws, files or None,
                           progress=_progress() if output_format == "tabelle" else None, feedback=True)
@@ -207,8 +207,8 @@ def merge(
     Beispiel: toolkit merge
     """
     ws = open_workspace(workspace)
-    from toolkit.merge import merge_returns
-    from toolkit.render import print_reports_table
+    from toolkit.console.tables import print_reports_table
+    from toolkit.merge.merge import merge_returns
 
     result = merge_returns(ws, dry_run=dry_run, progress=_progress())
     print_reports_table(out, result.reports)
@@ -234,8 +234,8 @@ def status(
     if output_format not in ("tabelle", "json"):
         raise typer.BadParameter("erlaubt sind 'tabelle' und 'json'.", param_hint="--format")
     ws = open_workspace(workspace)
-    from toolkit.render import print_status
-    from toolkit.status import round_status, write_reminders
+    from toolkit.collect.status import round_status, write_reminders
+    from toolkit.console.tables import print_status
 
     result = round_status(ws, year)
     print_status(out, result, output_format)
@@ -259,7 +259,7 @@ def compile_(
     Beispiel: toolkit compile --year 2025 --pdf
     """
     ws = open_workspace(workspace)
-    from toolkit.report import compile_report
+    from toolkit.report.compile import compile_report
 
     result = compile_report(ws, year, pdf=pdf, progress=_progress())
     _print_lines(result.lines())
@@ -277,8 +277,8 @@ def import_(
     Beispiel: toolkit import Vergleichswerte.csv
     """
     ws = open_workspace(workspace)
-    from toolkit.imports import import_values
-    from toolkit.render import print_reports_table
+    from toolkit.console.tables import print_reports_table
+    from toolkit.merge.imports import import_values
 
     result = import_values(ws, file)
     print_reports_table(out, [result.report])
@@ -296,7 +296,7 @@ def log(
     Beispiel: toolkit log --indicator BIL-06
     """
     ws = open_workspace(workspace)
-    from toolkit.render import print_log
+    from toolkit.console.tables import print_log
 
     print_log(out, ws, indicator)
 
@@ -313,7 +313,7 @@ def export(
     Beispiel: toolkit export --year 2025
     """
     ws = open_workspace(workspace)
-    from toolkit.export import export_open_data
+    from toolkit.indicators.export import export_open_data
 
     result = export_open_data(ws, year)
     _print_lines(result.lines())
@@ -332,7 +332,7 @@ def demo(
 
     Beispiel: toolkit demo demo-2025
     """
-    from toolkit.demo import run_demo
+    from toolkit.demo.run import run_demo
 
     result = run_demo(folder, progress=_progress())
     _print_lines(result.lines())

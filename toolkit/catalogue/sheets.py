@@ -1,0 +1,222 @@
+"""The sheets of the catalogue workbook: their columns (shared by the template writer and the loader)
+and reading their raw rows from Indikatorenmatrix.xlsx or from the packaged default CSVs."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from toolkit.core.errors import CatalogueError, InputError
+
+# --------------------------------------------------------------------------------------------------
+# Sheet layout: one description used by the template writer and by the loader.
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # column name in the default CSV and attribute name in the dataclass
+    header: str  # German header in the workbook
+    width: int = 14
+    kind: str = "text"  # text | int | number | yesno | list
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    lookup: str = ""  # sheet whose first column lists the allowed codes
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    name: str
+    csv: str
+    columns: tuple[Column, ...]
+    optional: bool = False  # an older catalogue may not have this sheet yet
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+YES_NO = ("ja", "nein")
+TYPES = ("anzahl", "quote", "wert")
+DIRECTIONS = ("plus", "minus", "neutral", "deuten")
+LEVELS = ("stadt", "land")
+
+INDICATORS = SheetSpec("Indikatoren", "indikatoren.csv", (
+    Column("id", "Kennung", 10, required=True),
+    Column("handlungsfeld", "Handlungsfeld", 14, required=True, lookup="Handlungsfelder"),
+    Column("name", "Bezeichnung", 40, required=True),
+    Column("definition", "Definition", 60, required=True),
+    Column("typ", "Typ", 9, required=True, choices=TYPES),
+    Column("zaehler", "Zähler", 40),
+    Column("nenner", "Nenner", 40),
+    Column("faktor", "Faktor", 8, "number", required=True),
+    Column("einheit", "Einheit", 10, required=True),
+    Column("gruppen", "Gruppen", 40, "list", required=True),
+    Column("geschlecht", "Nach Geschlecht", 10, "yesno", required=True, choices=YES_NO),
+    Column("stadtteile", "Nach Stadtteilen", 10, "yesno", required=True, choices=YES_NO),
+    Column("quelle", "Quelle", 40, required=True),
+    Column("fachbereich", "Zuständige Stelle", 12, required=True, lookup="Fachbereiche"),
+    Column("richtung", "Richtung", 10, required=True, choices=DIRECTIONS),
+    Column("periodizitaet", "Periodizität", 12),
+    Column("stichtag", "Stichtag", 14, required=True),
+    Column("ebene", "Ebene", 8, required=True, choices=LEVELS),
+    Column("kern", "Kernset", 8, "yesno", required=True, choices=YES_NO),
+    Column("geheimhaltung", "Geheimhaltungsprofil", 14, required=True, lookup="Geheimhaltung"),
+    Column("min_wert", "Mindestwert", 11, "number"),
+    Column("max_wert", "Höchstwert", 11, "number"),
+    Column("max_aenderung_prozent", "Max. Änderung zum Vorjahr (%)", 14, "number"),
+    Column("referenz", "Bezug KGSt / Länder", 30),
+    Column("hinweise", "Methodische Hinweise", 60),
+    Column("zielwert", "Zielwert (Integrationskonzept)", 14, "number"),
+))
+FIELDS = SheetSpec("Handlungsfelder", "handlungsfelder.csv", (
+    Column("code", "Code", 8, required=True),
+    Column("name", "Bezeichnung", 40, required=True),
+    Column("beschreibung", "Beschreibung", 70),
+    Column("reihenfolge", "Reihenfolge", 11, "int", required=True),
+    Column("magdeburg_handlungsfeld", "Handlungsfeld Integrationskonzept", 34),
+    Column("kgst_bezug", "Bezug KGSt", 30),
+    Column("intmk_bezug", "Bezug Länder-Monitoring", 20),
+))
+CHARACTERISTICS = SheetSpec("Merkmale", "merkmale.csv", (
+    Column("dimension", "Dimension", 11, required=True, choices=("gruppe", "geschlecht")),
+    Column("code", "Code", 24, required=True),
+    Column("bezeichnung", "Bezeichnung", 40, required=True),
+    Column("konzept", "Konzept", 22),
+    Column("beschreibung", "Beschreibung", 70),
+    Column("vergleichsgruppe", "Vergleichsgruppe", 22),
+))
+SUM_RULES = SheetSpec("Summenregeln", "summenregeln.csv", (
+    Column("dimension", "Dimension", 11, required=True, choices=("gruppe", "geschlecht")),
+    Column("gesamt", "Gesamt", 18, required=True),
+    Column("teile", "Teile", 50, "list", required=True),
+    Column("hinweis", "Hinweis", 60),
+))
+OFFICES = SheetSpec("Fachbereiche", "fachbereiche.csv", (
+    Column("code", "Code", 12, required=True),
+    Column("name", "Bezeichnung", 60, required=True),
+    Column("ansprechperson", "Ansprechperson", 44, required=True),
+    Column("email", "E-Mail", 30, required=True),
+    Column("vertretung_email", "E-Mail Vertretung", 30),
+    Column("extern", "Extern", 8, "yesno", choices=YES_NO),
+))
+DISTRICTS = SheetSpec("Stadtteile", "stadtteile.csv", (
+    Column("nummer", "Nummer", 9, "int", required=True),
+    Column("name", "Stadtteil", 28, required=True),
+    Column("gering_besiedelt", "Gering besiedelt", 10, "yesno", choices=YES_NO),
+    Column("hinweis", "Hinweis", 70),
+))
+PROFILES = SheetSpec("Geheimhaltung", "geheimhaltung.csv", (
+    Column("code", "Profil", 12, required=True),
+    Column("beschreibung", "Beschreibung", 80),
+    Column("rundung_basis", "Rundungsbasis", 12, "int", required=True),
+    Column("min_fallzahl", "Kleinste Fallzahl", 12, "int", required=True),
+    Column("min_nenner", "Kleinster Nenner", 12, "int", required=True),
+    Column("symbol", "Zeichen", 8, required=True),
+    Column("klammer_unter", "Klammer unter Fallzahl", 12, "int"),
+))
+BREAKS = SheetSpec("Zeitreihenbrueche", "zeitreihenbrueche.csv", (
+    Column("indikator", "Kennung", 10, required=True, lookup="Indikatoren"),
+    Column("ab_jahr", "Ab Jahr", 9, "int", required=True),
+    Column("hinweis", "Hinweis", 80, required=True),
+), optional=True)
+
+SHEETS: tuple[SheetSpec, ...] = (INDICATORS, FIELDS, CHARACTERISTICS, SUM_RULES, OFFICES, DISTRICTS, PROFILES, BREAKS)
+
+# --------------------------------------------------------------------------------------------------
+# Reading raw rows (from the workbook or the default CSVs)
+
+
+@dataclass
+class RawRow:
+    sheet: str
+    row: int  # Excel row number (header = 1)
+    values: dict[str, str]
+
+
+def default_rows() -> dict[str, list[RawRow]]:
+    """The packaged default catalogue (copied from the reference CSVs) as raw rows."""
+    folder = resources.files("toolkit") / "defaults"
+    rows: dict[str, list[RawRow]] = {}
+    for spec in SHEETS:
+        resource = folder / spec.csv
+        if not resource.is_file():
+            rows[spec.name] = []
+            continue
+        with resource.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            rows[spec.name] = [
+                RawRow(spec.name, n, {c.key: (record.get(c.key) or "").strip() for c in spec.columns})
+                for n, record in enumerate(reader, start=2)
+            ]
+    return rows
+
+
+def workbook_rows(path: Path) -> dict[str, list[RawRow]]:
+    """Raw rows of an Indikatorenmatrix.xlsx, matched to the columns by their German headers."""
+    from openpyxl import load_workbook  # imported here: the CLI starts faster without it
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise InputError(f"Der Indikatorenkatalog {path} fehlt.") from None
+    except Exception as exc:  # noqa: BLE001 - any parser failure means the same to the user
+        raise InputError(
+            f"Der Indikatorenkatalog {path} lässt sich nicht lesen ({type(exc).__name__}).",
+            hint="Bitte die Datei in Excel öffnen und als .xlsx speichern.",
+        ) from exc
+    problems: list[str] = []
+    rows: dict[str, list[RawRow]] = {}
+    try:
+        for spec in SHEETS:
+            if spec.name not in workbook.sheetnames:
+                if not spec.optional:
+                    problems.append(f"Blatt {spec.name} fehlt.")
+                rows[spec.name] = []
+                continue
+            rows[spec.name] = list(_sheet_rows(workbook[spec.name], spec, problems))
+    finally:
+        workbook.close()
+    if problems:
+        raise CatalogueError(problems, str(path))
+    return rows
+
+
+def _sheet_rows(sheet, spec: SheetSpec, problems: list[str]) -> Iterator[RawRow]:
+    lines = sheet.iter_rows(values_only=True)
+    header = [str(h).strip() if h is not None else "" for h in next(lines, ())]
+    positions: dict[str, int] = {}
+    for column in spec.columns:
+        if column.header in header:
+            positions[column.key] = header.index(column.header)
+        elif column.required:
+            problems.append(f"Blatt {spec.name}: die Spalte „{column.header}“ fehlt in Zeile 1.")
+    for number, line in enumerate(lines, start=2):
+        values = {key: _text(line[pos] if pos < len(line) else None) for key, pos in positions.items()}
+        if any(values.values()):
+            yield RawRow(spec.name, number, values)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def cell_ref(spec: SheetSpec, key: str, row: int) -> str:
+    """Excel address of a catalogue cell, e.g. 'N12'."""
+    index = [c.key for c in spec.columns].index(key)
+    return f"{column_letter(index)}{row}"
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -1,0 +1,327 @@
+"""THE layout of a collection workbook ("Erhebungsbogen"), used both to write and to read it.
+
+``plan_workbook(catalogue, office, year)`` describes every sheet, row and cell: which observation an
+input cell holds, which earlier year a grey cell shows, where Kennzeichen and Bemerkung go. The writer
+(collection_workbook.py) lays the workbook out from the plan; the reader (returns.py) rebuilds the same
+plan from the identity stamped in the returned file and reads exactly those cells. Neither side
+computes a cell address of its own, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from toolkit.catalogue.model import CITY, Catalogue, Indicator, Office, column_letter
+
+LAYOUT_VERSION = "1"
+HISTORY_YEARS = 4  # earlier years shown read-only next to the input column
+SEXES = ("insgesamt", "weiblich", "maennlich")  # collected where the catalogue says Geschlecht = ja
+FLAGS = ("vorläufig", "geschätzt", "gerundet", "kein Wert verfügbar")
+FLAG_NO_VALUE = "kein Wert verfügbar"
+
+SHEET_NOTES = "Hinweise"
+SHEET_ENTRY = "Erfassung"
+SHEET_DEFINITIONS = "Definitionen"
+SHEET_META = "Kennung"  # hidden: identity of the workbook
+SHEET_LISTS = "Listen"  # hidden: the Kennzeichen list behind the drop-down
+FLAG_LIST_NAME = "Kennzeichenliste"  # defined name of the drop-down source
+
+MEASURE_LABELS = {"zaehler": "Zähler", "nenner": "Nenner", "wert": "Wert"}
+
+# Erfassung: a title block, then a header row, then one row per indicator x group x sex x measure.
+ENTRY_HEADER_ROW = 3  # 0-based: Excel row 4
+ENTRY_FIRST_ROW = ENTRY_HEADER_ROW + 1
+ENTRY_FIXED_COLUMNS = ("Kennung", "Indikator", "Gruppe", "Geschlecht", "Messgröße", "Einheit")
+COL_KENNUNG, COL_INDICATOR, COL_GROUP, COL_SEX, COL_MEASURE, COL_UNIT = range(6)
+COL_FIRST_HISTORY = len(ENTRY_FIXED_COLUMNS)
+COL_INPUT = COL_FIRST_HISTORY + HISTORY_YEARS
+COL_FLAG = COL_INPUT + 1
+COL_NOTE = COL_FLAG + 1
+# hidden code columns: let the reader verify that no row was moved, inserted or deleted
+COL_CODE_GROUP, COL_CODE_SEX, COL_CODE_MEASURE = COL_NOTE + 1, COL_NOTE + 2, COL_NOTE + 3
+
+# Stadtteil sheets: one per indicator collected by Stadtteil
+DISTRICT_HEADER_ROW = 3
+DISTRICT_FIRST_ROW = DISTRICT_HEADER_ROW + 1
+DISTRICT_FIXED_COLUMNS = ("Nr.", "Stadtteil")
+
+# Kennung (hidden): label in column A, value in column B, one row each, in this order
+META_FIELDS = ("Dienststelle", "Berichtsjahr", "Layoutversion", "Rundenkennung", "Toolkit-Version",
+               "Layout-Fingerabdruck", "Erstellt am")
+META_MARKER = "Erhebungsbogen Integrationsmonitoring"  # A1 of the hidden sheet; B-column values follow
+
+
+class ObservationKey(NamedTuple):
+    """One value: indicator x year x area x group x sex x measure.
+
+    A named tuple, not a dataclass: keys are hashed millions of times per merge (dict lookups in the
+    readers, rules and the store), and a tuple hashes and compares in C.
+    """
+
+    indicator: str
+    year: int
+    area: str
+    group: str
+    sex: str
+    measure: str
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One cell of the workbook that carries data, and what it carries."""
+
+    sheet: str
+    row: int  # 0-based
+    col: int  # 0-based
+    key: ObservationKey
+    role: str  # "input" (report year), "history" (earlier year, grey), "flag" (Kennzeichen), "note" (Bemerkung)
+    kind: str = "count"  # "count" (whole number >= 0) or "decimal"
+
+    @property
+    def cell(self) -> str:
+        return f"{column_letter(self.col)}{self.row + 1}"
+
+    @property
+    def address(self) -> str:
+        return f"{self.sheet}!{self.cell}"
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """One row of the Erfassung sheet."""
+
+    row: int
+    indicator: Indicator
+    group: str
+    sex: str
+    measure: str
+    linked_district_sheet: str = ""  # the Stadtteil sheet whose Gesamtstadt line shows this row
+
+
+@dataclass(frozen=True)
+class DistrictColumn:
+    col: int
+    group: str
+    measure: str
+
+
+@dataclass(frozen=True)
+class DistrictSheet:
+    """A sheet with the Stadtteile as rows and group x measure as columns, for one indicator."""
+
+    name: str
+    indicator: Indicator
+    columns: tuple[DistrictColumn, ...]
+    district_rows: tuple[tuple[int, int, str], ...]  # (row, nummer, name)
+    city_row: int  # shows the Gesamtstadt input from Erfassung (formula, read-only)
+    sum_row: int  # sum of the Stadtteile (formula, read-only)
+
+
+@dataclass(frozen=True)
+class WorkbookPlan:
+    office: Office
+    year: int
+    indicators: tuple[Indicator, ...]
+    entry_rows: tuple[EntryRow, ...]
+    district_sheets: tuple[DistrictSheet, ...]
+    slots: tuple[Slot, ...] = field(repr=False)
+    # German labels shown in the workbook: ("gruppe" | "geschlecht", code) -> Bezeichnung
+    labels: dict[tuple[str, str], str] = field(default_factory=dict, repr=False, compare=False)
+
+    def label(self, dimension: str, code: str) -> str:
+        return self.labels.get((dimension, code), code)
+
+    @property
+    def history_years(self) -> tuple[int, ...]:
+        return tuple(range(self.year - HISTORY_YEARS, self.year))
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """Identifies sheet names, cell addresses and keys; a return must have the same.
+
+        plan_workbook sets it while planning (same text, built from per-row and per-column parts).
+        """
+        letters: dict[int, str] = {}
+        parts = [LAYOUT_VERSION]
+        for slot in self.slots:  # same text as Slot.address, with the column letters computed once
+            k = slot.key
+            letter = letters.get(slot.col) or letters.setdefault(slot.col, column_letter(slot.col))
+            parts.append(f"{slot.sheet}!{letter}{slot.row + 1}|{slot.role}|{k.indicator}|{k.year - self.year}|"
+                         f"{k.area}|{k.group}|{k.sex}|{k.measure}\n")
+        return _fingerprint(parts)
+
+    def input_slots(self) -> list[Slot]:
+        return [s for s in self.slots if s.role == "input"]
+
+    def entry_row_of(self, key: ObservationKey) -> EntryRow | None:
+        for entry in self.entry_rows:
+            if (entry.indicator.id, entry.group, entry.sex, entry.measure) == (key.indicator, key.group, key.sex, key.measure):
+                return entry
+        return None
+
+
+def file_name(year: int, office: str) -> str:
+    """ASCII file name of the workbook, e.g. Erhebung_2025_JUGA.xlsx."""
+    return f"Erhebung_{year}_{ascii_code(office)}.xlsx"
+
+
+def ascii_code(text: str) -> str:
+    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+    cleaned = text.translate(table)
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in cleaned)
+
+
+def district_sheet_name(indicator_id: str) -> str:
+    return f"Stadtteile {indicator_id}"[:31]
+
+
+def measure_label(indicator: Indicator, measure: str) -> str:
+    """German label of a measure with its description, e.g. 'Zähler: Nichtdeutsche Einwohner …'."""
+    if measure == "zaehler":
+        return f"Zähler: {indicator.zaehler}"
+    if measure == "nenner":
+        return f"Nenner: {indicator.nenner}"
+    return "Anzahl" if indicator.typ == "anzahl" else f"Wert ({indicator.einheit})"
+
+
+def slot_kind(indicator: Indicator) -> str:
+    return "count" if indicator.is_count else "decimal"
+
+
+def plan_workbook(catalogue: Catalogue, office_code: str, year: int) -> WorkbookPlan:
+    """The complete layout of the collection workbook of one office for one report year."""
+    with cycle_collector_paused():
+        return _plan_workbook(catalogue, office_code, year)
+
+
+@contextlib.contextmanager
+def cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a plan (or a whole workbook) is built.
+
+    A plan holds about 20,000 new objects (Slot, ObservationKey and their dicts) without a single reference
+    cycle; with the collector running, each of them is traversed again and again while the plan grows and
+    while the workbook is written, which cost more than building them (benchmarks/distribute.py). Memory is
+    still freed by reference counting; the collector resumes right after, whatever happens, and its next
+    pass frees what only it can (xlsxwriter's workbook and worksheets refer to each other).
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _plan_workbook(catalogue: Catalogue, office_code: str, year: int) -> WorkbookPlan:
+    office = catalogue.offices[office_code]
+    indicators = tuple(catalogue.indicators_of_office(office_code))
+    slots: list[Slot] = []
+    entry_rows: list[EntryRow] = []
+    # The fingerprint text (WorkbookPlan.fingerprint), one line per slot in slot order, written along with
+    # the slots from the parts that stay the same for a row or a column (tests check it is the same text).
+    lines: list[str] = [LAYOUT_VERSION]
+    letters = [column_letter(col) for col in range(COL_NOTE + 1)]
+    row = ENTRY_FIRST_ROW
+    for indicator in indicators:
+        sexes = SEXES if indicator.geschlecht else ("insgesamt",)
+        linked = district_sheet_name(indicator.id) if indicator.stadtteile else ""
+        kind = slot_kind(indicator)
+        ident = indicator.id
+        for group in indicator.gruppen:
+            for sex in sexes:
+                for measure in indicator.measures:
+                    entry_rows.append(EntryRow(row, indicator, group, sex, measure, linked if sex == "insgesamt" else ""))
+                    key = _key(ident, year, CITY, group, sex, measure)
+                    tail = f"|{CITY}|{group}|{sex}|{measure}\n"
+                    for offset, hist_year in enumerate(range(year - HISTORY_YEARS, year)):
+                        slots.append(_slot(SHEET_ENTRY, row, COL_FIRST_HISTORY + offset,
+                                           _key(ident, hist_year, CITY, group, sex, measure), "history", kind))
+                        lines.append(f"{SHEET_ENTRY}!{letters[COL_FIRST_HISTORY + offset]}{row + 1}|history|{ident}|"
+                                     f"{hist_year - year}{tail}")
+                    slots.append(_slot(SHEET_ENTRY, row, COL_INPUT, key, "input", kind))
+                    slots.append(_slot(SHEET_ENTRY, row, COL_FLAG, key, "flag", "text"))
+                    slots.append(_slot(SHEET_ENTRY, row, COL_NOTE, key, "note", "text"))
+                    for col, role in ((COL_INPUT, "input"), (COL_FLAG, "flag"), (COL_NOTE, "note")):
+                        lines.append(f"{SHEET_ENTRY}!{letters[col]}{row + 1}|{role}|{ident}|0{tail}")
+                    row += 1
+    district_sheets: list[DistrictSheet] = []
+    districts = tuple((d.nummer, d.name, d.area) for d in catalogue.districts)
+    for indicator in indicators:
+        if not indicator.stadtteile:
+            continue
+        sheet = _plan_district_sheet(districts, indicator, year, slots, lines)
+        district_sheets.append(sheet)
+    labels = {(c.dimension, c.code): c.bezeichnung for c in catalogue.characteristics}
+    plan = WorkbookPlan(office, year, indicators, tuple(entry_rows), tuple(district_sheets), tuple(slots), labels)
+    plan.__dict__["fingerprint"] = _fingerprint(lines)  # the cached_property's value, computed here
+    return plan
+
+
+def _plan_district_sheet(districts: tuple[tuple[int, str, str], ...], indicator: Indicator, year: int,
+                         slots: list[Slot], lines: list[str]) -> DistrictSheet:
+    name = district_sheet_name(indicator.id)
+    columns = []
+    col = len(DISTRICT_FIXED_COLUMNS)
+    for group in indicator.gruppen:
+        for measure in indicator.measures:
+            columns.append(DistrictColumn(col, group, measure))
+            col += 1
+    district_rows = []
+    row = DISTRICT_FIRST_ROW
+    kind = slot_kind(indicator)
+    append, add_line = slots.append, lines.append
+    ident = indicator.id
+    middle = f"|input|{ident}|0|"
+    texts = [(f"{name}!{column_letter(column.col)}", f"|{column.group}|insgesamt|{column.measure}\n")
+             for column in columns]
+    for nummer, label, area in districts:
+        district_rows.append((row, nummer, label))
+        number = row + 1
+        for column, (head, tail) in zip(columns, texts, strict=True):
+            append(_slot(name, row, column.col, _key(ident, year, area, column.group, "insgesamt",
+                                                     column.measure), "input", kind))
+            add_line(f"{head}{number}{middle}{area}{tail}")
+        row += 1
+    return DistrictSheet(name, indicator, tuple(columns), tuple(district_rows), city_row=row, sum_row=row + 1)
+
+
+def _fingerprint(lines: list[str]) -> str:
+    return hashlib.sha256("".join(lines).encode()).hexdigest()[:16]
+
+
+# A plan holds one Slot and one ObservationKey per cell (about 10,000 for a large office). The frozen
+# dataclass __init__ sets each field through object.__setattr__; filling __dict__ directly gives the
+# same Slot (same class, equality, hash, still frozen) in about half the time. Keys are named tuples,
+# built with tuple.__new__ (no Python-level __new__).
+_new = object.__new__
+
+
+def _key(indicator: str, year: int, area: str, group: str, sex: str, measure: str) -> ObservationKey:
+    return _new_tuple(ObservationKey, (indicator, year, area, group, sex, measure))
+
+
+_new_tuple = tuple.__new__
+
+
+# The same fast constructor for the readers and rules that build many keys (positional arguments only).
+observation_key = _key
+
+
+def _slot(sheet: str, row: int, col: int, key: ObservationKey, role: str, kind: str) -> Slot:
+    slot = _new(Slot)
+    fields = slot.__dict__
+    fields["sheet"] = sheet
+    fields["row"] = row
+    fields["col"] = col
+    fields["key"] = key
+    fields["role"] = role
+    fields["kind"] = kind
+    return slot

@@ -1,0 +1,296 @@
+"""Return tracking of a round: who got a workbook, who returned it, with which result, who is late.
+
+``round_status`` only reads (the store is opened read-only and never created). ``write_reminders``
+writes reminder drafts (or sends them) to offices that are late or whose return had Fehler, listing
+exactly which values are missing and which cells are wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from toolkit.catalogue.model import Catalogue, Office, load_catalogue
+from toolkit.collect import mail
+from toolkit.collect.layout import Slot, file_name, plan_workbook
+from toolkit.core.cells import format_percent
+from toolkit.core.errors import ExitCode
+from toolkit.core.settings import Settings, load_settings
+from toolkit.core.store import Store
+from toolkit.core.workspace import Workspace, locked
+
+KIND_COLLECTION = "erhebung"
+KIND_REMINDER = "erinnerung"
+MAX_LISTED = 15  # cells listed per indicator in a reminder before "… und N weitere"
+
+
+@dataclass
+class OfficeStatus:
+    office: Office
+    deadline: dt.date
+    sent: dt.date | None = None
+    sent_mode: str = ""  # smtp | entwurf
+    returned: dt.date | None = None
+    merged: dt.date | None = None  # first delivery taken into the store
+    checked: bool = False
+    n_fehler: int = 0
+    n_warnungen: int = 0
+    problems: list[dict] = field(default_factory=list)  # of the latest check
+    missing: list[Slot] = field(default_factory=list)
+    token: str = ""
+    today: dt.date = field(default_factory=dt.date.today)
+
+    @property
+    def delivered(self) -> bool:
+        return self.merged is not None
+
+    @property
+    def on_time(self) -> bool:
+        return self.merged is not None and self.merged <= self.deadline
+
+    @property
+    def overdue(self) -> bool:
+        return self.today > self.deadline and not self.delivered
+
+    @property
+    def result_text(self) -> str:
+        if not self.checked:
+            return "–"
+        if not self.n_fehler and not self.n_warnungen:
+            return "in Ordnung"
+        return f"{self.n_fehler} Fehler, {self.n_warnungen} Warnungen"
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "office": self.office.code, "name": self.office.name, "frist": self.deadline.isoformat(),
+            "versand": _iso(self.sent), "versandart": self.sent_mode, "ruecklauf": _iso(self.returned),
+            "uebernommen": _iso(self.merged), "geprueft": self.checked, "fehler": self.n_fehler,
+            "warnungen": self.n_warnungen, "fehlende_werte": len(self.missing), "ueberfaellig": self.overdue,
+        }
+
+
+@dataclass
+class RoundStatus:
+    year: int
+    offices: list[OfficeStatus]
+    today: dt.date
+
+    HEADERS = ("Stelle", "Bezeichnung", "Frist", "Versand", "Rücklauf", "Prüfergebnis", "Fehlende Werte",
+               "Überfällig")
+
+    def table(self) -> tuple[list[str], list[list[str]]]:
+        rows = []
+        for s in self.offices:
+            sent = f"{_de(s.sent)} ({'E-Mail' if s.sent_mode == 'smtp' else 'Entwurf'})" if s.sent else "nicht versandt"
+            returned = _de(s.returned) if s.returned else "–"
+            if s.returned and not s.delivered:
+                returned += " (nicht übernommen)"
+            rows.append([s.office.code, s.office.name, _de(s.deadline), sent, returned, s.result_text,
+                         str(len(s.missing)), "ja" if s.overdue else "nein"])
+        return list(self.HEADERS), rows
+
+    @property
+    def delivered(self) -> int:
+        return sum(1 for s in self.offices if s.delivered)
+
+    @property
+    def on_time(self) -> int:
+        return sum(1 for s in self.offices if s.on_time)
+
+    def share(self, count: int) -> float:
+        return 100.0 * count / len(self.offices) if self.offices else 0.0
+
+    def summary_lines(self) -> list[str]:
+        total = len(self.offices)
+        lines = [f"Berichtsjahr {self.year}: geliefert {self.delivered} von {total} Stellen "
+                 f"({format_percent(self.share(self.delivered))}), fristgerecht {self.on_time} "
+                 f"({format_percent(self.share(self.on_time))})."]
+        groups = (("Überfällig", [s for s in self.offices if s.overdue]),
+                  ("Rücklauf mit Fehlern", [s for s in self.offices if s.n_fehler]),
+                  ("Noch nicht versandt", [s for s in self.offices if not s.sent]))
+        for label, members in groups:
+            if members:
+                lines.append(f"{label}: {', '.join(s.office.code for s in members)}")
+        if any(s.overdue or s.n_fehler for s in self.offices):
+            lines.append(f"Erinnerungen schreiben: toolkit status --year {self.year} --remind")
+        return lines
+
+    def as_json(self) -> dict[str, object]:
+        return {"jahr": self.year, "stand": self.today.isoformat(), "stellen": len(self.offices),
+                "geliefert": self.delivered, "fristgerecht": self.on_time,
+                "anteil_geliefert": round(self.share(self.delivered), 1),
+                "anteil_fristgerecht": round(self.share(self.on_time), 1),
+                "dienststellen": [s.as_json() for s in self.offices]}
+
+
+def round_status(workspace: Workspace, year: int, *, today: dt.date | None = None) -> RoundStatus:
+    """Status of every office of the round for ``year`` (read-only)."""
+    settings = load_settings(workspace.settings_file)
+    catalogue = load_catalogue(workspace.catalogue_file)
+    today = today or dt.date.today()
+    if not workspace.store_file.is_file():
+        offices = catalogue.offices_with_indicators()
+        return RoundStatus(year, [_empty_status(catalogue, o, year, settings, today) for o in offices], today)
+    store = Store.read_only(workspace.store_file)
+    try:
+        return _collect(store, catalogue, settings, year, today)
+    finally:
+        store.close()
+
+
+def _empty_status(catalogue: Catalogue, office: Office, year: int, settings: Settings,
+                  today: dt.date) -> OfficeStatus:
+    slots = plan_workbook(catalogue, office.code, year).input_slots()
+    return OfficeStatus(office, settings.deadline(year), missing=slots, today=today)
+
+
+def _collect(store: Store, catalogue: Catalogue, settings: Settings, year: int, today: dt.date) -> RoundStatus:
+    rounds = store.rounds(year)
+    codes = [o.code for o in catalogue.offices_with_indicators()]
+    codes += [c for c in rounds if c not in codes and c in catalogue.offices]
+    values = store.values(years=[year])
+    result = []
+    for code in codes:
+        office = catalogue.offices[code]
+        deadline = dt.date.fromisoformat(rounds[code]["deadline"]) if code in rounds else settings.deadline(year)
+        status = OfficeStatus(office, deadline, token=rounds[code]["token"] if code in rounds else "", today=today)
+        status.missing = [s for s in plan_workbook(catalogue, code, year).input_slots() if s.key not in values]
+        result.append(status)
+    by_code = {s.office.code: s for s in result}
+    for row in store.sendings(year):
+        status = by_code.get(row["office"])
+        if status and row["kind"] == KIND_COLLECTION and row["ok"] and status.sent is None:
+            status.sent, status.sent_mode = _date(row["sent_at"]), row["mode"]
+        elif status and row["kind"] == KIND_COLLECTION and row["ok"] and row["mode"] == "smtp":
+            status.sent_mode = "smtp"
+    for row in store.deliveries(year):
+        status = by_code.get(row["office"])
+        if status is None or row["source"] != "return":
+            continue
+        status.merged = min(filter(None, (status.merged, _date(row["received_at"]))))
+        status.returned = min(filter(None, (status.returned, _date(row["received_at"]))))
+        _take_result(status, row["n_fehler"], row["n_warnungen"], row["problems_json"])
+    for row in store.checks(year):  # ordered by time: the latest check wins
+        status = by_code.get(row["office"])
+        if status is None:
+            continue
+        status.returned = min(filter(None, (status.returned, _date(row["checked_at"]))))
+        _take_result(status, row["n_fehler"], row["n_warnungen"], row["problems_json"])
+    return RoundStatus(year, result, today)
+
+
+def _take_result(status: OfficeStatus, n_fehler: int, n_warnungen: int, problems_json: str) -> None:
+    status.checked = True
+    status.n_fehler, status.n_warnungen = int(n_fehler), int(n_warnungen)
+    try:
+        problems = json.loads(problems_json or "[]")
+    except json.JSONDecodeError:
+        problems = []
+    status.problems = [p for p in problems if isinstance(p, dict)]
+
+
+def _date(text: str) -> dt.date:
+    return dt.datetime.fromisoformat(text).date()
+
+
+def _de(day: dt.date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else ""
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+# ---- reminders ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReminderResult:
+    year: int
+    written: list[tuple[str, str, list[str]]] = field(default_factory=list)  # office, draft/sent/error, reasons
+    errors: int = 0
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.DELIVERY if self.errors else ExitCode.OK
+
+    def lines(self) -> list[str]:
+        if not self.written:
+            return [f"Keine Erinnerung nötig: keine Stelle ist für {self.year} überfällig oder hat Fehler."]
+        lines = [f"{office}: {what} ({len(reasons)} Punkte)" for office, what, reasons in self.written]
+        lines.append(f"{len(self.written)} Erinnerungen für {self.year}.")
+        return lines
+
+
+def reminder_reasons(status: OfficeStatus, year: int) -> list[str]:
+    """What is missing or wrong, one line each, as the office needs it to fix its workbook."""
+    reasons: list[str] = []
+    name = file_name(year, status.office.code)
+    if not status.returned:
+        reasons.append(f"Der Erhebungsbogen {name} ist noch nicht bei uns eingegangen (Frist {_de(status.deadline)}).")
+    for problem in status.problems:
+        if problem.get("severity") != "fehler":
+            continue
+        place = f"{problem.get('sheet')}!{problem.get('cell')}" if problem.get("cell") else problem.get("sheet", "")
+        indicator = f" ({problem['indicator']})" if problem.get("indicator") else ""
+        reasons.append(f"Fehler in {place or name}{indicator}: {problem.get('message', '')}")
+    if status.returned:
+        reasons.extend(_missing_lines(status.missing))
+    return reasons
+
+
+def _missing_lines(missing: list[Slot]) -> list[str]:
+    by_indicator: dict[str, list[Slot]] = {}
+    for slot in missing:
+        by_indicator.setdefault(slot.key.indicator, []).append(slot)
+    lines = []
+    for indicator, slots in by_indicator.items():
+        cells = ", ".join(s.address for s in slots[:MAX_LISTED])
+        more = f" und {len(slots) - MAX_LISTED} weitere" if len(slots) > MAX_LISTED else ""
+        lines.append(f"Es fehlen {len(slots)} Werte zu {indicator}: {cells}{more}.")
+    return lines
+
+
+def write_reminders(workspace: Workspace, year: int, *, send: bool = False,
+                    today: dt.date | None = None) -> ReminderResult:
+    """Reminder drafts in outbox/<Y>/Mails/ (or SMTP) to late offices and to returns with Fehler."""
+    status = round_status(workspace, year, today=today)
+    due = [s for s in status.offices if s.sent and (s.overdue or s.n_fehler)]
+    result = ReminderResult(year)
+    if not due:
+        return result
+    settings = load_settings(workspace.settings_file)
+    catalogue = load_catalogue(workspace.catalogue_file)
+    mail.check_contacts(catalogue, [s.office for s in due], settings)
+    if send:
+        mail.check_smtp_settings(settings)
+    with locked(workspace, "toolkit status --remind"), Store(workspace.store_file) as store:
+        sender = mail.SmtpSender(settings) if send else None
+        try:
+            for office_status in due:
+                _remind(workspace, store, settings, office_status, year, sender, result)
+        finally:
+            if sender is not None:
+                sender.close()
+    return result
+
+
+def _remind(workspace: Workspace, store: Store, settings: Settings, status: OfficeStatus, year: int,
+            sender: mail.SmtpSender | None, result: ReminderResult) -> None:
+    reasons = reminder_reasons(status, year)
+    message = mail.reminder_message(office=status.office, year=year, deadline=status.deadline, settings=settings,
+                                    token=status.token, reasons=reasons)
+    draft = workspace.mails_dir(year) / f"Erinnerung_{year}_{status.office.code}.eml"
+    mail.write_draft(message, draft)
+    error = sender.send(message) if sender is not None else ""
+    with store.transaction():
+        store.record_sending(year=year, office=status.office.code, token=status.token, kind=KIND_REMINDER,
+                             mode="smtp" if sender else "entwurf", recipients=", ".join(mail.recipients(message)),
+                             message_id=str(message["Message-ID"]), sha256="", ok=not error, error=error)
+    if error:
+        result.errors += 1
+        what = f"FEHLER beim Senden: {error}"
+    else:
+        what = "gesendet" if sender else f"Entwurf {draft.name}"
+    result.written.append((status.office.code, what, reasons))

@@ -1,0 +1,118 @@
+"""Terminal rendering of reports, status and the audit trail (rich tables and JSON)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import Protocol
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from toolkit.core.problems import FileReport, Severity
+
+SEVERITY_STYLE = {Severity.FEHLER: "bold red", Severity.WARNUNG: "yellow", Severity.HINWEIS: "cyan"}
+SEVERITY_LABEL = {Severity.FEHLER: "Fehler", Severity.WARNUNG: "Warnung", Severity.HINWEIS: "Hinweis"}
+
+
+def print_reports_json(reports: Sequence[FileReport]) -> None:
+    """One object per file: file, office, year, ok, problems (code, severity, sheet, cell, indicator, message)."""
+    sys.stdout.write(json.dumps([r.as_json() for r in reports], ensure_ascii=False, indent=2) + "\n")
+
+
+def print_reports_table(console: Console, reports: Sequence[FileReport], limit: int = 200) -> None:
+    """A summary line per file, then the problems as a table (Fehler first)."""
+    if not reports:
+        console.print("Keine Dateien zu prüfen: inbox/ ist leer. Zurückgesandte Erhebungsbögen bitte dort ablegen.")
+        return
+    summary = Table(title="Prüfergebnis", show_lines=False)
+    for header in ("Datei", "Stelle", "Jahr", "Ergebnis", "Fehler", "Warnungen", "Hinweise"):
+        summary.add_column(header)
+    for report in reports:
+        summary.add_row(
+            report.file, report.office or "?", str(report.year or "?"),
+            "[green]in Ordnung[/]" if report.ok else "[bold red]Fehler[/]",
+            str(report.count(Severity.FEHLER)), str(report.count(Severity.WARNUNG)), str(report.count(Severity.HINWEIS)),
+        )
+    console.print(summary)
+    problems = [(r, p) for r in reports for p in r.problems]
+    if not problems:
+        return
+    order = {Severity.FEHLER: 0, Severity.WARNUNG: 1, Severity.HINWEIS: 2}
+    problems.sort(key=lambda rp: order[rp[1].severity])
+    table = Table(title="Befunde", show_lines=False)
+    for header in ("Datei", "Art", "Zelle", "Kennzahl", "Meldung"):
+        table.add_column(header, overflow="fold")
+    for report, problem in problems[:limit]:
+        table.add_row(
+            report.file, f"[{SEVERITY_STYLE[problem.severity]}]{SEVERITY_LABEL[problem.severity]}[/]",
+            problem.place, problem.indicator, problem.message,
+        )
+    console.print(table)
+    if len(problems) > limit:
+        console.print(f"… und {len(problems) - limit} weitere Befunde (alle mit --format json).")
+
+
+class TabularResult(Protocol):
+    """What a status-like result offers for rendering."""
+
+    def table(self) -> tuple[list[str], list[list[str]]]: ...
+
+    def summary_lines(self) -> list[str]: ...
+
+    def as_json(self) -> object: ...
+
+
+def print_status(console: Console, result: TabularResult, output_format: str = "tabelle") -> None:
+    if output_format == "json":
+        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")
+        return
+    headers, rows = result.table()
+    # The terminal table keeps one line per office: the long office names stay in JSON and in the
+    # master matrix, and a column with the same value for every office becomes one line below.
+    keep = [n for n, h in enumerate(headers) if h != "Bezeichnung"]
+    same = [n for n in keep if len(rows) > 1 and len({row[n] for row in rows}) == 1 and headers[n] == "Frist"]
+    keep = [n for n in keep if n not in same]
+    table = Table(title="Rücklauf", box=box.SIMPLE_HEAD, pad_edge=False)
+    for n in keep:
+        foldable = headers[n] in ("Rücklauf", "Prüfergebnis")
+        table.add_column(headers[n], no_wrap=not foldable, overflow="fold", min_width=10 if foldable else None)
+    for row in rows:
+        table.add_row(*(row[n] for n in keep))
+    console.print(table)
+    for n in same:
+        console.print(f"{headers[n]} (für alle Stellen): {rows[0][n]}")
+    for line in result.summary_lines():
+        console.print(line)
+
+
+def print_log(console: Console, workspace, indicator: str | None) -> None:  # noqa: ANN001 - Workspace
+    """The audit trail: every value that a later delivery replaced."""
+    from toolkit.core.store import Store
+
+    if not workspace.store_file.is_file():
+        console.print("Noch keine Daten übernommen; das Protokoll ist leer.")
+        return
+    with Store(workspace.store_file) as store:
+        rows = store.history_rows(indicator)
+    if not rows:
+        console.print("Keine Änderungen protokolliert." if not indicator else f"Keine Änderungen für {indicator}.")
+        return
+    console.print(f"Änderungsprotokoll ({len(rows)} Änderungen, älteste zuerst):")
+    for row in rows:
+        flag = f" ({row['old_flag']})" if row["old_flag"] else ""
+        old = f"{_number(row['old_value'])}{flag}"
+        source = row["old_file"] or "unbekannt"
+        console.print(
+            f"{row['changed_at'].replace('T', ' ')}  {row['indicator']} {row['year']} {row['area']} · {row['grp']} · "
+            f"{row['sex']} · {row['measure']}: {old} → {_number(row['new_value'])}  "
+            f"(neu: {row['new_office']}, {row['new_file']}; vorher: {source}; Grund: {row['reason'] or '–'})",
+            markup=False, soft_wrap=True)
+
+
+def _number(value: float | None) -> str:
+    from toolkit.core.cells import format_number
+
+    return "–" if value is None else format_number(value)

@@ -1,0 +1,396 @@
+"""The store (data/monitoring.sqlite): the one source of truth for values, their provenance and history.
+
+Tables
+- deliveries: one row per merged file or import (office, year, file, SHA-256, times, check result)
+- observations: the current value of every indicator x year x area x group x sex x measure
+- history: every earlier value that a later delivery replaced, with who/when/why
+- rounds: one row per office and report year that ``distribute`` prepared (token, deadline, file hash)
+- sendings: every e-mail sent or drafted for a round (Message-ID, time, result)
+- checks: the last check result of every file seen in inbox/ (for status and the master matrix)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.collect.layout import ObservationKey, observation_key
+from toolkit.core.errors import InputError
+
+# A rollback journal, not WAL: WAL needs shared memory between the processes that open the file, which a
+# network share (SMB, the city's file servers) does not give; SQLite documents WAL as unsafe there. TRUNCATE
+# rather than DELETE: the journal file is emptied instead of deleted after each transaction, which spares the
+# file create/delete that is slow on Windows shares and with virus scanners.
+JOURNAL_MODE = "TRUNCATE"
+
+OBSERVATIONS_TABLE = """
+CREATE TABLE IF NOT EXISTS observations (
+    indicator TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    area TEXT NOT NULL,
+    grp TEXT NOT NULL,
+    sex TEXT NOT NULL,
+    measure TEXT NOT NULL,
+    value REAL,
+    flag TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    delivery_id INTEGER NOT NULL REFERENCES deliveries(id),  -- its merged_at is when the value was set
+    PRIMARY KEY (indicator, year, area, grp, sex, measure)
+) WITHOUT ROWID;
+"""
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS deliveries (
+    id INTEGER PRIMARY KEY,
+    office TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT 'return',  -- return | import
+    token TEXT NOT NULL DEFAULT '',
+    layout_version TEXT NOT NULL DEFAULT '',
+    received_at TEXT NOT NULL,
+    merged_at TEXT NOT NULL,
+    archive_path TEXT NOT NULL DEFAULT '',
+    n_fehler INTEGER NOT NULL DEFAULT 0,
+    n_warnungen INTEGER NOT NULL DEFAULT 0,
+    n_hinweise INTEGER NOT NULL DEFAULT 0,
+    problems_json TEXT NOT NULL DEFAULT '[]',
+    UNIQUE (sha256, office, year)
+);
+""" + OBSERVATIONS_TABLE + """
+CREATE TABLE IF NOT EXISTS history (
+    id INTEGER PRIMARY KEY,
+    indicator TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    area TEXT NOT NULL,
+    grp TEXT NOT NULL,
+    sex TEXT NOT NULL,
+    measure TEXT NOT NULL,
+    old_value REAL,
+    old_flag TEXT NOT NULL DEFAULT '',
+    old_note TEXT NOT NULL DEFAULT '',
+    old_delivery_id INTEGER,
+    new_value REAL,
+    new_flag TEXT NOT NULL DEFAULT '',
+    new_delivery_id INTEGER NOT NULL,
+    changed_at TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS rounds (
+    year INTEGER NOT NULL,
+    office TEXT NOT NULL,
+    token TEXT NOT NULL,
+    deadline TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    layout_version TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (year, office)
+);
+CREATE TABLE IF NOT EXISTS sendings (
+    id INTEGER PRIMARY KEY,
+    year INTEGER NOT NULL,
+    office TEXT NOT NULL,
+    token TEXT NOT NULL,
+    kind TEXT NOT NULL,       -- erhebung | erinnerung
+    mode TEXT NOT NULL,       -- entwurf | smtp
+    recipients TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    sha256 TEXT NOT NULL DEFAULT '',
+    sent_at TEXT NOT NULL,
+    ok INTEGER NOT NULL,
+    error TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS checks (
+    sha256 TEXT PRIMARY KEY,
+    file_name TEXT NOT NULL,
+    office TEXT NOT NULL DEFAULT '',
+    year INTEGER,
+    checked_at TEXT NOT NULL,
+    ok INTEGER NOT NULL,
+    n_fehler INTEGER NOT NULL,
+    n_warnungen INTEGER NOT NULL,
+    n_hinweise INTEGER NOT NULL,
+    problems_json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS history_key ON history(indicator, year);
+"""
+
+OBSERVATION_COLUMNS = ("indicator", "year", "area", "grp", "sex", "measure", "value", "flag", "note", "delivery_id")
+UPSERT = ("INSERT INTO observations (indicator, year, area, grp, sex, measure, value, flag, note, delivery_id)"
+          " VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (indicator, year, area, grp, sex, measure) DO UPDATE SET"
+          " value=excluded.value, flag=excluded.flag, note=excluded.note, delivery_id=excluded.delivery_id")
+
+
+def now() -> str:
+    """Local time as ISO text, seconds precision: how every time is stored."""
+    return dt.datetime.now().replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True)
+class StoredValue:
+    value: float | None
+    flag: str
+    note: str
+    delivery_id: int
+
+
+class Store:
+    """A thin layer over SQLite. Use ``with store.transaction():`` around every change."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute(f"PRAGMA journal_mode = {JOURNAL_MODE}")
+        self.db.executescript(SCHEMA)
+        _upgrade(self.db)
+
+    @classmethod
+    def read_only(cls, path: Path) -> Store:
+        """Open an existing store for reading only: no schema, no upgrade; SQLite refuses every change.
+
+        Opened by its plain path, not a ``file:`` URI: a working folder on a network share (\\\\server\\share)
+        would become ``file://server/share/…``, whose authority SQLite rejects.
+        """
+        if not path.is_file():
+            raise InputError(f"Der Datenbestand {path} fehlt.",
+                             hint="Erst mit 'toolkit merge' oder 'toolkit import' Werte übernehmen.")
+        self = cls.__new__(cls)
+        self.path = path
+        self.db = sqlite3.connect(str(path), timeout=30)
+        self.db.execute("PRAGMA query_only = ON")
+        self.db.row_factory = sqlite3.Row
+        return self
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: commit on success, roll back on any exception."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # ---- deliveries -------------------------------------------------------------------------------
+
+    def add_delivery(self, *, office: str, year: int, file_name: str, sha256: str, source: str = "return",
+                     token: str = "", layout_version: str = "", received_at: str | None = None,
+                     archive_path: str = "", counts: tuple[int, int, int] = (0, 0, 0),
+                     problems_json: str = "[]") -> int:
+        cursor = self.db.execute(
+            "INSERT INTO deliveries (office, year, file_name, sha256, source, token, layout_version, received_at,"
+            " merged_at, archive_path, n_fehler, n_warnungen, n_hinweise, problems_json)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (office, year, file_name, sha256, source, token, layout_version, received_at or now(), now(),
+             archive_path, *counts, problems_json),
+        )
+        return int(cursor.lastrowid)
+
+    def find_delivery(self, sha256: str, office: str, year: int) -> int | None:
+        row = self.db.execute(
+            "SELECT id FROM deliveries WHERE sha256 = ? AND office = ? AND year = ?", (sha256, office, year)
+        ).fetchone()
+        return None if row is None else int(row["id"])
+
+    def deliveries(self, year: int | None = None) -> list[sqlite3.Row]:
+        if year is None:
+            return self.db.execute("SELECT * FROM deliveries ORDER BY id").fetchall()
+        return self.db.execute("SELECT * FROM deliveries WHERE year = ? ORDER BY id", (year,)).fetchall()
+
+    # ---- observations -----------------------------------------------------------------------------
+
+    def get(self, key: ObservationKey) -> StoredValue | None:
+        row = self.db.execute(
+            "SELECT value, flag, note, delivery_id FROM observations WHERE indicator=? AND year=? AND area=?"
+            " AND grp=? AND sex=? AND measure=?",
+            (key.indicator, key.year, key.area, key.group, key.sex, key.measure),
+        ).fetchone()
+        return None if row is None else StoredValue(row["value"], row["flag"], row["note"], row["delivery_id"])
+
+    def put(self, key: ObservationKey, value: float | None, flag: str, note: str, delivery_id: int,
+            reason: str = "") -> str:
+        """Set one value; keep a replaced one in the history. Returns 'new', 'changed' or 'same'."""
+        old = self.get(key)
+        params = (key.indicator, key.year, key.area, key.group, key.sex, key.measure)
+        if old is not None:
+            if old.value == value and old.flag == flag and old.note == note:
+                return "same"
+            self.db.execute(
+                "INSERT INTO history (indicator, year, area, grp, sex, measure, old_value, old_flag, old_note,"
+                " old_delivery_id, new_value, new_flag, new_delivery_id, changed_at, reason)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (*params, old.value, old.flag, old.note, old.delivery_id, value, flag, delivery_id, now(), reason),
+            )
+        self.db.execute(UPSERT, (*params, value, flag, note, delivery_id))
+        return "new" if old is None else "changed"
+
+    def put_many(self, items: Iterable[tuple[ObservationKey, float | None, str, str, str]], delivery_id: int) -> dict[str, int]:
+        """Set many values of one delivery at once (key, value, flag, note, reason); history as in ``put``.
+
+        A key is an ObservationKey or a plain tuple in its field order.
+
+        Returns counts of 'new', 'changed' and 'same'. Must run inside a transaction.
+        """
+        items = list(items)
+        counts = {"new": 0, "changed": 0, "same": 0}
+        if not items:
+            return counts
+        indicators = sorted({item[0][0] for item in items})
+        years = sorted({item[0][1] for item in items})
+        cursor = self.db.cursor()
+        cursor.row_factory = None  # plain tuples
+        existing = {r[:6]: r[6:] for r in cursor.execute(
+            "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id FROM observations"
+            f" WHERE indicator IN ({','.join('?' * len(indicators))}) AND year IN ({','.join('?' * len(years))})",
+            (*indicators, *years))}
+        stamp = now()
+        history, upserts = [], []
+        append = upserts.append
+        for key, value, flag, note, reason in items:
+            row = (*key, value, flag, note, delivery_id)
+            if existing:
+                old = existing.get(key)
+                if old is not None:
+                    if old[0] == value and old[1] == flag and old[2] == note:
+                        counts["same"] += 1
+                        continue
+                    history.append((*row[:6], *old, value, flag, delivery_id, stamp, reason))
+            append(row)
+        counts["changed"] = len(history)
+        counts["new"] = len(upserts) - len(history)
+        self.db.executemany(
+            "INSERT INTO history (indicator, year, area, grp, sex, measure, old_value, old_flag, old_note,"
+            " old_delivery_id, new_value, new_flag, new_delivery_id, changed_at, reason)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", history)
+        self.db.executemany(UPSERT, upserts)
+        return counts
+
+    def values(self, indicators: Iterable[str] | None = None, years: Iterable[int] | None = None,
+               areas: Iterable[str] | None = None) -> dict[ObservationKey, StoredValue]:
+        """Current values, optionally filtered, keyed by ObservationKey."""
+        sql = "SELECT * FROM observations WHERE 1=1"
+        params: list[object] = []
+        for column, wanted in (("indicator", indicators), ("year", years), ("area", areas)):
+            if wanted is not None:
+                wanted = list(wanted)
+                sql += f" AND {column} IN ({','.join('?' * len(wanted))})"
+                params.extend(wanted)
+        cursor = self.db.cursor()
+        cursor.row_factory = None  # plain tuples, in the column order of the table
+        sql = sql.replace("SELECT *", "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id")
+        return {observation_key(*r[:6]): StoredValue(*r[6:]) for r in cursor.execute(sql, params)}
+
+    def observations_frame(self):  # -> pandas.DataFrame
+        """All current values with their provenance, one row per value (long form)."""
+        import pandas as pd
+
+        query = (
+            "SELECT o.indicator, o.year, o.area, o.grp AS \"group\", o.sex, o.measure, o.value, o.flag, o.note,"
+            " o.delivery_id, d.office, d.file_name, d.source, d.merged_at AS updated_at"
+            " FROM observations o JOIN deliveries d ON d.id = o.delivery_id"
+            " ORDER BY o.indicator, o.year, o.area, o.grp, o.sex, o.measure"
+        )
+        return pd.read_sql_query(query, self.db)
+
+    def history_rows(self, indicator: str | None = None) -> list[sqlite3.Row]:
+        sql = ("SELECT h.*, dn.office AS new_office, dn.file_name AS new_file, do.file_name AS old_file"
+               " FROM history h JOIN deliveries dn ON dn.id = h.new_delivery_id"
+               " LEFT JOIN deliveries do ON do.id = h.old_delivery_id")
+        params: tuple = ()
+        if indicator:
+            sql += " WHERE h.indicator = ?"
+            params = (indicator,)
+        return self.db.execute(sql + " ORDER BY h.id", params).fetchall()
+
+    # ---- rounds, sendings, checks -----------------------------------------------------------------
+
+    def record_round(self, *, year: int, office: str, token: str, deadline: str, file_name: str, sha256: str,
+                     layout_version: str, fingerprint: str) -> None:
+        self.db.execute(
+            "INSERT INTO rounds (year, office, token, deadline, file_name, sha256, layout_version, fingerprint,"
+            " created_at) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (year, office) DO UPDATE SET token=excluded.token,"
+            " deadline=excluded.deadline, file_name=excluded.file_name, sha256=excluded.sha256,"
+            " layout_version=excluded.layout_version, fingerprint=excluded.fingerprint, created_at=excluded.created_at",
+            (year, office, token, deadline, file_name, sha256, layout_version, fingerprint, now()),
+        )
+
+    def rounds(self, year: int) -> dict[str, sqlite3.Row]:
+        return {r["office"]: r for r in self.db.execute("SELECT * FROM rounds WHERE year = ?", (year,))}
+
+    def record_sending(self, *, year: int, office: str, token: str, kind: str, mode: str, recipients: str,
+                       message_id: str, sha256: str, ok: bool, error: str = "") -> None:
+        self.db.execute(
+            "INSERT INTO sendings (year, office, token, kind, mode, recipients, message_id, sha256, sent_at, ok,"
+            " error) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (year, office, token, kind, mode, recipients, message_id, sha256, now(), int(ok), error),
+        )
+
+    def sendings(self, year: int) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM sendings WHERE year = ? ORDER BY id", (year,)).fetchall()
+
+    def record_check(self, *, sha256: str, file_name: str, office: str, year: int | None, ok: bool,
+                     counts: tuple[int, int, int], problems_json: str) -> None:
+        self.db.execute(
+            "INSERT INTO checks (sha256, file_name, office, year, checked_at, ok, n_fehler, n_warnungen, n_hinweise,"
+            " problems_json) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (sha256) DO UPDATE SET"
+            " file_name=excluded.file_name, office=excluded.office, year=excluded.year,"
+            " checked_at=excluded.checked_at, ok=excluded.ok, n_fehler=excluded.n_fehler,"
+            " n_warnungen=excluded.n_warnungen, n_hinweise=excluded.n_hinweise, problems_json=excluded.problems_json",
+            (sha256, file_name, office, year, now(), int(ok), *counts, problems_json),
+        )
+
+    def checks(self, year: int | None = None) -> list[sqlite3.Row]:
+        if year is None:
+            return self.db.execute("SELECT * FROM checks ORDER BY checked_at").fetchall()
+        return self.db.execute("SELECT * FROM checks WHERE year = ? ORDER BY checked_at", (year,)).fetchall()
+
+
+def _upgrade(db: sqlite3.Connection) -> None:
+    """Bring a store of an earlier version up to date, once (each step sees whether it is needed)."""
+    if db.execute("SELECT 1 FROM deliveries WHERE instr(archive_path, '\\') LIMIT 1").fetchone():
+        # stores written on Windows before 0.2 kept archive paths with backslashes: one form everywhere
+        db.execute("UPDATE deliveries SET archive_path = replace(archive_path, '\\', '/')")
+    _drop_value_timestamps(db)
+
+
+def _drop_value_timestamps(db: sqlite3.Connection) -> None:
+    """Stores of version 0.1 kept an updated_at per value in a rowid table: move the values over once."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(observations)")}
+    if "updated_at" not in columns:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.execute("ALTER TABLE observations RENAME TO observations_old")
+        db.execute("DROP INDEX IF EXISTS observations_delivery")
+        db.execute(OBSERVATIONS_TABLE)
+        db.execute(f"INSERT INTO observations ({', '.join(OBSERVATION_COLUMNS)}) SELECT {', '.join(OBSERVATION_COLUMNS)}"
+                   " FROM observations_old")
+        db.execute("DROP TABLE observations_old")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def open_store(path: Path) -> Store:
+    return Store(path)

@@ -1,0 +1,224 @@
+"""Statistical confidentiality (Geheimhaltung) for everything published: report, Tabellenanhang, export.
+
+Works on the value frame of indicators.value_frame (one row per indicator x year x area x group x sex)
+and returns a copy with the published value. The master matrix keeps the true values; this module is
+only used on the way out.
+
+- Primary suppression by the indicator's profile: counts 1 .. min_fallzahl-1 (a true 0 stays, shown
+  as "–"); rates whose Nenner is below min_nenner or whose Zähler is 1 .. min_fallzahl-1.
+- Secondary suppression: in every additive relation (group sum rules such as insgesamt = deutsch +
+  nichtdeutsch, sex insgesamt = männlich + weiblich, Gesamtstadt = sum of the Stadtteile) a relation
+  with exactly one suppressed cell gets a second one (the smallest other count), so the suppressed
+  value cannot be recomputed from the total. Repeated until no relation has a single suppressed cell.
+- Rounding of counts to the profile's rundung_basis (rates are computed from the delivered counts).
+- Limited reliability: where the profile has klammer_unter, a published value whose case count (for
+  rates the Nenner, for counts the value) is below it is marked ``limited`` and shown in brackets.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from toolkit.catalogue.model import CITY, Catalogue, Profile
+
+PRIMARY = "primär"
+SECONDARY = "sekundär"
+ZERO_SYMBOL = "–"
+MISSING_SYMBOL = "…"
+BRACKETS = "( )"
+LIMITED_TEXT = "eingeschränkte Aussagekraft"
+
+SYMBOL_MEANINGS = {
+    ".": "Zahlenwert unbekannt oder geheim zu halten (Geheimhaltung kleiner Fallzahlen)",
+    "/": "keine Angabe, da der Zahlenwert nicht sicher genug ist",
+    ZERO_SYMBOL: "nichts vorhanden (genau null)",
+    MISSING_SYMBOL: "Angabe fällt später an oder liegt nicht vor",
+    "x": "Tabellenfach gesperrt, weil die Aussage nicht sinnvoll ist",
+    BRACKETS: "Aussagewert ist eingeschränkt, da der Zahlenwert statistisch relativ unsicher ist (kleine Fallzahl)",
+}
+
+
+@dataclass(frozen=True)
+class Relation:
+    """An additive relation between cells: total = sum(parts)."""
+
+    total: int  # row index in the frame
+    parts: tuple[int, ...]
+
+    @property
+    def cells(self) -> tuple[int, ...]:
+        return (self.total, *self.parts)
+
+
+def protect(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """Apply primary and secondary suppression and rounding; return a copy with the columns
+
+    ``published`` (value to show, NaN if suppressed or missing), ``suppressed`` ('' / 'primär' /
+    'sekundär'), ``symbol`` (profile symbol for suppressed cells, '–' for a true zero), ``rounded``
+    (rounding base applied, 0 if none) and ``limited`` (True: published, but shown in brackets).
+    """
+    frame = values.reset_index(drop=True).copy()
+    frame["suppressed"] = ""
+    frame["rounded"] = 0
+    frame["limited"] = False
+    if frame.empty:
+        frame["published"] = pd.Series(dtype=float)
+        frame["symbol"] = pd.Series(dtype=str)
+        return frame
+    frame["count"] = _case_counts(frame)
+    for indicator_id, rows in frame.groupby("indicator", sort=False).groups.items():
+        indicator = catalogue.indicators.get(indicator_id)
+        if indicator is None:
+            continue
+        profile = catalogue.profiles.get(indicator.geheimhaltung)
+        if profile is None:
+            continue
+        _primary(frame, rows, indicator.typ, profile)
+        if indicator.typ in ("anzahl", "quote") and profile.min_fallzahl > 0:
+            _secondary(frame, frame.loc[rows], catalogue)
+    frame["published"] = frame["value"].astype(float)
+    frame.loc[frame["suppressed"] != "", "published"] = np.nan
+    _round_counts(frame, catalogue)
+    frame["symbol"] = ""
+    for indicator_id, rows in frame.groupby("indicator", sort=False).groups.items():
+        indicator = catalogue.indicators.get(indicator_id)
+        profile = catalogue.profiles.get(indicator.geheimhaltung) if indicator else None
+        symbol = profile.symbol if profile else "."
+        block = frame.loc[rows]
+        frame.loc[block.index[block["suppressed"] != ""], "symbol"] = symbol
+    zero = (frame["suppressed"] == "") & (frame["published"] == 0)
+    frame.loc[zero, "symbol"] = ZERO_SYMBOL
+    _mark_limited(frame, catalogue)
+    return frame.drop(columns=["count"])
+
+
+def _mark_limited(frame: pd.DataFrame, catalogue: Catalogue) -> None:
+    """Published values from fewer cases than the profile's klammer_unter: limited reliability."""
+    limits = {i.id: catalogue.profiles[i.geheimhaltung].klammer_unter or 0
+              for i in catalogue.indicators.values() if i.geheimhaltung in catalogue.profiles}
+    limit = frame["indicator"].map(limits).fillna(0).astype(float)
+    if not (limit > 0).any():
+        return
+    cases = pd.Series(np.nan, index=frame.index)
+    rates = frame["typ"] == "quote"
+    counts = frame["typ"] == "anzahl"
+    cases[rates] = frame.loc[rates, "nenner"]
+    cases[counts] = frame.loc[counts, "count"]
+    cases = cases.astype(float)
+    shown = (frame["suppressed"] == "") & frame["published"].notna() & (frame["published"] != 0)
+    frame.loc[shown & (cases > 0) & (cases < limit), "limited"] = True
+
+
+def _case_counts(frame: pd.DataFrame) -> pd.Series:
+    """The count of persons/cases behind a cell: wert for anzahl, zaehler for quote, NaN for wert."""
+    typ = frame["typ"]
+    counts = pd.Series(np.nan, index=frame.index)
+    counts[typ == "anzahl"] = frame.loc[typ == "anzahl", "wert"]
+    counts[typ == "quote"] = frame.loc[typ == "quote", "zaehler"]
+    return counts.astype(float)
+
+
+def _primary(frame: pd.DataFrame, rows: pd.Index, typ: str, profile: Profile) -> None:
+    block = frame.loc[rows]
+    if typ == "anzahl":
+        small = (block["count"] > 0) & (block["count"] < profile.min_fallzahl)
+    elif typ == "quote":
+        small = ((block["count"] > 0) & (block["count"] < profile.min_fallzahl)) | (
+            block["nenner"].notna() & (block["nenner"] < profile.min_nenner)
+        )
+    else:
+        return
+    frame.loc[small[small].index, "suppressed"] = PRIMARY
+
+
+def relations(block: pd.DataFrame, catalogue: Catalogue) -> list[Relation]:
+    """Additive relations between the rows of one indicator (group sum rules, sexes, Stadtteile)."""
+    counts = block["count"].to_numpy()
+    keys = zip(block["year"].to_numpy(), block["area"].to_numpy(), block["group"].to_numpy(),
+               block["sex"].to_numpy(), strict=True)
+    index = {key: i for key, i, c in zip(keys, block.index, counts, strict=True) if not np.isnan(c)}
+    found: list[Relation] = []
+    by_cell: dict[tuple, dict[str, int]] = defaultdict(dict)
+    for (year, area, group, sex), i in index.items():
+        by_cell[(year, area, sex)][group] = i
+    group_rules = [r for r in catalogue.sum_rules if r.dimension == "gruppe"]
+    for present in by_cell.values():
+        for rule in group_rules:
+            if rule.gesamt in present and all(p in present for p in rule.teile):
+                found.append(Relation(present[rule.gesamt], tuple(present[p] for p in rule.teile)))
+    sex_rules = [r for r in catalogue.sum_rules if r.dimension == "geschlecht"]
+    sex_totals = {r.gesamt for r in sex_rules}
+    districts = [d.area for d in catalogue.districts]
+    for (year, area, group, sex), i in index.items():
+        if sex in sex_totals:
+            for rule in sex_rules:
+                parts = tuple(index[k] for p in rule.teile if (k := (year, area, group, p)) in index)
+                if len(parts) >= 2:
+                    found.append(Relation(i, parts))
+        if area == CITY:
+            parts = tuple(index[k] for d in districts if (k := (year, d, group, sex)) in index)
+            if len(parts) >= 2:
+                found.append(Relation(i, parts))
+    return found
+
+
+def _secondary(frame: pd.DataFrame, block: pd.DataFrame, catalogue: Catalogue) -> None:
+    found = relations(block, catalogue)
+    if not found:
+        return
+    flags = block["suppressed"].to_numpy()
+    suppressed = {i for i, flag in zip(block.index, flags, strict=True) if flag}
+    counts = dict(zip(block.index, block["count"].to_numpy(), strict=True))
+    added: list[int] = []
+    changed = True
+    while changed:
+        changed = False
+        for relation in found:
+            hidden = 0
+            for c in relation.cells:
+                if c in suppressed:
+                    hidden += 1
+                    if hidden > 1:
+                        break
+            if hidden != 1:
+                continue
+            candidates = [c for c in relation.cells if c not in suppressed]
+            if not candidates:
+                continue
+            # prefer the smallest positive part; the total only if no part is left
+            chosen = min(candidates, key=lambda c: (c == relation.total, counts[c] <= 0, counts[c]))
+            suppressed.add(chosen)
+            added.append(chosen)
+            changed = True
+    if added:
+        frame.loc[added, "suppressed"] = SECONDARY
+
+
+def _round_counts(frame: pd.DataFrame, catalogue: Catalogue) -> None:
+    bases = {i.id: catalogue.profiles[i.geheimhaltung].rundung_basis
+             for i in catalogue.indicators.values() if i.geheimhaltung in catalogue.profiles}
+    base = frame["indicator"].map(bases).fillna(0).astype(int)
+    mask = (frame["typ"] == "anzahl") & (base > 0) & frame["published"].notna()
+    if mask.any():
+        frame.loc[mask, "published"] = (frame.loc[mask, "published"] / base[mask]).round() * base[mask]
+        frame.loc[mask, "rounded"] = base[mask]
+
+
+def rounding_base(indicator, catalogue: Catalogue) -> int:  # noqa: ANN001 - Indicator
+    profile = catalogue.profiles.get(indicator.geheimhaltung)
+    return profile.rundung_basis if profile else 0
+
+
+def symbol_legend(catalogue: Catalogue) -> list[tuple[str, str]]:
+    """(symbol, meaning) for the Zeichenerklärung: the profiles' symbols plus '–' and '…' (and '( )' when a
+    profile brackets values of limited reliability)."""
+    symbols = [p.symbol for p in catalogue.profiles.values()]
+    if any(p.klammer_unter for p in catalogue.profiles.values()):
+        symbols.append(BRACKETS)
+    ordered = [s for s in SYMBOL_MEANINGS if s in symbols or s in (ZERO_SYMBOL, MISSING_SYMBOL)]
+    extra = [s for s in dict.fromkeys(symbols) if s not in SYMBOL_MEANINGS]
+    return [(s, SYMBOL_MEANINGS[s]) for s in ordered] + [(s, "gesperrt (Geheimhaltung)") for s in extra]

@@ -1,0 +1,143 @@
+"""toolkit export: the published (suppressed) values as open data: tidy long CSV + Frictionless datapackage.json.
+
+One row per published value (Jahr, Indikator, Indikatorname, Gebiet, Gebietsschlüssel, Gruppe, Geschlecht,
+Wert, Einheit, Kennzeichen), UTF-8, comma-separated, decimal point. Suppressed values have an empty Wert
+and the reason in Kennzeichen; values of limited reliability keep their Wert and are flagged
+"eingeschränkte Aussagekraft". Text cells that a spreadsheet would read as a formula (starting with
+= + - @, tab or carriage return) are neutralised with a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.core.workspace import Workspace, atomic_write_bytes, shown
+
+COLUMNS = ("Jahr", "Indikator", "Indikatorname", "Gebiet", "Gebietsschluessel", "Gruppe", "Geschlecht", "Wert",
+           "Einheit", "Kennzeichen")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class ExportResult:
+    year: int
+    csv_path: Path
+    package_path: Path
+    n_rows: int
+    n_suppressed: int
+    root: Path | None = None  # the working folder, to name files relative to it
+
+    def lines(self) -> list[str]:
+        return [
+            f"Offene Daten {self.year} geschrieben: {shown(self.csv_path, self.root)}",
+            f"  {self.n_rows} Zeilen, davon {self.n_suppressed} gesperrt (ohne Wert, Grund in „Kennzeichen“).",
+            f"Beschreibung (Frictionless Data Package): {shown(self.package_path, self.root)}",
+        ]
+
+
+def neutralise(text: str) -> str:
+    """Keep text from being read as a formula by a spreadsheet ('=1+1' -> \"'=1+1\")."""
+    return f"'{text}" if text.startswith(FORMULA_START) else text
+
+
+def export_dir(workspace: Workspace, year: int) -> Path:
+    return workspace.year_dir(year) / "OffeneDaten"
+
+
+def export_open_data(workspace: Workspace, year: int) -> ExportResult:
+    """Write outbox/Y/OffeneDaten/integrationsmonitoring_Y.csv and datapackage.json (all years up to Y)."""
+    from toolkit.report.compile import load_published
+
+    catalogue, settings, published, _deliveries, _received = load_published(workspace, year)
+    rows = list(export_rows(published, catalogue))
+    folder = export_dir(workspace, year)
+    name = f"integrationsmonitoring_{year}.csv"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([neutralise(v) if isinstance(v, str) else v for v in row])
+    atomic_write_bytes(folder / name, buffer.getvalue().encode("utf-8"))
+    package = datapackage(name, year, settings.stadt)
+    atomic_write_bytes(folder / "datapackage.json",
+                       (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    suppressed = sum(1 for r in rows if r[7] == "")
+    return ExportResult(year, folder / name, folder / "datapackage.json", len(rows), suppressed, workspace.root)
+
+
+def export_rows(published, catalogue):  # noqa: ANN001, ANN201 - DataFrame, Catalogue -> iterator of tuples
+    """Published values as CSV rows, in catalogue order of the indicators."""
+    from toolkit.indicators.confidentiality import LIMITED_TEXT
+
+    order = {code: n for n, code in enumerate(catalogue.indicators)}
+    frame = published.assign(_order=published["indicator"].map(order)).sort_values(
+        ["_order", "year", "area", "group", "sex"])
+    for r in frame.itertuples(index=False):
+        indicator = catalogue.indicators[r.indicator]
+        value = r.published
+        flags = [f for f in str(r.flag).split("; ") if f]
+        if r.suppressed:
+            flags.insert(0, f"gesperrt ({r.symbol})")
+            text = ""
+        elif value is None or (isinstance(value, float) and math.isnan(value)):
+            if not flags:
+                continue
+            text = ""
+        elif indicator.typ == "anzahl":
+            text = str(int(round(value)))
+        else:
+            text = f"{value:.1f}" if indicator.typ == "quote" else f"{value:.2f}".rstrip("0").rstrip(".")
+        if getattr(r, "limited", False) and text:
+            flags.append(LIMITED_TEXT)
+        if r.rounded:
+            flags.append(f"auf {int(r.rounded)} gerundet")
+        yield (int(r.year), indicator.id, indicator.name, catalogue.area_label(r.area), r.area,
+               catalogue.label("gruppe", r.group), catalogue.label("geschlecht", r.sex), text, indicator.einheit,
+               "; ".join(flags))
+
+
+def datapackage(resource_path: str, year: int, city: str) -> dict:
+    """Frictionless Tabular Data Package describing the CSV."""
+    def text(name: str, description: str) -> dict:
+        return {"name": name, "type": "string", "description": description}
+
+    return {
+        "profile": "tabular-data-package",
+        "name": f"integrationsmonitoring-{year}",
+        "title": f"Integrationsmonitoring {city}: veröffentlichte Kennzahlen bis {year}",
+        "description": ("Kennzahlen des kommunalen Integrationsmonitorings im Langformat, eine Zeile je Wert. Kleine "
+                        "Fallzahlen sind nach den Geheimhaltungsregeln gesperrt (Wert leer, Grund in Kennzeichen)."),
+        "licenses": [{"name": "dl-de-by-2.0", "title": "Datenlizenz Deutschland – Namensnennung – Version 2.0"}],
+        "resources": [{
+            "name": f"integrationsmonitoring-{year}",
+            "path": resource_path,
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "dialect": {"delimiter": ",", "header": True, "lineTerminator": "\r\n"},
+            "schema": {
+                "fields": [
+                    {"name": "Jahr", "type": "integer", "description": "Berichtsjahr (Stichtag siehe Indikator)"},
+                    text("Indikator", "Kennung der Kennzahl im Indikatorenkatalog, z. B. BIL-06"),
+                    text("Indikatorname", "Bezeichnung der Kennzahl"),
+                    text("Gebiet", "Gesamtstadt, Stadtteil, Sachsen-Anhalt oder Deutschland"),
+                    text("Gebietsschluessel", "gesamtstadt, st01 … st40, sachsen-anhalt, deutschland"),
+                    text("Gruppe", "Bevölkerungsgruppe (z. B. Deutsche, Nichtdeutsche)"),
+                    text("Geschlecht", "Insgesamt, Weiblich oder Männlich"),
+                    {"name": "Wert", "type": "number", "description": "Veröffentlichter Wert; leer, wenn gesperrt",
+                     "decimalChar": "."},
+                    text("Einheit", "%, Anzahl, je 1.000, Index oder Tage"),
+                    text("Kennzeichen", "gesperrt (Zeichen), eingeschränkte Aussagekraft (kleine Fallzahl; "
+                                        "im Bericht in Klammern), vorläufig, geschätzt, gerundet"),
+                ],
+                "missingValues": [""],
+                "primaryKey": ["Jahr", "Indikator", "Gebietsschluessel", "Gruppe", "Geschlecht"],
+            },
+        }],
+    }

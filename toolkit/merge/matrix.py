@@ -1,0 +1,321 @@
+"""The master matrix outbox/Indikatorenmatrix.xlsx: catalogue, every value with provenance, wide sheets per
+Handlungsfeld, deliveries, the history of changes, open problems and (if available) the return status.
+
+Regenerated from the store after every merge, written atomically with xlsxwriter. Text from offices
+(Bemerkung, Kennzeichen, file names) is always written with ``write_string``: never a formula or link.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from multiprocessing.pool import Pool
+from pathlib import Path
+
+import xlsxwriter
+
+from toolkit.catalogue.model import AREA_LABELS, CITY, Catalogue
+from toolkit.collect.layout import FLAGS, MEASURE_LABELS, SEXES
+from toolkit.core.runtime import process_pool
+from toolkit.core.store import Store
+from toolkit.core.workspace import Workspace, atomic_path
+from toolkit.merge.matrix_xml import SheetRows, fill_package, rows_xml
+
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+                    "in_memory": True}  # the data rows of the big sheets are streamed in by matrix_xml
+WIDE_AREAS = (CITY, "sachsen-anhalt", "deutschland")
+_BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue) -> Path:
+    """Write outbox/Indikatorenmatrix.xlsx from the store; return its path."""
+    from toolkit.returns.checks import paused_gc
+
+    target = workspace.master_matrix
+    with paused_gc(), atomic_path(target) as tmp:
+        package = io.BytesIO()
+        book = xlsxwriter.Workbook(package, WORKBOOK_OPTIONS)
+        fmt = _Formats(book)
+        _notes(book, fmt)
+        _catalogue_sheets(book, fmt, catalogue)
+        count = store.db.execute("SELECT COUNT(*) FROM observations").fetchone()[0]
+        with _helper(count) as pool:
+            known = _values_sheet(book, fmt, catalogue, store, count, pool)
+            _wide_sheets(book, fmt, catalogue, _rows(store.db, f"WHERE area IN ({','.join('?' * len(WIDE_AREAS))})",
+                                                       WIDE_AREAS))
+            _deliveries_sheet(book, fmt, store)
+            _history_sheet(book, fmt, catalogue, store)
+            _open_problems_sheet(book, fmt, workspace, store)
+            _status_sheet(book, fmt, workspace, store)
+            book.close()
+            fill_package(package.getvalue(), tmp, fmt.sheets, known)
+    return target
+
+
+# The long form of a large store is written by two processes: this one streams the first rows while a
+# helper process reads the others from the store and makes their XML (matrix_xml.rows_xml).
+HELPER_MIN_ROWS = 100_000
+HELPER_SHARE = 0.6  # this process also compresses everything and writes the other sheets
+
+
+@contextlib.contextmanager
+def _helper(count: int) -> Iterator[Pool | None]:
+    if count < HELPER_MIN_ROWS or (os.cpu_count() or 1) < 2:
+        yield None
+        return
+    with process_pool(1) as pool:
+        yield pool
+
+
+def _rows(db, where: str = "", params: tuple = (), limit: int = -1, offset: int = 0) -> list[tuple]:  # noqa: ANN001
+    cursor = db.cursor()
+    cursor.row_factory = None  # plain tuples: the long form has a row per value
+    return cursor.execute(
+        "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id FROM observations"
+        f" {where} ORDER BY indicator, year, area, grp, sex, measure LIMIT ? OFFSET ?", (*params, limit, offset),
+    ).fetchall()
+
+
+class _Formats:
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+                                       "valign": "top"})
+        self.title = book.add_format({"bold": True, "font_size": 14})
+        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        self.number = book.add_format({"num_format": "#,##0.##"})
+        self.rate = book.add_format({"num_format": "0.0", "italic": True, "bg_color": "#F2F2F2"})
+        self.sheets: list[SheetRows] = []  # data rows streamed into the package after book.close()
+        for streamed in (self.number, self.rate):  # used only in streamed rows: give them their style index now
+            streamed._get_xf_index()
+
+    def rows(self, ws, columns: int, count: int, rows, cache: bool = True, tail=None) -> None:  # noqa: ANN001
+        self.sheets.append(SheetRows(ws.name, columns, count, rows, {"number": self.number, "rate": self.rate},
+                                     cache, tail))
+
+
+def _table(book, fmt: _Formats, name: str, headers: list[str], widths: list[int], rows, count: int | None = None,
+           blocks: bool = False, tail=None) -> None:  # noqa: ANN001
+    """A sheet with a frozen, filtered header row.
+
+    ``rows`` yields lists of str/int/float/None, or with ``blocks`` (style, blocks of neighbouring cells) as
+    matrix_xml.SheetRows expects; ``count`` is the number of rows when ``rows`` is not a list.
+    """
+    ws = book.add_worksheet(name)
+    for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
+        ws.set_column(col, col, width)
+        ws.write_string(0, col, header, fmt.header)
+    ws.freeze_panes(1, 0)
+    if count is None:
+        rows = list(rows)
+        count = len(rows)
+    ws.autofilter(0, 0, max(count, 1), len(headers) - 1)
+    fmt.rows(ws, len(headers), count, rows if blocks else (("number", (tuple(r),)) for r in rows), cache=blocks,
+             tail=tail)
+
+
+def _notes(book, fmt: _Formats) -> None:  # noqa: ANN001
+    ws = book.add_worksheet("Hinweise")
+    ws.set_column(0, 0, 110)
+    lines = [
+        "Indikatorenmatrix des Integrationsmonitorings (automatisch erzeugt – Änderungen hier gehen verloren)",
+        "",
+        "Die Datei wird bei jedem 'toolkit merge' aus der Datenhaltung (data/monitoring.sqlite) neu geschrieben.",
+        "Werte: jeder Wert im Langformat mit Herkunft (Lieferung, Dienststelle, Datei, Zeitpunkt, Kennzeichen, Bemerkung).",
+        "Blätter HF …: je Handlungsfeld Kennzahl × Gebiet × Gruppe × Geschlecht × Messgröße, Jahre als Spalten; bei "
+        "Quoten zusätzlich die berechnete Quote (Zähler / Nenner × Faktor). Stadtteilwerte stehen im Blatt Werte.",
+        "Lieferungen: jede übernommene Datei und jeder Import. Änderungen: jeder ersetzte Wert mit altem und neuem Wert.",
+        "Offene Befunde: Dateien, die noch in inbox/ liegen, mit ihren Befunden.",
+        "Die Matrix enthält die wahren Werte ohne Geheimhaltung – nicht veröffentlichen.",
+    ]
+    for row, line in enumerate(lines):
+        ws.write_string(row, 0, line, fmt.title if row == 0 else fmt.wrap)
+
+
+def _catalogue_sheets(book, fmt: _Formats, catalogue: Catalogue) -> None:  # noqa: ANN001
+    fields = {f.code: f.name for f in catalogue.fields}
+    _table(book, fmt, "Indikatoren",
+           ["Kennung", "Handlungsfeld", "Bezeichnung", "Typ", "Einheit", "Faktor", "Gruppen", "Stelle", "Quelle",
+            "Stichtag", "Ebene", "Geheimhaltung", "Definition"],
+           [10, 24, 40, 9, 10, 8, 40, 12, 40, 12, 8, 13, 70],
+           ([i.id, fields.get(i.handlungsfeld, i.handlungsfeld), i.name, i.typ, i.einheit, i.faktor,
+             ", ".join(i.gruppen), i.fachbereich, i.quelle, i.stichtag, i.ebene, i.geheimhaltung, i.definition]
+            for i in catalogue.indicators.values()))
+    _table(book, fmt, "Handlungsfelder", ["Code", "Bezeichnung", "Reihenfolge"], [8, 50, 12],
+           ([f.code, f.name, f.reihenfolge] for f in catalogue.fields))
+    _table(book, fmt, "Fachbereiche", ["Code", "Bezeichnung", "Ansprechperson", "E-Mail"], [12, 50, 36, 36],
+           ([o.code, o.name, o.ansprechperson, o.email] for o in catalogue.offices.values()))
+
+
+def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store, count: int,  # noqa: ANN001
+                  pool: Pool | None) -> dict[str, int] | None:
+    """Every value in long form with its provenance (file name and SHA-256 of a delivery: sheet Lieferungen).
+
+    With a helper process, the texts its rows will hold are put into xlsxwriter's shared strings first, so
+    that both processes know their numbers from the start; returns those numbers.
+    """
+    labels = _ValueLabels({d.area: d.name for d in catalogue.districts} | AREA_LABELS, MEASURE_LABELS,
+                          {r["id"]: (r["id"], r["office"], r["file_name"], r["merged_at"].replace("T", " "))
+                           for r in store.deliveries()})
+    table = getattr(book, "str_table", None)
+    known, here, tail = None, count, None
+    if pool is not None and hasattr(table, "_get_shared_string_index"):
+        known = {text: table._get_shared_string_index(text) for text in _likely_texts(catalogue, labels)}
+        here = int(count * (1 - HELPER_SHARE))
+        args = (str(store.path), here, labels, known, fmt.number.xf_index)
+        future = pool.apply_async(_values_tail, args)
+
+        def tail() -> tuple[bytes, int]:
+            try:
+                return future.get()
+            except Exception:  # noqa: BLE001 - the helper process failed: make the rows here
+                return _values_tail(*args)
+
+    _table(book, fmt, "Werte",
+           ["Kennzahl", "Jahr", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Wert", "Kennzeichen", "Bemerkung",
+            "Lieferung", "Dienststelle", "Datei", "Zeitpunkt"],
+           [10, 7, 24, 20, 12, 11, 12, 16, 40, 10, 12, 30, 20], labels.blocks(_rows(store.db, limit=here)),
+           count=count, blocks=True, tail=tail)
+    return known
+
+
+@dataclass
+class _ValueLabels:
+    areas: dict[str, str]
+    measures: dict[str, str]
+    deliveries: dict[int, tuple[int, str, str, str]]  # id -> (id, office, file name, merged at)
+
+    def blocks(self, rows: list[tuple]) -> Iterator[tuple[str, tuple]]:
+        """Cells in blocks that repeat from row to row (see matrix_xml); a value was set when its delivery was
+        merged."""
+        areas, measures, deliveries = self.areas, self.measures, self.deliveries
+        for r in rows:
+            yield "number", ((r[0], r[1]), (areas.get(r[2], r[2]), r[3], r[4], measures.get(r[5], r[5])), (r[6],),
+                             (r[7], r[8], *deliveries.get(r[9], (r[9], "", "", ""))))
+
+
+def _likely_texts(catalogue: Catalogue, labels: _ValueLabels) -> Iterator[str]:
+    """Texts the helper's rows will hold: in the shared table from the start (others are written inline)."""
+    yield from catalogue.indicators
+    yield from labels.areas.values()
+    yield from catalogue.groups
+    yield from (*SEXES, *catalogue.sexes)
+    yield from labels.measures.values()
+    yield from FLAGS
+    for _id, office, file_name, merged_at in labels.deliveries.values():
+        yield from (office, file_name, merged_at)
+
+
+def _values_tail(store_file: str, offset: int, labels: _ValueLabels, strings: dict[str, int],
+                 style: int) -> tuple[bytes, int]:
+    """In the helper process: the rows of Werte from ``offset`` on, as XML (row numbers after the header)."""
+    store = Store.read_only(Path(store_file))
+    try:
+        rows = _rows(store.db, offset=offset)
+    finally:
+        store.close()
+    return rows_xml(labels.blocks(rows), strings, {"number": style}, offset + 1)
+
+
+def _wide_sheets(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:  # noqa: ANN001
+    """One sheet per Handlungsfeld: a row per indicator x area x group x sex x measure, years as columns."""
+    series: dict[tuple, dict[int, float | None]] = defaultdict(dict)
+    years: set[int] = set()
+    for r in rows:
+        if r[2] in WIDE_AREAS:
+            series[(r[0], r[2], r[3], r[4], r[5])][r[1]] = r[6]
+            years.add(r[1])
+    year_list = sorted(years)
+    by_indicator: dict[str, list[tuple]] = defaultdict(list)
+    for key in sorted(series):
+        by_indicator[key[0]].append(key)
+    for field_ in sorted(catalogue.fields, key=lambda f: f.reihenfolge):
+        name = f"HF {field_.code} {field_.name}".translate(_BAD_SHEET_CHARS)[:31]
+        ws = book.add_worksheet(name)
+        headers = ["Kennzahl", "Bezeichnung", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", *map(str, year_list)]
+        for col, header in enumerate(headers):
+            ws.write_string(0, col, header, fmt.header)
+        for col, width in enumerate([10, 36, 16, 26, 12, 12]):
+            ws.set_column(col, col, width)
+        ws.set_column(6, 6 + max(len(year_list) - 1, 0), 10)
+        ws.freeze_panes(1, 6)
+        out: list[tuple[str, tuple]] = []
+        for indicator in catalogue.indicators_of_field(field_.code):
+            for key in by_indicator.get(indicator.id, ()):
+                out.append(_wide_row(indicator, key, series[key], year_list, catalogue, "number"))
+                if indicator.typ == "quote" and key[4] == "nenner":
+                    num = series.get((*key[:4], "zaehler"), {})
+                    rates = {y: num[y] / v * indicator.faktor for y, v in series[key].items()
+                             if v and num.get(y) is not None}
+                    out.append(_wide_row(indicator, (*key[:4], "quote"), rates, year_list, catalogue, "rate",
+                                         f"Quote ({indicator.einheit})"))
+        ws.autofilter(0, 0, max(len(out), 1), len(headers) - 1)
+        fmt.rows(ws, len(headers), len(out), out)
+
+
+def _wide_row(indicator, key, values, years, catalogue, style, label="") -> tuple[str, tuple]:  # noqa: ANN001
+    _ind, area, grp, sex, measure = key
+    labels = (indicator.id, indicator.name, catalogue.area_label(area), catalogue.label("gruppe", grp),
+              catalogue.label("geschlecht", sex), label or MEASURE_LABELS.get(measure, measure))
+    return style, (labels, tuple(values.get(year) for year in years))
+
+
+def _deliveries_sheet(book, fmt: _Formats, store: Store) -> None:  # noqa: ANN001
+    _table(book, fmt, "Lieferungen",
+           ["Lieferung", "Dienststelle", "Jahr", "Datei", "Quelle", "SHA-256", "Rundenkennung", "Layout", "Eingang",
+            "Übernommen", "Archiv", "Fehler", "Warnungen", "Hinweise"],
+           [10, 12, 7, 32, 9, 20, 16, 8, 20, 20, 40, 8, 10, 9],
+           ([r["id"], r["office"], r["year"], r["file_name"], r["source"], r["sha256"], r["token"],
+             r["layout_version"], r["received_at"].replace("T", " "), r["merged_at"].replace("T", " "),
+             r["archive_path"], r["n_fehler"], r["n_warnungen"], r["n_hinweise"]] for r in store.deliveries()))
+
+
+def _history_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store) -> None:  # noqa: ANN001
+    _table(book, fmt, "Änderungen",
+           ["Zeitpunkt", "Kennzahl", "Jahr", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Alter Wert",
+            "Altes Kennzeichen", "Alte Lieferung", "Alte Datei", "Neuer Wert", "Neue Lieferung", "Neue Datei",
+            "Dienststelle", "Grund"],
+           [20, 10, 7, 14, 20, 12, 11, 12, 14, 10, 30, 12, 10, 30, 12, 40],
+           ([r["changed_at"].replace("T", " "), r["indicator"], r["year"], catalogue.area_label(r["area"]), r["grp"],
+             r["sex"], MEASURE_LABELS.get(r["measure"], r["measure"]), r["old_value"], r["old_flag"],
+             r["old_delivery_id"], r["old_file"] or "", r["new_value"], r["new_delivery_id"], r["new_file"],
+             r["new_office"], r["reason"]] for r in store.history_rows()))
+
+
+def _open_problems_sheet(book, fmt: _Formats, workspace: Workspace, store: Store) -> None:  # noqa: ANN001
+    from toolkit.returns.checks import inbox_files
+
+    in_inbox = {p.name for p in inbox_files(workspace)}
+    rows = []
+    for check in store.checks():
+        if check["file_name"] not in in_inbox:
+            continue
+        for problem in json.loads(check["problems_json"]):
+            rows.append([check["file_name"], check["office"], check["year"], problem.get("severity", ""),
+                         problem.get("code", ""), problem.get("sheet", ""), problem.get("cell", ""),
+                         problem.get("indicator", ""), problem.get("found", ""), problem.get("expected", ""),
+                         problem.get("message", ""), check["checked_at"].replace("T", " ")])
+    _table(book, fmt, "Offene Befunde",
+           ["Datei", "Dienststelle", "Jahr", "Art", "Code", "Blatt", "Zelle", "Kennzahl", "Gefunden", "Erwartet",
+            "Meldung", "Geprüft"], [30, 12, 7, 9, 22, 18, 8, 10, 16, 16, 80, 20], rows)
+
+
+def _status_sheet(book, fmt: _Formats, workspace: Workspace, store: Store) -> None:  # noqa: ANN001
+    """'Rücklauf' from status.round_status for the latest year with rounds, if that module is there."""
+    try:
+        from toolkit.collect.status import round_status
+    except ImportError:
+        return
+    row = store.db.execute("SELECT MAX(year) AS year FROM rounds").fetchone()
+    if row is None or row["year"] is None:
+        return
+    try:
+        headers, rows = round_status(workspace, int(row["year"])).table()
+    except Exception:  # noqa: BLE001 - the matrix must not fail because the status view does
+        return
+    _table(book, fmt, "Rücklauf", [str(h) for h in headers], [max(10, min(40, len(str(h)) + 4)) for h in headers],
+           ([str(c) for c in r] for r in rows))

@@ -1,0 +1,284 @@
+"""toolkit compile: the Word report (and optionally a tagged PDF) from the store and the report template.
+
+Steps: published values (indicators.value_frame + confidentiality.protect) -> content (report_context)
+-> charts (charts.render_all, process pool when it pays off) -> docxtpl render with autoescape=True
+-> accessibility post-processing (alt text on every picture, repeated header rows, column widths,
+title and language) -> atomic save. The Tabellenanhang (annex.py) gets the same tables.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit.core.errors import InputError
+from toolkit.core.progress import SILENT
+from toolkit.core.workspace import Workspace, atomic_path, ensure_closed, shown
+
+PDF_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+              '"PDFUACompliance":{"type":"boolean","value":"true"},'
+              '"ExportBookmarks":{"type":"boolean","value":"true"}}')
+
+
+@dataclass
+class CompileResult:
+    year: int
+    report: Path
+    annex: Path | None = None
+    pdf: Path | None = None
+    n_indicators: int = 0
+    n_with_data: int = 0
+    n_charts: int = 0
+    n_tables: int = 0
+    n_suppressed: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    root: Path | None = None  # the working folder, to name files relative to it
+
+    def lines(self) -> list[str]:
+        lines = [
+            f"Integrationsbericht {self.year} erstellt: {shown(self.report, self.root)}",
+            f"  {self.n_indicators} Kennzahlen, davon {self.n_with_data} mit Daten; {self.n_charts} Grafiken, "
+            f"{self.n_tables} Tabellen; {self.n_suppressed} Werte aus Gründen der Geheimhaltung gesperrt.",
+        ]
+        if self.annex:
+            lines.append(f"Tabellenanhang: {shown(self.annex, self.root)}")
+        if self.pdf:
+            lines.append(f"Barrierefreies PDF: {shown(self.pdf, self.root)}")
+        lines.append(f"Dauer: {self.seconds:.1f} s".replace(".", ","))
+        return lines
+
+
+def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progress=None,  # noqa: ANN001
+                   processes: int | None = None) -> CompileResult:
+    """Compute the indicators and write outbox/Y/Integrationsbericht_Y.docx (+ Tabellenanhang, + PDF)."""
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+
+    from toolkit.report.accessibility import finish_document
+    from toolkit.report.annex import write_table_annex
+    from toolkit.report.charts import BarChart, render_all
+
+    progress = progress or SILENT
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    from toolkit.core.settings import load_settings
+
+    soffice = find_libreoffice(load_settings(workspace.settings_file).libreoffice) if pdf else None
+    outputs = [workspace.report_file(year), workspace.table_annex_file(year)]
+    ensure_closed([*outputs, workspace.report_file(year).with_suffix(".pdf")] if pdf else outputs)
+    catalogue, settings, published, deliveries, received = load_published(workspace, year)
+    timings["daten"] = time.perf_counter() - started
+    if not workspace.report_template.is_file():
+        raise InputError(f"Die Berichtsvorlage {workspace.report_template} fehlt.",
+                         hint="Mit 'python scripts/build_templates.py' (Repository) neu erzeugen oder aus einem "
+                              "neuen Arbeitsordner ('toolkit init') kopieren.")
+    from toolkit.report.context import build_report
+
+    t = time.perf_counter()
+    content = build_report(published, catalogue, settings, year, deliveries, received)
+    timings["inhalt"] = time.perf_counter() - t
+    t = time.perf_counter()
+    rendered = render_all(content.charts, processes=processes, progress=progress)
+    timings["grafiken"] = time.perf_counter() - t
+    t = time.perf_counter()
+    template = DocxTemplate(str(workspace.report_template))
+    for (target, key), image, spec in zip(content.chart_slots, rendered, content.charts, strict=True):
+        width = Mm(150) if isinstance(spec, BarChart) else Mm(160)
+        target[key] = InlineImage(template, io.BytesIO(image.png), width=width)
+    try:
+        template.render(content.context, autoescape=True)
+    except Exception as exc:  # noqa: BLE001 - a broken template is the user's file
+        raise InputError(
+            f"Die Berichtsvorlage {workspace.report_template} lässt sich nicht füllen ({type(exc).__name__}: {exc}).",
+            hint="Wurde ein Platzhalter in {{ … }} oder {% … %} in Word verändert? Vorlage neu erzeugen oder "
+                 "den Platzhalter reparieren.") from exc
+    finish_document(template.docx, [r.alt for r in rendered], title=f"{settings.titel} {year}",
+                    subject=settings.untertitel, author=settings.herausgeber)
+    target_path = workspace.report_file(year)
+    with atomic_path(target_path) as tmp:
+        template.save(str(tmp))
+    timings["word"] = time.perf_counter() - t
+    t = time.perf_counter()
+    annex = write_table_annex(workspace.table_annex_file(year), content.tables, catalogue, year)
+    timings["tabellenanhang"] = time.perf_counter() - t
+    result = CompileResult(year, target_path, annex, n_indicators=len(catalogue.indicators),
+                           n_with_data=content.n_with_data, n_charts=len(rendered), n_tables=len(content.tables),
+                           n_suppressed=content.n_suppressed, timings=timings, root=workspace.root)
+    if pdf:
+        t = time.perf_counter()
+        progress.note("PDF wird mit LibreOffice erzeugt …")
+        result.pdf = convert_to_pdf(target_path, soffice)
+        timings["pdf"] = time.perf_counter() - t
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def load_published(workspace: Workspace, year: int):  # noqa: ANN201
+    """Catalogue, settings, protected values up to ``year``, deliveries of the round (for the Anhang)."""
+    from toolkit.catalogue.model import load_catalogue
+    from toolkit.core.settings import load_settings
+    from toolkit.core.store import Store
+    from toolkit.indicators.confidentiality import protect
+    from toolkit.indicators.values import value_frame
+
+    catalogue = load_catalogue(workspace.catalogue_file)
+    settings = load_settings(workspace.settings_file)
+    if not workspace.store_file.is_file():
+        raise InputError(f"Im Arbeitsordner {workspace.root} gibt es noch keine Daten ({workspace.store_file} fehlt).",
+                         hint="Zuerst Rückläufe mit 'toolkit merge' übernehmen oder Werte mit 'toolkit import' laden.")
+    with Store(workspace.store_file) as store:
+        observations = store.observations_frame()
+        delivery_rows = [dict(r) for r in store.deliveries(year)]
+        check_rows = [dict(r) for r in store.checks(year)]
+    observations = observations[observations["year"] <= year]
+    if observations.empty:
+        raise InputError(f"Für das Berichtsjahr {year} und die Jahre davor liegen in {workspace.store_file} keine "
+                         "Werte vor; ein Bericht wäre leer.",
+                         hint="Bitte das Berichtsjahr prüfen, Rückläufe mit 'toolkit merge' übernehmen oder frühere "
+                              "Jahre mit 'toolkit import' laden.")
+    published = protect(value_frame(observations, catalogue), catalogue)
+    deliveries = [_delivery(row, catalogue) for row in delivery_rows]
+    merged = {row["sha256"] for row in delivery_rows}
+    deliveries += [_rejected(row, catalogue) for row in check_rows if not row["ok"] and row["sha256"] not in merged]
+    received = {row["office"] for row in delivery_rows}
+    return catalogue, settings, published, deliveries, received
+
+
+def _rejected(row: dict, catalogue) -> dict:  # noqa: ANN001
+    """A checked return with Fehler that was not taken over (from the store's check results)."""
+    office = catalogue.offices.get(row.get("office") or "")
+    checked = str(row.get("checked_at") or "")
+    when = f"{checked[8:10]}.{checked[5:7]}.{checked[0:4]}" if len(checked) >= 10 else checked
+    return {"stelle": office.name if office else (row.get("office") or "unbekannt"), "datei": row["file_name"],
+            "zeitpunkt": f"nicht übernommen (geprüft {when})",
+            "warnungen": f"{row['n_fehler']} Fehler, {row['n_warnungen']} "
+                         f"{'Warnung' if row['n_warnungen'] == 1 else 'Warnungen'}"}
+
+
+def _delivery(row: dict, catalogue) -> dict:  # noqa: ANN001
+    office = catalogue.offices.get(row["office"])
+    try:
+        problems = json.loads(row.get("problems_json") or "[]")
+    except json.JSONDecodeError:
+        problems = []
+    warnings = [p.get("message", "") for p in problems if isinstance(p, dict) and p.get("severity") == "warnung"]
+    n = int(row.get("n_warnungen") or len(warnings))
+    text = "keine" if not n else f"{n}: " + "; ".join(w for w in warnings[:3] if w)
+    if n > 3:
+        text += " …"
+    merged = str(row.get("merged_at") or "")
+    when = f"{merged[8:10]}.{merged[5:7]}.{merged[0:4]}" if len(merged) >= 10 else merged
+    source = " (Import)" if row.get("source") == "import" else ""
+    return {"stelle": (office.name if office else row["office"]) + source, "datei": row["file_name"],
+            "zeitpunkt": when, "warnungen": text.strip().rstrip(":")}
+
+
+# ---- PDF ------------------------------------------------------------------------------------------------
+
+
+def _copy_for_pdf(docx_path: Path, target: Path) -> None:
+    """A copy whose table of contents is plain entries with PAGEREF fields.
+
+    LibreOffice keeps the imported result of a TOC field as it is, but it computes PAGEREF fields
+    outside of it; unwrapping the TOC field gives the PDF correct page numbers.
+    """
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(docx_path))
+    body = document.element.body
+    start = next((p for p in body.iter(qn("w:p")) if any("TOC" in (t.text or "") for t in p.iter(qn("w:instrText")))),
+                 None)
+    if start is not None:
+        runs = [r for r in start.findall(qn("w:r"))]
+        separate = next((i for i, r in enumerate(runs) if any(f.get(qn("w:fldCharType")) == "separate"
+                                                                for f in r.iter(qn("w:fldChar")))), None)
+        if separate is not None:
+            for run in runs[: separate + 1]:
+                start.remove(run)
+            depth, paragraph = 0, start
+            while paragraph is not None:
+                for run in paragraph.findall(qn("w:r")):
+                    kind = next((f.get(qn("w:fldCharType")) for f in run.iter(qn("w:fldChar"))), None)
+                    if kind == "begin":
+                        depth += 1
+                    elif kind == "end":
+                        if depth == 0:
+                            paragraph.remove(run)
+                            paragraph = None
+                            break
+                        depth -= 1
+                else:
+                    paragraph = paragraph.getnext()
+    document.save(str(target))
+
+
+def find_libreoffice(configured: str = "") -> Path:
+    """soffice of LibreOffice: the path set in toolkit.toml, else the search path, else the usual install folders.
+
+    The Windows installer does not put soffice.exe on PATH; it lives in ...\\LibreOffice\\program\\.
+    """
+    if configured:
+        path = Path(configured)
+        if path.is_file():
+            return path
+        raise InputError(f"LibreOffice wurde unter {path} nicht gefunden (toolkit.toml, [programme] libreoffice).",
+                         hint="Bitte den Pfad zu soffice.exe prüfen, z. B. "
+                              '"C:/Program Files/LibreOffice/program/soffice.exe", oder die Zeile leeren.')
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return Path(found)
+    for path in _usual_install_paths():
+        if path.is_file():
+            return path
+    raise InputError(
+        "LibreOffice wurde nicht gefunden; das PDF kann nicht erzeugt werden. Es wurde nichts geändert.",
+        hint="LibreOffice von https://de.libreoffice.org/download/ installieren (ohne Administratorrechte: "
+             "die portable Fassung) und, falls es nicht im üblichen Ordner liegt, in toolkit.toml unter "
+             '[programme] den Pfad angeben: libreoffice = "C:/…/LibreOffice/program/soffice.exe". '
+             "Oder 'toolkit compile' ohne --pdf aufrufen und das Word-Dokument in Word als PDF speichern.")
+
+
+def _usual_install_paths() -> list[Path]:
+    """Where the LibreOffice installer for Windows puts soffice.exe (all users, or just this user)."""
+    folders = [os.environ.get(name) for name in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")]
+    folders += ["C:/Program Files", "C:/Program Files (x86)"]
+    if os.environ.get("LOCALAPPDATA"):
+        folders.append(str(Path(os.environ["LOCALAPPDATA"]) / "Programs"))
+    return [Path(folder) / "LibreOffice" / "program" / "soffice.exe" for folder in folders if folder]
+
+
+def convert_to_pdf(docx_path: Path, soffice: Path | None = None, timeout: int = 300) -> Path:
+    """Tagged PDF/UA through LibreOffice headless with a private profile folder; returns the PDF path."""
+    soffice = soffice or find_libreoffice()
+    with tempfile.TemporaryDirectory(prefix="toolkit-lo-") as profile, \
+            tempfile.TemporaryDirectory(prefix="toolkit-pdf-") as out_dir:
+        source = Path(out_dir) / "quelle" / docx_path.name
+        source.parent.mkdir()
+        _copy_for_pdf(docx_path, source)
+        command = [str(soffice), f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+                   "--convert-to", PDF_FILTER, "--outdir", out_dir, str(source)]
+        try:
+            completed = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise InputError(f"LibreOffice hat das PDF nicht innerhalb von {timeout} s erzeugt.",
+                             hint="Läuft LibreOffice schon mit einem Dialog? Alle LibreOffice-Fenster schließen "
+                                  "und den Befehl wiederholen.") from None
+        produced = Path(out_dir) / (docx_path.stem + ".pdf")
+        if completed.returncode != 0 or not produced.is_file():
+            detail = completed.stderr.decode("utf-8", "replace").strip()[:300]
+            raise InputError(f"LibreOffice konnte {docx_path.name} nicht in PDF umwandeln. {detail}".strip(),
+                             hint="Das Word-Dokument ist fertig; es lässt sich in Word als PDF speichern. Sonst "
+                                  "alle LibreOffice-Fenster schließen und den Befehl wiederholen.")
+        target = docx_path.with_suffix(".pdf")
+        with atomic_path(target) as tmp:
+            shutil.copyfile(produced, tmp)
+    return target

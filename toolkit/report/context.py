@@ -1,0 +1,359 @@
+"""The content of the report: per indicator the drafted text, tables and chart specs, from published values.
+
+``build_report(...)`` turns the protected value frame (confidentiality.protect) into a ``Report``: the
+docxtpl context (plain dicts and strings, documented in report_template.py) plus the chart specs in
+document order and the tables for the Tabellenanhang. Only published values reach the text, the
+tables and the charts; a suppressed value is shown as its symbol.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from toolkit.catalogue.model import CITY, LAND, Catalogue, Indicator
+from toolkit.core.cells import format_number, format_value
+from toolkit.core.settings import Settings
+from toolkit.indicators.confidentiality import symbol_legend
+from toolkit.indicators.values import (
+    Verdict,
+    comparison_pairs,
+    development,
+    gap_series,
+    trend_verdict,
+)
+from toolkit.report.charts import BarChart, Line, LineChart
+from toolkit.report.tables import (
+    Cell,
+    Table,
+    comparison_part,
+    decimals_of,
+    district_part,
+    footnotes,
+    time_table,
+)
+from toolkit.report.text import (
+    begriffe,
+    development_words,
+    gap_unit,
+    indicator_sentences,
+    missing_reason,
+    quote_zielwert,
+)
+
+CONTEXT_REASON = "keine Bewertung (Kontextkennzahl)"
+
+
+@dataclass
+class Report:
+    context: dict
+    charts: list[LineChart | BarChart] = field(default_factory=list)  # in document order
+    chart_slots: list[tuple[dict, str]] = field(default_factory=list)  # (dict, key) that receives the image
+    tables: list[Table] = field(default_factory=list)
+    n_with_data: int = 0
+    n_suppressed: int = 0
+
+
+def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settings, year: int,
+                 deliveries: list[dict], received_offices: set[str]) -> Report:
+    first_year = year - settings.jahre_im_bericht + 1
+    window = published[(published["year"] >= first_year) & (published["year"] <= year)]
+    by_indicator = {key: block for key, block in window.groupby("indicator", sort=False)}
+    report = Report(context={})
+    fields_ctx = []
+    overview, sources, annex_rows, gaps = [], [], [], []
+    for hf in catalogue.fields:
+        kennzahlen = []
+        for indicator in catalogue.indicators_of_field(hf.code):
+            block = by_indicator.get(indicator.id, published.iloc[0:0])
+            k = _indicator(report, indicator, block, catalogue, settings, year, hf.code)
+            kennzahlen.append(k)
+            overview.append(k.pop("_overview"))
+            sources.append({"kennzahl": f"{indicator.id} {indicator.name}", "quelle": indicator.quelle,
+                            "stichtag": indicator.stichtag})
+            annex_rows.append({"kennung": indicator.id, "name": indicator.name, "handlungsfeld": hf.name,
+                               "einheit": indicator.einheit, "richtung": _direction_label(indicator.richtung),
+                               "stelle": _office_name(catalogue, indicator.fachbereich)})
+            if not k.pop("_has_year"):
+                gaps.append({"kennung": indicator.id, "name": indicator.name,
+                             "grund": missing_reason(indicator, catalogue, year, received_offices, block)})
+        fields_ctx.append({"titel": hf.name, "beschreibung": hf.beschreibung, "kennzahlen": kennzahlen})
+    report.tables.insert(0, overview_table(overview))
+    n = len(catalogue.indicators)
+    n_merged = sum(1 for d in deliveries if not d["zeitpunkt"].startswith("nicht übernommen"))
+    report.context = {
+        "bericht": {"stadt": settings.stadt, "titel": settings.titel, "untertitel": settings.untertitel,
+                    "herausgeber": settings.herausgeber, "jahr": year,
+                    "stand": dt.date.today().strftime("%d.%m.%Y")},
+        "zusammenfassung": (
+            f"Der Bericht stellt {_count(n, 'Kennzahl', 'Kennzahlen')} in {len(catalogue.fields)} Handlungsfeldern "
+            f"dar; für {report.n_with_data} liegen Werte vor, für {len(gaps)} fehlt der Wert für {year}. Die Übersicht "
+            "zeigt je Kennzahl den letzten veröffentlichten Wert der Zielgruppe und ihrer Vergleichsgruppe, den "
+            "Abstand und wie er sich entwickelt hat."),
+        "uebersicht": overview,
+        "trend_erklaerung": (
+            f"Trend: ↘ Abstand verringert, ↗ Abstand vergrößert, → unverändert (Änderung unter "
+            f"{format_number(settings.trend_schwelle_pp, 1)} Punkten), jeweils gegenüber fünf Jahren vorher "
+            "(sonst dem Vorjahr). Kontextkennzahlen werden nicht bewertet; über einen Zeitreihenbruch hinweg "
+            "gibt es keine Bewertung."),
+        "begriffe": begriffe(catalogue),
+        "quellen": sources,
+        "zeichen": [{"zeichen": s, "bedeutung": m} for s, m in symbol_legend(catalogue)],
+        "geheimhaltung_text": _confidentiality_text(catalogue),
+        "handlungsfelder": fields_ctx,
+        "anhang_kennzahlen": annex_rows,
+        "lieferungen_text": (f"Für das Berichtsjahr {year} wurden {_count(n_merged, 'Lieferung', 'Lieferungen')} "
+                             "übernommen; Rückläufe mit Fehlern, die noch nicht übernommen sind, stehen mit dem Vermerk "
+                             "„nicht übernommen“ in der Tabelle."
+                             if deliveries else f"Für das Berichtsjahr {year} wurde noch keine Lieferung übernommen."),
+        "lieferungen": deliveries or [{"stelle": "–", "datei": "–", "zeitpunkt": "–", "warnungen": "–"}],
+        "luecken_text": (f"Für {year} fehlt bei {_count(len(gaps), 'Kennzahl', 'Kennzahlen')} der Wert der Gesamtstadt "
+                         "(bei Vergleichskennzahlen: des Landes)." if gaps
+                         else f"Alle Kennzahlen haben für {year} einen Wert."),
+        "luecken": gaps or [{"kennung": "–", "name": "–", "grund": "–"}],
+    }
+    return report
+
+
+def _count(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def _direction_label(richtung: str) -> str:
+    return {"plus": "höher ist günstiger", "minus": "niedriger ist günstiger", "neutral": "Kontext",
+            "deuten": "Kontext (deutungsoffen)"}.get(richtung, richtung)
+
+
+def _office_name(catalogue: Catalogue, code: str) -> str:
+    office = catalogue.offices.get(code)
+    return office.name if office else code
+
+
+def _confidentiality_text(catalogue: Catalogue) -> str:
+    return ("Kleine Fallzahlen werden nach dem Geheimhaltungsprofil der jeweiligen Kennzahl gesperrt: Fallzahlen "
+            "unter der kleinsten Fallzahl des Profils und Anteile mit zu kleinem Nenner oder Zähler erscheinen als "
+            "Punkt (bei Befragungen als Schrägstrich). Damit gesperrte Werte nicht aus Summen zurückgerechnet werden "
+            "können, werden weitere Werte gesperrt (Sekundärsperrung). Eine echte Null wird als Strich gezeigt. "
+            "Wo die Quelle Fallzahlen rundet, werden auch die veröffentlichten Fallzahlen gerundet; Summen können "
+            "deshalb von der Summe der Teile abweichen." + _bracket_text(catalogue))
+
+
+def _bracket_text(catalogue: Catalogue) -> str:
+    limits = sorted({p.klammer_unter for p in catalogue.profiles.values() if p.klammer_unter})
+    if not limits:
+        return ""
+    below = f"weniger als {limits[0]} Fälle" if len(limits) == 1 else "weniger Fälle als die Schwelle des Profils"
+    return (" Werte aus kleinen Fallzahlen stehen in Klammern: ihr Aussagewert ist eingeschränkt, da sie statistisch "
+            f"relativ unsicher sind ({below} in der Gruppe, bei Anteilen im Nenner).")
+
+
+# ---- one indicator ------------------------------------------------------------------------------------
+
+
+def _main_area(indicator: Indicator) -> str:
+    return CITY if indicator.collected_in_city else LAND
+
+
+def _indicator(report: Report, indicator: Indicator, block: pd.DataFrame, catalogue: Catalogue,
+               settings: Settings, year: int, field_code: str) -> dict:
+    area = _main_area(indicator)
+    main = block[(block["area"] == area)]
+    breaks = [(b.ab_jahr, b.hinweis) for b in catalogue.breaks_of(indicator.id)]
+    break_years = [b for b, _ in breaks]
+    k: dict = {
+        "titel": f"{indicator.id} {indicator.name}", "definition": indicator.definition,
+        "zaehler": indicator.zaehler if indicator.typ == "quote" else "", "nenner": indicator.nenner,
+        "quelle": indicator.quelle.rstrip("."), "stichtag": indicator.stichtag.rstrip("."), "hinweise": indicator.hinweise,
+        "grafik": "", "grafik_titel": "", "stadtteil_grafik": "", "stadtteil_text": "", "stadtteil_grafik_titel": "",
+        "stadtteil_tabelle": None, "vergleich": None, "vergleich_text": "", "fussnoten": [],
+        "fehlt_text": "Für diese Kennzahl liegen noch keine Daten vor.",
+    }
+    report.n_suppressed += int((block["suppressed"] != "").sum())
+    has_any = main["value"].notna().any()
+    k["hat_daten"] = bool(has_any)
+    k["_has_year"] = bool(main[(main["year"] == year) & main["value"].notna()].shape[0])
+    k["_overview"] = _overview_row(indicator, None, catalogue)
+    if not has_any:
+        k["tabelle"] = None
+        return k
+    report.n_with_data += 1
+    decimals = decimals_of(indicator)
+    groups = [g for g in indicator.gruppen if g in set(main["group"])]
+    totals = main[main["sex"] == "insgesamt"]
+    by_group = group_series(totals, area)
+    lines = tuple(Line(catalogue.label("gruppe", g), *_points(by_group.get(g, pd.Series(dtype=float))))
+                  for g in groups)
+    pairs = [p for p in comparison_pairs(indicator, catalogue) if p[0] in groups and p[1] in groups]
+    analysis = _analyse(indicator, totals, pairs, area, year, settings, break_years)
+    sentences = indicator_sentences(indicator, catalogue, analysis, year)
+    if indicator.zielwert is not None:
+        sentences.append(quote_zielwert(indicator, catalogue, analysis))
+    k["text"] = " ".join(sentences)
+    k["_overview"] = _overview_row(indicator, analysis, catalogue)
+    title = f"{indicator.name} nach Gruppen"
+    report.charts.append(LineChart(
+        title=title, unit=indicator.einheit, source=indicator.quelle, lines=lines, breaks=tuple(breaks),
+        zielwert=indicator.zielwert, message=_chart_message(sentences, analysis, catalogue), decimals=decimals))
+    report.chart_slots.append((k, "grafik"))
+    k["grafik_titel"] = f"{indicator.id} {title}"
+    markers: dict[str, str] = {}
+    first_table = len(report.tables)
+    table = time_table(indicator, main, groups, catalogue, markers, field_code, breaks)
+    k["tabelle"] = table.context()
+    report.tables.append(table)
+    if indicator.stadtteile:
+        district_part(report, k, indicator, block, groups, catalogue, year, markers, field_code)
+    comparison_part(report, k, indicator, block, groups, catalogue, year, markers, field_code)
+    k["fussnoten"] = footnotes(indicator, catalogue, block, markers, breaks)
+    for own in report.tables[first_table:]:
+        own.notes = k["fussnoten"]
+    return k
+
+
+def _chart_message(sentences: list[str], analysis: Analysis, catalogue: Catalogue) -> str:
+    """The alt text's message: the sentences after the value sentence, and which latest value is bracketed."""
+    message = " ".join(sentences[1:]) or sentences[0]
+    limited = [catalogue.label("gruppe", g) for g in analysis.values if g in analysis.limited]
+    if limited:
+        message += (f" Der Wert {analysis.latest_year} ({', '.join(limited)}) hat eingeschränkte Aussagekraft "
+                    "(kleine Fallzahl).")
+    return message
+
+
+def group_series(totals: pd.DataFrame, area: str) -> dict[str, pd.Series]:
+    """Per group the published time series (year -> value) of one area (sex insgesamt rows only)."""
+    rows = totals[totals["area"] == area]
+    result = {}
+    for group, block in rows.groupby("group", sort=False):
+        values = pd.Series(block["published"].to_numpy(dtype=float), index=block["year"].astype(int).to_numpy())
+        result[group] = values.dropna().sort_index()
+    return result
+
+
+def _points(values: pd.Series) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    return tuple(int(y) for y in values.index), tuple(float(v) for v in values.to_numpy())
+
+
+@dataclass
+class Analysis:
+    """The numbers behind the drafted text, the overview row and the chart's alt text (all published)."""
+
+    latest_year: int | None
+    values: dict[str, float]  # group -> latest published value
+    target: str | None = None
+    reference: str | None = None
+    gap: float | None = None
+    ratio: float | None = None
+    verdict: object | None = None  # indicators.Verdict
+    base_gap: float | None = None
+    development: dict = field(default_factory=dict)
+    main_group: str = ""
+    unit: str = ""
+    decimals: int = 1
+    labels: dict = field(default_factory=dict)
+    limited: frozenset = frozenset()  # groups whose latest value has limited reliability (in brackets)
+
+
+def _analyse(indicator: Indicator, totals: pd.DataFrame, pairs: list[tuple[str, str]], area: str, year: int,
+             settings: Settings, break_years: list[int]) -> Analysis:
+    per_group = {g: s[s.index <= year] for g, s in group_series(totals, area).items() if g in indicator.gruppen}
+    per_group = {g: s for g, s in per_group.items() if not s.empty}
+    years = [int(s.index.max()) for s in per_group.values() if not s.empty]
+    latest = year if year in {y for s in per_group.values() for y in s.index} else (max(years) if years else None)
+    values = {g: float(s[latest]) for g, s in per_group.items() if latest in s.index}
+    main_group = next((g for g in ("insgesamt", *indicator.gruppen) if g in per_group), "")
+    analysis = Analysis(latest, values, main_group=main_group, unit=indicator.einheit,
+                        decimals=decimals_of(indicator), limited=_limited_groups(totals, area, latest))
+    if main_group and latest is not None:
+        analysis.development = development(per_group[main_group], latest, break_years)
+    if indicator.typ == "anzahl" or latest is None:
+        return analysis
+    for target, reference in pairs:
+        if target in values and reference in values:
+            gaps = gap_series(per_group[target], per_group[reference])
+            analysis.target, analysis.reference = target, reference
+            analysis.gap = float(gaps.loc[latest, "gap"])
+            ratio = gaps.loc[latest, "ratio"]
+            analysis.ratio = None if pd.isna(ratio) else float(ratio)
+            if indicator.richtung in ("plus", "minus"):
+                analysis.verdict = trend_verdict(gaps["gap"], latest, indicator.richtung,
+                                                 settings.trend_schwelle_pp, break_years)
+            else:  # context indicator: only the development of the gap, no verdict
+                probe = trend_verdict(gaps["gap"], latest, "plus", settings.trend_schwelle_pp, break_years)
+                analysis.verdict = Verdict(None, probe.base_year, latest, probe.delta, CONTEXT_REASON)
+            base = getattr(analysis.verdict, "base_year", None)
+            analysis.base_gap = float(gaps.loc[base, "gap"]) if base in gaps.index else None
+            break
+    if analysis.target is None and pairs:
+        analysis.target, analysis.reference = pairs[0]
+    return analysis
+
+
+def _limited_groups(totals: pd.DataFrame, area: str, year: int | None) -> frozenset:
+    if year is None or "limited" not in totals:
+        return frozenset()
+    rows = totals[(totals["area"] == area) & (totals["year"] == year) & totals["limited"].astype(bool)]
+    return frozenset(rows["group"])
+
+
+def _overview_row(indicator: Indicator, analysis: Analysis | None, catalogue: Catalogue) -> dict:
+    row = {"kennzahl": f"{indicator.id} {indicator.name}", "gruppe": "–", "wert": "–", "vergleich": "–",
+           "vergleichswert": "–", "abstand": "–", "trend": "keine Daten",
+           "_zahlen": (None, None, None, 1, (False, False))}
+    if analysis is None or analysis.latest_year is None:
+        return row
+    unit, dec = analysis.unit, analysis.decimals
+    if analysis.target:
+        target, reference = analysis.target, analysis.reference
+        row["gruppe"] = f"{catalogue.label('gruppe', target)} ({analysis.latest_year})"
+        row["wert"] = _value_or_symbol(analysis.values.get(target), unit, dec, target in analysis.limited)
+        row["vergleich"] = catalogue.label("gruppe", reference)
+        row["vergleichswert"] = _value_or_symbol(analysis.values.get(reference), unit, dec,
+                                                 reference in analysis.limited)
+        if analysis.gap is not None:
+            row["abstand"] = f"{format_number(analysis.gap, dec)} {gap_unit(unit, short=True)}".strip()
+        row["_zahlen"] = (analysis.values.get(target), analysis.values.get(reference), analysis.gap, dec,
+                          (target in analysis.limited, reference in analysis.limited))
+        verdict = analysis.verdict
+        if verdict is not None and verdict.verdict:
+            row["trend"] = f"{verdict.symbol} {verdict.words}"
+        elif verdict is not None and verdict.reason == CONTEXT_REASON and analysis.base_gap is not None:
+            row["trend"] = (f"Abstand {verdict.base_year}: {format_number(analysis.base_gap, dec)} "
+                            f"{gap_unit(unit, short=True)} (keine Bewertung)")
+        elif verdict is not None:
+            row["trend"] = f"– {verdict.reason}"
+        else:
+            row["trend"] = "– Abstand nicht ausweisbar"
+        return row
+    group = analysis.main_group
+    row["gruppe"] = f"{catalogue.label('gruppe', group)} ({analysis.latest_year})"
+    row["wert"] = _value_or_symbol(analysis.values.get(group), unit, dec, group in analysis.limited)
+    row["trend"] = development_words(analysis, indicator)
+    row["_zahlen"] = (analysis.values.get(group), None, None, dec, (group in analysis.limited, False))
+    return row
+
+
+OVERVIEW_HEADER = ["Kennzahl", "Zielgruppe", "Wert", "Vergleichsgruppe", "Wert", "Abstand", "Trend"]
+
+
+def overview_table(rows: list[dict]) -> Table:
+    """The Zusammenfassung's overview as a table for the Tabellenanhang (numbers as numbers)."""
+    cells = []
+    for row in rows:
+        value, reference, gap, dec, (limited, reference_limited) = row.pop("_zahlen")
+        cells.append([Cell(row["kennzahl"]), Cell(row["gruppe"]), Cell(row["wert"], value, dec, limited),
+                      Cell(row["vergleich"]), Cell(row["vergleichswert"], reference, dec, reference_limited),
+                      Cell(row["abstand"], gap, dec), Cell(row["trend"])])
+    return Table("Übersicht: letzter Wert je Gruppe, Abstand und Entwicklung", OVERVIEW_HEADER, cells, "")
+
+
+def _value_or_symbol(value: float | None, unit: str, decimals: int, limited: bool = False) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "."
+    text = format_value(value, unit, decimals)
+    return f"({text})" if limited else text
+
+

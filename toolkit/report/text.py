@@ -1,0 +1,256 @@
+"""Drafted German sentences of the report: per indicator the latest value, the gap and the trend.
+
+The sentences are a draft for the editor: plain, with the numbers the tables show, never a
+suppressed value. Concept texts ("Begriffe und Datengrundlagen") come from the catalogue.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from toolkit.catalogue.model import Catalogue, Indicator
+from toolkit.core.cells import format_number, format_value
+from toolkit.indicators.values import VERDICT_LARGER, VERDICT_SAME, VERDICT_SMALLER, disadvantaged
+
+CONCEPTS = (
+    ("staatsangehoerigkeit", "nichtdeutsch", "Ausländerinnen und Ausländer (Nichtdeutsche)"),
+    ("mh_register", "mit_mh", "Migrationshintergrund (aus dem Melderegister abgeleitet)"),
+    ("mh_kita", "mit_mh_kita", "Migrationshintergrund in der Kita-Statistik"),
+    ("mh_mikrozensus", "mit_mh_mz", "Migrationshintergrund im Mikrozensus"),
+    ("einwanderungsgeschichte", "mit_eg", "Einwanderungsgeschichte"),
+    ("familiensprache", "familiensprache_nichtdeutsch", "Familiensprache"),
+)
+
+
+SPECIAL_DATIVE = {
+    "insgesamt": "allen Personen",
+    "familiensprache_deutsch": "Kindern mit Familiensprache Deutsch",
+    "familiensprache_nichtdeutsch": "Kindern mit nichtdeutscher Familiensprache",
+    "bildungsauslaender": "Bildungsausländerinnen und Bildungsausländern",
+    "bildungsinlaender": "Bildungsinländerinnen und Bildungsinländern",
+}
+SPECIAL_GENITIVE = {
+    "insgesamt": "aller Personen",
+    "familiensprache_deutsch": "der Kinder mit Familiensprache Deutsch",
+    "familiensprache_nichtdeutsch": "der Kinder mit nichtdeutscher Familiensprache",
+    "bildungsauslaender": "der Bildungsausländerinnen und Bildungsausländer",
+    "bildungsinlaender": "der Bildungsinländerinnen und Bildungsinländer",
+}
+
+
+def _plural_noun(label: str, case: str) -> str:
+    """'Nichtdeutsche' -> 'Nichtdeutschen'; 'Mit Migrationshintergrund' -> 'Personen mit Migrationshintergrund'."""
+    first, _, rest = label.partition(" ")
+    if first in ("Mit", "Ohne"):
+        return f"Personen {label[0].lower()}{label[1:]}"
+    if first.endswith("e"):
+        return f"{first}n {rest}".strip()
+    return f"Gruppe „{label}“" if case == "dative" else f"Gruppe „{label}“"
+
+
+def dative(catalogue: Catalogue, code: str) -> str:
+    """'bei den …' form of a group."""
+    if code in SPECIAL_DATIVE:
+        return SPECIAL_DATIVE[code]
+    noun = _plural_noun(catalogue.label("gruppe", code), "dative")
+    return noun if not noun.startswith("Gruppe") else f"der {noun}"
+
+
+def genitive(catalogue: Catalogue, code: str) -> str:
+    """'der …' form of a group (zu Ungunsten der …, dem Wert der …)."""
+    if code in SPECIAL_GENITIVE:
+        return SPECIAL_GENITIVE[code]
+    return f"der {_plural_noun(catalogue.label('gruppe', code), 'genitive')}"
+
+
+def gap_unit(unit: str, short: bool = False) -> str:
+    if unit == "%":
+        return "Pp." if short else "Prozentpunkte"
+    if unit == "Anzahl":
+        return ""
+    return unit
+
+
+def _v(value: float, analysis) -> str:  # noqa: ANN001 - report_context.Analysis
+    return format_value(value, analysis.unit, analysis.decimals)
+
+
+def _latest(group: str, analysis) -> str:  # noqa: ANN001 - the latest value of a group, bracketed if limited
+    text = _v(analysis.values[group], analysis)
+    if group in getattr(analysis, "limited", ()):
+        return f"({text}; eingeschränkte Aussagekraft)"
+    return text
+
+
+def _points(value: float, analysis) -> str:  # noqa: ANN001
+    unit = "Indexpunkte" if analysis.unit == "Index" else gap_unit(analysis.unit)
+    return f"{format_number(abs(value), analysis.decimals)} {unit}".strip()
+
+
+def indicator_sentences(indicator: Indicator, catalogue: Catalogue, analysis, year: int) -> list[str]:  # noqa: ANN001
+    """Latest value, gap (with ratio) and trend verdict, or the development for context indicators."""
+    dat = lambda code: dative(catalogue, code)  # noqa: E731
+    gen = lambda code: genitive(catalogue, code)  # noqa: E731
+    latest = analysis.latest_year
+    sentences: list[str] = []
+    if latest is None:
+        return ["Für den Berichtszeitraum ist kein Wert veröffentlichbar."]
+    if not indicator.collected_in_city:
+        sentences.append("Diese Kennzahl gibt es nur für Land und Bund; die folgenden Werte gelten für Sachsen-Anhalt.")
+    if latest != year:
+        sentences.append(f"Für {year} liegt noch kein Wert vor; die letzten Werte stammen aus {latest}.")
+    target, reference = analysis.target, analysis.reference
+    if target and target in analysis.values and reference in analysis.values:
+        sentences.append(f"{latest} lag der Wert bei den {dat(target)} bei {_latest(target, analysis)}, bei den "
+                         f"{dat(reference)} bei {_latest(reference, analysis)}.")
+        gap = analysis.gap
+        if abs(gap) < 10 ** -analysis.decimals / 2:
+            sentences.append("Zwischen beiden Gruppen besteht kein Abstand.")
+        else:
+            side = "über" if gap > 0 else "unter"
+            text = f"Der Wert {gen(target)} liegt damit {_points(gap, analysis)} {side} dem {gen(reference)}"
+            if analysis.ratio:
+                text += f" (Verhältnis {format_number(analysis.ratio, 1)} zu 1)"
+            worse = disadvantaged(gap, indicator.richtung)
+            if worse is not None:
+                text += (", zu Ungunsten " if worse else ", zu Gunsten ") + gen(target)
+            sentences.append(text + ".")
+        sentences.append(_verdict_sentence(analysis))
+    elif target:
+        sentences.append(f"Für {latest} ist der Abstand zwischen {dat(target)} und {dat(reference)} wegen der "
+                         "Geheimhaltung oder fehlender Werte nicht ausweisbar.")
+        sentences.append(_development_sentence(analysis, dat))
+    else:
+        sentences.append(_development_sentence(analysis, dat))
+        if indicator.richtung in ("neutral", "deuten"):
+            sentences.append("Die Kennzahl beschreibt den Kontext und wird nicht bewertet.")
+    return [s for s in sentences if s]
+
+
+def _verdict_sentence(analysis) -> str:  # noqa: ANN001
+    verdict = analysis.verdict
+    if verdict is None:
+        return ""
+    if verdict.verdict is None and verdict.base_year is not None and analysis.base_gap is not None:
+        return (f"Die Kennzahl beschreibt den Kontext und wird nicht bewertet; {verdict.base_year} betrug der Abstand "
+                f"{_points(analysis.base_gap, analysis)}.")
+    if verdict.verdict is None:
+        return f"Eine Bewertung der Entwicklung entfällt ({verdict.reason})."
+    before = f" (damals {_points(analysis.base_gap, analysis)})" if analysis.base_gap is not None else ""
+    if verdict.verdict == VERDICT_SAME:
+        return f"Gegenüber {verdict.base_year} ist der Abstand nahezu unverändert{before}."
+    word = {VERDICT_SMALLER: "verringert", VERDICT_LARGER: "vergrößert"}[verdict.verdict]
+    return f"Gegenüber {verdict.base_year} hat sich der Abstand {word}{before}."
+
+
+def _development_sentence(analysis, dat) -> str:  # noqa: ANN001
+    group = analysis.main_group
+    if group not in analysis.values:
+        return f"Für {analysis.latest_year} ist der Wert gesperrt oder fehlt."
+    who = "insgesamt" if group == "insgesamt" else f"bei den {dat(group)}"
+    value = _v_dative(analysis.values[group], analysis)
+    if group in getattr(analysis, "limited", ()):
+        value = f"({value}; eingeschränkte Aussagekraft)"
+    text = f"{analysis.latest_year} lag der Wert {who} bei {value}"
+    changes = []
+    for key, back in (("vorjahr", 1), ("fuenf_jahre", 5)):
+        delta = analysis.development.get(key)
+        if delta is None:
+            continue
+        if abs(delta) < 10 ** -analysis.decimals / 2:
+            changes.append(f"genauso viel wie {analysis.latest_year - back}")
+            continue
+        direction = "mehr" if delta > 0 else "weniger"
+        amount = _points(delta, analysis) if analysis.unit != "Anzahl" else format_number(abs(delta), 0)
+        changes.append(f"{amount} {direction} als {analysis.latest_year - back}")
+    if changes and all(c.startswith("genauso") for c in changes):
+        years = " und ".join(c.removeprefix("genauso viel wie ") for c in changes)
+        return text + f"; das ist genauso viel wie {years}."
+    return text + (f"; das sind {' und '.join(changes)}." if changes else ".")
+
+
+def _v_dative(value: float, analysis) -> str:  # noqa: ANN001
+    """'bei 58 Tagen', 'bei 0,31 (Indexwert)', 'bei 12,3 %'."""
+    if analysis.unit == "Tage":
+        return f"{format_number(value, analysis.decimals)} Tagen"
+    if analysis.unit == "Index":
+        return f"{format_number(value, analysis.decimals)} (Indexwert)"
+    return _v(value, analysis)
+
+
+def development_words(analysis, indicator: Indicator) -> str:  # noqa: ANN001
+    """Trend column for indicators without a comparison group: development only, with a symbol."""
+    delta = analysis.development.get("fuenf_jahre")
+    back = 5
+    if delta is None:
+        delta, back = analysis.development.get("vorjahr"), 1
+    if delta is None:
+        return "– keine Vergleichswerte"
+    base = analysis.values.get(analysis.main_group)
+    same = abs(delta) < (0.5 if analysis.unit == "%" else max(abs(base or 0) * 0.01, 1e-9))
+    word = "gleich geblieben" if same else ("gestiegen" if delta > 0 else "gesunken")
+    symbol = "→" if same else ("↗" if delta > 0 else "↘")
+    suffix = " (keine Bewertung)" if indicator.richtung in ("neutral", "deuten") else ""
+    return f"{symbol} {word} seit {analysis.latest_year - back}{suffix}"
+
+
+def quote_zielwert(indicator: Indicator, catalogue: Catalogue, analysis) -> str:  # noqa: ANN001
+    target = indicator.zielwert
+    text = f"Das Integrationskonzept nennt als Zielwert {_v(target, analysis)}"
+    group = analysis.target or analysis.main_group
+    value = analysis.values.get(group)
+    if value is None:
+        return text + "."
+    diff = value - target
+    if abs(diff) < 10 ** -analysis.decimals / 2:
+        return text + "; er ist erreicht."
+    side = "darüber" if diff > 0 else "darunter"
+    return text + f"; {_value_of(catalogue, group)} liegt {_points(diff, analysis)} {side}."
+
+
+def _value_of(catalogue: Catalogue, group: str) -> str:
+    return "der Wert insgesamt" if group == "insgesamt" else f"der Wert {genitive(catalogue, group)}"
+
+
+def missing_reason(indicator: Indicator, catalogue: Catalogue, year: int, received_offices: set[str],
+                   block: pd.DataFrame) -> str:
+    """Why an indicator has no city value for the report year."""
+    if not indicator.collected_in_city:
+        return (f"Vergleichswert für Land und Bund (Mikrozensus): der Wert für {year} ist noch nicht veröffentlicht "
+                "oder noch nicht mit 'toolkit import' übernommen.")
+    office = catalogue.offices.get(indicator.fachbereich)
+    name = office.name if office else indicator.fachbereich
+    current = block[(block["year"] == year) & (block["area"] == "gesamtstadt")] if not block.empty else block
+    if not current.empty:
+        flags = ";".join(current["flag"].astype(str))
+        notes = "; ".join(n for n in current["note"].astype(str).unique() if n)
+        if "kein Wert verfügbar" in flags:
+            return f"Von {name} als „kein Wert verfügbar“ gemeldet" + (f": {notes}" if notes else ".")
+    if indicator.fachbereich not in received_offices:
+        return f"Die Lieferung von {name} für {year} liegt noch nicht vor."
+    return f"{name} hat für {year} keinen Wert geliefert."
+
+
+def begriffe(catalogue: Catalogue) -> list[dict]:
+    """The concepts the catalogue uses (Ausländer vs. Migrationshintergrund etc.), plus areas and Stichtage."""
+    used = {g for i in catalogue.indicators.values() for g in i.gruppen}
+    groups = catalogue.groups
+    items = []
+    for _concept, code, title in CONCEPTS:
+        if code in groups and code in used:
+            group = groups[code]
+            text = group.beschreibung
+            reference = groups.get(group.vergleichsgruppe)
+            if reference is not None:
+                text += f" Vergleichsgruppe: {reference.bezeichnung} – {reference.beschreibung}"
+            items.append({"titel": title, "text": text})
+    items.append({"titel": "Gesamtstadt, Stadtteile, Land und Bund", "text": (
+        f"Werte gelten für die Gesamtstadt; wo der Katalog es vorsieht, auch für die {len(catalogue.districts)} "
+        "Stadtteile. Vergleichswerte für Sachsen-Anhalt und Deutschland stammen aus amtlichen Veröffentlichungen "
+        "und werden mit 'toolkit import' übernommen; sie folgen teils anderen Abgrenzungen.")})
+    items.append({"titel": "Berechnung der Kennzahlen", "text": (
+        "Jede Kennzahl nennt ihre Quelle und ihren Stichtag; die Tabelle im nächsten Abschnitt fasst sie zusammen. "
+        "Anteile berechnet "
+        "das Werkzeug aus den gelieferten Zählern und Nennern (Zähler geteilt durch Nenner mal Faktor); Abstände "
+        "zwischen Gruppen werden in Prozentpunkten angegeben.")})
+    return items

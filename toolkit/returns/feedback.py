@@ -1,0 +1,209 @@
+"""Prüfberichte: one workbook per checked file in outbox/<Jahr>/Pruefberichte/, to send back to the office.
+
+Sheet "Prüfbericht": every problem with sheet, cell, indicator, found value, expected value and what to
+do. Then, for every sheet of the office's workbook that has a problem, a copy of its cell values with the
+problem cells coloured (red Fehler, orange Warnung, blue Hinweis) and a comment holding the message.
+Everything that came from the office is written with ``write_string``: never a formula or a link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+
+import xlsxwriter
+
+from toolkit.collect.layout import ascii_code
+from toolkit.collect.xlsxwriter_cells import row_height
+from toolkit.core.problems import Problem, Severity
+from toolkit.core.workspace import Workspace, atomic_path
+from toolkit.returns.checks import CheckedFile
+
+OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True}
+COLOURS = {Severity.FEHLER: "#F8CBAD", Severity.WARNUNG: "#FFE699", Severity.HINWEIS: "#DDEBF7"}
+LABELS = {Severity.FEHLER: "Fehler", Severity.WARNUNG: "Warnung", Severity.HINWEIS: "Hinweis"}
+MAX_COMMENTS = 500
+
+ADVICE = {
+    "nicht-lesbar": "Bogen erneut speichern (.xlsx) und senden.",
+    "leere-datei": "Bogen erneut speichern und senden.",
+    "keine-tabelle": "Den ausgefüllten Erhebungsbogen als .xlsx senden.",
+    "makros": "Als Excel-Arbeitsmappe (.xlsx) ohne Makros speichern.",
+    "verschluesselt": "Ohne Kennwort speichern (Blattschutz darf bleiben).",
+    "zu-gross": "Den zugesandten Bogen verwenden; keine Daten anderer Art einfügen.",
+    "unsicherer-inhalt": "Den zugesandten Bogen in Excel öffnen, ausfüllen und normal speichern.",
+    "kein-erhebungsbogen": "Den zugesandten Erhebungsbogen verwenden.",
+    "falsches-jahr": "Den Bogen des angefragten Berichtsjahres verwenden.",
+    "falsche-dienststelle": "Den Bogen der eigenen Dienststelle verwenden.",
+    "layout-veraltet": "Den aktuellen Bogen aus der letzten E-Mail verwenden.",
+    "layout-geaendert": "Keine Zeilen, Spalten oder Blätter einfügen, löschen oder verschieben.",
+    "doppelte-lieferung": "Mit der Koordination klären, welche Stelle liefert.",
+    "keine-zahl": "Eine Zahl eintragen oder leer lassen und „kein Wert verfügbar“ wählen.",
+    "deutsches-zahlformat": "Zahl als Zahl eintragen, nicht als Text.",
+    "zahl-mehrdeutig": "Prüfen, welche Zahl gemeint ist; Nachkommastellen mit Komma eintragen.",
+    "keine-ganze-zahl": "Eine ganze Zahl eintragen.",
+    "negativer-wert": "Wert prüfen; Anzahlen sind nie negativ.",
+    "zaehler-groesser-nenner": "Zähler und Nenner prüfen (vertauscht?).",
+    "nenner-null": "Nenner prüfen.",
+    "summe-teile": "Teilgruppen und Summe prüfen; Abweichung ggf. in der Bemerkung erklären.",
+    "summe-stadtteile": "Stadtteilwerte und Gesamtstadt prüfen.",
+    "ausserhalb-grenzen": "Wert prüfen; Besonderheit in der Bemerkung erklären.",
+    "sprung-zum-vorjahr": "Wert prüfen; Grund der Veränderung in der Bemerkung nennen.",
+    "fehlender-wert": "Wert eintragen oder „kein Wert verfügbar“ wählen.",
+    "leeres-blatt": "Die gelben Zellen des Blatts ausfüllen.",
+    "vorjahr-geaendert": "Nichts zu tun, wenn die Korrektur gewollt ist.",
+    "formel": "Den Wert als Zahl eintragen (keine Formel).",
+    "eingabe-in-formelzeile": "Den Gesamtstadtwert im Blatt Erfassung eintragen (genannte Zelle).",
+    "unbekanntes-kennzeichen": "Ein Kennzeichen aus der Liste wählen.",
+    "bemerkung": "Nichts zu tun.",
+    "andere-runde": "Prüfen, ob es die neueste Fassung des Bogens ist.",
+    "bereits-uebernommen": "Nichts zu tun.",
+    "kennung-aus-eigenschaften": "Nichts zu tun; künftig keine Blätter löschen.",
+    "import-zeile": "Die Zeile der Importdatei korrigieren.",
+}
+
+
+def report_path(workspace: Workspace, item: CheckedFile) -> Path:
+    year = item.returned.year or item.report.year
+    folder = workspace.check_reports_dir(year) if year else workspace.outbox / "Pruefberichte"
+    return folder / f"Pruefbericht_{ascii_code(Path(item.returned.file).stem)}.xlsx"
+
+
+def existing_reports(workspace: Workspace, returns: list[Path]) -> list[Path]:
+    """The Prüfberichte already written for these returned files (any year): what a new check replaces."""
+    names = {f"Pruefbericht_{ascii_code(p.stem)}.xlsx" for p in returns}
+    return [p for p in workspace.outbox.glob("**/Pruefberichte/*.xlsx") if p.name in names]
+
+
+def write_feedback(workspace: Workspace, checked: list[CheckedFile]) -> list[Path]:
+    """Write one Prüfbericht per checked file; return their paths."""
+    return [write_check_report(report_path(workspace, item), item) for item in checked]
+
+
+def write_check_report(path: Path, item: CheckedFile) -> Path:
+    with atomic_path(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), OPTIONS)
+        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+        title = book.add_format({"bold": True, "font_size": 14})
+        wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        severity_formats = {s: book.add_format({"bg_color": c, "border": 1, "valign": "top"}) for s, c in COLOURS.items()}
+        _summary(book, item, header, title, wrap, severity_formats)
+        _sheet_copies(book, item, header, severity_formats)
+        book.close()
+    return path
+
+
+def _summary(book, item: CheckedFile, header, title, wrap, severity_formats) -> None:  # noqa: ANN001
+    report = item.report
+    ws = book.add_worksheet("Prüfbericht")
+    ws.write_string(0, 0, f"Prüfbericht zu {report.file}", title)
+    facts = [
+        ("Dienststelle", report.office or "unbekannt"),
+        ("Berichtsjahr", str(report.year or "unbekannt")),
+        ("Geprüft am", dt.datetime.now().strftime("%d.%m.%Y %H:%M")),
+        ("Ergebnis", "in Ordnung – wird übernommen" if report.ok else
+         "Fehler – bitte korrigieren und den Bogen erneut senden"),
+        ("Befunde", f"{report.count(Severity.FEHLER)} Fehler, {report.count(Severity.WARNUNG)} Warnungen, "
+                    f"{report.count(Severity.HINWEIS)} Hinweise"),
+    ]
+    for row, (label, value) in enumerate(facts, start=2):
+        ws.write_string(row, 0, label)
+        ws.write_string(row, 1, value)
+    first = len(facts) + 3
+    headers = ["Art", "Code", "Blatt", "Zelle", "Kennzahl", "Gefunden", "Erwartet", "Meldung", "Was tun"]
+    widths = [13, 22, 20, 8, 10, 16, 16, 70, 40]  # column A also holds the labels above the table
+    for col, (text, width) in enumerate(zip(headers, widths, strict=True)):
+        ws.set_column(col, col, width)
+        ws.write_string(first, col, text, header)
+    top = book.add_format({"valign": "top"})
+    order = {Severity.FEHLER: 0, Severity.WARNUNG: 1, Severity.HINWEIS: 2}
+    problems = sorted(report.problems, key=lambda p: order[p.severity])
+    for row, p in enumerate(problems, start=first + 1):
+        ws.write_string(row, 0, LABELS[p.severity], severity_formats[p.severity])
+        for col, value in enumerate((p.code, p.sheet, p.cell, p.indicator, p.found, p.expected), start=1):
+            ws.write_string(row, col, value, top)
+        ws.write_string(row, 7, p.message, wrap)
+        ws.write_string(row, 8, ADVICE.get(p.code, ""), wrap)
+        # neither Excel nor LibreOffice fits wrapped rows of a generated file: set the height
+        ws.set_row(row, row_height([(p.message, widths[7]), (ADVICE.get(p.code, ""), widths[8])]))
+    if not problems:
+        ws.write_string(first + 1, 0, "Keine Befunde.")
+    ws.freeze_panes(first + 1, 0)
+    ws.autofilter(first, 0, first + max(len(problems), 1), len(headers) - 1)
+    _print_setup(ws, repeat_row=first)
+
+
+def _print_setup(ws, repeat_row: int | None = None) -> None:  # noqa: ANN001
+    """A4 landscape, one page wide, header row on every page: the clerk may print the report."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    if repeat_row is not None:
+        ws.repeat_rows(repeat_row)
+
+
+def _sheet_copies(book, item: CheckedFile, header, severity_formats) -> None:  # noqa: ANN001
+    """A copy of each sheet with problems, problem cells coloured and commented."""
+    by_sheet: dict[str, dict[tuple[int, int], list[Problem]]] = defaultdict(lambda: defaultdict(list))
+    for p in item.report.problems:
+        if p.sheet in item.returned.sheet_rows and p.cell:
+            by_sheet[p.sheet][_address(p.cell)].append(p)
+    comments = 0
+    for sheet, cells in by_sheet.items():
+        ws = book.add_worksheet(f"Kopie {sheet}"[:31])
+        ws.set_column(0, 0, 10)
+        ws.set_column(1, 1, 36)
+        ws.set_column(2, 20, 14)
+        for r, row in enumerate(item.returned.sheet_rows[sheet]):
+            for c, value in enumerate(row):
+                problems = cells.get((r, c))
+                cell_format = severity_formats[_worst(problems)] if problems else None
+                _write(ws, r, c, value, cell_format)
+        for (r, c), problems in cells.items():
+            if (r, c) not in _filled(item.returned.sheet_rows[sheet], r, c):
+                ws.write_blank(r, c, None, severity_formats[_worst(problems)])
+            if comments < MAX_COMMENTS:
+                ws.write_comment(r, c, "\n".join(f"{LABELS[p.severity]}: {p.message}" for p in problems)[:2000],
+                                 {"x_scale": 3, "y_scale": 2.5})
+                comments += 1
+        ws.freeze_panes(4, 2)
+        _print_setup(ws, repeat_row=3)
+
+
+def _filled(rows: list[list[object]], r: int, c: int) -> set[tuple[int, int]]:
+    return {(r, c)} if r < len(rows) and c < len(rows[r]) else set()
+
+
+def _worst(problems: list[Problem]) -> Severity:
+    for severity in (Severity.FEHLER, Severity.WARNUNG, Severity.HINWEIS):
+        if any(p.severity == severity for p in problems):
+            return severity
+    return Severity.HINWEIS
+
+
+def _write(ws, r: int, c: int, value: object, cell_format) -> None:  # noqa: ANN001
+    if value is None or value == "":
+        if cell_format is not None:
+            ws.write_blank(r, c, None, cell_format)
+        return
+    if isinstance(value, bool):
+        ws.write_string(r, c, "WAHR" if value else "FALSCH", cell_format)
+    elif isinstance(value, int | float):
+        ws.write_number(r, c, float(value), cell_format)
+    elif isinstance(value, dt.date | dt.time | dt.timedelta):
+        ws.write_string(r, c, str(value), cell_format)
+    else:
+        ws.write_string(r, c, str(value)[:32000], cell_format)
+
+
+def _address(cell: str) -> tuple[int, int]:
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return int(digits) - 1, col - 1
+
+
+__all__ = ["ADVICE", "existing_reports", "report_path", "write_check_report", "write_feedback"]

@@ -1,0 +1,483 @@
+"""Read a returned collection workbook into its identity, the values of its cells and reading problems.
+
+No judgement here: this module says what the file *contains* (office, year, layout, the number or text
+in every planned cell) and what could not be read as intended (not a number, a German number typed as
+text, a formula, a changed layout). Whether a value is plausible is decided in checks.py.
+
+The identity on the hidden sheet "Kennung" names office and year; the reader rebuilds the plan with
+``collection.plan_workbook`` and reads exactly the planned cells with python-calamine. Before that the
+raw bytes pass the guards of filesafety.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit.catalogue.model import Catalogue, column_letter
+from toolkit.collect.layout import (
+    COL_CODE_GROUP,
+    COL_CODE_MEASURE,
+    COL_CODE_SEX,
+    COL_INPUT,
+    COL_KENNUNG,
+    FLAGS,
+    LAYOUT_VERSION,
+    SHEET_ENTRY,
+    SHEET_META,
+    DistrictColumn,
+    DistrictSheet,
+    ObservationKey,
+    Slot,
+    WorkbookPlan,
+    plan_workbook,
+)
+from toolkit.core.cells import parse_number_text
+from toolkit.core.problems import Problem
+from toolkit.returns.identity import Identity, cell_text, identity_from_properties, identity_from_rows
+from toolkit.returns.safety import Refused, SafeFile, inspect_file
+
+MAX_LAYOUT_PROBLEMS = 5
+
+
+@dataclass(slots=True)
+class Reading:
+    """The content of one planned cell: a number (input/history) or a text (flag/note)."""
+
+    slot: Slot
+    value: float | None = None
+    text: str = ""
+    formula: bool = False
+
+
+@dataclass
+class PackedCells:
+    """The planned cells of a workbook read in a worker process (check_workers.py), as plain lists.
+
+    ``values``, ``texts`` and ``formulas`` follow the order of the plan's slots; ``delivered`` holds
+    (indicator, year, area, group, sex, measure, value, flag, note) of every input cell that delivers a value
+    or a Kennzeichen, ``history`` (indicator, year, area, group, sex, measure, value) of every filled cell of an
+    earlier year: what merge.py stores, without rebuilding the plan.
+    """
+
+    catalogue: Catalogue | None  # set by the receiving process (not sent along)
+    values: list[float | None]
+    texts: dict[int, str]
+    formulas: frozenset[int]
+    delivered: list[tuple]
+    history: list[tuple]
+
+
+@dataclass
+class ReturnedWorkbook:
+    path: Path
+    sha256: str = ""
+    kind: str = ""
+    identity: Identity | None = None
+    problems: list[Problem] = field(default_factory=list)
+    sheet_rows: dict[str, list[list[object]]] = field(default_factory=dict, repr=False)
+    packed: PackedCells | None = field(default=None, repr=False)  # set instead of plan and readings by a worker
+    _plan: WorkbookPlan | None = field(default=None, repr=False)
+    _readings: list[Reading] = field(default_factory=list, repr=False)
+    _roles: dict[str, dict[ObservationKey, Reading]] = field(default_factory=dict, repr=False)
+
+    @property
+    def file(self) -> str:
+        return self.path.name
+
+    @property
+    def plan(self) -> WorkbookPlan | None:
+        packed = self.packed
+        if self._plan is None and packed is not None and packed.catalogue is not None and self.identity \
+                and self.identity.year is not None:
+            self._plan = cached_plan(packed.catalogue, self.identity.office, self.identity.year)[0]
+        return self._plan
+
+    @plan.setter
+    def plan(self, plan: WorkbookPlan | None) -> None:
+        self._plan = plan
+
+    @property
+    def readings(self) -> list[Reading]:
+        """One Reading per slot of the plan (restored from ``packed`` on first use)."""
+        packed = self.packed
+        if not self._readings and packed is not None and packed.values and self.plan is not None:
+            texts, formulas = packed.texts, packed.formulas
+            self._readings = [Reading(slot, value, texts.get(i, ""), i in formulas)
+                              for i, (slot, value) in enumerate(zip(self.plan.slots, packed.values, strict=True))]
+        return self._readings
+
+    @readings.setter
+    def readings(self, readings: list[Reading]) -> None:
+        self._readings, self._roles = readings, {}
+
+    @property
+    def readable(self) -> bool:
+        """True if the values could be read cell by cell (identity and layout fit)."""
+        if self.packed is not None:
+            return bool(self.packed.values)
+        return self._plan is not None and bool(self._readings)
+
+    @property
+    def office(self) -> str:
+        return self.identity.office if self.identity else ""
+
+    @property
+    def year(self) -> int | None:
+        return self.identity.year if self.identity else None
+
+    def by_role(self, role: str) -> dict[ObservationKey, Reading]:
+        """The readings of one role (input, history, flag, note) by observation key; computed once."""
+        readings = self.readings
+        if not self._roles or sum(len(v) for v in self._roles.values()) != len(readings):
+            self._roles = {}
+            for reading in readings:
+                self._roles.setdefault(reading.slot.role, {})[reading.slot.key] = reading
+        return self._roles.get(role, {})
+
+    def delivered(self) -> list[tuple]:
+        """(indicator, year, area, group, sex, measure, value, flag, note) of every input cell with a value or a
+        Kennzeichen: what a merge stores for the report year."""
+        if self.packed is not None:
+            return self.packed.delivered
+        flags, notes = self.by_role("flag"), self.by_role("note")
+        rows = []
+        for key, reading in self.by_role("input").items():
+            flag_reading, note_reading = flags.get(key), notes.get(key)
+            flag = normalise_flag(flag_reading.text) if flag_reading is not None and flag_reading.text else ""
+            if reading.value is None and not flag:
+                continue
+            rows.append((*key, reading.value, flag, note_reading.text if note_reading is not None else ""))
+        return rows
+
+    def history_values(self) -> list[tuple]:
+        """(indicator, year, area, group, sex, measure, value) of every filled cell of an earlier year."""
+        if self.packed is not None:
+            return self.packed.history
+        return [(*key, reading.value) for key, reading in self.by_role("history").items()
+                if reading.value is not None]
+
+
+def normalise_flag(text: str) -> str:
+    """The catalogue spelling of a Kennzeichen typed with other case or spacing; else the text itself."""
+    folded = " ".join(text.split()).casefold()
+    for flag in FLAGS:
+        if flag.casefold() == folded:
+            return flag
+    return " ".join(text.split())
+
+
+def read_return(path: Path, catalogue: Catalogue, data: bytes | None = None) -> ReturnedWorkbook:
+    """Read ``path`` (or its already loaded bytes) into a ReturnedWorkbook; never raises for a bad file."""
+    result = ReturnedWorkbook(path)
+    try:
+        if data is None:
+            data = path.read_bytes()
+    except OSError as exc:
+        result.problems.append(Problem("nicht-lesbar", f"Die Datei {path.name} kann nicht gelesen werden: {exc}.",
+                                       file=path.name))
+        return result
+    result.sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        safe = inspect_file(path, data)
+    except Refused as refused:
+        result.problems.append(refused.problem)
+        return result
+    result.kind = safe.kind
+    try:
+        _read_workbook(result, safe, catalogue)
+    except Refused as refused:
+        result.problems.append(refused.problem)
+    except Exception as exc:  # noqa: BLE001 - a hostile or broken file must give an answer, not a traceback
+        result.problems.append(_unreadable(path.name, exc))
+    return result
+
+
+def _unreadable(name: str, exc: Exception) -> Problem:
+    text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+    if "password" in text.lower() or type(exc).__name__ == "PasswordError":
+        return Problem("verschluesselt", f"Die Datei {name} ist kennwortgeschützt und kann nicht gelesen werden. "
+                                         "Bitte ohne Kennwort speichern und erneut senden.", file=name)
+    return Problem("nicht-lesbar", f"Die Datei {name} kann nicht als Tabelle gelesen werden ({text}). Bitte den "
+                                   "Erhebungsbogen erneut speichern (als .xlsx) und senden.", file=name)
+
+
+def _read_workbook(result: ReturnedWorkbook, safe: SafeFile, catalogue: Catalogue) -> None:
+    from python_calamine import CalamineWorkbook
+
+    name = result.file
+    book = CalamineWorkbook.from_filelike(io.BytesIO(safe.data))
+    try:
+        if SHEET_META in book.sheet_names:
+            identity = identity_from_rows(book.get_sheet_by_name(SHEET_META).to_python(skip_empty_area=False))
+        else:
+            identity = identity_from_properties(safe)
+            if identity is None:
+                result.problems.append(Problem(
+                    "kein-erhebungsbogen", f"Die Datei {name} ist kein Erhebungsbogen des Integrationsmonitorings (das "
+                    f"versteckte Blatt „{SHEET_META}“ fehlt). Bitte den zugesandten Bogen ausfüllen und zurücksenden.",
+                    file=name))
+                return
+            result.problems.append(Problem(
+                "kennung-aus-eigenschaften", f"In der Datei {name} fehlt das versteckte Blatt „{SHEET_META}“; "
+                "Dienststelle und Berichtsjahr wurden aus den Dokumenteigenschaften gelesen.", file=name))
+        if identity is None:
+            result.problems.append(Problem(
+                "kein-erhebungsbogen", f"Die Kennung im Blatt „{SHEET_META}“ der Datei {name} ist unvollständig oder "
+                "verändert. Bitte den zugesandten Bogen verwenden.", file=name, sheet=SHEET_META, cell="A1"))
+            return
+        result.identity = identity
+        plan = _plan_for(result, identity, catalogue)
+        if plan is None:
+            return
+        result.plan = plan
+        sheets = [SHEET_ENTRY, *(d.name for d in plan.district_sheets)]
+        missing = [s for s in sheets if s not in book.sheet_names]
+        if missing:
+            result.problems.append(Problem(
+                "layout-geaendert", f"In der Datei {name} fehlt das Blatt „{missing[0]}“ (umbenannt oder gelöscht). "
+                "Bitte den zugesandten Bogen unverändert verwenden.", file=name, sheet=missing[0]))
+            return
+        for sheet in sheets:
+            result.sheet_rows[sheet] = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    finally:
+        book.close()
+    if _verify_rows(result, plan):
+        formulas = {sheet: {_position(cell) for cell in safe.formula_cells.get(safe.sheet_parts.get(sheet, ""), ())}
+                    for sheet in result.sheet_rows}
+        result.readings = _read_slots(result, plan, formulas)
+        if safe.formulas_known:
+            _typed_over_formulas(result, plan, formulas)
+
+
+def _plan_for(result: ReturnedWorkbook, identity: Identity, catalogue: Catalogue) -> WorkbookPlan | None:
+    name = result.file
+    if identity.office not in catalogue.offices or not catalogue.indicators_of_office(identity.office):
+        result.problems.append(Problem(
+            "falsche-dienststelle", f"Die Datei {name} nennt die Dienststelle „{identity.office}“, die laut Katalog "
+            "keine Kennzahlen liefert. Bitte den Bogen der eigenen Dienststelle verwenden.", file=name,
+            sheet=SHEET_META, cell="B2", found=identity.office))
+        return None
+    if identity.year is None:
+        result.problems.append(Problem(
+            "kein-erhebungsbogen", f"Die Datei {name} nennt kein gültiges Berichtsjahr.", file=name, sheet=SHEET_META,
+            cell="B3"))
+        return None
+    if identity.layout_version != LAYOUT_VERSION:
+        result.problems.append(Problem(
+            "layout-veraltet", f"Die Datei {name} ist ein Erhebungsbogen der Layoutversion "
+            f"„{identity.layout_version}“; gelesen wird Version {LAYOUT_VERSION}. Bitte den aktuellen Bogen aus der "
+            "E-Mail der Koordination verwenden.", file=name, sheet=SHEET_META, cell="B4",
+            found=identity.layout_version, expected=LAYOUT_VERSION))
+        return None
+    plan, fingerprint = cached_plan(catalogue, identity.office, identity.year)
+    if identity.fingerprint != fingerprint:
+        result.problems.append(Problem(
+            "layout-geaendert", f"Der Aufbau der Datei {name} passt nicht zum Katalog (Fingerabdruck "
+            f"{identity.fingerprint or 'fehlt'} statt {plan.fingerprint}): entweder wurde der Katalog seit dem Versand "
+            "geändert oder der Bogen stammt aus einer anderen Runde. Bitte einen neu erzeugten Bogen verwenden.",
+            file=name, sheet=SHEET_META, cell="B7", found=identity.fingerprint, expected=plan.fingerprint))
+        return None
+    return plan
+
+
+_PLANS: dict[tuple[str, int], tuple[Catalogue, WorkbookPlan, str]] = {}
+
+
+def cached_plan(catalogue: Catalogue, office: str, year: int) -> tuple[WorkbookPlan, str]:
+    """plan_workbook and its fingerprint, remembered for the same catalogue object (one plan per process)."""
+    hit = _PLANS.get((office, year))
+    if hit is not None and hit[0] is catalogue:
+        return hit[1], hit[2]
+    plan = plan_workbook(catalogue, office, year)
+    if len(_PLANS) > 64:
+        _PLANS.clear()
+    _PLANS[(office, year)] = (catalogue, plan, plan.fingerprint)
+    return plan, _PLANS[(office, year)][2]
+
+
+def cell_value(rows: list[list[object]], row: int, col: int) -> object:
+    if row < len(rows):
+        cells = rows[row]
+        if col < len(cells):
+            return cells[col]
+    return ""
+
+
+def _verify_rows(result: ReturnedWorkbook, plan: WorkbookPlan) -> bool:
+    """Column A (Kennung) and the hidden code columns of every row must be as planned."""
+    name = result.file
+    found: list[Problem] = []
+    rows = result.sheet_rows[SHEET_ENTRY]
+    for entry in plan.entry_rows:
+        expected = ((COL_KENNUNG, entry.indicator.id), (COL_CODE_GROUP, entry.group), (COL_CODE_SEX, entry.sex),
+                    (COL_CODE_MEASURE, entry.measure))
+        for col, want in expected:
+            have = cell_text(cell_value(rows, entry.row, col))
+            if have != want:
+                cell = f"{column_letter(col)}{entry.row + 1}"
+                found.append(Problem(
+                    "layout-geaendert", f"In {SHEET_ENTRY}!{cell} steht „{have}“ statt „{want}“: Zeilen oder Spalten "
+                    "wurden eingefügt, gelöscht oder verschoben. Bitte den zugesandten Bogen unverändert verwenden "
+                    "und nur die gelben Zellen füllen.", file=name, sheet=SHEET_ENTRY, cell=cell,
+                    indicator=entry.indicator.id, found=have, expected=want))
+                break
+        if len(found) >= MAX_LAYOUT_PROBLEMS:
+            break
+    for district in plan.district_sheets:
+        rows = result.sheet_rows[district.name]
+        for row, nummer, _label in district.district_rows:
+            have = cell_text(cell_value(rows, row, 0))
+            if have != str(nummer):
+                found.append(Problem(
+                    "layout-geaendert", f"In {district.name}!A{row + 1} steht „{have}“ statt der Stadtteilnummer "
+                    f"{nummer}: Zeilen wurden eingefügt, gelöscht oder sortiert. Bitte den zugesandten Bogen "
+                    "unverändert verwenden.", file=name, sheet=district.name, cell=f"A{row + 1}",
+                    indicator=district.indicator.id, found=have, expected=str(nummer)))
+                break
+    result.problems.extend(found)
+    return not found
+
+
+def _read_slots(result: ReturnedWorkbook, plan: WorkbookPlan, formulas: dict[str, set[tuple[int, int]]],
+                ) -> list[Reading]:
+    readings: list[Reading] = []
+    any_formula = any(formulas.values())
+    sheet_rows = result.sheet_rows
+    append = readings.append
+    for slot in plan.slots:  # ~8,000 cells per file: the common case (a number, no formula) stays short
+        row, col = slot.row, slot.col
+        cells = sheet_rows[slot.sheet]
+        raw = cells[row][col] if row < len(cells) and col < len(cells[row]) else ""
+        is_formula = any_formula and (row, col) in formulas[slot.sheet]
+        if slot.role in ("flag", "note"):
+            append(Reading(slot, None, _note_text(raw), is_formula))
+            continue
+        if raw.__class__ is float and not is_formula:
+            append(Reading(slot, raw, "", False))
+            continue
+        value = _number(result, slot, raw)
+        if is_formula:
+            result.problems.append(Problem(
+                "formel", f"In {slot.address} steht eine Formel; übernommen wird nur ihr gespeichertes Ergebnis "
+                f"({_show(raw)}). Bitte den Wert als Zahl eintragen.", file=result.file, sheet=slot.sheet,
+                cell=slot.cell, indicator=slot.key.indicator, found="Formel", expected="Zahl"))
+        append(Reading(slot, value, "", is_formula))
+    return readings
+
+
+def _typed_over_formulas(result: ReturnedWorkbook, plan: WorkbookPlan,
+                         formulas: dict[str, set[tuple[int, int]]]) -> None:
+    """A value typed over the computed Gesamtstadt or sum row of a Stadtteil sheet: not read, but reported.
+
+    These cells hold formulas; the clerk who overwrote one probably meant the number, so the Warnung names
+    the cell of Erfassung where the Gesamtstadt value belongs.
+    """
+    for district in plan.district_sheets:
+        rows, cells = result.sheet_rows[district.name], formulas.get(district.name, set())
+        for row, label in ((district.city_row, "Gesamtstadt (aus Blatt Erfassung)"),
+                           (district.sum_row, "Summe der Stadtteile (berechnet)")):
+            for column in district.columns:
+                raw = cell_value(rows, row, column.col)
+                if raw is None or raw == "" or (row, column.col) in cells:
+                    continue
+                result.problems.append(_typed_over(result.file, plan, district, row, column, label, raw))
+
+
+def _typed_over(name: str, plan: WorkbookPlan, district: DistrictSheet, row: int, column: DistrictColumn,
+                label: str, raw: object) -> Problem:
+    cell = f"{column_letter(column.col)}{row + 1}"
+    indicator = district.indicator.id
+    entry = plan.entry_row_of(ObservationKey(indicator, plan.year, "gesamtstadt", column.group, "insgesamt",
+                                             column.measure))
+    target = f"{SHEET_ENTRY}!{column_letter(COL_INPUT)}{entry.row + 1}" if entry is not None else ""
+    what = (f"Den Gesamtstadtwert bitte in {target} eintragen; diese Zeile zeigt ihn dann an." if target else
+            "Die Gesamtstadt wird für diese Spalte nicht erhoben.")
+    if row == district.sum_row:
+        what = f"Die Summe wird aus den Stadtteilwerten berechnet. {what}"
+    return Problem(
+        "eingabe-in-formelzeile", f"In {district.name}!{cell} (Zeile „{label}“) steht „{_show(raw)}“ statt der "
+        f"Formel; dieser Wert wird nicht übernommen. {what}", file=name, sheet=district.name, cell=cell,
+        indicator=indicator, found=_show(raw), expected=f"Wert in {target}" if target else "leer")
+
+
+def _position(cell: str) -> tuple[int, int]:
+    """'K12' -> (11, 10): 0-based row and column."""
+    letters = cell.rstrip("0123456789")
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int(cell[len(letters):]) - 1, col - 1
+
+
+def _number(result: ReturnedWorkbook, slot: Slot, raw: object) -> float | None:
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        return _not_a_number(result, slot, raw)
+    if isinstance(raw, int | float):
+        return float(raw)
+    if isinstance(raw, dt.date | dt.time | dt.timedelta):
+        return _not_a_number(result, slot, raw)
+    text = str(raw).strip()
+    if not text:
+        return None
+    number = parse_number_text(text)
+    if number is None:
+        return _not_a_number(result, slot, raw)
+    if slot.kind == "decimal" and _THOUSANDS_OR_DECIMAL.match(text):
+        other = float(text)
+        result.problems.append(Problem(
+            "zahl-mehrdeutig", f"In {slot.address} steht „{text}“ als Text: als {_show(number)} gelesen (Punkt als "
+            f"Tausendertrennzeichen); gemeint sein könnte auch {_show(other)} (Punkt als Dezimaltrennzeichen). Bitte "
+            "prüfen und die Zahl ohne Anführungszeichen eintragen, Nachkommastellen mit Komma (z. B. "
+            f"{_show(other)}).", file=result.file, sheet=slot.sheet, cell=slot.cell, indicator=slot.key.indicator,
+            found=text, expected=f"{_show(number)} oder {_show(other)}"))
+        return number
+    how = " (Punkt als Dezimaltrennzeichen)" if "." in text and "," not in text and not number.is_integer() else ""
+    result.problems.append(Problem(
+        "deutsches-zahlformat", f"In {slot.address} steht die Zahl „{text}“ als Text; als {_show(number)} "
+        f"gelesen{how}. Bitte Zahlen ohne Anführungszeichen und ohne Text eintragen, Nachkommastellen mit Komma.",
+        file=result.file, sheet=slot.sheet, cell=slot.cell, indicator=slot.key.indicator, found=text,
+        expected=_show(number)))
+    return number
+
+
+# "1.234" or "-12.500": a German thousands separator, or an English decimal point with three decimals
+_THOUSANDS_OR_DECIMAL = re.compile(r"^[+-]?\d{1,3}\.\d{3}$")
+
+
+def _not_a_number(result: ReturnedWorkbook, slot: Slot, raw: object) -> None:
+    result.problems.append(Problem(
+        "keine-zahl", f"In {slot.address} ({slot.key.indicator}) steht „{_show(raw)}“ statt einer Zahl. Bitte "
+        "eine Zahl eintragen oder die Zelle leer lassen und das Kennzeichen „kein Wert verfügbar“ wählen.",
+        file=result.file, sheet=slot.sheet, cell=slot.cell, indicator=slot.key.indicator, found=_show(raw),
+        expected="Zahl"))
+    return None
+
+
+def _note_text(raw: object) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float):
+        return _show(raw)
+    return str(raw).strip()
+
+
+def _show(value: object) -> str:
+    from toolkit.core.cells import format_number
+
+    if isinstance(value, bool):
+        return "WAHR" if value else "FALSCH"
+    if isinstance(value, int | float):
+        return format_number(float(value), None if float(value).is_integer() else 6).rstrip("0").rstrip(",") \
+            if not float(value).is_integer() else format_number(float(value))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    return str(value)[:200]

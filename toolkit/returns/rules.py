@@ -1,0 +1,324 @@
+"""The value rules of a returned workbook: each takes the read values and yields Problems.
+
+Every rule has the same signature ``rule(rw, inputs, catalogue, view, unreadable)``: the read workbook, its
+input readings by observation key, the catalogue, a read-only StoreView and the cells that were not a
+number. checks.py runs them in order (RULES); imports.py runs a subset on imported rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from toolkit.catalogue.model import CITY, Catalogue, Indicator
+from toolkit.collect.layout import FLAG_NO_VALUE, FLAGS, ObservationKey, observation_key
+from toolkit.core.cells import format_number
+from toolkit.core.problems import Problem
+from toolkit.core.store import StoredValue
+from toolkit.returns.reader import Reading, ReturnedWorkbook, normalise_flag
+
+SMALL_CHANGE = 10  # counts that move by less than this are never a "jump", whatever the percentage
+
+
+@dataclass
+class StoreView:
+    """What the checks need from the store, read once (read-only)."""
+
+    values: dict[ObservationKey, StoredValue] = field(default_factory=dict)
+    delivery_of: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # id -> office, file, source
+    round_tokens: dict[tuple[int, str], str] = field(default_factory=dict)
+    merged: set[tuple[str, str, int]] = field(default_factory=set)  # (sha256, office, year)
+
+    @property
+    def round_years(self) -> set[int]:
+        return {year for year, _office in self.round_tokens}
+
+
+def _problem(rw: ReturnedWorkbook, code: str, reading: Reading, message: str, found: str = "",
+             expected: str = "") -> Problem:
+    slot = reading.slot
+    return Problem(code, message, file=rw.file, sheet=slot.sheet, cell=slot.cell, indicator=slot.key.indicator,
+                   found=found, expected=expected)
+
+
+def _n(value: float | None) -> str:
+    return "leer" if value is None else format_number(value, None if float(value).is_integer() else 2)
+
+
+def check_identity(rw: ReturnedWorkbook, view: StoreView) -> Iterator[Problem]:
+    """Year and office against the rounds that were distributed (when the store knows any)."""
+    if rw.identity is None or rw.year is None:
+        return
+    this_year = dt.date.today().year
+    if rw.year > this_year:
+        yield Problem("falsches-jahr", f"Die Datei {rw.file} ist ein Bogen für {rw.year}; dieses Berichtsjahr liegt in "
+                                       "der Zukunft. Bitte den Bogen des richtigen Jahres verwenden.", file=rw.file,
+                      sheet="Kennung", cell="B3", found=str(rw.year), expected=f"höchstens {this_year}")
+        return
+    if not view.round_tokens:
+        return
+    if rw.year not in view.round_years:
+        years = ", ".join(str(y) for y in sorted(view.round_years))
+        yield Problem("falsches-jahr", f"Die Datei {rw.file} ist ein Bogen für {rw.year}; versandt wurden Bögen für "
+                                       f"{years}. Bitte den Bogen des richtigen Jahres ausfüllen.", file=rw.file,
+                      sheet="Kennung", cell="B3", found=str(rw.year), expected=years)
+        return
+    token = view.round_tokens.get((rw.year, rw.office))
+    if token is None:
+        yield Problem("falsche-dienststelle", f"Für die Dienststelle {rw.office} wurde für {rw.year} kein Bogen "
+                                              f"versandt (Datei {rw.file}).", file=rw.file, sheet="Kennung",
+                      cell="B2", found=rw.office)
+    elif rw.identity.token and token != rw.identity.token:
+        yield Problem("andere-runde", f"Die Datei {rw.file} stammt aus einem früheren Versand für {rw.year} "
+                                      f"(Rundenkennung {rw.identity.token}, aktuell {token}). Die Werte werden "
+                                      "trotzdem gelesen; bitte prüfen, ob es die neueste Fassung ist.",
+                      file=rw.file, sheet="Kennung", cell="B5", found=rw.identity.token, expected=token)
+
+
+def _indicators(rw: ReturnedWorkbook) -> dict[str, Indicator]:
+    assert rw.plan is not None
+    return {i.id: i for i in rw.plan.indicators}
+
+
+def check_counts(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
+    """Whole, non-negative counts; min/max of values that are not rates."""
+    indicators = _indicators(rw)
+    for key, reading in inputs.items():
+        value = reading.value
+        if value is None:
+            continue
+        indicator = indicators[key.indicator]
+        if reading.slot.kind == "count":
+            if value < 0:
+                yield _problem(rw, "negativer-wert", reading, f"{reading.slot.address}: {_n(value)} ist negativ; eine "
+                               "Anzahl kann nicht negativ sein. Bitte den Wert prüfen.", _n(value), "0 oder mehr")
+                continue
+            if not value.is_integer():
+                yield _problem(rw, "keine-ganze-zahl", reading, f"{reading.slot.address}: {_n(value)} ist keine ganze "
+                               "Zahl; hier wird eine Anzahl erwartet.", _n(value), "ganze Zahl")
+        if indicator.typ != "quote":
+            yield from _bounds(rw, reading, indicator, value)
+
+
+def _bounds(rw: ReturnedWorkbook, reading: Reading, indicator: Indicator, value: float,
+            what: str = "") -> Iterator[Problem]:
+    low, high = indicator.min_wert, indicator.max_wert
+    if (low is not None and value < low) or (high is not None and value > high):
+        limits = f"{_n(low) if low is not None else '–'} bis {_n(high) if high is not None else '–'}"
+        yield _problem(rw, "ausserhalb-grenzen", reading, f"{reading.slot.address}: {what or 'der Wert'} {_n(value)} "
+                       f"liegt außerhalb der Prüfgrenzen {limits} von {indicator.id}. Bitte prüfen und ggf. in der "
+                       "Bemerkung erläutern.", _n(value), limits)
+
+
+def _rate_pairs(inputs: dict[ObservationKey, Reading]) -> Iterator[tuple[Reading, Reading]]:
+    for key, reading in inputs.items():
+        if key.measure == "zaehler":
+            other = inputs.get(observation_key(key.indicator, key.year, key.area, key.group, key.sex, "nenner"))
+            if other is not None:
+                yield reading, other
+
+
+def check_rates(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
+    """Zähler <= Nenner (unless the indicator allows rates over 100 %), Nenner > 0, the rate within min/max."""
+    indicators = _indicators(rw)
+    for num, den in _rate_pairs(inputs):
+        if num.value is None or den.value is None or num.value < 0 or den.value < 0:
+            continue
+        indicator = indicators[num.slot.key.indicator]
+        if den.value == 0:
+            if num.value > 0:
+                yield _problem(rw, "nenner-null", den, f"{den.slot.address}: Der Nenner ist 0, der Zähler in "
+                               f"{num.slot.cell} aber {_n(num.value)}. Bitte beide Werte prüfen.", "0", "größer als 0")
+            continue
+        if num.value > den.value and not indicator.allows_over_100:
+            yield _problem(rw, "zaehler-groesser-nenner", num, f"{num.slot.address}: Der Zähler {_n(num.value)} ist "
+                           f"größer als der Nenner {_n(den.value)} in {den.slot.cell}; der Anteil wäre über 100 %. "
+                           "Bitte prüfen, ob Zähler und Nenner vertauscht sind.", _n(num.value),
+                           f"höchstens {_n(den.value)}")
+            continue
+        rate = num.value / den.value * indicator.faktor
+        yield from _bounds(rw, num, indicator, rate, "der Anteil")
+
+
+def check_sums(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
+    """Parts against the whole by the catalogue's Summenregeln (counts only), within the rounding tolerance."""
+    indicators = _indicators(rw)
+    # per indicator: (year, area, group, sex, measure) -> reading; plain tuples hash faster than keys
+    by_indicator: dict[str, dict[tuple, Reading]] = defaultdict(dict)
+    for key, reading in inputs.items():
+        by_indicator[key.indicator][(key.year, key.area, key.group, key.sex, key.measure)] = reading
+    for indicator in indicators.values():
+        if not indicator.is_count or indicator.id not in by_indicator:
+            continue
+        base = _rounding_base(catalogue, indicator)
+        for rule in catalogue.sum_rules:
+            dimension_codes = indicator.gruppen if rule.dimension == "gruppe" else ("insgesamt", "weiblich",
+                                                                                    "maennlich")
+            if rule.dimension == "geschlecht" and not indicator.geschlecht:
+                continue
+            if rule.gesamt not in dimension_codes:
+                continue
+            parts = [p for p in rule.teile if p in dimension_codes]
+            if not parts:
+                continue
+            complete = len(parts) == len(rule.teile)
+            yield from _sum_rule(rw, by_indicator[indicator.id], indicator, rule.dimension, rule.gesamt, parts,
+                                 complete, base)
+
+
+def _sum_rule(rw, cells, indicator, dimension, whole_code, parts, complete, base) -> Iterator[Problem]:  # noqa: ANN001
+    """``cells``: the indicator's readings by (year, area, group, sex, measure)."""
+    by_group = dimension == "gruppe"
+    for (year, area, group, sex, measure), whole in cells.items():
+        if (group if by_group else sex) != whole_code or (not by_group and group not in indicator.gruppen):
+            continue
+        if whole.value is None:
+            continue
+        if by_group:
+            readings = [cells.get((year, area, part, sex, measure)) for part in parts]
+        else:
+            readings = [cells.get((year, area, group, part, measure)) for part in parts]
+        values = [r.value for r in readings if r is not None and r.value is not None]
+        if not values:
+            continue
+        total = sum(values)
+        tolerance = base / 2 * (len(values) + 1) + 1e-6
+        all_there = complete and len(values) == len(parts)
+        if (all_there and abs(total - whole.value) > tolerance) or (not all_there and total > whole.value + tolerance):
+            relation = "=" if all_there else "≤"
+            yield _problem(rw, "summe-teile", whole, f"{whole.slot.address}: Die Teile ({', '.join(parts)}) ergeben "
+                           f"{_n(total)}, die Summe „{whole_code}“ ist {_n(whole.value)} (erwartet: Teile {relation} "
+                           f"Summe{f', Toleranz {_n(tolerance)} wegen Rundung' if base else ''}). Bitte prüfen.",
+                           _n(total), f"{relation} {_n(whole.value)}")
+
+
+def _rounding_base(catalogue: Catalogue, indicator: Indicator) -> int:
+    profile = catalogue.profiles.get(indicator.geheimhaltung)
+    return profile.rundung_basis if profile else 0
+
+
+def check_districts(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
+    """The Stadtteile of a district sheet add up to the Gesamtstadt value on the Erfassung sheet."""
+    assert rw.plan is not None
+    columns: dict[tuple[str, str, str], list[Reading]] = defaultdict(list)
+    for key, reading in inputs.items():
+        if key.area != CITY:
+            columns[(reading.slot.sheet, key.group, key.measure)].append(reading)
+    for sheet in rw.plan.district_sheets:
+        base = _rounding_base(catalogue, sheet.indicator)
+        for column in sheet.columns:
+            city = inputs.get(ObservationKey(sheet.indicator.id, rw.plan.year, CITY, column.group, "insgesamt",
+                                             column.measure))
+            if city is None or city.value is None:
+                continue
+            cells = columns[(sheet.name, column.group, column.measure)]
+            values = [r.value for r in cells if r.value is not None]
+            if not values:
+                continue
+            total = sum(values)
+            tolerance = base / 2 * (len(values) + 1) + 1e-6
+            if (len(values) == len(cells) and abs(total - city.value) > tolerance) or total > city.value + tolerance:
+                first = cells[0]
+                yield _problem(rw, "summe-stadtteile", first, f"{sheet.name}: Die Stadtteile ergeben {_n(total)}, die "
+                               f"Gesamtstadt in {city.slot.address} ist {_n(city.value)}. Bitte Stadtteile und "
+                               "Gesamtwert prüfen.", _n(total), _n(city.value))
+
+
+def check_previous_year(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
+    """A change against the previous year above the indicator's max_aenderung_prozent is a Warnung."""
+    indicators = _indicators(rw)
+    history = rw.by_role("history")
+    for key, reading in inputs.items():
+        indicator = indicators[key.indicator]
+        limit = indicator.max_aenderung_prozent
+        if limit is None or reading.value is None:
+            continue
+        before_key = observation_key(key.indicator, key.year - 1, key.area, key.group, key.sex, key.measure)
+        before = history.get(before_key)
+        old = before.value if before is not None and before.value is not None else None
+        if old is None:
+            stored = view.values.get(before_key)
+            old = stored.value if stored is not None else None
+        if not old or old < 0:
+            continue
+        change = (reading.value - old) / abs(old) * 100
+        if abs(change) > limit and not (indicator.is_count and abs(reading.value - old) < SMALL_CHANGE):
+            yield _problem(rw, "sprung-zum-vorjahr", reading, f"{reading.slot.address}: {_n(reading.value)} statt "
+                           f"{_n(old)} im Vorjahr ({'+' if change > 0 else ''}{format_number(change, 1)} %, erlaubt "
+                           f"± {_n(limit)} %). Bitte prüfen und den Grund in der Bemerkung nennen.",
+                           _n(reading.value), f"{_n(old)} ± {_n(limit)} %")
+
+
+def check_missing(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
+    """An empty input cell is a Warnung unless flagged 'kein Wert verfügbar'; an entirely empty sheet a Fehler."""
+    flags = rw.by_role("flag")
+    by_sheet: dict[str, list[Reading]] = defaultdict(list)
+    for reading in inputs.values():
+        by_sheet[reading.slot.sheet].append(reading)
+    for sheet, readings in by_sheet.items():
+        filled = any(r.value is not None for r in readings) or \
+            any((r.slot.sheet, r.slot.cell) in unreadable for r in readings)
+        if not filled and not any(_flag_of(flags, r) == FLAG_NO_VALUE for r in readings):
+            yield Problem("leeres-blatt", f"Das Blatt „{sheet}“ der Datei {rw.file} ist nicht ausgefüllt. Bitte die "
+                                          "gelben Zellen füllen (oder, wo kein Wert vorliegt, das Kennzeichen „kein "
+                                          "Wert verfügbar“ wählen).", file=rw.file, sheet=sheet,
+                          cell=readings[0].slot.cell, expected="ausgefüllte Eingabezellen")
+            continue
+        for reading in readings:
+            if reading.value is None and (reading.slot.sheet, reading.slot.cell) not in unreadable \
+                    and _flag_of(flags, reading) != FLAG_NO_VALUE:
+                yield _problem(rw, "fehlender-wert", reading, f"{reading.slot.address} ({reading.slot.key.indicator}) "
+                               "ist leer. Bitte den Wert eintragen oder das Kennzeichen „kein Wert verfügbar“ wählen.",
+                               "leer", "Zahl")
+
+
+def _flag_of(flags: dict[ObservationKey, Reading], reading: Reading) -> str:
+    flag = flags.get(reading.slot.key)
+    return normalise_flag(flag.text) if flag is not None else ""
+
+
+def check_history(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
+    """A pre-filled earlier year that the office changed (or filled in) becomes a correction: Hinweis."""
+    for key, reading in rw.by_role("history").items():
+        stored = view.values.get(key)
+        old = stored.value if stored is not None else None
+        if reading.value is None or reading.value == old:
+            continue
+        change = f"von {_n(old)} auf {_n(reading.value)} geändert" if old is not None else \
+            f"mit {_n(reading.value)} nachgetragen"
+        yield _problem(rw, "vorjahr-geaendert", reading, f"{reading.slot.address}: Der Wert für {key.year} wurde "
+                       f"{change}. Er wird als Korrektur übernommen (ein alter Wert bleibt im Änderungsprotokoll).",
+                       _n(reading.value), _n(old))
+
+
+def check_flags_and_notes(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
+    for reading in rw.readings:
+        role = reading.slot.role
+        if role == "flag" and reading.text and normalise_flag(reading.text) not in FLAGS:
+            yield _problem(rw, "unbekanntes-kennzeichen", reading, f"{reading.slot.address}: Das Kennzeichen "
+                           f"„{reading.text[:80]}“ ist unbekannt; erlaubt sind {', '.join(FLAGS)}. Es wird als Text "
+                           "übernommen.", reading.text[:80], ", ".join(FLAGS))
+        elif role == "note" and reading.text:
+            yield _problem(rw, "bemerkung", reading, f"{reading.slot.address}: Bemerkung der Dienststelle: "
+                           f"„{reading.text[:300]}“", reading.text[:300])
+
+
+def check_store_duplicates(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
+    """A value of the report year that another office already delivered (store) is a Fehler."""
+    reported: set[str] = set()
+    for key, reading in inputs.items():
+        stored = view.values.get(key)
+        if reading.value is None or stored is None or key.indicator in reported:
+            continue
+        office, file_name, source = view.delivery_of.get(stored.delivery_id, ("", "", ""))
+        if source == "return" and office and office != rw.office:
+            reported.add(key.indicator)
+            yield _problem(rw, "doppelte-lieferung", reading, f"{key.indicator} {key.year} wurde schon von {office} "
+                           f"geliefert (Datei {file_name}); die Datei {rw.file} ({rw.office}) liefert dieselben Werte. "
+                           "Bitte klären, welche Stelle zuständig ist.", rw.office, office)
+
+
+RULES = (check_counts, check_rates, check_sums, check_districts, check_previous_year, check_missing, check_history,
+         check_flags_and_notes, check_store_duplicates)
