@@ -45,8 +45,9 @@ from distribute import fill_store, synthetic_catalogue  # noqa: E402
 from workbook_edit import set_cells  # noqa: E402
 
 from toolkit.catalogue.model import CITY, Catalogue  # noqa: E402
-from toolkit.collect.layout import HISTORY_YEARS, ObservationKey, plan_workbook  # noqa: E402
+from toolkit.collect.layout import HISTORY_YEARS, plan_workbook  # noqa: E402
 from toolkit.collect.workbook import write_collection_workbook  # noqa: E402
+from toolkit.core.keys import ObservationKey  # noqa: E402
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML, Settings  # noqa: E402
 from toolkit.core.store import Store  # noqa: E402
 from toolkit.core.workspace import Workspace, ensure_folders  # noqa: E402

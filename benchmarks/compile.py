@@ -107,10 +107,12 @@ def bare_matplotlib(specs: list) -> float:
 
 
 def chart_specs(workspace: Workspace, year: int) -> list:
-    from toolkit.report.compile import load_published
+    from toolkit.indicators.published import load_published
+    from toolkit.report.compile import round_deliveries
     from toolkit.report.context import build_report
 
-    catalogue, settings, published, deliveries, received = load_published(workspace, year)
+    catalogue, settings, published = load_published(workspace, year)
+    deliveries, received = round_deliveries(workspace, year, catalogue)
     return build_report(published, catalogue, settings, year, deliveries, received).charts
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from toolkit.catalogue.model import CITY, GERMANY, LAND, RawRow, default_rows, district_area
 from toolkit.catalogue.template import write_catalogue_workbook
-from toolkit.collect.layout import ObservationKey
+from toolkit.core.keys import ObservationKey
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, ensure_folders

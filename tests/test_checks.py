@@ -10,11 +10,13 @@ import pytest
 from conftest import make_workspace
 from workbook_edit import consistent_value, generate, set_cells
 
-from toolkit.collect.layout import ObservationKey, plan_workbook
+from toolkit.collect.layout import plan_workbook
+from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import FileReport
 from toolkit.core.store import Store
-from toolkit.returns.checks import CheckedFile, check_files, cross_file_duplicates, normalise_flag
+from toolkit.returns.checks import check_files, cross_file_duplicates, normalise_flag
 from toolkit.returns.reader import read_return
+from toolkit.returns.workers import CheckedFile
 
 YEAR = 2025
 

@@ -22,12 +22,12 @@ from toolkit.collect.layout import (
     META_FIELDS,
     META_MARKER,
     SHEET_ENTRY,
-    ObservationKey,
     plan_workbook,
 )
 from toolkit.collect.notes import input_message
 from toolkit.collect.workbook import write_collection_workbook
 from toolkit.collect.xlsxwriter_cells import _wrapped_lines, row_height
+from toolkit.core.keys import ObservationKey
 from toolkit.core.settings import Settings
 
 DEADLINE = dt.date(2026, 3, 31)

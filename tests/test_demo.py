@@ -12,9 +12,10 @@ from typer.testing import CliRunner
 
 from toolkit.catalogue.model import CITY, Catalogue
 from toolkit.cli import app
-from toolkit.collect.layout import ObservationKey, file_name
+from toolkit.collect.layout import file_name
 from toolkit.collect.status import round_status
 from toolkit.core.errors import InputError
+from toolkit.core.keys import ObservationKey
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace
 from toolkit.demo.clerks import FAULTY_OFFICE, SILENT_OFFICE, return_name

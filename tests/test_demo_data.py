@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 
 from toolkit.catalogue.model import CITY, GERMANY, LAND, Catalogue
-from toolkit.collect.layout import ObservationKey, plan_workbook
+from toolkit.collect.layout import plan_workbook
+from toolkit.core.keys import ObservationKey
 from toolkit.demo.data import allocate, generate, population
 from toolkit.demo.params import JUMP_GROUPS, JUMP_INDICATORS, JUMP_YEAR
 

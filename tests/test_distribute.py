@@ -14,8 +14,9 @@ from typer.testing import CliRunner
 from toolkit.catalogue.model import CITY
 from toolkit.cli import app
 from toolkit.collect.distribute import distribute_round
-from toolkit.collect.layout import ObservationKey, plan_workbook
+from toolkit.collect.layout import plan_workbook
 from toolkit.core.errors import ExitCode, UsageError
+from toolkit.core.keys import ObservationKey
 from toolkit.core.store import Store
 
 runner = CliRunner()

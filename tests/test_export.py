@@ -10,7 +10,7 @@ from report_fixtures import make_report_workspace
 from typer.testing import CliRunner
 
 from toolkit.cli import app
-from toolkit.collect.layout import ObservationKey
+from toolkit.core.keys import ObservationKey
 from toolkit.core.store import Store
 from toolkit.indicators.export import COLUMNS, export_open_data, neutralise
 

@@ -6,7 +6,7 @@ import xlsxwriter
 from typer.testing import CliRunner
 
 import toolkit.cli
-from toolkit.collect.layout import ObservationKey
+from toolkit.core.keys import ObservationKey
 from toolkit.core.store import Store
 
 runner = CliRunner()

@@ -20,7 +20,8 @@ from workbook_edit import filled_cells, generate, set_cells
 
 import toolkit.cli
 import toolkit.merge.merge as merge_module
-from toolkit.collect.layout import ObservationKey, plan_workbook
+from toolkit.collect.layout import plan_workbook
+from toolkit.core.keys import ObservationKey
 from toolkit.core.store import Store
 from toolkit.merge.merge import merge_returns
 

@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 from toolkit.catalogue.model import load_catalogue
 from toolkit.cli import app
 from toolkit.core.cells import format_number
-from toolkit.report.compile import compile_report, load_published
+from toolkit.indicators.published import load_published
+from toolkit.report.compile import compile_report, round_deliveries
 from toolkit.report.context import build_report
 from toolkit.report.tables import decimals_of
 from toolkit.report.template import write_report_template
@@ -87,7 +88,7 @@ def test_real_headings_and_no_empty_paragraphs_for_spacing(compiled):
 
 def test_no_suppressed_number_appears_anywhere(compiled):
     workspace, _result, document = compiled
-    catalogue, _settings, published, _d, _r = load_published(workspace, 2024)
+    catalogue, _settings, published = load_published(workspace, 2024)
     hidden = published[published["suppressed"] != ""]
     assert len(hidden) >= 2 and set(hidden["suppressed"]) == {"primär", "sekundär"}
     text = all_text(document)
@@ -180,7 +181,8 @@ def test_pdf_without_libreoffice_gives_a_german_message(compiled, monkeypatch):
 
 def test_template_renders_with_the_context_without_undeclared_variables(compiled):
     workspace, _result, _document = compiled
-    catalogue, settings, published, deliveries, received = load_published(workspace, 2024)
+    catalogue, settings, published = load_published(workspace, 2024)
+    deliveries, received = round_deliveries(workspace, 2024, catalogue)
     content = build_report(published, catalogue, settings, 2024, deliveries, received)
     for target, key in content.chart_slots:
         target[key] = "Bild"

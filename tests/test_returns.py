@@ -9,7 +9,8 @@ from conftest import make_workspace
 from openpyxl import load_workbook
 from workbook_edit import Formula, consistent_value, filled_cells, generate, set_cells
 
-from toolkit.collect.layout import LAYOUT_VERSION, ObservationKey, plan_workbook
+from toolkit.collect.layout import LAYOUT_VERSION, plan_workbook
+from toolkit.core.keys import ObservationKey
 from toolkit.merge.merge import merge_returns
 from toolkit.returns.reader import read_return
 

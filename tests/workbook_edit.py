@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from toolkit.collect.layout import ObservationKey, plan_workbook
+from toolkit.collect.layout import plan_workbook
 from toolkit.collect.workbook import write_collection_workbook
+from toolkit.core.keys import ObservationKey
 from toolkit.core.settings import Settings
 from toolkit.returns.safety import _sheet_parts
 

@@ -20,21 +20,27 @@ from typer._click import exceptions as click_errors
 from typer.core import TyperCommand, TyperGroup
 
 from toolkit import __version__
+from toolkit.collect.distribute import distribute_round
+from toolkit.collect.status import round_status, write_reminders
 from toolkit.console.help import german_error, german_help
+from toolkit.console.progress import RichProgress
+from toolkit.console.tables import print_log, print_reports_json, print_reports_table, print_status
 from toolkit.core.errors import ExitCode, ToolkitError
 from toolkit.core.workspace import open_workspace
+from toolkit.initialise import init_workspace
+from toolkit.merge.imports import import_values
+from toolkit.merge.merge import merge_returns
+from toolkit.returns.checks import check_files
 
 
 class ToolkitCommand(TyperCommand):
     """A command whose help page is German throughout."""
-
     def get_help(self, ctx) -> str:  # noqa: ANN001 - click's signature
         return german_help(super().get_help(ctx))
 
 
 class ToolkitGroup(TyperGroup):
     """The one place that turns exceptions into German messages and named exit codes."""
-
     def get_help(self, ctx) -> str:  # noqa: ANN001 - click's signature
         return german_help(super().get_help(ctx))
 
@@ -111,8 +117,6 @@ def _root(
 
 
 def _progress():
-    from toolkit.console.progress import RichProgress
-
     return RichProgress(err)
 
 
@@ -130,8 +134,6 @@ def init(
 
     Beispiel: toolkit init Integrationsmonitoring
     """
-    from toolkit.core.workspace import init_workspace
-
     workspace = init_workspace(folder)
     _print_lines([f"Arbeitsordner angelegt: {workspace.root}",
                   "Nächster Schritt: Katalog prüfen (templates/Indikatorenmatrix.xlsx), dann "
@@ -160,7 +162,6 @@ def distribute(
     Beispiel: toolkit distribute --year 2025 --deadline 31.03.2026 --office JUGA --dry-run
     """
     ws = open_workspace(workspace)
-    from toolkit.collect.distribute import distribute_round
 
     result = distribute_round(ws, year, deadline=deadline, offices=office or None,
                               send=send, again=again, dry_run=dry_run, progress=_progress())
@@ -183,8 +184,6 @@ def check(
     if output_format not in ("tabelle", "json"):
         raise typer.BadParameter("erlaubt sind 'tabelle' und 'json'.", param_hint="--format")
     ws = open_workspace(workspace)
-    from toolkit.console.tables import print_reports_json, print_reports_table
-    from toolkit.returns.checks import check_files
 
     reports = check_files(ws, files or None,
                           progress=_progress() if output_format == "tabelle" else None, feedback=True)
@@ -207,8 +206,6 @@ def merge(
     Beispiel: toolkit merge
     """
     ws = open_workspace(workspace)
-    from toolkit.console.tables import print_reports_table
-    from toolkit.merge.merge import merge_returns
 
     result = merge_returns(ws, dry_run=dry_run, progress=_progress())
     print_reports_table(out, result.reports)
@@ -234,8 +231,6 @@ def status(
     if output_format not in ("tabelle", "json"):
         raise typer.BadParameter("erlaubt sind 'tabelle' und 'json'.", param_hint="--format")
     ws = open_workspace(workspace)
-    from toolkit.collect.status import round_status, write_reminders
-    from toolkit.console.tables import print_status
 
     result = round_status(ws, year)
     print_status(out, result, output_format)
@@ -259,7 +254,7 @@ def compile_(
     Beispiel: toolkit compile --year 2025 --pdf
     """
     ws = open_workspace(workspace)
-    from toolkit.report.compile import compile_report
+    from toolkit.report.compile import compile_report  # heavy: pandas, matplotlib, docx (0.7 s)
 
     result = compile_report(ws, year, pdf=pdf, progress=_progress())
     _print_lines(result.lines())
@@ -277,8 +272,6 @@ def import_(
     Beispiel: toolkit import Vergleichswerte.csv
     """
     ws = open_workspace(workspace)
-    from toolkit.console.tables import print_reports_table
-    from toolkit.merge.imports import import_values
 
     result = import_values(ws, file)
     print_reports_table(out, [result.report])
@@ -296,7 +289,6 @@ def log(
     Beispiel: toolkit log --indicator BIL-06
     """
     ws = open_workspace(workspace)
-    from toolkit.console.tables import print_log
 
     print_log(out, ws, indicator)
 
@@ -313,7 +305,7 @@ def export(
     Beispiel: toolkit export --year 2025
     """
     ws = open_workspace(workspace)
-    from toolkit.indicators.export import export_open_data
+    from toolkit.indicators.export import export_open_data  # heavy: pandas (0.25 s)
 
     result = export_open_data(ws, year)
     _print_lines(result.lines())
@@ -332,7 +324,7 @@ def demo(
 
     Beispiel: toolkit demo demo-2025
     """
-    from toolkit.demo.run import run_demo
+    from toolkit.demo.run import run_demo  # heavy: pandas, matplotlib, docx (0.7 s)
 
     result = run_demo(folder, progress=_progress())
     _print_lines(result.lines())

@@ -19,18 +19,12 @@ from pathlib import Path
 
 from toolkit.catalogue.model import CITY, Catalogue, Office, load_catalogue
 from toolkit.collect import mail
-from toolkit.collect.layout import (
-    HISTORY_YEARS,
-    LAYOUT_VERSION,
-    ObservationKey,
-    cycle_collector_paused,
-    file_name,
-    plan_workbook,
-)
+from toolkit.collect.layout import HISTORY_YEARS, LAYOUT_VERSION, file_name, plan_workbook
 from toolkit.collect.workbook import write_collection_workbook
 from toolkit.core.errors import ExitCode, InputError, UsageError
+from toolkit.core.keys import ObservationKey
 from toolkit.core.progress import SILENT, Progress
-from toolkit.core.runtime import process_pool
+from toolkit.core.runtime import paused_gc, process_pool
 from toolkit.core.settings import Settings, load_settings
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, locked
@@ -290,10 +284,10 @@ class WorkbookJob:
 def write_workbook(catalogue: Catalogue, settings: Settings, job: WorkbookJob) -> tuple[str, str]:
     """Plan and write one workbook; return (SHA-256 of the file, layout fingerprint).
 
-    The cycle collector pauses for both (collection.cycle_collector_paused), and the plan is gone before it
+    The cycle collector pauses for both (collection.paused_gc), and the plan is gone before it
     resumes, so its 20,000 objects are never traversed: they are freed by reference counting.
     """
-    with cycle_collector_paused():
+    with paused_gc():
         plan = plan_workbook(catalogue, job.office, job.year)
         sha = write_collection_workbook(job.path, plan, prefill=job.prefill, token=job.token, deadline=job.deadline,
                                         settings=settings)

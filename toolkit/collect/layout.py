@@ -9,15 +9,13 @@ computes a cell address of its own, so they cannot drift apart.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from toolkit.catalogue.model import CITY, Catalogue, Indicator, Office, column_letter
+from toolkit.core.keys import ObservationKey, observation_key
+from toolkit.core.runtime import paused_gc
 
 LAYOUT_VERSION = "1"
 HISTORY_YEARS = 4  # earlier years shown read-only next to the input column
@@ -55,21 +53,6 @@ DISTRICT_FIXED_COLUMNS = ("Nr.", "Stadtteil")
 META_FIELDS = ("Dienststelle", "Berichtsjahr", "Layoutversion", "Rundenkennung", "Toolkit-Version",
                "Layout-Fingerabdruck", "Erstellt am")
 META_MARKER = "Erhebungsbogen Integrationsmonitoring"  # A1 of the hidden sheet; B-column values follow
-
-
-class ObservationKey(NamedTuple):
-    """One value: indicator x year x area x group x sex x measure.
-
-    A named tuple, not a dataclass: keys are hashed millions of times per merge (dict lookups in the
-    readers, rules and the store), and a tuple hashes and compares in C.
-    """
-
-    indicator: str
-    year: int
-    area: str
-    group: str
-    sex: str
-    measure: str
 
 
 @dataclass(frozen=True)
@@ -196,28 +179,8 @@ def slot_kind(indicator: Indicator) -> str:
 
 def plan_workbook(catalogue: Catalogue, office_code: str, year: int) -> WorkbookPlan:
     """The complete layout of the collection workbook of one office for one report year."""
-    with cycle_collector_paused():
+    with paused_gc():
         return _plan_workbook(catalogue, office_code, year)
-
-
-@contextlib.contextmanager
-def cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a plan (or a whole workbook) is built.
-
-    A plan holds about 20,000 new objects (Slot, ObservationKey and their dicts) without a single reference
-    cycle; with the collector running, each of them is traversed again and again while the plan grows and
-    while the workbook is written, which cost more than building them (benchmarks/distribute.py). Memory is
-    still freed by reference counting; the collector resumes right after, whatever happens, and its next
-    pass frees what only it can (xlsxwriter's workbook and worksheets refer to each other).
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _plan_workbook(catalogue: Catalogue, office_code: str, year: int) -> WorkbookPlan:
@@ -239,11 +202,11 @@ def _plan_workbook(catalogue: Catalogue, office_code: str, year: int) -> Workboo
             for sex in sexes:
                 for measure in indicator.measures:
                     entry_rows.append(EntryRow(row, indicator, group, sex, measure, linked if sex == "insgesamt" else ""))
-                    key = _key(ident, year, CITY, group, sex, measure)
+                    key = observation_key(ident, year, CITY, group, sex, measure)
                     tail = f"|{CITY}|{group}|{sex}|{measure}\n"
                     for offset, hist_year in enumerate(range(year - HISTORY_YEARS, year)):
                         slots.append(_slot(SHEET_ENTRY, row, COL_FIRST_HISTORY + offset,
-                                           _key(ident, hist_year, CITY, group, sex, measure), "history", kind))
+                                           observation_key(ident, hist_year, CITY, group, sex, measure), "history", kind))
                         lines.append(f"{SHEET_ENTRY}!{letters[COL_FIRST_HISTORY + offset]}{row + 1}|history|{ident}|"
                                      f"{hist_year - year}{tail}")
                     slots.append(_slot(SHEET_ENTRY, row, COL_INPUT, key, "input", kind))
@@ -286,7 +249,7 @@ def _plan_district_sheet(districts: tuple[tuple[int, str, str], ...], indicator:
         district_rows.append((row, nummer, label))
         number = row + 1
         for column, (head, tail) in zip(columns, texts, strict=True):
-            append(_slot(name, row, column.col, _key(ident, year, area, column.group, "insgesamt",
+            append(_slot(name, row, column.col, observation_key(ident, year, area, column.group, "insgesamt",
                                                      column.measure), "input", kind))
             add_line(f"{head}{number}{middle}{area}{tail}")
         row += 1
@@ -299,20 +262,8 @@ def _fingerprint(lines: list[str]) -> str:
 
 # A plan holds one Slot and one ObservationKey per cell (about 10,000 for a large office). The frozen
 # dataclass __init__ sets each field through object.__setattr__; filling __dict__ directly gives the
-# same Slot (same class, equality, hash, still frozen) in about half the time. Keys are named tuples,
-# built with tuple.__new__ (no Python-level __new__).
+# same Slot (same class, equality, hash, still frozen) in about half the time (keys: core/keys.py).
 _new = object.__new__
-
-
-def _key(indicator: str, year: int, area: str, group: str, sex: str, measure: str) -> ObservationKey:
-    return _new_tuple(ObservationKey, (indicator, year, area, group, sex, measure))
-
-
-_new_tuple = tuple.__new__
-
-
-# The same fast constructor for the readers and rules that build many keys (positional arguments only).
-observation_key = _key
 
 
 def _slot(sheet: str, row: int, col: int, key: ObservationKey, role: str, kind: str) -> Slot:

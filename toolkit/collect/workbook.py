@@ -46,14 +46,14 @@ from toolkit.collect.layout import (
     SHEET_META,
     SHEET_NOTES,
     DistrictSheet,
-    ObservationKey,
     Slot,
     WorkbookPlan,
-    cycle_collector_paused,
     measure_label,
 )
 from toolkit.collect.notes import ERROR_COUNT, ERROR_DECIMAL, clip, input_message, notes_rows
 from toolkit.collect.xlsxwriter_cells import cell_writers, row_height, write_blanks
+from toolkit.core.keys import ObservationKey
+from toolkit.core.runtime import paused_gc
 from toolkit.core.settings import Settings
 from toolkit.core.workspace import atomic_path
 
@@ -85,11 +85,11 @@ def write_collection_workbook(path: Path, plan: WorkbookPlan, *, prefill: Mappin
                               token: str, deadline: dt.date, settings: Settings) -> str:
     """Write the workbook atomically (workspace.atomic_path); return the SHA-256 hex of the file.
 
-    The cycle collector pauses while one workbook is written (collection.cycle_collector_paused): the plan's
+    The cycle collector pauses while one workbook is written (collection.paused_gc): the plan's
     objects are not traversed over and over, and the finished workbook is freed in one pass afterwards.
     """
     with atomic_path(path) as tmp:
-        with cycle_collector_paused():
+        with paused_gc():
             workbook = xlsxwriter.Workbook(str(tmp), {**WORKBOOK_OPTIONS, "in_memory": True})
             _Writer(workbook, plan, prefill, token, deadline, settings).write()
             workbook.close()

@@ -11,7 +11,9 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from toolkit.core.cells import format_number
 from toolkit.core.problems import FileReport, Severity
+from toolkit.core.store import Store
 
 SEVERITY_STYLE = {Severity.FEHLER: "bold red", Severity.WARNUNG: "yellow", Severity.HINWEIS: "cyan"}
 SEVERITY_LABEL = {Severity.FEHLER: "Fehler", Severity.WARNUNG: "Warnung", Severity.HINWEIS: "Hinweis"}
@@ -57,7 +59,6 @@ def print_reports_table(console: Console, reports: Sequence[FileReport], limit: 
 
 class TabularResult(Protocol):
     """What a status-like result offers for rendering."""
-
     def table(self) -> tuple[list[str], list[list[str]]]: ...
 
     def summary_lines(self) -> list[str]: ...
@@ -90,8 +91,6 @@ def print_status(console: Console, result: TabularResult, output_format: str = "
 
 def print_log(console: Console, workspace, indicator: str | None) -> None:  # noqa: ANN001 - Workspace
     """The audit trail: every value that a later delivery replaced."""
-    from toolkit.core.store import Store
-
     if not workspace.store_file.is_file():
         console.print("Noch keine Daten übernommen; das Protokoll ist leer.")
         return
@@ -113,6 +112,4 @@ def print_log(console: Console, workspace, indicator: str | None) -> None:  # no
 
 
 def _number(value: float | None) -> str:
-    from toolkit.core.cells import format_number
-
     return "–" if value is None else format_number(value)

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.collect.layout import ObservationKey, observation_key
 from toolkit.core.errors import InputError
+from toolkit.core.keys import ObservationKey, observation_key
 
 # A rollback journal, not WAL: WAL needs shared memory between the processes that open the file, which a
 # network share (SMB, the city's file servers) does not give; SQLite documents WAL as unsafe there. TRUNCATE

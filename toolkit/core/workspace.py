@@ -246,26 +246,3 @@ def locked(workspace: Workspace, purpose: str) -> Iterator[None]:
         yield
     finally:
         lock.release()
-
-
-def init_workspace(folder: Path | str) -> Workspace:
-    """Create a new working folder with settings, templates and the standard sub-folders.
-
-    Refuses to touch a folder that already holds a working folder (or any files), so nothing is overwritten.
-    """
-    from toolkit.catalogue.template import write_catalogue_workbook
-    from toolkit.core.settings import DEFAULT_SETTINGS_TOML
-    from toolkit.report.template import write_report_template
-
-    root = Path(folder).resolve()
-    if root.exists() and (not root.is_dir() or any(root.iterdir())):
-        raise InputError(
-            f"Der Ordner {root} existiert schon und ist nicht leer; es wird nichts überschrieben.",
-            hint="Bitte einen neuen, leeren Ordner angeben.",
-        )
-    workspace = Workspace(root)
-    ensure_folders(workspace)
-    atomic_write_bytes(workspace.settings_file, DEFAULT_SETTINGS_TOML.encode("utf-8"))
-    write_catalogue_workbook(workspace.catalogue_file)
-    write_report_template(workspace.report_template)
-    return workspace

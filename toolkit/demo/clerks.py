@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue
-from toolkit.collect.layout import FLAG_NO_VALUE, ObservationKey, Slot, WorkbookPlan, plan_workbook
+from toolkit.collect.layout import FLAG_NO_VALUE, Slot, WorkbookPlan, plan_workbook
+from toolkit.core.keys import ObservationKey
 
 FAULTY_OFFICE = "FB40"  # returns a workbook with mistakes (text in a number cell, Zähler > Nenner)
 SILENT_OFFICE = "ORD"  # does not return its workbook

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from toolkit.catalogue.model import CITY, Catalogue, Indicator, district_area
-from toolkit.collect.layout import ObservationKey
+from toolkit.core.keys import ObservationKey
 from toolkit.demo.params import (
     CARE_CENTRE,
     COMPARISON_QUOTE,

@@ -19,11 +19,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.catalogue.model import GERMANY, LAND, Catalogue
-from toolkit.collect.layout import ObservationKey, file_name
-from toolkit.core.errors import InputError
+from toolkit.catalogue.model import GERMANY, LAND, Catalogue, load_catalogue
+from toolkit.collect.distribute import distribute_round
+from toolkit.collect.layout import file_name
+from toolkit.collect.status import round_status
+from toolkit.core.errors import InputError, ToolkitError
+from toolkit.core.keys import ObservationKey
 from toolkit.core.progress import SILENT
+from toolkit.core.store import Store
 from toolkit.core.workspace import SETTINGS_FILE, Workspace, shown
+from toolkit.demo.clerks import FAULTY_OFFICE, SILENT_OFFICE, simulate_returns
+from toolkit.demo.data import generate
+from toolkit.indicators.export import export_open_data
+from toolkit.initialise import init_workspace
+from toolkit.merge.merge import merge_returns
+from toolkit.report.compile import compile_report
+from toolkit.returns.checks import check_files
 
 REPORT_YEAR = 2025
 HISTORY = range(REPORT_YEAR - 5, REPORT_YEAR)
@@ -120,8 +131,6 @@ def prepare_folder(folder: Path) -> Path:
 
 def load_history(workspace: Workspace, catalogue: Catalogue, values: dict[ObservationKey, float]) -> int:
     """Put the earlier years into the store: one import delivery per office and year, one transaction."""
-    from toolkit.core.store import Store
-
     owner = {i.id: i.fachbereich for i in catalogue.indicators.values()}
     batches: dict[tuple[str, int], list[tuple[ObservationKey, float]]] = defaultdict(list)
     for key, value in values.items():
@@ -142,16 +151,6 @@ def load_history(workspace: Workspace, catalogue: Catalogue, values: dict[Observ
 
 def run_demo(folder: Path, progress=None) -> DemoResult:  # noqa: ANN001 - a progress.Progress
     """Run the whole round on synthetic data in ``folder`` and say where every output is."""
-    from toolkit.catalogue.model import load_catalogue
-    from toolkit.collect.distribute import distribute_round
-    from toolkit.collect.status import round_status
-    from toolkit.core.workspace import init_workspace
-    from toolkit.demo.clerks import FAULTY_OFFICE, SILENT_OFFICE, simulate_returns
-    from toolkit.demo.data import generate
-    from toolkit.merge.merge import merge_returns
-    from toolkit.report.compile import compile_report
-    from toolkit.returns.checks import check_files
-
     progress = progress or SILENT
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -217,13 +216,7 @@ def run_demo(folder: Path, progress=None) -> DemoResult:  # noqa: ANN001 - a pro
 
 
 def _export(workspace: Workspace) -> list[str]:
-    """Open data export, if this version of the toolkit has it."""
-    from toolkit.core.errors import ToolkitError
-
-    try:
-        from toolkit.indicators.export import export_open_data
-    except ImportError:
-        return []
+    """The open data export; a refusal is shown as a line, the demo goes on."""
     try:
         return export_open_data(workspace, REPORT_YEAR).lines()
     except ToolkitError as exc:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.core.workspace import Workspace, atomic_write_bytes, shown
+from toolkit.indicators.confidentiality import LIMITED_TEXT
+from toolkit.indicators.published import load_published
 
 COLUMNS = ("Jahr", "Indikator", "Indikatorname", "Gebiet", "Gebietsschluessel", "Gruppe", "Geschlecht", "Wert",
            "Einheit", "Kennzeichen")
@@ -51,9 +53,7 @@ def export_dir(workspace: Workspace, year: int) -> Path:
 
 def export_open_data(workspace: Workspace, year: int) -> ExportResult:
     """Write outbox/Y/OffeneDaten/integrationsmonitoring_Y.csv and datapackage.json (all years up to Y)."""
-    from toolkit.report.compile import load_published
-
-    catalogue, settings, published, _deliveries, _received = load_published(workspace, year)
+    catalogue, settings, published = load_published(workspace, year)
     rows = list(export_rows(published, catalogue))
     folder = export_dir(workspace, year)
     name = f"integrationsmonitoring_{year}.csv"
@@ -72,8 +72,6 @@ def export_open_data(workspace: Workspace, year: int) -> ExportResult:
 
 def export_rows(published, catalogue):  # noqa: ANN001, ANN201 - DataFrame, Catalogue -> iterator of tuples
     """Published values as CSV rows, in catalogue order of the indicators."""
-    from toolkit.indicators.confidentiality import LIMITED_TEXT
-
     order = {code: n for n, code in enumerate(catalogue.indicators)}
     frame = published.assign(_order=published["indicator"].map(order)).sort_values(
         ["_order", "year", "area", "group", "sex"])

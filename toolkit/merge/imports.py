@@ -18,12 +18,14 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from toolkit.catalogue.model import AREA_LABELS, Catalogue, column_letter
-from toolkit.collect.layout import FLAG_NO_VALUE, MEASURE_LABELS, ObservationKey, Slot
+from toolkit.collect.layout import FLAG_NO_VALUE, MEASURE_LABELS, Slot
 from toolkit.core.cells import parse_number_text
 from toolkit.core.errors import ExitCode, InputError
+from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import FileReport, Problem, Severity
 from toolkit.core.store import Store, StoredValue
 from toolkit.core.workspace import Workspace, locked, shown
+from toolkit.merge.matrix import write_master_matrix
 from toolkit.returns.checks import (
     cached_catalogue,
     check_counts,
@@ -105,7 +107,6 @@ def import_values(workspace: Workspace, file: Path) -> ImportResult:
                 problems_json=json.dumps([p.as_json() for p in report.problems], ensure_ascii=False))
             counts = store.put_many(((k, v, f, n, f"Import {path.name}") for k, v, f, n in rows.items), delivery)
         result.new, result.changed = counts["new"], counts["changed"]
-        from toolkit.merge.matrix import write_master_matrix
 
         result.matrix = write_master_matrix(workspace, store, catalogue)
     return result

@@ -21,10 +21,12 @@ import xlsxwriter
 
 from toolkit.catalogue.model import AREA_LABELS, CITY, Catalogue
 from toolkit.collect.layout import FLAGS, MEASURE_LABELS, SEXES
-from toolkit.core.runtime import process_pool
+from toolkit.collect.status import round_status
+from toolkit.core.runtime import paused_gc, process_pool
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, atomic_path
 from toolkit.merge.matrix_xml import SheetRows, fill_package, rows_xml
+from toolkit.returns.checks import inbox_files
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
                     "in_memory": True}  # the data rows of the big sheets are streamed in by matrix_xml
@@ -34,8 +36,6 @@ _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue) -> Path:
     """Write outbox/Indikatorenmatrix.xlsx from the store; return its path."""
-    from toolkit.returns.checks import paused_gc
-
     target = workspace.master_matrix
     with paused_gc(), atomic_path(target) as tmp:
         package = io.BytesIO()
@@ -287,8 +287,6 @@ def _history_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store) -> N
 
 
 def _open_problems_sheet(book, fmt: _Formats, workspace: Workspace, store: Store) -> None:  # noqa: ANN001
-    from toolkit.returns.checks import inbox_files
-
     in_inbox = {p.name for p in inbox_files(workspace)}
     rows = []
     for check in store.checks():
@@ -305,11 +303,7 @@ def _open_problems_sheet(book, fmt: _Formats, workspace: Workspace, store: Store
 
 
 def _status_sheet(book, fmt: _Formats, workspace: Workspace, store: Store) -> None:  # noqa: ANN001
-    """'Rücklauf' from status.round_status for the latest year with rounds, if that module is there."""
-    try:
-        from toolkit.collect.status import round_status
-    except ImportError:
-        return
+    """'Rücklauf' from status.round_status for the latest year with rounds."""
     row = store.db.execute("SELECT MAX(year) AS year FROM rounds").fetchone()
     if row is None or row["year"] is None:
         return

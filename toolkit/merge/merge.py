@@ -22,18 +22,14 @@ from toolkit.catalogue.model import Catalogue
 from toolkit.collect.layout import ascii_code
 from toolkit.core.errors import ExitCode, InputError
 from toolkit.core.problems import FileReport, Problem, Severity
+from toolkit.core.runtime import paused_gc
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, atomic_write_bytes, ensure_closed, locked, remove_file, shown
-from toolkit.returns.checks import (
-    CheckedFile,
-    cached_catalogue,
-    check_returns,
-    inbox_files,
-    iter_checked,
-    paused_gc,
-)
+from toolkit.merge.matrix import write_master_matrix
+from toolkit.returns.checks import cached_catalogue, check_returns, inbox_files, iter_checked
 from toolkit.returns.feedback import existing_reports, write_feedback
 from toolkit.returns.reader import ReturnedWorkbook
+from toolkit.returns.workers import CheckedFile
 
 # Fault injection for tests: called with the name of the step just done and the file name.
 FaultHook = Callable[[str, str], None]
@@ -108,7 +104,6 @@ def merge_returns(workspace: Workspace, dry_run: bool = False, progress=None,  #
                 checked.append(item)
                 result.reports.append(item.report)
                 result.outcomes.append(_merge_one(workspace, store, item))
-            from toolkit.merge.matrix import write_master_matrix
 
             result.matrix = write_master_matrix(workspace, store, catalogue)
             _step("matrix", "")

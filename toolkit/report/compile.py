@@ -18,9 +18,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.catalogue.model import Catalogue
 from toolkit.core.errors import InputError
 from toolkit.core.progress import SILENT
+from toolkit.core.settings import load_settings
+from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, atomic_path, ensure_closed, shown
+from toolkit.indicators.published import load_published
+from toolkit.report.accessibility import finish_document
+from toolkit.report.annex import write_table_annex
+from toolkit.report.charts import BarChart, render_all
+from toolkit.report.context import build_report
 
 PDF_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
               '"PDFUACompliance":{"type":"boolean","value":"true"},'
@@ -59,28 +67,22 @@ class CompileResult:
 def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progress=None,  # noqa: ANN001
                    processes: int | None = None) -> CompileResult:
     """Compute the indicators and write outbox/Y/Integrationsbericht_Y.docx (+ Tabellenanhang, + PDF)."""
-    from docx.shared import Mm
+    from docx.shared import Mm  # heavy: python-docx and docxtpl (lxml, jinja2) only when a report is made
     from docxtpl import DocxTemplate, InlineImage
-
-    from toolkit.report.accessibility import finish_document
-    from toolkit.report.annex import write_table_annex
-    from toolkit.report.charts import BarChart, render_all
 
     progress = progress or SILENT
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    from toolkit.core.settings import load_settings
-
     soffice = find_libreoffice(load_settings(workspace.settings_file).libreoffice) if pdf else None
     outputs = [workspace.report_file(year), workspace.table_annex_file(year)]
     ensure_closed([*outputs, workspace.report_file(year).with_suffix(".pdf")] if pdf else outputs)
-    catalogue, settings, published, deliveries, received = load_published(workspace, year)
+    catalogue, settings, published = load_published(workspace, year)
+    deliveries, received = round_deliveries(workspace, year, catalogue)
     timings["daten"] = time.perf_counter() - started
     if not workspace.report_template.is_file():
         raise InputError(f"Die Berichtsvorlage {workspace.report_template} fehlt.",
                          hint="Mit 'python scripts/build_templates.py' (Repository) neu erzeugen oder aus einem "
                               "neuen Arbeitsordner ('toolkit init') kopieren.")
-    from toolkit.report.context import build_report
 
     t = time.perf_counter()
     content = build_report(published, catalogue, settings, year, deliveries, received)
@@ -121,35 +123,15 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     return result
 
 
-def load_published(workspace: Workspace, year: int):  # noqa: ANN201
-    """Catalogue, settings, protected values up to ``year``, deliveries of the round (for the Anhang)."""
-    from toolkit.catalogue.model import load_catalogue
-    from toolkit.core.settings import load_settings
-    from toolkit.core.store import Store
-    from toolkit.indicators.confidentiality import protect
-    from toolkit.indicators.values import value_frame
-
-    catalogue = load_catalogue(workspace.catalogue_file)
-    settings = load_settings(workspace.settings_file)
-    if not workspace.store_file.is_file():
-        raise InputError(f"Im Arbeitsordner {workspace.root} gibt es noch keine Daten ({workspace.store_file} fehlt).",
-                         hint="Zuerst Rückläufe mit 'toolkit merge' übernehmen oder Werte mit 'toolkit import' laden.")
+def round_deliveries(workspace: Workspace, year: int, catalogue: Catalogue) -> tuple[list[dict], set[str]]:
+    """The Anhang's rows: the deliveries of the round and the returns not taken over; the offices that delivered."""
     with Store(workspace.store_file) as store:
-        observations = store.observations_frame()
         delivery_rows = [dict(r) for r in store.deliveries(year)]
         check_rows = [dict(r) for r in store.checks(year)]
-    observations = observations[observations["year"] <= year]
-    if observations.empty:
-        raise InputError(f"Für das Berichtsjahr {year} und die Jahre davor liegen in {workspace.store_file} keine "
-                         "Werte vor; ein Bericht wäre leer.",
-                         hint="Bitte das Berichtsjahr prüfen, Rückläufe mit 'toolkit merge' übernehmen oder frühere "
-                              "Jahre mit 'toolkit import' laden.")
-    published = protect(value_frame(observations, catalogue), catalogue)
     deliveries = [_delivery(row, catalogue) for row in delivery_rows]
     merged = {row["sha256"] for row in delivery_rows}
     deliveries += [_rejected(row, catalogue) for row in check_rows if not row["ok"] and row["sha256"] not in merged]
-    received = {row["office"] for row in delivery_rows}
-    return catalogue, settings, published, deliveries, received
+    return deliveries, {row["office"] for row in delivery_rows}
 
 
 def _rejected(row: dict, catalogue) -> dict:  # noqa: ANN001

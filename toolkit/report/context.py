@@ -25,9 +25,10 @@ from toolkit.indicators.values import (
     gap_series,
     trend_verdict,
 )
-from toolkit.report.charts import BarChart, Line, LineChart
+from toolkit.report.charts import Line, LineChart
 from toolkit.report.tables import (
     Cell,
+    Report,
     Table,
     comparison_part,
     decimals_of,
@@ -45,16 +46,6 @@ from toolkit.report.text import (
 )
 
 CONTEXT_REASON = "keine Bewertung (Kontextkennzahl)"
-
-
-@dataclass
-class Report:
-    context: dict
-    charts: list[LineChart | BarChart] = field(default_factory=list)  # in document order
-    chart_slots: list[tuple[dict, str]] = field(default_factory=list)  # (dict, key) that receives the image
-    tables: list[Table] = field(default_factory=list)
-    n_with_data: int = 0
-    n_suppressed: int = 0
 
 
 def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settings, year: int,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -18,10 +17,7 @@ from toolkit.catalogue.model import CITY, GERMANY, LAND, Catalogue, Indicator
 from toolkit.core.cells import format_number, format_value
 from toolkit.indicators.confidentiality import MISSING_SYMBOL, ZERO_SYMBOL, rounding_base
 from toolkit.indicators.values import footnotes_for
-from toolkit.report.charts import BarChart
-
-if TYPE_CHECKING:
-    from toolkit.report.context import Report
+from toolkit.report.charts import BarChart, LineChart
 
 SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹"
 MAX_DISTRICT_GROUPS = 3
@@ -52,6 +48,19 @@ class Table:
 
     def context(self) -> dict:
         return {"titel": self.titel, "kopf": self.kopf, "zeilen": [[c.text for c in row] for row in self.zeilen]}
+
+
+@dataclass
+class Report:
+    """What a report holds: the template context, the charts and their places, the tables (filled by context.py
+    and the builders here)."""
+
+    context: dict
+    charts: list[LineChart | BarChart] = field(default_factory=list)  # in document order
+    chart_slots: list[tuple[dict, str]] = field(default_factory=list)  # (dict, key) that receives the image
+    tables: list[Table] = field(default_factory=list)
+    n_with_data: int = 0
+    n_suppressed: int = 0
 
 
 def table_cell(row, decimals: int, markers: dict[str, str]) -> Cell:  # noqa: ANN001 - a namedtuple row

@@ -7,38 +7,30 @@ one FileReport per file. ``check_returns`` returns the read workbooks as well, f
 
 from __future__ import annotations
 
-import contextlib
-import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue, load_catalogue
-from toolkit.collect.layout import ObservationKey
 from toolkit.core.errors import InputError
+from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import FileReport, Problem
+from toolkit.core.runtime import paused_gc
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, ensure_closed
-from toolkit.returns.reader import Reading, ReturnedWorkbook, read_return
+from toolkit.returns.feedback import existing_reports, write_feedback
+from toolkit.returns.reader import Reading
 from toolkit.returns.rules import (
     RULES,
     StoreView,
     _problem,
     check_counts,
-    check_identity,
     check_previous_year,
     check_rates,
     check_sums,
     normalise_flag,
 )
-from toolkit.returns.workers import check_all
-
-
-@dataclass(eq=False)
-class CheckedFile:
-    returned: ReturnedWorkbook
-    report: FileReport
+from toolkit.returns.workers import CheckedFile, check_all
 
 
 def inbox_files(workspace: Workspace) -> list[Path]:
@@ -56,13 +48,9 @@ def check_files(workspace: Workspace, files: list[Path] | None = None, progress=
     With ``feedback`` a Prüfbericht per file is written to outbox/<Jahr>/Pruefberichte/.
     """
     if feedback:
-        from toolkit.returns.feedback import existing_reports
-
         ensure_closed(existing_reports(workspace, inbox_files(workspace) if files is None else _given(files)))
     checked = check_returns(workspace, files, progress)
     if feedback:
-        from toolkit.returns.feedback import write_feedback
-
         write_feedback(workspace, checked)
     return [c.report for c in checked]
 
@@ -88,34 +76,6 @@ def iter_checked(workspace: Workspace, files: list[Path] | None = None, progress
     view = load_store_view(workspace.store_file)
     for returned, report in check_all(paths, catalogue, view, progress):
         yield CheckedFile(returned, report)
-
-
-def check_one(path: Path, catalogue: Catalogue, view: StoreView) -> tuple[ReturnedWorkbook, FileReport]:
-    """Read one file and run every rule that needs only this file (duplicates across files come later)."""
-    returned = read_return(path, catalogue)
-    report = FileReport(path.name, returned.office, returned.year, returned.sha256, list(returned.problems))
-    if returned.readable:
-        report.extend(check_workbook(returned, catalogue, view))
-    elif returned.identity is not None:
-        report.extend(check_identity(returned, view))
-    return returned, report
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while reading and checking (re-entrant; re-enabled afterwards).
-
-    Reading 50 workbooks creates about a million small objects without cycles (keys, slots, readings);
-    the collector would traverse the growing heap again and again (about a quarter of the time of a
-    merge). Reference counting still frees everything; cycles are collected after the block.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 _CATALOGUES: dict[tuple[str, int, int], Catalogue] = {}
@@ -158,17 +118,6 @@ def load_store_view(store_file: Path) -> StoreView:
     return view
 
 
-def check_workbook(rw: ReturnedWorkbook, catalogue: Catalogue, view: StoreView) -> list[Problem]:
-    problems = list(check_identity(rw, view))
-    if any(p.severity == "fehler" for p in problems):
-        return problems
-    inputs = rw.by_role("input")
-    unreadable = {(p.sheet, p.cell) for p in rw.problems if p.code == "keine-zahl"}
-    for rule in RULES:
-        problems.extend(rule(rw, inputs, catalogue, view, unreadable))
-    return problems
-
-
 def cross_file_duplicates(checked: Iterable[CheckedFile]) -> dict[CheckedFile, list[Problem]]:
     """The same observation in files of two different offices: a Fehler in both, naming the other file."""
     checked = [item for item in checked if item.returned.readable]
@@ -205,6 +154,6 @@ def cross_file_duplicates(checked: Iterable[CheckedFile]) -> dict[CheckedFile, l
     return found
 
 
-__all__ = ["RULES", "CheckedFile", "StoreView", "cached_catalogue", "paused_gc", "check_counts", "check_files",
+__all__ = ["RULES", "StoreView", "cached_catalogue", "check_counts", "check_files",
            "check_previous_year", "check_rates", "check_returns", "iter_checked", "check_sums", "cross_file_duplicates",
            "inbox_files", "load_store_view", "normalise_flag"]

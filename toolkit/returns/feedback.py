@@ -18,7 +18,7 @@ from toolkit.collect.layout import ascii_code
 from toolkit.collect.xlsxwriter_cells import row_height
 from toolkit.core.problems import Problem, Severity
 from toolkit.core.workspace import Workspace, atomic_path
-from toolkit.returns.checks import CheckedFile
+from toolkit.returns.workers import CheckedFile
 
 OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True}
 COLOURS = {Severity.FEHLER: "#F8CBAD", Severity.WARNUNG: "#FFE699", Severity.HINWEIS: "#DDEBF7"}

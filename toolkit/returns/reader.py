@@ -31,12 +31,12 @@ from toolkit.collect.layout import (
     SHEET_META,
     DistrictColumn,
     DistrictSheet,
-    ObservationKey,
     Slot,
     WorkbookPlan,
     plan_workbook,
 )
-from toolkit.core.cells import parse_number_text
+from toolkit.core.cells import format_number, parse_number_text
+from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import Problem
 from toolkit.returns.identity import Identity, cell_text, identity_from_properties, identity_from_rows
 from toolkit.returns.safety import Refused, SafeFile, inspect_file
@@ -47,7 +47,6 @@ MAX_LAYOUT_PROBLEMS = 5
 @dataclass(slots=True)
 class Reading:
     """The content of one planned cell: a number (input/history) or a text (flag/note)."""
-
     slot: Slot
     value: float | None = None
     text: str = ""
@@ -63,7 +62,6 @@ class PackedCells:
     or a Kennzeichen, ``history`` (indicator, year, area, group, sex, measure, value) of every filled cell of an
     earlier year: what merge.py stores, without rebuilding the plan.
     """
-
     catalogue: Catalogue | None  # set by the receiving process (not sent along)
     values: list[float | None]
     texts: dict[int, str]
@@ -469,8 +467,6 @@ def _note_text(raw: object) -> str:
 
 
 def _show(value: object) -> str:
-    from toolkit.core.cells import format_number
-
     if isinstance(value, bool):
         return "WAHR" if value else "FALSCH"
     if isinstance(value, int | float):

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from toolkit.catalogue.model import CITY, Catalogue, Indicator
-from toolkit.collect.layout import FLAG_NO_VALUE, FLAGS, ObservationKey, observation_key
+from toolkit.collect.layout import FLAG_NO_VALUE, FLAGS
 from toolkit.core.cells import format_number
+from toolkit.core.keys import ObservationKey, observation_key
 from toolkit.core.problems import Problem
 from toolkit.core.store import StoredValue
 from toolkit.returns.reader import Reading, ReturnedWorkbook, normalise_flag

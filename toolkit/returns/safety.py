@@ -15,7 +15,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.catalogue.model import column_letter
 from toolkit.core.problems import Problem
+from toolkit.returns.xls_formulas import xls_formula_cells
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # compressed size of a returned file
 MAX_MEMBERS = 2_000  # entries in the zip container
@@ -38,7 +40,6 @@ _ENTITY_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
 @dataclass
 class SafeFile:
     """A file that passed the guards, with what the reader needs next."""
-
     path: Path
     data: bytes
     kind: str  # "xlsx", "ods" or "xls"
@@ -49,7 +50,6 @@ class SafeFile:
 
 class Refused(Exception):
     """The file must not be parsed; ``problem`` says why."""
-
     def __init__(self, problem: Problem) -> None:
         super().__init__(problem.message)
         self.problem = problem
@@ -106,7 +106,6 @@ def _inspect_ole(path: Path, data: bytes) -> SafeFile:
     if _utf16("Workbook") not in data and _utf16("Book") not in data:
         raise Refused(Problem("keine-tabelle", f"Die Datei {name} ist ein Office-Dokument, aber keine Tabelle. Bitte "
                                                "den Erhebungsbogen als .xlsx senden.", file=name))
-    from toolkit.returns.xls_formulas import xls_formula_cells
 
     formulas = xls_formula_cells(data)
     return SafeFile(path, data, "xls", formulas or {}, {sheet: sheet for sheet in formulas or {}},
@@ -291,7 +290,6 @@ def _scan_ods(name: str, content: bytes) -> tuple[int, dict[str, set[str]]]:
 
     from defusedxml import ElementTree as SafeET
 
-    from toolkit.catalogue.model import column_letter
 
     formulas: dict[str, set[str]] = {}
     sheet: set[str] = set()

@@ -14,18 +14,47 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue
-from toolkit.core.problems import FileReport
+from toolkit.core.problems import FileReport, Problem
 from toolkit.core.progress import SILENT, Progress
-from toolkit.core.runtime import process_pool
-from toolkit.returns.reader import PackedCells, ReturnedWorkbook
-from toolkit.returns.rules import StoreView
+from toolkit.core.runtime import paused_gc, process_pool
+from toolkit.returns.reader import PackedCells, ReturnedWorkbook, read_return
+from toolkit.returns.rules import RULES, StoreView, check_identity
 
 POOL_MIN_BYTES = 3_000_000  # total size of the files to check: below, one process is faster
 POOL_MIN_FILES = 4
 POOL_MAX_WORKERS = 4
+
+
+@dataclass(eq=False)
+class CheckedFile:
+    returned: ReturnedWorkbook
+    report: FileReport
+
+
+def check_one(path: Path, catalogue: Catalogue, view: StoreView) -> tuple[ReturnedWorkbook, FileReport]:
+    """Read one file and run every rule that needs only this file (duplicates across files come later)."""
+    returned = read_return(path, catalogue)
+    report = FileReport(path.name, returned.office, returned.year, returned.sha256, list(returned.problems))
+    if returned.readable:
+        report.extend(check_workbook(returned, catalogue, view))
+    elif returned.identity is not None:
+        report.extend(check_identity(returned, view))
+    return returned, report
+
+
+def check_workbook(rw: ReturnedWorkbook, catalogue: Catalogue, view: StoreView) -> list[Problem]:
+    problems = list(check_identity(rw, view))
+    if any(p.severity == "fehler" for p in problems):
+        return problems
+    inputs = rw.by_role("input")
+    unreadable = {(p.sheet, p.cell) for p in rw.problems if p.code == "keine-zahl"}
+    for rule in RULES:
+        problems.extend(rule(rw, inputs, catalogue, view, unreadable))
+    return problems
 
 
 def pack(returned: ReturnedWorkbook, report: FileReport) -> tuple[ReturnedWorkbook, FileReport]:
@@ -67,8 +96,6 @@ def pool_size(paths: Sequence[Path]) -> int:
 def check_all(paths: Sequence[Path], catalogue: Catalogue, view: StoreView,
               progress: Progress | None = None) -> Iterator[tuple[ReturnedWorkbook, FileReport]]:
     """Read and check every file, in the order given; with more than one worker in a process pool."""
-    from toolkit.returns.checks import check_one
-
     progress = progress or SILENT
     workers = pool_size(paths)
     if workers <= 1:
@@ -89,7 +116,5 @@ def _init_worker(catalogue: Catalogue, view: StoreView) -> None:
 
 
 def _check_in_worker(path: Path) -> tuple[ReturnedWorkbook, FileReport]:
-    from toolkit.returns.checks import check_one, paused_gc
-
     with paused_gc():
         return pack(*check_one(path, _WORKER["catalogue"], _WORKER["view"]))  # type: ignore[arg-type]

@@ -1,0 +1,102 @@
+"""The house rules of the code, checked on its imports (ast): one way data flows, no circle, no hidden import.
+
+Stages, lowest first: core < catalogue < collect < returns < merge < indicators < report < initialise < demo
+< console < cli. A module may import from its own stage and from lower ones, never from a later one; no two
+modules import each other, directly or round a circle; an import inside a function is allowed only for an
+optional heavy library, with a comment saying why (``# heavy: …``), never for a module of the toolkit, except
+in the CLI: a command whose module needs pandas and matplotlib imports it when it runs, so that `toolkit --help`
+and the light commands start in a fifth of the time (each such line says ``# heavy: …``).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "toolkit"
+STAGES = ("core", "catalogue", "collect", "returns", "merge", "indicators", "report", "initialise", "demo",
+          "console", "cli", "__main__")
+
+
+def _modules() -> dict[str, Path]:
+    return {".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts): p for p in PACKAGE.rglob("*.py")}
+
+
+def _stage(module: str) -> int:
+    parts = module.split(".")
+    return STAGES.index(parts[1]) if len(parts) > 1 and parts[1] in STAGES else -1
+
+
+def _imports(path: Path) -> list[tuple[str, bool, int]]:
+    """(imported module, at top level?, line) of every import of the toolkit in ``path``; TYPE_CHECKING too."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    top = {id(node) for node in tree.body}
+    top |= {id(n) for node in tree.body if isinstance(node, ast.If) for n in node.body}
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] if node.module != "toolkit" else [f"toolkit.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        for name in names:
+            if name == "toolkit" or name.startswith("toolkit."):
+                found.append((name, id(node) in top, node.lineno))
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = _modules()
+    graph: dict[str, set[str]] = {m: set() for m in modules}
+    for module, path in modules.items():
+        for name, _top, _line in _imports(path):
+            while name not in modules and "." in name:
+                name = name.rsplit(".", 1)[0]
+            if name in modules and name != module and not name.endswith("__init__"):
+                graph[module].add(name)
+    return graph
+
+
+def test_the_layout_is_packages_per_stage():
+    loose = sorted(p.name for p in PACKAGE.glob("*.py") if p.stem not in ("__init__", "__main__", "cli", "initialise"))
+    assert loose == []
+    for folder in (p for p in PACKAGE.iterdir() if p.is_dir() and p.name not in ("defaults", "__pycache__")):
+        assert folder.name in STAGES, folder
+        modules = [p for p in folder.glob("*.py") if p.name != "__init__.py"]
+        assert len(modules) <= 9, f"{folder.name}: {len(modules)} Module"
+
+
+def test_no_import_from_a_later_stage():
+    upward = [f"{module} -> {target}" for module, targets in _graph().items() for target in targets
+              if _stage(target) > _stage(module)]
+    assert upward == []
+
+
+def test_no_import_circle():
+    graph, cycles = _graph(), []
+    state: dict[str, int] = {}
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for target in sorted(graph[node]):
+            if state.get(target) == 1:
+                cycles.append(" -> ".join([*path[path.index(target):], target]))
+            elif target not in state:
+                visit(target, [*path, target])
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    assert cycles == []
+
+
+@pytest.mark.parametrize("module", sorted(_modules()))
+def test_no_function_level_import_of_the_toolkit(module):
+    path = _modules()[module]
+    source = path.read_text(encoding="utf-8").splitlines()
+    inner = [f"{module}:{line} {name}" for name, top, line in _imports(path)
+             if not top and not (module == "toolkit.cli" and "# heavy: " in source[line - 1])]
+    assert inner == []

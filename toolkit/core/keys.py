@@ -1,0 +1,28 @@
+"""The identity of one value: indicator x year x area x group x sex x measure (used by every stage)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class ObservationKey(NamedTuple):
+    """One value: indicator x year x area x group x sex x measure.
+
+    A named tuple, not a dataclass: keys are hashed millions of times per merge (dict lookups in the
+    readers, rules and the store), and a tuple hashes and compares in C.
+    """
+
+    indicator: str
+    year: int
+    area: str
+    group: str
+    sex: str
+    measure: str
+
+
+# Keys are built with tuple.__new__ (no Python-level __new__): plans, readers and rules build millions.
+def observation_key(indicator: str, year: int, area: str, group: str, sex: str, measure: str) -> ObservationKey:
+    return _new_tuple(ObservationKey, (indicator, year, area, group, sex, measure))
+
+
+_new_tuple = tuple.__new__
