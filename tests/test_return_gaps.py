@@ -103,12 +103,3 @@ def test_ods_formula_cells_follow_repeated_rows_and_cells():
     count, formulas = _scan_ods("x.ods", content)
     assert formulas == {"Kennung": {"A1"}, "Erfassung": {"K5", "B6", "C6", "B7", "C7"}}
     assert count == 1 + 2 + 1 + 2 * 2
-
-
-def test_every_problem_code_has_advice_for_the_office():
-    from toolkit.core.problems import PROBLEM_TYPES, Severity
-    from toolkit.returns.feedback import ADVICE
-
-    assert set(ADVICE) == set(PROBLEM_TYPES)
-    assert PROBLEM_TYPES["eingabe-in-formelzeile"].severity == Severity.WARNUNG
-    assert PROBLEM_TYPES["zahl-mehrdeutig"].severity == Severity.WARNUNG

@@ -19,57 +19,219 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class ProblemType:
+    """Everything about one kind of problem, defined once: severity, title, German message(s), advice.
+
+    ``messages`` maps a variant ("" is the usual one) to a template with named fields: the place of every
+    Problem (file, sheet, cell, place = "Blatt!Zelle", indicator, found, expected) and the details its
+    construction site passes. ``advice`` is what the office should do (a column of the Prüfbericht).
+    """
+
     code: str
     severity: Severity
-    title: str  # short German title, e.g. for the Prüfbericht
+    title: str
+    advice: str
+    messages: dict[str, str]
 
 
-PROBLEM_TYPES: dict[str, ProblemType] = {
-    t.code: t
-    for t in (
-        # the file as a whole
-        ProblemType("nicht-lesbar", Severity.FEHLER, "Datei nicht lesbar"),
-        ProblemType("leere-datei", Severity.FEHLER, "Datei ist leer"),
-        ProblemType("keine-tabelle", Severity.FEHLER, "Keine Tabellendatei"),
-        ProblemType("makros", Severity.FEHLER, "Datei enthält Makros"),
-        ProblemType("verschluesselt", Severity.FEHLER, "Datei ist verschlüsselt"),
-        ProblemType("zu-gross", Severity.FEHLER, "Datei zu groß"),
-        ProblemType("unsicherer-inhalt", Severity.FEHLER, "Unzulässiger Dateiinhalt"),
-        ProblemType("kein-erhebungsbogen", Severity.FEHLER, "Kein Erhebungsbogen"),
-        ProblemType("falsches-jahr", Severity.FEHLER, "Falsches Berichtsjahr"),
-        ProblemType("falsche-dienststelle", Severity.FEHLER, "Unbekannte Dienststelle"),
-        ProblemType("layout-veraltet", Severity.FEHLER, "Veralteter Erhebungsbogen"),
-        ProblemType("layout-geaendert", Severity.FEHLER, "Aufbau des Bogens verändert"),
-        ProblemType("doppelte-lieferung", Severity.FEHLER, "Wert von zwei Stellen geliefert"),
-        # single values
-        ProblemType("keine-zahl", Severity.FEHLER, "Keine Zahl"),
-        ProblemType("deutsches-zahlformat", Severity.WARNUNG, "Zahl als Text"),
-        ProblemType("zahl-mehrdeutig", Severity.WARNUNG, "Zahl mit Punkt mehrdeutig"),
-        ProblemType("keine-ganze-zahl", Severity.FEHLER, "Keine ganze Zahl"),
-        ProblemType("negativer-wert", Severity.FEHLER, "Negativer Wert"),
-        ProblemType("zaehler-groesser-nenner", Severity.FEHLER, "Zähler größer als Nenner"),
-        ProblemType("nenner-null", Severity.FEHLER, "Nenner ist null"),
-        ProblemType("summe-teile", Severity.WARNUNG, "Teile ergeben nicht die Summe"),
-        ProblemType("summe-stadtteile", Severity.WARNUNG, "Stadtteile ergeben nicht die Gesamtstadt"),
-        ProblemType("ausserhalb-grenzen", Severity.WARNUNG, "Wert außerhalb der Prüfgrenzen"),
-        ProblemType("sprung-zum-vorjahr", Severity.WARNUNG, "Starke Veränderung zum Vorjahr"),
-        ProblemType("fehlender-wert", Severity.WARNUNG, "Wert fehlt"),
-        ProblemType("leeres-blatt", Severity.FEHLER, "Blatt nicht ausgefüllt"),
-        ProblemType("vorjahr-geaendert", Severity.HINWEIS, "Vorjahreswert geändert"),
-        ProblemType("formel", Severity.WARNUNG, "Formel in Eingabezelle"),
-        ProblemType("eingabe-in-formelzeile", Severity.WARNUNG, "Zahl in berechneter Zeile"),
-        ProblemType("unbekanntes-kennzeichen", Severity.WARNUNG, "Unbekanntes Kennzeichen"),
-        ProblemType("bemerkung", Severity.HINWEIS, "Bemerkung der Dienststelle"),
-        ProblemType("andere-runde", Severity.WARNUNG, "Bogen aus einer anderen Versandrunde"),
-        ProblemType("kennung-aus-eigenschaften", Severity.HINWEIS, "Kennung aus den Dokumenteigenschaften"),
-        ProblemType("bereits-uebernommen", Severity.HINWEIS, "Datei schon übernommen"),
-        ProblemType("import-zeile", Severity.FEHLER, "Zeile der Importdatei ungültig"),
-    )
-}
+_KEIN_WERT = "das Kennzeichen „kein Wert verfügbar“ wählen"
+_UNCHANGED = "Bitte den zugesandten Bogen unverändert verwenden"
+
+PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
+    # ---- the file as a whole
+    ProblemType("nicht-lesbar", Severity.FEHLER, "Datei nicht lesbar", "Bogen erneut speichern (.xlsx) und senden.", {
+        "": "Die Datei {file} kann nicht gelesen werden: {reason}.",
+        "tabelle": "Die Datei {file} kann nicht als Tabelle gelesen werden ({reason}). Bitte den Erhebungsbogen erneut "
+                   "speichern (als .xlsx) und senden.",
+        "beschaedigt": "Die Datei {file} ist beschädigt oder unvollständig ({reason}). Bitte den Erhebungsbogen "
+                       "erneut speichern und senden.",
+        "import": "Die Importdatei {file} ist keine lesbare CSV- oder Excel-Datei ({reason}).",
+    }),
+    ProblemType("leere-datei", Severity.FEHLER, "Datei ist leer", "Bogen erneut speichern und senden.", {
+        "": "Die Datei {file} ist leer (0 Byte). Bitte den Erhebungsbogen erneut speichern und senden.",
+        "import": "Die Importdatei {file} enthält keine Zeilen.",
+    }),
+    ProblemType("keine-tabelle", Severity.FEHLER, "Keine Tabellendatei",
+                "Den ausgefüllten Erhebungsbogen als .xlsx senden.", {
+        "": "Die Datei {file} ist keine Excel- oder LibreOffice-Tabelle. Bitte den ausgefüllten Erhebungsbogen als "
+            ".xlsx senden.",
+        "office": "Die Datei {file} ist ein Office-Dokument, aber keine Tabelle. Bitte den Erhebungsbogen als .xlsx "
+                  "senden.",
+        "opendocument": "Die Datei {file} ist ein OpenDocument, aber keine Tabelle. Bitte den Erhebungsbogen als .xlsx "
+                        "senden.",
+        "zip": "Die Datei {file} ist ein ZIP-Archiv oder Word-/PowerPoint-Dokument, aber keine Excel-Tabelle. Bitte "
+               "den Erhebungsbogen als .xlsx senden.",
+    }),
+    ProblemType("makros", Severity.FEHLER, "Datei enthält Makros",
+                "Als Excel-Arbeitsmappe (.xlsx) ohne Makros speichern.", {
+        "": "Die Datei {file} enthält Makros; bitte als .xlsx speichern (Datei > Speichern unter > Excel-Arbeitsmappe) "
+            "und erneut senden.",
+    }),
+    ProblemType("verschluesselt", Severity.FEHLER, "Datei ist verschlüsselt",
+                "Ohne Kennwort speichern (Blattschutz darf bleiben).", {
+        "": "Die Datei {file} ist mit einem Kennwort verschlüsselt und kann nicht gelesen werden. Bitte ohne Kennwort "
+            "speichern (Blattschutz darf bleiben) und erneut senden.",
+    }),
+    ProblemType("zu-gross", Severity.FEHLER, "Datei zu groß",
+                "Den zugesandten Bogen verwenden; keine Daten anderer Art einfügen.", {
+        "": "Die Datei {file} ist mit {megabytes} MB zu groß für einen Erhebungsbogen (höchstens {limit_mb} MB).",
+        "teile": "Die Datei {file} besteht aus {found} Teilen; ein Erhebungsbogen hat weniger als 100. Die Datei wird "
+                 "nicht gelesen.",
+        "entpackt": "Die Datei {file} würde entpackt mehr als {limit_mb} MB ergeben (ZIP-Bombe oder beschädigte Datei) "
+                    "und wird nicht gelesen.",
+        "zellen": "Die Datei {file} enthält {found} Zellen oder einen so großen Zellbereich, dass sie kein "
+                  "Erhebungsbogen sein kann; sie wird nicht gelesen.",
+    }),
+    ProblemType("unsicherer-inhalt", Severity.FEHLER, "Unzulässiger Dateiinhalt",
+                "Den zugesandten Bogen in Excel öffnen, ausfüllen und normal speichern.", {
+        "": "Die Datei {file} enthält XML-Definitionen (DOCTYPE/ENTITY) im Teil {member}, die Excel nie schreibt; sie "
+            "wird aus Sicherheitsgründen nicht gelesen.",
+    }),
+    ProblemType("kein-erhebungsbogen", Severity.FEHLER, "Kein Erhebungsbogen",
+                "Den zugesandten Erhebungsbogen verwenden.", {
+        "": "Die Datei {file} ist kein Erhebungsbogen des Integrationsmonitorings (das versteckte Blatt „{meta_sheet}“ "
+            "fehlt). Bitte den zugesandten Bogen ausfüllen und zurücksenden.",
+        "kennung": "Die Kennung im Blatt „{sheet}“ der Datei {file} ist unvollständig oder verändert. Bitte den "
+                   "zugesandten Bogen verwenden.",
+        "jahr": "Die Datei {file} nennt kein gültiges Berichtsjahr.",
+    }),
+    ProblemType("falsches-jahr", Severity.FEHLER, "Falsches Berichtsjahr",
+                "Den Bogen des angefragten Berichtsjahres verwenden.", {
+        "": "Die Datei {file} ist ein Bogen für {found}; versandt wurden Bögen für {expected}. Bitte den Bogen des "
+            "richtigen Jahres ausfüllen.",
+        "zukunft": "Die Datei {file} ist ein Bogen für {found}; dieses Berichtsjahr liegt in der Zukunft. Bitte den "
+                   "Bogen des richtigen Jahres verwenden.",
+    }),
+    ProblemType("falsche-dienststelle", Severity.FEHLER, "Unbekannte Dienststelle",
+                "Den Bogen der eigenen Dienststelle verwenden.", {
+        "": "Für die Dienststelle {found} wurde für {year} kein Bogen versandt (Datei {file}).",
+        "katalog": "Die Datei {file} nennt die Dienststelle „{found}“, die laut Katalog keine Kennzahlen liefert. "
+                   "Bitte den Bogen der eigenen Dienststelle verwenden.",
+    }),
+    ProblemType("layout-veraltet", Severity.FEHLER, "Veralteter Erhebungsbogen",
+                "Den aktuellen Bogen aus der letzten E-Mail verwenden.", {
+        "": "Die Datei {file} ist ein Erhebungsbogen der Layoutversion „{found}“; gelesen wird Version {expected}. "
+            "Bitte den aktuellen Bogen aus der E-Mail der Koordination verwenden.",
+    }),
+    ProblemType("layout-geaendert", Severity.FEHLER, "Aufbau des Bogens verändert",
+                "Keine Zeilen, Spalten oder Blätter einfügen, löschen oder verschieben.", {
+        "blatt": "In der Datei {file} fehlt das Blatt „{sheet}“ (umbenannt oder gelöscht). " + _UNCHANGED + ".",
+        "fingerabdruck": "Der Aufbau der Datei {file} passt nicht zum Katalog (Fingerabdruck {have} statt {expected}): "
+                         "entweder wurde der Katalog seit dem Versand geändert oder der Bogen stammt aus einer anderen "
+                         "Runde. Bitte einen neu erzeugten Bogen verwenden.",
+        "zeile": "In {place} steht „{found}“ statt „{expected}“: Zeilen oder Spalten wurden eingefügt, gelöscht oder "
+                 "verschoben. " + _UNCHANGED + " und nur die gelben Zellen füllen.",
+        "stadtteil": "In {place} steht „{found}“ statt der Stadtteilnummer {expected}: Zeilen wurden eingefügt, "
+                     "gelöscht oder sortiert. " + _UNCHANGED + ".",
+    }),
+    ProblemType("doppelte-lieferung", Severity.FEHLER, "Wert von zwei Stellen geliefert",
+                "Mit der Koordination klären, welche Stelle liefert.", {
+        "": "{indicator} {year} wird von zwei Stellen geliefert: {file} ({found}) und {expected}. Bitte klären, welche "
+            "Stelle zuständig ist.",
+        "gespeichert": "{indicator} {year} wurde schon von {expected} geliefert (Datei {other_file}); die Datei {file} "
+                       "({found}) liefert dieselben Werte. Bitte klären, welche Stelle zuständig ist.",
+    }),
+    # ---- single values
+    ProblemType("keine-zahl", Severity.FEHLER, "Keine Zahl",
+                "Eine Zahl eintragen oder leer lassen und „kein Wert verfügbar“ wählen.", {
+        "": "In {place} ({indicator}) steht „{found}“ statt einer Zahl. Bitte eine Zahl eintragen oder die Zelle leer "
+            "lassen und " + _KEIN_WERT + ".",
+    }),
+    ProblemType("deutsches-zahlformat", Severity.WARNUNG, "Zahl als Text", "Zahl als Zahl eintragen, nicht als Text.", {
+        "": "In {place} steht die Zahl „{found}“ als Text; als {expected} gelesen{how}. Bitte Zahlen ohne "
+            "Anführungszeichen und ohne Text eintragen, Nachkommastellen mit Komma.",
+        "import": "{place}: Die Zahl „{found}“ steht als Text; gelesen als {expected}.",
+    }),
+    ProblemType("zahl-mehrdeutig", Severity.WARNUNG, "Zahl mit Punkt mehrdeutig",
+                "Prüfen, welche Zahl gemeint ist; Nachkommastellen mit Komma eintragen.", {
+        "": "In {place} steht „{found}“ als Text: als {number} gelesen (Punkt als Tausendertrennzeichen); gemeint sein "
+            "könnte auch {other} (Punkt als Dezimaltrennzeichen). Bitte prüfen und die Zahl ohne Anführungszeichen "
+            "eintragen, Nachkommastellen mit Komma (z. B. {other}).",
+    }),
+    ProblemType("keine-ganze-zahl", Severity.FEHLER, "Keine ganze Zahl", "Eine ganze Zahl eintragen.", {
+        "": "{place}: {found} ist keine ganze Zahl; hier wird eine Anzahl erwartet.",
+    }),
+    ProblemType("negativer-wert", Severity.FEHLER, "Negativer Wert", "Wert prüfen; Anzahlen sind nie negativ.", {
+        "": "{place}: {found} ist negativ; eine Anzahl kann nicht negativ sein. Bitte den Wert prüfen.",
+    }),
+    ProblemType("zaehler-groesser-nenner", Severity.FEHLER, "Zähler größer als Nenner",
+                "Zähler und Nenner prüfen (vertauscht?).", {
+        "": "{place}: Der Zähler {found} ist größer als der Nenner {nenner} in {nenner_cell}; der Anteil wäre über "
+            "100 %. Bitte prüfen, ob Zähler und Nenner vertauscht sind.",
+    }),
+    ProblemType("nenner-null", Severity.FEHLER, "Nenner ist null", "Nenner prüfen.", {
+        "": "{place}: Der Nenner ist 0, der Zähler in {zaehler_cell} aber {zaehler}. Bitte beide Werte prüfen.",
+    }),
+    ProblemType("summe-teile", Severity.WARNUNG, "Teile ergeben nicht die Summe",
+                "Teilgruppen und Summe prüfen; Abweichung ggf. in der Bemerkung erklären.", {
+        "": "{place}: Die Teile ({parts}) ergeben {found}, die Summe „{whole}“ ist {value} (erwartet: Teile {relation} "
+            "Summe{tolerance}). Bitte prüfen.",
+    }),
+    ProblemType("summe-stadtteile", Severity.WARNUNG, "Stadtteile ergeben nicht die Gesamtstadt",
+                "Stadtteilwerte und Gesamtstadt prüfen.", {
+        "": "{sheet}: Die Stadtteile ergeben {found}, die Gesamtstadt in {city_cell} ist {expected}. Bitte Stadtteile "
+            "und Gesamtwert prüfen.",
+    }),
+    ProblemType("ausserhalb-grenzen", Severity.WARNUNG, "Wert außerhalb der Prüfgrenzen",
+                "Wert prüfen; Besonderheit in der Bemerkung erklären.", {
+        "": "{place}: {what} {found} liegt außerhalb der Prüfgrenzen {expected} von {indicator}. Bitte prüfen und ggf. "
+            "in der Bemerkung erläutern.",
+    }),
+    ProblemType("sprung-zum-vorjahr", Severity.WARNUNG, "Starke Veränderung zum Vorjahr",
+                "Wert prüfen; Grund der Veränderung in der Bemerkung nennen.", {
+        "": "{place}: {found} statt {old} im Vorjahr ({change} %, erlaubt ± {limit} %). Bitte prüfen und den Grund in "
+            "der Bemerkung nennen.",
+    }),
+    ProblemType("fehlender-wert", Severity.WARNUNG, "Wert fehlt", "Wert eintragen oder „kein Wert verfügbar“ wählen.", {
+        "": "{place} ({indicator}) ist leer. Bitte den Wert eintragen oder " + _KEIN_WERT + ".",
+    }),
+    ProblemType("leeres-blatt", Severity.FEHLER, "Blatt nicht ausgefüllt", "Die gelben Zellen des Blatts ausfüllen.", {
+        "": "Das Blatt „{sheet}“ der Datei {file} ist nicht ausgefüllt. Bitte die gelben Zellen füllen (oder, wo kein "
+            "Wert vorliegt, " + _KEIN_WERT + ").",
+    }),
+    ProblemType("vorjahr-geaendert", Severity.HINWEIS, "Vorjahreswert geändert",
+                "Nichts zu tun, wenn die Korrektur gewollt ist.", {
+        "": "{place}: Der Wert für {year} wurde {change}. Er wird als Korrektur übernommen (ein alter Wert bleibt im "
+            "Änderungsprotokoll).",
+    }),
+    ProblemType("formel", Severity.WARNUNG, "Formel in Eingabezelle", "Den Wert als Zahl eintragen (keine Formel).", {
+        "": "In {place} steht eine Formel; übernommen wird nur ihr gespeichertes Ergebnis ({result}). Bitte den Wert als "
+            "Zahl eintragen.",
+    }),
+    ProblemType("eingabe-in-formelzeile", Severity.WARNUNG, "Zahl in berechneter Zeile",
+                "Den Gesamtstadtwert im Blatt Erfassung eintragen (genannte Zelle).", {
+        "": "In {place} (Zeile „{label}“) steht „{found}“ statt der Formel; dieser Wert wird nicht übernommen. {what}",
+    }),
+    ProblemType("unbekanntes-kennzeichen", Severity.WARNUNG, "Unbekanntes Kennzeichen",
+                "Ein Kennzeichen aus der Liste wählen.", {
+        "": "{place}: Das Kennzeichen „{found}“ ist unbekannt; erlaubt sind {expected}. Es wird als Text übernommen.",
+    }),
+    ProblemType("bemerkung", Severity.HINWEIS, "Bemerkung der Dienststelle", "Nichts zu tun.", {
+        "": "{place}: Bemerkung der Dienststelle: „{found}“",
+    }),
+    ProblemType("andere-runde", Severity.WARNUNG, "Bogen aus einer anderen Versandrunde",
+                "Prüfen, ob es die neueste Fassung des Bogens ist.", {
+        "": "Die Datei {file} stammt aus einem früheren Versand für {year} (Rundenkennung {found}, aktuell {expected}). "
+            "Die Werte werden trotzdem gelesen; bitte prüfen, ob es die neueste Fassung ist.",
+    }),
+    ProblemType("kennung-aus-eigenschaften", Severity.HINWEIS, "Kennung aus den Dokumenteigenschaften",
+                "Nichts zu tun; künftig keine Blätter löschen.", {
+        "": "In der Datei {file} fehlt das versteckte Blatt „{meta_sheet}“; Dienststelle und Berichtsjahr wurden aus den "
+            "Dokumenteigenschaften gelesen.",
+    }),
+    ProblemType("bereits-uebernommen", Severity.HINWEIS, "Datei schon übernommen", "Nichts zu tun.", {
+        "": "Die Datei {file} wurde schon übernommen (Lieferung {delivery}); es ändert sich nichts.",
+    }),
+    ProblemType("import-zeile", Severity.FEHLER, "Zeile der Importdatei ungültig", "Die Zeile der Importdatei korrigieren.", {
+        "": "Zeile {row}, Spalte {column}: {why}",
+        "spalten": "In der Importdatei {file} fehlen die Spalten {missing}. Erwartet: {expected}.",
+    }),
+)}
 
 
 @dataclass(frozen=True)
 class Problem:
+    """One finding: made by ``problem()`` (never by hand), stored and shown with its rendered message."""
+
     code: str
     message: str
     file: str = ""
@@ -91,6 +253,10 @@ class Problem:
         return PROBLEM_TYPES[self.code].title
 
     @property
+    def advice(self) -> str:
+        return PROBLEM_TYPES[self.code].advice
+
+    @property
     def place(self) -> str:
         """'Erfassung!K12' or the sheet or nothing."""
         if self.sheet and self.cell:
@@ -101,6 +267,22 @@ class Problem:
         return {"code": self.code, "message": self.message, "sheet": self.sheet, "cell": self.cell,
                 "indicator": self.indicator, "found": self.found, "expected": self.expected,
                 "severity": str(self.severity)}
+
+
+def problem(code: str, variant: str = "", *, file: str = "", sheet: str = "", cell: str = "", indicator: str = "",
+            found: str = "", expected: str = "", **details: object) -> Problem:
+    """The Problem of ``code``: its German message made from the code's template with these fields.
+
+    Construction sites pass fields, never sentences. Office text in ``found`` or a detail is data: it is put
+    into the message as it is (str.format reads braces only in the template).
+    """
+    kind = PROBLEM_TYPES[code]
+    place = f"{sheet}!{cell}" if sheet and cell else sheet
+    fields = {"file": file, "sheet": sheet, "cell": cell, "place": place, "indicator": indicator, "found": found,
+              "expected": expected, **details}
+    message = kind.messages[variant].format_map(fields)
+    return Problem(code, message, file=file, sheet=sheet, cell=cell, indicator=indicator, found=found,
+                   expected=expected)
 
 
 @dataclass

@@ -22,7 +22,7 @@ from toolkit.collect.layout import FLAG_NO_VALUE, MEASURE_LABELS, Slot
 from toolkit.core.cells import parse_number_text
 from toolkit.core.errors import ExitCode, InputError
 from toolkit.core.keys import ObservationKey
-from toolkit.core.problems import FileReport, Problem, Severity
+from toolkit.core.problems import FileReport, Problem, Severity, problem
 from toolkit.core.store import Store, StoredValue
 from toolkit.core.workspace import Workspace, locked, shown
 from toolkit.merge.matrix import write_master_matrix
@@ -132,8 +132,7 @@ def _table(path: Path, data: bytes, report: FileReport) -> list[list[object]] | 
     except Refused as refused:
         report.problems.append(refused.problem)
     except Exception as exc:  # noqa: BLE001 - a broken file gets an answer, not a traceback
-        report.problems.append(Problem("nicht-lesbar", f"Die Importdatei {path.name} ist keine lesbare CSV- oder "
-                                                       f"Excel-Datei ({type(exc).__name__}).", file=path.name))
+        report.problems.append(problem("nicht-lesbar", "import", file=path.name, reason=type(exc).__name__))
     return None
 
 
@@ -144,15 +143,13 @@ def _norm(text: object) -> str:
 def _validate(table: list[list[object]], catalogue: Catalogue, report: FileReport) -> _Rows:
     rows = _Rows()
     if not table:
-        report.problems.append(Problem("leere-datei", f"Die Importdatei {report.file} enthält keine Zeilen.",
-                                       file=report.file))
+        report.problems.append(problem("leere-datei", "import", file=report.file))
         return rows
     header = {_norm(h): i for i, h in enumerate(table[0]) if str(h or "").strip()}
     missing = [c for c in REQUIRED if _norm(c) not in header]
     if missing:
-        report.problems.append(Problem("import-zeile", f"In der Importdatei {report.file} fehlen die Spalten "
-                                                       f"{', '.join(missing)}. Erwartet: {', '.join(COLUMNS)}.",
-                                       file=report.file, sheet=SHEET, cell="A1", expected=", ".join(COLUMNS)))
+        report.problems.append(problem("import-zeile", "spalten", file=report.file, sheet=SHEET, cell="A1",
+                                       expected=", ".join(COLUMNS), missing=", ".join(missing)))
         return rows
     areas = _area_lookup(catalogue)
     for number, raw in enumerate(table[1:], start=2):
@@ -178,8 +175,8 @@ def _validate_row(number: int, raw: list[object], header: dict[str, int], catalo
 
     def bad(column: str, found: object, why: str) -> None:
         cell = f"{column_letter(header.get(_norm(column), 0))}{number}"
-        report.problems.append(Problem("import-zeile", f"Zeile {number}, Spalte {column}: {why}", file=report.file,
-                                       sheet=SHEET, cell=cell, found=str(found)[:80]))
+        report.problems.append(problem("import-zeile", file=report.file, sheet=SHEET, cell=cell, found=str(found)[:80],
+                                       row=number, column=column, why=why))
 
     indicator = catalogue.indicators.get(str(get("Indikator")).strip())
     year_text = str(get("Jahr")).strip().removesuffix(".0")
@@ -234,9 +231,8 @@ def _value(raw: object, slot: Slot, report: FileReport, bad) -> float | None:  #
         bad("Wert", text, "keine Zahl (erlaubt: 1234, 1.234, 12,5).")
         return None
     if not report.file.lower().endswith((".csv", ".txt")):
-        report.problems.append(Problem("deutsches-zahlformat", f"{slot.address}: Die Zahl „{text}“ steht als Text; "
-                                       f"gelesen als {number:g}.", file=report.file, sheet=SHEET, cell=slot.cell,
-                                       indicator=slot.key.indicator, found=text, expected=f"{number:g}"))
+        report.problems.append(problem("deutsches-zahlformat", "import", file=report.file, sheet=slot.sheet,
+                                       cell=slot.cell, indicator=slot.key.indicator, found=text, expected=f"{number:g}"))
     return number
 
 

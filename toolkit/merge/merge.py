@@ -21,7 +21,7 @@ from pathlib import Path
 from toolkit.catalogue.model import Catalogue
 from toolkit.collect.layout import ascii_code
 from toolkit.core.errors import ExitCode, InputError
-from toolkit.core.problems import FileReport, Problem, Severity
+from toolkit.core.problems import FileReport, Severity, problem
 from toolkit.core.runtime import paused_gc
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, atomic_write_bytes, ensure_closed, locked, remove_file, shown
@@ -125,9 +125,7 @@ def _merge_one(workspace: Workspace, store: Store, item: CheckedFile) -> FileOut
     _step("archived", rw.file)
     delivery = store.find_delivery(rw.sha256, rw.office, rw.year)
     if delivery is not None:
-        report.problems.append(Problem("bereits-uebernommen", f"Die Datei {rw.file} wurde schon übernommen "
-                                                              f"(Lieferung {delivery}); es ändert sich nichts.",
-                                       file=rw.file))
+        report.problems.append(problem("bereits-uebernommen", file=rw.file, delivery=delivery))
         outcome = FileOutcome(rw.file, "bereits übernommen", archive=_relative(workspace, archive))
     else:
         with store.transaction():

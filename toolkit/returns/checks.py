@@ -146,11 +146,8 @@ def cross_file_duplicates(checked: Iterable[CheckedFile]) -> dict[CheckedFile, l
             seen.add((id(item), key.indicator))
             others = [f"{o.returned.file} ({o.returned.office})" for o, _ in holders
                       if o.returned.office != item.returned.office]
-            found[item].append(_problem(item.returned, "doppelte-lieferung", reading,
-                                        f"{key.indicator} {key.year} wird von zwei Stellen geliefert: "
-                                        f"{item.returned.file} ({item.returned.office}) und {', '.join(others)}. "
-                                        "Bitte klären, welche Stelle zuständig ist.", item.returned.office,
-                                        ", ".join(others)))
+            found[item].append(_problem(item.returned, "doppelte-lieferung", reading, item.returned.office,
+                                        ", ".join(others), year=key.year))
     return found
 
 

@@ -25,44 +25,6 @@ COLOURS = {Severity.FEHLER: "#F8CBAD", Severity.WARNUNG: "#FFE699", Severity.HIN
 LABELS = {Severity.FEHLER: "Fehler", Severity.WARNUNG: "Warnung", Severity.HINWEIS: "Hinweis"}
 MAX_COMMENTS = 500
 
-ADVICE = {
-    "nicht-lesbar": "Bogen erneut speichern (.xlsx) und senden.",
-    "leere-datei": "Bogen erneut speichern und senden.",
-    "keine-tabelle": "Den ausgefüllten Erhebungsbogen als .xlsx senden.",
-    "makros": "Als Excel-Arbeitsmappe (.xlsx) ohne Makros speichern.",
-    "verschluesselt": "Ohne Kennwort speichern (Blattschutz darf bleiben).",
-    "zu-gross": "Den zugesandten Bogen verwenden; keine Daten anderer Art einfügen.",
-    "unsicherer-inhalt": "Den zugesandten Bogen in Excel öffnen, ausfüllen und normal speichern.",
-    "kein-erhebungsbogen": "Den zugesandten Erhebungsbogen verwenden.",
-    "falsches-jahr": "Den Bogen des angefragten Berichtsjahres verwenden.",
-    "falsche-dienststelle": "Den Bogen der eigenen Dienststelle verwenden.",
-    "layout-veraltet": "Den aktuellen Bogen aus der letzten E-Mail verwenden.",
-    "layout-geaendert": "Keine Zeilen, Spalten oder Blätter einfügen, löschen oder verschieben.",
-    "doppelte-lieferung": "Mit der Koordination klären, welche Stelle liefert.",
-    "keine-zahl": "Eine Zahl eintragen oder leer lassen und „kein Wert verfügbar“ wählen.",
-    "deutsches-zahlformat": "Zahl als Zahl eintragen, nicht als Text.",
-    "zahl-mehrdeutig": "Prüfen, welche Zahl gemeint ist; Nachkommastellen mit Komma eintragen.",
-    "keine-ganze-zahl": "Eine ganze Zahl eintragen.",
-    "negativer-wert": "Wert prüfen; Anzahlen sind nie negativ.",
-    "zaehler-groesser-nenner": "Zähler und Nenner prüfen (vertauscht?).",
-    "nenner-null": "Nenner prüfen.",
-    "summe-teile": "Teilgruppen und Summe prüfen; Abweichung ggf. in der Bemerkung erklären.",
-    "summe-stadtteile": "Stadtteilwerte und Gesamtstadt prüfen.",
-    "ausserhalb-grenzen": "Wert prüfen; Besonderheit in der Bemerkung erklären.",
-    "sprung-zum-vorjahr": "Wert prüfen; Grund der Veränderung in der Bemerkung nennen.",
-    "fehlender-wert": "Wert eintragen oder „kein Wert verfügbar“ wählen.",
-    "leeres-blatt": "Die gelben Zellen des Blatts ausfüllen.",
-    "vorjahr-geaendert": "Nichts zu tun, wenn die Korrektur gewollt ist.",
-    "formel": "Den Wert als Zahl eintragen (keine Formel).",
-    "eingabe-in-formelzeile": "Den Gesamtstadtwert im Blatt Erfassung eintragen (genannte Zelle).",
-    "unbekanntes-kennzeichen": "Ein Kennzeichen aus der Liste wählen.",
-    "bemerkung": "Nichts zu tun.",
-    "andere-runde": "Prüfen, ob es die neueste Fassung des Bogens ist.",
-    "bereits-uebernommen": "Nichts zu tun.",
-    "kennung-aus-eigenschaften": "Nichts zu tun; künftig keine Blätter löschen.",
-    "import-zeile": "Die Zeile der Importdatei korrigieren.",
-}
-
 
 def report_path(workspace: Workspace, item: CheckedFile) -> Path:
     year = item.returned.year or item.report.year
@@ -124,9 +86,9 @@ def _summary(book, item: CheckedFile, header, title, wrap, severity_formats) -> 
         for col, value in enumerate((p.code, p.sheet, p.cell, p.indicator, p.found, p.expected), start=1):
             ws.write_string(row, col, value, top)
         ws.write_string(row, 7, p.message, wrap)
-        ws.write_string(row, 8, ADVICE.get(p.code, ""), wrap)
+        ws.write_string(row, 8, p.advice, wrap)
         # neither Excel nor LibreOffice fits wrapped rows of a generated file: set the height
-        ws.set_row(row, row_height([(p.message, widths[7]), (ADVICE.get(p.code, ""), widths[8])]))
+        ws.set_row(row, row_height([(p.message, widths[7]), (p.advice, widths[8])]))
     if not problems:
         ws.write_string(first + 1, 0, "Keine Befunde.")
     ws.freeze_panes(first + 1, 0)
@@ -206,4 +168,4 @@ def _address(cell: str) -> tuple[int, int]:
     return int(digits) - 1, col - 1
 
 
-__all__ = ["ADVICE", "existing_reports", "report_path", "write_check_report", "write_feedback"]
+__all__ = ["existing_reports", "report_path", "write_check_report", "write_feedback"]

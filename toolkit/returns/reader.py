@@ -37,7 +37,7 @@ from toolkit.collect.layout import (
 )
 from toolkit.core.cells import format_number, parse_number_text
 from toolkit.core.keys import ObservationKey
-from toolkit.core.problems import Problem
+from toolkit.core.problems import Problem, problem
 from toolkit.returns.identity import Identity, cell_text, identity_from_properties, identity_from_rows
 from toolkit.returns.safety import Refused, SafeFile, inspect_file
 
@@ -176,8 +176,7 @@ def read_return(path: Path, catalogue: Catalogue, data: bytes | None = None) -> 
         if data is None:
             data = path.read_bytes()
     except OSError as exc:
-        result.problems.append(Problem("nicht-lesbar", f"Die Datei {path.name} kann nicht gelesen werden: {exc}.",
-                                       file=path.name))
+        result.problems.append(problem("nicht-lesbar", file=path.name, reason=exc))
         return result
     result.sha256 = hashlib.sha256(data).hexdigest()
     try:
@@ -198,10 +197,8 @@ def read_return(path: Path, catalogue: Catalogue, data: bytes | None = None) -> 
 def _unreadable(name: str, exc: Exception) -> Problem:
     text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
     if "password" in text.lower() or type(exc).__name__ == "PasswordError":
-        return Problem("verschluesselt", f"Die Datei {name} ist kennwortgeschützt und kann nicht gelesen werden. "
-                                         "Bitte ohne Kennwort speichern und erneut senden.", file=name)
-    return Problem("nicht-lesbar", f"Die Datei {name} kann nicht als Tabelle gelesen werden ({text}). Bitte den "
-                                   "Erhebungsbogen erneut speichern (als .xlsx) und senden.", file=name)
+        return problem("verschluesselt", file=name)
+    return problem("nicht-lesbar", "tabelle", file=name, reason=text)
 
 
 def _read_workbook(result: ReturnedWorkbook, safe: SafeFile, catalogue: Catalogue) -> None:
@@ -215,18 +212,11 @@ def _read_workbook(result: ReturnedWorkbook, safe: SafeFile, catalogue: Catalogu
         else:
             identity = identity_from_properties(safe)
             if identity is None:
-                result.problems.append(Problem(
-                    "kein-erhebungsbogen", f"Die Datei {name} ist kein Erhebungsbogen des Integrationsmonitorings (das "
-                    f"versteckte Blatt „{SHEET_META}“ fehlt). Bitte den zugesandten Bogen ausfüllen und zurücksenden.",
-                    file=name))
+                result.problems.append(problem("kein-erhebungsbogen", file=name, meta_sheet=SHEET_META))
                 return
-            result.problems.append(Problem(
-                "kennung-aus-eigenschaften", f"In der Datei {name} fehlt das versteckte Blatt „{SHEET_META}“; "
-                "Dienststelle und Berichtsjahr wurden aus den Dokumenteigenschaften gelesen.", file=name))
+            result.problems.append(problem("kennung-aus-eigenschaften", file=name, meta_sheet=SHEET_META))
         if identity is None:
-            result.problems.append(Problem(
-                "kein-erhebungsbogen", f"Die Kennung im Blatt „{SHEET_META}“ der Datei {name} ist unvollständig oder "
-                "verändert. Bitte den zugesandten Bogen verwenden.", file=name, sheet=SHEET_META, cell="A1"))
+            result.problems.append(problem("kein-erhebungsbogen", "kennung", file=name, sheet=SHEET_META, cell="A1"))
             return
         result.identity = identity
         plan = _plan_for(result, identity, catalogue)
@@ -236,9 +226,7 @@ def _read_workbook(result: ReturnedWorkbook, safe: SafeFile, catalogue: Catalogu
         sheets = [SHEET_ENTRY, *(d.name for d in plan.district_sheets)]
         missing = [s for s in sheets if s not in book.sheet_names]
         if missing:
-            result.problems.append(Problem(
-                "layout-geaendert", f"In der Datei {name} fehlt das Blatt „{missing[0]}“ (umbenannt oder gelöscht). "
-                "Bitte den zugesandten Bogen unverändert verwenden.", file=name, sheet=missing[0]))
+            result.problems.append(problem("layout-geaendert", "blatt", file=name, sheet=missing[0]))
             return
         for sheet in sheets:
             result.sheet_rows[sheet] = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
@@ -255,30 +243,21 @@ def _read_workbook(result: ReturnedWorkbook, safe: SafeFile, catalogue: Catalogu
 def _plan_for(result: ReturnedWorkbook, identity: Identity, catalogue: Catalogue) -> WorkbookPlan | None:
     name = result.file
     if identity.office not in catalogue.offices or not catalogue.indicators_of_office(identity.office):
-        result.problems.append(Problem(
-            "falsche-dienststelle", f"Die Datei {name} nennt die Dienststelle „{identity.office}“, die laut Katalog "
-            "keine Kennzahlen liefert. Bitte den Bogen der eigenen Dienststelle verwenden.", file=name,
-            sheet=SHEET_META, cell="B2", found=identity.office))
+        result.problems.append(problem("falsche-dienststelle", "katalog", file=name, sheet=SHEET_META, cell="B2",
+                                       found=identity.office))
         return None
     if identity.year is None:
-        result.problems.append(Problem(
-            "kein-erhebungsbogen", f"Die Datei {name} nennt kein gültiges Berichtsjahr.", file=name, sheet=SHEET_META,
-            cell="B3"))
+        result.problems.append(problem("kein-erhebungsbogen", "jahr", file=name, sheet=SHEET_META, cell="B3"))
         return None
     if identity.layout_version != LAYOUT_VERSION:
-        result.problems.append(Problem(
-            "layout-veraltet", f"Die Datei {name} ist ein Erhebungsbogen der Layoutversion "
-            f"„{identity.layout_version}“; gelesen wird Version {LAYOUT_VERSION}. Bitte den aktuellen Bogen aus der "
-            "E-Mail der Koordination verwenden.", file=name, sheet=SHEET_META, cell="B4",
-            found=identity.layout_version, expected=LAYOUT_VERSION))
+        result.problems.append(problem("layout-veraltet", file=name, sheet=SHEET_META, cell="B4",
+                                       found=identity.layout_version, expected=LAYOUT_VERSION))
         return None
     plan, fingerprint = cached_plan(catalogue, identity.office, identity.year)
     if identity.fingerprint != fingerprint:
-        result.problems.append(Problem(
-            "layout-geaendert", f"Der Aufbau der Datei {name} passt nicht zum Katalog (Fingerabdruck "
-            f"{identity.fingerprint or 'fehlt'} statt {plan.fingerprint}): entweder wurde der Katalog seit dem Versand "
-            "geändert oder der Bogen stammt aus einer anderen Runde. Bitte einen neu erzeugten Bogen verwenden.",
-            file=name, sheet=SHEET_META, cell="B7", found=identity.fingerprint, expected=plan.fingerprint))
+        result.problems.append(problem("layout-geaendert", "fingerabdruck", file=name, sheet=SHEET_META, cell="B7",
+                                       found=identity.fingerprint, expected=plan.fingerprint,
+                                       have=identity.fingerprint or "fehlt"))
         return None
     return plan
 
@@ -318,11 +297,8 @@ def _verify_rows(result: ReturnedWorkbook, plan: WorkbookPlan) -> bool:
             have = cell_text(cell_value(rows, entry.row, col))
             if have != want:
                 cell = f"{column_letter(col)}{entry.row + 1}"
-                found.append(Problem(
-                    "layout-geaendert", f"In {SHEET_ENTRY}!{cell} steht „{have}“ statt „{want}“: Zeilen oder Spalten "
-                    "wurden eingefügt, gelöscht oder verschoben. Bitte den zugesandten Bogen unverändert verwenden "
-                    "und nur die gelben Zellen füllen.", file=name, sheet=SHEET_ENTRY, cell=cell,
-                    indicator=entry.indicator.id, found=have, expected=want))
+                found.append(problem("layout-geaendert", "zeile", file=name, sheet=SHEET_ENTRY, cell=cell,
+                                     indicator=entry.indicator.id, found=have, expected=want))
                 break
         if len(found) >= MAX_LAYOUT_PROBLEMS:
             break
@@ -331,11 +307,8 @@ def _verify_rows(result: ReturnedWorkbook, plan: WorkbookPlan) -> bool:
         for row, nummer, _label in district.district_rows:
             have = cell_text(cell_value(rows, row, 0))
             if have != str(nummer):
-                found.append(Problem(
-                    "layout-geaendert", f"In {district.name}!A{row + 1} steht „{have}“ statt der Stadtteilnummer "
-                    f"{nummer}: Zeilen wurden eingefügt, gelöscht oder sortiert. Bitte den zugesandten Bogen "
-                    "unverändert verwenden.", file=name, sheet=district.name, cell=f"A{row + 1}",
-                    indicator=district.indicator.id, found=have, expected=str(nummer)))
+                found.append(problem("layout-geaendert", "stadtteil", file=name, sheet=district.name, cell=f"A{row + 1}",
+                                     indicator=district.indicator.id, found=have, expected=str(nummer)))
                 break
     result.problems.extend(found)
     return not found
@@ -360,10 +333,9 @@ def _read_slots(result: ReturnedWorkbook, plan: WorkbookPlan, formulas: dict[str
             continue
         value = _number(result, slot, raw)
         if is_formula:
-            result.problems.append(Problem(
-                "formel", f"In {slot.address} steht eine Formel; übernommen wird nur ihr gespeichertes Ergebnis "
-                f"({_show(raw)}). Bitte den Wert als Zahl eintragen.", file=result.file, sheet=slot.sheet,
-                cell=slot.cell, indicator=slot.key.indicator, found="Formel", expected="Zahl"))
+            result.problems.append(problem("formel", file=result.file, sheet=slot.sheet, cell=slot.cell,
+                                           indicator=slot.key.indicator, found="Formel", expected="Zahl",
+                                           result=_show(raw)))
         append(Reading(slot, value, "", is_formula))
     return readings
 
@@ -397,10 +369,8 @@ def _typed_over(name: str, plan: WorkbookPlan, district: DistrictSheet, row: int
             "Die Gesamtstadt wird für diese Spalte nicht erhoben.")
     if row == district.sum_row:
         what = f"Die Summe wird aus den Stadtteilwerten berechnet. {what}"
-    return Problem(
-        "eingabe-in-formelzeile", f"In {district.name}!{cell} (Zeile „{label}“) steht „{_show(raw)}“ statt der "
-        f"Formel; dieser Wert wird nicht übernommen. {what}", file=name, sheet=district.name, cell=cell,
-        indicator=indicator, found=_show(raw), expected=f"Wert in {target}" if target else "leer")
+    return problem("eingabe-in-formelzeile", file=name, sheet=district.name, cell=cell, indicator=indicator,
+                   found=_show(raw), expected=f"Wert in {target}" if target else "leer", label=label, what=what)
 
 
 def _position(cell: str) -> tuple[int, int]:
@@ -429,19 +399,14 @@ def _number(result: ReturnedWorkbook, slot: Slot, raw: object) -> float | None:
         return _not_a_number(result, slot, raw)
     if slot.kind == "decimal" and _THOUSANDS_OR_DECIMAL.match(text):
         other = float(text)
-        result.problems.append(Problem(
-            "zahl-mehrdeutig", f"In {slot.address} steht „{text}“ als Text: als {_show(number)} gelesen (Punkt als "
-            f"Tausendertrennzeichen); gemeint sein könnte auch {_show(other)} (Punkt als Dezimaltrennzeichen). Bitte "
-            "prüfen und die Zahl ohne Anführungszeichen eintragen, Nachkommastellen mit Komma (z. B. "
-            f"{_show(other)}).", file=result.file, sheet=slot.sheet, cell=slot.cell, indicator=slot.key.indicator,
-            found=text, expected=f"{_show(number)} oder {_show(other)}"))
+        result.problems.append(problem("zahl-mehrdeutig", file=result.file, sheet=slot.sheet, cell=slot.cell,
+                                       indicator=slot.key.indicator, found=text,
+                                       expected=f"{_show(number)} oder {_show(other)}", number=_show(number),
+                                       other=_show(other)))
         return number
     how = " (Punkt als Dezimaltrennzeichen)" if "." in text and "," not in text and not number.is_integer() else ""
-    result.problems.append(Problem(
-        "deutsches-zahlformat", f"In {slot.address} steht die Zahl „{text}“ als Text; als {_show(number)} "
-        f"gelesen{how}. Bitte Zahlen ohne Anführungszeichen und ohne Text eintragen, Nachkommastellen mit Komma.",
-        file=result.file, sheet=slot.sheet, cell=slot.cell, indicator=slot.key.indicator, found=text,
-        expected=_show(number)))
+    result.problems.append(problem("deutsches-zahlformat", file=result.file, sheet=slot.sheet, cell=slot.cell,
+                                   indicator=slot.key.indicator, found=text, expected=_show(number), how=how))
     return number
 
 
@@ -450,11 +415,8 @@ _THOUSANDS_OR_DECIMAL = re.compile(r"^[+-]?\d{1,3}\.\d{3}$")
 
 
 def _not_a_number(result: ReturnedWorkbook, slot: Slot, raw: object) -> None:
-    result.problems.append(Problem(
-        "keine-zahl", f"In {slot.address} ({slot.key.indicator}) steht „{_show(raw)}“ statt einer Zahl. Bitte "
-        "eine Zahl eintragen oder die Zelle leer lassen und das Kennzeichen „kein Wert verfügbar“ wählen.",
-        file=result.file, sheet=slot.sheet, cell=slot.cell, indicator=slot.key.indicator, found=_show(raw),
-        expected="Zahl"))
+    result.problems.append(problem("keine-zahl", file=result.file, sheet=slot.sheet, cell=slot.cell,
+                                   indicator=slot.key.indicator, found=_show(raw), expected="Zahl"))
     return None
 
 

@@ -16,7 +16,7 @@ from toolkit.catalogue.model import CITY, Catalogue, Indicator
 from toolkit.collect.layout import FLAG_NO_VALUE, FLAGS
 from toolkit.core.cells import format_number
 from toolkit.core.keys import ObservationKey, observation_key
-from toolkit.core.problems import Problem
+from toolkit.core.problems import Problem, problem
 from toolkit.core.store import StoredValue
 from toolkit.returns.reader import Reading, ReturnedWorkbook, normalise_flag
 
@@ -37,11 +37,12 @@ class StoreView:
         return {year for year, _office in self.round_tokens}
 
 
-def _problem(rw: ReturnedWorkbook, code: str, reading: Reading, message: str, found: str = "",
-             expected: str = "") -> Problem:
+def _problem(rw: ReturnedWorkbook, code: str, reading: Reading, found: str = "", expected: str = "",
+             variant: str = "", **details: object) -> Problem:
+    """The Problem of ``code`` at the cell of ``reading`` (see core/problems.py for its message)."""
     slot = reading.slot
-    return Problem(code, message, file=rw.file, sheet=slot.sheet, cell=slot.cell, indicator=slot.key.indicator,
-                   found=found, expected=expected)
+    return problem(code, variant, file=rw.file, sheet=slot.sheet, cell=slot.cell, indicator=slot.key.indicator,
+                   found=found, expected=expected, **details)
 
 
 def _n(value: float | None) -> str:
@@ -54,28 +55,21 @@ def check_identity(rw: ReturnedWorkbook, view: StoreView) -> Iterator[Problem]:
         return
     this_year = dt.date.today().year
     if rw.year > this_year:
-        yield Problem("falsches-jahr", f"Die Datei {rw.file} ist ein Bogen für {rw.year}; dieses Berichtsjahr liegt in "
-                                       "der Zukunft. Bitte den Bogen des richtigen Jahres verwenden.", file=rw.file,
-                      sheet="Kennung", cell="B3", found=str(rw.year), expected=f"höchstens {this_year}")
+        yield problem("falsches-jahr", "zukunft", file=rw.file, sheet="Kennung", cell="B3", found=str(rw.year),
+                      expected=f"höchstens {this_year}")
         return
     if not view.round_tokens:
         return
     if rw.year not in view.round_years:
         years = ", ".join(str(y) for y in sorted(view.round_years))
-        yield Problem("falsches-jahr", f"Die Datei {rw.file} ist ein Bogen für {rw.year}; versandt wurden Bögen für "
-                                       f"{years}. Bitte den Bogen des richtigen Jahres ausfüllen.", file=rw.file,
-                      sheet="Kennung", cell="B3", found=str(rw.year), expected=years)
+        yield problem("falsches-jahr", file=rw.file, sheet="Kennung", cell="B3", found=str(rw.year), expected=years)
         return
     token = view.round_tokens.get((rw.year, rw.office))
     if token is None:
-        yield Problem("falsche-dienststelle", f"Für die Dienststelle {rw.office} wurde für {rw.year} kein Bogen "
-                                              f"versandt (Datei {rw.file}).", file=rw.file, sheet="Kennung",
-                      cell="B2", found=rw.office)
+        yield problem("falsche-dienststelle", file=rw.file, sheet="Kennung", cell="B2", found=rw.office, year=rw.year)
     elif rw.identity.token and token != rw.identity.token:
-        yield Problem("andere-runde", f"Die Datei {rw.file} stammt aus einem früheren Versand für {rw.year} "
-                                      f"(Rundenkennung {rw.identity.token}, aktuell {token}). Die Werte werden "
-                                      "trotzdem gelesen; bitte prüfen, ob es die neueste Fassung ist.",
-                      file=rw.file, sheet="Kennung", cell="B5", found=rw.identity.token, expected=token)
+        yield problem("andere-runde", file=rw.file, sheet="Kennung", cell="B5", found=rw.identity.token,
+                      expected=token, year=rw.year)
 
 
 def _indicators(rw: ReturnedWorkbook) -> dict[str, Indicator]:
@@ -93,12 +87,10 @@ def check_counts(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]: 
         indicator = indicators[key.indicator]
         if reading.slot.kind == "count":
             if value < 0:
-                yield _problem(rw, "negativer-wert", reading, f"{reading.slot.address}: {_n(value)} ist negativ; eine "
-                               "Anzahl kann nicht negativ sein. Bitte den Wert prüfen.", _n(value), "0 oder mehr")
+                yield _problem(rw, "negativer-wert", reading, _n(value), "0 oder mehr")
                 continue
             if not value.is_integer():
-                yield _problem(rw, "keine-ganze-zahl", reading, f"{reading.slot.address}: {_n(value)} ist keine ganze "
-                               "Zahl; hier wird eine Anzahl erwartet.", _n(value), "ganze Zahl")
+                yield _problem(rw, "keine-ganze-zahl", reading, _n(value), "ganze Zahl")
         if indicator.typ != "quote":
             yield from _bounds(rw, reading, indicator, value)
 
@@ -108,9 +100,7 @@ def _bounds(rw: ReturnedWorkbook, reading: Reading, indicator: Indicator, value:
     low, high = indicator.min_wert, indicator.max_wert
     if (low is not None and value < low) or (high is not None and value > high):
         limits = f"{_n(low) if low is not None else '–'} bis {_n(high) if high is not None else '–'}"
-        yield _problem(rw, "ausserhalb-grenzen", reading, f"{reading.slot.address}: {what or 'der Wert'} {_n(value)} "
-                       f"liegt außerhalb der Prüfgrenzen {limits} von {indicator.id}. Bitte prüfen und ggf. in der "
-                       "Bemerkung erläutern.", _n(value), limits)
+        yield _problem(rw, "ausserhalb-grenzen", reading, _n(value), limits, what=what or "der Wert")
 
 
 def _rate_pairs(inputs: dict[ObservationKey, Reading]) -> Iterator[tuple[Reading, Reading]]:
@@ -130,14 +120,12 @@ def check_rates(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  
         indicator = indicators[num.slot.key.indicator]
         if den.value == 0:
             if num.value > 0:
-                yield _problem(rw, "nenner-null", den, f"{den.slot.address}: Der Nenner ist 0, der Zähler in "
-                               f"{num.slot.cell} aber {_n(num.value)}. Bitte beide Werte prüfen.", "0", "größer als 0")
+                yield _problem(rw, "nenner-null", den, "0", "größer als 0", zaehler_cell=num.slot.cell,
+                               zaehler=_n(num.value))
             continue
         if num.value > den.value and not indicator.allows_over_100:
-            yield _problem(rw, "zaehler-groesser-nenner", num, f"{num.slot.address}: Der Zähler {_n(num.value)} ist "
-                           f"größer als der Nenner {_n(den.value)} in {den.slot.cell}; der Anteil wäre über 100 %. "
-                           "Bitte prüfen, ob Zähler und Nenner vertauscht sind.", _n(num.value),
-                           f"höchstens {_n(den.value)}")
+            yield _problem(rw, "zaehler-groesser-nenner", num, _n(num.value), f"höchstens {_n(den.value)}",
+                           nenner=_n(den.value), nenner_cell=den.slot.cell)
             continue
         rate = num.value / den.value * indicator.faktor
         yield from _bounds(rw, num, indicator, rate, "der Anteil")
@@ -189,10 +177,9 @@ def _sum_rule(rw, cells, indicator, dimension, whole_code, parts, complete, base
         all_there = complete and len(values) == len(parts)
         if (all_there and abs(total - whole.value) > tolerance) or (not all_there and total > whole.value + tolerance):
             relation = "=" if all_there else "≤"
-            yield _problem(rw, "summe-teile", whole, f"{whole.slot.address}: Die Teile ({', '.join(parts)}) ergeben "
-                           f"{_n(total)}, die Summe „{whole_code}“ ist {_n(whole.value)} (erwartet: Teile {relation} "
-                           f"Summe{f', Toleranz {_n(tolerance)} wegen Rundung' if base else ''}). Bitte prüfen.",
-                           _n(total), f"{relation} {_n(whole.value)}")
+            yield _problem(rw, "summe-teile", whole, _n(total), f"{relation} {_n(whole.value)}",
+                           parts=", ".join(parts), whole=whole_code, value=_n(whole.value), relation=relation,
+                           tolerance=f", Toleranz {_n(tolerance)} wegen Rundung" if base else "")
 
 
 def _rounding_base(catalogue: Catalogue, indicator: Indicator) -> int:
@@ -222,9 +209,7 @@ def check_districts(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem
             tolerance = base / 2 * (len(values) + 1) + 1e-6
             if (len(values) == len(cells) and abs(total - city.value) > tolerance) or total > city.value + tolerance:
                 first = cells[0]
-                yield _problem(rw, "summe-stadtteile", first, f"{sheet.name}: Die Stadtteile ergeben {_n(total)}, die "
-                               f"Gesamtstadt in {city.slot.address} ist {_n(city.value)}. Bitte Stadtteile und "
-                               "Gesamtwert prüfen.", _n(total), _n(city.value))
+                yield _problem(rw, "summe-stadtteile", first, _n(total), _n(city.value), city_cell=city.slot.address)
 
 
 def check_previous_year(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
@@ -246,10 +231,8 @@ def check_previous_year(rw, inputs, catalogue, view, unreadable) -> Iterator[Pro
             continue
         change = (reading.value - old) / abs(old) * 100
         if abs(change) > limit and not (indicator.is_count and abs(reading.value - old) < SMALL_CHANGE):
-            yield _problem(rw, "sprung-zum-vorjahr", reading, f"{reading.slot.address}: {_n(reading.value)} statt "
-                           f"{_n(old)} im Vorjahr ({'+' if change > 0 else ''}{format_number(change, 1)} %, erlaubt "
-                           f"± {_n(limit)} %). Bitte prüfen und den Grund in der Bemerkung nennen.",
-                           _n(reading.value), f"{_n(old)} ± {_n(limit)} %")
+            yield _problem(rw, "sprung-zum-vorjahr", reading, _n(reading.value), f"{_n(old)} ± {_n(limit)} %",
+                           old=_n(old), change=f"{'+' if change > 0 else ''}{format_number(change, 1)}", limit=_n(limit))
 
 
 def check_missing(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
@@ -262,17 +245,13 @@ def check_missing(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:
         filled = any(r.value is not None for r in readings) or \
             any((r.slot.sheet, r.slot.cell) in unreadable for r in readings)
         if not filled and not any(_flag_of(flags, r) == FLAG_NO_VALUE for r in readings):
-            yield Problem("leeres-blatt", f"Das Blatt „{sheet}“ der Datei {rw.file} ist nicht ausgefüllt. Bitte die "
-                                          "gelben Zellen füllen (oder, wo kein Wert vorliegt, das Kennzeichen „kein "
-                                          "Wert verfügbar“ wählen).", file=rw.file, sheet=sheet,
-                          cell=readings[0].slot.cell, expected="ausgefüllte Eingabezellen")
+            yield problem("leeres-blatt", file=rw.file, sheet=sheet, cell=readings[0].slot.cell,
+                          expected="ausgefüllte Eingabezellen")
             continue
         for reading in readings:
             if reading.value is None and (reading.slot.sheet, reading.slot.cell) not in unreadable \
                     and _flag_of(flags, reading) != FLAG_NO_VALUE:
-                yield _problem(rw, "fehlender-wert", reading, f"{reading.slot.address} ({reading.slot.key.indicator}) "
-                               "ist leer. Bitte den Wert eintragen oder das Kennzeichen „kein Wert verfügbar“ wählen.",
-                               "leer", "Zahl")
+                yield _problem(rw, "fehlender-wert", reading, "leer", "Zahl")
 
 
 def _flag_of(flags: dict[ObservationKey, Reading], reading: Reading) -> str:
@@ -289,21 +268,16 @@ def check_history(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:
             continue
         change = f"von {_n(old)} auf {_n(reading.value)} geändert" if old is not None else \
             f"mit {_n(reading.value)} nachgetragen"
-        yield _problem(rw, "vorjahr-geaendert", reading, f"{reading.slot.address}: Der Wert für {key.year} wurde "
-                       f"{change}. Er wird als Korrektur übernommen (ein alter Wert bleibt im Änderungsprotokoll).",
-                       _n(reading.value), _n(old))
+        yield _problem(rw, "vorjahr-geaendert", reading, _n(reading.value), _n(old), year=key.year, change=change)
 
 
 def check_flags_and_notes(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
     for reading in rw.readings:
         role = reading.slot.role
         if role == "flag" and reading.text and normalise_flag(reading.text) not in FLAGS:
-            yield _problem(rw, "unbekanntes-kennzeichen", reading, f"{reading.slot.address}: Das Kennzeichen "
-                           f"„{reading.text[:80]}“ ist unbekannt; erlaubt sind {', '.join(FLAGS)}. Es wird als Text "
-                           "übernommen.", reading.text[:80], ", ".join(FLAGS))
+            yield _problem(rw, "unbekanntes-kennzeichen", reading, reading.text[:80], ", ".join(FLAGS))
         elif role == "note" and reading.text:
-            yield _problem(rw, "bemerkung", reading, f"{reading.slot.address}: Bemerkung der Dienststelle: "
-                           f"„{reading.text[:300]}“", reading.text[:300])
+            yield _problem(rw, "bemerkung", reading, reading.text[:300])
 
 
 def check_store_duplicates(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
@@ -316,9 +290,8 @@ def check_store_duplicates(rw, inputs, catalogue, view, unreadable) -> Iterator[
         office, file_name, source = view.delivery_of.get(stored.delivery_id, ("", "", ""))
         if source == "return" and office and office != rw.office:
             reported.add(key.indicator)
-            yield _problem(rw, "doppelte-lieferung", reading, f"{key.indicator} {key.year} wurde schon von {office} "
-                           f"geliefert (Datei {file_name}); die Datei {rw.file} ({rw.office}) liefert dieselben Werte. "
-                           "Bitte klären, welche Stelle zuständig ist.", rw.office, office)
+            yield _problem(rw, "doppelte-lieferung", reading, rw.office, office, "gespeichert", year=key.year,
+                           other_file=file_name)
 
 
 RULES = (check_counts, check_rates, check_sums, check_districts, check_previous_year, check_missing, check_history,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.catalogue.model import column_letter
-from toolkit.core.problems import Problem
+from toolkit.core.problems import Problem, problem
 from toolkit.returns.xls_formulas import xls_formula_cells
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # compressed size of a returned file
@@ -60,36 +60,29 @@ def inspect_file(path: Path, data: bytes) -> SafeFile:
     name = path.name
     suffix = path.suffix.lower()
     if not data:
-        raise Refused(Problem("leere-datei", f"Die Datei {name} ist leer (0 Byte). Bitte den Erhebungsbogen "
-                                             "erneut speichern und senden.", file=name))
+        raise Refused(problem("leere-datei", file=name))
     if len(data) > MAX_FILE_BYTES:
-        raise Refused(Problem("zu-gross", f"Die Datei {name} ist mit {len(data) // 1_048_576} MB zu groß für einen "
-                                          f"Erhebungsbogen (höchstens {MAX_FILE_BYTES // 1_048_576} MB).", file=name,
-                              found=f"{len(data)} Byte", expected=f"höchstens {MAX_FILE_BYTES} Byte"))
+        raise Refused(problem("zu-gross", file=name, found=f"{len(data)} Byte", expected=f"höchstens {MAX_FILE_BYTES} Byte",
+                              megabytes=len(data) // 1_048_576, limit_mb=MAX_FILE_BYTES // 1_048_576))
     if suffix in MACRO_SUFFIXES:
         raise Refused(_macros(name))
     if data.startswith(OLE_MAGIC):
         return _inspect_ole(path, data)
     if data.startswith(ZIP_MAGIC) or data.startswith(b"PK"):
         return _inspect_zip(path, data)
-    raise Refused(Problem("keine-tabelle", f"Die Datei {name} ist keine Excel- oder LibreOffice-Tabelle. Bitte den "
-                                           "ausgefüllten Erhebungsbogen als .xlsx senden.", file=name))
+    raise Refused(problem("keine-tabelle", file=name))
 
 
 def _macros(name: str) -> Problem:
-    return Problem("makros", f"Die Datei {name} enthält Makros; bitte als .xlsx speichern (Datei > Speichern unter > "
-                             "Excel-Arbeitsmappe) und erneut senden.", file=name)
+    return problem("makros", file=name)
 
 
 def _encrypted(name: str) -> Problem:
-    return Problem("verschluesselt", f"Die Datei {name} ist mit einem Kennwort verschlüsselt und kann nicht gelesen "
-                                     "werden. Bitte ohne Kennwort speichern (Blattschutz darf bleiben) und erneut "
-                                     "senden.", file=name)
+    return problem("verschluesselt", file=name)
 
 
 def _unreadable(name: str, why: str) -> Problem:
-    return Problem("nicht-lesbar", f"Die Datei {name} ist beschädigt oder unvollständig ({why}). Bitte den "
-                                   "Erhebungsbogen erneut speichern und senden.", file=name)
+    return problem("nicht-lesbar", "beschaedigt", file=name, reason=why)
 
 
 def _utf16(text: str) -> bytes:
@@ -104,8 +97,7 @@ def _inspect_ole(path: Path, data: bytes) -> SafeFile:
     if _utf16("_VBA_PROJECT") in data or _utf16("VBA") + b"\x00\x00" in data:
         raise Refused(_macros(name))
     if _utf16("Workbook") not in data and _utf16("Book") not in data:
-        raise Refused(Problem("keine-tabelle", f"Die Datei {name} ist ein Office-Dokument, aber keine Tabelle. Bitte "
-                                               "den Erhebungsbogen als .xlsx senden.", file=name))
+        raise Refused(problem("keine-tabelle", "office", file=name))
 
     formulas = xls_formula_cells(data)
     return SafeFile(path, data, "xls", formulas or {}, {sheet: sheet for sheet in formulas or {}},
@@ -154,8 +146,7 @@ def _inspect_zip(path: Path, data: bytes) -> SafeFile:
 
 def _refuse_by_names(name: str, names: set[str], count: int) -> None:
     if count > MAX_MEMBERS:
-        raise Refused(Problem("zu-gross", f"Die Datei {name} besteht aus {count} Teilen; ein Erhebungsbogen hat "
-                                          "weniger als 100. Die Datei wird nicht gelesen.", file=name))
+        raise Refused(problem("zu-gross", "teile", file=name, found=str(count), expected="weniger als 100 Teile"))
     if any(n.lower().endswith("vbaproject.bin") or n.startswith(("Basic/", "Scripts/")) for n in names):
         raise Refused(_macros(name))
     if "EncryptedPackage" in names:
@@ -171,8 +162,7 @@ def _zip_kind(name: str, archive: zipfile.ZipFile, names: set[str]) -> str:
             if b"encryption-data" in manifest:
                 raise Refused(_encrypted(name))
             return "ods"
-        raise Refused(Problem("keine-tabelle", f"Die Datei {name} ist ein OpenDocument, aber keine Tabelle. Bitte den "
-                                               "Erhebungsbogen als .xlsx senden.", file=name))
+        raise Refused(problem("keine-tabelle", "opendocument", file=name))
     if "xl/workbook.xml" in names:
         content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
         if b"macroEnabled" in content_types:
@@ -180,8 +170,7 @@ def _zip_kind(name: str, archive: zipfile.ZipFile, names: set[str]) -> str:
         return "xlsx"
     if "xl/workbook.bin" in names:
         raise Refused(_macros(name))
-    raise Refused(Problem("keine-tabelle", f"Die Datei {name} ist ein ZIP-Archiv oder Word-/PowerPoint-Dokument, aber "
-                                           "keine Excel-Tabelle. Bitte den Erhebungsbogen als .xlsx senden.", file=name))
+    raise Refused(problem("keine-tabelle", "zip", file=name))
 
 
 def _read_member(name: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
@@ -207,23 +196,18 @@ def _read_member(name: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo, bud
 
 
 def _bomb(name: str, size: int) -> Problem:
-    return Problem("zu-gross", f"Die Datei {name} würde entpackt mehr als {MAX_UNCOMPRESSED // 1_048_576} MB ergeben "
-                               "(ZIP-Bombe oder beschädigte Datei) und wird nicht gelesen.", file=name,
-                   found=f"mehr als {size} Byte entpackt", expected=f"höchstens {MAX_UNCOMPRESSED} Byte")
+    return problem("zu-gross", "entpackt", file=name, found=f"mehr als {size} Byte entpackt",
+                   expected=f"höchstens {MAX_UNCOMPRESSED} Byte", limit_mb=MAX_UNCOMPRESSED // 1_048_576)
 
 
 def _too_many_cells(name: str, cells: int) -> Problem:
-    return Problem("zu-gross", f"Die Datei {name} enthält {cells} Zellen oder einen so großen Zellbereich, dass sie "
-                               "kein Erhebungsbogen sein kann; sie wird nicht gelesen.", file=name,
-                   found=str(cells), expected=f"höchstens {MAX_CELLS} Zellen")
+    return problem("zu-gross", "zellen", file=name, found=str(cells), expected=f"höchstens {MAX_CELLS} Zellen")
 
 
 def _refuse_entities(name: str, member: str, content: bytes) -> None:
     head = content[:4096]
     if any(marker in head for marker in _ENTITY_MARKERS) or b"<!ENTITY" in content:
-        raise Refused(Problem("unsicherer-inhalt", f"Die Datei {name} enthält XML-Definitionen (DOCTYPE/ENTITY) im Teil "
-                                                   f"{member}, die Excel nie schreibt; sie wird aus Sicherheitsgründen "
-                                                   "nicht gelesen.", file=name))
+        raise Refused(problem("unsicherer-inhalt", file=name, member=member))
 
 
 def _count_cells(name: str, member: str, content: bytes) -> int:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue
-from toolkit.core.problems import FileReport, Problem
+from toolkit.core.problems import FileReport, Problem, Severity
 from toolkit.core.progress import SILENT, Progress
 from toolkit.core.runtime import paused_gc, process_pool
 from toolkit.returns.reader import PackedCells, ReturnedWorkbook, read_return
@@ -48,7 +48,7 @@ def check_one(path: Path, catalogue: Catalogue, view: StoreView) -> tuple[Return
 
 def check_workbook(rw: ReturnedWorkbook, catalogue: Catalogue, view: StoreView) -> list[Problem]:
     problems = list(check_identity(rw, view))
-    if any(p.severity == "fehler" for p in problems):
+    if any(p.severity == Severity.FEHLER for p in problems):
         return problems
     inputs = rw.by_role("input")
     unreadable = {(p.sheet, p.cell) for p in rw.problems if p.code == "keine-zahl"}
