@@ -159,7 +159,7 @@ def test_second_process_gets_the_complete_lock_message(tmp_path):  # noqa: ANN00
         assert str(caught.value) == message
         result = runner.invoke(app, ["merge", "-w", str(root)])
         assert result.exit_code == 5
-        assert result.stderr == f"Fehler: {message}\n"
+        assert result.stderr.replace("\r\n", "\n") == f"Fehler: {message}\n"
     finally:
         process.stdin.write("\n")
         process.stdin.flush()
