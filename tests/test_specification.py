@@ -47,8 +47,8 @@ TEXT_IN_NUMBER_MESSAGE = (
     "In Erfassung!K5 (TEI-05) steht „k.A.“ statt einer Zahl. Bitte eine Zahl eintragen oder die Zelle leer lassen "
     "und das Kennzeichen „kein Wert verfügbar“ wählen.")
 TRUNCATED_MESSAGE = (
-    "Die Datei Erhebung_2025_DEZSOZ_abgeschnitten.xlsx ist beschädigt oder unvollständig (ZIP-Container defekt: "
-    "File is not a zip file). Bitte den Erhebungsbogen erneut speichern und senden.")
+    "Die Datei Erhebung_2025_DEZSOZ_abgeschnitten.xlsx ist beschädigt oder unvollständig (ZIP-Container defekt, die "
+    "Datei ist vermutlich abgeschnitten). Bitte den Erhebungsbogen erneut speichern und senden.")
 NOTE = "Stand 31.12.2025 laut Sitzungsprotokollen; das Protokoll der Dezembersitzung ist noch nicht genehmigt."
 
 runner = CliRunner()

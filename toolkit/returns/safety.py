@@ -112,7 +112,7 @@ def _inspect_zip(path: Path, data: bytes) -> SafeFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        raise Refused(_unreadable(name, f"ZIP-Container defekt: {exc}")) from None
+        raise Refused(_unreadable(name, "ZIP-Container defekt, die Datei ist vermutlich abgeschnitten")) from None
     with archive:
         names = {info.filename for info in infos}
         _refuse_by_names(name, names, len(infos))
