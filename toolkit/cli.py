@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 from typer._click import exceptions as click_errors
 from typer.core import TyperCommand, TyperGroup
 
@@ -67,7 +68,7 @@ class ToolkitGroup(TyperGroup):
         except ToolkitError as exc:
             if STATE["debug"]:
                 traceback.print_exc()
-            err.print(f"[bold red]Fehler:[/] {escape(str(exc))}", markup=True, soft_wrap=True)
+            err.print(Text.assemble(("Fehler:", "bold red"), " ", str(exc)), soft_wrap=True)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             err.print("Abgebrochen.")
@@ -237,7 +238,7 @@ def status(
     if remind:
         lines = write_reminders(ws, year, send=send).lines()
         for line in lines:  # with --format json stdout stays pure JSON
-            (err if output_format == "json" else out).print(line)
+            (err if output_format == "json" else out).print(line, markup=False, soft_wrap=True)
 
 
 @app.command(name="compile", cls=ToolkitCommand)

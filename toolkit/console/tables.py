@@ -1,4 +1,9 @@
-"""Terminal rendering of reports, status and the audit trail (rich tables and JSON)."""
+"""Terminal rendering of reports, status and the audit trail (rich tables and JSON).
+
+Texts from offices and files (values typed into a cell, Bemerkungen, file names, server answers) may
+hold square brackets such as ``[/x] k.A.``: they go into tables as ``Text`` objects and into lines with
+``markup=False``, so rich never reads them as markup.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from typing import Protocol
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from toolkit.core.cells import format_number
 from toolkit.core.problems import FileReport, Severity
@@ -34,8 +40,8 @@ def print_reports_table(console: Console, reports: Sequence[FileReport], limit: 
         summary.add_column(header)
     for report in reports:
         summary.add_row(
-            report.file, report.office or "?", str(report.year or "?"),
-            "[green]in Ordnung[/]" if report.ok else "[bold red]Fehler[/]",
+            Text(report.file), Text(report.office or "?"), str(report.year or "?"),
+            Text("in Ordnung", style="green") if report.ok else Text("Fehler", style="bold red"),
             str(report.count(Severity.FEHLER)), str(report.count(Severity.WARNUNG)), str(report.count(Severity.HINWEIS)),
         )
     console.print(summary)
@@ -49,8 +55,8 @@ def print_reports_table(console: Console, reports: Sequence[FileReport], limit: 
         table.add_column(header, overflow="fold")
     for report, problem in problems[:limit]:
         table.add_row(
-            report.file, f"[{SEVERITY_STYLE[problem.severity]}]{SEVERITY_LABEL[problem.severity]}[/]",
-            problem.place, problem.indicator, problem.message,
+            Text(report.file), Text(SEVERITY_LABEL[problem.severity], style=SEVERITY_STYLE[problem.severity]),
+            Text(problem.place), Text(problem.indicator), Text(problem.message),
         )
     console.print(table)
     if len(problems) > limit:
@@ -81,12 +87,12 @@ def print_status(console: Console, result: TabularResult, output_format: str = "
         foldable = headers[n] in ("Rücklauf", "Prüfergebnis")
         table.add_column(headers[n], no_wrap=not foldable, overflow="fold", min_width=10 if foldable else None)
     for row in rows:
-        table.add_row(*(row[n] for n in keep))
+        table.add_row(*(Text(row[n]) for n in keep))
     console.print(table)
     for n in same:
-        console.print(f"{headers[n]} (für alle Stellen): {rows[0][n]}")
+        console.print(f"{headers[n]} (für alle Stellen): {rows[0][n]}", markup=False)
     for line in result.summary_lines():
-        console.print(line)
+        console.print(line, markup=False)
 
 
 def print_log(console: Console, workspace, indicator: str | None) -> None:  # noqa: ANN001 - Workspace
@@ -97,7 +103,8 @@ def print_log(console: Console, workspace, indicator: str | None) -> None:  # no
     with Store(workspace.store_file) as store:
         rows = store.history_rows(indicator)
     if not rows:
-        console.print("Keine Änderungen protokolliert." if not indicator else f"Keine Änderungen für {indicator}.")
+        console.print("Keine Änderungen protokolliert." if not indicator else f"Keine Änderungen für {indicator}.",
+                      markup=False)
         return
     console.print(f"Änderungsprotokoll ({len(rows)} Änderungen, älteste zuerst):")
     for row in rows:

