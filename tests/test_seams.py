@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from rich.console import Console
+from test_mail import Recorder, free_port, smtp_toml
+from test_status import _round
 from typer.testing import CliRunner
 from workbook_edit import filled_cells, generate, set_cells
 
@@ -99,3 +101,53 @@ def test_log_of_a_user_typed_indicator_with_brackets(workspace, wide):
     result = runner.invoke(app, ["log", "-w", str(workspace.root), "--indicator", MARKUP])
     assert result.exit_code == 0, result.output
     assert result.output == f"Keine Änderungen für {MARKUP}.\n"
+
+
+# ---- 2. a mail that cannot be sent ends with exit 6 ------------------------------------------------
+
+
+class Refuser(Recorder):
+    """An SMTP server that takes the envelope but refuses every message."""
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802, ANN001, ANN201
+        return "554 5.7.1 [/x] Nachricht abgelehnt"
+
+
+@pytest.fixture
+def refusing_server():
+    from aiosmtpd.controller import Controller
+
+    controller = Controller(Refuser(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller.port
+    finally:
+        controller.stop()
+
+
+def test_status_remind_send_exits_6_when_a_mail_is_refused(workspace, catalogue, refusing_server, wide):
+    _round(workspace, catalogue)
+    text = workspace.settings_file.read_text(encoding="utf-8")
+    workspace.settings_file.write_text(text[: text.index("[mail]")] + smtp_toml(refusing_server), encoding="utf-8")
+    result = runner.invoke(app, ["status", "--year", "2025", "-w", str(workspace.root), "--remind", "--send"])
+    assert result.exit_code == 6, result.output
+    assert "FEHLER beim Senden" in result.output and "[/x] Nachricht abgelehnt" in result.output
+    assert "2 davon konnten nicht gesendet werden" in result.output and "outbox/2025/Mails/" in result.output
+    assert (workspace.mails_dir(2025) / "Erinnerung_2025_SOZ.eml").is_file()
+    assert "Interner Fehler" not in result.output
+
+
+def test_status_remind_send_exits_6_when_the_server_is_unreachable(workspace, catalogue):
+    _round(workspace, catalogue)
+    text = workspace.settings_file.read_text(encoding="utf-8")
+    workspace.settings_file.write_text(text[: text.index("[mail]")] + smtp_toml(free_port()), encoding="utf-8")
+    result = runner.invoke(app, ["status", "--year", "2025", "-w", str(workspace.root), "--remind", "--send",
+                                 "--format", "json"])
+    assert result.exit_code == 6, result.output
+    assert json.loads(result.stdout)["jahr"] == 2025 and "nicht erreichbar" in result.stderr
+
+
+def test_status_remind_without_failure_still_exits_0(workspace, catalogue):
+    _round(workspace, catalogue)
+    result = runner.invoke(app, ["status", "--year", "2025", "-w", str(workspace.root), "--remind"])
+    assert result.exit_code == 0, result.output

@@ -227,6 +227,8 @@ def status(
     Mit --remind entstehen Erinnerungen (E-Mail-Entwürfe in outbox/JAHR/Mails/, mit --send per SMTP) an
     Stellen, die überfällig sind oder deren Rücklauf Fehler hatte; sie nennen genau, was fehlt oder falsch ist.
 
+    Exit-Code 6: mindestens eine Erinnerung konnte nicht gesendet werden (der Entwurf liegt in outbox/JAHR/Mails/).
+
     Beispiel: toolkit status --year 2025 --remind
     """
     if output_format not in ("tabelle", "json"):
@@ -236,9 +238,10 @@ def status(
     result = round_status(ws, year)
     print_status(out, result, output_format)
     if remind:
-        lines = write_reminders(ws, year, send=send).lines()
-        for line in lines:  # with --format json stdout stays pure JSON
+        reminders = write_reminders(ws, year, send=send)
+        for line in reminders.lines():  # with --format json stdout stays pure JSON
             (err if output_format == "json" else out).print(line, markup=False, soft_wrap=True)
+        raise typer.Exit(int(reminders.exit_code))
 
 
 @app.command(name="compile", cls=ToolkitCommand)
