@@ -8,6 +8,7 @@ ends with exit 3 and a German message.
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 from pathlib import Path
@@ -24,6 +25,7 @@ import toolkit.cli as cli_module
 from toolkit.cli import app
 from toolkit.collect.layout import plan_workbook
 from toolkit.console.progress import RichProgress
+from toolkit.core.keys import ObservationKey
 from toolkit.core.store import Store
 
 runner = CliRunner()
@@ -151,3 +153,59 @@ def test_status_remind_without_failure_still_exits_0(workspace, catalogue):
     _round(workspace, catalogue)
     result = runner.invoke(app, ["status", "--year", "2025", "-w", str(workspace.root), "--remind"])
     assert result.exit_code == 0, result.output
+
+
+# ---- 3. toolkit log reads through a library function -----------------------------------------------
+
+
+def _history(workspace) -> None:
+    with Store(workspace.store_file) as store, store.transaction():
+        first = store.add_delivery(office="JUGA", year=2025, file_name="Erhebung_2025_JUGA.xlsx", sha256="a")
+        second = store.add_delivery(office="JUGA", year=2025, file_name="[/x] Korrektur.xlsx", sha256="b")
+        k1 = ObservationKey("BIL-06", 2025, "magdeburg", "insgesamt", "insgesamt", "wert")
+        k2 = ObservationKey("DEM-01", 2024, "magdeburg", "deutsch", "weiblich", "wert")
+        store.put(k1, 1234.5, "vorläufig", "", first)
+        store.put(k1, 1300.0, "", "", second, reason="Korrektur [bold]der Stelle[/bold]")
+        store.put(k2, None, "k.A.", "", first)
+        store.put(k2, 98765.0, "", "", second)
+        store.db.execute("UPDATE history SET changed_at = '2026-04-01T10:15:00'")
+
+
+LOG_BIL = ("2026-04-01 10:15:00  BIL-06 2025 magdeburg · insgesamt · insgesamt · wert: 1.234,5 (vorläufig) → 1.300  "
+           "(neu: JUGA, [/x] Korrektur.xlsx; vorher: Erhebung_2025_JUGA.xlsx; Grund: Korrektur [bold]der Stelle"
+           "[/bold])")
+LOG_DEM = ("2026-04-01 10:15:00  DEM-01 2024 magdeburg · deutsch · weiblich · wert: – (k.A.) → 98.765  "
+           "(neu: JUGA, [/x] Korrektur.xlsx; vorher: Erhebung_2025_JUGA.xlsx; Grund: –)")
+
+
+def test_log_output_is_unchanged(workspace):
+    def log(*args: str) -> str:
+        result = runner.invoke(app, ["log", "-w", str(workspace.root), *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert log() == "Noch keine Daten übernommen; das Protokoll ist leer.\n"
+    assert not workspace.store_file.exists()
+    with Store(workspace.store_file):
+        pass
+    assert log() == "Keine Änderungen protokolliert.\n"
+    _history(workspace)
+    assert log() == f"Änderungsprotokoll (2 Änderungen, älteste zuerst):\n{LOG_BIL}\n{LOG_DEM}\n"
+    assert log("--indicator", "BIL-06") == f"Änderungsprotokoll (1 Änderungen, älteste zuerst):\n{LOG_BIL}\n"
+    assert log("--indicator", "XYZ-01") == "Keine Änderungen für XYZ-01.\n"
+
+
+def test_change_log_is_a_library_function_and_the_console_only_renders(workspace):
+    from toolkit.merge.log import change_log
+
+    empty = change_log(workspace)
+    assert not empty.has_store and empty.entries == []
+    assert not workspace.store_file.exists()
+    _history(workspace)
+    log = change_log(workspace, "BIL-06")
+    assert log.has_store and [(e.indicator, e.old_value, e.new_value, e.new_file) for e in log.entries] == [
+        ("BIL-06", 1234.5, 1300.0, "[/x] Korrektur.xlsx")]
+    tables = Path(cli_module.__file__).parent / "console" / "tables.py"
+    imported = {n.module for n in ast.walk(ast.parse(tables.read_text(encoding="utf-8")))
+                if isinstance(n, ast.ImportFrom)}
+    assert "toolkit.core.store" not in imported

@@ -30,6 +30,7 @@ from toolkit.core.errors import ExitCode, ToolkitError
 from toolkit.core.workspace import open_workspace
 from toolkit.initialise import init_workspace
 from toolkit.merge.imports import import_values
+from toolkit.merge.log import change_log
 from toolkit.merge.merge import merge_returns
 from toolkit.returns.checks import check_files
 
@@ -294,7 +295,7 @@ def log(
     """
     ws = open_workspace(workspace)
 
-    print_log(out, ws, indicator)
+    print_log(out, change_log(ws, indicator))
 
 
 @app.command(cls=ToolkitCommand)

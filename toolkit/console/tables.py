@@ -19,7 +19,7 @@ from rich.text import Text
 
 from toolkit.core.cells import format_number
 from toolkit.core.problems import FileReport, Severity
-from toolkit.core.store import Store
+from toolkit.merge.log import ChangeLog
 
 SEVERITY_STYLE = {Severity.FEHLER: "bold red", Severity.WARNUNG: "yellow", Severity.HINWEIS: "cyan"}
 SEVERITY_LABEL = {Severity.FEHLER: "Fehler", Severity.WARNUNG: "Warnung", Severity.HINWEIS: "Hinweis"}
@@ -95,26 +95,24 @@ def print_status(console: Console, result: TabularResult, output_format: str = "
         console.print(line, markup=False)
 
 
-def print_log(console: Console, workspace, indicator: str | None) -> None:  # noqa: ANN001 - Workspace
+def print_log(console: Console, log: ChangeLog) -> None:
     """The audit trail: every value that a later delivery replaced."""
-    if not workspace.store_file.is_file():
+    if not log.has_store:
         console.print("Noch keine Daten übernommen; das Protokoll ist leer.")
         return
-    with Store(workspace.store_file) as store:
-        rows = store.history_rows(indicator)
-    if not rows:
-        console.print("Keine Änderungen protokolliert." if not indicator else f"Keine Änderungen für {indicator}.",
+    if not log.entries:
+        console.print("Keine Änderungen protokolliert." if not log.indicator else f"Keine Änderungen für {log.indicator}.",
                       markup=False)
         return
-    console.print(f"Änderungsprotokoll ({len(rows)} Änderungen, älteste zuerst):")
-    for row in rows:
-        flag = f" ({row['old_flag']})" if row["old_flag"] else ""
-        old = f"{_number(row['old_value'])}{flag}"
-        source = row["old_file"] or "unbekannt"
+    console.print(f"Änderungsprotokoll ({len(log.entries)} Änderungen, älteste zuerst):")
+    for entry in log.entries:
+        flag = f" ({entry.old_flag})" if entry.old_flag else ""
+        old = f"{_number(entry.old_value)}{flag}"
+        source = entry.old_file or "unbekannt"
         console.print(
-            f"{row['changed_at'].replace('T', ' ')}  {row['indicator']} {row['year']} {row['area']} · {row['grp']} · "
-            f"{row['sex']} · {row['measure']}: {old} → {_number(row['new_value'])}  "
-            f"(neu: {row['new_office']}, {row['new_file']}; vorher: {source}; Grund: {row['reason'] or '–'})",
+            f"{entry.changed_at.replace('T', ' ')}  {entry.indicator} {entry.year} {entry.area} · {entry.group} · "
+            f"{entry.sex} · {entry.measure}: {old} → {_number(entry.new_value)}  "
+            f"(neu: {entry.new_office}, {entry.new_file}; vorher: {source}; Grund: {entry.reason or '–'})",
             markup=False, soft_wrap=True)
 
 
