@@ -209,3 +209,57 @@ def test_change_log_is_a_library_function_and_the_console_only_renders(workspace
     imported = {n.module for n in ast.walk(ast.parse(tables.read_text(encoding="utf-8")))
                 if isinstance(n, ast.ImportFrom)}
     assert "toolkit.core.store" not in imported
+
+
+# ---- 4. the CLI library's English is German ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["distribute", "--year", "2025", "--office"],
+         "Aufruf fehlerhaft: Die Option --office braucht einen Wert.\nHilfe: toolkit distribute --help\n"),
+        (["chek"], "Aufruf fehlerhaft: Unbekannter Befehl „chek“. Meinten Sie „check“?\nHilfe: toolkit --help\n"),
+        (["gibtsnicht"], "Aufruf fehlerhaft: Unbekannter Befehl „gibtsnicht“.\nHilfe: toolkit --help\n"),
+        (["check", "--for", "json"],
+         "Aufruf fehlerhaft: Unbekannte Option --for. Meinten Sie --format?\nHilfe: toolkit check --help\n"),
+        (["log", "überzählig"],
+         "Aufruf fehlerhaft: Unerwartete zusätzliche Angabe: überzählig.\nHilfe: toolkit log --help\n"),
+        (["--debug=ja", "log"],
+         "Aufruf fehlerhaft: Die Option --debug nimmt keinen Wert an.\nHilfe: toolkit --help\n"),
+        (["--debug"], "Aufruf fehlerhaft: Befehl fehlt.\nHilfe: toolkit --help\n"),
+    ],
+)
+def test_usage_errors_in_exact_german(args, expected):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert result.output == expected
+
+
+def test_no_arguments_show_the_help_without_an_error_line():
+    result = runner.invoke(app, [])
+    assert result.exit_code == 2
+    assert result.output.startswith("Aufruf: toolkit [OPTIONEN] BEFEHL [ARGUMENTE]...")
+    assert "Aufruf fehlerhaft" not in result.output
+
+
+@pytest.mark.parametrize("command", ["init", "import", "check", "demo"])
+def test_help_pages_show_no_type_of_an_argument(command):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "<" not in result.output and ">" not in result.output, result.output
+
+
+def test_help_page_arguments_stay_aligned():
+    lines = runner.invoke(app, ["demo", "--help"]).output.splitlines()
+    first = lines.index("Argumente:") + 1
+    assert lines[first].startswith("  ORDNER  Ordner für die Demo")
+    assert lines[first + 1].startswith("          ") and lines[first + 1][10] != " "
+    assert runner.invoke(app, ["init", "--help"]).output.count("  ORDNER  Neuer Arbeitsordner.  [Pflicht]") == 1
+
+
+def test_cli_uses_no_private_module_of_typer():
+    source = Path(cli_module.__file__).read_text(encoding="utf-8")
+    modules = {n.module for n in ast.walk(ast.parse(source)) if isinstance(n, ast.ImportFrom)}
+    modules |= {a.name for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Import) for a in n.names}
+    assert not [m for m in modules if m and "._" in m]

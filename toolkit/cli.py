@@ -15,9 +15,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.text import Text
-from typer._click import exceptions as click_errors
 from typer.core import TyperCommand, TyperGroup
 
 from toolkit import __version__
@@ -48,23 +46,38 @@ class ToolkitGroup(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # noqa: ANN001, ANN201
         """Run non-standalone so usage errors can be shown in German; exit like standalone click would."""
+        args = list(sys.argv[1:] if args is None else args)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except typer.Abort:
             err.print("Abgebrochen.")
             code = int(ExitCode.USAGE)
-        except click_errors.ClickException as exc:
-            _show_click_error(exc)
+        except typer.TyperException as exc:  # the CLI library's usage errors (public base of click's exceptions)
+            _show_click_error(exc, self._command_of(exc, args))
             code = int(ExitCode.USAGE)
         code = int(code) if isinstance(code, int) else int(ExitCode.OK)
         if standalone_mode:
             sys.exit(code)
         return code
 
+    def parse_args(self, ctx, args):  # noqa: ANN001, ANN201 - click's signature
+        """`toolkit` alone shows the help page (without an error line before it), exit code 2 as before."""
+        if not args and self.no_args_is_help and not ctx.resilient_parsing:
+            out.print(ctx.get_help(), markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(int(ExitCode.USAGE))
+        return super().parse_args(ctx, args)
+
+    def _command_of(self, exc: typer.TyperException, args: list[str]) -> str:
+        """The command a usage error belongs to when the CLI library does not say: '' for toolkit itself."""
+        option = getattr(exc, "option_name", None)
+        if option and any(option in p.opts for p in self.params):
+            return ""
+        return next((a for a in args if a in self.commands), "")
+
     def invoke(self, ctx):  # noqa: ANN201 - click's signature
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, click_errors.ClickException):
+        except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except ToolkitError as exc:
             if STATE["debug"]:
@@ -340,14 +353,14 @@ def main(argv: list[str] | None = None) -> int:
     return app(args=argv, standalone_mode=False)
 
 
-def _show_click_error(exc: click_errors.ClickException) -> None:
+def _show_click_error(exc: typer.TyperException, command: str = "") -> None:
     """A usage error in German: what was wrong and where the help is."""
-    command = ""
     ctx = getattr(exc, "ctx", None)
-    if ctx is not None and ctx.info_name and ctx.parent is not None:
-        command = f"{ctx.info_name} "
-    err.print(f"Aufruf fehlerhaft: {escape(german_error(exc.format_message()))}\n"
-              f"Hilfe: toolkit {command}--help", highlight=False, soft_wrap=True)
+    if ctx is not None and ctx.info_name:
+        command = ctx.info_name if ctx.parent is not None else ""
+    hint = f"toolkit {command} --help" if command else "toolkit --help"
+    err.print(f"Aufruf fehlerhaft: {german_error(exc.format_message())}\nHilfe: {hint}",
+              markup=False, highlight=False, soft_wrap=True)
 
 
 def utf8_streams() -> None:
