@@ -25,7 +25,9 @@ import toolkit.cli as cli_module
 from toolkit.cli import app
 from toolkit.collect.layout import plan_workbook
 from toolkit.console.progress import RichProgress
+from toolkit.console.tables import print_reports_table
 from toolkit.core.keys import ObservationKey
+from toolkit.core.problems import FileReport, Problem
 from toolkit.core.store import Store
 
 runner = CliRunner()
@@ -263,3 +265,53 @@ def test_cli_uses_no_private_module_of_typer():
     modules = {n.module for n in ast.walk(ast.parse(source)) if isinstance(n, ast.ImportFrom)}
     modules |= {a.name for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Import) for a in n.names}
     assert not [m for m in modules if m and "._" in m]
+
+
+# ---- 5. file names are never cut in the tables -----------------------------------------------------
+
+NAME_A = "inbox/Erhebung_2025_ABCDEFGHIJ_Korrektur_Version_1.xlsx"
+NAME_B = "inbox/Erhebung_2025_ABCDEFGHIJ_Korrektur_Version_2.xlsx"
+
+
+def _first_column(text: str, title: str) -> str:
+    """The text of a table's first column, all its rows joined."""
+    lines = text.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.strip() == title)
+    pieces = []
+    body = False
+    for line in lines[start + 1:]:
+        if line.startswith(("┡", "├")):
+            body = True
+            continue
+        if line.startswith("└"):
+            break
+        if body and line.startswith("│"):
+            pieces.append(line.split("│")[1].strip())
+    return "".join(pieces)
+
+
+def test_file_names_are_never_cut_at_80_columns():
+    out = io.StringIO()
+    reports = [FileReport(NAME_A, "JUGA", 2025, problems=[Problem("keine-zahl", "„x“ ist keine Zahl.", sheet=E,
+                                                                 cell="K5", indicator="BIL-01")]),
+               FileReport(NAME_B, "JUGA", 2025)]
+    print_reports_table(Console(file=out, width=80), reports)
+    text = out.getvalue()
+    assert "…" not in text
+    assert _first_column(text, "Prüfergebnis") == NAME_A + NAME_B
+    assert _first_column(text, "Befunde") == NAME_A
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "├" in text.split("Befunde")[0]  # folded names: a line between the files
+    wide = io.StringIO()
+    print_reports_table(Console(file=wide, width=160), reports)
+    assert NAME_A in wide.getvalue() and "├" not in wide.getvalue().split("Befunde")[0]
+
+
+def test_check_at_80_columns_names_both_files_in_full(workspace, catalogue, tmp_path, monkeypatch):
+    out = io.StringIO()
+    monkeypatch.setattr(cli_module, "out", Console(file=out, width=80, highlight=False))
+    _return(workspace, catalogue, tmp_path, {}, name=Path(NAME_A).name)
+    _return(workspace, catalogue, tmp_path, {(E, "K5"): "zwölf"}, name=Path(NAME_B).name)
+    result = runner.invoke(app, ["check", "-w", str(workspace.root)])
+    assert result.exit_code == 1, result.output
+    assert _first_column(out.getvalue(), "Prüfergebnis") == Path(NAME_A).name + Path(NAME_B).name

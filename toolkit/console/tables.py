@@ -14,6 +14,7 @@ from typing import Protocol
 
 from rich import box
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -36,14 +37,20 @@ def print_reports_table(console: Console, reports: Sequence[FileReport], limit: 
         console.print("Keine Dateien zu prüfen: inbox/ ist leer. Zurückgesandte Erhebungsbögen bitte dort ablegen.")
         return
     summary = Table(title="Prüfergebnis", show_lines=False)
-    for header in ("Datei", "Stelle", "Jahr", "Ergebnis", "Fehler", "Warnungen", "Hinweise"):
-        summary.add_column(header)
+    # a file name is never cut ("Erhebung_2025_AB…" would make two offices' files look the same): it is
+    # folded onto further lines; the short columns keep one line
+    summary.add_column("Datei", overflow="fold")
+    for header in ("Stelle", "Jahr", "Ergebnis", "Fehler", "Warnungen", "Hinweise"):
+        summary.add_column(header, no_wrap=True)
     for report in reports:
         summary.add_row(
             Text(report.file), Text(report.office or "?"), str(report.year or "?"),
             Text("in Ordnung", style="green") if report.ok else Text("Fehler", style="bold red"),
             str(report.count(Severity.FEHLER)), str(report.count(Severity.WARNUNG)), str(report.count(Severity.HINWEIS)),
         )
+    unlimited = console.options.update(max_width=1_000_000)
+    if len(reports) > 1 and Measurement.get(console, unlimited, summary).maximum > console.options.max_width:
+        summary.show_lines = True  # file names are folded: a line between the files keeps them apart
     console.print(summary)
     problems = [(r, p) for r in reports for p in r.problems]
     if not problems:
