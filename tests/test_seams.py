@@ -11,10 +11,12 @@ from __future__ import annotations
 import ast
 import io
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from report_fixtures import make_report_workspace
 from rich.console import Console
 from test_mail import Recorder, free_port, smtp_toml
 from test_status import _round
@@ -315,3 +317,46 @@ def test_check_at_80_columns_names_both_files_in_full(workspace, catalogue, tmp_
     result = runner.invoke(app, ["check", "-w", str(workspace.root)])
     assert result.exit_code == 1, result.output
     assert _first_column(out.getvalue(), "Prüfergebnis") == Path(NAME_A).name + Path(NAME_B).name
+
+
+# ---- 6. LibreOffice failing ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def report_folder(tmp_path_factory):
+    workspace = make_report_workspace(tmp_path_factory.mktemp("lo") / "ws", indicators=("DEM-01",))
+    soffice = workspace.root / "soffice.exe"
+    soffice.write_bytes(b"")
+    text = workspace.settings_file.read_text(encoding="utf-8")
+    workspace.settings_file.write_text(text.replace('libreoffice = ""', 'libreoffice = "soffice.exe"'),
+                                       encoding="utf-8")
+    return workspace
+
+
+def _failing(exception: BaseException | None = None):
+    def run(command, **kwargs):  # noqa: ANN001, ANN202
+        if exception is not None:
+            raise exception
+        return subprocess.CompletedProcess(command, 77, b"", b"source file could not be loaded [/x]")
+    return run
+
+
+@pytest.mark.parametrize(
+    ("failure", "expected"),
+    [
+        (_failing(), "nicht in PDF umwandeln. Meldung von LibreOffice: source file could not be loaded [/x]"),
+        (_failing(PermissionError(13, "Permission denied")), "LibreOffice ließ sich nicht starten"),
+        (_failing(subprocess.TimeoutExpired("soffice", 300)), "nicht innerhalb von 300 s"),
+    ],
+)
+def test_compile_pdf_with_failing_libreoffice_exits_3_in_german(report_folder, monkeypatch, failure, expected,
+                                                                  wide):
+    import toolkit.report.compile as report_compile
+
+    monkeypatch.setattr(report_compile.subprocess, "run", failure)
+    result = runner.invoke(app, ["compile", "--year", "2024", "--pdf", "-w", str(report_folder.root)])
+    assert result.exit_code == 3, result.output
+    text = _flat(result.output)
+    assert "Fehler:" in text and expected in text
+    assert "Interner Fehler" not in text and "Traceback" not in text
+    assert (report_folder.outbox / "2024" / "Integrationsbericht_2024.docx").is_file()
