@@ -46,14 +46,13 @@ class ToolkitGroup(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # noqa: ANN001, ANN201
         """Run non-standalone so usage errors can be shown in German; exit like standalone click would."""
-        args = list(sys.argv[1:] if args is None else args)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except typer.Abort:
             err.print("Abgebrochen.")
             code = int(ExitCode.USAGE)
         except typer.TyperException as exc:  # the CLI library's usage errors (public base of click's exceptions)
-            _show_click_error(exc, self._command_of(exc, args))
+            _show_click_error(exc, self._command_of(exc, sys.argv[1:] if args is None else list(args)))
             code = int(ExitCode.USAGE)
         code = int(code) if isinstance(code, int) else int(ExitCode.OK)
         if standalone_mode:
@@ -61,7 +60,7 @@ class ToolkitGroup(TyperGroup):
         return code
 
     def parse_args(self, ctx, args):  # noqa: ANN001, ANN201 - click's signature
-        """`toolkit` alone shows the help page (without an error line before it), exit code 2 as before."""
+        """`toolkit` alone shows the help page (without an error line before it); exit code 2 as before."""
         if not args and self.no_args_is_help and not ctx.resilient_parsing:
             out.print(ctx.get_help(), markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(int(ExitCode.USAGE))
