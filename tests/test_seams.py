@@ -276,7 +276,7 @@ NAME_B = "inbox/Erhebung_2025_ABCDEFGHIJ_Korrektur_Version_2.xlsx"
 
 
 def _first_column(text: str, title: str) -> str:
-    """The text of a table's first column, all its rows joined."""
+    """The text of a table's first column, all its rows joined (box of a console with legacy_windows=False)."""
     lines = text.splitlines()
     start = next(n for n, line in enumerate(lines) if line.strip() == title)
     pieces = []
@@ -297,7 +297,7 @@ def test_file_names_are_never_cut_at_80_columns():
     reports = [FileReport(NAME_A, "JUGA", 2025, problems=[Problem("keine-zahl", "„x“ ist keine Zahl.", sheet=E,
                                                                  cell="K5", indicator="BIL-01")]),
                FileReport(NAME_B, "JUGA", 2025)]
-    print_reports_table(Console(file=out, width=80), reports)
+    print_reports_table(Console(file=out, width=80, legacy_windows=False), reports)
     text = out.getvalue()
     assert "…" not in text
     assert _first_column(text, "Prüfergebnis") == NAME_A + NAME_B
@@ -305,13 +305,13 @@ def test_file_names_are_never_cut_at_80_columns():
     assert max(len(line) for line in text.splitlines()) <= 80
     assert "├" in text.split("Befunde")[0]  # folded names: a line between the files
     wide = io.StringIO()
-    print_reports_table(Console(file=wide, width=160), reports)
+    print_reports_table(Console(file=wide, width=160, legacy_windows=False), reports)
     assert NAME_A in wide.getvalue() and "├" not in wide.getvalue().split("Befunde")[0]
 
 
 def test_check_at_80_columns_names_both_files_in_full(workspace, catalogue, tmp_path, monkeypatch):
     out = io.StringIO()
-    monkeypatch.setattr(cli_module, "out", Console(file=out, width=80, highlight=False))
+    monkeypatch.setattr(cli_module, "out", Console(file=out, width=80, highlight=False, legacy_windows=False))
     _return(workspace, catalogue, tmp_path, {}, name=Path(NAME_A).name)
     _return(workspace, catalogue, tmp_path, {(E, "K5"): "zwölf"}, name=Path(NAME_B).name)
     result = runner.invoke(app, ["check", "-w", str(workspace.root)])
