@@ -15,8 +15,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
-from typer._click import exceptions as click_errors
+from rich.text import Text
 from typer.core import TyperCommand, TyperGroup
 
 from toolkit import __version__
@@ -29,6 +28,7 @@ from toolkit.core.errors import ExitCode, ToolkitError
 from toolkit.core.workspace import open_workspace
 from toolkit.initialise import init_workspace
 from toolkit.merge.imports import import_values
+from toolkit.merge.log import change_log
 from toolkit.merge.merge import merge_returns
 from toolkit.returns.checks import check_files
 
@@ -51,23 +51,37 @@ class ToolkitGroup(TyperGroup):
         except typer.Abort:
             err.print("Abgebrochen.")
             code = int(ExitCode.USAGE)
-        except click_errors.ClickException as exc:
-            _show_click_error(exc)
+        except typer.TyperException as exc:  # the CLI library's usage errors (public base of click's exceptions)
+            _show_click_error(exc, self._command_of(exc, sys.argv[1:] if args is None else list(args)))
             code = int(ExitCode.USAGE)
         code = int(code) if isinstance(code, int) else int(ExitCode.OK)
         if standalone_mode:
             sys.exit(code)
         return code
 
+    def parse_args(self, ctx, args):  # noqa: ANN001, ANN201 - click's signature
+        """`toolkit` alone shows the help page (without an error line before it); exit code 2 as before."""
+        if not args and self.no_args_is_help and not ctx.resilient_parsing:
+            out.print(ctx.get_help(), markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(int(ExitCode.USAGE))
+        return super().parse_args(ctx, args)
+
+    def _command_of(self, exc: typer.TyperException, args: list[str]) -> str:
+        """The command a usage error belongs to when the CLI library does not say: '' for toolkit itself."""
+        option = getattr(exc, "option_name", None)
+        if option and any(option in p.opts for p in self.params):
+            return ""
+        return next((a for a in args if a in self.commands), "")
+
     def invoke(self, ctx):  # noqa: ANN201 - click's signature
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, click_errors.ClickException):
+        except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except ToolkitError as exc:
             if STATE["debug"]:
                 traceback.print_exc()
-            err.print(f"[bold red]Fehler:[/] {escape(str(exc))}", markup=True, soft_wrap=True)
+            err.print(Text.assemble(("Fehler:", "bold red"), " ", str(exc)), soft_wrap=True)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             err.print("Abgebrochen.")
@@ -226,6 +240,8 @@ def status(
     Mit --remind entstehen Erinnerungen (E-Mail-Entwürfe in outbox/JAHR/Mails/, mit --send per SMTP) an
     Stellen, die überfällig sind oder deren Rücklauf Fehler hatte; sie nennen genau, was fehlt oder falsch ist.
 
+    Exit-Code 6: mindestens eine Erinnerung konnte nicht gesendet werden (der Entwurf liegt in outbox/JAHR/Mails/).
+
     Beispiel: toolkit status --year 2025 --remind
     """
     if output_format not in ("tabelle", "json"):
@@ -235,9 +251,10 @@ def status(
     result = round_status(ws, year)
     print_status(out, result, output_format)
     if remind:
-        lines = write_reminders(ws, year, send=send).lines()
-        for line in lines:  # with --format json stdout stays pure JSON
-            (err if output_format == "json" else out).print(line)
+        reminders = write_reminders(ws, year, send=send)
+        for line in reminders.lines():  # with --format json stdout stays pure JSON
+            (err if output_format == "json" else out).print(line, markup=False, soft_wrap=True)
+        raise typer.Exit(int(reminders.exit_code))
 
 
 @app.command(name="compile", cls=ToolkitCommand)
@@ -290,7 +307,7 @@ def log(
     """
     ws = open_workspace(workspace)
 
-    print_log(out, ws, indicator)
+    print_log(out, change_log(ws, indicator))
 
 
 @app.command(cls=ToolkitCommand)
@@ -335,14 +352,14 @@ def main(argv: list[str] | None = None) -> int:
     return app(args=argv, standalone_mode=False)
 
 
-def _show_click_error(exc: click_errors.ClickException) -> None:
+def _show_click_error(exc: typer.TyperException, command: str = "") -> None:
     """A usage error in German: what was wrong and where the help is."""
-    command = ""
     ctx = getattr(exc, "ctx", None)
-    if ctx is not None and ctx.info_name and ctx.parent is not None:
-        command = f"{ctx.info_name} "
-    err.print(f"Aufruf fehlerhaft: {escape(german_error(exc.format_message()))}\n"
-              f"Hilfe: toolkit {command}--help", highlight=False, soft_wrap=True)
+    if ctx is not None and ctx.info_name:
+        command = ctx.info_name if ctx.parent is not None else ""
+    hint = f"toolkit {command} --help" if command else "toolkit --help"
+    err.print(f"Aufruf fehlerhaft: {german_error(exc.format_message())}\nHilfe: {hint}",
+              markup=False, highlight=False, soft_wrap=True)
 
 
 def utf8_streams() -> None:

@@ -220,6 +220,10 @@ class ReminderResult:
             return [f"Keine Erinnerung nötig: keine Stelle ist für {self.year} überfällig oder hat Fehler."]
         lines = [f"{office}: {what} ({len(reasons)} Punkte)" for office, what, reasons in self.written]
         lines.append(f"{len(self.written)} Erinnerungen für {self.year}.")
+        if self.errors:
+            lines.append(f"{self.errors} davon konnten nicht gesendet werden. Ihre Entwürfe liegen in "
+                         f"outbox/{self.year}/Mails/ (Erinnerung_{self.year}_CODE.eml): in Outlook öffnen und "
+                         "senden, oder die SMTP-Angaben in toolkit.toml ([mail]) prüfen und erneut senden.")
         return lines
 
 

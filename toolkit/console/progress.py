@@ -18,7 +18,8 @@ class RichProgress:
         self.console = console
 
     def track(self, items: Sequence[T], label: str) -> Iterable[T]:
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        columns = (TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn())
         with Progress(*columns, console=self.console, transient=False) as bar:
             task = bar.add_task(label, total=len(items))
             for item in items:
@@ -26,4 +27,4 @@ class RichProgress:
                 bar.advance(task)
 
     def note(self, text: str) -> None:
-        self.console.print(text, highlight=False)
+        self.console.print(text, highlight=False, markup=False)  # notes name folders, which may hold [brackets]

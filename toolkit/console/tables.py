@@ -1,4 +1,9 @@
-"""Terminal rendering of reports, status and the audit trail (rich tables and JSON)."""
+"""Terminal rendering of reports, status and the audit trail (rich tables and JSON).
+
+Texts from offices and files (values typed into a cell, Bemerkungen, file names, server answers) may
+hold square brackets such as ``[/x] k.A.``: they go into tables as ``Text`` objects and into lines with
+``markup=False``, so rich never reads them as markup.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,13 @@ from typing import Protocol
 
 from rich import box
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
+from rich.text import Text
 
 from toolkit.core.cells import format_number
 from toolkit.core.problems import FileReport, Severity
-from toolkit.core.store import Store
+from toolkit.merge.log import ChangeLog
 
 SEVERITY_STYLE = {Severity.FEHLER: "bold red", Severity.WARNUNG: "yellow", Severity.HINWEIS: "cyan"}
 SEVERITY_LABEL = {Severity.FEHLER: "Fehler", Severity.WARNUNG: "Warnung", Severity.HINWEIS: "Hinweis"}
@@ -30,14 +37,20 @@ def print_reports_table(console: Console, reports: Sequence[FileReport], limit: 
         console.print("Keine Dateien zu prüfen: inbox/ ist leer. Zurückgesandte Erhebungsbögen bitte dort ablegen.")
         return
     summary = Table(title="Prüfergebnis", show_lines=False)
-    for header in ("Datei", "Stelle", "Jahr", "Ergebnis", "Fehler", "Warnungen", "Hinweise"):
-        summary.add_column(header)
+    # a file name is never cut ("Erhebung_2025_AB…" would make two offices' files look the same): it is
+    # folded onto further lines; the short columns keep one line
+    summary.add_column("Datei", overflow="fold")
+    for header in ("Stelle", "Jahr", "Ergebnis", "Fehler", "Warnungen", "Hinweise"):
+        summary.add_column(header, no_wrap=True)
     for report in reports:
         summary.add_row(
-            report.file, report.office or "?", str(report.year or "?"),
-            "[green]in Ordnung[/]" if report.ok else "[bold red]Fehler[/]",
+            Text(report.file), Text(report.office or "?"), str(report.year or "?"),
+            Text("in Ordnung", style="green") if report.ok else Text("Fehler", style="bold red"),
             str(report.count(Severity.FEHLER)), str(report.count(Severity.WARNUNG)), str(report.count(Severity.HINWEIS)),
         )
+    unlimited = console.options.update(max_width=1_000_000)
+    if len(reports) > 1 and Measurement.get(console, unlimited, summary).maximum > console.options.max_width:
+        summary.show_lines = True  # file names are folded: a line between the files keeps them apart
     console.print(summary)
     problems = [(r, p) for r in reports for p in r.problems]
     if not problems:
@@ -49,8 +62,8 @@ def print_reports_table(console: Console, reports: Sequence[FileReport], limit: 
         table.add_column(header, overflow="fold")
     for report, problem in problems[:limit]:
         table.add_row(
-            report.file, f"[{SEVERITY_STYLE[problem.severity]}]{SEVERITY_LABEL[problem.severity]}[/]",
-            problem.place, problem.indicator, problem.message,
+            Text(report.file), Text(SEVERITY_LABEL[problem.severity], style=SEVERITY_STYLE[problem.severity]),
+            Text(problem.place), Text(problem.indicator), Text(problem.message),
         )
     console.print(table)
     if len(problems) > limit:
@@ -81,33 +94,32 @@ def print_status(console: Console, result: TabularResult, output_format: str = "
         foldable = headers[n] in ("Rücklauf", "Prüfergebnis")
         table.add_column(headers[n], no_wrap=not foldable, overflow="fold", min_width=10 if foldable else None)
     for row in rows:
-        table.add_row(*(row[n] for n in keep))
+        table.add_row(*(Text(row[n]) for n in keep))
     console.print(table)
     for n in same:
-        console.print(f"{headers[n]} (für alle Stellen): {rows[0][n]}")
+        console.print(f"{headers[n]} (für alle Stellen): {rows[0][n]}", markup=False)
     for line in result.summary_lines():
-        console.print(line)
+        console.print(line, markup=False)
 
 
-def print_log(console: Console, workspace, indicator: str | None) -> None:  # noqa: ANN001 - Workspace
+def print_log(console: Console, log: ChangeLog) -> None:
     """The audit trail: every value that a later delivery replaced."""
-    if not workspace.store_file.is_file():
+    if not log.has_store:
         console.print("Noch keine Daten übernommen; das Protokoll ist leer.")
         return
-    with Store(workspace.store_file) as store:
-        rows = store.history_rows(indicator)
-    if not rows:
-        console.print("Keine Änderungen protokolliert." if not indicator else f"Keine Änderungen für {indicator}.")
+    if not log.entries:
+        console.print("Keine Änderungen protokolliert." if not log.indicator else f"Keine Änderungen für {log.indicator}.",
+                      markup=False)
         return
-    console.print(f"Änderungsprotokoll ({len(rows)} Änderungen, älteste zuerst):")
-    for row in rows:
-        flag = f" ({row['old_flag']})" if row["old_flag"] else ""
-        old = f"{_number(row['old_value'])}{flag}"
-        source = row["old_file"] or "unbekannt"
+    console.print(f"Änderungsprotokoll ({len(log.entries)} Änderungen, älteste zuerst):")
+    for entry in log.entries:
+        flag = f" ({entry.old_flag})" if entry.old_flag else ""
+        old = f"{_number(entry.old_value)}{flag}"
+        source = entry.old_file or "unbekannt"
         console.print(
-            f"{row['changed_at'].replace('T', ' ')}  {row['indicator']} {row['year']} {row['area']} · {row['grp']} · "
-            f"{row['sex']} · {row['measure']}: {old} → {_number(row['new_value'])}  "
-            f"(neu: {row['new_office']}, {row['new_file']}; vorher: {source}; Grund: {row['reason'] or '–'})",
+            f"{entry.changed_at.replace('T', ' ')}  {entry.indicator} {entry.year} {entry.area} · {entry.group} · "
+            f"{entry.sex} · {entry.measure}: {old} → {_number(entry.new_value)}  "
+            f"(neu: {entry.new_office}, {entry.new_file}; vorher: {source}; Grund: {entry.reason or '–'})",
             markup=False, soft_wrap=True)
 
 

@@ -254,10 +254,15 @@ def convert_to_pdf(docx_path: Path, soffice: Path | None = None, timeout: int = 
             raise InputError(f"LibreOffice hat das PDF nicht innerhalb von {timeout} s erzeugt.",
                              hint="Läuft LibreOffice schon mit einem Dialog? Alle LibreOffice-Fenster schließen "
                                   "und den Befehl wiederholen.") from None
+        except OSError as exc:  # not a program, no right to run it, blocked by the IT's software policy
+            raise InputError(f"LibreOffice ließ sich nicht starten ({soffice}: {exc.strerror or exc}).",
+                             hint="Bitte den Pfad zu soffice.exe in toolkit.toml ([programme] libreoffice) prüfen. "
+                                  "Das Word-Dokument ist fertig; es lässt sich in Word als PDF speichern.") from None
         produced = Path(out_dir) / (docx_path.stem + ".pdf")
         if completed.returncode != 0 or not produced.is_file():
             detail = completed.stderr.decode("utf-8", "replace").strip()[:300]
-            raise InputError(f"LibreOffice konnte {docx_path.name} nicht in PDF umwandeln. {detail}".strip(),
+            said = f" Meldung von LibreOffice: {detail}" if detail else ""
+            raise InputError(f"LibreOffice konnte {docx_path.name} nicht in PDF umwandeln.{said}",
                              hint="Das Word-Dokument ist fertig; es lässt sich in Word als PDF speichern. Sonst "
                                   "alle LibreOffice-Fenster schließen und den Befehl wiederholen.")
         target = docx_path.with_suffix(".pdf")
