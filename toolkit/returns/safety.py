@@ -111,7 +111,7 @@ def _inspect_zip(path: Path, data: bytes) -> SafeFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
         raise Refused(_unreadable(name, "ZIP-Container defekt, die Datei ist vermutlich abgeschnitten")) from None
     with archive:
         names = {info.filename for info in infos}
