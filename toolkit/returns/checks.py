@@ -34,11 +34,15 @@ from toolkit.returns.workers import CheckedFile, check_all
 
 
 def inbox_files(workspace: Workspace) -> list[Path]:
-    """Every file in inbox/ except Office lock files (~$…) and hidden files, sorted by name."""
+    """Every file in inbox/ except Office lock files (~$…) and hidden files, in name order.
+
+    Alphabetical without regard to case, on every platform (Windows would sort paths so, Linux would not): the
+    order of the check table and of merging, hence of the store's delivery numbers, is the same everywhere.
+    """
     if not workspace.inbox.is_dir():
         return []
-    return sorted(p for p in workspace.inbox.iterdir()
-                  if p.is_file() and not p.name.startswith(("~$", ".")))
+    return sorted((p for p in workspace.inbox.iterdir() if p.is_file() and not p.name.startswith(("~$", "."))),
+                  key=lambda p: (p.name.casefold(), p.name))
 
 
 def check_files(workspace: Workspace, files: list[Path] | None = None, progress=None,  # noqa: ANN001
