@@ -396,10 +396,58 @@ def test_matrix_made_with_a_helper_process_equals_matrix_made_alone(tmp_path, re
         # fails in the helper: the rows are made here instead
         monkeypatch.setattr(matrix, "process_pool", pool_with(lambda original, fn, fn_args: original(int, ("kaputt",))))
         fallback = _cells(matrix.write_master_matrix(workspace, store, catalogue))
-    assert helped == alone == fallback
+
+        # an xlsxwriter that cannot tell the numbers of its shared strings: no helper, the rows are made here
+        import toolkit.merge.xlsxwriter_fast as fast
+
+        calls.clear()
+        monkeypatch.setattr(matrix, "process_pool", pool_with(record))
+        monkeypatch.setattr(fast, "SHARED_STRING_INDEX", False)
+        alone_again = _cells(matrix.write_master_matrix(workspace, store, catalogue))
+        assert calls == []
+    assert helped == alone == fallback == alone_again
     assert [' =HYPERLINK("x") <b>&amp; ', "Amt <&>", " neu.xlsx"] == \
         [next(row[c] for row in helped["Werte"] if row[8] == ' =HYPERLINK("x") <b>&amp; ') for c in (8, 10, 11)]
 
+
+
+def _styled_cells(path: Path) -> dict[str, list]:
+    """Every cell of every sheet as openpyxl reads it: value, type, number format, bold, italic, fill; and the
+    sheet's frozen panes, filter and column widths."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    return {ws.title: ([[(c.value, c.data_type, c.number_format, c.font.b, c.font.i, c.fill.fgColor.rgb)
+                         for c in row] for row in ws.iter_rows()],
+                       ws.freeze_panes, ws.auto_filter.ref,
+                       {k: d.width for k, d in ws.column_dimensions.items()}) for ws in book.worksheets}
+
+
+def test_matrix_written_with_the_public_api_reads_the_same_as_streamed(tmp_path, reference, catalogue,  # noqa: ANN001
+                                                                       monkeypatch):
+    """The fallback of the xlsxwriter adapter (no private API) makes the same cells, values and formats."""
+    import toolkit.merge.matrix as matrix
+    import toolkit.merge.xlsxwriter_fast as fast
+
+    workspace = make_workspace(tmp_path / "ws")
+    shutil.copy(reference[0].store_file, workspace.store_file)
+    with Store(workspace.store_file) as store, store.transaction():
+        delivery = store.add_delivery(office="Amt <&>", year=2025, file_name=" neu.xlsx", sha256="d" * 64)
+        store.put(ObservationKey("SPR-03", 2025, "gesamtstadt", "insgesamt", "insgesamt", "nenner"), 7.0 / 3,
+                  "geschätzt", ' =HYPERLINK("x") <b>&amp; ', delivery)
+    with Store(workspace.store_file) as store:
+        streamed = _styled_cells(matrix.write_master_matrix(workspace, store, catalogue))
+        monkeypatch.setattr(fast, "STREAMED_ROWS", False)
+        public = _styled_cells(matrix.write_master_matrix(workspace, store, catalogue))
+    assert list(streamed) == list(public) and len(streamed["Werte"][0]) > 100
+    for name, (rows, *layout) in streamed.items():
+        assert tuple(layout) == public[name][1:], name
+        assert len(rows) == len(public[name][0]), name
+        for row, other in zip(rows, public[name][0], strict=True):
+            for (value, *style), (other_value, *other_style) in zip(row, other, strict=True):
+                assert style == other_style, name
+                # a float that needs 17 digits keeps 16 in the fallback (xlsxwriter writes %.16G)
+                assert value == other_value or value == pytest.approx(other_value, rel=1e-15, abs=0), name
 
 
 # ---- files held open by Excel (Windows refuses to replace, rename or delete them) -------------------------

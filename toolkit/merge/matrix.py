@@ -1,14 +1,14 @@
 """The master matrix outbox/Indikatorenmatrix.xlsx: catalogue, every value with provenance, wide sheets per
 Handlungsfeld, deliveries, the history of changes, open problems and (if available) the return status.
 
-Regenerated from the store after every merge, written atomically with xlsxwriter. Text from offices
-(Bemerkung, Kennzeichen, file names) is always written with ``write_string``: never a formula or link.
+Regenerated from the store after every merge, written atomically with xlsxwriter; the data rows of the
+sheets go through the xlsxwriter adapter (xlsxwriter_fast.RowsBook). Text from offices (Bemerkung,
+Kennzeichen, file names) is always written as a text: never a formula or link.
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 from collections import defaultdict
@@ -25,11 +25,10 @@ from toolkit.collect.status import round_status
 from toolkit.core.runtime import paused_gc, process_pool
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, atomic_path
-from toolkit.merge.matrix_xml import SheetRows, fill_package, rows_xml
+from toolkit.merge.xlsxwriter_fast import RowsBook, rows_xml
 from toolkit.returns.checks import inbox_files
 
-WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-                    "in_memory": True}  # the data rows of the big sheets are streamed in by matrix_xml
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 WIDE_AREAS = (CITY, "sachsen-anhalt", "deutschland")
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
@@ -38,27 +37,26 @@ def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue
     """Write outbox/Indikatorenmatrix.xlsx from the store; return its path."""
     target = workspace.master_matrix
     with paused_gc(), atomic_path(target) as tmp:
-        package = io.BytesIO()
-        book = xlsxwriter.Workbook(package, WORKBOOK_OPTIONS)
-        fmt = _Formats(book)
+        rows_book = RowsBook(WORKBOOK_OPTIONS)
+        book = rows_book.workbook
+        fmt = _Formats(rows_book)
         _notes(book, fmt)
         _catalogue_sheets(book, fmt, catalogue)
         count = store.db.execute("SELECT COUNT(*) FROM observations").fetchone()[0]
         with _helper(count) as pool:
-            known = _values_sheet(book, fmt, catalogue, store, count, pool)
+            _values_sheet(book, fmt, catalogue, store, count, pool)
             _wide_sheets(book, fmt, catalogue, _rows(store.db, f"WHERE area IN ({','.join('?' * len(WIDE_AREAS))})",
                                                        WIDE_AREAS))
             _deliveries_sheet(book, fmt, store)
             _history_sheet(book, fmt, catalogue, store)
             _open_problems_sheet(book, fmt, workspace, store)
             _status_sheet(book, fmt, workspace, store)
-            book.close()
-            fill_package(package.getvalue(), tmp, fmt.sheets, known)
+            rows_book.close(tmp)
     return target
 
 
 # The long form of a large store is written by two processes: this one streams the first rows while a
-# helper process reads the others from the store and makes their XML (matrix_xml.rows_xml).
+# helper process reads the others from the store and makes their XML (xlsxwriter_fast.rows_xml).
 HELPER_MIN_ROWS = 100_000
 HELPER_SHARE = 0.6  # this process also compresses everything and writes the other sheets
 
@@ -82,20 +80,19 @@ def _rows(db, where: str = "", params: tuple = (), limit: int = -1, offset: int 
 
 
 class _Formats:
-    def __init__(self, book: xlsxwriter.Workbook) -> None:
+    def __init__(self, rows_book: RowsBook) -> None:
+        book: xlsxwriter.Workbook = rows_book.workbook
+        self.rows_book = rows_book
         self.header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
                                        "valign": "top"})
         self.title = book.add_format({"bold": True, "font_size": 14})
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
         self.number = book.add_format({"num_format": "#,##0.##"})
         self.rate = book.add_format({"num_format": "0.0", "italic": True, "bg_color": "#F2F2F2"})
-        self.sheets: list[SheetRows] = []  # data rows streamed into the package after book.close()
-        for streamed in (self.number, self.rate):  # used only in streamed rows: give them their style index now
-            streamed._get_xf_index()
+        rows_book.number_styles({"number": self.number, "rate": self.rate})
 
     def rows(self, ws, columns: int, count: int, rows, cache: bool = True, tail=None) -> None:  # noqa: ANN001
-        self.sheets.append(SheetRows(ws.name, columns, count, rows, {"number": self.number, "rate": self.rate},
-                                     cache, tail))
+        self.rows_book.add_rows(ws, columns, count, rows, cache, tail)
 
 
 def _table(book, fmt: _Formats, name: str, headers: list[str], widths: list[int], rows, count: int | None = None,
@@ -103,7 +100,7 @@ def _table(book, fmt: _Formats, name: str, headers: list[str], widths: list[int]
     """A sheet with a frozen, filtered header row.
 
     ``rows`` yields lists of str/int/float/None, or with ``blocks`` (style, blocks of neighbouring cells) as
-    matrix_xml.SheetRows expects; ``count`` is the number of rows when ``rows`` is not a list.
+    xlsxwriter_fast.SheetRows expects; ``count`` is the number of rows when ``rows`` is not a list.
     """
     ws = book.add_worksheet(name)
     for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
@@ -152,21 +149,20 @@ def _catalogue_sheets(book, fmt: _Formats, catalogue: Catalogue) -> None:  # noq
 
 
 def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store, count: int,  # noqa: ANN001
-                  pool: Pool | None) -> dict[str, int] | None:
+                  pool: Pool | None) -> None:
     """Every value in long form with its provenance (file name and SHA-256 of a delivery: sheet Lieferungen).
 
     With a helper process, the texts its rows will hold are put into xlsxwriter's shared strings first, so
-    that both processes know their numbers from the start; returns those numbers.
+    that both processes know their numbers from the start (when the adapter can tell them).
     """
     labels = _ValueLabels({d.area: d.name for d in catalogue.districts} | AREA_LABELS, MEASURE_LABELS,
                           {r["id"]: (r["id"], r["office"], r["file_name"], r["merged_at"].replace("T", " "))
                            for r in store.deliveries()})
-    table = getattr(book, "str_table", None)
-    known, here, tail = None, count, None
-    if pool is not None and hasattr(table, "_get_shared_string_index"):
-        known = {text: table._get_shared_string_index(text) for text in _likely_texts(catalogue, labels)}
+    known = None if pool is None else fmt.rows_book.shared_string_numbers(_likely_texts(catalogue, labels))
+    here, tail = count, None
+    if known is not None:
         here = int(count * (1 - HELPER_SHARE))
-        args = (str(store.path), here, labels, known, fmt.number.xf_index)
+        args = (str(store.path), here, labels, known, fmt.rows_book.style_number("number"))
         future = pool.apply_async(_values_tail, args)
 
         def tail() -> tuple[bytes, int]:
@@ -180,7 +176,6 @@ def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store, count
             "Lieferung", "Dienststelle", "Datei", "Zeitpunkt"],
            [10, 7, 24, 20, 12, 11, 12, 16, 40, 10, 12, 30, 20], labels.blocks(_rows(store.db, limit=here)),
            count=count, blocks=True, tail=tail)
-    return known
 
 
 @dataclass
@@ -190,7 +185,7 @@ class _ValueLabels:
     deliveries: dict[int, tuple[int, str, str, str]]  # id -> (id, office, file name, merged at)
 
     def blocks(self, rows: list[tuple]) -> Iterator[tuple[str, tuple]]:
-        """Cells in blocks that repeat from row to row (see matrix_xml); a value was set when its delivery was
+        """Cells in blocks that repeat from row to row (see xlsxwriter_fast); a value was set when its delivery was
         merged."""
         areas, measures, deliveries = self.areas, self.measures, self.deliveries
         for r in rows:

@@ -1,33 +1,71 @@
-"""Fast rows for the big sheets of the master matrix: worksheet XML written directly, not cell by cell.
+"""The xlsxwriter adapter: the one module that uses xlsxwriter's private API, each use with a public fallback.
 
-xlsxwriter lays out every sheet (header row, formats, column widths, frozen panes, filter, defined names)
-and writes the package. The data rows of the sheets registered here are then streamed into that package:
-``fill_package`` copies every zip member, and inserts the rows before ``</sheetData>`` of their worksheet
-(with the ``<dimension>`` widened), and appends their texts to the shared strings. Texts are always
-shared strings (``t="s"``), never formulas or inline markup; floats carry the number format named by
-their row, whole numbers (years, delivery numbers) none. A row is given as blocks of neighbouring cells; the XML of a block is built once and reused, so
-a row of the long form costs a few dictionary look-ups instead of a dozen cell writes. The cells carry
-no reference of their own (optional in ECMA-376; Excel, LibreOffice, openpyxl and calamine place such a
-cell after the one before it; a gap is an empty ``<c/>``); rows keep their number.
+The big sheets of the master matrix (matrix.py) take their data rows through ``RowsBook``. Two internals
+make that fast; each is looked up once, when this module is imported, and the public API is taken instead
+when the installed xlsxwriter lacks it:
+
+``STREAMED_ROWS`` (``Format._get_xf_index()``, xlsxwriter's number of a cell format): xlsxwriter lays out
+every sheet (header row, formats, column widths, frozen panes, filter, defined names) and writes the
+package. The data rows are then streamed into that package: ``fill_package`` copies every zip member,
+inserts the rows before ``</sheetData>`` of their worksheet (with the ``<dimension>`` widened) and appends
+their texts to the shared strings. Texts are always shared strings (``t="s"``), never formulas or inline
+markup; floats carry the number format named by their row (its number from ``_get_xf_index``, as no cell
+written by xlsxwriter uses it), whole numbers (years, delivery numbers) none. A row is given as blocks of
+neighbouring cells; the XML of a block is built once and reused, so a row of the long form costs a few
+dictionary look-ups instead of a dozen cell writes. The cells carry no reference of their own (optional
+in ECMA-376; Excel, LibreOffice, openpyxl and calamine place such a cell after the one before it; a gap is
+an empty ``<c/>``); rows keep their number.
+Fallback: every cell with ``write_string`` / ``write_number``. The same cells, texts and formats; floats
+that need all 17 digits keep 16 (xlsxwriter writes ``%.16G``); several times slower.
+
+``SHARED_STRING_INDEX`` (``Workbook.str_table._get_shared_string_index``): the numbers of the texts a
+helper process will write (matrix.py), taken from xlsxwriter's shared strings before the package exists,
+so that the helper can make rows of the long form while this process writes the others.
+Fallback: no helper; this process makes all rows.
+
+Gains measured with benchmarks/check_merge.py --fallbacks; an internal that saves less than a tenth of
+``toolkit merge`` is not worth private API and goes.
 """
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.format import Format
 
 from toolkit.catalogue.model import column_letter
 from toolkit.returns.safety import _sheet_parts
+
+try:  # private module of xlsxwriter 3.x
+    from xlsxwriter.sharedstrings import SharedStringTable
+except ImportError:  # pragma: no cover - another xlsxwriter: no helper process (see SHARED_STRING_INDEX)
+    SharedStringTable = None
 
 MAX_TEXT = 32_767  # Excel's limit for the text of one cell
 CHUNK_ROWS = 20_000
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
 
 Block = tuple  # neighbouring cell values (str, int, float or None/"" for an empty cell)
+Rows = Iterable[tuple[str, Sequence[Block]]]  # per row: (number style name, blocks)
+
+
+def _has_streamed_rows() -> bool:
+    return callable(getattr(Format, "_get_xf_index", None))
+
+
+def _has_shared_string_index() -> bool:
+    return callable(getattr(SharedStringTable, "_get_shared_string_index", None))
+
+
+STREAMED_ROWS = _has_streamed_rows()
+SHARED_STRING_INDEX = _has_shared_string_index()
 
 
 @dataclass
@@ -37,11 +75,93 @@ class SheetRows:
     name: str
     columns: int
     count: int  # number of data rows (for the dimension of the sheet)
-    rows: Iterable[tuple[str, Sequence[Block]]]
-    number_styles: dict[str, object] = field(default_factory=dict)  # style name -> xlsxwriter Format
+    rows: Rows
     cache: bool = True  # reuse the XML of equal blocks (blocks at one position must hold values of one type)
     # waits for the XML of further rows made elsewhere (matrix.py: a helper process) and their number
     tail: Callable[[], tuple[bytes, int]] | None = None
+
+
+class RowsBook:
+    """An xlsxwriter workbook (``workbook``, in memory) whose big sheets take their data rows in blocks.
+
+    The caller lays out each sheet with xlsxwriter's public API (header in row 1), names the number formats
+    of its rows (``number_styles``), hands over the rows (``add_rows``) and finally writes the file
+    (``close``). Streamed (fast) or cell by cell (fallback), as ``STREAMED_ROWS`` says.
+    """
+
+    def __init__(self, options: dict[str, object]) -> None:
+        self.streamed = STREAMED_ROWS
+        self.package = io.BytesIO()
+        self.workbook = xlsxwriter.Workbook(self.package, {**options, "in_memory": True})
+        self.formats: dict[str, Format] = {}
+        self.styles: dict[str, int] = {}  # streamed: style name -> xlsxwriter's number of the format
+        self.sheets: list[SheetRows] = []
+        self.known: dict[str, int] | None = None
+
+    def number_styles(self, formats: dict[str, Format]) -> None:
+        """The formats of floats by the style name that rows give."""
+        self.formats.update(formats)
+        if self.streamed:  # used by no cell xlsxwriter writes: give them their number now
+            self.styles.update({name: fmt._get_xf_index() for name, fmt in formats.items()})
+
+    def style_number(self, name: str) -> int:
+        return self.styles[name]
+
+    def add_rows(self, ws, columns: int, count: int, rows: Rows, cache: bool = True,  # noqa: ANN001
+                 tail: Callable[[], tuple[bytes, int]] | None = None) -> None:
+        """The ``count`` data rows of sheet ``ws`` (``columns`` wide), from row 2 on; see SheetRows."""
+        if self.streamed:
+            self.sheets.append(SheetRows(ws.get_name(), columns, count, rows, cache, tail))
+            return
+        if tail is not None:
+            raise ValueError("Zeilen aus einem Hilfsprozess brauchen gestreamte Zeilen")  # shared_string_numbers
+        written = write_rows(ws, rows, self.formats)
+        if written != count:
+            raise ValueError(f"{ws.get_name()}: {written} Zeilen geschrieben, {count} angekündigt")
+
+    def shared_string_numbers(self, texts: Iterable[str]) -> dict[str, int] | None:
+        """The numbers of ``texts`` in the shared strings (added when new), for rows made in another process
+        (``rows_xml``); None when this xlsxwriter cannot tell them (then make all rows here)."""
+        table = getattr(self.workbook, "str_table", None)
+        if not (self.streamed and SHARED_STRING_INDEX and hasattr(table, "_get_shared_string_index")):
+            return None
+        self.known = {text: table._get_shared_string_index(text) for text in texts}
+        return self.known
+
+    def close(self, target: Path) -> None:
+        """Write the workbook to ``target``."""
+        self.workbook.close()
+        if self.streamed:
+            fill_package(self.package.getvalue(), target, self.sheets, self.styles, self.known)
+        else:
+            target.write_bytes(self.package.getvalue())
+
+
+def write_rows(ws, rows: Rows, formats: dict[str, Format]) -> int:  # noqa: ANN001
+    """The fallback: the rows cell by cell with xlsxwriter's public API, the same cells as ``_RowWriter``
+    makes; returns the number of rows."""
+    write_string, write_number = ws.write_string, ws.write_number
+    row = 0
+    for row, (style, blocks) in enumerate(rows, start=1):
+        number_format = formats.get(style)
+        col = 0
+        for block in blocks:
+            for value in block:
+                if value is None or value == "":
+                    pass
+                elif value.__class__ is str:
+                    write_string(row, col, value[:MAX_TEXT])
+                elif isinstance(value, bool):
+                    write_string(row, col, "WAHR" if value else "FALSCH")
+                elif isinstance(value, int):
+                    write_number(row, col, value)
+                elif isinstance(value, float):
+                    if math.isfinite(value):
+                        write_number(row, col, value, number_format)
+                else:
+                    write_string(row, col, str(value)[:MAX_TEXT])
+                col += 1
+    return row
 
 
 class SharedStrings:
@@ -178,13 +298,13 @@ _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
 _SST_HEAD = re.compile(rb'<sst [^>]*?count="(\d+)" uniqueCount="(\d+)">')
 
 
-def fill_package(package: bytes, target: Path, sheets: list[SheetRows], known: dict[str, int] | None = None) -> None:
+def fill_package(package: bytes, target: Path, sheets: list[SheetRows], styles: dict[str, int],
+                 known: dict[str, int] | None = None) -> None:
     """Write ``package`` (an xlsxwriter workbook) to ``target`` with the rows of ``sheets`` streamed in.
 
-    ``known``: texts already in the package's shared strings (by index), reused instead of added again.
+    ``styles``: style name -> number of its cell format; ``known``: texts already in the package's shared
+    strings (by index), reused instead of added again.
     """
-    import io
-
     with zipfile.ZipFile(io.BytesIO(package)) as source:
         parts = _sheet_parts(source)
         by_part = {parts[s.name]: s for s in sheets}
@@ -204,7 +324,7 @@ def fill_package(package: bytes, target: Path, sheets: list[SheetRows], known: d
                 if sheet is None:
                     out.writestr(part, data)
                 else:
-                    _write_sheet(out, part, data, sheet, strings, waits.get(sheet.name))
+                    _write_sheet(out, part, data, sheet, strings, styles, waits.get(sheet.name))
             tail = f"{strings.xml()}</sst>".encode()
             # ``count`` (references to all strings) is optional; the cached blocks do not count their uses
             head_xml = sst[:head.start()] + (
@@ -215,13 +335,13 @@ def fill_package(package: bytes, target: Path, sheets: list[SheetRows], known: d
 
 
 def _write_sheet(out: zipfile.ZipFile, name: str, data: bytes, sheet: SheetRows, strings: SharedStrings,
-                 tail: Callable[[], tuple[bytes, int]] | None = None) -> None:
+                 styles: dict[str, int], tail: Callable[[], tuple[bytes, int]] | None = None) -> None:
     data = data.replace(b"<sheetData/>", b"<sheetData></sheetData>", 1)
     if sheet.count:
         last = f"{column_letter(max(sheet.columns - 1, 0))}{sheet.count + 1}"
         data = _DIMENSION.sub(f'<dimension ref="A1:{last}"/>'.encode(), data, count=1)
     end = data.rindex(b"</sheetData>")
-    writer = _RowWriter(strings, {k: v.xf_index for k, v in sheet.number_styles.items()}, sheet.cache)
+    writer = _RowWriter(strings, styles, sheet.cache)
     written = 1
     with out.open(name, "w", force_zip64=True) as handle:  # by name: the archive's compression level applies
         handle.write(data[:end])
