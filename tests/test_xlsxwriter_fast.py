@@ -28,15 +28,15 @@ def streamed(request, monkeypatch) -> bool:  # noqa: ANN001
 
 
 def _book(tmp_path, rows, count):  # noqa: ANN001, ANN202
-    book = RowsBook(OPTIONS)
+    target = tmp_path / "m.xlsx"
+    book = RowsBook(target, OPTIONS)
     book.number_styles({"number": book.workbook.add_format({"num_format": "0.0"})})
     ws = book.workbook.add_worksheet("Daten")
     for col, header in enumerate(["Text", "Zahl", "Ganz", "Leer", "Ende"]):
         ws.write_string(0, col, header)
     ws.autofilter(0, 0, count, 4)
     book.add_rows(ws, 5, count, rows)
-    target = tmp_path / "m.xlsx"
-    book.close(target)
+    book.close()
     return target
 
 
@@ -60,7 +60,8 @@ def test_rows_read_back_equal_with_openpyxl_and_calamine(tmp_path, streamed) -> 
     sheet = load_workbook(target)["Daten"]
     got = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
     for n in range(len(TEXTS)):
-        assert got[n][0] == expected[n], n
+        if streamed or "_x0041_" not in TEXTS[n]:  # openpyxl keeps Excel's escape in inline strings (fallback)
+            assert got[n][0] == expected[n], n
         assert got[n][1:3] == [n + 0.5, n] and got[n][3] is None and got[n][4] == "Ende"
     assert got[-2][1:] == [None, 7, None, "WAHR"] and got[-1][:3] == ["gleich", 1.5, 7]
     assert all(sheet.cell(row=r, column=1).data_type == "s" for r in range(2, len(rows) + 2))
@@ -69,7 +70,8 @@ def test_rows_read_back_equal_with_openpyxl_and_calamine(tmp_path, streamed) -> 
     assert sheet.dimensions == f"A1:E{len(rows) + 1}" and sheet.auto_filter.ref
     book = CalamineWorkbook.from_path(str(target))
     data = book.get_sheet_by_name("Daten").to_python()
-    assert data[1][0] == TEXTS[0] and data[3][1:3] == [2.5, 2] and data[-1][:2] == ["gleich", 1.5]
+    assert data[3][1:3] == [2.5, 2] and data[-1][:2] == ["gleich", 1.5]
+    assert [row[0] for row in data[1:len(TEXTS) + 1]] == [text[:32_767] for text in TEXTS]
 
 
 def test_fallback_reads_back_the_same_as_the_fast_path(tmp_path, monkeypatch) -> None:  # noqa: ANN001
@@ -80,15 +82,15 @@ def test_fallback_reads_back_the_same_as_the_fast_path(tmp_path, monkeypatch) ->
     files = {}
     for mode in ("streamed", "public"):
         monkeypatch.setattr(fast, "STREAMED_ROWS", mode == "streamed")
-        book = RowsBook(OPTIONS)
+        files[mode] = tmp_path / f"{mode}.xlsx"
+        book = RowsBook(files[mode], OPTIONS)
         book.number_styles({"number": book.workbook.add_format({"num_format": "0.0"}),
                             "rate": book.workbook.add_format({"num_format": "0.000", "italic": True})})
         ws = book.workbook.add_worksheet("Daten")
         ws.write_string(0, 0, "Kopf", book.workbook.add_format({"bold": True}))
         ws.freeze_panes(1, 0)
         book.add_rows(ws, 7, len(rows), rows)
-        files[mode] = tmp_path / f"{mode}.xlsx"
-        book.close(files[mode])
+        book.close()
     cells = {}
     for mode, path in files.items():
         sheet = load_workbook(path)["Daten"]
@@ -117,11 +119,11 @@ def test_each_internal_is_looked_up_and_missing_ones_are_seen(monkeypatch) -> No
     assert not fast._has_shared_string_index()
 
 
-def test_shared_string_numbers_only_where_xlsxwriter_tells_them(monkeypatch) -> None:  # noqa: ANN001
-    book = RowsBook(OPTIONS)
+def test_shared_string_numbers_only_where_xlsxwriter_tells_them(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    book = RowsBook(tmp_path / "s.xlsx", OPTIONS)
     assert book.shared_string_numbers(["a", "b", "a"]) == {"a": 0, "b": 1}
     monkeypatch.setattr(fast, "SHARED_STRING_INDEX", False)
-    assert RowsBook(OPTIONS).shared_string_numbers(["a"]) is None
+    assert RowsBook(tmp_path / "s.xlsx", OPTIONS).shared_string_numbers(["a"]) is None
     monkeypatch.setattr(fast, "SHARED_STRING_INDEX", True)
     monkeypatch.setattr(fast, "STREAMED_ROWS", False)  # rows from another process need streamed rows
-    assert RowsBook(OPTIONS).shared_string_numbers(["a"]) is None
+    assert RowsBook(tmp_path / "s.xlsx", OPTIONS).shared_string_numbers(["a"]) is None

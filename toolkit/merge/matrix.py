@@ -37,7 +37,7 @@ def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue
     """Write outbox/Indikatorenmatrix.xlsx from the store; return its path."""
     target = workspace.master_matrix
     with paused_gc(), atomic_path(target) as tmp:
-        rows_book = RowsBook(WORKBOOK_OPTIONS)
+        rows_book = RowsBook(tmp, WORKBOOK_OPTIONS)
         book = rows_book.workbook
         fmt = _Formats(rows_book)
         _notes(book, fmt)
@@ -51,7 +51,7 @@ def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue
             _history_sheet(book, fmt, catalogue, store)
             _open_problems_sheet(book, fmt, workspace, store)
             _status_sheet(book, fmt, workspace, store)
-            rows_book.close(tmp)
+            rows_book.close()
     return target
 
 

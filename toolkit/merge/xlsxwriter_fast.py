@@ -8,15 +8,16 @@ when the installed xlsxwriter lacks it:
 every sheet (header row, formats, column widths, frozen panes, filter, defined names) and writes the
 package. The data rows are then streamed into that package: ``fill_package`` copies every zip member,
 inserts the rows before ``</sheetData>`` of their worksheet (with the ``<dimension>`` widened) and appends
-their texts to the shared strings. Texts are always shared strings (``t="s"``), never formulas or inline
+their texts to the shared strings (this too relies on how xlsxwriter writes those three elements). Texts are always shared strings (``t="s"``), never formulas or inline
 markup; floats carry the number format named by their row (its number from ``_get_xf_index``, as no cell
 written by xlsxwriter uses it), whole numbers (years, delivery numbers) none. A row is given as blocks of
 neighbouring cells; the XML of a block is built once and reused, so a row of the long form costs a few
 dictionary look-ups instead of a dozen cell writes. The cells carry no reference of their own (optional
 in ECMA-376; Excel, LibreOffice, openpyxl and calamine place such a cell after the one before it; a gap is
 an empty ``<c/>``); rows keep their number.
-Fallback: every cell with ``write_string`` / ``write_number``. The same cells, texts and formats; floats
-that need all 17 digits keep 16 (xlsxwriter writes ``%.16G``); several times slower.
+Fallback: every cell with ``write_string`` / ``write_number`` (constant_memory mode, see RowsBook). The
+same cells, texts and formats; texts are inline strings, floats that need all 17 digits keep 16
+(xlsxwriter writes ``%.16G``); several times slower.
 
 ``SHARED_STRING_INDEX`` (``Workbook.str_table._get_shared_string_index``): the numbers of the texts a
 helper process will write (matrix.py), taken from xlsxwriter's shared strings before the package exists,
@@ -82,17 +83,23 @@ class SheetRows:
 
 
 class RowsBook:
-    """An xlsxwriter workbook (``workbook``, in memory) whose big sheets take their data rows in blocks.
+    """An xlsxwriter workbook (``workbook``) for ``target`` whose big sheets take their data rows in blocks.
 
-    The caller lays out each sheet with xlsxwriter's public API (header in row 1), names the number formats
-    of its rows (``number_styles``), hands over the rows (``add_rows``) and finally writes the file
-    (``close``). Streamed (fast) or cell by cell (fallback), as ``STREAMED_ROWS`` says.
+    The caller lays out each sheet with xlsxwriter's public API (header in row 1, written before the rows),
+    names the number formats of its rows (``number_styles``), hands over the rows (``add_rows``) and finally
+    writes the file (``close``). Streamed (fast) or cell by cell (fallback), as ``STREAMED_ROWS`` says; the
+    fallback writes in xlsxwriter's constant_memory mode (rows leave memory as they are written, texts are
+    inline strings), as a matrix of 400,000 values would otherwise take more than a gigabyte.
     """
 
-    def __init__(self, options: dict[str, object]) -> None:
+    def __init__(self, target: Path, options: dict[str, object]) -> None:
         self.streamed = STREAMED_ROWS
+        self.target = target
         self.package = io.BytesIO()
-        self.workbook = xlsxwriter.Workbook(self.package, {**options, "in_memory": True})
+        if self.streamed:
+            self.workbook = xlsxwriter.Workbook(self.package, {**options, "in_memory": True})
+        else:
+            self.workbook = xlsxwriter.Workbook(str(target), {**options, "constant_memory": True})
         self.formats: dict[str, Format] = {}
         self.styles: dict[str, int] = {}  # streamed: style name -> xlsxwriter's number of the format
         self.sheets: list[SheetRows] = []
@@ -128,13 +135,11 @@ class RowsBook:
         self.known = {text: table._get_shared_string_index(text) for text in texts}
         return self.known
 
-    def close(self, target: Path) -> None:
-        """Write the workbook to ``target``."""
+    def close(self) -> None:
+        """Write the workbook to its target."""
         self.workbook.close()
         if self.streamed:
-            fill_package(self.package.getvalue(), target, self.sheets, self.styles, self.known)
-        else:
-            target.write_bytes(self.package.getvalue())
+            fill_package(self.package.getvalue(), self.target, self.sheets, self.styles, self.known)
 
 
 def write_rows(ws, rows: Rows, formats: dict[str, Format]) -> int:  # noqa: ANN001
