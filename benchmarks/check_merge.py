@@ -156,7 +156,7 @@ def bare_store(path: Path, rows: list[tuple]) -> int:
 
 
 # --fallbacks: the internals of the xlsxwriter adapter, by the flag that switches each off
-FALLBACKS = (("streamed_rows", "STREAMED_ROWS"), ("shared_string_index", "SHARED_STRING_INDEX"))
+FALLBACKS = (("streamed_rows", "STREAMED_ROWS"),)
 
 
 @contextlib.contextmanager

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import shutil
@@ -353,62 +352,6 @@ def _cells(path: Path) -> dict[str, list]:
 
     book = CalamineWorkbook.from_path(str(path))
     return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
-
-
-def test_matrix_made_with_a_helper_process_equals_matrix_made_alone(tmp_path, reference, catalogue, monkeypatch):  # noqa: ANN001
-    """A large store's long form is written by two processes; the workbook reads the same as one made alone."""
-    import toolkit.merge.matrix as matrix
-
-    workspace = make_workspace(tmp_path / "ws")
-    shutil.copy(reference[0].store_file, workspace.store_file)
-    key = ObservationKey("SPR-03", 2025, "gesamtstadt", "insgesamt", "insgesamt", "nenner")
-    with Store(workspace.store_file) as store, store.transaction():
-        delivery = store.add_delivery(office="Amt <&>", year=2025, file_name=" neu.xlsx", sha256="c" * 64)
-        store.put(key, 7.0, "geschätzt", ' =HYPERLINK("x") <b>&amp; ', delivery)
-    with Store(workspace.store_file) as store:
-        alone = _cells(matrix.write_master_matrix(workspace, store, catalogue))
-        monkeypatch.setattr(matrix, "HELPER_MIN_ROWS", 0)
-        monkeypatch.setattr(matrix, "HELPER_SHARE", 0.7)
-        calls = []
-
-        real_pool = matrix.process_pool
-
-        def pool_with(replace):  # noqa: ANN001, ANN202 - a real pool whose apply_async is watched or broken
-            @contextlib.contextmanager
-            def patched(workers, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-                with real_pool(workers, *args, **kwargs) as pool:
-                    original = pool.apply_async
-                    pool.apply_async = lambda fn, fn_args=(): replace(original, fn, fn_args)
-                    yield pool
-            return patched
-
-        def record(original, fn, fn_args):  # noqa: ANN001, ANN202
-            result = original(fn, fn_args)
-            calls.append((fn, fn_args, result))
-            return result
-
-        monkeypatch.setattr(matrix, "process_pool", pool_with(record))
-        helped = _cells(matrix.write_master_matrix(workspace, store, catalogue))
-        assert [fn for fn, *_ in calls] == [matrix._values_tail] and calls[0][1][1] > 0
-        assert calls[0][2].successful()  # made in the helper process, not by the fallback
-        assert calls[0][2].get()[1] == len(alone["Werte"]) - 1 - calls[0][1][1]
-
-        # fails in the helper: the rows are made here instead
-        monkeypatch.setattr(matrix, "process_pool", pool_with(lambda original, fn, fn_args: original(int, ("kaputt",))))
-        fallback = _cells(matrix.write_master_matrix(workspace, store, catalogue))
-
-        # an xlsxwriter that cannot tell the numbers of its shared strings: no helper, the rows are made here
-        import toolkit.merge.xlsxwriter_fast as fast
-
-        calls.clear()
-        monkeypatch.setattr(matrix, "process_pool", pool_with(record))
-        monkeypatch.setattr(fast, "SHARED_STRING_INDEX", False)
-        alone_again = _cells(matrix.write_master_matrix(workspace, store, catalogue))
-        assert calls == []
-    assert helped == alone == fallback == alone_again
-    assert [' =HYPERLINK("x") <b>&amp; ', "Amt <&>", " neu.xlsx"] == \
-        [next(row[c] for row in helped["Werte"] if row[8] == ' =HYPERLINK("x") <b>&amp; ') for c in (8, 10, 11)]
-
 
 
 def _styled_cells(path: Path) -> dict[str, list]:

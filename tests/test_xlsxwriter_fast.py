@@ -109,21 +109,7 @@ def test_wrong_row_count_is_refused(tmp_path, streamed) -> None:  # noqa: ANN001
         _book(tmp_path, [("number", (("a",),))], 2)
 
 
-def test_each_internal_is_looked_up_and_missing_ones_are_seen(monkeypatch) -> None:  # noqa: ANN001
-    assert fast.STREAMED_ROWS and fast.SHARED_STRING_INDEX  # the xlsxwriter of constraints.txt has both
+def test_the_internal_is_looked_up_and_a_missing_one_is_seen(monkeypatch) -> None:  # noqa: ANN001
+    assert fast.STREAMED_ROWS  # the xlsxwriter of constraints.txt has it
     monkeypatch.delattr(Format, "_get_xf_index")
     assert not fast._has_streamed_rows()
-    monkeypatch.delattr(fast.SharedStringTable, "_get_shared_string_index")
-    assert not fast._has_shared_string_index()
-    monkeypatch.setattr(fast, "SharedStringTable", None)
-    assert not fast._has_shared_string_index()
-
-
-def test_shared_string_numbers_only_where_xlsxwriter_tells_them(tmp_path, monkeypatch) -> None:  # noqa: ANN001
-    book = RowsBook(tmp_path / "s.xlsx", OPTIONS)
-    assert book.shared_string_numbers(["a", "b", "a"]) == {"a": 0, "b": 1}
-    monkeypatch.setattr(fast, "SHARED_STRING_INDEX", False)
-    assert RowsBook(tmp_path / "s.xlsx", OPTIONS).shared_string_numbers(["a"]) is None
-    monkeypatch.setattr(fast, "SHARED_STRING_INDEX", True)
-    monkeypatch.setattr(fast, "STREAMED_ROWS", False)  # rows from another process need streamed rows
-    assert RowsBook(tmp_path / "s.xlsx", OPTIONS).shared_string_numbers(["a"]) is None

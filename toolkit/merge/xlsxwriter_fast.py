@@ -1,8 +1,8 @@
-"""The xlsxwriter adapter: the one module that uses xlsxwriter's private API, each use with a public fallback.
+"""The xlsxwriter adapter: the one module that uses xlsxwriter's private API, with a public fallback.
 
-The big sheets of the master matrix (matrix.py) take their data rows through ``RowsBook``. Two internals
-make that fast; each is looked up once, when this module is imported, and the public API is taken instead
-when the installed xlsxwriter lacks it:
+The sheets of the master matrix (matrix.py) take their data rows through ``RowsBook``. One internal makes
+that fast; it is looked up once, when this module is imported, and the public API is taken instead when
+the installed xlsxwriter lacks it:
 
 ``STREAMED_ROWS`` (``Format._get_xf_index()``, xlsxwriter's number of a cell format): xlsxwriter lays out
 every sheet (header row, formats, column widths, frozen panes, filter, defined names) and writes the
@@ -19,13 +19,11 @@ Fallback: every cell with ``write_string`` / ``write_number`` (constant_memory m
 same cells, texts and formats; texts are inline strings, floats that need all 17 digits keep 16
 (xlsxwriter writes ``%.16G``); several times slower.
 
-``SHARED_STRING_INDEX`` (``Workbook.str_table._get_shared_string_index``): the numbers of the texts a
-helper process will write (matrix.py), taken from xlsxwriter's shared strings before the package exists,
-so that the helper can make rows of the long form while this process writes the others.
-Fallback: no helper; this process makes all rows.
-
-Gains measured with benchmarks/check_merge.py --fallbacks; an internal that saves less than a tenth of
-``toolkit merge`` is not worth private API and goes.
+Measured with benchmarks/check_merge.py --fallbacks: an internal that saves less than a tenth of ``toolkit
+merge`` is not worth private API and goes. Streamed rows save several times the whole merge (the fallback
+takes about 20 s more for 400,000 values). A helper process that made part of the long form's rows with
+the numbers of xlsxwriter's shared strings (``str_table._get_shared_string_index``) saved between +11 %
+and -6 % on two shared cores and went.
 """
 
 from __future__ import annotations
@@ -34,7 +32,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,11 +41,6 @@ from xlsxwriter.format import Format
 
 from toolkit.catalogue.model import column_letter
 from toolkit.returns.safety import _sheet_parts
-
-try:  # private module of xlsxwriter 3.x
-    from xlsxwriter.sharedstrings import SharedStringTable
-except ImportError:  # pragma: no cover - another xlsxwriter: no helper process (see SHARED_STRING_INDEX)
-    SharedStringTable = None
 
 MAX_TEXT = 32_767  # Excel's limit for the text of one cell
 CHUNK_ROWS = 20_000
@@ -61,12 +54,7 @@ def _has_streamed_rows() -> bool:
     return callable(getattr(Format, "_get_xf_index", None))
 
 
-def _has_shared_string_index() -> bool:
-    return callable(getattr(SharedStringTable, "_get_shared_string_index", None))
-
-
 STREAMED_ROWS = _has_streamed_rows()
-SHARED_STRING_INDEX = _has_shared_string_index()
 
 
 @dataclass
@@ -78,8 +66,6 @@ class SheetRows:
     count: int  # number of data rows (for the dimension of the sheet)
     rows: Rows
     cache: bool = True  # reuse the XML of equal blocks (blocks at one position must hold values of one type)
-    # waits for the XML of further rows made elsewhere (matrix.py: a helper process) and their number
-    tail: Callable[[], tuple[bytes, int]] | None = None
 
 
 class RowsBook:
@@ -103,7 +89,6 @@ class RowsBook:
         self.formats: dict[str, Format] = {}
         self.styles: dict[str, int] = {}  # streamed: style name -> xlsxwriter's number of the format
         self.sheets: list[SheetRows] = []
-        self.known: dict[str, int] | None = None
 
     def number_styles(self, formats: dict[str, Format]) -> None:
         """The formats of floats by the style name that rows give."""
@@ -111,35 +96,20 @@ class RowsBook:
         if self.streamed:  # used by no cell xlsxwriter writes: give them their number now
             self.styles.update({name: fmt._get_xf_index() for name, fmt in formats.items()})
 
-    def style_number(self, name: str) -> int:
-        return self.styles[name]
-
-    def add_rows(self, ws, columns: int, count: int, rows: Rows, cache: bool = True,  # noqa: ANN001
-                 tail: Callable[[], tuple[bytes, int]] | None = None) -> None:
+    def add_rows(self, ws, columns: int, count: int, rows: Rows, cache: bool = True) -> None:  # noqa: ANN001
         """The ``count`` data rows of sheet ``ws`` (``columns`` wide), from row 2 on; see SheetRows."""
         if self.streamed:
-            self.sheets.append(SheetRows(ws.get_name(), columns, count, rows, cache, tail))
+            self.sheets.append(SheetRows(ws.get_name(), columns, count, rows, cache))
             return
-        if tail is not None:
-            raise ValueError("Zeilen aus einem Hilfsprozess brauchen gestreamte Zeilen")  # shared_string_numbers
         written = write_rows(ws, rows, self.formats)
         if written != count:
             raise ValueError(f"{ws.get_name()}: {written} Zeilen geschrieben, {count} angekündigt")
-
-    def shared_string_numbers(self, texts: Iterable[str]) -> dict[str, int] | None:
-        """The numbers of ``texts`` in the shared strings (added when new), for rows made in another process
-        (``rows_xml``); None when this xlsxwriter cannot tell them (then make all rows here)."""
-        table = getattr(self.workbook, "str_table", None)
-        if not (self.streamed and SHARED_STRING_INDEX and hasattr(table, "_get_shared_string_index")):
-            return None
-        self.known = {text: table._get_shared_string_index(text) for text in texts}
-        return self.known
 
     def close(self) -> None:
         """Write the workbook to its target."""
         self.workbook.close()
         if self.streamed:
-            fill_package(self.package.getvalue(), self.target, self.sheets, self.styles, self.known)
+            fill_package(self.package.getvalue(), self.target, self.sheets, self.styles)
 
 
 def write_rows(ws, rows: Rows, formats: dict[str, Format]) -> int:  # noqa: ANN001
@@ -172,35 +142,18 @@ def write_rows(ws, rows: Rows, formats: dict[str, Format]) -> int:  # noqa: ANN0
 class SharedStrings:
     """The texts added to xlsxwriter's shared string table (their indices start after its own)."""
 
-    def __init__(self, start: int, known: dict[str, int] | None = None) -> None:
+    def __init__(self, start: int) -> None:
         self.index: dict[str, int] = {}
         self.start = start
-        self.known = known or {}  # texts already in xlsxwriter's table, by index
 
     def __call__(self, text: str) -> int:
         found = self.index.get(text)
         if found is None:
-            found = self.known.get(text)
-            if found is None:
-                found = self.index[text] = self.start + len(self.index)
+            found = self.index[text] = self.start + len(self.index)
         return found
 
     def xml(self) -> str:
         return "".join(_si(text) for text in self.index)
-
-
-class FrozenStrings:
-    """A copy of a string table for another process: known texts by index, others as inline strings."""
-
-    def __init__(self, index: dict[str, int]) -> None:
-        self.index = index
-
-    def cell(self, text: str) -> str:
-        found = self.index.get(text)
-        if found is not None:
-            return f'<c t="s"><v>{found}</v></c>'
-        space = ' xml:space="preserve"' if text != text.strip() else ""
-        return f'<c t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
 
 
 def _si(text: str) -> str:
@@ -238,13 +191,11 @@ class _RowWriter:
     """Cells without a reference (ECMA-376 makes ``r`` optional: a cell follows the one before it, an
     empty ``<c/>`` holds a gap), so the XML of a block does not depend on its row and is built once."""
 
-    def __init__(self, strings: SharedStrings | FrozenStrings, styles: dict[str, int], cache: bool) -> None:
+    def __init__(self, strings: SharedStrings, styles: dict[str, int], cache: bool) -> None:
         self.strings, self.styles, self.cache = strings, styles, cache
         self.caches: dict[str, dict[Block, str]] = {}
 
     def _text(self, text: str) -> str:
-        if isinstance(self.strings, FrozenStrings):
-            return self.strings.cell(text[:MAX_TEXT])
         return f'<c t="s"><v>{self.strings(text[:MAX_TEXT])}</v></c>'
 
     def _cell(self, style: str, value: object) -> str:
@@ -288,48 +239,29 @@ class _RowWriter:
         yield "".join(out), number
 
 
-def rows_xml(rows: Iterable[tuple[str, Sequence[Block]]], strings: dict[str, int], styles: dict[str, int],
-             after: int) -> tuple[bytes, int]:
-    """The XML of data rows made in another process: texts of ``strings`` by index, others inline.
-
-    The first row gets the number after + 1; returns the XML and the number of rows.
-    """
-    writer = _RowWriter(FrozenStrings(strings), styles, cache=True)
-    pieces = list(writer.chunks(rows, after))
-    return b"".join(xml.encode("utf-8", "replace") for xml, _ in pieces), pieces[-1][1] - after
-
-
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
 _SST_HEAD = re.compile(rb'<sst [^>]*?count="(\d+)" uniqueCount="(\d+)">')
 
 
-def fill_package(package: bytes, target: Path, sheets: list[SheetRows], styles: dict[str, int],
-                 known: dict[str, int] | None = None) -> None:
-    """Write ``package`` (an xlsxwriter workbook) to ``target`` with the rows of ``sheets`` streamed in.
-
-    ``styles``: style name -> number of its cell format; ``known``: texts already in the package's shared
-    strings (by index), reused instead of added again.
-    """
+def fill_package(package: bytes, target: Path, sheets: list[SheetRows], styles: dict[str, int]) -> None:
+    """Write ``package`` (an xlsxwriter workbook) to ``target`` with the rows of ``sheets`` streamed in;
+    ``styles``: style name -> number of its cell format."""
     with zipfile.ZipFile(io.BytesIO(package)) as source:
         parts = _sheet_parts(source)
         by_part = {parts[s.name]: s for s in sheets}
         sst = source.read("xl/sharedStrings.xml")
         head = _SST_HEAD.search(sst)
         assert head is not None, "xlsxwriter writes a shared string table for the header rows"
-        strings = SharedStrings(int(head.group(2)), known)
+        strings = SharedStrings(int(head.group(2)))
         # level 3: as fast as level 1 on this XML (zlib's fast strategy), a quarter smaller; level 6 costs 15 % more
-        waits = {s.name: s.tail for s in sheets if s.tail is not None}
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as out:
-            # sheets that wait for rows made elsewhere come after the others, then the strings
-            members = sorted((info.filename for info in source.infolist() if info.filename != "xl/sharedStrings.xml"),
-                             key=lambda part: part in by_part and by_part[part].name in waits)
-            for part in members:
+            for part in (info.filename for info in source.infolist() if info.filename != "xl/sharedStrings.xml"):
                 data = source.read(part)
                 sheet = by_part.get(part)
                 if sheet is None:
                     out.writestr(part, data)
                 else:
-                    _write_sheet(out, part, data, sheet, strings, styles, waits.get(sheet.name))
+                    _write_sheet(out, part, data, sheet, strings, styles)
             tail = f"{strings.xml()}</sst>".encode()
             # ``count`` (references to all strings) is optional; the cached blocks do not count their uses
             head_xml = sst[:head.start()] + (
@@ -340,7 +272,7 @@ def fill_package(package: bytes, target: Path, sheets: list[SheetRows], styles: 
 
 
 def _write_sheet(out: zipfile.ZipFile, name: str, data: bytes, sheet: SheetRows, strings: SharedStrings,
-                 styles: dict[str, int], tail: Callable[[], tuple[bytes, int]] | None = None) -> None:
+                 styles: dict[str, int]) -> None:
     data = data.replace(b"<sheetData/>", b"<sheetData></sheetData>", 1)
     if sheet.count:
         last = f"{column_letter(max(sheet.columns - 1, 0))}{sheet.count + 1}"
@@ -353,10 +285,6 @@ def _write_sheet(out: zipfile.ZipFile, name: str, data: bytes, sheet: SheetRows,
         for xml, last_row in writer.chunks(sheet.rows):
             handle.write(xml.encode("utf-8", "replace"))
             written = last_row
-        if tail is not None:
-            xml_bytes, count = tail()
-            handle.write(xml_bytes)
-            written += count
         handle.write(data[end:])
     if written != sheet.count + 1:
         raise ValueError(f"{sheet.name}: {written - 1} Zeilen geschrieben, {sheet.count} angekündigt")
