@@ -2,7 +2,7 @@
 
 The cells themselves are written with xlsxwriter's public ``write_*`` methods. Writing them through
 xlsxwriter's undecorated ``_write_*`` methods and putting blank cells straight into its cell table saved
-about 4 % and 7 % of ``toolkit distribute`` (benchmarks/distribute.py), too little for private API.
+about 3 % and 6 % of ``toolkit distribute`` (benchmarks/distribute.py), too little for private API.
 """
 
 from __future__ import annotations
