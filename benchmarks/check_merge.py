@@ -161,11 +161,11 @@ FALLBACKS = (("streamed_rows", "STREAMED_ROWS"),)
 
 @contextlib.contextmanager
 def switched_off(flag: str | None) -> Iterator[None]:
-    import toolkit.merge.xlsxwriter_fast as fast
-
     if flag is None:
         yield
         return
+    import toolkit.merge.xlsxwriter_fast as fast
+
     saved = getattr(fast, flag)
     setattr(fast, flag, False)
     try:
