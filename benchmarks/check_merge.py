@@ -11,16 +11,23 @@ Timed, in the same run:
 - toolkit: ``merge_returns`` (guards, reading, all checks, store, archive, Prüfberichte, master matrix);
   each repetition on a fresh copy of the working folder (store and inbox);
 - calamine: bare python-calamine reading every sheet of the same 50 files (``to_python``);
-- openpyxl: ``pandas.read_excel(sheet_name=None, engine="openpyxl")`` of the same files.
+- openpyxl: ``pandas.read_excel(sheet_name=None, engine="openpyxl")`` of the same files;
+- floor: what any merge has to do at least: the bare python-calamine reading, then the values the merge
+  stored (taken from its store, untimed) written with one SQLite ``executemany`` into a fresh file with the
+  store's SCHEMA, and all of them read back (``SELECT`` of all observations, ``fetchall``);
+- with --fallbacks also the master matrix with each internal of the xlsxwriter adapter
+  (toolkit/merge/xlsxwriter_fast.py) switched off, in turn with the matrix as it is.
 
 The last line is JSON: toolkit_s, check_s (check only), matrix_s (master matrix alone, after the merge),
-calamine_s, openpyxl_s (wall clock; the same as *_cpu_s in CPU seconds of this process), ratio
-(toolkit/calamine), ratio_cpu, openpyxl_ratio (openpyxl/toolkit), values (in the store after the merge),
-cells (input cells of the 50 files); with --phases also phases_cpu_s (CPU seconds of the merge steps in this
-process: reading and the rules run in worker processes for a round of this size and show as 0 there;
-check_cpu_s is likewise this process only).
-Targets: ratio <= 2, openpyxl_ratio >= 3. Each time is the best of --repeat runs (default 2).
-Run: python benchmarks/check_merge.py [--repeat N] [--profile [--sort tottime]] [--phases]
+calamine_s, openpyxl_s, floor_s (wall clock; the same as *_cpu_s in CPU seconds of this process), ratio
+(toolkit/calamine), ratio_cpu, openpyxl_ratio (openpyxl/toolkit), floor_ratio (toolkit/floor), values (in
+the store after the merge), floor_values (the values the merge stored), cells (input cells of the 50 files);
+with --phases also phases_cpu_s (CPU seconds of the merge steps in this process: reading and the rules run
+in worker processes for a round of this size and show as 0 there; check_cpu_s is likewise this process
+only); with --fallbacks also matrix_without_<internal>_s and fallbacks (per internal: the matrix without it,
+its gain in seconds and in percent of toolkit_s).
+Targets: floor_ratio <= 2, openpyxl_ratio >= 3. Each time is the best of --repeat runs (default 2).
+Run: python benchmarks/check_merge.py [--repeat N] [--profile [--sort tottime]] [--phases] [--fallbacks]
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import contextlib
 import datetime as dt
 import json
 import shutil
+import sqlite3
 import sys
 import tempfile
 import time
@@ -49,7 +57,7 @@ from toolkit.collect.layout import HISTORY_YEARS, plan_workbook  # noqa: E402
 from toolkit.collect.workbook import write_collection_workbook  # noqa: E402
 from toolkit.core.keys import ObservationKey  # noqa: E402
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML, Settings  # noqa: E402
-from toolkit.core.store import Store  # noqa: E402
+from toolkit.core.store import SCHEMA, Store  # noqa: E402
 from toolkit.core.workspace import Workspace, ensure_folders  # noqa: E402
 
 YEAR = 2025
@@ -124,6 +132,48 @@ def read_calamine(files: list[Path]) -> None:
         book.close()
 
 
+COLUMNS = "indicator, year, area, grp, sex, measure, value, flag, note, delivery_id"
+
+
+def merged_values(store: Store) -> list[tuple]:
+    """The values the merge stored (those of the returns, not the earlier years imported by the setup)."""
+    return store.db.execute(
+        f"SELECT {COLUMNS} FROM observations WHERE delivery_id IN (SELECT id FROM deliveries WHERE source = 'return')"
+        " ORDER BY delivery_id").fetchall()
+
+
+def bare_store(path: Path, rows: list[tuple]) -> int:
+    """Bare SQLite: ``rows`` into a fresh file with the store's schema (one executemany, one commit), then
+    every observation read back; returns the number read."""
+    db = sqlite3.connect(str(path))
+    try:
+        db.executescript(SCHEMA)
+        with db:
+            db.executemany(f"INSERT INTO observations ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+        return len(db.execute(f"SELECT {COLUMNS} FROM observations").fetchall())
+    finally:
+        db.close()
+
+
+# --fallbacks: the internals of the xlsxwriter adapter, by the flag that switches each off
+FALLBACKS = (("streamed_rows", "STREAMED_ROWS"),)
+
+
+@contextlib.contextmanager
+def switched_off(flag: str | None) -> Iterator[None]:
+    if flag is None:
+        yield
+        return
+    import toolkit.merge.xlsxwriter_fast as fast
+
+    saved = getattr(fast, flag)
+    setattr(fast, flag, False)
+    try:
+        yield
+    finally:
+        setattr(fast, flag, saved)
+
+
 def read_openpyxl(files: list[Path]) -> None:
     import pandas as pd
 
@@ -177,6 +227,8 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile the (last) toolkit run")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key for --profile")
     parser.add_argument("--phases", action="store_true", help="CPU seconds of the merge steps (last run)")
+    parser.add_argument("--fallbacks", action="store_true",
+                        help="also the master matrix with each internal of the xlsxwriter adapter switched off")
     args = parser.parse_args()
     import toolkit.returns.checks as checks_module
     import toolkit.returns.reader as returns_module
@@ -193,7 +245,10 @@ def main() -> int:
               f"(vorbereitet in {time.perf_counter() - start:.0f} s)", flush=True)
         times: dict[str, list[float]] = {}
         phases: dict[str, float] = {}
-        values = 0
+        values = floor_values = 0
+        variants = [("matrix", None)]
+        if args.fallbacks:
+            variants += [(f"matrix_without_{name}", flag) for name, flag in FALLBACKS]
 
         def note(name: str, clock: Clock) -> None:
             times.setdefault(f"{name}_s", []).append(clock.wall)
@@ -234,24 +289,44 @@ def main() -> int:
             assert result.exit_code == 0 and not list(copy.inbox.iterdir()), result.lines()[-3:]
             with Store(copy.store_file) as store:
                 values = store.db.execute("SELECT COUNT(*) FROM observations").fetchone()[0]
-                with Clock() as clock:
-                    write_master_matrix(copy, store, catalogue)
-                note("matrix", clock)
+                stored = merged_values(store)
+                shift = run % len(variants)  # each variant first in turn: a load spike hits all alike
+                for name, flag in variants[shift:] + variants[:shift]:
+                    with switched_off(flag), Clock() as clock:
+                        write_master_matrix(copy, store, catalogue)
+                    note(name, clock)
+            with Clock() as clock:
+                read_calamine(files)
+                floor_values = bare_store(root / f"floor{run}.sqlite", stored)
+            note("floor", clock)
             shutil.rmtree(copy.root)
     best: dict[str, object] = {name: round(min(runs), 3) for name, runs in times.items()}
     print(f"toolkit check+merge: {best['toolkit_s']:.2f} s (nur check: {best['check_s']:.2f} s; Indikatorenmatrix "
           f"mit {values} Werten allein: {best['matrix_s']:.2f} s)")
     print(f"python-calamine (alle Blätter lesen): {best['calamine_s']:.2f} s")
     print(f"pandas + openpyxl (alle Blätter lesen): {best['openpyxl_s']:.2f} s")
+    print(f"Untergrenze (calamine lesen, {floor_values} Werte in SQLite schreiben und zurücklesen): "
+          f"{best['floor_s']:.2f} s")
+    if args.fallbacks:
+        fallbacks = {}
+        for name, _flag in FALLBACKS:
+            without = best[f"matrix_without_{name}_s"]
+            gain = without - best["matrix_s"]
+            fallbacks[name] = {"without_s": without, "gain_s": round(gain, 3),
+                               "gain_pct_of_toolkit": round(100 * gain / best["toolkit_s"], 1)}
+            print(f"Indikatorenmatrix ohne {name}: {without:.2f} s, Gewinn {gain:.2f} s = "
+                  f"{100 * gain / best['toolkit_s']:.1f} % von toolkit")
+        best["fallbacks"] = fallbacks
     if phases:
         print(f"CPU-Sekunden der Schritte von merge (letzter Lauf, gesamt {times['toolkit_cpu_s'][-1]:.2f} s):")
         for label, _module, _name in PHASES:
             print(f"  {label:32s} {phases.get(label, 0.0):6.2f}")
         best["phases_cpu_s"] = {label.strip(): round(phases.get(label, 0.0), 3) for label, *_ in PHASES}
-    best.update(files=len(files), cells=cells, values=values, repeat=args.repeat,
+    best.update(files=len(files), cells=cells, values=values, floor_values=floor_values, repeat=args.repeat,
                 ratio=round(best["toolkit_s"] / best["calamine_s"], 2),
                 ratio_cpu=round(best["toolkit_cpu_s"] / best["calamine_cpu_s"], 2),
-                openpyxl_ratio=round(best["openpyxl_s"] / best["toolkit_s"], 2))
+                openpyxl_ratio=round(best["openpyxl_s"] / best["toolkit_s"], 2),
+                floor_ratio=round(best["toolkit_s"] / best["floor_s"], 2))
     print(json.dumps(best, ensure_ascii=False))
     return 0
 

@@ -285,30 +285,3 @@ def test_fingerprint_set_while_planning_is_the_slot_by_slot_text(catalogue):
     for office in catalogue.offices_with_indicators():
         plan = plan_workbook(catalogue, office.code, 2025)
         assert plan.fingerprint == WorkbookPlan.fingerprint.func(plan), office.code
-
-
-def test_blank_cells_written_in_one_block_are_the_same_as_one_by_one(tmp_path):
-    import zipfile
-
-    import xlsxwriter
-
-    from toolkit.collect.xlsxwriter_cells import write_blanks
-
-    sheets = []
-    for n, block in enumerate((True, False)):
-        path = tmp_path / f"{n}.xlsx"
-        wb = xlsxwriter.Workbook(str(path))
-        yellow, grey = wb.add_format({"locked": False, "bg_color": "#FFF2CC"}), wb.add_format({"bg_color": "#E7E6E6"})
-        ws = wb.add_worksheet("a")
-        ws.write_string(0, 0, "Titel")
-        cells = [(row, col, yellow if col % 2 else grey) for row in range(5, 9) for col in range(2, 7)]
-        if block:
-            write_blanks(ws, cells)
-        else:
-            for row, col, cell_format in cells:
-                ws.write_blank(row, col, None, cell_format)
-        wb.close()
-        with zipfile.ZipFile(path) as z:
-            sheets.append(z.read("xl/worksheets/sheet1.xml"))
-    assert b'<c r="G9" s="' in sheets[0]
-    assert sheets[0] == sheets[1]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import shutil
@@ -355,51 +354,43 @@ def _cells(path: Path) -> dict[str, list]:
     return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
 
 
-def test_matrix_made_with_a_helper_process_equals_matrix_made_alone(tmp_path, reference, catalogue, monkeypatch):  # noqa: ANN001
-    """A large store's long form is written by two processes; the workbook reads the same as one made alone."""
+def _styled_cells(path: Path) -> dict[str, list]:
+    """Every cell of every sheet as openpyxl reads it: value, type, number format, bold, italic, fill; and the
+    sheet's frozen panes, filter and column widths."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    return {ws.title: ([[(c.value, c.data_type, c.number_format, c.font.b, c.font.i, c.fill.fgColor.rgb)
+                         for c in row] for row in ws.iter_rows()],
+                       ws.freeze_panes, ws.auto_filter.ref,
+                       {k: d.width for k, d in ws.column_dimensions.items()}) for ws in book.worksheets}
+
+
+def test_matrix_written_with_the_public_api_reads_the_same_as_streamed(tmp_path, reference, catalogue,  # noqa: ANN001
+                                                                       monkeypatch):
+    """The fallback of the xlsxwriter adapter (no private API) makes the same cells, values and formats."""
     import toolkit.merge.matrix as matrix
+    import toolkit.merge.xlsxwriter_fast as fast
 
     workspace = make_workspace(tmp_path / "ws")
     shutil.copy(reference[0].store_file, workspace.store_file)
-    key = ObservationKey("SPR-03", 2025, "gesamtstadt", "insgesamt", "insgesamt", "nenner")
     with Store(workspace.store_file) as store, store.transaction():
-        delivery = store.add_delivery(office="Amt <&>", year=2025, file_name=" neu.xlsx", sha256="c" * 64)
-        store.put(key, 7.0, "geschätzt", ' =HYPERLINK("x") <b>&amp; ', delivery)
+        delivery = store.add_delivery(office="Amt <&>", year=2025, file_name=" neu.xlsx", sha256="d" * 64)
+        store.put(ObservationKey("SPR-03", 2025, "gesamtstadt", "insgesamt", "insgesamt", "nenner"), 7.0 / 3,
+                  "geschätzt", ' =HYPERLINK("x") <b>&amp; ', delivery)
     with Store(workspace.store_file) as store:
-        alone = _cells(matrix.write_master_matrix(workspace, store, catalogue))
-        monkeypatch.setattr(matrix, "HELPER_MIN_ROWS", 0)
-        monkeypatch.setattr(matrix, "HELPER_SHARE", 0.7)
-        calls = []
-
-        real_pool = matrix.process_pool
-
-        def pool_with(replace):  # noqa: ANN001, ANN202 - a real pool whose apply_async is watched or broken
-            @contextlib.contextmanager
-            def patched(workers, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-                with real_pool(workers, *args, **kwargs) as pool:
-                    original = pool.apply_async
-                    pool.apply_async = lambda fn, fn_args=(): replace(original, fn, fn_args)
-                    yield pool
-            return patched
-
-        def record(original, fn, fn_args):  # noqa: ANN001, ANN202
-            result = original(fn, fn_args)
-            calls.append((fn, fn_args, result))
-            return result
-
-        monkeypatch.setattr(matrix, "process_pool", pool_with(record))
-        helped = _cells(matrix.write_master_matrix(workspace, store, catalogue))
-        assert [fn for fn, *_ in calls] == [matrix._values_tail] and calls[0][1][1] > 0
-        assert calls[0][2].successful()  # made in the helper process, not by the fallback
-        assert calls[0][2].get()[1] == len(alone["Werte"]) - 1 - calls[0][1][1]
-
-        # fails in the helper: the rows are made here instead
-        monkeypatch.setattr(matrix, "process_pool", pool_with(lambda original, fn, fn_args: original(int, ("kaputt",))))
-        fallback = _cells(matrix.write_master_matrix(workspace, store, catalogue))
-    assert helped == alone == fallback
-    assert [' =HYPERLINK("x") <b>&amp; ', "Amt <&>", " neu.xlsx"] == \
-        [next(row[c] for row in helped["Werte"] if row[8] == ' =HYPERLINK("x") <b>&amp; ') for c in (8, 10, 11)]
-
+        streamed = _styled_cells(matrix.write_master_matrix(workspace, store, catalogue))
+        monkeypatch.setattr(fast, "STREAMED_ROWS", False)
+        public = _styled_cells(matrix.write_master_matrix(workspace, store, catalogue))
+    assert list(streamed) == list(public) and len(streamed["Werte"][0]) > 100
+    for name, (rows, *layout) in streamed.items():
+        assert tuple(layout) == public[name][1:], name
+        assert len(rows) == len(public[name][0]), name
+        for row, other in zip(rows, public[name][0], strict=True):
+            for (value, *style), (other_value, *other_style) in zip(row, other, strict=True):
+                assert style == other_style, name
+                # a float that needs 17 digits keeps 16 in the fallback (xlsxwriter writes %.16G)
+                assert value == other_value or value == pytest.approx(other_value, rel=1e-15, abs=0), name
 
 
 # ---- files held open by Excel (Windows refuses to replace, rename or delete them) -------------------------

@@ -51,7 +51,7 @@ from toolkit.collect.layout import (
     measure_label,
 )
 from toolkit.collect.notes import ERROR_COUNT, ERROR_DECIMAL, clip, input_message, notes_rows
-from toolkit.collect.xlsxwriter_cells import cell_writers, row_height, write_blanks
+from toolkit.collect.xlsxwriter_cells import row_height
 from toolkit.core.keys import ObservationKey
 from toolkit.core.runtime import paused_gc
 from toolkit.core.settings import Settings
@@ -216,8 +216,7 @@ class _Writer:
         ws.set_row(ENTRY_HEADER_ROW, row_height(list(zip(headers, widths, strict=False))))  # code columns are hidden
         first_row_of: dict[str, int] = {}
         last_row_of: dict[str, int] = {}
-        write_string, _, _ = cell_writers(ws)
-        label = f.label
+        write_string, label = ws.write_string, f.label
         for entry in plan.entry_rows:
             ind = entry.indicator
             first_row_of.setdefault(ind.id, entry.row)
@@ -264,22 +263,19 @@ class _Writer:
     def _write_slots(self, ws, sheet: str) -> None:
         """Write the data cells of ``sheet``: history (grey, prefilled), input/flag/note (yellow, empty)."""
         f, prefill = self.f, self.prefill
-        _, write_number, _ = cell_writers(ws)
+        write_number, write_blank = ws.write_number, ws.write_blank
         formats = {("history", "count"): f.history, ("history", "decimal"): f.history_decimal,
                    ("input", "count"): f.input_count, ("input", "decimal"): f.input_decimal}
-        blanks: list[tuple[int, int, object]] = []
-        add_blank = blanks.append
         for slot in self.slots_by_sheet.get(sheet, ()):
             role = slot.role
             if role == "history":
                 value = prefill.get(slot.key)
                 if value is None:
-                    add_blank((slot.row, slot.col, formats[role, slot.kind]))
+                    write_blank(slot.row, slot.col, None, formats[role, slot.kind])
                 else:
                     write_number(slot.row, slot.col, value, formats[role, slot.kind])
             else:  # input: yellow by kind; flag and note: yellow text
-                add_blank((slot.row, slot.col, formats.get((role, slot.kind), f.input_text)))
-        write_blanks(ws, blanks)
+                write_blank(slot.row, slot.col, None, formats.get((role, slot.kind), f.input_text))
 
     def _validate_numbers(self, ws, first_row: int, first_col: int, last_row: int, last_col: int,
                           indicator: Indicator) -> None:
@@ -320,7 +316,7 @@ class _Writer:
         ws.set_column(1, 1, 30)
         last_col = district.columns[-1].col if district.columns else 1
         ws.set_column(2, last_col, DISTRICT_WIDTH)
-        write_string, write_number, _ = cell_writers(ws)
+        write_string, write_number = ws.write_string, ws.write_number
         for row, number, name in district.district_rows:
             write_number(row, 0, number, f.label)
             write_string(row, 1, name, f.label)

@@ -1,35 +1,31 @@
 """The master matrix outbox/Indikatorenmatrix.xlsx: catalogue, every value with provenance, wide sheets per
 Handlungsfeld, deliveries, the history of changes, open problems and (if available) the return status.
 
-Regenerated from the store after every merge, written atomically with xlsxwriter. Text from offices
-(Bemerkung, Kennzeichen, file names) is always written with ``write_string``: never a formula or link.
+Regenerated from the store after every merge, written atomically with xlsxwriter; the data rows of the
+sheets go through the xlsxwriter adapter (xlsxwriter_fast.RowsBook). Text from offices (Bemerkung,
+Kennzeichen, file names) is always written as a text: never a formula or link.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import os
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from multiprocessing.pool import Pool
 from pathlib import Path
 
 import xlsxwriter
 
 from toolkit.catalogue.model import AREA_LABELS, CITY, Catalogue
-from toolkit.collect.layout import FLAGS, MEASURE_LABELS, SEXES
+from toolkit.collect.layout import MEASURE_LABELS
 from toolkit.collect.status import round_status
-from toolkit.core.runtime import paused_gc, process_pool
+from toolkit.core.runtime import paused_gc
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, atomic_path
-from toolkit.merge.matrix_xml import SheetRows, fill_package, rows_xml
+from toolkit.merge.xlsxwriter_fast import RowsBook
 from toolkit.returns.checks import inbox_files
 
-WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-                    "in_memory": True}  # the data rows of the big sheets are streamed in by matrix_xml
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 WIDE_AREAS = (CITY, "sachsen-anhalt", "deutschland")
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
@@ -38,72 +34,53 @@ def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue
     """Write outbox/Indikatorenmatrix.xlsx from the store; return its path."""
     target = workspace.master_matrix
     with paused_gc(), atomic_path(target) as tmp:
-        package = io.BytesIO()
-        book = xlsxwriter.Workbook(package, WORKBOOK_OPTIONS)
-        fmt = _Formats(book)
+        rows_book = RowsBook(tmp, WORKBOOK_OPTIONS)
+        book = rows_book.workbook
+        fmt = _Formats(rows_book)
         _notes(book, fmt)
         _catalogue_sheets(book, fmt, catalogue)
-        count = store.db.execute("SELECT COUNT(*) FROM observations").fetchone()[0]
-        with _helper(count) as pool:
-            known = _values_sheet(book, fmt, catalogue, store, count, pool)
-            _wide_sheets(book, fmt, catalogue, _rows(store.db, f"WHERE area IN ({','.join('?' * len(WIDE_AREAS))})",
-                                                       WIDE_AREAS))
-            _deliveries_sheet(book, fmt, store)
-            _history_sheet(book, fmt, catalogue, store)
-            _open_problems_sheet(book, fmt, workspace, store)
-            _status_sheet(book, fmt, workspace, store)
-            book.close()
-            fill_package(package.getvalue(), tmp, fmt.sheets, known)
+        _values_sheet(book, fmt, catalogue, store)
+        _wide_sheets(book, fmt, catalogue, _rows(store.db, f"WHERE area IN ({','.join('?' * len(WIDE_AREAS))})",
+                                                   WIDE_AREAS))
+        _deliveries_sheet(book, fmt, store)
+        _history_sheet(book, fmt, catalogue, store)
+        _open_problems_sheet(book, fmt, workspace, store)
+        _status_sheet(book, fmt, workspace, store)
+        rows_book.close()
     return target
 
 
-# The long form of a large store is written by two processes: this one streams the first rows while a
-# helper process reads the others from the store and makes their XML (matrix_xml.rows_xml).
-HELPER_MIN_ROWS = 100_000
-HELPER_SHARE = 0.6  # this process also compresses everything and writes the other sheets
-
-
-@contextlib.contextmanager
-def _helper(count: int) -> Iterator[Pool | None]:
-    if count < HELPER_MIN_ROWS or (os.cpu_count() or 1) < 2:
-        yield None
-        return
-    with process_pool(1) as pool:
-        yield pool
-
-
-def _rows(db, where: str = "", params: tuple = (), limit: int = -1, offset: int = 0) -> list[tuple]:  # noqa: ANN001
+def _rows(db, where: str = "", params: tuple = ()) -> list[tuple]:  # noqa: ANN001
     cursor = db.cursor()
     cursor.row_factory = None  # plain tuples: the long form has a row per value
     return cursor.execute(
         "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id FROM observations"
-        f" {where} ORDER BY indicator, year, area, grp, sex, measure LIMIT ? OFFSET ?", (*params, limit, offset),
+        f" {where} ORDER BY indicator, year, area, grp, sex, measure", params,
     ).fetchall()
 
 
 class _Formats:
-    def __init__(self, book: xlsxwriter.Workbook) -> None:
+    def __init__(self, rows_book: RowsBook) -> None:
+        book: xlsxwriter.Workbook = rows_book.workbook
+        self.rows_book = rows_book
         self.header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
                                        "valign": "top"})
         self.title = book.add_format({"bold": True, "font_size": 14})
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
         self.number = book.add_format({"num_format": "#,##0.##"})
         self.rate = book.add_format({"num_format": "0.0", "italic": True, "bg_color": "#F2F2F2"})
-        self.sheets: list[SheetRows] = []  # data rows streamed into the package after book.close()
-        for streamed in (self.number, self.rate):  # used only in streamed rows: give them their style index now
-            streamed._get_xf_index()
+        rows_book.number_styles({"number": self.number, "rate": self.rate})
 
-    def rows(self, ws, columns: int, count: int, rows, cache: bool = True, tail=None) -> None:  # noqa: ANN001
-        self.sheets.append(SheetRows(ws.name, columns, count, rows, {"number": self.number, "rate": self.rate},
-                                     cache, tail))
+    def rows(self, ws, columns: int, count: int, rows, cache: bool = True) -> None:  # noqa: ANN001
+        self.rows_book.add_rows(ws, columns, count, rows, cache)
 
 
 def _table(book, fmt: _Formats, name: str, headers: list[str], widths: list[int], rows, count: int | None = None,
-           blocks: bool = False, tail=None) -> None:  # noqa: ANN001
+           blocks: bool = False) -> None:  # noqa: ANN001
     """A sheet with a frozen, filtered header row.
 
     ``rows`` yields lists of str/int/float/None, or with ``blocks`` (style, blocks of neighbouring cells) as
-    matrix_xml.SheetRows expects; ``count`` is the number of rows when ``rows`` is not a list.
+    xlsxwriter_fast.SheetRows expects; ``count`` is the number of rows when ``rows`` is not a list.
     """
     ws = book.add_worksheet(name)
     for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
@@ -114,8 +91,7 @@ def _table(book, fmt: _Formats, name: str, headers: list[str], widths: list[int]
         rows = list(rows)
         count = len(rows)
     ws.autofilter(0, 0, max(count, 1), len(headers) - 1)
-    fmt.rows(ws, len(headers), count, rows if blocks else (("number", (tuple(r),)) for r in rows), cache=blocks,
-             tail=tail)
+    fmt.rows(ws, len(headers), count, rows if blocks else (("number", (tuple(r),)) for r in rows), cache=blocks)
 
 
 def _notes(book, fmt: _Formats) -> None:  # noqa: ANN001
@@ -151,36 +127,16 @@ def _catalogue_sheets(book, fmt: _Formats, catalogue: Catalogue) -> None:  # noq
            ([o.code, o.name, o.ansprechperson, o.email] for o in catalogue.offices.values()))
 
 
-def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store, count: int,  # noqa: ANN001
-                  pool: Pool | None) -> dict[str, int] | None:
-    """Every value in long form with its provenance (file name and SHA-256 of a delivery: sheet Lieferungen).
-
-    With a helper process, the texts its rows will hold are put into xlsxwriter's shared strings first, so
-    that both processes know their numbers from the start; returns those numbers.
-    """
+def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store) -> None:  # noqa: ANN001
+    """Every value in long form with its provenance (file name and SHA-256 of a delivery: sheet Lieferungen)."""
     labels = _ValueLabels({d.area: d.name for d in catalogue.districts} | AREA_LABELS, MEASURE_LABELS,
                           {r["id"]: (r["id"], r["office"], r["file_name"], r["merged_at"].replace("T", " "))
                            for r in store.deliveries()})
-    table = getattr(book, "str_table", None)
-    known, here, tail = None, count, None
-    if pool is not None and hasattr(table, "_get_shared_string_index"):
-        known = {text: table._get_shared_string_index(text) for text in _likely_texts(catalogue, labels)}
-        here = int(count * (1 - HELPER_SHARE))
-        args = (str(store.path), here, labels, known, fmt.number.xf_index)
-        future = pool.apply_async(_values_tail, args)
-
-        def tail() -> tuple[bytes, int]:
-            try:
-                return future.get()
-            except Exception:  # noqa: BLE001 - the helper process failed: make the rows here
-                return _values_tail(*args)
-
+    rows = _rows(store.db)
     _table(book, fmt, "Werte",
            ["Kennzahl", "Jahr", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Wert", "Kennzeichen", "Bemerkung",
             "Lieferung", "Dienststelle", "Datei", "Zeitpunkt"],
-           [10, 7, 24, 20, 12, 11, 12, 16, 40, 10, 12, 30, 20], labels.blocks(_rows(store.db, limit=here)),
-           count=count, blocks=True, tail=tail)
-    return known
+           [10, 7, 24, 20, 12, 11, 12, 16, 40, 10, 12, 30, 20], labels.blocks(rows), count=len(rows), blocks=True)
 
 
 @dataclass
@@ -190,35 +146,12 @@ class _ValueLabels:
     deliveries: dict[int, tuple[int, str, str, str]]  # id -> (id, office, file name, merged at)
 
     def blocks(self, rows: list[tuple]) -> Iterator[tuple[str, tuple]]:
-        """Cells in blocks that repeat from row to row (see matrix_xml); a value was set when its delivery was
+        """Cells in blocks that repeat from row to row (see xlsxwriter_fast); a value was set when its delivery was
         merged."""
         areas, measures, deliveries = self.areas, self.measures, self.deliveries
         for r in rows:
             yield "number", ((r[0], r[1]), (areas.get(r[2], r[2]), r[3], r[4], measures.get(r[5], r[5])), (r[6],),
                              (r[7], r[8], *deliveries.get(r[9], (r[9], "", "", ""))))
-
-
-def _likely_texts(catalogue: Catalogue, labels: _ValueLabels) -> Iterator[str]:
-    """Texts the helper's rows will hold: in the shared table from the start (others are written inline)."""
-    yield from catalogue.indicators
-    yield from labels.areas.values()
-    yield from catalogue.groups
-    yield from (*SEXES, *catalogue.sexes)
-    yield from labels.measures.values()
-    yield from FLAGS
-    for _id, office, file_name, merged_at in labels.deliveries.values():
-        yield from (office, file_name, merged_at)
-
-
-def _values_tail(store_file: str, offset: int, labels: _ValueLabels, strings: dict[str, int],
-                 style: int) -> tuple[bytes, int]:
-    """In the helper process: the rows of Werte from ``offset`` on, as XML (row numbers after the header)."""
-    store = Store.read_only(Path(store_file))
-    try:
-        rows = _rows(store.db, offset=offset)
-    finally:
-        store.close()
-    return rows_xml(labels.blocks(rows), strings, {"number": style}, offset + 1)
 
 
 def _wide_sheets(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:  # noqa: ANN001

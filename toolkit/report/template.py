@@ -202,14 +202,14 @@ def _field(paragraph, instruction: str, placeholder: str) -> None:
         char.set(qn("w:fldCharType"), kind)
         if kind == "begin":
             char.set(qn("w:dirty"), "true")
-        run._r.append(char)
+        run.element.append(char)
 
     fld("begin")
     run = paragraph.add_run()
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
     instr.text = f" {instruction} "
-    run._r.append(instr)
+    run.element.append(instr)
     fld("separate")
     paragraph.add_run(placeholder)
     fld("end")
@@ -328,7 +328,7 @@ def _new_table(document, rows: int, cols: int):
     table = document.add_table(rows=rows, cols=cols)
     table.style = document.styles[TABLE_STYLE]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    mark_header_row(table.rows[0])
+    mark_header_row(document.element.body.findall(qn("w:tbl"))[-1].find(qn("w:tr")))  # the table just added
     return table
 
 
@@ -371,9 +371,10 @@ def _loop_table(document, var: str) -> None:
     _cell_text(loop_end.cells[0], "{%tr endfor %}")
 
 
-def mark_header_row(row) -> None:
-    """w:tblHeader: the row repeats on every page and becomes a TH row in a tagged PDF."""
-    tr_pr = row._tr.get_or_add_trPr()
+def mark_header_row(tr) -> None:
+    """w:tblHeader on a table row (its w:tr element): the row repeats on every page and becomes a TH row in a
+    tagged PDF. python-docx has no public way from a row to its element; the document's element has one."""
+    tr_pr = tr.get_or_add_trPr()
     if tr_pr.find(qn("w:tblHeader")) is None:
         header = OxmlElement("w:tblHeader")
         header.set(qn("w:val"), "true")
