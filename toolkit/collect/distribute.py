@@ -21,6 +21,7 @@ from toolkit.catalogue.model import CITY, Catalogue, Office, load_catalogue
 from toolkit.collect import mail
 from toolkit.collect.layout import HISTORY_YEARS, LAYOUT_VERSION, file_name, plan_workbook
 from toolkit.collect.workbook import write_collection_workbook
+from toolkit.core.cells import german_date
 from toolkit.core.errors import ExitCode, InputError, UsageError
 from toolkit.core.keys import ObservationKey
 from toolkit.core.progress import SILENT, Progress
@@ -62,7 +63,7 @@ class DistributeResult:
         return sum(1 for o in self.outcomes if o.action == action)
 
     def lines(self) -> list[str]:
-        due = self.deadline.strftime("%d.%m.%Y")
+        due = german_date(self.deadline)
         folder = f"outbox/{self.year}/Erhebungsboegen"
         if self.dry_run:
             lines = ["Probelauf (--dry-run): es wird nichts geschrieben oder gesendet."]
@@ -174,7 +175,7 @@ def _sent_before(store: Store | None, year: int) -> dict[str, str]:
 
 
 def _skip_detail(sent_at: str) -> str:
-    when = dt.datetime.fromisoformat(sent_at).strftime("%d.%m.%Y %H:%M")
+    when = german_date(sent_at, with_time=True)
     return f"bereits am {when} per E-Mail versandt (mit --again erneut senden)"
 
 

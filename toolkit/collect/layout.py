@@ -13,7 +13,8 @@ import functools
 import hashlib
 from dataclasses import dataclass, field
 
-from toolkit.catalogue.model import CITY, Catalogue, Indicator, Office, column_letter
+from toolkit.catalogue.model import CITY, Catalogue, Indicator, Office
+from toolkit.core.cells import cell_name, column_letter
 from toolkit.core.keys import ObservationKey, observation_key
 from toolkit.core.runtime import paused_gc
 
@@ -68,7 +69,7 @@ class Slot:
 
     @property
     def cell(self) -> str:
-        return f"{column_letter(self.col)}{self.row + 1}"
+        return cell_name(self.row, self.col)
 
     @property
     def address(self) -> str:

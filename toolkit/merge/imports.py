@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
-from toolkit.catalogue.model import AREA_LABELS, Catalogue, column_letter
+from toolkit.catalogue.model import AREA_LABELS, Catalogue
 from toolkit.collect.layout import FLAG_NO_VALUE, MEASURE_LABELS, Slot
-from toolkit.core.cells import parse_number_text
+from toolkit.core.cells import cell_name, parse_number_text
 from toolkit.core.errors import ExitCode, InputError
 from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import FileReport, Problem, Severity
@@ -177,7 +177,7 @@ def _validate_row(number: int, raw: list[object], header: dict[str, int], catalo
         return raw[index] if index is not None and index < len(raw) else ""
 
     def bad(column: str, found: object, why: str) -> None:
-        cell = f"{column_letter(header.get(_norm(column), 0))}{number}"
+        cell = cell_name(number - 1, header.get(_norm(column), 0))
         report.problems.append(Problem("import-zeile", f"Zeile {number}, Spalte {column}: {why}", file=report.file,
                                        sheet=SHEET, cell=cell, found=str(found)[:80]))
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.catalogue.model import column_letter
+from toolkit.core.cells import column_letter
 from toolkit.returns.safety import _sheet_parts
 
 MAX_TEXT = 32_767  # Excel's limit for the text of one cell

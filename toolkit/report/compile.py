@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue
+from toolkit.core.cells import german_date
 from toolkit.core.errors import InputError
 from toolkit.core.progress import SILENT
 from toolkit.core.settings import load_settings
@@ -138,7 +139,7 @@ def _rejected(row: dict, catalogue) -> dict:  # noqa: ANN001
     """A checked return with Fehler that was not taken over (from the store's check results)."""
     office = catalogue.offices.get(row.get("office") or "")
     checked = str(row.get("checked_at") or "")
-    when = f"{checked[8:10]}.{checked[5:7]}.{checked[0:4]}" if len(checked) >= 10 else checked
+    when = german_date(checked)
     return {"stelle": office.name if office else (row.get("office") or "unbekannt"), "datei": row["file_name"],
             "zeitpunkt": f"nicht übernommen (geprüft {when})",
             "warnungen": f"{row['n_fehler']} Fehler, {row['n_warnungen']} "
@@ -157,7 +158,7 @@ def _delivery(row: dict, catalogue) -> dict:  # noqa: ANN001
     if n > 3:
         text += " …"
     merged = str(row.get("merged_at") or "")
-    when = f"{merged[8:10]}.{merged[5:7]}.{merged[0:4]}" if len(merged) >= 10 else merged
+    when = german_date(merged)
     source = " (Import)" if row.get("source") == "import" else ""
     return {"stelle": (office.name if office else row["office"]) + source, "datei": row["file_name"],
             "zeitpunkt": when, "warnungen": text.strip().rstrip(":")}

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.catalogue.model import Catalogue, column_letter
+from toolkit.catalogue.model import Catalogue
 from toolkit.collect.layout import (
     COL_CODE_GROUP,
     COL_CODE_MEASURE,
@@ -35,7 +35,7 @@ from toolkit.collect.layout import (
     WorkbookPlan,
     plan_workbook,
 )
-from toolkit.core.cells import format_number, parse_number_text
+from toolkit.core.cells import cell_name, cell_position, format_number, german_date, parse_number_text
 from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import Problem
 from toolkit.returns.identity import Identity, cell_text, identity_from_properties, identity_from_rows
@@ -245,7 +245,7 @@ def _read_workbook(result: ReturnedWorkbook, safe: SafeFile, catalogue: Catalogu
     finally:
         book.close()
     if _verify_rows(result, plan):
-        formulas = {sheet: {_position(cell) for cell in safe.formula_cells.get(safe.sheet_parts.get(sheet, ""), ())}
+        formulas = {sheet: {cell_position(cell) for cell in safe.formula_cells.get(safe.sheet_parts.get(sheet, ""), ())}
                     for sheet in result.sheet_rows}
         result.readings = _read_slots(result, plan, formulas)
         if safe.formulas_known:
@@ -317,7 +317,7 @@ def _verify_rows(result: ReturnedWorkbook, plan: WorkbookPlan) -> bool:
         for col, want in expected:
             have = cell_text(cell_value(rows, entry.row, col))
             if have != want:
-                cell = f"{column_letter(col)}{entry.row + 1}"
+                cell = cell_name(entry.row, col)
                 found.append(Problem(
                     "layout-geaendert", f"In {SHEET_ENTRY}!{cell} steht „{have}“ statt „{want}“: Zeilen oder Spalten "
                     "wurden eingefügt, gelöscht oder verschoben. Bitte den zugesandten Bogen unverändert verwenden "
@@ -388,11 +388,11 @@ def _typed_over_formulas(result: ReturnedWorkbook, plan: WorkbookPlan,
 
 def _typed_over(name: str, plan: WorkbookPlan, district: DistrictSheet, row: int, column: DistrictColumn,
                 label: str, raw: object) -> Problem:
-    cell = f"{column_letter(column.col)}{row + 1}"
+    cell = cell_name(row, column.col)
     indicator = district.indicator.id
     entry = plan.entry_row_of(ObservationKey(indicator, plan.year, "gesamtstadt", column.group, "insgesamt",
                                              column.measure))
-    target = f"{SHEET_ENTRY}!{column_letter(COL_INPUT)}{entry.row + 1}" if entry is not None else ""
+    target = f"{SHEET_ENTRY}!{cell_name(entry.row, COL_INPUT)}" if entry is not None else ""
     what = (f"Den Gesamtstadtwert bitte in {target} eintragen; diese Zeile zeigt ihn dann an." if target else
             "Die Gesamtstadt wird für diese Spalte nicht erhoben.")
     if row == district.sum_row:
@@ -401,15 +401,6 @@ def _typed_over(name: str, plan: WorkbookPlan, district: DistrictSheet, row: int
         "eingabe-in-formelzeile", f"In {district.name}!{cell} (Zeile „{label}“) steht „{_show(raw)}“ statt der "
         f"Formel; dieser Wert wird nicht übernommen. {what}", file=name, sheet=district.name, cell=cell,
         indicator=indicator, found=_show(raw), expected=f"Wert in {target}" if target else "leer")
-
-
-def _position(cell: str) -> tuple[int, int]:
-    """'K12' -> (11, 10): 0-based row and column."""
-    letters = cell.rstrip("0123456789")
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return int(cell[len(letters):]) - 1, col - 1
 
 
 def _number(result: ReturnedWorkbook, slot: Slot, raw: object) -> float | None:
@@ -472,8 +463,6 @@ def _show(value: object) -> str:
     if isinstance(value, int | float):
         return format_number(float(value), None if float(value).is_integer() else 6).rstrip("0").rstrip(",") \
             if not float(value).is_integer() else format_number(float(value))
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d.%m.%Y %H:%M")
     if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
+        return german_date(value, with_time=True)
     return str(value)[:200]
