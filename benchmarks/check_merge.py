@@ -12,6 +12,7 @@ Timed, in the same run:
   each repetition on a fresh copy of the working folder (store and inbox);
 - calamine: bare python-calamine reading every sheet of the same 50 files (``to_python``);
 - openpyxl: ``pandas.read_excel(sheet_name=None, engine="openpyxl")`` of the same files.
+Each timed check and merge makes its own caches (returns/caches.py: plans), so none profits from an earlier run.
 
 The last line is JSON: toolkit_s, check_s (check only), matrix_s (master matrix alone, after the merge),
 calamine_s, openpyxl_s (wall clock; the same as *_cpu_s in CPU seconds of this process), ratio
@@ -134,8 +135,8 @@ def read_openpyxl(files: list[Path]) -> None:
 # --phases: CPU seconds of the main steps of the merge (functions looked up at call time, so patchable)
 PHASES = (("Dateiprüfung (filesafety)", "toolkit.returns.reader", "inspect_file"),
           ("Lesen (calamine, Plan, Zellen)", "toolkit.returns.reader", "_read_workbook"),
-          ("  darin Plan + Fingerabdruck", "toolkit.returns.reader", "cached_plan"),
-          ("Regeln", "toolkit.returns.checks", "check_workbook"),
+          ("  darin Plan + Fingerabdruck", "toolkit.returns.caches", "PlanCache.plan"),
+          ("Regeln", "toolkit.returns.workers", "check_workbook"),
           ("Werte zusammenstellen", "toolkit.merge.merge", "merge_items"),
           ("SQLite schreiben (put_many)", "toolkit.core.store", "Store.put_many"),
           ("Archiv", "toolkit.merge.merge", "_archive"),
@@ -179,7 +180,6 @@ def main() -> int:
     parser.add_argument("--phases", action="store_true", help="CPU seconds of the merge steps (last run)")
     args = parser.parse_args()
     import toolkit.returns.checks as checks_module
-    import toolkit.returns.reader as returns_module
     from toolkit.merge.matrix import write_master_matrix
     from toolkit.merge.merge import merge_returns
 
@@ -209,14 +209,11 @@ def main() -> int:
             note("openpyxl", clock)
             copy = Workspace(root / f"run{run}")
             shutil.copytree(workspace.root, copy.root)
-            returns_module._PLANS.clear()  # no warm plan cache for the timed runs
-            checks_module._CATALOGUES.clear()
             with Clock() as clock:
                 reports = [c.report for c in checks_module.check_returns(copy, catalogue=catalogue)]
             note("check", clock)
             assert len(reports) == len(files) and all(r.ok for r in reports), [r.problems[:3] for r in reports][:3]
             assert not any(r.problems for r in reports), [r.problems[:3] for r in reports if r.problems][:3]
-            returns_module._PLANS.clear()  # the merge must not profit from the check run above
             profiler = None
             if args.profile and last:
                 import cProfile

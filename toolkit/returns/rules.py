@@ -1,8 +1,8 @@
 """The value rules of a returned workbook: each takes the read values and yields Problems.
 
-Every rule has the same signature ``rule(rw, inputs, catalogue, view, unreadable)``: the read workbook, its
-input readings by observation key, the catalogue, a read-only StoreView and the cells that were not a
-number. checks.py runs them in order (RULES); imports.py runs a subset on imported rows.
+Every rule has the same signature ``rule(rw, inputs, catalogue, view, unreadable)``: the cells of the read
+workbook as Reading objects with their plan (reader.Readings), its input readings by observation key, the
+catalogue, a read-only StoreView and the cells that were not a number. checks.py runs them in order (RULES); imports.py runs a subset on imported rows.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from toolkit.core.cells import format_number
 from toolkit.core.keys import ObservationKey, observation_key
 from toolkit.core.problems import Problem
 from toolkit.core.store import StoredValue
-from toolkit.returns.reader import Reading, ReturnedWorkbook, normalise_flag
+from toolkit.returns.reader import Reading, Readings, ReturnedWorkbook, normalise_flag
 
 SMALL_CHANGE = 10  # counts that move by less than this are never a "jump", whatever the percentage
 
@@ -37,7 +37,7 @@ class StoreView:
         return {year for year, _office in self.round_tokens}
 
 
-def _problem(rw: ReturnedWorkbook, code: str, reading: Reading, message: str, found: str = "",
+def _problem(rw: Readings | ReturnedWorkbook, code: str, reading: Reading, message: str, found: str = "",
              expected: str = "") -> Problem:
     slot = reading.slot
     return Problem(code, message, file=rw.file, sheet=slot.sheet, cell=slot.cell, indicator=slot.key.indicator,
@@ -78,8 +78,7 @@ def check_identity(rw: ReturnedWorkbook, view: StoreView) -> Iterator[Problem]:
                       file=rw.file, sheet="Kennung", cell="B5", found=rw.identity.token, expected=token)
 
 
-def _indicators(rw: ReturnedWorkbook) -> dict[str, Indicator]:
-    assert rw.plan is not None
+def _indicators(rw: Readings) -> dict[str, Indicator]:
     return {i.id: i for i in rw.plan.indicators}
 
 
@@ -103,7 +102,7 @@ def check_counts(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]: 
             yield from _bounds(rw, reading, indicator, value)
 
 
-def _bounds(rw: ReturnedWorkbook, reading: Reading, indicator: Indicator, value: float,
+def _bounds(rw: Readings, reading: Reading, indicator: Indicator, value: float,
             what: str = "") -> Iterator[Problem]:
     low, high = indicator.min_wert, indicator.max_wert
     if (low is not None and value < low) or (high is not None and value > high):
@@ -202,7 +201,6 @@ def _rounding_base(catalogue: Catalogue, indicator: Indicator) -> int:
 
 def check_districts(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
     """The Stadtteile of a district sheet add up to the Gesamtstadt value on the Erfassung sheet."""
-    assert rw.plan is not None
     columns: dict[tuple[str, str, str], list[Reading]] = defaultdict(list)
     for key, reading in inputs.items():
         if key.area != CITY:
