@@ -162,7 +162,7 @@ def test_later_delivery_keeps_old_value_in_history(tmp_path, files, catalogue): 
 def test_corrected_previous_year_becomes_history(tmp_path, files, catalogue, workers, monkeypatch):  # noqa: ANN001
     import toolkit.returns.workers as check_workers
 
-    monkeypatch.setattr(check_workers, "pool_size", lambda paths: workers)
+    monkeypatch.setattr(check_workers, "workers_for", lambda kind, size, items, processes: workers)
     workspace = make_workspace(tmp_path / "ws")
     plan = plan_workbook(catalogue, "SOZ", 2025)
     history_slot = next(s for s in plan.slots if s.role == "history" and s.key.year == 2024)
@@ -326,12 +326,14 @@ def test_store_of_version_0_1_is_upgraded_without_losing_values(tmp_path):  # no
 
 def test_merge_with_worker_processes_equals_merge_in_one_process(tmp_path, files, reference, monkeypatch):  # noqa: ANN001
     """Large rounds are read and checked in worker processes; reports, store and Prüfberichte stay the same."""
+    import toolkit.core.runtime as runtime
     import toolkit.returns.workers as check_workers
 
-    monkeypatch.setattr(check_workers, "POOL_MIN_BYTES", 0)
-    monkeypatch.setattr(check_workers, "POOL_MIN_FILES", 1)
-    assert check_workers.pool_size(sorted(files.values())) == 2 or (os.cpu_count() or 1) < 2
-    monkeypatch.setattr(check_workers, "pool_size", lambda paths: 2)
+    paths = sorted(files.values())
+    assert runtime.workers_for("check", check_workers.total_size(paths), len(paths)) == 1  # a small round
+    monkeypatch.setitem(runtime.POOL_THRESHOLDS, "check", runtime.PoolThreshold(0, items=1))
+    monkeypatch.setattr(runtime, "cpu_count", lambda: 2)
+    assert runtime.workers_for("check", check_workers.total_size(paths), len(paths)) == 2
     workspace = make_workspace(tmp_path / "ws")
     _fill(workspace, files)
     result = merge_returns(workspace)
@@ -357,6 +359,7 @@ def _cells(path: Path) -> dict[str, list]:
 
 def test_matrix_made_with_a_helper_process_equals_matrix_made_alone(tmp_path, reference, catalogue, monkeypatch):  # noqa: ANN001
     """A large store's long form is written by two processes; the workbook reads the same as one made alone."""
+    import toolkit.core.runtime as matrix_runtime
     import toolkit.merge.matrix as matrix
 
     workspace = make_workspace(tmp_path / "ws")
@@ -367,7 +370,8 @@ def test_matrix_made_with_a_helper_process_equals_matrix_made_alone(tmp_path, re
         store.put(key, 7.0, "geschätzt", ' =HYPERLINK("x") <b>&amp; ', delivery)
     with Store(workspace.store_file) as store:
         alone = _cells(matrix.write_master_matrix(workspace, store, catalogue))
-        monkeypatch.setattr(matrix, "HELPER_MIN_ROWS", 0)
+        monkeypatch.setitem(matrix_runtime.POOL_THRESHOLDS, "matrix", matrix_runtime.PoolThreshold(0, most=2))
+        monkeypatch.setattr(matrix_runtime, "cpu_count", lambda: 2)
         monkeypatch.setattr(matrix, "HELPER_SHARE", 0.7)
         calls = []
 

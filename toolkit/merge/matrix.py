@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +21,8 @@ import xlsxwriter
 from toolkit.catalogue.model import AREA_LABELS, CITY, Catalogue
 from toolkit.collect.layout import FLAGS, MEASURE_LABELS, SEXES
 from toolkit.collect.status import round_status
-from toolkit.core.runtime import paused_gc, process_pool
+from toolkit.core.runtime import paused_gc, process_pool, workers_for
+from toolkit.core.settings import load_settings
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, atomic_path
 from toolkit.merge.matrix_xml import SheetRows, fill_package, rows_xml
@@ -44,7 +44,7 @@ def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue
         _notes(book, fmt)
         _catalogue_sheets(book, fmt, catalogue)
         count = store.db.execute("SELECT COUNT(*) FROM observations").fetchone()[0]
-        with _helper(count) as pool:
+        with _helper(count, load_settings(workspace.settings_file).prozesse) as pool:
             known = _values_sheet(book, fmt, catalogue, store, count, pool)
             _wide_sheets(book, fmt, catalogue, _rows(store.db, f"WHERE area IN ({','.join('?' * len(WIDE_AREAS))})",
                                                        WIDE_AREAS))
@@ -59,13 +59,12 @@ def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue
 
 # The long form of a large store is written by two processes: this one streams the first rows while a
 # helper process reads the others from the store and makes their XML (matrix_xml.rows_xml).
-HELPER_MIN_ROWS = 100_000
 HELPER_SHARE = 0.6  # this process also compresses everything and writes the other sheets
 
 
 @contextlib.contextmanager
-def _helper(count: int) -> Iterator[Pool | None]:
-    if count < HELPER_MIN_ROWS or (os.cpu_count() or 1) < 2:
+def _helper(count: int, processes: int) -> Iterator[Pool | None]:
+    if workers_for("matrix", count, processes=processes) < 2:  # from 100,000 rows on (POOL_THRESHOLDS)
         yield None
         return
     with process_pool(1) as pool:

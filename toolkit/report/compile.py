@@ -67,7 +67,10 @@ class CompileResult:
 
 def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progress=None,  # noqa: ANN001
                    processes: int | None = None) -> CompileResult:
-    """Compute the indicators and write outbox/Y/Integrationsbericht_Y.docx (+ Tabellenanhang, + PDF)."""
+    """Compute the indicators and write outbox/Y/Integrationsbericht_Y.docx (+ Tabellenanhang, + PDF).
+
+    ``processes``: for the charts, instead of the setting ``prozesse`` (0 automatic, 1 never a pool).
+    """
     from docx.shared import Mm  # heavy: python-docx and docxtpl (lxml, jinja2) only when a report is made
     from docxtpl import DocxTemplate, InlineImage
 
@@ -89,7 +92,8 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     content = build_report(published, catalogue, settings, year, deliveries, received)
     timings["inhalt"] = time.perf_counter() - t
     t = time.perf_counter()
-    rendered = render_all(content.charts, processes=processes, progress=progress)
+    rendered = render_all(content.charts, processes=settings.prozesse if processes is None else processes,
+                          progress=progress)
     timings["grafiken"] = time.perf_counter() - t
     t = time.perf_counter()
     template = DocxTemplate(str(workspace.report_template))

@@ -17,6 +17,7 @@ from toolkit.core.errors import InputError
 from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import FileReport, Problem
 from toolkit.core.runtime import paused_gc
+from toolkit.core.settings import load_settings
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, ensure_closed
 from toolkit.returns.caches import Caches, PlanCache
@@ -79,7 +80,8 @@ def iter_checked(workspace: Workspace, files: list[Path] | None = None, progress
     catalogue = catalogue or caches.catalogue(workspace.catalogue_file)
     paths = inbox_files(workspace) if files is None else _given(files)
     view = load_store_view(workspace.store_file)
-    for returned, report in check_all(paths, view, caches.plans(catalogue), progress):
+    processes = load_settings(workspace.settings_file).prozesse
+    for returned, report in check_all(paths, view, caches.plans(catalogue), progress, processes):
         yield CheckedFile(returned, report)
 
 

@@ -5,12 +5,11 @@ identity, problems, the cells as plain lists by slot and the rows a merge stores
 rows of the sheets a Prüfbericht may copy. No plan and no Reading objects travel; where the parent needs them
 (duplicates across files) it pairs the cells with its own plans (reader.readings_of).
 
-Small rounds stay in one process: starting workers costs more than it saves.
+Small rounds stay in one process: starting workers costs more than it saves (core/runtime.workers_for).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,14 +18,10 @@ from toolkit.catalogue.model import Catalogue
 from toolkit.collect.layout import SHEET_ENTRY
 from toolkit.core.problems import FileReport, Problem
 from toolkit.core.progress import SILENT, Progress
-from toolkit.core.runtime import paused_gc, process_pool
+from toolkit.core.runtime import paused_gc, process_pool, workers_for
 from toolkit.returns.caches import PlanCache
 from toolkit.returns.reader import Readings, ReturnedWorkbook, read_return, readings_of
 from toolkit.returns.rules import RULES, StoreView, check_identity
-
-POOL_MIN_BYTES = 3_000_000  # total size of the files to check: below, one process is faster
-POOL_MIN_FILES = 4
-POOL_MAX_WORKERS = 4
 
 
 @dataclass(eq=False)
@@ -64,28 +59,26 @@ def check_workbook(rw: ReturnedWorkbook, readings: Readings, catalogue: Catalogu
     return problems
 
 
-def pool_size(paths: Sequence[Path]) -> int:
-    """Worker processes for checking ``paths``: 1 (no pool) for a round of ordinary size."""
-    cpus = os.cpu_count() or 1
-    if cpus < 2 or len(paths) < POOL_MIN_FILES:
-        return 1
+def total_size(paths: Sequence[Path]) -> int:
+    """Bytes of the files to check: the measure of the work that core/runtime.workers_for("check", …) judges."""
     size = 0
     for path in paths:
         try:
             size += path.stat().st_size
         except OSError:
             continue
-    return 1 if size < POOL_MIN_BYTES else min(cpus, POOL_MAX_WORKERS, len(paths))
+    return size
 
 
-def check_all(paths: Sequence[Path], view: StoreView, plans: PlanCache,
-              progress: Progress | None = None) -> Iterator[tuple[ReturnedWorkbook, FileReport]]:
-    """Read and check every file, in the order given; with more than one worker in a process pool.
+def check_all(paths: Sequence[Path], view: StoreView, plans: PlanCache, progress: Progress | None = None,
+              processes: int = 0) -> Iterator[tuple[ReturnedWorkbook, FileReport]]:
+    """Read and check every file, in the order given; a large round in a process pool.
 
     ``plans``: the caller's PlanCache (of the catalogue to check against); each worker makes its own.
+    ``processes``: the setting ``prozesse`` (0 automatic, 1 never a pool).
     """
     progress = progress or SILENT
-    workers = pool_size(paths)
+    workers = workers_for("check", total_size(paths), len(paths), processes)
     if workers <= 1:
         for path in progress.track(paths, "Rückläufe prüfen"):
             yield check_one(path, view, plans)
