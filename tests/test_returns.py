@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+import pickletools
 import shutil
 
 import pytest
@@ -41,6 +43,27 @@ def test_identity_and_every_planned_cell(base, catalogue):  # noqa: ANN001
         assert reading.value == consistent_value(key)
     assert all(r.value == 7.0 for r in read.by_role("history").values())
     assert len(returned.sha256) == 64 and returned.kind == "xlsx"
+
+
+def test_a_read_return_is_plain_data_and_its_readings_are_made_on_demand(base, catalogue):  # noqa: ANN001
+    """The one form of a read return, in one process as from a worker: no plan, no Slot or Reading objects."""
+    folder, blank, plan, _prefill = base
+    cells = {**filled_cells(plan), ("Erfassung", "M5"): "Bemerkung", ("Erfassung", "L5"): " Vorläufig "}
+    returned = read_return(set_cells(blank, folder / "plain.xlsx", cells), catalogue)
+    data = pickle.dumps(returned)
+    names = {arg for op, arg, _ in pickletools.genops(data) if op.name == "SHORT_BINUNICODE"}
+    assert {"ReturnedWorkbook", "SlotCells"} <= names
+    assert not names & {"toolkit.collect.layout", "WorkbookPlan", "Slot", "Reading", "Readings"}
+    assert pickle.loads(data) == returned
+    assert len(returned.cells.values) == len(plan.slots) and set(returned.cells.texts.values()) == {"Bemerkung",
+                                                                                                    "Vorläufig"}
+    plans = PlanCache(catalogue)
+    read = readings_of(returned, plans)
+    assert read.plan is plans.plan(OFFICE, YEAR) and len(plans) == 1  # the plan comes from the cache
+    first = plan.input_slots()[0]
+    assert read.by_role("input")[first.key].value == returned.delivered()[0][6] == consistent_value(first.key)
+    assert returned.delivered()[0][7:] == ("vorläufig", "Bemerkung")  # the Kennzeichen in the catalogue's spelling
+    assert len(returned.history_values()) == sum(1 for s in plan.slots if s.role == "history")
 
 
 def test_formula_in_input_cell_uses_cached_value_and_never_the_formula(base, catalogue):  # noqa: ANN001
