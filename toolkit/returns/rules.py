@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from toolkit.catalogue.model import CITY, Catalogue, Indicator
 from toolkit.collect.layout import FLAG_NO_VALUE, FLAGS
 from toolkit.core.cells import format_number
-from toolkit.core.keys import ObservationKey, observation_key
+from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import Problem
 from toolkit.core.store import StoredValue
 from toolkit.returns.reader import Reading, Readings, ReturnedWorkbook, normalise_flag
@@ -115,7 +115,7 @@ def _bounds(rw: Readings, reading: Reading, indicator: Indicator, value: float,
 def _rate_pairs(inputs: dict[ObservationKey, Reading]) -> Iterator[tuple[Reading, Reading]]:
     for key, reading in inputs.items():
         if key.measure == "zaehler":
-            other = inputs.get(observation_key(key.indicator, key.year, key.area, key.group, key.sex, "nenner"))
+            other = inputs.get(ObservationKey(key.indicator, key.year, key.area, key.group, key.sex, "nenner"))
             if other is not None:
                 yield reading, other
 
@@ -234,7 +234,7 @@ def check_previous_year(rw, inputs, catalogue, view, unreadable) -> Iterator[Pro
         limit = indicator.max_aenderung_prozent
         if limit is None or reading.value is None:
             continue
-        before_key = observation_key(key.indicator, key.year - 1, key.area, key.group, key.sex, key.measure)
+        before_key = ObservationKey(key.indicator, key.year - 1, key.area, key.group, key.sex, key.measure)
         before = history.get(before_key)
         old = before.value if before is not None and before.value is not None else None
         if old is None:
