@@ -35,7 +35,7 @@ class PoolThreshold:
 
 # Measured on 2 shared cores; below a threshold starting processes costs more than it saves.
 POOL_THRESHOLDS = {
-    # returns/workers.py: total bytes of the files to check (a Magdeburg round is about 1 MB)
+    # returns/workers.py: total bytes of the files to check, and at least four files
     "check": PoolThreshold(3_000_000, items=4),
     # collect/distribute.py: cells of the workbooks. Magdeburg's 16 offices, ~8,500 cells, 0.14 s alone;
     # 34,000 cells 0.36 s alone vs 0.22 s with 2 workers; 68,000 cells 0.75 s vs 0.43 s
