@@ -132,7 +132,7 @@ def read_openpyxl(files: list[Path]) -> None:
         pd.read_excel(path, sheet_name=None, engine="openpyxl", header=None)
 
 
-# --phases: CPU seconds of the main steps of the merge (functions looked up at call time, so patchable)
+# --phases: CPU seconds of the main steps of the merge (each patched in the module that calls it)
 PHASES = (("Dateiprüfung (filesafety)", "toolkit.returns.reader", "inspect_file"),
           ("Lesen (calamine, Plan, Zellen)", "toolkit.returns.reader", "_read_workbook"),
           ("  darin Plan + Fingerabdruck", "toolkit.returns.caches", "PlanCache.plan"),
@@ -140,8 +140,8 @@ PHASES = (("Dateiprüfung (filesafety)", "toolkit.returns.reader", "inspect_file
           ("Werte zusammenstellen", "toolkit.merge.merge", "merge_items"),
           ("SQLite schreiben (put_many)", "toolkit.core.store", "Store.put_many"),
           ("Archiv", "toolkit.merge.merge", "_archive"),
-          ("Indikatorenmatrix", "toolkit.merge.matrix", "write_master_matrix"),
-          ("Prüfberichte", "toolkit.returns.feedback", "write_feedback"))
+          ("Indikatorenmatrix", "toolkit.merge.merge", "write_master_matrix"),
+          ("Prüfberichte", "toolkit.merge.merge", "write_feedback"))
 
 
 @contextlib.contextmanager
