@@ -17,6 +17,7 @@ Timed, in the same run:
   store's SCHEMA, and all of them read back (``SELECT`` of all observations, ``fetchall``);
 - with --fallbacks also the master matrix with each internal of the xlsxwriter adapter
   (toolkit/merge/xlsxwriter_fast.py) switched off, in turn with the matrix as it is.
+Each timed check and merge makes its own caches (returns/caches.py: plans), so none profits from an earlier run.
 
 The last line is JSON: toolkit_s, check_s (check only), matrix_s (master matrix alone, after the merge),
 calamine_s, openpyxl_s, floor_s (wall clock; the same as *_cpu_s in CPU seconds of this process), ratio
@@ -181,16 +182,16 @@ def read_openpyxl(files: list[Path]) -> None:
         pd.read_excel(path, sheet_name=None, engine="openpyxl", header=None)
 
 
-# --phases: CPU seconds of the main steps of the merge (functions looked up at call time, so patchable)
+# --phases: CPU seconds of the main steps of the merge (each patched in the module that calls it)
 PHASES = (("Dateiprüfung (filesafety)", "toolkit.returns.reader", "inspect_file"),
           ("Lesen (calamine, Plan, Zellen)", "toolkit.returns.reader", "_read_workbook"),
-          ("  darin Plan + Fingerabdruck", "toolkit.returns.reader", "cached_plan"),
-          ("Regeln", "toolkit.returns.checks", "check_workbook"),
+          ("  darin Plan + Fingerabdruck", "toolkit.returns.caches", "PlanCache.plan"),
+          ("Regeln", "toolkit.returns.workers", "check_workbook"),
           ("Werte zusammenstellen", "toolkit.merge.merge", "merge_items"),
           ("SQLite schreiben (put_many)", "toolkit.core.store", "Store.put_many"),
           ("Archiv", "toolkit.merge.merge", "_archive"),
-          ("Indikatorenmatrix", "toolkit.merge.matrix", "write_master_matrix"),
-          ("Prüfberichte", "toolkit.returns.feedback", "write_feedback"))
+          ("Indikatorenmatrix", "toolkit.merge.merge", "write_master_matrix"),
+          ("Prüfberichte", "toolkit.merge.merge", "write_feedback"))
 
 
 @contextlib.contextmanager
@@ -231,7 +232,6 @@ def main() -> int:
                         help="also the master matrix with each internal of the xlsxwriter adapter switched off")
     args = parser.parse_args()
     import toolkit.returns.checks as checks_module
-    import toolkit.returns.reader as returns_module
     from toolkit.merge.matrix import write_master_matrix
     from toolkit.merge.merge import merge_returns
 
@@ -264,14 +264,11 @@ def main() -> int:
             note("openpyxl", clock)
             copy = Workspace(root / f"run{run}")
             shutil.copytree(workspace.root, copy.root)
-            returns_module._PLANS.clear()  # no warm plan cache for the timed runs
-            checks_module._CATALOGUES.clear()
             with Clock() as clock:
                 reports = [c.report for c in checks_module.check_returns(copy, catalogue=catalogue)]
             note("check", clock)
             assert len(reports) == len(files) and all(r.ok for r in reports), [r.problems[:3] for r in reports][:3]
             assert not any(r.problems for r in reports), [r.problems[:3] for r in reports if r.problems][:3]
-            returns_module._PLANS.clear()  # the merge must not profit from the check run above
             profiler = None
             if args.profile and last:
                 import cProfile

@@ -8,7 +8,7 @@ the same run:
 
 - toolkit_s: the whole ``distribute_round`` (plan, workbooks with formats, validation, protection and
   identity, store records, .eml drafts) for all 50 offices; a round this large is written in a process
-  pool (distribute.pool_size: up to 4 workers, as many as there are cores);
+  pool (core/runtime.workers_for: up to 4 workers, as many as there are cores);
 - serial_s: the same ``distribute_round`` forced into this one process (``workers=1``, no pool);
 - writer_s: plan + ``write_collection_workbook`` for all 50 offices in this one process (same prefill);
 - baseline_s: bare xlsxwriter writing the same cells with the same values (strings, numbers, formulas and
@@ -44,6 +44,7 @@ import toolkit.collect.distribute as distribute  # noqa: E402
 from toolkit.catalogue.model import Catalogue, Office, load_catalogue  # noqa: E402
 from toolkit.collect.layout import plan_workbook  # noqa: E402
 from toolkit.collect.workbook import WORKBOOK_OPTIONS, write_collection_workbook  # noqa: E402
+from toolkit.core.runtime import workers_for  # noqa: E402
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML, Settings  # noqa: E402
 from toolkit.core.store import Store  # noqa: E402
 from toolkit.core.workspace import Workspace, ensure_folders  # noqa: E402
@@ -218,7 +219,8 @@ def main() -> None:
     best["writer_ratio"] = round(best["writer_s"] / best["baseline_s"], 3)
     best["ratio_cpu"] = round(best["toolkit_cpu_s"] / best["baseline_cpu_s"], 3)
     best.update(offices=OFFICES, indicators=INDICATORS, districts=40, cells=cells, repeat=args.repeat,
-                workers=distribute.pool_size(catalogue, list(catalogue.offices.values())))
+                workers=workers_for("distribute", distribute.round_cells(catalogue, list(catalogue.offices.values())),
+                                    len(catalogue.offices)))
     print(f"Verhältnis distribute / xlsxwriter: {best['ratio']:.2f} (Ziel <= 1,5); "
           f"nach CPU-Zeit {best['ratio_cpu']:.2f}; in einem Prozess {best['serial_ratio']:.2f}")
     print(json.dumps(best))

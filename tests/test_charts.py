@@ -89,9 +89,9 @@ def test_render_gives_png_and_the_pool_gives_the_same_images():
 
 def test_the_process_pool_draws_the_same_images(monkeypatch):
     """Two worker processes (multiprocessing.Pool: fork on Linux, spawn on Windows and under wintest)."""
-    import toolkit.report.charts as charts
+    import toolkit.core.runtime as runtime
 
-    monkeypatch.setattr(charts, "POOL_MIN_CHARTS", 0)
+    monkeypatch.setitem(runtime.POOL_THRESHOLDS, "charts", runtime.PoolThreshold(0, items=1))
     specs = [line_spec(2), bar_spec(), line_spec(3)]
     pooled = render_all(specs, processes=2)
     assert [(r.png, r.alt) for r in pooled] == [(r.png, r.alt) for r in map(render, specs)]

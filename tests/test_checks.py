@@ -14,6 +14,7 @@ from toolkit.collect.layout import plan_workbook
 from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import FileReport
 from toolkit.core.store import Store
+from toolkit.returns.caches import PlanCache
 from toolkit.returns.checks import check_files, cross_file_duplicates, normalise_flag
 from toolkit.returns.reader import read_return
 from toolkit.returns.workers import CheckedFile
@@ -66,13 +67,20 @@ def test_value_outside_min_max_is_a_warning(tmp_path, catalogue, workspace):  # 
     assert report.ok
 
 
+class _SamePlan(PlanCache):
+    """The copy claims to be ABH's but holds SOZ's layout: every file is paired with SOZ's plan."""
+
+    def plan(self, office: str, year: int):  # noqa: ANN201
+        return super().plan("SOZ", year)
+
+
 def test_same_observation_in_files_of_two_offices_names_both(tmp_path, catalogue):  # noqa: ANN001
     path, _plan = _file(tmp_path, catalogue, "SOZ", {})
     first = read_return(path, catalogue)
     second = read_return(shutil.copy(path, tmp_path / "Kopie_von_ABH.xlsx"), catalogue)
     second.identity = dataclasses.replace(second.identity, office="ABH")
     items = [CheckedFile(first, FileReport(first.file, "SOZ")), CheckedFile(second, FileReport(second.file, "ABH"))]
-    found = cross_file_duplicates(items)
+    found = cross_file_duplicates(items, _SamePlan(catalogue))
     assert set(found) == set(items)
     message = found[items[0]][0].message
     assert found[items[0]][0].code == "doppelte-lieferung"

@@ -199,12 +199,14 @@ def test_deadline_in_the_past_is_pointed_out(workspace):
 
 def test_large_round_is_written_in_a_process_pool_with_the_same_result(workspace, catalogue, monkeypatch):
     import toolkit.collect.distribute as distribute
+    import toolkit.core.runtime as runtime
 
     offices = [o for o in catalogue.offices_with_indicators()][:4]
-    assert distribute.pool_size(catalogue, offices) == 1  # an ordinary round needs no pool
-    monkeypatch.setattr(distribute, "POOL_MIN_CELLS", 0)
-    monkeypatch.setattr(distribute.os, "cpu_count", lambda: 2)
-    assert distribute.pool_size(catalogue, offices) == 2
+    cells = distribute.round_cells(catalogue, offices)
+    assert runtime.workers_for("distribute", cells, len(offices)) == 1  # an ordinary round needs no pool
+    monkeypatch.setitem(runtime.POOL_THRESHOLDS, "distribute", runtime.PoolThreshold(0))
+    monkeypatch.setattr(runtime, "cpu_count", lambda: 2)
+    assert runtime.workers_for("distribute", cells, len(offices)) == 2
     result = distribute_round(workspace, 2025, offices=[o.code for o in offices])
     assert result.count("entwurf") == 4
     with Store(workspace.store_file) as store:

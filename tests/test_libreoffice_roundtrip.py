@@ -11,8 +11,9 @@ from conftest import make_workspace
 from workbook_edit import filled_cells, generate, set_cells
 
 from toolkit.collect.layout import plan_workbook
+from toolkit.returns.caches import PlanCache
 from toolkit.returns.checks import check_files
-from toolkit.returns.reader import read_return
+from toolkit.returns.reader import read_return, readings_of
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) fehlt")
 
@@ -41,8 +42,9 @@ def test_saved_by_libreoffice_reads_the_same(converted, catalogue, suffix):  # n
     assert resaved.kind == ("xls" if suffix == "xls" else "ods" if suffix == "ods" else "xlsx")
     assert resaved.identity == original.identity
     assert resaved.readable, resaved.problems
-    assert {r.slot: (r.value, r.text) for r in resaved.readings} == \
-        {r.slot: (r.value, r.text) for r in original.readings}
+    plans = PlanCache(catalogue)
+    assert {r.slot: (r.value, r.text) for r in readings_of(resaved, plans).readings} == \
+        {r.slot: (r.value, r.text) for r in readings_of(original, plans).readings}
     codes = {p.code for p in resaved.problems}
     assert codes == {p.code for p in original.problems}
 
@@ -79,7 +81,7 @@ def test_formula_in_ods_and_xls_input_cell_is_found_and_its_cached_value_used(fo
         assert ("formel", "Erfassung", "K5") in places, (path.name, places)
         assert ("eingabe-in-formelzeile", "Stadtteile BIL-01", "C45") in places, (path.name, places)
         assert {p.code for p in returned.problems} == {"formel", "eingabe-in-formelzeile"}
-        k5 = next(r for r in returned.readings if (r.slot.sheet, r.slot.cell) == ("Erfassung", "K5"))
+        k5 = next(r for r in readings_of(returned, PlanCache(catalogue)).readings if (r.slot.sheet, r.slot.cell) == ("Erfassung", "K5"))
         assert k5.formula and k5.value == 4800.0
 
 

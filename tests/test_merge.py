@@ -161,7 +161,7 @@ def test_later_delivery_keeps_old_value_in_history(tmp_path, files, catalogue): 
 def test_corrected_previous_year_becomes_history(tmp_path, files, catalogue, workers, monkeypatch):  # noqa: ANN001
     import toolkit.returns.workers as check_workers
 
-    monkeypatch.setattr(check_workers, "pool_size", lambda paths: workers)
+    monkeypatch.setattr(check_workers, "workers_for", lambda kind, size, items, processes: workers)
     workspace = make_workspace(tmp_path / "ws")
     plan = plan_workbook(catalogue, "SOZ", 2025)
     history_slot = next(s for s in plan.slots if s.role == "history" and s.key.year == 2024)
@@ -325,12 +325,14 @@ def test_store_of_version_0_1_is_upgraded_without_losing_values(tmp_path):  # no
 
 def test_merge_with_worker_processes_equals_merge_in_one_process(tmp_path, files, reference, monkeypatch):  # noqa: ANN001
     """Large rounds are read and checked in worker processes; reports, store and Prüfberichte stay the same."""
+    import toolkit.core.runtime as runtime
     import toolkit.returns.workers as check_workers
 
-    monkeypatch.setattr(check_workers, "POOL_MIN_BYTES", 0)
-    monkeypatch.setattr(check_workers, "POOL_MIN_FILES", 1)
-    assert check_workers.pool_size(sorted(files.values())) == 2 or (os.cpu_count() or 1) < 2
-    monkeypatch.setattr(check_workers, "pool_size", lambda paths: 2)
+    paths = sorted(files.values())
+    assert runtime.workers_for("check", check_workers.total_size(paths), len(paths)) == 1  # a small round
+    monkeypatch.setitem(runtime.POOL_THRESHOLDS, "check", runtime.PoolThreshold(0, items=1))
+    monkeypatch.setattr(runtime, "cpu_count", lambda: 2)
+    assert runtime.workers_for("check", check_workers.total_size(paths), len(paths)) == 2
     workspace = make_workspace(tmp_path / "ws")
     _fill(workspace, files)
     result = merge_returns(workspace)

@@ -11,7 +11,8 @@ from workbook_edit import filled_cells, generate, set_cells
 
 import toolkit.cli
 from toolkit.collect.layout import plan_workbook
-from toolkit.returns.reader import read_return
+from toolkit.returns.caches import PlanCache
+from toolkit.returns.reader import read_return, readings_of
 
 runner = CliRunner()
 OFFICE, YEAR = "AFA", 2025  # ARB-05 (typ wert): a decimal input cell in Erfassung!K29
@@ -37,7 +38,7 @@ def _check(afa, name: str, changes: dict) -> tuple[int, list[dict], object]:  # 
 
 def _reading(path, catalogue, cell: str) -> float | None:  # noqa: ANN001
     returned = read_return(path, catalogue)
-    return next(r.value for r in returned.readings if r.slot.sheet == "Erfassung" and r.slot.cell == cell)
+    return next(r.value for r in readings_of(returned, PlanCache(catalogue)).readings if r.slot.sheet == "Erfassung" and r.slot.cell == cell)
 
 
 def test_english_decimal_point_in_a_decimal_cell_is_read_with_a_warning(afa, catalogue):  # noqa: ANN001

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+import pickletools
 import shutil
 
 import pytest
@@ -12,7 +14,8 @@ from workbook_edit import Formula, consistent_value, filled_cells, generate, set
 from toolkit.collect.layout import LAYOUT_VERSION, plan_workbook
 from toolkit.core.keys import ObservationKey
 from toolkit.merge.merge import merge_returns
-from toolkit.returns.reader import read_return
+from toolkit.returns.caches import PlanCache
+from toolkit.returns.reader import read_return, readings_of
 
 OFFICE, YEAR = "JUGA", 2025
 
@@ -30,22 +33,44 @@ def test_identity_and_every_planned_cell(base, catalogue):  # noqa: ANN001
     folder, blank, plan, prefill = base
     path = set_cells(blank, folder / "filled.xlsx", filled_cells(plan))
     returned = read_return(path, catalogue)
+    read = readings_of(returned, PlanCache(catalogue))
     assert returned.identity.office == OFFICE and returned.identity.year == YEAR
     assert returned.identity.token == "T-9" and returned.identity.layout_version == LAYOUT_VERSION
     assert returned.identity.fingerprint == plan.fingerprint
-    assert len(returned.readings) == len(plan.slots)
+    assert len(read.readings) == len(plan.slots) == len(returned.cells.values)
     assert returned.problems == []
-    for key, reading in returned.by_role("input").items():
+    for key, reading in read.by_role("input").items():
         assert reading.value == consistent_value(key)
-    assert all(r.value == 7.0 for r in returned.by_role("history").values())
+    assert all(r.value == 7.0 for r in read.by_role("history").values())
     assert len(returned.sha256) == 64 and returned.kind == "xlsx"
+
+
+def test_a_read_return_is_plain_data_and_its_readings_are_made_on_demand(base, catalogue):  # noqa: ANN001
+    """The one form of a read return, in one process as from a worker: no plan, no Slot or Reading objects."""
+    folder, blank, plan, _prefill = base
+    cells = {**filled_cells(plan), ("Erfassung", "M5"): "Bemerkung", ("Erfassung", "L5"): " Vorläufig "}
+    returned = read_return(set_cells(blank, folder / "plain.xlsx", cells), catalogue)
+    data = pickle.dumps(returned)
+    names = {arg for op, arg, _ in pickletools.genops(data) if op.name == "SHORT_BINUNICODE"}
+    assert {"ReturnedWorkbook", "SlotCells"} <= names
+    assert not names & {"toolkit.collect.layout", "WorkbookPlan", "Slot", "Reading", "Readings"}
+    assert pickle.loads(data) == returned
+    assert len(returned.cells.values) == len(plan.slots) and set(returned.cells.texts.values()) == {"Bemerkung",
+                                                                                                    "Vorläufig"}
+    plans = PlanCache(catalogue)
+    read = readings_of(returned, plans)
+    assert read.plan is plans.plan(OFFICE, YEAR) and len(plans) == 1  # the plan comes from the cache
+    first = plan.input_slots()[0]
+    assert read.by_role("input")[first.key].value == returned.delivered()[0][6] == consistent_value(first.key)
+    assert returned.delivered()[0][7:] == ("vorläufig", "Bemerkung")  # the Kennzeichen in the catalogue's spelling
+    assert len(returned.history_values()) == sum(1 for s in plan.slots if s.role == "history")
 
 
 def test_formula_in_input_cell_uses_cached_value_and_never_the_formula(base, catalogue):  # noqa: ANN001
     folder, blank, plan, _prefill = base
     path = set_cells(blank, folder / "formula.xlsx", {**filled_cells(plan), ("Erfassung", "K5"): Formula("4000+800", 4800.0)})
     returned = read_return(path, catalogue)
-    reading = returned.by_role("input")[ObservationKey("SPR-03", YEAR, "gesamtstadt", "insgesamt", "insgesamt",
+    reading = readings_of(returned, PlanCache(catalogue)).by_role("input")[ObservationKey("SPR-03", YEAR, "gesamtstadt", "insgesamt", "insgesamt",
                                                        "zaehler")]
     assert reading.value == 4800.0 and reading.formula
     assert [p.cell for p in returned.problems if p.code == "formel"] == ["K5"]
@@ -64,8 +89,9 @@ def test_workbook_typed_into_with_openpyxl_reads_the_same(base, catalogue):  # n
     book.save(path)
     returned = read_return(path, catalogue)
     assert returned.readable, returned.problems
-    assert all(r.value == consistent_value(k) for k, r in returned.by_role("input").items())
-    assert returned.by_role("note")[plan.input_slots()[0].key].text == "Größe geschätzt; Straße geändert"
+    read = readings_of(returned, PlanCache(catalogue))
+    assert all(r.value == consistent_value(k) for k, r in read.by_role("input").items())
+    assert read.by_role("note")[plan.input_slots()[0].key].text == "Größe geschätzt; Straße geändert"
 
 
 def test_renamed_sheet_is_layout_changed(base, catalogue):  # noqa: ANN001

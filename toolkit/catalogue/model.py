@@ -24,7 +24,6 @@ from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers impo
     RawRow,
     SheetSpec,
     cell_ref,
-    column_letter,
     default_rows,
     workbook_rows,
 )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from toolkit.core.cells import cell_name
 from toolkit.core.errors import CatalogueError, InputError
 
 # --------------------------------------------------------------------------------------------------
@@ -209,14 +210,4 @@ def _text(value: object) -> str:
 def cell_ref(spec: SheetSpec, key: str, row: int) -> str:
     """Excel address of a catalogue cell, e.g. 'N12'."""
     index = [c.key for c in spec.columns].index(key)
-    return f"{column_letter(index)}{row}"
-
-
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    return cell_name(row - 1, index)

@@ -10,7 +10,6 @@ twice and never replaces the file the office is working on.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,10 +20,11 @@ from toolkit.catalogue.model import CITY, Catalogue, Office, load_catalogue
 from toolkit.collect import mail
 from toolkit.collect.layout import HISTORY_YEARS, LAYOUT_VERSION, file_name, plan_workbook
 from toolkit.collect.workbook import write_collection_workbook
+from toolkit.core.cells import german_date
 from toolkit.core.errors import ExitCode, InputError, UsageError
 from toolkit.core.keys import ObservationKey
 from toolkit.core.progress import SILENT, Progress
-from toolkit.core.runtime import paused_gc, process_pool
+from toolkit.core.runtime import paused_gc, process_pool, workers_for
 from toolkit.core.settings import Settings, load_settings
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, locked
@@ -62,7 +62,7 @@ class DistributeResult:
         return sum(1 for o in self.outcomes if o.action == action)
 
     def lines(self) -> list[str]:
-        due = self.deadline.strftime("%d.%m.%Y")
+        due = german_date(self.deadline)
         folder = f"outbox/{self.year}/Erhebungsboegen"
         if self.dry_run:
             lines = ["Probelauf (--dry-run): es wird nichts geschrieben oder gesendet."]
@@ -106,8 +106,8 @@ def distribute_round(workspace: Workspace, year: int, *, deadline: str | dt.date
                      workers: int | None = None) -> DistributeResult:
     """Build the workbooks and mails of the round for ``year`` (see module docstring).
 
-    ``workers``: processes that write the workbooks; None chooses by the size of the round (pool_size),
-    1 writes everything in this process.
+    ``workers``: processes that write the workbooks; None chooses by the size of the round and the setting
+    ``prozesse`` (core/runtime.workers_for), 1 writes everything in this process.
     """
     progress = progress or SILENT
     settings = load_settings(workspace.settings_file)
@@ -174,7 +174,7 @@ def _sent_before(store: Store | None, year: int) -> dict[str, str]:
 
 
 def _skip_detail(sent_at: str) -> str:
-    when = dt.datetime.fromisoformat(sent_at).strftime("%d.%m.%Y %H:%M")
+    when = german_date(sent_at, with_time=True)
     return f"bereits am {when} per E-Mail versandt (mit --again erneut senden)"
 
 
@@ -215,7 +215,9 @@ class _Round:
         rounds = self.store.rounds(self.year)
         tokens = {o.code: rounds[o.code]["token"] if o.code in rounds else new_token(self.year, o.code) for o in todo}
         jobs = (self._job(office, tokens[office.code]) for office in todo)
-        workers = pool_size(self.catalogue, todo) if workers is None else max(1, workers)
+        if workers is None:
+            workers = workers_for("distribute", round_cells(self.catalogue, todo), len(todo), self.settings.prozesse)
+        workers = max(1, workers)
         written = write_workbooks(self.catalogue, self.settings, jobs, len(todo), workers, progress)
         prepared = [self._draft(office, tokens[office.code], sha) for office, (sha, _) in zip(todo, written, strict=True)]
         with self.store.transaction():  # the round is on record before any mail leaves
@@ -263,12 +265,6 @@ class _Round:
 
 # ---- writing the workbooks, in a process pool when the round is large ----------------------------
 
-# Measured on 2 shared cores (workbooks only): Magdeburg's 16 offices, ~8,500 cells, 0.14 s serial, so no
-# pool; 34,000 cells 0.36 s serial vs 0.22 s with 2 workers; 68,000 cells 0.75 s vs 0.43 s.
-POOL_MIN_CELLS = 30_000
-POOL_MAX_WORKERS = 4
-
-
 @dataclass(frozen=True)
 class WorkbookJob:
     """Everything one workbook needs besides the catalogue and the settings (picklable)."""
@@ -296,17 +292,15 @@ def write_workbook(catalogue: Catalogue, settings: Settings, job: WorkbookJob) -
     return sha, fingerprint
 
 
-def pool_size(catalogue: Catalogue, offices: Sequence[Office]) -> int:
-    """Worker processes for writing: 1 (no pool) for a round of ordinary size."""
+def round_cells(catalogue: Catalogue, offices: Sequence[Office]) -> int:
+    """About how many cells the workbooks of ``offices`` have: the measure core/runtime.workers_for judges."""
     cells = 0
     for office in offices:
         for indicator in catalogue.indicators_of_office(office.code):
             rows = len(indicator.gruppen) * len(indicator.measures)
             cells += rows * (3 if indicator.geschlecht else 1) * 7
             cells += rows * len(catalogue.districts) if indicator.stadtteile else 0
-    if cells < POOL_MIN_CELLS:
-        return 1
-    return max(1, min(os.cpu_count() or 1, POOL_MAX_WORKERS, len(offices)))
+    return cells
 
 
 def write_workbooks(catalogue: Catalogue, settings: Settings, jobs: Iterable[WorkbookJob], count: int,

@@ -19,6 +19,7 @@ from email.utils import formataddr, formatdate, make_msgid
 from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue, Office, is_valid_address
+from toolkit.core.cells import german_date
 from toolkit.core.errors import InputError
 from toolkit.core.settings import Settings
 from toolkit.core.workspace import atomic_path
@@ -139,7 +140,7 @@ def _signature(settings: Settings) -> str:
 def collection_message(*, office: Office, year: int, deadline: dt.date, settings: Settings, workbook: Path,
                        token: str) -> EmailMessage:
     """The mail that carries an office's collection workbook."""
-    due = deadline.strftime("%d.%m.%Y")
+    due = german_date(deadline)
     message = _base_message(office, settings, f"{settings.titel} {year}: Erhebungsbogen {office.name} – "
                                               f"bitte bis {due} zurücksenden", token)
     message.set_content(
@@ -162,7 +163,7 @@ def collection_message(*, office: Office, year: int, deadline: dt.date, settings
 def reminder_message(*, office: Office, year: int, deadline: dt.date, settings: Settings, token: str,
                      reasons: list[str]) -> EmailMessage:
     """A reminder listing exactly what is missing or wrong."""
-    due = deadline.strftime("%d.%m.%Y")
+    due = german_date(deadline)
     items = "\n".join(f"- {r}" for r in reasons)
     message = _base_message(office, settings, f"Erinnerung: {settings.titel} {year} – Erhebungsbogen "
                                               f"{office.name} (Frist {due})", token)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from toolkit.catalogue.model import Catalogue, Office, load_catalogue
 from toolkit.collect import mail
 from toolkit.collect.layout import Slot, file_name, plan_workbook
-from toolkit.core.cells import format_percent
+from toolkit.core.cells import format_percent, german_date
 from toolkit.core.errors import ExitCode
 from toolkit.core.settings import Settings, load_settings
 from toolkit.core.store import Store
@@ -195,7 +195,7 @@ def _date(text: str) -> dt.date:
 
 
 def _de(day: dt.date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else ""
+    return german_date(day)
 
 
 def _iso(day: dt.date | None) -> str | None:

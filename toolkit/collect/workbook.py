@@ -20,7 +20,7 @@ import xlsxwriter
 import xlsxwriter.worksheet
 
 import toolkit
-from toolkit.catalogue.model import Indicator, column_letter
+from toolkit.catalogue.model import Indicator
 from toolkit.collect.layout import (
     COL_CODE_GROUP,
     COL_CODE_MEASURE,
@@ -52,6 +52,7 @@ from toolkit.collect.layout import (
 )
 from toolkit.collect.notes import ERROR_COUNT, ERROR_DECIMAL, clip, input_message, notes_rows
 from toolkit.collect.xlsxwriter_cells import row_height
+from toolkit.core.cells import column_letter, german_date
 from toolkit.core.keys import ObservationKey
 from toolkit.core.runtime import paused_gc
 from toolkit.core.settings import Settings
@@ -148,7 +149,7 @@ class _Writer:
         self.wb, self.plan, self.prefill, self.token = wb, plan, prefill, token
         self.deadline, self.settings = deadline, settings
         self.f = _Formats.create(wb)
-        self.deadline_text = deadline.strftime("%d.%m.%Y")
+        self.deadline_text = german_date(deadline)
         self.meta = meta_values(plan, token)
         self.entry_rows = {(e.indicator.id, e.group, e.sex, e.measure): e for e in plan.entry_rows}
         self.label_cache: dict[tuple[str, str, str, str], tuple[tuple[str, ...], float]] = {}

@@ -1,7 +1,9 @@
-"""German number conventions: 1.234,5 and 12,3 % for output; reading numbers that offices typed as text."""
+"""German cell conventions, each in one place: numbers (1.234,5 and 12,3 %; numbers typed as text), dates
+(31.12.2025) and cell addresses (A1 <-> 0-based row and column)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 
@@ -48,3 +50,58 @@ def parse_number_text(text: str) -> float | None:
     if _PLAIN.match(cleaned):
         return float(cleaned)
     return None
+
+
+# ---- cell addresses -------------------------------------------------------------------------------------
+
+
+def column_letter(index: int) -> str:
+    """0-based column -> its letters: 0 -> A, 25 -> Z, 26 -> AA, 701 -> ZZ."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    """Column letters -> 0-based column: A -> 0, Z -> 25, AA -> 26, ZZ -> 701 (any case)."""
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ord(ch) - 64
+    return number - 1
+
+
+def cell_name(row: int, col: int) -> str:
+    """0-based row and column -> the cell's address: (11, 10) -> 'K12'."""
+    return f"{column_letter(col)}{row + 1}"
+
+
+def cell_position(cell: str) -> tuple[int, int]:
+    """A cell's address -> 0-based row and column: 'K12' -> (11, 10); '$K$12' and 'k12' alike."""
+    cell = cell.replace("$", "")
+    digits = cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    return int(digits) - 1, column_index(cell[:len(cell) - len(digits)])
+
+
+# ---- dates ----------------------------------------------------------------------------------------------
+
+
+def german_date(value: dt.date | str | None, with_time: bool = False) -> str:
+    """A date as the toolkit shows it: 31.12.2025, with ``with_time`` 31.12.2025 14:05 (a datetime's time).
+
+    Takes a date, a datetime or ISO text (how the store keeps times: '2025-12-31' or '2025-12-31T14:05:00');
+    None gives ''; text that is no ISO date is returned as it is.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip()) if "T" in value or " " in value.strip() \
+                else dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    if with_time and isinstance(value, dt.datetime):
+        return value.strftime("%d.%m.%Y %H:%M")
+    return value.strftime("%d.%m.%Y")

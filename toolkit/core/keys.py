@@ -18,11 +18,3 @@ class ObservationKey(NamedTuple):
     group: str
     sex: str
     measure: str
-
-
-# Keys are built with tuple.__new__ (no Python-level __new__): plans, readers and rules build millions.
-def observation_key(indicator: str, year: int, area: str, group: str, sex: str, measure: str) -> ObservationKey:
-    return _new_tuple(ObservationKey, (indicator, year, area, group, sex, measure))
-
-
-_new_tuple = tuple.__new__

@@ -55,6 +55,13 @@ smtp_zertifikat = ""
 # "C:/Program Files/LibreOffice/program/soffice.exe"; leer = im Suchpfad und den üblichen
 # Installationsordnern suchen.
 libreoffice = ""
+
+[leistung]
+# Wie viele Prozesse sich große Arbeiten teilen (viele Erhebungsbögen schreiben oder prüfen, viele
+# Grafiken zeichnen, eine große Indikatorenmatrix schreiben): 0 = automatisch (so viele, wie der
+# Rechner Prozessorkerne hat, höchstens 4; kleine Arbeiten immer in einem Prozess);
+# 1 = alles in einem Prozess (nie weitere Prozesse starten); 2, 3, … = höchstens so viele.
+prozesse = 0
 """
 
 
@@ -84,6 +91,7 @@ class Settings:
     koordination_email: str = "integrationsmonitoring@example.org"
     mail: MailSettings = field(default_factory=MailSettings)
     libreoffice: str = ""  # path of soffice(.exe), absolute after load_settings; "" = search for it
+    prozesse: int = 0  # processes that share large work (core/runtime.workers_for): 0 automatic, 1 never a pool
 
     def deadline(self, year: int, override: str | None = None) -> dt.date:
         """The return deadline of the round for ``year``: option, then setting, then 31.03. of year+2.
@@ -120,6 +128,7 @@ _FIELDS = {
     ("koordination", "telefon"): ("koordination_telefon", str),
     ("koordination", "email"): ("koordination_email", str),
     ("programme", "libreoffice"): ("libreoffice", str),
+    ("leistung", "prozesse"): ("prozesse", int),
 }
 _MAIL_FIELDS = {"absender": str, "smtp_host": str, "smtp_port": int, "smtp_sicherheit": str, "smtp_benutzer": str,
                 "smtp_zertifikat": str}
@@ -151,6 +160,9 @@ def load_settings(path: Path) -> Settings:
         )
     if mail.smtp_zertifikat:  # relative to the working folder, like every other path of the toolkit
         mail = replace(mail, smtp_zertifikat=str(path.parent / Path(mail.smtp_zertifikat).expanduser()))
+    if int(values.get("prozesse", 0)) < 0:  # type: ignore[call-overload]
+        raise InputError(f"{path}: [leistung] prozesse = {values['prozesse']} ist nicht erlaubt.",
+                         hint="Erlaubt sind 0 (automatisch), 1 (alles in einem Prozess) oder eine größere ganze Zahl.")
     if values.get("libreoffice"):
         values["libreoffice"] = str(path.parent / Path(str(values["libreoffice"])).expanduser())
     return Settings(**values, mail=mail)

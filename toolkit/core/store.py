@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.core.errors import InputError
-from toolkit.core.keys import ObservationKey, observation_key
+from toolkit.core.keys import ObservationKey
 
 # A rollback journal, not WAL: WAL needs shared memory between the processes that open the file, which a
 # network share (SMB, the city's file servers) does not give; SQLite documents WAL as unsafe there. TRUNCATE
@@ -144,9 +144,15 @@ class StoredValue:
 class Store:
     """A thin layer over SQLite. Use ``with store.transaction():`` around every change."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        """Open (and create or upgrade) the store at ``path``; with ``read_only`` see Store.read_only."""
         self.path = path
+        if read_only:
+            self.db = sqlite3.connect(str(path), timeout=30)
+            self.db.execute("PRAGMA query_only = ON")
+            self.db.row_factory = sqlite3.Row
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA foreign_keys = ON")
@@ -164,12 +170,7 @@ class Store:
         if not path.is_file():
             raise InputError(f"Der Datenbestand {path} fehlt.",
                              hint="Erst mit 'toolkit merge' oder 'toolkit import' Werte übernehmen.")
-        self = cls.__new__(cls)
-        self.path = path
-        self.db = sqlite3.connect(str(path), timeout=30)
-        self.db.execute("PRAGMA query_only = ON")
-        self.db.row_factory = sqlite3.Row
-        return self
+        return cls(path, read_only=True)
 
     def close(self) -> None:
         self.db.close()
@@ -298,7 +299,7 @@ class Store:
         cursor = self.db.cursor()
         cursor.row_factory = None  # plain tuples, in the column order of the table
         sql = sql.replace("SELECT *", "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id")
-        return {observation_key(*r[:6]): StoredValue(*r[6:]) for r in cursor.execute(sql, params)}
+        return {ObservationKey(*r[:6]): StoredValue(*r[6:]) for r in cursor.execute(sql, params)}
 
     def observations_frame(self):  # -> pandas.DataFrame
         """All current values with their provenance, one row per value (long form)."""

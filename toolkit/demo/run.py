@@ -34,6 +34,7 @@ from toolkit.indicators.export import export_open_data
 from toolkit.initialise import init_workspace
 from toolkit.merge.merge import merge_returns
 from toolkit.report.compile import compile_report
+from toolkit.returns.caches import Caches
 from toolkit.returns.checks import check_files
 
 REPORT_YEAR = 2025
@@ -184,8 +185,9 @@ def run_demo(folder: Path, progress=None) -> DemoResult:  # noqa: ANN001 - a pro
     t = lap("ausfuellen", t)
 
     progress.note("5/7 Rückläufe werden geprüft (toolkit check) und übernommen (toolkit merge) …")
-    reports = check_files(workspace, progress=progress)
-    merged = merge_returns(workspace, progress=progress)
+    caches = Caches()  # check and merge read the catalogue and plan each workbook once
+    reports = check_files(workspace, progress=progress, caches=caches)
+    merged = merge_returns(workspace, progress=progress, caches=caches)
     t = lap("pruefen_uebernehmen", t)
 
     progress.note("6/7 Rücklaufstatus …")

@@ -17,17 +17,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
-from toolkit.catalogue.model import AREA_LABELS, Catalogue, column_letter
+from toolkit.catalogue.model import AREA_LABELS, Catalogue
 from toolkit.collect.layout import FLAG_NO_VALUE, MEASURE_LABELS, Slot
-from toolkit.core.cells import parse_number_text
+from toolkit.core.cells import cell_name, parse_number_text
 from toolkit.core.errors import ExitCode, InputError
 from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import FileReport, Problem, Severity, problem
 from toolkit.core.store import Store, StoredValue
 from toolkit.core.workspace import Workspace, locked, shown
 from toolkit.merge.matrix import write_master_matrix
+from toolkit.returns.caches import Caches
 from toolkit.returns.checks import (
-    cached_catalogue,
     check_counts,
     check_previous_year,
     check_rates,
@@ -35,7 +35,7 @@ from toolkit.returns.checks import (
     load_store_view,
     normalise_flag,
 )
-from toolkit.returns.reader import Reading, ReturnedWorkbook
+from toolkit.returns.reader import Reading, Readings
 from toolkit.returns.safety import Refused, inspect_file
 
 COLUMNS = ("Jahr", "Indikator", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Wert", "Kennzeichen", "Hinweis")
@@ -78,12 +78,12 @@ class _Rows:
     readings: dict[ObservationKey, Reading] = field(default_factory=dict)
 
 
-def import_values(workspace: Workspace, file: Path) -> ImportResult:
+def import_values(workspace: Workspace, file: Path, caches: Caches | None = None) -> ImportResult:
     """Validate and load a long-format table of values (see module docstring)."""
     path = Path(file)
     if not path.is_file():
         raise InputError(f"Die Importdatei {path} gibt es nicht.", hint="Bitte Pfad und Dateinamen prüfen.")
-    catalogue = cached_catalogue(workspace.catalogue_file)
+    catalogue = (caches or Caches()).catalogue(workspace.catalogue_file)
     data = path.read_bytes()
     report = FileReport(path.name, IMPORT_OFFICE, None, hashlib.sha256(data).hexdigest())
     table = _table(path, data, report)
@@ -174,7 +174,7 @@ def _validate_row(number: int, raw: list[object], header: dict[str, int], catalo
         return raw[index] if index is not None and index < len(raw) else ""
 
     def bad(column: str, found: object, why: str) -> None:
-        cell = f"{column_letter(header.get(_norm(column), 0))}{number}"
+        cell = cell_name(number - 1, header.get(_norm(column), 0))
         report.problems.append(problem("import-zeile", file=report.file, sheet=SHEET, cell=cell, found=str(found)[:80],
                                        row=number, column=column, why=why))
 
@@ -240,8 +240,7 @@ def _value_checks(name: str, rows: _Rows, catalogue: Catalogue, workspace: Works
     """The value rules of checks.py on the imported rows: counts, rates, parts and whole, and the change against
     the previous year (from the file itself or the store, read-only)."""
     indicators = tuple(catalogue.indicators[i] for i in sorted({k.indicator for k in rows.readings}))
-    rw = ReturnedWorkbook(Path(name))
-    rw.plan = SimpleNamespace(indicators=indicators)  # type: ignore[assignment]
+    rw = Readings(name, "", SimpleNamespace(indicators=indicators), list(rows.readings.values()))  # type: ignore[arg-type]
     view = load_store_view(workspace.store_file)
     view.values.update({k: StoredValue(v, f, n, 0) for k, v, f, n in rows.items})
     problems: list[Problem] = []

@@ -26,7 +26,8 @@ from toolkit.core.runtime import paused_gc
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, atomic_write_bytes, ensure_closed, locked, remove_file, shown
 from toolkit.merge.matrix import write_master_matrix
-from toolkit.returns.checks import cached_catalogue, check_returns, inbox_files, iter_checked
+from toolkit.returns.caches import Caches
+from toolkit.returns.checks import check_returns, inbox_files, iter_checked
 from toolkit.returns.feedback import existing_reports, write_feedback
 from toolkit.returns.reader import ReturnedWorkbook
 from toolkit.returns.workers import CheckedFile
@@ -83,12 +84,16 @@ class MergeResult:
 
 
 def merge_returns(workspace: Workspace, dry_run: bool = False, progress=None,  # noqa: ANN001
-                  catalogue: Catalogue | None = None) -> MergeResult:
-    """Check every file in inbox/ and take those without Fehler into the store (see module docstring)."""
-    catalogue = catalogue or cached_catalogue(workspace.catalogue_file)
+                  catalogue: Catalogue | None = None, caches: Caches | None = None) -> MergeResult:
+    """Check every file in inbox/ and take those without Fehler into the store (see module docstring).
+
+    ``caches``: what the check remembers (catalogue, plans); a new one if not given.
+    """
+    caches = caches or Caches()
+    catalogue = catalogue or caches.catalogue(workspace.catalogue_file)
     with locked(workspace, "toolkit merge"), paused_gc():
         if dry_run:
-            checked = check_returns(workspace, None, progress, catalogue=catalogue)
+            checked = check_returns(workspace, None, progress, catalogue=catalogue, caches=caches)
             result = MergeResult([c.report for c in checked], dry_run=True, root=workspace.root)
             result.outcomes = [_preview(workspace, item) for item in checked]
             return result
@@ -98,7 +103,7 @@ def merge_returns(workspace: Workspace, dry_run: bool = False, progress=None,  #
         ensure_closed([workspace.master_matrix, *inbox, *existing_reports(workspace, inbox)])
         with Store(workspace.store_file) as store:
             # each file is taken as soon as it is checked, while the workers check the next ones
-            for item in iter_checked(workspace, None, progress, catalogue=catalogue):
+            for item in iter_checked(workspace, None, progress, catalogue=catalogue, caches=caches):
                 if not checked:
                     _step("checked", "")
                 checked.append(item)

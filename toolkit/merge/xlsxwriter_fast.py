@@ -39,7 +39,7 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.format import Format
 
-from toolkit.catalogue.model import column_letter
+from toolkit.core.cells import column_letter
 from toolkit.returns.safety import _sheet_parts
 
 MAX_TEXT = 32_767  # Excel's limit for the text of one cell

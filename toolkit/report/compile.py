@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue
+from toolkit.core.cells import german_date
 from toolkit.core.errors import InputError
 from toolkit.core.progress import SILENT
 from toolkit.core.settings import load_settings
@@ -66,7 +67,10 @@ class CompileResult:
 
 def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progress=None,  # noqa: ANN001
                    processes: int | None = None) -> CompileResult:
-    """Compute the indicators and write outbox/Y/Integrationsbericht_Y.docx (+ Tabellenanhang, + PDF)."""
+    """Compute the indicators and write outbox/Y/Integrationsbericht_Y.docx (+ Tabellenanhang, + PDF).
+
+    ``processes``: for the charts, instead of the setting ``prozesse`` (0 automatic, 1 never a pool).
+    """
     from docx.shared import Mm  # heavy: python-docx and docxtpl (lxml, jinja2) only when a report is made
     from docxtpl import DocxTemplate, InlineImage
 
@@ -88,7 +92,8 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     content = build_report(published, catalogue, settings, year, deliveries, received)
     timings["inhalt"] = time.perf_counter() - t
     t = time.perf_counter()
-    rendered = render_all(content.charts, processes=processes, progress=progress)
+    rendered = render_all(content.charts, processes=settings.prozesse if processes is None else processes,
+                          progress=progress)
     timings["grafiken"] = time.perf_counter() - t
     t = time.perf_counter()
     template = DocxTemplate(str(workspace.report_template))
@@ -138,7 +143,7 @@ def _rejected(row: dict, catalogue) -> dict:  # noqa: ANN001
     """A checked return with Fehler that was not taken over (from the store's check results)."""
     office = catalogue.offices.get(row.get("office") or "")
     checked = str(row.get("checked_at") or "")
-    when = f"{checked[8:10]}.{checked[5:7]}.{checked[0:4]}" if len(checked) >= 10 else checked
+    when = german_date(checked)
     return {"stelle": office.name if office else (row.get("office") or "unbekannt"), "datei": row["file_name"],
             "zeitpunkt": f"nicht übernommen (geprüft {when})",
             "warnungen": f"{row['n_fehler']} Fehler, {row['n_warnungen']} "
@@ -157,7 +162,7 @@ def _delivery(row: dict, catalogue) -> dict:  # noqa: ANN001
     if n > 3:
         text += " …"
     merged = str(row.get("merged_at") or "")
-    when = f"{merged[8:10]}.{merged[5:7]}.{merged[0:4]}" if len(merged) >= 10 else merged
+    when = german_date(merged)
     source = " (Import)" if row.get("source") == "import" else ""
     return {"stelle": (office.name if office else row["office"]) + source, "datei": row["file_name"],
             "zeitpunkt": when, "warnungen": text.strip().rstrip(":")}

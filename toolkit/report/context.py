@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from toolkit.catalogue.model import CITY, LAND, Catalogue, Indicator
-from toolkit.core.cells import format_number, format_value
+from toolkit.core.cells import format_number, format_value, german_date
 from toolkit.core.settings import Settings
 from toolkit.indicators.confidentiality import symbol_legend
 from toolkit.indicators.values import (
@@ -78,7 +78,7 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
     report.context = {
         "bericht": {"stadt": settings.stadt, "titel": settings.titel, "untertitel": settings.untertitel,
                     "herausgeber": settings.herausgeber, "jahr": year,
-                    "stand": dt.date.today().strftime("%d.%m.%Y")},
+                    "stand": german_date(dt.date.today())},
         "zusammenfassung": (
             f"Der Bericht stellt {_count(n, 'Kennzahl', 'Kennzahlen')} in {len(catalogue.fields)} Handlungsfeldern "
             f"dar; für {report.n_with_data} liegen Werte vor, für {len(gaps)} fehlt der Wert für {year}. Die Übersicht "

@@ -3,6 +3,7 @@
 ``check_files`` is read-only: it reads the files (returns.py), opens the store read-only (if there is
 one) for the previous year, the pre-filled values and values delivered by other offices, and returns
 one FileReport per file. ``check_returns`` returns the read workbooks as well, for merge.py.
+What a check remembers (catalogue, plans) is a ``caches.Caches`` made here or passed in by the caller.
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from toolkit.catalogue.model import Catalogue, load_catalogue
+from toolkit.catalogue.model import Catalogue
 from toolkit.core.errors import InputError
 from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import FileReport, Problem
 from toolkit.core.runtime import paused_gc
+from toolkit.core.settings import load_settings
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, ensure_closed
+from toolkit.returns.caches import Caches, PlanCache
 from toolkit.returns.feedback import existing_reports, write_feedback
-from toolkit.returns.reader import Reading
+from toolkit.returns.reader import Reading, readings_of
 from toolkit.returns.rules import (
     RULES,
     StoreView,
@@ -46,56 +49,44 @@ def inbox_files(workspace: Workspace) -> list[Path]:
 
 
 def check_files(workspace: Workspace, files: list[Path] | None = None, progress=None,  # noqa: ANN001
-                *, feedback: bool = False) -> list[FileReport]:
+                *, feedback: bool = False, caches: Caches | None = None) -> list[FileReport]:
     """Check returned files (default: inbox/); one FileReport per file. Never changes the store.
 
     With ``feedback`` a Prüfbericht per file is written to outbox/<Jahr>/Pruefberichte/.
     """
     if feedback:
         ensure_closed(existing_reports(workspace, inbox_files(workspace) if files is None else _given(files)))
-    checked = check_returns(workspace, files, progress)
+    checked = check_returns(workspace, files, progress, caches=caches)
     if feedback:
         write_feedback(workspace, checked)
     return [c.report for c in checked]
 
 
 def check_returns(workspace: Workspace, files: list[Path] | None = None, progress=None,  # noqa: ANN001
-                  catalogue: Catalogue | None = None) -> list[CheckedFile]:
+                  catalogue: Catalogue | None = None, caches: Caches | None = None) -> list[CheckedFile]:
+    caches = caches or Caches()
+    catalogue = catalogue or caches.catalogue(workspace.catalogue_file)
     with paused_gc():
-        checked = list(iter_checked(workspace, files, progress, catalogue))
-        for item, problems in cross_file_duplicates(checked).items():
+        checked = list(iter_checked(workspace, files, progress, catalogue, caches))
+        for item, problems in cross_file_duplicates(checked, caches.plans(catalogue)).items():
             item.report.extend(problems)
     return checked
 
 
 def iter_checked(workspace: Workspace, files: list[Path] | None = None, progress=None,  # noqa: ANN001
-                 catalogue: Catalogue | None = None) -> Iterator[CheckedFile]:
+                 catalogue: Catalogue | None = None, caches: Caches | None = None) -> Iterator[CheckedFile]:
     """Each file checked on its own, in order, as soon as it is done (large rounds in worker processes).
 
     Without ``cross_file_duplicates``: merge.py takes a file while later ones are still being checked. That
     is safe because the plans of two offices never share an indicator (each has one Fachbereich).
     """
-    catalogue = catalogue or cached_catalogue(workspace.catalogue_file)
+    caches = caches or Caches()
+    catalogue = catalogue or caches.catalogue(workspace.catalogue_file)
     paths = inbox_files(workspace) if files is None else _given(files)
     view = load_store_view(workspace.store_file)
-    for returned, report in check_all(paths, catalogue, view, progress):
+    processes = load_settings(workspace.settings_file).prozesse
+    for returned, report in check_all(paths, view, caches.plans(catalogue), progress, processes):
         yield CheckedFile(returned, report)
-
-
-_CATALOGUES: dict[tuple[str, int, int], Catalogue] = {}
-
-
-def cached_catalogue(path: Path) -> Catalogue:
-    """load_catalogue, remembered per file version (path, size, mtime) for repeated checks in one process."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return load_catalogue(path)
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-    if key not in _CATALOGUES:
-        _CATALOGUES.clear()
-        _CATALOGUES[key] = load_catalogue(path)
-    return _CATALOGUES[key]
 
 
 def _given(files: list[Path]) -> list[Path]:
@@ -122,8 +113,11 @@ def load_store_view(store_file: Path) -> StoreView:
     return view
 
 
-def cross_file_duplicates(checked: Iterable[CheckedFile]) -> dict[CheckedFile, list[Problem]]:
-    """The same observation in files of two different offices: a Fehler in both, naming the other file."""
+def cross_file_duplicates(checked: Iterable[CheckedFile], plans: PlanCache) -> dict[CheckedFile, list[Problem]]:
+    """The same observation in files of two different offices: a Fehler in both, naming the other file.
+
+    Only files that deliver an indicator another office delivers too are paired with their plans (``plans``).
+    """
     checked = [item for item in checked if item.returned.readable]
     offices_of: dict[str, set[str]] = defaultdict(set)
     delivered = {item: {row[0] for row in item.returned.delivered() if row[6] is not None} for item in checked}
@@ -135,7 +129,9 @@ def cross_file_duplicates(checked: Iterable[CheckedFile]) -> dict[CheckedFile, l
     for item in checked:
         if not shared.intersection(delivered[item]):
             continue
-        for key, reading in item.returned.by_role("input").items():
+        readings = readings_of(item.returned, plans)
+        assert readings is not None  # readable
+        for key, reading in readings.by_role("input").items():
             if reading.value is not None and key.indicator in shared:
                 owners[key].append((item, reading))
     found: dict[CheckedFile, list[Problem]] = defaultdict(list)
@@ -155,6 +151,6 @@ def cross_file_duplicates(checked: Iterable[CheckedFile]) -> dict[CheckedFile, l
     return found
 
 
-__all__ = ["RULES", "StoreView", "cached_catalogue", "check_counts", "check_files",
+__all__ = ["RULES", "StoreView", "check_counts", "check_files",
            "check_previous_year", "check_rates", "check_returns", "iter_checked", "check_sums", "cross_file_duplicates",
            "inbox_files", "load_store_view", "normalise_flag"]

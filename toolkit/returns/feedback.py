@@ -16,6 +16,7 @@ import xlsxwriter
 
 from toolkit.collect.layout import ascii_code
 from toolkit.collect.xlsxwriter_cells import row_height
+from toolkit.core.cells import cell_position, german_date
 from toolkit.core.problems import Problem, Severity
 from toolkit.core.workspace import Workspace, atomic_path
 from toolkit.returns.workers import CheckedFile
@@ -63,7 +64,7 @@ def _summary(book, item: CheckedFile, header, title, wrap, severity_formats) -> 
     facts = [
         ("Dienststelle", report.office or "unbekannt"),
         ("Berichtsjahr", str(report.year or "unbekannt")),
-        ("Geprüft am", dt.datetime.now().strftime("%d.%m.%Y %H:%M")),
+        ("Geprüft am", german_date(dt.datetime.now(), with_time=True)),
         ("Ergebnis", "in Ordnung – wird übernommen" if report.ok else
          "Fehler – bitte korrigieren und den Bogen erneut senden"),
         ("Befunde", f"{report.count(Severity.FEHLER)} Fehler, {report.count(Severity.WARNUNG)} Warnungen, "
@@ -110,7 +111,7 @@ def _sheet_copies(book, item: CheckedFile, header, severity_formats) -> None:  #
     by_sheet: dict[str, dict[tuple[int, int], list[Problem]]] = defaultdict(lambda: defaultdict(list))
     for p in item.report.problems:
         if p.sheet in item.returned.sheet_rows and p.cell:
-            by_sheet[p.sheet][_address(p.cell)].append(p)
+            by_sheet[p.sheet][cell_position(p.cell)].append(p)
     comments = 0
     for sheet, cells in by_sheet.items():
         ws = book.add_worksheet(f"Kopie {sheet}"[:31])
@@ -157,15 +158,6 @@ def _write(ws, r: int, c: int, value: object, cell_format) -> None:  # noqa: ANN
         ws.write_string(r, c, str(value), cell_format)
     else:
         ws.write_string(r, c, str(value)[:32000], cell_format)
-
-
-def _address(cell: str) -> tuple[int, int]:
-    letters = "".join(ch for ch in cell if ch.isalpha())
-    digits = "".join(ch for ch in cell if ch.isdigit())
-    col = 0
-    for ch in letters.upper():
-        col = col * 26 + ord(ch) - 64
-    return int(digits) - 1, col - 1
 
 
 __all__ = ["existing_reports", "report_path", "write_check_report", "write_feedback"]

@@ -4,9 +4,13 @@ No judgement here: this module says what the file *contains* (office, year, layo
 in every planned cell) and what could not be read as intended (not a number, a German number typed as
 text, a formula, a changed layout). Whether a value is plausible is decided in checks.py.
 
-The identity on the hidden sheet "Kennung" names office and year; the reader rebuilds the plan with
-``collection.plan_workbook`` and reads exactly the planned cells with python-calamine. Before that the
-raw bytes pass the guards of filesafety.py.
+The identity on the hidden sheet "Kennung" names office and year; the reader takes the plan of that office
+and year from a PlanCache (``collect.layout.plan_workbook``, made once) and reads exactly the planned cells
+with python-calamine. Before that the raw bytes pass the guards of safety.py.
+
+A read return has one form, in one process as in a worker (workers.py): identity, problems and the cells
+as plain lists by slot (SlotCells). The plan is never part of it; ``readings_of`` pairs the cells with the
+plan again where Reading objects are needed (the rules, duplicates across files).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.catalogue.model import Catalogue, column_letter
+from toolkit.catalogue.model import Catalogue
 from toolkit.collect.layout import (
     COL_CODE_GROUP,
     COL_CODE_MEASURE,
@@ -33,36 +37,28 @@ from toolkit.collect.layout import (
     DistrictSheet,
     Slot,
     WorkbookPlan,
-    plan_workbook,
 )
-from toolkit.core.cells import format_number, parse_number_text
+from toolkit.core.cells import cell_name, cell_position, format_number, german_date, parse_number_text
 from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import Problem, problem
+from toolkit.returns.caches import PlanCache
 from toolkit.returns.identity import Identity, cell_text, identity_from_properties, identity_from_rows
 from toolkit.returns.safety import Refused, SafeFile, inspect_file
 
 MAX_LAYOUT_PROBLEMS = 5
 
 
-@dataclass(slots=True)
-class Reading:
-    """The content of one planned cell: a number (input/history) or a text (flag/note)."""
-    slot: Slot
-    value: float | None = None
-    text: str = ""
-    formula: bool = False
-
-
 @dataclass
-class PackedCells:
-    """The planned cells of a workbook read in a worker process (check_workers.py), as plain lists.
+class SlotCells:
+    """What the planned cells of a returned workbook hold: THE form of a read return, in one process as from a worker.
 
-    ``values``, ``texts`` and ``formulas`` follow the order of the plan's slots; ``delivered`` holds
-    (indicator, year, area, group, sex, measure, value, flag, note) of every input cell that delivers a value
-    or a Kennzeichen, ``history`` (indicator, year, area, group, sex, measure, value) of every filled cell of an
-    earlier year: what merge.py stores, without rebuilding the plan.
+    Plain data in the order of the plan's slots, cheap to send between processes (no plan, no Slot or Reading
+    objects; the plan is rebuilt from catalogue and identity through a PlanCache when it is needed):
+    ``values[i]`` is the number in slot i (None: empty, a text or not a number), ``texts`` the text of each flag or
+    note slot that holds one, ``formulas`` the slots that hold a formula. ``delivered`` and ``history`` are the
+    rows a merge stores, made by the reader from the same cells (see ReturnedWorkbook.delivered).
     """
-    catalogue: Catalogue | None  # set by the receiving process (not sent along)
+
     values: list[float | None]
     texts: dict[int, str]
     formulas: frozenset[int]
@@ -78,47 +74,16 @@ class ReturnedWorkbook:
     identity: Identity | None = None
     problems: list[Problem] = field(default_factory=list)
     sheet_rows: dict[str, list[list[object]]] = field(default_factory=dict, repr=False)
-    packed: PackedCells | None = field(default=None, repr=False)  # set instead of plan and readings by a worker
-    _plan: WorkbookPlan | None = field(default=None, repr=False)
-    _readings: list[Reading] = field(default_factory=list, repr=False)
-    _roles: dict[str, dict[ObservationKey, Reading]] = field(default_factory=dict, repr=False)
+    cells: SlotCells | None = field(default=None, repr=False)  # None: identity or layout did not fit
 
     @property
     def file(self) -> str:
         return self.path.name
 
     @property
-    def plan(self) -> WorkbookPlan | None:
-        packed = self.packed
-        if self._plan is None and packed is not None and packed.catalogue is not None and self.identity \
-                and self.identity.year is not None:
-            self._plan = cached_plan(packed.catalogue, self.identity.office, self.identity.year)[0]
-        return self._plan
-
-    @plan.setter
-    def plan(self, plan: WorkbookPlan | None) -> None:
-        self._plan = plan
-
-    @property
-    def readings(self) -> list[Reading]:
-        """One Reading per slot of the plan (restored from ``packed`` on first use)."""
-        packed = self.packed
-        if not self._readings and packed is not None and packed.values and self.plan is not None:
-            texts, formulas = packed.texts, packed.formulas
-            self._readings = [Reading(slot, value, texts.get(i, ""), i in formulas)
-                              for i, (slot, value) in enumerate(zip(self.plan.slots, packed.values, strict=True))]
-        return self._readings
-
-    @readings.setter
-    def readings(self, readings: list[Reading]) -> None:
-        self._readings, self._roles = readings, {}
-
-    @property
     def readable(self) -> bool:
         """True if the values could be read cell by cell (identity and layout fit)."""
-        if self.packed is not None:
-            return bool(self.packed.values)
-        return self._plan is not None and bool(self._readings)
+        return self.cells is not None
 
     @property
     def office(self) -> str:
@@ -128,36 +93,60 @@ class ReturnedWorkbook:
     def year(self) -> int | None:
         return self.identity.year if self.identity else None
 
-    def by_role(self, role: str) -> dict[ObservationKey, Reading]:
-        """The readings of one role (input, history, flag, note) by observation key; computed once."""
-        readings = self.readings
-        if not self._roles or sum(len(v) for v in self._roles.values()) != len(readings):
-            self._roles = {}
-            for reading in readings:
-                self._roles.setdefault(reading.slot.role, {})[reading.slot.key] = reading
-        return self._roles.get(role, {})
-
     def delivered(self) -> list[tuple]:
         """(indicator, year, area, group, sex, measure, value, flag, note) of every input cell with a value or a
         Kennzeichen: what a merge stores for the report year."""
-        if self.packed is not None:
-            return self.packed.delivered
-        flags, notes = self.by_role("flag"), self.by_role("note")
-        rows = []
-        for key, reading in self.by_role("input").items():
-            flag_reading, note_reading = flags.get(key), notes.get(key)
-            flag = normalise_flag(flag_reading.text) if flag_reading is not None and flag_reading.text else ""
-            if reading.value is None and not flag:
-                continue
-            rows.append((*key, reading.value, flag, note_reading.text if note_reading is not None else ""))
-        return rows
+        return self.cells.delivered if self.cells is not None else []
 
     def history_values(self) -> list[tuple]:
         """(indicator, year, area, group, sex, measure, value) of every filled cell of an earlier year."""
-        if self.packed is not None:
-            return self.packed.history
-        return [(*key, reading.value) for key, reading in self.by_role("history").items()
-                if reading.value is not None]
+        return self.cells.history if self.cells is not None else []
+
+
+@dataclass(slots=True)
+class Reading:
+    """The content of one planned cell: a number (input/history) or a text (flag/note)."""
+    slot: Slot
+    value: float | None = None
+    text: str = ""
+    formula: bool = False
+
+
+@dataclass(eq=False)
+class Readings:
+    """The cells of one return as Reading objects with their plan: what the rules read (made by ``readings_of``)."""
+
+    file: str
+    office: str
+    plan: WorkbookPlan
+    readings: list[Reading]
+    _roles: dict[str, dict[ObservationKey, Reading]] = field(default_factory=dict, repr=False)
+
+    def by_role(self, role: str) -> dict[ObservationKey, Reading]:
+        """The readings of one role (input, history, flag, note) by observation key; computed once."""
+        if not self._roles and self.readings:
+            roles = self._roles
+            for reading in self.readings:
+                roles.setdefault(reading.slot.role, {})[reading.slot.key] = reading
+        return self._roles.get(role, {})
+
+
+def readings_of(returned: ReturnedWorkbook, plans: PlanCache) -> Readings | None:
+    """The one way to Reading objects: the plan of the return's identity (from ``plans``) paired with its cells.
+
+    None if the return could not be read cell by cell.
+    """
+    cells, identity = returned.cells, returned.identity
+    if cells is None or identity is None or identity.year is None:
+        return None
+    plan = plans.plan(identity.office, identity.year)
+    texts, formulas = cells.texts, cells.formulas
+    if texts or formulas:
+        readings = [Reading(slot, value, texts.get(i, ""), i in formulas)
+                    for i, (slot, value) in enumerate(zip(plan.slots, cells.values, strict=True))]
+    else:
+        readings = [Reading(slot, value) for slot, value in zip(plan.slots, cells.values, strict=True)]
+    return Readings(returned.file, identity.office, plan, readings)
 
 
 def normalise_flag(text: str) -> str:
@@ -169,8 +158,16 @@ def normalise_flag(text: str) -> str:
     return " ".join(text.split())
 
 
-def read_return(path: Path, catalogue: Catalogue, data: bytes | None = None) -> ReturnedWorkbook:
-    """Read ``path`` (or its already loaded bytes) into a ReturnedWorkbook; never raises for a bad file."""
+def read_return(path: Path, catalogue: Catalogue, data: bytes | None = None,
+                plans: PlanCache | None = None) -> ReturnedWorkbook:
+    """Read ``path`` (or its already loaded bytes) into a ReturnedWorkbook; never raises for a bad file.
+
+    ``plans``: the PlanCache of ``catalogue`` to take the office's plan from (a new one if not given).
+    """
+    if plans is None:
+        plans = PlanCache(catalogue)
+    elif plans.catalogue is not catalogue:
+        raise ValueError("read_return: the PlanCache belongs to another catalogue")
     result = ReturnedWorkbook(path)
     try:
         if data is None:
@@ -186,7 +183,7 @@ def read_return(path: Path, catalogue: Catalogue, data: bytes | None = None) -> 
         return result
     result.kind = safe.kind
     try:
-        _read_workbook(result, safe, catalogue)
+        _read_workbook(result, safe, plans)
     except Refused as refused:
         result.problems.append(refused.problem)
     except Exception as exc:  # noqa: BLE001 - a hostile or broken file must give an answer, not a traceback
@@ -201,7 +198,7 @@ def _unreadable(name: str, exc: Exception) -> Problem:
     return problem("nicht-lesbar", "tabelle", file=name, reason=text)
 
 
-def _read_workbook(result: ReturnedWorkbook, safe: SafeFile, catalogue: Catalogue) -> None:
+def _read_workbook(result: ReturnedWorkbook, safe: SafeFile, plans: PlanCache) -> None:
     from python_calamine import CalamineWorkbook
 
     name = result.file
@@ -219,10 +216,9 @@ def _read_workbook(result: ReturnedWorkbook, safe: SafeFile, catalogue: Catalogu
             result.problems.append(problem("kein-erhebungsbogen", "kennung", file=name, sheet=SHEET_META, cell="A1"))
             return
         result.identity = identity
-        plan = _plan_for(result, identity, catalogue)
+        plan = _plan_for(result, identity, plans)
         if plan is None:
             return
-        result.plan = plan
         sheets = [SHEET_ENTRY, *(d.name for d in plan.district_sheets)]
         missing = [s for s in sheets if s not in book.sheet_names]
         if missing:
@@ -233,15 +229,15 @@ def _read_workbook(result: ReturnedWorkbook, safe: SafeFile, catalogue: Catalogu
     finally:
         book.close()
     if _verify_rows(result, plan):
-        formulas = {sheet: {_position(cell) for cell in safe.formula_cells.get(safe.sheet_parts.get(sheet, ""), ())}
+        formulas = {sheet: {cell_position(cell) for cell in safe.formula_cells.get(safe.sheet_parts.get(sheet, ""), ())}
                     for sheet in result.sheet_rows}
-        result.readings = _read_slots(result, plan, formulas)
+        result.cells = _read_slots(result, plan, formulas)
         if safe.formulas_known:
             _typed_over_formulas(result, plan, formulas)
 
 
-def _plan_for(result: ReturnedWorkbook, identity: Identity, catalogue: Catalogue) -> WorkbookPlan | None:
-    name = result.file
+def _plan_for(result: ReturnedWorkbook, identity: Identity, plans: PlanCache) -> WorkbookPlan | None:
+    name, catalogue = result.file, plans.catalogue
     if identity.office not in catalogue.offices or not catalogue.indicators_of_office(identity.office):
         result.problems.append(problem("falsche-dienststelle", "katalog", file=name, sheet=SHEET_META, cell="B2",
                                        found=identity.office))
@@ -253,28 +249,13 @@ def _plan_for(result: ReturnedWorkbook, identity: Identity, catalogue: Catalogue
         result.problems.append(problem("layout-veraltet", file=name, sheet=SHEET_META, cell="B4",
                                        found=identity.layout_version, expected=LAYOUT_VERSION))
         return None
-    plan, fingerprint = cached_plan(catalogue, identity.office, identity.year)
-    if identity.fingerprint != fingerprint:
+    plan = plans.plan(identity.office, identity.year)
+    if identity.fingerprint != plan.fingerprint:
         result.problems.append(problem("layout-geaendert", "fingerabdruck", file=name, sheet=SHEET_META, cell="B7",
                                        found=identity.fingerprint, expected=plan.fingerprint,
                                        have=identity.fingerprint or "fehlt"))
         return None
     return plan
-
-
-_PLANS: dict[tuple[str, int], tuple[Catalogue, WorkbookPlan, str]] = {}
-
-
-def cached_plan(catalogue: Catalogue, office: str, year: int) -> tuple[WorkbookPlan, str]:
-    """plan_workbook and its fingerprint, remembered for the same catalogue object (one plan per process)."""
-    hit = _PLANS.get((office, year))
-    if hit is not None and hit[0] is catalogue:
-        return hit[1], hit[2]
-    plan = plan_workbook(catalogue, office, year)
-    if len(_PLANS) > 64:
-        _PLANS.clear()
-    _PLANS[(office, year)] = (catalogue, plan, plan.fingerprint)
-    return plan, _PLANS[(office, year)][2]
 
 
 def cell_value(rows: list[list[object]], row: int, col: int) -> object:
@@ -296,7 +277,7 @@ def _verify_rows(result: ReturnedWorkbook, plan: WorkbookPlan) -> bool:
         for col, want in expected:
             have = cell_text(cell_value(rows, entry.row, col))
             if have != want:
-                cell = f"{column_letter(col)}{entry.row + 1}"
+                cell = cell_name(entry.row, col)
                 found.append(problem("layout-geaendert", "zeile", file=name, sheet=SHEET_ENTRY, cell=cell,
                                      indicator=entry.indicator.id, found=have, expected=want))
                 break
@@ -315,29 +296,64 @@ def _verify_rows(result: ReturnedWorkbook, plan: WorkbookPlan) -> bool:
 
 
 def _read_slots(result: ReturnedWorkbook, plan: WorkbookPlan, formulas: dict[str, set[tuple[int, int]]],
-                ) -> list[Reading]:
-    readings: list[Reading] = []
+                ) -> SlotCells:
+    values: list[float | None] = []
+    texts: dict[int, str] = {}
+    formula_slots: set[int] = set()
     any_formula = any(formulas.values())
     sheet_rows = result.sheet_rows
-    append = readings.append
+    append = values.append
     for slot in plan.slots:  # ~8,000 cells per file: the common case (a number, no formula) stays short
         row, col = slot.row, slot.col
         cells = sheet_rows[slot.sheet]
         raw = cells[row][col] if row < len(cells) and col < len(cells[row]) else ""
         is_formula = any_formula and (row, col) in formulas[slot.sheet]
+        if is_formula:
+            formula_slots.add(len(values))
         if slot.role in ("flag", "note"):
-            append(Reading(slot, None, _note_text(raw), is_formula))
+            text = _note_text(raw)
+            if text:
+                texts[len(values)] = text
+            append(None)
             continue
         if raw.__class__ is float and not is_formula:
-            append(Reading(slot, raw, "", False))
+            append(raw)
             continue
         value = _number(result, slot, raw)
         if is_formula:
             result.problems.append(problem("formel", file=result.file, sheet=slot.sheet, cell=slot.cell,
                                            indicator=slot.key.indicator, found="Formel", expected="Zahl",
                                            result=_show(raw)))
-        append(Reading(slot, value, "", is_formula))
-    return readings
+        append(value)
+    delivered, history = _rows_to_store(plan, values, texts)
+    return SlotCells(values, texts, frozenset(formula_slots), delivered, history)
+
+
+def _rows_to_store(plan: WorkbookPlan, values: list[float | None], texts: dict[int, str],
+                   ) -> tuple[list[tuple], list[tuple]]:
+    """What a merge stores: (key..., value, flag, note) of every input slot with a value or a Kennzeichen, in slot
+    order, and (key..., value) of every filled slot of an earlier year."""
+    slots = plan.slots
+    flags: dict[ObservationKey, str] = {}
+    notes: dict[ObservationKey, str] = {}
+    for i, text in texts.items():
+        slot = slots[i]
+        if slot.role == "flag":
+            flags[slot.key] = normalise_flag(text)
+        else:
+            notes[slot.key] = text
+    delivered: list[tuple] = []
+    history: list[tuple] = []
+    for slot, value in zip(slots, values, strict=True):
+        role = slot.role
+        if role == "input":
+            flag = flags.get(slot.key, "") if flags else ""
+            if value is None and not flag:
+                continue
+            delivered.append((*slot.key, value, flag, notes.get(slot.key, "") if notes else ""))
+        elif role == "history" and value is not None:
+            history.append((*slot.key, value))
+    return delivered, history
 
 
 def _typed_over_formulas(result: ReturnedWorkbook, plan: WorkbookPlan,
@@ -360,26 +376,17 @@ def _typed_over_formulas(result: ReturnedWorkbook, plan: WorkbookPlan,
 
 def _typed_over(name: str, plan: WorkbookPlan, district: DistrictSheet, row: int, column: DistrictColumn,
                 label: str, raw: object) -> Problem:
-    cell = f"{column_letter(column.col)}{row + 1}"
+    cell = cell_name(row, column.col)
     indicator = district.indicator.id
     entry = plan.entry_row_of(ObservationKey(indicator, plan.year, "gesamtstadt", column.group, "insgesamt",
                                              column.measure))
-    target = f"{SHEET_ENTRY}!{column_letter(COL_INPUT)}{entry.row + 1}" if entry is not None else ""
+    target = f"{SHEET_ENTRY}!{cell_name(entry.row, COL_INPUT)}" if entry is not None else ""
     what = (f"Den Gesamtstadtwert bitte in {target} eintragen; diese Zeile zeigt ihn dann an." if target else
             "Die Gesamtstadt wird für diese Spalte nicht erhoben.")
     if row == district.sum_row:
         what = f"Die Summe wird aus den Stadtteilwerten berechnet. {what}"
     return problem("eingabe-in-formelzeile", file=name, sheet=district.name, cell=cell, indicator=indicator,
                    found=_show(raw), expected=f"Wert in {target}" if target else "leer", label=label, what=what)
-
-
-def _position(cell: str) -> tuple[int, int]:
-    """'K12' -> (11, 10): 0-based row and column."""
-    letters = cell.rstrip("0123456789")
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return int(cell[len(letters):]) - 1, col - 1
 
 
 def _number(result: ReturnedWorkbook, slot: Slot, raw: object) -> float | None:
@@ -434,8 +441,6 @@ def _show(value: object) -> str:
     if isinstance(value, int | float):
         return format_number(float(value), None if float(value).is_integer() else 6).rstrip("0").rstrip(",") \
             if not float(value).is_integer() else format_number(float(value))
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d.%m.%Y %H:%M")
     if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
+        return german_date(value, with_time=True)
     return str(value)[:200]

@@ -1,8 +1,8 @@
 """The value rules of a returned workbook: each takes the read values and yields Problems.
 
-Every rule has the same signature ``rule(rw, inputs, catalogue, view, unreadable)``: the read workbook, its
-input readings by observation key, the catalogue, a read-only StoreView and the cells that were not a
-number. checks.py runs them in order (RULES); imports.py runs a subset on imported rows.
+Every rule has the same signature ``rule(rw, inputs, catalogue, view, unreadable)``: the cells of the read
+workbook as Reading objects with their plan (reader.Readings), its input readings by observation key, the
+catalogue, a read-only StoreView and the cells that were not a number. checks.py runs them in order (RULES); imports.py runs a subset on imported rows.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from toolkit.catalogue.model import CITY, Catalogue, Indicator
 from toolkit.collect.layout import FLAG_NO_VALUE, FLAGS
 from toolkit.core.cells import format_number
-from toolkit.core.keys import ObservationKey, observation_key
+from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import Problem, problem
 from toolkit.core.store import StoredValue
-from toolkit.returns.reader import Reading, ReturnedWorkbook, normalise_flag
+from toolkit.returns.reader import Reading, Readings, ReturnedWorkbook, normalise_flag
 
 SMALL_CHANGE = 10  # counts that move by less than this are never a "jump", whatever the percentage
 
@@ -37,7 +37,7 @@ class StoreView:
         return {year for year, _office in self.round_tokens}
 
 
-def _problem(rw: ReturnedWorkbook, code: str, reading: Reading, found: str = "", expected: str = "",
+def _problem(rw: Readings | ReturnedWorkbook, code: str, reading: Reading, found: str = "", expected: str = "",
              variant: str = "", **details: object) -> Problem:
     """The Problem of ``code`` at the cell of ``reading`` (see core/problems.py for its message)."""
     slot = reading.slot
@@ -72,8 +72,7 @@ def check_identity(rw: ReturnedWorkbook, view: StoreView) -> Iterator[Problem]:
                       expected=token, year=rw.year)
 
 
-def _indicators(rw: ReturnedWorkbook) -> dict[str, Indicator]:
-    assert rw.plan is not None
+def _indicators(rw: Readings) -> dict[str, Indicator]:
     return {i.id: i for i in rw.plan.indicators}
 
 
@@ -95,7 +94,7 @@ def check_counts(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]: 
             yield from _bounds(rw, reading, indicator, value)
 
 
-def _bounds(rw: ReturnedWorkbook, reading: Reading, indicator: Indicator, value: float,
+def _bounds(rw: Readings, reading: Reading, indicator: Indicator, value: float,
             what: str = "") -> Iterator[Problem]:
     low, high = indicator.min_wert, indicator.max_wert
     if (low is not None and value < low) or (high is not None and value > high):
@@ -106,7 +105,7 @@ def _bounds(rw: ReturnedWorkbook, reading: Reading, indicator: Indicator, value:
 def _rate_pairs(inputs: dict[ObservationKey, Reading]) -> Iterator[tuple[Reading, Reading]]:
     for key, reading in inputs.items():
         if key.measure == "zaehler":
-            other = inputs.get(observation_key(key.indicator, key.year, key.area, key.group, key.sex, "nenner"))
+            other = inputs.get(ObservationKey(key.indicator, key.year, key.area, key.group, key.sex, "nenner"))
             if other is not None:
                 yield reading, other
 
@@ -189,7 +188,6 @@ def _rounding_base(catalogue: Catalogue, indicator: Indicator) -> int:
 
 def check_districts(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
     """The Stadtteile of a district sheet add up to the Gesamtstadt value on the Erfassung sheet."""
-    assert rw.plan is not None
     columns: dict[tuple[str, str, str], list[Reading]] = defaultdict(list)
     for key, reading in inputs.items():
         if key.area != CITY:
@@ -221,7 +219,7 @@ def check_previous_year(rw, inputs, catalogue, view, unreadable) -> Iterator[Pro
         limit = indicator.max_aenderung_prozent
         if limit is None or reading.value is None:
             continue
-        before_key = observation_key(key.indicator, key.year - 1, key.area, key.group, key.sex, key.measure)
+        before_key = ObservationKey(key.indicator, key.year - 1, key.area, key.group, key.sex, key.measure)
         before = history.get(before_key)
         old = before.value if before is not None and before.value is not None else None
         if old is None:

@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.catalogue.model import column_letter
+from toolkit.core.cells import cell_name, column_index
 from toolkit.core.problems import Problem, problem
 from toolkit.returns.xls_formulas import xls_formula_cells
 
@@ -219,7 +219,7 @@ def _count_cells(name: str, member: str, content: bytes) -> int:
     cells = _CELL_WITH_CONTENT.findall(content)
     if not cells:
         return 0
-    max_col = max(_column_number(letters) for letters in {c[0] for c in cells})
+    max_col = max(column_index(letters.decode()) for letters in {c[0] for c in cells}) + 1
     max_row = max(int(digits) for digits in {c[1] for c in cells})
     if max_row * max_col > MAX_CELLS:
         raise Refused(_too_many_cells(name, max_row * max_col))
@@ -246,13 +246,6 @@ def formula_cells(content: bytes) -> set[str]:
                     found.add(match.group(1).decode())
         pos = content.find(b"<f", pos + 2)
     return found
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + (ch - 64)
-    return number
 
 
 _ODS_REPEAT = re.compile(rb'number-(rows|columns)-repeated="(\d+)"')
@@ -291,7 +284,7 @@ def _scan_ods(name: str, content: bytes) -> tuple[int, dict[str, set[str]]]:
                         if total > MAX_CELLS:
                             raise Refused(_too_many_cells(name, total))
                     if formula:
-                        sheet.update(f"{column_letter(c)}{r + 1}" for r in range(row, row + row_repeat)
+                        sheet.update(cell_name(r, c) for r in range(row, row + row_repeat)
                                      for c in range(col, col + repeat))
                     col += repeat
                     element.clear()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import struct
 
-from toolkit.catalogue.model import column_letter
+from toolkit.core.cells import cell_name
 
 END_OF_CHAIN = 0xFFFFFFFE
 FREE = 0xFFFFFFFF
@@ -121,7 +121,7 @@ def _formulas(stream: bytes) -> dict[str, set[str]] | None:
             cells = stack[-1]
         elif kind == FORMULA and cells is not None:
             row, col = struct.unpack_from("<HH", stream, start)
-            cells.add(f"{column_letter(col)}{row + 1}")
+            cells.add(cell_name(row, col))
         elif kind == EOF and stack:
             stack.pop()
             cells = stack[-1] if stack else None

@@ -1,0 +1,65 @@
+"""What a check, merge or import remembers while it runs: explicit objects made by the caller, never module state.
+
+- ``PlanCache``: the workbook plans of one catalogue by (office, year). Reading a return rebuilds the plan of
+  its office (``collect.layout.plan_workbook``, ~10,000 slots for a large office); a check needs it again for
+  the rules, and duplicates across files may need it once more. Each plan is made once per cache.
+- ``Caches``: the catalogue per file version (path, size, modification time) and the PlanCache of that
+  catalogue. The entry points (check_files, check_returns, merge_returns, import_values) make one when given
+  none and pass it down; a caller that runs several steps in one process (the demo) keeps one for all of them.
+
+A worker process makes its own PlanCache from the catalogue it is sent (returns/workers.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from toolkit.catalogue.model import Catalogue, load_catalogue
+from toolkit.collect.layout import WorkbookPlan, plan_workbook
+
+PLAN_CACHE_SIZE = 64  # plans kept (office x year); a round has one per office
+
+
+class PlanCache:
+    """The plans of one catalogue by (office, year); each made once (plan_workbook with its fingerprint)."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self._plans: dict[tuple[str, int], WorkbookPlan] = {}
+
+    def plan(self, office: str, year: int) -> WorkbookPlan:
+        plan = self._plans.get((office, year))
+        if plan is None:
+            if len(self._plans) >= PLAN_CACHE_SIZE:
+                self._plans.clear()
+            plan = self._plans[(office, year)] = plan_workbook(self.catalogue, office, year)
+        return plan
+
+    def __len__(self) -> int:
+        return len(self._plans)
+
+
+class Caches:
+    """The catalogue of a working folder (read once per file version) and the plans of that catalogue."""
+
+    def __init__(self) -> None:
+        self._catalogue_key: tuple[str, int, int] | None = None
+        self._catalogue: Catalogue | None = None
+        self._plans: PlanCache | None = None
+
+    def catalogue(self, path: Path) -> Catalogue:
+        """load_catalogue(path), read again only when the file changed (size or modification time)."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return load_catalogue(path)  # its German error names the missing file
+        key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+        if self._catalogue is None or key != self._catalogue_key:
+            self._catalogue, self._catalogue_key = load_catalogue(path), key
+        return self._catalogue
+
+    def plans(self, catalogue: Catalogue) -> PlanCache:
+        """The PlanCache of ``catalogue`` (a new one when another catalogue object is given)."""
+        if self._plans is None or self._plans.catalogue is not catalogue:
+            self._plans = PlanCache(catalogue)
+        return self._plans
