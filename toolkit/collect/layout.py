@@ -2,7 +2,7 @@
 
 ``plan_workbook(catalogue, office, year)`` describes every sheet, row and cell: which observation an
 input cell holds, which earlier year a grey cell shows, where Kennzeichen and Bemerkung go. The writer
-(collection_workbook.py) lays the workbook out from the plan; the reader (returns.py) rebuilds the same
+(collect/workbook.py) lays the workbook out from the plan; the reader (returns/reader.py) rebuilds the same
 plan from the identity stamped in the returned file and reads exactly those cells. Neither side
 computes a cell address of its own, so they cannot drift apart.
 """

@@ -1,6 +1,6 @@
 """What a clerk reads in the collection workbook: instructions, input messages and error texts (German).
 
-Kept apart from the mechanics of writing the workbook (collection_workbook.py) so that the wording can
+Kept apart from the mechanics of writing the workbook (collect/workbook.py) so that the wording can
 be revised in one place.
 """
 

@@ -1,4 +1,4 @@
-"""Write the collection workbook ("Erhebungsbogen") of one office from its plan (collection.py).
+"""Write the collection workbook ("Erhebungsbogen") of one office from its plan (collect/layout.py).
 
 Every data cell comes from ``plan.slots``; this module only adds what a clerk needs around them:
 instructions, labels, colours, validation, protection, print setup and the identity of the file.

@@ -58,8 +58,8 @@ libreoffice = ""
 
 [leistung]
 # Wie viele Prozesse sich große Arbeiten teilen (viele Erhebungsbögen schreiben oder prüfen, viele
-# Grafiken zeichnen, eine große Indikatorenmatrix schreiben): 0 = automatisch (so viele, wie der
-# Rechner Prozessorkerne hat, höchstens 4; kleine Arbeiten immer in einem Prozess);
+# Grafiken zeichnen): 0 = automatisch (so viele, wie der Rechner Prozessorkerne hat, höchstens 4;
+# kleine Arbeiten immer in einem Prozess);
 # 1 = alles in einem Prozess (nie weitere Prozesse starten); 2, 3, … = höchstens so viele.
 prozesse = 0
 """

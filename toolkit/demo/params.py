@@ -1,4 +1,4 @@
-"""Parameters of the synthetic Magdeburg data used by ``toolkit demo`` (see demo_data.py).
+"""Parameters of the synthetic Magdeburg data used by ``toolkit demo`` (see demo/data.py).
 
 The figures are invented but plausible; their scale follows the published Eckwerte (about 240,000
 inhabitants, foreign share rising from about 10 % to 13 %, Ukrainians from 2022, Syrians as the largest

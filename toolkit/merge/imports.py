@@ -2,7 +2,7 @@
 
 Columns: Jahr, Indikator, Gebiet, Gruppe, Geschlecht, Messgröße, Wert, Kennzeichen, Hinweis (CSV with ; or ,
 as separator, UTF-8, or the first sheet of an .xlsx). Every row is validated (known indicator, area, group,
-sex, measure; a number), then the value checks of checks.py run on the rows; without Fehler the values
+sex, measure; a number), then the value rules of returns/rules.py run on the rows; without Fehler the values
 are stored in one transaction with the provenance "Import <Dateiname>" and the master matrix is renewed.
 Importing the same file again changes nothing.
 """
@@ -237,7 +237,7 @@ def _value(raw: object, slot: Slot, report: FileReport, bad) -> float | None:  #
 
 
 def _value_checks(name: str, rows: _Rows, catalogue: Catalogue, workspace: Workspace) -> list[Problem]:
-    """The value rules of checks.py on the imported rows: counts, rates, parts and whole, and the change against
+    """The value rules (returns/rules.py) on the imported rows: counts, rates, parts and whole, and the change against
     the previous year (from the file itself or the store, read-only)."""
     indicators = tuple(catalogue.indicators[i] for i in sorted({k.indicator for k in rows.readings}))
     rw = Readings(name, "", SimpleNamespace(indicators=indicators), list(rows.readings.values()))  # type: ignore[arg-type]

@@ -3,7 +3,7 @@
 Steps: published values (indicators.value_frame + confidentiality.protect) -> content (report_context)
 -> charts (charts.render_all, process pool when it pays off) -> docxtpl render with autoescape=True
 -> accessibility post-processing (alt text on every picture, repeated header rows, column widths,
-title and language) -> atomic save. The Tabellenanhang (annex.py) gets the same tables.
+title and language) -> atomic save. The Tabellenanhang (report/annex.py) gets the same tables.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The template is meant to be restyled by staff in Word: every heading uses a built-in heading style
 (Word shows them as "Überschrift 1/2"), tables use the style "Table Grid", small print the style
 "Quelle". The tags ({{ … }}, {%p … %}, {%tr … %}, {%tc … %}) must stay intact; the context that
-fills them is built by toolkit/report_context.py and documented there.
+fills them is built by toolkit/report/context.py and documented there.
 """
 
 from __future__ import annotations

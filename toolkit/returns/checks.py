@@ -1,6 +1,6 @@
-"""Checking returned files: read them (returns.py), run the rules (rules.py), find duplicates across files.
+"""Checking returned files: read them (reader.py), run the rules (rules.py), find duplicates across files.
 
-``check_files`` is read-only: it reads the files (returns.py), opens the store read-only (if there is
+``check_files`` is read-only: it reads the files (reader.py), opens the store read-only (if there is
 one) for the previous year, the pre-filled values and values delivered by other offices, and returns
 one FileReport per file. ``check_returns`` returns the read workbooks as well, for merge.py.
 What a check remembers (catalogue, plans) is a ``caches.Caches`` made here or passed in by the caller.

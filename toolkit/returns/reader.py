@@ -2,7 +2,7 @@
 
 No judgement here: this module says what the file *contains* (office, year, layout, the number or text
 in every planned cell) and what could not be read as intended (not a number, a German number typed as
-text, a formula, a changed layout). Whether a value is plausible is decided in checks.py.
+text, a formula, a changed layout). Whether a value is plausible is decided by the rules (returns/rules.py).
 
 The identity on the hidden sheet "Kennung" names office and year; the reader takes the plan of that office
 and year from a PlanCache (``collect.layout.plan_workbook``, made once) and reads exactly the planned cells
