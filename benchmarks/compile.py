@@ -23,6 +23,8 @@ from pathlib import Path
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's toolkit, installed or not
+
 from toolkit.catalogue.model import CITY, RawRow, default_rows, district_area, load_catalogue
 from toolkit.catalogue.template import write_catalogue_workbook
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML
