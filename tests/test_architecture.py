@@ -100,3 +100,21 @@ def test_no_function_level_import_of_the_toolkit(module):
     inner = [f"{module}:{line} {name}" for name, top, line in _imports(path)
              if not top and not (module == "toolkit.cli" and "# heavy: " in source[line - 1])]
     assert inner == []
+
+
+@pytest.mark.parametrize("module", sorted(_modules()))
+def test_every_function_level_import_says_why(module):
+    """A library imported inside a function is heavy and only needed there; the first line of the block says so."""
+    path = _modules()[module]
+    source = path.read_text(encoding="utf-8").splitlines()
+    tree = ast.parse("\n".join(source))
+    top = {id(node) for node in tree.body} | {id(n) for node in tree.body if isinstance(node, ast.If) for n in node.body}
+    silent = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom) and id(node) not in top:
+            line = node.lineno - 1
+            while line > 0 and "# heavy: " not in source[line] and source[line - 1].lstrip().startswith(("import ", "from ")):
+                line -= 1
+            if "# heavy: " not in source[line]:
+                silent.append(f"{module}:{node.lineno}")
+    assert silent == []

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import email.policy
+import ipaddress
 import os
 import smtplib
 import ssl
 from collections.abc import Iterable
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid
+from email.utils import formataddr, formatdate, getaddresses, make_msgid
 from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue, Office, is_valid_address
@@ -179,7 +180,6 @@ def reminder_message(*, office: Office, year: int, deadline: dt.date, settings: 
 
 def recipients(message: EmailMessage) -> list[str]:
     """The plain addresses of To and Cc."""
-    from email.utils import getaddresses
 
     return [addr for _, addr in getaddresses(message.get_all("To", []) + message.get_all("Cc", [])) if addr]
 
@@ -225,7 +225,6 @@ def check_smtp_settings(settings: Settings) -> None:
 
 def _is_loopback(host: str) -> bool:
     """A relay on this machine: a password sent to it does not cross the network."""
-    import ipaddress
 
     if host.strip().lower() == "localhost":
         return True

@@ -51,7 +51,7 @@ def return_name(office: str, year: int) -> str:
 def fill_workbook(source: Path, target: Path, plan: WorkbookPlan, values: Mapping[ObservationKey, float],
                   rng: random.Random, *, faulty: bool = False, no_value: bool = False) -> list[str]:
     """Type the values into the input cells of ``source`` and save as ``target``; return the mistakes made."""
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # heavy: only for the demo's clerks
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about features it keeps but does not model

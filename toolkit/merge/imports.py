@@ -122,7 +122,7 @@ def _table(path: Path, data: bytes, report: FileReport) -> list[list[object]] | 
         return [list(row) for row in csv.reader(io.StringIO(text), delimiter=dialect)]
     try:
         inspect_file(path, data)
-        from python_calamine import CalamineWorkbook
+        from python_calamine import CalamineWorkbook  # heavy: only for an .xlsx import
 
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         try:

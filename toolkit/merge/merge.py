@@ -12,6 +12,7 @@ in inbox/ and only their check result is recorded. The whole merge holds the wor
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
@@ -217,7 +218,6 @@ def _store_values(workspace: Workspace, store: Store, rw: ReturnedWorkbook, repo
 
 
 def _received(path: Path) -> str:
-    import datetime as dt
 
     return dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0).isoformat()
 

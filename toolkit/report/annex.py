@@ -34,7 +34,7 @@ def sheet_name(text: str, used: set[str]) -> str:
 
 def write_table_annex(path: Path, tables: list, catalogue: Catalogue, year: int) -> Path:  # noqa: ANN001
     """Write the annex atomically; ``tables`` are report_context.Table objects in report order."""
-    import xlsxwriter
+    import xlsxwriter  # heavy: only when a Tabellenanhang is written
 
     with atomic_path(path) as tmp:
         workbook = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,

@@ -177,7 +177,7 @@ def _copy_for_pdf(docx_path: Path, target: Path) -> None:
     LibreOffice keeps the imported result of a TOC field as it is, but it computes PAGEREF fields
     outside of it; unwrapping the TOC field gives the PDF correct page numbers.
     """
-    import docx
+    import docx  # heavy: python-docx (lxml) only for the PDF copy
     from docx.oxml.ns import qn
 
     document = docx.Document(str(docx_path))

@@ -7,6 +7,7 @@ properties (xlsx) or the user-defined metadata (ods) that carry the same labels.
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass
 
 from toolkit.collect.layout import META_FIELDS, META_MARKER
@@ -48,9 +49,8 @@ _ODS_META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
 
 def identity_from_properties(safe: SafeFile) -> Identity | None:
     """The identity from the custom document properties (xlsx) or user-defined metadata (ods), if complete."""
-    import zipfile
 
-    from defusedxml import ElementTree as SafeET
+    from defusedxml import ElementTree as SafeET  # heavy: only for a return without its Kennung sheet
 
     part = _PROPERTY_PARTS.get(safe.kind)
     if part is None:

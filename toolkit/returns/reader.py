@@ -199,7 +199,7 @@ def _unreadable(name: str, exc: Exception) -> Problem:
 
 
 def _read_workbook(result: ReturnedWorkbook, safe: SafeFile, plans: PlanCache) -> None:
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # heavy: the Rust reader only when a return is read
 
     name = result.file
     book = CalamineWorkbook.from_filelike(io.BytesIO(safe.data))

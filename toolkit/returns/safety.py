@@ -10,6 +10,8 @@ and one at XFD1048576 would make a reader allocate billions of cells), DOCTYPE/E
 
 from __future__ import annotations
 
+import html
+import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -105,7 +107,6 @@ def _inspect_ole(path: Path, data: bytes) -> SafeFile:
 
 
 def _inspect_zip(path: Path, data: bytes) -> SafeFile:
-    import io
 
     name = path.name
     try:
@@ -263,9 +264,8 @@ def _scan_ods(name: str, content: bytes) -> tuple[int, dict[str, set[str]]]:
     has_formula = b"formula=" in content
     if not has_formula and not _ODS_REPEAT.search(content):
         return content.count(b"<table:table-cell"), {}
-    import io
 
-    from defusedxml import ElementTree as SafeET
+    from defusedxml import ElementTree as SafeET  # heavy: only for an .ods return
 
 
     formulas: dict[str, set[str]] = {}
@@ -311,7 +311,6 @@ _SHEET = re.compile(rb'<sheet [^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"')
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> worksheet part (xl/worksheets/sheetN.xml), from workbook.xml and its relations."""
-    import html
 
     try:
         rels_xml = archive.read("xl/_rels/workbook.xml.rels")
