@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from toolkit.catalogue.template import write_catalogue_workbook
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's toolkit, installed or not
+
+from toolkit.catalogue.template import write_catalogue_workbook  # noqa: E402
+from toolkit.report.template import write_report_template  # noqa: E402
 
 
 def main() -> None:
     write_catalogue_workbook(ROOT / "templates" / "Indikatorenmatrix.xlsx")
-    try:
-        from toolkit.report.template import write_report_template
-    except ImportError:  # the report template module arrives with the report stage
-        return
     write_report_template(ROOT / "templates" / "Bericht.docx")
 
 

@@ -7,6 +7,7 @@ import dataclasses
 import math
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -113,6 +114,32 @@ def test_rate_suppressed_for_small_nenner_or_small_zaehler(catalogue):
     assert cell(frame, area="st02").suppressed == PRIMARY
     assert cell(frame, area="gesamtstadt", group="nichtdeutsch").published == 10.0
     assert cell(frame, area="st03").suppressed == ""  # two hidden already: nothing to add
+
+
+def test_standard_profile_blocks_counts_1_to_3_as_the_amt_fuer_statistik_does(catalogue):
+    assert (catalogue.profiles["standard"].min_fallzahl, catalogue.profiles["standard"].min_nenner) == (4, 10)
+    frame = frame_of(catalogue, [
+        ("DEM-01", 2024, "gesamtstadt", "insgesamt", "insgesamt", "wert", 107),
+        ("DEM-01", 2024, "st01", "insgesamt", "insgesamt", "wert", 3),
+        ("DEM-01", 2024, "st02", "insgesamt", "insgesamt", "wert", 4),
+        ("DEM-01", 2024, "st03", "insgesamt", "insgesamt", "wert", 100),
+    ])
+    assert cell(frame, area="st01").suppressed == PRIMARY  # 3: blocked
+    assert cell(frame, area="st02").suppressed == SECONDARY  # 4 would give 3 back from the city total
+    assert cell(frame, area="st03").published == 100
+
+
+def test_a_share_of_3_of_19_is_not_published_but_4_of_19_is(catalogue):
+    # DEM-02 (standard): a Stadtteil of 19 inhabitants with 3 foreigners (15,8 %) appeared in the demo report
+    frame = frame_of(catalogue, [
+        ("DEM-02", 2024, "st01", "insgesamt", "insgesamt", "zaehler", 3),
+        ("DEM-02", 2024, "st01", "insgesamt", "insgesamt", "nenner", 19),
+        ("DEM-02", 2024, "st02", "insgesamt", "insgesamt", "zaehler", 4),
+        ("DEM-02", 2024, "st02", "insgesamt", "insgesamt", "nenner", 19),
+    ])
+    assert cell(frame, area="st01").suppressed == PRIMARY and math.isnan(cell(frame, area="st01").published)
+    assert cell(frame, area="st02").suppressed == ""
+    assert cell(frame, area="st02").published == pytest.approx(400 / 19, abs=0.05)
 
 
 def test_rounding_by_profile(catalogue):
