@@ -142,6 +142,38 @@ def test_a_share_of_3_of_19_is_not_published_but_4_of_19_is(catalogue):
     assert cell(frame, area="st02").published == pytest.approx(400 / 19, abs=0.05)
 
 
+def test_a_sparsely_populated_stadtteil_gets_no_rate_of_its_own(catalogue):
+    sparse = next(d for d in catalogue.districts if d.name == "Industriehafen")
+    assert sparse.gering_besiedelt
+    frame = frame_of(catalogue, [
+        ("DEM-02", 2024, sparse.area, "insgesamt", "insgesamt", "zaehler", 237),
+        ("DEM-02", 2024, sparse.area, "insgesamt", "insgesamt", "nenner", 286),
+        ("DEM-02", 2024, "st01", "insgesamt", "insgesamt", "zaehler", 237),
+        ("DEM-02", 2024, "st01", "insgesamt", "insgesamt", "nenner", 2860),
+        ("DEM-01", 2024, sparse.area, "insgesamt", "insgesamt", "wert", 286),
+    ])
+    rate = cell(frame, indicator="DEM-02", area=sparse.area)
+    assert rate.suppressed == "gering besiedelt" and rate.symbol == "x" and math.isnan(rate.published)
+    assert cell(frame, indicator="DEM-02", area="st01").published == pytest.approx(8.3, abs=0.05)
+    assert cell(frame, indicator="DEM-01", area=sparse.area).published == 286  # its count stays
+
+
+def test_a_sparsely_populated_stadtteil_never_leads_the_ranking_chart(catalogue):
+    from toolkit.report.charts import BarChart, ranked
+
+    sparse = next(d for d in catalogue.districts if d.name == "Industriehafen")
+    frame = frame_of(catalogue, [
+        ("DEM-02", 2024, sparse.area, "insgesamt", "insgesamt", "zaehler", 237),
+        ("DEM-02", 2024, sparse.area, "insgesamt", "insgesamt", "nenner", 286),
+        ("DEM-02", 2024, "st01", "insgesamt", "insgesamt", "zaehler", 237),
+        ("DEM-02", 2024, "st01", "insgesamt", "insgesamt", "nenner", 2860),
+    ])
+    rows = frame[frame["indicator"] == "DEM-02"].sort_values("area")
+    spec = BarChart("Ausländeranteil", "%", "Quelle", tuple(rows["area"]), tuple(rows["published"]),
+                    tuple(rows["symbol"]), year=2024)
+    assert spec.labels[ranked(spec)[0]] == "st01"
+
+
 def test_rounding_by_profile(catalogue):
     # DEM-08 uses profile azr5: counts rounded to multiples of 5
     frame = frame_of(catalogue, [("DEM-08", 2024, "gesamtstadt", "nichtdeutsch", "insgesamt", "wert", 123)])
@@ -152,7 +184,7 @@ def test_rounding_by_profile(catalogue):
 
 def test_symbol_legend_explains_every_symbol(catalogue):
     legend = dict(symbol_legend(catalogue))
-    assert "." in legend and "/" in legend and ZERO_SYMBOL in legend
+    assert "." in legend and "/" in legend and ZERO_SYMBOL in legend and "gering besiedelt" in legend["x"]
     assert "eingeschränkt" in legend[BRACKETS]
 
 

@@ -27,6 +27,8 @@ from toolkit.catalogue.model import CITY, Catalogue, Profile
 
 PRIMARY = "primär"
 SECONDARY = "sekundär"
+SPARSE = "gering besiedelt"  # a rate of a sparsely populated Stadtteil: not meaningful on its own, shown as "x"
+SPARSE_SYMBOL = "x"
 ZERO_SYMBOL = "–"
 MISSING_SYMBOL = "…"
 BRACKETS = "( )"
@@ -37,7 +39,8 @@ SYMBOL_MEANINGS = {
     "/": "keine Angabe, da der Zahlenwert nicht sicher genug ist",
     ZERO_SYMBOL: "nichts vorhanden (genau null)",
     MISSING_SYMBOL: "Angabe fällt später an oder liegt nicht vor",
-    "x": "Tabellenfach gesperrt, weil die Aussage nicht sinnvoll ist",
+    "x": "Tabellenfach gesperrt, weil die Aussage nicht sinnvoll ist (z. B. Anteil eines gering besiedelten "
+         "Stadtteils)",
     BRACKETS: "Aussagewert ist eingeschränkt, da der Zahlenwert statistisch relativ unsicher ist (kleine Fallzahl)",
 }
 
@@ -58,7 +61,7 @@ def protect(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     """Apply primary and secondary suppression and rounding; return a copy with the columns
 
     ``published`` (value to show, NaN if suppressed or missing), ``suppressed`` ('' / 'primär' /
-    'sekundär'), ``symbol`` (profile symbol for suppressed cells, '–' for a true zero), ``rounded``
+    'sekundär' / 'gering besiedelt'), ``symbol`` (profile symbol for suppressed cells, '–' for a true zero), ``rounded``
     (rounding base applied, 0 if none) and ``limited`` (True: published, but shown in brackets).
     """
     frame = values.reset_index(drop=True).copy()
@@ -81,6 +84,7 @@ def protect(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
         if indicator.typ in ("anzahl", "quote") and profile.min_fallzahl > 0:
             _secondary(frame, frame.loc[rows], catalogue)
     frame["published"] = frame["value"].astype(float)
+    _hide_sparse_rates(frame, catalogue)
     frame.loc[frame["suppressed"] != "", "published"] = np.nan
     _round_counts(frame, catalogue)
     frame["symbol"] = ""
@@ -90,10 +94,25 @@ def protect(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
         symbol = profile.symbol if profile else "."
         block = frame.loc[rows]
         frame.loc[block.index[block["suppressed"] != ""], "symbol"] = symbol
+    frame.loc[frame["suppressed"] == SPARSE, "symbol"] = SPARSE_SYMBOL
     zero = (frame["suppressed"] == "") & (frame["published"] == 0)
     frame.loc[zero, "symbol"] = ZERO_SYMBOL
     _mark_limited(frame, catalogue)
     return frame.drop(columns=["count"])
+
+
+def _hide_sparse_rates(frame: pd.DataFrame, catalogue: Catalogue) -> None:
+    """No rate of its own for a Stadtteil the catalogue marks as sparsely populated (gering besiedelt).
+
+    A share of a Stadtteil with a few hundred inhabitants swings with single persons and would lead every
+    ranking; the catalogue's note asks to merge such Stadtteile. Its counts stay (with the usual suppression),
+    its rates are shown as "x" (Aussage nicht sinnvoll). Applied after secondary suppression: not a
+    confidentiality rule, so it takes no part in it.
+    """
+    sparse_areas = {d.area for d in catalogue.districts if d.gering_besiedelt}
+    sparse = ((frame["typ"] == "quote") & frame["area"].isin(sparse_areas) & (frame["suppressed"] == "")
+              & frame["published"].notna())
+    frame.loc[sparse, "suppressed"] = SPARSE
 
 
 def _mark_limited(frame: pd.DataFrame, catalogue: Catalogue) -> None:
@@ -215,8 +234,10 @@ def rounding_base(indicator, catalogue: Catalogue) -> int:  # noqa: ANN001 - Ind
 
 def symbol_legend(catalogue: Catalogue) -> list[tuple[str, str]]:
     """(symbol, meaning) for the Zeichenerklärung: the profiles' symbols plus '–' and '…' (and '( )' when a
-    profile brackets values of limited reliability)."""
+    profile brackets values of limited reliability, 'x' when a Stadtteil is marked sparsely populated)."""
     symbols = [p.symbol for p in catalogue.profiles.values()]
+    if any(d.gering_besiedelt for d in catalogue.districts):
+        symbols.append(SPARSE_SYMBOL)
     if any(p.klammer_unter for p in catalogue.profiles.values()):
         symbols.append(BRACKETS)
     ordered = [s for s in SYMBOL_MEANINGS if s in symbols or s in (ZERO_SYMBOL, MISSING_SYMBOL)]
