@@ -15,7 +15,15 @@ import pandas as pd
 
 from toolkit.catalogue.model import CITY, GERMANY, LAND, Catalogue, Indicator
 from toolkit.core.cells import format_number, format_value
-from toolkit.indicators.confidentiality import MISSING_SYMBOL, ZERO_SYMBOL, rounding_base
+from toolkit.indicators.confidentiality import (
+    MISSING_SYMBOL,
+    PRIMARY,
+    SECONDARY,
+    SPARSE,
+    SPARSE_SYMBOL,
+    ZERO_SYMBOL,
+    rounding_base,
+)
 from toolkit.indicators.values import footnotes_for
 from toolkit.report.charts import BarChart, LineChart
 
@@ -230,9 +238,11 @@ def footnotes(indicator: Indicator, catalogue: Catalogue, block: pd.DataFrame, m
         what = "Fallzahlen" if indicator.typ == "anzahl" else "Die Grundzahlen der Anteile"
         notes.append(f"{what} sind nach der Regel der Quelle auf Vielfache von {base} gerundet; Summen können von "
                      "der Summe der Teile abweichen.")
-    if (block["suppressed"] != "").any():
+    if block["suppressed"].isin([PRIMARY, SECONDARY]).any():
         symbol = catalogue.profiles[indicator.geheimhaltung].symbol if indicator.geheimhaltung in catalogue.profiles else "."
         notes.append(f"Einzelne Werte sind aus Gründen der Geheimhaltung gesperrt ({symbol}).")
+    if (block["suppressed"] == SPARSE).any():
+        notes.append(f"Für gering besiedelte Stadtteile wird kein eigener Anteil gezeigt ({SPARSE_SYMBOL}).")
     if "limited" in block and block["limited"].any():
         limit = catalogue.profiles[indicator.geheimhaltung].klammer_unter
         cases = "Fälle im Nenner" if indicator.typ == "quote" else "Fälle"
