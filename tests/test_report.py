@@ -284,3 +284,15 @@ def test_annex_keeps_the_bracketed_value_a_number_with_a_bracket_format(survey):
     assert plain and all(c.number_format == "#,##0.0" for c in plain)
     hints = [row for row in workbook["Hinweise"].iter_rows(values_only=True)]
     assert any(row[0] == "( )" for row in hints)
+
+
+def test_compile_says_how_many_cells_were_suppressed_and_why(compiled):
+    _workspace, result, _document = compiled
+    by = result.suppressed_by
+    assert by.get("primär", 0) > 0 and by.get("sekundär", 0) > 0
+    assert sum(by.values()) == result.n_suppressed
+    line = " ".join(result.lines())
+    assert (f"{result.n_suppressed} Werte nicht gezeigt: {by['primär']} primär und {by['sekundär']} sekundär "
+            "gesperrt (Geheimhaltung)") in line
+    if by.get("gering besiedelt"):
+        assert f"{by['gering besiedelt']} Anteile gering besiedelter Stadtteile" in line

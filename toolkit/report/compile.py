@@ -25,6 +25,7 @@ from toolkit.core.progress import SILENT
 from toolkit.core.settings import load_settings
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, atomic_path, ensure_closed, shown
+from toolkit.indicators.confidentiality import PRIMARY, SECONDARY, SPARSE
 from toolkit.indicators.published import load_published
 from toolkit.report.accessibility import finish_document
 from toolkit.report.annex import write_table_annex
@@ -47,15 +48,26 @@ class CompileResult:
     n_charts: int = 0
     n_tables: int = 0
     n_suppressed: int = 0
+    suppressed_by: dict[str, int] = field(default_factory=dict)  # state ('primär', 'sekundär', …) -> cells
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     root: Path | None = None  # the working folder, to name files relative to it
+
+    def _suppressed_detail(self) -> str:
+        """': 120 primär und 340 sekundär gesperrt (Geheimhaltung), 12 Anteile gering besiedelter Stadtteile'."""
+        by = self.suppressed_by
+        parts = []
+        if by.get(PRIMARY) or by.get(SECONDARY):
+            parts.append(f"{by.get(PRIMARY, 0)} primär und {by.get(SECONDARY, 0)} sekundär gesperrt (Geheimhaltung)")
+        if by.get(SPARSE):
+            parts.append(f"{by[SPARSE]} Anteile gering besiedelter Stadtteile")
+        return f": {', '.join(parts)}" if parts else ""
 
     def lines(self) -> list[str]:
         lines = [
             f"Integrationsbericht {self.year} erstellt: {shown(self.report, self.root)}",
             f"  {self.n_indicators} Kennzahlen, davon {self.n_with_data} mit Daten; {self.n_charts} Grafiken, "
-            f"{self.n_tables} Tabellen; {self.n_suppressed} Werte aus Gründen der Geheimhaltung gesperrt.",
+            f"{self.n_tables} Tabellen; {self.n_suppressed} Werte nicht gezeigt{self._suppressed_detail()}.",
         ]
         if self.annex:
             lines.append(f"Tabellenanhang: {shown(self.annex, self.root)}")
@@ -118,7 +130,8 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     timings["tabellenanhang"] = time.perf_counter() - t
     result = CompileResult(year, target_path, annex, n_indicators=len(catalogue.indicators),
                            n_with_data=content.n_with_data, n_charts=len(rendered), n_tables=len(content.tables),
-                           n_suppressed=content.n_suppressed, timings=timings, root=workspace.root)
+                           n_suppressed=content.n_suppressed, suppressed_by=dict(content.suppressed_by),
+                           timings=timings, root=workspace.root)
     if pdf:
         t = time.perf_counter()
         progress.note("PDF wird mit LibreOffice erzeugt …")

@@ -163,6 +163,8 @@ def _indicator(report: Report, indicator: Indicator, block: pd.DataFrame, catalo
         "fehlt_text": "Für diese Kennzahl liegen noch keine Daten vor.",
     }
     report.n_suppressed += int((block["suppressed"] != "").sum())
+    for state, count in block.loc[block["suppressed"] != "", "suppressed"].value_counts().items():
+        report.suppressed_by[state] = report.suppressed_by.get(state, 0) + int(count)
     has_any = main["value"].notna().any()
     k["hat_daten"] = bool(has_any)
     k["_has_year"] = bool(main[(main["year"] == year) & main["value"].notna()].shape[0])

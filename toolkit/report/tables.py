@@ -69,6 +69,7 @@ class Report:
     tables: list[Table] = field(default_factory=list)
     n_with_data: int = 0
     n_suppressed: int = 0
+    suppressed_by: dict[str, int] = field(default_factory=dict)  # state ('primär', 'sekundär', …) -> cells
 
 
 def table_cell(row, decimals: int, markers: dict[str, str]) -> Cell:  # noqa: ANN001 - a namedtuple row
