@@ -20,6 +20,8 @@ from toolkit.indicators.confidentiality import (
     symbol_legend,
 )
 from toolkit.indicators.values import value_frame
+from toolkit.report.charts import BarChart, ranked
+from toolkit.report.tables import footnotes
 
 
 def frame_of(catalogue, rows: list[tuple]) -> pd.DataFrame:
@@ -156,16 +158,12 @@ def test_a_sparsely_populated_stadtteil_gets_no_rate_of_its_own(catalogue):
     assert rate.suppressed == "gering besiedelt" and rate.symbol == "x" and math.isnan(rate.published)
     assert cell(frame, indicator="DEM-02", area="st01").published == pytest.approx(8.3, abs=0.05)
     assert cell(frame, indicator="DEM-01", area=sparse.area).published == 286  # its count stays
-    from toolkit.report.tables import footnotes
-
     notes = footnotes(catalogue.indicators["DEM-02"], catalogue, frame[frame["indicator"] == "DEM-02"], {}, [])
     assert "Für gering besiedelte Stadtteile wird kein eigener Anteil gezeigt (x)." in notes
     assert not any("Geheimhaltung gesperrt" in note for note in notes)
 
 
 def test_a_sparsely_populated_stadtteil_never_leads_the_ranking_chart(catalogue):
-    from toolkit.report.charts import BarChart, ranked
-
     sparse = next(d for d in catalogue.districts if d.name == "Industriehafen")
     frame = frame_of(catalogue, [
         ("DEM-02", 2024, sparse.area, "insgesamt", "insgesamt", "zaehler", 237),

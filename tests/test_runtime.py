@@ -66,8 +66,8 @@ def pools_everywhere(monkeypatch):  # noqa: ANN201
     """Every threshold at zero on four cores (by default every stage would share its work), and a process pool
     that is never started: asking for one raises PoolStarted."""
     monkeypatch.setattr(runtime, "cpu_count", lambda: 4)
-    for kind, threshold in list(runtime.POOL_THRESHOLDS.items()):
-        monkeypatch.setitem(runtime.POOL_THRESHOLDS, kind, runtime.PoolThreshold(0, items=1, most=threshold.most))
+    for kind in list(runtime.POOL_THRESHOLDS):
+        monkeypatch.setitem(runtime.POOL_THRESHOLDS, kind, runtime.PoolThreshold(0, items=1))
 
     def refused(self, processes=None, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
         raise PoolStarted(processes)

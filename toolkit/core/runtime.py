@@ -26,11 +26,10 @@ AUTOMATIC_MAX_PROCESSES = 4  # "prozesse = 0" (automatic): as many as there are 
 @dataclass(frozen=True)
 class PoolThreshold:
     """From what ``size`` (in the stage's own measure) and how many ``items`` (jobs) on a stage's work is shared by
-    several processes, and by at most ``most`` (None: as many as the setting allows)."""
+    several processes."""
 
     size: int
     items: int = 2
-    most: int | None = None
 
 
 # Measured on 2 shared cores; below a threshold starting processes costs more than it saves.
@@ -59,8 +58,6 @@ def workers_for(kind: str, size: int, items: int | None = None, processes: int =
     """
     threshold = POOL_THRESHOLDS[kind]
     limit = min(cpu_count(), AUTOMATIC_MAX_PROCESSES) if processes <= 0 else processes
-    if threshold.most is not None:
-        limit = min(limit, threshold.most)
     if items is not None:
         if items < threshold.items:
             return 1

@@ -84,8 +84,8 @@ class Workspace:
 
 
 def shown(path: Path | None, root: Path | None) -> str:
-    """How messages name a file of the working folder: relative to it, with forward slashes on every platform
-    (outbox/2025/Integrationsbericht_2025.docx); a file elsewhere keeps its full path."""
+    """How messages and the store name a file of the working folder: relative to it, with forward slashes on
+    every platform (outbox/2025/Integrationsbericht_2025.docx); a file elsewhere keeps its full path."""
     if path is None:
         return "–"
     if root is not None:

@@ -132,12 +132,12 @@ def _merge_one(workspace: Workspace, store: Store, item: CheckedFile) -> FileOut
     delivery = store.find_delivery(rw.sha256, rw.office, rw.year)
     if delivery is not None:
         report.problems.append(problem("bereits-uebernommen", file=rw.file, delivery=delivery))
-        outcome = FileOutcome(rw.file, "bereits übernommen", archive=_relative(workspace, archive))
+        outcome = FileOutcome(rw.file, "bereits übernommen", archive=shown(archive, workspace.root))
     else:
         with store.transaction():
             counts = _store_values(workspace, store, rw, report, archive)
             _record_check(store, report)
-        outcome = FileOutcome(rw.file, "übernommen", counts["new"], counts["changed"], _relative(workspace, archive))
+        outcome = FileOutcome(rw.file, "übernommen", counts["new"], counts["changed"], shown(archive, workspace.root))
     _step("committed", rw.file)
     remove_file(rw.path)
     _step("removed", rw.file)
@@ -165,14 +165,6 @@ def _safe_name(name: str) -> str:
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _relative(workspace: Workspace, path: Path) -> str:
-    """The one form of a stored path: relative to the working folder, forward slashes (Windows and Linux alike)."""
-    try:
-        return path.relative_to(workspace.root).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _counts(report: FileReport) -> tuple[int, int, int]:
@@ -209,7 +201,7 @@ def _store_values(workspace: Workspace, store: Store, rw: ReturnedWorkbook, repo
     delivery = store.add_delivery(
         office=rw.office, year=rw.year, file_name=rw.file, sha256=rw.sha256, source="return", token=rw.identity.token,
         layout_version=rw.identity.layout_version, received_at=_received(rw.path),
-        archive_path=_relative(workspace, archive), counts=_counts(report), problems_json=_problems_json(report))
+        archive_path=shown(archive, workspace.root), counts=_counts(report), problems_json=_problems_json(report))
     history = rw.history_values()
     stored = store.values(indicators={row[0] for row in history}, years={row[1] for row in history}) if history else {}
     counts = store.put_many(merge_items(rw, stored), delivery)
