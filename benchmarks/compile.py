@@ -34,6 +34,8 @@ from toolkit.report.charts import DPI, LINE_SIZE, LineChart
 from toolkit.report.compile import compile_report
 from toolkit.report.template import write_report_template
 
+KEYS = [r.values["schluessel"] for r in default_rows()["Stadtteile"]]  # the Amt's keys, 01 … 78
+
 N_INDICATORS = 60
 YEARS = range(2015, 2025)
 GROUPS = ("insgesamt", "deutsch", "nichtdeutsch")
@@ -75,7 +77,7 @@ def fill_store(workspace: Workspace, ids: list[str], seed: int) -> None:
                         nenner = rng.randint(5, 800) if group == "nichtdeutsch" else rng.randint(200, 6000)
                         zaehler = int(nenner * min(1.0, base[group] * (1 + 0.02 * k) * rng.uniform(0.6, 1.4)))
                         city_n, city_z = city_n + nenner, city_z + zaehler
-                        area = district_area(d)
+                        area = district_area(KEYS[d - 1])
                         records.append((indicator, year, area, group, "insgesamt", "zaehler", zaehler, delivery))
                         records.append((indicator, year, area, group, "insgesamt", "nenner", nenner, delivery))
                     records.append((indicator, year, CITY, group, "insgesamt", "zaehler", city_z, delivery))

@@ -13,6 +13,8 @@ from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, ensure_folders
 from toolkit.report.template import write_report_template
 
+KEYS = [r.values["schluessel"] for r in default_rows()["Stadtteile"]]  # the Amt's keys, 01 … 78
+
 SUBSET = ("DEM-01", "DEM-02", "BIL-06", "ARB-03", "ARB-12", "GES-04")
 YEARS = tuple(range(2015, 2025))
 BREAK_YEAR = 2022
@@ -60,7 +62,7 @@ def fill_store(workspace: Workspace, indicators: tuple[str, ...], seed: int) -> 
                 districts = [rng.randint(100, 12000) for _ in range(40)]
                 districts[5] = 2  # primary suppression; forces a secondary one among the Stadtteile
                 for d, value in enumerate(districts, start=1):
-                    put("DEM-01", year, district_area(d), "insgesamt", "insgesamt", "wert", value)
+                    put("DEM-01", year, district_area(KEYS[d - 1]), "insgesamt", "insgesamt", "wert", value)
                 put("DEM-01", year, CITY, "insgesamt", "weiblich", "wert", (de + nd) // 2)
                 put("DEM-01", year, CITY, "insgesamt", "maennlich", "wert", de + nd - (de + nd) // 2)
             if "DEM-02" in indicators:
@@ -69,8 +71,8 @@ def fill_store(workspace: Workspace, indicators: tuple[str, ...], seed: int) -> 
                     nenner = rng.randint(500, 15000) if d != 9 else 9  # below min_nenner 10
                     zaehler = int(nenner * rng.uniform(0.02, 0.25))
                     total += nenner
-                    put("DEM-02", year, district_area(d), "insgesamt", "insgesamt", "zaehler", zaehler)
-                    put("DEM-02", year, district_area(d), "insgesamt", "insgesamt", "nenner", nenner)
+                    put("DEM-02", year, district_area(KEYS[d - 1]), "insgesamt", "insgesamt", "zaehler", zaehler)
+                    put("DEM-02", year, district_area(KEYS[d - 1]), "insgesamt", "insgesamt", "nenner", nenner)
                 put("DEM-02", year, CITY, "insgesamt", "insgesamt", "zaehler", 20000 + 1500 * n)
                 put("DEM-02", year, CITY, "insgesamt", "insgesamt", "nenner", 235000 + 1200 * n)
             if "BIL-06" in indicators:

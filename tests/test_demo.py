@@ -91,7 +91,7 @@ def test_master_matrix_holds_the_typed_values(demo, catalogue: Catalogue) -> Non
         stored = store.values(years=[REPORT_YEAR])
     key = ObservationKey("DEM-01", REPORT_YEAR, CITY, "nichtdeutsch", "weiblich", "wert")
     assert stored[key].value == expected[key]  # typed by the clerk, read back, merged
-    district = ObservationKey("ARB-08", REPORT_YEAR, "st03", "nichtdeutsch", "insgesamt", "zaehler")
+    district = ObservationKey("ARB-08", REPORT_YEAR, "st01", "nichtdeutsch", "insgesamt", "zaehler")
     assert stored[district].value == expected[district]
     offices_2025 = {catalogue.indicators[k.indicator].fachbereich for k in stored}
     assert FAULTY_OFFICE not in offices_2025 and SILENT_OFFICE not in offices_2025

@@ -125,14 +125,27 @@ class Office:
 
 @dataclass(frozen=True)
 class District:
-    nummer: int
+    """A Stadtteil with the Amt für Statistik's key (text, two digits: "04" = Alte Neustadt)."""
+
+    schluessel: str
     name: str
-    gering_besiedelt: bool = False
+    einwohner: int | None = None  # inhabitants (the catalogue's stand), for sparsely populated Stadtteile
+    gering_besiedelt: bool = False  # marked by hand, in addition to the population threshold
     hinweis: str = ""
+    nummer: int | None = None  # catalogues up to 0.2: the alphabetical number (read to upgrade by name)
 
     @property
     def area(self) -> str:
-        return district_area(self.nummer)
+        return district_area(self.schluessel)
+
+    def sparse(self, min_population: int) -> bool:
+        """Too few inhabitants for a rate of its own (marked, or fewer than ``min_population``)."""
+        return self.gering_besiedelt or (self.einwohner is not None and self.einwohner < min_population)
+
+    @property
+    def empty(self) -> bool:
+        """No inhabitants at all: its values are shown as – (nichts vorhanden)."""
+        return self.einwohner == 0
 
 
 @dataclass(frozen=True)
@@ -159,9 +172,24 @@ GERMANY = "deutschland"
 AREA_LABELS = {CITY: "Gesamtstadt", LAND: "Sachsen-Anhalt", GERMANY: "Deutschland"}
 
 
-def district_area(nummer: int) -> str:
-    """The area code of a Stadtteil in the store, e.g. 'st07'."""
-    return f"st{nummer:02d}"
+CITY_KEY = "15003"  # the Gesamtstadt in the Amt für Statistik's tables (KISS-MD)
+CITY_AGS = "15003000"  # Amtlicher Gemeindeschlüssel: the whole city in the open-data export
+
+
+def district_area(key: str) -> str:
+    """The area code of a Stadtteil in the store: 'st' + the Amt's key, e.g. 'st04' (Alte Neustadt)."""
+    return f"st{key}"
+
+
+AREA_KEYS = {CITY: CITY_AGS, LAND: "15", GERMANY: "DG"}  # AGS of the city, Länderschlüssel, Deutschland as in GENESIS
+
+
+def area_key(area: str) -> str:
+    """The official key of an area: the Amt's Stadtteil key ('st04' -> '04'), the city's AGS 15003000, the
+    Land's 15, Deutschland DG (as in GENESIS); anything else as it is."""
+    if area in AREA_KEYS:
+        return AREA_KEYS[area]
+    return area[2:] if area.startswith("st") and area[2:].isdigit() else area
 
 
 @dataclass(frozen=True)
@@ -175,6 +203,7 @@ class Catalogue:
     districts: tuple[District, ...]
     profiles: dict[str, Profile]
     breaks: tuple[SeriesBreak, ...] = field(default=())
+    legacy_areas: dict[str, str] = field(default_factory=dict)  # up to 0.2: old area -> area by official key
 
     @property
     def groups(self) -> dict[str, Characteristic]:
@@ -229,6 +258,7 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str) -> Catalogue:
     field_pairs = check.make_all(Field, rows["Handlungsfelder"], FIELDS)
     char_pairs = check.make_all(Characteristic, rows["Merkmale"], CHARACTERISTICS)
     office_pairs = check.make_all(Office, rows["Fachbereiche"], OFFICES)
+    legacy_areas = official_keys(rows["Stadtteile"], check)
     district_pairs = check.make_all(District, rows["Stadtteile"], DISTRICT_SHEET)
     profile_pairs = check.make_all(Profile, rows["Geheimhaltung"], PROFILES)
     indicator_pairs = check.make_all(Indicator, rows["Indikatoren"], INDICATORS)
@@ -245,7 +275,8 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str) -> Catalogue:
 
     check.unique(FIELDS, rows["Handlungsfelder"], "code")
     check.unique(OFFICES, rows["Fachbereiche"], "code")
-    check.unique(DISTRICT_SHEET, rows["Stadtteile"], "nummer")
+    check.unique(DISTRICT_SHEET, rows["Stadtteile"], "schluessel")
+    check.unique(DISTRICT_SHEET, rows["Stadtteile"], "name")
     check.unique(PROFILES, rows["Geheimhaltung"], "code")
     check.unique(INDICATORS, rows["Indikatoren"], "id")
     seen_chars: set[tuple[str, str]] = set()
@@ -301,10 +332,48 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str) -> Catalogue:
         characteristics=characteristics,
         sum_rules=sum_rules,
         offices={o.code: o for o in offices_list},
-        districts=tuple(sorted(districts, key=lambda d: d.nummer)),
+        districts=tuple(sorted(districts, key=lambda d: d.schluessel)),
         profiles={p.code: p for p in profiles_list},
         breaks=breaks,
+        legacy_areas=legacy_areas,
     )
+
+
+def name_key(text: object) -> str:
+    """A name compared loosely: case, umlauts, ß, hyphens and spaces do not matter ('Alt-Olvenstedt' = 'alt olvenstedt')."""
+    folded = str(text or "").strip().casefold()
+    for plain, ascii_form in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        folded = folded.replace(plain, ascii_form)
+    return re.sub(r"[\s\-‐–_.]+", " ", folded).strip()
+
+
+def official_keys(rows: list[RawRow], check: _Checker) -> dict[str, str]:
+    """Give Stadtteile of a catalogue up to 0.2 (alphabetical 'Nummer', no 'Schlüssel') the Amt's key, by name.
+
+    Returns old area -> new area ('st04' -> 'st72' for Barleber See), what the store needs to follow once.
+    A name that is not among the Amt's Stadtteile gets a German problem: its key must be entered by hand.
+    """
+    if not any(not raw.values.get("schluessel") and raw.values.get("nummer") for raw in rows):
+        return {}
+    official = {name_key(r.values["name"]): r.values for r in default_rows()["Stadtteile"]}
+    moved: dict[str, str] = {}
+    for raw in rows:
+        if raw.values.get("schluessel") or not raw.values.get("nummer"):
+            continue
+        known = official.get(name_key(raw.values.get("name", "")))
+        if known is None:
+            check.add(DISTRICT_SHEET, raw, "name",
+                      f"„{raw.values.get('name', '')}“ ist kein Stadtteil des Amts für Statistik; bitte in der Spalte "
+                      "„Schlüssel“ den amtlichen Stadtteilschlüssel eintragen")
+            continue
+        key = raw.values["schluessel"] = known["schluessel"]
+        raw.values["einwohner"] = raw.values.get("einwohner") or known["einwohner"]
+        try:
+            old = district_area(f"{int(float(raw.values['nummer'])):02d}")
+        except ValueError:
+            continue  # reported by the conversion of the column
+        moved[old] = district_area(key)
+    return moved
 
 
 _ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -363,7 +432,7 @@ class _Checker:
             try:
                 values[column.key] = _convert(column, text)
             except ValueError:
-                expected = "eine ganze Zahl" if column.kind == "int" else "eine Zahl"
+                expected = {"int": "eine ganze Zahl", "key": "ein Schlüssel aus Ziffern wie 04"}.get(column.kind, "eine Zahl")
                 self.add(spec, raw, column.key, f"„{text}“ ist keine Zahl; erwartet wird {expected}")
                 ok = False
         if not ok:
@@ -393,4 +462,8 @@ def _convert(column: Column, text: str) -> object:
         return int(number)
     if column.kind == "number":
         return float(text.replace(",", "."))
+    if column.kind == "key":
+        if not re.fullmatch(r"\d{1,3}", text):
+            raise ValueError(text)
+        return text.zfill(2)
     return text

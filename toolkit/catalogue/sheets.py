@@ -21,10 +21,11 @@ class Column:
     key: str  # column name in the default CSV and attribute name in the dataclass
     header: str  # German header in the workbook
     width: int = 14
-    kind: str = "text"  # text | int | number | yesno | list
+    kind: str = "text"  # text | int | number | yesno | list | key (digits, at least two: "04")
     required: bool = False
     choices: tuple[str, ...] = ()
     lookup: str = ""  # sheet whose first column lists the allowed codes
+    legacy: bool = False  # read from catalogues of earlier versions only; the template no longer writes it
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,11 @@ class SheetSpec:
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
+
+    @property
+    def written(self) -> tuple[Column, ...]:
+        """The columns of the current layout (what the template writes)."""
+        return tuple(c for c in self.columns if not c.legacy)
 
 
 YES_NO = ("ja", "nein")
@@ -103,10 +109,12 @@ OFFICES = SheetSpec("Fachbereiche", "fachbereiche.csv", (
     Column("extern", "Extern", 8, "yesno", choices=YES_NO),
 ))
 DISTRICTS = SheetSpec("Stadtteile", "stadtteile.csv", (
-    Column("nummer", "Nummer", 9, "int", required=True),
+    Column("schluessel", "Schlüssel", 10, "key", required=True),
     Column("name", "Stadtteil", 28, required=True),
+    Column("einwohner", "Einwohner", 11, "int"),
     Column("gering_besiedelt", "Gering besiedelt", 10, "yesno", choices=YES_NO),
     Column("hinweis", "Hinweis", 70),
+    Column("nummer", "Nummer", 9, "int", legacy=True),  # up to 0.2: alphabetical numbers, upgraded by name
 ))
 PROFILES = SheetSpec("Geheimhaltung", "geheimhaltung.csv", (
     Column("code", "Profil", 12, required=True),
@@ -188,10 +196,11 @@ def _sheet_rows(sheet, spec: SheetSpec, problems: list[str]) -> Iterator[RawRow]
     lines = sheet.iter_rows(values_only=True)
     header = [str(h).strip() if h is not None else "" for h in next(lines, ())]
     positions: dict[str, int] = {}
+    legacy = any(c.legacy and c.header in header for c in spec.columns)
     for column in spec.columns:
         if column.header in header:
             positions[column.key] = header.index(column.header)
-        elif column.required:
+        elif column.required and not legacy:  # a sheet of an earlier version: filled in when the catalogue is built
             problems.append(f"Blatt {spec.name}: die Spalte „{column.header}“ fehlt in Zeile 1.")
     for number, line in enumerate(lines, start=2):
         values = {key: _text(line[pos] if pos < len(line) else None) for key, pos in positions.items()}

@@ -120,7 +120,7 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                          "Runde. Bitte einen neu erzeugten Bogen verwenden.",
         "zeile": "In {place} steht „{found}“ statt „{expected}“: Zeilen oder Spalten wurden eingefügt, gelöscht oder "
                  "verschoben. " + _UNCHANGED + " und nur die gelben Zellen füllen.",
-        "stadtteil": "In {place} steht „{found}“ statt der Stadtteilnummer {expected}: Zeilen wurden eingefügt, "
+        "stadtteil": "In {place} steht „{found}“ statt des Stadtteilschlüssels {expected}: Zeilen wurden eingefügt, "
                      "gelöscht oder sortiert. " + _UNCHANGED + ".",
     }),
     ProblemType("doppelte-lieferung", Severity.FEHLER, "Wert von zwei Stellen geliefert",

@@ -50,6 +50,12 @@ smtp_benutzer = ""
 # leer = die Zertifizierungsstellen des Systems. Relative Pfade gelten ab dem Arbeitsordner.
 smtp_zertifikat = ""
 
+[geheimhaltung]
+# Stadtteile mit weniger Einwohnern (Spalte "Einwohner" im Blatt Stadtteile des Katalogs) bekommen keine
+# eigenen Anteile (Zeichen x), ihre Anzahlen bleiben (mit den üblichen Sperrungen). Stadtteile ohne
+# Einwohner zeigen – (nichts vorhanden).
+mindesteinwohner = 500
+
 [programme]
 # LibreOffice für 'toolkit compile --pdf': Pfad zu soffice.exe (Windows) bzw. soffice, z. B.
 # "C:/Program Files/LibreOffice/program/soffice.exe"; leer = im Suchpfad und den üblichen
@@ -92,6 +98,7 @@ class Settings:
     mail: MailSettings = field(default_factory=MailSettings)
     libreoffice: str = ""  # path of soffice(.exe), absolute after load_settings; "" = search for it
     prozesse: int = 0  # processes that share large work (core/runtime.workers_for): 0 automatic, 1 never a pool
+    mindesteinwohner: int = 500  # Stadtteile with fewer inhabitants get no rates of their own
 
     def deadline(self, year: int, override: str | None = None) -> dt.date:
         """The return deadline of the round for ``year``: option, then setting, then 31.03. of year+2.
@@ -127,6 +134,7 @@ _FIELDS = {
     ("koordination", "funktion"): ("koordination_funktion", str),
     ("koordination", "telefon"): ("koordination_telefon", str),
     ("koordination", "email"): ("koordination_email", str),
+    ("geheimhaltung", "mindesteinwohner"): ("mindesteinwohner", int),
     ("programme", "libreoffice"): ("libreoffice", str),
     ("leistung", "prozesse"): ("prozesse", int),
 }
@@ -163,6 +171,9 @@ def load_settings(path: Path) -> Settings:
     if int(values.get("prozesse", 0)) < 0:  # type: ignore[call-overload]
         raise InputError(f"{path}: [leistung] prozesse = {values['prozesse']} ist nicht erlaubt.",
                          hint="Erlaubt sind 0 (automatisch), 1 (alles in einem Prozess) oder eine größere ganze Zahl.")
+    if int(values.get("mindesteinwohner", 0)) < 0:  # type: ignore[call-overload]
+        raise InputError(f"{path}: [geheimhaltung] mindesteinwohner = {values['mindesteinwohner']} ist nicht erlaubt.",
+                         hint="Bitte eine ganze Zahl ab 0 angeben (0 = alle Stadtteile bekommen eigene Anteile).")
     if values.get("libreoffice"):
         values["libreoffice"] = str(path.parent / Path(str(values["libreoffice"])).expanduser())
     return Settings(**values, mail=mail)

@@ -57,7 +57,10 @@ class Relation:
         return (self.total, *self.parts)
 
 
-def protect(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+DEFAULT_MIN_POPULATION = 500  # toolkit.toml [geheimhaltung] mindesteinwohner
+
+
+def protect(values: pd.DataFrame, catalogue: Catalogue, min_population: int = DEFAULT_MIN_POPULATION) -> pd.DataFrame:
     """Apply primary and secondary suppression and rounding; return a copy with the columns
 
     ``published`` (value to show, NaN if suppressed or missing), ``suppressed`` ('' / 'primär' /
@@ -84,7 +87,7 @@ def protect(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
         if indicator.typ in ("anzahl", "quote") and profile.min_fallzahl > 0:
             _secondary(frame, frame.loc[rows], catalogue)
     frame["published"] = frame["value"].astype(float)
-    _hide_sparse_rates(frame, catalogue)
+    _hide_sparse_rates(frame, catalogue, min_population)
     frame.loc[frame["suppressed"] != "", "published"] = np.nan
     _round_counts(frame, catalogue)
     frame["symbol"] = ""
@@ -97,19 +100,23 @@ def protect(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     frame.loc[frame["suppressed"] == SPARSE, "symbol"] = SPARSE_SYMBOL
     zero = (frame["suppressed"] == "") & (frame["published"] == 0)
     frame.loc[zero, "symbol"] = ZERO_SYMBOL
+    empty = frame["area"].isin({d.area for d in catalogue.districts if d.empty})
+    frame.loc[empty & (frame["suppressed"] == "") & frame["published"].isna(), "symbol"] = ZERO_SYMBOL
     _mark_limited(frame, catalogue)
     return frame.drop(columns=["count"])
 
 
-def _hide_sparse_rates(frame: pd.DataFrame, catalogue: Catalogue) -> None:
-    """No rate of its own for a Stadtteil the catalogue marks as sparsely populated (gering besiedelt).
+def _hide_sparse_rates(frame: pd.DataFrame, catalogue: Catalogue, min_population: int) -> None:
+    """No rate of its own for a sparsely populated Stadtteil: fewer inhabitants than ``min_population`` (the
+    catalogue's Einwohner column) or marked gering besiedelt by hand.
 
     A share of a Stadtteil with a few hundred inhabitants swings with single persons and would lead every
-    ranking; the catalogue's note asks to merge such Stadtteile. Its counts stay (with the usual suppression),
-    its rates are shown as "x" (Aussage nicht sinnvoll). Applied after secondary suppression: not a
-    confidentiality rule, so it takes no part in it.
+    ranking. Such Stadtteile are not merged into an "übrige Stadtteile" line: they are not neighbours of
+    each other, and a merged line would be a new area no other table of the Amt knows. Their counts stay (with
+    the usual suppression), their rates are shown as "x" (Aussage nicht sinnvoll), so they never lead a ranking.
+    Applied after secondary suppression: not a confidentiality rule, so it takes no part in it.
     """
-    sparse_areas = {d.area for d in catalogue.districts if d.gering_besiedelt}
+    sparse_areas = {d.area for d in catalogue.districts if d.sparse(min_population)}
     sparse = ((frame["typ"] == "quote") & frame["area"].isin(sparse_areas) & (frame["suppressed"] == "")
               & frame["published"].notna())
     frame.loc[sparse, "suppressed"] = SPARSE
@@ -236,7 +243,7 @@ def symbol_legend(catalogue: Catalogue) -> list[tuple[str, str]]:
     """(symbol, meaning) for the Zeichenerklärung: the profiles' symbols plus '–' and '…' (and '( )' when a
     profile brackets values of limited reliability, 'x' when a Stadtteil is marked sparsely populated)."""
     symbols = [p.symbol for p in catalogue.profiles.values()]
-    if any(d.gering_besiedelt for d in catalogue.districts):
+    if any(d.sparse(DEFAULT_MIN_POPULATION) for d in catalogue.districts):
         symbols.append(SPARSE_SYMBOL)
     if any(p.klammer_unter for p in catalogue.profiles.values()):
         symbols.append(BRACKETS)

@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from toolkit.catalogue.model import area_key
 from toolkit.core.workspace import Workspace, atomic_write_bytes, shown
 from toolkit.indicators.confidentiality import LIMITED_TEXT
 from toolkit.indicators.published import load_published
@@ -94,7 +95,7 @@ def export_rows(published, catalogue):  # noqa: ANN001, ANN201 - DataFrame, Cata
             flags.append(LIMITED_TEXT)
         if r.rounded:
             flags.append(f"auf {int(r.rounded)} gerundet")
-        yield (int(r.year), indicator.id, indicator.name, catalogue.area_label(r.area), r.area,
+        yield (int(r.year), indicator.id, indicator.name, catalogue.area_label(r.area), area_key(r.area),
                catalogue.label("gruppe", r.group), catalogue.label("geschlecht", r.sex), text, indicator.einheit,
                "; ".join(flags))
 
@@ -125,7 +126,9 @@ def datapackage(resource_path: str, year: int, city: str) -> dict:
                     text("Indikator", "Kennung der Kennzahl im Indikatorenkatalog, z. B. BIL-06"),
                     text("Indikatorname", "Bezeichnung der Kennzahl"),
                     text("Gebiet", "Gesamtstadt, Stadtteil, Sachsen-Anhalt oder Deutschland"),
-                    text("Gebietsschluessel", "gesamtstadt, st01 … st40, sachsen-anhalt, deutschland"),
+                    text("Gebietsschluessel", "Stadtteilschlüssel des Amts für Statistik Magdeburg (01 … 78, wie in "
+                                              "KISS-MD), 15003000 (Amtlicher Gemeindeschlüssel der Gesamtstadt), 15 "
+                                              "(Sachsen-Anhalt), DG (Deutschland)"),
                     text("Gruppe", "Bevölkerungsgruppe (z. B. Deutsche, Nichtdeutsche)"),
                     text("Geschlecht", "Insgesamt, Weiblich oder Männlich"),
                     {"name": "Wert", "type": "number", "description": "Veröffentlichter Wert; leer, wenn gesperrt",

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
-from toolkit.catalogue.model import AREA_LABELS, Catalogue
+from toolkit.catalogue.model import AREA_LABELS, CITY, CITY_AGS, CITY_KEY, Catalogue, name_key
 from toolkit.collect.layout import FLAG_NO_VALUE, MEASURE_LABELS, Slot
 from toolkit.core.cells import cell_name, parse_number_text
 from toolkit.core.errors import ExitCode, InputError
@@ -83,7 +83,7 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
     path = Path(file)
     if not path.is_file():
         raise InputError(f"Die Importdatei {path} gibt es nicht.", hint="Bitte Pfad und Dateinamen prüfen.")
-    catalogue = (caches or Caches()).catalogue(workspace.catalogue_file)
+    catalogue = (caches or Caches()).catalogue(workspace)
     data = path.read_bytes()
     report = FileReport(path.name, IMPORT_OFFICE, None, hashlib.sha256(data).hexdigest())
     table = _table(path, data, report)
@@ -160,11 +160,20 @@ def _validate(table: list[list[object]], catalogue: Catalogue, report: FileRepor
 
 
 def _area_lookup(catalogue: Catalogue) -> dict[str, str]:
-    lookup = {_norm(code): code for code in AREA_LABELS} | {_norm(label): code for code, label in AREA_LABELS.items()}
+    """Gebiet as written in an import: a name, the Amt's key ('04', '4', 'st04'), 15003 or the AGS for the city."""
+    lookup = {name_key(code): code for code in AREA_LABELS} | {name_key(label): code for code, label in AREA_LABELS.items()}
+    lookup |= {CITY_KEY: CITY, CITY_AGS: CITY}
     for district in catalogue.districts:
-        lookup[_norm(district.area)] = district.area
-        lookup[_norm(district.name)] = district.area
+        for written in (district.area, district.name, district.schluessel, district.schluessel.lstrip("0")):
+            lookup[name_key(written)] = district.area
     return lookup
+
+
+def _area_text(raw: object) -> str:
+    """A Gebiet cell: numbers from Excel (4.0) as their digits."""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return name_key(raw)
 
 
 def _validate_row(number: int, raw: list[object], header: dict[str, int], catalogue: Catalogue,
@@ -180,7 +189,7 @@ def _validate_row(number: int, raw: list[object], header: dict[str, int], catalo
 
     indicator = catalogue.indicators.get(str(get("Indikator")).strip())
     year_text = str(get("Jahr")).strip().removesuffix(".0")
-    area = areas.get(_norm(get("Gebiet")))
+    area = areas.get(_area_text(get("Gebiet")))
     group = str(get("Gruppe")).strip() or "insgesamt"
     sex = str(get("Geschlecht")).strip() or "insgesamt"
     measure_text = _norm(get("Messgröße"))
@@ -189,7 +198,7 @@ def _validate_row(number: int, raw: list[object], header: dict[str, int], catalo
         (indicator is None, "Indikator", get("Indikator"), "unbekannte Kennzahl."),
         (not year_text.isdigit() or not 1990 <= int(year_text) <= 2100, "Jahr", get("Jahr"), "kein Jahr."),
         (area is None, "Gebiet", get("Gebiet"), "unbekanntes Gebiet (Gesamtstadt, Sachsen-Anhalt, Deutschland, "
-                                                "Stadtteilname oder st01 …)."),
+                                                "Stadtteilname oder Stadtteilschlüssel des Amts für Statistik wie 04)."),
         (group not in catalogue.groups, "Gruppe", group, "unbekannte Gruppe (Codes im Blatt Merkmale des Katalogs)."),
         (sex not in catalogue.sexes, "Geschlecht", sex, "unbekanntes Geschlecht (insgesamt, weiblich, maennlich …)."),
         (measure is None or (indicator is not None and measure not in indicator.measures), "Messgröße",
