@@ -22,8 +22,10 @@ from toolkit.core.runtime import paused_gc
 LAYOUT_VERSION = "2"  # 2: Stadtteile by the Amt für Statistik's keys (text "04") in its order
 HISTORY_YEARS = 4  # earlier years shown read-only next to the input column
 SEXES = ("insgesamt", "weiblich", "maennlich")  # collected where the catalogue says Geschlecht = ja
-FLAGS = ("vorläufig", "geschätzt", "gerundet", "kein Wert verfügbar")
+FLAGS = ("vorläufig", "geschätzt", "gerundet", "kein Wert verfügbar", "gesperrt (Quelle)")
 FLAG_NO_VALUE = "kein Wert verfügbar"
+FLAG_WITHHELD = "gesperrt (Quelle)"  # the source withheld the value (small count): stays suppressed everywhere
+EMPTY_FLAGS = (FLAG_NO_VALUE, FLAG_WITHHELD)  # Kennzeichen that let a value cell stay empty
 
 SHEET_NOTES = "Hinweise"
 SHEET_ENTRY = "Erfassung"

@@ -56,6 +56,11 @@ smtp_zertifikat = ""
 # Einwohner zeigen – (nichts vorhanden).
 mindesteinwohner = 500
 
+[import]
+# Zeichen, mit denen eine Quelle in 'toolkit import' einen gesperrten Wert kennzeichnet (statt einer Zahl);
+# solche Werte werden als „gesperrt (Quelle)“ übernommen und bleiben in allen Ausgaben gesperrt.
+gesperrt_zeichen = [".", "x", "*"]
+
 [programme]
 # LibreOffice für 'toolkit compile --pdf': Pfad zu soffice.exe (Windows) bzw. soffice, z. B.
 # "C:/Program Files/LibreOffice/program/soffice.exe"; leer = im Suchpfad und den üblichen
@@ -99,6 +104,7 @@ class Settings:
     libreoffice: str = ""  # path of soffice(.exe), absolute after load_settings; "" = search for it
     prozesse: int = 0  # processes that share large work (core/runtime.workers_for): 0 automatic, 1 never a pool
     mindesteinwohner: int = 500  # Stadtteile with fewer inhabitants get no rates of their own
+    gesperrt_zeichen: tuple[str, ...] = (".", "x", "*")  # symbols of a source for a withheld value (import)
 
     def deadline(self, year: int, override: str | None = None) -> dt.date:
         """The return deadline of the round for ``year``: option, then setting, then 31.03. of year+2.
@@ -135,6 +141,7 @@ _FIELDS = {
     ("koordination", "telefon"): ("koordination_telefon", str),
     ("koordination", "email"): ("koordination_email", str),
     ("geheimhaltung", "mindesteinwohner"): ("mindesteinwohner", int),
+    ("import", "gesperrt_zeichen"): ("gesperrt_zeichen", tuple),
     ("programme", "libreoffice"): ("libreoffice", str),
     ("leistung", "prozesse"): ("prozesse", int),
 }

@@ -18,11 +18,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from toolkit.catalogue.model import AREA_LABELS, CITY, CITY_AGS, CITY_KEY, Catalogue, name_key
-from toolkit.collect.layout import FLAG_NO_VALUE, MEASURE_LABELS, Slot
+from toolkit.collect.layout import EMPTY_FLAGS, FLAG_WITHHELD, MEASURE_LABELS, Slot
 from toolkit.core.cells import cell_name, parse_number_text
 from toolkit.core.errors import ExitCode, InputError
 from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import FileReport, Problem, Severity, problem
+from toolkit.core.settings import load_settings
 from toolkit.core.store import Store, StoredValue
 from toolkit.core.workspace import Workspace, locked, shown
 from toolkit.merge.matrix import write_master_matrix
@@ -87,7 +88,8 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
     data = path.read_bytes()
     report = FileReport(path.name, IMPORT_OFFICE, None, hashlib.sha256(data).hexdigest())
     table = _table(path, data, report)
-    rows = _validate(table, catalogue, report) if table is not None else _Rows()
+    withheld = load_settings(workspace.settings_file).gesperrt_zeichen
+    rows = _validate(table, catalogue, report, withheld) if table is not None else _Rows()
     if table is not None and report.ok:
         report.extend(_value_checks(path.name, rows, catalogue, workspace))
     years = sorted({key.year for key, *_ in rows.items})
@@ -140,7 +142,8 @@ def _norm(text: object) -> str:
     return str(text or "").strip().casefold().replace("ö", "oe").replace("ä", "ae").replace("ü", "ue")
 
 
-def _validate(table: list[list[object]], catalogue: Catalogue, report: FileReport) -> _Rows:
+def _validate(table: list[list[object]], catalogue: Catalogue, report: FileReport,
+              withheld: tuple[str, ...] = (".", "x", "*")) -> _Rows:
     rows = _Rows()
     if not table:
         report.problems.append(problem("leere-datei", "import", file=report.file))
@@ -155,7 +158,7 @@ def _validate(table: list[list[object]], catalogue: Catalogue, report: FileRepor
     for number, raw in enumerate(table[1:], start=2):
         if not any(str(v).strip() for v in raw if v is not None):
             continue
-        _validate_row(number, raw, header, catalogue, areas, report, rows)
+        _validate_row(number, raw, header, catalogue, areas, report, rows, withheld)
     return rows
 
 
@@ -177,7 +180,7 @@ def _area_text(raw: object) -> str:
 
 
 def _validate_row(number: int, raw: list[object], header: dict[str, int], catalogue: Catalogue,
-                  areas: dict[str, str], report: FileReport, rows: _Rows) -> None:
+                  areas: dict[str, str], report: FileReport, rows: _Rows, withheld: tuple[str, ...]) -> None:
     def get(column: str) -> object:
         index = header.get(_norm(column))
         return raw[index] if index is not None and index < len(raw) else ""
@@ -213,10 +216,14 @@ def _validate_row(number: int, raw: list[object], header: dict[str, int], catalo
     slot = Slot(SHEET, number - 1, header[_norm("Wert")], key, "input", "count" if indicator.is_count else "decimal")
     flag = normalise_flag(str(get("Kennzeichen") or ""))
     note = str(get("Hinweis") or "").strip()
-    value = _value(get("Wert"), slot, report, bad)
-    if value is None and flag != FLAG_NO_VALUE:
-        if str(get("Wert")).strip() == "":
-            bad("Wert", "", "leer; bei fehlendem Wert Kennzeichen „kein Wert verfügbar“ angeben.")
+    raw_value = get("Wert")
+    if str(raw_value or "").strip() in withheld and flag in ("", FLAG_WITHHELD):
+        raw_value, flag = None, FLAG_WITHHELD  # the source's own symbol for a withheld value
+    value = _value(raw_value, slot, report, bad)
+    if value is None and flag not in EMPTY_FLAGS:
+        if str(raw_value or "").strip() == "":
+            bad("Wert", "", "leer; bei fehlendem Wert Kennzeichen „kein Wert verfügbar“ angeben, bei einem von der "
+                            "Quelle gesperrten Wert „gesperrt (Quelle)“.")
         return
     if key in rows.readings:
         bad("Indikator", indicator.id, f"derselbe Wert steht schon in Zeile {rows.readings[key].slot.row + 1}.")
