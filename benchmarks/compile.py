@@ -57,6 +57,7 @@ def build_workspace(root: Path, seed: int = 1) -> Workspace:
                       richtung=("plus", "minus", "neutral")[n % 3])
         indicators.append(RawRow("Indikatoren", n + 2, values))
     rows["Indikatoren"] = indicators
+    rows["Gleiche Zahlen"] = []  # the synthetic indicators share no counts
     write_catalogue_workbook(workspace.catalogue_file, rows)
     write_report_template(workspace.report_template)
     fill_store(workspace, [r.values["id"] for r in indicators], seed)

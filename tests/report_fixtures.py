@@ -27,6 +27,8 @@ def make_report_workspace(root: Path, indicators: tuple[str, ...] = SUBSET, seed
     workspace.settings_file.write_text(DEFAULT_SETTINGS_TOML, encoding="utf-8")
     rows = default_rows()
     rows["Indikatoren"] = [r for r in rows["Indikatoren"] if r.values["id"] in indicators]
+    rows["Gleiche Zahlen"] = [r for r in rows["Gleiche Zahlen"]
+                              if r.values["indikator"] in indicators and r.values["gleich_indikator"] in indicators]
     rows["Zeitreihenbrueche"] = [RawRow("Zeitreihenbrueche", 2, {
         "indikator": "BIL-06", "ab_jahr": str(BREAK_YEAR), "hinweis": "Neue Abgrenzung der Schulformen & Abschlüsse."})
     ] if "BIL-06" in indicators else []

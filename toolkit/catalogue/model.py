@@ -16,6 +16,7 @@ from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers impo
     CHARACTERISTICS,
     FIELDS,
     INDICATORS,
+    LINKS,
     OFFICES,
     PROFILES,
     SHEETS,
@@ -160,6 +161,21 @@ class Profile:
 
 
 @dataclass(frozen=True)
+class Link:
+    """The same count published twice: ``messgroesse`` of ``indikator`` (in ``gruppe``, or every group if empty)
+    equals ``gleich_messgroesse`` of ``gleich_indikator`` (in ``gleich_gruppe``, or the same group if empty),
+    for the same year, area and sex. Disclosure control treats both as one cell (catalogue sheet Gleiche Zahlen)."""
+
+    indikator: str
+    messgroesse: str
+    gleich_indikator: str
+    gleich_messgroesse: str
+    gruppe: str = ""
+    gleich_gruppe: str = ""
+    hinweis: str = ""
+
+
+@dataclass(frozen=True)
 class SeriesBreak:
     indikator: str
     ab_jahr: int
@@ -204,6 +220,7 @@ class Catalogue:
     profiles: dict[str, Profile]
     breaks: tuple[SeriesBreak, ...] = field(default=())
     legacy_areas: dict[str, str] = field(default_factory=dict)  # up to 0.2: old area -> area by official key
+    links: tuple[Link, ...] = field(default=())
 
     @property
     def groups(self) -> dict[str, Characteristic]:
@@ -264,6 +281,7 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str) -> Catalogue:
     indicator_pairs = check.make_all(Indicator, rows["Indikatoren"], INDICATORS)
     rule_pairs = check.make_all(SumRule, rows["Summenregeln"], SUM_RULES)
     break_pairs = check.make_all(SeriesBreak, rows.get("Zeitreihenbrueche", []), BREAKS)
+    link_pairs = check.make_all(Link, rows.get("Gleiche Zahlen", []), LINKS)
     fields = tuple(sorted((f for f, _ in field_pairs), key=lambda f: f.reihenfolge))
     characteristics = tuple(c for c, _ in char_pairs)
     offices_list = [o for o, _ in office_pairs]
@@ -294,7 +312,8 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str) -> Catalogue:
     }
     groups = {c.code for c in characteristics if c.dimension == "gruppe"}
     sexes = {c.code for c in characteristics if c.dimension == "geschlecht"}
-    for spec, sheet_rows in ((INDICATORS, rows["Indikatoren"]), (BREAKS, rows.get("Zeitreihenbrueche", []))):
+    for spec, sheet_rows in ((INDICATORS, rows["Indikatoren"]), (BREAKS, rows.get("Zeitreihenbrueche", [])),
+                             (LINKS, rows.get("Gleiche Zahlen", []))):
         for raw in sheet_rows:
             for column in spec.columns:
                 value = raw.values.get(column.key, "")
@@ -312,6 +331,20 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str) -> Catalogue:
             check.add(INDICATORS, raw, "faktor", "der Faktor muss größer als 0 sein (z. B. 100 für Prozent)")
         if indicator.min_wert is not None and indicator.max_wert is not None and indicator.min_wert > indicator.max_wert:
             check.add(INDICATORS, raw, "max_wert", "der Höchstwert ist kleiner als der Mindestwert")
+    by_id = {i.id: i for i in indicators_list}
+    for link, raw in link_pairs:
+        for key, ind_key, group_key in (("messgroesse", "indikator", "gruppe"),
+                                        ("gleich_messgroesse", "gleich_indikator", "gleich_gruppe")):
+            indicator = by_id.get(getattr(link, ind_key))
+            if indicator is None:
+                continue  # reported above as an unknown code
+            if getattr(link, key) not in indicator.measures:
+                check.add(LINKS, raw, key, f"{indicator.id} hat die Messgröße „{getattr(link, key)}“ nicht; erlaubt: "
+                                           f"{', '.join(indicator.measures)}")
+            group = getattr(link, group_key)
+            if group and group not in indicator.gruppen:
+                check.add(LINKS, raw, group_key, f"{indicator.id} wird nicht für die Gruppe „{group}“ erhoben; erlaubt: "
+                                                 f"{', '.join(indicator.gruppen)}")
     for rule, raw in rule_pairs:
         allowed = groups if rule.dimension == "gruppe" else sexes
         for code in (rule.gesamt, *rule.teile):
@@ -336,6 +369,7 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str) -> Catalogue:
         profiles={p.code: p for p in profiles_list},
         breaks=breaks,
         legacy_areas=legacy_areas,
+        links=tuple(link for link, _ in link_pairs),
     )
 
 

@@ -131,7 +131,19 @@ BREAKS = SheetSpec("Zeitreihenbrueche", "zeitreihenbrueche.csv", (
     Column("hinweis", "Hinweis", 80, required=True),
 ), optional=True)
 
-SHEETS: tuple[SheetSpec, ...] = (INDICATORS, FIELDS, CHARACTERISTICS, SUM_RULES, OFFICES, DISTRICTS, PROFILES, BREAKS)
+MEASURES = ("zaehler", "nenner", "wert")
+LINKS = SheetSpec("Gleiche Zahlen", "gleiche_zahlen.csv", (
+    Column("indikator", "Kennung", 10, required=True, lookup="Indikatoren"),
+    Column("messgroesse", "Messgröße", 11, required=True, choices=MEASURES),
+    Column("gruppe", "Gruppe (leer = jede)", 16),
+    Column("gleich_indikator", "Gleich wie Kennung", 12, required=True, lookup="Indikatoren"),
+    Column("gleich_messgroesse", "Gleich wie Messgröße", 11, required=True, choices=MEASURES),
+    Column("gleich_gruppe", "Gleich wie Gruppe (leer = dieselbe)", 18),
+    Column("hinweis", "Hinweis", 70),
+), optional=True)
+
+SHEETS: tuple[SheetSpec, ...] = (INDICATORS, FIELDS, CHARACTERISTICS, SUM_RULES, OFFICES, DISTRICTS, PROFILES, BREAKS,
+                                 LINKS)
 
 # --------------------------------------------------------------------------------------------------
 # Reading raw rows (from the workbook or the default CSVs)

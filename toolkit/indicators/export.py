@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.catalogue.model import area_key
+from toolkit.collect.layout import FLAG_WITHHELD
 from toolkit.core.workspace import Workspace, atomic_write_bytes, shown
-from toolkit.indicators.confidentiality import LIMITED_TEXT
+from toolkit.indicators.confidentiality import LIMITED_TEXT, SOURCE
 from toolkit.indicators.published import load_published
 
 COLUMNS = ("Jahr", "Indikator", "Indikatorname", "Gebiet", "Gebietsschluessel", "Gruppe", "Geschlecht", "Wert",
@@ -79,9 +80,9 @@ def export_rows(published, catalogue):  # noqa: ANN001, ANN201 - DataFrame, Cata
     for r in frame.itertuples(index=False):
         indicator = catalogue.indicators[r.indicator]
         value = r.published
-        flags = [f for f in str(r.flag).split("; ") if f]
+        flags = [f for f in str(r.flag).split("; ") if f and f != FLAG_WITHHELD]
         if r.suppressed:
-            flags.insert(0, f"gesperrt ({r.symbol})")
+            flags.insert(0, FLAG_WITHHELD if r.suppressed == SOURCE else f"gesperrt ({r.symbol})")
             text = ""
         elif value is None or (isinstance(value, float) and math.isnan(value)):
             if not flags:

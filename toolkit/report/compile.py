@@ -25,7 +25,7 @@ from toolkit.core.progress import SILENT
 from toolkit.core.settings import load_settings
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, atomic_path, ensure_closed, shown
-from toolkit.indicators.confidentiality import PRIMARY, SECONDARY, SPARSE
+from toolkit.indicators.confidentiality import PRIMARY, SECONDARY, SOURCE, SPARSE
 from toolkit.indicators.published import load_published
 from toolkit.report.accessibility import finish_document
 from toolkit.report.annex import write_table_annex
@@ -54,11 +54,14 @@ class CompileResult:
     root: Path | None = None  # the working folder, to name files relative to it
 
     def _suppressed_detail(self) -> str:
-        """': 120 primär und 340 sekundär gesperrt (Geheimhaltung), 12 Anteile gering besiedelter Stadtteile'."""
+        """': 120 primär und 340 sekundär gesperrt (Geheimhaltung), 3 von der Quelle gesperrt, 12 Anteile gering
+        besiedelter Stadtteile'."""
         by = self.suppressed_by
         parts = []
         if by.get(PRIMARY) or by.get(SECONDARY):
             parts.append(f"{by.get(PRIMARY, 0)} primär und {by.get(SECONDARY, 0)} sekundär gesperrt (Geheimhaltung)")
+        if by.get(SOURCE):
+            parts.append(f"{by[SOURCE]} von der Quelle gesperrt")
         if by.get(SPARSE):
             parts.append(f"{by[SPARSE]} Anteile gering besiedelter Stadtteile")
         return f": {', '.join(parts)}" if parts else ""

@@ -19,6 +19,7 @@ from toolkit.indicators.confidentiality import (
     MISSING_SYMBOL,
     PRIMARY,
     SECONDARY,
+    SOURCE,
     SPARSE,
     SPARSE_SYMBOL,
     ZERO_SYMBOL,
@@ -247,9 +248,11 @@ def footnotes(indicator: Indicator, catalogue: Catalogue, block: pd.DataFrame, m
         what = "Fallzahlen" if indicator.typ == "anzahl" else "Die Grundzahlen der Anteile"
         notes.append(f"{what} sind nach der Regel der Quelle auf Vielfache von {base} gerundet; Summen können von "
                      "der Summe der Teile abweichen.")
+    symbol = catalogue.profiles[indicator.geheimhaltung].symbol if indicator.geheimhaltung in catalogue.profiles else "."
     if block["suppressed"].isin([PRIMARY, SECONDARY]).any():
-        symbol = catalogue.profiles[indicator.geheimhaltung].symbol if indicator.geheimhaltung in catalogue.profiles else "."
         notes.append(f"Einzelne Werte sind aus Gründen der Geheimhaltung gesperrt ({symbol}).")
+    if (block["suppressed"] == SOURCE).any():
+        notes.append(f"Einzelne Werte hat die Quelle gesperrt ({symbol}).")
     if (block["suppressed"] == SPARSE).any():
         notes.append(f"Für gering besiedelte Stadtteile wird kein eigener Anteil gezeigt ({SPARSE_SYMBOL}).")
     if "limited" in block and block["limited"].any():
