@@ -163,15 +163,19 @@ def test_a_sparsely_populated_stadtteil_gets_no_rate_of_its_own(catalogue):
     assert not any("Geheimhaltung gesperrt" in note for note in notes)
 
 
-def test_a_sparsely_populated_stadtteil_never_leads_the_ranking_chart(catalogue):
-    sparse = next(d for d in catalogue.districts if d.name == "Industriehafen")
+@pytest.mark.parametrize(("name", "inhabitants", "foreigners"), [("Industriehafen", 286, 237),
+                                                                  ("Gewerbegebiet Nord", 15, 4)])
+def test_a_sparsely_populated_stadtteil_never_leads_the_ranking_chart(catalogue, name, inhabitants, foreigners):
+    sparse = next(d for d in catalogue.districts if d.name == name)
+    assert sparse.einwohner == inhabitants  # the catalogue's population (KISS-MD, 31.12.2025)
     frame = frame_of(catalogue, [
-        ("DEM-02", 2024, sparse.area, "insgesamt", "insgesamt", "zaehler", 237),
-        ("DEM-02", 2024, sparse.area, "insgesamt", "insgesamt", "nenner", 286),
+        ("DEM-02", 2024, sparse.area, "insgesamt", "insgesamt", "zaehler", foreigners),
+        ("DEM-02", 2024, sparse.area, "insgesamt", "insgesamt", "nenner", inhabitants),
         ("DEM-02", 2024, "st01", "insgesamt", "insgesamt", "zaehler", 237),
         ("DEM-02", 2024, "st01", "insgesamt", "insgesamt", "nenner", 2860),
     ])
     rows = frame[frame["indicator"] == "DEM-02"].sort_values("area")
+    assert cell(frame, indicator="DEM-02", area=sparse.area).symbol == "x"  # no rate of its own (26,7 % of 15)
     spec = BarChart("Ausländeranteil", "%", "Quelle", tuple(rows["area"]), tuple(rows["published"]),
                     tuple(rows["symbol"]), year=2024)
     assert spec.labels[ranked(spec)[0]] == "st01"
