@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from toolkit.catalogue.model import CITY, Catalogue, Profile
+from toolkit.catalogue.model import CITY, Catalogue
 from toolkit.collect.layout import FLAG_WITHHELD
 
 PRIMARY = "primär"
@@ -84,14 +84,7 @@ def protect(values: pd.DataFrame, catalogue: Catalogue, min_population: int = DE
     frame["count"] = _case_counts(frame)
     frame["small"] = False
     frame.loc[frame["flag"].astype(str).str.contains(FLAG_WITHHELD, regex=False), "suppressed"] = SOURCE
-    for indicator_id, rows in frame.groupby("indicator", sort=False).groups.items():
-        indicator = catalogue.indicators.get(indicator_id)
-        if indicator is None:
-            continue
-        profile = catalogue.profiles.get(indicator.geheimhaltung)
-        if profile is None:
-            continue
-        _primary(frame, rows, indicator.typ, profile)
+    _primary(frame, catalogue)
     _secondary(frame, catalogue)
     frame["published"] = frame["value"].astype(float)
     _hide_sparse_rates(frame, catalogue, min_population)
@@ -155,16 +148,19 @@ def _case_counts(frame: pd.DataFrame) -> pd.Series:
     return counts.astype(float)
 
 
-def _primary(frame: pd.DataFrame, rows: pd.Index, typ: str, profile: Profile) -> None:
-    """Counts 1 .. min_fallzahl-1 (``small``: disclosive) and rates on fewer than min_nenner cases (unreliable)."""
-    block = frame.loc[rows]
-    if typ not in ("anzahl", "quote"):
-        return
-    small = (block["count"] > 0) & (block["count"] < profile.min_fallzahl)
-    unreliable = (block["nenner"].notna() & (block["nenner"] < profile.min_nenner)) if typ == "quote" else small
-    open_cells = block["suppressed"] == ""
-    frame.loc[small[small & open_cells].index, "small"] = True
-    frame.loc[(small | unreliable)[(small | unreliable) & open_cells].index, "suppressed"] = PRIMARY
+def _primary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
+    """Counts 1 .. min_fallzahl-1 (``small``: disclosive) and rates on fewer than min_nenner cases (unreliable),
+    by the profile of each indicator."""
+    profiles = {i.id: catalogue.profiles[i.geheimhaltung] for i in catalogue.indicators.values()
+                if i.geheimhaltung in catalogue.profiles}
+    min_count = frame["indicator"].map({k: p.min_fallzahl for k, p in profiles.items()}).fillna(0).astype(float)
+    min_nenner = frame["indicator"].map({k: p.min_nenner for k, p in profiles.items()}).fillna(0).astype(float)
+    counted = frame["typ"].isin(("anzahl", "quote"))
+    small = counted & (frame["count"] > 0) & (frame["count"] < min_count)
+    unreliable = (frame["typ"] == "quote") & frame["nenner"].notna() & (frame["nenner"] < min_nenner)
+    open_cells = frame["suppressed"] == ""
+    frame.loc[small & open_cells, "small"] = True
+    frame.loc[(small | unreliable) & open_cells, "suppressed"] = PRIMARY
 
 
 def relations(block: pd.DataFrame, catalogue: Catalogue, column: str = "count") -> list[Relation]:
