@@ -295,7 +295,7 @@ def import_(
 
     Beispiel: toolkit import Vergleichswerte.csv
 
-    Beispiel: toolkit import entwicklung-der-hauptwohnsitzbevoelkerung.xlsx --zuordnung kiss-md_K3_T35.toml
+    Beispiel: toolkit import einwohner.xlsx --zuordnung kiss-md_K3_T35.toml
     """
     ws = open_workspace(workspace)
 
