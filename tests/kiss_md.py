@@ -64,5 +64,5 @@ def kiss_md_workspace(target: Path) -> Workspace:
         results = import_kiss_md(make_workspace(folder / "ws"))
         assert all(r.report.ok for r in results.values()), [p.message for r in results.values() for p in r.report.problems]
         _built.append(folder / "ws")
-    shutil.copytree(_built[0], target)
+    shutil.copytree(_built[0], target, copy_function=shutil.copyfile)  # copy2 needs CopyFile2, which Wine lacks
     return Workspace(target)
