@@ -142,6 +142,7 @@ def test_importing_the_same_file_twice_changes_nothing(tmp_path):
     before, deliveries = _values(workspace), _deliveries(workspace)
     code, output = _invoke(TABLES["K3_T35"], "--zuordnung", mapping_of("K3_T35"), "-w", workspace.root)
     assert code == 0 and "wurde schon importiert; es ändert sich nichts" in output
+    assert "Sheet 1!C77" not in output  # the warnings of the first import are not shown again
     # the same mapping written differently (other comments) is the same import
     reworded = _mapping(tmp_path, "# eine Kopie\n" + mapping_of("K3_T35").read_text(encoding="utf-8"), "kopie.toml")
     code, output = _invoke(TABLES["K3_T35"], "--zuordnung", reworded, "-w", workspace.root)

@@ -98,6 +98,9 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
     result = ImportResult(report, provenance=f"Import {label}", root=workspace.root)
     if mapping_problems:
         return result
+    if _imported(workspace, report.sha256):  # said before the checks, so their findings are not shown again
+        result.already = True
+        return result
     sheet, table = read_table(path, data, report, mapping)
     rows = TableRows()
     if table is not None:
@@ -113,8 +116,7 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
         return result
     file_name = path.name if mapping is None or not mapping.label else f"{mapping.label} ({path.name})"
     with locked(workspace, "toolkit import"), Store(workspace.store_file) as store:
-        if store.db.execute("SELECT id FROM deliveries WHERE sha256 = ? AND source = 'import'",
-                            (report.sha256,)).fetchone():
+        if _imported(workspace, report.sha256, store):  # again under the lock: another import may have come first
             result.already = True
             return result
         with store.transaction():
@@ -127,6 +129,17 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
 
         result.matrix = write_master_matrix(workspace, store, catalogue)
     return result
+
+
+def _imported(workspace: Workspace, identity: str, store: Store | None = None) -> bool:
+    """Whether an import with this identity (file, and mapping) is in the store already."""
+    if store is None:
+        if not workspace.store_file.is_file():
+            return False
+        with Store.read_only(workspace.store_file) as reading:
+            return _imported(workspace, identity, reading)
+    return store.db.execute("SELECT id FROM deliveries WHERE sha256 = ? AND source = 'import'",
+                            (identity,)).fetchone() is not None
 
 
 def _value_checks(name: str, rows: TableRows, catalogue: Catalogue, workspace: Workspace) -> list[Problem]:

@@ -145,7 +145,8 @@ def _area_text(raw: object) -> str:
 
 
 def long_rows(table: list[list[object]], catalogue: Catalogue, report: FileReport,
-               withheld: tuple[str, ...] = (".", "x", "*")) -> TableRows:
+              withheld: tuple[str, ...] = (".", "x", "*")) -> TableRows:
+    """One value per row; ``withheld``: the symbols of a source for a withheld value ([import] gesperrt_zeichen)."""
     rows = TableRows()
     if not table:
         report.problems.append(problem("leere-datei", "import", file=report.file))
@@ -242,7 +243,7 @@ class _WideTable:
 
 
 def wide_rows(table: list[list[object]], sheet: str, mapping: Mapping, catalogue: Catalogue,
-               report: FileReport) -> TableRows:
+              report: FileReport) -> TableRows:
     """One row per year and area, a column per value: each cell gives a value to every target of its column."""
     rows = TableRows()
     head = mapping.header_row - 1
@@ -250,15 +251,15 @@ def wide_rows(table: list[list[object]], sheet: str, mapping: Mapping, catalogue
         report.problems.append(problem("leere-datei", "import", file=report.file))
         return rows
     header = _header(table[head])
+    named = (mapping.year_column, mapping.area_column, *mapping.columns)
+    missing = [name for name in named if _norm(name) not in header]
     present = ", ".join(str(h).strip() for h in table[head] if str(h or "").strip())
-    for name in (mapping.year_column, mapping.area_column, *mapping.columns):
-        if _norm(name) not in header:
-            report.problems.append(problem("zuordnung-passt-nicht", "spalte", file=report.file, sheet=sheet,
-                                           expected=present, column=name, row=mapping.header_row, mapping=mapping.file))
-    if not report.ok:
+    for name in missing:
+        report.problems.append(problem("zuordnung-passt-nicht", "spalte", file=report.file, sheet=sheet,
+                                       expected=present, column=name, row=mapping.header_row, mapping=mapping.file))
+    if missing:
         return rows
-    wide = _WideTable(mapping, sheet, report, {name: header[_norm(name)]
-                                          for name in (mapping.year_column, mapping.area_column, *mapping.columns)})
+    wide = _WideTable(mapping, sheet, report, {name: header[_norm(name)] for name in named})
     areas = _area_lookup(catalogue)
     kinds = {i.id: "count" if i.is_count else "decimal" for i in catalogue.indicators.values()}
     width = max(wide.columns.values()) + 1
