@@ -279,18 +279,27 @@ def compile_(
 
 @app.command(name="import", cls=ToolkitCommand)
 def import_(
-    file: Annotated[Path, typer.Argument(metavar="DATEI", help="CSV- oder XLSX-Datei im Langformat.")],
+    file: Annotated[Path, typer.Argument(metavar="DATEI", help="CSV- oder XLSX-Datei: Langformat, oder eine breite "
+                                         "Tabelle mit --zuordnung.")],
+    mapping: Annotated[Path | None, typer.Option(
+        "--zuordnung", "-z", metavar="ZUORDNUNG",
+        help="TOML-Datei, die die Spalten einer breiten Tabelle (z. B. KISS-MD) Kennzahl, Gruppe, Geschlecht und "
+             "Messgröße zuordnet; Pfad oder Name in templates/zuordnungen/.")] = None,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
-    """Frühere Jahre und Vergleichswerte (Sachsen-Anhalt, Deutschland) aus einer Tabelle übernehmen.
+    """Frühere Jahre, Vergleichswerte und Tabellen des Amts für Statistik übernehmen.
 
-    Spalten: Jahr, Indikator, Gebiet, Gruppe, Geschlecht, Messgröße, Wert, Kennzeichen, Hinweis.
+    Ohne --zuordnung: Langformat mit den Spalten Jahr, Indikator, Gebiet, Gruppe, Geschlecht, Messgröße, Wert,
+    Kennzeichen, Hinweis. Mit --zuordnung: eine breite Tabelle (eine Zeile je Jahr und Gebiet, eine Spalte je
+    Wert), z. B. ein KISS-MD-Export; Zuordnungen für vier KISS-MD-Tabellen liegen in templates/zuordnungen/.
 
     Beispiel: toolkit import Vergleichswerte.csv
+
+    Beispiel: toolkit import einwohner.xlsx --zuordnung kiss-md_K3_T35.toml
     """
     ws = open_workspace(workspace)
 
-    result = import_values(ws, file)
+    result = import_values(ws, file, mapping_file=mapping)
     print_reports_table(out, [result.report])
     _print_lines(result.lines())
     raise typer.Exit(int(result.exit_code))
