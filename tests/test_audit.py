@@ -17,12 +17,14 @@ import shutil
 import pandas as pd
 import pytest
 from docx import Document
+from kiss_md import WITHHELD_K3_T39, kiss_md_workspace
 from openpyxl import load_workbook
 from report_fixtures import make_report_workspace
 from typer.testing import CliRunner
 from workbook_edit import generate, set_cells
 
 import toolkit.cli
+import toolkit.indicators.published
 from toolkit.collect.layout import FLAG_WITHHELD, plan_workbook
 from toolkit.core.keys import ObservationKey
 from toolkit.core.store import Store
@@ -176,3 +178,20 @@ def test_a_return_may_leave_a_withheld_value_empty(tmp_path, catalogue, workspac
     with Store(workspace.store_file) as store:
         stored = store.get(value.key)
     assert stored is not None and stored.value is None and stored.flag == FLAG_WITHHELD
+
+
+def test_real_kiss_md_tables_keep_every_withheld_count_secret(tmp_path):  # noqa: ANN001
+    """The Amt's own tables (K3_T35 inhabitants, K3_T39 foreigners, 2021–2025): the 14 totals the Amt withholds stay
+    secret in every year, across DEM-01, DEM-02 and STT-01, although the city total and the other Stadtteile are
+    published (2025: 39,404 minus the published Stadtteile gave Barleber See's withheld count before)."""
+    workspace = kiss_md_workspace(tmp_path / "ws")
+    catalogue = toolkit.catalogue.model.load_catalogue(workspace.catalogue_file)
+    _catalogue, _settings, published = toolkit.indicators.published.load_published(workspace, 2025)
+    withheld = published[published["suppressed"] == SOURCE]
+    assert {(int(r.year), r.area[2:]) for r in withheld[withheld["indicator"] == "DEM-01"].itertuples()} == WITHHELD_K3_T39
+    stt = published[(published["indicator"] == "STT-01") & (published["year"] == 2025)]
+    assert set(stt.loc[stt["suppressed"] != "", "area"]) >= {"st70", "st72"}  # the shares of the withheld counts
+    rows = _published_rows(published, catalogue)
+    result = audit(rows, catalogue)
+    assert result.ok and result.suppressed >= 3 * len(WITHHELD_K3_T39), result.lines(catalogue)[:12]
+    assert unjustified(published, catalogue) == []
