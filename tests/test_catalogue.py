@@ -126,3 +126,44 @@ def test_old_catalogue_without_bracket_column_still_loads(tmp_path):
     assert old.profiles["befragung"].klammer_unter is None
     assert old.profiles["befragung"].min_nenner == 30
     assert load_catalogue(REPO / "templates" / "Indikatorenmatrix.xlsx").profiles["befragung"].klammer_unter == 50
+
+
+def _catalogue_with_old_notes_column(path: Path) -> None:
+    """The layout before the split: one column 'Methodische Hinweise' holding every note."""
+    from openpyxl import load_workbook
+
+    write_catalogue_workbook(path)
+    book = load_workbook(path)
+    sheet = book["Indikatoren"]
+    header = [c.value for c in sheet[1]]
+    report, internal = header.index("Hinweis für den Bericht") + 1, header.index("Interne Notiz") + 1
+    for row in range(2, sheet.max_row + 1):
+        parts = [sheet.cell(row, report).value, sheet.cell(row, internal).value]
+        sheet.cell(row, internal).value = " ".join(p for p in parts if p) or None
+    sheet.cell(1, internal).value = "Methodische Hinweise"
+    sheet.delete_cols(report)
+    book.save(path)
+
+
+def test_old_single_notes_column_becomes_the_internal_note_and_says_so_once(tmp_path, catalogue):
+    path = tmp_path / "k.xlsx"
+    _catalogue_with_old_notes_column(path)
+    old = load_catalogue(path)
+    dem02 = old.indicators["DEM-02"]
+    assert dem02.hinweis_bericht == ""  # nothing of the old column is published ...
+    assert dem02.notiz_intern == catalogue.indicators["DEM-02"].all_notes  # ... and nothing is lost
+    assert "im Bericht so kennzeichnen" in dem02.notiz_intern
+    assert len(old.notices) == 1  # one hint, not one per row
+    assert "„Hinweis für den Bericht“" in old.notices[0] and "Interne Notiz" in old.notices[0]
+    assert load_catalogue(REPO / "templates" / "Indikatorenmatrix.xlsx").notices == ()
+
+
+def test_notes_for_the_report_and_internal_notes_are_separate_columns(catalogue):
+    dem02 = catalogue.indicators["DEM-02"]
+    assert "Ausländerzentralregister" in dem02.hinweis_bericht
+    assert "im Bericht so kennzeichnen" in dem02.notiz_intern and "kennzeichnen" not in dem02.hinweis_bericht
+    assert "Leipzig" in catalogue.indicators["DIS-03"].notiz_intern
+    assert "Stand bitte prüfen" in catalogue.indicators["REC-03"].notiz_intern
+    staff_words = ("im Bericht", "bitte", "klären", "festlegen", "Leipzig")
+    for indicator in catalogue.indicators.values():
+        assert not any(word in indicator.hinweis_bericht for word in staff_words), indicator.id

@@ -157,7 +157,7 @@ def _indicator(report: Report, indicator: Indicator, block: pd.DataFrame, catalo
     k: dict = {
         "titel": f"{indicator.id} {indicator.name}", "definition": indicator.definition,
         "zaehler": indicator.zaehler if indicator.typ == "quote" else "", "nenner": indicator.nenner,
-        "quelle": indicator.quelle.rstrip("."), "stichtag": indicator.stichtag.rstrip("."), "hinweise": indicator.hinweise,
+        "quelle": indicator.quelle.rstrip("."), "stichtag": indicator.stichtag.rstrip("."), "hinweise": indicator.hinweis_bericht,
         "grafik": "", "grafik_titel": "", "stadtteil_grafik": "", "stadtteil_text": "", "stadtteil_grafik_titel": "",
         "stadtteil_tabelle": None, "vergleich": None, "vergleich_text": "", "fussnoten": [],
         "fehlt_text": "Für diese Kennzahl liegen noch keine Daten vor.",
