@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import csv
 import re
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from toolkit.indicators.confidentiality import rounding_base
 from toolkit.report.tables import footnotes
@@ -105,3 +108,35 @@ def test_city_decisions_are_internal_notes(catalogue):
     assert {"ARB-05", "SPR-03", "BIL-01", "BIL-02", "BIL-03", "REC-03", "ARB-08", "ARB-12"} <= set(decisions)
     assert not any("Entscheidung der Stadt" in i.hinweis_bericht for i in catalogue.indicators.values())
 
+
+
+def _eckwerte() -> dict[tuple[str, int], float]:
+    resource = resources.files("toolkit") / "defaults" / "eckwerte.csv"
+    with resource.open(encoding="utf-8", newline="") as handle:
+        return {(r["kennzahl"], int(r["jahr"])): float(r["wert"]) for r in csv.DictReader(handle) if r["jahr"]}
+
+
+def test_eckwerte_2025_are_the_kiss_md_figures_of_the_amt():
+    eck = _eckwerte()
+    assert eck[("einwohner_melderegister_hauptwohnsitz", 2025)] == 245834
+    assert eck[("nichtdeutsche", 2025)] == 39404
+    assert eck[("auslaenderanteil", 2025)] == 16.0
+
+
+@pytest.mark.skipif(not KISS_MD.is_dir(), reason="die KISS-MD-Rohdaten liegen nur im gemeinsamen Referenzordner")
+def test_eckwerte_equal_the_kiss_md_exports_for_every_year_they_cover():
+    from python_calamine import CalamineWorkbook
+
+    def city(file: str, column: int) -> dict[int, int]:
+        rows = CalamineWorkbook.from_path(str(KISS_MD / file)).get_sheet_by_index(0).to_python()
+        return {int(r[0]): int(float(r[column])) for r in rows[1:] if str(r[1]).strip() == "15003"}
+
+    inhabitants = city("entwicklung-der-hauptwohnsitzbevoelkerung.xlsx", 2)  # K3_T35_var3
+    foreigners = city("auslaendische-hauptwohnsitzbevoelkerung-nach-altersgruppen.xlsx", 7)  # K3_T39_var8
+    eck = _eckwerte()
+    assert {y for k, y in eck if k == "einwohner_melderegister_hauptwohnsitz"} >= set(inhabitants)
+    for year, value in inhabitants.items():
+        assert eck[("einwohner_melderegister_hauptwohnsitz", year)] == value
+    for year, value in foreigners.items():
+        assert eck[("nichtdeutsche", year)] == value
+        assert eck[("auslaenderanteil", year)] == round(100 * value / inhabitants[year], 1)
