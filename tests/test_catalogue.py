@@ -6,6 +6,7 @@ import copy
 from pathlib import Path
 
 import pytest
+from report_fixtures import write_old_layout_catalogue
 
 from toolkit.catalogue.model import build_catalogue, default_rows, load_catalogue
 from toolkit.catalogue.template import write_catalogue_workbook
@@ -128,26 +129,9 @@ def test_old_catalogue_without_bracket_column_still_loads(tmp_path):
     assert load_catalogue(REPO / "templates" / "Indikatorenmatrix.xlsx").profiles["befragung"].klammer_unter == 50
 
 
-def _catalogue_with_old_notes_column(path: Path) -> None:
-    """The layout before the split: one column 'Methodische Hinweise' holding every note."""
-    from openpyxl import load_workbook
-
-    write_catalogue_workbook(path)
-    book = load_workbook(path)
-    sheet = book["Indikatoren"]
-    header = [c.value for c in sheet[1]]
-    report, internal = header.index("Hinweis für den Bericht") + 1, header.index("Interne Notiz") + 1
-    for row in range(2, sheet.max_row + 1):
-        parts = [sheet.cell(row, report).value, sheet.cell(row, internal).value]
-        sheet.cell(row, internal).value = " ".join(p for p in parts if p) or None
-    sheet.cell(1, internal).value = "Methodische Hinweise"
-    sheet.delete_cols(report)
-    book.save(path)
-
-
 def test_old_single_notes_column_becomes_the_internal_note_and_says_so_once(tmp_path, catalogue):
     path = tmp_path / "k.xlsx"
-    _catalogue_with_old_notes_column(path)
+    write_old_layout_catalogue(path)
     old = load_catalogue(path)
     dem02 = old.indicators["DEM-02"]
     assert dem02.hinweis_bericht == ""  # nothing of the old column is published ...

@@ -52,6 +52,8 @@ class CompileResult:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     root: Path | None = None  # the working folder, to name files relative to it
+    intern: bool = False  # the internal edition (never to be published)
+    notices: tuple[str, ...] = ()  # German hints, e.g. an older catalogue layout was read
 
     def _suppressed_detail(self) -> str:
         """': 120 primär und 340 sekundär gesperrt (Geheimhaltung), 12 Anteile gering besiedelter Stadtteile'."""
@@ -64,8 +66,10 @@ class CompileResult:
         return f": {', '.join(parts)}" if parts else ""
 
     def lines(self) -> list[str]:
+        what = (f"Interne Fassung des Integrationsberichts {self.year} erstellt (nicht zur Veröffentlichung)"
+                if self.intern else f"Integrationsbericht {self.year} erstellt")
         lines = [
-            f"Integrationsbericht {self.year} erstellt: {shown(self.report, self.root)}",
+            f"{what}: {shown(self.report, self.root)}",
             f"  {self.n_indicators} Kennzahlen, davon {self.n_with_data} mit Daten; {self.n_charts} Grafiken, "
             f"{self.n_tables} Tabellen; {self.n_suppressed} Werte nicht gezeigt{self._suppressed_detail()}.",
         ]
@@ -74,14 +78,20 @@ class CompileResult:
         if self.pdf:
             lines.append(f"Barrierefreies PDF: {shown(self.pdf, self.root)}")
         lines.append(f"Dauer: {self.seconds:.1f} s".replace(".", ","))
+        lines += [f"Hinweis: {notice}" for notice in self.notices]
         return lines
 
 
 def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progress=None,  # noqa: ANN001
-                   processes: int | None = None) -> CompileResult:
+                   processes: int | None = None, intern: bool = False,
+                   audit_lines: list[str] | None = None) -> CompileResult:
     """Compute the indicators and write outbox/Y/Integrationsbericht_Y.docx (+ Tabellenanhang, + PDF).
 
     ``processes``: for the charts, instead of the setting ``prozesse`` (0 automatic, 1 never a pool).
+    ``intern``: write the internal edition Integrationsbericht_Y_intern.docx instead (marked on every page; adds
+    the internal notes, the deliveries with files, warnings, errors and contacts, and the suppression audit);
+    no Tabellenanhang, which is the same for both editions. ``audit_lines``: the German result of the
+    suppression audit for the internal edition (None: the edition says that it is not there yet).
     """
     from docx.shared import Mm  # heavy: python-docx and docxtpl (lxml, jinja2) only when a report is made
     from docxtpl import DocxTemplate, InlineImage
@@ -90,8 +100,9 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     started = time.perf_counter()
     timings: dict[str, float] = {}
     soffice = find_libreoffice(load_settings(workspace.settings_file).libreoffice) if pdf else None
-    outputs = [workspace.report_file(year), workspace.table_annex_file(year)]
-    ensure_closed([*outputs, workspace.report_file(year).with_suffix(".pdf")] if pdf else outputs)
+    target_path = workspace.internal_report_file(year) if intern else workspace.report_file(year)
+    outputs = [target_path] if intern else [target_path, workspace.table_annex_file(year)]
+    ensure_closed([*outputs, target_path.with_suffix(".pdf")] if pdf else outputs)
     catalogue, settings, published = load_published(workspace, year)
     deliveries, received = round_deliveries(workspace, year, catalogue)
     timings["daten"] = time.perf_counter() - started
@@ -101,7 +112,8 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
                               "neuen Arbeitsordner ('toolkit init') kopieren.")
 
     t = time.perf_counter()
-    content = build_report(published, catalogue, settings, year, deliveries, received)
+    content = build_report(published, catalogue, settings, year, deliveries, received, intern=intern,
+                           audit_lines=audit_lines)
     timings["inhalt"] = time.perf_counter() - t
     t = time.perf_counter()
     rendered = render_all(content.charts, processes=settings.prozesse if processes is None else processes,
@@ -119,19 +131,19 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
             f"Die Berichtsvorlage {workspace.report_template} lässt sich nicht füllen ({type(exc).__name__}: {exc}).",
             hint="Wurde ein Platzhalter in {{ … }} oder {% … %} in Word verändert? Vorlage neu erzeugen oder "
                  "den Platzhalter reparieren.") from exc
-    finish_document(template.docx, [r.alt for r in rendered], title=f"{settings.titel} {year}",
+    finish_document(template.docx, [r.alt for r in rendered],
+                    title=f"{settings.titel} {year}" + (" – interne Fassung" if intern else ""),
                     subject=settings.untertitel, author=settings.herausgeber)
-    target_path = workspace.report_file(year)
     with atomic_path(target_path) as tmp:
         template.save(str(tmp))
     timings["word"] = time.perf_counter() - t
     t = time.perf_counter()
-    annex = write_table_annex(workspace.table_annex_file(year), content.tables, catalogue, year)
+    annex = None if intern else write_table_annex(workspace.table_annex_file(year), content.tables, catalogue, year)
     timings["tabellenanhang"] = time.perf_counter() - t
     result = CompileResult(year, target_path, annex, n_indicators=len(catalogue.indicators),
                            n_with_data=content.n_with_data, n_charts=len(rendered), n_tables=len(content.tables),
                            n_suppressed=content.n_suppressed, suppressed_by=dict(content.suppressed_by),
-                           timings=timings, root=workspace.root)
+                           timings=timings, root=workspace.root, intern=intern, notices=catalogue.notices)
     if pdf:
         t = time.perf_counter()
         progress.note("PDF wird mit LibreOffice erzeugt …")
@@ -142,7 +154,8 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
 
 
 def round_deliveries(workspace: Workspace, year: int, catalogue: Catalogue) -> tuple[list[dict], set[str]]:
-    """The Anhang's rows: the deliveries of the round and the returns not taken over; the offices that delivered."""
+    """The internal Anhang's rows: the deliveries of the round and the returns not taken over (file, warnings,
+    errors, contact); the offices that delivered."""
     with Store(workspace.store_file) as store:
         delivery_rows = [dict(r) for r in store.deliveries(year)]
         check_rows = [dict(r) for r in store.checks(year)]
@@ -160,7 +173,8 @@ def _rejected(row: dict, catalogue) -> dict:  # noqa: ANN001
     return {"stelle": office.name if office else (row.get("office") or "unbekannt"), "datei": row["file_name"],
             "zeitpunkt": f"nicht übernommen (geprüft {when})",
             "warnungen": f"{row['n_fehler']} Fehler, {row['n_warnungen']} "
-                         f"{'Warnung' if row['n_warnungen'] == 1 else 'Warnungen'}"}
+                         f"{'Warnung' if row['n_warnungen'] == 1 else 'Warnungen'}",
+            "kontakt": _contact(office)}
 
 
 def _delivery(row: dict, catalogue) -> dict:  # noqa: ANN001
@@ -178,7 +192,12 @@ def _delivery(row: dict, catalogue) -> dict:  # noqa: ANN001
     when = german_date(merged)
     source = " (Import)" if row.get("source") == "import" else ""
     return {"stelle": (office.name if office else row["office"]) + source, "datei": row["file_name"],
-            "zeitpunkt": when, "warnungen": text.strip().rstrip(":")}
+            "zeitpunkt": when, "warnungen": text.strip().rstrip(":"), "kontakt": _contact(office)}
+
+
+def _contact(office) -> str:  # noqa: ANN001 - Office or None
+    """Whom the coordination asks about a delivery (internal edition only)."""
+    return f"{office.ansprechperson}, {office.email}" if office else "–"
 
 
 # ---- PDF ------------------------------------------------------------------------------------------------
