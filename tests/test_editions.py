@@ -11,6 +11,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.section import WD_SECTION
 from report_fixtures import SUBSET, make_report_workspace, write_old_layout_catalogue
 from typer.testing import CliRunner
 
@@ -19,7 +20,7 @@ from toolkit.catalogue.model import load_catalogue
 from toolkit.catalogue.sheets import LEGACY_NOTES_NOTICE
 from toolkit.core.store import Store
 from toolkit.indicators.export import export_open_data
-from toolkit.report.compile import compile_report
+from toolkit.report.compile import compile_report, knows_internal_edition, mark_every_page
 from toolkit.report.context import AUDIT_MISSING, INTERNAL_MARK
 
 YEAR = 2024
@@ -151,3 +152,22 @@ def test_an_older_catalogue_publishes_none_of_its_notes_and_says_so_once(edition
     old_notes = [i.all_notes for i in catalogue.indicators.values() if i.all_notes]
     assert old_notes and not [n for n in old_notes if n in text]
     assert "Methodische Hinweise:" not in text
+
+
+def test_an_older_template_still_gets_the_mark_on_every_page(tmp_path):  # noqa: ANN001
+    document = docx.Document()
+    document.add_paragraph("Titelseite")
+    document.sections[0].different_first_page_header_footer = True
+    document.sections[0].header.paragraphs[0].text = "Bericht 2024"
+    second = document.add_section(WD_SECTION.NEW_PAGE)
+    second.header.is_linked_to_previous = False
+    mark_every_page(document, INTERNAL_MARK)
+    path = tmp_path / "alt.docx"
+    document.save(str(path))
+    reopened = docx.Document(str(path))
+    for section in reopened.sections:
+        for header in (section.header, section.first_page_header):
+            assert header.paragraphs[0].text == INTERNAL_MARK
+    assert reopened.sections[0].header.paragraphs[1].text == "Bericht 2024"  # kept below the mark
+    assert not knows_internal_edition(path)
+    assert knows_internal_edition(Path(__file__).resolve().parent.parent / "templates" / "Bericht.docx")

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from toolkit.indicators.published import load_published
 from toolkit.report.accessibility import finish_document
 from toolkit.report.annex import write_table_annex
 from toolkit.report.charts import BarChart, render_all
-from toolkit.report.context import build_report
+from toolkit.report.context import INTERNAL_MARK, build_report
 
 PDF_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
               '"PDFUACompliance":{"type":"boolean","value":"true"},'
@@ -121,6 +122,9 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     timings["grafiken"] = time.perf_counter() - t
     t = time.perf_counter()
     template = DocxTemplate(str(workspace.report_template))
+    notices = list(catalogue.notices)
+    if intern and not knows_internal_edition(workspace.report_template):
+        notices.append(OLD_TEMPLATE_NOTICE.format(template=shown(workspace.report_template, workspace.root)))
     for (target, key), image, spec in zip(content.chart_slots, rendered, content.charts, strict=True):
         width = Mm(150) if isinstance(spec, BarChart) else Mm(160)
         target[key] = InlineImage(template, io.BytesIO(image.png), width=width)
@@ -131,6 +135,8 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
             f"Die Berichtsvorlage {workspace.report_template} lässt sich nicht füllen ({type(exc).__name__}: {exc}).",
             hint="Wurde ein Platzhalter in {{ … }} oder {% … %} in Word verändert? Vorlage neu erzeugen oder "
                  "den Platzhalter reparieren.") from exc
+    if intern:
+        mark_every_page(template.docx, INTERNAL_MARK)
     finish_document(template.docx, [r.alt for r in rendered],
                     title=f"{settings.titel} {year}" + (" – interne Fassung" if intern else ""),
                     subject=settings.untertitel, author=settings.herausgeber)
@@ -143,7 +149,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     result = CompileResult(year, target_path, annex, n_indicators=len(catalogue.indicators),
                            n_with_data=content.n_with_data, n_charts=len(rendered), n_tables=len(content.tables),
                            n_suppressed=content.n_suppressed, suppressed_by=dict(content.suppressed_by),
-                           timings=timings, root=workspace.root, intern=intern, notices=catalogue.notices)
+                           timings=timings, root=workspace.root, intern=intern, notices=tuple(notices))
     if pdf:
         t = time.perf_counter()
         progress.note("PDF wird mit LibreOffice erzeugt …")
@@ -151,6 +157,47 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
         timings["pdf"] = time.perf_counter() - t
     result.seconds = time.perf_counter() - started
     return result
+
+
+OLD_TEMPLATE_NOTICE = (
+    "Die Berichtsvorlage {template} stammt aus einer früheren Version und kennt die interne Fassung noch nicht: "
+    "Die Kennzeichnung steht auf jeder Seite, aber interne Notizen und die Prüfung der Geheimhaltung fehlen. Eine "
+    "neue Vorlage erzeugt 'python scripts/build_templates.py' (Repository) oder 'toolkit init' in einem neuen Ordner.")
+
+
+def knows_internal_edition(template: Path) -> bool:
+    """True if the report template has the internal edition's placeholders (built by this version)."""
+    try:
+        with zipfile.ZipFile(template) as archive:
+            xml = archive.read("word/document.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return "notiz_intern" in xml and "pruefung" in xml
+
+
+def mark_every_page(document, mark: str) -> None:  # noqa: ANN001 - a python-docx Document
+    """Put ``mark`` at the top of every header in use that does not show it yet (an older template has none):
+    the default header of each section, the first-page and even-page headers where the document uses them."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH  # heavy: python-docx only when a report is made
+    from docx.shared import RGBColor
+
+    headers = []
+    for number, section in enumerate(document.sections):
+        if number == 0 or not section.header.is_linked_to_previous:
+            headers.append(section.header)
+        if section.different_first_page_header_footer:
+            headers.append(section.first_page_header)
+        if document.settings.odd_and_even_pages_header_footer:
+            headers.append(section.even_page_header)
+    for header in headers:
+        if mark in "".join(p.text for p in header.paragraphs):
+            continue
+        paragraphs = header.paragraphs
+        paragraph = paragraphs[0].insert_paragraph_before() if paragraphs else header.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(mark)
+        run.bold = True
+        run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
 
 
 def round_deliveries(workspace: Workspace, year: int, catalogue: Catalogue) -> tuple[list[dict], set[str]]:
