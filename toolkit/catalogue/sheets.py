@@ -25,7 +25,7 @@ class Column:
     required: bool = False
     choices: tuple[str, ...] = ()
     lookup: str = ""  # sheet whose first column lists the allowed codes
-    legacy: str = ""  # header of this column in older catalogues (read when the current header is missing)
+    former_header: str = ""  # its header in older catalogues, read when the current header is missing
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ INDICATORS = SheetSpec("Indikatoren", "indikatoren.csv", (
     Column("max_aenderung_prozent", "Max. Änderung zum Vorjahr (%)", 14, "number"),
     Column("referenz", "Bezug KGSt / Länder", 30),
     Column("hinweis_bericht", "Hinweis für den Bericht", 60),  # printed under the indicator in the report
-    Column("notiz_intern", "Interne Notiz", 60, legacy="Methodische Hinweise"),  # internal edition only
+    Column("notiz_intern", "Interne Notiz", 60, former_header="Methodische Hinweise"),  # internal edition only
     Column("zielwert", "Zielwert (Integrationskonzept)", 14, "number"),
 ))
 FIELDS = SheetSpec("Handlungsfelder", "handlungsfelder.csv", (
@@ -206,8 +206,8 @@ def _sheet_rows(sheet, spec: SheetSpec, problems: list[str], notices: list[str] 
     for column in spec.columns:
         if column.header in header:
             positions[column.key] = header.index(column.header)
-        elif column.legacy and column.legacy in header:
-            positions[column.key] = header.index(column.legacy)
+        elif column.former_header and column.former_header in header:
+            positions[column.key] = header.index(column.former_header)
             if notices is not None and LEGACY_NOTES_NOTICE not in notices:
                 notices.append(LEGACY_NOTES_NOTICE)
         elif column.required:
