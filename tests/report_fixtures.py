@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from openpyxl import load_workbook
+
 from toolkit.catalogue.model import CITY, GERMANY, LAND, RawRow, default_rows, district_area
 from toolkit.catalogue.template import write_catalogue_workbook
 from toolkit.core.keys import ObservationKey
@@ -102,3 +104,19 @@ def fill_store(workspace: Workspace, indicators: tuple[str, ...], seed: int) -> 
                 for group, value in (("insgesamt", 16.0), ("mit_mh_mz", 28.0 - 0.3 * n), ("ohne_mh_mz", 13.0)):
                     put("ARB-12", year, LAND, group, "insgesamt", "wert", value)
                     put("ARB-12", year, GERMANY, group, "insgesamt", "wert", value - 1)
+
+
+def write_old_layout_catalogue(path: Path) -> None:
+    """The layout before the split: one column 'Methodische Hinweise' holding every note."""
+    write_catalogue_workbook(path)
+    book = load_workbook(path)
+    sheet = book["Indikatoren"]
+    header = [c.value for c in sheet[1]]
+    report, internal = header.index("Hinweis für den Bericht") + 1, header.index("Interne Notiz") + 1
+    for row in range(2, sheet.max_row + 1):
+        parts = [sheet.cell(row, report).value, sheet.cell(row, internal).value]
+        sheet.cell(row, internal).value = " ".join(p for p in parts if p) or None
+    sheet.cell(1, internal).value = "Methodische Hinweise"
+    sheet.delete_cols(report)
+    book.save(path)
+

@@ -114,17 +114,12 @@ def test_no_suppressed_number_appears_anywhere(compiled):
 def test_escaping_keeps_special_characters(compiled):
     _workspace, _result, document = compiled
     text = all_text(document)
-    assert "Neue Abgrenzung der Schulformen & Abschlüsse." in text
-    assert "<größer>" in text
+    assert "Neue Abgrenzung der Schulformen & Abschlüsse." in text  # "<größer>": test_editions (internal)
 
 
-def test_annex_lists_deliveries_with_warnings_and_rejected_returns(compiled):
+def test_public_annex_has_the_gaps_but_not_the_deliveries(compiled):
     _workspace, _result, document = compiled
-    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Stelle")
-    rows = [[c.text for c in r.cells] for r in table.rows[1:]]
-    assert any(r[1] == "Erhebung_2024_STAT.xlsx" and r[3].startswith("1: Änderung") for r in rows)
-    assert any(r[1] == "Erhebung_2024_SCHULE.xlsx" and r[2].startswith("nicht übernommen") and r[3] == "2 Fehler, 1 Warnung"
-               for r in rows)
+    assert not any(t.rows[0].cells[0].text == "Stelle" for t in document.tables)  # internal edition only
     gaps = next(t for t in document.tables if [c.text for c in t.rows[0].cells] == ["Kennung", "Kennzahl", "Grund"])
     assert [r.cells[0].text for r in gaps.rows[1:]] == ["GES-04"]
 

@@ -262,18 +262,26 @@ def compile_(
     year: YearOption,
     workspace: WorkspaceOption = Path("."),
     pdf: Annotated[bool, typer.Option("--pdf", help="Zusätzlich ein barrierefreies PDF über LibreOffice erzeugen.")] = False,
+    intern: Annotated[bool, typer.Option(
+        "--intern", help="Die interne Fassung schreiben (nicht zur Veröffentlichung): mit internen Notizen, "
+                         "Datenlieferungen und Prüfung der Geheimhaltung.")] = False,
 ) -> None:
     """Kennzahlen berechnen und den Integrationsbericht (Word) mit Texten, Tabellen und Grafiken füllen.
 
     Schreibt outbox/JAHR/Integrationsbericht_JAHR.docx und den Tabellenanhang (Excel); kleine Fallzahlen
     sind nach dem Geheimhaltungsprofil der Kennzahl gesperrt. Mit --pdf zusätzlich ein PDF/UA.
+    Mit --intern entsteht stattdessen outbox/JAHR/Integrationsbericht_JAHR_intern.docx, auf jeder Seite als
+    „INTERN – nicht zur Veröffentlichung“ gekennzeichnet; nur dort stehen interne Notizen, Dateinamen,
+    Fehlerzahlen und Ansprechpersonen.
 
     Beispiel: toolkit compile --year 2025 --pdf
+
+    Beispiel: toolkit compile --year 2025 --intern
     """
     ws = open_workspace(workspace)
     from toolkit.report.compile import compile_report  # heavy: pandas, matplotlib, docx (0.7 s)
 
-    result = compile_report(ws, year, pdf=pdf, progress=_progress())
+    result = compile_report(ws, year, pdf=pdf, progress=_progress(), intern=intern)
     _print_lines(result.lines())
 
 

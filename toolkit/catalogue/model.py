@@ -16,6 +16,7 @@ from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers impo
     CHARACTERISTICS,
     FIELDS,
     INDICATORS,
+    LEGACY_NOTES_NOTICE,
     LINKS,
     OFFICES,
     PROFILES,
@@ -61,7 +62,8 @@ class Indicator:
     max_wert: float | None
     max_aenderung_prozent: float | None
     referenz: str
-    hinweise: str
+    hinweis_bericht: str  # for readers: printed under the indicator in the published report
+    notiz_intern: str  # for the coordination: only in the internal edition, never published
     zielwert: float | None = None
 
     @property
@@ -78,6 +80,11 @@ class Indicator:
     def collected_in_city(self) -> bool:
         """Indicators with ebene = land (Mikrozensus) are only imported as comparison values."""
         return self.ebene == "stadt"
+
+    @property
+    def all_notes(self) -> str:
+        """Both notes in one text, for internal documents such as the collection workbook."""
+        return " ".join(note for note in (self.hinweis_bericht, self.notiz_intern) if note)
 
     @property
     def allows_over_100(self) -> bool:
@@ -221,6 +228,7 @@ class Catalogue:
     breaks: tuple[SeriesBreak, ...] = field(default=())
     legacy_areas: dict[str, str] = field(default_factory=dict)  # up to 0.2: old area -> area by official key
     links: tuple[Link, ...] = field(default=())
+    notices: tuple[str, ...] = field(default=())  # German hints for the user, e.g. an older catalogue layout read
 
     @property
     def groups(self) -> dict[str, Characteristic]:
@@ -265,11 +273,12 @@ class Catalogue:
 
 def load_catalogue(path: Path | None = None) -> Catalogue:
     """Load and validate the catalogue from ``path`` (or the packaged defaults if None)."""
-    rows = default_rows() if path is None else workbook_rows(path)
-    return build_catalogue(rows, "Standardkatalog" if path is None else str(path))
+    notices: list[str] = []
+    rows = default_rows() if path is None else workbook_rows(path, notices)
+    return build_catalogue(rows, "Standardkatalog" if path is None else str(path), notices=tuple(notices))
 
 
-def build_catalogue(rows: dict[str, list[RawRow]], source: str) -> Catalogue:
+def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[str, ...] = ()) -> Catalogue:
     """Turn raw rows into a Catalogue; collect every problem and raise one CatalogueError."""
     check = _Checker()
     field_pairs = check.make_all(Field, rows["Handlungsfelder"], FIELDS)
@@ -370,6 +379,7 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str) -> Catalogue:
         breaks=breaks,
         legacy_areas=legacy_areas,
         links=tuple(link for link, _ in link_pairs),
+        notices=notices,
     )
 
 

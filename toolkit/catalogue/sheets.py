@@ -26,6 +26,7 @@ class Column:
     choices: tuple[str, ...] = ()
     lookup: str = ""  # sheet whose first column lists the allowed codes
     legacy: bool = False  # read from catalogues of earlier versions only; the template no longer writes it
+    former_header: str = ""  # its header in older catalogues, read when the current header is missing
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ INDICATORS = SheetSpec("Indikatoren", "indikatoren.csv", (
     Column("max_wert", "Höchstwert", 11, "number"),
     Column("max_aenderung_prozent", "Max. Änderung zum Vorjahr (%)", 14, "number"),
     Column("referenz", "Bezug KGSt / Länder", 30),
-    Column("hinweise", "Methodische Hinweise", 60),
+    Column("hinweis_bericht", "Hinweis für den Bericht", 60),  # printed under the indicator in the report
+    Column("notiz_intern", "Interne Notiz", 60, former_header="Methodische Hinweise"),  # internal edition only
     Column("zielwert", "Zielwert (Integrationskonzept)", 14, "number"),
 ))
 FIELDS = SheetSpec("Handlungsfelder", "handlungsfelder.csv", (
@@ -145,6 +147,16 @@ LINKS = SheetSpec("Gleiche Zahlen", "gleiche_zahlen.csv", (
 SHEETS: tuple[SheetSpec, ...] = (INDICATORS, FIELDS, CHARACTERISTICS, SUM_RULES, OFFICES, DISTRICTS, PROFILES, BREAKS,
                                  LINKS)
 
+# Said once when a catalogue still has the single notes column of earlier versions: its text is kept as the
+# internal note (never printed in the published report), so nothing is lost and nothing internal is published.
+LEGACY_NOTES_NOTICE = (
+    "Der Indikatorenkatalog hat im Blatt Indikatoren noch die frühere Spalte „Methodische Hinweise“. Ihr Text gilt "
+    "jetzt als „Interne Notiz“: Er steht nur in der internen Fassung des Berichts (toolkit compile --intern), nicht "
+    "im veröffentlichten Bericht. Hinweise, die im Bericht stehen sollen, gehören jetzt in die neue Spalte „Hinweis "
+    "für den Bericht“. Bitte diese Spalte im Blatt Indikatoren anlegen und die Spalte „Methodische Hinweise“ in "
+    "„Interne Notiz“ umbenennen; dann entfällt dieser Hinweis."
+)
+
 # --------------------------------------------------------------------------------------------------
 # Reading raw rows (from the workbook or the default CSVs)
 
@@ -174,8 +186,11 @@ def default_rows() -> dict[str, list[RawRow]]:
     return rows
 
 
-def workbook_rows(path: Path) -> dict[str, list[RawRow]]:
-    """Raw rows of an Indikatorenmatrix.xlsx, matched to the columns by their German headers."""
+def workbook_rows(path: Path, notices: list[str] | None = None) -> dict[str, list[RawRow]]:
+    """Raw rows of an Indikatorenmatrix.xlsx, matched to the columns by their German headers.
+
+    German notices for the user (an older catalogue layout that was read as well) are appended to ``notices``.
+    """
     from openpyxl import load_workbook  # heavy: openpyxl (0.1 s) only when a catalogue is read
 
     try:
@@ -196,7 +211,7 @@ def workbook_rows(path: Path) -> dict[str, list[RawRow]]:
                     problems.append(f"Blatt {spec.name} fehlt.")
                 rows[spec.name] = []
                 continue
-            rows[spec.name] = list(_sheet_rows(workbook[spec.name], spec, problems))
+            rows[spec.name] = list(_sheet_rows(workbook[spec.name], spec, problems, notices))
     finally:
         workbook.close()
     if problems:
@@ -204,7 +219,7 @@ def workbook_rows(path: Path) -> dict[str, list[RawRow]]:
     return rows
 
 
-def _sheet_rows(sheet, spec: SheetSpec, problems: list[str]) -> Iterator[RawRow]:
+def _sheet_rows(sheet, spec: SheetSpec, problems: list[str], notices: list[str] | None) -> Iterator[RawRow]:
     lines = sheet.iter_rows(values_only=True)
     header = [str(h).strip() if h is not None else "" for h in next(lines, ())]
     positions: dict[str, int] = {}
@@ -212,6 +227,10 @@ def _sheet_rows(sheet, spec: SheetSpec, problems: list[str]) -> Iterator[RawRow]
     for column in spec.columns:
         if column.header in header:
             positions[column.key] = header.index(column.header)
+        elif column.former_header and column.former_header in header:
+            positions[column.key] = header.index(column.former_header)
+            if notices is not None and LEGACY_NOTES_NOTICE not in notices:
+                notices.append(LEGACY_NOTES_NOTICE)
         elif column.required and not legacy:  # a sheet of an earlier version: filled in when the catalogue is built
             problems.append(f"Blatt {spec.name}: die Spalte „{column.header}“ fehlt in Zeile 1.")
     for number, line in enumerate(lines, start=2):

@@ -28,6 +28,9 @@ NOTES = [
     ("• Typ: quote = das Werkzeug rechnet Zähler / Nenner × Faktor; anzahl = eine Zahl wird geliefert; "
      "wert = ein fertiger Wert wird übernommen (Faktor gibt dann nur die Einheit an).", ""),
     ("• Richtung: plus = höher ist besser, minus = niedriger ist besser, neutral/deuten = ohne Bewertung.", ""),
+    ("• Hinweis für den Bericht: steht im veröffentlichten Bericht unter der Kennzahl (Abgrenzung, Vergleichbarkeit, "
+     "Brüche). Interne Notiz: Arbeitshinweise für die Koordination; sie steht nur in der internen Fassung "
+     "(toolkit compile --intern) und nie im veröffentlichten Bericht, im Tabellenanhang oder in den offenen Daten.", ""),
     ("• Zeitreihenbrüche (z. B. neues Bevölkerungskonzept, Zensus) tragen Sie im Blatt Zeitreihenbrueche ein; "
      "über einen Bruch hinweg wird kein Trend bewertet.", ""),
     ("• Nach dem Speichern prüft jeder toolkit-Befehl den Katalog und nennt Fehler mit Blatt, Zeile und Spalte.", ""),

@@ -22,6 +22,7 @@ FIXED_WIDTHS = {  # header row of the template's fixed tables -> relative column
     ("Zeichen", "Bedeutung"): (12, 88),
     ("Kennung", "Kennzahl", "Handlungsfeld", "Einheit", "Richtung", "Zuständige Stelle"): (10, 28, 20, 10, 14, 18),
     ("Stelle", "Datei", "Übernommen am", "Warnungen"): (24, 28, 14, 34),
+    ("Stelle", "Datei", "Übernommen am", "Warnungen", "Ansprechperson"): (19, 22, 12, 25, 22),  # internal edition
     ("Kennung", "Kennzahl", "Grund"): (11, 30, 59),
 }
 
