@@ -142,7 +142,7 @@ def test_compile_says_which_edition_it_wrote(editions):  # noqa: ANN001
 def test_an_older_catalogue_publishes_none_of_its_notes_and_says_so_once(editions, tmp_path):  # noqa: ANN001
     workspace, catalogue, *_ = editions
     copy = tmp_path / "ws"
-    shutil.copytree(workspace.root, copy)
+    shutil.copytree(workspace.root, copy, copy_function=shutil.copyfile)  # copy2 needs CopyFile2, which Wine lacks
     write_old_layout_catalogue(copy / "templates" / "Indikatorenmatrix.xlsx")
     result = CliRunner().invoke(toolkit.cli.app, ["compile", "--year", str(YEAR), "-w", str(copy)])
     assert result.exit_code == 0, result.output
