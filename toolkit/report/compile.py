@@ -3,7 +3,7 @@
 Steps: published values (indicators.value_frame + confidentiality.protect) -> content (report_context)
 -> charts (charts.render_all, process pool when it pays off) -> docxtpl render with autoescape=True
 -> accessibility post-processing (alt text on every picture, repeated header rows, column widths,
-title and language) -> atomic save. The Tabellenanhang (report/annex.py) gets the same tables.
+title and language) -> atomic save. The Tabellenanhang (report/tables.py) gets the same tables.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from toolkit.core.workspace import Workspace, atomic_path, ensure_closed, shown
 from toolkit.indicators.confidentiality import PRIMARY, SECONDARY, SPARSE
 from toolkit.indicators.published import load_published
 from toolkit.report.accessibility import finish_document
-from toolkit.report.annex import write_table_annex
 from toolkit.report.charts import BarChart, render_all
 from toolkit.report.context import build_report
+from toolkit.report.tables import write_table_annex
 
 PDF_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
               '"PDFUACompliance":{"type":"boolean","value":"true"},'
