@@ -26,6 +26,7 @@ from toolkit.indicators.values import (
     trend_verdict,
 )
 from toolkit.report.charts import Line, LineChart
+from toolkit.report.maps import Shapes
 from toolkit.report.tables import (
     Cell,
     Report,
@@ -49,11 +50,11 @@ CONTEXT_REASON = "keine Bewertung (Kontextkennzahl)"
 
 
 def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settings, year: int,
-                 deliveries: list[dict], received_offices: set[str]) -> Report:
+                 deliveries: list[dict], received_offices: set[str], shapes: Shapes | None = None) -> Report:
     first_year = year - settings.jahre_im_bericht + 1
     window = published[(published["year"] >= first_year) & (published["year"] <= year)]
     by_indicator = {key: block for key, block in window.groupby("indicator", sort=False)}
-    report = Report(context={})
+    report = Report(context={}, shapes=shapes)
     fields_ctx = []
     overview, sources, annex_rows, gaps = [], [], [], []
     for hf in catalogue.fields:

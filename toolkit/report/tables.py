@@ -36,7 +36,8 @@ from toolkit.indicators.confidentiality import (
     symbol_legend,
 )
 from toolkit.indicators.values import footnotes_for
-from toolkit.report.charts import BarChart, LineChart
+from toolkit.report.charts import BarChart, Spec
+from toolkit.report.maps import MapChart, Shapes, map_state
 
 SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹"
 MAX_DISTRICT_GROUPS = 3
@@ -75,12 +76,13 @@ class Report:
     and the builders here)."""
 
     context: dict
-    charts: list[LineChart | BarChart] = field(default_factory=list)  # in document order
+    charts: list[Spec] = field(default_factory=list)  # in document order
     chart_slots: list[tuple[dict, str]] = field(default_factory=list)  # (dict, key) that receives the image
     tables: list[Table] = field(default_factory=list)
     n_with_data: int = 0
     n_suppressed: int = 0
     suppressed_by: dict[str, int] = field(default_factory=dict)  # state ('primär', 'sekundär', …) -> cells
+    shapes: Shapes | None = None  # the Stadtteil shapes for the maps (report/maps.py); None: no maps
 
 
 def table_cell(row, decimals: int, markers: dict[str, str]) -> Cell:  # noqa: ANN001 - a namedtuple row
@@ -183,6 +185,13 @@ def district_part(report: Report, k: dict, indicator: Indicator, block: pd.DataF
                                   decimals, reference_label=reference_label))
     report.chart_slots.append((k, "stadtteil_grafik"))
     k["stadtteil_grafik_titel"] = f"{indicator.id} {chart_title}"
+    if report.shapes is not None and report.shapes.drawn and n_shown:  # the map beside the bars (compile places it)
+        records = [lookup.get((area, group)) for area in report.shapes.areas]
+        report.charts.append(MapChart(chart_title, indicator.einheit, indicator.quelle, latest, report.shapes,
+                                      tuple(_published(r) for r in records), tuple(map_state(r) for r in records),
+                                      city_value, reference_label, decimals,
+                                      caption=f"Abbildung: {indicator.id} {chart_title} – Karte"))
+        report.chart_slots.append((k, "stadtteil_karte"))
 
 
 def _published(record) -> float:  # noqa: ANN001
