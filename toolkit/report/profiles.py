@@ -28,7 +28,6 @@ from pathlib import Path
 import pandas as pd
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -155,14 +154,14 @@ def write_profiles(path: Path, profiles: Profiles, pictures: Sequence[Rendered],
     document.settings.element.append(update)
     _page(document, f"Stadtteilprofile {profiles.year}")
     year = profiles.year
-    document.add_paragraph(settings.stadt, style="Subtitle")
-    document.add_paragraph(f"Stadtteilprofile {year}", style="Title")
-    document.add_paragraph(f"{settings.titel} {year}: ausgewählte Kennzahlen je Stadtteil", style="Subtitle")
-    document.add_paragraph("Inhalt", style="TOC Heading")
+    out = _Writer(document)
+    out.paragraph(settings.stadt, "Subtitle")
+    out.paragraph(f"Stadtteilprofile {year}", "Title")
+    out.paragraph(f"{settings.titel} {year}: ausgewählte Kennzahlen je Stadtteil", "Subtitle")
+    out.paragraph("Inhalt", "TOC Heading")
     _toc_field(document.add_paragraph())
-    heading = document.add_heading("Hinweise zu den Profilen", 1)
-    heading.paragraph_format.page_break_before = True
-    document.add_paragraph(
+    out.paragraph("Hinweise zu den Profilen", "Heading 1", page_break=True)
+    out.paragraph(
         f"Je Stadtteil mit Einwohnerinnen und Einwohnern eine Seite: die Lage im Stadtgebiet und die Kennzahlen, die "
         f"nach Stadtteilen erhoben werden, mit dem Wert des Stadtteils {year}, dem Wert der Gesamtstadt, der "
         "Differenz (bei Anteilen in Prozentpunkten) und dem Rang unter den Stadtteilen mit veröffentlichtem Wert "
@@ -170,32 +169,112 @@ def write_profiles(path: Path, profiles: Profiles, pictures: Sequence[Rendered],
         "denselben Regeln gesperrt. Gesperrte Werte erscheinen als Zeichen, ohne Differenz und ohne Rang. Bei "
         f"Anzahlen ist die Differenz zur Gesamtstadt nicht sinnvoll ({SPARSE_SYMBOL})."
         + (f" {profiles.attribution}." if profiles.attribution else ""))
-    document.add_paragraph("Zeichen in den Tabellen", style="Caption")
-    legend = symbol_legend(catalogue)
-    _table(document, ["Zeichen", "Bedeutung"], [list(item) for item in legend], numbers=False)
+    out.paragraph("Zeichen in den Tabellen", "Caption")
+    out.table(["Zeichen", "Bedeutung"], [list(item) for item in symbol_legend(catalogue)], numbers=False)
     for page in profiles.pages:
-        heading = document.add_heading(page.name, 1)
-        heading.paragraph_format.page_break_before = True
+        out.paragraph(page.name, "Heading 1", page_break=True)
         if page.locator is not None:
-            document.add_paragraph(f"{page.name} liegt {page.position} des Stadtgebiets.")
-            picture = document.add_paragraph()
-            picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            picture.paragraph_format.keep_with_next = True
-            picture.add_run().add_picture(io.BytesIO(pictures[page.locator].png), width=LOCATOR_WIDTH)
-            document.add_paragraph(f"Abbildung: Lage von {page.name} im Stadtgebiet", style="Caption")
-        document.add_paragraph(f"Tabelle: Kennzahlen für {page.name}, {year}", style="Caption")
+            out.paragraph(f"{page.name} liegt {page.position} des Stadtgebiets.")
+            out.picture(pictures[page.locator].png, LOCATOR_WIDTH)
+            out.paragraph(f"Abbildung: Lage von {page.name} im Stadtgebiet", "Caption")
+        out.paragraph(f"Tabelle: Kennzahlen für {page.name}, {year}", "Caption")
         if page.rows:
-            _table(document, HEADER, page.rows)
+            out.table(HEADER, page.rows)
         else:
-            document.add_paragraph(f"Für {year} ist keine Kennzahl nach Stadtteilen veröffentlicht.")
+            out.paragraph(f"Für {year} ist keine Kennzahl nach Stadtteilen veröffentlicht.")
         for note in page.notes:
-            document.add_paragraph(note, style="Quelle")
+            out.paragraph(note, "Quelle")
     alts = [pictures[p.locator].alt for p in profiles.pages if p.locator is not None]
     finish_document(document, alts, title=f"Stadtteilprofile {year}",
                     subject=f"{settings.titel} {year}: Kennzahlen je Stadtteil", author=settings.herausgeber)
     with atomic_path(path) as tmp:
         document.save(str(tmp))
     return path
+
+
+class _Writer:
+    """Appends paragraphs, pictures and tables to the body as XML elements.
+
+    python-docx's API looks a style up by scanning all styles on every paragraph, run and cell it formats; for
+    forty pages of tables that took seconds. Here each style is looked up once; the XML is what python-docx writes.
+    """
+
+    def __init__(self, document) -> None:  # noqa: ANN001 - docx Document
+        self.document = document
+        self.end = document.element.body.find(qn("w:sectPr"))
+        self.styles: dict[str, str] = {}
+
+    def _style_id(self, name: str) -> str:
+        if name not in self.styles:
+            self.styles[name] = self.document.styles[name].style_id
+        return self.styles[name]
+
+    def _p(self, style: str | None = None, *, page_break: bool = False, keep: bool = False,
+           align: str | None = None):  # noqa: ANN202 - an lxml element
+        paragraph = OxmlElement("w:p")
+        properties = OxmlElement("w:pPr")
+        for tag, value in (("w:pStyle", self._style_id(style) if style else None), ("w:keepNext", keep or None),
+                           ("w:pageBreakBefore", page_break or None), ("w:jc", align)):
+            if value:
+                element = OxmlElement(tag)
+                if isinstance(value, str):
+                    element.set(qn("w:val"), value)
+                properties.append(element)
+        if len(properties):
+            paragraph.append(properties)
+        return paragraph
+
+    @staticmethod
+    def _run(paragraph, text: str, *, bold: bool = False) -> None:  # noqa: ANN001
+        run = OxmlElement("w:r")
+        if bold:
+            r_pr = OxmlElement("w:rPr")
+            r_pr.append(OxmlElement("w:b"))
+            run.append(r_pr)
+        element = OxmlElement("w:t")
+        element.set(qn("xml:space"), "preserve")
+        element.text = text
+        run.append(element)
+        paragraph.append(run)
+
+    def paragraph(self, text: str, style: str | None = None, *, page_break: bool = False) -> None:
+        paragraph = self._p(style, page_break=page_break)
+        self._run(paragraph, text)
+        self.end.addprevious(paragraph)
+
+    def picture(self, png: bytes, width: int) -> None:
+        paragraph = self._p(keep=True, align="center")
+        run, drawing = OxmlElement("w:r"), OxmlElement("w:drawing")
+        drawing.append(self.document.part.new_pic_inline(io.BytesIO(png), width, None))
+        run.append(drawing)
+        paragraph.append(run)
+        self.end.addprevious(paragraph)
+
+    def table(self, header: list[str], rows: list[list[str]], *, numbers: bool = True) -> None:
+        """Style "Table Grid", a bold header row (finish_document marks it to repeat and sets the column widths);
+        number columns right-aligned."""
+        table, properties, grid = OxmlElement("w:tbl"), OxmlElement("w:tblPr"), OxmlElement("w:tblGrid")
+        for tag, value in (("w:tblStyle", self._style_id("Table Grid")), ("w:jc", "center")):
+            element = OxmlElement(tag)
+            element.set(qn("w:val"), value)
+            properties.append(element)
+        table.append(properties)
+        for _ in header:
+            grid.append(OxmlElement("w:gridCol"))
+        table.append(grid)
+        for n, cells in enumerate([header, *rows]):
+            row = OxmlElement("w:tr")
+            for column, text in enumerate(cells):
+                cell, cell_properties, width = OxmlElement("w:tc"), OxmlElement("w:tcPr"), OxmlElement("w:tcW")
+                width.set(qn("w:type"), "auto")
+                cell_properties.append(width)
+                cell.append(cell_properties)
+                paragraph = self._p("Tabelleninhalt", align="right" if numbers and column > 0 else None)
+                self._run(paragraph, text, bold=n == 0)
+                cell.append(paragraph)
+                row.append(cell)
+            table.append(row)
+        self.end.addprevious(table)
 
 
 def _styles(document) -> None:  # noqa: ANN001 - docx Document
@@ -216,6 +295,11 @@ def _styles(document) -> None:  # noqa: ANN001 - docx Document
     small = styles.add_style("Quelle", WD_STYLE_TYPE.PARAGRAPH)
     small.base_style = normal
     small.font.size = Pt(8.5)
+    cell = styles.add_style("Tabelleninhalt", WD_STYLE_TYPE.PARAGRAPH)
+    cell.base_style = normal
+    cell.font.size = Pt(9)
+    cell.paragraph_format.space_after = Pt(0)
+    cell.paragraph_format.space_before = Pt(0)
     toc = styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)
     toc.base_style = normal
     toc.paragraph_format.space_after = Pt(0)
@@ -257,19 +341,3 @@ def _field(paragraph, instruction: str, placeholder: str) -> None:  # noqa: ANN0
             char = OxmlElement("w:fldChar")
             char.set(qn("w:fldCharType"), kind)
             run.element.append(char)
-
-
-def _table(document, header: list[str], rows: list[list[str]], *, numbers: bool = True) -> None:  # noqa: ANN001
-    """A table with a bold header row (finish_document marks it to repeat); number columns right-aligned."""
-    table = document.add_table(rows=1 + len(rows), cols=len(header))
-    table.style = document.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for r, cells in enumerate([header, *rows]):
-        for c, (cell, text) in enumerate(zip(table.rows[r].cells, cells, strict=True)):
-            paragraph = cell.paragraphs[0]
-            paragraph.paragraph_format.space_after = Pt(0)
-            if numbers and c > 0:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            run = paragraph.add_run(text)
-            run.font.size = Pt(9)
-            run.bold = r == 0
