@@ -36,8 +36,8 @@ from toolkit.indicators.published import load_published
 from toolkit.report.charts import DPI, LINE_SIZE, BarChart, LineChart
 from toolkit.report.compile import compile_report, round_deliveries
 from toolkit.report.context import build_report
-from toolkit.report.maps import MAP_SIZE, PALETTE, LocatorMap, MapChart, district_triples, load_shapes
-from toolkit.report.profiles import build_profiles
+from toolkit.report.maps import MAP_SIZE, PALETTE, MapChart, district_triples, load_shapes
+from toolkit.report.profiles import LocatorMap, build_profiles
 from toolkit.report.template import write_report_template
 
 N_INDICATORS = 60

@@ -31,7 +31,6 @@ from toolkit.report.maps import (
     SHOWN,
     SPARSE,
     SUPPRESSED,
-    LocatorMap,
     MapChart,
     district_triples,
     load_shapes,
@@ -41,6 +40,7 @@ from toolkit.report.maps import (
     quantile_classes,
     read_geojson,
 )
+from toolkit.report.profiles import LocatorMap
 
 YEAR = 2024
 TRIPLES = [("st01", "1", "Alt Olvenstedt"), ("st02", "2", "Alte Neustadt"), ("st03", "3", "Altstadt"),

@@ -2,43 +2,37 @@
 
 Geometry
 - The packaged default is toolkit/defaults/geo/stadtteile.geojson (OpenStreetMap, ODbL). A GeoJSON the city puts
-  at templates/Stadtteile.geojson in its working folder replaces it without a code change; a top-level member
-  ``"attribution"`` of that file replaces the OpenStreetMap credit on the maps.
-- Features are matched to the catalogue's Stadtteile, which the caller gives as (area, key, name) triples
-  (``district_triples``): by a key property (KEY_PROPERTIES, case-insensitive: schluessel, key, nummer, nr,
-  stt_nr, …; '04' and '4' are the same key), else by a name property (NAME_PROPERTIES) compared normalised
-  (case, ß/ss, umlauts written ä or ae or a, hyphens, spaces, 'Str.'). A key on a feature whose name is another
-  Stadtteil's is not trusted: the name wins and a warning says so (it catches a file with official keys read
-  against a catalogue that numbers its Stadtteile differently). Several features of one Stadtteil are drawn
-  together. A Stadtteil without a shape and a shape without a Stadtteil are warnings (core/problems.py), never
-  an error: the maps draw what they have.
-- Read with the json module after a size check. No geometry library: geopandas, shapely and pyproj would bring
-  compiled GEOS/PROJ (tens of MB, Windows wheels to keep in step) for three things done here in a few lines:
-  reading polygons, one projection, and filled paths, which matplotlib draws itself.
+  at templates/Stadtteile.geojson replaces it without a code change; its top-level ``"attribution"`` replaces
+  the OpenStreetMap credit.
+- Features are matched to the catalogue's Stadtteile, given as (area, key, name) triples (``district_triples``):
+  by a key property (KEY_PROPERTIES, any case; '04' and '4' are one key), else by a name property compared
+  normalised (case, ß/ss, ä/ae/a, hyphens, spaces, 'Str.'). A key on a feature whose name is another Stadtteil's
+  is not trusted: the name wins, with a warning (a file with official keys read against a catalogue that numbers
+  its Stadtteile otherwise). A Stadtteil without a shape and a shape without a Stadtteil are warnings
+  (core/problems.py), never errors: the maps draw what they have.
+- Read with the json module after a size check. No geometry library: geopandas, shapely and pyproj bring
+  compiled GEOS/PROJ (tens of MB, Windows wheels to keep in step) for what takes a few lines here: reading
+  polygons, one projection, filled paths (matplotlib draws those itself).
 
-Projection
-- Longitude/latitude (WGS 84, as GeoJSON prescribes) are projected equirectangularly around the centre of the
-  city, x scaled by cos(latitude of the centre). Across Magdeburg's 25 km that keeps lengths and angles within
-  0.5 %: north up and the city's true shape, where raw degrees would stretch it 1.6 times east-west.
-- Coordinates in metres (the surveying office's ETRS89/UTM 32N, EPSG:25832) are already shape-true and are
-  drawn as they are.
+Projection: longitude/latitude (WGS 84, as GeoJSON prescribes) equirectangular around the city's centre, x scaled
+by cos(latitude of the centre). Across Magdeburg's 25 km lengths and angles stay within 0.5 %: north up and the
+true shape, where raw degrees would stretch the city 1.6 times east-west. Coordinates in metres (the surveying
+office's ETRS89/UTM 32N) are shape-true already and drawn as they are.
 
 Classes and colours
-- At most five classes by quantiles of the published values, as rounded in the tables: each class holds about
-  the same number of Stadtteile. Chosen over natural breaks (Jenks) because the map stands beside the ranked
-  bar chart and its classes are the chart's fifths ("the fifth of the Stadtteile with the highest rates"),
-  because Jenks breaks jump with single values from year to year and are hard to explain in a legend, and
-  because one outlier cannot squeeze all other Stadtteile into one colour. Equal values are never split; with
-  fewer distinct values there are fewer classes. The legend names each class by its lowest and highest value.
-- Palette: ColorBrewer YlGnBu, five steps, colour-blind safe; its lightness falls monotonically (CIE L* 99 to 27,
-  at least 14 between neighbours), so the classes also stay apart in grey print. Suppressed, sparsely populated
-  and Stadtteile without a value are white with a grey hatch of their own, each named in the legend, never a
-  value colour.
-- Every map states the city value, the source and "Kartengrundlage: © OpenStreetMap-Mitwirkende (ODbL)";
-  a scale bar and a north arrow show that it is true to scale and north up.
+- At most five classes by quantiles of the published values as the tables round them: each class holds about
+  as many Stadtteile as the next. Chosen over natural breaks (Jenks) because the map stands beside the ranked
+  bars and its classes are their fifths ("the fifth of the Stadtteile with the highest rates"), because Jenks
+  breaks jump with single values from year to year and are hard to explain in a legend, and because one outlier
+  cannot squeeze all other Stadtteile into one colour. Equal values are never split; fewer distinct values give
+  fewer classes. The legend names each class by its lowest and highest value.
+- ColorBrewer YlGnBu, colour-blind safe, lightness falling monotonically (CIE L* 99 to 27, at least 14 per step),
+  so the classes stay apart in grey print. Suppressed, sparsely populated and Stadtteile without a value are
+  white with a grey hatch of their own, named in the legend, never a value colour.
+- Every map states the city value, the source and the attribution; a scale bar and a north arrow.
 
-Specs are frozen dataclasses of plain data (the shapes already projected), so the maps render in the process
-pool of charts.render_all like every other chart, and the GeoJSON is read once per compile.
+Specs are frozen dataclasses of plain data (shapes already projected): the maps render in charts.render_all's
+process pool like every chart, and the GeoJSON is read once per compile.
 """
 
 from __future__ import annotations
@@ -80,7 +74,6 @@ STATES = {  # state -> (legend label, hatch); the hatch echoes the table symbol 
     MISSING: ("keine Angabe", "..."),
 }
 MAP_SIZE = (16 * CM, 14 * CM)
-LOCATOR_SIZE = (6.5 * CM, 7.5 * CM)
 
 Ring = tuple[tuple[float, float], ...]
 
@@ -206,12 +199,11 @@ def _polygons(geometry: object, name: str, label: str) -> list[list[list[tuple[f
     parts = [coordinates] if kind == "Polygon" else coordinates if kind == "MultiPolygon" else []
     try:
         polygons = [[[(float(point[0]), float(point[1])) for point in ring] for ring in part] for part in parts]
+        if any(not math.isfinite(c) for polygon in polygons for ring in polygon for point in ring for c in point):
+            raise ValueError(label)
     except (TypeError, ValueError, IndexError, KeyError):
         raise InputError(f"Die Fläche „{label}“ der Kartengrundlage {name} hat ungültige Koordinaten.",
                          hint="Die Datei in einem GIS (z. B. QGIS) prüfen und erneut als GeoJSON speichern.") from None
-    if any(not math.isfinite(c) for polygon in polygons for ring in polygon for point in ring for c in point):
-        raise InputError(f"Die Fläche „{label}“ der Kartengrundlage {name} hat ungültige Koordinaten.",
-                         hint="Die Datei in einem GIS (z. B. QGIS) prüfen und erneut als GeoJSON speichern.")
     return [[ring for ring in polygon if len(ring) >= 3] for polygon in polygons if polygon and len(polygon[0]) >= 3]
 
 
@@ -322,13 +314,13 @@ def map_figure(spec: MapChart):  # -> Figure
         state = spec.states[i]
         if state == SHOWN:
             colour = colours[class_of(spec.values[i], classes, spec.decimals)]
-            patch = PathPatch(_path(spec.shapes.rings[i]), facecolor=colour, edgecolor=EDGE, linewidth=0.35)
+            patch = PathPatch(ring_path(spec.shapes.rings[i]), facecolor=colour, edgecolor=EDGE, linewidth=0.35)
         else:
-            patch = PathPatch(_path(spec.shapes.rings[i]), facecolor="white", edgecolor=HATCH_GREY, linewidth=0.35,
+            patch = PathPatch(ring_path(spec.shapes.rings[i]), facecolor="white", edgecolor=HATCH_GREY, linewidth=0.35,
                               hatch=STATES[state][1])
         patch.set_gid(spec.shapes.areas[i])
-        axes.add_artist(patch)  # not add_patch: the limits are set once in _frame, not per vertex
-    _frame(axes, spec.shapes)
+        axes.add_artist(patch)  # not add_patch: the limits are set once in frame_map, not per vertex
+    frame_map(axes, spec.shapes)
     handles = [Rectangle((0, 0), 1, 1, facecolor=c, edgecolor=EDGE, linewidth=0.4) for c in colours]
     labels = [_class_label(low, high, spec) for low, high in classes]
     for state in (SUPPRESSED, SPARSE, MISSING):
@@ -368,7 +360,7 @@ def _class_label(low: float, high: float, spec: MapChart) -> str:
     return f"{values}{unit} ({count} {'Stadtteil' if count == 1 else 'Stadtteile'})"
 
 
-def _path(rings: tuple[Ring, ...]) -> MplPath:
+def ring_path(rings: tuple[Ring, ...]) -> MplPath:
     vertices: list[tuple[float, float]] = []
     codes: list[int] = []
     for ring in rings:
@@ -378,7 +370,7 @@ def _path(rings: tuple[Ring, ...]) -> MplPath:
     return MplPath(vertices, codes)
 
 
-def _frame(axes, shapes: Shapes, *, scale: bool = True) -> None:  # noqa: ANN001 - matplotlib Axes
+def frame_map(axes, shapes: Shapes, *, scale: bool = True) -> None:  # noqa: ANN001 - matplotlib Axes
     """Equal scale in x and y (the projection is in km), no axes; a scale bar and a north arrow."""
     x0, y0, x1, y1 = shapes.bounds() if shapes.drawn else (0.0, 0.0, 1.0, 1.0)
     pad = 0.03 * max(x1 - x0, y1 - y0)
@@ -426,53 +418,3 @@ def map_alt(spec: MapChart) -> str:
 
 def _value(spec: MapChart, value: float) -> str:
     return format_value(value, spec.unit, spec.decimals)
-
-
-# ---- the locator map of a Stadtteil profile ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LocatorMap:
-    """The city's Stadtteile in light grey, one of them dark: where the profile's Stadtteil lies."""
-
-    shapes: Shapes
-    index: int
-
-    def png(self) -> bytes:
-        return png_bytes(locator_figure(self))
-
-    def alt_text(self) -> str:
-        name = self.shapes.names[self.index]
-        return (f"Lagekarte: {name} (dunkel hervorgehoben) liegt {position_words(self.shapes, self.index)} des "
-                "Stadtgebiets.")
-
-
-def locator_figure(spec: LocatorMap):  # -> Figure
-    figure = new_figure(LOCATOR_SIZE)
-    axes = figure.add_axes((0.02, 0.07, 0.96, 0.91))
-    others = [ring for i in spec.shapes.drawn if i != spec.index for ring in spec.shapes.rings[i]]
-    if others:  # one path for all other Stadtteile: a locator map is drawn forty times per compile
-        axes.add_artist(PathPatch(_path(tuple(others)), facecolor="#E3E3E3", edgecolor="white", linewidth=0.4))
-    if spec.shapes.rings[spec.index]:
-        patch = PathPatch(_path(spec.shapes.rings[spec.index]), facecolor=PALETTE[-1], edgecolor=PALETTE[-1],
-                          linewidth=0.4, gid=spec.shapes.areas[spec.index])
-        axes.add_artist(patch)
-    _frame(axes, spec.shapes, scale=False)
-    figure.text(0.02, 0.012, spec.shapes.attribution, fontsize=5.5, color="#333333", ha="left", va="bottom")
-    return figure
-
-
-def position_words(shapes: Shapes, index: int) -> str:
-    """'im Nordosten', 'in der Mitte' …: where a Stadtteil's centre lies in the city's extent."""
-    rings = shapes.rings[index]
-    if not rings:
-        return "außerhalb der Kartengrundlage"
-    xs = [x for ring in rings for x, _ in ring]
-    ys = [y for ring in rings for _, y in ring]
-    x0, y0, x1, y1 = shapes.bounds()
-    dx = ((min(xs) + max(xs)) / 2 - (x0 + x1) / 2) / max(x1 - x0, 1e-9)
-    dy = ((min(ys) + max(ys)) / 2 - (y0 + y1) / 2) / max(y1 - y0, 1e-9)
-    if math.hypot(dx, dy) < 0.12:
-        return "in der Mitte"
-    directions = ("Osten", "Nordosten", "Norden", "Nordwesten", "Westen", "Südwesten", "Süden", "Südosten")
-    return f"im {directions[round(math.degrees(math.atan2(dy, dx)) / 45) % 8]}"

@@ -21,6 +21,7 @@ repeated header rows, document language de-DE, title; a table of contents filled
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from matplotlib.patches import PathPatch
 
 from toolkit.catalogue.model import CITY, Catalogue, Indicator
 from toolkit.core.cells import format_number
@@ -39,8 +41,8 @@ from toolkit.core.settings import Settings
 from toolkit.core.workspace import atomic_path
 from toolkit.indicators.confidentiality import SPARSE_SYMBOL, symbol_legend
 from toolkit.report.accessibility import finish_document
-from toolkit.report.charts import Rendered
-from toolkit.report.maps import LocatorMap, Shapes, position_words, rounded
+from toolkit.report.charts import CM, Rendered, new_figure, png_bytes
+from toolkit.report.maps import PALETTE, Shapes, frame_map, ring_path, rounded
 from toolkit.report.tables import Cell, decimals_of, table_cell
 from toolkit.report.text import gap_unit
 
@@ -139,6 +141,56 @@ def _row(column: _Column, area: str, markers: dict[str, str]) -> list[str]:
         sign = "+" if delta > 0 else ""
         difference = f"{sign}{format_number(delta, decimals)} {gap_unit(column.indicator.einheit, short=True)}".strip()
     return [column.label, value.text, city.text, difference, f"{column.ranks[area]} von {len(column.ranks)}"]
+
+
+# ---- the locator map ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LocatorMap:
+    """The city's Stadtteile in light grey, one of them dark: where the profile's Stadtteil lies."""
+
+    shapes: Shapes
+    index: int
+
+    def png(self) -> bytes:
+        return png_bytes(locator_figure(self))
+
+    def alt_text(self) -> str:
+        name = self.shapes.names[self.index]
+        return (f"Lagekarte: {name} (dunkel hervorgehoben) liegt {position_words(self.shapes, self.index)} des "
+                "Stadtgebiets.")
+
+
+def locator_figure(spec: LocatorMap):  # -> Figure
+    figure = new_figure((6.5 * CM, 7.5 * CM))
+    axes = figure.add_axes((0.02, 0.07, 0.96, 0.91))
+    others = [ring for i in spec.shapes.drawn if i != spec.index for ring in spec.shapes.rings[i]]
+    if others:  # one path for all other Stadtteile: a locator map is drawn forty times per compile
+        axes.add_artist(PathPatch(ring_path(tuple(others)), facecolor="#E3E3E3", edgecolor="white", linewidth=0.4))
+    if spec.shapes.rings[spec.index]:
+        patch = PathPatch(ring_path(spec.shapes.rings[spec.index]), facecolor=PALETTE[-1], edgecolor=PALETTE[-1],
+                          linewidth=0.4, gid=spec.shapes.areas[spec.index])
+        axes.add_artist(patch)
+    frame_map(axes, spec.shapes, scale=False)
+    figure.text(0.02, 0.012, spec.shapes.attribution, fontsize=5.5, color="#333333", ha="left", va="bottom")
+    return figure
+
+
+def position_words(shapes: Shapes, index: int) -> str:
+    """'im Nordosten', 'in der Mitte' …: where a Stadtteil's centre lies in the city's extent."""
+    rings = shapes.rings[index]
+    if not rings:
+        return "außerhalb der Kartengrundlage"
+    xs = [x for ring in rings for x, _ in ring]
+    ys = [y for ring in rings for _, y in ring]
+    x0, y0, x1, y1 = shapes.bounds()
+    dx = ((min(xs) + max(xs)) / 2 - (x0 + x1) / 2) / max(x1 - x0, 1e-9)
+    dy = ((min(ys) + max(ys)) / 2 - (y0 + y1) / 2) / max(y1 - y0, 1e-9)
+    if math.hypot(dx, dy) < 0.12:
+        return "in der Mitte"
+    directions = ("Osten", "Nordosten", "Norden", "Nordwesten", "Westen", "Südwesten", "Süden", "Südosten")
+    return f"im {directions[round(math.degrees(math.atan2(dy, dx)) / 45) % 8]}"
 
 
 # ---- the Word document ----------------------------------------------------------------------------------
