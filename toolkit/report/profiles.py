@@ -5,7 +5,8 @@ double it), and the profiles are handed on one by one, to Stadtteil offices, Gem
 Stadtteilkonferenzen, who need their page and not the report.
 
 Each page: the Stadtteil's name as Heading 1 (a page break before it; navigable, and in the table of contents),
-where it lies (a sentence and a small locator map with alt text), and a table of its key indicators: every
+where it lies (a sentence and a locator map: the city's Stadtteile in light grey, this one dark, drawn in the
+report's chart pool), and a table of its key indicators: every
 indicator collected by Stadtteil with a published Stadtteil value in the report year, with the Stadtteil's
 value, the city value, the difference and the rank among the Stadtteile with a published value (1 = highest).
 The numbers come only from the protected table (indicators/published) and are written as in the report's
