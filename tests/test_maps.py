@@ -238,7 +238,8 @@ def test_a_missing_shape_is_a_german_warning_of_compile_and_the_map_draws_the_re
     workspace.map_geometry.write_text(json.dumps(data), encoding="utf-8")
     result = CliRunner().invoke(app, ["compile", "--year", "2024", "-w", str(workspace.root)])
     assert result.exit_code == 0, result.output
-    assert ("Warnung: Der Stadtteil Buckau (Schlüssel 9) hat in der Kartengrundlage templates/Stadtteile.geojson "
+    key = next(k for _area, k, name in district_triples(load_catalogue(workspace.catalogue_file)) if name == "Buckau")
+    assert (f"Warnung: Der Stadtteil Buckau (Schlüssel {key}) hat in der Kartengrundlage templates/Stadtteile.geojson "
             "keine Fläche; die Karten zeigen ihn nicht.") in result.output
     document = docx.Document(str(workspace.report_file(2024)))
     alts = [p.get("descr", "") for p in document.element.body.iter(qn("wp:docPr"))]
