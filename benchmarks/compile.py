@@ -1,9 +1,11 @@
 """Benchmark: toolkit compile for 60 indicators x 10 years x 40 Stadtteile against bare matplotlib.
 
 Builds a synthetic catalogue and store in a temporary folder, then measures in the same run
-(1) the whole ``compile_report`` (data, confidentiality, content, charts, Word, Tabellenanhang) and
-(2) bare matplotlib rendering the same charts one after another (Figure + plot/barh + savefig PNG,
-same size and resolution). The last output line is JSON with toolkit_s, baseline_s and ratio.
+(1) the whole ``compile_report`` (data, confidentiality, content, charts, Stadtteil maps, Word, Tabellenanhang,
+Stadtteilprofile with their locator maps) and
+(2) bare matplotlib rendering the same charts and maps one after another (Figure + plot/barh/fill + savefig PNG,
+same size and resolution; a map fills every Stadtteil's rings in its class colour, a locator map fills them grey
+and one dark). The last output line is JSON with toolkit_s, baseline_s and ratio.
 
     python benchmarks/compile.py [--processes N] [--repeat N]   (default: all cores, 3 repetitions)
 """
@@ -30,8 +32,12 @@ from toolkit.catalogue.template import write_catalogue_workbook
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, ensure_folders
-from toolkit.report.charts import DPI, LINE_SIZE, LineChart
-from toolkit.report.compile import compile_report
+from toolkit.indicators.published import load_published
+from toolkit.report.charts import DPI, LINE_SIZE, BarChart, LineChart
+from toolkit.report.compile import compile_report, round_deliveries
+from toolkit.report.context import build_report
+from toolkit.report.maps import MAP_SIZE, PALETTE, MapChart, district_triples, load_shapes
+from toolkit.report.profiles import LocatorMap, build_profiles
 from toolkit.report.template import write_report_template
 
 KEYS = [r.values["schluessel"] for r in default_rows()["Stadtteile"]]  # the Amt's keys, 01 … 78
@@ -89,7 +95,7 @@ def fill_store(workspace: Workspace, ids: list[str], seed: int) -> None:
 
 
 def bare_matplotlib(specs: list) -> float:
-    """The same charts with plain matplotlib: one figure each, plot/barh, savefig to PNG."""
+    """The same charts and maps with plain matplotlib: one figure each, plot/barh/fill, savefig to PNG."""
     started = time.perf_counter()
     for spec in specs:
         if isinstance(spec, LineChart):
@@ -99,26 +105,44 @@ def bare_matplotlib(specs: list) -> float:
             for line in spec.lines:
                 axes.plot(line.years, line.values, marker="o", label=line.label)
             axes.legend()
-        else:
+        elif isinstance(spec, BarChart):
             figure = Figure(figsize=(16 / 2.54, (0.42 * len(spec.labels) + 2.6) / 2.54), dpi=DPI)
             FigureCanvasAgg(figure)
             axes = figure.add_subplot()
             values = [0 if math.isnan(v) else v for v in spec.values]
             axes.barh(range(len(values)), values, tick_label=list(spec.labels))
-        axes.set_title(spec.title)
+        elif isinstance(spec, MapChart):
+            figure = Figure(figsize=MAP_SIZE, dpi=DPI)
+            FigureCanvasAgg(figure)
+            axes = figure.add_subplot()
+            shown = sorted(v for v in spec.values if not math.isnan(v))
+            for rings, value in zip(spec.shapes.rings, spec.values, strict=True):
+                rank = shown.index(value) * len(PALETTE) // len(shown) if not math.isnan(value) else -1
+                for ring in rings:
+                    axes.fill(*zip(*ring, strict=True), color=PALETTE[rank] if rank >= 0 else "white",
+                              edgecolor="grey", hatch=None if rank >= 0 else "//")
+            axes.set_aspect("equal")
+        else:  # a locator map
+            figure = Figure(figsize=(6.5 / 2.54, 7.5 / 2.54), dpi=DPI)
+            FigureCanvasAgg(figure)
+            axes = figure.add_subplot()
+            for n, rings in enumerate(spec.shapes.rings):
+                for ring in rings:
+                    axes.fill(*zip(*ring, strict=True), color=PALETTE[-1] if n == spec.index else "lightgrey")
+            axes.set_aspect("equal")
+        axes.set_title(spec.shapes.names[spec.index] if isinstance(spec, LocatorMap) else spec.title)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI)
     return time.perf_counter() - started
 
 
 def chart_specs(workspace: Workspace, year: int) -> list:
-    from toolkit.indicators.published import load_published
-    from toolkit.report.compile import round_deliveries
-    from toolkit.report.context import build_report
-
+    """What compile draws: the report's charts and maps, and the profiles' locator maps."""
     catalogue, settings, published = load_published(workspace, year)
     deliveries, received = round_deliveries(workspace, year, catalogue)
-    return build_report(published, catalogue, settings, year, deliveries, received).charts
+    shapes, _problems = load_shapes(workspace, district_triples(catalogue))
+    report = build_report(published, catalogue, settings, year, deliveries, received, shapes)
+    return [*report.charts, *build_profiles(published, catalogue, year, shapes).locators]
 
 
 def main() -> None:
@@ -146,8 +170,11 @@ def main() -> None:
             print(f"compile: {toolkit_times[-1]:.2f} s {result.timings}; bare matplotlib: {baseline_times[-1]:.2f} s",
                   file=sys.stderr)
         toolkit_s, baseline_s = min(toolkit_times), min(baseline_times)
+        assert sum(isinstance(s, MapChart) for s in specs) == result.n_maps == N_INDICATORS
+        assert sum(isinstance(s, LocatorMap) for s in specs) == result.n_profiles
         print(json.dumps({
             "indicators": N_INDICATORS, "years": len(YEARS), "districts": 40, "charts": result.n_charts,
+            "maps": result.n_maps, "locator_maps": result.n_profiles,
             "tables": result.n_tables, "suppressed": result.n_suppressed,
             "docx_mb": round(result.report.stat().st_size / 1e6, 1),
             "timings": {k: round(v, 2) for k, v in result.timings.items()},

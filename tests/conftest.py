@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from report_fixtures import SUBSET, make_report_workspace
 
 from toolkit.catalogue.model import Catalogue, load_catalogue
 from toolkit.catalogue.template import write_catalogue_workbook
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML
 from toolkit.core.workspace import Workspace, ensure_folders
+from toolkit.report.compile import compile_report
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +31,11 @@ def make_workspace(root: Path) -> Workspace:
 @pytest.fixture
 def workspace(tmp_path: Path) -> Workspace:
     return make_workspace(tmp_path / "ws")
+
+
+@pytest.fixture(scope="session")
+def compiled_with_maps(tmp_path_factory: pytest.TempPathFactory):
+    """The small report working folder plus STT-01 (collected by Stadtteil, no data), compiled once for the map
+    and profile tests: (workspace, CompileResult)."""
+    workspace = make_report_workspace(tmp_path_factory.mktemp("karten") / "ws", indicators=(*SUBSET, "STT-01"))
+    return workspace, compile_report(workspace, 2024, processes=1)

@@ -57,12 +57,13 @@ def test_one_chapter_per_handlungsfeld_in_catalogue_order(compiled):
 def test_every_chart_is_a_picture_with_german_alt_text(compiled):
     _workspace, result, document = compiled
     pictures = list(document.element.body.iter(qn("wp:docPr")))
-    # DEM-01, DEM-02: time series + Stadtteile; BIL-06, ARB-03, ARB-12: time series; GES-04 has no data
-    assert result.n_charts == 7
+    # DEM-01, DEM-02: time series + Stadtteil bars + Stadtteil map; BIL-06, ARB-03, ARB-12: time series; GES-04 has
+    # no data
+    assert result.n_charts == 9 and result.n_maps == 2
     assert len(pictures) == result.n_charts
     for picture in pictures:
         assert picture.get("descr", "").strip()
-        assert picture.get("descr").startswith(("Liniendiagramm:", "Balkendiagramm:"))
+        assert picture.get("descr").startswith(("Liniendiagramm:", "Balkendiagramm:", "Karte:"))
 
 
 def test_language_title_and_repeated_header_rows(compiled):

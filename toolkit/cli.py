@@ -268,8 +268,9 @@ def compile_(
 ) -> None:
     """Kennzahlen berechnen und den Integrationsbericht (Word) mit Texten, Tabellen und Grafiken füllen.
 
-    Schreibt outbox/JAHR/Integrationsbericht_JAHR.docx und den Tabellenanhang (Excel); kleine Fallzahlen
-    sind nach dem Geheimhaltungsprofil der Kennzahl gesperrt. Mit --pdf zusätzlich ein PDF/UA.
+    Schreibt outbox/JAHR/Integrationsbericht_JAHR.docx (mit Karten der Stadtteile), den Tabellenanhang (Excel)
+    und die Stadtteilprofile (Word, eine Seite je Stadtteil); kleine Fallzahlen sind nach dem
+    Geheimhaltungsprofil der Kennzahl gesperrt. Mit --pdf zusätzlich PDF/UA von Bericht und Profilen.
     Mit --intern entsteht stattdessen outbox/JAHR/Integrationsbericht_JAHR_intern.docx, auf jeder Seite als
     „INTERN – nicht zur Veröffentlichung“ gekennzeichnet; nur dort stehen interne Notizen, Dateinamen,
     Fehlerzahlen und Ansprechpersonen.

@@ -259,6 +259,21 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                 "„gesperrt“ ({expected}).",
         "doppelt": "{place} (Zeile {row}): Jahr {year} und Gebiet „{found}“ stehen schon in Zeile {other}.",
     }),
+    # ---- the map geometry (Stadtteil boundaries, toolkit compile)
+    ProblemType("stadtteil-ohne-flaeche", Severity.WARNUNG, "Stadtteil ohne Fläche in der Kartengrundlage",
+                "Die Kartengrundlage um den Stadtteil ergänzen oder Schlüssel bzw. Namen an das Blatt Stadtteile "
+                "des Katalogs angleichen.", {
+        "": "Der Stadtteil {found} (Schlüssel {key}) hat in der Kartengrundlage {file} keine Fläche; die Karten "
+            "zeigen ihn nicht.",
+    }),
+    ProblemType("flaeche-ohne-stadtteil", Severity.WARNUNG, "Fläche ohne Stadtteil des Katalogs",
+                "Schlüssel oder Namen der Fläche an das Blatt Stadtteile des Katalogs angleichen.", {
+        "": "Die Fläche „{found}“ der Kartengrundlage {file} gehört zu keinem Stadtteil des Katalogs; sie wird nicht "
+            "gezeichnet.",
+        "widerspruch": "Die Fläche „{found}“ der Kartengrundlage {file} trägt den Schlüssel {key} (im Katalog: "
+                       "{other}), heißt aber wie der Stadtteil {expected}; sie wird nach dem Namen {expected} "
+                       "zugeordnet.",
+    }),
 )}
 
 

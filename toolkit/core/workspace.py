@@ -17,6 +17,7 @@ from toolkit.core.errors import BusyError, FileInUseError, InputError
 SETTINGS_FILE = "toolkit.toml"
 CATALOGUE_TEMPLATE = "templates/Indikatorenmatrix.xlsx"
 REPORT_TEMPLATE = "templates/Bericht.docx"
+MAP_GEOMETRY = "templates/Stadtteile.geojson"  # optional: replaces the packaged Stadtteil boundaries
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,11 @@ class Workspace:
     @property
     def report_template(self) -> Path:
         return self.root / REPORT_TEMPLATE
+
+    @property
+    def map_geometry(self) -> Path:
+        """The city's own Stadtteil boundaries (GeoJSON); when absent the maps use the packaged default."""
+        return self.root / MAP_GEOMETRY
 
     @property
     def inbox(self) -> Path:
@@ -82,6 +88,9 @@ class Workspace:
 
     def table_annex_file(self, year: int) -> Path:
         return self.year_dir(year) / f"Tabellenanhang_{year}.xlsx"
+
+    def profiles_file(self, year: int) -> Path:
+        return self.year_dir(year) / f"Stadtteilprofile_{year}.docx"
 
     def archive_dir(self, year: int, office: str) -> Path:
         return self.archive / str(year) / office

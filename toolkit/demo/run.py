@@ -54,6 +54,7 @@ class DemoResult:
     master_matrix: Path | None
     report: Path | None
     annex: Path | None = None
+    profiles: Path | None = None
     export_lines: list[str] = field(default_factory=list)
     history_values: int = 0
     returned: list[str] = field(default_factory=list)
@@ -93,6 +94,8 @@ class DemoResult:
         ]
         if self.annex:
             lines.append(f"  Tabellenanhang: {self._rel(self.annex)}")
+        if self.profiles:
+            lines.append(f"  Stadtteilprofile: {self._rel(self.profiles)}")
         lines += [f"  {line}" for line in self.export_lines]
         lines.append("Rücklauf:")
         lines += [f"  {line}" for line in self.status_table_lines()]
@@ -205,7 +208,8 @@ def run_demo(folder: Path, progress=None) -> DemoResult:  # noqa: ANN001 - a pro
     result = DemoResult(
         root=workspace.root, year=REPORT_YEAR, workbooks=workspace.workbooks_dir(REPORT_YEAR),
         mails=workspace.mails_dir(REPORT_YEAR), check_reports=workspace.check_reports_dir(REPORT_YEAR),
-        master_matrix=merged.matrix, report=compiled.report, annex=compiled.annex, export_lines=export_lines,
+        master_matrix=merged.matrix, report=compiled.report, annex=compiled.annex, profiles=compiled.profiles,
+        export_lines=export_lines,
         history_values=history_values, returned=[r.office for r in returns],
         faulty={r.office: r.mistakes for r in returns if r.mistakes}, silent=SILENT_OFFICE,
         kept_in_inbox=sorted(p.name for p in workspace.inbox.iterdir() if p.is_file() and not p.name.startswith(".")),

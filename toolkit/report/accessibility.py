@@ -3,7 +3,7 @@
 - alt text on every picture (wp:docPr descr), in document order;
 - header rows marked to repeat (w:tblHeader) and column widths after docxtpl's column loops;
 - no empty paragraphs used for spacing;
-- title, subject, author and language (de-DE) in the core properties;
+- title, subject, author and language (de-DE) in the core properties, the language also in the document defaults;
 - the table of contents pre-filled with the headings, bookmarks and PAGEREF fields.
 """
 
@@ -24,6 +24,7 @@ FIXED_WIDTHS = {  # header row of the template's fixed tables -> relative column
     ("Stelle", "Datei", "Übernommen am", "Warnungen"): (24, 28, 14, 34),
     ("Stelle", "Datei", "Übernommen am", "Warnungen", "Ansprechperson"): (19, 22, 12, 25, 22),  # internal edition
     ("Kennung", "Kennzahl", "Grund"): (11, 30, 59),
+    ("Kennzahl", "Stadtteil", "Gesamtstadt", "Differenz", "Rang"): (44, 14, 14, 14, 14),  # Stadtteilprofile
 }
 
 def finish_document(document, alt_texts: list[str], *, title: str, subject: str = "", author: str = "") -> None:  # noqa: ANN001
@@ -39,11 +40,36 @@ def finish_document(document, alt_texts: list[str], *, title: str, subject: str 
         _finish_table(table)
     _drop_empty_paragraphs(body)
     fill_table_of_contents(document)
+    _set_default_language(document)
     props = document.core_properties
     props.title = title
     props.subject = subject
     props.author = author
     props.language = LANGUAGE
+
+
+def _set_default_language(document) -> None:  # noqa: ANN001
+    """w:lang de-DE in the document defaults (LibreOffice takes the PDF's language from there, Word the proofing
+    language); documents built without the report template (the Stadtteil profiles) have none."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    r_pr_default = defaults.find(qn("w:rPrDefault"))
+    if r_pr_default is None:
+        r_pr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, r_pr_default)
+    r_pr = r_pr_default.find(qn("w:rPr"))
+    if r_pr is None:
+        r_pr = OxmlElement("w:rPr")
+        r_pr_default.append(r_pr)
+    lang = r_pr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        r_pr.append(lang)
+    lang.set(qn("w:val"), LANGUAGE)
+    lang.set(qn("w:eastAsia"), LANGUAGE)
 
 
 def _finish_table(table) -> None:  # noqa: ANN001 - lxml element

@@ -8,7 +8,8 @@
   Stadtteile are listed with their symbol, never drawn as 0.
 
 A chart is described by a small picklable spec, so many charts can be rendered in a process pool.
-The alt text is generated from the same spec (values, years, gap, direction).
+The alt text is generated from the same spec (values, years, gap, direction). A spec that draws itself (the
+maps of report/maps.py: ``png()`` and ``alt_text()``) renders in the same pool.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -69,6 +71,17 @@ class BarChart:
     reference_label: str = "Gesamtstadt"
 
 
+class Drawing(Protocol):
+    """A picture that draws itself (the maps of report/maps.py): PNG bytes and the alt text stating its message."""
+
+    def png(self) -> bytes: ...
+
+    def alt_text(self) -> str: ...
+
+
+Spec = LineChart | BarChart | Drawing
+
+
 @dataclass
 class Rendered:
     png: bytes
@@ -94,32 +107,32 @@ def _axis_formatter(decimals: int) -> FuncFormatter:
 # ---- rendering ------------------------------------------------------------------------------------------
 
 
-def _new_figure(size: tuple[float, float]) -> Figure:
+def new_figure(size: tuple[float, float]) -> Figure:
     figure = Figure(figsize=size, dpi=DPI)
     FigureCanvasAgg(figure)
     return figure
 
 
-def _png(figure: Figure) -> bytes:
+def png_bytes(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
 def _source(figure: Figure, text: str) -> None:
-    figure.text(0.01, 0.012, _shorten(f"Quelle: {text}", 120), fontsize=6.5, color="#333333", ha="left", va="bottom")
+    figure.text(0.01, 0.012, shorten(f"Quelle: {text}", 120), fontsize=6.5, color="#333333", ha="left", va="bottom")
 
 
-def _shorten(text: str, limit: int) -> str:
+def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def render_line(spec: LineChart) -> bytes:
-    return _png(line_figure(spec))
+    return png_bytes(line_figure(spec))
 
 
 def line_figure(spec: LineChart) -> Figure:
-    figure = _new_figure(LINE_SIZE)
+    figure = new_figure(LINE_SIZE)
     entries = len(spec.lines) + (spec.zielwert is not None)
     longest = max((len(line.label) for line in spec.lines), default=0)
     columns = 3 if longest <= 30 else 2
@@ -132,7 +145,7 @@ def line_figure(spec: LineChart) -> Figure:
         xs, ys = _split_at_breaks(line.years, line.values, break_years)
         axes.plot(xs, ys, color=COLOURS[n % len(COLOURS)], marker=MARKERS[n % len(MARKERS)],
                   linestyle=LINESTYLES[n % len(LINESTYLES)], linewidth=1.6, markersize=4.5,
-                  label=_shorten(line.label, 48))
+                  label=shorten(line.label, 48))
     for year in break_years:
         axes.axvline(year - 0.5, color="#444444", linewidth=1.0, linestyle=(0, (2, 2)))
         axes.annotate("Zeitreihenbruch", (year - 0.5, 1.0), xycoords=("data", "axes fraction"), fontsize=6.5,
@@ -140,7 +153,7 @@ def line_figure(spec: LineChart) -> Figure:
     if spec.zielwert is not None:
         axes.axhline(spec.zielwert, color="#222222", linewidth=1.1, linestyle=(0, (6, 2, 1, 2)),
                      label=f"Zielwert {_fmt(spec.zielwert, spec.unit, spec.decimals)}")
-    axes.set_title(_shorten(spec.title, 90), fontsize=9, loc="left", y=1.06)  # fixed y: no costly auto-position
+    axes.set_title(shorten(spec.title, 90), fontsize=9, loc="left", y=1.06)  # fixed y: no costly auto-position
     axes.set_ylabel(spec.unit if spec.unit != "Anzahl" else "Anzahl", fontsize=8)
     axes.yaxis.set_major_formatter(_axis_formatter(spec.decimals))
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -170,12 +183,12 @@ def _split_at_breaks(years: Sequence[int], values: Sequence[float], breaks: Sequ
 
 
 def render_bars(spec: BarChart) -> bytes:
-    return _png(bar_figure(spec))
+    return png_bytes(bar_figure(spec))
 
 
 def bar_figure(spec: BarChart) -> Figure:
     n = len(spec.labels)
-    figure = _new_figure((16 * CM, max(6.0, 0.42 * n + 2.6) * CM))
+    figure = new_figure((16 * CM, max(6.0, 0.42 * n + 2.6) * CM))
     height = figure.get_figheight()
     figure.subplots_adjust(left=0.25, right=0.95, top=1 - 0.55 / height, bottom=0.5 / height)
     axes = figure.add_subplot()
@@ -199,7 +212,7 @@ def bar_figure(spec: BarChart) -> Figure:
     axes.grid(axis="x", color="#DDDDDD", linewidth=0.6)
     axes.set_axisbelow(True)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.set_title(_shorten(spec.title, 90), fontsize=9, loc="left", y=1.0, pad=6)
+    axes.set_title(shorten(spec.title, 90), fontsize=9, loc="left", y=1.0, pad=6)
     _source(figure, spec.source)
     return figure
 
@@ -211,12 +224,15 @@ def ranked(spec: BarChart) -> list[int]:
     return sorted(shown, key=lambda i: -spec.values[i]) + hidden
 
 
-def render(spec: LineChart | BarChart) -> Rendered:
-    png = render_line(spec) if isinstance(spec, LineChart) else render_bars(spec)
-    return Rendered(png, alt_text(spec))
+def render(spec: Spec) -> Rendered:
+    if isinstance(spec, LineChart):
+        return Rendered(render_line(spec), alt_text(spec))
+    if isinstance(spec, BarChart):
+        return Rendered(render_bars(spec), alt_text(spec))
+    return Rendered(spec.png(), spec.alt_text())
 
 
-def render_all(specs: Sequence[LineChart | BarChart], processes: int = 0,
+def render_all(specs: Sequence[Spec], processes: int = 0,
                progress: Progress | None = None) -> list[Rendered]:
     """Render every chart; with enough charts, in a process pool (core/runtime.workers_for).
 

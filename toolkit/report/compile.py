@@ -1,13 +1,16 @@
 """toolkit compile: the Word report (and optionally a tagged PDF) from the store and the report template.
 
-Steps: published values (indicators.value_frame + confidentiality.protect) -> content (report_context)
--> charts (charts.render_all, process pool when it pays off) -> docxtpl render with autoescape=True
--> accessibility post-processing (alt text on every picture, repeated header rows, column widths,
-title and language) -> atomic save. The Tabellenanhang (report/annex.py) gets the same tables.
+Steps: published values (indicators.value_frame + confidentiality.protect) -> Stadtteil shapes (maps.load_shapes)
+-> content (report_context) and Stadtteil profiles (profiles.build_profiles) -> charts, maps and locator maps
+(charts.render_all, one process pool when it pays off) -> docxtpl render with autoescape=True -> each map placed
+after its bar chart -> accessibility post-processing (alt text on every picture, repeated header rows, column
+widths, title and language) -> atomic save. The Tabellenanhang (report/tables.py) gets the same tables; the
+Stadtteil profiles (report/profiles.py) are a document of their own next to the report.
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import os
@@ -19,9 +22,13 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
 from toolkit.catalogue.model import Catalogue
 from toolkit.core.cells import german_date
 from toolkit.core.errors import InputError
+from toolkit.core.problems import Problem
 from toolkit.core.progress import SILENT
 from toolkit.core.settings import load_settings
 from toolkit.core.store import Store
@@ -31,9 +38,11 @@ from toolkit.indicators.confidentiality import PRIMARY, SECONDARY, SOURCE, SPARS
 from toolkit.indicators.export import COLUMNS, export_rows
 from toolkit.indicators.published import load_published
 from toolkit.report.accessibility import finish_document
-from toolkit.report.annex import write_table_annex
-from toolkit.report.charts import BarChart, render_all
+from toolkit.report.charts import BarChart, Rendered, render_all
 from toolkit.report.context import INTERNAL_MARK, build_report
+from toolkit.report.maps import MapChart, district_triples, load_shapes
+from toolkit.report.profiles import Profiles, build_profiles, write_profiles
+from toolkit.report.tables import write_table_annex
 
 PDF_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
               '"PDFUACompliance":{"type":"boolean","value":"true"},'
@@ -57,6 +66,11 @@ class CompileResult:
     root: Path | None = None  # the working folder, to name files relative to it
     intern: bool = False  # the internal edition (never to be published)
     notices: tuple[str, ...] = ()  # German hints, e.g. an older catalogue layout was read
+    profiles: Path | None = None
+    profiles_pdf: Path | None = None
+    n_profiles: int = 0
+    n_maps: int = 0
+    problems: list[Problem] = field(default_factory=list)  # warnings about the map geometry
 
     def _suppressed_detail(self) -> str:
         """': 120 primär und 340 sekundär gesperrt (Geheimhaltung), 3 von der Quelle gesperrt, 12 Anteile gering
@@ -76,13 +90,19 @@ class CompileResult:
                 if self.intern else f"Integrationsbericht {self.year} erstellt")
         lines = [
             f"{what}: {shown(self.report, self.root)}",
-            f"  {self.n_indicators} Kennzahlen, davon {self.n_with_data} mit Daten; {self.n_charts} Grafiken, "
-            f"{self.n_tables} Tabellen; {self.n_suppressed} Werte nicht gezeigt{self._suppressed_detail()}.",
+            f"  {self.n_indicators} Kennzahlen, davon {self.n_with_data} mit Daten; {self.n_charts} Grafiken "
+            f"(davon {self.n_maps} Karten), {self.n_tables} Tabellen; {self.n_suppressed} Werte nicht "
+            f"gezeigt{self._suppressed_detail()}.",
         ]
         if self.annex:
             lines.append(f"Tabellenanhang: {shown(self.annex, self.root)}")
+        if self.profiles:
+            lines.append(f"Stadtteilprofile: {shown(self.profiles, self.root)} ({self.n_profiles} Stadtteile)")
+        lines.extend(f"Warnung: {p.message}" for p in self.problems)
         if self.pdf:
             lines.append(f"Barrierefreies PDF: {shown(self.pdf, self.root)}")
+        if self.profiles_pdf:
+            lines.append(f"Stadtteilprofile als PDF: {shown(self.profiles_pdf, self.root)}")
         lines.append(f"Dauer: {self.seconds:.1f} s".replace(".", ","))
         lines += [f"Hinweis: {notice}" for notice in self.notices]
         return lines
@@ -90,7 +110,8 @@ class CompileResult:
 
 def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progress=None,  # noqa: ANN001
                    processes: int | None = None, intern: bool = False) -> CompileResult:
-    """Compute the indicators and write outbox/Y/Integrationsbericht_Y.docx (+ Tabellenanhang, + PDF).
+    """Compute the indicators and write outbox/Y/Integrationsbericht_Y.docx (+ Tabellenanhang, + Stadtteilprofile,
+    + PDF).
 
     ``processes``: for the charts, instead of the setting ``prozesse`` (0 automatic, 1 never a pool).
     ``intern``: write the internal edition Integrationsbericht_Y_intern.docx instead (marked on every page; adds
@@ -106,10 +127,13 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     timings: dict[str, float] = {}
     soffice = find_libreoffice(load_settings(workspace.settings_file).libreoffice) if pdf else None
     target_path = workspace.internal_report_file(year) if intern else workspace.report_file(year)
-    outputs = [target_path] if intern else [target_path, workspace.table_annex_file(year)]
-    ensure_closed([*outputs, target_path.with_suffix(".pdf")] if pdf else outputs)
+    # the internal edition is the report alone; Tabellenanhang and Stadtteilprofile are published documents
+    outputs = [target_path] if intern else [target_path, workspace.table_annex_file(year), workspace.profiles_file(year)]
+    ensure_closed([*outputs, *(path.with_suffix(".pdf") for path in outputs if path.suffix == ".docx")] if pdf
+                  else outputs)
     catalogue, settings, published = load_published(workspace, year)
     deliveries, received = round_deliveries(workspace, year, catalogue)
+    shapes, problems = load_shapes(workspace, district_triples(catalogue)) if catalogue.districts else (None, [])
     audit_lines = None
     if intern:
         rows = [dict(zip(COLUMNS, (str(v) for v in row), strict=True)) for row in export_rows(published, catalogue)]
@@ -121,12 +145,14 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
                               "neuen Arbeitsordner ('toolkit init') kopieren.")
 
     t = time.perf_counter()
-    content = build_report(published, catalogue, settings, year, deliveries, received, intern=intern,
+    content = build_report(published, catalogue, settings, year, deliveries, received, shapes, intern=intern,
                            audit_lines=audit_lines)
+    profiles = Profiles(year, [], []) if intern else build_profiles(published, catalogue, year, shapes)
     timings["inhalt"] = time.perf_counter() - t
     t = time.perf_counter()
-    rendered = render_all(content.charts, processes=settings.prozesse if processes is None else processes,
-                          progress=progress)
+    pictures = render_all([*content.charts, *profiles.locators],
+                          processes=settings.prozesse if processes is None else processes, progress=progress)
+    rendered, locators = pictures[:len(content.charts)], pictures[len(content.charts):]
     timings["grafiken"] = time.perf_counter() - t
     t = time.perf_counter()
     template = DocxTemplate(str(workspace.report_template))
@@ -134,6 +160,8 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     if intern and not knows_internal_edition(workspace.report_template):
         notices.append(OLD_TEMPLATE_NOTICE.format(template=shown(workspace.report_template, workspace.root)))
     for (target, key), image, spec in zip(content.chart_slots, rendered, content.charts, strict=True):
+        if isinstance(spec, MapChart):
+            continue  # no slot of its own in the template: placed after its bar chart (place_maps)
         width = Mm(150) if isinstance(spec, BarChart) else Mm(160)
         target[key] = InlineImage(template, io.BytesIO(image.png), width=width)
     try:
@@ -143,6 +171,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
             f"Die Berichtsvorlage {workspace.report_template} lässt sich nicht füllen ({type(exc).__name__}: {exc}).",
             hint="Wurde ein Platzhalter in {{ … }} oder {% … %} in Word verändert? Vorlage neu erzeugen oder "
                  "den Platzhalter reparieren.") from exc
+    place_maps(template.docx, content.charts, rendered, Mm(160))
     if intern:
         mark_every_page(template.docx, INTERNAL_MARK)
     finish_document(template.docx, [r.alt for r in rendered],
@@ -154,14 +183,22 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     t = time.perf_counter()
     annex = None if intern else write_table_annex(workspace.table_annex_file(year), content.tables, catalogue, year)
     timings["tabellenanhang"] = time.perf_counter() - t
+    t = time.perf_counter()
+    profiles_path = None if intern else write_profiles(workspace.profiles_file(year), profiles, locators, settings,
+                                                       catalogue)
+    timings["stadtteilprofile"] = time.perf_counter() - t
     result = CompileResult(year, target_path, annex, n_indicators=len(catalogue.indicators),
                            n_with_data=content.n_with_data, n_charts=len(rendered), n_tables=len(content.tables),
                            n_suppressed=content.n_suppressed, suppressed_by=dict(content.suppressed_by),
-                           timings=timings, root=workspace.root, intern=intern, notices=tuple(notices))
+                           timings=timings, root=workspace.root, intern=intern, notices=tuple(notices),
+                           profiles=profiles_path, n_profiles=len(profiles.pages),
+                           n_maps=sum(isinstance(spec, MapChart) for spec in content.charts), problems=problems)
     if pdf:
         t = time.perf_counter()
         progress.note("PDF wird mit LibreOffice erzeugt …")
         result.pdf = convert_to_pdf(target_path, soffice)
+        if profiles_path is not None:
+            result.profiles_pdf = convert_to_pdf(profiles_path, soffice)
         timings["pdf"] = time.perf_counter() - t
     result.seconds = time.perf_counter() - started
     return result
@@ -206,6 +243,57 @@ def mark_every_page(document, mark: str) -> None:  # noqa: ANN001 - a python-doc
         run = paragraph.add_run(mark)
         run.bold = True
         run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+
+
+def place_maps(document, charts: list, rendered: list[Rendered], width: int) -> None:  # noqa: ANN001 - docx
+    """Put each map right after the chart before it (the Stadtteil bars) and that chart's caption.
+
+    The template has one picture slot per Stadtteil chart; the map comes in beside the bars without a new slot, so
+    a template the city has restyled keeps working, and it takes over the styles of the bars' paragraphs. The
+    pictures in the document are the charts other than maps, in order.
+    """
+    body = document.element.body
+    pictures = iter(list(body.iter(qn("wp:docPr"))))
+    anchor = None
+    for spec, image in zip(charts, rendered, strict=True):
+        if not isinstance(spec, MapChart):
+            anchor = next(pictures)
+            continue
+        paragraph = anchor
+        while paragraph.tag != qn("w:p"):
+            paragraph = paragraph.getparent()
+        caption = paragraph.getnext()
+        text = "".join(t.text or "" for t in caption.iter(qn("w:t"))) if caption is not None else ""
+        if caption is None or caption.tag != qn("w:p") or not text.startswith("Abbildung"):
+            caption = None
+        picture = _paragraph_like(paragraph)
+        drawing = OxmlElement("w:drawing")
+        drawing.append(document.part.new_pic_inline(io.BytesIO(image.png), width, None))
+        run = OxmlElement("w:r")
+        run.append(drawing)
+        picture.append(run)
+        (caption if caption is not None else paragraph).addnext(picture)
+        anchor = next(iter(picture.iter(qn("wp:docPr"))))
+        label = _paragraph_like(caption)
+        run = OxmlElement("w:r")
+        first = caption.find(qn("w:r")) if caption is not None else None
+        if first is not None and first.find(qn("w:rPr")) is not None:
+            run.append(copy.deepcopy(first.find(qn("w:rPr"))))
+        text_element = OxmlElement("w:t")
+        text_element.set(qn("xml:space"), "preserve")
+        text_element.text = spec.caption
+        run.append(text_element)
+        label.append(run)
+        picture.addnext(label)
+
+
+def _paragraph_like(paragraph):  # noqa: ANN001, ANN202 - lxml elements
+    """An empty paragraph with the paragraph properties (style, alignment, keep with next) of ``paragraph``."""
+    new = OxmlElement("w:p")
+    properties = paragraph.find(qn("w:pPr")) if paragraph is not None else None
+    if properties is not None:
+        new.append(copy.deepcopy(properties))
+    return new
 
 
 def round_deliveries(workspace: Workspace, year: int, catalogue: Catalogue) -> tuple[list[dict], set[str]]:

@@ -26,6 +26,7 @@ from toolkit.indicators.values import (
     trend_verdict,
 )
 from toolkit.report.charts import Line, LineChart
+from toolkit.report.maps import Shapes
 from toolkit.report.tables import (
     Cell,
     Report,
@@ -52,15 +53,15 @@ INTERNAL_MARK = "INTERN – nicht zur Veröffentlichung"
 
 
 def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settings, year: int,
-                 deliveries: list[dict], received_offices: set[str], *, intern: bool = False,
-                 audit_lines: list[str] | None = None) -> Report:
+                 deliveries: list[dict], received_offices: set[str], shapes: Shapes | None = None, *,
+                 intern: bool = False, audit_lines: list[str] | None = None) -> Report:
     """The report's content. The public edition (``intern`` False) holds no internal notes, file names, error
     counts or contact data, whatever the template asks for; the internal edition adds them, the delivery annex
     and the suppression audit (``audit_lines``, one German sentence each)."""
     first_year = year - settings.jahre_im_bericht + 1
     window = published[(published["year"] >= first_year) & (published["year"] <= year)]
     by_indicator = {key: block for key, block in window.groupby("indicator", sort=False)}
-    report = Report(context={})
+    report = Report(context={}, shapes=shapes)
     fields_ctx = []
     overview, sources, annex_rows, gaps = [], [], [], []
     for hf in catalogue.fields:

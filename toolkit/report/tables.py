@@ -4,17 +4,27 @@ Cells carry the published number (for the Tabellenanhang) and its text (for Word
 is its symbol, a missing one '…', a true zero '–', a value of limited reliability stands in brackets
 '(23,4)'; flagged values and series breaks get a superscript marker that points to a footnote below
 the table.
+
+The Tabellenanhang (outbox/Y/Tabellenanhang_Y.xlsx) carries every table of the report, a sheet per
+Handlungsfeld: numbers are written as numbers with number formats (Excel shows them with the German
+separators), suppressed cells as their symbol; a value of limited reliability stays a number and gets a
+number format that shows it in brackets, '(23,4)', as in the printed tables of the statistics offices; the
+Zeichenerklärung on the sheet "Hinweise" explains the brackets. Written with xlsxwriter without formula or
+URL conversion.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
 from toolkit.catalogue.model import CITY, GERMANY, LAND, Catalogue, Indicator
 from toolkit.core.cells import format_number, format_value
+from toolkit.core.workspace import atomic_path
 from toolkit.indicators.confidentiality import (
     MISSING_SYMBOL,
     PRIMARY,
@@ -24,9 +34,11 @@ from toolkit.indicators.confidentiality import (
     SPARSE_SYMBOL,
     ZERO_SYMBOL,
     rounding_base,
+    symbol_legend,
 )
 from toolkit.indicators.values import footnotes_for
-from toolkit.report.charts import BarChart, LineChart
+from toolkit.report.charts import BarChart, Spec
+from toolkit.report.maps import MapChart, Shapes, map_state
 
 SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹"
 MAX_DISTRICT_GROUPS = 3
@@ -65,12 +77,13 @@ class Report:
     and the builders here)."""
 
     context: dict
-    charts: list[LineChart | BarChart] = field(default_factory=list)  # in document order
+    charts: list[Spec] = field(default_factory=list)  # in document order
     chart_slots: list[tuple[dict, str]] = field(default_factory=list)  # (dict, key) that receives the image
     tables: list[Table] = field(default_factory=list)
     n_with_data: int = 0
     n_suppressed: int = 0
     suppressed_by: dict[str, int] = field(default_factory=dict)  # state ('primär', 'sekundär', …) -> cells
+    shapes: Shapes | None = None  # the Stadtteil shapes for the maps (report/maps.py); None: no maps
 
 
 def table_cell(row, decimals: int, markers: dict[str, str]) -> Cell:  # noqa: ANN001 - a namedtuple row
@@ -174,6 +187,13 @@ def district_part(report: Report, k: dict, indicator: Indicator, block: pd.DataF
                                   decimals, reference_label=reference_label))
     report.chart_slots.append((k, "stadtteil_grafik"))
     k["stadtteil_grafik_titel"] = f"{indicator.id} {chart_title}"
+    if report.shapes is not None and report.shapes.drawn and n_shown:  # the map beside the bars (compile places it)
+        records = [lookup.get((area, group)) for area in report.shapes.areas]
+        report.charts.append(MapChart(chart_title, indicator.einheit, indicator.quelle, latest, report.shapes,
+                                      tuple(_published(r) for r in records), tuple(map_state(r) for r in records),
+                                      city_value, reference_label, decimals,
+                                      caption=f"Abbildung: {indicator.id} {chart_title} – Karte"))
+        report.chart_slots.append((k, "stadtteil_karte"))
 
 
 def _district_cell(district, row, decimals: int, markers: dict[str, str]) -> Cell:  # noqa: ANN001
@@ -261,3 +281,93 @@ def footnotes(indicator: Indicator, catalogue: Catalogue, block: pd.DataFrame, m
         notes.append(f"Werte in Klammern: Aussagewert ist eingeschränkt, da der Zahlenwert statistisch relativ "
                      f"unsicher ist (weniger als {limit} {cases}).")
     return notes
+
+
+# ---- the Tabellenanhang ------------------------------------------------------------------------------
+
+_INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+NUMBER_FORMATS = ("#,##0", "#,##0.0", "#,##0.00")  # by decimals
+
+
+def sheet_name(text: str, used: set[str]) -> str:
+    name = _INVALID_SHEET_CHARS.sub("-", text)[:31].strip() or "Tabelle"
+    base, n = name, 2
+    while name.lower() in used:
+        suffix = f" ({n})"
+        name = base[: 31 - len(suffix)] + suffix
+        n += 1
+    used.add(name.lower())
+    return name
+
+
+def write_table_annex(path: Path, tables: list, catalogue: Catalogue, year: int) -> Path:  # noqa: ANN001
+    """Write the annex atomically; ``tables`` are the Table objects above, in report order."""
+    import xlsxwriter  # heavy: only when a Tabellenanhang is written
+
+    with atomic_path(path) as tmp:
+        workbook = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                                 "strings_to_numbers": False})
+        fmt = {
+            "title": workbook.add_format({"bold": True, "font_size": 11}),
+            "head": workbook.add_format({"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True}),
+            "text": workbook.add_format({"border": 1}),
+            "symbol": workbook.add_format({"border": 1, "align": "right"}),
+            **{d: workbook.add_format({"border": 1, "num_format": n}) for d, n in enumerate(NUMBER_FORMATS)},
+            **{("limited", d): workbook.add_format({"border": 1, "num_format": f"({n});(-{n})"})
+               for d, n in enumerate(NUMBER_FORMATS)},
+            "note": workbook.add_format({"font_size": 9, "italic": True}),
+        }
+        used: set[str] = set()
+        notes = workbook.add_worksheet(sheet_name("Hinweise", used))
+        notes.set_column(0, 0, 12)
+        notes.set_column(1, 1, 90)
+        notes.write_string(0, 0, f"Tabellenanhang zum Integrationsbericht {year}", fmt["title"])
+        notes.write_string(2, 0, "Die Tabellen entsprechen denen des Berichts; gesperrte Werte sind durch Zeichen "
+                                 "ersetzt; Werte mit eingeschränkter Aussagekraft stehen als Zahl in Klammern. "
+                                 "Die Fußnoten stehen als Zeilen unter der jeweiligen Tabelle; die "
+                                 "Fußnotenzeichen (¹) entfallen, weil die Zellen reine Zahlen enthalten.")
+        notes.write_string(4, 0, "Zeichen", fmt["head"])
+        notes.write_string(4, 1, "Bedeutung", fmt["head"])
+        for n, (symbol, meaning) in enumerate(symbol_legend(catalogue), start=5):
+            notes.write_string(n, 0, symbol, fmt["text"])
+            notes.write_string(n, 1, meaning, fmt["text"])
+        by_field: dict[str, list] = {}
+        for table in tables:
+            by_field.setdefault(table.handlungsfeld, []).append(table)
+        sheets = [("", "Übersicht")] + [(hf.code, hf.name) for hf in catalogue.fields]
+        for code, name in sheets:
+            if code not in by_field:
+                continue
+            sheet = workbook.add_worksheet(sheet_name(name, used))
+            _write_tables(sheet, by_field[code], fmt)
+        workbook.close()
+    return path
+
+
+def _write_tables(sheet, tables: list, fmt: dict) -> None:  # noqa: ANN001
+    row = 0
+    widest = 1
+    for table in tables:
+        sheet.write_string(row, 0, table.titel, fmt["title"])
+        row += 1
+        for col, header in enumerate(table.kopf):
+            sheet.write_string(row, col, header, fmt["head"])
+        widest = max(widest, len(table.kopf))
+        row += 1
+        for cells in table.zeilen:
+            for col, cell in enumerate(cells):
+                if cell.number is not None and col > 0:
+                    decimals = min(cell.decimals, 2)
+                    style = fmt[("limited", decimals)] if getattr(cell, "limited", False) else fmt[decimals]
+                    sheet.write_number(row, col, cell.number, style)
+                else:
+                    symbol = col > 0 and len(cell.text) <= 2
+                    sheet.write_string(row, col, cell.text, fmt["symbol" if symbol else "text"])
+            row += 1
+        for note in table.notes:
+            sheet.write_string(row, 0, note, fmt["note"])
+            row += 1
+        row += 1
+    sheet.set_column(0, 0, 34)
+    sheet.set_column(1, widest, 11)
+    sheet.freeze_panes(0, 1)
