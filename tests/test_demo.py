@@ -21,6 +21,7 @@ from toolkit.core.workspace import Workspace
 from toolkit.demo.clerks import FAULTY_OFFICE, SILENT_OFFICE, return_name
 from toolkit.demo.data import generate
 from toolkit.demo.run import MARKER, REPORT_YEAR, prepare_folder
+from toolkit.report.text import AVOIDED_PHRASES, avoided_phrases
 from toolkit.returns.checks import check_files
 
 
@@ -79,6 +80,27 @@ def test_report_has_a_chapter_per_field_and_a_chart_and_table_per_indicator(demo
         assert heading is not None, indicator
         tables, charts = sections[heading]
         assert tables >= 1 and charts >= 1, (indicator, tables, charts)
+
+
+def document_text(document) -> str:  # noqa: ANN001 - a python-docx Document
+    """All the text of a report: paragraphs, table cells, the pictures' alt texts, header and footer."""
+    body = document.element.body
+    parts = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
+    parts += [d.get("descr", "") for d in body.iter(qn("wp:docPr"))]
+    for section in document.sections:
+        parts += [p.text for p in (*section.header.paragraphs, *section.footer.paragraphs)]
+    return "\n".join(parts)
+
+
+def test_the_drafted_text_frames_no_gap_as_a_deficit(demo) -> None:
+    workspace, _ = demo
+    text = document_text(Document(str(workspace.report_file(REPORT_YEAR))))
+    assert "Prozentpunkte verringert" in text and "Der Abstand zwischen den Nichtdeutschen und den Deutschen" in text
+    assert avoided_phrases(text) == []
+    sample = "Der Wert liegt zu Ungunsten der Nichtdeutschen (Verhältnis 2,8 zu 1) und ist schlechter."
+    assert avoided_phrases(sample) == ["zu Ungunsten", "schlechter", "Verhältnis 2,8 zu 1"]
+    assert avoided_phrases("Qualitätsproblemen, alle Geschlechter, das Verhältnis zum Stadtwert") == []
+    assert len(AVOIDED_PHRASES) >= 10
 
 
 def test_master_matrix_holds_the_typed_values(demo, catalogue: Catalogue) -> None:

@@ -22,6 +22,7 @@ from toolkit.report.compile import compile_report, round_deliveries
 from toolkit.report.context import build_report
 from toolkit.report.tables import decimals_of
 from toolkit.report.template import write_report_template
+from toolkit.report.text import avoided_phrases
 
 ROOT = Path(__file__).resolve().parent.parent
 NUMBER = re.compile(r"\d[\d.]*(?:,\d+)?")
@@ -134,11 +135,13 @@ def test_drafted_sentence_names_value_gap_and_trend(compiled):
     text = all_text(document)
     assert "bei den Nichtdeutschen bei 20,5 %, bei den Deutschen bei 6,2 %" in text
     assert "14,3 Prozentpunkte über dem der Deutschen" in text
-    assert "Gegenüber 2019 hat sich der Abstand verringert" in text
+    assert ("Der Abstand zwischen den Nichtdeutschen und den Deutschen hat sich seit 2019 um 1,8 Prozentpunkte "
+            "verringert (2019: 16,1 Prozentpunkte)") in text
     assert "Zielwert 8,0 %" in text  # ARB-03 zielwert
     assert "Zum Vergleich (Nichtdeutsche, 2024): Magdeburg 20,5 %, Sachsen-Anhalt 18,4 %, Deutschland 16,4 %." in text
     assert "Zeitreihenbruch ab 2022" in text  # BIL-06 break: footnote, and no verdict across it
-    assert "Gegenüber 2023" in text
+    assert "ist seit 2023 nahezu unverändert (2023: 3,6 Prozentpunkte)" in text  # BIL-06: not across the break
+    assert avoided_phrases(text) == []
 
 
 def test_series_break_is_marked_in_the_table_header_with_a_footnote(compiled):

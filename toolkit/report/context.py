@@ -239,7 +239,6 @@ class Analysis:
     target: str | None = None
     reference: str | None = None
     gap: float | None = None
-    ratio: float | None = None
     verdict: object | None = None  # indicators.Verdict
     base_gap: float | None = None
     development: dict = field(default_factory=dict)
@@ -269,8 +268,6 @@ def _analyse(indicator: Indicator, totals: pd.DataFrame, pairs: list[tuple[str, 
             gaps = gap_series(per_group[target], per_group[reference])
             analysis.target, analysis.reference = target, reference
             analysis.gap = float(gaps.loc[latest, "gap"])
-            ratio = gaps.loc[latest, "ratio"]
-            analysis.ratio = None if pd.isna(ratio) else float(ratio)
             if indicator.richtung in ("plus", "minus"):
                 analysis.verdict = trend_verdict(gaps["gap"], latest, indicator.richtung,
                                                  settings.trend_schwelle_pp, break_years)

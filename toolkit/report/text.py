@@ -2,15 +2,38 @@
 
 The sentences are a draft for the editor: plain, with the numbers the tables show, never a
 suppressed value. Concept texts ("Begriffe und Datengrundlagen") come from the catalogue.
+
+The wording is neutral and describes participation: the values of both groups, the difference in
+Prozentpunkten and how it developed. It never ranks groups as better or worse off, never frames a
+difference as a deficit and gives no ratio ("2,8 zu 1"); AVOIDED_PHRASES lists what must not appear,
+and a test checks the whole demo report against it.
 """
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
 from toolkit.catalogue.model import Catalogue, Indicator
 from toolkit.core.cells import format_number, format_value
-from toolkit.indicators.values import VERDICT_LARGER, VERDICT_SAME, VERDICT_SMALLER, disadvantaged
+from toolkit.indicators.values import VERDICT_LARGER, VERDICT_SAME, VERDICT_SMALLER
+
+# Deficit or ranking framing that the drafted text must never use (matched at the start of a word, any case).
+AVOIDED_PHRASES = (
+    "zu Ungunsten", "zuungunsten", "zu Gunsten", "zugunsten", "schlechter", "besser gestellt", "bessergestellt",
+    "Defizit", "Sprachdefizit", "Integrationsdefizit", "Problem", "Ausländerproblem", "Nachholbedarf", "Rückstand",
+    "hinterher", "Parallelgesellschaft", "Brennpunkt", "Überfremdung",
+)
+RATIO_PHRASE = re.compile(r"\bVerhältnis\s+(?:von\s+)?\d[\d.,]*\s+zu\s+\d", re.IGNORECASE)  # "Verhältnis 2,8 zu 1"
+
+
+def avoided_phrases(text: str) -> list[str]:
+    """The avoided phrases (and the ratio phrasing) found in ``text``."""
+    found = [p for p in AVOIDED_PHRASES if re.search(r"(?<!\w)" + re.escape(p), text, re.IGNORECASE)]
+    found += [m.group(0) for m in RATIO_PHRASE.finditer(text)]
+    return found
+
 
 CONCEPTS = (
     ("staatsangehoerigkeit", "nichtdeutsch", "Ausländerinnen und Ausländer (Nichtdeutsche)"),
@@ -57,7 +80,7 @@ def dative(catalogue: Catalogue, code: str) -> str:
 
 
 def genitive(catalogue: Catalogue, code: str) -> str:
-    """'der …' form of a group (zu Ungunsten der …, dem Wert der …)."""
+    """'der …' form of a group (der Wert der …, dem der …)."""
     if code in SPECIAL_GENITIVE:
         return SPECIAL_GENITIVE[code]
     return f"der {_plural_noun(catalogue.label('gruppe', code), 'genitive')}"
@@ -108,14 +131,8 @@ def indicator_sentences(indicator: Indicator, catalogue: Catalogue, analysis, ye
             sentences.append("Zwischen beiden Gruppen besteht kein Abstand.")
         else:
             side = "über" if gap > 0 else "unter"
-            text = f"Der Wert {gen(target)} liegt damit {_points(gap, analysis)} {side} dem {gen(reference)}"
-            if analysis.ratio:
-                text += f" (Verhältnis {format_number(analysis.ratio, 1)} zu 1)"
-            worse = disadvantaged(gap, indicator.richtung)
-            if worse is not None:
-                text += (", zu Ungunsten " if worse else ", zu Gunsten ") + gen(target)
-            sentences.append(text + ".")
-        sentences.append(_verdict_sentence(analysis))
+            sentences.append(f"Der Wert {gen(target)} liegt damit {_points(gap, analysis)} {side} dem {gen(reference)}.")
+        sentences.append(_verdict_sentence(analysis, f"zwischen den {dat(target)} und den {dat(reference)}"))
     elif target:
         sentences.append(f"Für {latest} ist der Abstand zwischen {dat(target)} und {dat(reference)} wegen der "
                          "Geheimhaltung oder fehlender Werte nicht ausweisbar.")
@@ -127,7 +144,8 @@ def indicator_sentences(indicator: Indicator, catalogue: Catalogue, analysis, ye
     return [s for s in sentences if s]
 
 
-def _verdict_sentence(analysis) -> str:  # noqa: ANN001
+def _verdict_sentence(analysis, between: str) -> str:  # noqa: ANN001
+    """How the gap developed: 'Der Abstand zwischen … hat sich seit 2020 um 2,1 Prozentpunkte verringert (2020: …).'"""
     verdict = analysis.verdict
     if verdict is None:
         return ""
@@ -136,11 +154,19 @@ def _verdict_sentence(analysis) -> str:  # noqa: ANN001
                 f"{_points(analysis.base_gap, analysis)}.")
     if verdict.verdict is None:
         return f"Eine Bewertung der Entwicklung entfällt ({verdict.reason})."
-    before = f" (damals {_points(analysis.base_gap, analysis)})" if analysis.base_gap is not None else ""
+    before = f" ({verdict.base_year}: {_points(analysis.base_gap, analysis)})" if analysis.base_gap is not None else ""
     if verdict.verdict == VERDICT_SAME:
-        return f"Gegenüber {verdict.base_year} ist der Abstand nahezu unverändert{before}."
+        return f"Der Abstand {between} ist seit {verdict.base_year} nahezu unverändert{before}."
     word = {VERDICT_SMALLER: "verringert", VERDICT_LARGER: "vergrößert"}[verdict.verdict]
-    return f"Gegenüber {verdict.base_year} hat sich der Abstand {word}{before}."
+    return (f"Der Abstand {between} hat sich seit {verdict.base_year} um {_points(gap_change(analysis), analysis)} "
+            f"{word}{before}.")
+
+
+def gap_change(analysis) -> float:  # noqa: ANN001
+    """Change of the absolute gap since the base year, from the rounded gaps the text shows (so they add up)."""
+    if analysis.base_gap is None:
+        return analysis.verdict.delta
+    return round(abs(analysis.gap), analysis.decimals) - round(abs(analysis.base_gap), analysis.decimals)
 
 
 def _development_sentence(analysis, dat) -> str:  # noqa: ANN001
