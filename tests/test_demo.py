@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,9 @@ from toolkit.core.workspace import Workspace
 from toolkit.demo.clerks import FAULTY_OFFICE, SILENT_OFFICE, return_name
 from toolkit.demo.data import generate
 from toolkit.demo.run import MARKER, REPORT_YEAR, prepare_folder
+from toolkit.indicators.published import load_published
+from toolkit.report.compile import round_deliveries
+from toolkit.report.context import INTEGRATIONSKONZEPT_FIELDS, UNMAPPED_CHAPTER, build_report, concept_fields
 from toolkit.report.text import AVOIDED_PHRASES, avoided_phrases
 from toolkit.returns.checks import check_files
 
@@ -101,6 +106,75 @@ def test_the_drafted_text_frames_no_gap_as_a_deficit(demo) -> None:
     assert avoided_phrases(sample) == ["zu Ungunsten", "schlechter", "Verhältnis 2,8 zu 1"]
     assert avoided_phrases("Qualitätsproblemen, alle Geschlechter, das Verhältnis zum Stadtwert") == []
     assert len(AVOIDED_PHRASES) >= 10
+
+
+def paragraphs_with_style(document) -> list[tuple[str, str]]:  # noqa: ANN001
+    """(style name, text) of every body paragraph, in order."""
+    return [(p.style.name, p.text) for p in document.paragraphs]
+
+
+def section(paragraphs: list[tuple[str, str]], heading: str) -> list[tuple[str, str]]:
+    """The paragraphs after the Heading 1 ``heading`` up to the next Heading 1."""
+    start = paragraphs.index(("Heading 1", heading)) + 1
+    end = next((i for i in range(start, len(paragraphs)) if paragraphs[i][0] == "Heading 1"), len(paragraphs))
+    return paragraphs[start:end]
+
+
+def test_main_findings_come_after_the_foreword_one_to_three_per_chapter_with_data(demo, catalogue: Catalogue) -> None:
+    workspace, _ = demo
+    document = Document(str(workspace.report_file(REPORT_YEAR)))
+    paragraphs = paragraphs_with_style(document)
+    chapters = [t for s, t in paragraphs if s == "Heading 1"]
+    assert chapters[:3] == ["Vorwort", "Wichtigste Ergebnisse", "Zusammenfassung"]
+    sections = {t for s, t in paragraphs if s == "Heading 2"}
+    findings: dict[str, list[str]] = {}
+    for style, text in section(paragraphs, "Wichtigste Ergebnisse"):
+        if style == "Ergebnisse Kapitel":
+            current = findings.setdefault(text, [])
+        elif style == "List Bullet":
+            current.append(text)
+    assert list(findings) == [f.name for f in catalogue.fields]  # the demo has data in every chapter
+    for chapter, points in findings.items():
+        assert 1 <= len(points) <= 3, (chapter, points)
+        for point in points:
+            named = re.search(r"\(siehe Abschnitt „([^“]+)“\)\.$", point)
+            assert named and named.group(1) in sections, point  # names a section of the report
+            field = next(f for f in catalogue.fields if f.name == chapter)
+            assert named.group(1).split()[0] in {i.id for i in catalogue.indicators_of_field(field.code)}
+    text = "\n".join(p for points in findings.values() for p in points)
+    assert "Prozentpunkte verringert" in text and "seit 2020" in text
+
+
+@pytest.fixture(scope="module")
+def by_concept(demo):
+    """The content of the demo report with the chapters of the Integrationskonzept ([bericht] gliederung)."""
+    workspace, _ = demo
+    catalogue, settings, published = load_published(workspace, REPORT_YEAR)
+    deliveries, received = round_deliveries(workspace, REPORT_YEAR, catalogue)
+    settings = dataclasses.replace(settings, gliederung="integrationskonzept")
+    return build_report(published, catalogue, settings, REPORT_YEAR, deliveries, received).context
+
+
+def test_chapters_by_the_integrationskonzept_show_each_indicator_once(by_concept, catalogue: Catalogue) -> None:
+    chapters = {c["titel"]: c for c in by_concept["handlungsfelder"]}
+    assert list(chapters) == [UNMAPPED_CHAPTER, *INTEGRATIONSKONZEPT_FIELDS]  # six, after the unmapped ones
+    shown = [k["titel"].split()[0] for c in chapters.values() for k in c["kennzahlen"]]
+    assert sorted(shown) == sorted(catalogue.indicators)  # each indicator exactly once
+    unmapped = [i.id for f in catalogue.fields if not concept_fields(f) for i in catalogue.indicators_of_field(f.code)]
+    assert [k["titel"].split()[0] for k in chapters[UNMAPPED_CHAPTER]["kennzahlen"]] == unmapped
+    twice = [f for f in catalogue.fields if len(concept_fields(f)) == 2]
+    assert twice, "Der Standardkatalog ordnet ein Handlungsfeld zwei Feldern des Integrationskonzepts zu"
+    for field in twice:
+        first, second = concept_fields(field)
+        home = {k["titel"].split()[0] for k in chapters[first]["kennzahlen"]}
+        references = " ".join(chapters[second]["verweise"])
+        assert references.startswith(f"Siehe auch im Kapitel „{first}“")
+        for indicator in catalogue.indicators_of_field(field.code):
+            assert indicator.id in home and f"{indicator.id} {indicator.name}" in references
+            assert indicator.id not in {k["titel"].split()[0] for k in chapters[second]["kennzahlen"]}
+    assert [f["titel"] for f in by_concept["ergebnisse"]] == list(chapters)  # the findings follow the chapters
+    assert [u["titel"] for u in by_concept["uebersicht"]] == list(chapters)  # and so does the Zusammenfassung
+    assert "in 7 Kapiteln nach den Handlungsfeldern des Integrationskonzepts" in by_concept["zusammenfassung"]
 
 
 def test_master_matrix_holds_the_typed_values(demo, catalogue: Catalogue) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import zipfile
@@ -17,9 +18,11 @@ from typer.testing import CliRunner
 from toolkit.catalogue.model import load_catalogue
 from toolkit.cli import app
 from toolkit.core.cells import format_number
+from toolkit.core.errors import InputError
+from toolkit.core.settings import DEFAULT_SETTINGS_TOML, STRUCTURES, load_settings
 from toolkit.indicators.published import load_published
 from toolkit.report.compile import compile_report, round_deliveries
-from toolkit.report.context import build_report
+from toolkit.report.context import INTEGRATIONSKONZEPT_FIELDS, UNMAPPED_CHAPTER, build_report
 from toolkit.report.tables import decimals_of
 from toolkit.report.template import write_report_template
 from toolkit.report.text import avoided_phrases
@@ -48,7 +51,8 @@ def test_one_chapter_per_handlungsfeld_in_catalogue_order(compiled):
     workspace, _result, document = compiled
     catalogue = load_catalogue(workspace.catalogue_file)
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    chapters = [h for h in headings if h not in ("Vorwort", "Zusammenfassung", "Begriffe und Datengrundlagen", "Anhang")]
+    front = ("Vorwort", "Wichtigste Ergebnisse", "Zusammenfassung", "Begriffe und Datengrundlagen", "Anhang")
+    chapters = [h for h in headings if h not in front]
     assert chapters == [f.name for f in catalogue.fields]
     level2 = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
     assert "BIL-06 Schulabgänge ohne Hauptschulabschluss" in level2
@@ -182,16 +186,41 @@ def test_pdf_without_libreoffice_gives_a_german_message(compiled, monkeypatch):
     assert "[programme]" in str(caught.value) and caught.value.exit_code == 3
 
 
-def test_template_renders_with_the_context_without_undeclared_variables(compiled):
+@pytest.mark.parametrize("gliederung", STRUCTURES)
+def test_template_renders_with_the_context_without_undeclared_variables(compiled, gliederung):
     workspace, _result, _document = compiled
     catalogue, settings, published = load_published(workspace, 2024)
     deliveries, received = round_deliveries(workspace, 2024, catalogue)
+    settings = dataclasses.replace(settings, gliederung=gliederung)
     content = build_report(published, catalogue, settings, 2024, deliveries, received)
     for target, key in content.chart_slots:
         target[key] = "Bild"
     template = DocxTemplate(str(ROOT / "templates" / "Bericht.docx"))
     assert template.get_undeclared_template_variables(context=content.context) == set()
     template.render(content.context, autoescape=True)
+    headings = [p.text for p in template.docx.paragraphs if p.style.name == "Heading 1"]
+    if gliederung == "integrationskonzept":  # six chapters, even one without an indicator of the subset
+        start = headings.index(UNMAPPED_CHAPTER)
+        assert headings[start:start + 7] == [UNMAPPED_CHAPTER, *INTEGRATIONSKONZEPT_FIELDS]
+        texts = [p.text for p in template.docx.paragraphs]
+        assert any(t.startswith("Siehe auch im Kapitel „Spracherwerb“") and "BIL-06" in t for t in texts)
+        assert "Für dieses Handlungsfeld des Integrationskonzepts weist der Bericht noch keine Kennzahl aus." in texts
+    else:
+        assert [f.name for f in catalogue.fields][0] in headings
+
+
+@pytest.mark.parametrize(("value", "accepted"), [("handlungsfelder", True), ("integrationskonzept", True),
+                                                 ("Integrationskonzept", False), ("stadtteile", False)])
+def test_the_chapter_structure_setting_is_checked(tmp_path, value, accepted):
+    path = tmp_path / "toolkit.toml"
+    path.write_text(DEFAULT_SETTINGS_TOML.replace('gliederung = "handlungsfelder"', f'gliederung = "{value}"'),
+                    encoding="utf-8")
+    if accepted:
+        assert load_settings(path).gliederung == value
+        return
+    with pytest.raises(InputError, match=f"gliederung = '{value}' ist nicht erlaubt") as caught:
+        load_settings(path)
+    assert '"handlungsfelder"' in caught.value.hint and '"integrationskonzept"' in caught.value.hint
 
 
 def test_committed_template_matches_the_builder(tmp_path):
@@ -266,7 +295,7 @@ def test_value_of_limited_reliability_is_bracketed_in_tables_text_and_legend(sur
     rows = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
     assert ["Nichtdeutsche", "/", "20,0", "(25,0)"] in rows  # suppressed, plain, bracketed
     overview = next(r for r in rows if r[0].startswith("DIS-03") and len(r) == 7)
-    assert overview[2] == "(25,0 %)" and overview[4] == "13,0 %"
+    assert overview[2] == "(25,0\u00a0%)" and overview[4] == "13,0\u00a0%"  # value and unit never break apart
     legend = {r[0]: r[1] for r in rows if len(r) == 2}
     assert legend["( )"].startswith("Aussagewert ist eingeschränkt")
     text = all_text(document)
