@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,7 +26,7 @@ from toolkit.demo.clerks import FAULTY_OFFICE, SILENT_OFFICE, return_name
 from toolkit.demo.data import generate
 from toolkit.demo.run import MARKER, REPORT_YEAR, prepare_folder
 from toolkit.indicators.published import load_published
-from toolkit.report.compile import round_deliveries
+from toolkit.report.compile import convert_to_pdf, round_deliveries
 from toolkit.report.context import INTEGRATIONSKONZEPT_FIELDS, UNMAPPED_CHAPTER, build_report, concept_fields
 from toolkit.report.text import AVOIDED_PHRASES, avoided_phrases
 from toolkit.returns.checks import check_files
@@ -137,12 +139,14 @@ def test_main_findings_come_after_the_foreword_one_to_three_per_chapter_with_dat
     for chapter, points in findings.items():
         assert 1 <= len(points) <= 3, (chapter, points)
         for point in points:
-            named = re.search(r"\(siehe Abschnitt „([^“]+)“\)\.$", point)
-            assert named and named.group(1) in sections, point  # names a section of the report
+            named = re.search(r"\(siehe Abschnitt „([^“]+)“, Seite …\)\.$", point)
+            assert named and named.group(1) in sections, point  # names a section of the report, linked
             field = next(f for f in catalogue.fields if f.name == chapter)
             assert named.group(1).split()[0] in {i.id for i in catalogue.indicators_of_field(field.code)}
     text = "\n".join(p for points in findings.values() for p in points)
     assert "Prozentpunkte verringert" in text and "seit 2020" in text
+    links = [h for h in document.element.body.iter(qn("w:hyperlink")) if h.get(qn("w:anchor"), "").startswith("_Toc")]
+    assert len(links) >= sum(map(len, findings.values())) + 60  # the TOC's and the findings' references
 
 
 @pytest.fixture(scope="module")
@@ -175,6 +179,42 @@ def test_chapters_by_the_integrationskonzept_show_each_indicator_once(by_concept
     assert [f["titel"] for f in by_concept["ergebnisse"]] == list(chapters)  # the findings follow the chapters
     assert [u["titel"] for u in by_concept["uebersicht"]] == list(chapters)  # and so does the Zusammenfassung
     assert "in 7 Kapiteln nach den Handlungsfeldern des Integrationskonzepts" in by_concept["zusammenfassung"]
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout
+    return text.decode("utf-8").replace("\u00a0", " ").split("\f")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice oder pdftotext (poppler) fehlt: PDF-Seiten nicht prüfbar")
+def test_pdf_keeps_the_summary_numbers_and_words_whole_and_has_toc_page_numbers(demo) -> None:
+    workspace, _ = demo
+    report = workspace.report_file(REPORT_YEAR)
+    pages = pdf_pages(convert_to_pdf(report))
+    start = next(i for i, page in enumerate(pages) if re.search(r"^Zusammenfassung$", page, re.M))
+    end = next(i for i, page in enumerate(pages) if re.search(r"^Begriffe und Datengrundlagen$", page, re.M))
+    summary = "\n".join(pages[start:end + 1])
+    document = Document(str(report))
+    overview = [t for t in document.tables if [c.text for c in t.rows[0].cells][:3] == ["Kennzahl", "Zielgruppe", "Wert"]]
+    assert len(overview) == 10
+    numbers = 0
+    for table in overview:
+        for row in table.rows:
+            for index, cell in enumerate(row.cells):
+                text = cell.text.replace("\u00a0", " ")
+                if index in (2, 4, 5) and re.search(r"\d", text):  # a value with its unit, on one line
+                    numbers += 1
+                    assert re.search(rf"(?<![\d.,]){re.escape(text)}(?![\d,])", summary), text
+                for word in re.split(r"\s+|(?<=[A-Za-zÄÖÜäöüß]-)(?=[A-Za-zÄÖÜäöüß])", text):
+                    assert not word or word in summary, word  # no word broken inside
+    assert numbers > 80
+    toc = [re.match(r"^\s*(.+?)\s*\.{4,}\s*(\d+)\s*$", line) for page in pages[1:6] for line in page.splitlines()]
+    toc = [(m.group(1), int(m.group(2))) for m in toc if m]
+    assert len(toc) > 80
+    for title, number in toc:  # the heading stands on the page its TOC line says
+        lines = [line.strip() for line in pages[number - 1].splitlines()]
+        assert title in lines, (title, number)
 
 
 def test_master_matrix_holds_the_typed_values(demo, catalogue: Catalogue) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from report_fixtures import make_report_workspace
@@ -21,6 +22,13 @@ from toolkit.core.cells import format_number
 from toolkit.core.errors import InputError
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML, STRUCTURES, load_settings
 from toolkit.indicators.published import load_published
+from toolkit.report.accessibility import (
+    CELL_MARGIN_TWIPS,
+    KEEP_TOGETHER_ROWS,
+    PAGE_WIDTH_TWIPS,
+    column_widths,
+    text_width,
+)
 from toolkit.report.compile import compile_report, round_deliveries
 from toolkit.report.context import INTEGRATIONSKONZEPT_FIELDS, UNMAPPED_CHAPTER, build_report
 from toolkit.report.tables import decimals_of
@@ -184,6 +192,66 @@ def test_pdf_without_libreoffice_gives_a_german_message(compiled, monkeypatch):
     with pytest.raises(InputError, match="LibreOffice wurde nicht gefunden") as caught:
         report.convert_to_pdf(result.report)
     assert "[programme]" in str(caught.value) and caught.value.exit_code == 3
+
+
+def test_tables_have_fixed_column_widths_that_break_no_word(compiled):
+    _workspace, _result, document = compiled
+    margins = 2 * CELL_MARGIN_TWIPS
+    for table in document.element.body.iter(qn("w:tbl")):
+        properties = table.find(qn("w:tblPr"))
+        assert properties.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+        grid = [int(c.get(qn("w:w"))) for c in table.find(qn("w:tblGrid")).findall(qn("w:gridCol"))]
+        assert sum(grid) <= PAGE_WIDTH_TWIPS and int(properties.find(qn("w:tblW")).get(qn("w:w"))) == sum(grid)
+        for index, row in enumerate(table.findall(qn("w:tr"))):
+            assert row.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None  # a row never breaks across pages
+            for cell, width in zip(row.findall(qn("w:tc")), grid, strict=True):
+                assert int(cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w"))) == width
+                size = cell.find(f".//{qn('w:sz')}")
+                points = int(size.get(qn("w:val"))) / 2 if size is not None else 9.0
+                for word in "".join(t.text or "" for t in cell.iter(qn("w:t"))).split():
+                    assert text_width(word, points, bold=index == 0) + margins <= width, word
+    overview = next(t for t in document.tables if t.rows[0].cells[0].text == "Kennzahl" and len(t.columns) == 7)
+    assert [c.text for c in overview.rows[0].cells] == ["Kennzahl", "Zielgruppe", "Wert", "Vergleichsgruppe", "Wert",
+                                                        "Abstand", "Trend"]
+    aligned = [c.paragraphs[0].alignment for c in overview.rows[1].cells]
+    assert aligned[2] == aligned[4] == aligned[5] == WD_ALIGN_PARAGRAPH.RIGHT and aligned[1] is None  # numbers right
+    assert column_widths([[(["Abstand"], True)], [(["12,3\u00a0Pp."], False)]], 100, 9.0) is None  # cannot fit
+
+
+def test_headings_and_charts_are_kept_with_what_follows(compiled):
+    _workspace, _result, document = compiled
+    styles = {s.name: s for s in document.styles}
+    for name in ("Heading 1", "Heading 2", "Caption", "Abbildung", "Ergebnisse Kapitel"):
+        assert styles[name].paragraph_format.keep_with_next, name
+
+    def kept(paragraph) -> bool:
+        own = paragraph.paragraph_format.keep_with_next
+        return own if own is not None else bool(paragraph.style.paragraph_format.keep_with_next)
+
+    paragraphs = document.paragraphs
+    charts = [i for i, p in enumerate(paragraphs) if p._p.find(f".//{qn('w:drawing')}") is not None]
+    assert len(charts) == 7
+    for i in charts:  # the text before a chart, the chart, its caption and the table's caption stay together
+        assert all(kept(p) for p in paragraphs[i - 1:i + 3]), [p.text for p in paragraphs[i - 1:i + 3]]
+    for table in document.tables:
+        rows = table.rows
+        if len(rows) <= KEEP_TOGETHER_ROWS:  # a small table stays on one page, the last row may end it
+            assert all(p.paragraph_format.keep_with_next for r in rows[:-1] for c in r.cells for p in c.paragraphs)
+            assert not any(p.paragraph_format.keep_with_next for c in rows[-1].cells for p in c.paragraphs)
+
+
+def test_references_link_to_the_heading_with_its_page_number(compiled):
+    _workspace, _result, document = compiled
+    body = document.element.body
+    bookmarks = {b.get(qn("w:name")): b.getparent() for b in body.iter(qn("w:bookmarkStart"))}
+    findings = [p for p in document.paragraphs if p.style.name == "List Bullet"]
+    assert findings and all("siehe Abschnitt „" in p.text for p in findings)
+    for paragraph in findings:
+        link = paragraph._p.find(f".//{qn('w:hyperlink')}")
+        heading = bookmarks[link.get(qn("w:anchor"))]
+        title = "".join(t.text for t in link.iter(qn("w:t")))
+        assert "".join(t.text or "" for t in heading.iter(qn("w:t"))) == title and f"„{title}“, Seite " in paragraph.text
+        assert any(f" PAGEREF {link.get(qn('w:anchor'))} " in (t.text or "") for t in paragraph._p.iter(qn("w:instrText")))
 
 
 @pytest.mark.parametrize("gliederung", STRUCTURES)
