@@ -240,6 +240,23 @@ def test_headings_and_charts_are_kept_with_what_follows(compiled):
             assert not any(p.paragraph_format.keep_with_next for c in rows[-1].cells for p in c.paragraphs)
 
 
+def test_main_findings_are_drafted_from_the_published_values(compiled):
+    _workspace, _result, document = compiled
+    texts = [p.text for p in document.paragraphs]
+    start, end = texts.index("Wichtigste Ergebnisse"), texts.index("Zusammenfassung")
+    findings = {p.text.split(":")[0]: p.text for p in document.paragraphs[start:end] if p.style.name == "List Bullet"}
+    assert "[Entwurf aus den veröffentlichten Werten" in " ".join(texts[start:end])
+    assert ("Der Zielwert des Integrationskonzepts von 8,0 % ist 2024 noch nicht erreicht: der Wert liegt bei den "
+            "Nichtdeutschen bei 20,5 %, 12,5 Prozentpunkte über dem Zielwert") in findings[
+        "Ausschließlich geringfügig Beschäftigte"]
+    bil06 = findings["Schulabgänge ohne Hauptschulabschluss"]  # the same verdict as its section, not across the break
+    assert "Der Abstand zwischen den Nichtdeutschen und den Deutschen ist seit 2023 nahezu unverändert" in bil06
+    assert "2024 lagen die Werte bei 10,0 % und 6,9 %, der Abstand bei 3,1 Prozentpunkten" in bil06
+    assert "seit 2019 von 10,8 % auf 13,6 % gestiegen" in findings["Ausländeranteil"]
+    assert "Einwohnerinnen und Einwohner" not in findings  # +2,5 % since 2019: too small for a second point
+    assert avoided_phrases(" ".join(findings.values())) == []
+
+
 def test_references_link_to_the_heading_with_its_page_number(compiled):
     _workspace, _result, document = compiled
     body = document.element.body
@@ -371,6 +388,8 @@ def test_value_of_limited_reliability_is_bracketed_in_tables_text_and_legend(sur
     assert "Werte in Klammern: Aussagewert ist eingeschränkt" in text  # footnote below the table
     alt = [d.get("descr", "") for d in document.element.body.iter(qn("wp:docPr"))]
     assert any("eingeschränkte Aussagekraft" in a for a in alt)
+    findings = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
+    assert findings == []  # a value of limited reliability is no main finding
 
 
 def test_annex_keeps_the_bracketed_value_a_number_with_a_bracket_format(survey):

@@ -208,13 +208,13 @@ def report_chapters(catalogue: Catalogue, gliederung: str) -> list[Chapter]:
     chapters = []
     if unmapped:
         chapters.append(Chapter(UNMAPPED_CHAPTER, (
-            f"Kennzahlen der Themen {_names(unmapped)}, die das Integrationskonzept keinem seiner Handlungsfelder "
+            f"Kennzahlen {_of_themes(unmapped)}, die das Integrationskonzept keinem seiner Handlungsfelder "
             "zuordnet. " + " ".join(f.beschreibung for f in unmapped)).strip(), _indicators_of(catalogue, unmapped)))
     for name in order:
         fields = home.get(name, [])
         if _indicators_of(catalogue, fields):
             text = (f"Das Kapitel folgt dem Handlungsfeld „{name}“ des Integrationskonzepts und enthält die Kennzahlen "
-                    f"der Themen {_names(fields)}. " + " ".join(f.beschreibung for f in fields)).strip()
+                    f"{_of_themes(fields)}. " + " ".join(f.beschreibung for f in fields)).strip()
         else:
             text = "Für dieses Handlungsfeld des Integrationskonzepts weist der Bericht noch keine Kennzahl aus."
         see_also = tuple((hf.name, where, _indicators_of(catalogue, [hf])) for hf, where in also.get(name, ()))
@@ -227,9 +227,10 @@ def concept_fields(hf: Field) -> list[str]:
     return [name.strip() for name in hf.magdeburg_handlungsfeld.split("/") if name.strip()]
 
 
-def _names(fields: list[Field]) -> str:
+def _of_themes(fields: list[Field]) -> str:
+    """'des Themas „Sprache“', 'der Themen „Sprache“ und „Bildung“'."""
     names = [f"„{f.name}“" for f in fields]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} und {names[-1]}"
+    return f"des Themas {names[0]}" if len(names) == 1 else f"der Themen {', '.join(names[:-1])} und {names[-1]}"
 
 
 def _indicators_of(catalogue: Catalogue, fields: list[Field]) -> tuple[Indicator, ...]:

@@ -351,10 +351,12 @@ def _gap_finding(catalogue: Catalogue, analysis, threshold: float, stale: float)
         return None
     target, reference, latest = analysis.target, analysis.reference, analysis.latest_year
     between = f"Der Abstand zwischen den {dative(catalogue, target)} und den {dative(catalogue, reference)}"
+    distance = re.sub(r"punkte$", "punkten", _points(analysis.gap, analysis))  # dative: bei 5,1 Prozentpunkten
     now = (f"{latest} lagen die Werte bei {_v(analysis.values[target], analysis)} und "
-           f"{_v(analysis.values[reference], analysis)} (Abstand: {_points(analysis.gap, analysis)})")
+           f"{_v(analysis.values[reference], analysis)}, der Abstand bei {distance}")
     change = gap_change(analysis)
-    if abs(change) < threshold:
+    verdict = analysis.verdict.verdict  # None for a context indicator: then the change itself decides
+    if verdict == VERDICT_SAME or (verdict is None and abs(change) < threshold):
         return 0.5 - stale, f"{between} ist seit {base_year} nahezu unverändert; {now}"
     word = "verringert" if change < 0 else "vergrößert"
     score = 2.0 + min(abs(change) / 20, 0.9) - stale
