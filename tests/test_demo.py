@@ -139,7 +139,7 @@ def test_main_findings_come_after_the_foreword_one_to_three_per_chapter_with_dat
     for chapter, points in findings.items():
         assert 1 <= len(points) <= 3, (chapter, points)
         for point in points:
-            named = re.search(r"\(siehe Abschnitt „([^“]+)“, Seite …\)\.$", point)
+            named = re.search(r"\(siehe Abschnitt „([^“]+)“, Seite\u00a0…\)\.$", point)
             assert named and named.group(1) in sections, point  # names a section of the report, linked
             field = next(f for f in catalogue.fields if f.name == chapter)
             assert named.group(1).split()[0] in {i.id for i in catalogue.indicators_of_field(field.code)}

@@ -351,7 +351,8 @@ _QUOTED = re.compile(r"„([^“]+)“")
 
 def link_references(body, bookmarks: dict[str, str]) -> None:  # noqa: ANN001
     """In paragraphs that say "siehe", a quoted heading („BIL-08 Ausbildungsbeteiligungsquote“) becomes a link to
-    it, followed by its page number: „…“ (Seite 56), or „…“, Seite 56) before a closing bracket."""
+    it, followed by its page number: „…“ (Seite 56), or „…“, Seite 56) before a closing bracket (a no-break
+    space between "Seite" and the number)."""
     for paragraph in body.iter(qn("w:p")):
         if "siehe" not in "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).lower():
             continue
@@ -378,7 +379,7 @@ def _link_run(run, text: str, bookmarks: dict[str, str]) -> None:  # noqa: ANN00
         pieces.append(link)
         closing = text[match.end(1):match.end()]
         before_bracket = text[match.end():match.end() + 1] == ")"
-        pieces.append(_styled(_run(text=closing + (", Seite " if before_bracket else " (Seite ")), rpr))
+        pieces.append(_styled(_run(text=closing + (", Seite\u00a0" if before_bracket else " (Seite\u00a0")), rpr))
         pieces += [_styled(_run(fld="begin"), rpr), _styled(_run(instr=f" PAGEREF {name} \\h "), rpr),
                    _styled(_run(fld="separate"), rpr), _styled(_run(text=PAGE_PLACEHOLDER), rpr),
                    _styled(_run(fld="end"), rpr)]
