@@ -16,7 +16,7 @@ from docxtpl import DocxTemplate
 from report_fixtures import make_report_workspace
 from typer.testing import CliRunner
 
-from toolkit.catalogue.model import load_catalogue
+from toolkit.catalogue.model import build_catalogue, default_rows, load_catalogue
 from toolkit.cli import app
 from toolkit.core.cells import format_number
 from toolkit.core.errors import InputError
@@ -30,7 +30,7 @@ from toolkit.report.accessibility import (
     text_width,
 )
 from toolkit.report.compile import compile_report, round_deliveries
-from toolkit.report.context import INTEGRATIONSKONZEPT_FIELDS, UNMAPPED_CHAPTER, build_report
+from toolkit.report.context import INTEGRATIONSKONZEPT_FIELDS, UNMAPPED_CHAPTER, build_report, report_chapters
 from toolkit.report.tables import decimals_of
 from toolkit.report.template import write_report_template
 from toolkit.report.text import avoided_phrases
@@ -294,6 +294,21 @@ def test_template_renders_with_the_context_without_undeclared_variables(compiled
         assert "Für dieses Handlungsfeld des Integrationskonzepts weist der Bericht noch keine Kennzahl aus." in texts
     else:
         assert [f.name for f in catalogue.fields][0] in headings
+
+
+def test_a_field_the_concept_does_not_list_becomes_a_chapter_after_the_six():
+    rows = default_rows()
+    for row in rows["Handlungsfelder"]:
+        if row.values["code"] == "GES":
+            row.values["magdeburg_handlungsfeld"] = "Gesundheit und Pflege"
+        if row.values["code"] == "SPR":
+            row.values["magdeburg_handlungsfeld"] = "Spracherwerb / Spracherwerb"
+    catalogue = build_catalogue(rows, "Test")
+    chapters = report_chapters(catalogue, "integrationskonzept")
+    assert [c.titel for c in chapters] == [UNMAPPED_CHAPTER, *INTEGRATIONSKONZEPT_FIELDS, "Gesundheit und Pflege"]
+    assert [i.id[:3] for i in chapters[0].indicators] == ["DEM"] * len(catalogue.indicators_of_field("DEM"))
+    assert chapters[1].see_also == ()  # "Spracherwerb / Spracherwerb" is one field, no reference to itself
+    assert [c.titel for c in report_chapters(catalogue, "handlungsfelder")] == [f.name for f in catalogue.fields]
 
 
 @pytest.mark.parametrize(("value", "accepted"), [("handlungsfelder", True), ("integrationskonzept", True),

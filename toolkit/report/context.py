@@ -224,7 +224,7 @@ def report_chapters(catalogue: Catalogue, gliederung: str) -> list[Chapter]:
 
 def concept_fields(hf: Field) -> list[str]:
     """The Integrationskonzept fields a Handlungsfeld of the catalogue maps to ('A / B' -> ['A', 'B'])."""
-    return [name.strip() for name in hf.magdeburg_handlungsfeld.split("/") if name.strip()]
+    return list(dict.fromkeys(name.strip() for name in hf.magdeburg_handlungsfeld.split("/") if name.strip()))
 
 
 def _of_themes(fields: list[Field]) -> str:
