@@ -34,6 +34,8 @@ from toolkit.report.charts import DPI, LINE_SIZE, LineChart
 from toolkit.report.compile import compile_report
 from toolkit.report.template import write_report_template
 
+KEYS = [r.values["schluessel"] for r in default_rows()["Stadtteile"]]  # the Amt's keys, 01 … 78
+
 N_INDICATORS = 60
 YEARS = range(2015, 2025)
 GROUPS = ("insgesamt", "deutsch", "nichtdeutsch")
@@ -55,6 +57,7 @@ def build_workspace(root: Path, seed: int = 1) -> Workspace:
                       richtung=("plus", "minus", "neutral")[n % 3])
         indicators.append(RawRow("Indikatoren", n + 2, values))
     rows["Indikatoren"] = indicators
+    rows["Gleiche Zahlen"] = []  # the synthetic indicators share no counts
     write_catalogue_workbook(workspace.catalogue_file, rows)
     write_report_template(workspace.report_template)
     fill_store(workspace, [r.values["id"] for r in indicators], seed)
@@ -75,7 +78,7 @@ def fill_store(workspace: Workspace, ids: list[str], seed: int) -> None:
                         nenner = rng.randint(5, 800) if group == "nichtdeutsch" else rng.randint(200, 6000)
                         zaehler = int(nenner * min(1.0, base[group] * (1 + 0.02 * k) * rng.uniform(0.6, 1.4)))
                         city_n, city_z = city_n + nenner, city_z + zaehler
-                        area = district_area(d)
+                        area = district_area(KEYS[d - 1])
                         records.append((indicator, year, area, group, "insgesamt", "zaehler", zaehler, delivery))
                         records.append((indicator, year, area, group, "insgesamt", "nenner", nenner, delivery))
                     records.append((indicator, year, CITY, group, "insgesamt", "zaehler", city_z, delivery))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from openpyxl import load_workbook
+
 from toolkit.catalogue.model import CITY, GERMANY, LAND, RawRow, default_rows, district_area
 from toolkit.catalogue.template import write_catalogue_workbook
 from toolkit.core.keys import ObservationKey
@@ -12,6 +14,8 @@ from toolkit.core.settings import DEFAULT_SETTINGS_TOML
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, ensure_folders
 from toolkit.report.template import write_report_template
+
+KEYS = [r.values["schluessel"] for r in default_rows()["Stadtteile"]]  # the Amt's keys, 01 … 78
 
 SUBSET = ("DEM-01", "DEM-02", "BIL-06", "ARB-03", "ARB-12", "GES-04")
 YEARS = tuple(range(2015, 2025))
@@ -25,6 +29,8 @@ def make_report_workspace(root: Path, indicators: tuple[str, ...] = SUBSET, seed
     workspace.settings_file.write_text(DEFAULT_SETTINGS_TOML, encoding="utf-8")
     rows = default_rows()
     rows["Indikatoren"] = [r for r in rows["Indikatoren"] if r.values["id"] in indicators]
+    rows["Gleiche Zahlen"] = [r for r in rows["Gleiche Zahlen"]
+                              if r.values["indikator"] in indicators and r.values["gleich_indikator"] in indicators]
     rows["Zeitreihenbrueche"] = [RawRow("Zeitreihenbrueche", 2, {
         "indikator": "BIL-06", "ab_jahr": str(BREAK_YEAR), "hinweis": "Neue Abgrenzung der Schulformen & Abschlüsse."})
     ] if "BIL-06" in indicators else []
@@ -60,7 +66,7 @@ def fill_store(workspace: Workspace, indicators: tuple[str, ...], seed: int) -> 
                 districts = [rng.randint(100, 12000) for _ in range(40)]
                 districts[5] = 2  # primary suppression; forces a secondary one among the Stadtteile
                 for d, value in enumerate(districts, start=1):
-                    put("DEM-01", year, district_area(d), "insgesamt", "insgesamt", "wert", value)
+                    put("DEM-01", year, district_area(KEYS[d - 1]), "insgesamt", "insgesamt", "wert", value)
                 put("DEM-01", year, CITY, "insgesamt", "weiblich", "wert", (de + nd) // 2)
                 put("DEM-01", year, CITY, "insgesamt", "maennlich", "wert", de + nd - (de + nd) // 2)
             if "DEM-02" in indicators:
@@ -69,8 +75,8 @@ def fill_store(workspace: Workspace, indicators: tuple[str, ...], seed: int) -> 
                     nenner = rng.randint(500, 15000) if d != 9 else 9  # below min_nenner 10
                     zaehler = int(nenner * rng.uniform(0.02, 0.25))
                     total += nenner
-                    put("DEM-02", year, district_area(d), "insgesamt", "insgesamt", "zaehler", zaehler)
-                    put("DEM-02", year, district_area(d), "insgesamt", "insgesamt", "nenner", nenner)
+                    put("DEM-02", year, district_area(KEYS[d - 1]), "insgesamt", "insgesamt", "zaehler", zaehler)
+                    put("DEM-02", year, district_area(KEYS[d - 1]), "insgesamt", "insgesamt", "nenner", nenner)
                 put("DEM-02", year, CITY, "insgesamt", "insgesamt", "zaehler", 20000 + 1500 * n)
                 put("DEM-02", year, CITY, "insgesamt", "insgesamt", "nenner", 235000 + 1200 * n)
             if "BIL-06" in indicators:
@@ -98,3 +104,19 @@ def fill_store(workspace: Workspace, indicators: tuple[str, ...], seed: int) -> 
                 for group, value in (("insgesamt", 16.0), ("mit_mh_mz", 28.0 - 0.3 * n), ("ohne_mh_mz", 13.0)):
                     put("ARB-12", year, LAND, group, "insgesamt", "wert", value)
                     put("ARB-12", year, GERMANY, group, "insgesamt", "wert", value - 1)
+
+
+def write_old_layout_catalogue(path: Path) -> None:
+    """The layout before the split: one column 'Methodische Hinweise' holding every note."""
+    write_catalogue_workbook(path)
+    book = load_workbook(path)
+    sheet = book["Indikatoren"]
+    header = [c.value for c in sheet[1]]
+    report, internal = header.index("Hinweis für den Bericht") + 1, header.index("Interne Notiz") + 1
+    for row in range(2, sheet.max_row + 1):
+        parts = [sheet.cell(row, report).value, sheet.cell(row, internal).value]
+        sheet.cell(row, internal).value = " ".join(p for p in parts if p) or None
+    sheet.cell(1, internal).value = "Methodische Hinweise"
+    sheet.delete_cols(report)
+    book.save(path)
+

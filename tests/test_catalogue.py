@@ -6,6 +6,7 @@ import copy
 from pathlib import Path
 
 import pytest
+from report_fixtures import write_old_layout_catalogue
 
 from toolkit.catalogue.model import build_catalogue, default_rows, load_catalogue
 from toolkit.catalogue.template import write_catalogue_workbook
@@ -126,3 +127,27 @@ def test_old_catalogue_without_bracket_column_still_loads(tmp_path):
     assert old.profiles["befragung"].klammer_unter is None
     assert old.profiles["befragung"].min_nenner == 30
     assert load_catalogue(REPO / "templates" / "Indikatorenmatrix.xlsx").profiles["befragung"].klammer_unter == 50
+
+
+def test_old_single_notes_column_becomes_the_internal_note_and_says_so_once(tmp_path, catalogue):
+    path = tmp_path / "k.xlsx"
+    write_old_layout_catalogue(path)
+    old = load_catalogue(path)
+    dem02 = old.indicators["DEM-02"]
+    assert dem02.hinweis_bericht == ""  # nothing of the old column is published ...
+    assert dem02.notiz_intern == catalogue.indicators["DEM-02"].all_notes  # ... and nothing is lost
+    assert "im Bericht so kennzeichnen" in dem02.notiz_intern
+    assert len(old.notices) == 1  # one hint, not one per row
+    assert "„Hinweis für den Bericht“" in old.notices[0] and "Interne Notiz" in old.notices[0]
+    assert load_catalogue(REPO / "templates" / "Indikatorenmatrix.xlsx").notices == ()
+
+
+def test_notes_for_the_report_and_internal_notes_are_separate_columns(catalogue):
+    dem02 = catalogue.indicators["DEM-02"]
+    assert "Ausländerzentralregister" in dem02.hinweis_bericht
+    assert "im Bericht so kennzeichnen" in dem02.notiz_intern and "kennzeichnen" not in dem02.hinweis_bericht
+    assert "Leipzig" in catalogue.indicators["DIS-03"].notiz_intern
+    assert "Stand bitte prüfen" in catalogue.indicators["REC-03"].notiz_intern
+    staff_words = ("im Bericht", "bitte", "klären", "festlegen", "Leipzig")
+    for indicator in catalogue.indicators.values():
+        assert not any(word in indicator.hinweis_bericht for word in staff_words), indicator.id

@@ -164,7 +164,7 @@ def test_flag_dropdown_uses_defined_name_on_hidden_sheet(juga):
     assert len(lists) == 1 and lists[0].formula1 == FLAG_LIST_NAME
     assert all(_covers(lists[0], cell) for cell in flag_cells)
     target = wb.defined_names[FLAG_LIST_NAME].attr_text
-    assert target == "Listen!$A$1:$A$4"
+    assert target == f"Listen!$A$1:$A${len(FLAGS)}"
     assert [c.value for c in wb["Listen"]["A"]] == list(FLAGS)
 
 
@@ -269,7 +269,7 @@ def test_libreoffice_keeps_protection_validation_and_identity(juga, tmp_path):
     assert wb["Listen"].sheet_state == wb["Kennung"].sheet_state == "hidden"
     assert {p.name: p.value for p in wb.custom_doc_props.props} == {
         p.name: p.value for p in original.custom_doc_props.props}
-    assert wb.defined_names[FLAG_LIST_NAME].attr_text == "Listen!$A$1:$A$4"
+    assert wb.defined_names[FLAG_LIST_NAME].attr_text == f"Listen!$A$1:$A${len(FLAGS)}"
     for name in [SHEET_ENTRY, *(d.name for d in plan.district_sheets)]:
         ws = wb[name]
         assert ws.protection.sheet, name

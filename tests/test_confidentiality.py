@@ -60,9 +60,9 @@ def test_secondary_suppression_across_stadtteile_picks_the_smallest_other_distri
         ("DEM-01", 2024, "gesamtstadt", "insgesamt", "insgesamt", "wert", 50),
         ("DEM-01", 2024, "st01", "insgesamt", "insgesamt", "wert", 20),
         ("DEM-01", 2024, "st02", "insgesamt", "insgesamt", "wert", 28),
-        ("DEM-01", 2024, "st03", "insgesamt", "insgesamt", "wert", 2),
+        ("DEM-01", 2024, "st04", "insgesamt", "insgesamt", "wert", 2),
     ])
-    assert cell(frame, area="st03").suppressed == PRIMARY
+    assert cell(frame, area="st04").suppressed == PRIMARY
     assert cell(frame, area="st01").suppressed == SECONDARY
     assert cell(frame, area="st02").suppressed == ""
     assert cell(frame, area="gesamtstadt").published == 50
@@ -146,7 +146,7 @@ def test_a_share_of_3_of_19_is_not_published_but_4_of_19_is(catalogue):
 
 def test_a_sparsely_populated_stadtteil_gets_no_rate_of_its_own(catalogue):
     sparse = next(d for d in catalogue.districts if d.name == "Industriehafen")
-    assert sparse.gering_besiedelt
+    assert sparse.einwohner == 286 and sparse.sparse(500) and not sparse.sparse(200)
     frame = frame_of(catalogue, [
         ("DEM-02", 2024, sparse.area, "insgesamt", "insgesamt", "zaehler", 237),
         ("DEM-02", 2024, sparse.area, "insgesamt", "insgesamt", "nenner", 286),
@@ -163,15 +163,19 @@ def test_a_sparsely_populated_stadtteil_gets_no_rate_of_its_own(catalogue):
     assert not any("Geheimhaltung gesperrt" in note for note in notes)
 
 
-def test_a_sparsely_populated_stadtteil_never_leads_the_ranking_chart(catalogue):
-    sparse = next(d for d in catalogue.districts if d.name == "Industriehafen")
+@pytest.mark.parametrize(("name", "inhabitants", "foreigners"), [("Industriehafen", 286, 237),
+                                                                  ("Gewerbegebiet Nord", 15, 4)])
+def test_a_sparsely_populated_stadtteil_never_leads_the_ranking_chart(catalogue, name, inhabitants, foreigners):
+    sparse = next(d for d in catalogue.districts if d.name == name)
+    assert sparse.einwohner == inhabitants  # the catalogue's population (KISS-MD, 31.12.2025)
     frame = frame_of(catalogue, [
-        ("DEM-02", 2024, sparse.area, "insgesamt", "insgesamt", "zaehler", 237),
-        ("DEM-02", 2024, sparse.area, "insgesamt", "insgesamt", "nenner", 286),
+        ("DEM-02", 2024, sparse.area, "insgesamt", "insgesamt", "zaehler", foreigners),
+        ("DEM-02", 2024, sparse.area, "insgesamt", "insgesamt", "nenner", inhabitants),
         ("DEM-02", 2024, "st01", "insgesamt", "insgesamt", "zaehler", 237),
         ("DEM-02", 2024, "st01", "insgesamt", "insgesamt", "nenner", 2860),
     ])
     rows = frame[frame["indicator"] == "DEM-02"].sort_values("area")
+    assert cell(frame, indicator="DEM-02", area=sparse.area).symbol == "x"  # no rate of its own (26,7 % of 15)
     spec = BarChart("Ausländeranteil", "%", "Quelle", tuple(rows["area"]), tuple(rows["published"]),
                     tuple(rows["symbol"]), year=2024)
     assert spec.labels[ranked(spec)[0]] == "st01"
@@ -231,7 +235,7 @@ def test_property_no_relation_is_left_with_a_single_hidden_cell(catalogue, distr
 
     rows = []
     for n, (de, nd) in enumerate(districts, start=1):
-        area = district_area(n)
+        area = district_area(catalogue.districts[n - 1].schluessel)
         rows += [("DEM-01", 2024, area, "insgesamt", "insgesamt", "wert", de + nd),
                  ("DEM-01", 2024, area, "deutsch", "insgesamt", "wert", de),
                  ("DEM-01", 2024, area, "nichtdeutsch", "insgesamt", "wert", nd)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import re
 import shutil
@@ -25,6 +26,8 @@ from toolkit.core.workspace import Workspace
 from toolkit.demo.clerks import FAULTY_OFFICE, SILENT_OFFICE, return_name
 from toolkit.demo.data import generate
 from toolkit.demo.run import MARKER, REPORT_YEAR, prepare_folder
+from toolkit.indicators.audit import audit, unjustified
+from toolkit.indicators.export import export_open_data
 from toolkit.indicators.published import load_published
 from toolkit.report.compile import convert_to_pdf, round_deliveries
 from toolkit.report.context import INTEGRATIONSKONZEPT_FIELDS, UNMAPPED_CHAPTER, build_report, concept_fields
@@ -227,7 +230,7 @@ def test_master_matrix_holds_the_typed_values(demo, catalogue: Catalogue) -> Non
         stored = store.values(years=[REPORT_YEAR])
     key = ObservationKey("DEM-01", REPORT_YEAR, CITY, "nichtdeutsch", "weiblich", "wert")
     assert stored[key].value == expected[key]  # typed by the clerk, read back, merged
-    district = ObservationKey("ARB-08", REPORT_YEAR, "st03", "nichtdeutsch", "insgesamt", "zaehler")
+    district = ObservationKey("ARB-08", REPORT_YEAR, "st01", "nichtdeutsch", "insgesamt", "zaehler")
     assert stored[district].value == expected[district]
     offices_2025 = {catalogue.indicators[k.indicator].fachbereich for k in stored}
     assert FAULTY_OFFICE not in offices_2025 and SILENT_OFFICE not in offices_2025
@@ -278,3 +281,17 @@ def test_an_earlier_demo_folder_is_replaced(tmp_path: Path) -> None:
     (tmp_path / "other" / MARKER).write_text("", encoding="utf-8")  # marker alone is not enough
     with pytest.raises(InputError):
         prepare_folder(tmp_path / "other")
+
+
+def test_audit_recomputes_no_suppressed_count_of_the_demo(demo, catalogue: Catalogue) -> None:
+    """The demo's published table (the open-data export) against the catalogue's relations: nothing is recoverable,
+    nothing blocked without reason. (That suppression across indicators is needed is shown on a hand-made table in
+    test_audit.py.)"""
+    workspace, _ = demo
+    exported = export_open_data(workspace, REPORT_YEAR)
+    with exported.csv_path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    result = audit(rows, catalogue)
+    assert result.ok and result.suppressed > 1000, result.lines(catalogue)[:12]
+    _catalogue, _settings, published = load_published(workspace, REPORT_YEAR)
+    assert unjustified(published, catalogue) == []

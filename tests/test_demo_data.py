@@ -166,4 +166,4 @@ def test_an_indicator_unknown_to_the_demo_still_gets_values(catalogue: Catalogue
     values = generate(bigger, [2024, 2025])
     key = ObservationKey("NEU-01", 2025, CITY, "nichtdeutsch", "weiblich", "zaehler")
     assert 0 < values[key] <= values[key._replace(measure="nenner")]
-    assert ObservationKey("NEU-01", 2025, "st03", "insgesamt", "insgesamt", "nenner") in values
+    assert ObservationKey("NEU-01", 2025, "st01", "insgesamt", "insgesamt", "nenner") in values

@@ -36,6 +36,9 @@ def test_csv_is_tidy_long_with_the_agreed_columns(exported):
     city = [r for r in rows if r["Indikator"] == "BIL-06" and r["Gebiet"] == "Gesamtstadt" and r["Jahr"] == "2024"
             and r["Gruppe"] == "Nichtdeutsche"]
     assert city and city[0]["Wert"] == "10.0" and city[0]["Einheit"] == "%" and "vorläufig" in city[0]["Kennzeichen"]
+    assert city[0]["Gebietsschluessel"] == "15003000"  # the city's AGS, to join with other open data
+    keys = {r["Gebietsschluessel"] for r in rows if r["Gebiet"] == "Alte Neustadt"}
+    assert keys == {"04"}  # the Amt's Stadtteil key, as in KISS-MD
 
 
 def test_suppressed_values_have_no_number_and_a_reason(exported):
@@ -43,8 +46,8 @@ def test_suppressed_values_have_no_number_and_a_reason(exported):
     hidden = [r for r in rows if r["Kennzeichen"].startswith("gesperrt")]
     assert len(hidden) == result.n_suppressed >= 2
     assert all(r["Wert"] == "" for r in hidden)
-    st06 = [r for r in rows if r["Gebietsschluessel"] == "st06" and r["Indikator"] == "DEM-01"]
-    assert st06 and all(r["Wert"] == "" for r in st06)  # the true value 2 is never exported
+    small = [r for r in rows if r["Gebietsschluessel"] == "10" and r["Indikator"] == "DEM-01"]  # Kannenstieg
+    assert small and all(r["Wert"] == "" for r in small)  # the true value 2 is never exported
 
 
 def test_formula_like_text_is_neutralised(exported):

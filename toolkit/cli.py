@@ -262,35 +262,52 @@ def compile_(
     year: YearOption,
     workspace: WorkspaceOption = Path("."),
     pdf: Annotated[bool, typer.Option("--pdf", help="Zusätzlich ein barrierefreies PDF über LibreOffice erzeugen.")] = False,
+    intern: Annotated[bool, typer.Option(
+        "--intern", help="Die interne Fassung schreiben (nicht zur Veröffentlichung): mit internen Notizen, "
+                         "Datenlieferungen und Prüfung der Geheimhaltung.")] = False,
 ) -> None:
     """Kennzahlen berechnen und den Integrationsbericht (Word) mit Texten, Tabellen und Grafiken füllen.
 
     Schreibt outbox/JAHR/Integrationsbericht_JAHR.docx und den Tabellenanhang (Excel); kleine Fallzahlen
     sind nach dem Geheimhaltungsprofil der Kennzahl gesperrt. Mit --pdf zusätzlich ein PDF/UA.
+    Mit --intern entsteht stattdessen outbox/JAHR/Integrationsbericht_JAHR_intern.docx, auf jeder Seite als
+    „INTERN – nicht zur Veröffentlichung“ gekennzeichnet; nur dort stehen interne Notizen, Dateinamen,
+    Fehlerzahlen und Ansprechpersonen.
 
     Beispiel: toolkit compile --year 2025 --pdf
+
+    Beispiel: toolkit compile --year 2025 --intern
     """
     ws = open_workspace(workspace)
     from toolkit.report.compile import compile_report  # heavy: pandas, matplotlib, docx (0.7 s)
 
-    result = compile_report(ws, year, pdf=pdf, progress=_progress())
+    result = compile_report(ws, year, pdf=pdf, progress=_progress(), intern=intern)
     _print_lines(result.lines())
 
 
 @app.command(name="import", cls=ToolkitCommand)
 def import_(
-    file: Annotated[Path, typer.Argument(metavar="DATEI", help="CSV- oder XLSX-Datei im Langformat.")],
+    file: Annotated[Path, typer.Argument(metavar="DATEI", help="CSV- oder XLSX-Datei: Langformat, oder eine breite "
+                                         "Tabelle mit --zuordnung.")],
+    mapping: Annotated[Path | None, typer.Option(
+        "--zuordnung", "-z", metavar="ZUORDNUNG",
+        help="TOML-Datei, die die Spalten einer breiten Tabelle (z. B. KISS-MD) Kennzahl, Gruppe, Geschlecht und "
+             "Messgröße zuordnet; Pfad oder Name in templates/zuordnungen/.")] = None,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
-    """Frühere Jahre und Vergleichswerte (Sachsen-Anhalt, Deutschland) aus einer Tabelle übernehmen.
+    """Frühere Jahre, Vergleichswerte und Tabellen des Amts für Statistik übernehmen.
 
-    Spalten: Jahr, Indikator, Gebiet, Gruppe, Geschlecht, Messgröße, Wert, Kennzeichen, Hinweis.
+    Ohne --zuordnung: Langformat mit den Spalten Jahr, Indikator, Gebiet, Gruppe, Geschlecht, Messgröße, Wert,
+    Kennzeichen, Hinweis. Mit --zuordnung: eine breite Tabelle (eine Zeile je Jahr und Gebiet, eine Spalte je
+    Wert), z. B. ein KISS-MD-Export; Zuordnungen für vier KISS-MD-Tabellen liegen in templates/zuordnungen/.
 
     Beispiel: toolkit import Vergleichswerte.csv
+
+    Beispiel: toolkit import einwohner.xlsx --zuordnung kiss-md_K3_T35.toml
     """
     ws = open_workspace(workspace)
 
-    result = import_values(ws, file)
+    result = import_values(ws, file, mapping_file=mapping)
     print_reports_table(out, [result.report])
     _print_lines(result.lines())
     raise typer.Exit(int(result.exit_code))

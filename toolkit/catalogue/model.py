@@ -16,6 +16,8 @@ from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers impo
     CHARACTERISTICS,
     FIELDS,
     INDICATORS,
+    LEGACY_NOTES_NOTICE,
+    LINKS,
     OFFICES,
     PROFILES,
     SHEETS,
@@ -60,7 +62,8 @@ class Indicator:
     max_wert: float | None
     max_aenderung_prozent: float | None
     referenz: str
-    hinweise: str
+    hinweis_bericht: str  # for readers: printed under the indicator in the published report
+    notiz_intern: str  # for the coordination: only in the internal edition, never published
     zielwert: float | None = None
 
     @property
@@ -77,6 +80,11 @@ class Indicator:
     def collected_in_city(self) -> bool:
         """Indicators with ebene = land (Mikrozensus) are only imported as comparison values."""
         return self.ebene == "stadt"
+
+    @property
+    def all_notes(self) -> str:
+        """Both notes in one text, for internal documents such as the collection workbook."""
+        return " ".join(note for note in (self.hinweis_bericht, self.notiz_intern) if note)
 
     @property
     def allows_over_100(self) -> bool:
@@ -125,14 +133,27 @@ class Office:
 
 @dataclass(frozen=True)
 class District:
-    nummer: int
+    """A Stadtteil with the Amt für Statistik's key (text, two digits: "04" = Alte Neustadt)."""
+
+    schluessel: str
     name: str
-    gering_besiedelt: bool = False
+    einwohner: int | None = None  # inhabitants (the catalogue's stand), for sparsely populated Stadtteile
+    gering_besiedelt: bool = False  # marked by hand, in addition to the population threshold
     hinweis: str = ""
+    nummer: int | None = None  # catalogues up to 0.2: the alphabetical number (read to upgrade by name)
 
     @property
     def area(self) -> str:
-        return district_area(self.nummer)
+        return district_area(self.schluessel)
+
+    def sparse(self, min_population: int) -> bool:
+        """Too few inhabitants for a rate of its own (marked, or fewer than ``min_population``)."""
+        return self.gering_besiedelt or (self.einwohner is not None and self.einwohner < min_population)
+
+    @property
+    def empty(self) -> bool:
+        """No inhabitants at all: its values are shown as – (nichts vorhanden)."""
+        return self.einwohner == 0
 
 
 @dataclass(frozen=True)
@@ -144,6 +165,21 @@ class Profile:
     min_nenner: int
     symbol: str
     klammer_unter: int | None = None  # case counts from the minimum up to below this are shown in brackets
+
+
+@dataclass(frozen=True)
+class Link:
+    """The same count published twice: ``messgroesse`` of ``indikator`` (in ``gruppe``, or every group if empty)
+    equals ``gleich_messgroesse`` of ``gleich_indikator`` (in ``gleich_gruppe``, or the same group if empty),
+    for the same year, area and sex. Disclosure control treats both as one cell (catalogue sheet Gleiche Zahlen)."""
+
+    indikator: str
+    messgroesse: str
+    gleich_indikator: str
+    gleich_messgroesse: str
+    gruppe: str = ""
+    gleich_gruppe: str = ""
+    hinweis: str = ""
 
 
 @dataclass(frozen=True)
@@ -159,9 +195,24 @@ GERMANY = "deutschland"
 AREA_LABELS = {CITY: "Gesamtstadt", LAND: "Sachsen-Anhalt", GERMANY: "Deutschland"}
 
 
-def district_area(nummer: int) -> str:
-    """The area code of a Stadtteil in the store, e.g. 'st07'."""
-    return f"st{nummer:02d}"
+CITY_KEY = "15003"  # the Gesamtstadt in the Amt für Statistik's tables (KISS-MD)
+CITY_AGS = "15003000"  # Amtlicher Gemeindeschlüssel: the whole city in the open-data export
+
+
+def district_area(key: str) -> str:
+    """The area code of a Stadtteil in the store: 'st' + the Amt's key, e.g. 'st04' (Alte Neustadt)."""
+    return f"st{key}"
+
+
+AREA_KEYS = {CITY: CITY_AGS, LAND: "15", GERMANY: "DG"}  # AGS of the city, Länderschlüssel, Deutschland as in GENESIS
+
+
+def area_key(area: str) -> str:
+    """The official key of an area: the Amt's Stadtteil key ('st04' -> '04'), the city's AGS 15003000, the
+    Land's 15, Deutschland DG (as in GENESIS); anything else as it is."""
+    if area in AREA_KEYS:
+        return AREA_KEYS[area]
+    return area[2:] if area.startswith("st") and area[2:].isdigit() else area
 
 
 @dataclass(frozen=True)
@@ -175,6 +226,9 @@ class Catalogue:
     districts: tuple[District, ...]
     profiles: dict[str, Profile]
     breaks: tuple[SeriesBreak, ...] = field(default=())
+    legacy_areas: dict[str, str] = field(default_factory=dict)  # up to 0.2: old area -> area by official key
+    links: tuple[Link, ...] = field(default=())
+    notices: tuple[str, ...] = field(default=())  # German hints for the user, e.g. an older catalogue layout read
 
     @property
     def groups(self) -> dict[str, Characteristic]:
@@ -219,21 +273,24 @@ class Catalogue:
 
 def load_catalogue(path: Path | None = None) -> Catalogue:
     """Load and validate the catalogue from ``path`` (or the packaged defaults if None)."""
-    rows = default_rows() if path is None else workbook_rows(path)
-    return build_catalogue(rows, "Standardkatalog" if path is None else str(path))
+    notices: list[str] = []
+    rows = default_rows() if path is None else workbook_rows(path, notices)
+    return build_catalogue(rows, "Standardkatalog" if path is None else str(path), notices=tuple(notices))
 
 
-def build_catalogue(rows: dict[str, list[RawRow]], source: str) -> Catalogue:
+def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[str, ...] = ()) -> Catalogue:
     """Turn raw rows into a Catalogue; collect every problem and raise one CatalogueError."""
     check = _Checker()
     field_pairs = check.make_all(Field, rows["Handlungsfelder"], FIELDS)
     char_pairs = check.make_all(Characteristic, rows["Merkmale"], CHARACTERISTICS)
     office_pairs = check.make_all(Office, rows["Fachbereiche"], OFFICES)
+    legacy_areas = official_keys(rows["Stadtteile"], check)
     district_pairs = check.make_all(District, rows["Stadtteile"], DISTRICT_SHEET)
     profile_pairs = check.make_all(Profile, rows["Geheimhaltung"], PROFILES)
     indicator_pairs = check.make_all(Indicator, rows["Indikatoren"], INDICATORS)
     rule_pairs = check.make_all(SumRule, rows["Summenregeln"], SUM_RULES)
     break_pairs = check.make_all(SeriesBreak, rows.get("Zeitreihenbrueche", []), BREAKS)
+    link_pairs = check.make_all(Link, rows.get("Gleiche Zahlen", []), LINKS)
     fields = tuple(sorted((f for f, _ in field_pairs), key=lambda f: f.reihenfolge))
     characteristics = tuple(c for c, _ in char_pairs)
     offices_list = [o for o, _ in office_pairs]
@@ -245,7 +302,8 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str) -> Catalogue:
 
     check.unique(FIELDS, rows["Handlungsfelder"], "code")
     check.unique(OFFICES, rows["Fachbereiche"], "code")
-    check.unique(DISTRICT_SHEET, rows["Stadtteile"], "nummer")
+    check.unique(DISTRICT_SHEET, rows["Stadtteile"], "schluessel")
+    check.unique(DISTRICT_SHEET, rows["Stadtteile"], "name")
     check.unique(PROFILES, rows["Geheimhaltung"], "code")
     check.unique(INDICATORS, rows["Indikatoren"], "id")
     seen_chars: set[tuple[str, str]] = set()
@@ -263,7 +321,8 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str) -> Catalogue:
     }
     groups = {c.code for c in characteristics if c.dimension == "gruppe"}
     sexes = {c.code for c in characteristics if c.dimension == "geschlecht"}
-    for spec, sheet_rows in ((INDICATORS, rows["Indikatoren"]), (BREAKS, rows.get("Zeitreihenbrueche", []))):
+    for spec, sheet_rows in ((INDICATORS, rows["Indikatoren"]), (BREAKS, rows.get("Zeitreihenbrueche", [])),
+                             (LINKS, rows.get("Gleiche Zahlen", []))):
         for raw in sheet_rows:
             for column in spec.columns:
                 value = raw.values.get(column.key, "")
@@ -281,6 +340,20 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str) -> Catalogue:
             check.add(INDICATORS, raw, "faktor", "der Faktor muss größer als 0 sein (z. B. 100 für Prozent)")
         if indicator.min_wert is not None and indicator.max_wert is not None and indicator.min_wert > indicator.max_wert:
             check.add(INDICATORS, raw, "max_wert", "der Höchstwert ist kleiner als der Mindestwert")
+    by_id = {i.id: i for i in indicators_list}
+    for link, raw in link_pairs:
+        for key, ind_key, group_key in (("messgroesse", "indikator", "gruppe"),
+                                        ("gleich_messgroesse", "gleich_indikator", "gleich_gruppe")):
+            indicator = by_id.get(getattr(link, ind_key))
+            if indicator is None:
+                continue  # reported above as an unknown code
+            if getattr(link, key) not in indicator.measures:
+                check.add(LINKS, raw, key, f"{indicator.id} hat die Messgröße „{getattr(link, key)}“ nicht; erlaubt: "
+                                           f"{', '.join(indicator.measures)}")
+            group = getattr(link, group_key)
+            if group and group not in indicator.gruppen:
+                check.add(LINKS, raw, group_key, f"{indicator.id} wird nicht für die Gruppe „{group}“ erhoben; erlaubt: "
+                                                 f"{', '.join(indicator.gruppen)}")
     for rule, raw in rule_pairs:
         allowed = groups if rule.dimension == "gruppe" else sexes
         for code in (rule.gesamt, *rule.teile):
@@ -301,10 +374,50 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str) -> Catalogue:
         characteristics=characteristics,
         sum_rules=sum_rules,
         offices={o.code: o for o in offices_list},
-        districts=tuple(sorted(districts, key=lambda d: d.nummer)),
+        districts=tuple(sorted(districts, key=lambda d: d.schluessel)),
         profiles={p.code: p for p in profiles_list},
         breaks=breaks,
+        legacy_areas=legacy_areas,
+        links=tuple(link for link, _ in link_pairs),
+        notices=notices,
     )
+
+
+def name_key(text: object) -> str:
+    """A name compared loosely: case, umlauts, ß, hyphens and spaces do not matter ('Alt-Olvenstedt' = 'alt olvenstedt')."""
+    folded = str(text or "").strip().casefold()
+    for plain, ascii_form in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        folded = folded.replace(plain, ascii_form)
+    return re.sub(r"[\s\-‐–_.]+", " ", folded).strip()
+
+
+def official_keys(rows: list[RawRow], check: _Checker) -> dict[str, str]:
+    """Give Stadtteile of a catalogue up to 0.2 (alphabetical 'Nummer', no 'Schlüssel') the Amt's key, by name.
+
+    Returns old area -> new area ('st04' -> 'st72' for Barleber See), what the store needs to follow once.
+    A name that is not among the Amt's Stadtteile gets a German problem: its key must be entered by hand.
+    """
+    if not any(not raw.values.get("schluessel") and raw.values.get("nummer") for raw in rows):
+        return {}
+    official = {name_key(r.values["name"]): r.values for r in default_rows()["Stadtteile"]}
+    moved: dict[str, str] = {}
+    for raw in rows:
+        if raw.values.get("schluessel") or not raw.values.get("nummer"):
+            continue
+        known = official.get(name_key(raw.values.get("name", "")))
+        if known is None:
+            check.add(DISTRICT_SHEET, raw, "name",
+                      f"„{raw.values.get('name', '')}“ ist kein Stadtteil des Amts für Statistik; bitte in der Spalte "
+                      "„Schlüssel“ den amtlichen Stadtteilschlüssel eintragen")
+            continue
+        key = raw.values["schluessel"] = known["schluessel"]
+        raw.values["einwohner"] = raw.values.get("einwohner") or known["einwohner"]
+        try:
+            old = district_area(f"{int(float(raw.values['nummer'])):02d}")
+        except ValueError:
+            continue  # reported by the conversion of the column
+        moved[old] = district_area(key)
+    return moved
 
 
 _ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -363,7 +476,7 @@ class _Checker:
             try:
                 values[column.key] = _convert(column, text)
             except ValueError:
-                expected = "eine ganze Zahl" if column.kind == "int" else "eine Zahl"
+                expected = {"int": "eine ganze Zahl", "key": "ein Schlüssel aus Ziffern wie 04"}.get(column.kind, "eine Zahl")
                 self.add(spec, raw, column.key, f"„{text}“ ist keine Zahl; erwartet wird {expected}")
                 ok = False
         if not ok:
@@ -393,4 +506,8 @@ def _convert(column: Column, text: str) -> object:
         return int(number)
     if column.kind == "number":
         return float(text.replace(",", "."))
+    if column.kind == "key":
+        if not re.fullmatch(r"\d{1,3}", text):
+            raise ValueError(text)
+        return text.zfill(2)
     return text

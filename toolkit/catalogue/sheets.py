@@ -21,10 +21,12 @@ class Column:
     key: str  # column name in the default CSV and attribute name in the dataclass
     header: str  # German header in the workbook
     width: int = 14
-    kind: str = "text"  # text | int | number | yesno | list
+    kind: str = "text"  # text | int | number | yesno | list | key (digits, at least two: "04")
     required: bool = False
     choices: tuple[str, ...] = ()
     lookup: str = ""  # sheet whose first column lists the allowed codes
+    legacy: bool = False  # read from catalogues of earlier versions only; the template no longer writes it
+    former_header: str = ""  # its header in older catalogues, read when the current header is missing
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,11 @@ class SheetSpec:
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
+
+    @property
+    def written(self) -> tuple[Column, ...]:
+        """The columns of the current layout (what the template writes)."""
+        return tuple(c for c in self.columns if not c.legacy)
 
 
 YES_NO = ("ja", "nein")
@@ -68,7 +75,8 @@ INDICATORS = SheetSpec("Indikatoren", "indikatoren.csv", (
     Column("max_wert", "Höchstwert", 11, "number"),
     Column("max_aenderung_prozent", "Max. Änderung zum Vorjahr (%)", 14, "number"),
     Column("referenz", "Bezug KGSt / Länder", 30),
-    Column("hinweise", "Methodische Hinweise", 60),
+    Column("hinweis_bericht", "Hinweis für den Bericht", 60),  # printed under the indicator in the report
+    Column("notiz_intern", "Interne Notiz", 60, former_header="Methodische Hinweise"),  # internal edition only
     Column("zielwert", "Zielwert (Integrationskonzept)", 14, "number"),
 ))
 FIELDS = SheetSpec("Handlungsfelder", "handlungsfelder.csv", (
@@ -103,10 +111,12 @@ OFFICES = SheetSpec("Fachbereiche", "fachbereiche.csv", (
     Column("extern", "Extern", 8, "yesno", choices=YES_NO),
 ))
 DISTRICTS = SheetSpec("Stadtteile", "stadtteile.csv", (
-    Column("nummer", "Nummer", 9, "int", required=True),
+    Column("schluessel", "Schlüssel", 10, "key", required=True),
     Column("name", "Stadtteil", 28, required=True),
+    Column("einwohner", "Einwohner", 11, "int"),
     Column("gering_besiedelt", "Gering besiedelt", 10, "yesno", choices=YES_NO),
     Column("hinweis", "Hinweis", 70),
+    Column("nummer", "Nummer", 9, "int", legacy=True),  # up to 0.2: alphabetical numbers, upgraded by name
 ))
 PROFILES = SheetSpec("Geheimhaltung", "geheimhaltung.csv", (
     Column("code", "Profil", 12, required=True),
@@ -123,7 +133,29 @@ BREAKS = SheetSpec("Zeitreihenbrueche", "zeitreihenbrueche.csv", (
     Column("hinweis", "Hinweis", 80, required=True),
 ), optional=True)
 
-SHEETS: tuple[SheetSpec, ...] = (INDICATORS, FIELDS, CHARACTERISTICS, SUM_RULES, OFFICES, DISTRICTS, PROFILES, BREAKS)
+MEASURES = ("zaehler", "nenner", "wert")
+LINKS = SheetSpec("Gleiche Zahlen", "gleiche_zahlen.csv", (
+    Column("indikator", "Kennung", 10, required=True, lookup="Indikatoren"),
+    Column("messgroesse", "Messgröße", 11, required=True, choices=MEASURES),
+    Column("gruppe", "Gruppe (leer = jede)", 16),
+    Column("gleich_indikator", "Gleich wie Kennung", 12, required=True, lookup="Indikatoren"),
+    Column("gleich_messgroesse", "Gleich wie Messgröße", 11, required=True, choices=MEASURES),
+    Column("gleich_gruppe", "Gleich wie Gruppe (leer = dieselbe)", 18),
+    Column("hinweis", "Hinweis", 70),
+), optional=True)
+
+SHEETS: tuple[SheetSpec, ...] = (INDICATORS, FIELDS, CHARACTERISTICS, SUM_RULES, OFFICES, DISTRICTS, PROFILES, BREAKS,
+                                 LINKS)
+
+# Said once when a catalogue still has the single notes column of earlier versions: its text is kept as the
+# internal note (never printed in the published report), so nothing is lost and nothing internal is published.
+LEGACY_NOTES_NOTICE = (
+    "Der Indikatorenkatalog hat im Blatt Indikatoren noch die frühere Spalte „Methodische Hinweise“. Ihr Text gilt "
+    "jetzt als „Interne Notiz“: Er steht nur in der internen Fassung des Berichts (toolkit compile --intern), nicht "
+    "im veröffentlichten Bericht. Hinweise, die im Bericht stehen sollen, gehören jetzt in die neue Spalte „Hinweis "
+    "für den Bericht“. Bitte diese Spalte im Blatt Indikatoren anlegen und die Spalte „Methodische Hinweise“ in "
+    "„Interne Notiz“ umbenennen; dann entfällt dieser Hinweis."
+)
 
 # --------------------------------------------------------------------------------------------------
 # Reading raw rows (from the workbook or the default CSVs)
@@ -154,8 +186,11 @@ def default_rows() -> dict[str, list[RawRow]]:
     return rows
 
 
-def workbook_rows(path: Path) -> dict[str, list[RawRow]]:
-    """Raw rows of an Indikatorenmatrix.xlsx, matched to the columns by their German headers."""
+def workbook_rows(path: Path, notices: list[str] | None = None) -> dict[str, list[RawRow]]:
+    """Raw rows of an Indikatorenmatrix.xlsx, matched to the columns by their German headers.
+
+    German notices for the user (an older catalogue layout that was read as well) are appended to ``notices``.
+    """
     from openpyxl import load_workbook  # heavy: openpyxl (0.1 s) only when a catalogue is read
 
     try:
@@ -176,7 +211,7 @@ def workbook_rows(path: Path) -> dict[str, list[RawRow]]:
                     problems.append(f"Blatt {spec.name} fehlt.")
                 rows[spec.name] = []
                 continue
-            rows[spec.name] = list(_sheet_rows(workbook[spec.name], spec, problems))
+            rows[spec.name] = list(_sheet_rows(workbook[spec.name], spec, problems, notices))
     finally:
         workbook.close()
     if problems:
@@ -184,14 +219,19 @@ def workbook_rows(path: Path) -> dict[str, list[RawRow]]:
     return rows
 
 
-def _sheet_rows(sheet, spec: SheetSpec, problems: list[str]) -> Iterator[RawRow]:
+def _sheet_rows(sheet, spec: SheetSpec, problems: list[str], notices: list[str] | None) -> Iterator[RawRow]:
     lines = sheet.iter_rows(values_only=True)
     header = [str(h).strip() if h is not None else "" for h in next(lines, ())]
     positions: dict[str, int] = {}
+    legacy = any(c.legacy and c.header in header for c in spec.columns)
     for column in spec.columns:
         if column.header in header:
             positions[column.key] = header.index(column.header)
-        elif column.required:
+        elif column.former_header and column.former_header in header:
+            positions[column.key] = header.index(column.former_header)
+            if notices is not None and LEGACY_NOTES_NOTICE not in notices:
+                notices.append(LEGACY_NOTES_NOTICE)
+        elif column.required and not legacy:  # a sheet of an earlier version: filled in when the catalogue is built
             problems.append(f"Blatt {spec.name}: die Spalte „{column.header}“ fehlt in Zeile 1.")
     for number, line in enumerate(lines, start=2):
         values = {key: _text(line[pos] if pos < len(line) else None) for key, pos in positions.items()}

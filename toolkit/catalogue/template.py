@@ -28,11 +28,14 @@ NOTES = [
     ("• Typ: quote = das Werkzeug rechnet Zähler / Nenner × Faktor; anzahl = eine Zahl wird geliefert; "
      "wert = ein fertiger Wert wird übernommen (Faktor gibt dann nur die Einheit an).", ""),
     ("• Richtung: plus = höher ist besser, minus = niedriger ist besser, neutral/deuten = ohne Bewertung.", ""),
+    ("• Hinweis für den Bericht: steht im veröffentlichten Bericht unter der Kennzahl (Abgrenzung, Vergleichbarkeit, "
+     "Brüche). Interne Notiz: Arbeitshinweise für die Koordination; sie steht nur in der internen Fassung "
+     "(toolkit compile --intern) und nie im veröffentlichten Bericht, im Tabellenanhang oder in den offenen Daten.", ""),
     ("• Zeitreihenbrüche (z. B. neues Bevölkerungskonzept, Zensus) tragen Sie im Blatt Zeitreihenbrueche ein; "
      "über einen Bruch hinweg wird kein Trend bewertet.", ""),
     ("• Nach dem Speichern prüft jeder toolkit-Befehl den Katalog und nennt Fehler mit Blatt, Zeile und Spalte.", ""),
     ("Blätter", "heading"),
-    *[(f"{spec.name}: {len(spec.columns)} Spalten", "") for spec in SHEETS],
+    *[(f"{spec.name}: {len(spec.written)} Spalten", "") for spec in SHEETS],
 ]
 
 
@@ -71,16 +74,16 @@ def _write_sheet(workbook: xlsxwriter.Workbook, spec: SheetSpec, rows: list[RawR
     sheet = workbook.add_worksheet(spec.name)
     sheet.freeze_panes(1, 1)
     sheet.set_row(0, 32)
-    for index, column in enumerate(spec.columns):
+    for index, column in enumerate(spec.written):
         wrap = column.width >= 40
         sheet.set_column(index, index, column.width, formats["wrap" if wrap else "cell"])
         sheet.write_string(0, index, column.header, formats["header"])
     for number, raw in enumerate(rows, start=1):
-        for index, column in enumerate(spec.columns):
+        for index, column in enumerate(spec.written):
             _write_value(sheet, number, index, column, raw.values.get(column.key, ""))
     last_row = max(len(rows), 1)
-    sheet.autofilter(0, 0, last_row, len(spec.columns) - 1)
-    for index, column in enumerate(spec.columns):
+    sheet.autofilter(0, 0, last_row, len(spec.written) - 1)
+    for index, column in enumerate(spec.written):
         _add_validation(sheet, index, column)
 
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
-from toolkit.catalogue.model import CITY, Catalogue, Office, load_catalogue
+from toolkit.catalogue.model import CITY, Catalogue, Office
+from toolkit.catalogue.upgrade import workspace_catalogue
 from toolkit.collect import mail
 from toolkit.collect.layout import HISTORY_YEARS, LAYOUT_VERSION, file_name, plan_workbook
 from toolkit.collect.workbook import write_collection_workbook
@@ -111,7 +112,7 @@ def distribute_round(workspace: Workspace, year: int, *, deadline: str | dt.date
     """
     progress = progress or SILENT
     settings = load_settings(workspace.settings_file)
-    catalogue = load_catalogue(workspace.catalogue_file)
+    catalogue = workspace_catalogue(workspace)
     due = deadline if isinstance(deadline, dt.date) else _deadline(settings, year, deadline)
     selected = select_offices(catalogue, offices)
     mail.check_contacts(catalogue, selected, settings)

@@ -19,11 +19,13 @@ from toolkit.core.cells import cell_name, column_letter
 from toolkit.core.keys import ObservationKey
 from toolkit.core.runtime import paused_gc
 
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"  # 2: Stadtteile by the Amt für Statistik's keys (text "04") in its order
 HISTORY_YEARS = 4  # earlier years shown read-only next to the input column
 SEXES = ("insgesamt", "weiblich", "maennlich")  # collected where the catalogue says Geschlecht = ja
-FLAGS = ("vorläufig", "geschätzt", "gerundet", "kein Wert verfügbar")
+FLAGS = ("vorläufig", "geschätzt", "gerundet", "kein Wert verfügbar", "gesperrt (Quelle)")
 FLAG_NO_VALUE = "kein Wert verfügbar"
+FLAG_WITHHELD = "gesperrt (Quelle)"  # the source withheld the value (small count): stays suppressed everywhere
+EMPTY_FLAGS = (FLAG_NO_VALUE, FLAG_WITHHELD)  # Kennzeichen that let a value cell stay empty
 
 SHEET_NOTES = "Hinweise"
 SHEET_ENTRY = "Erfassung"
@@ -108,7 +110,7 @@ class DistrictSheet:
     name: str
     indicator: Indicator
     columns: tuple[DistrictColumn, ...]
-    district_rows: tuple[tuple[int, int, str], ...]  # (row, nummer, name)
+    district_rows: tuple[tuple[int, str, str], ...]  # (row, key, name)
     city_row: int  # shows the Gesamtstadt input from Erfassung (formula, read-only)
     sum_row: int  # sum of the Stadtteile (formula, read-only)
 
@@ -223,7 +225,7 @@ def _plan_workbook(catalogue: Catalogue, office_code: str, year: int) -> Workboo
                         lines.append(f"{SHEET_ENTRY}!{letters[col]}{row + 1}|{role}|{ident}|0{tail}")
                     row += 1
     district_sheets: list[DistrictSheet] = []
-    districts = tuple((d.nummer, d.name, d.area) for d in catalogue.districts)
+    districts = tuple((d.schluessel, d.name, d.area) for d in catalogue.districts)
     for indicator in indicators:
         if not indicator.stadtteile:
             continue
@@ -235,7 +237,7 @@ def _plan_workbook(catalogue: Catalogue, office_code: str, year: int) -> Workboo
     return plan
 
 
-def _plan_district_sheet(districts: tuple[tuple[int, str, str], ...], indicator: Indicator, year: int,
+def _plan_district_sheet(districts: tuple[tuple[str, str, str], ...], indicator: Indicator, year: int,
                          slots: list[Slot], lines: list[str]) -> DistrictSheet:
     name = district_sheet_name(indicator.id)
     columns = []
@@ -252,8 +254,8 @@ def _plan_district_sheet(districts: tuple[tuple[int, str, str], ...], indicator:
     middle = f"|input|{ident}|0|"
     texts = [(f"{name}!{column_letter(column.col)}", f"|{column.group}|insgesamt|{column.measure}\n")
              for column in columns]
-    for nummer, label, area in districts:
-        district_rows.append((row, nummer, label))
+    for key, label, area in districts:
+        district_rows.append((row, key, label))
         number = row + 1
         for column, (head, tail) in zip(columns, texts, strict=True):
             append(Slot(name, row, column.col, ObservationKey(ident, year, area, column.group, "insgesamt",

@@ -32,7 +32,8 @@ def notes_rows(plan: WorkbookPlan, settings: Settings, deadline: str, token: str
         ("", "2. Kennzahlen nach Stadtteilen: zusätzlich das Blatt „Stadtteile …“ ausfüllen. Die Zeile "
          "Gesamtstadt dort zeigt Ihren Eintrag aus dem Blatt „Erfassung“; die Summenzeile wird berechnet.", "text"),
         ("", "3. Liegt ein Wert nicht vor, die Zelle leer lassen und als Kennzeichen „kein Wert verfügbar“ "
-         "wählen. Vorläufige, geschätzte oder gerundete Werte bitte ebenso kennzeichnen.", "text"),
+         "wählen; hat Ihre Quelle den Wert gesperrt (kleine Fallzahl), „gesperrt (Quelle)“. Vorläufige, "
+         "geschätzte oder gerundete Werte bitte ebenso kennzeichnen.", "text"),
         ("", "4. Erläuterungen (z. B. geänderte Zählweise) in die Spalte „Bemerkung“ schreiben. Weichen die "
          "grauen Vorjahreswerte von Ihren Unterlagen ab, bitte dort vermerken.", "text"),
         ("", "Definition, Zähler, Nenner, Quelle und Stichtag jeder Kennzahl stehen im Blatt „Definitionen“; "

@@ -11,7 +11,8 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from toolkit.catalogue.model import Catalogue, Office, load_catalogue
+from toolkit.catalogue.model import Catalogue, Office
+from toolkit.catalogue.upgrade import workspace_catalogue
 from toolkit.collect import mail
 from toolkit.collect.layout import Slot, file_name, plan_workbook
 from toolkit.core.cells import format_percent, german_date
@@ -127,7 +128,7 @@ class RoundStatus:
 def round_status(workspace: Workspace, year: int, *, today: dt.date | None = None) -> RoundStatus:
     """Status of every office of the round for ``year`` (read-only)."""
     settings = load_settings(workspace.settings_file)
-    catalogue = load_catalogue(workspace.catalogue_file)
+    catalogue = workspace_catalogue(workspace)
     today = today or dt.date.today()
     if not workspace.store_file.is_file():
         offices = catalogue.offices_with_indicators()
@@ -265,7 +266,7 @@ def write_reminders(workspace: Workspace, year: int, *, send: bool = False,
     if not due:
         return result
     settings = load_settings(workspace.settings_file)
-    catalogue = load_catalogue(workspace.catalogue_file)
+    catalogue = workspace_catalogue(workspace)
     mail.check_contacts(catalogue, [s.office for s in due], settings)
     if send:
         mail.check_smtp_settings(settings)

@@ -317,9 +317,9 @@ class _Writer:
         ws.set_column(1, 1, 30)
         last_col = district.columns[-1].col if district.columns else 1
         ws.set_column(2, last_col, DISTRICT_WIDTH)
-        write_string, write_number = ws.write_string, ws.write_number
-        for row, number, name in district.district_rows:
-            write_number(row, 0, number, f.label)
+        write_string = ws.write_string
+        for row, key, name in district.district_rows:
+            write_string(row, 0, key, f.label)  # the Amt's key as text: "04", not 4
             write_string(row, 1, name, f.label)
         self._write_slots(ws, district.name)
         first = district.district_rows[0][0] if district.district_rows else DISTRICT_HEADER_ROW + 1
@@ -354,7 +354,7 @@ class _Writer:
             ws.set_column(col, col, width)
         for row, ind in enumerate(self.plan.indicators, start=3):
             values = (ind.id, ind.name, ind.definition, ind.zaehler, ind.nenner, ind.einheit, ind.quelle,
-                      ind.stichtag, ind.hinweise)
+                      ind.stichtag, ind.all_notes)
             for col, value in enumerate(values):
                 ws.write_string(row, col, value, f.label)
             ws.set_row(row, row_height(list(zip(values, widths, strict=True))))

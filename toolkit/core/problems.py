@@ -120,7 +120,7 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                          "Runde. Bitte einen neu erzeugten Bogen verwenden.",
         "zeile": "In {place} steht „{found}“ statt „{expected}“: Zeilen oder Spalten wurden eingefügt, gelöscht oder "
                  "verschoben. " + _UNCHANGED + " und nur die gelben Zellen füllen.",
-        "stadtteil": "In {place} steht „{found}“ statt der Stadtteilnummer {expected}: Zeilen wurden eingefügt, "
+        "stadtteil": "In {place} steht „{found}“ statt des Stadtteilschlüssels {expected}: Zeilen wurden eingefügt, "
                      "gelöscht oder sortiert. " + _UNCHANGED + ".",
     }),
     ProblemType("doppelte-lieferung", Severity.FEHLER, "Wert von zwei Stellen geliefert",
@@ -224,6 +224,40 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
     ProblemType("import-zeile", Severity.FEHLER, "Zeile der Importdatei ungültig", "Die Zeile der Importdatei korrigieren.", {
         "": "Zeile {row}, Spalte {column}: {why}",
         "spalten": "In der Importdatei {file} fehlen die Spalten {missing}. Erwartet: {expected}.",
+    }),
+    # ---- a wide table read through a mapping (toolkit import --zuordnung)
+    ProblemType("zuordnung-ungueltig", Severity.FEHLER, "Zuordnung ungültig",
+                "Die Zuordnung (TOML-Datei) korrigieren; erlaubte Codes stehen im Katalog.", {
+        "pflicht": "In der Zuordnung {file} fehlt der Eintrag {key} ({expected}).",
+        "typ": "In der Zuordnung {file} ist {key} = {found} ungültig; erwartet: {expected}.",
+        "unbekannt": "In der Zuordnung {file} ist der Eintrag {key} unbekannt (Tippfehler?); erlaubt: {expected}.",
+        "keine-spalten": "Die Zuordnung {file} nennt keine Wertspalte; erwartet mindestens einen Abschnitt "
+                         "[spalten.SPALTENNAME] mit indikator und messgroesse.",
+        "indikator": "In der Zuordnung {file}, {key}: Die Kennzahl „{found}“ gibt es im Katalog nicht.",
+        "gruppe": "In der Zuordnung {file}, {key}: Die Gruppe „{found}“ gibt es bei {indicator} nicht; erlaubt: "
+                  "{expected}.",
+        "geschlecht": "In der Zuordnung {file}, {key}: Das Geschlecht „{found}“ gibt es bei {indicator} nicht; "
+                      "erlaubt: {expected}.",
+        "messgroesse": "In der Zuordnung {file}, {key}: Die Messgröße „{found}“ passt nicht zu {indicator}; "
+                       "erlaubt: {expected}.",
+        "doppelt": "In der Zuordnung {file}, {key}: {indicator} ({found}) ist schon Ziel von {other}; jeder Wert darf "
+                   "nur aus einer Spalte kommen.",
+    }),
+    ProblemType("zuordnung-passt-nicht", Severity.FEHLER, "Tabelle passt nicht zur Zuordnung",
+                "Die Zuordnung an die Tabelle anpassen oder die richtige Tabelle importieren.", {
+        "blatt": "Die Datei {file} hat kein Blatt „{found}“ (Zuordnung {mapping}); vorhanden: {expected}.",
+        "spalte": "Spalte {column} fehlt in Zeile {row} von {file} (Blatt „{sheet}“); die Zuordnung {mapping} nennt "
+                  "sie. Vorhanden: {expected}.",
+        "jahr": "{place} (Spalte {column}, Zeile {row}): „{found}“ ist kein Jahr.",
+        "jahr-bereich": "{place} (Spalte {column}, Zeile {row}): Das Jahr {found} liegt außerhalb der Jahre {expected}, "
+                        "die die Zuordnung {mapping} zulässt.",
+        "gebiet": "{place} (Spalte {column}, Zeile {row}): Der Gebietsschlüssel „{found}“ ist unbekannt. Erwartet: "
+                  "Stadtteilschlüssel des Amts für Statistik (z. B. 04), 15003 für die Gesamtstadt oder ein "
+                  "Stadtteilname. Soll die Zeile nicht übernommen werden, den Schlüssel in der Zuordnung {mapping} "
+                  "unter gebiete_auslassen nennen.",
+        "wert": "{place} (Spalte {column}, Zeile {row}): „{found}“ ist weder eine Zahl noch leer noch ein Zeichen für "
+                "„gesperrt“ ({expected}).",
+        "doppelt": "{place} (Zeile {row}): Jahr {year} und Gebiet „{found}“ stehen schon in Zeile {other}.",
     }),
 )}
 

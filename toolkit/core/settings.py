@@ -55,6 +55,17 @@ smtp_benutzer = ""
 # leer = die Zertifizierungsstellen des Systems. Relative Pfade gelten ab dem Arbeitsordner.
 smtp_zertifikat = ""
 
+[geheimhaltung]
+# Stadtteile mit weniger Einwohnern (Spalte "Einwohner" im Blatt Stadtteile des Katalogs) bekommen keine
+# eigenen Anteile (Zeichen x), ihre Anzahlen bleiben (mit den üblichen Sperrungen). Stadtteile ohne
+# Einwohner zeigen – (nichts vorhanden).
+mindesteinwohner = 500
+
+[import]
+# Zeichen, mit denen eine Quelle in 'toolkit import' einen gesperrten Wert kennzeichnet (statt einer Zahl);
+# solche Werte werden als „gesperrt (Quelle)“ übernommen und bleiben in allen Ausgaben gesperrt.
+gesperrt_zeichen = [".", "x", "*"]
+
 [programme]
 # LibreOffice für 'toolkit compile --pdf': Pfad zu soffice.exe (Windows) bzw. soffice, z. B.
 # "C:/Program Files/LibreOffice/program/soffice.exe"; leer = im Suchpfad und den üblichen
@@ -101,6 +112,8 @@ class Settings:
     mail: MailSettings = field(default_factory=MailSettings)
     libreoffice: str = ""  # path of soffice(.exe), absolute after load_settings; "" = search for it
     prozesse: int = 0  # processes that share large work (core/runtime.workers_for): 0 automatic, 1 never a pool
+    mindesteinwohner: int = 500  # Stadtteile with fewer inhabitants get no rates of their own
+    gesperrt_zeichen: tuple[str, ...] = (".", "x", "*")  # symbols of a source for a withheld value (import)
 
     def deadline(self, year: int, override: str | None = None) -> dt.date:
         """The return deadline of the round for ``year``: option, then setting, then 31.03. of year+2.
@@ -137,6 +150,8 @@ _FIELDS = {
     ("koordination", "funktion"): ("koordination_funktion", str),
     ("koordination", "telefon"): ("koordination_telefon", str),
     ("koordination", "email"): ("koordination_email", str),
+    ("geheimhaltung", "mindesteinwohner"): ("mindesteinwohner", int),
+    ("import", "gesperrt_zeichen"): ("gesperrt_zeichen", tuple),
     ("programme", "libreoffice"): ("libreoffice", str),
     ("leistung", "prozesse"): ("prozesse", int),
 }
@@ -177,6 +192,9 @@ def load_settings(path: Path) -> Settings:
     if int(values.get("prozesse", 0)) < 0:  # type: ignore[call-overload]
         raise InputError(f"{path}: [leistung] prozesse = {values['prozesse']} ist nicht erlaubt.",
                          hint="Erlaubt sind 0 (automatisch), 1 (alles in einem Prozess) oder eine größere ganze Zahl.")
+    if int(values.get("mindesteinwohner", 0)) < 0:  # type: ignore[call-overload]
+        raise InputError(f"{path}: [geheimhaltung] mindesteinwohner = {values['mindesteinwohner']} ist nicht erlaubt.",
+                         hint="Bitte eine ganze Zahl ab 0 angeben (0 = alle Stadtteile bekommen eigene Anteile).")
     if values.get("libreoffice"):
         values["libreoffice"] = str(path.parent / Path(str(values["libreoffice"])).expanduser())
     return Settings(**values, mail=mail)

@@ -120,7 +120,16 @@ CREATE TABLE IF NOT EXISTS checks (
     problems_json TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS history_key ON history(indicator, year);
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 """
+
+# meta key: the Stadtteile are stored by the Amt für Statistik's keys (set for new stores; stores up to 0.2
+# numbered them alphabetically and are upgraded once, by name, see catalogue.upgrade)
+DISTRICT_KEYS = "stadtteilschluessel"
+OFFICIAL = "amtlich"
 
 OBSERVATION_COLUMNS = ("indicator", "year", "area", "grp", "sex", "measure", "value", "flag", "note", "delivery_id")
 UPSERT = ("INSERT INTO observations (indicator, year, area, grp, sex, measure, value, flag, note, delivery_id)"
@@ -157,7 +166,10 @@ class Store:
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute(f"PRAGMA journal_mode = {JOURNAL_MODE}")
+        new = not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'deliveries'").fetchone()
         self.db.executescript(SCHEMA)
+        if new:
+            self.set_meta(DISTRICT_KEYS, OFFICIAL)
         _upgrade(self.db)
 
     @classmethod
@@ -191,6 +203,32 @@ class Store:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+
+    # ---- meta -----------------------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.OperationalError:  # a read-only store of an earlier version has no meta table yet
+            return None
+        return None if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                        (key, value))
+
+    def rename_areas(self, moves: dict[str, str]) -> int:
+        """Give values and history new area codes (old -> new, also when they swap); returns the values moved.
+
+        In two steps through a prefix no area has, so 'st04' -> 'st72' and 'st72' -> 'st36' cannot collide.
+        """
+        moved = 0
+        for table in ("observations", "history"):
+            for old, new in moves.items():
+                cursor = self.db.execute(f"UPDATE {table} SET area = ? WHERE area = ?", (f"~{new}", old))  # noqa: S608
+                moved += cursor.rowcount if table == "observations" else 0
+            self.db.execute(f"UPDATE {table} SET area = substr(area, 2) WHERE area LIKE '~%'")  # noqa: S608
+        return moved
 
     # ---- deliveries -------------------------------------------------------------------------------
 

@@ -76,6 +76,10 @@ class Workspace:
     def report_file(self, year: int) -> Path:
         return self.year_dir(year) / f"Integrationsbericht_{year}.docx"
 
+    def internal_report_file(self, year: int) -> Path:
+        """The internal edition (compile --intern): never to be published."""
+        return self.year_dir(year) / f"Integrationsbericht_{year}_intern.docx"
+
     def table_annex_file(self, year: int) -> Path:
         return self.year_dir(year) / f"Tabellenanhang_{year}.xlsx"
 

@@ -83,8 +83,8 @@ def city_population(year: int) -> dict[tuple[str, str], int]:
     return result
 
 
-def district_weight(nummer: int, leaf: str, year: int) -> float:
-    persons, concentration, _ = DISTRICTS[nummer]
+def district_weight(key: str, leaf: str, year: int) -> float:
+    persons, concentration, _ = DISTRICTS[key]
     concentration = 1 + (concentration - 1) * (1 - 0.005 * (year - BASE_YEAR))  # slowly less segregated
     if leaf == "ohne_mh":
         return persons * max(0.3, 1 - 0.12 * (concentration - 1))
@@ -97,12 +97,12 @@ def district_weight(nummer: int, leaf: str, year: int) -> float:
 
 def population(year: int) -> Population:
     """Inhabitants by Stadtteil, leaf and sex; the Stadtteile add up to the city exactly."""
-    numbers = sorted(DISTRICTS)
+    keys = sorted(DISTRICTS)
     result: Population = {}
     for (leaf, sex), count in city_population(year).items():
-        parts = allocate(count, [district_weight(n, leaf, year) for n in numbers])
-        for nummer, part in zip(numbers, parts, strict=True):
-            result[(district_area(nummer), leaf, sex)] = part
+        parts = allocate(count, [district_weight(k, leaf, year) for k in keys])
+        for key, part in zip(keys, parts, strict=True):
+            result[(district_area(key), leaf, sex)] = part
     return result
 
 
@@ -187,10 +187,10 @@ class Generator:
     def _area_factor(ind: Indicator, spec: Spec, area: str | None) -> float:
         if area is None:
             return 1.0
-        nummer = int(area[2:])
-        _, concentration, burden = DISTRICTS[nummer]
+        key = area[2:]
+        _, concentration, burden = DISTRICTS[key]
         factor = (1 + spec.social * burden) * (1 + spec.concentration * (concentration - 1))
-        if nummer == CARE_CENTRE and ind.allows_over_100:
+        if key == CARE_CENTRE and ind.allows_over_100:
             factor *= 1.25  # children from other Stadtteile are cared for here
         return max(0.05, factor)
 
@@ -199,7 +199,7 @@ class Generator:
     def _counts(self, ind: Indicator, spec: Spec, year: int) -> None:
         leaves = self.leaves_of(ind, spec)
         sexes = SEX_LEAVES if ind.geschlecht else (ALL,)
-        areas: list[str | None] = [district_area(d.nummer) for d in self.catalogue.districts] if ind.stadtteile else [None]
+        areas: list[str | None] = [d.area for d in self.catalogue.districts] if ind.stadtteile else [None]
         cap = self.rate_cap(ind)
         trend = (1 + spec.trend) ** (year - BASE_YEAR)
         # cells[(area, group, sex)][measure] for the leaves and the second partition
@@ -332,8 +332,8 @@ class Generator:
         """Stadtteile with at least 500 inhabitants and at least twice the city's foreign share."""
         city_share = self._persons(year, None, FOREIGN_LEAVES, ALL) / self._persons(year, None, STAAT_LEAVES, ALL)
         count = 0
-        for nummer in DISTRICTS:
-            area = district_area(nummer)
+        for key in DISTRICTS:
+            area = district_area(key)
             persons = self._persons(year, area, STAAT_LEAVES, ALL)
             if persons >= 500 and self._persons(year, area, FOREIGN_LEAVES, ALL) / persons >= 2 * city_share:
                 count += 1

@@ -100,7 +100,8 @@ class DemoResult:
         lines += [f"  {line}" for line in self.status_summary if not line.startswith("Erinnerungen schreiben")]
         lines += ["Weiter zum Ausprobieren:", f"  toolkit status --year {self.year} -w {self.root}",
                   f"  toolkit status --year {self.year} --remind -w {self.root}",
-                  f"  toolkit check -w {self.root}", f"  toolkit compile --year {self.year} --pdf -w {self.root}"]
+                  f"  toolkit check -w {self.root}", f"  toolkit compile --year {self.year} --pdf -w {self.root}",
+                  f"  toolkit compile --year {self.year} --intern -w {self.root}"]
         return lines
 
     def status_table_lines(self) -> list[str]:

@@ -6,10 +6,14 @@ only used on the way out.
 
 - Primary suppression by the indicator's profile: counts 1 .. min_fallzahl-1 (a true 0 stays, shown
   as "–"); rates whose Nenner is below min_nenner or whose Zähler is 1 .. min_fallzahl-1.
-- Secondary suppression: in every additive relation (group sum rules such as insgesamt = deutsch +
-  nichtdeutsch, sex insgesamt = männlich + weiblich, Gesamtstadt = sum of the Stadtteile) a relation
-  with exactly one suppressed cell gets a second one (the smallest other count), so the suppressed
-  value cannot be recomputed from the total. Repeated until no relation has a single suppressed cell.
+- Values the source withheld (Kennzeichen 'gesperrt (Quelle)') are suppressed like primary cells.
+- Secondary suppression as one problem over everything published: in every additive relation (group sum
+  rules such as insgesamt = deutsch + nichtdeutsch, sex insgesamt = männlich + weiblich, Gesamtstadt =
+  sum of the Stadtteile) a relation with exactly one suppressed count gets a second one (the smallest
+  other count), so the suppressed value cannot be recomputed from the total; counts the catalogue
+  declares equal (sheet Gleiche Zahlen: DEM-01 Nichtdeutsche = STT-01 Zähler, …) are one count, so a
+  count suppressed in one indicator is suppressed in the others and no published rate gives it back
+  through its Nenner. Repeated until no relation has a single suppressed count.
 - Rounding of counts to the profile's rundung_basis (rates are computed from the delivered counts).
 - Limited reliability: where the profile has klammer_unter, a published value whose case count (for
   rates the Nenner, for counts the value) is below it is marked ``limited`` and shown in brackets.
@@ -23,10 +27,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from toolkit.catalogue.model import CITY, Catalogue, Profile
+from toolkit.catalogue.model import CITY, Catalogue
+from toolkit.collect.layout import FLAG_WITHHELD
 
 PRIMARY = "primär"
 SECONDARY = "sekundär"
+SOURCE = "Quelle"  # withheld by the source (Kennzeichen 'gesperrt (Quelle)'): protected like a primary cell
 SPARSE = "gering besiedelt"  # a rate of a sparsely populated Stadtteil: not meaningful on its own, shown as "x"
 SPARSE_SYMBOL = "x"
 ZERO_SYMBOL = "–"
@@ -57,7 +63,10 @@ class Relation:
         return (self.total, *self.parts)
 
 
-def protect(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+DEFAULT_MIN_POPULATION = 500  # toolkit.toml [geheimhaltung] mindesteinwohner
+
+
+def protect(values: pd.DataFrame, catalogue: Catalogue, min_population: int = DEFAULT_MIN_POPULATION) -> pd.DataFrame:
     """Apply primary and secondary suppression and rounding; return a copy with the columns
 
     ``published`` (value to show, NaN if suppressed or missing), ``suppressed`` ('' / 'primär' /
@@ -73,18 +82,12 @@ def protect(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
         frame["symbol"] = pd.Series(dtype=str)
         return frame
     frame["count"] = _case_counts(frame)
-    for indicator_id, rows in frame.groupby("indicator", sort=False).groups.items():
-        indicator = catalogue.indicators.get(indicator_id)
-        if indicator is None:
-            continue
-        profile = catalogue.profiles.get(indicator.geheimhaltung)
-        if profile is None:
-            continue
-        _primary(frame, rows, indicator.typ, profile)
-        if indicator.typ in ("anzahl", "quote") and profile.min_fallzahl > 0:
-            _secondary(frame, frame.loc[rows], catalogue)
+    frame["small"] = False
+    frame.loc[frame["flag"].astype(str).str.contains(FLAG_WITHHELD, regex=False), "suppressed"] = SOURCE
+    _primary(frame, catalogue)
+    _secondary(frame, catalogue)
     frame["published"] = frame["value"].astype(float)
-    _hide_sparse_rates(frame, catalogue)
+    _hide_sparse_rates(frame, catalogue, min_population)
     frame.loc[frame["suppressed"] != "", "published"] = np.nan
     _round_counts(frame, catalogue)
     frame["symbol"] = ""
@@ -97,19 +100,23 @@ def protect(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     frame.loc[frame["suppressed"] == SPARSE, "symbol"] = SPARSE_SYMBOL
     zero = (frame["suppressed"] == "") & (frame["published"] == 0)
     frame.loc[zero, "symbol"] = ZERO_SYMBOL
+    empty = frame["area"].isin({d.area for d in catalogue.districts if d.empty})
+    frame.loc[empty & (frame["suppressed"] == "") & frame["published"].isna(), "symbol"] = ZERO_SYMBOL
     _mark_limited(frame, catalogue)
-    return frame.drop(columns=["count"])
+    return frame.drop(columns=["count", "small"])
 
 
-def _hide_sparse_rates(frame: pd.DataFrame, catalogue: Catalogue) -> None:
-    """No rate of its own for a Stadtteil the catalogue marks as sparsely populated (gering besiedelt).
+def _hide_sparse_rates(frame: pd.DataFrame, catalogue: Catalogue, min_population: int) -> None:
+    """No rate of its own for a sparsely populated Stadtteil: fewer inhabitants than ``min_population`` (the
+    catalogue's Einwohner column) or marked gering besiedelt by hand.
 
     A share of a Stadtteil with a few hundred inhabitants swings with single persons and would lead every
-    ranking; the catalogue's note asks to merge such Stadtteile. Its counts stay (with the usual suppression),
-    its rates are shown as "x" (Aussage nicht sinnvoll). Applied after secondary suppression: not a
-    confidentiality rule, so it takes no part in it.
+    ranking. Such Stadtteile are not merged into an "übrige Stadtteile" line: they are not neighbours of
+    each other, and a merged line would be a new area no other table of the Amt knows. Their counts stay (with
+    the usual suppression), their rates are shown as "x" (Aussage nicht sinnvoll), so they never lead a ranking.
+    Applied after secondary suppression: not a confidentiality rule, so it takes no part in it.
     """
-    sparse_areas = {d.area for d in catalogue.districts if d.gering_besiedelt}
+    sparse_areas = {d.area for d in catalogue.districts if d.sparse(min_population)}
     sparse = ((frame["typ"] == "quote") & frame["area"].isin(sparse_areas) & (frame["suppressed"] == "")
               & frame["published"].notna())
     frame.loc[sparse, "suppressed"] = SPARSE
@@ -141,25 +148,30 @@ def _case_counts(frame: pd.DataFrame) -> pd.Series:
     return counts.astype(float)
 
 
-def _primary(frame: pd.DataFrame, rows: pd.Index, typ: str, profile: Profile) -> None:
-    block = frame.loc[rows]
-    if typ == "anzahl":
-        small = (block["count"] > 0) & (block["count"] < profile.min_fallzahl)
-    elif typ == "quote":
-        small = ((block["count"] > 0) & (block["count"] < profile.min_fallzahl)) | (
-            block["nenner"].notna() & (block["nenner"] < profile.min_nenner)
-        )
-    else:
-        return
-    frame.loc[small[small].index, "suppressed"] = PRIMARY
+def _primary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
+    """Counts 1 .. min_fallzahl-1 (``small``: disclosive) and rates on fewer than min_nenner cases (unreliable),
+    by the profile of each indicator."""
+    profiles = {i.id: catalogue.profiles[i.geheimhaltung] for i in catalogue.indicators.values()
+                if i.geheimhaltung in catalogue.profiles}
+    min_count = frame["indicator"].map({k: p.min_fallzahl for k, p in profiles.items()}).fillna(0).astype(float)
+    min_nenner = frame["indicator"].map({k: p.min_nenner for k, p in profiles.items()}).fillna(0).astype(float)
+    counted = frame["typ"].isin(("anzahl", "quote"))
+    small = counted & (frame["count"] > 0) & (frame["count"] < min_count)
+    unreliable = (frame["typ"] == "quote") & frame["nenner"].notna() & (frame["nenner"] < min_nenner)
+    open_cells = frame["suppressed"] == ""
+    frame.loc[small & open_cells, "small"] = True
+    frame.loc[(small | unreliable) & open_cells, "suppressed"] = PRIMARY
 
 
-def relations(block: pd.DataFrame, catalogue: Catalogue) -> list[Relation]:
-    """Additive relations between the rows of one indicator (group sum rules, sexes, Stadtteile)."""
-    counts = block["count"].to_numpy()
+def relations(block: pd.DataFrame, catalogue: Catalogue, column: str = "count") -> list[Relation]:
+    """Additive relations between the rows of one indicator (group sum rules, sexes, Stadtteile) on ``column``
+    (the case count; for rates also the Nenner). A cell the source withheld takes part although its value is
+    unknown: it is the one to protect."""
+    counts = block[column].to_numpy(dtype=float)
+    withheld = (block["suppressed"] == SOURCE).to_numpy() if "suppressed" in block else np.zeros(len(block), bool)
     keys = zip(block["year"].to_numpy(), block["area"].to_numpy(), block["group"].to_numpy(),
                block["sex"].to_numpy(), strict=True)
-    index = {key: i for key, i, c in zip(keys, block.index, counts, strict=True) if not np.isnan(c)}
+    index = {key: i for key, i, c, w in zip(keys, block.index, counts, withheld, strict=True) if w or not np.isnan(c)}
     found: list[Relation] = []
     by_cell: dict[tuple, dict[str, int]] = defaultdict(dict)
     for (year, area, group, sex), i in index.items():
@@ -185,36 +197,130 @@ def relations(block: pd.DataFrame, catalogue: Catalogue) -> list[Relation]:
     return found
 
 
-def _secondary(frame: pd.DataFrame, block: pd.DataFrame, catalogue: Catalogue) -> None:
-    found = relations(block, catalogue)
-    if not found:
+class _Counts:
+    """The counts behind the published cells, one per indicator x year x area x group x sex x measure, joined
+    into one class where the catalogue says two of them are the same number (sheet Gleiche Zahlen)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple, int] = {}
+        self.values: list[float] = []
+        self.parent: list[int] = []
+
+    def add(self, key: tuple, value: float) -> int:
+        number = self.ids.get(key)
+        if number is None:
+            number = self.ids[key] = len(self.values)
+            self.values.append(value)
+            self.parent.append(number)
+        return number
+
+    def find(self, number: int) -> int:
+        parent = self.parent
+        while parent[number] != number:
+            parent[number] = parent[parent[number]]
+            number = parent[number]
+        return number
+
+    def join(self, a: int, b: int) -> None:
+        a, b = self.find(a), self.find(b)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
+            if np.isnan(self.values[min(a, b)]):
+                self.values[min(a, b)] = self.values[max(a, b)]
+
+
+def _secondary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
+    """Secondary suppression as one problem over all published counts (see module docstring).
+
+    Every count behind a cell (the value of a count, Zähler and Nenner of a rate) is a node; counts the catalogue
+    declares equal are one node. A node is hidden if a cell shows it as a small count or the source withheld it.
+    In every additive relation (parts and total) with exactly one hidden node another one is hidden – the smallest
+    positive part, the total only if no part is left – until no relation has a single hidden node. Then every
+    cell that would show a hidden node is suppressed: a count whose node is hidden, a rate whose Zähler is
+    hidden or whose Nenner is hidden (a rate and its Zähler give the Nenner back), in every indicator.
+    """
+    cells = frame[frame["typ"].isin(("anzahl", "quote")) & (frame["indicator"].isin(catalogue.indicators))]
+    if cells.empty:
         return
-    flags = block["suppressed"].to_numpy()
-    suppressed = {i for i, flag in zip(block.index, flags, strict=True) if flag}
-    counts = dict(zip(block.index, block["count"].to_numpy(), strict=True))
-    added: list[int] = []
+    counts = _Counts()
+    count_node: dict[int, int] = {}
+    nenner_node: dict[int, int] = {}
+    columns = [cells[c].to_numpy() for c in ("indicator", "year", "area", "group", "sex", "typ", "wert", "zaehler",
+                                             "nenner")]
+    for row, (ind, year, area, group, sex, typ, wert, zaehler, nenner) in zip(cells.index, zip(*columns, strict=True),
+                                                                               strict=True):
+        if typ == "anzahl":
+            count_node[row] = counts.add((ind, year, area, group, sex, "wert"), float(wert))
+        else:
+            count_node[row] = counts.add((ind, year, area, group, sex, "zaehler"), float(zaehler))
+            nenner_node[row] = counts.add((ind, year, area, group, sex, "nenner"), float(nenner))
+    _join_links(counts, catalogue)
+
+    hidden: set[int] = set()
+    small = cells["small"].to_numpy()
+    withheld = (cells["suppressed"] == SOURCE).to_numpy()
+    zaehler_missing = cells["zaehler"].isna().to_numpy()
+    nenner_missing = cells["nenner"].isna().to_numpy()
+    for row, is_small, is_withheld, z_missing, n_missing in zip(cells.index, small, withheld, zaehler_missing,
+                                                                nenner_missing, strict=True):
+        if is_small or (is_withheld and (row not in nenner_node or z_missing)):
+            hidden.add(counts.find(count_node[row]))
+        if is_withheld and row in nenner_node and n_missing:
+            hidden.add(counts.find(nenner_node[row]))
+    if not hidden:
+        return
+
+    found: set[tuple[int, tuple[int, ...]]] = set()
+    for _indicator, rows in cells.groupby("indicator", sort=False).groups.items():
+        block = cells.loc[rows]
+        for column, nodes in (("count", count_node), ("nenner", nenner_node)):
+            if column == "nenner" and block["typ"].iloc[0] != "quote":
+                continue
+            for relation in relations(block, catalogue, column):
+                total = counts.find(nodes[relation.total])
+                parts = tuple(sorted({counts.find(nodes[p]) for p in relation.parts}))
+                found.add((total, parts))
+    value = {node: counts.values[node] for relation in found for node in (relation[0], *relation[1])}
     changed = True
     while changed:
         changed = False
-        for relation in found:
-            hidden = 0
-            for c in relation.cells:
-                if c in suppressed:
-                    hidden += 1
-                    if hidden > 1:
-                        break
-            if hidden != 1:
+        for total, parts in found:
+            members = (total, *parts)
+            if sum(1 for m in members if m in hidden) != 1:
                 continue
-            candidates = [c for c in relation.cells if c not in suppressed]
-            if not candidates:
-                continue
-            # prefer the smallest positive part; the total only if no part is left
-            chosen = min(candidates, key=lambda c: (c == relation.total, counts[c] <= 0, counts[c]))
-            suppressed.add(chosen)
-            added.append(chosen)
+            candidates = [m for m in members if m not in hidden]
+            # the smallest positive part; a zero or an unknown only if nothing else is left; the total last
+            chosen = min(candidates, key=lambda m: (m == total, not value[m] > 0, value[m] if value[m] > 0 else 0))
+            hidden.add(chosen)
             changed = True
-    if added:
-        frame.loc[added, "suppressed"] = SECONDARY
+
+    secondary = []
+    open_cells = (cells["suppressed"] == "").to_numpy()
+    zaehler = cells["zaehler"].to_numpy(dtype=float)
+    for row, is_open, z in zip(cells.index, open_cells, zaehler, strict=True):
+        if not is_open:
+            continue
+        if counts.find(count_node[row]) in hidden or (
+                row in nenner_node and z != 0 and counts.find(nenner_node[row]) in hidden):
+            secondary.append(row)
+    if secondary:
+        frame.loc[secondary, "suppressed"] = SECONDARY
+
+
+def _join_links(counts: _Counts, catalogue: Catalogue) -> None:
+    """Join the counts the catalogue declares equal (same year, area and sex)."""
+    if not catalogue.links:
+        return
+    by_measure: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    for key in counts.ids:
+        by_measure[(key[0], key[5])].append(key)
+    for link in catalogue.links:
+        for ind, year, area, group, sex, _measure in by_measure.get((link.indikator, link.messgroesse), ()):
+            if link.gruppe and group != link.gruppe:
+                continue
+            partner = (link.gleich_indikator, year, area, link.gleich_gruppe or group, sex, link.gleich_messgroesse)
+            if partner in counts.ids:
+                counts.join(counts.ids[(ind, year, area, group, sex, _measure)], counts.ids[partner])
 
 
 def _round_counts(frame: pd.DataFrame, catalogue: Catalogue) -> None:
@@ -236,7 +342,7 @@ def symbol_legend(catalogue: Catalogue) -> list[tuple[str, str]]:
     """(symbol, meaning) for the Zeichenerklärung: the profiles' symbols plus '–' and '…' (and '( )' when a
     profile brackets values of limited reliability, 'x' when a Stadtteil is marked sparsely populated)."""
     symbols = [p.symbol for p in catalogue.profiles.values()]
-    if any(d.gering_besiedelt for d in catalogue.districts):
+    if any(d.sparse(DEFAULT_MIN_POPULATION) for d in catalogue.districts):
         symbols.append(SPARSE_SYMBOL)
     if any(p.klammer_unter for p in catalogue.profiles.values()):
         symbols.append(BRACKETS)

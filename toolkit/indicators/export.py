@@ -16,8 +16,10 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from toolkit.catalogue.model import area_key
+from toolkit.collect.layout import FLAG_WITHHELD
 from toolkit.core.workspace import Workspace, atomic_write_bytes, shown
-from toolkit.indicators.confidentiality import LIMITED_TEXT
+from toolkit.indicators.confidentiality import LIMITED_TEXT, SOURCE
 from toolkit.indicators.published import load_published
 
 COLUMNS = ("Jahr", "Indikator", "Indikatorname", "Gebiet", "Gebietsschluessel", "Gruppe", "Geschlecht", "Wert",
@@ -78,9 +80,9 @@ def export_rows(published, catalogue):  # noqa: ANN001, ANN201 - DataFrame, Cata
     for r in frame.itertuples(index=False):
         indicator = catalogue.indicators[r.indicator]
         value = r.published
-        flags = [f for f in str(r.flag).split("; ") if f]
+        flags = [f for f in str(r.flag).split("; ") if f and f != FLAG_WITHHELD]
         if r.suppressed:
-            flags.insert(0, f"gesperrt ({r.symbol})")
+            flags.insert(0, FLAG_WITHHELD if r.suppressed == SOURCE else f"gesperrt ({r.symbol})")
             text = ""
         elif value is None or (isinstance(value, float) and math.isnan(value)):
             if not flags:
@@ -94,7 +96,7 @@ def export_rows(published, catalogue):  # noqa: ANN001, ANN201 - DataFrame, Cata
             flags.append(LIMITED_TEXT)
         if r.rounded:
             flags.append(f"auf {int(r.rounded)} gerundet")
-        yield (int(r.year), indicator.id, indicator.name, catalogue.area_label(r.area), r.area,
+        yield (int(r.year), indicator.id, indicator.name, catalogue.area_label(r.area), area_key(r.area),
                catalogue.label("gruppe", r.group), catalogue.label("geschlecht", r.sex), text, indicator.einheit,
                "; ".join(flags))
 
@@ -125,7 +127,9 @@ def datapackage(resource_path: str, year: int, city: str) -> dict:
                     text("Indikator", "Kennung der Kennzahl im Indikatorenkatalog, z. B. BIL-06"),
                     text("Indikatorname", "Bezeichnung der Kennzahl"),
                     text("Gebiet", "Gesamtstadt, Stadtteil, Sachsen-Anhalt oder Deutschland"),
-                    text("Gebietsschluessel", "gesamtstadt, st01 … st40, sachsen-anhalt, deutschland"),
+                    text("Gebietsschluessel", "Stadtteilschlüssel des Amts für Statistik Magdeburg (01 … 78, wie in "
+                                              "KISS-MD), 15003000 (Amtlicher Gemeindeschlüssel der Gesamtstadt), 15 "
+                                              "(Sachsen-Anhalt), DG (Deutschland)"),
                     text("Gruppe", "Bevölkerungsgruppe (z. B. Deutsche, Nichtdeutsche)"),
                     text("Geschlecht", "Insgesamt, Weiblich oder Männlich"),
                     {"name": "Wert", "type": "number", "description": "Veröffentlichter Wert; leer, wenn gesperrt",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from toolkit.catalogue.model import Catalogue, load_catalogue
+from toolkit.catalogue.model import Catalogue
+from toolkit.catalogue.upgrade import workspace_catalogue
 from toolkit.core.errors import InputError
 from toolkit.core.settings import Settings, load_settings
 from toolkit.core.store import Store
@@ -15,7 +16,7 @@ from toolkit.indicators.values import value_frame
 
 def load_published(workspace: Workspace, year: int) -> tuple[Catalogue, Settings, pd.DataFrame]:
     """Catalogue, settings and the protected values of every year up to ``year``."""
-    catalogue = load_catalogue(workspace.catalogue_file)
+    catalogue = workspace_catalogue(workspace)
     settings = load_settings(workspace.settings_file)
     if not workspace.store_file.is_file():
         raise InputError(f"Im Arbeitsordner {workspace.root} gibt es noch keine Daten ({workspace.store_file} fehlt).",
@@ -28,4 +29,4 @@ def load_published(workspace: Workspace, year: int) -> tuple[Catalogue, Settings
                          "Werte vor; ein Bericht wäre leer.",
                          hint="Bitte das Berichtsjahr prüfen, Rückläufe mit 'toolkit merge' übernehmen oder frühere "
                               "Jahre mit 'toolkit import' laden.")
-    return catalogue, settings, protect(value_frame(observations, catalogue), catalogue)
+    return catalogue, settings, protect(value_frame(observations, catalogue), catalogue, settings.mindesteinwohner)

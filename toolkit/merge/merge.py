@@ -91,7 +91,7 @@ def merge_returns(workspace: Workspace, dry_run: bool = False, progress=None,  #
     ``caches``: what the check remembers (catalogue, plans); a new one if not given.
     """
     caches = caches or Caches()
-    catalogue = catalogue or caches.catalogue(workspace.catalogue_file)
+    catalogue = catalogue or caches.catalogue(workspace)
     with locked(workspace, "toolkit merge"), paused_gc():
         if dry_run:
             checked = check_returns(workspace, None, progress, catalogue=catalogue, caches=caches)

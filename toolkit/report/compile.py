@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,12 +26,14 @@ from toolkit.core.progress import SILENT
 from toolkit.core.settings import load_settings
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, atomic_path, ensure_closed, shown
-from toolkit.indicators.confidentiality import PRIMARY, SECONDARY, SPARSE
+from toolkit.indicators.audit import audit
+from toolkit.indicators.confidentiality import PRIMARY, SECONDARY, SOURCE, SPARSE
+from toolkit.indicators.export import COLUMNS, export_rows
 from toolkit.indicators.published import load_published
 from toolkit.report.accessibility import finish_document
 from toolkit.report.annex import write_table_annex
 from toolkit.report.charts import BarChart, render_all
-from toolkit.report.context import build_report
+from toolkit.report.context import INTERNAL_MARK, build_report
 
 PDF_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
               '"PDFUACompliance":{"type":"boolean","value":"true"},'
@@ -52,20 +55,27 @@ class CompileResult:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     root: Path | None = None  # the working folder, to name files relative to it
+    intern: bool = False  # the internal edition (never to be published)
+    notices: tuple[str, ...] = ()  # German hints, e.g. an older catalogue layout was read
 
     def _suppressed_detail(self) -> str:
-        """': 120 primär und 340 sekundär gesperrt (Geheimhaltung), 12 Anteile gering besiedelter Stadtteile'."""
+        """': 120 primär und 340 sekundär gesperrt (Geheimhaltung), 3 von der Quelle gesperrt, 12 Anteile gering
+        besiedelter Stadtteile'."""
         by = self.suppressed_by
         parts = []
         if by.get(PRIMARY) or by.get(SECONDARY):
             parts.append(f"{by.get(PRIMARY, 0)} primär und {by.get(SECONDARY, 0)} sekundär gesperrt (Geheimhaltung)")
+        if by.get(SOURCE):
+            parts.append(f"{by[SOURCE]} von der Quelle gesperrt")
         if by.get(SPARSE):
             parts.append(f"{by[SPARSE]} Anteile gering besiedelter Stadtteile")
         return f": {', '.join(parts)}" if parts else ""
 
     def lines(self) -> list[str]:
+        what = (f"Interne Fassung des Integrationsberichts {self.year} erstellt (nicht zur Veröffentlichung)"
+                if self.intern else f"Integrationsbericht {self.year} erstellt")
         lines = [
-            f"Integrationsbericht {self.year} erstellt: {shown(self.report, self.root)}",
+            f"{what}: {shown(self.report, self.root)}",
             f"  {self.n_indicators} Kennzahlen, davon {self.n_with_data} mit Daten; {self.n_charts} Grafiken, "
             f"{self.n_tables} Tabellen; {self.n_suppressed} Werte nicht gezeigt{self._suppressed_detail()}.",
         ]
@@ -74,14 +84,19 @@ class CompileResult:
         if self.pdf:
             lines.append(f"Barrierefreies PDF: {shown(self.pdf, self.root)}")
         lines.append(f"Dauer: {self.seconds:.1f} s".replace(".", ","))
+        lines += [f"Hinweis: {notice}" for notice in self.notices]
         return lines
 
 
 def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progress=None,  # noqa: ANN001
-                   processes: int | None = None) -> CompileResult:
+                   processes: int | None = None, intern: bool = False) -> CompileResult:
     """Compute the indicators and write outbox/Y/Integrationsbericht_Y.docx (+ Tabellenanhang, + PDF).
 
     ``processes``: for the charts, instead of the setting ``prozesse`` (0 automatic, 1 never a pool).
+    ``intern``: write the internal edition Integrationsbericht_Y_intern.docx instead (marked on every page; adds
+    the internal notes, the deliveries with files, warnings, errors and contacts, and the suppression audit);
+    no Tabellenanhang, which is the same for both editions. The audit (indicators/audit.py) runs on the rows the
+    open-data export would write, so the internal edition says whether any suppressed count can be recomputed.
     """
     from docx.shared import Mm  # heavy: python-docx and docxtpl (lxml, jinja2) only when a report is made
     from docxtpl import DocxTemplate, InlineImage
@@ -90,10 +105,15 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     started = time.perf_counter()
     timings: dict[str, float] = {}
     soffice = find_libreoffice(load_settings(workspace.settings_file).libreoffice) if pdf else None
-    outputs = [workspace.report_file(year), workspace.table_annex_file(year)]
-    ensure_closed([*outputs, workspace.report_file(year).with_suffix(".pdf")] if pdf else outputs)
+    target_path = workspace.internal_report_file(year) if intern else workspace.report_file(year)
+    outputs = [target_path] if intern else [target_path, workspace.table_annex_file(year)]
+    ensure_closed([*outputs, target_path.with_suffix(".pdf")] if pdf else outputs)
     catalogue, settings, published = load_published(workspace, year)
     deliveries, received = round_deliveries(workspace, year, catalogue)
+    audit_lines = None
+    if intern:
+        rows = [dict(zip(COLUMNS, (str(v) for v in row), strict=True)) for row in export_rows(published, catalogue)]
+        audit_lines = audit(rows, catalogue).lines(catalogue)
     timings["daten"] = time.perf_counter() - started
     if not workspace.report_template.is_file():
         raise InputError(f"Die Berichtsvorlage {workspace.report_template} fehlt.",
@@ -101,7 +121,8 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
                               "neuen Arbeitsordner ('toolkit init') kopieren.")
 
     t = time.perf_counter()
-    content = build_report(published, catalogue, settings, year, deliveries, received)
+    content = build_report(published, catalogue, settings, year, deliveries, received, intern=intern,
+                           audit_lines=audit_lines)
     timings["inhalt"] = time.perf_counter() - t
     t = time.perf_counter()
     rendered = render_all(content.charts, processes=settings.prozesse if processes is None else processes,
@@ -109,6 +130,9 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     timings["grafiken"] = time.perf_counter() - t
     t = time.perf_counter()
     template = DocxTemplate(str(workspace.report_template))
+    notices = list(catalogue.notices)
+    if intern and not knows_internal_edition(workspace.report_template):
+        notices.append(OLD_TEMPLATE_NOTICE.format(template=shown(workspace.report_template, workspace.root)))
     for (target, key), image, spec in zip(content.chart_slots, rendered, content.charts, strict=True):
         width = Mm(150) if isinstance(spec, BarChart) else Mm(160)
         target[key] = InlineImage(template, io.BytesIO(image.png), width=width)
@@ -119,19 +143,21 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
             f"Die Berichtsvorlage {workspace.report_template} lässt sich nicht füllen ({type(exc).__name__}: {exc}).",
             hint="Wurde ein Platzhalter in {{ … }} oder {% … %} in Word verändert? Vorlage neu erzeugen oder "
                  "den Platzhalter reparieren.") from exc
-    finish_document(template.docx, [r.alt for r in rendered], title=f"{settings.titel} {year}",
+    if intern:
+        mark_every_page(template.docx, INTERNAL_MARK)
+    finish_document(template.docx, [r.alt for r in rendered],
+                    title=f"{settings.titel} {year}" + (" – interne Fassung" if intern else ""),
                     subject=settings.untertitel, author=settings.herausgeber)
-    target_path = workspace.report_file(year)
     with atomic_path(target_path) as tmp:
         template.save(str(tmp))
     timings["word"] = time.perf_counter() - t
     t = time.perf_counter()
-    annex = write_table_annex(workspace.table_annex_file(year), content.tables, catalogue, year)
+    annex = None if intern else write_table_annex(workspace.table_annex_file(year), content.tables, catalogue, year)
     timings["tabellenanhang"] = time.perf_counter() - t
     result = CompileResult(year, target_path, annex, n_indicators=len(catalogue.indicators),
                            n_with_data=content.n_with_data, n_charts=len(rendered), n_tables=len(content.tables),
                            n_suppressed=content.n_suppressed, suppressed_by=dict(content.suppressed_by),
-                           timings=timings, root=workspace.root)
+                           timings=timings, root=workspace.root, intern=intern, notices=tuple(notices))
     if pdf:
         t = time.perf_counter()
         progress.note("PDF wird mit LibreOffice erzeugt …")
@@ -141,8 +167,50 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     return result
 
 
+OLD_TEMPLATE_NOTICE = (
+    "Die Berichtsvorlage {template} stammt aus einer früheren Version und kennt die interne Fassung noch nicht: "
+    "Die Kennzeichnung steht auf jeder Seite, aber interne Notizen und die Prüfung der Geheimhaltung fehlen. Eine "
+    "neue Vorlage erzeugt 'python scripts/build_templates.py' (Repository) oder 'toolkit init' in einem neuen Ordner.")
+
+
+def knows_internal_edition(template: Path) -> bool:
+    """True if the report template has the internal edition's placeholders (built by this version)."""
+    try:
+        with zipfile.ZipFile(template) as archive:
+            xml = archive.read("word/document.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return "notiz_intern" in xml and "pruefung" in xml
+
+
+def mark_every_page(document, mark: str) -> None:  # noqa: ANN001 - a python-docx Document
+    """Put ``mark`` at the top of every header in use that does not show it yet (an older template has none):
+    the default header of each section, the first-page and even-page headers where the document uses them."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH  # heavy: python-docx only when a report is made
+    from docx.shared import RGBColor
+
+    headers = []
+    for number, section in enumerate(document.sections):
+        if number == 0 or not section.header.is_linked_to_previous:
+            headers.append(section.header)
+        if section.different_first_page_header_footer:
+            headers.append(section.first_page_header)
+        if document.settings.odd_and_even_pages_header_footer:
+            headers.append(section.even_page_header)
+    for header in headers:
+        if mark in "".join(p.text for p in header.paragraphs):
+            continue
+        paragraphs = header.paragraphs
+        paragraph = paragraphs[0].insert_paragraph_before() if paragraphs else header.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(mark)
+        run.bold = True
+        run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+
+
 def round_deliveries(workspace: Workspace, year: int, catalogue: Catalogue) -> tuple[list[dict], set[str]]:
-    """The Anhang's rows: the deliveries of the round and the returns not taken over; the offices that delivered."""
+    """The internal Anhang's rows: the deliveries of the round and the returns not taken over (file, warnings,
+    errors, contact); the offices that delivered."""
     with Store(workspace.store_file) as store:
         delivery_rows = [dict(r) for r in store.deliveries(year)]
         check_rows = [dict(r) for r in store.checks(year)]
@@ -160,7 +228,8 @@ def _rejected(row: dict, catalogue) -> dict:  # noqa: ANN001
     return {"stelle": office.name if office else (row.get("office") or "unbekannt"), "datei": row["file_name"],
             "zeitpunkt": f"nicht übernommen (geprüft {when})",
             "warnungen": f"{row['n_fehler']} Fehler, {row['n_warnungen']} "
-                         f"{'Warnung' if row['n_warnungen'] == 1 else 'Warnungen'}"}
+                         f"{'Warnung' if row['n_warnungen'] == 1 else 'Warnungen'}",
+            "kontakt": _contact(office)}
 
 
 def _delivery(row: dict, catalogue) -> dict:  # noqa: ANN001
@@ -178,7 +247,12 @@ def _delivery(row: dict, catalogue) -> dict:  # noqa: ANN001
     when = german_date(merged)
     source = " (Import)" if row.get("source") == "import" else ""
     return {"stelle": (office.name if office else row["office"]) + source, "datei": row["file_name"],
-            "zeitpunkt": when, "warnungen": text.strip().rstrip(":")}
+            "zeitpunkt": when, "warnungen": text.strip().rstrip(":"), "kontakt": _contact(office)}
+
+
+def _contact(office) -> str:  # noqa: ANN001 - Office or None
+    """Whom the coordination asks about a delivery (internal edition only)."""
+    return f"{office.ansprechperson}, {office.email}" if office else "–"
 
 
 # ---- PDF ------------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import pandas as pd
 from toolkit.catalogue.model import CITY, LAND, Catalogue, Field, Indicator
 from toolkit.core.cells import format_number, format_value, german_date
 from toolkit.core.settings import Settings
-from toolkit.indicators.confidentiality import symbol_legend
+from toolkit.indicators.confidentiality import PRIMARY, SECONDARY, SOURCE, symbol_legend
 from toolkit.indicators.values import (
     Verdict,
     comparison_pairs,
@@ -50,8 +50,15 @@ from toolkit.report.text import (
 CONTEXT_REASON = "keine Bewertung (Kontextkennzahl)"
 
 
+INTERNAL_MARK = "INTERN – nicht zur Veröffentlichung"
+
+
 def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settings, year: int,
-                 deliveries: list[dict], received_offices: set[str]) -> Report:
+                 deliveries: list[dict], received_offices: set[str], *, intern: bool = False,
+                 audit_lines: list[str] | None = None) -> Report:
+    """The report's content. The public edition (``intern`` False) holds no internal notes, file names, error
+    counts or contact data, whatever the template asks for; the internal edition adds them, the delivery annex
+    and the suppression audit (``audit_lines``, one German sentence each)."""
     first_year = year - settings.jahre_im_bericht + 1
     window = published[(published["year"] >= first_year) & (published["year"] <= year)]
     by_indicator = {key: block for key, block in window.groupby("indicator", sort=False)}
@@ -65,6 +72,7 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
         for indicator in chapter.indicators:
             block = by_indicator.get(indicator.id, published.iloc[0:0])
             k = _indicator(report, indicator, block, catalogue, settings, year, indicator.handlungsfeld)
+            k["notiz_intern"] = indicator.notiz_intern if intern else ""
             kennzahlen.append(k)
             rows.append(k.pop("_overview"))
             if (analysis := k.pop("_analysis", None)) is not None:
@@ -76,8 +84,9 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
                                "einheit": indicator.einheit, "richtung": _direction_label(indicator.richtung),
                                "stelle": _office_name(catalogue, indicator.fachbereich)})
             if not k.pop("_has_year"):
+                told = block if intern or block.empty else block.assign(note="")  # an office's free text is internal
                 gaps.append({"kennung": indicator.id, "name": indicator.name,
-                             "grund": missing_reason(indicator, catalogue, year, received_offices, block)})
+                             "grund": missing_reason(indicator, catalogue, year, received_offices, told)})
         chapters_ctx.append({"titel": chapter.titel, "beschreibung": chapter.beschreibung,
                              "verweise": see_also_sentences(chapter), "kennzahlen": kennzahlen})
         if rows:
@@ -92,7 +101,8 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
     report.context = {
         "bericht": {"stadt": settings.stadt, "titel": settings.titel, "untertitel": settings.untertitel,
                     "herausgeber": settings.herausgeber, "jahr": year,
-                    "stand": german_date(dt.date.today())},
+                    "stand": german_date(dt.date.today()), "kennzeichnung": INTERNAL_MARK if intern else ""},
+        "intern": intern,
         "ergebnisse_text": (
             f"Je Kapitel die auffälligsten Entwicklungen des Berichtsjahres {year}: wie sich der Abstand zwischen "
             "den Gruppen verändert hat, ob ein Zielwert erreicht ist, wo eine Zeitreihe neu beginnt. Einzelheiten "
@@ -115,17 +125,34 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
         "geheimhaltung_text": _confidentiality_text(catalogue),
         "handlungsfelder": chapters_ctx,
         "anhang_kennzahlen": annex_rows,
-        "lieferungen_text": (f"Für das Berichtsjahr {year} wurden {_count(n_merged, 'Lieferung', 'Lieferungen')} "
-                             "übernommen; Rückläufe mit Fehlern, die noch nicht übernommen sind, stehen mit dem Vermerk "
-                             "„nicht übernommen“ in der Tabelle."
-                             if deliveries else f"Für das Berichtsjahr {year} wurde noch keine Lieferung übernommen."),
-        "lieferungen": deliveries or [{"stelle": "–", "datei": "–", "zeitpunkt": "–", "warnungen": "–"}],
+        **_internal_annex(intern, year, deliveries, n_merged, report, audit_lines),
         "luecken_text": (f"Für {year} fehlt bei {_count(len(gaps), 'Kennzahl', 'Kennzahlen')} der Wert der Gesamtstadt "
                          "(bei Vergleichskennzahlen: des Landes)." if gaps
                          else f"Alle Kennzahlen haben für {year} einen Wert."),
         "luecken": gaps or [{"kennung": "–", "name": "–", "grund": "–"}],
     }
     return report
+
+
+def _internal_annex(intern: bool, year: int, deliveries: list[dict], n_merged: int, report: Report,
+                    audit_lines: list[str] | None) -> dict:
+    """The annex parts of the internal edition: deliveries per office (file, warnings, errors, contact) and the
+    suppression audit. The public edition gets none of it, even from an older template that still asks."""
+    if not intern:
+        return {"lieferungen_text": "Die Übersicht der Datenlieferungen steht nur in der internen Fassung des Berichts.",
+                "lieferungen": [], "pruefung_text": "", "pruefung": []}
+    by = report.suppressed_by
+    counted = (f"Im Bericht sind {by.get(PRIMARY, 0)} Werte primär und {by.get(SECONDARY, 0)} sekundär gesperrt, "
+               f"{by.get(SOURCE, 0)} von der Quelle." if by.get(PRIMARY) or by.get(SECONDARY) or by.get(SOURCE) else "")
+    return {
+        "lieferungen_text": (f"Für das Berichtsjahr {year} wurden {_count(n_merged, 'Lieferung', 'Lieferungen')} "
+                             "übernommen; Rückläufe mit Fehlern, die noch nicht übernommen sind, stehen mit dem Vermerk "
+                             "„nicht übernommen“ in der Tabelle."
+                             if deliveries else f"Für das Berichtsjahr {year} wurde noch keine Lieferung übernommen."),
+        "lieferungen": deliveries or [{"stelle": "–", "datei": "–", "zeitpunkt": "–", "warnungen": "–", "kontakt": "–"}],
+        "pruefung_text": f"{counted} Ergebnis der Prüfung:".strip(),
+        "pruefung": list(audit_lines or []),
+    }
 
 
 def _count(n: int, singular: str, plural: str) -> str:
@@ -260,7 +287,7 @@ def _indicator(report: Report, indicator: Indicator, block: pd.DataFrame, catalo
     k: dict = {
         "titel": f"{indicator.id} {indicator.name}", "definition": indicator.definition,
         "zaehler": indicator.zaehler if indicator.typ == "quote" else "", "nenner": indicator.nenner,
-        "quelle": indicator.quelle.rstrip("."), "stichtag": indicator.stichtag.rstrip("."), "hinweise": indicator.hinweise,
+        "quelle": indicator.quelle.rstrip("."), "stichtag": indicator.stichtag.rstrip("."), "hinweise": indicator.hinweis_bericht,
         "grafik": "", "grafik_titel": "", "stadtteil_grafik": "", "stadtteil_text": "", "stadtteil_grafik_titel": "",
         "stadtteil_tabelle": None, "vergleich": None, "vergleich_text": "", "fussnoten": [],
         "fehlt_text": "Für diese Kennzahl liegen noch keine Daten vor.",

@@ -19,6 +19,7 @@ from toolkit.indicators.confidentiality import (
     MISSING_SYMBOL,
     PRIMARY,
     SECONDARY,
+    SOURCE,
     SPARSE,
     SPARSE_SYMBOL,
     ZERO_SYMBOL,
@@ -79,7 +80,7 @@ def table_cell(row, decimals: int, markers: dict[str, str]) -> Cell:  # noqa: AN
         return Cell(row.symbol or ".")
     value = row.published
     if pd.isna(value):
-        return Cell(MISSING_SYMBOL)
+        return Cell(row.symbol or MISSING_SYMBOL)  # '–' in a Stadtteil without inhabitants
     limited = bool(getattr(row, "limited", False))
     text = ZERO_SYMBOL if value == 0 else format_number(value, decimals)
     if limited:
@@ -144,7 +145,7 @@ def district_part(report: Report, k: dict, indicator: Indicator, block: pd.DataF
         return
     lookup = {(r.area, r.group): r for r in _records(current)}
     decimals = decimals_of(indicator)
-    rows = [[Cell(d.name)] + [table_cell((lookup.get((d.area, g))), decimals, markers) for g in shown]
+    rows = [[Cell(d.name)] + [_district_cell(d, lookup.get((d.area, g)), decimals, markers) for g in shown]
             for d in catalogue.districts]
     city = block[(block["area"] == CITY) & (block["sex"] == "insgesamt") & (block["year"] == latest)]
     city_lookup = {r.group: r for r in _records(city)}
@@ -155,7 +156,8 @@ def district_part(report: Report, k: dict, indicator: Indicator, block: pd.DataF
     report.tables.append(table)
     group = shown[0]
     values = tuple(_published(lookup.get((d.area, group))) for d in catalogue.districts)
-    symbols = tuple(_symbol(lookup.get((d.area, group))) for d in catalogue.districts)
+    symbols = tuple(ZERO_SYMBOL if d.empty and (d.area, group) not in lookup else _symbol(lookup.get((d.area, group)))
+                    for d in catalogue.districts)
     city_value = _published(city_lookup.get(group))
     reference_label = "Gesamtstadt"
     if indicator.typ == "anzahl":  # a city total is no yardstick for one Stadtteil: use the mean
@@ -172,6 +174,13 @@ def district_part(report: Report, k: dict, indicator: Indicator, block: pd.DataF
                                   decimals, reference_label=reference_label))
     report.chart_slots.append((k, "stadtteil_grafik"))
     k["stadtteil_grafik_titel"] = f"{indicator.id} {chart_title}"
+
+
+def _district_cell(district, row, decimals: int, markers: dict[str, str]) -> Cell:  # noqa: ANN001
+    """A Stadtteil's cell: '–' for a Stadtteil without inhabitants and without a value, else as table_cell."""
+    if row is None and district.empty:
+        return Cell(ZERO_SYMBOL)
+    return table_cell(row, decimals, markers)
 
 
 def _published(record) -> float:  # noqa: ANN001
@@ -239,9 +248,11 @@ def footnotes(indicator: Indicator, catalogue: Catalogue, block: pd.DataFrame, m
         what = "Fallzahlen" if indicator.typ == "anzahl" else "Die Grundzahlen der Anteile"
         notes.append(f"{what} sind nach der Regel der Quelle auf Vielfache von {base} gerundet; Summen können von "
                      "der Summe der Teile abweichen.")
+    symbol = catalogue.profiles[indicator.geheimhaltung].symbol if indicator.geheimhaltung in catalogue.profiles else "."
     if block["suppressed"].isin([PRIMARY, SECONDARY]).any():
-        symbol = catalogue.profiles[indicator.geheimhaltung].symbol if indicator.geheimhaltung in catalogue.profiles else "."
         notes.append(f"Einzelne Werte sind aus Gründen der Geheimhaltung gesperrt ({symbol}).")
+    if (block["suppressed"] == SOURCE).any():
+        notes.append(f"Einzelne Werte hat die Quelle gesperrt ({symbol}).")
     if (block["suppressed"] == SPARSE).any():
         notes.append(f"Für gering besiedelte Stadtteile wird kein eigener Anteil gezeigt ({SPARSE_SYMBOL}).")
     if "limited" in block and block["limited"].any():

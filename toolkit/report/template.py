@@ -202,6 +202,11 @@ def _set_page(document) -> None:
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.left_margin = section.right_margin = Cm(2.2)
     section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
+    header = section.header.paragraphs[0]  # empty in the public edition; the internal one is marked on every page
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    mark = header.add_run("{{ bericht.kennzeichnung }}")
+    mark.bold = True
+    mark.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run("{{ bericht.titel }} {{ bericht.jahr }} – Seite ")
@@ -340,6 +345,9 @@ def _chapters(document) -> None:
     _p(document, "{%p if k.hinweise %}")
     _p(document, "Methodische Hinweise: {{ k.hinweise }}", "Quelle")
     _p(document, "{%p endif %}")
+    _p(document, "{%p if k.notiz_intern %}")
+    _p(document, "Interne Notiz: {{ k.notiz_intern }}", "Quelle")
+    _p(document, "{%p endif %}")
     _p(document, "{%p for f in k.fussnoten %}")
     _p(document, "{{ f }}", "Quelle")
     _p(document, "{%p endfor %}")
@@ -354,15 +362,24 @@ def _annex(document) -> None:
     _fixed_table(document, ("Kennung", "Kennzahl", "Handlungsfeld", "Einheit", "Richtung", "Zuständige Stelle"),
                  "a in anhang_kennzahlen", ("a.kennung", "a.name", "a.handlungsfeld", "a.einheit", "a.richtung",
                                              "a.stelle"))
+    _p(document, "{%p if intern %}")  # the internal edition only: files, warnings, errors, contacts
     document.add_heading("Datenlieferungen {{ bericht.jahr }}", 2)
     _p(document, "{{ lieferungen_text }}")
     _p(document, "Eingegangene Lieferungen", "Caption")
-    _fixed_table(document, ("Stelle", "Datei", "Übernommen am", "Warnungen"), "l in lieferungen",
-                 ("l.stelle", "l.datei", "l.zeitpunkt", "l.warnungen"))
+    _fixed_table(document, ("Stelle", "Datei", "Übernommen am", "Warnungen", "Ansprechperson"), "l in lieferungen",
+                 ("l.stelle", "l.datei", "l.zeitpunkt", "l.warnungen", "l.kontakt"))
+    _p(document, "{%p endif %}")
     document.add_heading("Datenlücken {{ bericht.jahr }}", 2)
     _p(document, "{{ luecken_text }}")
     _p(document, "Kennzahlen ohne Wert für {{ bericht.jahr }}", "Caption")
     _fixed_table(document, ("Kennung", "Kennzahl", "Grund"), "g in luecken", ("g.kennung", "g.name", "g.grund"))
+    _p(document, "{%p if intern %}")
+    document.add_heading("Prüfung der Geheimhaltung", 2)
+    _p(document, "{{ pruefung_text }}")
+    _p(document, "{%p for z in pruefung %}")
+    _p(document, "{{ z }}")
+    _p(document, "{%p endfor %}")
+    _p(document, "{%p endif %}")
 
 
 # ---- tables ------------------------------------------------------------------------------------------

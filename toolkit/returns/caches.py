@@ -12,10 +12,10 @@ A worker process makes its own PlanCache from the catalogue it is sent (returns/
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from toolkit.catalogue.model import Catalogue, load_catalogue
+from toolkit.catalogue.model import Catalogue
+from toolkit.catalogue.upgrade import workspace_catalogue
 from toolkit.collect.layout import WorkbookPlan, plan_workbook
+from toolkit.core.workspace import Workspace
 
 PLAN_CACHE_SIZE = 64  # plans kept (office x year); a round has one per office
 
@@ -47,15 +47,17 @@ class Caches:
         self._catalogue: Catalogue | None = None
         self._plans: PlanCache | None = None
 
-    def catalogue(self, path: Path) -> Catalogue:
-        """load_catalogue(path), read again only when the file changed (size or modification time)."""
+    def catalogue(self, workspace: Workspace) -> Catalogue:
+        """The working folder's catalogue (catalogue.upgrade.workspace_catalogue), read again only when the file
+        changed (size or modification time)."""
+        path = workspace.catalogue_file
         try:
             stat = path.stat()
         except OSError:
-            return load_catalogue(path)  # its German error names the missing file
+            return workspace_catalogue(workspace)  # its German error names the missing file
         key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
         if self._catalogue is None or key != self._catalogue_key:
-            self._catalogue, self._catalogue_key = load_catalogue(path), key
+            self._catalogue, self._catalogue_key = workspace_catalogue(workspace), key
         return self._catalogue
 
     def plans(self, catalogue: Catalogue) -> PlanCache:

@@ -65,7 +65,7 @@ def check_files(workspace: Workspace, files: list[Path] | None = None, progress=
 def check_returns(workspace: Workspace, files: list[Path] | None = None, progress=None,  # noqa: ANN001
                   catalogue: Catalogue | None = None, caches: Caches | None = None) -> list[CheckedFile]:
     caches = caches or Caches()
-    catalogue = catalogue or caches.catalogue(workspace.catalogue_file)
+    catalogue = catalogue or caches.catalogue(workspace)
     with paused_gc():
         checked = list(iter_checked(workspace, files, progress, catalogue, caches))
         for item, problems in cross_file_duplicates(checked, caches.plans(catalogue)).items():
@@ -81,7 +81,7 @@ def iter_checked(workspace: Workspace, files: list[Path] | None = None, progress
     is safe because the plans of two offices never share an indicator (each has one Fachbereich).
     """
     caches = caches or Caches()
-    catalogue = catalogue or caches.catalogue(workspace.catalogue_file)
+    catalogue = catalogue or caches.catalogue(workspace)
     paths = inbox_files(workspace) if files is None else _given(files)
     view = load_store_view(workspace.store_file)
     processes = load_settings(workspace.settings_file).prozesse

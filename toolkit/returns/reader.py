@@ -285,11 +285,11 @@ def _verify_rows(result: ReturnedWorkbook, plan: WorkbookPlan) -> bool:
             break
     for district in plan.district_sheets:
         rows = result.sheet_rows[district.name]
-        for row, nummer, _label in district.district_rows:
+        for row, key, _label in district.district_rows:
             have = cell_text(cell_value(rows, row, 0))
-            if have != str(nummer):
+            if have.removesuffix(".0").zfill(2) != key:  # "04" as text; 4 if a program turned it into a number
                 found.append(problem("layout-geaendert", "stadtteil", file=name, sheet=district.name, cell=f"A{row + 1}",
-                                     indicator=district.indicator.id, found=have, expected=str(nummer)))
+                                     indicator=district.indicator.id, found=have, expected=key))
                 break
     result.problems.extend(found)
     return not found

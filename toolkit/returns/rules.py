@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from toolkit.catalogue.model import CITY, Catalogue, Indicator
-from toolkit.collect.layout import FLAG_NO_VALUE, FLAGS
+from toolkit.collect.layout import EMPTY_FLAGS, FLAGS
 from toolkit.core.cells import format_number
 from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import Problem, problem
@@ -234,7 +234,8 @@ def check_previous_year(rw, inputs, catalogue, view, unreadable) -> Iterator[Pro
 
 
 def check_missing(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
-    """An empty input cell is a Warnung unless flagged 'kein Wert verfügbar'; an entirely empty sheet a Fehler."""
+    """An empty input cell is a Warnung unless flagged 'kein Wert verfügbar' or 'gesperrt (Quelle)'; an entirely
+    empty sheet a Fehler."""
     flags = rw.by_role("flag")
     by_sheet: dict[str, list[Reading]] = defaultdict(list)
     for reading in inputs.values():
@@ -242,13 +243,13 @@ def check_missing(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:
     for sheet, readings in by_sheet.items():
         filled = any(r.value is not None for r in readings) or \
             any((r.slot.sheet, r.slot.cell) in unreadable for r in readings)
-        if not filled and not any(_flag_of(flags, r) == FLAG_NO_VALUE for r in readings):
+        if not filled and not any(_flag_of(flags, r) in EMPTY_FLAGS for r in readings):
             yield problem("leeres-blatt", file=rw.file, sheet=sheet, cell=readings[0].slot.cell,
                           expected="ausgefüllte Eingabezellen")
             continue
         for reading in readings:
             if reading.value is None and (reading.slot.sheet, reading.slot.cell) not in unreadable \
-                    and _flag_of(flags, reading) != FLAG_NO_VALUE:
+                    and _flag_of(flags, reading) not in EMPTY_FLAGS:
                 yield _problem(rw, "fehlender-wert", reading, "leer", "Zahl")
 
 

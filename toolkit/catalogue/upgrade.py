@@ -1,0 +1,49 @@
+"""The catalogue of a working folder, and the one-time move of a store to the Amt's Stadtteil keys.
+
+Up to version 0.2 the catalogue numbered the Stadtteile alphabetically (4 = Barleber See) and the store kept
+their values under those numbers ('st04'). Since 0.3 the Stadtteile carry the Amt für Statistik's keys
+(04 = Alte Neustadt, 72 = Barleber See). The first command that opens such a store moves its values and
+history to the new keys, by name: the names come from the working folder's catalogue if it still has the
+old 'Nummer' column, else from the alphabetical numbering every earlier version shipped.
+"""
+
+from __future__ import annotations
+
+from toolkit.catalogue.model import Catalogue, district_area, load_catalogue, name_key
+from toolkit.core.progress import SILENT, Progress
+from toolkit.core.store import DISTRICT_KEYS, OFFICIAL, Store
+from toolkit.core.workspace import Workspace
+
+# The numbering of the default catalogue up to version 0.2: number = position in this list (1-based).
+NUMBERED_UP_TO_0_2 = ('Alt Olvenstedt', 'Alte Neustadt', 'Altstadt', 'Barleber See', 'Berliner Chaussee', 'Beyendorfer Grund', 'Beyendorf-Sohlen', 'Brückfeld', 'Buckau', 'Cracau', 'Diesdorf', 'Fermersleben', 'Gewerbegebiet Nord', 'Großer Silberberg', 'Herrenkrug', 'Hopfengarten', 'Industriehafen', 'Kannenstieg', 'Kreuzhorst', 'Leipziger Straße', 'Lemsdorf', 'Neu Olvenstedt', 'Neue Neustadt', 'Neustädter Feld', 'Neustädter See', 'Nordwest', 'Ottersleben', 'Pechau', 'Prester', 'Randau-Calenberge', 'Reform', 'Rothensee', 'Salbke', 'Stadtfeld Ost', 'Stadtfeld West', 'Sudenburg', 'Sülzegrund', 'Werder', 'Westerhüsen', 'Zipkeleben')
+
+
+def workspace_catalogue(workspace: Workspace, catalogue: Catalogue | None = None,
+                        progress: Progress = SILENT) -> Catalogue:
+    """The working folder's catalogue; its store follows the official Stadtteil keys (once, see module doc)."""
+    catalogue = catalogue or load_catalogue(workspace.catalogue_file)
+    if workspace.store_file.is_file():
+        with Store(workspace.store_file) as store:
+            moved = follow_official_keys(store, catalogue)
+        if moved:
+            progress.note(f"Datenbestand umgestellt: {moved} Werte der Stadtteile stehen jetzt unter den "
+                          "Stadtteilschlüsseln des Amts für Statistik (nach Namen zugeordnet).")
+    return catalogue
+
+
+def follow_official_keys(store: Store, catalogue: Catalogue) -> int:
+    """Move a store of version 0.2 or earlier to the Amt's keys (once); returns how many values moved."""
+    if store.meta(DISTRICT_KEYS) == OFFICIAL:
+        return 0
+    moves = catalogue.legacy_areas or numbered_up_to_0_2(catalogue)
+    with store.transaction():
+        moved = store.rename_areas({old: new for old, new in moves.items() if old != new})
+        store.set_meta(DISTRICT_KEYS, OFFICIAL)
+    return moved
+
+
+def numbered_up_to_0_2(catalogue: Catalogue) -> dict[str, str]:
+    """Old area -> area of the same name in catalogue, for the numbering of the earlier default catalogue."""
+    by_name = {name_key(d.name): d.area for d in catalogue.districts}
+    return {district_area(f"{number:02d}"): by_name[name_key(name)]
+            for number, name in enumerate(NUMBERED_UP_TO_0_2, start=1) if name_key(name) in by_name}

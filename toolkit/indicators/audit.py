@@ -1,0 +1,298 @@
+"""An audit that tries to break the disclosure control, as an outsider would, from the published numbers alone.
+
+Input: the published table (the rows of the open-data export, indicators/export.py: Jahr, Indikator,
+Gebietsschluessel, Gruppe, Geschlecht, Wert, Kennzeichen) and the relations the catalogue declares. Every count
+behind a published cell is a node with an interval of possible values, starting at [0, ∞):
+
+- a published count fixes its node (rounded counts: ± half the rounding base);
+- counts the catalogue declares equal (sheet Gleiche Zahlen) are one node;
+- a published rate (one decimal) ties Zähler and Nenner: Zähler = rate × Nenner / Faktor, in both directions;
+- every additive relation (group sum rules, sexes, Stadtteile and Gesamtstadt) bounds each member by the others.
+
+The bounds are narrowed until nothing changes. A suppressed count whose interval holds a single whole number is
+recovered: that is a breach. Rates shown as "x" (sparsely populated Stadtteile) are not secret and not targets;
+the Zähler of a suppressed rate is a target unless it is published as a count anyway (then the rate was
+suppressed for its small Nenner, a matter of reliability, not of secrecy).
+
+``unjustified`` checks the other direction on the protected table: every secondarily suppressed cell shares a
+relation or a declared equal count with another suppressed count (nothing is blocked without reason).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from toolkit.catalogue.model import AREA_KEYS, Catalogue, district_area
+from toolkit.indicators.confidentiality import PRIMARY, SECONDARY, SOURCE, SPARSE_SYMBOL, relations
+
+RATE_HALF_STEP = 0.05  # rates are published with one decimal
+MAX_ROUNDS = 50
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """A suppressed count the audit could compute from the published numbers."""
+
+    indicator: str
+    year: int
+    area: str
+    group: str
+    sex: str
+    measure: str
+    value: int
+
+    def text(self, catalogue: Catalogue) -> str:
+        return (f"{self.indicator} {self.year} {catalogue.area_label(self.area)}, {catalogue.label('gruppe', self.group)}, "
+                f"{catalogue.label('geschlecht', self.sex)} ({self.measure}): {self.value}")
+
+
+@dataclass
+class AuditResult:
+    cells: int = 0  # published cells read
+    suppressed: int = 0  # suppressed cells that were targets
+    recovered: list[Recovered] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.recovered
+
+    def lines(self, catalogue: Catalogue) -> list[str]:
+        head = (f"Prüfung der Geheimhaltung: {self.cells} veröffentlichte Werte, {self.suppressed} gesperrte; "
+                "versucht, jeden gesperrten Wert aus Summen, Anteil × Grundzahl und gleichen Zahlen anderer "
+                "Kennzahlen zurückzurechnen.")
+        if self.ok:
+            return [head, "Kein gesperrter Wert ist zurückzurechnen."]
+        return [head, f"{len(self.recovered)} gesperrte Werte sind zurückzurechnen:",
+                *(f"  {r.text(catalogue)}" for r in self.recovered)]
+
+
+class _Intervals:
+    """Nodes (counts) with lower and upper bounds; equal counts share one node."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple, int] = {}
+        self.parent: list[int] = []
+        self.low: list[float] = []
+        self.high: list[float] = []
+
+    def node(self, key: tuple) -> int:
+        number = self.ids.get(key)
+        if number is None:
+            number = self.ids[key] = len(self.parent)
+            self.parent.append(number)
+            self.low.append(0.0)
+            self.high.append(math.inf)
+        return self.find(number)
+
+    def find(self, number: int) -> int:
+        while self.parent[number] != number:
+            self.parent[number] = self.parent[self.parent[number]]
+            number = self.parent[number]
+        return number
+
+    def join(self, a: int, b: int) -> None:
+        a, b = self.find(a), self.find(b)
+        if a != b:
+            self.parent[b] = a
+            self.narrow(a, self.low[b], self.high[b])
+
+    def narrow(self, number: int, low: float, high: float) -> bool:
+        """Intersect the node's interval with [low, high]; True if it shrank noticeably."""
+        number = self.find(number)
+        changed = False
+        if low > self.low[number] + 1e-9:
+            self.low[number] = low
+            changed = True
+        if high < self.high[number] - 1e-9:
+            self.high[number] = high
+            changed = True
+        return changed
+
+    def exact(self, number: int) -> int | None:
+        """The one whole number the node can be, if its interval holds only one."""
+        number = self.find(number)
+        if math.isinf(self.high[number]):
+            return None
+        low, high = math.ceil(self.low[number] - 1e-9), math.floor(self.high[number] + 1e-9)
+        return low if low == high else None
+
+
+def audit(rows: Iterable[Mapping[str, str]], catalogue: Catalogue) -> AuditResult:
+    """Try to recompute every suppressed count of the published table ``rows`` (see module docstring)."""
+    cells = _cells(rows, catalogue)
+    result = AuditResult(cells=len(cells))
+    if cells.empty:
+        return result
+    nodes = _Intervals()
+    count_of: dict[int, int] = {}
+    nenner_of: dict[int, int] = {}
+    for row in cells.itertuples():
+        key = (row.indicator, row.year, row.area, row.group, row.sex)
+        if row.typ == "anzahl":
+            count_of[row.Index] = nodes.node((*key, "wert"))
+        else:
+            count_of[row.Index] = nodes.node((*key, "zaehler"))
+            nenner_of[row.Index] = nodes.node((*key, "nenner"))
+    _join_links(nodes, catalogue)
+    public: set[int] = set()
+    for row in cells.itertuples():
+        if row.typ == "anzahl" and not row.suppressed and not math.isnan(row.value):
+            half = row.rounded / 2
+            nodes.narrow(count_of[row.Index], max(0.0, row.value - half), row.value + half)
+            public.add(nodes.find(count_of[row.Index]))
+    sums = _sum_relations(cells, catalogue, count_of, nenner_of, nodes)
+    rates = [(count_of[row.Index], nenner_of[row.Index], row.value / row.faktor)
+             for row in cells.itertuples() if row.typ == "quote" and not row.suppressed and not math.isnan(row.value)]
+    step = {row.Index: RATE_HALF_STEP / row.faktor for row in cells.itertuples() if row.typ == "quote"}
+    half_steps = [step[row.Index] for row in cells.itertuples()
+                  if row.typ == "quote" and not row.suppressed and not math.isnan(row.value)]
+    for _round in range(MAX_ROUNDS):
+        changed = False
+        for (zaehler, nenner, share), half in zip(rates, half_steps, strict=True):
+            changed |= _rate(nodes, zaehler, nenner, share, half)
+        for total, parts in sums:
+            changed |= _sum(nodes, total, parts)
+        if not changed:
+            break
+    for row in cells.itertuples():
+        if not row.suppressed or row.symbol == SPARSE_SYMBOL:
+            continue
+        result.suppressed += 1
+        node = nodes.find(count_of[row.Index])
+        if row.typ == "quote" and node in public:
+            continue
+        value = nodes.exact(node)
+        if value is not None:
+            result.recovered.append(Recovered(row.indicator, row.year, row.area, row.group, row.sex,
+                                              "wert" if row.typ == "anzahl" else "zaehler", value))
+    return result
+
+
+def _rate(nodes: _Intervals, zaehler: int, nenner: int, share: float, half: float) -> bool:
+    """Zähler = share × Nenner, share known to ± half."""
+    z, n = nodes.find(zaehler), nodes.find(nenner)
+    low, high = max(0.0, share - half), share + half
+    changed = nodes.narrow(z, nodes.low[n] * low, nodes.high[n] * high)
+    if high > 0 and low > 0:
+        changed |= nodes.narrow(n, nodes.low[z] / high, nodes.high[z] / low)
+    elif high > 0:
+        changed |= nodes.narrow(n, nodes.low[z] / high, math.inf)
+    return changed
+
+
+def _sum(nodes: _Intervals, total: int, parts: tuple[int, ...]) -> bool:
+    total = nodes.find(total)
+    parts = tuple(nodes.find(p) for p in parts)
+    low = sum(nodes.low[p] for p in parts)
+    high = sum(nodes.high[p] for p in parts)
+    changed = nodes.narrow(total, low, high)
+    unbounded = sum(1 for p in parts if math.isinf(nodes.high[p]))
+    finite_high = sum(nodes.high[p] for p in parts if not math.isinf(nodes.high[p]))
+    for p in parts:
+        others_low = low - nodes.low[p]
+        if math.isinf(nodes.high[p]):
+            others_high = math.inf if unbounded > 1 else finite_high
+        else:
+            others_high = math.inf if unbounded else finite_high - nodes.high[p]
+        changed |= nodes.narrow(p, nodes.low[total] - others_high, nodes.high[total] - others_low)
+    return changed
+
+
+def _sum_relations(cells: pd.DataFrame, catalogue: Catalogue, count_of: dict[int, int], nenner_of: dict[int, int],
+                   nodes: _Intervals) -> list[tuple[int, tuple[int, ...]]]:
+    found: set[tuple[int, tuple[int, ...]]] = set()
+    block_all = cells.assign(present=0.0)
+    for _indicator, index in block_all.groupby("indicator", sort=False).groups.items():
+        block = block_all.loc[index]
+        for of in (count_of, nenner_of):
+            if of is nenner_of and block["typ"].iloc[0] != "quote":
+                continue
+            for relation in relations(block, catalogue, "present"):
+                found.add((nodes.find(of[relation.total]), tuple(nodes.find(of[p]) for p in relation.parts)))
+    return sorted(found)
+
+
+def _join_links(nodes: _Intervals, catalogue: Catalogue) -> None:
+    by_measure: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    for key in list(nodes.ids):
+        by_measure[(key[0], key[5])].append(key)
+    for link in catalogue.links:
+        for key in by_measure.get((link.indikator, link.messgroesse), ()):
+            _ind, year, area, group, sex, _measure = key
+            if link.gruppe and group != link.gruppe:
+                continue
+            partner = (link.gleich_indikator, year, area, link.gleich_gruppe or group, sex, link.gleich_messgroesse)
+            if partner in nodes.ids:
+                nodes.join(nodes.ids[key], nodes.ids[partner])
+
+
+def _cells(rows: Iterable[Mapping[str, str]], catalogue: Catalogue) -> pd.DataFrame:
+    """The export rows as cells with codes (group, sex, area) and the indicator's type, factor and rounding."""
+    groups = {c.bezeichnung: c.code for c in catalogue.characteristics if c.dimension == "gruppe"}
+    sexes = {c.bezeichnung: c.code for c in catalogue.characteristics if c.dimension == "geschlecht"}
+    areas = {key: area for area, key in AREA_KEYS.items()} | {d.schluessel: d.area for d in catalogue.districts}
+    records = []
+    for row in rows:
+        indicator = catalogue.indicators.get(row["Indikator"])
+        if indicator is None or indicator.typ not in ("anzahl", "quote"):
+            continue
+        flags = row.get("Kennzeichen", "")
+        suppressed = flags.startswith("gesperrt")
+        symbol = flags[flags.find("(") + 1:flags.find(")")] if suppressed else ""
+        rounded = next((float(part.split()[1]) for part in flags.split("; ") if part.startswith("auf ")), 0.0)
+        value = float(row["Wert"]) if row.get("Wert") else math.nan
+        records.append((indicator.id, int(row["Jahr"]), areas.get(row["Gebietsschluessel"],
+                                                                  district_area(row["Gebietsschluessel"])),
+                        groups.get(row["Gruppe"], row["Gruppe"]), sexes.get(row["Geschlecht"], row["Geschlecht"]),
+                        indicator.typ, indicator.faktor, value, suppressed, symbol, rounded))
+    return pd.DataFrame(records, columns=["indicator", "year", "area", "group", "sex", "typ", "faktor", "value",
+                                          "suppressed", "symbol", "rounded"])
+
+
+def unjustified(published: pd.DataFrame, catalogue: Catalogue) -> list[tuple]:
+    """Secondarily suppressed cells that share no relation and no declared equal count with another suppressed
+    count (the protected table of confidentiality.protect); an empty list means every block has its reason."""
+    cells = published[published["typ"].isin(("anzahl", "quote"))].copy()
+    cells["count"] = cells["wert"].where(cells["typ"] == "anzahl", cells["zaehler"]).astype(float)
+    hidden = cells["suppressed"].isin((PRIMARY, SECONDARY, SOURCE))
+    linked = _linked_keys(cells, catalogue)
+    reasons: set[int] = set()
+    for _indicator, index in cells.groupby("indicator", sort=False).groups.items():
+        block = cells.loc[index]
+        for relation in relations(block, catalogue, "count"):
+            members = relation.cells
+            if sum(1 for m in members if hidden[m]) >= 2:
+                reasons.update(m for m in members if hidden[m])
+    missing = []
+    for row in cells[cells["suppressed"] == SECONDARY].itertuples():
+        key = (row.indicator, row.year, row.area, row.group, row.sex)
+        if row.Index in reasons or any(hidden.get(other, False) for other in linked.get(key, ())):
+            continue
+        missing.append(key)
+    return missing
+
+
+def _linked_keys(cells: pd.DataFrame, catalogue: Catalogue) -> dict[tuple, list[int]]:
+    """Cell key -> rows of cells whose Zähler, Nenner or count the catalogue declares equal to this cell's."""
+    index = {(r.indicator, r.year, r.area, r.group, r.sex): r.Index for r in cells.itertuples()}
+    linked: dict[tuple, list[int]] = defaultdict(list)
+    for key in index:
+        ind, year, area, group, sex = key
+        for link in catalogue.links:
+            for mine, theirs, my_group, their_group in (
+                    (link.indikator, link.gleich_indikator, link.gruppe, link.gleich_gruppe),
+                    (link.gleich_indikator, link.indikator, link.gleich_gruppe, link.gruppe)):
+                if ind != mine or (my_group and group != my_group):
+                    continue
+                other = index.get((theirs, year, area, their_group or group, sex))
+                if other is not None:
+                    linked[key].append(other)
+    return linked
+
+
+__all__ = ["AuditResult", "Recovered", "audit", "unjustified"]

@@ -1,0 +1,277 @@
+"""Mappings ("Zuordnungen") that let `toolkit import` read a wide table, e.g. a KISS-MD export of the Amt für Statistik.
+
+A wide table has one row per year and area and one column per value; its header names the columns (in KISS-MD raw
+names such as ``K3_T35_var3``). A mapping says, as data and not as code, what each column means. It is a TOML file
+(UTF-8), one per table; the keys are German because the coordinator writes them:
+
+    # Zuordnung für KISS-MD K3_T35: Entwicklung der Hauptwohnsitzbevölkerung je Stadtteil
+    quelle = "KISS-MD"             # für die Herkunft der Werte: „Import KISS-MD K3_T35“ (optional)
+    tabelle = "K3_T35"             # (optional)
+    blatt = "Sheet 1"              # Blatt der Excel-Datei (optional; Standard: das erste Blatt)
+    kopfzeile = 1                  # Zeile mit den Spaltennamen (optional; Standard: 1)
+    jahr = "K3_T35_var1"           # Spalte mit dem Jahr
+    gebiet = "K3_T35_var2"         # Spalte mit dem Gebiet: Stadtteilschlüssel (04), 15003 = Gesamtstadt, Name
+    gesperrt = ["."]               # Zeichen für einen gesperrten Wert (optional; Standard: [import]
+                                   # gesperrt_zeichen in toolkit.toml)
+    leer = "gesperrt"              # leere Wertzelle: "gesperrt" (Standard) oder "fehlt" (wird nicht übernommen)
+    jahre = { von = 2011, bis = 2025 }  # zulässige Jahre; ein anderes ist ein Fehler (optional)
+    nur_jahre = [2024, 2025]       # nur diese Jahre übernehmen, die übrigen Zeilen überspringen (optional)
+    gebiete_auslassen = ["99998"]  # Zeilen dieser Gebiete überspringen (optional)
+
+    [[spalten.K3_T35_var3]]        # eine Wertspalte, benannt nach ihrer Kopfzeile; je Ziel ein Block
+    indikator = "DEM-01"
+    gruppe = "insgesamt"           # Standard: insgesamt
+    geschlecht = "insgesamt"       # Standard: insgesamt
+    messgroesse = "wert"           # zaehler, nenner oder wert (Standard: wert)
+
+    [[spalten.K3_T35_var3]]        # dieselbe Spalte ist auch Nenner des Ausländeranteils
+    indikator = "DEM-02"
+    messgroesse = "nenner"
+
+A column with one target may be written ``[spalten.NAME]`` (one table) instead of ``[[spalten.NAME]]``. Several
+columns may feed one indicator with different groups or measures; one target may be fed by one column only.
+
+``load_mapping`` reads and validates a mapping against the catalogue: every problem is a German message naming the
+mapping file and the key (problem code ``zuordnung-ungueltig``). An unreadable file (not UTF-8, not TOML) is an
+InputError. Checking the table against the mapping (columns, years, area keys, values) is imports.py's part; the
+packaged mappings for the four KISS-MD exports lie in toolkit/defaults/zuordnungen/ and are copied into a new
+working folder's templates/zuordnungen/ by ``toolkit init``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+
+from toolkit.catalogue.model import Catalogue, name_key
+from toolkit.core.errors import InputError
+from toolkit.core.problems import Problem, problem
+from toolkit.core.workspace import Workspace
+
+MAPPINGS_FOLDER = "templates/zuordnungen"  # in a working folder, beside the catalogue
+YEARS = (1990, 2100)  # the years any import accepts
+BLANK_CHOICES = ("gesperrt", "fehlt")
+MEASURES = {"zaehler": "zaehler", "zähler": "zaehler", "nenner": "nenner", "wert": "wert", "anzahl": "wert"}
+TOP_KEYS = ("quelle", "tabelle", "blatt", "kopfzeile", "jahr", "gebiet", "gesperrt", "leer", "jahre", "nur_jahre",
+            "gebiete_auslassen", "spalten")
+TARGET_KEYS = ("indikator", "gruppe", "geschlecht", "messgroesse")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the value of one cell goes: an indicator's group, sex and measure."""
+
+    indicator: str
+    group: str = "insgesamt"
+    sex: str = "insgesamt"
+    measure: str = "wert"
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A validated mapping of a wide table (see the module docstring)."""
+
+    file: str  # the mapping's file name, for messages
+    year_column: str
+    area_column: str
+    columns: dict[str, tuple[Target, ...]]  # value column (as in the header) -> its targets
+    withheld: tuple[str, ...]
+    blank: str = "gesperrt"  # what an empty value cell means: "gesperrt" or "fehlt"
+    sheet: str | None = None  # None: the first sheet
+    header_row: int = 1  # 1-based, as Excel counts
+    years: tuple[int, int] = YEARS
+    only_years: tuple[int, ...] = ()  # empty: every year
+    skip_areas: tuple[str, ...] = ()  # name_key of the area keys whose rows are skipped
+    source: str = ""
+    table: str = ""
+    fingerprint: str = field(default="", compare=False)  # SHA-256 of the content: what it does, not how it is written
+
+    @property
+    def label(self) -> str:
+        """How the values' provenance names the table: 'KISS-MD K3_T35' (empty if the mapping names none)."""
+        return " ".join(part for part in (self.source, self.table) if part)
+
+
+def mapping_path(workspace: Workspace, given: Path) -> Path:
+    """The mapping file ``given``: as a path, else by its name in the working folder's templates/zuordnungen/, else
+    the packaged one of that name (a working folder made before the mappings were shipped has none)."""
+    if given.is_file():
+        return given
+    names = (given.name, f"{given.name}.toml")
+    folder = workspace.root / MAPPINGS_FOLDER
+    packaged = resources.files("toolkit") / "defaults" / "zuordnungen"
+    for name in names:
+        if (folder / name).is_file():
+            return folder / name
+        if (packaged / name).is_file():
+            return Path(str(packaged / name))
+    present = sorted(({p.name for p in folder.glob("*.toml")} if folder.is_dir() else set()) | set(default_mappings()))
+    raise InputError(f"Die Zuordnung {given} gibt es nicht.",
+                     hint=f"Bitte Pfad und Dateinamen prüfen; vorhanden sind: {', '.join(present)}.")
+
+
+def load_mapping(path: Path, catalogue: Catalogue, withheld: tuple[str, ...]) -> tuple[Mapping | None, list[Problem]]:
+    """Read and validate the mapping at ``path``; ``withheld``: the settings' symbols, used where it names none.
+
+    Returns the mapping (None if it has problems) and its problems. Raises InputError if it cannot be read."""
+    try:
+        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"Die Zuordnung {path.name} ist nicht in UTF-8 gespeichert.",
+                         hint="Bitte in einem Editor als UTF-8 speichern.") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"Die Zuordnung {path.name} ist keine gültige TOML-Datei{_where(exc)}.",
+                         hint="Bitte die genannte Zeile prüfen (Texte in Anführungszeichen, ein Eintrag je Zeile).") \
+            from exc
+    except OSError as exc:
+        raise InputError(f"Die Zuordnung {path} kann nicht gelesen werden ({type(exc).__name__}).") from exc
+    return _Reader(path.name, catalogue).mapping(data, withheld)
+
+
+def default_mappings() -> dict[str, bytes]:
+    """The packaged mappings (toolkit/defaults/zuordnungen/*.toml) by file name, for ``toolkit init``."""
+    folder = resources.files("toolkit") / "defaults" / "zuordnungen"
+    return {item.name: item.read_bytes() for item in sorted(folder.iterdir(), key=lambda i: i.name)
+            if item.name.endswith(".toml")}
+
+
+def _where(exc: tomllib.TOMLDecodeError) -> str:
+    found = re.search(r"line (\d+), column (\d+)", str(exc))
+    return f" (Zeile {found.group(1)}, Spalte {found.group(2)})" if found else ""
+
+
+class _Reader:
+    """Validates the parsed TOML of one mapping; collects a problem per wrong entry instead of stopping at the first."""
+
+    def __init__(self, file: str, catalogue: Catalogue) -> None:
+        self.file = file
+        self.catalogue = catalogue
+        self.problems: list[Problem] = []
+
+    def fail(self, variant: str, key: str, found: object = "", expected: str = "", **details: object) -> None:
+        self.problems.append(problem("zuordnung-ungueltig", variant, file=self.file, found=str(found)[:80],
+                                     expected=expected, key=key, **details))
+
+    def text(self, data: dict, key: str, *, required: bool = False, default: str = "") -> str:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.fail("pflicht", key, expected="Name einer Spalte in Anführungszeichen")
+            return default
+        if not isinstance(value, str) or not value.strip():
+            self.fail("typ", key, repr(value), "ein Text in Anführungszeichen")
+            return default
+        return value.strip()
+
+    def texts(self, data: dict, key: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+        value = data.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, list) or not all(isinstance(v, str | int) and not isinstance(v, bool) for v in value):
+            self.fail("typ", key, repr(value), 'eine Liste wie [".", "x"]')
+            return default
+        return tuple(str(v).strip() for v in value)
+
+    def mapping(self, data: dict, withheld: tuple[str, ...]) -> tuple[Mapping | None, list[Problem]]:
+        for key in data:
+            if key not in TOP_KEYS:
+                self.fail("unbekannt", key, expected=", ".join(TOP_KEYS))
+        header_row = data.get("kopfzeile", 1)
+        if isinstance(header_row, bool) or not isinstance(header_row, int) or not 1 <= header_row <= 1000:
+            self.fail("typ", "kopfzeile", repr(header_row), "eine Zeilennummer ab 1")
+            header_row = 1
+        blank = self.text(data, "leer", default="gesperrt")
+        if blank not in BLANK_CHOICES:
+            self.fail("typ", "leer", repr(blank), '"gesperrt" oder "fehlt"')
+        years = self._years(data.get("jahre"))
+        only = data.get("nur_jahre", [])
+        if not isinstance(only, list) or not all(isinstance(y, int) and not isinstance(y, bool) for y in only):
+            self.fail("typ", "nur_jahre", repr(only), "eine Liste von Jahren wie [2024, 2025]")
+            only = []
+        sheet = self.text(data, "blatt") or None
+        mapping = Mapping(
+            file=self.file, year_column=self.text(data, "jahr", required=True),
+            area_column=self.text(data, "gebiet", required=True), columns=self._columns(data.get("spalten")),
+            withheld=self.texts(data, "gesperrt", withheld), blank=blank, sheet=sheet, header_row=header_row,
+            years=years, only_years=tuple(sorted(set(only))),
+            skip_areas=tuple(name_key(a) for a in self.texts(data, "gebiete_auslassen")),
+            source=self.text(data, "quelle"), table=self.text(data, "tabelle"))
+        if self.problems:
+            return None, self.problems
+        content = {k: v for k, v in mapping.__dict__.items() if k not in ("file", "fingerprint")}
+        content["columns"] = {c: [t.__dict__ for t in ts] for c, ts in mapping.columns.items()}
+        digest = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+        return replace(mapping, fingerprint=digest), []
+
+    def _years(self, value: object) -> tuple[int, int]:
+        if value is None:
+            return YEARS
+        ok = isinstance(value, dict) and set(value) <= {"von", "bis"} and all(
+            isinstance(v, int) and not isinstance(v, bool) and YEARS[0] <= v <= YEARS[1] for v in value.values())
+        if not ok or value.get("von", YEARS[0]) > value.get("bis", YEARS[1]):  # type: ignore[union-attr]
+            self.fail("typ", "jahre", value, f"{{ von = 2011, bis = 2025 }} mit Jahren von {YEARS[0]} bis {YEARS[1]}")
+            return YEARS
+        return value.get("von", YEARS[0]), value.get("bis", YEARS[1])  # type: ignore[union-attr]
+
+    def _columns(self, value: object) -> dict[str, tuple[Target, ...]]:
+        if not isinstance(value, dict) or not value:
+            self.problems.append(problem("zuordnung-ungueltig", "keine-spalten", file=self.file))
+            return {}
+        columns: dict[str, tuple[Target, ...]] = {}
+        seen: dict[Target, str] = {}
+        for column, entries in value.items():
+            entries = [entries] if isinstance(entries, dict) else entries
+            if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) for e in entries):
+                self.fail("typ", f"spalten.{column}", repr(entries)[:60], 'Einträge wie indikator = "DEM-01"')
+                continue
+            targets = []
+            for number, entry in enumerate(entries, start=1):
+                key = f"spalten.{column}" + (f" (Ziel {number})" if len(entries) > 1 else "")
+                target = self._target(entry, key)
+                if target is None:
+                    continue
+                if target in seen:
+                    self.fail("doppelt", key, f"{target.group}, {target.sex}, {target.measure}",
+                              indicator=target.indicator, other=seen[target])
+                    continue
+                seen[target] = key
+                targets.append(target)
+            columns[column.strip()] = tuple(targets)
+        return columns
+
+    def _target(self, entry: dict, key: str) -> Target | None:
+        before = len(self.problems)
+        for name in entry:
+            if name not in TARGET_KEYS:
+                self.fail("unbekannt", f"{key}.{name}", expected=", ".join(TARGET_KEYS))
+        code = self.text(entry, "indikator", default="")
+        if "indikator" not in entry:
+            self.fail("pflicht", f"{key}.indikator", expected="Kennzahl aus dem Katalog, z. B. DEM-01")
+            return None
+        indicator = self.catalogue.indicators.get(code)
+        if indicator is None:
+            self.fail("indikator", f"{key}.indikator", code)
+            return None
+        group = self.text(entry, "gruppe", default="insgesamt")
+        sex = self.text(entry, "geschlecht", default="insgesamt")
+        measure_text = self.text(entry, "messgroesse", default="wert")
+        measure = MEASURES.get(measure_text.casefold())
+        if group not in indicator.gruppen:
+            self.fail("gruppe", f"{key}.gruppe", group, ", ".join(indicator.gruppen), indicator=indicator.id)
+        sexes = tuple(self.catalogue.sexes) if indicator.geschlecht else ("insgesamt",)
+        if sex not in sexes:
+            self.fail("geschlecht", f"{key}.geschlecht", sex, ", ".join(sexes), indicator=indicator.id)
+        if measure not in indicator.measures:
+            self.fail("messgroesse", f"{key}.messgroesse", measure_text, ", ".join(indicator.measures),
+                      indicator=indicator.id)
+        if len(self.problems) > before:
+            return None
+        return Target(indicator.id, group, sex, measure)  # type: ignore[arg-type]
+
+
+__all__ = ["MAPPINGS_FOLDER", "YEARS", "Mapping", "Target", "default_mappings", "load_mapping", "mapping_path"]
