@@ -27,6 +27,7 @@ from toolkit.report.accessibility import (
     KEEP_TOGETHER_ROWS,
     PAGE_WIDTH_TWIPS,
     column_widths,
+    finish_document,
     text_width,
 )
 from toolkit.report.compile import compile_report, round_deliveries
@@ -211,6 +212,15 @@ def test_tables_have_fixed_column_widths_that_break_no_word(compiled):
     aligned = [c.paragraphs[0].alignment for c in overview.rows[1].cells]
     assert aligned[2] == aligned[4] == aligned[5] == WD_ALIGN_PARAGRAPH.RIGHT and aligned[1] is None  # numbers right
     assert column_widths([[(["Abstand"], True)], [(["12,3\u00a0Pp."], False)]], 100, 9.0) is None  # cannot fit
+
+
+def test_a_hyphen_that_starts_a_word_never_ends_a_line():
+    document = docx.Document()
+    document.add_paragraph("BIL-09 Berufsschülerinnen und -schüler, Kita-Statistik, -27,5 Pp.")
+    finish_document(document, [], title="Test")
+    paragraph = document.paragraphs[0]
+    assert len(paragraph._p.findall(f".//{qn('w:noBreakHyphen')}")) == 1  # only before "schüler"
+    assert paragraph.text == "BIL-09 Berufsschülerinnen und -schüler, Kita-Statistik, -27,5 Pp."
 
 
 def test_headings_and_charts_are_kept_with_what_follows(compiled):

@@ -68,6 +68,7 @@ def finish_document(document, alt_texts: list[str], *, title: str, subject: str 
     headings = bookmark_headings(document)
     fill_table_of_contents(document, headings)
     link_references(body, {text: name for _level, text, name in headings})
+    _join_leading_hyphens(body)  # last: the steps before read the headings' text from w:t
     props = document.core_properties
     props.title = title
     props.subject = subject
@@ -268,6 +269,31 @@ def _insert(parent, child) -> None:  # noqa: ANN001
         parent.append(child)
     else:
         following.addprevious(child)
+
+
+_LEADING_HYPHEN = re.compile(r"(?<=\s)-(?=[^\W\d_])")  # "Berufsschülerinnen und -schüler"
+
+
+def _join_leading_hyphens(body) -> None:  # noqa: ANN001
+    """A hyphen that starts a word ("und -schüler") becomes a non-breaking hyphen (w:noBreakHyphen), so that no line
+    ends with a lone "-"; Word and LibreOffice both break after a hyphen-minus otherwise."""
+    for text in list(body.iter(qn("w:t"))):
+        parts = _LEADING_HYPHEN.split(text.text or "")
+        if len(parts) == 1:
+            continue
+        text.text = parts[0]
+        for part in parts[1:]:
+            hyphen = OxmlElement("w:noBreakHyphen")
+            text.addnext(hyphen)
+            text = _text_after(hyphen, part)
+
+
+def _text_after(element, value: str):  # noqa: ANN001, ANN202
+    text = OxmlElement("w:t")
+    text.set(qn("xml:space"), "preserve")
+    text.text = value
+    element.addnext(text)
+    return text
 
 
 def _drop_empty_paragraphs(body) -> None:  # noqa: ANN001
