@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -25,6 +29,9 @@ from toolkit.demo.run import MARKER, REPORT_YEAR, prepare_folder
 from toolkit.indicators.audit import audit, unjustified
 from toolkit.indicators.export import export_open_data
 from toolkit.indicators.published import load_published
+from toolkit.report.compile import convert_to_pdf, round_deliveries
+from toolkit.report.context import INTEGRATIONSKONZEPT_FIELDS, UNMAPPED_CHAPTER, build_report, concept_fields
+from toolkit.report.text import AVOIDED_PHRASES, avoided_phrases
 from toolkit.returns.checks import check_files
 
 
@@ -83,6 +90,134 @@ def test_report_has_a_chapter_per_field_and_a_chart_and_table_per_indicator(demo
         assert heading is not None, indicator
         tables, charts = sections[heading]
         assert tables >= 1 and charts >= 1, (indicator, tables, charts)
+
+
+def document_text(document) -> str:  # noqa: ANN001 - a python-docx Document
+    """All the text of a report: paragraphs, table cells, the pictures' alt texts, header and footer."""
+    body = document.element.body
+    parts = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
+    parts += [d.get("descr", "") for d in body.iter(qn("wp:docPr"))]
+    for section in document.sections:
+        parts += [p.text for p in (*section.header.paragraphs, *section.footer.paragraphs)]
+    return "\n".join(parts)
+
+
+def test_the_drafted_text_frames_no_gap_as_a_deficit(demo) -> None:
+    workspace, _ = demo
+    text = document_text(Document(str(workspace.report_file(REPORT_YEAR))))
+    assert "Prozentpunkte verringert" in text and "Der Abstand zwischen den Nichtdeutschen und den Deutschen" in text
+    assert avoided_phrases(text) == []
+    sample = "Der Wert liegt zu Ungunsten der Nichtdeutschen (Verhältnis 2,8 zu 1) und ist schlechter."
+    assert avoided_phrases(sample) == ["zu Ungunsten", "schlechter", "Verhältnis 2,8 zu 1"]
+    assert avoided_phrases("Qualitätsproblemen, alle Geschlechter, das Verhältnis zum Stadtwert") == []
+    assert len(AVOIDED_PHRASES) >= 10
+
+
+def paragraphs_with_style(document) -> list[tuple[str, str]]:  # noqa: ANN001
+    """(style name, text) of every body paragraph, in order."""
+    return [(p.style.name, p.text) for p in document.paragraphs]
+
+
+def section(paragraphs: list[tuple[str, str]], heading: str) -> list[tuple[str, str]]:
+    """The paragraphs after the Heading 1 ``heading`` up to the next Heading 1."""
+    start = paragraphs.index(("Heading 1", heading)) + 1
+    end = next((i for i in range(start, len(paragraphs)) if paragraphs[i][0] == "Heading 1"), len(paragraphs))
+    return paragraphs[start:end]
+
+
+def test_main_findings_come_after_the_foreword_one_to_three_per_chapter_with_data(demo, catalogue: Catalogue) -> None:
+    workspace, _ = demo
+    document = Document(str(workspace.report_file(REPORT_YEAR)))
+    paragraphs = paragraphs_with_style(document)
+    chapters = [t for s, t in paragraphs if s == "Heading 1"]
+    assert chapters[:3] == ["Vorwort", "Wichtigste Ergebnisse", "Zusammenfassung"]
+    sections = {t for s, t in paragraphs if s == "Heading 2"}
+    findings: dict[str, list[str]] = {}
+    for style, text in section(paragraphs, "Wichtigste Ergebnisse"):
+        if style == "Ergebnisse Kapitel":
+            current = findings.setdefault(text, [])
+        elif style == "List Bullet":
+            current.append(text)
+    assert list(findings) == [f.name for f in catalogue.fields]  # the demo has data in every chapter
+    for chapter, points in findings.items():
+        assert 1 <= len(points) <= 3, (chapter, points)
+        for point in points:
+            named = re.search(r"\(siehe Abschnitt „([^“]+)“, Seite\u00a0…\)\.$", point)
+            assert named and named.group(1) in sections, point  # names a section of the report, linked
+            field = next(f for f in catalogue.fields if f.name == chapter)
+            assert named.group(1).split()[0] in {i.id for i in catalogue.indicators_of_field(field.code)}
+    text = "\n".join(p for points in findings.values() for p in points)
+    assert "Prozentpunkte verringert" in text and "seit 2020" in text
+    links = [h for h in document.element.body.iter(qn("w:hyperlink")) if h.get(qn("w:anchor"), "").startswith("_Toc")]
+    assert len(links) >= sum(map(len, findings.values())) + 60  # the TOC's and the findings' references
+
+
+@pytest.fixture(scope="module")
+def by_concept(demo):
+    """The content of the demo report with the chapters of the Integrationskonzept ([bericht] gliederung)."""
+    workspace, _ = demo
+    catalogue, settings, published = load_published(workspace, REPORT_YEAR)
+    deliveries, received = round_deliveries(workspace, REPORT_YEAR, catalogue)
+    settings = dataclasses.replace(settings, gliederung="integrationskonzept")
+    return build_report(published, catalogue, settings, REPORT_YEAR, deliveries, received).context
+
+
+def test_chapters_by_the_integrationskonzept_show_each_indicator_once(by_concept, catalogue: Catalogue) -> None:
+    chapters = {c["titel"]: c for c in by_concept["handlungsfelder"]}
+    assert list(chapters) == [UNMAPPED_CHAPTER, *INTEGRATIONSKONZEPT_FIELDS]  # six, after the unmapped ones
+    shown = [k["titel"].split()[0] for c in chapters.values() for k in c["kennzahlen"]]
+    assert sorted(shown) == sorted(catalogue.indicators)  # each indicator exactly once
+    unmapped = [i.id for f in catalogue.fields if not concept_fields(f) for i in catalogue.indicators_of_field(f.code)]
+    assert [k["titel"].split()[0] for k in chapters[UNMAPPED_CHAPTER]["kennzahlen"]] == unmapped
+    twice = [f for f in catalogue.fields if len(concept_fields(f)) == 2]
+    assert twice, "Der Standardkatalog ordnet ein Handlungsfeld zwei Feldern des Integrationskonzepts zu"
+    for field in twice:
+        first, second = concept_fields(field)
+        home = {k["titel"].split()[0] for k in chapters[first]["kennzahlen"]}
+        references = " ".join(chapters[second]["verweise"])
+        assert references.startswith(f"Siehe auch im Kapitel „{first}“")
+        for indicator in catalogue.indicators_of_field(field.code):
+            assert indicator.id in home and f"{indicator.id} {indicator.name}" in references
+            assert indicator.id not in {k["titel"].split()[0] for k in chapters[second]["kennzahlen"]}
+    assert [f["titel"] for f in by_concept["ergebnisse"]] == list(chapters)  # the findings follow the chapters
+    assert [u["titel"] for u in by_concept["uebersicht"]] == list(chapters)  # and so does the Zusammenfassung
+    assert "in 7 Kapiteln nach den Handlungsfeldern des Integrationskonzepts" in by_concept["zusammenfassung"]
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout
+    return text.decode("utf-8").replace("\u00a0", " ").split("\f")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice oder pdftotext (poppler) fehlt: PDF-Seiten nicht prüfbar")
+def test_pdf_keeps_the_summary_numbers_and_words_whole_and_has_toc_page_numbers(demo) -> None:
+    workspace, _ = demo
+    report = workspace.report_file(REPORT_YEAR)
+    pages = pdf_pages(convert_to_pdf(report))
+    start = next(i for i, page in enumerate(pages) if re.search(r"^Zusammenfassung$", page, re.M))
+    end = next(i for i, page in enumerate(pages) if re.search(r"^Begriffe und Datengrundlagen$", page, re.M))
+    summary = "\n".join(pages[start:end + 1])
+    document = Document(str(report))
+    overview = [t for t in document.tables if [c.text for c in t.rows[0].cells][:3] == ["Kennzahl", "Zielgruppe", "Wert"]]
+    assert len(overview) == 10
+    numbers = 0
+    for table in overview:
+        for row in table.rows:
+            for index, cell in enumerate(row.cells):
+                text = cell.text.replace("\u00a0", " ")
+                if index in (2, 4, 5) and re.search(r"\d", text):  # a value with its unit, on one line
+                    numbers += 1
+                    assert re.search(rf"(?<![\d.,]){re.escape(text)}(?![\d,])", summary), text
+                for word in re.split(r"\s+|(?<=[A-Za-zÄÖÜäöüß]-)(?=[A-Za-zÄÖÜäöüß])", text):
+                    assert not word or word in summary, word  # no word broken inside
+    assert numbers > 80
+    toc = [re.match(r"^\s*(.+?)\s*\.{4,}\s*(\d+)\s*$", line) for page in pages[1:6] for line in page.splitlines()]
+    toc = [(m.group(1), int(m.group(2))) for m in toc if m]
+    assert len(toc) > 80
+    for title, number in toc:  # the heading stands on the page its TOC line says
+        lines = [line.strip() for line in pages[number - 1].splitlines()]
+        assert title in lines, (title, number)
 
 
 def test_master_matrix_holds_the_typed_values(demo, catalogue: Catalogue) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import zipfile
@@ -9,19 +10,31 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from report_fixtures import make_report_workspace
 from typer.testing import CliRunner
 
-from toolkit.catalogue.model import load_catalogue
+from toolkit.catalogue.model import build_catalogue, default_rows, load_catalogue
 from toolkit.cli import app
 from toolkit.core.cells import format_number
+from toolkit.core.errors import InputError
+from toolkit.core.settings import DEFAULT_SETTINGS_TOML, STRUCTURES, load_settings
 from toolkit.indicators.published import load_published
+from toolkit.report.accessibility import (
+    CELL_MARGIN_TWIPS,
+    KEEP_TOGETHER_ROWS,
+    PAGE_WIDTH_TWIPS,
+    column_widths,
+    finish_document,
+    text_width,
+)
 from toolkit.report.compile import compile_report, round_deliveries
-from toolkit.report.context import build_report
+from toolkit.report.context import INTEGRATIONSKONZEPT_FIELDS, UNMAPPED_CHAPTER, build_report, report_chapters
 from toolkit.report.tables import decimals_of
 from toolkit.report.template import write_report_template
+from toolkit.report.text import avoided_phrases
 
 ROOT = Path(__file__).resolve().parent.parent
 NUMBER = re.compile(r"\d[\d.]*(?:,\d+)?")
@@ -47,7 +60,8 @@ def test_one_chapter_per_handlungsfeld_in_catalogue_order(compiled):
     workspace, _result, document = compiled
     catalogue = load_catalogue(workspace.catalogue_file)
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    chapters = [h for h in headings if h not in ("Vorwort", "Zusammenfassung", "Begriffe und Datengrundlagen", "Anhang")]
+    front = ("Vorwort", "Wichtigste Ergebnisse", "Zusammenfassung", "Begriffe und Datengrundlagen", "Anhang")
+    chapters = [h for h in headings if h not in front]
     assert chapters == [f.name for f in catalogue.fields]
     level2 = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
     assert "BIL-06 Schulabgänge ohne Hauptschulabschluss" in level2
@@ -130,11 +144,13 @@ def test_drafted_sentence_names_value_gap_and_trend(compiled):
     text = all_text(document)
     assert "bei den Nichtdeutschen bei 20,5 %, bei den Deutschen bei 6,2 %" in text
     assert "14,3 Prozentpunkte über dem der Deutschen" in text
-    assert "Gegenüber 2019 hat sich der Abstand verringert" in text
+    assert ("Der Abstand zwischen den Nichtdeutschen und den Deutschen hat sich seit 2019 um 1,8 Prozentpunkte "
+            "verringert (2019: 16,1 Prozentpunkte)") in text
     assert "Zielwert 8,0 %" in text  # ARB-03 zielwert
     assert "Zum Vergleich (Nichtdeutsche, 2024): Magdeburg 20,5 %, Sachsen-Anhalt 18,4 %, Deutschland 16,4 %." in text
     assert "Zeitreihenbruch ab 2022" in text  # BIL-06 break: footnote, and no verdict across it
-    assert "Gegenüber 2023" in text
+    assert "ist seit 2023 nahezu unverändert (2023: 3,6 Prozentpunkte)" in text  # BIL-06: not across the break
+    assert avoided_phrases(text) == []
 
 
 def test_series_break_is_marked_in_the_table_header_with_a_footnote(compiled):
@@ -175,16 +191,144 @@ def test_pdf_without_libreoffice_gives_a_german_message(compiled, monkeypatch):
     assert "[programme]" in str(caught.value) and caught.value.exit_code == 3
 
 
-def test_template_renders_with_the_context_without_undeclared_variables(compiled):
+def test_tables_have_fixed_column_widths_that_break_no_word(compiled):
+    _workspace, _result, document = compiled
+    margins = 2 * CELL_MARGIN_TWIPS
+    for table in document.element.body.iter(qn("w:tbl")):
+        properties = table.find(qn("w:tblPr"))
+        assert properties.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+        grid = [int(c.get(qn("w:w"))) for c in table.find(qn("w:tblGrid")).findall(qn("w:gridCol"))]
+        assert sum(grid) <= PAGE_WIDTH_TWIPS and int(properties.find(qn("w:tblW")).get(qn("w:w"))) == sum(grid)
+        for index, row in enumerate(table.findall(qn("w:tr"))):
+            assert row.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None  # a row never breaks across pages
+            for cell, width in zip(row.findall(qn("w:tc")), grid, strict=True):
+                assert int(cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w"))) == width
+                size = cell.find(f".//{qn('w:sz')}")
+                points = int(size.get(qn("w:val"))) / 2 if size is not None else 9.0
+                for word in "".join(t.text or "" for t in cell.iter(qn("w:t"))).split():
+                    assert text_width(word, points, bold=index == 0) + margins <= width, word
+    overview = next(t for t in document.tables if t.rows[0].cells[0].text == "Kennzahl" and len(t.columns) == 7)
+    assert [c.text for c in overview.rows[0].cells] == ["Kennzahl", "Zielgruppe", "Wert", "Vergleichsgruppe", "Wert",
+                                                        "Abstand", "Trend"]
+    aligned = [c.paragraphs[0].alignment for c in overview.rows[1].cells]
+    assert aligned[2] == aligned[4] == aligned[5] == WD_ALIGN_PARAGRAPH.RIGHT and aligned[1] is None  # numbers right
+    assert column_widths([[(["Abstand"], True)], [(["12,3\u00a0Pp."], False)]], 100, 9.0) is None  # cannot fit
+
+
+def test_a_hyphen_that_starts_a_word_never_ends_a_line():
+    document = docx.Document()
+    document.add_paragraph("BIL-09 Berufsschülerinnen und -schüler, Kita-Statistik, -27,5 Pp.")
+    finish_document(document, [], title="Test")
+    paragraph = document.paragraphs[0]
+    assert len(paragraph._p.findall(f".//{qn('w:noBreakHyphen')}")) == 1  # only before "schüler"
+    assert paragraph.text == "BIL-09 Berufsschülerinnen und -schüler, Kita-Statistik, -27,5 Pp."
+
+
+def test_headings_and_charts_are_kept_with_what_follows(compiled):
+    _workspace, _result, document = compiled
+    styles = {s.name: s for s in document.styles}
+    for name in ("Heading 1", "Heading 2", "Caption", "Abbildung", "Ergebnisse Kapitel"):
+        assert styles[name].paragraph_format.keep_with_next, name
+
+    def kept(paragraph) -> bool:
+        own = paragraph.paragraph_format.keep_with_next
+        return own if own is not None else bool(paragraph.style.paragraph_format.keep_with_next)
+
+    paragraphs = document.paragraphs
+    charts = [i for i, p in enumerate(paragraphs) if p._p.find(f".//{qn('w:drawing')}") is not None]
+    assert len(charts) == 9  # 7 charts and 2 maps of the Stadtteile
+    for i in charts:  # the text before a chart, the chart, its caption and the table's caption stay together
+        assert all(kept(p) for p in paragraphs[i - 1:i + 3]), [p.text for p in paragraphs[i - 1:i + 3]]
+    for table in document.tables:
+        rows = table.rows
+        if len(rows) <= KEEP_TOGETHER_ROWS:  # a small table stays on one page, the last row may end it
+            assert all(p.paragraph_format.keep_with_next for r in rows[:-1] for c in r.cells for p in c.paragraphs)
+            assert not any(p.paragraph_format.keep_with_next for c in rows[-1].cells for p in c.paragraphs)
+
+
+def test_main_findings_are_drafted_from_the_published_values(compiled):
+    _workspace, _result, document = compiled
+    texts = [p.text for p in document.paragraphs]
+    start, end = texts.index("Wichtigste Ergebnisse"), texts.index("Zusammenfassung")
+    findings = {p.text.split(":")[0]: p.text for p in document.paragraphs[start:end] if p.style.name == "List Bullet"}
+    assert "[Entwurf aus den veröffentlichten Werten" in " ".join(texts[start:end])
+    assert ("Der Zielwert des Integrationskonzepts von 8,0 % ist 2024 noch nicht erreicht: der Wert liegt bei den "
+            "Nichtdeutschen bei 20,5 %, 12,5 Prozentpunkte über dem Zielwert") in findings[
+        "Ausschließlich geringfügig Beschäftigte"]
+    bil06 = findings["Schulabgänge ohne Hauptschulabschluss"]  # the same verdict as its section, not across the break
+    assert "Der Abstand zwischen den Nichtdeutschen und den Deutschen ist seit 2023 nahezu unverändert" in bil06
+    assert "2024 lagen die Werte bei 10,0 % und 6,9 %, der Abstand bei 3,1 Prozentpunkten" in bil06
+    assert "seit 2019 von 10,8 % auf 13,6 % gestiegen" in findings["Ausländeranteil"]
+    assert "Einwohnerinnen und Einwohner" not in findings  # +2,5 % since 2019: too small for a second point
+    assert avoided_phrases(" ".join(findings.values())) == []
+
+
+def test_references_link_to_the_heading_with_its_page_number(compiled):
+    _workspace, _result, document = compiled
+    body = document.element.body
+    bookmarks = {b.get(qn("w:name")): b.getparent() for b in body.iter(qn("w:bookmarkStart"))}
+    findings = [p for p in document.paragraphs if p.style.name == "List Bullet"]
+    assert findings and all("siehe Abschnitt „" in p.text for p in findings)
+    for paragraph in findings:
+        link = paragraph._p.find(f".//{qn('w:hyperlink')}")
+        heading = bookmarks[link.get(qn("w:anchor"))]
+        title = "".join(t.text for t in link.iter(qn("w:t")))
+        assert "".join(t.text or "" for t in heading.iter(qn("w:t"))) == title  # the link goes to the heading
+        assert f"„{title}“, Seite\u00a0…)" in paragraph.text  # "…" until Word or LibreOffice computes the page
+        fields = [t.text or "" for t in paragraph._p.iter(qn("w:instrText"))]
+        assert f" PAGEREF {link.get(qn('w:anchor'))} \\h " in fields
+
+
+@pytest.mark.parametrize("gliederung", STRUCTURES)
+def test_template_renders_with_the_context_without_undeclared_variables(compiled, gliederung):
     workspace, _result, _document = compiled
     catalogue, settings, published = load_published(workspace, 2024)
     deliveries, received = round_deliveries(workspace, 2024, catalogue)
+    settings = dataclasses.replace(settings, gliederung=gliederung)
     content = build_report(published, catalogue, settings, 2024, deliveries, received)
     for target, key in content.chart_slots:
         target[key] = "Bild"
     template = DocxTemplate(str(ROOT / "templates" / "Bericht.docx"))
     assert template.get_undeclared_template_variables(context=content.context) == set()
     template.render(content.context, autoescape=True)
+    headings = [p.text for p in template.docx.paragraphs if p.style.name == "Heading 1"]
+    if gliederung == "integrationskonzept":  # six chapters, even one without an indicator of the subset
+        start = headings.index(UNMAPPED_CHAPTER)
+        assert headings[start:start + 7] == [UNMAPPED_CHAPTER, *INTEGRATIONSKONZEPT_FIELDS]
+        texts = [p.text for p in template.docx.paragraphs]
+        assert any(t.startswith("Siehe auch im Kapitel „Spracherwerb“") and "BIL-06" in t for t in texts)
+        assert "Für dieses Handlungsfeld des Integrationskonzepts weist der Bericht noch keine Kennzahl aus." in texts
+    else:
+        assert [f.name for f in catalogue.fields][0] in headings
+
+
+def test_a_field_the_concept_does_not_list_becomes_a_chapter_after_the_six():
+    rows = default_rows()
+    for row in rows["Handlungsfelder"]:
+        if row.values["code"] == "GES":
+            row.values["magdeburg_handlungsfeld"] = "Gesundheit und Pflege"
+        if row.values["code"] == "SPR":
+            row.values["magdeburg_handlungsfeld"] = "Spracherwerb / Spracherwerb"
+    catalogue = build_catalogue(rows, "Test")
+    chapters = report_chapters(catalogue, "integrationskonzept")
+    assert [c.titel for c in chapters] == [UNMAPPED_CHAPTER, *INTEGRATIONSKONZEPT_FIELDS, "Gesundheit und Pflege"]
+    assert [i.id[:3] for i in chapters[0].indicators] == ["DEM"] * len(catalogue.indicators_of_field("DEM"))
+    assert chapters[1].see_also == ()  # "Spracherwerb / Spracherwerb" is one field, no reference to itself
+    assert [c.titel for c in report_chapters(catalogue, "handlungsfelder")] == [f.name for f in catalogue.fields]
+
+
+@pytest.mark.parametrize(("value", "accepted"), [("handlungsfelder", True), ("integrationskonzept", True),
+                                                 ("Integrationskonzept", False), ("stadtteile", False)])
+def test_the_chapter_structure_setting_is_checked(tmp_path, value, accepted):
+    path = tmp_path / "toolkit.toml"
+    path.write_text(DEFAULT_SETTINGS_TOML.replace('gliederung = "handlungsfelder"', f'gliederung = "{value}"'),
+                    encoding="utf-8")
+    if accepted:
+        assert load_settings(path).gliederung == value
+        return
+    with pytest.raises(InputError, match=f"gliederung = '{value}' ist nicht erlaubt") as caught:
+        load_settings(path)
+    assert '"handlungsfelder"' in caught.value.hint and '"integrationskonzept"' in caught.value.hint
 
 
 def test_committed_template_matches_the_builder(tmp_path):
@@ -259,7 +403,7 @@ def test_value_of_limited_reliability_is_bracketed_in_tables_text_and_legend(sur
     rows = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
     assert ["Nichtdeutsche", "/", "20,0", "(25,0)"] in rows  # suppressed, plain, bracketed
     overview = next(r for r in rows if r[0].startswith("DIS-03") and len(r) == 7)
-    assert overview[2] == "(25,0 %)" and overview[4] == "13,0 %"
+    assert overview[2] == "(25,0\u00a0%)" and overview[4] == "13,0\u00a0%"  # value and unit never break apart
     legend = {r[0]: r[1] for r in rows if len(r) == 2}
     assert legend["( )"].startswith("Aussagewert ist eingeschränkt")
     text = all_text(document)
@@ -267,6 +411,8 @@ def test_value_of_limited_reliability_is_bracketed_in_tables_text_and_legend(sur
     assert "Werte in Klammern: Aussagewert ist eingeschränkt" in text  # footnote below the table
     alt = [d.get("descr", "") for d in document.element.body.iter(qn("wp:docPr"))]
     assert any("eingeschränkte Aussagekraft" in a for a in alt)
+    findings = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
+    assert findings == []  # a value of limited reliability is no main finding
 
 
 def test_annex_keeps_the_bracketed_value_a_number_with_a_bracket_format(survey):

@@ -23,6 +23,11 @@ herausgeber = "Landeshauptstadt Magdeburg, Dezernat für Soziales, Jugend und Ge
 trend_schwelle_pp = 0.5
 # Wie viele Jahre Tabellen und Grafiken zeigen
 jahre_im_bericht = 10
+# Gliederung der Kapitel: "handlungsfelder" = ein Kapitel je Handlungsfeld der Indikatorenmatrix;
+# "integrationskonzept" = ein Kapitel je Handlungsfeld des Integrationskonzepts (Spalte
+# "Handlungsfeld Integrationskonzept" im Blatt Handlungsfelder), davor "Rahmendaten und weitere
+# Kennzahlen" für die Handlungsfelder ohne Zuordnung
+gliederung = "handlungsfelder"
 
 [erhebung]
 # Abgabefrist der Erhebungsbögen (TT.MM.JJJJ); leer = 31.03. des Folgejahres
@@ -76,6 +81,9 @@ prozesse = 0
 """
 
 
+STRUCTURES = ("handlungsfelder", "integrationskonzept")  # [bericht] gliederung: the report's chapters
+
+
 @dataclass(frozen=True)
 class MailSettings:
     absender: str = "integrationsmonitoring@example.org"
@@ -94,6 +102,7 @@ class Settings:
     herausgeber: str = "Landeshauptstadt Magdeburg, Dezernat für Soziales, Jugend und Gesundheit"
     trend_schwelle_pp: float = 0.5
     jahre_im_bericht: int = 10
+    gliederung: str = "handlungsfelder"  # chapters: one of STRUCTURES
     frist: str = ""
     blattschutz_kennwort: str = ""
     koordination_name: str = "Koordination Integrationsmonitoring"
@@ -134,6 +143,7 @@ _FIELDS = {
     ("bericht", "herausgeber"): ("herausgeber", str),
     ("bericht", "trend_schwelle_pp"): ("trend_schwelle_pp", float),
     ("bericht", "jahre_im_bericht"): ("jahre_im_bericht", int),
+    ("bericht", "gliederung"): ("gliederung", str),
     ("erhebung", "frist"): ("frist", str),
     ("erhebung", "blattschutz_kennwort"): ("blattschutz_kennwort", str),
     ("koordination", "name"): ("koordination_name", str),
@@ -175,6 +185,10 @@ def load_settings(path: Path) -> Settings:
         )
     if mail.smtp_zertifikat:  # relative to the working folder, like every other path of the toolkit
         mail = replace(mail, smtp_zertifikat=str(path.parent / Path(mail.smtp_zertifikat).expanduser()))
+    if values.get("gliederung", STRUCTURES[0]) not in STRUCTURES:
+        raise InputError(f"{path}: [bericht] gliederung = '{values['gliederung']}' ist nicht erlaubt.",
+                         hint='Erlaubt sind "handlungsfelder" (ein Kapitel je Handlungsfeld der Indikatorenmatrix) '
+                              'oder "integrationskonzept" (ein Kapitel je Handlungsfeld des Integrationskonzepts).')
     if int(values.get("prozesse", 0)) < 0:  # type: ignore[call-overload]
         raise InputError(f"{path}: [leistung] prozesse = {values['prozesse']} ist nicht erlaubt.",
                          hint="Erlaubt sind 0 (automatisch), 1 (alles in einem Prozess) oder eine größere ganze Zahl.")

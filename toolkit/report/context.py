@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from toolkit.catalogue.model import CITY, LAND, Catalogue, Indicator
+from toolkit.catalogue.model import CITY, LAND, Catalogue, Field, Indicator
 from toolkit.core.cells import format_number, format_value, german_date
 from toolkit.core.settings import Settings
 from toolkit.indicators.confidentiality import PRIMARY, SECONDARY, SOURCE, symbol_legend
@@ -42,6 +43,7 @@ from toolkit.report.text import (
     development_words,
     gap_unit,
     indicator_sentences,
+    main_findings,
     missing_reason,
     quote_zielwert,
 )
@@ -62,36 +64,53 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
     window = published[(published["year"] >= first_year) & (published["year"] <= year)]
     by_indicator = {key: block for key, block in window.groupby("indicator", sort=False)}
     report = Report(context={}, shapes=shapes)
-    fields_ctx = []
-    overview, sources, annex_rows, gaps = [], [], [], []
-    for hf in catalogue.fields:
-        kennzahlen = []
-        for indicator in catalogue.indicators_of_field(hf.code):
+    field_names = {f.code: f.name for f in catalogue.fields}
+    chapters_ctx, overview, findings = [], [], []
+    sources, annex_rows, gaps = [], [], []
+    chapters = report_chapters(catalogue, settings.gliederung)
+    for chapter in chapters:
+        kennzahlen, rows, analysed = [], [], []
+        for indicator in chapter.indicators:
             block = by_indicator.get(indicator.id, published.iloc[0:0])
-            k = _indicator(report, indicator, block, catalogue, settings, year, hf.code)
+            k = _indicator(report, indicator, block, catalogue, settings, year, indicator.handlungsfeld)
             k["notiz_intern"] = indicator.notiz_intern if intern else ""
             kennzahlen.append(k)
-            overview.append(k.pop("_overview"))
+            rows.append(k.pop("_overview"))
+            if (analysis := k.pop("_analysis", None)) is not None:
+                analysed.append((indicator, analysis, k["titel"]))
             sources.append({"kennzahl": f"{indicator.id} {indicator.name}", "quelle": indicator.quelle,
                             "stichtag": indicator.stichtag})
-            annex_rows.append({"kennung": indicator.id, "name": indicator.name, "handlungsfeld": hf.name,
+            annex_rows.append({"kennung": indicator.id, "name": indicator.name,
+                               "handlungsfeld": field_names[indicator.handlungsfeld],
                                "einheit": indicator.einheit, "richtung": _direction_label(indicator.richtung),
                                "stelle": _office_name(catalogue, indicator.fachbereich)})
             if not k.pop("_has_year"):
                 told = block if intern or block.empty else block.assign(note="")  # an office's free text is internal
                 gaps.append({"kennung": indicator.id, "name": indicator.name,
                              "grund": missing_reason(indicator, catalogue, year, received_offices, told)})
-        fields_ctx.append({"titel": hf.name, "beschreibung": hf.beschreibung, "kennzahlen": kennzahlen})
-    report.tables.insert(0, overview_table(overview))
+        chapters_ctx.append({"titel": chapter.titel, "beschreibung": chapter.beschreibung,
+                             "verweise": see_also_sentences(chapter), "kennzahlen": kennzahlen})
+        if rows:
+            overview.append({"titel": chapter.titel, "zeilen": rows})
+        if points := main_findings(analysed, catalogue, year, settings.trend_schwelle_pp):
+            findings.append({"titel": chapter.titel, "punkte": points})
+    report.tables.insert(0, overview_table([row for part in overview for row in part["zeilen"]]))
     n = len(catalogue.indicators)
     n_merged = sum(1 for d in deliveries if not d["zeitpunkt"].startswith("nicht übernommen"))
+    structure = (f"{len(chapters)} Kapiteln nach den Handlungsfeldern des Integrationskonzepts"
+                 if settings.gliederung == INTEGRATIONSKONZEPT else f"{len(chapters)} Handlungsfeldern")
     report.context = {
         "bericht": {"stadt": settings.stadt, "titel": settings.titel, "untertitel": settings.untertitel,
                     "herausgeber": settings.herausgeber, "jahr": year,
                     "stand": german_date(dt.date.today()), "kennzeichnung": INTERNAL_MARK if intern else ""},
         "intern": intern,
+        "ergebnisse_text": (
+            f"Je Kapitel die auffälligsten Entwicklungen des Berichtsjahres {year}: wie sich der Abstand zwischen "
+            "den Gruppen verändert hat, ob ein Zielwert erreicht ist, wo eine Zeitreihe neu beginnt. Einzelheiten "
+            "stehen in den genannten Abschnitten."),
+        "ergebnisse": findings,
         "zusammenfassung": (
-            f"Der Bericht stellt {_count(n, 'Kennzahl', 'Kennzahlen')} in {len(catalogue.fields)} Handlungsfeldern "
+            f"Der Bericht stellt {_count(n, 'Kennzahl', 'Kennzahlen')} in {structure} "
             f"dar; für {report.n_with_data} liegen Werte vor, für {len(gaps)} fehlt der Wert für {year}. Die Übersicht "
             "zeigt je Kennzahl den letzten veröffentlichten Wert der Zielgruppe und ihrer Vergleichsgruppe, den "
             "Abstand und wie er sich entwickelt hat."),
@@ -105,7 +124,7 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
         "quellen": sources,
         "zeichen": [{"zeichen": s, "bedeutung": m} for s, m in symbol_legend(catalogue)],
         "geheimhaltung_text": _confidentiality_text(catalogue),
-        "handlungsfelder": fields_ctx,
+        "handlungsfelder": chapters_ctx,
         "anhang_kennzahlen": annex_rows,
         **_internal_annex(intern, year, deliveries, n_merged, report, audit_lines),
         "luecken_text": (f"Für {year} fehlt bei {_count(len(gaps), 'Kennzahl', 'Kennzahlen')} der Wert der Gesamtstadt "
@@ -169,6 +188,90 @@ def _bracket_text(catalogue: Catalogue) -> str:
             f"relativ unsicher sind ({below} in der Gruppe, bei Anteilen im Nenner).")
 
 
+# ---- chapters -----------------------------------------------------------------------------------------
+
+INTEGRATIONSKONZEPT = "integrationskonzept"  # [bericht] gliederung: chapters by the city's Integrationskonzept
+# The six Handlungsfelder of Magdeburg's Integrationskonzept (Stadtrat, December 2022), in its order. The
+# catalogue maps each of its Handlungsfelder to one or two of them (column magdeburg_handlungsfeld, "A / B");
+# a name the catalogue uses that is not listed here becomes a further chapter after these.
+INTEGRATIONSKONZEPT_FIELDS = (
+    "Spracherwerb", "Arbeitsmarktintegration", "Gesellschaftliche Teilhabe",
+    "Interkulturelle Öffnung der Verwaltung", "Integration in den Stadtteilen",
+    "Förderung der Interkulturalität in der Stadt",
+)
+UNMAPPED_CHAPTER = "Rahmendaten und weitere Kennzahlen"  # the catalogue's fields without a concept field
+
+
+@dataclass(frozen=True)
+class Chapter:
+    titel: str
+    beschreibung: str
+    indicators: tuple[Indicator, ...]
+    # Handlungsfelder of the catalogue that also belong here but are shown in another chapter:
+    # (name of the Handlungsfeld, title of that chapter, its indicators)
+    see_also: tuple[tuple[str, str, tuple[Indicator, ...]], ...] = ()
+
+
+def report_chapters(catalogue: Catalogue, gliederung: str) -> list[Chapter]:
+    """The chapters: one per Handlungsfeld of the catalogue, or one per field of the Integrationskonzept.
+
+    By the Integrationskonzept, an indicator appears once, in the first concept field its Handlungsfeld maps
+    to; a second concept field names it in a cross reference. Handlungsfelder without a mapping come first,
+    in one chapter "Rahmendaten und weitere Kennzahlen" (population figures frame everything after them).
+    """
+    if gliederung != INTEGRATIONSKONZEPT:
+        return [Chapter(f.name, f.beschreibung, tuple(catalogue.indicators_of_field(f.code))) for f in catalogue.fields]
+    home: dict[str, list[Field]] = {}
+    also: dict[str, list[tuple[Field, str]]] = {}
+    unmapped = []
+    for hf in catalogue.fields:
+        names = concept_fields(hf)
+        if not names:
+            unmapped.append(hf)
+            continue
+        home.setdefault(names[0], []).append(hf)
+        for name in names[1:]:
+            also.setdefault(name, []).append((hf, names[0]))
+    order = list(dict.fromkeys([*INTEGRATIONSKONZEPT_FIELDS, *home, *also]))
+    chapters = []
+    if unmapped:
+        chapters.append(Chapter(UNMAPPED_CHAPTER, (
+            f"Kennzahlen {_of_themes(unmapped)}, die das Integrationskonzept keinem seiner Handlungsfelder "
+            "zuordnet. " + " ".join(f.beschreibung for f in unmapped)).strip(), _indicators_of(catalogue, unmapped)))
+    for name in order:
+        fields = home.get(name, [])
+        if _indicators_of(catalogue, fields):
+            text = (f"Das Kapitel folgt dem Handlungsfeld „{name}“ des Integrationskonzepts und enthält die Kennzahlen "
+                    f"{_of_themes(fields)}. " + " ".join(f.beschreibung for f in fields)).strip()
+        else:
+            text = "Für dieses Handlungsfeld des Integrationskonzepts weist der Bericht noch keine Kennzahl aus."
+        see_also = tuple((hf.name, where, _indicators_of(catalogue, [hf])) for hf, where in also.get(name, ()))
+        chapters.append(Chapter(name, text, _indicators_of(catalogue, fields), tuple(s for s in see_also if s[2])))
+    return chapters
+
+
+def concept_fields(hf: Field) -> list[str]:
+    """The Integrationskonzept fields a Handlungsfeld of the catalogue maps to ('A / B' -> ['A', 'B'])."""
+    return list(dict.fromkeys(name.strip() for name in hf.magdeburg_handlungsfeld.split("/") if name.strip()))
+
+
+def _of_themes(fields: list[Field]) -> str:
+    """'des Themas „Sprache“', 'der Themen „Sprache“ und „Bildung“'."""
+    names = [f"„{f.name}“" for f in fields]
+    return f"des Themas {names[0]}" if len(names) == 1 else f"der Themen {', '.join(names[:-1])} und {names[-1]}"
+
+
+def _indicators_of(catalogue: Catalogue, fields: list[Field]) -> tuple[Indicator, ...]:
+    return tuple(i for hf in fields for i in catalogue.indicators_of_field(hf.code))
+
+
+def see_also_sentences(chapter: Chapter) -> list[str]:
+    """'Siehe auch …': per Handlungsfeld shown in another chapter, where its indicators are."""
+    return [f"Siehe auch im Kapitel „{where}“ die Kennzahlen des Themas „{name}“, das das Integrationskonzept "
+            "auch diesem Handlungsfeld zuordnet: " + ", ".join(f"{i.id} {i.name}" for i in indicators) + "."
+            for name, where, indicators in chapter.see_also]
+
+
 # ---- one indicator ------------------------------------------------------------------------------------
 
 
@@ -213,6 +316,7 @@ def _indicator(report: Report, indicator: Indicator, block: pd.DataFrame, catalo
     if indicator.zielwert is not None:
         sentences.append(quote_zielwert(indicator, catalogue, analysis))
     k["text"] = " ".join(sentences)
+    k["_analysis"] = analysis
     k["_overview"] = _overview_row(indicator, analysis, catalogue)
     title = f"{indicator.name} nach Gruppen"
     report.charts.append(LineChart(
@@ -267,7 +371,6 @@ class Analysis:
     target: str | None = None
     reference: str | None = None
     gap: float | None = None
-    ratio: float | None = None
     verdict: object | None = None  # indicators.Verdict
     base_gap: float | None = None
     development: dict = field(default_factory=dict)
@@ -297,8 +400,6 @@ def _analyse(indicator: Indicator, totals: pd.DataFrame, pairs: list[tuple[str, 
             gaps = gap_series(per_group[target], per_group[reference])
             analysis.target, analysis.reference = target, reference
             analysis.gap = float(gaps.loc[latest, "gap"])
-            ratio = gaps.loc[latest, "ratio"]
-            analysis.ratio = None if pd.isna(ratio) else float(ratio)
             if indicator.richtung in ("plus", "minus"):
                 analysis.verdict = trend_verdict(gaps["gap"], latest, indicator.richtung,
                                                  settings.trend_schwelle_pp, break_years)
@@ -321,6 +422,15 @@ def _limited_groups(totals: pd.DataFrame, area: str, year: int | None) -> frozen
 
 
 def _overview_row(indicator: Indicator, analysis: Analysis | None, catalogue: Catalogue) -> dict:
+    """A row of the Zusammenfassung; a value and its unit ('24,4 je 1.000', '-27,5 Pp.') never break apart."""
+    row = _overview_texts(indicator, analysis, catalogue)
+    for key in ("wert", "vergleichswert", "abstand"):
+        row[key] = row[key].replace(" ", "\u00a0")
+    row["trend"] = re.sub(r"(\d) (?=Pp\.|%)", "\\1\u00a0", row["trend"])
+    return row
+
+
+def _overview_texts(indicator: Indicator, analysis: Analysis | None, catalogue: Catalogue) -> dict:
     row = {"kennzahl": f"{indicator.id} {indicator.name}", "gruppe": "–", "wert": "–", "vergleich": "–",
            "vergleichswert": "–", "abstand": "–", "trend": "keine Daten",
            "_zahlen": (None, None, None, 1, (False, False))}

@@ -28,6 +28,10 @@ FONT = "Calibri"  # LibreOffice substitutes the metric-compatible Carlito
 TABLE_STYLE = "Table Grid"
 
 FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+ERGEBNISSE_HINWEIS = (
+    "[Entwurf aus den veröffentlichten Werten: Die Punkte sind nach der Größe der Veränderung ausgewählt. Bitte "
+    "prüfen, einordnen und in Word bearbeiten; diesen Absatz löschen.]"
+)
 VORWORT = (
     "[Platzhalter für das Vorwort: Hier ordnet die Koordination die Ergebnisse ein, nennt den Bezug zum "
     "Integrationskonzept der Stadt und dankt den beteiligten Stellen. Diesen Absatz bitte in Word ersetzen.]"
@@ -137,11 +141,29 @@ def _set_styles(document) -> None:
         toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))
         toc.paragraph_format.tab_stops.add_tab_stop(Cm(16.5), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
         toc.font.bold = level == 1
+    findings = styles.add_style("Ergebnisse Kapitel", WD_STYLE_TYPE.PARAGRAPH)  # a heading kept out of the TOC
+    findings.base_style = normal
+    findings.font.bold = True
+    findings.font.size = Pt(11)
+    findings.font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
+    findings.paragraph_format.space_before = Pt(10)
+    findings.paragraph_format.space_after = Pt(2)
+    findings.paragraph_format.keep_with_next = True
+    _outline_level(findings, 2)
     figure = styles.add_style("Abbildung", WD_STYLE_TYPE.PARAGRAPH)
     figure.base_style = normal
     figure.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     figure.paragraph_format.keep_with_next = True
     figure.paragraph_format.space_before = Pt(6)
+
+
+def _outline_level(style, level: int) -> None:
+    """A paragraph style that is a heading of ``level`` for screen readers, the PDF tags and Word's navigation,
+    but not one of Word's heading styles, so that the TOC field (\\o "1-2" without \\u) leaves it out."""
+    ppr = style.element.get_or_add_pPr()
+    outline = OxmlElement("w:outlineLvl")
+    outline.set(qn("w:val"), str(level - 1))
+    ppr.append(outline)
 
 
 def _rfonts(style, font: str) -> None:
@@ -227,6 +249,11 @@ def _p(document, text: str = "", style: str | None = None):
     return document.add_paragraph(text, style=style)
 
 
+def _kept(paragraph) -> None:
+    """Keep the paragraph on the page of the next one: a heading's text with its chart, a chart with its table."""
+    paragraph.paragraph_format.keep_with_next = True
+
+
 def _title_page(document) -> None:
     _p(document, "{{ bericht.stadt }}", "Subtitle")
     _p(document, "{{ bericht.titel }} {{ bericht.jahr }}", "Title")
@@ -237,17 +264,31 @@ def _title_page(document) -> None:
 
 def _front_matter(document) -> None:
     _p(document, "Inhalt", "TOC Heading")
-    _field(_p(document), 'TOC \\o "1-2" \\h \\z \\u',
+    _field(_p(document), 'TOC \\o "1-2" \\h \\z',
            "Das Inhaltsverzeichnis wird beim Öffnen in Word aktualisiert (sonst: Rechtsklick, Feld aktualisieren).")
     document.add_heading("Vorwort", 1)
     _p(document, VORWORT)
 
+    document.add_heading("Wichtigste Ergebnisse", 1)
+    _p(document, "{{ ergebnisse_text }}")
+    _p(document, ERGEBNISSE_HINWEIS)
+    _p(document, "{%p for e in ergebnisse %}")
+    _p(document, "{{ e.titel }}", "Ergebnisse Kapitel")
+    _p(document, "{%p for p in e.punkte %}")
+    finding = _p(document, style="List Bullet")
+    finding.add_run("{{ p.kennzahl }}:").bold = True
+    finding.add_run(" {{ p.text }} (siehe Abschnitt „{{ p.abschnitt }}“).")
+    _p(document, "{%p endfor %}")
+    _p(document, "{%p endfor %}")
+
     document.add_heading("Zusammenfassung", 1)
     _p(document, "{{ zusammenfassung }}")
-    _p(document, "Übersicht: letzter Wert je Gruppe, Abstand und Entwicklung", "Caption")
+    _p(document, "{%p for u in uebersicht %}")
+    _p(document, "Übersicht: {{ u.titel }}", "Caption")
     _fixed_table(document, ("Kennzahl", "Zielgruppe", "Wert", "Vergleichsgruppe", "Wert", "Abstand", "Trend"),
-                 "z in uebersicht", ("z.kennzahl", "z.gruppe", "z.wert", "z.vergleich", "z.vergleichswert",
-                                     "z.abstand", "z.trend"))
+                 "z in u.zeilen", ("z.kennzahl", "z.gruppe", "z.wert", "z.vergleich", "z.vergleichswert",
+                                   "z.abstand", "z.trend"), right=(2, 4, 5))
+    _p(document, "{%p endfor %}")
     _p(document, "{{ trend_erklaerung }}", "Quelle")
 
     document.add_heading("Begriffe und Datengrundlagen", 1)
@@ -268,14 +309,17 @@ def _chapters(document) -> None:
     _p(document, "{%p for hf in handlungsfelder %}")
     document.add_heading("{{ hf.titel }}", 1)
     _p(document, "{{ hf.beschreibung }}")
+    _p(document, "{%p for v in hf.verweise %}")
+    _p(document, "{{ v }}")
+    _p(document, "{%p endfor %}")
     _p(document, "{%p for k in hf.kennzahlen %}")
     document.add_heading("{{ k.titel }}", 2)
-    _p(document, "Definition: {{ k.definition }}")
+    _kept(_p(document, "Definition: {{ k.definition }}"))
     _p(document, "{%p if k.zaehler %}")
-    _p(document, "Zähler: {{ k.zaehler }}. Nenner: {{ k.nenner }}.", "Quelle")
+    _kept(_p(document, "Zähler: {{ k.zaehler }}. Nenner: {{ k.nenner }}.", "Quelle"))
     _p(document, "{%p endif %}")
     _p(document, "{%p if k.hat_daten %}")
-    _p(document, "{{ k.text }}")
+    _kept(_p(document, "{{ k.text }}"))
     _p(document, "{%p if k.grafik %}")
     _p(document, "{{ k.grafik }}", "Abbildung")
     _p(document, "Abbildung: {{ k.grafik_titel }}", "Caption")
@@ -283,14 +327,14 @@ def _chapters(document) -> None:
     _p(document, "Tabelle: {{ k.tabelle.titel }}", "Caption")
     _loop_table(document, "k.tabelle")
     _p(document, "{%p if k.stadtteil_grafik %}")
-    _p(document, "{{ k.stadtteil_text }}")
+    _kept(_p(document, "{{ k.stadtteil_text }}"))
     _p(document, "{{ k.stadtteil_grafik }}", "Abbildung")
     _p(document, "Abbildung: {{ k.stadtteil_grafik_titel }}", "Caption")
     _p(document, "Tabelle: {{ k.stadtteil_tabelle.titel }}", "Caption")
     _loop_table(document, "k.stadtteil_tabelle")
     _p(document, "{%p endif %}")
     _p(document, "{%p if k.vergleich %}")
-    _p(document, "{{ k.vergleich_text }}")
+    _kept(_p(document, "{{ k.vergleich_text }}"))
     _p(document, "Tabelle: {{ k.vergleich.titel }}", "Caption")
     _loop_table(document, "k.vergleich")
     _p(document, "{%p endif %}")
@@ -358,14 +402,15 @@ def _cell_text(cell, text: str, *, bold: bool = False, right: bool = False) -> N
     run.bold = bold
 
 
-def _fixed_table(document, headers: tuple[str, ...], loop: str, fields: tuple[str, ...]) -> None:
-    """Header row + one template row repeated with {%tr for %}."""
+def _fixed_table(document, headers: tuple[str, ...], loop: str, fields: tuple[str, ...],
+                 right: tuple[int, ...] = ()) -> None:
+    """Header row + one template row repeated with {%tr for %}; the columns ``right`` (numbers) right-aligned."""
     table = _new_table(document, 4, len(headers))
-    for cell, header in zip(table.rows[0].cells, headers, strict=True):
-        _cell_text(cell, header, bold=True)
+    for index, (cell, header) in enumerate(zip(table.rows[0].cells, headers, strict=True)):
+        _cell_text(cell, header, bold=True, right=index in right)
     _cell_text(table.rows[1].cells[0], f"{{%tr for {loop} %}}")
-    for cell, field in zip(table.rows[2].cells, fields, strict=True):
-        _cell_text(cell, f"{{{{ {field} }}}}")
+    for index, (cell, field) in enumerate(zip(table.rows[2].cells, fields, strict=True)):
+        _cell_text(cell, f"{{{{ {field} }}}}", right=index in right)
     _cell_text(table.rows[3].cells[0], "{%tr endfor %}")
 
 

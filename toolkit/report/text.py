@@ -2,15 +2,38 @@
 
 The sentences are a draft for the editor: plain, with the numbers the tables show, never a
 suppressed value. Concept texts ("Begriffe und Datengrundlagen") come from the catalogue.
+
+The wording is neutral and describes participation: the values of both groups, the difference in
+Prozentpunkten and how it developed. It never ranks groups as better or worse off, never frames a
+difference as a deficit and gives no ratio ("2,8 zu 1"); AVOIDED_PHRASES lists what must not appear,
+and a test checks the whole demo report against it.
 """
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
 from toolkit.catalogue.model import Catalogue, Indicator
 from toolkit.core.cells import format_number, format_value
-from toolkit.indicators.values import VERDICT_LARGER, VERDICT_SAME, VERDICT_SMALLER, disadvantaged
+from toolkit.indicators.values import VERDICT_LARGER, VERDICT_SAME, VERDICT_SMALLER
+
+# Deficit or ranking framing that the drafted text must never use (matched at the start of a word, any case).
+AVOIDED_PHRASES = (
+    "zu Ungunsten", "zuungunsten", "zu Gunsten", "zugunsten", "schlechter", "besser gestellt", "bessergestellt",
+    "Defizit", "Sprachdefizit", "Integrationsdefizit", "Problem", "Ausländerproblem", "Nachholbedarf", "Rückstand",
+    "hinterher", "Parallelgesellschaft", "Brennpunkt", "Überfremdung",
+)
+RATIO_PHRASE = re.compile(r"\bVerhältnis\s+(?:von\s+)?\d[\d.,]*\s+zu\s+\d", re.IGNORECASE)  # "Verhältnis 2,8 zu 1"
+
+
+def avoided_phrases(text: str) -> list[str]:
+    """The avoided phrases (and the ratio phrasing) found in ``text``."""
+    found = [p for p in AVOIDED_PHRASES if re.search(r"(?<!\w)" + re.escape(p), text, re.IGNORECASE)]
+    found += [m.group(0) for m in RATIO_PHRASE.finditer(text)]
+    return found
+
 
 CONCEPTS = (
     ("staatsangehoerigkeit", "nichtdeutsch", "Ausländerinnen und Ausländer (Nichtdeutsche)"),
@@ -57,7 +80,7 @@ def dative(catalogue: Catalogue, code: str) -> str:
 
 
 def genitive(catalogue: Catalogue, code: str) -> str:
-    """'der …' form of a group (zu Ungunsten der …, dem Wert der …)."""
+    """'der …' form of a group (der Wert der …, dem der …)."""
     if code in SPECIAL_GENITIVE:
         return SPECIAL_GENITIVE[code]
     return f"der {_plural_noun(catalogue.label('gruppe', code), 'genitive')}"
@@ -108,14 +131,8 @@ def indicator_sentences(indicator: Indicator, catalogue: Catalogue, analysis, ye
             sentences.append("Zwischen beiden Gruppen besteht kein Abstand.")
         else:
             side = "über" if gap > 0 else "unter"
-            text = f"Der Wert {gen(target)} liegt damit {_points(gap, analysis)} {side} dem {gen(reference)}"
-            if analysis.ratio:
-                text += f" (Verhältnis {format_number(analysis.ratio, 1)} zu 1)"
-            worse = disadvantaged(gap, indicator.richtung)
-            if worse is not None:
-                text += (", zu Ungunsten " if worse else ", zu Gunsten ") + gen(target)
-            sentences.append(text + ".")
-        sentences.append(_verdict_sentence(analysis))
+            sentences.append(f"Der Wert {gen(target)} liegt damit {_points(gap, analysis)} {side} dem {gen(reference)}.")
+        sentences.append(_verdict_sentence(analysis, f"zwischen den {dat(target)} und den {dat(reference)}"))
     elif target:
         sentences.append(f"Für {latest} ist der Abstand zwischen {dat(target)} und {dat(reference)} wegen der "
                          "Geheimhaltung oder fehlender Werte nicht ausweisbar.")
@@ -127,7 +144,8 @@ def indicator_sentences(indicator: Indicator, catalogue: Catalogue, analysis, ye
     return [s for s in sentences if s]
 
 
-def _verdict_sentence(analysis) -> str:  # noqa: ANN001
+def _verdict_sentence(analysis, between: str) -> str:  # noqa: ANN001
+    """How the gap developed: 'Der Abstand zwischen … hat sich seit 2020 um 2,1 Prozentpunkte verringert (2020: …).'"""
     verdict = analysis.verdict
     if verdict is None:
         return ""
@@ -136,11 +154,19 @@ def _verdict_sentence(analysis) -> str:  # noqa: ANN001
                 f"{_points(analysis.base_gap, analysis)}.")
     if verdict.verdict is None:
         return f"Eine Bewertung der Entwicklung entfällt ({verdict.reason})."
-    before = f" (damals {_points(analysis.base_gap, analysis)})" if analysis.base_gap is not None else ""
+    before = f" ({verdict.base_year}: {_points(analysis.base_gap, analysis)})" if analysis.base_gap is not None else ""
     if verdict.verdict == VERDICT_SAME:
-        return f"Gegenüber {verdict.base_year} ist der Abstand nahezu unverändert{before}."
+        return f"Der Abstand {between} ist seit {verdict.base_year} nahezu unverändert{before}."
     word = {VERDICT_SMALLER: "verringert", VERDICT_LARGER: "vergrößert"}[verdict.verdict]
-    return f"Gegenüber {verdict.base_year} hat sich der Abstand {word}{before}."
+    return (f"Der Abstand {between} hat sich seit {verdict.base_year} um {_points(gap_change(analysis), analysis)} "
+            f"{word}{before}.")
+
+
+def gap_change(analysis) -> float:  # noqa: ANN001
+    """Change of the absolute gap since the base year, from the rounded gaps the text shows (so they add up)."""
+    if analysis.base_gap is None:
+        return analysis.verdict.delta
+    return round(abs(analysis.gap), analysis.decimals) - round(abs(analysis.base_gap), analysis.decimals)
 
 
 def _development_sentence(analysis, dat) -> str:  # noqa: ANN001
@@ -254,3 +280,110 @@ def begriffe(catalogue: Catalogue) -> list[dict]:
         "das Werkzeug aus den gelieferten Zählern und Nennern (Zähler geteilt durch Nenner mal Faktor); Abstände "
         "zwischen Gruppen werden in Prozentpunkten angegeben.")})
     return items
+
+
+# ---- Wichtigste Ergebnisse ----------------------------------------------------------------------------
+
+MAX_FINDINGS = 3  # per chapter
+NOTABLE = 1.0  # a second or third finding of a chapter needs at least this score
+
+
+def main_findings(analysed: list[tuple[Indicator, object, str]], catalogue: Catalogue, year: int,
+                  threshold: float) -> list[dict]:
+    """The one to three most notable developments of a chapter, drafted for the editor to rework.
+
+    ``analysed``: (indicator, its Analysis from published values only, the heading of its section). Each
+    indicator gives at most one finding: a target (Zielwert) reached or not yet reached, a new series from a
+    break, the change of the gap between the groups, else the development of the value. The strongest come
+    first; values of limited reliability (small numbers) and indicators without a recent value give none.
+    """
+    scored = []
+    for indicator, analysis, heading in analysed:
+        found = _finding(indicator, catalogue, analysis, year, threshold)
+        if found is not None:
+            score, text = found
+            scored.append((score, {"kennzahl": indicator.name, "text": text, "abschnitt": heading}))
+    scored.sort(key=lambda item: -item[0])
+    return [f for n, (score, f) in enumerate(scored[:MAX_FINDINGS]) if n == 0 or score >= NOTABLE]
+
+
+def _finding(indicator: Indicator, catalogue: Catalogue, analysis, year: int,  # noqa: ANN001
+             threshold: float) -> tuple[float, str] | None:
+    latest = analysis.latest_year
+    if latest is None or latest < year - 1 or analysis.limited & set(analysis.values):
+        return None
+    stale = 0.0 if latest == year else 1.5  # last year's value: ranked after the report year's
+    breaks = [(b.ab_jahr, b.hinweis.rstrip(".")) for b in catalogue.breaks_of(indicator.id) if b.ab_jahr == latest]
+    if indicator.zielwert is not None:
+        text = _target_finding(indicator, catalogue, analysis)
+        if text:
+            return 4.0 - stale, text
+    if breaks:
+        first, note = breaks[0]
+        return 3.0 - stale, (f"Ab {first} wird die Kennzahl neu abgegrenzt ({note}); die Werte sind mit denen der "
+                             "Vorjahre nur eingeschränkt vergleichbar, eine Entwicklung wird deshalb nicht beschrieben")
+    gap = None
+    if analysis.target and analysis.gap is not None and analysis.base_gap is not None and analysis.verdict:
+        gap = _gap_finding(catalogue, analysis, threshold, stale)
+    return gap or _development_finding(catalogue, analysis, stale)
+
+
+def _target_finding(indicator: Indicator, catalogue: Catalogue, analysis) -> str:  # noqa: ANN001
+    group = analysis.target or analysis.main_group
+    value = analysis.values.get(group)
+    if value is None:
+        return ""
+    target, latest = indicator.zielwert, analysis.latest_year
+    diff = round(value, analysis.decimals) - round(target, analysis.decimals)
+    reached = {"plus": diff >= 0, "minus": diff <= 0}.get(indicator.richtung, abs(diff) < 10 ** -analysis.decimals / 2)
+    who = "insgesamt" if group == "insgesamt" else f"bei den {dative(catalogue, group)}"
+    state = "erreicht" if reached else "noch nicht erreicht"
+    text = (f"Der Zielwert des Integrationskonzepts von {_v(target, analysis)} ist {latest} {state}: der Wert liegt "
+            f"{who} bei {_v(value, analysis)}")
+    if abs(diff) >= 10 ** -analysis.decimals / 2:
+        text += f", {_points(diff, analysis)} {'über' if diff > 0 else 'unter'} dem Zielwert"
+    return text
+
+
+def _gap_finding(catalogue: Catalogue, analysis, threshold: float, stale: float) -> tuple[float, str] | None:  # noqa: ANN001
+    base_year = analysis.verdict.base_year
+    if base_year is None:
+        return None
+    target, reference, latest = analysis.target, analysis.reference, analysis.latest_year
+    between = f"Der Abstand zwischen den {dative(catalogue, target)} und den {dative(catalogue, reference)}"
+    distance = re.sub(r"punkte$", "punkten", _points(analysis.gap, analysis))  # dative: bei 5,1 Prozentpunkten
+    now = (f"{latest} lagen die Werte bei {_v(analysis.values[target], analysis)} und "
+           f"{_v(analysis.values[reference], analysis)}, der Abstand bei {distance}")
+    change = gap_change(analysis)
+    verdict = analysis.verdict.verdict  # None for a context indicator: then the change itself decides
+    if verdict == VERDICT_SAME or (verdict is None and abs(change) < threshold):
+        return 0.5 - stale, f"{between} ist seit {base_year} nahezu unverändert; {now}"
+    word = "verringert" if change < 0 else "vergrößert"
+    score = 2.0 + min(abs(change) / 20, 0.9) - stale
+    return score, f"{between} hat sich seit {base_year} um {_points(change, analysis)} {word}; {now}"
+
+
+def _development_finding(catalogue: Catalogue, analysis, stale: float) -> tuple[float, str] | None:  # noqa: ANN001
+    group, latest = analysis.main_group, analysis.latest_year
+    value = analysis.values.get(group)
+    back, delta = 5, analysis.development.get("fuenf_jahre")
+    if delta is None:
+        back, delta = 1, analysis.development.get("vorjahr")
+    if value is None or delta is None:
+        return None
+    before = value - delta
+    who = "insgesamt" if group == "insgesamt" else f"bei den {dative(catalogue, group)}"
+    relative = abs(delta) / abs(before) if before else 0.0
+    if abs(delta) < 10 ** -analysis.decimals / 2 or relative < 0.01:
+        return 0.2 - stale, f"Der Wert liegt {latest} {who} wie {latest - back} bei {_v(value, analysis)}"
+    word = "gestiegen" if delta > 0 else "gesunken"
+    score = (1.0 + min(relative, 0.9) if relative >= 0.1 else relative * 5) - stale
+    return score, (f"Der Wert ist {who} seit {latest - back} von {_v_from(before, analysis)} auf "
+                   f"{_v(value, analysis)} {word}")
+
+
+def _v_from(value: float, analysis) -> str:  # noqa: ANN001
+    """'von 52,0 Tagen', 'von 0,34' (an index without its unit), 'von 12,3 %'."""
+    if analysis.unit == "Index":
+        return format_number(value, analysis.decimals)
+    return _v_dative(value, analysis)
