@@ -195,3 +195,22 @@ def test_real_kiss_md_tables_keep_every_withheld_count_secret(tmp_path):  # noqa
     result = audit(rows, catalogue)
     assert result.ok and result.suppressed >= 3 * len(WITHHELD_K3_T39), result.lines(catalogue)[:12]
     assert unjustified(published, catalogue) == []
+
+
+def test_two_hidden_ones_are_not_enough_their_sum_would_give_both(catalogue):  # noqa: ANN001
+    # Altstadt and Werder each have 1 foreigner: hiding both leaves 56 - 54 = 2 = 1 + 1 to a reader who knows
+    # that a hidden count is at least 1. A third count must go.
+    rows = [("DEM-01", 2025, "gesamtstadt", "nichtdeutsch", "insgesamt", "wert", 56),
+            ("DEM-01", 2025, "st01", "nichtdeutsch", "insgesamt", "wert", 1),
+            ("DEM-01", 2025, "st02", "nichtdeutsch", "insgesamt", "wert", 1),
+            ("DEM-01", 2025, "st04", "nichtdeutsch", "insgesamt", "wert", 40),
+            ("DEM-01", 2025, "st06", "nichtdeutsch", "insgesamt", "wert", 14)]
+    frame = _protected(catalogue, rows)
+    assert _state(frame, "DEM-01", "st01", "nichtdeutsch") == _state(frame, "DEM-01", "st02", "nichtdeutsch") == PRIMARY
+    assert _state(frame, "DEM-01", "st06", "nichtdeutsch") == SECONDARY
+    assert audit(_published_rows(frame, catalogue), catalogue).ok
+
+    frame.loc[frame["suppressed"] == SECONDARY, "suppressed"] = ""  # as the rule 'two hidden cells' alone would leave it
+    frame.loc[frame["suppressed"] == "", "published"] = frame["value"]
+    found = {(r.area, r.value) for r in audit(_published_rows(frame, catalogue), catalogue).recovered}
+    assert found == {("st01", 1), ("st02", 1)}

@@ -4,7 +4,8 @@ Input: the published table (the rows of the open-data export, indicators/export.
 Gebietsschluessel, Gruppe, Geschlecht, Wert, Kennzeichen) and the relations the catalogue declares. Every count
 behind a published cell is a node with an interval of possible values, starting at [0, ∞):
 
-- a published count fixes its node (rounded counts: ± half the rounding base);
+- a published count fixes its node (rounded counts: ± half the rounding base); a suppressed count is at least 1
+  (a true 0 is shown as –), so two hidden counts whose sum is 2 are both 1;
 - counts the catalogue declares equal (sheet Gleiche Zahlen) are one node;
 - a published rate (one decimal) ties Zähler and Nenner: Zähler = rate × Nenner / Faktor, in both directions;
 - every additive relation (group sum rules, sexes, Stadtteile and Gesamtstadt) bounds each member by the others.
@@ -145,6 +146,9 @@ def audit(rows: Iterable[Mapping[str, str]], catalogue: Catalogue) -> AuditResul
             half = row.rounded / 2
             nodes.narrow(count_of[row.Index], max(0.0, row.value - half), row.value + half)
             public.add(nodes.find(count_of[row.Index]))
+    for row in cells.itertuples():  # a suppressed count is not 0 (a true 0 is shown as –): at least 1
+        if row.typ == "anzahl" and row.suppressed and row.symbol != SPARSE_SYMBOL:
+            nodes.narrow(count_of[row.Index], 1.0, math.inf)
     sums = _sum_relations(cells, catalogue, count_of, nenner_of, nodes)
     rates = [(count_of[row.Index], nenner_of[row.Index], row.value / row.faktor)
              for row in cells.itertuples() if row.typ == "quote" and not row.suppressed and not math.isnan(row.value)]

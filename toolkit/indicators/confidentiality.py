@@ -234,8 +234,9 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
 
     Every count behind a cell (the value of a count, Zähler and Nenner of a rate) is a node; counts the catalogue
     declares equal are one node. A node is hidden if a cell shows it as a small count or the source withheld it.
-    In every additive relation (parts and total) with exactly one hidden node another one is hidden – the smallest
-    positive part, the total only if no part is left – until no relation has a single hidden node. Then every
+    In every additive relation (parts and total) with exactly one hidden node, or whose hidden nodes are all 1 (their
+    sum would give each), another one is hidden – the smallest positive part, the total only if no part is left –
+    until no relation is exposed. Then every
     cell that would show a hidden node is suppressed: a count whose node is hidden, a rate whose Zähler is
     hidden or whose Nenner is hidden (a rate and its Zähler give the Nenner back), in every indicator.
     """
@@ -286,9 +287,11 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
         changed = False
         for total, parts in found:
             members = (total, *parts)
-            if sum(1 for m in members if m in hidden) != 1:
+            if not _exposed(members, hidden, value):
                 continue
             candidates = [m for m in members if m not in hidden]
+            if not candidates:
+                continue
             # the smallest positive part; a zero or an unknown only if nothing else is left; the total last
             chosen = min(candidates, key=lambda m: (m == total, not value[m] > 0, value[m] if value[m] > 0 else 0))
             hidden.add(chosen)
@@ -305,6 +308,15 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
             secondary.append(row)
     if secondary:
         frame.loc[secondary, "suppressed"] = SECONDARY
+
+
+def _exposed(members: tuple[int, ...], hidden: set[int], value: dict[int, float]) -> bool:
+    """True if the hidden counts of a relation can be recomputed from the others: exactly one is hidden, or all
+    hidden ones are 1 (a reader who knows that a hidden count is at least 1 gets 1 for each from their sum)."""
+    secret = [m for m in members if m in hidden]
+    if len(secret) == 1:
+        return True
+    return len(secret) > 1 and all(value[m] == 1 for m in secret)
 
 
 def _join_links(counts: _Counts, catalogue: Catalogue) -> None:
