@@ -21,7 +21,7 @@ from toolkit.indicators.confidentiality import (
 )
 from toolkit.indicators.values import value_frame
 from toolkit.report.charts import BarChart, ranked
-from toolkit.report.tables import footnotes
+from toolkit.report.tables import footnotes, table_cell
 
 
 def frame_of(catalogue, rows: list[tuple]) -> pd.DataFrame:
@@ -249,3 +249,17 @@ def test_property_no_relation_is_left_with_a_single_hidden_cell(catalogue, distr
     frame["count"] = frame["wert"]
     for relation in relations(frame, catalogue):
         assert len(hidden & set(relation.cells)) != 1, relation
+
+
+def test_a_stadtteil_without_inhabitants_shows_nothing_there_not_missing(catalogue):
+    empty = next(d for d in catalogue.districts if d.name == "Kreuzhorst")
+    assert empty.einwohner == 0 and empty.empty
+    frame = frame_of(catalogue, [
+        ("DEM-02", 2024, empty.area, "insgesamt", "insgesamt", "zaehler", 0),
+        ("DEM-02", 2024, empty.area, "insgesamt", "insgesamt", "nenner", 0),
+        ("DEM-02", 2024, "st01", "insgesamt", "insgesamt", "zaehler", 237),
+        ("DEM-02", 2024, "st01", "insgesamt", "insgesamt", "nenner", 2860),
+    ])
+    rate = cell(frame, indicator="DEM-02", area=empty.area)
+    assert math.isnan(rate.published) and rate.symbol == ZERO_SYMBOL  # "–", never "…"
+    assert table_cell(rate, 1, {}).text == ZERO_SYMBOL

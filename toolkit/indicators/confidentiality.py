@@ -100,7 +100,9 @@ def protect(values: pd.DataFrame, catalogue: Catalogue, min_population: int = DE
     frame.loc[frame["suppressed"] == SPARSE, "symbol"] = SPARSE_SYMBOL
     zero = (frame["suppressed"] == "") & (frame["published"] == 0)
     frame.loc[zero, "symbol"] = ZERO_SYMBOL
-    empty = frame["area"].isin({d.area for d in catalogue.districts if d.empty})
+    # nothing there: a Stadtteil without inhabitants, or a rate without any case in its Nenner (no rate, not secret)
+    empty = frame["area"].isin({d.area for d in catalogue.districts if d.empty}) | (
+        (frame["typ"] == "quote") & (frame["nenner"] == 0))
     frame.loc[empty & (frame["suppressed"] == "") & frame["published"].isna(), "symbol"] = ZERO_SYMBOL
     _mark_limited(frame, catalogue)
     return frame.drop(columns=["count", "small"])
@@ -157,7 +159,7 @@ def _primary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
     min_nenner = frame["indicator"].map({k: p.min_nenner for k, p in profiles.items()}).fillna(0).astype(float)
     counted = frame["typ"].isin(("anzahl", "quote"))
     small = counted & (frame["count"] > 0) & (frame["count"] < min_count)
-    unreliable = (frame["typ"] == "quote") & frame["nenner"].notna() & (frame["nenner"] < min_nenner)
+    unreliable = (frame["typ"] == "quote") & (frame["nenner"] > 0) & (frame["nenner"] < min_nenner)
     open_cells = frame["suppressed"] == ""
     frame.loc[small & open_cells, "small"] = True
     frame.loc[(small | unreliable) & open_cells, "suppressed"] = PRIMARY
