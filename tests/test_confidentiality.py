@@ -263,3 +263,10 @@ def test_a_stadtteil_without_inhabitants_shows_nothing_there_not_missing(catalog
     rate = cell(frame, indicator="DEM-02", area=empty.area)
     assert math.isnan(rate.published) and rate.symbol == ZERO_SYMBOL  # "–", never "…"
     assert table_cell(rate, 1, {}).text == ZERO_SYMBOL
+
+
+def test_the_legend_explains_x_only_when_the_threshold_leaves_a_sparse_stadtteil(catalogue):
+    assert "x" in dict(symbol_legend(catalogue, 500))  # 8 Stadtteile have fewer than 500 inhabitants
+    smallest_populated = min(d.einwohner for d in catalogue.districts if d.einwohner)
+    without = dataclasses.replace(catalogue, districts=tuple(d for d in catalogue.districts if d.einwohner))
+    assert "x" not in dict(symbol_legend(without, smallest_populated))

@@ -352,11 +352,11 @@ def rounding_base(indicator, catalogue: Catalogue) -> int:  # noqa: ANN001 - Ind
     return profile.rundung_basis if profile else 0
 
 
-def symbol_legend(catalogue: Catalogue) -> list[tuple[str, str]]:
+def symbol_legend(catalogue: Catalogue, min_population: int = DEFAULT_MIN_POPULATION) -> list[tuple[str, str]]:
     """(symbol, meaning) for the Zeichenerklärung: the profiles' symbols plus '–' and '…' (and '( )' when a
     profile brackets values of limited reliability, 'x' when a Stadtteil is marked sparsely populated)."""
     symbols = [p.symbol for p in catalogue.profiles.values()]
-    if any(d.sparse(DEFAULT_MIN_POPULATION) for d in catalogue.districts):
+    if any(d.sparse(min_population) for d in catalogue.districts):
         symbols.append(SPARSE_SYMBOL)
     if any(p.klammer_unter for p in catalogue.profiles.values()):
         symbols.append(BRACKETS)

@@ -181,7 +181,8 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
         template.save(str(tmp))
     timings["word"] = time.perf_counter() - t
     t = time.perf_counter()
-    annex = None if intern else write_table_annex(workspace.table_annex_file(year), content.tables, catalogue, year)
+    annex = None if intern else write_table_annex(workspace.table_annex_file(year), content.tables, catalogue, year,
+                                                   settings.mindesteinwohner)
     timings["tabellenanhang"] = time.perf_counter() - t
     t = time.perf_counter()
     profiles_path = None if intern else write_profiles(workspace.profiles_file(year), profiles, locators, settings,

@@ -122,7 +122,7 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
             "gibt es keine Bewertung."),
         "begriffe": begriffe(catalogue),
         "quellen": sources,
-        "zeichen": [{"zeichen": s, "bedeutung": m} for s, m in symbol_legend(catalogue)],
+        "zeichen": [{"zeichen": s, "bedeutung": m} for s, m in symbol_legend(catalogue, settings.mindesteinwohner)],
         "geheimhaltung_text": _confidentiality_text(catalogue),
         "handlungsfelder": chapters_ctx,
         "anhang_kennzahlen": annex_rows,

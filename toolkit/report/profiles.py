@@ -223,7 +223,7 @@ def write_profiles(path: Path, profiles: Profiles, pictures: Sequence[Rendered],
         f"Anzahlen ist die Differenz zur Gesamtstadt nicht sinnvoll ({SPARSE_SYMBOL})."
         + (f" {profiles.attribution}." if profiles.attribution else ""))
     out.paragraph("Zeichen in den Tabellen", "Caption")
-    out.table(["Zeichen", "Bedeutung"], [list(item) for item in symbol_legend(catalogue)], numbers=False)
+    out.table(["Zeichen", "Bedeutung"], [list(item) for item in symbol_legend(catalogue, settings.mindesteinwohner)], numbers=False)
     for page in profiles.pages:
         out.paragraph(page.name, "Heading 1", page_break=True)
         if page.locator is not None:

@@ -26,6 +26,7 @@ from toolkit.catalogue.model import CITY, GERMANY, LAND, Catalogue, Indicator
 from toolkit.core.cells import format_number, format_value
 from toolkit.core.workspace import atomic_path
 from toolkit.indicators.confidentiality import (
+    DEFAULT_MIN_POPULATION,
     MISSING_SYMBOL,
     PRIMARY,
     SECONDARY,
@@ -300,7 +301,8 @@ def sheet_name(text: str, used: set[str]) -> str:
     return name
 
 
-def write_table_annex(path: Path, tables: list, catalogue: Catalogue, year: int) -> Path:  # noqa: ANN001
+def write_table_annex(path: Path, tables: list, catalogue: Catalogue, year: int,  # noqa: ANN001
+                      min_population: int = DEFAULT_MIN_POPULATION) -> Path:
     """Write the annex atomically; ``tables`` are the Table objects above, in report order."""
     import xlsxwriter  # heavy: only when a Tabellenanhang is written
 
@@ -328,7 +330,7 @@ def write_table_annex(path: Path, tables: list, catalogue: Catalogue, year: int)
                                  "Fußnotenzeichen (¹) entfallen, weil die Zellen reine Zahlen enthalten.")
         notes.write_string(4, 0, "Zeichen", fmt["head"])
         notes.write_string(4, 1, "Bedeutung", fmt["head"])
-        for n, (symbol, meaning) in enumerate(symbol_legend(catalogue), start=5):
+        for n, (symbol, meaning) in enumerate(symbol_legend(catalogue, min_population), start=5):
             notes.write_string(n, 0, symbol, fmt["text"])
             notes.write_string(n, 1, meaning, fmt["text"])
         by_field: dict[str, list] = {}
