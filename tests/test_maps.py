@@ -15,7 +15,7 @@ from matplotlib.patches import PathPatch
 from report_fixtures import make_report_workspace
 from typer.testing import CliRunner
 
-from toolkit.catalogue.model import load_catalogue
+from toolkit.catalogue.model import load_catalogue, name_key
 from toolkit.cli import app
 from toolkit.core.errors import InputError
 from toolkit.core.workspace import Workspace
@@ -36,7 +36,6 @@ from toolkit.report.maps import (
     load_shapes,
     map_figure,
     match_shapes,
-    normal_name,
     quantile_classes,
     read_geojson,
 )
@@ -193,8 +192,8 @@ def test_features_match_by_key_or_normalised_name_and_a_conflict_is_named():
     ]
     assert all(p.severity == "warnung" for p in problems)
     catalogue = load_catalogue()
-    assert len({normal_name(d.name) for d in catalogue.districts}) == len(catalogue.districts)
-    assert normal_name("Sülzegrund") == normal_name("Suelzegrund") == normal_name("SULZEGRUND")
+    assert len({name_key(d.name) for d in catalogue.districts}) == len(catalogue.districts)
+    assert name_key("Sülzegrund") == name_key("Suelzegrund") == name_key("SULZEGRUND")
 
 
 def _three_polygons(path, catalogue) -> list[str]:

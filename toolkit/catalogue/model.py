@@ -384,11 +384,13 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
 
 
 def name_key(text: object) -> str:
-    """A name compared loosely: case, umlauts, ß, hyphens and spaces do not matter ('Alt-Olvenstedt' = 'alt olvenstedt')."""
-    folded = str(text or "").strip().casefold()
-    for plain, ascii_form in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        folded = folded.replace(plain, ascii_form)
-    return re.sub(r"[\s\-‐–_.]+", " ", folded).strip()
+    """A name or key compared loosely, the one way the toolkit matches Stadtteile: case, blanks, hyphens, ß/ss and
+    ä/ae/a do not matter, nor 'Str.' for 'Straße' ('Leipziger Str.' = 'leipziger-strasse' = 'Leipziger Straße')."""
+    text = str(text or "").casefold().replace("ß", "ss")
+    text = re.sub(r"str\.", "strasse", text)
+    for umlaut, plain in (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ae", "a"), ("oe", "o"), ("ue", "u")):
+        text = text.replace(umlaut, plain)
+    return re.sub(r"[^0-9a-z]", "", text)
 
 
 def official_keys(rows: list[RawRow], check: _Checker) -> dict[str, str]:

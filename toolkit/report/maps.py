@@ -47,7 +47,7 @@ from pathlib import Path
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from toolkit.catalogue.model import Catalogue
+from toolkit.catalogue.model import Catalogue, name_key
 from toolkit.core.cells import format_number, format_value
 from toolkit.core.errors import InputError
 from toolkit.core.problems import Problem, problem
@@ -137,7 +137,7 @@ def read_geojson(path: Path, name: str) -> dict:
 def match_shapes(data: dict, triples: Sequence[tuple[str, str, str]], name: str) -> tuple[Shapes, list[Problem]]:
     """Assign the features to the Stadtteile by key, else by name; project; warn about what does not match."""
     by_key = {normal_key(key): i for i, (_area, key, _name) in enumerate(triples)}
-    by_name = {normal_name(label): i for i, (_area, _key, label) in enumerate(triples)}
+    by_name = {name_key(label): i for i, (_area, _key, label) in enumerate(triples)}
     polygons: list[list[list[list[tuple[float, float]]]]] = [[] for _ in triples]
     problems: list[Problem] = []
     for n, feature in enumerate(data["features"], start=1):
@@ -146,7 +146,7 @@ def match_shapes(data: dict, triples: Sequence[tuple[str, str, str]], name: str)
         properties = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
         key, label = _property(properties, KEY_PROPERTIES), _property(properties, NAME_PROPERTIES)
         keyed = by_key.get(normal_key(key)) if key else None
-        named = by_name.get(normal_name(label)) if label else None
+        named = by_name.get(name_key(label)) if label else None
         index = keyed if keyed is not None else named
         if keyed is not None and named is not None and keyed != named:
             problems.append(problem("flaeche-ohne-stadtteil", "widerspruch", file=name, found=label, key=key,
@@ -169,15 +169,6 @@ def normal_key(key: str) -> str:
     """'04', '4', '4.0' -> '4'; other keys compared without case and surrounding blanks."""
     text = key.strip()
     return str(int(float(text))) if re.fullmatch(r"\d+(\.0*)?", text) else text.casefold()
-
-
-def normal_name(name: str) -> str:
-    """'Leipziger Str.', 'leipziger-strasse' and 'Leipziger Straße' compare equal; so do ü, ue and u."""
-    text = name.casefold().replace("ß", "ss")
-    text = re.sub(r"str\.", "strasse", text)
-    for umlaut, plain in (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ae", "a"), ("oe", "o"), ("ue", "u")):
-        text = text.replace(umlaut, plain)
-    return re.sub(r"[^0-9a-z]", "", text)
 
 
 def _property(properties: dict, names: tuple[str, ...]) -> str:
