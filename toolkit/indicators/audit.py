@@ -29,7 +29,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from toolkit.catalogue.model import AREA_KEYS, Catalogue, district_area
-from toolkit.indicators.confidentiality import PRIMARY, SECONDARY, SOURCE, SPARSE_SYMBOL, relations
+from toolkit.indicators.confidentiality import (
+    PRIMARY,
+    SECONDARY,
+    SOURCE,
+    SPARSE_SYMBOL,
+    equal_counts,
+    relations,
+)
 
 RATE_HALF_STEP = 0.05  # rates are published with one decimal
 MAX_ROUNDS = 50
@@ -139,7 +146,8 @@ def audit(rows: Iterable[Mapping[str, str]], catalogue: Catalogue) -> AuditResul
         else:
             count_of[row.Index] = nodes.node((*key, "zaehler"))
             nenner_of[row.Index] = nodes.node((*key, "nenner"))
-    _join_links(nodes, catalogue)
+    for key, partner in equal_counts(list(nodes.ids), catalogue):
+        nodes.join(nodes.ids[key], nodes.ids[partner])
     public: set[int] = set()
     for row in cells.itertuples():
         if row.typ == "anzahl" and not row.suppressed and not math.isnan(row.value):
@@ -219,20 +227,6 @@ def _sum_relations(cells: pd.DataFrame, catalogue: Catalogue, count_of: dict[int
             for relation in relations(block, catalogue, "present"):
                 found.add((nodes.find(of[relation.total]), tuple(nodes.find(of[p]) for p in relation.parts)))
     return sorted(found)
-
-
-def _join_links(nodes: _Intervals, catalogue: Catalogue) -> None:
-    by_measure: dict[tuple[str, str], list[tuple]] = defaultdict(list)
-    for key in list(nodes.ids):
-        by_measure[(key[0], key[5])].append(key)
-    for link in catalogue.links:
-        for key in by_measure.get((link.indikator, link.messgroesse), ()):
-            _ind, year, area, group, sex, _measure = key
-            if link.gruppe and group != link.gruppe:
-                continue
-            partner = (link.gleich_indikator, year, area, link.gleich_gruppe or group, sex, link.gleich_messgroesse)
-            if partner in nodes.ids:
-                nodes.join(nodes.ids[key], nodes.ids[partner])
 
 
 def _cells(rows: Iterable[Mapping[str, str]], catalogue: Catalogue) -> pd.DataFrame:

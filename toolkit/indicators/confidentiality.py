@@ -22,6 +22,7 @@ only used on the way out.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -257,7 +258,8 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
         else:
             count_node[row] = counts.add((ind, year, area, group, sex, "zaehler"), float(zaehler))
             nenner_node[row] = counts.add((ind, year, area, group, sex, "nenner"), float(nenner))
-    _join_links(counts, catalogue)
+    for key, partner in equal_counts(counts.ids, catalogue):
+        counts.join(counts.ids[key], counts.ids[partner])
 
     hidden: set[int] = set()
     small = cells["small"].to_numpy()
@@ -321,20 +323,21 @@ def _exposed(members: tuple[int, ...], hidden: set[int], value: dict[int, float]
     return len(secret) > 1 and all(value[m] == 1 for m in secret)
 
 
-def _join_links(counts: _Counts, catalogue: Catalogue) -> None:
-    """Join the counts the catalogue declares equal (same year, area and sex)."""
-    if not catalogue.links:
-        return
+def equal_counts(keys: Iterable[tuple], catalogue: Catalogue) -> Iterator[tuple[tuple, tuple]]:
+    """Pairs of count keys (indicator, year, area, group, sex, measure), both among ``keys``, that the catalogue
+    declares the same number (sheet Gleiche Zahlen: same year, area and sex)."""
+    present = set(keys)
     by_measure: dict[tuple[str, str], list[tuple]] = defaultdict(list)
-    for key in counts.ids:
+    for key in present:
         by_measure[(key[0], key[5])].append(key)
     for link in catalogue.links:
-        for ind, year, area, group, sex, _measure in by_measure.get((link.indikator, link.messgroesse), ()):
+        for key in by_measure.get((link.indikator, link.messgroesse), ()):
+            _indicator, year, area, group, sex, _measure = key
             if link.gruppe and group != link.gruppe:
                 continue
             partner = (link.gleich_indikator, year, area, link.gleich_gruppe or group, sex, link.gleich_messgroesse)
-            if partner in counts.ids:
-                counts.join(counts.ids[(ind, year, area, group, sex, _measure)], counts.ids[partner])
+            if partner in present:
+                yield key, partner
 
 
 def _round_counts(frame: pd.DataFrame, catalogue: Catalogue) -> None:
