@@ -81,22 +81,9 @@ def _set_default_language(document) -> None:  # noqa: ANN001
     """w:lang de-DE in the document defaults (LibreOffice takes the PDF's language from there, Word the proofing
     language); documents built without the report template (the Stadtteil profiles) have none."""
     styles = document.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    if defaults is None:
-        defaults = OxmlElement("w:docDefaults")
-        styles.insert(0, defaults)
-    r_pr_default = defaults.find(qn("w:rPrDefault"))
-    if r_pr_default is None:
-        r_pr_default = OxmlElement("w:rPrDefault")
-        defaults.insert(0, r_pr_default)
-    r_pr = r_pr_default.find(qn("w:rPr"))
-    if r_pr is None:
-        r_pr = OxmlElement("w:rPr")
-        r_pr_default.append(r_pr)
-    lang = r_pr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        r_pr.append(lang)
+    defaults = _child(styles, "w:docDefaults", first=True)
+    r_pr_default = _child(defaults, "w:rPrDefault", first=True)
+    lang = _child(_child(r_pr_default, "w:rPr"), "w:lang")
     lang.set(qn("w:val"), LANGUAGE)
     lang.set(qn("w:eastAsia"), LANGUAGE)
 
@@ -164,10 +151,7 @@ def _apply_widths(table, rows: list, columns: list, widths: list[int], size: flo
     for row in rows:
         for cell, width in zip(row, widths, strict=True):
             tc_pr = cell.get_or_add_tcPr()
-            tc_w = tc_pr.find(qn("w:tcW"))
-            if tc_w is None:
-                tc_w = OxmlElement("w:tcW")
-                tc_pr.insert(0, tc_w)
+            tc_w = _child(tc_pr, "w:tcW", first=True)
             tc_w.set(qn("w:w"), str(width))
             tc_w.set(qn("w:type"), "dxa")
 
@@ -257,26 +241,14 @@ def _wrapped(line: list[float], width: float, space: float) -> int:
 def _table_properties(table, width: int) -> None:  # noqa: ANN001
     """Fixed layout of ``width`` twips and narrow cell margins, in the order the schema wants (Word is strict)."""
     tbl_pr = table.find(qn("w:tblPr"))
-    tbl_w = tbl_pr.find(qn("w:tblW"))
-    if tbl_w is None:
-        tbl_w = OxmlElement("w:tblW")
-        _insert(tbl_pr, tbl_w)
+    tbl_w = _child(tbl_pr, "w:tblW", place=_insert)
     tbl_w.set(qn("w:w"), str(width))
     tbl_w.set(qn("w:type"), "dxa")
-    layout = tbl_pr.find(qn("w:tblLayout"))
-    if layout is None:
-        layout = OxmlElement("w:tblLayout")
-        _insert(tbl_pr, layout)
+    layout = _child(tbl_pr, "w:tblLayout", place=_insert)
     layout.set(qn("w:type"), "fixed")
-    margins = tbl_pr.find(qn("w:tblCellMar"))
-    if margins is None:
-        margins = OxmlElement("w:tblCellMar")
-        _insert(tbl_pr, margins)
+    margins = _child(tbl_pr, "w:tblCellMar", place=_insert)
     for side in ("left", "right"):
-        margin = margins.find(qn(f"w:{side}"))
-        if margin is None:
-            margin = OxmlElement(f"w:{side}")
-            margins.append(margin)
+        margin = _child(margins, f"w:{side}")
         margin.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
         margin.set(qn("w:type"), "dxa")
 
@@ -284,6 +256,20 @@ def _table_properties(table, width: int) -> None:  # noqa: ANN001
 _TBL_PR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
                  "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
                  "tblCaption", "tblDescription")
+
+
+def _child(parent, tag: str, *, first: bool = False, place=None):  # noqa: ANN001, ANN202 - lxml elements
+    """The child ``tag`` of ``parent``, made if missing: put first, last, or where ``place(parent, child)`` says."""
+    child = parent.find(qn(tag))
+    if child is None:
+        child = OxmlElement(tag)
+        if place is not None:
+            place(parent, child)
+        elif first:
+            parent.insert(0, child)
+        else:
+            parent.append(child)
+    return child
 
 
 def _insert(parent, child) -> None:  # noqa: ANN001
@@ -452,14 +438,7 @@ def _styled(run, rpr):  # noqa: ANN001, ANN202 - a copy of the run properties of
 def _set_style(paragraph, style_id: str | None) -> None:  # noqa: ANN001
     if not style_id:
         return
-    ppr = paragraph.find(qn("w:pPr"))
-    if ppr is None:
-        ppr = OxmlElement("w:pPr")
-        paragraph.insert(0, ppr)
-    style = ppr.find(qn("w:pStyle"))
-    if style is None:
-        style = OxmlElement("w:pStyle")
-        ppr.insert(0, style)
+    style = _child(_child(paragraph, "w:pPr", first=True), "w:pStyle", first=True)
     style.set(qn("w:val"), style_id)
 
 
