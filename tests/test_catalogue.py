@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from report_fixtures import write_old_layout_catalogue
 
+from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import build_catalogue, default_rows, load_catalogue
-from toolkit.catalogue.template import write_catalogue_workbook
 from toolkit.core.errors import CatalogueError
 
 REPO = Path(__file__).resolve().parent.parent

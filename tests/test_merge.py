@@ -18,11 +18,11 @@ from typer.testing import CliRunner
 from workbook_edit import filled_cells, generate, set_cells
 
 import toolkit.cli
-import toolkit.merge.merge as merge_module
+import toolkit.merge.intake as merge_module
 from toolkit.collect.layout import plan_workbook
 from toolkit.core.keys import ObservationKey
 from toolkit.core.store import Store
-from toolkit.merge.merge import merge_returns
+from toolkit.merge.intake import merge_returns
 
 runner = CliRunner()
 STEPS = ("checked", "archived", "stored", "committed", "removed", "matrix")

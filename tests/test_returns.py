@@ -13,7 +13,7 @@ from workbook_edit import Formula, consistent_value, filled_cells, generate, set
 
 from toolkit.collect.layout import LAYOUT_VERSION, plan_workbook
 from toolkit.core.keys import ObservationKey
-from toolkit.merge.merge import merge_returns
+from toolkit.merge.intake import merge_returns
 from toolkit.returns.caches import PlanCache
 from toolkit.returns.reader import read_return, readings_of
 

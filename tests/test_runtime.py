@@ -15,7 +15,7 @@ from toolkit.collect.layout import plan_workbook
 from toolkit.core.errors import InputError
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML, load_settings
 from toolkit.core.workspace import Workspace
-from toolkit.merge.merge import merge_returns
+from toolkit.merge.intake import merge_returns
 from toolkit.report.compile import compile_report
 from toolkit.returns.caches import Caches
 from toolkit.returns.checks import check_files

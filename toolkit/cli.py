@@ -22,14 +22,14 @@ from toolkit import __version__
 from toolkit.collect.distribute import distribute_round
 from toolkit.collect.status import round_status, write_reminders
 from toolkit.console.help import german_error, german_help
-from toolkit.console.progress import RichProgress
-from toolkit.console.tables import print_log, print_reports_json, print_reports_table, print_status
+from toolkit.console.progress_bar import RichProgress
+from toolkit.console.render import print_log, print_reports_json, print_reports_table, print_status
 from toolkit.core.errors import ExitCode, ToolkitError
 from toolkit.core.workspace import open_workspace
 from toolkit.initialise import init_workspace
 from toolkit.merge.imports import import_values
+from toolkit.merge.intake import merge_returns
 from toolkit.merge.log import change_log
-from toolkit.merge.merge import merge_returns
 from toolkit.returns.checks import check_files
 
 

@@ -32,7 +32,7 @@ from toolkit.demo.clerks import FAULTY_OFFICE, SILENT_OFFICE, simulate_returns
 from toolkit.demo.data import generate
 from toolkit.indicators.export import export_open_data
 from toolkit.initialise import init_workspace
-from toolkit.merge.merge import merge_returns
+from toolkit.merge.intake import merge_returns
 from toolkit.report.compile import compile_report
 from toolkit.returns.caches import Caches
 from toolkit.returns.checks import check_files

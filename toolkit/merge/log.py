@@ -1,6 +1,6 @@
 """`toolkit log`: the change log of the store, every value that a later delivery replaced, oldest first.
 
-``change_log`` only reads and returns the entries; the CLI renders them (console/tables.py).
+``change_log`` only reads and returns the entries; the CLI renders them (console/render.py).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 ``check_files`` is read-only: it reads the files (reader.py), opens the store read-only (if there is
 one) for the previous year, the pre-filled values and values delivered by other offices, and returns
-one FileReport per file. ``check_returns`` returns the read workbooks as well, for merge.py.
+one FileReport per file. ``check_returns`` returns the read workbooks as well, for merge/intake.py.
 What a check remembers (catalogue, plans) is a ``caches.Caches`` made here or passed in by the caller.
 """
 
@@ -77,7 +77,7 @@ def iter_checked(workspace: Workspace, files: list[Path] | None = None, progress
                  catalogue: Catalogue | None = None, caches: Caches | None = None) -> Iterator[CheckedFile]:
     """Each file checked on its own, in order, as soon as it is done (large rounds in worker processes).
 
-    Without ``cross_file_duplicates``: merge.py takes a file while later ones are still being checked. That
+    Without ``cross_file_duplicates``: merge/intake.py takes a file while later ones are still being checked. That
     is safe because the plans of two offices never share an indicator (each has one Fachbereich).
     """
     caches = caches or Caches()
