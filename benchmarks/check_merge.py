@@ -206,7 +206,7 @@ def phase_clocks(totals: dict[str, float]) -> Iterator[None]:
             owner = getattr(owner, owner_name)
         original = getattr(owner, name)
 
-        def timed(*args, _original=original, _label=label, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        def timed(*args, _original=original, _label=label, **kwargs):
             start = time.process_time()
             try:
                 return _original(*args, **kwargs)

@@ -27,7 +27,7 @@ def test_the_commands_are_read_from_the_app():
 
 
 @pytest.mark.parametrize("name", COMMANDS)
-def test_help_page_has_an_example_of_the_command(name):  # noqa: ANN001
+def test_help_page_has_an_example_of_the_command(name):
     result = runner.invoke(app, [name, "--help"])
     assert result.exit_code == 0, result.output
     examples = [line.strip() for line in result.output.splitlines() if line.strip().startswith("Beispiel:")]
@@ -37,7 +37,7 @@ def test_help_page_has_an_example_of_the_command(name):  # noqa: ANN001
 
 
 @pytest.mark.parametrize("name", COMMANDS)
-def test_readme_has_a_section_for_the_command(name):  # noqa: ANN001
+def test_readme_has_a_section_for_the_command(name):
     sections = SECTION.findall(README.read_text(encoding="utf-8"))
     assert name in sections, f"README.md hat keinen Abschnitt „### `toolkit {name} …`“ (vorhanden: {sections})."
 

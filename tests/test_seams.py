@@ -115,7 +115,7 @@ def test_log_of_a_user_typed_indicator_with_brackets(workspace, wide):
 class Refuser(Recorder):
     """An SMTP server that takes the envelope but refuses every message."""
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802, ANN001, ANN201
+    async def handle_DATA(self, server, session, envelope):
         return "554 5.7.1 [/x] Nachricht abgelehnt"
 
 
@@ -334,7 +334,7 @@ def report_folder(tmp_path_factory):
 
 
 def _failing(exception: BaseException | None = None):
-    def run(command, **kwargs):  # noqa: ANN001, ANN202
+    def run(command, **kwargs):
         if exception is not None:
             raise exception
         return subprocess.CompletedProcess(command, 77, b"", b"source file could not be loaded [/x]")

@@ -456,7 +456,7 @@ class _Checker:
         pairs = [(self.make(cls, raw, spec), raw) for raw in rows]
         return [(obj, raw) for obj, raw in pairs if obj is not None]
 
-    def make(self, cls: type, raw: RawRow, spec: SheetSpec):  # noqa: ANN205 - returns an instance of cls or None
+    def make(self, cls: type, raw: RawRow, spec: SheetSpec):  # returns an instance of cls or None
         values: dict[str, object] = {}
         ok = True
         for column in spec.columns:

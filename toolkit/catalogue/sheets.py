@@ -197,7 +197,7 @@ def workbook_rows(path: Path, notices: list[str] | None = None) -> dict[str, lis
         workbook = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         raise InputError(f"Der Indikatorenkatalog {path} fehlt.") from None
-    except Exception as exc:  # noqa: BLE001 - any parser failure means the same to the user
+    except Exception as exc:  # any parser failure means the same to the user
         raise InputError(
             f"Der Indikatorenkatalog {path} lässt sich nicht lesen ({type(exc).__name__}).",
             hint="Bitte die Datei in Excel öffnen und als .xlsx speichern.",

@@ -225,9 +225,9 @@ class Store:
         moved = 0
         for table in ("observations", "history"):
             for old, new in moves.items():
-                cursor = self.db.execute(f"UPDATE {table} SET area = ? WHERE area = ?", (f"~{new}", old))  # noqa: S608
+                cursor = self.db.execute(f"UPDATE {table} SET area = ? WHERE area = ?", (f"~{new}", old))
                 moved += cursor.rowcount if table == "observations" else 0
-            self.db.execute(f"UPDATE {table} SET area = substr(area, 2) WHERE area LIKE '~%'")  # noqa: S608
+            self.db.execute(f"UPDATE {table} SET area = substr(area, 2) WHERE area LIKE '~%'")
         return moved
 
     # ---- deliveries -------------------------------------------------------------------------------

@@ -83,7 +83,7 @@ def fill_workbook(source: Path, target: Path, plan: WorkbookPlan, values: Mappin
     return mistakes
 
 
-def _make_mistakes(workbook, city_inputs: list[Slot], values: Mapping[ObservationKey, float]) -> list[str]:  # noqa: ANN001
+def _make_mistakes(workbook, city_inputs: list[Slot], values: Mapping[ObservationKey, float]) -> list[str]:
     """Text in a number cell, and a Zähler greater than its Nenner."""
     mistakes = []
     text_slot = city_inputs[len(city_inputs) // 3]
@@ -102,12 +102,12 @@ def _make_mistakes(workbook, city_inputs: list[Slot], values: Mapping[Observatio
     return mistakes
 
 
-def _cell(workbook, slot: Slot):  # noqa: ANN001, ANN202 - openpyxl objects
+def _cell(workbook, slot: Slot):  # openpyxl objects
     return workbook[slot.sheet].cell(row=slot.row + 1, column=slot.col + 1)
 
 
 def simulate_returns(catalogue: Catalogue, workbooks: Mapping[str, Path], inbox: Path, year: int,
-                     values: Mapping[ObservationKey, float], progress, seed: int = 2025) -> list[ClerkReturn]:  # noqa: ANN001
+                     values: Mapping[ObservationKey, float], progress, seed: int = 2025) -> list[ClerkReturn]:
     """Every office except SILENT_OFFICE fills its workbook and sends it back into ``inbox``."""
     inbox.mkdir(parents=True, exist_ok=True)
     returns: list[ClerkReturn] = []

@@ -25,7 +25,7 @@ from toolkit.collect.layout import file_name
 from toolkit.collect.status import round_status
 from toolkit.core.errors import InputError, ToolkitError
 from toolkit.core.keys import ObservationKey
-from toolkit.core.progress import SILENT
+from toolkit.core.progress import SILENT, Progress
 from toolkit.core.store import Store
 from toolkit.core.workspace import SETTINGS_FILE, Workspace, shown
 from toolkit.demo.clerks import FAULTY_OFFICE, SILENT_OFFICE, simulate_returns
@@ -154,7 +154,7 @@ def load_history(workspace: Workspace, catalogue: Catalogue, values: dict[Observ
     return count
 
 
-def run_demo(folder: Path, progress=None) -> DemoResult:  # noqa: ANN001 - a progress.Progress
+def run_demo(folder: Path, progress: Progress | None = None) -> DemoResult:
     """Run the whole round on synthetic data in ``folder`` and say where every output is."""
     progress = progress or SILENT
     started = time.perf_counter()

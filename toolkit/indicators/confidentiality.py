@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from toolkit.catalogue.model import CITY, Catalogue
+from toolkit.catalogue.model import CITY, Catalogue, Indicator
 from toolkit.collect.layout import FLAG_WITHHELD
 
 PRIMARY = "primär"
@@ -350,7 +350,7 @@ def _round_counts(frame: pd.DataFrame, catalogue: Catalogue) -> None:
         frame.loc[mask, "rounded"] = base[mask]
 
 
-def rounding_base(indicator, catalogue: Catalogue) -> int:  # noqa: ANN001 - Indicator
+def rounding_base(indicator: Indicator, catalogue: Catalogue) -> int:
     profile = catalogue.profiles.get(indicator.geheimhaltung)
     return profile.rundung_basis if profile else 0
 

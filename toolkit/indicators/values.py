@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from toolkit.catalogue.model import Catalogue, Indicator
+
 KEY = ["indicator", "year", "area", "group", "sex"]
 NO_VALUE_FLAG = "kein Wert verfügbar"
 FOOTNOTE_FLAGS = {
@@ -36,7 +38,7 @@ def compute_rates(zaehler: pd.Series, nenner: pd.Series, faktor: float | pd.Seri
     return rate
 
 
-def value_frame(observations: pd.DataFrame, catalogue) -> pd.DataFrame:  # noqa: ANN001 - Catalogue
+def value_frame(observations: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     """One row per indicator x year x area x group x sex with zaehler, nenner, wert, value, flag, note.
 
     ``value`` is the rate (Zähler/Nenner x Faktor) for typ=quote, the delivered value otherwise.
@@ -203,7 +205,7 @@ def footnotes_for(flags: Iterable[str]) -> list[str]:
     return found
 
 
-def comparison_pairs(indicator, catalogue) -> list[tuple[str, str]]:  # noqa: ANN001
+def comparison_pairs(indicator: Indicator, catalogue: Catalogue) -> list[tuple[str, str]]:
     """(target group, reference group) pairs the indicator's groups allow, in catalogue order."""
     groups = catalogue.groups
     pairs = []

@@ -84,7 +84,7 @@ class MergeResult:
         return lines
 
 
-def merge_returns(workspace: Workspace, dry_run: bool = False, progress=None,  # noqa: ANN001
+def merge_returns(workspace: Workspace, dry_run: bool = False, progress=None,
                   catalogue: Catalogue | None = None, caches: Caches | None = None) -> MergeResult:
     """Check every file in inbox/ and take those without Fehler into the store (see module docstring).
 
@@ -181,7 +181,7 @@ def _record_check(store: Store, report: FileReport) -> None:
                            ok=report.ok, counts=_counts(report), problems_json=_problems_json(report))
 
 
-def merge_items(rw: ReturnedWorkbook, stored: dict | None = None) -> list[tuple]:  # noqa: ANN001
+def merge_items(rw: ReturnedWorkbook, stored: dict | None = None) -> list[tuple]:
     """(key, value, flag, note, reason) for every value the file delivers, corrections of earlier years included."""
     reason = f"Lieferung {rw.file}"
     items = [(row[:6], row[6], row[7], row[8], reason) for row in rw.delivered()]

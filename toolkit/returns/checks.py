@@ -48,7 +48,7 @@ def inbox_files(workspace: Workspace) -> list[Path]:
                   key=lambda p: (p.name.casefold(), p.name))
 
 
-def check_files(workspace: Workspace, files: list[Path] | None = None, progress=None,  # noqa: ANN001
+def check_files(workspace: Workspace, files: list[Path] | None = None, progress=None,
                 *, feedback: bool = False, caches: Caches | None = None) -> list[FileReport]:
     """Check returned files (default: inbox/); one FileReport per file. Never changes the store.
 
@@ -62,7 +62,7 @@ def check_files(workspace: Workspace, files: list[Path] | None = None, progress=
     return [c.report for c in checked]
 
 
-def check_returns(workspace: Workspace, files: list[Path] | None = None, progress=None,  # noqa: ANN001
+def check_returns(workspace: Workspace, files: list[Path] | None = None, progress=None,
                   catalogue: Catalogue | None = None, caches: Caches | None = None) -> list[CheckedFile]:
     caches = caches or Caches()
     catalogue = catalogue or caches.catalogue(workspace)
@@ -73,7 +73,7 @@ def check_returns(workspace: Workspace, files: list[Path] | None = None, progres
     return checked
 
 
-def iter_checked(workspace: Workspace, files: list[Path] | None = None, progress=None,  # noqa: ANN001
+def iter_checked(workspace: Workspace, files: list[Path] | None = None, progress=None,
                  catalogue: Catalogue | None = None, caches: Caches | None = None) -> Iterator[CheckedFile]:
     """Each file checked on its own, in order, as soon as it is done (large rounds in worker processes).
 
