@@ -82,7 +82,7 @@ def test_only_suppression_across_indicators_keeps_the_count_from_being_recompute
     assert _state(per_indicator, "DEM-01", "st02", "nichtdeutsch") == SECONDARY  # protects Altstadt's 2 in DEM-01
     assert _state(per_indicator, "STT-01", "st02", "insgesamt") == ""  # but 0,7 % of 600 inhabitants gives 4
     broken = audit(_published_rows(per_indicator, alone), catalogue)
-    found = {(r.indicator, r.area, r.group, r.value) for r in broken.recovered}
+    found = {(r.key.indicator, r.key.area, r.key.group, r.value) for r in broken.recovered}
     assert ("DEM-01", "st02", "nichtdeutsch", 4) in found  # share × inhabitants
     assert ("DEM-01", "st01", "nichtdeutsch", 2) in found  # and then the Gesamtstadt minus the others
 
@@ -100,7 +100,7 @@ def test_the_audit_computes_a_count_from_its_total_when_secondary_suppression_is
     frame.loc[frame["suppressed"] == SECONDARY, "suppressed"] = ""  # as if no secondary suppression had been made
     frame.loc[frame["suppressed"] == "", "published"] = frame["value"]
     result = audit(_published_rows(frame, catalogue), catalogue)
-    assert [(r.area, r.group, r.value) for r in result.recovered] == [("st01", "nichtdeutsch", 2)]
+    assert [(r.key.area, r.key.group, r.value) for r in result.recovered] == [("st01", "nichtdeutsch", 2)]
 
 
 def test_a_withheld_stadtteil_value_is_protected_like_a_primary_one(catalogue):
@@ -212,5 +212,5 @@ def test_two_hidden_ones_are_not_enough_their_sum_would_give_both(catalogue):
 
     frame.loc[frame["suppressed"] == SECONDARY, "suppressed"] = ""  # as the rule 'two hidden cells' alone would leave it
     frame.loc[frame["suppressed"] == "", "published"] = frame["value"]
-    found = {(r.area, r.value) for r in audit(_published_rows(frame, catalogue), catalogue).recovered}
+    found = {(r.key.area, r.value) for r in audit(_published_rows(frame, catalogue), catalogue).recovered}
     assert found == {("st01", 1), ("st02", 1)}

@@ -207,7 +207,7 @@ def test_change_log_is_a_library_function_and_the_console_only_renders(workspace
     assert not workspace.store_file.exists()
     _history(workspace)
     log = change_log(workspace, "BIL-06")
-    assert log.has_store and [(e.indicator, e.old_value, e.new_value, e.new_file) for e in log.entries] == [
+    assert log.has_store and [(e.key.indicator, e.old_value, e.new_value, e.new_file) for e in log.entries] == [
         ("BIL-06", 1234.5, 1300.0, "[/x] Korrektur.xlsx")]
     tables = Path(cli_module.__file__).parent / "console" / "render.py"
     imported = {n.module for n in ast.walk(ast.parse(tables.read_text(encoding="utf-8")))

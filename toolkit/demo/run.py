@@ -26,7 +26,7 @@ from toolkit.collect.status import round_status
 from toolkit.core.errors import InputError, ToolkitError
 from toolkit.core.keys import ObservationKey
 from toolkit.core.progress import SILENT, Progress
-from toolkit.core.store import Store
+from toolkit.core.store import DeliverySource, Store
 from toolkit.core.workspace import SETTINGS_FILE, Workspace, shown
 from toolkit.demo.clerks import FAULTY_OFFICE, SILENT_OFFICE, simulate_returns
 from toolkit.demo.data import generate
@@ -148,7 +148,7 @@ def load_history(workspace: Workspace, catalogue: Catalogue, values: dict[Observ
         for (office, year), items in sorted(batches.items()):
             digest = hashlib.sha256(repr(sorted((tuple(k), v) for k, v in items)).encode())
             delivery = store.add_delivery(office=office, year=year, file_name=f"{IMPORT_FILE} {year}",
-                                          sha256=digest.hexdigest(), source="import")
+                                          sha256=digest.hexdigest(), source=DeliverySource.IMPORT)
             store.put_many(((key, value, "", "", "Demo-Vorjahre") for key, value in items), delivery)
             count += len(items)
     return count

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from toolkit.catalogue.model import Catalogue, area_key
+from toolkit.catalogue.model import Catalogue, IndicatorType, area_key
 from toolkit.collect.layout import FLAG_WITHHELD
 from toolkit.core.workspace import Workspace, atomic_write_bytes, shown
 from toolkit.indicators.confidentiality import LIMITED_TEXT, SOURCE
@@ -91,10 +91,10 @@ def export_rows(published: pd.DataFrame, catalogue: Catalogue) -> Iterator[tuple
             if not flags:
                 continue
             text = ""
-        elif indicator.typ == "anzahl":
+        elif indicator.typ == IndicatorType.ANZAHL:
             text = str(int(round(value)))
         else:
-            text = f"{value:.1f}" if indicator.typ == "quote" else f"{value:.2f}".rstrip("0").rstrip(".")
+            text = f"{value:.1f}" if indicator.typ == IndicatorType.QUOTE else f"{value:.2f}".rstrip("0").rstrip(".")
         if getattr(r, "limited", False) and text:
             flags.append(LIMITED_TEXT)
         if r.rounded:

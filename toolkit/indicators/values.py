@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from toolkit.catalogue.model import Catalogue, Indicator
+from toolkit.catalogue.model import Catalogue, Direction, Indicator, IndicatorType
 
 KEY = ["indicator", "year", "area", "group", "sex"]
 NO_VALUE_FLAG = "kein Wert verfügbar"
@@ -57,7 +57,7 @@ def value_frame(observations: pd.DataFrame, catalogue: Catalogue) -> pd.DataFram
         [(i.id, i.typ, i.faktor) for i in catalogue.indicators.values()], columns=["indicator", "typ", "faktor"]
     )
     frame = frame.merge(meta, on="indicator", how="left")
-    is_rate = frame["typ"] == "quote"
+    is_rate = frame["typ"] == IndicatorType.QUOTE
     frame["value"] = np.where(is_rate, compute_rates(frame["zaehler"], frame["nenner"], frame["faktor"]), frame["wert"])
     frame["flag"] = frame["flag"].fillna("")
     frame["note"] = frame["note"].fillna("")
@@ -159,7 +159,7 @@ def trend_verdict(gaps: pd.Series, year: int, richtung: str, threshold: float,
     - |change of the absolute gap| below ``threshold`` -> 'unverändert'.
     """
     breaks = list(break_years)
-    if richtung not in ("plus", "minus"):
+    if richtung not in (Direction.PLUS, Direction.MINUS):
         return Verdict(None, None, year, None, "keine Bewertung (Kontextkennzahl)")
     if year not in gaps.index or pd.isna(gaps.get(year)):
         return Verdict(None, None, year, None, "kein Abstand für das Berichtsjahr")
@@ -179,9 +179,9 @@ def trend_verdict(gaps: pd.Series, year: int, richtung: str, threshold: float,
 
 def disadvantaged(gap: float, richtung: str) -> bool | None:
     """True if the target group is worse off (plus: lower is worse; minus: higher is worse)."""
-    if richtung == "plus":
+    if richtung == Direction.PLUS:
         return gap < 0
-    if richtung == "minus":
+    if richtung == Direction.MINUS:
         return gap > 0
     return None
 

@@ -29,7 +29,7 @@ from toolkit.collect.layout import FLAG_WITHHELD, MEASURE_LABELS
 from toolkit.core.errors import ExitCode, InputError
 from toolkit.core.problems import FileReport, Problem, Severity
 from toolkit.core.settings import load_settings
-from toolkit.core.store import Store, StoredValue
+from toolkit.core.store import DeliverySource, Store, StoredValue
 from toolkit.core.workspace import Workspace, locked, shown
 from toolkit.merge.import_table import COLUMNS, TableRows, long_rows, read_table, wide_rows
 from toolkit.merge.mapping import load_mapping, mapping_path
@@ -122,7 +122,7 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
         with store.transaction():
             delivery = store.add_delivery(
                 office=IMPORT_OFFICE, year=years[-1] if years else 0, file_name=file_name, sha256=report.sha256,
-                source="import", counts=(0, report.count(Severity.WARNUNG), report.count(Severity.HINWEIS)),
+                source=DeliverySource.IMPORT, counts=(0, report.count(Severity.WARNUNG), report.count(Severity.HINWEIS)),
                 problems_json=json.dumps([p.as_json() for p in report.problems], ensure_ascii=False))
             counts = store.put_many(((k, v, f, n, result.provenance) for k, v, f, n in rows.items), delivery)
         result.new, result.changed, result.same = counts["new"], counts["changed"], counts["same"]
@@ -138,8 +138,7 @@ def _imported(workspace: Workspace, identity: str, store: Store | None = None) -
             return False
         with Store.read_only(workspace.store_file) as reading:
             return _imported(workspace, identity, reading)
-    return store.db.execute("SELECT id FROM deliveries WHERE sha256 = ? AND source = 'import'",
-                            (identity,)).fetchone() is not None
+    return store.import_delivery(identity) is not None
 
 
 def _value_checks(name: str, rows: TableRows, catalogue: Catalogue, workspace: Workspace) -> list[Problem]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from toolkit.catalogue.model import AREA_LABELS, CITY, Catalogue
+from toolkit.catalogue.model import AREA_LABELS, CITY, Catalogue, IndicatorType
 from toolkit.collect.layout import MEASURE_LABELS
 from toolkit.collect.status import round_status
 from toolkit.core.runtime import paused_gc
@@ -40,23 +40,13 @@ def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue
         _notes(book, fmt)
         _catalogue_sheets(book, fmt, catalogue)
         _values_sheet(book, fmt, catalogue, store)
-        _wide_sheets(book, fmt, catalogue, _rows(store.db, f"WHERE area IN ({','.join('?' * len(WIDE_AREAS))})",
-                                                   WIDE_AREAS))
+        _wide_sheets(book, fmt, catalogue, store.observation_rows(WIDE_AREAS))
         _deliveries_sheet(book, fmt, store)
         _history_sheet(book, fmt, catalogue, store)
         _open_problems_sheet(book, fmt, workspace, store)
         _status_sheet(book, fmt, workspace, store)
         rows_book.close()
     return target
-
-
-def _rows(db, where: str = "", params: tuple = ()) -> list[tuple]:
-    cursor = db.cursor()
-    cursor.row_factory = None  # plain tuples: the long form has a row per value
-    return cursor.execute(
-        "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id FROM observations"
-        f" {where} ORDER BY indicator, year, area, grp, sex, measure", params,
-    ).fetchall()
 
 
 class _Formats:
@@ -132,7 +122,7 @@ def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store) -> No
     labels = _ValueLabels({d.area: d.name for d in catalogue.districts} | AREA_LABELS, MEASURE_LABELS,
                           {r["id"]: (r["id"], r["office"], r["file_name"], r["merged_at"].replace("T", " "))
                            for r in store.deliveries()})
-    rows = _rows(store.db)
+    rows = store.observation_rows()
     _table(book, fmt, "Werte",
            ["Kennzahl", "Jahr", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Wert", "Kennzeichen", "Bemerkung",
             "Lieferung", "Dienststelle", "Datei", "Zeitpunkt"],
@@ -180,7 +170,7 @@ def _wide_sheets(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:
         for indicator in catalogue.indicators_of_field(field_.code):
             for key in by_indicator.get(indicator.id, ()):
                 out.append(_wide_row(indicator, key, series[key], year_list, catalogue, "number"))
-                if indicator.typ == "quote" and key[4] == "nenner":
+                if indicator.typ == IndicatorType.QUOTE and key[4] == "nenner":
                     num = series.get((*key[:4], "zaehler"), {})
                     rates = {y: num[y] / v * indicator.faktor for y, v in series[key].items()
                              if v and num.get(y) is not None}
@@ -237,11 +227,11 @@ def _open_problems_sheet(book, fmt: _Formats, workspace: Workspace, store: Store
 
 def _status_sheet(book, fmt: _Formats, workspace: Workspace, store: Store) -> None:
     """'Rücklauf' from status.round_status for the latest year with rounds."""
-    row = store.db.execute("SELECT MAX(year) AS year FROM rounds").fetchone()
-    if row is None or row["year"] is None:
+    year = store.latest_round_year()
+    if year is None:
         return
     try:
-        headers, rows = round_status(workspace, int(row["year"])).table()
+        headers, rows = round_status(workspace, year).table()
     except Exception:  # the matrix must not fail because the status view does
         return
     _table(book, fmt, "Rücklauf", [str(h) for h in headers], [max(10, min(40, len(str(h)) + 4)) for h in headers],

@@ -106,8 +106,7 @@ def load_store_view(store_file: Path) -> StoreView:
         for row in store.deliveries():
             view.delivery_of[row["id"]] = (row["office"], row["file_name"], row["source"])
             view.merged.add((row["sha256"], row["office"], row["year"]))
-        for row in store.db.execute("SELECT year, office, token FROM rounds"):
-            view.round_tokens[(row["year"], row["office"])] = row["token"]
+        view.round_tokens = store.round_tokens()
     finally:
         store.close()
     return view

@@ -12,12 +12,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from toolkit.catalogue.model import CITY, Catalogue, Indicator
+from toolkit.catalogue.model import CITY, Catalogue, Indicator, IndicatorType
 from toolkit.collect.layout import EMPTY_FLAGS, FLAGS
 from toolkit.core.cells import format_number
 from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import Problem, problem
-from toolkit.core.store import StoredValue
+from toolkit.core.store import DeliverySource, StoredValue
 from toolkit.returns.reader import Reading, Readings, ReturnedWorkbook, normalise_flag
 
 SMALL_CHANGE = 10  # counts that move by less than this are never a "jump", whatever the percentage
@@ -90,7 +90,7 @@ def check_counts(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:
                 continue
             if not value.is_integer():
                 yield _problem(rw, "keine-ganze-zahl", reading, _n(value), "ganze Zahl")
-        if indicator.typ != "quote":
+        if indicator.typ != IndicatorType.QUOTE:
             yield from _bounds(rw, reading, indicator, value)
 
 
@@ -287,7 +287,7 @@ def check_store_duplicates(rw, inputs, catalogue, view, unreadable) -> Iterator[
         if reading.value is None or stored is None or key.indicator in reported:
             continue
         office, file_name, source = view.delivery_of.get(stored.delivery_id, ("", "", ""))
-        if source == "return" and office and office != rw.office:
+        if source == DeliverySource.RETURN and office and office != rw.office:
             reported.add(key.indicator)
             yield _problem(rw, "doppelte-lieferung", reading, rw.office, office, "gespeichert", year=key.year,
                            other_file=file_name)
