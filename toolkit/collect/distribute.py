@@ -290,7 +290,7 @@ class WorkbookJob:
 def write_workbook(catalogue: Catalogue, settings: Settings, job: WorkbookJob) -> tuple[str, str]:
     """Plan and write one workbook; return (SHA-256 of the file, layout fingerprint).
 
-    The cycle collector pauses for both (collection.paused_gc), and the plan is gone before it
+    The cycle collector pauses for both (core/runtime.py: paused_gc), and the plan is gone before it
     resumes, so its 20,000 objects are never traversed: they are freed by reference counting.
     """
     with paused_gc():

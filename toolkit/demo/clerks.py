@@ -1,7 +1,7 @@
 """Simulated returns for ``toolkit demo``: clerks open the workbook they received, type, save, send back.
 
 Each clerk opens the generated collection workbook with openpyxl (as Excel would), types the report-year
-values into exactly the input cells of the layout (collection.plan_workbook), marks a few values as
+values into exactly the input cells of the layout (collect/layout.py: plan_workbook), marks a few values as
 "vorläufig", writes a remark here and there and saves the file under a new name into inbox/ (as if it
 came back by e-mail). One office makes typical mistakes; one office does not answer at all.
 """

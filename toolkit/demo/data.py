@@ -1,4 +1,4 @@
-"""Synthetic but plausible Magdeburg data for ``toolkit demo`` (parameters in demo_params.py).
+"""Synthetic but plausible Magdeburg data for ``toolkit demo`` (parameters in demo/params.py).
 
 Every value is built bottom-up from small "leaves" (Stadtteil x group leaf x sex) and then summed, so the
 sum rules hold exactly: Deutsche + Nichtdeutsche = Insgesamt, weiblich + männlich = Insgesamt, the

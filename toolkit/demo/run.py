@@ -6,7 +6,7 @@ Steps (every one through the same library functions the commands use):
 2. five earlier years (2020-2024) of synthetic data into the store, one import delivery per office and year
    (comparison values for Sachsen-Anhalt and Deutschland from the Statistisches Landesamt);
 3. distribute_round for 2025 (e-mail drafts only, nothing is sent);
-4. the offices fill the workbooks (demo_clerks): one returns mistakes, one does not answer;
+4. the offices fill the workbooks (demo/clerks.py: simulate_returns): one returns mistakes, one does not answer;
 5. check_files, merge_returns, round_status, compile_report (and export_open_data if present).
 """
 
