@@ -27,8 +27,8 @@ from matplotlib.figure import Figure
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's toolkit, installed or not
 
+from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import CITY, RawRow, default_rows, district_area, load_catalogue
-from toolkit.catalogue.template import write_catalogue_workbook
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, ensure_folders

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import CITY, GERMANY, LAND, RawRow, default_rows, district_area
-from toolkit.catalogue.template import write_catalogue_workbook
 from toolkit.core.keys import ObservationKey
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML
 from toolkit.core.store import Store

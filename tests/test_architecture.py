@@ -11,6 +11,7 @@ and the light commands start in a fifth of the time (each such line says ``# hea
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,40 @@ def test_every_function_level_import_says_why(module):
             if "# heavy: " not in source[line]:
                 silent.append(f"{module}:{node.lineno}")
     assert silent == []
+
+
+STORE_MODULE = "toolkit.core.store"
+SQL_TEXT = re.compile(r"\b(SELECT\s|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|INDEX)|PRAGMA\s)")
+SQL_CALLS = {"execute", "executemany", "executescript", "read_sql", "read_sql_query"}
+
+
+def _sql_outside_the_store(module: str, tree: ast.AST) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names = [a.name for a in node.names] + ([node.module] if isinstance(node, ast.ImportFrom) and node.module
+                                                    else [])
+            if "sqlite3" in names:
+                found.append(f"{module}:{node.lineno} import sqlite3")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SQL_CALLS:
+            found.append(f"{module}:{node.lineno} .{node.func.attr}(…)")
+        elif isinstance(node, ast.Attribute) and node.attr == "db":
+            found.append(f"{module}:{node.lineno} .db (the store's connection)")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL_TEXT.search(node.value):
+            found.append(f"{module}:{node.lineno} SQL text {node.value[:40]!r}")
+    return found
+
+
+def test_sql_only_inside_the_store():
+    """Every query is a method of Store (core/store.py), named after what it returns; no module reaches past it."""
+    outside = [hit for module, path in sorted(_modules().items()) if module != STORE_MODULE
+               for hit in _sql_outside_the_store(module, ast.parse(path.read_text(encoding="utf-8")))]
+    assert outside == []
+
+
+def test_the_sql_check_sees_each_kind_of_query():
+    source = ('import sqlite3\nrows = store.db.execute("SELECT year FROM rounds")\n'
+              'frame = pd.read_sql_query(f"SELECT * FROM observations WHERE {where}", con)\n'
+              'SQL = "UPDATE deliveries SET archive_path = ?"\n')
+    hits = _sql_outside_the_store("m", ast.parse(source))
+    assert [hit.split(" ", 1)[0] for hit in hits].count("m:2") == 3 and len(hits) == 7, hits

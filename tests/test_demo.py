@@ -92,7 +92,7 @@ def test_report_has_a_chapter_per_field_and_a_chart_and_table_per_indicator(demo
         assert tables >= 1 and charts >= 1, (indicator, tables, charts)
 
 
-def document_text(document) -> str:  # noqa: ANN001 - a python-docx Document
+def document_text(document) -> str:  # a python-docx Document
     """All the text of a report: paragraphs, table cells, the pictures' alt texts, header and footer."""
     body = document.element.body
     parts = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
@@ -113,7 +113,7 @@ def test_the_drafted_text_frames_no_gap_as_a_deficit(demo) -> None:
     assert len(AVOIDED_PHRASES) >= 10
 
 
-def paragraphs_with_style(document) -> list[tuple[str, str]]:  # noqa: ANN001
+def paragraphs_with_style(document) -> list[tuple[str, str]]:
     """(style name, text) of every body paragraph, in order."""
     return [(p.style.name, p.text) for p in document.paragraphs]
 

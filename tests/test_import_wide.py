@@ -38,7 +38,7 @@ def _invoke(*args: object) -> tuple[int, str]:
     return result.exit_code, " ".join(result.output.split())
 
 
-def _import(workspace, table: Path, mapping: Path) -> tuple[bool, list[str]]:  # noqa: ANN001
+def _import(workspace, table: Path, mapping: Path) -> tuple[bool, list[str]]:
     """Import through the library: whether it went in, and the messages (a table in the terminal folds them)."""
     result = import_values(workspace, table, mapping_file=mapping)
     return result.report.ok, [p.message for p in result.report.problems]
@@ -48,12 +48,12 @@ def _key(indicator: str, year: int, area: str, group: str, measure: str) -> Obse
     return ObservationKey(indicator, year, area, group, "insgesamt", measure)
 
 
-def _values(workspace) -> dict:  # noqa: ANN001
+def _values(workspace) -> dict:
     with Store(workspace.store_file) as store:
         return store.values()
 
 
-def _deliveries(workspace) -> int:  # noqa: ANN001
+def _deliveries(workspace) -> int:
     if not workspace.store_file.exists():
         return 0
     with Store(workspace.store_file) as store:

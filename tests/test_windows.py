@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
 
 
-def _python(code: str, *args: str, **kwargs) -> subprocess.CompletedProcess:  # noqa: ANN003
+def _python(code: str, *args: str, **kwargs) -> subprocess.CompletedProcess:
     """Run ``code`` in a new interpreter with the project root on the path; stdout and stderr as bytes."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("PYTHONUTF8", None)
@@ -67,7 +67,7 @@ def test_read_only_store_on_a_network_share_is_opened_by_its_plain_path(monkeypa
     unc = Path(r"\\rathaus-fs01\Sozialdezernat\Integrationsmonitoring\data\monitoring.sqlite")
     calls, real_connect = [], sqlite3.connect
 
-    def connect(database, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def connect(database, *args, **kwargs):
         calls.append((database, args, kwargs))
         return real_connect(":memory:")
 
@@ -231,11 +231,11 @@ def test_atomic_writes_give_normal_file_permissions(tmp_path):
     assert (tmp_path / "b.xlsx").stat().st_mode & 0o777 == 0o644
 
 
-def _refusing(monkeypatch, target: Path, name: str) -> None:  # noqa: ANN001
+def _refusing(monkeypatch, target: Path, name: str) -> None:
     """os.<name> raises PermissionError for ``target``, as Windows does while Excel or Word holds it open."""
     real = getattr(os, name)
 
-    def refuse(src, dst, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def refuse(src, dst, *args, **kwargs):
         if target in (Path(src), Path(dst)):
             raise PermissionError(13, "Zugriff verweigert", str(target))
         return real(src, dst, *args, **kwargs)

@@ -22,29 +22,29 @@ from toolkit import __version__
 from toolkit.collect.distribute import distribute_round
 from toolkit.collect.status import round_status, write_reminders
 from toolkit.console.help import german_error, german_help
-from toolkit.console.progress import RichProgress
-from toolkit.console.tables import print_log, print_reports_json, print_reports_table, print_status
+from toolkit.console.progress_bar import RichProgress
+from toolkit.console.render import print_log, print_reports_json, print_reports_table, print_status
 from toolkit.core.errors import ExitCode, ToolkitError
 from toolkit.core.workspace import open_workspace
 from toolkit.initialise import init_workspace
 from toolkit.merge.imports import import_values
+from toolkit.merge.intake import merge_returns
 from toolkit.merge.log import change_log
-from toolkit.merge.merge import merge_returns
 from toolkit.returns.checks import check_files
 
 
 class ToolkitCommand(TyperCommand):
     """A command whose help page is German throughout."""
-    def get_help(self, ctx) -> str:  # noqa: ANN001 - click's signature
+    def get_help(self, ctx) -> str:  # click's signature
         return german_help(super().get_help(ctx))
 
 
 class ToolkitGroup(TyperGroup):
     """The one place that turns exceptions into German messages and named exit codes."""
-    def get_help(self, ctx) -> str:  # noqa: ANN001 - click's signature
+    def get_help(self, ctx) -> str:  # click's signature
         return german_help(super().get_help(ctx))
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # noqa: ANN001, ANN201
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Run non-standalone so usage errors can be shown in German; exit like standalone click would."""
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -59,7 +59,7 @@ class ToolkitGroup(TyperGroup):
             sys.exit(code)
         return code
 
-    def parse_args(self, ctx, args):  # noqa: ANN001, ANN201 - click's signature
+    def parse_args(self, ctx, args):  # click's signature
         """`toolkit` alone shows the help page (without an error line before it); exit code 2 as before."""
         if not args and self.no_args_is_help and not ctx.resilient_parsing:
             out.print(ctx.get_help(), markup=False, highlight=False, soft_wrap=True)
@@ -73,7 +73,7 @@ class ToolkitGroup(TyperGroup):
             return ""
         return next((a for a in args if a in self.commands), "")
 
-    def invoke(self, ctx):  # noqa: ANN201 - click's signature
+    def invoke(self, ctx):  # click's signature
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):
@@ -86,7 +86,7 @@ class ToolkitGroup(TyperGroup):
         except KeyboardInterrupt:
             err.print("Abgebrochen.")
             raise typer.Exit(130) from None
-        except Exception:  # noqa: BLE001 - everything unexpected ends here
+        except Exception:  # everything unexpected ends here
             if STATE["debug"]:
                 traceback.print_exc()
             else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from toolkit.catalogue.template import write_catalogue_workbook
+from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.core.errors import InputError
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML
 from toolkit.core.workspace import Workspace, atomic_write_bytes, ensure_folders

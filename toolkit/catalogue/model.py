@@ -23,6 +23,9 @@ from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers impo
     SHEETS,
     SUM_RULES,
     Column,
+    Direction,
+    IndicatorType,
+    Level,
     RawRow,
     SheetSpec,
     cell_ref,
@@ -42,7 +45,7 @@ class Indicator:
     handlungsfeld: str
     name: str
     definition: str
-    typ: str
+    typ: IndicatorType
     zaehler: str
     nenner: str
     faktor: float
@@ -52,10 +55,10 @@ class Indicator:
     stadtteile: bool
     quelle: str
     fachbereich: str
-    richtung: str
+    richtung: Direction
     periodizitaet: str
     stichtag: str
-    ebene: str
+    ebene: Level
     kern: bool
     geheimhaltung: str
     min_wert: float | None
@@ -69,17 +72,17 @@ class Indicator:
     @property
     def measures(self) -> tuple[str, ...]:
         """What an office delivers: Zähler and Nenner for rates, one value otherwise."""
-        return ("zaehler", "nenner") if self.typ == "quote" else ("wert",)
+        return ("zaehler", "nenner") if self.typ == IndicatorType.QUOTE else ("wert",)
 
     @property
     def is_count(self) -> bool:
         """True if every delivered number is a count of persons or cases (whole, not negative)."""
-        return self.typ in ("anzahl", "quote")
+        return self.typ in (IndicatorType.ANZAHL, IndicatorType.QUOTE)
 
     @property
     def collected_in_city(self) -> bool:
         """Indicators with ebene = land (Mikrozensus) are only imported as comparison values."""
-        return self.ebene == "stadt"
+        return self.ebene == Level.STADT
 
     @property
     def all_notes(self) -> str:
@@ -89,7 +92,7 @@ class Indicator:
     @property
     def allows_over_100(self) -> bool:
         """Rates such as Kita quotas may exceed 100 % (counted at the place of care)."""
-        return self.typ == "quote" and self.max_wert is not None and self.max_wert > self.faktor
+        return self.typ == IndicatorType.QUOTE and self.max_wert is not None and self.max_wert > self.faktor
 
 
 @dataclass(frozen=True)
@@ -333,7 +336,7 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
         for group in indicator.gruppen:
             if group not in groups:
                 check.add(INDICATORS, raw, "gruppen", f"die Gruppe „{group}“ ist unbekannt; erlaubt sind die Gruppen-Codes aus dem Blatt Merkmale")
-        if indicator.typ == "quote" and not (indicator.zaehler and indicator.nenner):
+        if indicator.typ == IndicatorType.QUOTE and not (indicator.zaehler and indicator.nenner):
             check.add(INDICATORS, raw, "zaehler" if not indicator.zaehler else "nenner",
                       "eine Quote braucht eine Beschreibung von Zähler und Nenner")
         if indicator.faktor <= 0:
@@ -456,7 +459,7 @@ class _Checker:
         pairs = [(self.make(cls, raw, spec), raw) for raw in rows]
         return [(obj, raw) for obj, raw in pairs if obj is not None]
 
-    def make(self, cls: type, raw: RawRow, spec: SheetSpec):  # noqa: ANN205 - returns an instance of cls or None
+    def make(self, cls: type, raw: RawRow, spec: SheetSpec):  # returns an instance of cls or None
         values: dict[str, object] = {}
         ok = True
         for column in spec.columns:
@@ -512,4 +515,6 @@ def _convert(column: Column, text: str) -> object:
         if not re.fullmatch(r"\d{1,3}", text):
             raise ValueError(text)
         return text.zfill(2)
+    if column.choices:  # the member of a vocabulary (IndicatorType, …) rather than its bare text
+        return column.choices[column.choices.index(text)]
     return text

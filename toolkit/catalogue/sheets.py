@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 
@@ -23,7 +24,7 @@ class Column:
     width: int = 14
     kind: str = "text"  # text | int | number | yesno | list | key (digits, at least two: "04")
     required: bool = False
-    choices: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()  # the allowed texts; members of a StrEnum are read as those members
     lookup: str = ""  # sheet whose first column lists the allowed codes
     legacy: bool = False  # read from catalogues of earlier versions only; the template no longer writes it
     former_header: str = ""  # its header in older catalogues, read when the current header is missing
@@ -45,17 +46,42 @@ class SheetSpec:
         return tuple(c for c in self.columns if not c.legacy)
 
 
+# The closed vocabularies of the sheet Indikatoren. Each member is the text that stands in the workbook and in the
+# default CSV (a StrEnum: it equals that text, so catalogues and stores stay as they are).
+
+
+class IndicatorType(StrEnum):
+    """Typ: what an office delivers for the indicator."""
+
+    ANZAHL = "anzahl"  # a count of persons or cases
+    QUOTE = "quote"  # a rate, delivered as Zähler and Nenner and computed by the toolkit
+    WERT = "wert"  # any other number (an average, an amount), delivered as it is
+
+
+class Direction(StrEnum):
+    """Richtung: which way is better, for the trend verdict and the text of the report."""
+
+    PLUS = "plus"  # higher is better
+    MINUS = "minus"  # lower is better
+    NEUTRAL = "neutral"  # context, not judged
+    DEUTEN = "deuten"  # open to interpretation, not judged
+
+
+class Level(StrEnum):
+    """Ebene: where the values come from."""
+
+    STADT = "stadt"  # collected in the city (returns, imports)
+    LAND = "land"  # only imported as comparison values (e.g. Mikrozensus)
+
+
 YES_NO = ("ja", "nein")
-TYPES = ("anzahl", "quote", "wert")
-DIRECTIONS = ("plus", "minus", "neutral", "deuten")
-LEVELS = ("stadt", "land")
 
 INDICATORS = SheetSpec("Indikatoren", "indikatoren.csv", (
     Column("id", "Kennung", 10, required=True),
     Column("handlungsfeld", "Handlungsfeld", 14, required=True, lookup="Handlungsfelder"),
     Column("name", "Bezeichnung", 40, required=True),
     Column("definition", "Definition", 60, required=True),
-    Column("typ", "Typ", 9, required=True, choices=TYPES),
+    Column("typ", "Typ", 9, required=True, choices=tuple(IndicatorType)),
     Column("zaehler", "Zähler", 40),
     Column("nenner", "Nenner", 40),
     Column("faktor", "Faktor", 8, "number", required=True),
@@ -65,10 +91,10 @@ INDICATORS = SheetSpec("Indikatoren", "indikatoren.csv", (
     Column("stadtteile", "Nach Stadtteilen", 10, "yesno", required=True, choices=YES_NO),
     Column("quelle", "Quelle", 40, required=True),
     Column("fachbereich", "Zuständige Stelle", 12, required=True, lookup="Fachbereiche"),
-    Column("richtung", "Richtung", 10, required=True, choices=DIRECTIONS),
+    Column("richtung", "Richtung", 10, required=True, choices=tuple(Direction)),
     Column("periodizitaet", "Periodizität", 12),
     Column("stichtag", "Stichtag", 14, required=True),
-    Column("ebene", "Ebene", 8, required=True, choices=LEVELS),
+    Column("ebene", "Ebene", 8, required=True, choices=tuple(Level)),
     Column("kern", "Kernset", 8, "yesno", required=True, choices=YES_NO),
     Column("geheimhaltung", "Geheimhaltungsprofil", 14, required=True, lookup="Geheimhaltung"),
     Column("min_wert", "Mindestwert", 11, "number"),
@@ -197,7 +223,7 @@ def workbook_rows(path: Path, notices: list[str] | None = None) -> dict[str, lis
         workbook = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         raise InputError(f"Der Indikatorenkatalog {path} fehlt.") from None
-    except Exception as exc:  # noqa: BLE001 - any parser failure means the same to the user
+    except Exception as exc:  # any parser failure means the same to the user
         raise InputError(
             f"Der Indikatorenkatalog {path} lässt sich nicht lesen ({type(exc).__name__}).",
             hint="Bitte die Datei in Excel öffnen und als .xlsx speichern.",

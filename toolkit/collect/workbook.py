@@ -86,7 +86,7 @@ def write_collection_workbook(path: Path, plan: WorkbookPlan, *, prefill: Mappin
                               token: str, deadline: dt.date, settings: Settings) -> str:
     """Write the workbook atomically (workspace.atomic_path); return the SHA-256 hex of the file.
 
-    The cycle collector pauses while one workbook is written (collection.paused_gc): the plan's
+    The cycle collector pauses while one workbook is written (core/runtime.py: paused_gc): the plan's
     objects are not traversed over and over, and the finished workbook is freed in one pass afterwards.
     """
     with atomic_path(path) as tmp:

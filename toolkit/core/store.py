@@ -16,6 +16,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from toolkit.core.errors import InputError
@@ -137,6 +138,13 @@ UPSERT = ("INSERT INTO observations (indicator, year, area, grp, sex, measure, v
           " value=excluded.value, flag=excluded.flag, note=excluded.note, delivery_id=excluded.delivery_id")
 
 
+class DeliverySource(StrEnum):
+    """Where a delivery came from (deliveries.source)."""
+
+    RETURN = "return"  # a returned collection workbook (toolkit merge)
+    IMPORT = "import"  # a table read by toolkit import
+
+
 def now() -> str:
     """Local time as ISO text, seconds precision: how every time is stored."""
     return dt.datetime.now().replace(microsecond=0).isoformat()
@@ -225,14 +233,15 @@ class Store:
         moved = 0
         for table in ("observations", "history"):
             for old, new in moves.items():
-                cursor = self.db.execute(f"UPDATE {table} SET area = ? WHERE area = ?", (f"~{new}", old))  # noqa: S608
+                cursor = self.db.execute(f"UPDATE {table} SET area = ? WHERE area = ?", (f"~{new}", old))
                 moved += cursor.rowcount if table == "observations" else 0
-            self.db.execute(f"UPDATE {table} SET area = substr(area, 2) WHERE area LIKE '~%'")  # noqa: S608
+            self.db.execute(f"UPDATE {table} SET area = substr(area, 2) WHERE area LIKE '~%'")
         return moved
 
     # ---- deliveries -------------------------------------------------------------------------------
 
-    def add_delivery(self, *, office: str, year: int, file_name: str, sha256: str, source: str = "return",
+    def add_delivery(self, *, office: str, year: int, file_name: str, sha256: str,
+                     source: DeliverySource = DeliverySource.RETURN,
                      token: str = "", layout_version: str = "", received_at: str | None = None,
                      archive_path: str = "", counts: tuple[int, int, int] = (0, 0, 0),
                      problems_json: str = "[]") -> int:
@@ -249,6 +258,12 @@ class Store:
         row = self.db.execute(
             "SELECT id FROM deliveries WHERE sha256 = ? AND office = ? AND year = ?", (sha256, office, year)
         ).fetchone()
+        return None if row is None else int(row["id"])
+
+    def import_delivery(self, sha256: str) -> int | None:
+        """The id of the import whose identity (``sha256``, see merge/imports.py) is ``sha256``, if there is one."""
+        row = self.db.execute("SELECT id FROM deliveries WHERE sha256 = ? AND source = ?",
+                              (sha256, DeliverySource.IMPORT)).fetchone()
         return None if row is None else int(row["id"])
 
     def deliveries(self, year: int | None = None) -> list[sqlite3.Row]:
@@ -339,6 +354,18 @@ class Store:
         sql = sql.replace("SELECT *", "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id")
         return {ObservationKey(*r[:6]): StoredValue(*r[6:]) for r in cursor.execute(sql, params)}
 
+    def observation_rows(self, areas: Iterable[str] | None = None) -> list[tuple]:
+        """Current values as plain tuples (indicator, year, area, group, sex, measure, value, flag, note, delivery id),
+        in key order; of ``areas`` only, if given. The long form of the master matrix: a tuple per value."""
+        where, params = "", ()
+        if areas is not None:
+            params = tuple(areas)
+            where = f" WHERE area IN ({','.join('?' * len(params))})"
+        cursor = self.db.cursor()
+        cursor.row_factory = None
+        return cursor.execute(f"SELECT {', '.join(OBSERVATION_COLUMNS)} FROM observations{where}"
+                              " ORDER BY indicator, year, area, grp, sex, measure", params).fetchall()
+
     def observations_frame(self):  # -> pandas.DataFrame
         """All current values with their provenance, one row per value (long form)."""
         import pandas as pd  # heavy: pandas (0.2 s) only for the report and export
@@ -375,6 +402,15 @@ class Store:
 
     def rounds(self, year: int) -> dict[str, sqlite3.Row]:
         return {r["office"]: r for r in self.db.execute("SELECT * FROM rounds WHERE year = ?", (year,))}
+
+    def round_tokens(self) -> dict[tuple[int, str], str]:
+        """(year, office) -> the token of the workbook sent in that round, for every round."""
+        return {(r["year"], r["office"]): r["token"] for r in self.db.execute("SELECT year, office, token FROM rounds")}
+
+    def latest_round_year(self) -> int | None:
+        """The latest report year with a round, None before the first ``toolkit distribute``."""
+        year = self.db.execute("SELECT MAX(year) FROM rounds").fetchone()[0]
+        return None if year is None else int(year)
 
     def record_sending(self, *, year: int, office: str, token: str, kind: str, mode: str, recipients: str,
                        message_id: str, sha256: str, ok: bool, error: str = "") -> None:

@@ -13,10 +13,13 @@ import csv
 import io
 import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.catalogue.model import area_key
+import pandas as pd
+
+from toolkit.catalogue.model import Catalogue, IndicatorType, area_key
 from toolkit.collect.layout import FLAG_WITHHELD
 from toolkit.core.workspace import Workspace, atomic_write_bytes, shown
 from toolkit.indicators.confidentiality import LIMITED_TEXT, SOURCE
@@ -72,7 +75,7 @@ def export_open_data(workspace: Workspace, year: int) -> ExportResult:
     return ExportResult(year, folder / name, folder / "datapackage.json", len(rows), suppressed, workspace.root)
 
 
-def export_rows(published, catalogue):  # noqa: ANN001, ANN201 - DataFrame, Catalogue -> iterator of tuples
+def export_rows(published: pd.DataFrame, catalogue: Catalogue) -> Iterator[tuple]:
     """Published values as CSV rows, in catalogue order of the indicators."""
     order = {code: n for n, code in enumerate(catalogue.indicators)}
     frame = published.assign(_order=published["indicator"].map(order)).sort_values(
@@ -88,10 +91,10 @@ def export_rows(published, catalogue):  # noqa: ANN001, ANN201 - DataFrame, Cata
             if not flags:
                 continue
             text = ""
-        elif indicator.typ == "anzahl":
+        elif indicator.typ == IndicatorType.ANZAHL:
             text = str(int(round(value)))
         else:
-            text = f"{value:.1f}" if indicator.typ == "quote" else f"{value:.2f}".rstrip("0").rstrip(".")
+            text = f"{value:.1f}" if indicator.typ == IndicatorType.QUOTE else f"{value:.2f}".rstrip("0").rstrip(".")
         if getattr(r, "limited", False) and text:
             flags.append(LIMITED_TEXT)
         if r.rounded:

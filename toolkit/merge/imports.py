@@ -7,7 +7,7 @@ Two shapes of table (CSV with ; or , as separator, UTF-8, or a sheet of an .xlsx
 - **wide**, with a mapping (mapping.py): one row per year and area, one column per value, e.g. a KISS-MD export
   (raw headers ``K3_T35_var1`` …, numbers as numbers or as text, ``.`` or a blank for a withheld value).
 
-Both are turned into the same rows (tables.py): observation key, value, Kennzeichen, Hinweis and the cell it came from (a Gebiet
+Both are turned into the same rows (import_table.py): observation key, value, Kennzeichen, Hinweis and the cell it came from (a Gebiet
 is a Stadtteil name, the Amt's key "04"/"4"/"st04", 15003 or the AGS 15003000 for the city). Every row is validated,
 then the value rules of returns/rules.py run on the rows; without Fehler the values are stored in one transaction with
 the provenance "Import <Dateiname>" or, when the mapping names its table, "Import KISS-MD K3_T35", and the master
@@ -29,11 +29,11 @@ from toolkit.collect.layout import FLAG_WITHHELD, MEASURE_LABELS
 from toolkit.core.errors import ExitCode, InputError
 from toolkit.core.problems import FileReport, Problem, Severity
 from toolkit.core.settings import load_settings
-from toolkit.core.store import Store, StoredValue
+from toolkit.core.store import DeliverySource, Store, StoredValue
 from toolkit.core.workspace import Workspace, locked, shown
+from toolkit.merge.import_table import COLUMNS, TableRows, long_rows, read_table, wide_rows
 from toolkit.merge.mapping import load_mapping, mapping_path
 from toolkit.merge.matrix import write_master_matrix
-from toolkit.merge.tables import COLUMNS, TableRows, long_rows, read_table, wide_rows
 from toolkit.returns.caches import Caches
 from toolkit.returns.checks import check_counts, check_previous_year, check_rates, check_sums, load_store_view
 from toolkit.returns.reader import Readings
@@ -122,7 +122,7 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
         with store.transaction():
             delivery = store.add_delivery(
                 office=IMPORT_OFFICE, year=years[-1] if years else 0, file_name=file_name, sha256=report.sha256,
-                source="import", counts=(0, report.count(Severity.WARNUNG), report.count(Severity.HINWEIS)),
+                source=DeliverySource.IMPORT, counts=(0, report.count(Severity.WARNUNG), report.count(Severity.HINWEIS)),
                 problems_json=json.dumps([p.as_json() for p in report.problems], ensure_ascii=False))
             counts = store.put_many(((k, v, f, n, result.provenance) for k, v, f, n in rows.items), delivery)
         result.new, result.changed, result.same = counts["new"], counts["changed"], counts["same"]
@@ -138,8 +138,7 @@ def _imported(workspace: Workspace, identity: str, store: Store | None = None) -
             return False
         with Store.read_only(workspace.store_file) as reading:
             return _imported(workspace, identity, reading)
-    return store.db.execute("SELECT id FROM deliveries WHERE sha256 = ? AND source = 'import'",
-                            (identity,)).fetchone() is not None
+    return store.import_delivery(identity) is not None
 
 
 def _value_checks(name: str, rows: TableRows, catalogue: Catalogue, workspace: Workspace) -> list[Problem]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from toolkit.catalogue.model import AREA_LABELS, CITY, Catalogue
+from toolkit.catalogue.model import AREA_LABELS, CITY, Catalogue, IndicatorType
 from toolkit.collect.layout import MEASURE_LABELS
 from toolkit.collect.status import round_status
 from toolkit.core.runtime import paused_gc
@@ -40,23 +40,13 @@ def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue
         _notes(book, fmt)
         _catalogue_sheets(book, fmt, catalogue)
         _values_sheet(book, fmt, catalogue, store)
-        _wide_sheets(book, fmt, catalogue, _rows(store.db, f"WHERE area IN ({','.join('?' * len(WIDE_AREAS))})",
-                                                   WIDE_AREAS))
+        _wide_sheets(book, fmt, catalogue, store.observation_rows(WIDE_AREAS))
         _deliveries_sheet(book, fmt, store)
         _history_sheet(book, fmt, catalogue, store)
         _open_problems_sheet(book, fmt, workspace, store)
         _status_sheet(book, fmt, workspace, store)
         rows_book.close()
     return target
-
-
-def _rows(db, where: str = "", params: tuple = ()) -> list[tuple]:  # noqa: ANN001
-    cursor = db.cursor()
-    cursor.row_factory = None  # plain tuples: the long form has a row per value
-    return cursor.execute(
-        "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id FROM observations"
-        f" {where} ORDER BY indicator, year, area, grp, sex, measure", params,
-    ).fetchall()
 
 
 class _Formats:
@@ -71,12 +61,12 @@ class _Formats:
         self.rate = book.add_format({"num_format": "0.0", "italic": True, "bg_color": "#F2F2F2"})
         rows_book.number_styles({"number": self.number, "rate": self.rate})
 
-    def rows(self, ws, columns: int, count: int, rows, cache: bool = True) -> None:  # noqa: ANN001
+    def rows(self, ws, columns: int, count: int, rows, cache: bool = True) -> None:
         self.rows_book.add_rows(ws, columns, count, rows, cache)
 
 
 def _table(book, fmt: _Formats, name: str, headers: list[str], widths: list[int], rows, count: int | None = None,
-           blocks: bool = False) -> None:  # noqa: ANN001
+           blocks: bool = False) -> None:
     """A sheet with a frozen, filtered header row.
 
     ``rows`` yields lists of str/int/float/None, or with ``blocks`` (style, blocks of neighbouring cells) as
@@ -94,7 +84,7 @@ def _table(book, fmt: _Formats, name: str, headers: list[str], widths: list[int]
     fmt.rows(ws, len(headers), count, rows if blocks else (("number", (tuple(r),)) for r in rows), cache=blocks)
 
 
-def _notes(book, fmt: _Formats) -> None:  # noqa: ANN001
+def _notes(book, fmt: _Formats) -> None:
     ws = book.add_worksheet("Hinweise")
     ws.set_column(0, 0, 110)
     lines = [
@@ -112,7 +102,7 @@ def _notes(book, fmt: _Formats) -> None:  # noqa: ANN001
         ws.write_string(row, 0, line, fmt.title if row == 0 else fmt.wrap)
 
 
-def _catalogue_sheets(book, fmt: _Formats, catalogue: Catalogue) -> None:  # noqa: ANN001
+def _catalogue_sheets(book, fmt: _Formats, catalogue: Catalogue) -> None:
     fields = {f.code: f.name for f in catalogue.fields}
     _table(book, fmt, "Indikatoren",
            ["Kennung", "Handlungsfeld", "Bezeichnung", "Typ", "Einheit", "Faktor", "Gruppen", "Stelle", "Quelle",
@@ -127,12 +117,12 @@ def _catalogue_sheets(book, fmt: _Formats, catalogue: Catalogue) -> None:  # noq
            ([o.code, o.name, o.ansprechperson, o.email] for o in catalogue.offices.values()))
 
 
-def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store) -> None:  # noqa: ANN001
+def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store) -> None:
     """Every value in long form with its provenance (file name and SHA-256 of a delivery: sheet Lieferungen)."""
     labels = _ValueLabels({d.area: d.name for d in catalogue.districts} | AREA_LABELS, MEASURE_LABELS,
                           {r["id"]: (r["id"], r["office"], r["file_name"], r["merged_at"].replace("T", " "))
                            for r in store.deliveries()})
-    rows = _rows(store.db)
+    rows = store.observation_rows()
     _table(book, fmt, "Werte",
            ["Kennzahl", "Jahr", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Wert", "Kennzeichen", "Bemerkung",
             "Lieferung", "Dienststelle", "Datei", "Zeitpunkt"],
@@ -154,7 +144,7 @@ class _ValueLabels:
                              (r[7], r[8], *deliveries.get(r[9], (r[9], "", "", ""))))
 
 
-def _wide_sheets(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:  # noqa: ANN001
+def _wide_sheets(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:
     """One sheet per Handlungsfeld: a row per indicator x area x group x sex x measure, years as columns."""
     series: dict[tuple, dict[int, float | None]] = defaultdict(dict)
     years: set[int] = set()
@@ -180,7 +170,7 @@ def _wide_sheets(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:  # no
         for indicator in catalogue.indicators_of_field(field_.code):
             for key in by_indicator.get(indicator.id, ()):
                 out.append(_wide_row(indicator, key, series[key], year_list, catalogue, "number"))
-                if indicator.typ == "quote" and key[4] == "nenner":
+                if indicator.typ == IndicatorType.QUOTE and key[4] == "nenner":
                     num = series.get((*key[:4], "zaehler"), {})
                     rates = {y: num[y] / v * indicator.faktor for y, v in series[key].items()
                              if v and num.get(y) is not None}
@@ -190,14 +180,14 @@ def _wide_sheets(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:  # no
         fmt.rows(ws, len(headers), len(out), out)
 
 
-def _wide_row(indicator, key, values, years, catalogue, style, label="") -> tuple[str, tuple]:  # noqa: ANN001
+def _wide_row(indicator, key, values, years, catalogue, style, label="") -> tuple[str, tuple]:
     _ind, area, grp, sex, measure = key
     labels = (indicator.id, indicator.name, catalogue.area_label(area), catalogue.label("gruppe", grp),
               catalogue.label("geschlecht", sex), label or MEASURE_LABELS.get(measure, measure))
     return style, (labels, tuple(values.get(year) for year in years))
 
 
-def _deliveries_sheet(book, fmt: _Formats, store: Store) -> None:  # noqa: ANN001
+def _deliveries_sheet(book, fmt: _Formats, store: Store) -> None:
     _table(book, fmt, "Lieferungen",
            ["Lieferung", "Dienststelle", "Jahr", "Datei", "Quelle", "SHA-256", "Rundenkennung", "Layout", "Eingang",
             "Übernommen", "Archiv", "Fehler", "Warnungen", "Hinweise"],
@@ -207,7 +197,7 @@ def _deliveries_sheet(book, fmt: _Formats, store: Store) -> None:  # noqa: ANN00
              r["archive_path"], r["n_fehler"], r["n_warnungen"], r["n_hinweise"]] for r in store.deliveries()))
 
 
-def _history_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store) -> None:  # noqa: ANN001
+def _history_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store) -> None:
     _table(book, fmt, "Änderungen",
            ["Zeitpunkt", "Kennzahl", "Jahr", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Alter Wert",
             "Altes Kennzeichen", "Alte Lieferung", "Alte Datei", "Neuer Wert", "Neue Lieferung", "Neue Datei",
@@ -219,7 +209,7 @@ def _history_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store) -> N
              r["new_office"], r["reason"]] for r in store.history_rows()))
 
 
-def _open_problems_sheet(book, fmt: _Formats, workspace: Workspace, store: Store) -> None:  # noqa: ANN001
+def _open_problems_sheet(book, fmt: _Formats, workspace: Workspace, store: Store) -> None:
     in_inbox = {p.name for p in inbox_files(workspace)}
     rows = []
     for check in store.checks():
@@ -235,14 +225,14 @@ def _open_problems_sheet(book, fmt: _Formats, workspace: Workspace, store: Store
             "Meldung", "Geprüft"], [30, 12, 7, 9, 22, 18, 8, 10, 16, 16, 80, 20], rows)
 
 
-def _status_sheet(book, fmt: _Formats, workspace: Workspace, store: Store) -> None:  # noqa: ANN001
+def _status_sheet(book, fmt: _Formats, workspace: Workspace, store: Store) -> None:
     """'Rücklauf' from status.round_status for the latest year with rounds."""
-    row = store.db.execute("SELECT MAX(year) AS year FROM rounds").fetchone()
-    if row is None or row["year"] is None:
+    year = store.latest_round_year()
+    if year is None:
         return
     try:
-        headers, rows = round_status(workspace, int(row["year"])).table()
-    except Exception:  # noqa: BLE001 - the matrix must not fail because the status view does
+        headers, rows = round_status(workspace, year).table()
+    except Exception:  # the matrix must not fail because the status view does
         return
     _table(book, fmt, "Rücklauf", [str(h) for h in headers], [max(10, min(40, len(str(h)) + 4)) for h in headers],
            ([str(c) for c in r] for r in rows))

@@ -58,7 +58,7 @@ def identity_from_properties(safe: SafeFile) -> Identity | None:
     try:
         with zipfile.ZipFile(io.BytesIO(safe.data)) as archive:
             root = SafeET.fromstring(archive.read(part))
-    except Exception:  # noqa: BLE001 - missing or broken properties: no identity from there
+    except Exception:  # missing or broken properties: no identity from there
         return None
     found: dict[str, str] = {}
     for element in root.iter():

@@ -186,7 +186,7 @@ def read_return(path: Path, catalogue: Catalogue, data: bytes | None = None,
         _read_workbook(result, safe, plans)
     except Refused as refused:
         result.problems.append(refused.problem)
-    except Exception as exc:  # noqa: BLE001 - a hostile or broken file must give an answer, not a traceback
+    except Exception as exc:  # a hostile or broken file must give an answer, not a traceback
         result.problems.append(_unreadable(path.name, exc))
     return result
 

@@ -84,7 +84,7 @@ def read_table(path: Path, data: bytes, report: FileReport,
             book.close()
     except Refused as refused:
         report.problems.append(refused.problem)
-    except Exception as exc:  # noqa: BLE001 - a broken file gets an answer, not a traceback
+    except Exception as exc:  # a broken file gets an answer, not a traceback
         report.problems.append(problem("nicht-lesbar", "import", file=path.name, reason=type(exc).__name__))
     return SHEET, None
 
