@@ -197,7 +197,7 @@ def write_profiles(path: Path, profiles: Profiles, pictures: Sequence[Rendered],
                    catalogue: Catalogue) -> Path:
     """Write the profiles atomically; ``pictures`` are the rendered ``profiles.locators``, in order."""
     document = Document()
-    add_report_styles(document)
+    add_report_styles(document, long_contents=True)
     set_page(document, f"Stadtteilprofile {profiles.year}")
     year = profiles.year
     out = BodyWriter(document)

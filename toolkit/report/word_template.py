@@ -108,10 +108,13 @@ def knows_internal_edition(template: Path) -> bool:
 # ---- styles and page ----------------------------------------------------------------------------------------
 
 
-def add_report_styles(document: Document) -> None:
+def add_report_styles(document: Document, *, long_contents: bool = False) -> None:
     """The report's styles, for the template and the Stadtteil profiles alike: built-in headings, title, caption
     and table of contents restyled; "Quelle" (small print), "Tabelleninhalt", "Ergebnisse Kapitel" (a heading kept
-    out of the table of contents) and "Abbildung" added. Staff may restyle all of them in Word."""
+    out of the table of contents) and "Abbildung" added. Staff may restyle all of them in Word.
+
+    ``long_contents``: the table of contents has a line per Stadtteil (the profiles), set compact (9.5 pt, no
+    spacing, not bold) so that forty lines fit on one page; the report's lists chapters, bold and spaced."""
     styles = document.styles
     set_language(document)
     normal = styles["Normal"]
@@ -132,11 +135,14 @@ def add_report_styles(document: Document) -> None:
     _spacing(_new_style(document, "Quelle", 8.5), before=1, after=2)
     _spacing(_new_style(document, "Tabelleninhalt", 9), before=0, after=0, line=1.0)
     for level in (1, 2):
-        toc = _new_style(document, f"toc {level}")
-        toc.paragraph_format.space_after = Pt(2 if level == 2 else 4)
+        toc = _new_style(document, f"toc {level}", 9.5 if long_contents else None)
+        if long_contents:
+            _spacing(toc, before=0, after=0, line=1.0)
+        else:
+            toc.paragraph_format.space_after = Pt(2 if level == 2 else 4)
+            toc.font.bold = level == 1
         toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))
         toc.paragraph_format.tab_stops.add_tab_stop(Cm(16.5), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
-        toc.font.bold = level == 1
     findings = _new_style(document, "Ergebnisse Kapitel", 11)
     findings.font.bold, findings.font.color.rgb = True, BLUE
     _spacing(findings, before=10, after=2, keep=True)
