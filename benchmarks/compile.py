@@ -34,11 +34,12 @@ from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, ensure_folders
 from toolkit.indicators.published import load_published
 from toolkit.report.charts import DPI, LINE_SIZE, BarChart, LineChart
-from toolkit.report.compile import compile_report, round_deliveries
+from toolkit.report.compile import compile_report
 from toolkit.report.context import build_report
+from toolkit.report.deliveries import round_deliveries
 from toolkit.report.maps import MAP_SIZE, PALETTE, MapChart, district_triples, load_shapes
 from toolkit.report.profiles import LocatorMap, build_profiles
-from toolkit.report.template import write_report_template
+from toolkit.report.word_template import write_report_template
 
 KEYS = [r.values["schluessel"] for r in default_rows()["Stadtteile"]]  # the Amt's keys, 01 … 78
 

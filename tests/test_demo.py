@@ -29,8 +29,9 @@ from toolkit.demo.run import MARKER, REPORT_YEAR, prepare_folder
 from toolkit.indicators.audit import audit, unjustified
 from toolkit.indicators.export import export_open_data
 from toolkit.indicators.published import load_published
-from toolkit.report.compile import convert_to_pdf, round_deliveries
 from toolkit.report.context import INTEGRATIONSKONZEPT_FIELDS, UNMAPPED_CHAPTER, build_report, concept_fields
+from toolkit.report.deliveries import round_deliveries
+from toolkit.report.pdf import convert_to_pdf
 from toolkit.report.text import AVOIDED_PHRASES, avoided_phrases
 from toolkit.returns.checks import check_files
 

@@ -20,8 +20,9 @@ from toolkit.catalogue.model import load_catalogue
 from toolkit.catalogue.sheets import LEGACY_NOTES_NOTICE
 from toolkit.core.store import Store
 from toolkit.indicators.export import export_open_data
-from toolkit.report.compile import compile_report, knows_internal_edition, mark_every_page
+from toolkit.report.compile import compile_report
 from toolkit.report.context import INTERNAL_MARK
+from toolkit.report.word_template import knows_internal_edition, mark_every_page
 
 YEAR = 2024
 INDICATORS = (*SUBSET, "DIS-03", "REC-03")  # DIS-03: the Leipzig survey note; REC-03: "Stand bitte prüfen"

@@ -21,8 +21,8 @@ from toolkit.core.errors import InputError
 from toolkit.core.workspace import Workspace
 from toolkit.indicators.published import load_published
 from toolkit.report.charts import render
-from toolkit.report.compile import round_deliveries
 from toolkit.report.context import build_report
+from toolkit.report.deliveries import round_deliveries
 from toolkit.report.maps import (
     DEFAULT_GEOMETRY,
     MISSING,

@@ -22,19 +22,20 @@ from toolkit.core.cells import format_number
 from toolkit.core.errors import InputError
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML, STRUCTURES, load_settings
 from toolkit.indicators.published import load_published
-from toolkit.report.accessibility import (
+from toolkit.report.compile import compile_report
+from toolkit.report.context import INTEGRATIONSKONZEPT_FIELDS, UNMAPPED_CHAPTER, build_report, report_chapters
+from toolkit.report.deliveries import round_deliveries
+from toolkit.report.table_layout import (
     CELL_MARGIN_TWIPS,
     KEEP_TOGETHER_ROWS,
     PAGE_WIDTH_TWIPS,
     column_widths,
-    finish_document,
     text_width,
 )
-from toolkit.report.compile import compile_report, round_deliveries
-from toolkit.report.context import INTEGRATIONSKONZEPT_FIELDS, UNMAPPED_CHAPTER, build_report, report_chapters
 from toolkit.report.tables import decimals_of
-from toolkit.report.template import write_report_template
 from toolkit.report.text import avoided_phrases
+from toolkit.report.word import finish_document
+from toolkit.report.word_template import write_report_template
 
 ROOT = Path(__file__).resolve().parent.parent
 NUMBER = re.compile(r"\d[\d.]*(?:,\d+)?")
@@ -180,7 +181,7 @@ def test_table_annex_has_a_sheet_per_handlungsfeld_with_numbers(compiled):
 
 
 def test_pdf_without_libreoffice_gives_a_german_message(compiled, monkeypatch):
-    import toolkit.report.compile as report
+    import toolkit.report.pdf as report
     from toolkit.core.errors import InputError
 
     _workspace, result, _document = compiled
@@ -368,7 +369,7 @@ def test_cli_compile_and_missing_data(compiled, tmp_path):
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice fehlt")
 def test_pdf_is_tagged_and_has_the_document_language(compiled):
-    from toolkit.report.compile import convert_to_pdf
+    from toolkit.report.pdf import convert_to_pdf
 
     _workspace, result, _document = compiled
     pdf = convert_to_pdf(result.report).read_bytes()

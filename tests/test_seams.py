@@ -351,9 +351,9 @@ def _failing(exception: BaseException | None = None):
 )
 def test_compile_pdf_with_failing_libreoffice_exits_3_in_german(report_folder, monkeypatch, failure, expected,
                                                                   wide):
-    import toolkit.report.compile as report_compile
+    import toolkit.report.pdf as report_pdf
 
-    monkeypatch.setattr(report_compile.subprocess, "run", failure)
+    monkeypatch.setattr(report_pdf.subprocess, "run", failure)
     result = runner.invoke(app, ["compile", "--year", "2024", "--pdf", "-w", str(report_folder.root)])
     assert result.exit_code == 3, result.output
     text = _flat(result.output)

@@ -22,7 +22,7 @@ from toolkit.cli import app
 from toolkit.core.errors import InputError
 from toolkit.core.settings import load_settings
 from toolkit.core.store import JOURNAL_MODE, Store
-from toolkit.report.compile import find_libreoffice
+from toolkit.report.pdf import find_libreoffice
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -148,7 +148,7 @@ def test_libreoffice_is_found_in_the_windows_install_folder(tmp_path, monkeypatc
     soffice = tmp_path / "Programme" / "LibreOffice" / "program" / "soffice.exe"
     soffice.parent.mkdir(parents=True)
     soffice.write_bytes(b"")
-    monkeypatch.setattr("toolkit.report.compile.shutil.which", lambda name: None)
+    monkeypatch.setattr("toolkit.report.pdf.shutil.which", lambda name: None)
     for name in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)", "LOCALAPPDATA"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ProgramFiles", str(tmp_path / "Programme"))
@@ -168,8 +168,8 @@ def test_libreoffice_path_from_the_settings(workspace, tmp_path):
 
 
 def test_compile_pdf_without_libreoffice_stops_before_the_report_is_built(workspace, monkeypatch):
-    monkeypatch.setattr("toolkit.report.compile.shutil.which", lambda name: None)
-    monkeypatch.setattr("toolkit.report.compile._usual_install_paths", lambda: [])
+    monkeypatch.setattr("toolkit.report.pdf.shutil.which", lambda name: None)
+    monkeypatch.setattr("toolkit.report.pdf._usual_install_paths", lambda: [])
     result = runner.invoke(app, ["compile", "--year", "2025", "--pdf", "-w", str(workspace.root)])
     assert result.exit_code == 3
     output = " ".join(result.output.split())
