@@ -222,8 +222,16 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
         "": "Die Datei {file} wurde schon übernommen (Lieferung {delivery}); es ändert sich nichts.",
     }),
     ProblemType("import-zeile", Severity.FEHLER, "Zeile der Importdatei ungültig", "Die Zeile der Importdatei korrigieren.", {
-        "": "Zeile {row}, Spalte {column}: {why}",
         "spalten": "In der Importdatei {file} fehlen die Spalten {missing}. Erwartet: {expected}.",
+        "indikator": "Zeile {row}, Spalte Indikator: „{found}“ ist keine Kennzahl des Katalogs (erwartet z. B. "
+                     "DEM-01).",
+        "gebiet": "Zeile {row}, Spalte Gebiet: „{found}“ ist kein bekanntes Gebiet; erlaubt: Gesamtstadt, "
+                  "Sachsen-Anhalt, Deutschland, ein Stadtteilname (z. B. Alte Neustadt) oder der Stadtteilschlüssel des "
+                  "Amts für Statistik (z. B. 04).",
+        "wert": "Zeile {row}, Spalte Wert: „{found}“ ist keine Zahl (erlaubt: 1234, 1.234, 12,5).",
+        "wert-leer": "Zeile {row}, Spalte Wert: leer; bei fehlendem Wert Kennzeichen „kein Wert verfügbar“ angeben, bei "
+                     "einem von der Quelle gesperrten Wert „gesperrt (Quelle)“.",
+        "doppelt": "Zeile {row}, Spalte Indikator: derselbe Wert ({indicator}) steht schon in Zeile {other}.",
         "gruppe": "Zeile {row}, Spalte Gruppe: „{found}“ ist keine Gruppe von {indicator}; erlaubt: {expected} (Name "
                   "oder Code aus dem Blatt Merkmale des Katalogs).",
         "geschlecht": "Zeile {row}, Spalte Geschlecht: „{found}“ ist kein Geschlecht von {indicator}; erlaubt: "

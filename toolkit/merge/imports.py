@@ -1,7 +1,7 @@
 """`toolkit import FILE [--zuordnung MAPPING]`: earlier years, comparison values and the Amt für Statistik's tables.
 
 Two shapes of table (CSV with ; or , as separator in UTF-8, UTF-16, Windows-1252 or DOS code page 850, read so
-that no row can get lost, csv_table.py; or a sheet of an .xlsx), one pipeline:
+that no row can get lost, table_file.py; or a sheet of an .xlsx), one pipeline:
 
 - **long**, without a mapping: columns Jahr, Indikator, Gebiet, Gruppe, Geschlecht, Messgröße, Wert, Kennzeichen,
   Hinweis; one value per row.
@@ -32,10 +32,10 @@ from toolkit.core.problems import FileReport, Problem, Severity
 from toolkit.core.settings import load_settings
 from toolkit.core.store import Store, StoredValue
 from toolkit.core.workspace import Workspace, locked, shown
-from toolkit.merge.csv_table import ENCODINGS, encoding_choice
 from toolkit.merge.mapping import load_mapping, mapping_path
 from toolkit.merge.matrix import write_master_matrix
-from toolkit.merge.tables import COLUMNS, TableRows, long_rows, read_table, wide_rows
+from toolkit.merge.table_file import ENCODINGS, encoding_choice, read_table
+from toolkit.merge.tables import COLUMNS, TableRows, long_rows, wide_rows
 from toolkit.returns.caches import Caches
 from toolkit.returns.checks import check_counts, check_previous_year, check_rates, check_sums, load_store_view
 from toolkit.returns.reader import Readings
@@ -83,7 +83,7 @@ class ImportResult:
 def import_values(workspace: Workspace, file: Path, caches: Caches | None = None,
                   mapping_file: Path | None = None, encoding: str | None = None) -> ImportResult:
     """Validate and load a long table, or a wide one through the mapping ``mapping_file`` (see module docstring);
-    ``encoding``: the character set of a CSV file as written in --zeichensatz (None: recognised, csv_table.py)."""
+    ``encoding``: the character set of a CSV file as written in --zeichensatz (None: recognised, table_file.py)."""
     path = Path(file)
     if not path.is_file():
         raise InputError(f"Die Importdatei {path} gibt es nicht.", hint="Bitte Pfad und Dateinamen prüfen.")

@@ -1,8 +1,6 @@
 """The table of `toolkit import` read into values: one set of rows, whatever the table's shape.
 
-``read_table`` reads a CSV file (csv_table.py: its character set, then its rows strictly, so that none can get lost)
-or a sheet of a workbook (through the file guards of returns/safety.py, with python-calamine; nothing in it is
-executed). ``long_rows`` takes the long format (a value per row: Jahr, Indikator,
+``read_table`` (table_file.py) reads the file into rows; ``long_rows`` takes the long format (a value per row: Jahr, Indikator,
 Gebiet, Gruppe, Geschlecht, Messgröße, Wert, Kennzeichen, Hinweis), ``wide_rows`` a wide table through its mapping
 (mapping.py: a row per year and area, a column per value). Both give the same TableRows: per observation key the
 value, Kennzeichen and Hinweis and the cell it came from, which the value rules and the store of imports.py take.
@@ -14,10 +12,8 @@ Groups and sexes are read by their code or their German label.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import NamedTuple
 
 from toolkit.catalogue.model import AREA_LABELS, CITY, CITY_AGS, CITY_KEY, Catalogue, name_key
@@ -25,15 +21,13 @@ from toolkit.collect.layout import EMPTY_FLAGS, FLAG_WITHHELD, MEASURE_LABELS, S
 from toolkit.core.cells import cell_name, column_index, parse_number_text
 from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import FileReport, Problem, problem
-from toolkit.merge.csv_table import decode_csv, parse_csv
 from toolkit.merge.mapping import YEARS, Mapping, Target
+from toolkit.merge.table_file import SHEET
 from toolkit.merge.table_header import Header, column_key, header_of
 from toolkit.returns.reader import Reading, normalise_flag
-from toolkit.returns.safety import Refused, inspect_file
 
 COLUMNS = ("Jahr", "Indikator", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Wert", "Kennzeichen", "Hinweis")
 REQUIRED = COLUMNS[:7]
-SHEET = "Import"  # how cells of a CSV file and of the long format are named: Import!G3
 
 
 @dataclass
@@ -59,42 +53,6 @@ class _Cell(NamedTuple):
 
     value: float | None
     kind: str
-
-
-def read_table(path: Path, data: bytes, report: FileReport, mapping: Mapping | None,
-               encoding: str | None = None) -> tuple[str, list[list[object]] | None]:
-    """The name its cells are given (the sheet of a wide table, else Import) and the rows: of a CSV file (in the
-    character set ``encoding``, a key of csv_table.ENCODINGS, or the one it is recognised by), or of the mapping's
-    sheet (else the first) of a workbook. None, with the problems in ``report``, if it cannot be read whole."""
-    if path.suffix.lower() in (".csv", ".txt"):
-        decoded = decode_csv(data, path.name, encoding)
-        report.extend(decoded.problems)
-        if decoded.text is None:
-            return SHEET, None
-        parsed = parse_csv(decoded.text, path.name, mapping.header_row if mapping is not None else 1)
-        report.extend(parsed.problems)
-        return SHEET, parsed.rows  # type: ignore[return-value]
-    try:
-        inspect_file(path, data)
-        from python_calamine import CalamineWorkbook  # heavy: only for an .xlsx import
-
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        try:
-            names = list(book.sheet_names)
-            wanted = mapping.sheet if mapping is not None and mapping.sheet else None
-            if wanted is not None and wanted not in names:
-                report.problems.append(problem("zuordnung-passt-nicht", "blatt", file=path.name, found=wanted,
-                                               expected=", ".join(f"„{n}“" for n in names), mapping=mapping.file))
-                return SHEET, None
-            sheet = wanted or names[0]
-            return SHEET if mapping is None else sheet, book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        finally:
-            book.close()
-    except Refused as refused:
-        report.problems.append(refused.problem)
-    except Exception as exc:  # noqa: BLE001 - a broken file gets an answer, not a traceback
-        report.problems.append(problem("nicht-lesbar", "import", file=path.name, reason=type(exc).__name__))
-    return SHEET, None
 
 
 def _blank(raw: list[object]) -> bool:
@@ -215,34 +173,32 @@ def _long_row(long: _LongTable, number: int, raw: list[object], rows: TableRows)
         index = columns.get(column_key(column))
         return raw[index] if index is not None and index < len(raw) else ""
 
-    def bad(column: str, found: object, why: str = "", variant: str = "", **details: object) -> None:
+    def bad(column: str, variant: str, **details: object) -> None:
         report.problems.append(problem("import-zeile", variant, file=report.file, sheet=SHEET,
                                        cell=cell_name(number - 1, columns.get(column_key(column), 0)),
-                                       found=str(found).strip()[:80], row=number, column=column, why=why, **details))
+                                       found=str(get(column)).strip()[:80], row=number, **details))
 
     indicator = catalogue.indicators.get(str(get("Indikator")).strip())
     if indicator is None:
-        return bad("Indikator", get("Indikator"), "unbekannte Kennzahl.")
+        return bad("Indikator", "indikator")
     year, mark = _year(get("Jahr"))
     if year is None or not YEARS[0] <= year <= YEARS[1]:
-        return bad("Jahr", get("Jahr"), variant="jahr", first=YEARS[0], last=YEARS[1])
+        return bad("Jahr", "jahr", first=YEARS[0], last=YEARS[1])
     if mark:
         long.footnotes.note(columns[column_key("Jahr")], get("Jahr"), year, mark, number)
     area = long.areas.get(_area_text(get("Gebiet")))
     if area is None:
-        return bad("Gebiet", get("Gebiet"), "unbekanntes Gebiet (Gesamtstadt, Sachsen-Anhalt, Deutschland, "
-                                            "Stadtteilname oder Stadtteilschlüssel des Amts für Statistik wie 04).")
+        return bad("Gebiet", "gebiet")
     group = catalogue.code("gruppe", str(get("Gruppe")).strip() or "insgesamt", indicator.gruppen)
     if group is None:
-        return bad("Gruppe", get("Gruppe"), variant="gruppe", indicator=indicator.id,
-                   expected=catalogue.labels("gruppe", indicator.gruppen))
+        return bad("Gruppe", "gruppe", indicator=indicator.id, expected=catalogue.labels("gruppe", indicator.gruppen))
     sex = catalogue.code("geschlecht", str(get("Geschlecht")).strip() or "insgesamt", catalogue.sexes_of(indicator))
     if sex is None:
-        return bad("Geschlecht", get("Geschlecht"), variant="geschlecht", indicator=indicator.id,
+        return bad("Geschlecht", "geschlecht", indicator=indicator.id,
                    expected=catalogue.labels("geschlecht", catalogue.sexes_of(indicator)))
     measure = {"zaehler": "zaehler", "nenner": "nenner", "wert": "wert", "anzahl": "wert"}.get(column_key(get("Messgröße")))
     if measure is None or measure not in indicator.measures:
-        return bad("Messgröße", get("Messgröße"), variant="messgroesse", indicator=indicator.id,
+        return bad("Messgröße", "messgroesse", indicator=indicator.id,
                    expected=", ".join(MEASURE_LABELS[m] for m in indicator.measures))
     key = ObservationKey(indicator.id, year, area, group, sex, measure)
     slot = Slot(SHEET, number - 1, columns[column_key("Wert")], key, "input",
@@ -251,19 +207,18 @@ def _long_row(long: _LongTable, number: int, raw: list[object], rows: TableRows)
     note = str(get("Hinweis") or "").strip()
     cell = _cell(get("Wert"), long.withheld if flag in ("", FLAG_WITHHELD) else ())
     if cell.kind == "falsch":
-        return bad("Wert", get("Wert"), "keine Zahl (erlaubt: 1234, 1.234, 12,5).")
+        return bad("Wert", "wert")
     if cell.kind == "gesperrt":
         flag = FLAG_WITHHELD  # the source's own symbol for a withheld value
     elif cell.kind == "leer" and flag not in EMPTY_FLAGS:
-        return bad("Wert", "", "leer; bei fehlendem Wert Kennzeichen „kein Wert verfügbar“ angeben, bei einem von "
-                               "der Quelle gesperrten Wert „gesperrt (Quelle)“.")
+        return bad("Wert", "wert-leer")
     elif cell.kind == "text" and not report.file.lower().endswith((".csv", ".txt")):
         report.problems.append(problem("deutsches-zahlformat", "import", file=report.file, sheet=slot.sheet,
                                        cell=slot.cell, indicator=slot.key.indicator, found=str(get("Wert")).strip(),
                                        expected=f"{cell.value:g}"))
     earlier = rows.add(slot, cell.value, flag, note)
     if earlier is not None:
-        return bad("Indikator", indicator.id, f"derselbe Wert steht schon in Zeile {earlier.slot.row + 1}.")
+        return bad("Indikator", "doppelt", indicator=indicator.id, other=earlier.slot.row + 1)
     rows.taken += 1
 
 
@@ -404,4 +359,4 @@ def _wide_cells(wide: _WideTable, number: int, raw: list[object], targets: dict[
     rows.taken += 1
 
 
-__all__ = ["COLUMNS", "SHEET", "TableRows", "long_rows", "read_table", "wide_rows"]
+__all__ = ["COLUMNS", "SHEET", "TableRows", "long_rows", "wide_rows"]

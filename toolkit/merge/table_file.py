@@ -1,4 +1,7 @@
-"""A CSV file of `toolkit import` read so that no row can get lost: its character set, then its rows, strictly.
+"""The file of `toolkit import` read into rows, so that no row can get lost: a CSV file, or a sheet of a workbook.
+
+``read_table`` reads a workbook's sheet through the file guards of returns/safety.py with python-calamine (nothing
+in it is executed), and a CSV file by its character set, then its rows, strictly:
 
 **Character set** (``decode_csv``). Read are UTF-8 (with or without BOM), UTF-16 with BOM, Windows-1252 (what Excel
 writes as "CSV (Trennzeichen-getrennt)") and DOS code page 850 (old DOS and mainframe exports, "ü" is the byte 0x81).
@@ -31,20 +34,63 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from toolkit.core.problems import Problem, problem
+from toolkit.core.problems import FileReport, Problem, problem
+from toolkit.merge.mapping import Mapping
+from toolkit.returns.safety import Refused, inspect_file
 
 # what --zeichensatz accepts -> (Python codec, German name)
 ENCODINGS = {"utf-8": ("utf-8-sig", "UTF-8"), "utf-16": ("utf-16", "UTF-16"),
              "cp1252": ("cp1252", "Windows-1252 (ANSI)"), "cp850": ("cp850", "DOS (Codepage 850)")}
 ENCODING_ALIASES = {"utf8": "utf-8", "utf-8-sig": "utf-8", "utf16": "utf-16", "windows-1252": "cp1252",
                     "ansi": "cp1252", "1252": "cp1252", "dos": "cp850", "850": "cp850", "ibm850": "cp850"}
+SHEET = "Import"  # how cells of a CSV file and of the long format are named: Import!G3
 MAX_FIELD = 32_767  # characters: what one Excel cell holds
 GERMAN_LETTERS = "äöüÄÖÜß"
 TYPOGRAPHIC = "„“”‚‘’–—…€§°"
 _IMPLAUSIBLE = re.compile(r"[\u2500-\u259f\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # box drawing, control characters
 _UTF8_UMLAUT = re.compile(rb"\xc3[\xa4\xb6\xbc\x84\x96\x9c\x9f]")
 _WORD = re.compile(r"\w*[^\x00-\x7f]\w*")
+
+
+def read_table(path: Path, data: bytes, report: FileReport, mapping: Mapping | None,
+               encoding: str | None = None) -> tuple[str, list[list[object]] | None]:
+    """The name its cells are given (the sheet of a wide table, else Import) and the rows: of a CSV file (in the
+    character set ``encoding``, a key of ENCODINGS, or the one it is recognised by), or of the mapping's
+    sheet (else the first) of a workbook. None, with the problems in ``report``, if it cannot be read whole."""
+    if path.suffix.lower() in (".csv", ".txt"):
+        decoded = decode_csv(data, path.name, encoding)
+        report.extend(decoded.problems)
+        if decoded.text is None:
+            return SHEET, None
+        parsed = parse_csv(decoded.text, path.name, mapping.header_row if mapping is not None else 1)
+        report.extend(parsed.problems)
+        return SHEET, parsed.rows  # type: ignore[return-value]
+    try:
+        inspect_file(path, data)
+        from python_calamine import CalamineWorkbook  # heavy: only for an .xlsx import
+
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        try:
+            names = list(book.sheet_names)
+            wanted = mapping.sheet if mapping is not None and mapping.sheet else None
+            if wanted is not None and wanted not in names:
+                report.problems.append(problem("zuordnung-passt-nicht", "blatt", file=path.name, found=wanted,
+                                               expected=", ".join(f"„{n}“" for n in names), mapping=mapping.file))
+                return SHEET, None
+            sheet = wanted or names[0]
+            return SHEET if mapping is None else sheet, book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        finally:
+            book.close()
+    except Refused as refused:
+        report.problems.append(refused.problem)
+    except Exception as exc:  # noqa: BLE001 - a broken file gets an answer, not a traceback
+        report.problems.append(problem("nicht-lesbar", "import", file=path.name, reason=type(exc).__name__))
+    return SHEET, None
+
+
+# ---- the character set ---------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -225,5 +271,5 @@ def _opening(text: str) -> str:
     return first[:40] + ("…" if len(first) > 40 else "")
 
 
-__all__ = ["ENCODINGS", "MAX_FIELD", "CsvRows", "Decoded", "decode_csv", "delimiter_of", "encoding_choice",
-           "parse_csv"]
+__all__ = ["ENCODINGS", "MAX_FIELD", "SHEET", "CsvRows", "Decoded", "decode_csv", "delimiter_of", "encoding_choice",
+           "parse_csv", "read_table"]
