@@ -21,8 +21,8 @@ The rule, in this order:
 
 **Rows** (``parse_csv``). Python's csv module in strict mode, one record at a time, keeping the physical line where
 each record starts. Refused, naming the file and line: a quote that is not closed (the csv module reports the end
-of the file, or text after a closing quote; a quoted field whose inner lines hold as many separators as a row is
-the same mistake closed later, with rows swallowed into one field), a row with fewer fields than the header or with
+of the file, or text after a closing quote; a quoted field with an inner line that holds exactly as many separators
+as a row is the same mistake closed later, with rows swallowed into one field; tables of four columns or more), a row with fewer fields than the header or with
 more (empty fields at the end are fine), a field longer than an Excel cell holds. A quoted note with line breaks and
 semicolons in it is fine.
 """
@@ -234,13 +234,13 @@ def _column(header: list[str], index: int) -> str:
 
 
 def _swallowed(file: str, row: list[str], header: list[str], delimiter: str, start: int, end: int) -> Problem | None:
-    """A quoted field that holds whole rows: one of its inner lines has as many separators as a row."""
-    if end == start or not header:
+    """A quoted field that holds whole rows: one of its inner lines has exactly as many separators as a row (a table
+    of at least four columns; in a narrower one a line of text could look like a row)."""
+    if end == start or len(header) < 4:
         return None
-    enough = max(len(header) - 1, 1)
     for index, cell in enumerate(row):
         inner = cell.splitlines()[1:]
-        if any(line.count(delimiter) >= enough for line in inner):
+        if any(line.count(delimiter) == len(header) - 1 for line in inner):
             return problem("csv-aufbau", "anfuehrungszeichen-spaet", file=file, line=start,
                            column=_column(header, index), found=_opening(cell), first=start + 1, last=end)
     return None
