@@ -8,16 +8,20 @@ acceptance with exactly the intended values in the store.
 from __future__ import annotations
 
 import codecs
+import re
+import shutil
 from pathlib import Path
 
 import pytest
 import xlsxwriter
+from conftest import make_workspace
 from typer.testing import CliRunner
 
 import toolkit.cli
 from toolkit.catalogue.model import CITY
 from toolkit.core.keys import ObservationKey
 from toolkit.core.store import Store
+from toolkit.core.workspace import Workspace
 from toolkit.merge.imports import import_values
 
 runner = CliRunner()
@@ -39,13 +43,22 @@ def _stored(workspace) -> dict:  # noqa: ANN001
                 "deliveries": len(store.deliveries())}
 
 
-@pytest.fixture
-def seeded(workspace, tmp_path):  # noqa: ANN001, ANN201
-    """A working folder with one value in the store, so that "nothing changed" is a real comparison."""
-    path = tmp_path / "seed.csv"
+@pytest.fixture(scope="module")
+def _seeded_once(tmp_path_factory) -> Workspace:  # noqa: ANN001
+    folder = tmp_path_factory.mktemp("seeded")
+    workspace = make_workspace(folder / "ws")
+    path = folder / "seed.csv"
     path.write_text(HEADER + "2020;DEM-01;Gesamtstadt;insgesamt;insgesamt;Wert;240000;;\n", encoding="utf-8")
     assert import_values(workspace, path).report.ok
     return workspace
+
+
+@pytest.fixture
+def seeded(_seeded_once, tmp_path) -> Workspace:  # noqa: ANN001
+    """A working folder with one value in the store, so that "nothing changed" is a real comparison (a copy of one
+    built per module)."""
+    shutil.copytree(_seeded_once.root, tmp_path / "ws", copy_function=shutil.copyfile)  # copy2 needs what Wine lacks
+    return Workspace(tmp_path / "ws")
 
 
 def _refused(workspace, path: Path, message: str, *extra: object) -> None:  # noqa: ANN001
@@ -217,3 +230,177 @@ def test_zeichensatz_forces_the_character_set_and_makes_another_import(workspace
     code, output = _invoke(workspace, path, "--zeichensatz", "latin9")
     assert code == 2 and "Den Zeichensatz „latin9“ kennt toolkit import nicht." in " ".join(output.split())
     assert "Erlaubt: utf-8, utf-16, cp1252, cp850" in " ".join(output.split())
+
+
+# ---- a column named twice ------------------------------------------------------------------------------------
+
+
+def test_a_long_table_with_wert_twice_is_refused_naming_both_cells(seeded, tmp_path):
+    path = tmp_path / "doppelt.csv"  # before: exit 0, the last "Wert" (4944) stored
+    path.write_text(HEADER.strip() + ";Wert\n2024;DEM-01;Gesamtstadt;insgesamt;insgesamt;Wert;11734;;;4944\n",
+                    encoding="utf-8")
+    _refused(seeded, path, "Spalte „Wert“ steht zweimal in der Kopfzeile: G1 und J1. Welche gilt, ist nicht zu "
+                           "erkennen; bitte eine davon umbenennen oder löschen und erneut importieren.")
+
+
+def test_a_column_the_long_format_does_not_read_is_named(workspace, tmp_path):
+    path = tmp_path / "extra.csv"
+    path.write_text(HEADER.strip() + ";Quelle\n" + _rows(1)[0] + ";Melderegister\n", encoding="utf-8")
+    code, output = _invoke(workspace, path)
+    assert code == 0, output
+    assert ("Die Spalte „Quelle“ (Import!J1) gehört nicht zum Langformat und wird nicht gelesen; gelesen werden: "
+            "Jahr, Indikator, Gebiet, Gruppe, Geschlecht, Messgröße, Wert, Kennzeichen, Hinweis.") in output
+    assert list(_stored(workspace)["values"].values()) == [(1000.0, "", "")]
+
+
+def _two_row_header(path: Path, first_year: object = 2025) -> Path:
+    """A statistics office's table: "Deutsche" over C:E, "Ausländer" over F:H (merged cells), then the sexes."""
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Daten")
+    sheet.merge_range("C1:E1", "Deutsche")
+    sheet.merge_range("F1:H1", "Ausländer")
+    sheet.write_row(1, 0, ["Jahr", "Stadtteil", "insgesamt", "männlich", "weiblich", "insgesamt", "männlich",
+                           "weiblich"])
+    sheet.write_row(2, 0, [first_year, "04", 11734, 5800, 5934, 4944, 2500, 2444])
+    sheet.write_row(3, 0, [first_year, "01", 2100, 1000, 1100, 640, 300, 340])
+    book.close()
+    return path
+
+
+BY_NAME = 'jahr = "Jahr"\ngebiet = "Stadtteil"\nkopfzeile = 2\n[spalten.insgesamt]\nindikator = "DEM-01"\n'
+BY_LETTER = ('jahr = "Jahr"\ngebiet = "Stadtteil"\nkopfzeile = 2\n'
+             '[[spalten.insgesamt]]\nspalte = "C"\nindikator = "DEM-01"\ngruppe = "Deutsche"\n'
+             '[[spalten.insgesamt]]\nspalte = "F"\nindikator = "DEM-01"\ngruppe = "Nichtdeutsche"\n')
+TWO_ROWS = ('jahr = "Jahr"\ngebiet = "Stadtteil"\nkopfzeile = [1, 2]\n'
+            '[spalten."Deutsche insgesamt"]\nindikator = "DEM-01"\ngruppe = "deutsch"\n'
+            '[spalten."Ausländer insgesamt"]\nindikator = "DEM-01"\ngruppe = "nichtdeutsch"\n')
+
+
+def _mapping(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "zuordnung.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_wide_header_with_insgesamt_twice_is_refused_with_the_cells_and_how_to_choose(seeded, tmp_path):
+    table = _two_row_header(tmp_path / "bevoelkerung.xlsx")  # before: exit 0, 4,944 (Ausländer) overwrote 11,734
+    _refused(seeded, table, "Spalte „insgesamt“ steht zweimal in der Kopfzeile: C2 und F2. Bitte in der Zuordnung "
+                            "zuordnung.toml je Ziel angeben, welche gemeint ist: unter [[spalten.\"insgesamt\"]] eine "
+                            "Zeile wie spalte = \"C\"; oder mit kopfzeile = [1, 2] die Zeile darüber zum Namen nehmen "
+                            "(z. B. „Deutsche insgesamt“).", "--zuordnung", _mapping(tmp_path, BY_NAME))
+
+
+@pytest.mark.parametrize("mapping", [BY_LETTER, TWO_ROWS], ids=["spalte", "kopfzeile-zweizeilig"])
+def test_a_mapping_picks_the_column_by_letter_or_by_the_two_row_name(workspace, tmp_path, mapping):
+    table = _two_row_header(tmp_path / "bevoelkerung.xlsx")
+    code, output = _invoke(workspace, table, "--zuordnung", _mapping(tmp_path, mapping))
+    assert code == 0 and "2 Zeilen importiert (4 neue" in output, output
+    values = {(k.area, k.group): v for k, (v, _flag, _note) in _stored(workspace)["values"].items()}
+    assert values == {("st04", "deutsch"): 11734, ("st04", "nichtdeutsch"): 4944,
+                      ("st01", "deutsch"): 2100, ("st01", "nichtdeutsch"): 640}
+
+
+def test_a_letter_that_points_at_another_column_is_refused(seeded, tmp_path):
+    table = _two_row_header(tmp_path / "bevoelkerung.xlsx")
+    _refused(seeded, table, "Daten!D2: Die Spalte D heißt in Zeile 2 „männlich“, die Zuordnung zuordnung.toml "
+                            "erwartet dort „insgesamt“ (spalte = \"D\"). Bitte den Spaltenbuchstaben in der Zuordnung "
+                            "prüfen.", "--zuordnung", _mapping(tmp_path, BY_LETTER.replace('"C"', '"D"')))
+
+
+def test_the_year_column_twice_in_a_wide_table_is_refused(seeded, tmp_path):
+    path = tmp_path / "breit.csv"
+    path.write_text("Jahr;Stadtteil;Einwohner;Jahr\n2025;04;12374;2024\n", encoding="utf-8")
+    _refused(seeded, path, "Spalte „Jahr“ steht zweimal in der Kopfzeile: A1 und D1. Welche gilt, ist nicht zu "
+                           "erkennen;", "--zuordnung", _mapping(tmp_path, 'jahr = "Jahr"\ngebiet = "Stadtteil"\n'
+                                                                          '[spalten.Einwohner]\nindikator = "DEM-01"\n'))
+
+
+# ---- years with a footnote mark ------------------------------------------------------------------------------
+
+
+def test_a_year_with_a_footnote_mark_in_a_long_table_is_read_with_a_warning(workspace, tmp_path):
+    path = tmp_path / "fussnote.csv"  # before: exit 4
+    path.write_text(HEADER + "2025¹;DEM-01;Gesamtstadt;insgesamt;insgesamt;Wert;245834;;\n"
+                             "2024*;DEM-01;Gesamtstadt;insgesamt;insgesamt;Wert;244000;;\n"
+                             "2023 1);DEM-01;Gesamtstadt;insgesamt;insgesamt;Wert;243000;;\n", encoding="utf-8")
+    code, output = _invoke(workspace, path)
+    assert code == 0 and "3 Zeilen importiert" in output, output
+    for cell, written, year, mark in (("A2", "2025¹", 2025, "¹"), ("A3", "2024*", 2024, "*"),
+                                      ("A4", "2023 1)", 2023, "1)")):
+        assert (f"Import!{cell} (Spalte Jahr): „{written}“ als Jahr {year} gelesen; das Fußnotenzeichen „{mark}“ wird "
+                "nicht übernommen. Bitte in der Quelle nachlesen, was die Fußnote sagt (z. B. vorläufig).") in output
+    assert {k.year: v for k, (v, _f, _n) in _stored(workspace)["values"].items()} == {2025: 245834, 2024: 244000,
+                                                                                      2023: 243000}
+
+
+def test_a_year_with_a_footnote_mark_in_a_wide_table_is_named_once(workspace, tmp_path):
+    table = _two_row_header(tmp_path / "bevoelkerung.xlsx", first_year="2025¹")
+    code, output = _invoke(workspace, table, "--zuordnung", _mapping(tmp_path, TWO_ROWS))
+    assert code == 0, output
+    assert ("Daten!A3 (Spalte Jahr): „2025¹“ in 2 Zeilen (ab Zeile 3) als Jahr 2025 gelesen; das Fußnotenzeichen "
+            "„¹“ wird nicht übernommen.") in output
+    assert {k.year for k in _stored(workspace)["values"]} == {2025}
+
+
+def test_a_year_that_is_no_year_is_refused_with_the_range(seeded, tmp_path):
+    path = tmp_path / "jahr.csv"
+    path.write_text(HEADER + "2025a;DEM-01;Gesamtstadt;insgesamt;insgesamt;Wert;1;;\n", encoding="utf-8")
+    _refused(seeded, path, "Zeile 2, Spalte Jahr: „2025a“ ist kein Jahr von 1990 bis 2100.")
+
+
+# ---- groups, sexes and areas by their German label -----------------------------------------------------------
+
+
+def test_groups_sexes_and_areas_are_read_by_label_or_code(workspace, tmp_path):
+    path = tmp_path / "namen.csv"  # before: "Nichtdeutsche" refused, "unbekannte Gruppe (Codes im Blatt Merkmale …)"
+    path.write_text(HEADER + "2024;DEM-01;Alte Neustadt;Nichtdeutsche;Weiblich;Wert;1800;;\n"
+                             "2024;DEM-01;04;nichtdeutsch;männlich;Wert;1900;;\n"
+                             "2024;DEM-01;Gesamtstadt;Deutsche mit Migrationshintergrund;insgesamt;Anzahl;9000;;\n"
+                             "2024;DEM-02;Sachsen-Anhalt;Insgesamt;;Zähler;155463;;\n", encoding="utf-8")
+    code, output = _invoke(workspace, path)
+    assert code == 0 and "4 Zeilen importiert" in output, output
+    assert set(_stored(workspace)["values"]) == {
+        ObservationKey("DEM-01", 2024, "st04", "nichtdeutsch", "weiblich", "wert"),
+        ObservationKey("DEM-01", 2024, "st04", "nichtdeutsch", "maennlich", "wert"),
+        ObservationKey("DEM-01", 2024, CITY, "deutsch_mit_mh", "insgesamt", "wert"),
+        ObservationKey("DEM-02", 2024, "sachsen-anhalt", "insgesamt", "insgesamt", "zaehler"),
+    }
+
+
+def test_a_refusal_shows_the_value_and_the_allowed_labels_never_a_code(seeded, tmp_path):
+    path = tmp_path / "falsch.csv"
+    path.write_text(HEADER + "2024;DEM-02;Gesamtstadt;Ausländer;insgesamt;Zähler;5;;\n"
+                             "2024;DEM-01;Gesamtstadt;insgesamt;Männer;Wert;5;;\n"
+                             "2024;DEM-01;Gesamtstadt;insgesamt;insgesamt;Zähler;5;;\n"
+                             "2024;DEM-01;Neustadt;insgesamt;insgesamt;Wert;5;;\n"
+                             "2024;DEM-9;Gesamtstadt;insgesamt;insgesamt;Wert;5;;\n"
+                             "2024;DEM-01;Gesamtstadt;insgesamt;insgesamt;Wert;viele;;\n", encoding="utf-8")
+    messages = [
+        "Zeile 2, Spalte Gruppe: „Ausländer“ ist keine Gruppe von DEM-02; erlaubt: Insgesamt (Name oder Code aus dem "
+        "Blatt Merkmale des Katalogs).",
+        "Zeile 3, Spalte Geschlecht: „Männer“ ist kein Geschlecht von DEM-01; erlaubt: Insgesamt, Männlich, Weiblich, "
+        "Divers / ohne Angabe.",
+        "Zeile 4, Spalte Messgröße: „Zähler“ passt nicht zu DEM-01; erlaubt: Wert.",
+        "Zeile 5, Spalte Gebiet: „Neustadt“ ist kein bekanntes Gebiet; erlaubt: Gesamtstadt, Sachsen-Anhalt, "
+        "Deutschland, ein Stadtteilname (z. B. Alte Neustadt) oder der Stadtteilschlüssel des Amts für Statistik "
+        "(z. B. 04).",
+        "Zeile 6, Spalte Indikator: „DEM-9“ ist keine Kennzahl des Katalogs (erwartet z. B. DEM-01).",
+        "Zeile 7, Spalte Wert: „viele“ ist keine Zahl (erlaubt: 1234, 1.234, 12,5).",
+    ]
+    _refused(seeded, path, messages[0])
+    output = _invoke(seeded, path)[1]
+    assert all(m in output for m in messages), output
+    codes = {"maennlich", "nichtdeutsch", "deutsch_mit_mh", "divers_ohne_angabe", "zaehler", "sachsen-anhalt",
+             "gesamtstadt"}
+    assert not [c for c in codes if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", output)]  # as written
+
+
+def test_the_sum_warning_names_groups_by_their_labels(workspace, tmp_path):
+    path = tmp_path / "summe.csv"
+    path.write_text(HEADER + "2024;DEM-01;Gesamtstadt;insgesamt;insgesamt;Wert;100;;\n"
+                             "2024;DEM-01;Gesamtstadt;Deutsche;insgesamt;Wert;80;;\n"
+                             "2024;DEM-01;Gesamtstadt;Nichtdeutsche;insgesamt;Wert;30;;\n", encoding="utf-8")
+    code, output = _invoke(workspace, path)
+    assert code == 0, output
+    assert ("Import!G2: Die Teile (Deutsche, Nichtdeutsche) ergeben 110, die Summe „Insgesamt“ ist 100 (erwartet: "
+            "Teile = Summe). Bitte prüfen.") in output
