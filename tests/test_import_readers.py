@@ -147,6 +147,9 @@ def test_a_field_longer_than_an_excel_cell_is_refused(seeded, tmp_path):
     _refused(seeded, path, "lang.csv, Zeile 2, Spalte Hinweis: Das Feld ist 40.000 Zeichen lang, mehr als eine "
                            "Excel-Zelle fasst (32.767). Bitte den Text kürzen; ein so langes Feld entsteht meist durch "
                            "ein nicht geschlossenes Anführungszeichen.")
+    path.write_text(HEADER + _rows(1)[0] + '"' + "Text " * 30000 + '"\n', encoding="utf-8")  # over the csv limit
+    _refused(seeded, path, "lang.csv, Zeile 2: Ein Feld ist länger als 131.072 Zeichen, mehr als eine Excel-Zelle "
+                           "fasst (32.767).")
 
 
 def test_quoted_notes_with_line_breaks_semicolons_and_quotes_import_as_written(workspace, tmp_path):

@@ -283,6 +283,9 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
         "zu-lang": "{file}, Zeile {line}, Spalte {column}: Das Feld ist {found} Zeichen lang, mehr als eine Excel-Zelle "
                    "fasst ({expected}). Bitte den Text kürzen; ein so langes Feld entsteht meist durch ein nicht "
                    "geschlossenes Anführungszeichen.",
+        "zu-lang-zeile": "{file}, Zeile {line}: Ein Feld ist länger als {found} Zeichen, mehr als eine Excel-Zelle "
+                         "fasst ({expected}). Bitte den Text kürzen; ein so langes Feld entsteht meist durch ein nicht "
+                         "geschlossenes Anführungszeichen.",
         "fehler": "{file}, Zeile {line}: Die CSV-Datei ist hier nicht lesbar ({reason}). Bitte die Zeile prüfen und "
                   "erneut importieren.",
     }),

@@ -36,6 +36,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.core.cells import format_number
 from toolkit.core.problems import FileReport, Problem, problem
 from toolkit.merge.mapping import Mapping
 from toolkit.returns.safety import Refused, inspect_file
@@ -213,8 +214,8 @@ def parse_csv(text: str, file: str, header_row: int = 1) -> CsvRows:
         for index, cell in enumerate(row):
             if len(cell) > MAX_FIELD:
                 result.problems.append(problem("csv-aufbau", "zu-lang", file=file, line=start,
-                                               column=_column(header, index), found=f"{len(cell):,}".replace(",", "."),
-                                               expected=f"{MAX_FIELD:,}".replace(",", ".")))
+                                               column=_column(header, index), found=format_number(len(cell)),
+                                               expected=format_number(MAX_FIELD)))
     return result if not result.problems else CsvRows(None, result.lines, result.problems)
 
 
@@ -258,8 +259,8 @@ def _broken(file: str, text: str, delimiter: str, header: list[str], start: int,
         return problem("csv-aufbau", variant, file=file, line=start, column=_column(header, len(fields) - 1),
                        found=_opening(fields[-1]), first=start + 1, last=end)
     if "field limit" in reason:
-        return problem("csv-aufbau", "zu-lang", file=file, line=start, column="?", found="über 131.072",
-                       expected=f"{MAX_FIELD:,}".replace(",", "."))
+        return problem("csv-aufbau", "zu-lang-zeile", file=file, line=start,
+                       found=format_number(csv.field_size_limit()), expected=format_number(MAX_FIELD))
     if "expected after" in reason:
         return problem("csv-aufbau", "nach-anfuehrungszeichen", file=file, line=start)
     return problem("csv-aufbau", "fehler", file=file, line=start, reason=reason)
