@@ -36,7 +36,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.core.cells import format_number
+from toolkit.core.cells import column_letter, format_number
 from toolkit.core.problems import FileReport, Problem, problem
 from toolkit.merge.mapping import Mapping
 from toolkit.returns.safety import Refused, inspect_file
@@ -168,23 +168,23 @@ def _refused(variant: str, file: str, data: bytes, at: int, key: str, **details:
 
 @dataclass
 class CsvRows:
-    """The records of a CSV file (None if it cannot be read without losing rows) and the line each one starts on."""
+    """The records of a CSV file (None if it cannot be read without losing rows) and why not."""
 
     rows: list[list[str]] | None
-    lines: list[int] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
-def delimiter_of(text: str) -> str:
-    """';' or ',': whichever the first line has more of (a tie: ';', the German Excel's separator)."""
-    first = text.split("\n", 1)[0]
+def delimiter_of(text: str, lines: int = 1) -> str:
+    """';' or ',': whichever the first ``lines`` lines (up to the header) have more of (a tie: ';', the German
+    Excel's separator)."""
+    first = "\n".join(text.split("\n", lines)[:lines])
     return ";" if first.count(";") >= first.count(",") else ","
 
 
 def parse_csv(text: str, file: str, header_row: int = 1) -> CsvRows:
     """The records of ``text``, strictly (see the module docstring); ``header_row``: 1-based, the row with the
     column names, whose width every later row must have."""
-    delimiter = delimiter_of(text)
+    delimiter = delimiter_of(text, header_row)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     result = CsvRows([])
     assert result.rows is not None
@@ -197,9 +197,8 @@ def parse_csv(text: str, file: str, header_row: int = 1) -> CsvRows:
             break
         except csv.Error as exc:
             result.problems.append(_broken(file, text, delimiter, header, start, reader.line_num, str(exc)))
-            return CsvRows(None, result.lines, result.problems)
+            return CsvRows(None, result.problems)
         result.rows.append(row)
-        result.lines.append(start)
         number = len(result.rows)
         if number == header_row:
             header = _trimmed(row)
@@ -207,7 +206,7 @@ def parse_csv(text: str, file: str, header_row: int = 1) -> CsvRows:
             swallowed = _swallowed(file, row, header, delimiter, start, reader.line_num)
             if swallowed is not None:
                 result.problems.append(swallowed)
-                return CsvRows(None, result.lines, result.problems)
+                return CsvRows(None, result.problems)
             if header and (len(_trimmed(row)) > len(header) or len(row) < len(header)):
                 result.problems.append(problem("csv-aufbau", "felder", file=file, line=start, found=str(len(row)),
                                                expected=str(len(header)), delimiter=delimiter))
@@ -216,7 +215,7 @@ def parse_csv(text: str, file: str, header_row: int = 1) -> CsvRows:
                 result.problems.append(problem("csv-aufbau", "zu-lang", file=file, line=start,
                                                column=_column(header, index), found=format_number(len(cell)),
                                                expected=format_number(MAX_FIELD)))
-    return result if not result.problems else CsvRows(None, result.lines, result.problems)
+    return result if not result.problems else CsvRows(None, result.problems)
 
 
 def _trimmed(row: list[str]) -> list[str]:
@@ -231,7 +230,7 @@ def _column(header: list[str], index: int) -> str:
     """How a message names the column at ``index``: its header name, else its letter."""
     if index < len(header) and header[index].strip():
         return header[index].strip()
-    return f"Nr. {index + 1}"
+    return column_letter(index)
 
 
 def _swallowed(file: str, row: list[str], header: list[str], delimiter: str, start: int, end: int) -> Problem | None:
