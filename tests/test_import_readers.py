@@ -155,7 +155,8 @@ def test_a_field_longer_than_an_excel_cell_is_refused(seeded, tmp_path):
 def test_quoted_notes_with_line_breaks_semicolons_and_quotes_import_as_written(workspace, tmp_path):
     path = tmp_path / "hinweise.csv"
     path.write_text(HEADER + '2024;DEM-01;Gesamtstadt;insgesamt;insgesamt;Wert;5;;"Erste Zeile; mit ""Zitat""\n'
-                             'zweite Zeile"\n2024;DEM-01;04;insgesamt;insgesamt;Wert;6;;ohne\n', encoding="utf-8")
+                             'zweite Zeile"\n2024;DEM-01;04;insgesamt;insgesamt;Wert;6;;ohne\n', encoding="utf-8",
+                    newline="")  # the line break in the note as written, also on Windows
     code, output = _invoke(workspace, path)
     assert code == 0 and "2 Zeilen importiert" in output, output
     assert _stored(workspace)["values"] == {
