@@ -23,6 +23,7 @@ from toolkit.core.keys import ObservationKey
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace
 from toolkit.merge.imports import import_values
+from toolkit.merge.mapping import load_mapping
 
 runner = CliRunner()
 HEADER = "Jahr;Indikator;Gebiet;Gruppe;Geschlecht;Messgröße;Wert;Kennzeichen;Hinweis\n"
@@ -408,3 +409,18 @@ def test_the_sum_warning_names_groups_by_their_labels(workspace, tmp_path):
     assert code == 0, output
     assert ("Import!G2: Die Teile (Deutsche, Nichtdeutsche) ergeben 110, die Summe „Insgesamt“ ist 100 (erwartet: "
             "Teile = Summe). Bitte prüfen.") in output
+
+
+def test_a_mapping_by_label_is_the_same_mapping_and_bad_positions_are_named(catalogue, tmp_path):
+    by_label, _ = load_mapping(_mapping(tmp_path, BY_LETTER), catalogue, (".",))
+    by_code, _ = load_mapping(_mapping(tmp_path, BY_LETTER.replace('"Deutsche"', '"deutsch"')
+                                       .replace('"Nichtdeutsche"', '"nichtdeutsch"')), catalogue, (".",))
+    assert by_label is not None and by_code is not None and by_label.fingerprint == by_code.fingerprint
+    mapping, problems = load_mapping(_mapping(tmp_path, BY_LETTER.replace("kopfzeile = 2", "kopfzeile = [2, 1]")
+                                              .replace('spalte = "C"', 'spalte = "3"')), catalogue, (".",))
+    assert mapping is None and [p.message for p in problems] == [
+        "In der Zuordnung zuordnung.toml ist kopfzeile = [2, 1] ungültig; erwartet: eine Zeilennummer ab 1, oder zwei "
+        "aufeinanderfolgende wie [1, 2].",
+        "In der Zuordnung zuordnung.toml ist spalten.insgesamt (Ziel 1).spalte = '3' ungültig; erwartet: "
+        "Spaltenbuchstaben wie \"F\".",
+    ]
