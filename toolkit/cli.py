@@ -294,6 +294,10 @@ def import_(
         "--zuordnung", "-z", metavar="ZUORDNUNG",
         help="TOML-Datei, die die Spalten einer breiten Tabelle (z. B. KISS-MD) Kennzahl, Gruppe, Geschlecht und "
              "Messgröße zuordnet; Pfad oder Name in templates/zuordnungen/.")] = None,
+    encoding: Annotated[str | None, typer.Option(
+        "--zeichensatz", metavar="ZEICHENSATZ",
+        help="Zeichensatz einer CSV-Datei: utf-8, utf-16, cp1252 (Windows/ANSI) oder cp850 (DOS). Ohne diese Option "
+             "wird er erkannt.")] = None,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Frühere Jahre, Vergleichswerte und Tabellen des Amts für Statistik übernehmen.
@@ -308,7 +312,7 @@ def import_(
     """
     ws = open_workspace(workspace)
 
-    result = import_values(ws, file, mapping_file=mapping)
+    result = import_values(ws, file, mapping_file=mapping, encoding=encoding)
     print_reports_table(out, [result.report])
     _print_lines(result.lines())
     raise typer.Exit(int(result.exit_code))

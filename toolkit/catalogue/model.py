@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers import them from here
@@ -245,6 +246,26 @@ class Catalogue:
         """German label of a group or sex code (the code itself if unknown)."""
         items = self.groups if dimension == "gruppe" else self.sexes
         return items[code].bezeichnung if code in items else code
+
+    def labels(self, dimension: str, codes: Iterable[str]) -> str:
+        """The German labels of group or sex ``codes`` for a message: 'Insgesamt, Deutsche, Nichtdeutsche'."""
+        return ", ".join(self.label(dimension, code) for code in codes)
+
+    @cached_property
+    def _codes(self) -> dict[tuple[str, str], str]:
+        """(dimension, name_key of a code or its German label) -> the code."""
+        found = {(c.dimension, name_key(c.bezeichnung)): c.code for c in self.characteristics}
+        return found | {(c.dimension, name_key(c.code)): c.code for c in self.characteristics}
+
+    def code(self, dimension: str, written: object, allowed: Iterable[str]) -> str | None:
+        """The code among ``allowed`` of the group or sex (``dimension`` gruppe or geschlecht) that ``written`` names:
+        its code ('nichtdeutsch') or its German label ('Nichtdeutsche'), compared loosely (name_key); else None."""
+        code = self._codes.get((dimension, name_key(written)))
+        return code if code is not None and code in allowed else None
+
+    def sexes_of(self, indicator: Indicator) -> tuple[str, ...]:
+        """The sexes a value of ``indicator`` may have: the catalogue's if it is collected by sex, else insgesamt."""
+        return tuple(self.sexes) if indicator.geschlecht else ("insgesamt",)
 
     def area_label(self, area: str) -> str:
         if area in AREA_LABELS:

@@ -1,6 +1,7 @@
 """`toolkit import FILE [--zuordnung MAPPING]`: earlier years, comparison values and the Amt für Statistik's tables.
 
-Two shapes of table (CSV with ; or , as separator, UTF-8, or a sheet of an .xlsx), one pipeline:
+Two shapes of table (CSV with ; or , as separator in UTF-8, UTF-16, Windows-1252 or DOS code page 850, read so
+that no row can get lost, table_file.py; or a sheet of an .xlsx), one pipeline:
 
 - **long**, without a mapping: columns Jahr, Indikator, Gebiet, Gruppe, Geschlecht, Messgröße, Wert, Kennzeichen,
   Hinweis; one value per row.
@@ -26,14 +27,15 @@ from types import SimpleNamespace
 
 from toolkit.catalogue.model import Catalogue
 from toolkit.collect.layout import FLAG_WITHHELD, MEASURE_LABELS
-from toolkit.core.errors import ExitCode, InputError
+from toolkit.core.errors import ExitCode, InputError, UsageError
 from toolkit.core.problems import FileReport, Problem, Severity
 from toolkit.core.settings import load_settings
 from toolkit.core.store import DeliverySource, Store, StoredValue
 from toolkit.core.workspace import Workspace, locked, shown
-from toolkit.merge.import_table import COLUMNS, TableRows, long_rows, read_table, wide_rows
+from toolkit.merge.import_table import COLUMNS, TableRows, long_rows, wide_rows
 from toolkit.merge.mapping import load_mapping, mapping_path
 from toolkit.merge.matrix import write_master_matrix
+from toolkit.merge.table_file import ENCODINGS, encoding_choice, read_table
 from toolkit.returns.caches import Caches
 from toolkit.returns.checks import check_counts, check_previous_year, check_rates, check_sums, load_store_view
 from toolkit.returns.reader import Readings
@@ -79,11 +81,16 @@ class ImportResult:
 
 
 def import_values(workspace: Workspace, file: Path, caches: Caches | None = None,
-                  mapping_file: Path | None = None) -> ImportResult:
-    """Validate and load a long table, or a wide one through the mapping ``mapping_file`` (see module docstring)."""
+                  mapping_file: Path | None = None, encoding: str | None = None) -> ImportResult:
+    """Validate and load a long table, or a wide one through the mapping ``mapping_file`` (see module docstring);
+    ``encoding``: the character set of a CSV file as written in --zeichensatz (None: recognised, table_file.py)."""
     path = Path(file)
     if not path.is_file():
         raise InputError(f"Die Importdatei {path} gibt es nicht.", hint="Bitte Pfad und Dateinamen prüfen.")
+    forced = encoding_choice(encoding) if encoding is not None else None
+    if encoding is not None and forced is None:
+        raise UsageError(f"Den Zeichensatz „{encoding}“ kennt toolkit import nicht.",
+                         hint=f"Erlaubt: {', '.join(ENCODINGS)} (ohne --zeichensatz wird er erkannt).")
     catalogue = (caches or Caches()).catalogue(workspace)
     withheld = load_settings(workspace.settings_file).gesperrt_zeichen
     mapping, mapping_problems = (None, [])
@@ -93,6 +100,8 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
     identity = hashlib.sha256(data)
     if mapping is not None:
         identity.update(mapping.fingerprint.encode())  # the same file through another mapping is another import
+    if forced is not None:
+        identity.update(f"zeichensatz={forced}".encode())  # read in another character set: other values
     report = FileReport(path.name, IMPORT_OFFICE, None, identity.hexdigest(), list(mapping_problems))
     label = mapping.label if mapping is not None and mapping.label else path.name
     result = ImportResult(report, provenance=f"Import {label}", root=workspace.root)
@@ -101,7 +110,7 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
     if _imported(workspace, report.sha256):  # said before the checks, so their findings are not shown again
         result.already = True
         return result
-    sheet, table = read_table(path, data, report, mapping)
+    sheet, table = read_table(path, data, report, mapping, forced)
     rows = TableRows()
     if table is not None:
         rows = wide_rows(table, sheet, mapping, catalogue, report) if mapping is not None \

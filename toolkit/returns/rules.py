@@ -153,11 +153,13 @@ def check_sums(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:
                 continue
             complete = len(parts) == len(rule.teile)
             yield from _sum_rule(rw, by_indicator[indicator.id], indicator, rule.dimension, rule.gesamt, parts,
-                                 complete, base)
+                                 complete, base, catalogue)
 
 
-def _sum_rule(rw, cells, indicator, dimension, whole_code, parts, complete, base) -> Iterator[Problem]:
-    """``cells``: the indicator's readings by (year, area, group, sex, measure)."""
+def _sum_rule(rw, cells, indicator, dimension, whole_code, parts, complete, base,
+              catalogue) -> Iterator[Problem]:
+    """``cells``: the indicator's readings by (year, area, group, sex, measure); the message names groups and sexes
+    by their German labels."""
     by_group = dimension == "gruppe"
     for (year, area, group, sex, measure), whole in cells.items():
         if (group if by_group else sex) != whole_code or (not by_group and group not in indicator.gruppen):
@@ -177,7 +179,8 @@ def _sum_rule(rw, cells, indicator, dimension, whole_code, parts, complete, base
         if (all_there and abs(total - whole.value) > tolerance) or (not all_there and total > whole.value + tolerance):
             relation = "=" if all_there else "≤"
             yield _problem(rw, "summe-teile", whole, _n(total), f"{relation} {_n(whole.value)}",
-                           parts=", ".join(parts), whole=whole_code, value=_n(whole.value), relation=relation,
+                           parts=catalogue.labels(dimension, parts), whole=catalogue.label(dimension, whole_code),
+                           value=_n(whole.value), relation=relation,
                            tolerance=f", Toleranz {_n(tolerance)} wegen Rundung" if base else "")
 
 
