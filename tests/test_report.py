@@ -326,7 +326,7 @@ def test_the_chapter_structure_setting_is_checked(tmp_path, value, accepted):
     if accepted:
         assert load_settings(path).gliederung == value
         return
-    with pytest.raises(InputError, match=f"gliederung = '{value}' ist nicht erlaubt") as caught:
+    with pytest.raises(InputError, match=f'gliederung = "{value}" ist nicht erlaubt') as caught:
         load_settings(path)
     assert '"handlungsfelder"' in caught.value.hint and '"integrationskonzept"' in caught.value.hint
 
