@@ -20,6 +20,7 @@ from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers impo
     LINKS,
     OFFICES,
     PROFILES,
+    SHARE_UNITS,
     SHEETS,
     SUM_RULES,
     Column,
@@ -30,6 +31,7 @@ from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers impo
     workbook_rows,
 )
 from toolkit.catalogue.sheets import DISTRICTS as DISTRICT_SHEET
+from toolkit.core.cells import format_number
 from toolkit.core.errors import CatalogueError
 
 # --------------------------------------------------------------------------------------------------
@@ -338,6 +340,8 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
                       "eine Quote braucht eine Beschreibung von Zähler und Nenner")
         if indicator.faktor <= 0:
             check.add(INDICATORS, raw, "faktor", "der Faktor muss größer als 0 sein (z. B. 100 für Prozent)")
+        elif contradiction := unit_problem(indicator.typ, indicator.einheit, indicator.faktor):
+            check.add(INDICATORS, raw, "einheit", contradiction)
         if indicator.min_wert is not None and indicator.max_wert is not None and indicator.min_wert > indicator.max_wert:
             check.add(INDICATORS, raw, "max_wert", "der Höchstwert ist kleiner als der Mindestwert")
     by_id = {i.id: i for i in indicators_list}
@@ -381,6 +385,25 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
         links=tuple(link for link, _ in link_pairs),
         notices=notices,
     )
+
+
+def unit_problem(typ: str, unit: str, factor: float) -> str:
+    """Why Typ, Einheit and Faktor of an indicator contradict each other (sheets.SHARE_UNITS), or ''."""
+    share = SHARE_UNITS.get(unit)
+    shown = format_number(factor) if float(factor).is_integer() else str(factor).replace(".", ",")
+    found = f"Typ „{typ}“ mit Einheit „{unit}“ und Faktor {shown} passt nicht zusammen: "
+    if typ == "anzahl" and (share or factor != 1):
+        return found + ("eine Anzahl wird als ganze Zahl geliefert (Einheit z. B. „Anzahl“ oder „Personen“, Faktor 1); "
+                        "für einen Anteil bitte Typ „quote“ (Zähler und Nenner) oder „wert“ wählen")
+    if typ == "quote" and share != factor:
+        return found + f"eine Quote braucht eine Einheit mit ihrem Faktor: {_SHARES}"
+    if typ == "wert" and factor != (share or 1):
+        return found + f"ein fertiger Wert hat als Anteil die Einheit mit ihrem Faktor ({_SHARES}), sonst (Index, " \
+                       "Tage, Euro …) Faktor 1"
+    return ""
+
+
+_SHARES = ", ".join(f"„{unit}“ mit {format_number(factor)}" for unit, factor in SHARE_UNITS.items())
 
 
 def name_key(text: object) -> str:

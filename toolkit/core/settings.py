@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from toolkit.core.cells import format_number
 from toolkit.core.errors import InputError
 
 DEFAULT_SETTINGS_TOML = """\
@@ -170,7 +171,7 @@ class Setting:
         """What is allowed, in German, as the message and the comment of the default toml say it."""
         if self.kind in ("int", "number"):
             what = "eine ganze Zahl" if self.kind == "int" else "eine Zahl"
-            return f"{what} von {_number_text(self.low)} bis {_number_text(self.high)}"
+            return f"{what} von {format_number(self.low)} bis {format_number(self.high)}"
         if self.kind == "choice":
             quoted = [f'"{c}"' for c in self.choices]
             return f"{', '.join(quoted[:-1])} oder {quoted[-1]}"
@@ -361,15 +362,6 @@ def _value(setting: Setting, value: object) -> object:
     if not setting.low <= value <= setting.high:
         raise ValueError(setting.key)
     return float(value) if kind == "number" else value
-
-
-def _number_text(value: float | None) -> str:
-    """A bound as German text: 1000000 -> 1.000.000, 0.5 -> 0,5."""
-    if value is None:
-        return ""
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", ".")
-    return str(value).replace(".", ",")
 
 
 def _toml_text(value: object) -> str:
