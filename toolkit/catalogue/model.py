@@ -84,11 +84,6 @@ class Indicator:
         return self.ebene == "stadt"
 
     @property
-    def all_notes(self) -> str:
-        """Both notes in one text, for internal documents such as the collection workbook."""
-        return " ".join(note for note in (self.hinweis_bericht, self.notiz_intern) if note)
-
-    @property
     def allows_over_100(self) -> bool:
         """Rates such as Kita quotas may exceed 100 % (counted at the place of care)."""
         return self.typ == "quote" and self.max_wert is not None and self.max_wert > self.faktor
