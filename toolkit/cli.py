@@ -213,7 +213,7 @@ def merge(
     workspace: WorkspaceOption = Path("."),
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Nur zeigen, was sich ändern würde.")] = False,
 ) -> None:
-    """Geprüfte Rückläufe ohne Fehler in die Datenhaltung übernehmen und die Indikatorenmatrix erneuern.
+    """Geprüfte Rückläufe ohne Fehler in die Datenhaltung übernehmen und die Monitoringdaten (outbox/Monitoringdaten.xlsx) erneuern.
 
     Dateien mit Fehlern bleiben in inbox/. Übernommene Dateien werden unverändert archiviert.
 
