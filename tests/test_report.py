@@ -103,7 +103,7 @@ def test_real_headings_and_no_empty_paragraphs_for_spacing(compiled):
 
 def test_no_suppressed_number_appears_anywhere(compiled):
     workspace, _result, document = compiled
-    catalogue, _settings, published = load_published(workspace, 2024)
+    catalogue, _settings, published, _left_out = load_published(workspace, 2024)
     hidden = published[published["suppressed"] != ""]
     assert len(hidden) >= 2 and set(hidden["suppressed"]) == {"primär", "sekundär", "gering besiedelt"}
     text = all_text(document)
@@ -282,7 +282,7 @@ def test_references_link_to_the_heading_with_its_page_number(compiled):
 @pytest.mark.parametrize("gliederung", STRUCTURES)
 def test_template_renders_with_the_context_without_undeclared_variables(compiled, gliederung):
     workspace, _result, _document = compiled
-    catalogue, settings, published = load_published(workspace, 2024)
+    catalogue, settings, published, _left_out = load_published(workspace, 2024)
     deliveries, received = round_deliveries(workspace, 2024, catalogue)
     settings = dataclasses.replace(settings, gliederung=gliederung)
     content = build_report(published, catalogue, settings, 2024, deliveries, received)

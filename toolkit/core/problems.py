@@ -213,6 +213,24 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
         "": "Die Datei {file} stammt aus einem früheren Versand für {year} (Rundenkennung {found}, aktuell {expected}). "
             "Die Werte werden trotzdem gelesen; bitte prüfen, ob es die neueste Fassung ist.",
     }),
+    # ---- the store against the catalogue (toolkit check, compile, export)
+    ProblemType("verwaiste-werte", Severity.FEHLER, "Gespeicherte Werte ohne Zuordnung im Katalog",
+                "Den Eintrag im Katalog wiederherstellen; sollen die Werte wirklich entfallen, 'toolkit compile' und "
+                "'toolkit export' mit --verwaiste-weglassen.", {
+        "kennzahl": "{values} zur Kennzahl {indicator}, die der Katalog nicht mehr führt. War das ein Versehen, bitte "
+                    "die Zeile {indicator} im Blatt Indikatoren wiederherstellen.",
+        "stadtteil": "{values} zum Stadtteil {name} (Schlüssel {key}), den der Katalog nicht mehr führt. War das ein "
+                     "Versehen, bitte im Blatt Stadtteile die Zeile „{name}“ mit dem Schlüssel {key} wiederherstellen.",
+        "umgeschluesselt": "{values} zum Stadtteil {name} mit dem Schlüssel {key}; der Katalog führt {name} jetzt "
+                           "unter dem Schlüssel {new_key}. War das ein Versehen, bitte im Blatt Stadtteile wieder den "
+                           "Schlüssel {key} des Amts für Statistik eintragen.",
+        "schluessel": "{values} zum Stadtteilschlüssel {key}, den der Katalog nicht kennt. War das ein Versehen, "
+                      "bitte im Blatt Stadtteile eine Zeile mit dem Schlüssel {key} anlegen.",
+        "gruppe": "{values} zur Gruppe „{label}“ (Code {found}), die das Blatt Merkmale nicht mehr führt. War das ein "
+                  "Versehen, bitte die Gruppe im Blatt Merkmale wiederherstellen.",
+        "geschlecht": "{values} zum Geschlecht „{label}“ (Code {found}), das das Blatt Merkmale nicht mehr führt. "
+                      "War das ein Versehen, bitte den Eintrag im Blatt Merkmale wiederherstellen.",
+    }),
     ProblemType("kennung-aus-eigenschaften", Severity.HINWEIS, "Kennung aus den Dokumenteigenschaften",
                 "Nichts zu tun; künftig keine Blätter löschen.", {
         "": "In der Datei {file} fehlt das versteckte Blatt „{meta_sheet}“; Dienststelle und Berichtsjahr wurden aus den "

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue
+from toolkit.catalogue.orphans import orphans_report
 from toolkit.core.errors import InputError
 from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import FileReport, Problem
@@ -52,14 +53,17 @@ def check_files(workspace: Workspace, files: list[Path] | None = None, progress=
                 *, feedback: bool = False, caches: Caches | None = None) -> list[FileReport]:
     """Check returned files (default: inbox/); one FileReport per file. Never changes the store.
 
-    With ``feedback`` a Prüfbericht per file is written to outbox/<Jahr>/Pruefberichte/.
+    With ``feedback`` a Prüfbericht per file is written to outbox/<Jahr>/Pruefberichte/. Stored values the catalogue
+    has no home for (catalogue/orphans.py) come last, as the report of the catalogue file.
     """
     if feedback:
         ensure_closed(existing_reports(workspace, inbox_files(workspace) if files is None else _given(files)))
+    caches = caches or Caches()
     checked = check_returns(workspace, files, progress, caches=caches)
     if feedback:
         write_feedback(workspace, checked)
-    return [c.report for c in checked]
+    catalogue_report = orphans_report(workspace, caches.catalogue(workspace))
+    return [c.report for c in checked] + ([catalogue_report] if catalogue_report else [])
 
 
 def check_returns(workspace: Workspace, files: list[Path] | None = None, progress=None,  # noqa: ANN001
