@@ -123,6 +123,22 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
         "stadtteil": "In {place} steht „{found}“ statt des Stadtteilschlüssels {expected}: Zeilen wurden eingefügt, "
                      "gelöscht oder sortiert. " + _UNCHANGED + ".",
     }),
+    ProblemType("frueherer-katalog", Severity.WARNUNG, "Bogen mit einem früheren Katalog",
+                "Nichts zu tun; was seitdem hinzukam, fragt die Koordination mit dem neuen Bogen ab.", {
+        "": "Die Datei {file} ist ein Bogen vom {created}, erstellt mit einem früheren Katalog; seitdem {changes}. Sie "
+            "wird nach dem damaligen Aufbau gelesen.",
+    }),
+    ProblemType("katalog-geaendert", Severity.FEHLER, "Bogen passt nicht mehr zum Katalog",
+                "Den neuen Bogen der Koordination verwenden.", {
+        "ohne-zuordnung": "Der Bogen {file} wurde am {created} mit einem früheren Katalog erstellt; seitdem {changes}. "
+                          "Die Werte in {cells} gehören zu nichts, was der Katalog jetzt kennt, und werden nicht "
+                          "übernommen. Bitte den neuen Bogen verwenden (die Koordination erzeugt ihn mit 'toolkit "
+                          "distribute --year {year} --office {office} --again').",
+        "ohne-aufbau": "Der Bogen {file} wurde am {created} mit einem früheren Katalog erstellt; dessen Aufbau ist nicht "
+                       "gespeichert (versandt mit einer früheren Version des Werkzeugs), daher kann er nicht gelesen "
+                       "werden. Bitte den neuen Bogen verwenden (die Koordination erzeugt ihn mit 'toolkit distribute "
+                       "--year {year} --office {office} --again').",
+    }),
     ProblemType("doppelte-lieferung", Severity.FEHLER, "Wert von zwei Stellen geliefert",
                 "Mit der Koordination klären, welche Stelle liefert.", {
         "": "{indicator} {year} wird von zwei Stellen geliefert: {file} ({found}) und {expected}. Bitte klären, welche "

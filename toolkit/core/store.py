@@ -5,6 +5,8 @@ Tables
 - observations: the current value of every indicator x year x area x group x sex x measure
 - history: every earlier value that a later delivery replaced, with who/when/why
 - rounds: one row per office and report year that ``distribute`` prepared (token, deadline, file hash)
+- layouts: every layout a workbook was distributed with (office, year, fingerprint) and the office's part of the
+  catalogue it was made from, so that a return made with an earlier catalogue can still be read
 - sendings: every e-mail sent or drafted for a round (Message-ID, time, result)
 - checks: the last check result of every file seen in inbox/ (for status and the master matrix)
 """
@@ -92,6 +94,14 @@ CREATE TABLE IF NOT EXISTS rounds (
     fingerprint TEXT NOT NULL,
     created_at TEXT NOT NULL,
     PRIMARY KEY (year, office)
+);
+CREATE TABLE IF NOT EXISTS layouts (
+    year INTEGER NOT NULL,
+    office TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    snapshot TEXT NOT NULL,   -- JSON: the office's part of the catalogue (collect/layout_history.py)
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (year, office, fingerprint)
 );
 CREATE TABLE IF NOT EXISTS sendings (
     id INTEGER PRIMARY KEY,
@@ -375,6 +385,22 @@ class Store:
 
     def rounds(self, year: int) -> dict[str, sqlite3.Row]:
         return {r["office"]: r for r in self.db.execute("SELECT * FROM rounds WHERE year = ?", (year,))}
+
+    def record_layout(self, *, year: int, office: str, fingerprint: str, snapshot: str) -> None:
+        """Keep the layout a workbook was distributed with (the first time it is used)."""
+        self.db.execute("INSERT INTO layouts (year, office, fingerprint, snapshot, created_at) VALUES (?,?,?,?,?)"
+                        " ON CONFLICT (year, office, fingerprint) DO NOTHING", (year, office, fingerprint, snapshot,
+                                                                                now()))
+
+    def layouts(self, year: int | None = None) -> dict[tuple[int, str, str], sqlite3.Row]:
+        """(year, office, fingerprint) -> the distributed layout (snapshot, created_at); empty for a read-only store
+        of an earlier version, which has no such table yet."""
+        sql, params = ("SELECT * FROM layouts", ()) if year is None else ("SELECT * FROM layouts WHERE year = ?", (year,))
+        try:
+            rows = self.db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError:
+            return {}
+        return {(r["year"], r["office"], r["fingerprint"]): r for r in rows}
 
     def record_sending(self, *, year: int, office: str, token: str, kind: str, mode: str, recipients: str,
                        message_id: str, sha256: str, ok: bool, error: str = "") -> None:

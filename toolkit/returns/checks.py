@@ -89,7 +89,7 @@ def iter_checked(workspace: Workspace, files: list[Path] | None = None, progress
     paths = inbox_files(workspace) if files is None else _given(files)
     view = load_store_view(workspace.store_file)
     processes = load_settings(workspace.settings_file).prozesse
-    for returned, report in check_all(paths, view, caches.plans(catalogue), progress, processes):
+    for returned, report in check_all(paths, view, caches.plans(catalogue, view.layouts), progress, processes):
         yield CheckedFile(returned, report)
 
 
@@ -110,8 +110,11 @@ def load_store_view(store_file: Path) -> StoreView:
         for row in store.deliveries():
             view.delivery_of[row["id"]] = (row["office"], row["file_name"], row["source"])
             view.merged.add((row["sha256"], row["office"], row["year"]))
-        for row in store.db.execute("SELECT year, office, token FROM rounds"):
+        for row in store.db.execute("SELECT year, office, token, fingerprint FROM rounds"):
             view.round_tokens[(row["year"], row["office"])] = row["token"]
+            view.layouts[(row["office"], row["year"], row["fingerprint"])] = ""
+        for (year, office, fingerprint), row in store.layouts().items():
+            view.layouts[(office, year, fingerprint)] = row["snapshot"]
     finally:
         store.close()
     return view
