@@ -20,7 +20,6 @@ from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers impo
     LINKS,
     OFFICES,
     PROFILES,
-    SHARE_UNITS,
     SHEETS,
     SUM_RULES,
     Column,
@@ -28,10 +27,10 @@ from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers impo
     SheetSpec,
     cell_ref,
     default_rows,
+    unit_problem,
     workbook_rows,
 )
 from toolkit.catalogue.sheets import DISTRICTS as DISTRICT_SHEET
-from toolkit.core.cells import format_number
 from toolkit.core.errors import CatalogueError
 
 # --------------------------------------------------------------------------------------------------
@@ -380,25 +379,6 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
         links=tuple(link for link, _ in link_pairs),
         notices=notices,
     )
-
-
-def unit_problem(typ: str, unit: str, factor: float) -> str:
-    """Why Typ, Einheit and Faktor of an indicator contradict each other (sheets.SHARE_UNITS), or ''."""
-    share = SHARE_UNITS.get(unit)
-    shown = format_number(factor) if float(factor).is_integer() else str(factor).replace(".", ",")
-    found = f"Typ „{typ}“ mit Einheit „{unit}“ und Faktor {shown} passt nicht zusammen: "
-    if typ == "anzahl" and (share or factor != 1):
-        return found + ("eine Anzahl wird als ganze Zahl geliefert (Einheit z. B. „Anzahl“ oder „Personen“, Faktor 1); "
-                        "für einen Anteil bitte Typ „quote“ (Zähler und Nenner) oder „wert“ wählen")
-    if typ == "quote" and share != factor:
-        return found + f"eine Quote braucht eine Einheit mit ihrem Faktor: {_SHARES}"
-    if typ == "wert" and factor != (share or 1):
-        return found + f"ein fertiger Wert hat als Anteil die Einheit mit ihrem Faktor ({_SHARES}), sonst (Index, " \
-                       "Tage, Euro …) Faktor 1"
-    return ""
-
-
-_SHARES = ", ".join(f"„{unit}“ mit {format_number(factor)}" for unit, factor in SHARE_UNITS.items())
 
 
 def name_key(text: object) -> str:

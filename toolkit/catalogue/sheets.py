@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from toolkit.core.cells import cell_name
+from toolkit.core.cells import cell_name, format_number
 from toolkit.core.errors import CatalogueError, InputError
 
 # --------------------------------------------------------------------------------------------------
@@ -56,6 +56,26 @@ SHARE_UNITS = {"%": 100, "Prozent": 100, "‰": 1000, "Promille": 1000, "je 1.00
                "je 100.000": 100_000}
 DIRECTIONS = ("plus", "minus", "neutral", "deuten")
 LEVELS = ("stadt", "land")
+
+
+def unit_problem(typ: str, unit: str, factor: float) -> str:
+    """Why Typ, Einheit and Faktor of an indicator contradict each other (SHARE_UNITS), or ''."""
+    share = SHARE_UNITS.get(unit)
+    shown = format_number(factor) if float(factor).is_integer() else str(factor).replace(".", ",")
+    found = f"Typ „{typ}“ mit Einheit „{unit}“ und Faktor {shown} passt nicht zusammen: "
+    if typ == "anzahl" and (share or factor != 1):
+        return found + ("eine Anzahl wird als ganze Zahl geliefert (Einheit z. B. „Anzahl“ oder „Personen“, Faktor 1); "
+                        "für einen Anteil bitte Typ „quote“ (Zähler und Nenner) oder „wert“ wählen")
+    if typ == "quote" and share != factor:
+        return found + f"eine Quote braucht eine Einheit mit ihrem Faktor: {_SHARES}"
+    if typ == "wert" and factor != (share or 1):
+        return found + f"ein fertiger Wert hat als Anteil die Einheit mit ihrem Faktor ({_SHARES}), sonst (Index, " \
+                       "Tage, Euro …) Faktor 1"
+    return ""
+
+
+_SHARES = ", ".join(f"„{unit}“ mit {format_number(factor)}" for unit, factor in SHARE_UNITS.items())
+
 
 INDICATORS = SheetSpec("Indikatoren", "indikatoren.csv", (
     Column("id", "Kennung", 10, required=True),

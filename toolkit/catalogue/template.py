@@ -11,7 +11,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from toolkit.catalogue.model import SHARE_UNITS, SHEETS, Column, RawRow, SheetSpec, default_rows
+from toolkit.catalogue.model import SHEETS, Column, RawRow, SheetSpec, default_rows
+from toolkit.catalogue.sheets import SHARE_UNITS
 from toolkit.core.cells import column_letter
 from toolkit.core.workspace import atomic_path
 

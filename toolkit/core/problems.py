@@ -35,6 +35,8 @@ class ProblemType:
 
 _KEIN_WERT = "das Kennzeichen „kein Wert verfügbar“ wählen"
 _UNCHANGED = "Bitte den zugesandten Bogen unverändert verwenden"
+_NEW_WORKBOOK = ("Bitte den neuen Bogen verwenden (die Koordination erzeugt ihn mit 'toolkit distribute --year {year} "
+                 "--office {office} --again').")
 
 PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
     # ---- the file as a whole
@@ -132,12 +134,10 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                 "Den neuen Bogen der Koordination verwenden.", {
         "ohne-zuordnung": "Der Bogen {file} wurde am {created} mit einem früheren Katalog erstellt; seitdem {changes}. "
                           "Die Werte in {cells} gehören zu nichts, was der Katalog jetzt kennt, und werden nicht "
-                          "übernommen. Bitte den neuen Bogen verwenden (die Koordination erzeugt ihn mit 'toolkit "
-                          "distribute --year {year} --office {office} --again').",
+                          "übernommen. " + _NEW_WORKBOOK,
         "ohne-aufbau": "Der Bogen {file} wurde am {created} mit einem früheren Katalog erstellt; dessen Aufbau ist nicht "
                        "gespeichert (versandt mit einer früheren Version des Werkzeugs), daher kann er nicht gelesen "
-                       "werden. Bitte den neuen Bogen verwenden (die Koordination erzeugt ihn mit 'toolkit distribute "
-                       "--year {year} --office {office} --again').",
+                       "werden. " + _NEW_WORKBOOK,
     }),
     ProblemType("doppelte-lieferung", Severity.FEHLER, "Wert von zwei Stellen geliefert",
                 "Mit der Koordination klären, welche Stelle liefert.", {

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue
-from toolkit.catalogue.orphans import DIMENSIONS, homes
 from toolkit.collect.layout import (
     COL_CODE_GROUP,
     COL_CODE_MEASURE,
@@ -31,7 +30,6 @@ from toolkit.collect.layout import (
     COL_INPUT,
     COL_KENNUNG,
     FLAGS,
-    LAYOUT_VERSION,
     SHEET_ENTRY,
     SHEET_META,
     DistrictColumn,
@@ -39,12 +37,18 @@ from toolkit.collect.layout import (
     Slot,
     WorkbookPlan,
 )
-from toolkit.collect.layout_history import catalogue_changes
 from toolkit.core.cells import cell_name, cell_position, format_number, german_date, parse_number_text
 from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import Problem, problem
 from toolkit.returns.caches import PlanCache
-from toolkit.returns.identity import Identity, cell_text, identity_from_properties, identity_from_rows
+from toolkit.returns.identity import (
+    Identity,
+    cell_text,
+    homeless_cells,
+    identity_from_properties,
+    identity_from_rows,
+    plan_of,
+)
 from toolkit.returns.safety import Refused, SafeFile, inspect_file
 
 MAX_LAYOUT_PROBLEMS = 5
@@ -218,7 +222,8 @@ def _read_workbook(result: ReturnedWorkbook, safe: SafeFile, plans: PlanCache) -
             result.problems.append(problem("kein-erhebungsbogen", "kennung", file=name, sheet=SHEET_META, cell="A1"))
             return
         result.identity = identity
-        plan = _plan_for(result, identity, plans)
+        plan, found = plan_of(identity, plans, name)
+        result.problems.extend(found)
         if plan is None:
             return
         sheets = [SHEET_ENTRY, *(d.name for d in plan.district_sheets)]
@@ -236,64 +241,8 @@ def _read_workbook(result: ReturnedWorkbook, safe: SafeFile, plans: PlanCache) -
         result.cells = _read_slots(result, plan, formulas)
         if safe.formulas_known:
             _typed_over_formulas(result, plan, formulas)
-        if plan.fingerprint != plans.plan(identity.office, plan.year).fingerprint:
-            _homeless_cells(result, plan, plans)
-
-
-def _plan_for(result: ReturnedWorkbook, identity: Identity, plans: PlanCache) -> WorkbookPlan | None:
-    name, catalogue = result.file, plans.catalogue
-    if identity.office not in catalogue.offices or not catalogue.indicators_of_office(identity.office):
-        result.problems.append(problem("falsche-dienststelle", "katalog", file=name, sheet=SHEET_META, cell="B2",
-                                       found=identity.office))
-        return None
-    if identity.year is None:
-        result.problems.append(problem("kein-erhebungsbogen", "jahr", file=name, sheet=SHEET_META, cell="B3"))
-        return None
-    if identity.layout_version != LAYOUT_VERSION:
-        result.problems.append(problem("layout-veraltet", file=name, sheet=SHEET_META, cell="B4",
-                                       found=identity.layout_version, expected=LAYOUT_VERSION))
-        return None
-    plan = plans.plan(identity.office, identity.year)
-    if identity.fingerprint == plan.fingerprint:
-        return plan
-    key = (identity.office, identity.year, identity.fingerprint)
-    if key in plans.earlier:  # distributed with an earlier catalogue: read by that layout, if it was kept
-        earlier = plans.earlier_plan(*key)
-        where = {"file": name, "sheet": SHEET_META, "cell": "B7", "created": german_date(identity.created) or "?"}
-        if earlier is None:
-            result.problems.append(problem("katalog-geaendert", "ohne-aufbau", **where, year=identity.year,
-                                           office=identity.office))
-            return None
-        result.problems.append(problem("frueherer-katalog", **where, changes=catalogue_changes(earlier, plan)))
-        return earlier
-    result.problems.append(problem("layout-geaendert", "fingerabdruck", file=name, sheet=SHEET_META, cell="B7",
-                                   found=identity.fingerprint, expected=plan.fingerprint,
-                                   have=identity.fingerprint or "fehlt"))
-    return None
-
-
-def _homeless_cells(result: ReturnedWorkbook, plan: WorkbookPlan, plans: PlanCache) -> None:
-    """A return read by an earlier layout: a Fehler for its filled cells that belong to nothing the catalogue knows
-    now (a deleted indicator, Stadtteil or group), which must never be stored without a home."""
-    assert result.cells is not None and result.identity is not None
-    known = homes(plans.catalogue)
-    cells = [slot.address for slot, value in zip(plan.slots, result.cells.values, strict=True)
-             if slot.role == "input" and value is not None
-             and not all(code in known[column] for column, code in zip(DIMENSIONS, _key_codes(slot), strict=True))]
-    if cells:
-        identity = result.identity
-        shown_cells = ", ".join(cells[:MAX_LAYOUT_PROBLEMS]) + (f" und {len(cells) - MAX_LAYOUT_PROBLEMS} weiteren"
-                                                                 if len(cells) > MAX_LAYOUT_PROBLEMS else "")
-        result.problems.append(problem(
-            "katalog-geaendert", "ohne-zuordnung", file=result.file, sheet=SHEET_META, cell="B7",
-            created=german_date(identity.created) or "?", cells=shown_cells, year=identity.year,
-            office=identity.office,
-            changes=catalogue_changes(plan, plans.plan(identity.office, identity.year))))
-
-
-def _key_codes(slot: Slot) -> tuple[str, str, str, str]:
-    key = slot.key
-    return key.indicator, key.area, key.group, key.sex
+        if plan.fingerprint != plans.plan(identity.office, plan.year).fingerprint:  # read by an earlier layout
+            result.problems.extend(homeless_cells(identity, plan, result.cells.values, plans, name))
 
 
 def cell_value(rows: list[list[object]], row: int, col: int) -> object:
