@@ -48,17 +48,7 @@ class Orphans:
 
 def find_orphans(store: Store, catalogue: Catalogue) -> Orphans:
     """Count the stored values without a home in ``catalogue``."""
-    known = homes(catalogue)
-    counts: dict[tuple[str, str], int] = {}
-    for position, column in enumerate(DIMENSIONS):
-        earlier = DIMENSIONS[:position]
-        conditions = [f"{c} IN ({','.join('?' * len(known[c]))})" for c in earlier]
-        conditions.append(f"{column} NOT IN ({','.join('?' * len(known[column]))})")
-        params = [code for c in (*earlier, column) for code in sorted(known[c])]
-        rows = store.db.execute(f"SELECT {column}, COUNT(*) FROM observations WHERE {' AND '.join(conditions)} "
-                                f"GROUP BY {column} ORDER BY {column}", params)
-        counts |= {(column, code): count for code, count in rows}
-    return Orphans(counts)
+    return Orphans(store.values_outside(homes(catalogue)))
 
 
 def orphan_problems(orphans: Orphans, catalogue: Catalogue) -> list[Problem]:

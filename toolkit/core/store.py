@@ -349,6 +349,23 @@ class Store:
         sql = sql.replace("SELECT *", "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id")
         return {ObservationKey(*r[:6]): StoredValue(*r[6:]) for r in cursor.execute(sql, params)}
 
+    def values_outside(self, homes: dict[str, set[str]]) -> dict[tuple[str, str], int]:
+        """Values with a code outside ``homes`` (column -> allowed codes; columns of observations, in the order
+        given), counted by (column, code) of the first column that has none: a value counts once."""
+        counts: dict[tuple[str, str], int] = {}
+        columns = list(homes)
+        for position, column in enumerate(columns):
+            if column not in OBSERVATION_COLUMNS[:6]:
+                raise ValueError(column)
+            earlier = columns[:position]
+            conditions = [f"{c} IN ({','.join('?' * len(homes[c]))})" for c in earlier]
+            conditions.append(f"{column} NOT IN ({','.join('?' * len(homes[column]))})")
+            params = [code for c in (*earlier, column) for code in sorted(homes[c])]
+            rows = self.db.execute(f"SELECT {column}, COUNT(*) FROM observations WHERE {' AND '.join(conditions)}"
+                                   f" GROUP BY {column} ORDER BY {column}", params)
+            counts |= {(column, code): count for code, count in rows}
+        return counts
+
     def observations_frame(self):  # -> pandas.DataFrame
         """All current values with their provenance, one row per value (long form)."""
         import pandas as pd  # heavy: pandas (0.2 s) only for the report and export
@@ -391,6 +408,15 @@ class Store:
         self.db.execute("INSERT INTO layouts (year, office, fingerprint, snapshot, created_at) VALUES (?,?,?,?,?)"
                         " ON CONFLICT (year, office, fingerprint) DO NOTHING", (year, office, fingerprint, snapshot,
                                                                                 now()))
+
+    def distributed_layouts(self) -> dict[tuple[str, int, str], str]:
+        """(office, year, fingerprint) -> kept catalogue part of every layout a workbook was distributed with; ''
+        for the current layout of a round distributed before layouts were kept."""
+        found = {(r["office"], r["year"], r["fingerprint"]): "" for r in
+                 self.db.execute("SELECT year, office, fingerprint FROM rounds")}
+        found |= {(office, year, fingerprint): row["snapshot"]
+                  for (year, office, fingerprint), row in self.layouts().items()}
+        return found
 
     def layouts(self, year: int | None = None) -> dict[tuple[int, str, str], sqlite3.Row]:
         """(year, office, fingerprint) -> the distributed layout (snapshot, created_at); empty for a read-only store

@@ -110,11 +110,9 @@ def load_store_view(store_file: Path) -> StoreView:
         for row in store.deliveries():
             view.delivery_of[row["id"]] = (row["office"], row["file_name"], row["source"])
             view.merged.add((row["sha256"], row["office"], row["year"]))
-        for row in store.db.execute("SELECT year, office, token, fingerprint FROM rounds"):
+        for row in store.db.execute("SELECT year, office, token FROM rounds"):
             view.round_tokens[(row["year"], row["office"])] = row["token"]
-            view.layouts[(row["office"], row["year"], row["fingerprint"])] = ""
-        for (year, office, fingerprint), row in store.layouts().items():
-            view.layouts[(office, year, fingerprint)] = row["snapshot"]
+        view.layouts = store.distributed_layouts()
     finally:
         store.close()
     return view
