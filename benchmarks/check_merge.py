@@ -190,7 +190,7 @@ PHASES = (("Dateiprüfung (filesafety)", "toolkit.returns.reader", "inspect_file
           ("Werte zusammenstellen", "toolkit.merge.intake", "merge_items"),
           ("SQLite schreiben (put_many)", "toolkit.core.store", "Store.put_many"),
           ("Archiv", "toolkit.merge.intake", "_archive"),
-          ("Indikatorenmatrix", "toolkit.merge.intake", "write_master_matrix"),
+          ("Monitoringdaten", "toolkit.merge.intake", "write_master_matrix"),
           ("Prüfberichte", "toolkit.merge.intake", "write_feedback"))
 
 
@@ -298,7 +298,7 @@ def main() -> int:
             note("floor", clock)
             shutil.rmtree(copy.root)
     best: dict[str, object] = {name: round(min(runs), 3) for name, runs in times.items()}
-    print(f"toolkit check+merge: {best['toolkit_s']:.2f} s (nur check: {best['check_s']:.2f} s; Indikatorenmatrix "
+    print(f"toolkit check+merge: {best['toolkit_s']:.2f} s (nur check: {best['check_s']:.2f} s; Monitoringdaten "
           f"mit {values} Werten allein: {best['matrix_s']:.2f} s)")
     print(f"python-calamine (alle Blätter lesen): {best['calamine_s']:.2f} s")
     print(f"pandas + openpyxl (alle Blätter lesen): {best['openpyxl_s']:.2f} s")
@@ -311,7 +311,7 @@ def main() -> int:
             gain = without - best["matrix_s"]
             fallbacks[name] = {"without_s": without, "gain_s": round(gain, 3),
                                "gain_pct_of_toolkit": round(100 * gain / best["toolkit_s"], 1)}
-            print(f"Indikatorenmatrix ohne {name}: {without:.2f} s, Gewinn {gain:.2f} s = "
+            print(f"Monitoringdaten ohne {name}: {without:.2f} s, Gewinn {gain:.2f} s = "
                   f"{100 * gain / best['toolkit_s']:.1f} % von toolkit")
         best["fallbacks"] = fallbacks
     if phases:

@@ -139,7 +139,7 @@ def bare_matplotlib(specs: list) -> float:
 
 def chart_specs(workspace: Workspace, year: int) -> list:
     """What compile draws: the report's charts and maps, and the profiles' locator maps."""
-    catalogue, settings, published = load_published(workspace, year)
+    catalogue, settings, published, _left_out = load_published(workspace, year)
     deliveries, received = round_deliveries(workspace, year, catalogue)
     shapes, _problems = load_shapes(workspace, district_triples(catalogue))
     report = build_report(published, catalogue, settings, year, deliveries, received, shapes)

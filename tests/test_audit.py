@@ -186,7 +186,7 @@ def test_real_kiss_md_tables_keep_every_withheld_count_secret(tmp_path):
     published (2025: 39,404 minus the published Stadtteile gave Barleber See's withheld count before)."""
     workspace = kiss_md_workspace(tmp_path / "ws")
     catalogue = toolkit.catalogue.model.load_catalogue(workspace.catalogue_file)
-    _catalogue, _settings, published = toolkit.indicators.published.load_published(workspace, 2025)
+    _catalogue, _settings, published, _left_out = toolkit.indicators.published.load_published(workspace, 2025)
     withheld = published[published["suppressed"] == SOURCE]
     assert {(int(r.year), r.area[2:]) for r in withheld[withheld["indicator"] == "DEM-01"].itertuples()} == WITHHELD_K3_T39
     stt = published[(published["indicator"] == "STT-01") & (published["year"] == 2025)]

@@ -154,7 +154,8 @@ def test_old_single_notes_column_becomes_the_internal_note_and_says_so_once(tmp_
     old = load_catalogue(path)
     dem02 = old.indicators["DEM-02"]
     assert dem02.hinweis_bericht == ""  # nothing of the old column is published ...
-    assert dem02.notiz_intern == catalogue.indicators["DEM-02"].all_notes  # ... and nothing is lost
+    current = catalogue.indicators["DEM-02"]
+    assert dem02.notiz_intern == f"{current.hinweis_bericht} {current.notiz_intern}".strip()  # ... nothing is lost
     assert "im Bericht so kennzeichnen" in dem02.notiz_intern
     assert len(old.notices) == 1  # one hint, not one per row
     assert "„Hinweis für den Bericht“" in old.notices[0] and "Interne Notiz" in old.notices[0]

@@ -70,8 +70,8 @@ def test_value_outside_min_max_is_a_warning(tmp_path, catalogue, workspace):
 class _SamePlan(PlanCache):
     """The copy claims to be ABH's but holds SOZ's layout: every file is paired with SOZ's plan."""
 
-    def plan(self, office: str, year: int):
-        return super().plan("SOZ", year)
+    def plan(self, office: str, year: int, fingerprint: str = ""):
+        return super().plan("SOZ", year, fingerprint)
 
 
 def test_same_observation_in_files_of_two_offices_names_both(tmp_path, catalogue):

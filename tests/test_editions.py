@@ -150,7 +150,8 @@ def test_an_older_catalogue_publishes_none_of_its_notes_and_says_so_once(edition
     assert result.output.count("Hinweis: Der Indikatorenkatalog hat im Blatt Indikatoren noch die frühere") == 1
     assert " ".join(LEGACY_NOTES_NOTICE.split()) in " ".join(result.output.split())
     text = _xml_text(copy / "outbox" / str(YEAR) / f"Integrationsbericht_{YEAR}.docx", "")
-    old_notes = [i.all_notes for i in catalogue.indicators.values() if i.all_notes]
+    old_notes = [f"{i.hinweis_bericht} {i.notiz_intern}".strip() for i in catalogue.indicators.values()
+                 if i.hinweis_bericht or i.notiz_intern]
     assert old_notes and not [n for n in old_notes if n in text]
     assert "Methodische Hinweise:" not in text
 

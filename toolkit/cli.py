@@ -112,6 +112,10 @@ STATE = {"debug": False}
 WorkspaceOption = Annotated[
     Path, typer.Option("--workspace", "-w", metavar="ORDNER", help="Arbeitsordner (Standard: der aktuelle Ordner).", show_default=False)
 ]
+LeaveOutOption = Annotated[bool, typer.Option(
+    "--verwaiste-weglassen", help="Gespeicherte Werte, die der Katalog nicht mehr kennt (gelöschte Kennzahl oder "
+                                  "Stadtteil, geänderter Stadtteilschlüssel), nicht veröffentlichen, statt abzubrechen; "
+                                  "die Ausgabe nennt sie.")]
 YearOption = Annotated[int, typer.Option("--year", "-j", metavar="JAHR", help="Berichtsjahr, z. B. 2025.", min=1990, max=2100)]
 
 
@@ -213,7 +217,7 @@ def merge(
     workspace: WorkspaceOption = Path("."),
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Nur zeigen, was sich ändern würde.")] = False,
 ) -> None:
-    """Geprüfte Rückläufe ohne Fehler in die Datenhaltung übernehmen und die Indikatorenmatrix erneuern.
+    """Geprüfte Rückläufe ohne Fehler in die Datenhaltung übernehmen und die Monitoringdaten (outbox/Monitoringdaten.xlsx) erneuern.
 
     Dateien mit Fehlern bleiben in inbox/. Übernommene Dateien werden unverändert archiviert.
 
@@ -265,6 +269,7 @@ def compile_(
     intern: Annotated[bool, typer.Option(
         "--intern", help="Die interne Fassung schreiben (nicht zur Veröffentlichung): mit internen Notizen, "
                          "Datenlieferungen und Prüfung der Geheimhaltung.")] = False,
+    leave_out: LeaveOutOption = False,
 ) -> None:
     """Kennzahlen berechnen und den Integrationsbericht (Word) mit Texten, Tabellen und Grafiken füllen.
 
@@ -275,6 +280,9 @@ def compile_(
     „INTERN – nicht zur Veröffentlichung“ gekennzeichnet; nur dort stehen interne Notizen, Dateinamen,
     Fehlerzahlen und Ansprechpersonen.
 
+    Exit-Code 1: gespeicherte Werte gehören zu nichts, was der Katalog kennt (z. B. ein geänderter
+    Stadtteilschlüssel); es wird nichts geschrieben, die Meldung nennt sie (siehe --verwaiste-weglassen).
+
     Beispiel: toolkit compile --year 2025 --pdf
 
     Beispiel: toolkit compile --year 2025 --intern
@@ -282,7 +290,7 @@ def compile_(
     ws = open_workspace(workspace)
     from toolkit.report.compile import compile_report  # heavy: pandas, matplotlib, docx (0.7 s)
 
-    result = compile_report(ws, year, pdf=pdf, progress=_progress(), intern=intern)
+    result = compile_report(ws, year, pdf=pdf, progress=_progress(), intern=intern, leave_out_orphans=leave_out)
     _print_lines(result.lines())
 
 
@@ -336,17 +344,20 @@ def log(
 def export(
     year: YearOption,
     workspace: WorkspaceOption = Path("."),
+    leave_out: LeaveOutOption = False,
 ) -> None:
     """Veröffentlichte (geschützte) Werte als offene Daten schreiben: CSV plus datapackage.json.
 
     Schreibt outbox/JAHR/OffeneDaten/ (eine Zeile je Wert, UTF-8; gesperrte Werte ohne Zahl).
+
+    Exit-Code 1: gespeicherte Werte gehören zu nichts, was der Katalog kennt; es wird nichts geschrieben.
 
     Beispiel: toolkit export --year 2025
     """
     ws = open_workspace(workspace)
     from toolkit.indicators.export import export_open_data  # heavy: pandas (0.25 s)
 
-    result = export_open_data(ws, year)
+    result = export_open_data(ws, year, leave_out_orphans=leave_out)
     _print_lines(result.lines())
 
 

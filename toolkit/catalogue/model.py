@@ -31,6 +31,7 @@ from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers impo
     SheetSpec,
     cell_ref,
     default_rows,
+    unit_problem,
     workbook_rows,
 )
 from toolkit.catalogue.sheets import DISTRICTS as DISTRICT_SHEET
@@ -84,11 +85,6 @@ class Indicator:
     def collected_in_city(self) -> bool:
         """Indicators with ebene = land (Mikrozensus) are only imported as comparison values."""
         return self.ebene == Level.STADT
-
-    @property
-    def all_notes(self) -> str:
-        """Both notes in one text, for internal documents such as the collection workbook."""
-        return " ".join(note for note in (self.hinweis_bericht, self.notiz_intern) if note)
 
     @property
     def allows_over_100(self) -> bool:
@@ -362,6 +358,8 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
                       "eine Quote braucht eine Beschreibung von Zähler und Nenner")
         if indicator.faktor <= 0:
             check.add(INDICATORS, raw, "faktor", "der Faktor muss größer als 0 sein (z. B. 100 für Prozent)")
+        elif contradiction := unit_problem(indicator.typ, indicator.einheit, indicator.faktor):
+            check.add(INDICATORS, raw, "einheit", contradiction)
         if indicator.min_wert is not None and indicator.max_wert is not None and indicator.min_wert > indicator.max_wert:
             check.add(INDICATORS, raw, "max_wert", "der Höchstwert ist kleiner als der Mindestwert")
     by_id = {i.id: i for i in indicators_list}

@@ -21,6 +21,7 @@ from toolkit.catalogue.model import CITY, Catalogue, Office
 from toolkit.catalogue.upgrade import workspace_catalogue
 from toolkit.collect import mail
 from toolkit.collect.layout import HISTORY_YEARS, LAYOUT_VERSION, file_name, plan_workbook
+from toolkit.collect.layout_history import LayoutChange, layout_changes, snapshot
 from toolkit.collect.workbook import write_collection_workbook
 from toolkit.core.cells import german_date
 from toolkit.core.errors import ExitCode, InputError, UsageError
@@ -63,6 +64,7 @@ class DistributeResult:
     dry_run: bool
     root: Path
     outcomes: list[OfficeOutcome] = field(default_factory=list)
+    changed: list[LayoutChange] = field(default_factory=list)  # offices whose earlier workbook has another layout
 
     @property
     def exit_code(self) -> ExitCode:
@@ -102,11 +104,34 @@ class DistributeResult:
         if self.deadline < dt.date.today():
             lines.append(f"Achtung: Die Abgabefrist {due} liegt in der Vergangenheit; mit --deadline TT.MM.JJJJ eine "
                          "spätere angeben und erneut verteilen.")
+        lines.extend(self._change_lines())
         if self.count(OfficeAction.FAILED):
             lines.append("Fehlgeschlagene Sendungen mit 'toolkit distribute --send --year "
                          f"{self.year}' erneut versuchen; bereits gesendete werden nicht doppelt verschickt.")
         elif not self.send and not self.dry_run and self.count(OfficeAction.DRAFT):
             lines.append("Die Entwürfe (.eml) in Outlook öffnen und senden, oder mit --send über SMTP verschicken.")
+        return lines
+
+
+    def _change_lines(self) -> list[str]:
+        """Offices that got a workbook of this round before the catalogue changed: what changed and what follows."""
+        actions = {o.office: o.action for o in self.outcomes}
+        lines = []
+        for change in self.changed:
+            office, made = change.office, german_date(change.made)
+            earlier = ("Ein Rücklauf mit dem früheren Bogen wird nach dessen Aufbau gelesen; was seitdem hinzukam, "
+                       "fehlt darin." if change.readable else
+                       "Ein Rücklauf mit dem früheren Bogen kann nicht gelesen werden (sein Aufbau ist nicht "
+                       "gespeichert).")
+            if actions.get(office) == "übersprungen":
+                then = (f"{office} arbeitet mit dem früheren Bogen. {earlier} Den neuen Bogen senden: 'toolkit "
+                        f"distribute --year {self.year} --office {office} --send --again'.")
+            elif self.dry_run:
+                then = f"Der neue Bogen würde den früheren ersetzen. {earlier}"
+            else:
+                then = f"Der neue Bogen ersetzt den früheren; falls dieser schon verschickt ist: {earlier}"
+            lines.append(f"Achtung: Der Katalog wurde geändert, seit der Bogen für {office} am {made} erstellt wurde; "
+                         f"seitdem {change.changes}. {then}")
         return lines
 
 
@@ -193,6 +218,8 @@ def _plan_only(workspace: Workspace, catalogue: Catalogue, offices: list[Office]
     store = Store.read_only(workspace.store_file) if workspace.store_file.is_file() else None
     try:
         sent = _sent_before(store, year)
+        if store is not None:
+            result.changed = layout_changes(store, catalogue, year, [o.code for o in offices])
     finally:
         if store is not None:
             store.close()
@@ -217,6 +244,7 @@ class _Round:
 
     def run(self, offices: list[Office], send: bool, again: bool, progress: Progress, workers: int | None) -> None:
         sent = _sent_before(self.store, self.year)
+        self.result.changed = layout_changes(self.store, self.catalogue, self.year, [o.code for o in offices])
         todo = [o for o in offices if again or o.code not in sent]
         for office in offices:
             if office not in todo:
@@ -236,6 +264,8 @@ class _Round:
                                         deadline=self.deadline.isoformat(), file_name=outcome.workbook.name,
                                         sha256=outcome.sha256, layout_version=LAYOUT_VERSION,
                                         fingerprint=fingerprint)
+                self.store.record_layout(year=self.year, office=outcome.office, fingerprint=fingerprint,
+                                         snapshot=snapshot(self.catalogue, outcome.office))
                 if not send:
                     self._record(outcome, message, token, mail.SendMode.DRAFT, "")
         if send:

@@ -15,6 +15,7 @@ from toolkit.catalogue.model import Catalogue, Office
 from toolkit.catalogue.upgrade import workspace_catalogue
 from toolkit.collect import mail
 from toolkit.collect.layout import Slot, file_name, plan_workbook
+from toolkit.collect.layout_history import LayoutChange, layout_changes
 from toolkit.core.cells import format_percent, german_date
 from toolkit.core.errors import ExitCode
 from toolkit.core.problems import Severity
@@ -75,6 +76,7 @@ class RoundStatus:
     year: int
     offices: list[OfficeStatus]
     today: dt.date
+    changed: list[LayoutChange] = field(default_factory=list)  # catalogue changed after an office's workbook
 
     HEADERS = ("Stelle", "Bezeichnung", "Frist", "Versand", "Rücklauf", "Prüfergebnis", "Fehlende Werte",
                "Überfällig")
@@ -114,6 +116,13 @@ class RoundStatus:
                 lines.append(f"{label}: {', '.join(s.office.code for s in members)}")
         if any(s.overdue or s.n_fehler for s in self.offices):
             lines.append(f"Erinnerungen schreiben: toolkit status --year {self.year} --remind")
+        for change in self.changed:
+            then = ("ein Rücklauf damit wird nach dessen Aufbau gelesen, was seitdem hinzukam, fehlt darin" if
+                    change.readable else "ein Rücklauf damit kann nicht gelesen werden (sein Aufbau ist nicht "
+                                         "gespeichert)")
+            lines.append(f"Katalog geändert seit dem Bogen für {change.office} vom {_de(_date(change.made))}: seitdem "
+                         f"{change.changes}; {then}. Neuen Bogen senden: 'toolkit distribute --year {self.year} "
+                         f"--office {change.office} --again'.")
         return lines
 
     def as_json(self) -> dict[str, object]:
@@ -121,7 +130,9 @@ class RoundStatus:
                 "geliefert": self.delivered, "fristgerecht": self.on_time,
                 "anteil_geliefert": round(self.share(self.delivered), 1),
                 "anteil_fristgerecht": round(self.share(self.on_time), 1),
-                "dienststellen": [s.as_json() for s in self.offices]}
+                "dienststellen": [s.as_json() for s in self.offices],
+                "katalog_geaendert": [{"office": c.office, "bogen_erstellt": c.made, "seitdem": c.changes,
+                                       "alter_bogen_lesbar": c.readable} for c in self.changed]}
 
 
 def round_status(workspace: Workspace, year: int, *, today: dt.date | None = None) -> RoundStatus:
@@ -177,7 +188,7 @@ def _collect(store: Store, catalogue: Catalogue, settings: Settings, year: int, 
             continue
         status.returned = min(filter(None, (status.returned, _date(row["checked_at"]))))
         _take_result(status, row["n_fehler"], row["n_warnungen"], row["problems_json"])
-    return RoundStatus(year, result, today)
+    return RoundStatus(year, result, today, layout_changes(store, catalogue, year, codes))
 
 
 def _take_result(status: OfficeStatus, n_fehler: int, n_warnungen: int, problems_json: str) -> None:

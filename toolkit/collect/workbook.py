@@ -354,7 +354,7 @@ class _Writer:
             ws.set_column(col, col, width)
         for row, ind in enumerate(self.plan.indicators, start=3):
             values = (ind.id, ind.name, ind.definition, ind.zaehler, ind.nenner, ind.einheit, ind.quelle,
-                      ind.stichtag, ind.all_notes)
+                      ind.stichtag, ind.hinweis_bericht)  # never the Interne Notiz: offices outside the city read this
             for col, value in enumerate(values):
                 ws.write_string(row, col, value, f.label)
             ws.set_row(row, row_height(list(zip(values, widths, strict=True))))

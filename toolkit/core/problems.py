@@ -35,6 +35,8 @@ class ProblemType:
 
 _KEIN_WERT = "das Kennzeichen „kein Wert verfügbar“ wählen"
 _UNCHANGED = "Bitte den zugesandten Bogen unverändert verwenden"
+_NEW_WORKBOOK = ("Bitte den neuen Bogen verwenden (die Koordination erzeugt ihn mit 'toolkit distribute --year {year} "
+                 "--office {office} --again').")
 
 PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
     # ---- the file as a whole
@@ -122,6 +124,20 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                  "verschoben. " + _UNCHANGED + " und nur die gelben Zellen füllen.",
         "stadtteil": "In {place} steht „{found}“ statt des Stadtteilschlüssels {expected}: Zeilen wurden eingefügt, "
                      "gelöscht oder sortiert. " + _UNCHANGED + ".",
+    }),
+    ProblemType("frueherer-katalog", Severity.WARNUNG, "Bogen mit einem früheren Katalog",
+                "Nichts zu tun; was seitdem hinzukam, fragt die Koordination mit dem neuen Bogen ab.", {
+        "": "Die Datei {file} ist ein Bogen vom {created}, erstellt mit einem früheren Katalog; seitdem {changes}. Sie "
+            "wird nach dem damaligen Aufbau gelesen.",
+    }),
+    ProblemType("katalog-geaendert", Severity.FEHLER, "Bogen passt nicht mehr zum Katalog",
+                "Den neuen Bogen der Koordination verwenden.", {
+        "ohne-zuordnung": "Der Bogen {file} wurde am {created} mit einem früheren Katalog erstellt; seitdem {changes}. "
+                          "Die Werte in {cells} gehören zu nichts, was der Katalog jetzt kennt, und werden nicht "
+                          "übernommen. " + _NEW_WORKBOOK,
+        "ohne-aufbau": "Der Bogen {file} wurde am {created} mit einem früheren Katalog erstellt; dessen Aufbau ist nicht "
+                       "gespeichert (versandt mit einer früheren Version des Werkzeugs), daher kann er nicht gelesen "
+                       "werden. " + _NEW_WORKBOOK,
     }),
     ProblemType("doppelte-lieferung", Severity.FEHLER, "Wert von zwei Stellen geliefert",
                 "Mit der Koordination klären, welche Stelle liefert.", {
@@ -212,6 +228,24 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                 "Prüfen, ob es die neueste Fassung des Bogens ist.", {
         "": "Die Datei {file} stammt aus einem früheren Versand für {year} (Rundenkennung {found}, aktuell {expected}). "
             "Die Werte werden trotzdem gelesen; bitte prüfen, ob es die neueste Fassung ist.",
+    }),
+    # ---- the store against the catalogue (toolkit check, compile, export)
+    ProblemType("verwaiste-werte", Severity.FEHLER, "Gespeicherte Werte ohne Zuordnung im Katalog",
+                "Den Eintrag im Katalog wiederherstellen; sollen die Werte wirklich entfallen, 'toolkit compile' und "
+                "'toolkit export' mit --verwaiste-weglassen.", {
+        "kennzahl": "{values} zur Kennzahl {indicator}, die der Katalog nicht mehr führt. War das ein Versehen, bitte "
+                    "die Zeile {indicator} im Blatt Indikatoren wiederherstellen.",
+        "stadtteil": "{values} zum Stadtteil {name} (Schlüssel {key}), den der Katalog nicht mehr führt. War das ein "
+                     "Versehen, bitte im Blatt Stadtteile die Zeile „{name}“ mit dem Schlüssel {key} wiederherstellen.",
+        "umgeschluesselt": "{values} zum Stadtteil {name} mit dem Schlüssel {key}; der Katalog führt {name} jetzt "
+                           "unter dem Schlüssel {new_key}. War das ein Versehen, bitte im Blatt Stadtteile wieder den "
+                           "Schlüssel {key} des Amts für Statistik eintragen.",
+        "schluessel": "{values} zum Stadtteilschlüssel {key}, den der Katalog nicht kennt. War das ein Versehen, "
+                      "bitte im Blatt Stadtteile eine Zeile mit dem Schlüssel {key} anlegen.",
+        "gruppe": "{values} zur Gruppe „{label}“ (Code {found}), die das Blatt Merkmale nicht mehr führt. War das ein "
+                  "Versehen, bitte die Gruppe im Blatt Merkmale wiederherstellen.",
+        "geschlecht": "{values} zum Geschlecht „{label}“ (Code {found}), das das Blatt Merkmale nicht mehr führt. "
+                      "War das ein Versehen, bitte den Eintrag im Blatt Merkmale wiederherstellen.",
     }),
     ProblemType("kennung-aus-eigenschaften", Severity.HINWEIS, "Kennung aus den Dokumenteigenschaften",
                 "Nichts zu tun; künftig keine Blätter löschen.", {

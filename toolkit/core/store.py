@@ -5,6 +5,8 @@ Tables
 - observations: the current value of every indicator x year x area x group x sex x measure
 - history: every earlier value that a later delivery replaced, with who/when/why
 - rounds: one row per office and report year that ``distribute`` prepared (token, deadline, file hash)
+- layouts: every layout a workbook was distributed with (office, year, fingerprint) and the office's part of the
+  catalogue it was made from, so that a return made with an earlier catalogue can still be read
 - sendings: every e-mail sent or drafted for a round (Message-ID, time, result)
 - checks: the last check result of every file seen in inbox/ (for status and the master matrix)
 """
@@ -93,6 +95,14 @@ CREATE TABLE IF NOT EXISTS rounds (
     fingerprint TEXT NOT NULL,
     created_at TEXT NOT NULL,
     PRIMARY KEY (year, office)
+);
+CREATE TABLE IF NOT EXISTS layouts (
+    year INTEGER NOT NULL,
+    office TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    snapshot TEXT NOT NULL,   -- JSON: the office's part of the catalogue (collect/layout_history.py)
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (year, office, fingerprint)
 );
 CREATE TABLE IF NOT EXISTS sendings (
     id INTEGER PRIMARY KEY,
@@ -366,6 +376,23 @@ class Store:
         return cursor.execute(f"SELECT {', '.join(OBSERVATION_COLUMNS)} FROM observations{where}"
                               " ORDER BY indicator, year, area, grp, sex, measure", params).fetchall()
 
+    def values_outside(self, homes: dict[str, set[str]]) -> dict[tuple[str, str], int]:
+        """Values with a code outside ``homes`` (column -> allowed codes; columns of observations, in the order
+        given), counted by (column, code) of the first column that has none: a value counts once."""
+        counts: dict[tuple[str, str], int] = {}
+        columns = list(homes)
+        for position, column in enumerate(columns):
+            if column not in OBSERVATION_COLUMNS[:6]:
+                raise ValueError(column)
+            earlier = columns[:position]
+            conditions = [f"{c} IN ({','.join('?' * len(homes[c]))})" for c in earlier]
+            conditions.append(f"{column} NOT IN ({','.join('?' * len(homes[column]))})")
+            params = [code for c in (*earlier, column) for code in sorted(homes[c])]
+            rows = self.db.execute(f"SELECT {column}, COUNT(*) FROM observations WHERE {' AND '.join(conditions)}"
+                                   f" GROUP BY {column} ORDER BY {column}", params)
+            counts |= {(column, code): count for code, count in rows}
+        return counts
+
     def observations_frame(self):  # -> pandas.DataFrame
         """All current values with their provenance, one row per value (long form)."""
         import pandas as pd  # heavy: pandas (0.2 s) only for the report and export
@@ -411,6 +438,31 @@ class Store:
         """The latest report year with a round, None before the first ``toolkit distribute``."""
         year = self.db.execute("SELECT MAX(year) FROM rounds").fetchone()[0]
         return None if year is None else int(year)
+
+    def record_layout(self, *, year: int, office: str, fingerprint: str, snapshot: str) -> None:
+        """Keep the layout a workbook was distributed with (the first time it is used)."""
+        self.db.execute("INSERT INTO layouts (year, office, fingerprint, snapshot, created_at) VALUES (?,?,?,?,?)"
+                        " ON CONFLICT (year, office, fingerprint) DO NOTHING", (year, office, fingerprint, snapshot,
+                                                                                now()))
+
+    def distributed_layouts(self) -> dict[tuple[str, int, str], str]:
+        """(office, year, fingerprint) -> kept catalogue part of every layout a workbook was distributed with; ''
+        for the current layout of a round distributed before layouts were kept."""
+        found = {(r["office"], r["year"], r["fingerprint"]): "" for r in
+                 self.db.execute("SELECT year, office, fingerprint FROM rounds")}
+        found |= {(office, year, fingerprint): row["snapshot"]
+                  for (year, office, fingerprint), row in self.layouts().items()}
+        return found
+
+    def layouts(self, year: int | None = None) -> dict[tuple[int, str, str], sqlite3.Row]:
+        """(year, office, fingerprint) -> the distributed layout (snapshot, created_at); empty for a read-only store
+        of an earlier version, which has no such table yet."""
+        sql, params = ("SELECT * FROM layouts", ()) if year is None else ("SELECT * FROM layouts WHERE year = ?", (year,))
+        try:
+            rows = self.db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError:
+            return {}
+        return {(r["year"], r["office"], r["fingerprint"]): r for r in rows}
 
     def record_sending(self, *, year: int, office: str, token: str, kind: str, mode: str, recipients: str,
                        message_id: str, sha256: str, ok: bool, error: str = "") -> None:

@@ -89,7 +89,7 @@ class DemoResult:
         lines += [f"  {line}" for line in self.check_summary]
         lines += [
             f"  Prüfberichte: {self._rel(self.check_reports)}",
-            f"  Indikatorenmatrix: {self._rel(self.master_matrix)}",
+            f"  Monitoringdaten: {self._rel(self.master_matrix)}",
             f"  Integrationsbericht: {self._rel(self.report)}",
         ]
         if self.annex:

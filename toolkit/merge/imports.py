@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -34,7 +34,7 @@ from toolkit.core.store import DeliverySource, Store, StoredValue
 from toolkit.core.workspace import Workspace, locked, shown
 from toolkit.merge.import_table import COLUMNS, TableRows, long_rows, wide_rows
 from toolkit.merge.mapping import load_mapping, mapping_path
-from toolkit.merge.matrix import write_master_matrix
+from toolkit.merge.matrix import retire_former_matrix, write_master_matrix
 from toolkit.merge.table_file import ENCODINGS, encoding_choice, read_table
 from toolkit.returns.caches import Caches
 from toolkit.returns.checks import check_counts, check_previous_year, check_rates, check_sums, load_store_view
@@ -56,6 +56,7 @@ class ImportResult:
     already: bool = False
     matrix: Path | None = None
     root: Path | None = None  # the working folder, to name files relative to it
+    notes: list[str] = field(default_factory=list)  # German hints, e.g. a former master matrix renamed
 
     @property
     def exit_code(self) -> ExitCode:
@@ -76,7 +77,8 @@ class ImportResult:
         if self.skipped:
             lines.append(f"Nach der Zuordnung übersprungen: {self.skipped} Zeilen (nur_jahre, gebiete_auslassen).")
         if self.matrix is not None:
-            lines.append(f"Indikatorenmatrix erneuert: {shown(self.matrix, self.root)}")
+            lines.append(f"Monitoringdaten erneuert: {shown(self.matrix, self.root)}")
+        lines.extend(f"Hinweis: {note}" for note in self.notes)
         return lines
 
 
@@ -128,6 +130,7 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
         if _imported(workspace, report.sha256, store):  # again under the lock: another import may have come first
             result.already = True
             return result
+        result.notes = [note for note in [retire_former_matrix(workspace)] if note]
         with store.transaction():
             delivery = store.add_delivery(
                 office=IMPORT_OFFICE, year=years[-1] if years else 0, file_name=file_name, sha256=report.sha256,

@@ -27,7 +27,7 @@ from toolkit.core.problems import FileReport, Severity, problem
 from toolkit.core.runtime import paused_gc
 from toolkit.core.store import DeliverySource, Store
 from toolkit.core.workspace import Workspace, atomic_write_bytes, ensure_closed, locked, remove_file, shown
-from toolkit.merge.matrix import write_master_matrix
+from toolkit.merge.matrix import retire_former_matrix, write_master_matrix
 from toolkit.returns.caches import Caches
 from toolkit.returns.checks import check_returns, inbox_files, iter_checked
 from toolkit.returns.feedback import existing_reports, write_feedback
@@ -70,6 +70,7 @@ class MergeResult:
     feedback: list[Path] = field(default_factory=list)
     dry_run: bool = False
     root: Path | None = None  # the working folder, to name files relative to it
+    notes: list[str] = field(default_factory=list)  # German hints, e.g. a former master matrix renamed
 
     @property
     def exit_code(self) -> ExitCode:
@@ -77,7 +78,7 @@ class MergeResult:
 
     def lines(self) -> list[str]:
         if not self.reports:
-            return ["In inbox/ liegen keine Dateien; nichts zu übernehmen."]
+            return ["In inbox/ liegen keine Dateien; nichts zu übernehmen.", *(f"Hinweis: {n}" for n in self.notes)]
         prefix = ""
         lines = ["Probelauf (--dry-run): nichts wurde geändert."] if self.dry_run else []
         for o in self.outcomes:
@@ -90,7 +91,8 @@ class MergeResult:
             lines.append(f"{len(kept)} Datei(en) mit Fehlern bleiben in inbox/; die Prüfberichte in "
                          "outbox/<Jahr>/Pruefberichte/ sagen, was zu korrigieren ist.")
         if self.matrix is not None:
-            lines.append(f"Indikatorenmatrix erneuert: {shown(self.matrix, self.root)}")
+            lines.append(f"Monitoringdaten erneuert: {shown(self.matrix, self.root)}")
+        lines.extend(f"Hinweis: {note}" for note in self.notes)
         return lines
 
 
@@ -112,6 +114,7 @@ def merge_returns(workspace: Workspace, dry_run: bool = False, progress=None,
         # a file held open (Excel) is reported before anything changes, not after the store has committed
         inbox = inbox_files(workspace)
         ensure_closed([workspace.master_matrix, *inbox, *existing_reports(workspace, inbox)])
+        result.notes = [note for note in [retire_former_matrix(workspace)] if note]
         with Store(workspace.store_file) as store:
             # each file is taken as soon as it is checked, while the workers check the next ones
             for item in iter_checked(workspace, None, progress, catalogue=catalogue, caches=caches):

@@ -1,9 +1,12 @@
-"""The master matrix outbox/Indikatorenmatrix.xlsx: catalogue, every value with provenance, wide sheets per
+"""The master matrix outbox/Monitoringdaten.xlsx: catalogue, every value with provenance, wide sheets per
 Handlungsfeld, deliveries, the history of changes, open problems and (if available) the return status.
 
 Regenerated from the store after every merge, written atomically with xlsxwriter; the data rows of the
 sheets go through the xlsxwriter adapter (xlsxwriter_fast.RowsBook). Text from offices (Bemerkung,
-Kennzeichen, file names) is always written as a text: never a formula or link.
+Kennzeichen, file names) is always written as a text: never a formula or link. Its name differs from the catalogue
+(templates/Indikatorenmatrix.xlsx); its first sheet, its document properties and Excel's "open read-only?" question
+say that it is generated and rewritten. A master matrix under the former name is renamed once
+(``retire_former_matrix``), so that nobody goes on reading or editing a file that no longer follows the store.
 """
 
 from __future__ import annotations
@@ -21,7 +24,15 @@ from toolkit.collect.layout import MEASURE_LABELS
 from toolkit.collect.status import round_status
 from toolkit.core.runtime import paused_gc
 from toolkit.core.store import Store
-from toolkit.core.workspace import Workspace, atomic_path
+from toolkit.core.workspace import (
+    CATALOGUE_TEMPLATE,
+    FORMER_MASTER_MATRIX,
+    MASTER_MATRIX,
+    RETIRED_MASTER_MATRIX,
+    Workspace,
+    atomic_path,
+    move_file,
+)
 from toolkit.merge.xlsxwriter_fast import RowsBook
 from toolkit.returns.checks import inbox_files
 
@@ -30,12 +41,24 @@ WIDE_AREAS = (CITY, "sachsen-anhalt", "deutschland")
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
+GENERATED_NOTICE = "automatisch erzeugt – wird bei jedem 'toolkit merge' und 'toolkit import' neu geschrieben, " \
+                   "Änderungen hier gehen verloren"
+
+
 def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue) -> Path:
-    """Write outbox/Indikatorenmatrix.xlsx from the store; return its path."""
+    """Write outbox/Monitoringdaten.xlsx from the store; return its path."""
     target = workspace.master_matrix
     with paused_gc(), atomic_path(target) as tmp:
         rows_book = RowsBook(tmp, WORKBOOK_OPTIONS)
         book = rows_book.workbook
+        book.set_properties({
+            "title": "Monitoringdaten des Integrationsmonitorings",
+            "subject": f"Alle Werte mit Herkunft ({GENERATED_NOTICE})",
+            "keywords": "automatisch erzeugt, nicht bearbeiten",
+            "comments": f"{GENERATED_NOTICE}. Den Indikatorenkatalog bearbeiten Sie in {CATALOGUE_TEMPLATE}.",
+        })
+        book.set_custom_property("Automatisch erzeugt", "ja – wird neu geschrieben")
+        book.read_only_recommended()  # Excel asks whether to open it read-only
         fmt = _Formats(rows_book)
         _notes(book, fmt)
         _catalogue_sheets(book, fmt, catalogue)
@@ -47,6 +70,26 @@ def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue
         _status_sheet(book, fmt, workspace, store)
         rows_book.close()
     return target
+
+
+def retire_former_matrix(workspace: Workspace) -> str:
+    """Rename a master matrix left under the former name (outbox/Indikatorenmatrix.xlsx, up to 0.2) to
+    outbox/Indikatorenmatrix_veraltet.xlsx, once; return the German note saying so ('' if there was none).
+
+    Renamed, not deleted: whatever someone typed into it stays readable. If the new name is taken already, the file
+    stays where it is and the note says that it is no longer updated.
+    """
+    former = workspace.former_master_matrix
+    if not former.is_file():
+        return ""
+    retired = workspace.root / RETIRED_MASTER_MATRIX
+    if retired.exists():
+        return (f"{FORMER_MASTER_MATRIX} wird nicht mehr erneuert; die Werte mit Herkunft stehen jetzt in "
+                f"{MASTER_MATRIX}. Die alte Datei kann gelöscht werden.")
+    move_file(former, retired)
+    return (f"Die frühere Datei {FORMER_MASTER_MATRIX} wird nicht mehr erneuert und heißt jetzt {RETIRED_MASTER_MATRIX} "
+            f"(sie kann gelöscht werden). Die Werte mit Herkunft stehen jetzt in {MASTER_MATRIX}; der "
+            f"Indikatorenkatalog bleibt {CATALOGUE_TEMPLATE}.")
 
 
 class _Formats:
@@ -88,9 +131,11 @@ def _notes(book, fmt: _Formats) -> None:
     ws = book.add_worksheet("Hinweise")
     ws.set_column(0, 0, 110)
     lines = [
-        "Indikatorenmatrix des Integrationsmonitorings (automatisch erzeugt – Änderungen hier gehen verloren)",
+        f"Monitoringdaten des Integrationsmonitorings ({GENERATED_NOTICE})",
         "",
-        "Die Datei wird bei jedem 'toolkit merge' aus der Datenhaltung (data/monitoring.sqlite) neu geschrieben.",
+        "Die Datei wird bei jedem 'toolkit merge' und 'toolkit import' aus der Datenhaltung (data/monitoring.sqlite) "
+        f"neu geschrieben. Den Indikatorenkatalog (Kennzahlen, Stellen, Stadtteile) bearbeiten Sie in "
+        f"{CATALOGUE_TEMPLATE}; Werte korrigieren Sie mit einem neuen Rücklauf oder 'toolkit import'.",
         "Werte: jeder Wert im Langformat mit Herkunft (Lieferung, Dienststelle, Datei, Zeitpunkt, Kennzeichen, Bemerkung).",
         "Blätter HF …: je Handlungsfeld Kennzahl × Gebiet × Gruppe × Geschlecht × Messgröße, Jahre als Spalten; bei "
         "Quoten zusätzlich die berechnete Quote (Zähler / Nenner × Faktor). Stadtteilwerte stehen im Blatt Werte.",

@@ -27,7 +27,7 @@ from toolkit.core.workspace import Workspace, atomic_path, ensure_closed, shown
 from toolkit.indicators.audit import audit
 from toolkit.indicators.confidentiality import PRIMARY, SECONDARY, SOURCE, SPARSE
 from toolkit.indicators.export import COLUMNS, export_rows
-from toolkit.indicators.published import load_published
+from toolkit.indicators.published import LEAVE_OUT_OPTION, load_published
 from toolkit.report.charts import BarChart, Rendered, Spec, render_all
 from toolkit.report.context import INTERNAL_MARK, build_report
 from toolkit.report.deliveries import round_deliveries
@@ -61,6 +61,7 @@ class CompileResult:
     n_profiles: int = 0
     n_maps: int = 0
     problems: list[Problem] = field(default_factory=list)  # warnings about the map geometry
+    left_out: list[Problem] = field(default_factory=list)  # stored values without a home, left out on request
 
     def _suppressed_detail(self) -> str:
         """': 120 primär und 340 sekundär gesperrt (Geheimhaltung), 3 von der Quelle gesperrt, 12 Anteile gering
@@ -89,6 +90,7 @@ class CompileResult:
         if self.profiles:
             lines.append(f"Stadtteilprofile: {shown(self.profiles, self.root)} ({self.n_profiles} Stadtteile)")
         lines.extend(f"Warnung: {p.message}" for p in self.problems)
+        lines.extend(f"Nicht veröffentlicht ({LEAVE_OUT_OPTION}): {p.message}" for p in self.left_out)
         if self.pdf:
             lines.append(f"Barrierefreies PDF: {shown(self.pdf, self.root)}")
         if self.profiles_pdf:
@@ -99,14 +101,16 @@ class CompileResult:
 
 
 def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progress=None,
-                   processes: int | None = None, intern: bool = False) -> CompileResult:
+                   processes: int | None = None, intern: bool = False,
+                   leave_out_orphans: bool = False) -> CompileResult:
     """Compute the indicators and write outbox/Y/Integrationsbericht_Y.docx (+ Tabellenanhang, + Stadtteilprofile,
     + PDF).
 
     ``processes``: for the charts, instead of the setting ``prozesse`` (0 automatic, 1 never a pool).
     ``intern``: write the internal edition Integrationsbericht_Y_intern.docx instead (marked on every page; adds
     the internal notes, the deliveries with files, warnings, errors and contacts, and the suppression audit);
-    no Tabellenanhang, which is the same for both editions. The audit (indicators/audit.py) runs on the rows the
+    no Tabellenanhang, which is the same for both editions. ``leave_out_orphans``: publish without the stored values
+    the catalogue has no home for (indicators/published.py) instead of refusing. The audit (indicators/audit.py) runs on the rows the
     open-data export would write, so the internal edition says whether any suppressed count can be recomputed.
     """
     from docxtpl import DocxTemplate, InlineImage  # heavy: docxtpl (jinja2) only when a report is made
@@ -120,7 +124,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     outputs = [target_path] if intern else [target_path, workspace.table_annex_file(year), workspace.profiles_file(year)]
     ensure_closed([*outputs, *(path.with_suffix(".pdf") for path in outputs if path.suffix == ".docx")] if pdf
                   else outputs)
-    catalogue, settings, published = load_published(workspace, year)
+    catalogue, settings, published, left_out = load_published(workspace, year, leave_out_orphans=leave_out_orphans)
     deliveries, received = round_deliveries(workspace, year, catalogue)
     shapes, problems = load_shapes(workspace, district_triples(catalogue)) if catalogue.districts else (None, [])
     audit_lines = None
@@ -182,7 +186,8 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
                            n_suppressed=content.n_suppressed, suppressed_by=dict(content.suppressed_by),
                            timings=timings, root=workspace.root, intern=intern, notices=tuple(notices),
                            profiles=profiles_path, n_profiles=len(profiles.pages),
-                           n_maps=sum(isinstance(spec, MapChart) for spec in content.charts), problems=problems)
+                           n_maps=sum(isinstance(spec, MapChart) for spec in content.charts), problems=problems,
+                           left_out=left_out)
     if pdf:
         t = time.perf_counter()
         progress.note("PDF wird mit LibreOffice erzeugt …")

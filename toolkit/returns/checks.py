@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue
+from toolkit.catalogue.orphans import orphans_report
 from toolkit.core.errors import InputError
 from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import FileReport, Problem
@@ -52,14 +53,17 @@ def check_files(workspace: Workspace, files: list[Path] | None = None, progress=
                 *, feedback: bool = False, caches: Caches | None = None) -> list[FileReport]:
     """Check returned files (default: inbox/); one FileReport per file. Never changes the store.
 
-    With ``feedback`` a Prüfbericht per file is written to outbox/<Jahr>/Pruefberichte/.
+    With ``feedback`` a Prüfbericht per file is written to outbox/<Jahr>/Pruefberichte/. Stored values the catalogue
+    has no home for (catalogue/orphans.py) come last, as the report of the catalogue file.
     """
     if feedback:
         ensure_closed(existing_reports(workspace, inbox_files(workspace) if files is None else _given(files)))
+    caches = caches or Caches()
     checked = check_returns(workspace, files, progress, caches=caches)
     if feedback:
         write_feedback(workspace, checked)
-    return [c.report for c in checked]
+    catalogue_report = orphans_report(workspace, caches.catalogue(workspace))
+    return [c.report for c in checked] + ([catalogue_report] if catalogue_report else [])
 
 
 def check_returns(workspace: Workspace, files: list[Path] | None = None, progress=None,
@@ -85,7 +89,7 @@ def iter_checked(workspace: Workspace, files: list[Path] | None = None, progress
     paths = inbox_files(workspace) if files is None else _given(files)
     view = load_store_view(workspace.store_file)
     processes = load_settings(workspace.settings_file).prozesse
-    for returned, report in check_all(paths, view, caches.plans(catalogue), progress, processes):
+    for returned, report in check_all(paths, view, caches.plans(catalogue, view.layouts), progress, processes):
         yield CheckedFile(returned, report)
 
 
@@ -107,6 +111,7 @@ def load_store_view(store_file: Path) -> StoreView:
             view.delivery_of[row["id"]] = (row["office"], row["file_name"], row["source"])
             view.merged.add((row["sha256"], row["office"], row["year"]))
         view.round_tokens = store.round_tokens()
+        view.layouts = store.distributed_layouts()
     finally:
         store.close()
     return view

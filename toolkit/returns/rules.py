@@ -31,6 +31,9 @@ class StoreView:
     delivery_of: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # id -> office, file, source
     round_tokens: dict[tuple[int, str], str] = field(default_factory=dict)
     merged: set[tuple[str, str, int]] = field(default_factory=set)  # (sha256, office, year)
+    # the layouts workbooks were distributed with: (office, year, fingerprint) -> kept catalogue part ('' = a round
+    # of an earlier version, whose part was not kept); see collect/layout_history.py
+    layouts: dict[tuple[str, int, str], str] = field(default_factory=dict)
 
     @property
     def round_years(self) -> set[int]:
