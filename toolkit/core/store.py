@@ -1,7 +1,9 @@
 """The store (data/monitoring.sqlite): the one source of truth for values, their provenance and history.
 
 Tables
-- deliveries: one row per merged file or import (office, year, file, SHA-256, times, check result)
+- deliveries: one row per merged file or import (office, year, file, SHA-256, times, check result), and one per
+  withdrawal of such a delivery (source "withdrawal"; the withdrawn row points to it by ``withdrawn_by``). The same
+  content may arrive more than once: a file whose values no longer hold is a new delivery when it comes again.
 - observations: the current value of every indicator x year x area x group x sex x measure
 - history: every earlier value that a later delivery replaced, with who/when/why
 - rounds: one row per office and report year that ``distribute`` prepared (token, deadline, file hash)
@@ -43,14 +45,14 @@ CREATE TABLE IF NOT EXISTS observations (
 ) WITHOUT ROWID;
 """
 
-SCHEMA = """
+DELIVERIES_TABLE = """
 CREATE TABLE IF NOT EXISTS deliveries (
     id INTEGER PRIMARY KEY,
     office TEXT NOT NULL,
     year INTEGER NOT NULL,
     file_name TEXT NOT NULL,
     sha256 TEXT NOT NULL,
-    source TEXT NOT NULL DEFAULT 'return',  -- return | import
+    source TEXT NOT NULL DEFAULT 'return',  -- return | import | withdrawal
     token TEXT NOT NULL DEFAULT '',
     layout_version TEXT NOT NULL DEFAULT '',
     received_at TEXT NOT NULL,
@@ -60,8 +62,17 @@ CREATE TABLE IF NOT EXISTS deliveries (
     n_warnungen INTEGER NOT NULL DEFAULT 0,
     n_hinweise INTEGER NOT NULL DEFAULT 0,
     problems_json TEXT NOT NULL DEFAULT '[]',
-    UNIQUE (sha256, office, year)
+    saved_at TEXT NOT NULL DEFAULT '',  -- when the office saved the file (document properties, else file time)
+    withdrawn_by INTEGER REFERENCES deliveries(id),  -- the withdrawal that took this delivery back
+    note TEXT NOT NULL DEFAULT ''  -- a withdrawal: who and why
 );
+"""
+DELIVERY_COLUMNS = ("id", "office", "year", "file_name", "sha256", "source", "token", "layout_version", "received_at",
+                    "merged_at", "archive_path", "n_fehler", "n_warnungen", "n_hinweise", "problems_json")
+WITHDRAWAL = "withdrawal"  # deliveries.source of a withdrawal
+
+SCHEMA = DELIVERIES_TABLE + """
+CREATE INDEX IF NOT EXISTS deliveries_content ON deliveries(sha256, office, year);
 """ + OBSERVATIONS_TABLE + """
 CREATE TABLE IF NOT EXISTS history (
     id INTEGER PRIMARY KEY,
@@ -132,6 +143,9 @@ DISTRICT_KEYS = "stadtteilschluessel"
 OFFICIAL = "amtlich"
 
 OBSERVATION_COLUMNS = ("indicator", "year", "area", "grp", "sex", "measure", "value", "flag", "note", "delivery_id")
+HISTORY_INSERT = ("INSERT INTO history (indicator, year, area, grp, sex, measure, old_value, old_flag, old_note,"
+                  " old_delivery_id, new_value, new_flag, new_delivery_id, changed_at, reason)"
+                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 UPSERT = ("INSERT INTO observations (indicator, year, area, grp, sex, measure, value, flag, note, delivery_id)"
           " VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (indicator, year, area, grp, sex, measure) DO UPDATE SET"
           " value=excluded.value, flag=excluded.flag, note=excluded.note, delivery_id=excluded.delivery_id")
@@ -235,21 +249,31 @@ class Store:
     def add_delivery(self, *, office: str, year: int, file_name: str, sha256: str, source: str = "return",
                      token: str = "", layout_version: str = "", received_at: str | None = None,
                      archive_path: str = "", counts: tuple[int, int, int] = (0, 0, 0),
-                     problems_json: str = "[]") -> int:
+                     problems_json: str = "[]", saved_at: str = "", note: str = "") -> int:
         cursor = self.db.execute(
             "INSERT INTO deliveries (office, year, file_name, sha256, source, token, layout_version, received_at,"
-            " merged_at, archive_path, n_fehler, n_warnungen, n_hinweise, problems_json)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " merged_at, archive_path, n_fehler, n_warnungen, n_hinweise, problems_json, saved_at, note)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (office, year, file_name, sha256, source, token, layout_version, received_at or now(), now(),
-             archive_path, *counts, problems_json),
+             archive_path, *counts, problems_json, saved_at, note),
         )
         return int(cursor.lastrowid)
 
     def find_delivery(self, sha256: str, office: str, year: int) -> int | None:
-        row = self.db.execute(
-            "SELECT id FROM deliveries WHERE sha256 = ? AND office = ? AND year = ?", (sha256, office, year)
-        ).fetchone()
-        return None if row is None else int(row["id"])
+        """The latest delivery of this content by this office for this year that still holds (not withdrawn)."""
+        for row in self.db.execute("SELECT * FROM deliveries WHERE sha256 = ? AND office = ? AND year = ?"
+                                   " ORDER BY id DESC", (sha256, office, year)):
+            if in_effect(row):
+                return int(row["id"])
+        return None
+
+    def latest_delivery(self, office: str, year: int, source: str = "return") -> sqlite3.Row | None:
+        """The office's latest delivery of ``source`` for ``year`` that still holds (not withdrawn)."""
+        for row in self.db.execute("SELECT * FROM deliveries WHERE office = ? AND year = ? AND source = ?"
+                                   " ORDER BY id DESC", (office, year, source)):
+            if in_effect(row):
+                return row
+        return None
 
     def deliveries(self, year: int | None = None) -> list[sqlite3.Row]:
         if year is None:
@@ -274,12 +298,8 @@ class Store:
         if old is not None:
             if old.value == value and old.flag == flag and old.note == note:
                 return "same"
-            self.db.execute(
-                "INSERT INTO history (indicator, year, area, grp, sex, measure, old_value, old_flag, old_note,"
-                " old_delivery_id, new_value, new_flag, new_delivery_id, changed_at, reason)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (*params, old.value, old.flag, old.note, old.delivery_id, value, flag, delivery_id, now(), reason),
-            )
+            self.db.execute(HISTORY_INSERT, (*params, old.value, old.flag, old.note, old.delivery_id, value, flag,
+                                             delivery_id, now(), reason))
         self.db.execute(UPSERT, (*params, value, flag, note, delivery_id))
         return "new" if old is None else "changed"
 
@@ -290,10 +310,21 @@ class Store:
 
         Returns counts of 'new', 'changed' and 'same'. Must run inside a transaction.
         """
+        history, upserts, counts = self._compare(items, delivery_id)
+        self.db.executemany(HISTORY_INSERT, history)
+        self.db.executemany(UPSERT, upserts)
+        return counts
+
+    def changes(self, items: Iterable[tuple]) -> dict[str, int]:
+        """What ``put_many`` would do with these (key, value, flag, note, reason) items, without doing it: the counts."""
+        return self._compare(items, 0)[2]
+
+    def _compare(self, items: Iterable[tuple], delivery_id: int) -> tuple[list[tuple], list[tuple], dict[str, int]]:
+        """The history rows and upserts that setting ``items`` as ``delivery_id`` needs, and their counts."""
         items = list(items)
         counts = {"new": 0, "changed": 0, "same": 0}
         if not items:
-            return counts
+            return [], [], counts
         indicators = sorted({item[0][0] for item in items})
         years = sorted({item[0][1] for item in items})
         cursor = self.db.cursor()
@@ -317,12 +348,7 @@ class Store:
             append(row)
         counts["changed"] = len(history)
         counts["new"] = len(upserts) - len(history)
-        self.db.executemany(
-            "INSERT INTO history (indicator, year, area, grp, sex, measure, old_value, old_flag, old_note,"
-            " old_delivery_id, new_value, new_flag, new_delivery_id, changed_at, reason)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", history)
-        self.db.executemany(UPSERT, upserts)
-        return counts
+        return history, upserts, counts
 
     def values(self, indicators: Iterable[str] | None = None, years: Iterable[int] | None = None,
                areas: Iterable[str] | None = None) -> dict[ObservationKey, StoredValue]:
@@ -410,6 +436,7 @@ def _upgrade(db: sqlite3.Connection) -> None:
         # stores written on Windows before 0.2 kept archive paths with backslashes: one form everywhere
         db.execute("UPDATE deliveries SET archive_path = replace(archive_path, '\\', '/')")
     _drop_value_timestamps(db)
+    _deliveries_as_events(db)
 
 
 def _drop_value_timestamps(db: sqlite3.Connection) -> None:
@@ -429,6 +456,38 @@ def _drop_value_timestamps(db: sqlite3.Connection) -> None:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+def _deliveries_as_events(db: sqlite3.Connection) -> None:
+    """Stores up to 0.3 allowed each content once per office and year, without save times or withdrawals.
+
+    A table constraint cannot be dropped in SQLite: the table is made anew and the rows copied (ids kept, so every
+    reference stays valid), with foreign keys off meanwhile, as SQLite documents for a changed table.
+    """
+    columns = {row[1] for row in db.execute("PRAGMA table_info(deliveries)")}
+    if "withdrawn_by" in columns:
+        return
+    db.execute("PRAGMA foreign_keys = OFF")
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.execute(DELIVERIES_TABLE.replace("deliveries (", "deliveries_new (", 1))
+        names = ", ".join(DELIVERY_COLUMNS)
+        db.execute(f"INSERT INTO deliveries_new ({names}) SELECT {names} FROM deliveries")
+        db.execute("DROP TABLE deliveries")
+        db.execute("ALTER TABLE deliveries_new RENAME TO deliveries")
+        db.execute("CREATE INDEX IF NOT EXISTS deliveries_content ON deliveries(sha256, office, year)")
+    except BaseException:
+        db.execute("ROLLBACK")
+        db.execute("PRAGMA foreign_keys = ON")
+        raise
+    db.execute("COMMIT")
+    db.execute("PRAGMA foreign_keys = ON")
+
+
+def in_effect(row: sqlite3.Row) -> bool:
+    """Whether a delivery row still counts: not a withdrawal and not withdrawn (stores up to 0.3 know neither)."""
+    keys = row.keys()
+    return row["source"] != WITHDRAWAL and ("withdrawn_by" not in keys or row["withdrawn_by"] is None)
 
 
 def open_store(path: Path) -> Store:

@@ -48,6 +48,11 @@ class Workspace:
         return self.root / "inbox"
 
     @property
+    def unreadable(self) -> Path:
+        """Where a writing command moves files of inbox/ that cannot be read as a workbook (a PDF, a letter)."""
+        return self.inbox / "nicht_lesbar"
+
+    @property
     def outbox(self) -> Path:
         return self.root / "outbox"
 
