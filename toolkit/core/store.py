@@ -6,6 +6,7 @@ Tables
   content may arrive more than once: a file whose values no longer hold is a new delivery when it comes again.
 - observations: the current value of every indicator x year x area x group x sex x measure
 - history: every earlier value that a later delivery replaced, with who/when/why
+- confirmations: every value a delivery delivered as it was stored already (for withdrawals)
 - rounds: one row per office and report year that ``distribute`` prepared (token, deadline, file hash)
 - sendings: every e-mail sent or drafted for a round (Message-ID, time, result)
 - checks: the last check result of every file seen in inbox/ (for status and the master matrix)
@@ -131,6 +132,22 @@ CREATE TABLE IF NOT EXISTS checks (
     problems_json TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS history_key ON history(indicator, year);
+-- a value a delivery delivered as it was stored already: the observation keeps its delivery and no history row is
+-- written, but withdrawing the earlier delivery must leave the value standing (merge/withdraw.py)
+CREATE TABLE IF NOT EXISTS confirmations (
+    indicator TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    area TEXT NOT NULL,
+    grp TEXT NOT NULL,
+    sex TEXT NOT NULL,
+    measure TEXT NOT NULL,
+    delivery_id INTEGER NOT NULL,
+    value REAL,
+    flag TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (indicator, year, area, grp, sex, measure, delivery_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS confirmations_delivery ON confirmations(delivery_id);
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -310,21 +327,25 @@ class Store:
 
         Returns counts of 'new', 'changed' and 'same'. Must run inside a transaction.
         """
-        history, upserts, counts = self._compare(items, delivery_id)
+        history, upserts, counts, same = self._compare(items, delivery_id)
         self.db.executemany(HISTORY_INSERT, history)
         self.db.executemany(UPSERT, upserts)
+        self.db.executemany("INSERT OR REPLACE INTO confirmations (indicator, year, area, grp, sex, measure,"
+                            " delivery_id, value, flag, note) VALUES (?,?,?,?,?,?,?,?,?,?)", same)
         return counts
 
     def changes(self, items: Iterable[tuple]) -> dict[str, int]:
         """What ``put_many`` would do with these (key, value, flag, note, reason) items, without doing it: the counts."""
         return self._compare(items, 0)[2]
 
-    def _compare(self, items: Iterable[tuple], delivery_id: int) -> tuple[list[tuple], list[tuple], dict[str, int]]:
-        """The history rows and upserts that setting ``items`` as ``delivery_id`` needs, and their counts."""
+    def _compare(self, items: Iterable[tuple], delivery_id: int) \
+            -> tuple[list[tuple], list[tuple], dict[str, int], list[tuple]]:
+        """The history rows and upserts that setting ``items`` as ``delivery_id`` needs, their counts, and the
+        confirmations (values delivered as they are stored)."""
         items = list(items)
         counts = {"new": 0, "changed": 0, "same": 0}
         if not items:
-            return [], [], counts
+            return [], [], counts, []
         indicators = sorted({item[0][0] for item in items})
         years = sorted({item[0][1] for item in items})
         cursor = self.db.cursor()
@@ -334,7 +355,7 @@ class Store:
             f" WHERE indicator IN ({','.join('?' * len(indicators))}) AND year IN ({','.join('?' * len(years))})",
             (*indicators, *years))}
         stamp = now()
-        history, upserts = [], []
+        history, upserts, same = [], [], []
         append = upserts.append
         for key, value, flag, note, reason in items:
             row = (*key, value, flag, note, delivery_id)
@@ -342,13 +363,14 @@ class Store:
                 old = existing.get(key)
                 if old is not None:
                     if old[0] == value and old[1] == flag and old[2] == note:
-                        counts["same"] += 1
+                        same.append(row)
                         continue
                     history.append((*row[:6], *old, value, flag, delivery_id, stamp, reason))
             append(row)
+        counts["same"] = len(same)
         counts["changed"] = len(history)
         counts["new"] = len(upserts) - len(history)
-        return history, upserts, counts
+        return history, upserts, counts, [(*r[:6], delivery_id, *r[6:9]) for r in same]
 
     def values(self, indicators: Iterable[str] | None = None, years: Iterable[int] | None = None,
                areas: Iterable[str] | None = None) -> dict[ObservationKey, StoredValue]:

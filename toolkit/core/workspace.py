@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 import time
@@ -133,6 +134,11 @@ def ensure_folders(workspace: Workspace) -> None:
     """Create the standard sub-folders if they are missing."""
     for folder in (workspace.inbox, workspace.outbox, workspace.archive, workspace.data, workspace.root / "templates"):
         folder.mkdir(parents=True, exist_ok=True)
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes (hex): how the toolkit tells files apart by content."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

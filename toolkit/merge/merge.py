@@ -36,6 +36,7 @@ from toolkit.core.workspace import (
     Workspace,
     atomic_write_bytes,
     ensure_closed,
+    file_sha256,
     locked,
     remove_file,
     replace_file,
@@ -221,7 +222,7 @@ def _named(delivery: sqlite3.Row) -> str:
 def _move_aside(workspace: Workspace, path: Path, sha256: str) -> Path:
     """Move a file that is no readable workbook to inbox/nicht_lesbar/; never over a different file of that name."""
     target = workspace.unreadable / path.name
-    if target.exists() and _sha(target) != sha256:
+    if target.exists() and file_sha256(target) != sha256:
         target = target.with_name(f"{target.stem}_{sha256[:12]}{target.suffix}")
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
@@ -235,11 +236,11 @@ def _archive(workspace: Workspace, rw: ReturnedWorkbook, data: bytes) -> Path:
     """Copy the bytes into archive/<Jahr>/<Stelle>/; never overwrite a different file; verify the copy."""
     folder = workspace.archive_dir(rw.year or 0, ascii_code(rw.office))
     target = folder / _safe_name(rw.file)
-    if target.exists() and _sha(target) != rw.sha256:
+    if target.exists() and file_sha256(target) != rw.sha256:
         target = folder / f"{Path(_safe_name(rw.file)).stem}_{rw.sha256[:12]}{Path(rw.file).suffix}"
-    if not target.exists() or _sha(target) != rw.sha256:
+    if not target.exists() or file_sha256(target) != rw.sha256:
         atomic_write_bytes(target, data)
-    if _sha(target) != rw.sha256:
+    if file_sha256(target) != rw.sha256:
         raise InputError(f"Die Archivkopie {target} stimmt nicht mit {rw.file} überein; die Datei bleibt in inbox/.",
                          hint="Bitte Speicherplatz und Schreibrechte des Ordners archive/ prüfen.")
     return target
@@ -248,10 +249,6 @@ def _archive(workspace: Workspace, rw: ReturnedWorkbook, data: bytes) -> Path:
 def _safe_name(name: str) -> str:
     cleaned = "".join(ch if ch.isalnum() or ch in "-_. " else "_" for ch in Path(name).name).strip(" .")
     return cleaned or "Datei"
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _counts(report: FileReport) -> tuple[int, int, int]:
