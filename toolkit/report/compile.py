@@ -26,12 +26,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from toolkit.catalogue.model import Catalogue
+from toolkit.collect.status import round_status
 from toolkit.core.cells import german_date
 from toolkit.core.errors import InputError
 from toolkit.core.problems import Problem
 from toolkit.core.progress import SILENT
 from toolkit.core.settings import load_settings
-from toolkit.core.store import Store
+from toolkit.core.store import WITHDRAWAL, Store, in_effect
 from toolkit.core.workspace import Workspace, atomic_path, ensure_closed, shown
 from toolkit.indicators.audit import audit
 from toolkit.indicators.confidentiality import PRIMARY, SECONDARY, SOURCE, SPARSE
@@ -133,6 +134,8 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
                   else outputs)
     catalogue, settings, published = load_published(workspace, year)
     deliveries, received = round_deliveries(workspace, year, catalogue)
+    for line in round_status(workspace, year).gaps_lines():  # said before building, not only inside the report
+        progress.note(line)
     shapes, problems = load_shapes(workspace, district_triples(catalogue)) if catalogue.districts else (None, [])
     audit_lines = None
     if intern:
@@ -301,12 +304,12 @@ def round_deliveries(workspace: Workspace, year: int, catalogue: Catalogue) -> t
     """The internal Anhang's rows: the deliveries of the round and the returns not taken over (file, warnings,
     errors, contact); the offices that delivered."""
     with Store(workspace.store_file) as store:
-        delivery_rows = [dict(r) for r in store.deliveries(year)]
+        delivery_rows = [dict(r) for r in store.deliveries(year) if r["source"] != WITHDRAWAL]
         check_rows = [dict(r) for r in store.checks(year)]
     deliveries = [_delivery(row, catalogue) for row in delivery_rows]
     merged = {row["sha256"] for row in delivery_rows}
     deliveries += [_rejected(row, catalogue) for row in check_rows if not row["ok"] and row["sha256"] not in merged]
-    return deliveries, {row["office"] for row in delivery_rows}
+    return deliveries, {row["office"] for row in delivery_rows if in_effect(row)}
 
 
 def _rejected(row: dict, catalogue) -> dict:  # noqa: ANN001
@@ -335,6 +338,7 @@ def _delivery(row: dict, catalogue) -> dict:  # noqa: ANN001
     merged = str(row.get("merged_at") or "")
     when = german_date(merged)
     source = " (Import)" if row.get("source") == "import" else ""
+    when += "" if in_effect(row) else " (zurückgezogen)"
     return {"stelle": (office.name if office else row["office"]) + source, "datei": row["file_name"],
             "zeitpunkt": when, "warnungen": text.strip().rstrip(":"), "kontakt": _contact(office)}
 
