@@ -212,7 +212,7 @@ def test_withdrawing_the_correction_restores_the_values_it_replaced_and_removes_
     assert output == (
         f"Lieferung 3 ({SECOND}, JUGA 2025, übernommen am {_merged_at(workspace, 3)}) zurückgezogen. "
         "Auf den Stand davor zurückgesetzt: 1 Wert; entfernt, weil es sie vorher nicht gab: 1 Wert. "
-        "168 Werte der Lieferung bleiben, weil spätere Lieferungen sie geändert oder ebenso geliefert haben. "
+        "168 Werte der Lieferung bleiben, weil andere Lieferungen sie ebenso geliefert oder später geändert haben. "
         f"Protokolliert als Lieferung 4 mit dem Grund „{REASON}“; 'toolkit log' zeigt jede Änderung. "
         "Indikatorenmatrix erneuert: outbox/Indikatorenmatrix.xlsx")
     after = _store_state(workspace)
@@ -317,7 +317,7 @@ def test_an_import_imported_again_after_its_values_changed_is_a_new_import(works
     assert imported("240000")[0] == 0
     assert imported("241000")[0] == 0
     code, output = imported("240000")  # the first file again: its value does not hold any more
-    assert code == 0 and "Vergleich.csv: 1 Zeilen importiert (0 neue, 1 geänderte Werte)" in output
+    assert code == 0 and "Vergleich.csv: 1 Zeile importiert (0 neue, 1 geänderte Werte)" in output
     with Store(workspace.store_file) as store:
         assert store.get(dem).value == 240000 and len(store.deliveries()) == 3
     before = _store_state(workspace)

@@ -27,6 +27,7 @@ from types import SimpleNamespace
 
 from toolkit.catalogue.model import Catalogue
 from toolkit.collect.layout import FLAG_WITHHELD, MEASURE_LABELS
+from toolkit.core.cells import counted
 from toolkit.core.errors import ExitCode, InputError
 from toolkit.core.problems import FileReport, Problem, Severity
 from toolkit.core.settings import load_settings
@@ -68,7 +69,8 @@ class ImportResult:
         if self.already:
             return [f"{name}: wurde schon importiert; es ändert sich nichts."]
         same = f"; {self.same} unverändert" if self.same else ""
-        lines = [f"{name}: {self.rows} Zeilen importiert ({self.new} neue, {self.changed} geänderte Werte{same}), "
+        lines = [f"{name}: {counted(self.rows, 'Zeile', 'Zeilen')} importiert ({self.new} neue, {self.changed} "
+                 f"geänderte Werte{same}), "
                  f"Herkunft „{self.provenance}“."]
         if self.withheld:
             lines.append(f"Davon von der Quelle gesperrt: {self.withheld} Werte (Kennzeichen „{FLAG_WITHHELD}“).")

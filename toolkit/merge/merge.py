@@ -214,9 +214,11 @@ def _changes_anything(store: Store, items: list[tuple]) -> bool:
 
 
 def _named(delivery: sqlite3.Row) -> str:
-    """'Erhebung_2025_JUGA.xlsx (gespeichert 10.03.2026 09:00)', without the time for deliveries of before 0.4."""
-    saved = f" (gespeichert {german_date(delivery['saved_at'], with_time=True)})" if delivery["saved_at"] else ""
-    return f"{delivery['file_name']}{saved}"
+    """'Erhebung_2025_JUGA.xlsx (gespeichert 10.03.2026 09:00)'; a delivery of before 0.4 knows only when it was
+    taken."""
+    if delivery["saved_at"]:
+        return f"{delivery['file_name']} (gespeichert {german_date(delivery['saved_at'], with_time=True)})"
+    return f"{delivery['file_name']} (übernommen am {german_date(delivery['merged_at'], with_time=True)})"
 
 
 def _move_aside(workspace: Workspace, path: Path, sha256: str) -> Path:

@@ -74,7 +74,7 @@ class WithdrawResult:
         if self.kept:
             one = self.kept == 1
             lines.append(f"{counted(self.kept, 'Wert', 'Werte')} der Lieferung {'bleibt' if one else 'bleiben'}, weil "
-                         f"spätere Lieferungen {'ihn' if one else 'sie'} geändert oder ebenso geliefert haben.")
+                         f"andere Lieferungen {'ihn' if one else 'sie'} ebenso geliefert oder später geändert haben.")
         if not dry:
             lines.append(f"Protokolliert als Lieferung {self.withdrawal} mit dem Grund „{self.reason}“; "
                          "'toolkit log' zeigt jede Änderung.")
