@@ -234,7 +234,9 @@ def test_withdrawing_the_correction_restores_the_values_it_replaced_and_removes_
 
 def test_withdrawing_twice_or_an_unknown_delivery_is_refused_and_changes_nothing(tmp_path, returns):  # noqa: ANN001
     workspace, _ = _two_deliveries(tmp_path, returns)
-    assert _withdraw(workspace, "3", "--reason", REASON)[0] == 0
+    # named by a file with its content (relative to the working folder): the archived copy of delivery 3
+    code, output = _withdraw(workspace, "archive/2025/JUGA/Erhebung_2025_JUGA _2_.xlsx", "--reason", REASON)
+    assert code == 0 and output.startswith(f"Lieferung 3 ({SECOND}, JUGA 2025,")
     before, matrix = _store_state(workspace), workspace.master_matrix.stat().st_mtime_ns
     code, output = _withdraw(workspace, SECOND, "--reason", REASON)
     assert code == 2
@@ -324,3 +326,11 @@ def test_an_import_imported_again_after_its_values_changed_is_a_new_import(works
     code, output = imported("240000")
     assert code == 0 and output.endswith("Vergleich.csv: wurde schon importiert; es ändert sich nichts.")
     assert _store_state(workspace) == before
+    # three imports of that name: withdraw wants the number
+    code, output = _withdraw(workspace, "Vergleich.csv", "--reason", REASON)
+    assert code == 2 and output.startswith("Fehler: „Vergleich.csv“ passt auf 3 Lieferungen: Lieferung 1 (")
+    assert output.endswith("Bitte die Nummer angeben, z. B. toolkit withdraw 3 --reason …")
+    assert _store_state(workspace) == before
+    assert _withdraw(workspace, "3", "--reason", REASON)[0] == 0
+    with Store(workspace.store_file) as store:
+        assert store.get(dem).value == 241000 and store.get(dem).delivery_id == 2

@@ -30,15 +30,18 @@ from toolkit.core.keys import ObservationKey
 # file create/delete that is slow on Windows shares and with virus scanners.
 JOURNAL_MODE = "TRUNCATE"
 
-OBSERVATIONS_TABLE = """
-CREATE TABLE IF NOT EXISTS observations (
-    indicator TEXT NOT NULL,
+# the key of a value (core/keys.ObservationKey), the same six columns in observations, history and confirmations
+KEY_COLUMNS = """    indicator TEXT NOT NULL,
     year INTEGER NOT NULL,
     area TEXT NOT NULL,
     grp TEXT NOT NULL,
     sex TEXT NOT NULL,
     measure TEXT NOT NULL,
-    value REAL,
+"""
+
+OBSERVATIONS_TABLE = """
+CREATE TABLE IF NOT EXISTS observations (
+""" + KEY_COLUMNS + """    value REAL,
     flag TEXT NOT NULL DEFAULT '',
     note TEXT NOT NULL DEFAULT '',
     delivery_id INTEGER NOT NULL REFERENCES deliveries(id),  -- its merged_at is when the value was set
@@ -77,13 +80,7 @@ CREATE INDEX IF NOT EXISTS deliveries_content ON deliveries(sha256, office, year
 """ + OBSERVATIONS_TABLE + """
 CREATE TABLE IF NOT EXISTS history (
     id INTEGER PRIMARY KEY,
-    indicator TEXT NOT NULL,
-    year INTEGER NOT NULL,
-    area TEXT NOT NULL,
-    grp TEXT NOT NULL,
-    sex TEXT NOT NULL,
-    measure TEXT NOT NULL,
-    old_value REAL,
+""" + KEY_COLUMNS + """    old_value REAL,
     old_flag TEXT NOT NULL DEFAULT '',
     old_note TEXT NOT NULL DEFAULT '',
     old_delivery_id INTEGER,
@@ -135,13 +132,7 @@ CREATE INDEX IF NOT EXISTS history_key ON history(indicator, year);
 -- a value a delivery delivered as it was stored already: the observation keeps its delivery and no history row is
 -- written, but withdrawing the earlier delivery must leave the value standing (merge/withdraw.py)
 CREATE TABLE IF NOT EXISTS confirmations (
-    indicator TEXT NOT NULL,
-    year INTEGER NOT NULL,
-    area TEXT NOT NULL,
-    grp TEXT NOT NULL,
-    sex TEXT NOT NULL,
-    measure TEXT NOT NULL,
-    delivery_id INTEGER NOT NULL,
+""" + KEY_COLUMNS + """    delivery_id INTEGER NOT NULL,
     value REAL,
     flag TEXT NOT NULL DEFAULT '',
     note TEXT NOT NULL DEFAULT '',

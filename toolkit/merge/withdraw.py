@@ -117,13 +117,12 @@ def find_delivery(store: Store, workspace: Workspace, which: str) -> sqlite3.Row
         found = [r for r in rows if r["id"] == int(text)]
     else:
         path = next((p for p in (Path(text), workspace.root / text) if p.is_file()), None)
-        if path is not None:
-            sha = file_sha256(path)
-            found = [r for r in rows if r["sha256"] == sha and r["source"] != WITHDRAWAL]
-        else:
-            name = Path(text).name.casefold()
-            found = [r for r in rows if r["file_name"].casefold() in (text.casefold(), name)
-                     and r["source"] != WITHDRAWAL]
+        sha = file_sha256(path) if path is not None else None
+        found = [r for r in rows if r["sha256"] == sha and r["source"] != WITHDRAWAL]
+        if not found:  # by name: as merge shows it, or as an import through a mapping stores it ("KISS-MD … (x.xlsx)")
+            names = {text.casefold(), Path(text).name.casefold()}
+            found = [r for r in rows if r["source"] != WITHDRAWAL and (
+                r["file_name"].casefold() in names or any(r["file_name"].casefold().endswith(f"({n})") for n in names))]
     if not found:
         raise UsageError(f"Eine Lieferung „{which}“ gibt es nicht. {_known(rows)}",
                          hint="Jede Lieferung steht mit Nummer und Datei im Blatt Lieferungen der Indikatorenmatrix "
