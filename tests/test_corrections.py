@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_workspace
+from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 from workbook_edit import filled_cells, generate, replace_part, saved_at, set_cells
 
@@ -227,6 +228,15 @@ def test_withdrawing_the_correction_restores_the_values_it_replaced_and_removes_
     assert rows[3]["withdrawn_by"] == 4
     assert (rows[4]["source"], rows[4]["file_name"], rows[4]["note"]) == \
         ("withdrawal", f"Rücknahme der Lieferung 3 ({SECOND})", f"mmeier: {REASON}")
+    # the master matrix follows: the value and its delivery as after A, the withdrawal in the delivery list
+    book = CalamineWorkbook.from_path(str(workspace.master_matrix))
+    values = book.get_sheet_by_name("Werte").to_python()
+    assert [r[6:12] for r in values if r[:6] == ["SPR-03", 2025.0, "Gesamtstadt", "insgesamt", "insgesamt", "Zähler"]] \
+        == [[500.0, "", "", 2.0, "JUGA", FIRST]]
+    deliveries = book.get_sheet_by_name("Lieferungen").to_python()
+    header = deliveries[0]
+    assert [(r[0], r[4], r[header.index("Zurückgezogen durch")]) for r in deliveries[1:]] == \
+        [(1.0, "Import", ""), (2.0, "Rücklauf", ""), (3.0, "Rücklauf", 4.0), (4.0, "Rücknahme", "")]
     log = runner.invoke(toolkit.cli.app, ["log", "--indicator", "SPR-03", "-w", str(workspace.root)])
     assert (f"510 → 500 (neu: JUGA, Rücknahme der Lieferung 3 ({SECOND}); vorher: {SECOND}; Grund: {why}; wieder der "
             "Wert von Lieferung 2)") in " ".join(log.output.split())
