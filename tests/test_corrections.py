@@ -149,7 +149,7 @@ def test_the_archived_original_put_back_is_a_new_delivery(tmp_path, returns):  #
     assert _merge(workspace)[0] == 0
     saved_at(returns[510], workspace.inbox / SECOND, FRIDAY)
     assert _merge(workspace)[0] == 0
-    shutil.copy2(workspace.archive / "2025" / "JUGA" / FIRST, workspace.inbox / FIRST)
+    shutil.copyfile(workspace.archive / "2025" / "JUGA" / FIRST, workspace.inbox / FIRST)
     code, output = _merge(workspace)
     assert code == 0, output
     assert f"{FIRST}: übernommen (0 neue, 1 geänderte Werte)" in output
@@ -163,7 +163,7 @@ def test_the_archived_original_put_back_is_a_new_delivery(tmp_path, returns):  #
                                                                            (4, FIRST)]
     # and once more: now its values hold, so it is "bereits übernommen" and nothing changes
     before = _store_state(workspace)
-    shutil.copy2(workspace.archive / "2025" / "JUGA" / FIRST, workspace.inbox / FIRST)
+    shutil.copyfile(workspace.archive / "2025" / "JUGA" / FIRST, workspace.inbox / FIRST)
     code, output = _merge(workspace)
     assert code == 0 and f"{FIRST}: bereits übernommen" in output
     assert f"Die Datei {FIRST} wurde schon übernommen (Lieferung 4); es ändert sich nichts." in output
@@ -297,7 +297,7 @@ def test_withdrawing_the_first_return_keeps_what_the_correction_delivered_too(tm
 def test_a_withdrawn_return_delivered_again_is_a_new_delivery(tmp_path, returns):  # noqa: ANN001
     workspace, _ = _two_deliveries(tmp_path, returns)
     assert _withdraw(workspace, "3", "--reason", REASON)[0] == 0
-    shutil.copy2(workspace.archive / "2025" / "JUGA" / "Erhebung_2025_JUGA _2_.xlsx", workspace.inbox / SECOND)
+    shutil.copyfile(workspace.archive / "2025" / "JUGA" / "Erhebung_2025_JUGA _2_.xlsx", workspace.inbox / SECOND)
     code, output = _merge(workspace)
     assert code == 0 and f"{SECOND}: übernommen (1 neue, 1 geänderte Werte)" in output
     assert _value(workspace) == 510

@@ -268,7 +268,7 @@ def test_status_shows_the_missing_and_the_faulty_office(demo, catalogue: Catalog
 def test_the_reminder_to_the_faulty_office_names_its_two_errors_and_no_filled_cell_as_missing(demo, tmp_path) -> None:
     workspace, _ = demo
     copy = tmp_path / "Demo"  # status --remind writes drafts and records them: not into the shared demo folder
-    shutil.copytree(workspace.root, copy)
+    shutil.copytree(workspace.root, copy, copy_function=shutil.copyfile)  # copy2 needs CopyFile2, which Wine lacks
     result = CliRunner().invoke(app, ["status", "--year", str(REPORT_YEAR), "--remind", "-w", str(copy)])
     assert result.exit_code == 0, result.output
     with Store.read_only(workspace.store_file) as store:
