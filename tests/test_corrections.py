@@ -17,6 +17,7 @@ from workbook_edit import filled_cells, generate, replace_part, saved_at, set_ce
 
 import toolkit.cli
 from toolkit.collect.layout import plan_workbook
+from toolkit.collect.status import reminder_reasons, round_status
 from toolkit.core.keys import ObservationKey
 from toolkit.core.store import Store
 from toolkit.merge.merge import merge_returns
@@ -344,3 +345,19 @@ def test_an_import_imported_again_after_its_values_changed_is_a_new_import(works
     assert _withdraw(workspace, "3", "--reason", REASON)[0] == 0
     with Store(workspace.store_file) as store:
         assert store.get(dem).value == 241000 and store.get(dem).delivery_id == 2
+
+
+def test_an_office_whose_only_return_was_withdrawn_has_not_delivered(tmp_path, returns):  # noqa: ANN001
+    workspace = _workspace(tmp_path)
+    saved_at(returns[500], workspace.inbox / FIRST, MONDAY)
+    assert _merge(workspace)[0] == 0
+    assert _withdraw(workspace, FIRST, "--reason", REASON)[0] == 0
+    status = {s.office.code: s for s in round_status(workspace, 2025, today=dt.date(2026, 4, 15)).offices}["JUGA"]
+    assert not status.delivered and status.withdrawn
+    headers, rows = round_status(workspace, 2025, today=dt.date(2026, 4, 15)).table()
+    row = dict(zip(headers, next(r for r in rows if r[0] == "JUGA"), strict=True))
+    assert row["Rücklauf"].endswith("(zurückgezogen)")
+    assert reminder_reasons(status, 2025)[0] == \
+        f"Ihre Lieferung {FIRST} haben wir zurückgezogen; bitte senden Sie den Erhebungsbogen erneut."
+    with Store(workspace.store_file) as store:
+        assert store.get(KEY).value == 444  # the import before it holds again
