@@ -177,7 +177,7 @@ def saved_at(source: Path, target: Path, when: dt.datetime, mtime: dt.datetime |
     dcterms:modified as Excel writes it (UTC, with Z), and the file time ``mtime`` (default: ``when``)."""
     with zipfile.ZipFile(source) as zin:
         core = zin.read("docProps/core.xml").decode("utf-8")
-    stamp = when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     core = re.sub(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rf"\g<1>{stamp}\g<2>", core)
     replace_part(source, target, "docProps/core.xml", core.encode("utf-8"))
     seconds = (mtime or when).timestamp()
