@@ -29,7 +29,7 @@ MONDAY, FRIDAY = dt.datetime(2026, 3, 10, 9, 0), dt.datetime(2026, 3, 14, 10, 12
 
 
 @pytest.fixture(scope="module")
-def returns(tmp_path_factory, catalogue) -> dict[object, Path]:  # noqa: ANN001
+def returns(tmp_path_factory, catalogue) -> dict[object, Path]:
     """Clean JUGA returns with 500, 510 or 520 in Erfassung!K5 (SPR-03 Zähler), complete; "ohne K7": 500 and
     Erfassung!K7 (SPR-03 mit_mh_kita Zähler) left empty."""
     root = tmp_path_factory.mktemp("order")
@@ -42,7 +42,7 @@ def returns(tmp_path_factory, catalogue) -> dict[object, Path]:  # noqa: ANN001
     return made
 
 
-def _workspace(tmp_path: Path):  # noqa: ANN202
+def _workspace(tmp_path: Path):
     """A working folder whose store holds 444 for SPR-03 2025 (an earlier import)."""
     workspace = make_workspace(tmp_path / "ws")
     with Store(workspace.store_file) as store, store.transaction():
@@ -51,39 +51,39 @@ def _workspace(tmp_path: Path):  # noqa: ANN202
     return workspace
 
 
-def _merge(workspace) -> tuple[int, str]:  # noqa: ANN001
+def _merge(workspace) -> tuple[int, str]:
     """Exit code, and the printed lines followed by every message (the CLI prints those in a table that wraps)."""
     result = merge_returns(workspace)
     lines = [*result.lines(), *(p.message for r in result.reports for p in r.problems)]
     return int(result.exit_code), " ".join(" ".join(lines).split())
 
 
-def _cli_merge(workspace) -> tuple[int, str]:  # noqa: ANN001
+def _cli_merge(workspace) -> tuple[int, str]:
     result = runner.invoke(toolkit.cli.app, ["merge", "-w", str(workspace.root)])
     return result.exit_code, " ".join(result.output.split())
 
 
-def _chain(workspace) -> list[tuple]:  # noqa: ANN001
+def _chain(workspace) -> list[tuple]:
     """The value of KEY through time: (old, new, file of the new value), oldest first."""
     with Store(workspace.store_file) as store:
         return [(r["old_value"], r["new_value"], r["new_file"]) for r in store.history_rows("SPR-03")
                 if (r["area"], r["grp"], r["sex"], r["measure"]) == KEY[2:]]
 
 
-def _value(workspace) -> float | None:  # noqa: ANN001
+def _value(workspace) -> float | None:
     with Store(workspace.store_file) as store:
         stored = store.get(KEY)
     return None if stored is None else stored.value
 
 
-def _store_state(workspace) -> tuple:  # noqa: ANN001
+def _store_state(workspace) -> tuple:
     with Store(workspace.store_file) as store:
         return (tuple(tuple(r) for r in store.db.execute("SELECT * FROM observations ORDER BY 1,2,3,4,5,6")),
                 tuple(tuple(r)[:5] for r in store.deliveries()),
                 tuple(tuple(r) for r in store.db.execute("SELECT * FROM history ORDER BY id")))
 
 
-def test_the_return_saved_later_wins_although_its_name_sorts_first(tmp_path, returns):  # noqa: ANN001
+def test_the_return_saved_later_wins_although_its_name_sorts_first(tmp_path, returns):
     workspace = _workspace(tmp_path)
     saved_at(returns[500], workspace.inbox / FIRST, MONDAY)
     saved_at(returns[510], workspace.inbox / SECOND, FRIDAY, mtime=MONDAY)  # copied before the first: no matter
@@ -96,7 +96,7 @@ def test_the_return_saved_later_wins_although_its_name_sorts_first(tmp_path, ret
     assert _chain(workspace) == [(444, 500, FIRST), (500, 510, SECOND)]
 
 
-def test_equal_document_times_are_ordered_by_the_file_time(tmp_path, returns):  # noqa: ANN001
+def test_equal_document_times_are_ordered_by_the_file_time(tmp_path, returns):
     workspace = _workspace(tmp_path)
     saved_at(returns[510], workspace.inbox / "a.xlsx", FRIDAY, mtime=FRIDAY)
     saved_at(returns[500], workspace.inbox / "b.xlsx", FRIDAY, mtime=MONDAY)
@@ -106,7 +106,7 @@ def test_equal_document_times_are_ordered_by_the_file_time(tmp_path, returns):  
     assert _value(workspace) == 510
 
 
-def test_returns_saved_at_the_same_time_with_different_values_are_both_refused(tmp_path, returns):  # noqa: ANN001
+def test_returns_saved_at_the_same_time_with_different_values_are_both_refused(tmp_path, returns):
     workspace = _workspace(tmp_path)
     saved_at(returns[500], workspace.inbox / FIRST, FRIDAY)
     saved_at(returns[510], workspace.inbox / SECOND, FRIDAY)
@@ -125,7 +125,7 @@ def test_returns_saved_at_the_same_time_with_different_values_are_both_refused(t
     assert after[0] == before[0] and after[1] == before[1] and after[2] == before[2]
 
 
-def test_returns_saved_at_the_same_time_with_the_same_values_count_once(tmp_path, returns):  # noqa: ANN001
+def test_returns_saved_at_the_same_time_with_the_same_values_count_once(tmp_path, returns):
     workspace = _workspace(tmp_path)
     saved_at(returns[510], workspace.inbox / FIRST, FRIDAY)
     # other bytes (another application part), the same values
@@ -143,7 +143,7 @@ def test_returns_saved_at_the_same_time_with_the_same_values_count_once(tmp_path
     assert list(workspace.inbox.glob("*.xlsx")) == []
 
 
-def test_the_archived_original_put_back_is_a_new_delivery(tmp_path, returns):  # noqa: ANN001
+def test_the_archived_original_put_back_is_a_new_delivery(tmp_path, returns):
     """Content decides: the file of delivery 2 again, after delivery 3 changed its value, restores that value."""
     workspace = _workspace(tmp_path)
     saved_at(returns[500], workspace.inbox / FIRST, MONDAY)
@@ -177,7 +177,7 @@ K7 = ObservationKey("SPR-03", 2025, "gesamtstadt", "mit_mh_kita", "insgesamt", "
 REASON = "Falsche Fassung geschickt"
 
 
-def _two_deliveries(tmp_path: Path, returns: dict):  # noqa: ANN202
+def _two_deliveries(tmp_path: Path, returns: dict):
     """444 imported (1); A: 500 and K7 empty (2); B: 510 and K7 filled (3). Returns the folder and the store as it
     was after A."""
     workspace = _workspace(tmp_path)
@@ -189,18 +189,18 @@ def _two_deliveries(tmp_path: Path, returns: dict):  # noqa: ANN202
     return workspace, after_a
 
 
-def _withdraw(workspace, *args: str) -> tuple[int, str]:  # noqa: ANN001
+def _withdraw(workspace, *args: str) -> tuple[int, str]:
     result = runner.invoke(toolkit.cli.app, ["withdraw", *args, "-w", str(workspace.root)])
     return result.exit_code, " ".join(result.output.split())
 
 
-def _merged_at(workspace, delivery: int) -> str:  # noqa: ANN001
+def _merged_at(workspace, delivery: int) -> str:
     with Store(workspace.store_file) as store:
         row = next(r for r in store.deliveries() if r["id"] == delivery)
     return dt.datetime.fromisoformat(row["merged_at"]).strftime("%d.%m.%Y %H:%M")
 
 
-def test_withdrawing_the_correction_restores_the_values_it_replaced_and_removes_those_it_added(tmp_path, returns,  # noqa: ANN001
+def test_withdrawing_the_correction_restores_the_values_it_replaced_and_removes_those_it_added(tmp_path, returns,
                                                                                                monkeypatch):
     monkeypatch.setenv("USER", "mmeier")
     monkeypatch.setenv("LOGNAME", "mmeier")
@@ -243,7 +243,7 @@ def test_withdrawing_the_correction_restores_the_values_it_replaced_and_removes_
             "Wert von Lieferung 2)") in " ".join(log.output.split())
 
 
-def test_withdrawing_twice_or_an_unknown_delivery_is_refused_and_changes_nothing(tmp_path, returns):  # noqa: ANN001
+def test_withdrawing_twice_or_an_unknown_delivery_is_refused_and_changes_nothing(tmp_path, returns):
     workspace, _ = _two_deliveries(tmp_path, returns)
     # named by a file with its content (relative to the working folder): the archived copy of delivery 3
     code, output = _withdraw(workspace, "archive/2025/JUGA/Erhebung_2025_JUGA _2_.xlsx", "--reason", REASON)
@@ -267,7 +267,7 @@ def test_withdrawing_twice_or_an_unknown_delivery_is_refused_and_changes_nothing
     assert _store_state(workspace) == before and workspace.master_matrix.stat().st_mtime_ns == matrix
 
 
-def test_withdraw_without_a_store_is_exit_3_and_without_a_reason_exit_2(workspace):  # noqa: ANN001
+def test_withdraw_without_a_store_is_exit_3_and_without_a_reason_exit_2(workspace):
     code, output = _withdraw(workspace, "1", "--reason", REASON)
     assert code == 3
     assert output == ("Fehler: Der Datenbestand data/monitoring.sqlite fehlt; es gibt noch keine Lieferung, die "
@@ -277,7 +277,7 @@ def test_withdraw_without_a_store_is_exit_3_and_without_a_reason_exit_2(workspac
     assert not workspace.store_file.exists()
 
 
-def test_withdrawing_the_first_return_keeps_what_the_correction_delivered_too(tmp_path, returns):  # noqa: ANN001
+def test_withdrawing_the_first_return_keeps_what_the_correction_delivered_too(tmp_path, returns):
     workspace, _ = _two_deliveries(tmp_path, returns)
     before = _store_state(workspace)
     code, output = _withdraw(workspace, FIRST, "--reason", REASON, "--dry-run")
@@ -295,7 +295,7 @@ def test_withdrawing_the_first_return_keeps_what_the_correction_delivered_too(tm
     assert after[2] == before[2]  # no value changed: nothing for the history
 
 
-def test_a_withdrawn_return_delivered_again_is_a_new_delivery(tmp_path, returns):  # noqa: ANN001
+def test_a_withdrawn_return_delivered_again_is_a_new_delivery(tmp_path, returns):
     workspace, _ = _two_deliveries(tmp_path, returns)
     assert _withdraw(workspace, "3", "--reason", REASON)[0] == 0
     shutil.copyfile(workspace.archive / "2025" / "JUGA" / "Erhebung_2025_JUGA _2_.xlsx", workspace.inbox / SECOND)
@@ -304,7 +304,7 @@ def test_a_withdrawn_return_delivered_again_is_a_new_delivery(tmp_path, returns)
     assert _value(workspace) == 510
 
 
-def test_withdrawing_a_later_return_goes_back_past_withdrawn_ones(tmp_path, returns):  # noqa: ANN001
+def test_withdrawing_a_later_return_goes_back_past_withdrawn_ones(tmp_path, returns):
     """444 -> A 500 -> B 510 -> C 520; B withdrawn (C stays), then C withdrawn: back to A's 500, not B's 510."""
     workspace, _ = _two_deliveries(tmp_path, returns)
     saved_at(returns[520], workspace.inbox / "Erhebung_2025_JUGA (3).xlsx", FRIDAY + dt.timedelta(days=1))
@@ -317,7 +317,7 @@ def test_withdrawing_a_later_return_goes_back_past_withdrawn_ones(tmp_path, retu
         assert store.get(KEY).delivery_id == 2 and store.get(K7) is None
 
 
-def test_an_import_imported_again_after_its_values_changed_is_a_new_import(workspace, tmp_path):  # noqa: ANN001
+def test_an_import_imported_again_after_its_values_changed_is_a_new_import(workspace, tmp_path):
     header = "Jahr;Indikator;Gebiet;Gruppe;Geschlecht;Messgröße;Wert;Kennzeichen;Hinweis\n"
     path = tmp_path / "Vergleich.csv"
 
@@ -347,7 +347,7 @@ def test_an_import_imported_again_after_its_values_changed_is_a_new_import(works
         assert store.get(dem).value == 241000 and store.get(dem).delivery_id == 2
 
 
-def test_an_office_whose_only_return_was_withdrawn_has_not_delivered(tmp_path, returns):  # noqa: ANN001
+def test_an_office_whose_only_return_was_withdrawn_has_not_delivered(tmp_path, returns):
     workspace = _workspace(tmp_path)
     saved_at(returns[500], workspace.inbox / FIRST, MONDAY)
     assert _merge(workspace)[0] == 0

@@ -26,7 +26,7 @@ JUGA = "Erhebung_2025_JUGA.xlsx"
 
 
 @pytest.fixture
-def round_2025(workspace, catalogue):  # noqa: ANN001, ANN201
+def round_2025(workspace, catalogue):
     """JUGA and SOZ got their workbooks for 2025; (workspace, JUGA's workbook completely filled)."""
     distribute_round(workspace, 2025, deadline=DEADLINE, offices=["JUGA", "SOZ"])
     sent = workspace.workbooks_dir(2025) / JUGA
@@ -34,18 +34,18 @@ def round_2025(workspace, catalogue):  # noqa: ANN001, ANN201
     return workspace, filled
 
 
-def _store(workspace) -> tuple:  # noqa: ANN001
+def _store(workspace) -> tuple:
     with Store(workspace.store_file) as store:
         return (store.db.execute("SELECT COUNT(*) FROM observations").fetchone()[0],
                 [tuple(r)[:5] for r in store.deliveries()])
 
 
-def _reasons(workspace) -> list[str]:  # noqa: ANN001
+def _reasons(workspace) -> list[str]:
     result = write_reminders(workspace, 2025, today=AFTER)
     return dict((office, reasons) for office, _, reasons in result.written)["JUGA"]
 
 
-def test_a_return_with_a_sheet_renamed_is_named_as_not_taken_and_nothing_filled_is_called_missing(round_2025):  # noqa: ANN001
+def test_a_return_with_a_sheet_renamed_is_named_as_not_taken_and_nothing_filled_is_called_missing(round_2025):
     workspace, filled = round_2025
     with zipfile.ZipFile(filled) as book:
         xml = book.read("xl/workbook.xml").replace(b'name="Stadtteile BIL-02"', b'name="Stadtteile"')
@@ -60,7 +60,7 @@ def test_a_return_with_a_sheet_renamed_is_named_as_not_taken_and_nothing_filled_
     assert "fehlen" not in draft.replace("fehlt uns noch", "")  # no cell of the filled workbook is called missing
 
 
-def test_a_rejected_return_lists_as_missing_only_the_cells_it_left_empty(round_2025):  # noqa: ANN001
+def test_a_rejected_return_lists_as_missing_only_the_cells_it_left_empty(round_2025):
     workspace, filled = round_2025
     set_cells(filled, workspace.inbox / JUGA, {("Erfassung", "K5"): "zwölf", ("Erfassung", "K7"): None})
     assert merge_returns(workspace).exit_code == 1
@@ -72,7 +72,7 @@ def test_a_rejected_return_lists_as_missing_only_the_cells_it_left_empty(round_2
         "Es fehlt 1 Wert zu SPR-03: Erfassung!K7."]
 
 
-def test_unreadable_files_are_reported_once_moved_aside_and_named_by_status(round_2025):  # noqa: ANN001
+def test_unreadable_files_are_reported_once_moved_aside_and_named_by_status(round_2025):
     workspace, _ = round_2025
     pdf = workspace.inbox / "Erhebung_2025_JUGA.pdf"
     pdf.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
@@ -111,7 +111,7 @@ def test_unreadable_files_are_reported_once_moved_aside_and_named_by_status(roun
                           "LibreOffice-Tabelle. Bitte den ausgefüllten Erhebungsbogen als .xlsx senden.")
 
 
-def test_an_unreadable_file_never_replaces_another_of_that_name(round_2025):  # noqa: ANN001
+def test_an_unreadable_file_never_replaces_another_of_that_name(round_2025):
     workspace, _ = round_2025
     workspace.unreadable.mkdir(parents=True)
     (workspace.unreadable / "brief.pdf").write_bytes(b"%PDF-1.4 der erste\n")
@@ -121,7 +121,7 @@ def test_an_unreadable_file_never_replaces_another_of_that_name(round_2025):  # 
         [b"%PDF-1.4 der erste\n", b"%PDF-1.4 der zweite\n"]
 
 
-def test_status_says_what_a_report_would_lack(round_2025, catalogue):  # noqa: ANN001
+def test_status_says_what_a_report_would_lack(round_2025, catalogue):
     workspace, filled = round_2025
     set_cells(filled, workspace.inbox / JUGA, {("Erfassung", "K7"): None})
     assert merge_returns(workspace).exit_code == 0
