@@ -150,6 +150,7 @@ CREATE TABLE IF NOT EXISTS meta (
 DISTRICT_KEYS = "stadtteilschluessel"
 OFFICIAL = "amtlich"
 
+KEY = "indicator, year, area, grp, sex, measure"
 OBSERVATION_COLUMNS = ("indicator", "year", "area", "grp", "sex", "measure", "value", "flag", "note", "delivery_id")
 HISTORY_INSERT = ("INSERT INTO history (indicator, year, area, grp, sex, measure, old_value, old_flag, old_note,"
                   " old_delivery_id, new_value, new_flag, new_delivery_id, changed_at, reason)"
@@ -275,18 +276,87 @@ class Store:
                 return int(row["id"])
         return None
 
-    def latest_delivery(self, office: str, year: int, source: str = "return") -> sqlite3.Row | None:
-        """The office's latest delivery of ``source`` for ``year`` that still holds (not withdrawn)."""
+    def latest_delivery(self, office: str, year: int, source: str = "return") -> dict | None:
+        """The office's latest delivery of ``source`` for ``year`` that still holds (not withdrawn), as a dict."""
         for row in self.db.execute("SELECT * FROM deliveries WHERE office = ? AND year = ? AND source = ?"
                                    " ORDER BY id DESC", (office, year, source)):
             if in_effect(row):
-                return row
+                return dict(row)
+        return None
+
+    def import_delivery(self, sha256: str) -> int | None:
+        """The latest import whose identity (``sha256``, see merge/imports.py) is ``sha256`` and that still holds."""
+        for row in self.db.execute("SELECT * FROM deliveries WHERE sha256 = ? AND source = 'import' ORDER BY id DESC",
+                                   (sha256,)):
+            if in_effect(row):
+                return int(row["id"])
         return None
 
     def deliveries(self, year: int | None = None) -> list[sqlite3.Row]:
         if year is None:
             return self.db.execute("SELECT * FROM deliveries ORDER BY id").fetchall()
         return self.db.execute("SELECT * FROM deliveries WHERE year = ? ORDER BY id", (year,)).fetchall()
+
+    # ---- withdrawals (merge/withdraw.py decides, the store reads and writes) ----------------------------
+
+    def withdrawn(self) -> set[int]:
+        """The deliveries that were withdrawn."""
+        return {int(r[0]) for r in self.db.execute("SELECT id FROM deliveries WHERE withdrawn_by IS NOT NULL")}
+
+    def keys_of(self, delivery: int) -> tuple[set[tuple], set[tuple]]:
+        """The keys whose stored value is the delivery's or which it confirmed; and the keys of its values that a
+        later delivery replaced."""
+        held = {tuple(r) for sql in (f"SELECT {KEY} FROM observations WHERE delivery_id = ?",
+                                     f"SELECT {KEY} FROM confirmations WHERE delivery_id = ?")
+                for r in self.db.execute(sql, (delivery,))}
+        replaced = {tuple(r) for r in self.db.execute(f"SELECT DISTINCT {KEY} FROM history WHERE old_delivery_id = ?",
+                                                      (delivery,))}
+        return held, replaced
+
+    def statements(self, keys: set[tuple]) -> tuple[dict[tuple, list[StoredValue]], dict[tuple, StoredValue]]:
+        """What each delivery said about ``keys`` (a value a later one replaced, a confirmation, the value stored
+        now), oldest history first; and the values stored now."""
+        said: dict[tuple, list[StoredValue]] = {key: [] for key in keys}
+        stored: dict[tuple, StoredValue] = {}
+        if not keys:
+            return said, stored
+        indicators, years = sorted({k[0] for k in keys}), sorted({k[1] for k in keys})
+        where = f" WHERE indicator IN ({','.join('?' * len(indicators))}) AND year IN ({','.join('?' * len(years))})"
+        cursor = self.db.cursor()
+        cursor.row_factory = None
+        for table, columns in (("history", "old_value, old_flag, old_note, old_delivery_id"),
+                               ("confirmations", "value, flag, note, delivery_id"),
+                               ("observations", "value, flag, note, delivery_id")):
+            order = " ORDER BY id" if table == "history" else ""
+            for r in cursor.execute(f"SELECT {KEY}, {columns} FROM {table}{where}{order}", (*indicators, *years)):
+                if r[:6] in said:
+                    said[r[:6]].append(StoredValue(*r[6:]))
+                    if table == "observations":
+                        stored[r[:6]] = StoredValue(*r[6:])
+        return said, stored
+
+    def record_withdrawal(self, delivery: int, withdrawal: int,
+                          changes: Iterable[tuple[tuple, StoredValue, StoredValue | None, str]]) -> None:
+        """Mark ``delivery`` as withdrawn by ``withdrawal`` (a delivery row of its own) and set each changed key
+        (key, value now, value to restore or None to remove, reason): history rows for changed values, the values.
+
+        Must run inside a transaction.
+        """
+        self.db.execute("UPDATE deliveries SET withdrawn_by = ? WHERE id = ?", (withdrawal, delivery))
+        stamp = now()
+        history, upserts, removed = [], [], []
+        for key, old, target, reason in changes:
+            if target is None:
+                removed.append(key)
+            else:  # a value of before 0.2 may not know its delivery: it is then the withdrawal's
+                upserts.append((*key, target.value, target.flag, target.note, target.delivery_id or withdrawal))
+            if target is None or (target.value, target.flag, target.note) != (old.value, old.flag, old.note):
+                history.append((*key, old.value, old.flag, old.note, old.delivery_id, target.value if target else None,
+                                target.flag if target else "", withdrawal, stamp, reason))
+        self.db.executemany(HISTORY_INSERT, history)
+        self.db.executemany(UPSERT, upserts)
+        self.db.executemany("DELETE FROM observations WHERE indicator = ? AND year = ? AND area = ? AND grp = ?"
+                            " AND sex = ? AND measure = ?", removed)
 
     # ---- observations -----------------------------------------------------------------------------
 

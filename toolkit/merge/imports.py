@@ -31,7 +31,7 @@ from toolkit.core.cells import counted
 from toolkit.core.errors import ExitCode, InputError
 from toolkit.core.problems import FileReport, Problem, Severity
 from toolkit.core.settings import load_settings
-from toolkit.core.store import Store, StoredValue, in_effect
+from toolkit.core.store import Store, StoredValue
 from toolkit.core.workspace import Workspace, locked, shown
 from toolkit.merge.mapping import load_mapping, mapping_path
 from toolkit.merge.matrix import write_master_matrix
@@ -147,8 +147,7 @@ def _imported(workspace: Workspace, identity: str, items: list[tuple], store: St
             return False
         with Store.read_only(workspace.store_file) as reading:
             return _imported(workspace, identity, items, reading)
-    rows = store.db.execute("SELECT * FROM deliveries WHERE sha256 = ? AND source = 'import'", (identity,)).fetchall()
-    if not any(in_effect(row) for row in rows):
+    if store.import_delivery(identity) is None:
         return False
     counts = store.changes(items)
     return not (counts["new"] or counts["changed"])

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -213,7 +212,7 @@ def _changes_anything(store: Store, items: list[tuple]) -> bool:
     return bool(counts["new"] or counts["changed"])
 
 
-def _named(delivery: sqlite3.Row) -> str:
+def _named(delivery: dict) -> str:
     """'Erhebung_2025_JUGA.xlsx (gespeichert 10.03.2026 09:00)'; a delivery of before 0.4 knows only when it was
     taken."""
     if delivery["saved_at"]:

@@ -13,8 +13,6 @@ matrix is renewed.
 from __future__ import annotations
 
 import getpass
-import sqlite3
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from toolkit.catalogue.model import Catalogue
 from toolkit.core.cells import counted, german_date
 from toolkit.core.errors import InputError, UsageError
 from toolkit.core.keys import ObservationKey
-from toolkit.core.store import HISTORY_INSERT, UPSERT, WITHDRAWAL, Store, StoredValue, in_effect, now
+from toolkit.core.store import WITHDRAWAL, Store, StoredValue, in_effect
 from toolkit.core.workspace import Workspace, ensure_closed, file_sha256, locked, shown
 from toolkit.merge.matrix import write_master_matrix
 from toolkit.returns.caches import Caches
@@ -99,7 +97,7 @@ def withdraw_delivery(workspace: Workspace, which: str, reason: str, *, dry_run:
             ensure_closed([workspace.master_matrix])
         with Store(workspace.store_file) as store:
             row = find_delivery(store, workspace, which)
-            result = WithdrawResult(dict(row), reason=reason.strip(), root=workspace.root)
+            result = WithdrawResult(row, reason=reason.strip(), root=workspace.root)
             result.changes, result.kept = _restorations(store, int(row["id"]))
             if dry_run:
                 return result
@@ -109,9 +107,9 @@ def withdraw_delivery(workspace: Workspace, which: str, reason: str, *, dry_run:
     return result
 
 
-def find_delivery(store: Store, workspace: Workspace, which: str) -> sqlite3.Row:
+def find_delivery(store: Store, workspace: Workspace, which: str) -> dict:
     """The delivery ``which`` names; UsageError (exit 2) if there is none, several, or it cannot be withdrawn."""
-    rows = store.deliveries()
+    rows = [dict(r) for r in store.deliveries()]
     text = which.strip()
     if text.isdigit():
         found = [r for r in rows if r["id"] == int(text)]
@@ -148,26 +146,18 @@ def find_delivery(store: Store, workspace: Workspace, which: str) -> sqlite3.Row
                      "sich nichts.")
 
 
-def _named(row: sqlite3.Row | dict) -> str:
+def _named(row: dict) -> str:
     return f"Lieferung {row['id']} ({row['file_name']}, {row['office']} {row['year']}, übernommen am " \
            f"{german_date(row['merged_at'], with_time=True)})"
 
 
-def _known(rows: list[sqlite3.Row]) -> str:
+def _known(rows: list[dict]) -> str:
     holding = [r for r in rows if in_effect(r)]
     if not holding:
         return "Es gibt keine Lieferung, die noch gilt."
     listed = ", ".join(f"{r['id']} ({r['file_name']})" for r in holding[-LISTED:])
     more = f" (die letzten {LISTED} von {len(holding)})" if len(holding) > LISTED else ""
     return f"Lieferungen, die gelten{more}: {listed}."
-
-
-_KEY = "indicator, year, area, grp, sex, measure"
-_SAID = {  # what each delivery said about a key: (value, Kennzeichen, note, delivery)
-    "history": f"SELECT {_KEY}, old_value, old_flag, old_note, old_delivery_id FROM history",
-    "confirmations": f"SELECT {_KEY}, value, flag, note, delivery_id FROM confirmations",
-    "observations": f"SELECT {_KEY}, value, flag, note, delivery_id FROM observations",
-}
 
 
 def _restorations(store: Store, delivery: int) -> tuple[list[Restore], int]:
@@ -177,61 +167,29 @@ def _restorations(store: Store, delivery: int) -> tuple[list[Restore], int]:
     delivery replaced), each confirmation (a value delivered as it was stored) and the value stored now. After the
     withdrawal a key holds what the latest delivery that still counts said; a key no such delivery said is removed.
     """
-    keys = {key for key, _ in _said(store, "observations", " WHERE delivery_id = ?", delivery)} | \
-        {key for key, _ in _said(store, "confirmations", " WHERE delivery_id = ?", delivery)}
-    delivered = keys | {key for key, _ in _said(store, "history", " WHERE old_delivery_id = ?", delivery)}
-    said: dict[tuple, list[StoredValue]] = defaultdict(list)
-    stored: dict[tuple, StoredValue] = {}
-    if keys:
-        indicators, years = sorted({k[0] for k in keys}), sorted({k[1] for k in keys})
-        where = f" WHERE indicator IN ({','.join('?' * len(indicators))}) AND year IN ({','.join('?' * len(years))})"
-        for table in _SAID:
-            for key, value in _said(store, table, where, *indicators, *years):
-                if key in keys:
-                    said[key].append(value)
-                    if table == "observations":
-                        stored[key] = value
-    withdrawn = {r["id"] for r in store.deliveries() if r["withdrawn_by"] is not None} | {delivery}
+    keys, replaced = store.keys_of(delivery)
+    said, stored = store.statements(keys)
+    withdrawn = store.withdrawn() | {delivery}
     changes = []
     for key in sorted(stored):
         valid = [v for v in said[key] if v.delivery_id not in withdrawn]
         target = max(valid, key=lambda v: v.delivery_id or 0) if valid else None
         if target != stored[key]:
             changes.append(Restore(ObservationKey(*key), stored[key], target))
-    return changes, len(delivered) - sum(1 for c in changes if c.value_changes)
+    return changes, len(keys | replaced) - sum(1 for c in changes if c.value_changes)
 
 
-def _said(store: Store, table: str, where: str, *params: object) -> list[tuple[tuple, StoredValue]]:
-    cursor = store.db.cursor()
-    cursor.row_factory = None
-    return [(r[:6], StoredValue(*r[6:])) for r in cursor.execute(_SAID[table] + where, params)]
-
-
-def _record(store: Store, row: sqlite3.Row, result: WithdrawResult) -> int:
-    """Write the withdrawal (inside a transaction): its delivery row, the mark, the history and the values."""
+def _record(store: Store, row: dict, result: WithdrawResult) -> int:
+    """Write the withdrawal (inside a transaction): its delivery row, then the mark, the history and the values."""
     who = _login()
     withdrawal = store.add_delivery(
         office=row["office"], year=row["year"], file_name=f"Rücknahme der Lieferung {row['id']} ({row['file_name']})",
         sha256=row["sha256"], source=WITHDRAWAL, archive_path=row["archive_path"], note=f"{who}: {result.reason}")
-    store.db.execute("UPDATE deliveries SET withdrawn_by = ? WHERE id = ?", (withdrawal, row["id"]))
-    stamp, why = now(), f"zurückgezogen von {who}: {result.reason}"
-    history, upserts, removed = [], [], []
-    for change in result.changes:
-        old, target = change.current, change.target
-        if target is None:
-            removed.append(tuple(change.key))
-            history.append((*change.key, old.value, old.flag, old.note, old.delivery_id, None, "", withdrawal, stamp,
-                            f"{why}; Wert entfernt (vorher gab es keinen)"))
-            continue
-        source = target.delivery_id or withdrawal  # a value of before 0.2 may not know its delivery
-        upserts.append((*change.key, target.value, target.flag, target.note, source))
-        if change.value_changes:
-            history.append((*change.key, old.value, old.flag, old.note, old.delivery_id, target.value, target.flag,
-                            withdrawal, stamp, f"{why}; wieder der Wert von Lieferung {source}"))
-    store.db.executemany(HISTORY_INSERT, history)
-    store.db.executemany(UPSERT, upserts)
-    store.db.executemany("DELETE FROM observations WHERE indicator = ? AND year = ? AND area = ? AND grp = ?"
-                         " AND sex = ? AND measure = ?", removed)
+    why = f"zurückgezogen von {who}: {result.reason}"
+    store.record_withdrawal(row["id"], withdrawal, [
+        (tuple(c.key), c.current, c.target, f"{why}; Wert entfernt (vorher gab es keinen)" if c.target is None
+         else f"{why}; wieder der Wert von Lieferung {c.target.delivery_id or withdrawal}")
+        for c in result.changes])
     return withdrawal
 
 
