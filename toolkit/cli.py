@@ -343,8 +343,8 @@ def withdraw(
     """Eine übernommene Lieferung (Rücklauf oder Import) zurückziehen: ihre Werte gelten nicht mehr.
 
     Jeder Wert, den die Lieferung gesetzt hat, bekommt wieder den Wert davor (aus der Lieferung, die sie ersetzt
-    hatte); Werte, die es vorher nicht gab, werden entfernt. Werte, die eine spätere Lieferung schon geändert hat,
-    bleiben. Jede Änderung steht mit Zeitpunkt, Anmeldename und Grund im Änderungsprotokoll ('toolkit log'); die
+    hatte); Werte, die es vorher nicht gab, werden entfernt. Werte, die eine andere Lieferung ebenso geliefert
+    oder später geändert hat, bleiben. Jede Änderung steht mit Zeitpunkt, Anmeldename und Grund im Änderungsprotokoll ('toolkit log'); die
     Indikatorenmatrix wird erneuert. Die Datei bleibt im Archiv; erneut in inbox/ gelegt, ist sie eine neue Lieferung.
 
     Exit-Code 2: diese Lieferung gibt es nicht, der Name passt auf mehrere, oder sie ist schon zurückgezogen.
