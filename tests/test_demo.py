@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
+import email
+import email.policy
+import json
 import re
 import shutil
 import subprocess
@@ -260,6 +264,26 @@ def test_status_shows_the_missing_and_the_faulty_office(demo, catalogue: Catalog
     assert status[FAULTY_OFFICE].n_fehler >= 2
     assert sum(s.delivered for s in status.values()) == len(status) - 2
     assert "geliefert 14 von 16 Stellen" in output
+
+
+def test_the_reminder_to_the_faulty_office_names_its_two_errors_and_no_filled_cell_as_missing(demo, tmp_path) -> None:
+    workspace, _ = demo
+    copy = tmp_path / "Demo"  # status --remind writes drafts and records them: not into the shared demo folder
+    shutil.copytree(workspace.root, copy, copy_function=shutil.copyfile)  # copy2 needs CopyFile2, which Wine lacks
+    result = CliRunner().invoke(app, ["status", "--year", str(REPORT_YEAR), "--remind", "-w", str(copy)])
+    assert result.exit_code == 0, result.output
+    with Store.read_only(workspace.store_file) as store:
+        [check] = [c for c in store.checks(REPORT_YEAR) if c["office"] == FAULTY_OFFICE]
+    fehler = [p for p in json.loads(check["problems_json"]) if p["severity"] == "fehler"]
+    assert len(fehler) == 2
+    checked = dt.datetime.fromisoformat(check["checked_at"]).strftime("%d.%m.%Y")
+    draft = Workspace(copy).mails_dir(REPORT_YEAR) / f"Erinnerung_{REPORT_YEAR}_{FAULTY_OFFICE}.eml"
+    body = email.message_from_bytes(draft.read_bytes(), policy=email.policy.default).get_body(("plain",)).get_content()
+    points = [line[2:] for line in body.splitlines() if line.startswith("- ")]
+    assert points == [
+        f"Ihre Datei {return_name(FAULTY_OFFICE, REPORT_YEAR)} (geprüft am {checked}) haben wir nicht übernommen, "
+        "weil sie 2 Fehler enthält. Bitte korrigieren Sie sie und senden Sie den ganzen Bogen erneut.",
+        *(f"Fehler in {p['sheet']}!{p['cell']} ({p['indicator']}): {p['message']}" for p in fehler)]
 
 
 def test_demo_refuses_a_folder_with_other_content(tmp_path: Path) -> None:

@@ -354,7 +354,12 @@ def test_cli_compile_and_missing_data(compiled, tmp_path):
     runner = CliRunner()
     result = runner.invoke(app, ["compile", "--year", "2024", "-w", str(workspace.root)])
     assert result.exit_code == 0, result.output
-    assert "Integrationsbericht 2024 erstellt" in " ".join(result.output.split())
+    output = " ".join(result.output.split())
+    # said on the console before building, not only inside the report (the fixture's store: STAT's 2024 data)
+    gaps = ("Stand 2024: geliefert haben 1 von 4 Stellen. Es fehlen noch 415 aktuelle Werte von 4 Stellen: STAT (389 "
+            "Werte), FB40 (12 Werte), GESA (2 Werte), AFA (12 Werte). Der Bericht wird mit diesem Stand erstellt; "
+            "'toolkit status --year 2024' zeigt, was fehlt.")
+    assert gaps in output and output.index(gaps) < output.index("Integrationsbericht 2024 erstellt")
     empty = make_report_workspace(tmp_path / "leer", indicators=("GES-04",))
     empty.store_file.unlink()
     result = runner.invoke(app, ["compile", "--year", "2024", "-w", str(empty.root)])

@@ -30,6 +30,7 @@ from toolkit.initialise import init_workspace
 from toolkit.merge.imports import import_values
 from toolkit.merge.intake import merge_returns
 from toolkit.merge.log import change_log
+from toolkit.merge.withdraw import withdraw_delivery
 from toolkit.returns.checks import check_files
 
 
@@ -338,6 +339,36 @@ def log(
     ws = open_workspace(workspace)
 
     print_log(out, change_log(ws, indicator))
+
+
+@app.command(cls=ToolkitCommand)
+def withdraw(
+    delivery: Annotated[str, typer.Argument(
+        metavar="LIEFERUNG", help="Die Nummer der Lieferung (Blatt Lieferungen der Indikatorenmatrix), ihr Dateiname, "
+                                  "wie 'toolkit merge' ihn zeigt, oder der Pfad einer Datei mit ihrem Inhalt (z. B. im "
+                                  "Archiv).")],
+    reason: Annotated[str, typer.Option("--reason", metavar="GRUND",
+                                        help="Warum die Lieferung zurückgezogen wird; steht im Änderungsprotokoll.")],
+    workspace: WorkspaceOption = Path("."),
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Nur zeigen, was sich ändern würde.")] = False,
+) -> None:
+    """Eine übernommene Lieferung (Rücklauf oder Import) zurückziehen: ihre Werte gelten nicht mehr.
+
+    Jeder Wert, den die Lieferung gesetzt hat, bekommt wieder den Wert davor (aus der Lieferung, die sie ersetzt
+    hatte); Werte, die es vorher nicht gab, werden entfernt. Werte, die eine andere Lieferung ebenso geliefert
+    oder später geändert hat, bleiben. Jede Änderung steht mit Zeitpunkt, Anmeldename und Grund im Änderungsprotokoll ('toolkit log'); die
+    Indikatorenmatrix wird erneuert. Die Datei bleibt im Archiv; erneut in inbox/ gelegt, ist sie eine neue Lieferung.
+
+    Exit-Code 2: diese Lieferung gibt es nicht, der Name passt auf mehrere, oder sie ist schon zurückgezogen.
+
+    Beispiel: toolkit withdraw "Erhebung_2025_JUGA (2).xlsx" --reason "Falsche Fassung geschickt"
+
+    Beispiel: toolkit withdraw 7 --reason "Tabelle mit Vorjahreswerten" --dry-run
+    """
+    ws = open_workspace(workspace)
+
+    result = withdraw_delivery(ws, delivery, reason, dry_run=dry_run)
+    _print_lines(result.lines())
 
 
 @app.command(cls=ToolkitCommand)

@@ -254,6 +254,20 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
     }),
     ProblemType("bereits-uebernommen", Severity.HINWEIS, "Datei schon übernommen", "Nichts zu tun.", {
         "": "Die Datei {file} wurde schon übernommen (Lieferung {delivery}); es ändert sich nichts.",
+        "gleich": "Die Datei {file} enthält dieselben Werte wie {other_file}, die eben übernommen wurde; es ändert "
+                  "sich nichts.",
+    }),
+    ProblemType("reihenfolge-unklar", Severity.FEHLER, "Reihenfolge zweier Rückläufe unklar",
+                "Klären, welche Fassung gilt, und die andere aus inbox/ entfernen.", {
+        "": "Die Dateien {file} und {other_file} (Stelle {office}, {year}) wurden zur selben Zeit gespeichert "
+            "({saved}), enthalten aber verschiedene Werte: {differences}. Welche Fassung gilt, ist nicht zu erkennen; "
+            "keine wird übernommen. Bitte die überholte Datei aus inbox/ entfernen und 'toolkit merge' erneut starten.",
+    }),
+    ProblemType("aeltere-fassung", Severity.WARNUNG, "Ältere Fassung nach einer neueren übernommen",
+                "Prüfen, ob die ältere Fassung gelten soll; sonst diese Lieferung zurückziehen.", {
+        "": "Die Datei {file} (gespeichert {saved}) ist älter als die schon übernommene Lieferung {delivery} "
+            "({other_file}, gespeichert {other_saved}). Ihre Werte gelten jetzt, wo sie sich unterscheiden. War das "
+            "nicht gewollt, diese Lieferung mit 'toolkit withdraw' zurückziehen.",
     }),
     ProblemType("import-zeile", Severity.FEHLER, "Zeile der Importdatei ungültig", "Die Zeile der Importdatei korrigieren.", {
         "spalten": "In der Importdatei {file} fehlen die Spalten {missing}. Erwartet: {expected}.",
@@ -400,6 +414,12 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                        "zugeordnet.",
     }),
 )}
+
+
+# The codes that say a file cannot be read as a workbook at all: only a new file from the office helps. A writing
+# command moves such a file out of inbox/ (so it is reported once); status shows "Datei nicht lesbar".
+UNREADABLE_CODES = frozenset({"nicht-lesbar", "leere-datei", "keine-tabelle", "verschluesselt", "zu-gross",
+                              "unsicherer-inhalt"})
 
 
 @dataclass(frozen=True)

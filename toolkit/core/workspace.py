@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 import time
@@ -51,6 +52,11 @@ class Workspace:
     @property
     def inbox(self) -> Path:
         return self.root / "inbox"
+
+    @property
+    def unreadable(self) -> Path:
+        """Where a writing command moves files of inbox/ that cannot be read as a workbook (a PDF, a letter)."""
+        return self.inbox / "nicht_lesbar"
 
     @property
     def outbox(self) -> Path:
@@ -139,6 +145,11 @@ def ensure_folders(workspace: Workspace) -> None:
     """Create the standard sub-folders if they are missing."""
     for folder in (workspace.inbox, workspace.outbox, workspace.archive, workspace.data, workspace.root / "templates"):
         folder.mkdir(parents=True, exist_ok=True)
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes (hex): how the toolkit tells files apart by content."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

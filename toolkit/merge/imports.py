@@ -14,7 +14,8 @@ then the value rules of returns/rules.py run on the rows; without Fehler the val
 the provenance "Import <Dateiname>" or, when the mapping names its table, "Import KISS-MD K3_T35", and the master
 matrix is renewed. A value the source withheld (one of its symbols, or a blank where the mapping says
 leer = "gesperrt") is stored with the Kennzeichen "gesperrt (Quelle)" and no value. Importing the same file (with the
-same mapping) again changes nothing.
+same mapping) again changes nothing; after a later import or delivery changed its values, or after it was withdrawn
+(merge/withdraw.py), it is a new import that makes them hold again.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from types import SimpleNamespace
 
 from toolkit.catalogue.model import Catalogue
 from toolkit.collect.layout import FLAG_WITHHELD, MEASURE_LABELS
+from toolkit.core.cells import counted
 from toolkit.core.errors import ExitCode, InputError, UsageError
 from toolkit.core.problems import FileReport, Problem, Severity
 from toolkit.core.settings import load_settings
@@ -70,7 +72,8 @@ class ImportResult:
         if self.already:
             return [f"{name}: wurde schon importiert; es ändert sich nichts."]
         same = f"; {self.same} unverändert" if self.same else ""
-        lines = [f"{name}: {self.rows} Zeilen importiert ({self.new} neue, {self.changed} geänderte Werte{same}), "
+        lines = [f"{name}: {counted(self.rows, 'Zeile', 'Zeilen')} importiert ({self.new} neue, {self.changed} "
+                 f"geänderte Werte{same}), "
                  f"Herkunft „{self.provenance}“."]
         if self.withheld:
             lines.append(f"Davon von der Quelle gesperrt: {self.withheld} Werte (Kennzeichen „{FLAG_WITHHELD}“).")
@@ -109,14 +112,16 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
     result = ImportResult(report, provenance=f"Import {label}", root=workspace.root)
     if mapping_problems:
         return result
-    if _imported(workspace, report.sha256):  # said before the checks, so their findings are not shown again
-        result.already = True
-        return result
     sheet, table = read_table(path, data, report, mapping, forced)
     rows = TableRows()
     if table is not None:
         rows = wide_rows(table, sheet, mapping, catalogue, report) if mapping is not None \
             else long_rows(table, catalogue, report, withheld)
+    items = [(k, v, f, n, result.provenance) for k, v, f, n in rows.items]
+    if report.ok and _imported(workspace, report.sha256, items):
+        result.already = True
+        report.problems = []  # the findings of reading it were shown when it was imported
+        return result
     if table is not None and report.ok:
         report.extend(_value_checks(path.name, rows, catalogue, workspace))
     years = sorted({key.year for key, *_ in rows.items})
@@ -127,7 +132,7 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
         return result
     file_name = path.name if mapping is None or not mapping.label else f"{mapping.label} ({path.name})"
     with locked(workspace, "toolkit import"), Store(workspace.store_file) as store:
-        if _imported(workspace, report.sha256, store):  # again under the lock: another import may have come first
+        if _imported(workspace, report.sha256, items, store):  # again under the lock: another may have come first
             result.already = True
             return result
         result.notes = [note for note in [retire_former_matrix(workspace)] if note]
@@ -136,21 +141,28 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
                 office=IMPORT_OFFICE, year=years[-1] if years else 0, file_name=file_name, sha256=report.sha256,
                 source=DeliverySource.IMPORT, counts=(0, report.count(Severity.WARNUNG), report.count(Severity.HINWEIS)),
                 problems_json=json.dumps([p.as_json() for p in report.problems], ensure_ascii=False))
-            counts = store.put_many(((k, v, f, n, result.provenance) for k, v, f, n in rows.items), delivery)
+            counts = store.put_many(items, delivery)
         result.new, result.changed, result.same = counts["new"], counts["changed"], counts["same"]
 
         result.matrix = write_master_matrix(workspace, store, catalogue)
     return result
 
 
-def _imported(workspace: Workspace, identity: str, store: Store | None = None) -> bool:
-    """Whether an import with this identity (file, and mapping) is in the store already."""
+def _imported(workspace: Workspace, identity: str, items: list[tuple], store: Store | None = None) -> bool:
+    """Whether this import (file, and mapping) is in the store already and all its values hold as it has them.
+
+    Content decides: the same file again after a later import or delivery changed its values, or after it was
+    withdrawn, is a new import.
+    """
     if store is None:
         if not workspace.store_file.is_file():
             return False
         with Store.read_only(workspace.store_file) as reading:
-            return _imported(workspace, identity, reading)
-    return store.import_delivery(identity) is not None
+            return _imported(workspace, identity, items, reading)
+    if store.import_delivery(identity) is None:
+        return False
+    counts = store.changes(items)
+    return not (counts["new"] or counts["changed"])
 
 
 def _value_checks(name: str, rows: TableRows, catalogue: Catalogue, workspace: Workspace) -> list[Problem]:

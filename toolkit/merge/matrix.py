@@ -23,7 +23,7 @@ from toolkit.catalogue.model import AREA_LABELS, CITY, Catalogue, IndicatorType
 from toolkit.collect.layout import MEASURE_LABELS
 from toolkit.collect.status import round_status
 from toolkit.core.runtime import paused_gc
-from toolkit.core.store import Store
+from toolkit.core.store import DeliverySource, Store
 from toolkit.core.workspace import (
     CATALOGUE_TEMPLATE,
     FORMER_MASTER_MATRIX,
@@ -232,14 +232,19 @@ def _wide_row(indicator, key, values, years, catalogue, style, label="") -> tupl
     return style, (labels, tuple(values.get(year) for year in years))
 
 
+SOURCE_LABELS = {DeliverySource.RETURN: "Rücklauf", DeliverySource.IMPORT: "Import", DeliverySource.WITHDRAWAL: "Rücknahme"}
+
+
 def _deliveries_sheet(book, fmt: _Formats, store: Store) -> None:
     _table(book, fmt, "Lieferungen",
            ["Lieferung", "Dienststelle", "Jahr", "Datei", "Quelle", "SHA-256", "Rundenkennung", "Layout", "Eingang",
-            "Übernommen", "Archiv", "Fehler", "Warnungen", "Hinweise"],
-           [10, 12, 7, 32, 9, 20, 16, 8, 20, 20, 40, 8, 10, 9],
-           ([r["id"], r["office"], r["year"], r["file_name"], r["source"], r["sha256"], r["token"],
-             r["layout_version"], r["received_at"].replace("T", " "), r["merged_at"].replace("T", " "),
-             r["archive_path"], r["n_fehler"], r["n_warnungen"], r["n_hinweise"]] for r in store.deliveries()))
+            "Übernommen", "Archiv", "Fehler", "Warnungen", "Hinweise", "Gespeichert", "Zurückgezogen durch",
+            "Bemerkung"],
+           [10, 12, 7, 32, 9, 20, 16, 8, 20, 20, 40, 8, 10, 9, 20, 12, 40],
+           ([r["id"], r["office"], r["year"], r["file_name"], SOURCE_LABELS.get(r["source"], r["source"]), r["sha256"],
+             r["token"], r["layout_version"], r["received_at"].replace("T", " "), r["merged_at"].replace("T", " "),
+             r["archive_path"], r["n_fehler"], r["n_warnungen"], r["n_hinweise"], r["saved_at"].replace("T", " "),
+             r["withdrawn_by"], r["note"]] for r in store.deliveries()))
 
 
 def _history_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store) -> None:

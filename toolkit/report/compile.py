@@ -19,6 +19,7 @@ from pathlib import Path
 from docx.document import Document
 from docx.shared import Mm
 
+from toolkit.collect.status import round_status
 from toolkit.core.errors import InputError
 from toolkit.core.problems import Problem
 from toolkit.core.progress import SILENT
@@ -126,6 +127,8 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
                   else outputs)
     catalogue, settings, published, left_out = load_published(workspace, year, leave_out_orphans=leave_out_orphans)
     deliveries, received = round_deliveries(workspace, year, catalogue)
+    for line in round_status(workspace, year).gaps_lines():  # said before building, not only inside the report
+        progress.note(line)
     shapes, problems = load_shapes(workspace, district_triples(catalogue)) if catalogue.districts else (None, [])
     audit_lines = None
     if intern:
