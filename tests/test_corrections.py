@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from conftest import make_workspace
 from python_calamine import CalamineWorkbook
-from toolkit.merge.merge import merge_returns
 from typer.testing import CliRunner
 from workbook_edit import filled_cells, generate, replace_part, saved_at, set_cells
 
@@ -21,6 +20,7 @@ from toolkit.collect.layout import plan_workbook
 from toolkit.collect.status import reminder_reasons, round_status
 from toolkit.core.keys import ObservationKey
 from toolkit.core.store import Store
+from toolkit.merge.intake import merge_returns
 
 runner = CliRunner()
 KEY = ObservationKey("SPR-03", 2025, "gesamtstadt", "insgesamt", "insgesamt", "zaehler")  # Erfassung!K5
@@ -216,7 +216,7 @@ def test_withdrawing_the_correction_restores_the_values_it_replaced_and_removes_
         "Auf den Stand davor zurückgesetzt: 1 Wert; entfernt, weil es sie vorher nicht gab: 1 Wert. "
         "168 Werte der Lieferung bleiben, weil andere Lieferungen sie ebenso geliefert oder später geändert haben. "
         f"Protokolliert als Lieferung 4 mit dem Grund „{REASON}“; 'toolkit log' zeigt jede Änderung. "
-        "Indikatorenmatrix erneuert: outbox/Indikatorenmatrix.xlsx")
+        "Monitoringdaten erneuert: outbox/Monitoringdaten.xlsx")
     after = _store_state(workspace)
     assert after[0] == after_a[0]  # every value, with its delivery, as it was after A
     assert after[2][:len(history_before)] == history_before  # the history is only added to
@@ -263,7 +263,7 @@ def test_withdrawing_twice_or_an_unknown_delivery_is_refused_and_changes_nothing
     assert code == 2
     assert output == ("Fehler: Eine Lieferung „Erhebung_2025_ABH.xlsx“ gibt es nicht. Lieferungen, die gelten: "
                       f"1 (alt.csv), 2 ({FIRST}). Jede Lieferung steht mit Nummer und Datei im Blatt Lieferungen der "
-                      "Indikatorenmatrix (outbox/Indikatorenmatrix.xlsx).")
+                      "Monitoringdaten (outbox/Monitoringdaten.xlsx).")
     assert _store_state(workspace) == before and workspace.master_matrix.stat().st_mtime_ns == matrix
 
 

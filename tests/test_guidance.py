@@ -9,7 +9,6 @@ import zipfile
 
 import pytest
 from bad_returns import _docx
-from toolkit.merge.merge import merge_returns
 from typer.testing import CliRunner
 from workbook_edit import filled_cells, replace_part, set_cells
 
@@ -18,6 +17,7 @@ from toolkit.collect.distribute import distribute_round
 from toolkit.collect.layout import plan_workbook
 from toolkit.collect.status import round_status, write_reminders
 from toolkit.core.store import Store
+from toolkit.merge.intake import merge_returns
 
 runner = CliRunner()
 DEADLINE, AFTER = dt.date(2026, 3, 31), dt.date(2026, 4, 15)
@@ -91,7 +91,7 @@ def test_unreadable_files_are_reported_once_moved_aside_and_named_by_status(roun
         "Erhebung_2025_SOZ.xlsx: nicht lesbar -> inbox/nicht_lesbar/Erhebung_2025_SOZ.xlsx",
         "3 Dateien sind kein lesbarer Erhebungsbogen und liegen jetzt in inbox/nicht_lesbar/; bitte die Stelle um "
         "den Bogen als .xlsx bitten ('toolkit status --remind' schreibt ihr).",
-        "Indikatorenmatrix erneuert: outbox/Indikatorenmatrix.xlsx"]
+        "Monitoringdaten erneuert: outbox/Monitoringdaten.xlsx"]
     assert sorted(p.name for p in workspace.unreadable.iterdir()) == \
         ["Anschreiben.pdf", "Erhebung_2025_JUGA.pdf", "Erhebung_2025_SOZ.xlsx"]
     assert [p.name for p in workspace.inbox.iterdir() if p.is_file()] == []

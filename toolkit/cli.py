@@ -344,7 +344,7 @@ def log(
 @app.command(cls=ToolkitCommand)
 def withdraw(
     delivery: Annotated[str, typer.Argument(
-        metavar="LIEFERUNG", help="Die Nummer der Lieferung (Blatt Lieferungen der Indikatorenmatrix), ihr Dateiname, "
+        metavar="LIEFERUNG", help="Die Nummer der Lieferung (Blatt Lieferungen der Monitoringdaten), ihr Dateiname, "
                                   "wie 'toolkit merge' ihn zeigt, oder der Pfad einer Datei mit ihrem Inhalt (z. B. im "
                                   "Archiv).")],
     reason: Annotated[str, typer.Option("--reason", metavar="GRUND",
@@ -356,8 +356,9 @@ def withdraw(
 
     Jeder Wert, den die Lieferung gesetzt hat, bekommt wieder den Wert davor (aus der Lieferung, die sie ersetzt
     hatte); Werte, die es vorher nicht gab, werden entfernt. Werte, die eine andere Lieferung ebenso geliefert
-    oder später geändert hat, bleiben. Jede Änderung steht mit Zeitpunkt, Anmeldename und Grund im Änderungsprotokoll ('toolkit log'); die
-    Indikatorenmatrix wird erneuert. Die Datei bleibt im Archiv; erneut in inbox/ gelegt, ist sie eine neue Lieferung.
+    oder später geändert hat, bleiben. Jede Änderung steht mit Zeitpunkt, Anmeldename und Grund im
+    Änderungsprotokoll ('toolkit log'); die Monitoringdaten (outbox/Monitoringdaten.xlsx) werden erneuert. Die
+    Datei bleibt im Archiv; erneut in inbox/ gelegt, ist sie eine neue Lieferung.
 
     Exit-Code 2: diese Lieferung gibt es nicht, der Name passt auf mehrere, oder sie ist schon zurückgezogen.
 

@@ -4,7 +4,7 @@ Several returns of one office for one year may lie in inbox/ at once (the first 
 in the order the office saved them: the time in the workbook's own document properties
 (returns/identity.document_saved, set by Excel and LibreOffice on every save), else the file's modification time;
 of two files with the same document time, the later file time counts as later. ``delivery_order`` sorts the files
-so; merge.py takes them in that order, so the later return's values replace the earlier one's.
+so; intake.py takes them in that order, so the later return's values replace the earlier one's.
 
 Files saved at the very same time cannot be ordered. ``same_time`` decides them together: if their values are the
 same, the first is taken and the others change nothing; if they differ, none of that office and year is taken, and

@@ -77,7 +77,7 @@ class WithdrawResult:
             lines.append(f"Protokolliert als Lieferung {self.withdrawal} mit dem Grund „{self.reason}“; "
                          "'toolkit log' zeigt jede Änderung.")
         if self.matrix is not None:
-            lines.append(f"Indikatorenmatrix erneuert: {shown(self.matrix, self.root)}")
+            lines.append(f"Monitoringdaten erneuert: {shown(self.matrix, self.root)}")
         return lines
 
 
@@ -123,8 +123,8 @@ def find_delivery(store: Store, workspace: Workspace, which: str) -> dict:
                 r["file_name"].casefold() in names or any(r["file_name"].casefold().endswith(f"({n})") for n in names))]
     if not found:
         raise UsageError(f"Eine Lieferung „{which}“ gibt es nicht. {_known(rows)}",
-                         hint="Jede Lieferung steht mit Nummer und Datei im Blatt Lieferungen der Indikatorenmatrix "
-                              "(outbox/Indikatorenmatrix.xlsx).")
+                         hint="Jede Lieferung steht mit Nummer und Datei im Blatt Lieferungen der Monitoringdaten "
+                              "(outbox/Monitoringdaten.xlsx).")
     holding = [r for r in found if in_effect(r)]
     if len(holding) > 1:
         listed = "; ".join(_named(r) for r in holding)
