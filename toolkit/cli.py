@@ -26,7 +26,7 @@ from toolkit.console.progress import RichProgress
 from toolkit.console.tables import print_log, print_reports_json, print_reports_table, print_status
 from toolkit.core.errors import ExitCode, ToolkitError
 from toolkit.core.workspace import open_workspace
-from toolkit.initialise import init_workspace
+from toolkit.initialise import init_workspace, upgrade_workspace
 from toolkit.merge.imports import import_values
 from toolkit.merge.log import change_log
 from toolkit.merge.merge import merge_returns
@@ -152,6 +152,22 @@ def init(
     _print_lines([f"Arbeitsordner angelegt: {workspace.root}",
                   "Nächster Schritt: Katalog prüfen (templates/Indikatorenmatrix.xlsx), dann "
                   f"'toolkit distribute --year JAHR -w {folder}'."])
+
+
+@app.command(cls=ToolkitCommand)
+def upgrade(workspace: WorkspaceOption = Path(".")) -> None:
+    """Einen Arbeitsordner einer früheren Version einmal auf den aktuellen Stand bringen.
+
+    Stellt den Datenbestand data/monitoring.sqlite um (aus Version 0.2 und älter: die Stadtteile nach Namen auf die
+    Schlüssel des Amts für Statistik) und erneuert die Indikatorenmatrix, wenn sie nicht dem Datenbestand
+    entspricht. Alle Werte und ihre Geschichte bleiben erhalten; ein zweiter Aufruf ändert nichts. Die lesenden
+    Befehle check, status, log, compile und export stellen nichts um und nennen diesen Befehl.
+
+    Beispiel: toolkit upgrade -w Integrationsmonitoring
+    """
+    ws = open_workspace(workspace)
+
+    _print_lines(upgrade_workspace(ws).lines())
 
 
 @app.command(cls=ToolkitCommand)
@@ -308,7 +324,7 @@ def import_(
     """
     ws = open_workspace(workspace)
 
-    result = import_values(ws, file, mapping_file=mapping)
+    result = import_values(ws, file, mapping_file=mapping, progress=_progress())
     print_reports_table(out, [result.report])
     _print_lines(result.lines())
     raise typer.Exit(int(result.exit_code))

@@ -17,7 +17,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from toolkit.catalogue.model import CITY, Catalogue, Office
-from toolkit.catalogue.upgrade import workspace_catalogue
+from toolkit.catalogue.upgrade import upgrade_store, workspace_catalogue
 from toolkit.collect import mail
 from toolkit.collect.layout import HISTORY_YEARS, LAYOUT_VERSION, file_name, plan_workbook
 from toolkit.collect.workbook import write_collection_workbook
@@ -122,6 +122,7 @@ def distribute_round(workspace: Workspace, year: int, *, deadline: str | dt.date
     if dry_run:
         _plan_only(workspace, catalogue, selected, year, again, result)
         return result
+    upgrade_store(workspace, catalogue, progress, "toolkit distribute")
     with locked(workspace, "toolkit distribute"), Store(workspace.store_file) as store:
         _Round(workspace, catalogue, settings, store, year, due, result).run(selected, send, again, progress, workers)
     return result

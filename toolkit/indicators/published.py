@@ -21,7 +21,7 @@ def load_published(workspace: Workspace, year: int) -> tuple[Catalogue, Settings
     if not workspace.store_file.is_file():
         raise InputError(f"Im Arbeitsordner {workspace.root} gibt es noch keine Daten ({workspace.store_file} fehlt).",
                          hint="Zuerst Rückläufe mit 'toolkit merge' übernehmen oder Werte mit 'toolkit import' laden.")
-    with Store(workspace.store_file) as store:
+    with Store.read_only(workspace.store_file) as store:
         observations = store.observations_frame()
     observations = observations[observations["year"] <= year]
     if observations.empty:

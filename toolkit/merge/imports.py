@@ -20,25 +20,36 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
 from toolkit.catalogue.model import Catalogue
+from toolkit.catalogue.upgrade import upgrade_store
 from toolkit.collect.layout import FLAG_WITHHELD, MEASURE_LABELS
 from toolkit.core.errors import ExitCode, InputError
 from toolkit.core.problems import FileReport, Problem, Severity
+from toolkit.core.progress import SILENT, Progress
 from toolkit.core.settings import load_settings
 from toolkit.core.store import Store, StoredValue
-from toolkit.core.workspace import Workspace, locked, shown
+from toolkit.core.workspace import Workspace, for_user, locked
 from toolkit.merge.mapping import load_mapping, mapping_path
-from toolkit.merge.matrix import write_master_matrix
+from toolkit.merge.matrix import refresh_master_matrix, write_master_matrix
 from toolkit.merge.tables import COLUMNS, TableRows, long_rows, read_table, wide_rows
 from toolkit.returns.caches import Caches
 from toolkit.returns.checks import check_counts, check_previous_year, check_rates, check_sums, load_store_view
 from toolkit.returns.reader import Readings
 
 IMPORT_OFFICE = "Import"
+
+# Fault injection for tests (as in merge.py): called with the name of the step just done.
+fault_hook: Callable[[str], None] | None = None
+
+
+def _step(name: str) -> None:
+    if fault_hook is not None:
+        fault_hook(name)
 
 
 @dataclass
@@ -65,7 +76,10 @@ class ImportResult:
             return [f"{name}: nicht übernommen – {self.report.count(Severity.FEHLER)} Fehler (siehe Tabelle). Bitte "
                     "die genannten Zeilen korrigieren und erneut importieren."]
         if self.already:
-            return [f"{name}: wurde schon importiert; es ändert sich nichts."]
+            lines = [f"{name}: wurde schon importiert; es ändert sich nichts."]
+            if self.matrix is not None:  # it was behind the store, e.g. after a crash before its writing
+                lines.append(f"Indikatorenmatrix auf den Stand des Datenbestands gebracht: {for_user(self.matrix)}")
+            return lines
         same = f"; {self.same} unverändert" if self.same else ""
         lines = [f"{name}: {self.rows} Zeilen importiert ({self.new} neue, {self.changed} geänderte Werte{same}), "
                  f"Herkunft „{self.provenance}“."]
@@ -74,17 +88,18 @@ class ImportResult:
         if self.skipped:
             lines.append(f"Nach der Zuordnung übersprungen: {self.skipped} Zeilen (nur_jahre, gebiete_auslassen).")
         if self.matrix is not None:
-            lines.append(f"Indikatorenmatrix erneuert: {shown(self.matrix, self.root)}")
+            lines.append(f"Indikatorenmatrix erneuert: {for_user(self.matrix)}")
         return lines
 
 
 def import_values(workspace: Workspace, file: Path, caches: Caches | None = None,
-                  mapping_file: Path | None = None) -> ImportResult:
+                  mapping_file: Path | None = None, progress: Progress = SILENT) -> ImportResult:
     """Validate and load a long table, or a wide one through the mapping ``mapping_file`` (see module docstring)."""
     path = Path(file)
     if not path.is_file():
         raise InputError(f"Die Importdatei {path} gibt es nicht.", hint="Bitte Pfad und Dateinamen prüfen.")
     catalogue = (caches or Caches()).catalogue(workspace)
+    upgrade_store(workspace, catalogue, progress, "toolkit import")
     withheld = load_settings(workspace.settings_file).gesperrt_zeichen
     mapping, mapping_problems = (None, [])
     if mapping_file is not None:
@@ -100,6 +115,8 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
         return result
     if _imported(workspace, report.sha256):  # said before the checks, so their findings are not shown again
         result.already = True
+        with locked(workspace, "toolkit import"), Store(workspace.store_file) as store:
+            result.matrix = refresh_master_matrix(workspace, store, catalogue)  # behind after a crash?
         return result
     sheet, table = read_table(path, data, report, mapping)
     rows = TableRows()
@@ -118,6 +135,7 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
     with locked(workspace, "toolkit import"), Store(workspace.store_file) as store:
         if _imported(workspace, report.sha256, store):  # again under the lock: another import may have come first
             result.already = True
+            result.matrix = refresh_master_matrix(workspace, store, catalogue)
             return result
         with store.transaction():
             delivery = store.add_delivery(
@@ -125,9 +143,12 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
                 source="import", counts=(0, report.count(Severity.WARNUNG), report.count(Severity.HINWEIS)),
                 problems_json=json.dumps([p.as_json() for p in report.problems], ensure_ascii=False))
             counts = store.put_many(((k, v, f, n, result.provenance) for k, v, f, n in rows.items), delivery)
+            _step("stored")  # inside the transaction: a failure here leaves the store as before
+        _step("committed")
         result.new, result.changed, result.same = counts["new"], counts["changed"], counts["same"]
 
         result.matrix = write_master_matrix(workspace, store, catalogue)
+        _step("matrix")
     return result
 
 

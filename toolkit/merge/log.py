@@ -42,7 +42,7 @@ def change_log(workspace: Workspace, indicator: str | None = None) -> ChangeLog:
     """Every change of a stored value (of ``indicator`` only, if given), oldest first."""
     if not workspace.store_file.is_file():
         return ChangeLog(False, indicator)
-    with Store(workspace.store_file) as store:
+    with Store.read_only(workspace.store_file) as store:
         rows = store.history_rows(indicator)
     entries = [ChangeEntry(changed_at=r["changed_at"], indicator=r["indicator"], year=r["year"], area=r["area"],
                            group=r["grp"], sex=r["sex"], measure=r["measure"], old_value=r["old_value"],

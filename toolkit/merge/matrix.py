@@ -1,41 +1,53 @@
 """The master matrix outbox/Indikatorenmatrix.xlsx: catalogue, every value with provenance, wide sheets per
 Handlungsfeld, deliveries, the history of changes, open problems and (if available) the return status.
 
-Regenerated from the store after every merge, written atomically with xlsxwriter; the data rows of the
-sheets go through the xlsxwriter adapter (xlsxwriter_fast.RowsBook). Text from offices (Bemerkung,
+Regenerated from the store after every merge and import, written atomically with xlsxwriter; the data rows of
+the sheets go through the xlsxwriter adapter (xlsxwriter_fast.RowsBook). Text from offices (Bemerkung,
 Kennzeichen, file names) is always written as a text: never a formula or link.
+
+The matrix records what it shows in its document property "Datenstand": the store's Datenstand (advanced in the
+same transaction as every change, core.store.Store.transaction) and the catalogue file's content. A command that
+writes and finds the property different (a crash between the store's commit and the matrix, a changed catalogue,
+a matrix copied from elsewhere) rewrites the matrix: ``refresh_master_matrix``. Neither file times nor sizes are
+trusted; copies and network drives change them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
+from defusedxml import DefusedXmlException, ElementTree
 
 from toolkit.catalogue.model import AREA_LABELS, CITY, Catalogue
 from toolkit.collect.layout import MEASURE_LABELS
 from toolkit.collect.status import round_status
 from toolkit.core.runtime import paused_gc
 from toolkit.core.store import Store
-from toolkit.core.workspace import Workspace, atomic_path
+from toolkit.core.workspace import Workspace, atomic_path, remove_leftovers
 from toolkit.merge.xlsxwriter_fast import RowsBook
 from toolkit.returns.checks import inbox_files
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+STAND_PROPERTY = "Datenstand"  # document property: what the matrix shows (matrix_stand)
 WIDE_AREAS = (CITY, "sachsen-anhalt", "deutschland")
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
 def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue) -> Path:
-    """Write outbox/Indikatorenmatrix.xlsx from the store; return its path."""
+    """Write outbox/Indikatorenmatrix.xlsx from the store; return its path. Runs under the folder lock."""
     target = workspace.master_matrix
+    remove_leftovers(target)  # of a writer killed before its rename
     with paused_gc(), atomic_path(target) as tmp:
         rows_book = RowsBook(tmp, WORKBOOK_OPTIONS)
         book = rows_book.workbook
+        book.set_custom_property(STAND_PROPERTY, matrix_stand(workspace, store))
         fmt = _Formats(rows_book)
         _notes(book, fmt)
         _catalogue_sheets(book, fmt, catalogue)
@@ -48,6 +60,33 @@ def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue
         _status_sheet(book, fmt, workspace, store)
         rows_book.close()
     return target
+
+
+def refresh_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue) -> Path | None:
+    """Rewrite the master matrix if it does not show the store's and the catalogue's present state; return its
+    path if it was written. For commands that write but may change nothing (an import done before)."""
+    if written_stand(workspace.master_matrix) == matrix_stand(workspace, store):
+        return None
+    return write_master_matrix(workspace, store, catalogue)
+
+
+def matrix_stand(workspace: Workspace, store: Store) -> str:
+    """What a matrix written now shows: the store's Datenstand and the catalogue's content (its SHA-256)."""
+    catalogue = hashlib.sha256(workspace.catalogue_file.read_bytes()).hexdigest()
+    return f"{store.stand()}|{catalogue}"
+
+
+def written_stand(path: Path) -> str | None:
+    """The property "Datenstand" of the matrix at ``path``; None if there is none or the file is unreadable."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            root = ElementTree.fromstring(package.read("docProps/custom.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError, DefusedXmlException):
+        return None
+    for prop in root:
+        if prop.get("name") == STAND_PROPERTY:
+            return "".join(prop.itertext())
+    return None
 
 
 def _rows(db, where: str = "", params: tuple = ()) -> list[tuple]:  # noqa: ANN001

@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue
+from toolkit.catalogue.upgrade import upgrade_store
 from toolkit.collect.layout import ascii_code
 from toolkit.core.errors import ExitCode, InputError
 from toolkit.core.problems import FileReport, Severity, problem
+from toolkit.core.progress import SILENT
 from toolkit.core.runtime import paused_gc
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, atomic_write_bytes, ensure_closed, locked, remove_file, shown
@@ -92,6 +94,8 @@ def merge_returns(workspace: Workspace, dry_run: bool = False, progress=None,  #
     """
     caches = caches or Caches()
     catalogue = catalogue or caches.catalogue(workspace)
+    if not dry_run:
+        upgrade_store(workspace, catalogue, progress or SILENT, "toolkit merge")
     with locked(workspace, "toolkit merge"), paused_gc():
         if dry_run:
             checked = check_returns(workspace, None, progress, catalogue=catalogue, caches=caches)

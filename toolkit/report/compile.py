@@ -300,7 +300,7 @@ def _paragraph_like(paragraph):  # noqa: ANN001, ANN202 - lxml elements
 def round_deliveries(workspace: Workspace, year: int, catalogue: Catalogue) -> tuple[list[dict], set[str]]:
     """The internal Anhang's rows: the deliveries of the round and the returns not taken over (file, warnings,
     errors, contact); the offices that delivered."""
-    with Store(workspace.store_file) as store:
+    with Store.read_only(workspace.store_file) as store:
         delivery_rows = [dict(r) for r in store.deliveries(year)]
         check_rows = [dict(r) for r in store.checks(year)]
     deliveries = [_delivery(row, catalogue) for row in delivery_rows]
