@@ -31,12 +31,17 @@ from toolkit.merge.imports import import_values
 from toolkit.merge.log import change_log
 from toolkit.merge.merge import merge_returns
 from toolkit.returns.checks import check_files
+from toolkit.returns.feedback import feedback_lines
 
 
 class ToolkitCommand(TyperCommand):
     """A command whose help page is German throughout."""
     def get_help(self, ctx) -> str:  # noqa: ANN001 - click's signature
         return german_help(super().get_help(ctx))
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """The line of `toolkit --help`: the help's first paragraph, a whole sentence (click cuts it with "...")."""
+        return " ".join((self.help or "").split("\n\n")[0].split())
 
 
 class ToolkitGroup(TyperGroup):
@@ -46,13 +51,14 @@ class ToolkitGroup(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # noqa: ANN001, ANN201
         """Run non-standalone so usage errors can be shown in German; exit like standalone click would."""
+        args = debug_first(sys.argv[1:] if args is None else list(args))
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except typer.Abort:
             err.print("Abgebrochen.")
             code = int(ExitCode.USAGE)
         except typer.TyperException as exc:  # the CLI library's usage errors (public base of click's exceptions)
-            _show_click_error(exc, self._command_of(exc, sys.argv[1:] if args is None else list(args)))
+            _show_click_error(exc, self._command_of(exc, args))
             code = int(ExitCode.USAGE)
         code = int(code) if isinstance(code, int) else int(ExitCode.OK)
         if standalone_mode:
@@ -112,7 +118,18 @@ STATE = {"debug": False}
 WorkspaceOption = Annotated[
     Path, typer.Option("--workspace", "-w", metavar="ORDNER", help="Arbeitsordner (Standard: der aktuelle Ordner).", show_default=False)
 ]
+AllOption = Annotated[bool, typer.Option(
+    "--alle", help="Jeden Befund einzeln zeigen; sonst werden viele Befunde je Datei und Art zusammengefasst.")]
 YearOption = Annotated[int, typer.Option("--year", "-j", metavar="JAHR", help="Berichtsjahr, z. B. 2025.", min=1990, max=2100)]
+
+
+def debug_first(args: list[str]) -> list[str]:
+    """--debug anywhere on the command line (`toolkit merge --debug`) is the option of toolkit itself: moved to the
+    front. Not after `--`, where everything is an argument."""
+    end = args.index("--") if "--" in args else len(args)
+    if "--debug" not in args[:end]:
+        return args
+    return ["--debug", *(a for a in args[:end] if a != "--debug"), *args[end:]]
 
 
 def _show_version(value: bool) -> None:
@@ -204,8 +221,13 @@ def check(
     files: Annotated[list[Path] | None, typer.Argument(metavar="DATEIEN", help="Dateien (Standard: alle Dateien in inbox/).")] = None,
     workspace: WorkspaceOption = Path("."),
     output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help="Ausgabe: tabelle oder json.")] = "tabelle",
+    details: AllOption = False,
 ) -> None:
     """Zurückgesandte Erhebungsbögen prüfen, ohne etwas zu übernehmen.
+
+    Schreibt je Datei einen Prüfbericht (Excel, zum Zurücksenden an die Stelle) nach outbox/JAHR/Pruefberichte/ und
+    sagt, wo er liegt. Viele Befunde werden je Datei und Art zusammengefasst; alle einzeln zeigen --alle, der
+    Prüfbericht und --format json.
 
     Exit-Code 0: keine Fehler; 1: mindestens eine Datei hat Fehler.
 
@@ -220,7 +242,8 @@ def check(
     if output_format == "json":
         print_reports_json(reports)
     else:
-        print_reports_table(out, reports)
+        print_reports_table(out, reports, details, more="Jeden einzeln zeigen der Prüfbericht und 'toolkit check --alle'.")
+        _print_lines(feedback_lines(reports))
     raise typer.Exit(int(ExitCode.OK if all(r.ok for r in reports) else ExitCode.DATA_PROBLEMS))
 
 
@@ -228,6 +251,7 @@ def check(
 def merge(
     workspace: WorkspaceOption = Path("."),
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Nur zeigen, was sich ändern würde.")] = False,
+    details: AllOption = False,
 ) -> None:
     """Geprüfte Rückläufe ohne Fehler in die Datenhaltung übernehmen und die Indikatorenmatrix erneuern.
 
@@ -238,7 +262,7 @@ def merge(
     ws = open_workspace(workspace)
 
     result = merge_returns(ws, dry_run=dry_run, progress=_progress())
-    print_reports_table(out, result.reports)
+    print_reports_table(out, result.reports, details, more="Jeden einzeln zeigen die Prüfberichte und 'toolkit merge --alle'.")
     _print_lines(result.lines())
     raise typer.Exit(int(result.exit_code))
 
@@ -311,6 +335,7 @@ def import_(
         help="TOML-Datei, die die Spalten einer breiten Tabelle (z. B. KISS-MD) Kennzahl, Gruppe, Geschlecht und "
              "Messgröße zuordnet; Pfad oder Name in templates/zuordnungen/.")] = None,
     workspace: WorkspaceOption = Path("."),
+    details: AllOption = False,
 ) -> None:
     """Frühere Jahre, Vergleichswerte und Tabellen des Amts für Statistik übernehmen.
 
@@ -325,7 +350,7 @@ def import_(
     ws = open_workspace(workspace)
 
     result = import_values(ws, file, mapping_file=mapping, progress=_progress())
-    print_reports_table(out, [result.report])
+    print_reports_table(out, [result.report], details, more="Jeden einzeln zeigt 'toolkit import … --alle'.")
     _print_lines(result.lines())
     raise typer.Exit(int(result.exit_code))
 

@@ -10,16 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue, Office
 from toolkit.catalogue.upgrade import workspace_catalogue
 from toolkit.collect import mail
 from toolkit.collect.layout import Slot, file_name, plan_workbook
-from toolkit.core.cells import format_percent, german_date
-from toolkit.core.errors import ExitCode
+from toolkit.core.cells import count_of, format_percent, german_date
+from toolkit.core.errors import ExitCode, UsageError
 from toolkit.core.settings import Settings, load_settings
 from toolkit.core.store import Store
-from toolkit.core.workspace import Workspace, locked
+from toolkit.core.workspace import Workspace, for_user, locked
 
 KIND_COLLECTION = "erhebung"
 KIND_REMINDER = "erinnerung"
@@ -60,7 +61,7 @@ class OfficeStatus:
             return "–"
         if not self.n_fehler and not self.n_warnungen:
             return "in Ordnung"
-        return f"{self.n_fehler} Fehler, {self.n_warnungen} Warnungen"
+        return f"{self.n_fehler} Fehler, {count_of(self.n_warnungen, 'Warnung')}"
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -104,7 +105,7 @@ class RoundStatus:
 
     def summary_lines(self) -> list[str]:
         total = len(self.offices)
-        lines = [f"Berichtsjahr {self.year}: geliefert {self.delivered} von {total} Stellen "
+        lines = [f"Berichtsjahr {self.year}: geliefert {self.delivered} von {count_of(total, 'Stelle')} "
                  f"({format_percent(self.share(self.delivered))}), fristgerecht {self.on_time} "
                  f"({format_percent(self.share(self.on_time))})."]
         groups = (("Überfällig", [s for s in self.offices if s.overdue]),
@@ -125,8 +126,20 @@ class RoundStatus:
                 "dienststellen": [s.as_json() for s in self.offices]}
 
 
+def check_round_year(year: int, today: dt.date | None = None) -> None:
+    """A round (distribute, status) is for a report year up to the next one: the report year Y is collected early
+    in Y+1, so in 2026 the rounds of 2025 and 2026 are due, and 2027 may be prepared. Later years: UsageError."""
+    last = (today or dt.date.today()).year + 1
+    if year > last:
+        raise UsageError(f"Das Berichtsjahr {year} liegt zu weit in der Zukunft: Erhebungsrunden gibt es bis zum "
+                         f"Berichtsjahr {last} (das laufende und das nächste Jahr).",
+                         hint=f"Bitte das Berichtsjahr prüfen, z. B. --year {last - 2} für die Runde, die "
+                              f"{last - 1} eingesammelt wird.")
+
+
 def round_status(workspace: Workspace, year: int, *, today: dt.date | None = None) -> RoundStatus:
-    """Status of every office of the round for ``year`` (read-only)."""
+    """Status of every office of the round for ``year`` (read-only); a year after the next is a UsageError."""
+    check_round_year(year, today)
     settings = load_settings(workspace.settings_file)
     catalogue = workspace_catalogue(workspace)
     today = today or dt.date.today()
@@ -211,6 +224,7 @@ class ReminderResult:
     year: int
     written: list[tuple[str, str, list[str]]] = field(default_factory=list)  # office, draft/sent/error, reasons
     errors: int = 0
+    mails: Path | None = None  # the folder of the drafts
 
     @property
     def exit_code(self) -> ExitCode:
@@ -219,11 +233,12 @@ class ReminderResult:
     def lines(self) -> list[str]:
         if not self.written:
             return [f"Keine Erinnerung nötig: keine Stelle ist für {self.year} überfällig oder hat Fehler."]
-        lines = [f"{office}: {what} ({len(reasons)} Punkte)" for office, what, reasons in self.written]
-        lines.append(f"{len(self.written)} Erinnerungen für {self.year}.")
+        lines = [f"{office}: {what} ({count_of(len(reasons), 'Punkt')})" for office, what, reasons in self.written]
+        lines.append(f"{count_of(len(self.written), 'Erinnerung')} für {self.year}.")
         if self.errors:
-            lines.append(f"{self.errors} davon konnten nicht gesendet werden. Ihre Entwürfe liegen in "
-                         f"outbox/{self.year}/Mails/ (Erinnerung_{self.year}_CODE.eml): in Outlook öffnen und "
+            mails = for_user(self.mails) if self.mails else f"outbox/{self.year}/Mails"
+            lines.append(f"{self.errors} davon {'konnte' if self.errors == 1 else 'konnten'} nicht gesendet werden. "
+                         f"Ihre Entwürfe liegen in {mails} (Erinnerung_{self.year}_CODE.eml): in Outlook öffnen und "
                          "senden, oder die SMTP-Angaben in toolkit.toml ([mail]) prüfen und erneut senden.")
         return lines
 
@@ -253,7 +268,8 @@ def _missing_lines(missing: list[Slot]) -> list[str]:
     for indicator, slots in by_indicator.items():
         cells = ", ".join(s.address for s in slots[:MAX_LISTED])
         more = f" und {len(slots) - MAX_LISTED} weitere" if len(slots) > MAX_LISTED else ""
-        lines.append(f"Es fehlen {len(slots)} Werte zu {indicator}: {cells}{more}.")
+        lines.append(f"Es {'fehlt' if len(slots) == 1 else 'fehlen'} {count_of(len(slots), 'Wert')} zu {indicator}: "
+                     f"{cells}{more}.")
     return lines
 
 
@@ -262,7 +278,7 @@ def write_reminders(workspace: Workspace, year: int, *, send: bool = False,
     """Reminder drafts in outbox/<Y>/Mails/ (or SMTP) to late offices and to returns with Fehler."""
     status = round_status(workspace, year, today=today)
     due = [s for s in status.offices if s.sent and (s.overdue or s.n_fehler)]
-    result = ReminderResult(year)
+    result = ReminderResult(year, mails=workspace.mails_dir(year))
     if not due:
         return result
     settings = load_settings(workspace.settings_file)

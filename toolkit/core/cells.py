@@ -41,6 +41,7 @@ def format_value(value: float, unit: str, decimals: int = 1) -> str:
 # noun -> (plural, grammatical gender: m, f or n); a noun not listed needs its plural passed to count_of
 NOUNS: dict[str, tuple[str, str]] = {
     "Änderung": ("Änderungen", "f"),
+    "Anteil": ("Anteile", "m"),
     "Befund": ("Befunde", "m"),
     "Datei": ("Dateien", "f"),
     "Eingabezelle": ("Eingabezellen", "f"),
@@ -48,13 +49,17 @@ NOUNS: dict[str, tuple[str, str]] = {
     "Erhebungsbogen": ("Erhebungsbögen", "m"),
     "Erinnerung": ("Erinnerungen", "f"),
     "Fehler": ("Fehler", "m"),
+    "Grafik": ("Grafiken", "f"),
     "Hinweis": ("Hinweise", "m"),
     "Jahr": ("Jahre", "n"),
+    "Karte": ("Karten", "f"),
     "Kennzahl": ("Kennzahlen", "f"),
     "Lieferung": ("Lieferungen", "f"),
     "Prüfbericht": ("Prüfberichte", "m"),
+    "Punkt": ("Punkte", "m"),
     "Stadtteil": ("Stadtteile", "m"),
     "Stelle": ("Stellen", "f"),
+    "Tabelle": ("Tabellen", "f"),
     "Wert": ("Werte", "m"),
     "Warnung": ("Warnungen", "f"),
     "Zeile": ("Zeilen", "f"),
@@ -78,12 +83,16 @@ def count_of(count: int, noun: str, plural: str | None = None, *, adjective: str
     return f"{format_number(count)} {word}"
 
 
-def year_span(years: Iterable[int]) -> str:
-    """'2025' for one year, '2020–2024' for several (first to last), '' for none."""
-    years = sorted(set(years))
-    if not years:
-        return ""
-    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+def year_span(years: Iterable[int], between: str = "–") -> str:
+    """The years as runs: '2025' for one year, '2020–2024' for consecutive ones, '2015–2019, 2021, 2023–2024' with
+    gaps (``between`` ' bis ' for prose read aloud); '' for none."""
+    runs: list[list[int]] = []
+    for year in sorted(set(years)):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}{between}{run[-1]}" for run in runs)
 
 
 _GERMAN = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")

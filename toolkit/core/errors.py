@@ -6,6 +6,8 @@ to do; the CLI turns it into that message and the class's exit code (see ``cli.m
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from enum import IntEnum
 
 
@@ -83,3 +85,11 @@ class DeliveryError(ToolkitError):
     """Sending e-mail failed for at least one office."""
 
     exit_code = ExitCode.DELIVERY
+
+
+def did_you_mean(word: str, names: Iterable[str]) -> str:
+    """' Meinten Sie „JUGA“?' (or „A“ oder „B“) for the names nearest to a mistyped ``word``; '' if none is near."""
+    names = list(names)
+    by_key = {name.casefold(): name for name in names}
+    near = difflib.get_close_matches(word.casefold(), list(by_key), n=2, cutoff=0.6)
+    return f" Meinten Sie {' oder '.join(f'„{by_key[n]}“' for n in near)}?" if near else ""

@@ -116,13 +116,11 @@ class Settings:
     gesperrt_zeichen: tuple[str, ...] = (".", "x", "*")  # symbols of a source for a withheld value (import)
 
     def deadline(self, year: int, override: str | None = None) -> dt.date:
-        """The return deadline of the round for ``year``: option, then setting, then 31.03. of year+2.
-
-        The report year Y is collected in the year after it (Y+1), so the default is 31 March Y+2.
-        """
+        """The return deadline of the round for ``year``: option, then setting, then 31.03. of the year after it
+        (as the settings file says: the report year Y is collected early in Y+1)."""
         text = (override or self.frist or "").strip()
         if not text:
-            return dt.date(year + 2, 3, 31)
+            return dt.date(year + 1, 3, 31)
         return parse_german_date(text, "Abgabefrist")
 
 

@@ -6,7 +6,8 @@ import pandas as pd
 
 from toolkit.catalogue.model import Catalogue
 from toolkit.catalogue.upgrade import workspace_catalogue
-from toolkit.core.errors import InputError
+from toolkit.core.cells import year_span
+from toolkit.core.errors import InputError, UsageError
 from toolkit.core.settings import Settings, load_settings
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace
@@ -15,7 +16,8 @@ from toolkit.indicators.values import value_frame
 
 
 def load_published(workspace: Workspace, year: int) -> tuple[Catalogue, Settings, pd.DataFrame]:
-    """Catalogue, settings and the protected values of every year up to ``year``."""
+    """Catalogue, settings and the protected values of every year up to ``year``, a year with values in the store
+    (else UsageError, naming the years there are)."""
     catalogue = workspace_catalogue(workspace)
     settings = load_settings(workspace.settings_file)
     if not workspace.store_file.is_file():
@@ -23,6 +25,12 @@ def load_published(workspace: Workspace, year: int) -> tuple[Catalogue, Settings
                          hint="Zuerst Rückläufe mit 'toolkit merge' übernehmen oder Werte mit 'toolkit import' laden.")
     with Store.read_only(workspace.store_file) as store:
         observations = store.observations_frame()
+    years = {int(y) for y in observations["year"].unique()}
+    if years and year not in years:  # a report or an export is made for a year with values of its own
+        raise UsageError(f"Für das Berichtsjahr {year} liegen im Datenbestand keine Werte vor; Werte gibt es für "
+                         f"{year_span(years)}.",
+                         hint="Bitte eines dieser Jahre angeben, oder die Werte des Jahres zuerst mit 'toolkit merge' "
+                              "(Rückläufe) oder 'toolkit import' übernehmen.")
     observations = observations[observations["year"] <= year]
     if observations.empty:
         raise InputError(f"Für das Berichtsjahr {year} und die Jahre davor liegen in {workspace.store_file} keine "

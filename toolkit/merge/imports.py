@@ -28,6 +28,7 @@ from types import SimpleNamespace
 from toolkit.catalogue.model import Catalogue
 from toolkit.catalogue.upgrade import upgrade_store
 from toolkit.collect.layout import FLAG_WITHHELD, MEASURE_LABELS
+from toolkit.core.cells import count_of
 from toolkit.core.errors import ExitCode, InputError
 from toolkit.core.problems import FileReport, Problem, Severity
 from toolkit.core.progress import SILENT, Progress
@@ -36,6 +37,7 @@ from toolkit.core.store import Store, StoredValue
 from toolkit.core.workspace import Workspace, for_user, locked
 from toolkit.merge.mapping import load_mapping, mapping_path
 from toolkit.merge.matrix import refresh_master_matrix, write_master_matrix
+from toolkit.merge.merge import new_and_changed
 from toolkit.merge.tables import COLUMNS, TableRows, long_rows, read_table, wide_rows
 from toolkit.returns.caches import Caches
 from toolkit.returns.checks import check_counts, check_previous_year, check_rates, check_sums, load_store_view
@@ -81,12 +83,12 @@ class ImportResult:
                 lines.append(f"Indikatorenmatrix auf den Stand des Datenbestands gebracht: {for_user(self.matrix)}")
             return lines
         same = f"; {self.same} unverändert" if self.same else ""
-        lines = [f"{name}: {self.rows} Zeilen importiert ({self.new} neue, {self.changed} geänderte Werte{same}), "
+        lines = [f"{name}: {count_of(self.rows, 'Zeile')} importiert ({new_and_changed(self.new, self.changed)}{same}), "
                  f"Herkunft „{self.provenance}“."]
         if self.withheld:
-            lines.append(f"Davon von der Quelle gesperrt: {self.withheld} Werte (Kennzeichen „{FLAG_WITHHELD}“).")
+            lines.append(f"Davon von der Quelle gesperrt: {count_of(self.withheld, 'Wert')} (Kennzeichen „{FLAG_WITHHELD}“).")
         if self.skipped:
-            lines.append(f"Nach der Zuordnung übersprungen: {self.skipped} Zeilen (nur_jahre, gebiete_auslassen).")
+            lines.append(f"Nach der Zuordnung übersprungen: {count_of(self.skipped, 'Zeile')} (nur_jahre, gebiete_auslassen).")
         if self.matrix is not None:
             lines.append(f"Indikatorenmatrix erneuert: {for_user(self.matrix)}")
         return lines

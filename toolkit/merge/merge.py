@@ -22,12 +22,21 @@ from pathlib import Path
 from toolkit.catalogue.model import Catalogue
 from toolkit.catalogue.upgrade import upgrade_store
 from toolkit.collect.layout import ascii_code
+from toolkit.core.cells import count_of
 from toolkit.core.errors import ExitCode, InputError
 from toolkit.core.problems import FileReport, Severity, problem
 from toolkit.core.progress import SILENT
 from toolkit.core.runtime import paused_gc
 from toolkit.core.store import Store
-from toolkit.core.workspace import Workspace, atomic_write_bytes, ensure_closed, locked, remove_file, shown
+from toolkit.core.workspace import (
+    Workspace,
+    atomic_write_bytes,
+    ensure_closed,
+    for_user,
+    locked,
+    remove_file,
+    shown,
+)
 from toolkit.merge.matrix import write_master_matrix
 from toolkit.returns.caches import Caches
 from toolkit.returns.checks import check_returns, inbox_files, iter_checked
@@ -73,16 +82,17 @@ class MergeResult:
         prefix = ""
         lines = ["Probelauf (--dry-run): nichts wurde geändert."] if self.dry_run else []
         for o in self.outcomes:
-            detail = f" ({o.new} neue, {o.changed} geänderte Werte)" if o.action in ("übernommen", "würde übernommen") \
-                else ""
+            detail = f" ({new_and_changed(o.new, o.changed)})" if o.action in ("übernommen", "würde übernommen") else ""
             where = f" -> {o.archive}" if o.archive and not self.dry_run else ""
             lines.append(f"{prefix}{o.file}: {o.action}{detail}{where}")
         kept = [o.file for o in self.outcomes if o.action == "nicht übernommen"]
         if kept:
-            lines.append(f"{len(kept)} Datei(en) mit Fehlern bleiben in inbox/; die Prüfberichte in "
-                         "outbox/<Jahr>/Pruefberichte/ sagen, was zu korrigieren ist.")
+            inbox = for_user(self.root / "inbox") if self.root else "inbox"
+            folders = sorted({for_user(r.feedback.parent) for r in self.reports if r.feedback and r.file in kept})
+            lines.append(f"{count_of(len(kept), 'Datei')} mit Fehlern {'bleibt' if len(kept) == 1 else 'bleiben'} in "
+                         f"{inbox}; die Prüfberichte in {', '.join(folders) or 'outbox'} sagen, was zu korrigieren ist.")
         if self.matrix is not None:
-            lines.append(f"Indikatorenmatrix erneuert: {shown(self.matrix, self.root)}")
+            lines.append(f"Indikatorenmatrix erneuert: {for_user(self.matrix)}")
         return lines
 
 
@@ -136,12 +146,12 @@ def _merge_one(workspace: Workspace, store: Store, item: CheckedFile) -> FileOut
     delivery = store.find_delivery(rw.sha256, rw.office, rw.year)
     if delivery is not None:
         report.problems.append(problem("bereits-uebernommen", file=rw.file, delivery=delivery))
-        outcome = FileOutcome(rw.file, "bereits übernommen", archive=shown(archive, workspace.root))
+        outcome = FileOutcome(rw.file, "bereits übernommen", archive=for_user(archive))
     else:
         with store.transaction():
             counts = _store_values(workspace, store, rw, report, archive)
             _record_check(store, report)
-        outcome = FileOutcome(rw.file, "übernommen", counts["new"], counts["changed"], shown(archive, workspace.root))
+        outcome = FileOutcome(rw.file, "übernommen", counts["new"], counts["changed"], for_user(archive))
     _step("committed", rw.file)
     remove_file(rw.path)
     _step("removed", rw.file)
@@ -241,3 +251,8 @@ def _preview(workspace: Workspace, item: CheckedFile) -> FileOutcome:
         elif (old.value, old.flag, old.note) != (value, flag, note):
             changed += 1
     return FileOutcome(rw.file, "würde übernommen", new, changed)
+
+
+def new_and_changed(new: int, changed: int) -> str:
+    """'12 neue Werte, 1 geänderter Wert': what a delivery or an import changed."""
+    return f"{count_of(new, 'Wert', adjective='neu')}, {count_of(changed, 'Wert', adjective='geändert')}"
