@@ -107,7 +107,7 @@ def test_an_import_killed_at_a_step_then_run_again_equals_one_run(tmp_path, tabl
         assert output == ("werte.csv: wurde schon importiert; es ändert sich nichts. Indikatorenmatrix auf den Stand "
                           f"des Datenbestands gebracht: {Path('ws/outbox/Indikatorenmatrix.xlsx')}")
     else:  # rolled back by SQLite on the next opening
-        assert output.startswith("werte.csv: 20 Zeilen importiert (20 neue, 0 geänderte Werte)")
+        assert output.startswith("werte.csv: 20 Zeilen importiert (20 neue Werte, 0 geänderte Werte)")
     assert _state(workspace) == reference
 
 

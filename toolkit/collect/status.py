@@ -53,7 +53,8 @@ class OfficeStatus:
 
     @property
     def overdue(self) -> bool:
-        return self.today > self.deadline and not self.delivered
+        """Past the deadline without a delivery; an office that was never sent a workbook is not overdue."""
+        return self.sent is not None and self.today > self.deadline and not self.delivered
 
     @property
     def result_text(self) -> str:

@@ -88,9 +88,11 @@ class MergeResult:
         kept = [o.file for o in self.outcomes if o.action == "nicht übernommen"]
         if kept:
             inbox = for_user(self.root / "inbox") if self.root else "inbox"
-            folders = sorted({for_user(r.feedback.parent) for r in self.reports if r.feedback and r.file in kept})
+            written = [r.feedback for r in self.reports if r.feedback and r.file in kept]
+            which = (f"der Prüfbericht {for_user(written[0])} sagt" if len(written) == 1 else
+                     f"die Prüfberichte in {', '.join(sorted({for_user(p.parent) for p in written}))} sagen")
             lines.append(f"{count_of(len(kept), 'Datei')} mit Fehlern {'bleibt' if len(kept) == 1 else 'bleiben'} in "
-                         f"{inbox}; die Prüfberichte in {', '.join(folders) or 'outbox'} sagen, was zu korrigieren ist.")
+                         f"{inbox}; {which}, was zu korrigieren ist.")
         if self.matrix is not None:
             lines.append(f"Indikatorenmatrix erneuert: {for_user(self.matrix)}")
         return lines
