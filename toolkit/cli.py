@@ -96,8 +96,8 @@ class ToolkitGroup(TyperGroup):
             if STATE["debug"]:
                 traceback.print_exc()
             else:
-                err.print("Interner Fehler. Bitte den Befehl mit --debug wiederholen (toolkit --debug …) und die "
-                          "Ausgabe an die Betreuung des Werkzeugs senden.")
+                err.print("Interner Fehler. Bitte den Befehl mit --debug wiederholen (an beliebiger Stelle, z. B. am "
+                          "Ende) und die Ausgabe an die Betreuung des Werkzeugs senden.")
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
 
