@@ -74,14 +74,18 @@ def print_reports_table(console: Console, reports: Sequence[FileReport], details
 
 
 def _print_problem_groups(console: Console, reports: Sequence[FileReport], total: int, more: str) -> None:
-    """Many problems: one row per file and kind, with their number and the first cells."""
+    """Many problems: one row per file and kind, with their number and the first cells (no file column for one file:
+    the table above names it)."""
+    groups = group_problems(reports)
+    several = len({group.file for group in groups}) > 1
     table = Table(title="Befunde (zusammengefasst)", show_lines=False)
-    for header in ("Datei", "Art", "Befund", "Anzahl", "Erste Zellen"):
+    for header in ("Datei", "Art", "Befund", "Anzahl", "Erste Zellen")[0 if several else 1:]:
         table.add_column(header, overflow="fold", no_wrap=header == "Anzahl")
-    for group in group_problems(reports):
+    for group in groups:
         places = ", ".join(group.places) + (" …" if group.count > len(group.places) else "")
-        table.add_row(Text(group.file), Text(SEVERITY_LABEL[group.severity], style=SEVERITY_STYLE[group.severity]),
-                      Text(group.title), str(group.count), Text(places))
+        cells = (Text(SEVERITY_LABEL[group.severity], style=SEVERITY_STYLE[group.severity]), Text(group.title),
+                 str(group.count), Text(places))
+        table.add_row(*((Text(group.file), *cells) if several else cells))
     console.print(table)
     console.print(f"{count_of(total, 'Befund')} zusammengefasst. {more}".strip(), markup=False, soft_wrap=True)
 
