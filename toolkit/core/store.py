@@ -136,7 +136,6 @@ OFFICIAL = "amtlich"
 # meta key: the Datenstand, advanced by every transaction that changes something (Store.transaction)
 STAND = "datenstand"
 REQUIRED_TABLES = frozenset({"deliveries", "observations", "history", "rounds", "sendings", "checks", "meta"})
-SQLITE_READONLY_ROLLBACK = 776  # a hot journal that a read-only connection cannot roll back
 
 OBSERVATION_COLUMNS = ("indicator", "year", "area", "grp", "sex", "measure", "value", "flag", "note", "delivery_id")
 UPSERT = ("INSERT INTO observations (indicator, year, area, grp, sex, measure, value, flag, note, delivery_id)"
@@ -481,18 +480,19 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     A local path (C:\\…, a mapped drive, /home/…) is opened as a ``file:`` URI with ``mode=ro``. A path on a network
     share (\\\\server\\share\\…) is opened by its plain path with ``query_only``: as a URI it would be
     file://server/share/…, whose authority SQLite refuses. When a writer was killed inside a transaction, the store
-    holds a hot journal that only a writable connection can roll back; then the plain path is opened too, and
-    SQLite's recovery restores the last committed state (the only write a reading command can cause).
+    holds a hot journal that only a writable connection can roll back (SQLITE_READONLY_ROLLBACK); then, as for any
+    path the read-only mode cannot open, the plain path is opened, and SQLite's recovery restores the last committed
+    state (the only write a reading command can cause).
     """
     uri = sqlite_uri(path)
     if uri is not None:
-        db = sqlite3.connect(uri, uri=True, timeout=30)
+        db = None
         try:
+            db = sqlite3.connect(uri, uri=True, timeout=30)
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.OperationalError as exc:
-            db.close()
-            if getattr(exc, "sqlite_errorcode", None) != SQLITE_READONLY_ROLLBACK:
-                raise
+        except sqlite3.OperationalError:
+            if db is not None:
+                db.close()
         else:
             db.execute("PRAGMA query_only = ON")
             db.row_factory = sqlite3.Row
