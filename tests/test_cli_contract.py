@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 from toolkit.cli import app, main
 
 runner = CliRunner()
-COMMANDS = ["init", "distribute", "check", "merge", "status", "compile", "import", "log", "withdraw", "export",
-            "demo"]
+COMMANDS = ["init", "upgrade", "distribute", "check", "merge", "status", "compile", "import", "log", "withdraw",
+            "export", "demo"]
 
 
 def test_root_help_lists_every_command():

@@ -50,9 +50,9 @@ def test_status_per_office(workspace, catalogue):
     by_code = {row[0]: dict(zip(headers, row, strict=True)) for row in rows}
     today = dt.date.today().strftime("%d.%m.%Y")
     assert by_code["WAHL"]["Versand"] == f"{today} (Entwurf)" and by_code["WAHL"]["Rücklauf"] == "20.03.2026"
-    assert by_code["WAHL"]["Prüfergebnis"] == "0 Fehler, 1 Warnungen" and by_code["WAHL"]["Fehlende Werte"] == "0"
+    assert by_code["WAHL"]["Prüfergebnis"] == "0 Fehler, 1 Warnung" and by_code["WAHL"]["Fehlende Werte"] == "0"
     assert by_code["WAHL"]["Überfällig"] == "nein" and by_code["WAHL"]["Frist"] == "31.03.2026"
-    assert by_code["SOZ"]["Prüfergebnis"] == "1 Fehler, 1 Warnungen"
+    assert by_code["SOZ"]["Prüfergebnis"] == "1 Fehler, 1 Warnung"  # was "1 Warnungen"
     assert by_code["SOZ"]["Rücklauf"].endswith("(nicht übernommen)") and by_code["SOZ"]["Überfällig"] == "ja"
     soz_slots = len(plan_workbook(catalogue, "SOZ", 2025).input_slots())
     assert by_code["SOZ"]["Fehlende Werte"] == str(soz_slots)

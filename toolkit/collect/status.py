@@ -12,18 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue, Office
 from toolkit.catalogue.upgrade import workspace_catalogue
 from toolkit.collect import mail
 from toolkit.collect.layout import Slot, file_name, plan_workbook
 from toolkit.collect.layout_history import LayoutChange, layout_changes
-from toolkit.core.cells import counted, format_percent, german_date
-from toolkit.core.errors import ExitCode
+from toolkit.core.cells import count_of, format_percent, german_date
+from toolkit.core.errors import ExitCode, UsageError
 from toolkit.core.problems import UNREADABLE_CODES
 from toolkit.core.settings import Settings, load_settings
 from toolkit.core.store import DeliverySource, Store, in_effect
-from toolkit.core.workspace import Workspace, locked
+from toolkit.core.workspace import Workspace, for_user, locked
 
 MAX_LISTED = 15  # cells listed per indicator in a reminder before "… und N weitere"
 
@@ -57,7 +58,8 @@ class OfficeStatus:
 
     @property
     def overdue(self) -> bool:
-        return self.today > self.deadline and not self.delivered
+        """Past the deadline without a delivery; an office that was never sent a workbook is not overdue."""
+        return self.sent is not None and self.today > self.deadline and not self.delivered
 
     @property
     def unreadable(self) -> bool:
@@ -72,7 +74,7 @@ class OfficeStatus:
             return "Datei nicht lesbar"
         if not self.n_fehler and not self.n_warnungen:
             return "in Ordnung"
-        return f"{self.n_fehler} Fehler, {self.n_warnungen} Warnungen"
+        return f"{self.n_fehler} Fehler, {count_of(self.n_warnungen, 'Warnung')}"
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -117,7 +119,7 @@ class RoundStatus:
 
     def summary_lines(self) -> list[str]:
         total = len(self.offices)
-        lines = [f"Berichtsjahr {self.year}: geliefert {self.delivered} von {total} Stellen "
+        lines = [f"Berichtsjahr {self.year}: geliefert {self.delivered} von {count_of(total, 'Stelle')} "
                  f"({format_percent(self.share(self.delivered))}), fristgerecht {self.on_time} "
                  f"({format_percent(self.share(self.on_time))})."]
         groups = (("Überfällig", [s for s in self.offices if s.overdue]),
@@ -144,10 +146,10 @@ class RoundStatus:
         if not short:
             return []
         total = sum(len(s.missing) for s in short)
-        listed = ", ".join(f"{s.office.code} ({counted(len(s.missing), 'Wert', 'Werte')})" for s in short)
-        return [f"Stand {self.year}: geliefert haben {self.delivered} von {counted(len(self.offices), 'Stelle', 'Stellen')}"
-                f". Es {'fehlt' if total == 1 else 'fehlen'} noch {counted(total, 'aktueller Wert', 'aktuelle Werte')} "
-                f"von {counted(len(short), 'Stelle', 'Stellen')}: {listed}.",
+        listed = ", ".join(f"{s.office.code} ({count_of(len(s.missing), 'Wert')})" for s in short)
+        return [f"Stand {self.year}: geliefert haben {self.delivered} von {count_of(len(self.offices), 'Stelle')}"
+                f". Es {'fehlt' if total == 1 else 'fehlen'} noch {count_of(total, 'Wert', adjective='aktuell')} "
+                f"von {count_of(len(short), 'Stelle')}: {listed}.",
                 f"Der Bericht wird mit diesem Stand erstellt; 'toolkit status --year {self.year}' zeigt, was fehlt."]
 
     def as_json(self) -> dict[str, object]:
@@ -160,8 +162,20 @@ class RoundStatus:
                                        "alter_bogen_lesbar": c.readable} for c in self.changed]}
 
 
+def check_round_year(year: int, today: dt.date | None = None) -> None:
+    """A round (distribute, status) is for a report year up to the next one: the report year Y is collected early
+    in Y+1, so in 2026 the rounds of 2025 and 2026 are due, and 2027 may be prepared. Later years: UsageError."""
+    last = (today or dt.date.today()).year + 1
+    if year > last:
+        raise UsageError(f"Das Berichtsjahr {year} liegt zu weit in der Zukunft: Erhebungsrunden gibt es bis zum "
+                         f"Berichtsjahr {last} (das laufende und das nächste Jahr).",
+                         hint=f"Bitte das Berichtsjahr prüfen, z. B. --year {last - 2} für die Runde, die "
+                              f"{last - 1} eingesammelt wird.")
+
+
 def round_status(workspace: Workspace, year: int, *, today: dt.date | None = None) -> RoundStatus:
-    """Status of every office of the round for ``year`` (read-only)."""
+    """Status of every office of the round for ``year`` (read-only); a year after the next is a UsageError."""
+    check_round_year(year, today)
     settings = load_settings(workspace.settings_file)
     catalogue = workspace_catalogue(workspace)
     today = today or dt.date.today()
@@ -253,6 +267,7 @@ class ReminderResult:
     year: int
     written: list[tuple[str, str, list[str]]] = field(default_factory=list)  # office, draft/sent/error, reasons
     errors: int = 0
+    mails: Path | None = None  # the folder of the drafts
 
     @property
     def exit_code(self) -> ExitCode:
@@ -261,11 +276,12 @@ class ReminderResult:
     def lines(self) -> list[str]:
         if not self.written:
             return [f"Keine Erinnerung nötig: keine Stelle ist für {self.year} überfällig oder hat Fehler."]
-        lines = [f"{office}: {what} ({len(reasons)} Punkte)" for office, what, reasons in self.written]
-        lines.append(f"{len(self.written)} Erinnerungen für {self.year}.")
+        lines = [f"{office}: {what} ({count_of(len(reasons), 'Punkt')})" for office, what, reasons in self.written]
+        lines.append(f"{count_of(len(self.written), 'Erinnerung')} für {self.year}.")
         if self.errors:
-            lines.append(f"{self.errors} davon konnten nicht gesendet werden. Ihre Entwürfe liegen in "
-                         f"outbox/{self.year}/Mails/ (Erinnerung_{self.year}_CODE.eml): in Outlook öffnen und "
+            mails = for_user(self.mails) if self.mails else f"outbox/{self.year}/Mails"
+            lines.append(f"{self.errors} davon {'konnte' if self.errors == 1 else 'konnten'} nicht gesendet werden. "
+                         f"Ihre Entwürfe liegen in {mails} (Erinnerung_{self.year}_CODE.eml): in Outlook öffnen und "
                          "senden, oder die SMTP-Angaben in toolkit.toml ([mail]) prüfen und erneut senden.")
         return lines
 
@@ -280,7 +296,7 @@ def reminder_reasons(status: OfficeStatus, year: int) -> list[str]:
     elif fehler:
         them = "ihn" if len(fehler) == 1 else "sie"
         reasons.append(f"Ihre Datei {status.file} (geprüft am {_de(status.file_date)}) haben wir nicht übernommen, weil "
-                       f"sie {counted(len(fehler), 'Fehler', 'Fehler')} enthält. Bitte korrigieren Sie {them} und senden "
+                       f"sie {count_of(len(fehler), 'Fehler')} enthält. Bitte korrigieren Sie {them} und senden "
                        "Sie den ganzen Bogen erneut.")
     elif status.withdrawn and not status.delivered:
         reasons.append(f"Ihre Lieferung {status.file} haben wir zurückgezogen; bitte senden Sie den Erhebungsbogen "
@@ -306,8 +322,8 @@ def _missing_lines(missing: list[Slot]) -> list[str]:
     for indicator, slots in by_indicator.items():
         cells = ", ".join(s.address for s in slots[:MAX_LISTED])
         more = f" und {len(slots) - MAX_LISTED} weitere" if len(slots) > MAX_LISTED else ""
-        verb = "fehlt" if len(slots) == 1 else "fehlen"
-        lines.append(f"Es {verb} {counted(len(slots), 'Wert', 'Werte')} zu {indicator}: {cells}{more}.")
+        lines.append(f"Es {'fehlt' if len(slots) == 1 else 'fehlen'} {count_of(len(slots), 'Wert')} zu {indicator}: "
+                     f"{cells}{more}.")
     return lines
 
 
@@ -316,7 +332,7 @@ def write_reminders(workspace: Workspace, year: int, *, send: bool = False,
     """Reminder drafts in outbox/<Y>/Mails/ (or SMTP) to late offices and to returns with Fehler."""
     status = round_status(workspace, year, today=today)
     due = [s for s in status.offices if s.sent and (s.overdue or s.n_fehler)]
-    result = ReminderResult(year)
+    result = ReminderResult(year, mails=workspace.mails_dir(year))
     if not due:
         return result
     settings = load_settings(workspace.settings_file)

@@ -19,13 +19,16 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
+from pathlib import Path, PurePath
+from urllib.parse import quote
 
 from toolkit.core.errors import InputError
 from toolkit.core.keys import ObservationKey
+from toolkit.core.workspace import command_in, for_user
 
 # A rollback journal, not WAL: WAL needs shared memory between the processes that open the file, which a
 # network share (SMB, the city's file servers) does not give; SQLite documents WAL as unsafe there. TRUNCATE
@@ -159,6 +162,9 @@ CREATE TABLE IF NOT EXISTS meta (
 # numbered them alphabetically and are upgraded once, by name, see catalogue.upgrade)
 DISTRICT_KEYS = "stadtteilschluessel"
 OFFICIAL = "amtlich"
+# meta key: the Datenstand, advanced by every transaction that changes something (Store.transaction)
+STAND = "datenstand"
+REQUIRED_TABLES = frozenset({"deliveries", "observations", "history", "rounds", "sendings", "checks", "meta"})
 
 KEY = "indicator, year, area, grp, sex, measure"
 OBSERVATION_COLUMNS = ("indicator", "year", "area", "grp", "sex", "measure", "value", "flag", "note", "delivery_id")
@@ -192,15 +198,18 @@ class StoredValue:
 
 
 class Store:
-    """A thin layer over SQLite. Use ``with store.transaction():`` around every change."""
+    """A thin layer over SQLite. Use ``with store.transaction():`` around every change.
+
+    ``Store(path)`` opens for writing: it creates the file if needed and brings the schema of an earlier version
+    up to date, so it is opened only under the working folder's lock (core.workspace.locked), by a command that
+    writes. Reading commands use ``Store.read_only``, which never writes.
+    """
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         """Open (and create or upgrade) the store at ``path``; with ``read_only`` see Store.read_only."""
         self.path = path
         if read_only:
-            self.db = sqlite3.connect(str(path), timeout=30)
-            self.db.execute("PRAGMA query_only = ON")
-            self.db.row_factory = sqlite3.Row
+            self.db = _connect_read_only(path)
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
@@ -211,19 +220,23 @@ class Store:
         self.db.executescript(SCHEMA)
         if new:
             self.set_meta(DISTRICT_KEYS, OFFICIAL)
-        _upgrade(self.db)
+        self._upgrade()
 
     @classmethod
-    def read_only(cls, path: Path) -> Store:
+    def read_only(cls, path: Path, *, outdated_ok: bool = False) -> Store:
         """Open an existing store for reading only: no schema, no upgrade; SQLite refuses every change.
 
-        Opened by its plain path, not a ``file:`` URI: a working folder on a network share (\\\\server\\share)
-        would become ``file://server/share/…``, whose authority SQLite rejects.
+        A store of an earlier version (``outdated``) is refused with the command that brings it up to date,
+        unless ``outdated_ok``: a reading command never upgrades it (see catalogue.upgrade).
         """
         if not path.is_file():
             raise InputError(f"Der Datenbestand {path} fehlt.",
                              hint="Erst mit 'toolkit merge' oder 'toolkit import' Werte übernehmen.")
-        return cls(path, read_only=True)
+        store = cls(path, read_only=True)
+        if not outdated_ok and store.outdated():
+            store.close()
+            raise outdated_error(path)
+        return store
 
     def close(self) -> None:
         self.db.close()
@@ -236,10 +249,18 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        """All or nothing: commit on success, roll back on any exception."""
+        """All or nothing: commit on success, roll back on any exception.
+
+        A transaction that changed anything also advances the store's Datenstand (``stand``), in the same commit:
+        files derived from the store (the master matrix) record the Datenstand they show and are rewritten when it
+        differs, also after a crash between the commit and their writing.
+        """
         self.db.execute("BEGIN IMMEDIATE")
         try:
+            before = self.db.total_changes
             yield
+            if self.db.total_changes != before:
+                self._advance_stand()
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
@@ -258,6 +279,24 @@ class Store:
         self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                         (key, value))
 
+    def stand(self) -> str:
+        """The Datenstand: which store (an id made once) and how many changing transactions it has seen, e.g.
+        '3f2a…:17'; '' for a store that has never changed."""
+        return self.meta(STAND) or ""
+
+    def _advance_stand(self) -> None:
+        identity, _, count = self.stand().partition(":")
+        self.set_meta(STAND, f"{identity or uuid.uuid4().hex}:{int(count or 0) + 1}")
+
+    def outdated(self) -> bool:
+        """Whether the store was written by an earlier version and waits for its one-time upgrade (0.2 and older:
+        Stadtteile numbered alphabetically, no meta table; 0.1: a time per value)."""
+        tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not REQUIRED_TABLES <= tables:
+            return True
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(observations)")}
+        return "updated_at" in columns or self.meta(DISTRICT_KEYS) != OFFICIAL
+
     def rename_areas(self, moves: dict[str, str]) -> int:
         """Give values and history new area codes (old -> new, also when they swap); returns the values moved.
 
@@ -270,6 +309,18 @@ class Store:
                 moved += cursor.rowcount if table == "observations" else 0
             self.db.execute(f"UPDATE {table} SET area = substr(area, 2) WHERE area LIKE '~%'")
         return moved
+
+    def _upgrade(self) -> None:
+        """Bring the schema of a store of an earlier version up to date, once (each step sees whether it is needed)."""
+        if self.db.execute("SELECT 1 FROM deliveries WHERE instr(archive_path, '\\') LIMIT 1").fetchone():
+            # stores written on Windows before 0.2 kept archive paths with backslashes: one form everywhere
+            with self.transaction():
+                self.db.execute("UPDATE deliveries SET archive_path = replace(archive_path, '\\', '/')")
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(observations)")}
+        if "updated_at" in columns:
+            with self.transaction():
+                _drop_value_timestamps(self.db)
+        _deliveries_as_events(self.db)  # its own transaction: foreign keys are switched off around it
 
     # ---- deliveries -------------------------------------------------------------------------------
 
@@ -508,6 +559,10 @@ class Store:
         )
         return pd.read_sql_query(query, self.db)
 
+    def history_indicators(self) -> set[str]:
+        """Every indicator the change log names (also one the catalogue no longer has)."""
+        return {row[0] for row in self.db.execute("SELECT DISTINCT indicator FROM history")}
+
     def history_rows(self, indicator: str | None = None) -> list[sqlite3.Row]:
         sql = ("SELECT h.*, dn.office AS new_office, dn.file_name AS new_file, do.file_name AS old_file"
                " FROM history h JOIN deliveries dn ON dn.id = h.new_delivery_id"
@@ -595,32 +650,67 @@ class Store:
         return self.db.execute("SELECT * FROM checks WHERE year = ? ORDER BY checked_at", (year,)).fetchall()
 
 
-def _upgrade(db: sqlite3.Connection) -> None:
-    """Bring a store of an earlier version up to date, once (each step sees whether it is needed)."""
-    if db.execute("SELECT 1 FROM deliveries WHERE instr(archive_path, '\\') LIMIT 1").fetchone():
-        # stores written on Windows before 0.2 kept archive paths with backslashes: one form everywhere
-        db.execute("UPDATE deliveries SET archive_path = replace(archive_path, '\\', '/')")
-    _drop_value_timestamps(db)
-    _deliveries_as_events(db)
-
-
 def _drop_value_timestamps(db: sqlite3.Connection) -> None:
-    """Stores of version 0.1 kept an updated_at per value in a rowid table: move the values over once."""
-    columns = {row[1] for row in db.execute("PRAGMA table_info(observations)")}
-    if "updated_at" not in columns:
-        return
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        db.execute("ALTER TABLE observations RENAME TO observations_old")
-        db.execute("DROP INDEX IF EXISTS observations_delivery")
-        db.execute(OBSERVATIONS_TABLE)
-        db.execute(f"INSERT INTO observations ({', '.join(OBSERVATION_COLUMNS)}) SELECT {', '.join(OBSERVATION_COLUMNS)}"
-                   " FROM observations_old")
-        db.execute("DROP TABLE observations_old")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+    """Stores of version 0.1 kept an updated_at per value in a rowid table: move the values over (in a transaction)."""
+    db.execute("ALTER TABLE observations RENAME TO observations_old")
+    db.execute("DROP INDEX IF EXISTS observations_delivery")
+    db.execute(OBSERVATIONS_TABLE)
+    db.execute(f"INSERT INTO observations ({', '.join(OBSERVATION_COLUMNS)}) SELECT {', '.join(OBSERVATION_COLUMNS)}"
+               " FROM observations_old")
+    db.execute("DROP TABLE observations_old")
+
+
+def outdated_error(path: Path) -> InputError:
+    """A reading command met a store that waits for its one-time upgrade: say which command does it."""
+    root = path.parent.parent  # <Arbeitsordner>/data/monitoring.sqlite
+    return InputError(
+        f"Der Datenbestand {for_user(path)} stammt aus einer früheren Version des Toolkits (0.2 oder älter) und muss "
+        "einmal umgestellt werden; dieser Befehl liest nur und ändert ihn nicht.",
+        hint=f"Bitte einmal '{command_in(root, 'toolkit upgrade')}' ausführen und den Befehl dann wiederholen "
+             "(auch merge, import und distribute stellen ihn um). Alle Werte bleiben erhalten.")
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write: SQLite's read-only mode (``mode=ro``), plus ``query_only``.
+
+    A local path (C:\\…, a mapped drive, /home/…) is opened as a ``file:`` URI with ``mode=ro``. A path on a network
+    share (\\\\server\\share\\…) is opened by its plain path with ``query_only``: as a URI it would be
+    file://server/share/…, whose authority SQLite refuses. When a writer was killed inside a transaction, the store
+    holds a hot journal that only a writable connection can roll back (SQLITE_READONLY_ROLLBACK); then, as for any
+    path the read-only mode cannot open, the plain path is opened, and SQLite's recovery restores the last committed
+    state (the only write a reading command can cause).
+    """
+    uri = sqlite_uri(path)
+    if uri is not None:
+        db = None
+        try:
+            db = sqlite3.connect(uri, uri=True, timeout=30)
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            if db is not None:
+                db.close()
+        else:
+            db.execute("PRAGMA query_only = ON")
+            db.row_factory = sqlite3.Row
+            return db
+    db = sqlite3.connect(str(path), timeout=30)
+    db.execute("PRAGMA query_only = ON")
+    db.row_factory = sqlite3.Row
+    return db
+
+
+def sqlite_uri(path: PurePath) -> str | None:
+    """``file:`` URI of a local store, read-only (``?mode=ro``); None for a path on a network share (UNC).
+
+    file:///C:/Daten/monitoring.sqlite on Windows, file:///home/…/monitoring.sqlite elsewhere; characters a URI
+    reads itself (?, #, %, blanks, umlauts) are percent-encoded.
+    """
+    if path.drive.startswith(("\\\\", "//")):
+        return None
+    text = (path if path.is_absolute() else Path(path).absolute()).as_posix()
+    if not text.startswith("/"):
+        text = "/" + text  # C:/… -> /C:/…
+    return f"file://{quote(text, safe='/:')}?mode=ro"
 
 
 def _deliveries_as_events(db: sqlite3.Connection) -> None:

@@ -26,10 +26,12 @@ from enum import StrEnum
 from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue
+from toolkit.catalogue.upgrade import upgrade_store
 from toolkit.collect.layout import ascii_code, office_of_file
-from toolkit.core.cells import german_date
+from toolkit.core.cells import count_of, german_date
 from toolkit.core.errors import ExitCode, InputError
 from toolkit.core.problems import UNREADABLE_CODES, FileReport, Severity, problem
+from toolkit.core.progress import SILENT
 from toolkit.core.runtime import paused_gc
 from toolkit.core.store import DeliverySource, Store
 from toolkit.core.workspace import (
@@ -37,6 +39,7 @@ from toolkit.core.workspace import (
     atomic_write_bytes,
     ensure_closed,
     file_sha256,
+    for_user,
     locked,
     remove_file,
     replace_file,
@@ -100,7 +103,7 @@ class MergeResult:
         prefix = ""
         lines = ["Probelauf (--dry-run): nichts wurde geändert."] if self.dry_run else []
         for o in self.outcomes:
-            detail = f" ({o.new} neue, {o.changed} geänderte Werte)" if o.action in (MergeAction.TAKEN, MergeAction.WOULD_TAKE) \
+            detail = f" ({new_and_changed(o.new, o.changed)})" if o.action in (MergeAction.TAKEN, MergeAction.WOULD_TAKE) \
                 else ""
             where = f" -> {o.archive}" if o.archive and not self.dry_run else ""
             lines.append(f"{prefix}{o.file}: {o.action}{detail}{where}")
@@ -108,15 +111,19 @@ class MergeResult:
                 lines.append(f"  {o.replaces}")
         kept = [o.file for o in self.outcomes if o.action == MergeAction.KEPT]
         if kept:
-            lines.append(f"{len(kept)} Datei(en) mit Fehlern bleiben in inbox/; die Prüfberichte in "
-                         "outbox/<Jahr>/Pruefberichte/ sagen, was zu korrigieren ist.")
+            inbox = for_user(self.root / "inbox") if self.root else "inbox"
+            written = [r.feedback for r in self.reports if r.feedback and r.file in kept]
+            which = (f"der Prüfbericht {for_user(written[0])} sagt" if len(written) == 1 else
+                     f"die Prüfberichte in {', '.join(sorted({for_user(p.parent) for p in written}))} sagen")
+            lines.append(f"{count_of(len(kept), 'Datei')} mit Fehlern {'bleibt' if len(kept) == 1 else 'bleiben'} in "
+                         f"{inbox}; {which}, was zu korrigieren ist.")
         unreadable = [o.file for o in self.outcomes if o.action == MergeAction.UNREADABLE and not self.dry_run]
         if unreadable:
             files = "Eine Datei ist" if len(unreadable) == 1 else f"{len(unreadable)} Dateien sind"
             lines.append(f"{files} kein lesbarer Erhebungsbogen und liegen jetzt in inbox/nicht_lesbar/; bitte "
                          "die Stelle um den Bogen als .xlsx bitten ('toolkit status --remind' schreibt ihr).")
         if self.matrix is not None:
-            lines.append(f"Monitoringdaten erneuert: {shown(self.matrix, self.root)}")
+            lines.append(f"Monitoringdaten erneuert: {for_user(self.matrix)}")
         lines.extend(f"Hinweis: {note}" for note in self.notes)
         return lines
 
@@ -129,6 +136,8 @@ def merge_returns(workspace: Workspace, dry_run: bool = False, progress=None,
     """
     caches = caches or Caches()
     catalogue = catalogue or caches.catalogue(workspace)
+    if not dry_run:
+        upgrade_store(workspace, catalogue, progress or SILENT, "toolkit merge")
     with locked(workspace, "toolkit merge"), paused_gc():
         if dry_run:
             order, times = delivery_order(inbox_files(workspace))
@@ -186,7 +195,7 @@ def _merge_one(workspace: Workspace, store: Store, item: CheckedFile, saved: Sav
             return FileOutcome(rw.file, MergeAction.KEPT)
         moved = _move_aside(workspace, rw.path, rw.sha256)
         _step("removed", rw.file)
-        return FileOutcome(rw.file, MergeAction.UNREADABLE, archive=shown(moved, workspace.root))
+        return FileOutcome(rw.file, MergeAction.UNREADABLE, archive=for_user(moved))
     data = rw.path.read_bytes()
     if hashlib.sha256(data).hexdigest() != rw.sha256:
         raise InputError(f"Die Datei {rw.file} hat sich während der Übernahme geändert.",
@@ -200,7 +209,7 @@ def _merge_one(workspace: Workspace, store: Store, item: CheckedFile, saved: Sav
     if (delivery is not None or equal_to) and not _changes_anything(store, items):
         report.problems.append(problem("bereits-uebernommen", "gleich" if delivery is None else "", file=rw.file,
                                        delivery=delivery, other_file=equal_to))
-        outcome = FileOutcome(rw.file, MergeAction.ALREADY_TAKEN, archive=shown(archive, workspace.root))
+        outcome = FileOutcome(rw.file, MergeAction.ALREADY_TAKEN, archive=for_user(archive))
     else:
         previous = store.latest_delivery(rw.office, rw.year)
         replaces = ""
@@ -213,7 +222,7 @@ def _merge_one(workspace: Workspace, store: Store, item: CheckedFile, saved: Sav
         with store.transaction():
             counts = _store_values(workspace, store, rw, report, archive, items, saved)
             _record_check(store, report)
-        outcome = FileOutcome(rw.file, MergeAction.TAKEN, counts["new"], counts["changed"], shown(archive, workspace.root),
+        outcome = FileOutcome(rw.file, MergeAction.TAKEN, counts["new"], counts["changed"], for_user(archive),
                               replaces)
     _step("committed", rw.file)
     remove_file(rw.path)
@@ -330,3 +339,8 @@ def _preview(workspace: Workspace, item: CheckedFile) -> FileOutcome:
     finally:
         store.close()
     return FileOutcome(rw.file, MergeAction.WOULD_TAKE, counts["new"], counts["changed"])
+
+
+def new_and_changed(new: int, changed: int) -> str:
+    """'12 neue Werte, 1 geänderter Wert': what a delivery or an import changed."""
+    return f"{count_of(new, 'Wert', adjective='neu')}, {count_of(changed, 'Wert', adjective='geändert')}"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue
-from toolkit.core.cells import counted, german_date
+from toolkit.core.cells import count_of, german_date
 from toolkit.core.errors import InputError, UsageError
 from toolkit.core.keys import ObservationKey
 from toolkit.core.store import DeliverySource, Store, StoredValue, in_effect
@@ -66,12 +66,12 @@ class WithdrawResult:
         named = _named(self.delivery)
         lines = ["Probelauf (--dry-run): nichts wurde geändert.", f"{named} würde zurückgezogen."] if dry \
             else [f"{named} zurückgezogen."]
-        restored, removed = counted(self.restored, "Wert", "Werte"), counted(self.removed, "Wert", "Werte")
+        restored, removed = count_of(self.restored, "Wert"), count_of(self.removed, "Wert")
         lines.append(f"Auf den Stand davor zurückgesetzt: {restored}; entfernt, weil es sie vorher nicht gab: "
                      f"{removed}.")
         if self.kept:
             one = self.kept == 1
-            lines.append(f"{counted(self.kept, 'Wert', 'Werte')} der Lieferung {'bleibt' if one else 'bleiben'}, weil "
+            lines.append(f"{count_of(self.kept, 'Wert')} der Lieferung {'bleibt' if one else 'bleiben'}, weil "
                          f"andere Lieferungen {'ihn' if one else 'sie'} ebenso geliefert oder später geändert haben.")
         if not dry:
             lines.append(f"Protokolliert als Lieferung {self.withdrawal} mit dem Grund „{self.reason}“; "
