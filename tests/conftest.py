@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,6 +42,15 @@ def legacy_workspace(root: Path) -> Workspace:
     shutil.copy(LEGACY / "Indikatorenmatrix.xlsx", workspace.catalogue_file)
     shutil.copy(LEGACY / "monitoring.sqlite", workspace.store_file)
     return workspace
+
+
+@contextlib.contextmanager
+def standing_in(folder: Path) -> Iterator[None]:
+    """Run a command as a user standing in ``folder``: printed paths are relative to the current folder
+    (core.workspace.for_user), so tests that compare them stand where the user would."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        yield
 
 
 @pytest.fixture

@@ -87,7 +87,7 @@ def test_a_changed_stadtteil_key_stops_compile_and_is_named_by_check(workspace):
     assert json.loads(result.stdout) == [{
         "file": "templates/Indikatorenmatrix.xlsx", "office": "Katalog", "year": None, "ok": False,
         "problems": [{"code": "verwaiste-werte", "message": REKEYED.format(n=n), "sheet": "Stadtteile", "cell": "",
-                      "indicator": "", "found": "04", "expected": "", "severity": "fehler"}]}]
+                      "indicator": "", "found": "04", "expected": "", "severity": "fehler"}], "pruefbericht": None}]
     assert workspace.store_file.read_bytes() == before
 
 

@@ -164,6 +164,6 @@ def test_the_repository_settings_are_the_default():
 
 
 def test_the_deadline_comment_says_what_the_code_does():
-    assert "leer = 31.03. des übernächsten Jahres nach dem Berichtsjahr (Berichtsjahr 2025: 31.03.2027)" in " ".join(
+    assert "leer = 31.03. des Folgejahres (Berichtsjahr 2025: 31.03.2026)" in " ".join(
         line.lstrip("# ") for line in DEFAULT_SETTINGS_TOML.splitlines())
-    assert str(Settings().deadline(2025)) == "2027-03-31"
+    assert str(Settings().deadline(2025)) == "2026-03-31"

@@ -35,8 +35,8 @@ jahre_im_bericht = 10
 gliederung = "handlungsfelder"
 
 [erhebung]
-# Abgabefrist der Erhebungsbögen: ein Datum "TT.MM.JJJJ" oder ""; leer = 31.03. des übernächsten Jahres
-# nach dem Berichtsjahr (Berichtsjahr 2025: 31.03.2027). 'toolkit distribute --deadline' geht vor.
+# Abgabefrist der Erhebungsbögen: ein Datum "TT.MM.JJJJ" oder ""; leer = 31.03. des Folgejahres
+# (Berichtsjahr 2025: 31.03.2026). 'toolkit distribute --deadline' geht vor.
 frist = ""
 # Kennwort für den Blattschutz; leer = Schutz ohne Kennwort (die Stadt sperrt sich nie aus)
 blattschutz_kennwort = ""
@@ -193,7 +193,7 @@ SCHEMA: tuple[Setting, ...] = (
             meaning='"handlungsfelder" = ein Kapitel je Handlungsfeld der Indikatorenmatrix, "integrationskonzept" '
                     "= ein Kapitel je Handlungsfeld des Integrationskonzepts."),
     Setting("erhebung", "frist", "frist", "date",
-            meaning="Leer = 31.03. des übernächsten Jahres nach dem Berichtsjahr (Berichtsjahr 2025: 31.03.2027)."),
+            meaning="Leer = 31.03. des Folgejahres (Berichtsjahr 2025: 31.03.2026)."),
     Setting("erhebung", "blattschutz_kennwort", "blattschutz_kennwort"),
     Setting("koordination", "name", "koordination_name"),
     Setting("koordination", "funktion", "koordination_funktion"),

@@ -48,7 +48,7 @@ from toolkit.returns.reader import Readings
 
 IMPORT_OFFICE = "Import"
 
-# Fault injection for tests (as in merge.py): called with the name of the step just done.
+# Fault injection for tests (as in intake.py): called with the name of the step just done.
 fault_hook: Callable[[str], None] | None = None
 
 
@@ -137,6 +137,8 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
     if report.ok and _imported(workspace, report.sha256, items):
         result.already = True
         report.problems = []  # the findings of reading it were shown when it was imported
+        with locked(workspace, "toolkit import"), Store(workspace.store_file) as store:
+            result.matrix = refresh_master_matrix(workspace, store, catalogue)  # behind the store after a crash?
         return result
     if table is not None and report.ok:
         report.extend(_value_checks(path.name, rows, catalogue, workspace))
