@@ -18,6 +18,7 @@ SETTINGS_FILE = "toolkit.toml"
 CATALOGUE_TEMPLATE = "templates/Indikatorenmatrix.xlsx"
 REPORT_TEMPLATE = "templates/Bericht.docx"
 MAP_GEOMETRY = "templates/Stadtteile.geojson"  # optional: replaces the packaged Stadtteil boundaries
+WEB_TEMPLATES = "templates/web"  # optional: the city's own website templates, each replacing the packaged one
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,11 @@ class Workspace:
     def map_geometry(self) -> Path:
         """The city's own Stadtteil boundaries (GeoJSON); when absent the maps use the packaged default."""
         return self.root / MAP_GEOMETRY
+
+    @property
+    def web_templates(self) -> Path:
+        """The city's own website templates (publish/templates/ has the packaged ones and their names)."""
+        return self.root / WEB_TEMPLATES
 
     @property
     def inbox(self) -> Path:

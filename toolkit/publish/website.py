@@ -1,0 +1,232 @@
+"""The website: a folder of static pages, pictures and downloads from the one protected table.
+
+``write_website(workspace, year, target)`` builds the report's content (report/context.build_report) and the
+Stadtteil profiles (report/profiles.build_profiles) from the protected table, plans the pages (publish/pages.py),
+draws the pictures (publish/graphics.py, in the process pool when it pays), writes the downloads
+(publish/downloads.py) and renders the pages with Jinja2 (autoescape on). The templates and the style sheet are
+packaged in toolkit/publish/templates/; a file of the same name in the working folder's templates/web/ replaces
+one (as templates/Bericht.docx does for the report).
+
+The folder is built beside the target and swapped in at the end: readers see the old site or the new one, never
+half of one, and a failure leaves the old site as it was. A target folder that holds anything else than an earlier
+site is refused, so no folder of the city is ever replaced by mistake.
+
+The pages need no script and load nothing from another host: they work under ``Content-Security-Policy:
+default-src 'self'``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import markupsafe
+import pandas as pd
+
+from toolkit import __version__
+from toolkit.catalogue.model import Catalogue
+from toolkit.core.cells import format_number
+from toolkit.core.errors import InputError
+from toolkit.core.problems import Problem
+from toolkit.core.progress import SILENT, Progress
+from toolkit.core.settings import Settings
+from toolkit.core.workspace import Workspace, replace_file, shown
+from toolkit.indicators.export import export_rows
+from toolkit.indicators.published import load_published
+from toolkit.publish.downloads import (
+    DATA_DIR,
+    data_zip,
+    rows_by_indicator,
+    tables_of,
+    write_indicator_files,
+    zip_name,
+)
+from toolkit.publish.graphics import draw_all
+from toolkit.publish.pages import PICTURE_DIR, SitePlan, plan_site
+from toolkit.report.compile import round_deliveries
+from toolkit.report.context import build_report
+from toolkit.report.maps import district_triples, load_shapes
+from toolkit.report.profiles import build_profiles
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
+ASSETS = ("stil.css", "favicon.svg")  # copied as they are into assets/ (replaceable like the templates)
+_NUMBER_UNIT = re.compile(r"(?<=\d) (?=%|‰|Pp\.|Prozentpunkt)")
+GENERATOR = "Integrationsmonitoring-Toolkit"  # <meta name="generator"> of every page: marks a folder as a site
+
+
+@dataclass
+class WebsiteResult:
+    year: int
+    folder: Path
+    n_pages: int = 0
+    n_pictures: int = 0
+    n_files: int = 0
+    n_bytes: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)  # warnings about the map geometry
+    root: Path | None = None  # the working folder, to name files relative to it
+
+    def lines(self) -> list[str]:
+        lines = [f"Website {self.year} geschrieben: {shown(self.folder, self.root)}",
+                 f"  {self.n_pages} Seiten, {self.n_pictures} Grafiken, {self.n_files} Dateien, "
+                 f"{file_size(self.n_bytes)}; Startseite: index.html"]
+        lines.extend(f"Warnung: {p.message}" for p in self.problems)
+        lines.append(f"Dauer: {format_number(self.seconds, 1)} s")
+        return lines
+
+
+Published = tuple[Catalogue, Settings, pd.DataFrame]
+
+
+def write_website(workspace: Workspace, year: int, target: Path, *, published: Published | None = None,
+                  processes: int | None = None, progress: Progress | None = None) -> WebsiteResult:
+    """Write the website of ``year`` into the folder ``target`` (replacing an earlier site there).
+
+    ``published``: the protected table as ``load_published`` returns it (catalogue, settings, values); by default
+    it is loaded here. ``processes``: for the pictures, instead of the setting ``prozesse``.
+    """
+    progress = progress or SILENT
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    check_target(target)
+    catalogue, settings, frame = published if published is not None else load_published(workspace, year)
+    environment = template_environment(workspace)
+    deliveries, received = round_deliveries(workspace, year, catalogue)
+    shapes, problems = load_shapes(workspace, district_triples(catalogue)) if catalogue.districts else (None, [])
+    report = build_report(frame, catalogue, settings, year, deliveries, received, shapes)
+    profiles = build_profiles(frame, catalogue, year, shapes)
+    plan = plan_site(report, profiles, catalogue, settings, year)
+    timings["inhalt"] = time.perf_counter() - started
+    t = time.perf_counter()
+    pictures = draw_all(plan.pictures, settings.prozesse if processes is None else processes, progress)
+    timings["grafiken"] = time.perf_counter() - t
+    with replacing_folder(target) as folder:
+        t = time.perf_counter()
+        for picture in pictures:
+            _write(folder / PICTURE_DIR / f"{picture.stem}.svg", picture.svg)
+            if picture.png is not None:
+                _write(folder / PICTURE_DIR / f"{picture.stem}.png", picture.png)
+        rows = list(export_rows(frame, catalogue))
+        by_indicator = rows_by_indicator(rows)
+        (folder / DATA_DIR).mkdir(exist_ok=True)
+        for indicator in catalogue.indicators:
+            write_indicator_files(folder / DATA_DIR, indicator, by_indicator.get(indicator, []),
+                                  tables_of(report.tables, indicator), catalogue, year, settings.mindesteinwohner)
+        _write(folder / DATA_DIR / zip_name(year), data_zip(rows, year, settings.stadt))
+        timings["downloads"] = time.perf_counter() - t
+        t = time.perf_counter()
+        render_pages(environment, plan, folder)
+        timings["seiten"] = time.perf_counter() - t
+        files = [p for p in folder.rglob("*") if p.is_file()]
+        result = WebsiteResult(year, target, len(plan.pages), len(pictures), len(files),
+                               sum(p.stat().st_size for p in files), timings=timings, problems=problems,
+                               root=workspace.root)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def template_environment(workspace: Workspace) -> jinja2.Environment:
+    """Jinja2 with autoescape; the working folder's templates/web/ first, then the packaged templates."""
+    loaders = [jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES), encoding="utf-8")]
+    if workspace.web_templates.is_dir():
+        loaders.insert(0, jinja2.FileSystemLoader(str(workspace.web_templates), encoding="utf-8"))
+    return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True, undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=_unbroken)
+
+
+def _unbroken(value: object) -> object:
+    """A number and its unit stay on one line ('13,4 %', '9,9 Pp.'): a no-break space between them (in text; markup
+    made by a macro has had its texts treated already)."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return _NUMBER_UNIT.sub("\u00a0", value)
+    return value
+
+
+def render_pages(environment: jinja2.Environment, plan: SitePlan, folder: Path) -> None:
+    """Every page and the style sheet into ``folder``; a broken template is the user's file: InputError."""
+    environment.globals["groesse"] = lambda path: file_size((folder / path).stat().st_size)
+    try:
+        for name in ASSETS:
+            _write(folder / "assets" / name, environment.loader.get_source(environment, name)[0].encode("utf-8"))
+        for page in plan.pages:
+            html = environment.get_template(page.template).render(
+                site=plan.site, seite=page, root=page.root, generator=f"{GENERATOR} {__version__}", **page.context)
+            _write(folder / page.path, html.encode("utf-8"))
+    except jinja2.TemplateError as exc:
+        where = getattr(exc, "filename", None) or getattr(exc, "name", None) or ""
+        line = getattr(exc, "lineno", None)
+        place = f"{where}, Zeile {line}" if where and line else where or "einer Vorlage der Website"
+        raise InputError(f"Die Vorlage der Website ({place}) lässt sich nicht füllen: {exc.message or exc}.",
+                         hint="Die Vorlage in templates/web/ prüfen (ein Platzhalter in {{ … }} oder {% … %} falsch "
+                              "geschrieben?) oder sie entfernen; dann gilt die mitgelieferte.") from None
+
+
+def file_size(n_bytes: int) -> str:
+    """'850 Byte', '12 KB', '1,4 MB' (German, 1 KB = 1,000 bytes as a file manager shows)."""
+    if n_bytes < 1000:
+        return f"{n_bytes} Byte"
+    if n_bytes < 1_000_000:
+        return f"{round(n_bytes / 1000)} KB"
+    return f"{format_number(n_bytes / 1_000_000, 1)} MB"
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+# ---- the folder -----------------------------------------------------------------------------------------------
+
+
+def check_target(target: Path) -> None:
+    """Refuse a target that is a file, or a folder that holds something else than an earlier site."""
+    if target.is_file():
+        raise InputError(f"{target} ist eine Datei; die Website braucht einen Ordner.",
+                         hint="Einen anderen Zielordner angeben.")
+    if not target.is_dir() or not any(target.iterdir()) or _is_site(target):
+        return
+    raise InputError(f"Der Ordner {target} enthält schon andere Dateien; die Website wird nur in einen leeren Ordner "
+                     "oder über eine früher erzeugte Website geschrieben. Es wurde nichts geändert.",
+                     hint="Einen leeren oder neuen Zielordner angeben.")
+
+
+def _is_site(folder: Path) -> bool:
+    try:
+        head = (folder / "index.html").read_text(encoding="utf-8", errors="replace")[:2000]
+    except OSError:
+        return False
+    return f'<meta name="generator" content="{GENERATOR}' in head
+
+
+@contextlib.contextmanager
+def replacing_folder(target: Path) -> Iterator[Path]:
+    """Yield a new folder beside ``target``; on success it replaces ``target`` (an earlier site) as a whole."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.neu-"))
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(building, 0o777 & ~mask)  # mkdtemp makes it private; a web server must read it
+    try:
+        yield building
+        old = target.with_name(f".{target.name}.alt-{os.getpid()}") if target.exists() else None
+        if old is not None:
+            replace_file(target, old)
+        try:
+            replace_file(building, target)
+        except BaseException:
+            if old is not None:
+                replace_file(old, target)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
