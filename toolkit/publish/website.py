@@ -124,7 +124,7 @@ def write_website(workspace: Workspace, year: int, target: Path, *, published: P
         _write(folder / DATA_DIR / zip_name(year), data_zip(rows, year, settings.stadt))
         timings["downloads"] = time.perf_counter() - t
         t = time.perf_counter()
-        render_pages(environment, plan, folder)
+        render_pages(environment, plan, folder, workspace)
         timings["seiten"] = time.perf_counter() - t
         files = [p for p in folder.rglob("*") if p.is_file()]
         result = WebsiteResult(year, target, len(plan.pages), len(pictures), len(files),
@@ -151,23 +151,32 @@ def _unbroken(value: object) -> object:
     return value
 
 
-def render_pages(environment: jinja2.Environment, plan: SitePlan, folder: Path) -> None:
-    """Every page and the style sheet into ``folder``; a broken template is the user's file: InputError."""
+def render_pages(environment: jinja2.Environment, plan: SitePlan, folder: Path, workspace: Workspace) -> None:
+    """Every page and the assets into ``folder``; a broken template is the user's file: InputError naming it."""
     environment.globals["groesse"] = lambda path: file_size((folder / path).stat().st_size)
-    try:
-        for name in ASSETS:
-            _write(folder / "assets" / name, environment.loader.get_source(environment, name)[0].encode("utf-8"))
-        for page in plan.pages:
+    for name in ASSETS:
+        _write(folder / "assets" / name, environment.loader.get_source(environment, name)[0].encode("utf-8"))
+    for page in plan.pages:
+        try:
             html = environment.get_template(page.template).render(
                 site=plan.site, seite=page, root=page.root, generator=f"{GENERATOR} {__version__}", **page.context)
-            _write(folder / page.path, html.encode("utf-8"))
-    except jinja2.TemplateError as exc:
-        where = getattr(exc, "filename", None) or getattr(exc, "name", None) or ""
-        line = getattr(exc, "lineno", None)
-        place = f"{where}, Zeile {line}" if where and line else where or "einer Vorlage der Website"
-        raise InputError(f"Die Vorlage der Website ({place}) lässt sich nicht füllen: {exc.message or exc}.",
-                         hint="Die Vorlage in templates/web/ prüfen (ein Platzhalter in {{ … }} oder {% … %} falsch "
-                              "geschrieben?) oder sie entfernen; dann gilt die mitgelieferte.") from None
+        except jinja2.TemplateError as exc:
+            raise template_error(exc, page.template, workspace) from None
+        _write(folder / page.path, html.encode("utf-8"))
+
+
+def template_error(exc: jinja2.TemplateError, template: str, workspace: Workspace) -> InputError:
+    """The German message for a template that cannot be filled: which file, which line, what."""
+    name = getattr(exc, "name", None) or template
+    own = workspace.web_templates / name
+    where = shown(own, workspace.root) if own.is_file() else f"{name} (mitgeliefert)"
+    if getattr(exc, "lineno", None):
+        where += f", Zeile {exc.lineno}"
+    unknown = re.fullmatch(r"'(.+)' is undefined", str(exc.message or ""))
+    what = f"„{unknown.group(1)}“ ist kein bekannter Platzhalter" if unknown else str(exc.message or exc)
+    return InputError(f"Die Vorlage der Website {where} lässt sich nicht füllen: {what}.",
+                      hint="Die Vorlage in templates/web/ prüfen (ein Platzhalter in {{ … }} oder {% … %} falsch "
+                           "geschrieben?) oder sie entfernen; dann gilt die mitgelieferte. Es wurde nichts geändert.")
 
 
 def file_size(n_bytes: int) -> str:
