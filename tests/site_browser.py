@@ -5,7 +5,7 @@ on the loopback interface with the strict Content-Security-Policy the city's ser
 is one headless chromium session for all pages (starting one costs about a second).
 
 axe-core is looked for in $AXE_CORE_DIR, then in .ci/node_modules/axe-core (where .ci/run installs it with
-``npm install --prefix .ci axe-core@4``); nothing of it is kept in the repository.
+``npm install --prefix .ci axe-core@4.14``); nothing of it is kept in the repository.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def missing() -> str:
     if importlib.util.find_spec("selenium") is None:
         reasons.append("selenium fehlt (pip install -e '.[test]')")
     if not (axe_dir() / "axe.min.js").is_file():
-        reasons.append(f"axe-core fehlt in {axe_dir()} (npm install --prefix .ci axe-core@4, wie in .ci/run)")
+        reasons.append(f"axe-core fehlt in {axe_dir()} (npm install --prefix .ci axe-core@4.14, wie in .ci/run)")
     return "; ".join(reasons)
 
 
