@@ -28,8 +28,8 @@ import matplotlib
 from lxml import etree
 from matplotlib.figure import Figure
 
-from toolkit.core.progress import SILENT, Progress
-from toolkit.core.runtime import process_pool, workers_for
+from toolkit.core.progress import Progress
+from toolkit.core.runtime import map_in_pool
 from toolkit.report.charts import BarChart, LineChart, alt_text, bar_figure, line_figure, png_bytes
 from toolkit.report.maps import MapChart, map_figure
 from toolkit.report.profiles import LocatorMap, locator_figure
@@ -84,15 +84,8 @@ def draw(job: PictureJob) -> Picture:
 
 def draw_all(jobs: Sequence[PictureJob], processes: int = 0, progress: Progress | None = None) -> list[Picture]:
     """Every picture, in order; in the process pool when there are enough (``processes``: setting prozesse)."""
-    progress = progress or SILENT
-    label = "Grafiken der Website zeichnen"
-    workers = workers_for("charts", len(jobs), len(jobs), processes)
-    if workers <= 1:
-        return [draw(job) for job in progress.track(jobs, label)]
-    chunk = max(1, len(jobs) // (workers * 4))
-    with process_pool(workers) as pool:
-        results = pool.imap(draw, jobs, chunksize=chunk)
-        return [next(results) for _ in progress.track(range(len(jobs)), label)]
+    return map_in_pool(draw, jobs, "charts", processes=processes, progress=progress,
+                       label="Grafiken der Website zeichnen")
 
 
 def clean_svg(data: bytes, prefix: str, title: str, description: str) -> bytes:
