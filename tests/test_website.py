@@ -222,6 +222,17 @@ def test_an_indicator_page_shows_the_reports_table_first_then_its_chart_with_the
     assert len(images) == 3 and set(images) <= alts  # time series, Stadtteil bars, map: the report's alt texts
 
 
+def test_an_indicator_page_names_definition_counts_source_date_breaks_and_stand(site):
+    *_, documents = site
+    page = documents["kennzahlen/bil-06.html"]
+    facts = dict(zip(page.xpath("//dl[@class='angaben']/dt/text()"), page.xpath("//dl[@class='angaben']/dd/text()"),
+                     strict=True))
+    assert {"Definition", "Zähler", "Nenner", "Einheit", "Quelle", "Stichtag", "Zeitreihenbrüche", "Stand"} <= set(facts)
+    assert facts["Zeitreihenbrüche"].startswith("Zeitreihenbruch ab 2022: Neue Abgrenzung der Schulformen & Abschlüsse")
+    assert page.xpath("string(//nav[@aria-label='Sie sind hier']//li[2])") == "Bildung"  # its Handlungsfeld
+    assert page.xpath("//p[@class='kernaussage']")[0].text_content().strip()  # the report's drafted statement
+
+
 def test_a_suppressed_cell_shows_its_symbol_and_says_what_it_means(site):
     *_, documents = site
     cells = documents["kennzahlen/dem-01.html"].xpath("//td[span[@aria-hidden='true']]")

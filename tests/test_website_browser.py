@@ -51,6 +51,8 @@ def test_page_passes_axe_without_console_error_and_reflows_at_320_px(browser, pa
     chromium, base = browser
     console = chromium.open(base + page)
     assert [entry["message"] for entry in console if entry["level"] in ("SEVERE", "WARNING")] == []
+    loaded = chromium.driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name);")
+    assert [url for url in loaded if not url.startswith(base)] == []  # nothing from another host
     assert _problems(chromium.axe()) == []
     chromium.width(320)
     try:
