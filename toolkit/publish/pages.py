@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 from toolkit.catalogue.model import Catalogue, Indicator, name_key
 from toolkit.core.settings import Settings
-from toolkit.publish.downloads import DATA_DIR, zip_name
 from toolkit.publish.graphics import PictureJob, picture_alt
 from toolkit.report.charts import BarChart, LineChart
 from toolkit.report.context import OVERVIEW_HEADER, report_chapters
@@ -27,6 +26,7 @@ from toolkit.report.profiles import Profiles
 from toolkit.report.tables import Report, break_text
 
 PICTURE_DIR = "grafiken"
+DATA_DIR = "daten"
 CHART_KINDS = {"grafik": "zeitreihe", "stadtteil_grafik": "stadtteile", "stadtteil_karte": "karte"}  # file names
 CHART_LABELS = {"grafik": "Zeitreihe", "stadtteil_grafik": "Stadtteile", "stadtteil_karte": "Karte"}  # downloads
 NAVIGATION = (("Start", "index.html"), ("Kennzahlen", "kennzahlen/index.html"),
@@ -71,6 +71,11 @@ def indicator_path(indicator_id: str) -> str:
 
 def district_path(key: str, name: str) -> str:
     return f"stadtteile/{key}-{slug(name)}.html"
+
+
+def zip_name(year: int) -> str:
+    """All published values up to ``year`` in one file (daten/)."""
+    return f"integrationsmonitoring_{year}.zip"
 
 
 def slug(text: str) -> str:

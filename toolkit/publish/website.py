@@ -2,8 +2,8 @@
 
 ``write_website(workspace, year, target)`` builds the report's content (report/context.build_report) and the
 Stadtteil profiles (report/profiles.build_profiles) from the protected table, plans the pages (publish/pages.py),
-draws the pictures (publish/graphics.py, in the process pool when it pays), writes the downloads
-(publish/downloads.py) and renders the pages with Jinja2 (autoescape on). The templates and the style sheet are
+draws the pictures (publish/graphics.py, in the process pool when it pays), writes the downloads (CSV and XLSX
+per indicator, all data as a zip with datapackage.json, from the same protected table) and renders the pages with Jinja2 (autoescape on). The templates and the style sheet are
 packaged in toolkit/publish/templates/; a file of the same name in the working folder's templates/web/ replaces
 one (as templates/Bericht.docx does for the report).
 
@@ -18,12 +18,14 @@ default-src 'self'``.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,26 +41,20 @@ from toolkit.core.problems import Problem
 from toolkit.core.progress import SILENT, Progress
 from toolkit.core.settings import Settings
 from toolkit.core.workspace import Workspace, replace_file, shown
-from toolkit.indicators.export import export_rows
+from toolkit.indicators.export import csv_bytes, csv_name, datapackage_bytes, export_rows
 from toolkit.indicators.published import load_published
-from toolkit.publish.downloads import (
-    DATA_DIR,
-    data_zip,
-    rows_by_indicator,
-    tables_of,
-    write_indicator_files,
-    zip_name,
-)
 from toolkit.publish.graphics import draw_all
-from toolkit.publish.pages import PICTURE_DIR, SitePlan, plan_site
+from toolkit.publish.pages import DATA_DIR, PICTURE_DIR, SitePlan, plan_site, zip_name
 from toolkit.report.compile import round_deliveries
 from toolkit.report.context import build_report
 from toolkit.report.maps import district_triples, load_shapes
 from toolkit.report.profiles import build_profiles
+from toolkit.report.tables import Table, write_table_annex
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 ASSETS = ("stil.css", "favicon.svg")  # copied as they are into assets/ (replaceable like the templates)
 _NUMBER_UNIT = re.compile(r"(?<=\d) (?=%|‰|Pp\.|Prozentpunkt)")
+FIXED_DATE = (2026, 1, 1, 0, 0, 0)  # of the zip's members: the same data gives the same bytes
 GENERATOR = "Integrationsmonitoring-Toolkit"  # <meta name="generator"> of every page: marks a folder as a site
 
 
@@ -191,6 +187,49 @@ def file_size(n_bytes: int) -> str:
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+
+
+# ---- downloads ------------------------------------------------------------------------------------------------
+# Per indicator the CSV of its open-data rows (indicators/export.py: the same columns, suppressed cells empty with
+# their reason) and an XLSX of its tables as in the Tabellenanhang (report/tables.py); all data as one zip with the
+# open-data CSV and its datapackage.json, as `toolkit export` writes them.
+
+
+def rows_by_indicator(rows: Iterable[tuple]) -> dict[str, list[tuple]]:
+    """The open-data rows (export.export_rows) per indicator id (their second column)."""
+    grouped: dict[str, list[tuple]] = {}
+    for row in rows:
+        grouped.setdefault(row[1], []).append(row)
+    return grouped
+
+
+def tables_of(tables: list[Table], indicator_id: str) -> list[Table]:
+    """The report's tables of one indicator (their titles start with its id), in report order."""
+    return [t for t in tables if t.titel.startswith(f"{indicator_id} ")]
+
+
+def write_indicator_files(folder: Path, indicator_id: str, rows: list[tuple], tables: list[Table],
+                          catalogue: Catalogue, year: int, min_population: int) -> list[Path]:
+    """daten/<id>.csv (always) and daten/<id>.xlsx (when the indicator has tables); the paths written."""
+    stem = folder / indicator_id.lower()
+    written = [stem.with_suffix(".csv")]
+    written[0].write_bytes(csv_bytes(rows))
+    if tables:
+        written.append(write_table_annex(stem.with_suffix(".xlsx"), tables, catalogue, year, min_population))
+    return written
+
+
+def data_zip(rows: list[tuple], year: int, city: str) -> bytes:
+    """The open-data CSV of every published value up to ``year`` and its datapackage.json, zipped."""
+    name = csv_name(year)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, data in ((name, csv_bytes(rows)), ("datapackage.json", datapackage_bytes(name, year, city))):
+            info = zipfile.ZipInfo(member, date_time=FIXED_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            archive.writestr(info, data)
+    return buffer.getvalue()
 
 
 # ---- the folder -----------------------------------------------------------------------------------------------
