@@ -31,8 +31,8 @@ COMMAND = "python scripts/build_docs.py"
 
 # The stages in the order data flows through them (tests/test_architecture.py enforces it on the imports);
 # a package or top-level module missing here stops the script.
-ORDER = ("core", "catalogue", "collect", "returns", "merge", "indicators", "report", "initialise", "demo", "console",
-         "cli", "__main__")
+ORDER = ("core", "catalogue", "collect", "returns", "merge", "indicators", "report", "publish", "initialise", "demo",
+         "console", "cli", "__main__")
 
 # ---- example messages -------------------------------------------------------------------------------------------
 # The fields every problem has (Problem: file, sheet, cell, indicator, found, expected) and the details its

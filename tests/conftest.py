@@ -14,6 +14,7 @@ from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import Catalogue, load_catalogue
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML
 from toolkit.core.workspace import Workspace, ensure_folders
+from toolkit.publish.website import write_website
 from toolkit.report.compile import compile_report
 
 
@@ -64,3 +65,11 @@ def compiled_with_maps(tmp_path_factory: pytest.TempPathFactory):
     and profile tests: (workspace, CompileResult)."""
     workspace = make_report_workspace(tmp_path_factory.mktemp("karten") / "ws", indicators=(*SUBSET, "STT-01"))
     return workspace, compile_report(workspace, 2024, processes=1)
+
+
+@pytest.fixture(scope="session")
+def website(compiled_with_maps, tmp_path_factory: pytest.TempPathFactory):
+    """The website of the small report working folder (compiled_with_maps), written once for the structure and the
+    browser tests: (workspace, WebsiteResult)."""
+    workspace, _compiled = compiled_with_maps
+    return workspace, write_website(workspace, 2024, tmp_path_factory.mktemp("website") / "Website", processes=1)

@@ -25,8 +25,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from toolkit.core.cells import count_of, format_number, format_value, year_span
-from toolkit.core.progress import SILENT, Progress
-from toolkit.core.runtime import process_pool, workers_for
+from toolkit.core.progress import Progress
+from toolkit.core.runtime import map_in_pool
 
 DPI = 150
 CM = 1 / 2.54
@@ -238,15 +238,7 @@ def render_all(specs: Sequence[Spec], processes: int = 0,
 
     ``processes``: the setting ``prozesse`` (0 automatic, 1 never a pool, n at most n).
     """
-    progress = progress or SILENT
-    label = "Grafiken zeichnen"
-    workers = workers_for("charts", len(specs), len(specs), processes)
-    if workers <= 1:
-        return [render(spec) for spec in progress.track(specs, label)]
-    chunk = max(1, len(specs) // (workers * 4))
-    with process_pool(workers) as pool:
-        results = pool.imap(render, specs, chunksize=chunk)
-        return [next(results) for _ in progress.track(range(len(specs)), label)]
+    return map_in_pool(render, specs, "charts", processes=processes, progress=progress, label="Grafiken zeichnen")
 
 
 # ---- alt text --------------------------------------------------------------------------------------------
