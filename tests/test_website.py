@@ -17,6 +17,7 @@ from urllib.parse import urldefrag, urlparse
 
 import docx
 import pytest
+from conftest import standing_in
 from docx.oxml.ns import qn
 from lxml import etree, html
 from openpyxl import load_workbook
@@ -320,14 +321,14 @@ def test_a_template_in_templates_web_replaces_the_packaged_one_and_a_broken_one_
         before = {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()}
         (own / "zeichen.html").write_text('{% extends "grundgeruest.html" %}{% block inhalt %}{{ gibt_es_nicht }}'
                                           '{% endblock %}', encoding="utf-8")
-        with pytest.raises(InputError) as caught:
+        with pytest.raises(InputError) as caught, standing_in(small.root):
             write_website(small, YEAR, target, processes=1)
-        assert caught.value.args[0] == ("Die Vorlage der Website templates/web/zeichen.html lässt sich nicht füllen: "
+        assert caught.value.args[0] == (f"Die Vorlage der Website {Path('templates/web/zeichen.html')} lässt sich nicht füllen: "
                                         "„gibt_es_nicht“ ist kein bekannter Platzhalter.")
         (own / "zeichen.html").write_text("<p>\n{% if %}</p>", encoding="utf-8")
-        with pytest.raises(InputError) as caught:
+        with pytest.raises(InputError) as caught, standing_in(small.root):
             write_website(small, YEAR, target, processes=1)
-        assert caught.value.args[0].startswith("Die Vorlage der Website templates/web/zeichen.html, Zeile 2 lässt sich "
+        assert caught.value.args[0].startswith(f"Die Vorlage der Website {Path('templates/web/zeichen.html')}, Zeile 2 lässt sich "
                                                "nicht füllen: ")
         assert {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()} == before
         assert sorted(p.name for p in target.parent.iterdir()) == ["site"]  # no half-built folder left
