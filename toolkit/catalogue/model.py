@@ -35,7 +35,10 @@ from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers impo
     workbook_rows,
 )
 from toolkit.catalogue.sheets import DISTRICTS as DISTRICT_SHEET
+from toolkit.catalogue.wording import working_notes
+from toolkit.core.cells import format_number
 from toolkit.core.errors import CatalogueError
+from toolkit.core.problems import Problem, problem
 
 # --------------------------------------------------------------------------------------------------
 # Domain objects
@@ -70,6 +73,11 @@ class Indicator:
     hinweis_bericht: str  # for readers: printed under the indicator in the published report
     notiz_intern: str  # for the coordination: only in the internal edition, never published
     zielwert: float | None = None
+    erhebungsjahre: tuple[int, ...] = ()  # the only years with values (e.g. Wahljahre); empty: every year
+
+    def has_year(self, year: int) -> bool:
+        """Whether the indicator can have a value for ``year`` (one of its Erhebungsjahre, if it names any)."""
+        return not self.erhebungsjahre or year in self.erhebungsjahre
 
     @property
     def measures(self) -> tuple[str, ...]:
@@ -111,6 +119,10 @@ class Characteristic:
     konzept: str = ""
     beschreibung: str = ""
     vergleichsgruppe: str = ""
+    gueltig_ab: int | None = None  # the first year its concept exists (Einwanderungsgeschichte: Mikrozensus 2021)
+
+    def exists_in(self, year: int) -> bool:
+        return self.gueltig_ab is None or year >= self.gueltig_ab
 
 
 @dataclass(frozen=True)
@@ -129,6 +141,7 @@ class Office:
     email: str
     vertretung_email: str = ""
     extern: bool = False
+    notiz_intern: str = ""  # for the coordination only (e.g. a name still to be confirmed)
 
 
 @dataclass(frozen=True)
@@ -189,6 +202,9 @@ class SeriesBreak:
     hinweis: str
 
 
+DEFAULT_SOURCE = "Standardkatalog"  # the source of the packaged default catalogue
+ELECTION_YEAR = "Wahljahr"  # the Periodizität of values that exist only in the years of an election
+
 CITY = "gesamtstadt"
 LAND = "sachsen-anhalt"
 GERMANY = "deutschland"
@@ -229,12 +245,13 @@ class Catalogue:
     legacy_areas: dict[str, str] = field(default_factory=dict)  # up to 0.2: old area -> area by official key
     links: tuple[Link, ...] = field(default=())
     notices: tuple[str, ...] = field(default=())  # German hints for the user, e.g. an older catalogue layout read
+    warnings: tuple[Problem, ...] = field(default=())  # Warnungen about its content (wording.py), named by cell
 
-    @property
+    @cached_property
     def groups(self) -> dict[str, Characteristic]:
         return {c.code: c for c in self.characteristics if c.dimension == "gruppe"}
 
-    @property
+    @cached_property
     def sexes(self) -> dict[str, Characteristic]:
         return {c.code: c for c in self.characteristics if c.dimension == "geschlecht"}
 
@@ -271,16 +288,36 @@ class Catalogue:
                 return district.name
         return area
 
-    def indicators_of_office(self, office: str) -> list[Indicator]:
-        """The indicators an office collects in the city (catalogue order)."""
-        return [i for i in self.indicators.values() if i.fachbereich == office and i.collected_in_city]
+    def indicators_of_office(self, office: str, year: int | None = None) -> list[Indicator]:
+        """The indicators an office collects in the city (catalogue order); with ``year``: those it collects for
+        that year (an Erhebungsjahr, and a group that exists then)."""
+        return [i for i in self.indicators.values() if i.fachbereich == office and i.collected_in_city
+                and (year is None or self.groups_in(i, year))]
+
+    def groups_in(self, indicator: Indicator, year: int) -> tuple[str, ...]:
+        """The groups of ``indicator`` that can have a value for ``year``: none outside its Erhebungsjahre, and
+        only groups whose concept exists in that year (Merkmale: Gültig ab)."""
+        if not indicator.has_year(year):
+            return ()
+        groups = self.groups
+        return tuple(g for g in indicator.gruppen if g not in groups or groups[g].exists_in(year))
+
+    def impossible(self, indicator: str, year: int, group: str) -> str:
+        """Why a value of ``indicator`` for ``year`` in ``group`` cannot exist: "jahr" (not one of its
+        Erhebungsjahre), "gruppe" (the group's concept starts later), or "" (it can; also for unknown codes)."""
+        known = self.indicators.get(indicator)
+        if known is not None and not known.has_year(year):
+            return "jahr"
+        characteristic = self.groups.get(group)
+        return "gruppe" if characteristic is not None and not characteristic.exists_in(year) else ""
 
     def indicators_of_field(self, code: str) -> list[Indicator]:
         return [i for i in self.indicators.values() if i.handlungsfeld == code]
 
-    def offices_with_indicators(self) -> list[Office]:
-        """Offices that own at least one collected indicator, in catalogue order."""
-        owners = {i.fachbereich for i in self.indicators.values() if i.collected_in_city}
+    def offices_with_indicators(self, year: int | None = None) -> list[Office]:
+        """Offices that own at least one collected indicator (for ``year``, if given), in catalogue order."""
+        owners = {i.fachbereich for i in self.indicators.values() if i.collected_in_city
+                  and (year is None or self.groups_in(i, year))}
         return [o for code, o in self.offices.items() if code in owners]
 
     def breaks_of(self, indicator: str) -> list[SeriesBreak]:
@@ -295,11 +332,12 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
     """Load and validate the catalogue from ``path`` (or the packaged defaults if None)."""
     notices: list[str] = []
     rows = default_rows() if path is None else workbook_rows(path, notices)
-    return build_catalogue(rows, "Standardkatalog" if path is None else str(path), notices=tuple(notices))
+    return build_catalogue(rows, DEFAULT_SOURCE if path is None else str(path), notices=tuple(notices))
 
 
 def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[str, ...] = ()) -> Catalogue:
-    """Turn raw rows into a Catalogue; collect every problem and raise one CatalogueError."""
+    """Turn raw rows into a Catalogue; collect every problem and raise one CatalogueError. What is allowed but
+    looks wrong (a working note in a public column) becomes a Warnung in ``Catalogue.warnings``."""
     check = _Checker()
     field_pairs = check.make_all(Field, rows["Handlungsfelder"], FIELDS)
     char_pairs = check.make_all(Characteristic, rows["Merkmale"], CHARACTERISTICS)
@@ -332,6 +370,10 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
         if key in seen_chars:
             check.add(CHARACTERISTICS, raw, "code", f"der Code „{key[1]}“ steht doppelt")
         seen_chars.add(key)
+    for characteristic, raw in char_pairs:
+        if characteristic.gueltig_ab is not None and not 1950 <= characteristic.gueltig_ab <= 2099:
+            check.add(CHARACTERISTICS, raw, "gueltig_ab", f"„{characteristic.gueltig_ab}“ ist kein Jahr; erwartet wird "
+                      "das erste Jahr, für das es die Gruppe gibt (z. B. 2021), oder eine leere Zelle")
 
     known = {
         "Handlungsfelder": {f.code for f in fields},
@@ -362,6 +404,9 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
             check.add(INDICATORS, raw, "einheit", contradiction)
         if indicator.min_wert is not None and indicator.max_wert is not None and indicator.min_wert > indicator.max_wert:
             check.add(INDICATORS, raw, "max_wert", "der Höchstwert ist kleiner als der Mindestwert")
+        if indicator.periodizitaet.casefold() == ELECTION_YEAR.casefold() and not indicator.erhebungsjahre:
+            check.add(INDICATORS, raw, "erhebungsjahre", f"bei der Periodizität „{ELECTION_YEAR}“ bitte die Wahljahre "
+                      "eintragen, mit Semikolon getrennt (z. B. 2019;2024;2029); sonst würde jedes Jahr abgefragt")
     by_id = {i.id: i for i in indicators_list}
     for link, raw in link_pairs:
         for key, ind_key, group_key in (("messgroesse", "indikator", "gruppe"),
@@ -389,6 +434,7 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
                 check.add(OFFICES, raw, key, f"„{address}“ ist keine gültige E-Mail-Adresse")
     if check.problems:
         raise CatalogueError(check.problems, source)
+    file = Path(source).name if source != DEFAULT_SOURCE else source
     return Catalogue(
         source=source,
         indicators={i.id: i for i in indicators_list},
@@ -402,7 +448,18 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
         legacy_areas=legacy_areas,
         links=tuple(link for link, _ in link_pairs),
         notices=notices,
+        warnings=tuple(working_notes(rows, file) + rates_over_100_by_district(indicator_pairs, file)),
     )
+
+
+def rates_over_100_by_district(indicator_pairs: Iterable[tuple[Indicator, RawRow]], file: str) -> list[Problem]:
+    """A Warnung for every rate that may exceed 100 % and is collected by Stadtteil: it can only exceed 100 % when
+    Zähler and Nenner count at different places (children at their Kita, the population where it lives), and per
+    Stadtteil such a rate says nothing (a Stadtteil with many Kitas would show 117 %)."""
+    return [problem("quote-stadtteile-ueber-100", file=file, sheet=INDICATORS.name,
+                    cell=cell_ref(INDICATORS, "max_wert", raw.row), indicator=indicator.id,
+                    found=format_number(indicator.max_wert or 0))
+            for indicator, raw in indicator_pairs if indicator.allows_over_100 and indicator.stadtteile]
 
 
 def name_key(text: object) -> str:
@@ -500,6 +557,11 @@ class _Checker:
             try:
                 values[column.key] = _convert(column, text)
             except ValueError:
+                if column.kind == "years":
+                    self.add(spec, raw, column.key, f"„{text}“ sind keine Jahreszahlen; erwartet werden Jahre von 1950 "
+                                                    "bis 2099, mit Semikolon getrennt (z. B. 2019;2024;2029)")
+                    ok = False
+                    continue
                 expected = {"int": "eine ganze Zahl", "key": "ein Schlüssel aus Ziffern wie 04"}.get(column.kind, "eine Zahl")
                 self.add(spec, raw, column.key, f"„{text}“ ist keine Zahl; erwartet wird {expected}")
                 ok = False
@@ -509,7 +571,7 @@ class _Checker:
 
 
 def _empty(column: Column) -> object:
-    if column.kind == "list":
+    if column.kind in ("list", "years"):
         return ()
     if column.kind == "yesno":
         return False
@@ -521,6 +583,11 @@ def _empty(column: Column) -> object:
 def _convert(column: Column, text: str) -> object:
     if column.kind == "list":
         return tuple(part.strip() for part in text.split(";") if part.strip())
+    if column.kind == "years":
+        parts = [part for part in re.split(r"[;,\s]+", text) if part]
+        if not parts or not all(re.fullmatch(r"(19[5-9]|20\d)\d", part) for part in parts):
+            raise ValueError(text)
+        return tuple(sorted({int(part) for part in parts}))
     if column.kind == "yesno":
         return text == "ja"
     if column.kind == "int":
