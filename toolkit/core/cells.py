@@ -1,5 +1,5 @@
 """German cell conventions, each in one place: numbers (1.234,5 and 12,3 %; numbers typed as text), dates
-(31.12.2025) and cell addresses (A1 <-> 0-based row and column)."""
+(31.12.2025), cell addresses (A1 <-> 0-based row and column) and enumerations ("2019, 2024 und 2029")."""
 
 from __future__ import annotations
 
@@ -105,3 +105,8 @@ def german_date(value: dt.date | str | None, with_time: bool = False) -> str:
     if with_time and isinstance(value, dt.datetime):
         return value.strftime("%d.%m.%Y %H:%M")
     return value.strftime("%d.%m.%Y")
+
+
+def listed(items: list[str]) -> str:
+    """German enumeration: 'A', 'A und B', 'A, B und C'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} und {items[-1]}"

@@ -186,10 +186,10 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
         "gruppe": "{place}: {indicator} hat für {year} keinen Wert der Gruppe „{label}“ ({found}): Diese Abgrenzung "
                   "gibt es erst ab {since} (Katalog, Blatt Merkmale, Spalte „Gültig ab (Jahr)“). Bitte den Wert "
                   "löschen oder dem richtigen Jahr zuordnen.",
-        "gespeichert-jahr": "{values} zu {indicator} in {year}; die Kennzahl gibt es laut Katalog nur für die Jahre "
+        "gespeichert-jahr": "{values} zu {indicator} für {year}; die Kennzahl gibt es laut Katalog nur für die Jahre "
                             "{years} (Blatt Indikatoren, Spalte „Erhebungsjahre“). Stimmt der Katalog, diese Werte "
                             "weglassen; sonst das Jahr im Katalog ergänzen.",
-        "gespeichert-gruppe": "{values} zu {indicator} in {year} in der Gruppe „{label}“, die es laut Katalog erst ab "
+        "gespeichert-gruppe": "{values} zu {indicator} für {year} in der Gruppe „{label}“, die es laut Katalog erst ab "
                               "{since} gibt (Blatt Merkmale, Spalte „Gültig ab (Jahr)“). Stimmt der Katalog, diese "
                               "Werte weglassen; sonst das Jahr im Katalog ändern.",
     }),
@@ -408,7 +408,7 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
             "Notiz in die Spalte „Interne Notiz“ verschieben oder den Text umformulieren.",
         "ohne-notiz": "{place} (Spalte „{column}“, {row_label}): „{found}“ sieht nach einer Arbeitsnotiz aus: "
                       "„{excerpt}“. Der Text dieser Spalte steht im Bericht oder in den Erhebungsbögen. Bitte den Text "
-                      "für Leserinnen und Leser umformulieren; die Notiz gehört nicht in den Katalog.",
+                      "für Leserinnen und Leser umformulieren (dieses Blatt hat keine Spalte für interne Notizen).",
     }),
     ProblemType("quote-stadtteile-ueber-100", Severity.WARNUNG, "Quote über 100 % je Stadtteil",
                 "Zähler und Nenner am selben Ort zählen (z. B. beide am Wohnort) oder „Nach Stadtteilen“ = nein.", {

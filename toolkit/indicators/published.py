@@ -1,7 +1,8 @@
 """The one protected table everything published takes its numbers from (report, Tabellenanhang, export).
 
 Only values the catalogue has a home for enter it (catalogue/orphans.py): a stored value of a deleted indicator or
-Stadtteil, or of a Stadtteil whose key changed, is never published under an internal code. Such values stop the
+Stadtteil, or of a Stadtteil whose key changed, is never published under an internal code, nor one for a year the
+catalogue rules out (TEI-02 outside its Erhebungsjahre). Such values stop the
 publication (a municipal statistics office does not publish silently incomplete numbers) unless the caller asks to
 leave them out; then they are listed in ``Published.left_out``.
 """
@@ -61,6 +62,9 @@ def load_published(workspace: Workspace, year: int, *, leave_out_orphans: bool =
         observations = observations[observations["indicator"].isin(known["indicator"])
                                     & observations["area"].isin(known["area"]) & observations["group"].isin(known["grp"])
                                     & observations["sex"].isin(known["sex"])]
+        possible = [not catalogue.impossible(indicator, year, group) for indicator, year, group
+                    in zip(observations["indicator"], observations["year"], observations["group"], strict=True)]
+        observations = observations[possible]
     observations = observations[observations["year"] <= year]
     if observations.empty:
         raise InputError(f"Für das Berichtsjahr {year} und die Jahre davor liegen in {workspace.store_file} keine "
