@@ -35,11 +35,20 @@ def _notes_in(spec: SheetSpec, raw: RawRow, file: str) -> Iterator[Problem]:
             continue
         text = raw.values.get(column.key, "")
         for match in WORKING_NOTE.finditer(text):
-            start, end = max(0, match.start() - EXCERPT), min(len(text), match.end() + EXCERPT)
-            excerpt = f"{'…' if start else ''}{text[start:end].strip()}{'…' if end < len(text) else ''}"
             yield problem("arbeitsnotiz", "" if internal else "ohne-notiz", file=file, sheet=spec.name,
                           cell=cell_ref(spec, column.key, raw.row), indicator=raw.values.get("id", ""),
-                          found=match.group(0), column=column.header, excerpt=excerpt, row_label=_row_label(raw))
+                          found=match.group(0), column=column.header, excerpt=_excerpt(text, match.start(), match.end()),
+                          row_label=_row_label(raw))
+
+
+def _excerpt(text: str, start: int, end: int) -> str:
+    """The words around ``text[start:end]``, up to EXCERPT characters on either side, cut between words ("…")."""
+    left, right = max(0, start - EXCERPT), min(len(text), end + EXCERPT)
+    if left > 0:
+        left = text.find(" ", left, start) + 1 or start
+    if right < len(text):
+        right = max(text.rfind(" ", end, right), end)
+    return f"{'…' if left else ''}{text[left:right].strip()}{'…' if right < len(text) else ''}"
 
 
 def _row_label(raw: RawRow) -> str:
