@@ -8,6 +8,7 @@ import dataclasses
 import hashlib
 import json
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 from workbook_edit import filled_cells, generate, set_cells
@@ -19,6 +20,8 @@ from toolkit.core.errors import CatalogueError
 from toolkit.core.keys import ObservationKey
 from toolkit.core.store import Store
 from toolkit.merge.imports import import_values
+from toolkit.report.context import Analysis
+from toolkit.report.text import indicator_sentences, missing_reason
 
 runner = CliRunner()
 HEADER = "Jahr;Indikator;Gebiet;Gruppe;Geschlecht;Messgröße;Wert;Kennzeichen;Hinweis\n"
@@ -132,3 +135,22 @@ def test_a_group_valid_from_a_year_needs_a_year(catalogue):
                                      "erwartet wird das erste Jahr, für das es die Gruppe gibt (z. B. 2021), oder eine "
                                      "leere Zelle."]
 
+
+
+def test_the_report_says_which_years_an_indicator_has(catalogue):
+    tei02 = catalogue.indicators["TEI-02"]
+    sentences = indicator_sentences(tei02, catalogue, Analysis(2024, {"eu": 20.3}, main_group="eu", unit="%"), 2025)
+    assert sentences == ["Die Kennzahl gibt es nur für die Jahre 2019, 2024 und 2029; die letzten Werte stammen aus "
+                         "2024.", "2024 lag der Wert bei den Staatsangehörigen anderer EU-Staaten bei 20,3 %."]
+    assert missing_reason(tei02, catalogue, 2025, {"WAHL"}, pd.DataFrame()) == \
+        "Die Kennzahl gibt es nur für die Jahre 2019, 2024 und 2029, nicht für 2025."
+
+
+def test_a_qualifier_both_compared_groups_carry_is_said_once(catalogue):
+    analysis = Analysis(2024, {"mit_mh_mz": 32.6, "ohne_mh_mz": 16.9}, target="mit_mh_mz", reference="ohne_mh_mz",
+                        gap=15.7, main_group="insgesamt", unit="%")
+    text = " ".join(indicator_sentences(catalogue.indicators["ARB-12"], catalogue, analysis, 2024))
+    assert text.count("(Mikrozensus)") == 1
+    assert ("2024 lag der Wert bei den Personen mit Migrationshintergrund (Mikrozensus) bei 32,6 %, bei den Personen "
+            "ohne Migrationshintergrund bei 16,9 %. Der Wert der Personen mit Migrationshintergrund liegt damit 15,7 "
+            "Prozentpunkte über dem der Personen ohne Migrationshintergrund.") in text
