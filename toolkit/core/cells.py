@@ -1,5 +1,5 @@
 """German cell conventions, each in one place: numbers (1.234,5 and 12,3 %; numbers typed as text), dates
-(31.12.2025), cell addresses (A1 <-> 0-based row and column) and enumerations ("2019, 2024 und 2029")."""
+(31.12.2025) and cell addresses (A1 <-> 0-based row and column)."""
 
 from __future__ import annotations
 

@@ -58,13 +58,13 @@ def load_published(workspace: Workspace, year: int, *, leave_out_orphans: bool =
                  f"veröffentlicht werden: den Befehl mit {LEAVE_OUT_OPTION} wiederholen (sie bleiben in der "
                  "Datenhaltung, die Ausgabe nennt sie).")
     if left_out:
+        possible = [not catalogue.impossible(indicator, year, group) for indicator, year, group  # Erhebungsjahre
+                    in zip(observations["indicator"], observations["year"], observations["group"], strict=True)]
+        observations = observations[possible]
         known = homes(catalogue)
         observations = observations[observations["indicator"].isin(known["indicator"])
                                     & observations["area"].isin(known["area"]) & observations["group"].isin(known["grp"])
                                     & observations["sex"].isin(known["sex"])]
-        possible = [not catalogue.impossible(indicator, year, group) for indicator, year, group
-                    in zip(observations["indicator"], observations["year"], observations["group"], strict=True)]
-        observations = observations[possible]
     observations = observations[observations["year"] <= year]
     if observations.empty:
         raise InputError(f"Für das Berichtsjahr {year} und die Jahre davor liegen in {workspace.store_file} keine "

@@ -106,11 +106,6 @@ def table_cell(row, decimals: int, markers: dict[str, str]) -> Cell:
     return Cell(text, float(value), decimals, limited)
 
 
-def _year_span(years: list[int]) -> str:
-    """'2020–2025', or '2024' for a series of one year (an election, a survey)."""
-    return f"{years[0]}–{years[-1]}" if years[-1] != years[0] else str(years[0])
-
-
 def _unit_suffix(indicator: Indicator) -> str:
     return f" (in {indicator.einheit})" if indicator.einheit not in ("Anzahl", "") else " (Anzahl)"
 
@@ -144,7 +139,7 @@ def time_table(indicator: Indicator, main: pd.DataFrame, groups: list[str], cata
                 label += f", {catalogue.label('geschlecht', sex).lower()}"
             rows.append([Cell(label)] + [table_cell(lookup.get((group, sex, y)), decimals, markers) for y in years])
     area = "" if indicator.collected_in_city else ", Sachsen-Anhalt"
-    title = f"{indicator.id} {indicator.name}{area}, {_year_span(years)}{_unit_suffix(indicator)}"
+    title = f"{indicator.id} {indicator.name}{area}, {years[0]}–{years[-1]}{_unit_suffix(indicator)}"
     return Table(title, ["Gruppe", *header], rows, field_code)
 
 
@@ -242,7 +237,7 @@ def comparison_part(report: Report, k: dict, indicator: Indicator, block: pd.Dat
                                          for y in years])
     if not rows:
         return
-    title = f"{indicator.id} {indicator.name} im Vergleich, {_year_span(years)}{_unit_suffix(indicator)}"
+    title = f"{indicator.id} {indicator.name} im Vergleich, {years[0]}–{years[-1]}{_unit_suffix(indicator)}"
     table = Table(title, ["Gebiet und Gruppe", *[str(y) for y in years]], rows, field_code)
     k["vergleich"] = table.context()
     report.tables.append(table)
