@@ -180,7 +180,7 @@ def select_offices(catalogue: Catalogue, codes: Sequence[str] | None, year: int)
     for code in codes:
         office = by_code.get(code.strip().upper())
         if office is None:
-            raise UsageError(f"Die Dienststelle „{code}“ erhebt für {year} keine Kennzahlen oder ist unbekannt.",
+            raise UsageError(f"Die Dienststelle „{code}“ erhebt keine Kennzahlen oder ist unbekannt.",
                              hint="Gültige Codes: " + ", ".join(o.code for o in owners) + ".")
         if office not in chosen:
             chosen.append(office)
