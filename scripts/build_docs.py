@@ -136,6 +136,7 @@ PER_CODE: dict[str, dict[str, object]] = {
                      "excerpt": "…für Bildung Sachsen-Anhalt (Quelle prüfen)"},
     "arbeitsnotiz/ohne-notiz": {"place": "Merkmale!E19", "column": "Beschreibung", "row_label": "mit_eg",
                                 "found": "TODO", "excerpt": "…den Angaben der Befragten gebildet. TODO"},
+    "wahljahre-fehlen": {"place": "Indikatoren!AB50", "indicator": "TEI-02", "found": "Wahljahr"},
     "quote-stadtteile-ueber-100": {"place": "Indikatoren!V21", "indicator": "BIL-02", "found": "150"},
     "stadtteil-ohne-flaeche": {"found": "Alte Neustadt", "key": "04", "file": "templates/Stadtteile.geojson"},
     "flaeche-ohne-stadtteil": {"found": "Hafen Nord", "file": "templates/Stadtteile.geojson", "key": "72",

@@ -405,9 +405,6 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
             check.add(INDICATORS, raw, "einheit", contradiction)
         if indicator.min_wert is not None and indicator.max_wert is not None and indicator.min_wert > indicator.max_wert:
             check.add(INDICATORS, raw, "max_wert", "der Höchstwert ist kleiner als der Mindestwert")
-        if indicator.periodizitaet.casefold() == ELECTION_YEAR.casefold() and not indicator.erhebungsjahre:
-            check.add(INDICATORS, raw, "erhebungsjahre", f"bei der Periodizität „{ELECTION_YEAR}“ bitte die Wahljahre "
-                      "eintragen, mit Semikolon getrennt (z. B. 2019;2024;2029); sonst würde jedes Jahr abgefragt")
     by_id = {i.id: i for i in indicators_list}
     for link, raw in link_pairs:
         for key, ind_key, group_key in (("messgroesse", "indikator", "gruppe"),
@@ -449,18 +446,26 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
         legacy_areas=legacy_areas,
         links=tuple(link for link, _ in link_pairs),
         notices=notices,
-        warnings=tuple(working_notes(rows, file) + rates_over_100_by_district(indicator_pairs, file)),
+        warnings=tuple(working_notes(rows, file) + indicator_warnings(indicator_pairs, file)),
     )
 
 
-def rates_over_100_by_district(indicator_pairs: Iterable[tuple[Indicator, RawRow]], file: str) -> list[Problem]:
-    """A Warnung for every rate that may exceed 100 % and is collected by Stadtteil: it can only exceed 100 % when
-    Zähler and Nenner count at different places (children at their Kita, the population where it lives), and per
-    Stadtteil such a rate says nothing (a Stadtteil with many Kitas would show 117 %)."""
-    return [problem("quote-stadtteile-ueber-100", file=file, sheet=INDICATORS.name,
-                    cell=cell_ref(INDICATORS, "max_wert", raw.row), indicator=indicator.id,
-                    found=format_number(indicator.max_wert or 0))
-            for indicator, raw in indicator_pairs if indicator.allows_over_100 and indicator.stadtteile]
+def indicator_warnings(indicator_pairs: Iterable[tuple[Indicator, RawRow]], file: str) -> list[Problem]:
+    """Warnungen about indicators that are allowed but would let implausible values through:
+    - Periodizität "Wahljahr" without Erhebungsjahre (e.g. a catalogue of an earlier version): every year is asked;
+    - a rate that may exceed 100 % collected by Stadtteil: it can only exceed 100 % when Zähler and Nenner count at
+      different places (children at their Kita, the population where it lives), and per Stadtteil such a rate says
+      nothing (a Stadtteil with many Kitas would show 117 %)."""
+    found = []
+    for indicator, raw in indicator_pairs:
+        if indicator.periodizitaet.casefold() == ELECTION_YEAR.casefold() and not indicator.erhebungsjahre:
+            found.append(problem("wahljahre-fehlen", file=file, sheet=INDICATORS.name, indicator=indicator.id,
+                                 cell=cell_ref(INDICATORS, "erhebungsjahre", raw.row), found=indicator.periodizitaet))
+        if indicator.allows_over_100 and indicator.stadtteile:
+            found.append(problem("quote-stadtteile-ueber-100", file=file, sheet=INDICATORS.name, indicator=indicator.id,
+                                 cell=cell_ref(INDICATORS, "max_wert", raw.row),
+                                 found=format_number(indicator.max_wert or 0)))
+    return found
 
 
 def name_key(text: object) -> str:

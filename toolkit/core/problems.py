@@ -410,6 +410,13 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                       "„{excerpt}“. Der Text dieser Spalte steht im Bericht oder in den Erhebungsbögen. Bitte den Text "
                       "für Leserinnen und Leser umformulieren (dieses Blatt hat keine Spalte für interne Notizen).",
     }),
+    ProblemType("wahljahre-fehlen", Severity.WARNUNG, "Wahljahre fehlen im Katalog",
+                "Die Wahljahre in der Spalte „Erhebungsjahre“ eintragen.", {
+        "": "{place} ({indicator}): Die Periodizität ist „{found}“, in der Spalte „Erhebungsjahre“ stehen aber keine "
+            "Jahre (einem Katalog einer früheren Version fehlt die Spalte noch). So wird die Kennzahl jedes Jahr "
+            "abgefragt, und ein Wert für ein Jahr ohne Wahl wird nicht erkannt. Bitte die Wahljahre eintragen, mit "
+            "Semikolon getrennt (z. B. 2019;2024;2029).",
+    }),
     ProblemType("quote-stadtteile-ueber-100", Severity.WARNUNG, "Quote über 100 % je Stadtteil",
                 "Zähler und Nenner am selben Ort zählen (z. B. beide am Wohnort) oder „Nach Stadtteilen“ = nein.", {
         "": "{place} ({indicator}): Die Quote darf über 100 % liegen (Höchstwert {found}) und wird nach Stadtteilen "
