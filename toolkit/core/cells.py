@@ -168,3 +168,8 @@ def german_date(value: dt.date | str | None, with_time: bool = False) -> str:
     if with_time and isinstance(value, dt.datetime):
         return value.strftime("%d.%m.%Y %H:%M")
     return value.strftime("%d.%m.%Y")
+
+
+def listed(items: list[str]) -> str:
+    """German enumeration: 'A', 'A und B', 'A, B und C'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} und {items[-1]}"

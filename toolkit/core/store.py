@@ -416,6 +416,25 @@ class Store:
             counts |= {(column, code): count for code, count in rows}
         return counts
 
+    def values_by_year(self, homes: dict[str, set[str]], indicators: Iterable[str],
+                       groups: Iterable[str]) -> dict[tuple[str, str, int], int]:
+        """Values with a home (a code inside ``homes`` in every column given) of one of ``indicators`` or in one of
+        ``groups``, counted by (indicator, group, year): what the catalogue's years may rule out."""
+        indicators, groups = sorted(indicators), sorted(groups)
+        if not indicators and not groups:
+            return {}
+        conditions, params = [], []
+        for column, codes in homes.items():
+            if column not in OBSERVATION_COLUMNS[:6]:
+                raise ValueError(column)
+            conditions.append(f"{column} IN ({','.join('?' * len(codes))})")
+            params.extend(sorted(codes))
+        conditions.append(f"(indicator IN ({','.join('?' * len(indicators))}) OR grp IN ({','.join('?' * len(groups))}))")
+        params.extend([*indicators, *groups])
+        rows = self.db.execute(f"SELECT indicator, grp, year, COUNT(*) FROM observations WHERE {' AND '.join(conditions)}"
+                               " GROUP BY indicator, grp, year ORDER BY indicator, grp, year", params)
+        return {(indicator, group, year): count for indicator, group, year, count in rows}
+
     def observations_frame(self):  # -> pandas.DataFrame
         """All current values with their provenance, one row per value (long form)."""
         import pandas as pd  # heavy: pandas (0.2 s) only for the report and export

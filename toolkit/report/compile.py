@@ -62,7 +62,7 @@ class CompileResult:
     profiles_pdf: Path | None = None
     n_profiles: int = 0
     n_maps: int = 0
-    problems: list[Problem] = field(default_factory=list)  # warnings about the map geometry
+    problems: list[Problem] = field(default_factory=list)  # warnings about the catalogue's texts and the map geometry
     left_out: list[Problem] = field(default_factory=list)  # stored values without a home, left out on request
 
     def _suppressed_detail(self) -> str:
@@ -191,8 +191,8 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
                            n_suppressed=content.n_suppressed, suppressed_by=dict(content.suppressed_by),
                            timings=timings, root=workspace.root, intern=intern, notices=tuple(notices),
                            profiles=profiles_path, n_profiles=len(profiles.pages),
-                           n_maps=sum(isinstance(spec, MapChart) for spec in content.charts), problems=problems,
-                           left_out=left_out)
+                           n_maps=sum(isinstance(spec, MapChart) for spec in content.charts),
+                           problems=[*catalogue.warnings, *problems], left_out=left_out)
     if pdf:
         t = time.perf_counter()
         progress.note("PDF wird mit LibreOffice erzeugt …")

@@ -16,7 +16,7 @@ import re
 import pandas as pd
 
 from toolkit.catalogue.model import Catalogue, Indicator
-from toolkit.core.cells import format_number, format_value
+from toolkit.core.cells import format_number, format_value, listed
 from toolkit.indicators.values import VERDICT_LARGER, VERDICT_SAME, VERDICT_SMALLER
 
 # Deficit or ranking framing that the drafted text must never use (matched at the start of a word, any case).
@@ -111,12 +111,15 @@ def _points(value: float, analysis) -> str:
 
 
 def indicator_sentences(indicator: Indicator, catalogue: Catalogue, analysis, year: int) -> list[str]:
-    """Latest value, gap (with ratio) and trend verdict, or the development for context indicators."""
+    """Latest value, gap (with ratio) and trend verdict, or the development for context indicators. A qualifier both
+    compared groups carry ("Mit/Ohne Migrationshintergrund (Mikrozensus)") is said once, at its first mention."""
+    qualifier, said = _shared_qualifier(catalogue, analysis.target, analysis.reference), []
+
     def dat(code: str) -> str:
-        return dative(catalogue, code)
+        return _once(dative(catalogue, code), qualifier, said)
 
     def gen(code: str) -> str:
-        return genitive(catalogue, code)
+        return _once(genitive(catalogue, code), qualifier, said)
 
     latest = analysis.latest_year
     sentences: list[str] = []
@@ -124,7 +127,10 @@ def indicator_sentences(indicator: Indicator, catalogue: Catalogue, analysis, ye
         return ["Für den Berichtszeitraum ist kein Wert veröffentlichbar."]
     if not indicator.collected_in_city:
         sentences.append("Diese Kennzahl gibt es nur für Land und Bund; die folgenden Werte gelten für Sachsen-Anhalt.")
-    if latest != year:
+    if latest != year and not indicator.has_year(year):
+        sentences.append(f"Die Kennzahl gibt es nur für die Jahre {collection_years(indicator)}; die letzten Werte "
+                         f"stammen aus {latest}.")
+    elif latest != year:
         sentences.append(f"Für {year} liegt noch kein Wert vor; die letzten Werte stammen aus {latest}.")
     target, reference = analysis.target, analysis.reference
     if target and target in analysis.values and reference in analysis.values:
@@ -146,6 +152,32 @@ def indicator_sentences(indicator: Indicator, catalogue: Catalogue, analysis, ye
         if indicator.richtung in ("neutral", "deuten"):
             sentences.append("Die Kennzahl beschreibt den Kontext und wird nicht bewertet.")
     return [s for s in sentences if s]
+
+
+QUALIFIER = re.compile(r"\s(\([^()]+\))$")  # "Mit Migrationshintergrund (Mikrozensus)" -> "(Mikrozensus)"
+
+
+def _shared_qualifier(catalogue: Catalogue, target: str | None, reference: str | None) -> str:
+    """The bracketed qualifier at the end of both groups' labels, if they share one; else ''."""
+    if not target or not reference:
+        return ""
+    found = [QUALIFIER.search(catalogue.label("gruppe", code)) for code in (target, reference)]
+    return found[0].group(1) if found[0] and found[1] and found[0].group(1) == found[1].group(1) else ""
+
+
+def _once(text: str, qualifier: str, said: list[bool]) -> str:
+    """``text`` with ``qualifier`` the first time, without it after that (``said`` remembers)."""
+    if not qualifier or not text.endswith(qualifier):
+        return text
+    if said:
+        return text[:-len(qualifier)].rstrip()
+    said.append(True)
+    return text
+
+
+def collection_years(indicator: Indicator) -> str:
+    """'2019, 2024 und 2029': the years an indicator has values for (its Erhebungsjahre)."""
+    return listed([str(y) for y in indicator.erhebungsjahre])
 
 
 def _verdict_sentence(analysis, between: str) -> str:
@@ -245,6 +277,8 @@ def _value_of(catalogue: Catalogue, group: str) -> str:
 def missing_reason(indicator: Indicator, catalogue: Catalogue, year: int, received_offices: set[str],
                    block: pd.DataFrame) -> str:
     """Why an indicator has no city value for the report year."""
+    if not indicator.has_year(year):
+        return f"Die Kennzahl gibt es nur für die Jahre {collection_years(indicator)}, nicht für {year}."
     if not indicator.collected_in_city:
         return (f"Vergleichswert für Land und Bund (Mikrozensus): der Wert für {year} ist noch nicht veröffentlicht "
                 "oder noch nicht mit 'toolkit import' übernommen.")
