@@ -11,7 +11,12 @@ from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import Catalogue, load_catalogue
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML
 from toolkit.core.workspace import Workspace, ensure_folders
+from toolkit.indicators.published import load_published
 from toolkit.report.compile import compile_report
+from toolkit.report.context import build_report
+from toolkit.report.deliveries import round_deliveries
+from toolkit.report.geometry import district_triples, load_shapes
+from toolkit.report.profiles import build_profiles
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +44,16 @@ def compiled_with_maps(tmp_path_factory: pytest.TempPathFactory):
     and profile tests: (workspace, CompileResult)."""
     workspace = make_report_workspace(tmp_path_factory.mktemp("karten") / "ws", indicators=(*SUBSET, "STT-01"))
     return workspace, compile_report(workspace, 2024, processes=1)
+
+
+@pytest.fixture(scope="session")
+def compiled_specs(compiled_with_maps):
+    """What the compiled small report draws, rebuilt from the same published values: (workspace, result, catalogue,
+    published, the report's chart and map specs in document order, the profiles' locator maps, map problems)."""
+    workspace, result = compiled_with_maps
+    catalogue, settings, published = load_published(workspace, 2024)
+    shapes, problems = load_shapes(workspace, district_triples(catalogue))
+    deliveries, received = round_deliveries(workspace, 2024, catalogue)
+    report = build_report(published, catalogue, settings, 2024, deliveries, received, shapes)
+    locators = build_profiles(published, catalogue, 2024, shapes).locators
+    return workspace, result, catalogue, published, report.charts, locators, problems

@@ -31,7 +31,8 @@ from toolkit.indicators.published import load_published
 from toolkit.report.charts import BarChart, Rendered, Spec, render_all
 from toolkit.report.context import INTERNAL_MARK, build_report
 from toolkit.report.deliveries import round_deliveries
-from toolkit.report.maps import MapChart, district_triples, load_shapes
+from toolkit.report.geometry import district_triples, load_shapes
+from toolkit.report.maps import MAPS
 from toolkit.report.pdf import convert_to_pdf, find_libreoffice
 from toolkit.report.profiles import Profiles, build_profiles, write_profiles
 from toolkit.report.tables import write_table_annex
@@ -149,7 +150,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     if intern and not knows_internal_edition(workspace.report_template):
         notices.append(OLD_TEMPLATE_NOTICE.format(template=shown(workspace.report_template, workspace.root)))
     for (target, key), image, spec in zip(content.chart_slots, rendered, content.charts, strict=True):
-        if isinstance(spec, MapChart):
+        if isinstance(spec, MAPS):
             continue  # no slot of its own in the template: placed after its bar chart (place_maps)
         width = Mm(150) if isinstance(spec, BarChart) else Mm(160)
         target[key] = InlineImage(template, io.BytesIO(image.png), width=width)
@@ -182,7 +183,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
                            n_suppressed=content.n_suppressed, suppressed_by=dict(content.suppressed_by),
                            timings=timings, root=workspace.root, intern=intern, notices=tuple(notices),
                            profiles=profiles_path, n_profiles=len(profiles.pages),
-                           n_maps=sum(isinstance(spec, MapChart) for spec in content.charts), problems=problems)
+                           n_maps=sum(isinstance(spec, MAPS) for spec in content.charts), problems=problems)
     if pdf:
         t = time.perf_counter()
         progress.note("PDF wird mit LibreOffice erzeugt …")
@@ -209,7 +210,7 @@ def place_maps(document: Document, charts: list[Spec], rendered: list[Rendered],
     """
     after: list[list[tuple[bytes, str]]] = []
     for spec, image in zip(charts, rendered, strict=True):
-        if isinstance(spec, MapChart):
+        if isinstance(spec, MAPS):
             after[-1].append((image.png, spec.caption))
         else:
             after.append([])
