@@ -12,13 +12,15 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 from matplotlib.colors import to_hex
-from matplotlib.patches import PathPatch
+from matplotlib.patches import Circle, PathPatch
 from report_fixtures import make_report_workspace
 from typer.testing import CliRunner
 
-from toolkit.catalogue.model import load_catalogue, name_key
+from toolkit.catalogue.model import CITY, load_catalogue, name_key
 from toolkit.cli import app
 from toolkit.core.errors import InputError
+from toolkit.core.keys import ObservationKey
+from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace
 from toolkit.indicators.published import load_published
 from toolkit.report.charts import render
@@ -274,3 +276,76 @@ def test_map_specs_are_plain_data_for_the_process_pool(maps):
     assert rendered.png.startswith(b"\x89PNG") and rendered.alt == spec.alt_text()
     locator = LocatorMap(spec.shapes, 8)
     assert render(pickle.loads(pickle.dumps(locator))).alt.startswith(f"Lagekarte: {spec.shapes.names[8]}")
+
+
+def test_every_stadtteil_carries_its_key_on_the_map_and_in_the_key_list(maps):
+    _workspace, _result, _alts, specs, catalogue, _published, _problems = maps
+    for spec in specs:
+        figure = spec.figure()
+        keys = {t.get_gid(): t.get_text() for t in figure.axes[0].texts if (t.get_gid() or "").startswith("schluessel")}
+        assert keys == {f"schluessel-{d.area}": d.schluessel for d in catalogue.districts}  # all fit at this size
+        listed = "\n".join(t.get_text() for t in figure.texts if t.get_gid() == "schluessel")
+        assert all(f"{d.schluessel} {d.name}" in listed.split("\n") for d in catalogue.districts)
+        assert "Die Stadtteile sind mit ihrer Nummer beschriftet" in spec.alt_text()
+
+
+def test_counts_are_circles_with_area_proportional_to_the_count_never_class_colours(maps):
+    _workspace, _result, _alts, specs, catalogue, published, _problems = maps
+    circles_map = next(spec for spec in specs if isinstance(spec, CircleMap))
+    rows, _names = _current(published, catalogue, "DEM-01")
+    circles = {p.get_gid(): p for p in circles_map.figure().axes[0].patches if isinstance(p, Circle)}
+    shown = {area: row.published for area, row in rows.items() if not row.suppressed and row.published > 0}
+    assert set(circles) == {f"kreis-{area}" for area in shown}
+    ratios = {area: circles[f"kreis-{area}"].get_radius() ** 2 / value for area, value in shown.items()}
+    assert max(ratios.values()) == pytest.approx(min(ratios.values()))  # area, not radius, follows the count
+    assert circles_map.alt_text().startswith(f"Karte: {circles_map.title}. Kreise, deren Fläche der Zahl")
+
+
+def _put_groups_per_stadtteil(workspace: Workspace, catalogue) -> None:
+    """DEM-01 by Deutsche/Nichtdeutsche per Stadtteil and ARB-06 (a rate) for all three groups per Stadtteil."""
+    with Store(workspace.store_file) as store, store.transaction():
+        delivery = store.add_delivery(office="STAT", year=YEAR, file_name="Gruppen.xlsx", sha256="c" * 64)
+        for n, district in enumerate(catalogue.districts):
+            nd = 0 if district.empty else 40 + 30 * n
+            de = 0 if district.empty else 2000 + 100 * n
+            for group, value in (("deutsch", de), ("nichtdeutsch", nd)):
+                store.put(ObservationKey("DEM-01", YEAR, district.area, group, "insgesamt", "wert"), value, "", "",
+                          delivery)
+            for group, nenner in (("insgesamt", de + nd), ("deutsch", de), ("nichtdeutsch", nd)):
+                for measure, value in (("nenner", nenner), ("zaehler", nenner // 10)):
+                    store.put(ObservationKey("ARB-06", YEAR, district.area, group, "insgesamt", measure), value, "", "",
+                              delivery)
+        for group, nenner in (("insgesamt", 200_000), ("deutsch", 180_000), ("nichtdeutsch", 20_000)):
+            for measure, value in (("nenner", nenner), ("zaehler", nenner // 10)):
+                store.put(ObservationKey("ARB-06", YEAR, CITY, group, "insgesamt", measure), value, "", "", delivery)
+
+
+def test_the_target_group_is_mapped_and_a_counts_target_share(tmp_path):
+    workspace = make_report_workspace(tmp_path / "ws", indicators=("DEM-01", "ARB-06"))
+    catalogue = load_catalogue(workspace.catalogue_file)
+    _put_groups_per_stadtteil(workspace, catalogue)
+    _catalogue, settings, published = load_published(workspace, YEAR)
+    shapes, _problems = load_shapes(workspace, district_triples(catalogue))
+    deliveries, received = round_deliveries(workspace, YEAR, catalogue)
+    specs = [c for c in build_report(published, catalogue, settings, YEAR, deliveries, received, shapes).charts
+             if isinstance(c, MAPS)]
+    assert [(type(s).__name__, s.title) for s in specs] == [
+        ("CircleMap", f"Einwohnerinnen und Einwohner, Insgesamt, nach Stadtteilen {YEAR}"),
+        ("MapChart", f"Einwohnerinnen und Einwohner: Anteil der Gruppe „Nichtdeutsche“, nach Stadtteilen {YEAR}"),
+        ("MapChart", f"Arbeitslosenanteil im Stadtteil, Nichtdeutsche, nach Stadtteilen {YEAR}"),
+    ]
+    share = specs[1]
+    rows = published[(published["indicator"] == "DEM-01") & (published["year"] == YEAR)
+                      & (published["sex"] == "insgesamt")]
+    value = {(r.area, r.group): r for r in rows.itertuples()}
+    for area, shown, state in zip(share.shapes.areas, share.values, share.states, strict=True):
+        district = next(d for d in catalogue.districts if d.area == area)
+        total, part = value.get((area, "insgesamt")), value.get((area, "nichtdeutsch"))
+        if state == SHOWN:
+            assert shown == pytest.approx(100 * part.published / total.published)  # from the published counts
+        elif district.sparse(settings.mindesteinwohner) and not part.suppressed and not total.suppressed:
+            assert state in ("x", "–")  # no share of its own for a sparsely populated Stadtteil
+        else:
+            assert state in (".", "–", "…")
+    assert share.unit == "%" and share.city_value == pytest.approx(100 * value[(CITY, "nichtdeutsch")].published
+                                                                   / value[(CITY, "insgesamt")].published)

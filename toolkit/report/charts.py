@@ -135,12 +135,13 @@ def _axis_formatter(decimals: int) -> FuncFormatter:
 
 
 def scale_panels(lines: Sequence[Line], unit: str) -> tuple[tuple[int, ...], ...]:
-    """Panels for counts of very different size: series sorted by their largest value; a new panel starts where a
-    series stays below 1/PANEL_RATIO of the panel's largest, at most MOST_PANELS. Within a panel the lines keep the
-    catalogue's order. Rates, and counts of similar size, get one panel: ()."""
+    """Panels for counts of very different size: series sorted by their largest absolute value; a new panel starts
+    where a series stays below 1/PANEL_RATIO of the panel's largest, at most MOST_PANELS. Within a panel the lines
+    keep the catalogue's order. Rates, and counts of similar size, get one panel: ()."""
     if unit != "Anzahl":
         return ()
-    peaks = {n: max((v for v in line.values if not math.isnan(v)), default=math.nan) for n, line in enumerate(lines)}
+    peaks = {n: max((abs(v) for v in line.values if not math.isnan(v)), default=math.nan)
+             for n, line in enumerate(lines)}
     ordered = sorted((n for n in peaks if not math.isnan(peaks[n])), key=lambda n: -peaks[n])
     panels: list[list[int]] = []
     for n in ordered:
@@ -179,18 +180,16 @@ def line_figure(spec: LineChart) -> Figure:
     margins = [axes_margins(axes, y_size=LABEL_SIZE, x_size=LABEL_SIZE, label_size=8, x_labels=k == len(panels) - 1,
                             top=(2 * PT + line_height(6.5)) if break_years and k == 0 else 0.0)
                for k, (axes, _) in enumerate(axes_list)]
-    if several:
-        figure.align_ylabels([axes for axes, _ in axes_list])
     left = PAD + max(m.left for m in margins)
     legend_width = 0.31 * stack.width if several else stack.width - 2 * PAD
+    right = stack.width - PAD - max(m.right for m in margins) - (legend_width + 4 * PT if several else 0)
     for (axes, handles), m in zip(axes_list, margins, strict=True):
-        labels = [h.get_label() for h in handles]
-        legend = fitted_legend(figure, handles, labels, legend_width, LEGEND_SIZE, most_columns=1 if several else 3,
-                               handlelength=2.8)
-        right = stack.width - PAD - m.right - (legend_width + 4 * PT if several else 0)
+        legend = fitted_legend(figure, handles, [h.get_label() for h in handles], legend_width, LEGEND_SIZE,
+                               most_columns=1 if several else 3, handlelength=2.8)
         height = (PANEL_HEIGHT if several else SINGLE_HEIGHT) * stack.width / WIDTH
         height = max(height, extent(legend)[1]) if several else height
         stack.axes(axes, left, stack.y + m.top, right - left, height)
+        axes.yaxis.set_label_coords(-(left - PAD - line_height(8)) / (right - left), 0.5)  # all at the left edge
         if several:
             stack.legend(legend, stack.width - PAD - legend_width, stack.y + m.top)
             stack.y += m.top + height + m.bottom + 2 * PT

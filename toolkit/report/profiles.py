@@ -37,7 +37,7 @@ from toolkit.core.cells import format_number
 from toolkit.core.settings import Settings
 from toolkit.core.workspace import atomic_path
 from toolkit.indicators.confidentiality import SPARSE_SYMBOL, symbol_legend
-from toolkit.report.chart_layout import CM, new_figure
+from toolkit.report.chart_layout import CM, new_figure, wrap
 from toolkit.report.charts import Rendered
 from toolkit.report.geometry import Shapes
 from toolkit.report.maps import PALETTE, frame_map, ring_path, rounded
@@ -172,7 +172,8 @@ def locator_figure(spec: LocatorMap):  # -> Figure
                           linewidth=0.4, gid=spec.shapes.areas[spec.index])
         axes.add_artist(patch)
     frame_map(axes, spec.shapes, scale=False)
-    figure.text(0.02, 0.012, spec.shapes.attribution, fontsize=5.5, color="#333333", ha="left", va="bottom")
+    figure.text(0.02, 0.012, wrap(spec.shapes.attribution, 0.96 * figure.bbox.width, 5.5), fontsize=5.5,
+                color="#333333", ha="left", va="bottom")
     return figure
 
 

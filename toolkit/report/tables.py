@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -202,8 +203,9 @@ def district_maps(report: Report, indicator: Indicator, catalogue: Catalogue, cu
                   city: pd.DataFrame, latest: int, group: str, city_value: float, reference_label: str) -> list:
     """The maps after the Stadtteil bars (which rank ``group``, usually Insgesamt).
 
-    A rate: one choropleth, of the target group (the first group with a comparison group) where it has
-    Stadtteil values, else of ``group``. A count: circles of ``group``, never a choropleth; and where the target
+    A rate: one choropleth, of the target group (the first group with a comparison group) where it has a shown
+    value in at least half as many Stadtteile as ``group`` (a map of two coloured Stadtteile says nothing), else of
+    ``group``. A count: circles of ``group``, never a choropleth; and where the target
     group is counted per Stadtteil too, a choropleth of its share of the total, from the published counts (a
     Stadtteil under the population threshold gets 'x' as for every rate, one without a total '–').
     """
@@ -211,8 +213,9 @@ def district_maps(report: Report, indicator: Indicator, catalogue: Catalogue, cu
     lookup = {(r.area, r.group): r for r in _records(current)}
     empty = {d.area for d in catalogue.districts if d.empty}
     sparse = {d.area for d in catalogue.districts if d.sparse(report.min_population)}
-    with_values = {g for (area, g), r in lookup.items() if map_state(r) == SHOWN}
-    target = next((t for t, _r in comparison_pairs(indicator, catalogue) if t in with_values), None)
+    shown_in = Counter(g for (_area, g), r in lookup.items() if map_state(r) == SHOWN)
+    target = next((t for t, _r in comparison_pairs(indicator, catalogue)
+                   if 2 * shown_in[t] >= shown_in[group] and shown_in[t]), None)
     decimals = decimals_of(indicator)
 
     def cells(g: str) -> tuple[tuple[float, ...], tuple[str, ...]]:
