@@ -40,7 +40,8 @@ from toolkit.report.compile import compile_report
 from toolkit.report.context import build_report
 from toolkit.report.deliveries import round_deliveries
 from toolkit.report.geometry import district_triples, load_shapes
-from toolkit.report.maps import MAPS, PALETTE, CircleMap
+from toolkit.report.map_classes import PALETTE
+from toolkit.report.maps import MAPS, CircleMap
 from toolkit.report.profiles import LocatorMap, build_profiles
 from toolkit.report.word_template import write_report_template
 

@@ -34,17 +34,8 @@ from toolkit.report.geometry import (
     match_shapes,
     read_geojson,
 )
-from toolkit.report.maps import (
-    BASE_GREY,
-    MAPS,
-    PALETTE,
-    SHOWN,
-    CircleMap,
-    MapChart,
-    class_limits,
-    map_figure,
-    quantile_classes,
-)
+from toolkit.report.map_classes import PALETTE, class_limits, quantile_classes
+from toolkit.report.maps import BASE_GREY, MAPS, SHOWN, CircleMap, MapChart, map_figure
 from toolkit.report.profiles import LocatorMap
 
 YEAR = 2024

@@ -40,7 +40,8 @@ from toolkit.indicators.confidentiality import SPARSE_SYMBOL, symbol_legend
 from toolkit.report.chart_layout import CM, new_figure, wrap
 from toolkit.report.charts import Rendered
 from toolkit.report.geometry import Shapes
-from toolkit.report.maps import PALETTE, frame_map, ring_path, rounded
+from toolkit.report.map_classes import PALETTE, rounded
+from toolkit.report.maps import frame_map, ring_path
 from toolkit.report.tables import Cell, decimals_of, table_cell
 from toolkit.report.text import gap_unit
 from toolkit.report.word import BodyWriter, finish_document
