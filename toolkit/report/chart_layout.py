@@ -77,22 +77,38 @@ def wrap(text: str, width: float, size: float, weight: str = "normal") -> str:
     """``text`` with line breaks so that no line is wider than ``width`` pixels; German-aware, never shortened.
 
     Breaks at spaces, except the protected ones (number and unit, abbreviations); a word wider than a line breaks
-    after a hyphen or slash inside it, and only a word with neither is split where it must (with a hyphen).
+    after a hyphen or slash inside it, and only a word with neither is split where it must (with a hyphen). Lines
+    are filled by the measured widths of their words (each measured once, and cached: words recur from chart to
+    chart), then each line is measured whole; should kerning make one too wide, the paragraph is filled again by
+    measuring every candidate line.
     """
     lines: list[str] = []
-    for paragraph in text.split("\n"):
-        words = _KEEP.sub("\u00a0", paragraph).split(" ")
-        line = ""
-        for word in words:
-            for n, piece in enumerate(_pieces(word, width, size, weight)):
-                candidate = f"{line} {piece}" if line and n == 0 else line + piece
-                if not line or text_width(candidate, size, weight) <= width:
-                    line = candidate
-                else:
-                    lines.append(line)
-                    line = piece
-        lines.append(line)
+    for paragraph in _KEEP.sub("\u00a0", text).split("\n"):
+        pieces = [(piece, n == 0) for word in paragraph.split(" ") for n, piece in
+                  enumerate(_pieces(word, width, size, weight))]
+        filled = _fill(pieces, width, size, weight, exact=False)
+        if any(text_width(line, size, weight) > width for line in filled if " " in line):
+            filled = _fill(pieces, width, size, weight, exact=True)
+        lines.extend(filled)
     return "\n".join(lines).replace("\u00a0", " ")
+
+
+def _fill(pieces: list[tuple[str, bool]], width: float, size: float, weight: str, *, exact: bool) -> list[str]:
+    """Greedy line filling; ``exact`` measures each candidate line, else adds up word and space widths."""
+    space = text_width("a a", size, weight) - text_width("aa", size, weight)
+    lines: list[str] = []
+    line, used = "", 0.0
+    for piece, spaced in pieces:
+        gap = space if line and spaced else 0.0
+        candidate = f"{line} {piece}" if line and spaced else line + piece
+        needed = text_width(candidate, size, weight) if exact else used + gap + text_width(piece, size, weight)
+        if not line or needed <= width:
+            line, used = candidate, needed if line else text_width(piece, size, weight)
+        else:
+            lines.append(line)
+            line, used = piece, text_width(piece, size, weight)
+    lines.append(line)
+    return lines
 
 
 def _pieces(word: str, width: float, size: float, weight: str) -> list[str]:
@@ -211,21 +227,20 @@ def source_lines(stack: Stack, *lines: str) -> list[Text]:
 
 
 def fitted_legend(figure: Figure, handles: list, labels: list[str], width: float, size: float, *,
-                  most_columns: int = 3, **style) -> Legend:
-    """A figure legend no wider than ``width`` pixels: as many columns as fit (at most ``most_columns``), labels
-    wrapped where even one column is too wide."""
+                  most_columns: int = 3, **style) -> tuple[Legend, float]:
+    """A figure legend no wider than ``width`` pixels, and its height: as many columns as fit (at most
+    ``most_columns``), labels wrapped where even one column is too wide. Each try is measured once."""
     for columns in range(min(most_columns, max(1, len(labels))), 0, -1):
         legend = figure.legend(handles, labels, loc="upper left", ncols=columns, fontsize=size, frameon=False,
                                borderaxespad=0, borderpad=0, **style)
-        if extent(legend)[0] <= width or columns == 1:
-            break
+        legend_width, height = extent(legend)
+        if legend_width <= width:
+            return legend, height
         legend.remove()
-    if extent(legend)[0] > width:
-        legend.remove()
-        room = width - (legend.handlelength + legend.handletextpad + 1) * size * PT
-        legend = figure.legend(handles, [wrap(label, room, size) for label in labels], loc="upper left", ncols=1,
-                               fontsize=size, frameon=False, borderaxespad=0, borderpad=0, **style)
-    return legend
+    room = width - (legend.handlelength + legend.handletextpad + 1) * size * PT
+    legend = figure.legend(handles, [wrap(label, room, size) for label in labels], loc="upper left", ncols=1,
+                           fontsize=size, frameon=False, borderaxespad=0, borderpad=0, **style)
+    return legend, extent(legend)[1]
 
 
 # ---- the check --------------------------------------------------------------------------------------------

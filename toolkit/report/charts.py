@@ -43,7 +43,6 @@ from toolkit.report.chart_layout import (
     WIDTH,
     Stack,
     axes_margins,
-    extent,
     fitted_legend,
     line_height,
     new_figure,
@@ -184,10 +183,10 @@ def line_figure(spec: LineChart) -> Figure:
     legend_width = 0.31 * stack.width if several else stack.width - 2 * PAD
     right = stack.width - PAD - max(m.right for m in margins) - (legend_width + 4 * PT if several else 0)
     for (axes, handles), m in zip(axes_list, margins, strict=True):
-        legend = fitted_legend(figure, handles, [h.get_label() for h in handles], legend_width, LEGEND_SIZE,
-                               most_columns=1 if several else 3, handlelength=2.8)
+        legend, legend_height = fitted_legend(figure, handles, [h.get_label() for h in handles], legend_width,
+                                              LEGEND_SIZE, most_columns=1 if several else 3, handlelength=2.8)
         height = (PANEL_HEIGHT if several else SINGLE_HEIGHT) * stack.width / WIDTH
-        height = max(height, extent(legend)[1]) if several else height
+        height = max(height, legend_height) if several else height
         stack.axes(axes, left, stack.y + m.top, right - left, height)
         axes.yaxis.set_label_coords(-(left - PAD - line_height(8)) / (right - left), 0.5)  # all at the left edge
         if several:
@@ -196,7 +195,7 @@ def line_figure(spec: LineChart) -> Figure:
         else:
             stack.y += m.top + height + m.bottom + 3 * PT
             stack.legend(legend, PAD, stack.y)
-            stack.y += extent(legend)[1] + 3 * PT
+            stack.y += legend_height + 3 * PT
     source_lines(stack, f"Quelle: {spec.source}")
     return stack.finish()
 
@@ -264,12 +263,13 @@ def bar_figure(spec: BarChart) -> Figure:
         if math.isnan(spec.values[i]):
             axes.text(0, pos, f" {symbol_label(spec.symbols[i])}", va="center", fontsize=6.5, color=TEXT_COLOUR)
     axes.set_yticks(positions, [spec.labels[i] for i in order], fontsize=6.5)
-    legend = None
+    legend, legend_height = None, 0.0
     if spec.city_value is not None and not math.isnan(spec.city_value):
         label = f"{spec.reference_label}: {_fmt(spec.city_value, spec.unit, spec.decimals)}"
         axes.axvline(spec.city_value, color="white", linewidth=3.0)  # a halo: the dashes stay visible on any bar
         line = axes.axvline(spec.city_value, color=REFERENCE, linewidth=1.3, linestyle=(0, (4, 2)), label=label)
-        legend = fitted_legend(figure, [line], [label], stack.width - 2 * PAD, LEGEND_SIZE, handlelength=2.8)
+        legend, legend_height = fitted_legend(figure, [line], [label], stack.width - 2 * PAD, LEGEND_SIZE,
+                                              handlelength=2.8)
     axes.xaxis.set_major_formatter(_axis_formatter(spec.decimals))
     axes.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
     axes.set_xlabel(spec.unit, fontsize=8)
@@ -281,7 +281,7 @@ def bar_figure(spec: BarChart) -> Figure:
     axes.spines[["top", "right"]].set_visible(False)
     if legend is not None:
         stack.legend(legend, PAD, stack.y)
-        stack.y += extent(legend)[1] + 3 * PT
+        stack.y += legend_height + 3 * PT
     m = axes_margins(axes, y_size=6.5, x_size=7, label_size=8)
     height = max(len(order), 1) * BAR_ROW * stack.width / WIDTH
     left = PAD + m.left

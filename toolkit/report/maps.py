@@ -160,11 +160,11 @@ def map_figure(spec: MapChart) -> Figure:
     labels = [f"{label} ({n} {'Stadtteil' if n == 1 else 'Stadtteile'})"
               for label, n in zip(class_labels(classes, limits, spec.unit), counts, strict=True)]
     hidden_handles, hidden_labels = _hidden_entries(spec)
-    legend = fitted_legend(stack.figure, handles + hidden_handles, labels + hidden_labels, column.width,
-                           LEGEND_SIZE, most_columns=1, title=f"{spec.year}, {_unit_words(spec.unit)}",
-                           title_fontsize=7.5, alignment="left", handlelength=1.6, handleheight=1.1)
+    legend, height = fitted_legend(stack.figure, handles + hidden_handles, labels + hidden_labels, column.width,
+                                   LEGEND_SIZE, most_columns=1, title=f"{spec.year}, {_unit_words(spec.unit)}",
+                                   title_fontsize=7.5, alignment="left", handlelength=1.6, handleheight=1.1)
     legend.set_gid("legende")
-    column.legend(legend)
+    column.legend(legend, height)
     if len(classes) > 1:
         column.text("Klassen: Quantile (je Klasse etwa gleich viele Stadtteile), Grenzen gerundet", SOURCE_SIZE)
     return _map_finish(spec, stack, column)
@@ -194,9 +194,8 @@ def circle_figure(spec: CircleMap) -> Figure:
     _circle_legend(stack, column, spec, radius)
     hidden_handles, hidden_labels = _hidden_entries(spec)
     if hidden_handles:
-        legend = fitted_legend(stack.figure, hidden_handles, hidden_labels, column.width, LEGEND_SIZE,
-                               most_columns=1, handlelength=1.6, handleheight=1.1)
-        column.legend(legend)
+        column.legend(*fitted_legend(stack.figure, hidden_handles, hidden_labels, column.width, LEGEND_SIZE,
+                                     most_columns=1, handlelength=1.6, handleheight=1.1))
     return _map_finish(spec, stack, column)
 
 
@@ -258,9 +257,9 @@ class _Column:
         artist = self.stack.text_at(text, size, x=self.x, top=self.y, width=self.width, color=TEXT_COLOUR, **style)
         self.y += extent(artist)[1] + 4 * PT
 
-    def legend(self, legend) -> None:
+    def legend(self, legend, height: float) -> None:
         self.stack.legend(legend, self.x, self.y)
-        self.y += extent(legend)[1] + 5 * PT
+        self.y += height + 5 * PT
 
 
 def _map_frame(spec: MapChart | CircleMap) -> tuple[Stack, object, _Column]:
