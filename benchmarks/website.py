@@ -38,13 +38,13 @@ from report_fixtures import make_report_workspace
 from toolkit.core.workspace import Workspace
 from toolkit.demo.run import run_demo
 from toolkit.indicators.published import load_published
-from toolkit.publish.graphics import FIGURES, SVG_SETTINGS
+from toolkit.publish.graphics import SVG_SETTINGS
 from toolkit.publish.pages import plan_site
 from toolkit.publish.website import write_website
-from toolkit.report.charts import png_bytes
+from toolkit.report.charts import figure_of, png_bytes
 from toolkit.report.context import build_report
 from toolkit.report.deliveries import round_deliveries
-from toolkit.report.maps import district_triples, load_shapes
+from toolkit.report.geometry import district_triples, load_shapes
 from toolkit.report.profiles import build_profiles
 
 
@@ -61,7 +61,7 @@ def picture_jobs(workspace: Workspace, year: int) -> list:
 def pictures_alone(jobs: list) -> float:
     started = time.perf_counter()
     for job in jobs:
-        figure = FIGURES[type(job.spec)](job.spec)
+        figure = figure_of(job.spec)
         with matplotlib.rc_context(SVG_SETTINGS):
             figure.savefig(io.BytesIO(), format="svg")
         if job.png:

@@ -50,6 +50,21 @@ SYMBOL_MEANINGS = {
          "Stadtteils)",
     BRACKETS: "Aussagewert ist eingeschränkt, da der Zahlenwert statistisch relativ unsicher ist (kleine Fallzahl)",
 }
+# the same meanings in the few words a chart or map legend has room for (bars, hatched Stadtteile)
+SYMBOL_LABELS = {
+    ".": "gesperrt (Geheimhaltung)",
+    "/": "nicht sicher genug",
+    ZERO_SYMBOL: "nichts vorhanden",
+    MISSING_SYMBOL: "keine Angabe",
+    SPARSE_SYMBOL: "Aussage nicht sinnvoll (gering besiedelt)",
+}
+
+
+def symbol_label(symbol: str) -> str:
+    """A hidden value's symbol with its meaning in a chart or map: '. gesperrt (Geheimhaltung)'. A profile's own
+    symbol means gesperrt, as in the Zeichenerklärung."""
+    symbol = symbol or MISSING_SYMBOL
+    return f"{symbol} {SYMBOL_LABELS.get(symbol, SYMBOL_LABELS['.'])}"
 
 
 @dataclass(frozen=True)

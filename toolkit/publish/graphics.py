@@ -30,16 +30,14 @@ from matplotlib.figure import Figure
 
 from toolkit.core.progress import Progress
 from toolkit.core.runtime import map_in_pool
-from toolkit.report.charts import BarChart, LineChart, alt_text, bar_figure, line_figure, png_bytes
-from toolkit.report.maps import MapChart, map_figure
-from toolkit.report.profiles import LocatorMap, locator_figure
+from toolkit.report.chart_layout import png_bytes
+from toolkit.report.charts import Spec, alt_of, figure_of
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
 XML = "http://www.w3.org/XML/1998/namespace"
 HASH_SALT = "integrationsmonitoring"  # fixed: the same chart gives the same SVG on every run
 SVG_SETTINGS = {"svg.fonttype": "none", "svg.hashsalt": HASH_SALT}
-FIGURES = {LineChart: line_figure, BarChart: bar_figure, MapChart: map_figure, LocatorMap: locator_figure}
 _URL_REF = re.compile(r"url\(#([^)]+)\)")
 _DECIMAL = re.compile(r"-?\d+\.\d+")
 
@@ -48,7 +46,7 @@ _DECIMAL = re.compile(r"-?\d+\.\d+")
 class PictureJob:
     """One picture of the site: its spec, its file stem (also the prefix of its ids) and its title."""
 
-    spec: LineChart | BarChart | MapChart | LocatorMap
+    spec: Spec  # a chart, a map or a locator map (each draws itself through charts.figure_of)
     stem: str
     title: str
     png: bool = True  # charts and maps are also offered as PNG; a locator map is not
@@ -62,18 +60,14 @@ class Picture:
     alt: str
 
 
-def picture_alt(spec: LineChart | BarChart | MapChart | LocatorMap) -> str:
+def picture_alt(spec: Spec) -> str:
     """The alt text of the Word report for the same spec."""
-    return alt_text(spec) if isinstance(spec, (LineChart, BarChart)) else spec.alt_text()
+    return alt_of(spec)
 
 
 def draw(job: PictureJob) -> Picture:
     """Draw the spec once; save it as cleaned SVG and (if asked) as PNG of the report's resolution."""
-    try:
-        make = FIGURES[type(job.spec)]
-    except KeyError:
-        raise TypeError(f"no drawing function for {type(job.spec).__name__}") from None
-    figure: Figure = make(job.spec)
+    figure: Figure = figure_of(job.spec)
     alt = picture_alt(job.spec)
     buffer = io.BytesIO()
     with matplotlib.rc_context(SVG_SETTINGS):

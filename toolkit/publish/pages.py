@@ -20,7 +20,7 @@ from toolkit.core.settings import Settings
 from toolkit.publish.graphics import PictureJob, picture_alt
 from toolkit.report.charts import BarChart, LineChart
 from toolkit.report.context import OVERVIEW_HEADER, report_chapters
-from toolkit.report.maps import MapChart
+from toolkit.report.maps import MAPS, CircleMap, MapChart
 from toolkit.report.profiles import HEADER as PROFILE_HEADER
 from toolkit.report.profiles import Profiles
 from toolkit.report.tables import Report, break_text
@@ -142,19 +142,27 @@ def _chart_jobs(report: Report, by_context: dict[int, Indicator]) -> tuple[list[
     jobs, figures = [], {}
     for spec, (k, key) in zip(report.charts, report.chart_slots, strict=True):
         indicator = by_context[id(k)]
+        own = figures.setdefault(indicator.id, {})
+        maps = own.setdefault("stadtteil_karten", [])  # a count gets two maps: circles, and the target group's share
         stem = f"{indicator.id.lower()}-{CHART_KINDS[key]}"
+        if key == "stadtteil_karte" and maps:
+            stem += f"-{len(maps) + 1}"
         title = _chart_title(spec, k, key)
         jobs.append(PictureJob(spec, stem, title))
-        figures.setdefault(indicator.id, {})[key] = _figure(stem, title, picture_alt(spec), CHART_LABELS[key])
+        figure = _figure(stem, title, picture_alt(spec), CHART_LABELS[key])
+        if key == "stadtteil_karte":
+            maps.append(figure)
+        else:
+            own[key] = figure
     return jobs, figures
 
 
-def _chart_title(spec: LineChart | BarChart | MapChart, k: dict, key: str) -> str:
+def _chart_title(spec: LineChart | BarChart | MapChart | CircleMap, k: dict, key: str) -> str:
     if key == "grafik":
         return k["grafik_titel"]
     if key == "stadtteil_grafik":
         return k["stadtteil_grafik_titel"]
-    return spec.caption.removeprefix("Abbildung: ") if isinstance(spec, MapChart) and spec.caption else \
+    return spec.caption.removeprefix("Abbildung: ") if isinstance(spec, MAPS) and spec.caption else \
         f"{k['stadtteil_grafik_titel']} – Karte"
 
 
@@ -199,13 +207,14 @@ def _indicator(indicator: Indicator, k: dict, catalogue: Catalogue, figures: dic
              ("Zeitreihenbrüche", "; ".join(f"{break_text(b.ab_jahr, b.hinweis)}."
                                             for b in catalogue.breaks_of(indicator.id))),
              ("Methodische Hinweise", k["hinweise"])]
-    pictures = [f for key in ("grafik", "stadtteil_grafik", "stadtteil_karte") if (f := figures.get(key))]
+    pictures = [*(f for key in ("grafik", "stadtteil_grafik") if (f := figures.get(key))),
+                *figures.get("stadtteil_karten", [])]
     previous = sections[n - 1][0] if n > 0 else None
     following = sections[n + 1][0] if n + 1 < len(sections) else None
     return {
         "k": k, "kennung": indicator.id, "angaben": [(label, text) for label, text in facts if text],
         "grafik": figures.get("grafik"), "stadtteil_grafik": figures.get("stadtteil_grafik"),
-        "stadtteil_karte": figures.get("stadtteil_karte"),
+        "stadtteil_karten": figures.get("stadtteil_karten", []),
         "downloads": [*downloads, *(d for f in pictures for d in f["downloads"])],
         "zurueck": (previous.id + " " + previous.name, indicator_path(previous.id)) if previous else None,
         "weiter": (following.id + " " + following.name, indicator_path(following.id)) if following else None,

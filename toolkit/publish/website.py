@@ -45,7 +45,7 @@ from toolkit.publish.graphics import draw_all
 from toolkit.publish.pages import DATA_DIR, PICTURE_DIR, SitePlan, plan_site, zip_name
 from toolkit.report.context import build_report
 from toolkit.report.deliveries import round_deliveries
-from toolkit.report.maps import district_triples, load_shapes
+from toolkit.report.geometry import district_triples, load_shapes
 from toolkit.report.profiles import build_profiles
 from toolkit.report.tables import Table, write_table_annex
 

@@ -33,7 +33,8 @@ from toolkit.indicators.published import LEAVE_OUT_OPTION, load_published
 from toolkit.report.charts import BarChart, Rendered, Spec, render_all
 from toolkit.report.context import INTERNAL_MARK, build_report
 from toolkit.report.deliveries import round_deliveries
-from toolkit.report.maps import MapChart, district_triples, load_shapes
+from toolkit.report.geometry import district_triples, load_shapes
+from toolkit.report.maps import MAPS
 from toolkit.report.pdf import convert_to_pdf, find_libreoffice
 from toolkit.report.profiles import Profiles, build_profiles, write_profiles
 from toolkit.report.tables import write_table_annex
@@ -158,7 +159,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     if intern and not knows_internal_edition(workspace.report_template):
         notices.append(OLD_TEMPLATE_NOTICE.format(template=for_user(workspace.report_template)))
     for (target, key), image, spec in zip(content.chart_slots, rendered, content.charts, strict=True):
-        if isinstance(spec, MapChart):
+        if isinstance(spec, MAPS):
             continue  # no slot of its own in the template: placed after its bar chart (place_maps)
         width = Mm(150) if isinstance(spec, BarChart) else Mm(160)
         target[key] = InlineImage(template, io.BytesIO(image.png), width=width)
@@ -191,7 +192,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
                            n_suppressed=content.n_suppressed, suppressed_by=dict(content.suppressed_by),
                            timings=timings, root=workspace.root, intern=intern, notices=tuple(notices),
                            profiles=profiles_path, n_profiles=len(profiles.pages),
-                           n_maps=sum(isinstance(spec, MapChart) for spec in content.charts),
+                           n_maps=sum(isinstance(spec, MAPS) for spec in content.charts),
                            problems=[*catalogue.warnings, *problems], left_out=left_out)
     if pdf:
         t = time.perf_counter()
@@ -219,7 +220,7 @@ def place_maps(document: Document, charts: list[Spec], rendered: list[Rendered],
     """
     after: list[list[tuple[bytes, str]]] = []
     for spec, image in zip(charts, rendered, strict=True):
-        if isinstance(spec, MapChart):
+        if isinstance(spec, MAPS):
             after[-1].append((image.png, spec.caption))
         else:
             after.append([])

@@ -26,8 +26,9 @@ from toolkit.indicators.values import (
     gap_series,
     trend_verdict,
 )
-from toolkit.report.charts import Line, LineChart
-from toolkit.report.maps import Shapes
+from toolkit.report.charts import Line, LineChart, scale_panels
+from toolkit.report.geometry import Shapes
+from toolkit.report.group_styles import group_styles
 from toolkit.report.tables import (
     Cell,
     Report,
@@ -63,7 +64,8 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
     first_year = year - settings.jahre_im_bericht + 1
     window = published[(published["year"] >= first_year) & (published["year"] <= year)]
     by_indicator = {key: block for key, block in window.groupby("indicator", sort=False)}
-    report = Report(context={}, shapes=shapes)
+    report = Report(context={}, shapes=shapes, styles=group_styles(catalogue.groups),
+                    min_population=settings.mindesteinwohner)
     field_names = {f.code: f.name for f in catalogue.fields}
     chapters_ctx, overview, findings = [], [], []
     sources, annex_rows, gaps = [], [], []
@@ -306,8 +308,8 @@ def _indicator(report: Report, indicator: Indicator, block: pd.DataFrame, catalo
     groups = [g for g in indicator.gruppen if g in set(main["group"])]
     totals = main[main["sex"] == "insgesamt"]
     by_group = group_series(totals, area)
-    lines = tuple(Line(catalogue.label("gruppe", g), *_points(by_group.get(g, pd.Series(dtype=float))))
-                  for g in groups)
+    lines = tuple(Line(catalogue.label("gruppe", g), *_points(by_group.get(g, pd.Series(dtype=float))),
+                       report.styles[g]) for g in groups)
     pairs = [p for p in comparison_pairs(indicator, catalogue) if p[0] in groups and p[1] in groups]
     analysis = _analyse(indicator, totals, pairs, area, year, settings, break_years)
     sentences = indicator_sentences(indicator, catalogue, analysis, year)
@@ -319,7 +321,8 @@ def _indicator(report: Report, indicator: Indicator, block: pd.DataFrame, catalo
     title = f"{indicator.name} nach Gruppen"
     report.charts.append(LineChart(
         title=title, unit=indicator.einheit, source=indicator.quelle, lines=lines, breaks=tuple(breaks),
-        zielwert=indicator.zielwert, message=_chart_message(sentences, analysis, catalogue), decimals=decimals))
+        zielwert=indicator.zielwert, message=_chart_message(sentences, analysis, catalogue), decimals=decimals,
+        panels=scale_panels(lines, indicator.einheit)))
     report.chart_slots.append((k, "grafik"))
     k["grafik_titel"] = f"{indicator.id} {title}"
     markers: dict[str, str] = {}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,9 +38,11 @@ from toolkit.indicators.confidentiality import (
     rounding_base,
     symbol_legend,
 )
-from toolkit.indicators.values import footnotes_for
+from toolkit.indicators.values import comparison_pairs, footnotes_for
 from toolkit.report.charts import BarChart, Spec
-from toolkit.report.maps import MapChart, Shapes, map_state
+from toolkit.report.geometry import Shapes
+from toolkit.report.group_styles import SeriesStyle
+from toolkit.report.maps import SHOWN, CircleMap, MapChart, map_state
 
 SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹"
 MAX_DISTRICT_GROUPS = 3
@@ -85,6 +88,8 @@ class Report:
     n_suppressed: int = 0
     suppressed_by: dict[str, int] = field(default_factory=dict)  # state ('primär', 'sekundär', …) -> cells
     shapes: Shapes | None = None  # the Stadtteil shapes for the maps (report/maps.py); None: no maps
+    styles: dict[str, SeriesStyle] = field(default_factory=dict)  # group -> style (group_styles.group_styles)
+    min_population: int = DEFAULT_MIN_POPULATION  # below it a Stadtteil gets no rate of its own ('x')
 
 
 def table_cell(row, decimals: int, markers: dict[str, str]) -> Cell:
@@ -170,8 +175,7 @@ def district_part(report: Report, k: dict, indicator: Indicator, block: pd.DataF
     report.tables.append(table)
     group = shown[0]
     values = tuple(_published(lookup.get((d.area, group))) for d in catalogue.districts)
-    symbols = tuple(ZERO_SYMBOL if d.empty and (d.area, group) not in lookup else _symbol(lookup.get((d.area, group)))
-                    for d in catalogue.districts)
+    symbols = tuple(map_state(lookup.get((d.area, group)), d.empty) for d in catalogue.districts)
     city_value = _published(city_lookup.get(group))
     reference_label = "Gesamtstadt"
     if indicator.typ == "anzahl":  # a city total is no yardstick for one Stadtteil: use the mean
@@ -188,16 +192,75 @@ def district_part(report: Report, k: dict, indicator: Indicator, block: pd.DataF
                            else f"Für {latest} ist kein Stadtteilwert veröffentlichbar.")
     report.charts.append(BarChart(chart_title, indicator.einheit, indicator.quelle,
                                   tuple(d.name for d in catalogue.districts), values, symbols, city_value, latest,
-                                  decimals, reference_label=reference_label))
+                                  decimals, reference_label=reference_label, style=report.styles[group]))
     report.chart_slots.append((k, "stadtteil_grafik"))
     k["stadtteil_grafik_titel"] = f"{indicator.id} {chart_title}"
-    if report.shapes is not None and report.shapes.drawn and n_shown:  # the map beside the bars (compile places it)
-        records = [lookup.get((area, group)) for area in report.shapes.areas]
-        report.charts.append(MapChart(chart_title, indicator.einheit, indicator.quelle, latest, report.shapes,
-                                      tuple(_published(r) for r in records), tuple(map_state(r) for r in records),
-                                      city_value, reference_label, decimals,
-                                      caption=f"Abbildung: {indicator.id} {chart_title} – Karte"))
-        report.chart_slots.append((k, "stadtteil_karte"))
+    if report.shapes is not None and report.shapes.drawn and n_shown:  # the maps beside the bars (compile places them)
+        for spec in district_maps(report, indicator, catalogue, current, city, latest, group, city_value,
+                                  reference_label):
+            report.charts.append(spec)
+            report.chart_slots.append((k, "stadtteil_karte"))
+
+
+def district_maps(report: Report, indicator: Indicator, catalogue: Catalogue, current: pd.DataFrame,
+                  city: pd.DataFrame, latest: int, group: str, city_value: float, reference_label: str) -> list:
+    """The maps after the Stadtteil bars (which rank ``group``, usually Insgesamt).
+
+    A rate: one choropleth, of the target group (the first group with a comparison group) where it has a shown
+    value in at least half as many Stadtteile as ``group`` (a map of two coloured Stadtteile says nothing), else of
+    ``group``. A count: circles of ``group``, never a choropleth; and where the target
+    group is counted per Stadtteil too, a choropleth of its share of the total, from the published counts (a
+    Stadtteil under the population threshold gets 'x' as for every rate, one without a total '–').
+    """
+    shapes = report.shapes
+    lookup = {(r.area, r.group): r for r in _records(current)}
+    empty = {d.area for d in catalogue.districts if d.empty}
+    sparse = {d.area for d in catalogue.districts if d.sparse(report.min_population)}
+    shown_in = Counter(g for (_area, g), r in lookup.items() if map_state(r) == SHOWN)
+    target = next((t for t, _r in comparison_pairs(indicator, catalogue)
+                   if 2 * shown_in[t] >= shown_in[group] and shown_in[t]), None)
+    decimals = decimals_of(indicator)
+
+    def cells(g: str) -> tuple[tuple[float, ...], tuple[str, ...]]:
+        records = [lookup.get((area, g)) for area in shapes.areas]
+        return (tuple(_published(r) for r in records),
+                tuple(map_state(r, area in empty) for r, area in zip(records, shapes.areas, strict=True)))
+
+    def title(g: str) -> str:
+        return f"{indicator.name}, {catalogue.label('gruppe', g)}, nach Stadtteilen {latest}"
+
+    def caption(text: str) -> str:
+        return f"Abbildung: {indicator.id} {text} – Karte"
+
+    if indicator.typ != "anzahl":
+        shown_group = target or group
+        values, states = cells(shown_group)
+        value = city_value if shown_group == group else _published(_city_record(city, shown_group))
+        return [MapChart(title(shown_group), indicator.einheit, indicator.quelle, latest, shapes, values, states,
+                         value, reference_label, decimals, caption(title(shown_group)))]
+    values, states = cells(group)
+    maps: list = [CircleMap(title(group), indicator.einheit, indicator.quelle, latest, shapes, values, states,
+                            city_value, reference_label, 0, caption(title(group)), report.styles[group])]
+    if target and target != group:
+        parts, part_states = cells(target)
+        shares, share_states = [], []
+        for area, part, part_state, total, total_state in zip(shapes.areas, parts, part_states, values, states,
+                                                               strict=True):
+            state = part_state or total_state or (ZERO_SYMBOL if total == 0 else SPARSE_SYMBOL if area in sparse
+                                                  else SHOWN)
+            share_states.append(state)
+            shares.append(100 * part / total if state == SHOWN else math.nan)
+        city_part, city_total = (_published(_city_record(city, g)) for g in (target, group))
+        share_title = (f"{indicator.name}: Anteil der Gruppe „{catalogue.label('gruppe', target)}“, nach Stadtteilen "
+                       f"{latest}")
+        maps.append(MapChart(share_title, "%", indicator.quelle, latest, shapes, tuple(shares), tuple(share_states),
+                             100 * city_part / city_total if city_total else math.nan, "Gesamtstadt", 1,
+                             caption(share_title)))
+    return maps
+
+
+def _city_record(city: pd.DataFrame, group: str):
+    return next((r for r in _records(city) if r.group == group), None)
 
 
 def _district_cell(district, row, decimals: int, markers: dict[str, str]) -> Cell:
@@ -211,12 +274,6 @@ def _published(record) -> float:
     if record is None or record.suppressed or pd.isna(record.published):
         return math.nan
     return float(record.published)
-
-
-def _symbol(record) -> str:
-    if record is None or pd.isna(record.published) and not record.suppressed:
-        return MISSING_SYMBOL
-    return record.symbol if record.suppressed else ""
 
 
 def comparison_part(report: Report, k: dict, indicator: Indicator, block: pd.DataFrame, groups: list[str],
