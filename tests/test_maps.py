@@ -315,7 +315,7 @@ def test_the_target_group_is_mapped_and_a_counts_target_share(tmp_path):
     workspace = make_report_workspace(tmp_path / "ws", indicators=("DEM-01", "ARB-06"))
     catalogue = load_catalogue(workspace.catalogue_file)
     _put_groups_per_stadtteil(workspace, catalogue)
-    _catalogue, settings, published = load_published(workspace, YEAR)
+    _catalogue, settings, published, _left_out = load_published(workspace, YEAR)
     shapes, _problems = load_shapes(workspace, district_triples(catalogue))
     deliveries, received = round_deliveries(workspace, YEAR, catalogue)
     specs = [c for c in build_report(published, catalogue, settings, YEAR, deliveries, received, shapes).charts

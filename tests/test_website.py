@@ -31,6 +31,7 @@ from toolkit.indicators.published import load_published
 from toolkit.publish.graphics import PictureJob, clean_svg, draw
 from toolkit.publish.website import write_website
 from toolkit.report.charts import Line, LineChart
+from toolkit.report.group_styles import GROUP_STYLES
 from toolkit.report.tables import decimals_of
 
 YEAR = 2024
@@ -262,7 +263,8 @@ def test_downloads_per_indicator_and_all_data_as_one_zip(site):
 
 
 def test_an_svg_is_the_same_on_every_run_without_inline_style_and_with_ids_of_its_own():
-    spec = LineChart("Quote nach Gruppen", "%", "Quelle", (Line("Deutsche", (2022, 2023), (5.0, 6.5)),))
+    spec = LineChart("Quote nach Gruppen", "%", "Quelle", (Line("Deutsche", (2022, 2023), (5.0, 6.5),
+                                                             GROUP_STYLES["deutsch"]),))
     first, second = draw(PictureJob(spec, "abc-01-zeitreihe", "Titel")), draw(PictureJob(spec, "abc-01-zeitreihe",
                                                                                            "Titel"))
     assert first.svg == second.svg and first.png.startswith(b"\x89PNG")
