@@ -32,6 +32,7 @@ from toolkit.report.table_layout import (
     column_widths,
     text_width,
 )
+from toolkit.report.summary import SUMMARY_HEADER
 from toolkit.report.tables import decimals_of
 from toolkit.report.text import avoided_phrases
 from toolkit.report.word import finish_document
@@ -145,12 +146,14 @@ def test_drafted_sentence_names_value_gap_and_trend(compiled):
     text = all_text(document)
     assert "bei den Nichtdeutschen bei 20,5 %, bei den Deutschen bei 6,2 %" in text
     assert "14,3 Prozentpunkte über dem der Deutschen" in text
-    assert ("Der Abstand zwischen den Nichtdeutschen und den Deutschen hat sich seit 2019 um 1,8 Prozentpunkte "
-            "verringert (2019: 16,1 Prozentpunkte)") in text
-    assert "Zielwert 8,0 %" in text  # ARB-03 zielwert
+    assert ("Der Abstand zwischen den Nichtdeutschen und den Deutschen ist seit 2019 um 1,8 Prozentpunkte "
+            "gesunken (2019: 16,1 Prozentpunkte)") in text
+    assert ("Das Integrationskonzept nennt als Zielwert 8,0 % (niedriger ist günstiger); 2024 liegt der Wert bei den "
+            "Nichtdeutschen mit 20,5 % 12,5 Prozentpunkte darüber, der Zielwert ist noch nicht erreicht.") in text
     assert "Zum Vergleich (Nichtdeutsche, 2024): Magdeburg 20,5 %, Sachsen-Anhalt 18,4 %, Deutschland 16,4 %." in text
     assert "Zeitreihenbruch ab 2022" in text  # BIL-06 break: footnote, and no verdict across it
-    assert "ist seit 2023 nahezu unverändert (2023: 3,6 Prozentpunkte)" in text  # BIL-06: not across the break
+    # BIL-06: not across the break; 3,6 -> 3,1 printed, so 0,5 Prozentpunkte: the threshold, no longer unverändert
+    assert "ist seit 2023 um 0,5 Prozentpunkte gesunken (2023: 3,6 Prozentpunkte)" in text
     assert avoided_phrases(text) == []
 
 
@@ -170,7 +173,8 @@ def test_table_annex_has_a_sheet_per_handlungsfeld_with_numbers(compiled):
     assert workbook.sheetnames[:2] == ["Hinweise", "Übersicht"]
     overview = list(workbook["Übersicht"].iter_rows(values_only=True))
     bil06 = next(row for row in overview if str(row[0]).startswith("BIL-06"))
-    assert all(isinstance(v, int | float) for v in (bil06[2], bil06[4], bil06[5]))  # numbers, not text
+    assert all(isinstance(v, int | float) for v in (bil06[3], bil06[5], bil06[6]))  # numbers, not text
+    assert bil06[6] == pytest.approx(3.1) and bil06[6] == round(bil06[3] - bil06[5], 1)  # the gap as printed
     assert "Bildung" in workbook.sheetnames and "Rahmendaten und Bevölkerung" in workbook.sheetnames
     values = [c for row in workbook["Bildung"].iter_rows(values_only=True) for c in row if c is not None]
     assert any(isinstance(v, float) for v in values)
@@ -208,11 +212,11 @@ def test_tables_have_fixed_column_widths_that_break_no_word(compiled):
                 points = int(size.get(qn("w:val"))) / 2 if size is not None else 9.0
                 for word in "".join(t.text or "" for t in cell.iter(qn("w:t"))).split():
                     assert text_width(word, points, bold=index == 0) + margins <= width, word
-    overview = next(t for t in document.tables if t.rows[0].cells[0].text == "Kennzahl" and len(t.columns) == 7)
-    assert [c.text for c in overview.rows[0].cells] == ["Kennzahl", "Zielgruppe", "Wert", "Vergleichsgruppe", "Wert",
-                                                        "Abstand", "Trend"]
+    overview = next(t for t in document.tables if t.rows[0].cells[0].text == "Kennzahl" and len(t.columns) == 8)
+    assert [c.text for c in overview.rows[0].cells] == SUMMARY_HEADER
     aligned = [c.paragraphs[0].alignment for c in overview.rows[1].cells]
-    assert aligned[2] == aligned[4] == aligned[5] == WD_ALIGN_PARAGRAPH.RIGHT and aligned[1] is None  # numbers right
+    assert aligned[1] == aligned[3] == aligned[4] == aligned[5] == WD_ALIGN_PARAGRAPH.RIGHT  # numbers right
+    assert aligned[2] is None and aligned[6] is None
     assert column_widths([[(["Abstand"], True)], [(["12,3\u00a0Pp."], False)]], 100, 9.0) is None  # cannot fit
 
 
@@ -257,7 +261,7 @@ def test_main_findings_are_drafted_from_the_published_values(compiled):
             "Nichtdeutschen bei 20,5 %, 12,5 Prozentpunkte über dem Zielwert") in findings[
         "Ausschließlich geringfügig Beschäftigte"]
     bil06 = findings["Schulabgänge ohne Hauptschulabschluss"]  # the same verdict as its section, not across the break
-    assert "Der Abstand zwischen den Nichtdeutschen und den Deutschen ist seit 2023 nahezu unverändert" in bil06
+    assert "Der Abstand zwischen den Nichtdeutschen und den Deutschen ist seit 2023 um 0,5 Prozentpunkte gesunken" in bil06
     assert "2024 lagen die Werte bei 10,0 % und 6,9 %, der Abstand bei 3,1 Prozentpunkten" in bil06
     assert "seit 2019 von 10,8 % auf 13,6 % gestiegen" in findings["Ausländeranteil"]
     assert "Einwohnerinnen und Einwohner" not in findings  # +2,5 % since 2019: too small for a second point
@@ -403,8 +407,8 @@ def test_value_of_limited_reliability_is_bracketed_in_tables_text_and_legend(sur
     _workspace, _result, document = survey
     rows = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
     assert ["Nichtdeutsche", "/", "20,0", "(25,0)"] in rows  # suppressed, plain, bracketed
-    overview = next(r for r in rows if r[0].startswith("DIS-03") and len(r) == 7)
-    assert overview[2] == "(25,0\u00a0%)" and overview[4] == "13,0\u00a0%"  # value and unit never break apart
+    overview = next(r for r in rows if r[0].startswith("DIS-03") and len(r) == len(SUMMARY_HEADER))
+    assert overview[3] == "(25,0\u00a0%)" and overview[4] == "13,0\u00a0%"  # value and unit never break apart
     legend = {r[0]: r[1] for r in rows if len(r) == 2}
     assert legend["( )"].startswith("Aussagewert ist eingeschränkt")
     text = all_text(document)
@@ -422,9 +426,9 @@ def test_annex_keeps_the_bracketed_value_a_number_with_a_bracket_format(survey):
     _workspace, result, _document = survey
     workbook = load_workbook(result.annex)
     cells = [c for sheet in workbook for row in sheet.iter_rows() for c in row if c.value == 25]
-    assert cells and all(c.number_format == "(#,##0.0);(-#,##0.0)" for c in cells)
+    assert cells and all(c.number_format == '(#,##0.0);("\u2212"#,##0.0)' for c in cells)  # minus sign U+2212
     plain = [c for sheet in workbook for row in sheet.iter_rows() for c in row if c.value == 20]
-    assert plain and all(c.number_format == "#,##0.0" for c in plain)
+    assert plain and all(c.number_format == '#,##0.0;"\u2212"#,##0.0' for c in plain)
     hints = [row for row in workbook["Hinweise"].iter_rows(values_only=True)]
     assert any(row[0] == "( )" for row in hints)
 

@@ -131,6 +131,7 @@ INDICATORS = SheetSpec("Indikatoren", "indikatoren.csv", (
     Column("hinweis_bericht", "Hinweis für den Bericht", 60),  # printed under the indicator in the report
     Column("notiz_intern", "Interne Notiz", 60, former_header="Methodische Hinweise"),  # internal edition only
     Column("zielwert", "Zielwert (Integrationskonzept)", 14, "number"),
+    Column("zieljahr", "Zieljahr", 9, "int"),
 ))
 FIELDS = SheetSpec("Handlungsfelder", "handlungsfelder.csv", (
     Column("code", "Code", 8, required=True),

@@ -28,6 +28,8 @@ from toolkit.core.workspace import atomic_path
 from toolkit.indicators.confidentiality import (
     DEFAULT_MIN_POPULATION,
     MISSING_SYMBOL,
+    NO_BASE,
+    NO_BASE_SYMBOL,
     PRIMARY,
     SECONDARY,
     SOURCE,
@@ -58,6 +60,7 @@ class Cell:
     number: float | None = None  # the published number (None if suppressed or missing)
     decimals: int = 1
     limited: bool = False  # limited reliability: shown in brackets
+    state: str = ""  # why a symbol stands in the cell: a suppression state, NO_BASE, or '' (a value or '–' / '…')
 
 
 @dataclass
@@ -91,10 +94,10 @@ def table_cell(row, decimals: int, markers: dict[str, str]) -> Cell:
     if row is None:
         return Cell(MISSING_SYMBOL)
     if row.suppressed:
-        return Cell(row.symbol or ".")
+        return Cell(row.symbol or ".", state=row.suppressed)
     value = row.published
-    if pd.isna(value):
-        return Cell(row.symbol or MISSING_SYMBOL)  # '–' in a Stadtteil without inhabitants
+    if pd.isna(value):  # '–' in a Stadtteil without inhabitants, 'x' for a rate without any case in its Nenner
+        return Cell(row.symbol or MISSING_SYMBOL, state=NO_BASE if row.symbol == NO_BASE_SYMBOL else "")
     limited = bool(getattr(row, "limited", False))
     text = ZERO_SYMBOL if value == 0 else format_number(value, decimals)
     if limited:
@@ -106,8 +109,12 @@ def table_cell(row, decimals: int, markers: dict[str, str]) -> Cell:
     return Cell(text, float(value), decimals, limited)
 
 
+UNIT_SUFFIXES = {"%": " (in %)", "Anzahl": " (Anzahl)", "": " (Anzahl)", "Index": " (Indexwerte)", "Tage": " (in Tagen)"}
+
+
 def _unit_suffix(indicator: Indicator) -> str:
-    return f" (in {indicator.einheit})" if indicator.einheit not in ("Anzahl", "") else " (Anzahl)"
+    """What the numbers of a table are: '(in %)', '(Anzahl)', '(Indexwerte)', '(in Tagen)', '(je 1.000)'."""
+    return UNIT_SUFFIXES.get(indicator.einheit, f" ({indicator.einheit})")
 
 
 def break_text(year: int, note: str) -> str:
@@ -258,9 +265,13 @@ def _area_label(catalogue: Catalogue, area: str) -> str:
     return "Magdeburg" if area == CITY else catalogue.area_label(area)
 
 
-def footnotes(indicator: Indicator, catalogue: Catalogue, block: pd.DataFrame, markers: dict[str, str],
-               breaks: list[tuple[int, str]]) -> list[str]:
-    notes = [f"{marker} {text[0].upper()}{text[1:]}." for text, marker in markers.items()]
+def footnotes(indicator: Indicator, catalogue: Catalogue, tables: list[Table], markers: dict[str, str],
+              breaks: list[tuple[int, str]]) -> list[str]:
+    """The notes for ``tables``: a marker's note where the marker is shown, a symbol's note only where a cell shows
+    that symbol, brackets only where a value is bracketed; series breaks and the source's rounding always."""
+    cells = [cell for table in tables for row in table.zeilen for cell in row]
+    shown = " ".join([*(h for table in tables for h in table.kopf), *(c.text for c in cells)])
+    notes = [f"{marker} {text[0].upper()}{text[1:]}." for text, marker in markers.items() if marker in shown]
     for year, note in breaks:
         if break_text(year, note) not in markers:
             notes.append(f"{break_text(year, note)}.")
@@ -269,25 +280,30 @@ def footnotes(indicator: Indicator, catalogue: Catalogue, block: pd.DataFrame, m
         what = "Fallzahlen" if indicator.typ == "anzahl" else "Die Grundzahlen der Anteile"
         notes.append(f"{what} sind nach der Regel der Quelle auf Vielfache von {base} gerundet; Summen können von "
                      "der Summe der Teile abweichen.")
-    symbol = catalogue.profiles[indicator.geheimhaltung].symbol if indicator.geheimhaltung in catalogue.profiles else "."
-    if block["suppressed"].isin([PRIMARY, SECONDARY]).any():
-        notes.append(f"Einzelne Werte sind aus Gründen der Geheimhaltung gesperrt ({symbol}).")
-    if (block["suppressed"] == SOURCE).any():
-        notes.append(f"Einzelne Werte hat die Quelle gesperrt ({symbol}).")
-    if (block["suppressed"] == SPARSE).any():
+    states = {c.state: c.text for c in cells if c.state}
+    for state in (PRIMARY, SECONDARY):
+        if state in states:
+            notes.append(f"Einzelne Werte sind aus Gründen der Geheimhaltung gesperrt ({states[state]}).")
+            break
+    if SOURCE in states:
+        notes.append(f"Einzelne Werte hat die Quelle gesperrt ({states[SOURCE]}).")
+    if SPARSE in states:
         notes.append(f"Für gering besiedelte Stadtteile wird kein eigener Anteil gezeigt ({SPARSE_SYMBOL}).")
-    if "limited" in block and block["limited"].any():
+    if NO_BASE in states:
+        notes.append(f"Ohne Fälle im Nenner gibt es keinen Anteil ({NO_BASE_SYMBOL}).")
+    if any(c.limited for c in cells):
         limit = catalogue.profiles[indicator.geheimhaltung].klammer_unter
-        cases = "Fälle im Nenner" if indicator.typ == "quote" else "Fälle"
         notes.append(f"Werte in Klammern: Aussagewert ist eingeschränkt, da der Zahlenwert statistisch relativ "
-                     f"unsicher ist (weniger als {limit} {cases}).")
+                     f"unsicher ist (weniger als {limit} Fälle im Nenner).")
     return notes
 
 
 # ---- the Tabellenanhang ------------------------------------------------------------------------------
 
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-NUMBER_FORMATS = ("#,##0", "#,##0.0", "#,##0.00")  # by decimals
+# by decimals; a negative number shows the minus sign U+2212 as the printed report does (Excel's own would be "-")
+NUMBER_FORMATS = tuple(f'{n};"\u2212"{n}' for n in ("#,##0", "#,##0.0", "#,##0.00"))
+LIMITED_FORMATS = tuple(f'({n});("\u2212"{n})' for n in ("#,##0", "#,##0.0", "#,##0.00"))  # in brackets
 
 
 def sheet_name(text: str, used: set[str]) -> str:
@@ -315,8 +331,7 @@ def write_table_annex(path: Path, tables: list, catalogue: Catalogue, year: int,
             "text": workbook.add_format({"border": 1}),
             "symbol": workbook.add_format({"border": 1, "align": "right"}),
             **{d: workbook.add_format({"border": 1, "num_format": n}) for d, n in enumerate(NUMBER_FORMATS)},
-            **{("limited", d): workbook.add_format({"border": 1, "num_format": f"({n});(-{n})"})
-               for d, n in enumerate(NUMBER_FORMATS)},
+            **{("limited", d): workbook.add_format({"border": 1, "num_format": n}) for d, n in enumerate(LIMITED_FORMATS)},
             "note": workbook.add_format({"font_size": 9, "italic": True}),
         }
         used: set[str] = set()

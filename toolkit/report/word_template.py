@@ -26,6 +26,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from toolkit.core.workspace import atomic_write_bytes
+from toolkit.report.summary import SUMMARY_HEADER
 from toolkit.report.word import (
     LANGUAGE,
     TABLE_STYLE,
@@ -266,12 +267,10 @@ def _front_matter(document: Document) -> None:
 
     document.add_heading("Zusammenfassung", 1)
     _p(document, "{{ zusammenfassung }}")
-    _p(document, "{%p for u in uebersicht %}")
-    _p(document, "Übersicht: {{ u.titel }}", "Caption")
-    _fixed_table(document, ("Kennzahl", "Zielgruppe", "Wert", "Vergleichsgruppe", "Wert", "Abstand", "Trend"),
-                 "z in u.zeilen", ("z.kennzahl", "z.gruppe", "z.wert", "z.vergleich", "z.vergleichswert",
-                                   "z.abstand", "z.trend"), right=(2, 4, 5))
-    _p(document, "{%p endfor %}")
+    _p(document, "Kernkennzahlen: letzter Wert, Abstand und Entwicklung", "Caption")
+    _fixed_table(document, tuple(SUMMARY_HEADER), "z in zusammenfassung_zeilen",
+                 ("z.kennzahl", "z.jahr", "z.gruppe", "z.wert", "z.vergleichswert", "z.abstand", "z.entwicklung",
+                  "z.bewertung"), right=(1, 3, 4, 5))
     _p(document, "{{ trend_erklaerung }}", "Quelle")
 
     document.add_heading("Begriffe und Datengrundlagen", 1)
@@ -292,6 +291,9 @@ def _chapters(document: Document) -> None:
     _p(document, "{%p for hf in handlungsfelder %}")
     document.add_heading("{{ hf.titel }}", 1)
     _p(document, "{{ hf.beschreibung }}")
+    _p(document, "{%p if hf.ueberblick %}")
+    _p(document, "{{ hf.ueberblick }}")
+    _p(document, "{%p endif %}")
     _p(document, "{%p for v in hf.verweise %}")
     _p(document, "{{ v }}")
     _p(document, "{%p endfor %}")
