@@ -9,11 +9,12 @@ import zipfile
 from pathlib import Path
 
 import docx
+import pandas as pd
 import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
-from report_fixtures import make_report_workspace
+from report_fixtures import check_printed_gaps, make_report_workspace, summary_rows
 from typer.testing import CliRunner
 
 from toolkit.catalogue.model import build_catalogue, default_rows, load_catalogue
@@ -22,9 +23,11 @@ from toolkit.core.cells import format_number
 from toolkit.core.errors import InputError
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML, STRUCTURES, load_settings
 from toolkit.indicators.published import load_published
+from toolkit.report.analysis import analyse
 from toolkit.report.compile import compile_report
 from toolkit.report.context import INTEGRATIONSKONZEPT_FIELDS, UNMAPPED_CHAPTER, build_report, report_chapters
 from toolkit.report.deliveries import round_deliveries
+from toolkit.report.summary import SUMMARY_HEADER
 from toolkit.report.table_layout import (
     CELL_MARGIN_TWIPS,
     KEEP_TOGETHER_ROWS,
@@ -32,9 +35,8 @@ from toolkit.report.table_layout import (
     column_widths,
     text_width,
 )
-from toolkit.report.summary import SUMMARY_HEADER
 from toolkit.report.tables import decimals_of
-from toolkit.report.text import avoided_phrases
+from toolkit.report.text import avoided_phrases, indicator_sentences, reader_phrases
 from toolkit.report.word import finish_document
 from toolkit.report.word_template import write_report_template
 
@@ -443,3 +445,100 @@ def test_compile_says_how_many_cells_were_suppressed_and_why(compiled):
             "gesperrt (Geheimhaltung)") in line
     if by.get("gering besiedelt"):
         assert f"{by['gering besiedelt']} Anteile gering besiedelter Stadtteile" in line
+
+
+# ---- words for readers: printed numbers add up, one symbol per meaning, one trend vocabulary (issue #19) ----------
+
+def test_gaps_and_changes_equal_the_difference_of_the_printed_values(compiled):
+    _workspace, _result, document = compiled
+    assert check_printed_gaps(document) >= 9
+
+
+def test_gap_of_the_printed_values_not_of_the_unrounded_ones():
+    """62,0 % and 17,1 % are 44,9 Prozentpunkte apart, although 61,96 - 17,14 = 44,82 (issue #19: "62,0 % und
+    17,1 %, der Abstand bei 44,8 Prozentpunkten")."""
+    catalogue = load_catalogue()
+    indicator = catalogue.indicators["ARB-09"]
+    rows = [{"area": "gesamtstadt", "group": g, "sex": "insgesamt", "year": y, "published": v, "limited": False}
+            for y, values in ((2020, (60.04, 12.94)), (2025, (61.96, 17.14))) for g, v in zip(("nichtdeutsch", "deutsch"),
+                                                                                              values, strict=True)]
+    analysis = analyse(indicator, pd.DataFrame(rows), [("nichtdeutsch", "deutsch")], "gesamtstadt", 2025,
+                       load_settings(Path("fehlt.toml")), [])
+    assert analysis.values == {"nichtdeutsch": 62.0, "deutsch": 17.1}
+    assert format_number(analysis.gap, 1) == "44,9" and format_number(analysis.base_gap, 1) == "47,1"
+    sentences = " ".join(indicator_sentences(indicator, catalogue, analysis, 2025))
+    assert "liegt damit 44,9 Prozentpunkte über" in sentences
+    assert "ist seit 2020 um 2,2 Prozentpunkte gesunken (2020: 47,1 Prozentpunkte)" in sentences
+
+
+def test_no_hyphen_minus_before_a_number_and_the_annex_shows_the_minus_sign(compiled):
+    _workspace, result, document = compiled
+    text = all_text(document)
+    assert not re.findall(r"(?<![\w.,])-\s?\d", text)
+    assert format_number(-16.2, 1) == "−16,2" and format_number(-0.04, 1) == "0,0"  # never "−0,0"
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(result.annex, read_only=True)
+    formats = {c.number_format for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row
+               if isinstance(getattr(c, "value", None), int | float)}
+    assert formats and all(";" in f and "\u2212" in f.split(";")[1] for f in formats), formats
+
+
+def test_the_public_report_has_no_words_for_insiders(compiled):
+    _workspace, _result, document = compiled
+    text = all_text(document)
+    assert reader_phrases(text) == []
+    assert "Länder-Monitoring" in [p.text for p in document.paragraphs]  # explained once among the definitions
+    countries = "Afghanistan, Eritrea, Irak, Iran, Nigeria, Pakistan, Somalia und Syrien"
+    assert text.count(countries) == 1  # the eight Asylherkunftsländer, listed once
+    arb12 = next(p.text for p in document.paragraphs if p.text.startswith("Diese Kennzahl gibt es nur für Land"))
+    assert arb12.count("Mikrozensus") == 1 and "(beide in der Abgrenzung des Mikrozensus)" in arb12
+    assert "ob ein Zielwert des Integrationskonzepts erreicht ist" in text  # ARB-03 has one in the fixture
+
+
+def test_the_summary_speaks_one_trend_vocabulary_and_fills_no_cell_with_a_symbol(compiled):
+    _workspace, _result, document = compiled
+    rows = summary_rows(document)
+    assert rows
+    for row in rows:
+        assert re.fullmatch(r"(Wert|Abstand) (gestiegen|gesunken|unverändert)¹?|kein Vergleich \([^)]+\)", row[6]), row
+        assert row[7] in ("günstig", "ungünstig", "ohne Bewertung"), row
+        assert not {"–", "-", "→", "↗", "↘"} & set(" ".join(row).split()), row
+    text = all_text(document)
+    assert not re.search("[↗↘→]", text) and "gleich geblieben" not in text
+    legend = next(p.text for p in document.paragraphs if p.text.startswith("Jahr: letztes Jahr mit Wert."))
+    assert "Prozentpunkten (Pp.)" in legend and "Leere Felder: keine Vergleichsgruppe." in legend
+    assert {r[0].split()[0] for r in rows} == {i for i in ("DEM-01", "DEM-02", "BIL-06", "ARB-03", "ARB-12")
+                                               if load_catalogue().indicators[i].kern}
+
+
+def test_each_chapter_starts_with_an_overview_from_the_printed_values(compiled):
+    _workspace, _result, document = compiled
+    texts = [p.text for p in document.paragraphs]
+    overviews = [t for t in texts if t.startswith("Im Überblick:")]
+    assert len(overviews) == 3  # the chapters with a comparison: Rahmendaten, Bildung, Arbeit
+    assert ("Im Überblick: Der Abstand zwischen den Gruppen ist von 2023 bis 2024 gesunken bei: Schulabgänge ohne "
+            "Hauptschulabschluss (Nichtdeutsche und Deutsche: von 3,6 auf 3,1 Prozentpunkte).") in overviews
+    assert "Von 2019 bis 2024 sind gestiegen: Einwohnerinnen und Einwohner (von 239.800 auf 245.800)" in overviews[0]
+    assert "ist seit 2023 um 0,5 Prozentpunkte gesunken (2023: 3,6 Prozentpunkte)" in " ".join(texts)  # the same
+
+
+def test_notes_name_only_the_symbols_their_tables_show(compiled):
+    workspace, _result, _document = compiled
+    catalogue, settings, published, _left_out = load_published(workspace, 2024)
+    content = build_report(published, catalogue, settings, 2024, *round_deliveries(workspace, 2024, catalogue))
+    notes_seen = 0
+    for chapter in content.context["handlungsfelder"]:
+        for k in chapter["kennzahlen"]:
+            cells = {c for key in ("tabelle", "stadtteil_tabelle", "vergleich") if k.get(key)
+                     for row in k[key]["zeilen"] for c in row[1:]}
+            for symbol in (".", "/", "x"):
+                told = any(note.endswith(f"({symbol}).") for note in k["fussnoten"])
+                assert told == (symbol in cells), (k["titel"], symbol, k["fussnoten"])
+                notes_seen += told
+            bracketed = any(c.startswith("(") for c in cells)
+            assert bracketed == any(note.startswith("Werte in Klammern") for note in k["fussnoten"]), k["titel"]
+    assert notes_seen >= 2
+    for table in content.tables:  # the Tabellenanhang: each table with the notes of its own cells
+        shown = {c.text for row in table.zeilen for c in row[1:]}
+        assert not any(n.endswith("(.).") for n in table.notes) or "." in shown, table.titel

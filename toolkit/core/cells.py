@@ -7,7 +7,6 @@ import datetime as dt
 import math
 import re
 
-
 MINUS = "\u2212"  # the minus sign of German typesetting (DIN 5008, the statistics offices), never a hyphen
 
 

@@ -21,16 +21,6 @@ from toolkit.indicators.values import comparison_pairs
 from toolkit.report.analysis import Analysis, analyse, group_series
 from toolkit.report.charts import Line, LineChart
 from toolkit.report.maps import Shapes
-from toolkit.report.tables import (
-    Cell,
-    Report,
-    Table,
-    comparison_part,
-    decimals_of,
-    district_part,
-    footnotes,
-    time_table,
-)
 from toolkit.report.summary import (
     chapter_overview,
     main_findings,
@@ -38,6 +28,14 @@ from toolkit.report.summary import (
     summary_row,
     summary_rows,
     summary_table,
+)
+from toolkit.report.tables import (
+    Report,
+    comparison_part,
+    decimals_of,
+    district_part,
+    footnotes,
+    time_table,
 )
 from toolkit.report.text import begriffe, indicator_sentences, missing_reason, series_title
 
@@ -105,9 +103,8 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
         "zusammenfassung": (
             f"Der Bericht stellt {_count(n, 'Kennzahl', 'Kennzahlen')} in {structure} "
             f"dar; für {report.n_with_data} liegen Werte vor, für {len(gaps)} fehlt der Wert für {year}. Die Tabelle "
-            f"zeigt die {_count(len(core_rows) + len(core_missing), 'Kernkennzahl', 'Kernkennzahlen')}: je Kennzahl "
-            "den letzten veröffentlichten Wert, bei Kennzahlen mit Vergleichsgruppe auch deren Wert und den Abstand, "
-            "und wie sich Abstand oder Wert entwickelt haben. Alle Kennzahlen stehen in dieser Form im "
+            f"zeigt die {_count(len(core_rows) + len(core_missing), 'Kernkennzahl', 'Kernkennzahlen')} mit dem "
+            "letzten Wert, dem Abstand zur Vergleichsgruppe und der Entwicklung; alle Kennzahlen enthält der "
             "Tabellenanhang (Blatt Übersicht)."),
         "zusammenfassung_zeilen": core_rows,
         "trend_erklaerung": summary_legend(core_rows, settings.trend_schwelle_pp, core_missing),

@@ -19,9 +19,9 @@ from toolkit.report.analysis import Analysis
 from toolkit.report.tables import Cell, Table
 from toolkit.report.text import (
     dative,
-    plain_label,
     gap_change,
     gap_unit,
+    plain_label,
     points,
     target_reached,
     target_state,
@@ -31,6 +31,7 @@ SUMMARY_HEADER = ["Kennzahl", "Jahr", "Zielgruppe", "Wert", "Vergleichswert", "A
 ANNEX_HEADER = ["Kennzahl", "Jahr", "Zielgruppe", "Wert", "Vergleichsgruppe", "Vergleichswert", "Abstand",
                 "Entwicklung", "Bewertung"]
 SUPPRESSED = "."  # a published value that is secret or unknown, as in every table
+PREVIOUS_YEAR_MARK = "¹"  # the development against the previous year (no value five years earlier)
 
 
 def summary_row(indicator: Indicator, analysis: Analysis | None, catalogue: Catalogue) -> dict | None:
@@ -57,7 +58,8 @@ def summary_row(indicator: Indicator, analysis: Analysis | None, catalogue: Cata
         verdict = analysis.verdict
     subject = "Abstand" if paired else "Wert"
     if verdict is not None and verdict.trend:
-        row["entwicklung"] = f"{subject} seit {verdict.base_year} {verdict.trend}"
+        previous_year = PREVIOUS_YEAR_MARK if verdict.base_year == verdict.year - 1 else ""
+        row["entwicklung"] = f"{subject} {verdict.trend}{previous_year}"
         row["bewertung"] = verdict.assessment
     else:
         row["entwicklung"] = _no_trend(verdict.reason if verdict is not None else "")
@@ -92,20 +94,19 @@ def summary_rows(rows: list[tuple[Indicator, dict | None]]) -> tuple[list[dict],
 def summary_legend(rows: list[dict], threshold: float, missing: list[str]) -> str:
     """The note under the Zusammenfassung: what each column means, the thresholds, the assessment, empty cells."""
     pairs = list(dict.fromkeys((r["gruppe"], r["vergleich"]) for r in rows if r["vergleich"]))
-    compared = "; ".join(f"{target}: {reference}" for target, reference in pairs)
-    text = ("Jahr: letztes Jahr mit veröffentlichtem Wert. "
-            + (f"Vergleichswert: Wert der Vergleichsgruppe (Zielgruppe: Vergleichsgruppe – {compared}). " if pairs
-               else "")
-            + "Abstand: Wert der Zielgruppe minus Vergleichswert, bei Anteilen in Prozentpunkten (Pp.). "
-            "Entwicklung gegenüber fünf Jahren zuvor, sonst dem Vorjahr, nie über einen Zeitreihenbruch hinweg: bei "
-            "Kennzahlen mit Vergleichsgruppe die des Abstands, sonst die des Werts; „unverändert“ heißt eine "
-            f"Veränderung um weniger als {format_number(threshold, 1)} Prozentpunkte (bei anderen Einheiten um "
-            "weniger als 1 % des früheren Werts). Bewertung nach der Zielrichtung der Kennzahl (Anhang, Übersicht "
-            "der Kennzahlen): ein kleinerer Abstand ist günstig, ein größerer ungünstig; ohne Vergleichsgruppe ist "
-            "ein steigender Wert günstig, wenn höhere Werte günstiger sind, und ungünstig, wenn niedrigere günstiger "
-            "sind. Kontextkennzahlen und unveränderte Entwicklungen bleiben ohne Bewertung.")
+    compared = "; ".join(f"für {target}: {reference}" for target, reference in pairs)
+    text = ("Jahr: letztes Jahr mit Wert. "
+            + (f"Vergleichswert: Wert der Vergleichsgruppe ({compared}). " if pairs else "")
+            + "Abstand: Zielgruppe minus Vergleichsgruppe, bei Anteilen in Prozentpunkten (Pp.). Entwicklung "
+            "gegenüber fünf Jahren zuvor, nie über einen Zeitreihenbruch hinweg"
+            + (f" ({PREVIOUS_YEAR_MARK} gegenüber dem Vorjahr)" if any(PREVIOUS_YEAR_MARK in r["entwicklung"]
+                                                                       for r in rows) else "")
+            + f"; unverändert: weniger als {format_number(threshold, 1)} Prozentpunkte, bei anderen Einheiten "
+            "weniger als 1 %. Bewertung nach der Zielrichtung der Kennzahl: ein kleinerer Abstand ist günstig, ein "
+            "größerer ungünstig; ohne Vergleichsgruppe zählt, ob der Wert in die günstige Richtung geht. "
+            "Kontextkennzahlen und Unverändertes bleiben ohne Bewertung.")
     if any(not r["vergleich"] for r in rows):
-        text += " Leere Felder: die Kennzahl hat keine Vergleichsgruppe."
+        text += " Leere Felder: keine Vergleichsgruppe."
     if missing:
         text += f" Noch ohne veröffentlichten Wert: {', '.join(missing)}."
     return text
@@ -144,7 +145,7 @@ def chapter_overview(analysed: list[tuple[Indicator, Analysis, str]], catalogue:
             before, now = analysis.base_values.get(group), analysis.values.get(group)
             if before is None or now is None:
                 continue
-            shown = _v(now, analysis) if trend.trend == UNCHANGED else f"von {_v(before, analysis)} auf {_v(now, analysis)}"
+            shown = _v(now, analysis) if trend.trend == UNCHANGED else f"von {_from(before, analysis)} auf {_v(now, analysis)}"
             who = "" if group == "insgesamt" else f"{catalogue.label('gruppe', group)}: "
             values.setdefault((trend.base_year, trend.year), {}).setdefault(trend.trend, []).append(
                 _item(indicator, who + shown))
@@ -188,7 +189,16 @@ def _listed(found: dict[str, list[str]], one: str, many: str, *, by: bool = Fals
 
 
 def _v(value: float, analysis: Analysis) -> str:
+    """A printed value with its unit; an index as a bare number ('0,31')."""
+    if analysis.unit == "Index":
+        return format_number(value, analysis.decimals)
     return format_value(value, analysis.unit, analysis.decimals)
+
+
+def _from(value: float, analysis: Analysis) -> str:
+    """The earlier value of 'von … auf …': with its unit for shares ('von 10,0 % auf 13,4 %'), else the bare number
+    ('von 45,0 auf 58,0 Tage')."""
+    return _v(value, analysis) if analysis.unit == "%" else format_number(value, analysis.decimals)
 
 
 # ---- Wichtigste Ergebnisse --------------------------------------------------------------------------------------
@@ -279,14 +289,5 @@ def _development_finding(catalogue: Catalogue, analysis: Analysis, stale: float)
         return 0.2 - stale, (f"Der Wert ist {who} seit {trend.base_year} nahezu unverändert "
                              f"({trend.base_year}: {_v(before, analysis)}, {latest}: {_v(value, analysis)})")
     score = (1.0 + min(relative, 0.9) if relative >= 0.1 else relative * 5) - stale
-    return score, (f"Der Wert ist {who} seit {trend.base_year} von {_v_from(before, analysis)} auf "
+    return score, (f"Der Wert ist {who} seit {trend.base_year} von {_from(before, analysis)} auf "
                    f"{_v(value, analysis)} {trend.trend}")
-
-
-def _v_from(value: float, analysis: Analysis) -> str:
-    """'von 52 Tagen', 'von 0,34' (an index without its unit), 'von 12,3 %'."""
-    if analysis.unit == "Index":
-        return format_number(value, analysis.decimals)
-    if analysis.unit == "Tage":
-        return f"{format_number(value, analysis.decimals)} Tagen"
-    return _v(value, analysis)

@@ -42,6 +42,7 @@ from toolkit.indicators.confidentiality import (
 from toolkit.indicators.values import footnotes_for
 from toolkit.report.charts import BarChart, Spec
 from toolkit.report.maps import MapChart, Shapes, map_state
+from toolkit.report.text import QUALIFIERS, plain_label, qualifier
 
 SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹"
 MAX_DISTRICT_GROUPS = 3
@@ -186,10 +187,7 @@ def district_part(report: Report, k: dict, indicator: Indicator, block: pd.DataF
         reference_label = "Durchschnitt je Stadtteil"
     chart_title = f"{indicator.name}, {catalogue.label('gruppe', group)}, nach Stadtteilen {latest}"
     n_shown = sum(1 for v in values if not math.isnan(v))
-    k["stadtteil_text"] = (f"Die Werte der {n_shown} Stadtteile mit veröffentlichtem Wert reichen {latest} von "
-                           f"{format_value(min(v for v in values if not math.isnan(v)), indicator.einheit, decimals)} bis "
-                           f"{format_value(max(v for v in values if not math.isnan(v)), indicator.einheit, decimals)}."
-                           if n_shown else f"Für {latest} ist kein Stadtteilwert veröffentlichbar.")
+    k["stadtteil_text"] = _range_text(indicator, [lookup.get((d.area, group)) for d in catalogue.districts], latest)
     report.charts.append(BarChart(chart_title, indicator.einheit, indicator.quelle,
                                   tuple(d.name for d in catalogue.districts), values, symbols, city_value, latest,
                                   decimals, reference_label=reference_label))
@@ -202,6 +200,29 @@ def district_part(report: Report, k: dict, indicator: Indicator, block: pd.DataF
                                       city_value, reference_label, decimals,
                                       caption=f"Abbildung: {indicator.id} {chart_title} – Karte"))
         report.chart_slots.append((k, "stadtteil_karte"))
+
+
+def _range_text(indicator: Indicator, records: list, year: int) -> str:
+    """'Die Werte der 29 Stadtteile mit veröffentlichtem Wert reichen 2025 von 2,9 % bis (100,0 %).': the lowest and
+    the highest printed value, in brackets where the table brackets it (limited reliability)."""
+    shown = [r for r in records if not math.isnan(_published(r))]
+    if not shown:
+        return f"Für {year} ist kein Stadtteilwert veröffentlichbar."
+    decimals = decimals_of(indicator)
+
+    def text(record) -> str:
+        value = format_value(_published(record), indicator.einheit, decimals)
+        return f"({value})" if _limited(record) else value
+
+    # on a tie the plain value is named
+    low = min(shown, key=lambda r: (round(_published(r), decimals), _limited(r)))
+    high = max(shown, key=lambda r: (round(_published(r), decimals), not _limited(r)))
+    return (f"Die Werte der {len(shown)} Stadtteile mit veröffentlichtem Wert reichen {year} von {text(low)} bis "
+            f"{text(high)}.")
+
+
+def _limited(record) -> bool:
+    return bool(getattr(record, "limited", False))
 
 
 def _district_cell(district, row, decimals: int, markers: dict[str, str]) -> Cell:
@@ -256,7 +277,10 @@ def comparison_part(report: Report, k: dict, indicator: Indicator, block: pd.Dat
         value = _published(lookup.get((area, group, last)))
         if not math.isnan(value):
             parts.append(f"{_area_label(catalogue, area)} {format_value(value, indicator.einheit, decimals)}")
-    k["vergleich_text"] = (f"Zum Vergleich ({catalogue.label('gruppe', group)}, {last}): " + ", ".join(parts) + "."
+    label = catalogue.label("gruppe", group)  # 'Mit Migrationshintergrund (Mikrozensus)': one pair of brackets
+    said = f"{plain_label(label)}, Abgrenzung {QUALIFIERS.get(qualifier(label), qualifier(label))}" if qualifier(
+        label) else label
+    k["vergleich_text"] = (f"Zum Vergleich ({said}, {last}): " + ", ".join(parts) + "."
                            if len(parts) > 1 else
                            "Vergleichswerte für Sachsen-Anhalt und Deutschland sind gesperrt oder fehlen.")
 
