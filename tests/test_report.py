@@ -60,6 +60,13 @@ def all_text(document) -> str:
     return "\n".join(parts)
 
 
+def finding_paragraphs(document) -> list:
+    """The bullet points of the Wichtigste Ergebnisse (the chapters' overviews are bullets too)."""
+    texts = [p.text for p in document.paragraphs]
+    start, end = texts.index("Wichtigste Ergebnisse"), texts.index("Zusammenfassung")
+    return [p for p in document.paragraphs[start:end] if p.style.name == "List Bullet"]
+
+
 def test_one_chapter_per_handlungsfeld_in_catalogue_order(compiled):
     workspace, _result, document = compiled
     catalogue = load_catalogue(workspace.catalogue_file)
@@ -274,7 +281,7 @@ def test_references_link_to_the_heading_with_its_page_number(compiled):
     _workspace, _result, document = compiled
     body = document.element.body
     bookmarks = {b.get(qn("w:name")): b.getparent() for b in body.iter(qn("w:bookmarkStart"))}
-    findings = [p for p in document.paragraphs if p.style.name == "List Bullet"]
+    findings = finding_paragraphs(document)
     assert findings and all("siehe Abschnitt „" in p.text for p in findings)
     for paragraph in findings:
         link = paragraph._p.find(f".//{qn('w:hyperlink')}")
@@ -418,8 +425,7 @@ def test_value_of_limited_reliability_is_bracketed_in_tables_text_and_legend(sur
     assert "Werte in Klammern: Aussagewert ist eingeschränkt" in text  # footnote below the table
     alt = [d.get("descr", "") for d in document.element.body.iter(qn("wp:docPr"))]
     assert any("eingeschränkte Aussagekraft" in a for a in alt)
-    findings = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
-    assert findings == []  # a value of limited reliability is no main finding
+    assert finding_paragraphs(document) == []  # a value of limited reliability is no main finding
 
 
 def test_annex_keeps_the_bracketed_value_a_number_with_a_bracket_format(survey):
@@ -514,13 +520,20 @@ def test_the_summary_speaks_one_trend_vocabulary_and_fills_no_cell_with_a_symbol
 
 def test_each_chapter_starts_with_an_overview_from_the_printed_values(compiled):
     _workspace, _result, document = compiled
-    texts = [p.text for p in document.paragraphs]
-    overviews = [t for t in texts if t.startswith("Im Überblick:")]
-    assert len(overviews) == 3  # the chapters with a comparison: Rahmendaten, Bildung, Arbeit
-    assert ("Im Überblick: Der Abstand zwischen den Gruppen ist von 2023 bis 2024 gesunken bei: Schulabgänge ohne "
-            "Hauptschulabschluss (Nichtdeutsche und Deutsche: von 3,6 auf 3,1 Prozentpunkte).") in overviews
-    assert "Von 2019 bis 2024 sind gestiegen: Einwohnerinnen und Einwohner (von 239.800 auf 245.800)" in overviews[0]
-    assert "ist seit 2023 um 0,5 Prozentpunkte gesunken (2023: 3,6 Prozentpunkte)" in " ".join(texts)  # the same
+    paragraphs = document.paragraphs
+    starts = [n for n, p in enumerate(paragraphs) if p.text == "Im Überblick:"]
+    assert len(starts) == 3  # the chapters with a development: Rahmendaten, Bildung, Arbeit
+    for n in starts:
+        assert paragraphs[n - 2].style.name == "Heading 1" and paragraphs[n + 1].style.name == "List Bullet"
+    points = [p.text for p in paragraphs if p.style.name == "List Bullet" and p.text.startswith(("Gestiegen",
+                                                                                                  "Gesunken", "Unverändert",
+                                                                                                  "Abstand"))]
+    assert "Gestiegen von 2019 bis 2024: Einwohnerinnen und Einwohner (von 239.800 auf 245.800), Ausländeranteil " \
+           "(von 10,8 % auf 13,6 %)." in points
+    assert ("Abstand zwischen den Gruppen gesunken von 2023 bis 2024: Schulabgänge ohne Hauptschulabschluss "
+            "(Nichtdeutsche und Deutsche: von 3,6 auf 3,1 Prozentpunkte).") in points
+    text = " ".join(p.text for p in paragraphs)
+    assert "ist seit 2023 um 0,5 Prozentpunkte gesunken (2023: 3,6 Prozentpunkte)" in text  # the same numbers
 
 
 def test_notes_name_only_the_symbols_their_tables_show(compiled):

@@ -14,7 +14,7 @@ import re
 
 from toolkit.catalogue.model import Catalogue, Indicator
 from toolkit.core.cells import format_number, format_value
-from toolkit.indicators.values import NOT_ASSESSED, UNCHANGED
+from toolkit.indicators.values import FALLEN, NOT_ASSESSED, RISEN, UNCHANGED
 from toolkit.report.analysis import Analysis
 from toolkit.report.tables import Cell, Table
 from toolkit.report.text import (
@@ -127,9 +127,10 @@ def summary_table(rows: list[dict]) -> Table:
 # ---- the overview at the start of a chapter -----------------------------------------------------------------
 
 
-def chapter_overview(analysed: list[tuple[Indicator, Analysis, str]], catalogue: Catalogue) -> str:
-    """What rose, what fell, which distance between two groups grew or shrank, in the chapter's indicators: neutral
-    words and the printed values, per pair of years compared."""
+def chapter_overview(analysed: list[tuple[Indicator, Analysis, str]], catalogue: Catalogue) -> list[str]:
+    """What rose, what fell, which distance between two groups grew or shrank, in the chapter's indicators: one point
+    per trend and pair of years compared, in neutral words with the printed values ('Gestiegen von 2020 bis 2025:
+    Ausländeranteil (von 10,0 % auf 13,4 %), …')."""
     values: dict[tuple[int, int], dict[str, list[str]]] = {}
     gaps: dict[tuple[int, int], dict[str, list[str]]] = {}
     for indicator, analysis, _heading in analysed:
@@ -149,15 +150,14 @@ def chapter_overview(analysed: list[tuple[Indicator, Analysis, str]], catalogue:
             who = "" if group == "insgesamt" else f"{catalogue.label('gruppe', group)}: "
             values.setdefault((trend.base_year, trend.year), {}).setdefault(trend.trend, []).append(
                 _item(indicator, who + shown))
-    sentences = []
+    found_points = []
     for (base, year), found in sorted(values.items(), key=lambda item: (-item[0][1], item[0][0])):
-        sentences.append(f"Von {base} bis {year} " + _listed(found, "ist", "sind") + ".")
+        found_points += [f"{trend[0].upper()}{trend[1:]} von {base} bis {year}: {', '.join(items)}."
+                    for trend, items in _by_trend(found)]
     for (base, year), found in sorted(gaps.items(), key=lambda item: (-item[0][1], item[0][0])):
-        sentences.append(f"Der Abstand zwischen den Gruppen ist von {base} bis {year} "
-                         + _listed(found, "", "", by=True) + ".")
-    if not sentences:
-        return ""
-    return "Im Überblick: " + " ".join(sentences)
+        found_points += [f"Abstand zwischen den Gruppen {trend} von {base} bis {year}: {', '.join(items)}."
+                    for trend, items in _by_trend(found)]
+    return found_points
 
 
 def _item(indicator: Indicator, details: str) -> str:
@@ -177,15 +177,9 @@ def _pair(catalogue: Catalogue, target: str, reference: str) -> str:
     return f"{first} und {second}"
 
 
-def _listed(found: dict[str, list[str]], one: str, many: str, *, by: bool = False) -> str:
-    """'gestiegen: A, B; gesunken: C' in the order gestiegen, gesunken, unverändert."""
-    parts = []
-    for trend in ("gestiegen", "gesunken", UNCHANGED):
-        items = found.get(trend, [])
-        if items:
-            verb = "" if by or parts else (one if len(items) == 1 else many) + " "
-            parts.append(f"{verb}{trend}{' bei' if by else ''}: {', '.join(items)}")
-    return "; ".join(parts)
+def _by_trend(found: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
+    """(trend, items) in the order gestiegen, gesunken, unverändert."""
+    return [(trend, found[trend]) for trend in (RISEN, FALLEN, UNCHANGED) if found.get(trend)]
 
 
 def _v(value: float, analysis: Analysis) -> str:
