@@ -236,9 +236,8 @@ def test_counts_are_never_bracketed_rates_below_klammer_unter_are(catalogue):
            "(weniger als 50 Fälle im Nenner)." in notes
     unbracketing = copy.deepcopy(catalogue)
     unbracketing.profiles["standard"] = dataclasses.replace(catalogue.profiles["standard"], klammer_unter=None)
-    obs = pd.DataFrame([{"indicator": "DEM-02", "year": 2024, "area": "st01", "group": "insgesamt", "sex": "insgesamt",
-                         "measure": m, "value": 14, "flag": "", "note": ""} for m in ("zaehler", "nenner")])
-    assert not protect(value_frame(obs, unbracketing), unbracketing)["limited"].any()
+    rows = [("DEM-02", 2024, "st01", "insgesamt", "insgesamt", measure, 14) for measure in ("zaehler", "nenner")]
+    assert not frame_of(unbracketing, rows)["limited"].any()
 
 
 @settings(max_examples=40, deadline=None)

@@ -170,19 +170,18 @@ def assess(trend: str | None, richtung: str, *, of_gap: bool) -> str:
     return FAVOURABLE if trend == good else UNFAVOURABLE
 
 
-def _base_year(values: pd.Series, year: int, breaks: list[int]) -> int | None:
-    """Five years before ``year``, else the previous year: the first with a value and no series break in between."""
+def _base_year(values: pd.Series, year: int, breaks: list[int], missing: str) -> int | Verdict:
+    """Five years before ``year``, else the previous year: the first with a value and no series break in between; or
+    the Verdict without a trend that says why there is none (``missing``: no value for ``year``)."""
+    if year not in values.index or pd.isna(values.get(year)):
+        return Verdict(None, None, year, None, reason=missing)
     for back in (5, 1):
         base = year - back
         if base in values.index and not pd.isna(values[base]) and not spans_break(base, year, breaks):
             return base
-    return None
-
-
-def _no_base(values: pd.Series, year: int, breaks: list[int]) -> str:
     if any(spans_break(year - back, year, breaks) and (year - back) in values.index for back in (5, 1)):
-        return "keine Bewertung wegen eines Zeitreihenbruchs"
-    return "zu kurze Zeitreihe für eine Bewertung"
+        return Verdict(None, None, year, None, reason="keine Bewertung wegen eines Zeitreihenbruchs")
+    return Verdict(None, None, year, None, reason="zu kurze Zeitreihe für eine Bewertung")
 
 
 def trend_verdict(gaps: pd.Series, year: int, richtung: str, threshold: float,
@@ -190,12 +189,9 @@ def trend_verdict(gaps: pd.Series, year: int, richtung: str, threshold: float,
     """How the distance (absolute gap, year -> target minus reference) developed against 5 years (else 1 year)
     earlier, never across a series break: below ``threshold`` UNCHANGED. Context indicators (Richtung neutral or
     deuten) get the trend without an assessment."""
-    breaks = list(break_years)
-    if year not in gaps.index or pd.isna(gaps.get(year)):
-        return Verdict(None, None, year, None, reason="kein Abstand für das Berichtsjahr")
-    base = _base_year(gaps, year, breaks)
-    if base is None:
-        return Verdict(None, None, year, None, reason=_no_base(gaps, year, breaks))
+    base = _base_year(gaps, year, list(break_years), "kein Abstand für das Berichtsjahr")
+    if isinstance(base, Verdict):
+        return base
     delta = abs(float(gaps[year])) - abs(float(gaps[base]))
     trend = trend_word(delta, threshold)
     return Verdict(trend, base, year, delta, assess(trend, richtung, of_gap=True))
@@ -205,12 +201,9 @@ def value_verdict(values: pd.Series, year: int, richtung: str, threshold: float,
                   relative: bool = False) -> Verdict:
     """How a value developed against 5 years (else 1 year) earlier, never across a series break. ``threshold`` is
     absolute (Prozentpunkte for shares) or, with ``relative``, a share of the earlier value (RELATIVE_THRESHOLD)."""
-    breaks = list(break_years)
-    if year not in values.index or pd.isna(values.get(year)):
-        return Verdict(None, None, year, None, reason="kein Wert für das Berichtsjahr")
-    base = _base_year(values, year, breaks)
-    if base is None:
-        return Verdict(None, None, year, None, reason=_no_base(values, year, breaks))
+    base = _base_year(values, year, list(break_years), "kein Wert für das Berichtsjahr")
+    if isinstance(base, Verdict):
+        return base
     delta = float(values[year]) - float(values[base])
     limit = threshold * abs(float(values[base])) if relative else threshold
     trend = UNCHANGED if delta == 0 else trend_word(delta, limit)
