@@ -24,7 +24,7 @@ from toolkit.core.errors import InputError
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML, STRUCTURES, load_settings
 from toolkit.indicators.published import load_published
 from toolkit.report.analysis import analyse
-from toolkit.report.compile import compile_report
+from toolkit.report.compile import OLD_SUMMARY_NOTICE, compile_report
 from toolkit.report.context import INTEGRATIONSKONZEPT_FIELDS, UNMAPPED_CHAPTER, build_report, report_chapters
 from toolkit.report.deliveries import round_deliveries
 from toolkit.report.summary import SUMMARY_HEADER
@@ -38,7 +38,7 @@ from toolkit.report.table_layout import (
 from toolkit.report.tables import decimals_of
 from toolkit.report.text import avoided_phrases, indicator_sentences, reader_phrases
 from toolkit.report.word import finish_document
-from toolkit.report.word_template import write_report_template
+from toolkit.report.word_template import knows_summary_table, write_report_template
 
 ROOT = Path(__file__).resolve().parent.parent
 NUMBER = re.compile(r"\d[\d.]*(?:,\d+)?")
@@ -402,6 +402,15 @@ def test_broken_template_gives_a_german_message(tmp_path):
     document.save(str(workspace.report_template))
     with pytest.raises(InputError, match="Berichtsvorlage .* lässt sich nicht füllen"):
         compile_report(workspace, 2024)
+
+
+def test_an_older_template_without_the_summary_table_is_named(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("{%p for u in uebersicht %}")  # the ten tables of version 0.x
+    document.save(str(tmp_path / "alt.docx"))
+    assert not knows_summary_table(tmp_path / "alt.docx")
+    assert knows_summary_table(ROOT / "templates" / "Bericht.docx")
+    assert "Ihre Zusammenfassung bleibt leer" in OLD_SUMMARY_NOTICE
 
 
 @pytest.fixture(scope="module")

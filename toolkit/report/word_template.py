@@ -98,12 +98,22 @@ def build_report_template() -> Document:
 
 def knows_internal_edition(template: Path) -> bool:
     """True if the report template has the internal edition's placeholders (built by this version)."""
+    return template_mentions(template, "notiz_intern", "pruefung")
+
+
+def knows_summary_table(template: Path) -> bool:
+    """True if the report template has the Zusammenfassung's one table and the chapters' overview (issue #19)."""
+    return template_mentions(template, "zusammenfassung_zeilen", "hf.ueberblick")
+
+
+def template_mentions(template: Path, *names: str) -> bool:
+    """True if every one of ``names`` occurs in the template's document (its docxtpl placeholders)."""
     try:
         with zipfile.ZipFile(template) as archive:
             xml = archive.read("word/document.xml").decode("utf-8", "replace")
     except (OSError, KeyError, zipfile.BadZipFile):
         return False
-    return "notiz_intern" in xml and "pruefung" in xml
+    return all(name in xml for name in names)
 
 
 # ---- styles and page ----------------------------------------------------------------------------------------
