@@ -23,11 +23,11 @@ from toolkit.core.cells import format_number
 from toolkit.core.errors import InputError
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML, STRUCTURES, load_settings
 from toolkit.indicators.published import load_published
-from toolkit.report.analysis import analyse
+from toolkit.report.analysis import Analysis, analyse
 from toolkit.report.compile import OLD_SUMMARY_NOTICE, compile_report
 from toolkit.report.context import INTEGRATIONSKONZEPT_FIELDS, UNMAPPED_CHAPTER, build_report, report_chapters
 from toolkit.report.deliveries import round_deliveries
-from toolkit.report.summary import SUMMARY_HEADER
+from toolkit.report.summary import SUMMARY_HEADER, summary_row
 from toolkit.report.table_layout import (
     CELL_MARGIN_TWIPS,
     KEEP_TOGETHER_ROWS,
@@ -564,3 +564,13 @@ def test_notes_name_only_the_symbols_their_tables_show(compiled):
     for table in content.tables:  # the Tabellenanhang: each table with the notes of its own cells
         shown = {c.text for row in table.zeilen for c in row[1:]}
         assert not any(n.endswith("(.).") for n in table.notes) or "." in shown, table.titel
+
+
+def test_a_summary_row_with_a_suppressed_value_shows_the_symbol_and_says_why_there_is_no_trend():
+    catalogue = load_catalogue()
+    indicator = catalogue.indicators["BIL-06"]
+    analysis = Analysis(2024, {"deutsch": 6.9}, target="nichtdeutsch", reference="deutsch", unit="%")
+    row = summary_row(indicator, analysis, catalogue)
+    assert (row["wert"], row["vergleichswert"], row["abstand"]) == (".", "6,9\u00a0%", ".")
+    assert (row["entwicklung"], row["bewertung"]) == ("kein Vergleich (Wert gesperrt)", "ohne Bewertung")
+    assert summary_row(indicator, Analysis(None, {}), catalogue) is None  # no value at all: named below the table

@@ -62,7 +62,7 @@ def summary_row(indicator: Indicator, analysis: Analysis | None, catalogue: Cata
         row["entwicklung"] = f"{subject} {verdict.trend}{previous_year}"
         row["bewertung"] = verdict.assessment
     else:
-        row["entwicklung"] = _no_trend(verdict.reason if verdict is not None else "")
+        row["entwicklung"] = _no_trend(verdict.reason if verdict is not None else "kein Abstand für das Berichtsjahr")
     for key in ("wert", "vergleichswert", "abstand"):
         row[key] = row[key].replace(" ", "\u00a0")
     return row
@@ -77,9 +77,11 @@ def _value(analysis: Analysis, group: str) -> str:
 
 
 def _no_trend(reason: str) -> str:
+    """Why a row has no development, in words: a series break, a value (or one of the two) not published, a series
+    too short (indicators/values.py gives the reason)."""
     if "Zeitreihenbruch" in reason:
         return "kein Vergleich (Zeitreihenbruch)"
-    if "Abstand" in reason or "Wert für das Berichtsjahr" in reason:
+    if "für das Berichtsjahr" in reason:
         return "kein Vergleich (Wert gesperrt)"
     return "kein Vergleich (zu kurze Zeitreihe)"
 
