@@ -74,6 +74,7 @@ class Indicator:
     hinweis_bericht: str  # for readers: printed under the indicator in the published report
     notiz_intern: str  # for the coordination: only in the internal edition, never published
     zielwert: float | None = None
+    zieljahr: int | None = None  # the year by which the Integrationskonzept wants the Zielwert reached
     erhebungsjahre: tuple[int, ...] = ()  # the only years with values (e.g. Wahljahre); empty: every year
 
     def has_year(self, year: int) -> bool:
@@ -405,6 +406,9 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
             check.add(INDICATORS, raw, "einheit", contradiction)
         if indicator.min_wert is not None and indicator.max_wert is not None and indicator.min_wert > indicator.max_wert:
             check.add(INDICATORS, raw, "max_wert", "der Höchstwert ist kleiner als der Mindestwert")
+        if indicator.zieljahr is not None and indicator.zielwert is None:
+            check.add(INDICATORS, raw, "zieljahr", "ein Zieljahr ohne Zielwert sagt nichts; bitte den Zielwert "
+                                                   "eintragen oder das Zieljahr löschen")
     by_id = {i.id: i for i in indicators_list}
     for link, raw in link_pairs:
         for key, ind_key, group_key in (("messgroesse", "indikator", "gruppe"),

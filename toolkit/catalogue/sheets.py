@@ -133,6 +133,7 @@ INDICATORS = SheetSpec("Indikatoren", "indikatoren.csv", (
     Column("notiz_intern", "Interne Notiz", 60, former_header="Methodische Hinweise"),  # internal edition only
     Column("zielwert", "Zielwert (Integrationskonzept)", 14, "number"),
     Column("erhebungsjahre", "Erhebungsjahre", 16, "years"),  # empty: every year; else only these (Wahljahre)
+    Column("zieljahr", "Zieljahr", 9, "int"),
 ))
 FIELDS = SheetSpec("Handlungsfelder", "handlungsfelder.csv", (
     Column("code", "Code", 8, required=True),

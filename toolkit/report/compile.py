@@ -39,7 +39,7 @@ from toolkit.report.pdf import convert_to_pdf, find_libreoffice
 from toolkit.report.profiles import Profiles, build_profiles, write_profiles
 from toolkit.report.tables import write_table_annex
 from toolkit.report.word import add_pictures_after, finish_document
-from toolkit.report.word_template import knows_internal_edition, mark_every_page
+from toolkit.report.word_template import knows_internal_edition, knows_summary_table, mark_every_page
 
 
 @dataclass
@@ -158,6 +158,8 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     notices = list(catalogue.notices)
     if intern and not knows_internal_edition(workspace.report_template):
         notices.append(OLD_TEMPLATE_NOTICE.format(template=for_user(workspace.report_template)))
+    if not knows_summary_table(workspace.report_template):
+        notices.append(OLD_SUMMARY_NOTICE.format(template=for_user(workspace.report_template)))
     for (target, key), image, spec in zip(content.chart_slots, rendered, content.charts, strict=True):
         if isinstance(spec, MAPS):
             continue  # no slot of its own in the template: placed after its bar chart (place_maps)
@@ -209,6 +211,13 @@ OLD_TEMPLATE_NOTICE = (
     "Die Berichtsvorlage {template} stammt aus einer früheren Version und kennt die interne Fassung noch nicht: "
     "Die Kennzeichnung steht auf jeder Seite, aber interne Notizen und die Prüfung der Geheimhaltung fehlen. Eine "
     "neue Vorlage erzeugt 'python scripts/build_templates.py' (Repository) oder 'toolkit init' in einem neuen Ordner.")
+
+
+OLD_SUMMARY_NOTICE = (
+    "Die Berichtsvorlage {template} stammt aus einer früheren Version: Ihre Zusammenfassung bleibt leer (sie kennt die "
+    "Tabelle der Kernkennzahlen noch nicht), und die Kapitel beginnen ohne „Im Überblick“. Eine neue Vorlage erzeugt "
+    "'python scripts/build_templates.py' (Repository) oder 'toolkit init' in einem neuen Ordner; eigene Änderungen "
+    "an der Vorlage bitte dorthin übertragen.")
 
 
 def place_maps(document: Document, charts: list[Spec], rendered: list[Rendered], width: int) -> None:
