@@ -19,10 +19,11 @@ from toolkit.catalogue.model import Catalogue, Indicator, name_key
 from toolkit.core.settings import Settings
 from toolkit.publish.graphics import PictureJob, picture_alt
 from toolkit.report.charts import BarChart, LineChart
-from toolkit.report.context import OVERVIEW_HEADER, report_chapters
+from toolkit.report.context import report_chapters
 from toolkit.report.maps import MAPS, CircleMap, MapChart
 from toolkit.report.profiles import HEADER as PROFILE_HEADER
 from toolkit.report.profiles import Profiles
+from toolkit.report.summary import ANNEX_HEADER
 from toolkit.report.tables import Report, break_text
 
 PICTURE_DIR = "grafiken"
@@ -182,13 +183,13 @@ def _link_id(text: str) -> str:
 
 
 def _start(context: dict, chapters: list) -> dict:
-    overview = {part["titel"]: part["zeilen"] for part in context["uebersicht"]}
     fields = []
     for number, chapter in enumerate(context["handlungsfelder"], 1):
-        rows = overview.get(chapter["titel"], [])
-        table = {"titel": f"Übersicht: {chapter['titel']}", "kopf": list(OVERVIEW_HEADER), "zeilen": [
-            [{"text": r["kennzahl"], "href": indicator_path(_link_id(r["kennzahl"]))}, r["gruppe"], r["wert"],
-             r["vergleich"], r["vergleichswert"], r["abstand"], r["trend"]] for r in rows], "text_spalten": (1, 3, 6)}
+        rows = chapter["zeilen"]
+        table = {"titel": f"Übersicht: {chapter['titel']}", "kopf": list(ANNEX_HEADER), "zeilen": [
+            [{"text": r["kennzahl"], "href": indicator_path(_link_id(r["kennzahl"]))}, r["jahr"], r["gruppe"],
+             r["wert"], r["vergleich"], r["vergleichswert"], r["abstand"], r["entwicklung"], r["bewertung"]]
+            for r in rows], "text_spalten": (2, 4, 7, 8)}
         fields.append({"nummer": number, "titel": chapter["titel"], "beschreibung": chapter["beschreibung"],
                        "verweise": chapter["verweise"], "tabelle": table if rows else None})
     findings = [{"titel": part["titel"], "punkte": [

@@ -59,14 +59,16 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
     sources, annex_rows, gaps = [], [], []
     chapters = report_chapters(catalogue, settings.gliederung)
     for chapter in chapters:
-        kennzahlen, analysed = [], []
+        kennzahlen, analysed, rows = [], [], []
         for indicator in chapter.indicators:
             block = by_indicator.get(indicator.id, published.iloc[0:0])
             k = _indicator(report, indicator, block, catalogue, settings, year, indicator.handlungsfeld)
             k["notiz_intern"] = indicator.notiz_intern if intern else ""
             kennzahlen.append(k)
             analysis = k.pop("_analysis", None)
-            summary.append((indicator, summary_row(indicator, analysis, catalogue)))
+            summary.append((indicator, row := summary_row(indicator, analysis, catalogue)))
+            if row is not None:
+                rows.append({key: value for key, value in row.items() if not key.startswith("_")})
             if analysis is not None:
                 analysed.append((indicator, analysis, k["titel"]))
             sources.append({"kennzahl": f"{indicator.id} {indicator.name}", "quelle": indicator.quelle,
@@ -81,7 +83,8 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
                              "grund": missing_reason(indicator, catalogue, year, received_offices, told)})
         chapters_ctx.append({"titel": chapter.titel, "beschreibung": chapter.beschreibung,
                              "ueberblick": chapter_overview(analysed, catalogue),
-                             "verweise": see_also_sentences(chapter), "kennzahlen": kennzahlen})
+                             "verweise": see_also_sentences(chapter), "kennzahlen": kennzahlen,
+                             "zeilen": rows})  # every indicator's summary row (the website's overview per field)
         if points := main_findings(analysed, catalogue, year):
             findings.append({"titel": chapter.titel, "punkte": points})
     report.tables.insert(0, summary_table([row for _i, row in summary if row is not None]))

@@ -361,7 +361,7 @@ def missing_reason(indicator: Indicator, catalogue: Catalogue, year: int, receiv
 
 def begriffe(catalogue: Catalogue) -> list[dict]:
     """The concepts the catalogue uses (Ausländer vs. Migrationshintergrund etc.), the Staatengruppen, areas,
-    calculation and, where notes refer to it, the Länder-Monitoring."""
+    calculation and, where notes refer to it, the Integrationsmonitoring der Länder."""
     indicators = catalogue.indicators.values()
     used = {g for i in indicators for g in i.gruppen}
     groups = catalogue.groups
@@ -388,12 +388,12 @@ def begriffe(catalogue: Catalogue) -> list[dict]:
         "in Prozent mal 100. Abstände zwischen zwei Gruppen und Veränderungen gegenüber früheren Jahren sind "
         "Differenzen der veröffentlichten, gerundeten Werte; bei Anteilen werden sie in Prozentpunkten angegeben "
         "(abgekürzt Pp.).")})
-    if any("Länder-Monitoring" in i.hinweis_bericht for i in indicators):
-        items.append({"titel": "Länder-Monitoring", "text": (
-            "Hinweise zu einzelnen Kennzahlen vergleichen die Abgrenzung mit dem Länder-Monitoring, dem gemeinsamen "
-            "Integrationsmonitoring der Länder, das die Konferenz der für Integration zuständigen Ministerinnen und "
-            "Minister, Senatorinnen und Senatoren der Länder herausgibt. Die Angabe in Klammern (etwa B2a) ist die "
-            "Nummer der Kennzahl in diesem Bericht.")})
+    if any("Integrationsmonitoring der Länder" in i.hinweis_bericht for i in indicators):
+        items.append({"titel": "Integrationsmonitoring der Länder", "text": (
+            "Hinweise zu einzelnen Kennzahlen vergleichen die Abgrenzung mit dem gemeinsamen Integrationsmonitoring "
+            "der Länder, das die Konferenz der für Integration zuständigen Ministerinnen und Minister, Senatorinnen "
+            "und Senatoren der Länder herausgibt. Die Angabe „Indikator …“ (etwa B2a) ist die Nummer der Kennzahl in "
+            "diesem Bericht.")})
     return items
 
 
