@@ -1,4 +1,5 @@
-"""`toolkit demo` runs the whole round once (module fixture) and leaves every output where it says."""
+"""`toolkit demo` runs the whole round once (conftest.py: demo_workspace, one per test run) and leaves every output
+where it says."""
 
 from __future__ import annotations
 
@@ -35,12 +36,10 @@ from toolkit.report.text import AVOIDED_PHRASES, avoided_phrases
 from toolkit.returns.checks import check_files
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, str]:
-    folder = tmp_path_factory.mktemp("demo") / "Demo"
-    result = CliRunner().invoke(app, ["demo", str(folder)])
-    assert result.exit_code == 0, result.output
-    return Workspace(folder.resolve()), result.output
+@pytest.fixture(scope="session")
+def demo(demo_workspace: Workspace, demo_output: str) -> tuple[Workspace, str]:
+    """The demo round of the test run (conftest.py), read-only: a test that writes takes demo_copy."""
+    return demo_workspace, demo_output
 
 
 def test_cli_prints_where_every_output_is(demo) -> None:
@@ -191,9 +190,9 @@ def pdf_pages(pdf: Path) -> list[str]:
 
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
                     reason="LibreOffice oder pdftotext (poppler) fehlt: PDF-Seiten nicht prüfbar")
-def test_pdf_keeps_the_summary_numbers_and_words_whole_and_has_toc_page_numbers(demo) -> None:
+def test_pdf_keeps_the_summary_numbers_and_words_whole_and_has_toc_page_numbers(demo, tmp_path: Path) -> None:
     workspace, _ = demo
-    report = workspace.report_file(REPORT_YEAR)
+    report = Path(shutil.copyfile(workspace.report_file(REPORT_YEAR), tmp_path / workspace.report_file(REPORT_YEAR).name))
     pages = pdf_pages(convert_to_pdf(report))
     start = next(i for i, page in enumerate(pages) if re.search(r"^Zusammenfassung$", page, re.M))
     end = next(i for i, page in enumerate(pages) if re.search(r"^Begriffe und Datengrundlagen$", page, re.M))
@@ -238,8 +237,8 @@ def test_master_matrix_holds_the_typed_values(demo, catalogue: Catalogue) -> Non
     assert any(v.flag == "vorläufig" for v in stored.values())
 
 
-def test_faulty_return_stays_in_inbox_with_fehler(demo) -> None:
-    workspace, _ = demo
+def test_faulty_return_stays_in_inbox_with_fehler(demo_copy: Workspace) -> None:
+    workspace = demo_copy  # the check writes its Prüfbericht
     kept = [p.name for p in workspace.inbox.iterdir() if p.is_file()]
     assert kept == [return_name(FAULTY_OFFICE, REPORT_YEAR)]
     [report] = check_files(workspace, [workspace.inbox / kept[0]])
@@ -283,11 +282,11 @@ def test_an_earlier_demo_folder_is_replaced(tmp_path: Path) -> None:
         prepare_folder(tmp_path / "other")
 
 
-def test_audit_recomputes_no_suppressed_count_of_the_demo(demo, catalogue: Catalogue) -> None:
+def test_audit_recomputes_no_suppressed_count_of_the_demo(demo_copy: Workspace, catalogue: Catalogue) -> None:
     """The demo's published table (the open-data export) against the catalogue's relations: nothing is recoverable,
     nothing blocked without reason. (That suppression across indicators is needed is shown on a hand-made table in
     test_audit.py.)"""
-    workspace, _ = demo
+    workspace = demo_copy  # the export writes its files
     exported = export_open_data(workspace, REPORT_YEAR)
     with exported.csv_path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))

@@ -41,9 +41,10 @@ NUMBER = re.compile(r"\d[\d.]*(?:,\d+)?")
 
 
 @pytest.fixture(scope="module")
-def compiled(tmp_path_factory):
-    workspace = make_report_workspace(tmp_path_factory.mktemp("bericht") / "ws")
-    result = compile_report(workspace, 2024, processes=1)
+def compiled(compiled_with_maps):
+    """The small report (report_fixtures.SUBSET plus STT-01, which has no data), compiled once per test run for the
+    report, map and profile tests (conftest.py); read-only."""
+    workspace, result = compiled_with_maps
     return workspace, result, docx.Document(str(result.report))
 
 
@@ -136,7 +137,7 @@ def test_public_annex_has_the_gaps_but_not_the_deliveries(compiled):
     _workspace, _result, document = compiled
     assert not any(t.rows[0].cells[0].text == "Stelle" for t in document.tables)  # internal edition only
     gaps = next(t for t in document.tables if [c.text for c in t.rows[0].cells] == ["Kennung", "Kennzahl", "Grund"])
-    assert [r.cells[0].text for r in gaps.rows[1:]] == ["GES-04"]
+    assert [r.cells[0].text for r in gaps.rows[1:]] == ["STT-01", "GES-04"]  # the two without data
 
 
 def test_drafted_sentence_names_value_gap_and_trend(compiled):
@@ -348,8 +349,9 @@ def test_toc_is_prefilled_with_headings_and_page_references(compiled):
     assert "Zusammenfassung\t1" in toc_entries or any(e.startswith("Zusammenfassung") for e in toc_entries)
 
 
-def test_cli_compile_and_missing_data(compiled, tmp_path):
-    workspace, _result, _document = compiled
+def test_cli_compile_and_missing_data(tmp_path):
+    """The command's wiring and messages: a report of one indicator for the city (BIL-06) is enough for them."""
+    workspace = make_report_workspace(tmp_path / "ws", indicators=("BIL-06",))
     runner = CliRunner()
     result = runner.invoke(app, ["compile", "--year", "2024", "-w", str(workspace.root)])
     assert result.exit_code == 0, result.output
@@ -367,11 +369,12 @@ def test_cli_compile_and_missing_data(compiled, tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice fehlt")
-def test_pdf_is_tagged_and_has_the_document_language(compiled):
+def test_pdf_is_tagged_and_has_the_document_language(compiled, tmp_path):
     from toolkit.report.compile import convert_to_pdf
 
     _workspace, result, _document = compiled
-    pdf = convert_to_pdf(result.report).read_bytes()
+    report = Path(shutil.copyfile(result.report, tmp_path / result.report.name))  # the PDF beside it, not in the
+    pdf = convert_to_pdf(report).read_bytes()  # shared folder
     assert b"/MarkInfo" in pdf and b"/StructTreeRoot" in pdf
     assert re.search(rb"/Lang\s*\(de-DE\)", pdf)
     assert pdf.count(b"/Alt") >= result.n_charts
@@ -382,7 +385,7 @@ def test_broken_template_gives_a_german_message(tmp_path):
 
     from toolkit.core.errors import InputError
 
-    workspace = make_report_workspace(tmp_path / "ws")
+    workspace = make_report_workspace(tmp_path / "ws", indicators=("BIL-06",))  # one chart: the template matters
     document = Document()
     document.add_paragraph("{{ bericht.titel }")  # a tag damaged in Word
     document.save(str(workspace.report_template))
