@@ -28,7 +28,7 @@ from toolkit.demo.clerks import FAULTY_OFFICE, SILENT_OFFICE, return_name
 from toolkit.demo.data import generate
 from toolkit.demo.run import MARKER, REPORT_YEAR, prepare_folder
 from toolkit.indicators.audit import audit, unjustified
-from toolkit.indicators.export import export_open_data
+from toolkit.indicators.export import export_dir
 from toolkit.indicators.published import load_published
 from toolkit.report.compile import convert_to_pdf, round_deliveries
 from toolkit.report.context import INTEGRATIONSKONZEPT_FIELDS, UNMAPPED_CHAPTER, build_report, concept_fields
@@ -192,7 +192,8 @@ def pdf_pages(pdf: Path) -> list[str]:
                     reason="LibreOffice oder pdftotext (poppler) fehlt: PDF-Seiten nicht prüfbar")
 def test_pdf_keeps_the_summary_numbers_and_words_whole_and_has_toc_page_numbers(demo, tmp_path: Path) -> None:
     workspace, _ = demo
-    report = Path(shutil.copyfile(workspace.report_file(REPORT_YEAR), tmp_path / workspace.report_file(REPORT_YEAR).name))
+    source = workspace.report_file(REPORT_YEAR)
+    report = Path(shutil.copyfile(source, tmp_path / source.name))  # the PDF beside the copy, not in the shared demo
     pages = pdf_pages(convert_to_pdf(report))
     start = next(i for i, page in enumerate(pages) if re.search(r"^Zusammenfassung$", page, re.M))
     end = next(i for i, page in enumerate(pages) if re.search(r"^Begriffe und Datengrundlagen$", page, re.M))
@@ -282,13 +283,13 @@ def test_an_earlier_demo_folder_is_replaced(tmp_path: Path) -> None:
         prepare_folder(tmp_path / "other")
 
 
-def test_audit_recomputes_no_suppressed_count_of_the_demo(demo_copy: Workspace, catalogue: Catalogue) -> None:
-    """The demo's published table (the open-data export) against the catalogue's relations: nothing is recoverable,
-    nothing blocked without reason. (That suppression across indicators is needed is shown on a hand-made table in
-    test_audit.py.)"""
-    workspace = demo_copy  # the export writes its files
-    exported = export_open_data(workspace, REPORT_YEAR)
-    with exported.csv_path.open(encoding="utf-8") as handle:
+def test_audit_recomputes_no_suppressed_count_of_the_demo(demo, catalogue: Catalogue) -> None:
+    """The demo's published table (the open-data export the demo wrote) against the catalogue's relations: nothing
+    is recoverable, nothing blocked without reason. (That suppression across indicators is needed is shown on a
+    hand-made table in test_audit.py.)"""
+    workspace, _ = demo
+    exported = export_dir(workspace, REPORT_YEAR) / f"integrationsmonitoring_{REPORT_YEAR}.csv"
+    with exported.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     result = audit(rows, catalogue)
     assert result.ok and result.suppressed > 1000, result.lines(catalogue)[:12]

@@ -373,8 +373,8 @@ def test_pdf_is_tagged_and_has_the_document_language(compiled, tmp_path):
     from toolkit.report.compile import convert_to_pdf
 
     _workspace, result, _document = compiled
-    report = Path(shutil.copyfile(result.report, tmp_path / result.report.name))  # the PDF beside it, not in the
-    pdf = convert_to_pdf(report).read_bytes()  # shared folder
+    report = Path(shutil.copyfile(result.report, tmp_path / result.report.name))  # the PDF beside the copy
+    pdf = convert_to_pdf(report).read_bytes()
     assert b"/MarkInfo" in pdf and b"/StructTreeRoot" in pdf
     assert re.search(rb"/Lang\s*\(de-DE\)", pdf)
     assert pdf.count(b"/Alt") >= result.n_charts
