@@ -187,11 +187,11 @@ PHASES = (("Dateiprüfung (filesafety)", "toolkit.returns.reader", "inspect_file
           ("Lesen (calamine, Plan, Zellen)", "toolkit.returns.reader", "_read_workbook"),
           ("  darin Plan + Fingerabdruck", "toolkit.returns.caches", "PlanCache.plan"),
           ("Regeln", "toolkit.returns.workers", "check_workbook"),
-          ("Werte zusammenstellen", "toolkit.merge.merge", "merge_items"),
+          ("Werte zusammenstellen", "toolkit.merge.intake", "merge_items"),
           ("SQLite schreiben (put_many)", "toolkit.core.store", "Store.put_many"),
-          ("Archiv", "toolkit.merge.merge", "_archive"),
-          ("Indikatorenmatrix", "toolkit.merge.merge", "write_master_matrix"),
-          ("Prüfberichte", "toolkit.merge.merge", "write_feedback"))
+          ("Archiv", "toolkit.merge.intake", "_archive"),
+          ("Monitoringdaten", "toolkit.merge.intake", "write_master_matrix"),
+          ("Prüfberichte", "toolkit.merge.intake", "write_feedback"))
 
 
 @contextlib.contextmanager
@@ -206,7 +206,7 @@ def phase_clocks(totals: dict[str, float]) -> Iterator[None]:
             owner = getattr(owner, owner_name)
         original = getattr(owner, name)
 
-        def timed(*args, _original=original, _label=label, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        def timed(*args, _original=original, _label=label, **kwargs):
             start = time.process_time()
             try:
                 return _original(*args, **kwargs)
@@ -232,8 +232,8 @@ def main() -> int:
                         help="also the master matrix with each internal of the xlsxwriter adapter switched off")
     args = parser.parse_args()
     import toolkit.returns.checks as checks_module
+    from toolkit.merge.intake import merge_returns
     from toolkit.merge.matrix import write_master_matrix
-    from toolkit.merge.merge import merge_returns
 
     catalogue = synthetic_catalogue()
     with tempfile.TemporaryDirectory(prefix="bench-check-merge-") as tmp:
@@ -298,7 +298,7 @@ def main() -> int:
             note("floor", clock)
             shutil.rmtree(copy.root)
     best: dict[str, object] = {name: round(min(runs), 3) for name, runs in times.items()}
-    print(f"toolkit check+merge: {best['toolkit_s']:.2f} s (nur check: {best['check_s']:.2f} s; Indikatorenmatrix "
+    print(f"toolkit check+merge: {best['toolkit_s']:.2f} s (nur check: {best['check_s']:.2f} s; Monitoringdaten "
           f"mit {values} Werten allein: {best['matrix_s']:.2f} s)")
     print(f"python-calamine (alle Blätter lesen): {best['calamine_s']:.2f} s")
     print(f"pandas + openpyxl (alle Blätter lesen): {best['openpyxl_s']:.2f} s")
@@ -311,7 +311,7 @@ def main() -> int:
             gain = without - best["matrix_s"]
             fallbacks[name] = {"without_s": without, "gain_s": round(gain, 3),
                                "gain_pct_of_toolkit": round(100 * gain / best["toolkit_s"], 1)}
-            print(f"Indikatorenmatrix ohne {name}: {without:.2f} s, Gewinn {gain:.2f} s = "
+            print(f"Monitoringdaten ohne {name}: {without:.2f} s, Gewinn {gain:.2f} s = "
                   f"{100 * gain / best['toolkit_s']:.1f} % von toolkit")
         best["fallbacks"] = fallbacks
     if phases:

@@ -27,18 +27,19 @@ from matplotlib.figure import Figure
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's toolkit, installed or not
 
+from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import CITY, RawRow, default_rows, district_area, load_catalogue
-from toolkit.catalogue.template import write_catalogue_workbook
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, ensure_folders
 from toolkit.indicators.published import load_published
 from toolkit.report.charts import DPI, LINE_SIZE, BarChart, LineChart
-from toolkit.report.compile import compile_report, round_deliveries
+from toolkit.report.compile import compile_report
 from toolkit.report.context import build_report
+from toolkit.report.deliveries import round_deliveries
 from toolkit.report.maps import MAP_SIZE, PALETTE, MapChart, district_triples, load_shapes
 from toolkit.report.profiles import LocatorMap, build_profiles
-from toolkit.report.template import write_report_template
+from toolkit.report.word_template import write_report_template
 
 KEYS = [r.values["schluessel"] for r in default_rows()["Stadtteile"]]  # the Amt's keys, 01 … 78
 
@@ -138,7 +139,7 @@ def bare_matplotlib(specs: list) -> float:
 
 def chart_specs(workspace: Workspace, year: int) -> list:
     """What compile draws: the report's charts and maps, and the profiles' locator maps."""
-    catalogue, settings, published = load_published(workspace, year)
+    catalogue, settings, published, _left_out = load_published(workspace, year)
     deliveries, received = round_deliveries(workspace, year, catalogue)
     shapes, _problems = load_shapes(workspace, district_triples(catalogue))
     report = build_report(published, catalogue, settings, year, deliveries, received, shapes)

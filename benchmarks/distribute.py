@@ -40,14 +40,14 @@ import xlsxwriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import toolkit.collect.distribute as distribute  # noqa: E402
-from toolkit.catalogue.model import Catalogue, Office, load_catalogue  # noqa: E402
-from toolkit.collect.layout import plan_workbook  # noqa: E402
-from toolkit.collect.workbook import WORKBOOK_OPTIONS, write_collection_workbook  # noqa: E402
-from toolkit.core.runtime import workers_for  # noqa: E402
-from toolkit.core.settings import DEFAULT_SETTINGS_TOML, Settings  # noqa: E402
-from toolkit.core.store import Store  # noqa: E402
-from toolkit.core.workspace import Workspace, ensure_folders  # noqa: E402
+import toolkit.collect.distribute as distribute
+from toolkit.catalogue.model import Catalogue, Office, load_catalogue
+from toolkit.collect.layout import plan_workbook
+from toolkit.collect.workbook import WORKBOOK_OPTIONS, write_collection_workbook
+from toolkit.core.runtime import workers_for
+from toolkit.core.settings import DEFAULT_SETTINGS_TOML, Settings
+from toolkit.core.store import Store
+from toolkit.core.workspace import Workspace, ensure_folders
 
 OFFICES, INDICATORS, YEAR = 50, 40, 2025
 GROUPS = ("insgesamt", "deutsch", "nichtdeutsch")

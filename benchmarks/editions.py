@@ -22,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's toolkit, installed or not
 
-from toolkit.core.settings import STRUCTURES  # noqa: E402
-from toolkit.core.store import Store  # noqa: E402
-from toolkit.core.workspace import Workspace  # noqa: E402
-from toolkit.demo.run import REPORT_YEAR, run_demo  # noqa: E402
-from toolkit.report.compile import compile_report  # noqa: E402
-from toolkit.report.context import INTERNAL_MARK  # noqa: E402
+from toolkit.core.settings import STRUCTURES
+from toolkit.core.store import Store
+from toolkit.core.workspace import Workspace
+from toolkit.demo.run import REPORT_YEAR, run_demo
+from toolkit.report.compile import compile_report
+from toolkit.report.context import INTERNAL_MARK
 
 
 def _xml(path: Path) -> str:

@@ -48,12 +48,12 @@ from filelock import FileLock
 from report_fixtures import SUBSET, make_report_workspace
 from typer.testing import CliRunner
 
+from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import Catalogue, load_catalogue
-from toolkit.catalogue.template import write_catalogue_workbook
 from toolkit.cli import app
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML
 from toolkit.core.workspace import Workspace, ensure_folders
-from toolkit.report.compile import compile_report
+from toolkit.report.compile import CompileResult, compile_report
 
 T = TypeVar("T")
 
@@ -142,7 +142,7 @@ def demo_copy(demo_workspace: Workspace, tmp_path: Path) -> Workspace:
     return Workspace(copy_folder(demo_workspace.root, tmp_path / "Demo"))
 
 
-def _compile_with_maps(folder: Path):  # noqa: ANN202 - (Workspace, CompileResult)
+def _compile_with_maps(folder: Path) -> tuple[Workspace, CompileResult]:
     workspace = make_report_workspace(folder / "ws", indicators=(*SUBSET, "STT-01"))
     return workspace, compile_report(workspace, 2024, processes=1)
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
+import email
+import email.policy
+import json
 import re
 import shutil
 import subprocess
@@ -30,8 +34,9 @@ from toolkit.demo.run import MARKER, REPORT_YEAR, prepare_folder
 from toolkit.indicators.audit import audit, unjustified
 from toolkit.indicators.export import export_dir
 from toolkit.indicators.published import load_published
-from toolkit.report.compile import convert_to_pdf, round_deliveries
 from toolkit.report.context import INTEGRATIONSKONZEPT_FIELDS, UNMAPPED_CHAPTER, build_report, concept_fields
+from toolkit.report.deliveries import round_deliveries
+from toolkit.report.pdf import convert_to_pdf
 from toolkit.report.text import AVOIDED_PHRASES, avoided_phrases
 from toolkit.returns.checks import check_files
 
@@ -91,7 +96,7 @@ def test_report_has_a_chapter_per_field_and_a_chart_and_table_per_indicator(demo
         assert tables >= 1 and charts >= 1, (indicator, tables, charts)
 
 
-def document_text(document) -> str:  # noqa: ANN001 - a python-docx Document
+def document_text(document) -> str:  # a python-docx Document
     """All the text of a report: paragraphs, table cells, the pictures' alt texts, header and footer."""
     body = document.element.body
     parts = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
@@ -112,7 +117,7 @@ def test_the_drafted_text_frames_no_gap_as_a_deficit(demo) -> None:
     assert len(AVOIDED_PHRASES) >= 10
 
 
-def paragraphs_with_style(document) -> list[tuple[str, str]]:  # noqa: ANN001
+def paragraphs_with_style(document) -> list[tuple[str, str]]:
     """(style name, text) of every body paragraph, in order."""
     return [(p.style.name, p.text) for p in document.paragraphs]
 
@@ -155,7 +160,7 @@ def test_main_findings_come_after_the_foreword_one_to_three_per_chapter_with_dat
 def by_concept(demo):
     """The content of the demo report with the chapters of the Integrationskonzept ([bericht] gliederung)."""
     workspace, _ = demo
-    catalogue, settings, published = load_published(workspace, REPORT_YEAR)
+    catalogue, settings, published, _left_out = load_published(workspace, REPORT_YEAR)
     deliveries, received = round_deliveries(workspace, REPORT_YEAR, catalogue)
     settings = dataclasses.replace(settings, gliederung="integrationskonzept")
     return build_report(published, catalogue, settings, REPORT_YEAR, deliveries, received).context
@@ -261,6 +266,26 @@ def test_status_shows_the_missing_and_the_faulty_office(demo, catalogue: Catalog
     assert "geliefert 14 von 16 Stellen" in output
 
 
+def test_the_reminder_to_the_faulty_office_names_its_two_errors_and_no_filled_cell_as_missing(demo, tmp_path) -> None:
+    workspace, _ = demo
+    copy = tmp_path / "Demo"  # status --remind writes drafts and records them: not into the shared demo folder
+    shutil.copytree(workspace.root, copy, copy_function=shutil.copyfile)  # copy2 needs CopyFile2, which Wine lacks
+    result = CliRunner().invoke(app, ["status", "--year", str(REPORT_YEAR), "--remind", "-w", str(copy)])
+    assert result.exit_code == 0, result.output
+    with Store.read_only(workspace.store_file) as store:
+        [check] = [c for c in store.checks(REPORT_YEAR) if c["office"] == FAULTY_OFFICE]
+    fehler = [p for p in json.loads(check["problems_json"]) if p["severity"] == "fehler"]
+    assert len(fehler) == 2
+    checked = dt.datetime.fromisoformat(check["checked_at"]).strftime("%d.%m.%Y")
+    draft = Workspace(copy).mails_dir(REPORT_YEAR) / f"Erinnerung_{REPORT_YEAR}_{FAULTY_OFFICE}.eml"
+    body = email.message_from_bytes(draft.read_bytes(), policy=email.policy.default).get_body(("plain",)).get_content()
+    points = [line[2:] for line in body.splitlines() if line.startswith("- ")]
+    assert points == [
+        f"Ihre Datei {return_name(FAULTY_OFFICE, REPORT_YEAR)} (geprüft am {checked}) haben wir nicht übernommen, "
+        "weil sie 2 Fehler enthält. Bitte korrigieren Sie sie und senden Sie den ganzen Bogen erneut.",
+        *(f"Fehler in {p['sheet']}!{p['cell']} ({p['indicator']}): {p['message']}" for p in fehler)]
+
+
 def test_demo_refuses_a_folder_with_other_content(tmp_path: Path) -> None:
     (tmp_path / "wichtig.txt").write_text("bitte nicht löschen", encoding="utf-8")
     result = CliRunner().invoke(app, ["demo", str(tmp_path)])
@@ -293,5 +318,5 @@ def test_audit_recomputes_no_suppressed_count_of_the_demo(demo, catalogue: Catal
         rows = list(csv.DictReader(handle))
     result = audit(rows, catalogue)
     assert result.ok and result.suppressed > 1000, result.lines(catalogue)[:12]
-    _catalogue, _settings, published = load_published(workspace, REPORT_YEAR)
+    _catalogue, _settings, published, _left_out = load_published(workspace, REPORT_YEAR)
     assert unjustified(published, catalogue) == []

@@ -22,7 +22,7 @@ FORMATS = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "ods": "ods", "xls": "xls:MS E
 
 
 @pytest.fixture(scope="module")
-def saved_by_libreoffice(tmp_path_factory, catalogue):  # noqa: ANN001, ANN201
+def saved_by_libreoffice(tmp_path_factory, catalogue):
     """Two returns of JUGA, each opened and saved by LibreOffice Calc as an office would: a filled one (special
     characters, a hyperlink formula in a note) as .xlsx, .ods and .xls, and one with a formula in an input cell and a
     number typed over the Gesamtstadt formula row as .ods and .xls. One Calc start per format converts both."""
@@ -47,12 +47,12 @@ def saved_by_libreoffice(tmp_path_factory, catalogue):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture(scope="module")
-def converted(saved_by_libreoffice):  # noqa: ANN001, ANN201
+def converted(saved_by_libreoffice):
     return saved_by_libreoffice[0]
 
 
 @pytest.mark.parametrize("suffix", list(FORMATS))
-def test_saved_by_libreoffice_reads_the_same(converted, catalogue, suffix):  # noqa: ANN001
+def test_saved_by_libreoffice_reads_the_same(converted, catalogue, suffix):
     source, results = converted
     original = read_return(source, catalogue)
     resaved = read_return(results[suffix], catalogue)
@@ -66,7 +66,7 @@ def test_saved_by_libreoffice_reads_the_same(converted, catalogue, suffix):  # n
     assert codes == {p.code for p in original.problems}
 
 
-def test_check_accepts_libreoffice_files(converted, tmp_path):  # noqa: ANN001
+def test_check_accepts_libreoffice_files(converted, tmp_path):
     _source, results = converted
     workspace = make_workspace(tmp_path / "ws")
     reports = check_files(workspace, list(results.values()))
@@ -75,12 +75,12 @@ def test_check_accepts_libreoffice_files(converted, tmp_path):  # noqa: ANN001
 
 
 @pytest.fixture(scope="module")
-def formula_files(saved_by_libreoffice):  # noqa: ANN001, ANN201
+def formula_files(saved_by_libreoffice):
     """A formula in an input cell and a number typed over the Gesamtstadt formula row, saved as .ods and .xls."""
     return saved_by_libreoffice[1]
 
 
-def test_formula_in_ods_and_xls_input_cell_is_found_and_its_cached_value_used(formula_files, catalogue):  # noqa: ANN001
+def test_formula_in_ods_and_xls_input_cell_is_found_and_its_cached_value_used(formula_files, catalogue):
     source, results = formula_files
     for path in (source, results["ods"], results["xls"]):
         returned = read_return(path, catalogue)
@@ -94,7 +94,7 @@ def test_formula_in_ods_and_xls_input_cell_is_found_and_its_cached_value_used(fo
 
 
 @pytest.mark.parametrize("suffix", ["ods", "xls"])
-def test_check_of_ods_or_xls_with_formula_exits_0_with_warnings(formula_files, tmp_path, suffix):  # noqa: ANN001
+def test_check_of_ods_or_xls_with_formula_exits_0_with_warnings(formula_files, tmp_path, suffix):
     import json
 
     from typer.testing import CliRunner
@@ -111,7 +111,7 @@ def test_check_of_ods_or_xls_with_formula_exits_0_with_warnings(formula_files, t
         ("formel", "K5", "warnung"), ("eingabe-in-formelzeile", "C45", "warnung")}
 
 
-def test_xls_formula_scan_survives_damaged_files(formula_files):  # noqa: ANN001
+def test_xls_formula_scan_survives_damaged_files(formula_files):
     """Truncated or bit-flipped .xls: formulas unknown (None) or some cells, never an exception, always fast."""
     import random
     import time

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import zipfile
 from collections.abc import Mapping
@@ -34,7 +35,7 @@ class Date:
     serial: float  # an Excel date serial in a date-formatted cell
 
 
-def generate(path: Path, catalogue, office: str, year: int,  # noqa: ANN001
+def generate(path: Path, catalogue, office: str, year: int,
              prefill: Mapping[ObservationKey, float] | None = None, token: str = "T-1") -> Path:
     plan = plan_workbook(catalogue, office, year)
     write_collection_workbook(path, plan, prefill=prefill or {}, token=token, deadline=dt.date(year + 1, 3, 31),
@@ -166,6 +167,19 @@ def consistent_value(key: ObservationKey) -> float:
     return float(value)
 
 
-def filled_cells(plan, value_of=consistent_value) -> dict[tuple[str, str], object]:  # noqa: ANN001
+def filled_cells(plan, value_of=consistent_value) -> dict[tuple[str, str], object]:
     """(sheet, cell) -> value for every input slot of ``plan``."""
     return {(s.sheet, s.cell): value_of(s.key) for s in plan.slots if s.role == "input"}
+
+
+def saved_at(source: Path, target: Path, when: dt.datetime, mtime: dt.datetime | None = None) -> Path:
+    """Copy ``source`` as if the office had saved it at ``when`` (local time): the document property
+    dcterms:modified as Excel writes it (UTC, with Z), and the file time ``mtime`` (default: ``when``)."""
+    with zipfile.ZipFile(source) as zin:
+        core = zin.read("docProps/core.xml").decode("utf-8")
+    stamp = when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    core = re.sub(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rf"\g<1>{stamp}\g<2>", core)
+    replace_part(source, target, "docProps/core.xml", core.encode("utf-8"))
+    seconds = (mtime or when).timestamp()
+    os.utime(target, (seconds, seconds))
+    return target

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import NamedTuple
 
-from toolkit.catalogue.model import CITY, Catalogue, Indicator, Office
+from toolkit.catalogue.model import CITY, Catalogue, Indicator, IndicatorType, Office
 from toolkit.core.cells import cell_name, column_letter
 from toolkit.core.keys import ObservationKey
 from toolkit.core.runtime import paused_gc
@@ -163,6 +166,18 @@ def file_name(year: int, office: str) -> str:
     return f"Erhebung_{year}_{ascii_code(office)}.xlsx"
 
 
+def office_of_file(name: str, offices: Iterable[str]) -> tuple[int, str] | None:
+    """Report year and office a file name says by the pattern of ``file_name`` (Erhebung_2025_JUGA (2).pdf gives
+    2025 and JUGA), for a file that cannot be read; None if the name does not follow it. ``offices``: the codes."""
+    match = re.match(r"Erhebung_(\d{4})_(.+)$", Path(name).stem, re.IGNORECASE)
+    if match is None:
+        return None
+    rest = match.group(2)
+    codes = sorted((c for c in offices if re.match(rf"{re.escape(ascii_code(c))}(?![A-Za-z0-9])", rest, re.IGNORECASE)),
+                   key=len)
+    return (int(match.group(1)), codes[-1]) if codes else None
+
+
 def ascii_code(text: str) -> str:
     table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
     cleaned = text.translate(table)
@@ -179,7 +194,7 @@ def measure_label(indicator: Indicator, measure: str) -> str:
         return f"Zähler: {indicator.zaehler}"
     if measure == "nenner":
         return f"Nenner: {indicator.nenner}"
-    return "Anzahl" if indicator.typ == "anzahl" else f"Wert ({indicator.einheit})"
+    return "Anzahl" if indicator.typ == IndicatorType.ANZAHL else f"Wert ({indicator.einheit})"
 
 
 def slot_kind(indicator: Indicator) -> str:

@@ -2,7 +2,9 @@
 
 ``round_status`` only reads (the store is opened read-only and never created). ``write_reminders``
 writes reminder drafts (or sends them) to offices that are late or whose return had Fehler, listing
-exactly which values are missing and which cells are wrong.
+exactly which values are missing and which cells are wrong. A return that was not taken is named as such, with
+its Fehler; as missing count only the cells it left empty, not those it filled (its values are not in the store
+only because of the Fehler).
 """
 
 from __future__ import annotations
@@ -15,14 +17,14 @@ from toolkit.catalogue.model import Catalogue, Office
 from toolkit.catalogue.upgrade import workspace_catalogue
 from toolkit.collect import mail
 from toolkit.collect.layout import Slot, file_name, plan_workbook
-from toolkit.core.cells import format_percent, german_date
+from toolkit.collect.layout_history import LayoutChange, layout_changes
+from toolkit.core.cells import counted, format_percent, german_date
 from toolkit.core.errors import ExitCode
+from toolkit.core.problems import UNREADABLE_CODES
 from toolkit.core.settings import Settings, load_settings
-from toolkit.core.store import Store
+from toolkit.core.store import DeliverySource, Store, in_effect
 from toolkit.core.workspace import Workspace, locked
 
-KIND_COLLECTION = "erhebung"
-KIND_REMINDER = "erinnerung"
 MAX_LISTED = 15  # cells listed per indicator in a reminder before "… und N weitere"
 
 
@@ -31,13 +33,16 @@ class OfficeStatus:
     office: Office
     deadline: dt.date
     sent: dt.date | None = None
-    sent_mode: str = ""  # smtp | entwurf
+    sent_mode: mail.SendMode | None = None
     returned: dt.date | None = None
     merged: dt.date | None = None  # first delivery taken into the store
     checked: bool = False
     n_fehler: int = 0
     n_warnungen: int = 0
     problems: list[dict] = field(default_factory=list)  # of the latest check
+    file: str = ""  # the file of the latest check
+    file_date: dt.date | None = None  # when it was checked
+    withdrawn: bool = False  # a return was taken and then withdrawn, and none holds
     missing: list[Slot] = field(default_factory=list)
     token: str = ""
     today: dt.date = field(default_factory=dt.date.today)
@@ -55,9 +60,16 @@ class OfficeStatus:
         return self.today > self.deadline and not self.delivered
 
     @property
+    def unreadable(self) -> bool:
+        """The latest file could not be read as a workbook at all (a PDF, a letter)."""
+        return any(p.get("code") in UNREADABLE_CODES for p in self.problems)
+
+    @property
     def result_text(self) -> str:
         if not self.checked:
             return "–"
+        if self.unreadable:
+            return "Datei nicht lesbar"
         if not self.n_fehler and not self.n_warnungen:
             return "in Ordnung"
         return f"{self.n_fehler} Fehler, {self.n_warnungen} Warnungen"
@@ -65,7 +77,7 @@ class OfficeStatus:
     def as_json(self) -> dict[str, object]:
         return {
             "office": self.office.code, "name": self.office.name, "frist": self.deadline.isoformat(),
-            "versand": _iso(self.sent), "versandart": self.sent_mode, "ruecklauf": _iso(self.returned),
+            "versand": _iso(self.sent), "versandart": self.sent_mode or "", "ruecklauf": _iso(self.returned),
             "uebernommen": _iso(self.merged), "geprueft": self.checked, "fehler": self.n_fehler,
             "warnungen": self.n_warnungen, "fehlende_werte": len(self.missing), "ueberfaellig": self.overdue,
         }
@@ -76,6 +88,7 @@ class RoundStatus:
     year: int
     offices: list[OfficeStatus]
     today: dt.date
+    changed: list[LayoutChange] = field(default_factory=list)  # catalogue changed after an office's workbook
 
     HEADERS = ("Stelle", "Bezeichnung", "Frist", "Versand", "Rücklauf", "Prüfergebnis", "Fehlende Werte",
                "Überfällig")
@@ -83,10 +96,10 @@ class RoundStatus:
     def table(self) -> tuple[list[str], list[list[str]]]:
         rows = []
         for s in self.offices:
-            sent = f"{_de(s.sent)} ({'E-Mail' if s.sent_mode == 'smtp' else 'Entwurf'})" if s.sent else "nicht versandt"
+            sent = f"{_de(s.sent)} ({'E-Mail' if s.sent_mode == mail.SendMode.SMTP else 'Entwurf'})" if s.sent else "nicht versandt"
             returned = _de(s.returned) if s.returned else "–"
             if s.returned and not s.delivered:
-                returned += " (nicht übernommen)"
+                returned += " (zurückgezogen)" if s.withdrawn and not s.n_fehler else " (nicht übernommen)"
             rows.append([s.office.code, s.office.name, _de(s.deadline), sent, returned, s.result_text,
                          str(len(s.missing)), "ja" if s.overdue else "nein"])
         return list(self.HEADERS), rows
@@ -115,14 +128,36 @@ class RoundStatus:
                 lines.append(f"{label}: {', '.join(s.office.code for s in members)}")
         if any(s.overdue or s.n_fehler for s in self.offices):
             lines.append(f"Erinnerungen schreiben: toolkit status --year {self.year} --remind")
+        for change in self.changed:
+            then = ("ein Rücklauf damit wird nach dessen Aufbau gelesen, was seitdem hinzukam, fehlt darin" if
+                    change.readable else "ein Rücklauf damit kann nicht gelesen werden (sein Aufbau ist nicht "
+                                         "gespeichert)")
+            lines.append(f"Katalog geändert seit dem Bogen für {change.office} vom {_de(_date(change.made))}: seitdem "
+                         f"{change.changes}; {then}. Neuen Bogen senden: 'toolkit distribute --year {self.year} "
+                         f"--office {change.office} --again'.")
         return lines
+
+    def gaps_lines(self) -> list[str]:
+        """What a report of this year will lack: the offices whose current values are not all in the store, with
+        how many are missing (said before a report is built)."""
+        short = [s for s in self.offices if s.missing]
+        if not short:
+            return []
+        total = sum(len(s.missing) for s in short)
+        listed = ", ".join(f"{s.office.code} ({counted(len(s.missing), 'Wert', 'Werte')})" for s in short)
+        return [f"Stand {self.year}: geliefert haben {self.delivered} von {counted(len(self.offices), 'Stelle', 'Stellen')}"
+                f". Es {'fehlt' if total == 1 else 'fehlen'} noch {counted(total, 'aktueller Wert', 'aktuelle Werte')} "
+                f"von {counted(len(short), 'Stelle', 'Stellen')}: {listed}.",
+                f"Der Bericht wird mit diesem Stand erstellt; 'toolkit status --year {self.year}' zeigt, was fehlt."]
 
     def as_json(self) -> dict[str, object]:
         return {"jahr": self.year, "stand": self.today.isoformat(), "stellen": len(self.offices),
                 "geliefert": self.delivered, "fristgerecht": self.on_time,
                 "anteil_geliefert": round(self.share(self.delivered), 1),
                 "anteil_fristgerecht": round(self.share(self.on_time), 1),
-                "dienststellen": [s.as_json() for s in self.offices]}
+                "dienststellen": [s.as_json() for s in self.offices],
+                "katalog_geaendert": [{"office": c.office, "bogen_erstellt": c.made, "seitdem": c.changes,
+                                       "alter_bogen_lesbar": c.readable} for c in self.changed]}
 
 
 def round_status(workspace: Workspace, year: int, *, today: dt.date | None = None) -> RoundStatus:
@@ -161,28 +196,35 @@ def _collect(store: Store, catalogue: Catalogue, settings: Settings, year: int, 
     by_code = {s.office.code: s for s in result}
     for row in store.sendings(year):
         status = by_code.get(row["office"])
-        if status and row["kind"] == KIND_COLLECTION and row["ok"] and status.sent is None:
-            status.sent, status.sent_mode = _date(row["sent_at"]), row["mode"]
-        elif status and row["kind"] == KIND_COLLECTION and row["ok"] and row["mode"] == "smtp":
-            status.sent_mode = "smtp"
+        if status and row["kind"] == mail.SendingKind.COLLECTION and row["ok"] and status.sent is None:
+            status.sent, status.sent_mode = _date(row["sent_at"]), mail.SendMode(row["mode"])
+        elif status and row["kind"] == mail.SendingKind.COLLECTION and row["ok"] and row["mode"] == mail.SendMode.SMTP:
+            status.sent_mode = mail.SendMode.SMTP
     for row in store.deliveries(year):
         status = by_code.get(row["office"])
-        if status is None or row["source"] != "return":
+        if status is None or row["source"] != DeliverySource.RETURN:
+            continue
+        if not in_effect(row):
+            status.withdrawn = True
             continue
         status.merged = min(filter(None, (status.merged, _date(row["received_at"]))))
         status.returned = min(filter(None, (status.returned, _date(row["received_at"]))))
-        _take_result(status, row["n_fehler"], row["n_warnungen"], row["problems_json"])
+        _take_result(status, row["n_fehler"], row["n_warnungen"], row["problems_json"], row["file_name"],
+                     row["merged_at"])
     for row in store.checks(year):  # ordered by time: the latest check wins
         status = by_code.get(row["office"])
         if status is None:
             continue
         status.returned = min(filter(None, (status.returned, _date(row["checked_at"]))))
-        _take_result(status, row["n_fehler"], row["n_warnungen"], row["problems_json"])
-    return RoundStatus(year, result, today)
+        _take_result(status, row["n_fehler"], row["n_warnungen"], row["problems_json"], row["file_name"],
+                     row["checked_at"])
+    return RoundStatus(year, result, today, layout_changes(store, catalogue, year, codes))
 
 
-def _take_result(status: OfficeStatus, n_fehler: int, n_warnungen: int, problems_json: str) -> None:
+def _take_result(status: OfficeStatus, n_fehler: int, n_warnungen: int, problems_json: str, file: str,
+                 when: str) -> None:
     status.checked = True
+    status.file, status.file_date = file, _date(when)
     status.n_fehler, status.n_warnungen = int(n_fehler), int(n_warnungen)
     try:
         problems = json.loads(problems_json or "[]")
@@ -232,16 +274,27 @@ def reminder_reasons(status: OfficeStatus, year: int) -> list[str]:
     """What is missing or wrong, one line each, as the office needs it to fix its workbook."""
     reasons: list[str] = []
     name = file_name(year, status.office.code)
+    fehler = [p for p in status.problems if p.get("severity") == "fehler"]
     if not status.returned:
         reasons.append(f"Der Erhebungsbogen {name} ist noch nicht bei uns eingegangen (Frist {_de(status.deadline)}).")
-    for problem in status.problems:
-        if problem.get("severity") != "fehler":
-            continue
+    elif fehler:
+        them = "ihn" if len(fehler) == 1 else "sie"
+        reasons.append(f"Ihre Datei {status.file} (geprüft am {_de(status.file_date)}) haben wir nicht übernommen, weil "
+                       f"sie {counted(len(fehler), 'Fehler', 'Fehler')} enthält. Bitte korrigieren Sie {them} und senden "
+                       "Sie den ganzen Bogen erneut.")
+    elif status.withdrawn and not status.delivered:
+        reasons.append(f"Ihre Lieferung {status.file} haben wir zurückgezogen; bitte senden Sie den Erhebungsbogen "
+                       "erneut.")
+    for problem in fehler:
         place = f"{problem.get('sheet')}!{problem.get('cell')}" if problem.get("cell") else problem.get("sheet", "")
         indicator = f" ({problem['indicator']})" if problem.get("indicator") else ""
         reasons.append(f"Fehler in {place or name}{indicator}: {problem.get('message', '')}")
     if status.returned:
-        reasons.extend(_missing_lines(status.missing))
+        missing = status.missing
+        if fehler:  # only what the file left empty: its filled cells are missing only because of the Fehler
+            empty = {(p.get("sheet"), p.get("cell")) for p in status.problems if p.get("code") == "fehlender-wert"}
+            missing = [slot for slot in missing if (slot.sheet, slot.cell) in empty]
+        reasons.extend(_missing_lines(missing))
     return reasons
 
 
@@ -253,7 +306,8 @@ def _missing_lines(missing: list[Slot]) -> list[str]:
     for indicator, slots in by_indicator.items():
         cells = ", ".join(s.address for s in slots[:MAX_LISTED])
         more = f" und {len(slots) - MAX_LISTED} weitere" if len(slots) > MAX_LISTED else ""
-        lines.append(f"Es fehlen {len(slots)} Werte zu {indicator}: {cells}{more}.")
+        verb = "fehlt" if len(slots) == 1 else "fehlen"
+        lines.append(f"Es {verb} {counted(len(slots), 'Wert', 'Werte')} zu {indicator}: {cells}{more}.")
     return lines
 
 
@@ -290,8 +344,8 @@ def _remind(workspace: Workspace, store: Store, settings: Settings, status: Offi
     mail.write_draft(message, draft)
     error = sender.send(message) if sender is not None else ""
     with store.transaction():
-        store.record_sending(year=year, office=status.office.code, token=status.token, kind=KIND_REMINDER,
-                             mode="smtp" if sender else "entwurf", recipients=", ".join(mail.recipients(message)),
+        store.record_sending(year=year, office=status.office.code, token=status.token, kind=mail.SendingKind.REMINDER,
+                             mode=mail.SendMode.SMTP if sender else mail.SendMode.DRAFT, recipients=", ".join(mail.recipients(message)),
                              message_id=str(message["Message-ID"]), sha256="", ok=not error, error=error)
     if error:
         result.errors += 1

@@ -1,5 +1,5 @@
-"""German cell conventions, each in one place: numbers (1.234,5 and 12,3 %; numbers typed as text), dates
-(31.12.2025) and cell addresses (A1 <-> 0-based row and column)."""
+"""German cell conventions, each in one place: numbers (1.234,5 and 12,3 %; numbers typed as text; counted nouns,
+'1 Wert', '2 Werte'), dates (31.12.2025) and cell addresses (A1 <-> 0-based row and column)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,11 @@ def format_number(value: float, decimals: int | None = None) -> str:
         decimals = 0 if float(value).is_integer() else 1
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+def counted(n: int, singular: str, plural: str) -> str:
+    """A count with the noun in German number agreement: '1 Wert', '2 Werte', '0 Werte' (the number as 1.234)."""
+    return f"{format_number(n)} {singular if n == 1 else plural}"
 
 
 def format_percent(value: float, decimals: int = 1) -> str:

@@ -1,10 +1,15 @@
 """The store (data/monitoring.sqlite): the one source of truth for values, their provenance and history.
 
 Tables
-- deliveries: one row per merged file or import (office, year, file, SHA-256, times, check result)
+- deliveries: one row per merged file or import (office, year, file, SHA-256, times, check result), and one per
+  withdrawal of such a delivery (source "withdrawal"; the withdrawn row points to it by ``withdrawn_by``). The same
+  content may arrive more than once: a file whose values no longer hold is a new delivery when it comes again.
 - observations: the current value of every indicator x year x area x group x sex x measure
 - history: every earlier value that a later delivery replaced, with who/when/why
+- confirmations: every value a delivery delivered as it was stored already (for withdrawals)
 - rounds: one row per office and report year that ``distribute`` prepared (token, deadline, file hash)
+- layouts: every layout a workbook was distributed with (office, year, fingerprint) and the office's part of the
+  catalogue it was made from, so that a return made with an earlier catalogue can still be read
 - sendings: every e-mail sent or drafted for a round (Message-ID, time, result)
 - checks: the last check result of every file seen in inbox/ (for status and the master matrix)
 """
@@ -16,6 +21,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from toolkit.core.errors import InputError
@@ -27,15 +33,18 @@ from toolkit.core.keys import ObservationKey
 # file create/delete that is slow on Windows shares and with virus scanners.
 JOURNAL_MODE = "TRUNCATE"
 
-OBSERVATIONS_TABLE = """
-CREATE TABLE IF NOT EXISTS observations (
-    indicator TEXT NOT NULL,
+# the key of a value (core/keys.ObservationKey), the same six columns in observations, history and confirmations
+KEY_COLUMNS = """    indicator TEXT NOT NULL,
     year INTEGER NOT NULL,
     area TEXT NOT NULL,
     grp TEXT NOT NULL,
     sex TEXT NOT NULL,
     measure TEXT NOT NULL,
-    value REAL,
+"""
+
+OBSERVATIONS_TABLE = """
+CREATE TABLE IF NOT EXISTS observations (
+""" + KEY_COLUMNS + """    value REAL,
     flag TEXT NOT NULL DEFAULT '',
     note TEXT NOT NULL DEFAULT '',
     delivery_id INTEGER NOT NULL REFERENCES deliveries(id),  -- its merged_at is when the value was set
@@ -43,14 +52,14 @@ CREATE TABLE IF NOT EXISTS observations (
 ) WITHOUT ROWID;
 """
 
-SCHEMA = """
+DELIVERIES_TABLE = """
 CREATE TABLE IF NOT EXISTS deliveries (
     id INTEGER PRIMARY KEY,
     office TEXT NOT NULL,
     year INTEGER NOT NULL,
     file_name TEXT NOT NULL,
     sha256 TEXT NOT NULL,
-    source TEXT NOT NULL DEFAULT 'return',  -- return | import
+    source TEXT NOT NULL DEFAULT 'return',  -- return | import | withdrawal
     token TEXT NOT NULL DEFAULT '',
     layout_version TEXT NOT NULL DEFAULT '',
     received_at TEXT NOT NULL,
@@ -60,18 +69,20 @@ CREATE TABLE IF NOT EXISTS deliveries (
     n_warnungen INTEGER NOT NULL DEFAULT 0,
     n_hinweise INTEGER NOT NULL DEFAULT 0,
     problems_json TEXT NOT NULL DEFAULT '[]',
-    UNIQUE (sha256, office, year)
+    saved_at TEXT NOT NULL DEFAULT '',  -- when the office saved the file (document properties, else file time)
+    withdrawn_by INTEGER REFERENCES deliveries(id),  -- the withdrawal that took this delivery back
+    note TEXT NOT NULL DEFAULT ''  -- a withdrawal: who and why
 );
+"""
+DELIVERY_COLUMNS = ("id", "office", "year", "file_name", "sha256", "source", "token", "layout_version", "received_at",
+                    "merged_at", "archive_path", "n_fehler", "n_warnungen", "n_hinweise", "problems_json")
+
+SCHEMA = DELIVERIES_TABLE + """
+CREATE INDEX IF NOT EXISTS deliveries_content ON deliveries(sha256, office, year);
 """ + OBSERVATIONS_TABLE + """
 CREATE TABLE IF NOT EXISTS history (
     id INTEGER PRIMARY KEY,
-    indicator TEXT NOT NULL,
-    year INTEGER NOT NULL,
-    area TEXT NOT NULL,
-    grp TEXT NOT NULL,
-    sex TEXT NOT NULL,
-    measure TEXT NOT NULL,
-    old_value REAL,
+""" + KEY_COLUMNS + """    old_value REAL,
     old_flag TEXT NOT NULL DEFAULT '',
     old_note TEXT NOT NULL DEFAULT '',
     old_delivery_id INTEGER,
@@ -92,6 +103,14 @@ CREATE TABLE IF NOT EXISTS rounds (
     fingerprint TEXT NOT NULL,
     created_at TEXT NOT NULL,
     PRIMARY KEY (year, office)
+);
+CREATE TABLE IF NOT EXISTS layouts (
+    year INTEGER NOT NULL,
+    office TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    snapshot TEXT NOT NULL,   -- JSON: the office's part of the catalogue (collect/layout_history.py)
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (year, office, fingerprint)
 );
 CREATE TABLE IF NOT EXISTS sendings (
     id INTEGER PRIMARY KEY,
@@ -120,6 +139,16 @@ CREATE TABLE IF NOT EXISTS checks (
     problems_json TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS history_key ON history(indicator, year);
+-- a value a delivery delivered as it was stored already: the observation keeps its delivery and no history row is
+-- written, but withdrawing the earlier delivery must leave the value standing (merge/withdraw.py)
+CREATE TABLE IF NOT EXISTS confirmations (
+""" + KEY_COLUMNS + """    delivery_id INTEGER NOT NULL,
+    value REAL,
+    flag TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (indicator, year, area, grp, sex, measure, delivery_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS confirmations_delivery ON confirmations(delivery_id);
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -131,10 +160,22 @@ CREATE TABLE IF NOT EXISTS meta (
 DISTRICT_KEYS = "stadtteilschluessel"
 OFFICIAL = "amtlich"
 
+KEY = "indicator, year, area, grp, sex, measure"
 OBSERVATION_COLUMNS = ("indicator", "year", "area", "grp", "sex", "measure", "value", "flag", "note", "delivery_id")
+HISTORY_INSERT = ("INSERT INTO history (indicator, year, area, grp, sex, measure, old_value, old_flag, old_note,"
+                  " old_delivery_id, new_value, new_flag, new_delivery_id, changed_at, reason)"
+                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 UPSERT = ("INSERT INTO observations (indicator, year, area, grp, sex, measure, value, flag, note, delivery_id)"
           " VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (indicator, year, area, grp, sex, measure) DO UPDATE SET"
           " value=excluded.value, flag=excluded.flag, note=excluded.note, delivery_id=excluded.delivery_id")
+
+
+class DeliverySource(StrEnum):
+    """Where a delivery came from (deliveries.source)."""
+
+    RETURN = "return"  # a returned collection workbook (toolkit merge)
+    IMPORT = "import"  # a table read by toolkit import
+    WITHDRAWAL = "withdrawal"  # a withdrawal of an earlier delivery (toolkit withdraw)
 
 
 def now() -> str:
@@ -225,36 +266,116 @@ class Store:
         moved = 0
         for table in ("observations", "history"):
             for old, new in moves.items():
-                cursor = self.db.execute(f"UPDATE {table} SET area = ? WHERE area = ?", (f"~{new}", old))  # noqa: S608
+                cursor = self.db.execute(f"UPDATE {table} SET area = ? WHERE area = ?", (f"~{new}", old))
                 moved += cursor.rowcount if table == "observations" else 0
-            self.db.execute(f"UPDATE {table} SET area = substr(area, 2) WHERE area LIKE '~%'")  # noqa: S608
+            self.db.execute(f"UPDATE {table} SET area = substr(area, 2) WHERE area LIKE '~%'")
         return moved
 
     # ---- deliveries -------------------------------------------------------------------------------
 
-    def add_delivery(self, *, office: str, year: int, file_name: str, sha256: str, source: str = "return",
+    def add_delivery(self, *, office: str, year: int, file_name: str, sha256: str,
+                     source: DeliverySource = DeliverySource.RETURN,
                      token: str = "", layout_version: str = "", received_at: str | None = None,
                      archive_path: str = "", counts: tuple[int, int, int] = (0, 0, 0),
-                     problems_json: str = "[]") -> int:
+                     problems_json: str = "[]", saved_at: str = "", note: str = "") -> int:
         cursor = self.db.execute(
             "INSERT INTO deliveries (office, year, file_name, sha256, source, token, layout_version, received_at,"
-            " merged_at, archive_path, n_fehler, n_warnungen, n_hinweise, problems_json)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " merged_at, archive_path, n_fehler, n_warnungen, n_hinweise, problems_json, saved_at, note)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (office, year, file_name, sha256, source, token, layout_version, received_at or now(), now(),
-             archive_path, *counts, problems_json),
+             archive_path, *counts, problems_json, saved_at, note),
         )
         return int(cursor.lastrowid)
 
     def find_delivery(self, sha256: str, office: str, year: int) -> int | None:
-        row = self.db.execute(
-            "SELECT id FROM deliveries WHERE sha256 = ? AND office = ? AND year = ?", (sha256, office, year)
-        ).fetchone()
-        return None if row is None else int(row["id"])
+        """The latest delivery of this content by this office for this year that still holds (not withdrawn)."""
+        for row in self.db.execute("SELECT * FROM deliveries WHERE sha256 = ? AND office = ? AND year = ?"
+                                   " ORDER BY id DESC", (sha256, office, year)):
+            if in_effect(row):
+                return int(row["id"])
+        return None
+
+    def latest_delivery(self, office: str, year: int, source: str = "return") -> dict | None:
+        """The office's latest delivery of ``source`` for ``year`` that still holds (not withdrawn), as a dict."""
+        for row in self.db.execute("SELECT * FROM deliveries WHERE office = ? AND year = ? AND source = ?"
+                                   " ORDER BY id DESC", (office, year, source)):
+            if in_effect(row):
+                return dict(row)
+        return None
+
+    def import_delivery(self, sha256: str) -> int | None:
+        """The latest import whose identity (``sha256``, see merge/imports.py) is ``sha256`` and that still holds."""
+        for row in self.db.execute("SELECT * FROM deliveries WHERE sha256 = ? AND source = ? ORDER BY id DESC",
+                                   (sha256, DeliverySource.IMPORT)):
+            if in_effect(row):
+                return int(row["id"])
+        return None
 
     def deliveries(self, year: int | None = None) -> list[sqlite3.Row]:
         if year is None:
             return self.db.execute("SELECT * FROM deliveries ORDER BY id").fetchall()
         return self.db.execute("SELECT * FROM deliveries WHERE year = ? ORDER BY id", (year,)).fetchall()
+
+    # ---- withdrawals (merge/withdraw.py decides, the store reads and writes) ----------------------------
+
+    def withdrawn(self) -> set[int]:
+        """The deliveries that were withdrawn."""
+        return {int(r[0]) for r in self.db.execute("SELECT id FROM deliveries WHERE withdrawn_by IS NOT NULL")}
+
+    def keys_of(self, delivery: int) -> tuple[set[tuple], set[tuple]]:
+        """The keys whose stored value is the delivery's or which it confirmed; and the keys of its values that a
+        later delivery replaced."""
+        held = {tuple(r) for sql in (f"SELECT {KEY} FROM observations WHERE delivery_id = ?",
+                                     f"SELECT {KEY} FROM confirmations WHERE delivery_id = ?")
+                for r in self.db.execute(sql, (delivery,))}
+        replaced = {tuple(r) for r in self.db.execute(f"SELECT DISTINCT {KEY} FROM history WHERE old_delivery_id = ?",
+                                                      (delivery,))}
+        return held, replaced
+
+    def statements(self, keys: set[tuple]) -> tuple[dict[tuple, list[StoredValue]], dict[tuple, StoredValue]]:
+        """What each delivery said about ``keys`` (a value a later one replaced, a confirmation, the value stored
+        now), oldest history first; and the values stored now."""
+        said: dict[tuple, list[StoredValue]] = {key: [] for key in keys}
+        stored: dict[tuple, StoredValue] = {}
+        if not keys:
+            return said, stored
+        indicators, years = sorted({k[0] for k in keys}), sorted({k[1] for k in keys})
+        where = f" WHERE indicator IN ({','.join('?' * len(indicators))}) AND year IN ({','.join('?' * len(years))})"
+        cursor = self.db.cursor()
+        cursor.row_factory = None
+        for table, columns in (("history", "old_value, old_flag, old_note, old_delivery_id"),
+                               ("confirmations", "value, flag, note, delivery_id"),
+                               ("observations", "value, flag, note, delivery_id")):
+            order = " ORDER BY id" if table == "history" else ""
+            for r in cursor.execute(f"SELECT {KEY}, {columns} FROM {table}{where}{order}", (*indicators, *years)):
+                if r[:6] in said:
+                    said[r[:6]].append(StoredValue(*r[6:]))
+                    if table == "observations":
+                        stored[r[:6]] = StoredValue(*r[6:])
+        return said, stored
+
+    def record_withdrawal(self, delivery: int, withdrawal: int,
+                          changes: Iterable[tuple[tuple, StoredValue, StoredValue | None, str]]) -> None:
+        """Mark ``delivery`` as withdrawn by ``withdrawal`` (a delivery row of its own) and set each changed key
+        (key, value now, value to restore or None to remove, reason): history rows for changed values, the values.
+
+        Must run inside a transaction.
+        """
+        self.db.execute("UPDATE deliveries SET withdrawn_by = ? WHERE id = ?", (withdrawal, delivery))
+        stamp = now()
+        history, upserts, removed = [], [], []
+        for key, old, target, reason in changes:
+            if target is None:
+                removed.append(key)
+            else:  # a value of before 0.2 may not know its delivery: it is then the withdrawal's
+                upserts.append((*key, target.value, target.flag, target.note, target.delivery_id or withdrawal))
+            if target is None or (target.value, target.flag, target.note) != (old.value, old.flag, old.note):
+                history.append((*key, old.value, old.flag, old.note, old.delivery_id, target.value if target else None,
+                                target.flag if target else "", withdrawal, stamp, reason))
+        self.db.executemany(HISTORY_INSERT, history)
+        self.db.executemany(UPSERT, upserts)
+        self.db.executemany("DELETE FROM observations WHERE indicator = ? AND year = ? AND area = ? AND grp = ?"
+                            " AND sex = ? AND measure = ?", removed)
 
     # ---- observations -----------------------------------------------------------------------------
 
@@ -274,12 +395,8 @@ class Store:
         if old is not None:
             if old.value == value and old.flag == flag and old.note == note:
                 return "same"
-            self.db.execute(
-                "INSERT INTO history (indicator, year, area, grp, sex, measure, old_value, old_flag, old_note,"
-                " old_delivery_id, new_value, new_flag, new_delivery_id, changed_at, reason)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (*params, old.value, old.flag, old.note, old.delivery_id, value, flag, delivery_id, now(), reason),
-            )
+            self.db.execute(HISTORY_INSERT, (*params, old.value, old.flag, old.note, old.delivery_id, value, flag,
+                                             delivery_id, now(), reason))
         self.db.execute(UPSERT, (*params, value, flag, note, delivery_id))
         return "new" if old is None else "changed"
 
@@ -290,10 +407,25 @@ class Store:
 
         Returns counts of 'new', 'changed' and 'same'. Must run inside a transaction.
         """
+        history, upserts, counts, same = self._compare(items, delivery_id)
+        self.db.executemany(HISTORY_INSERT, history)
+        self.db.executemany(UPSERT, upserts)
+        self.db.executemany("INSERT OR REPLACE INTO confirmations (indicator, year, area, grp, sex, measure,"
+                            " delivery_id, value, flag, note) VALUES (?,?,?,?,?,?,?,?,?,?)", same)
+        return counts
+
+    def changes(self, items: Iterable[tuple]) -> dict[str, int]:
+        """What ``put_many`` would do with these (key, value, flag, note, reason) items, without doing it: the counts."""
+        return self._compare(items, 0)[2]
+
+    def _compare(self, items: Iterable[tuple], delivery_id: int) \
+            -> tuple[list[tuple], list[tuple], dict[str, int], list[tuple]]:
+        """The history rows and upserts that setting ``items`` as ``delivery_id`` needs, their counts, and the
+        confirmations (values delivered as they are stored)."""
         items = list(items)
         counts = {"new": 0, "changed": 0, "same": 0}
         if not items:
-            return counts
+            return [], [], counts, []
         indicators = sorted({item[0][0] for item in items})
         years = sorted({item[0][1] for item in items})
         cursor = self.db.cursor()
@@ -303,7 +435,7 @@ class Store:
             f" WHERE indicator IN ({','.join('?' * len(indicators))}) AND year IN ({','.join('?' * len(years))})",
             (*indicators, *years))}
         stamp = now()
-        history, upserts = [], []
+        history, upserts, same = [], [], []
         append = upserts.append
         for key, value, flag, note, reason in items:
             row = (*key, value, flag, note, delivery_id)
@@ -311,18 +443,14 @@ class Store:
                 old = existing.get(key)
                 if old is not None:
                     if old[0] == value and old[1] == flag and old[2] == note:
-                        counts["same"] += 1
+                        same.append(row)
                         continue
                     history.append((*row[:6], *old, value, flag, delivery_id, stamp, reason))
             append(row)
+        counts["same"] = len(same)
         counts["changed"] = len(history)
         counts["new"] = len(upserts) - len(history)
-        self.db.executemany(
-            "INSERT INTO history (indicator, year, area, grp, sex, measure, old_value, old_flag, old_note,"
-            " old_delivery_id, new_value, new_flag, new_delivery_id, changed_at, reason)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", history)
-        self.db.executemany(UPSERT, upserts)
-        return counts
+        return history, upserts, counts, [(*r[:6], delivery_id, *r[6:9]) for r in same]
 
     def values(self, indicators: Iterable[str] | None = None, years: Iterable[int] | None = None,
                areas: Iterable[str] | None = None) -> dict[ObservationKey, StoredValue]:
@@ -338,6 +466,35 @@ class Store:
         cursor.row_factory = None  # plain tuples, in the column order of the table
         sql = sql.replace("SELECT *", "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id")
         return {ObservationKey(*r[:6]): StoredValue(*r[6:]) for r in cursor.execute(sql, params)}
+
+    def observation_rows(self, areas: Iterable[str] | None = None) -> list[tuple]:
+        """Current values as plain tuples (indicator, year, area, group, sex, measure, value, flag, note, delivery id),
+        in key order; of ``areas`` only, if given. The long form of the master matrix: a tuple per value."""
+        where, params = "", ()
+        if areas is not None:
+            params = tuple(areas)
+            where = f" WHERE area IN ({','.join('?' * len(params))})"
+        cursor = self.db.cursor()
+        cursor.row_factory = None
+        return cursor.execute(f"SELECT {', '.join(OBSERVATION_COLUMNS)} FROM observations{where}"
+                              " ORDER BY indicator, year, area, grp, sex, measure", params).fetchall()
+
+    def values_outside(self, homes: dict[str, set[str]]) -> dict[tuple[str, str], int]:
+        """Values with a code outside ``homes`` (column -> allowed codes; columns of observations, in the order
+        given), counted by (column, code) of the first column that has none: a value counts once."""
+        counts: dict[tuple[str, str], int] = {}
+        columns = list(homes)
+        for position, column in enumerate(columns):
+            if column not in OBSERVATION_COLUMNS[:6]:
+                raise ValueError(column)
+            earlier = columns[:position]
+            conditions = [f"{c} IN ({','.join('?' * len(homes[c]))})" for c in earlier]
+            conditions.append(f"{column} NOT IN ({','.join('?' * len(homes[column]))})")
+            params = [code for c in (*earlier, column) for code in sorted(homes[c])]
+            rows = self.db.execute(f"SELECT {column}, COUNT(*) FROM observations WHERE {' AND '.join(conditions)}"
+                                   f" GROUP BY {column} ORDER BY {column}", params)
+            counts |= {(column, code): count for code, count in rows}
+        return counts
 
     def observations_frame(self):  # -> pandas.DataFrame
         """All current values with their provenance, one row per value (long form)."""
@@ -376,6 +533,40 @@ class Store:
     def rounds(self, year: int) -> dict[str, sqlite3.Row]:
         return {r["office"]: r for r in self.db.execute("SELECT * FROM rounds WHERE year = ?", (year,))}
 
+    def round_tokens(self) -> dict[tuple[int, str], str]:
+        """(year, office) -> the token of the workbook sent in that round, for every round."""
+        return {(r["year"], r["office"]): r["token"] for r in self.db.execute("SELECT year, office, token FROM rounds")}
+
+    def latest_round_year(self) -> int | None:
+        """The latest report year with a round, None before the first ``toolkit distribute``."""
+        year = self.db.execute("SELECT MAX(year) FROM rounds").fetchone()[0]
+        return None if year is None else int(year)
+
+    def record_layout(self, *, year: int, office: str, fingerprint: str, snapshot: str) -> None:
+        """Keep the layout a workbook was distributed with (the first time it is used)."""
+        self.db.execute("INSERT INTO layouts (year, office, fingerprint, snapshot, created_at) VALUES (?,?,?,?,?)"
+                        " ON CONFLICT (year, office, fingerprint) DO NOTHING", (year, office, fingerprint, snapshot,
+                                                                                now()))
+
+    def distributed_layouts(self) -> dict[tuple[str, int, str], str]:
+        """(office, year, fingerprint) -> kept catalogue part of every layout a workbook was distributed with; ''
+        for the current layout of a round distributed before layouts were kept."""
+        found = {(r["office"], r["year"], r["fingerprint"]): "" for r in
+                 self.db.execute("SELECT year, office, fingerprint FROM rounds")}
+        found |= {(office, year, fingerprint): row["snapshot"]
+                  for (year, office, fingerprint), row in self.layouts().items()}
+        return found
+
+    def layouts(self, year: int | None = None) -> dict[tuple[int, str, str], sqlite3.Row]:
+        """(year, office, fingerprint) -> the distributed layout (snapshot, created_at); empty for a read-only store
+        of an earlier version, which has no such table yet."""
+        sql, params = ("SELECT * FROM layouts", ()) if year is None else ("SELECT * FROM layouts WHERE year = ?", (year,))
+        try:
+            rows = self.db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError:
+            return {}
+        return {(r["year"], r["office"], r["fingerprint"]): r for r in rows}
+
     def record_sending(self, *, year: int, office: str, token: str, kind: str, mode: str, recipients: str,
                        message_id: str, sha256: str, ok: bool, error: str = "") -> None:
         self.db.execute(
@@ -410,6 +601,7 @@ def _upgrade(db: sqlite3.Connection) -> None:
         # stores written on Windows before 0.2 kept archive paths with backslashes: one form everywhere
         db.execute("UPDATE deliveries SET archive_path = replace(archive_path, '\\', '/')")
     _drop_value_timestamps(db)
+    _deliveries_as_events(db)
 
 
 def _drop_value_timestamps(db: sqlite3.Connection) -> None:
@@ -429,6 +621,38 @@ def _drop_value_timestamps(db: sqlite3.Connection) -> None:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+def _deliveries_as_events(db: sqlite3.Connection) -> None:
+    """Stores up to 0.3 allowed each content once per office and year, without save times or withdrawals.
+
+    A table constraint cannot be dropped in SQLite: the table is made anew and the rows copied (ids kept, so every
+    reference stays valid), with foreign keys off meanwhile, as SQLite documents for a changed table.
+    """
+    columns = {row[1] for row in db.execute("PRAGMA table_info(deliveries)")}
+    if "withdrawn_by" in columns:
+        return
+    db.execute("PRAGMA foreign_keys = OFF")
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.execute(DELIVERIES_TABLE.replace("deliveries (", "deliveries_new (", 1))
+        names = ", ".join(DELIVERY_COLUMNS)
+        db.execute(f"INSERT INTO deliveries_new ({names}) SELECT {names} FROM deliveries")
+        db.execute("DROP TABLE deliveries")
+        db.execute("ALTER TABLE deliveries_new RENAME TO deliveries")
+        db.execute("CREATE INDEX IF NOT EXISTS deliveries_content ON deliveries(sha256, office, year)")
+    except BaseException:
+        db.execute("ROLLBACK")
+        db.execute("PRAGMA foreign_keys = ON")
+        raise
+    db.execute("COMMIT")
+    db.execute("PRAGMA foreign_keys = ON")
+
+
+def in_effect(row: sqlite3.Row) -> bool:
+    """Whether a delivery row still counts: not a withdrawal and not withdrawn (stores up to 0.3 know neither)."""
+    keys = row.keys()
+    return row["source"] != DeliverySource.WITHDRAWAL and ("withdrawn_by" not in keys or row["withdrawn_by"] is None)
 
 
 def open_store(path: Path) -> Store:

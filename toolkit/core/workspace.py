@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 import time
@@ -18,6 +19,11 @@ SETTINGS_FILE = "toolkit.toml"
 CATALOGUE_TEMPLATE = "templates/Indikatorenmatrix.xlsx"
 REPORT_TEMPLATE = "templates/Bericht.docx"
 MAP_GEOMETRY = "templates/Stadtteile.geojson"  # optional: replaces the packaged Stadtteil boundaries
+# The master matrix: every value with its provenance, rewritten from the store. Up to 0.2 it had the catalogue's name
+# (outbox/Indikatorenmatrix.xlsx), and edits made in it by mistake were lost at the next merge.
+MASTER_MATRIX = "outbox/Monitoringdaten.xlsx"
+FORMER_MASTER_MATRIX = "outbox/Indikatorenmatrix.xlsx"
+RETIRED_MASTER_MATRIX = "outbox/Indikatorenmatrix_veraltet.xlsx"  # what a former master matrix is renamed to
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,11 @@ class Workspace:
         return self.root / "inbox"
 
     @property
+    def unreadable(self) -> Path:
+        """Where a writing command moves files of inbox/ that cannot be read as a workbook (a PDF, a letter)."""
+        return self.inbox / "nicht_lesbar"
+
+    @property
     def outbox(self) -> Path:
         return self.root / "outbox"
 
@@ -65,7 +76,13 @@ class Workspace:
 
     @property
     def master_matrix(self) -> Path:
-        return self.outbox / "Indikatorenmatrix.xlsx"
+        """outbox/Monitoringdaten.xlsx: generated from the store, never edited (its name differs from the catalogue)."""
+        return self.root / MASTER_MATRIX
+
+    @property
+    def former_master_matrix(self) -> Path:
+        """Where versions up to 0.2 wrote the master matrix (outbox/Indikatorenmatrix.xlsx)."""
+        return self.root / FORMER_MASTER_MATRIX
 
     def year_dir(self, year: int) -> Path:
         return self.outbox / str(year)
@@ -128,6 +145,11 @@ def ensure_folders(workspace: Workspace) -> None:
     """Create the standard sub-folders if they are missing."""
     for folder in (workspace.inbox, workspace.outbox, workspace.archive, workspace.data, workspace.root / "templates"):
         folder.mkdir(parents=True, exist_ok=True)
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes (hex): how the toolkit tells files apart by content."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -208,6 +230,11 @@ def _retrying(action: Callable[[], None], path: Path) -> None:
 def replace_file(source: Path, target: Path) -> None:
     """``os.replace`` that waits briefly for a program holding ``target`` open, then raises FileInUseError."""
     _retrying(lambda: os.replace(source, target), target)
+
+
+def move_file(source: Path, target: Path) -> None:
+    """Rename ``source`` to ``target`` (which must not exist); waits briefly for a program holding ``source`` open."""
+    _retrying(lambda: os.replace(source, target), source)
 
 
 def remove_file(path: Path) -> None:
