@@ -43,6 +43,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # pytest imports readline, and readline puts its terminal's COLUMNS and LINES into the C environment, which
+    # xdist's workers inherit (a run in one process has them only there, not in os.environ). Without them, as in one
+    # process, toolkit.cli's console takes its width from the environment at each call (CliRunner(env=...)).
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
+
 import pytest
 from filelock import FileLock
 from report_fixtures import SUBSET, make_report_workspace

@@ -351,14 +351,16 @@ def test_toc_is_prefilled_with_headings_and_page_references(compiled):
 
 
 def test_cli_compile_and_missing_data(tmp_path):
-    """The command's wiring and messages: a report of one indicator for the city (BIL-06) is enough for them."""
-    workspace = make_report_workspace(tmp_path / "ws", indicators=("BIL-06",))
+    """The command's wiring and messages. The small report with 9 of its 40 Stadtteile (each with data a page of
+    the Stadtteilprofile) is enough for them."""
+    workspace = make_report_workspace(tmp_path / "ws", districts=9)
     runner = CliRunner()
     result = runner.invoke(app, ["compile", "--year", "2024", "-w", str(workspace.root)])
     assert result.exit_code == 0, result.output
     output = " ".join(result.output.split())
-    # said on the console before building, not only inside the report (the fixture's store: STAT's 2024 data)
-    gaps = ("Stand 2024: geliefert haben 1 von 4 Stellen. Es fehlen noch 415 aktuelle Werte von 4 Stellen: STAT (389 "
+    # said on the console before building, not only inside the report (the fixture's store: STAT's 2024 data); with
+    # all 40 Stadtteile STAT misses 389 values, here 31 Stadtteile × 3 (DEM-01's Wert, DEM-02's Zähler and Nenner) more
+    gaps = ("Stand 2024: geliefert haben 1 von 4 Stellen. Es fehlen noch 508 aktuelle Werte von 4 Stellen: STAT (482 "
             "Werte), FB40 (12 Werte), GESA (2 Werte), AFA (12 Werte). Der Bericht wird mit diesem Stand erstellt; "
             "'toolkit status --year 2024' zeigt, was fehlt.")
     assert gaps in output and output.index(gaps) < output.index("Integrationsbericht 2024 erstellt")
