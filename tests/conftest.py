@@ -15,7 +15,8 @@ Fresh for each test (change them freely):
 
     workspace           a new working folder: toolkit.toml and the default catalogue, no report template
                         (a copy of a folder built once per process, so it costs a directory copy)
-    demo_copy           a copy of the demo folder (Workspace), for a test that writes into it (check, export, PDF)
+    demo_copy           a copy of the demo folder (Workspace), for a test that writes into it (e.g. a check, which
+                        writes its Prüfbericht); to convert a file, copy just that file to tmp_path
 
 Helpers for fixtures of your own:
 
@@ -29,7 +30,8 @@ Parallel runs: pyproject.toml's addopts run the suite with pytest-xdist on every
 test file on one worker (--dist loadfile), so a module fixture is built once. The tests that use the demo round
 run first (``pytest_collection_modifyitems``): they are the longest chain of the run, the other workers take the
 rest meanwhile. ``-n 0`` runs everything in one process; under Wine, where execnet needs minutes to start its
-workers, ``-n auto`` means ``-n 0`` (``pytest_xdist_auto_num_workers``).
+workers, ``-n auto`` means ``-n 0`` (``pytest_xdist_auto_num_workers``). xdist's controller loads this file as
+well but runs no test: keep its top-level imports light (the heavy ones sit in the functions that build).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 if os.environ.get("PYTEST_XDIST_WORKER"):
     # pytest imports readline, and readline puts its terminal's COLUMNS and LINES into the C environment, which
@@ -52,15 +54,15 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
 
 import pytest
 from filelock import FileLock
-from report_fixtures import SUBSET, make_report_workspace
 from typer.testing import CliRunner
 
 from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import Catalogue, load_catalogue
-from toolkit.cli import app
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML
 from toolkit.core.workspace import Workspace, ensure_folders
-from toolkit.report.compile import CompileResult, compile_report
+
+if TYPE_CHECKING:
+    from toolkit.report.compile import CompileResult
 
 T = TypeVar("T")
 
@@ -121,6 +123,9 @@ def workspace(tmp_path: Path) -> Workspace:
 
 
 def _run_demo(folder: Path) -> tuple[Workspace, str]:
+    # imported here, not at the top: xdist's controller loads this file too and needs none of it
+    from toolkit.cli import app
+
     result = CliRunner().invoke(app, ["demo", str(folder / "Demo")])
     assert result.exit_code == 0, result.output
     return Workspace((folder / "Demo").resolve()), result.output
@@ -150,6 +155,11 @@ def demo_copy(demo_workspace: Workspace, tmp_path: Path) -> Workspace:
 
 
 def _compile_with_maps(folder: Path) -> tuple[Workspace, CompileResult]:
+    # heavy (python-docx, matplotlib): imported here for the same reason
+    from report_fixtures import SUBSET, make_report_workspace
+
+    from toolkit.report.compile import compile_report
+
     workspace = make_report_workspace(folder / "ws", indicators=(*SUBSET, "STT-01"))
     return workspace, compile_report(workspace, 2024, processes=1)
 
