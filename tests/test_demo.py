@@ -1,4 +1,5 @@
-"""`toolkit demo` runs the whole round once (module fixture) and leaves every output where it says."""
+"""`toolkit demo` runs the whole round once (conftest.py: demo_workspace, one per test run) and leaves every output
+where it says."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ from toolkit.demo.clerks import FAULTY_OFFICE, SILENT_OFFICE, return_name
 from toolkit.demo.data import generate
 from toolkit.demo.run import MARKER, REPORT_YEAR, prepare_folder
 from toolkit.indicators.audit import audit, unjustified
-from toolkit.indicators.export import export_open_data
+from toolkit.indicators.export import export_dir
 from toolkit.indicators.published import load_published
 from toolkit.report.context import INTEGRATIONSKONZEPT_FIELDS, UNMAPPED_CHAPTER, build_report, concept_fields
 from toolkit.report.deliveries import round_deliveries
@@ -42,15 +43,10 @@ from toolkit.report.text import AVOIDED_PHRASES, avoided_phrases, reader_phrases
 from toolkit.returns.checks import check_files
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, str]:
-    """`toolkit demo Demo`, run from the folder above it as a new user would."""
-    parent = tmp_path_factory.mktemp("demo")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(parent)
-        result = CliRunner().invoke(app, ["demo", "Demo"])
-    assert result.exit_code == 0, result.output
-    return Workspace((parent / "Demo").resolve()), result.output
+@pytest.fixture(scope="session")
+def demo(demo_workspace: Workspace, demo_output: str) -> tuple[Workspace, str]:
+    """The demo round of the test run (conftest.py), read-only: a test that writes takes demo_copy."""
+    return demo_workspace, demo_output
 
 
 def test_cli_prints_where_every_output_is(demo) -> None:
@@ -206,12 +202,15 @@ def pdf_pages(pdf: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def demo_pdf(demo) -> list[str]:
-    """The demo report as PDF (LibreOffice), converted once: the text of its pages."""
+def demo_pdf(demo, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """The demo report as PDF (LibreOffice), converted once: the text of its pages (the PDF beside a copy, not in the
+    shared demo folder)."""
     if shutil.which("soffice") is None or shutil.which("pdftotext") is None:
         pytest.skip("LibreOffice oder pdftotext (poppler) fehlt: PDF-Seiten nicht prüfbar")
     workspace, _ = demo
-    return pdf_pages(convert_to_pdf(workspace.report_file(REPORT_YEAR)))
+    source = workspace.report_file(REPORT_YEAR)
+    report = Path(shutil.copyfile(source, tmp_path_factory.mktemp("pdf") / source.name))
+    return pdf_pages(convert_to_pdf(report))
 
 
 def summary_pages(pages: list[str]) -> list[str]:
@@ -293,8 +292,8 @@ def test_master_matrix_holds_the_typed_values(demo, catalogue: Catalogue) -> Non
     assert any(v.flag == "vorläufig" for v in stored.values())
 
 
-def test_faulty_return_stays_in_inbox_with_fehler(demo) -> None:
-    workspace, _ = demo
+def test_faulty_return_stays_in_inbox_with_fehler(demo_copy: Workspace) -> None:
+    workspace = demo_copy  # the check writes its Prüfbericht
     kept = [p.name for p in workspace.inbox.iterdir() if p.is_file()]
     assert kept == [return_name(FAULTY_OFFICE, REPORT_YEAR)]
     [report] = check_files(workspace, [workspace.inbox / kept[0]])
@@ -360,12 +359,12 @@ def test_an_earlier_demo_folder_is_replaced(tmp_path: Path) -> None:
 
 
 def test_audit_recomputes_no_suppressed_count_of_the_demo(demo, catalogue: Catalogue) -> None:
-    """The demo's published table (the open-data export) against the catalogue's relations: nothing is recoverable,
-    nothing blocked without reason. (That suppression across indicators is needed is shown on a hand-made table in
-    test_audit.py.)"""
+    """The demo's published table (the open-data export the demo wrote) against the catalogue's relations: nothing
+    is recoverable, nothing blocked without reason. (That suppression across indicators is needed is shown on a
+    hand-made table in test_audit.py.)"""
     workspace, _ = demo
-    exported = export_open_data(workspace, REPORT_YEAR)
-    with exported.csv_path.open(encoding="utf-8") as handle:
+    exported = export_dir(workspace, REPORT_YEAR) / f"integrationsmonitoring_{REPORT_YEAR}.csv"
+    with exported.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     result = audit(rows, catalogue)
     assert result.ok and result.suppressed > 1000, result.lines(catalogue)[:12]
