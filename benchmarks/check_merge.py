@@ -160,7 +160,7 @@ def main() -> int:
         base = distributed_round(root / "ws", size, args.processes)
         clean, cells = fill_returns(base, root / "returns-clean")
         with_warnings, _cells = fill_returns(base, root / "returns-warnings", city_offset=CITY_OFFSET)
-        print(f"{len(clean)} Dateien, je {size.indicators} Kennzahlen x 40 Stadtteile, {cells} ausgefüllte "
+        print(f"{len(clean)} Dateien, je {size.indicators} Kennzahlen x {size.districts or 40} Stadtteile, {cells} ausgefüllte "
               f"Eingabezellen, {sum(f.stat().st_size for f in clean) // 1024} KiB (vorbereitet in "
               f"{time.perf_counter() - started:.0f} s)", flush=True)
         timings = Timings()

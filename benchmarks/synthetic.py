@@ -3,7 +3,7 @@
 ``distributed_round`` makes a working folder in these steps, each the library function of a command:
 1. ``toolkit init`` (init_workspace), then the catalogue templates/Indikatorenmatrix.xlsx replaced by a
    synthetic one (as the coordinator edits it in Excel): ``offices`` Fachbereiche A01, A02, …, each with
-   ``indicators`` indicators collected by Stadtteil (all 40) in three groups (insgesamt, deutsch,
+   ``indicators`` indicators collected by Stadtteil (all 40, or the first ``districts``) in three groups (insgesamt, deutsch,
    nichtdeutsch), every second a rate with Zähler and Nenner, the others counts;
 2. ``toolkit import`` of a long CSV table with the four earlier years of every indicator (Gesamtstadt);
 3. ``toolkit distribute`` for the report year (e-mail drafts only).
@@ -51,10 +51,11 @@ HISTORY_FILE = "Vorjahre.csv"
 class RoundSize:
     offices: int
     indicators: int  # per office
+    districts: int | None = None  # the first n Stadtteile of the catalogue; None: all 40
 
 
 FULL = RoundSize(50, 40)
-SMOKE = RoundSize(3, 4)
+SMOKE = RoundSize(3, 4, 6)
 
 
 def catalogue_rows(size: RoundSize) -> dict[str, list[RawRow]]:
@@ -78,6 +79,7 @@ def catalogue_rows(size: RoundSize) -> dict[str, list[RawRow]]:
             indicators.append(RawRow("Indikatoren", len(indicators) + 2, values))
     rows["Fachbereiche"], rows["Indikatoren"] = offices, indicators
     rows["Gleiche Zahlen"] = []  # the synthetic indicators share no counts
+    rows["Stadtteile"] = rows["Stadtteile"][:size.districts]
     return rows
 
 

@@ -15,8 +15,8 @@ import contextlib
 import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from toolkit.core.errors import InputError
 from toolkit.core.keys import ObservationKey
@@ -142,8 +142,13 @@ def now() -> str:
     return dt.datetime.now().replace(microsecond=0).isoformat()
 
 
-@dataclass(frozen=True)
-class StoredValue:
+class StoredValue(NamedTuple):
+    """The stored value of a key, with its Kennzeichen, Bemerkung and delivery.
+
+    A named tuple like ObservationKey: ``values()`` makes one per value of the store (400,000 in a large round),
+    and a named tuple is made several times faster than a frozen dataclass.
+    """
+
     value: float | None
     flag: str
     note: str
@@ -327,7 +332,18 @@ class Store:
     def values(self, indicators: Iterable[str] | None = None, years: Iterable[int] | None = None,
                areas: Iterable[str] | None = None) -> dict[ObservationKey, StoredValue]:
         """Current values, optionally filtered, keyed by ObservationKey."""
-        sql = "SELECT * FROM observations WHERE 1=1"
+        rows = self._observations("indicator, year, area, grp, sex, measure, value, flag, note, delivery_id",
+                                  indicators, years, areas)
+        return {ObservationKey(*r[:6]): StoredValue(*r[6:]) for r in rows}
+
+    def keys(self, years: Iterable[int] | None = None) -> set[tuple]:
+        """The keys that have a current value, optionally of ``years`` only, as plain tuples in the field order of
+        ObservationKey (which equals and hashes as its tuple): for membership tests, half the cost of ``values``."""
+        return set(self._observations("indicator, year, area, grp, sex, measure", None, years, None))
+
+    def _observations(self, columns: str, indicators: Iterable[str] | None, years: Iterable[int] | None,
+                      areas: Iterable[str] | None) -> sqlite3.Cursor:
+        sql = f"SELECT {columns} FROM observations WHERE 1=1"
         params: list[object] = []
         for column, wanted in (("indicator", indicators), ("year", years), ("area", areas)):
             if wanted is not None:
@@ -335,9 +351,8 @@ class Store:
                 sql += f" AND {column} IN ({','.join('?' * len(wanted))})"
                 params.extend(wanted)
         cursor = self.db.cursor()
-        cursor.row_factory = None  # plain tuples, in the column order of the table
-        sql = sql.replace("SELECT *", "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id")
-        return {ObservationKey(*r[:6]): StoredValue(*r[6:]) for r in cursor.execute(sql, params)}
+        cursor.row_factory = None  # plain tuples, in the order of ``columns``
+        return cursor.execute(sql, params)
 
     def observations_frame(self):  # -> pandas.DataFrame
         """All current values with their provenance, one row per value (long form)."""

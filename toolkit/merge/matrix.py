@@ -45,7 +45,7 @@ def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue
         _deliveries_sheet(book, fmt, store)
         _history_sheet(book, fmt, catalogue, store)
         _open_problems_sheet(book, fmt, workspace, store)
-        _status_sheet(book, fmt, workspace, store)
+        _status_sheet(book, fmt, workspace, store, catalogue)
         rows_book.close()
     return target
 
@@ -235,13 +235,13 @@ def _open_problems_sheet(book, fmt: _Formats, workspace: Workspace, store: Store
             "Meldung", "Geprüft"], [30, 12, 7, 9, 22, 18, 8, 10, 16, 16, 80, 20], rows)
 
 
-def _status_sheet(book, fmt: _Formats, workspace: Workspace, store: Store) -> None:  # noqa: ANN001
+def _status_sheet(book, fmt: _Formats, workspace: Workspace, store: Store, catalogue: Catalogue) -> None:  # noqa: ANN001
     """'Rücklauf' from status.round_status for the latest year with rounds."""
     row = store.db.execute("SELECT MAX(year) AS year FROM rounds").fetchone()
     if row is None or row["year"] is None:
         return
     try:
-        headers, rows = round_status(workspace, int(row["year"])).table()
+        headers, rows = round_status(workspace, int(row["year"]), catalogue=catalogue).table()
     except Exception:  # noqa: BLE001 - the matrix must not fail because the status view does
         return
     _table(book, fmt, "Rücklauf", [str(h) for h in headers], [max(10, min(40, len(str(h)) + 4)) for h in headers],
