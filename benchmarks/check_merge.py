@@ -46,7 +46,7 @@ import time
 from pathlib import Path
 
 from harness import Clock, Timings, arguments, emit, parse, ratio, require
-from synthetic import FULL, SMOKE, YEAR, copy_files, distributed_round, fill_returns
+from synthetic import FULL, SMOKE, copy_files, distributed_round, fill_returns
 
 from toolkit.catalogue.model import load_catalogue
 from toolkit.core.store import SCHEMA, Store

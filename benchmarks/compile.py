@@ -32,10 +32,9 @@ import time
 from pathlib import Path
 
 from harness import arguments, emit, parse, ratio, require
-from synthetic import set_processes
-
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from synthetic import set_processes
 
 from toolkit.catalogue.model import RawRow, default_rows, load_catalogue
 from toolkit.catalogue.template import write_catalogue_workbook

@@ -2,7 +2,7 @@
 structures ([bericht] gliederung = "handlungsfelder" and "integrationskonzept").
 
     python benchmarks/editions.py             the demo's working folder (`toolkit demo`), each compile once
-    python benchmarks/editions.py --smoke     a small synthetic round (3 offices x 4 indicators, 6 Stadtteile)
+    python benchmarks/editions.py --smoke     a small synthetic round (2 offices x 2 indicators, 6 Stadtteile)
     options: --repeat N (best of N, default 1), --pdf (each document also converted by LibreOffice, pages counted)
 
 Working folder (not timed): the full size runs `toolkit demo` in a temporary folder (it compiles the public edition
@@ -25,7 +25,7 @@ import zipfile
 from pathlib import Path
 
 from harness import arguments, emit, parse, require
-from synthetic import SMOKE, YEAR, distributed_round, fill_returns
+from synthetic import YEAR, RoundSize, distributed_round, fill_returns
 
 from toolkit.core.settings import STRUCTURES
 from toolkit.core.store import Store
@@ -75,6 +75,9 @@ def _structure(workspace: Workspace, year: int, structure: str, pdf: bool, repea
             "public_bytes": public.report.stat().st_size, "internal_bytes": internal.report.stat().st_size,
             "public_pages": _pages(public.pdf), "internal_pages": _pages(internal.pdf),
             "profile_pages": _pages(public.profiles_pdf)}
+
+
+SMOKE = RoundSize(offices=2, indicators=2, districts=6)
 
 
 def small_round(folder: Path) -> Workspace:
