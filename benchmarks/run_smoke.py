@@ -21,6 +21,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 NOT_BENCHMARKS = {"harness.py", "synthetic.py", "run_smoke.py"}
 TIMEOUT_S = 900
+# Runs a script as ``python SCRIPT --smoke`` would, with its folder first on the path even where the interpreter
+# does not put it there (an embedded Windows Python with a ._pth file, as under ../shared/tools/wintest).
+BOOT = ("import os, runpy, sys; script = sys.argv[1]; sys.argv = sys.argv[1:]; "
+        "sys.path.insert(0, os.path.dirname(script)); runpy.run_path(script, run_name='__main__')")
 
 
 def benchmarks(folder: Path) -> list[Path]:
@@ -45,7 +49,7 @@ def run(script: Path) -> tuple[bool, str, float]:
            "PYTHONIOENCODING": "utf-8"}
     started = time.perf_counter()
     try:
-        done = subprocess.run([sys.executable, str(script), "--smoke"], capture_output=True, text=True,
+        done = subprocess.run([sys.executable, "-c", BOOT, str(script), "--smoke"], capture_output=True, text=True,
                               encoding="utf-8", errors="replace", env=env, timeout=TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired:
         return False, f"nach {TIMEOUT_S} s abgebrochen", time.perf_counter() - started
