@@ -332,18 +332,7 @@ class Store:
     def values(self, indicators: Iterable[str] | None = None, years: Iterable[int] | None = None,
                areas: Iterable[str] | None = None) -> dict[ObservationKey, StoredValue]:
         """Current values, optionally filtered, keyed by ObservationKey."""
-        rows = self._observations("indicator, year, area, grp, sex, measure, value, flag, note, delivery_id",
-                                  indicators, years, areas)
-        return {ObservationKey(*r[:6]): StoredValue(*r[6:]) for r in rows}
-
-    def keys(self, years: Iterable[int] | None = None) -> set[tuple]:
-        """The keys that have a current value, optionally of ``years`` only, as plain tuples in the field order of
-        ObservationKey (which equals and hashes as its tuple): for membership tests, half the cost of ``values``."""
-        return set(self._observations("indicator, year, area, grp, sex, measure", None, years, None))
-
-    def _observations(self, columns: str, indicators: Iterable[str] | None, years: Iterable[int] | None,
-                      areas: Iterable[str] | None) -> sqlite3.Cursor:
-        sql = f"SELECT {columns} FROM observations WHERE 1=1"
+        sql = "SELECT * FROM observations WHERE 1=1"
         params: list[object] = []
         for column, wanted in (("indicator", indicators), ("year", years), ("area", areas)):
             if wanted is not None:
@@ -351,8 +340,18 @@ class Store:
                 sql += f" AND {column} IN ({','.join('?' * len(wanted))})"
                 params.extend(wanted)
         cursor = self.db.cursor()
-        cursor.row_factory = None  # plain tuples, in the order of ``columns``
-        return cursor.execute(sql, params)
+        cursor.row_factory = None  # plain tuples, in the column order of the table
+        sql = sql.replace("SELECT *", "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id")
+        return {ObservationKey(*r[:6]): StoredValue(*r[6:]) for r in cursor.execute(sql, params)}
+
+    def keys(self, years: Iterable[int]) -> set[tuple]:
+        """The keys of ``years`` that have a current value, as plain tuples in the field order of ObservationKey
+        (which equals and hashes as its tuple): for membership tests, at half the cost of ``values``."""
+        wanted = list(years)
+        cursor = self.db.cursor()
+        cursor.row_factory = None
+        return set(cursor.execute("SELECT indicator, year, area, grp, sex, measure FROM observations"
+                                  f" WHERE year IN ({','.join('?' * len(wanted))})", wanted))
 
     def observations_frame(self):  # -> pandas.DataFrame
         """All current values with their provenance, one row per value (long form)."""
