@@ -27,6 +27,7 @@ from pathlib import Path
 
 from harness import ROOT, arguments, emit, parse, require
 
+from toolkit.core.workspace import Workspace
 from toolkit.demo.run import REPORT_YEAR, run_demo
 
 TARGET_S = 20.0
@@ -49,11 +50,12 @@ def run_cli(folder: Path) -> tuple[float, float]:
 
 
 def check_outputs(folder: Path) -> None:
-    year = folder / "outbox" / str(REPORT_YEAR)
-    expected = {"Erhebungsbögen": list((year / "Erhebungsboegen").glob("*.xlsx")),
-                "Prüfberichte": list((year / "Pruefberichte").glob("*.xlsx")),
-                "Indikatorenmatrix": [folder / "outbox" / "Indikatorenmatrix.xlsx"],
-                "Bericht": [year / f"Integrationsbericht_{REPORT_YEAR}.docx"],
+    workspace = Workspace(folder)
+    year = workspace.outbox / str(REPORT_YEAR)
+    expected = {"Erhebungsbögen": list(workspace.workbooks_dir(REPORT_YEAR).glob("*.xlsx")),
+                "Prüfberichte": list(workspace.check_reports_dir(REPORT_YEAR).glob("*.xlsx")),
+                "Indikatorenmatrix": [workspace.master_matrix],
+                "Bericht": list(year.glob(f"Integrationsbericht_{REPORT_YEAR}*.docx")),
                 "Tabellenanhang": list(year.glob("Tabellenanhang*.xlsx")),
                 "Stadtteilprofile": list(year.glob("Stadtteilprofile*.docx"))}
     missing = [name for name, paths in expected.items() if not paths or not all(p.is_file() for p in paths)]
