@@ -29,8 +29,9 @@ floor_matrix_s, openpyxl_s (wall clock, best of --repeat; each also as *_cpu_s: 
 its finished worker processes), floor_ratio (toolkit/floor), warnings_floor_ratio (warnings/floor),
 floor_ratio_no_matrix (toolkit/(read+sqlite), the floor of earlier versions), openpyxl_ratio (openpyxl/toolkit),
 files, cells (input cells), values (in the store after the merge), floor_values, problems (findings of the clean
-round: 0), warnings (findings of the other), repeat, smoke; with --profile also profile_s (cumulative seconds of
-the main steps in this process; with worker processes the reading and the rules run there and show as 0).
+round: 0), warnings (findings of the other), repeat, smoke; with --profile also profile_s (cumulative CPU seconds
+of the main steps in this process under cProfile; with worker processes the reading and the rules run there and
+show as 0: use --processes 1 for the whole picture).
 
 Targets (full size, quiet machine, best of 3): floor_ratio <= 1.5 and openpyxl_ratio >= 3.
 """
@@ -151,7 +152,7 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=None,
                         help="[leistung] prozesse in toolkit.toml (default: the setting's default, automatic)")
     parser.add_argument("--profile", action="store_true",
-                        help="cProfile the last clean merge; prints the slowest functions and profile_s")
+                        help="cProfile (CPU time) the last clean merge; prints the slowest functions and profile_s")
     args = parse(parser)
     size = SMOKE if args.smoke else FULL
     with tempfile.TemporaryDirectory(prefix="bench-check-merge-") as tmp:
@@ -186,7 +187,7 @@ def main() -> int:
             # the two variants in turn first: a load spike hits both alike
             for variant, returns in (("toolkit", clean), ("warnings", with_warnings))[::1 if run % 2 == 0 else -1]:
                 workspace = fresh(base, root / f"run-{variant}", returns)
-                profiler = cProfile.Profile() if args.profile and last and variant == "toolkit" else None
+                profiler = cProfile.Profile(time.process_time) if args.profile and last and variant == "toolkit" else None
                 with Clock() as clock:
                     if profiler:
                         profiler.enable()
@@ -232,7 +233,7 @@ def main() -> int:
                 problems=found["toolkit"], warnings=found["warnings"], repeat=args.repeat, smoke=args.smoke)
     if profile:
         best["profile_s"] = profile
-        print("Schritte von merge (kumulativ, dieser Prozess):",
+        print("Schritte von merge (CPU-Sekunden, kumulativ, dieser Prozess):",
               ", ".join(f"{label} {'–' if s is None else f'{s:.2f} s'}" for label, s in profile.items()))
     print(f"toolkit check+merge: {best['toolkit_s']:.2f} s; mit Warnungen: {best['warnings_s']:.2f} s; nur check: "
           f"{best['check_s']:.2f} s; Indikatorenmatrix ({values} Werte) allein: {best['matrix_s']:.2f} s")
