@@ -52,8 +52,8 @@ from synthetic import FULL, SMOKE, copy_files, distributed_round, fill_returns
 from toolkit.catalogue.model import load_catalogue
 from toolkit.core.store import SCHEMA, Store
 from toolkit.core.workspace import Workspace
+from toolkit.merge.intake import merge_returns
 from toolkit.merge.matrix import write_master_matrix
-from toolkit.merge.merge import merge_returns
 from toolkit.returns.checks import check_files
 
 CITY_OFFSET = 7  # the warnings variant: the Gesamtstadt exceeds its Stadtteile by 7 in every part

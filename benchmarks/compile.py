@@ -37,15 +37,16 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from synthetic import set_processes
 
+from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import RawRow, default_rows, load_catalogue
-from toolkit.catalogue.template import write_catalogue_workbook
 from toolkit.core.workspace import Workspace
 from toolkit.indicators.published import load_published
 from toolkit.initialise import init_workspace
 from toolkit.merge.imports import import_values
 from toolkit.report.charts import DPI, LINE_SIZE, BarChart, LineChart
-from toolkit.report.compile import compile_report, round_deliveries
+from toolkit.report.compile import compile_report
 from toolkit.report.context import build_report
+from toolkit.report.deliveries import round_deliveries
 from toolkit.report.maps import MAP_SIZE, PALETTE, MapChart, district_triples, load_shapes
 from toolkit.report.profiles import LocatorMap, build_profiles
 
@@ -81,7 +82,7 @@ def build_workspace(root: Path, indicators: int, years: range, districts: int | 
     return workspace
 
 
-def write_values(path: Path, ids: list[str], catalogue, years: range, seed: int) -> int:  # noqa: ANN001
+def write_values(path: Path, ids: list[str], catalogue, years: range, seed: int) -> int:
     """A long table: per indicator, year and Stadtteil Zähler and Nenner of deutsch and nichtdeutsch, their sum
     as insgesamt, and the Gesamtstadt as the sum of the Stadtteile; returns its rows."""
     rng = random.Random(seed)
@@ -153,7 +154,8 @@ def bare_matplotlib(specs: list) -> None:
 
 def chart_specs(workspace: Workspace, year: int) -> list:
     """What compile draws: the report's charts and maps, and the profiles' locator maps."""
-    catalogue, settings, published = load_published(workspace, year)
+    loaded = load_published(workspace, year)
+    catalogue, settings, published = loaded.catalogue, loaded.settings, loaded.frame
     deliveries, received = round_deliveries(workspace, year, catalogue)
     shapes, _problems = load_shapes(workspace, district_triples(catalogue))
     report = build_report(published, catalogue, settings, year, deliveries, received, shapes)

@@ -31,7 +31,7 @@ from toolkit.core.settings import STRUCTURES
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace
 from toolkit.demo.run import REPORT_YEAR, run_demo
-from toolkit.merge.merge import merge_returns
+from toolkit.merge.intake import merge_returns
 from toolkit.report.compile import compile_report
 from toolkit.report.context import INTERNAL_MARK
 

@@ -30,16 +30,16 @@ from harness import ROOT, require
 
 sys.path.insert(0, str(ROOT / "tests"))  # workbook_edit: the tests' cell editor of generated workbooks
 
-from workbook_edit import set_cells  # noqa: E402
+from workbook_edit import set_cells
 
-from toolkit.catalogue.model import CITY, Catalogue, RawRow, default_rows, load_catalogue  # noqa: E402
-from toolkit.catalogue.template import write_catalogue_workbook  # noqa: E402
-from toolkit.collect.distribute import distribute_round  # noqa: E402
-from toolkit.collect.layout import HISTORY_YEARS, plan_workbook  # noqa: E402
-from toolkit.core.keys import ObservationKey  # noqa: E402
-from toolkit.core.workspace import Workspace  # noqa: E402
-from toolkit.initialise import init_workspace  # noqa: E402
-from toolkit.merge.imports import import_values  # noqa: E402
+from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
+from toolkit.catalogue.model import CITY, Catalogue, RawRow, default_rows, load_catalogue
+from toolkit.collect.distribute import distribute_round
+from toolkit.collect.layout import HISTORY_YEARS, plan_workbook
+from toolkit.core.keys import ObservationKey
+from toolkit.core.workspace import Workspace
+from toolkit.initialise import init_workspace
+from toolkit.merge.imports import import_values
 
 YEAR = 2025
 PARTS = ("deutsch", "nichtdeutsch")

@@ -8,8 +8,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's toolkit, installed or not
 
-from toolkit.catalogue.template import write_catalogue_workbook  # noqa: E402
-from toolkit.report.template import write_report_template  # noqa: E402
+from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook  # noqa: E402
+from toolkit.report.word_template import write_report_template  # noqa: E402
 
 
 def main() -> None:

@@ -101,7 +101,7 @@ def cases() -> list[Case]:
     return result
 
 
-def build_all(folder: Path, catalogue) -> Path:  # noqa: ANN001
+def build_all(folder: Path, catalogue) -> Path:
     """Write every case into ``folder``; return the clean, completely filled workbook (not in ``folder``)."""
     folder.mkdir(parents=True, exist_ok=True)
     work = folder.parent / f"{folder.name}_sources"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from report_fixtures import SUBSET, make_report_workspace
 
+from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import Catalogue, load_catalogue
-from toolkit.catalogue.template import write_catalogue_workbook
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML
 from toolkit.core.workspace import Workspace, ensure_folders
 from toolkit.report.compile import compile_report

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import CITY, GERMANY, LAND, RawRow, default_rows, district_area
-from toolkit.catalogue.template import write_catalogue_workbook
 from toolkit.core.keys import ObservationKey
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, ensure_folders
-from toolkit.report.template import write_report_template
+from toolkit.report.word_template import write_report_template
 
 KEYS = [r.values["schluessel"] for r in default_rows()["Stadtteile"]]  # the Amt's keys, 01 … 78
 

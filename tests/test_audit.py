@@ -39,14 +39,14 @@ runner = CliRunner()
 HEADER = "Jahr;Indikator;Gebiet;Gruppe;Geschlecht;Messgröße;Wert;Kennzeichen;Hinweis\n"
 
 
-def _protected(catalogue, rows: list[tuple]) -> pd.DataFrame:  # noqa: ANN001
+def _protected(catalogue, rows: list[tuple]) -> pd.DataFrame:
     """rows: (indicator, year, area, group, sex, measure, value[, flag])"""
     obs = pd.DataFrame([{"indicator": r[0], "year": r[1], "area": r[2], "group": r[3], "sex": r[4], "measure": r[5],
                          "value": r[6], "flag": r[7] if len(r) > 7 else "", "note": ""} for r in rows])
     return protect(value_frame(obs, catalogue), catalogue)
 
 
-def _published_rows(frame: pd.DataFrame, catalogue) -> list[dict[str, str]]:  # noqa: ANN001
+def _published_rows(frame: pd.DataFrame, catalogue) -> list[dict[str, str]]:
     """The rows of the open-data export, as a reader of the CSV gets them (all text)."""
     return [{k: "" if v is None else str(v) for k, v in zip(COLUMNS, row, strict=True)}
             for row in export_rows(frame, catalogue)]
@@ -75,14 +75,14 @@ CROSS = [
 ]
 
 
-def test_only_suppression_across_indicators_keeps_the_count_from_being_recomputed(catalogue):  # noqa: ANN001
+def test_only_suppression_across_indicators_keeps_the_count_from_being_recomputed(catalogue):
     alone = dataclasses.replace(catalogue, links=())
     per_indicator = _protected(alone, CROSS)
     assert _state(per_indicator, "DEM-01", "st01", "nichtdeutsch") == PRIMARY
     assert _state(per_indicator, "DEM-01", "st02", "nichtdeutsch") == SECONDARY  # protects Altstadt's 2 in DEM-01
     assert _state(per_indicator, "STT-01", "st02", "insgesamt") == ""  # but 0,7 % of 600 inhabitants gives 4
     broken = audit(_published_rows(per_indicator, alone), catalogue)
-    found = {(r.indicator, r.area, r.group, r.value) for r in broken.recovered}
+    found = {(r.key.indicator, r.key.area, r.key.group, r.value) for r in broken.recovered}
     assert ("DEM-01", "st02", "nichtdeutsch", 4) in found  # share × inhabitants
     assert ("DEM-01", "st01", "nichtdeutsch", 2) in found  # and then the Gesamtstadt minus the others
 
@@ -95,15 +95,15 @@ def test_only_suppression_across_indicators_keeps_the_count_from_being_recompute
     assert unjustified(joint, catalogue) == []
 
 
-def test_the_audit_computes_a_count_from_its_total_when_secondary_suppression_is_missing(catalogue):  # noqa: ANN001
+def test_the_audit_computes_a_count_from_its_total_when_secondary_suppression_is_missing(catalogue):
     frame = _protected(catalogue, CROSS[:8])
     frame.loc[frame["suppressed"] == SECONDARY, "suppressed"] = ""  # as if no secondary suppression had been made
     frame.loc[frame["suppressed"] == "", "published"] = frame["value"]
     result = audit(_published_rows(frame, catalogue), catalogue)
-    assert [(r.area, r.group, r.value) for r in result.recovered] == [("st01", "nichtdeutsch", 2)]
+    assert [(r.key.area, r.key.group, r.value) for r in result.recovered] == [("st01", "nichtdeutsch", 2)]
 
 
-def test_a_withheld_stadtteil_value_is_protected_like_a_primary_one(catalogue):  # noqa: ANN001
+def test_a_withheld_stadtteil_value_is_protected_like_a_primary_one(catalogue):
     rows = [r if not (r[0] == "DEM-01" and r[2] == "st02" and r[3] == "nichtdeutsch") else (*r[:6], None, FLAG_WITHHELD)
             for r in CROSS[:8] if not (r[2] == "st01" and r[3] == "nichtdeutsch")] + [
         ("DEM-01", 2025, "st01", "nichtdeutsch", "insgesamt", "wert", 10)]
@@ -114,7 +114,7 @@ def test_a_withheld_stadtteil_value_is_protected_like_a_primary_one(catalogue): 
 
 
 @pytest.fixture(scope="module")
-def withheld(tmp_path_factory):  # noqa: ANN201
+def withheld(tmp_path_factory):
     """The report fixture with Barleber See's 2024 inhabitants withheld by the source (imported as '.')."""
     workspace = make_report_workspace(tmp_path_factory.mktemp("withheld") / "ws")
     path = workspace.root / "KISS-MD.csv"
@@ -126,14 +126,14 @@ def withheld(tmp_path_factory):  # noqa: ANN201
     return workspace, compiled, exported
 
 
-def test_withheld_value_is_stored_with_its_kennzeichen(withheld):  # noqa: ANN001
+def test_withheld_value_is_stored_with_its_kennzeichen(withheld):
     workspace, _compiled, _exported = withheld
     with Store(workspace.store_file) as store:
         stored = store.get(ObservationKey("DEM-01", 2024, "st72", "insgesamt", "insgesamt", "wert"))
     assert stored.value is None and stored.flag == FLAG_WITHHELD
 
 
-def test_withheld_value_shows_the_symbol_in_report_annex_and_export(withheld):  # noqa: ANN001
+def test_withheld_value_shows_the_symbol_in_report_annex_and_export(withheld):
     _workspace, compiled, exported = withheld
     assert compiled.suppressed_by.get(SOURCE) == 1
     assert "1 von der Quelle gesperrt" in " ".join(compiled.lines())
@@ -151,7 +151,7 @@ def test_withheld_value_shows_the_symbol_in_report_annex_and_export(withheld):  
     assert rows and rows[0]["Wert"] == "" and rows[0]["Kennzeichen"] == FLAG_WITHHELD
 
 
-def test_withheld_value_gets_secondary_protection_and_the_audit_finds_nothing(withheld):  # noqa: ANN001
+def test_withheld_value_gets_secondary_protection_and_the_audit_finds_nothing(withheld):
     workspace, _compiled, exported = withheld
     catalogue = toolkit.catalogue.model.load_catalogue(workspace.catalogue_file)
     with exported.csv_path.open(encoding="utf-8") as handle:
@@ -163,7 +163,7 @@ def test_withheld_value_gets_secondary_protection_and_the_audit_finds_nothing(wi
     assert {r["Gebiet"] for r in hidden_2024} >= {"Barleber See", "Kannenstieg"}  # withheld, and the primary 2
 
 
-def test_a_return_may_leave_a_withheld_value_empty(tmp_path, catalogue, workspace):  # noqa: ANN001
+def test_a_return_may_leave_a_withheld_value_empty(tmp_path, catalogue, workspace):
     plan = plan_workbook(catalogue, "DEZSOZ", 2025)
     value = next(s for s in plan.input_slots())
     flag = next(s for s in plan.slots if s.role == "flag" and s.key == value.key)
@@ -180,13 +180,13 @@ def test_a_return_may_leave_a_withheld_value_empty(tmp_path, catalogue, workspac
     assert stored is not None and stored.value is None and stored.flag == FLAG_WITHHELD
 
 
-def test_real_kiss_md_tables_keep_every_withheld_count_secret(tmp_path):  # noqa: ANN001
+def test_real_kiss_md_tables_keep_every_withheld_count_secret(tmp_path):
     """The Amt's own tables (K3_T35 inhabitants, K3_T39 foreigners, 2021–2025): the 14 totals the Amt withholds stay
     secret in every year, across DEM-01, DEM-02 and STT-01, although the city total and the other Stadtteile are
     published (2025: 39,404 minus the published Stadtteile gave Barleber See's withheld count before)."""
     workspace = kiss_md_workspace(tmp_path / "ws")
     catalogue = toolkit.catalogue.model.load_catalogue(workspace.catalogue_file)
-    _catalogue, _settings, published = toolkit.indicators.published.load_published(workspace, 2025)
+    _catalogue, _settings, published, _left_out = toolkit.indicators.published.load_published(workspace, 2025)
     withheld = published[published["suppressed"] == SOURCE]
     assert {(int(r.year), r.area[2:]) for r in withheld[withheld["indicator"] == "DEM-01"].itertuples()} == WITHHELD_K3_T39
     stt = published[(published["indicator"] == "STT-01") & (published["year"] == 2025)]
@@ -197,7 +197,7 @@ def test_real_kiss_md_tables_keep_every_withheld_count_secret(tmp_path):  # noqa
     assert unjustified(published, catalogue) == []
 
 
-def test_two_hidden_ones_are_not_enough_their_sum_would_give_both(catalogue):  # noqa: ANN001
+def test_two_hidden_ones_are_not_enough_their_sum_would_give_both(catalogue):
     # Altstadt and Werder each have 1 foreigner: hiding both leaves 56 - 54 = 2 = 1 + 1 to a reader who knows
     # that a hidden count is at least 1. A third count must go.
     rows = [("DEM-01", 2025, "gesamtstadt", "nichtdeutsch", "insgesamt", "wert", 56),
@@ -212,5 +212,5 @@ def test_two_hidden_ones_are_not_enough_their_sum_would_give_both(catalogue):  #
 
     frame.loc[frame["suppressed"] == SECONDARY, "suppressed"] = ""  # as the rule 'two hidden cells' alone would leave it
     frame.loc[frame["suppressed"] == "", "published"] = frame["value"]
-    found = {(r.area, r.value) for r in audit(_published_rows(frame, catalogue), catalogue).recovered}
+    found = {(r.key.area, r.value) for r in audit(_published_rows(frame, catalogue), catalogue).recovered}
     assert found == {("st01", 1), ("st02", 1)}

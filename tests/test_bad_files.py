@@ -22,7 +22,7 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def bad(tmp_path_factory, catalogue):  # noqa: ANN001, ANN201
+def bad(tmp_path_factory, catalogue):
     root = tmp_path_factory.mktemp("bad")
     workspace = make_workspace(root / "ws")
     with Store(workspace.store_file) as store, store.transaction():
@@ -37,7 +37,7 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _json_check(workspace, paths: list[Path]):  # noqa: ANN001, ANN202
+def _json_check(workspace, paths: list[Path]):
     result = runner.invoke(toolkit.cli.app, ["check", *map(str, paths), "-w", str(workspace.root), "--format", "json"])
     return result, json.loads(result.stdout)
 
@@ -47,7 +47,7 @@ def test_at_least_25_cases():
     assert len({c.code for c in cases()}) >= 25
 
 
-def test_every_bad_file_gives_its_code_cell_and_exit_code(bad):  # noqa: ANN001
+def test_every_bad_file_gives_its_code_cell_and_exit_code(bad):
     workspace, folder, _good = bad
     before = _sha(workspace.store_file)
     all_cases = cases()
@@ -69,7 +69,7 @@ def test_every_bad_file_gives_its_code_cell_and_exit_code(bad):  # noqa: ANN001
 @pytest.mark.parametrize("case", [c for c in cases() if c.file in (
     "text_in_number.xlsx", "german_thousands.xlsx", "makro.xlsm", "bomb.xlsx", "old_round.xlsx", "entities.xlsx")],
     ids=lambda c: c.file)
-def test_single_file_exit_code_and_message(bad, case):  # noqa: ANN001
+def test_single_file_exit_code_and_message(bad, case):
     workspace, folder, _good = bad
     before = _sha(workspace.store_file)
     result = runner.invoke(toolkit.cli.app, ["check", str(folder / case.file), "-w", str(workspace.root)])
@@ -81,7 +81,7 @@ def test_single_file_exit_code_and_message(bad, case):  # noqa: ANN001
     assert _sha(workspace.store_file) == before
 
 
-def test_text_in_number_cell_message_names_the_cell(bad):  # noqa: ANN001
+def test_text_in_number_cell_message_names_the_cell(bad):
     workspace, folder, _good = bad
     result, data = _json_check(workspace, [folder / "text_in_number.xlsx"])
     assert result.exit_code == 1
@@ -90,7 +90,7 @@ def test_text_in_number_cell_message_names_the_cell(bad):  # noqa: ANN001
     assert problem["severity"] == "fehler" and problem["indicator"] == "SPR-03"
 
 
-def test_number_typed_over_a_formula_row_names_the_erfassung_cell(bad):  # noqa: ANN001
+def test_number_typed_over_a_formula_row_names_the_erfassung_cell(bad):
     workspace, folder, _good = bad
     result, data = _json_check(workspace, [folder / "typed_over_city_row.xlsx", folder / "typed_over_sum_row.xlsx"])
     assert result.exit_code == 0, data
@@ -111,7 +111,7 @@ def test_number_typed_over_a_formula_row_names_the_erfassung_cell(bad):  # noqa:
         assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToHeight == 0  # width 1 (default)
 
 
-def test_clean_file_passes_without_problems(bad):  # noqa: ANN001
+def test_clean_file_passes_without_problems(bad):
     workspace, _folder, good = bad
     result, data = _json_check(workspace, [good])
     assert result.exit_code == 0, data
@@ -119,7 +119,7 @@ def test_clean_file_passes_without_problems(bad):  # noqa: ANN001
     assert data[0]["office"] == OFFICE and data[0]["year"] == YEAR
 
 
-def test_no_value_flag_silences_missing_value(bad, tmp_path):  # noqa: ANN001
+def test_no_value_flag_silences_missing_value(bad, tmp_path):
     from workbook_edit import set_cells
 
     workspace, _folder, good = bad
@@ -129,7 +129,7 @@ def test_no_value_flag_silences_missing_value(bad, tmp_path):  # noqa: ANN001
     assert not [p for p in data[0]["problems"] if p["code"] in ("fehlender-wert", "unbekanntes-kennzeichen")]
 
 
-def test_lock_and_hidden_files_in_inbox_are_skipped(bad):  # noqa: ANN001
+def test_lock_and_hidden_files_in_inbox_are_skipped(bad):
     import shutil
 
     workspace, _folder, good = bad
@@ -146,14 +146,14 @@ def test_lock_and_hidden_files_in_inbox_are_skipped(bad):  # noqa: ANN001
             p.unlink()
 
 
-def test_check_of_missing_file_is_an_input_error(bad):  # noqa: ANN001
+def test_check_of_missing_file_is_an_input_error(bad):
     workspace, folder, _good = bad
     result = runner.invoke(toolkit.cli.app, ["check", str(folder / "gibt-es-nicht.xlsx"), "-w", str(workspace.root)])
     assert result.exit_code == 3
     assert "gibt es nicht" in result.output
 
 
-def test_check_without_store_creates_none(tmp_path, catalogue):  # noqa: ANN001
+def test_check_without_store_creates_none(tmp_path, catalogue):
     workspace = make_workspace(tmp_path / "ws")
     build = tmp_path / "files"
     good = build_all(build, catalogue)
@@ -164,7 +164,7 @@ def test_check_without_store_creates_none(tmp_path, catalogue):  # noqa: ANN001
 
 @pytest.mark.parametrize("name", ["bomb.xlsx", "lying_bomb.xlsx", "cell_spread.xlsx", "entities.xlsx",
                                   "repeat_bomb.ods"])
-def test_bombs_are_refused_fast_and_small(bad, name):  # noqa: ANN001
+def test_bombs_are_refused_fast_and_small(bad, name):
     _workspace, folder, _good = bad
     path = folder / name
     data = path.read_bytes()
@@ -179,7 +179,7 @@ def test_bombs_are_refused_fast_and_small(bad, name):  # noqa: ANN001
     assert peak < 40 * 1024 * 1024, peak
 
 
-def test_prufbericht_written_for_checked_file_with_text_as_text(bad):  # noqa: ANN001
+def test_prufbericht_written_for_checked_file_with_text_as_text(bad):
     from openpyxl import load_workbook
 
     workspace, folder, _good = bad

@@ -16,7 +16,7 @@ BENCHMARKS = ROOT / "benchmarks"
 RUNNER = BENCHMARKS / "run_smoke.py"
 
 
-def _runner():  # noqa: ANN202 - the module benchmarks/run_smoke.py
+def _runner():
     spec = importlib.util.spec_from_file_location("run_smoke", RUNNER)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -8,8 +8,15 @@ from pathlib import Path
 import pytest
 from report_fixtures import write_old_layout_catalogue
 
-from toolkit.catalogue.model import build_catalogue, default_rows, load_catalogue
-from toolkit.catalogue.template import write_catalogue_workbook
+from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
+from toolkit.catalogue.model import (
+    Direction,
+    IndicatorType,
+    Level,
+    build_catalogue,
+    default_rows,
+    load_catalogue,
+)
 from toolkit.core.errors import CatalogueError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -24,6 +31,18 @@ def test_defaults_hold_the_reference_catalogue(catalogue):
     assert catalogue.indicators["DEM-02"].measures == ("zaehler", "nenner")
     assert catalogue.indicators["DEM-01"].measures == ("wert",)
     assert catalogue.groups["nichtdeutsch"].vergleichsgruppe == "deutsch"
+
+
+def test_closed_vocabularies_are_read_as_their_enums_and_keep_the_texts_of_the_workbook(catalogue):
+    """Typ, Richtung and Ebene are enum members; each equals the text in the workbook, the CSVs and the store."""
+    raw = {r.values["id"]: r.values for r in default_rows()["Indikatoren"]}
+    for indicator in catalogue.indicators.values():
+        for field, vocabulary in (("typ", IndicatorType), ("richtung", Direction), ("ebene", Level)):
+            value = getattr(indicator, field)
+            assert type(value) is vocabulary and value == raw[indicator.id][field] == str(value), (indicator.id, field)
+    assert {i.typ for i in catalogue.indicators.values()} == set(IndicatorType)
+    assert {i.richtung for i in catalogue.indicators.values()} == set(Direction)
+    assert {i.ebene for i in catalogue.indicators.values()} == set(Level)
 
 
 def test_committed_template_matches_the_defaults(catalogue):
@@ -135,7 +154,8 @@ def test_old_single_notes_column_becomes_the_internal_note_and_says_so_once(tmp_
     old = load_catalogue(path)
     dem02 = old.indicators["DEM-02"]
     assert dem02.hinweis_bericht == ""  # nothing of the old column is published ...
-    assert dem02.notiz_intern == catalogue.indicators["DEM-02"].all_notes  # ... and nothing is lost
+    current = catalogue.indicators["DEM-02"]
+    assert dem02.notiz_intern == f"{current.hinweis_bericht} {current.notiz_intern}".strip()  # ... nothing is lost
     assert "im Bericht so kennzeichnen" in dem02.notiz_intern
     assert len(old.notices) == 1  # one hint, not one per row
     assert "„Hinweis für den Bericht“" in old.notices[0] and "Interne Notiz" in old.notices[0]

@@ -18,7 +18,7 @@ KISS_MD = Path(__file__).resolve().parents[2] / "shared" / "reference" / "kiss-m
 INTMK_CODE = re.compile(r"IntMK (?:[A-J]\d|Themenfeld)")
 
 
-def _texts(indicator) -> str:  # noqa: ANN001
+def _texts(indicator) -> str:
     return " ".join((indicator.definition, indicator.zaehler, indicator.nenner))
 
 

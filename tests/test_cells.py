@@ -11,7 +11,7 @@ from toolkit.core.cells import cell_name, cell_position, column_index, column_le
 
 @pytest.mark.parametrize(("index", "letters"), [(0, "A"), (1, "B"), (25, "Z"), (26, "AA"), (27, "AB"), (51, "AZ"),
                                                 (52, "BA"), (701, "ZZ"), (702, "AAA"), (16383, "XFD")])
-def test_column_letters_and_back(index, letters):  # noqa: ANN001
+def test_column_letters_and_back(index, letters):
     assert column_letter(index) == letters
     assert column_index(letters) == index
     assert column_index(letters.lower()) == index
@@ -20,7 +20,7 @@ def test_column_letters_and_back(index, letters):  # noqa: ANN001
 @pytest.mark.parametrize(("cell", "position"), [("A1", (0, 0)), ("K12", (11, 10)), ("Z5", (4, 25)),
                                                 ("AA1", (0, 26)), ("AZ100", (99, 51)), ("ZZ7", (6, 701)),
                                                 ("XFD1048576", (1048575, 16383))])
-def test_cell_address_and_position(cell, position):  # noqa: ANN001
+def test_cell_address_and_position(cell, position):
     assert cell_position(cell) == position
     assert cell_name(*position) == cell
 
@@ -45,7 +45,7 @@ def test_every_column_up_to_three_letters_round_trips():
     ("", ""),
     ("unbekannt", "unbekannt"),
 ])
-def test_german_date(value, text):  # noqa: ANN001
+def test_german_date(value, text):
     assert german_date(value) == text
 
 

@@ -22,7 +22,7 @@ from toolkit.returns.workers import CheckedFile
 YEAR = 2025
 
 
-def _file(tmp_path, catalogue, office: str, changes: dict[ObservationKey, object], name: str = ""):  # noqa: ANN001, ANN202
+def _file(tmp_path, catalogue, office: str, changes: dict[ObservationKey, object], name: str = ""):
     plan = plan_workbook(catalogue, office, YEAR)
     cells = {(s.sheet, s.cell): changes.get(s.key, consistent_value(s.key)) for s in plan.input_slots()}
     blank = generate(tmp_path / f"blank_{office}.xlsx", catalogue, office, YEAR)
@@ -39,7 +39,7 @@ def key(indicator: str, group: str, measure: str, year: int = YEAR, sex: str = "
 
 
 @pytest.mark.parametrize(("difference", "warned"), [(5, False), (20, True)])
-def test_sum_of_parts_uses_rounding_tolerance_of_profile(tmp_path, catalogue, workspace, difference, warned):  # noqa: ANN001
+def test_sum_of_parts_uses_rounding_tolerance_of_profile(tmp_path, catalogue, workspace, difference, warned):
     """DEM-07 (profile azr5: multiples of 5): nichtdeutsch = eu + drittstaaten within 5/2 x 3."""
     whole = key("DEM-07", "nichtdeutsch", "nenner")
     base = consistent_value(key("DEM-07", "eu", "nenner")) + consistent_value(key("DEM-07", "drittstaaten", "nenner"))
@@ -49,7 +49,7 @@ def test_sum_of_parts_uses_rounding_tolerance_of_profile(tmp_path, catalogue, wo
     assert (f"Erfassung!K{cell}" in _codes(report, "summe-teile")) is warned
 
 
-def test_jump_against_previous_year_from_store(tmp_path, catalogue, workspace):  # noqa: ANN001
+def test_jump_against_previous_year_from_store(tmp_path, catalogue, workspace):
     current = key("DEM-08", "nichtdeutsch", "wert")
     with Store(workspace.store_file) as store, store.transaction():
         delivery = store.add_delivery(office="ABH", year=2024, file_name="alt.xlsx", sha256="c" * 64)
@@ -59,7 +59,7 @@ def test_jump_against_previous_year_from_store(tmp_path, catalogue, workspace): 
     assert f"Erfassung!K{plan.entry_row_of(current).row + 1}" in _codes(report, "sprung-zum-vorjahr")
 
 
-def test_value_outside_min_max_is_a_warning(tmp_path, catalogue, workspace):  # noqa: ANN001
+def test_value_outside_min_max_is_a_warning(tmp_path, catalogue, workspace):
     waiting = key("IKO-05", "insgesamt", "wert")  # days, 0 to 365
     path, plan = _file(tmp_path, catalogue, "ABH", {waiting: 400})
     report = check_files(workspace, [path])[0]
@@ -70,11 +70,11 @@ def test_value_outside_min_max_is_a_warning(tmp_path, catalogue, workspace):  # 
 class _SamePlan(PlanCache):
     """The copy claims to be ABH's but holds SOZ's layout: every file is paired with SOZ's plan."""
 
-    def plan(self, office: str, year: int):  # noqa: ANN201
-        return super().plan("SOZ", year)
+    def plan(self, office: str, year: int, fingerprint: str = ""):
+        return super().plan("SOZ", year, fingerprint)
 
 
-def test_same_observation_in_files_of_two_offices_names_both(tmp_path, catalogue):  # noqa: ANN001
+def test_same_observation_in_files_of_two_offices_names_both(tmp_path, catalogue):
     path, _plan = _file(tmp_path, catalogue, "SOZ", {})
     first = read_return(path, catalogue)
     second = read_return(shutil.copy(path, tmp_path / "Kopie_von_ABH.xlsx"), catalogue)
@@ -87,7 +87,7 @@ def test_same_observation_in_files_of_two_offices_names_both(tmp_path, catalogue
     assert first.file in message and "Kopie_von_ABH.xlsx" in message
 
 
-def test_identity_against_rounds(tmp_path, catalogue):  # noqa: ANN001
+def test_identity_against_rounds(tmp_path, catalogue):
     workspace = make_workspace(tmp_path / "ws")
     path, _plan = _file(tmp_path, catalogue, "SOZ", {})
     with Store(workspace.store_file) as store, store.transaction():
@@ -103,7 +103,7 @@ def test_flag_spelling_is_normalised():
     assert normalise_flag("ca.") == "ca."
 
 
-def test_future_year_is_wrong_year_even_without_rounds(tmp_path, catalogue, workspace):  # noqa: ANN001
+def test_future_year_is_wrong_year_even_without_rounds(tmp_path, catalogue, workspace):
     import datetime as dt
 
     future = dt.date.today().year + 3

@@ -29,8 +29,9 @@ from toolkit.demo.run import MARKER, REPORT_YEAR, prepare_folder
 from toolkit.indicators.audit import audit, unjustified
 from toolkit.indicators.export import export_open_data
 from toolkit.indicators.published import load_published
-from toolkit.report.compile import convert_to_pdf, round_deliveries
 from toolkit.report.context import INTEGRATIONSKONZEPT_FIELDS, UNMAPPED_CHAPTER, build_report, concept_fields
+from toolkit.report.deliveries import round_deliveries
+from toolkit.report.pdf import convert_to_pdf
 from toolkit.report.text import AVOIDED_PHRASES, avoided_phrases
 from toolkit.returns.checks import check_files
 
@@ -92,7 +93,7 @@ def test_report_has_a_chapter_per_field_and_a_chart_and_table_per_indicator(demo
         assert tables >= 1 and charts >= 1, (indicator, tables, charts)
 
 
-def document_text(document) -> str:  # noqa: ANN001 - a python-docx Document
+def document_text(document) -> str:  # a python-docx Document
     """All the text of a report: paragraphs, table cells, the pictures' alt texts, header and footer."""
     body = document.element.body
     parts = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
@@ -113,7 +114,7 @@ def test_the_drafted_text_frames_no_gap_as_a_deficit(demo) -> None:
     assert len(AVOIDED_PHRASES) >= 10
 
 
-def paragraphs_with_style(document) -> list[tuple[str, str]]:  # noqa: ANN001
+def paragraphs_with_style(document) -> list[tuple[str, str]]:
     """(style name, text) of every body paragraph, in order."""
     return [(p.style.name, p.text) for p in document.paragraphs]
 
@@ -156,7 +157,7 @@ def test_main_findings_come_after_the_foreword_one_to_three_per_chapter_with_dat
 def by_concept(demo):
     """The content of the demo report with the chapters of the Integrationskonzept ([bericht] gliederung)."""
     workspace, _ = demo
-    catalogue, settings, published = load_published(workspace, REPORT_YEAR)
+    catalogue, settings, published, _left_out = load_published(workspace, REPORT_YEAR)
     deliveries, received = round_deliveries(workspace, REPORT_YEAR, catalogue)
     settings = dataclasses.replace(settings, gliederung="integrationskonzept")
     return build_report(published, catalogue, settings, REPORT_YEAR, deliveries, received).context
@@ -293,5 +294,5 @@ def test_audit_recomputes_no_suppressed_count_of_the_demo(demo, catalogue: Catal
         rows = list(csv.DictReader(handle))
     result = audit(rows, catalogue)
     assert result.ok and result.suppressed > 1000, result.lines(catalogue)[:12]
-    _catalogue, _settings, published = load_published(workspace, REPORT_YEAR)
+    _catalogue, _settings, published, _left_out = load_published(workspace, REPORT_YEAR)
     assert unjustified(published, catalogue) == []

@@ -13,12 +13,12 @@ runner = CliRunner()
 HEADER = "Jahr;Indikator;Gebiet;Gruppe;Geschlecht;Messgröße;Wert;Kennzeichen;Hinweis\n"
 
 
-def _invoke(workspace, path):  # noqa: ANN001, ANN202
+def _invoke(workspace, path):
     result = runner.invoke(toolkit.cli.app, ["import", str(path), "-w", str(workspace.root)])
     return result, " ".join(result.output.split())
 
 
-def test_import_csv_with_comparison_values_and_provenance(workspace, tmp_path):  # noqa: ANN001
+def test_import_csv_with_comparison_values_and_provenance(workspace, tmp_path):
     path = tmp_path / "Vergleichswerte.csv"
     path.write_text(HEADER + "2024;ARB-12;Sachsen-Anhalt;insgesamt;insgesamt;Wert;61,5;;Mikrozensus\n"
                              "2024;ARB-12;deutschland;mit_mh_mz;;wert;58,2;vorläufig;\n"
@@ -41,7 +41,7 @@ def test_import_csv_with_comparison_values_and_provenance(workspace, tmp_path): 
     assert again.exit_code == 0 and "schon importiert" in output
 
 
-def test_import_rejects_bad_rows_with_cell_and_exit_1(workspace, tmp_path):  # noqa: ANN001
+def test_import_rejects_bad_rows_with_cell_and_exit_1(workspace, tmp_path):
     path = tmp_path / "falsch.csv"
     path.write_text(HEADER + "2024;XYZ-99;Gesamtstadt;insgesamt;insgesamt;Wert;1;;\n"
                              "2024;DEM-02;Mond;insgesamt;insgesamt;Zähler;1;;\n"
@@ -52,7 +52,7 @@ def test_import_rejects_bad_rows_with_cell_and_exit_1(workspace, tmp_path):  # n
     assert not workspace.store_file.exists() or Store(workspace.store_file).deliveries() == []
 
 
-def test_import_runs_value_checks(workspace, tmp_path):  # noqa: ANN001
+def test_import_runs_value_checks(workspace, tmp_path):
     path = tmp_path / "quote.csv"
     path.write_text(HEADER + "2023;DEM-02;Gesamtstadt;insgesamt;insgesamt;Zähler;300;;\n"
                              "2023;DEM-02;Gesamtstadt;insgesamt;insgesamt;Nenner;200;;\n", encoding="utf-8")
@@ -61,7 +61,7 @@ def test_import_runs_value_checks(workspace, tmp_path):  # noqa: ANN001
     assert "Zähler" in output and "größer als der Nenner" in output
 
 
-def test_import_xlsx_and_history_then_log(workspace, tmp_path):  # noqa: ANN001
+def test_import_xlsx_and_history_then_log(workspace, tmp_path):
     first = tmp_path / "alt.csv"
     first.write_text(HEADER + "2022;DEM-01;Gesamtstadt;insgesamt;insgesamt;Wert;240000;;\n", encoding="utf-8")
     assert _invoke(workspace, first)[0].exit_code == 0
@@ -78,12 +78,12 @@ def test_import_xlsx_and_history_then_log(workspace, tmp_path):  # noqa: ANN001
     assert log.exit_code == 0 and "240.000" in text and "241.234" in text and "korrigiert.xlsx" in text
 
 
-def test_import_missing_file_is_exit_3(workspace, tmp_path):  # noqa: ANN001
+def test_import_missing_file_is_exit_3(workspace, tmp_path):
     result, output = _invoke(workspace, tmp_path / "fehlt.csv")
     assert result.exit_code == 3 and "gibt es nicht" in output
 
 
-def test_import_warns_about_a_jump_against_the_previous_year(workspace, tmp_path):  # noqa: ANN001
+def test_import_warns_about_a_jump_against_the_previous_year(workspace, tmp_path):
     path = tmp_path / "reihe.csv"
     path.write_text(HEADER + "2022;DEM-01;Gesamtstadt;insgesamt;insgesamt;Wert;240000;;\n"
                              "2023;DEM-01;Gesamtstadt;insgesamt;insgesamt;Wert;480000;;\n", encoding="utf-8")

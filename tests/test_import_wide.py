@@ -38,7 +38,7 @@ def _invoke(*args: object) -> tuple[int, str]:
     return result.exit_code, " ".join(result.output.split())
 
 
-def _import(workspace, table: Path, mapping: Path) -> tuple[bool, list[str]]:  # noqa: ANN001
+def _import(workspace, table: Path, mapping: Path) -> tuple[bool, list[str]]:
     """Import through the library: whether it went in, and the messages (a table in the terminal folds them)."""
     result = import_values(workspace, table, mapping_file=mapping)
     return result.report.ok, [p.message for p in result.report.problems]
@@ -48,12 +48,12 @@ def _key(indicator: str, year: int, area: str, group: str, measure: str) -> Obse
     return ObservationKey(indicator, year, area, group, "insgesamt", measure)
 
 
-def _values(workspace) -> dict:  # noqa: ANN001
+def _values(workspace) -> dict:
     with Store(workspace.store_file) as store:
         return store.values()
 
 
-def _deliveries(workspace) -> int:  # noqa: ANN001
+def _deliveries(workspace) -> int:
     if not workspace.store_file.exists():
         return 0
     with Store(workspace.store_file) as store:
@@ -304,13 +304,13 @@ def test_unknown_codes_in_the_mapping_name_the_file_and_the_key(workspace, tmp_p
         "In der Zuordnung falsch.toml, spalten.K3_T35_var3 (Ziel 1).indikator: Die Kennzahl „DEM-99“ gibt es im "
         "Katalog nicht.",
         "In der Zuordnung falsch.toml, spalten.K3_T35_var3 (Ziel 2).gruppe: Die Gruppe „eu“ gibt es bei DEM-02 "
-        "nicht; erlaubt: insgesamt.",
+        "nicht; erlaubt: Insgesamt.",
         "In der Zuordnung falsch.toml, spalten.K3_T35_var3 (Ziel 3).geschlecht: Das Geschlecht „weiblich“ gibt es "
-        "bei STT-01 nicht; erlaubt: insgesamt.",
+        "bei STT-01 nicht; erlaubt: Insgesamt.",
         "In der Zuordnung falsch.toml, spalten.K3_T35_var3 (Ziel 4).messgroesse: Die Messgröße „zaehler“ passt nicht "
-        "zu DEM-01; erlaubt: wert.",
+        "zu DEM-01; erlaubt: Wert.",
         "In der Zuordnung falsch.toml ist der Eintrag spalten.K3_T35_var3 (Ziel 5).indikatr unbekannt (Tippfehler?); "
-        "erlaubt: indikator, gruppe, geschlecht, messgroesse.",
+        "erlaubt: indikator, gruppe, geschlecht, messgroesse, spalte.",
         "In der Zuordnung falsch.toml fehlt der Eintrag spalten.K3_T35_var3 (Ziel 5).indikator (Kennzahl aus dem "
         "Katalog, z. B. DEM-01).",
     ]

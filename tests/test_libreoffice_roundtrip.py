@@ -21,7 +21,7 @@ FORMATS = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "ods": "ods", "xls": "xls:MS E
 
 
 @pytest.fixture(scope="module")
-def converted(tmp_path_factory, catalogue):  # noqa: ANN001, ANN201
+def converted(tmp_path_factory, catalogue):
     folder = tmp_path_factory.mktemp("libreoffice")
     plan = plan_workbook(catalogue, "JUGA", 2025)
     blank = generate(folder / "blank.xlsx", catalogue, "JUGA", 2025)
@@ -35,7 +35,7 @@ def converted(tmp_path_factory, catalogue):  # noqa: ANN001, ANN201
 
 
 @pytest.mark.parametrize("suffix", list(FORMATS))
-def test_saved_by_libreoffice_reads_the_same(converted, catalogue, suffix):  # noqa: ANN001
+def test_saved_by_libreoffice_reads_the_same(converted, catalogue, suffix):
     source, results = converted
     original = read_return(source, catalogue)
     resaved = read_return(results[suffix], catalogue)
@@ -49,7 +49,7 @@ def test_saved_by_libreoffice_reads_the_same(converted, catalogue, suffix):  # n
     assert codes == {p.code for p in original.problems}
 
 
-def test_check_accepts_libreoffice_files(converted, tmp_path):  # noqa: ANN001
+def test_check_accepts_libreoffice_files(converted, tmp_path):
     _source, results = converted
     workspace = make_workspace(tmp_path / "ws")
     reports = check_files(workspace, list(results.values()))
@@ -58,7 +58,7 @@ def test_check_accepts_libreoffice_files(converted, tmp_path):  # noqa: ANN001
 
 
 @pytest.fixture(scope="module")
-def formula_files(tmp_path_factory, catalogue):  # noqa: ANN001, ANN201
+def formula_files(tmp_path_factory, catalogue):
     """A formula in an input cell and a number typed over the Gesamtstadt formula row, saved as .ods and .xls."""
     from workbook_edit import Formula
 
@@ -72,7 +72,7 @@ def formula_files(tmp_path_factory, catalogue):  # noqa: ANN001, ANN201
     return source, _convert(source, folder, ("ods", "xls"))
 
 
-def test_formula_in_ods_and_xls_input_cell_is_found_and_its_cached_value_used(formula_files, catalogue):  # noqa: ANN001
+def test_formula_in_ods_and_xls_input_cell_is_found_and_its_cached_value_used(formula_files, catalogue):
     source, results = formula_files
     for path in (source, results["ods"], results["xls"]):
         returned = read_return(path, catalogue)
@@ -86,7 +86,7 @@ def test_formula_in_ods_and_xls_input_cell_is_found_and_its_cached_value_used(fo
 
 
 @pytest.mark.parametrize("suffix", ["ods", "xls"])
-def test_check_of_ods_or_xls_with_formula_exits_0_with_warnings(formula_files, tmp_path, suffix):  # noqa: ANN001
+def test_check_of_ods_or_xls_with_formula_exits_0_with_warnings(formula_files, tmp_path, suffix):
     import json
 
     from typer.testing import CliRunner
@@ -103,7 +103,7 @@ def test_check_of_ods_or_xls_with_formula_exits_0_with_warnings(formula_files, t
         ("formel", "K5", "warnung"), ("eingabe-in-formelzeile", "C45", "warnung")}
 
 
-def test_xls_formula_scan_survives_damaged_files(formula_files):  # noqa: ANN001
+def test_xls_formula_scan_survives_damaged_files(formula_files):
     """Truncated or bit-flipped .xls: formulas unknown (None) or some cells, never an exception, always fast."""
     import random
     import time
@@ -127,7 +127,7 @@ def test_xls_formula_scan_survives_damaged_files(formula_files):  # noqa: ANN001
     assert time.perf_counter() - start < 2.0
 
 
-def _convert(source, folder, suffixes: tuple[str, ...]) -> dict:  # noqa: ANN001
+def _convert(source, folder, suffixes: tuple[str, ...]) -> dict:
     """Open ``source`` in LibreOffice Calc and save it in each format, as an office would."""
     profile = (folder / "profile").as_uri()
     results = {}

@@ -94,7 +94,7 @@ def server_context(pair: tuple[Path, Path]) -> ssl.SSLContext:
 # ---- servers --------------------------------------------------------------------------------------
 
 
-def _encrypted(server) -> bool:  # noqa: ANN001
+def _encrypted(server) -> bool:
     return server.transport is not None and server.transport.get_extra_info("ssl_object") is not None
 
 
@@ -107,17 +107,17 @@ class TlsRecorder(Recorder):
         self.logins: list[tuple[str, str, bool]] = []
         self.encrypted_data: list[bool] = []
 
-    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802, ANN001, ANN201
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
         self.mail_from.append((address, _encrypted(server)))
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802, ANN001, ANN201
+    async def handle_DATA(self, server, session, envelope):
         self.encrypted_data.append(_encrypted(server))
         return await super().handle_DATA(server, session, envelope)
 
-    def authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:  # noqa: ANN001
+    def authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
         if not isinstance(auth_data, LoginPassword):
             return AuthResult(success=False, handled=False)
         user, password = auth_data.login.decode(), auth_data.password.decode()

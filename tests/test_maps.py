@@ -21,8 +21,8 @@ from toolkit.core.errors import InputError
 from toolkit.core.workspace import Workspace
 from toolkit.indicators.published import load_published
 from toolkit.report.charts import render
-from toolkit.report.compile import round_deliveries
 from toolkit.report.context import build_report
+from toolkit.report.deliveries import round_deliveries
 from toolkit.report.maps import (
     DEFAULT_GEOMETRY,
     MISSING,
@@ -52,7 +52,7 @@ def maps(compiled_with_maps):
     workspace, result = compiled_with_maps
     document = docx.Document(str(result.report))
     alts = [p.get("descr", "") for p in document.element.body.iter(qn("wp:docPr"))]
-    catalogue, settings, published = load_published(workspace, YEAR)
+    catalogue, settings, published, _left_out = load_published(workspace, YEAR)
     shapes, problems = load_shapes(workspace, district_triples(catalogue))
     deliveries, received = round_deliveries(workspace, YEAR, catalogue)
     specs = [c for c in build_report(published, catalogue, settings, YEAR, deliveries, received, shapes).charts
@@ -218,7 +218,7 @@ def test_a_geojson_in_the_working_folder_replaces_the_default(maps, tmp_path):
     assert [shapes.names[i] for i in shapes.drawn] == names
     assert len(problems) == len(catalogue.districts) - 3
     deliveries, received = round_deliveries(workspace, YEAR, catalogue)
-    _catalogue, settings, _published = load_published(workspace, YEAR)
+    _catalogue, settings, _published, _left_out = load_published(workspace, YEAR)
     specs = [c for c in build_report(published, catalogue, settings, YEAR, deliveries, received, shapes).charts
              if isinstance(c, MapChart)]
     assert specs

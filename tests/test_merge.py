@@ -18,18 +18,18 @@ from typer.testing import CliRunner
 from workbook_edit import filled_cells, generate, set_cells
 
 import toolkit.cli
-import toolkit.merge.merge as merge_module
+import toolkit.merge.intake as merge_module
 from toolkit.collect.layout import plan_workbook
 from toolkit.core.keys import ObservationKey
 from toolkit.core.store import Store
-from toolkit.merge.merge import merge_returns
+from toolkit.merge.intake import merge_returns
 
 runner = CliRunner()
 STEPS = ("checked", "archived", "stored", "committed", "removed", "matrix")
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory, catalogue):  # noqa: ANN001, ANN201
+def files(tmp_path_factory, catalogue):
     """A clean JUGA return, a clean SOZ return, and a JUGA return with a Fehler (text in a number cell)."""
     root = tmp_path_factory.mktemp("merge")
     good = build_all(root / "bad", catalogue)
@@ -39,12 +39,12 @@ def files(tmp_path_factory, catalogue):  # noqa: ANN001, ANN201
             "Erhebung_2025_JUGA_falsch.xlsx": root / "bad" / "text_in_number.xlsx"}
 
 
-def _fill(workspace, files) -> None:  # noqa: ANN001
+def _fill(workspace, files) -> None:
     for name, source in files.items():
         shutil.copy(source, workspace.inbox / name)
 
 
-def _state(workspace) -> dict:  # noqa: ANN001
+def _state(workspace) -> dict:
     """Everything a merge produces, without times."""
     with Store(workspace.store_file) as store:
         observations = store.db.execute(
@@ -66,14 +66,14 @@ def _state(workspace) -> dict:  # noqa: ANN001
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory, files):  # noqa: ANN001, ANN201
+def reference(tmp_path_factory, files):
     workspace = make_workspace(tmp_path_factory.mktemp("ref") / "ws")
     _fill(workspace, files)
     result = merge_returns(workspace)
     return workspace, result, _state(workspace)
 
 
-def test_merge_takes_clean_files_and_keeps_files_with_fehler(reference, files):  # noqa: ANN001
+def test_merge_takes_clean_files_and_keeps_files_with_fehler(reference, files):
     workspace, result, state = reference
     assert result.exit_code == 1
     assert state["inbox"] == ["Erhebung_2025_JUGA_falsch.xlsx"]
@@ -91,7 +91,7 @@ def test_merge_takes_clean_files_and_keeps_files_with_fehler(reference, files): 
     assert (workspace.check_reports_dir(2025) / "Pruefbericht_Erhebung_2025_JUGA_falsch.xlsx").is_file()
 
 
-def test_merge_twice_is_merge_once(tmp_path, files, reference):  # noqa: ANN001
+def test_merge_twice_is_merge_once(tmp_path, files, reference):
     workspace = make_workspace(tmp_path / "ws")
     _fill(workspace, files)
     merge_returns(workspace)
@@ -103,7 +103,7 @@ def test_merge_twice_is_merge_once(tmp_path, files, reference):  # noqa: ANN001
 
 
 @pytest.mark.parametrize("step", STEPS)
-def test_interrupted_merge_then_rerun_equals_uninterrupted(tmp_path, files, reference, step):  # noqa: ANN001
+def test_interrupted_merge_then_rerun_equals_uninterrupted(tmp_path, files, reference, step):
     workspace = make_workspace(tmp_path / "ws")
     _fill(workspace, files)
 
@@ -122,7 +122,7 @@ def test_interrupted_merge_then_rerun_equals_uninterrupted(tmp_path, files, refe
     assert _state(workspace) == reference[2]
 
 
-def test_rollback_inside_transaction_leaves_no_values(tmp_path, files):  # noqa: ANN001
+def test_rollback_inside_transaction_leaves_no_values(tmp_path, files):
     workspace = make_workspace(tmp_path / "ws")
     shutil.copy(files["Erhebung_2025_SOZ.xlsx"], workspace.inbox / "Erhebung_2025_SOZ.xlsx")
 
@@ -136,7 +136,7 @@ def test_rollback_inside_transaction_leaves_no_values(tmp_path, files):  # noqa:
     assert (workspace.inbox / "Erhebung_2025_SOZ.xlsx").is_file()
 
 
-def test_later_delivery_keeps_old_value_in_history(tmp_path, files, catalogue):  # noqa: ANN001
+def test_later_delivery_keeps_old_value_in_history(tmp_path, files, catalogue):
     workspace = make_workspace(tmp_path / "ws")
     shutil.copy(files["Erhebung_2025_SOZ.xlsx"], workspace.inbox / "Erhebung_2025_SOZ.xlsx")
     merge_returns(workspace)
@@ -158,7 +158,7 @@ def test_later_delivery_keeps_old_value_in_history(tmp_path, files, catalogue): 
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_corrected_previous_year_becomes_history(tmp_path, files, catalogue, workers, monkeypatch):  # noqa: ANN001
+def test_corrected_previous_year_becomes_history(tmp_path, files, catalogue, workers, monkeypatch):
     import toolkit.returns.workers as check_workers
 
     monkeypatch.setattr(check_workers, "workers_for", lambda kind, size, items, processes: workers)
@@ -178,7 +178,7 @@ def test_corrected_previous_year_becomes_history(tmp_path, files, catalogue, wor
     assert row["old_value"] == 10.0 and "Korrektur Vorjahr" in row["reason"]
 
 
-def test_same_value_from_two_offices_is_a_fehler_naming_both_files(tmp_path, files, catalogue):  # noqa: ANN001
+def test_same_value_from_two_offices_is_a_fehler_naming_both_files(tmp_path, files, catalogue):
     workspace = make_workspace(tmp_path / "ws")
     key = ObservationKey("SPR-03", 2025, "gesamtstadt", "insgesamt", "insgesamt", "zaehler")
     with Store(workspace.store_file) as store, store.transaction():
@@ -192,7 +192,7 @@ def test_same_value_from_two_offices_is_a_fehler_naming_both_files(tmp_path, fil
     assert (workspace.inbox / "Erhebung_2025_JUGA.xlsx").is_file()
 
 
-def test_dry_run_changes_nothing(tmp_path, files):  # noqa: ANN001
+def test_dry_run_changes_nothing(tmp_path, files):
     workspace = make_workspace(tmp_path / "ws")
     _fill(workspace, files)
     result = runner.invoke(toolkit.cli.app, ["merge", "--dry-run", "-w", str(workspace.root)])
@@ -203,7 +203,7 @@ def test_dry_run_changes_nothing(tmp_path, files):  # noqa: ANN001
     assert len(list(workspace.inbox.iterdir())) == 3 and not list(workspace.archive.rglob("*.xlsx"))
 
 
-def test_cli_merge_messages_and_matrix(tmp_path, files):  # noqa: ANN001
+def test_cli_merge_messages_and_matrix(tmp_path, files):
     workspace = make_workspace(tmp_path / "ws")
     _fill(workspace, files)
     result = runner.invoke(toolkit.cli.app, ["merge", "-w", str(workspace.root)])
@@ -214,7 +214,7 @@ def test_cli_merge_messages_and_matrix(tmp_path, files):  # noqa: ANN001
     assert workspace.master_matrix.is_file()
 
 
-def test_second_process_gets_busy_error(tmp_path, files):  # noqa: ANN001
+def test_second_process_gets_busy_error(tmp_path, files):
     workspace = make_workspace(tmp_path / "ws")
     _fill(workspace, files)
     holder = textwrap.dedent(f"""
@@ -244,7 +244,7 @@ def test_second_process_gets_busy_error(tmp_path, files):  # noqa: ANN001
     assert [p.name for p in workspace.inbox.iterdir()] == ["Erhebung_2025_JUGA_falsch.xlsx"]
 
 
-def test_matrix_has_return_status_sheet_when_rounds_exist(tmp_path, files):  # noqa: ANN001
+def test_matrix_has_return_status_sheet_when_rounds_exist(tmp_path, files):
     from openpyxl import load_workbook
 
     workspace = make_workspace(tmp_path / "ws")
@@ -263,7 +263,7 @@ def test_matrix_has_return_status_sheet_when_rounds_exist(tmp_path, files):  # n
     book.close()
 
 
-def test_corrected_file_with_same_name_is_archived_beside_the_first(tmp_path, files, catalogue):  # noqa: ANN001
+def test_corrected_file_with_same_name_is_archived_beside_the_first(tmp_path, files, catalogue):
     workspace = make_workspace(tmp_path / "ws")
     name = "Erhebung_2025_SOZ.xlsx"
     shutil.copy(files[name], workspace.inbox / name)
@@ -277,7 +277,7 @@ def test_corrected_file_with_same_name_is_archived_beside_the_first(tmp_path, fi
     assert (workspace.archive / "2025" / "SOZ" / name).read_bytes() == files[name].read_bytes()
 
 
-def _merge_failing(workspace, fail) -> None:  # noqa: ANN001
+def _merge_failing(workspace, fail) -> None:
     """Run a merge with the fault hook ``fail`` installed; it must stop with the injected error."""
     merge_module.fault_hook = fail
     try:
@@ -287,7 +287,7 @@ def _merge_failing(workspace, fail) -> None:  # noqa: ANN001
         merge_module.fault_hook = None
 
 
-def test_store_of_version_0_1_is_upgraded_without_losing_values(tmp_path):  # noqa: ANN001
+def test_store_of_version_0_1_is_upgraded_without_losing_values(tmp_path):
     """The first version kept updated_at per value in a rowid table; opening the store moves the values over."""
     import sqlite3
 
@@ -323,7 +323,7 @@ def test_store_of_version_0_1_is_upgraded_without_losing_values(tmp_path):  # no
         assert again.get(key) == stored
 
 
-def test_merge_with_worker_processes_equals_merge_in_one_process(tmp_path, files, reference, monkeypatch):  # noqa: ANN001
+def test_merge_with_worker_processes_equals_merge_in_one_process(tmp_path, files, reference, monkeypatch):
     """Large rounds are read and checked in worker processes; reports, store and Prüfberichte stay the same."""
     import toolkit.core.runtime as runtime
     import toolkit.returns.workers as check_workers
@@ -368,7 +368,7 @@ def _styled_cells(path: Path) -> dict[str, list]:
                        {k: d.width for k, d in ws.column_dimensions.items()}) for ws in book.worksheets}
 
 
-def test_matrix_written_with_the_public_api_reads_the_same_as_streamed(tmp_path, reference, catalogue,  # noqa: ANN001
+def test_matrix_written_with_the_public_api_reads_the_same_as_streamed(tmp_path, reference, catalogue,
                                                                        monkeypatch):
     """The fallback of the xlsxwriter adapter (no private API) makes the same cells, values and formats."""
     import toolkit.merge.matrix as matrix
@@ -398,12 +398,12 @@ def test_matrix_written_with_the_public_api_reads_the_same_as_streamed(tmp_path,
 # ---- files held open by Excel (Windows refuses to replace, rename or delete them) -------------------------
 
 
-def _refuse(monkeypatch, target: Path, function: str = "replace") -> list[str]:  # noqa: ANN001
+def _refuse(monkeypatch, target: Path, function: str = "replace") -> list[str]:
     """Make os.<function> raise PermissionError (as Windows does) for ``target``; return the refused calls."""
     real = getattr(os, function)
     refused = []
 
-    def refusing(src, dst=None, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def refusing(src, dst=None, *args, **kwargs):
         if Path(src) == target or (dst is not None and Path(dst) == target):
             refused.append(str(target))
             raise PermissionError(13, "Der Prozess kann nicht auf die Datei zugreifen", str(target))
@@ -414,7 +414,7 @@ def _refuse(monkeypatch, target: Path, function: str = "replace") -> list[str]: 
     return refused
 
 
-def test_matrix_open_in_excel_stops_merge_before_any_change(tmp_path, files, reference, monkeypatch):  # noqa: ANN001
+def test_matrix_open_in_excel_stops_merge_before_any_change(tmp_path, files, reference, monkeypatch):
     workspace = make_workspace(tmp_path / "ws")
     _fill(workspace, files)
     workspace.master_matrix.write_bytes(b"alte Matrix")  # as left by an earlier merge
@@ -436,7 +436,7 @@ def test_matrix_open_in_excel_stops_merge_before_any_change(tmp_path, files, ref
 
 @pytest.mark.parametrize("opened", ["matrix", "return"])
 def test_file_opened_after_the_check_leaves_a_state_that_a_rerun_completes(tmp_path, files, reference, monkeypatch,
-                                                                           opened):  # noqa: ANN001
+                                                                           opened):
     """Excel opens the file between the check before the merge and its replacement or removal."""
     workspace = make_workspace(tmp_path / "ws")
     _fill(workspace, files)
@@ -446,7 +446,7 @@ def test_file_opened_after_the_check_leaves_a_state_that_a_rerun_completes(tmp_p
     if opened == "return":
         real_unlink = Path.unlink
 
-        def unlink(self, missing_ok=False):  # noqa: ANN001, ANN202
+        def unlink(self, missing_ok=False):
             os.unlink(self) if self == target else real_unlink(self, missing_ok=missing_ok)
 
         monkeypatch.setattr(Path, "unlink", unlink)
@@ -459,7 +459,7 @@ def test_file_opened_after_the_check_leaves_a_state_that_a_rerun_completes(tmp_p
 
 
 @pytest.mark.skipif(sys.platform != "win32", reason="Freigaberegeln für geöffnete Dateien gibt es nur unter Windows")
-def test_matrix_held_open_by_another_process_on_windows(tmp_path, files, reference):  # noqa: ANN001
+def test_matrix_held_open_by_another_process_on_windows(tmp_path, files, reference):
     """A second process holds the master matrix open (as Excel does): merge refuses, a rerun completes."""
     workspace = make_workspace(tmp_path / "ws")
     _fill(workspace, files)
@@ -486,13 +486,13 @@ def test_matrix_held_open_by_another_process_on_windows(tmp_path, files, referen
     assert _state(workspace) == reference[2]
 
 
-def test_archive_paths_are_stored_relative_with_forward_slashes(reference):  # noqa: ANN001
+def test_archive_paths_are_stored_relative_with_forward_slashes(reference):
     _workspace, _result, state = reference
     paths = [row[7] for row in state["deliveries"]]
     assert paths == ["archive/2025/JUGA/Erhebung_2025_JUGA.xlsx", "archive/2025/SOZ/Erhebung_2025_SOZ.xlsx"]
 
 
-def test_archive_paths_written_on_windows_are_upgraded_once(tmp_path):  # noqa: ANN001
+def test_archive_paths_written_on_windows_are_upgraded_once(tmp_path):
     path = tmp_path / "monitoring.sqlite"
     with Store(path) as store, store.transaction():
         store.add_delivery(office="SOZ", year=2025, file_name="a.xlsx", sha256="a" * 64,

@@ -18,7 +18,7 @@ YEAR = 2024
 @pytest.fixture(scope="module")
 def profiles(compiled_with_maps):
     workspace, result = compiled_with_maps
-    catalogue, _settings, published = load_published(workspace, YEAR)
+    catalogue, _settings, published, _left_out = load_published(workspace, YEAR)
     return result, docx.Document(str(result.profiles)), catalogue, published
 
 

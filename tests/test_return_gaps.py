@@ -20,7 +20,7 @@ DECIMAL_CELL, COUNT_CELL = "K29", "K5"
 
 
 @pytest.fixture(scope="module")
-def afa(tmp_path_factory, catalogue):  # noqa: ANN001, ANN201
+def afa(tmp_path_factory, catalogue):
     folder = tmp_path_factory.mktemp("gaps")
     plan = plan_workbook(catalogue, OFFICE, YEAR)
     slots = {s.cell: s for s in plan.slots if s.sheet == "Erfassung" and s.role == "input"}
@@ -29,19 +29,19 @@ def afa(tmp_path_factory, catalogue):  # noqa: ANN001, ANN201
     return folder, base, filled_cells(plan), make_workspace(folder / "ws")
 
 
-def _check(afa, name: str, changes: dict) -> tuple[int, list[dict], object]:  # noqa: ANN001
+def _check(afa, name: str, changes: dict) -> tuple[int, list[dict], object]:
     folder, base, cells, workspace = afa
     path = set_cells(base, folder / name, {**cells, **changes})
     result = runner.invoke(toolkit.cli.app, ["check", str(path), "-w", str(workspace.root), "--format", "json"])
     return result.exit_code, json.loads(result.stdout)[0]["problems"], path
 
 
-def _reading(path, catalogue, cell: str) -> float | None:  # noqa: ANN001
+def _reading(path, catalogue, cell: str) -> float | None:
     returned = read_return(path, catalogue)
     return next(r.value for r in readings_of(returned, PlanCache(catalogue)).readings if r.slot.sheet == "Erfassung" and r.slot.cell == cell)
 
 
-def test_english_decimal_point_in_a_decimal_cell_is_read_with_a_warning(afa, catalogue):  # noqa: ANN001
+def test_english_decimal_point_in_a_decimal_cell_is_read_with_a_warning(afa, catalogue):
     exit_code, problems, path = _check(afa, "point.xlsx", {("Erfassung", DECIMAL_CELL): "12.5"})
     found = [p for p in problems if p["cell"] == DECIMAL_CELL]
     assert [(p["code"], p["severity"]) for p in found] == [("deutsches-zahlformat", "warnung")]
@@ -50,7 +50,7 @@ def test_english_decimal_point_in_a_decimal_cell_is_read_with_a_warning(afa, cat
     assert _reading(path, catalogue, DECIMAL_CELL) == 12.5
 
 
-def test_ambiguous_point_in_a_decimal_cell_names_both_readings(afa, catalogue):  # noqa: ANN001
+def test_ambiguous_point_in_a_decimal_cell_names_both_readings(afa, catalogue):
     exit_code, problems, path = _check(afa, "ambiguous.xlsx", {("Erfassung", DECIMAL_CELL): "1.234"})
     found = [p for p in problems if p["cell"] == DECIMAL_CELL and p["code"] == "zahl-mehrdeutig"]
     assert len(found) == 1 and found[0]["severity"] == "warnung"
@@ -63,21 +63,21 @@ def test_ambiguous_point_in_a_decimal_cell_names_both_readings(afa, catalogue): 
 
 
 @pytest.mark.parametrize(("text", "value"), [("1.234,5", 1234.5), ("12,5", 12.5), ("1.234.567", 1234567.0)])
-def test_unambiguous_german_text_in_a_decimal_cell(afa, catalogue, text, value):  # noqa: ANN001
+def test_unambiguous_german_text_in_a_decimal_cell(afa, catalogue, text, value):
     _exit, problems, path = _check(afa, "german.xlsx", {("Erfassung", DECIMAL_CELL): text})
     codes = [p["code"] for p in problems if p["cell"] == DECIMAL_CELL]
     assert "zahl-mehrdeutig" not in codes and "deutsches-zahlformat" in codes
     assert _reading(path, catalogue, DECIMAL_CELL) == value
 
 
-def test_thousands_point_in_a_count_cell_is_not_ambiguous(afa, catalogue):  # noqa: ANN001
+def test_thousands_point_in_a_count_cell_is_not_ambiguous(afa, catalogue):
     _exit, problems, path = _check(afa, "count.xlsx", {("Erfassung", COUNT_CELL): "1.234"})
     codes = [p["code"] for p in problems if p["cell"] == COUNT_CELL]
     assert "deutsches-zahlformat" in codes and "zahl-mehrdeutig" not in codes
     assert _reading(path, catalogue, COUNT_CELL) == 1234.0
 
 
-def test_decimal_point_in_a_count_cell_is_not_a_whole_number(afa):  # noqa: ANN001
+def test_decimal_point_in_a_count_cell_is_not_a_whole_number(afa):
     exit_code, problems, _path = _check(afa, "count_point.xlsx", {("Erfassung", COUNT_CELL): "1.5"})
     codes = {p["code"] for p in problems if p["cell"] == COUNT_CELL}
     assert {"deutsches-zahlformat", "keine-ganze-zahl"} <= codes

@@ -13,7 +13,7 @@ from workbook_edit import Formula, consistent_value, filled_cells, generate, set
 
 from toolkit.collect.layout import LAYOUT_VERSION, plan_workbook
 from toolkit.core.keys import ObservationKey
-from toolkit.merge.merge import merge_returns
+from toolkit.merge.intake import merge_returns
 from toolkit.returns.caches import PlanCache
 from toolkit.returns.reader import read_return, readings_of
 
@@ -21,7 +21,7 @@ OFFICE, YEAR = "JUGA", 2025
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory, catalogue):  # noqa: ANN001, ANN201
+def base(tmp_path_factory, catalogue):
     folder = tmp_path_factory.mktemp("returns")
     plan = plan_workbook(catalogue, OFFICE, YEAR)
     prefill = {s.key: 7.0 for s in plan.slots if s.role == "history"}
@@ -29,7 +29,7 @@ def base(tmp_path_factory, catalogue):  # noqa: ANN001, ANN201
     return folder, blank, plan, prefill
 
 
-def test_identity_and_every_planned_cell(base, catalogue):  # noqa: ANN001
+def test_identity_and_every_planned_cell(base, catalogue):
     folder, blank, plan, prefill = base
     path = set_cells(blank, folder / "filled.xlsx", filled_cells(plan))
     returned = read_return(path, catalogue)
@@ -45,7 +45,7 @@ def test_identity_and_every_planned_cell(base, catalogue):  # noqa: ANN001
     assert len(returned.sha256) == 64 and returned.kind == "xlsx"
 
 
-def test_a_read_return_is_plain_data_and_its_readings_are_made_on_demand(base, catalogue):  # noqa: ANN001
+def test_a_read_return_is_plain_data_and_its_readings_are_made_on_demand(base, catalogue):
     """The one form of a read return, in one process as from a worker: no plan, no Slot or Reading objects."""
     folder, blank, plan, _prefill = base
     cells = {**filled_cells(plan), ("Erfassung", "M5"): "Bemerkung", ("Erfassung", "L5"): " Vorläufig "}
@@ -66,7 +66,7 @@ def test_a_read_return_is_plain_data_and_its_readings_are_made_on_demand(base, c
     assert len(returned.history_values()) == sum(1 for s in plan.slots if s.role == "history")
 
 
-def test_formula_in_input_cell_uses_cached_value_and_never_the_formula(base, catalogue):  # noqa: ANN001
+def test_formula_in_input_cell_uses_cached_value_and_never_the_formula(base, catalogue):
     folder, blank, plan, _prefill = base
     path = set_cells(blank, folder / "formula.xlsx", {**filled_cells(plan), ("Erfassung", "K5"): Formula("4000+800", 4800.0)})
     returned = read_return(path, catalogue)
@@ -78,7 +78,7 @@ def test_formula_in_input_cell_uses_cached_value_and_never_the_formula(base, cat
     assert all(p.sheet == "Erfassung" for p in returned.problems)
 
 
-def test_workbook_typed_into_with_openpyxl_reads_the_same(base, catalogue):  # noqa: ANN001
+def test_workbook_typed_into_with_openpyxl_reads_the_same(base, catalogue):
     """A clerk's tool that re-saves the whole file (openpyxl here) keeps every value readable."""
     folder, blank, plan, _prefill = base
     book = load_workbook(blank)
@@ -94,7 +94,7 @@ def test_workbook_typed_into_with_openpyxl_reads_the_same(base, catalogue):  # n
     assert read.by_role("note")[plan.input_slots()[0].key].text == "Größe geschätzt; Straße geändert"
 
 
-def test_renamed_sheet_is_layout_changed(base, catalogue):  # noqa: ANN001
+def test_renamed_sheet_is_layout_changed(base, catalogue):
     folder, blank, _plan, _prefill = base
     book = load_workbook(blank)
     book["Stadtteile BIL-02"].title = "Meine Stadtteile"
@@ -106,7 +106,7 @@ def test_renamed_sheet_is_layout_changed(base, catalogue):  # noqa: ANN001
     assert not returned.readable
 
 
-def test_unreadable_file_never_raises(tmp_path, catalogue):  # noqa: ANN001
+def test_unreadable_file_never_raises(tmp_path, catalogue):
     for name, data in {"a.xlsx": b"PK\x03\x04" + b"\x00" * 50, "b.ods": b"PK\x05\x06" + b"\x00" * 18,
                        "c.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600}.items():
         path = tmp_path / name
@@ -116,7 +116,7 @@ def test_unreadable_file_never_raises(tmp_path, catalogue):  # noqa: ANN001
         assert returned.problems[0].message
 
 
-def test_master_matrix_sheets_provenance_and_text_stays_text(tmp_path, base, catalogue):  # noqa: ANN001
+def test_master_matrix_sheets_provenance_and_text_stays_text(tmp_path, base, catalogue):
     folder, blank, plan, _prefill = base
     workspace = make_workspace(tmp_path / "ws")
     notes = {("Erfassung", "M5"): "=HYPERLINK(\"http://evil.example\",\"klick\")", ("Erfassung", "M6"): "+49 391",
@@ -150,7 +150,7 @@ def test_master_matrix_sheets_provenance_and_text_stays_text(tmp_path, base, cat
     assert any(r[5] and str(r[5]).startswith("Quote") for r in wide_rows)
 
 
-def test_deleted_identity_sheet_falls_back_to_document_properties(base, catalogue):  # noqa: ANN001
+def test_deleted_identity_sheet_falls_back_to_document_properties(base, catalogue):
     folder, blank, plan, _prefill = base
     filled = set_cells(blank, folder / "for_delete.xlsx", filled_cells(plan))
     book = load_workbook(filled)

@@ -37,7 +37,7 @@ counter = itertools.count()
 
 
 @pytest.fixture(scope="module")
-def blank(tmp_path_factory, catalogue):  # noqa: ANN001, ANN201
+def blank(tmp_path_factory, catalogue):
     folder = tmp_path_factory.mktemp("roundtrip")
     plan = plan_workbook(catalogue, OFFICE, YEAR)
     return folder, generate(folder / "blank.xlsx", catalogue, OFFICE, YEAR), plan
@@ -46,7 +46,7 @@ def blank(tmp_path_factory, catalogue):  # noqa: ANN001, ANN201
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(values=st.lists(numbers, min_size=8, max_size=8), texts=st.lists(notes, min_size=3, max_size=3),
        history=numbers)
-def test_written_values_are_read_back_equal(blank, catalogue, values, texts, history):  # noqa: ANN001
+def test_written_values_are_read_back_equal(blank, catalogue, values, texts, history):
     folder, source, plan = blank
     inputs = [s for s in plan.slots if s.role == "input"]
     chosen = [inputs[0], inputs[1], inputs[5], inputs[11], inputs[17], inputs[18], inputs[-1], inputs[-40]]

@@ -15,7 +15,7 @@ from toolkit.collect.layout import plan_workbook
 from toolkit.core.errors import InputError
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML, load_settings
 from toolkit.core.workspace import Workspace
-from toolkit.merge.merge import merge_returns
+from toolkit.merge.intake import merge_returns
 from toolkit.report.compile import compile_report
 from toolkit.returns.caches import Caches
 from toolkit.returns.checks import check_files
@@ -62,14 +62,14 @@ class PoolStarted(Exception):
 
 
 @pytest.fixture
-def pools_everywhere(monkeypatch):  # noqa: ANN201
+def pools_everywhere(monkeypatch):
     """Every threshold at zero on four cores (by default every stage would share its work), and a process pool
     that is never started: asking for one raises PoolStarted."""
     monkeypatch.setattr(runtime, "cpu_count", lambda: 4)
     for kind in list(runtime.POOL_THRESHOLDS):
         monkeypatch.setitem(runtime.POOL_THRESHOLDS, kind, runtime.PoolThreshold(0, items=1))
 
-    def refused(self, processes=None, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def refused(self, processes=None, *args, **kwargs):
         raise PoolStarted(processes)
 
     monkeypatch.setattr(multiprocessing.context.BaseContext, "Pool", refused)
@@ -80,7 +80,7 @@ def _prozesse(workspace: Workspace, value: int) -> None:
                                        encoding="utf-8")
 
 
-def test_prozesse_1_starts_no_process_in_any_stage(tmp_path, catalogue, pools_everywhere):  # noqa: ANN001
+def test_prozesse_1_starts_no_process_in_any_stage(tmp_path, catalogue, pools_everywhere):
     workspace = make_workspace(tmp_path / "ws")
     _prozesse(workspace, 1)
     result = distribute_round(workspace, 2025, offices=["SOZ", "JUGA"])
@@ -96,7 +96,7 @@ def test_prozesse_1_starts_no_process_in_any_stage(tmp_path, catalogue, pools_ev
     assert compile_report(report_workspace, 2024).report.is_file()  # the charts in this process
 
 
-def test_by_default_every_stage_follows_the_thresholds(tmp_path, catalogue, pools_everywhere):  # noqa: ANN001
+def test_by_default_every_stage_follows_the_thresholds(tmp_path, catalogue, pools_everywhere):
     workspace = make_workspace(tmp_path / "ws")
     _prozesse(workspace, 1)
     result = distribute_round(workspace, 2025, offices=["SOZ", "JUGA"])

@@ -26,8 +26,8 @@ from workbook_edit import filled_cells, generate, set_cells
 import toolkit.cli as cli_module
 from toolkit.cli import app
 from toolkit.collect.layout import plan_workbook
-from toolkit.console.progress import RichProgress
-from toolkit.console.tables import print_reports_table
+from toolkit.console.progress_bar import RichProgress
+from toolkit.console.render import print_reports_table
 from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import FileReport, Problem
 from toolkit.core.store import Store
@@ -115,7 +115,7 @@ def test_log_of_a_user_typed_indicator_with_brackets(workspace, wide):
 class Refuser(Recorder):
     """An SMTP server that takes the envelope but refuses every message."""
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802, ANN001, ANN201
+    async def handle_DATA(self, server, session, envelope):
         return "554 5.7.1 [/x] Nachricht abgelehnt"
 
 
@@ -207,9 +207,9 @@ def test_change_log_is_a_library_function_and_the_console_only_renders(workspace
     assert not workspace.store_file.exists()
     _history(workspace)
     log = change_log(workspace, "BIL-06")
-    assert log.has_store and [(e.indicator, e.old_value, e.new_value, e.new_file) for e in log.entries] == [
+    assert log.has_store and [(e.key.indicator, e.old_value, e.new_value, e.new_file) for e in log.entries] == [
         ("BIL-06", 1234.5, 1300.0, "[/x] Korrektur.xlsx")]
-    tables = Path(cli_module.__file__).parent / "console" / "tables.py"
+    tables = Path(cli_module.__file__).parent / "console" / "render.py"
     imported = {n.module for n in ast.walk(ast.parse(tables.read_text(encoding="utf-8")))
                 if isinstance(n, ast.ImportFrom)}
     assert "toolkit.core.store" not in imported
@@ -334,7 +334,7 @@ def report_folder(tmp_path_factory):
 
 
 def _failing(exception: BaseException | None = None):
-    def run(command, **kwargs):  # noqa: ANN001, ANN202
+    def run(command, **kwargs):
         if exception is not None:
             raise exception
         return subprocess.CompletedProcess(command, 77, b"", b"source file could not be loaded [/x]")
@@ -351,9 +351,9 @@ def _failing(exception: BaseException | None = None):
 )
 def test_compile_pdf_with_failing_libreoffice_exits_3_in_german(report_folder, monkeypatch, failure, expected,
                                                                   wide):
-    import toolkit.report.compile as report_compile
+    import toolkit.report.pdf as report_pdf
 
-    monkeypatch.setattr(report_compile.subprocess, "run", failure)
+    monkeypatch.setattr(report_pdf.subprocess, "run", failure)
     result = runner.invoke(app, ["compile", "--year", "2024", "--pdf", "-w", str(report_folder.root)])
     assert result.exit_code == 3, result.output
     text = _flat(result.output)

@@ -55,7 +55,7 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def observed(tmp_path_factory) -> dict[str, dict]:  # noqa: ANN001
+def observed(tmp_path_factory) -> dict[str, dict]:
     return check_data(make_workspace(tmp_path_factory.mktemp("specification") / "ws"))
 
 
@@ -68,13 +68,13 @@ def test_the_data_files_are_the_specified_ones_each_with_an_expected_file():
 
 
 @pytest.mark.parametrize("name", DATA_FILES)
-def test_check_reads_and_reports_exactly_what_is_expected(observed, name):  # noqa: ANN001
+def test_check_reads_and_reports_exactly_what_is_expected(observed, name):
     assert observed[name] == load_expected(name), \
         f"{name} wird anders gelesen oder geprüft als in {expected_file(name).name} festgehalten. Ist die Änderung " \
         f"gewollt: {REFRESH}, den Unterschied prüfen und mit einchecken."
 
 
-def test_clean_return_gives_its_value_flag_and_note_and_only_a_hinweis(observed):  # noqa: ANN001
+def test_clean_return_gives_its_value_flag_and_note_and_only_a_hinweis(observed):
     clean = observed[CLEAN]
     assert (clean["office"], clean["year"], clean["ok"]) == ("DEZSOZ", 2025, True)
     assert clean["report_year"] == {KEY: {"value": 14.0, "flag": "vorläufig", "note": NOTE}}
@@ -84,7 +84,7 @@ def test_clean_return_gives_its_value_flag_and_note_and_only_a_hinweis(observed)
         ("bemerkung", "hinweis", "Erfassung", "M5", "TEI-05", f"Erfassung!M5: Bemerkung der Dienststelle: „{NOTE}“")]
 
 
-def test_saved_by_libreoffice_reads_and_checks_the_same_as_the_clean_return(observed):  # noqa: ANN001
+def test_saved_by_libreoffice_reads_and_checks_the_same_as_the_clean_return(observed):
     clean, resaved = observed[CLEAN], observed[LIBREOFFICE]
     assert resaved["sha256"] != clean["sha256"]  # really another file, not a copy
     different = {"file", "sha256"}
@@ -92,7 +92,7 @@ def test_saved_by_libreoffice_reads_and_checks_the_same_as_the_clean_return(obse
         {k: v for k, v in clean.items() if k not in different}
 
 
-def test_text_in_a_number_cell_is_a_fehler_with_the_complete_message(observed):  # noqa: ANN001
+def test_text_in_a_number_cell_is_a_fehler_with_the_complete_message(observed):
     found = observed[TEXT_IN_NUMBER]
     assert (found["office"], found["year"], found["ok"]) == ("DEZSOZ", 2025, False)
     assert found["report_year"] == {KEY: {"value": None, "flag": "", "note": "Zahl liegt noch nicht vor."}}
@@ -101,14 +101,14 @@ def test_text_in_a_number_cell_is_a_fehler_with_the_complete_message(observed): 
         ("bemerkung", "hinweis", "M5", "Erfassung!M5: Bemerkung der Dienststelle: „Zahl liegt noch nicht vor.“")]
 
 
-def test_truncated_file_is_a_fehler_with_the_complete_message(observed):  # noqa: ANN001
+def test_truncated_file_is_a_fehler_with_the_complete_message(observed):
     found = observed[TRUNCATED]
     assert (found["office"], found["year"], found["ok"], found["report_year"]) == ("", None, False, {})
     assert [(p["code"], p["severity"], p["sheet"], p["cell"], p["message"]) for p in found["problems"]] == [
         ("nicht-lesbar", "fehler", "", "", TRUNCATED_MESSAGE)]
 
 
-def test_check_of_the_inbox_reports_the_expected_problems_per_file(tmp_path):  # noqa: ANN001
+def test_check_of_the_inbox_reports_the_expected_problems_per_file(tmp_path):
     """``toolkit check`` without file names: every file in inbox/, in name order, one report each."""
     workspace = make_workspace(tmp_path / "ws")
     for name in DATA_FILES:
@@ -123,7 +123,7 @@ def test_check_of_the_inbox_reports_the_expected_problems_per_file(tmp_path):  #
             (expected["office"], expected["year"], expected["ok"], expected["sha256"], expected["problems"])
 
 
-def test_cli_check_prints_the_complete_message_for_text_in_a_number_cell(tmp_path):  # noqa: ANN001
+def test_cli_check_prints_the_complete_message_for_text_in_a_number_cell(tmp_path):
     workspace = make_workspace(tmp_path / "ws")
     result = runner.invoke(app, ["check", str(DATA / TEXT_IN_NUMBER), "-w", str(workspace.root), "--format", "json"])
     assert result.exit_code == 1, result.output
@@ -134,7 +134,7 @@ def test_cli_check_prints_the_complete_message_for_text_in_a_number_cell(tmp_pat
         "found": "k.A.", "expected": "Zahl", "message": TEXT_IN_NUMBER_MESSAGE}
 
 
-def test_second_process_gets_the_complete_lock_message(tmp_path):  # noqa: ANN001
+def test_second_process_gets_the_complete_lock_message(tmp_path):
     """While another process holds the working folder, a command stops at once with the full message, exit 5."""
     workspace = make_workspace(tmp_path / "ws")
     root = workspace.root.resolve()

@@ -22,13 +22,13 @@ from toolkit.cli import app
 from toolkit.core.errors import InputError
 from toolkit.core.settings import load_settings
 from toolkit.core.store import JOURNAL_MODE, Store
-from toolkit.report.compile import find_libreoffice
+from toolkit.report.pdf import find_libreoffice
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
 
 
-def _python(code: str, *args: str, **kwargs) -> subprocess.CompletedProcess:  # noqa: ANN003
+def _python(code: str, *args: str, **kwargs) -> subprocess.CompletedProcess:
     """Run ``code`` in a new interpreter with the project root on the path; stdout and stderr as bytes."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("PYTHONUTF8", None)
@@ -67,7 +67,7 @@ def test_read_only_store_on_a_network_share_is_opened_by_its_plain_path(monkeypa
     unc = Path(r"\\rathaus-fs01\Sozialdezernat\Integrationsmonitoring\data\monitoring.sqlite")
     calls, real_connect = [], sqlite3.connect
 
-    def connect(database, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def connect(database, *args, **kwargs):
         calls.append((database, args, kwargs))
         return real_connect(":memory:")
 
@@ -148,7 +148,7 @@ def test_libreoffice_is_found_in_the_windows_install_folder(tmp_path, monkeypatc
     soffice = tmp_path / "Programme" / "LibreOffice" / "program" / "soffice.exe"
     soffice.parent.mkdir(parents=True)
     soffice.write_bytes(b"")
-    monkeypatch.setattr("toolkit.report.compile.shutil.which", lambda name: None)
+    monkeypatch.setattr("toolkit.report.pdf.shutil.which", lambda name: None)
     for name in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)", "LOCALAPPDATA"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ProgramFiles", str(tmp_path / "Programme"))
@@ -168,8 +168,8 @@ def test_libreoffice_path_from_the_settings(workspace, tmp_path):
 
 
 def test_compile_pdf_without_libreoffice_stops_before_the_report_is_built(workspace, monkeypatch):
-    monkeypatch.setattr("toolkit.report.compile.shutil.which", lambda name: None)
-    monkeypatch.setattr("toolkit.report.compile._usual_install_paths", lambda: [])
+    monkeypatch.setattr("toolkit.report.pdf.shutil.which", lambda name: None)
+    monkeypatch.setattr("toolkit.report.pdf._usual_install_paths", lambda: [])
     result = runner.invoke(app, ["compile", "--year", "2025", "--pdf", "-w", str(workspace.root)])
     assert result.exit_code == 3
     output = " ".join(result.output.split())
@@ -231,11 +231,11 @@ def test_atomic_writes_give_normal_file_permissions(tmp_path):
     assert (tmp_path / "b.xlsx").stat().st_mode & 0o777 == 0o644
 
 
-def _refusing(monkeypatch, target: Path, name: str) -> None:  # noqa: ANN001
+def _refusing(monkeypatch, target: Path, name: str) -> None:
     """os.<name> raises PermissionError for ``target``, as Windows does while Excel or Word holds it open."""
     real = getattr(os, name)
 
-    def refuse(src, dst, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def refuse(src, dst, *args, **kwargs):
         if target in (Path(src), Path(dst)):
             raise PermissionError(13, "Zugriff verweigert", str(target))
         return real(src, dst, *args, **kwargs)

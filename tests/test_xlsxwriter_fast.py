@@ -20,14 +20,14 @@ OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
 
 
 @pytest.fixture(params=["streamed", "public"])
-def streamed(request, monkeypatch) -> bool:  # noqa: ANN001
+def streamed(request, monkeypatch) -> bool:
     """Each test runs with the fast path and with the public fallback forced."""
     if request.param == "public":
         monkeypatch.setattr(fast, "STREAMED_ROWS", False)
     return request.param == "streamed"
 
 
-def _book(tmp_path, rows, count):  # noqa: ANN001, ANN202
+def _book(tmp_path, rows, count):
     target = tmp_path / "m.xlsx"
     book = RowsBook(target, OPTIONS)
     book.number_styles({"number": book.workbook.add_format({"num_format": "0.0"})})
@@ -40,7 +40,7 @@ def _book(tmp_path, rows, count):  # noqa: ANN001, ANN202
     return target
 
 
-def _as_xlsxwriter_writes(tmp_path):  # noqa: ANN001, ANN202
+def _as_xlsxwriter_writes(tmp_path):
     """What openpyxl reads back when xlsxwriter itself writes TEXTS (it keeps Excel's _xHHHH_ escapes)."""
     path = tmp_path / "plain.xlsx"
     book = xlsxwriter.Workbook(str(path), OPTIONS)
@@ -51,7 +51,7 @@ def _as_xlsxwriter_writes(tmp_path):  # noqa: ANN001, ANN202
     return [r[0].value for r in load_workbook(path).active.iter_rows()]
 
 
-def test_rows_read_back_equal_with_openpyxl_and_calamine(tmp_path, streamed) -> None:  # noqa: ANN001
+def test_rows_read_back_equal_with_openpyxl_and_calamine(tmp_path, streamed) -> None:
     expected = _as_xlsxwriter_writes(tmp_path)
     rows = [("number", ((text,), (float(n) + 0.5, n), (None, "Ende"))) for n, text in enumerate(TEXTS)]
     rows.append(("number", (("gleich",), (math.nan, 7), ("", True))))
@@ -74,7 +74,7 @@ def test_rows_read_back_equal_with_openpyxl_and_calamine(tmp_path, streamed) -> 
     assert [row[0] for row in data[1:len(TEXTS) + 1]] == [text[:32_767] for text in TEXTS]
 
 
-def test_fallback_reads_back_the_same_as_the_fast_path(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+def test_fallback_reads_back_the_same_as_the_fast_path(tmp_path, monkeypatch) -> None:
     """Same cells, values, types and formats; a float that needs all 17 digits keeps 16 in the fallback."""
     rows = [("number" if n % 3 else "rate", ((f"Text {n % 7}", n), (None, n / 7, n * 1e12 + 0.25),
                                              (True if n % 2 else "", f" {n} ")))
@@ -104,12 +104,12 @@ def test_fallback_reads_back_the_same_as_the_fast_path(tmp_path, monkeypatch) ->
             assert value == other or value == pytest.approx(other, rel=1e-15, abs=0)
 
 
-def test_wrong_row_count_is_refused(tmp_path, streamed) -> None:  # noqa: ANN001
+def test_wrong_row_count_is_refused(tmp_path, streamed) -> None:
     with pytest.raises(ValueError):
         _book(tmp_path, [("number", (("a",),))], 2)
 
 
-def test_the_internal_is_looked_up_and_a_missing_one_is_seen(monkeypatch) -> None:  # noqa: ANN001
+def test_the_internal_is_looked_up_and_a_missing_one_is_seen(monkeypatch) -> None:
     assert fast.STREAMED_ROWS  # the xlsxwriter of constraints.txt has it
     monkeypatch.delattr(Format, "_get_xf_index")
     assert not fast._has_streamed_rows()

@@ -34,7 +34,7 @@ class Date:
     serial: float  # an Excel date serial in a date-formatted cell
 
 
-def generate(path: Path, catalogue, office: str, year: int,  # noqa: ANN001
+def generate(path: Path, catalogue, office: str, year: int,
              prefill: Mapping[ObservationKey, float] | None = None, token: str = "T-1") -> Path:
     plan = plan_workbook(catalogue, office, year)
     write_collection_workbook(path, plan, prefill=prefill or {}, token=token, deadline=dt.date(year + 1, 3, 31),
@@ -166,6 +166,6 @@ def consistent_value(key: ObservationKey) -> float:
     return float(value)
 
 
-def filled_cells(plan, value_of=consistent_value) -> dict[tuple[str, str], object]:  # noqa: ANN001
+def filled_cells(plan, value_of=consistent_value) -> dict[tuple[str, str], object]:
     """(sheet, cell) -> value for every input slot of ``plan``."""
     return {(s.sheet, s.cell): value_of(s.key) for s in plan.slots if s.role == "input"}

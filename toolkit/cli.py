@@ -22,29 +22,29 @@ from toolkit import __version__
 from toolkit.collect.distribute import distribute_round
 from toolkit.collect.status import round_status, write_reminders
 from toolkit.console.help import german_error, german_help
-from toolkit.console.progress import RichProgress
-from toolkit.console.tables import print_log, print_reports_json, print_reports_table, print_status
+from toolkit.console.progress_bar import RichProgress
+from toolkit.console.render import print_log, print_reports_json, print_reports_table, print_status
 from toolkit.core.errors import ExitCode, ToolkitError
 from toolkit.core.workspace import open_workspace
 from toolkit.initialise import init_workspace
 from toolkit.merge.imports import import_values
+from toolkit.merge.intake import merge_returns
 from toolkit.merge.log import change_log
-from toolkit.merge.merge import merge_returns
 from toolkit.returns.checks import check_files
 
 
 class ToolkitCommand(TyperCommand):
     """A command whose help page is German throughout."""
-    def get_help(self, ctx) -> str:  # noqa: ANN001 - click's signature
+    def get_help(self, ctx) -> str:  # click's signature
         return german_help(super().get_help(ctx))
 
 
 class ToolkitGroup(TyperGroup):
     """The one place that turns exceptions into German messages and named exit codes."""
-    def get_help(self, ctx) -> str:  # noqa: ANN001 - click's signature
+    def get_help(self, ctx) -> str:  # click's signature
         return german_help(super().get_help(ctx))
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # noqa: ANN001, ANN201
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Run non-standalone so usage errors can be shown in German; exit like standalone click would."""
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -59,7 +59,7 @@ class ToolkitGroup(TyperGroup):
             sys.exit(code)
         return code
 
-    def parse_args(self, ctx, args):  # noqa: ANN001, ANN201 - click's signature
+    def parse_args(self, ctx, args):  # click's signature
         """`toolkit` alone shows the help page (without an error line before it); exit code 2 as before."""
         if not args and self.no_args_is_help and not ctx.resilient_parsing:
             out.print(ctx.get_help(), markup=False, highlight=False, soft_wrap=True)
@@ -73,7 +73,7 @@ class ToolkitGroup(TyperGroup):
             return ""
         return next((a for a in args if a in self.commands), "")
 
-    def invoke(self, ctx):  # noqa: ANN201 - click's signature
+    def invoke(self, ctx):  # click's signature
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):
@@ -86,7 +86,7 @@ class ToolkitGroup(TyperGroup):
         except KeyboardInterrupt:
             err.print("Abgebrochen.")
             raise typer.Exit(130) from None
-        except Exception:  # noqa: BLE001 - everything unexpected ends here
+        except Exception:  # everything unexpected ends here
             if STATE["debug"]:
                 traceback.print_exc()
             else:
@@ -112,6 +112,10 @@ STATE = {"debug": False}
 WorkspaceOption = Annotated[
     Path, typer.Option("--workspace", "-w", metavar="ORDNER", help="Arbeitsordner (Standard: der aktuelle Ordner).", show_default=False)
 ]
+LeaveOutOption = Annotated[bool, typer.Option(
+    "--verwaiste-weglassen", help="Gespeicherte Werte, die der Katalog nicht mehr kennt (gelöschte Kennzahl oder "
+                                  "Stadtteil, geänderter Stadtteilschlüssel), nicht veröffentlichen, statt abzubrechen; "
+                                  "die Ausgabe nennt sie.")]
 YearOption = Annotated[int, typer.Option("--year", "-j", metavar="JAHR", help="Berichtsjahr, z. B. 2025.", min=1990, max=2100)]
 
 
@@ -213,7 +217,7 @@ def merge(
     workspace: WorkspaceOption = Path("."),
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Nur zeigen, was sich ändern würde.")] = False,
 ) -> None:
-    """Geprüfte Rückläufe ohne Fehler in die Datenhaltung übernehmen und die Indikatorenmatrix erneuern.
+    """Geprüfte Rückläufe ohne Fehler in die Datenhaltung übernehmen und die Monitoringdaten (outbox/Monitoringdaten.xlsx) erneuern.
 
     Dateien mit Fehlern bleiben in inbox/. Übernommene Dateien werden unverändert archiviert.
 
@@ -265,6 +269,7 @@ def compile_(
     intern: Annotated[bool, typer.Option(
         "--intern", help="Die interne Fassung schreiben (nicht zur Veröffentlichung): mit internen Notizen, "
                          "Datenlieferungen und Prüfung der Geheimhaltung.")] = False,
+    leave_out: LeaveOutOption = False,
 ) -> None:
     """Kennzahlen berechnen und den Integrationsbericht (Word) mit Texten, Tabellen und Grafiken füllen.
 
@@ -275,6 +280,9 @@ def compile_(
     „INTERN – nicht zur Veröffentlichung“ gekennzeichnet; nur dort stehen interne Notizen, Dateinamen,
     Fehlerzahlen und Ansprechpersonen.
 
+    Exit-Code 1: gespeicherte Werte gehören zu nichts, was der Katalog kennt (z. B. ein geänderter
+    Stadtteilschlüssel); es wird nichts geschrieben, die Meldung nennt sie (siehe --verwaiste-weglassen).
+
     Beispiel: toolkit compile --year 2025 --pdf
 
     Beispiel: toolkit compile --year 2025 --intern
@@ -282,7 +290,7 @@ def compile_(
     ws = open_workspace(workspace)
     from toolkit.report.compile import compile_report  # heavy: pandas, matplotlib, docx (0.7 s)
 
-    result = compile_report(ws, year, pdf=pdf, progress=_progress(), intern=intern)
+    result = compile_report(ws, year, pdf=pdf, progress=_progress(), intern=intern, leave_out_orphans=leave_out)
     _print_lines(result.lines())
 
 
@@ -294,6 +302,10 @@ def import_(
         "--zuordnung", "-z", metavar="ZUORDNUNG",
         help="TOML-Datei, die die Spalten einer breiten Tabelle (z. B. KISS-MD) Kennzahl, Gruppe, Geschlecht und "
              "Messgröße zuordnet; Pfad oder Name in templates/zuordnungen/.")] = None,
+    encoding: Annotated[str | None, typer.Option(
+        "--zeichensatz", metavar="ZEICHENSATZ",
+        help="Zeichensatz einer CSV-Datei: utf-8, utf-16, cp1252 (Windows/ANSI) oder cp850 (DOS). Ohne diese Option "
+             "wird er erkannt.")] = None,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Frühere Jahre, Vergleichswerte und Tabellen des Amts für Statistik übernehmen.
@@ -308,7 +320,7 @@ def import_(
     """
     ws = open_workspace(workspace)
 
-    result = import_values(ws, file, mapping_file=mapping)
+    result = import_values(ws, file, mapping_file=mapping, encoding=encoding)
     print_reports_table(out, [result.report])
     _print_lines(result.lines())
     raise typer.Exit(int(result.exit_code))
@@ -332,17 +344,20 @@ def log(
 def export(
     year: YearOption,
     workspace: WorkspaceOption = Path("."),
+    leave_out: LeaveOutOption = False,
 ) -> None:
     """Veröffentlichte (geschützte) Werte als offene Daten schreiben: CSV plus datapackage.json.
 
     Schreibt outbox/JAHR/OffeneDaten/ (eine Zeile je Wert, UTF-8; gesperrte Werte ohne Zahl).
+
+    Exit-Code 1: gespeicherte Werte gehören zu nichts, was der Katalog kennt; es wird nichts geschrieben.
 
     Beispiel: toolkit export --year 2025
     """
     ws = open_workspace(workspace)
     from toolkit.indicators.export import export_open_data  # heavy: pandas (0.25 s)
 
-    result = export_open_data(ws, year)
+    result = export_open_data(ws, year, leave_out_orphans=leave_out)
     _print_lines(result.lines())
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from toolkit.catalogue.template import write_catalogue_workbook
+from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.core.errors import InputError
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML
 from toolkit.core.workspace import Workspace, atomic_write_bytes, ensure_folders
 from toolkit.merge.mapping import MAPPINGS_FOLDER, default_mappings
-from toolkit.report.template import write_report_template
+from toolkit.report.word_template import write_report_template
 
 
 def init_workspace(folder: Path | str) -> Workspace:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers import them from here
@@ -23,10 +24,14 @@ from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers impo
     SHEETS,
     SUM_RULES,
     Column,
+    Direction,
+    IndicatorType,
+    Level,
     RawRow,
     SheetSpec,
     cell_ref,
     default_rows,
+    unit_problem,
     workbook_rows,
 )
 from toolkit.catalogue.sheets import DISTRICTS as DISTRICT_SHEET
@@ -42,7 +47,7 @@ class Indicator:
     handlungsfeld: str
     name: str
     definition: str
-    typ: str
+    typ: IndicatorType
     zaehler: str
     nenner: str
     faktor: float
@@ -52,10 +57,10 @@ class Indicator:
     stadtteile: bool
     quelle: str
     fachbereich: str
-    richtung: str
+    richtung: Direction
     periodizitaet: str
     stichtag: str
-    ebene: str
+    ebene: Level
     kern: bool
     geheimhaltung: str
     min_wert: float | None
@@ -69,27 +74,22 @@ class Indicator:
     @property
     def measures(self) -> tuple[str, ...]:
         """What an office delivers: Zähler and Nenner for rates, one value otherwise."""
-        return ("zaehler", "nenner") if self.typ == "quote" else ("wert",)
+        return ("zaehler", "nenner") if self.typ == IndicatorType.QUOTE else ("wert",)
 
     @property
     def is_count(self) -> bool:
         """True if every delivered number is a count of persons or cases (whole, not negative)."""
-        return self.typ in ("anzahl", "quote")
+        return self.typ in (IndicatorType.ANZAHL, IndicatorType.QUOTE)
 
     @property
     def collected_in_city(self) -> bool:
         """Indicators with ebene = land (Mikrozensus) are only imported as comparison values."""
-        return self.ebene == "stadt"
-
-    @property
-    def all_notes(self) -> str:
-        """Both notes in one text, for internal documents such as the collection workbook."""
-        return " ".join(note for note in (self.hinweis_bericht, self.notiz_intern) if note)
+        return self.ebene == Level.STADT
 
     @property
     def allows_over_100(self) -> bool:
         """Rates such as Kita quotas may exceed 100 % (counted at the place of care)."""
-        return self.typ == "quote" and self.max_wert is not None and self.max_wert > self.faktor
+        return self.typ == IndicatorType.QUOTE and self.max_wert is not None and self.max_wert > self.faktor
 
 
 @dataclass(frozen=True)
@@ -243,6 +243,26 @@ class Catalogue:
         items = self.groups if dimension == "gruppe" else self.sexes
         return items[code].bezeichnung if code in items else code
 
+    def labels(self, dimension: str, codes: Iterable[str]) -> str:
+        """The German labels of group or sex ``codes`` for a message: 'Insgesamt, Deutsche, Nichtdeutsche'."""
+        return ", ".join(self.label(dimension, code) for code in codes)
+
+    @cached_property
+    def _codes(self) -> dict[tuple[str, str], str]:
+        """(dimension, name_key of a code or its German label) -> the code."""
+        found = {(c.dimension, name_key(c.bezeichnung)): c.code for c in self.characteristics}
+        return found | {(c.dimension, name_key(c.code)): c.code for c in self.characteristics}
+
+    def code(self, dimension: str, written: object, allowed: Iterable[str]) -> str | None:
+        """The code among ``allowed`` of the group or sex (``dimension`` gruppe or geschlecht) that ``written`` names:
+        its code ('nichtdeutsch') or its German label ('Nichtdeutsche'), compared loosely (name_key); else None."""
+        code = self._codes.get((dimension, name_key(written)))
+        return code if code is not None and code in allowed else None
+
+    def sexes_of(self, indicator: Indicator) -> tuple[str, ...]:
+        """The sexes a value of ``indicator`` may have: the catalogue's if it is collected by sex, else insgesamt."""
+        return tuple(self.sexes) if indicator.geschlecht else ("insgesamt",)
+
     def area_label(self, area: str) -> str:
         if area in AREA_LABELS:
             return AREA_LABELS[area]
@@ -333,11 +353,13 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
         for group in indicator.gruppen:
             if group not in groups:
                 check.add(INDICATORS, raw, "gruppen", f"die Gruppe „{group}“ ist unbekannt; erlaubt sind die Gruppen-Codes aus dem Blatt Merkmale")
-        if indicator.typ == "quote" and not (indicator.zaehler and indicator.nenner):
+        if indicator.typ == IndicatorType.QUOTE and not (indicator.zaehler and indicator.nenner):
             check.add(INDICATORS, raw, "zaehler" if not indicator.zaehler else "nenner",
                       "eine Quote braucht eine Beschreibung von Zähler und Nenner")
         if indicator.faktor <= 0:
             check.add(INDICATORS, raw, "faktor", "der Faktor muss größer als 0 sein (z. B. 100 für Prozent)")
+        elif contradiction := unit_problem(indicator.typ, indicator.einheit, indicator.faktor):
+            check.add(INDICATORS, raw, "einheit", contradiction)
         if indicator.min_wert is not None and indicator.max_wert is not None and indicator.min_wert > indicator.max_wert:
             check.add(INDICATORS, raw, "max_wert", "der Höchstwert ist kleiner als der Mindestwert")
     by_id = {i.id: i for i in indicators_list}
@@ -456,7 +478,7 @@ class _Checker:
         pairs = [(self.make(cls, raw, spec), raw) for raw in rows]
         return [(obj, raw) for obj, raw in pairs if obj is not None]
 
-    def make(self, cls: type, raw: RawRow, spec: SheetSpec):  # noqa: ANN205 - returns an instance of cls or None
+    def make(self, cls: type, raw: RawRow, spec: SheetSpec):  # returns an instance of cls or None
         values: dict[str, object] = {}
         ok = True
         for column in spec.columns:
@@ -512,4 +534,6 @@ def _convert(column: Column, text: str) -> object:
         if not re.fullmatch(r"\d{1,3}", text):
             raise ValueError(text)
         return text.zfill(2)
+    if column.choices:  # the member of a vocabulary (IndicatorType, …) rather than its bare text
+        return column.choices[column.choices.index(text)]
     return text

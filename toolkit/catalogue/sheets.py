@@ -6,10 +6,11 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 
-from toolkit.core.cells import cell_name
+from toolkit.core.cells import cell_name, format_number
 from toolkit.core.errors import CatalogueError, InputError
 
 # --------------------------------------------------------------------------------------------------
@@ -23,7 +24,7 @@ class Column:
     width: int = 14
     kind: str = "text"  # text | int | number | yesno | list | key (digits, at least two: "04")
     required: bool = False
-    choices: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()  # the allowed texts; members of a StrEnum are read as those members
     lookup: str = ""  # sheet whose first column lists the allowed codes
     legacy: bool = False  # read from catalogues of earlier versions only; the template no longer writes it
     former_header: str = ""  # its header in older catalogues, read when the current header is missing
@@ -34,7 +35,8 @@ class SheetSpec:
     name: str
     csv: str
     columns: tuple[Column, ...]
-    optional: bool = False  # an older catalogue may not have this sheet yet
+    optional: bool = False  # an older catalogue may not have this sheet yet (a deleted one is an error)
+    purpose: str = ""  # optional sheets: what is lost without it (German, said when it is missing)
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -45,17 +47,68 @@ class SheetSpec:
         return tuple(c for c in self.columns if not c.legacy)
 
 
+# The closed vocabularies of the sheet Indikatoren. Each member is the text that stands in the workbook and in the
+# default CSV (a StrEnum: it equals that text, so catalogues and stores stay as they are).
+
+
+class IndicatorType(StrEnum):
+    """Typ: what an office delivers for the indicator."""
+
+    ANZAHL = "anzahl"  # a count of persons or cases
+    QUOTE = "quote"  # a rate, delivered as Zähler and Nenner and computed by the toolkit
+    WERT = "wert"  # any other number (an average, an amount), delivered as it is
+
+
+class Direction(StrEnum):
+    """Richtung: which way is better, for the trend verdict and the text of the report."""
+
+    PLUS = "plus"  # higher is better
+    MINUS = "minus"  # lower is better
+    NEUTRAL = "neutral"  # context, not judged
+    DEUTEN = "deuten"  # open to interpretation, not judged
+
+
+class Level(StrEnum):
+    """Ebene: where the values come from."""
+
+    STADT = "stadt"  # collected in the city (returns, imports)
+    LAND = "land"  # only imported as comparison values (e.g. Mikrozensus)
+
+
 YES_NO = ("ja", "nein")
-TYPES = ("anzahl", "quote", "wert")
-DIRECTIONS = ("plus", "minus", "neutral", "deuten")
-LEVELS = ("stadt", "land")
+# The one list of how Typ, Einheit and Faktor fit together (checked by catalogue.model.unit_problem):
+# - anzahl: a count is delivered as a whole number: Faktor 1 and an Einheit that is not a share (Anzahl, Personen);
+# - quote: Zähler / Nenner × Faktor: one of these share units with its Faktor;
+# - wert: a finished value: a share unit with its Faktor, any other Einheit (Index, Tage, Euro) with Faktor 1.
+SHARE_UNITS = {"%": 100, "Prozent": 100, "‰": 1000, "Promille": 1000, "je 1.000": 1000, "je 10.000": 10_000,
+               "je 100.000": 100_000}
+
+
+def unit_problem(typ: str, unit: str, factor: float) -> str:
+    """Why Typ, Einheit and Faktor of an indicator contradict each other (SHARE_UNITS), or ''."""
+    share = SHARE_UNITS.get(unit)
+    shown = format_number(factor) if float(factor).is_integer() else str(factor).replace(".", ",")
+    found = f"Typ „{typ}“ mit Einheit „{unit}“ und Faktor {shown} passt nicht zusammen: "
+    if typ == "anzahl" and (share or factor != 1):
+        return found + ("eine Anzahl wird als ganze Zahl geliefert (Einheit z. B. „Anzahl“ oder „Personen“, Faktor 1); "
+                        "für einen Anteil bitte Typ „quote“ (Zähler und Nenner) oder „wert“ wählen")
+    if typ == "quote" and share != factor:
+        return found + f"eine Quote braucht eine Einheit mit ihrem Faktor: {_SHARES}"
+    if typ == "wert" and factor != (share or 1):
+        return found + f"ein fertiger Wert hat als Anteil die Einheit mit ihrem Faktor ({_SHARES}), sonst (Index, " \
+                       "Tage, Euro …) Faktor 1"
+    return ""
+
+
+_SHARES = ", ".join(f"„{unit}“ mit {format_number(factor)}" for unit, factor in SHARE_UNITS.items())
+
 
 INDICATORS = SheetSpec("Indikatoren", "indikatoren.csv", (
     Column("id", "Kennung", 10, required=True),
     Column("handlungsfeld", "Handlungsfeld", 14, required=True, lookup="Handlungsfelder"),
     Column("name", "Bezeichnung", 40, required=True),
     Column("definition", "Definition", 60, required=True),
-    Column("typ", "Typ", 9, required=True, choices=TYPES),
+    Column("typ", "Typ", 9, required=True, choices=tuple(IndicatorType)),
     Column("zaehler", "Zähler", 40),
     Column("nenner", "Nenner", 40),
     Column("faktor", "Faktor", 8, "number", required=True),
@@ -65,10 +118,10 @@ INDICATORS = SheetSpec("Indikatoren", "indikatoren.csv", (
     Column("stadtteile", "Nach Stadtteilen", 10, "yesno", required=True, choices=YES_NO),
     Column("quelle", "Quelle", 40, required=True),
     Column("fachbereich", "Zuständige Stelle", 12, required=True, lookup="Fachbereiche"),
-    Column("richtung", "Richtung", 10, required=True, choices=DIRECTIONS),
+    Column("richtung", "Richtung", 10, required=True, choices=tuple(Direction)),
     Column("periodizitaet", "Periodizität", 12),
     Column("stichtag", "Stichtag", 14, required=True),
-    Column("ebene", "Ebene", 8, required=True, choices=LEVELS),
+    Column("ebene", "Ebene", 8, required=True, choices=tuple(Level)),
     Column("kern", "Kernset", 8, "yesno", required=True, choices=YES_NO),
     Column("geheimhaltung", "Geheimhaltungsprofil", 14, required=True, lookup="Geheimhaltung"),
     Column("min_wert", "Mindestwert", 11, "number"),
@@ -131,7 +184,7 @@ BREAKS = SheetSpec("Zeitreihenbrueche", "zeitreihenbrueche.csv", (
     Column("indikator", "Kennung", 10, required=True, lookup="Indikatoren"),
     Column("ab_jahr", "Ab Jahr", 9, "int", required=True),
     Column("hinweis", "Hinweis", 80, required=True),
-), optional=True)
+), optional=True, purpose="Es nennt die Brüche der Zeitreihen; ohne es würden Trends über einen Bruch hinweg bewertet.")
 
 MEASURES = ("zaehler", "nenner", "wert")
 LINKS = SheetSpec("Gleiche Zahlen", "gleiche_zahlen.csv", (
@@ -142,7 +195,8 @@ LINKS = SheetSpec("Gleiche Zahlen", "gleiche_zahlen.csv", (
     Column("gleich_messgroesse", "Gleich wie Messgröße", 11, required=True, choices=MEASURES),
     Column("gleich_gruppe", "Gleich wie Gruppe (leer = dieselbe)", 18),
     Column("hinweis", "Hinweis", 70),
-), optional=True)
+), optional=True, purpose="Es sagt der Geheimhaltung, welche Kennzahlen dieselbe Zahl veröffentlichen; ohne es ließen "
+                          "sich gesperrte Zahlen aus anderen Kennzahlen zurückrechnen.")
 
 SHEETS: tuple[SheetSpec, ...] = (INDICATORS, FIELDS, CHARACTERISTICS, SUM_RULES, OFFICES, DISTRICTS, PROFILES, BREAKS,
                                  LINKS)
@@ -197,7 +251,7 @@ def workbook_rows(path: Path, notices: list[str] | None = None) -> dict[str, lis
         workbook = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         raise InputError(f"Der Indikatorenkatalog {path} fehlt.") from None
-    except Exception as exc:  # noqa: BLE001 - any parser failure means the same to the user
+    except Exception as exc:  # any parser failure means the same to the user
         raise InputError(
             f"Der Indikatorenkatalog {path} lässt sich nicht lesen ({type(exc).__name__}).",
             hint="Bitte die Datei in Excel öffnen und als .xlsx speichern.",
@@ -205,18 +259,75 @@ def workbook_rows(path: Path, notices: list[str] | None = None) -> dict[str, lis
     problems: list[str] = []
     rows: dict[str, list[RawRow]] = {}
     try:
+        listed, present = _listed_sheets(workbook), set(workbook.sheetnames)
         for spec in SHEETS:
-            if spec.name not in workbook.sheetnames:
-                if not spec.optional:
-                    problems.append(f"Blatt {spec.name} fehlt.")
+            if spec.name in present:
+                rows[spec.name] = list(_sheet_rows(workbook[spec.name], spec, problems, notices))
+            elif spec.optional and spec.name not in listed:  # a catalogue of a version before this sheet
                 rows[spec.name] = []
-                continue
-            rows[spec.name] = list(_sheet_rows(workbook[spec.name], spec, problems, notices))
+            else:
+                problems.append(f"Blatt {spec.name} fehlt." if not spec.optional else MISSING_SHEET.format(
+                    sheet=spec.name, purpose=spec.purpose))
     finally:
         workbook.close()
     if problems:
         raise CatalogueError(problems, str(path))
+    if LINKS.name not in present and LINKS.name not in listed:
+        rows[LINKS.name] = default_links(rows[INDICATORS.name])
+        if notices is not None:
+            notices.append(DEFAULT_LINKS_NOTICE.format(count=len(rows[LINKS.name])))
     return rows
+
+
+# A sheet the catalogue's own Hinweise list but the workbook lacks was deleted or renamed: an error, never a
+# silent "none declared" (an empty sheet with its header row says that).
+MISSING_SHEET = (
+    "Blatt {sheet} fehlt (gelöscht oder umbenannt?). {purpose} Bitte das Blatt wiederherstellen (Excel: Rückgängig "
+    "oder eine Sicherung) oder aus einem neuen Katalog kopieren ('toolkit init NEUER_ORDNER', dort "
+    "templates/Indikatorenmatrix.xlsx; in Excel: Blatt > Verschieben oder kopieren). Ein Blatt {sheet}, das nur die "
+    "Kopfzeile hat, heißt: keine Einträge"
+)
+
+# Said once when a catalogue predates the sheet Gleiche Zahlen: disclosure control then joins the counts that the
+# default catalogue declares equal, for the indicators of this catalogue, so no suppressed count becomes computable.
+DEFAULT_LINKS_NOTICE = (
+    "Der Indikatorenkatalog stammt aus einer früheren Version und hat noch kein Blatt „Gleiche Zahlen“. Damit "
+    "gesperrte Zahlen nicht aus anderen Kennzahlen zurückgerechnet werden können, verwendet die Geheimhaltung die "
+    "{count} gleichen Zahlen des Standardkatalogs für die Kennzahlen dieses Katalogs. Bitte das Blatt „Gleiche "
+    "Zahlen“ aus einem neuen Katalog ('toolkit init NEUER_ORDNER', dort templates/Indikatorenmatrix.xlsx) in diesen "
+    "Katalog kopieren und prüfen; dann entfällt dieser Hinweis."
+)
+
+
+def _listed_sheets(workbook) -> set[str]:
+    """The sheets the catalogue's Hinweise list ("Gleiche Zahlen: 7 Spalten"): the sheets of the version that wrote it."""
+    if "Hinweise" not in workbook.sheetnames:
+        return set()
+    listed = set()
+    for line in workbook["Hinweise"].iter_rows(max_col=1, values_only=True):
+        text = str(line[0] or "")
+        if text.endswith(" Spalten") and ": " in text:
+            listed.add(text.rsplit(": ", 1)[0])
+    return listed
+
+
+def default_links(indicator_rows: list[RawRow]) -> list[RawRow]:
+    """The default catalogue's Gleiche Zahlen between indicators of ``indicator_rows`` that fit them (measures of
+    their Typ, groups they are collected for), for a catalogue that predates the sheet."""
+    indicators = {r.values.get("id", ""): r.values for r in indicator_rows}
+
+    def fits(indicator: str, measure: str, group: str) -> bool:
+        values = indicators.get(indicator)
+        if values is None:
+            return False
+        measures = ("zaehler", "nenner") if values.get("typ") == "quote" else ("wert",)
+        groups = [g.strip() for g in values.get("gruppen", "").split(";")]
+        return measure in measures and (not group or group in groups)
+
+    return [raw for raw in default_rows()[LINKS.name]
+            if fits(raw.values["indikator"], raw.values["messgroesse"], raw.values["gruppe"])
+            and fits(raw.values["gleich_indikator"], raw.values["gleich_messgroesse"],
+                     raw.values["gleich_gruppe"] or raw.values["gruppe"])]
 
 
 def _sheet_rows(sheet, spec: SheetSpec, problems: list[str], notices: list[str] | None) -> Iterator[RawRow]:

@@ -14,12 +14,14 @@ import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from enum import StrEnum
 from pathlib import Path
 
 from toolkit.catalogue.model import CITY, Catalogue, Office
 from toolkit.catalogue.upgrade import workspace_catalogue
 from toolkit.collect import mail
 from toolkit.collect.layout import HISTORY_YEARS, LAYOUT_VERSION, file_name, plan_workbook
+from toolkit.collect.layout_history import LayoutChange, layout_changes, snapshot
 from toolkit.collect.workbook import write_collection_workbook
 from toolkit.core.cells import german_date
 from toolkit.core.errors import ExitCode, InputError, UsageError
@@ -30,7 +32,15 @@ from toolkit.core.settings import Settings, load_settings
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, locked
 
-KIND_COLLECTION = "erhebung"
+
+class OfficeAction(StrEnum):
+    """What happened for one office in a round."""
+
+    PLANNED = "geplant"  # --dry-run: what would be written
+    DRAFT = "entwurf"  # workbook and .eml draft written
+    SENT = "gesendet"  # sent over SMTP
+    FAILED = "fehler"  # sending over SMTP failed; the draft is there
+    SKIPPED = "übersprungen"  # sent over SMTP before (again with --again)
 
 
 @dataclass
@@ -38,7 +48,7 @@ class OfficeOutcome:
     """What happened for one office."""
 
     office: str
-    action: str  # entwurf | gesendet | fehler | übersprungen | geplant
+    action: OfficeAction
     workbook: Path | None = None
     draft: Path | None = None
     sha256: str = ""
@@ -54,12 +64,13 @@ class DistributeResult:
     dry_run: bool
     root: Path
     outcomes: list[OfficeOutcome] = field(default_factory=list)
+    changed: list[LayoutChange] = field(default_factory=list)  # offices whose earlier workbook has another layout
 
     @property
     def exit_code(self) -> ExitCode:
-        return ExitCode.DELIVERY if any(o.action == "fehler" for o in self.outcomes) else ExitCode.OK
+        return ExitCode.DELIVERY if any(o.action == OfficeAction.FAILED for o in self.outcomes) else ExitCode.OK
 
-    def count(self, action: str) -> int:
+    def count(self, action: OfficeAction) -> int:
         return sum(1 for o in self.outcomes if o.action == action)
 
     def lines(self) -> list[str]:
@@ -72,32 +83,55 @@ class DistributeResult:
         for o in self.outcomes:
             to = ", ".join(o.recipients)
             name = o.workbook.name if o.workbook else ""
-            if o.action == "geplant":
+            if o.action == OfficeAction.PLANNED:
                 verb = "würde per SMTP gesendet" if self.send else "E-Mail-Entwurf würde geschrieben"
                 lines.append(f"{o.office}: {folder}/{name} ({o.detail}) – {verb} an {to}")
-            elif o.action == "entwurf":
+            elif o.action == OfficeAction.DRAFT:
                 lines.append(f"{o.office}: {name} – Entwurf {o.draft.name if o.draft else ''} an {to}")
-            elif o.action == "gesendet":
+            elif o.action == OfficeAction.SENT:
                 lines.append(f"{o.office}: {name} – gesendet an {to}")
-            elif o.action == "übersprungen":
+            elif o.action == OfficeAction.SKIPPED:
                 lines.append(f"{o.office}: übersprungen – {o.detail}")
             else:
                 lines.append(f"{o.office}: FEHLER beim Senden an {to}: {o.detail}")
-        done = len(self.outcomes) - self.count("übersprungen")
+        done = len(self.outcomes) - self.count(OfficeAction.SKIPPED)
         summary = (f"{done} Erhebungsbögen für {self.year}, Abgabefrist {due}; "
-                   f"{self.count('gesendet')} gesendet, {self.count('entwurf')} als Entwurf, "
-                   f"{self.count('übersprungen')} übersprungen, {self.count('fehler')} Fehler.")
+                   f"{self.count(OfficeAction.SENT)} gesendet, {self.count(OfficeAction.DRAFT)} als Entwurf, "
+                   f"{self.count(OfficeAction.SKIPPED)} übersprungen, {self.count(OfficeAction.FAILED)} Fehler.")
         if self.dry_run:
-            summary = f"{self.count('geplant')} Erhebungsbögen würden für {self.year} erstellt (Abgabefrist {due})."
+            summary = f"{self.count(OfficeAction.PLANNED)} Erhebungsbögen würden für {self.year} erstellt (Abgabefrist {due})."
         lines.append(summary)
         if self.deadline < dt.date.today():
             lines.append(f"Achtung: Die Abgabefrist {due} liegt in der Vergangenheit; mit --deadline TT.MM.JJJJ eine "
                          "spätere angeben und erneut verteilen.")
-        if self.count("fehler"):
+        lines.extend(self._change_lines())
+        if self.count(OfficeAction.FAILED):
             lines.append("Fehlgeschlagene Sendungen mit 'toolkit distribute --send --year "
                          f"{self.year}' erneut versuchen; bereits gesendete werden nicht doppelt verschickt.")
-        elif not self.send and not self.dry_run and self.count("entwurf"):
+        elif not self.send and not self.dry_run and self.count(OfficeAction.DRAFT):
             lines.append("Die Entwürfe (.eml) in Outlook öffnen und senden, oder mit --send über SMTP verschicken.")
+        return lines
+
+
+    def _change_lines(self) -> list[str]:
+        """Offices that got a workbook of this round before the catalogue changed: what changed and what follows."""
+        actions = {o.office: o.action for o in self.outcomes}
+        lines = []
+        for change in self.changed:
+            office, made = change.office, german_date(change.made)
+            earlier = ("Ein Rücklauf mit dem früheren Bogen wird nach dessen Aufbau gelesen; was seitdem hinzukam, "
+                       "fehlt darin." if change.readable else
+                       "Ein Rücklauf mit dem früheren Bogen kann nicht gelesen werden (sein Aufbau ist nicht "
+                       "gespeichert).")
+            if actions.get(office) == "übersprungen":
+                then = (f"{office} arbeitet mit dem früheren Bogen. {earlier} Den neuen Bogen senden: 'toolkit "
+                        f"distribute --year {self.year} --office {office} --send --again'.")
+            elif self.dry_run:
+                then = f"Der neue Bogen würde den früheren ersetzen. {earlier}"
+            else:
+                then = f"Der neue Bogen ersetzt den früheren; falls dieser schon verschickt ist: {earlier}"
+            lines.append(f"Achtung: Der Katalog wurde geändert, seit der Bogen für {office} am {made} erstellt wurde; "
+                         f"seitdem {change.changes}. {then}")
         return lines
 
 
@@ -169,7 +203,7 @@ def _sent_before(store: Store | None, year: int) -> dict[str, str]:
         return {}
     sent: dict[str, str] = {}
     for row in store.sendings(year):
-        if row["kind"] == KIND_COLLECTION and row["mode"] == "smtp" and row["ok"]:
+        if row["kind"] == mail.SendingKind.COLLECTION and row["mode"] == mail.SendMode.SMTP and row["ok"]:
             sent.setdefault(row["office"], row["sent_at"])
     return sent
 
@@ -184,18 +218,20 @@ def _plan_only(workspace: Workspace, catalogue: Catalogue, offices: list[Office]
     store = Store.read_only(workspace.store_file) if workspace.store_file.is_file() else None
     try:
         sent = _sent_before(store, year)
+        if store is not None:
+            result.changed = layout_changes(store, catalogue, year, [o.code for o in offices])
     finally:
         if store is not None:
             store.close()
     for office in offices:
         if office.code in sent and not again:
-            result.outcomes.append(OfficeOutcome(office.code, "übersprungen", detail=_skip_detail(sent[office.code])))
+            result.outcomes.append(OfficeOutcome(office.code, OfficeAction.SKIPPED, detail=_skip_detail(sent[office.code])))
             continue
         plan = plan_workbook(catalogue, office.code, year)
         path = workspace.workbooks_dir(year) / file_name(year, office.code)
         contacts = tuple(a for a in (office.email, office.vertretung_email) if a)
         detail = f"{len(plan.indicators)} Kennzahlen, {len(plan.input_slots())} Eingabezellen"
-        result.outcomes.append(OfficeOutcome(office.code, "geplant", path, recipients=contacts, detail=detail))
+        result.outcomes.append(OfficeOutcome(office.code, OfficeAction.PLANNED, path, recipients=contacts, detail=detail))
 
 
 class _Round:
@@ -208,10 +244,11 @@ class _Round:
 
     def run(self, offices: list[Office], send: bool, again: bool, progress: Progress, workers: int | None) -> None:
         sent = _sent_before(self.store, self.year)
+        self.result.changed = layout_changes(self.store, self.catalogue, self.year, [o.code for o in offices])
         todo = [o for o in offices if again or o.code not in sent]
         for office in offices:
             if office not in todo:
-                self.result.outcomes.append(OfficeOutcome(office.code, "übersprungen",
+                self.result.outcomes.append(OfficeOutcome(office.code, OfficeAction.SKIPPED,
                                                           detail=_skip_detail(sent[office.code])))
         rounds = self.store.rounds(self.year)
         tokens = {o.code: rounds[o.code]["token"] if o.code in rounds else new_token(self.year, o.code) for o in todo}
@@ -227,8 +264,10 @@ class _Round:
                                         deadline=self.deadline.isoformat(), file_name=outcome.workbook.name,
                                         sha256=outcome.sha256, layout_version=LAYOUT_VERSION,
                                         fingerprint=fingerprint)
+                self.store.record_layout(year=self.year, office=outcome.office, fingerprint=fingerprint,
+                                         snapshot=snapshot(self.catalogue, outcome.office))
                 if not send:
-                    self._record(outcome, message, token, "entwurf", "")
+                    self._record(outcome, message, token, mail.SendMode.DRAFT, "")
         if send:
             self._send(prepared, progress)
         self.result.outcomes.extend(o for o, _, _ in prepared)
@@ -245,20 +284,20 @@ class _Round:
         message = mail.collection_message(office=office, year=self.year, deadline=self.deadline,
                                           settings=self.settings, workbook=path, token=token)
         draft = mail.write_draft(message, self.workspace.mails_dir(self.year) / (path.stem + ".eml"))
-        outcome = OfficeOutcome(office.code, "entwurf", path, draft, sha, tuple(mail.recipients(message)))
+        outcome = OfficeOutcome(office.code, OfficeAction.DRAFT, path, draft, sha, tuple(mail.recipients(message)))
         return outcome, message, token
 
     def _send(self, prepared: list[tuple[OfficeOutcome, EmailMessage, str]], progress: Progress) -> None:
         with mail.SmtpSender(self.settings) as sender:
             for outcome, message, token in progress.track(prepared, "E-Mails senden"):
                 error = sender.send(message)
-                outcome.action = "fehler" if error else "gesendet"
+                outcome.action = OfficeAction.FAILED if error else OfficeAction.SENT
                 outcome.detail = error
                 with self.store.transaction():
-                    self._record(outcome, message, token, "smtp", error)
+                    self._record(outcome, message, token, mail.SendMode.SMTP, error)
 
-    def _record(self, outcome: OfficeOutcome, message: EmailMessage, token: str, mode: str, error: str) -> None:
-        self.store.record_sending(year=self.year, office=outcome.office, token=token, kind=KIND_COLLECTION,
+    def _record(self, outcome: OfficeOutcome, message: EmailMessage, token: str, mode: mail.SendMode, error: str) -> None:
+        self.store.record_sending(year=self.year, office=outcome.office, token=token, kind=mail.SendingKind.COLLECTION,
                                   mode=mode, recipients=", ".join(outcome.recipients),
                                   message_id=str(message["Message-ID"]), sha256=outcome.sha256, ok=not error,
                                   error=error)
@@ -281,7 +320,7 @@ class WorkbookJob:
 def write_workbook(catalogue: Catalogue, settings: Settings, job: WorkbookJob) -> tuple[str, str]:
     """Plan and write one workbook; return (SHA-256 of the file, layout fingerprint).
 
-    The cycle collector pauses for both (collection.paused_gc), and the plan is gone before it
+    The cycle collector pauses for both (core/runtime.py: paused_gc), and the plan is gone before it
     resumes, so its 20,000 objects are never traversed: they are freed by reference counting.
     """
     with paused_gc():

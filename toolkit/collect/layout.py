@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from toolkit.catalogue.model import CITY, Catalogue, Indicator, Office
+from toolkit.catalogue.model import CITY, Catalogue, Indicator, IndicatorType, Office
 from toolkit.core.cells import cell_name, column_letter
 from toolkit.core.keys import ObservationKey
 from toolkit.core.runtime import paused_gc
@@ -179,7 +179,7 @@ def measure_label(indicator: Indicator, measure: str) -> str:
         return f"Zähler: {indicator.zaehler}"
     if measure == "nenner":
         return f"Nenner: {indicator.nenner}"
-    return "Anzahl" if indicator.typ == "anzahl" else f"Wert ({indicator.einheit})"
+    return "Anzahl" if indicator.typ == IndicatorType.ANZAHL else f"Wert ({indicator.einheit})"
 
 
 def slot_kind(indicator: Indicator) -> str:

@@ -17,6 +17,7 @@ import ssl
 from collections.abc import Iterable
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, getaddresses, make_msgid
+from enum import StrEnum
 from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue, Office, is_valid_address
@@ -28,6 +29,20 @@ from toolkit.core.workspace import atomic_path
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 PASSWORD_VARIABLE = "TOOLKIT_SMTP_PASSWORD"
 TIMEOUT_S = 30
+
+
+class SendingKind(StrEnum):
+    """Which mail of a round a sending was (sendings.kind in the store)."""
+
+    COLLECTION = "erhebung"  # the collection workbook (toolkit distribute)
+    REMINDER = "erinnerung"  # a reminder (toolkit status --remind)
+
+
+class SendMode(StrEnum):
+    """How a mail left (sendings.mode in the store)."""
+
+    DRAFT = "entwurf"  # an .eml draft for Outlook
+    SMTP = "smtp"  # sent over SMTP
 
 
 # ---- encoding of the German subject ---------------------------------------------------------------

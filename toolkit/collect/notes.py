@@ -6,7 +6,7 @@ be revised in one place.
 
 from __future__ import annotations
 
-from toolkit.catalogue.model import Indicator
+from toolkit.catalogue.model import Indicator, IndicatorType
 from toolkit.collect.layout import LAYOUT_VERSION, WorkbookPlan
 from toolkit.core.settings import Settings
 
@@ -58,7 +58,7 @@ def notes_rows(plan: WorkbookPlan, settings: Settings, deadline: str, token: str
 def input_message(indicator: Indicator) -> str:
     """The definition shown when a clerk selects an input cell (Excel allows at most 255 characters)."""
     parts = [indicator.definition]
-    if indicator.typ == "quote":
+    if indicator.typ == IndicatorType.QUOTE:
         parts.append(f"Zähler: {indicator.zaehler}. Nenner: {indicator.nenner}.")
     parts.append(f"Stichtag: {indicator.stichtag.rstrip('.')}.")
     return clip(" ".join(p.strip() for p in parts if p.strip()), 255)

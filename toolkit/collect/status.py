@@ -15,14 +15,14 @@ from toolkit.catalogue.model import Catalogue, Office
 from toolkit.catalogue.upgrade import workspace_catalogue
 from toolkit.collect import mail
 from toolkit.collect.layout import Slot, file_name, plan_workbook
+from toolkit.collect.layout_history import LayoutChange, layout_changes
 from toolkit.core.cells import format_percent, german_date
 from toolkit.core.errors import ExitCode
+from toolkit.core.problems import Severity
 from toolkit.core.settings import Settings, load_settings
-from toolkit.core.store import Store
+from toolkit.core.store import DeliverySource, Store
 from toolkit.core.workspace import Workspace, locked
 
-KIND_COLLECTION = "erhebung"
-KIND_REMINDER = "erinnerung"
 MAX_LISTED = 15  # cells listed per indicator in a reminder before "… und N weitere"
 
 
@@ -31,7 +31,7 @@ class OfficeStatus:
     office: Office
     deadline: dt.date
     sent: dt.date | None = None
-    sent_mode: str = ""  # smtp | entwurf
+    sent_mode: mail.SendMode | None = None
     returned: dt.date | None = None
     merged: dt.date | None = None  # first delivery taken into the store
     checked: bool = False
@@ -65,7 +65,7 @@ class OfficeStatus:
     def as_json(self) -> dict[str, object]:
         return {
             "office": self.office.code, "name": self.office.name, "frist": self.deadline.isoformat(),
-            "versand": _iso(self.sent), "versandart": self.sent_mode, "ruecklauf": _iso(self.returned),
+            "versand": _iso(self.sent), "versandart": self.sent_mode or "", "ruecklauf": _iso(self.returned),
             "uebernommen": _iso(self.merged), "geprueft": self.checked, "fehler": self.n_fehler,
             "warnungen": self.n_warnungen, "fehlende_werte": len(self.missing), "ueberfaellig": self.overdue,
         }
@@ -76,6 +76,7 @@ class RoundStatus:
     year: int
     offices: list[OfficeStatus]
     today: dt.date
+    changed: list[LayoutChange] = field(default_factory=list)  # catalogue changed after an office's workbook
 
     HEADERS = ("Stelle", "Bezeichnung", "Frist", "Versand", "Rücklauf", "Prüfergebnis", "Fehlende Werte",
                "Überfällig")
@@ -83,7 +84,7 @@ class RoundStatus:
     def table(self) -> tuple[list[str], list[list[str]]]:
         rows = []
         for s in self.offices:
-            sent = f"{_de(s.sent)} ({'E-Mail' if s.sent_mode == 'smtp' else 'Entwurf'})" if s.sent else "nicht versandt"
+            sent = f"{_de(s.sent)} ({'E-Mail' if s.sent_mode == mail.SendMode.SMTP else 'Entwurf'})" if s.sent else "nicht versandt"
             returned = _de(s.returned) if s.returned else "–"
             if s.returned and not s.delivered:
                 returned += " (nicht übernommen)"
@@ -115,6 +116,13 @@ class RoundStatus:
                 lines.append(f"{label}: {', '.join(s.office.code for s in members)}")
         if any(s.overdue or s.n_fehler for s in self.offices):
             lines.append(f"Erinnerungen schreiben: toolkit status --year {self.year} --remind")
+        for change in self.changed:
+            then = ("ein Rücklauf damit wird nach dessen Aufbau gelesen, was seitdem hinzukam, fehlt darin" if
+                    change.readable else "ein Rücklauf damit kann nicht gelesen werden (sein Aufbau ist nicht "
+                                         "gespeichert)")
+            lines.append(f"Katalog geändert seit dem Bogen für {change.office} vom {_de(_date(change.made))}: seitdem "
+                         f"{change.changes}; {then}. Neuen Bogen senden: 'toolkit distribute --year {self.year} "
+                         f"--office {change.office} --again'.")
         return lines
 
     def as_json(self) -> dict[str, object]:
@@ -122,7 +130,9 @@ class RoundStatus:
                 "geliefert": self.delivered, "fristgerecht": self.on_time,
                 "anteil_geliefert": round(self.share(self.delivered), 1),
                 "anteil_fristgerecht": round(self.share(self.on_time), 1),
-                "dienststellen": [s.as_json() for s in self.offices]}
+                "dienststellen": [s.as_json() for s in self.offices],
+                "katalog_geaendert": [{"office": c.office, "bogen_erstellt": c.made, "seitdem": c.changes,
+                                       "alter_bogen_lesbar": c.readable} for c in self.changed]}
 
 
 def round_status(workspace: Workspace, year: int, *, today: dt.date | None = None,
@@ -165,13 +175,13 @@ def _collect(store: Store, catalogue: Catalogue, settings: Settings, year: int, 
     by_code = {s.office.code: s for s in result}
     for row in store.sendings(year):
         status = by_code.get(row["office"])
-        if status and row["kind"] == KIND_COLLECTION and row["ok"] and status.sent is None:
-            status.sent, status.sent_mode = _date(row["sent_at"]), row["mode"]
-        elif status and row["kind"] == KIND_COLLECTION and row["ok"] and row["mode"] == "smtp":
-            status.sent_mode = "smtp"
+        if status and row["kind"] == mail.SendingKind.COLLECTION and row["ok"] and status.sent is None:
+            status.sent, status.sent_mode = _date(row["sent_at"]), mail.SendMode(row["mode"])
+        elif status and row["kind"] == mail.SendingKind.COLLECTION and row["ok"] and row["mode"] == mail.SendMode.SMTP:
+            status.sent_mode = mail.SendMode.SMTP
     for row in store.deliveries(year):
         status = by_code.get(row["office"])
-        if status is None or row["source"] != "return":
+        if status is None or row["source"] != DeliverySource.RETURN:
             continue
         status.merged = min(filter(None, (status.merged, _date(row["received_at"]))))
         status.returned = min(filter(None, (status.returned, _date(row["received_at"]))))
@@ -182,7 +192,7 @@ def _collect(store: Store, catalogue: Catalogue, settings: Settings, year: int, 
             continue
         status.returned = min(filter(None, (status.returned, _date(row["checked_at"]))))
         _take_result(status, row["n_fehler"], row["n_warnungen"], row["problems_json"])
-    return RoundStatus(year, result, today)
+    return RoundStatus(year, result, today, layout_changes(store, catalogue, year, codes))
 
 
 def _take_result(status: OfficeStatus, n_fehler: int, n_warnungen: int, problems_json: str) -> None:
@@ -239,7 +249,7 @@ def reminder_reasons(status: OfficeStatus, year: int) -> list[str]:
     if not status.returned:
         reasons.append(f"Der Erhebungsbogen {name} ist noch nicht bei uns eingegangen (Frist {_de(status.deadline)}).")
     for problem in status.problems:
-        if problem.get("severity") != "fehler":
+        if problem.get("severity") != Severity.FEHLER:
             continue
         place = f"{problem.get('sheet')}!{problem.get('cell')}" if problem.get("cell") else problem.get("sheet", "")
         indicator = f" ({problem['indicator']})" if problem.get("indicator") else ""
@@ -294,8 +304,8 @@ def _remind(workspace: Workspace, store: Store, settings: Settings, status: Offi
     mail.write_draft(message, draft)
     error = sender.send(message) if sender is not None else ""
     with store.transaction():
-        store.record_sending(year=year, office=status.office.code, token=status.token, kind=KIND_REMINDER,
-                             mode="smtp" if sender else "entwurf", recipients=", ".join(mail.recipients(message)),
+        store.record_sending(year=year, office=status.office.code, token=status.token, kind=mail.SendingKind.REMINDER,
+                             mode=mail.SendMode.SMTP if sender else mail.SendMode.DRAFT, recipients=", ".join(mail.recipients(message)),
                              message_id=str(message["Message-ID"]), sha256="", ok=not error, error=error)
     if error:
         result.errors += 1

@@ -86,7 +86,7 @@ def write_collection_workbook(path: Path, plan: WorkbookPlan, *, prefill: Mappin
                               token: str, deadline: dt.date, settings: Settings) -> str:
     """Write the workbook atomically (workspace.atomic_path); return the SHA-256 hex of the file.
 
-    The cycle collector pauses while one workbook is written (collection.paused_gc): the plan's
+    The cycle collector pauses while one workbook is written (core/runtime.py: paused_gc): the plan's
     objects are not traversed over and over, and the finished workbook is freed in one pass afterwards.
     """
     with atomic_path(path) as tmp:
@@ -354,7 +354,7 @@ class _Writer:
             ws.set_column(col, col, width)
         for row, ind in enumerate(self.plan.indicators, start=3):
             values = (ind.id, ind.name, ind.definition, ind.zaehler, ind.nenner, ind.einheit, ind.quelle,
-                      ind.stichtag, ind.all_notes)
+                      ind.stichtag, ind.hinweis_bericht)  # never the Interne Notiz: offices outside the city read this
             for col, value in enumerate(values):
                 ws.write_string(row, col, value, f.label)
             ws.set_row(row, row_height(list(zip(values, widths, strict=True))))

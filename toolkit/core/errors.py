@@ -10,7 +10,7 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Exit codes of every command, documented in the README."""
+    """Exit codes of every command; the README's table is made from ``meaning`` (python scripts/build_docs.py)."""
 
     OK = 0
     DATA_PROBLEMS = 1  # problems found in the data (a Fehler in a return, a check failed)
@@ -20,6 +20,24 @@ class ExitCode(IntEnum):
     BUSY = 5  # another toolkit process holds the lock of the working folder
     DELIVERY = 6  # e-mail could not be sent to at least one office
     FILE_IN_USE = 7  # a file to replace, move or delete is held open by another program (Excel, Word)
+
+    @property
+    def meaning(self) -> str:
+        """What the code tells the user, in German (a row of the README's table)."""
+        return _MEANINGS[self]
+
+
+_MEANINGS = {
+    ExitCode.OK: "alles in Ordnung",
+    ExitCode.DATA_PROBLEMS: "in den Daten wurden Fehler gefunden (z. B. ein Rücklauf mit Fehler, der in inbox/ bleibt)",
+    ExitCode.USAGE: "Aufruf fehlerhaft (unbekannte Option, falsches Jahr, unbekannte Stelle)",
+    ExitCode.INPUT: "Eingabe oder Einstellung fehlt oder ist nicht lesbar (Arbeitsordner, Datei, Katalog, toolkit.toml)",
+    ExitCode.INTERNAL: "interner Fehler – bitte mit `toolkit --debug …` wiederholen und die Ausgabe weitergeben",
+    ExitCode.BUSY: "der Arbeitsordner ist gesperrt, weil gerade ein anderer Befehl (z. B. `merge`) läuft",
+    ExitCode.DELIVERY: "E-Mail konnte an mindestens eine Stelle nicht gesendet werden",
+    ExitCode.FILE_IN_USE: "eine Datei, die ersetzt, verschoben oder gelöscht werden muss, ist noch geöffnet (Excel, Word); "
+                          "nichts wurde halb geändert",
+}
 
 
 class ToolkitError(Exception):

@@ -35,6 +35,8 @@ class ProblemType:
 
 _KEIN_WERT = "das Kennzeichen „kein Wert verfügbar“ wählen"
 _UNCHANGED = "Bitte den zugesandten Bogen unverändert verwenden"
+_NEW_WORKBOOK = ("Bitte den neuen Bogen verwenden (die Koordination erzeugt ihn mit 'toolkit distribute --year {year} "
+                 "--office {office} --again').")
 
 PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
     # ---- the file as a whole
@@ -122,6 +124,20 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                  "verschoben. " + _UNCHANGED + " und nur die gelben Zellen füllen.",
         "stadtteil": "In {place} steht „{found}“ statt des Stadtteilschlüssels {expected}: Zeilen wurden eingefügt, "
                      "gelöscht oder sortiert. " + _UNCHANGED + ".",
+    }),
+    ProblemType("frueherer-katalog", Severity.WARNUNG, "Bogen mit einem früheren Katalog",
+                "Nichts zu tun; was seitdem hinzukam, fragt die Koordination mit dem neuen Bogen ab.", {
+        "": "Die Datei {file} ist ein Bogen vom {created}, erstellt mit einem früheren Katalog; seitdem {changes}. Sie "
+            "wird nach dem damaligen Aufbau gelesen.",
+    }),
+    ProblemType("katalog-geaendert", Severity.FEHLER, "Bogen passt nicht mehr zum Katalog",
+                "Den neuen Bogen der Koordination verwenden.", {
+        "ohne-zuordnung": "Der Bogen {file} wurde am {created} mit einem früheren Katalog erstellt; seitdem {changes}. "
+                          "Die Werte in {cells} gehören zu nichts, was der Katalog jetzt kennt, und werden nicht "
+                          "übernommen. " + _NEW_WORKBOOK,
+        "ohne-aufbau": "Der Bogen {file} wurde am {created} mit einem früheren Katalog erstellt; dessen Aufbau ist nicht "
+                       "gespeichert (versandt mit einer früheren Version des Werkzeugs), daher kann er nicht gelesen "
+                       "werden. " + _NEW_WORKBOOK,
     }),
     ProblemType("doppelte-lieferung", Severity.FEHLER, "Wert von zwei Stellen geliefert",
                 "Mit der Koordination klären, welche Stelle liefert.", {
@@ -213,6 +229,24 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
         "": "Die Datei {file} stammt aus einem früheren Versand für {year} (Rundenkennung {found}, aktuell {expected}). "
             "Die Werte werden trotzdem gelesen; bitte prüfen, ob es die neueste Fassung ist.",
     }),
+    # ---- the store against the catalogue (toolkit check, compile, export)
+    ProblemType("verwaiste-werte", Severity.FEHLER, "Gespeicherte Werte ohne Zuordnung im Katalog",
+                "Den Eintrag im Katalog wiederherstellen; sollen die Werte wirklich entfallen, 'toolkit compile' und "
+                "'toolkit export' mit --verwaiste-weglassen.", {
+        "kennzahl": "{values} zur Kennzahl {indicator}, die der Katalog nicht mehr führt. War das ein Versehen, bitte "
+                    "die Zeile {indicator} im Blatt Indikatoren wiederherstellen.",
+        "stadtteil": "{values} zum Stadtteil {name} (Schlüssel {key}), den der Katalog nicht mehr führt. War das ein "
+                     "Versehen, bitte im Blatt Stadtteile die Zeile „{name}“ mit dem Schlüssel {key} wiederherstellen.",
+        "umgeschluesselt": "{values} zum Stadtteil {name} mit dem Schlüssel {key}; der Katalog führt {name} jetzt "
+                           "unter dem Schlüssel {new_key}. War das ein Versehen, bitte im Blatt Stadtteile wieder den "
+                           "Schlüssel {key} des Amts für Statistik eintragen.",
+        "schluessel": "{values} zum Stadtteilschlüssel {key}, den der Katalog nicht kennt. War das ein Versehen, "
+                      "bitte im Blatt Stadtteile eine Zeile mit dem Schlüssel {key} anlegen.",
+        "gruppe": "{values} zur Gruppe „{label}“ (Code {found}), die das Blatt Merkmale nicht mehr führt. War das ein "
+                  "Versehen, bitte die Gruppe im Blatt Merkmale wiederherstellen.",
+        "geschlecht": "{values} zum Geschlecht „{label}“ (Code {found}), das das Blatt Merkmale nicht mehr führt. "
+                      "War das ein Versehen, bitte den Eintrag im Blatt Merkmale wiederherstellen.",
+    }),
     ProblemType("kennung-aus-eigenschaften", Severity.HINWEIS, "Kennung aus den Dokumenteigenschaften",
                 "Nichts zu tun; künftig keine Blätter löschen.", {
         "": "In der Datei {file} fehlt das versteckte Blatt „{meta_sheet}“; Dienststelle und Berichtsjahr wurden aus den "
@@ -222,8 +256,97 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
         "": "Die Datei {file} wurde schon übernommen (Lieferung {delivery}); es ändert sich nichts.",
     }),
     ProblemType("import-zeile", Severity.FEHLER, "Zeile der Importdatei ungültig", "Die Zeile der Importdatei korrigieren.", {
-        "": "Zeile {row}, Spalte {column}: {why}",
         "spalten": "In der Importdatei {file} fehlen die Spalten {missing}. Erwartet: {expected}.",
+        "indikator": "Zeile {row}, Spalte Indikator: „{found}“ ist keine Kennzahl des Katalogs (erwartet z. B. "
+                     "DEM-01).",
+        "gebiet": "Zeile {row}, Spalte Gebiet: „{found}“ ist kein bekanntes Gebiet; erlaubt: Gesamtstadt, "
+                  "Sachsen-Anhalt, Deutschland, ein Stadtteilname (z. B. Alte Neustadt) oder der Stadtteilschlüssel des "
+                  "Amts für Statistik (z. B. 04).",
+        "wert": "Zeile {row}, Spalte Wert: „{found}“ ist keine Zahl (erlaubt: 1234, 1.234, 12,5).",
+        "wert-leer": "Zeile {row}, Spalte Wert: leer; bei fehlendem Wert Kennzeichen „kein Wert verfügbar“ angeben, bei "
+                     "einem von der Quelle gesperrten Wert „gesperrt (Quelle)“.",
+        "doppelt": "Zeile {row}, Spalte Indikator: derselbe Wert ({indicator}) steht schon in Zeile {other}.",
+        "gruppe": "Zeile {row}, Spalte Gruppe: „{found}“ ist keine Gruppe von {indicator}; erlaubt: {expected} (Name "
+                  "oder Code aus dem Blatt Merkmale des Katalogs).",
+        "geschlecht": "Zeile {row}, Spalte Geschlecht: „{found}“ ist kein Geschlecht von {indicator}; erlaubt: "
+                      "{expected}.",
+        "messgroesse": "Zeile {row}, Spalte Messgröße: „{found}“ passt nicht zu {indicator}; erlaubt: {expected}.",
+        "jahr": "Zeile {row}, Spalte Jahr: „{found}“ ist kein Jahr von {first} bis {last}.",
+    }),
+    ProblemType("zeichensatz", Severity.FEHLER, "Zeichensatz nicht lesbar",
+                "Die Datei in Excel als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern und erneut importieren.", {
+        "unbekannt": "Der Zeichensatz der Importdatei {file} ist nicht zu erkennen: Zeile {line} enthält das Byte "
+                     "{found}, das weder zu UTF-8 noch zu Windows-1252 passt, und als DOS-Zeichensatz (Codepage 850) "
+                     "gelesen ergäbe die Datei keinen Umlaut. Bitte in Excel als „CSV UTF-8 (durch Trennzeichen "
+                     "getrennt)“ speichern und erneut importieren.",
+        "gemischt": "Die Importdatei {file} mischt zwei Zeichensätze: sie enthält Umlaute in UTF-8, in Zeile {line} "
+                    "aber ein Zeichen in einem anderen Zeichensatz. Bitte in Excel oder einem Editor als „CSV UTF-8“ "
+                    "speichern und die Umlaute ab Zeile {line} prüfen.",
+        "bom": "Die Importdatei {file} ist am Anfang als {encoding} gekennzeichnet (Byte-Order-Mark), Zeile {line} ist "
+               "darin aber nicht gültig (Datei beschädigt oder aus zwei Dateien zusammengesetzt). Bitte neu als „CSV "
+               "UTF-8“ speichern und erneut importieren.",
+        "utf32": "Die Importdatei {file} ist in UTF-32 gespeichert; gelesen werden UTF-8, UTF-16, Windows-1252 und "
+                 "DOS (Codepage 850). Bitte als „CSV UTF-8“ speichern und erneut importieren.",
+        "null": "Die Importdatei {file} enthält in Zeile {line} Null-Bytes: sie ist keine Textdatei oder in UTF-16 "
+                "ohne Byte-Order-Mark gespeichert. Bitte als „CSV UTF-8“ speichern und erneut importieren.",
+        "erzwungen": "Die Importdatei {file} ist nicht in {encoding} gespeichert (--zeichensatz {found}): Zeile {line} "
+                     "enthält ein Zeichen, das es darin nicht gibt. Ohne --zeichensatz erkennt das Werkzeug den "
+                     "Zeichensatz selbst.",
+    }),
+    ProblemType("zeichensatz-erkannt", Severity.HINWEIS, "Zeichensatz erkannt",
+                "Nichts zu tun, wenn die Umlaute stimmen; sonst mit --zeichensatz erneut importieren.", {
+        "": "Die Importdatei {file} ist nicht in UTF-8 gespeichert; gelesen als {found}, z. B. „{example}“. Stimmen "
+            "die Umlaute nicht, bitte mit --zeichensatz {other} erneut importieren.",
+    }),
+    ProblemType("csv-aufbau", Severity.FEHLER, "CSV-Datei fehlerhaft",
+                "Die genannte Zeile in einem Texteditor korrigieren und erneut importieren.", {
+        "anfuehrungszeichen-offen": "{file}, Zeile {line}, Spalte {column}: Das Anführungszeichen vor „{found}“ wird "
+                                    "nicht geschlossen; alle Zeilen ab Zeile {first} gerieten so in dieses eine Feld. "
+                                    "Bitte das schließende Anführungszeichen ergänzen (oder das öffnende löschen) und "
+                                    "erneut importieren.",
+        "anfuehrungszeichen-spaet": "{file}, Zeile {line}, Spalte {column}: Das Anführungszeichen vor „{found}“ wird "
+                                    "erst in Zeile {last} geschlossen; die Zeilen {first} bis {last} gerieten so in "
+                                    "dieses eine Feld. Bitte das schließende Anführungszeichen in Zeile {line} "
+                                    "ergänzen (oder das öffnende löschen) und erneut importieren.",
+        "nach-anfuehrungszeichen": "{file}, Zeile {line}: Nach einem schließenden Anführungszeichen folgt noch Text. "
+                                   "Ein Anführungszeichen in einem Text bitte verdoppeln (\"\") oder weglassen und "
+                                   "erneut importieren.",
+        "felder": "{file}, Zeile {line}: {found} statt {expected} Felder wie in der Kopfzeile. Bitte fehlende "
+                  "Trennzeichen „{delimiter}“ ergänzen oder überzählige löschen; steht ein Zeilenumbruch oder ein "
+                  "„{delimiter}“ in einem Text, den Text in Anführungszeichen setzen.",
+        "zu-lang": "{file}, Zeile {line}, Spalte {column}: Das Feld ist {found} Zeichen lang, mehr als eine Excel-Zelle "
+                   "fasst ({expected}). Bitte den Text kürzen; ein so langes Feld entsteht meist durch ein nicht "
+                   "geschlossenes Anführungszeichen.",
+        "zu-lang-zeile": "{file}, Zeile {line}: Ein Feld ist länger als {found} Zeichen, mehr als eine Excel-Zelle "
+                         "fasst ({expected}). Bitte den Text kürzen; ein so langes Feld entsteht meist durch ein nicht "
+                         "geschlossenes Anführungszeichen.",
+        "fehler": "{file}, Zeile {line}: Die CSV-Datei ist hier nicht lesbar ({reason}). Bitte die Zeile prüfen und "
+                  "erneut importieren.",
+    }),
+    ProblemType("kopfzeile-doppelt", Severity.FEHLER, "Spalte doppelt in der Kopfzeile",
+                "Eine der Spalten umbenennen oder löschen, bei einer Zuordnung die gemeinte mit spalte = \"F\" wählen.", {
+        "": "Spalte „{column}“ steht {times} in der Kopfzeile: {cells}. Welche gilt, ist nicht zu erkennen; bitte "
+            "eine davon umbenennen oder löschen und erneut importieren.",
+        "zuordnung": "Spalte „{column}“ steht {times} in der Kopfzeile: {cells}. Bitte in der Zuordnung {mapping} je "
+                     "Ziel angeben, welche gemeint ist: unter [[spalten.\"{column}\"]] eine Zeile wie spalte "
+                     "= \"{letter}\" (oder eine der Spalten in der Tabelle umbenennen).",
+        "zuordnung-zweizeilig": "Spalte „{column}“ steht {times} in der Kopfzeile: {cells}. Bitte in der Zuordnung "
+                                "{mapping} je Ziel angeben, welche gemeint ist: unter [[spalten.\"{column}\"]] eine "
+                                "Zeile wie spalte = \"{letter}\"; oder mit kopfzeile = [{above}, {row}] die Zeile darüber "
+                                "zum Namen nehmen (z. B. „{combined}“).",
+    }),
+    ProblemType("spalte-nicht-gelesen", Severity.WARNUNG, "Spalte wird nicht gelesen",
+                "Die Spalte umbenennen, wenn sie gelesen werden soll, sonst nichts zu tun.", {
+        "": "Die Spalte „{found}“ ({place}) gehört nicht zum Langformat und wird nicht gelesen; gelesen werden: "
+            "{expected}.",
+    }),
+    ProblemType("jahr-fussnote", Severity.WARNUNG, "Jahr mit Fußnotenzeichen",
+                "In der Quelle nachlesen, was die Fußnote sagt; vorläufige Werte mit Kennzeichen liefern.", {
+        "": "{place} (Spalte {column}): „{found}“ als Jahr {year} gelesen; das Fußnotenzeichen „{mark}“ wird nicht "
+            "übernommen. Bitte in der Quelle nachlesen, was die Fußnote sagt (z. B. vorläufig).",
+        "mehrere": "{place} (Spalte {column}): „{found}“ in {count} Zeilen (ab Zeile {row}) als Jahr {year} gelesen; "
+                   "das Fußnotenzeichen „{mark}“ wird nicht übernommen. Bitte in der Quelle nachlesen, was die Fußnote "
+                   "sagt (z. B. vorläufig).",
     }),
     # ---- a wide table read through a mapping (toolkit import --zuordnung)
     ProblemType("zuordnung-ungueltig", Severity.FEHLER, "Zuordnung ungültig",
@@ -258,6 +381,8 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
         "wert": "{place} (Spalte {column}, Zeile {row}): „{found}“ ist weder eine Zahl noch leer noch ein Zeichen für "
                 "„gesperrt“ ({expected}).",
         "doppelt": "{place} (Zeile {row}): Jahr {year} und Gebiet „{found}“ stehen schon in Zeile {other}.",
+        "position": "{place}: Die Spalte {letter} heißt in Zeile {row} „{found}“, die Zuordnung {mapping} erwartet dort "
+                    "„{column}“ (spalte = \"{letter}\"). Bitte den Spaltenbuchstaben in der Zuordnung prüfen.",
     }),
     # ---- the map geometry (Stadtteil boundaries, toolkit compile)
     ProblemType("stadtteil-ohne-flaeche", Severity.WARNUNG, "Stadtteil ohne Fläche in der Kartengrundlage",

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import math
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from toolkit.core.cells import format_number
 from toolkit.core.errors import InputError
 
 DEFAULT_SETTINGS_TOML = """\
 # Einstellungen des Integrationsmonitorings (toolkit.toml)
-# Zeilen mit # sind Kommentare. Texte stehen in Anführungszeichen, Zahlen ohne.
+# Zeilen mit # sind Kommentare. Texte stehen in Anführungszeichen, Zahlen ohne. Jede Einstellung wird beim
+# Start jedes Befehls geprüft: ein unbekannter Name oder ein Wert außerhalb des erlaubten Bereichs ist ein Fehler.
 
 [bericht]
 # Name der Stadt und Titel des Berichts (Titelseite und Dokumenteigenschaften)
@@ -19,18 +24,20 @@ stadt = "Landeshauptstadt Magdeburg"
 titel = "Integrationsmonitoring"
 untertitel = "Bericht zur Integration und Migration"
 herausgeber = "Landeshauptstadt Magdeburg, Dezernat für Soziales, Jugend und Gesundheit"
-# Ab welcher Veränderung des Abstands (in Prozentpunkten) der Trend nicht mehr "unverändert" heißt
+# Ab welcher Veränderung des Abstands (in Prozentpunkten) der Trend nicht mehr "unverändert" heißt:
+# eine Zahl von 0 bis 100, mit Punkt geschrieben (0.5)
 trend_schwelle_pp = 0.5
-# Wie viele Jahre Tabellen und Grafiken zeigen
+# Wie viele Jahre Tabellen und Grafiken zeigen: eine ganze Zahl von 1 bis 30
 jahre_im_bericht = 10
 # Gliederung der Kapitel: "handlungsfelder" = ein Kapitel je Handlungsfeld der Indikatorenmatrix;
 # "integrationskonzept" = ein Kapitel je Handlungsfeld des Integrationskonzepts (Spalte
 # "Handlungsfeld Integrationskonzept" im Blatt Handlungsfelder), davor "Rahmendaten und weitere
-# Kennzahlen" für die Handlungsfelder ohne Zuordnung
+# Kennzahlen" für die Handlungsfelder ohne Zuordnung. Erlaubt: "handlungsfelder" oder "integrationskonzept"
 gliederung = "handlungsfelder"
 
 [erhebung]
-# Abgabefrist der Erhebungsbögen (TT.MM.JJJJ); leer = 31.03. des Folgejahres
+# Abgabefrist der Erhebungsbögen: ein Datum "TT.MM.JJJJ" oder ""; leer = 31.03. des übernächsten Jahres
+# nach dem Berichtsjahr (Berichtsjahr 2025: 31.03.2027). 'toolkit distribute --deadline' geht vor.
 frist = ""
 # Kennwort für den Blattschutz; leer = Schutz ohne Kennwort (die Stadt sperrt sich nie aus)
 blattschutz_kennwort = ""
@@ -47,6 +54,7 @@ email = "integrationsmonitoring@example.org"
 # Das Kennwort steht nie hier, sondern in der Umgebungsvariablen TOOLKIT_SMTP_PASSWORD.
 absender = "integrationsmonitoring@example.org"
 smtp_host = ""
+# Port des SMTP-Servers: eine ganze Zahl von 1 bis 65.535 (meist 587 für starttls, 465 für ssl)
 smtp_port = 587
 # "keine", "starttls" oder "ssl"
 smtp_sicherheit = "starttls"
@@ -58,12 +66,14 @@ smtp_zertifikat = ""
 [geheimhaltung]
 # Stadtteile mit weniger Einwohnern (Spalte "Einwohner" im Blatt Stadtteile des Katalogs) bekommen keine
 # eigenen Anteile (Zeichen x), ihre Anzahlen bleiben (mit den üblichen Sperrungen). Stadtteile ohne
-# Einwohner zeigen – (nichts vorhanden).
+# Einwohner zeigen – (nichts vorhanden). Erlaubt: eine ganze Zahl von 0 bis 1.000.000 (0 = alle Stadtteile
+# bekommen eigene Anteile).
 mindesteinwohner = 500
 
 [import]
 # Zeichen, mit denen eine Quelle in 'toolkit import' einen gesperrten Wert kennzeichnet (statt einer Zahl);
 # solche Werte werden als „gesperrt (Quelle)“ übernommen und bleiben in allen Ausgaben gesperrt.
+# Erlaubt: eine Liste von Zeichen in Anführungszeichen, z. B. [".", "x"]
 gesperrt_zeichen = [".", "x", "*"]
 
 [programme]
@@ -77,6 +87,7 @@ libreoffice = ""
 # Grafiken zeichnen): 0 = automatisch (so viele, wie der Rechner Prozessorkerne hat, höchstens 4;
 # kleine Arbeiten immer in einem Prozess);
 # 1 = alles in einem Prozess (nie weitere Prozesse starten); 2, 3, … = höchstens so viele.
+# Erlaubt: eine ganze Zahl von 0 bis 64
 prozesse = 0
 """
 
@@ -136,68 +147,234 @@ def parse_german_date(text: str, what: str) -> dt.date:
     raise InputError(f"{what} '{text}' ist kein Datum.", hint="Bitte im Format TT.MM.JJJJ angeben, z. B. 31.03.2027.")
 
 
-_FIELDS = {
-    ("bericht", "stadt"): ("stadt", str),
-    ("bericht", "titel"): ("titel", str),
-    ("bericht", "untertitel"): ("untertitel", str),
-    ("bericht", "herausgeber"): ("herausgeber", str),
-    ("bericht", "trend_schwelle_pp"): ("trend_schwelle_pp", float),
-    ("bericht", "jahre_im_bericht"): ("jahre_im_bericht", int),
-    ("bericht", "gliederung"): ("gliederung", str),
-    ("erhebung", "frist"): ("frist", str),
-    ("erhebung", "blattschutz_kennwort"): ("blattschutz_kennwort", str),
-    ("koordination", "name"): ("koordination_name", str),
-    ("koordination", "funktion"): ("koordination_funktion", str),
-    ("koordination", "telefon"): ("koordination_telefon", str),
-    ("koordination", "email"): ("koordination_email", str),
-    ("geheimhaltung", "mindesteinwohner"): ("mindesteinwohner", int),
-    ("import", "gesperrt_zeichen"): ("gesperrt_zeichen", tuple),
-    ("programme", "libreoffice"): ("libreoffice", str),
-    ("leistung", "prozesse"): ("prozesse", int),
-}
-_MAIL_FIELDS = {"absender": str, "smtp_host": str, "smtp_port": int, "smtp_sicherheit": str, "smtp_benutzer": str,
-                "smtp_zertifikat": str}
+# --------------------------------------------------------------------------------------------------
+# The schema: every key of toolkit.toml with its type and what is allowed, declared once. load_settings checks
+# the whole file against it (unknown sections and keys, types, ranges); the comments of DEFAULT_SETTINGS_TOML
+# state each range (tests/test_settings.py holds them together).
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One key of toolkit.toml: its place, the Settings attribute it fills, its type and the allowed values."""
+
+    section: str
+    key: str
+    attribute: str  # field of Settings; "mail.<field>" for a field of MailSettings
+    kind: str = "text"  # text | int | number | choice | date | list
+    low: float | None = None  # int and number: the smallest allowed value
+    high: float | None = None  # int and number: the largest allowed value
+    choices: tuple[str, ...] = ()  # choice: the allowed texts
+    meaning: str = ""  # what the values mean (German, shown with a refusal)
+
+    @property
+    def allowed(self) -> str:
+        """What is allowed, in German, as the message and the comment of the default toml say it."""
+        if self.kind in ("int", "number"):
+            what = "eine ganze Zahl" if self.kind == "int" else "eine Zahl"
+            return f"{what} von {format_number(self.low)} bis {format_number(self.high)}"
+        if self.kind == "choice":
+            quoted = [f'"{c}"' for c in self.choices]
+            return f"{', '.join(quoted[:-1])} oder {quoted[-1]}"
+        if self.kind == "date":
+            return 'ein Datum "TT.MM.JJJJ" oder ""'
+        if self.kind == "list":
+            return 'eine Liste von Zeichen in Anführungszeichen, z. B. [".", "x"]'
+        return "ein Text in Anführungszeichen"
+
+
+SCHEMA: tuple[Setting, ...] = (
+    Setting("bericht", "stadt", "stadt"),
+    Setting("bericht", "titel", "titel"),
+    Setting("bericht", "untertitel", "untertitel"),
+    Setting("bericht", "herausgeber", "herausgeber"),
+    Setting("bericht", "trend_schwelle_pp", "trend_schwelle_pp", "number", 0, 100,
+            meaning="Ab dieser Veränderung des Abstands (in Prozentpunkten) heißt ein Trend nicht mehr "
+                    "„unverändert“; mit Punkt schreiben, z. B. 0.5."),
+    Setting("bericht", "jahre_im_bericht", "jahre_im_bericht", "int", 1, 30,
+            meaning="So viele Jahre bis zum Berichtsjahr zeigen Tabellen und Grafiken."),
+    Setting("bericht", "gliederung", "gliederung", "choice", choices=STRUCTURES,
+            meaning='"handlungsfelder" = ein Kapitel je Handlungsfeld der Indikatorenmatrix, "integrationskonzept" '
+                    "= ein Kapitel je Handlungsfeld des Integrationskonzepts."),
+    Setting("erhebung", "frist", "frist", "date",
+            meaning="Leer = 31.03. des übernächsten Jahres nach dem Berichtsjahr (Berichtsjahr 2025: 31.03.2027)."),
+    Setting("erhebung", "blattschutz_kennwort", "blattschutz_kennwort"),
+    Setting("koordination", "name", "koordination_name"),
+    Setting("koordination", "funktion", "koordination_funktion"),
+    Setting("koordination", "telefon", "koordination_telefon"),
+    Setting("koordination", "email", "koordination_email"),
+    Setting("mail", "absender", "mail.absender"),
+    Setting("mail", "smtp_host", "mail.smtp_host"),
+    Setting("mail", "smtp_port", "mail.smtp_port", "int", 1, 65535,
+            meaning="Meist 587 (starttls) oder 465 (ssl)."),
+    Setting("mail", "smtp_sicherheit", "mail.smtp_sicherheit", "choice", choices=("keine", "starttls", "ssl")),
+    Setting("mail", "smtp_benutzer", "mail.smtp_benutzer"),
+    Setting("mail", "smtp_zertifikat", "mail.smtp_zertifikat"),
+    Setting("geheimhaltung", "mindesteinwohner", "mindesteinwohner", "int", 0, 1_000_000,
+            meaning="Stadtteile mit weniger Einwohnern bekommen keine eigenen Anteile; 0 = alle Stadtteile "
+                    "bekommen eigene Anteile."),
+    Setting("import", "gesperrt_zeichen", "gesperrt_zeichen", "list",
+            meaning="Zeichen, mit denen eine Quelle einen gesperrten Wert kennzeichnet."),
+    Setting("programme", "libreoffice", "libreoffice"),
+    Setting("leistung", "prozesse", "prozesse", "int", 0, 64,
+            meaning="0 = automatisch, 1 = alles in einem Prozess, 2, 3, … = höchstens so viele Prozesse."),
+)
+SECTIONS = tuple(dict.fromkeys(s.section for s in SCHEMA))
 
 
 def load_settings(path: Path) -> Settings:
-    """Read toolkit.toml; a missing file gives the defaults, a broken one a German InputError."""
+    """Read toolkit.toml and check it as a whole against SCHEMA; a missing file gives the defaults.
+
+    Every problem (a TOML syntax error, an unknown section or key, a wrong type, a value out of range) is a German
+    InputError naming the file and line; with several problems one error lists them all.
+    """
     if not path.is_file():
         return Settings()
+    text = read_settings_text(path)
     try:
-        raw = tomllib.loads(read_settings_text(path))
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(
             f"Die Einstellungsdatei {path} ist fehlerhaft: {exc}",
             hint="Bitte die genannte Zeile korrigieren (Texte in Anführungszeichen, Zahlen ohne).",
         ) from exc
+    lines = _KeyLines(text)
+    problems = [(p, "Bitte den Namen in toolkit.toml korrigieren und den Befehl wiederholen.")
+                for p in _unknown(raw, lines, path.name)]
     values: dict[str, object] = {}
-    for (section, key), (name, kind) in _FIELDS.items():
-        if key in raw.get(section, {}):
-            values[name] = _convert(raw[section][key], kind, path, f"[{section}] {key}")
-    mail_raw = raw.get("mail", {})
-    mail = MailSettings(
-        **{k: _convert(mail_raw[k], kind, path, f"[mail] {k}") for k, kind in _MAIL_FIELDS.items() if k in mail_raw}
-    )
-    if mail.smtp_sicherheit not in ("keine", "starttls", "ssl"):
-        raise InputError(
-            f"{path}: [mail] smtp_sicherheit = '{mail.smtp_sicherheit}' ist nicht erlaubt.",
-            hint='Erlaubt sind "keine", "starttls" oder "ssl".',
-        )
+    for setting in SCHEMA:
+        section = raw.get(setting.section)
+        if not isinstance(section, dict) or setting.key not in section:
+            continue
+        where = f"{path.name}, Zeile {lines.line(setting.section, setting.key)}"
+        try:
+            values[setting.attribute] = _value(setting, section[setting.key])
+        except ValueError:
+            problems.append((f"[{setting.section}] {setting.key} = {_toml_text(section[setting.key])} ist nicht "
+                             f"erlaubt ({where}); erlaubt ist {setting.allowed}.",
+                             setting.meaning or "Bitte den Wert in toolkit.toml korrigieren."))
+    if problems:
+        raise _settings_error(problems, path.name)
+    mail = MailSettings(**{name.removeprefix("mail."): v for name, v in values.items() if name.startswith("mail.")})
     if mail.smtp_zertifikat:  # relative to the working folder, like every other path of the toolkit
         mail = replace(mail, smtp_zertifikat=str(path.parent / Path(mail.smtp_zertifikat).expanduser()))
-    if values.get("gliederung", STRUCTURES[0]) not in STRUCTURES:
-        raise InputError(f"{path}: [bericht] gliederung = '{values['gliederung']}' ist nicht erlaubt.",
-                         hint='Erlaubt sind "handlungsfelder" (ein Kapitel je Handlungsfeld der Indikatorenmatrix) '
-                              'oder "integrationskonzept" (ein Kapitel je Handlungsfeld des Integrationskonzepts).')
-    if int(values.get("prozesse", 0)) < 0:  # type: ignore[call-overload]
-        raise InputError(f"{path}: [leistung] prozesse = {values['prozesse']} ist nicht erlaubt.",
-                         hint="Erlaubt sind 0 (automatisch), 1 (alles in einem Prozess) oder eine größere ganze Zahl.")
-    if int(values.get("mindesteinwohner", 0)) < 0:  # type: ignore[call-overload]
-        raise InputError(f"{path}: [geheimhaltung] mindesteinwohner = {values['mindesteinwohner']} ist nicht erlaubt.",
-                         hint="Bitte eine ganze Zahl ab 0 angeben (0 = alle Stadtteile bekommen eigene Anteile).")
+    values = {name: v for name, v in values.items() if not name.startswith("mail.")}
     if values.get("libreoffice"):
         values["libreoffice"] = str(path.parent / Path(str(values["libreoffice"])).expanduser())
-    return Settings(**values, mail=mail)
+    return Settings(**values, mail=mail)  # type: ignore[arg-type]
+
+
+def _settings_error(problems: list[tuple[str, str]], file: str) -> InputError:
+    if len(problems) == 1:
+        message, hint = problems[0]
+        return InputError(message, hint=hint)
+    listed = "\n".join(f"  - {message}" for message, _ in problems)
+    return InputError(f"Die Einstellungsdatei {file} enthält {len(problems)} Fehler:\n{listed}",
+                      hint="Bitte die genannten Zeilen in toolkit.toml korrigieren und den Befehl wiederholen.")
+
+
+def _unknown(raw: dict[str, object], lines: _KeyLines, file: str) -> list[str]:
+    """German messages for every section and key of ``raw`` that SCHEMA does not know, with the nearest name."""
+    known = {section: [s.key for s in SCHEMA if s.section == section] for section in SECTIONS}
+    everywhere = {s.key: s.section for s in SCHEMA}
+    problems = []
+    for name, content in raw.items():
+        if name not in known:
+            if not isinstance(content, dict):
+                guess = _nearest(name, list(everywhere))
+                hint = f" Meinten Sie „{guess}“ in [{everywhere[guess]}]?" if guess else ""
+                problems.append(f"Unbekannte Einstellung „{name}“ außerhalb eines Abschnitts ({file}, Zeile "
+                                f"{lines.line('', name)}).{hint}")
+                continue
+            guess = _nearest(name, list(known))
+            hint = f" Meinten Sie [{guess}]?" if guess else f" Bekannt sind {', '.join(f'[{s}]' for s in known)}."
+            problems.append(f"Unbekannter Abschnitt [{name}] ({file}, Zeile {lines.line(name)}).{hint}")
+            continue
+        if not isinstance(content, dict):
+            problems.append(f"„{name}“ ist ein Abschnitt und steht als [{name}] in einer eigenen Zeile ({file}, "
+                            f"Zeile {lines.line('', name)}).")
+            continue
+        for key in content:
+            if key in known[name]:
+                continue
+            where = f"({file}, Zeile {lines.line(name, key)})"
+            guess = _nearest(key, known[name])
+            if guess:
+                hint = f" Meinten Sie „{guess}“?"
+            elif key in everywhere:
+                hint = f" Sie gehört in den Abschnitt [{everywhere[key]}]."
+            else:
+                hint = f" Bekannt in [{name}]: {', '.join(known[name])}."
+            problems.append(f"Unbekannte Einstellung „{key}“ in [{name}] {where}.{hint}")
+    return problems
+
+
+def _nearest(name: str, candidates: list[str]) -> str:
+    """The known name closest to a mistyped one (difflib), or ''."""
+    found = difflib.get_close_matches(name.casefold(), candidates, n=1, cutoff=0.7)
+    return found[0] if found else ""
+
+
+class _KeyLines:
+    """Line numbers of sections and keys in the text of toolkit.toml (tomllib does not give them)."""
+
+    _SECTION = re.compile(r"^\s*\[\s*([^\]\s]+)\s*\]")
+    _KEY = re.compile(r"^\s*([A-Za-z0-9_-]+|\"[^\"]*\")\s*=")
+
+    def __init__(self, text: str) -> None:
+        self.lines: dict[tuple[str, str], int] = {}
+        section = ""
+        for number, line in enumerate(text.splitlines(), start=1):
+            if found := self._SECTION.match(line):
+                section = found.group(1).strip('"')
+                self.lines.setdefault((section, ""), number)
+            elif found := self._KEY.match(line):
+                self.lines.setdefault((section, found.group(1).strip('"')), number)
+
+    def line(self, section: str, key: str = "") -> str:
+        """The line of ``key`` in ``section`` ('' = the section's header); a sub-table [a.b] where key b of a is."""
+        number = self.lines.get((section, key)) or self.lines.get((f"{section}.{key}" if section else key, ""))
+        return str(number) if number else "?"
+
+
+def _value(setting: Setting, value: object) -> object:
+    """The value converted to its Python type; ValueError if it is not allowed."""
+    kind = setting.kind
+    if kind == "list":
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise ValueError(setting.key)
+        return tuple(value)
+    if kind in ("text", "choice", "date"):
+        if not isinstance(value, str) or (kind == "choice" and value not in setting.choices):
+            raise ValueError(setting.key)
+        if kind == "date" and value.strip():
+            try:
+                parse_german_date(value, "Abgabefrist")
+            except InputError:
+                raise ValueError(setting.key) from None
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(setting.key)
+    if kind == "int":
+        if not float(value).is_integer():
+            raise ValueError(setting.key)
+        value = int(value)
+    assert setting.low is not None and setting.high is not None  # every int and number setting has a range
+    if not setting.low <= value <= setting.high:
+        raise ValueError(setting.key)
+    return float(value) if kind == "number" else value
+
+
+def _toml_text(value: object) -> str:
+    """A value as it stands in toolkit.toml: "Text", 12, inf, true."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_text(v) for v in value) + "]"
+    return str(value)
 
 
 def read_settings_text(path: Path) -> str:
@@ -220,25 +397,4 @@ def read_settings_text(path: Path) -> str:
             "ANSI/Windows-1252 aussehen, z. B. ein Umlaut).",
             hint="Bitte die Datei im Editor öffnen, 'Datei > Speichern unter' wählen, unten bei 'Codierung' "
                  "'UTF-8' einstellen und speichern. Dann den Befehl wiederholen.",
-        ) from None
-
-
-def _convert(value: object, kind: type, path: Path, where: str) -> object:
-    try:
-        if kind is tuple:
-            if not isinstance(value, list):
-                raise TypeError
-            return tuple(str(v) for v in value)
-        if kind is str:
-            if not isinstance(value, str):
-                raise TypeError
-            return value
-        if isinstance(value, bool):
-            raise TypeError
-        return kind(value)
-    except (TypeError, ValueError):
-        expected = {str: "ein Text in Anführungszeichen", int: "eine ganze Zahl", float: "eine Zahl", tuple: "eine Liste"}[kind]
-        raise InputError(
-            f"{path}: {where} = {value!r} ist ungültig; erwartet wird {expected}.",
-            hint="Bitte den Wert in toolkit.toml korrigieren.",
         ) from None

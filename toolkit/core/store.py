@@ -5,6 +5,8 @@ Tables
 - observations: the current value of every indicator x year x area x group x sex x measure
 - history: every earlier value that a later delivery replaced, with who/when/why
 - rounds: one row per office and report year that ``distribute`` prepared (token, deadline, file hash)
+- layouts: every layout a workbook was distributed with (office, year, fingerprint) and the office's part of the
+  catalogue it was made from, so that a return made with an earlier catalogue can still be read
 - sendings: every e-mail sent or drafted for a round (Message-ID, time, result)
 - checks: the last check result of every file seen in inbox/ (for status and the master matrix)
 """
@@ -15,6 +17,7 @@ import contextlib
 import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple
 
@@ -93,6 +96,14 @@ CREATE TABLE IF NOT EXISTS rounds (
     created_at TEXT NOT NULL,
     PRIMARY KEY (year, office)
 );
+CREATE TABLE IF NOT EXISTS layouts (
+    year INTEGER NOT NULL,
+    office TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    snapshot TEXT NOT NULL,   -- JSON: the office's part of the catalogue (collect/layout_history.py)
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (year, office, fingerprint)
+);
 CREATE TABLE IF NOT EXISTS sendings (
     id INTEGER PRIMARY KEY,
     year INTEGER NOT NULL,
@@ -135,6 +146,13 @@ OBSERVATION_COLUMNS = ("indicator", "year", "area", "grp", "sex", "measure", "va
 UPSERT = ("INSERT INTO observations (indicator, year, area, grp, sex, measure, value, flag, note, delivery_id)"
           " VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (indicator, year, area, grp, sex, measure) DO UPDATE SET"
           " value=excluded.value, flag=excluded.flag, note=excluded.note, delivery_id=excluded.delivery_id")
+
+
+class DeliverySource(StrEnum):
+    """Where a delivery came from (deliveries.source)."""
+
+    RETURN = "return"  # a returned collection workbook (toolkit merge)
+    IMPORT = "import"  # a table read by toolkit import
 
 
 def now() -> str:
@@ -230,14 +248,15 @@ class Store:
         moved = 0
         for table in ("observations", "history"):
             for old, new in moves.items():
-                cursor = self.db.execute(f"UPDATE {table} SET area = ? WHERE area = ?", (f"~{new}", old))  # noqa: S608
+                cursor = self.db.execute(f"UPDATE {table} SET area = ? WHERE area = ?", (f"~{new}", old))
                 moved += cursor.rowcount if table == "observations" else 0
-            self.db.execute(f"UPDATE {table} SET area = substr(area, 2) WHERE area LIKE '~%'")  # noqa: S608
+            self.db.execute(f"UPDATE {table} SET area = substr(area, 2) WHERE area LIKE '~%'")
         return moved
 
     # ---- deliveries -------------------------------------------------------------------------------
 
-    def add_delivery(self, *, office: str, year: int, file_name: str, sha256: str, source: str = "return",
+    def add_delivery(self, *, office: str, year: int, file_name: str, sha256: str,
+                     source: DeliverySource = DeliverySource.RETURN,
                      token: str = "", layout_version: str = "", received_at: str | None = None,
                      archive_path: str = "", counts: tuple[int, int, int] = (0, 0, 0),
                      problems_json: str = "[]") -> int:
@@ -254,6 +273,12 @@ class Store:
         row = self.db.execute(
             "SELECT id FROM deliveries WHERE sha256 = ? AND office = ? AND year = ?", (sha256, office, year)
         ).fetchone()
+        return None if row is None else int(row["id"])
+
+    def import_delivery(self, sha256: str) -> int | None:
+        """The id of the import whose identity (``sha256``, see merge/imports.py) is ``sha256``, if there is one."""
+        row = self.db.execute("SELECT id FROM deliveries WHERE sha256 = ? AND source = ?",
+                              (sha256, DeliverySource.IMPORT)).fetchone()
         return None if row is None else int(row["id"])
 
     def deliveries(self, year: int | None = None) -> list[sqlite3.Row]:
@@ -353,6 +378,35 @@ class Store:
         return set(cursor.execute("SELECT indicator, year, area, grp, sex, measure FROM observations"
                                   f" WHERE year IN ({','.join('?' * len(wanted))})", wanted))
 
+    def observation_rows(self, areas: Iterable[str] | None = None) -> list[tuple]:
+        """Current values as plain tuples (indicator, year, area, group, sex, measure, value, flag, note, delivery id),
+        in key order; of ``areas`` only, if given. The long form of the master matrix: a tuple per value."""
+        where, params = "", ()
+        if areas is not None:
+            params = tuple(areas)
+            where = f" WHERE area IN ({','.join('?' * len(params))})"
+        cursor = self.db.cursor()
+        cursor.row_factory = None
+        return cursor.execute(f"SELECT {', '.join(OBSERVATION_COLUMNS)} FROM observations{where}"
+                              " ORDER BY indicator, year, area, grp, sex, measure", params).fetchall()
+
+    def values_outside(self, homes: dict[str, set[str]]) -> dict[tuple[str, str], int]:
+        """Values with a code outside ``homes`` (column -> allowed codes; columns of observations, in the order
+        given), counted by (column, code) of the first column that has none: a value counts once."""
+        counts: dict[tuple[str, str], int] = {}
+        columns = list(homes)
+        for position, column in enumerate(columns):
+            if column not in OBSERVATION_COLUMNS[:6]:
+                raise ValueError(column)
+            earlier = columns[:position]
+            conditions = [f"{c} IN ({','.join('?' * len(homes[c]))})" for c in earlier]
+            conditions.append(f"{column} NOT IN ({','.join('?' * len(homes[column]))})")
+            params = [code for c in (*earlier, column) for code in sorted(homes[c])]
+            rows = self.db.execute(f"SELECT {column}, COUNT(*) FROM observations WHERE {' AND '.join(conditions)}"
+                                   f" GROUP BY {column} ORDER BY {column}", params)
+            counts |= {(column, code): count for code, count in rows}
+        return counts
+
     def observations_frame(self):  # -> pandas.DataFrame
         """All current values with their provenance, one row per value (long form)."""
         import pandas as pd  # heavy: pandas (0.2 s) only for the report and export
@@ -389,6 +443,40 @@ class Store:
 
     def rounds(self, year: int) -> dict[str, sqlite3.Row]:
         return {r["office"]: r for r in self.db.execute("SELECT * FROM rounds WHERE year = ?", (year,))}
+
+    def round_tokens(self) -> dict[tuple[int, str], str]:
+        """(year, office) -> the token of the workbook sent in that round, for every round."""
+        return {(r["year"], r["office"]): r["token"] for r in self.db.execute("SELECT year, office, token FROM rounds")}
+
+    def latest_round_year(self) -> int | None:
+        """The latest report year with a round, None before the first ``toolkit distribute``."""
+        year = self.db.execute("SELECT MAX(year) FROM rounds").fetchone()[0]
+        return None if year is None else int(year)
+
+    def record_layout(self, *, year: int, office: str, fingerprint: str, snapshot: str) -> None:
+        """Keep the layout a workbook was distributed with (the first time it is used)."""
+        self.db.execute("INSERT INTO layouts (year, office, fingerprint, snapshot, created_at) VALUES (?,?,?,?,?)"
+                        " ON CONFLICT (year, office, fingerprint) DO NOTHING", (year, office, fingerprint, snapshot,
+                                                                                now()))
+
+    def distributed_layouts(self) -> dict[tuple[str, int, str], str]:
+        """(office, year, fingerprint) -> kept catalogue part of every layout a workbook was distributed with; ''
+        for the current layout of a round distributed before layouts were kept."""
+        found = {(r["office"], r["year"], r["fingerprint"]): "" for r in
+                 self.db.execute("SELECT year, office, fingerprint FROM rounds")}
+        found |= {(office, year, fingerprint): row["snapshot"]
+                  for (year, office, fingerprint), row in self.layouts().items()}
+        return found
+
+    def layouts(self, year: int | None = None) -> dict[tuple[int, str, str], sqlite3.Row]:
+        """(year, office, fingerprint) -> the distributed layout (snapshot, created_at); empty for a read-only store
+        of an earlier version, which has no such table yet."""
+        sql, params = ("SELECT * FROM layouts", ()) if year is None else ("SELECT * FROM layouts WHERE year = ?", (year,))
+        try:
+            rows = self.db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError:
+            return {}
+        return {(r["year"], r["office"], r["fingerprint"]): r for r in rows}
 
     def record_sending(self, *, year: int, office: str, token: str, kind: str, mode: str, recipients: str,
                        message_id: str, sha256: str, ok: bool, error: str = "") -> None:

@@ -18,6 +18,11 @@ SETTINGS_FILE = "toolkit.toml"
 CATALOGUE_TEMPLATE = "templates/Indikatorenmatrix.xlsx"
 REPORT_TEMPLATE = "templates/Bericht.docx"
 MAP_GEOMETRY = "templates/Stadtteile.geojson"  # optional: replaces the packaged Stadtteil boundaries
+# The master matrix: every value with its provenance, rewritten from the store. Up to 0.2 it had the catalogue's name
+# (outbox/Indikatorenmatrix.xlsx), and edits made in it by mistake were lost at the next merge.
+MASTER_MATRIX = "outbox/Monitoringdaten.xlsx"
+FORMER_MASTER_MATRIX = "outbox/Indikatorenmatrix.xlsx"
+RETIRED_MASTER_MATRIX = "outbox/Indikatorenmatrix_veraltet.xlsx"  # what a former master matrix is renamed to
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,13 @@ class Workspace:
 
     @property
     def master_matrix(self) -> Path:
-        return self.outbox / "Indikatorenmatrix.xlsx"
+        """outbox/Monitoringdaten.xlsx: generated from the store, never edited (its name differs from the catalogue)."""
+        return self.root / MASTER_MATRIX
+
+    @property
+    def former_master_matrix(self) -> Path:
+        """Where versions up to 0.2 wrote the master matrix (outbox/Indikatorenmatrix.xlsx)."""
+        return self.root / FORMER_MASTER_MATRIX
 
     def year_dir(self, year: int) -> Path:
         return self.outbox / str(year)
@@ -208,6 +219,11 @@ def _retrying(action: Callable[[], None], path: Path) -> None:
 def replace_file(source: Path, target: Path) -> None:
     """``os.replace`` that waits briefly for a program holding ``target`` open, then raises FileInUseError."""
     _retrying(lambda: os.replace(source, target), target)
+
+
+def move_file(source: Path, target: Path) -> None:
+    """Rename ``source`` to ``target`` (which must not exist); waits briefly for a program holding ``source`` open."""
+    _retrying(lambda: os.replace(source, target), source)
 
 
 def remove_file(path: Path) -> None:

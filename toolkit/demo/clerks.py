@@ -1,7 +1,7 @@
 """Simulated returns for ``toolkit demo``: clerks open the workbook they received, type, save, send back.
 
 Each clerk opens the generated collection workbook with openpyxl (as Excel would), types the report-year
-values into exactly the input cells of the layout (collection.plan_workbook), marks a few values as
+values into exactly the input cells of the layout (collect/layout.py: plan_workbook), marks a few values as
 "vorläufig", writes a remark here and there and saves the file under a new name into inbox/ (as if it
 came back by e-mail). One office makes typical mistakes; one office does not answer at all.
 """
@@ -83,7 +83,7 @@ def fill_workbook(source: Path, target: Path, plan: WorkbookPlan, values: Mappin
     return mistakes
 
 
-def _make_mistakes(workbook, city_inputs: list[Slot], values: Mapping[ObservationKey, float]) -> list[str]:  # noqa: ANN001
+def _make_mistakes(workbook, city_inputs: list[Slot], values: Mapping[ObservationKey, float]) -> list[str]:
     """Text in a number cell, and a Zähler greater than its Nenner."""
     mistakes = []
     text_slot = city_inputs[len(city_inputs) // 3]
@@ -102,12 +102,12 @@ def _make_mistakes(workbook, city_inputs: list[Slot], values: Mapping[Observatio
     return mistakes
 
 
-def _cell(workbook, slot: Slot):  # noqa: ANN001, ANN202 - openpyxl objects
+def _cell(workbook, slot: Slot):  # openpyxl objects
     return workbook[slot.sheet].cell(row=slot.row + 1, column=slot.col + 1)
 
 
 def simulate_returns(catalogue: Catalogue, workbooks: Mapping[str, Path], inbox: Path, year: int,
-                     values: Mapping[ObservationKey, float], progress, seed: int = 2025) -> list[ClerkReturn]:  # noqa: ANN001
+                     values: Mapping[ObservationKey, float], progress, seed: int = 2025) -> list[ClerkReturn]:
     """Every office except SILENT_OFFICE fills its workbook and sends it back into ``inbox``."""
     inbox.mkdir(parents=True, exist_ok=True)
     returns: list[ClerkReturn] = []

@@ -1,4 +1,4 @@
-"""Synthetic but plausible Magdeburg data for ``toolkit demo`` (parameters in demo_params.py).
+"""Synthetic but plausible Magdeburg data for ``toolkit demo`` (parameters in demo/params.py).
 
 Every value is built bottom-up from small "leaves" (Stadtteil x group leaf x sex) and then summed, so the
 sum rules hold exactly: Deutsche + Nichtdeutsche = Insgesamt, weiblich + männlich = Insgesamt, the
@@ -14,7 +14,7 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable
 
-from toolkit.catalogue.model import CITY, Catalogue, Indicator, district_area
+from toolkit.catalogue.model import CITY, Catalogue, Indicator, IndicatorType, district_area
 from toolkit.core.keys import ObservationKey
 from toolkit.demo.params import (
     CARE_CENTRE,
@@ -110,7 +110,7 @@ def spec_for(indicator: Indicator) -> Spec:
     """The generation parameters of an indicator; a modest default for ids the demo does not know."""
     if indicator.id in SPECS:
         return SPECS[indicator.id]
-    if indicator.typ == "quote":
+    if indicator.typ == IndicatorType.QUOTE:
         return Spec(0.3, frac=0.01, gap=1.5)
     return Spec(100.0, base="const", trend=0.02)
 
@@ -138,7 +138,7 @@ class Generator:
                     self._segregation(indicator, year)
                 elif indicator.id == "STT-03":
                     self._put(indicator, year, CITY, "insgesamt", "insgesamt", "wert", self.high_share_districts(year))
-                elif indicator.typ == "wert":
+                elif indicator.typ == IndicatorType.WERT:
                     self._wert(indicator, spec_for(indicator), year)
                 else:
                     self._counts(indicator, spec_for(indicator), year)
@@ -177,7 +177,7 @@ class Generator:
 
     @staticmethod
     def rate_cap(ind: Indicator) -> float:
-        if ind.typ != "quote":
+        if ind.typ != IndicatorType.QUOTE:
             return math.inf
         if ind.allows_over_100:
             return ind.max_wert / ind.faktor * 0.95
@@ -213,7 +213,7 @@ class Generator:
                     noise = 1 + rng.uniform(-spec.noise, spec.noise)
                     rate = spec.rate * self.gap_factor(spec, leaf, year) * trend * noise * area_factor
                     cell = cells[(area, leaf, sex)]
-                    if ind.typ == "quote":
+                    if ind.typ == IndicatorType.QUOTE:
                         cell["nenner"] = self._denominator(spec, year, area, leaf, sex)
                         wanted = round(cell["nenner"] * min(rate * sex_factor, cap))
                         cell["zaehler"] = min(wanted, math.floor(cell["nenner"] * cap))
@@ -247,7 +247,7 @@ class Generator:
     def _second_partition(self, ind: Indicator, spec: Spec, year: int, cells, area: str | None, sex: str,
                           leaves: tuple[str, ...], cap: float) -> None:
         parts = next((p for p in SECOND_PARTITIONS if set(p) & set(ind.gruppen)), None)
-        if parts is None or ind.typ != "quote":
+        if parts is None or ind.typ != IndicatorType.QUOTE:
             return
         total_n = sum(cells[(area, leaf, sex)]["nenner"] for leaf in leaves)
         total_z = sum(cells[(area, leaf, sex)]["zaehler"] for leaf in leaves)

@@ -6,7 +6,7 @@ Steps (every one through the same library functions the commands use):
 2. five earlier years (2020-2024) of synthetic data into the store, one import delivery per office and year
    (comparison values for Sachsen-Anhalt and Deutschland from the Statistisches Landesamt);
 3. distribute_round for 2025 (e-mail drafts only, nothing is sent);
-4. the offices fill the workbooks (demo_clerks): one returns mistakes, one does not answer;
+4. the offices fill the workbooks (demo/clerks.py: simulate_returns): one returns mistakes, one does not answer;
 5. check_files, merge_returns, round_status, compile_report (and export_open_data if present).
 """
 
@@ -25,14 +25,14 @@ from toolkit.collect.layout import file_name
 from toolkit.collect.status import round_status
 from toolkit.core.errors import InputError, ToolkitError
 from toolkit.core.keys import ObservationKey
-from toolkit.core.progress import SILENT
-from toolkit.core.store import Store
+from toolkit.core.progress import SILENT, Progress
+from toolkit.core.store import DeliverySource, Store
 from toolkit.core.workspace import SETTINGS_FILE, Workspace, shown
 from toolkit.demo.clerks import FAULTY_OFFICE, SILENT_OFFICE, simulate_returns
 from toolkit.demo.data import generate
 from toolkit.indicators.export import export_open_data
 from toolkit.initialise import init_workspace
-from toolkit.merge.merge import merge_returns
+from toolkit.merge.intake import merge_returns
 from toolkit.report.compile import compile_report
 from toolkit.returns.caches import Caches
 from toolkit.returns.checks import check_files
@@ -89,7 +89,7 @@ class DemoResult:
         lines += [f"  {line}" for line in self.check_summary]
         lines += [
             f"  Prüfberichte: {self._rel(self.check_reports)}",
-            f"  Indikatorenmatrix: {self._rel(self.master_matrix)}",
+            f"  Monitoringdaten: {self._rel(self.master_matrix)}",
             f"  Integrationsbericht: {self._rel(self.report)}",
         ]
         if self.annex:
@@ -148,13 +148,13 @@ def load_history(workspace: Workspace, catalogue: Catalogue, values: dict[Observ
         for (office, year), items in sorted(batches.items()):
             digest = hashlib.sha256(repr(sorted((tuple(k), v) for k, v in items)).encode())
             delivery = store.add_delivery(office=office, year=year, file_name=f"{IMPORT_FILE} {year}",
-                                          sha256=digest.hexdigest(), source="import")
+                                          sha256=digest.hexdigest(), source=DeliverySource.IMPORT)
             store.put_many(((key, value, "", "", "Demo-Vorjahre") for key, value in items), delivery)
             count += len(items)
     return count
 
 
-def run_demo(folder: Path, progress=None) -> DemoResult:  # noqa: ANN001 - a progress.Progress
+def run_demo(folder: Path, progress: Progress | None = None) -> DemoResult:
     """Run the whole round on synthetic data in ``folder`` and say where every output is."""
     progress = progress or SILENT
     started = time.perf_counter()

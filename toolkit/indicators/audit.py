@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from toolkit.catalogue.model import AREA_KEYS, Catalogue, district_area
+from toolkit.catalogue.model import AREA_KEYS, Catalogue, IndicatorType, district_area
+from toolkit.core.keys import ObservationKey
 from toolkit.indicators.confidentiality import (
     PRIMARY,
     SECONDARY,
@@ -46,17 +47,13 @@ MAX_ROUNDS = 50
 class Recovered:
     """A suppressed count the audit could compute from the published numbers."""
 
-    indicator: str
-    year: int
-    area: str
-    group: str
-    sex: str
-    measure: str
+    key: ObservationKey
     value: int
 
     def text(self, catalogue: Catalogue) -> str:
-        return (f"{self.indicator} {self.year} {catalogue.area_label(self.area)}, {catalogue.label('gruppe', self.group)}, "
-                f"{catalogue.label('geschlecht', self.sex)} ({self.measure}): {self.value}")
+        key = self.key
+        return (f"{key.indicator} {key.year} {catalogue.area_label(key.area)}, {catalogue.label('gruppe', key.group)}, "
+                f"{catalogue.label('geschlecht', key.sex)} ({key.measure}): {self.value}")
 
 
 @dataclass
@@ -141,7 +138,7 @@ def audit(rows: Iterable[Mapping[str, str]], catalogue: Catalogue) -> AuditResul
     nenner_of: dict[int, int] = {}
     for row in cells.itertuples():
         key = (row.indicator, row.year, row.area, row.group, row.sex)
-        if row.typ == "anzahl":
+        if row.typ == IndicatorType.ANZAHL:
             count_of[row.Index] = nodes.node((*key, "wert"))
         else:
             count_of[row.Index] = nodes.node((*key, "zaehler"))
@@ -150,19 +147,19 @@ def audit(rows: Iterable[Mapping[str, str]], catalogue: Catalogue) -> AuditResul
         nodes.join(nodes.ids[key], nodes.ids[partner])
     public: set[int] = set()
     for row in cells.itertuples():
-        if row.typ == "anzahl" and not row.suppressed and not math.isnan(row.value):
+        if row.typ == IndicatorType.ANZAHL and not row.suppressed and not math.isnan(row.value):
             half = row.rounded / 2
             nodes.narrow(count_of[row.Index], max(0.0, row.value - half), row.value + half)
             public.add(nodes.find(count_of[row.Index]))
     for row in cells.itertuples():  # a suppressed count is not 0 (a true 0 is shown as –): at least 1
-        if row.typ == "anzahl" and row.suppressed and row.symbol != SPARSE_SYMBOL:
+        if row.typ == IndicatorType.ANZAHL and row.suppressed and row.symbol != SPARSE_SYMBOL:
             nodes.narrow(count_of[row.Index], 1.0, math.inf)
     sums = _sum_relations(cells, catalogue, count_of, nenner_of, nodes)
     rates = [(count_of[row.Index], nenner_of[row.Index], row.value / row.faktor)
-             for row in cells.itertuples() if row.typ == "quote" and not row.suppressed and not math.isnan(row.value)]
-    step = {row.Index: RATE_HALF_STEP / row.faktor for row in cells.itertuples() if row.typ == "quote"}
+             for row in cells.itertuples() if row.typ == IndicatorType.QUOTE and not row.suppressed and not math.isnan(row.value)]
+    step = {row.Index: RATE_HALF_STEP / row.faktor for row in cells.itertuples() if row.typ == IndicatorType.QUOTE}
     half_steps = [step[row.Index] for row in cells.itertuples()
-                  if row.typ == "quote" and not row.suppressed and not math.isnan(row.value)]
+                  if row.typ == IndicatorType.QUOTE and not row.suppressed and not math.isnan(row.value)]
     for _round in range(MAX_ROUNDS):
         changed = False
         for (zaehler, nenner, share), half in zip(rates, half_steps, strict=True):
@@ -176,12 +173,13 @@ def audit(rows: Iterable[Mapping[str, str]], catalogue: Catalogue) -> AuditResul
             continue
         result.suppressed += 1
         node = nodes.find(count_of[row.Index])
-        if row.typ == "quote" and node in public:
+        if row.typ == IndicatorType.QUOTE and node in public:
             continue
         value = nodes.exact(node)
         if value is not None:
-            result.recovered.append(Recovered(row.indicator, row.year, row.area, row.group, row.sex,
-                                              "wert" if row.typ == "anzahl" else "zaehler", value))
+            measure = "wert" if row.typ == IndicatorType.ANZAHL else "zaehler"
+            result.recovered.append(Recovered(ObservationKey(row.indicator, row.year, row.area, row.group, row.sex,
+                                                             measure), value))
     return result
 
 
@@ -222,7 +220,7 @@ def _sum_relations(cells: pd.DataFrame, catalogue: Catalogue, count_of: dict[int
     for _indicator, index in block_all.groupby("indicator", sort=False).groups.items():
         block = block_all.loc[index]
         for of in (count_of, nenner_of):
-            if of is nenner_of and block["typ"].iloc[0] != "quote":
+            if of is nenner_of and block["typ"].iloc[0] != IndicatorType.QUOTE:
                 continue
             for relation in relations(block, catalogue, "present"):
                 found.add((nodes.find(of[relation.total]), tuple(nodes.find(of[p]) for p in relation.parts)))
@@ -237,7 +235,7 @@ def _cells(rows: Iterable[Mapping[str, str]], catalogue: Catalogue) -> pd.DataFr
     records = []
     for row in rows:
         indicator = catalogue.indicators.get(row["Indikator"])
-        if indicator is None or indicator.typ not in ("anzahl", "quote"):
+        if indicator is None or indicator.typ not in (IndicatorType.ANZAHL, IndicatorType.QUOTE):
             continue
         flags = row.get("Kennzeichen", "")
         suppressed = flags.startswith("gesperrt")
@@ -255,8 +253,8 @@ def _cells(rows: Iterable[Mapping[str, str]], catalogue: Catalogue) -> pd.DataFr
 def unjustified(published: pd.DataFrame, catalogue: Catalogue) -> list[tuple]:
     """Secondarily suppressed cells that share no relation and no declared equal count with another suppressed
     count (the protected table of confidentiality.protect); an empty list means every block has its reason."""
-    cells = published[published["typ"].isin(("anzahl", "quote"))].copy()
-    cells["count"] = cells["wert"].where(cells["typ"] == "anzahl", cells["zaehler"]).astype(float)
+    cells = published[published["typ"].isin((IndicatorType.ANZAHL, IndicatorType.QUOTE))].copy()
+    cells["count"] = cells["wert"].where(cells["typ"] == IndicatorType.ANZAHL, cells["zaehler"]).astype(float)
     hidden = cells["suppressed"].isin((PRIMARY, SECONDARY, SOURCE))
     linked = _linked_keys(cells, catalogue)
     reasons: set[int] = set()

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from toolkit.catalogue.model import CITY, Catalogue
+from toolkit.catalogue.model import CITY, Catalogue, Indicator, IndicatorType
 from toolkit.collect.layout import FLAG_WITHHELD
 
 PRIMARY = "primär"
@@ -103,7 +103,7 @@ def protect(values: pd.DataFrame, catalogue: Catalogue, min_population: int = DE
     frame.loc[zero, "symbol"] = ZERO_SYMBOL
     # nothing there: a Stadtteil without inhabitants, or a rate without any case in its Nenner (no rate, not secret)
     empty = frame["area"].isin({d.area for d in catalogue.districts if d.empty}) | (
-        (frame["typ"] == "quote") & (frame["nenner"] == 0))
+        (frame["typ"] == IndicatorType.QUOTE) & (frame["nenner"] == 0))
     frame.loc[empty & (frame["suppressed"] == "") & frame["published"].isna(), "symbol"] = ZERO_SYMBOL
     _mark_limited(frame, catalogue)
     return frame.drop(columns=["count", "small"])
@@ -120,7 +120,7 @@ def _hide_sparse_rates(frame: pd.DataFrame, catalogue: Catalogue, min_population
     Applied after secondary suppression: not a confidentiality rule, so it takes no part in it.
     """
     sparse_areas = {d.area for d in catalogue.districts if d.sparse(min_population)}
-    sparse = ((frame["typ"] == "quote") & frame["area"].isin(sparse_areas) & (frame["suppressed"] == "")
+    sparse = ((frame["typ"] == IndicatorType.QUOTE) & frame["area"].isin(sparse_areas) & (frame["suppressed"] == "")
               & frame["published"].notna())
     frame.loc[sparse, "suppressed"] = SPARSE
 
@@ -133,8 +133,8 @@ def _mark_limited(frame: pd.DataFrame, catalogue: Catalogue) -> None:
     if not (limit > 0).any():
         return
     cases = pd.Series(np.nan, index=frame.index)
-    rates = frame["typ"] == "quote"
-    counts = frame["typ"] == "anzahl"
+    rates = frame["typ"] == IndicatorType.QUOTE
+    counts = frame["typ"] == IndicatorType.ANZAHL
     cases[rates] = frame.loc[rates, "nenner"]
     cases[counts] = frame.loc[counts, "count"]
     cases = cases.astype(float)
@@ -146,8 +146,8 @@ def _case_counts(frame: pd.DataFrame) -> pd.Series:
     """The count of persons/cases behind a cell: wert for anzahl, zaehler for quote, NaN for wert."""
     typ = frame["typ"]
     counts = pd.Series(np.nan, index=frame.index)
-    counts[typ == "anzahl"] = frame.loc[typ == "anzahl", "wert"]
-    counts[typ == "quote"] = frame.loc[typ == "quote", "zaehler"]
+    counts[typ == IndicatorType.ANZAHL] = frame.loc[typ == IndicatorType.ANZAHL, "wert"]
+    counts[typ == IndicatorType.QUOTE] = frame.loc[typ == IndicatorType.QUOTE, "zaehler"]
     return counts.astype(float)
 
 
@@ -158,9 +158,9 @@ def _primary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
                 if i.geheimhaltung in catalogue.profiles}
     min_count = frame["indicator"].map({k: p.min_fallzahl for k, p in profiles.items()}).fillna(0).astype(float)
     min_nenner = frame["indicator"].map({k: p.min_nenner for k, p in profiles.items()}).fillna(0).astype(float)
-    counted = frame["typ"].isin(("anzahl", "quote"))
+    counted = frame["typ"].isin((IndicatorType.ANZAHL, IndicatorType.QUOTE))
     small = counted & (frame["count"] > 0) & (frame["count"] < min_count)
-    unreliable = (frame["typ"] == "quote") & (frame["nenner"] > 0) & (frame["nenner"] < min_nenner)
+    unreliable = (frame["typ"] == IndicatorType.QUOTE) & (frame["nenner"] > 0) & (frame["nenner"] < min_nenner)
     open_cells = frame["suppressed"] == ""
     frame.loc[small & open_cells, "small"] = True
     frame.loc[(small | unreliable) & open_cells, "suppressed"] = PRIMARY
@@ -243,7 +243,7 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
     cell that would show a hidden node is suppressed: a count whose node is hidden, a rate whose Zähler is
     hidden or whose Nenner is hidden (a rate and its Zähler give the Nenner back), in every indicator.
     """
-    cells = frame[frame["typ"].isin(("anzahl", "quote")) & (frame["indicator"].isin(catalogue.indicators))]
+    cells = frame[frame["typ"].isin((IndicatorType.ANZAHL, IndicatorType.QUOTE)) & (frame["indicator"].isin(catalogue.indicators))]
     if cells.empty:
         return
     counts = _Counts()
@@ -253,7 +253,7 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
                                              "nenner")]
     for row, (ind, year, area, group, sex, typ, wert, zaehler, nenner) in zip(cells.index, zip(*columns, strict=True),
                                                                                strict=True):
-        if typ == "anzahl":
+        if typ == IndicatorType.ANZAHL:
             count_node[row] = counts.add((ind, year, area, group, sex, "wert"), float(wert))
         else:
             count_node[row] = counts.add((ind, year, area, group, sex, "zaehler"), float(zaehler))
@@ -279,7 +279,7 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
     for _indicator, rows in cells.groupby("indicator", sort=False).groups.items():
         block = cells.loc[rows]
         for column, nodes in (("count", count_node), ("nenner", nenner_node)):
-            if column == "nenner" and block["typ"].iloc[0] != "quote":
+            if column == "nenner" and block["typ"].iloc[0] != IndicatorType.QUOTE:
                 continue
             for relation in relations(block, catalogue, column):
                 total = counts.find(nodes[relation.total])
@@ -344,13 +344,13 @@ def _round_counts(frame: pd.DataFrame, catalogue: Catalogue) -> None:
     bases = {i.id: catalogue.profiles[i.geheimhaltung].rundung_basis
              for i in catalogue.indicators.values() if i.geheimhaltung in catalogue.profiles}
     base = frame["indicator"].map(bases).fillna(0).astype(int)
-    mask = (frame["typ"] == "anzahl") & (base > 0) & frame["published"].notna()
+    mask = (frame["typ"] == IndicatorType.ANZAHL) & (base > 0) & frame["published"].notna()
     if mask.any():
         frame.loc[mask, "published"] = (frame.loc[mask, "published"] / base[mask]).round() * base[mask]
         frame.loc[mask, "rounded"] = base[mask]
 
 
-def rounding_base(indicator, catalogue: Catalogue) -> int:  # noqa: ANN001 - Indicator
+def rounding_base(indicator: Indicator, catalogue: Catalogue) -> int:
     profile = catalogue.profiles.get(indicator.geheimhaltung)
     return profile.rundung_basis if profile else 0
 

@@ -13,14 +13,18 @@ import csv
 import io
 import json
 import math
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.catalogue.model import area_key
+import pandas as pd
+
+from toolkit.catalogue.model import Catalogue, IndicatorType, area_key
 from toolkit.collect.layout import FLAG_WITHHELD
+from toolkit.core.problems import Problem
 from toolkit.core.workspace import Workspace, atomic_write_bytes, shown
 from toolkit.indicators.confidentiality import LIMITED_TEXT, SOURCE
-from toolkit.indicators.published import load_published
+from toolkit.indicators.published import LEAVE_OUT_OPTION, load_published
 
 COLUMNS = ("Jahr", "Indikator", "Indikatorname", "Gebiet", "Gebietsschluessel", "Gruppe", "Geschlecht", "Wert",
            "Einheit", "Kennzeichen")
@@ -35,12 +39,14 @@ class ExportResult:
     n_rows: int
     n_suppressed: int
     root: Path | None = None  # the working folder, to name files relative to it
+    left_out: list[Problem] = field(default_factory=list)  # stored values without a home, left out on request
 
     def lines(self) -> list[str]:
         return [
             f"Offene Daten {self.year} geschrieben: {shown(self.csv_path, self.root)}",
             f"  {self.n_rows} Zeilen, davon {self.n_suppressed} gesperrt (ohne Wert, Grund in „Kennzeichen“).",
             f"Beschreibung (Frictionless Data Package): {shown(self.package_path, self.root)}",
+            *(f"Nicht veröffentlicht ({LEAVE_OUT_OPTION}): {p.message}" for p in self.left_out),
         ]
 
 
@@ -53,9 +59,11 @@ def export_dir(workspace: Workspace, year: int) -> Path:
     return workspace.year_dir(year) / "OffeneDaten"
 
 
-def export_open_data(workspace: Workspace, year: int) -> ExportResult:
-    """Write outbox/Y/OffeneDaten/integrationsmonitoring_Y.csv and datapackage.json (all years up to Y)."""
-    catalogue, settings, published = load_published(workspace, year)
+def export_open_data(workspace: Workspace, year: int, *, leave_out_orphans: bool = False) -> ExportResult:
+    """Write outbox/Y/OffeneDaten/integrationsmonitoring_Y.csv and datapackage.json (all years up to Y).
+
+    ``leave_out_orphans``: without the stored values the catalogue has no home for, instead of refusing."""
+    catalogue, settings, published, left_out = load_published(workspace, year, leave_out_orphans=leave_out_orphans)
     rows = list(export_rows(published, catalogue))
     folder = export_dir(workspace, year)
     name = f"integrationsmonitoring_{year}.csv"
@@ -69,10 +77,11 @@ def export_open_data(workspace: Workspace, year: int) -> ExportResult:
     atomic_write_bytes(folder / "datapackage.json",
                        (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     suppressed = sum(1 for r in rows if r[7] == "")
-    return ExportResult(year, folder / name, folder / "datapackage.json", len(rows), suppressed, workspace.root)
+    return ExportResult(year, folder / name, folder / "datapackage.json", len(rows), suppressed, workspace.root,
+                        left_out)
 
 
-def export_rows(published, catalogue):  # noqa: ANN001, ANN201 - DataFrame, Catalogue -> iterator of tuples
+def export_rows(published: pd.DataFrame, catalogue: Catalogue) -> Iterator[tuple]:
     """Published values as CSV rows, in catalogue order of the indicators."""
     order = {code: n for n, code in enumerate(catalogue.indicators)}
     frame = published.assign(_order=published["indicator"].map(order)).sort_values(
@@ -88,10 +97,10 @@ def export_rows(published, catalogue):  # noqa: ANN001, ANN201 - DataFrame, Cata
             if not flags:
                 continue
             text = ""
-        elif indicator.typ == "anzahl":
+        elif indicator.typ == IndicatorType.ANZAHL:
             text = str(int(round(value)))
         else:
-            text = f"{value:.1f}" if indicator.typ == "quote" else f"{value:.2f}".rstrip("0").rstrip(".")
+            text = f"{value:.1f}" if indicator.typ == IndicatorType.QUOTE else f"{value:.2f}".rstrip("0").rstrip(".")
         if getattr(r, "limited", False) and text:
             flags.append(LIMITED_TEXT)
         if r.rounded:

@@ -1,32 +1,71 @@
-"""The one protected table everything published takes its numbers from (report, Tabellenanhang, export)."""
+"""The one protected table everything published takes its numbers from (report, Tabellenanhang, export).
+
+Only values the catalogue has a home for enter it (catalogue/orphans.py): a stored value of a deleted indicator or
+Stadtteil, or of a Stadtteil whose key changed, is never published under an internal code. Such values stop the
+publication (a municipal statistics office does not publish silently incomplete numbers) unless the caller asks to
+leave them out; then they are listed in ``Published.left_out``.
+"""
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import pandas as pd
 
 from toolkit.catalogue.model import Catalogue
+from toolkit.catalogue.orphans import count_phrase, find_orphans, homes, orphan_problems
 from toolkit.catalogue.upgrade import workspace_catalogue
-from toolkit.core.errors import InputError
+from toolkit.core.errors import DataProblemsError, InputError
+from toolkit.core.problems import Problem
 from toolkit.core.settings import Settings, load_settings
 from toolkit.core.store import Store
-from toolkit.core.workspace import Workspace
+from toolkit.core.workspace import CATALOGUE_TEMPLATE, Workspace
 from toolkit.indicators.confidentiality import protect
 from toolkit.indicators.values import value_frame
 
+LEAVE_OUT_OPTION = "--verwaiste-weglassen"
 
-def load_published(workspace: Workspace, year: int) -> tuple[Catalogue, Settings, pd.DataFrame]:
-    """Catalogue, settings and the protected values of every year up to ``year``."""
+
+class Published(NamedTuple):
+    catalogue: Catalogue
+    settings: Settings
+    frame: pd.DataFrame  # the protected values of every year up to the report year
+    left_out: list[Problem]  # stored values without a home in the catalogue, left out on request
+
+
+def load_published(workspace: Workspace, year: int, *, leave_out_orphans: bool = False) -> Published:
+    """Catalogue, settings and the protected values of every year up to ``year``.
+
+    Stored values without a home in the catalogue raise DataProblemsError naming them, or with ``leave_out_orphans``
+    are left out and listed in ``left_out``.
+    """
     catalogue = workspace_catalogue(workspace)
     settings = load_settings(workspace.settings_file)
     if not workspace.store_file.is_file():
         raise InputError(f"Im Arbeitsordner {workspace.root} gibt es noch keine Daten ({workspace.store_file} fehlt).",
                          hint="Zuerst Rückläufe mit 'toolkit merge' übernehmen oder Werte mit 'toolkit import' laden.")
     with Store(workspace.store_file) as store:
+        orphans = find_orphans(store, catalogue)
         observations = store.observations_frame()
+    left_out = orphan_problems(orphans, catalogue)
+    if left_out and not leave_out_orphans:
+        listed = "\n".join(f"  - {p.message}" for p in left_out)
+        raise DataProblemsError(
+            f"{count_phrase(orphans.total, 'hat', 'haben')} im Katalog {CATALOGUE_TEMPLATE} keine Zuordnung mehr. "
+            f"Eine Veröffentlichung ohne diese Werte wäre unvollständig; es wurde nichts geschrieben.\n{listed}",
+            hint=f"Bitte den Katalog korrigieren und den Befehl wiederholen. Sollen diese Werte wirklich nicht mehr "
+                 f"veröffentlicht werden: den Befehl mit {LEAVE_OUT_OPTION} wiederholen (sie bleiben in der "
+                 "Datenhaltung, die Ausgabe nennt sie).")
+    if left_out:
+        known = homes(catalogue)
+        observations = observations[observations["indicator"].isin(known["indicator"])
+                                    & observations["area"].isin(known["area"]) & observations["group"].isin(known["grp"])
+                                    & observations["sex"].isin(known["sex"])]
     observations = observations[observations["year"] <= year]
     if observations.empty:
         raise InputError(f"Für das Berichtsjahr {year} und die Jahre davor liegen in {workspace.store_file} keine "
                          "Werte vor; ein Bericht wäre leer.",
                          hint="Bitte das Berichtsjahr prüfen, Rückläufe mit 'toolkit merge' übernehmen oder frühere "
                               "Jahre mit 'toolkit import' laden.")
-    return catalogue, settings, protect(value_frame(observations, catalogue), catalogue, settings.mindesteinwohner)
+    frame = protect(value_frame(observations, catalogue), catalogue, settings.mindesteinwohner)
+    return Published(catalogue, settings, frame, left_out)

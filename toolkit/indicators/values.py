@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from toolkit.catalogue.model import Catalogue, Direction, Indicator, IndicatorType
+
 KEY = ["indicator", "year", "area", "group", "sex"]
 NO_VALUE_FLAG = "kein Wert verfügbar"
 FOOTNOTE_FLAGS = {
@@ -36,7 +38,7 @@ def compute_rates(zaehler: pd.Series, nenner: pd.Series, faktor: float | pd.Seri
     return rate
 
 
-def value_frame(observations: pd.DataFrame, catalogue) -> pd.DataFrame:  # noqa: ANN001 - Catalogue
+def value_frame(observations: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     """One row per indicator x year x area x group x sex with zaehler, nenner, wert, value, flag, note.
 
     ``value`` is the rate (Zähler/Nenner x Faktor) for typ=quote, the delivered value otherwise.
@@ -55,7 +57,7 @@ def value_frame(observations: pd.DataFrame, catalogue) -> pd.DataFrame:  # noqa:
         [(i.id, i.typ, i.faktor) for i in catalogue.indicators.values()], columns=["indicator", "typ", "faktor"]
     )
     frame = frame.merge(meta, on="indicator", how="left")
-    is_rate = frame["typ"] == "quote"
+    is_rate = frame["typ"] == IndicatorType.QUOTE
     frame["value"] = np.where(is_rate, compute_rates(frame["zaehler"], frame["nenner"], frame["faktor"]), frame["wert"])
     frame["flag"] = frame["flag"].fillna("")
     frame["note"] = frame["note"].fillna("")
@@ -157,7 +159,7 @@ def trend_verdict(gaps: pd.Series, year: int, richtung: str, threshold: float,
     - |change of the absolute gap| below ``threshold`` -> 'unverändert'.
     """
     breaks = list(break_years)
-    if richtung not in ("plus", "minus"):
+    if richtung not in (Direction.PLUS, Direction.MINUS):
         return Verdict(None, None, year, None, "keine Bewertung (Kontextkennzahl)")
     if year not in gaps.index or pd.isna(gaps.get(year)):
         return Verdict(None, None, year, None, "kein Abstand für das Berichtsjahr")
@@ -177,9 +179,9 @@ def trend_verdict(gaps: pd.Series, year: int, richtung: str, threshold: float,
 
 def disadvantaged(gap: float, richtung: str) -> bool | None:
     """True if the target group is worse off (plus: lower is worse; minus: higher is worse)."""
-    if richtung == "plus":
+    if richtung == Direction.PLUS:
         return gap < 0
-    if richtung == "minus":
+    if richtung == Direction.MINUS:
         return gap > 0
     return None
 
@@ -203,7 +205,7 @@ def footnotes_for(flags: Iterable[str]) -> list[str]:
     return found
 
 
-def comparison_pairs(indicator, catalogue) -> list[tuple[str, str]]:  # noqa: ANN001
+def comparison_pairs(indicator: Indicator, catalogue: Catalogue) -> list[tuple[str, str]]:
     """(target group, reference group) pairs the indicator's groups allow, in catalogue order."""
     groups = catalogue.groups
     pairs = []

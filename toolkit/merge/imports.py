@@ -1,13 +1,14 @@
 """`toolkit import FILE [--zuordnung MAPPING]`: earlier years, comparison values and the Amt für Statistik's tables.
 
-Two shapes of table (CSV with ; or , as separator, UTF-8, or a sheet of an .xlsx), one pipeline:
+Two shapes of table (CSV with ; or , as separator in UTF-8, UTF-16, Windows-1252 or DOS code page 850, read so
+that no row can get lost, table_file.py; or a sheet of an .xlsx), one pipeline:
 
 - **long**, without a mapping: columns Jahr, Indikator, Gebiet, Gruppe, Geschlecht, Messgröße, Wert, Kennzeichen,
   Hinweis; one value per row.
 - **wide**, with a mapping (mapping.py): one row per year and area, one column per value, e.g. a KISS-MD export
   (raw headers ``K3_T35_var1`` …, numbers as numbers or as text, ``.`` or a blank for a withheld value).
 
-Both are turned into the same rows (tables.py): observation key, value, Kennzeichen, Hinweis and the cell it came from (a Gebiet
+Both are turned into the same rows (import_table.py): observation key, value, Kennzeichen, Hinweis and the cell it came from (a Gebiet
 is a Stadtteil name, the Amt's key "04"/"4"/"st04", 15003 or the AGS 15003000 for the city). Every row is validated,
 then the value rules of returns/rules.py run on the rows; without Fehler the values are stored in one transaction with
 the provenance "Import <Dateiname>" or, when the mapping names its table, "Import KISS-MD K3_T35", and the master
@@ -20,20 +21,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
 from toolkit.catalogue.model import Catalogue
 from toolkit.collect.layout import FLAG_WITHHELD, MEASURE_LABELS
-from toolkit.core.errors import ExitCode, InputError
+from toolkit.core.errors import ExitCode, InputError, UsageError
 from toolkit.core.problems import FileReport, Problem, Severity
 from toolkit.core.settings import load_settings
-from toolkit.core.store import Store, StoredValue
+from toolkit.core.store import DeliverySource, Store, StoredValue
 from toolkit.core.workspace import Workspace, locked, shown
+from toolkit.merge.import_table import COLUMNS, TableRows, long_rows, wide_rows
 from toolkit.merge.mapping import load_mapping, mapping_path
-from toolkit.merge.matrix import write_master_matrix
-from toolkit.merge.tables import COLUMNS, TableRows, long_rows, read_table, wide_rows
+from toolkit.merge.matrix import retire_former_matrix, write_master_matrix
+from toolkit.merge.table_file import ENCODINGS, encoding_choice, read_table
 from toolkit.returns.caches import Caches
 from toolkit.returns.checks import check_counts, check_previous_year, check_rates, check_sums, load_store_view
 from toolkit.returns.reader import Readings
@@ -54,6 +56,7 @@ class ImportResult:
     already: bool = False
     matrix: Path | None = None
     root: Path | None = None  # the working folder, to name files relative to it
+    notes: list[str] = field(default_factory=list)  # German hints, e.g. a former master matrix renamed
 
     @property
     def exit_code(self) -> ExitCode:
@@ -74,16 +77,22 @@ class ImportResult:
         if self.skipped:
             lines.append(f"Nach der Zuordnung übersprungen: {self.skipped} Zeilen (nur_jahre, gebiete_auslassen).")
         if self.matrix is not None:
-            lines.append(f"Indikatorenmatrix erneuert: {shown(self.matrix, self.root)}")
+            lines.append(f"Monitoringdaten erneuert: {shown(self.matrix, self.root)}")
+        lines.extend(f"Hinweis: {note}" for note in self.notes)
         return lines
 
 
 def import_values(workspace: Workspace, file: Path, caches: Caches | None = None,
-                  mapping_file: Path | None = None) -> ImportResult:
-    """Validate and load a long table, or a wide one through the mapping ``mapping_file`` (see module docstring)."""
+                  mapping_file: Path | None = None, encoding: str | None = None) -> ImportResult:
+    """Validate and load a long table, or a wide one through the mapping ``mapping_file`` (see module docstring);
+    ``encoding``: the character set of a CSV file as written in --zeichensatz (None: recognised, table_file.py)."""
     path = Path(file)
     if not path.is_file():
         raise InputError(f"Die Importdatei {path} gibt es nicht.", hint="Bitte Pfad und Dateinamen prüfen.")
+    forced = encoding_choice(encoding) if encoding is not None else None
+    if encoding is not None and forced is None:
+        raise UsageError(f"Den Zeichensatz „{encoding}“ kennt toolkit import nicht.",
+                         hint=f"Erlaubt: {', '.join(ENCODINGS)} (ohne --zeichensatz wird er erkannt).")
     catalogue = (caches or Caches()).catalogue(workspace)
     withheld = load_settings(workspace.settings_file).gesperrt_zeichen
     mapping, mapping_problems = (None, [])
@@ -93,6 +102,8 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
     identity = hashlib.sha256(data)
     if mapping is not None:
         identity.update(mapping.fingerprint.encode())  # the same file through another mapping is another import
+    if forced is not None:
+        identity.update(f"zeichensatz={forced}".encode())  # read in another character set: other values
     report = FileReport(path.name, IMPORT_OFFICE, None, identity.hexdigest(), list(mapping_problems))
     label = mapping.label if mapping is not None and mapping.label else path.name
     result = ImportResult(report, provenance=f"Import {label}", root=workspace.root)
@@ -101,7 +112,7 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
     if _imported(workspace, report.sha256):  # said before the checks, so their findings are not shown again
         result.already = True
         return result
-    sheet, table = read_table(path, data, report, mapping)
+    sheet, table = read_table(path, data, report, mapping, forced)
     rows = TableRows()
     if table is not None:
         rows = wide_rows(table, sheet, mapping, catalogue, report) if mapping is not None \
@@ -119,10 +130,11 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
         if _imported(workspace, report.sha256, store):  # again under the lock: another import may have come first
             result.already = True
             return result
+        result.notes = [note for note in [retire_former_matrix(workspace)] if note]
         with store.transaction():
             delivery = store.add_delivery(
                 office=IMPORT_OFFICE, year=years[-1] if years else 0, file_name=file_name, sha256=report.sha256,
-                source="import", counts=(0, report.count(Severity.WARNUNG), report.count(Severity.HINWEIS)),
+                source=DeliverySource.IMPORT, counts=(0, report.count(Severity.WARNUNG), report.count(Severity.HINWEIS)),
                 problems_json=json.dumps([p.as_json() for p in report.problems], ensure_ascii=False))
             counts = store.put_many(((k, v, f, n, result.provenance) for k, v, f, n in rows.items), delivery)
         result.new, result.changed, result.same = counts["new"], counts["changed"], counts["same"]
@@ -138,8 +150,7 @@ def _imported(workspace: Workspace, identity: str, store: Store | None = None) -
             return False
         with Store.read_only(workspace.store_file) as reading:
             return _imported(workspace, identity, reading)
-    return store.db.execute("SELECT id FROM deliveries WHERE sha256 = ? AND source = 'import'",
-                            (identity,)).fetchone() is not None
+    return store.import_delivery(identity) is not None
 
 
 def _value_checks(name: str, rows: TableRows, catalogue: Catalogue, workspace: Workspace) -> list[Problem]:

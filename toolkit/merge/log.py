@@ -1,12 +1,13 @@
 """`toolkit log`: the change log of the store, every value that a later delivery replaced, oldest first.
 
-``change_log`` only reads and returns the entries; the CLI renders them (console/tables.py).
+``change_log`` only reads and returns the entries; the CLI renders them (console/render.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from toolkit.core.keys import ObservationKey
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace
 
@@ -16,12 +17,7 @@ class ChangeEntry:
     """One replaced value: the key, old and new value, who delivered the new one, from which file, why."""
 
     changed_at: str  # ISO date and time, e.g. 2026-04-01T10:15:00
-    indicator: str
-    year: int
-    area: str
-    group: str
-    sex: str
-    measure: str
+    key: ObservationKey
     old_value: float | None
     old_flag: str
     new_value: float | None
@@ -44,9 +40,10 @@ def change_log(workspace: Workspace, indicator: str | None = None) -> ChangeLog:
         return ChangeLog(False, indicator)
     with Store(workspace.store_file) as store:
         rows = store.history_rows(indicator)
-    entries = [ChangeEntry(changed_at=r["changed_at"], indicator=r["indicator"], year=r["year"], area=r["area"],
-                           group=r["grp"], sex=r["sex"], measure=r["measure"], old_value=r["old_value"],
-                           old_flag=r["old_flag"] or "", new_value=r["new_value"], new_office=r["new_office"],
-                           new_file=r["new_file"], old_file=r["old_file"] or "", reason=r["reason"] or "")
+    entries = [ChangeEntry(changed_at=r["changed_at"],
+                           key=ObservationKey(r["indicator"], r["year"], r["area"], r["grp"], r["sex"], r["measure"]),
+                           old_value=r["old_value"], old_flag=r["old_flag"] or "", new_value=r["new_value"],
+                           new_office=r["new_office"], new_file=r["new_file"], old_file=r["old_file"] or "",
+                           reason=r["reason"] or "")
                for r in rows]
     return ChangeLog(True, indicator, entries)

@@ -8,7 +8,8 @@ names such as ``K3_T35_var3``). A mapping says, as data and not as code, what ea
     quelle = "KISS-MD"             # für die Herkunft der Werte: „Import KISS-MD K3_T35“ (optional)
     tabelle = "K3_T35"             # (optional)
     blatt = "Sheet 1"              # Blatt der Excel-Datei (optional; Standard: das erste Blatt)
-    kopfzeile = 1                  # Zeile mit den Spaltennamen (optional; Standard: 1)
+    kopfzeile = 1                  # Zeile mit den Spaltennamen (optional; Standard: 1); zwei Zeilen wie [1, 2]
+                                   # ergeben verbundene Namen („Deutsche insgesamt“, table_header.py)
     jahr = "K3_T35_var1"           # Spalte mit dem Jahr
     gebiet = "K3_T35_var2"         # Spalte mit dem Gebiet: Stadtteilschlüssel (04), 15003 = Gesamtstadt, Name
     gesperrt = ["."]               # Zeichen für einen gesperrten Wert (optional; Standard: [import]
@@ -23,13 +24,16 @@ names such as ``K3_T35_var3``). A mapping says, as data and not as code, what ea
     gruppe = "insgesamt"           # Standard: insgesamt
     geschlecht = "insgesamt"       # Standard: insgesamt
     messgroesse = "wert"           # zaehler, nenner oder wert (Standard: wert)
+    # spalte = "C"                 # nur wenn der Name mehrmals in der Kopfzeile steht: welche Spalte gemeint ist
 
     [[spalten.K3_T35_var3]]        # dieselbe Spalte ist auch Nenner des Ausländeranteils
     indikator = "DEM-02"
     messgroesse = "nenner"
 
 A column with one target may be written ``[spalten.NAME]`` (one table) instead of ``[[spalten.NAME]]``. Several
-columns may feed one indicator with different groups or measures; one target may be fed by one column only.
+columns may feed one indicator with different groups or measures; one target may be fed by one column only. Groups
+and sexes may be written as the catalogue's code (``nichtdeutsch``) or its German label ("Nichtdeutsche"); messages
+show the labels.
 
 ``load_mapping`` reads and validates a mapping against the catalogue: every problem is a German message naming the
 mapping file and the key (problem code ``zuordnung-ungueltig``). An unreadable file (not UTF-8, not TOML) is an
@@ -49,6 +53,7 @@ from importlib import resources
 from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue, name_key
+from toolkit.collect.layout import MEASURE_LABELS
 from toolkit.core.errors import InputError
 from toolkit.core.problems import Problem, problem
 from toolkit.core.workspace import Workspace
@@ -59,7 +64,8 @@ BLANK_CHOICES = ("gesperrt", "fehlt")
 MEASURES = {"zaehler": "zaehler", "zähler": "zaehler", "nenner": "nenner", "wert": "wert", "anzahl": "wert"}
 TOP_KEYS = ("quelle", "tabelle", "blatt", "kopfzeile", "jahr", "gebiet", "gesperrt", "leer", "jahre", "nur_jahre",
             "gebiete_auslassen", "spalten")
-TARGET_KEYS = ("indikator", "gruppe", "geschlecht", "messgroesse")
+TARGET_KEYS = ("indikator", "gruppe", "geschlecht", "messgroesse", "spalte")
+_LETTERS = re.compile(r"[A-Za-z]{1,3}")
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,7 @@ class Target:
     group: str = "insgesamt"
     sex: str = "insgesamt"
     measure: str = "wert"
+    column: str = ""  # the column's letters ("F") when its name stands more than once in the header; "" by name
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,8 @@ class Mapping:
     withheld: tuple[str, ...]
     blank: str = "gesperrt"  # what an empty value cell means: "gesperrt" or "fehlt"
     sheet: str | None = None  # None: the first sheet
-    header_row: int = 1  # 1-based, as Excel counts
+    header_row: int = 1  # 1-based, as Excel counts; of several header rows the last
+    header_rows: int = 1  # how many rows, ending at header_row, make the column names
     years: tuple[int, int] = YEARS
     only_years: tuple[int, ...] = ()  # empty: every year
     skip_areas: tuple[str, ...] = ()  # name_key of the area keys whose rows are skipped
@@ -181,10 +189,7 @@ class _Reader:
         for key in data:
             if key not in TOP_KEYS:
                 self.fail("unbekannt", key, expected=", ".join(TOP_KEYS))
-        header_row = data.get("kopfzeile", 1)
-        if isinstance(header_row, bool) or not isinstance(header_row, int) or not 1 <= header_row <= 1000:
-            self.fail("typ", "kopfzeile", repr(header_row), "eine Zeilennummer ab 1")
-            header_row = 1
+        header_row, header_rows = self._header_rows(data.get("kopfzeile", 1))
         blank = self.text(data, "leer", default="gesperrt")
         if blank not in BLANK_CHOICES:
             self.fail("typ", "leer", repr(blank), '"gesperrt" oder "fehlt"')
@@ -198,15 +203,28 @@ class _Reader:
             file=self.file, year_column=self.text(data, "jahr", required=True),
             area_column=self.text(data, "gebiet", required=True), columns=self._columns(data.get("spalten")),
             withheld=self.texts(data, "gesperrt", withheld), blank=blank, sheet=sheet, header_row=header_row,
-            years=years, only_years=tuple(sorted(set(only))),
+            header_rows=header_rows, years=years, only_years=tuple(sorted(set(only))),
             skip_areas=tuple(name_key(a) for a in self.texts(data, "gebiete_auslassen")),
             source=self.text(data, "quelle"), table=self.text(data, "tabelle"))
         if self.problems:
             return None, self.problems
-        content = {k: v for k, v in mapping.__dict__.items() if k not in ("file", "fingerprint")}
-        content["columns"] = {c: [t.__dict__ for t in ts] for c, ts in mapping.columns.items()}
+        # what a mapping does, without the defaults added later (so a mapping's identity stays what it was)
+        content = {k: v for k, v in mapping.__dict__.items() if k not in ("file", "fingerprint")
+                   and (k, v) != ("header_rows", 1)}
+        content["columns"] = {c: [{k: v for k, v in t.__dict__.items() if (k, v) != ("column", "")} for t in ts]
+                              for c, ts in mapping.columns.items()}
         digest = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
         return replace(mapping, fingerprint=digest), []
+
+    def _header_rows(self, value: object) -> tuple[int, int]:
+        """kopfzeile = 2, or [1, 2] for names over two rows: the last header row and how many rows there are."""
+        rows = value if isinstance(value, list) else [value]
+        if not 1 <= len(rows) <= 3 or not all(isinstance(r, int) and not isinstance(r, bool) and 1 <= r <= 1000
+                                              for r in rows) or rows != list(range(rows[0], rows[0] + len(rows))):
+            self.fail("typ", "kopfzeile", repr(value), "eine Zeilennummer ab 1, oder zwei aufeinanderfolgende wie "
+                                                       "[1, 2]")
+            return 1, 1
+        return rows[-1], len(rows)
 
     def _years(self, value: object) -> tuple[int, int]:
         if value is None:
@@ -223,7 +241,7 @@ class _Reader:
             self.problems.append(problem("zuordnung-ungueltig", "keine-spalten", file=self.file))
             return {}
         columns: dict[str, tuple[Target, ...]] = {}
-        seen: dict[Target, str] = {}
+        seen: dict[tuple[str, str, str, str], str] = {}  # (indicator, group, sex, measure) -> the entry feeding it
         for column, entries in value.items():
             entries = [entries] if isinstance(entries, dict) else entries
             if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) for e in entries):
@@ -235,11 +253,14 @@ class _Reader:
                 target = self._target(entry, key)
                 if target is None:
                     continue
-                if target in seen:
-                    self.fail("doppelt", key, f"{target.group}, {target.sex}, {target.measure}",
-                              indicator=target.indicator, other=seen[target])
+                where = (target.indicator, target.group, target.sex, target.measure)
+                if where in seen:
+                    self.fail("doppelt", key, ", ".join((self.catalogue.label("gruppe", target.group),
+                                                         self.catalogue.label("geschlecht", target.sex),
+                                                         MEASURE_LABELS[target.measure])),
+                              indicator=target.indicator, other=seen[where])
                     continue
-                seen[target] = key
+                seen[where] = key
                 targets.append(target)
             columns[column.strip()] = tuple(targets)
         return columns
@@ -257,21 +278,28 @@ class _Reader:
         if indicator is None:
             self.fail("indikator", f"{key}.indikator", code)
             return None
-        group = self.text(entry, "gruppe", default="insgesamt")
-        sex = self.text(entry, "geschlecht", default="insgesamt")
+        group_text = self.text(entry, "gruppe", default="insgesamt")
+        sex_text = self.text(entry, "geschlecht", default="insgesamt")
         measure_text = self.text(entry, "messgroesse", default="wert")
         measure = MEASURES.get(measure_text.casefold())
-        if group not in indicator.gruppen:
-            self.fail("gruppe", f"{key}.gruppe", group, ", ".join(indicator.gruppen), indicator=indicator.id)
-        sexes = tuple(self.catalogue.sexes) if indicator.geschlecht else ("insgesamt",)
-        if sex not in sexes:
-            self.fail("geschlecht", f"{key}.geschlecht", sex, ", ".join(sexes), indicator=indicator.id)
-        if measure not in indicator.measures:
-            self.fail("messgroesse", f"{key}.messgroesse", measure_text, ", ".join(indicator.measures),
+        column = self.text(entry, "spalte")
+        group = self.catalogue.code("gruppe", group_text, indicator.gruppen)
+        if group is None:
+            self.fail("gruppe", f"{key}.gruppe", group_text, self.catalogue.labels("gruppe", indicator.gruppen),
                       indicator=indicator.id)
+        sex = self.catalogue.code("geschlecht", sex_text, self.catalogue.sexes_of(indicator))
+        if sex is None:
+            self.fail("geschlecht", f"{key}.geschlecht", sex_text,
+                      self.catalogue.labels("geschlecht", self.catalogue.sexes_of(indicator)),
+                      indicator=indicator.id)
+        if measure not in indicator.measures:
+            self.fail("messgroesse", f"{key}.messgroesse", measure_text,
+                      ", ".join(MEASURE_LABELS[m] for m in indicator.measures), indicator=indicator.id)
+        if column and not _LETTERS.fullmatch(column):
+            self.fail("typ", f"{key}.spalte", repr(column), 'Spaltenbuchstaben wie "F"')
         if len(self.problems) > before:
             return None
-        return Target(indicator.id, group, sex, measure)  # type: ignore[arg-type]
+        return Target(indicator.id, group, sex, measure, column.upper())  # type: ignore[arg-type]
 
 
 __all__ = ["MAPPINGS_FOLDER", "YEARS", "Mapping", "Target", "default_mappings", "load_mapping", "mapping_path"]

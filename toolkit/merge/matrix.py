@@ -1,9 +1,12 @@
-"""The master matrix outbox/Indikatorenmatrix.xlsx: catalogue, every value with provenance, wide sheets per
+"""The master matrix outbox/Monitoringdaten.xlsx: catalogue, every value with provenance, wide sheets per
 Handlungsfeld, deliveries, the history of changes, open problems and (if available) the return status.
 
 Regenerated from the store after every merge, written atomically with xlsxwriter; the data rows of the
 sheets go through the xlsxwriter adapter (xlsxwriter_fast.RowsBook). Text from offices (Bemerkung,
-Kennzeichen, file names) is always written as a text: never a formula or link.
+Kennzeichen, file names) is always written as a text: never a formula or link. Its name differs from the catalogue
+(templates/Indikatorenmatrix.xlsx); its first sheet, its document properties and Excel's "open read-only?" question
+say that it is generated and rewritten. A master matrix under the former name is renamed once
+(``retire_former_matrix``), so that nobody goes on reading or editing a file that no longer follows the store.
 """
 
 from __future__ import annotations
@@ -16,12 +19,20 @@ from pathlib import Path
 
 import xlsxwriter
 
-from toolkit.catalogue.model import AREA_LABELS, CITY, Catalogue
+from toolkit.catalogue.model import AREA_LABELS, CITY, Catalogue, IndicatorType
 from toolkit.collect.layout import MEASURE_LABELS
 from toolkit.collect.status import round_status
 from toolkit.core.runtime import paused_gc
 from toolkit.core.store import Store
-from toolkit.core.workspace import Workspace, atomic_path
+from toolkit.core.workspace import (
+    CATALOGUE_TEMPLATE,
+    FORMER_MASTER_MATRIX,
+    MASTER_MATRIX,
+    RETIRED_MASTER_MATRIX,
+    Workspace,
+    atomic_path,
+    move_file,
+)
 from toolkit.merge.xlsxwriter_fast import RowsBook
 from toolkit.returns.checks import inbox_files
 
@@ -30,18 +41,29 @@ WIDE_AREAS = (CITY, "sachsen-anhalt", "deutschland")
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
+GENERATED_NOTICE = "automatisch erzeugt – wird bei jedem 'toolkit merge' und 'toolkit import' neu geschrieben, " \
+                   "Änderungen hier gehen verloren"
+
+
 def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue) -> Path:
-    """Write outbox/Indikatorenmatrix.xlsx from the store; return its path."""
+    """Write outbox/Monitoringdaten.xlsx from the store; return its path."""
     target = workspace.master_matrix
     with paused_gc(), atomic_path(target) as tmp:
         rows_book = RowsBook(tmp, WORKBOOK_OPTIONS)
         book = rows_book.workbook
+        book.set_properties({
+            "title": "Monitoringdaten des Integrationsmonitorings",
+            "subject": f"Alle Werte mit Herkunft ({GENERATED_NOTICE})",
+            "keywords": "automatisch erzeugt, nicht bearbeiten",
+            "comments": f"{GENERATED_NOTICE}. Den Indikatorenkatalog bearbeiten Sie in {CATALOGUE_TEMPLATE}.",
+        })
+        book.set_custom_property("Automatisch erzeugt", "ja – wird neu geschrieben")
+        book.read_only_recommended()  # Excel asks whether to open it read-only
         fmt = _Formats(rows_book)
         _notes(book, fmt)
         _catalogue_sheets(book, fmt, catalogue)
         _values_sheet(book, fmt, catalogue, store)
-        _wide_sheets(book, fmt, catalogue, _rows(store.db, f"WHERE area IN ({','.join('?' * len(WIDE_AREAS))})",
-                                                   WIDE_AREAS))
+        _wide_sheets(book, fmt, catalogue, store.observation_rows(WIDE_AREAS))
         _deliveries_sheet(book, fmt, store)
         _history_sheet(book, fmt, catalogue, store)
         _open_problems_sheet(book, fmt, workspace, store)
@@ -50,13 +72,24 @@ def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue
     return target
 
 
-def _rows(db, where: str = "", params: tuple = ()) -> list[tuple]:  # noqa: ANN001
-    cursor = db.cursor()
-    cursor.row_factory = None  # plain tuples: the long form has a row per value
-    return cursor.execute(
-        "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id FROM observations"
-        f" {where} ORDER BY indicator, year, area, grp, sex, measure", params,
-    ).fetchall()
+def retire_former_matrix(workspace: Workspace) -> str:
+    """Rename a master matrix left under the former name (outbox/Indikatorenmatrix.xlsx, up to 0.2) to
+    outbox/Indikatorenmatrix_veraltet.xlsx, once; return the German note saying so ('' if there was none).
+
+    Renamed, not deleted: whatever someone typed into it stays readable. If the new name is taken already, the file
+    stays where it is and the note says that it is no longer updated.
+    """
+    former = workspace.former_master_matrix
+    if not former.is_file():
+        return ""
+    retired = workspace.root / RETIRED_MASTER_MATRIX
+    if retired.exists():
+        return (f"{FORMER_MASTER_MATRIX} wird nicht mehr erneuert; die Werte mit Herkunft stehen jetzt in "
+                f"{MASTER_MATRIX}. Die alte Datei kann gelöscht werden.")
+    move_file(former, retired)
+    return (f"Die frühere Datei {FORMER_MASTER_MATRIX} wird nicht mehr erneuert und heißt jetzt {RETIRED_MASTER_MATRIX} "
+            f"(sie kann gelöscht werden). Die Werte mit Herkunft stehen jetzt in {MASTER_MATRIX}; der "
+            f"Indikatorenkatalog bleibt {CATALOGUE_TEMPLATE}.")
 
 
 class _Formats:
@@ -71,12 +104,12 @@ class _Formats:
         self.rate = book.add_format({"num_format": "0.0", "italic": True, "bg_color": "#F2F2F2"})
         rows_book.number_styles({"number": self.number, "rate": self.rate})
 
-    def rows(self, ws, columns: int, count: int, rows, cache: bool = True) -> None:  # noqa: ANN001
+    def rows(self, ws, columns: int, count: int, rows, cache: bool = True) -> None:
         self.rows_book.add_rows(ws, columns, count, rows, cache)
 
 
 def _table(book, fmt: _Formats, name: str, headers: list[str], widths: list[int], rows, count: int | None = None,
-           blocks: bool = False) -> None:  # noqa: ANN001
+           blocks: bool = False) -> None:
     """A sheet with a frozen, filtered header row.
 
     ``rows`` yields lists of str/int/float/None, or with ``blocks`` (style, blocks of neighbouring cells) as
@@ -94,13 +127,15 @@ def _table(book, fmt: _Formats, name: str, headers: list[str], widths: list[int]
     fmt.rows(ws, len(headers), count, rows if blocks else (("number", (tuple(r),)) for r in rows), cache=blocks)
 
 
-def _notes(book, fmt: _Formats) -> None:  # noqa: ANN001
+def _notes(book, fmt: _Formats) -> None:
     ws = book.add_worksheet("Hinweise")
     ws.set_column(0, 0, 110)
     lines = [
-        "Indikatorenmatrix des Integrationsmonitorings (automatisch erzeugt – Änderungen hier gehen verloren)",
+        f"Monitoringdaten des Integrationsmonitorings ({GENERATED_NOTICE})",
         "",
-        "Die Datei wird bei jedem 'toolkit merge' aus der Datenhaltung (data/monitoring.sqlite) neu geschrieben.",
+        "Die Datei wird bei jedem 'toolkit merge' und 'toolkit import' aus der Datenhaltung (data/monitoring.sqlite) "
+        f"neu geschrieben. Den Indikatorenkatalog (Kennzahlen, Stellen, Stadtteile) bearbeiten Sie in "
+        f"{CATALOGUE_TEMPLATE}; Werte korrigieren Sie mit einem neuen Rücklauf oder 'toolkit import'.",
         "Werte: jeder Wert im Langformat mit Herkunft (Lieferung, Dienststelle, Datei, Zeitpunkt, Kennzeichen, Bemerkung).",
         "Blätter HF …: je Handlungsfeld Kennzahl × Gebiet × Gruppe × Geschlecht × Messgröße, Jahre als Spalten; bei "
         "Quoten zusätzlich die berechnete Quote (Zähler / Nenner × Faktor). Stadtteilwerte stehen im Blatt Werte.",
@@ -112,7 +147,7 @@ def _notes(book, fmt: _Formats) -> None:  # noqa: ANN001
         ws.write_string(row, 0, line, fmt.title if row == 0 else fmt.wrap)
 
 
-def _catalogue_sheets(book, fmt: _Formats, catalogue: Catalogue) -> None:  # noqa: ANN001
+def _catalogue_sheets(book, fmt: _Formats, catalogue: Catalogue) -> None:
     fields = {f.code: f.name for f in catalogue.fields}
     _table(book, fmt, "Indikatoren",
            ["Kennung", "Handlungsfeld", "Bezeichnung", "Typ", "Einheit", "Faktor", "Gruppen", "Stelle", "Quelle",
@@ -127,12 +162,12 @@ def _catalogue_sheets(book, fmt: _Formats, catalogue: Catalogue) -> None:  # noq
            ([o.code, o.name, o.ansprechperson, o.email] for o in catalogue.offices.values()))
 
 
-def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store) -> None:  # noqa: ANN001
+def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store) -> None:
     """Every value in long form with its provenance (file name and SHA-256 of a delivery: sheet Lieferungen)."""
     labels = _ValueLabels({d.area: d.name for d in catalogue.districts} | AREA_LABELS, MEASURE_LABELS,
                           {r["id"]: (r["id"], r["office"], r["file_name"], r["merged_at"].replace("T", " "))
                            for r in store.deliveries()})
-    rows = _rows(store.db)
+    rows = store.observation_rows()
     _table(book, fmt, "Werte",
            ["Kennzahl", "Jahr", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Wert", "Kennzeichen", "Bemerkung",
             "Lieferung", "Dienststelle", "Datei", "Zeitpunkt"],
@@ -154,7 +189,7 @@ class _ValueLabels:
                              (r[7], r[8], *deliveries.get(r[9], (r[9], "", "", ""))))
 
 
-def _wide_sheets(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:  # noqa: ANN001
+def _wide_sheets(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:
     """One sheet per Handlungsfeld: a row per indicator x area x group x sex x measure, years as columns."""
     series: dict[tuple, dict[int, float | None]] = defaultdict(dict)
     years: set[int] = set()
@@ -180,7 +215,7 @@ def _wide_sheets(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:  # no
         for indicator in catalogue.indicators_of_field(field_.code):
             for key in by_indicator.get(indicator.id, ()):
                 out.append(_wide_row(indicator, key, series[key], year_list, catalogue, "number"))
-                if indicator.typ == "quote" and key[4] == "nenner":
+                if indicator.typ == IndicatorType.QUOTE and key[4] == "nenner":
                     num = series.get((*key[:4], "zaehler"), {})
                     rates = {y: num[y] / v * indicator.faktor for y, v in series[key].items()
                              if v and num.get(y) is not None}
@@ -190,14 +225,14 @@ def _wide_sheets(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:  # no
         fmt.rows(ws, len(headers), len(out), out)
 
 
-def _wide_row(indicator, key, values, years, catalogue, style, label="") -> tuple[str, tuple]:  # noqa: ANN001
+def _wide_row(indicator, key, values, years, catalogue, style, label="") -> tuple[str, tuple]:
     _ind, area, grp, sex, measure = key
     labels = (indicator.id, indicator.name, catalogue.area_label(area), catalogue.label("gruppe", grp),
               catalogue.label("geschlecht", sex), label or MEASURE_LABELS.get(measure, measure))
     return style, (labels, tuple(values.get(year) for year in years))
 
 
-def _deliveries_sheet(book, fmt: _Formats, store: Store) -> None:  # noqa: ANN001
+def _deliveries_sheet(book, fmt: _Formats, store: Store) -> None:
     _table(book, fmt, "Lieferungen",
            ["Lieferung", "Dienststelle", "Jahr", "Datei", "Quelle", "SHA-256", "Rundenkennung", "Layout", "Eingang",
             "Übernommen", "Archiv", "Fehler", "Warnungen", "Hinweise"],
@@ -207,7 +242,7 @@ def _deliveries_sheet(book, fmt: _Formats, store: Store) -> None:  # noqa: ANN00
              r["archive_path"], r["n_fehler"], r["n_warnungen"], r["n_hinweise"]] for r in store.deliveries()))
 
 
-def _history_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store) -> None:  # noqa: ANN001
+def _history_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store) -> None:
     _table(book, fmt, "Änderungen",
            ["Zeitpunkt", "Kennzahl", "Jahr", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Alter Wert",
             "Altes Kennzeichen", "Alte Lieferung", "Alte Datei", "Neuer Wert", "Neue Lieferung", "Neue Datei",
@@ -219,7 +254,7 @@ def _history_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store) -> N
              r["new_office"], r["reason"]] for r in store.history_rows()))
 
 
-def _open_problems_sheet(book, fmt: _Formats, workspace: Workspace, store: Store) -> None:  # noqa: ANN001
+def _open_problems_sheet(book, fmt: _Formats, workspace: Workspace, store: Store) -> None:
     in_inbox = {p.name for p in inbox_files(workspace)}
     rows = []
     for check in store.checks():
@@ -235,14 +270,14 @@ def _open_problems_sheet(book, fmt: _Formats, workspace: Workspace, store: Store
             "Meldung", "Geprüft"], [30, 12, 7, 9, 22, 18, 8, 10, 16, 16, 80, 20], rows)
 
 
-def _status_sheet(book, fmt: _Formats, workspace: Workspace, store: Store, catalogue: Catalogue) -> None:  # noqa: ANN001
+def _status_sheet(book, fmt: _Formats, workspace: Workspace, store: Store, catalogue: Catalogue) -> None:
     """'Rücklauf' from status.round_status for the latest year with rounds."""
-    row = store.db.execute("SELECT MAX(year) AS year FROM rounds").fetchone()
-    if row is None or row["year"] is None:
+    year = store.latest_round_year()
+    if year is None:
         return
     try:
-        headers, rows = round_status(workspace, int(row["year"]), catalogue=catalogue).table()
-    except Exception:  # noqa: BLE001 - the matrix must not fail because the status view does
+        headers, rows = round_status(workspace, year, catalogue=catalogue).table()
+    except Exception:  # the matrix must not fail because the status view does
         return
     _table(book, fmt, "Rücklauf", [str(h) for h in headers], [max(10, min(40, len(str(h)) + 4)) for h in headers],
            ([str(c) for c in r] for r in rows))

@@ -96,7 +96,7 @@ class RowsBook:
         if self.streamed:  # used by no cell xlsxwriter writes: give them their number now
             self.styles.update({name: fmt._get_xf_index() for name, fmt in formats.items()})
 
-    def add_rows(self, ws, columns: int, count: int, rows: Rows, cache: bool = True) -> None:  # noqa: ANN001
+    def add_rows(self, ws, columns: int, count: int, rows: Rows, cache: bool = True) -> None:
         """The ``count`` data rows of sheet ``ws`` (``columns`` wide), from row 2 on; see SheetRows."""
         if self.streamed:
             self.sheets.append(SheetRows(ws.get_name(), columns, count, rows, cache))
@@ -112,7 +112,7 @@ class RowsBook:
             fill_package(self.package.getvalue(), self.target, self.sheets, self.styles)
 
 
-def write_rows(ws, rows: Rows, formats: dict[str, Format]) -> int:  # noqa: ANN001
+def write_rows(ws, rows: Rows, formats: dict[str, Format]) -> int:
     """The fallback: the rows cell by cell with xlsxwriter's public API, the same cells as ``_RowWriter``
     makes; returns the number of rows."""
     write_string, write_number = ws.write_string, ws.write_number

@@ -1,7 +1,7 @@
 """The content of the report: per indicator the drafted text, tables and chart specs, from published values.
 
 ``build_report(...)`` turns the protected value frame (confidentiality.protect) into a ``Report``: the
-docxtpl context (plain dicts and strings, documented in report/template.py) plus the chart specs in
+docxtpl context (plain dicts and strings, documented in report/word_template.py) plus the chart specs in
 document order and the tables for the Tabellenanhang. Only published values reach the text, the
 tables and the charts; a suppressed value is shown as its symbol.
 """

@@ -286,7 +286,7 @@ class MapChart:
         return map_alt(self)
 
 
-def map_state(record) -> str:  # noqa: ANN001 - a row of the protected frame, or None
+def map_state(record) -> str:
     """How a Stadtteil's cell of the protected frame is drawn: its value, or one of the hatched states."""
     if record is None:
         return MISSING
@@ -361,7 +361,7 @@ def ring_path(rings: tuple[Ring, ...]) -> MplPath:
     return MplPath(vertices, codes)
 
 
-def frame_map(axes, shapes: Shapes, *, scale: bool = True) -> None:  # noqa: ANN001 - matplotlib Axes
+def frame_map(axes, shapes: Shapes, *, scale: bool = True) -> None:
     """Equal scale in x and y (the projection is in km), no axes; a scale bar and a north arrow."""
     x0, y0, x1, y1 = shapes.bounds() if shapes.drawn else (0.0, 0.0, 1.0, 1.0)
     pad = 0.03 * max(x1 - x0, y1 - y0)

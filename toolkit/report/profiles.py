@@ -15,13 +15,13 @@ tables (tables.table_cell): a suppressed cell shows its symbol, never a number, 
 A Stadtteil gets a page when at least one of its cells of the report year is published and not zero; a
 Stadtteil without inhabitants has only zeros and empty rates and gets none.
 
-Accessibility as in the report (accessibility.finish_document): real headings, alt text on every picture,
-repeated header rows, document language de-DE, title; a table of contents filled with page numbers.
+Styles, page and accessibility as in the report (word_template.add_report_styles, word.finish_document): real
+headings, alt text on every picture, repeated header rows, document language de-DE, title; a table of contents
+filled with page numbers.
 """
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,11 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 from docx import Document
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm
 from matplotlib.patches import PathPatch
 
 from toolkit.catalogue.model import CITY, Catalogue, Indicator
@@ -41,14 +37,14 @@ from toolkit.core.cells import format_number
 from toolkit.core.settings import Settings
 from toolkit.core.workspace import atomic_path
 from toolkit.indicators.confidentiality import SPARSE_SYMBOL, symbol_legend
-from toolkit.report.accessibility import finish_document
 from toolkit.report.charts import CM, Rendered, new_figure, png_bytes
 from toolkit.report.maps import PALETTE, Shapes, frame_map, ring_path, rounded
 from toolkit.report.tables import Cell, decimals_of, table_cell
 from toolkit.report.text import gap_unit
+from toolkit.report.word import BodyWriter, finish_document
+from toolkit.report.word_template import add_report_styles, set_page
 
 HEADER = ["Kennzahl", "Stadtteil", "Gesamtstadt", "Differenz", "Rang"]
-FONT = "Calibri"
 LOCATOR_WIDTH = Cm(6.5)
 
 
@@ -201,18 +197,15 @@ def write_profiles(path: Path, profiles: Profiles, pictures: Sequence[Rendered],
                    catalogue: Catalogue) -> Path:
     """Write the profiles atomically; ``pictures`` are the rendered ``profiles.locators``, in order."""
     document = Document()
-    _styles(document)
-    update = OxmlElement("w:updateFields")  # Word fills the table of contents with page numbers on opening
-    update.set(qn("w:val"), "true")
-    document.settings.element.append(update)
-    _page(document, f"Stadtteilprofile {profiles.year}")
+    add_report_styles(document, long_contents=True)
+    set_page(document, f"Stadtteilprofile {profiles.year}")
     year = profiles.year
-    out = _Writer(document)
+    out = BodyWriter(document)
     out.paragraph(settings.stadt, "Subtitle")
     out.paragraph(f"Stadtteilprofile {year}", "Title")
     out.paragraph(f"{settings.titel} {year}: ausgewählte Kennzahlen je Stadtteil", "Subtitle")
     out.paragraph("Inhalt", "TOC Heading")
-    _toc_field(document.add_paragraph())
+    out.field('TOC \\o "1-1" \\h \\z \\u', "Das Inhaltsverzeichnis wird beim Öffnen in Word aktualisiert.")
     out.paragraph("Hinweise zu den Profilen", "Heading 1", page_break=True)
     out.paragraph(
         f"Je Stadtteil mit Einwohnerinnen und Einwohnern eine Seite: die Lage im Stadtgebiet und die Kennzahlen, die "
@@ -243,154 +236,3 @@ def write_profiles(path: Path, profiles: Profiles, pictures: Sequence[Rendered],
     with atomic_path(path) as tmp:
         document.save(str(tmp))
     return path
-
-
-class _Writer:
-    """Appends paragraphs, pictures and tables to the body as XML elements.
-
-    python-docx's API looks a style up by scanning all styles on every paragraph, run and cell it formats; for
-    forty pages of tables that took seconds. Here each style is looked up once; the XML is what python-docx writes.
-    """
-
-    def __init__(self, document) -> None:  # noqa: ANN001 - docx Document
-        self.document = document
-        self.end = document.element.body.find(qn("w:sectPr"))
-        self.styles: dict[str, str] = {}
-
-    def _style_id(self, name: str) -> str:
-        if name not in self.styles:
-            self.styles[name] = self.document.styles[name].style_id
-        return self.styles[name]
-
-    def _p(self, style: str | None = None, *, page_break: bool = False, keep: bool = False,
-           align: str | None = None):  # noqa: ANN202 - an lxml element
-        paragraph = OxmlElement("w:p")
-        properties = OxmlElement("w:pPr")
-        for tag, value in (("w:pStyle", self._style_id(style) if style else None), ("w:keepNext", keep or None),
-                           ("w:pageBreakBefore", page_break or None), ("w:jc", align)):
-            if value:
-                element = OxmlElement(tag)
-                if isinstance(value, str):
-                    element.set(qn("w:val"), value)
-                properties.append(element)
-        if len(properties):
-            paragraph.append(properties)
-        return paragraph
-
-    @staticmethod
-    def _run(paragraph, text: str, *, bold: bool = False) -> None:  # noqa: ANN001
-        run = OxmlElement("w:r")
-        if bold:
-            r_pr = OxmlElement("w:rPr")
-            r_pr.append(OxmlElement("w:b"))
-            run.append(r_pr)
-        element = OxmlElement("w:t")
-        element.set(qn("xml:space"), "preserve")
-        element.text = text
-        run.append(element)
-        paragraph.append(run)
-
-    def paragraph(self, text: str, style: str | None = None, *, page_break: bool = False) -> None:
-        paragraph = self._p(style, page_break=page_break)
-        self._run(paragraph, text)
-        self.end.addprevious(paragraph)
-
-    def picture(self, png: bytes, width: int) -> None:
-        paragraph = self._p(keep=True, align="center")
-        run, drawing = OxmlElement("w:r"), OxmlElement("w:drawing")
-        drawing.append(self.document.part.new_pic_inline(io.BytesIO(png), width, None))
-        run.append(drawing)
-        paragraph.append(run)
-        self.end.addprevious(paragraph)
-
-    def table(self, header: list[str], rows: list[list[str]], *, numbers: bool = True) -> None:
-        """Style "Table Grid", a bold header row (finish_document marks it to repeat and sets the column widths);
-        number columns right-aligned."""
-        table, properties, grid = OxmlElement("w:tbl"), OxmlElement("w:tblPr"), OxmlElement("w:tblGrid")
-        for tag, value in (("w:tblStyle", self._style_id("Table Grid")), ("w:jc", "center")):
-            element = OxmlElement(tag)
-            element.set(qn("w:val"), value)
-            properties.append(element)
-        table.append(properties)
-        for _ in header:
-            grid.append(OxmlElement("w:gridCol"))
-        table.append(grid)
-        for n, cells in enumerate([header, *rows]):
-            row = OxmlElement("w:tr")
-            for column, text in enumerate(cells):
-                cell, cell_properties, width = OxmlElement("w:tc"), OxmlElement("w:tcPr"), OxmlElement("w:tcW")
-                width.set(qn("w:type"), "auto")
-                cell_properties.append(width)
-                cell.append(cell_properties)
-                paragraph = self._p("Tabelleninhalt", align="right" if numbers and column > 0 else None)
-                self._run(paragraph, text, bold=n == 0)
-                cell.append(paragraph)
-                row.append(cell)
-            table.append(row)
-        self.end.addprevious(table)
-
-
-def _styles(document) -> None:  # noqa: ANN001 - docx Document
-    styles = document.styles
-    normal = styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(10)
-    normal.paragraph_format.space_after = Pt(6)
-    for name, size in (("Heading 1", 16), ("Title", 28)):
-        styles[name].font.name = FONT
-        styles[name].font.size = Pt(size)
-    styles["Heading 1"].font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
-    styles["Caption"].font.size = Pt(9)
-    styles["Caption"].font.bold = True
-    styles["Caption"].font.italic = False
-    styles["Caption"].font.color.rgb = RGBColor(0x33, 0x33, 0x33)
-    styles["Caption"].paragraph_format.keep_with_next = True
-    small = styles.add_style("Quelle", WD_STYLE_TYPE.PARAGRAPH)
-    small.base_style = normal
-    small.font.size = Pt(8.5)
-    cell = styles.add_style("Tabelleninhalt", WD_STYLE_TYPE.PARAGRAPH)
-    cell.base_style = normal
-    cell.font.size = Pt(9)
-    cell.paragraph_format.space_after = Pt(0)
-    cell.paragraph_format.space_before = Pt(0)
-    toc = styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)
-    toc.base_style = normal
-    toc.paragraph_format.space_after = Pt(0)
-    toc.paragraph_format.space_before = Pt(0)
-    toc.paragraph_format.line_spacing = 1.0
-    toc.font.size = Pt(9.5)
-    toc.paragraph_format.tab_stops.add_tab_stop(Cm(16.5), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
-
-
-def _page(document, footer_text: str) -> None:  # noqa: ANN001
-    section = document.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.left_margin = section.right_margin = Cm(2.2)
-    section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run(f"{footer_text} – Seite ")
-    _field(footer, " PAGE ", "1")
-
-
-def _toc_field(paragraph) -> None:  # noqa: ANN001
-    """The TOC field that accessibility.fill_table_of_contents fills with the headings and page numbers."""
-    _field(paragraph, ' TOC \\o "1-1" \\h \\z \\u ',
-           "Das Inhaltsverzeichnis wird beim Öffnen in Word aktualisiert.")
-
-
-def _field(paragraph, instruction: str, placeholder: str) -> None:  # noqa: ANN001 - a docx Paragraph
-    """A complex field (begin, instruction, separate, result, end) at the end of ``paragraph``."""
-    for kind in ("begin", "instr", "separate", "result", "end"):
-        run = paragraph.add_run()
-        if kind == "result":
-            run.text = placeholder
-        elif kind == "instr":
-            node = OxmlElement("w:instrText")
-            node.set(qn("xml:space"), "preserve")
-            node.text = instruction
-            run.element.append(node)
-        else:
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), kind)
-            run.element.append(char)

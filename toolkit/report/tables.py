@@ -87,7 +87,7 @@ class Report:
     shapes: Shapes | None = None  # the Stadtteil shapes for the maps (report/maps.py); None: no maps
 
 
-def table_cell(row, decimals: int, markers: dict[str, str]) -> Cell:  # noqa: ANN001 - a namedtuple row
+def table_cell(row, decimals: int, markers: dict[str, str]) -> Cell:
     if row is None:
         return Cell(MISSING_SYMBOL)
     if row.suppressed:
@@ -197,20 +197,20 @@ def district_part(report: Report, k: dict, indicator: Indicator, block: pd.DataF
         report.chart_slots.append((k, "stadtteil_karte"))
 
 
-def _district_cell(district, row, decimals: int, markers: dict[str, str]) -> Cell:  # noqa: ANN001
+def _district_cell(district, row, decimals: int, markers: dict[str, str]) -> Cell:
     """A Stadtteil's cell: '–' for a Stadtteil without inhabitants and without a value, else as table_cell."""
     if row is None and district.empty:
         return Cell(ZERO_SYMBOL)
     return table_cell(row, decimals, markers)
 
 
-def _published(record) -> float:  # noqa: ANN001
+def _published(record) -> float:
     if record is None or record.suppressed or pd.isna(record.published):
         return math.nan
     return float(record.published)
 
 
-def _symbol(record) -> str:  # noqa: ANN001
+def _symbol(record) -> str:
     if record is None or pd.isna(record.published) and not record.suppressed:
         return MISSING_SYMBOL
     return record.symbol if record.suppressed else ""
@@ -301,7 +301,7 @@ def sheet_name(text: str, used: set[str]) -> str:
     return name
 
 
-def write_table_annex(path: Path, tables: list, catalogue: Catalogue, year: int,  # noqa: ANN001
+def write_table_annex(path: Path, tables: list, catalogue: Catalogue, year: int,
                       min_population: int = DEFAULT_MIN_POPULATION) -> Path:
     """Write the annex atomically; ``tables`` are the Table objects above, in report order."""
     import xlsxwriter  # heavy: only when a Tabellenanhang is written
@@ -346,7 +346,7 @@ def write_table_annex(path: Path, tables: list, catalogue: Catalogue, year: int,
     return path
 
 
-def _write_tables(sheet, tables: list, fmt: dict) -> None:  # noqa: ANN001
+def _write_tables(sheet, tables: list, fmt: dict) -> None:
     row = 0
     widest = 1
     for table in tables:

@@ -94,26 +94,30 @@ def gap_unit(unit: str, short: bool = False) -> str:
     return unit
 
 
-def _v(value: float, analysis) -> str:  # noqa: ANN001 - report_context.Analysis
+def _v(value: float, analysis) -> str:
     return format_value(value, analysis.unit, analysis.decimals)
 
 
-def _latest(group: str, analysis) -> str:  # noqa: ANN001 - the latest value of a group, bracketed if limited
+def _latest(group: str, analysis) -> str:
     text = _v(analysis.values[group], analysis)
     if group in getattr(analysis, "limited", ()):
         return f"({text}; eingeschränkte Aussagekraft)"
     return text
 
 
-def _points(value: float, analysis) -> str:  # noqa: ANN001
+def _points(value: float, analysis) -> str:
     unit = "Indexpunkte" if analysis.unit == "Index" else gap_unit(analysis.unit)
     return f"{format_number(abs(value), analysis.decimals)} {unit}".strip()
 
 
-def indicator_sentences(indicator: Indicator, catalogue: Catalogue, analysis, year: int) -> list[str]:  # noqa: ANN001
+def indicator_sentences(indicator: Indicator, catalogue: Catalogue, analysis, year: int) -> list[str]:
     """Latest value, gap (with ratio) and trend verdict, or the development for context indicators."""
-    dat = lambda code: dative(catalogue, code)  # noqa: E731
-    gen = lambda code: genitive(catalogue, code)  # noqa: E731
+    def dat(code: str) -> str:
+        return dative(catalogue, code)
+
+    def gen(code: str) -> str:
+        return genitive(catalogue, code)
+
     latest = analysis.latest_year
     sentences: list[str] = []
     if latest is None:
@@ -144,7 +148,7 @@ def indicator_sentences(indicator: Indicator, catalogue: Catalogue, analysis, ye
     return [s for s in sentences if s]
 
 
-def _verdict_sentence(analysis, between: str) -> str:  # noqa: ANN001
+def _verdict_sentence(analysis, between: str) -> str:
     """How the gap developed: 'Der Abstand zwischen … hat sich seit 2020 um 2,1 Prozentpunkte verringert (2020: …).'"""
     verdict = analysis.verdict
     if verdict is None:
@@ -162,14 +166,14 @@ def _verdict_sentence(analysis, between: str) -> str:  # noqa: ANN001
             f"{word}{before}.")
 
 
-def gap_change(analysis) -> float:  # noqa: ANN001
+def gap_change(analysis) -> float:
     """Change of the absolute gap since the base year, from the rounded gaps the text shows (so they add up)."""
     if analysis.base_gap is None:
         return analysis.verdict.delta
     return round(abs(analysis.gap), analysis.decimals) - round(abs(analysis.base_gap), analysis.decimals)
 
 
-def _development_sentence(analysis, dat) -> str:  # noqa: ANN001
+def _development_sentence(analysis, dat) -> str:
     group = analysis.main_group
     if group not in analysis.values:
         return f"Für {analysis.latest_year} ist der Wert gesperrt oder fehlt."
@@ -195,7 +199,7 @@ def _development_sentence(analysis, dat) -> str:  # noqa: ANN001
     return text + (f"; das sind {' und '.join(changes)}." if changes else ".")
 
 
-def _v_dative(value: float, analysis) -> str:  # noqa: ANN001
+def _v_dative(value: float, analysis) -> str:
     """'bei 58 Tagen', 'bei 0,31 (Indexwert)', 'bei 12,3 %'."""
     if analysis.unit == "Tage":
         return f"{format_number(value, analysis.decimals)} Tagen"
@@ -204,7 +208,7 @@ def _v_dative(value: float, analysis) -> str:  # noqa: ANN001
     return _v(value, analysis)
 
 
-def development_words(analysis, indicator: Indicator) -> str:  # noqa: ANN001
+def development_words(analysis, indicator: Indicator) -> str:
     """Trend column for indicators without a comparison group: development only, with a symbol."""
     delta = analysis.development.get("fuenf_jahre")
     back = 5
@@ -220,7 +224,7 @@ def development_words(analysis, indicator: Indicator) -> str:  # noqa: ANN001
     return f"{symbol} {word} seit {analysis.latest_year - back}{suffix}"
 
 
-def quote_zielwert(indicator: Indicator, catalogue: Catalogue, analysis) -> str:  # noqa: ANN001
+def quote_zielwert(indicator: Indicator, catalogue: Catalogue, analysis) -> str:
     target = indicator.zielwert
     text = f"Das Integrationskonzept nennt als Zielwert {_v(target, analysis)}"
     group = analysis.target or analysis.main_group
@@ -307,7 +311,7 @@ def main_findings(analysed: list[tuple[Indicator, object, str]], catalogue: Cata
     return [f for n, (score, f) in enumerate(scored[:MAX_FINDINGS]) if n == 0 or score >= NOTABLE]
 
 
-def _finding(indicator: Indicator, catalogue: Catalogue, analysis, year: int,  # noqa: ANN001
+def _finding(indicator: Indicator, catalogue: Catalogue, analysis, year: int,
              threshold: float) -> tuple[float, str] | None:
     latest = analysis.latest_year
     if latest is None or latest < year - 1 or analysis.limited & set(analysis.values):
@@ -328,7 +332,7 @@ def _finding(indicator: Indicator, catalogue: Catalogue, analysis, year: int,  #
     return gap or _development_finding(catalogue, analysis, stale)
 
 
-def _target_finding(indicator: Indicator, catalogue: Catalogue, analysis) -> str:  # noqa: ANN001
+def _target_finding(indicator: Indicator, catalogue: Catalogue, analysis) -> str:
     group = analysis.target or analysis.main_group
     value = analysis.values.get(group)
     if value is None:
@@ -345,7 +349,7 @@ def _target_finding(indicator: Indicator, catalogue: Catalogue, analysis) -> str
     return text
 
 
-def _gap_finding(catalogue: Catalogue, analysis, threshold: float, stale: float) -> tuple[float, str] | None:  # noqa: ANN001
+def _gap_finding(catalogue: Catalogue, analysis, threshold: float, stale: float) -> tuple[float, str] | None:
     base_year = analysis.verdict.base_year
     if base_year is None:
         return None
@@ -363,7 +367,7 @@ def _gap_finding(catalogue: Catalogue, analysis, threshold: float, stale: float)
     return score, f"{between} hat sich seit {base_year} um {_points(change, analysis)} {word}; {now}"
 
 
-def _development_finding(catalogue: Catalogue, analysis, stale: float) -> tuple[float, str] | None:  # noqa: ANN001
+def _development_finding(catalogue: Catalogue, analysis, stale: float) -> tuple[float, str] | None:
     group, latest = analysis.main_group, analysis.latest_year
     value = analysis.values.get(group)
     back, delta = 5, analysis.development.get("fuenf_jahre")
@@ -382,7 +386,7 @@ def _development_finding(catalogue: Catalogue, analysis, stale: float) -> tuple[
                    f"{_v(value, analysis)} {word}")
 
 
-def _v_from(value: float, analysis) -> str:  # noqa: ANN001
+def _v_from(value: float, analysis) -> str:
     """'von 52,0 Tagen', 'von 0,34' (an index without its unit), 'von 12,3 %'."""
     if analysis.unit == "Index":
         return format_number(value, analysis.decimals)

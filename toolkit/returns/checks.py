@@ -2,7 +2,7 @@
 
 ``check_files`` is read-only: it reads the files (reader.py), opens the store read-only (if there is
 one) for the previous year, the pre-filled values and values delivered by other offices, and returns
-one FileReport per file. ``check_returns`` returns the read workbooks as well, for merge.py.
+one FileReport per file. ``check_returns`` returns the read workbooks as well, for merge/intake.py.
 What a check remembers (catalogue, plans) is a ``caches.Caches`` made here or passed in by the caller.
 """
 
@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue
+from toolkit.catalogue.orphans import orphans_report
 from toolkit.core.errors import InputError
 from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import FileReport, Problem
@@ -48,21 +49,24 @@ def inbox_files(workspace: Workspace) -> list[Path]:
                   key=lambda p: (p.name.casefold(), p.name))
 
 
-def check_files(workspace: Workspace, files: list[Path] | None = None, progress=None,  # noqa: ANN001
+def check_files(workspace: Workspace, files: list[Path] | None = None, progress=None,
                 *, feedback: bool = False, caches: Caches | None = None) -> list[FileReport]:
     """Check returned files (default: inbox/); one FileReport per file. Never changes the store.
 
-    With ``feedback`` a Prüfbericht per file is written to outbox/<Jahr>/Pruefberichte/.
+    With ``feedback`` a Prüfbericht per file is written to outbox/<Jahr>/Pruefberichte/. Stored values the catalogue
+    has no home for (catalogue/orphans.py) come last, as the report of the catalogue file.
     """
     if feedback:
         ensure_closed(existing_reports(workspace, inbox_files(workspace) if files is None else _given(files)))
+    caches = caches or Caches()
     checked = check_returns(workspace, files, progress, caches=caches)
     if feedback:
         write_feedback(workspace, checked)
-    return [c.report for c in checked]
+    catalogue_report = orphans_report(workspace, caches.catalogue(workspace))
+    return [c.report for c in checked] + ([catalogue_report] if catalogue_report else [])
 
 
-def check_returns(workspace: Workspace, files: list[Path] | None = None, progress=None,  # noqa: ANN001
+def check_returns(workspace: Workspace, files: list[Path] | None = None, progress=None,
                   catalogue: Catalogue | None = None, caches: Caches | None = None) -> list[CheckedFile]:
     caches = caches or Caches()
     catalogue = catalogue or caches.catalogue(workspace)
@@ -73,11 +77,11 @@ def check_returns(workspace: Workspace, files: list[Path] | None = None, progres
     return checked
 
 
-def iter_checked(workspace: Workspace, files: list[Path] | None = None, progress=None,  # noqa: ANN001
+def iter_checked(workspace: Workspace, files: list[Path] | None = None, progress=None,
                  catalogue: Catalogue | None = None, caches: Caches | None = None) -> Iterator[CheckedFile]:
     """Each file checked on its own, in order, as soon as it is done (large rounds in worker processes).
 
-    Without ``cross_file_duplicates``: merge.py takes a file while later ones are still being checked. That
+    Without ``cross_file_duplicates``: merge/intake.py takes a file while later ones are still being checked. That
     is safe because the plans of two offices never share an indicator (each has one Fachbereich).
     """
     caches = caches or Caches()
@@ -85,7 +89,7 @@ def iter_checked(workspace: Workspace, files: list[Path] | None = None, progress
     paths = inbox_files(workspace) if files is None else _given(files)
     view = load_store_view(workspace.store_file)
     processes = load_settings(workspace.settings_file).prozesse
-    for returned, report in check_all(paths, view, caches.plans(catalogue), progress, processes):
+    for returned, report in check_all(paths, view, caches.plans(catalogue, view.layouts), progress, processes):
         yield CheckedFile(returned, report)
 
 
@@ -106,8 +110,8 @@ def load_store_view(store_file: Path) -> StoreView:
         for row in store.deliveries():
             view.delivery_of[row["id"]] = (row["office"], row["file_name"], row["source"])
             view.merged.add((row["sha256"], row["office"], row["year"]))
-        for row in store.db.execute("SELECT year, office, token FROM rounds"):
-            view.round_tokens[(row["year"], row["office"])] = row["token"]
+        view.round_tokens = store.round_tokens()
+        view.layouts = store.distributed_layouts()
     finally:
         store.close()
     return view

@@ -57,7 +57,7 @@ def write_check_report(path: Path, item: CheckedFile) -> Path:
     return path
 
 
-def _summary(book, item: CheckedFile, header, title, wrap, severity_formats) -> None:  # noqa: ANN001
+def _summary(book, item: CheckedFile, header, title, wrap, severity_formats) -> None:
     report = item.report
     ws = book.add_worksheet("Prüfbericht")
     ws.write_string(0, 0, f"Prüfbericht zu {report.file}", title)
@@ -97,7 +97,7 @@ def _summary(book, item: CheckedFile, header, title, wrap, severity_formats) -> 
     _print_setup(ws, repeat_row=first)
 
 
-def _print_setup(ws, repeat_row: int | None = None) -> None:  # noqa: ANN001
+def _print_setup(ws, repeat_row: int | None = None) -> None:
     """A4 landscape, one page wide, header row on every page: the clerk may print the report."""
     ws.set_paper(9)
     ws.set_landscape()
@@ -106,7 +106,7 @@ def _print_setup(ws, repeat_row: int | None = None) -> None:  # noqa: ANN001
         ws.repeat_rows(repeat_row)
 
 
-def _sheet_copies(book, item: CheckedFile, header, severity_formats) -> None:  # noqa: ANN001
+def _sheet_copies(book, item: CheckedFile, header, severity_formats) -> None:
     """A copy of each sheet with problems, problem cells coloured and commented."""
     by_sheet: dict[str, dict[tuple[int, int], list[Problem]]] = defaultdict(lambda: defaultdict(list))
     for p in item.report.problems:
@@ -145,7 +145,7 @@ def _worst(problems: list[Problem]) -> Severity:
     return Severity.HINWEIS
 
 
-def _write(ws, r: int, c: int, value: object, cell_format) -> None:  # noqa: ANN001
+def _write(ws, r: int, c: int, value: object, cell_format) -> None:
     if value is None or value == "":
         if cell_format is not None:
             ws.write_blank(r, c, None, cell_format)

@@ -1,7 +1,11 @@
-"""The identity of a returned collection workbook: office, report year, layout and round token.
+"""The identity of a returned collection workbook: office, report year, layout and round token, and the plan it is
+read by.
 
 It is read from the hidden sheet "Kennung" and, if a clerk deleted that sheet, from the custom document
-properties (xlsx) or the user-defined metadata (ods) that carry the same labels.
+properties (xlsx) or the user-defined metadata (ods) that carry the same labels. Its layout fingerprint chooses the
+plan (``plan_of``): today's, or the earlier one a workbook was distributed with before the catalogue changed
+(collect/layout_history.py); a return read by an earlier plan must not deliver values the catalogue no longer
+has a home for (``homeless_cells``).
 """
 
 from __future__ import annotations
@@ -10,8 +14,15 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-from toolkit.collect.layout import META_FIELDS, META_MARKER
+from toolkit.catalogue.orphans import DIMENSIONS, homes
+from toolkit.collect.layout import LAYOUT_VERSION, META_FIELDS, META_MARKER, SHEET_META, WorkbookPlan
+from toolkit.collect.layout_history import catalogue_changes
+from toolkit.core.cells import german_date
+from toolkit.core.problems import Problem, problem
+from toolkit.returns.caches import PlanCache
 from toolkit.returns.safety import SafeFile
+
+MAX_SHOWN_CELLS = 5  # cells named in one message before "und N weiteren"
 
 
 @dataclass(frozen=True)
@@ -58,7 +69,7 @@ def identity_from_properties(safe: SafeFile) -> Identity | None:
     try:
         with zipfile.ZipFile(io.BytesIO(safe.data)) as archive:
             root = SafeET.fromstring(archive.read(part))
-    except Exception:  # noqa: BLE001 - missing or broken properties: no identity from there
+    except Exception:  # missing or broken properties: no identity from there
         return None
     found: dict[str, str] = {}
     for element in root.iter():
@@ -75,3 +86,50 @@ def cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return "" if value is None else str(value).strip()
+
+
+def plan_of(identity: Identity, plans: PlanCache, name: str) -> tuple[WorkbookPlan | None, list[Problem]]:
+    """The plan a return with ``identity`` is read by, and the problems that say why there is none (or that it is
+    an earlier one)."""
+    catalogue = plans.catalogue
+    if identity.office not in catalogue.offices or not catalogue.indicators_of_office(identity.office):
+        return None, [problem("falsche-dienststelle", "katalog", file=name, sheet=SHEET_META, cell="B2",
+                              found=identity.office)]
+    if identity.year is None:
+        return None, [problem("kein-erhebungsbogen", "jahr", file=name, sheet=SHEET_META, cell="B3")]
+    if identity.layout_version != LAYOUT_VERSION:
+        return None, [problem("layout-veraltet", file=name, sheet=SHEET_META, cell="B4",
+                              found=identity.layout_version, expected=LAYOUT_VERSION)]
+    plan = plans.plan(identity.office, identity.year)
+    if identity.fingerprint == plan.fingerprint:
+        return plan, []
+    key = (identity.office, identity.year, identity.fingerprint)
+    if key in plans.earlier:  # distributed with an earlier catalogue: read by that layout, if it was kept
+        earlier = plans.earlier_plan(*key)
+        where = {"file": name, "sheet": SHEET_META, "cell": "B7", "created": german_date(identity.created) or "?"}
+        if earlier is None:
+            return None, [problem("katalog-geaendert", "ohne-aufbau", **where, year=identity.year,
+                                  office=identity.office)]
+        return earlier, [problem("frueherer-katalog", **where, changes=catalogue_changes(earlier, plan))]
+    return None, [problem("layout-geaendert", "fingerabdruck", file=name, sheet=SHEET_META, cell="B7",
+                          found=identity.fingerprint, expected=plan.fingerprint, have=identity.fingerprint or "fehlt")]
+
+
+def homeless_cells(identity: Identity, plan: WorkbookPlan, values: list[float | None], plans: PlanCache,
+                   name: str) -> list[Problem]:
+    """A return read by an earlier layout: a Fehler for its filled cells that belong to nothing the catalogue knows
+    now (a deleted indicator, Stadtteil or group); such values are never stored without a home."""
+    known = homes(plans.catalogue)
+    cells = [slot.address for slot, value in zip(plan.slots, values, strict=True)
+             if slot.role == "input" and value is not None
+             and not all(code in known[column] for column, code in
+                         zip(DIMENSIONS, (slot.key.indicator, slot.key.area, slot.key.group, slot.key.sex),
+                             strict=True))]
+    if not cells:
+        return []
+    more = f" und {len(cells) - MAX_SHOWN_CELLS} weiteren" if len(cells) > MAX_SHOWN_CELLS else ""
+    assert identity.year is not None  # a plan was found for it
+    return [problem("katalog-geaendert", "ohne-zuordnung", file=name, sheet=SHEET_META, cell="B7",
+                    created=german_date(identity.created) or "?", cells=", ".join(cells[:MAX_SHOWN_CELLS]) + more,
+                    year=identity.year, office=identity.office,
+                    changes=catalogue_changes(plan, plans.plan(identity.office, identity.year)))]

@@ -30,7 +30,6 @@ from toolkit.collect.layout import (
     COL_INPUT,
     COL_KENNUNG,
     FLAGS,
-    LAYOUT_VERSION,
     SHEET_ENTRY,
     SHEET_META,
     DistrictColumn,
@@ -42,7 +41,14 @@ from toolkit.core.cells import cell_name, cell_position, format_number, german_d
 from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import Problem, problem
 from toolkit.returns.caches import PlanCache
-from toolkit.returns.identity import Identity, cell_text, identity_from_properties, identity_from_rows
+from toolkit.returns.identity import (
+    Identity,
+    cell_text,
+    homeless_cells,
+    identity_from_properties,
+    identity_from_rows,
+    plan_of,
+)
 from toolkit.returns.safety import Refused, SafeFile, inspect_file
 
 MAX_LAYOUT_PROBLEMS = 5
@@ -139,7 +145,7 @@ def readings_of(returned: ReturnedWorkbook, plans: PlanCache) -> Readings | None
     cells, identity = returned.cells, returned.identity
     if cells is None or identity is None or identity.year is None:
         return None
-    plan = plans.plan(identity.office, identity.year)
+    plan = plans.plan(identity.office, identity.year, identity.fingerprint)
     texts, formulas = cells.texts, cells.formulas
     if texts or formulas:
         readings = [Reading(slot, value, texts.get(i, ""), i in formulas)
@@ -186,7 +192,7 @@ def read_return(path: Path, catalogue: Catalogue, data: bytes | None = None,
         _read_workbook(result, safe, plans)
     except Refused as refused:
         result.problems.append(refused.problem)
-    except Exception as exc:  # noqa: BLE001 - a hostile or broken file must give an answer, not a traceback
+    except Exception as exc:  # a hostile or broken file must give an answer, not a traceback
         result.problems.append(_unreadable(path.name, exc))
     return result
 
@@ -216,7 +222,8 @@ def _read_workbook(result: ReturnedWorkbook, safe: SafeFile, plans: PlanCache) -
             result.problems.append(problem("kein-erhebungsbogen", "kennung", file=name, sheet=SHEET_META, cell="A1"))
             return
         result.identity = identity
-        plan = _plan_for(result, identity, plans)
+        plan, found = plan_of(identity, plans, name)
+        result.problems.extend(found)
         if plan is None:
             return
         sheets = [SHEET_ENTRY, *(d.name for d in plan.district_sheets)]
@@ -234,28 +241,8 @@ def _read_workbook(result: ReturnedWorkbook, safe: SafeFile, plans: PlanCache) -
         result.cells = _read_slots(result, plan, formulas)
         if safe.formulas_known:
             _typed_over_formulas(result, plan, formulas)
-
-
-def _plan_for(result: ReturnedWorkbook, identity: Identity, plans: PlanCache) -> WorkbookPlan | None:
-    name, catalogue = result.file, plans.catalogue
-    if identity.office not in catalogue.offices or not catalogue.indicators_of_office(identity.office):
-        result.problems.append(problem("falsche-dienststelle", "katalog", file=name, sheet=SHEET_META, cell="B2",
-                                       found=identity.office))
-        return None
-    if identity.year is None:
-        result.problems.append(problem("kein-erhebungsbogen", "jahr", file=name, sheet=SHEET_META, cell="B3"))
-        return None
-    if identity.layout_version != LAYOUT_VERSION:
-        result.problems.append(problem("layout-veraltet", file=name, sheet=SHEET_META, cell="B4",
-                                       found=identity.layout_version, expected=LAYOUT_VERSION))
-        return None
-    plan = plans.plan(identity.office, identity.year)
-    if identity.fingerprint != plan.fingerprint:
-        result.problems.append(problem("layout-geaendert", "fingerabdruck", file=name, sheet=SHEET_META, cell="B7",
-                                       found=identity.fingerprint, expected=plan.fingerprint,
-                                       have=identity.fingerprint or "fehlt"))
-        return None
-    return plan
+        if plan.fingerprint != plans.plan(identity.office, plan.year).fingerprint:  # read by an earlier layout
+            result.problems.extend(homeless_cells(identity, plan, result.cells.values, plans, name))
 
 
 def cell_value(rows: list[list[object]], row: int, col: int) -> object:

@@ -12,12 +12,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from toolkit.catalogue.model import CITY, Catalogue, Indicator
+from toolkit.catalogue.model import CITY, Catalogue, Indicator, IndicatorType
 from toolkit.collect.layout import EMPTY_FLAGS, FLAGS
 from toolkit.core.cells import format_number
 from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import Problem, problem
-from toolkit.core.store import StoredValue
+from toolkit.core.store import DeliverySource, StoredValue
 from toolkit.returns.reader import Reading, Readings, ReturnedWorkbook, normalise_flag
 
 SMALL_CHANGE = 10  # counts that move by less than this are never a "jump", whatever the percentage
@@ -31,6 +31,9 @@ class StoreView:
     delivery_of: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # id -> office, file, source
     round_tokens: dict[tuple[int, str], str] = field(default_factory=dict)
     merged: set[tuple[str, str, int]] = field(default_factory=set)  # (sha256, office, year)
+    # the layouts workbooks were distributed with: (office, year, fingerprint) -> kept catalogue part ('' = a round
+    # of an earlier version, whose part was not kept); see collect/layout_history.py
+    layouts: dict[tuple[str, int, str], str] = field(default_factory=dict)
 
     @property
     def round_years(self) -> set[int]:
@@ -76,7 +79,7 @@ def _indicators(rw: Readings) -> dict[str, Indicator]:
     return {i.id: i for i in rw.plan.indicators}
 
 
-def check_counts(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
+def check_counts(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:
     """Whole, non-negative counts; min/max of values that are not rates."""
     indicators = _indicators(rw)
     for key, reading in inputs.items():
@@ -90,7 +93,7 @@ def check_counts(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]: 
                 continue
             if not value.is_integer():
                 yield _problem(rw, "keine-ganze-zahl", reading, _n(value), "ganze Zahl")
-        if indicator.typ != "quote":
+        if indicator.typ != IndicatorType.QUOTE:
             yield from _bounds(rw, reading, indicator, value)
 
 
@@ -110,7 +113,7 @@ def _rate_pairs(inputs: dict[ObservationKey, Reading]) -> Iterator[tuple[Reading
                 yield reading, other
 
 
-def check_rates(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
+def check_rates(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:
     """Zähler <= Nenner (unless the indicator allows rates over 100 %), Nenner > 0, the rate within min/max."""
     indicators = _indicators(rw)
     for num, den in _rate_pairs(inputs):
@@ -130,7 +133,7 @@ def check_rates(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  
         yield from _bounds(rw, num, indicator, rate, "der Anteil")
 
 
-def check_sums(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
+def check_sums(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:
     """Parts against the whole by the catalogue's Summenregeln (counts only), within the rounding tolerance."""
     indicators = _indicators(rw)
     # per indicator: (year, area, group, sex, measure) -> reading; plain tuples hash faster than keys
@@ -153,11 +156,13 @@ def check_sums(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  #
                 continue
             complete = len(parts) == len(rule.teile)
             yield from _sum_rule(rw, by_indicator[indicator.id], indicator, rule.dimension, rule.gesamt, parts,
-                                 complete, base)
+                                 complete, base, catalogue)
 
 
-def _sum_rule(rw, cells, indicator, dimension, whole_code, parts, complete, base) -> Iterator[Problem]:  # noqa: ANN001
-    """``cells``: the indicator's readings by (year, area, group, sex, measure)."""
+def _sum_rule(rw, cells, indicator, dimension, whole_code, parts, complete, base,
+              catalogue) -> Iterator[Problem]:
+    """``cells``: the indicator's readings by (year, area, group, sex, measure); the message names groups and sexes
+    by their German labels."""
     by_group = dimension == "gruppe"
     for (year, area, group, sex, measure), whole in cells.items():
         if (group if by_group else sex) != whole_code or (not by_group and group not in indicator.gruppen):
@@ -177,7 +182,8 @@ def _sum_rule(rw, cells, indicator, dimension, whole_code, parts, complete, base
         if (all_there and abs(total - whole.value) > tolerance) or (not all_there and total > whole.value + tolerance):
             relation = "=" if all_there else "≤"
             yield _problem(rw, "summe-teile", whole, _n(total), f"{relation} {_n(whole.value)}",
-                           parts=", ".join(parts), whole=whole_code, value=_n(whole.value), relation=relation,
+                           parts=catalogue.labels(dimension, parts), whole=catalogue.label(dimension, whole_code),
+                           value=_n(whole.value), relation=relation,
                            tolerance=f", Toleranz {_n(tolerance)} wegen Rundung" if base else "")
 
 
@@ -186,7 +192,7 @@ def _rounding_base(catalogue: Catalogue, indicator: Indicator) -> int:
     return profile.rundung_basis if profile else 0
 
 
-def check_districts(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
+def check_districts(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:
     """The Stadtteile of a district sheet add up to the Gesamtstadt value on the Erfassung sheet."""
     columns: dict[tuple[str, str, str], list[Reading]] = defaultdict(list)
     for key, reading in inputs.items():
@@ -210,7 +216,7 @@ def check_districts(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem
                 yield _problem(rw, "summe-stadtteile", first, _n(total), _n(city.value), city_cell=city.slot.address)
 
 
-def check_previous_year(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
+def check_previous_year(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:
     """A change against the previous year above the indicator's max_aenderung_prozent is a Warnung."""
     indicators = _indicators(rw)
     history = rw.by_role("history")
@@ -233,7 +239,7 @@ def check_previous_year(rw, inputs, catalogue, view, unreadable) -> Iterator[Pro
                            old=_n(old), change=f"{'+' if change > 0 else ''}{format_number(change, 1)}", limit=_n(limit))
 
 
-def check_missing(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
+def check_missing(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:
     """An empty input cell is a Warnung unless flagged 'kein Wert verfügbar' or 'gesperrt (Quelle)'; an entirely
     empty sheet a Fehler."""
     flags = rw.by_role("flag")
@@ -258,7 +264,7 @@ def _flag_of(flags: dict[ObservationKey, Reading], reading: Reading) -> str:
     return normalise_flag(flag.text) if flag is not None else ""
 
 
-def check_history(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
+def check_history(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:
     """A pre-filled earlier year that the office changed (or filled in) becomes a correction: Hinweis."""
     for key, reading in rw.by_role("history").items():
         stored = view.values.get(key)
@@ -270,7 +276,7 @@ def check_history(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:
         yield _problem(rw, "vorjahr-geaendert", reading, _n(reading.value), _n(old), year=key.year, change=change)
 
 
-def check_flags_and_notes(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
+def check_flags_and_notes(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:
     for reading in rw.readings:
         role = reading.slot.role
         if role == "flag" and reading.text and normalise_flag(reading.text) not in FLAGS:
@@ -279,7 +285,7 @@ def check_flags_and_notes(rw, inputs, catalogue, view, unreadable) -> Iterator[P
             yield _problem(rw, "bemerkung", reading, reading.text[:300])
 
 
-def check_store_duplicates(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:  # noqa: ANN001
+def check_store_duplicates(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:
     """A value of the report year that another office already delivered (store) is a Fehler."""
     reported: set[str] = set()
     for key, reading in inputs.items():
@@ -287,7 +293,7 @@ def check_store_duplicates(rw, inputs, catalogue, view, unreadable) -> Iterator[
         if reading.value is None or stored is None or key.indicator in reported:
             continue
         office, file_name, source = view.delivery_of.get(stored.delivery_id, ("", "", ""))
-        if source == "return" and office and office != rw.office:
+        if source == DeliverySource.RETURN and office and office != rw.office:
             reported.add(key.indicator)
             yield _problem(rw, "doppelte-lieferung", reading, rw.office, office, "gespeichert", year=key.year,
                            other_file=file_name)

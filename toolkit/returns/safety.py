@@ -191,7 +191,7 @@ def _read_member(name: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo, bud
         if "encrypted" in str(exc).lower() or "password" in str(exc).lower():
             raise Refused(_encrypted(name)) from None
         raise Refused(_unreadable(name, f"Teil {info.filename}: {exc}")) from None
-    except Exception as exc:  # noqa: BLE001 - zlib.error and friends: the file is broken, not the program
+    except Exception as exc:  # zlib.error and friends: the file is broken, not the program
         raise Refused(_unreadable(name, f"Teil {info.filename}: {exc}")) from None
     return b"".join(parts)
 
@@ -299,7 +299,7 @@ def _scan_ods(name: str, content: bytes) -> tuple[int, dict[str, set[str]]]:
                 row = 0
     except Refused:
         raise
-    except Exception as exc:  # noqa: BLE001 - defusedxml refuses entities; broken XML is a broken file
+    except Exception as exc:  # defusedxml refuses entities; broken XML is a broken file
         raise Refused(_unreadable(name, f"content.xml: {exc}")) from None
     return total, formulas
 

@@ -94,7 +94,7 @@ _WORKER: dict[str, object] = {}
 
 
 def _init_worker(catalogue: Catalogue, view: StoreView) -> None:
-    _WORKER["view"], _WORKER["plans"] = view, PlanCache(catalogue)
+    _WORKER["view"], _WORKER["plans"] = view, PlanCache(catalogue, view.layouts)
 
 
 def _check_in_worker(path: Path) -> tuple[ReturnedWorkbook, FileReport]:

@@ -86,7 +86,7 @@ def _chain(data: bytes, table: tuple[int, ...], start: int, size: int, sectors: 
     return b"".join(parts)
 
 
-def _records(stream: bytes):  # noqa: ANN202 - yields (type, record offset, length)
+def _records(stream: bytes):  # yields (type, record offset, length)
     offset = 0
     while offset + 4 <= len(stream):
         kind, length = struct.unpack_from("<HH", stream, offset)

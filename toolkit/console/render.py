@@ -113,12 +113,13 @@ def print_log(console: Console, log: ChangeLog) -> None:
         return
     console.print(f"Änderungsprotokoll ({len(log.entries)} Änderungen, älteste zuerst):")
     for entry in log.entries:
+        key = entry.key
         flag = f" ({entry.old_flag})" if entry.old_flag else ""
         old = f"{_number(entry.old_value)}{flag}"
         source = entry.old_file or "unbekannt"
         console.print(
-            f"{entry.changed_at.replace('T', ' ')}  {entry.indicator} {entry.year} {entry.area} · {entry.group} · "
-            f"{entry.sex} · {entry.measure}: {old} → {_number(entry.new_value)}  "
+            f"{entry.changed_at.replace('T', ' ')}  {key.indicator} {key.year} {key.area} · {key.group} · "
+            f"{key.sex} · {key.measure}: {old} → {_number(entry.new_value)}  "
             f"(neu: {entry.new_office}, {entry.new_file}; vorher: {source}; Grund: {entry.reason or '–'})",
             markup=False, soft_wrap=True)
 

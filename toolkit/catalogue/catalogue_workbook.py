@@ -12,6 +12,7 @@ from pathlib import Path
 import xlsxwriter
 
 from toolkit.catalogue.model import SHEETS, Column, RawRow, SheetSpec, default_rows
+from toolkit.catalogue.sheets import SHARE_UNITS
 from toolkit.core.cells import column_letter
 from toolkit.core.workspace import atomic_path
 
@@ -27,6 +28,11 @@ NOTES = [
     ("• Gruppen: Codes aus dem Blatt Merkmale, mit Semikolon getrennt (z. B. insgesamt;deutsch;nichtdeutsch).", ""),
     ("• Typ: quote = das Werkzeug rechnet Zähler / Nenner × Faktor; anzahl = eine Zahl wird geliefert; "
      "wert = ein fertiger Wert wird übernommen (Faktor gibt dann nur die Einheit an).", ""),
+    ("• Typ, Einheit und Faktor passen zusammen: anzahl mit Faktor 1 und einer Einheit wie Anzahl oder Personen; "
+     "quote mit einem Anteil und seinem Faktor (" + ", ".join(f"{u} = {f}" for u, f in SHARE_UNITS.items()) + "); "
+     "wert mit einem dieser Anteile und seinem Faktor oder einer anderen Einheit (Index, Tage, Euro) und Faktor 1.", ""),
+    ("• Ein Blatt, in dem nichts eingetragen ist (z. B. Gleiche Zahlen), bleibt mit seiner Kopfzeile stehen: Ein "
+     "gelöschtes Blatt meldet jeder Befehl als Fehler.", ""),
     ("• Richtung: plus = höher ist besser, minus = niedriger ist besser, neutral/deuten = ohne Bewertung.", ""),
     ("• Hinweis für den Bericht: steht im veröffentlichten Bericht unter der Kennzahl (Abgrenzung, Vergleichbarkeit, "
      "Brüche). Interne Notiz: Arbeitshinweise für die Koordination; sie steht nur in der internen Fassung "

@@ -1,9 +1,11 @@
-"""Build templates/Bericht.docx: the Word report template with docxtpl tags, German styles and language.
+"""Build templates/Bericht.docx: the Word report template with docxtpl tags, German styles and language; the
+report's styles, page and edition mark, which the Stadtteil profiles share.
 
 The template is meant to be restyled by staff in Word: every heading uses a built-in heading style
 (Word shows them as "Überschrift 1/2"), tables use the style "Table Grid", small print the style
 "Quelle". The tags ({{ … }}, {%p … %}, {%tr … %}, {%tc … %}) must stay intact; the context that
-fills them is built by toolkit/report/context.py and documented there.
+fills them is built by toolkit/report/context.py and documented there. Everything below python-docx's public
+API (fields, fonts, header rows, language, settings) is done by report/word.py.
 """
 
 from __future__ import annotations
@@ -13,19 +15,31 @@ import io
 import zipfile
 from pathlib import Path
 
-from docx import Document
+import docx
+from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.styles.style import BaseStyle
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
 
 from toolkit.core.workspace import atomic_write_bytes
+from toolkit.report.word import (
+    LANGUAGE,
+    TABLE_STYLE,
+    add_field,
+    drop_styles_with_effects,
+    mark_header_row,
+    request_field_update,
+    set_fonts,
+    set_language,
+    set_outline_level,
+)
 
-LANGUAGE = "de-DE"
 FONT = "Calibri"  # LibreOffice substitutes the metric-compatible Carlito
-TABLE_STYLE = "Table Grid"
+BLUE, GREY, RED = RGBColor(0x1F, 0x3A, 0x5F), RGBColor(0x33, 0x33, 0x33), RGBColor(0xC0, 0x00, 0x00)
 
 FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 ERGEBNISSE_HINWEIS = (
@@ -60,11 +74,12 @@ def _fixed_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def build_report_template():  # -> docx.Document
-    document = Document()
-    _set_styles(document)
-    _set_page(document)
-    _set_update_fields(document)
+def build_report_template() -> Document:
+    document = docx.Document()
+    add_report_styles(document)
+    set_page(document, "{{ bericht.titel }} {{ bericht.jahr }}", mark="{{ bericht.kennzeichnung }}")
+    request_field_update(document)
+    drop_styles_with_effects(document)
     props = document.core_properties
     props.title = "{{ bericht.titel }} {{ bericht.jahr }}"
     props.subject = "{{ bericht.untertitel }}"
@@ -80,181 +95,149 @@ def build_report_template():  # -> docx.Document
     return document
 
 
-# ---- styles ------------------------------------------------------------------------------------------
+def knows_internal_edition(template: Path) -> bool:
+    """True if the report template has the internal edition's placeholders (built by this version)."""
+    try:
+        with zipfile.ZipFile(template) as archive:
+            xml = archive.read("word/document.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return "notiz_intern" in xml and "pruefung" in xml
 
 
-def _set_styles(document) -> None:
+# ---- styles and page ----------------------------------------------------------------------------------------
+
+
+def add_report_styles(document: Document, *, long_contents: bool = False) -> None:
+    """The report's styles, for the template and the Stadtteil profiles alike: built-in headings, title, caption
+    and table of contents restyled; "Quelle" (small print), "Tabelleninhalt", "Ergebnisse Kapitel" (a heading kept
+    out of the table of contents) and "Abbildung" added. Staff may restyle all of them in Word.
+
+    ``long_contents``: the table of contents has a line per Stadtteil (the profiles), set compact (9.5 pt, no
+    spacing, not bold) so that forty lines fit on one page; the report's lists chapters, bold and spaced."""
     styles = document.styles
-    _set_doc_defaults_language(document)
+    set_language(document)
     normal = styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(10.5)
-    normal.paragraph_format.space_after = Pt(6)
-    normal.paragraph_format.space_before = Pt(4)
-    normal.paragraph_format.line_spacing = 1.15
-    _rfonts(normal, FONT)
+    _font(normal, 10.5)
+    _spacing(normal, before=4, after=6, line=1.15)
     for name, size, before, after in (("Heading 1", 16, 0, 12), ("Heading 2", 13, 18, 6), ("Heading 3", 11, 12, 4)):
-        style = styles[name]
-        style.font.name = FONT
-        style.font.size = Pt(size)
-        style.font.bold = True
-        style.font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
-        style.paragraph_format.space_before = Pt(before)
-        style.paragraph_format.space_after = Pt(after)
-        style.paragraph_format.keep_with_next = True
-        _rfonts(style, FONT)
+        _font(styles[name], size, bold=True, colour=BLUE)
+        _spacing(styles[name], before=before, after=after, keep=True)
     styles["Heading 1"].paragraph_format.page_break_before = True
-    title = styles["Title"]
-    title.font.name = FONT
-    title.font.size = Pt(30)
-    title.paragraph_format.space_before = Pt(120)
-    title.paragraph_format.space_after = Pt(12)
-    _rfonts(title, FONT)
-    subtitle = styles["Subtitle"]
-    subtitle.font.size = Pt(16)
-    subtitle.paragraph_format.space_after = Pt(36)
-    toc_heading = styles["TOC Heading"]
-    toc_heading.paragraph_format.page_break_before = True
+    _font(styles["Title"], 30)
+    _spacing(styles["Title"], before=120, after=12)
+    styles["Subtitle"].font.size = Pt(16)
+    styles["Subtitle"].paragraph_format.space_after = Pt(36)
+    styles["TOC Heading"].paragraph_format.page_break_before = True
     caption = styles["Caption"]
-    caption.font.size = Pt(9.5)
-    caption.font.bold = True
-    caption.font.italic = False
-    caption.font.color.rgb = RGBColor(0x33, 0x33, 0x33)
-    caption.paragraph_format.space_before = Pt(10)
-    caption.paragraph_format.space_after = Pt(4)
-    caption.paragraph_format.keep_with_next = True
-    small = styles.add_style("Quelle", WD_STYLE_TYPE.PARAGRAPH)
-    small.base_style = normal
-    small.font.size = Pt(8.5)
-    small.paragraph_format.space_after = Pt(2)
-    small.paragraph_format.space_before = Pt(1)
-    cell = styles.add_style("Tabelleninhalt", WD_STYLE_TYPE.PARAGRAPH)
-    cell.base_style = normal
-    cell.font.size = Pt(9)
-    cell.paragraph_format.space_after = Pt(0)
-    cell.paragraph_format.space_before = Pt(0)
-    cell.paragraph_format.line_spacing = 1.0
+    caption.font.size, caption.font.bold, caption.font.italic, caption.font.color.rgb = Pt(9.5), True, False, GREY
+    _spacing(caption, before=10, after=4, keep=True)
+    _spacing(_new_style(document, "Quelle", 8.5), before=1, after=2)
+    _spacing(_new_style(document, "Tabelleninhalt", 9), before=0, after=0, line=1.0)
     for level in (1, 2):
-        toc = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
-        toc.base_style = normal
-        toc.paragraph_format.space_after = Pt(2 if level == 2 else 4)
+        toc = _new_style(document, f"toc {level}", 9.5 if long_contents else None)
+        if long_contents:
+            _spacing(toc, before=0, after=0, line=1.0)
+        else:
+            toc.paragraph_format.space_after = Pt(2 if level == 2 else 4)
+            toc.font.bold = level == 1
         toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))
         toc.paragraph_format.tab_stops.add_tab_stop(Cm(16.5), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
-        toc.font.bold = level == 1
-    findings = styles.add_style("Ergebnisse Kapitel", WD_STYLE_TYPE.PARAGRAPH)  # a heading kept out of the TOC
-    findings.base_style = normal
-    findings.font.bold = True
-    findings.font.size = Pt(11)
-    findings.font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
-    findings.paragraph_format.space_before = Pt(10)
-    findings.paragraph_format.space_after = Pt(2)
-    findings.paragraph_format.keep_with_next = True
-    _outline_level(findings, 2)
-    figure = styles.add_style("Abbildung", WD_STYLE_TYPE.PARAGRAPH)
-    figure.base_style = normal
+    findings = _new_style(document, "Ergebnisse Kapitel", 11)
+    findings.font.bold, findings.font.color.rgb = True, BLUE
+    _spacing(findings, before=10, after=2, keep=True)
+    set_outline_level(findings, 2)  # in the navigation and the PDF tags, not in the TOC (\o "1-2" without \u)
+    figure = _new_style(document, "Abbildung")
     figure.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    figure.paragraph_format.keep_with_next = True
-    figure.paragraph_format.space_before = Pt(6)
+    _spacing(figure, before=6, keep=True)
 
 
-def _outline_level(style, level: int) -> None:
-    """A paragraph style that is a heading of ``level`` for screen readers, the PDF tags and Word's navigation,
-    but not one of Word's heading styles, so that the TOC field (\\o "1-2" without \\u) leaves it out."""
-    ppr = style.element.get_or_add_pPr()
-    outline = OxmlElement("w:outlineLvl")
-    outline.set(qn("w:val"), str(level - 1))
-    ppr.append(outline)
+def _new_style(document: Document, name: str, size: float | None = None) -> BaseStyle:
+    style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Normal"]
+    if size is not None:
+        style.font.size = Pt(size)
+    return style
 
 
-def _rfonts(style, font: str) -> None:
-    rpr = style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attr), font)
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
-        fonts.attrib.pop(qn(attr), None)
+def _font(style: BaseStyle, size: float, *, bold: bool = False, colour: RGBColor | None = None) -> None:
+    """Size and the font FONT for every script (no theme fonts), optionally bold and coloured."""
+    style.font.name = FONT
+    style.font.size = Pt(size)
+    if bold:
+        style.font.bold = True
+    if colour is not None:
+        style.font.color.rgb = colour
+    set_fonts(style, FONT)
 
 
-def _set_doc_defaults_language(document) -> None:
-    """w:lang de-DE in docDefaults: LibreOffice takes the PDF /Lang from here, Word the spell-check language."""
-    styles_el = document.styles.element
-    defaults = styles_el.find(qn("w:docDefaults"))
-    rpr_default = defaults.find(qn("w:rPrDefault"))
-    rpr = rpr_default.find(qn("w:rPr"))
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), LANGUAGE)
-    lang.set(qn("w:eastAsia"), LANGUAGE)
-    lang.set(qn("w:bidi"), "ar-SA")
-    for style in document.styles:
-        rpr_style = style.element.find(qn("w:rPr"))
-        if rpr_style is not None and rpr_style.find(qn("w:lang")) is not None:
-            rpr_style.find(qn("w:lang")).set(qn("w:val"), LANGUAGE)
+def _spacing(style: BaseStyle, *, before: float | None = None, after: float | None = None, line: float | None = None,
+             keep: bool = False) -> None:
+    paragraph = style.paragraph_format
+    if after is not None:
+        paragraph.space_after = Pt(after)
+    if before is not None:
+        paragraph.space_before = Pt(before)
+    if line is not None:
+        paragraph.line_spacing = line
+    if keep:
+        paragraph.keep_with_next = True
 
 
-def _set_page(document) -> None:
+def set_page(document: Document, footer: str, mark: str = "") -> None:
+    """A4 with the report's margins; ``footer`` and the page number centred at the foot of every page, ``mark``
+    (bold, red) at the head."""
     section = document.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.left_margin = section.right_margin = Cm(2.2)
     section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
-    header = section.header.paragraphs[0]  # empty in the public edition; the internal one is marked on every page
-    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    mark = header.add_run("{{ bericht.kennzeichnung }}")
-    mark.bold = True
-    mark.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("{{ bericht.titel }} {{ bericht.jahr }} – Seite ")
-    _field(footer, "PAGE", "1")
+    if mark:
+        _mark(section.header.paragraphs[0], mark)
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run(f"{footer} – Seite ")
+    add_field(paragraph, "PAGE", "1")
 
 
-def _set_update_fields(document) -> None:
-    """Ask Word to update the table of contents when the report is opened."""
-    settings = document.settings.element
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    settings.append(update)
+def mark_every_page(document: Document, mark: str) -> None:
+    """Put ``mark`` at the top of every header in use that does not show it yet (an older template has none):
+    the default header of each section, the first-page and even-page headers where the document uses them."""
+    headers = []
+    for number, section in enumerate(document.sections):
+        if number == 0 or not section.header.is_linked_to_previous:
+            headers.append(section.header)
+        if section.different_first_page_header_footer:
+            headers.append(section.first_page_header)
+        if document.settings.odd_and_even_pages_header_footer:
+            headers.append(section.even_page_header)
+    for header in headers:
+        if mark in "".join(p.text for p in header.paragraphs):
+            continue
+        paragraphs = header.paragraphs
+        _mark(paragraphs[0].insert_paragraph_before() if paragraphs else header.add_paragraph(), mark)
 
 
-def _field(paragraph, instruction: str, placeholder: str) -> None:
-    """A complex field (PAGE, TOC) with a placeholder result."""
-    def fld(kind: str) -> None:
-        run = paragraph.add_run()
-        char = OxmlElement("w:fldChar")
-        char.set(qn("w:fldCharType"), kind)
-        if kind == "begin":
-            char.set(qn("w:dirty"), "true")
-        run.element.append(char)
+def _mark(paragraph: Paragraph, mark: str) -> None:
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(mark)
+    run.bold = True
+    run.font.color.rgb = RED
 
-    fld("begin")
-    run = paragraph.add_run()
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    run.element.append(instr)
-    fld("separate")
-    paragraph.add_run(placeholder)
-    fld("end")
 
 
 # ---- content -----------------------------------------------------------------------------------------
 
 
-def _p(document, text: str = "", style: str | None = None):
+def _p(document: Document, text: str = "", style: str | None = None) -> Paragraph:
     return document.add_paragraph(text, style=style)
 
 
-def _kept(paragraph) -> None:
+def _kept(paragraph: Paragraph) -> None:
     """Keep the paragraph on the page of the next one: a heading's text with its chart, a chart with its table."""
     paragraph.paragraph_format.keep_with_next = True
 
 
-def _title_page(document) -> None:
+def _title_page(document: Document) -> None:
     _p(document, "{{ bericht.stadt }}", "Subtitle")
     _p(document, "{{ bericht.titel }} {{ bericht.jahr }}", "Title")
     _p(document, "{{ bericht.untertitel }}", "Subtitle")
@@ -262,9 +245,9 @@ def _title_page(document) -> None:
     _p(document, "Herausgeber: {{ bericht.herausgeber }}")
 
 
-def _front_matter(document) -> None:
+def _front_matter(document: Document) -> None:
     _p(document, "Inhalt", "TOC Heading")
-    _field(_p(document), 'TOC \\o "1-2" \\h \\z',
+    add_field(_p(document), 'TOC \\o "1-2" \\h \\z',
            "Das Inhaltsverzeichnis wird beim Öffnen in Word aktualisiert (sonst: Rechtsklick, Feld aktualisieren).")
     document.add_heading("Vorwort", 1)
     _p(document, VORWORT)
@@ -305,7 +288,7 @@ def _front_matter(document) -> None:
     _p(document, "{{ geheimhaltung_text }}")
 
 
-def _chapters(document) -> None:
+def _chapters(document: Document) -> None:
     _p(document, "{%p for hf in handlungsfelder %}")
     document.add_heading("{{ hf.titel }}", 1)
     _p(document, "{{ hf.beschreibung }}")
@@ -355,7 +338,7 @@ def _chapters(document) -> None:
     _p(document, "{%p endfor %}")
 
 
-def _annex(document) -> None:
+def _annex(document: Document) -> None:
     document.add_heading("Anhang", 1)
     document.add_heading("Übersicht der Kennzahlen", 2)
     _p(document, "Alle Kennzahlen des Katalogs", "Caption")
@@ -385,15 +368,15 @@ def _annex(document) -> None:
 # ---- tables ------------------------------------------------------------------------------------------
 
 
-def _new_table(document, rows: int, cols: int):
+def _new_table(document: Document, rows: int, cols: int) -> Table:
     table = document.add_table(rows=rows, cols=cols)
     table.style = document.styles[TABLE_STYLE]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    mark_header_row(document.element.body.findall(qn("w:tbl"))[-1].find(qn("w:tr")))  # the table just added
+    mark_header_row(table)
     return table
 
 
-def _cell_text(cell, text: str, *, bold: bool = False, right: bool = False) -> None:
+def _cell_text(cell: _Cell, text: str, *, bold: bool = False, right: bool = False) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.style = "Tabelleninhalt"
     if right:
@@ -402,7 +385,7 @@ def _cell_text(cell, text: str, *, bold: bool = False, right: bool = False) -> N
     run.bold = bold
 
 
-def _fixed_table(document, headers: tuple[str, ...], loop: str, fields: tuple[str, ...],
+def _fixed_table(document: Document, headers: tuple[str, ...], loop: str, fields: tuple[str, ...],
                  right: tuple[int, ...] = ()) -> None:
     """Header row + one template row repeated with {%tr for %}; the columns ``right`` (numbers) right-aligned."""
     table = _new_table(document, 4, len(headers))
@@ -414,7 +397,7 @@ def _fixed_table(document, headers: tuple[str, ...], loop: str, fields: tuple[st
     _cell_text(table.rows[3].cells[0], "{%tr endfor %}")
 
 
-def _loop_table(document, var: str) -> None:
+def _loop_table(document: Document, var: str) -> None:
     """A table of any width: {var}.kopf is the header row, {var}.zeilen the rows (lists of cell texts).
 
     The first column (row label) is left-aligned, the value columns right-aligned.
@@ -432,12 +415,3 @@ def _loop_table(document, var: str) -> None:
     _cell_text(body.cells[3], "{%tc endfor %}")
     _cell_text(loop_end.cells[0], "{%tr endfor %}")
 
-
-def mark_header_row(tr) -> None:
-    """w:tblHeader on a table row (its w:tr element): the row repeats on every page and becomes a TH row in a
-    tagged PDF. python-docx has no public way from a row to its element; the document's element has one."""
-    tr_pr = tr.get_or_add_trPr()
-    if tr_pr.find(qn("w:tblHeader")) is None:
-        header = OxmlElement("w:tblHeader")
-        header.set(qn("w:val"), "true")
-        tr_pr.append(header)

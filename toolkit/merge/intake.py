@@ -17,6 +17,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue
@@ -24,9 +25,9 @@ from toolkit.collect.layout import ascii_code
 from toolkit.core.errors import ExitCode, InputError
 from toolkit.core.problems import FileReport, Severity, problem
 from toolkit.core.runtime import paused_gc
-from toolkit.core.store import Store
+from toolkit.core.store import DeliverySource, Store
 from toolkit.core.workspace import Workspace, atomic_write_bytes, ensure_closed, locked, remove_file, shown
-from toolkit.merge.matrix import write_master_matrix
+from toolkit.merge.matrix import retire_former_matrix, write_master_matrix
 from toolkit.returns.caches import Caches
 from toolkit.returns.checks import check_returns, inbox_files, iter_checked
 from toolkit.returns.feedback import existing_reports, write_feedback
@@ -43,10 +44,19 @@ def _step(name: str, file: str) -> None:
         fault_hook(name, file)
 
 
+class MergeAction(StrEnum):
+    """What merge did with one file (the text is what the summary line says)."""
+
+    TAKEN = "übernommen"
+    ALREADY_TAKEN = "bereits übernommen"  # the same bytes are a delivery already
+    KEPT = "nicht übernommen"  # a Fehler: the file stays in inbox/
+    WOULD_TAKE = "würde übernommen"  # --dry-run
+
+
 @dataclass
 class FileOutcome:
     file: str
-    action: str  # "übernommen", "bereits übernommen", "nicht übernommen", "würde übernommen"
+    action: MergeAction
     new: int = 0
     changed: int = 0
     archive: str = ""
@@ -60,6 +70,7 @@ class MergeResult:
     feedback: list[Path] = field(default_factory=list)
     dry_run: bool = False
     root: Path | None = None  # the working folder, to name files relative to it
+    notes: list[str] = field(default_factory=list)  # German hints, e.g. a former master matrix renamed
 
     @property
     def exit_code(self) -> ExitCode:
@@ -67,24 +78,25 @@ class MergeResult:
 
     def lines(self) -> list[str]:
         if not self.reports:
-            return ["In inbox/ liegen keine Dateien; nichts zu übernehmen."]
+            return ["In inbox/ liegen keine Dateien; nichts zu übernehmen.", *(f"Hinweis: {n}" for n in self.notes)]
         prefix = ""
         lines = ["Probelauf (--dry-run): nichts wurde geändert."] if self.dry_run else []
         for o in self.outcomes:
-            detail = f" ({o.new} neue, {o.changed} geänderte Werte)" if o.action in ("übernommen", "würde übernommen") \
+            detail = f" ({o.new} neue, {o.changed} geänderte Werte)" if o.action in (MergeAction.TAKEN, MergeAction.WOULD_TAKE) \
                 else ""
             where = f" -> {o.archive}" if o.archive and not self.dry_run else ""
             lines.append(f"{prefix}{o.file}: {o.action}{detail}{where}")
-        kept = [o.file for o in self.outcomes if o.action == "nicht übernommen"]
+        kept = [o.file for o in self.outcomes if o.action == MergeAction.KEPT]
         if kept:
             lines.append(f"{len(kept)} Datei(en) mit Fehlern bleiben in inbox/; die Prüfberichte in "
                          "outbox/<Jahr>/Pruefberichte/ sagen, was zu korrigieren ist.")
         if self.matrix is not None:
-            lines.append(f"Indikatorenmatrix erneuert: {shown(self.matrix, self.root)}")
+            lines.append(f"Monitoringdaten erneuert: {shown(self.matrix, self.root)}")
+        lines.extend(f"Hinweis: {note}" for note in self.notes)
         return lines
 
 
-def merge_returns(workspace: Workspace, dry_run: bool = False, progress=None,  # noqa: ANN001
+def merge_returns(workspace: Workspace, dry_run: bool = False, progress=None,
                   catalogue: Catalogue | None = None, caches: Caches | None = None) -> MergeResult:
     """Check every file in inbox/ and take those without Fehler into the store (see module docstring).
 
@@ -102,6 +114,7 @@ def merge_returns(workspace: Workspace, dry_run: bool = False, progress=None,  #
         # a file held open (Excel) is reported before anything changes, not after the store has committed
         inbox = inbox_files(workspace)
         ensure_closed([workspace.master_matrix, *inbox, *existing_reports(workspace, inbox)])
+        result.notes = [note for note in [retire_former_matrix(workspace)] if note]
         with Store(workspace.store_file) as store:
             # each file is taken as soon as it is checked, while the workers check the next ones
             for item in iter_checked(workspace, None, progress, catalogue=catalogue, caches=caches):
@@ -122,7 +135,7 @@ def _merge_one(workspace: Workspace, store: Store, item: CheckedFile) -> FileOut
     if not report.ok or not rw.readable or rw.year is None:
         with store.transaction():
             _record_check(store, report)
-        return FileOutcome(rw.file, "nicht übernommen")
+        return FileOutcome(rw.file, MergeAction.KEPT)
     data = rw.path.read_bytes()
     if hashlib.sha256(data).hexdigest() != rw.sha256:
         raise InputError(f"Die Datei {rw.file} hat sich während der Übernahme geändert.",
@@ -132,12 +145,12 @@ def _merge_one(workspace: Workspace, store: Store, item: CheckedFile) -> FileOut
     delivery = store.find_delivery(rw.sha256, rw.office, rw.year)
     if delivery is not None:
         report.problems.append(problem("bereits-uebernommen", file=rw.file, delivery=delivery))
-        outcome = FileOutcome(rw.file, "bereits übernommen", archive=shown(archive, workspace.root))
+        outcome = FileOutcome(rw.file, MergeAction.ALREADY_TAKEN, archive=shown(archive, workspace.root))
     else:
         with store.transaction():
             counts = _store_values(workspace, store, rw, report, archive)
             _record_check(store, report)
-        outcome = FileOutcome(rw.file, "übernommen", counts["new"], counts["changed"], shown(archive, workspace.root))
+        outcome = FileOutcome(rw.file, MergeAction.TAKEN, counts["new"], counts["changed"], shown(archive, workspace.root))
     _step("committed", rw.file)
     remove_file(rw.path)
     _step("removed", rw.file)
@@ -181,7 +194,7 @@ def _record_check(store: Store, report: FileReport) -> None:
                            ok=report.ok, counts=_counts(report), problems_json=_problems_json(report))
 
 
-def merge_items(rw: ReturnedWorkbook, stored: dict | None = None) -> list[tuple]:  # noqa: ANN001
+def merge_items(rw: ReturnedWorkbook, stored: dict | None = None) -> list[tuple]:
     """(key, value, flag, note, reason) for every value the file delivers, corrections of earlier years included."""
     reason = f"Lieferung {rw.file}"
     items = [(row[:6], row[6], row[7], row[8], reason) for row in rw.delivered()]
@@ -199,7 +212,7 @@ def _store_values(workspace: Workspace, store: Store, rw: ReturnedWorkbook, repo
                   archive: Path) -> dict[str, int]:
     assert rw.identity is not None and rw.year is not None
     delivery = store.add_delivery(
-        office=rw.office, year=rw.year, file_name=rw.file, sha256=rw.sha256, source="return", token=rw.identity.token,
+        office=rw.office, year=rw.year, file_name=rw.file, sha256=rw.sha256, source=DeliverySource.RETURN, token=rw.identity.token,
         layout_version=rw.identity.layout_version, received_at=_received(rw.path),
         archive_path=shown(archive, workspace.root), counts=_counts(report), problems_json=_problems_json(report))
     history = rw.history_values()
@@ -218,14 +231,14 @@ def _preview(workspace: Workspace, item: CheckedFile) -> FileOutcome:
     """What merging this file would change, computed against a read-only view of the store."""
     rw, report = item.returned, item.report
     if not report.ok or not rw.readable:
-        return FileOutcome(rw.file, "nicht übernommen")
+        return FileOutcome(rw.file, MergeAction.KEPT)
     if not workspace.store_file.is_file():
         items = merge_items(rw)
-        return FileOutcome(rw.file, "würde übernommen", new=len(items))
+        return FileOutcome(rw.file, MergeAction.WOULD_TAKE, new=len(items))
     store = Store.read_only(workspace.store_file)
     try:
         if store.find_delivery(rw.sha256, rw.office, rw.year or 0) is not None:
-            return FileOutcome(rw.file, "bereits übernommen")
+            return FileOutcome(rw.file, MergeAction.ALREADY_TAKEN)
         stored = store.values(indicators={row[0] for row in (*rw.delivered(), *rw.history_values())})
     finally:
         store.close()
@@ -236,4 +249,4 @@ def _preview(workspace: Workspace, item: CheckedFile) -> FileOutcome:
             new += 1
         elif (old.value, old.flag, old.note) != (value, flag, note):
             changed += 1
-    return FileOutcome(rw.file, "würde übernommen", new, changed)
+    return FileOutcome(rw.file, MergeAction.WOULD_TAKE, new, changed)

@@ -1,0 +1,97 @@
+"""Stored values without a home: values the catalogue no longer has a place for.
+
+A catalogue change can leave values in the store that belong to nothing the catalogue knows: a Stadtteil whose key
+was changed (Alte Neustadt 04 -> 03) or whose row was deleted, a deleted indicator, a group or sex deleted from the
+sheet Merkmale. Such values must never vanish from a publication without a word, nor appear in one under an
+internal code. ``find_orphans`` counts them (one read of the store), ``orphan_problems`` says what they are in
+German with the names a user knows, and ``HOMES`` is the one definition of what has a home, used both to count
+them and to leave them out of the one protected table (indicators/published.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from toolkit.catalogue.model import AREA_LABELS, Catalogue, area_key, default_rows, name_key
+from toolkit.core.cells import format_number
+from toolkit.core.problems import FileReport, Problem, problem
+from toolkit.core.store import Store
+from toolkit.core.workspace import CATALOGUE_TEMPLATE, Workspace
+
+DIMENSIONS = ("indicator", "area", "grp", "sex")  # the store's columns that must name something the catalogue knows
+
+
+def homes(catalogue: Catalogue) -> dict[str, set[str]]:
+    """Per column of the store, the codes that have a home in ``catalogue``."""
+    return {
+        "indicator": set(catalogue.indicators),
+        "area": set(AREA_LABELS) | {d.area for d in catalogue.districts},
+        "grp": set(catalogue.groups),
+        "sex": set(catalogue.sexes),
+    }
+
+
+@dataclass(frozen=True)
+class Orphans:
+    """Stored values without a home, counted by the first thing the catalogue does not know (in DIMENSIONS order:
+    a value of a deleted indicator in a deleted Stadtteil counts once, for the indicator)."""
+
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)  # (column, code) -> number of values
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def __bool__(self) -> bool:
+        return bool(self.counts)
+
+
+def find_orphans(store: Store, catalogue: Catalogue) -> Orphans:
+    """Count the stored values without a home in ``catalogue``."""
+    return Orphans(store.values_outside(homes(catalogue)))
+
+
+def orphan_problems(orphans: Orphans, catalogue: Catalogue) -> list[Problem]:
+    """One German Fehler per thing the catalogue no longer knows, naming it as a user knows it (the Stadtteil's
+    name and the Amt's key, the indicator's Kennung, the group's label) and how to give the values their home back."""
+    default = default_rows()
+    district_names = {r.values["schluessel"]: r.values["name"] for r in default["Stadtteile"]}
+    current = {name_key(d.name): d.schluessel for d in catalogue.districts}
+    labels = {(r.values["dimension"], r.values["code"]): r.values["bezeichnung"] for r in default["Merkmale"]}
+    found = []
+    for (column, code), count in orphans.counts.items():
+        values = count_phrase(count)
+        if column == "indicator":
+            found.append(problem("verwaiste-werte", "kennzahl", file=CATALOGUE_TEMPLATE, sheet="Indikatoren",
+                                 indicator=code, found=code, values=values))
+        elif column == "area":
+            key = area_key(code)
+            name = district_names.get(key, "")
+            variant = "stadtteil" if name else "schluessel"
+            if name and current.get(name_key(name)):
+                variant = "umgeschluesselt"
+            found.append(problem("verwaiste-werte", variant, file=CATALOGUE_TEMPLATE, sheet="Stadtteile", found=key,
+                                 values=values, name=name, key=key, new_key=current.get(name_key(name), "")))
+        else:
+            dimension = "gruppe" if column == "grp" else "geschlecht"
+            label = labels.get((dimension, code), code)
+            found.append(problem("verwaiste-werte", dimension, file=CATALOGUE_TEMPLATE, sheet="Merkmale", found=code,
+                                 values=values, label=label))
+    return found
+
+
+def count_phrase(count: int, singular: str = "gehört", plural: str = "gehören") -> str:
+    """'1 gespeicherter Wert gehört' / '562 gespeicherte Werte gehören' (German agreement)."""
+    if count == 1:
+        return f"1 gespeicherter Wert {singular}"
+    return f"{format_number(count)} gespeicherte Werte {plural}"
+
+
+def orphans_report(workspace: Workspace, catalogue: Catalogue) -> FileReport | None:
+    """The catalogue's report for 'toolkit check': its Fehler for stored values without a home (None if there are
+    none or there is no store yet). Reads the store only."""
+    if not workspace.store_file.is_file():
+        return None
+    with Store.read_only(workspace.store_file) as store:
+        problems = orphan_problems(find_orphans(store, catalogue), catalogue)
+    return FileReport(CATALOGUE_TEMPLATE, "Katalog", None, "", problems) if problems else None
