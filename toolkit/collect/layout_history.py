@@ -109,10 +109,12 @@ def layout_changes(store: Store, catalogue: Catalogue, year: int, offices: Itera
         row = rounds.get(office)
         if row is None or office not in catalogue.offices:
             continue
+        layout = kept.get((year, office, row["fingerprint"]))
+        if layout is not None and layout["snapshot"] == snapshot(catalogue, office):
+            continue  # the same part of the catalogue plans the same workbook (a fifth of the cost of planning it)
         plan = plan_workbook(catalogue, office, year)
         if row["fingerprint"] == plan.fingerprint:
             continue
-        layout = kept.get((year, office, row["fingerprint"]))
         earlier = earlier_plan(layout["snapshot"], office, year, row["fingerprint"]) if layout is not None else None
         changes = catalogue_changes(earlier, plan) if earlier is not None else "änderte sich der Aufbau des Bogens"
         found.append(LayoutChange(office, row["created_at"], changes, earlier is not None))
