@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,19 @@ def make_workspace(root: Path) -> Workspace:
     ensure_folders(workspace)
     workspace.settings_file.write_text(DEFAULT_SETTINGS_TOML, encoding="utf-8")
     write_catalogue_workbook(workspace.catalogue_file)
+    return workspace
+
+
+LEGACY = Path(__file__).parent / "data" / "legacy_0_2"
+
+
+def legacy_workspace(root: Path) -> Workspace:
+    """The working folder of version 0.2.0 in tests/data/legacy_0_2 (catalogue and store as that version wrote)."""
+    workspace = Workspace(root)
+    ensure_folders(workspace)
+    workspace.settings_file.write_text(DEFAULT_SETTINGS_TOML, encoding="utf-8")
+    shutil.copy(LEGACY / "Indikatorenmatrix.xlsx", workspace.catalogue_file)
+    shutil.copy(LEGACY / "monitoring.sqlite", workspace.store_file)
     return workspace
 
 

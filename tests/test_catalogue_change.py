@@ -8,11 +8,11 @@ import copy
 import sqlite3
 
 import pytest
-from toolkit.catalogue.template import write_catalogue_workbook
 from typer.testing import CliRunner
 from workbook_edit import filled_cells, set_cells
 
 import toolkit.cli
+from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import load_catalogue
 from toolkit.catalogue.sheets import workbook_rows
 from toolkit.collect.distribute import distribute_round

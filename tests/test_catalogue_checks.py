@@ -7,9 +7,9 @@ import copy
 
 import pytest
 from openpyxl import load_workbook
-from toolkit.catalogue.template import write_catalogue_workbook
 from typer.testing import CliRunner
 
+from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import build_catalogue, default_rows, load_catalogue
 from toolkit.catalogue.sheets import DEFAULT_LINKS_NOTICE, SHARE_UNITS
 from toolkit.cli import app

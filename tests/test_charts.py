@@ -76,8 +76,8 @@ def test_alt_text_states_values_years_and_message_in_german():
     assert "Der Abstand hat sich verringert." in text
     bars = alt_text(bar_spec())
     assert "Höchster Wert: Cracau mit 30,3 %" in bars or "Höchster Wert: Cracau mit 30,2 %" in bars
-    assert "1 von 3 Stadtteilen liegen darüber" in bars
-    assert "1 Stadtteile ohne veröffentlichten Wert" in bars
+    assert "1 von 3 Stadtteilen liegt darüber" in bars  # was "1 von 3 Stadtteilen liegen"
+    assert "1 Stadtteil ohne veröffentlichten Wert" in bars  # was "1 Stadtteile"
 
 
 def test_render_gives_png_and_the_pool_gives_the_same_images():

@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 from toolkit.cli import app, main
 
 runner = CliRunner()
-COMMANDS = ["init", "distribute", "check", "merge", "status", "compile", "import", "log", "export", "demo"]
+COMMANDS = ["init", "upgrade", "distribute", "check", "merge", "status", "compile", "import", "log", "withdraw",
+            "export", "demo"]
 
 
 def test_root_help_lists_every_command():
@@ -35,6 +36,7 @@ def test_every_command_has_german_help_with_an_example(command):
         ["status", "--year", "2025"],
         ["compile", "--year", "2025"],
         ["log"],
+        ["withdraw", "1", "--reason", "Test"],
         ["export", "--year", "2025"],
     ],
 )

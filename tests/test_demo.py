@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
+import email
+import email.policy
+import json
 import re
 import shutil
 import subprocess
@@ -38,21 +42,27 @@ from toolkit.returns.checks import check_files
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, str]:
-    folder = tmp_path_factory.mktemp("demo") / "Demo"
-    result = CliRunner().invoke(app, ["demo", str(folder)])
+    """`toolkit demo Demo`, run from the folder above it as a new user would."""
+    parent = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(parent)
+        result = CliRunner().invoke(app, ["demo", "Demo"])
     assert result.exit_code == 0, result.output
-    return Workspace(folder.resolve()), result.output
+    return Workspace((parent / "Demo").resolve()), result.output
 
 
 def test_cli_prints_where_every_output_is(demo) -> None:
+    """Every printed path opens from where the user stands (the folder above the demo), not only inside it."""
     workspace, output = demo
     assert "Demo fertig in" in output
+    lines = output.replace("\n", "")
     for path in (workspace.workbooks_dir(REPORT_YEAR), workspace.mails_dir(REPORT_YEAR),
-                 workspace.check_reports_dir(REPORT_YEAR), workspace.master_matrix, workspace.report_file(REPORT_YEAR)):
-        shown = path.relative_to(workspace.root).as_posix()  # relative to the working folder, "/" everywhere
-        assert f": {shown}" in output.replace("\n", ""), path
-        assert path.exists(), path
-    assert f"Arbeitsordner: {workspace.root}" in output.replace("\n", "")
+                 workspace.check_reports_dir(REPORT_YEAR), workspace.master_matrix, workspace.report_file(REPORT_YEAR),
+                 workspace.year_dir(REPORT_YEAR) / "OffeneDaten" / f"integrationsmonitoring_{REPORT_YEAR}.csv"):
+        printed = Path("Demo") / path.relative_to(workspace.root)  # was relative to the demo folder: outbox/2025/…
+        assert f": {printed}" in lines, path
+        assert (workspace.root.parent / printed).exists(), path
+    assert "Arbeitsordner: Demo" in lines and f"toolkit status --year {REPORT_YEAR} -w Demo" in output
     assert f"{SILENT_OFFICE} hat nicht geantwortet" in output
     assert f"{FAULTY_OFFICE} hat einen Bogen mit Fehlern geschickt" in output
 
@@ -260,6 +270,27 @@ def test_status_shows_the_missing_and_the_faulty_office(demo, catalogue: Catalog
     assert status[FAULTY_OFFICE].n_fehler >= 2
     assert sum(s.delivered for s in status.values()) == len(status) - 2
     assert "geliefert 14 von 16 Stellen" in output
+    assert not any(s.overdue for s in status.values())  # the demo's round is under way: its deadline lies ahead
+
+
+def test_the_reminder_to_the_faulty_office_names_its_two_errors_and_no_filled_cell_as_missing(demo, tmp_path) -> None:
+    workspace, _ = demo
+    copy = tmp_path / "Demo"  # status --remind writes drafts and records them: not into the shared demo folder
+    shutil.copytree(workspace.root, copy, copy_function=shutil.copyfile)  # copy2 needs CopyFile2, which Wine lacks
+    result = CliRunner().invoke(app, ["status", "--year", str(REPORT_YEAR), "--remind", "-w", str(copy)])
+    assert result.exit_code == 0, result.output
+    with Store.read_only(workspace.store_file) as store:
+        [check] = [c for c in store.checks(REPORT_YEAR) if c["office"] == FAULTY_OFFICE]
+    fehler = [p for p in json.loads(check["problems_json"]) if p["severity"] == "fehler"]
+    assert len(fehler) == 2
+    checked = dt.datetime.fromisoformat(check["checked_at"]).strftime("%d.%m.%Y")
+    draft = Workspace(copy).mails_dir(REPORT_YEAR) / f"Erinnerung_{REPORT_YEAR}_{FAULTY_OFFICE}.eml"
+    body = email.message_from_bytes(draft.read_bytes(), policy=email.policy.default).get_body(("plain",)).get_content()
+    points = [line[2:] for line in body.splitlines() if line.startswith("- ")]
+    assert points == [
+        f"Ihre Datei {return_name(FAULTY_OFFICE, REPORT_YEAR)} (geprüft am {checked}) haben wir nicht übernommen, "
+        "weil sie 2 Fehler enthält. Bitte korrigieren Sie sie und senden Sie den ganzen Bogen erneut.",
+        *(f"Fehler in {p['sheet']}!{p['cell']} ({p['indicator']}): {p['message']}" for p in fehler)]
 
 
 def test_demo_refuses_a_folder_with_other_content(tmp_path: Path) -> None:

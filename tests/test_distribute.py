@@ -61,11 +61,13 @@ def test_prefill_comes_from_the_store(workspace, catalogue):
     assert ws[slot.cell].value == 4711
 
 
-def test_dry_run_writes_nothing_and_creates_no_store(workspace):
+def test_dry_run_writes_nothing_and_creates_no_store(workspace, catalogue):
     result = distribute_round(workspace, 2025, dry_run=True)
     assert not workspace.store_file.exists()
     assert not workspace.year_dir(2025).exists()
-    assert result.lines()[0].startswith("Probelauf") and "würden" in result.lines()[-1]
+    lines = result.lines()
+    planned = f"{len(catalogue.offices_with_indicators())} Erhebungsbögen würden für 2025 erstellt"
+    assert lines[0].startswith("Probelauf") and any(line.startswith(planned) for line in lines)
 
 
 def test_token_is_kept_when_the_round_is_written_again(workspace):
@@ -142,7 +144,7 @@ def test_one_failure_does_not_stop_the_rest(workspace, catalogue, smtp_server): 
 def test_cli_distribute_writes_workbooks(workspace):
     result = runner.invoke(app, ["distribute", "--year", "2025", "-w", str(workspace.root), "--office", "JUGA"])
     assert result.exit_code == 0, result.output
-    assert "Erhebung_2025_JUGA.xlsx" in result.output and "1 Erhebungsbögen für 2025" in result.output
+    assert "Erhebung_2025_JUGA.xlsx" in result.output and "1 Erhebungsbogen für 2025" in result.output  # was "1 Erhebungsbögen"
 
 
 def test_cli_distribute_unknown_office_is_a_usage_error(workspace):
@@ -169,10 +171,12 @@ def test_cli_distribute_help_has_example():
 
 
 def test_deadline_defaults_to_settings(workspace):
+    """An empty frist is 31.03. of the year after the report year, as toolkit.toml says (was 31.03. two years on)."""
+    assert 'leer = 31.03. des Folgejahres' in workspace.settings_file.read_text(encoding="utf-8")
     result = distribute_round(workspace, 2025, offices=["WAHL"])
-    assert result.deadline == dt.date(2027, 3, 31)
+    assert result.deadline == dt.date(2026, 3, 31)
     draft = (workspace.mails_dir(2025) / "Erhebung_2025_WAHL.eml").read_bytes()
-    assert "31.03.2027" in email.message_from_bytes(draft, policy=email.policy.default)["Subject"]
+    assert "31.03.2026" in email.message_from_bytes(draft, policy=email.policy.default)["Subject"]
 
 
 def test_cli_distribute_send_failure_exits_6(workspace, catalogue, smtp_server):  # noqa: F811

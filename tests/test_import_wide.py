@@ -114,7 +114,7 @@ def test_the_withheld_cells_are_the_dots_in_the_file():
 def test_import_through_the_cli_names_provenance_and_withheld_values(workspace):
     code, output = _invoke(TABLES["K3_T39"], "--zuordnung", mapping_of("K3_T39"), "-w", workspace.root)
     assert code == 0, output
-    assert "193 Zeilen importiert (579 neue, 0 geänderte Werte)" in output
+    assert "193 Zeilen importiert (579 neue Werte, 0 geänderte Werte)" in output
     assert "Herkunft „Import KISS-MD K3_T39“" in output
     assert "Davon von der Quelle gesperrt: 42 Werte" in output
     with Store(workspace.store_file) as store:
@@ -152,7 +152,7 @@ def test_importing_the_same_file_twice_changes_nothing(tmp_path):
                          "nur2025.toml")
     code, output = _invoke(TABLES["K3_T35"], "--zuordnung", only_2025, "-w", workspace.root)
     assert code == 0, output
-    assert "39 Zeilen importiert (0 neue, 0 geänderte Werte; 117 unverändert)" in output
+    assert "39 Zeilen importiert (0 neue Werte, 0 geänderte Werte; 117 unverändert)" in output
     assert "übersprungen: 568 Zeilen" in output
     assert _values(workspace) == before
     assert _deliveries(workspace) == deliveries + 1

@@ -6,30 +6,18 @@ import csv
 import shutil
 from pathlib import Path
 
+from conftest import LEGACY, legacy_workspace
 from typer.testing import CliRunner
 
 import toolkit.cli
 from toolkit.catalogue.model import CITY, load_catalogue
-from toolkit.catalogue.upgrade import NUMBERED_UP_TO_0_2, workspace_catalogue
+from toolkit.catalogue.upgrade import NUMBERED_UP_TO_0_2, upgrade_store, workspace_catalogue
 from toolkit.core.keys import ObservationKey
-from toolkit.core.settings import DEFAULT_SETTINGS_TOML
 from toolkit.core.store import DISTRICT_KEYS, OFFICIAL, Store
-from toolkit.core.workspace import Workspace, ensure_folders
 
-LEGACY = Path(__file__).parent / "data" / "legacy_0_2"
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "stadtteile.csv"
 runner = CliRunner()
 HEADER = "Jahr;Indikator;Gebiet;Gruppe;Geschlecht;Messgröße;Wert;Kennzeichen;Hinweis\n"
-
-
-def _legacy_workspace(root: Path) -> Workspace:
-    """The working folder of version 0.2.0 in tests/data/legacy_0_2 (catalogue and store as that version wrote)."""
-    workspace = Workspace(root)
-    ensure_folders(workspace)
-    workspace.settings_file.write_text(DEFAULT_SETTINGS_TOML, encoding="utf-8")
-    shutil.copy(LEGACY / "Indikatorenmatrix.xlsx", workspace.catalogue_file)
-    shutil.copy(LEGACY / "monitoring.sqlite", workspace.store_file)
-    return workspace
 
 
 def _legacy_values() -> dict[tuple[str, str], float]:
@@ -52,7 +40,7 @@ def test_default_catalogue_carries_the_amts_keys_and_population():
 
 
 def test_a_store_and_catalogue_of_version_0_2_are_upgraded_once_by_name(tmp_path):
-    workspace = _legacy_workspace(tmp_path / "ws")
+    workspace = legacy_workspace(tmp_path / "ws")
     expected = _legacy_values()
     with Store(workspace.store_file) as store:
         assert store.meta(DISTRICT_KEYS) is None  # as version 0.2 left it
@@ -61,6 +49,8 @@ def test_a_store_and_catalogue_of_version_0_2_are_upgraded_once_by_name(tmp_path
 
     catalogue = workspace_catalogue(workspace)
     assert catalogue.legacy_areas["st04"] == "st72"  # by name: Barleber See
+    moving = sum(1 for key in before if catalogue.legacy_areas.get(key.area, key.area) != key.area)
+    assert moving and upgrade_store(workspace, catalogue) == moving
     with Store(workspace.store_file) as store:
         after = store.values()
         assert store.meta(DISTRICT_KEYS) == OFFICIAL
@@ -72,7 +62,7 @@ def test_a_store_and_catalogue_of_version_0_2_are_upgraded_once_by_name(tmp_path
                 assert after[key].value == expected[(district.name, measure)], (district.name, measure)
     assert after[ObservationKey("STT-01", 2024, "st04", "insgesamt", "insgesamt", "nenner")].value == 12374  # Alte Neustadt
 
-    workspace_catalogue(workspace)  # a second command changes nothing
+    assert upgrade_store(workspace, catalogue) is None  # a second command changes nothing
     with Store(workspace.store_file) as store:
         assert store.values() == after
 
@@ -80,7 +70,7 @@ def test_a_store_and_catalogue_of_version_0_2_are_upgraded_once_by_name(tmp_path
 def test_a_0_2_store_with_a_new_catalogue_follows_the_numbering_of_0_2(tmp_path, workspace):
     shutil.copy(LEGACY / "monitoring.sqlite", workspace.store_file)
     assert NUMBERED_UP_TO_0_2[3] == "Barleber See"
-    workspace_catalogue(workspace)
+    upgrade_store(workspace, workspace_catalogue(workspace))
     with Store(workspace.store_file) as store:
         values = store.values()
     assert values[ObservationKey("STT-01", 2024, "st72", "insgesamt", "insgesamt", "nenner")].value == 75

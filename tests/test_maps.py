@@ -263,4 +263,4 @@ def test_map_specs_are_plain_data_for_the_process_pool(maps):
     rendered = render(copy)
     assert rendered.png.startswith(b"\x89PNG") and rendered.alt == spec.alt_text()
     locator = LocatorMap(spec.shapes, 8)
-    assert render(pickle.loads(pickle.dumps(locator))).alt.startswith(f"Lagekarte: {spec.shapes.names[8]}")
+    assert render(pickle.loads(pickle.dumps(locator))).alt.startswith(f"Lagekarte: Der Stadtteil {spec.shapes.names[8]}")

@@ -203,15 +203,18 @@ def test_dry_run_changes_nothing(tmp_path, files):
     assert len(list(workspace.inbox.iterdir())) == 3 and not list(workspace.archive.rglob("*.xlsx"))
 
 
-def test_cli_merge_messages_and_matrix(tmp_path, files):
+def test_cli_merge_messages_and_matrix(tmp_path, files, monkeypatch):
     workspace = make_workspace(tmp_path / "ws")
     _fill(workspace, files)
-    result = runner.invoke(toolkit.cli.app, ["merge", "-w", str(workspace.root)])
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(toolkit.cli.app, ["merge", "-w", "ws"])
     assert result.exit_code == 1
     output = " ".join(result.output.split())
-    assert "Erhebung_2025_SOZ.xlsx: übernommen" in output
-    assert "bleiben in inbox/" in output
-    assert workspace.master_matrix.is_file()
+    assert "Erhebung_2025_SOZ.xlsx: übernommen (" in output
+    report = Path("ws/outbox/2025/Pruefberichte/Pruefbericht_Erhebung_2025_JUGA_falsch.xlsx")
+    assert (f"1 Datei mit Fehlern bleibt in {Path('ws/inbox')}; der Prüfbericht {report} sagt, was zu korrigieren "
+            f"ist. Monitoringdaten erneuert: {Path('ws/outbox/Monitoringdaten.xlsx')}") in output  # was "1 Datei(en)"
+    assert workspace.master_matrix.is_file() and (tmp_path / report).is_file()
 
 
 def test_second_process_gets_busy_error(tmp_path, files):

@@ -11,10 +11,10 @@ import sqlite3
 
 import pytest
 from report_fixtures import make_report_workspace
-from toolkit.catalogue.template import write_catalogue_workbook
 from typer.testing import CliRunner
 
 import toolkit.cli
+from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import load_catalogue
 from toolkit.catalogue.orphans import find_orphans, orphan_problems
 from toolkit.catalogue.sheets import workbook_rows

@@ -53,7 +53,7 @@ def test_json_keeps_its_shape():
     report = FileReport("a.xlsx", "FB40", 2025, "0" * 64, [problem("bemerkung", sheet="Erfassung", cell="M12",
                                                                    found="Schätzung")])
     data = json.loads(json.dumps(report.as_json()))
-    assert list(data) == ["file", "office", "year", "ok", "problems"]
+    assert list(data) == ["file", "office", "year", "ok", "problems", "pruefbericht"]
     assert list(data["problems"][0]) == ["code", "message", "sheet", "cell", "indicator", "found", "expected",
                                          "severity"]
     assert data["problems"][0]["severity"] == "hinweis" and data["ok"] is True

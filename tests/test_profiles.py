@@ -8,6 +8,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from toolkit.core.cells import format_number
+from toolkit.core.workspace import for_user
 from toolkit.indicators.published import load_published
 from toolkit.report.profiles import HEADER
 from toolkit.report.tables import decimals_of
@@ -61,7 +62,7 @@ def test_one_page_per_populated_stadtteil_with_heading_locator_map_and_table(pro
     for name in populated:
         elements = pages[name]
         pictures = [d for e in elements for d in e.iter(qn("wp:docPr"))]
-        assert len(pictures) == 1 and pictures[0].get("descr").startswith(f"Lagekarte: {name} (dunkel hervorgehoben)")
+        assert len(pictures) == 1 and pictures[0].get("descr").startswith(f"Lagekarte: Der Stadtteil {name} (dunkel hervorgehoben)")
         rows = _table_rows(elements)
         assert rows[0] == HEADER
         assert [r[0] for r in rows[1:]] == ["DEM-01 Einwohnerinnen und Einwohner (Anzahl)",
@@ -125,4 +126,4 @@ def test_same_accessibility_rules_as_the_report(profiles):
 def test_compile_names_the_profiles_in_its_lines(profiles):
     result, _document, _catalogue, _published = profiles
     lines = result.lines()
-    assert f"Stadtteilprofile: outbox/{YEAR}/Stadtteilprofile_{YEAR}.docx ({result.n_profiles} Stadtteile)" in lines
+    assert f"Stadtteilprofile: {for_user(result.profiles)} ({result.n_profiles} Stadtteile)" in lines

@@ -13,7 +13,7 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
-from report_fixtures import make_report_workspace
+from report_fixtures import YEARS, make_report_workspace
 from typer.testing import CliRunner
 
 from toolkit.catalogue.model import build_catalogue, default_rows, load_catalogue
@@ -354,7 +354,12 @@ def test_cli_compile_and_missing_data(compiled, tmp_path):
     runner = CliRunner()
     result = runner.invoke(app, ["compile", "--year", "2024", "-w", str(workspace.root)])
     assert result.exit_code == 0, result.output
-    assert "Integrationsbericht 2024 erstellt" in " ".join(result.output.split())
+    output = " ".join(result.output.split())
+    # said on the console before building, not only inside the report (the fixture's store: STAT's 2024 data)
+    gaps = ("Stand 2024: geliefert haben 1 von 4 Stellen. Es fehlen noch 415 aktuelle Werte von 4 Stellen: STAT (389 "
+            "Werte), FB40 (12 Werte), GESA (2 Werte), AFA (12 Werte). Der Bericht wird mit diesem Stand erstellt; "
+            "'toolkit status --year 2024' zeigt, was fehlt.")
+    assert gaps in output and output.index(gaps) < output.index("Integrationsbericht 2024 erstellt")
     empty = make_report_workspace(tmp_path / "leer", indicators=("GES-04",))
     empty.store_file.unlink()
     result = runner.invoke(app, ["compile", "--year", "2024", "-w", str(empty.root)])
@@ -362,8 +367,11 @@ def test_cli_compile_and_missing_data(compiled, tmp_path):
     assert "gibt es noch keine Daten" in " ".join(result.output.split())
     assert "toolkit merge" in result.output
     before = runner.invoke(app, ["compile", "--year", "1999", "-w", str(workspace.root)])
-    assert before.exit_code == 3
-    assert "Für das Berichtsjahr 1999 und die Jahre davor liegen" in " ".join(before.output.split())
+    assert before.exit_code == 2  # a year without values of its own (was exit 3; 2030 was exit 0 with a report)
+    assert " ".join(before.output.split()) == (
+        f"Fehler: Für das Berichtsjahr 1999 liegen im Datenbestand keine Werte vor; Werte gibt es für {YEARS[0]}–{YEARS[-1]}. "
+        "Bitte eines dieser Jahre angeben, oder die Werte des Jahres zuerst mit 'toolkit merge' (Rückläufe) oder "
+        "'toolkit import' übernehmen.")
     assert not workspace.report_file(1999).exists()
 
 

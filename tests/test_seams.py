@@ -105,8 +105,9 @@ def test_log_of_a_user_typed_indicator_with_brackets(workspace, wide):
     with Store(workspace.store_file):
         pass
     result = runner.invoke(app, ["log", "-w", str(workspace.root), "--indicator", MARKUP])
-    assert result.exit_code == 0, result.output
-    assert result.output == f"Keine Änderungen für {MARKUP}.\n"
+    assert result.exit_code == 2, result.output  # no such Kennung (was exit 0, "Keine Änderungen für …")
+    assert result.output.startswith(f"Fehler: Die Kennzahl „{MARKUP}“ gibt es weder im Katalog noch im "
+                                    "Änderungsprotokoll.\n")
 
 
 # ---- 2. a mail that cannot be sent ends with exit 6 ------------------------------------------------
@@ -138,7 +139,9 @@ def test_status_remind_send_exits_6_when_a_mail_is_refused(workspace, catalogue,
     result = runner.invoke(app, ["status", "--year", "2025", "-w", str(workspace.root), "--remind", "--send"])
     assert result.exit_code == 6, result.output
     assert "FEHLER beim Senden" in result.output and "[/x] Nachricht abgelehnt" in result.output
-    assert "2 davon konnten nicht gesendet werden" in result.output and "outbox/2025/Mails/" in result.output
+    assert "2 davon konnten nicht gesendet werden" in result.output
+    assert f"Ihre Entwürfe liegen in {workspace.mails_dir(2025)} (Erinnerung_2025_CODE.eml)" in " ".join(
+        result.output.split())
     assert (workspace.mails_dir(2025) / "Erinnerung_2025_SOZ.eml").is_file()
     assert "Interner Fehler" not in result.output
 
@@ -195,8 +198,9 @@ def test_log_output_is_unchanged(workspace):
     assert log() == "Keine Änderungen protokolliert.\n"
     _history(workspace)
     assert log() == f"Änderungsprotokoll (2 Änderungen, älteste zuerst):\n{LOG_BIL}\n{LOG_DEM}\n"
-    assert log("--indicator", "BIL-06") == f"Änderungsprotokoll (1 Änderungen, älteste zuerst):\n{LOG_BIL}\n"
-    assert log("--indicator", "XYZ-01") == "Keine Änderungen für XYZ-01.\n"
+    assert log("--indicator", "BIL-06") == f"Änderungsprotokoll (1 Änderung, älteste zuerst):\n{LOG_BIL}\n"
+    assert log("--indicator", "bil-06") == log("--indicator", "BIL-06")
+    assert log("--indicator", "ARB-01") == "Keine Änderungen für ARB-01.\n"
 
 
 def test_change_log_is_a_library_function_and_the_console_only_renders(workspace):

@@ -50,9 +50,9 @@ def test_status_per_office(workspace, catalogue):
     by_code = {row[0]: dict(zip(headers, row, strict=True)) for row in rows}
     today = dt.date.today().strftime("%d.%m.%Y")
     assert by_code["WAHL"]["Versand"] == f"{today} (Entwurf)" and by_code["WAHL"]["Rücklauf"] == "20.03.2026"
-    assert by_code["WAHL"]["Prüfergebnis"] == "0 Fehler, 1 Warnungen" and by_code["WAHL"]["Fehlende Werte"] == "0"
+    assert by_code["WAHL"]["Prüfergebnis"] == "0 Fehler, 1 Warnung" and by_code["WAHL"]["Fehlende Werte"] == "0"
     assert by_code["WAHL"]["Überfällig"] == "nein" and by_code["WAHL"]["Frist"] == "31.03.2026"
-    assert by_code["SOZ"]["Prüfergebnis"] == "1 Fehler, 1 Warnungen"
+    assert by_code["SOZ"]["Prüfergebnis"] == "1 Fehler, 1 Warnung"  # was "1 Warnungen"
     assert by_code["SOZ"]["Rücklauf"].endswith("(nicht übernommen)") and by_code["SOZ"]["Überfällig"] == "ja"
     soz_slots = len(plan_workbook(catalogue, "SOZ", 2025).input_slots())
     assert by_code["SOZ"]["Fehlende Werte"] == str(soz_slots)
@@ -92,9 +92,14 @@ def test_reminders_list_what_is_missing_or_wrong(workspace, catalogue):
     result = write_reminders(workspace, 2025, today=AFTER)
     assert [office for office, _, _ in result.written] == ["SOZ", "DEZSOZ"]
     reasons = dict((office, r) for office, _, r in result.written)
-    assert "Fehler in Erfassung!K5 (SOZ-01): „viele“ ist keine Zahl." in reasons["SOZ"]
-    assert not any("Wert fehlt" in r for r in reasons["SOZ"])  # only Fehler, Warnungen are not chased
-    assert any(r.startswith("Es fehlen") for r in reasons["SOZ"])
+    today = dt.date.today().strftime("%d.%m.%Y")
+    # the return was not taken: said so, with its Fehler; missing is only the cell it left empty (K6), not the
+    # cells it filled (Warnungen are not chased)
+    assert reasons["SOZ"] == [
+        f"Ihre Datei Erhebung_2025_SOZ.xlsx (geprüft am {today}) haben wir nicht übernommen, weil sie 1 Fehler "
+        "enthält. Bitte korrigieren Sie ihn und senden Sie den ganzen Bogen erneut.",
+        "Fehler in Erfassung!K5 (SOZ-01): „viele“ ist keine Zahl.",
+        "Es fehlt 1 Wert zu ARB-11: Erfassung!K6."]
     assert reasons["DEZSOZ"][0].startswith("Der Erhebungsbogen Erhebung_2025_DEZSOZ.xlsx ist noch nicht")
     draft = workspace.mails_dir(2025) / "Erinnerung_2025_SOZ.eml"
     message = email.message_from_bytes(draft.read_bytes(), policy=email.policy.default)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import zipfile
 from collections.abc import Mapping
@@ -169,3 +170,16 @@ def consistent_value(key: ObservationKey) -> float:
 def filled_cells(plan, value_of=consistent_value) -> dict[tuple[str, str], object]:
     """(sheet, cell) -> value for every input slot of ``plan``."""
     return {(s.sheet, s.cell): value_of(s.key) for s in plan.slots if s.role == "input"}
+
+
+def saved_at(source: Path, target: Path, when: dt.datetime, mtime: dt.datetime | None = None) -> Path:
+    """Copy ``source`` as if the office had saved it at ``when`` (local time): the document property
+    dcterms:modified as Excel writes it (UTC, with Z), and the file time ``mtime`` (default: ``when``)."""
+    with zipfile.ZipFile(source) as zin:
+        core = zin.read("docProps/core.xml").decode("utf-8")
+    stamp = when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    core = re.sub(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rf"\g<1>{stamp}\g<2>", core)
+    replace_part(source, target, "docProps/core.xml", core.encode("utf-8"))
+    seconds = (mtime or when).timestamp()
+    os.utime(target, (seconds, seconds))
+    return target

@@ -26,17 +26,23 @@ from toolkit.console.progress_bar import RichProgress
 from toolkit.console.render import print_log, print_reports_json, print_reports_table, print_status
 from toolkit.core.errors import ExitCode, ToolkitError
 from toolkit.core.workspace import open_workspace
-from toolkit.initialise import init_workspace
+from toolkit.initialise import init_workspace, upgrade_workspace
 from toolkit.merge.imports import import_values
 from toolkit.merge.intake import merge_returns
 from toolkit.merge.log import change_log
+from toolkit.merge.withdraw import withdraw_delivery
 from toolkit.returns.checks import check_files
+from toolkit.returns.feedback import feedback_lines
 
 
 class ToolkitCommand(TyperCommand):
     """A command whose help page is German throughout."""
     def get_help(self, ctx) -> str:  # click's signature
         return german_help(super().get_help(ctx))
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """The line of `toolkit --help`: the help's first paragraph, a whole sentence (click cuts it with "...")."""
+        return " ".join((self.help or "").split("\n\n")[0].split())
 
 
 class ToolkitGroup(TyperGroup):
@@ -46,13 +52,14 @@ class ToolkitGroup(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Run non-standalone so usage errors can be shown in German; exit like standalone click would."""
+        args = debug_first(sys.argv[1:] if args is None else list(args))
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except typer.Abort:
             err.print("Abgebrochen.")
             code = int(ExitCode.USAGE)
         except typer.TyperException as exc:  # the CLI library's usage errors (public base of click's exceptions)
-            _show_click_error(exc, self._command_of(exc, sys.argv[1:] if args is None else list(args)))
+            _show_click_error(exc, self._command_of(exc, args))
             code = int(ExitCode.USAGE)
         code = int(code) if isinstance(code, int) else int(ExitCode.OK)
         if standalone_mode:
@@ -90,8 +97,8 @@ class ToolkitGroup(TyperGroup):
             if STATE["debug"]:
                 traceback.print_exc()
             else:
-                err.print("Interner Fehler. Bitte den Befehl mit --debug wiederholen (toolkit --debug …) und die "
-                          "Ausgabe an die Betreuung des Werkzeugs senden.")
+                err.print("Interner Fehler. Bitte den Befehl mit --debug wiederholen (an beliebiger Stelle, z. B. am "
+                          "Ende) und die Ausgabe an die Betreuung des Werkzeugs senden.")
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
 
@@ -116,7 +123,18 @@ LeaveOutOption = Annotated[bool, typer.Option(
     "--verwaiste-weglassen", help="Gespeicherte Werte, die der Katalog nicht mehr kennt (gelöschte Kennzahl oder "
                                   "Stadtteil, geänderter Stadtteilschlüssel), nicht veröffentlichen, statt abzubrechen; "
                                   "die Ausgabe nennt sie.")]
+AllOption = Annotated[bool, typer.Option(
+    "--alle", help="Jeden Befund einzeln zeigen; sonst werden viele Befunde je Datei und Art zusammengefasst.")]
 YearOption = Annotated[int, typer.Option("--year", "-j", metavar="JAHR", help="Berichtsjahr, z. B. 2025.", min=1990, max=2100)]
+
+
+def debug_first(args: list[str]) -> list[str]:
+    """--debug anywhere on the command line (`toolkit merge --debug`) is the option of toolkit itself: moved to the
+    front. Not after `--`, where everything is an argument."""
+    end = args.index("--") if "--" in args else len(args)
+    if "--debug" not in args[:end]:
+        return args
+    return ["--debug", *(a for a in args[:end] if a != "--debug"), *args[end:]]
 
 
 def _show_version(value: bool) -> None:
@@ -159,6 +177,22 @@ def init(
 
 
 @app.command(cls=ToolkitCommand)
+def upgrade(workspace: WorkspaceOption = Path(".")) -> None:
+    """Einen Arbeitsordner einer früheren Version einmal auf den aktuellen Stand bringen.
+
+    Stellt den Datenbestand data/monitoring.sqlite um (aus Version 0.2 und älter: die Stadtteile nach Namen auf die
+    Schlüssel des Amts für Statistik) und erneuert die Monitoringdaten (outbox/Monitoringdaten.xlsx), wenn sie nicht dem
+    Datenbestand entsprechen. Alle Werte und ihre Geschichte bleiben erhalten; ein zweiter Aufruf ändert nichts. Die lesenden
+    Befehle check, status, log, compile und export stellen nichts um und nennen diesen Befehl.
+
+    Beispiel: toolkit upgrade -w Integrationsmonitoring
+    """
+    ws = open_workspace(workspace)
+
+    _print_lines(upgrade_workspace(ws).lines())
+
+
+@app.command(cls=ToolkitCommand)
 def distribute(
     year: YearOption,
     workspace: WorkspaceOption = Path("."),
@@ -192,8 +226,13 @@ def check(
     files: Annotated[list[Path] | None, typer.Argument(metavar="DATEIEN", help="Dateien (Standard: alle Dateien in inbox/).")] = None,
     workspace: WorkspaceOption = Path("."),
     output_format: Annotated[str, typer.Option("--format", metavar="FORMAT", help="Ausgabe: tabelle oder json.")] = "tabelle",
+    details: AllOption = False,
 ) -> None:
     """Zurückgesandte Erhebungsbögen prüfen, ohne etwas zu übernehmen.
+
+    Schreibt je Datei einen Prüfbericht (Excel, zum Zurücksenden an die Stelle) nach outbox/JAHR/Pruefberichte/ und
+    sagt, wo er liegt. Viele Befunde werden je Datei und Art zusammengefasst; alle einzeln zeigen --alle, der
+    Prüfbericht und --format json.
 
     Exit-Code 0: keine Fehler; 1: mindestens eine Datei hat Fehler.
 
@@ -208,7 +247,8 @@ def check(
     if output_format == "json":
         print_reports_json(reports)
     else:
-        print_reports_table(out, reports)
+        print_reports_table(out, reports, details, more="Jeden einzeln zeigen der Prüfbericht und 'toolkit check --alle'.")
+        _print_lines(feedback_lines(reports))
     raise typer.Exit(int(ExitCode.OK if all(r.ok for r in reports) else ExitCode.DATA_PROBLEMS))
 
 
@@ -216,6 +256,7 @@ def check(
 def merge(
     workspace: WorkspaceOption = Path("."),
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Nur zeigen, was sich ändern würde.")] = False,
+    details: AllOption = False,
 ) -> None:
     """Geprüfte Rückläufe ohne Fehler in die Datenhaltung übernehmen und die Monitoringdaten (outbox/Monitoringdaten.xlsx) erneuern.
 
@@ -226,7 +267,7 @@ def merge(
     ws = open_workspace(workspace)
 
     result = merge_returns(ws, dry_run=dry_run, progress=_progress())
-    print_reports_table(out, result.reports)
+    print_reports_table(out, result.reports, details, more="Jeden einzeln zeigen die Prüfberichte und 'toolkit merge --alle'.")
     _print_lines(result.lines())
     raise typer.Exit(int(result.exit_code))
 
@@ -307,6 +348,7 @@ def import_(
         help="Zeichensatz einer CSV-Datei: utf-8, utf-16, cp1252 (Windows/ANSI) oder cp850 (DOS). Ohne diese Option "
              "wird er erkannt.")] = None,
     workspace: WorkspaceOption = Path("."),
+    details: AllOption = False,
 ) -> None:
     """Frühere Jahre, Vergleichswerte und Tabellen des Amts für Statistik übernehmen.
 
@@ -320,8 +362,8 @@ def import_(
     """
     ws = open_workspace(workspace)
 
-    result = import_values(ws, file, mapping_file=mapping, encoding=encoding)
-    print_reports_table(out, [result.report])
+    result = import_values(ws, file, mapping_file=mapping, encoding=encoding, progress=_progress())
+    print_reports_table(out, [result.report], details, more="Jeden einzeln zeigt 'toolkit import … --alle'.")
     _print_lines(result.lines())
     raise typer.Exit(int(result.exit_code))
 
@@ -338,6 +380,37 @@ def log(
     ws = open_workspace(workspace)
 
     print_log(out, change_log(ws, indicator))
+
+
+@app.command(cls=ToolkitCommand)
+def withdraw(
+    delivery: Annotated[str, typer.Argument(
+        metavar="LIEFERUNG", help="Die Nummer der Lieferung (Blatt Lieferungen der Monitoringdaten), ihr Dateiname, "
+                                  "wie 'toolkit merge' ihn zeigt, oder der Pfad einer Datei mit ihrem Inhalt (z. B. im "
+                                  "Archiv).")],
+    reason: Annotated[str, typer.Option("--reason", metavar="GRUND",
+                                        help="Warum die Lieferung zurückgezogen wird; steht im Änderungsprotokoll.")],
+    workspace: WorkspaceOption = Path("."),
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Nur zeigen, was sich ändern würde.")] = False,
+) -> None:
+    """Eine übernommene Lieferung (Rücklauf oder Import) zurückziehen: ihre Werte gelten nicht mehr.
+
+    Jeder Wert, den die Lieferung gesetzt hat, bekommt wieder den Wert davor (aus der Lieferung, die sie ersetzt
+    hatte); Werte, die es vorher nicht gab, werden entfernt. Werte, die eine andere Lieferung ebenso geliefert
+    oder später geändert hat, bleiben. Jede Änderung steht mit Zeitpunkt, Anmeldename und Grund im
+    Änderungsprotokoll ('toolkit log'); die Monitoringdaten (outbox/Monitoringdaten.xlsx) werden erneuert. Die
+    Datei bleibt im Archiv; erneut in inbox/ gelegt, ist sie eine neue Lieferung.
+
+    Exit-Code 2: diese Lieferung gibt es nicht, der Name passt auf mehrere, oder sie ist schon zurückgezogen.
+
+    Beispiel: toolkit withdraw "Erhebung_2025_JUGA (2).xlsx" --reason "Falsche Fassung geschickt"
+
+    Beispiel: toolkit withdraw 7 --reason "Tabelle mit Vorjahreswerten" --dry-run
+    """
+    ws = open_workspace(workspace)
+
+    result = withdraw_delivery(ws, delivery, reason, dry_run=dry_run)
+    _print_lines(result.lines())
 
 
 @app.command(cls=ToolkitCommand)

@@ -1,18 +1,23 @@
-"""toolkit init: a new working folder with settings, the catalogue template, the report template and the mappings.
+"""A working folder's life: `toolkit init` makes one, `toolkit upgrade` brings one of an earlier version up to date.
 
-Above every stage: it writes the first stage's template (the catalogue), the last one's (the report) and the
-example mappings of `toolkit import` for the Amt für Statistik's KISS-MD tables (templates/zuordnungen/).
+Above every stage: init writes the first stage's template (the catalogue), the last one's (the report) and the
+example mappings of `toolkit import` for the Amt für Statistik's KISS-MD tables (templates/zuordnungen/); upgrade
+moves the store to the present version (catalogue.upgrade) and rewrites the master matrix when it is behind.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
+from toolkit.catalogue.upgrade import upgrade_store, upgraded_line, workspace_catalogue
 from toolkit.core.errors import InputError
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML
-from toolkit.core.workspace import Workspace, atomic_write_bytes, ensure_folders
+from toolkit.core.store import Store
+from toolkit.core.workspace import Workspace, atomic_write_bytes, ensure_folders, for_user, locked
 from toolkit.merge.mapping import MAPPINGS_FOLDER, default_mappings
+from toolkit.merge.matrix import refresh_master_matrix
 from toolkit.report.word_template import write_report_template
 
 
@@ -36,3 +41,27 @@ def init_workspace(folder: Path | str) -> Workspace:
     for name, content in default_mappings().items():
         atomic_write_bytes(workspace.root / MAPPINGS_FOLDER / name, content)
     return workspace
+
+
+@dataclass
+class UpgradeResult:
+    root: Path
+    moved: int | None  # values moved to the Amt's Stadtteil keys; None: the store was current (or there is none)
+    matrix: Path | None  # the master matrix, if it was rewritten
+
+    def lines(self) -> list[str]:
+        lines = [] if self.moved is None else [upgraded_line(self.moved)]
+        if self.matrix is not None:
+            lines.append(f"Monitoringdaten auf den Stand des Datenbestands gebracht: {for_user(self.matrix)}")
+        return lines or [f"Der Arbeitsordner {for_user(self.root)} ist auf dem aktuellen Stand; es wurde nichts geändert."]
+
+
+def upgrade_workspace(workspace: Workspace) -> UpgradeResult:
+    """Bring the store of an earlier version up to date (once) and the master matrix to the store's state."""
+    catalogue = workspace_catalogue(workspace)
+    moved = upgrade_store(workspace, catalogue)
+    matrix = None
+    if workspace.store_file.is_file():
+        with locked(workspace, "toolkit upgrade"), Store(workspace.store_file) as store:
+            matrix = refresh_master_matrix(workspace, store, catalogue)
+    return UpgradeResult(workspace.root, moved, matrix)

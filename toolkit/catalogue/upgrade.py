@@ -1,34 +1,57 @@
-"""The catalogue of a working folder, and the one-time move of a store to the Amt's Stadtteil keys.
+"""The catalogue of a working folder, and the one-time upgrade of a store written by an earlier version.
 
 Up to version 0.2 the catalogue numbered the Stadtteile alphabetically (4 = Barleber See) and the store kept
 their values under those numbers ('st04'). Since 0.3 the Stadtteile carry the Amt für Statistik's keys
-(04 = Alte Neustadt, 72 = Barleber See). The first command that opens such a store moves its values and
-history to the new keys, by name: the names come from the working folder's catalogue if it still has the
-old 'Nummer' column, else from the alphabetical numbering every earlier version shipped.
+(04 = Alte Neustadt, 72 = Barleber See). ``upgrade_store`` moves such a store's values and history to the new
+keys, by name: the names come from the working folder's catalogue if it still has the old 'Nummer' column, else
+from the alphabetical numbering every earlier version shipped. With it the store's schema is brought up to date
+(core.store.Store).
+
+The upgrade writes, so it runs once, under the working folder's lock, in a command that writes (merge, import,
+distribute, upgrade). A reading command never upgrades: it opens the store read-only, and an outdated store is
+refused with the command to run (core.store.Store.read_only).
 """
 
 from __future__ import annotations
 
 from toolkit.catalogue.model import Catalogue, district_area, load_catalogue, name_key
+from toolkit.core.cells import count_of
 from toolkit.core.progress import SILENT, Progress
 from toolkit.core.store import DISTRICT_KEYS, OFFICIAL, Store
-from toolkit.core.workspace import Workspace
+from toolkit.core.workspace import Workspace, locked
 
 # The numbering of the default catalogue up to version 0.2: number = position in this list (1-based).
 NUMBERED_UP_TO_0_2 = ('Alt Olvenstedt', 'Alte Neustadt', 'Altstadt', 'Barleber See', 'Berliner Chaussee', 'Beyendorfer Grund', 'Beyendorf-Sohlen', 'Brückfeld', 'Buckau', 'Cracau', 'Diesdorf', 'Fermersleben', 'Gewerbegebiet Nord', 'Großer Silberberg', 'Herrenkrug', 'Hopfengarten', 'Industriehafen', 'Kannenstieg', 'Kreuzhorst', 'Leipziger Straße', 'Lemsdorf', 'Neu Olvenstedt', 'Neue Neustadt', 'Neustädter Feld', 'Neustädter See', 'Nordwest', 'Ottersleben', 'Pechau', 'Prester', 'Randau-Calenberge', 'Reform', 'Rothensee', 'Salbke', 'Stadtfeld Ost', 'Stadtfeld West', 'Sudenburg', 'Sülzegrund', 'Werder', 'Westerhüsen', 'Zipkeleben')
 
 
-def workspace_catalogue(workspace: Workspace, catalogue: Catalogue | None = None,
-                        progress: Progress = SILENT) -> Catalogue:
-    """The working folder's catalogue; its store follows the official Stadtteil keys (once, see module doc)."""
-    catalogue = catalogue or load_catalogue(workspace.catalogue_file)
-    if workspace.store_file.is_file():
-        with Store(workspace.store_file) as store:
-            moved = follow_official_keys(store, catalogue)
-        if moved:
-            progress.note(f"Datenbestand umgestellt: {moved} Werte der Stadtteile stehen jetzt unter den "
-                          "Stadtteilschlüsseln des Amts für Statistik (nach Namen zugeordnet).")
-    return catalogue
+def workspace_catalogue(workspace: Workspace) -> Catalogue:
+    """The working folder's catalogue (templates/Indikatorenmatrix.xlsx); reading it changes nothing."""
+    return load_catalogue(workspace.catalogue_file)
+
+
+def upgrade_store(workspace: Workspace, catalogue: Catalogue, progress: Progress = SILENT,
+                  purpose: str = "toolkit upgrade") -> int | None:
+    """Bring a store of an earlier version up to date, under the folder lock; returns the values moved to the
+    Amt's keys, or None when the store was current already (or there is none).
+
+    ``purpose`` names the command in the lock's note. Call it before the command takes the lock itself.
+    """
+    if not workspace.store_file.is_file():
+        return None
+    with Store.read_only(workspace.store_file, outdated_ok=True) as reading:
+        if not reading.outdated():
+            return None
+    with locked(workspace, purpose), Store(workspace.store_file) as store:  # Store() brings the schema up to date
+        moved = follow_official_keys(store, catalogue)
+    progress.note(upgraded_line(moved))
+    return moved
+
+
+def upgraded_line(moved: int) -> str:
+    """What the upgrade did, in one line."""
+    return (f"Datenbestand auf die aktuelle Version umgestellt: {count_of(moved, 'Wert')} der Stadtteile "
+            f"{'steht' if moved == 1 else 'stehen'} jetzt unter den Stadtteilschlüsseln des Amts für Statistik (nach "
+            "Namen zugeordnet).")
 
 
 def follow_official_keys(store: Store, catalogue: Catalogue) -> int:

@@ -18,19 +18,20 @@ from enum import StrEnum
 from pathlib import Path
 
 from toolkit.catalogue.model import CITY, Catalogue, Office
-from toolkit.catalogue.upgrade import workspace_catalogue
+from toolkit.catalogue.upgrade import upgrade_store, workspace_catalogue
 from toolkit.collect import mail
 from toolkit.collect.layout import HISTORY_YEARS, LAYOUT_VERSION, file_name, plan_workbook
 from toolkit.collect.layout_history import LayoutChange, layout_changes, snapshot
+from toolkit.collect.status import check_round_year
 from toolkit.collect.workbook import write_collection_workbook
-from toolkit.core.cells import german_date
-from toolkit.core.errors import ExitCode, InputError, UsageError
+from toolkit.core.cells import count_of, german_date
+from toolkit.core.errors import ExitCode, InputError, UsageError, did_you_mean
 from toolkit.core.keys import ObservationKey
 from toolkit.core.progress import SILENT, Progress
 from toolkit.core.runtime import paused_gc, process_pool, workers_for
 from toolkit.core.settings import Settings, load_settings
 from toolkit.core.store import Store
-from toolkit.core.workspace import Workspace, locked
+from toolkit.core.workspace import Workspace, for_user, locked
 
 
 class OfficeAction(StrEnum):
@@ -75,17 +76,17 @@ class DistributeResult:
 
     def lines(self) -> list[str]:
         due = german_date(self.deadline)
-        folder = f"outbox/{self.year}/Erhebungsboegen"
+        folder = for_user(Workspace(self.root).workbooks_dir(self.year))
         if self.dry_run:
             lines = ["Probelauf (--dry-run): es wird nichts geschrieben oder gesendet."]
         else:
-            lines = [f"Erhebungsbögen in {folder}/, E-Mail-Entwürfe in outbox/{self.year}/Mails/:"]
+            lines = [f"Erhebungsbögen in {folder}, E-Mail-Entwürfe in {for_user(Workspace(self.root).mails_dir(self.year))}:"]
         for o in self.outcomes:
             to = ", ".join(o.recipients)
             name = o.workbook.name if o.workbook else ""
             if o.action == OfficeAction.PLANNED:
                 verb = "würde per SMTP gesendet" if self.send else "E-Mail-Entwurf würde geschrieben"
-                lines.append(f"{o.office}: {folder}/{name} ({o.detail}) – {verb} an {to}")
+                lines.append(f"{o.office}: {for_user(o.workbook) if o.workbook else folder} ({o.detail}) – {verb} an {to}")
             elif o.action == OfficeAction.DRAFT:
                 lines.append(f"{o.office}: {name} – Entwurf {o.draft.name if o.draft else ''} an {to}")
             elif o.action == OfficeAction.SENT:
@@ -95,11 +96,13 @@ class DistributeResult:
             else:
                 lines.append(f"{o.office}: FEHLER beim Senden an {to}: {o.detail}")
         done = len(self.outcomes) - self.count(OfficeAction.SKIPPED)
-        summary = (f"{done} Erhebungsbögen für {self.year}, Abgabefrist {due}; "
+        summary = (f"{count_of(done, 'Erhebungsbogen')} für {self.year}, Abgabefrist {due}; "
                    f"{self.count(OfficeAction.SENT)} gesendet, {self.count(OfficeAction.DRAFT)} als Entwurf, "
                    f"{self.count(OfficeAction.SKIPPED)} übersprungen, {self.count(OfficeAction.FAILED)} Fehler.")
         if self.dry_run:
-            summary = f"{self.count(OfficeAction.PLANNED)} Erhebungsbögen würden für {self.year} erstellt (Abgabefrist {due})."
+            planned = self.count(OfficeAction.PLANNED)
+            summary = (f"{count_of(planned, 'Erhebungsbogen')} {'würde' if planned == 1 else 'würden'} für {self.year} "
+                       f"erstellt (Abgabefrist {due}).")
         lines.append(summary)
         if self.deadline < dt.date.today():
             lines.append(f"Achtung: Die Abgabefrist {due} liegt in der Vergangenheit; mit --deadline TT.MM.JJJJ eine "
@@ -145,6 +148,7 @@ def distribute_round(workspace: Workspace, year: int, *, deadline: str | dt.date
     ``prozesse`` (core/runtime.workers_for), 1 writes everything in this process.
     """
     progress = progress or SILENT
+    check_round_year(year)
     settings = load_settings(workspace.settings_file)
     catalogue = workspace_catalogue(workspace)
     due = deadline if isinstance(deadline, dt.date) else _deadline(settings, year, deadline)
@@ -156,6 +160,7 @@ def distribute_round(workspace: Workspace, year: int, *, deadline: str | dt.date
     if dry_run:
         _plan_only(workspace, catalogue, selected, year, again, result)
         return result
+    upgrade_store(workspace, catalogue, progress, "toolkit distribute")
     with locked(workspace, "toolkit distribute"), Store(workspace.store_file) as store:
         _Round(workspace, catalogue, settings, store, year, due, result).run(selected, send, again, progress, workers)
     return result
@@ -180,7 +185,8 @@ def select_offices(catalogue: Catalogue, codes: Sequence[str] | None) -> list[Of
     for code in codes:
         office = by_code.get(code.strip().upper())
         if office is None:
-            raise UsageError(f"Die Dienststelle „{code}“ erhebt keine Kennzahlen oder ist unbekannt.",
+            raise UsageError(f"Die Dienststelle „{code}“ erhebt keine Kennzahlen oder ist unbekannt."
+                             + did_you_mean(code.strip(), by_code),
                              hint="Gültige Codes: " + ", ".join(o.code for o in owners) + ".")
         if office not in chosen:
             chosen.append(office)
@@ -230,7 +236,7 @@ def _plan_only(workspace: Workspace, catalogue: Catalogue, offices: list[Office]
         plan = plan_workbook(catalogue, office.code, year)
         path = workspace.workbooks_dir(year) / file_name(year, office.code)
         contacts = tuple(a for a in (office.email, office.vertretung_email) if a)
-        detail = f"{len(plan.indicators)} Kennzahlen, {len(plan.input_slots())} Eingabezellen"
+        detail = f"{count_of(len(plan.indicators), 'Kennzahl')}, {count_of(len(plan.input_slots()), 'Eingabezelle')}"
         result.outcomes.append(OfficeOutcome(office.code, OfficeAction.PLANNED, path, recipients=contacts, detail=detail))
 
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import NamedTuple
 
 from toolkit.catalogue.model import CITY, Catalogue, Indicator, IndicatorType, Office
@@ -161,6 +164,18 @@ class WorkbookPlan:
 def file_name(year: int, office: str) -> str:
     """ASCII file name of the workbook, e.g. Erhebung_2025_JUGA.xlsx."""
     return f"Erhebung_{year}_{ascii_code(office)}.xlsx"
+
+
+def office_of_file(name: str, offices: Iterable[str]) -> tuple[int, str] | None:
+    """Report year and office a file name says by the pattern of ``file_name`` (Erhebung_2025_JUGA (2).pdf gives
+    2025 and JUGA), for a file that cannot be read; None if the name does not follow it. ``offices``: the codes."""
+    match = re.match(r"Erhebung_(\d{4})_(.+)$", Path(name).stem, re.IGNORECASE)
+    if match is None:
+        return None
+    rest = match.group(2)
+    codes = sorted((c for c in offices if re.match(rf"{re.escape(ascii_code(c))}(?![A-Za-z0-9])", rest, re.IGNORECASE)),
+                   key=len)
+    return (int(match.group(1)), codes[-1]) if codes else None
 
 
 def ascii_code(text: str) -> str:

@@ -160,7 +160,7 @@ def collection_message(*, office: Office, year: int, deadline: dt.date, settings
     message = _base_message(office, settings, f"{settings.titel} {year}: Erhebungsbogen {office.name} – "
                                               f"bitte bis {due} zurücksenden", token)
     message.set_content(
-        f"Guten Tag,\n\nfür das {settings.titel} der {settings.stadt} bitten wir {office.name} um die Daten des "
+        f"Guten Tag,\n\nfür das {settings.titel} der {settings.stadt} bitten wir Sie als {office.name} um die Daten des "
         f"Berichtsjahres {year}.\n\nIm Anhang finden Sie Ihren Erhebungsbogen „{workbook.name}“. So gehen Sie vor:\n"
         "1. Den Anhang speichern und in Excel oder LibreOffice Calc öffnen.\n"
         "2. Im Blatt „Hinweise“ steht, was erfragt wird; im Blatt „Definitionen“ die genaue Abgrenzung.\n"
@@ -184,7 +184,7 @@ def reminder_message(*, office: Office, year: int, deadline: dt.date, settings: 
     message = _base_message(office, settings, f"Erinnerung: {settings.titel} {year} – Erhebungsbogen "
                                               f"{office.name} (Frist {due})", token)
     message.set_content(
-        f"Guten Tag,\n\nfür das {settings.titel} {year} fehlt uns noch Folgendes von {office.name} "
+        f"Guten Tag,\n\nfür das {settings.titel} {year} fehlt uns von Ihnen als {office.name} noch Folgendes "
         f"(Abgabefrist {due}):\n\n{items}\n\nBitte ergänzen oder korrigieren Sie Ihren Erhebungsbogen und senden "
         "Sie ihn als Antwort auf diese E-Mail zurück. Wenn ein Wert nicht vorliegt, wählen Sie bitte das "
         "Kennzeichen „kein Wert verfügbar“.\n\n"

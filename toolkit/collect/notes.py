@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from toolkit.catalogue.model import Indicator, IndicatorType
 from toolkit.collect.layout import LAYOUT_VERSION, WorkbookPlan
+from toolkit.core.cells import count_of
 from toolkit.core.settings import Settings
 
 ERROR_COUNT = ("Bitte eine ganze Zahl ab 0 eintragen, ohne Text und ohne Einheit. Liegt kein Wert vor: "
@@ -24,7 +25,7 @@ def notes_rows(plan: WorkbookPlan, settings: Settings, deadline: str, token: str
         ("Berichtsjahr", str(plan.year), "text"),
         ("Abgabefrist", f"{deadline} – bitte den ausgefüllten Bogen bis zu diesem Tag zurücksenden.", "text"),
         ("", "", "text"),
-        ("Was wir erfragen", f"{len(plan.indicators)} Kennzahlen für das Berichtsjahr {plan.year}: "
+        ("Was wir erfragen", f"{count_of(len(plan.indicators), 'Kennzahl')} für das Berichtsjahr {plan.year}: "
          + "; ".join(f"{i.id} {i.name}" for i in plan.indicators) + ".", "text"),
         ("So füllen Sie aus", f"1. Im Blatt „Erfassung“ in der gelben Spalte „{plan.year} (Eingabe)“ je Zeile "
          "den Wert eintragen. Bei Quoten bitte Zähler und Nenner als Anzahlen eintragen, nicht die Quote – "

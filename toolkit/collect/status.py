@@ -2,7 +2,9 @@
 
 ``round_status`` only reads (the store is opened read-only and never created). ``write_reminders``
 writes reminder drafts (or sends them) to offices that are late or whose return had Fehler, listing
-exactly which values are missing and which cells are wrong.
+exactly which values are missing and which cells are wrong. A return that was not taken is named as such, with
+its Fehler; as missing count only the cells it left empty, not those it filled (its values are not in the store
+only because of the Fehler).
 """
 
 from __future__ import annotations
@@ -10,18 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue, Office
 from toolkit.catalogue.upgrade import workspace_catalogue
 from toolkit.collect import mail
 from toolkit.collect.layout import Slot, file_name, plan_workbook
 from toolkit.collect.layout_history import LayoutChange, layout_changes
-from toolkit.core.cells import format_percent, german_date
-from toolkit.core.errors import ExitCode
-from toolkit.core.problems import Severity
+from toolkit.core.cells import count_of, format_percent, german_date
+from toolkit.core.errors import ExitCode, UsageError
+from toolkit.core.problems import UNREADABLE_CODES
 from toolkit.core.settings import Settings, load_settings
-from toolkit.core.store import DeliverySource, Store
-from toolkit.core.workspace import Workspace, locked
+from toolkit.core.store import DeliverySource, Store, in_effect
+from toolkit.core.workspace import Workspace, for_user, locked
 
 MAX_LISTED = 15  # cells listed per indicator in a reminder before "… und N weitere"
 
@@ -38,6 +41,9 @@ class OfficeStatus:
     n_fehler: int = 0
     n_warnungen: int = 0
     problems: list[dict] = field(default_factory=list)  # of the latest check
+    file: str = ""  # the file of the latest check
+    file_date: dt.date | None = None  # when it was checked
+    withdrawn: bool = False  # a return was taken and then withdrawn, and none holds
     missing: list[Slot] = field(default_factory=list)
     token: str = ""
     today: dt.date = field(default_factory=dt.date.today)
@@ -52,15 +58,23 @@ class OfficeStatus:
 
     @property
     def overdue(self) -> bool:
-        return self.today > self.deadline and not self.delivered
+        """Past the deadline without a delivery; an office that was never sent a workbook is not overdue."""
+        return self.sent is not None and self.today > self.deadline and not self.delivered
+
+    @property
+    def unreadable(self) -> bool:
+        """The latest file could not be read as a workbook at all (a PDF, a letter)."""
+        return any(p.get("code") in UNREADABLE_CODES for p in self.problems)
 
     @property
     def result_text(self) -> str:
         if not self.checked:
             return "–"
+        if self.unreadable:
+            return "Datei nicht lesbar"
         if not self.n_fehler and not self.n_warnungen:
             return "in Ordnung"
-        return f"{self.n_fehler} Fehler, {self.n_warnungen} Warnungen"
+        return f"{self.n_fehler} Fehler, {count_of(self.n_warnungen, 'Warnung')}"
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -87,7 +101,7 @@ class RoundStatus:
             sent = f"{_de(s.sent)} ({'E-Mail' if s.sent_mode == mail.SendMode.SMTP else 'Entwurf'})" if s.sent else "nicht versandt"
             returned = _de(s.returned) if s.returned else "–"
             if s.returned and not s.delivered:
-                returned += " (nicht übernommen)"
+                returned += " (zurückgezogen)" if s.withdrawn and not s.n_fehler else " (nicht übernommen)"
             rows.append([s.office.code, s.office.name, _de(s.deadline), sent, returned, s.result_text,
                          str(len(s.missing)), "ja" if s.overdue else "nein"])
         return list(self.HEADERS), rows
@@ -105,7 +119,7 @@ class RoundStatus:
 
     def summary_lines(self) -> list[str]:
         total = len(self.offices)
-        lines = [f"Berichtsjahr {self.year}: geliefert {self.delivered} von {total} Stellen "
+        lines = [f"Berichtsjahr {self.year}: geliefert {self.delivered} von {count_of(total, 'Stelle')} "
                  f"({format_percent(self.share(self.delivered))}), fristgerecht {self.on_time} "
                  f"({format_percent(self.share(self.on_time))})."]
         groups = (("Überfällig", [s for s in self.offices if s.overdue]),
@@ -125,6 +139,19 @@ class RoundStatus:
                          f"--office {change.office} --again'.")
         return lines
 
+    def gaps_lines(self) -> list[str]:
+        """What a report of this year will lack: the offices whose current values are not all in the store, with
+        how many are missing (said before a report is built)."""
+        short = [s for s in self.offices if s.missing]
+        if not short:
+            return []
+        total = sum(len(s.missing) for s in short)
+        listed = ", ".join(f"{s.office.code} ({count_of(len(s.missing), 'Wert')})" for s in short)
+        return [f"Stand {self.year}: geliefert haben {self.delivered} von {count_of(len(self.offices), 'Stelle')}"
+                f". Es {'fehlt' if total == 1 else 'fehlen'} noch {count_of(total, 'Wert', adjective='aktuell')} "
+                f"von {count_of(len(short), 'Stelle')}: {listed}.",
+                f"Der Bericht wird mit diesem Stand erstellt; 'toolkit status --year {self.year}' zeigt, was fehlt."]
+
     def as_json(self) -> dict[str, object]:
         return {"jahr": self.year, "stand": self.today.isoformat(), "stellen": len(self.offices),
                 "geliefert": self.delivered, "fristgerecht": self.on_time,
@@ -135,12 +162,24 @@ class RoundStatus:
                                        "alter_bogen_lesbar": c.readable} for c in self.changed]}
 
 
+def check_round_year(year: int, today: dt.date | None = None) -> None:
+    """A round (distribute, status) is for a report year up to the next one: the report year Y is collected early
+    in Y+1, so in 2026 the rounds of 2025 and 2026 are due, and 2027 may be prepared. Later years: UsageError."""
+    last = (today or dt.date.today()).year + 1
+    if year > last:
+        raise UsageError(f"Das Berichtsjahr {year} liegt zu weit in der Zukunft: Erhebungsrunden gibt es bis zum "
+                         f"Berichtsjahr {last} (das laufende und das nächste Jahr).",
+                         hint=f"Bitte das Berichtsjahr prüfen, z. B. --year {last - 2} für die Runde, die "
+                              f"{last - 1} eingesammelt wird.")
+
+
 def round_status(workspace: Workspace, year: int, *, today: dt.date | None = None,
                  catalogue: Catalogue | None = None) -> RoundStatus:
-    """Status of every office of the round for ``year`` (read-only).
+    """Status of every office of the round for ``year`` (read-only); a year after the next is a UsageError.
 
     ``catalogue``: the working folder's catalogue when the caller has read it already (the master matrix).
     """
+    check_round_year(year, today)
     settings = load_settings(workspace.settings_file)
     catalogue = catalogue or workspace_catalogue(workspace)
     today = today or dt.date.today()
@@ -183,20 +222,27 @@ def _collect(store: Store, catalogue: Catalogue, settings: Settings, year: int, 
         status = by_code.get(row["office"])
         if status is None or row["source"] != DeliverySource.RETURN:
             continue
+        if not in_effect(row):
+            status.withdrawn = True
+            continue
         status.merged = min(filter(None, (status.merged, _date(row["received_at"]))))
         status.returned = min(filter(None, (status.returned, _date(row["received_at"]))))
-        _take_result(status, row["n_fehler"], row["n_warnungen"], row["problems_json"])
+        _take_result(status, row["n_fehler"], row["n_warnungen"], row["problems_json"], row["file_name"],
+                     row["merged_at"])
     for row in store.checks(year):  # ordered by time: the latest check wins
         status = by_code.get(row["office"])
         if status is None:
             continue
         status.returned = min(filter(None, (status.returned, _date(row["checked_at"]))))
-        _take_result(status, row["n_fehler"], row["n_warnungen"], row["problems_json"])
+        _take_result(status, row["n_fehler"], row["n_warnungen"], row["problems_json"], row["file_name"],
+                     row["checked_at"])
     return RoundStatus(year, result, today, layout_changes(store, catalogue, year, codes))
 
 
-def _take_result(status: OfficeStatus, n_fehler: int, n_warnungen: int, problems_json: str) -> None:
+def _take_result(status: OfficeStatus, n_fehler: int, n_warnungen: int, problems_json: str, file: str,
+                 when: str) -> None:
     status.checked = True
+    status.file, status.file_date = file, _date(when)
     status.n_fehler, status.n_warnungen = int(n_fehler), int(n_warnungen)
     try:
         problems = json.loads(problems_json or "[]")
@@ -225,6 +271,7 @@ class ReminderResult:
     year: int
     written: list[tuple[str, str, list[str]]] = field(default_factory=list)  # office, draft/sent/error, reasons
     errors: int = 0
+    mails: Path | None = None  # the folder of the drafts
 
     @property
     def exit_code(self) -> ExitCode:
@@ -233,11 +280,12 @@ class ReminderResult:
     def lines(self) -> list[str]:
         if not self.written:
             return [f"Keine Erinnerung nötig: keine Stelle ist für {self.year} überfällig oder hat Fehler."]
-        lines = [f"{office}: {what} ({len(reasons)} Punkte)" for office, what, reasons in self.written]
-        lines.append(f"{len(self.written)} Erinnerungen für {self.year}.")
+        lines = [f"{office}: {what} ({count_of(len(reasons), 'Punkt')})" for office, what, reasons in self.written]
+        lines.append(f"{count_of(len(self.written), 'Erinnerung')} für {self.year}.")
         if self.errors:
-            lines.append(f"{self.errors} davon konnten nicht gesendet werden. Ihre Entwürfe liegen in "
-                         f"outbox/{self.year}/Mails/ (Erinnerung_{self.year}_CODE.eml): in Outlook öffnen und "
+            mails = for_user(self.mails) if self.mails else f"outbox/{self.year}/Mails"
+            lines.append(f"{self.errors} davon {'konnte' if self.errors == 1 else 'konnten'} nicht gesendet werden. "
+                         f"Ihre Entwürfe liegen in {mails} (Erinnerung_{self.year}_CODE.eml): in Outlook öffnen und "
                          "senden, oder die SMTP-Angaben in toolkit.toml ([mail]) prüfen und erneut senden.")
         return lines
 
@@ -246,16 +294,27 @@ def reminder_reasons(status: OfficeStatus, year: int) -> list[str]:
     """What is missing or wrong, one line each, as the office needs it to fix its workbook."""
     reasons: list[str] = []
     name = file_name(year, status.office.code)
+    fehler = [p for p in status.problems if p.get("severity") == "fehler"]
     if not status.returned:
         reasons.append(f"Der Erhebungsbogen {name} ist noch nicht bei uns eingegangen (Frist {_de(status.deadline)}).")
-    for problem in status.problems:
-        if problem.get("severity") != Severity.FEHLER:
-            continue
+    elif fehler:
+        them = "ihn" if len(fehler) == 1 else "sie"
+        reasons.append(f"Ihre Datei {status.file} (geprüft am {_de(status.file_date)}) haben wir nicht übernommen, weil "
+                       f"sie {count_of(len(fehler), 'Fehler')} enthält. Bitte korrigieren Sie {them} und senden "
+                       "Sie den ganzen Bogen erneut.")
+    elif status.withdrawn and not status.delivered:
+        reasons.append(f"Ihre Lieferung {status.file} haben wir zurückgezogen; bitte senden Sie den Erhebungsbogen "
+                       "erneut.")
+    for problem in fehler:
         place = f"{problem.get('sheet')}!{problem.get('cell')}" if problem.get("cell") else problem.get("sheet", "")
         indicator = f" ({problem['indicator']})" if problem.get("indicator") else ""
         reasons.append(f"Fehler in {place or name}{indicator}: {problem.get('message', '')}")
     if status.returned:
-        reasons.extend(_missing_lines(status.missing))
+        missing = status.missing
+        if fehler:  # only what the file left empty: its filled cells are missing only because of the Fehler
+            empty = {(p.get("sheet"), p.get("cell")) for p in status.problems if p.get("code") == "fehlender-wert"}
+            missing = [slot for slot in missing if (slot.sheet, slot.cell) in empty]
+        reasons.extend(_missing_lines(missing))
     return reasons
 
 
@@ -267,7 +326,8 @@ def _missing_lines(missing: list[Slot]) -> list[str]:
     for indicator, slots in by_indicator.items():
         cells = ", ".join(s.address for s in slots[:MAX_LISTED])
         more = f" und {len(slots) - MAX_LISTED} weitere" if len(slots) > MAX_LISTED else ""
-        lines.append(f"Es fehlen {len(slots)} Werte zu {indicator}: {cells}{more}.")
+        lines.append(f"Es {'fehlt' if len(slots) == 1 else 'fehlen'} {count_of(len(slots), 'Wert')} zu {indicator}: "
+                     f"{cells}{more}.")
     return lines
 
 
@@ -276,7 +336,7 @@ def write_reminders(workspace: Workspace, year: int, *, send: bool = False,
     """Reminder drafts in outbox/<Y>/Mails/ (or SMTP) to late offices and to returns with Fehler."""
     status = round_status(workspace, year, today=today)
     due = [s for s in status.offices if s.sent and (s.overdue or s.n_fehler)]
-    result = ReminderResult(year)
+    result = ReminderResult(year, mails=workspace.mails_dir(year))
     if not due:
         return result
     settings = load_settings(workspace.settings_file)

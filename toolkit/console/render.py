@@ -18,12 +18,13 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from toolkit.core.cells import format_number
-from toolkit.core.problems import FileReport, Severity
+from toolkit.core.cells import count_of, format_number
+from toolkit.core.problems import SEVERITY_ORDER, FileReport, Severity, group_problems
 from toolkit.merge.log import ChangeLog
 
 SEVERITY_STYLE = {Severity.FEHLER: "bold red", Severity.WARNUNG: "yellow", Severity.HINWEIS: "cyan"}
 SEVERITY_LABEL = {Severity.FEHLER: "Fehler", Severity.WARNUNG: "Warnung", Severity.HINWEIS: "Hinweis"}
+FEW_PROBLEMS = 15  # up to this many, every problem is shown with its message
 
 
 def print_reports_json(reports: Sequence[FileReport]) -> None:
@@ -31,8 +32,10 @@ def print_reports_json(reports: Sequence[FileReport]) -> None:
     sys.stdout.write(json.dumps([r.as_json() for r in reports], ensure_ascii=False, indent=2) + "\n")
 
 
-def print_reports_table(console: Console, reports: Sequence[FileReport], limit: int = 200) -> None:
-    """A summary line per file, then the problems as a table (Fehler first)."""
+def print_reports_table(console: Console, reports: Sequence[FileReport], details: bool = False,
+                        more: str = "") -> None:
+    """A summary line per file, then the problems as a table (Fehler first): each one when there are few or with
+    ``details``, else per file and kind with their number and first cells, and ``more`` says where the rest is."""
     if not reports:
         console.print("Keine Dateien zu prüfen: inbox/ ist leer. Zurückgesandte Erhebungsbögen bitte dort ablegen.")
         return
@@ -55,19 +58,36 @@ def print_reports_table(console: Console, reports: Sequence[FileReport], limit: 
     problems = [(r, p) for r in reports for p in r.problems]
     if not problems:
         return
-    order = {Severity.FEHLER: 0, Severity.WARNUNG: 1, Severity.HINWEIS: 2}
-    problems.sort(key=lambda rp: order[rp[1].severity])
+    if not details and len(problems) > FEW_PROBLEMS:
+        _print_problem_groups(console, reports, len(problems), more)
+        return
+    problems.sort(key=lambda rp: SEVERITY_ORDER[rp[1].severity])
     table = Table(title="Befunde", show_lines=False)
     for header in ("Datei", "Art", "Zelle", "Kennzahl", "Meldung"):
         table.add_column(header, overflow="fold")
-    for report, problem in problems[:limit]:
+    for report, problem in problems:
         table.add_row(
             Text(report.file), Text(SEVERITY_LABEL[problem.severity], style=SEVERITY_STYLE[problem.severity]),
             Text(problem.place), Text(problem.indicator), Text(problem.message),
         )
     console.print(table)
-    if len(problems) > limit:
-        console.print(f"… und {len(problems) - limit} weitere Befunde (alle mit --format json).")
+
+
+def _print_problem_groups(console: Console, reports: Sequence[FileReport], total: int, more: str) -> None:
+    """Many problems: one row per file and kind, with their number and the first cells (no file column for one file:
+    the table above names it)."""
+    groups = group_problems(reports)
+    several = len({group.file for group in groups}) > 1
+    table = Table(title="Befunde (zusammengefasst)", show_lines=False)
+    for header in ("Datei", "Art", "Befund", "Anzahl", "Erste Zellen")[0 if several else 1:]:
+        table.add_column(header, overflow="fold", no_wrap=header == "Anzahl")
+    for group in groups:
+        places = ", ".join(group.places) + (" …" if group.count > len(group.places) else "")
+        cells = (Text(SEVERITY_LABEL[group.severity], style=SEVERITY_STYLE[group.severity]), Text(group.title),
+                 str(group.count), Text(places))
+        table.add_row(*((Text(group.file), *cells) if several else cells))
+    console.print(table)
+    console.print(f"{count_of(total, 'Befund')} zusammengefasst. {more}".strip(), markup=False, soft_wrap=True)
 
 
 class TabularResult(Protocol):
@@ -111,7 +131,7 @@ def print_log(console: Console, log: ChangeLog) -> None:
         console.print("Keine Änderungen protokolliert." if not log.indicator else f"Keine Änderungen für {log.indicator}.",
                       markup=False)
         return
-    console.print(f"Änderungsprotokoll ({len(log.entries)} Änderungen, älteste zuerst):")
+    console.print(f"Änderungsprotokoll ({count_of(len(log.entries), 'Änderung')}, älteste zuerst):")
     for entry in log.entries:
         key = entry.key
         flag = f" ({entry.old_flag})" if entry.old_flag else ""

@@ -1,11 +1,17 @@
-"""German cell conventions, each in one place: numbers (1.234,5 and 12,3 %; numbers typed as text), dates
-(31.12.2025) and cell addresses (A1 <-> 0-based row and column)."""
+"""German cell conventions, each in one place: numbers (1.234,5 and 12,3 %; numbers typed as text), counts with
+their noun (1 Wert, 2 Werte), spans of years (2025, 2020–2024), dates (31.12.2025) and cell addresses (A1 <-> 0-based
+row and column).
+
+Every message, table and report text that prints a count uses ``count_of``, every span of years ``year_span``: a
+sentence is never assembled with "Werte" after a count that may be 1, nor as "2025–2025".
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 import re
+from collections.abc import Iterable
 
 
 def format_number(value: float, decimals: int | None = None) -> str:
@@ -30,6 +36,63 @@ def format_value(value: float, unit: str, decimals: int = 1) -> str:
     if unit in ("Anzahl", ""):
         return format_number(value, 0 if float(value).is_integer() else decimals)
     return f"{format_number(value, decimals)} {unit}"
+
+
+# noun -> (plural, grammatical gender: m, f or n); a noun not listed needs its plural passed to count_of
+NOUNS: dict[str, tuple[str, str]] = {
+    "Änderung": ("Änderungen", "f"),
+    "Anteil": ("Anteile", "m"),
+    "Befund": ("Befunde", "m"),
+    "Datei": ("Dateien", "f"),
+    "Eingabezelle": ("Eingabezellen", "f"),
+    "Entwurf": ("Entwürfe", "m"),
+    "Erhebungsbogen": ("Erhebungsbögen", "m"),
+    "Erinnerung": ("Erinnerungen", "f"),
+    "Fehler": ("Fehler", "m"),
+    "Grafik": ("Grafiken", "f"),
+    "Hinweis": ("Hinweise", "m"),
+    "Jahr": ("Jahre", "n"),
+    "Karte": ("Karten", "f"),
+    "Kennzahl": ("Kennzahlen", "f"),
+    "Lieferung": ("Lieferungen", "f"),
+    "Prüfbericht": ("Prüfberichte", "m"),
+    "Punkt": ("Punkte", "m"),
+    "Stadtteil": ("Stadtteile", "m"),
+    "Stelle": ("Stellen", "f"),
+    "Tabelle": ("Tabellen", "f"),
+    "Wert": ("Werte", "m"),
+    "Warnung": ("Warnungen", "f"),
+    "Zeile": ("Zeilen", "f"),
+    "Zelle": ("Zellen", "f"),
+}
+# the ending of an adjective after "1" (ein neuer Wert, eine neue Datei, ein neues Jahr) and in the plural
+_ONE_ENDING = {"m": "er", "f": "e", "n": "es"}
+
+
+def count_of(count: int, noun: str, plural: str | None = None, *, adjective: str = "") -> str:
+    """'1 Wert', '2 Werte', '0 Werte', '1.234 Werte'; with ``adjective`` 'neu': '1 neuer Wert', '3 neue Werte'.
+
+    ``noun`` is the singular; its plural and gender come from NOUNS unless ``plural`` is given (an adjective then
+    needs the noun in NOUNS).
+    """
+    known_plural, gender = NOUNS.get(noun, (plural or noun, "m"))
+    one = count == 1
+    word = noun if one else (plural or known_plural)
+    if adjective:
+        word = f"{adjective}{_ONE_ENDING[gender] if one else 'e'} {word}"
+    return f"{format_number(count)} {word}"
+
+
+def year_span(years: Iterable[int], between: str = "–") -> str:
+    """The years as runs: '2025' for one year, '2020–2024' for consecutive ones, '2015–2019, 2021, 2023–2024' with
+    gaps (``between`` ' bis ' for prose read aloud); '' for none."""
+    runs: list[list[int]] = []
+    for year in sorted(set(years)):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}{between}{run[-1]}" for run in runs)
 
 
 _GERMAN = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")

@@ -6,6 +6,8 @@ to do; the CLI turns it into that message and the class's exit code (see ``cli.m
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from enum import IntEnum
 
 
@@ -30,9 +32,11 @@ class ExitCode(IntEnum):
 _MEANINGS = {
     ExitCode.OK: "alles in Ordnung",
     ExitCode.DATA_PROBLEMS: "in den Daten wurden Fehler gefunden (z. B. ein Rücklauf mit Fehler, der in inbox/ bleibt)",
-    ExitCode.USAGE: "Aufruf fehlerhaft (unbekannte Option, falsches Jahr, unbekannte Stelle)",
+    ExitCode.USAGE: "Aufruf fehlerhaft (unbekannte Option, ein Jahr ohne Werte oder zu weit in der Zukunft, unbekannte "
+                    "Stelle oder Kennzahl – mit den gültigen Jahren oder den nächstliegenden Namen)",
     ExitCode.INPUT: "Eingabe oder Einstellung fehlt oder ist nicht lesbar (Arbeitsordner, Datei, Katalog, toolkit.toml)",
-    ExitCode.INTERNAL: "interner Fehler – bitte mit `toolkit --debug …` wiederholen und die Ausgabe weitergeben",
+    ExitCode.INTERNAL: "interner Fehler – bitte mit `--debug` (an beliebiger Stelle im Befehl) wiederholen und die "
+                       "Ausgabe weitergeben",
     ExitCode.BUSY: "der Arbeitsordner ist gesperrt, weil gerade ein anderer Befehl (z. B. `merge`) läuft",
     ExitCode.DELIVERY: "E-Mail konnte an mindestens eine Stelle nicht gesendet werden",
     ExitCode.FILE_IN_USE: "eine Datei, die ersetzt, verschoben oder gelöscht werden muss, ist noch geöffnet (Excel, Word); "
@@ -101,3 +105,15 @@ class DeliveryError(ToolkitError):
     """Sending e-mail failed for at least one office."""
 
     exit_code = ExitCode.DELIVERY
+
+
+def nearest_names(word: str, names: Iterable[str], n: int = 2, cutoff: float = 0.6) -> list[str]:
+    """The (at most ``n``) names closest to a mistyped ``word``, ignoring case (difflib); [] if none is near."""
+    by_key = {name.casefold(): name for name in names}
+    return [by_key[key] for key in difflib.get_close_matches(word.casefold(), list(by_key), n=n, cutoff=cutoff)]
+
+
+def did_you_mean(word: str, names: Iterable[str]) -> str:
+    """' Meinten Sie „JUGA“?' (or „A“ oder „B“) for the names nearest to a mistyped ``word``; '' if none is near."""
+    near = nearest_names(word, names)
+    return f" Meinten Sie {' oder '.join(f'„{name}“' for name in near)}?" if near else ""

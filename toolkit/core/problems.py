@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 
 class Severity(StrEnum):
@@ -254,6 +255,20 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
     }),
     ProblemType("bereits-uebernommen", Severity.HINWEIS, "Datei schon übernommen", "Nichts zu tun.", {
         "": "Die Datei {file} wurde schon übernommen (Lieferung {delivery}); es ändert sich nichts.",
+        "gleich": "Die Datei {file} enthält dieselben Werte wie {other_file}, die eben übernommen wurde; es ändert "
+                  "sich nichts.",
+    }),
+    ProblemType("reihenfolge-unklar", Severity.FEHLER, "Reihenfolge zweier Rückläufe unklar",
+                "Klären, welche Fassung gilt, und die andere aus inbox/ entfernen.", {
+        "": "Die Dateien {file} und {other_file} (Stelle {office}, {year}) wurden zur selben Zeit gespeichert "
+            "({saved}), enthalten aber verschiedene Werte: {differences}. Welche Fassung gilt, ist nicht zu erkennen; "
+            "keine wird übernommen. Bitte die überholte Datei aus inbox/ entfernen und 'toolkit merge' erneut starten.",
+    }),
+    ProblemType("aeltere-fassung", Severity.WARNUNG, "Ältere Fassung nach einer neueren übernommen",
+                "Prüfen, ob die ältere Fassung gelten soll; sonst diese Lieferung zurückziehen.", {
+        "": "Die Datei {file} (gespeichert {saved}) ist älter als die schon übernommene Lieferung {delivery} "
+            "({other_file}, gespeichert {other_saved}). Ihre Werte gelten jetzt, wo sie sich unterscheiden. War das "
+            "nicht gewollt, diese Lieferung mit 'toolkit withdraw' zurückziehen.",
     }),
     ProblemType("import-zeile", Severity.FEHLER, "Zeile der Importdatei ungültig", "Die Zeile der Importdatei korrigieren.", {
         "spalten": "In der Importdatei {file} fehlen die Spalten {missing}. Erwartet: {expected}.",
@@ -402,6 +417,12 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
 )}
 
 
+# The codes that say a file cannot be read as a workbook at all: only a new file from the office helps. A writing
+# command moves such a file out of inbox/ (so it is reported once); status shows "Datei nicht lesbar".
+UNREADABLE_CODES = frozenset({"nicht-lesbar", "leere-datei", "keine-tabelle", "verschluesselt", "zu-gross",
+                              "unsicherer-inhalt"})
+
+
 @dataclass(frozen=True)
 class Problem:
     """One finding: made by ``problem()`` (never by hand), stored and shown with its rendered message."""
@@ -468,6 +489,7 @@ class FileReport:
     year: int | None = None
     sha256: str = ""
     problems: list[Problem] = field(default_factory=list)
+    feedback: Path | None = None  # the Prüfbericht written for the file, if any
 
     @property
     def ok(self) -> bool:
@@ -486,8 +508,36 @@ class FileReport:
             "year": self.year,
             "ok": self.ok,
             "problems": [p.as_json() for p in self.problems],
+            "pruefbericht": None if self.feedback is None else str(self.feedback),
         }
 
 
 def all_ok(reports: Iterable[FileReport]) -> bool:
     return all(r.ok for r in reports)
+
+
+SEVERITY_ORDER = {Severity.FEHLER: 0, Severity.WARNUNG: 1, Severity.HINWEIS: 2}
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    """The problems of one kind in one file, for a short overview: how many, and where the first ones are."""
+
+    file: str
+    severity: Severity
+    title: str
+    count: int
+    places: tuple[str, ...]  # the first few cells (or sheets), in the order found
+
+
+def group_problems(reports: Iterable[FileReport], first: int = 3) -> list[ProblemGroup]:
+    """The problems per file and kind (code and severity), Fehler first, then Warnungen and Hinweise; each group
+    with its count and its ``first`` places."""
+    groups: dict[tuple[str, Severity, str], list[Problem]] = {}
+    for report in reports:
+        for found in report.problems:
+            groups.setdefault((report.file, found.severity, found.code), []).append(found)
+    ordered = sorted(groups.items(), key=lambda item: SEVERITY_ORDER[item[0][1]])  # stable: files in their order
+    return [ProblemGroup(file, severity, problems[0].title, len(problems),
+                         tuple(p.place or p.indicator for p in problems[:first] if p.place or p.indicator))
+            for (file, severity, _code), problems in ordered]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 import re
 import tomllib
@@ -11,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from toolkit.core.cells import format_number
-from toolkit.core.errors import InputError
+from toolkit.core.errors import InputError, nearest_names
 
 DEFAULT_SETTINGS_TOML = """\
 # Einstellungen des Integrationsmonitorings (toolkit.toml)
@@ -127,13 +126,11 @@ class Settings:
     gesperrt_zeichen: tuple[str, ...] = (".", "x", "*")  # symbols of a source for a withheld value (import)
 
     def deadline(self, year: int, override: str | None = None) -> dt.date:
-        """The return deadline of the round for ``year``: option, then setting, then 31.03. of year+2.
-
-        The report year Y is collected in the year after it (Y+1), so the default is 31 March Y+2.
-        """
+        """The return deadline of the round for ``year``: option, then setting, then 31.03. of the year after it
+        (as the settings file says: the report year Y is collected early in Y+1)."""
         text = (override or self.frist or "").strip()
         if not text:
-            return dt.date(year + 2, 3, 31)
+            return dt.date(year + 1, 3, 31)
         return parse_german_date(text, "Abgabefrist")
 
 
@@ -309,9 +306,8 @@ def _unknown(raw: dict[str, object], lines: _KeyLines, file: str) -> list[str]:
 
 
 def _nearest(name: str, candidates: list[str]) -> str:
-    """The known name closest to a mistyped one (difflib), or ''."""
-    found = difflib.get_close_matches(name.casefold(), candidates, n=1, cutoff=0.7)
-    return found[0] if found else ""
+    """The known name closest to a mistyped one, or ''."""
+    return next(iter(nearest_names(name, candidates, n=1, cutoff=0.7)), "")
 
 
 class _KeyLines:

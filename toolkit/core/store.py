@@ -1,9 +1,12 @@
 """The store (data/monitoring.sqlite): the one source of truth for values, their provenance and history.
 
 Tables
-- deliveries: one row per merged file or import (office, year, file, SHA-256, times, check result)
+- deliveries: one row per merged file or import (office, year, file, SHA-256, times, check result), and one per
+  withdrawal of such a delivery (source "withdrawal"; the withdrawn row points to it by ``withdrawn_by``). The same
+  content may arrive more than once: a file whose values no longer hold is a new delivery when it comes again.
 - observations: the current value of every indicator x year x area x group x sex x measure
 - history: every earlier value that a later delivery replaced, with who/when/why
+- confirmations: every value a delivery delivered as it was stored already (for withdrawals)
 - rounds: one row per office and report year that ``distribute`` prepared (token, deadline, file hash)
 - layouts: every layout a workbook was distributed with (office, year, fingerprint) and the office's part of the
   catalogue it was made from, so that a return made with an earlier catalogue can still be read
@@ -16,13 +19,16 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import NamedTuple
+from urllib.parse import quote
 
 from toolkit.core.errors import InputError
 from toolkit.core.keys import ObservationKey
+from toolkit.core.workspace import command_in, for_user
 
 # A rollback journal, not WAL: WAL needs shared memory between the processes that open the file, which a
 # network share (SMB, the city's file servers) does not give; SQLite documents WAL as unsafe there. TRUNCATE
@@ -30,15 +36,18 @@ from toolkit.core.keys import ObservationKey
 # file create/delete that is slow on Windows shares and with virus scanners.
 JOURNAL_MODE = "TRUNCATE"
 
-OBSERVATIONS_TABLE = """
-CREATE TABLE IF NOT EXISTS observations (
-    indicator TEXT NOT NULL,
+# the key of a value (core/keys.ObservationKey), the same six columns in observations, history and confirmations
+KEY_COLUMNS = """    indicator TEXT NOT NULL,
     year INTEGER NOT NULL,
     area TEXT NOT NULL,
     grp TEXT NOT NULL,
     sex TEXT NOT NULL,
     measure TEXT NOT NULL,
-    value REAL,
+"""
+
+OBSERVATIONS_TABLE = """
+CREATE TABLE IF NOT EXISTS observations (
+""" + KEY_COLUMNS + """    value REAL,
     flag TEXT NOT NULL DEFAULT '',
     note TEXT NOT NULL DEFAULT '',
     delivery_id INTEGER NOT NULL REFERENCES deliveries(id),  -- its merged_at is when the value was set
@@ -46,14 +55,14 @@ CREATE TABLE IF NOT EXISTS observations (
 ) WITHOUT ROWID;
 """
 
-SCHEMA = """
+DELIVERIES_TABLE = """
 CREATE TABLE IF NOT EXISTS deliveries (
     id INTEGER PRIMARY KEY,
     office TEXT NOT NULL,
     year INTEGER NOT NULL,
     file_name TEXT NOT NULL,
     sha256 TEXT NOT NULL,
-    source TEXT NOT NULL DEFAULT 'return',  -- return | import
+    source TEXT NOT NULL DEFAULT 'return',  -- return | import | withdrawal
     token TEXT NOT NULL DEFAULT '',
     layout_version TEXT NOT NULL DEFAULT '',
     received_at TEXT NOT NULL,
@@ -63,18 +72,20 @@ CREATE TABLE IF NOT EXISTS deliveries (
     n_warnungen INTEGER NOT NULL DEFAULT 0,
     n_hinweise INTEGER NOT NULL DEFAULT 0,
     problems_json TEXT NOT NULL DEFAULT '[]',
-    UNIQUE (sha256, office, year)
+    saved_at TEXT NOT NULL DEFAULT '',  -- when the office saved the file (document properties, else file time)
+    withdrawn_by INTEGER REFERENCES deliveries(id),  -- the withdrawal that took this delivery back
+    note TEXT NOT NULL DEFAULT ''  -- a withdrawal: who and why
 );
+"""
+DELIVERY_COLUMNS = ("id", "office", "year", "file_name", "sha256", "source", "token", "layout_version", "received_at",
+                    "merged_at", "archive_path", "n_fehler", "n_warnungen", "n_hinweise", "problems_json")
+
+SCHEMA = DELIVERIES_TABLE + """
+CREATE INDEX IF NOT EXISTS deliveries_content ON deliveries(sha256, office, year);
 """ + OBSERVATIONS_TABLE + """
 CREATE TABLE IF NOT EXISTS history (
     id INTEGER PRIMARY KEY,
-    indicator TEXT NOT NULL,
-    year INTEGER NOT NULL,
-    area TEXT NOT NULL,
-    grp TEXT NOT NULL,
-    sex TEXT NOT NULL,
-    measure TEXT NOT NULL,
-    old_value REAL,
+""" + KEY_COLUMNS + """    old_value REAL,
     old_flag TEXT NOT NULL DEFAULT '',
     old_note TEXT NOT NULL DEFAULT '',
     old_delivery_id INTEGER,
@@ -131,6 +142,16 @@ CREATE TABLE IF NOT EXISTS checks (
     problems_json TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS history_key ON history(indicator, year);
+-- a value a delivery delivered as it was stored already: the observation keeps its delivery and no history row is
+-- written, but withdrawing the earlier delivery must leave the value standing (merge/withdraw.py)
+CREATE TABLE IF NOT EXISTS confirmations (
+""" + KEY_COLUMNS + """    delivery_id INTEGER NOT NULL,
+    value REAL,
+    flag TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (indicator, year, area, grp, sex, measure, delivery_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS confirmations_delivery ON confirmations(delivery_id);
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -141,8 +162,15 @@ CREATE TABLE IF NOT EXISTS meta (
 # numbered them alphabetically and are upgraded once, by name, see catalogue.upgrade)
 DISTRICT_KEYS = "stadtteilschluessel"
 OFFICIAL = "amtlich"
+# meta key: the Datenstand, advanced by every transaction that changes something (Store.transaction)
+STAND = "datenstand"
+REQUIRED_TABLES = frozenset({"deliveries", "observations", "history", "rounds", "sendings", "checks", "meta"})
 
+KEY = "indicator, year, area, grp, sex, measure"
 OBSERVATION_COLUMNS = ("indicator", "year", "area", "grp", "sex", "measure", "value", "flag", "note", "delivery_id")
+HISTORY_INSERT = ("INSERT INTO history (indicator, year, area, grp, sex, measure, old_value, old_flag, old_note,"
+                  " old_delivery_id, new_value, new_flag, new_delivery_id, changed_at, reason)"
+                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 UPSERT = ("INSERT INTO observations (indicator, year, area, grp, sex, measure, value, flag, note, delivery_id)"
           " VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (indicator, year, area, grp, sex, measure) DO UPDATE SET"
           " value=excluded.value, flag=excluded.flag, note=excluded.note, delivery_id=excluded.delivery_id")
@@ -153,6 +181,7 @@ class DeliverySource(StrEnum):
 
     RETURN = "return"  # a returned collection workbook (toolkit merge)
     IMPORT = "import"  # a table read by toolkit import
+    WITHDRAWAL = "withdrawal"  # a withdrawal of an earlier delivery (toolkit withdraw)
 
 
 def now() -> str:
@@ -174,15 +203,18 @@ class StoredValue(NamedTuple):
 
 
 class Store:
-    """A thin layer over SQLite. Use ``with store.transaction():`` around every change."""
+    """A thin layer over SQLite. Use ``with store.transaction():`` around every change.
+
+    ``Store(path)`` opens for writing: it creates the file if needed and brings the schema of an earlier version
+    up to date, so it is opened only under the working folder's lock (core.workspace.locked), by a command that
+    writes. Reading commands use ``Store.read_only``, which never writes.
+    """
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         """Open (and create or upgrade) the store at ``path``; with ``read_only`` see Store.read_only."""
         self.path = path
         if read_only:
-            self.db = sqlite3.connect(str(path), timeout=30)
-            self.db.execute("PRAGMA query_only = ON")
-            self.db.row_factory = sqlite3.Row
+            self.db = _connect_read_only(path)
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
@@ -193,19 +225,23 @@ class Store:
         self.db.executescript(SCHEMA)
         if new:
             self.set_meta(DISTRICT_KEYS, OFFICIAL)
-        _upgrade(self.db)
+        self._upgrade()
 
     @classmethod
-    def read_only(cls, path: Path) -> Store:
+    def read_only(cls, path: Path, *, outdated_ok: bool = False) -> Store:
         """Open an existing store for reading only: no schema, no upgrade; SQLite refuses every change.
 
-        Opened by its plain path, not a ``file:`` URI: a working folder on a network share (\\\\server\\share)
-        would become ``file://server/share/…``, whose authority SQLite rejects.
+        A store of an earlier version (``outdated``) is refused with the command that brings it up to date,
+        unless ``outdated_ok``: a reading command never upgrades it (see catalogue.upgrade).
         """
         if not path.is_file():
             raise InputError(f"Der Datenbestand {path} fehlt.",
                              hint="Erst mit 'toolkit merge' oder 'toolkit import' Werte übernehmen.")
-        return cls(path, read_only=True)
+        store = cls(path, read_only=True)
+        if not outdated_ok and store.outdated():
+            store.close()
+            raise outdated_error(path)
+        return store
 
     def close(self) -> None:
         self.db.close()
@@ -218,10 +254,18 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        """All or nothing: commit on success, roll back on any exception."""
+        """All or nothing: commit on success, roll back on any exception.
+
+        A transaction that changed anything also advances the store's Datenstand (``stand``), in the same commit:
+        files derived from the store (the master matrix) record the Datenstand they show and are rewritten when it
+        differs, also after a crash between the commit and their writing.
+        """
         self.db.execute("BEGIN IMMEDIATE")
         try:
+            before = self.db.total_changes
             yield
+            if self.db.total_changes != before:
+                self._advance_stand()
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
@@ -240,6 +284,24 @@ class Store:
         self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                         (key, value))
 
+    def stand(self) -> str:
+        """The Datenstand: which store (an id made once) and how many changing transactions it has seen, e.g.
+        '3f2a…:17'; '' for a store that has never changed."""
+        return self.meta(STAND) or ""
+
+    def _advance_stand(self) -> None:
+        identity, _, count = self.stand().partition(":")
+        self.set_meta(STAND, f"{identity or uuid.uuid4().hex}:{int(count or 0) + 1}")
+
+    def outdated(self) -> bool:
+        """Whether the store was written by an earlier version and waits for its one-time upgrade (0.2 and older:
+        Stadtteile numbered alphabetically, no meta table; 0.1: a time per value)."""
+        tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not REQUIRED_TABLES <= tables:
+            return True
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(observations)")}
+        return "updated_at" in columns or self.meta(DISTRICT_KEYS) != OFFICIAL
+
     def rename_areas(self, moves: dict[str, str]) -> int:
         """Give values and history new area codes (old -> new, also when they swap); returns the values moved.
 
@@ -253,38 +315,123 @@ class Store:
             self.db.execute(f"UPDATE {table} SET area = substr(area, 2) WHERE area LIKE '~%'")
         return moved
 
+    def _upgrade(self) -> None:
+        """Bring the schema of a store of an earlier version up to date, once (each step sees whether it is needed)."""
+        if self.db.execute("SELECT 1 FROM deliveries WHERE instr(archive_path, '\\') LIMIT 1").fetchone():
+            # stores written on Windows before 0.2 kept archive paths with backslashes: one form everywhere
+            with self.transaction():
+                self.db.execute("UPDATE deliveries SET archive_path = replace(archive_path, '\\', '/')")
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(observations)")}
+        if "updated_at" in columns:
+            with self.transaction():
+                _drop_value_timestamps(self.db)
+        _deliveries_as_events(self.db)  # its own transaction: foreign keys are switched off around it
+
     # ---- deliveries -------------------------------------------------------------------------------
 
     def add_delivery(self, *, office: str, year: int, file_name: str, sha256: str,
                      source: DeliverySource = DeliverySource.RETURN,
                      token: str = "", layout_version: str = "", received_at: str | None = None,
                      archive_path: str = "", counts: tuple[int, int, int] = (0, 0, 0),
-                     problems_json: str = "[]") -> int:
+                     problems_json: str = "[]", saved_at: str = "", note: str = "") -> int:
         cursor = self.db.execute(
             "INSERT INTO deliveries (office, year, file_name, sha256, source, token, layout_version, received_at,"
-            " merged_at, archive_path, n_fehler, n_warnungen, n_hinweise, problems_json)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " merged_at, archive_path, n_fehler, n_warnungen, n_hinweise, problems_json, saved_at, note)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (office, year, file_name, sha256, source, token, layout_version, received_at or now(), now(),
-             archive_path, *counts, problems_json),
+             archive_path, *counts, problems_json, saved_at, note),
         )
         return int(cursor.lastrowid)
 
     def find_delivery(self, sha256: str, office: str, year: int) -> int | None:
-        row = self.db.execute(
-            "SELECT id FROM deliveries WHERE sha256 = ? AND office = ? AND year = ?", (sha256, office, year)
-        ).fetchone()
-        return None if row is None else int(row["id"])
+        """The latest delivery of this content by this office for this year that still holds (not withdrawn)."""
+        for row in self.db.execute("SELECT * FROM deliveries WHERE sha256 = ? AND office = ? AND year = ?"
+                                   " ORDER BY id DESC", (sha256, office, year)):
+            if in_effect(row):
+                return int(row["id"])
+        return None
+
+    def latest_delivery(self, office: str, year: int, source: str = "return") -> dict | None:
+        """The office's latest delivery of ``source`` for ``year`` that still holds (not withdrawn), as a dict."""
+        for row in self.db.execute("SELECT * FROM deliveries WHERE office = ? AND year = ? AND source = ?"
+                                   " ORDER BY id DESC", (office, year, source)):
+            if in_effect(row):
+                return dict(row)
+        return None
 
     def import_delivery(self, sha256: str) -> int | None:
-        """The id of the import whose identity (``sha256``, see merge/imports.py) is ``sha256``, if there is one."""
-        row = self.db.execute("SELECT id FROM deliveries WHERE sha256 = ? AND source = ?",
-                              (sha256, DeliverySource.IMPORT)).fetchone()
-        return None if row is None else int(row["id"])
+        """The latest import whose identity (``sha256``, see merge/imports.py) is ``sha256`` and that still holds."""
+        for row in self.db.execute("SELECT * FROM deliveries WHERE sha256 = ? AND source = ? ORDER BY id DESC",
+                                   (sha256, DeliverySource.IMPORT)):
+            if in_effect(row):
+                return int(row["id"])
+        return None
 
     def deliveries(self, year: int | None = None) -> list[sqlite3.Row]:
         if year is None:
             return self.db.execute("SELECT * FROM deliveries ORDER BY id").fetchall()
         return self.db.execute("SELECT * FROM deliveries WHERE year = ? ORDER BY id", (year,)).fetchall()
+
+    # ---- withdrawals (merge/withdraw.py decides, the store reads and writes) ----------------------------
+
+    def withdrawn(self) -> set[int]:
+        """The deliveries that were withdrawn."""
+        return {int(r[0]) for r in self.db.execute("SELECT id FROM deliveries WHERE withdrawn_by IS NOT NULL")}
+
+    def keys_of(self, delivery: int) -> tuple[set[tuple], set[tuple]]:
+        """The keys whose stored value is the delivery's or which it confirmed; and the keys of its values that a
+        later delivery replaced."""
+        held = {tuple(r) for sql in (f"SELECT {KEY} FROM observations WHERE delivery_id = ?",
+                                     f"SELECT {KEY} FROM confirmations WHERE delivery_id = ?")
+                for r in self.db.execute(sql, (delivery,))}
+        replaced = {tuple(r) for r in self.db.execute(f"SELECT DISTINCT {KEY} FROM history WHERE old_delivery_id = ?",
+                                                      (delivery,))}
+        return held, replaced
+
+    def statements(self, keys: set[tuple]) -> tuple[dict[tuple, list[StoredValue]], dict[tuple, StoredValue]]:
+        """What each delivery said about ``keys`` (a value a later one replaced, a confirmation, the value stored
+        now), oldest history first; and the values stored now."""
+        said: dict[tuple, list[StoredValue]] = {key: [] for key in keys}
+        stored: dict[tuple, StoredValue] = {}
+        if not keys:
+            return said, stored
+        indicators, years = sorted({k[0] for k in keys}), sorted({k[1] for k in keys})
+        where = f" WHERE indicator IN ({','.join('?' * len(indicators))}) AND year IN ({','.join('?' * len(years))})"
+        cursor = self.db.cursor()
+        cursor.row_factory = None
+        for table, columns in (("history", "old_value, old_flag, old_note, old_delivery_id"),
+                               ("confirmations", "value, flag, note, delivery_id"),
+                               ("observations", "value, flag, note, delivery_id")):
+            order = " ORDER BY id" if table == "history" else ""
+            for r in cursor.execute(f"SELECT {KEY}, {columns} FROM {table}{where}{order}", (*indicators, *years)):
+                if r[:6] in said:
+                    said[r[:6]].append(StoredValue(*r[6:]))
+                    if table == "observations":
+                        stored[r[:6]] = StoredValue(*r[6:])
+        return said, stored
+
+    def record_withdrawal(self, delivery: int, withdrawal: int,
+                          changes: Iterable[tuple[tuple, StoredValue, StoredValue | None, str]]) -> None:
+        """Mark ``delivery`` as withdrawn by ``withdrawal`` (a delivery row of its own) and set each changed key
+        (key, value now, value to restore or None to remove, reason): history rows for changed values, the values.
+
+        Must run inside a transaction.
+        """
+        self.db.execute("UPDATE deliveries SET withdrawn_by = ? WHERE id = ?", (withdrawal, delivery))
+        stamp = now()
+        history, upserts, removed = [], [], []
+        for key, old, target, reason in changes:
+            if target is None:
+                removed.append(key)
+            else:  # a value of before 0.2 may not know its delivery: it is then the withdrawal's
+                upserts.append((*key, target.value, target.flag, target.note, target.delivery_id or withdrawal))
+            if target is None or (target.value, target.flag, target.note) != (old.value, old.flag, old.note):
+                history.append((*key, old.value, old.flag, old.note, old.delivery_id, target.value if target else None,
+                                target.flag if target else "", withdrawal, stamp, reason))
+        self.db.executemany(HISTORY_INSERT, history)
+        self.db.executemany(UPSERT, upserts)
+        self.db.executemany("DELETE FROM observations WHERE indicator = ? AND year = ? AND area = ? AND grp = ?"
+                            " AND sex = ? AND measure = ?", removed)
 
     # ---- observations -----------------------------------------------------------------------------
 
@@ -304,12 +451,8 @@ class Store:
         if old is not None:
             if old.value == value and old.flag == flag and old.note == note:
                 return "same"
-            self.db.execute(
-                "INSERT INTO history (indicator, year, area, grp, sex, measure, old_value, old_flag, old_note,"
-                " old_delivery_id, new_value, new_flag, new_delivery_id, changed_at, reason)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (*params, old.value, old.flag, old.note, old.delivery_id, value, flag, delivery_id, now(), reason),
-            )
+            self.db.execute(HISTORY_INSERT, (*params, old.value, old.flag, old.note, old.delivery_id, value, flag,
+                                             delivery_id, now(), reason))
         self.db.execute(UPSERT, (*params, value, flag, note, delivery_id))
         return "new" if old is None else "changed"
 
@@ -320,10 +463,25 @@ class Store:
 
         Returns counts of 'new', 'changed' and 'same'. Must run inside a transaction.
         """
+        history, upserts, counts, same = self._compare(items, delivery_id)
+        self.db.executemany(HISTORY_INSERT, history)
+        self.db.executemany(UPSERT, upserts)
+        self.db.executemany("INSERT OR REPLACE INTO confirmations (indicator, year, area, grp, sex, measure,"
+                            " delivery_id, value, flag, note) VALUES (?,?,?,?,?,?,?,?,?,?)", same)
+        return counts
+
+    def changes(self, items: Iterable[tuple]) -> dict[str, int]:
+        """What ``put_many`` would do with these (key, value, flag, note, reason) items, without doing it: the counts."""
+        return self._compare(items, 0)[2]
+
+    def _compare(self, items: Iterable[tuple], delivery_id: int) \
+            -> tuple[list[tuple], list[tuple], dict[str, int], list[tuple]]:
+        """The history rows and upserts that setting ``items`` as ``delivery_id`` needs, their counts, and the
+        confirmations (values delivered as they are stored)."""
         items = list(items)
         counts = {"new": 0, "changed": 0, "same": 0}
         if not items:
-            return counts
+            return [], [], counts, []
         indicators = sorted({item[0][0] for item in items})
         years = sorted({item[0][1] for item in items})
         cursor = self.db.cursor()
@@ -333,7 +491,7 @@ class Store:
             f" WHERE indicator IN ({','.join('?' * len(indicators))}) AND year IN ({','.join('?' * len(years))})",
             (*indicators, *years))}
         stamp = now()
-        history, upserts = [], []
+        history, upserts, same = [], [], []
         append = upserts.append
         for key, value, flag, note, reason in items:
             row = (*key, value, flag, note, delivery_id)
@@ -341,18 +499,14 @@ class Store:
                 old = existing.get(key)
                 if old is not None:
                     if old[0] == value and old[1] == flag and old[2] == note:
-                        counts["same"] += 1
+                        same.append(row)
                         continue
                     history.append((*row[:6], *old, value, flag, delivery_id, stamp, reason))
             append(row)
+        counts["same"] = len(same)
         counts["changed"] = len(history)
         counts["new"] = len(upserts) - len(history)
-        self.db.executemany(
-            "INSERT INTO history (indicator, year, area, grp, sex, measure, old_value, old_flag, old_note,"
-            " old_delivery_id, new_value, new_flag, new_delivery_id, changed_at, reason)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", history)
-        self.db.executemany(UPSERT, upserts)
-        return counts
+        return history, upserts, counts, [(*r[:6], delivery_id, *r[6:9]) for r in same]
 
     def values(self, indicators: Iterable[str] | None = None, years: Iterable[int] | None = None,
                areas: Iterable[str] | None = None) -> dict[ObservationKey, StoredValue]:
@@ -418,6 +572,10 @@ class Store:
             " ORDER BY o.indicator, o.year, o.area, o.grp, o.sex, o.measure"
         )
         return pd.read_sql_query(query, self.db)
+
+    def history_indicators(self) -> set[str]:
+        """Every indicator the change log names (also one the catalogue no longer has)."""
+        return {row[0] for row in self.db.execute("SELECT DISTINCT indicator FROM history")}
 
     def history_rows(self, indicator: str | None = None) -> list[sqlite3.Row]:
         sql = ("SELECT h.*, dn.office AS new_office, dn.file_name AS new_file, do.file_name AS old_file"
@@ -506,31 +664,99 @@ class Store:
         return self.db.execute("SELECT * FROM checks WHERE year = ? ORDER BY checked_at", (year,)).fetchall()
 
 
-def _upgrade(db: sqlite3.Connection) -> None:
-    """Bring a store of an earlier version up to date, once (each step sees whether it is needed)."""
-    if db.execute("SELECT 1 FROM deliveries WHERE instr(archive_path, '\\') LIMIT 1").fetchone():
-        # stores written on Windows before 0.2 kept archive paths with backslashes: one form everywhere
-        db.execute("UPDATE deliveries SET archive_path = replace(archive_path, '\\', '/')")
-    _drop_value_timestamps(db)
-
-
 def _drop_value_timestamps(db: sqlite3.Connection) -> None:
-    """Stores of version 0.1 kept an updated_at per value in a rowid table: move the values over once."""
-    columns = {row[1] for row in db.execute("PRAGMA table_info(observations)")}
-    if "updated_at" not in columns:
+    """Stores of version 0.1 kept an updated_at per value in a rowid table: move the values over (in a transaction)."""
+    db.execute("ALTER TABLE observations RENAME TO observations_old")
+    db.execute("DROP INDEX IF EXISTS observations_delivery")
+    db.execute(OBSERVATIONS_TABLE)
+    db.execute(f"INSERT INTO observations ({', '.join(OBSERVATION_COLUMNS)}) SELECT {', '.join(OBSERVATION_COLUMNS)}"
+               " FROM observations_old")
+    db.execute("DROP TABLE observations_old")
+
+
+def outdated_error(path: Path) -> InputError:
+    """A reading command met a store that waits for its one-time upgrade: say which command does it."""
+    root = path.parent.parent  # <Arbeitsordner>/data/monitoring.sqlite
+    return InputError(
+        f"Der Datenbestand {for_user(path)} stammt aus einer früheren Version des Toolkits (0.2 oder älter) und muss "
+        "einmal umgestellt werden; dieser Befehl liest nur und ändert ihn nicht.",
+        hint=f"Bitte einmal '{command_in(root, 'toolkit upgrade')}' ausführen und den Befehl dann wiederholen "
+             "(auch merge, import und distribute stellen ihn um). Alle Werte bleiben erhalten.")
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write: SQLite's read-only mode (``mode=ro``), plus ``query_only``.
+
+    A local path (C:\\…, a mapped drive, /home/…) is opened as a ``file:`` URI with ``mode=ro``. A path on a network
+    share (\\\\server\\share\\…) is opened by its plain path with ``query_only``: as a URI it would be
+    file://server/share/…, whose authority SQLite refuses. When a writer was killed inside a transaction, the store
+    holds a hot journal that only a writable connection can roll back (SQLITE_READONLY_ROLLBACK); then, as for any
+    path the read-only mode cannot open, the plain path is opened, and SQLite's recovery restores the last committed
+    state (the only write a reading command can cause).
+    """
+    uri = sqlite_uri(path)
+    if uri is not None:
+        db = None
+        try:
+            db = sqlite3.connect(uri, uri=True, timeout=30)
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            if db is not None:
+                db.close()
+        else:
+            db.execute("PRAGMA query_only = ON")
+            db.row_factory = sqlite3.Row
+            return db
+    db = sqlite3.connect(str(path), timeout=30)
+    db.execute("PRAGMA query_only = ON")
+    db.row_factory = sqlite3.Row
+    return db
+
+
+def sqlite_uri(path: PurePath) -> str | None:
+    """``file:`` URI of a local store, read-only (``?mode=ro``); None for a path on a network share (UNC).
+
+    file:///C:/Daten/monitoring.sqlite on Windows, file:///home/…/monitoring.sqlite elsewhere; characters a URI
+    reads itself (?, #, %, blanks, umlauts) are percent-encoded.
+    """
+    if path.drive.startswith(("\\\\", "//")):
+        return None
+    text = (path if path.is_absolute() else Path(path).absolute()).as_posix()
+    if not text.startswith("/"):
+        text = "/" + text  # C:/… -> /C:/…
+    return f"file://{quote(text, safe='/:')}?mode=ro"
+
+
+def _deliveries_as_events(db: sqlite3.Connection) -> None:
+    """Stores up to 0.3 allowed each content once per office and year, without save times or withdrawals.
+
+    A table constraint cannot be dropped in SQLite: the table is made anew and the rows copied (ids kept, so every
+    reference stays valid), with foreign keys off meanwhile, as SQLite documents for a changed table.
+    """
+    columns = {row[1] for row in db.execute("PRAGMA table_info(deliveries)")}
+    if "withdrawn_by" in columns:
         return
+    db.execute("PRAGMA foreign_keys = OFF")
     db.execute("BEGIN IMMEDIATE")
     try:
-        db.execute("ALTER TABLE observations RENAME TO observations_old")
-        db.execute("DROP INDEX IF EXISTS observations_delivery")
-        db.execute(OBSERVATIONS_TABLE)
-        db.execute(f"INSERT INTO observations ({', '.join(OBSERVATION_COLUMNS)}) SELECT {', '.join(OBSERVATION_COLUMNS)}"
-                   " FROM observations_old")
-        db.execute("DROP TABLE observations_old")
+        db.execute(DELIVERIES_TABLE.replace("deliveries (", "deliveries_new (", 1))
+        names = ", ".join(DELIVERY_COLUMNS)
+        db.execute(f"INSERT INTO deliveries_new ({names}) SELECT {names} FROM deliveries")
+        db.execute("DROP TABLE deliveries")
+        db.execute("ALTER TABLE deliveries_new RENAME TO deliveries")
+        db.execute("CREATE INDEX IF NOT EXISTS deliveries_content ON deliveries(sha256, office, year)")
     except BaseException:
         db.execute("ROLLBACK")
+        db.execute("PRAGMA foreign_keys = ON")
         raise
     db.execute("COMMIT")
+    db.execute("PRAGMA foreign_keys = ON")
+
+
+def in_effect(row: sqlite3.Row) -> bool:
+    """Whether a delivery row still counts: not a withdrawal and not withdrawn (stores up to 0.3 know neither)."""
+    keys = row.keys()
+    return row["source"] != DeliverySource.WITHDRAWAL and ("withdrawn_by" not in keys or row["withdrawn_by"] is None)
 
 
 def open_store(path: Path) -> Store:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import glob
+import hashlib
 import os
 import tempfile
 import time
@@ -51,6 +53,11 @@ class Workspace:
     @property
     def inbox(self) -> Path:
         return self.root / "inbox"
+
+    @property
+    def unreadable(self) -> Path:
+        """Where a writing command moves files of inbox/ that cannot be read as a workbook (a PDF, a letter)."""
+        return self.inbox / "nicht_lesbar"
 
     @property
     def outbox(self) -> Path:
@@ -118,6 +125,33 @@ def shown(path: Path | None, root: Path | None) -> str:
     return str(path)
 
 
+def for_user(path: Path) -> str:
+    """How a printed message names a file so that the user can open it from where they stand: relative to the
+    current folder when it lies inside it (outbox/2025/…, or demo/outbox/2025/… after 'toolkit demo'), else the
+    full path."""
+    path = Path(path).absolute()
+    try:
+        here = Path.cwd()
+        for folder in (here, here.resolve()):  # the working folder's path is resolved (symbolic links)
+            with contextlib.suppress(ValueError):
+                return str(path.relative_to(folder))
+    except OSError:  # the current folder is gone
+        pass
+    return str(path)  # elsewhere, or on another drive
+
+
+def command_in(root: Path, command: str) -> str:
+    """A toolkit command line to print, for the working folder ``root``: with -w unless it is the current folder."""
+    try:
+        here = Path(root).absolute() in (Path.cwd(), Path.cwd().resolve())
+    except OSError:
+        here = False
+    if here:
+        return command
+    folder = for_user(root)
+    return f'{command} -w "{folder}"' if " " in folder else f"{command} -w {folder}"
+
+
 def open_workspace(root: Path | str) -> Workspace:
     """Return the working folder at ``root``; raise InputError if it is not one."""
     path = Path(root).resolve()
@@ -139,6 +173,11 @@ def ensure_folders(workspace: Workspace) -> None:
     """Create the standard sub-folders if they are missing."""
     for folder in (workspace.inbox, workspace.outbox, workspace.archive, workspace.data, workspace.root / "templates"):
         folder.mkdir(parents=True, exist_ok=True)
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes (hex): how the toolkit tells files apart by content."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -174,6 +213,14 @@ def atomic_path(path: Path) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+
+
+def remove_leftovers(path: Path) -> None:
+    """Delete the temporary files ``atomic_path`` left beside ``path`` when its process was killed before the
+    rename. Only under the folder lock: then no other process is writing one."""
+    for leftover in path.parent.glob(f".{glob.escape(path.stem)}.*{glob.escape(path.suffix)}"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
 
 
 def _usual_permissions(path: str) -> None:

@@ -12,6 +12,7 @@ Steps (every one through the same library functions the commands use):
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import shutil
 import time
@@ -23,11 +24,12 @@ from toolkit.catalogue.model import GERMANY, LAND, Catalogue, load_catalogue
 from toolkit.collect.distribute import distribute_round
 from toolkit.collect.layout import file_name
 from toolkit.collect.status import round_status
+from toolkit.core.cells import count_of, year_span
 from toolkit.core.errors import InputError, ToolkitError
 from toolkit.core.keys import ObservationKey
 from toolkit.core.progress import SILENT, Progress
 from toolkit.core.store import DeliverySource, Store
-from toolkit.core.workspace import SETTINGS_FILE, Workspace, shown
+from toolkit.core.workspace import SETTINGS_FILE, Workspace, command_in, for_user
 from toolkit.demo.clerks import FAULTY_OFFICE, SILENT_OFFICE, simulate_returns
 from toolkit.demo.data import generate
 from toolkit.indicators.export import export_open_data
@@ -41,7 +43,8 @@ REPORT_YEAR = 2025
 HISTORY = range(REPORT_YEAR - 5, REPORT_YEAR)
 MARKER = ".toolkit-demo"
 IMPORT_FILE = "Demo-Vorjahre"
-COMPARISON_OFFICE = "STALA"  # comparison values come from the Statistisches Landesamt
+COMPARISON_OFFICE = "STALA"
+DEADLINE_AHEAD = dt.timedelta(weeks=4)  # the demo's round is running: its deadline is four weeks away  # comparison values come from the Statistisches Landesamt
 
 
 @dataclass
@@ -69,17 +72,18 @@ class DemoResult:
     timings: dict[str, float] = field(default_factory=dict)
 
     def _rel(self, path: Path | None) -> str:
-        return "– (nicht erstellt)" if path is None else shown(path, self.root)
+        return "– (nicht erstellt)" if path is None else for_user(path)
 
     def lines(self) -> list[str]:
         seconds = f"{self.seconds:.1f}".replace(".", ",")
         lines = [
-            f"Demo fertig in {seconds} s. Arbeitsordner: {self.root}",
-            f"  Vorjahre {HISTORY.start}–{HISTORY.stop - 1}: {self.history_values:,} Werte geladen".replace(",", ".")
-            + " (Beispieldaten, keine echten Zahlen)",
+            f"Demo fertig in {seconds} s. Arbeitsordner: {for_user(self.root)}",
+            f"  Vorjahre {year_span(HISTORY)}: {count_of(self.history_values, 'Wert')} geladen (Beispieldaten, keine "
+            "echten Zahlen)",
             f"  Erhebungsbögen {self.year}: {self._rel(self.workbooks)}",
             f"  E-Mail-Entwürfe (.eml): {self._rel(self.mails)}",
-            f"  Rückläufe in inbox/: {len(self.returned)} Stellen haben geantwortet; "
+            f"  Rückläufe in inbox/: {count_of(len(self.returned), 'Stelle')} "
+            f"{'hat' if len(self.returned) == 1 else 'haben'} geantwortet; "
             f"{self.silent} hat nicht geantwortet.",
         ]
         for office, mistakes in self.faulty.items():
@@ -101,10 +105,9 @@ class DemoResult:
         lines += [f"  {line}" for line in self.status_table_lines()]
         # the status hint names no folder; below every suggestion carries -w
         lines += [f"  {line}" for line in self.status_summary if not line.startswith("Erinnerungen schreiben")]
-        lines += ["Weiter zum Ausprobieren:", f"  toolkit status --year {self.year} -w {self.root}",
-                  f"  toolkit status --year {self.year} --remind -w {self.root}",
-                  f"  toolkit check -w {self.root}", f"  toolkit compile --year {self.year} --pdf -w {self.root}",
-                  f"  toolkit compile --year {self.year} --intern -w {self.root}"]
+        lines += ["Weiter zum Ausprobieren:", *(f"  {command_in(self.root, command)}" for command in (
+            f"toolkit status --year {self.year}", f"toolkit status --year {self.year} --remind", "toolkit check",
+            f"toolkit compile --year {self.year} --pdf", f"toolkit compile --year {self.year} --intern"))]
         return lines
 
     def status_table_lines(self) -> list[str]:
@@ -173,13 +176,15 @@ def run_demo(folder: Path, progress: Progress | None = None) -> DemoResult:
     catalogue = load_catalogue(workspace.catalogue_file)
     t = lap("ordner", t)
 
-    progress.note(f"2/7 Beispieldaten {HISTORY.start}–{REPORT_YEAR} werden erzeugt und die Vorjahre geladen …")
+    progress.note(f"2/7 Beispieldaten {year_span(range(HISTORY.start, REPORT_YEAR + 1))} werden erzeugt und die "
+                  "Vorjahre geladen …")
     values = generate(catalogue, range(HISTORY.start, REPORT_YEAR + 1))
     history_values = load_history(workspace, catalogue, values)
     t = lap("vorjahre", t)
 
     progress.note(f"3/7 Erhebungsbögen {REPORT_YEAR} werden erstellt (nur E-Mail-Entwürfe, nichts wird gesendet) …")
-    distributed = distribute_round(workspace, REPORT_YEAR, progress=progress)
+    # the round is under way: its deadline lies ahead, as it would while offices are still answering
+    distributed = distribute_round(workspace, REPORT_YEAR, deadline=dt.date.today() + DEADLINE_AHEAD, progress=progress)
     workbooks = {o.office: o.workbook or workspace.workbooks_dir(REPORT_YEAR) / file_name(REPORT_YEAR, o.office)
                  for o in distributed.outcomes}
     t = lap("verteilen", t)
@@ -213,7 +218,7 @@ def run_demo(folder: Path, progress: Progress | None = None) -> DemoResult:
         history_values=history_values, returned=[r.office for r in returns],
         faulty={r.office: r.mistakes for r in returns if r.mistakes}, silent=SILENT_OFFICE,
         kept_in_inbox=sorted(p.name for p in workspace.inbox.iterdir() if p.is_file() and not p.name.startswith(".")),
-        check_summary=[f"Prüfung: {len(reports)} Dateien, {len(reports) - n_fehler} ohne Fehler, "
+        check_summary=[f"Prüfung: {count_of(len(reports), 'Datei')}, {len(reports) - n_fehler} ohne Fehler, "
                        f"{n_fehler} mit Fehlern ({FAULTY_OFFICE})."],
         status_header=header, status_rows=rows, status_summary=status.summary_lines(),
     )

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from toolkit.catalogue.model import AREA_KEYS, Catalogue, IndicatorType, district_area
+from toolkit.core.cells import count_of
 from toolkit.core.keys import ObservationKey
 from toolkit.indicators.confidentiality import (
     PRIMARY,
@@ -67,12 +68,14 @@ class AuditResult:
         return not self.recovered
 
     def lines(self, catalogue: Catalogue) -> list[str]:
-        head = (f"Prüfung der Geheimhaltung: {self.cells} veröffentlichte Werte, {self.suppressed} gesperrte; "
+        head = (f"Prüfung der Geheimhaltung: {count_of(self.cells, 'Wert', adjective='veröffentlicht')}, "
+                f"{count_of(self.suppressed, 'Wert', adjective='gesperrt')}; "
                 "versucht, jeden gesperrten Wert aus Summen, Anteil × Grundzahl und gleichen Zahlen anderer "
                 "Kennzahlen zurückzurechnen.")
         if self.ok:
             return [head, "Kein gesperrter Wert ist zurückzurechnen."]
-        return [head, f"{len(self.recovered)} gesperrte Werte sind zurückzurechnen:",
+        return [head, f"{count_of(len(self.recovered), 'Wert', adjective='gesperrt')} "
+                      f"{'ist' if len(self.recovered) == 1 else 'sind'} zurückzurechnen:",
                 *(f"  {r.text(catalogue)}" for r in self.recovered)]
 
 

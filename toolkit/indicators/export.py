@@ -21,8 +21,9 @@ import pandas as pd
 
 from toolkit.catalogue.model import Catalogue, IndicatorType, area_key
 from toolkit.collect.layout import FLAG_WITHHELD
+from toolkit.core.cells import count_of
 from toolkit.core.problems import Problem
-from toolkit.core.workspace import Workspace, atomic_write_bytes, shown
+from toolkit.core.workspace import Workspace, atomic_write_bytes, for_user
 from toolkit.indicators.confidentiality import LIMITED_TEXT, SOURCE
 from toolkit.indicators.published import LEAVE_OUT_OPTION, load_published
 
@@ -43,9 +44,9 @@ class ExportResult:
 
     def lines(self) -> list[str]:
         return [
-            f"Offene Daten {self.year} geschrieben: {shown(self.csv_path, self.root)}",
-            f"  {self.n_rows} Zeilen, davon {self.n_suppressed} gesperrt (ohne Wert, Grund in „Kennzeichen“).",
-            f"Beschreibung (Frictionless Data Package): {shown(self.package_path, self.root)}",
+            f"Offene Daten {self.year} geschrieben: {for_user(self.csv_path)}",
+            f"  {count_of(self.n_rows, 'Zeile')}, davon {self.n_suppressed} gesperrt (ohne Wert, Grund in „Kennzeichen“).",
+            f"Beschreibung (Frictionless Data Package): {for_user(self.package_path)}",
             *(f"Nicht veröffentlicht ({LEAVE_OUT_OPTION}): {p.message}" for p in self.left_out),
         ]
 

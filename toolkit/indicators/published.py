@@ -15,7 +15,8 @@ import pandas as pd
 from toolkit.catalogue.model import Catalogue
 from toolkit.catalogue.orphans import count_phrase, find_orphans, homes, orphan_problems
 from toolkit.catalogue.upgrade import workspace_catalogue
-from toolkit.core.errors import DataProblemsError, InputError
+from toolkit.core.cells import year_span
+from toolkit.core.errors import DataProblemsError, InputError, UsageError
 from toolkit.core.problems import Problem
 from toolkit.core.settings import Settings, load_settings
 from toolkit.core.store import Store
@@ -36,15 +37,16 @@ class Published(NamedTuple):
 def load_published(workspace: Workspace, year: int, *, leave_out_orphans: bool = False) -> Published:
     """Catalogue, settings and the protected values of every year up to ``year``.
 
-    Stored values without a home in the catalogue raise DataProblemsError naming them, or with ``leave_out_orphans``
-    are left out and listed in ``left_out``.
+    ``year`` must be a year with values in the store (else UsageError, naming the years there are). Stored values
+    without a home in the catalogue raise DataProblemsError naming them, or with ``leave_out_orphans`` are left out
+    and listed in ``left_out``.
     """
     catalogue = workspace_catalogue(workspace)
     settings = load_settings(workspace.settings_file)
     if not workspace.store_file.is_file():
         raise InputError(f"Im Arbeitsordner {workspace.root} gibt es noch keine Daten ({workspace.store_file} fehlt).",
                          hint="Zuerst Rückläufe mit 'toolkit merge' übernehmen oder Werte mit 'toolkit import' laden.")
-    with Store(workspace.store_file) as store:
+    with Store.read_only(workspace.store_file) as store:
         orphans = find_orphans(store, catalogue)
         observations = store.observations_frame()
     left_out = orphan_problems(orphans, catalogue)
@@ -61,6 +63,12 @@ def load_published(workspace: Workspace, year: int, *, leave_out_orphans: bool =
         observations = observations[observations["indicator"].isin(known["indicator"])
                                     & observations["area"].isin(known["area"]) & observations["group"].isin(known["grp"])
                                     & observations["sex"].isin(known["sex"])]
+    years = {int(y) for y in observations["year"].unique()}
+    if years and year not in years:  # a report or an export is made for a year with values of its own
+        raise UsageError(f"Für das Berichtsjahr {year} liegen im Datenbestand keine Werte vor; Werte gibt es für "
+                         f"{year_span(years)}.",
+                         hint="Bitte eines dieser Jahre angeben, oder die Werte des Jahres zuerst mit 'toolkit merge' "
+                              "(Rückläufe) oder 'toolkit import' übernehmen.")
     observations = observations[observations["year"] <= year]
     if observations.empty:
         raise InputError(f"Für das Berichtsjahr {year} und die Jahre davor liegen in {workspace.store_file} keine "

@@ -4,5 +4,5 @@
 Reads: the checked returns, long or mapped wide tables (CSV/Excel, e.g. KISS-MD exports, with a mapping from
 templates/zuordnungen/), the catalogue and the store.
 Produces: deliveries, values and their history in data/monitoring.sqlite, the byte-for-byte archive in
-archive/<Jahr>/<Stelle>/, the master matrix outbox/Indikatorenmatrix.xlsx, and the change log.
+archive/<Jahr>/<Stelle>/, the master matrix outbox/Monitoringdaten.xlsx, and the change log.
 """

@@ -14,33 +14,47 @@ then the value rules of returns/rules.py run on the rows; without Fehler the val
 the provenance "Import <Dateiname>" or, when the mapping names its table, "Import KISS-MD K3_T35", and the master
 matrix is renewed. A value the source withheld (one of its symbols, or a blank where the mapping says
 leer = "gesperrt") is stored with the Kennzeichen "gesperrt (Quelle)" and no value. Importing the same file (with the
-same mapping) again changes nothing.
+same mapping) again changes nothing; after a later import or delivery changed its values, or after it was withdrawn
+(merge/withdraw.py), it is a new import that makes them hold again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
 from toolkit.catalogue.model import Catalogue
+from toolkit.catalogue.upgrade import upgrade_store
 from toolkit.collect.layout import FLAG_WITHHELD, MEASURE_LABELS
+from toolkit.core.cells import count_of
 from toolkit.core.errors import ExitCode, InputError, UsageError
 from toolkit.core.problems import FileReport, Problem, Severity
+from toolkit.core.progress import SILENT, Progress
 from toolkit.core.settings import load_settings
 from toolkit.core.store import DeliverySource, Store, StoredValue
-from toolkit.core.workspace import Workspace, locked, shown
+from toolkit.core.workspace import Workspace, for_user, locked
 from toolkit.merge.import_table import COLUMNS, TableRows, long_rows, wide_rows
+from toolkit.merge.intake import new_and_changed
 from toolkit.merge.mapping import load_mapping, mapping_path
-from toolkit.merge.matrix import retire_former_matrix, write_master_matrix
+from toolkit.merge.matrix import refresh_master_matrix, retire_former_matrix, write_master_matrix
 from toolkit.merge.table_file import ENCODINGS, encoding_choice, read_table
 from toolkit.returns.caches import Caches
 from toolkit.returns.checks import check_counts, check_previous_year, check_rates, check_sums, load_store_view
 from toolkit.returns.reader import Readings
 
 IMPORT_OFFICE = "Import"
+
+# Fault injection for tests (as in merge.py): called with the name of the step just done.
+fault_hook: Callable[[str], None] | None = None
+
+
+def _step(name: str) -> None:
+    if fault_hook is not None:
+        fault_hook(name)
 
 
 @dataclass
@@ -68,22 +82,26 @@ class ImportResult:
             return [f"{name}: nicht übernommen – {self.report.count(Severity.FEHLER)} Fehler (siehe Tabelle). Bitte "
                     "die genannten Zeilen korrigieren und erneut importieren."]
         if self.already:
-            return [f"{name}: wurde schon importiert; es ändert sich nichts."]
+            lines = [f"{name}: wurde schon importiert; es ändert sich nichts."]
+            if self.matrix is not None:  # it was behind the store, e.g. after a crash before its writing
+                lines.append(f"Monitoringdaten auf den Stand des Datenbestands gebracht: {for_user(self.matrix)}")
+            return lines
         same = f"; {self.same} unverändert" if self.same else ""
-        lines = [f"{name}: {self.rows} Zeilen importiert ({self.new} neue, {self.changed} geänderte Werte{same}), "
+        lines = [f"{name}: {count_of(self.rows, 'Zeile')} importiert ({new_and_changed(self.new, self.changed)}{same}), "
                  f"Herkunft „{self.provenance}“."]
         if self.withheld:
-            lines.append(f"Davon von der Quelle gesperrt: {self.withheld} Werte (Kennzeichen „{FLAG_WITHHELD}“).")
+            lines.append(f"Davon von der Quelle gesperrt: {count_of(self.withheld, 'Wert')} (Kennzeichen „{FLAG_WITHHELD}“).")
         if self.skipped:
-            lines.append(f"Nach der Zuordnung übersprungen: {self.skipped} Zeilen (nur_jahre, gebiete_auslassen).")
+            lines.append(f"Nach der Zuordnung übersprungen: {count_of(self.skipped, 'Zeile')} (nur_jahre, gebiete_auslassen).")
         if self.matrix is not None:
-            lines.append(f"Monitoringdaten erneuert: {shown(self.matrix, self.root)}")
+            lines.append(f"Monitoringdaten erneuert: {for_user(self.matrix)}")
         lines.extend(f"Hinweis: {note}" for note in self.notes)
         return lines
 
 
 def import_values(workspace: Workspace, file: Path, caches: Caches | None = None,
-                  mapping_file: Path | None = None, encoding: str | None = None) -> ImportResult:
+                  mapping_file: Path | None = None, encoding: str | None = None,
+                  progress: Progress = SILENT) -> ImportResult:
     """Validate and load a long table, or a wide one through the mapping ``mapping_file`` (see module docstring);
     ``encoding``: the character set of a CSV file as written in --zeichensatz (None: recognised, table_file.py)."""
     path = Path(file)
@@ -94,6 +112,7 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
         raise UsageError(f"Den Zeichensatz „{encoding}“ kennt toolkit import nicht.",
                          hint=f"Erlaubt: {', '.join(ENCODINGS)} (ohne --zeichensatz wird er erkannt).")
     catalogue = (caches or Caches()).catalogue(workspace)
+    upgrade_store(workspace, catalogue, progress, "toolkit import")
     withheld = load_settings(workspace.settings_file).gesperrt_zeichen
     mapping, mapping_problems = (None, [])
     if mapping_file is not None:
@@ -109,14 +128,16 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
     result = ImportResult(report, provenance=f"Import {label}", root=workspace.root)
     if mapping_problems:
         return result
-    if _imported(workspace, report.sha256):  # said before the checks, so their findings are not shown again
-        result.already = True
-        return result
     sheet, table = read_table(path, data, report, mapping, forced)
     rows = TableRows()
     if table is not None:
         rows = wide_rows(table, sheet, mapping, catalogue, report) if mapping is not None \
             else long_rows(table, catalogue, report, withheld)
+    items = [(k, v, f, n, result.provenance) for k, v, f, n in rows.items]
+    if report.ok and _imported(workspace, report.sha256, items):
+        result.already = True
+        report.problems = []  # the findings of reading it were shown when it was imported
+        return result
     if table is not None and report.ok:
         report.extend(_value_checks(path.name, rows, catalogue, workspace))
     years = sorted({key.year for key, *_ in rows.items})
@@ -127,8 +148,9 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
         return result
     file_name = path.name if mapping is None or not mapping.label else f"{mapping.label} ({path.name})"
     with locked(workspace, "toolkit import"), Store(workspace.store_file) as store:
-        if _imported(workspace, report.sha256, store):  # again under the lock: another import may have come first
+        if _imported(workspace, report.sha256, items, store):  # again under the lock: another may have come first
             result.already = True
+            result.matrix = refresh_master_matrix(workspace, store, catalogue)
             return result
         result.notes = [note for note in [retire_former_matrix(workspace)] if note]
         with store.transaction():
@@ -136,21 +158,31 @@ def import_values(workspace: Workspace, file: Path, caches: Caches | None = None
                 office=IMPORT_OFFICE, year=years[-1] if years else 0, file_name=file_name, sha256=report.sha256,
                 source=DeliverySource.IMPORT, counts=(0, report.count(Severity.WARNUNG), report.count(Severity.HINWEIS)),
                 problems_json=json.dumps([p.as_json() for p in report.problems], ensure_ascii=False))
-            counts = store.put_many(((k, v, f, n, result.provenance) for k, v, f, n in rows.items), delivery)
+            counts = store.put_many(items, delivery)
+            _step("stored")  # inside the transaction: a failure here leaves the store as before
+        _step("committed")
         result.new, result.changed, result.same = counts["new"], counts["changed"], counts["same"]
 
         result.matrix = write_master_matrix(workspace, store, catalogue)
+        _step("matrix")
     return result
 
 
-def _imported(workspace: Workspace, identity: str, store: Store | None = None) -> bool:
-    """Whether an import with this identity (file, and mapping) is in the store already."""
+def _imported(workspace: Workspace, identity: str, items: list[tuple], store: Store | None = None) -> bool:
+    """Whether this import (file, and mapping) is in the store already and all its values hold as it has them.
+
+    Content decides: the same file again after a later import or delivery changed its values, or after it was
+    withdrawn, is a new import.
+    """
     if store is None:
         if not workspace.store_file.is_file():
             return False
         with Store.read_only(workspace.store_file) as reading:
-            return _imported(workspace, identity, reading)
-    return store.import_delivery(identity) is not None
+            return _imported(workspace, identity, items, reading)
+    if store.import_delivery(identity) is None:
+        return False
+    counts = store.changes(items)
+    return not (counts["new"] or counts["changed"])
 
 
 def _value_checks(name: str, rows: TableRows, catalogue: Catalogue, workspace: Workspace) -> list[Problem]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from toolkit.catalogue.upgrade import workspace_catalogue
+from toolkit.core.errors import UsageError, did_you_mean
 from toolkit.core.keys import ObservationKey
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace
@@ -35,10 +37,18 @@ class ChangeLog:
 
 
 def change_log(workspace: Workspace, indicator: str | None = None) -> ChangeLog:
-    """Every change of a stored value (of ``indicator`` only, if given), oldest first."""
+    """Every change of a stored value (of ``indicator`` only, if given), oldest first.
+
+    ``indicator`` is a Kennung of the catalogue or of the change log, in any case; another one is a UsageError
+    naming the nearest Kennungen.
+    """
+    known = set(workspace_catalogue(workspace).indicators) if indicator is not None else set()
     if not workspace.store_file.is_file():
-        return ChangeLog(False, indicator)
-    with Store(workspace.store_file) as store:
+        return ChangeLog(False, indicator and _known(indicator, known))
+    with Store.read_only(workspace.store_file) as store:
+        if indicator is not None:
+            known |= store.history_indicators()
+            indicator = _known(indicator, known)
         rows = store.history_rows(indicator)
     entries = [ChangeEntry(changed_at=r["changed_at"],
                            key=ObservationKey(r["indicator"], r["year"], r["area"], r["grp"], r["sex"], r["measure"]),
@@ -47,3 +57,16 @@ def change_log(workspace: Workspace, indicator: str | None = None) -> ChangeLog:
                            reason=r["reason"] or "")
                for r in rows]
     return ChangeLog(True, indicator, entries)
+
+
+def _known(indicator: str, known: set[str]) -> str:
+    """The Kennung as the catalogue writes it (bil-06 -> BIL-06); UsageError if there is none such."""
+    by_key = {name.casefold(): name for name in known}
+    found = by_key.get(indicator.strip().casefold())
+    if found is None:
+        examples = ", ".join(sorted(known)[:3])
+        raise UsageError(f"Die Kennzahl „{indicator}“ gibt es weder im Katalog noch im Änderungsprotokoll."
+                         + did_you_mean(indicator.strip(), known),
+                         hint=f"Bitte die Kennung aus dem Blatt Indikatoren des Katalogs angeben (z. B. {examples}); "
+                              "ohne --indicator zeigt 'toolkit log' alle Änderungen.")
+    return found

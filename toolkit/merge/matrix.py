@@ -1,29 +1,38 @@
 """The master matrix outbox/Monitoringdaten.xlsx: catalogue, every value with provenance, wide sheets per
 Handlungsfeld, deliveries, the history of changes, open problems and (if available) the return status.
 
-Regenerated from the store after every merge, written atomically with xlsxwriter; the data rows of the
-sheets go through the xlsxwriter adapter (xlsxwriter_fast.RowsBook). Text from offices (Bemerkung,
+Regenerated from the store after every merge and import, written atomically with xlsxwriter; the data rows of
+the sheets go through the xlsxwriter adapter (xlsxwriter_fast.RowsBook). Text from offices (Bemerkung,
 Kennzeichen, file names) is always written as a text: never a formula or link. Its name differs from the catalogue
 (templates/Indikatorenmatrix.xlsx); its first sheet, its document properties and Excel's "open read-only?" question
 say that it is generated and rewritten. A master matrix under the former name is renamed once
 (``retire_former_matrix``), so that nobody goes on reading or editing a file that no longer follows the store.
+
+The matrix records what it shows in its document property "Datenstand": the store's Datenstand (advanced in the
+same transaction as every change, core.store.Store.transaction) and the catalogue file's content. A command that
+writes and finds the property different (a crash between the store's commit and the matrix, a changed catalogue,
+a matrix copied from elsewhere) rewrites the matrix: ``refresh_master_matrix``. Neither file times nor sizes are
+trusted; copies and network drives change them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
+from defusedxml import DefusedXmlException, ElementTree
 
 from toolkit.catalogue.model import AREA_LABELS, CITY, Catalogue, IndicatorType
 from toolkit.collect.layout import MEASURE_LABELS
 from toolkit.collect.status import round_status
 from toolkit.core.runtime import paused_gc
-from toolkit.core.store import Store
+from toolkit.core.store import DeliverySource, Store
 from toolkit.core.workspace import (
     CATALOGUE_TEMPLATE,
     FORMER_MASTER_MATRIX,
@@ -32,11 +41,13 @@ from toolkit.core.workspace import (
     Workspace,
     atomic_path,
     move_file,
+    remove_leftovers,
 )
 from toolkit.merge.xlsxwriter_fast import RowsBook
 from toolkit.returns.checks import inbox_files
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+STAND_PROPERTY = "Datenstand"  # document property: what the matrix shows (matrix_stand)
 WIDE_AREAS = (CITY, "sachsen-anhalt", "deutschland")
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
@@ -46,8 +57,9 @@ GENERATED_NOTICE = "automatisch erzeugt – wird bei jedem 'toolkit merge' und '
 
 
 def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue) -> Path:
-    """Write outbox/Monitoringdaten.xlsx from the store; return its path."""
+    """Write outbox/Monitoringdaten.xlsx from the store; return its path. Runs under the folder lock."""
     target = workspace.master_matrix
+    remove_leftovers(target)  # of a writer killed before its rename
     with paused_gc(), atomic_path(target) as tmp:
         rows_book = RowsBook(tmp, WORKBOOK_OPTIONS)
         book = rows_book.workbook
@@ -59,6 +71,7 @@ def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue
         })
         book.set_custom_property("Automatisch erzeugt", "ja – wird neu geschrieben")
         book.read_only_recommended()  # Excel asks whether to open it read-only
+        book.set_custom_property(STAND_PROPERTY, matrix_stand(workspace, store))
         fmt = _Formats(rows_book)
         _notes(book, fmt)
         _catalogue_sheets(book, fmt, catalogue)
@@ -90,6 +103,33 @@ def retire_former_matrix(workspace: Workspace) -> str:
     return (f"Die frühere Datei {FORMER_MASTER_MATRIX} wird nicht mehr erneuert und heißt jetzt {RETIRED_MASTER_MATRIX} "
             f"(sie kann gelöscht werden). Die Werte mit Herkunft stehen jetzt in {MASTER_MATRIX}; der "
             f"Indikatorenkatalog bleibt {CATALOGUE_TEMPLATE}.")
+
+
+def refresh_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue) -> Path | None:
+    """Rewrite the master matrix if it does not show the store's and the catalogue's present state; return its
+    path if it was written. For commands that write but may change nothing (an import done before)."""
+    if written_stand(workspace.master_matrix) == matrix_stand(workspace, store):
+        return None
+    return write_master_matrix(workspace, store, catalogue)
+
+
+def matrix_stand(workspace: Workspace, store: Store) -> str:
+    """What a matrix written now shows: the store's Datenstand and the catalogue's content (its SHA-256)."""
+    catalogue = hashlib.sha256(workspace.catalogue_file.read_bytes()).hexdigest()
+    return f"{store.stand()}|{catalogue}"
+
+
+def written_stand(path: Path) -> str | None:
+    """The property "Datenstand" of the matrix at ``path``; None if there is none or the file is unreadable."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            root = ElementTree.fromstring(package.read("docProps/custom.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError, DefusedXmlException):
+        return None
+    for prop in root:
+        if prop.get("name") == STAND_PROPERTY:
+            return "".join(prop.itertext())
+    return None
 
 
 class _Formats:
@@ -232,14 +272,19 @@ def _wide_row(indicator, key, values, years, catalogue, style, label="") -> tupl
     return style, (labels, tuple(values.get(year) for year in years))
 
 
+SOURCE_LABELS = {DeliverySource.RETURN: "Rücklauf", DeliverySource.IMPORT: "Import", DeliverySource.WITHDRAWAL: "Rücknahme"}
+
+
 def _deliveries_sheet(book, fmt: _Formats, store: Store) -> None:
     _table(book, fmt, "Lieferungen",
            ["Lieferung", "Dienststelle", "Jahr", "Datei", "Quelle", "SHA-256", "Rundenkennung", "Layout", "Eingang",
-            "Übernommen", "Archiv", "Fehler", "Warnungen", "Hinweise"],
-           [10, 12, 7, 32, 9, 20, 16, 8, 20, 20, 40, 8, 10, 9],
-           ([r["id"], r["office"], r["year"], r["file_name"], r["source"], r["sha256"], r["token"],
-             r["layout_version"], r["received_at"].replace("T", " "), r["merged_at"].replace("T", " "),
-             r["archive_path"], r["n_fehler"], r["n_warnungen"], r["n_hinweise"]] for r in store.deliveries()))
+            "Übernommen", "Archiv", "Fehler", "Warnungen", "Hinweise", "Gespeichert", "Zurückgezogen durch",
+            "Bemerkung"],
+           [10, 12, 7, 32, 9, 20, 16, 8, 20, 20, 40, 8, 10, 9, 20, 12, 40],
+           ([r["id"], r["office"], r["year"], r["file_name"], SOURCE_LABELS.get(r["source"], r["source"]), r["sha256"],
+             r["token"], r["layout_version"], r["received_at"].replace("T", " "), r["merged_at"].replace("T", " "),
+             r["archive_path"], r["n_fehler"], r["n_warnungen"], r["n_hinweise"], r["saved_at"].replace("T", " "),
+             r["withdrawn_by"], r["note"]] for r in store.deliveries()))
 
 
 def _history_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store) -> None:

@@ -24,7 +24,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from toolkit.core.cells import format_number, format_value
+from toolkit.core.cells import count_of, format_number, format_value, year_span
 from toolkit.core.progress import SILENT, Progress
 from toolkit.core.runtime import process_pool, workers_for
 
@@ -259,7 +259,7 @@ def alt_text(spec: LineChart | BarChart) -> str:
     parts = [f"Liniendiagramm: {spec.title}."]
     years = sorted({y for line in spec.lines for y, v in zip(line.years, line.values, strict=True) if not math.isnan(v)})
     if years:
-        parts.append(f"Zeitraum {years[0]} bis {years[-1]}.")
+        parts.append(f"Zeitraum {year_span(years, ' bis ')}." if len(years) > 1 else f"Jahr {years[0]}.")
     for line in spec.lines:
         points = [(y, v) for y, v in zip(line.years, line.values, strict=True) if not math.isnan(v)]
         if not points:
@@ -291,9 +291,10 @@ def _bar_alt(spec: BarChart) -> str:
     if spec.city_value is not None and not math.isnan(spec.city_value):
         above = sum(1 for i in order if spec.values[i] > spec.city_value)
         parts.append(f"{spec.reference_label}: {_fmt(spec.city_value, spec.unit, spec.decimals)}; "
-                     f"{above} von {len(order)} Stadtteilen liegen darüber.")
+                     f"{above} von {count_of(len(order), 'Stadtteil', 'Stadtteilen')} "
+                     f"{'liegt' if above == 1 else 'liegen'} darüber.")
     if hidden:
-        parts.append(f"{hidden} Stadtteile ohne veröffentlichten Wert (Geheimhaltung oder fehlende Angabe).")
+        parts.append(f"{count_of(hidden, 'Stadtteil')} ohne veröffentlichten Wert (Geheimhaltung oder fehlende Angabe).")
     if spec.message:
         parts.append(spec.message)
     return " ".join(parts)

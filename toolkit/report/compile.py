@@ -19,11 +19,13 @@ from pathlib import Path
 from docx.document import Document
 from docx.shared import Mm
 
+from toolkit.collect.status import round_status
+from toolkit.core.cells import count_of
 from toolkit.core.errors import InputError
 from toolkit.core.problems import Problem
 from toolkit.core.progress import SILENT
 from toolkit.core.settings import load_settings
-from toolkit.core.workspace import Workspace, atomic_path, ensure_closed, shown
+from toolkit.core.workspace import Workspace, atomic_path, ensure_closed, for_user
 from toolkit.indicators.audit import audit
 from toolkit.indicators.confidentiality import PRIMARY, SECONDARY, SOURCE, SPARSE
 from toolkit.indicators.export import COLUMNS, export_rows
@@ -73,28 +75,29 @@ class CompileResult:
         if by.get(SOURCE):
             parts.append(f"{by[SOURCE]} von der Quelle gesperrt")
         if by.get(SPARSE):
-            parts.append(f"{by[SPARSE]} Anteile gering besiedelter Stadtteile")
+            parts.append(f"{count_of(by[SPARSE], 'Anteil')} gering besiedelter Stadtteile")
         return f": {', '.join(parts)}" if parts else ""
 
     def lines(self) -> list[str]:
         what = (f"Interne Fassung des Integrationsberichts {self.year} erstellt (nicht zur Veröffentlichung)"
                 if self.intern else f"Integrationsbericht {self.year} erstellt")
         lines = [
-            f"{what}: {shown(self.report, self.root)}",
-            f"  {self.n_indicators} Kennzahlen, davon {self.n_with_data} mit Daten; {self.n_charts} Grafiken "
-            f"(davon {self.n_maps} Karten), {self.n_tables} Tabellen; {self.n_suppressed} Werte nicht "
+            f"{what}: {for_user(self.report)}",
+            f"  {count_of(self.n_indicators, 'Kennzahl')}, davon {self.n_with_data} mit Daten; "
+            f"{count_of(self.n_charts, 'Grafik')} (davon {count_of(self.n_maps, 'Karte')}), "
+            f"{count_of(self.n_tables, 'Tabelle')}; {count_of(self.n_suppressed, 'Wert')} nicht "
             f"gezeigt{self._suppressed_detail()}.",
         ]
         if self.annex:
-            lines.append(f"Tabellenanhang: {shown(self.annex, self.root)}")
+            lines.append(f"Tabellenanhang: {for_user(self.annex)}")
         if self.profiles:
-            lines.append(f"Stadtteilprofile: {shown(self.profiles, self.root)} ({self.n_profiles} Stadtteile)")
+            lines.append(f"Stadtteilprofile: {for_user(self.profiles)} ({count_of(self.n_profiles, 'Stadtteil')})")
         lines.extend(f"Warnung: {p.message}" for p in self.problems)
         lines.extend(f"Nicht veröffentlicht ({LEAVE_OUT_OPTION}): {p.message}" for p in self.left_out)
         if self.pdf:
-            lines.append(f"Barrierefreies PDF: {shown(self.pdf, self.root)}")
+            lines.append(f"Barrierefreies PDF: {for_user(self.pdf)}")
         if self.profiles_pdf:
-            lines.append(f"Stadtteilprofile als PDF: {shown(self.profiles_pdf, self.root)}")
+            lines.append(f"Stadtteilprofile als PDF: {for_user(self.profiles_pdf)}")
         lines.append(f"Dauer: {self.seconds:.1f} s".replace(".", ","))
         lines += [f"Hinweis: {notice}" for notice in self.notices]
         return lines
@@ -126,6 +129,8 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
                   else outputs)
     catalogue, settings, published, left_out = load_published(workspace, year, leave_out_orphans=leave_out_orphans)
     deliveries, received = round_deliveries(workspace, year, catalogue)
+    for line in round_status(workspace, year).gaps_lines():  # said before building, not only inside the report
+        progress.note(line)
     shapes, problems = load_shapes(workspace, district_triples(catalogue)) if catalogue.districts else (None, [])
     audit_lines = None
     if intern:
@@ -151,7 +156,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     template = DocxTemplate(str(workspace.report_template))
     notices = list(catalogue.notices)
     if intern and not knows_internal_edition(workspace.report_template):
-        notices.append(OLD_TEMPLATE_NOTICE.format(template=shown(workspace.report_template, workspace.root)))
+        notices.append(OLD_TEMPLATE_NOTICE.format(template=for_user(workspace.report_template)))
     for (target, key), image, spec in zip(content.chart_slots, rendered, content.charts, strict=True):
         if isinstance(spec, MapChart):
             continue  # no slot of its own in the template: placed after its bar chart (place_maps)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from toolkit.catalogue.model import CITY, LAND, Catalogue, Field, Indicator
-from toolkit.core.cells import format_number, format_value, german_date
+from toolkit.core.cells import count_of, format_number, format_value, german_date
 from toolkit.core.settings import Settings
 from toolkit.indicators.confidentiality import PRIMARY, SECONDARY, SOURCE, symbol_legend
 from toolkit.indicators.values import (
@@ -97,8 +97,8 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
     report.tables.insert(0, overview_table([row for part in overview for row in part["zeilen"]]))
     n = len(catalogue.indicators)
     n_merged = sum(1 for d in deliveries if not d["zeitpunkt"].startswith("nicht übernommen"))
-    structure = (f"{len(chapters)} Kapiteln nach den Handlungsfeldern des Integrationskonzepts"
-                 if settings.gliederung == INTEGRATIONSKONZEPT else f"{len(chapters)} Handlungsfeldern")
+    structure = (f"{count_of(len(chapters), 'Kapitel', 'Kapiteln')} nach den Handlungsfeldern des Integrationskonzepts"
+                 if settings.gliederung == INTEGRATIONSKONZEPT else count_of(len(chapters), "Handlungsfeld", "Handlungsfeldern"))
     report.context = {
         "bericht": {"stadt": settings.stadt, "titel": settings.titel, "untertitel": settings.untertitel,
                     "herausgeber": settings.herausgeber, "jahr": year,
@@ -110,7 +110,7 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
             "stehen in den genannten Abschnitten."),
         "ergebnisse": findings,
         "zusammenfassung": (
-            f"Der Bericht stellt {_count(n, 'Kennzahl', 'Kennzahlen')} in {structure} "
+            f"Der Bericht stellt {count_of(n, 'Kennzahl', 'Kennzahlen')} in {structure} "
             f"dar; für {report.n_with_data} liegen Werte vor, für {len(gaps)} fehlt der Wert für {year}. Die Übersicht "
             "zeigt je Kennzahl den letzten veröffentlichten Wert der Zielgruppe und ihrer Vergleichsgruppe, den "
             "Abstand und wie er sich entwickelt hat."),
@@ -127,7 +127,7 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
         "handlungsfelder": chapters_ctx,
         "anhang_kennzahlen": annex_rows,
         **_internal_annex(intern, year, deliveries, n_merged, report, audit_lines),
-        "luecken_text": (f"Für {year} fehlt bei {_count(len(gaps), 'Kennzahl', 'Kennzahlen')} der Wert der Gesamtstadt "
+        "luecken_text": (f"Für {year} fehlt bei {count_of(len(gaps), 'Kennzahl', 'Kennzahlen')} der Wert der Gesamtstadt "
                          "(bei Vergleichskennzahlen: des Landes)." if gaps
                          else f"Alle Kennzahlen haben für {year} einen Wert."),
         "luecken": gaps or [{"kennung": "–", "name": "–", "grund": "–"}],
@@ -143,10 +143,11 @@ def _internal_annex(intern: bool, year: int, deliveries: list[dict], n_merged: i
         return {"lieferungen_text": "Die Übersicht der Datenlieferungen steht nur in der internen Fassung des Berichts.",
                 "lieferungen": [], "pruefung_text": "", "pruefung": []}
     by = report.suppressed_by
-    counted = (f"Im Bericht sind {by.get(PRIMARY, 0)} Werte primär und {by.get(SECONDARY, 0)} sekundär gesperrt, "
+    counted = (f"Im Bericht gesperrt: {count_of(by.get(PRIMARY, 0), 'Wert')} primär, {by.get(SECONDARY, 0)} sekundär, "
                f"{by.get(SOURCE, 0)} von der Quelle." if by.get(PRIMARY) or by.get(SECONDARY) or by.get(SOURCE) else "")
     return {
-        "lieferungen_text": (f"Für das Berichtsjahr {year} wurden {_count(n_merged, 'Lieferung', 'Lieferungen')} "
+        "lieferungen_text": (f"Für das Berichtsjahr {year} {'wurde' if n_merged == 1 else 'wurden'} "
+                             f"{count_of(n_merged, 'Lieferung')} "
                              "übernommen; Rückläufe mit Fehlern, die noch nicht übernommen sind, stehen mit dem Vermerk "
                              "„nicht übernommen“ in der Tabelle."
                              if deliveries else f"Für das Berichtsjahr {year} wurde noch keine Lieferung übernommen."),
@@ -155,9 +156,6 @@ def _internal_annex(intern: bool, year: int, deliveries: list[dict], n_merged: i
         "pruefung": list(audit_lines or []),
     }
 
-
-def _count(n: int, singular: str, plural: str) -> str:
-    return f"{n} {singular if n == 1 else plural}"
 
 
 def _direction_label(richtung: str) -> str:

@@ -8,21 +8,21 @@ from __future__ import annotations
 import json
 
 from toolkit.catalogue.model import Catalogue, Office
-from toolkit.core.cells import german_date
-from toolkit.core.store import Store
+from toolkit.core.cells import count_of, german_date
+from toolkit.core.store import DeliverySource, Store, in_effect
 from toolkit.core.workspace import Workspace
 
 
 def round_deliveries(workspace: Workspace, year: int, catalogue: Catalogue) -> tuple[list[dict], set[str]]:
     """The internal Anhang's rows: the deliveries of the round and the returns not taken over (file, warnings,
     errors, contact); the offices that delivered."""
-    with Store(workspace.store_file) as store:
-        delivery_rows = [dict(r) for r in store.deliveries(year)]
+    with Store.read_only(workspace.store_file) as store:
+        delivery_rows = [dict(r) for r in store.deliveries(year) if r["source"] != DeliverySource.WITHDRAWAL]
         check_rows = [dict(r) for r in store.checks(year)]
     deliveries = [_delivery(row, catalogue) for row in delivery_rows]
     merged = {row["sha256"] for row in delivery_rows}
     deliveries += [_rejected(row, catalogue) for row in check_rows if not row["ok"] and row["sha256"] not in merged]
-    return deliveries, {row["office"] for row in delivery_rows}
+    return deliveries, {row["office"] for row in delivery_rows if in_effect(row)}
 
 
 def _rejected(row: dict, catalogue: Catalogue) -> dict:
@@ -32,8 +32,7 @@ def _rejected(row: dict, catalogue: Catalogue) -> dict:
     when = german_date(checked)
     return {"stelle": office.name if office else (row.get("office") or "unbekannt"), "datei": row["file_name"],
             "zeitpunkt": f"nicht übernommen (geprüft {when})",
-            "warnungen": f"{row['n_fehler']} Fehler, {row['n_warnungen']} "
-                         f"{'Warnung' if row['n_warnungen'] == 1 else 'Warnungen'}",
+            "warnungen": f"{row['n_fehler']} Fehler, {count_of(row['n_warnungen'], 'Warnung')}",
             "kontakt": _contact(office)}
 
 
@@ -50,7 +49,8 @@ def _delivery(row: dict, catalogue: Catalogue) -> dict:
         text += " …"
     merged = str(row.get("merged_at") or "")
     when = german_date(merged)
-    source = " (Import)" if row.get("source") == "import" else ""
+    source = " (Import)" if row.get("source") == DeliverySource.IMPORT else ""
+    when += "" if in_effect(row) else " (zurückgezogen)"
     return {"stelle": (office.name if office else row["office"]) + source, "datei": row["file_name"],
             "zeitpunkt": when, "warnungen": text.strip().rstrip(":"), "kontakt": _contact(office)}
 

@@ -48,7 +48,7 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
 from toolkit.catalogue.model import Catalogue, name_key
-from toolkit.core.cells import format_number, format_value
+from toolkit.core.cells import count_of, format_number, format_value
 from toolkit.core.errors import InputError
 from toolkit.core.problems import Problem, problem
 from toolkit.core.workspace import Workspace, shown
@@ -348,7 +348,7 @@ def _class_label(low: float, high: float, spec: MapChart) -> str:
     unit = "" if spec.unit in ("Anzahl", "") else f" {spec.unit}"
     low_text, high_text = (format_number(v, spec.decimals) for v in (low, high))
     values = low_text if low == high else f"{low_text} bis {high_text}"
-    return f"{values}{unit} ({count} {'Stadtteil' if count == 1 else 'Stadtteile'})"
+    return f"{values}{unit} ({count_of(count, 'Stadtteil')})"
 
 
 def ring_path(rings: tuple[Ring, ...]) -> MplPath:
@@ -398,7 +398,7 @@ def map_alt(spec: MapChart) -> str:
     counts = [(sum(1 for s in spec.states if s == state), words) for state, words in (
         (SUPPRESSED, "gesperrt (Geheimhaltung)"), (SPARSE, "gering besiedelt ohne eigenen Anteil"),
         (MISSING, "ohne Angabe"))]
-    hidden = [f"{n} {words}" for n, words in counts if n]
+    hidden = [f"{count_of(n, 'Stadtteil')} {words}" for n, words in counts if n]
     if hidden:
         parts.append(f"Ohne eigenen Wert (schraffiert): {', '.join(hidden)}.")
     missing = [names[i] for i, rings in enumerate(spec.shapes.rings) if not rings]

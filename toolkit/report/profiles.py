@@ -155,7 +155,7 @@ class LocatorMap:
 
     def alt_text(self) -> str:
         name = self.shapes.names[self.index]
-        return (f"Lagekarte: {name} (dunkel hervorgehoben) liegt {position_words(self.shapes, self.index)} des "
+        return (f"Lagekarte: Der Stadtteil {name} (dunkel hervorgehoben) liegt {position_words(self.shapes, self.index)} des "
                 "Stadtgebiets.")
 
 
@@ -220,10 +220,10 @@ def write_profiles(path: Path, profiles: Profiles, pictures: Sequence[Rendered],
     for page in profiles.pages:
         out.paragraph(page.name, "Heading 1", page_break=True)
         if page.locator is not None:
-            out.paragraph(f"{page.name} liegt {page.position} des Stadtgebiets.")
+            out.paragraph(f"Der Stadtteil {page.name} liegt {page.position} des Stadtgebiets.")
             out.picture(pictures[page.locator].png, LOCATOR_WIDTH)
-            out.paragraph(f"Abbildung: Lage von {page.name} im Stadtgebiet", "Caption")
-        out.paragraph(f"Tabelle: Kennzahlen für {page.name}, {year}", "Caption")
+            out.paragraph(f"Abbildung: Lage des Stadtteils {page.name} im Stadtgebiet", "Caption")
+        out.paragraph(f"Tabelle: Kennzahlen des Stadtteils {page.name}, {year}", "Caption")
         if page.rows:
             out.table(HEADER, page.rows)
         else:

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.catalogue.model import CITY, GERMANY, LAND, Catalogue, Indicator
-from toolkit.core.cells import format_number, format_value
+from toolkit.core.cells import format_number, format_value, year_span
 from toolkit.core.workspace import atomic_path
 from toolkit.indicators.confidentiality import (
     DEFAULT_MIN_POPULATION,
@@ -139,7 +139,7 @@ def time_table(indicator: Indicator, main: pd.DataFrame, groups: list[str], cata
                 label += f", {catalogue.label('geschlecht', sex).lower()}"
             rows.append([Cell(label)] + [table_cell(lookup.get((group, sex, y)), decimals, markers) for y in years])
     area = "" if indicator.collected_in_city else ", Sachsen-Anhalt"
-    title = f"{indicator.id} {indicator.name}{area}, {years[0]}–{years[-1]}{_unit_suffix(indicator)}"
+    title = f"{indicator.id} {indicator.name}{area}, {year_span(years)}{_unit_suffix(indicator)}"
     return Table(title, ["Gruppe", *header], rows, field_code)
 
 
@@ -179,10 +179,13 @@ def district_part(report: Report, k: dict, indicator: Indicator, block: pd.DataF
         reference_label = "Durchschnitt je Stadtteil"
     chart_title = f"{indicator.name}, {catalogue.label('gruppe', group)}, nach Stadtteilen {latest}"
     n_shown = sum(1 for v in values if not math.isnan(v))
+    shown_values = [v for v in values if not math.isnan(v)]
     k["stadtteil_text"] = (f"Die Werte der {n_shown} Stadtteile mit veröffentlichtem Wert reichen {latest} von "
-                           f"{format_value(min(v for v in values if not math.isnan(v)), indicator.einheit, decimals)} bis "
-                           f"{format_value(max(v for v in values if not math.isnan(v)), indicator.einheit, decimals)}."
-                           if n_shown else f"Für {latest} ist kein Stadtteilwert veröffentlichbar.")
+                           f"{format_value(min(shown_values), indicator.einheit, decimals)} bis "
+                           f"{format_value(max(shown_values), indicator.einheit, decimals)}." if n_shown > 1
+                           else f"Für {latest} ist nur der Wert eines Stadtteils veröffentlichbar: "
+                                f"{format_value(shown_values[0], indicator.einheit, decimals)}." if n_shown
+                           else f"Für {latest} ist kein Stadtteilwert veröffentlichbar.")
     report.charts.append(BarChart(chart_title, indicator.einheit, indicator.quelle,
                                   tuple(d.name for d in catalogue.districts), values, symbols, city_value, latest,
                                   decimals, reference_label=reference_label))
@@ -237,7 +240,7 @@ def comparison_part(report: Report, k: dict, indicator: Indicator, block: pd.Dat
                                          for y in years])
     if not rows:
         return
-    title = f"{indicator.id} {indicator.name} im Vergleich, {years[0]}–{years[-1]}{_unit_suffix(indicator)}"
+    title = f"{indicator.id} {indicator.name} im Vergleich, {year_span(years)}{_unit_suffix(indicator)}"
     table = Table(title, ["Gebiet und Gruppe", *[str(y) for y in years]], rows, field_code)
     k["vergleich"] = table.context()
     report.tables.append(table)

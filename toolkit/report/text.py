@@ -255,10 +255,10 @@ def missing_reason(indicator: Indicator, catalogue: Catalogue, year: int, receiv
         flags = ";".join(current["flag"].astype(str))
         notes = "; ".join(n for n in current["note"].astype(str).unique() if n)
         if "kein Wert verfügbar" in flags:
-            return f"Von {name} als „kein Wert verfügbar“ gemeldet" + (f": {notes}" if notes else ".")
+            return f"Als „kein Wert verfügbar“ gemeldet (zuständig: {name})" + (f": {notes}" if notes else ".")
     if indicator.fachbereich not in received_offices:
-        return f"Die Lieferung von {name} für {year} liegt noch nicht vor."
-    return f"{name} hat für {year} keinen Wert geliefert."
+        return f"Die Lieferung für {year} liegt noch nicht vor (zuständig: {name})."
+    return f"Für {year} wurde kein Wert geliefert (zuständig: {name})."
 
 
 def begriffe(catalogue: Catalogue) -> list[dict]:

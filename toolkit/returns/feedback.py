@@ -16,9 +16,9 @@ import xlsxwriter
 
 from toolkit.collect.layout import ascii_code
 from toolkit.collect.xlsxwriter_cells import row_height
-from toolkit.core.cells import cell_position, german_date
-from toolkit.core.problems import Problem, Severity
-from toolkit.core.workspace import Workspace, atomic_path
+from toolkit.core.cells import cell_position, count_of, german_date
+from toolkit.core.problems import FileReport, Problem, Severity
+from toolkit.core.workspace import Workspace, atomic_path, for_user
 from toolkit.returns.workers import CheckedFile
 
 OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True}
@@ -40,8 +40,21 @@ def existing_reports(workspace: Workspace, returns: list[Path]) -> list[Path]:
 
 
 def write_feedback(workspace: Workspace, checked: list[CheckedFile]) -> list[Path]:
-    """Write one Prüfbericht per checked file; return their paths."""
-    return [write_check_report(report_path(workspace, item), item) for item in checked]
+    """Write one Prüfbericht per checked file (its path also in the file's report: ``FileReport.feedback``); return
+    their paths."""
+    for item in checked:
+        item.report.feedback = write_check_report(report_path(workspace, item), item)
+    return [item.report.feedback for item in checked]
+
+
+def feedback_lines(reports: list[FileReport]) -> list[str]:
+    """Where the Prüfberichte of these reports were written, to be opened from where the user stands."""
+    written = [r.feedback for r in reports if r.feedback is not None]
+    if len(written) == 1:
+        return [f"Prüfbericht (zum Zurücksenden an die Stelle): {for_user(written[0])}"]
+    folders = sorted({for_user(path.parent) for path in written})
+    return [f"{count_of(len(written), 'Prüfbericht')} (zum Zurücksenden an die Stellen) in {', '.join(folders)}"] \
+        if written else []
 
 
 def write_check_report(path: Path, item: CheckedFile) -> Path:
@@ -67,8 +80,8 @@ def _summary(book, item: CheckedFile, header, title, wrap, severity_formats) -> 
         ("Geprüft am", german_date(dt.datetime.now(), with_time=True)),
         ("Ergebnis", "in Ordnung – wird übernommen" if report.ok else
          "Fehler – bitte korrigieren und den Bogen erneut senden"),
-        ("Befunde", f"{report.count(Severity.FEHLER)} Fehler, {report.count(Severity.WARNUNG)} Warnungen, "
-                    f"{report.count(Severity.HINWEIS)} Hinweise"),
+        ("Befunde", f"{report.count(Severity.FEHLER)} Fehler, {count_of(report.count(Severity.WARNUNG), 'Warnung')}, "
+                    f"{count_of(report.count(Severity.HINWEIS), 'Hinweis')}"),
     ]
     for row, (label, value) in enumerate(facts, start=2):
         ws.write_string(row, 0, label)

@@ -1,18 +1,22 @@
-"""The identity of a returned collection workbook: office, report year, layout and round token, and the plan it is
-read by.
+"""The identity of a returned collection workbook: office, report year, layout and round token, when it was saved,
+and the plan it is read by.
 
 It is read from the hidden sheet "Kennung" and, if a clerk deleted that sheet, from the custom document
-properties (xlsx) or the user-defined metadata (ods) that carry the same labels. Its layout fingerprint chooses the
-plan (``plan_of``): today's, or the earlier one a workbook was distributed with before the catalogue changed
-(collect/layout_history.py); a return read by an earlier plan must not deliver values the catalogue no longer
-has a home for (``homeless_cells``).
+properties (xlsx) or the user-defined metadata (ods) that carry the same labels. When the office last saved the
+workbook is in its core document properties (``dcterms:modified``, xlsx) or its metadata (``dc:date``, ods),
+which Excel and LibreOffice set on every save. Its layout fingerprint chooses the plan (``plan_of``): today's, or
+the earlier one a workbook was distributed with before the catalogue changed (collect/layout_history.py); a return
+read by an earlier plan must not deliver values the catalogue no longer has a home for (``homeless_cells``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from toolkit.catalogue.orphans import DIMENSIONS, homes
 from toolkit.collect.layout import LAYOUT_VERSION, META_FIELDS, META_MARKER, SHEET_META, WorkbookPlan
@@ -80,6 +84,47 @@ def identity_from_properties(safe: SafeFile) -> Identity | None:
     if not all(label in found for label in META_FIELDS[:3]):
         return None
     return identity_from_rows([[META_MARKER], *([label, found.get(label, "")] for label in META_FIELDS)])
+
+
+_SAVED_PARTS = {"docProps/core.xml": "{http://purl.org/dc/terms/}modified",
+                "meta.xml": "{http://purl.org/dc/elements/1.1/}date"}
+MAX_PROPERTIES_BYTES = 256 * 1024  # a core.xml or meta.xml is a few KB; a larger one is not read
+
+
+def document_saved(path: Path) -> dt.datetime | None:
+    """When the workbook at ``path`` was last saved, by its own document properties (local time, seconds); None if
+    the file has none (an .xls, a file that is no workbook, properties missing, broken or too large)."""
+    from defusedxml import ElementTree as SafeET  # heavy: only to read the save times of returns
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for part, tag in _SAVED_PARTS.items():
+                try:
+                    info = archive.getinfo(part)
+                except KeyError:
+                    continue
+                if info.file_size > MAX_PROPERTIES_BYTES or info.compress_size > MAX_PROPERTIES_BYTES:
+                    return None
+                with archive.open(info) as member:
+                    root = SafeET.fromstring(member.read(MAX_PROPERTIES_BYTES + 1))
+                element = next(root.iter(tag), None)
+                return _local_time(element.text or "") if element is not None else None
+    except Exception:  # an untrusted file: no readable save time is no save time
+        return None
+    return None
+
+
+def _local_time(text: str) -> dt.datetime | None:
+    """ISO text as local time without zone, to the second: '2026-03-14T09:12:00Z' (UTC, as Excel writes it) or a
+    local time with fractions of a second (LibreOffice)."""
+    text = re.sub(r"(\.\d+)", "", text.strip())
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone().replace(tzinfo=None)
+    return value.replace(microsecond=0)
 
 
 def cell_text(value: object) -> str:
