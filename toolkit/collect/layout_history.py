@@ -26,11 +26,17 @@ LAYOUT_FIELDS = ("gruppen", "geschlecht", "stadtteile", "typ")  # what of an ind
 def snapshot(catalogue: Catalogue, office: str) -> str:
     """The office's part of the catalogue that its workbook is planned from, as JSON text."""
     return json.dumps({
-        "office": dataclasses.asdict(catalogue.offices[office]),
-        "indicators": [dataclasses.asdict(i) for i in catalogue.indicators_of_office(office)],
-        "districts": [dataclasses.asdict(d) for d in catalogue.districts],
-        "characteristics": [dataclasses.asdict(c) for c in catalogue.characteristics],
+        "office": _fields(catalogue.offices[office]),
+        "indicators": [_fields(i) for i in catalogue.indicators_of_office(office)],
+        "districts": [_fields(d) for d in catalogue.districts],
+        "characteristics": [_fields(c) for c in catalogue.characteristics],
     }, ensure_ascii=False, sort_keys=True)
+
+
+def _fields(item: Any) -> dict[str, Any]:
+    """A dataclass of plain values as a dict (what dataclasses.asdict gives for these flat classes, without its
+    deep copy: a fifth of the time, and distribute takes a snapshot of every office twice)."""
+    return {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
 
 
 def earlier_catalogue(text: str) -> Catalogue | None:
