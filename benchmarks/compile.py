@@ -11,8 +11,9 @@ Stadtteile add up to the Gesamtstadt). Timed, in the same run, alternating which
 (1) ``compile_report`` as `toolkit compile` calls it (data, confidentiality, content, charts, Stadtteil maps,
 Word, Tabellenanhang, Stadtteilprofile with their locator maps) and
 (2) bare matplotlib rendering the same charts and maps one after another (Figure + plot/barh/fill + savefig PNG,
-same size and resolution; a map fills every Stadtteil's rings in its class colour, a locator map fills them grey
-and one dark); the charts are those the toolkit's report and profiles draw (taken untimed from report/).
+same width and resolution, the same texts unmeasured: titles, legends, sources, a map's 40 key labels and its key
+list; a map fills every Stadtteil's rings in its class colour, a locator map fills them grey and one dark); the
+charts are those the toolkit's report and profiles draw (taken untimed from report/).
 
 The last line is JSON: toolkit_s, baseline_s (wall clock, best of --repeat; each also as *_cpu_s, CPU seconds
 including the chart workers), ratio (toolkit/baseline), ratio_cpu, runs_toolkit_s, runs_baseline_s, timings
@@ -35,6 +36,7 @@ from pathlib import Path
 from harness import Clock, Timings, arguments, emit, parse, ratio, require
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Circle, Rectangle
 from synthetic import set_processes
 
 from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
@@ -43,11 +45,14 @@ from toolkit.core.workspace import Workspace
 from toolkit.indicators.published import load_published
 from toolkit.initialise import init_workspace
 from toolkit.merge.imports import import_values
-from toolkit.report.charts import DPI, LINE_SIZE, BarChart, LineChart
+from toolkit.report.chart_layout import DPI
+from toolkit.report.charts import BarChart, LineChart
 from toolkit.report.compile import compile_report
 from toolkit.report.context import build_report
 from toolkit.report.deliveries import round_deliveries
-from toolkit.report.maps import MAP_SIZE, PALETTE, MapChart, district_triples, load_shapes
+from toolkit.report.geometry import district_triples, load_shapes
+from toolkit.report.map_classes import PALETTE
+from toolkit.report.maps import MAPS, CircleMap
 from toolkit.report.profiles import LocatorMap, build_profiles
 
 GROUPS = ("insgesamt", "deutsch", "nichtdeutsch")
@@ -113,32 +118,50 @@ def write_values(path: Path, ids: list[str], catalogue, years: range, seed: int)
 
 
 def bare_matplotlib(specs: list) -> None:
-    """The same charts and maps with plain matplotlib: one figure each, plot/barh/fill, savefig to PNG."""
+    """The same charts and maps with plain matplotlib: one figure each with the same content (title, a subplot per
+    panel, legends, source; the map's key labels and key list, circles for counts), plot/barh/fill, savefig to PNG,
+    at the same width and resolution, without measuring or wrapping any text."""
     for spec in specs:
         if isinstance(spec, LineChart):
-            figure = Figure(figsize=LINE_SIZE, dpi=DPI)
+            panels = spec.panels or (tuple(range(len(spec.lines))),)
+            figure = Figure(figsize=(16 / 2.54, (4 + 4 * len(panels)) / 2.54), dpi=DPI)
             FigureCanvasAgg(figure)
-            axes = figure.add_subplot()
-            for line in spec.lines:
-                axes.plot(line.years, line.values, marker="o", label=line.label)
-            axes.legend()
+            for k, members in enumerate(panels):
+                axes = figure.add_subplot(len(panels), 1, k + 1)
+                for n in members:
+                    line = spec.lines[n]
+                    axes.plot(line.years, line.values, marker=line.style.marker, color=line.style.colour,
+                              label=line.label)
+                axes.legend()
+                axes.set_ylabel(spec.unit)
         elif isinstance(spec, BarChart):
             figure = Figure(figsize=(16 / 2.54, (0.42 * len(spec.labels) + 2.6) / 2.54), dpi=DPI)
             FigureCanvasAgg(figure)
             axes = figure.add_subplot()
             values = [0 if math.isnan(v) else v for v in spec.values]
             axes.barh(range(len(values)), values, tick_label=list(spec.labels))
-        elif isinstance(spec, MapChart):
-            figure = Figure(figsize=MAP_SIZE, dpi=DPI)
+            axes.set_xlabel(spec.unit)
+        elif isinstance(spec, MAPS):
+            figure = Figure(figsize=(16 / 2.54, 14 / 2.54), dpi=DPI)
             FigureCanvasAgg(figure)
-            axes = figure.add_subplot()
+            axes = figure.add_axes((0.01, 0.1, 0.58, 0.8))
             shown = sorted(v for v in spec.values if not math.isnan(v))
-            for rings, value in zip(spec.shapes.rings, spec.values, strict=True):
+            for rings, value, (x, y, _room), key in zip(spec.shapes.rings, spec.values, spec.shapes.anchors,
+                                                         spec.shapes.keys, strict=True):
                 rank = shown.index(value) * len(PALETTE) // len(shown) if not math.isnan(value) else -1
                 for ring in rings:
                     axes.fill(*zip(*ring, strict=True), color=PALETTE[rank] if rank >= 0 else "white",
                               edgecolor="grey", hatch=None if rank >= 0 else "//")
+                if isinstance(spec, CircleMap) and rank >= 0:
+                    axes.add_artist(Circle((x, y), math.sqrt(value / shown[-1]), alpha=0.5))
+                if rings:
+                    axes.text(x, y, key, fontsize=5.5, ha="center", va="center")
             axes.set_aspect("equal")
+            entries = [f"{key} {name}" for key, name in zip(spec.shapes.keys, spec.shapes.names, strict=True)]
+            figure.text(0.62, 0.5, "\n".join(entries[:20]), fontsize=6, va="top")
+            figure.text(0.8, 0.5, "\n".join(entries[20:]), fontsize=6, va="top")
+            axes.legend([Rectangle((0, 0), 1, 1, color=c) for c in PALETTE], [f"Klasse {c}" for c in PALETTE],
+                        loc="upper left", bbox_to_anchor=(1.02, 1.0))
         else:  # a locator map
             figure = Figure(figsize=(6.5 / 2.54, 7.5 / 2.54), dpi=DPI)
             FigureCanvasAgg(figure)
@@ -147,7 +170,9 @@ def bare_matplotlib(specs: list) -> None:
                 for ring in rings:
                     axes.fill(*zip(*ring, strict=True), color=PALETTE[-1] if n == spec.index else "lightgrey")
             axes.set_aspect("equal")
-        axes.set_title(spec.shapes.names[spec.index] if isinstance(spec, LocatorMap) else spec.title)
+        figure.suptitle(spec.shapes.names[spec.index] if isinstance(spec, LocatorMap) else spec.title)
+        if not isinstance(spec, LocatorMap):
+            figure.text(0.01, 0.01, f"Quelle: {spec.source}", fontsize=6.5)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI)
 
@@ -188,7 +213,7 @@ def main() -> int:
             print(f"compile: {timings.runs['toolkit_s'][-1]:.2f} s {result.timings}; bare matplotlib: "
                   f"{timings.runs['baseline_s'][-1]:.2f} s", flush=True)
         best = timings.best()
-        require(sum(isinstance(s, MapChart) for s in specs) == result.n_maps == indicators,
+        require(sum(isinstance(s, MAPS) for s in specs) == result.n_maps == indicators,
                 f"{result.n_maps} Karten für {indicators} Kennzahlen")
         require(sum(isinstance(s, LocatorMap) for s in specs) == result.n_profiles > 0,
                 f"{result.n_profiles} Stadtteilprofile")

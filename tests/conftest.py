@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,13 @@ from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import Catalogue, load_catalogue
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML
 from toolkit.core.workspace import Workspace, ensure_folders
+from toolkit.indicators.published import load_published
+from toolkit.publish.website import write_website
 from toolkit.report.compile import compile_report
+from toolkit.report.context import build_report
+from toolkit.report.deliveries import round_deliveries
+from toolkit.report.geometry import district_triples, load_shapes
+from toolkit.report.profiles import build_profiles
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +50,15 @@ def legacy_workspace(root: Path) -> Workspace:
     return workspace
 
 
+@contextlib.contextmanager
+def standing_in(folder: Path) -> Iterator[None]:
+    """Run a command as a user standing in ``folder``: printed paths are relative to the current folder
+    (core.workspace.for_user), so tests that compare them stand where the user would."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        yield
+
+
 @pytest.fixture
 def workspace(tmp_path: Path) -> Workspace:
     return make_workspace(tmp_path / "ws")
@@ -53,3 +70,24 @@ def compiled_with_maps(tmp_path_factory: pytest.TempPathFactory):
     and profile tests: (workspace, CompileResult)."""
     workspace = make_report_workspace(tmp_path_factory.mktemp("karten") / "ws", indicators=(*SUBSET, "STT-01"))
     return workspace, compile_report(workspace, 2024, processes=1)
+
+
+@pytest.fixture(scope="session")
+def website(compiled_with_maps, tmp_path_factory: pytest.TempPathFactory):
+    """The website of the small report working folder (compiled_with_maps), written once for the structure and the
+    browser tests: (workspace, WebsiteResult)."""
+    workspace, _compiled = compiled_with_maps
+    return workspace, write_website(workspace, 2024, tmp_path_factory.mktemp("website") / "Website", processes=1)
+
+
+@pytest.fixture(scope="session")
+def compiled_specs(compiled_with_maps):
+    """What the compiled small report draws, rebuilt from the same published values: (workspace, result, catalogue,
+    published, the report's chart and map specs in document order, the profiles' locator maps, map problems)."""
+    workspace, result = compiled_with_maps
+    catalogue, settings, published, _left_out = load_published(workspace, 2024)
+    shapes, problems = load_shapes(workspace, district_triples(catalogue))
+    deliveries, received = round_deliveries(workspace, 2024, catalogue)
+    report = build_report(published, catalogue, settings, 2024, deliveries, received, shapes)
+    locators = build_profiles(published, catalogue, 2024, shapes).locators
+    return workspace, result, catalogue, published, report.charts, locators, problems

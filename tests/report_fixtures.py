@@ -1,18 +1,23 @@
-"""A small working folder with a catalogue subset and a store of hand-made values, for the report tests."""
+"""A small working folder with a catalogue subset and a store of hand-made values, for the report tests; and the
+checks that the numbers a report prints add up."""
 
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import CITY, GERMANY, LAND, RawRow, default_rows, district_area
+from toolkit.core.cells import parse_number_text
 from toolkit.core.keys import ObservationKey
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, ensure_folders
+from toolkit.report.summary import SUMMARY_HEADER
 from toolkit.report.word_template import write_report_template
 
 KEYS = [r.values["schluessel"] for r in default_rows()["Stadtteile"]]  # the Amt's keys, 01 … 78
@@ -120,3 +125,42 @@ def write_old_layout_catalogue(path: Path) -> None:
     sheet.delete_cols(report)
     book.save(path)
 
+
+# ---- the printed numbers add up (issue #19) ------------------------------------------------------------------
+
+PRINTED = re.compile(r"[−-]?\d[\d.]*(?:,\d+)?")
+
+
+def printed(text: str) -> float:
+    """The number a cell or a phrase prints ('−16,2\u00a0Pp.', '(25,0 %)', '4.512'), as a float."""
+    return parse_number_text(PRINTED.search(text.replace("\u00a0", " ")).group(0))
+
+
+def summary_rows(document) -> list[list[str]]:
+    table = next(t for t in document.tables if [c.text for c in t.rows[0].cells] == SUMMARY_HEADER)
+    return [[c.text for c in row.cells] for row in table.rows[1:]]
+
+
+def check_printed_gaps(document) -> int:
+    """Every gap of the summary table and of the drafted text is the difference of the values printed beside it;
+    every change of a gap the difference of the two printed gaps. Returns how many were checked."""
+    checked = 0
+    for row in summary_rows(document):
+        if row[5]:
+            assert printed(row[5]) == pytest.approx(round(printed(row[3]) - printed(row[4]), 1)), row
+            checked += 1
+    text = "\n".join([p.text for p in document.paragraphs]).replace("\u00a0", " ")
+    number = r"(−?\d[\d.]*,\d)"
+    for value, reference, gap in re.findall(rf"bei {number} %, bei den [^.]*? bei {number} %[^.]*\. Der Wert [^.]*? "
+                                            rf"liegt damit {number} Prozentpunkte", text):
+        assert abs(printed(value) - printed(reference)) == pytest.approx(printed(gap)), (value, reference, gap)
+        checked += 1
+    for value, reference, gap in re.findall(rf"lagen die Werte bei {number} % und {number} %, der Abstand bei "
+                                            rf"{number} Prozentpunkten", text):
+        assert abs(printed(value) - printed(reference)) == pytest.approx(printed(gap)), (value, reference, gap)
+        checked += 1
+    for gap, change, before in re.findall(rf"liegt damit {number} Prozentpunkte [^.]*\. Der Abstand [^.]*? um "
+                                          rf"{number} Prozentpunkte \w+ \(\d{{4}}: {number} Prozentpunkte\)", text):
+        assert abs(printed(gap) - printed(before)) == pytest.approx(printed(change)), (gap, change, before)
+        checked += 1
+    return checked

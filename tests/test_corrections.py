@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import make_workspace
+from conftest import make_workspace, standing_in
 from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 from workbook_edit import filled_cells, generate, replace_part, saved_at, set_cells
@@ -53,13 +53,15 @@ def _workspace(tmp_path: Path):
 
 def _merge(workspace) -> tuple[int, str]:
     """Exit code, and the printed lines followed by every message (the CLI prints those in a table that wraps)."""
-    result = merge_returns(workspace)
-    lines = [*result.lines(), *(p.message for r in result.reports for p in r.problems)]
+    with standing_in(workspace.root):
+        result = merge_returns(workspace)
+        lines = [*result.lines(), *(p.message for r in result.reports for p in r.problems)]
     return int(result.exit_code), " ".join(" ".join(lines).split())
 
 
 def _cli_merge(workspace) -> tuple[int, str]:
-    result = runner.invoke(toolkit.cli.app, ["merge", "-w", str(workspace.root)])
+    with standing_in(workspace.root):
+        result = runner.invoke(toolkit.cli.app, ["merge"])
     return result.exit_code, " ".join(result.output.split())
 
 
@@ -89,7 +91,7 @@ def test_the_return_saved_later_wins_although_its_name_sorts_first(tmp_path, ret
     saved_at(returns[510], workspace.inbox / SECOND, FRIDAY, mtime=MONDAY)  # copied before the first: no matter
     code, output = _cli_merge(workspace)
     assert code == 0, output
-    assert (f"{SECOND}: übernommen (0 neue, 1 geänderte Werte) -> archive/2025/JUGA/Erhebung_2025_JUGA _2_.xlsx "
+    assert (f"{SECOND}: übernommen (0 neue Werte, 1 geänderter Wert) -> {Path('archive/2025/JUGA/Erhebung_2025_JUGA _2_.xlsx')} "
             f"{SECOND} (gespeichert 14.03.2026 10:12) ersetzt {FIRST} (gespeichert 10.03.2026 09:00)") in output
     assert output.index(f"{FIRST}: übernommen") < output.index(f"{SECOND}: übernommen")
     assert _value(workspace) == 510
@@ -135,8 +137,8 @@ def test_returns_saved_at_the_same_time_with_the_same_values_count_once(tmp_path
     shutil.copystat(workspace.inbox / FIRST, workspace.inbox / SECOND)
     code, output = _merge(workspace)
     assert code == 0, output
-    assert f"{SECOND}: übernommen (169 neue, 1 geänderte Werte)" in output
-    assert f"{FIRST}: bereits übernommen -> archive/2025/JUGA/{FIRST}" in output
+    assert f"{SECOND}: übernommen (169 neue Werte, 1 geänderter Wert)" in output
+    assert f"{FIRST}: bereits übernommen -> {Path('archive/2025/JUGA') / FIRST}" in output
     assert (f"Die Datei {FIRST} enthält dieselben Werte wie {SECOND}, die eben übernommen wurde; es ändert sich "
             "nichts.") in output
     assert _chain(workspace) == [(444, 510, SECOND)]
@@ -153,7 +155,7 @@ def test_the_archived_original_put_back_is_a_new_delivery(tmp_path, returns):
     shutil.copyfile(workspace.archive / "2025" / "JUGA" / FIRST, workspace.inbox / FIRST)
     code, output = _merge(workspace)
     assert code == 0, output
-    assert f"{FIRST}: übernommen (0 neue, 1 geänderte Werte)" in output
+    assert f"{FIRST}: übernommen (0 neue Werte, 1 geänderter Wert)" in output
     assert (f"Die Datei {FIRST} (gespeichert 10.03.2026 09:00) ist älter als die schon übernommene Lieferung 3 "
             f"({SECOND}, gespeichert 14.03.2026 10:12). Ihre Werte gelten jetzt, wo sie sich unterscheiden. War das "
             "nicht gewollt, diese Lieferung mit 'toolkit withdraw' zurückziehen.") in output
@@ -190,7 +192,8 @@ def _two_deliveries(tmp_path: Path, returns: dict):
 
 
 def _withdraw(workspace, *args: str) -> tuple[int, str]:
-    result = runner.invoke(toolkit.cli.app, ["withdraw", *args, "-w", str(workspace.root)])
+    with standing_in(workspace.root):
+        result = runner.invoke(toolkit.cli.app, ["withdraw", *args])
     return result.exit_code, " ".join(result.output.split())
 
 
@@ -216,7 +219,7 @@ def test_withdrawing_the_correction_restores_the_values_it_replaced_and_removes_
         "Auf den Stand davor zurückgesetzt: 1 Wert; entfernt, weil es sie vorher nicht gab: 1 Wert. "
         "168 Werte der Lieferung bleiben, weil andere Lieferungen sie ebenso geliefert oder später geändert haben. "
         f"Protokolliert als Lieferung 4 mit dem Grund „{REASON}“; 'toolkit log' zeigt jede Änderung. "
-        "Monitoringdaten erneuert: outbox/Monitoringdaten.xlsx")
+        f"Monitoringdaten erneuert: {Path('outbox/Monitoringdaten.xlsx')}")
     after = _store_state(workspace)
     assert after[0] == after_a[0]  # every value, with its delivery, as it was after A
     assert after[2][:len(history_before)] == history_before  # the history is only added to
@@ -300,7 +303,7 @@ def test_a_withdrawn_return_delivered_again_is_a_new_delivery(tmp_path, returns)
     assert _withdraw(workspace, "3", "--reason", REASON)[0] == 0
     shutil.copyfile(workspace.archive / "2025" / "JUGA" / "Erhebung_2025_JUGA _2_.xlsx", workspace.inbox / SECOND)
     code, output = _merge(workspace)
-    assert code == 0 and f"{SECOND}: übernommen (1 neue, 1 geänderte Werte)" in output
+    assert code == 0 and f"{SECOND}: übernommen (1 neuer Wert, 1 geänderter Wert)" in output
     assert _value(workspace) == 510
 
 
@@ -323,14 +326,15 @@ def test_an_import_imported_again_after_its_values_changed_is_a_new_import(works
 
     def imported(value: str) -> tuple[int, str]:
         path.write_text(header + f"2022;DEM-01;Gesamtstadt;insgesamt;insgesamt;Wert;{value};;\n", encoding="utf-8")
-        result = runner.invoke(toolkit.cli.app, ["import", str(path), "-w", str(workspace.root)])
+        with standing_in(workspace.root):
+            result = runner.invoke(toolkit.cli.app, ["import", str(path)])
         return result.exit_code, " ".join(result.output.split())
 
     dem = ObservationKey("DEM-01", 2022, "gesamtstadt", "insgesamt", "insgesamt", "wert")
     assert imported("240000")[0] == 0
     assert imported("241000")[0] == 0
     code, output = imported("240000")  # the first file again: its value does not hold any more
-    assert code == 0 and "Vergleich.csv: 1 Zeile importiert (0 neue, 1 geänderte Werte)" in output
+    assert code == 0 and "Vergleich.csv: 1 Zeile importiert (0 neue Werte, 1 geänderter Wert)" in output
     with Store(workspace.store_file) as store:
         assert store.get(dem).value == 240000 and len(store.deliveries()) == 3
     before = _store_state(workspace)

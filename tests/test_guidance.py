@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from pathlib import Path
 
 import pytest
 from bad_returns import _docx
+from conftest import standing_in
 from typer.testing import CliRunner
 from workbook_edit import filled_cells, replace_part, set_cells
 
@@ -83,15 +85,18 @@ def test_unreadable_files_are_reported_once_moved_aside_and_named_by_status(roun
     checked = runner.invoke(toolkit.cli.app, ["check", "-w", str(workspace.root)])
     assert checked.exit_code == 1 and sorted(p.name for p in workspace.inbox.glob("*.*")) == \
         ["Anschreiben.pdf", "Erhebung_2025_JUGA.pdf", "Erhebung_2025_SOZ.xlsx"]
-    result = merge_returns(workspace)
+    with standing_in(workspace.root):
+        result = merge_returns(workspace)
+        lines = result.lines()
+    aside = Path("inbox/nicht_lesbar")
     assert result.exit_code == 1
-    assert result.lines() == [
-        "Anschreiben.pdf: nicht lesbar -> inbox/nicht_lesbar/Anschreiben.pdf",
-        "Erhebung_2025_JUGA.pdf: nicht lesbar -> inbox/nicht_lesbar/Erhebung_2025_JUGA.pdf",
-        "Erhebung_2025_SOZ.xlsx: nicht lesbar -> inbox/nicht_lesbar/Erhebung_2025_SOZ.xlsx",
+    assert lines == [
+        f"Anschreiben.pdf: nicht lesbar -> {aside / 'Anschreiben.pdf'}",
+        f"Erhebung_2025_JUGA.pdf: nicht lesbar -> {aside / 'Erhebung_2025_JUGA.pdf'}",
+        f"Erhebung_2025_SOZ.xlsx: nicht lesbar -> {aside / 'Erhebung_2025_SOZ.xlsx'}",
         "3 Dateien sind kein lesbarer Erhebungsbogen und liegen jetzt in inbox/nicht_lesbar/; bitte die Stelle um "
         "den Bogen als .xlsx bitten ('toolkit status --remind' schreibt ihr).",
-        "Monitoringdaten erneuert: outbox/Monitoringdaten.xlsx"]
+        f"Monitoringdaten erneuert: {Path('outbox/Monitoringdaten.xlsx')}"]
     assert sorted(p.name for p in workspace.unreadable.iterdir()) == \
         ["Anschreiben.pdf", "Erhebung_2025_JUGA.pdf", "Erhebung_2025_SOZ.xlsx"]
     assert [p.name for p in workspace.inbox.iterdir() if p.is_file()] == []

@@ -61,7 +61,7 @@ def reference(tmp_path_factory, table) -> dict:
 
 def test_the_reference_import_leaves_a_current_matrix(reference):
     assert reference["matrix_current"] and len(reference["matrix"]) == 1 + 20
-    assert reference["outbox"] == ["Indikatorenmatrix.xlsx"]
+    assert reference["outbox"] == ["Monitoringdaten.xlsx"]
 
 
 @pytest.mark.parametrize("step", STEPS)
@@ -115,7 +115,7 @@ def test_a_repeated_import_leaves_a_current_matrix_alone(tmp_path, table):
     workspace = make_workspace(tmp_path / "ws")
     import_values(workspace, table)
     matrix = workspace.master_matrix.read_bytes()
-    (workspace.outbox / ".Indikatorenmatrix.abc123.xlsx").write_bytes(b"left by a killed writer")
+    (workspace.outbox / ".Monitoringdaten.abc123.xlsx").write_bytes(b"left by a killed writer")
     again = import_values(workspace, table)
     assert again.already and again.matrix is None
     assert again.lines() == ["werte.csv: wurde schon importiert; es ändert sich nichts."]
@@ -124,7 +124,7 @@ def test_a_repeated_import_leaves_a_current_matrix_alone(tmp_path, table):
         store.set_meta("notiz", "geändert")
     third = import_values(workspace, table)
     assert third.matrix == workspace.master_matrix
-    assert sorted(p.name for p in workspace.outbox.iterdir()) == ["Indikatorenmatrix.xlsx"]  # the leftover is gone
+    assert sorted(p.name for p in workspace.outbox.iterdir()) == ["Monitoringdaten.xlsx"]  # the leftover is gone
 
 
 def test_a_matrix_from_another_folder_is_not_taken_for_current(tmp_path, table):

@@ -227,7 +227,7 @@ def test_zeichensatz_forces_the_character_set_and_makes_another_import(workspace
     assert code == 0 and "gelesen als Windows-1252 (ANSI), z. B. „Caf‚“" in output, output
     assert _stored(workspace)["values"][key] == (1000.0, "", "Caf‚")  # the guess is wrong, and it is shown
     code, output = _invoke(workspace, path, "--zeichensatz", "CP850")
-    assert code == 0 and "1 geänderte Werte" in output, output  # not "schon importiert": it reads other text
+    assert code == 0 and "1 geänderter Wert" in output, output  # not "schon importiert": it reads other text
     assert _stored(workspace)["values"][key] == (1000.0, "", "Café")
     code, output = _invoke(workspace, path, "--zeichensatz", "utf-8")
     assert code == 1 and ("Die Importdatei dos.csv ist nicht in UTF-8 gespeichert (--zeichensatz utf-8): Zeile 2 "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import zipfile
 
+import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -22,7 +23,9 @@ RENAMED = ("Hinweis: Die frühere Datei outbox/Indikatorenmatrix.xlsx wird nicht
 def _import(workspace, tmp_path, name: str, value: int):
     path = tmp_path / name
     path.write_text(CSV.replace("24100", str(value)), encoding="utf-8")
-    result = runner.invoke(toolkit.cli.app, ["import", str(path), "-w", str(workspace.root)])
+    with pytest.MonkeyPatch.context() as patch:  # printed paths are relative to where the user stands
+        patch.chdir(workspace.root)
+        result = runner.invoke(toolkit.cli.app, ["import", str(path)])
     return result, " ".join(result.output.split())
 
 

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from toolkit.catalogue.upgrade import workspace_catalogue
 from toolkit.cli import app
 from toolkit.core.keys import ObservationKey
-from toolkit.core.store import STAND, Store, sqlite_uri
+from toolkit.core.store import STAND, Store
+from toolkit.core.store_schema import sqlite_uri
 from toolkit.core.workspace import locked
 
 runner = CliRunner()

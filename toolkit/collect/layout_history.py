@@ -18,6 +18,7 @@ from typing import Any
 
 from toolkit.catalogue.model import Catalogue, Characteristic, District, Indicator, Office
 from toolkit.collect.layout import WorkbookPlan, plan_workbook
+from toolkit.core.cells import listed
 from toolkit.core.store import Store
 
 LAYOUT_FIELDS = ("gruppen", "geschlecht", "stadtteile", "typ")  # what of an indicator shapes the workbook's rows
@@ -80,9 +81,9 @@ def catalogue_changes(earlier: WorkbookPlan, current: WorkbookPlan) -> str:
     added = [i for i in now if i not in before]
     removed = [i for i in before if i not in now]
     if added:
-        parts.append(f"{'kam' if len(added) == 1 else 'kamen'} {_listed(added)} hinzu")
+        parts.append(f"{'kam' if len(added) == 1 else 'kamen'} {listed(added)} hinzu")
     if removed:
-        parts.append(f"{'fiel' if len(removed) == 1 else 'fielen'} {_listed(removed)} weg")
+        parts.append(f"{'fiel' if len(removed) == 1 else 'fielen'} {listed(removed)} weg")
     labels = {"gruppen": "Gruppen", "geschlecht": "nach Geschlecht", "stadtteile": "nach Stadtteilen", "typ": "Typ"}
     for ident in (i for i in now if i in before):
         changed = [labels[f] for f in LAYOUT_FIELDS if getattr(before[ident], f) != getattr(now[ident], f)]
@@ -94,7 +95,7 @@ def catalogue_changes(earlier: WorkbookPlan, current: WorkbookPlan) -> str:
         parts.append("änderten sich die Stadtteile")
     if not parts:
         parts.append("änderte sich die Reihenfolge der Kennzahlen")
-    return _listed(parts)
+    return listed(parts)
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,3 @@ def layout_changes(store: Store, catalogue: Catalogue, year: int, offices: Itera
         changes = catalogue_changes(earlier, plan) if earlier is not None else "änderte sich der Aufbau des Bogens"
         found.append(LayoutChange(office, row["created_at"], changes, earlier is not None))
     return found
-
-
-def _listed(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} und {items[-1]}"

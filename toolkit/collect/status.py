@@ -184,7 +184,7 @@ def round_status(workspace: Workspace, year: int, *, today: dt.date | None = Non
     catalogue = catalogue or workspace_catalogue(workspace)
     today = today or dt.date.today()
     if not workspace.store_file.is_file():
-        offices = catalogue.offices_with_indicators()
+        offices = catalogue.offices_with_indicators(year)
         return RoundStatus(year, [_empty_status(catalogue, o, year, settings, today) for o in offices], today)
     store = Store.read_only(workspace.store_file)
     try:
@@ -201,7 +201,7 @@ def _empty_status(catalogue: Catalogue, office: Office, year: int, settings: Set
 
 def _collect(store: Store, catalogue: Catalogue, settings: Settings, year: int, today: dt.date) -> RoundStatus:
     rounds = store.rounds(year)
-    codes = [o.code for o in catalogue.offices_with_indicators()]
+    codes = [o.code for o in catalogue.offices_with_indicators(year)]
     codes += [c for c in rounds if c not in codes and c in catalogue.offices]
     present = store.keys(years=[year])
     result = []
