@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import sys
 import tempfile
 import time
@@ -33,6 +32,7 @@ import matplotlib
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's toolkit, installed or not
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # report_fixtures: the folder of --smoke
 
+from harness import emit
 from report_fixtures import make_report_workspace
 
 from toolkit.core.workspace import Workspace
@@ -97,13 +97,13 @@ def main() -> None:
                   file=sys.stderr)
         assert result.n_pictures == len(jobs) and result.n_pages > 10
         website_s, baseline_s = min(site_times), min(baseline_times)
-        print(json.dumps({
+        emit({
             "smoke": args.smoke, "year": year, "pages": result.n_pages, "pictures": result.n_pictures,
             "files": result.n_files, "megabytes": round(result.n_bytes / 1e6, 1),
             "timings": {k: round(v, 2) for k, v in result.timings.items()},
             "runs_website_s": [round(t, 2) for t in site_times], "runs_baseline_s": [round(t, 2) for t in baseline_times],
             "website_s": round(website_s, 2), "baseline_s": round(baseline_s, 2), "ratio": round(website_s / baseline_s, 2),
-        }))
+        })
 
 
 if __name__ == "__main__":

@@ -21,9 +21,9 @@ import datetime as dt
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 from toolkit.core.errors import InputError
 from toolkit.core.keys import ObservationKey
@@ -58,8 +58,13 @@ def now() -> str:
     return dt.datetime.now().replace(microsecond=0).isoformat()
 
 
-@dataclass(frozen=True)
-class StoredValue:
+class StoredValue(NamedTuple):
+    """The stored value of a key, with its Kennzeichen, Bemerkung and delivery.
+
+    A named tuple like ObservationKey: ``values()`` makes one per value of the store (400,000 in a large round),
+    and a named tuple is made several times faster than a frozen dataclass.
+    """
+
     value: float | None
     flag: str
     note: str
@@ -386,6 +391,15 @@ class Store:
         cursor.row_factory = None  # plain tuples, in the column order of the table
         sql = sql.replace("SELECT *", "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id")
         return {ObservationKey(*r[:6]): StoredValue(*r[6:]) for r in cursor.execute(sql, params)}
+
+    def keys(self, years: Iterable[int]) -> set[tuple]:
+        """The keys of ``years`` that have a current value, as plain tuples in the field order of ObservationKey
+        (which equals and hashes as its tuple): for membership tests, at half the cost of ``values``."""
+        wanted = list(years)
+        cursor = self.db.cursor()
+        cursor.row_factory = None
+        return set(cursor.execute("SELECT indicator, year, area, grp, sex, measure FROM observations"
+                                  f" WHERE year IN ({','.join('?' * len(wanted))})", wanted))
 
     def observation_rows(self, areas: Iterable[str] | None = None) -> list[tuple]:
         """Current values as plain tuples (indicator, year, area, group, sex, measure, value, flag, note, delivery id),
