@@ -8,6 +8,8 @@ acceptance with exactly the intended values in the store.
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 import re
 import shutil
 from pathlib import Path
@@ -99,16 +101,53 @@ def test_an_unclosed_quote_in_a_file_over_128_kb_is_the_same_message_not_exit_4(
                            "nicht geschlossen; alle Zeilen ab Zeile 3 gerieten so in dieses eine Feld.")
 
 
-def test_a_quote_closed_rows_later_names_the_swallowed_lines(seeded, tmp_path):
-    rows = _rows(4)
-    rows[0] += '"Schätzung'
-    rows[2] += 'Ende"'  # closes the quote: without a check, rows 3 and 4 would vanish into one Hinweis
+def test_a_quote_closed_a_line_later_in_a_row_too_short_is_refused_naming_the_line(seeded, tmp_path):
+    rows = _rows(3)
+    rows[0] = rows[0].removesuffix(";;") + ';"Schätzung;'  # the quote opens in Kennzeichen ...
+    rows[1] += 'Ende"'  # ... and closes at the end of the next line: one record of 8 fields holding row 3
     path = tmp_path / "spaet.csv"
     path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
-    _refused(seeded, path, "spaet.csv, Zeile 2, Spalte Hinweis: Das Anführungszeichen vor „Schätzung“ wird erst in "
-                           "Zeile 4 geschlossen; die Zeilen 3 bis 4 gerieten so in dieses eine Feld. Bitte das "
-                           "schließende Anführungszeichen in Zeile 2 ergänzen (oder das öffnende löschen) und erneut "
-                           "importieren.")
+    _refused(seeded, path, "spaet.csv, Zeile 2, Spalte Kennzeichen: Das Anführungszeichen vor „Schätzung;“ wird erst "
+                           "in Zeile 3 geschlossen; Zeile 3 geriet so in dieses eine Feld. Bitte das schließende "
+                           "Anführungszeichen in Zeile 2 ergänzen (oder das öffnende löschen) und erneut importieren.")
+
+
+def test_a_quoted_note_holding_lines_like_rows_is_read_as_written_with_a_warning(seeded, tmp_path):
+    # valid CSV (csv.writer writes it so): the note of row 2 runs to line 4, and line 3 has as many ";" as a row;
+    # whether a closing quote was forgotten cannot be told, so it is read as written and the line is named
+    rows = _rows(4)
+    rows[0] += '"Schätzung'
+    rows[2] += 'Ende"'
+    path = tmp_path / "spaet.csv"
+    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    code, output = _invoke(seeded, path)
+    assert code == 0, output
+    assert ("spaet.csv, Zeile 2, Spalte Hinweis: Der Text in Anführungszeichen ab „Schätzung“ reicht bis Zeile 4; "
+            "Zeile 3 darin hat so viele Trennzeichen „;“ wie eine Datenzeile. Übernommen als ein Text. Fehlt in Zeile "
+            "2 ein schließendes Anführungszeichen, bitte ergänzen und erneut importieren; sonst ist nichts zu tun."
+            ) in output
+    values = _stored(seeded)["values"]
+    note = "Schätzung\n" + _rows(4)[1] + "\n" + _rows(4)[2] + "Ende"
+    assert values[SEED._replace(year=2000)] == (1000.0, "", note)
+    assert values[SEED._replace(year=2003)] == (1003.0, "", "")
+    assert SEED._replace(year=2001) not in values and SEED._replace(year=2002) not in values
+
+
+def test_a_note_written_by_the_csv_module_with_a_line_like_a_row_imports_exactly_its_rows(seeded, tmp_path):
+    # the case that was refused before: a valid CSV whose quoted Hinweis has a line break and a line of 8 ";"
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(HEADER.strip().split(";"))
+    writer.writerow([2021, "DEM-01", "Gesamtstadt", "insgesamt", "insgesamt", "Wert", 5, "", "Quelle:\n;;;;;;;;"])
+    writer.writerow([2022, "DEM-01", "Gesamtstadt", "insgesamt", "insgesamt", "Wert", 6, "", ""])
+    path = tmp_path / "legit.csv"
+    path.write_bytes(buffer.getvalue().encode("utf-8"))
+    code, output = _invoke(seeded, path)
+    assert code == 0, output
+    assert "2 Zeilen importiert" in output, output
+    values = _stored(seeded)["values"]
+    assert values[SEED._replace(year=2021)] == (5.0, "", "Quelle:\n;;;;;;;;")
+    assert values[SEED._replace(year=2022)] == (6.0, "", "")
 
 
 def test_text_after_a_closing_quote_is_refused(seeded, tmp_path):

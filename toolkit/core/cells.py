@@ -100,6 +100,11 @@ def year_span(years: Iterable[int], between: str = "–") -> str:
     return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}{between}{run[-1]}" for run in runs)
 
 
+def line_span(first: int, last: int) -> str:
+    """'Zeile 3' for one line, 'Zeilen 3 bis 5' for several (in a message: 'die Zeilen 3 bis 5 gerieten …')."""
+    return f"Zeile {first}" if last <= first else f"Zeilen {first} bis {last}"
+
+
 _GERMAN = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 _PLAIN = re.compile(r"^[+-]?\d+(\.\d+)?$")
 

@@ -336,9 +336,9 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                                     "Bitte das schließende Anführungszeichen ergänzen (oder das öffnende löschen) und "
                                     "erneut importieren.",
         "anfuehrungszeichen-spaet": "{file}, Zeile {line}, Spalte {column}: Das Anführungszeichen vor „{found}“ wird "
-                                    "erst in Zeile {last} geschlossen; die Zeilen {first} bis {last} gerieten so in "
-                                    "dieses eine Feld. Bitte das schließende Anführungszeichen in Zeile {line} "
-                                    "ergänzen (oder das öffnende löschen) und erneut importieren.",
+                                    "erst in Zeile {last} geschlossen; {swallowed} so in dieses eine Feld. Bitte das "
+                                    "schließende Anführungszeichen in Zeile {line} ergänzen (oder das öffnende "
+                                    "löschen) und erneut importieren.",
         "nach-anfuehrungszeichen": "{file}, Zeile {line}: Nach einem schließenden Anführungszeichen folgt noch Text. "
                                    "Ein Anführungszeichen in einem Text bitte verdoppeln (\"\") oder weglassen und "
                                    "erneut importieren.",
@@ -353,6 +353,14 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                          "geschlossenes Anführungszeichen.",
         "fehler": "{file}, Zeile {line}: Die CSV-Datei ist hier nicht lesbar ({reason}). Bitte die Zeile prüfen und "
                   "erneut importieren.",
+    }),
+    ProblemType("csv-mehrzeilig", Severity.WARNUNG, "Text über mehrere Zeilen",
+                "Prüfen, ob der Text so gemeint ist; sonst das schließende Anführungszeichen ergänzen und erneut "
+                "importieren.", {
+        "": "{file}, Zeile {line}, Spalte {column}: Der Text in Anführungszeichen ab „{found}“ reicht bis Zeile "
+            "{last}; Zeile {inner} darin hat so viele Trennzeichen „{delimiter}“ wie eine Datenzeile. Übernommen als "
+            "ein Text. Fehlt in Zeile {line} ein schließendes Anführungszeichen, bitte ergänzen und erneut "
+            "importieren; sonst ist nichts zu tun.",
     }),
     ProblemType("kopfzeile-doppelt", Severity.FEHLER, "Spalte doppelt in der Kopfzeile",
                 "Eine der Spalten umbenennen oder löschen, bei einer Zuordnung die gemeinte mit spalte = \"F\" wählen.", {

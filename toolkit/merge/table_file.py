@@ -21,10 +21,12 @@ The rule, in this order:
 
 **Rows** (``parse_csv``). Python's csv module in strict mode, one record at a time, keeping the physical line where
 each record starts. Refused, naming the file and line: a quote that is not closed (the csv module reports the end
-of the file, or text after a closing quote; a quoted field with an inner line that holds exactly as many separators
-as a row is the same mistake closed later, with rows swallowed into one field; tables of four columns or more), a row with fewer fields than the header or with
-more (empty fields at the end are fine), a field longer than an Excel cell holds. A quoted note with line breaks and
-semicolons in it is fine.
+of the file, or text after a closing quote), a row with fewer fields than the header or with more (empty fields at
+the end are fine; a short record with a quoted field holding a line with exactly as many separators as a row is named
+as the quote closed too late, with the lines it swallowed), a field longer than an Excel cell holds. A file that
+parses cleanly into records of the header's width is read exactly as written, so any table the csv module writes
+imports exactly its rows; a quoted field there that holds a line looking like a row (as many separators as a row,
+tables of four columns or more) gets a warning naming that line, as it may be a closing quote forgotten.
 """
 
 from __future__ import annotations
@@ -36,8 +38,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.core.cells import column_letter, format_number
-from toolkit.core.problems import FileReport, Problem, problem
+from toolkit.core.cells import column_letter, format_number, line_span
+from toolkit.core.problems import FileReport, Problem, Severity, problem
 from toolkit.merge.mapping import Mapping
 from toolkit.returns.safety import Refused, inspect_file
 
@@ -203,11 +205,13 @@ def parse_csv(text: str, file: str, header_row: int = 1) -> CsvRows:
         if number == header_row:
             header = _trimmed(row)
         elif number > header_row and any(cell.strip() for cell in row):
-            swallowed = _swallowed(file, row, header, delimiter, start, reader.line_num)
+            ragged = bool(header) and (len(_trimmed(row)) > len(header) or len(row) < len(header))
+            swallowed = _swallowed(file, row, header, delimiter, start, reader.line_num, ragged)
             if swallowed is not None:
                 result.problems.append(swallowed)
-                return CsvRows(None, result.problems)
-            if header and (len(_trimmed(row)) > len(header) or len(row) < len(header)):
+                if swallowed.severity == Severity.FEHLER:
+                    return CsvRows(None, result.problems)
+            elif ragged:
                 result.problems.append(problem("csv-aufbau", "felder", file=file, line=start, found=str(len(row)),
                                                expected=str(len(header)), delimiter=delimiter))
         for index, cell in enumerate(row):
@@ -215,7 +219,9 @@ def parse_csv(text: str, file: str, header_row: int = 1) -> CsvRows:
                 result.problems.append(problem("csv-aufbau", "zu-lang", file=file, line=start,
                                                column=_column(header, index), found=format_number(len(cell)),
                                                expected=format_number(MAX_FIELD)))
-    return result if not result.problems else CsvRows(None, result.problems)
+    if any(p.severity == Severity.FEHLER for p in result.problems):
+        return CsvRows(None, result.problems)
+    return result
 
 
 def _trimmed(row: list[str]) -> list[str]:
@@ -233,17 +239,34 @@ def _column(header: list[str], index: int) -> str:
     return column_letter(index)
 
 
-def _swallowed(file: str, row: list[str], header: list[str], delimiter: str, start: int, end: int) -> Problem | None:
-    """A quoted field that holds whole rows: one of its inner lines has exactly as many separators as a row (a table
-    of at least four columns; in a narrower one a line of text could look like a row)."""
+def _swallowed(file: str, row: list[str], header: list[str], delimiter: str, start: int, end: int,
+               ragged: bool) -> Problem | None:
+    """A quoted field that may hold whole rows: one of its inner lines has exactly as many separators as a row (a
+    table of at least four columns; in a narrower one a line of text could look like a row). In a record of the
+    wrong width that is the unclosed quote, an error; in a record of the header's width it is valid CSV (a note may
+    hold such a line), so it is read as written, with a warning naming the line."""
     if end == start or len(header) < 4:
         return None
+    lines_before = 0
     for index, cell in enumerate(row):
-        inner = cell.splitlines()[1:]
-        if any(line.count(delimiter) == len(header) - 1 for line in inner):
+        inner = [line.rstrip("\r") for line in cell.split("\n")[1:]]
+        looking = [number for number, line in enumerate(inner, start + lines_before + 1)
+                   if line.count(delimiter) == len(header) - 1]
+        lines_before += len(inner)
+        if not looking:
+            continue
+        if ragged:
             return problem("csv-aufbau", "anfuehrungszeichen-spaet", file=file, line=start,
-                           column=_column(header, index), found=_opening(cell), first=start + 1, last=end)
+                           column=_column(header, index), found=_opening(cell),
+                           swallowed=_swallowed_lines(start + 1, end), last=end)
+        return problem("csv-mehrzeilig", file=file, line=start, column=_column(header, index), found=_opening(cell),
+                       last=end, inner=looking[0], delimiter=delimiter)
     return None
+
+
+def _swallowed_lines(first: int, last: int) -> str:
+    """'Zeile 3 geriet' or 'die Zeilen 3 bis 5 gerieten': the subject and verb of the late-quote message."""
+    return f"{line_span(first, last)} geriet" if last <= first else f"die {line_span(first, last)} gerieten"
 
 
 def _broken(file: str, text: str, delimiter: str, header: list[str], start: int, end: int, reason: str) -> Problem:
@@ -256,7 +279,8 @@ def _broken(file: str, text: str, delimiter: str, header: list[str], start: int,
         variant = "anfuehrungszeichen-offen" if "end of data" in reason or "field limit" in reason \
             else "anfuehrungszeichen-spaet"
         return problem("csv-aufbau", variant, file=file, line=start, column=_column(header, len(fields) - 1),
-                       found=_opening(fields[-1]), first=start + 1, last=end)
+                       found=_opening(fields[-1]), first=start + 1, last=end,
+                       swallowed=_swallowed_lines(start + 1, end))
     if "field limit" in reason:
         return problem("csv-aufbau", "zu-lang-zeile", file=file, line=start,
                        found=format_number(csv.field_size_limit()), expected=format_number(MAX_FIELD))
