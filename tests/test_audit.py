@@ -101,6 +101,12 @@ def test_the_audit_computes_a_count_from_its_total_when_secondary_suppression_is
     frame.loc[frame["suppressed"] == "", "published"] = frame["value"]
     result = audit(_published_rows(frame, catalogue), catalogue)
     assert [(r.key.area, r.key.group, r.value) for r in result.recovered] == [("st01", "nichtdeutsch", 2)]
+    lines = result.lines(catalogue)
+    name = catalogue.area_label("st01")
+    assert name != "st01"
+    assert lines[1:] == ["1 gesperrter Wert ist zurückzurechnen:",
+                         f"  {result.recovered[0].key.indicator} {result.recovered[0].key.year} {name}, Nichtdeutsche, "
+                         "Insgesamt (Wert): 2"]  # before: "(wert)", the code
 
 
 def test_a_withheld_stadtteil_value_is_protected_like_a_primary_one(catalogue):

@@ -235,7 +235,7 @@ def test_withdrawing_the_correction_restores_the_values_it_replaced_and_removes_
     # the master matrix follows: the value and its delivery as after A, the withdrawal in the delivery list
     book = CalamineWorkbook.from_path(str(workspace.master_matrix))
     values = book.get_sheet_by_name("Werte").to_python()
-    assert [r[6:12] for r in values if r[:6] == ["SPR-03", 2025.0, "Gesamtstadt", "insgesamt", "insgesamt", "Zähler"]] \
+    assert [r[6:12] for r in values if r[:6] == ["SPR-03", 2025.0, "Gesamtstadt", "Insgesamt", "Insgesamt", "Zähler"]] \
         == [[500.0, "", "", 2.0, "JUGA", FIRST]]
     deliveries = book.get_sheet_by_name("Lieferungen").to_python()
     header = deliveries[0]

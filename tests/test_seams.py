@@ -169,8 +169,8 @@ def _history(workspace) -> None:
     with Store(workspace.store_file) as store, store.transaction():
         first = store.add_delivery(office="JUGA", year=2025, file_name="Erhebung_2025_JUGA.xlsx", sha256="a")
         second = store.add_delivery(office="JUGA", year=2025, file_name="[/x] Korrektur.xlsx", sha256="b")
-        k1 = ObservationKey("BIL-06", 2025, "magdeburg", "insgesamt", "insgesamt", "wert")
-        k2 = ObservationKey("DEM-01", 2024, "magdeburg", "deutsch", "weiblich", "wert")
+        k1 = ObservationKey("BIL-06", 2025, "gesamtstadt", "insgesamt", "insgesamt", "wert")
+        k2 = ObservationKey("DEM-01", 2024, "st04", "nichtdeutsch", "maennlich", "wert")
         store.put(k1, 1234.5, "vorläufig", "", first)
         store.put(k1, 1300.0, "", "", second, reason="Korrektur [bold]der Stelle[/bold]")
         store.put(k2, None, "k.A.", "", first)
@@ -178,10 +178,11 @@ def _history(workspace) -> None:
         store.db.execute("UPDATE history SET changed_at = '2026-04-01T10:15:00'")
 
 
-LOG_BIL = ("2026-04-01 10:15:00  BIL-06 2025 magdeburg · insgesamt · insgesamt · wert: 1.234,5 (vorläufig) → 1.300  "
+LOG_BIL = ("2026-04-01 10:15:00  BIL-06 2025 Gesamtstadt · Insgesamt · Insgesamt · Wert: 1.234,5 (vorläufig) → 1.300  "
            "(neu: JUGA, [/x] Korrektur.xlsx; vorher: Erhebung_2025_JUGA.xlsx; Grund: Korrektur [bold]der Stelle"
            "[/bold])")
-LOG_DEM = ("2026-04-01 10:15:00  DEM-01 2024 magdeburg · deutsch · weiblich · wert: – (k.A.) → 98.765  "
+# the key by the catalogue's labels (before: "st04 · nichtdeutsch · maennlich · wert", the internal codes)
+LOG_DEM = ("2026-04-01 10:15:00  DEM-01 2024 Alte Neustadt · Nichtdeutsche · Männlich · Wert: – (k.A.) → 98.765  "
            "(neu: JUGA, [/x] Korrektur.xlsx; vorher: Erhebung_2025_JUGA.xlsx; Grund: –)")
 
 

@@ -138,8 +138,8 @@ def print_log(console: Console, log: ChangeLog) -> None:
         old = f"{_number(entry.old_value)}{flag}"
         source = entry.old_file or "unbekannt"
         console.print(
-            f"{entry.changed_at.replace('T', ' ')}  {key.indicator} {key.year} {key.area} · {key.group} · "
-            f"{key.sex} · {key.measure}: {old} → {_number(entry.new_value)}  "
+            f"{entry.changed_at.replace('T', ' ')}  {key.indicator} {key.year} {entry.place}: {old} → "
+            f"{_number(entry.new_value)}  "
             f"(neu: {entry.new_office}, {entry.new_file}; vorher: {source}; Grund: {entry.reason or '–'})",
             markup=False, soft_wrap=True)
 

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from toolkit.catalogue.model import AREA_KEYS, Catalogue, IndicatorType, district_area
-from toolkit.core.cells import count_of
+from toolkit.collect.layout import MEASURE_LABELS
+from toolkit.core.cells import count_of, format_number
 from toolkit.core.keys import ObservationKey
 from toolkit.indicators.confidentiality import (
     PRIMARY,
@@ -54,7 +55,8 @@ class Recovered:
     def text(self, catalogue: Catalogue) -> str:
         key = self.key
         return (f"{key.indicator} {key.year} {catalogue.area_label(key.area)}, {catalogue.label('gruppe', key.group)}, "
-                f"{catalogue.label('geschlecht', key.sex)} ({key.measure}): {self.value}")
+                f"{catalogue.label('geschlecht', key.sex)} ({MEASURE_LABELS.get(key.measure, key.measure)}): "
+                f"{format_number(self.value)}")
 
 
 @dataclass

@@ -5,9 +5,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
+from toolkit.catalogue.model import Catalogue
 from toolkit.catalogue.upgrade import workspace_catalogue
+from toolkit.collect.layout import MEASURE_LABELS
 from toolkit.core.errors import UsageError, did_you_mean
 from toolkit.core.keys import ObservationKey
 from toolkit.core.store import Store
@@ -27,6 +30,7 @@ class ChangeEntry:
     new_file: str
     old_file: str  # "" if the delivery of the old value is not known
     reason: str
+    place: str = ""  # the key's area, group, sex and measure by their German labels: 'Sudenburg · Deutsche · …'
 
 
 @dataclass
@@ -42,7 +46,8 @@ def change_log(workspace: Workspace, indicator: str | None = None) -> ChangeLog:
     ``indicator`` is a Kennung of the catalogue or of the change log, in any case; another one is a UsageError
     naming the nearest Kennungen.
     """
-    known = set(workspace_catalogue(workspace).indicators) if indicator is not None else set()
+    catalogue = workspace_catalogue(workspace)
+    known = set(catalogue.indicators) if indicator is not None else set()
     if not workspace.store_file.is_file():
         return ChangeLog(False, indicator and _known(indicator, known))
     with Store.read_only(workspace.store_file) as store:
@@ -56,7 +61,15 @@ def change_log(workspace: Workspace, indicator: str | None = None) -> ChangeLog:
                            new_office=r["new_office"], new_file=r["new_file"], old_file=r["old_file"] or "",
                            reason=r["reason"] or "")
                for r in rows]
+    entries = [dataclasses.replace(e, place=key_labels(catalogue, e.key)) for e in entries]
     return ChangeLog(True, indicator, entries)
+
+
+def key_labels(catalogue: Catalogue, key: ObservationKey) -> str:
+    """Area, group, sex and measure of ``key`` as the catalogue names them: 'Alte Neustadt · Nichtdeutsche ·
+    Männlich · Wert' (a code the catalogue no longer knows stays as it is)."""
+    return (f"{catalogue.area_label(key.area)} · {catalogue.label('gruppe', key.group)} · "
+            f"{catalogue.label('geschlecht', key.sex)} · {MEASURE_LABELS.get(key.measure, key.measure)}")
 
 
 def _known(indicator: str, known: set[str]) -> str:

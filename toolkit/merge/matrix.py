@@ -204,7 +204,9 @@ def _catalogue_sheets(book, fmt: _Formats, catalogue: Catalogue) -> None:
 
 def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store) -> None:
     """Every value in long form with its provenance (file name and SHA-256 of a delivery: sheet Lieferungen)."""
-    labels = _ValueLabels({d.area: d.name for d in catalogue.districts} | AREA_LABELS, MEASURE_LABELS,
+    labels = _ValueLabels({d.area: d.name for d in catalogue.districts} | AREA_LABELS,
+                          {g.code: g.bezeichnung for g in catalogue.groups.values()},
+                          {s.code: s.bezeichnung for s in catalogue.sexes.values()}, MEASURE_LABELS,
                           {r["id"]: (r["id"], r["office"], r["file_name"], r["merged_at"].replace("T", " "))
                            for r in store.deliveries()})
     rows = store.observation_rows()
@@ -217,15 +219,18 @@ def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store) -> No
 @dataclass
 class _ValueLabels:
     areas: dict[str, str]
+    groups: dict[str, str]
+    sexes: dict[str, str]
     measures: dict[str, str]
     deliveries: dict[int, tuple[int, str, str, str]]  # id -> (id, office, file name, merged at)
 
     def blocks(self, rows: list[tuple]) -> Iterator[tuple[str, tuple]]:
         """Cells in blocks that repeat from row to row (see xlsxwriter_fast); a value was set when its delivery was
         merged."""
-        areas, measures, deliveries = self.areas, self.measures, self.deliveries
+        areas, groups, sexes, measures, deliveries = self.areas, self.groups, self.sexes, self.measures, self.deliveries
         for r in rows:
-            yield "number", ((r[0], r[1]), (areas.get(r[2], r[2]), r[3], r[4], measures.get(r[5], r[5])), (r[6],),
+            yield "number", ((r[0], r[1]), (areas.get(r[2], r[2]), groups.get(r[3], r[3]), sexes.get(r[4], r[4]),
+                                            measures.get(r[5], r[5])), (r[6],),
                              (r[7], r[8], *deliveries.get(r[9], (r[9], "", "", ""))))
 
 
