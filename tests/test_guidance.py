@@ -102,7 +102,8 @@ def test_unreadable_files_are_reported_once_moved_aside_and_named_by_status(roun
     assert [p.name for p in workspace.inbox.iterdir() if p.is_file()] == []
     assert _store(workspace) == (0, [])
     again = merge_returns(workspace)
-    assert again.exit_code == 0 and again.lines() == ["In inbox/ liegen keine Dateien; nichts zu übernehmen."]
+    assert again.exit_code == 0 and again.lines() == [
+        "In inbox/ liegen keine Dateien; nichts zu übernehmen. Zurückgesandte Erhebungsbögen bitte dort ablegen."]
     headers, rows = round_status(workspace, 2025, today=AFTER).table()
     by_code = {row[0]: dict(zip(headers, row, strict=True)) for row in rows}
     for office in ("JUGA", "SOZ"):

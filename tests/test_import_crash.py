@@ -135,3 +135,43 @@ def test_a_matrix_from_another_folder_is_not_taken_for_current(tmp_path, table):
     with Store.read_only(second.store_file) as store:
         assert written_stand(second.master_matrix) != matrix_stand(second, store)
     assert import_values(second, table).matrix == second.master_matrix
+
+
+def _current(workspace) -> bool:
+    with Store.read_only(workspace.store_file) as store:
+        return written_stand(workspace.master_matrix) == matrix_stand(workspace, store)
+
+
+def test_distribute_brings_the_matrix_up_to_the_datenstand_it_advanced(tmp_path, table, monkeypatch):
+    workspace = make_workspace(tmp_path / "ws")
+    import_values(workspace, table)
+    assert _current(workspace)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["distribute", "--year", "2025", "--office", "JUGA", "-w", "ws"])
+    assert result.exit_code == 0, result.output
+    # before: the round advanced the Datenstand and left the matrix behind ('toolkit upgrade' then rewrote it)
+    assert f"Monitoringdaten erneuert: {Path('ws/outbox/Monitoringdaten.xlsx')}\n" in result.output
+    assert _current(workspace)
+    upgrade = runner.invoke(app, ["upgrade", "-w", "ws"])
+    assert upgrade.exit_code == 0 and "Monitoringdaten" not in upgrade.output, upgrade.output
+
+
+def test_merge_with_an_empty_inbox_says_once_that_it_is_empty_and_that_it_refreshed_a_stale_matrix(
+        tmp_path, table, monkeypatch):
+    workspace = make_workspace(tmp_path / "ws")
+    import_values(workspace, table)
+    with Store(workspace.store_file) as store, store.transaction():  # a change the matrix does not show yet
+        store.set_meta("notiz", "geändert")
+    assert not _current(workspace)
+    monkeypatch.chdir(tmp_path)
+    empty = "In inbox/ liegen keine Dateien; nichts zu übernehmen. Zurückgesandte Erhebungsbögen bitte dort ablegen.\n"
+    result = runner.invoke(app, ["merge", "-w", "ws"])
+    # before: "Keine Dateien zu prüfen: inbox/ ist leer …" and "In inbox/ liegen keine Dateien …", the matrix
+    # rewritten without a word
+    assert (result.exit_code, result.output) == (
+        0, f"{empty}Monitoringdaten erneuert: {Path('ws/outbox/Monitoringdaten.xlsx')}\n")
+    assert _current(workspace)
+    matrix = workspace.master_matrix.read_bytes()
+    again = runner.invoke(app, ["merge", "-w", "ws"])
+    assert (again.exit_code, again.output) == (0, empty)
+    assert workspace.master_matrix.read_bytes() == matrix

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 import toolkit.cli
-from toolkit.core.workspace import MASTER_MATRIX
+from toolkit.core.workspace import MASTER_MATRIX, for_user
 
 runner = CliRunner()
 CSV = ("Jahr;Indikator;Gebiet;Gruppe;Geschlecht;Messgröße;Wert;Kennzeichen;Hinweis\n"
@@ -72,7 +72,9 @@ def test_merge_says_it_too(workspace):
     output = " ".join(result.output.split())
     assert result.exit_code == 0, output
     assert output.endswith(
-        "In inbox/ liegen keine Dateien; nichts zu übernehmen. Hinweis: outbox/Indikatorenmatrix.xlsx wird nicht mehr "
+        "In inbox/ liegen keine Dateien; nichts zu übernehmen. Zurückgesandte Erhebungsbögen bitte dort ablegen. "
+        f"Monitoringdaten erneuert: {for_user(workspace.master_matrix)} "
+        "Hinweis: outbox/Indikatorenmatrix.xlsx wird nicht mehr "
         "erneuert; die Werte mit Herkunft stehen jetzt in outbox/Monitoringdaten.xlsx. Die alte Datei kann gelöscht "
         "werden.")
     assert (workspace.outbox / "Indikatorenmatrix.xlsx").read_bytes() == b"alt"  # the name is taken: left alone

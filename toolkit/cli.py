@@ -30,6 +30,7 @@ from toolkit.initialise import init_workspace, upgrade_workspace
 from toolkit.merge.imports import import_values
 from toolkit.merge.intake import merge_returns
 from toolkit.merge.log import change_log
+from toolkit.merge.matrix import refresh_master_matrix
 from toolkit.merge.withdraw import withdraw_delivery
 from toolkit.returns.checks import check_files
 from toolkit.returns.feedback import feedback_lines
@@ -207,7 +208,8 @@ def distribute(
     Schreibt outbox/JAHR/Erhebungsboegen/Erhebung_JAHR_CODE.xlsx (mit den Werten der vier Vorjahre) und je
     Stelle einen E-Mail-Entwurf (.eml, öffnet in Outlook als Entwurf) in outbox/JAHR/Mails/. Mit --send
     gehen die E-Mails über den SMTP-Server aus toolkit.toml hinaus (Kennwort nur aus der
-    Umgebungsvariablen TOOLKIT_SMTP_PASSWORD); schon versandte Stellen werden übersprungen.
+    Umgebungsvariablen TOOLKIT_SMTP_PASSWORD); schon versandte Stellen werden übersprungen. Danach sind die
+    Monitoringdaten (outbox/Monitoringdaten.xlsx) auf dem Stand des Datenbestands.
 
     Exit-Code 6: mindestens eine E-Mail konnte nicht gesendet werden.
 
@@ -216,7 +218,8 @@ def distribute(
     ws = open_workspace(workspace)
 
     result = distribute_round(ws, year, deadline=deadline, offices=office or None,
-                              send=send, again=again, dry_run=dry_run, progress=_progress())
+                              send=send, again=again, dry_run=dry_run, progress=_progress(),
+                              refresh=refresh_master_matrix)
     _print_lines(result.lines())
     raise typer.Exit(int(result.exit_code))
 
@@ -267,7 +270,8 @@ def merge(
     ws = open_workspace(workspace)
 
     result = merge_returns(ws, dry_run=dry_run, progress=_progress())
-    print_reports_table(out, result.reports, details, more="Jeden einzeln zeigen die Prüfberichte und 'toolkit merge --alle'.")
+    if result.reports:  # an empty inbox: said once, by the result
+        print_reports_table(out, result.reports, details, more="Jeden einzeln zeigen die Prüfberichte und 'toolkit merge --alle'.")
     _print_lines(result.lines())
     raise typer.Exit(int(result.exit_code))
 

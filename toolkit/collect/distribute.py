@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from enum import StrEnum
@@ -57,6 +57,10 @@ class OfficeOutcome:
     detail: str = ""
 
 
+# merge/matrix.refresh_master_matrix (a later stage: the CLI passes it in)
+MatrixRefresh = Callable[[Workspace, Store, Catalogue], Path | None]
+
+
 @dataclass
 class DistributeResult:
     year: int
@@ -66,6 +70,7 @@ class DistributeResult:
     root: Path
     outcomes: list[OfficeOutcome] = field(default_factory=list)
     changed: list[LayoutChange] = field(default_factory=list)  # offices whose earlier workbook has another layout
+    matrix: Path | None = None  # the master matrix, if it was rewritten
 
     @property
     def exit_code(self) -> ExitCode:
@@ -104,6 +109,8 @@ class DistributeResult:
             summary = (f"{count_of(planned, 'Erhebungsbogen')} {'würde' if planned == 1 else 'würden'} für {self.year} "
                        f"erstellt (Abgabefrist {due}).")
         lines.append(summary)
+        if self.matrix is not None:
+            lines.append(f"Monitoringdaten erneuert: {for_user(self.matrix)}")
         if self.deadline < dt.date.today():
             lines.append(f"Achtung: Die Abgabefrist {due} liegt in der Vergangenheit; mit --deadline TT.MM.JJJJ eine "
                          "spätere angeben und erneut verteilen.")
@@ -114,7 +121,6 @@ class DistributeResult:
         elif not self.send and not self.dry_run and self.count(OfficeAction.DRAFT):
             lines.append("Die Entwürfe (.eml) in Outlook öffnen und senden, oder mit --send über SMTP verschicken.")
         return lines
-
 
     def _change_lines(self) -> list[str]:
         """Offices that got a workbook of this round before the catalogue changed: what changed and what follows."""
@@ -141,8 +147,11 @@ class DistributeResult:
 def distribute_round(workspace: Workspace, year: int, *, deadline: str | dt.date | None = None,
                      offices: Sequence[str] | None = None, send: bool = False, again: bool = False,
                      dry_run: bool = False, progress: Progress | None = None,
-                     workers: int | None = None) -> DistributeResult:
+                     workers: int | None = None, refresh: MatrixRefresh | None = None) -> DistributeResult:
     """Build the workbooks and mails of the round for ``year`` (see module docstring).
+
+    The round advances the store's Datenstand; ``refresh`` then brings the master matrix up to it, under the same
+    lock.
 
     ``workers``: processes that write the workbooks; None chooses by the size of the round and the setting
     ``prozesse`` (core/runtime.workers_for), 1 writes everything in this process.
@@ -163,6 +172,8 @@ def distribute_round(workspace: Workspace, year: int, *, deadline: str | dt.date
     upgrade_store(workspace, catalogue, progress, "toolkit distribute")
     with locked(workspace, "toolkit distribute"), Store(workspace.store_file) as store:
         _Round(workspace, catalogue, settings, store, year, due, result).run(selected, send, again, progress, workers)
+        if refresh is not None:
+            result.matrix = refresh(workspace, store, catalogue)
     return result
 
 

@@ -18,6 +18,8 @@ class RichProgress:
         self.console = console
 
     def track(self, items: Sequence[T], label: str) -> Iterable[T]:
+        if not items:  # no "0/0" bar for nothing to do: the command says that itself
+            return
         columns = (TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn())
         with Progress(*columns, console=self.console, transient=False) as bar:

@@ -45,7 +45,7 @@ from toolkit.core.workspace import (
     replace_file,
     shown,
 )
-from toolkit.merge.matrix import retire_former_matrix, write_master_matrix
+from toolkit.merge.matrix import refresh_master_matrix, retire_former_matrix, write_master_matrix
 from toolkit.merge.order import SavedTime, delivery_order, same_time
 from toolkit.returns.caches import Caches
 from toolkit.returns.checks import check_returns, inbox_files, iter_checked
@@ -99,7 +99,9 @@ class MergeResult:
 
     def lines(self) -> list[str]:
         if not self.reports:
-            return ["In inbox/ liegen keine Dateien; nichts zu übernehmen.", *(f"Hinweis: {n}" for n in self.notes)]
+            matrix = [f"Monitoringdaten erneuert: {for_user(self.matrix)}"] if self.matrix is not None else []
+            return ["In inbox/ liegen keine Dateien; nichts zu übernehmen. Zurückgesandte Erhebungsbögen bitte dort "
+                    "ablegen.", *matrix, *(f"Hinweis: {n}" for n in self.notes)]
         prefix = ""
         lines = ["Probelauf (--dry-run): nichts wurde geändert."] if self.dry_run else []
         for o in self.outcomes:
@@ -176,7 +178,8 @@ def merge_returns(workspace: Workspace, dry_run: bool = False, progress=None,
                                                       equal.get(each, ""), catalogue))
                 waiting = []
 
-            result.matrix = write_master_matrix(workspace, store, catalogue)
+            # an empty inbox rewrites the matrix only if it is behind the store (after a crash, a distribute)
+            result.matrix = (write_master_matrix if checked else refresh_master_matrix)(workspace, store, catalogue)
             _step("matrix", "")
         result.feedback = write_feedback(workspace, checked)
     return result
