@@ -96,6 +96,42 @@ def test_every_problem_of_the_file_at_once(workspace):
         "Bitte die genannten Zeilen in toolkit.toml korrigieren und den Befehl wiederholen."))
 
 
+def test_a_toml_syntax_error_is_german_with_line_column_and_what_to_do(workspace):
+    store_before = _with_store(workspace)
+    text = _settings_with(workspace, 'frist = ""', "frist = 31.03.2026")
+    result = runner.invoke(app, ["compile", "--year", "2024", "-w", str(workspace.root)])
+    assert result.exit_code == 3, result.output
+    # before: "… ist fehlerhaft: Expected newline or end of document after a statement (at line 43, column 14)"
+    assert _output(result) == (
+        f"Fehler: toolkit.toml, Zeile {_line(text, 'frist =')}, Spalte 14: Nach dem Wert steht in derselben Zeile "
+        "noch etwas. Ein Datum oder ein Text gehört in Anführungszeichen (z. B. frist = \"31.03.2026\"); jede "
+        "Einstellung steht in einer eigenen Zeile. Bitte die Zeile in toolkit.toml korrigieren und den Befehl "
+        "wiederholen.")
+    assert workspace.report_file(2024).read_bytes() == b"guter Bericht"
+    assert workspace.store_file.read_bytes() == store_before
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[leistung]\nprozesse = 1\nprozesse = 2\n[bericht]\n",
+     "Zeile 3, Spalte 13: Diese Einstellung oder dieser Abschnitt steht zweimal in der Datei; bitte einen der beiden "
+     "Einträge löschen."),
+    ('[programme]\nlibreoffice = "C:\\Programme\\LibreOffice"\n',
+     "Zeile 2, Spalte 20: Ein umgekehrter Schrägstrich \\ in einem Text in \"…\" leitet ein Sonderzeichen ein. Einen "
+     "Pfad bitte in einfache Anführungszeichen setzen (z. B. 'C:\\Programme\\LibreOffice') oder jeden \\ "
+     "verdoppeln."),
+    ('[bericht]\ntitel = "Integrationsbericht\n[leistung]\n',
+     "Zeile 2, Spalte 29: Ein Text in Anführungszeichen wird in dieser Zeile nicht geschlossen; bitte das "
+     "schließende \" ergänzen."),
+    ("[bericht\n", "Zeile 1, Spalte 9: Der Name des Abschnitts wird nicht mit „]“ geschlossen (z. B. [erhebung])."),
+])
+def test_toml_syntax_errors_name_line_and_column_in_german(tmp_path, text, message):
+    path = tmp_path / "toolkit.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_settings(path)
+    assert caught.value.message == f"toolkit.toml, {message}"
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("stadt = 'Magdeburg'\n", "Unbekannte Einstellung „stadt“ außerhalb eines Abschnitts (toolkit.toml, Zeile 1). "
                               "Meinten Sie „stadt“ in [bericht]?"),

@@ -270,10 +270,8 @@ def load_settings(path: Path) -> Settings:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(
-            f"Die Einstellungsdatei {path} ist fehlerhaft: {exc}",
-            hint="Bitte die genannte Zeile korrigieren (Texte in Anführungszeichen, Zahlen ohne).",
-        ) from exc
+        raise InputError(f"{path.name}, {toml_syntax_error(exc, text)}",
+                         hint=f"Bitte die Zeile in {path.name} korrigieren und den Befehl wiederholen.") from exc
     lines = _KeyLines(text)
     problems = [(p, "Bitte den Namen in toolkit.toml korrigieren und den Befehl wiederholen.")
                 for p in _unknown(raw, lines, path.name)]
@@ -348,6 +346,43 @@ def _unknown(raw: dict[str, object], lines: _KeyLines, file: str) -> list[str]:
 def _nearest(name: str, candidates: list[str]) -> str:
     """The known name closest to a mistyped one, or ''."""
     return next(iter(nearest_names(name, candidates, n=1, cutoff=0.7)), "")
+
+
+# what tomllib's (English) message begins with -> what it means in toolkit.toml, in German
+_BACKSLASH = ("Ein umgekehrter Schrägstrich \\ in einem Text in \"…\" leitet ein Sonderzeichen ein. Einen Pfad bitte in "
+              "einfache Anführungszeichen setzen (z. B. 'C:\\Programme\\LibreOffice') oder jeden \\ verdoppeln.")
+_LIST = "Eine Liste in [ … ] wird nicht geschlossen (z. B. gesperrt_zeichen = [\".\", \"x\"])."
+_TOML_REASONS = (
+    (("Expected newline or end of document",), "Nach dem Wert steht in derselben Zeile noch etwas. Ein Datum oder "
+     "ein Text gehört in Anführungszeichen (z. B. frist = \"31.03.2026\"); jede Einstellung steht in einer eigenen "
+     "Zeile."),
+    (("Invalid date",), "Ein Datum gehört in Anführungszeichen, als TT.MM.JJJJ (z. B. frist = \"31.03.2026\")."),
+    (("Invalid value",), "Der Wert ist so nicht lesbar: Texte und Daten in Anführungszeichen (z. B. \"31.03.2026\"), "
+     "Zahlen ohne (z. B. 500, mit Punkt: 0.5), Ja und Nein als true und false."),
+    (("Cannot", "Duplicate"), "Diese Einstellung oder dieser Abschnitt steht zweimal in der Datei; bitte einen der "
+     "beiden Einträge löschen."),
+    (("Unterminated string", "Illegal character '\\n'"), "Ein Text in Anführungszeichen wird in dieser Zeile nicht "
+     "geschlossen; bitte das schließende \" ergänzen."),
+    (("Unescaped", "Escaped character", "Invalid hex"), _BACKSLASH),
+    (("Expected '=' after a key",), "Nach dem Namen fehlen „=“ und der Wert (name = wert)."),
+    (("Expected ']' at", "Expected ']]'"), "Der Name des Abschnitts wird nicht mit „]“ geschlossen (z. B. [erhebung])."),
+    (("Unclosed", "Expected"), _LIST),
+    (("Found invalid character", "Illegal character"), "Die Zeile enthält ein unzulässiges Zeichen (ein "
+     "Steuerzeichen)."),
+)
+_TOML_PLACE = re.compile(r"\(at line (\d+), column (\d+)\)$")
+
+
+def toml_syntax_error(exc: tomllib.TOMLDecodeError, text: str) -> str:
+    """'Zeile 25, Spalte 14: ' and a German explanation of a TOML syntax error (tomllib says it in English, and at
+    the end of the document without a line: then the last line)."""
+    message = str(exc)
+    place = _TOML_PLACE.search(message)
+    line, column = (place.group(1), place.group(2)) if place else (str(max(len(text.splitlines()), 1)), "")
+    reason = next((german for starts, german in _TOML_REASONS if message.startswith(starts)),
+                  "Die Zeile ist weder eine Einstellung (name = wert) noch ein Abschnitt ([name]); ein Kommentar "
+                  "beginnt mit #. Texte und Daten gehören in Anführungszeichen, Zahlen nicht.")
+    return f"Zeile {line}{f', Spalte {column}' if column else ''}: {reason}"
 
 
 class _KeyLines:
