@@ -101,7 +101,7 @@ def test_a_toml_syntax_error_is_german_with_line_column_and_what_to_do(workspace
     text = _settings_with(workspace, 'frist = ""', "frist = 31.03.2026")
     result = runner.invoke(app, ["compile", "--year", "2024", "-w", str(workspace.root)])
     assert result.exit_code == 3, result.output
-    # before: "… ist fehlerhaft: Expected newline or end of document after a statement (at line 43, column 14)"
+    # before: "… ist fehlerhaft: Expected newline or end of document after a statement (at line 25, column 14)"
     assert _output(result) == (
         f"Fehler: toolkit.toml, Zeile {_line(text, 'frist =')}, Spalte 14: Nach dem Wert steht in derselben Zeile "
         "noch etwas. Ein Datum oder ein Text gehört in Anführungszeichen (z. B. frist = \"31.03.2026\"); jede "
