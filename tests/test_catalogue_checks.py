@@ -52,8 +52,9 @@ def test_a_deleted_gleiche_zahlen_sheet_is_an_error(workspace):
         f"Fehler: Der Indikatorenkatalog {workspace.catalogue_file} enthält 1 Fehler: - Blatt Gleiche Zahlen fehlt",
         "(gelöscht oder umbenannt?). Es sagt der Geheimhaltung, welche Kennzahlen dieselbe Zahl veröffentlichen; ohne",
         "es ließen sich gesperrte Zahlen aus anderen Kennzahlen zurückrechnen.", RESTORE,
-        "Ein Blatt Gleiche Zahlen, das nur die Kopfzeile hat, heißt: keine Einträge Bitte die genannten Zellen in",
-        "Excel korrigieren, speichern und den Befehl erneut starten."))
+        # before: "… heißt: keine Einträge Bitte die genannten Zellen in Excel korrigieren …", no cell named
+        "Ein Blatt Gleiche Zahlen, das nur die Kopfzeile hat, heißt: keine Einträge. Danach den Befehl erneut",
+        "starten."))
     assert workspace.store_file.read_bytes() == before
     assert not workspace.report_file(2024).exists()
 
@@ -67,7 +68,7 @@ def test_a_deleted_series_breaks_sheet_is_an_error_too(tmp_path):
     assert caught.value.problems == [
         "Blatt Zeitreihenbrueche fehlt (gelöscht oder umbenannt?). Es nennt die Brüche der Zeitreihen; ohne es würden "
         f"Trends über einen Bruch hinweg bewertet. {RESTORE} Ein Blatt Zeitreihenbrueche, das nur die Kopfzeile hat, "
-        "heißt: keine Einträge"]
+        "heißt: keine Einträge."]
 
 
 def test_an_empty_sheet_with_its_header_declares_none(tmp_path):

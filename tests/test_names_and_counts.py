@@ -4,6 +4,7 @@ spans of years and office names read as German."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -14,6 +15,8 @@ from toolkit.core.cells import count_of, year_span
 from toolkit.core.keys import ObservationKey
 from toolkit.core.settings import Settings
 from toolkit.core.store import Store
+from toolkit.indicators.export import ExportResult
+from toolkit.report.compile import CompileResult
 
 runner = CliRunner()
 NEXT = dt.date.today().year + 1  # the last report year a round can be for
@@ -130,3 +133,13 @@ def test_one_changed_value_is_one_value(workspace, tmp_path):
     assert result.exit_code == 0, result.output
     assert "eins.csv: 1 Zeile importiert (1 neuer Wert, 0 geänderte Werte), Herkunft „Import eins.csv“." in \
         _text(result)
+
+
+def test_printed_counts_have_thousands_points():
+    # before: "davon 3220 gesperrt", "4048 primär und 1177 sekundär"
+    export = ExportResult(2025, Path("offen.csv"), Path("datapackage.json"), n_rows=15780, n_suppressed=3220)
+    assert export.lines()[1] == "  15.780 Zeilen, davon 3.220 gesperrt (ohne Wert, Grund in „Kennzeichen“)."
+    compiled = CompileResult(2025, Path("bericht.docx"), n_indicators=65, n_with_data=65, n_suppressed=5225,
+                             suppressed_by={"primär": 4048, "sekundär": 1177})
+    assert compiled.lines()[1].endswith("5.225 Werte nicht gezeigt: 4.048 primär und 1.177 sekundär gesperrt "
+                                        "(Geheimhaltung).")

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from toolkit.cli import app
 from toolkit.collect.distribute import distribute_round
 from toolkit.collect.layout import plan_workbook
-from toolkit.collect.status import round_status, write_reminders
+from toolkit.collect.status import OfficeStatus, reminder_reasons, round_status, write_reminders
 from toolkit.core.store import Store
 
 runner = CliRunner()
@@ -153,3 +153,13 @@ def test_cli_status_json_with_remind_keeps_stdout_json(workspace, catalogue):
     result = runner.invoke(app, ["status", "--year", "2025", "-w", str(workspace.root), "--format", "json", "--remind"])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["geliefert"] == 2 and "Erinnerungen für 2025" in result.stderr
+
+
+def test_a_reminder_line_names_its_cell_once(catalogue):
+    day = dt.date(2026, 4, 2)
+    status = OfficeStatus(catalogue.offices["SOZ"], dt.date(2026, 3, 31), returned=day, checked=True, n_fehler=1,
+                          file="Erhebung_2025_SOZ.xlsx", file_date=day, problems=[
+                              {"severity": "fehler", "code": "plausibilitaet", "sheet": "Erfassung", "cell": "K70",
+                               "indicator": "BIL-09", "message": "Erfassung!K70: Zähler 331 > Nenner 314."}])
+    # before: "Fehler in Erfassung!K70 (BIL-09): Erfassung!K70: Zähler 331 > Nenner 314."
+    assert reminder_reasons(status, 2025)[1] == "Fehler in Erfassung!K70 (BIL-09): Zähler 331 > Nenner 314."

@@ -263,6 +263,7 @@ def workbook_rows(path: Path, notices: list[str] | None = None) -> dict[str, lis
         ) from exc
     problems: list[str] = []
     rows: dict[str, list[RawRow]] = {}
+    missing = 0
     try:
         listed, present = _listed_sheets(workbook), set(workbook.sheetnames)
         for spec in SHEETS:
@@ -271,12 +272,13 @@ def workbook_rows(path: Path, notices: list[str] | None = None) -> dict[str, lis
             elif spec.optional and spec.name not in listed:  # a catalogue of a version before this sheet
                 rows[spec.name] = []
             else:
+                missing += 1
                 problems.append(f"Blatt {spec.name} fehlt." if not spec.optional else MISSING_SHEET.format(
                     sheet=spec.name, purpose=spec.purpose))
     finally:
         workbook.close()
     if problems:
-        raise CatalogueError(problems, str(path))
+        raise CatalogueError(problems, str(path), missing_sheets=missing)
     if LINKS.name not in present and LINKS.name not in listed:
         rows[LINKS.name] = default_links(rows[INDICATORS.name])
         if notices is not None:
@@ -290,7 +292,7 @@ MISSING_SHEET = (
     "Blatt {sheet} fehlt (gelöscht oder umbenannt?). {purpose} Bitte das Blatt wiederherstellen (Excel: Rückgängig "
     "oder eine Sicherung) oder aus einem neuen Katalog kopieren ('toolkit init NEUER_ORDNER', dort "
     "templates/Indikatorenmatrix.xlsx; in Excel: Blatt > Verschieben oder kopieren). Ein Blatt {sheet}, das nur die "
-    "Kopfzeile hat, heißt: keine Einträge"
+    "Kopfzeile hat, heißt: keine Einträge."
 )
 
 # Said once when a catalogue predates the sheet Gleiche Zahlen: disclosure control then joins the counts that the

@@ -295,8 +295,14 @@ def reminder_reasons(status: OfficeStatus, year: int) -> list[str]:
     reasons: list[str] = []
     name = file_name(year, status.office.code)
     fehler = [p for p in status.problems if p.get("severity") == "fehler"]
+    listed = fehler
     if not status.returned:
         reasons.append(f"Der Erhebungsbogen {name} ist noch nicht bei uns eingegangen (Frist {_de(status.deadline)}).")
+    elif status.unreadable:  # no workbook at all: named as the file that was sent, not as one to correct
+        said = " ".join(p.get("message", "") for p in fehler if p.get("code") in UNREADABLE_CODES)
+        reasons.append(f"Ihre Datei {status.file} (geprüft am {_de(status.file_date)}) konnten wir nicht lesen und "
+                       f"haben sie nicht übernommen. {said}")
+        listed = [p for p in fehler if p.get("code") not in UNREADABLE_CODES]
     elif fehler:
         them = "ihn" if len(fehler) == 1 else "sie"
         reasons.append(f"Ihre Datei {status.file} (geprüft am {_de(status.file_date)}) haben wir nicht übernommen, weil "
@@ -305,10 +311,15 @@ def reminder_reasons(status: OfficeStatus, year: int) -> list[str]:
     elif status.withdrawn and not status.delivered:
         reasons.append(f"Ihre Lieferung {status.file} haben wir zurückgezogen; bitte senden Sie den Erhebungsbogen "
                        "erneut.")
-    for problem in fehler:
+    for problem in listed:
         place = f"{problem.get('sheet')}!{problem.get('cell')}" if problem.get("cell") else problem.get("sheet", "")
-        indicator = f" ({problem['indicator']})" if problem.get("indicator") else ""
-        reasons.append(f"Fehler in {place or name}{indicator}: {problem.get('message', '')}")
+        message = str(problem.get("message", ""))
+        indicator = f" ({problem['indicator']})" if problem.get("indicator") and problem["indicator"] not in message \
+            else ""
+        if place and message.startswith(f"{place}: "):  # the cell is named once
+            message = message.removeprefix(f"{place}: ")
+        where = f" in {place or status.file or name}" if not place or place not in message else ""
+        reasons.append(f"Fehler{where}{indicator}: {message}")
     if status.returned:
         missing = status.missing
         if fehler:  # only what the file left empty: its filled cells are missing only because of the Fehler

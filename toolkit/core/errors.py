@@ -73,12 +73,15 @@ class InputError(ToolkitError):
 class CatalogueError(InputError):
     """The indicator catalogue (Indikatorenmatrix.xlsx) has invalid content."""
 
-    def __init__(self, problems: list[str], file: str) -> None:
+    def __init__(self, problems: list[str], file: str, missing_sheets: int = 0) -> None:
+        """``missing_sheets``: how many of ``problems`` are sheets that are missing (they name no cells)."""
         lines = "\n".join(f"  - {p}" for p in problems[:50])
         more = f"\n  … und {len(problems) - 50} weitere" if len(problems) > 50 else ""
+        named = ("Blätter und Zellen" if missing_sheets else "Zellen") if missing_sheets < len(problems) else ""
         super().__init__(
             f"Der Indikatorenkatalog {file} enthält {len(problems)} Fehler:\n{lines}{more}",
-            hint="Bitte die genannten Zellen in Excel korrigieren, speichern und den Befehl erneut starten.",
+            hint=f"Bitte die genannten {named} in Excel korrigieren, speichern und den Befehl erneut starten."
+            if named else "Danach den Befehl erneut starten.",
         )
         self.problems = problems
 

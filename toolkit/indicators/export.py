@@ -21,7 +21,7 @@ import pandas as pd
 
 from toolkit.catalogue.model import Catalogue, IndicatorType, area_key
 from toolkit.collect.layout import FLAG_WITHHELD
-from toolkit.core.cells import count_of
+from toolkit.core.cells import count_of, format_number
 from toolkit.core.problems import Problem
 from toolkit.core.workspace import Workspace, atomic_write_bytes, for_user
 from toolkit.indicators.confidentiality import LIMITED_TEXT, SOURCE
@@ -45,7 +45,7 @@ class ExportResult:
     def lines(self) -> list[str]:
         return [
             f"Offene Daten {self.year} geschrieben: {for_user(self.csv_path)}",
-            f"  {count_of(self.n_rows, 'Zeile')}, davon {self.n_suppressed} gesperrt (ohne Wert, Grund in „Kennzeichen“).",
+            f"  {count_of(self.n_rows, 'Zeile')}, davon {format_number(self.n_suppressed)} gesperrt (ohne Wert, Grund in „Kennzeichen“).",
             f"Beschreibung (Frictionless Data Package): {for_user(self.package_path)}",
             *(f"Nicht veröffentlicht ({LEAVE_OUT_OPTION}): {p.message}" for p in self.left_out),
         ]

@@ -20,7 +20,7 @@ from docx.document import Document
 from docx.shared import Mm
 
 from toolkit.collect.status import round_status
-from toolkit.core.cells import count_of
+from toolkit.core.cells import count_of, format_number
 from toolkit.core.errors import InputError
 from toolkit.core.problems import Problem
 from toolkit.core.progress import SILENT
@@ -72,9 +72,10 @@ class CompileResult:
         by = self.suppressed_by
         parts = []
         if by.get(PRIMARY) or by.get(SECONDARY):
-            parts.append(f"{by.get(PRIMARY, 0)} primär und {by.get(SECONDARY, 0)} sekundär gesperrt (Geheimhaltung)")
+            parts.append(f"{format_number(by.get(PRIMARY, 0))} primär und {format_number(by.get(SECONDARY, 0))} "
+                         "sekundär gesperrt (Geheimhaltung)")
         if by.get(SOURCE):
-            parts.append(f"{by[SOURCE]} von der Quelle gesperrt")
+            parts.append(f"{format_number(by[SOURCE])} von der Quelle gesperrt")
         if by.get(SPARSE):
             parts.append(f"{count_of(by[SPARSE], 'Anteil')} gering besiedelter Stadtteile")
         return f": {', '.join(parts)}" if parts else ""
