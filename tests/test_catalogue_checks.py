@@ -4,8 +4,10 @@ and Faktor of an indicator must fit together (catalogue/sheets.SHARE_UNITS)."""
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
+from conftest import standing_in
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -46,10 +48,12 @@ def test_a_deleted_gleiche_zahlen_sheet_is_an_error(workspace):
                   delivery)
     before = workspace.store_file.read_bytes()
     _without_sheet(workspace.catalogue_file, "Gleiche Zahlen")
-    result = runner.invoke(app, ["compile", "--year", "2024", "-w", str(workspace.root)])
+    with standing_in(workspace.root.parent):  # the catalogue named from where the user stands (before: full path)
+        result = runner.invoke(app, ["compile", "--year", "2024", "-w", "ws"])
     assert result.exit_code == 3, result.output
     assert _output(result) == " ".join((
-        f"Fehler: Der Indikatorenkatalog {workspace.catalogue_file} enthält 1 Fehler: - Blatt Gleiche Zahlen fehlt",
+        f"Fehler: Der Indikatorenkatalog {Path('ws/templates/Indikatorenmatrix.xlsx')} enthält 1 Fehler: - Blatt "
+        "Gleiche Zahlen fehlt",
         "(gelöscht oder umbenannt?). Es sagt der Geheimhaltung, welche Kennzahlen dieselbe Zahl veröffentlichen; ohne",
         "es ließen sich gesperrte Zahlen aus anderen Kennzahlen zurückrechnen.", RESTORE,
         # before: "… heißt: keine Einträge Bitte die genannten Zellen in Excel korrigieren …", no cell named

@@ -8,8 +8,10 @@ import io
 import json
 import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
+from conftest import standing_in
 from report_fixtures import make_report_workspace
 from typer.testing import CliRunner
 
@@ -52,7 +54,9 @@ def _count(workspace, where: str) -> int:
 
 
 def _run(workspace, *args: str) -> tuple[int, str]:
-    result = runner.invoke(toolkit.cli.app, [*args, "-w", str(workspace.root)])
+    """Exit code and output, standing in the folder above the working folder (-w ws): its paths start with ws/."""
+    with standing_in(workspace.root.parent):
+        result = runner.invoke(toolkit.cli.app, [*args, "-w", workspace.root.name])
     return result.exit_code, " ".join(result.output.split())
 
 
@@ -66,7 +70,9 @@ def _rekey_alte_neustadt(rows):
 REKEYED = ("{n} gespeicherte Werte gehören zum Stadtteil Alte Neustadt mit dem Schlüssel 04; der Katalog führt Alte "
            "Neustadt jetzt unter dem Schlüssel 03. War das ein Versehen, bitte im Blatt Stadtteile wieder den Schlüssel 04 "
            "des Amts für Statistik eintragen.")
-REFUSED = ("Fehler: {n} gespeicherte Werte haben im Katalog templates/Indikatorenmatrix.xlsx keine Zuordnung mehr. Eine "
+# the catalogue as the user can open it from where they stand (before: templates/…, relative to the working folder)
+CATALOGUE = Path("ws/templates/Indikatorenmatrix.xlsx")
+REFUSED = (f"Fehler: {{n}} gespeicherte Werte haben im Katalog {CATALOGUE} keine Zuordnung mehr. Eine "
            "Veröffentlichung ohne diese Werte wäre unvollständig; es wurde nichts geschrieben. - {listed} Bitte den "
            "Katalog korrigieren und den Befehl wiederholen. Sollen diese Werte wirklich nicht mehr veröffentlicht "
            "werden: den Befehl mit --verwaiste-weglassen wiederholen (sie bleiben in der Datenhaltung, die Ausgabe "
@@ -82,10 +88,11 @@ def test_a_changed_stadtteil_key_stops_compile_and_is_named_by_check(workspace):
     assert code == 1, output
     assert output == REFUSED.format(n=n, listed=REKEYED.format(n=n))
     assert not workspace.report_file(YEAR).exists() and not workspace.table_annex_file(YEAR).exists()
-    result = runner.invoke(toolkit.cli.app, ["check", "--format", "json", "-w", str(workspace.root)])
+    with standing_in(workspace.root.parent):
+        result = runner.invoke(toolkit.cli.app, ["check", "--format", "json", "-w", "ws"])
     assert result.exit_code == 1, result.output
     assert json.loads(result.stdout) == [{
-        "file": "templates/Indikatorenmatrix.xlsx", "office": "Katalog", "year": None, "ok": False,
+        "file": str(CATALOGUE), "office": "Katalog", "year": None, "ok": False,
         "problems": [{"code": "verwaiste-werte", "message": REKEYED.format(n=n), "sheet": "Stadtteile", "cell": "",
                       "indicator": "", "found": "04", "expected": "", "severity": "fehler"}], "pruefbericht": None}]
     assert workspace.store_file.read_bytes() == before

@@ -40,6 +40,7 @@ from toolkit.catalogue.wording import working_notes
 from toolkit.core.cells import format_number
 from toolkit.core.errors import CatalogueError
 from toolkit.core.problems import Problem, problem
+from toolkit.core.workspace import for_user
 
 # --------------------------------------------------------------------------------------------------
 # Domain objects
@@ -435,7 +436,7 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
             if address and not is_valid_address(address):
                 check.add(OFFICES, raw, key, f"„{address}“ ist keine gültige E-Mail-Adresse")
     if check.problems:
-        raise CatalogueError(check.problems, source)
+        raise CatalogueError(check.problems, for_user(Path(source)) if source != DEFAULT_SOURCE else source)
     file = Path(source).name if source != DEFAULT_SOURCE else source
     return Catalogue(
         source=source,

@@ -18,7 +18,7 @@ from toolkit.catalogue.model import AREA_LABELS, Catalogue, area_key, default_ro
 from toolkit.core.cells import format_number, listed
 from toolkit.core.problems import FileReport, Problem, problem
 from toolkit.core.store import Store
-from toolkit.core.workspace import CATALOGUE_TEMPLATE, Workspace
+from toolkit.core.workspace import CATALOGUE_TEMPLATE, Workspace, for_user
 
 DIMENSIONS = ("indicator", "area", "grp", "sex")  # the store's columns that must name something the catalogue knows
 
@@ -125,4 +125,4 @@ def catalogue_report(workspace: Workspace, catalogue: Catalogue) -> FileReport |
     if workspace.store_file.is_file():
         with Store.read_only(workspace.store_file) as store:
             problems += orphan_problems(find_orphans(store, catalogue), catalogue)
-    return FileReport(CATALOGUE_TEMPLATE, "Katalog", None, "", problems) if problems else None
+    return FileReport(for_user(workspace.catalogue_file), "Katalog", None, "", problems) if problems else None

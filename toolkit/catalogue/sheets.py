@@ -12,6 +12,7 @@ from pathlib import Path
 
 from toolkit.core.cells import cell_name, format_number
 from toolkit.core.errors import CatalogueError, InputError
+from toolkit.core.workspace import for_user
 
 # --------------------------------------------------------------------------------------------------
 # Sheet layout: one description used by the template writer and by the loader.
@@ -255,10 +256,10 @@ def workbook_rows(path: Path, notices: list[str] | None = None) -> dict[str, lis
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
-        raise InputError(f"Der Indikatorenkatalog {path} fehlt.") from None
+        raise InputError(f"Der Indikatorenkatalog {for_user(path)} fehlt.") from None
     except Exception as exc:  # any parser failure means the same to the user
         raise InputError(
-            f"Der Indikatorenkatalog {path} lässt sich nicht lesen ({type(exc).__name__}).",
+            f"Der Indikatorenkatalog {for_user(path)} lässt sich nicht lesen ({type(exc).__name__}).",
             hint="Bitte die Datei in Excel öffnen und als .xlsx speichern.",
         ) from exc
     problems: list[str] = []
@@ -278,7 +279,7 @@ def workbook_rows(path: Path, notices: list[str] | None = None) -> dict[str, lis
     finally:
         workbook.close()
     if problems:
-        raise CatalogueError(problems, str(path), missing_sheets=missing)
+        raise CatalogueError(problems, for_user(path), missing_sheets=missing)
     if LINKS.name not in present and LINKS.name not in listed:
         rows[LINKS.name] = default_links(rows[INDICATORS.name])
         if notices is not None:

@@ -21,7 +21,7 @@ from toolkit.core.errors import DataProblemsError, InputError, UsageError
 from toolkit.core.problems import Problem
 from toolkit.core.settings import Settings, load_settings
 from toolkit.core.store import Store
-from toolkit.core.workspace import CATALOGUE_TEMPLATE, Workspace
+from toolkit.core.workspace import Workspace, for_user
 from toolkit.indicators.confidentiality import protect
 from toolkit.indicators.values import value_frame
 
@@ -45,7 +45,8 @@ def load_published(workspace: Workspace, year: int, *, leave_out_orphans: bool =
     catalogue = workspace_catalogue(workspace)
     settings = load_settings(workspace.settings_file)
     if not workspace.store_file.is_file():
-        raise InputError(f"Im Arbeitsordner {workspace.root} gibt es noch keine Daten ({workspace.store_file} fehlt).",
+        raise InputError(f"Im Arbeitsordner {for_user(workspace.root)} gibt es noch keine Daten "
+                         f"({for_user(workspace.store_file)} fehlt).",
                          hint="Zuerst Rückläufe mit 'toolkit merge' übernehmen oder Werte mit 'toolkit import' laden.")
     with Store.read_only(workspace.store_file) as store:
         orphans = find_orphans(store, catalogue)
@@ -54,7 +55,8 @@ def load_published(workspace: Workspace, year: int, *, leave_out_orphans: bool =
     if left_out and not leave_out_orphans:
         listed = "\n".join(f"  - {p.message}" for p in left_out)
         raise DataProblemsError(
-            f"{count_phrase(orphans.total, 'hat', 'haben')} im Katalog {CATALOGUE_TEMPLATE} keine Zuordnung mehr. "
+            f"{count_phrase(orphans.total, 'hat', 'haben')} im Katalog {for_user(workspace.catalogue_file)} keine "
+            "Zuordnung mehr. "
             f"Eine Veröffentlichung ohne diese Werte wäre unvollständig; es wurde nichts geschrieben.\n{listed}",
             hint=f"Bitte den Katalog korrigieren und den Befehl wiederholen. Sollen diese Werte wirklich nicht mehr "
                  f"veröffentlicht werden: den Befehl mit {LEAVE_OUT_OPTION} wiederholen (sie bleiben in der "
