@@ -73,6 +73,13 @@ def _refused(workspace, path: Path, message: str, *extra: object) -> None:
     assert _stored(workspace) == before
 
 
+def _written(folder: Path, name: str, rows: list[str]) -> Path:
+    """A long CSV file of ``rows`` below the header, in UTF-8."""
+    path = folder / name
+    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
 def _rows(n: int, start: int = 2000) -> list[str]:
     return [f"{start + i};DEM-01;Gesamtstadt;insgesamt;insgesamt;Wert;{1000 + i};;" for i in range(n)]
 
@@ -83,9 +90,7 @@ def _rows(n: int, start: int = 2000) -> list[str]:
 def test_an_unclosed_quote_is_refused_with_its_line_instead_of_swallowing_40_rows(seeded, tmp_path):
     rows = _rows(41)
     rows[0] += '"Schätzung des Amts'  # before: exit 0, "1 Zeilen importiert", 40 rows in one 2,058-character Hinweis
-    path = tmp_path / "reihe.csv"
-    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
-    _refused(seeded, path, "reihe.csv, Zeile 2, Spalte Hinweis: Das Anführungszeichen vor „Schätzung des Amts“ wird "
+    _refused(seeded, _written(tmp_path, "reihe.csv", rows), "reihe.csv, Zeile 2, Spalte Hinweis: Das Anführungszeichen vor „Schätzung des Amts“ wird "
                            "nicht geschlossen; alle Zeilen ab Zeile 3 gerieten so in dieses eine Feld. Bitte das "
                            "schließende Anführungszeichen ergänzen (oder das öffnende löschen) und erneut importieren.")
 
@@ -105,9 +110,7 @@ def test_a_quote_closed_a_line_later_in_a_row_too_short_is_refused_naming_the_li
     rows = _rows(3)
     rows[0] = rows[0].removesuffix(";;") + ';"Schätzung;'  # the quote opens in Kennzeichen ...
     rows[1] += 'Ende"'  # ... and closes at the end of the next line: one record of 8 fields holding row 3
-    path = tmp_path / "spaet.csv"
-    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
-    _refused(seeded, path, "spaet.csv, Zeile 2, Spalte Kennzeichen: Das Anführungszeichen vor „Schätzung;“ wird erst "
+    _refused(seeded, _written(tmp_path, "spaet.csv", rows), "spaet.csv, Zeile 2, Spalte Kennzeichen: Das Anführungszeichen vor „Schätzung;“ wird erst "
                            "in Zeile 3 geschlossen; Zeile 3 geriet so in dieses eine Feld. Bitte das schließende "
                            "Anführungszeichen in Zeile 2 ergänzen (oder das öffnende löschen) und erneut importieren.")
 
@@ -118,9 +121,7 @@ def test_a_quoted_note_holding_lines_like_rows_is_read_as_written_with_a_warning
     rows = _rows(4)
     rows[0] += '"Schätzung'
     rows[2] += 'Ende"'
-    path = tmp_path / "spaet.csv"
-    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
-    code, output = _invoke(seeded, path)
+    code, output = _invoke(seeded, _written(tmp_path, "spaet.csv", rows))
     assert code == 0, output
     assert ("spaet.csv, Zeile 2, Spalte Hinweis: Der Text in Anführungszeichen ab „Schätzung“ reicht bis Zeile 4; "
             "Zeile 3 darin hat so viele Trennzeichen „;“ wie eine Datenzeile. Übernommen als ein Text. Fehlt in Zeile "
