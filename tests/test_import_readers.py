@@ -74,9 +74,9 @@ def _refused(workspace, path: Path, message: str, *extra: object) -> None:
 
 
 def _written(folder: Path, name: str, rows: list[str]) -> Path:
-    """A long CSV file of ``rows`` below the header, in UTF-8."""
+    """A long CSV file of ``rows`` below the header, in UTF-8, lines ending in LF on every platform."""
     path = folder / name
-    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    path.write_bytes((HEADER + "\n".join(rows) + "\n").encode("utf-8"))
     return path
 
 
