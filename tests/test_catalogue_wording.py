@@ -15,6 +15,7 @@ from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import SHEETS, RawRow, load_catalogue
 from toolkit.catalogue.sheets import INDICATORS, default_rows, workbook_rows
 from toolkit.catalogue.wording import working_notes
+from toolkit.core.workspace import for_user
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parent.parent
@@ -95,7 +96,7 @@ def test_check_warns_about_a_working_note_with_sheet_cell_and_word(workspace):
     result = runner.invoke(toolkit.cli.app, ["check", "--format", "json", "-w", str(workspace.root)])
     assert result.exit_code == 0, result.output  # a Warnung: nothing is blocked
     [report] = json.loads(result.stdout)
-    assert (report["file"], report["office"], report["ok"]) == ("templates/Indikatorenmatrix.xlsx", "Katalog", True)
+    assert (report["file"], report["office"], report["ok"]) == (for_user(workspace.catalogue_file), "Katalog", True)
     assert [(p["code"], p["severity"], p["sheet"], p["cell"], p["found"], p["message"]) for p in report["problems"]] == [
         ("arbeitsnotiz", "warnung", "Indikatoren", "M19", "prüfen",
          "Indikatoren!M19 (Spalte „Quelle“, SPR-05): „prüfen“ sieht nach einer Arbeitsnotiz aus: „…für Bildung "

@@ -330,10 +330,14 @@ def test_the_reminder_to_the_faulty_office_names_its_two_errors_and_no_filled_ce
     draft = Workspace(copy).mails_dir(REPORT_YEAR) / f"Erinnerung_{REPORT_YEAR}_{FAULTY_OFFICE}.eml"
     body = email.message_from_bytes(draft.read_bytes(), policy=email.policy.default).get_body(("plain",)).get_content()
     points = [line[2:] for line in body.splitlines() if line.startswith("- ")]
-    assert points == [
+    assert points[0] == (
         f"Ihre Datei {return_name(FAULTY_OFFICE, REPORT_YEAR)} (geprüft am {checked}) haben wir nicht übernommen, "
-        "weil sie 2 Fehler enthält. Bitte korrigieren Sie sie und senden Sie den ganzen Bogen erneut.",
-        *(f"Fehler in {p['sheet']}!{p['cell']} ({p['indicator']}): {p['message']}" for p in fehler)]
+        "weil sie 2 Fehler enthält. Bitte korrigieren Sie sie und senden Sie den ganzen Bogen erneut.")
+    assert len(points) == 3
+    for point, found in zip(points[1:], fehler, strict=True):  # each error with its cell, named once
+        place = f"{found['sheet']}!{found['cell']}"
+        assert point.startswith("Fehler") and point.count(place) == 1, point
+        assert point.endswith(found["message"].removeprefix(f"{place}: ")), point
 
 
 def test_demo_refuses_a_folder_with_other_content(tmp_path: Path) -> None:
