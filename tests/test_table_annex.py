@@ -32,6 +32,7 @@ def test_sheet_names_stay_unique_and_short() -> None:
 def test_number_format_keeps_the_mark_the_brackets_and_the_minus_sign() -> None:
     assert number_format(0, mark="¹") == '#,##0"¹";"\u2212"#,##0"¹"'
     assert number_format(1, limited=True) == '(#,##0.0);("\u2212"#,##0.0)'
+    assert number_format(0, zero=True) == '#,##0;"\u2212"#,##0;"\u2013"'  # exactly 0 is '–' as in the report
 
 
 @pytest.fixture(scope="module")

@@ -26,14 +26,16 @@ _MARKS = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+$")  # a footnote mark at th
 _NUMBERS = ("#,##0", "#,##0.0", "#,##0.00")  # by decimals
 
 
-def number_format(decimals: int, limited: bool = False, mark: str = "") -> str:
+def number_format(decimals: int, limited: bool = False, mark: str = "", zero: bool = False) -> str:
     """The cell format of a published number: German separators in Excel, the minus sign U+2212 as in the printed
-    report (Excel's own would be "-"), brackets for limited reliability, a footnote mark after the number."""
+    report (Excel's own would be "-"), brackets for limited reliability, a footnote mark after the number; ``zero``
+    (the value is exactly 0): shown as '–' like in the printed tables (a value rounded to 0 stays '0,0')."""
     plain = _NUMBERS[min(max(decimals, 0), 2)]
     after = f'"{mark}"' if mark else ""
+    nothing = f';"\u2013"{after}' if zero else ""
     if limited:
-        return f'({plain}){after};("\u2212"{plain}){after}'
-    return f'{plain}{after};"\u2212"{plain}{after}'
+        return f'({plain}){after};("\u2212"{plain}){after}' + (f';("\u2013"){after}' if zero else "")
+    return f'{plain}{after};"\u2212"{plain}{after}{nothing}'
 
 
 def sheet_name(text: str, used: set[str]) -> str:
@@ -102,6 +104,8 @@ class _Formats:
         self.heading = workbook.add_format({"bold": True, "font_size": 12})
         self.title = workbook.add_format({"bold": True, "font_size": 11})
         self.head = workbook.add_format({"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True})
+        self.head_number = workbook.add_format({"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True,
+                                                "align": "right"})
         self.text = workbook.add_format({"border": 1})
         self.symbol = workbook.add_format({"border": 1, "align": "right"})
         self.note = workbook.add_format({"font_size": 9, "italic": True})
@@ -127,24 +131,27 @@ def _write_tables(sheet, heading: str, tables: list[Table], formats: _Formats) -
     sheet.write_string(0, 0, heading, formats.heading)
     sheet.repeat_rows(0)  # the sheet's heading on every printed page
     row = 2
-    widest = 1
+    widths: dict[int, float] = {}
     for table in tables:
         sheet.write_string(row, 0, table.titel, formats.title)
         row += 1
         for col, header in enumerate(table.kopf):
-            sheet.write_string(row, col, header, formats.head)
-        widest = max(widest, len(table.kopf))
+            sheet.write_string(row, col, header, formats.head_number if col else formats.head)
+            longest = max((len(word) for word in header.split()), default=0)  # a header wraps only between words
+            widths[col] = max(widths.get(col, 0), longest + 2, min(len(header), 24) if col == 0 else 0)
         row += 1
         for cells in table.zeilen:
             for col, cell in enumerate(cells):
                 if cell.number is not None and col > 0:
                     decimals = min(cell.decimals, 2)
                     mark = _MARKS.search(cell.text)
-                    code = number_format(decimals, getattr(cell, "limited", False), mark.group() if mark else "")
+                    code = number_format(decimals, getattr(cell, "limited", False), mark.group() if mark else "",
+                                         zero=cell.number == 0)
                     sheet.write_number(row, col, round(float(cell.number), decimals), formats.number(code))
                 else:
                     symbol = col > 0 and len(cell.text) <= 2
                     sheet.write_string(row, col, cell.text, formats.symbol if symbol else formats.text)
+                widths[col] = max(widths.get(col, 0), min(len(cell.text), 60) + 2)
             row += 1
         for note in table.notes:
             sheet.write_string(row, 0, note, formats.note)
@@ -153,6 +160,6 @@ def _write_tables(sheet, heading: str, tables: list[Table], formats: _Formats) -
             sheet.write_string(row, 0, table.quelle, formats.source)
             row += 1
         row += 1
-    sheet.set_column(0, 0, 34)
-    sheet.set_column(1, widest, 11)
+    for col, width in widths.items():  # no label and no header word cut off
+        sheet.set_column(col, col, max(width, 10 if col else 20))
     sheet.freeze_panes(0, 1)
