@@ -15,7 +15,8 @@ from toolkit.report.table_annex import number_format, sheet_name
     ("Bildung", "Bildung"),
     ("Wohnen und Integration in den Stadtteilen", "Wohnen und Integration"),
     ("Zusammenleben und Abbau von Diskriminierung", "Zusammenleben und Abbau"),
-    ("Gesellschaftliche und politische Teilhabe", "Gesellschaftliche"),
+    ("Gesellschaftliche und politische Teilhabe", "Gesellschaftliche"),  # 32 characters with "politische"
+    ("Interkulturelle Öffnung der Verwaltung", "Interkulturelle Öffnung"),
     ("Ein/Aus: [Test]", "Ein-Aus- -Test-"),
 ])
 def test_sheet_names_are_cut_between_words(name: str, expected: str) -> None:

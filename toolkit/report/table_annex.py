@@ -24,6 +24,8 @@ SHEET_LENGTH = 31  # Excel's limit for a sheet name
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _MARKS = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+$")  # a footnote mark at the end of a cell's text
 _NUMBERS = ("#,##0", "#,##0.0", "#,##0.00")  # by decimals
+_FUNCTION_WORDS = {"und", "oder", "sowie", "von", "vom", "in", "im", "den", "der", "des", "die", "das", "dem", "mit",
+                   "für", "zur", "zum", "am", "an", "auf", "bei", "aus", "nach", "über"}
 
 
 def number_format(decimals: int, limited: bool = False, mark: str = "", zero: bool = False) -> str:
@@ -40,11 +42,11 @@ def number_format(decimals: int, limited: bool = False, mark: str = "", zero: bo
 
 def sheet_name(text: str, used: set[str]) -> str:
     """A sheet name of at most 31 characters, unique (case-insensitive) in ``used``: ``text`` cut between words, without
-    the trailing words that are not nouns ("Wohnen und Integration in den Stadtteilen" -> "Wohnen und Integration")."""
+    the trailing function words ("Wohnen und Integration in den Stadtteilen" -> "Wohnen und Integration")."""
     name = " ".join(_INVALID_SHEET_CHARS.sub("-", text).split()) or "Tabelle"
     if len(name) > SHEET_LENGTH:
         words = name[:SHEET_LENGTH + 1].split(" ")[:-1] or [name[:SHEET_LENGTH]]
-        while len(words) > 1 and not words[-1][:1].isupper():  # German nouns are capitalised: end on one
+        while len(words) > 1 and words[-1].lower() in _FUNCTION_WORDS:  # not "… Integration in den"
             words.pop()
         name = " ".join(words)
     base, n = name, 2
