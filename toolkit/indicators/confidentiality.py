@@ -286,10 +286,15 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
                 parts = tuple(sorted({counts.find(nodes[p]) for p in relation.parts}))
                 found.add((total, parts))
     value = {node: counts.values[node] for relation in found for node in (relation[0], *relation[1])}
+    # Every choice below depends on the keys of the counts only, never on their numbering: the numbers follow the
+    # rows of the frame, which holds every year up to the report year, so an order by number (or a set's order)
+    # would make the cells suppressed for 2021 depend on whether the edition is that of 2024 or of 2025.
+    name = {number: key for key, number in counts.ids.items() if counts.find(number) == number}
+    ordered = sorted(found, key=lambda relation: (name[relation[0]], sorted(name[p] for p in relation[1])))
     changed = True
     while changed:
         changed = False
-        for total, parts in found:
+        for total, parts in ordered:
             members = (total, *parts)
             if not _exposed(members, hidden, value):
                 continue
@@ -297,7 +302,8 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
             if not candidates:
                 continue
             # the smallest positive part; a zero or an unknown only if nothing else is left; the total last
-            chosen = min(candidates, key=lambda m: (m == total, not value[m] > 0, value[m] if value[m] > 0 else 0))
+            chosen = min(candidates, key=lambda m: (m == total, not value[m] > 0, value[m] if value[m] > 0 else 0,
+                                                    name[m]))
             hidden.add(chosen)
             changed = True
 
