@@ -12,6 +12,8 @@ Tables
   catalogue it was made from, so that a return made with an earlier catalogue can still be read
 - sendings: every e-mail sent or drafted for a round (Message-ID, time, result)
 - checks: the last check result of every file seen in inbox/ (for status and the master matrix)
+- editions, edition_cells: the publication ledger, every edition toolkit publish released and what each of its cells
+  showed or withheld (indicators/editions.py)
 """
 
 from __future__ import annotations
@@ -29,11 +31,14 @@ from toolkit.core.errors import InputError
 from toolkit.core.keys import ObservationKey
 from toolkit.core.store_schema import (
     DISTRICT_KEYS,
+    EDITION_CELLS,
     HISTORY_INSERT,
     JOURNAL_MODE,
     KEY,
     OBSERVATION_COLUMNS,
     OFFICIAL,
+    RECORD_CELLS,
+    RECORD_EDITION,
     REQUIRED_TABLES,
     SCHEMA,
     STAND,
@@ -41,6 +46,7 @@ from toolkit.core.store_schema import (
     connect_read_only,
     deliveries_as_events,
     drop_value_timestamps,
+    ledger_key_columns,
 )
 from toolkit.core.workspace import command_in, for_user
 
@@ -190,6 +196,7 @@ class Store:
             with self.transaction():
                 drop_value_timestamps(self.db)
         deliveries_as_events(self.db)  # its own transaction: foreign keys are switched off around it
+        ledger_key_columns(self.db)
 
     # ---- deliveries -------------------------------------------------------------------------------
 
@@ -442,6 +449,32 @@ class Store:
             params = (indicator,)
         return self.db.execute(sql + " ORDER BY h.id", params).fetchall()
 
+    # ---- the publication ledger (indicators/editions.py decides what goes in) --------------------------------
+
+    def record_edition(self, *, year: int, folder: str, report: str, report_sha256: str,
+                       cells: Iterable[tuple]) -> int:
+        """One released edition and its cells (every field of ObservationKey, status, value, reason, rounding base);
+        returns its number. Must run inside a transaction: an edition is recorded whole or not at all."""
+        edition = int(self.db.execute(RECORD_EDITION, (year, now(), folder, report, report_sha256)).lastrowid)
+        self.db.executemany(RECORD_CELLS, ((edition, *cell) for cell in cells))
+        return edition
+
+    def editions(self) -> list[sqlite3.Row]:
+        """Every released edition, oldest first; none in a store of a version before the ledger (read-only)."""
+        try:
+            return self.db.execute("SELECT * FROM editions ORDER BY id").fetchall()
+        except sqlite3.OperationalError:
+            return []
+
+    def edition_cells(self) -> list[tuple]:
+        """Every cell of every edition: (edition, every field of ObservationKey, status, value, reason, rounding)."""
+        cursor = self.db.cursor()
+        cursor.row_factory = None
+        try:
+            return cursor.execute(EDITION_CELLS).fetchall()
+        except sqlite3.OperationalError:
+            return []
+
     # ---- rounds, sendings, checks -----------------------------------------------------------------
 
     def record_round(self, *, year: int, office: str, token: str, deadline: str, file_name: str, sha256: str,
@@ -519,8 +552,6 @@ class Store:
         return self.db.execute("SELECT * FROM checks WHERE year = ? ORDER BY checked_at", (year,)).fetchall()
 
 
-
-
 def outdated_error(path: Path) -> InputError:
     """A reading command met a store that waits for its one-time upgrade: say which command does it."""
     root = path.parent.parent  # <Arbeitsordner>/data/monitoring.sqlite
@@ -529,12 +560,6 @@ def outdated_error(path: Path) -> InputError:
         "einmal umgestellt werden; dieser Befehl liest nur und ändert ihn nicht.",
         hint=f"Bitte einmal '{command_in(root, 'toolkit upgrade')}' ausführen und den Befehl dann wiederholen "
              "(auch merge, import und distribute stellen ihn um). Alle Werte bleiben erhalten.")
-
-
-
-
-
-
 
 
 def in_effect(row: sqlite3.Row) -> bool:

@@ -27,6 +27,7 @@ from toolkit.core.cells import format_number, format_value, year_span
 from toolkit.core.workspace import atomic_path
 from toolkit.indicators.confidentiality import (
     DEFAULT_MIN_POPULATION,
+    EARLIER,
     MISSING_SYMBOL,
     PRIMARY,
     SECONDARY,
@@ -273,7 +274,7 @@ def footnotes(indicator: Indicator, catalogue: Catalogue, block: pd.DataFrame, m
         notes.append(f"{what} sind nach der Regel der Quelle auf Vielfache von {base} gerundet; Summen können von "
                      "der Summe der Teile abweichen.")
     symbol = catalogue.profiles[indicator.geheimhaltung].symbol if indicator.geheimhaltung in catalogue.profiles else "."
-    if block["suppressed"].isin([PRIMARY, SECONDARY]).any():
+    if block["suppressed"].isin([PRIMARY, SECONDARY, EARLIER]).any():
         notes.append(f"Einzelne Werte sind aus Gründen der Geheimhaltung gesperrt ({symbol}).")
     if (block["suppressed"] == SOURCE).any():
         notes.append(f"Einzelne Werte hat die Quelle gesperrt ({symbol}).")
