@@ -1,7 +1,7 @@
 """The house rules of the code, checked on its imports (ast): one way data flows, no circle, no hidden import.
 
-Stages, lowest first: core < catalogue < collect < returns < merge < indicators < report < initialise < demo
-< console < cli. A module may import from its own stage and from lower ones, never from a later one; no two
+Stages, lowest first: core < catalogue < collect < returns < merge < indicators < report < publish < initialise
+< demo < console < cli. A module may import from its own stage and from lower ones, never from a later one; no two
 modules import each other, directly or round a circle; an import inside a function is allowed only for an
 optional heavy library, with a comment saying why (``# heavy: …``), never for a module of the toolkit, except
 in the CLI: a command whose module needs pandas and matplotlib imports it when it runs, so that `toolkit --help`
@@ -29,7 +29,7 @@ MAX_LINES = 600
 WORD_ADAPTER = "toolkit.report.word"
 DOCX_XML_NAMES = {"OxmlElement", "qn", "parse_xml", "nsdecls", "new_pic_inline"}
 DOCX_XML_ATTRIBUTES = {"element", "_element", "_p", "_tbl", "_tr", "_tc", "_r", "_body", "new_pic_inline"}
-STAGES = ("core", "catalogue", "collect", "returns", "merge", "indicators", "report", "initialise", "demo",
+STAGES = ("core", "catalogue", "collect", "returns", "merge", "indicators", "report", "publish", "initialise", "demo",
           "console", "cli", "__main__")
 
 

@@ -414,6 +414,51 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                        "{other}), heißt aber wie der Stadtteil {expected}; sie wird nach dem Namen {expected} "
                        "zugeordnet.",
     }),
+    # ---- the edited report before it is released (toolkit publish, publish/release.py); sheet: the place in it
+    ProblemType("platzhalter", Severity.FEHLER, "Platzhalter im Bericht",
+                "Den Platzhalter in Word durch den eigenen Text ersetzen oder den Absatz löschen.", {
+        "": "{sheet}: Platzhalter „{found}“",
+    }),
+    ProblemType("arbeitsnotiz", Severity.FEHLER, "Arbeitsnotiz im Bericht",
+                "Die Angabe klären und die Notiz streichen: im Katalog (templates/Indikatorenmatrix.xlsx, dann "
+                "'toolkit compile' erneut) oder im Bericht in Word.", {
+        "": "{sheet}: Arbeitsnotiz „{found}“ in „{text}“",
+    }),
+    ProblemType("intern-im-bericht", Severity.FEHLER, "Interne Angabe im Bericht",
+                "Die Stelle in Word löschen; veröffentlicht wird nur die öffentliche Fassung aus 'toolkit compile' "
+                "(ohne --intern).", {
+        "kennzeichnung": "{sheet}: Kennzeichnung der internen Fassung „{found}“",
+        "notiz": "{sheet}: interne Notiz aus dem Katalog ({indicator}) „{found}“",
+        "datei": "{sheet}: Name einer gelieferten Datei „{found}“",
+        "kontakt": "{sheet}: E-Mail-Adresse einer liefernden Stelle „{found}“",
+    }),
+    ProblemType("tabellenwert", Severity.FEHLER, "Zahl in einer Tabelle ist nicht der veröffentlichte Wert",
+                "Den veröffentlichten Wert eintragen (wie im Tabellenanhang) oder die Zelle leeren; gesperrte Werte "
+                "bleiben gesperrt.", {
+        "gesperrt": "{sheet}: {found} eingetragen, der Wert ist gesperrt („{expected}“)",
+        "fehlt": "{sheet}: {found} eingetragen, für diese Zelle gibt es keinen veröffentlichten Wert („{expected}“)",
+        "geaendert": "{sheet}: {found} statt {expected} (der veröffentlichte Wert)",
+        "zeile": "{sheet}: Zahlen in einer Zeile, die die Tabelle des Entwurfs nicht hat; sie lassen sich nicht prüfen "
+                 "(„{found}“)",
+    }),
+    ProblemType("dokumenteigenschaft", Severity.FEHLER, "Dokumenteigenschaft fehlt",
+                "In Word unter Datei > Informationen > Eigenschaften eintragen (Titel, Autor = Herausgeber); die "
+                "Sprache setzt 'toolkit compile' (Überprüfen > Sprache: Deutsch (Deutschland)).", {
+        "titel": "Dokumenteigenschaft Titel: leer",
+        "sprache": "Dokumenteigenschaft Sprache: „{found}“ statt „{expected}“",
+        "herausgeber": "Dokumenteigenschaft Autor (Herausgeber): „{found}“ statt „{expected}“ (toolkit.toml, "
+                       "[bericht] herausgeber)",
+        "intern": "Dokumenteigenschaft Titel: „{found}“ ist der Titel der internen Fassung",
+    }),
+    ProblemType("rueckrechenbar", Severity.FEHLER, "Gesperrter Wert aus den Ausgaben zurückzurechnen",
+                "Nichts veröffentlichen und die Geheimhaltung prüfen lassen ('toolkit compile --intern' zeigt die "
+                "Prüfung); bitte der Betreuung des Werkzeugs melden.", {
+        "": "Geheimhaltung: {found} ließe sich aus dieser und den früheren Ausgaben zusammen zurückrechnen",
+    }),
+    ProblemType("ueberarbeitung", Severity.FEHLER, "Nachverfolgte Änderungen oder Kommentare",
+                "In Word unter Überprüfen alle Änderungen annehmen oder ablehnen und alle Kommentare löschen.", {
+        "": "{sheet}: {found}; sie könnten im PDF stehen, und gelöschte Zahlen blieben lesbar",
+    }),
 )}
 
 

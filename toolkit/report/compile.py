@@ -27,6 +27,7 @@ from toolkit.core.progress import SILENT
 from toolkit.core.settings import load_settings
 from toolkit.core.workspace import Workspace, atomic_path, ensure_closed, for_user
 from toolkit.indicators.confidentiality import EARLIER, PRIMARY, SECONDARY, SOURCE, SPARSE
+from toolkit.indicators.editions import revision_rows
 from toolkit.indicators.export import COLUMNS, export_rows
 from toolkit.indicators.published import LEAVE_OUT_OPTION, audit_all_editions, load_published
 from toolkit.report.charts import BarChart, Rendered, Spec, render_all
@@ -181,7 +182,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     timings["word"] = time.perf_counter() - t
     t = time.perf_counter()
     annex = None if intern else write_table_annex(workspace.table_annex_file(year), content.tables, catalogue, year,
-                                                   settings.mindesteinwohner)
+                                                   settings.mindesteinwohner, revision_rows(published, catalogue))
     timings["tabellenanhang"] = time.perf_counter() - t
     t = time.perf_counter()
     profiles_path = None if intern else write_profiles(workspace.profiles_file(year), profiles, locators, settings,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,11 +39,13 @@ from toolkit.indicators.confidentiality import (
     rounding_base,
     symbol_legend,
 )
+from toolkit.indicators.editions import REVISION_COLUMNS
 from toolkit.indicators.values import footnotes_for
 from toolkit.report.charts import BarChart, Spec
 from toolkit.report.maps import MapChart, Shapes, map_state
 
 SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹"
+REVISIONS_SHEET = "Korrigierte Werte"
 MAX_DISTRICT_GROUPS = 3
 
 
@@ -306,8 +309,9 @@ def sheet_name(text: str, used: set[str]) -> str:
 
 
 def write_table_annex(path: Path, tables: list, catalogue: Catalogue, year: int,
-                      min_population: int = DEFAULT_MIN_POPULATION) -> Path:
-    """Write the annex atomically; ``tables`` are the Table objects above, in report order."""
+                      min_population: int = DEFAULT_MIN_POPULATION, revisions: Sequence[tuple] = ()) -> Path:
+    """Write the annex atomically; ``tables`` are the Table objects above, in report order; ``revisions`` the
+    Korrigierte Werte (indicators/editions.revision_rows), on a sheet of their own when there are any."""
     import xlsxwriter  # heavy: only when a Tabellenanhang is written
 
     with atomic_path(path) as tmp:
@@ -346,6 +350,21 @@ def write_table_annex(path: Path, tables: list, catalogue: Catalogue, year: int,
                 continue
             sheet = workbook.add_worksheet(sheet_name(name, used))
             _write_tables(sheet, by_field[code], fmt)
+        if revisions:
+            sheet = workbook.add_worksheet(sheet_name(REVISIONS_SHEET, used))
+            sheet.write_string(0, 0, f"{REVISIONS_SHEET}: Werte, die eine frühere Ausgabe anders veröffentlicht hat",
+                               fmt["title"])
+            for col, header in enumerate(REVISION_COLUMNS):
+                sheet.write_string(1, col, header, fmt["head"])
+            numbers = {REVISION_COLUMNS.index("Bisher"), REVISION_COLUMNS.index("Jetzt")}
+            for row, values in enumerate(revisions, start=2):
+                for col, value in enumerate(values):
+                    if col in numbers and value != "":  # written with a decimal point in the open data
+                        decimals = len(str(value).partition(".")[2])
+                        sheet.write_number(row, col, float(value), fmt[min(decimals, 2)])
+                    else:
+                        sheet.write(row, col, value, fmt["text"])
+            sheet.set_column(0, len(REVISION_COLUMNS), 14)
         workbook.close()
     return path
 

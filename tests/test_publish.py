@@ -1,0 +1,202 @@
+"""toolkit publish: the edited report is released only when nothing editorial, internal or unpublished is left in it;
+then the edition is written from the one protected table and recorded in the publication ledger."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+
+import docx
+import pytest
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx_edit import find_cell, replace_text, set_cell
+from report_fixtures import make_report_workspace
+from typer.testing import CliRunner
+
+import toolkit.cli
+from toolkit.catalogue.model import load_catalogue
+from toolkit.core.store import Store
+from toolkit.core.workspace import Workspace
+from toolkit.indicators.audit import cells_of
+from toolkit.indicators.editions import audit_editions, audit_frame, edition_frames, editions_of
+from toolkit.indicators.export import export_open_data
+from toolkit.report.compile import compile_report
+from toolkit.report.context import INTERNAL_MARK
+from toolkit.report.word_template import ERGEBNISSE_HINWEIS, VORWORT
+
+YEAR = 2024
+runner = CliRunner()
+# what an editor does to the draft of the small report fixture before it can go out
+EDITED = {VORWORT: "Das Vorwort der Koordination.", ERGEBNISSE_HINWEIS: "Die Ergebnisse im Überblick.",
+          " (Erfassung noch zu klären)": "", " (Bezeichnung prüfen)": ""}
+
+
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory):
+    workspace = make_report_workspace(tmp_path_factory.mktemp("publish") / "ws")
+    compile_report(workspace, YEAR, processes=1)
+    compile_report(workspace, YEAR, processes=1, intern=True)
+    return workspace
+
+
+@pytest.fixture
+def draft(compiled, tmp_path) -> Workspace:
+    """A fresh copy of the compiled working folder (publishing writes the ledger)."""
+    shutil.copytree(compiled.root, tmp_path / "ws", copy_function=shutil.copyfile)  # copy2 needs CopyFile2 (Wine)
+    return Workspace(tmp_path / "ws")
+
+
+def _publish(workspace: Workspace, *extra: str):
+    return runner.invoke(toolkit.cli.app, ["publish", "--year", str(YEAR), "--ohne-pdf", "-w", str(workspace.root),
+                                           *extra])
+
+
+def _findings(output: str) -> list[str]:
+    return [line.strip() for line in output.splitlines() if line.startswith("  ")]
+
+
+def test_the_draft_is_refused_with_every_placeholder_and_working_note_and_nothing_is_written(draft):
+    store_before = draft.store_file.read_bytes()
+    result = _publish(draft)
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"{draft.report_file(YEAR)} wird nicht veröffentlicht: 8 Befunde. Es wurde nichts "
+                                    "geschrieben.\n")
+    findings = _findings(result.output)
+    assert findings[:2] == [
+        f"Absatz 39 (Abschnitt „Vorwort“): Platzhalter „{VORWORT[:89]}…“",
+        f"Absatz 42 (Abschnitt „Wichtigste Ergebnisse“): Platzhalter „{ERGEBNISSE_HINWEIS[:88]}…“"]
+    assert "Tabelle 5 („Quellen und Stichtage der Kennzahlen“), Zeile 7, Spalte 2: Arbeitsnotiz „noch zu klären“ in " \
+           "„Gesundheitsamt (Erfassung noch zu klären)“" in findings
+    assert "Absatz 166 (Abschnitt „GES-04 Gesundheitsuntersuchung neu zugezogener ge…“): Arbeitsnotiz „noch zu " \
+           "klären“ in „Quelle: Gesundheitsamt (Erfassung noch zu klären). Stichtag: Kalenderjahr.“" in findings
+    assert sum("Arbeitsnotiz „(Bezeichnung prüfen)“" in f for f in findings) == 4
+    assert draft.store_file.read_bytes() == store_before
+    assert not (draft.year_dir(YEAR) / "Veroeffentlichung").exists()
+
+
+def test_after_editing_in_word_the_edition_is_released_and_recorded(draft):
+    assert replace_text(draft.report_file(YEAR), EDITED) == 8
+    result = _publish(draft)
+    assert result.exit_code == 0, result.output
+    folder = draft.year_dir(YEAR) / "Veroeffentlichung"
+    assert result.output.startswith(f"Ausgabe 2024 veröffentlicht (Nr. 1 im Veröffentlichungsverzeichnis): {folder}\n")
+    assert "Geheimhaltung geprüft über 1 Ausgabe (diese und alle früheren zusammen): Kein gesperrter Wert ist " \
+           "zurückzurechnen." in result.output
+    names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    assert names == ["OffeneDaten/datapackage.json", "OffeneDaten/integrationsmonitoring_2024.csv",
+                     "Stadtteilprofile_2024.docx", "Tabellenanhang_2024.xlsx"]
+    with Store.read_only(draft.store_file) as store:
+        editions, cells = store.editions(), store.edition_cells()
+    assert [(e["year"], e["folder"], e["report"]) for e in editions] == [
+        (2024, "outbox/2024/Veroeffentlichung", "outbox/2024/Integrationsbericht_2024.docx")]
+    published = list(csv.DictReader((folder / "OffeneDaten" / "integrationsmonitoring_2024.csv").open(encoding="utf-8")))
+    recorded = [c for c in cells if c[6] == "wert"]
+    assert len(recorded) == len(published)
+    assert sum(1 for c in recorded if c[7] == "gesperrt") == sum(1 for r in published if r["Wert"] == "")
+    # a later export from the unchanged store, taking the edition as public, says the same
+    again = export_open_data(draft, YEAR)
+    assert again.csv_path.read_text(encoding="utf-8") == (folder / "OffeneDaten" / again.csv_path.name).read_text(
+        encoding="utf-8")
+    assert again.revisions_path is None
+
+
+def test_a_suppressed_value_typed_into_a_table_is_refused_with_its_cell(draft):
+    replace_text(draft.report_file(YEAR), EDITED)
+    table, row, column, caption, label = find_cell(draft.report_file(YEAR), "Tabelle: DEM-01", ".")
+    set_cell(draft.report_file(YEAR), table, row, column, "2")
+    changed = find_cell(draft.report_file(YEAR), "Tabelle: BIL-06", "6,8")
+    set_cell(draft.report_file(YEAR), *changed[:3], "7,2")
+    result = _publish(draft)
+    assert result.exit_code == 1, result.output
+    assert _findings(result.output) == [
+        f"Tabelle {table} („{caption[:59]}…“), Zeile {row} „{label}“, Spalte „Insgesamt“: 2 eingetragen, der Wert ist "
+        "gesperrt („.“)",
+        f"Tabelle {changed[0]} („{changed[3][:59]}…“), Zeile {changed[1]} „{changed[4]}“, Spalte "
+        f"„{_header(draft, changed[0], changed[2])}“: 7,2 statt 6,8 (der veröffentlichte Wert)"]
+
+
+def _header(workspace: Workspace, table: int, column: int) -> str:
+    return re.sub(r"[¹²³⁴⁵⁶⁷⁸⁹]", "", docx.Document(str(workspace.report_file(YEAR))).tables[table - 1]
+                  .rows[0].cells[column - 1].text).strip()
+
+
+def test_internal_texts_properties_and_tracked_changes_are_refused(draft):
+    path = draft.report_file(YEAR)
+    replace_text(path, {**EDITED, "Das Vorwort der Koordination.": "Daten: Erhebung_2024_STAT.xlsx, stat@example.org."})
+    document = docx.Document(str(path))
+    note = load_catalogue(draft.catalogue_file).indicators["GES-04"].notiz_intern
+    document.add_paragraph(f"Zur Kennzahl: {note}")
+    inserted = OxmlElement("w:ins")  # a run typed with "Änderungen nachverfolgen" on
+    inserted.set(qn("w:id"), "1")
+    inserted.set(qn("w:author"), "Redaktion")
+    paragraph = document.add_paragraph()
+    paragraph._p.append(inserted)
+    document.core_properties.title = ""
+    document.core_properties.language = "en-US"
+    document.core_properties.author = "Sachbearbeitung"
+    document.save(str(path))
+    findings = _findings(_publish(draft).output)
+    publisher = "Landeshauptstadt Magdeburg, Dezernat für Soziales, Jugend und Gesundheit"
+    assert [f.split(": ", 1)[1] for f in findings if f.startswith("Absatz 39 ")] == [
+        "Name einer gelieferten Datei „Erhebung_2024_STAT.xlsx“",
+        "E-Mail-Adresse einer liefernden Stelle „stat@example.org“"]
+    assert any(f.endswith(f"interne Notiz aus dem Katalog (GES-04) „{note[:89]}…“") for f in findings), findings
+    assert findings[-4:] == [
+        "Dokumenteigenschaft Titel: leer",
+        "Dokumenteigenschaft Sprache: „en-US“ statt „de-DE“",
+        f"Dokumenteigenschaft Autor (Herausgeber): „Sachbearbeitung“ statt „{publisher}“ (toolkit.toml, [bericht] "
+        "herausgeber)",
+        "Integrationsbericht_2024.docx: 1 nachverfolgte Änderung; sie könnten im PDF stehen, und gelöschte Zahlen "
+        "blieben lesbar"]
+
+
+def test_the_internal_edition_is_refused_for_its_mark(draft):
+    internal = draft.internal_report_file(YEAR)
+    result = _publish(draft, "--bericht", str(internal))
+    assert result.exit_code == 1
+    findings = _findings(result.output)
+    assert f"Kopfzeile (Abschnitt 1): Kennzeichnung der internen Fassung „{INTERNAL_MARK}“" in findings
+    assert "Dokumenteigenschaft Titel: „Integrationsmonitoring 2024 – interne Fassung“ ist der Titel der internen " \
+           "Fassung" in findings
+
+
+def test_a_missing_report_is_exit_3(draft, tmp_path):
+    result = _publish(draft, "--bericht", str(tmp_path / "fehlt.docx"))
+    assert result.exit_code == 3
+    assert f"Fehler: Der Bericht {tmp_path / 'fehlt.docx'} fehlt." in result.output
+
+
+def test_two_exports_of_one_store_read_together_give_nothing_away(compiled, tmp_path):
+    """The issue's case: the editions 2023 and 2024 of one unchanged store, every published cell of both combined."""
+    catalogue = load_catalogue(compiled.catalogue_file)
+    frames = []
+    for year in (2023, 2024):
+        export = export_open_data(compiled, year)
+        frames.append(cells_of(list(csv.DictReader(export.csv_path.open(encoding="utf-8"))), catalogue))
+    older = frames[0].set_index(["indicator", "year", "area", "group", "sex"])
+    newer = frames[1].set_index(["indicator", "year", "area", "group", "sex"]).loc[older.index]
+    assert (older["suppressed"] == newer["suppressed"]).all()  # a year is withheld alike in both editions
+    assert older["suppressed"].sum() > 10
+    result = audit_editions(frames, catalogue)
+    assert result.ok and result.editions == 2
+
+
+def test_a_revision_after_an_edition_is_listed_and_the_editions_together_give_nothing_away(draft):
+    replace_text(draft.report_file(YEAR), EDITED)
+    assert _publish(draft).exit_code == 0
+    catalogue = load_catalogue(draft.catalogue_file)
+    with Store(draft.store_file) as store, store.transaction():  # a late correction of a published count
+        key, old = next((k, v.value) for k, v in store.values(["DEM-01"], [2023]).items() if k.area == "st01")
+        store.put(key, 2, "", "", store.latest_delivery("STAT", 2024)["id"], reason="Korrektur")
+    export = export_open_data(draft, YEAR)
+    revised = list(csv.DictReader(export.revisions_path.open(encoding="utf-8")))
+    assert [(r["Jahr"], r["Gebietsschluessel"], r["Jetzt"], r["Kennzeichen"], r["Bisher veröffentlicht"][:13])
+            for r in revised] == [("2023", "01", "", "gesperrt (.)", "Ausgabe 2024 ")]
+    assert revised[0]["Bisher"] == str(int(old))
+    with Store.read_only(draft.store_file) as store:
+        earlier = edition_frames(editions_of(store.editions()), store.edition_cells())
+    rows = list(csv.DictReader(export.csv_path.open(encoding="utf-8")))
+    result = audit_editions([audit_frame(earlier[0], catalogue), cells_of(rows, catalogue)], catalogue)
+    assert result.ok, result.lines(catalogue)
