@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 
 import docx
 import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from conftest import copy_folder
 from docx_edit import find_cell, replace_text, set_cell
-from report_fixtures import make_report_workspace
 from typer.testing import CliRunner
 
 import toolkit.cli
@@ -28,24 +27,14 @@ from toolkit.report.word_template import ERGEBNISSE_HINWEIS, VORWORT
 
 YEAR = 2024
 runner = CliRunner()
-# what an editor does to the draft of the small report fixture before it can go out
-EDITED = {VORWORT: "Das Vorwort der Koordination.", ERGEBNISSE_HINWEIS: "Die Ergebnisse im Überblick.",
-          " (Erfassung noch zu klären)": "", " (Bezeichnung prüfen)": ""}
-
-
-@pytest.fixture(scope="module")
-def compiled(tmp_path_factory):
-    workspace = make_report_workspace(tmp_path_factory.mktemp("publish") / "ws")
-    compile_report(workspace, YEAR, processes=1)
-    compile_report(workspace, YEAR, processes=1, intern=True)
-    return workspace
+# what an editor does to the draft before it can go out
+EDITED = {VORWORT: "Das Vorwort der Koordination.", ERGEBNISSE_HINWEIS: "Die Ergebnisse im Überblick."}
 
 
 @pytest.fixture
-def draft(compiled, tmp_path) -> Workspace:
-    """A fresh copy of the compiled working folder (publishing writes the ledger)."""
-    shutil.copytree(compiled.root, tmp_path / "ws", copy_function=shutil.copyfile)  # copy2 needs CopyFile2 (Wine)
-    return Workspace(tmp_path / "ws")
+def draft(compiled_with_maps, tmp_path) -> Workspace:
+    """A fresh copy of the compiled small working folder (publishing writes the ledger)."""
+    return Workspace(copy_folder(compiled_with_maps[0].root, tmp_path / "ws"))
 
 
 def _publish(workspace: Workspace, *extra: str):
@@ -57,27 +46,32 @@ def _findings(output: str) -> list[str]:
     return [line.strip() for line in output.splitlines() if line.startswith("  ")]
 
 
-def test_the_draft_is_refused_with_every_placeholder_and_working_note_and_nothing_is_written(draft):
-    store_before = draft.store_file.read_bytes()
+def test_the_demo_draft_is_refused_with_every_placeholder_and_nothing_is_written(demo_copy):
+    store_before = demo_copy.store_file.read_bytes()
+    year = 2025
+    result = runner.invoke(toolkit.cli.app, ["publish", "--year", str(year), "--ohne-pdf", "-w", str(demo_copy.root)])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"{demo_copy.report_file(year)} wird nicht veröffentlicht: 2 Befunde. Es wurde "
+                                    "nichts geschrieben.\n")
+    assert _findings(result.output) == [
+        f"Absatz 41 (Abschnitt „Vorwort“): Platzhalter „{VORWORT[:89]}…“",
+        f"Absatz 44 (Abschnitt „Wichtigste Ergebnisse“): Platzhalter „{ERGEBNISSE_HINWEIS[:88]}…“"]
+    assert result.output.endswith("Bitte den Bericht in Word korrigieren, speichern und 'toolkit publish' "
+                                  "wiederholen.\n")
+    assert demo_copy.store_file.read_bytes() == store_before
+    assert not (demo_copy.year_dir(year) / "Veroeffentlichung").exists()
+
+
+def test_a_working_note_typed_in_word_is_refused_with_its_paragraph(draft):
+    replace_text(draft.report_file(YEAR), {**EDITED, "Das Vorwort der Koordination.": "Das Vorwort (Zahlen prüfen)."})
     result = _publish(draft)
     assert result.exit_code == 1, result.output
-    assert result.output.startswith(f"{draft.report_file(YEAR)} wird nicht veröffentlicht: 8 Befunde. Es wurde nichts "
-                                    "geschrieben.\n")
-    findings = _findings(result.output)
-    assert findings[:2] == [
-        f"Absatz 39 (Abschnitt „Vorwort“): Platzhalter „{VORWORT[:89]}…“",
-        f"Absatz 42 (Abschnitt „Wichtigste Ergebnisse“): Platzhalter „{ERGEBNISSE_HINWEIS[:88]}…“"]
-    assert "Tabelle 5 („Quellen und Stichtage der Kennzahlen“), Zeile 7, Spalte 2: Arbeitsnotiz „noch zu klären“ in " \
-           "„Gesundheitsamt (Erfassung noch zu klären)“" in findings
-    assert "Absatz 166 (Abschnitt „GES-04 Gesundheitsuntersuchung neu zugezogener ge…“): Arbeitsnotiz „noch zu " \
-           "klären“ in „Quelle: Gesundheitsamt (Erfassung noch zu klären). Stichtag: Kalenderjahr.“" in findings
-    assert sum("Arbeitsnotiz „(Bezeichnung prüfen)“" in f for f in findings) == 4
-    assert draft.store_file.read_bytes() == store_before
-    assert not (draft.year_dir(YEAR) / "Veroeffentlichung").exists()
+    assert _findings(result.output) == ["Absatz 41 (Abschnitt „Vorwort“): Arbeitsnotiz „(Zahlen prüfen)“ in „Das "
+                                        "Vorwort (Zahlen prüfen).“"]
 
 
 def test_after_editing_in_word_the_edition_is_released_and_recorded(draft):
-    assert replace_text(draft.report_file(YEAR), EDITED) == 8
+    assert replace_text(draft.report_file(YEAR), EDITED) == 2
     result = _publish(draft)
     assert result.exit_code == 0, result.output
     folder = draft.year_dir(YEAR) / "Veroeffentlichung"
@@ -153,7 +147,7 @@ def test_internal_texts_properties_and_tracked_changes_are_refused(draft):
 
 
 def test_the_internal_edition_is_refused_for_its_mark(draft):
-    internal = draft.internal_report_file(YEAR)
+    internal = compile_report(draft, YEAR, processes=1, intern=True).report
     result = _publish(draft, "--bericht", str(internal))
     assert result.exit_code == 1
     findings = _findings(result.output)
@@ -168,12 +162,12 @@ def test_a_missing_report_is_exit_3(draft, tmp_path):
     assert f"Fehler: Der Bericht {tmp_path / 'fehlt.docx'} fehlt." in result.output
 
 
-def test_two_exports_of_one_store_read_together_give_nothing_away(compiled, tmp_path):
+def test_two_exports_of_one_store_read_together_give_nothing_away(draft):
     """The issue's case: the editions 2023 and 2024 of one unchanged store, every published cell of both combined."""
-    catalogue = load_catalogue(compiled.catalogue_file)
+    catalogue = load_catalogue(draft.catalogue_file)
     frames = []
     for year in (2023, 2024):
-        export = export_open_data(compiled, year)
+        export = export_open_data(draft, year)
         frames.append(cells_of(list(csv.DictReader(export.csv_path.open(encoding="utf-8"))), catalogue))
     older = frames[0].set_index(["indicator", "year", "area", "group", "sex"])
     newer = frames[1].set_index(["indicator", "year", "area", "group", "sex"]).loc[older.index]

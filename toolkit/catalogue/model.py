@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from toolkit.catalogue.rows import RowChecker
 from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers import them from here
     BREAKS,
     CHARACTERISTICS,
@@ -35,7 +36,10 @@ from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers impo
     workbook_rows,
 )
 from toolkit.catalogue.sheets import DISTRICTS as DISTRICT_SHEET
+from toolkit.catalogue.wording import working_notes
+from toolkit.core.cells import format_number
 from toolkit.core.errors import CatalogueError
+from toolkit.core.problems import Problem, problem
 
 # --------------------------------------------------------------------------------------------------
 # Domain objects
@@ -70,6 +74,12 @@ class Indicator:
     hinweis_bericht: str  # for readers: printed under the indicator in the published report
     notiz_intern: str  # for the coordination: only in the internal edition, never published
     zielwert: float | None = None
+    zieljahr: int | None = None  # the year by which the Integrationskonzept wants the Zielwert reached
+    erhebungsjahre: tuple[int, ...] = ()  # the only years with values (e.g. Wahljahre); empty: every year
+
+    def has_year(self, year: int) -> bool:
+        """Whether the indicator can have a value for ``year`` (one of its Erhebungsjahre, if it names any)."""
+        return not self.erhebungsjahre or year in self.erhebungsjahre
 
     @property
     def measures(self) -> tuple[str, ...]:
@@ -111,6 +121,10 @@ class Characteristic:
     konzept: str = ""
     beschreibung: str = ""
     vergleichsgruppe: str = ""
+    gueltig_ab: int | None = None  # the first year its concept exists (Einwanderungsgeschichte: Mikrozensus 2021)
+
+    def exists_in(self, year: int) -> bool:
+        return self.gueltig_ab is None or year >= self.gueltig_ab
 
 
 @dataclass(frozen=True)
@@ -129,6 +143,7 @@ class Office:
     email: str
     vertretung_email: str = ""
     extern: bool = False
+    notiz_intern: str = ""  # for the coordination only (e.g. a name still to be confirmed)
 
 
 @dataclass(frozen=True)
@@ -189,6 +204,9 @@ class SeriesBreak:
     hinweis: str
 
 
+DEFAULT_SOURCE = "Standardkatalog"  # the source of the packaged default catalogue
+ELECTION_YEAR = "Wahljahr"  # the Periodizität of values that exist only in the years of an election
+
 CITY = "gesamtstadt"
 LAND = "sachsen-anhalt"
 GERMANY = "deutschland"
@@ -229,12 +247,13 @@ class Catalogue:
     legacy_areas: dict[str, str] = field(default_factory=dict)  # up to 0.2: old area -> area by official key
     links: tuple[Link, ...] = field(default=())
     notices: tuple[str, ...] = field(default=())  # German hints for the user, e.g. an older catalogue layout read
+    warnings: tuple[Problem, ...] = field(default=())  # Warnungen about its content (wording.py), named by cell
 
-    @property
+    @cached_property
     def groups(self) -> dict[str, Characteristic]:
         return {c.code: c for c in self.characteristics if c.dimension == "gruppe"}
 
-    @property
+    @cached_property
     def sexes(self) -> dict[str, Characteristic]:
         return {c.code: c for c in self.characteristics if c.dimension == "geschlecht"}
 
@@ -271,16 +290,36 @@ class Catalogue:
                 return district.name
         return area
 
-    def indicators_of_office(self, office: str) -> list[Indicator]:
-        """The indicators an office collects in the city (catalogue order)."""
-        return [i for i in self.indicators.values() if i.fachbereich == office and i.collected_in_city]
+    def indicators_of_office(self, office: str, year: int | None = None) -> list[Indicator]:
+        """The indicators an office collects in the city (catalogue order); with ``year``: those it collects for
+        that year (an Erhebungsjahr, and a group that exists then)."""
+        return [i for i in self.indicators.values() if i.fachbereich == office and i.collected_in_city
+                and (year is None or self.groups_in(i, year))]
+
+    def groups_in(self, indicator: Indicator, year: int) -> tuple[str, ...]:
+        """The groups of ``indicator`` that can have a value for ``year``: none outside its Erhebungsjahre, and
+        only groups whose concept exists in that year (Merkmale: Gültig ab)."""
+        if not indicator.has_year(year):
+            return ()
+        groups = self.groups
+        return tuple(g for g in indicator.gruppen if g not in groups or groups[g].exists_in(year))
+
+    def impossible(self, indicator: str, year: int, group: str) -> str:
+        """Why a value of ``indicator`` for ``year`` in ``group`` cannot exist: "jahr" (not one of its
+        Erhebungsjahre), "gruppe" (the group's concept starts later), or "" (it can; also for unknown codes)."""
+        known = self.indicators.get(indicator)
+        if known is not None and not known.has_year(year):
+            return "jahr"
+        characteristic = self.groups.get(group)
+        return "gruppe" if characteristic is not None and not characteristic.exists_in(year) else ""
 
     def indicators_of_field(self, code: str) -> list[Indicator]:
         return [i for i in self.indicators.values() if i.handlungsfeld == code]
 
-    def offices_with_indicators(self) -> list[Office]:
-        """Offices that own at least one collected indicator, in catalogue order."""
-        owners = {i.fachbereich for i in self.indicators.values() if i.collected_in_city}
+    def offices_with_indicators(self, year: int | None = None) -> list[Office]:
+        """Offices that own at least one collected indicator (for ``year``, if given), in catalogue order."""
+        owners = {i.fachbereich for i in self.indicators.values() if i.collected_in_city
+                  and (year is None or self.groups_in(i, year))}
         return [o for code, o in self.offices.items() if code in owners]
 
     def breaks_of(self, indicator: str) -> list[SeriesBreak]:
@@ -295,12 +334,13 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
     """Load and validate the catalogue from ``path`` (or the packaged defaults if None)."""
     notices: list[str] = []
     rows = default_rows() if path is None else workbook_rows(path, notices)
-    return build_catalogue(rows, "Standardkatalog" if path is None else str(path), notices=tuple(notices))
+    return build_catalogue(rows, DEFAULT_SOURCE if path is None else str(path), notices=tuple(notices))
 
 
 def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[str, ...] = ()) -> Catalogue:
-    """Turn raw rows into a Catalogue; collect every problem and raise one CatalogueError."""
-    check = _Checker()
+    """Turn raw rows into a Catalogue; collect every problem and raise one CatalogueError. What is allowed but
+    looks wrong (a working note in a public column) becomes a Warnung in ``Catalogue.warnings``."""
+    check = RowChecker()
     field_pairs = check.make_all(Field, rows["Handlungsfelder"], FIELDS)
     char_pairs = check.make_all(Characteristic, rows["Merkmale"], CHARACTERISTICS)
     office_pairs = check.make_all(Office, rows["Fachbereiche"], OFFICES)
@@ -332,6 +372,10 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
         if key in seen_chars:
             check.add(CHARACTERISTICS, raw, "code", f"der Code „{key[1]}“ steht doppelt")
         seen_chars.add(key)
+    for characteristic, raw in char_pairs:
+        if characteristic.gueltig_ab is not None and not 1950 <= characteristic.gueltig_ab <= 2099:
+            check.add(CHARACTERISTICS, raw, "gueltig_ab", f"„{characteristic.gueltig_ab}“ ist kein Jahr; erwartet wird "
+                      "das erste Jahr, für das es die Gruppe gibt (z. B. 2021), oder eine leere Zelle")
 
     known = {
         "Handlungsfelder": {f.code for f in fields},
@@ -362,6 +406,9 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
             check.add(INDICATORS, raw, "einheit", contradiction)
         if indicator.min_wert is not None and indicator.max_wert is not None and indicator.min_wert > indicator.max_wert:
             check.add(INDICATORS, raw, "max_wert", "der Höchstwert ist kleiner als der Mindestwert")
+        if indicator.zieljahr is not None and indicator.zielwert is None:
+            check.add(INDICATORS, raw, "zieljahr", "ein Zieljahr ohne Zielwert sagt nichts; bitte den Zielwert "
+                                                   "eintragen oder das Zieljahr löschen")
     by_id = {i.id: i for i in indicators_list}
     for link, raw in link_pairs:
         for key, ind_key, group_key in (("messgroesse", "indikator", "gruppe"),
@@ -389,6 +436,7 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
                 check.add(OFFICES, raw, key, f"„{address}“ ist keine gültige E-Mail-Adresse")
     if check.problems:
         raise CatalogueError(check.problems, source)
+    file = Path(source).name if source != DEFAULT_SOURCE else source
     return Catalogue(
         source=source,
         indicators={i.id: i for i in indicators_list},
@@ -402,7 +450,26 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
         legacy_areas=legacy_areas,
         links=tuple(link for link, _ in link_pairs),
         notices=notices,
+        warnings=tuple(working_notes(rows, file) + indicator_warnings(indicator_pairs, file)),
     )
+
+
+def indicator_warnings(indicator_pairs: Iterable[tuple[Indicator, RawRow]], file: str) -> list[Problem]:
+    """Warnungen about indicators that are allowed but would let implausible values through:
+    - Periodizität "Wahljahr" without Erhebungsjahre (e.g. a catalogue of an earlier version): every year is asked;
+    - a rate that may exceed 100 % collected by Stadtteil: it can only exceed 100 % when Zähler and Nenner count at
+      different places (children at their Kita, the population where it lives), and per Stadtteil such a rate says
+      nothing (a Stadtteil with many Kitas would show 117 %)."""
+    found = []
+    for indicator, raw in indicator_pairs:
+        if indicator.periodizitaet.casefold() == ELECTION_YEAR.casefold() and not indicator.erhebungsjahre:
+            found.append(problem("wahljahre-fehlen", file=file, sheet=INDICATORS.name, indicator=indicator.id,
+                                 cell=cell_ref(INDICATORS, "erhebungsjahre", raw.row), found=indicator.periodizitaet))
+        if indicator.allows_over_100 and indicator.stadtteile:
+            found.append(problem("quote-stadtteile-ueber-100", file=file, sheet=INDICATORS.name, indicator=indicator.id,
+                                 cell=cell_ref(INDICATORS, "max_wert", raw.row),
+                                 found=format_number(indicator.max_wert or 0)))
+    return found
 
 
 def name_key(text: object) -> str:
@@ -415,7 +482,7 @@ def name_key(text: object) -> str:
     return re.sub(r"[^0-9a-z]", "", text)
 
 
-def official_keys(rows: list[RawRow], check: _Checker) -> dict[str, str]:
+def official_keys(rows: list[RawRow], check: RowChecker) -> dict[str, str]:
     """Give Stadtteile of a catalogue up to 0.2 (alphabetical 'Nummer', no 'Schlüssel') the Amt's key, by name.
 
     Returns old area -> new area ('st04' -> 'st72' for Barleber See), what the store needs to follow once.
@@ -450,90 +517,3 @@ _ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-
 def is_valid_address(address: str) -> bool:
     """A plain mailbox address (no display name, no line break, no second address)."""
     return bool(_ADDRESS.match(address)) and len(address) <= 254
-
-
-class _Checker:
-    """Collects German problem messages while converting raw rows into dataclasses."""
-
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def add(self, spec: SheetSpec, raw: RawRow, key: str, text: str) -> None:
-        column = spec.column(key)
-        self.problems.append(
-            f"Blatt {spec.name}, Zeile {raw.row}, Spalte „{column.header}“ ({cell_ref(spec, key, raw.row)}): {text}."
-        )
-
-    def unique(self, spec: SheetSpec, rows: Iterable[RawRow], key: str) -> None:
-        seen: dict[str, int] = {}
-        for raw in rows:
-            value = raw.values.get(key, "")
-            if value in seen:
-                self.add(spec, raw, key, f"„{value}“ steht doppelt (zuerst in Zeile {seen[value]})")
-            else:
-                seen[value] = raw.row
-
-    def make_all(self, cls: type, rows: Iterable[RawRow], spec: SheetSpec) -> list[tuple]:
-        """Convert every row; rows with problems are reported and left out."""
-        pairs = [(self.make(cls, raw, spec), raw) for raw in rows]
-        return [(obj, raw) for obj, raw in pairs if obj is not None]
-
-    def make(self, cls: type, raw: RawRow, spec: SheetSpec):  # returns an instance of cls or None
-        values: dict[str, object] = {}
-        ok = True
-        for column in spec.columns:
-            text = raw.values.get(column.key, "")
-            if "\n" in text or "\r" in text:
-                self.add(spec, raw, column.key, "die Zelle enthält einen Zeilenumbruch; bitte in einer Zeile schreiben")
-                ok = False
-                continue
-            if not text:
-                if column.required:
-                    self.add(spec, raw, column.key, "die Zelle ist leer, hier muss ein Wert stehen")
-                    ok = False
-                values[column.key] = _empty(column)
-                continue
-            if column.choices and text not in column.choices:
-                self.add(spec, raw, column.key, f"„{text}“ ist nicht erlaubt; erlaubt: {', '.join(column.choices)}")
-                ok = False
-                continue
-            try:
-                values[column.key] = _convert(column, text)
-            except ValueError:
-                expected = {"int": "eine ganze Zahl", "key": "ein Schlüssel aus Ziffern wie 04"}.get(column.kind, "eine Zahl")
-                self.add(spec, raw, column.key, f"„{text}“ ist keine Zahl; erwartet wird {expected}")
-                ok = False
-        if not ok:
-            return None
-        return cls(**values)
-
-
-def _empty(column: Column) -> object:
-    if column.kind == "list":
-        return ()
-    if column.kind == "yesno":
-        return False
-    if column.kind in ("int", "number"):
-        return None
-    return ""
-
-
-def _convert(column: Column, text: str) -> object:
-    if column.kind == "list":
-        return tuple(part.strip() for part in text.split(";") if part.strip())
-    if column.kind == "yesno":
-        return text == "ja"
-    if column.kind == "int":
-        number = float(text.replace(",", "."))
-        if not number.is_integer():
-            raise ValueError(text)
-        return int(number)
-    if column.kind == "number":
-        return float(text.replace(",", "."))
-    if column.kind == "key":
-        if not re.fullmatch(r"\d{1,3}", text):
-            raise ValueError(text)
-        return text.zfill(2)
-    if column.choices:  # the member of a vocabulary (IndicatorType, …) rather than its bare text
-        return column.choices[column.choices.index(text)]
-    return text

@@ -178,6 +178,22 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
     ProblemType("nenner-null", Severity.FEHLER, "Nenner ist null", "Nenner prüfen.", {
         "": "{place}: Der Nenner ist 0, der Zähler in {zaehler_cell} aber {zaehler}. Bitte beide Werte prüfen.",
     }),
+    ProblemType("wert-ohne-erhebung", Severity.FEHLER, "Wert für ein Jahr, das es nicht gibt",
+                "Den Wert löschen; gehört er zu einem anderen Jahr, dort eintragen. Stimmt das Jahr, die Koordination "
+                "bitten, den Katalog zu ergänzen.", {
+        "jahr": "{place}: {indicator} hat für {year} keinen Wert ({found}): Die Kennzahl gibt es nur für die Jahre "
+                "{years} (Periodizität „{periodicity}“; Katalog, Blatt Indikatoren, Spalte „Erhebungsjahre“). Bitte "
+                "den Wert löschen oder dem richtigen Jahr zuordnen.",
+        "gruppe": "{place}: {indicator} hat für {year} keinen Wert der Gruppe „{label}“ ({found}): Diese Abgrenzung "
+                  "gibt es erst ab {since} (Katalog, Blatt Merkmale, Spalte „Gültig ab (Jahr)“). Bitte den Wert "
+                  "löschen oder dem richtigen Jahr zuordnen.",
+        "gespeichert-jahr": "{values} zu {indicator} für {year}; die Kennzahl gibt es laut Katalog nur für die Jahre "
+                            "{years} (Blatt Indikatoren, Spalte „Erhebungsjahre“). Stimmt der Katalog, diese Werte "
+                            "weglassen; sonst das Jahr im Katalog ergänzen.",
+        "gespeichert-gruppe": "{values} zu {indicator} für {year} in der Gruppe „{label}“, die es laut Katalog erst ab "
+                              "{since} gibt (Blatt Merkmale, Spalte „Gültig ab (Jahr)“). Stimmt der Katalog, diese "
+                              "Werte weglassen; sonst das Jahr im Katalog ändern.",
+    }),
     ProblemType("summe-teile", Severity.WARNUNG, "Teile ergeben nicht die Summe",
                 "Teilgruppen und Summe prüfen; Abweichung ggf. in der Bemerkung erklären.", {
         "": "{place}: Die Teile ({parts}) ergeben {found}, die Summe „{whole}“ ist {value} (erwartet: Teile {relation} "
@@ -398,6 +414,31 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
         "doppelt": "{place} (Zeile {row}): Jahr {year} und Gebiet „{found}“ stehen schon in Zeile {other}.",
         "position": "{place}: Die Spalte {letter} heißt in Zeile {row} „{found}“, die Zuordnung {mapping} erwartet dort "
                     "„{column}“ (spalte = \"{letter}\"). Bitte den Spaltenbuchstaben in der Zuordnung prüfen.",
+    }),
+    # ---- the catalogue's content (toolkit check, compile)
+    ProblemType("arbeitsnotiz", Severity.WARNUNG, "Arbeitsnotiz in einer öffentlichen Spalte des Katalogs",
+                "Die Notiz in die interne Notiz verschieben oder den Text für Leserinnen und Leser umformulieren.", {
+        "": "{place} (Spalte „{column}“, {row_label}): „{found}“ sieht nach einer Arbeitsnotiz aus: „{excerpt}“. Der "
+            "Text dieser Spalte steht im Bericht, in den Erhebungsbögen oder den E-Mails an die Stellen. Bitte die "
+            "Notiz in die Spalte „Interne Notiz“ verschieben oder den Text umformulieren.",
+        "ohne-notiz": "{place} (Spalte „{column}“, {row_label}): „{found}“ sieht nach einer Arbeitsnotiz aus: "
+                      "„{excerpt}“. Der Text dieser Spalte steht im Bericht oder in den Erhebungsbögen. Bitte den Text "
+                      "für Leserinnen und Leser umformulieren (dieses Blatt hat keine Spalte für interne Notizen).",
+    }),
+    ProblemType("wahljahre-fehlen", Severity.WARNUNG, "Wahljahre fehlen im Katalog",
+                "Die Wahljahre in der Spalte „Erhebungsjahre“ eintragen.", {
+        "": "{place} ({indicator}): Die Periodizität ist „{found}“, in der Spalte „Erhebungsjahre“ stehen aber keine "
+            "Jahre (einem Katalog einer früheren Version fehlt die Spalte noch). So wird die Kennzahl jedes Jahr "
+            "abgefragt, und ein Wert für ein Jahr ohne Wahl wird nicht erkannt. Bitte die Wahljahre eintragen, mit "
+            "Semikolon getrennt (z. B. 2019;2024;2029).",
+    }),
+    ProblemType("quote-stadtteile-ueber-100", Severity.WARNUNG, "Quote über 100 % je Stadtteil",
+                "Zähler und Nenner am selben Ort zählen (z. B. beide am Wohnort) oder „Nach Stadtteilen“ = nein.", {
+        "": "{place} ({indicator}): Die Quote darf über 100 % liegen (Höchstwert {found}) und wird nach Stadtteilen "
+            "erhoben. Über 100 % kommt eine Quote nur, wenn Zähler und Nenner an verschiedenen Orten zählen (z. B. "
+            "Kinder am Ort der Kita, Bevölkerung am Wohnort); je Stadtteil wäre sie dann nicht aussagekräftig. Bitte "
+            "Zähler und Nenner am selben Ort zählen (Höchstwert 100) oder die Spalte „Nach Stadtteilen“ auf „nein“ "
+            "setzen.",
     }),
     # ---- the map geometry (Stadtteil boundaries, toolkit compile)
     ProblemType("stadtteil-ohne-flaeche", Severity.WARNUNG, "Stadtteil ohne Fläche in der Kartengrundlage",

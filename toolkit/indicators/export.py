@@ -82,28 +82,38 @@ def write_open_data(folder: Path, year: int, published: Published) -> ExportResu
     """The open data of the protected table into ``folder`` (export_open_data; toolkit publish writes its own)."""
     catalogue = published.catalogue
     rows = list(export_rows(published.frame, catalogue))
-    name = f"integrationsmonitoring_{year}.csv"
-    _write_csv(folder / name, COLUMNS, rows)
+    name = csv_name(year)
+    atomic_write_bytes(folder / name, csv_bytes(rows))
     revisions = revision_rows(published.frame, catalogue)
     revisions_name = f"korrigierte_werte_{year}.csv"
     if revisions:
-        _write_csv(folder / revisions_name, REVISION_COLUMNS, revisions)
-    package = datapackage(name, year, published.settings.stadt, revisions_name if revisions else None)
-    atomic_write_bytes(folder / "datapackage.json",
-                       (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        atomic_write_bytes(folder / revisions_name, csv_bytes(revisions, REVISION_COLUMNS))
+    atomic_write_bytes(folder / "datapackage.json", datapackage_bytes(name, year, published.settings.stadt,
+                                                                      revisions_name if revisions else None))
     suppressed = sum(1 for r in rows if r[7] == "")
     return ExportResult(year, folder / name, folder / "datapackage.json", len(rows), suppressed,
                         left_out=published.left_out, revisions_path=folder / revisions_name if revisions else None,
                         n_revised=len(revisions))
 
 
-def _write_csv(path: Path, header: tuple[str, ...], rows: list[tuple]) -> None:
+def csv_name(year: int) -> str:
+    return f"integrationsmonitoring_{year}.csv"
+
+
+def csv_bytes(rows: list[tuple], header: tuple[str, ...] = COLUMNS) -> bytes:
+    """The open-data CSV of ``rows`` (export_rows, or revision_rows with REVISION_COLUMNS): header, UTF-8, CRLF, text
+    cells neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
         writer.writerow([neutralise(v) if isinstance(v, str) else v for v in row])
-    atomic_write_bytes(path, buffer.getvalue().encode("utf-8"))
+    return buffer.getvalue().encode("utf-8")
+
+
+def datapackage_bytes(resource_path: str, year: int, city: str, revisions_path: str | None = None) -> bytes:
+    package = datapackage(resource_path, year, city, revisions_path)
+    return (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def export_rows(published: pd.DataFrame, catalogue: Catalogue) -> Iterator[tuple]:

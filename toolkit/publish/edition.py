@@ -3,18 +3,17 @@
 Steps: the protected table with every earlier edition taken as public (indicators/published.py) -> the report's
 tables as compile builds them (report/context.py) -> the release check of the edited report (release.py) and the
 audit over every edition and this one (indicators/editions.py); any finding refuses, and nothing is written ->
-into a new folder beside outbox/<Jahr>/Veroeffentlichung/: the tagged PDF of the edited report (LibreOffice), the
-Tabellenanhang, the open data and the Stadtteil profiles -> the edition in the ledger (one transaction) -> the new
-folder takes the place of the old one.
+into a new folder beside outbox/<Jahr>/Veroeffentlichung/ (website.replacing_folder): the tagged PDF of the edited
+report (LibreOffice), the Tabellenanhang, the open data, the Stadtteil profiles and the website (website.py, from the
+same protected table) -> the edition in the ledger (one transaction) -> the new folder takes the place of the old one.
 
-A crash before the ledger's commit leaves no edition recorded (and the half-written folder is removed by the next
-run); a crash after it leaves the edition recorded with its complete files in the new folder, which the next run
-replaces: the ledger never holds less than what may have been released.
+A failure before the ledger's commit leaves no edition recorded and removes the new folder; a crash after it leaves
+the edition recorded with its complete files in the new folder: the ledger never holds less than what may have been
+released.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -25,20 +24,22 @@ from toolkit.core.errors import InputError
 from toolkit.core.problems import Problem, problem
 from toolkit.core.progress import SILENT
 from toolkit.core.store import Store
-from toolkit.core.workspace import Workspace, ensure_closed, file_sha256, for_user, locked, move_file, shown
+from toolkit.core.workspace import Workspace, ensure_closed, file_sha256, for_user, locked, shown
 from toolkit.indicators.editions import ledger_cells, revision_rows
 from toolkit.indicators.export import COLUMNS, export_rows, write_open_data
 from toolkit.indicators.published import audit_all_editions, load_published
 from toolkit.publish.release import check_release, expected_tables, read_edited_report, secrets_of
+from toolkit.publish.website import replacing_folder, write_website
 from toolkit.report.charts import render_all
 from toolkit.report.context import build_report
 from toolkit.report.deliveries import round_deliveries
-from toolkit.report.maps import district_triples, load_shapes
+from toolkit.report.geometry import district_triples, load_shapes
 from toolkit.report.pdf import convert_to_pdf, find_libreoffice
 from toolkit.report.profiles import build_profiles, write_profiles
 from toolkit.report.tables import write_table_annex
 
 FOLDER = "Veroeffentlichung"
+WEBSITE = "Website"
 
 
 @dataclass
@@ -114,7 +115,8 @@ def publish_release(workspace: Workspace, year: int, report: Path | None = None,
         target = workspace.year_dir(year) / FOLDER
         ensure_closed(sorted(p for p in target.rglob("*") if p.is_file()) if target.is_dir() else [])
         deliveries, received = round_deliveries(workspace, year, catalogue)
-        content = build_report(frame, catalogue, settings, year, deliveries, received)
+        shapes, _problems = load_shapes(workspace, district_triples(catalogue)) if catalogue.districts else (None, [])
+        content = build_report(frame, catalogue, settings, year, deliveries, received, shapes)
         timings["daten"] = time.perf_counter() - started
 
         t = time.perf_counter()
@@ -136,18 +138,15 @@ def publish_release(workspace: Workspace, year: int, report: Path | None = None,
             return result
 
         t = time.perf_counter()
-        fresh = target.with_name(f".{FOLDER}-neu")
-        shutil.rmtree(fresh, ignore_errors=True)  # what a crashed run left
-        fresh.mkdir(parents=True)
-        written = _write_edition(workspace, fresh, year, report, published, content, soffice, processes, progress)
-        timings["dateien"] = time.perf_counter() - t
-
-        cells = ledger_cells(frame)
-        with Store(workspace.store_file) as store, store.transaction():
-            result.edition = store.record_edition(year=year, folder=shown(target, workspace.root),
-                                                  report=shown(report, workspace.root),
-                                                  report_sha256=file_sha256(report), cells=cells)
-        _replace_folder(target, fresh)
+        with replacing_folder(target) as fresh:
+            written = _write_edition(workspace, fresh, year, report, published, content, shapes, soffice, processes,
+                                     progress)
+            timings["dateien"] = time.perf_counter() - t
+            cells = ledger_cells(frame)
+            with Store(workspace.store_file) as store, store.transaction():
+                result.edition = store.record_edition(year=year, folder=shown(target, workspace.root),
+                                                      report=shown(report, workspace.root),
+                                                      report_sha256=file_sha256(report), cells=cells)
         result.folder = target
         result.files = [target / path.relative_to(fresh) for path in written]
         result.n_published = int(((frame["suppressed"] == "") & frame["shown"].notna()).sum())
@@ -157,7 +156,7 @@ def publish_release(workspace: Workspace, year: int, report: Path | None = None,
     return result
 
 
-def _write_edition(workspace: Workspace, folder: Path, year: int, report: Path, published, content, soffice,
+def _write_edition(workspace: Workspace, folder: Path, year: int, report: Path, published, content, shapes, soffice,
                    processes: int | None, progress) -> list[Path]:
     """The files of the edition, into ``folder``; returns them in the order they are listed."""
     catalogue, settings, frame = published.catalogue, published.settings, published.frame
@@ -172,7 +171,6 @@ def _write_edition(workspace: Workspace, folder: Path, year: int, report: Path, 
                                      settings.mindesteinwohner, revision_rows(frame, catalogue)))
     opened = write_open_data(folder / "OffeneDaten", year, published)
     written += [opened.csv_path, *([opened.revisions_path] if opened.revisions_path else []), opened.package_path]
-    shapes, _problems = load_shapes(workspace, district_triples(catalogue)) if catalogue.districts else (None, [])
     profiles = build_profiles(frame, catalogue, year, shapes)
     locators = render_all(profiles.locators, processes=settings.prozesse if processes is None else processes,
                           progress=progress)
@@ -180,15 +178,7 @@ def _write_edition(workspace: Workspace, folder: Path, year: int, report: Path, 
                                   catalogue))
     if soffice is not None:
         written.append(convert_to_pdf(written[-1], soffice))
-    # The website (toolkit/publish/website.py, built on branch 'web'): write_website(folder / "Website", …) belongs
-    # here, from the same protected table, once that branch is merged.
+    site = write_website(workspace, year, folder / WEBSITE, published=published, processes=processes,
+                         progress=progress)
+    written.append(site.folder / "index.html")
     return written
-
-
-def _replace_folder(target: Path, fresh: Path) -> None:
-    """``fresh`` takes the place of ``target``; the old folder is removed."""
-    old = target.with_name(f".{FOLDER}-alt-{os.getpid()}")
-    if target.exists():
-        move_file(target, old)
-    move_file(fresh, target)
-    shutil.rmtree(old, ignore_errors=True)

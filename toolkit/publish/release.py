@@ -8,7 +8,7 @@ text, when
 - the internal edition's mark, an internal note of the catalogue, the name of a delivered file or an office's e-mail
   address is in it;
 - a number in a table is not the published value of its cell: the tables are matched to the tables compile builds
-  from the one protected table (``expected_tables``) by their caption ("Tabelle: …", "Übersicht: …"), else by header
+  from the one protected table (``expected_tables``) by their caption ("Tabelle: …", the Zusammenfassung's), else by header
   row and row labels; a cell by its row label and column header. A number typed into a suppressed or empty cell, or
   a changed number, is refused; an emptied cell or a deleted table is fine;
 - the document properties lack the title, the language de-DE or the publisher (Autor = [bericht] herausgeber);
@@ -31,13 +31,14 @@ from toolkit.core.cells import count_of
 from toolkit.core.errors import InputError
 from toolkit.core.problems import Problem, problem
 from toolkit.indicators.confidentiality import MISSING_SYMBOL, ZERO_SYMBOL
-from toolkit.report.context import INTERNAL_MARK, OVERVIEW_HEADER
+from toolkit.report.context import INTERNAL_MARK
+from toolkit.report.summary import ANNEX_HEADER, SUMMARY_CAPTION, SUMMARY_HEADER
 from toolkit.report.editorial import placeholders_in, working_notes_in
 from toolkit.report.tables import Report
 from toolkit.report.word import LANGUAGE
 
-CAPTIONS = ("Tabelle: ", "Übersicht: ")  # how the report template captions its tables (report/word_template.py)
-OVERVIEW_NUMBERS = ("wert", "vergleichswert", "abstand")  # the overview's columns with numbers
+INDICATOR_CAPTION = "Tabelle: "  # how the report template captions an indicator's tables (report/word_template.py)
+SUMMARY_NUMBERS = ("jahr", "wert", "vergleichswert", "abstand")  # the Zusammenfassung's columns with numbers
 _NUMBER = re.compile(r"(?<![0-9.,])([-−]?)([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,([0-9]+))?(?![0-9])")
 _MARKS = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰\s]+")
 _REVISION_MARKS = {("nachverfolgte Änderung", "nachverfolgte Änderungen"): re.compile(rb"<w:(?:ins|del|moveFrom|moveTo)\b"),
@@ -154,19 +155,18 @@ def _table(table: WordTable, number: int, caption: str, blocks: list[Block]) -> 
 
 def expected_tables(content: Report) -> list[ExpectedTable]:
     """The report's tables as compile builds them from the protected table: each indicator's tables (caption
-    "Tabelle: <Titel>") and the overview of each chapter ("Übersicht: <Kapitel>")."""
+    "Tabelle: <Titel>") and the Zusammenfassung of the core indicators (SUMMARY_CAPTION)."""
     tables = []
     for table in content.tables:
-        if table.kopf == OVERVIEW_HEADER:  # the Tabellenanhang's overview of all chapters: not a table of the report
+        if table.kopf == ANNEX_HEADER:  # the Tabellenanhang's overview of every indicator: not a table of the report
             continue
         rows = {_plain(row[0].text): [None, *(ExpectedCell(c.text, c.number, c.decimals) for c in row[1:])]
                 for row in table.zeilen}
-        tables.append(ExpectedTable(CAPTIONS[0] + table.titel, table.kopf, rows))
-    keys = ("kennzahl", "gruppe", "wert", "vergleich", "vergleichswert", "abstand", "trend")
-    for part in content.context.get("uebersicht", []):
-        rows = {_plain(row["kennzahl"]): [ExpectedCell(row[k]) if k in OVERVIEW_NUMBERS else None for k in keys]
-                for row in part["zeilen"]}
-        tables.append(ExpectedTable(CAPTIONS[1] + part["titel"], OVERVIEW_HEADER, rows))
+        tables.append(ExpectedTable(INDICATOR_CAPTION + table.titel, table.kopf, rows))
+    keys = ("kennzahl", "jahr", "gruppe", "wert", "vergleichswert", "abstand", "entwicklung", "bewertung")
+    rows = {_plain(row["kennzahl"]): [ExpectedCell(row[k]) if k in SUMMARY_NUMBERS else None for k in keys]
+            for row in content.context.get("zusammenfassung_zeilen", [])}
+    tables.append(ExpectedTable(SUMMARY_CAPTION, SUMMARY_HEADER, rows))
     return tables
 
 
