@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+import zipfile
 
 import docx
 import pytest
@@ -21,6 +22,7 @@ from toolkit.core.workspace import Workspace
 from toolkit.indicators.audit import cells_of
 from toolkit.indicators.editions import audit_editions, audit_frame, edition_frames, editions_of
 from toolkit.indicators.export import export_open_data
+from toolkit.publish.pages import DATA_DIR, zip_name
 from toolkit.report.compile import compile_report
 from toolkit.report.context import INTERNAL_MARK
 from toolkit.report.word_template import ERGEBNISSE_HINWEIS, VORWORT
@@ -46,16 +48,23 @@ def _findings(output: str) -> list[str]:
     return [line.strip() for line in output.splitlines() if line.startswith("  ")]
 
 
+def _paragraph(path, text: str) -> int:
+    """The number of the first body paragraph holding ``text`` (counted as Word lists them, from 1)."""
+    return next(n for n, p in enumerate(docx.Document(str(path)).paragraphs, start=1) if text in p.text)
+
+
 def test_the_demo_draft_is_refused_with_every_placeholder_and_nothing_is_written(demo_copy):
     store_before = demo_copy.store_file.read_bytes()
     year = 2025
     result = runner.invoke(toolkit.cli.app, ["publish", "--year", str(year), "--ohne-pdf", "-w", str(demo_copy.root)])
     assert result.exit_code == 1, result.output
-    assert result.output.startswith(f"{demo_copy.report_file(year)} wird nicht veröffentlicht: 2 Befunde. Es wurde "
-                                    "nichts geschrieben.\n")
+    assert f"{demo_copy.report_file(year)} wird nicht veröffentlicht: 2 Befunde. Es wurde nichts geschrieben.\n" \
+        in result.output
+    path = demo_copy.report_file(year)
     assert _findings(result.output) == [
-        f"Absatz 41 (Abschnitt „Vorwort“): Platzhalter „{VORWORT[:89]}…“",
-        f"Absatz 44 (Abschnitt „Wichtigste Ergebnisse“): Platzhalter „{ERGEBNISSE_HINWEIS[:88]}…“"]
+        f"Absatz {_paragraph(path, VORWORT)} (Abschnitt „Vorwort“): Platzhalter „{VORWORT[:89].rstrip()}…“",
+        f"Absatz {_paragraph(path, ERGEBNISSE_HINWEIS)} (Abschnitt „Wichtigste Ergebnisse“): Platzhalter "
+        f"„{ERGEBNISSE_HINWEIS[:88].rstrip()}…“"]
     assert result.output.endswith("Bitte den Bericht in Word korrigieren, speichern und 'toolkit publish' "
                                   "wiederholen.\n")
     assert demo_copy.store_file.read_bytes() == store_before
@@ -66,7 +75,8 @@ def test_a_working_note_typed_in_word_is_refused_with_its_paragraph(draft):
     replace_text(draft.report_file(YEAR), {**EDITED, "Das Vorwort der Koordination.": "Das Vorwort (Zahlen prüfen)."})
     result = _publish(draft)
     assert result.exit_code == 1, result.output
-    assert _findings(result.output) == ["Absatz 41 (Abschnitt „Vorwort“): Arbeitsnotiz „(Zahlen prüfen)“ in „Das "
+    n = _paragraph(draft.report_file(YEAR), "Das Vorwort (Zahlen prüfen).")
+    assert _findings(result.output) == [f"Absatz {n} (Abschnitt „Vorwort“): Arbeitsnotiz „(Zahlen prüfen)“ in „Das "
                                         "Vorwort (Zahlen prüfen).“"]
 
 
@@ -75,12 +85,18 @@ def test_after_editing_in_word_the_edition_is_released_and_recorded(draft):
     result = _publish(draft)
     assert result.exit_code == 0, result.output
     folder = draft.year_dir(YEAR) / "Veroeffentlichung"
-    assert result.output.startswith(f"Ausgabe 2024 veröffentlicht (Nr. 1 im Veröffentlichungsverzeichnis): {folder}\n")
+    assert f"\nAusgabe 2024 veröffentlicht (Nr. 1 im Veröffentlichungsverzeichnis): {folder}\n" in result.output
     assert "Geheimhaltung geprüft über 1 Ausgabe (diese und alle früheren zusammen): Kein gesperrter Wert ist " \
            "zurückzurechnen." in result.output
     names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-    assert names == ["OffeneDaten/datapackage.json", "OffeneDaten/integrationsmonitoring_2024.csv",
-                     "Stadtteilprofile_2024.docx", "Tabellenanhang_2024.xlsx"]
+    assert [n for n in names if not n.startswith("Website/")] == [
+        "OffeneDaten/datapackage.json", "OffeneDaten/integrationsmonitoring_2024.csv", "Stadtteilprofile_2024.docx",
+        "Tabellenanhang_2024.xlsx"]
+    assert "Website/index.html" in names
+    # the website's download of all data is the open data of the edition, from the same protected table
+    with zipfile.ZipFile(folder / "Website" / DATA_DIR / zip_name(YEAR)) as archive:
+        assert archive.read("integrationsmonitoring_2024.csv") == (
+            folder / "OffeneDaten" / "integrationsmonitoring_2024.csv").read_bytes()
     with Store.read_only(draft.store_file) as store:
         editions, cells = store.editions(), store.edition_cells()
     assert [(e["year"], e["folder"], e["report"]) for e in editions] == [
@@ -133,7 +149,8 @@ def test_internal_texts_properties_and_tracked_changes_are_refused(draft):
     document.save(str(path))
     findings = _findings(_publish(draft).output)
     publisher = "Landeshauptstadt Magdeburg, Dezernat für Soziales, Jugend und Gesundheit"
-    assert [f.split(": ", 1)[1] for f in findings if f.startswith("Absatz 39 ")] == [
+    n = _paragraph(path, "Erhebung_2024_STAT.xlsx")
+    assert [f.split(": ", 1)[1] for f in findings if f.startswith(f"Absatz {n} ")] == [
         "Name einer gelieferten Datei „Erhebung_2024_STAT.xlsx“",
         "E-Mail-Adresse einer liefernden Stelle „stat@example.org“"]
     assert any(f.endswith(f"interne Notiz aus dem Katalog (GES-04) „{note[:89]}…“") for f in findings), findings
