@@ -460,7 +460,7 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                 "Den Platzhalter in Word durch den eigenen Text ersetzen oder den Absatz löschen.", {
         "": "{sheet}: Platzhalter „{found}“",
     }),
-    ProblemType("arbeitsnotiz", Severity.FEHLER, "Arbeitsnotiz im Bericht",
+    ProblemType("arbeitsnotiz-im-bericht", Severity.FEHLER, "Arbeitsnotiz im Bericht",
                 "Die Angabe klären und die Notiz streichen: im Katalog (templates/Indikatorenmatrix.xlsx, dann "
                 "'toolkit compile' erneut) oder im Bericht in Word.", {
         "": "{sheet}: Arbeitsnotiz „{found}“ in „{text}“",

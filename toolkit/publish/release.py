@@ -197,7 +197,7 @@ def _text_findings(block: Block, secrets: Secrets, file: str) -> list[Problem]:
         return []
     found = [problem("platzhalter", file=file, sheet=block.where, found=_short(p)) for p in placeholders_in(text)]
     outside = " ".join(part for part in _split_placeholders(text))
-    found += [problem("arbeitsnotiz", file=file, sheet=block.where, found=note, text=_short(text))
+    found += [problem("arbeitsnotiz-im-bericht", file=file, sheet=block.where, found=note, text=_short(text))
               for note in working_notes_in(outside)]
     if INTERNAL_MARK in text:
         found.append(problem("intern-im-bericht", "kennzeichnung", file=file, sheet=block.where, found=INTERNAL_MARK))

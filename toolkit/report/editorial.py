@@ -8,7 +8,9 @@
 - A **working note** is a remark the coordination left in the indicator catalogue while it is being built, such as
   "(Quelle prüfen)", "(Bezeichnung prüfen)" or "(Erfassung noch zu klären)": a bracketed remark ending in "prüfen",
   or "noch zu klären" / "bitte prüfen" anywhere. Compile copies catalogue texts as they are; the check finds the
-  notes in the edited report.
+  notes in the edited report. The catalogue's own warning (catalogue/wording.py, code arbeitsnotiz) matches more
+  words, since it only warns; a refusal of the release has no way round it, so it matches only these unmistakable
+  forms (the word "prüfen" alone is ordinary German in a report).
 """
 
 from __future__ import annotations
