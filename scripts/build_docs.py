@@ -143,9 +143,9 @@ PER_CODE: dict[str, dict[str, object]] = {
     "wahljahre-fehlen": {"place": "Indikatoren!AB50", "indicator": "TEI-02", "found": "Wahljahr"},
     "quote-stadtteile-ueber-100": {"place": "Indikatoren!V21", "indicator": "BIL-02", "found": "150"},
     "stadtteil-ohne-flaeche": {"found": "Alte Neustadt", "key": "04", "file": "templates/Stadtteile.geojson"},
-    "platzhalter": {"sheet": "Absatz 41 (Abschnitt „Vorwort“)", "found": "[Platzhalter für das Vorwort: Hier ordnet "
+    "redaktion-offen": {"sheet": "Absatz 41 (Abschnitt „Vorwort“)", "found": "[Platzhalter für das Vorwort: Hier ordnet "
                     "die Koordination die Ergebnisse ein, nennt den…"},
-    "arbeitsnotiz-im-bericht": {"sheet": "Absatz 166 (Abschnitt „GES-04 Gesundheitsuntersuchung …“)",
+    "redaktion-offen/arbeitsnotiz": {"sheet": "Absatz 166 (Abschnitt „GES-04 Gesundheitsuntersuchung …“)",
                                 "found": "(Quelle prüfen)", "text": "Quelle: Gesundheitsamt (Quelle prüfen)."},
     "intern-im-bericht": {"sheet": "Absatz 41 (Abschnitt „Vorwort“)", "found": "Erhebung_2025_STAT.xlsx"},
     "intern-im-bericht/kennzeichnung": {"sheet": "Kopfzeile (Abschnitt 1)", "found": "INTERN – nicht zur "
@@ -162,7 +162,7 @@ PER_CODE: dict[str, dict[str, object]] = {
     "dokumenteigenschaft/herausgeber": {"found": "Sachbearbeitung", "expected": "Landeshauptstadt Magdeburg"},
     "dokumenteigenschaft/intern": {"found": "Integrationsmonitoring 2025 – interne Fassung"},
     "rueckrechenbar": {"found": "BIL-06 2024 Alte Neustadt Nichtdeutsche"},
-    "ueberarbeitung": {"sheet": "Integrationsbericht_2025.docx", "found": "2 nachverfolgte Änderungen und 1 Kommentar"},
+    "redaktion-offen/ueberarbeitung": {"sheet": "Integrationsbericht_2025.docx", "found": "2 nachverfolgte Änderungen und 1 Kommentar"},
     "flaeche-ohne-stadtteil": {"found": "Hafen Nord", "file": "templates/Stadtteile.geojson", "key": "72",
                                "other": "Barleber See", "expected": "Alte Neustadt"},
 }

@@ -9,9 +9,9 @@ import zipfile
 
 import docx
 import pytest
+from conftest import copy_folder
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from conftest import copy_folder
 from docx_edit import find_cell, replace_text, set_cell
 from typer.testing import CliRunner
 
@@ -157,8 +157,7 @@ def test_internal_texts_properties_and_tracked_changes_are_refused(draft):
     assert findings[-4:] == [
         "Dokumenteigenschaft Titel: leer",
         "Dokumenteigenschaft Sprache: „en-US“ statt „de-DE“",
-        f"Dokumenteigenschaft Autor (Herausgeber): „Sachbearbeitung“ statt „{publisher}“ (toolkit.toml, [bericht] "
-        "herausgeber)",
+        f"Dokumenteigenschaft Autor (Herausgeber): „Sachbearbeitung“ statt „{publisher}“",
         "Integrationsbericht_2024.docx: 1 nachverfolgte Änderung; sie könnten im PDF stehen, und gelöschte Zahlen "
         "blieben lesbar"]
 

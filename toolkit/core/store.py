@@ -12,8 +12,7 @@ Tables
   catalogue it was made from, so that a return made with an earlier catalogue can still be read
 - sendings: every e-mail sent or drafted for a round (Message-ID, time, result)
 - checks: the last check result of every file seen in inbox/ (for status and the master matrix)
-- editions, edition_cells: the publication ledger, every edition toolkit publish released and what each of its cells
-  showed or withheld (indicators/editions.py)
+- editions, edition_cells: the publication ledger, every released edition cell by cell (indicators/editions.py)
 """
 
 from __future__ import annotations
@@ -482,12 +481,9 @@ class Store:
             params = (indicator,)
         return self.db.execute(sql + " ORDER BY h.id", params).fetchall()
 
-    # ---- the publication ledger (indicators/editions.py decides what goes in) --------------------------------
-
     def record_edition(self, *, year: int, folder: str, report: str, report_sha256: str,
                        cells: Iterable[tuple]) -> int:
-        """One released edition and its cells (every field of ObservationKey, status, value, reason, rounding base);
-        returns its number. Must run inside a transaction: an edition is recorded whole or not at all."""
+        """The publication ledger: one released edition and its cells; returns its number. Inside a transaction."""
         edition = int(self.db.execute(RECORD_EDITION, (year, now(), folder, report, report_sha256)).lastrowid)
         self.db.executemany(RECORD_CELLS, ((edition, *cell) for cell in cells))
         return edition
@@ -501,10 +497,8 @@ class Store:
 
     def edition_cells(self) -> list[tuple]:
         """Every cell of every edition: (edition, every field of ObservationKey, status, value, reason, rounding)."""
-        cursor = self.db.cursor()
-        cursor.row_factory = None
         try:
-            return cursor.execute(EDITION_CELLS).fetchall()
+            return [tuple(row) for row in self.db.execute(EDITION_CELLS)]
         except sqlite3.OperationalError:
             return []
 

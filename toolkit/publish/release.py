@@ -32,8 +32,8 @@ from toolkit.core.errors import InputError
 from toolkit.core.problems import Problem, problem
 from toolkit.indicators.confidentiality import MISSING_SYMBOL, ZERO_SYMBOL
 from toolkit.report.context import INTERNAL_MARK
-from toolkit.report.summary import ANNEX_HEADER, SUMMARY_CAPTION, SUMMARY_HEADER
 from toolkit.report.editorial import placeholders_in, working_notes_in
+from toolkit.report.summary import ANNEX_HEADER, SUMMARY_CAPTION, SUMMARY_HEADER
 from toolkit.report.tables import Report
 from toolkit.report.word import LANGUAGE
 
@@ -187,7 +187,7 @@ def check_release(report: EditedReport, expected: list[ExpectedTable], secrets: 
     problems += _property_findings(report, publisher, file)
     left = [count_of(count, *kind) for kind, count in report.revisions.items() if count]
     if left:
-        problems.append(problem("ueberarbeitung", file=file, sheet=file, found=" und ".join(left)))
+        problems.append(problem("redaktion-offen", "ueberarbeitung", file=file, sheet=file, found=" und ".join(left)))
     return ReleaseCheck(problems, unchecked)
 
 
@@ -195,9 +195,9 @@ def _text_findings(block: Block, secrets: Secrets, file: str) -> list[Problem]:
     text = " ".join(block.text.split())
     if not text:
         return []
-    found = [problem("platzhalter", file=file, sheet=block.where, found=_short(p)) for p in placeholders_in(text)]
+    found = [problem("redaktion-offen", file=file, sheet=block.where, found=_short(p)) for p in placeholders_in(text)]
     outside = " ".join(part for part in _split_placeholders(text))
-    found += [problem("arbeitsnotiz-im-bericht", file=file, sheet=block.where, found=note, text=_short(text))
+    found += [problem("redaktion-offen", "arbeitsnotiz", file=file, sheet=block.where, found=note, text=_short(text))
               for note in working_notes_in(outside)]
     if INTERNAL_MARK in text:
         found.append(problem("intern-im-bericht", "kennzeichnung", file=file, sheet=block.where, found=INTERNAL_MARK))
