@@ -164,7 +164,7 @@ def test_internal_texts_properties_and_tracked_changes_are_refused(draft):
 
 def test_the_internal_edition_is_refused_for_its_mark(draft):
     internal = compile_report(draft, YEAR, processes=1, intern=True).report
-    result = _publish(draft, "--bericht", str(internal))
+    result = _publish(draft, str(internal))
     assert result.exit_code == 1
     findings = _findings(result.output)
     assert f"Kopfzeile (Abschnitt 1): Kennzeichnung der internen Fassung „{INTERNAL_MARK}“" in findings
@@ -173,7 +173,7 @@ def test_the_internal_edition_is_refused_for_its_mark(draft):
 
 
 def test_a_missing_report_is_exit_3(draft, tmp_path):
-    result = _publish(draft, "--bericht", str(tmp_path / "fehlt.docx"))
+    result = _publish(draft, str(tmp_path / "fehlt.docx"))
     assert result.exit_code == 3
     assert f"Fehler: Der Bericht {tmp_path / 'fehlt.docx'} fehlt." in result.output
 

@@ -437,10 +437,10 @@ def export(
 @app.command(cls=ToolkitCommand)
 def publish(
     year: YearOption,
+    report: Annotated[Path | None, typer.Argument(
+        metavar="BERICHT", help="Der in Word bearbeitete Bericht (Standard: outbox/JAHR/Integrationsbericht_JAHR.docx)."
+    )] = None,
     workspace: WorkspaceOption = Path("."),
-    report: Annotated[Path | None, typer.Option(
-        "--bericht", metavar="DATEI", help="Der in Word bearbeitete Bericht (Standard: "
-                                            "outbox/JAHR/Integrationsbericht_JAHR.docx).")] = None,
     no_pdf: Annotated[bool, typer.Option(
         "--ohne-pdf", help="Keine PDFs erzeugen (schneller, ohne LibreOffice); der Bericht wird trotzdem geprüft.")] = False,
 ) -> None:
@@ -454,7 +454,8 @@ def publish(
     Absatz oder Tabelle, Zeile und Spalte und den Text.
 
     Sonst entsteht outbox/JAHR/Veroeffentlichung/: das barrierefreie PDF des bearbeiteten Berichts, der
-    Tabellenanhang, die offenen Daten und die Stadtteilprofile, alle aus derselben geschützten Tabelle. Die Ausgabe
+    Tabellenanhang, die offenen Daten, die Stadtteilprofile und die Website, alle aus derselben geschützten
+    Tabelle. Die Ausgabe
     wird im Veröffentlichungsverzeichnis der Datenhaltung vermerkt: Jede spätere Ausgabe (auch compile und export)
     hält gesperrt, was diese gesperrt hat, und nennt geänderte Werte als „Korrigierte Werte“.
 
@@ -463,7 +464,7 @@ def publish(
 
     Beispiel: toolkit publish --year 2025
 
-    Beispiel: toolkit publish --year 2025 --bericht Bericht_final.docx --ohne-pdf
+    Beispiel: toolkit publish --year 2025 Bericht_final.docx --ohne-pdf
     """
     ws = open_workspace(workspace)
     from toolkit.publish.edition import publish_release  # heavy: pandas, matplotlib, docx (0.7 s)

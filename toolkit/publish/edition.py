@@ -103,7 +103,7 @@ def publish_release(workspace: Workspace, year: int, report: Path | None = None,
     if not report.is_file():
         raise InputError(f"Der Bericht {for_user(report)} fehlt.",
                          hint=f"Zuerst 'toolkit compile --year {year}' ausführen und den Entwurf in Word bearbeiten, "
-                              "oder mit --bericht die bearbeitete Datei angeben.")
+                              "oder die bearbeitete Datei nach dem Befehl angeben (toolkit publish --year JAHR DATEI).")
     result = PublishResult(year, report, workspace.root, pdf=pdf)
     with locked(workspace, "toolkit publish"):
         timings = result.timings
