@@ -16,7 +16,7 @@ import pandas as pd
 from toolkit.catalogue.model import CITY, LAND, Catalogue, Field, Indicator
 from toolkit.core.cells import count_of, german_date
 from toolkit.core.settings import Settings
-from toolkit.indicators.confidentiality import PRIMARY, SECONDARY, SOURCE, symbol_legend
+from toolkit.indicators.confidentiality import EARLIER, PRIMARY, SECONDARY, SOURCE, symbol_legend
 from toolkit.indicators.values import comparison_pairs
 from toolkit.report.analysis import Analysis, analyse, group_series
 from toolkit.report.charts import Line, LineChart, scale_panels
@@ -142,7 +142,9 @@ def _internal_annex(intern: bool, year: int, deliveries: list[dict], n_merged: i
                 "lieferungen": [], "pruefung_text": "", "pruefung": []}
     by = report.suppressed_by
     counted = (f"Im Bericht gesperrt: {count_of(by.get(PRIMARY, 0), 'Wert')} primär, {by.get(SECONDARY, 0)} sekundär, "
-               f"{by.get(SOURCE, 0)} von der Quelle." if by.get(PRIMARY) or by.get(SECONDARY) or by.get(SOURCE) else "")
+               f"{by.get(SOURCE, 0)} von der Quelle"
+               + (f", {by[EARLIER]} wie in einer früheren Ausgabe" if by.get(EARLIER) else "") + "."
+               if by.get(PRIMARY) or by.get(SECONDARY) or by.get(SOURCE) or by.get(EARLIER) else "")
     return {
         "lieferungen_text": (f"Für das Berichtsjahr {year} {'wurde' if n_merged == 1 else 'wurden'} "
                              f"{count_of(n_merged, 'Lieferung')} "

@@ -26,7 +26,8 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from toolkit.core.workspace import atomic_write_bytes
-from toolkit.report.summary import SUMMARY_HEADER
+from toolkit.report.editorial import placeholder
+from toolkit.report.summary import SUMMARY_CAPTION, SUMMARY_HEADER
 from toolkit.report.word import (
     LANGUAGE,
     TABLE_STYLE,
@@ -43,13 +44,13 @@ FONT = "Calibri"  # LibreOffice substitutes the metric-compatible Carlito
 BLUE, GREY, RED = RGBColor(0x1F, 0x3A, 0x5F), RGBColor(0x33, 0x33, 0x33), RGBColor(0xC0, 0x00, 0x00)
 
 FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-ERGEBNISSE_HINWEIS = (
-    "[Entwurf aus den veröffentlichten Werten: Die Punkte sind nach der Größe der Veränderung ausgewählt. Bitte "
-    "prüfen, einordnen und in Word bearbeiten; diesen Absatz löschen.]"
+ERGEBNISSE_HINWEIS = placeholder(
+    "Entwurf aus den veröffentlichten Werten: Die Punkte sind nach der Größe der Veränderung ausgewählt. Bitte "
+    "prüfen, einordnen und in Word bearbeiten; diesen Absatz löschen."
 )
-VORWORT = (
-    "[Platzhalter für das Vorwort: Hier ordnet die Koordination die Ergebnisse ein, nennt den Bezug zum "
-    "Integrationskonzept der Stadt und dankt den beteiligten Stellen. Diesen Absatz bitte in Word ersetzen.]"
+VORWORT = placeholder(
+    "Platzhalter für das Vorwort: Hier ordnet die Koordination die Ergebnisse ein, nennt den Bezug zum "
+    "Integrationskonzept der Stadt und dankt den beteiligten Stellen. Diesen Absatz bitte in Word ersetzen."
 )
 
 
@@ -277,7 +278,7 @@ def _front_matter(document: Document) -> None:
 
     document.add_heading("Zusammenfassung", 1)
     _p(document, "{{ zusammenfassung }}")
-    _p(document, "Kernkennzahlen: letzter Wert, Abstand und Entwicklung", "Caption")
+    _p(document, SUMMARY_CAPTION, "Caption")
     _fixed_table(document, tuple(SUMMARY_HEADER), "z in zusammenfassung_zeilen",
                  ("z.kennzahl", "z.jahr", "z.gruppe", "z.wert", "z.vergleichswert", "z.abstand", "z.entwicklung",
                   "z.bewertung"), right=(1, 3, 4, 5))
