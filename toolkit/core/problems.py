@@ -463,6 +463,40 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                        "{other}), heißt aber wie der Stadtteil {expected}; sie wird nach dem Namen {expected} "
                        "zugeordnet.",
     }),
+    # ---- the edited report before it is released (toolkit publish, publish/release.py); sheet: the place in it
+    ProblemType("redaktion-offen", Severity.FEHLER, "Bearbeitung des Berichts nicht abgeschlossen",
+                "In Word den Platzhalter ersetzen oder löschen, die Arbeitsnotiz klären und streichen, unter "
+                "Überprüfen alle Änderungen annehmen oder ablehnen und alle Kommentare löschen.", {
+        "": "{sheet}: Platzhalter „{found}“",
+        "arbeitsnotiz": "{sheet}: Arbeitsnotiz „{found}“ in „{text}“",
+        "ueberarbeitung": "{sheet}: {found}; sie könnten im PDF stehen, und gelöschte Zahlen blieben lesbar",
+    }),
+    ProblemType("intern-im-bericht", Severity.FEHLER, "Interne Angabe im Bericht",
+                "Die Stelle in Word löschen; veröffentlicht wird nur die Fassung aus 'toolkit compile' ohne --intern.", {
+        "kennzeichnung": "{sheet}: Kennzeichnung der internen Fassung „{found}“",
+        "notiz": "{sheet}: interne Notiz aus dem Katalog ({indicator}) „{found}“",
+        "datei": "{sheet}: Name einer gelieferten Datei „{found}“",
+        "kontakt": "{sheet}: E-Mail-Adresse einer liefernden Stelle „{found}“",
+    }),
+    ProblemType("tabellenwert", Severity.FEHLER, "Zahl in einer Tabelle ist nicht der veröffentlichte Wert",
+                "Den veröffentlichten Wert eintragen (wie im Tabellenanhang) oder die Zelle leeren.", {
+        "gesperrt": "{sheet}: {found} eingetragen, der Wert ist gesperrt („{expected}“)",
+        "fehlt": "{sheet}: {found} eingetragen, für diese Zelle gibt es keinen veröffentlichten Wert („{expected}“)",
+        "geaendert": "{sheet}: {found} statt {expected} (der veröffentlichte Wert)",
+        "zeile": "{sheet}: Zahlen in einer Zeile, die die Tabelle des Entwurfs nicht hat („{found}“)",
+    }),
+    ProblemType("dokumenteigenschaft", Severity.FEHLER, "Dokumenteigenschaft fehlt",
+                "In Word unter Datei > Informationen > Eigenschaften eintragen (Titel; Autor: der Herausgeber aus "
+                "toolkit.toml, [bericht] herausgeber); Sprache: Überprüfen > Sprache > Deutsch (Deutschland).", {
+        "titel": "Dokumenteigenschaft Titel: leer",
+        "sprache": "Dokumenteigenschaft Sprache: „{found}“ statt „{expected}“",
+        "herausgeber": "Dokumenteigenschaft Autor (Herausgeber): „{found}“ statt „{expected}“",
+        "intern": "Dokumenteigenschaft Titel: „{found}“ ist der Titel der internen Fassung",
+    }),
+    ProblemType("rueckrechenbar", Severity.FEHLER, "Gesperrter Wert aus den Ausgaben zurückzurechnen",
+                "Nichts veröffentlichen; 'toolkit compile --intern' zeigt die Prüfung. Bitte der Betreuung melden.", {
+        "": "Geheimhaltung: {found} ließe sich aus dieser und den früheren Ausgaben zusammen zurückrechnen",
+    }),
 )}
 
 
@@ -566,27 +600,3 @@ def all_ok(reports: Iterable[FileReport]) -> bool:
 
 
 SEVERITY_ORDER = {Severity.FEHLER: 0, Severity.WARNUNG: 1, Severity.HINWEIS: 2}
-
-
-@dataclass(frozen=True)
-class ProblemGroup:
-    """The problems of one kind in one file, for a short overview: how many, and where the first ones are."""
-
-    file: str
-    severity: Severity
-    title: str
-    count: int
-    places: tuple[str, ...]  # the first few cells (or sheets), in the order found
-
-
-def group_problems(reports: Iterable[FileReport], first: int = 3) -> list[ProblemGroup]:
-    """The problems per file and kind (code and severity), Fehler first, then Warnungen and Hinweise; each group
-    with its count and its ``first`` places."""
-    groups: dict[tuple[str, Severity, str], list[Problem]] = {}
-    for report in reports:
-        for found in report.problems:
-            groups.setdefault((report.file, found.severity, found.code), []).append(found)
-    ordered = sorted(groups.items(), key=lambda item: SEVERITY_ORDER[item[0][1]])  # stable: files in their order
-    return [ProblemGroup(file, severity, problems[0].title, len(problems),
-                         tuple(p.place or p.indicator for p in problems[:first] if p.place or p.indicator))
-            for (file, severity, _code), problems in ordered]

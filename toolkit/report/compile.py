@@ -26,10 +26,10 @@ from toolkit.core.problems import Problem
 from toolkit.core.progress import SILENT
 from toolkit.core.settings import load_settings
 from toolkit.core.workspace import Workspace, atomic_path, ensure_closed, for_user
-from toolkit.indicators.audit import audit
-from toolkit.indicators.confidentiality import PRIMARY, SECONDARY, SOURCE, SPARSE
+from toolkit.indicators.confidentiality import EARLIER, PRIMARY, SECONDARY, SOURCE, SPARSE
+from toolkit.indicators.editions import revision_rows
 from toolkit.indicators.export import COLUMNS, export_rows
-from toolkit.indicators.published import LEAVE_OUT_OPTION, load_published
+from toolkit.indicators.published import LEAVE_OUT_OPTION, audit_all_editions, load_published
 from toolkit.report.charts import BarChart, Rendered, Spec, render_all
 from toolkit.report.context import INTERNAL_MARK, build_report
 from toolkit.report.deliveries import round_deliveries
@@ -37,7 +37,8 @@ from toolkit.report.geometry import district_triples, load_shapes
 from toolkit.report.maps import MAPS
 from toolkit.report.pdf import convert_to_pdf, find_libreoffice
 from toolkit.report.profiles import Profiles, build_profiles, write_profiles
-from toolkit.report.tables import write_table_annex
+from toolkit.report.sources import data_dates
+from toolkit.report.table_annex import write_table_annex
 from toolkit.report.word import add_pictures_after, finish_document
 from toolkit.report.word_template import knows_internal_edition, knows_summary_table, mark_every_page
 
@@ -76,6 +77,8 @@ class CompileResult:
                          "sekundär gesperrt (Geheimhaltung)")
         if by.get(SOURCE):
             parts.append(f"{format_number(by[SOURCE])} von der Quelle gesperrt")
+        if by.get(EARLIER):
+            parts.append(f"{format_number(by[EARLIER])} wie in einer früheren Ausgabe gesperrt")
         if by.get(SPARSE):
             parts.append(f"{count_of(by[SPARSE], 'Anteil')} gering besiedelter Stadtteile")
         return f": {', '.join(parts)}" if parts else ""
@@ -137,7 +140,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     audit_lines = None
     if intern:
         rows = [dict(zip(COLUMNS, (str(v) for v in row), strict=True)) for row in export_rows(published, catalogue)]
-        audit_lines = audit(rows, catalogue).lines(catalogue)
+        audit_lines = audit_all_editions(workspace, rows, catalogue).lines(catalogue)
     timings["daten"] = time.perf_counter() - started
     if not workspace.report_template.is_file():
         raise InputError(f"Die Berichtsvorlage {workspace.report_template} fehlt.",
@@ -146,7 +149,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
 
     t = time.perf_counter()
     content = build_report(published, catalogue, settings, year, deliveries, received, shapes, intern=intern,
-                           audit_lines=audit_lines)
+                           audit_lines=audit_lines, data_dates=data_dates(workspace, year))
     profiles = Profiles(year, [], []) if intern else build_profiles(published, catalogue, year, shapes)
     timings["inhalt"] = time.perf_counter() - t
     t = time.perf_counter()
@@ -184,7 +187,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     timings["word"] = time.perf_counter() - t
     t = time.perf_counter()
     annex = None if intern else write_table_annex(workspace.table_annex_file(year), content.tables, catalogue, year,
-                                                   settings.mindesteinwohner)
+                                                   settings.mindesteinwohner, revision_rows(published, catalogue))
     timings["tabellenanhang"] = time.perf_counter() - t
     t = time.perf_counter()
     profiles_path = None if intern else write_profiles(workspace.profiles_file(year), profiles, locators, settings,

@@ -26,7 +26,8 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from toolkit.core.workspace import atomic_write_bytes
-from toolkit.report.summary import SUMMARY_HEADER
+from toolkit.report.editorial import placeholder
+from toolkit.report.summary import SUMMARY_CAPTION, SUMMARY_HEADER
 from toolkit.report.word import (
     LANGUAGE,
     TABLE_STYLE,
@@ -43,13 +44,13 @@ FONT = "Calibri"  # LibreOffice substitutes the metric-compatible Carlito
 BLUE, GREY, RED = RGBColor(0x1F, 0x3A, 0x5F), RGBColor(0x33, 0x33, 0x33), RGBColor(0xC0, 0x00, 0x00)
 
 FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-ERGEBNISSE_HINWEIS = (
-    "[Entwurf aus den veröffentlichten Werten: Die Punkte sind nach der Größe der Veränderung ausgewählt. Bitte "
-    "prüfen, einordnen und in Word bearbeiten; diesen Absatz löschen.]"
+ERGEBNISSE_HINWEIS = placeholder(
+    "Entwurf aus den veröffentlichten Werten: Die Punkte sind nach der Größe der Veränderung ausgewählt. Bitte "
+    "prüfen, einordnen und in Word bearbeiten; diesen Absatz löschen."
 )
-VORWORT = (
-    "[Platzhalter für das Vorwort: Hier ordnet die Koordination die Ergebnisse ein, nennt den Bezug zum "
-    "Integrationskonzept der Stadt und dankt den beteiligten Stellen. Diesen Absatz bitte in Word ersetzen.]"
+VORWORT = placeholder(
+    "Platzhalter für das Vorwort: Hier ordnet die Koordination die Ergebnisse ein, nennt den Bezug zum "
+    "Integrationskonzept der Stadt und dankt den beteiligten Stellen. Diesen Absatz bitte in Word ersetzen."
 )
 
 
@@ -277,7 +278,7 @@ def _front_matter(document: Document) -> None:
 
     document.add_heading("Zusammenfassung", 1)
     _p(document, "{{ zusammenfassung }}")
-    _p(document, "Kernkennzahlen: letzter Wert, Abstand und Entwicklung", "Caption")
+    _p(document, SUMMARY_CAPTION, "Caption")
     _fixed_table(document, tuple(SUMMARY_HEADER), "z in zusammenfassung_zeilen",
                  ("z.kennzahl", "z.jahr", "z.gruppe", "z.wert", "z.vergleichswert", "z.abstand", "z.entwicklung",
                   "z.bewertung"), right=(1, 3, 4, 5))
@@ -290,7 +291,7 @@ def _front_matter(document: Document) -> None:
     _p(document, "{%p endfor %}")
     document.add_heading("Quellen und Stichtage", 2)
     _p(document, "Quellen und Stichtage der Kennzahlen", "Caption")
-    _fixed_table(document, ("Kennzahl", "Quelle", "Stichtag"), "q in quellen", ("q.kennzahl", "q.quelle", "q.stichtag"))
+    _fixed_table(document, ("Kennzahl", "Quelle", "Stichtag oder Zeitraum"), "q in quellen", ("q.kennzahl", "q.quelle", "q.stichtag"))
     document.add_heading("Zeichenerklärung", 2)
     _p(document, "Zeichen in Tabellen und Texten", "Caption")
     _fixed_table(document, ("Zeichen", "Bedeutung"), "s in zeichen", ("s.zeichen", "s.bedeutung"))
@@ -316,41 +317,46 @@ def _chapters(document: Document) -> None:
     _p(document, "{%p if k.zaehler %}")
     _kept(_p(document, "Zähler: {{ k.zaehler }}. Nenner: {{ k.nenner }}.", "Quelle"))
     _p(document, "{%p endif %}")
+    _p(document, "{%p if k.hinweise %}")
+    _p(document, "Methodische Hinweise: {{ k.hinweise }}", "Quelle")  # a page may end here, not inside the chart
+    _p(document, "{%p endif %}")
+    _p(document, "{%p if k.notiz_intern %}")
+    _p(document, "Interne Notiz: {{ k.notiz_intern }}", "Quelle")
+    _p(document, "{%p endif %}")
     _p(document, "{%p if k.hat_daten %}")
     _kept(_p(document, "{{ k.text }}"))
     _p(document, "{%p if k.grafik %}")
     _p(document, "{{ k.grafik }}", "Abbildung")
     _p(document, "Abbildung: {{ k.grafik_titel }}", "Caption")
     _p(document, "{%p endif %}")
-    _p(document, "Tabelle: {{ k.tabelle.titel }}", "Caption")
-    _loop_table(document, "k.tabelle")
+    _table_with_notes(document, "k.tabelle")
     _p(document, "{%p if k.stadtteil_grafik %}")
     _kept(_p(document, "{{ k.stadtteil_text }}"))
     _p(document, "{{ k.stadtteil_grafik }}", "Abbildung")
     _p(document, "Abbildung: {{ k.stadtteil_grafik_titel }}", "Caption")
-    _p(document, "Tabelle: {{ k.stadtteil_tabelle.titel }}", "Caption")
-    _loop_table(document, "k.stadtteil_tabelle")
+    _table_with_notes(document, "k.stadtteil_tabelle")
     _p(document, "{%p endif %}")
     _p(document, "{%p if k.vergleich %}")
     _kept(_p(document, "{{ k.vergleich_text }}"))
-    _p(document, "Tabelle: {{ k.vergleich.titel }}", "Caption")
-    _loop_table(document, "k.vergleich")
+    _table_with_notes(document, "k.vergleich")
     _p(document, "{%p endif %}")
     _p(document, "{%p else %}")
     _p(document, "{{ k.fehlt_text }}")
+    _p(document, "Vorgesehene Quelle: {{ k.quelle }}.", "Quelle")
     _p(document, "{%p endif %}")
-    _p(document, "Quelle: {{ k.quelle }}. Stichtag: {{ k.stichtag }}.", "Quelle")
-    _p(document, "{%p if k.hinweise %}")
-    _p(document, "Methodische Hinweise: {{ k.hinweise }}", "Quelle")
-    _p(document, "{%p endif %}")
-    _p(document, "{%p if k.notiz_intern %}")
-    _p(document, "Interne Notiz: {{ k.notiz_intern }}", "Quelle")
-    _p(document, "{%p endif %}")
-    _p(document, "{%p for f in k.fussnoten %}")
+    _p(document, "{%p endfor %}")
+    _p(document, "{%p endfor %}")
+
+
+def _table_with_notes(document: Document, var: str) -> None:
+    """Caption, table, then right below it its footnotes and its source line (Stand, Stichtag or Zeitraum), so
+    that a mark is explained on its page (word.py keeps them with the table)."""
+    _p(document, f"Tabelle: {{{{ {var}.titel }}}}", "Caption")
+    _loop_table(document, var)
+    _p(document, f"{{%p for f in {var}.fussnoten %}}")
     _p(document, "{{ f }}", "Quelle")
     _p(document, "{%p endfor %}")
-    _p(document, "{%p endfor %}")
-    _p(document, "{%p endfor %}")
+    _p(document, f"{{{{ {var}.quelle }}}}", "Quelle")
 
 
 def _annex(document: Document) -> None:
