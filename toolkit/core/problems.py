@@ -354,14 +354,12 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
         "fehler": "{file}, Zeile {line}: Die CSV-Datei ist hier nicht lesbar ({reason}). Bitte die Zeile prüfen und "
                   "erneut importieren.",
     }),
-    ProblemType("csv-mehrzeilig", Severity.WARNUNG, "Text über mehrere Zeilen",
-                "Prüfen, ob der Text so gemeint ist; sonst das schließende Anführungszeichen ergänzen und erneut "
-                "importieren.", {
-        "": "{file}, Zeile {line}, Spalte {column}: Der Text in Anführungszeichen ab „{found}“ reicht bis Zeile "
-            "{last}; Zeile {inner} darin hat so viele Trennzeichen „{delimiter}“ wie eine Datenzeile. Übernommen als "
-            "ein Text. Fehlt in Zeile {line} ein schließendes Anführungszeichen, bitte ergänzen und erneut "
-            "importieren; sonst ist nichts zu tun.",
-    }),
+    ProblemType("csv-mehrzeilig", Severity.WARNUNG, "Text über mehrere Zeilen", "Prüfen, ob der Text so gemeint "
+                "ist; sonst das schließende Anführungszeichen ergänzen und erneut importieren.", {"": "{file}, Zeile "
+                "{line}, Spalte {column}: Der Text in Anführungszeichen ab „{found}“ reicht bis Zeile {last}; Zeile "
+                "{inner} darin hat so viele Trennzeichen „{delimiter}“ wie eine Datenzeile. Übernommen als ein Text. "
+                "Fehlt in Zeile {line} ein schließendes Anführungszeichen, bitte ergänzen und erneut importieren; "
+                "sonst ist nichts zu tun."}),
     ProblemType("kopfzeile-doppelt", Severity.FEHLER, "Spalte doppelt in der Kopfzeile",
                 "Eine der Spalten umbenennen oder löschen, bei einer Zuordnung die gemeinte mit spalte = \"F\" wählen.", {
         "": "Spalte „{column}“ steht {times} in der Kopfzeile: {cells}. Welche gilt, ist nicht zu erkennen; bitte "
