@@ -9,8 +9,11 @@ import re
 import docx
 import pytest
 from docx.oxml.ns import qn
+from report_fixtures import make_report_workspace
 
 from toolkit.core.settings import Settings, load_settings
+from toolkit.core.workspace import for_user
+from toolkit.report.compile import OLD_FRONT_MATTER_NOTICE, compile_report
 from toolkit.report.front_matter import (
     ABBREVIATIONS,
     DEFAULT_NACHDRUCK,
@@ -20,6 +23,7 @@ from toolkit.report.front_matter import (
     impressum,
     key_figures,
 )
+from toolkit.report.word_template import knows_front_matter
 
 # Words in capitals the report prints that are no abbreviation: the indicators' keys (DEM-01) are names.
 INDICATOR_KEY = re.compile(r"\b[A-Z]{3}-\d{2}\b")
@@ -207,3 +211,33 @@ def test_the_glossary_explains_the_terms_of_every_chapter(compiled):
 ])
 def test_an_abbreviation_is_found_as_a_whole_word(abbreviation, text, found):
     assert bool(abbreviation_pattern(abbreviation).search(text)) is found
+
+
+# ---- ten report years -----------------------------------------------------------------------------------------
+
+
+def test_the_time_tables_show_ten_years_at_the_full_table_size(compiled):
+    """The default report shows ten years where the data reaches back (the fixture has 2015-2024); the time tables
+    keep the cell style's size instead of shrinking to fit (widths that break no number: test_report.py)."""
+    _workspace, _result, document = compiled
+    assert Settings().jahre_im_bericht == 10
+    years = [str(y) for y in range(2015, 2025)]
+    tables = [t for t in document.tables if [c.text for c in t.rows[0].cells][1:] == years]
+    assert len(tables) >= 3
+    for table in tables:
+        sizes = {int(s.get(qn("w:val"))) for s in table._tbl.iter(qn("w:sz"))}
+        assert sizes <= {18}, sizes  # 9 pt or the style's 9 pt
+
+
+def test_an_older_template_without_the_front_matter_is_named_and_still_compiles(tmp_path):
+    workspace = make_report_workspace(tmp_path / "ws", indicators=("DEM-02",))  # a chart and a Stadtteil map
+    assert knows_front_matter(workspace.report_template)
+    template = docx.Document(str(workspace.report_template))
+    slot = next(p for p in template.paragraphs if p.text == "{{ titelkarte }}")
+    slot._p.getparent().remove(slot._p)  # as in the template of the previous version: no cover map
+    template.save(str(workspace.report_template))
+    assert not knows_front_matter(workspace.report_template)
+    result = compile_report(workspace, 2024, processes=1)
+    assert OLD_FRONT_MATTER_NOTICE.format(template=for_user(workspace.report_template)) in result.notices
+    alts = [d.get("descr") for d in docx.Document(str(result.report)).element.body.iter(qn("wp:docPr"))]
+    assert len(alts) == result.n_charts and not any(a.startswith("Titelbild") for a in alts)

@@ -42,6 +42,7 @@ from toolkit.report.profiles import Profiles, build_profiles, write_profiles
 from toolkit.report.tables import write_table_annex
 from toolkit.report.word import add_pictures_after, finish_document
 from toolkit.report.word_template import (
+    knows_front_matter,
     knows_internal_edition,
     knows_summary_table,
     mark_every_page,
@@ -156,7 +157,8 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     profiles = Profiles(year, [], []) if intern else build_profiles(published, catalogue, year, shapes)
     timings["inhalt"] = time.perf_counter() - t
     t = time.perf_counter()
-    covers = [CoverMap(shapes, settings.stadt)] if shapes is not None and shapes.drawn else []
+    front_matter = knows_front_matter(workspace.report_template)  # an older template has no slot for the cover map
+    covers = [CoverMap(shapes, settings.stadt)] if front_matter and shapes is not None and shapes.drawn else []
     pictures = render_all([*covers, *content.charts, *profiles.locators],
                           processes=settings.prozesse if processes is None else processes, progress=progress)
     cover, pictures = pictures[:len(covers)], pictures[len(covers):]
@@ -169,6 +171,8 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
         notices.append(OLD_TEMPLATE_NOTICE.format(template=for_user(workspace.report_template)))
     if not knows_summary_table(workspace.report_template):
         notices.append(OLD_SUMMARY_NOTICE.format(template=for_user(workspace.report_template)))
+    if not front_matter:
+        notices.append(OLD_FRONT_MATTER_NOTICE.format(template=for_user(workspace.report_template)))
     for (target, key), image, spec in zip(content.chart_slots, rendered, content.charts, strict=True):
         if isinstance(spec, MAPS):
             continue  # no slot of its own in the template: placed after its bar chart (place_maps)
@@ -227,6 +231,13 @@ OLD_TEMPLATE_NOTICE = (
 OLD_SUMMARY_NOTICE = (
     "Die Berichtsvorlage {template} stammt aus einer früheren Version: Ihre Zusammenfassung bleibt leer (sie kennt die "
     "Tabelle der Kernkennzahlen noch nicht), und die Kapitel beginnen ohne „Im Überblick“. Eine neue Vorlage erzeugt "
+    "'python scripts/build_templates.py' (Repository) oder 'toolkit init' in einem neuen Ordner; eigene Änderungen "
+    "an der Vorlage bitte dorthin übertragen.")
+
+
+OLD_FRONT_MATTER_NOTICE = (
+    "Die Berichtsvorlage {template} stammt aus einer früheren Version: Titelseite ohne Karte der Stadtteile, ohne "
+    "Impressum, ohne „Auf einen Blick“ und ohne Abkürzungen und Glossar. Eine neue Vorlage erzeugt "
     "'python scripts/build_templates.py' (Repository) oder 'toolkit init' in einem neuen Ordner; eigene Änderungen "
     "an der Vorlage bitte dorthin übertragen.")
 

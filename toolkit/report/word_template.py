@@ -108,6 +108,11 @@ def knows_summary_table(template: Path) -> bool:
     return template_mentions(template, "zusammenfassung_zeilen", "hf.ueberblick")
 
 
+def knows_front_matter(template: Path) -> bool:
+    """True if the report template has the cover map, Impressum, Auf einen Blick and Abkürzungen (issue #19)."""
+    return template_mentions(template, "titelkarte", "impressum.", "auf_einen_blick", "abkuerzungen")
+
+
 def template_text(template: Path) -> str:
     """The words of the template's document (its fixed texts and placeholders), one run per line; "" if unreadable."""
     try:
