@@ -20,6 +20,7 @@ from toolkit.report.front_matter import (
     GLOSSARY,
     KEY_FIGURES,
     abbreviation_pattern,
+    data_date,
     impressum,
     key_figures,
 )
@@ -80,7 +81,9 @@ def test_the_impressum_comes_from_the_settings(compiled):
     assert lines[1] == f"Anschrift: {settings.veroeffentlichung_anschrift}"
     assert lines[2] == f"Bearbeitung: {settings.koordination_name}, {settings.koordination_funktion}"
     assert lines[3] == f"Kontakt: Telefon {settings.feedback_phone} · E-Mail {settings.feedback_email}"
-    assert re.fullmatch(r"Stand: \d\d\.\d\d\.\d{4} \(Datenstand der Werte: Berichtsjahr 2024, .*\)", lines[4])
+    assert re.fullmatch(r"Stand: \d\d\.\d\d\.\d{4} \(Berichtsjahr 2024, Daten übernommen bis "
+                        r"\d\d\.\d\d\.\d{4}; Stichtage und Zeiträume je Kennzahl unter „Quellen und Stichtage“\)",
+                        lines[4]), lines[4]
     assert lines[5] == DEFAULT_NACHDRUCK
 
 
@@ -91,8 +94,15 @@ def test_the_impressum_uses_the_publishing_settings_and_the_own_reprint_clause()
     lines = impressum(settings, 2025, dt.date(2026, 4, 30))
     assert lines["herausgeber"] == "Amt für Statistik"
     assert lines["kontakt"] == "E-Mail statistik@example.org"  # no phone set anywhere: no empty "Telefon"
-    assert lines["stand"].startswith("30.04.2026 (Datenstand der Werte: Berichtsjahr 2025")
+    assert lines["stand"].startswith("30.04.2026 (Berichtsjahr 2025; Stichtage")  # no delivery: no data date
     assert lines["nachdruck"] == "Nachdruck nur mit Genehmigung."
+
+
+def test_the_data_date_is_the_last_delivery_in_effect():
+    deliveries = [{"zeitpunkt": "02.04.2026"}, {"zeitpunkt": "17.04.2026 (zurückgezogen)"},
+                  {"zeitpunkt": "nicht übernommen (geprüft 20.04.2026)"}, {"zeitpunkt": "31.03.2026"}]
+    assert data_date(deliveries) == dt.date(2026, 4, 2)
+    assert data_date([]) is None
 
 
 def test_the_reprint_clause_is_a_checked_setting(tmp_path):

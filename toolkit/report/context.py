@@ -100,7 +100,7 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
                     "herausgeber": settings.herausgeber, "jahr": year,
                     "stand": german_date(dt.date.today()), "kennzeichnung": INTERNAL_MARK if intern else ""},
         "intern": intern,
-        **front_context(summary, catalogue, settings, year, dt.date.today(), window),
+        **front_context(summary, catalogue, settings, year, dt.date.today(), window, deliveries),
         "ergebnisse_text": (
             f"Je Kapitel die auffälligsten Entwicklungen des Berichtsjahres {year}: wie sich der Abstand zwischen "
             "den Gruppen verändert hat, " + ("ob ein Zielwert des Integrationskonzepts erreicht ist, " if targets

@@ -85,12 +85,13 @@ DEFAULT_NACHDRUCK = ("Nachdruck und Vervielfältigung, auch auszugsweise, nur mi
 
 
 def front_context(summary: Iterable[tuple[Indicator, dict | None]], catalogue: Catalogue, settings: Settings,
-                  year: int, compiled: dt.date, published: pd.DataFrame) -> dict:
+                  year: int, compiled: dt.date, published: pd.DataFrame, deliveries: list[dict]) -> dict:
     """The template's keys for the Impressum, Auf einen Blick and the Glossar (the Abkürzungen come last, from the
-    filled context: ``printed_abbreviations``). ``published``: the protected table, for the values' flags."""
+    filled context: ``printed_abbreviations``). ``published``: the protected table, for the values' flags;
+    ``deliveries``: the round's deliveries (report/deliveries.py), for the data date."""
     figures = key_figures(summary, catalogue, year, flags=_flags(published, year))
     return {
-        "impressum": impressum(settings, year, compiled),
+        "impressum": impressum(settings, year, compiled, data_date(deliveries)),
         "auf_einen_blick": figures,
         "auf_einen_blick_text": (
             f"{count_of(len(figures), 'Kennzahl', 'Kennzahlen')} des Berichtsjahres {year} aus den Handlungsfeldern "
@@ -160,8 +161,19 @@ def _figure(indicator: Indicator, row: dict, catalogue: Catalogue, flags: dict[t
     return {"wert": row["wert"], "kennzahl": indicator.name, "kennung": indicator.id, "lesart": "; ".join(reading)}
 
 
-def impressum(settings: Settings, year: int, compiled: dt.date) -> dict:
-    """The Impressum's lines from the settings (the website uses the same ones)."""
+def data_date(deliveries: list[dict]) -> dt.date | None:
+    """The day the round's last delivery in effect was taken over (merged or imported); None without one."""
+    days = []
+    for delivery in deliveries:
+        found = re.fullmatch(r"(\d\d)\.(\d\d)\.(\d{4})", delivery["zeitpunkt"])  # withdrawn or rejected: more words
+        if found:
+            days.append(dt.date(int(found[3]), int(found[2]), int(found[1])))
+    return max(days, default=None)
+
+
+def impressum(settings: Settings, year: int, compiled: dt.date, data: dt.date | None = None) -> dict:
+    """The Impressum's lines from the settings (the website uses the same ones); Stand: the day of compiling and
+    ``data``, the day the last data of the round were taken over."""
     kontakt = " · ".join(part for part in (settings.feedback_phone and f"Telefon {settings.feedback_phone}",
                                            settings.feedback_email and f"E-Mail {settings.feedback_email}") if part)
     return {
@@ -169,8 +181,9 @@ def impressum(settings: Settings, year: int, compiled: dt.date) -> dict:
         "anschrift": settings.veroeffentlichung_anschrift,
         "bearbeitung": ", ".join(p for p in (settings.koordination_name, settings.koordination_funktion) if p),
         "kontakt": kontakt,
-        "stand": f"{german_date(compiled)} (Datenstand der Werte: Berichtsjahr {year}, Stichtage und Zeiträume "
-                 "je Kennzahl in „Quellen und Stichtage“)",
+        "stand": f"{german_date(compiled)} (Berichtsjahr {year}"
+                 + (f", Daten übernommen bis {german_date(data)}" if data else "")
+                 + "; Stichtage und Zeiträume je Kennzahl unter „Quellen und Stichtage“)",
         "nachdruck": settings.nachdruck or DEFAULT_NACHDRUCK,
     }
 
