@@ -32,7 +32,7 @@ from toolkit.indicators.export import COLUMNS, export_rows
 from toolkit.indicators.published import LEAVE_OUT_OPTION, load_published
 from toolkit.report.charts import BarChart, Rendered, Spec, render_all
 from toolkit.report.context import INTERNAL_MARK, build_report
-from toolkit.report.deliveries import round_deliveries
+from toolkit.report.deliveries import merge_dates, round_deliveries
 from toolkit.report.geometry import district_triples, load_shapes
 from toolkit.report.maps import MAPS
 from toolkit.report.pdf import convert_to_pdf, find_libreoffice
@@ -146,10 +146,11 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     t = time.perf_counter()
     content = build_report(published, catalogue, settings, year, deliveries, received, shapes, intern=intern,
                            audit_lines=audit_lines)
-    profiles = Profiles(year, [], []) if intern else build_profiles(published, catalogue, year, shapes)
+    profiles = Profiles(year, [], []) if intern else build_profiles(published, catalogue, year, shapes,
+                                                                          settings.mindesteinwohner, merge_dates(workspace, year))
     timings["inhalt"] = time.perf_counter() - t
     t = time.perf_counter()
-    pictures = render_all([*content.charts, *profiles.locators],
+    pictures = render_all([*content.charts, *profiles.figures],
                           processes=settings.prozesse if processes is None else processes, progress=progress)
     rendered, locators = pictures[:len(content.charts)], pictures[len(content.charts):]
     timings["grafiken"] = time.perf_counter() - t
