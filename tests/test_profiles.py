@@ -233,3 +233,32 @@ def test_compile_names_the_profiles_in_its_lines(profiles):
     result, _document, _catalogue, _published, _workspace = profiles
     lines = result.lines()
     assert f"Stadtteilprofile: {for_user(result.profiles)} ({result.n_profiles} Stadtteile)" in lines
+
+
+def test_the_demos_profiles_rank_nothing_sparse_print_the_auslaenderanteil_once_and_name_their_sources(
+        demo_workspace):
+    """The demo's profiles, as issue 19 found them: "Rang 1 von 32" for the Ausländeranteil, DEM-02 and STT-01 with
+    the same value twice, Sülzegrund (a few inhabitants) with a page of '. – x', no source."""
+    year = 2025
+    catalogue, settings, published, _left_out = load_published(demo_workspace, year)
+    document = docx.Document(str(demo_workspace.profiles_file(year)))
+    pages = _pages(document)
+    texts = [p.text for p in document.paragraphs]
+    assert not any(" von " in cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    labels = [r[0] for r in _table_rows(pages["Altstadt"])]
+    assert "DEM-02 / STT-01 Ausländeranteil (in %)" in labels and not any(lab.startswith("STT-01") for lab in labels)
+    sparse = {d.name for d in catalogue.districts if d.sparse(settings.mindesteinwohner)}
+    assert "Sülzegrund" in sparse and not sparse & set(pages)
+    inhabitants = published[(published["indicator"] == "DEM-01") & (published["year"] == year)
+                            & (published["area"] == next(d.area for d in catalogue.districts if d.name == "Sülzegrund"))
+                            & (published["group"] == "insgesamt") & (published["sex"] == "insgesamt")].iloc[0]
+    paragraph = texts[texts.index("Sülzegrund", texts.index(SPARSE_HEADING)) + 1]
+    assert paragraph.startswith("Sülzegrund gilt als gering besiedelt")
+    assert paragraph.endswith(f"Einwohnerinnen und Einwohner {format_number(inhabitants.published, 0)}.")
+    for name, elements in pages.items():
+        if name in ("Hinweise zu den Profilen", SPARSE_HEADING):
+            continue
+        lines = ["".join(t.text or "" for t in e.iter(qn("w:t"))) for e in elements]
+        sources = [line for line in lines if line.startswith("Quellen: ")]
+        assert len(sources) == 1 and f"Stichtag 31.12.{year}; Stand " in sources[0], name
+        assert len([d for e in elements for d in e.iter(qn("wp:docPr"))]) == 1, name
