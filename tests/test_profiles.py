@@ -132,9 +132,8 @@ def test_no_rank_unless_every_stadtteil_has_a_published_value(profiles):
     values = opened[dem01 & (opened["sex"] == "insgesamt") & (opened["group"] == "insgesamt")]
     order = sorted(values["published"], reverse=True)
     full = [p for p in built.pages if not p.sparse]
-    assert full and all(p.ranks == [f"Einwohnerinnen und Einwohner: "
-                                    f"{order.index(values[values['area'] == p.area].iloc[0].published) + 1}."]
-                        for p in full)
+    assert full and all(p.ranks == [f"{order.index(values[values['area'] == p.area].iloc[0].published) + 1} bei "
+                                    "„Einwohnerinnen und Einwohner“"] for p in full)
 
 
 def test_indicators_with_the_same_printed_values_are_one_row(profiles):

@@ -245,7 +245,7 @@ def _district_pages(profiles: Profiles, catalogue: Catalogue, pictures: list[Pic
         pages.append(Page(paths[n], "stadtteil.html", page.name, {
             "name": page.name, "schluessel": keys[page.area], "lage": page.position, "karte": figure,
             "werte": table if rows else None, "fussnoten": page.notes, "hinweis": page.sparse,
-            "quellen": page.sources, "raenge": " ".join(page.ranks),
+            "quellen": page.sources, "raenge": "; ".join(page.ranks),
             "attribution": profiles.attribution if figure else "", **neighbour}))
     return pages
 

@@ -74,7 +74,7 @@ class Page:
     notes: list[str] = field(default_factory=list)
     position: str = ""  # 'im Norden', 'in der Mitte' (profile_figure.position_words); '' without a shape
     picture: int | None = None  # index into Profiles.figures; None: no picture
-    ranks: list[str] = field(default_factory=list)  # 'Einwohnerinnen und Einwohner: 3.' where every value is published
+    ranks: list[str] = field(default_factory=list)  # '3 bei „Einwohnerinnen und Einwohner“' where all are published
     sources: list[str] = field(default_factory=list)
     sparse: str = ""  # a sparsely populated Stadtteil: its short paragraph instead of a page
 
@@ -132,7 +132,7 @@ def build_profiles(published: pd.DataFrame, catalogue: Catalogue, year: int, sha
         markers: dict[str, str] = {}
         page = Page(district.area, district.name, [_row(c, district.area, markers) for c in columns])
         page.notes = [f"{marker} {text[0].upper()}{text[1:]}." for text, marker in markers.items()]
-        page.ranks = [f"{c.indicator.name}: {c.ranks[district.area]}." for c in columns if district.area in c.ranks]
+        page.ranks = [f"{c.ranks[district.area]} bei „{c.indicator.name}“" for c in columns if district.area in c.ranks]
         page.sources = [line for ids, line in sources if any(page_id in ids for page_id in _shown_ids(columns, page))]
         index = shapes.areas.index(district.area) if shapes is not None and district.area in shapes.areas else -1
         has_map = index >= 0 and bool(shapes.rings[index])
@@ -316,7 +316,7 @@ def write_profiles(path: Path, profiles: Profiles, pictures: Sequence[Rendered],
         out.paragraph(page.name, "Heading 1", page_break=True)
         sentence = f"Der Stadtteil {page.name} liegt {page.position} des Stadtgebiets." if page.position else ""
         if page.ranks:
-            sentence += f" Rang unter allen {profiles.n_districts} Stadtteilen (1 = höchster Wert): {' '.join(page.ranks)}"
+            sentence += f" Rang unter allen {profiles.n_districts} Stadtteilen (1 = höchster Wert): {'; '.join(page.ranks)}."
         if sentence:
             out.paragraph(sentence.strip())
         if page.picture is not None:
