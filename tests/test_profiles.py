@@ -166,7 +166,7 @@ def test_a_sparsely_populated_stadtteil_gets_a_short_paragraph_not_a_page_of_sym
     counts = published[(published["indicator"] == "DEM-01") & (published["year"] == YEAR)
                        & (published["sex"] == "insgesamt") & (published["group"] == "insgesamt")]
     names = {d.name: d.area for d in catalogue.districts}
-    for n, heading in enumerate(p for p in section if p.style.name == "Heading 2"):
+    for heading in (p for p in section if p.style.name == "Heading 2"):
         text = section[section.index(heading) + 1].text
         row = counts[counts["area"] == names[heading.text]].iloc[0]
         assert text.startswith(f"{heading.text} gilt als gering besiedelt (Einwohnerzahl im Indikatorenkatalog unter "
