@@ -133,7 +133,7 @@ def build_profiles(published: pd.DataFrame, catalogue: Catalogue, year: int, sha
         page = Page(district.area, district.name, [_row(c, district.area, markers) for c in columns])
         page.notes = [f"{marker} {text[0].upper()}{text[1:]}." for text, marker in markers.items()]
         page.ranks = [f"{c.ranks[district.area]} bei „{c.indicator.name}“" for c in columns if district.area in c.ranks]
-        page.sources = [line for ids, line in sources if any(page_id in ids for page_id in _shown_ids(columns, page))]
+        page.sources = sources  # every page has a row for every column
         index = shapes.areas.index(district.area) if shapes is not None and district.area in shapes.areas else -1
         has_map = index >= 0 and bool(shapes.rings[index])
         if has_map:
@@ -196,11 +196,6 @@ def _label(column: _Column) -> str:
     return " / ".join([column.indicator.id, *column.also]) + f" {column.label}"
 
 
-def _shown_ids(columns: list[_Column], page: Page) -> set[str]:
-    labels = {row[0] for row in page.rows}
-    return {i for c in columns if _label(c) in labels for i in (c.indicator.id, *c.also)}
-
-
 def _row(column: _Column, area: str, markers: dict[str, str]) -> list[str]:
     decimals = decimals_of(column.indicator)
     value: Cell = table_cell(column.records.get(area), decimals, markers)
@@ -250,7 +245,7 @@ def short_source(text: str) -> str:
     return re.sub(r"\s*\([^)]*\)", "", text.split(";")[0]).strip()
 
 
-def _sources(columns: list[_Column], year: int, stands: Mapping[str, dt.date]) -> list[tuple[set[str], str]]:
+def _sources(columns: list[_Column], year: int, stands: Mapping[str, dt.date]) -> list[str]:
     """One line per source and Stichtag (a day) or Zeitraum (a period): which indicators, and the Stand."""
     grouped: dict[tuple[str, str], list[_Column]] = {}
     for column in columns:
@@ -260,8 +255,7 @@ def _sources(columns: list[_Column], year: int, stands: Mapping[str, dt.date]) -
         ids = {i for c in members for i in (c.indicator.id, *c.also)}
         when = f"Stichtag {day}{year}" if _DAY.match(day) else f"{day} {year}"
         stand = [stands[c.indicator.fachbereich] for c in members if c.indicator.fachbereich in stands]
-        lines.append((ids, f"{source} ({', '.join(sorted(ids))}; {when}"
-                      + (f"; Stand {german_date(max(stand))})" if stand else ")")))
+        lines.append(f"{source} ({', '.join(sorted(ids))}; {when}" + (f"; Stand {german_date(max(stand))})" if stand else ")"))
     return lines
 
 
@@ -308,7 +302,9 @@ def write_profiles(path: Path, profiles: Profiles, pictures: Sequence[Rendered],
         f"sinnvoll ({SPARSE_SYMBOL}). Einen Rang (1 = höchster Wert) nennt ein Profil nur für Kennzahlen, die für "
         f"alle {profiles.n_districts} Stadtteile veröffentlicht sind; fehlt ein Wert, könnte er höher sein. "
         "Kennzahlen, die in allen Stadtteilen dieselben Werte haben, stehen in einer Zeile. Gering besiedelte "
-        f"Stadtteile stehen mit einem kurzen Absatz im Abschnitt „{SPARSE_HEADING}“ am Ende."
+        f"Stadtteile stehen mit einem kurzen Absatz im Abschnitt „{SPARSE_HEADING}“ am Ende. Die Quellen unter jeder "
+        "Tabelle sind kurz gefasst (vollständig im Integrationsbericht); „Stand“ ist der Tag, an dem die Werte "
+        "übernommen wurden."
         + (f" {profiles.attribution}." if profiles.attribution else ""))
     out.paragraph("Zeichen in den Tabellen", "Caption")
     out.table(["Zeichen", "Bedeutung"], [list(item) for item in symbol_legend(catalogue, settings.mindesteinwohner)], numbers=False)
