@@ -15,9 +15,9 @@ from toolkit.core.cells import format_number, german_date
 from toolkit.core.workspace import for_user
 from toolkit.indicators.published import load_published
 from toolkit.report.chart_layout import text_problems
-from toolkit.report.deliveries import merge_dates
 from toolkit.report.geometry import district_triples, load_shapes
-from toolkit.report.profiles import SPARSE_HEADING, build_profiles, header
+from toolkit.report.profiles import SPAN, SPARSE_HEADING, build_profiles, header
+from toolkit.report.sources import data_dates, reference_text
 from toolkit.report.tables import decimals_of
 
 YEAR = 2024
@@ -74,7 +74,8 @@ def test_one_page_per_populated_stadtteil_with_heading_picture_table_and_sources
     assert stadtteile == populated and result.n_profiles == len(populated) + len(sparse)
     assert all(p.paragraph_format.page_break_before for p in headings)  # every page starts on a new page
     pages = _pages(document)
-    stand = german_date(max(merge_dates(workspace, YEAR).values()))
+    dates = data_dates(workspace, YEAR)
+    stand = german_date(max(dates["DEM-01"], dates["DEM-02"]))
     for name in populated:
         elements = pages[name]
         pictures = [d for e in elements for d in e.iter(qn("wp:docPr"))]
@@ -88,8 +89,8 @@ def test_one_page_per_populated_stadtteil_with_heading_picture_table_and_sources
                                             "DEM-02 Ausländeranteil (in %)"]  # STT-01 has no data: no row
         texts = ["".join(t.text or "" for t in e.iter(qn("w:t"))) for e in elements]
         sources = [t for t in texts if t.startswith("Quellen: ")]
-        assert sources == [f"Quellen: Melderegister der Landeshauptstadt Magdeburg (DEM-01, DEM-02; Stichtag "
-                           f"31.12.{YEAR}; Stand {stand})."]
+        assert sources == [f"Quellen: Melderegister der Landeshauptstadt Magdeburg (DEM-01, DEM-02; "
+                           f"{reference_text('31.12.', [YEAR - SPAN, YEAR])}; Stand: {stand})."]
 
 
 def test_values_change_and_difference_are_the_published_ones(profiles):
@@ -259,5 +260,5 @@ def test_the_demos_profiles_rank_nothing_sparse_print_the_auslaenderanteil_once_
             continue
         lines = ["".join(t.text or "" for t in e.iter(qn("w:t"))) for e in elements]
         sources = [line for line in lines if line.startswith("Quellen: ")]
-        assert len(sources) == 1 and f"Stichtag 31.12.{year}; Stand " in sources[0], name
+        assert len(sources) == 1 and f"bis 31.12.{year}; Stand: " in sources[0], name
         assert len([d for e in elements for d in e.iter(qn("wp:docPr"))]) == 1, name

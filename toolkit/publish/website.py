@@ -44,10 +44,12 @@ from toolkit.indicators.published import Published, load_published
 from toolkit.publish.graphics import draw_all
 from toolkit.publish.pages import DATA_DIR, PICTURE_DIR, SitePlan, plan_site, zip_name
 from toolkit.report.context import build_report
-from toolkit.report.deliveries import merge_dates, round_deliveries
+from toolkit.report.deliveries import round_deliveries
 from toolkit.report.geometry import district_triples, load_shapes
 from toolkit.report.profiles import build_profiles
-from toolkit.report.tables import Table, write_table_annex
+from toolkit.report.sources import data_dates
+from toolkit.report.table_annex import write_table_annex
+from toolkit.report.tables import Table
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 ASSETS = ("stil.css", "favicon.svg")  # copied as they are into assets/ (replaceable like the templates)
@@ -96,7 +98,7 @@ def write_website(workspace: Workspace, year: int, target: Path, *, published: P
     deliveries, received = round_deliveries(workspace, year, catalogue)
     shapes, problems = load_shapes(workspace, district_triples(catalogue)) if catalogue.districts else (None, [])
     report = build_report(frame, catalogue, settings, year, deliveries, received, shapes)
-    profiles = build_profiles(frame, catalogue, year, shapes, settings.mindesteinwohner, merge_dates(workspace, year))
+    profiles = build_profiles(frame, catalogue, year, shapes, settings.mindesteinwohner, data_dates(workspace, year))
     plan = plan_site(report, profiles, catalogue, settings, year)
     timings["inhalt"] = time.perf_counter() - started
     t = time.perf_counter()

@@ -32,12 +32,13 @@ from toolkit.indicators.export import COLUMNS, export_rows
 from toolkit.indicators.published import LEAVE_OUT_OPTION, load_published
 from toolkit.report.charts import BarChart, Rendered, Spec, render_all
 from toolkit.report.context import INTERNAL_MARK, build_report
-from toolkit.report.deliveries import merge_dates, round_deliveries
+from toolkit.report.deliveries import round_deliveries
 from toolkit.report.geometry import district_triples, load_shapes
 from toolkit.report.maps import MAPS
 from toolkit.report.pdf import convert_to_pdf, find_libreoffice
 from toolkit.report.profiles import Profiles, build_profiles, write_profiles
-from toolkit.report.tables import write_table_annex
+from toolkit.report.sources import data_dates
+from toolkit.report.table_annex import write_table_annex
 from toolkit.report.word import add_pictures_after, finish_document
 from toolkit.report.word_template import knows_internal_edition, knows_summary_table, mark_every_page
 
@@ -144,10 +145,11 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
                               "neuen Arbeitsordner ('toolkit init') kopieren.")
 
     t = time.perf_counter()
+    dates = data_dates(workspace, year)
     content = build_report(published, catalogue, settings, year, deliveries, received, shapes, intern=intern,
-                           audit_lines=audit_lines)
+                           audit_lines=audit_lines, data_dates=dates)
     profiles = Profiles(year, [], []) if intern else build_profiles(published, catalogue, year, shapes,
-                                                                          settings.mindesteinwohner, merge_dates(workspace, year))
+                                                                    settings.mindesteinwohner, dates)
     timings["inhalt"] = time.perf_counter() - t
     t = time.perf_counter()
     pictures = render_all([*content.charts, *profiles.figures],

@@ -5,7 +5,6 @@ published edition (context.py puts them in only for the internal one).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from toolkit.catalogue.model import Catalogue, Office
@@ -59,18 +58,3 @@ def _delivery(row: dict, catalogue: Catalogue) -> dict:
 def _contact(office: Office | None) -> str:
     """Whom the coordination asks about a delivery (internal edition only)."""
     return f"{office.ansprechperson}, {office.email}" if office else "–"
-
-
-def merge_dates(workspace: Workspace, year: int) -> dict[str, dt.date]:
-    """Per office, the day its values of ``year`` were last taken over (returns and imports still in effect): the
-    Stand a published source line names."""
-    with Store.read_only(workspace.store_file) as store:
-        rows = [row for row in store.deliveries(year) if in_effect(row)]
-    dates: dict[str, dt.date] = {}
-    for row in rows:
-        try:
-            day = dt.date.fromisoformat(str(row["merged_at"])[:10])
-        except ValueError:  # a store written by hand: no Stand rather than a wrong one
-            continue
-        dates[row["office"]] = max(day, dates.get(row["office"], day))
-    return dates

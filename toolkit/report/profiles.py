@@ -30,7 +30,6 @@ filled with page numbers.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +48,7 @@ from toolkit.report.charts import Rendered
 from toolkit.report.geometry import Shapes
 from toolkit.report.map_classes import rounded
 from toolkit.report.profile_figure import ProfileFigure, Share, position_words
+from toolkit.report.sources import reference_text
 from toolkit.report.tables import Cell, decimals_of, table_cell
 from toolkit.report.text import gap_unit
 from toolkit.report.word import BodyWriter, finish_document
@@ -102,10 +102,10 @@ class _Column:
 
 
 def build_profiles(published: pd.DataFrame, catalogue: Catalogue, year: int, shapes: Shapes | None,
-                   min_population: int, stands: Mapping[str, dt.date] | None = None) -> Profiles:
+                   min_population: int, stands: Mapping[str, str] | None = None) -> Profiles:
     """The pages of the populated Stadtteile, from the protected table; pictures with a map where a shape exists.
 
-    ``stands``: per office (Fachbereich), the day its values of ``year`` were taken over (the sources' Stand).
+    ``stands``: per indicator, the day its values up to ``year`` were last taken over (sources.data_dates, ISO).
     """
     totals = published[published["sex"] == "insgesamt"]
     current = totals[totals["year"] == year]
@@ -237,25 +237,23 @@ def _shares(columns: list[_Column], area: str) -> tuple[Share, ...]:
     return tuple(shares)
 
 
-_DAY = re.compile(r"^\d{1,2}\.\d{1,2}\.$")
-
-
 def short_source(text: str) -> str:
     """A source as a profile names it: the first part, without explanations in brackets (the report has it all)."""
     return re.sub(r"\s*\([^)]*\)", "", text.split(";")[0]).strip()
 
 
-def _sources(columns: list[_Column], year: int, stands: Mapping[str, dt.date]) -> list[str]:
-    """One line per source and Stichtag (a day) or Zeitraum (a period): which indicators, and the Stand."""
+def _sources(columns: list[_Column], year: int, stands: Mapping[str, str]) -> list[str]:
+    """One line per source and Stichtag or Zeitraum (sources.reference_text): which indicators, and the Stand."""
     grouped: dict[tuple[str, str], list[_Column]] = {}
     for column in columns:
         grouped.setdefault((short_source(column.indicator.quelle), column.indicator.stichtag), []).append(column)
     lines = []
     for (source, day), members in grouped.items():
         ids = {i for c in members for i in (c.indicator.id, *c.also)}
-        when = f"Stichtag {day}{year}" if _DAY.match(day) else f"{day} {year}"
-        stand = [stands[c.indicator.fachbereich] for c in members if c.indicator.fachbereich in stands]
-        lines.append(f"{source} ({', '.join(sorted(ids))}; {when}" + (f"; Stand {german_date(max(stand))})" if stand else ")"))
+        parts = [", ".join(sorted(ids)), reference_text(day, [year - SPAN, year])]
+        stand = [stands[i] for i in ids if stands.get(i)]
+        parts.append(f"Stand: {german_date(max(stand))}" if stand else "")
+        lines.append(f"{source} ({'; '.join(p for p in parts if p)})")
     return lines
 
 
