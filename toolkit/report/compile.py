@@ -155,14 +155,16 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
                               "neuen Arbeitsordner ('toolkit init') kopieren.")
 
     t = time.perf_counter()
+    dates = data_dates(workspace, year)
     content = build_report(published, catalogue, settings, year, deliveries, received, shapes, intern=intern,
-                           audit_lines=audit_lines, data_dates=data_dates(workspace, year))
-    profiles = Profiles(year, [], []) if intern else build_profiles(published, catalogue, year, shapes)
+                           audit_lines=audit_lines, data_dates=dates)
+    profiles = Profiles(year, [], []) if intern else build_profiles(published, catalogue, year, shapes,
+                                                                    settings.mindesteinwohner, dates)
     timings["inhalt"] = time.perf_counter() - t
     t = time.perf_counter()
     front_matter = knows_front_matter(workspace.report_template)  # an older template has no slot for the cover map
     covers = [CoverMap(shapes, settings.stadt)] if front_matter and shapes is not None and shapes.drawn else []
-    pictures = render_all([*covers, *content.charts, *profiles.locators],
+    pictures = render_all([*covers, *content.charts, *profiles.figures],
                           processes=settings.prozesse if processes is None else processes, progress=progress)
     cover, pictures = pictures[:len(covers)], pictures[len(covers):]
     rendered, locators = pictures[:len(content.charts)], pictures[len(content.charts):]
