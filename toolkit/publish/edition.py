@@ -36,6 +36,7 @@ from toolkit.report.deliveries import round_deliveries
 from toolkit.report.geometry import district_triples, load_shapes
 from toolkit.report.pdf import convert_to_pdf, find_libreoffice
 from toolkit.report.profiles import build_profiles, write_profiles
+from toolkit.report.sources import data_dates
 from toolkit.report.table_annex import write_table_annex
 
 FOLDER = "Veroeffentlichung"
@@ -116,7 +117,8 @@ def publish_release(workspace: Workspace, year: int, report: Path | None = None,
         ensure_closed(sorted(p for p in target.rglob("*") if p.is_file()) if target.is_dir() else [])
         deliveries, received = round_deliveries(workspace, year, catalogue)
         shapes, _problems = load_shapes(workspace, district_triples(catalogue)) if catalogue.districts else (None, [])
-        content = build_report(frame, catalogue, settings, year, deliveries, received, shapes)
+        content = build_report(frame, catalogue, settings, year, deliveries, received, shapes,
+                               data_dates=data_dates(workspace, year))
         timings["daten"] = time.perf_counter() - started
 
         t = time.perf_counter()
@@ -171,10 +173,10 @@ def _write_edition(workspace: Workspace, folder: Path, year: int, report: Path, 
                                      settings.mindesteinwohner, revision_rows(frame, catalogue)))
     opened = write_open_data(folder / "OffeneDaten", year, published)
     written += [opened.csv_path, *([opened.revisions_path] if opened.revisions_path else []), opened.package_path]
-    profiles = build_profiles(frame, catalogue, year, shapes)
-    locators = render_all(profiles.locators, processes=settings.prozesse if processes is None else processes,
+    profiles = build_profiles(frame, catalogue, year, shapes, settings.mindesteinwohner, data_dates(workspace, year))
+    pictures = render_all(profiles.figures, processes=settings.prozesse if processes is None else processes,
                           progress=progress)
-    written.append(write_profiles(folder / workspace.profiles_file(year).name, profiles, locators, settings,
+    written.append(write_profiles(folder / workspace.profiles_file(year).name, profiles, pictures, settings,
                                   catalogue))
     if soffice is not None:
         written.append(convert_to_pdf(written[-1], soffice))

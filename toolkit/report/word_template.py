@@ -11,7 +11,9 @@ API (fields, fonts, header rows, language, settings) is done by report/word.py.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -107,6 +109,21 @@ def knows_summary_table(template: Path) -> bool:
     return template_mentions(template, "zusammenfassung_zeilen", "hf.ueberblick")
 
 
+def knows_front_matter(template: Path) -> bool:
+    """True if the report template has the cover map, Impressum, Auf einen Blick and Abkürzungen (issue #19)."""
+    return template_mentions(template, "titelkarte", "impressum.", "auf_einen_blick", "abkuerzungen")
+
+
+def template_text(template: Path) -> str:
+    """The words of the template's document (its fixed texts and placeholders), one run per line; "" if unreadable."""
+    try:
+        with zipfile.ZipFile(template) as archive:
+            xml = archive.read("word/document.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return ""
+    return "\n".join(html.unescape(text) for text in re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", xml))
+
+
 def template_mentions(template: Path, *names: str) -> bool:
     """True if every one of ``names`` occurs in the template's document (its docxtpl placeholders)."""
     try:
@@ -159,6 +176,12 @@ def add_report_styles(document: Document, *, long_contents: bool = False) -> Non
     findings.font.bold, findings.font.color.rgb = True, BLUE
     _spacing(findings, before=10, after=2, keep=True)
     set_outline_level(findings, 2)  # in the navigation and the PDF tags, not in the TOC (\o "1-2" without \u)
+    big = _new_style(document, "Kennzahl groß")  # Auf einen Blick: the number right-aligned at 4 cm, text at 4.6 cm
+    big.paragraph_format.left_indent, big.paragraph_format.first_line_indent = Cm(4.6), Cm(-4.6)
+    big.paragraph_format.tab_stops.add_tab_stop(Cm(4.0), WD_TAB_ALIGNMENT.RIGHT)
+    big.paragraph_format.tab_stops.add_tab_stop(Cm(4.6))
+    big.paragraph_format.keep_together = True
+    _spacing(big, before=6, after=6, line=1.0)
     figure = _new_style(document, "Abbildung")
     figure.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _spacing(figure, before=6, keep=True)
@@ -250,11 +273,36 @@ def _kept(paragraph: Paragraph) -> None:
 
 
 def _title_page(document: Document) -> None:
+    """The cover (city, title, year, the Stadtteil map), the Impressum on its back and the page Auf einen Blick."""
     _p(document, "{{ bericht.stadt }}", "Subtitle")
-    _p(document, "{{ bericht.titel }} {{ bericht.jahr }}", "Title")
-    _p(document, "{{ bericht.untertitel }}", "Subtitle")
-    _p(document, "Berichtsjahr {{ bericht.jahr }} · Stand: {{ bericht.stand }}")
-    _p(document, "Herausgeber: {{ bericht.herausgeber }}")
+    _p(document, "{{ bericht.titel }} {{ bericht.jahr }}", "Title").paragraph_format.space_before = Pt(36)
+    _p(document, "{{ bericht.untertitel }}", "Subtitle").paragraph_format.space_after = Pt(12)
+    _p(document, "{{ titelkarte }}", "Abbildung")
+    _p(document, "Berichtsjahr {{ bericht.jahr }}", "Subtitle")
+
+    heading = _p(document, "Impressum", "Ergebnisse Kapitel")
+    heading.paragraph_format.page_break_before = True
+    for label, key in IMPRESSUM_LINES:
+        line = _p(document)
+        line.add_run(f"{label}: ").bold = True
+        line.add_run(f"{{{{ impressum.{key} }}}}")
+    _p(document, "{{ impressum.nachdruck }}", "Quelle")
+
+    document.add_heading("Auf einen Blick", 1)
+    _p(document, "{{ auf_einen_blick_text }}")
+    _p(document, "{%p for b in auf_einen_blick %}")
+    figure = _p(document, style="Kennzahl groß")  # "\t243.300\tEinwohnerinnen und Einwohner" / reading below
+    big = figure.add_run("\t{{ b.wert }}\t")
+    big.bold, big.font.size, big.font.color.rgb = True, Pt(22), BLUE
+    figure.add_run("{{ b.kennzahl }}").bold = True
+    figure.add_run().add_break()
+    figure.add_run("{{ b.lesart }}")
+    _p(document, "{%p endfor %}")
+    _p(document, "{{ auf_einen_blick_quelle }}", "Quelle")
+
+
+IMPRESSUM_LINES = (("Herausgeber", "herausgeber"), ("Anschrift", "anschrift"), ("Bearbeitung", "bearbeitung"),
+                   ("Kontakt", "kontakt"), ("Stand", "stand"))
 
 
 def _front_matter(document: Document) -> None:
@@ -366,6 +414,12 @@ def _annex(document: Document) -> None:
     _fixed_table(document, ("Kennung", "Kennzahl", "Handlungsfeld", "Einheit", "Richtung", "Zuständige Stelle"),
                  "a in anhang_kennzahlen", ("a.kennung", "a.name", "a.handlungsfeld", "a.einheit", "a.richtung",
                                              "a.stelle"))
+    document.add_heading("Abkürzungen", 2)
+    _p(document, "Im Bericht verwendete Abkürzungen", "Caption")
+    _fixed_table(document, ("Abkürzung", "Bedeutung"), "a in abkuerzungen", ("a.abkuerzung", "a.bedeutung"))
+    document.add_heading("Glossar", 2)
+    _p(document, "Begriffe, die in allen Kapiteln vorkommen", "Caption")
+    _fixed_table(document, ("Begriff", "Erklärung"), "g in glossar", ("g.begriff", "g.erklaerung"))
     _p(document, "{%p if intern %}")  # the internal edition only: files, warnings, errors, contacts
     document.add_heading("Datenlieferungen {{ bericht.jahr }}", 2)
     _p(document, "{{ lieferungen_text }}")
