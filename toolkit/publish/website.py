@@ -97,8 +97,9 @@ def write_website(workspace: Workspace, year: int, target: Path, *, published: P
     environment = template_environment(workspace)
     deliveries, received = round_deliveries(workspace, year, catalogue)
     shapes, problems = load_shapes(workspace, district_triples(catalogue)) if catalogue.districts else (None, [])
-    report = build_report(frame, catalogue, settings, year, deliveries, received, shapes)
-    profiles = build_profiles(frame, catalogue, year, shapes, settings.mindesteinwohner, data_dates(workspace, year))
+    dates = data_dates(workspace, year)  # the Stand of every source, as the report prints it
+    report = build_report(frame, catalogue, settings, year, deliveries, received, shapes, data_dates=dates)
+    profiles = build_profiles(frame, catalogue, year, shapes, settings.mindesteinwohner, dates)
     plan = plan_site(report, profiles, catalogue, settings, year)
     timings["inhalt"] = time.perf_counter() - started
     t = time.perf_counter()
