@@ -39,8 +39,8 @@ def _moving(workspace) -> int:
 
 
 def _outdated_message(store: str, command: str) -> str:
-    return (f"Fehler: Der Datenbestand {store} stammt aus einer früheren Version des Toolkits (0.2 oder älter) und muss "
-            "einmal umgestellt werden; dieser Befehl liest nur und ändert ihn nicht. "
+    return (f"Fehler: Der Datenbestand {store} stammt aus einer früheren Version des Toolkits und muss einmal "
+            "umgestellt werden; dieser Befehl liest nur und ändert ihn nicht. "
             f"Bitte einmal '{command}' ausführen und den Befehl dann wiederholen (auch merge, import und distribute "
             "stellen ihn um). Alle Werte bleiben erhalten.")
 

@@ -13,12 +13,14 @@ from functools import cached_property
 from pathlib import Path
 
 from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers import them from here
+    AGE_GROUPS,
     BREAKS,
     CHARACTERISTICS,
     FIELDS,
     INDICATORS,
     LEGACY_NOTES_NOTICE,
     LINKS,
+    NATIONALITIES,
     OFFICES,
     PROFILES,
     SHEETS,
@@ -36,6 +38,7 @@ from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers impo
 )
 from toolkit.catalogue.sheets import DISTRICTS as DISTRICT_SHEET
 from toolkit.core.errors import CatalogueError
+from toolkit.core.keys import ALL
 
 # --------------------------------------------------------------------------------------------------
 # Domain objects
@@ -70,6 +73,9 @@ class Indicator:
     hinweis_bericht: str  # for readers: printed under the indicator in the published report
     notiz_intern: str  # for the coordination: only in the internal edition, never published
     zielwert: float | None = None
+    altersgruppen: tuple[str, ...] = ()  # collected by the age groups of these Verwendungen (sheet Altersgruppen)
+    alter_gruppen: tuple[str, ...] = ()  # the groups collected by age; empty: every group of the indicator
+    staatsangehoerigkeiten: bool = False  # collected by single nationality, within the group nichtdeutsch
 
     @property
     def measures(self) -> tuple[str, ...]:
@@ -119,6 +125,44 @@ class SumRule:
     gesamt: str
     teile: tuple[str, ...]
     hinweis: str = ""
+
+
+@dataclass(frozen=True)
+class AgeGroup:
+    """An age group: from ``von`` years up to below ``bis`` (None: open, "65 und älter"), used in ``verwendung``
+    (each Verwendung's groups cover every age once: "Pyramide", "Lebensphasen", …)."""
+
+    code: str
+    bezeichnung: str
+    von: int
+    bis: int | None
+    verwendung: tuple[str, ...]
+    hinweis: str = ""
+
+    def holds(self, low: int, high: int | None) -> bool:
+        """Whether the ages from ``low`` up to below ``high`` (None: open) lie in this group."""
+        if low < self.von:
+            return False
+        if self.bis is None:
+            return True
+        return high is not None and high <= self.bis
+
+
+@dataclass(frozen=True)
+class Nationality:
+    """A nationality by the Staatsangehörigkeitsschlüssel of the Statistisches Bundesamt ("475" = Syrien), the groups
+    of the sheet Merkmale it belongs to, and whether collection workbooks ask for it one by one."""
+
+    schluessel: str
+    bezeichnung: str
+    gruppen: tuple[str, ...] = ()
+    einzeln: bool = False
+    hinweis: str = ""
+
+
+NATIONALITY_GROUP = "nichtdeutsch"  # single nationalities are counted within this group (sheet Merkmale)
+AGE_LABEL = "Alle Altersgruppen"
+NATIONALITY_LABEL = "Alle Staatsangehörigkeiten"
 
 
 @dataclass(frozen=True)
@@ -229,6 +273,8 @@ class Catalogue:
     legacy_areas: dict[str, str] = field(default_factory=dict)  # up to 0.2: old area -> area by official key
     links: tuple[Link, ...] = field(default=())
     notices: tuple[str, ...] = field(default=())  # German hints for the user, e.g. an older catalogue layout read
+    age_groups: tuple[AgeGroup, ...] = field(default=())  # sheet Altersgruppen, in its order
+    nationalities: tuple[Nationality, ...] = field(default=())  # sheet Staatsangehörigkeiten, in its order
 
     @property
     def groups(self) -> dict[str, Characteristic]:
@@ -238,26 +284,79 @@ class Catalogue:
     def sexes(self) -> dict[str, Characteristic]:
         return {c.code: c for c in self.characteristics if c.dimension == "geschlecht"}
 
+    @cached_property
+    def _labels(self) -> dict[tuple[str, str], str]:
+        """(dimension, code) -> German label, for gruppe, geschlecht, altersgruppe and staatsangehoerigkeit."""
+        found = {(c.dimension, c.code): c.bezeichnung for c in self.characteristics}
+        found |= {("altersgruppe", a.code): a.bezeichnung for a in self.age_groups}
+        found |= {("staatsangehoerigkeit", n.schluessel): n.bezeichnung for n in self.nationalities}
+        return found | {("altersgruppe", ALL): AGE_LABEL, ("staatsangehoerigkeit", ALL): NATIONALITY_LABEL}
+
     def label(self, dimension: str, code: str) -> str:
-        """German label of a group or sex code (the code itself if unknown)."""
-        items = self.groups if dimension == "gruppe" else self.sexes
-        return items[code].bezeichnung if code in items else code
+        """German label of a group, sex, age group or nationality code (``dimension`` gruppe, geschlecht,
+        altersgruppe or staatsangehoerigkeit; the code itself if unknown)."""
+        return self._labels.get((dimension, code), code)
 
     def labels(self, dimension: str, codes: Iterable[str]) -> str:
-        """The German labels of group or sex ``codes`` for a message: 'Insgesamt, Deutsche, Nichtdeutsche'."""
+        """The German labels of ``codes`` for a message: 'Insgesamt, Deutsche, Nichtdeutsche'."""
         return ", ".join(self.label(dimension, code) for code in codes)
 
     @cached_property
     def _codes(self) -> dict[tuple[str, str], str]:
         """(dimension, name_key of a code or its German label) -> the code."""
-        found = {(c.dimension, name_key(c.bezeichnung)): c.code for c in self.characteristics}
-        return found | {(c.dimension, name_key(c.code)): c.code for c in self.characteristics}
+        found = {(dimension, name_key(label)): code for (dimension, code), label in self._labels.items()}
+        found |= {(dimension, name_key(code)): code for dimension, code in self._labels}
+        return found | {("altersgruppe", "insgesamt"): ALL, ("staatsangehoerigkeit", "insgesamt"): ALL}
 
     def code(self, dimension: str, written: object, allowed: Iterable[str]) -> str | None:
-        """The code among ``allowed`` of the group or sex (``dimension`` gruppe or geschlecht) that ``written`` names:
-        its code ('nichtdeutsch') or its German label ('Nichtdeutsche'), compared loosely (name_key); else None."""
-        code = self._codes.get((dimension, name_key(written)))
+        """The code among ``allowed`` that ``written`` names in ``dimension`` (gruppe, geschlecht, altersgruppe,
+        staatsangehoerigkeit): its code ('nichtdeutsch', '475') or its German label ('Nichtdeutsche', 'Syrien'),
+        compared loosely (name_key; a nationality key also without its leading zeros); else None."""
+        text = str(written).strip() if written is not None else ""
+        if dimension == "staatsangehoerigkeit" and text.isdigit() and len(text) < 3:
+            text = text.zfill(3)
+        code = self._codes.get((dimension, name_key(text)))
         return code if code is not None and code in allowed else None
+
+    # ---- age groups and nationalities -----------------------------------------------------------------
+
+    @cached_property
+    def age_group(self) -> dict[str, AgeGroup]:
+        """The age groups by code."""
+        return {a.code: a for a in self.age_groups}
+
+    @cached_property
+    def nationality(self) -> dict[str, Nationality]:
+        """The nationalities by key."""
+        return {n.schluessel: n for n in self.nationalities}
+
+    def partitions(self, indicator: Indicator) -> dict[str, tuple[str, ...]]:
+        """Verwendung -> its age group codes (which together cover every age once), for each Verwendung the indicator
+        is collected by."""
+        return {use: tuple(a.code for a in self.age_groups if use in a.verwendung) for use in indicator.altersgruppen}
+
+    def ages_of(self, indicator: Indicator) -> tuple[str, ...]:
+        """The age groups a value of ``indicator`` may have besides "alle", in the order of the sheet Altersgruppen."""
+        uses = set(indicator.altersgruppen)
+        return tuple(a.code for a in self.age_groups if uses.intersection(a.verwendung))
+
+    def groups_by_age(self, indicator: Indicator) -> tuple[str, ...]:
+        """The groups of ``indicator`` that are collected by age (none if it is not collected by age)."""
+        if not indicator.altersgruppen:
+            return ()
+        return indicator.alter_gruppen or indicator.gruppen
+
+    def nationalities_of(self, indicator: Indicator, *, collected: bool = False) -> tuple[str, ...]:
+        """The nationalities a value of ``indicator`` may have besides "alle" (of the group nichtdeutsch); with
+        ``collected`` only those its collection workbook asks for one by one (Einzeln erheben)."""
+        if not indicator.staatsangehoerigkeiten:
+            return ()
+        return tuple(n.schluessel for n in self.nationalities
+                     if NATIONALITY_GROUP in n.gruppen and (n.einzeln or not collected))
+
+    def members(self, group: str) -> tuple[str, ...]:
+        """The nationalities that belong to ``group`` (sheet Staatsangehörigkeiten, column Gruppen)."""
+        return tuple(n.schluessel for n in self.nationalities if group in n.gruppen)
 
     def sexes_of(self, indicator: Indicator) -> tuple[str, ...]:
         """The sexes a value of ``indicator`` may have: the catalogue's if it is collected by sex, else insgesamt."""
@@ -311,6 +410,8 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
     rule_pairs = check.make_all(SumRule, rows["Summenregeln"], SUM_RULES)
     break_pairs = check.make_all(SeriesBreak, rows.get("Zeitreihenbrueche", []), BREAKS)
     link_pairs = check.make_all(Link, rows.get("Gleiche Zahlen", []), LINKS)
+    age_pairs = check.make_all(AgeGroup, rows.get(AGE_GROUPS.name, []), AGE_GROUPS)
+    nationality_pairs = check.make_all(Nationality, rows.get(NATIONALITIES.name, []), NATIONALITIES)
     fields = tuple(sorted((f for f, _ in field_pairs), key=lambda f: f.reihenfolge))
     characteristics = tuple(c for c, _ in char_pairs)
     offices_list = [o for o, _ in office_pairs]
@@ -326,6 +427,8 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
     check.unique(DISTRICT_SHEET, rows["Stadtteile"], "name")
     check.unique(PROFILES, rows["Geheimhaltung"], "code")
     check.unique(INDICATORS, rows["Indikatoren"], "id")
+    check.unique(AGE_GROUPS, rows.get(AGE_GROUPS.name, []), "code")
+    check.unique(NATIONALITIES, rows.get(NATIONALITIES.name, []), "schluessel")
     seen_chars: set[tuple[str, str]] = set()
     for raw in rows["Merkmale"]:
         key = (raw.values.get("dimension", ""), raw.values.get("code", ""))
@@ -362,6 +465,9 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
             check.add(INDICATORS, raw, "einheit", contradiction)
         if indicator.min_wert is not None and indicator.max_wert is not None and indicator.min_wert > indicator.max_wert:
             check.add(INDICATORS, raw, "max_wert", "der Höchstwert ist kleiner als der Mindestwert")
+        _check_breakdowns(check, indicator, raw, {use for a, _ in age_pairs for use in a.verwendung})
+    ages = check_age_groups(check, age_pairs)
+    check_nationalities(check, nationality_pairs, groups, [r for r, _ in rule_pairs])
     by_id = {i.id: i for i in indicators_list}
     for link, raw in link_pairs:
         for key, ind_key, group_key in (("messgroesse", "indikator", "gruppe"),
@@ -402,7 +508,92 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
         legacy_areas=legacy_areas,
         links=tuple(link for link, _ in link_pairs),
         notices=notices,
+        age_groups=ages,
+        nationalities=tuple(n for n, _ in nationality_pairs),
     )
+
+
+def _check_breakdowns(check: _Checker, indicator: Indicator, raw: RawRow, uses: set[str]) -> None:
+    """The columns Altersgruppen, Gruppen nach Alter and Staatsangehörigkeiten of one indicator."""
+    for use in indicator.altersgruppen:
+        if use not in uses:
+            check.add(INDICATORS, raw, "altersgruppen", f"die Verwendung „{use}“ gibt es im Blatt Altersgruppen nicht; "
+                                                        f"erlaubt: {', '.join(sorted(uses)) or 'keine (das Blatt ist leer)'}")
+    for group in indicator.alter_gruppen:
+        if group not in indicator.gruppen:
+            check.add(INDICATORS, raw, "alter_gruppen", f"die Gruppe „{group}“ gehört nicht zu den Gruppen von "
+                                                        f"{indicator.id} ({', '.join(indicator.gruppen)})")
+    if indicator.alter_gruppen and not indicator.altersgruppen:
+        check.add(INDICATORS, raw, "alter_gruppen", "Gruppen nach Alter gibt es nur mit einer Verwendung in der Spalte "
+                                                    "„Altersgruppen“ (z. B. Pyramide)")
+    if indicator.staatsangehoerigkeiten and NATIONALITY_GROUP not in indicator.gruppen:
+        check.add(INDICATORS, raw, "staatsangehoerigkeiten",
+                  f"einzelne Staatsangehörigkeiten werden innerhalb der Gruppe „{NATIONALITY_GROUP}“ erhoben; bitte "
+                  "diese Gruppe in der Spalte „Gruppen“ ergänzen")
+
+
+def _span(group: AgeGroup) -> str:
+    return f"„{group.bezeichnung}“ ({group.von} bis {'unter ' + str(group.bis) if group.bis is not None else 'offen'})"
+
+
+def check_age_groups(check: _Checker, pairs: list[tuple[AgeGroup, RawRow]]) -> tuple[AgeGroup, ...]:
+    """Every age group has sensible bounds, and the groups of each Verwendung cover every age exactly once: from 0,
+    without gap or overlap, the last one open ("65 und älter")."""
+    for group, raw in pairs:
+        if group.code == ALL:
+            check.add(AGE_GROUPS, raw, "code", f"der Code „{ALL}“ steht für alle Altersgruppen zusammen und ist "
+                                               "vergeben; bitte einen anderen wählen")
+        if group.von < 0:
+            check.add(AGE_GROUPS, raw, "von", "ein Alter ist nie negativ")
+        if group.bis is not None and group.bis <= group.von:
+            check.add(AGE_GROUPS, raw, "bis", f"„bis unter“ ({group.bis}) muss größer sein als „von“ ({group.von}); "
+                                              "leer lassen für eine nach oben offene Gruppe")
+    uses = dict.fromkeys(use for group, _raw in pairs for use in group.verwendung)
+    for use in uses:
+        members = sorted(((g, r) for g, r in pairs if use in g.verwendung), key=lambda pair: pair[0].von)
+        first, first_raw = members[0]
+        if first.von != 0:
+            check.add(AGE_GROUPS, first_raw, "von", f"die Altersgruppen der Verwendung „{use}“ beginnen erst bei "
+                                                    f"{first.von} Jahren; sie müssen zusammen jedes Alter ab 0 erfassen")
+        for (before, _), (group, raw) in zip(members, members[1:]):
+            if before.bis is None:
+                check.add(AGE_GROUPS, raw, "von", f"in der Verwendung „{use}“ ist {_span(before)} nach oben offen; "
+                                                  f"{_span(group)} überschneidet sich damit")
+            elif group.von > before.bis:
+                check.add(AGE_GROUPS, raw, "von", f"in der Verwendung „{use}“ fehlt das Alter von {before.bis} bis "
+                                                  f"unter {group.von} zwischen {_span(before)} und {_span(group)}")
+            elif group.von < before.bis:
+                check.add(AGE_GROUPS, raw, "von", f"in der Verwendung „{use}“ überschneiden sich {_span(before)} und "
+                                                  f"{_span(group)}")
+        last, last_raw = members[-1]
+        if last.bis is not None:
+            check.add(AGE_GROUPS, last_raw, "bis", f"die älteste Altersgruppe der Verwendung „{use}“ endet bei "
+                                                   f"{last.bis} Jahren; sie muss nach oben offen sein (leer lassen)")
+    return tuple(group for group, _raw in pairs)
+
+
+def check_nationalities(check: _Checker, pairs: list[tuple[Nationality, RawRow]], groups: set[str],
+                        rules: list[SumRule]) -> None:
+    """The groups of each nationality exist in the sheet Merkmale and fit its Summenregeln: a nationality that belongs
+    to the whole of a rule whose parts the sheet uses (Insgesamt: every nationality) belongs to exactly one part."""
+    used = {group for n, _raw in pairs for group in n.gruppen}
+    for nationality, raw in pairs:
+        for group in nationality.gruppen:
+            if group not in groups:
+                check.add(NATIONALITIES, raw, "gruppen", f"die Gruppe „{group}“ ist unbekannt; erlaubt sind die "
+                                                         "Gruppen-Codes aus dem Blatt Merkmale")
+    for rule in rules:
+        if rule.dimension != "gruppe" or not used.intersection(rule.teile):
+            continue
+        for nationality, raw in pairs:
+            if rule.gesamt != "insgesamt" and rule.gesamt not in nationality.gruppen:
+                continue
+            found = [part for part in rule.teile if part in nationality.gruppen]
+            if len(found) != 1:
+                how = "keiner" if not found else f"mehreren ({', '.join(found)})"
+                check.add(NATIONALITIES, raw, "gruppen",
+                          f"„{nationality.bezeichnung}“ gehört zur Gruppe „{rule.gesamt}“, aber zu {how} ihrer Teile "
+                          f"{', '.join(rule.teile)} (Blatt Summenregeln); bitte genau einen davon eintragen")
 
 
 def name_key(text: object) -> str:
@@ -500,7 +691,8 @@ class _Checker:
             try:
                 values[column.key] = _convert(column, text)
             except ValueError:
-                expected = {"int": "eine ganze Zahl", "key": "ein Schlüssel aus Ziffern wie 04"}.get(column.kind, "eine Zahl")
+                expected = {"int": "eine ganze Zahl", "key": "ein Schlüssel aus Ziffern wie 04",
+                            "key3": "ein dreistelliger Schlüssel wie 475"}.get(column.kind, "eine Zahl")
                 self.add(spec, raw, column.key, f"„{text}“ ist keine Zahl; erwartet wird {expected}")
                 ok = False
         if not ok:
@@ -530,10 +722,10 @@ def _convert(column: Column, text: str) -> object:
         return int(number)
     if column.kind == "number":
         return float(text.replace(",", "."))
-    if column.kind == "key":
+    if column.kind in ("key", "key3"):
         if not re.fullmatch(r"\d{1,3}", text):
             raise ValueError(text)
-        return text.zfill(2)
+        return text.zfill(2 if column.kind == "key" else 3)
     if column.choices:  # the member of a vocabulary (IndicatorType, …) rather than its bare text
         return column.choices[column.choices.index(text)]
     return text

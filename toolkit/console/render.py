@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from toolkit.core.cells import count_of, format_number
+from toolkit.core.keys import ALL
 from toolkit.core.problems import SEVERITY_ORDER, FileReport, Severity, group_problems
 from toolkit.merge.log import ChangeLog
 
@@ -139,9 +140,16 @@ def print_log(console: Console, log: ChangeLog) -> None:
         source = entry.old_file or "unbekannt"
         console.print(
             f"{entry.changed_at.replace('T', ' ')}  {key.indicator} {key.year} {key.area} · {key.group} · "
-            f"{key.sex} · {key.measure}: {old} → {_number(entry.new_value)}  "
+            f"{key.sex}{_breakdown(key)} · {key.measure}: {old} → {_number(entry.new_value)}  "
             f"(neu: {entry.new_office}, {entry.new_file}; vorher: {source}; Grund: {entry.reason or '–'})",
             markup=False, soft_wrap=True)
+
+
+def _breakdown(key) -> str:
+    """' · Alter 65+ · Staatsangehörigkeit 475' for a value broken down by age or nationality, else ''."""
+    parts = [f"Alter {key.age}" if key.age != ALL else "", f"Staatsangehörigkeit {key.nationality}"
+             if key.nationality != ALL else ""]
+    return "".join(f" · {part}" for part in parts if part)
 
 
 def _number(value: float | None) -> str:

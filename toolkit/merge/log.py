@@ -51,7 +51,8 @@ def change_log(workspace: Workspace, indicator: str | None = None) -> ChangeLog:
             indicator = _known(indicator, known)
         rows = store.history_rows(indicator)
     entries = [ChangeEntry(changed_at=r["changed_at"],
-                           key=ObservationKey(r["indicator"], r["year"], r["area"], r["grp"], r["sex"], r["measure"]),
+                           key=ObservationKey(r["indicator"], r["year"], r["area"], r["grp"], r["sex"], r["measure"],
+                                              r["age"], r["nationality"]),
                            old_value=r["old_value"], old_flag=r["old_flag"] or "", new_value=r["new_value"],
                            new_office=r["new_office"], new_file=r["new_file"], old_file=r["old_file"] or "",
                            reason=r["reason"] or "")
