@@ -50,6 +50,7 @@ from toolkit.collect.layout import (
     WorkbookPlan,
     measure_label,
 )
+from toolkit.collect.breakdown_sheets import write_breakdown_sheet
 from toolkit.collect.notes import ERROR_COUNT, ERROR_DECIMAL, clip, input_message, notes_rows
 from toolkit.collect.xlsxwriter_cells import row_height
 from toolkit.core.cells import column_letter, german_date
@@ -161,6 +162,7 @@ class _Writer:
         notes = self.wb.add_worksheet(SHEET_NOTES)
         entry = self.wb.add_worksheet(SHEET_ENTRY)
         district_sheets = [(self.wb.add_worksheet(d.name), d) for d in self.plan.district_sheets]
+        breakdown_sheets = [(self.wb.add_worksheet(b.name), b) for b in self.plan.breakdown_sheets]
         definitions = self.wb.add_worksheet(SHEET_DEFINITIONS)
         lists = self.wb.add_worksheet(SHEET_LISTS)
         meta = self.wb.add_worksheet(SHEET_META)
@@ -168,6 +170,8 @@ class _Writer:
         self._entry(entry)
         for sheet, district in district_sheets:
             self._district(sheet, district)
+        for sheet, breakdown in breakdown_sheets:
+            write_breakdown_sheet(self, sheet, breakdown)
         self._definitions(definitions)
         self._lists(lists)
         self._meta(meta)

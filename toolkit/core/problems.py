@@ -125,6 +125,10 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                  "verschoben. " + _UNCHANGED + " und nur die gelben Zellen füllen.",
         "stadtteil": "In {place} steht „{found}“ statt des Stadtteilschlüssels {expected}: Zeilen wurden eingefügt, "
                      "gelöscht oder sortiert. " + _UNCHANGED + ".",
+        "altersgruppe": "In {place} steht „{found}“ statt der Altersgruppe {expected}: Zeilen wurden eingefügt, "
+                        "gelöscht oder sortiert. " + _UNCHANGED + ".",
+        "staatsangehoerigkeit": "In {place} steht „{found}“ statt des Schlüssels der Staatsangehörigkeit {expected}: "
+                                "Zeilen wurden eingefügt, gelöscht oder sortiert. " + _UNCHANGED + ".",
     }),
     ProblemType("frueherer-katalog", Severity.WARNUNG, "Bogen mit einem früheren Katalog",
                 "Nichts zu tun; was seitdem hinzukam, fragt die Koordination mit dem neuen Bogen ab.", {
@@ -182,6 +186,16 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                 "Teilgruppen und Summe prüfen; Abweichung ggf. in der Bemerkung erklären.", {
         "": "{place}: Die Teile ({parts}) ergeben {found}, die Summe „{whole}“ ist {value} (erwartet: Teile {relation} "
             "Summe{tolerance}). Bitte prüfen.",
+    }),
+    ProblemType("summe-altersgruppen", Severity.WARNUNG, "Altersgruppen ergeben nicht die Summe",
+                "Werte der Altersgruppen und die Summe prüfen.", {
+        "": "{place}: Die Altersgruppen der Verwendung „{use}“ ergeben {found}, „{whole}“ über alle Altersgruppen ist "
+            "{value} (erwartet: Altersgruppen {relation} Summe{tolerance}). Bitte prüfen.",
+    }),
+    ProblemType("summe-staatsangehoerigkeiten", Severity.WARNUNG, "Staatsangehörigkeiten ergeben nicht die Gruppe",
+                "Werte der Staatsangehörigkeiten und der Gruppe prüfen.", {
+        "": "{place}: Die {count} der Gruppe „{whole}“ ergeben {found}, die Gruppe ist {value} (erwartet: "
+            "Staatsangehörigkeiten {relation} Gruppe{tolerance}). Bitte prüfen.",
     }),
     ProblemType("summe-stadtteile", Severity.WARNUNG, "Stadtteile ergeben nicht die Gesamtstadt",
                 "Stadtteilwerte und Gesamtstadt prüfen.", {
@@ -247,6 +261,11 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                   "Versehen, bitte die Gruppe im Blatt Merkmale wiederherstellen.",
         "geschlecht": "{values} zum Geschlecht „{label}“ (Code {found}), das das Blatt Merkmale nicht mehr führt. "
                       "War das ein Versehen, bitte den Eintrag im Blatt Merkmale wiederherstellen.",
+        "altersgruppe": "{values} zur Altersgruppe „{label}“ (Code {found}), die das Blatt Altersgruppen nicht mehr "
+                        "führt. War das ein Versehen, bitte die Altersgruppe dort wiederherstellen.",
+        "staatsangehoerigkeit": "{values} zur Staatsangehörigkeit „{label}“ (Schlüssel {found}), die das Blatt "
+                                "Staatsangehörigkeiten nicht mehr führt. War das ein Versehen, bitte die Zeile mit dem "
+                                "Schlüssel {found} dort wiederherstellen.",
     }),
     ProblemType("kennung-aus-eigenschaften", Severity.HINWEIS, "Kennung aus den Dokumenteigenschaften",
                 "Nichts zu tun; künftig keine Blätter löschen.", {
