@@ -427,8 +427,9 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
     check.unique(DISTRICT_SHEET, rows["Stadtteile"], "name")
     check.unique(PROFILES, rows["Geheimhaltung"], "code")
     check.unique(INDICATORS, rows["Indikatoren"], "id")
-    check.unique(AGE_GROUPS, rows.get(AGE_GROUPS.name, []), "code")
-    check.unique(NATIONALITIES, rows.get(NATIONALITIES.name, []), "schluessel")
+    for spec, key in ((AGE_GROUPS, "code"), (AGE_GROUPS, "bezeichnung"), (NATIONALITIES, "schluessel"),
+                      (NATIONALITIES, "bezeichnung")):  # a label names one age group or nationality (import, export)
+        check.unique(spec, rows.get(spec.name, []), key)
     seen_chars: set[tuple[str, str]] = set()
     for raw in rows["Merkmale"]:
         key = (raw.values.get("dimension", ""), raw.values.get("code", ""))

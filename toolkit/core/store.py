@@ -446,7 +446,7 @@ class Store:
             f"SELECT {key}, o.value, o.flag, o.note, o.delivery_id,"
             " d.office, d.file_name, d.source, d.merged_at AS updated_at"
             " FROM observations o JOIN deliveries d ON d.id = o.delivery_id"
-            f" ORDER BY {', '.join(KEY_NAMES)}"
+            f" ORDER BY {', '.join(str(n + 1) for n in range(SIZE))}"  # by position: the key, aliased or not
         )
         return pd.read_sql_query(query, self.db)
 

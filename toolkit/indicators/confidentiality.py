@@ -1,7 +1,7 @@
 """Statistical confidentiality (Geheimhaltung) for everything published: report, Tabellenanhang, export.
 
-Works on the value frame of indicators.value_frame (one row per indicator x year x area x group x sex)
-and returns a copy with the published value. The master matrix keeps the true values; this module is
+Works on the value frame of indicators.value_frame (one row per indicator x year x area x group x sex x age group
+x nationality) and returns a copy with the published value. The master matrix keeps the true values; this module is
 only used on the way out.
 
 - Primary suppression by the indicator's profile: counts 1 .. min_fallzahl-1 (a true 0 stays, shown
@@ -9,7 +9,8 @@ only used on the way out.
 - Values the source withheld (Kennzeichen 'gesperrt (Quelle)') are suppressed like primary cells.
 - Secondary suppression as one problem over everything published: in every additive relation (group sum
   rules such as insgesamt = deutsch + nichtdeutsch, sex insgesamt = männlich + weiblich, Gesamtstadt =
-  sum of the Stadtteile) a relation with exactly one suppressed count gets a second one (the smallest
+  sum of the Stadtteile, all ages = the age groups of one Verwendung, a group = all its single nationalities
+  when every one of them is there) a relation with exactly one suppressed count gets a second one (the smallest
   other count), so the suppressed value cannot be recomputed from the total; counts the catalogue
   declares equal (sheet Gleiche Zahlen: DEM-01 Nichtdeutsche = STT-01 Zähler, …) are one count, so a
   count suppressed in one indicator is suppressed in the others and no published rate gives it back
@@ -28,8 +29,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from toolkit.catalogue.model import CITY, Catalogue, Indicator, IndicatorType
+from toolkit.catalogue.model import CITY, NATIONALITY_GROUP, Catalogue, Indicator, IndicatorType
 from toolkit.collect.layout import FLAG_WITHHELD
+from toolkit.core.keys import ALL
 
 PRIMARY = "primär"
 SECONDARY = "sekundär"
@@ -167,18 +169,20 @@ def _primary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
 
 
 def relations(block: pd.DataFrame, catalogue: Catalogue, column: str = "count") -> list[Relation]:
-    """Additive relations between the rows of one indicator (group sum rules, sexes, Stadtteile) on ``column``
-    (the case count; for rates also the Nenner). A cell the source withheld takes part although its value is
-    unknown: it is the one to protect."""
+    """Additive relations between the rows of one indicator (group sum rules, sexes, Stadtteile, age groups, single
+    nationalities) on ``column`` (the case count; for rates also the Nenner). A cell the source withheld takes part
+    although its value is unknown: it is the one to protect."""
     counts = block[column].to_numpy(dtype=float)
     withheld = (block["suppressed"] == SOURCE).to_numpy() if "suppressed" in block else np.zeros(len(block), bool)
+    ages = block["age"].to_numpy() if "age" in block else np.full(len(block), ALL)
+    nationalities = block["nationality"].to_numpy() if "nationality" in block else np.full(len(block), ALL)
     keys = zip(block["year"].to_numpy(), block["area"].to_numpy(), block["group"].to_numpy(),
-               block["sex"].to_numpy(), strict=True)
+               block["sex"].to_numpy(), ages, nationalities, strict=True)
     index = {key: i for key, i, c, w in zip(keys, block.index, counts, withheld, strict=True) if w or not np.isnan(c)}
     found: list[Relation] = []
     by_cell: dict[tuple, dict[str, int]] = defaultdict(dict)
-    for (year, area, group, sex), i in index.items():
-        by_cell[(year, area, sex)][group] = i
+    for (year, area, group, sex, age, nationality), i in index.items():
+        by_cell[(year, area, sex, age, nationality)][group] = i
     group_rules = [r for r in catalogue.sum_rules if r.dimension == "gruppe"]
     for present in by_cell.values():
         for rule in group_rules:
@@ -187,21 +191,34 @@ def relations(block: pd.DataFrame, catalogue: Catalogue, column: str = "count") 
     sex_rules = [r for r in catalogue.sum_rules if r.dimension == "geschlecht"]
     sex_totals = {r.gesamt for r in sex_rules}
     districts = [d.area for d in catalogue.districts]
-    for (year, area, group, sex), i in index.items():
+    indicator = catalogue.indicators.get(block["indicator"].iloc[0]) if len(block) else None
+    partitions = list(catalogue.partitions(indicator).values()) if indicator is not None else []
+    for (year, area, group, sex, age, nationality), i in index.items():
         if sex in sex_totals:
             for rule in sex_rules:
-                parts = tuple(index[k] for p in rule.teile if (k := (year, area, group, p)) in index)
+                parts = tuple(index[k] for p in rule.teile if (k := (year, area, group, p, age, nationality)) in index)
                 if len(parts) >= 2:
                     found.append(Relation(i, parts))
         if area == CITY:
-            parts = tuple(index[k] for d in districts if (k := (year, d, group, sex)) in index)
+            parts = tuple(index[k] for d in districts if (k := (year, d, group, sex, age, nationality)) in index)
             if len(parts) >= 2:
+                found.append(Relation(i, parts))
+        if age == ALL:  # all ages = the age groups of each Verwendung, when all of them are there
+            for codes in partitions:
+                parts = tuple(index[k] for code in codes if (k := (year, area, group, sex, code, nationality)) in index)
+                if len(parts) == len(codes) >= 2:
+                    found.append(Relation(i, parts))
+        if nationality == ALL and indicator is not None and indicator.staatsangehoerigkeiten:
+            members = catalogue.members(group)  # a group = its single nationalities, when all of them are there
+            parts = tuple(index[k] for code in members if (k := (year, area, NATIONALITY_GROUP, sex, age, code)) in index)
+            if len(parts) == len(members) >= 1 and set(members) <= set(catalogue.members(NATIONALITY_GROUP)):
                 found.append(Relation(i, parts))
     return found
 
 
 class _Counts:
-    """The counts behind the published cells, one per indicator x year x area x group x sex x measure, joined
+    """The counts behind the published cells, one per indicator x year x area x group x sex x age group x
+    nationality x measure, joined
     into one class where the catalogue says two of them are the same number (sheet Gleiche Zahlen)."""
 
     def __init__(self) -> None:
@@ -249,15 +266,14 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
     counts = _Counts()
     count_node: dict[int, int] = {}
     nenner_node: dict[int, int] = {}
-    columns = [cells[c].to_numpy() for c in ("indicator", "year", "area", "group", "sex", "typ", "wert", "zaehler",
-                                             "nenner")]
-    for row, (ind, year, area, group, sex, typ, wert, zaehler, nenner) in zip(cells.index, zip(*columns, strict=True),
-                                                                               strict=True):
+    columns = [cells[c].to_numpy() for c in ("indicator", "year", "area", "group", "sex", "age", "nationality", "typ",
+                                             "wert", "zaehler", "nenner")]
+    for row, (*key, typ, wert, zaehler, nenner) in zip(cells.index, zip(*columns, strict=True), strict=True):
         if typ == IndicatorType.ANZAHL:
-            count_node[row] = counts.add((ind, year, area, group, sex, "wert"), float(wert))
+            count_node[row] = counts.add((*key, "wert"), float(wert))
         else:
-            count_node[row] = counts.add((ind, year, area, group, sex, "zaehler"), float(zaehler))
-            nenner_node[row] = counts.add((ind, year, area, group, sex, "nenner"), float(nenner))
+            count_node[row] = counts.add((*key, "zaehler"), float(zaehler))
+            nenner_node[row] = counts.add((*key, "nenner"), float(nenner))
     for key, partner in equal_counts(counts.ids, catalogue):
         counts.join(counts.ids[key], counts.ids[partner])
 
@@ -324,18 +340,20 @@ def _exposed(members: tuple[int, ...], hidden: set[int], value: dict[int, float]
 
 
 def equal_counts(keys: Iterable[tuple], catalogue: Catalogue) -> Iterator[tuple[tuple, tuple]]:
-    """Pairs of count keys (indicator, year, area, group, sex, measure), both among ``keys``, that the catalogue
-    declares the same number (sheet Gleiche Zahlen: same year, area and sex)."""
+    """Pairs of count keys (indicator, year, area, group, sex, age group, nationality, measure), both among ``keys``,
+    that the catalogue declares the same number (sheet Gleiche Zahlen: same year, area, sex, age group and
+    nationality)."""
     present = set(keys)
     by_measure: dict[tuple[str, str], list[tuple]] = defaultdict(list)
     for key in present:
-        by_measure[(key[0], key[5])].append(key)
+        by_measure[(key[0], key[-1])].append(key)
     for link in catalogue.links:
         for key in by_measure.get((link.indikator, link.messgroesse), ()):
-            _indicator, year, area, group, sex, _measure = key
+            _indicator, year, area, group, sex, age, nationality, _measure = key
             if link.gruppe and group != link.gruppe:
                 continue
-            partner = (link.gleich_indikator, year, area, link.gleich_gruppe or group, sex, link.gleich_messgroesse)
+            partner = (link.gleich_indikator, year, area, link.gleich_gruppe or group, sex, age, nationality,
+                       link.gleich_messgroesse)
             if partner in present:
                 yield key, partner
 

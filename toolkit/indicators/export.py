@@ -1,7 +1,8 @@
 """toolkit export: the published (suppressed) values as open data: tidy long CSV + Frictionless datapackage.json.
 
 One row per published value (Jahr, Indikator, Indikatorname, Gebiet, Gebietsschlüssel, Gruppe, Geschlecht,
-Wert, Einheit, Kennzeichen), UTF-8, comma-separated, decimal point. Suppressed values have an empty Wert
+Altersgruppe, Staatsangehörigkeit with its key of the Statistisches Bundesamt, Wert, Einheit, Kennzeichen), UTF-8,
+comma-separated, decimal point. Suppressed values have an empty Wert
 and the reason in Kennzeichen; values of limited reliability keep their Wert and are flagged
 "eingeschränkte Aussagekraft". Text cells that a spreadsheet would read as a formula (starting with
 = + - @, tab or carriage return) are neutralised with a leading apostrophe.
@@ -22,13 +23,15 @@ import pandas as pd
 from toolkit.catalogue.model import Catalogue, IndicatorType, area_key
 from toolkit.collect.layout import FLAG_WITHHELD
 from toolkit.core.cells import count_of
+from toolkit.core.keys import ALL
 from toolkit.core.problems import Problem
 from toolkit.core.workspace import Workspace, atomic_write_bytes, for_user
 from toolkit.indicators.confidentiality import LIMITED_TEXT, SOURCE
 from toolkit.indicators.published import LEAVE_OUT_OPTION, load_published
 
-COLUMNS = ("Jahr", "Indikator", "Indikatorname", "Gebiet", "Gebietsschluessel", "Gruppe", "Geschlecht", "Wert",
-           "Einheit", "Kennzeichen")
+COLUMNS = ("Jahr", "Indikator", "Indikatorname", "Gebiet", "Gebietsschluessel", "Gruppe", "Geschlecht", "Altersgruppe",
+           "Staatsangehoerigkeit", "Staatsangehoerigkeitsschluessel", "Wert", "Einheit", "Kennzeichen")
+VALUE = COLUMNS.index("Wert")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -64,7 +67,8 @@ def export_open_data(workspace: Workspace, year: int, *, leave_out_orphans: bool
     """Write outbox/Y/OffeneDaten/integrationsmonitoring_Y.csv and datapackage.json (all years up to Y).
 
     ``leave_out_orphans``: without the stored values the catalogue has no home for, instead of refusing."""
-    catalogue, settings, published, left_out = load_published(workspace, year, leave_out_orphans=leave_out_orphans)
+    catalogue, settings, published, left_out = load_published(workspace, year, leave_out_orphans=leave_out_orphans,
+                                                              breakdowns=True)
     rows = list(export_rows(published, catalogue))
     folder = export_dir(workspace, year)
     name = f"integrationsmonitoring_{year}.csv"
@@ -77,7 +81,7 @@ def export_open_data(workspace: Workspace, year: int, *, leave_out_orphans: bool
     package = datapackage(name, year, settings.stadt)
     atomic_write_bytes(folder / "datapackage.json",
                        (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    suppressed = sum(1 for r in rows if r[7] == "")
+    suppressed = sum(1 for r in rows if r[VALUE] == "")
     return ExportResult(year, folder / name, folder / "datapackage.json", len(rows), suppressed, workspace.root,
                         left_out)
 
@@ -86,7 +90,7 @@ def export_rows(published: pd.DataFrame, catalogue: Catalogue) -> Iterator[tuple
     """Published values as CSV rows, in catalogue order of the indicators."""
     order = {code: n for n, code in enumerate(catalogue.indicators)}
     frame = published.assign(_order=published["indicator"].map(order)).sort_values(
-        ["_order", "year", "area", "group", "sex"])
+        ["_order", "year", "area", "group", "sex", "age", "nationality"])
     for r in frame.itertuples(index=False):
         indicator = catalogue.indicators[r.indicator]
         value = r.published
@@ -107,8 +111,9 @@ def export_rows(published: pd.DataFrame, catalogue: Catalogue) -> Iterator[tuple
         if r.rounded:
             flags.append(f"auf {int(r.rounded)} gerundet")
         yield (int(r.year), indicator.id, indicator.name, catalogue.area_label(r.area), area_key(r.area),
-               catalogue.label("gruppe", r.group), catalogue.label("geschlecht", r.sex), text, indicator.einheit,
-               "; ".join(flags))
+               catalogue.label("gruppe", r.group), catalogue.label("geschlecht", r.sex),
+               catalogue.label("altersgruppe", r.age), catalogue.label("staatsangehoerigkeit", r.nationality),
+               "" if r.nationality == ALL else r.nationality, text, indicator.einheit, "; ".join(flags))
 
 
 def datapackage(resource_path: str, year: int, city: str) -> dict:
@@ -142,6 +147,14 @@ def datapackage(resource_path: str, year: int, city: str) -> dict:
                                               "(Sachsen-Anhalt), DG (Deutschland)"),
                     text("Gruppe", "Bevölkerungsgruppe (z. B. Deutsche, Nichtdeutsche)"),
                     text("Geschlecht", "Insgesamt, Weiblich oder Männlich"),
+                    text("Altersgruppe", "Altersgruppe, z. B. „65 Jahre und älter“ (Grenzen im Indikatorenkatalog, "
+                                         "Blatt Altersgruppen); „Alle Altersgruppen“ für Werte ohne Gliederung nach "
+                                         "Alter"),
+                    text("Staatsangehoerigkeit", "Einzelne Staatsangehörigkeit, z. B. Syrien; „Alle "
+                                                 "Staatsangehörigkeiten“ für Werte ohne diese Gliederung"),
+                    text("Staatsangehoerigkeitsschluessel", "Dreistelliger Schlüssel der Staatsangehörigkeit nach der "
+                                                            "Staats- und Gebietssystematik des Statistischen "
+                                                            "Bundesamts (z. B. 475 Syrien); leer für alle"),
                     {"name": "Wert", "type": "number", "description": "Veröffentlichter Wert; leer, wenn gesperrt",
                      "decimalChar": "."},
                     text("Einheit", "%, Anzahl, je 1.000, Index oder Tage"),
@@ -149,7 +162,8 @@ def datapackage(resource_path: str, year: int, city: str) -> dict:
                                         "im Bericht in Klammern), vorläufig, geschätzt, gerundet"),
                 ],
                 "missingValues": [""],
-                "primaryKey": ["Jahr", "Indikator", "Gebietsschluessel", "Gruppe", "Geschlecht"],
+                "primaryKey": ["Jahr", "Indikator", "Gebietsschluessel", "Gruppe", "Geschlecht", "Altersgruppe",
+                               "Staatsangehoerigkeit"],
             },
         }],
     }
