@@ -354,6 +354,16 @@ class Catalogue:
         return tuple(n.schluessel for n in self.nationalities
                      if NATIONALITY_GROUP in n.gruppen and (n.einzeln or not collected))
 
+    def ages_for(self, indicator: Indicator, group: str) -> tuple[str, ...]:
+        """The age groups a value of ``indicator`` in ``group`` may have: "alle", and its age groups if the group is
+        collected by age."""
+        return (ALL, *self.ages_of(indicator)) if group in self.groups_by_age(indicator) else (ALL,)
+
+    def nationalities_for(self, indicator: Indicator, group: str) -> tuple[str, ...]:
+        """The nationalities a value of ``indicator`` in ``group`` may have: "alle", and in the group nichtdeutsch
+        every non-German nationality of the catalogue if the indicator is collected by nationality."""
+        return (ALL, *self.nationalities_of(indicator)) if group == NATIONALITY_GROUP else (ALL,)
+
     def members(self, group: str) -> tuple[str, ...]:
         """The nationalities that belong to ``group`` (sheet Staatsangehörigkeiten, column Gruppen)."""
         return tuple(n.schluessel for n in self.nationalities if group in n.gruppen)

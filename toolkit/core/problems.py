@@ -306,6 +306,14 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                       "{expected}.",
         "messgroesse": "Zeile {row}, Spalte Messgröße: „{found}“ passt nicht zu {indicator}; erlaubt: {expected}.",
         "jahr": "Zeile {row}, Spalte Jahr: „{found}“ ist kein Jahr von {first} bis {last}.",
+        "altersgruppe": "Zeile {row}, Spalte Altersgruppe: „{found}“ ist keine Altersgruppe von {indicator} in der "
+                        "Gruppe {group}; erlaubt: {expected} (Code oder Bezeichnung aus dem Blatt Altersgruppen des "
+                        "Katalogs; leer für alle Altersgruppen).",
+        "staatsangehoerigkeit": "Zeile {row}, Spalte Staatsangehörigkeit: „{found}“ ist keine Staatsangehörigkeit von "
+                                "{indicator} in der Gruppe {group}; erwartet: leer für alle, oder in der Gruppe "
+                                "Nichtdeutsche der Schlüssel des Statistischen Bundesamts (z. B. 475) oder die "
+                                "Bezeichnung aus dem Blatt Staatsangehörigkeiten (z. B. Syrien), wenn {indicator} nach "
+                                "Staatsangehörigkeiten erhoben wird.",
     }),
     ProblemType("zeichensatz", Severity.FEHLER, "Zeichensatz nicht lesbar",
                 "Die Datei in Excel als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern und erneut importieren.", {
@@ -399,6 +407,16 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                        "erlaubt: {expected}.",
         "doppelt": "In der Zuordnung {file}, {key}: {indicator} ({found}) ist schon Ziel von {other}; jeder Wert darf "
                    "nur aus einer Spalte kommen.",
+        "altersgruppe": "In der Zuordnung {file}, {key}: Die Altersgruppe „{found}“ gibt es bei {indicator} in der "
+                        "Gruppe {group} nicht; erlaubt: {expected}.",
+        "staatsangehoerigkeit": "In der Zuordnung {file}, {key}: Die Staatsangehörigkeit „{found}“ gibt es bei "
+                                "{indicator} in der Gruppe {group} nicht; einzelne Staatsangehörigkeiten stehen in der "
+                                "Gruppe Nichtdeutsche (Schlüssel oder Bezeichnung aus dem Blatt Staatsangehörigkeiten).",
+        "alter": "In der Zuordnung {file}, {key} = {found}: Mit einem Abschnitt [alter] ergibt sich die Altersgruppe aus "
+                 "der Zeile; bitte altersgruppe hier weglassen.",
+        "alter-kennzahl": "In der Zuordnung {file}, {key}: {indicator} wird in der Gruppe {group} nicht nach den "
+                          "Altersgruppen von [alter] erhoben (fehlt: {found}); {indicator} hat im Katalog die "
+                          "Altersgruppen {expected}.",
     }),
     ProblemType("zuordnung-passt-nicht", Severity.FEHLER, "Tabelle passt nicht zur Zuordnung",
                 "Die Zuordnung an die Tabelle anpassen oder die richtige Tabelle importieren.", {
@@ -415,6 +433,19 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
         "wert": "{place} (Spalte {column}, Zeile {row}): „{found}“ ist weder eine Zahl noch leer noch ein Zeichen für "
                 "„gesperrt“ ({expected}).",
         "doppelt": "{place} (Zeile {row}): Jahr {year} und Gebiet „{found}“ stehen schon in Zeile {other}.",
+        "doppelt-alter": "{place} (Zeile {row}): Jahr {year}, Gebiet „{found}“ und Alter „{age}“ stehen schon in Zeile "
+                         "{other}.",
+        "gebiet-fest": "Die Zuordnung {mapping} nennt mit gebiet_fest = „{found}“ kein bekanntes Gebiet; erwartet: "
+                       "15003 für die Gesamtstadt, ein Stadtteilschlüssel des Amts für Statistik (z. B. 04) oder ein "
+                       "Stadtteilname.",
+        "alter": "{place} (Spalte {column}, Zeile {row}): „{found}“ ist kein Alter; erwartet: eine Zahl (Alter = Zahl "
+                 "{offset:+d}), eine Zahl mit „und älter“ oder einer der Texte, die die Zuordnung {mapping} unter "
+                 "[alter] insgesamt nennt.",
+        "alter-gruppe": "{place} (Spalte {column}, Zeile {row}): Das Alter {age} („{found}“) liegt in keiner "
+                        "Altersgruppe der Verwendung „{use}“ ganz; die Zeile wird nicht übernommen. Bitte die "
+                        "Altersgruppen im Katalog oder versatz in der Zuordnung {mapping} prüfen.",
+        "alter-luecke": "{place} (Spalte {column}): Jahr {year}, {area}: Die Altersgruppe „{found}“ (Verwendung "
+                        "„{use}“) ist nicht vollständig, {what}; ihre Summe wird nicht gebildet und nichts übernommen.",
         "position": "{place}: Die Spalte {letter} heißt in Zeile {row} „{found}“, die Zuordnung {mapping} erwartet dort "
                     "„{column}“ (spalte = \"{letter}\"). Bitte den Spaltenbuchstaben in der Zuordnung prüfen.",
     }),
