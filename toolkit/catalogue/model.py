@@ -12,6 +12,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from toolkit.catalogue.breakdowns import (
+    AGE_LABEL,
+    NATIONALITY_GROUP,
+    NATIONALITY_LABEL,
+    AgeGroup,
+    Nationality,
+    check_age_groups,
+    check_indicator_breakdowns,
+    check_nationalities,
+)
+from toolkit.catalogue.checker import Checker
 from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers import them from here
     AGE_GROUPS,
     BREAKS,
@@ -125,44 +136,6 @@ class SumRule:
     gesamt: str
     teile: tuple[str, ...]
     hinweis: str = ""
-
-
-@dataclass(frozen=True)
-class AgeGroup:
-    """An age group: from ``von`` years up to below ``bis`` (None: open, "65 und älter"), used in ``verwendung``
-    (each Verwendung's groups cover every age once: "Pyramide", "Lebensphasen", …)."""
-
-    code: str
-    bezeichnung: str
-    von: int
-    bis: int | None
-    verwendung: tuple[str, ...]
-    hinweis: str = ""
-
-    def holds(self, low: int, high: int | None) -> bool:
-        """Whether the ages from ``low`` up to below ``high`` (None: open) lie in this group."""
-        if low < self.von:
-            return False
-        if self.bis is None:
-            return True
-        return high is not None and high <= self.bis
-
-
-@dataclass(frozen=True)
-class Nationality:
-    """A nationality by the Staatsangehörigkeitsschlüssel of the Statistisches Bundesamt ("475" = Syrien), the groups
-    of the sheet Merkmale it belongs to, and whether collection workbooks ask for it one by one."""
-
-    schluessel: str
-    bezeichnung: str
-    gruppen: tuple[str, ...] = ()
-    einzeln: bool = False
-    hinweis: str = ""
-
-
-NATIONALITY_GROUP = "nichtdeutsch"  # single nationalities are counted within this group (sheet Merkmale)
-AGE_LABEL = "Alle Altersgruppen"
-NATIONALITY_LABEL = "Alle Staatsangehörigkeiten"
 
 
 @dataclass(frozen=True)
@@ -409,7 +382,7 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
 
 def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[str, ...] = ()) -> Catalogue:
     """Turn raw rows into a Catalogue; collect every problem and raise one CatalogueError."""
-    check = _Checker()
+    check = Checker()
     field_pairs = check.make_all(Field, rows["Handlungsfelder"], FIELDS)
     char_pairs = check.make_all(Characteristic, rows["Merkmale"], CHARACTERISTICS)
     office_pairs = check.make_all(Office, rows["Fachbereiche"], OFFICES)
@@ -476,7 +449,7 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
             check.add(INDICATORS, raw, "einheit", contradiction)
         if indicator.min_wert is not None and indicator.max_wert is not None and indicator.min_wert > indicator.max_wert:
             check.add(INDICATORS, raw, "max_wert", "der Höchstwert ist kleiner als der Mindestwert")
-        _check_breakdowns(check, indicator, raw, {use for a, _ in age_pairs for use in a.verwendung})
+        check_indicator_breakdowns(check, indicator, raw, {use for a, _ in age_pairs for use in a.verwendung})
     ages = check_age_groups(check, age_pairs)
     check_nationalities(check, nationality_pairs, groups, [r for r, _ in rule_pairs])
     by_id = {i.id: i for i in indicators_list}
@@ -524,89 +497,6 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
     )
 
 
-def _check_breakdowns(check: _Checker, indicator: Indicator, raw: RawRow, uses: set[str]) -> None:
-    """The columns Altersgruppen, Gruppen nach Alter and Staatsangehörigkeiten of one indicator."""
-    for use in indicator.altersgruppen:
-        if use not in uses:
-            check.add(INDICATORS, raw, "altersgruppen", f"die Verwendung „{use}“ gibt es im Blatt Altersgruppen nicht; "
-                                                        f"erlaubt: {', '.join(sorted(uses)) or 'keine (das Blatt ist leer)'}")
-    for group in indicator.alter_gruppen:
-        if group not in indicator.gruppen:
-            check.add(INDICATORS, raw, "alter_gruppen", f"die Gruppe „{group}“ gehört nicht zu den Gruppen von "
-                                                        f"{indicator.id} ({', '.join(indicator.gruppen)})")
-    if indicator.alter_gruppen and not indicator.altersgruppen:
-        check.add(INDICATORS, raw, "alter_gruppen", "Gruppen nach Alter gibt es nur mit einer Verwendung in der Spalte "
-                                                    "„Altersgruppen“ (z. B. Pyramide)")
-    if indicator.staatsangehoerigkeiten and NATIONALITY_GROUP not in indicator.gruppen:
-        check.add(INDICATORS, raw, "staatsangehoerigkeiten",
-                  f"einzelne Staatsangehörigkeiten werden innerhalb der Gruppe „{NATIONALITY_GROUP}“ erhoben; bitte "
-                  "diese Gruppe in der Spalte „Gruppen“ ergänzen")
-
-
-def _span(group: AgeGroup) -> str:
-    return f"„{group.bezeichnung}“ ({group.von} bis {'unter ' + str(group.bis) if group.bis is not None else 'offen'})"
-
-
-def check_age_groups(check: _Checker, pairs: list[tuple[AgeGroup, RawRow]]) -> tuple[AgeGroup, ...]:
-    """Every age group has sensible bounds, and the groups of each Verwendung cover every age exactly once: from 0,
-    without gap or overlap, the last one open ("65 und älter")."""
-    for group, raw in pairs:
-        if group.code == ALL:
-            check.add(AGE_GROUPS, raw, "code", f"der Code „{ALL}“ steht für alle Altersgruppen zusammen und ist "
-                                               "vergeben; bitte einen anderen wählen")
-        if group.von < 0:
-            check.add(AGE_GROUPS, raw, "von", "ein Alter ist nie negativ")
-        if group.bis is not None and group.bis <= group.von:
-            check.add(AGE_GROUPS, raw, "bis", f"„bis unter“ ({group.bis}) muss größer sein als „von“ ({group.von}); "
-                                              "leer lassen für eine nach oben offene Gruppe")
-    uses = dict.fromkeys(use for group, _raw in pairs for use in group.verwendung)
-    for use in uses:
-        members = sorted(((g, r) for g, r in pairs if use in g.verwendung), key=lambda pair: pair[0].von)
-        first, first_raw = members[0]
-        if first.von != 0:
-            check.add(AGE_GROUPS, first_raw, "von", f"die Altersgruppen der Verwendung „{use}“ beginnen erst bei "
-                                                    f"{first.von} Jahren; sie müssen zusammen jedes Alter ab 0 erfassen")
-        for (before, _), (group, raw) in zip(members, members[1:]):
-            if before.bis is None:
-                check.add(AGE_GROUPS, raw, "von", f"in der Verwendung „{use}“ ist {_span(before)} nach oben offen; "
-                                                  f"{_span(group)} überschneidet sich damit")
-            elif group.von > before.bis:
-                check.add(AGE_GROUPS, raw, "von", f"in der Verwendung „{use}“ fehlt das Alter von {before.bis} bis "
-                                                  f"unter {group.von} zwischen {_span(before)} und {_span(group)}")
-            elif group.von < before.bis:
-                check.add(AGE_GROUPS, raw, "von", f"in der Verwendung „{use}“ überschneiden sich {_span(before)} und "
-                                                  f"{_span(group)}")
-        last, last_raw = members[-1]
-        if last.bis is not None:
-            check.add(AGE_GROUPS, last_raw, "bis", f"die älteste Altersgruppe der Verwendung „{use}“ endet bei "
-                                                   f"{last.bis} Jahren; sie muss nach oben offen sein (leer lassen)")
-    return tuple(group for group, _raw in pairs)
-
-
-def check_nationalities(check: _Checker, pairs: list[tuple[Nationality, RawRow]], groups: set[str],
-                        rules: list[SumRule]) -> None:
-    """The groups of each nationality exist in the sheet Merkmale and fit its Summenregeln: a nationality that belongs
-    to the whole of a rule whose parts the sheet uses (Insgesamt: every nationality) belongs to exactly one part."""
-    used = {group for n, _raw in pairs for group in n.gruppen}
-    for nationality, raw in pairs:
-        for group in nationality.gruppen:
-            if group not in groups:
-                check.add(NATIONALITIES, raw, "gruppen", f"die Gruppe „{group}“ ist unbekannt; erlaubt sind die "
-                                                         "Gruppen-Codes aus dem Blatt Merkmale")
-    for rule in rules:
-        if rule.dimension != "gruppe" or not used.intersection(rule.teile):
-            continue
-        for nationality, raw in pairs:
-            if rule.gesamt != "insgesamt" and rule.gesamt not in nationality.gruppen:
-                continue
-            found = [part for part in rule.teile if part in nationality.gruppen]
-            if len(found) != 1:
-                how = "keiner" if not found else f"mehreren ({', '.join(found)})"
-                check.add(NATIONALITIES, raw, "gruppen",
-                          f"„{nationality.bezeichnung}“ gehört zur Gruppe „{rule.gesamt}“, aber zu {how} ihrer Teile "
-                          f"{', '.join(rule.teile)} (Blatt Summenregeln); bitte genau einen davon eintragen")
-
-
 def name_key(text: object) -> str:
     """A name or key compared loosely, the one way the toolkit matches Stadtteile: case, blanks, hyphens, ß/ss and
     ä/ae/a do not matter, nor 'Str.' for 'Straße' ('Leipziger Str.' = 'leipziger-strasse' = 'Leipziger Straße')."""
@@ -617,7 +507,7 @@ def name_key(text: object) -> str:
     return re.sub(r"[^0-9a-z]", "", text)
 
 
-def official_keys(rows: list[RawRow], check: _Checker) -> dict[str, str]:
+def official_keys(rows: list[RawRow], check: Checker) -> dict[str, str]:
     """Give Stadtteile of a catalogue up to 0.2 (alphabetical 'Nummer', no 'Schlüssel') the Amt's key, by name.
 
     Returns old area -> new area ('st04' -> 'st72' for Barleber See), what the store needs to follow once.
@@ -652,91 +542,3 @@ _ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-
 def is_valid_address(address: str) -> bool:
     """A plain mailbox address (no display name, no line break, no second address)."""
     return bool(_ADDRESS.match(address)) and len(address) <= 254
-
-
-class _Checker:
-    """Collects German problem messages while converting raw rows into dataclasses."""
-
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def add(self, spec: SheetSpec, raw: RawRow, key: str, text: str) -> None:
-        column = spec.column(key)
-        self.problems.append(
-            f"Blatt {spec.name}, Zeile {raw.row}, Spalte „{column.header}“ ({cell_ref(spec, key, raw.row)}): {text}."
-        )
-
-    def unique(self, spec: SheetSpec, rows: Iterable[RawRow], key: str) -> None:
-        seen: dict[str, int] = {}
-        for raw in rows:
-            value = raw.values.get(key, "")
-            if value in seen:
-                self.add(spec, raw, key, f"„{value}“ steht doppelt (zuerst in Zeile {seen[value]})")
-            else:
-                seen[value] = raw.row
-
-    def make_all(self, cls: type, rows: Iterable[RawRow], spec: SheetSpec) -> list[tuple]:
-        """Convert every row; rows with problems are reported and left out."""
-        pairs = [(self.make(cls, raw, spec), raw) for raw in rows]
-        return [(obj, raw) for obj, raw in pairs if obj is not None]
-
-    def make(self, cls: type, raw: RawRow, spec: SheetSpec):  # returns an instance of cls or None
-        values: dict[str, object] = {}
-        ok = True
-        for column in spec.columns:
-            text = raw.values.get(column.key, "")
-            if "\n" in text or "\r" in text:
-                self.add(spec, raw, column.key, "die Zelle enthält einen Zeilenumbruch; bitte in einer Zeile schreiben")
-                ok = False
-                continue
-            if not text:
-                if column.required:
-                    self.add(spec, raw, column.key, "die Zelle ist leer, hier muss ein Wert stehen")
-                    ok = False
-                values[column.key] = _empty(column)
-                continue
-            if column.choices and text not in column.choices:
-                self.add(spec, raw, column.key, f"„{text}“ ist nicht erlaubt; erlaubt: {', '.join(column.choices)}")
-                ok = False
-                continue
-            try:
-                values[column.key] = _convert(column, text)
-            except ValueError:
-                expected = {"int": "eine ganze Zahl", "key": "ein Schlüssel aus Ziffern wie 04",
-                            "key3": "ein dreistelliger Schlüssel wie 475"}.get(column.kind, "eine Zahl")
-                self.add(spec, raw, column.key, f"„{text}“ ist keine Zahl; erwartet wird {expected}")
-                ok = False
-        if not ok:
-            return None
-        return cls(**values)
-
-
-def _empty(column: Column) -> object:
-    if column.kind == "list":
-        return ()
-    if column.kind == "yesno":
-        return False
-    if column.kind in ("int", "number"):
-        return None
-    return ""
-
-
-def _convert(column: Column, text: str) -> object:
-    if column.kind == "list":
-        return tuple(part.strip() for part in text.split(";") if part.strip())
-    if column.kind == "yesno":
-        return text == "ja"
-    if column.kind == "int":
-        number = float(text.replace(",", "."))
-        if not number.is_integer():
-            raise ValueError(text)
-        return int(number)
-    if column.kind == "number":
-        return float(text.replace(",", "."))
-    if column.kind in ("key", "key3"):
-        if not re.fullmatch(r"\d{1,3}", text):
-            raise ValueError(text)
-        return text.zfill(2 if column.kind == "key" else 3)
-    if column.choices:  # the member of a vocabulary (IndicatorType, …) rather than its bare text
-        return column.choices[column.choices.index(text)]
-    return text

@@ -16,7 +16,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from toolkit.catalogue.model import AgeGroup, Catalogue, Characteristic, District, Indicator, Nationality, Office
+from toolkit.catalogue.model import (
+    AgeGroup,
+    Catalogue,
+    Characteristic,
+    District,
+    Indicator,
+    Nationality,
+    Office,
+)
 from toolkit.collect.layout import WorkbookPlan, plan_workbook
 from toolkit.core.store import Store
 

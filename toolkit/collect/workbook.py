@@ -21,6 +21,7 @@ import xlsxwriter.worksheet
 
 import toolkit
 from toolkit.catalogue.model import Indicator
+from toolkit.collect.breakdown_sheets import write_breakdown_sheet
 from toolkit.collect.layout import (
     COL_CODE_GROUP,
     COL_CODE_MEASURE,
@@ -50,7 +51,6 @@ from toolkit.collect.layout import (
     WorkbookPlan,
     measure_label,
 )
-from toolkit.collect.breakdown_sheets import write_breakdown_sheet
 from toolkit.collect.notes import ERROR_COUNT, ERROR_DECIMAL, clip, input_message, notes_rows
 from toolkit.collect.xlsxwriter_cells import row_height
 from toolkit.core.cells import column_letter, german_date

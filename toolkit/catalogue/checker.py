@@ -1,0 +1,98 @@
+"""Raw catalogue rows turned into domain objects, every mistake collected as a German message with sheet, row, column
+and cell (``Checker``); catalogue/model.py and catalogue/breakdowns.py report through it, and build_catalogue raises
+one CatalogueError with all of them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from toolkit.catalogue.sheets import Column, RawRow, SheetSpec, cell_ref
+
+
+class Checker:
+    """Collects German problem messages while converting raw rows into dataclasses."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def add(self, spec: SheetSpec, raw: RawRow, key: str, text: str) -> None:
+        column = spec.column(key)
+        self.problems.append(
+            f"Blatt {spec.name}, Zeile {raw.row}, Spalte „{column.header}“ ({cell_ref(spec, key, raw.row)}): {text}."
+        )
+
+    def unique(self, spec: SheetSpec, rows: Iterable[RawRow], key: str) -> None:
+        seen: dict[str, int] = {}
+        for raw in rows:
+            value = raw.values.get(key, "")
+            if value in seen:
+                self.add(spec, raw, key, f"„{value}“ steht doppelt (zuerst in Zeile {seen[value]})")
+            else:
+                seen[value] = raw.row
+
+    def make_all(self, cls: type, rows: Iterable[RawRow], spec: SheetSpec) -> list[tuple]:
+        """Convert every row; rows with problems are reported and left out."""
+        pairs = [(self.make(cls, raw, spec), raw) for raw in rows]
+        return [(obj, raw) for obj, raw in pairs if obj is not None]
+
+    def make(self, cls: type, raw: RawRow, spec: SheetSpec):  # returns an instance of cls or None
+        values: dict[str, object] = {}
+        ok = True
+        for column in spec.columns:
+            text = raw.values.get(column.key, "")
+            if "\n" in text or "\r" in text:
+                self.add(spec, raw, column.key, "die Zelle enthält einen Zeilenumbruch; bitte in einer Zeile schreiben")
+                ok = False
+                continue
+            if not text:
+                if column.required:
+                    self.add(spec, raw, column.key, "die Zelle ist leer, hier muss ein Wert stehen")
+                    ok = False
+                values[column.key] = _empty(column)
+                continue
+            if column.choices and text not in column.choices:
+                self.add(spec, raw, column.key, f"„{text}“ ist nicht erlaubt; erlaubt: {', '.join(column.choices)}")
+                ok = False
+                continue
+            try:
+                values[column.key] = _convert(column, text)
+            except ValueError:
+                expected = {"int": "eine ganze Zahl", "key": "ein Schlüssel aus Ziffern wie 04",
+                            "key3": "ein dreistelliger Schlüssel wie 475"}.get(column.kind, "eine Zahl")
+                self.add(spec, raw, column.key, f"„{text}“ ist keine Zahl; erwartet wird {expected}")
+                ok = False
+        if not ok:
+            return None
+        return cls(**values)
+
+
+def _empty(column: Column) -> object:
+    if column.kind == "list":
+        return ()
+    if column.kind == "yesno":
+        return False
+    if column.kind in ("int", "number"):
+        return None
+    return ""
+
+
+def _convert(column: Column, text: str) -> object:
+    if column.kind == "list":
+        return tuple(part.strip() for part in text.split(";") if part.strip())
+    if column.kind == "yesno":
+        return text == "ja"
+    if column.kind == "int":
+        number = float(text.replace(",", "."))
+        if not number.is_integer():
+            raise ValueError(text)
+        return int(number)
+    if column.kind == "number":
+        return float(text.replace(",", "."))
+    if column.kind in ("key", "key3"):
+        if not re.fullmatch(r"\d{1,3}", text):
+            raise ValueError(text)
+        return text.zfill(2 if column.kind == "key" else 3)
+    if column.choices:  # the member of a vocabulary (IndicatorType, …) rather than its bare text
+        return column.choices[column.choices.index(text)]
+    return text
