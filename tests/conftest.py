@@ -32,6 +32,7 @@ def make_workspace(root: Path) -> Workspace:
 
 
 LEGACY = Path(__file__).parent / "data" / "legacy_0_2"
+BEFORE_AGE = Path(__file__).parent / "data" / "legacy_before_age"
 
 
 def legacy_workspace(root: Path) -> Workspace:
@@ -41,6 +42,16 @@ def legacy_workspace(root: Path) -> Workspace:
     workspace.settings_file.write_text(DEFAULT_SETTINGS_TOML, encoding="utf-8")
     shutil.copy(LEGACY / "Indikatorenmatrix.xlsx", workspace.catalogue_file)
     shutil.copy(LEGACY / "monitoring.sqlite", workspace.store_file)
+    return workspace
+
+
+def before_age_workspace(root: Path) -> Workspace:
+    """The working folder written before age and nationality in tests/data/legacy_before_age (its README)."""
+    workspace = Workspace(root)
+    ensure_folders(workspace)
+    workspace.settings_file.write_text(DEFAULT_SETTINGS_TOML, encoding="utf-8")
+    shutil.copy(BEFORE_AGE / "Indikatorenmatrix.xlsx", workspace.catalogue_file)
+    shutil.copy(BEFORE_AGE / "monitoring.sqlite", workspace.store_file)
     return workspace
 
 

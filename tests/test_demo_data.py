@@ -9,8 +9,9 @@ import pytest
 from toolkit.catalogue.model import CITY, GERMANY, LAND, Catalogue
 from toolkit.collect.layout import plan_workbook
 from toolkit.core.keys import ObservationKey
-from toolkit.demo.data import allocate, generate, population
+from toolkit.demo.data import generate
 from toolkit.demo.params import JUMP_GROUPS, JUMP_INDICATORS, JUMP_YEAR
+from toolkit.demo.population import allocate, population
 
 YEARS = range(2020, 2026)
 
@@ -62,13 +63,15 @@ def test_sum_rules_hold(catalogue: Catalogue, values) -> None:
     checked = 0
     for key, value in values.items():
         indicator = catalogue.indicators[key.indicator]
-        if indicator.typ == "wert" or key.indicator == "STT-03" or key.area in (LAND, GERMANY):
+        if indicator.typ == "wert" or key.indicator == "STT-03" or key.area in (LAND, GERMANY) or \
+                key.nationality != "alle":  # single nationalities stand in the group nichtdeutsch only
             continue
         for rule in catalogue.sum_rules:
             if rule.dimension != "gruppe" or key.group != rule.gesamt or not set(rule.teile) <= set(indicator.gruppen):
                 continue
-            parts = sum(values[ObservationKey(key.indicator, key.year, key.area, part, key.sex, key.measure)]
-                        for part in rule.teile)
+            if key.age != "alle" and not set(rule.teile) <= set(catalogue.groups_by_age(indicator)):
+                continue
+            parts = sum(values[key._replace(group=part)] for part in rule.teile)
             assert parts == value, (key, rule.teile)
             checked += 1
     assert checked > 1000
@@ -80,10 +83,9 @@ def test_sexes_and_stadtteile_add_up(catalogue: Catalogue, values) -> None:
         if indicator.typ == "wert" or key.area != CITY or key.sex != "insgesamt":
             continue
         if indicator.geschlecht:
-            parts = [_value(values, key.indicator, key.year, CITY, key.group, sex, key.measure)
-                     for sex in ("weiblich", "maennlich")]
+            parts = [values[key._replace(sex=sex)] for sex in ("weiblich", "maennlich")]
             assert sum(parts) == value, key
-        if indicator.stadtteile:
+        if indicator.stadtteile and (key.age, key.nationality) == ("alle", "alle"):
             districts = [_value(values, key.indicator, key.year, d.area, key.group, "insgesamt", key.measure)
                          for d in catalogue.districts]
             assert sum(districts) == value, key
@@ -167,3 +169,24 @@ def test_an_indicator_unknown_to_the_demo_still_gets_values(catalogue: Catalogue
     key = ObservationKey("NEU-01", 2025, CITY, "nichtdeutsch", "weiblich", "zaehler")
     assert 0 < values[key] <= values[key._replace(measure="nenner")]
     assert ObservationKey("NEU-01", 2025, "st01", "insgesamt", "insgesamt", "nenner") in values
+
+
+def test_age_groups_and_nationalities_add_up_to_their_totals(catalogue: Catalogue, values) -> None:
+    """Every Verwendung's age groups give the value of all ages; the nationalities of a group whose members are all
+    asked give the group, the others at most it."""
+    dem01, dem04 = catalogue.indicators["DEM-01"], catalogue.indicators["DEM-04"]
+    checked = 0
+    for key, value in values.items():
+        if key.indicator == "DEM-01" and key.age == "alle" and key.group in catalogue.groups_by_age(dem01) \
+                and key.area == CITY and key.nationality == "alle":
+            for codes in catalogue.partitions(dem01).values():
+                assert sum(values[key._replace(age=code)] for code in codes) == value, key
+                checked += 1
+        if key.indicator == "DEM-04" and key.nationality == "alle" and key.area == CITY and key.group != "nichtdeutsch":
+            members = catalogue.members(key.group)
+            asked = [c for c in catalogue.nationalities_of(dem04, collected=True) if c in members]
+            total = sum(values[key._replace(group="nichtdeutsch", nationality=code)] for code in asked)
+            assert total == value if len(asked) == len(members) else total <= value, key
+            checked += 1
+    assert checked > 100
+

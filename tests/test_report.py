@@ -356,7 +356,8 @@ def test_cli_compile_and_missing_data(compiled, tmp_path):
     assert result.exit_code == 0, result.output
     output = " ".join(result.output.split())
     # said on the console before building, not only inside the report (the fixture's store: STAT's 2024 data)
-    gaps = ("Stand 2024: geliefert haben 1 von 4 Stellen. Es fehlen noch 415 aktuelle Werte von 4 Stellen: STAT (389 "
+    # STAT's workbook asks for DEM-01 by age group too (sheet Alter DEM-01: 24 age groups x 3 groups x 3 sexes)
+    gaps = ("Stand 2024: geliefert haben 1 von 4 Stellen. Es fehlen noch 631 aktuelle Werte von 4 Stellen: STAT (605 "
             "Werte), FB40 (12 Werte), GESA (2 Werte), AFA (12 Werte). Der Bericht wird mit diesem Stand erstellt; "
             "'toolkit status --year 2024' zeigt, was fehlt.")
     assert gaps in output and output.index(gaps) < output.index("Integrationsbericht 2024 erstellt")

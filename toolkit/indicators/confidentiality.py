@@ -259,6 +259,11 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
     until no relation is exposed. Then every
     cell that would show a hidden node is suppressed: a count whose node is hidden, a rate whose Zähler is
     hidden or whose Nenner is hidden (a rate and its Zähler give the Nenner back), in every indicator.
+
+    The values of all ages and all nationalities come first: their nodes are numbered first and their relations
+    settled first, exactly as before values were broken down by age group and nationality; then the relations that
+    hold a value by age group or nationality join, so that they protect those values and change the totals only
+    where a total must be hidden for them.
     """
     cells = frame[frame["typ"].isin((IndicatorType.ANZAHL, IndicatorType.QUOTE)) & (frame["indicator"].isin(catalogue.indicators))]
     if cells.empty:
@@ -266,6 +271,9 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
     counts = _Counts()
     count_node: dict[int, int] = {}
     nenner_node: dict[int, int] = {}
+    broken_down = (cells["age"] != ALL) | (cells["nationality"] != ALL)
+    cells = pd.concat([cells[~broken_down], cells[broken_down]])  # the totals' nodes first (see the docstring)
+    breakdown_rows = set(cells.index[broken_down.reindex(cells.index).to_numpy()])
     columns = [cells[c].to_numpy() for c in ("indicator", "year", "area", "group", "sex", "age", "nationality", "typ",
                                              "wert", "zaehler", "nenner")]
     for row, (*key, typ, wert, zaehler, nenner) in zip(cells.index, zip(*columns, strict=True), strict=True):
@@ -291,8 +299,9 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
     if not hidden:
         return
 
-    found: set[tuple[int, tuple[int, ...]]] = set()
-    for _indicator, rows in cells.groupby("indicator", sort=False).groups.items():
+    found: set[tuple[int, tuple[int, ...]]] = set()  # among the totals
+    joining: set[tuple[int, tuple[int, ...]]] = set()  # with a value by age group or nationality
+    for _indicator, rows in cells.sort_index().groupby("indicator", sort=False).groups.items():
         block = cells.loc[rows]
         for column, nodes in (("count", count_node), ("nenner", nenner_node)):
             if column == "nenner" and block["typ"].iloc[0] != IndicatorType.QUOTE:
@@ -300,8 +309,27 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
             for relation in relations(block, catalogue, column):
                 total = counts.find(nodes[relation.total])
                 parts = tuple(sorted({counts.find(nodes[p]) for p in relation.parts}))
-                found.add((total, parts))
-    value = {node: counts.values[node] for relation in found for node in (relation[0], *relation[1])}
+                (joining if breakdown_rows.intersection(relation.cells) else found).add((total, parts))
+    value = {node: counts.values[node] for relation in (*found, *joining) for node in (relation[0], *relation[1])}
+    _hide_until_safe(list(found), hidden, value)
+    if joining:
+        _hide_until_safe([*found, *joining], hidden, value)
+
+    secondary = []
+    open_cells = (cells["suppressed"] == "").to_numpy()
+    zaehler = cells["zaehler"].to_numpy(dtype=float)
+    for row, is_open, z in zip(cells.index, open_cells, zaehler, strict=True):
+        if not is_open:
+            continue
+        if counts.find(count_node[row]) in hidden or (
+                row in nenner_node and z != 0 and counts.find(nenner_node[row]) in hidden):
+            secondary.append(row)
+    if secondary:
+        frame.loc[secondary, "suppressed"] = SECONDARY
+
+
+def _hide_until_safe(found: list[tuple[int, tuple[int, ...]]], hidden: set[int], value: dict[int, float]) -> None:
+    """Hide one more count in each exposed relation (``found``: total and parts), until none is exposed."""
     changed = True
     while changed:
         changed = False
@@ -316,18 +344,6 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
             chosen = min(candidates, key=lambda m: (m == total, not value[m] > 0, value[m] if value[m] > 0 else 0))
             hidden.add(chosen)
             changed = True
-
-    secondary = []
-    open_cells = (cells["suppressed"] == "").to_numpy()
-    zaehler = cells["zaehler"].to_numpy(dtype=float)
-    for row, is_open, z in zip(cells.index, open_cells, zaehler, strict=True):
-        if not is_open:
-            continue
-        if counts.find(count_node[row]) in hidden or (
-                row in nenner_node and z != 0 and counts.find(nenner_node[row]) in hidden):
-            secondary.append(row)
-    if secondary:
-        frame.loc[secondary, "suppressed"] = SECONDARY
 
 
 def _exposed(members: tuple[int, ...], hidden: set[int], value: dict[int, float]) -> bool:
