@@ -1,230 +1,199 @@
-"""Benchmark: `toolkit distribute` for 50 offices x 40 indicators x 40 Stadtteile vs. bare xlsxwriter.
+"""Benchmark: `toolkit distribute` for 50 offices x 40 indicators x 40 Stadtteile against bare xlsxwriter.
 
-Run:  python benchmarks/distribute.py [--repeat N]
+    python benchmarks/distribute.py             full size, best of 3
+    python benchmarks/distribute.py --smoke     3 offices x 4 indicators, once: does it work, is it plausible?
 
-Builds a synthetic catalogue (50 offices, each with 40 indicators collected by Stadtteil, three groups,
-half of them rates with Zähler and Nenner), fills the store with four earlier years, then measures in
-the same run:
+Working folder (not timed; benchmarks/synthetic.py, the way a user builds it): `toolkit init`, a synthetic
+catalogue (50 Fachbereiche, each with 40 indicators collected by Stadtteil in three groups, half of them rates
+with Zähler and Nenner) and `toolkit import` of the four earlier years. Timed, in the same run:
 
-- toolkit_s: the whole ``distribute_round`` (plan, workbooks with formats, validation, protection and
-  identity, store records, .eml drafts) for all 50 offices; a round this large is written in a process
-  pool (core/runtime.workers_for: up to 4 workers, as many as there are cores);
-- serial_s: the same ``distribute_round`` forced into this one process (``workers=1``, no pool);
-- writer_s: plan + ``write_collection_workbook`` for all 50 offices in this one process (same prefill);
-- baseline_s: bare xlsxwriter writing the same cells with the same values (strings, numbers, formulas and
-  blanks, read from the cell tables of the toolkit's own workbooks when they are closed, in an untimed
-  pass) without formats, validation or protection; its blanks carry one plain format, as xlsxwriter
-  writes no blank cell without one.
+- toolkit_s: ``distribute_round`` as `toolkit distribute --again` calls it (plan, workbooks with formats,
+  validation, protection and identity, store records, .eml drafts) for all offices; a round this large is
+  written in a process pool ([leistung] prozesse = 0, automatic: as many workers as cores, at most 4);
+- serial_s: the same with [leistung] prozesse = 1 in toolkit.toml (this one process, no pool);
+- writer_s: plan + ``write_collection_workbook`` for all offices in this one process (same prefill);
+- baseline_s: bare xlsxwriter in this one process writing the same cells with the same values (strings,
+  numbers, formulas and blanks, read untimed from the sheet XML of the toolkit's own workbooks) without
+  formats, validation or protection; its blanks carry one plain format, as xlsxwriter writes no blank cell
+  without one.
 
-The last line printed is a JSON object with toolkit_s, writer_s, baseline_s (wall clock), the same as
-*_cpu_s (CPU time, pool workers included), ratio (toolkit/baseline, wall clock), writer_ratio, ratio_cpu
-(CPU time: the work done, however many cores), serial_ratio (serial/baseline: one process against one
-process) and workers. Target: ratio <= 1.5, and serial_ratio <= 1.5 too. Each figure is the best of
---repeat runs (default 2).
+The last line is JSON: toolkit_s, serial_s, writer_s, baseline_s (wall clock, best of --repeat; each also as
+*_cpu_s, CPU seconds including the pool's workers), ratio (toolkit/baseline), serial_ratio (serial/baseline: one
+process against one process), writer_ratio, ratio_cpu, workers (processes of the pooled run), offices,
+indicators, districts, sheets, cells, mb (size of the workbooks), repeat, smoke.
+
+Targets (full size, quiet machine, best of 3): ratio <= 1.5 and serial_ratio <= 1.5.
 """
 
 from __future__ import annotations
 
-import argparse
-import dataclasses
 import datetime as dt
 import gc
-import json
-import os
-import sys
+import re
 import tempfile
-import time
+import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import xlsxwriter
+from harness import Clock, Timings, arguments, emit, parse, ratio, require
+from synthetic import FULL, SMOKE, YEAR, catalogue_rows, new_workspace, set_processes, write_history
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import toolkit.collect.distribute as distribute
-from toolkit.catalogue.model import Catalogue, Office, load_catalogue
+from toolkit.catalogue.model import Catalogue, load_catalogue
+from toolkit.collect.distribute import distribute_round, round_cells
 from toolkit.collect.layout import plan_workbook
 from toolkit.collect.workbook import WORKBOOK_OPTIONS, write_collection_workbook
 from toolkit.core.runtime import workers_for
-from toolkit.core.settings import DEFAULT_SETTINGS_TOML, Settings
+from toolkit.core.settings import Settings, load_settings
 from toolkit.core.store import Store
-from toolkit.core.workspace import Workspace, ensure_folders
+from toolkit.core.workspace import Workspace
+from toolkit.merge.imports import import_values
 
-OFFICES, INDICATORS, YEAR = 50, 40, 2025
-GROUPS = ("insgesamt", "deutsch", "nichtdeutsch")
-
-
-def synthetic_catalogue() -> Catalogue:
-    base = load_catalogue()
-    assert len(base.districts) == 40
-    template = base.indicators["DEM-02"]
-    offices, indicators = {}, {}
-    for n in range(1, OFFICES + 1):
-        code = f"A{n:02d}"
-        offices[code] = Office(code, f"Amt {n} für Benchmarkzwecke", f"Sachbearbeitung {n}", f"a{n}@example.org",
-                               f"a{n}-vertretung@example.org")
-        for k in range(1, INDICATORS + 1):
-            ident = f"{code}-{k:02d}"
-            typ = "quote" if k % 2 else "anzahl"
-            indicators[ident] = dataclasses.replace(
-                template, id=ident, name=f"Kennzahl {k} der Stelle {n}", typ=typ, fachbereich=code,
-                gruppen=GROUPS, geschlecht=False, stadtteile=True, ebene="stadt",
-                zaehler=template.zaehler if typ == "quote" else "", nenner=template.nenner if typ == "quote" else "")
-    return dataclasses.replace(base, indicators=indicators, offices=offices)
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+Cell = tuple[str, int, int, object]  # (xlsxwriter method, row, column, value)
 
 
-def history(catalogue: Catalogue) -> dict:
-    values = {}
-    for code in catalogue.offices:
-        for slot in plan_workbook(catalogue, code, YEAR).slots:
-            if slot.role == "history":
-                values[slot.key] = float(1000 + slot.row * 7 + slot.col)
-    return values
+def _position(ref: str) -> tuple[int, int]:
+    letters, digits = re.fullmatch(r"([A-Z]+)(\d+)", ref).groups()  # type: ignore[union-attr]
+    col = 0
+    for letter in letters:
+        col = col * 26 + ord(letter) - 64
+    return int(digits) - 1, col - 1
 
 
-def fill_store(workspace: Workspace, values: dict) -> None:
-    with Store(workspace.store_file) as store, store.transaction():
-        delivery = store.add_delivery(office="A01", year=YEAR - 1, file_name="benchmark", sha256="x", source="import")
-        store.db.executemany(
-            "INSERT INTO observations (indicator, year, area, grp, sex, measure, value, flag, note, delivery_id)"
-            " VALUES (?,?,?,?,?,?,?,'','',?)",
-            [(k.indicator, k.year, k.area, k.group, k.sex, k.measure, v, delivery) for k, v in values.items()])
+def _text(element: ElementTree.Element) -> str:
+    return "".join(t.text or "" for t in element.iter(f"{MAIN}t"))
 
 
-def record_cells(catalogue: Catalogue, prefill: dict, folder: Path) -> list[dict[str, list[tuple]]]:
-    """Run the toolkit writer once and record, when each workbook is closed, the cells it holds.
-
-    The cells are read from each worksheet's cell table (whatever way the writer put them there), so the
-    baseline writes exactly the cells of the toolkit's files: strings, numbers, formulas and formatted blanks.
-    """
-    books: list[dict[str, list[tuple]]] = []
-    close = xlsxwriter.Workbook.close
-
-    def recording_close(workbook: xlsxwriter.Workbook) -> None:
-        strings = {index: text for text, index in workbook.str_table.string_table.items()}
-        sheets: dict[str, list[tuple]] = {}
-        for ws in workbook.worksheets():
-            cells = sheets.setdefault(ws.name, [])
-            for row in sorted(ws.table):
-                for col, cell in sorted(ws.table[row].items()):
-                    kind = type(cell).__name__
-                    if kind == "String":
-                        cells.append(("write_string", row, col, strings[cell.string]))
-                    elif kind == "Number":
-                        cells.append(("write_number", row, col, cell.number))
-                    elif kind == "Formula":
-                        cells.append(("write_formula", row, col, cell.formula))
-                    elif kind == "Blank":
-                        cells.append(("write_blank", row, col, None))
-                    else:
-                        raise AssertionError(f"unexpected cell type {kind}")
-        books.append(sheets)
-        close(workbook)
-
-    try:
-        xlsxwriter.Workbook.close = recording_close
-        for code in catalogue.offices:
-            write_collection_workbook(folder / f"{code}.xlsx", plan_workbook(catalogue, code, YEAR), prefill=prefill,
-                                      token="t", deadline=dt.date(2027, 3, 31), settings=Settings())
-    finally:
-        xlsxwriter.Workbook.close = close
-    return books
+def workbook_cells(path: Path) -> dict[str, list[Cell]]:
+    """The cells of every sheet of a written workbook, by sheet name, as the method that writes each."""
+    with zipfile.ZipFile(path) as package:
+        names = package.namelist()
+        strings = [_text(si) for si in ElementTree.fromstring(package.read("xl/sharedStrings.xml"))] \
+            if "xl/sharedStrings.xml" in names else []
+        targets = {r.get("Id"): r.get("Target") for r in
+                   ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels")).iter(f"{RELS}Relationship")}
+        sheets: dict[str, list[Cell]] = {}
+        for sheet in ElementTree.fromstring(package.read("xl/workbook.xml")).iter(f"{MAIN}sheet"):
+            target = targets[sheet.get(REL_ID)].lstrip("/").removeprefix("xl/")
+            cells = sheets[sheet.get("name")] = []
+            for c in ElementTree.fromstring(package.read(f"xl/{target}")).iter(f"{MAIN}c"):
+                row, col = _position(c.get("r"))
+                kind, formula, v = c.get("t"), c.find(f"{MAIN}f"), c.find(f"{MAIN}v")
+                if formula is not None:
+                    cells.append(("write_formula", row, col, formula.text))
+                elif kind == "s":
+                    cells.append(("write_string", row, col, strings[int(v.text)]))
+                elif kind == "inlineStr":
+                    cells.append(("write_string", row, col, _text(c)))
+                elif kind == "b":
+                    cells.append(("write_boolean", row, col, v.text == "1"))
+                elif v is not None:
+                    cells.append(("write_number", row, col, float(v.text)))
+                else:
+                    cells.append(("write_blank", row, col, None))
+    return sheets
 
 
-class Clock:
-    """Wall-clock and CPU seconds of a block, CPU including finished child processes (the writing pool)."""
-
-    def __enter__(self) -> Clock:
-        self.wall, self.cpu = time.perf_counter(), _cpu()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.wall, self.cpu = time.perf_counter() - self.wall, _cpu() - self.cpu
-
-
-def _cpu() -> float:
-    t = os.times()
-    return t.user + t.system + t.children_user + t.children_system
-
-
-def run_baseline(books, folder: Path) -> None:
+def run_baseline(books: list[dict[str, list[Cell]]], folder: Path) -> None:
     for n, sheets in enumerate(books):
         workbook = xlsxwriter.Workbook(str(folder / f"base_{n}.xlsx"), {**WORKBOOK_OPTIONS, "in_memory": True})
         plain = workbook.add_format()  # xlsxwriter writes a blank cell only with a format
         for name, cells in sheets.items():
             ws = workbook.add_worksheet(name)
-            for kind, row, col, value in cells:
-                if kind == "write_blank":
+            for method, row, col, value in cells:
+                if method == "write_blank":
                     ws.write_blank(row, col, None, plain)
-                elif kind == "write_string":
-                    ws.write_string(row, col, value)
-                elif kind == "write_number":
-                    ws.write_number(row, col, value)
-                else:
+                elif method == "write_formula":
                     ws.write_formula(row, col, value, None, "")
+                else:
+                    getattr(ws, method)(row, col, value)
         workbook.close()
 
 
-def run_writer(catalogue: Catalogue, prefill: dict, folder: Path) -> None:
+def prefill(workspace: Workspace) -> dict:
+    """The earlier years the workbooks show, from the store (as distribute reads them)."""
+    with Store(workspace.store_file) as store:
+        return store.values(years=range(YEAR - 4, YEAR))
+
+
+def run_writer(catalogue: Catalogue, values: dict, folder: Path) -> None:
+    history = {key: v.value for key, v in values.items()}
     for code in catalogue.offices:
-        write_collection_workbook(folder / f"w_{code}.xlsx", plan_workbook(catalogue, code, YEAR), prefill=prefill,
-                                  token="t", deadline=dt.date(2027, 3, 31), settings=Settings())
+        write_collection_workbook(folder / f"w_{code}.xlsx", plan_workbook(catalogue, code, YEAR), prefill=history,
+                                  token="t", deadline=dt.date(YEAR + 1, 3, 31), settings=Settings())
 
 
-def run_distribute(workspace: Workspace, workers: int | None = None) -> None:
-    result = distribute.distribute_round(workspace, YEAR, deadline="31.03.2027", again=True, workers=workers)
-    assert result.exit_code == 0 and result.count("entwurf") == OFFICES, result.lines()[-1]
+def run_distribute(workspace: Workspace, offices: int) -> None:
+    result = distribute_round(workspace, YEAR, deadline=f"31.03.{YEAR + 1}", again=True)
+    require(result.exit_code == 0 and result.count("entwurf") == offices, f"distribute: {result.lines()[-2:]}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=2)
-    args = parser.parse_args()
-    catalogue = synthetic_catalogue()
-    distribute.load_catalogue = lambda path=None: catalogue  # the workspace's catalogue is the synthetic one
-    prefill = history(catalogue)
+def main() -> int:
+    args = parse(arguments(__doc__, repeat=3))
+    size = SMOKE if args.smoke else FULL
     with tempfile.TemporaryDirectory(prefix="bench-distribute-") as tmp:
         root = Path(tmp)
-        workspace = Workspace(root / "ws")
-        ensure_folders(workspace)
-        workspace.settings_file.write_text(DEFAULT_SETTINGS_TOML, encoding="utf-8")
-        fill_store(workspace, prefill)
-        (root / "rec").mkdir()
-        books = record_cells(catalogue, prefill, root / "rec")
+        pooled = new_workspace(root / "ws", catalogue_rows(size))
+        catalogue = load_catalogue(pooled.catalogue_file)
+        history = write_history(root / "Vorjahre.csv", catalogue)
+        imported = import_values(pooled, root / "Vorjahre.csv")
+        require(imported.report.ok and imported.new == history, f"Import: {imported.report.problems[:3]}")
+        run_distribute(pooled, size.offices)  # the round exists; each timed run distributes it --again
+        books = [workbook_cells(p) for p in sorted(pooled.workbooks_dir(YEAR).glob("*.xlsx"))]
         cells = sum(len(c) for sheets in books for c in sheets.values())
+        sheets = sum(len(s) for s in books)
+        values = prefill(pooled)
+        (root / "out").mkdir()
         # The recorded cells (700,000 tuples) are scaffolding of this script, not part of either workload;
         # without this, every full garbage collection walks them and the allocating side pays most.
         gc.collect()
         gc.freeze()
-        sheets = sum(len(s) for s in books)
-        runs = {"baseline": lambda: run_baseline(books, root / "rec"), "toolkit": lambda: run_distribute(workspace),
-                "serial": lambda: run_distribute(workspace, workers=1),
-                "writer": lambda: run_writer(catalogue, prefill, root / "rec")}
-        times: dict[str, list[float]] = {}
+        workers = workers_for("distribute", round_cells(catalogue, list(catalogue.offices.values())),
+                              len(catalogue.offices), load_settings(pooled.settings_file).prozesse)
+
+        def serial() -> None:
+            set_processes(pooled, 1)
+            try:
+                run_distribute(pooled, size.offices)
+            finally:
+                set_processes(pooled, 0)
+
+        runs = {"baseline": lambda: run_baseline(books, root / "out"),
+                "toolkit": lambda: run_distribute(pooled, size.offices), "serial": serial,
+                "writer": lambda: run_writer(catalogue, values, root / "out")}
+        timings = Timings()
         for _ in range(args.repeat):
             for name, run in runs.items():
                 with Clock() as clock:
                     run()
-                times.setdefault(f"{name}_s", []).append(clock.wall)
-                times.setdefault(f"{name}_cpu_s", []).append(clock.cpu)
-        best = {k: round(min(v), 3) for k, v in times.items()}
-        size = sum(p.stat().st_size for p in workspace.workbooks_dir(YEAR).iterdir())
-    print(f"{OFFICES} Stellen x {INDICATORS} Kennzahlen x 40 Stadtteile: {sheets} Blätter, {cells} beschriebene "
-          f"Zellen, {size / 1e6:.1f} MB Erhebungsbögen")
-    print(f"toolkit distribute (alles):        {best['toolkit_s']:.2f} s")
-    print(f"distribute in einem Prozess:       {best['serial_s']:.2f} s")
-    print(f"nur Erhebungsbögen schreiben:      {best['writer_s']:.2f} s")
-    print(f"xlsxwriter allein, gleiche Zellen: {best['baseline_s']:.2f} s")
-    best["ratio"] = round(best["toolkit_s"] / best["baseline_s"], 3)
-    best["serial_ratio"] = round(best["serial_s"] / best["baseline_s"], 3)
-    best["writer_ratio"] = round(best["writer_s"] / best["baseline_s"], 3)
-    best["ratio_cpu"] = round(best["toolkit_cpu_s"] / best["baseline_cpu_s"], 3)
-    best.update(offices=OFFICES, indicators=INDICATORS, districts=40, cells=cells, repeat=args.repeat,
-                workers=workers_for("distribute", distribute.round_cells(catalogue, list(catalogue.offices.values())),
-                                    len(catalogue.offices)))
-    print(f"Verhältnis distribute / xlsxwriter: {best['ratio']:.2f} (Ziel <= 1,5); "
-          f"nach CPU-Zeit {best['ratio_cpu']:.2f}; in einem Prozess {best['serial_ratio']:.2f}")
-    print(json.dumps(best))
+                timings.note(name, clock)
+        files = sorted(pooled.workbooks_dir(YEAR).glob("*.xlsx"))
+        require(len(files) == size.offices and len(list(pooled.mails_dir(YEAR).glob("*.eml"))) == size.offices,
+                f"{len(files)} Erhebungsbögen für {size.offices} Stellen")
+        again = workbook_cells(files[0])
+        require(sum(map(len, again.values())) == sum(map(len, books[0].values())),
+                "ein erneut verteilter Bogen hat andere Zellen als der erste")
+        mb = round(sum(p.stat().st_size for p in files) / 1e6, 1)
+    best: dict[str, object] = dict(timings.best())
+    best.update(ratio=ratio(best["toolkit_s"], best["baseline_s"]),
+                serial_ratio=ratio(best["serial_s"], best["baseline_s"]),
+                writer_ratio=ratio(best["writer_s"], best["baseline_s"]),
+                ratio_cpu=ratio(best["toolkit_cpu_s"], best["baseline_cpu_s"]), workers=workers,
+                offices=size.offices, indicators=size.indicators, districts=len(catalogue.districts), sheets=sheets,
+                cells=cells, mb=mb, repeat=args.repeat, smoke=args.smoke)
+    print(f"{size.offices} Stellen x {size.indicators} Kennzahlen x {len(catalogue.districts)} Stadtteile: {sheets} "
+          f"Blätter, {cells} beschriebene Zellen, {mb} MB Erhebungsbögen")
+    print(f"toolkit distribute ({workers} Prozesse): {best['toolkit_s']:.2f} s; in einem Prozess: "
+          f"{best['serial_s']:.2f} s; nur Erhebungsbögen schreiben: {best['writer_s']:.2f} s; xlsxwriter allein, "
+          f"gleiche Zellen: {best['baseline_s']:.2f} s")
+    print(f"ratio {best['ratio']} und serial_ratio {best['serial_ratio']} (Ziel je <= 1,5); nach CPU-Zeit "
+          f"{best['ratio_cpu']}")
+    emit(best)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -1,31 +1,37 @@
-"""Benchmark: the demo report in both editions (public, then internal with compile --intern) and both chapter
+"""Benchmark: the report in both editions (public, then internal with `compile --intern`) and both chapter
 structures ([bericht] gliederung = "handlungsfelder" and "integrationskonzept").
 
-Runs the demo once in a temporary folder (it compiles the public edition), then measures in the same run, for each
-structure, (1) the public edition (the baseline) and (2) the internal edition. Checks on the way that the public
-report names no delivered file and that the internal one names all of them and is marked. With ``--pdf`` each
-document is also converted by LibreOffice and its pages counted. The last output line is JSON with, per structure,
-public_s, internal_s, their ratio, the number of files, the size of each document (and the pages).
+    python benchmarks/editions.py             the demo's working folder (`toolkit demo`), each compile once
+    python benchmarks/editions.py --smoke     a small synthetic round (2 offices x 2 indicators, 6 Stadtteile)
+    options: --repeat N (best of N, default 1), --pdf (each document also converted by LibreOffice, pages counted)
 
-    python benchmarks/editions.py [--pdf]
+Working folder (not timed): the full size runs `toolkit demo` in a temporary folder (it compiles the public edition
+once); the smoke size builds a small round the way a user does (benchmarks/synthetic.py: init, catalogue,
+import, distribute, clean returns merged). Then, for each structure (set in toolkit.toml), it measures (1) the
+public edition (the baseline) and (2) the internal edition, and checks that the public report names no delivered
+file and no internal mark, and that the internal one names every delivered file and carries its mark.
+
+The last line is JSON with, per structure, public_s, internal_s, ratio (internal/public), files (delivered files),
+public_bytes, internal_bytes and (with --pdf) public_pages, internal_pages, profile_pages; and smoke.
+No target: the internal edition's extra cost is watched, not bounded.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 import tempfile
 import time
 import zipfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's toolkit, installed or not
+from harness import arguments, emit, parse, require
+from synthetic import YEAR, RoundSize, distributed_round, fill_returns
 
 from toolkit.core.settings import STRUCTURES
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace
 from toolkit.demo.run import REPORT_YEAR, run_demo
+from toolkit.merge.intake import merge_returns
 from toolkit.report.compile import compile_report
 from toolkit.report.context import INTERNAL_MARK
 
@@ -42,25 +48,26 @@ def _pages(pdf: Path | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _structure(workspace: Workspace, structure: str, pdf: bool) -> dict:
+def _structure(workspace: Workspace, year: int, structure: str, pdf: bool, repeat: int) -> dict:
     settings = workspace.settings_file.read_text(encoding="utf-8")
+    require(re.search(r'(?m)^gliederung = ".*"$', settings) is not None, "toolkit.toml ohne 'gliederung ='")
     workspace.settings_file.write_text(re.sub(r'(?m)^gliederung = ".*"$', f'gliederung = "{structure}"', settings),
                                        encoding="utf-8")
-    started = time.perf_counter()
-    public = compile_report(workspace, REPORT_YEAR, pdf=pdf)
-    public_s = time.perf_counter() - started
-    started = time.perf_counter()
-    internal = compile_report(workspace, REPORT_YEAR, intern=True, pdf=pdf)
-    internal_s = time.perf_counter() - started
+    public_s = internal_s = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        public = compile_report(workspace, year, pdf=pdf)
+        public_s = min(public_s, time.perf_counter() - started)
+        started = time.perf_counter()
+        internal = compile_report(workspace, year, intern=True, pdf=pdf)
+        internal_s = min(internal_s, time.perf_counter() - started)
     with Store(workspace.store_file) as store:
-        files = {r["file_name"] for r in store.deliveries(REPORT_YEAR)} | \
-            {r["file_name"] for r in store.checks(REPORT_YEAR)}
+        files = {r["file_name"] for r in store.deliveries(year)} | {r["file_name"] for r in store.checks(year)}
     public_xml, internal_xml = _xml(public.report), _xml(internal.report)
     leaked = sorted(f for f in files if f in public_xml)
     missing = sorted(f for f in files if f not in internal_xml)
-    if leaked or missing or INTERNAL_MARK in public_xml or INTERNAL_MARK not in internal_xml:
-        raise SystemExit(f"Fassungen falsch ({structure}): im öffentlichen Bericht {leaked}, in der internen Fassung "
-                         f"fehlt {missing}")
+    require(files and not leaked and not missing and INTERNAL_MARK not in public_xml and INTERNAL_MARK in internal_xml,
+            f"Fassungen falsch ({structure}): im öffentlichen Bericht {leaked}, in der internen Fassung fehlt {missing}")
     for line in (*public.lines(), *internal.lines()):
         print(line)
     return {"public_s": round(public_s, 2), "internal_s": round(internal_s, 2),
@@ -70,14 +77,32 @@ def _structure(workspace: Workspace, structure: str, pdf: bool) -> dict:
             "profile_pages": _pages(public.profiles_pdf)}
 
 
-def main() -> None:
-    pdf = "--pdf" in sys.argv[1:]
+SMOKE = RoundSize(offices=2, indicators=2, districts=6)
+
+
+def small_round(folder: Path) -> Workspace:
+    """The smoke size: a small round, distributed, returned clean and merged."""
+    workspace = distributed_round(folder, SMOKE)
+    fill_returns(workspace, workspace.inbox)
+    merged = merge_returns(workspace)
+    require(merged.exit_code == 0 and not any(workspace.inbox.iterdir()), f"merge: {merged.lines()[-2:]}")
+    return workspace
+
+
+def main() -> int:
+    parser = arguments(__doc__, repeat=1)
+    parser.add_argument("--pdf", action="store_true", help="also convert each document with LibreOffice")
+    args = parse(parser)
     with tempfile.TemporaryDirectory(prefix="bench-editions-") as tmp:
-        demo = run_demo(Path(tmp) / "Demo")
-        workspace = Workspace(demo.root)
-        results = {structure: _structure(workspace, structure, pdf) for structure in STRUCTURES}
-        print(json.dumps(results))
+        if args.smoke:
+            workspace, year = small_round(Path(tmp) / "ws"), YEAR
+        else:
+            workspace, year = Workspace(run_demo(Path(tmp) / "Demo").root), REPORT_YEAR
+        results: dict[str, object] = {s: _structure(workspace, year, s, args.pdf, args.repeat) for s in STRUCTURES}
+    results["smoke"] = args.smoke
+    emit(results)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -31,8 +31,8 @@ COMMAND = "python scripts/build_docs.py"
 
 # The stages in the order data flows through them (tests/test_architecture.py enforces it on the imports);
 # a package or top-level module missing here stops the script.
-ORDER = ("core", "catalogue", "collect", "returns", "merge", "indicators", "report", "initialise", "demo", "console",
-         "cli", "__main__")
+ORDER = ("core", "catalogue", "collect", "returns", "merge", "indicators", "report", "publish", "initialise", "demo",
+         "console", "cli", "__main__")
 
 # ---- example messages -------------------------------------------------------------------------------------------
 # The fields every problem has (Problem: file, sheet, cell, indicator, found, expected) and the details its
@@ -46,6 +46,8 @@ FIELDS: dict[str, object] = {
     "line": 17, "other": 12, "place": "Daten!A17", "first": 3, "last": 40, "times": 2, "count": 2,
     "letter": "F", "mark": "¹", "cells": "C2 und F2", "above": "Deutsche", "combined": "Deutsche insgesamt",
     "delimiter": ";", "encoding": "DOS (Codepage 850)", "example": "Messgröße",
+    "group": "nichtdeutsch", "label": "65 Jahre und älter", "use": "Pyramide", "age": 67, "offset": 0,
+    "area": "Gesamtstadt", "values": "3 gespeicherte Werte gehören", "what": "es fehlt das Alter 12",
 }
 PER_CODE: dict[str, dict[str, object]] = {
     "nicht-lesbar/import": {"file": "Bevoelkerung_2025.csv", "reason": "UnicodeDecodeError"},
@@ -73,9 +75,21 @@ PER_CODE: dict[str, dict[str, object]] = {
     "nenner-null": {"cell": "F13", "zaehler_cell": "Erfassung!F12", "zaehler": "12"},
     "summe-teile": {"cell": "F14", "parts": "deutsch, nichtdeutsch", "found": "1.180", "whole": "insgesamt",
                     "value": "1.210", "relation": "=", "tolerance": ""},
+    "summe-altersgruppen": {"place": "Alter DEM-01!F12", "use": "Pyramide", "found": "245.100", "whole": "Insgesamt",
+                            "value": "245.834", "relation": "=", "tolerance": ""},
+    "summe-staatsangehoerigkeiten": {"place": "Staatsangehörigkeiten DEM-04!F20", "count": "8 Staatsangehörigkeiten",
+                                     "whole": "Asylherkunftsländer", "found": "14.020", "value": "14.100",
+                                     "relation": "=", "tolerance": ""},
     "summe-stadtteile": {"sheet": "Stadtteile BIL-06", "found": "1.180", "city_cell": "Stadtteile BIL-06!C44",
                          "expected": "1.210"},
     "ausserhalb-grenzen": {"what": "der Wert", "found": "140", "expected": "0 bis 100"},
+    "wert-ohne-erhebung": {"place": "Erfassung!H52", "indicator": "TEI-02", "year": 2022, "found": "412",
+                           "years": "2019, 2024 und 2029", "periodicity": "Wahljahr",
+                           "label": "Mit Einwanderungsgeschichte", "since": 2021},
+    "wert-ohne-erhebung/gruppe": {"place": "Import!G2", "indicator": "ARB-12", "year": 2020, "found": "33"},
+    "wert-ohne-erhebung/gespeichert-jahr": {"values": "4 gespeicherte Werte gehören"},
+    "wert-ohne-erhebung/gespeichert-gruppe": {"indicator": "ARB-12", "year": 2020,
+                                              "values": "2 gespeicherte Werte gehören"},
     "sprung-zum-vorjahr": {"found": "1.540", "old": "1.020", "change": "+51", "limit": "30"},
     "vorjahr-geaendert": {"cell": "G12", "year": 2024, "change": "von 1.020 auf 1.045 geändert"},
     "formel": {"result": "1.210"},
@@ -129,6 +143,12 @@ PER_CODE: dict[str, dict[str, object]] = {
     "frueherer-katalog": {"created": "10.03.2026", "changes": "kam TEI-09 hinzu"},
     "katalog-geaendert": {"created": "10.03.2026", "changes": "fiel TEI-02 weg", "office": "JUGA",
                           "cells": "Erfassung!F12 bis F14"},
+    "arbeitsnotiz": {"place": "Indikatoren!M19", "column": "Quelle", "row_label": "SPR-05", "found": "prüfen",
+                     "excerpt": "…für Bildung Sachsen-Anhalt (Quelle prüfen)"},
+    "arbeitsnotiz/ohne-notiz": {"place": "Merkmale!E19", "column": "Beschreibung", "row_label": "mit_eg",
+                                "found": "TODO", "excerpt": "…den Angaben der Befragten gebildet. TODO"},
+    "wahljahre-fehlen": {"place": "Indikatoren!AB50", "indicator": "TEI-02", "found": "Wahljahr"},
+    "quote-stadtteile-ueber-100": {"place": "Indikatoren!V21", "indicator": "BIL-02", "found": "150"},
     "stadtteil-ohne-flaeche": {"found": "Alte Neustadt", "key": "04", "file": "templates/Stadtteile.geojson"},
     "flaeche-ohne-stadtteil": {"found": "Hafen Nord", "file": "templates/Stadtteile.geojson", "key": "72",
                                "other": "Barleber See", "expected": "Alte Neustadt"},

@@ -1,18 +1,25 @@
-"""A small working folder with a catalogue subset and a store of hand-made values, for the report tests."""
+"""A small working folder with a catalogue subset and a store of hand-made values, for the report tests; and the
+checks that the numbers a report prints add up."""
 
 from __future__ import annotations
 
+import functools
 import random
+import re
+import tempfile
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import CITY, GERMANY, LAND, RawRow, default_rows, district_area
+from toolkit.core.cells import parse_number_text
 from toolkit.core.keys import ObservationKey
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, ensure_folders
+from toolkit.report.summary import SUMMARY_HEADER
 from toolkit.report.word_template import write_report_template
 
 KEYS = [r.values["schluessel"] for r in default_rows()["Stadtteile"]]  # the Amt's keys, 01 … 78
@@ -23,7 +30,14 @@ BREAK_YEAR = 2022
 SURVEY = {2020: ((6, 25), (100, 800)), 2022: ((12, 60), (110, 850)), 2024: ((10, 40), (117, 900))}
 
 
-def make_report_workspace(root: Path, indicators: tuple[str, ...] = SUBSET, seed: int = 7) -> Workspace:
+def make_report_workspace(root: Path, indicators: tuple[str, ...] = SUBSET, seed: int = 7,
+                          districts: int = len(KEYS)) -> Workspace:
+    """Settings, a catalogue of ``indicators`` and a store of hand-made values 2015-2024 (see fill_store) with
+    DEM-01 and DEM-02 in the first ``districts`` Stadtteile (at least 9: DEM-01's value 2 in the sixth and DEM-02's
+    Nenner 9 in the ninth are the suppressions); every Stadtteil with data gets a page of the Stadtteilprofile, so
+    pass fewer when the point of a test needs no 40."""
+    if not 9 <= districts <= len(KEYS):
+        raise ValueError(f"districts: 9 to {len(KEYS)}, not {districts}")
     workspace = Workspace(root)
     ensure_folders(workspace)
     workspace.settings_file.write_text(DEFAULT_SETTINGS_TOML, encoding="utf-8")
@@ -38,12 +52,21 @@ def make_report_workspace(root: Path, indicators: tuple[str, ...] = SUBSET, seed
         if row.values["id"] == "ARB-03":
             row.values["zielwert"] = "8"
     write_catalogue_workbook(workspace.catalogue_file, rows)
-    write_report_template(workspace.report_template)
-    fill_store(workspace, indicators, seed)
+    workspace.report_template.write_bytes(report_template())
+    fill_store(workspace, indicators, seed, districts)
     return workspace
 
 
-def fill_store(workspace: Workspace, indicators: tuple[str, ...], seed: int) -> None:
+@functools.cache
+def report_template() -> bytes:
+    """The report template the builder writes (the same bytes as templates/Bericht.docx), built once per process."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "Bericht.docx"
+        write_report_template(path)
+        return path.read_bytes()
+
+
+def fill_store(workspace: Workspace, indicators: tuple[str, ...], seed: int, districts: int = len(KEYS)) -> None:
     rng = random.Random(seed)
     with Store(workspace.store_file) as store, store.transaction():
         delivery = store.add_delivery(office="STAT", year=2024, file_name="Erhebung_2024_STAT.xlsx", sha256="a" * 64,
@@ -63,15 +86,15 @@ def fill_store(workspace: Workspace, indicators: tuple[str, ...], seed: int) -> 
                 put("DEM-01", year, CITY, "insgesamt", "insgesamt", "wert", de + nd, flag)
                 put("DEM-01", year, CITY, "deutsch", "insgesamt", "wert", de, flag)
                 put("DEM-01", year, CITY, "nichtdeutsch", "insgesamt", "wert", nd, flag)
-                districts = [rng.randint(100, 12000) for _ in range(40)]
-                districts[5] = 2  # primary suppression; forces a secondary one among the Stadtteile
-                for d, value in enumerate(districts, start=1):
+                inhabitants = [rng.randint(100, 12000) for _ in range(districts)]
+                inhabitants[5] = 2  # primary suppression; forces a secondary one among the Stadtteile
+                for d, value in enumerate(inhabitants, start=1):
                     put("DEM-01", year, district_area(KEYS[d - 1]), "insgesamt", "insgesamt", "wert", value)
                 put("DEM-01", year, CITY, "insgesamt", "weiblich", "wert", (de + nd) // 2)
                 put("DEM-01", year, CITY, "insgesamt", "maennlich", "wert", de + nd - (de + nd) // 2)
             if "DEM-02" in indicators:
                 total = 0
-                for d in range(1, 41):
+                for d in range(1, districts + 1):
                     nenner = rng.randint(500, 15000) if d != 9 else 9  # below min_nenner 10
                     zaehler = int(nenner * rng.uniform(0.02, 0.25))
                     total += nenner
@@ -120,3 +143,42 @@ def write_old_layout_catalogue(path: Path) -> None:
     sheet.delete_cols(report)
     book.save(path)
 
+
+# ---- the printed numbers add up (issue #19) ------------------------------------------------------------------
+
+PRINTED = re.compile(r"[−-]?\d[\d.]*(?:,\d+)?")
+
+
+def printed(text: str) -> float:
+    """The number a cell or a phrase prints ('−16,2\u00a0Pp.', '(25,0 %)', '4.512'), as a float."""
+    return parse_number_text(PRINTED.search(text.replace("\u00a0", " ")).group(0))
+
+
+def summary_rows(document) -> list[list[str]]:
+    table = next(t for t in document.tables if [c.text for c in t.rows[0].cells] == SUMMARY_HEADER)
+    return [[c.text for c in row.cells] for row in table.rows[1:]]
+
+
+def check_printed_gaps(document) -> int:
+    """Every gap of the summary table and of the drafted text is the difference of the values printed beside it;
+    every change of a gap the difference of the two printed gaps. Returns how many were checked."""
+    checked = 0
+    for row in summary_rows(document):
+        if row[5]:
+            assert printed(row[5]) == pytest.approx(round(printed(row[3]) - printed(row[4]), 1)), row
+            checked += 1
+    text = "\n".join([p.text for p in document.paragraphs]).replace("\u00a0", " ")
+    number = r"(−?\d[\d.]*,\d)"
+    for value, reference, gap in re.findall(rf"bei {number} %, bei den [^.]*? bei {number} %[^.]*\. Der Wert [^.]*? "
+                                            rf"liegt damit {number} Prozentpunkte", text):
+        assert abs(printed(value) - printed(reference)) == pytest.approx(printed(gap)), (value, reference, gap)
+        checked += 1
+    for value, reference, gap in re.findall(rf"lagen die Werte bei {number} % und {number} %, der Abstand bei "
+                                            rf"{number} Prozentpunkten", text):
+        assert abs(printed(value) - printed(reference)) == pytest.approx(printed(gap)), (value, reference, gap)
+        checked += 1
+    for gap, change, before in re.findall(rf"liegt damit {number} Prozentpunkte [^.]*\. Der Abstand [^.]*? um "
+                                          rf"{number} Prozentpunkte \w+ \(\d{{4}}: {number} Prozentpunkte\)", text):
+        assert abs(printed(gap) - printed(before)) == pytest.approx(printed(change)), (gap, change, before)
+        checked += 1
+    return checked

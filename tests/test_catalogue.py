@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -26,8 +27,9 @@ def test_defaults_hold_the_reference_catalogue(catalogue):
     assert len(catalogue.indicators) == 65
     assert [f.code for f in catalogue.fields][:3] == ["DEM", "REC", "SPR"]
     assert len(catalogue.districts) == 40
-    assert catalogue.indicators["BIL-01"].allows_over_100
-    assert not catalogue.indicators["BIL-06"].allows_over_100
+    # the Betreuungsquoten count the children where they live (issue #19): no default rate may exceed 100 %
+    assert not any(indicator.allows_over_100 for indicator in catalogue.indicators.values())
+    assert dataclasses.replace(catalogue.indicators["BIL-01"], max_wert=150).allows_over_100
     assert catalogue.indicators["DEM-02"].measures == ("zaehler", "nenner")
     assert catalogue.indicators["DEM-01"].measures == ("wert",)
     assert catalogue.groups["nichtdeutsch"].vergleichsgruppe == "deutsch"

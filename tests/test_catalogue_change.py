@@ -23,7 +23,7 @@ from toolkit.core.keys import ObservationKey
 from toolkit.core.store import Store
 
 runner = CliRunner()
-YEAR = 2025
+YEAR = 2024
 
 
 def _run(workspace, *args: str) -> tuple[int, str]:
@@ -48,7 +48,8 @@ def _remove_indicator(workspace, ident: str) -> None:
 
 @pytest.fixture
 def returned(workspace, catalogue):
-    """WAHL's workbook of 2025, distributed, filled and returned to inbox/ (made with the catalogue of then)."""
+    """WAHL's workbook of 2024 (a Stadtrat election: TEI-02 is asked), distributed, filled and returned to inbox/ (made
+    with the catalogue of then)."""
     outcome = distribute_round(workspace, YEAR, offices=["WAHL"]).outcomes[0]
     plan = plan_workbook(catalogue, "WAHL", YEAR)
     set_cells(outcome.workbook, workspace.inbox / outcome.workbook.name, filled_cells(plan))
@@ -76,7 +77,7 @@ def test_a_return_made_before_a_new_indicator_is_read_by_its_own_layout(workspac
     assert code == 0, output
     assert (f"Katalog geändert seit dem Bogen für WAHL vom {made}: seitdem kam TEI-09 hinzu; ein Rücklauf damit wird "
             "nach dessen Aufbau gelesen, was seitdem hinzukam, fehlt darin. Neuen Bogen senden: 'toolkit distribute "
-            "--year 2025 --office WAHL --again'.") in output
+            "--year 2024 --office WAHL --again'.") in output
     code, output = _run(workspace, "distribute", "--year", str(YEAR), "--office", "WAHL", "--dry-run")
     assert code == 0, output
     assert output.endswith(f"Achtung: Der Katalog wurde geändert, seit der Bogen für WAHL am {made} erstellt wurde; "
@@ -84,11 +85,11 @@ def test_a_return_made_before_a_new_indicator_is_read_by_its_own_layout(workspac
                            "früheren Bogen wird nach dessen Aufbau gelesen; was seitdem hinzukam, fehlt darin.")
     result = runner.invoke(toolkit.cli.app, ["check", "--format", "json", "-w", str(workspace.root)])
     assert result.exit_code == 0, result.output
-    assert f"Die Datei Erhebung_2025_WAHL.xlsx ist ein Bogen vom {made}, erstellt mit einem früheren Katalog; " \
+    assert f"Die Datei Erhebung_2024_WAHL.xlsx ist ein Bogen vom {made}, erstellt mit einem früheren Katalog; " \
            "seitdem kam TEI-09 hinzu. Sie wird nach dem damaligen Aufbau gelesen." in result.stdout
     code, output = _run(workspace, "merge")
     assert code == 0, output
-    assert "Erhebung_2025_WAHL.xlsx: übernommen" in output
+    assert "Erhebung_2024_WAHL.xlsx: übernommen" in output
     expected = {s.key: value for s in plan.input_slots() for (sheet, cell), value in filled_cells(plan).items()
                 if (sheet, cell) == (s.sheet, s.cell)}
     assert _values(workspace) == expected  # exactly the returned cells, none of the new TEI-09
@@ -104,11 +105,11 @@ def test_a_return_with_values_the_catalogue_lost_is_refused(workspace, returned)
     with Store(workspace.store_file) as store:
         [check] = store.checks(YEAR)
         assert store.values() == {}
-    assert (f"Der Bogen Erhebung_2025_WAHL.xlsx wurde am {made} mit einem früheren Katalog erstellt; seitdem fiel "
+    assert (f"Der Bogen Erhebung_2024_WAHL.xlsx wurde am {made} mit einem früheren Katalog erstellt; seitdem fiel "
             f"TEI-02 weg. Die Werte in {listed} gehören zu nichts, was der Katalog jetzt kennt, und werden nicht "
             "übernommen. Bitte den neuen Bogen verwenden (die Koordination erzeugt ihn mit 'toolkit distribute --year "
-            "2025 --office WAHL --again').") in check["problems_json"]
-    assert (workspace.inbox / "Erhebung_2025_WAHL.xlsx").is_file()
+            "2024 --office WAHL --again').") in check["problems_json"]
+    assert (workspace.inbox / "Erhebung_2024_WAHL.xlsx").is_file()
 
 
 def test_a_workbook_of_an_earlier_version_without_its_layout_is_refused_with_the_reason(workspace, returned):
@@ -119,9 +120,9 @@ def test_a_workbook_of_an_earlier_version_without_its_layout_is_refused_with_the
     before = workspace.store_file.read_bytes()
     result = runner.invoke(toolkit.cli.app, ["check", "--format", "json", "-w", str(workspace.root)])
     assert result.exit_code == 1, result.output
-    assert (f"Der Bogen Erhebung_2025_WAHL.xlsx wurde am {made} mit einem früheren Katalog erstellt; dessen Aufbau ist "
+    assert (f"Der Bogen Erhebung_2024_WAHL.xlsx wurde am {made} mit einem früheren Katalog erstellt; dessen Aufbau ist "
             "nicht gespeichert (versandt mit einer früheren Version des Werkzeugs), daher kann er nicht gelesen werden. "
-            "Bitte den neuen Bogen verwenden (die Koordination erzeugt ihn mit 'toolkit distribute --year 2025 "
+            "Bitte den neuen Bogen verwenden (die Koordination erzeugt ihn mit 'toolkit distribute --year 2024 "
             "--office WAHL --again').") in result.stdout
     assert workspace.store_file.read_bytes() == before
     code, output = _run(workspace, "status", "--year", str(YEAR))
@@ -140,5 +141,5 @@ def test_distribute_again_names_the_change_and_keeps_the_earlier_layout_readable
     code, output = _run(workspace, "status", "--year", str(YEAR))
     assert "Katalog geändert" not in output  # the round now has today's layout
     code, output = _run(workspace, "merge")  # the return made with the first workbook is still read
-    assert code == 0 and "Erhebung_2025_WAHL.xlsx: übernommen" in output, output
+    assert code == 0 and "Erhebung_2024_WAHL.xlsx: übernommen" in output, output
     assert load_catalogue(workspace.catalogue_file).indicators["TEI-09"]

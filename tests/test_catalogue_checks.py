@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import build_catalogue, default_rows, load_catalogue
-from toolkit.catalogue.sheets import DEFAULT_LINKS_NOTICE, SHARE_UNITS
+from toolkit.catalogue.sheets import DEFAULT_LINKS_NOTICE, INDICATORS, SHARE_UNITS, cell_ref
 from toolkit.cli import app
 from toolkit.core.errors import CatalogueError
 from toolkit.core.keys import ObservationKey
@@ -135,3 +135,20 @@ def test_the_allowed_combinations_pass(catalogue):
         assert build_catalogue(rows, "x").indicators["DEM-02"].einheit == unit
     assert {(i.typ, i.einheit, i.faktor) for i in catalogue.indicators.values()} >= {
         ("anzahl", "Anzahl", 1), ("quote", "%", 100), ("wert", "Index", 1), ("wert", "%", 100)}
+
+
+def test_a_zieljahr_needs_a_zielwert_and_both_are_read(workspace):
+    rows = copy.deepcopy(default_rows())
+    row = next(r for r in rows["Indikatoren"] if r.values["id"] == "ARB-03")
+    row.values.update(zieljahr="2027")
+    with pytest.raises(CatalogueError) as caught:
+        build_catalogue(rows, "Indikatorenmatrix.xlsx")
+    column = cell_ref(INDICATORS, "zieljahr", row.row)
+    assert caught.value.problems == [
+        f"Blatt Indikatoren, Zeile {row.row}, Spalte „Zieljahr“ ({column}): ein Zieljahr ohne Zielwert sagt nichts; "
+        "bitte den Zielwert eintragen oder das Zieljahr löschen."]
+    row.values.update(zielwert="8,5")
+    write_catalogue_workbook(workspace.catalogue_file, rows)
+    indicator = load_catalogue(workspace.catalogue_file).indicators["ARB-03"]
+    assert (indicator.zielwert, indicator.zieljahr) == (8.5, 2027)
+    assert load_catalogue().indicators["ARB-03"].zieljahr is None  # the default catalogue sets no target

@@ -10,6 +10,8 @@ import pytest
 from conftest import make_workspace
 from workbook_edit import consistent_value, generate, set_cells
 
+from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
+from toolkit.catalogue.sheets import workbook_rows
 from toolkit.collect.layout import plan_workbook
 from toolkit.core.keys import ObservationKey
 from toolkit.core.problems import FileReport
@@ -110,3 +112,19 @@ def test_future_year_is_wrong_year_even_without_rounds(tmp_path, catalogue, work
     blank = generate(tmp_path / "future.xlsx", catalogue, "SOZ", future)
     report = check_files(workspace, [blank])[0]
     assert _codes(report, "falsches-jahr") == ["Kennung!B3"] and not report.ok
+
+
+def test_a_catalogue_that_allows_rates_over_100_warns_only_beyond_its_hoechstwert(tmp_path, catalogue, workspace):
+    """Counting Kita children where they are cared for (Höchstwert 150): 120 % passes, 160 % is a Warnung on the
+    rate; the default catalogue counts them where they live and refuses a Zähler over the Nenner (bad_returns.py)."""
+    rows = workbook_rows(workspace.catalogue_file)
+    next(r for r in rows["Indikatoren"] if r.values["id"] == "BIL-01").values["max_wert"] = "150"
+    write_catalogue_workbook(workspace.catalogue_file, rows)
+    zaehler, nenner = key("BIL-01", "insgesamt", "zaehler"), key("BIL-01", "insgesamt", "nenner")
+    for share, warned in ((1.2, False), (1.6, True)):
+        path, plan = _file(tmp_path, catalogue, "JUGA", {zaehler: round(consistent_value(nenner) * share)},
+                           name=f"Erhebung_{YEAR}_JUGA_{share}.xlsx")
+        report = check_files(workspace, [path])[0]
+        assert report.ok and not _codes(report, "zaehler-groesser-nenner")
+        cell = f"Erfassung!K{plan.entry_row_of(zaehler).row + 1}"
+        assert _codes(report, "ausserhalb-grenzen") == ([cell] if warned else [])

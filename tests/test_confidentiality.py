@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from toolkit.indicators.confidentiality import (
     BRACKETS,
+    NO_BASE,
     PRIMARY,
     SECONDARY,
     ZERO_SYMBOL,
@@ -21,7 +22,7 @@ from toolkit.indicators.confidentiality import (
 )
 from toolkit.indicators.values import value_frame
 from toolkit.report.charts import BarChart, ranked
-from toolkit.report.tables import footnotes, table_cell
+from toolkit.report.tables import Cell, Table, footnotes, table_cell
 
 
 def frame_of(catalogue, rows: list[tuple]) -> pd.DataFrame:
@@ -158,9 +159,10 @@ def test_a_sparsely_populated_stadtteil_gets_no_rate_of_its_own(catalogue):
     assert rate.suppressed == "gering besiedelt" and rate.symbol == "x" and math.isnan(rate.published)
     assert cell(frame, indicator="DEM-02", area="st01").published == pytest.approx(8.3, abs=0.05)
     assert cell(frame, indicator="DEM-01", area=sparse.area).published == 286  # its count stays
-    notes = footnotes(catalogue.indicators["DEM-02"], catalogue, frame[frame["indicator"] == "DEM-02"], {}, [])
+    rows = [[Cell(r.area), table_cell(r, 1, {})] for r in frame[frame["indicator"] == "DEM-02"].itertuples()]
+    notes = footnotes(catalogue.indicators["DEM-02"], catalogue, [Table("DEM-02", ["Stadtteil", "2024"], rows)], {}, [])
     assert "Für gering besiedelte Stadtteile wird kein eigener Anteil gezeigt (x)." in notes
-    assert not any("Geheimhaltung gesperrt" in note for note in notes)
+    assert not any("Geheimhaltung gesperrt" in note for note in notes)  # no "." in the table: no note about it
 
 
 @pytest.mark.parametrize(("name", "inhabitants", "foreigners"), [("Industriehafen", 286, 237),
@@ -213,17 +215,29 @@ def test_survey_values_below_klammer_unter_are_bracketed_not_suppressed(catalogu
     assert plain.suppressed == "" and not plain.limited and plain.published == 25.0
 
 
-def test_counts_are_bracketed_by_their_value_and_other_profiles_never(catalogue):
-    frame = frame_of(catalogue, [("DEM-08", 2024, "gesamtstadt", "nichtdeutsch", "insgesamt", "wert", 40)])
-    assert not cell(frame, group="nichtdeutsch").limited  # azr5 has no klammer_unter
-    bracketing = copy.deepcopy(catalogue)
-    profile = bracketing.profiles["azr5"]
-    bracketing.profiles["azr5"] = dataclasses.replace(profile, klammer_unter=50)
-    obs = pd.DataFrame([{"indicator": "DEM-08", "year": 2024, "area": "gesamtstadt", "group": g, "sex": "insgesamt",
-                         "measure": "wert", "value": v, "flag": "", "note": ""}
-                        for g, v in (("nichtdeutsch", 40), ("deutsch", 400))])
-    frame = protect(value_frame(obs, bracketing), bracketing)
-    assert cell(frame, group="nichtdeutsch").limited and not cell(frame, group="deutsch").limited
+def test_counts_are_never_bracketed_rates_below_klammer_unter_are(catalogue):
+    """A count is exact however small; a rate from fewer cases in its Nenner than the profile's klammer_unter is
+    bracketed (standard: from 10 to 49, as the Zeichenerklärung says)."""
+    assert catalogue.profiles["standard"].klammer_unter == 50
+    frame = frame_of(catalogue, [
+        ("DEM-01", 2024, "st01", "insgesamt", "insgesamt", "wert", 14),
+        ("DEM-02", 2024, "st01", "insgesamt", "insgesamt", "zaehler", 14),
+        ("DEM-02", 2024, "st01", "insgesamt", "insgesamt", "nenner", 14),
+        ("DEM-02", 2024, "st02", "insgesamt", "insgesamt", "zaehler", 14),
+        ("DEM-02", 2024, "st02", "insgesamt", "insgesamt", "nenner", 50),
+    ])
+    assert not cell(frame, indicator="DEM-01", area="st01").limited
+    small = cell(frame, indicator="DEM-02", area="st01")  # 14 of 14, like Pechau's Betreuungsquote
+    assert small.limited and small.published == 100.0 and table_cell(small, 1, {}).text == "(100,0)"
+    assert not cell(frame, indicator="DEM-02", area="st02").limited
+    rows = [[Cell("Stadtteil"), table_cell(small, 1, {})]]
+    notes = footnotes(catalogue.indicators["DEM-02"], catalogue, [Table("DEM-02", ["", "2024"], rows)], {}, [])
+    assert "Werte in Klammern: Aussagewert ist eingeschränkt, da der Zahlenwert statistisch relativ unsicher ist " \
+           "(weniger als 50 Fälle im Nenner)." in notes
+    unbracketing = copy.deepcopy(catalogue)
+    unbracketing.profiles["standard"] = dataclasses.replace(catalogue.profiles["standard"], klammer_unter=None)
+    rows = [("DEM-02", 2024, "st01", "insgesamt", "insgesamt", measure, 14) for measure in ("zaehler", "nenner")]
+    assert not frame_of(unbracketing, rows)["limited"].any()
 
 
 @settings(max_examples=40, deadline=None)
@@ -261,12 +275,19 @@ def test_a_stadtteil_without_inhabitants_shows_nothing_there_not_missing(catalog
         ("DEM-02", 2024, "st01", "insgesamt", "insgesamt", "nenner", 2860),
     ])
     rate = cell(frame, indicator="DEM-02", area=empty.area)
-    assert math.isnan(rate.published) and rate.symbol == ZERO_SYMBOL  # "–", never "…"
-    assert table_cell(rate, 1, {}).text == ZERO_SYMBOL
+    assert math.isnan(rate.published) and rate.symbol == "x"  # a rate without a Nenner: "x", never "–" or "…"
+    shown = table_cell(rate, 1, {})
+    assert shown.text == "x" and shown.state == NO_BASE
+    rows = [[Cell(empty.name), shown]]
+    notes = footnotes(catalogue.indicators["DEM-02"], catalogue, [Table("DEM-02", ["", "2024"], rows)], {}, [])
+    assert notes == ["Ohne Fälle im Nenner gibt es keinen Anteil (x)."]
 
 
-def test_the_legend_explains_x_only_when_the_threshold_leaves_a_sparse_stadtteil(catalogue):
-    assert "x" in dict(symbol_legend(catalogue, 500))  # 8 Stadtteile have fewer than 500 inhabitants
+def test_the_legend_explains_x_for_rates_without_nenner_and_sparse_stadtteile(catalogue):
+    legend = dict(symbol_legend(catalogue, 500))  # 8 Stadtteile have fewer than 500 inhabitants
+    assert "ohne Fälle im Nenner" in legend["x"] and "gering besiedelt" in legend["x"]
     smallest_populated = min(d.einwohner for d in catalogue.districts if d.einwohner)
-    without = dataclasses.replace(catalogue, districts=tuple(d for d in catalogue.districts if d.einwohner))
-    assert "x" not in dict(symbol_legend(without, smallest_populated))
+    counts_only = {k: i for k, i in catalogue.indicators.items() if i.typ != "quote"}
+    without = dataclasses.replace(catalogue, districts=tuple(d for d in catalogue.districts if d.einwohner),
+                                  indicators=counts_only)
+    assert "x" not in dict(symbol_legend(without, smallest_populated))  # no rate, no sparse Stadtteil: no "x"

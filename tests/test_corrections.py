@@ -91,7 +91,7 @@ def test_the_return_saved_later_wins_although_its_name_sorts_first(tmp_path, ret
     saved_at(returns[510], workspace.inbox / SECOND, FRIDAY, mtime=MONDAY)  # copied before the first: no matter
     code, output = _cli_merge(workspace)
     assert code == 0, output
-    assert (f"{SECOND}: übernommen (0 neue Werte, 1 geänderter Wert) -> archive/2025/JUGA/Erhebung_2025_JUGA _2_.xlsx "
+    assert (f"{SECOND}: übernommen (0 neue Werte, 1 geänderter Wert) -> {Path('archive/2025/JUGA/Erhebung_2025_JUGA _2_.xlsx')} "
             f"{SECOND} (gespeichert 14.03.2026 10:12) ersetzt {FIRST} (gespeichert 10.03.2026 09:00)") in output
     assert output.index(f"{FIRST}: übernommen") < output.index(f"{SECOND}: übernommen")
     assert _value(workspace) == 510
@@ -138,7 +138,7 @@ def test_returns_saved_at_the_same_time_with_the_same_values_count_once(tmp_path
     code, output = _merge(workspace)
     assert code == 0, output
     assert f"{SECOND}: übernommen (169 neue Werte, 1 geänderter Wert)" in output
-    assert f"{FIRST}: bereits übernommen -> archive/2025/JUGA/{FIRST}" in output
+    assert f"{FIRST}: bereits übernommen -> {Path('archive/2025/JUGA') / FIRST}" in output
     assert (f"Die Datei {FIRST} enthält dieselben Werte wie {SECOND}, die eben übernommen wurde; es ändert sich "
             "nichts.") in output
     assert _chain(workspace) == [(444, 510, SECOND)]
@@ -219,7 +219,7 @@ def test_withdrawing_the_correction_restores_the_values_it_replaced_and_removes_
         "Auf den Stand davor zurückgesetzt: 1 Wert; entfernt, weil es sie vorher nicht gab: 1 Wert. "
         "168 Werte der Lieferung bleiben, weil andere Lieferungen sie ebenso geliefert oder später geändert haben. "
         f"Protokolliert als Lieferung 4 mit dem Grund „{REASON}“; 'toolkit log' zeigt jede Änderung. "
-        "Monitoringdaten erneuert: outbox/Monitoringdaten.xlsx")
+        f"Monitoringdaten erneuert: {Path('outbox/Monitoringdaten.xlsx')}")
     after = _store_state(workspace)
     assert after[0] == after_a[0]  # every value, with its delivery, as it was after A
     assert after[2][:len(history_before)] == history_before  # the history is only added to

@@ -1,4 +1,5 @@
-"""`toolkit demo` runs the whole round once (module fixture) and leaves every output where it says."""
+"""`toolkit demo` runs the whole round once (conftest.py: demo_workspace, one per test run) and leaves every output
+where it says."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
+from report_fixtures import check_printed_gaps
 from typer.testing import CliRunner
 
 from toolkit.catalogue.model import CITY, Catalogue
@@ -31,24 +33,20 @@ from toolkit.demo.clerks import FAULTY_OFFICE, SILENT_OFFICE, return_name
 from toolkit.demo.data import generate
 from toolkit.demo.run import MARKER, REPORT_YEAR, prepare_folder
 from toolkit.indicators.audit import audit, unjustified
-from toolkit.indicators.export import export_open_data
+from toolkit.indicators.export import export_dir
 from toolkit.indicators.published import load_published
 from toolkit.report.context import INTEGRATIONSKONZEPT_FIELDS, UNMAPPED_CHAPTER, build_report, concept_fields
 from toolkit.report.deliveries import round_deliveries
 from toolkit.report.pdf import convert_to_pdf
-from toolkit.report.text import AVOIDED_PHRASES, avoided_phrases
+from toolkit.report.summary import SUMMARY_HEADER
+from toolkit.report.text import AVOIDED_PHRASES, avoided_phrases, reader_phrases
 from toolkit.returns.checks import check_files
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, str]:
-    """`toolkit demo Demo`, run from the folder above it as a new user would."""
-    parent = tmp_path_factory.mktemp("demo")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(parent)
-        result = CliRunner().invoke(app, ["demo", "Demo"])
-    assert result.exit_code == 0, result.output
-    return Workspace((parent / "Demo").resolve()), result.output
+@pytest.fixture(scope="session")
+def demo(demo_workspace: Workspace, demo_output: str) -> tuple[Workspace, str]:
+    """The demo round of the test run (conftest.py), read-only: a test that writes takes demo_copy."""
+    return demo_workspace, demo_output
 
 
 def test_cli_prints_where_every_output_is(demo) -> None:
@@ -116,8 +114,9 @@ def document_text(document) -> str:  # a python-docx Document
 def test_the_drafted_text_frames_no_gap_as_a_deficit(demo) -> None:
     workspace, _ = demo
     text = document_text(Document(str(workspace.report_file(REPORT_YEAR))))
-    assert "Prozentpunkte verringert" in text and "Der Abstand zwischen den Nichtdeutschen und den Deutschen" in text
+    assert "Prozentpunkte gesunken" in text and "Der Abstand zwischen den Nichtdeutschen und den Deutschen" in text
     assert avoided_phrases(text) == []
+    assert reader_phrases(text) == []  # no command, no tool, no setting, no draft wording for insiders
     sample = "Der Wert liegt zu Ungunsten der Nichtdeutschen (Verhältnis 2,8 zu 1) und ist schlechter."
     assert avoided_phrases(sample) == ["zu Ungunsten", "schlechter", "Verhältnis 2,8 zu 1"]
     assert avoided_phrases("Qualitätsproblemen, alle Geschlechter, das Verhältnis zum Stadtwert") == []
@@ -158,7 +157,7 @@ def test_main_findings_come_after_the_foreword_one_to_three_per_chapter_with_dat
             field = next(f for f in catalogue.fields if f.name == chapter)
             assert named.group(1).split()[0] in {i.id for i in catalogue.indicators_of_field(field.code)}
     text = "\n".join(p for points in findings.values() for p in points)
-    assert "Prozentpunkte verringert" in text and "seit 2020" in text
+    assert "Prozentpunkte gesunken" in text and "seit 2020" in text
     links = [h for h in document.element.body.iter(qn("w:hyperlink")) if h.get(qn("w:anchor"), "").startswith("_Toc")]
     assert len(links) >= sum(map(len, findings.values())) + 60  # the TOC's and the findings' references
 
@@ -191,7 +190,9 @@ def test_chapters_by_the_integrationskonzept_show_each_indicator_once(by_concept
             assert indicator.id in home and f"{indicator.id} {indicator.name}" in references
             assert indicator.id not in {k["titel"].split()[0] for k in chapters[second]["kennzahlen"]}
     assert [f["titel"] for f in by_concept["ergebnisse"]] == list(chapters)  # the findings follow the chapters
-    assert [u["titel"] for u in by_concept["uebersicht"]] == list(chapters)  # and so does the Zusammenfassung
+    order = [k["titel"].split()[0] for c in chapters.values() for k in c["kennzahlen"]]
+    summary = [z["kennzahl"].split()[0] for z in by_concept["zusammenfassung_zeilen"]]
+    assert summary == [i for i in order if i in summary]  # and so does the Zusammenfassung
     assert "in 7 Kapiteln nach den Handlungsfeldern des Integrationskonzepts" in by_concept["zusammenfassung"]
 
 
@@ -200,35 +201,77 @@ def pdf_pages(pdf: Path) -> list[str]:
     return text.decode("utf-8").replace("\u00a0", " ").split("\f")
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-                    reason="LibreOffice oder pdftotext (poppler) fehlt: PDF-Seiten nicht prüfbar")
-def test_pdf_keeps_the_summary_numbers_and_words_whole_and_has_toc_page_numbers(demo) -> None:
+@pytest.fixture(scope="module")
+def demo_pdf(demo, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """The demo report as PDF (LibreOffice), converted once: the text of its pages (the PDF beside a copy, not in the
+    shared demo folder)."""
+    if shutil.which("soffice") is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice oder pdftotext (poppler) fehlt: PDF-Seiten nicht prüfbar")
     workspace, _ = demo
-    report = workspace.report_file(REPORT_YEAR)
-    pages = pdf_pages(convert_to_pdf(report))
+    source = workspace.report_file(REPORT_YEAR)
+    report = Path(shutil.copyfile(source, tmp_path_factory.mktemp("pdf") / source.name))
+    return pdf_pages(convert_to_pdf(report))
+
+
+def summary_pages(pages: list[str]) -> list[str]:
     start = next(i for i, page in enumerate(pages) if re.search(r"^Zusammenfassung$", page, re.M))
     end = next(i for i, page in enumerate(pages) if re.search(r"^Begriffe und Datengrundlagen$", page, re.M))
-    summary = "\n".join(pages[start:end + 1])
-    document = Document(str(report))
-    overview = [t for t in document.tables if [c.text for c in t.rows[0].cells][:3] == ["Kennzahl", "Zielgruppe", "Wert"]]
-    assert len(overview) == 10
+    return pages[start:end]
+
+
+def test_pdf_keeps_the_summary_numbers_and_words_whole_and_has_toc_page_numbers(demo, demo_pdf) -> None:
+    workspace, _ = demo
+    pages = demo_pdf
+    summary = "\n".join(summary_pages(pages))
+    document = Document(str(workspace.report_file(REPORT_YEAR)))
+    overview = [t for t in document.tables if [c.text for c in t.rows[0].cells] == SUMMARY_HEADER]
+    assert len(overview) == 1
     numbers = 0
     for table in overview:
         for row in table.rows:
             for index, cell in enumerate(row.cells):
                 text = cell.text.replace("\u00a0", " ")
-                if index in (2, 4, 5) and re.search(r"\d", text):  # a value with its unit, on one line
+                if index in (3, 4, 5) and re.search(r"\d", text):  # a value with its unit, on one line
                     numbers += 1
                     assert re.search(rf"(?<![\d.,]){re.escape(text)}(?![\d,])", summary), text
                 for word in re.split(r"\s+|(?<=[A-Za-zÄÖÜäöüß]-)(?=[A-Za-zÄÖÜäöüß])", text):
                     assert not word or word in summary, word  # no word broken inside
-    assert numbers > 80
+    assert numbers > 60
     toc = [re.match(r"^\s*(.+?)\s*\.{4,}\s*(\d+)\s*$", line) for page in pages[1:6] for line in page.splitlines()]
     toc = [(m.group(1), int(m.group(2))) for m in toc if m]
     assert len(toc) > 80
     for title, number in toc:  # the heading stands on the page its TOC line says
         lines = [line.strip() for line in pages[number - 1].splitlines()]
         assert title in lines, (title, number)
+
+
+def test_the_summary_is_one_table_of_the_core_indicators_on_at_most_two_pages(demo, demo_pdf, catalogue) -> None:
+    """Issue #19, point 10: four pages and ten tables, 45 of 65 rows filled with "–", before."""
+    workspace, _ = demo
+    pages = summary_pages(demo_pdf)
+    assert len(pages) <= 2, [page[:200] for page in pages]
+    document = Document(str(workspace.report_file(REPORT_YEAR)))
+    tables = [t for t in document.tables if [c.text for c in t.rows[0].cells][:2] == ["Kennzahl", "Jahr"]]
+    assert len(tables) == 1
+    rows = [[c.text for c in row.cells] for row in tables[0].rows[1:]]
+    core = [i.id for i in catalogue.indicators.values() if i.kern]
+    assert [r[0].split()[0] for r in rows] == [i for i in core if i in {r[0].split()[0] for r in rows}]
+    assert len(rows) >= len(core) - 2  # a core indicator without any value is named below the table instead
+    assert all("–" not in r[3:6] and not {"→", "↗", "↘"} & set(r[6]) for r in rows)
+    assert {r[6].rstrip("¹") for r in rows} <= {f"{s} {t}" for s in ("Wert", "Abstand")
+                                                 for t in ("gestiegen", "gesunken", "unverändert")} | {
+        "kein Vergleich (Zeitreihenbruch)", "kein Vergleich (zu kurze Zeitreihe)", "kein Vergleich (Wert gesperrt)"}
+    assert {r[7] for r in rows} <= {"günstig", "ungünstig", "ohne Bewertung"}
+
+
+def test_summary_and_text_gaps_equal_the_difference_of_the_printed_values(demo) -> None:
+    """Issue #19, point 5: "62,0 % und 17,1 %, der Abstand bei 44,8 Prozentpunkten" (ARB-09, BIL-09, ARB-07, DIS-04)."""
+    workspace, _ = demo
+    document = Document(str(workspace.report_file(REPORT_YEAR)))
+    assert check_printed_gaps(document) >= 40
+    text = document_text(document)
+    assert not re.findall(r"(?<![\w.,])-\s?\d", text)  # negative numbers with the minus sign U+2212
+    assert "\u2212" in text
 
 
 def test_master_matrix_holds_the_typed_values(demo, catalogue: Catalogue) -> None:
@@ -249,8 +292,8 @@ def test_master_matrix_holds_the_typed_values(demo, catalogue: Catalogue) -> Non
     assert any(v.flag == "vorläufig" for v in stored.values())
 
 
-def test_faulty_return_stays_in_inbox_with_fehler(demo) -> None:
-    workspace, _ = demo
+def test_faulty_return_stays_in_inbox_with_fehler(demo_copy: Workspace) -> None:
+    workspace = demo_copy  # the check writes its Prüfbericht
     kept = [p.name for p in workspace.inbox.iterdir() if p.is_file()]
     assert kept == [return_name(FAULTY_OFFICE, REPORT_YEAR)]
     [report] = check_files(workspace, [workspace.inbox / kept[0]])
@@ -316,12 +359,12 @@ def test_an_earlier_demo_folder_is_replaced(tmp_path: Path) -> None:
 
 
 def test_audit_recomputes_no_suppressed_count_of_the_demo(demo, catalogue: Catalogue) -> None:
-    """The demo's published table (the open-data export) against the catalogue's relations: nothing is recoverable,
-    nothing blocked without reason. (That suppression across indicators is needed is shown on a hand-made table in
-    test_audit.py.)"""
+    """The demo's published table (the open-data export the demo wrote) against the catalogue's relations: nothing
+    is recoverable, nothing blocked without reason. (That suppression across indicators is needed is shown on a
+    hand-made table in test_audit.py.)"""
     workspace, _ = demo
-    exported = export_open_data(workspace, REPORT_YEAR)
-    with exported.csv_path.open(encoding="utf-8") as handle:
+    exported = export_dir(workspace, REPORT_YEAR) / f"integrationsmonitoring_{REPORT_YEAR}.csv"
+    with exported.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     result = audit(rows, catalogue)
     assert result.ok and result.suppressed > 1000, result.lines(catalogue)[:12]

@@ -8,9 +8,13 @@ import pandas as pd
 import pytest
 
 from toolkit.indicators.values import (
-    VERDICT_LARGER,
-    VERDICT_SAME,
-    VERDICT_SMALLER,
+    FALLEN,
+    FAVOURABLE,
+    NOT_ASSESSED,
+    RISEN,
+    UNCHANGED,
+    UNFAVOURABLE,
+    as_shown,
     comparison_pairs,
     compute_rates,
     development,
@@ -19,6 +23,7 @@ from toolkit.indicators.values import (
     series,
     trend_verdict,
     value_frame,
+    value_verdict,
 )
 
 
@@ -68,28 +73,50 @@ def test_development_against_previous_year_and_five_years_earlier():
     assert development(values, 2024, break_years=[2022]) == {"vorjahr": pytest.approx(1.5), "fuenf_jahre": None}
 
 
-@pytest.mark.parametrize(("gaps", "expected", "base"), [
-    ({2019: 9.0, 2024: 6.0}, VERDICT_SMALLER, 2019),   # |gap| 9 -> 6
-    ({2019: 6.0, 2024: 9.0}, VERDICT_LARGER, 2019),
-    ({2019: 6.0, 2024: 6.3}, VERDICT_SAME, 2019),       # below the 0.5 pp threshold
-    ({2019: -4.0, 2024: 2.0}, VERDICT_SMALLER, 2019),   # sign change: distance 4 -> 2
-    ({2023: 8.0, 2024: 6.0}, VERDICT_SMALLER, 2023),   # no value five years back: previous year
+@pytest.mark.parametrize(("gaps", "expected", "assessment", "base"), [
+    ({2019: 9.0, 2024: 6.0}, FALLEN, FAVOURABLE, 2019),      # |gap| 9 -> 6: the distance fell
+    ({2019: 6.0, 2024: 9.0}, RISEN, UNFAVOURABLE, 2019),
+    ({2019: 6.0, 2024: 6.3}, UNCHANGED, NOT_ASSESSED, 2019),  # below the 0.5 pp threshold
+    ({2019: 6.0, 2024: 6.5}, RISEN, UNFAVOURABLE, 2019),      # exactly the threshold: no longer unverändert
+    ({2019: 3.6, 2024: 3.1}, FALLEN, FAVOURABLE, 2019),       # 0.5 from printed values (binary 0.4999…)
+    ({2019: -4.0, 2024: 2.0}, FALLEN, FAVOURABLE, 2019),      # sign change: distance 4 -> 2
+    ({2023: 8.0, 2024: 6.0}, FALLEN, FAVOURABLE, 2023),      # no value five years back: previous year
 ])
-def test_trend_verdict(gaps, expected, base):
+def test_trend_verdict(gaps, expected, assessment, base):
     verdict = trend_verdict(pd.Series(gaps), 2024, "minus", 0.5)
-    assert verdict.verdict == expected
-    assert verdict.base_year == base
-    assert verdict.symbol
+    assert (verdict.trend, verdict.assessment, verdict.base_year) == (expected, assessment, base)
 
 
-def test_no_verdict_for_context_indicators_and_across_breaks():
+def test_no_assessment_for_context_indicators_and_no_trend_across_breaks():
     gaps = pd.Series({2019: 9.0, 2023: 8.0, 2024: 6.0})
-    assert trend_verdict(gaps, 2024, "neutral", 0.5).verdict is None
-    assert trend_verdict(gaps, 2024, "deuten", 0.5).verdict is None
+    for richtung in ("neutral", "deuten"):  # the development is described, not assessed
+        verdict = trend_verdict(gaps, 2024, richtung, 0.5)
+        assert (verdict.trend, verdict.assessment) == (FALLEN, NOT_ASSESSED)
     across = trend_verdict(gaps, 2024, "plus", 0.5, break_years=[2024])
-    assert across.verdict is None and "Zeitreihenbruch" in across.reason
+    assert across.trend is None and "Zeitreihenbruch" in across.reason
     # a break in 2021 excludes 2019 but not 2023
     assert trend_verdict(gaps, 2024, "plus", 0.5, break_years=[2021]).base_year == 2023
+
+
+@pytest.mark.parametrize(("richtung", "values", "relative", "expected"), [
+    ("plus", {2019: 10.0, 2024: 12.0}, False, (RISEN, FAVOURABLE)),
+    ("minus", {2019: 10.0, 2024: 12.0}, False, (RISEN, UNFAVOURABLE)),
+    ("minus", {2019: 12.0, 2024: 10.0}, False, (FALLEN, FAVOURABLE)),
+    ("plus", {2019: 10.0, 2024: 10.4}, False, (UNCHANGED, NOT_ASSESSED)),     # below 0.5 Prozentpunkte
+    ("neutral", {2019: 10.0, 2024: 12.0}, False, (RISEN, NOT_ASSESSED)),
+    ("plus", {2019: 1000.0, 2024: 1009.0}, True, (UNCHANGED, NOT_ASSESSED)),  # below 1 % of 1.000
+    ("plus", {2019: 1000.0, 2024: 1010.0}, True, (RISEN, FAVOURABLE)),
+])
+def test_value_verdict_in_the_same_vocabulary(richtung, values, relative, expected):
+    verdict = value_verdict(pd.Series(values), 2024, richtung, 0.01 if relative else 0.5, relative=relative)
+    assert (verdict.trend, verdict.assessment) == expected
+
+
+def test_values_as_shown_round_like_the_printed_text():
+    shown = as_shown(pd.Series([61.96, 17.14, 2.675, -0.04]), 1)
+    assert list(shown) == [62.0, 17.1, 2.7, -0.0]
+    gap = as_shown(pd.Series([61.96 - 17.14]), 1)[0]
+    assert gap == 44.8 and round(shown[0] - shown[1], 1) == 44.9  # the gap of the printed values differs
 
 
 def test_footnotes_for_flags():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from conftest import make_workspace
@@ -21,7 +22,12 @@ FORMATS = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "ods": "ods", "xls": "xls:MS E
 
 
 @pytest.fixture(scope="module")
-def converted(tmp_path_factory, catalogue):
+def saved_by_libreoffice(tmp_path_factory, catalogue):
+    """Two returns of JUGA, each opened and saved by LibreOffice Calc as an office would: a filled one (special
+    characters, a hyperlink formula in a note) as .xlsx, .ods and .xls, and one with a formula in an input cell and a
+    number typed over the Gesamtstadt formula row as .ods and .xls. One Calc start per format converts both."""
+    from workbook_edit import Formula
+
     folder = tmp_path_factory.mktemp("libreoffice")
     plan = plan_workbook(catalogue, "JUGA", 2025)
     blank = generate(folder / "blank.xlsx", catalogue, "JUGA", 2025)
@@ -30,8 +36,19 @@ def converted(tmp_path_factory, catalogue):
     cells[("Erfassung", "M6")] = "=HYPERLINK(\"http://x\")"
     cells[("Erfassung", "L7")] = "vorläufig"
     cells[("Erfassung", "K8")] = 1234.5
-    source = set_cells(blank, folder / "Erhebung_2025_JUGA.xlsx", cells)
-    return source, _convert(source, folder, tuple(FORMATS))
+    filled = set_cells(blank, folder / "Erhebung_2025_JUGA.xlsx", cells)
+    cells = filled_cells(plan)
+    cells[("Erfassung", "K5")] = Formula("2400*2", 4800.0)
+    cells[("Stadtteile BIL-01", "C45")] = 999
+    formulas = set_cells(blank, folder / "Erhebung_2025_JUGA_Formeln.xlsx", cells)
+    saved = _convert({"xlsx": [filled], "ods": [filled, formulas], "xls": [filled, formulas]}, folder)
+    return (filled, {suffix: saved[suffix][0] for suffix in FORMATS}), \
+        (formulas, {suffix: saved[suffix][1] for suffix in ("ods", "xls")})
+
+
+@pytest.fixture(scope="module")
+def converted(saved_by_libreoffice):
+    return saved_by_libreoffice[0]
 
 
 @pytest.mark.parametrize("suffix", list(FORMATS))
@@ -58,18 +75,9 @@ def test_check_accepts_libreoffice_files(converted, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def formula_files(tmp_path_factory, catalogue):
+def formula_files(saved_by_libreoffice):
     """A formula in an input cell and a number typed over the Gesamtstadt formula row, saved as .ods and .xls."""
-    from workbook_edit import Formula
-
-    folder = tmp_path_factory.mktemp("libreoffice_formulas")
-    plan = plan_workbook(catalogue, "JUGA", 2025)
-    blank = generate(folder / "blank.xlsx", catalogue, "JUGA", 2025)
-    cells = filled_cells(plan)
-    cells[("Erfassung", "K5")] = Formula("2400*2", 4800.0)
-    cells[("Stadtteile BIL-01", "C45")] = 999
-    source = set_cells(blank, folder / "Erhebung_2025_JUGA.xlsx", cells)
-    return source, _convert(source, folder, ("ods", "xls"))
+    return saved_by_libreoffice[1]
 
 
 def test_formula_in_ods_and_xls_input_cell_is_found_and_its_cached_value_used(formula_files, catalogue):
@@ -127,13 +135,14 @@ def test_xls_formula_scan_survives_damaged_files(formula_files):
     assert time.perf_counter() - start < 2.0
 
 
-def _convert(source, folder, suffixes: tuple[str, ...]) -> dict:
-    """Open ``source`` in LibreOffice Calc and save it in each format, as an office would."""
+def _convert(sources: dict[str, list[Path]], folder: Path) -> dict[str, list[Path]]:
+    """Open each source in LibreOffice Calc and save it in the format named by its key, as an office would."""
     profile = (folder / "profile").as_uri()
     results = {}
-    for suffix in suffixes:
+    for suffix, paths in sources.items():
         subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to",
-                        FORMATS[suffix], "--outdir", str(folder / suffix), str(source)], check=True,
+                        FORMATS[suffix], "--outdir", str(folder / suffix), *map(str, paths)], check=True,
                        capture_output=True, timeout=120)
-        results[suffix] = folder / suffix / source.name.replace(".xlsx", f".{suffix}")
+        results[suffix] = [folder / suffix / path.name.replace(".xlsx", f".{suffix}") for path in paths]
+        assert all(path.is_file() for path in results[suffix]), results[suffix]
     return results

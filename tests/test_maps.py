@@ -6,39 +6,36 @@ from __future__ import annotations
 import json
 import math
 import pickle
+import re
 
 import docx
 import pytest
 from docx.oxml.ns import qn
 from matplotlib.colors import to_hex
-from matplotlib.patches import PathPatch
+from matplotlib.patches import Circle, PathPatch
 from report_fixtures import make_report_workspace
 from typer.testing import CliRunner
 
-from toolkit.catalogue.model import load_catalogue, name_key
+from toolkit.catalogue.model import CITY, load_catalogue, name_key
 from toolkit.cli import app
 from toolkit.core.errors import InputError
+from toolkit.core.keys import ObservationKey
+from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace
 from toolkit.indicators.published import load_published
 from toolkit.report.charts import render
 from toolkit.report.context import build_report
 from toolkit.report.deliveries import round_deliveries
-from toolkit.report.maps import (
+from toolkit.report.geometry import (
     DEFAULT_GEOMETRY,
-    MISSING,
     OSM_ATTRIBUTION,
-    PALETTE,
-    SHOWN,
-    SPARSE,
-    SUPPRESSED,
-    MapChart,
     district_triples,
     load_shapes,
-    map_figure,
     match_shapes,
-    quantile_classes,
     read_geojson,
 )
+from toolkit.report.map_classes import PALETTE, class_limits, quantile_classes
+from toolkit.report.maps import BASE_GREY, MAPS, SHOWN, CircleMap, MapChart, map_figure
 from toolkit.report.profiles import LocatorMap
 
 YEAR = 2024
@@ -47,16 +44,12 @@ TRIPLES = [("st01", "1", "Alt Olvenstedt"), ("st02", "2", "Alte Neustadt"), ("st
 
 
 @pytest.fixture(scope="module")
-def maps(compiled_with_maps):
+def maps(compiled_specs):
     """The compiled report's pictures (alt texts in order) and the map specs built from the same published values."""
-    workspace, result = compiled_with_maps
+    workspace, result, catalogue, published, charts, _locators, problems = compiled_specs
     document = docx.Document(str(result.report))
     alts = [p.get("descr", "") for p in document.element.body.iter(qn("wp:docPr"))]
-    catalogue, settings, published, _left_out = load_published(workspace, YEAR)
-    shapes, problems = load_shapes(workspace, district_triples(catalogue))
-    deliveries, received = round_deliveries(workspace, YEAR, catalogue)
-    specs = [c for c in build_report(published, catalogue, settings, YEAR, deliveries, received, shapes).charts
-             if isinstance(c, MapChart)]
+    specs = [c for c in charts if isinstance(c, MAPS)]
     return workspace, result, alts, specs, catalogue, published, problems
 
 
@@ -103,7 +96,7 @@ def test_every_map_names_highest_and_lowest_stadtteil_and_the_city_value(maps):
 def test_every_map_carries_the_attribution_the_source_and_the_city_value(maps):
     specs = maps[3]
     for spec in specs:
-        texts = [t.get_text() for t in map_figure(spec).texts]
+        texts = [t.get_text() for t in spec.figure().texts]
         assert OSM_ATTRIBUTION in texts
         assert any(t.startswith("Quelle: ") for t in texts)
         assert any(t.startswith(("Gesamtstadt: ", "Durchschnitt je Stadtteil: ")) for t in texts)
@@ -111,36 +104,46 @@ def test_every_map_carries_the_attribution_the_source_and_the_city_value(maps):
 
 def test_suppressed_and_sparse_stadtteile_are_hatched_never_a_value_colour(maps):
     _workspace, _result, _alts, specs, catalogue, published, _problems = maps
+    assert [type(spec) for spec in specs] == [CircleMap, MapChart]  # DEM-01 counts: circles; DEM-02 rates: classes
     for spec, indicator in zip(specs, ("DEM-01", "DEM-02"), strict=True):
         rows, _names = _current(published, catalogue, indicator)
-        patches = _patches(map_figure(spec))
+        patches = _patches(spec.figure())
         assert len(patches) == 40
-        states = {"primär": "////", "sekundär": "////", "gering besiedelt": "xxx"}
+        hatches = {".": "////", "x": "xxx"}  # the hatch follows the symbol the table cell shows
         hatched = 0
         for area, row in rows.items():
             patch = patches[area]
             if row.suppressed:
                 hatched += 1
-                assert patch.get_hatch() == states[row.suppressed], (indicator, area)
+                assert patch.get_hatch() == hatches[row.symbol], (indicator, area)
                 assert to_hex(patch.get_facecolor()) == "#ffffff"
             else:
                 assert patch.get_hatch() is None
-                assert to_hex(patch.get_facecolor()).upper() in PALETTE
+                colours = PALETTE if isinstance(spec, MapChart) else (BASE_GREY,)
+                assert to_hex(patch.get_facecolor()).upper() in colours
         assert hatched >= 2
-    legend = [t.get_text() for t in map_figure(specs[1]).legends[0].get_texts()]
-    assert "gering besiedelt – kein eigener Anteil" in legend and "gesperrt (Geheimhaltung)" in legend
+    legend = [t.get_text().replace("\n", " ") for t in map_figure(specs[1]).legends[0].get_texts()]
+    assert "x Aussage nicht sinnvoll (gering besiedelt)" in legend and ". gesperrt (Geheimhaltung)" in legend
 
 
-def test_legend_classes_are_quantiles_in_german_number_format(tmp_path):
+def test_legend_classes_are_contiguous_bis_unter_with_round_limits(tmp_path):
     values = [float(v) + 0.25 for v in range(30)]  # 0,25 … 29,25: six Stadtteile per class
     classes = quantile_classes(values, 1)
     assert classes == ((0.2, 5.2), (6.2, 11.2), (12.2, 17.2), (18.2, 23.2), (24.2, 29.2))
+    assert class_limits(classes, 1) == (6.0, 12.0, 18.0, 24.0)  # the roundest number between two classes
+    assert class_limits(((3.1, 12.7), (20.0, 29.6)), 1) == (20.0,)
+    assert class_limits(((8.7, 8.7), (8.8, 9.0)), 1) == (8.8,)
     assert quantile_classes([1.0, 1.0, 1.0, 2.0, 2.0, 2.0], 1) == ((1.0, 1.0), (2.0, 2.0))  # equal values stay together
     assert quantile_classes([math.nan], 1) == ()
     shapes = load_shapes(Workspace(tmp_path), TRIPLES)[0]  # no GeoJSON of its own: the packaged default
     spec = MapChart("Quote", "%", "Amt", YEAR, shapes, (1234.5, 2.0, 3.0, 4.0), (SHOWN,) * 4, 3.0, decimals=1)
     labels = [t.get_text() for t in map_figure(spec).legends[0].get_texts()]
-    assert labels[0] == "2,0 % (1 Stadtteil)" and labels[-1] == "1.234,5 % (1 Stadtteil)"
+    assert labels == ["unter 3 % (1 Stadtteil)", "3 bis unter 4 % (1 Stadtteil)", "4 bis unter 1.000 % (1 Stadtteil)",
+                      "1.000 % und mehr (1 Stadtteil)"]
+    limits = [tuple(float(x.replace(".", "").replace(",", ".")) for x in re.findall(r"[\d.,]+", label.split(" (")[0]))
+              for label in labels]
+    for (*_rest, upper), (lower, *_more) in zip(limits, limits[1:], strict=False):
+        assert upper == lower  # contiguous: each class begins where the one before ends
 
 
 def test_palette_separates_in_grey_print():
@@ -220,10 +223,10 @@ def test_a_geojson_in_the_working_folder_replaces_the_default(maps, tmp_path):
     deliveries, received = round_deliveries(workspace, YEAR, catalogue)
     _catalogue, settings, _published, _left_out = load_published(workspace, YEAR)
     specs = [c for c in build_report(published, catalogue, settings, YEAR, deliveries, received, shapes).charts
-             if isinstance(c, MapChart)]
+             if isinstance(c, MAPS)]
     assert specs
     for spec in specs:
-        figure = map_figure(spec)
+        figure = spec.figure()
         patches = _patches(figure)
         assert sorted(patches) == sorted(d.area for d in catalogue.districts[:3])  # exactly those three shapes
         assert "Kartengrundlage: Stadtvermessung" in [t.get_text() for t in figure.texts]
@@ -231,7 +234,9 @@ def test_a_geojson_in_the_working_folder_replaces_the_default(maps, tmp_path):
 
 
 def test_a_missing_shape_is_a_german_warning_of_compile_and_the_map_draws_the_rest(tmp_path):
-    workspace = make_report_workspace(tmp_path / "ws", indicators=("DEM-02",))
+    """The warning and the map's alt text name every Stadtteil of the catalogue without a shape, with data or
+    without (Buckau, the 23rd, has none here): the fewest Stadtteile with data (9) draw the map."""
+    workspace = make_report_workspace(tmp_path / "ws", indicators=("DEM-02",), districts=9)
     data = json.loads(DEFAULT_GEOMETRY.read_text(encoding="utf-8"))
     data["features"] = [f for f in data["features"] if f["properties"]["name"] != "Buckau"]
     workspace.map_geometry.write_text(json.dumps(data), encoding="utf-8")
@@ -259,8 +264,81 @@ def test_map_specs_are_plain_data_for_the_process_pool(maps):
     specs = maps[3]
     spec = specs[1]
     copy = pickle.loads(pickle.dumps(spec))
-    assert repr(copy) == repr(spec) and set(copy.states) <= {SHOWN, SUPPRESSED, SPARSE, MISSING}
+    assert repr(copy) == repr(spec) and set(copy.states) <= {SHOWN, ".", "x", "…", "–"}
     rendered = render(copy)
     assert rendered.png.startswith(b"\x89PNG") and rendered.alt == spec.alt_text()
     locator = LocatorMap(spec.shapes, 8)
     assert render(pickle.loads(pickle.dumps(locator))).alt.startswith(f"Lagekarte: Der Stadtteil {spec.shapes.names[8]}")
+
+
+def test_every_stadtteil_carries_its_key_on_the_map_and_in_the_key_list(maps):
+    _workspace, _result, _alts, specs, catalogue, _published, _problems = maps
+    for spec in specs:
+        figure = spec.figure()
+        keys = {t.get_gid(): t.get_text() for t in figure.axes[0].texts if (t.get_gid() or "").startswith("schluessel")}
+        assert keys == {f"schluessel-{d.area}": d.schluessel for d in catalogue.districts}  # all fit at this size
+        listed = "\n".join(t.get_text() for t in figure.texts if t.get_gid() == "schluessel")
+        assert all(f"{d.schluessel} {d.name}" in listed.split("\n") for d in catalogue.districts)
+        assert "Die Stadtteile sind mit ihrer Nummer beschriftet" in spec.alt_text()
+
+
+def test_counts_are_circles_with_area_proportional_to_the_count_never_class_colours(maps):
+    _workspace, _result, _alts, specs, catalogue, published, _problems = maps
+    circles_map = next(spec for spec in specs if isinstance(spec, CircleMap))
+    rows, _names = _current(published, catalogue, "DEM-01")
+    circles = {p.get_gid(): p for p in circles_map.figure().axes[0].patches if isinstance(p, Circle)}
+    shown = {area: row.published for area, row in rows.items() if not row.suppressed and row.published > 0}
+    assert set(circles) == {f"kreis-{area}" for area in shown}
+    ratios = {area: circles[f"kreis-{area}"].get_radius() ** 2 / value for area, value in shown.items()}
+    assert max(ratios.values()) == pytest.approx(min(ratios.values()))  # area, not radius, follows the count
+    assert circles_map.alt_text().startswith(f"Karte: {circles_map.title}. Kreise, deren Fläche der Zahl")
+
+
+def _put_groups_per_stadtteil(workspace: Workspace, catalogue) -> None:
+    """DEM-01 by Deutsche/Nichtdeutsche per Stadtteil and ARB-06 (a rate) for all three groups per Stadtteil."""
+    with Store(workspace.store_file) as store, store.transaction():
+        delivery = store.add_delivery(office="STAT", year=YEAR, file_name="Gruppen.xlsx", sha256="c" * 64)
+        for n, district in enumerate(catalogue.districts):
+            nd = 0 if district.empty else 40 + 30 * n
+            de = 0 if district.empty else 2000 + 100 * n
+            for group, value in (("deutsch", de), ("nichtdeutsch", nd)):
+                store.put(ObservationKey("DEM-01", YEAR, district.area, group, "insgesamt", "wert"), value, "", "",
+                          delivery)
+            for group, nenner in (("insgesamt", de + nd), ("deutsch", de), ("nichtdeutsch", nd)):
+                for measure, value in (("nenner", nenner), ("zaehler", nenner // 10)):
+                    store.put(ObservationKey("ARB-06", YEAR, district.area, group, "insgesamt", measure), value, "", "",
+                              delivery)
+        for group, nenner in (("insgesamt", 200_000), ("deutsch", 180_000), ("nichtdeutsch", 20_000)):
+            for measure, value in (("nenner", nenner), ("zaehler", nenner // 10)):
+                store.put(ObservationKey("ARB-06", YEAR, CITY, group, "insgesamt", measure), value, "", "", delivery)
+
+
+def test_the_target_group_is_mapped_and_a_counts_target_share(tmp_path):
+    workspace = make_report_workspace(tmp_path / "ws", indicators=("DEM-01", "ARB-06"))
+    catalogue = load_catalogue(workspace.catalogue_file)
+    _put_groups_per_stadtteil(workspace, catalogue)
+    _catalogue, settings, published, _left_out = load_published(workspace, YEAR)
+    shapes, _problems = load_shapes(workspace, district_triples(catalogue))
+    deliveries, received = round_deliveries(workspace, YEAR, catalogue)
+    specs = [c for c in build_report(published, catalogue, settings, YEAR, deliveries, received, shapes).charts
+             if isinstance(c, MAPS)]
+    assert [(type(s).__name__, s.title) for s in specs] == [
+        ("CircleMap", f"Einwohnerinnen und Einwohner, Insgesamt, nach Stadtteilen {YEAR}"),
+        ("MapChart", f"Einwohnerinnen und Einwohner: Anteil der Gruppe „Nichtdeutsche“, nach Stadtteilen {YEAR}"),
+        ("MapChart", f"Arbeitslosenanteil im Stadtteil, Nichtdeutsche, nach Stadtteilen {YEAR}"),
+    ]
+    share = specs[1]
+    rows = published[(published["indicator"] == "DEM-01") & (published["year"] == YEAR)
+                      & (published["sex"] == "insgesamt")]
+    value = {(r.area, r.group): r for r in rows.itertuples()}
+    for area, shown, state in zip(share.shapes.areas, share.values, share.states, strict=True):
+        district = next(d for d in catalogue.districts if d.area == area)
+        total, part = value.get((area, "insgesamt")), value.get((area, "nichtdeutsch"))
+        if state == SHOWN:
+            assert shown == pytest.approx(100 * part.published / total.published)  # from the published counts
+        elif district.sparse(settings.mindesteinwohner) and not part.suppressed and not total.suppressed:
+            assert state in ("x", "–")  # no share of its own for a sparsely populated Stadtteil
+        else:
+            assert state in (".", "–", "…")
+    assert share.unit == "%" and share.city_value == pytest.approx(100 * value[(CITY, "nichtdeutsch")].published
+                                                                   / value[(CITY, "insgesamt")].published)

@@ -4,6 +4,7 @@ says that it is generated; a master matrix under the former name is renamed once
 from __future__ import annotations
 
 import zipfile
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -33,7 +34,7 @@ def test_the_master_matrix_has_its_own_name_and_says_it_is_generated(workspace, 
     catalogue_before = workspace.catalogue_file.read_bytes()
     result, output = _import(workspace, tmp_path, "a.csv", 24100)
     assert result.exit_code == 0, output
-    assert output.endswith("Monitoringdaten erneuert: outbox/Monitoringdaten.xlsx")
+    assert output.endswith(f"Monitoringdaten erneuert: {Path('outbox/Monitoringdaten.xlsx')}")
     assert workspace.master_matrix == workspace.root / MASTER_MATRIX == workspace.outbox / "Monitoringdaten.xlsx"
     assert not (workspace.outbox / "Indikatorenmatrix.xlsx").exists()
     assert workspace.catalogue_file.read_bytes() == catalogue_before
@@ -55,13 +56,13 @@ def test_a_master_matrix_under_the_former_name_is_renamed_once(workspace, tmp_pa
     former.write_bytes(b"Matrix aus Version 0.2, von Hand ergaenzt")
     result, output = _import(workspace, tmp_path, "a.csv", 24100)
     assert result.exit_code == 0, output
-    assert output.endswith(f"Monitoringdaten erneuert: outbox/Monitoringdaten.xlsx {RENAMED}")
+    assert output.endswith(f"Monitoringdaten erneuert: {Path('outbox/Monitoringdaten.xlsx')} {RENAMED}")
     assert not former.exists()
     assert (workspace.outbox / "Indikatorenmatrix_veraltet.xlsx").read_bytes() == \
         b"Matrix aus Version 0.2, von Hand ergaenzt"
     again, output = _import(workspace, tmp_path, "b.csv", 24200)
     assert again.exit_code == 0, output
-    assert "Indikatorenmatrix" not in output and output.endswith("Monitoringdaten erneuert: outbox/Monitoringdaten.xlsx")
+    assert "Indikatorenmatrix" not in output and output.endswith(f"Monitoringdaten erneuert: {Path('outbox/Monitoringdaten.xlsx')}")
 
 
 def test_merge_says_it_too(workspace):

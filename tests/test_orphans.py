@@ -160,3 +160,54 @@ def test_a_value_counts_once_and_one_value_is_singular(tmp_path):
         "1 gespeicherter Wert gehört zum Geschlecht „divers“ (Code divers), das das Blatt Merkmale nicht mehr führt. "
         "War das ein Versehen, bitte den Eintrag im Blatt Merkmale wiederherstellen.",
     ]
+
+
+def _put(workspace, *keys: ObservationKey) -> None:
+    with Store(workspace.store_file) as store, store.transaction():
+        delivery = store.add_delivery(office="STALA", year=2020, file_name="alt.csv", sha256="e" * 64, counts=(0, 0, 0))
+        for key in keys:
+            store.put(key, 30.5, "", "", delivery)
+
+
+def test_stored_values_for_a_year_the_catalogue_rules_out_are_named_and_never_published(workspace):
+    """A value by Einwanderungsgeschichte for 2020 (the Mikrozensus has it from 2021 on), stored before the catalogue
+    said so: check names it, compile refuses, leaving out keeps everything else."""
+    whole = load_published(workspace, YEAR).frame
+    _put(workspace, ObservationKey("ARB-12", 2020, "sachsen-anhalt", "mit_eg", "insgesamt", "wert"),
+         ObservationKey("ARB-12", 2020, "deutschland", "mit_eg", "insgesamt", "wert"),
+         ObservationKey("ARB-12", 2021, "deutschland", "mit_eg", "insgesamt", "wert"))
+    early = ("2 gespeicherte Werte gehören zu ARB-12 für 2020 in der Gruppe „Mit Einwanderungsgeschichte“, die es laut "
+             "Katalog erst ab 2021 gibt (Blatt Merkmale, Spalte „Gültig ab (Jahr)“). Stimmt der Katalog, diese Werte "
+             "weglassen; sonst das Jahr im Katalog ändern.")
+    before = workspace.store_file.read_bytes()
+    code, output = _run(workspace, "compile", "--year", str(YEAR))
+    assert code == 1, output
+    assert output == REFUSED.format(n=2, listed=early)
+    result = runner.invoke(toolkit.cli.app, ["check", "--format", "json", "-w", str(workspace.root)])
+    assert result.exit_code == 1, result.output
+    [report] = json.loads(result.stdout)
+    assert [(p["code"], p["sheet"], p["indicator"], p["found"], p["message"]) for p in report["problems"]] == [
+        ("wert-ohne-erhebung", "Merkmale", "ARB-12", "2020", early)]
+    published = load_published(workspace, YEAR, leave_out_orphans=True)
+    assert [p.message for p in published.left_out] == [early]
+    kept = published.frame[published.frame["group"] == "mit_eg"]
+    assert list(kept["year"]) == [2021]  # 2021 is published, 2020 is not
+    assert len(published.frame) == len(whole) + 1
+    assert workspace.store_file.read_bytes() == before
+
+
+def test_stored_values_outside_the_erhebungsjahre_count_per_indicator_and_year(tmp_path):
+    catalogue = load_catalogue()
+    with Store(tmp_path / "s.sqlite") as store, store.transaction():
+        delivery = store.add_delivery(office="WAHL", year=2024, file_name="x", sha256="a" * 64, counts=(0, 0, 0))
+        for year in (2022, 2024):
+            for sex in ("insgesamt", "weiblich"):
+                for measure in ("zaehler", "nenner"):
+                    store.put(ObservationKey("TEI-02", year, "gesamtstadt", "eu", sex, measure), 10, "", "", delivery)
+        store.put(ObservationKey("XYZ-99", 2022, "gesamtstadt", "eu", "insgesamt", "wert"), 1, "", "", delivery)
+        orphans = find_orphans(store, catalogue)
+    assert orphans.total == 5 and orphans.years == {("TEI-02", "eu", 2022): 4}
+    assert [p.message for p in orphan_problems(orphans, catalogue)][1:] == [
+        "4 gespeicherte Werte gehören zu TEI-02 für 2022; die Kennzahl gibt es laut Katalog nur für die Jahre 2019, "
+        "2024 und 2029 (Blatt Indikatoren, Spalte „Erhebungsjahre“). Stimmt der Katalog, diese Werte weglassen; sonst "
+        "das Jahr im Katalog ergänzen."]

@@ -9,11 +9,12 @@ import zipfile
 from pathlib import Path
 
 import docx
+import pandas as pd
 import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
-from report_fixtures import YEARS, make_report_workspace
+from report_fixtures import YEARS, check_printed_gaps, make_report_workspace, summary_rows
 from typer.testing import CliRunner
 
 from toolkit.catalogue.model import build_catalogue, default_rows, load_catalogue
@@ -22,9 +23,11 @@ from toolkit.core.cells import format_number
 from toolkit.core.errors import InputError
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML, STRUCTURES, load_settings
 from toolkit.indicators.published import load_published
-from toolkit.report.compile import compile_report
+from toolkit.report.analysis import Analysis, analyse
+from toolkit.report.compile import OLD_SUMMARY_NOTICE, compile_report
 from toolkit.report.context import INTEGRATIONSKONZEPT_FIELDS, UNMAPPED_CHAPTER, build_report, report_chapters
 from toolkit.report.deliveries import round_deliveries
+from toolkit.report.summary import SUMMARY_HEADER, summary_row
 from toolkit.report.table_layout import (
     CELL_MARGIN_TWIPS,
     KEEP_TOGETHER_ROWS,
@@ -33,18 +36,19 @@ from toolkit.report.table_layout import (
     text_width,
 )
 from toolkit.report.tables import decimals_of
-from toolkit.report.text import avoided_phrases
+from toolkit.report.text import avoided_phrases, indicator_sentences, reader_phrases
 from toolkit.report.word import finish_document
-from toolkit.report.word_template import write_report_template
+from toolkit.report.word_template import knows_summary_table, write_report_template
 
 ROOT = Path(__file__).resolve().parent.parent
 NUMBER = re.compile(r"\d[\d.]*(?:,\d+)?")
 
 
 @pytest.fixture(scope="module")
-def compiled(tmp_path_factory):
-    workspace = make_report_workspace(tmp_path_factory.mktemp("bericht") / "ws")
-    result = compile_report(workspace, 2024, processes=1)
+def compiled(compiled_with_maps):
+    """The small report (report_fixtures.SUBSET plus STT-01, which has no data), compiled once per test run for the
+    report, map and profile tests (conftest.py); read-only."""
+    workspace, result = compiled_with_maps
     return workspace, result, docx.Document(str(result.report))
 
 
@@ -55,6 +59,13 @@ def all_text(document) -> str:
         parts.extend(cell.text for row in table.rows for cell in row.cells)
     parts.extend(d.get("descr", "") for d in document.element.body.iter(qn("wp:docPr")))
     return "\n".join(parts)
+
+
+def finding_paragraphs(document) -> list:
+    """The bullet points of the Wichtigste Ergebnisse (the chapters' overviews are bullets too)."""
+    texts = [p.text for p in document.paragraphs]
+    start, end = texts.index("Wichtigste Ergebnisse"), texts.index("Zusammenfassung")
+    return [p for p in document.paragraphs[start:end] if p.style.name == "List Bullet"]
 
 
 def test_one_chapter_per_handlungsfeld_in_catalogue_order(compiled):
@@ -137,7 +148,7 @@ def test_public_annex_has_the_gaps_but_not_the_deliveries(compiled):
     _workspace, _result, document = compiled
     assert not any(t.rows[0].cells[0].text == "Stelle" for t in document.tables)  # internal edition only
     gaps = next(t for t in document.tables if [c.text for c in t.rows[0].cells] == ["Kennung", "Kennzahl", "Grund"])
-    assert [r.cells[0].text for r in gaps.rows[1:]] == ["GES-04"]
+    assert [r.cells[0].text for r in gaps.rows[1:]] == ["STT-01", "GES-04"]  # the two without data
 
 
 def test_drafted_sentence_names_value_gap_and_trend(compiled):
@@ -145,12 +156,14 @@ def test_drafted_sentence_names_value_gap_and_trend(compiled):
     text = all_text(document)
     assert "bei den Nichtdeutschen bei 20,5 %, bei den Deutschen bei 6,2 %" in text
     assert "14,3 Prozentpunkte über dem der Deutschen" in text
-    assert ("Der Abstand zwischen den Nichtdeutschen und den Deutschen hat sich seit 2019 um 1,8 Prozentpunkte "
-            "verringert (2019: 16,1 Prozentpunkte)") in text
-    assert "Zielwert 8,0 %" in text  # ARB-03 zielwert
+    assert ("Der Abstand zwischen den Nichtdeutschen und den Deutschen ist seit 2019 um 1,8 Prozentpunkte "
+            "gesunken (2019: 16,1 Prozentpunkte)") in text
+    assert ("Das Integrationskonzept nennt als Zielwert 8,0 % (niedriger ist günstiger); 2024 liegt der Wert bei den "
+            "Nichtdeutschen mit 20,5 % 12,5 Prozentpunkte darüber, der Zielwert ist noch nicht erreicht.") in text
     assert "Zum Vergleich (Nichtdeutsche, 2024): Magdeburg 20,5 %, Sachsen-Anhalt 18,4 %, Deutschland 16,4 %." in text
     assert "Zeitreihenbruch ab 2022" in text  # BIL-06 break: footnote, and no verdict across it
-    assert "ist seit 2023 nahezu unverändert (2023: 3,6 Prozentpunkte)" in text  # BIL-06: not across the break
+    # BIL-06: not across the break; 3,6 -> 3,1 printed, so 0,5 Prozentpunkte: the threshold, no longer unverändert
+    assert "ist seit 2023 um 0,5 Prozentpunkte gesunken (2023: 3,6 Prozentpunkte)" in text
     assert avoided_phrases(text) == []
 
 
@@ -170,7 +183,8 @@ def test_table_annex_has_a_sheet_per_handlungsfeld_with_numbers(compiled):
     assert workbook.sheetnames[:2] == ["Hinweise", "Übersicht"]
     overview = list(workbook["Übersicht"].iter_rows(values_only=True))
     bil06 = next(row for row in overview if str(row[0]).startswith("BIL-06"))
-    assert all(isinstance(v, int | float) for v in (bil06[2], bil06[4], bil06[5]))  # numbers, not text
+    assert all(isinstance(v, int | float) for v in (bil06[3], bil06[5], bil06[6]))  # numbers, not text
+    assert bil06[6] == pytest.approx(3.1) and bil06[6] == round(bil06[3] - bil06[5], 1)  # the gap as printed
     assert "Bildung" in workbook.sheetnames and "Rahmendaten und Bevölkerung" in workbook.sheetnames
     values = [c for row in workbook["Bildung"].iter_rows(values_only=True) for c in row if c is not None]
     assert any(isinstance(v, float) for v in values)
@@ -208,11 +222,11 @@ def test_tables_have_fixed_column_widths_that_break_no_word(compiled):
                 points = int(size.get(qn("w:val"))) / 2 if size is not None else 9.0
                 for word in "".join(t.text or "" for t in cell.iter(qn("w:t"))).split():
                     assert text_width(word, points, bold=index == 0) + margins <= width, word
-    overview = next(t for t in document.tables if t.rows[0].cells[0].text == "Kennzahl" and len(t.columns) == 7)
-    assert [c.text for c in overview.rows[0].cells] == ["Kennzahl", "Zielgruppe", "Wert", "Vergleichsgruppe", "Wert",
-                                                        "Abstand", "Trend"]
+    overview = next(t for t in document.tables if t.rows[0].cells[0].text == "Kennzahl" and len(t.columns) == 8)
+    assert [c.text for c in overview.rows[0].cells] == SUMMARY_HEADER
     aligned = [c.paragraphs[0].alignment for c in overview.rows[1].cells]
-    assert aligned[2] == aligned[4] == aligned[5] == WD_ALIGN_PARAGRAPH.RIGHT and aligned[1] is None  # numbers right
+    assert aligned[1] == aligned[3] == aligned[4] == aligned[5] == WD_ALIGN_PARAGRAPH.RIGHT  # numbers right
+    assert aligned[2] is None and aligned[6] is None
     assert column_widths([[(["Abstand"], True)], [(["12,3\u00a0Pp."], False)]], 100, 9.0) is None  # cannot fit
 
 
@@ -257,7 +271,7 @@ def test_main_findings_are_drafted_from_the_published_values(compiled):
             "Nichtdeutschen bei 20,5 %, 12,5 Prozentpunkte über dem Zielwert") in findings[
         "Ausschließlich geringfügig Beschäftigte"]
     bil06 = findings["Schulabgänge ohne Hauptschulabschluss"]  # the same verdict as its section, not across the break
-    assert "Der Abstand zwischen den Nichtdeutschen und den Deutschen ist seit 2023 nahezu unverändert" in bil06
+    assert "Der Abstand zwischen den Nichtdeutschen und den Deutschen ist seit 2023 um 0,5 Prozentpunkte gesunken" in bil06
     assert "2024 lagen die Werte bei 10,0 % und 6,9 %, der Abstand bei 3,1 Prozentpunkten" in bil06
     assert "seit 2019 von 10,8 % auf 13,6 % gestiegen" in findings["Ausländeranteil"]
     assert "Einwohnerinnen und Einwohner" not in findings  # +2,5 % since 2019: too small for a second point
@@ -268,7 +282,7 @@ def test_references_link_to_the_heading_with_its_page_number(compiled):
     _workspace, _result, document = compiled
     body = document.element.body
     bookmarks = {b.get(qn("w:name")): b.getparent() for b in body.iter(qn("w:bookmarkStart"))}
-    findings = [p for p in document.paragraphs if p.style.name == "List Bullet"]
+    findings = finding_paragraphs(document)
     assert findings and all("siehe Abschnitt „" in p.text for p in findings)
     for paragraph in findings:
         link = paragraph._p.find(f".//{qn('w:hyperlink')}")
@@ -349,15 +363,18 @@ def test_toc_is_prefilled_with_headings_and_page_references(compiled):
     assert "Zusammenfassung\t1" in toc_entries or any(e.startswith("Zusammenfassung") for e in toc_entries)
 
 
-def test_cli_compile_and_missing_data(compiled, tmp_path):
-    workspace, _result, _document = compiled
+def test_cli_compile_and_missing_data(tmp_path):
+    """The command's wiring and messages. The small report with 9 of its 40 Stadtteile (each with data a page of
+    the Stadtteilprofile) is enough for them."""
+    workspace = make_report_workspace(tmp_path / "ws", districts=9)
     runner = CliRunner()
     result = runner.invoke(app, ["compile", "--year", "2024", "-w", str(workspace.root)])
     assert result.exit_code == 0, result.output
     output = " ".join(result.output.split())
-    # said on the console before building, not only inside the report (the fixture's store: STAT's 2024 data)
-    # STAT's workbook asks for DEM-01 by age group too (sheet Alter DEM-01: 24 age groups x 3 groups x 3 sexes)
-    gaps = ("Stand 2024: geliefert haben 1 von 4 Stellen. Es fehlen noch 631 aktuelle Werte von 4 Stellen: STAT (605 "
+    # said on the console before building, not only inside the report (the fixture's store: STAT's 2024 data); with
+    # all 40 Stadtteile STAT misses 389 values, here 31 Stadtteile × 3 (DEM-01's Wert, DEM-02's Zähler and Nenner) more
+    # and its workbook asks for DEM-01 by age group and DEM-04 by single nationality too (250 values in 2024)
+    gaps = ("Stand 2024: geliefert haben 1 von 4 Stellen. Es fehlen noch 770 aktuelle Werte von 4 Stellen: STAT (732 "
             "Werte), FB40 (12 Werte), GESA (2 Werte), AFA (12 Werte). Der Bericht wird mit diesem Stand erstellt; "
             "'toolkit status --year 2024' zeigt, was fehlt.")
     assert gaps in output and output.index(gaps) < output.index("Integrationsbericht 2024 erstellt")
@@ -377,11 +394,12 @@ def test_cli_compile_and_missing_data(compiled, tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice fehlt")
-def test_pdf_is_tagged_and_has_the_document_language(compiled):
+def test_pdf_is_tagged_and_has_the_document_language(compiled, tmp_path):
     from toolkit.report.pdf import convert_to_pdf
 
     _workspace, result, _document = compiled
-    pdf = convert_to_pdf(result.report).read_bytes()
+    report = Path(shutil.copyfile(result.report, tmp_path / result.report.name))  # the PDF beside the copy
+    pdf = convert_to_pdf(report).read_bytes()
     assert b"/MarkInfo" in pdf and b"/StructTreeRoot" in pdf
     assert re.search(rb"/Lang\s*\(de-DE\)", pdf)
     assert pdf.count(b"/Alt") >= result.n_charts
@@ -392,12 +410,21 @@ def test_broken_template_gives_a_german_message(tmp_path):
 
     from toolkit.core.errors import InputError
 
-    workspace = make_report_workspace(tmp_path / "ws")
+    workspace = make_report_workspace(tmp_path / "ws", indicators=("BIL-06",))  # one chart: the template matters
     document = Document()
     document.add_paragraph("{{ bericht.titel }")  # a tag damaged in Word
     document.save(str(workspace.report_template))
     with pytest.raises(InputError, match="Berichtsvorlage .* lässt sich nicht füllen"):
         compile_report(workspace, 2024)
+
+
+def test_an_older_template_without_the_summary_table_is_named(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("{%p for u in uebersicht %}")  # the ten tables of version 0.x
+    document.save(str(tmp_path / "alt.docx"))
+    assert not knows_summary_table(tmp_path / "alt.docx")
+    assert knows_summary_table(ROOT / "templates" / "Bericht.docx")
+    assert "Ihre Zusammenfassung bleibt leer" in OLD_SUMMARY_NOTICE
 
 
 @pytest.fixture(scope="module")
@@ -412,8 +439,8 @@ def test_value_of_limited_reliability_is_bracketed_in_tables_text_and_legend(sur
     _workspace, _result, document = survey
     rows = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
     assert ["Nichtdeutsche", "/", "20,0", "(25,0)"] in rows  # suppressed, plain, bracketed
-    overview = next(r for r in rows if r[0].startswith("DIS-03") and len(r) == 7)
-    assert overview[2] == "(25,0\u00a0%)" and overview[4] == "13,0\u00a0%"  # value and unit never break apart
+    overview = next(r for r in rows if r[0].startswith("DIS-03") and len(r) == len(SUMMARY_HEADER))
+    assert overview[3] == "(25,0\u00a0%)" and overview[4] == "13,0\u00a0%"  # value and unit never break apart
     legend = {r[0]: r[1] for r in rows if len(r) == 2}
     assert legend["( )"].startswith("Aussagewert ist eingeschränkt")
     text = all_text(document)
@@ -421,8 +448,7 @@ def test_value_of_limited_reliability_is_bracketed_in_tables_text_and_legend(sur
     assert "Werte in Klammern: Aussagewert ist eingeschränkt" in text  # footnote below the table
     alt = [d.get("descr", "") for d in document.element.body.iter(qn("wp:docPr"))]
     assert any("eingeschränkte Aussagekraft" in a for a in alt)
-    findings = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
-    assert findings == []  # a value of limited reliability is no main finding
+    assert finding_paragraphs(document) == []  # a value of limited reliability is no main finding
 
 
 def test_annex_keeps_the_bracketed_value_a_number_with_a_bracket_format(survey):
@@ -431,9 +457,9 @@ def test_annex_keeps_the_bracketed_value_a_number_with_a_bracket_format(survey):
     _workspace, result, _document = survey
     workbook = load_workbook(result.annex)
     cells = [c for sheet in workbook for row in sheet.iter_rows() for c in row if c.value == 25]
-    assert cells and all(c.number_format == "(#,##0.0);(-#,##0.0)" for c in cells)
+    assert cells and all(c.number_format == '(#,##0.0);("\u2212"#,##0.0)' for c in cells)  # minus sign U+2212
     plain = [c for sheet in workbook for row in sheet.iter_rows() for c in row if c.value == 20]
-    assert plain and all(c.number_format == "#,##0.0" for c in plain)
+    assert plain and all(c.number_format == '#,##0.0;"\u2212"#,##0.0' for c in plain)
     hints = [row for row in workbook["Hinweise"].iter_rows(values_only=True)]
     assert any(row[0] == "( )" for row in hints)
 
@@ -448,3 +474,117 @@ def test_compile_says_how_many_cells_were_suppressed_and_why(compiled):
             "gesperrt (Geheimhaltung)") in line
     if by.get("gering besiedelt"):
         assert f"{by['gering besiedelt']} Anteile gering besiedelter Stadtteile" in line
+
+
+# ---- words for readers: printed numbers add up, one symbol per meaning, one trend vocabulary (issue #19) ----------
+
+def test_gaps_and_changes_equal_the_difference_of_the_printed_values(compiled):
+    _workspace, _result, document = compiled
+    assert check_printed_gaps(document) >= 9
+
+
+def test_gap_of_the_printed_values_not_of_the_unrounded_ones():
+    """62,0 % and 17,1 % are 44,9 Prozentpunkte apart, although 61,96 - 17,14 = 44,82 (issue #19: "62,0 % und
+    17,1 %, der Abstand bei 44,8 Prozentpunkten")."""
+    catalogue = load_catalogue()
+    indicator = catalogue.indicators["ARB-09"]
+    rows = [{"area": "gesamtstadt", "group": g, "sex": "insgesamt", "year": y, "published": v, "limited": False}
+            for y, values in ((2020, (60.04, 12.94)), (2025, (61.96, 17.14))) for g, v in zip(("nichtdeutsch", "deutsch"),
+                                                                                              values, strict=True)]
+    analysis = analyse(indicator, pd.DataFrame(rows), [("nichtdeutsch", "deutsch")], "gesamtstadt", 2025,
+                       load_settings(Path("fehlt.toml")), [])
+    assert analysis.values == {"nichtdeutsch": 62.0, "deutsch": 17.1}
+    assert format_number(analysis.gap, 1) == "44,9" and format_number(analysis.base_gap, 1) == "47,1"
+    sentences = " ".join(indicator_sentences(indicator, catalogue, analysis, 2025))
+    assert "liegt damit 44,9 Prozentpunkte über" in sentences
+    assert "ist seit 2020 um 2,2 Prozentpunkte gesunken (2020: 47,1 Prozentpunkte)" in sentences
+
+
+def test_no_hyphen_minus_before_a_number_and_the_annex_shows_the_minus_sign(compiled):
+    _workspace, result, document = compiled
+    text = all_text(document)
+    assert not re.findall(r"(?<![\w.,])-\s?\d", text)
+    assert format_number(-16.2, 1) == "−16,2" and format_number(-0.04, 1) == "0,0"  # never "−0,0"
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(result.annex, read_only=True)
+    formats = {c.number_format for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row
+               if isinstance(getattr(c, "value", None), int | float)}
+    assert formats and all(";" in f and "\u2212" in f.split(";")[1] for f in formats), formats
+
+
+def test_the_public_report_has_no_words_for_insiders(compiled):
+    _workspace, _result, document = compiled
+    text = all_text(document)
+    assert reader_phrases(text) == []
+    assert "Integrationsmonitoring der Länder" in [p.text for p in document.paragraphs]  # explained among definitions
+    countries = "Afghanistan, Eritrea, Irak, Iran, Nigeria, Pakistan, Somalia und Syrien"
+    assert text.count(countries) == 1  # the eight Asylherkunftsländer, listed once
+    arb12 = next(p.text for p in document.paragraphs if p.text.startswith("Diese Kennzahl gibt es nur für Land"))
+    assert arb12.count("Mikrozensus") == 1 and "(beide in der Abgrenzung des Mikrozensus)" in arb12
+    assert "ob ein Zielwert des Integrationskonzepts erreicht ist" in text  # ARB-03 has one in the fixture
+
+
+def test_the_summary_speaks_one_trend_vocabulary_and_fills_no_cell_with_a_symbol(compiled):
+    _workspace, _result, document = compiled
+    rows = summary_rows(document)
+    assert rows
+    for row in rows:
+        assert re.fullmatch(r"(Wert|Abstand) (gestiegen|gesunken|unverändert)¹?|kein Vergleich \([^)]+\)", row[6]), row
+        assert row[7] in ("günstig", "ungünstig", "ohne Bewertung"), row
+        assert not {"–", "-", "→", "↗", "↘"} & set(" ".join(row).split()), row
+    text = all_text(document)
+    assert not re.search("[↗↘→]", text) and "gleich geblieben" not in text
+    legend = next(p.text for p in document.paragraphs if p.text.startswith("Jahr: letztes Jahr mit Wert."))
+    assert "Prozentpunkten (Pp.)" in legend and "Leere Felder: keine Vergleichsgruppe." in legend
+    assert {r[0].split()[0] for r in rows} == {i for i in ("DEM-01", "DEM-02", "BIL-06", "ARB-03", "ARB-12")
+                                               if load_catalogue().indicators[i].kern}
+
+
+def test_each_chapter_starts_with_an_overview_from_the_printed_values(compiled):
+    _workspace, _result, document = compiled
+    paragraphs = document.paragraphs
+    starts = [n for n, p in enumerate(paragraphs) if p.text == "Im Überblick:"]
+    assert len(starts) == 3  # the chapters with a development: Rahmendaten, Bildung, Arbeit
+    for n in starts:
+        assert paragraphs[n - 2].style.name == "Heading 1" and paragraphs[n + 1].style.name == "List Bullet"
+    points = [p.text for p in paragraphs if p.style.name == "List Bullet" and p.text.startswith(("Gestiegen",
+                                                                                                  "Gesunken", "Unverändert",
+                                                                                                  "Abstand"))]
+    assert "Gestiegen von 2019 bis 2024: Einwohnerinnen und Einwohner (von 239.800 auf 245.800), Ausländeranteil " \
+           "(von 10,8 % auf 13,6 %)." in points
+    assert ("Abstand zwischen den Gruppen gesunken von 2023 bis 2024: Schulabgänge ohne Hauptschulabschluss "
+            "(Nichtdeutsche und Deutsche: von 3,6 auf 3,1 Prozentpunkte).") in points
+    text = " ".join(p.text for p in paragraphs)
+    assert "ist seit 2023 um 0,5 Prozentpunkte gesunken (2023: 3,6 Prozentpunkte)" in text  # the same numbers
+
+
+def test_notes_name_only_the_symbols_their_tables_show(compiled):
+    workspace, _result, _document = compiled
+    catalogue, settings, published, _left_out = load_published(workspace, 2024)
+    content = build_report(published, catalogue, settings, 2024, *round_deliveries(workspace, 2024, catalogue))
+    notes_seen = 0
+    for chapter in content.context["handlungsfelder"]:
+        for k in chapter["kennzahlen"]:
+            cells = {c for key in ("tabelle", "stadtteil_tabelle", "vergleich") if k.get(key)
+                     for row in k[key]["zeilen"] for c in row[1:]}
+            for symbol in (".", "/", "x"):
+                told = any(note.endswith(f"({symbol}).") for note in k["fussnoten"])
+                assert told == (symbol in cells), (k["titel"], symbol, k["fussnoten"])
+                notes_seen += told
+            bracketed = any(c.startswith("(") for c in cells)
+            assert bracketed == any(note.startswith("Werte in Klammern") for note in k["fussnoten"]), k["titel"]
+    assert notes_seen >= 2
+    for table in content.tables:  # the Tabellenanhang: each table with the notes of its own cells
+        shown = {c.text for row in table.zeilen for c in row[1:]}
+        assert not any(n.endswith("(.).") for n in table.notes) or "." in shown, table.titel
+
+
+def test_a_summary_row_with_a_suppressed_value_shows_the_symbol_and_says_why_there_is_no_trend():
+    catalogue = load_catalogue()
+    indicator = catalogue.indicators["BIL-06"]
+    analysis = Analysis(2024, {"deutsch": 6.9}, target="nichtdeutsch", reference="deutsch", unit="%")
+    row = summary_row(indicator, analysis, catalogue)
+    assert (row["wert"], row["vergleichswert"], row["abstand"]) == (".", "6,9\u00a0%", ".")
+    assert (row["entwicklung"], row["bewertung"]) == ("kein Vergleich (Wert gesperrt)", "ohne Bewertung")
+    assert summary_row(indicator, Analysis(None, {}), catalogue) is None  # no value at all: named below the table

@@ -106,7 +106,8 @@ def test_every_problem_of_the_file_at_once(workspace):
     ("[leistung.extra]\na = 1\n", "Unbekannte Einstellung „extra“ in [leistung] (toolkit.toml, Zeile 1). Bekannt in "
                                   "[leistung]: prozesse."),
     ("[druck]\nfarbe = 1\n", "Unbekannter Abschnitt [druck] (toolkit.toml, Zeile 1). Bekannt sind [bericht], "
-                             "[erhebung], [koordination], [mail], [geheimhaltung], [import], [programme], [leistung]."),
+                             "[erhebung], [koordination], [mail], [geheimhaltung], [import], [programme], [veroeffentlichung], "
+                             "[leistung]."),
     ('[erhebung]\nfrist = "31.02.2027"\n', '[erhebung] frist = "31.02.2027" ist nicht erlaubt (toolkit.toml, Zeile 2); '
                                            'erlaubt ist ein Datum "TT.MM.JJJJ" oder "".'),
     ('[import]\ngesperrt_zeichen = [".", 1]\n', '[import] gesperrt_zeichen = [".", 1] ist nicht erlaubt (toolkit.toml, '

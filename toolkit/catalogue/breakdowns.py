@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from toolkit.catalogue.checker import Checker
+from toolkit.catalogue.rows import RowChecker
 from toolkit.catalogue.sheets import AGE_GROUPS, INDICATORS, NATIONALITIES, RawRow
 from toolkit.core.keys import ALL
 
@@ -81,7 +81,7 @@ AGE_LABEL = "Alle Altersgruppen"
 NATIONALITY_LABEL = "Alle Staatsangehörigkeiten"
 
 
-def check_indicator_breakdowns(check: Checker, indicator: Breakdowns, raw: RawRow, uses: set[str]) -> None:
+def check_indicator_breakdowns(check: RowChecker, indicator: Breakdowns, raw: RawRow, uses: set[str]) -> None:
     """The columns Altersgruppen, Gruppen nach Alter and Staatsangehörigkeiten of one indicator."""
     for use in indicator.altersgruppen:
         if use not in uses:
@@ -104,7 +104,7 @@ def _span(group: AgeGroup) -> str:
     return f"„{group.bezeichnung}“ ({group.von} bis {'unter ' + str(group.bis) if group.bis is not None else 'offen'})"
 
 
-def check_age_groups(check: Checker, pairs: list[tuple[AgeGroup, RawRow]]) -> tuple[AgeGroup, ...]:
+def check_age_groups(check: RowChecker, pairs: list[tuple[AgeGroup, RawRow]]) -> tuple[AgeGroup, ...]:
     """Every age group has sensible bounds, and the groups of each Verwendung cover every age exactly once: from 0,
     without gap or overlap, the last one open ("65 und älter")."""
     for group, raw in pairs:
@@ -140,7 +140,7 @@ def check_age_groups(check: Checker, pairs: list[tuple[AgeGroup, RawRow]]) -> tu
     return tuple(group for group, _raw in pairs)
 
 
-def check_nationalities(check: Checker, pairs: list[tuple[Nationality, RawRow]], groups: set[str],
+def check_nationalities(check: RowChecker, pairs: list[tuple[Nationality, RawRow]], groups: set[str],
                         rules: list[Rule]) -> None:
     """The groups of each nationality exist in the sheet Merkmale and fit its Summenregeln: a nationality that belongs
     to the whole of a rule whose parts the sheet uses (Insgesamt: every nationality) belongs to exactly one part."""

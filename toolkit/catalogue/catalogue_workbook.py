@@ -37,6 +37,14 @@ NOTES = [
     ("• Hinweis für den Bericht: steht im veröffentlichten Bericht unter der Kennzahl (Abgrenzung, Vergleichbarkeit, "
      "Brüche). Interne Notiz: Arbeitshinweise für die Koordination; sie steht nur in der internen Fassung "
      "(toolkit compile --intern) und nie im veröffentlichten Bericht, im Tabellenanhang oder in den offenen Daten.", ""),
+    ("• Öffentliche Texte (Bezeichnung, Definition, Zähler, Nenner, Quelle, Hinweis für den Bericht, Namen der Stellen "
+     "und Merkmale) stehen im Bericht und in den Erhebungsbögen. Arbeitsnotizen wie „Quelle prüfen“ oder „noch zu "
+     "klären“ gehören in die Spalte „Interne Notiz“ (Blätter Indikatoren und Fachbereiche); sonst warnen check und "
+     "compile.", ""),
+    ("• Erhebungsjahre (Blatt Indikatoren): nur für eine Kennzahl, die nicht jedes Jahr erhoben wird, die Jahre mit "
+     "Semikolon (bei der Periodizität Wahljahr Pflicht, z. B. 2019;2024;2029). Gültig ab (Blatt Merkmale): das erste "
+     "Jahr einer Gruppe (z. B. Einwanderungsgeschichte ab 2021). Für andere Jahre fragt der Bogen nichts ab, und ein "
+     "Wert ist ein Fehler.", ""),
     ("• Altersgruppen: im Blatt Altersgruppen mit „von“ und „bis unter“ (leer = nach oben offen) und einer "
      "Verwendung (z. B. Pyramide). Die Gruppen einer Verwendung erfassen zusammen jedes Alter genau einmal, ab 0 und "
      "bis zu einer offenen Gruppe. Eine Kennzahl nennt in der Spalte „Altersgruppen“ die Verwendungen, nach denen sie "

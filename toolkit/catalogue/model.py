@@ -22,7 +22,7 @@ from toolkit.catalogue.breakdowns import (
     check_indicator_breakdowns,
     check_nationalities,
 )
-from toolkit.catalogue.checker import Checker
+from toolkit.catalogue.rows import RowChecker, is_valid_address
 from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers import them from here
     AGE_GROUPS,
     BREAKS,
@@ -48,8 +48,11 @@ from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers impo
     workbook_rows,
 )
 from toolkit.catalogue.sheets import DISTRICTS as DISTRICT_SHEET
+from toolkit.catalogue.wording import working_notes
+from toolkit.core.cells import format_number
 from toolkit.core.errors import CatalogueError
 from toolkit.core.keys import ALL
+from toolkit.core.problems import Problem, problem
 
 # --------------------------------------------------------------------------------------------------
 # Domain objects
@@ -87,6 +90,12 @@ class Indicator:
     altersgruppen: tuple[str, ...] = ()  # collected by the age groups of these Verwendungen (sheet Altersgruppen)
     alter_gruppen: tuple[str, ...] = ()  # the groups collected by age; empty: every group of the indicator
     staatsangehoerigkeiten: bool = False  # collected by single nationality, within the group nichtdeutsch
+    zieljahr: int | None = None  # the year by which the Integrationskonzept wants the Zielwert reached
+    erhebungsjahre: tuple[int, ...] = ()  # the only years with values (e.g. Wahljahre); empty: every year
+
+    def has_year(self, year: int) -> bool:
+        """Whether the indicator can have a value for ``year`` (one of its Erhebungsjahre, if it names any)."""
+        return not self.erhebungsjahre or year in self.erhebungsjahre
 
     @property
     def measures(self) -> tuple[str, ...]:
@@ -128,6 +137,10 @@ class Characteristic:
     konzept: str = ""
     beschreibung: str = ""
     vergleichsgruppe: str = ""
+    gueltig_ab: int | None = None  # the first year its concept exists (Einwanderungsgeschichte: Mikrozensus 2021)
+
+    def exists_in(self, year: int) -> bool:
+        return self.gueltig_ab is None or year >= self.gueltig_ab
 
 
 @dataclass(frozen=True)
@@ -146,6 +159,7 @@ class Office:
     email: str
     vertretung_email: str = ""
     extern: bool = False
+    notiz_intern: str = ""  # for the coordination only (e.g. a name still to be confirmed)
 
 
 @dataclass(frozen=True)
@@ -206,6 +220,9 @@ class SeriesBreak:
     hinweis: str
 
 
+DEFAULT_SOURCE = "Standardkatalog"  # the source of the packaged default catalogue
+ELECTION_YEAR = "Wahljahr"  # the Periodizität of values that exist only in the years of an election
+
 CITY = "gesamtstadt"
 LAND = "sachsen-anhalt"
 GERMANY = "deutschland"
@@ -248,12 +265,13 @@ class Catalogue:
     notices: tuple[str, ...] = field(default=())  # German hints for the user, e.g. an older catalogue layout read
     age_groups: tuple[AgeGroup, ...] = field(default=())  # sheet Altersgruppen, in its order
     nationalities: tuple[Nationality, ...] = field(default=())  # sheet Staatsangehörigkeiten, in its order
+    warnings: tuple[Problem, ...] = field(default=())  # Warnungen about its content (wording.py), named by cell
 
-    @property
+    @cached_property
     def groups(self) -> dict[str, Characteristic]:
         return {c.code: c for c in self.characteristics if c.dimension == "gruppe"}
 
-    @property
+    @cached_property
     def sexes(self) -> dict[str, Characteristic]:
         return {c.code: c for c in self.characteristics if c.dimension == "geschlecht"}
 
@@ -304,8 +322,7 @@ class Catalogue:
         return {n.schluessel: n for n in self.nationalities}
 
     def partitions(self, indicator: Indicator) -> dict[str, tuple[str, ...]]:
-        """Verwendung -> its age group codes (which together cover every age once), for each Verwendung the indicator
-        is collected by."""
+        """Verwendung -> its age group codes (together every age once), for each Verwendung of ``indicator``."""
         return {use: tuple(a.code for a in self.age_groups if use in a.verwendung) for use in indicator.altersgruppen}
 
     def ages_of(self, indicator: Indicator) -> tuple[str, ...]:
@@ -320,21 +337,18 @@ class Catalogue:
         return indicator.alter_gruppen or indicator.gruppen
 
     def nationalities_of(self, indicator: Indicator, *, collected: bool = False) -> tuple[str, ...]:
-        """The nationalities a value of ``indicator`` may have besides "alle" (of the group nichtdeutsch); with
-        ``collected`` only those its collection workbook asks for one by one (Einzeln erheben)."""
+        """Its nationalities besides "alle" (group nichtdeutsch); ``collected``: only those asked one by one."""
         if not indicator.staatsangehoerigkeiten:
             return ()
         return tuple(n.schluessel for n in self.nationalities
                      if NATIONALITY_GROUP in n.gruppen and (n.einzeln or not collected))
 
     def ages_for(self, indicator: Indicator, group: str) -> tuple[str, ...]:
-        """The age groups a value of ``indicator`` in ``group`` may have: "alle", and its age groups if the group is
-        collected by age."""
+        """The age groups of a value in ``group``: "alle", and its age groups if the group is collected by age."""
         return (ALL, *self.ages_of(indicator)) if group in self.groups_by_age(indicator) else (ALL,)
 
     def nationalities_for(self, indicator: Indicator, group: str) -> tuple[str, ...]:
-        """The nationalities a value of ``indicator`` in ``group`` may have: "alle", and in the group nichtdeutsch
-        every non-German nationality of the catalogue if the indicator is collected by nationality."""
+        """The nationalities of a value in ``group``: "alle", in nichtdeutsch also those of ``nationalities_of``."""
         return (ALL, *self.nationalities_of(indicator)) if group == NATIONALITY_GROUP else (ALL,)
 
     def members(self, group: str) -> tuple[str, ...]:
@@ -353,16 +367,36 @@ class Catalogue:
                 return district.name
         return area
 
-    def indicators_of_office(self, office: str) -> list[Indicator]:
-        """The indicators an office collects in the city (catalogue order)."""
-        return [i for i in self.indicators.values() if i.fachbereich == office and i.collected_in_city]
+    def indicators_of_office(self, office: str, year: int | None = None) -> list[Indicator]:
+        """The indicators an office collects in the city (catalogue order); with ``year``: those it collects for
+        that year (an Erhebungsjahr, and a group that exists then)."""
+        return [i for i in self.indicators.values() if i.fachbereich == office and i.collected_in_city
+                and (year is None or self.groups_in(i, year))]
+
+    def groups_in(self, indicator: Indicator, year: int) -> tuple[str, ...]:
+        """The groups of ``indicator`` that can have a value for ``year``: none outside its Erhebungsjahre, and
+        only groups whose concept exists in that year (Merkmale: Gültig ab)."""
+        if not indicator.has_year(year):
+            return ()
+        groups = self.groups
+        return tuple(g for g in indicator.gruppen if g not in groups or groups[g].exists_in(year))
+
+    def impossible(self, indicator: str, year: int, group: str) -> str:
+        """Why a value of ``indicator`` for ``year`` in ``group`` cannot exist: "jahr" (not one of its
+        Erhebungsjahre), "gruppe" (the group's concept starts later), or "" (it can; also for unknown codes)."""
+        known = self.indicators.get(indicator)
+        if known is not None and not known.has_year(year):
+            return "jahr"
+        characteristic = self.groups.get(group)
+        return "gruppe" if characteristic is not None and not characteristic.exists_in(year) else ""
 
     def indicators_of_field(self, code: str) -> list[Indicator]:
         return [i for i in self.indicators.values() if i.handlungsfeld == code]
 
-    def offices_with_indicators(self) -> list[Office]:
-        """Offices that own at least one collected indicator, in catalogue order."""
-        owners = {i.fachbereich for i in self.indicators.values() if i.collected_in_city}
+    def offices_with_indicators(self, year: int | None = None) -> list[Office]:
+        """Offices that own at least one collected indicator (for ``year``, if given), in catalogue order."""
+        owners = {i.fachbereich for i in self.indicators.values() if i.collected_in_city
+                  and (year is None or self.groups_in(i, year))}
         return [o for code, o in self.offices.items() if code in owners]
 
     def breaks_of(self, indicator: str) -> list[SeriesBreak]:
@@ -377,12 +411,13 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
     """Load and validate the catalogue from ``path`` (or the packaged defaults if None)."""
     notices: list[str] = []
     rows = default_rows() if path is None else workbook_rows(path, notices)
-    return build_catalogue(rows, "Standardkatalog" if path is None else str(path), notices=tuple(notices))
+    return build_catalogue(rows, DEFAULT_SOURCE if path is None else str(path), notices=tuple(notices))
 
 
 def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[str, ...] = ()) -> Catalogue:
-    """Turn raw rows into a Catalogue; collect every problem and raise one CatalogueError."""
-    check = Checker()
+    """Turn raw rows into a Catalogue; collect every problem and raise one CatalogueError. What is allowed but
+    looks wrong (a working note in a public column) becomes a Warnung in ``Catalogue.warnings``."""
+    check = RowChecker()
     field_pairs = check.make_all(Field, rows["Handlungsfelder"], FIELDS)
     char_pairs = check.make_all(Characteristic, rows["Merkmale"], CHARACTERISTICS)
     office_pairs = check.make_all(Office, rows["Fachbereiche"], OFFICES)
@@ -419,6 +454,10 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
         if key in seen_chars:
             check.add(CHARACTERISTICS, raw, "code", f"der Code „{key[1]}“ steht doppelt")
         seen_chars.add(key)
+    for characteristic, raw in char_pairs:
+        if characteristic.gueltig_ab is not None and not 1950 <= characteristic.gueltig_ab <= 2099:
+            check.add(CHARACTERISTICS, raw, "gueltig_ab", f"„{characteristic.gueltig_ab}“ ist kein Jahr; erwartet wird "
+                      "das erste Jahr, für das es die Gruppe gibt (z. B. 2021), oder eine leere Zelle")
 
     known = {
         "Handlungsfelder": {f.code for f in fields},
@@ -450,6 +489,9 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
         if indicator.min_wert is not None and indicator.max_wert is not None and indicator.min_wert > indicator.max_wert:
             check.add(INDICATORS, raw, "max_wert", "der Höchstwert ist kleiner als der Mindestwert")
         check_indicator_breakdowns(check, indicator, raw, {use for a, _ in age_pairs for use in a.verwendung})
+        if indicator.zieljahr is not None and indicator.zielwert is None:
+            check.add(INDICATORS, raw, "zieljahr", "ein Zieljahr ohne Zielwert sagt nichts; bitte den Zielwert "
+                                                   "eintragen oder das Zieljahr löschen")
     ages = check_age_groups(check, age_pairs)
     check_nationalities(check, nationality_pairs, groups, [r for r, _ in rule_pairs])
     by_id = {i.id: i for i in indicators_list}
@@ -479,6 +521,7 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
                 check.add(OFFICES, raw, key, f"„{address}“ ist keine gültige E-Mail-Adresse")
     if check.problems:
         raise CatalogueError(check.problems, source)
+    file = Path(source).name if source != DEFAULT_SOURCE else source
     return Catalogue(
         source=source,
         indicators={i.id: i for i in indicators_list},
@@ -494,7 +537,26 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
         notices=notices,
         age_groups=ages,
         nationalities=tuple(n for n, _ in nationality_pairs),
+        warnings=tuple(working_notes(rows, file) + indicator_warnings(indicator_pairs, file)),
     )
+
+
+def indicator_warnings(indicator_pairs: Iterable[tuple[Indicator, RawRow]], file: str) -> list[Problem]:
+    """Warnungen about indicators that are allowed but would let implausible values through:
+    - Periodizität "Wahljahr" without Erhebungsjahre (e.g. a catalogue of an earlier version): every year is asked;
+    - a rate that may exceed 100 % collected by Stadtteil: it can only exceed 100 % when Zähler and Nenner count at
+      different places (children at their Kita, the population where it lives), and per Stadtteil such a rate says
+      nothing (a Stadtteil with many Kitas would show 117 %)."""
+    found = []
+    for indicator, raw in indicator_pairs:
+        if indicator.periodizitaet.casefold() == ELECTION_YEAR.casefold() and not indicator.erhebungsjahre:
+            found.append(problem("wahljahre-fehlen", file=file, sheet=INDICATORS.name, indicator=indicator.id,
+                                 cell=cell_ref(INDICATORS, "erhebungsjahre", raw.row), found=indicator.periodizitaet))
+        if indicator.allows_over_100 and indicator.stadtteile:
+            found.append(problem("quote-stadtteile-ueber-100", file=file, sheet=INDICATORS.name, indicator=indicator.id,
+                                 cell=cell_ref(INDICATORS, "max_wert", raw.row),
+                                 found=format_number(indicator.max_wert or 0)))
+    return found
 
 
 def name_key(text: object) -> str:
@@ -507,7 +569,7 @@ def name_key(text: object) -> str:
     return re.sub(r"[^0-9a-z]", "", text)
 
 
-def official_keys(rows: list[RawRow], check: Checker) -> dict[str, str]:
+def official_keys(rows: list[RawRow], check: RowChecker) -> dict[str, str]:
     """Give Stadtteile of a catalogue up to 0.2 (alphabetical 'Nummer', no 'Schlüssel') the Amt's key, by name.
 
     Returns old area -> new area ('st04' -> 'st72' for Barleber See), what the store needs to follow once.
@@ -534,11 +596,3 @@ def official_keys(rows: list[RawRow], check: Checker) -> dict[str, str]:
             continue  # reported by the conversion of the column
         moved[old] = district_area(key)
     return moved
-
-
-_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
-
-
-def is_valid_address(address: str) -> bool:
-    """A plain mailbox address (no display name, no line break, no second address)."""
-    return bool(_ADDRESS.match(address)) and len(address) <= 254

@@ -22,12 +22,13 @@ class Column:
     key: str  # column name in the default CSV and attribute name in the dataclass
     header: str  # German header in the workbook
     width: int = 14
-    kind: str = "text"  # text | int | number | yesno | list | key (digits, at least two: "04") | key3 (three: "475")
+    kind: str = "text"  # text | int | number | yesno | list | years (2019;2024) | key ("04") | key3 ("475")
     required: bool = False
     choices: tuple[str, ...] = ()  # the allowed texts; members of a StrEnum are read as those members
     lookup: str = ""  # sheet whose first column lists the allowed codes
     legacy: bool = False  # read from catalogues of earlier versions only; the template no longer writes it
     former_header: str = ""  # its header in older catalogues, read when the current header is missing
+    public: bool = False  # its text reaches readers or offices (report, workbooks, mails): no working notes here
 
 
 @dataclass(frozen=True)
@@ -106,21 +107,21 @@ _SHARES = ", ".join(f"„{unit}“ mit {format_number(factor)}" for unit, factor
 INDICATORS = SheetSpec("Indikatoren", "indikatoren.csv", (
     Column("id", "Kennung", 10, required=True),
     Column("handlungsfeld", "Handlungsfeld", 14, required=True, lookup="Handlungsfelder"),
-    Column("name", "Bezeichnung", 40, required=True),
-    Column("definition", "Definition", 60, required=True),
+    Column("name", "Bezeichnung", 40, required=True, public=True),
+    Column("definition", "Definition", 60, required=True, public=True),
     Column("typ", "Typ", 9, required=True, choices=tuple(IndicatorType)),
-    Column("zaehler", "Zähler", 40),
-    Column("nenner", "Nenner", 40),
+    Column("zaehler", "Zähler", 40, public=True),
+    Column("nenner", "Nenner", 40, public=True),
     Column("faktor", "Faktor", 8, "number", required=True),
-    Column("einheit", "Einheit", 10, required=True),
+    Column("einheit", "Einheit", 10, required=True, public=True),
     Column("gruppen", "Gruppen", 40, "list", required=True),
     Column("geschlecht", "Nach Geschlecht", 10, "yesno", required=True, choices=YES_NO),
     Column("stadtteile", "Nach Stadtteilen", 10, "yesno", required=True, choices=YES_NO),
-    Column("quelle", "Quelle", 40, required=True),
+    Column("quelle", "Quelle", 40, required=True, public=True),
     Column("fachbereich", "Zuständige Stelle", 12, required=True, lookup="Fachbereiche"),
     Column("richtung", "Richtung", 10, required=True, choices=tuple(Direction)),
     Column("periodizitaet", "Periodizität", 12),
-    Column("stichtag", "Stichtag", 14, required=True),
+    Column("stichtag", "Stichtag", 14, required=True, public=True),
     Column("ebene", "Ebene", 8, required=True, choices=tuple(Level)),
     Column("kern", "Kernset", 8, "yesno", required=True, choices=YES_NO),
     Column("geheimhaltung", "Geheimhaltungsprofil", 14, required=True, lookup="Geheimhaltung"),
@@ -128,9 +129,11 @@ INDICATORS = SheetSpec("Indikatoren", "indikatoren.csv", (
     Column("max_wert", "Höchstwert", 11, "number"),
     Column("max_aenderung_prozent", "Max. Änderung zum Vorjahr (%)", 14, "number"),
     Column("referenz", "Bezug KGSt / Länder", 30),
-    Column("hinweis_bericht", "Hinweis für den Bericht", 60),  # printed under the indicator in the report
+    Column("hinweis_bericht", "Hinweis für den Bericht", 60, public=True),  # printed under the indicator in the report
     Column("notiz_intern", "Interne Notiz", 60, former_header="Methodische Hinweise"),  # internal edition only
     Column("zielwert", "Zielwert (Integrationskonzept)", 14, "number"),
+    Column("erhebungsjahre", "Erhebungsjahre", 16, "years"),  # empty: every year; else only these (Wahljahre)
+    Column("zieljahr", "Zieljahr", 9, "int"),
     # the breakdowns by age and nationality (since 0.4; empty in older catalogues: everything "alle")
     Column("altersgruppen", "Altersgruppen", 18, "list"),  # Verwendungen of the sheet Altersgruppen, e.g. Pyramide
     Column("alter_gruppen", "Gruppen nach Alter", 24, "list"),  # the groups collected by age (empty: all)
@@ -138,20 +141,21 @@ INDICATORS = SheetSpec("Indikatoren", "indikatoren.csv", (
 ))
 FIELDS = SheetSpec("Handlungsfelder", "handlungsfelder.csv", (
     Column("code", "Code", 8, required=True),
-    Column("name", "Bezeichnung", 40, required=True),
-    Column("beschreibung", "Beschreibung", 70),
+    Column("name", "Bezeichnung", 40, required=True, public=True),
+    Column("beschreibung", "Beschreibung", 70, public=True),
     Column("reihenfolge", "Reihenfolge", 11, "int", required=True),
-    Column("magdeburg_handlungsfeld", "Handlungsfeld Integrationskonzept", 34),
+    Column("magdeburg_handlungsfeld", "Handlungsfeld Integrationskonzept", 34, public=True),
     Column("kgst_bezug", "Bezug KGSt", 30),
     Column("intmk_bezug", "Bezug Länder-Monitoring", 20),
 ))
 CHARACTERISTICS = SheetSpec("Merkmale", "merkmale.csv", (
     Column("dimension", "Dimension", 11, required=True, choices=("gruppe", "geschlecht")),
     Column("code", "Code", 24, required=True),
-    Column("bezeichnung", "Bezeichnung", 40, required=True),
+    Column("bezeichnung", "Bezeichnung", 40, required=True, public=True),
     Column("konzept", "Konzept", 22),
-    Column("beschreibung", "Beschreibung", 70),
+    Column("beschreibung", "Beschreibung", 70, public=True),
     Column("vergleichsgruppe", "Vergleichsgruppe", 22),
+    Column("gueltig_ab", "Gültig ab (Jahr)", 10, "int"),  # a group whose concept starts later has no earlier values
 ))
 SUM_RULES = SheetSpec("Summenregeln", "summenregeln.csv", (
     Column("dimension", "Dimension", 11, required=True, choices=("gruppe", "geschlecht")),
@@ -161,15 +165,16 @@ SUM_RULES = SheetSpec("Summenregeln", "summenregeln.csv", (
 ))
 OFFICES = SheetSpec("Fachbereiche", "fachbereiche.csv", (
     Column("code", "Code", 12, required=True),
-    Column("name", "Bezeichnung", 60, required=True),
-    Column("ansprechperson", "Ansprechperson", 44, required=True),
+    Column("name", "Bezeichnung", 60, required=True, public=True),
+    Column("ansprechperson", "Ansprechperson", 44, required=True, public=True),
     Column("email", "E-Mail", 30, required=True),
     Column("vertretung_email", "E-Mail Vertretung", 30),
     Column("extern", "Extern", 8, "yesno", choices=YES_NO),
+    Column("notiz_intern", "Interne Notiz", 50),  # for the coordination; never in workbooks, mails or the report
 ))
 DISTRICTS = SheetSpec("Stadtteile", "stadtteile.csv", (
     Column("schluessel", "Schlüssel", 10, "key", required=True),
-    Column("name", "Stadtteil", 28, required=True),
+    Column("name", "Stadtteil", 28, required=True, public=True),
     Column("einwohner", "Einwohner", 11, "int"),
     Column("gering_besiedelt", "Gering besiedelt", 10, "yesno", choices=YES_NO),
     Column("hinweis", "Hinweis", 70),
@@ -187,7 +192,7 @@ PROFILES = SheetSpec("Geheimhaltung", "geheimhaltung.csv", (
 BREAKS = SheetSpec("Zeitreihenbrueche", "zeitreihenbrueche.csv", (
     Column("indikator", "Kennung", 10, required=True, lookup="Indikatoren"),
     Column("ab_jahr", "Ab Jahr", 9, "int", required=True),
-    Column("hinweis", "Hinweis", 80, required=True),
+    Column("hinweis", "Hinweis", 80, required=True, public=True),
 ), optional=True, purpose="Es nennt die Brüche der Zeitreihen; ohne es würden Trends über einen Bruch hinweg bewertet.")
 
 AGE_GROUPS = SheetSpec("Altersgruppen", "altersgruppen.csv", (

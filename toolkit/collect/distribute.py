@@ -152,7 +152,7 @@ def distribute_round(workspace: Workspace, year: int, *, deadline: str | dt.date
     settings = load_settings(workspace.settings_file)
     catalogue = workspace_catalogue(workspace)
     due = deadline if isinstance(deadline, dt.date) else _deadline(settings, year, deadline)
-    selected = select_offices(catalogue, offices)
+    selected = select_offices(catalogue, offices, year)
     mail.check_contacts(catalogue, selected, settings)
     if send and not dry_run:
         mail.check_smtp_settings(settings)
@@ -175,9 +175,9 @@ def _deadline(settings: Settings, year: int, option: str | None) -> dt.date:
         raise
 
 
-def select_offices(catalogue: Catalogue, codes: Sequence[str] | None) -> list[Office]:
-    """The offices of the round: all that own collected indicators, or the given codes (any case)."""
-    owners = catalogue.offices_with_indicators()
+def select_offices(catalogue: Catalogue, codes: Sequence[str] | None, year: int) -> list[Office]:
+    """The offices of the round: all that own indicators collected for ``year``, or the given codes (any case)."""
+    owners = catalogue.offices_with_indicators(year)
     if not codes:
         return owners
     by_code = {o.code.upper(): o for o in owners}

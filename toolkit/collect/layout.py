@@ -253,14 +253,19 @@ def slot_kind(indicator: Indicator) -> str:
 
 
 def plan_workbook(catalogue: Catalogue, office_code: str, year: int) -> WorkbookPlan:
-    """The complete layout of the collection workbook of one office for one report year."""
+    """The complete layout of the collection workbook of one office for one report year.
+
+    Only what can exist in ``year`` is asked for: no indicator outside its Erhebungsjahre (TEI-02 in a year without
+    an election), no group before its concept exists (Merkmale: Gültig ab). The grey cells of earlier years follow
+    the same rows; an earlier year a value cannot have stays empty, and a value typed there is a Fehler
+    (returns/rules.py: check_years)."""
     with paused_gc():
         return _plan_workbook(catalogue, office_code, year)
 
 
 def _plan_workbook(catalogue: Catalogue, office_code: str, year: int) -> WorkbookPlan:
     office = catalogue.offices[office_code]
-    indicators = tuple(catalogue.indicators_of_office(office_code))
+    indicators = tuple(catalogue.indicators_of_office(office_code, year))
     slots: list[Slot] = []
     entry_rows: list[EntryRow] = []
     # The fingerprint text (WorkbookPlan.fingerprint), one line per slot in slot order, written along with
@@ -273,7 +278,7 @@ def _plan_workbook(catalogue: Catalogue, office_code: str, year: int) -> Workboo
         linked = district_sheet_name(indicator.id) if indicator.stadtteile else ""
         kind = slot_kind(indicator)
         ident = indicator.id
-        for group in indicator.gruppen:
+        for group in catalogue.groups_in(indicator, year):
             for sex in sexes:
                 for measure in indicator.measures:
                     entry_rows.append(EntryRow(row, indicator, group, sex, measure, linked if sex == "insgesamt" else ""))
@@ -295,7 +300,7 @@ def _plan_workbook(catalogue: Catalogue, office_code: str, year: int) -> Workboo
     for indicator in indicators:
         if not indicator.stadtteile:
             continue
-        sheet = _plan_district_sheet(districts, indicator, year, slots, lines)
+        sheet = _plan_district_sheet(districts, indicator, catalogue.groups_in(indicator, year), year, slots, lines)
         district_sheets.append(sheet)
     breakdown_sheets = [sheet for indicator in indicators
                         for sheet in _plan_breakdown_sheets(catalogue, indicator, year, slots, lines)]
@@ -308,12 +313,12 @@ def _plan_workbook(catalogue: Catalogue, office_code: str, year: int) -> Workboo
     return plan
 
 
-def _plan_district_sheet(districts: tuple[tuple[str, str, str], ...], indicator: Indicator, year: int,
-                         slots: list[Slot], lines: list[str]) -> DistrictSheet:
+def _plan_district_sheet(districts: tuple[tuple[str, str, str], ...], indicator: Indicator, groups: tuple[str, ...],
+                         year: int, slots: list[Slot], lines: list[str]) -> DistrictSheet:
     name = district_sheet_name(indicator.id)
     columns = []
     col = len(DISTRICT_FIXED_COLUMNS)
-    for group in indicator.gruppen:
+    for group in groups:
         for measure in indicator.measures:
             columns.append(DistrictColumn(col, group, measure))
             col += 1

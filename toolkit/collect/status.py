@@ -173,14 +173,18 @@ def check_round_year(year: int, today: dt.date | None = None) -> None:
                               f"{last - 1} eingesammelt wird.")
 
 
-def round_status(workspace: Workspace, year: int, *, today: dt.date | None = None) -> RoundStatus:
-    """Status of every office of the round for ``year`` (read-only); a year after the next is a UsageError."""
+def round_status(workspace: Workspace, year: int, *, today: dt.date | None = None,
+                 catalogue: Catalogue | None = None) -> RoundStatus:
+    """Status of every office of the round for ``year`` (read-only); a year after the next is a UsageError.
+
+    ``catalogue``: the working folder's catalogue when the caller has read it already (the master matrix).
+    """
     check_round_year(year, today)
     settings = load_settings(workspace.settings_file)
-    catalogue = workspace_catalogue(workspace)
+    catalogue = catalogue or workspace_catalogue(workspace)
     today = today or dt.date.today()
     if not workspace.store_file.is_file():
-        offices = catalogue.offices_with_indicators()
+        offices = catalogue.offices_with_indicators(year)
         return RoundStatus(year, [_empty_status(catalogue, o, year, settings, today) for o in offices], today)
     store = Store.read_only(workspace.store_file)
     try:
@@ -197,15 +201,15 @@ def _empty_status(catalogue: Catalogue, office: Office, year: int, settings: Set
 
 def _collect(store: Store, catalogue: Catalogue, settings: Settings, year: int, today: dt.date) -> RoundStatus:
     rounds = store.rounds(year)
-    codes = [o.code for o in catalogue.offices_with_indicators()]
+    codes = [o.code for o in catalogue.offices_with_indicators(year)]
     codes += [c for c in rounds if c not in codes and c in catalogue.offices]
-    values = store.values(years=[year])
+    present = store.keys(years=[year])
     result = []
     for code in codes:
         office = catalogue.offices[code]
         deadline = dt.date.fromisoformat(rounds[code]["deadline"]) if code in rounds else settings.deadline(year)
         status = OfficeStatus(office, deadline, token=rounds[code]["token"] if code in rounds else "", today=today)
-        status.missing = [s for s in plan_workbook(catalogue, code, year).input_slots() if s.key not in values]
+        status.missing = [s for s in plan_workbook(catalogue, code, year).input_slots() if s.key not in present]
         result.append(status)
     by_code = {s.office.code: s for s in result}
     for row in store.sendings(year):

@@ -20,7 +20,8 @@ from rich.text import Text
 
 from toolkit.core.cells import count_of, format_number
 from toolkit.core.keys import ALL
-from toolkit.core.problems import SEVERITY_ORDER, FileReport, Severity, group_problems
+from toolkit.core.problem_groups import SEVERITY_ORDER, group_problems
+from toolkit.core.problems import FileReport, Severity
 from toolkit.merge.log import ChangeLog
 
 SEVERITY_STYLE = {Severity.FEHLER: "bold red", Severity.WARNUNG: "yellow", Severity.HINWEIS: "cyan"}

@@ -13,15 +13,20 @@ import math
 import re
 from collections.abc import Iterable
 
+MINUS = "\u2212"  # the minus sign of German typesetting (DIN 5008, the statistics offices), never a hyphen
+
 
 def format_number(value: float, decimals: int | None = None) -> str:
-    """1234.5 -> '1.234,5'; whole numbers without decimals unless ``decimals`` is given."""
+    """1234.5 -> '1.234,5', -16.2 -> '−16,2' (minus sign U+2212); whole numbers without decimals unless ``decimals``
+    is given. A value that rounds to zero has no sign ('0,0', never '−0,0')."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if decimals is None:
         decimals = 0 if float(value).is_integer() else 1
     text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    if round(value, decimals) == 0:
+        text = text.removeprefix("-")
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".").replace("-", MINUS)
 
 
 def format_percent(value: float, decimals: int = 1) -> str:
@@ -106,7 +111,7 @@ def parse_number_text(text: str) -> float | None:
     Returns None when the text is not a number ('k.A.', '12 %', 'ca. 30'). A dot followed by exactly
     three digits is a thousands separator (German convention), so '1.234' is 1234, not 1.234.
     """
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace("\u2009", "")
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace("\u2009", "").replace(MINUS, "-")
     if not cleaned:
         return None
     if _GERMAN.match(cleaned):
@@ -169,3 +174,8 @@ def german_date(value: dt.date | str | None, with_time: bool = False) -> str:
     if with_time and isinstance(value, dt.datetime):
         return value.strftime("%d.%m.%Y %H:%M")
     return value.strftime("%d.%m.%Y")
+
+
+def listed(items: list[str]) -> str:
+    """German enumeration: 'A', 'A und B', 'A, B und C'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} und {items[-1]}"

@@ -8,31 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
-
-class Severity(StrEnum):
-    FEHLER = "fehler"  # blocks the merge of the file
-    WARNUNG = "warnung"  # merged, listed in the report annex
-    HINWEIS = "hinweis"  # for information
-
-
-@dataclass(frozen=True)
-class ProblemType:
-    """Everything about one kind of problem, defined once: severity, title, German message(s), advice.
-
-    ``messages`` maps a variant ("" is the usual one) to a template with named fields: the place of every
-    Problem (file, sheet, cell, place = "Blatt!Zelle", indicator, found, expected) and the details its
-    construction site passes. ``advice`` is what the office should do (a column of the Prüfbericht).
-    """
-
-    code: str
-    severity: Severity
-    title: str
-    advice: str
-    messages: dict[str, str]
-
+from toolkit.core.problem_type import ProblemType, Severity
 
 _KEIN_WERT = "das Kennzeichen „kein Wert verfügbar“ wählen"
 _UNCHANGED = "Bitte den zugesandten Bogen unverändert verwenden"
@@ -181,6 +159,22 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
     }),
     ProblemType("nenner-null", Severity.FEHLER, "Nenner ist null", "Nenner prüfen.", {
         "": "{place}: Der Nenner ist 0, der Zähler in {zaehler_cell} aber {zaehler}. Bitte beide Werte prüfen.",
+    }),
+    ProblemType("wert-ohne-erhebung", Severity.FEHLER, "Wert für ein Jahr, das es nicht gibt",
+                "Den Wert löschen; gehört er zu einem anderen Jahr, dort eintragen. Stimmt das Jahr, die Koordination "
+                "bitten, den Katalog zu ergänzen.", {
+        "jahr": "{place}: {indicator} hat für {year} keinen Wert ({found}): Die Kennzahl gibt es nur für die Jahre "
+                "{years} (Periodizität „{periodicity}“; Katalog, Blatt Indikatoren, Spalte „Erhebungsjahre“). Bitte "
+                "den Wert löschen oder dem richtigen Jahr zuordnen.",
+        "gruppe": "{place}: {indicator} hat für {year} keinen Wert der Gruppe „{label}“ ({found}): Diese Abgrenzung "
+                  "gibt es erst ab {since} (Katalog, Blatt Merkmale, Spalte „Gültig ab (Jahr)“). Bitte den Wert "
+                  "löschen oder dem richtigen Jahr zuordnen.",
+        "gespeichert-jahr": "{values} zu {indicator} für {year}; die Kennzahl gibt es laut Katalog nur für die Jahre "
+                            "{years} (Blatt Indikatoren, Spalte „Erhebungsjahre“). Stimmt der Katalog, diese Werte "
+                            "weglassen; sonst das Jahr im Katalog ergänzen.",
+        "gespeichert-gruppe": "{values} zu {indicator} für {year} in der Gruppe „{label}“, die es laut Katalog erst ab "
+                              "{since} gibt (Blatt Merkmale, Spalte „Gültig ab (Jahr)“). Stimmt der Katalog, diese "
+                              "Werte weglassen; sonst das Jahr im Katalog ändern.",
     }),
     ProblemType("summe-teile", Severity.WARNUNG, "Teile ergeben nicht die Summe",
                 "Teilgruppen und Summe prüfen; Abweichung ggf. in der Bemerkung erklären.", {
@@ -449,6 +443,31 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
         "position": "{place}: Die Spalte {letter} heißt in Zeile {row} „{found}“, die Zuordnung {mapping} erwartet dort "
                     "„{column}“ (spalte = \"{letter}\"). Bitte den Spaltenbuchstaben in der Zuordnung prüfen.",
     }),
+    # ---- the catalogue's content (toolkit check, compile)
+    ProblemType("arbeitsnotiz", Severity.WARNUNG, "Arbeitsnotiz in einer öffentlichen Spalte des Katalogs",
+                "Die Notiz in die interne Notiz verschieben oder den Text für Leserinnen und Leser umformulieren.", {
+        "": "{place} (Spalte „{column}“, {row_label}): „{found}“ sieht nach einer Arbeitsnotiz aus: „{excerpt}“. Der "
+            "Text dieser Spalte steht im Bericht, in den Erhebungsbögen oder den E-Mails an die Stellen. Bitte die "
+            "Notiz in die Spalte „Interne Notiz“ verschieben oder den Text umformulieren.",
+        "ohne-notiz": "{place} (Spalte „{column}“, {row_label}): „{found}“ sieht nach einer Arbeitsnotiz aus: "
+                      "„{excerpt}“. Der Text dieser Spalte steht im Bericht oder in den Erhebungsbögen. Bitte den Text "
+                      "für Leserinnen und Leser umformulieren (dieses Blatt hat keine Spalte für interne Notizen).",
+    }),
+    ProblemType("wahljahre-fehlen", Severity.WARNUNG, "Wahljahre fehlen im Katalog",
+                "Die Wahljahre in der Spalte „Erhebungsjahre“ eintragen.", {
+        "": "{place} ({indicator}): Die Periodizität ist „{found}“, in der Spalte „Erhebungsjahre“ stehen aber keine "
+            "Jahre (einem Katalog einer früheren Version fehlt die Spalte noch). So wird die Kennzahl jedes Jahr "
+            "abgefragt, und ein Wert für ein Jahr ohne Wahl wird nicht erkannt. Bitte die Wahljahre eintragen, mit "
+            "Semikolon getrennt (z. B. 2019;2024;2029).",
+    }),
+    ProblemType("quote-stadtteile-ueber-100", Severity.WARNUNG, "Quote über 100 % je Stadtteil",
+                "Zähler und Nenner am selben Ort zählen (z. B. beide am Wohnort) oder „Nach Stadtteilen“ = nein.", {
+        "": "{place} ({indicator}): Die Quote darf über 100 % liegen (Höchstwert {found}) und wird nach Stadtteilen "
+            "erhoben. Über 100 % kommt eine Quote nur, wenn Zähler und Nenner an verschiedenen Orten zählen (z. B. "
+            "Kinder am Ort der Kita, Bevölkerung am Wohnort); je Stadtteil wäre sie dann nicht aussagekräftig. Bitte "
+            "Zähler und Nenner am selben Ort zählen (Höchstwert 100) oder die Spalte „Nach Stadtteilen“ auf „nein“ "
+            "setzen.",
+    }),
     # ---- the map geometry (Stadtteil boundaries, toolkit compile)
     ProblemType("stadtteil-ohne-flaeche", Severity.WARNUNG, "Stadtteil ohne Fläche in der Kartengrundlage",
                 "Die Kartengrundlage um den Stadtteil ergänzen oder Schlüssel bzw. Namen an das Blatt Stadtteile "
@@ -564,30 +583,3 @@ class FileReport:
 
 def all_ok(reports: Iterable[FileReport]) -> bool:
     return all(r.ok for r in reports)
-
-
-SEVERITY_ORDER = {Severity.FEHLER: 0, Severity.WARNUNG: 1, Severity.HINWEIS: 2}
-
-
-@dataclass(frozen=True)
-class ProblemGroup:
-    """The problems of one kind in one file, for a short overview: how many, and where the first ones are."""
-
-    file: str
-    severity: Severity
-    title: str
-    count: int
-    places: tuple[str, ...]  # the first few cells (or sheets), in the order found
-
-
-def group_problems(reports: Iterable[FileReport], first: int = 3) -> list[ProblemGroup]:
-    """The problems per file and kind (code and severity), Fehler first, then Warnungen and Hinweise; each group
-    with its count and its ``first`` places."""
-    groups: dict[tuple[str, Severity, str], list[Problem]] = {}
-    for report in reports:
-        for found in report.problems:
-            groups.setdefault((report.file, found.severity, found.code), []).append(found)
-    ordered = sorted(groups.items(), key=lambda item: SEVERITY_ORDER[item[0][1]])  # stable: files in their order
-    return [ProblemGroup(file, severity, problems[0].title, len(problems),
-                         tuple(p.place or p.indicator for p in problems[:first] if p.place or p.indicator))
-            for (file, severity, _code), problems in ordered]

@@ -16,10 +16,15 @@ import contextlib
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.pool import Pool
+from typing import TypeVar
 
+from toolkit.core.progress import SILENT, Progress
+
+T = TypeVar("T")
+R = TypeVar("R")
 AUTOMATIC_MAX_PROCESSES = 4  # "prozesse = 0" (automatic): as many as there are cores, at most this many
 
 
@@ -79,6 +84,22 @@ def process_pool(workers: int, initializer: Callable[..., object] | None = None,
     pool.close()
     pool.join()
 
+
+
+def map_in_pool(function: Callable[[T], R], items: Sequence[T], kind: str, *, processes: int = 0,
+                progress: Progress | None = None, label: str = "") -> list[R]:
+    """``function`` over ``items``, results in order; in a pool when ``workers_for(kind, len(items), …)`` says so.
+
+    For stages whose measure of work is the number of items (charts) and whose workers need no state of their own.
+    """
+    progress = progress or SILENT
+    workers = workers_for(kind, len(items), len(items), processes)
+    if workers <= 1:
+        return [function(item) for item in progress.track(items, label)]
+    chunk = max(1, len(items) // (workers * 4))
+    with process_pool(workers) as pool:
+        results = pool.imap(function, items, chunksize=chunk)
+        return [next(results) for _ in progress.track(range(len(items)), label)]
 
 
 @contextlib.contextmanager

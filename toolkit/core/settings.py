@@ -12,6 +12,9 @@ from pathlib import Path
 from toolkit.core.cells import format_number
 from toolkit.core.errors import InputError, nearest_names
 
+OMBUDSSTELLE = ("Ombudsstelle bei der Landesfachstelle für Barrierefreiheit Sachsen-Anhalt, Zerbst/Anhalt "
+                "(lf-barrierefreiheit-st.de)")
+
 DEFAULT_SETTINGS_TOML = """\
 # Einstellungen des Integrationsmonitorings (toolkit.toml)
 # Zeilen mit # sind Kommentare. Texte stehen in Anführungszeichen, Zahlen ohne. Jede Einstellung wird beim
@@ -81,6 +84,20 @@ gesperrt_zeichen = [".", "x", "*"]
 # Installationsordnern suchen.
 libreoffice = ""
 
+[veroeffentlichung]
+# Angaben der Website (Impressum, Erklärung zur Barrierefreiheit, Kontakt für Rückmeldungen).
+# Herausgeber; leer = wie [bericht] herausgeber
+herausgeber = ""
+# Postanschrift des Herausgebers für das Impressum
+anschrift = "Alter Markt 6, 39104 Magdeburg"
+# E-Mail-Adresse für Rückmeldungen zur Barrierefreiheit und Fragen zu den Daten; leer = [koordination] email
+email = ""
+# Telefon für Rückmeldungen; leer = [koordination] telefon
+telefon = ""
+# Wohin man sich wenden kann, wenn eine Rückmeldung zur Barrierefreiheit ohne befriedigende Antwort bleibt
+# (Durchsetzungsverfahren nach dem Behindertengleichstellungsgesetz Sachsen-Anhalt); bitte prüfen
+ombudsstelle = "{OMBUDSSTELLE}"
+
 [leistung]
 # Wie viele Prozesse sich große Arbeiten teilen (viele Erhebungsbögen schreiben oder prüfen, viele
 # Grafiken zeichnen): 0 = automatisch (so viele, wie der Rechner Prozessorkerne hat, höchstens 4;
@@ -88,7 +105,7 @@ libreoffice = ""
 # 1 = alles in einem Prozess (nie weitere Prozesse starten); 2, 3, … = höchstens so viele.
 # Erlaubt: eine ganze Zahl von 0 bis 64
 prozesse = 0
-"""
+""".replace("{OMBUDSSTELLE}", OMBUDSSTELLE)
 
 
 STRUCTURES = ("handlungsfelder", "integrationskonzept")  # [bericht] gliederung: the report's chapters
@@ -124,6 +141,24 @@ class Settings:
     prozesse: int = 0  # processes that share large work (core/runtime.workers_for): 0 automatic, 1 never a pool
     mindesteinwohner: int = 500  # Stadtteile with fewer inhabitants get no rates of their own
     gesperrt_zeichen: tuple[str, ...] = (".", "x", "*")  # symbols of a source for a withheld value (import)
+    # [veroeffentlichung]: the website's Impressum and Erklärung zur Barrierefreiheit ("" = the setting named)
+    veroeffentlichung_herausgeber: str = ""  # "" = herausgeber
+    veroeffentlichung_anschrift: str = "Alter Markt 6, 39104 Magdeburg"
+    veroeffentlichung_email: str = ""  # "" = koordination_email
+    veroeffentlichung_telefon: str = ""  # "" = koordination_telefon
+    ombudsstelle: str = OMBUDSSTELLE
+
+    @property
+    def publisher(self) -> str:
+        return self.veroeffentlichung_herausgeber or self.herausgeber
+
+    @property
+    def feedback_email(self) -> str:
+        return self.veroeffentlichung_email or self.koordination_email
+
+    @property
+    def feedback_phone(self) -> str:
+        return self.veroeffentlichung_telefon or self.koordination_telefon
 
     def deadline(self, year: int, override: str | None = None) -> dt.date:
         """The return deadline of the round for ``year``: option, then setting, then 31.03. of the year after it
@@ -212,6 +247,11 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("import", "gesperrt_zeichen", "gesperrt_zeichen", "list",
             meaning="Zeichen, mit denen eine Quelle einen gesperrten Wert kennzeichnet."),
     Setting("programme", "libreoffice", "libreoffice"),
+    Setting("veroeffentlichung", "herausgeber", "veroeffentlichung_herausgeber"),
+    Setting("veroeffentlichung", "anschrift", "veroeffentlichung_anschrift"),
+    Setting("veroeffentlichung", "email", "veroeffentlichung_email"),
+    Setting("veroeffentlichung", "telefon", "veroeffentlichung_telefon"),
+    Setting("veroeffentlichung", "ombudsstelle", "ombudsstelle"),
     Setting("leistung", "prozesse", "prozesse", "int", 0, 64,
             meaning="0 = automatisch, 1 = alles in einem Prozess, 2, 3, … = höchstens so viele Prozesse."),
 )

@@ -25,6 +25,7 @@ MAP_GEOMETRY = "templates/Stadtteile.geojson"  # optional: replaces the packaged
 MASTER_MATRIX = "outbox/Monitoringdaten.xlsx"
 FORMER_MASTER_MATRIX = "outbox/Indikatorenmatrix.xlsx"
 RETIRED_MASTER_MATRIX = "outbox/Indikatorenmatrix_veraltet.xlsx"  # what a former master matrix is renamed to
+WEB_TEMPLATES = "templates/web"  # optional: the city's own website templates, each replacing the packaged one
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,11 @@ class Workspace:
     def map_geometry(self) -> Path:
         """The city's own Stadtteil boundaries (GeoJSON); when absent the maps use the packaged default."""
         return self.root / MAP_GEOMETRY
+
+    @property
+    def web_templates(self) -> Path:
+        """The city's own website templates (publish/templates/ has the packaged ones and their names)."""
+        return self.root / WEB_TEMPLATES
 
     @property
     def inbox(self) -> Path:

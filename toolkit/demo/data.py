@@ -4,7 +4,8 @@ Every value is built bottom-up from small "leaves" (Stadtteil x group leaf x sex
 sum rules hold exactly: Deutsche + Nichtdeutsche = Insgesamt, weiblich + männlich = Insgesamt, the
 Stadtteile add up to the Gesamtstadt. Zähler never exceed their Nenner (except the Kita quotas, which the
 catalogue allows over 100 %). The series move slowly (seeded noise of about 1.5 %), so the change limits
-of the catalogue hold; the one intended break is the arrival of Ukrainians in 2022.
+of the catalogue hold; the one intended break is the arrival of Ukrainians in 2022. Years and groups the catalogue
+rules out (Erhebungsjahre, Gültig ab) get no value.
 """
 
 from __future__ import annotations
@@ -86,6 +87,10 @@ class Generator:
                 else:
                     self._counts(indicator, spec_for(indicator), year)
         self._comparisons()
+        # no value for a year the indicator or group cannot have (TEI-02 outside Wahljahre, Einwanderungsgeschichte
+        # before 2021): the checks of returns and imports would refuse it
+        self.values = {key: value for key, value in self.values.items()
+                       if not self.catalogue.impossible(key.indicator, key.year, key.group)}
         return self.values
 
     # ---- helpers ----------------------------------------------------------------------------------

@@ -16,8 +16,10 @@ only used on the way out.
   count suppressed in one indicator is suppressed in the others and no published rate gives it back
   through its Nenner. Repeated until no relation has a single suppressed count.
 - Rounding of counts to the profile's rundung_basis (rates are computed from the delivered counts).
-- Limited reliability: where the profile has klammer_unter, a published value whose case count (for
-  rates the Nenner, for counts the value) is below it is marked ``limited`` and shown in brackets.
+- Limited reliability: where the profile has klammer_unter, a published rate whose Nenner is below it is marked
+  ``limited`` and shown in brackets (a count is exact however small; a rate from few cases is not).
+- A rate without a single case in its Nenner is no number at all: "x" (Aussage nicht sinnvoll), never "–" (that
+  is a true zero) and never "." (nothing is secret).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ SECONDARY = "sekundär"
 SOURCE = "Quelle"  # withheld by the source (Kennzeichen 'gesperrt (Quelle)'): protected like a primary cell
 SPARSE = "gering besiedelt"  # a rate of a sparsely populated Stadtteil: not meaningful on its own, shown as "x"
 SPARSE_SYMBOL = "x"
+NO_BASE = "ohne Nenner"  # a rate without a single case in its Nenner: not secret, not zero, not meaningful
+NO_BASE_SYMBOL = SPARSE_SYMBOL  # "x": Tabellenfach gesperrt, weil Aussage nicht sinnvoll
 ZERO_SYMBOL = "–"
 MISSING_SYMBOL = "…"
 BRACKETS = "( )"
@@ -48,10 +52,25 @@ SYMBOL_MEANINGS = {
     "/": "keine Angabe, da der Zahlenwert nicht sicher genug ist",
     ZERO_SYMBOL: "nichts vorhanden (genau null)",
     MISSING_SYMBOL: "Angabe fällt später an oder liegt nicht vor",
-    "x": "Tabellenfach gesperrt, weil die Aussage nicht sinnvoll ist (z. B. Anteil eines gering besiedelten "
-         "Stadtteils)",
+    "x": "Tabellenfach gesperrt, weil die Aussage nicht sinnvoll ist (Anteil ohne Fälle im Nenner oder Anteil eines "
+         "gering besiedelten Stadtteils)",
     BRACKETS: "Aussagewert ist eingeschränkt, da der Zahlenwert statistisch relativ unsicher ist (kleine Fallzahl)",
 }
+# the same meanings in the few words a chart or map legend has room for (bars, hatched Stadtteile)
+SYMBOL_LABELS = {
+    ".": "gesperrt (Geheimhaltung)",
+    "/": "nicht sicher genug",
+    ZERO_SYMBOL: "nichts vorhanden",
+    MISSING_SYMBOL: "keine Angabe",
+    SPARSE_SYMBOL: "Aussage nicht sinnvoll (gering besiedelt)",
+}
+
+
+def symbol_label(symbol: str) -> str:
+    """A hidden value's symbol with its meaning in a chart or map: '. gesperrt (Geheimhaltung)'. A profile's own
+    symbol means gesperrt, as in the Zeichenerklärung."""
+    symbol = symbol or MISSING_SYMBOL
+    return f"{symbol} {SYMBOL_LABELS.get(symbol, SYMBOL_LABELS['.'])}"
 
 
 @dataclass(frozen=True)
@@ -103,10 +122,12 @@ def protect(values: pd.DataFrame, catalogue: Catalogue, min_population: int = DE
     frame.loc[frame["suppressed"] == SPARSE, "symbol"] = SPARSE_SYMBOL
     zero = (frame["suppressed"] == "") & (frame["published"] == 0)
     frame.loc[zero, "symbol"] = ZERO_SYMBOL
-    # nothing there: a Stadtteil without inhabitants, or a rate without any case in its Nenner (no rate, not secret)
-    empty = frame["area"].isin({d.area for d in catalogue.districts if d.empty}) | (
-        (frame["typ"] == IndicatorType.QUOTE) & (frame["nenner"] == 0))
-    frame.loc[empty & (frame["suppressed"] == "") & frame["published"].isna(), "symbol"] = ZERO_SYMBOL
+    open_missing = (frame["suppressed"] == "") & frame["published"].isna()
+    # nothing there: a Stadtteil without inhabitants ("–"); a rate without any case in its Nenner has no value ("x")
+    empty = frame["area"].isin({d.area for d in catalogue.districts if d.empty})
+    frame.loc[empty & open_missing, "symbol"] = ZERO_SYMBOL
+    no_base = (frame["typ"] == IndicatorType.QUOTE) & (frame["nenner"] == 0)
+    frame.loc[no_base & open_missing, "symbol"] = NO_BASE_SYMBOL
     _mark_limited(frame, catalogue)
     return frame.drop(columns=["count", "small"])
 
@@ -128,18 +149,14 @@ def _hide_sparse_rates(frame: pd.DataFrame, catalogue: Catalogue, min_population
 
 
 def _mark_limited(frame: pd.DataFrame, catalogue: Catalogue) -> None:
-    """Published values from fewer cases than the profile's klammer_unter: limited reliability."""
+    """Published rates from fewer cases in the Nenner than the profile's klammer_unter: limited reliability."""
     limits = {i.id: catalogue.profiles[i.geheimhaltung].klammer_unter or 0
               for i in catalogue.indicators.values() if i.geheimhaltung in catalogue.profiles}
     limit = frame["indicator"].map(limits).fillna(0).astype(float)
     if not (limit > 0).any():
         return
-    cases = pd.Series(np.nan, index=frame.index)
     rates = frame["typ"] == IndicatorType.QUOTE
-    counts = frame["typ"] == IndicatorType.ANZAHL
-    cases[rates] = frame.loc[rates, "nenner"]
-    cases[counts] = frame.loc[counts, "count"]
-    cases = cases.astype(float)
+    cases = frame["nenner"].where(rates).astype(float)
     shown = (frame["suppressed"] == "") & frame["published"].notna() & (frame["published"] != 0)
     frame.loc[shown & (cases > 0) & (cases < limit), "limited"] = True
 
@@ -391,9 +408,11 @@ def rounding_base(indicator: Indicator, catalogue: Catalogue) -> int:
 
 def symbol_legend(catalogue: Catalogue, min_population: int = DEFAULT_MIN_POPULATION) -> list[tuple[str, str]]:
     """(symbol, meaning) for the Zeichenerklärung: the profiles' symbols plus '–' and '…' (and '( )' when a
-    profile brackets values of limited reliability, 'x' when a Stadtteil is marked sparsely populated)."""
+    profile brackets values of limited reliability, 'x' when a rate can lack a Nenner or a Stadtteil is sparsely
+    populated)."""
     symbols = [p.symbol for p in catalogue.profiles.values()]
-    if any(d.sparse(min_population) for d in catalogue.districts):
+    if any(d.sparse(min_population) for d in catalogue.districts) or any(
+            i.typ == IndicatorType.QUOTE for i in catalogue.indicators.values()):
         symbols.append(SPARSE_SYMBOL)
     if any(p.klammer_unter for p in catalogue.profiles.values()):
         symbols.append(BRACKETS)

@@ -71,19 +71,30 @@ def export_open_data(workspace: Workspace, year: int, *, leave_out_orphans: bool
                                                               breakdowns=True)
     rows = list(export_rows(published, catalogue))
     folder = export_dir(workspace, year)
-    name = f"integrationsmonitoring_{year}.csv"
+    name = csv_name(year)
+    atomic_write_bytes(folder / name, csv_bytes(rows))
+    atomic_write_bytes(folder / "datapackage.json", datapackage_bytes(name, year, settings.stadt))
+    suppressed = sum(1 for r in rows if r[VALUE] == "")
+    return ExportResult(year, folder / name, folder / "datapackage.json", len(rows), suppressed, workspace.root,
+                        left_out)
+
+
+def csv_name(year: int) -> str:
+    return f"integrationsmonitoring_{year}.csv"
+
+
+def csv_bytes(rows: list[tuple]) -> bytes:
+    """The open-data CSV of ``rows`` (export_rows): header, UTF-8, CRLF, text cells neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
         writer.writerow([neutralise(v) if isinstance(v, str) else v for v in row])
-    atomic_write_bytes(folder / name, buffer.getvalue().encode("utf-8"))
-    package = datapackage(name, year, settings.stadt)
-    atomic_write_bytes(folder / "datapackage.json",
-                       (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    suppressed = sum(1 for r in rows if r[VALUE] == "")
-    return ExportResult(year, folder / name, folder / "datapackage.json", len(rows), suppressed, workspace.root,
-                        left_out)
+    return buffer.getvalue().encode("utf-8")
+
+
+def datapackage_bytes(resource_path: str, year: int, city: str) -> bytes:
+    return (json.dumps(datapackage(resource_path, year, city), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def export_rows(published: pd.DataFrame, catalogue: Catalogue) -> Iterator[tuple]:

@@ -25,10 +25,11 @@ FOOTNOTE_FLAGS = {
     "gerundet": "von der liefernden Stelle gerundeter Wert",
 }
 
-VERDICT_SMALLER = "Abstand verringert"
-VERDICT_LARGER = "Abstand vergrößert"
-VERDICT_SAME = "unverändert"
-SYMBOLS = {VERDICT_SMALLER: "↘", VERDICT_LARGER: "↗", VERDICT_SAME: "→"}
+# The one trend vocabulary of the report (text, Zusammenfassung, chapter overviews): how a value or the distance
+# between two groups developed, and whether that is favourable by the indicator's Richtung.
+RISEN, FALLEN, UNCHANGED = "gestiegen", "gesunken", "unverändert"
+FAVOURABLE, UNFAVOURABLE, NOT_ASSESSED = "günstig", "ungünstig", "ohne Bewertung"
+RELATIVE_THRESHOLD = 0.01  # a value other than a share counts as unverändert below 1 % of its earlier value
 
 
 def compute_rates(zaehler: pd.Series, nenner: pd.Series, faktor: float | pd.Series) -> pd.Series:
@@ -85,6 +86,13 @@ def _join_unique(values: Iterable[str]) -> str:
     return "; ".join(seen)
 
 
+def as_shown(values: pd.Series, decimals: int) -> pd.Series:
+    """The values as the report prints them, rounded to ``decimals``: gaps and changes are computed from these, so a
+    printed difference always equals the difference of the printed values. Python's round, like the formatting,
+    rounds the exact binary value (numpy's round can differ by one in the last place)."""
+    return values.map(lambda v: round(float(v), decimals))
+
+
 def series(values: pd.DataFrame, indicator: str, group: str, *, area: str = "gesamtstadt", sex: str = "insgesamt",
            age: str = ALL, nationality: str = ALL, column: str = "value") -> pd.Series:
     """The time series (year -> value) of one group (of all ages and nationalities unless given); missing years are
@@ -137,59 +145,75 @@ def spans_break(start: int, end: int, break_years: Iterable[int]) -> bool:
 
 @dataclass(frozen=True)
 class Verdict:
-    """How the gap developed between ``base_year`` and ``year``; verdict None means 'no verdict'."""
+    """How a value or the distance between two groups developed between ``base_year`` and ``year``.
 
-    verdict: str | None
+    ``trend`` is RISEN, FALLEN or UNCHANGED (None: no comparison, ``reason`` says why); ``assessment`` FAVOURABLE,
+    UNFAVOURABLE or NOT_ASSESSED by the indicator's Richtung; ``delta`` the change (of the absolute gap for a gap).
+    """
+
+    trend: str | None
     base_year: int | None
     year: int
-    delta: float | None  # change of the absolute gap
-    reason: str = ""  # why there is no verdict
+    delta: float | None
+    assessment: str = NOT_ASSESSED
+    reason: str = ""
 
-    @property
-    def symbol(self) -> str:
-        return SYMBOLS.get(self.verdict or "", "")
 
-    @property
-    def words(self) -> str:
-        if self.verdict is None:
-            return self.reason
-        return f"{self.verdict} (seit {self.base_year})" if self.base_year else self.verdict
+def trend_word(delta: float, threshold: float) -> str:
+    """RISEN, FALLEN, or UNCHANGED when the change is smaller than ``threshold`` (compared without the binary noise of
+    a difference of rounded values: 0.49999999999999 is 0.5)."""
+    if round(abs(delta), 9) < threshold:
+        return UNCHANGED
+    return RISEN if delta > 0 else FALLEN
+
+
+def assess(trend: str | None, richtung: str, *, of_gap: bool) -> str:
+    """Favourable or not: for a gap a smaller distance is favourable (if the indicator has a Richtung); for a value
+    rising is favourable with Richtung plus, falling with minus. Context indicators and unchanged ones: NOT_ASSESSED."""
+    if trend not in (RISEN, FALLEN) or richtung not in (Direction.PLUS, Direction.MINUS):
+        return NOT_ASSESSED
+    good = FALLEN if of_gap or richtung == Direction.MINUS else RISEN
+    return FAVOURABLE if trend == good else UNFAVOURABLE
+
+
+def _base_year(values: pd.Series, year: int, breaks: list[int], missing: str) -> int | Verdict:
+    """Five years before ``year``, else the previous year: the first with a value and no series break in between; or
+    the Verdict without a trend that says why there is none (``missing``: no value for ``year``)."""
+    if year not in values.index or pd.isna(values.get(year)):
+        return Verdict(None, None, year, None, reason=missing)
+    for back in (5, 1):
+        base = year - back
+        if base in values.index and not pd.isna(values[base]) and not spans_break(base, year, breaks):
+            return base
+    if any(spans_break(year - back, year, breaks) and (year - back) in values.index for back in (5, 1)):
+        return Verdict(None, None, year, None, reason="keine Bewertung wegen eines Zeitreihenbruchs")
+    return Verdict(None, None, year, None, reason="zu kurze Zeitreihe für eine Bewertung")
 
 
 def trend_verdict(gaps: pd.Series, year: int, richtung: str, threshold: float,
                   break_years: Iterable[int] = ()) -> Verdict:
-    """Verdict on the gap (year -> target minus reference) between ``year`` and 5 years (else 1 year) earlier.
-
-    - richtung neutral/deuten (context indicators): no verdict, only the development is described;
-    - no comparison across a series break: the base year must lie at or after the latest break;
-    - |change of the absolute gap| below ``threshold`` -> 'unverändert'.
-    """
-    breaks = list(break_years)
-    if richtung not in (Direction.PLUS, Direction.MINUS):
-        return Verdict(None, None, year, None, "keine Bewertung (Kontextkennzahl)")
-    if year not in gaps.index or pd.isna(gaps.get(year)):
-        return Verdict(None, None, year, None, "kein Abstand für das Berichtsjahr")
-    for back in (5, 1):
-        base = year - back
-        if base in gaps.index and not pd.isna(gaps[base]) and not spans_break(base, year, breaks):
-            delta = abs(float(gaps[year])) - abs(float(gaps[base]))
-            if abs(delta) < threshold:
-                verdict = VERDICT_SAME
-            else:
-                verdict = VERDICT_SMALLER if delta < 0 else VERDICT_LARGER
-            return Verdict(verdict, base, year, delta)
-    if any(spans_break(year - back, year, breaks) for back in (5, 1)):
-        return Verdict(None, None, year, None, "keine Bewertung wegen eines Zeitreihenbruchs")
-    return Verdict(None, None, year, None, "zu kurze Zeitreihe für eine Bewertung")
+    """How the distance (absolute gap, year -> target minus reference) developed against 5 years (else 1 year)
+    earlier, never across a series break: below ``threshold`` UNCHANGED. Context indicators (Richtung neutral or
+    deuten) get the trend without an assessment."""
+    base = _base_year(gaps, year, list(break_years), "kein Abstand für das Berichtsjahr")
+    if isinstance(base, Verdict):
+        return base
+    delta = abs(float(gaps[year])) - abs(float(gaps[base]))
+    trend = trend_word(delta, threshold)
+    return Verdict(trend, base, year, delta, assess(trend, richtung, of_gap=True))
 
 
-def disadvantaged(gap: float, richtung: str) -> bool | None:
-    """True if the target group is worse off (plus: lower is worse; minus: higher is worse)."""
-    if richtung == Direction.PLUS:
-        return gap < 0
-    if richtung == Direction.MINUS:
-        return gap > 0
-    return None
+def value_verdict(values: pd.Series, year: int, richtung: str, threshold: float, break_years: Iterable[int] = (), *,
+                  relative: bool = False) -> Verdict:
+    """How a value developed against 5 years (else 1 year) earlier, never across a series break. ``threshold`` is
+    absolute (Prozentpunkte for shares) or, with ``relative``, a share of the earlier value (RELATIVE_THRESHOLD)."""
+    base = _base_year(values, year, list(break_years), "kein Wert für das Berichtsjahr")
+    if isinstance(base, Verdict):
+        return base
+    delta = float(values[year]) - float(values[base])
+    limit = threshold * abs(float(values[base])) if relative else threshold
+    trend = UNCHANGED if delta == 0 else trend_word(delta, limit)
+    return Verdict(trend, base, year, delta, assess(trend, richtung, of_gap=False))
 
 
 def development(values: pd.Series, year: int, break_years: Iterable[int] = ()) -> dict[str, float | None]:

@@ -43,7 +43,14 @@ from toolkit.merge.mapping import load_mapping, mapping_path
 from toolkit.merge.matrix import refresh_master_matrix, retire_former_matrix, write_master_matrix
 from toolkit.merge.table_file import ENCODINGS, encoding_choice, read_table
 from toolkit.returns.caches import Caches
-from toolkit.returns.checks import check_counts, check_previous_year, check_rates, check_sums, load_store_view
+from toolkit.returns.checks import (
+    check_counts,
+    check_previous_year,
+    check_rates,
+    check_sums,
+    check_years,
+    load_store_view,
+)
 from toolkit.returns.reader import Readings
 
 IMPORT_OFFICE = "Import"
@@ -188,14 +195,14 @@ def _imported(workspace: Workspace, identity: str, items: list[tuple], store: St
 
 
 def _value_checks(name: str, rows: TableRows, catalogue: Catalogue, workspace: Workspace) -> list[Problem]:
-    """The value rules (returns/rules.py) on the imported rows: counts, rates, parts and whole, and the change against
-    the previous year (from the file itself or the store, read-only)."""
+    """The value rules (returns/rules.py) on the imported rows: counts, rates, parts and whole, years the indicator or
+    group cannot have, and the change against the previous year (from the file itself or the store, read-only)."""
     indicators = tuple(catalogue.indicators[i] for i in sorted({k.indicator for k in rows.readings}))
     rw = Readings(name, "", SimpleNamespace(indicators=indicators), list(rows.readings.values()))  # type: ignore[arg-type]
     view = load_store_view(workspace.store_file)
     view.values.update({k: StoredValue(v, f, n, 0) for k, v, f, n in rows.items})
     problems: dict[tuple[str, str, str], Problem] = {}
-    for rule in (check_counts, check_rates, check_sums, check_previous_year):
+    for rule in (check_counts, check_rates, check_sums, check_years, check_previous_year):
         for found in rule(rw, rows.readings, catalogue, view, set()):
             # a cell of a wide table may feed several indicators: one finding per cell and kind is enough
             problems.setdefault((found.code, found.sheet, found.cell), found)

@@ -81,7 +81,7 @@ def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue
         _deliveries_sheet(book, fmt, store)
         _history_sheet(book, fmt, catalogue, store)
         _open_problems_sheet(book, fmt, workspace, store)
-        _status_sheet(book, fmt, workspace, store)
+        _status_sheet(book, fmt, workspace, store, catalogue)
         rows_book.close()
     return target
 
@@ -337,13 +337,13 @@ def _open_problems_sheet(book, fmt: _Formats, workspace: Workspace, store: Store
             "Meldung", "Geprüft"], [30, 12, 7, 9, 22, 18, 8, 10, 16, 16, 80, 20], rows)
 
 
-def _status_sheet(book, fmt: _Formats, workspace: Workspace, store: Store) -> None:
+def _status_sheet(book, fmt: _Formats, workspace: Workspace, store: Store, catalogue: Catalogue) -> None:
     """'Rücklauf' from status.round_status for the latest year with rounds."""
     year = store.latest_round_year()
     if year is None:
         return
     try:
-        headers, rows = round_status(workspace, year).table()
+        headers, rows = round_status(workspace, year, catalogue=catalogue).table()
     except Exception:  # the matrix must not fail because the status view does
         return
     _table(book, fmt, "Rücklauf", [str(h) for h in headers], [max(10, min(40, len(str(h)) + 4)) for h in headers],

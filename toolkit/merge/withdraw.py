@@ -21,7 +21,7 @@ from toolkit.core.cells import count_of, german_date
 from toolkit.core.errors import InputError, UsageError
 from toolkit.core.keys import ObservationKey
 from toolkit.core.store import DeliverySource, Store, StoredValue, in_effect
-from toolkit.core.workspace import Workspace, ensure_closed, file_sha256, locked, shown
+from toolkit.core.workspace import Workspace, ensure_closed, file_sha256, for_user, locked, shown
 from toolkit.merge.matrix import write_master_matrix
 from toolkit.returns.caches import Caches
 
@@ -77,7 +77,7 @@ class WithdrawResult:
             lines.append(f"Protokolliert als Lieferung {self.withdrawal} mit dem Grund „{self.reason}“; "
                          "'toolkit log' zeigt jede Änderung.")
         if self.matrix is not None:
-            lines.append(f"Monitoringdaten erneuert: {shown(self.matrix, self.root)}")
+            lines.append(f"Monitoringdaten erneuert: {for_user(self.matrix)}")
         return lines
 
 

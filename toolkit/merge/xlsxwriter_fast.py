@@ -19,9 +19,10 @@ Fallback: every cell with ``write_string`` / ``write_number`` (constant_memory m
 same cells, texts and formats; texts are inline strings, floats that need all 17 digits keep 16
 (xlsxwriter writes ``%.16G``); several times slower.
 
-Measured with benchmarks/check_merge.py --fallbacks: an internal that saves less than a tenth of ``toolkit
-merge`` is not worth private API and goes. Streamed rows save several times the whole merge (the fallback
-takes about 20 s more for 400,000 values). A helper process that made part of the long form's rows with
+An internal that saves less than a tenth of ``toolkit merge`` is not worth private API and goes. Streamed rows
+save several times the whole merge: benchmarks/check_merge.py writes the same rows of the master matrix with
+bare xlsxwriter in constant_memory mode (floor_matrix_s: about 30 CPU seconds for 400,000 values, against
+under 5 for the whole matrix written here, matrix_s). A helper process that made part of the long form's rows with
 the numbers of xlsxwriter's shared strings (``str_table._get_shared_string_index``) saved between +11 %
 and -6 % on two shared cores and went.
 """

@@ -33,12 +33,13 @@ from toolkit.indicators.published import LEAVE_OUT_OPTION, load_published
 from toolkit.report.charts import BarChart, Rendered, Spec, render_all
 from toolkit.report.context import INTERNAL_MARK, build_report
 from toolkit.report.deliveries import round_deliveries
-from toolkit.report.maps import MapChart, district_triples, load_shapes
+from toolkit.report.geometry import district_triples, load_shapes
+from toolkit.report.maps import MAPS
 from toolkit.report.pdf import convert_to_pdf, find_libreoffice
 from toolkit.report.profiles import Profiles, build_profiles, write_profiles
 from toolkit.report.tables import write_table_annex
 from toolkit.report.word import add_pictures_after, finish_document
-from toolkit.report.word_template import knows_internal_edition, mark_every_page
+from toolkit.report.word_template import knows_internal_edition, knows_summary_table, mark_every_page
 
 
 @dataclass
@@ -62,7 +63,7 @@ class CompileResult:
     profiles_pdf: Path | None = None
     n_profiles: int = 0
     n_maps: int = 0
-    problems: list[Problem] = field(default_factory=list)  # warnings about the map geometry
+    problems: list[Problem] = field(default_factory=list)  # warnings about the catalogue's texts and the map geometry
     left_out: list[Problem] = field(default_factory=list)  # stored values without a home, left out on request
 
     def _suppressed_detail(self) -> str:
@@ -157,8 +158,10 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     notices = list(catalogue.notices)
     if intern and not knows_internal_edition(workspace.report_template):
         notices.append(OLD_TEMPLATE_NOTICE.format(template=for_user(workspace.report_template)))
+    if not knows_summary_table(workspace.report_template):
+        notices.append(OLD_SUMMARY_NOTICE.format(template=for_user(workspace.report_template)))
     for (target, key), image, spec in zip(content.chart_slots, rendered, content.charts, strict=True):
-        if isinstance(spec, MapChart):
+        if isinstance(spec, MAPS):
             continue  # no slot of its own in the template: placed after its bar chart (place_maps)
         width = Mm(150) if isinstance(spec, BarChart) else Mm(160)
         target[key] = InlineImage(template, io.BytesIO(image.png), width=width)
@@ -191,8 +194,8 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
                            n_suppressed=content.n_suppressed, suppressed_by=dict(content.suppressed_by),
                            timings=timings, root=workspace.root, intern=intern, notices=tuple(notices),
                            profiles=profiles_path, n_profiles=len(profiles.pages),
-                           n_maps=sum(isinstance(spec, MapChart) for spec in content.charts), problems=problems,
-                           left_out=left_out)
+                           n_maps=sum(isinstance(spec, MAPS) for spec in content.charts),
+                           problems=[*catalogue.warnings, *problems], left_out=left_out)
     if pdf:
         t = time.perf_counter()
         progress.note("PDF wird mit LibreOffice erzeugt …")
@@ -210,6 +213,13 @@ OLD_TEMPLATE_NOTICE = (
     "neue Vorlage erzeugt 'python scripts/build_templates.py' (Repository) oder 'toolkit init' in einem neuen Ordner.")
 
 
+OLD_SUMMARY_NOTICE = (
+    "Die Berichtsvorlage {template} stammt aus einer früheren Version: Ihre Zusammenfassung bleibt leer (sie kennt die "
+    "Tabelle der Kernkennzahlen noch nicht), und die Kapitel beginnen ohne „Im Überblick“. Eine neue Vorlage erzeugt "
+    "'python scripts/build_templates.py' (Repository) oder 'toolkit init' in einem neuen Ordner; eigene Änderungen "
+    "an der Vorlage bitte dorthin übertragen.")
+
+
 def place_maps(document: Document, charts: list[Spec], rendered: list[Rendered], width: int) -> None:
     """Put each map right after the chart before it (the Stadtteil bars) and that chart's caption.
 
@@ -219,7 +229,7 @@ def place_maps(document: Document, charts: list[Spec], rendered: list[Rendered],
     """
     after: list[list[tuple[bytes, str]]] = []
     for spec, image in zip(charts, rendered, strict=True):
-        if isinstance(spec, MapChart):
+        if isinstance(spec, MAPS):
             after[-1].append((image.png, spec.caption))
         else:
             after.append([])

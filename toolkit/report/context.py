@@ -9,47 +9,36 @@ tables and the charts; a suppressed value is shown as its symbol.
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
 from toolkit.catalogue.model import CITY, LAND, Catalogue, Field, Indicator
-from toolkit.core.cells import count_of, format_number, format_value, german_date
+from toolkit.core.cells import count_of, german_date
 from toolkit.core.settings import Settings
 from toolkit.indicators.confidentiality import PRIMARY, SECONDARY, SOURCE, symbol_legend
-from toolkit.indicators.values import (
-    Verdict,
-    comparison_pairs,
-    development,
-    gap_series,
-    trend_verdict,
+from toolkit.indicators.values import comparison_pairs
+from toolkit.report.analysis import Analysis, analyse, group_series
+from toolkit.report.charts import Line, LineChart, scale_panels
+from toolkit.report.geometry import Shapes
+from toolkit.report.group_styles import group_styles
+from toolkit.report.summary import (
+    chapter_overview,
+    main_findings,
+    summary_legend,
+    summary_row,
+    summary_rows,
+    summary_table,
 )
-from toolkit.report.charts import Line, LineChart
-from toolkit.report.maps import Shapes
 from toolkit.report.tables import (
-    Cell,
     Report,
-    Table,
     comparison_part,
     decimals_of,
     district_part,
     footnotes,
     time_table,
 )
-from toolkit.report.text import (
-    begriffe,
-    development_words,
-    gap_unit,
-    indicator_sentences,
-    main_findings,
-    missing_reason,
-    quote_zielwert,
-)
-
-CONTEXT_REASON = "keine Bewertung (Kontextkennzahl)"
-
+from toolkit.report.text import begriffe, indicator_sentences, missing_reason, series_title
 
 INTERNAL_MARK = "INTERN – nicht zur Veröffentlichung"
 
@@ -63,20 +52,24 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
     first_year = year - settings.jahre_im_bericht + 1
     window = published[(published["year"] >= first_year) & (published["year"] <= year)]
     by_indicator = {key: block for key, block in window.groupby("indicator", sort=False)}
-    report = Report(context={}, shapes=shapes)
+    report = Report(context={}, shapes=shapes, styles=group_styles(catalogue.groups),
+                    min_population=settings.mindesteinwohner)
     field_names = {f.code: f.name for f in catalogue.fields}
-    chapters_ctx, overview, findings = [], [], []
+    chapters_ctx, summary, findings = [], [], []
     sources, annex_rows, gaps = [], [], []
     chapters = report_chapters(catalogue, settings.gliederung)
     for chapter in chapters:
-        kennzahlen, rows, analysed = [], [], []
+        kennzahlen, analysed, rows = [], [], []
         for indicator in chapter.indicators:
             block = by_indicator.get(indicator.id, published.iloc[0:0])
             k = _indicator(report, indicator, block, catalogue, settings, year, indicator.handlungsfeld)
             k["notiz_intern"] = indicator.notiz_intern if intern else ""
             kennzahlen.append(k)
-            rows.append(k.pop("_overview"))
-            if (analysis := k.pop("_analysis", None)) is not None:
+            analysis = k.pop("_analysis", None)
+            summary.append((indicator, row := summary_row(indicator, analysis, catalogue)))
+            if row is not None:
+                rows.append({key: value for key, value in row.items() if not key.startswith("_")})
+            if analysis is not None:
                 analysed.append((indicator, analysis, k["titel"]))
             sources.append({"kennzahl": f"{indicator.id} {indicator.name}", "quelle": indicator.quelle,
                             "stichtag": indicator.stichtag})
@@ -89,16 +82,18 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
                 gaps.append({"kennung": indicator.id, "name": indicator.name,
                              "grund": missing_reason(indicator, catalogue, year, received_offices, told)})
         chapters_ctx.append({"titel": chapter.titel, "beschreibung": chapter.beschreibung,
-                             "verweise": see_also_sentences(chapter), "kennzahlen": kennzahlen})
-        if rows:
-            overview.append({"titel": chapter.titel, "zeilen": rows})
-        if points := main_findings(analysed, catalogue, year, settings.trend_schwelle_pp):
+                             "ueberblick": chapter_overview(analysed, catalogue),
+                             "verweise": see_also_sentences(chapter), "kennzahlen": kennzahlen,
+                             "zeilen": rows})  # every indicator's summary row (the website's overview per field)
+        if points := main_findings(analysed, catalogue, year):
             findings.append({"titel": chapter.titel, "punkte": points})
-    report.tables.insert(0, overview_table([row for part in overview for row in part["zeilen"]]))
+    report.tables.insert(0, summary_table([row for _i, row in summary if row is not None]))
+    core_rows, core_missing = summary_rows(summary)
     n = len(catalogue.indicators)
     n_merged = sum(1 for d in deliveries if not d["zeitpunkt"].startswith("nicht übernommen"))
     structure = (f"{count_of(len(chapters), 'Kapitel', 'Kapiteln')} nach den Handlungsfeldern des Integrationskonzepts"
                  if settings.gliederung == INTEGRATIONSKONZEPT else count_of(len(chapters), "Handlungsfeld", "Handlungsfeldern"))
+    targets = any(i.zielwert is not None for i in catalogue.indicators.values())
     report.context = {
         "bericht": {"stadt": settings.stadt, "titel": settings.titel, "untertitel": settings.untertitel,
                     "herausgeber": settings.herausgeber, "jahr": year,
@@ -106,20 +101,18 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
         "intern": intern,
         "ergebnisse_text": (
             f"Je Kapitel die auffälligsten Entwicklungen des Berichtsjahres {year}: wie sich der Abstand zwischen "
-            "den Gruppen verändert hat, ob ein Zielwert erreicht ist, wo eine Zeitreihe neu beginnt. Einzelheiten "
-            "stehen in den genannten Abschnitten."),
+            "den Gruppen verändert hat, " + ("ob ein Zielwert des Integrationskonzepts erreicht ist, " if targets
+                                             else "") + "wo eine Zeitreihe neu beginnt. Einzelheiten stehen in den "
+            "genannten Abschnitten."),
         "ergebnisse": findings,
         "zusammenfassung": (
-            f"Der Bericht stellt {count_of(n, 'Kennzahl', 'Kennzahlen')} in {structure} "
-            f"dar; für {report.n_with_data} liegen Werte vor, für {len(gaps)} fehlt der Wert für {year}. Die Übersicht "
-            "zeigt je Kennzahl den letzten veröffentlichten Wert der Zielgruppe und ihrer Vergleichsgruppe, den "
-            "Abstand und wie er sich entwickelt hat."),
-        "uebersicht": overview,
-        "trend_erklaerung": (
-            f"Trend: ↘ Abstand verringert, ↗ Abstand vergrößert, → unverändert (Änderung unter "
-            f"{format_number(settings.trend_schwelle_pp, 1)} Punkten), jeweils gegenüber fünf Jahren vorher "
-            "(sonst dem Vorjahr). Kontextkennzahlen werden nicht bewertet; über einen Zeitreihenbruch hinweg "
-            "gibt es keine Bewertung."),
+            f"Der Bericht stellt {count_of(n, 'Kennzahl')} in {structure} "
+            f"dar; für {report.n_with_data} liegen Werte vor, für {len(gaps)} fehlt der Wert für {year}. Die Tabelle "
+            f"zeigt die {count_of(len(core_rows) + len(core_missing), 'Kernkennzahl', 'Kernkennzahlen')} mit dem "
+            "letzten Wert, dem Abstand zur Vergleichsgruppe und der Entwicklung; alle Kennzahlen enthält der "
+            "Tabellenanhang (Blatt Übersicht)."),
+        "zusammenfassung_zeilen": core_rows,
+        "trend_erklaerung": summary_legend(core_rows, settings.trend_schwelle_pp, core_missing),
         "begriffe": begriffe(catalogue),
         "quellen": sources,
         "zeichen": [{"zeichen": s, "bedeutung": m} for s, m in symbol_legend(catalogue, settings.mindesteinwohner)],
@@ -178,12 +171,23 @@ def _confidentiality_text(catalogue: Catalogue) -> str:
 
 
 def _bracket_text(catalogue: Catalogue) -> str:
-    limits = sorted({p.klammer_unter for p in catalogue.profiles.values() if p.klammer_unter})
-    if not limits:
+    """The bracket rule as the profiles of the catalogue's rates make it: one limit for all if every rate is either
+    bracketed below it or never published from fewer cases; else the limit per indicator."""
+    rates = [i for i in catalogue.indicators.values() if i.typ == "quote" and i.geheimhaltung in catalogue.profiles]
+    limit_of = {i.id: catalogue.profiles[i.geheimhaltung].klammer_unter or 0 for i in rates}
+    bracketed = {i.id: limit_of[i.id] for i in rates if limit_of[i.id] > catalogue.profiles[i.geheimhaltung].min_nenner}
+    if not bracketed:
         return ""
-    below = f"weniger als {limits[0]} Fälle" if len(limits) == 1 else "weniger Fälle als die Schwelle des Profils"
-    return (" Werte aus kleinen Fallzahlen stehen in Klammern: ihr Aussagewert ist eingeschränkt, da sie statistisch "
-            f"relativ unsicher sind ({below} in der Gruppe, bei Anteilen im Nenner).")
+    what = (" ihr Aussagewert ist eingeschränkt, da sie statistisch relativ unsicher sind (Zeichen „( )“ der "
+            "Zeichenerklärung).")
+    limits = sorted(set(bracketed.values()))
+    uniform = len(limits) == 1 and all(i.id in bracketed or catalogue.profiles[i.geheimhaltung].min_nenner >= limits[0]
+                                       for i in rates)
+    if uniform:
+        return f" Anteile, deren Nenner weniger als {limits[0]} Fälle umfasst, stehen in Klammern:" + what
+    per_limit = "; ".join(f"weniger als {limit} Fälle bei {', '.join(k for k, v in bracketed.items() if v == limit)}"
+                          for limit in limits)
+    return f" Anteile aus wenigen Fällen im Nenner stehen in Klammern ({per_limit}):" + what
 
 
 # ---- chapters -----------------------------------------------------------------------------------------
@@ -297,7 +301,6 @@ def _indicator(report: Report, indicator: Indicator, block: pd.DataFrame, catalo
     has_any = main["value"].notna().any()
     k["hat_daten"] = bool(has_any)
     k["_has_year"] = bool(main[(main["year"] == year) & main["value"].notna()].shape[0])
-    k["_overview"] = _overview_row(indicator, None, catalogue)
     if not has_any:
         k["tabelle"] = None
         return k
@@ -306,20 +309,18 @@ def _indicator(report: Report, indicator: Indicator, block: pd.DataFrame, catalo
     groups = [g for g in indicator.gruppen if g in set(main["group"])]
     totals = main[main["sex"] == "insgesamt"]
     by_group = group_series(totals, area)
-    lines = tuple(Line(catalogue.label("gruppe", g), *_points(by_group.get(g, pd.Series(dtype=float))))
-                  for g in groups)
+    lines = tuple(Line(catalogue.label("gruppe", g), *_points(by_group.get(g, pd.Series(dtype=float))),
+                       report.styles[g]) for g in groups)
     pairs = [p for p in comparison_pairs(indicator, catalogue) if p[0] in groups and p[1] in groups]
-    analysis = _analyse(indicator, totals, pairs, area, year, settings, break_years)
+    analysis = analyse(indicator, totals, pairs, area, year, settings, break_years)
     sentences = indicator_sentences(indicator, catalogue, analysis, year)
-    if indicator.zielwert is not None:
-        sentences.append(quote_zielwert(indicator, catalogue, analysis))
     k["text"] = " ".join(sentences)
     k["_analysis"] = analysis
-    k["_overview"] = _overview_row(indicator, analysis, catalogue)
-    title = f"{indicator.name} nach Gruppen"
+    title = series_title(indicator, groups)
     report.charts.append(LineChart(
         title=title, unit=indicator.einheit, source=indicator.quelle, lines=lines, breaks=tuple(breaks),
-        zielwert=indicator.zielwert, message=_chart_message(sentences, analysis, catalogue), decimals=decimals))
+        zielwert=indicator.zielwert, message=_chart_message(sentences, analysis, catalogue), decimals=decimals,
+        panels=scale_panels(lines, indicator.einheit)))
     report.chart_slots.append((k, "grafik"))
     k["grafik_titel"] = f"{indicator.id} {title}"
     markers: dict[str, str] = {}
@@ -330,9 +331,10 @@ def _indicator(report: Report, indicator: Indicator, block: pd.DataFrame, catalo
     if indicator.stadtteile:
         district_part(report, k, indicator, block, groups, catalogue, year, markers, field_code)
     comparison_part(report, k, indicator, block, groups, catalogue, year, markers, field_code)
-    k["fussnoten"] = footnotes(indicator, catalogue, block, markers, breaks)
-    for own in report.tables[first_table:]:
-        own.notes = k["fussnoten"]
+    own = report.tables[first_table:]
+    k["fussnoten"] = footnotes(indicator, catalogue, own, markers, breaks)
+    for table in own:
+        table.notes = footnotes(indicator, catalogue, [table], markers, breaks)
     return k
 
 
@@ -346,143 +348,5 @@ def _chart_message(sentences: list[str], analysis: Analysis, catalogue: Catalogu
     return message
 
 
-def group_series(totals: pd.DataFrame, area: str) -> dict[str, pd.Series]:
-    """Per group the published time series (year -> value) of one area (sex insgesamt rows only)."""
-    rows = totals[totals["area"] == area]
-    result = {}
-    for group, block in rows.groupby("group", sort=False):
-        values = pd.Series(block["published"].to_numpy(dtype=float), index=block["year"].astype(int).to_numpy())
-        result[group] = values.dropna().sort_index()
-    return result
-
-
 def _points(values: pd.Series) -> tuple[tuple[int, ...], tuple[float, ...]]:
     return tuple(int(y) for y in values.index), tuple(float(v) for v in values.to_numpy())
-
-
-@dataclass
-class Analysis:
-    """The numbers behind the drafted text, the overview row and the chart's alt text (all published)."""
-
-    latest_year: int | None
-    values: dict[str, float]  # group -> latest published value
-    target: str | None = None
-    reference: str | None = None
-    gap: float | None = None
-    verdict: object | None = None  # indicators.Verdict
-    base_gap: float | None = None
-    development: dict = field(default_factory=dict)
-    main_group: str = ""
-    unit: str = ""
-    decimals: int = 1
-    labels: dict = field(default_factory=dict)
-    limited: frozenset = frozenset()  # groups whose latest value has limited reliability (in brackets)
-
-
-def _analyse(indicator: Indicator, totals: pd.DataFrame, pairs: list[tuple[str, str]], area: str, year: int,
-             settings: Settings, break_years: list[int]) -> Analysis:
-    per_group = {g: s[s.index <= year] for g, s in group_series(totals, area).items() if g in indicator.gruppen}
-    per_group = {g: s for g, s in per_group.items() if not s.empty}
-    years = [int(s.index.max()) for s in per_group.values() if not s.empty]
-    latest = year if year in {y for s in per_group.values() for y in s.index} else (max(years) if years else None)
-    values = {g: float(s[latest]) for g, s in per_group.items() if latest in s.index}
-    main_group = next((g for g in ("insgesamt", *indicator.gruppen) if g in per_group), "")
-    analysis = Analysis(latest, values, main_group=main_group, unit=indicator.einheit,
-                        decimals=decimals_of(indicator), limited=_limited_groups(totals, area, latest))
-    if main_group and latest is not None:
-        analysis.development = development(per_group[main_group], latest, break_years)
-    if indicator.typ == "anzahl" or latest is None:
-        return analysis
-    for target, reference in pairs:
-        if target in values and reference in values:
-            gaps = gap_series(per_group[target], per_group[reference])
-            analysis.target, analysis.reference = target, reference
-            analysis.gap = float(gaps.loc[latest, "gap"])
-            if indicator.richtung in ("plus", "minus"):
-                analysis.verdict = trend_verdict(gaps["gap"], latest, indicator.richtung,
-                                                 settings.trend_schwelle_pp, break_years)
-            else:  # context indicator: only the development of the gap, no verdict
-                probe = trend_verdict(gaps["gap"], latest, "plus", settings.trend_schwelle_pp, break_years)
-                analysis.verdict = Verdict(None, probe.base_year, latest, probe.delta, CONTEXT_REASON)
-            base = getattr(analysis.verdict, "base_year", None)
-            analysis.base_gap = float(gaps.loc[base, "gap"]) if base in gaps.index else None
-            break
-    if analysis.target is None and pairs:
-        analysis.target, analysis.reference = pairs[0]
-    return analysis
-
-
-def _limited_groups(totals: pd.DataFrame, area: str, year: int | None) -> frozenset:
-    if year is None or "limited" not in totals:
-        return frozenset()
-    rows = totals[(totals["area"] == area) & (totals["year"] == year) & totals["limited"].astype(bool)]
-    return frozenset(rows["group"])
-
-
-def _overview_row(indicator: Indicator, analysis: Analysis | None, catalogue: Catalogue) -> dict:
-    """A row of the Zusammenfassung; a value and its unit ('24,4 je 1.000', '-27,5 Pp.') never break apart."""
-    row = _overview_texts(indicator, analysis, catalogue)
-    for key in ("wert", "vergleichswert", "abstand"):
-        row[key] = row[key].replace(" ", "\u00a0")
-    row["trend"] = re.sub(r"(\d) (?=Pp\.|%)", "\\1\u00a0", row["trend"])
-    return row
-
-
-def _overview_texts(indicator: Indicator, analysis: Analysis | None, catalogue: Catalogue) -> dict:
-    row = {"kennzahl": f"{indicator.id} {indicator.name}", "gruppe": "–", "wert": "–", "vergleich": "–",
-           "vergleichswert": "–", "abstand": "–", "trend": "keine Daten",
-           "_zahlen": (None, None, None, 1, (False, False))}
-    if analysis is None or analysis.latest_year is None:
-        return row
-    unit, dec = analysis.unit, analysis.decimals
-    if analysis.target:
-        target, reference = analysis.target, analysis.reference
-        row["gruppe"] = f"{catalogue.label('gruppe', target)} ({analysis.latest_year})"
-        row["wert"] = _value_or_symbol(analysis.values.get(target), unit, dec, target in analysis.limited)
-        row["vergleich"] = catalogue.label("gruppe", reference)
-        row["vergleichswert"] = _value_or_symbol(analysis.values.get(reference), unit, dec,
-                                                 reference in analysis.limited)
-        if analysis.gap is not None:
-            row["abstand"] = f"{format_number(analysis.gap, dec)} {gap_unit(unit, short=True)}".strip()
-        row["_zahlen"] = (analysis.values.get(target), analysis.values.get(reference), analysis.gap, dec,
-                          (target in analysis.limited, reference in analysis.limited))
-        verdict = analysis.verdict
-        if verdict is not None and verdict.verdict:
-            row["trend"] = f"{verdict.symbol} {verdict.words}"
-        elif verdict is not None and verdict.reason == CONTEXT_REASON and analysis.base_gap is not None:
-            row["trend"] = (f"Abstand {verdict.base_year}: {format_number(analysis.base_gap, dec)} "
-                            f"{gap_unit(unit, short=True)} (keine Bewertung)")
-        elif verdict is not None:
-            row["trend"] = f"– {verdict.reason}"
-        else:
-            row["trend"] = "– Abstand nicht ausweisbar"
-        return row
-    group = analysis.main_group
-    row["gruppe"] = f"{catalogue.label('gruppe', group)} ({analysis.latest_year})"
-    row["wert"] = _value_or_symbol(analysis.values.get(group), unit, dec, group in analysis.limited)
-    row["trend"] = development_words(analysis, indicator)
-    row["_zahlen"] = (analysis.values.get(group), None, None, dec, (group in analysis.limited, False))
-    return row
-
-
-OVERVIEW_HEADER = ["Kennzahl", "Zielgruppe", "Wert", "Vergleichsgruppe", "Wert", "Abstand", "Trend"]
-
-
-def overview_table(rows: list[dict]) -> Table:
-    """The Zusammenfassung's overview as a table for the Tabellenanhang (numbers as numbers)."""
-    cells = []
-    for row in rows:
-        value, reference, gap, dec, (limited, reference_limited) = row.pop("_zahlen")
-        cells.append([Cell(row["kennzahl"]), Cell(row["gruppe"]), Cell(row["wert"], value, dec, limited),
-                      Cell(row["vergleich"]), Cell(row["vergleichswert"], reference, dec, reference_limited),
-                      Cell(row["abstand"], gap, dec), Cell(row["trend"])])
-    return Table("Übersicht: letzter Wert je Gruppe, Abstand und Entwicklung", OVERVIEW_HEADER, cells, "")
-
-
-def _value_or_symbol(value: float | None, unit: str, decimals: int, limited: bool = False) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "."
-    text = format_value(value, unit, decimals)
-    return f"({text})" if limited else text
-
-

@@ -1,35 +1,21 @@
-"""Stadtteil maps: where the shapes come from, how the values are classed, and the drawing (matplotlib, Agg).
+"""Stadtteil maps: rates as a choropleth in contiguous classes, counts as proportional circles, each Stadtteil's key
+on the map with the key list beside it (matplotlib, Agg; shapes from report/geometry.py).
 
-Geometry
-- The packaged default is toolkit/defaults/geo/stadtteile.geojson (OpenStreetMap, ODbL). A GeoJSON the city puts
-  at templates/Stadtteile.geojson replaces it without a code change; its top-level ``"attribution"`` replaces
-  the OpenStreetMap credit.
-- Features are matched to the catalogue's Stadtteile, given as (area, key, name) triples (``district_triples``):
-  by a key property (KEY_PROPERTIES, any case; '04' and '4' are one key), else by a name property compared
-  normalised (case, ß/ss, ä/ae/a, hyphens, spaces, 'Str.'). A key on a feature whose name is another Stadtteil's
-  is not trusted: the name wins, with a warning (a file with official keys read against a catalogue that numbers
-  its Stadtteile otherwise). A Stadtteil without a shape and a shape without a Stadtteil are warnings
-  (core/problems.py), never errors: the maps draw what they have.
-- Read with the json module after a size check. No geometry library: geopandas, shapely and pyproj bring
-  compiled GEOS/PROJ (tens of MB, Windows wheels to keep in step) for what takes a few lines here: reading
-  polygons, one projection, filled paths (matplotlib draws those itself).
+What is mapped (chosen in report/tables.py)
+- A rate: a choropleth. Counts are never coloured by class, since a large Stadtteil would look "high" for its size:
+  they are circles whose area is proportional to the count (``CircleMap``), over the Stadtteile in light grey.
+- Where an indicator has its target group per Stadtteil, the map shows the target group (its rate, or for counts
+  its share of the total), since the bars beside it already rank "Insgesamt".
 
-Projection: longitude/latitude (WGS 84, as GeoJSON prescribes) equirectangular around the city's centre, x scaled
-by cos(latitude of the centre). Across Magdeburg's 25 km lengths and angles stay within 0.5 %: north up and the
-true shape, where raw degrees would stretch the city 1.6 times east-west. Coordinates in metres (the surveying
-office's ETRS89/UTM 32N) are shape-true already and drawn as they are.
+Classes and colours (choropleth): report/map_classes.py (quantiles, contiguous round limits "bis unter", YlGnBu).
+- A Stadtteil without a shown value is white with a grey hatch of its own and named in the legend with the symbol
+  the tables show and its meaning (``symbol_label``: ". gesperrt (Geheimhaltung)", "x Aussage nicht sinnvoll
+  (gering besiedelt)", "– nichts vorhanden", "… keine Angabe"), the same words as the Stadtteil bars.
+- Circles take the colour of their group (report/group_styles.py), as the group's lines do.
 
-Classes and colours
-- At most five classes by quantiles of the published values as the tables round them: each class holds about
-  as many Stadtteile as the next. Chosen over natural breaks (Jenks) because the map stands beside the ranked
-  bars and its classes are their fifths ("the fifth of the Stadtteile with the highest rates"), because Jenks
-  breaks jump with single values from year to year and are hard to explain in a legend, and because one outlier
-  cannot squeeze all other Stadtteile into one colour. Equal values are never split; fewer distinct values give
-  fewer classes. The legend names each class by its lowest and highest value.
-- ColorBrewer YlGnBu, colour-blind safe, lightness falling monotonically (CIE L* 99 to 27, at least 14 per step),
-  so the classes stay apart in grey print. Suppressed, sparsely populated and Stadtteile without a value are
-  white with a grey hatch of their own, named in the legend, never a value colour.
-- Every map states the city value, the source and the attribution; a scale bar and a north arrow.
+Every map states the city value, the source and the attribution, has a scale bar and a north arrow, and writes the
+Stadtteile's keys (the Amt's numbers) where they fit, with the key list beside the map. The layout is measured
+(report/chart_layout.py): nothing is cut, the figure grows with what it holds.
 
 Specs are frozen dataclasses of plain data (shapes already projected): the maps render in charts.render_all's
 process pool like every chart, and the GeoJSON is read once per compile.
@@ -37,235 +23,72 @@ process pool like every chart, and the GeoJSON is read once per compile.
 
 from __future__ import annotations
 
-import json
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from toolkit.catalogue.model import Catalogue, name_key
-from toolkit.core.cells import count_of, format_number, format_value
-from toolkit.core.errors import InputError
-from toolkit.core.problems import Problem, problem
-from toolkit.core.workspace import Workspace, shown
-from toolkit.indicators.confidentiality import SPARSE as SPARSE_RATE
-from toolkit.report.charts import CM, new_figure, png_bytes, shorten
+from toolkit.core.cells import count_of, format_value
+from toolkit.indicators.confidentiality import MISSING_SYMBOL, SPARSE_SYMBOL, ZERO_SYMBOL, symbol_label
+from toolkit.report.chart_layout import (
+    CM,
+    PAD,
+    PT,
+    SOURCE_SIZE,
+    TEXT_COLOUR,
+    TITLE_SIZE,
+    WIDTH,
+    Stack,
+    extent,
+    fitted_legend,
+    new_figure,
+    source_lines,
+    text_width,
+)
+from toolkit.report.geometry import Shapes
+from toolkit.report.group_styles import GROUP_STYLES, SeriesStyle
+from toolkit.report.map_classes import (
+    DARK,
+    class_colours,
+    class_labels,
+    class_limits,
+    class_of,
+    quantile_classes,
+)
 
-DEFAULT_GEOMETRY = Path(__file__).resolve().parent.parent / "defaults" / "geo" / "stadtteile.geojson"
-DEFAULT_NAME = "Standard-Kartengrundlage (OpenStreetMap)"
-OSM_ATTRIBUTION = "Kartengrundlage: © OpenStreetMap-Mitwirkende (ODbL)"
-KEY_PROPERTIES = ("schluessel", "schlüssel", "key", "nummer", "nr", "stt_nr", "sttnr", "stadtteil_nr",
-                  "stadtteilnummer")
-NAME_PROPERTIES = ("name", "stadtteil", "bezeichnung", "stt_name")
-MAX_BYTES = 50_000_000
-EARTH_RADIUS_KM = 6371.0
-
-PALETTE = ("#FFFFCC", "#A1DAB4", "#41B6C4", "#2C7FB8", "#253494")  # ColorBrewer YlGnBu, light to dark
 EDGE = "#4D4D4D"
 HATCH_GREY = "#8C8C8C"
-SHOWN, SUPPRESSED, SPARSE, MISSING = "", "gesperrt", "gering besiedelt", "keine Angabe"
-STATES = {  # state -> (legend label, hatch); the hatch echoes the table symbol ('.', 'x', '…')
-    SUPPRESSED: ("gesperrt (Geheimhaltung)", "////"),
-    SPARSE: ("gering besiedelt – kein eigener Anteil", "xxx"),
-    MISSING: ("keine Angabe", "..."),
-}
-MAP_SIZE = (16 * CM, 14 * CM)
-
-Ring = tuple[tuple[float, float], ...]
-
-
-@dataclass(frozen=True)
-class Shapes:
-    """Every Stadtteil of the catalogue (catalogue order) with its outline in km, projected, north up.
-
-    ``rings[i]`` is empty for a Stadtteil the map geometry has no shape for; exterior rings run counter-clockwise,
-    holes clockwise, so any fill rule draws them right.
-    """
-
-    areas: tuple[str, ...]
-    names: tuple[str, ...]
-    rings: tuple[tuple[Ring, ...], ...]
-    attribution: str = OSM_ATTRIBUTION
-
-    @property
-    def drawn(self) -> list[int]:
-        return [i for i, rings in enumerate(self.rings) if rings]
-
-    def bounds(self) -> tuple[float, float, float, float]:
-        xs = [x for rings in self.rings for ring in rings for x, _ in ring]
-        ys = [y for rings in self.rings for ring in rings for _, y in ring]
-        return min(xs), min(ys), max(xs), max(ys)
+BASE_GREY = "#EEEEEE"  # the Stadtteile under the circles
+SHOWN = ""  # the state of a Stadtteil with a value; any other state is the symbol its table cell shows
+HATCHES = {".": "////", "/": "\\\\\\\\", SPARSE_SYMBOL: "xxx", ZERO_SYMBOL: "---", MISSING_SYMBOL: "..."}
+MAP_WIDTH = 9.4 * CM  # inches: the map beside its legend and key list
+KEY_SIZE = 5.5
+LIST_SIZE = 6.0
+LEGEND_SIZE = 7.0
+CIRCLE_SHARE = 0.055  # the largest circle's radius as a share of the map's longer side
 
 
-# ---- geometry: read, match, project -----------------------------------------------------------------------
+def map_state(record, empty: bool = False) -> str:
+    """A Stadtteil's state as its table cell shows it: SHOWN ('') for a value, else the symbol ('.', 'x', '–', '…');
+    the same for the tables, the bars and the maps. ``empty``: a Stadtteil without inhabitants ('–' if no row)."""
+    if record is None:
+        return ZERO_SYMBOL if empty else MISSING_SYMBOL
+    if record.suppressed:
+        return record.symbol or "."
+    if record.published != record.published:  # NaN: nothing delivered, or nothing there
+        return record.symbol or MISSING_SYMBOL
+    return SHOWN
 
 
-def district_triples(catalogue: Catalogue) -> list[tuple[str, str, str]]:
-    """(area, key, name) of every Stadtteil: the one place that knows which catalogue field is the key."""
-    return [(d.area, d.schluessel, d.name) for d in catalogue.districts]
-
-
-def load_shapes(workspace: Workspace, triples: Sequence[tuple[str, str, str]]) -> tuple[Shapes, list[Problem]]:
-    """The Stadtteil shapes from the working folder's GeoJSON, else the packaged default; with the warnings."""
-    own = workspace.map_geometry
-    path, name = (own, shown(own, workspace.root)) if own.is_file() else (DEFAULT_GEOMETRY, DEFAULT_NAME)
-    return match_shapes(read_geojson(path, name), triples, name)
-
-
-def read_geojson(path: Path, name: str) -> dict:
-    """The parsed FeatureCollection; InputError in German when it is too big, no JSON or no FeatureCollection."""
-    hint = ("Die Datei als GeoJSON (UTF-8) speichern, z. B. in QGIS mit „Objekte speichern als … GeoJSON“, oder sie "
-            "aus dem Ordner templates entfernen; dann gelten die mitgelieferten Stadtteilgrenzen.")
-    if path.stat().st_size > MAX_BYTES:
-        raise InputError(f"Die Kartengrundlage {name} ist größer als {MAX_BYTES // 1_000_000} MB und wird nicht "
-                         "gelesen.", hint=hint)
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise InputError(f"Die Kartengrundlage {name} ist keine lesbare GeoJSON-Datei ({type(exc).__name__}).",
-                         hint=hint) from None
-    if not isinstance(data, dict) or not isinstance(data.get("features"), list):
-        raise InputError(f"Die Kartengrundlage {name} ist keine GeoJSON-FeatureCollection (es fehlt die Liste "
-                         "„features“).", hint=hint)
-    return data
-
-
-def match_shapes(data: dict, triples: Sequence[tuple[str, str, str]], name: str) -> tuple[Shapes, list[Problem]]:
-    """Assign the features to the Stadtteile by key, else by name; project; warn about what does not match."""
-    by_key = {normal_key(key): i for i, (_area, key, _name) in enumerate(triples)}
-    by_name = {name_key(label): i for i, (_area, _key, label) in enumerate(triples)}
-    polygons: list[list[list[list[tuple[float, float]]]]] = [[] for _ in triples]
-    problems: list[Problem] = []
-    for n, feature in enumerate(data["features"], start=1):
-        if not isinstance(feature, dict):
-            continue
-        properties = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
-        key, label = _property(properties, KEY_PROPERTIES), _property(properties, NAME_PROPERTIES)
-        keyed = by_key.get(normal_key(key)) if key else None
-        named = by_name.get(name_key(label)) if label else None
-        index = keyed if keyed is not None else named
-        if keyed is not None and named is not None and keyed != named:
-            problems.append(problem("flaeche-ohne-stadtteil", "widerspruch", file=name, found=label, key=key,
-                                    other=triples[keyed][2], expected=triples[named][2]))
-            index = named
-        if index is None:
-            problems.append(problem("flaeche-ohne-stadtteil", file=name, found=label or key or f"Nr. {n}"))
-            continue
-        polygons[index].extend(_polygons(feature.get("geometry"), name, label or f"Nr. {n}"))
-    for (_area, key, label), found in zip(triples, polygons, strict=True):
-        if not found:
-            problems.append(problem("stadtteil-ohne-flaeche", file=name, found=label, key=key))
-    attribution = data.get("attribution") if isinstance(data.get("attribution"), str) else OSM_ATTRIBUTION
-    shapes = Shapes(tuple(a for a, _k, _n in triples), tuple(n for _a, _k, n in triples), _project(polygons),
-                    attribution.strip() or OSM_ATTRIBUTION)
-    return shapes, problems
-
-
-def normal_key(key: str) -> str:
-    """'04', '4', '4.0' -> '4'; other keys compared without case and surrounding blanks."""
-    text = key.strip()
-    return str(int(float(text))) if re.fullmatch(r"\d+(\.0*)?", text) else text.casefold()
-
-
-def _property(properties: dict, names: tuple[str, ...]) -> str:
-    lowered = {str(k).casefold(): v for k, v in properties.items()}
-    for key in names:
-        value = lowered.get(key)
-        if value is not None and str(value).strip():
-            return str(value).strip()
-    return ""
-
-
-def _polygons(geometry: object, name: str, label: str) -> list[list[list[tuple[float, float]]]]:
-    """The polygons (each a list of rings of (x, y)) of a Polygon, MultiPolygon or GeometryCollection."""
-    if not isinstance(geometry, dict):
-        return []
-    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
-    if kind == "GeometryCollection":
-        return [p for part in geometry.get("geometries") or [] for p in _polygons(part, name, label)]
-    parts = [coordinates] if kind == "Polygon" else coordinates if kind == "MultiPolygon" else []
-    try:
-        polygons = [[[(float(point[0]), float(point[1])) for point in ring] for ring in part] for part in parts]
-        if any(not math.isfinite(c) for polygon in polygons for ring in polygon for point in ring for c in point):
-            raise ValueError(label)
-    except (TypeError, ValueError, IndexError, KeyError):
-        raise InputError(f"Die Fläche „{label}“ der Kartengrundlage {name} hat ungültige Koordinaten.",
-                         hint="Die Datei in einem GIS (z. B. QGIS) prüfen und erneut als GeoJSON speichern.") from None
-    return [[ring for ring in polygon if len(ring) >= 3] for polygon in polygons if polygon and len(polygon[0]) >= 3]
-
-
-def _project(polygons: list[list[list[list[tuple[float, float]]]]]) -> tuple[tuple[Ring, ...], ...]:
-    """Degrees -> km around the centre (x scaled by cos of its latitude); metres -> km. Rings oriented."""
-    points = [p for shape in polygons for polygon in shape for ring in polygon for p in ring]
-    if not points:
-        return tuple(() for _ in polygons)
-    xs, ys = [x for x, _ in points], [y for _, y in points]
-    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-    if all(-180 <= x <= 180 for x in xs) and all(-90 <= y <= 90 for y in ys):
-        ky = math.radians(1) * EARTH_RADIUS_KM
-        kx = ky * math.cos(math.radians(cy))
-    else:  # projected coordinates in metres (e.g. UTM): shape-true already
-        kx = ky = 0.001
-
-    def ring_km(ring: list[tuple[float, float]], exterior: bool) -> Ring:
-        projected = [((x - cx) * kx, (y - cy) * ky) for x, y in ring]
-        return tuple(projected if (_signed_area(projected) > 0) == exterior else projected[::-1])
-
-    return tuple(tuple(ring_km(ring, n == 0) for polygon in shape for n, ring in enumerate(polygon))
-                 for shape in polygons)
-
-
-def _signed_area(ring: Sequence[tuple[float, float]]) -> float:
-    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, [*ring[1:], ring[0]], strict=True)) / 2
-
-
-# ---- classes ----------------------------------------------------------------------------------------------
-
-
-def rounded(value: float, decimals: int) -> float:
-    """The value as the tables show it (the same rounding as format_number)."""
-    return float(f"{value:.{decimals}f}")
-
-
-def quantile_classes(values: Sequence[float], decimals: int, most: int = 5) -> tuple[tuple[float, float], ...]:
-    """(lowest, highest) of each class: about equally many values per class, equal values in the same class."""
-    ordered = sorted(rounded(v, decimals) for v in values if not math.isnan(v))
-    if not ordered:
-        return ()
-    k = min(most, len(set(ordered)))
-    classes, start = [], 0
-    for i in range(1, k + 1):
-        end = len(ordered) if i == k else max(start + 1, round(i * len(ordered) / k))
-        while end < len(ordered) and ordered[end] == ordered[end - 1]:
-            end += 1
-        if start < min(end, len(ordered)):
-            classes.append((ordered[start], ordered[min(end, len(ordered)) - 1]))
-        start = end
-    return tuple(classes)
-
-
-def class_colours(n: int) -> tuple[str, ...]:
-    """n colours of the palette, spread over its whole lightness range."""
-    if n <= 1:
-        return PALETTE[2:3] * n
-    return tuple(PALETTE[round(i * (len(PALETTE) - 1) / (n - 1))] for i in range(n))
-
-
-def class_of(value: float, classes: Sequence[tuple[float, float]], decimals: int) -> int:
-    shown_value = rounded(value, decimals)
-    return next((i for i, (_low, high) in enumerate(classes) if shown_value <= high), len(classes) - 1)
-
-
-# ---- the choropleth map ---------------------------------------------------------------------------------
+# ---- the maps ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class MapChart:
-    """A choropleth of one indicator's Stadtteil values; values and states in the order of ``shapes``."""
+    """A choropleth of one indicator's Stadtteil rates; values and states in the order of ``shapes``."""
 
     title: str
     unit: str
@@ -273,85 +96,246 @@ class MapChart:
     year: int
     shapes: Shapes
     values: tuple[float, ...]  # published value, NaN where none is shown
-    states: tuple[str, ...]  # SHOWN, SUPPRESSED, SPARSE or MISSING
+    states: tuple[str, ...]  # SHOWN or the symbol of the table cell (map_state)
     city_value: float | None = None
     reference_label: str = "Gesamtstadt"
     decimals: int = 1
     caption: str = ""
 
-    def png(self) -> bytes:
-        return png_bytes(map_figure(self))
+    def figure(self) -> Figure:
+        return map_figure(self)
 
     def alt_text(self) -> str:
         return map_alt(self)
 
 
-def map_state(record) -> str:
-    """How a Stadtteil's cell of the protected frame is drawn: its value, or one of the hatched states."""
-    if record is None:
-        return MISSING
-    if record.suppressed:
-        return SPARSE if record.suppressed == SPARSE_RATE else SUPPRESSED
-    return MISSING if record.published != record.published else SHOWN  # NaN: nothing delivered
+@dataclass(frozen=True)
+class CircleMap:
+    """Counts per Stadtteil as circles whose area is proportional to the count, in the group's colour."""
+
+    title: str
+    unit: str
+    source: str
+    year: int
+    shapes: Shapes
+    values: tuple[float, ...]
+    states: tuple[str, ...]
+    city_value: float | None = None
+    reference_label: str = "Gesamtstadt"
+    decimals: int = 0
+    caption: str = ""
+    style: SeriesStyle = GROUP_STYLES["insgesamt"]
+
+    def figure(self) -> Figure:
+        return circle_figure(self)
+
+    def alt_text(self) -> str:
+        return circle_alt(self)
 
 
-def map_figure(spec: MapChart):  # -> Figure
-    figure = new_figure(MAP_SIZE)
-    figure.text(0.01, 0.975, shorten(spec.title, 95), fontsize=9, ha="left", va="top")
-    axes = figure.add_axes((0.01, 0.1, 0.58, 0.8))
-    classes = quantile_classes(spec.values, spec.decimals)
+MAPS = (MapChart, CircleMap)  # the kinds of Stadtteil map, placed after their bar chart (compile.place_maps)
+
+
+def map_figure(spec: MapChart) -> Figure:
+    classes = quantile_classes([v for v, s in zip(spec.values, spec.states, strict=True) if s == SHOWN],
+                               spec.decimals)
+    limits = class_limits(classes, spec.decimals)
     colours = class_colours(len(classes))
+    stack, axes, column = _map_frame(spec)
+    fills = {}
     for i in spec.shapes.drawn:
-        state = spec.states[i]
-        if state == SHOWN:
-            colour = colours[class_of(spec.values[i], classes, spec.decimals)]
-            patch = PathPatch(ring_path(spec.shapes.rings[i]), facecolor=colour, edgecolor=EDGE, linewidth=0.35)
+        if spec.states[i] == SHOWN:
+            fills[i] = colours[class_of(spec.values[i], limits, spec.decimals)]
+            patch = PathPatch(ring_path(spec.shapes.rings[i]), facecolor=fills[i], edgecolor=EDGE, linewidth=0.35)
         else:
-            patch = PathPatch(ring_path(spec.shapes.rings[i]), facecolor="white", edgecolor=HATCH_GREY, linewidth=0.35,
-                              hatch=STATES[state][1])
+            patch = _hatched(spec.shapes.rings[i], spec.states[i])
         patch.set_gid(spec.shapes.areas[i])
         axes.add_artist(patch)  # not add_patch: the limits are set once in frame_map, not per vertex
-    frame_map(axes, spec.shapes)
+    _keys(axes, spec.shapes, stack, {i: "white" if fills.get(i) in DARK else "black" for i in spec.shapes.drawn},
+          hatched={i for i in spec.shapes.drawn if spec.states[i] != SHOWN})
+    counts = [sum(1 for i, s in enumerate(spec.states) if s == SHOWN and class_of(spec.values[i], limits,
+                                                                                  spec.decimals) == k)
+              for k in range(len(classes))]
     handles = [Rectangle((0, 0), 1, 1, facecolor=c, edgecolor=EDGE, linewidth=0.4) for c in colours]
-    labels = [_class_label(low, high, spec) for low, high in classes]
-    for state in (SUPPRESSED, SPARSE, MISSING):
-        if state in (spec.states[i] for i in spec.shapes.drawn):
-            handles.append(Rectangle((0, 0), 1, 1, facecolor="white", edgecolor=HATCH_GREY, linewidth=0.4,
-                                     hatch=STATES[state][1]))
-            labels.append(STATES[state][0])
-    x = 0.63
+    labels = [f"{label} ({n} {'Stadtteil' if n == 1 else 'Stadtteile'})"
+              for label, n in zip(class_labels(classes, limits, spec.unit), counts, strict=True)]
+    hidden_handles, hidden_labels = _hidden_entries(spec)
+    legend, height = fitted_legend(stack.figure, handles + hidden_handles, labels + hidden_labels, column.width,
+                                   LEGEND_SIZE, most_columns=1, title=f"{spec.year}, {_unit_words(spec.unit)}",
+                                   title_fontsize=7.5, alignment="left", handlelength=1.6, handleheight=1.1)
+    legend.set_gid("legende")
+    column.legend(legend, height)
+    if len(classes) > 1:
+        column.text("Klassen: Quantile (je Klasse etwa gleich viele Stadtteile), Grenzen gerundet", SOURCE_SIZE)
+    return _map_finish(spec, stack, column)
+
+
+def circle_figure(spec: CircleMap) -> Figure:
+    stack, axes, column = _map_frame(spec)
+    for i in spec.shapes.drawn:
+        if spec.states[i] == SHOWN:
+            patch = PathPatch(ring_path(spec.shapes.rings[i]), facecolor=BASE_GREY, edgecolor="#9A9A9A",
+                              linewidth=0.35)
+        else:
+            patch = _hatched(spec.shapes.rings[i], spec.states[i])
+        patch.set_gid(spec.shapes.areas[i])
+        axes.add_artist(patch)
+    radius = _circle_scale(spec)
+    shown = sorted((i for i in spec.shapes.drawn if spec.states[i] == SHOWN and spec.values[i] > 0),
+                   key=lambda i: -spec.values[i])
+    for i in shown:  # large circles first, so small ones stay visible on top
+        x, y, _room = spec.shapes.anchors[i]
+        circle = Circle((x, y), radius(spec.values[i]), facecolor=spec.style.colour, alpha=0.45,
+                        edgecolor=spec.style.colour, linewidth=0.8, gid=f"kreis-{spec.shapes.areas[i]}")
+        axes.add_artist(circle)
+    _keys(axes, spec.shapes, stack, dict.fromkeys(spec.shapes.drawn, "black"),
+          hatched={i for i in spec.shapes.drawn if spec.states[i] != SHOWN})
+    column.text(f"{spec.year}, {_unit_words(spec.unit)}; Kreisfläche entspricht der Zahl", 7.5)
+    _circle_legend(stack, column, spec, radius)
+    hidden_handles, hidden_labels = _hidden_entries(spec)
+    if hidden_handles:
+        column.legend(*fitted_legend(stack.figure, hidden_handles, hidden_labels, column.width, LEGEND_SIZE,
+                                     most_columns=1, handlelength=1.6, handleheight=1.1))
+    return _map_finish(spec, stack, column)
+
+
+def _circle_scale(spec: CircleMap):
+    x0, y0, x1, y1 = spec.shapes.bounds() if spec.shapes.drawn else (0.0, 0.0, 1.0, 1.0)
+    largest = max((v for v, s in zip(spec.values, spec.states, strict=True) if s == SHOWN), default=1.0) or 1.0
+    r_max = CIRCLE_SHARE * max(x1 - x0, y1 - y0)
+    return lambda value: r_max * math.sqrt(max(value, 0.0) / largest)
+
+
+def _circle_legend(stack: Stack, column: _Column, spec: CircleMap, radius) -> None:
+    """Reference circles in the map's scale (round values: about the largest, a quarter and a sixteenth of it),
+    side by side on one baseline, each labelled below."""
+    largest = max((v for v, s in zip(spec.values, spec.states, strict=True) if s == SHOWN), default=0.0)
+    values = sorted({_round_down(largest / f) for f in (1, 4, 16)} - {0.0}, reverse=True)
+    if not values:
+        return
+    radii = [radius(v) * column.px_per_km for v in values]
+    labels = [format_value(v, spec.unit, 0) for v in values]
+    widths = [max(2 * r, text_width(label, SOURCE_SIZE)) for r, label in zip(radii, labels, strict=True)]
+    gap = 8 * PT
+    width, height = sum(widths) + gap * (len(values) - 1), 2 * radii[0] + 2
+    axes = stack.figure.add_axes((0, 0, 1, 1))  # one data unit is one pixel: the circles keep the map's scale
+    axes.set_axis_off()
+    axes.set_xlim(0, width)
+    axes.set_ylim(0, height)
+    stack.axes(axes, column.x, column.y, width, height)
+    x, below = 0.0, 0.0
+    for r, w, label in zip(radii, widths, labels, strict=True):
+        axes.add_artist(Circle((x + w / 2, r + 1), r, facecolor=spec.style.colour, alpha=0.45,
+                               edgecolor=spec.style.colour, linewidth=0.8))
+        text = stack.text_at(label, SOURCE_SIZE, x=column.x + x + w / 2 - text_width(label, SOURCE_SIZE) / 2,
+                             top=column.y + height + 2 * PT, color=TEXT_COLOUR)
+        below = max(below, extent(text)[1])
+        x += w + gap
+    column.y += height + 2 * PT + below + 5 * PT
+
+
+def _round_down(value: float) -> float:
+    """1, 2 or 5 times a power of ten, not above the value."""
+    if value <= 0:
+        return 0.0
+    power = 10 ** math.floor(math.log10(value))
+    return max(f * power for f in (1, 2, 5) if f * power <= value)
+
+
+# ---- frame, keys, legend ------------------------------------------------------------------------------
+
+
+class _Column:
+    """The column right of the map: legend, notes and the key list, stacked from the top."""
+
+    def __init__(self, stack: Stack, x: float, top: float, px_per_km: float) -> None:
+        self.stack, self.x, self.y, self.px_per_km = stack, x, top, px_per_km
+        self.width = stack.width - PAD - x
+        self.map_bottom = top
+
+    def text(self, text: str, size: float, **style) -> None:
+        artist = self.stack.text_at(text, size, x=self.x, top=self.y, width=self.width, color=TEXT_COLOUR, **style)
+        self.y += extent(artist)[1] + 4 * PT
+
+    def legend(self, legend, height: float) -> None:
+        self.stack.legend(legend, self.x, self.y)
+        self.y += height + 5 * PT
+
+
+def _map_frame(spec: MapChart | CircleMap) -> tuple[Stack, object, _Column]:
+    """Title; the map axes on the left in the shapes' aspect; the column beside it starting with the city value."""
+    figure = new_figure((WIDTH, 14 * CM))
+    stack = Stack(figure)
+    stack.text(spec.title, TITLE_SIZE, gap=5 * PT)
+    axes = figure.add_axes((0, 0, 1, 1))
+    frame_map(axes, spec.shapes)
+    (x0, x1), (y0, y1) = axes.get_xlim(), axes.get_ylim()
+    width = MAP_WIDTH * figure.dpi
+    height = width * (y1 - y0) / (x1 - x0)
+    stack.axes(axes, PAD, stack.y, width, height)
+    column = _Column(stack, PAD + width + 8 * PT, stack.y, width / (x1 - x0))
     if spec.city_value is not None and not math.isnan(spec.city_value):
-        figure.text(x, 0.86, f"{spec.reference_label}: {format_value(spec.city_value, spec.unit, spec.decimals)}",
-                    fontsize=8, fontweight="bold", ha="left", va="top")
-    if handles:
-        legend = figure.legend(handles, labels, loc="upper left", bbox_to_anchor=(x - 0.008, 0.8), fontsize=7,
-                               title=f"{spec.year}, {_unit_words(spec.unit)}", title_fontsize=7.5, frameon=False,
-                               alignment="left", handlelength=1.6, handleheight=1.1)
-        legend.set_gid("legende")
-    if classes:
-        figure.text(x, 0.2, "Klassen: Quantile – je Klasse etwa\ngleich viele Stadtteile", fontsize=6.5,
-                    color="#333333", ha="left", va="top", linespacing=1.3)
-    figure.text(0.01, 0.048, shorten(f"Quelle: {spec.source}", 120), fontsize=6.5, color="#333333", ha="left",
-                va="bottom")
-    figure.text(0.01, 0.012, shorten(spec.shapes.attribution, 120), fontsize=6.5, color="#333333", ha="left",
-                va="bottom", gid="kartengrundlage")
-    return figure
+        column.text(f"{spec.reference_label}: {format_value(spec.city_value, spec.unit, spec.decimals)}", 8,
+                    fontweight="bold")
+    column.map_bottom = stack.y + height
+    return stack, axes, column
+
+
+def _map_finish(spec: MapChart | CircleMap, stack: Stack, column: _Column) -> Figure:
+    """The key list under the legend, then source and attribution under map and column."""
+    column.text("Stadtteile", 6.5, fontweight="bold")
+    entries = [f"{key} {name}" for i, (key, name) in enumerate(zip(spec.shapes.keys, spec.shapes.names,
+                                                                     strict=True)) if spec.shapes.rings[i]]
+    half = math.ceil(len(entries) / 2)
+    gap = 6 * PT
+    room = (column.width - gap) / 2
+    tops = []
+    for n, part in enumerate((entries[:half], entries[half:])):
+        if part:
+            artist = stack.text_at("\n".join(part), LIST_SIZE, x=column.x + n * (room + gap), top=column.y,
+                                   width=room, color=TEXT_COLOUR, linespacing=1.25, gid="schluessel")
+            tops.append(extent(artist)[1])
+    column.y += max(tops, default=0)
+    stack.y = max(column.map_bottom, column.y) + 5 * PT
+    *_source, attribution = source_lines(stack, f"Quelle: {spec.source}", spec.shapes.attribution)
+    attribution.set_gid("kartengrundlage")
+    return stack.finish()
+
+
+def _keys(axes, shapes: Shapes, stack: Stack, colours: dict[int, str], hatched: set[int]) -> None:
+    """Each Stadtteil's key at its label point, where the key fits inside the shape."""
+    (x0, x1) = axes.get_xlim()
+    km_per_px = (x1 - x0) / (MAP_WIDTH * stack.figure.dpi)
+    for i, colour in colours.items():
+        key = shapes.keys[i] if shapes.keys else ""
+        x, y, room = shapes.anchors[i] if shapes.anchors else (math.nan, math.nan, 0.0)
+        half_diagonal = math.hypot(text_width(key, KEY_SIZE), KEY_SIZE * PT) / 2 * km_per_px
+        if not key or math.isnan(x) or half_diagonal > room:
+            continue
+        box = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"} if i in hatched else None
+        axes.text(x, y, key, fontsize=KEY_SIZE, ha="center", va="center", color=colour, bbox=box,
+                  gid=f"schluessel-{shapes.areas[i]}")
+
+
+def _hatched(rings, state: str) -> PathPatch:
+    return PathPatch(ring_path(rings), facecolor="white", edgecolor=HATCH_GREY, linewidth=0.35,
+                     hatch=HATCHES.get(state, HATCHES["."]))
+
+
+def _hidden_entries(spec: MapChart | CircleMap) -> tuple[list, list[str]]:
+    """A hatched square per state that occurs on the map, labelled with the symbol and its meaning."""
+    states = [s for s in dict.fromkeys(spec.states[i] for i in spec.shapes.drawn) if s != SHOWN]
+    states.sort(key=lambda s: list(HATCHES).index(s) if s in HATCHES else 0)
+    handles = [Rectangle((0, 0), 1, 1, facecolor="white", edgecolor=HATCH_GREY, linewidth=0.4,
+                         hatch=HATCHES.get(s, HATCHES["."])) for s in states]
+    return handles, [symbol_label(s) for s in states]
 
 
 def _unit_words(unit: str) -> str:
     return "Anzahl" if unit in ("Anzahl", "") else f"in {unit}"
 
 
-def _class_label(low: float, high: float, spec: MapChart) -> str:
-    count = sum(1 for v, s in zip(spec.values, spec.states, strict=True)
-                if s == SHOWN and low <= rounded(v, spec.decimals) <= high)
-    unit = "" if spec.unit in ("Anzahl", "") else f" {spec.unit}"
-    low_text, high_text = (format_number(v, spec.decimals) for v in (low, high))
-    values = low_text if low == high else f"{low_text} bis {high_text}"
-    return f"{values}{unit} ({count_of(count, 'Stadtteil')})"
-
-
-def ring_path(rings: tuple[Ring, ...]) -> MplPath:
+def ring_path(rings: tuple) -> MplPath:
     vertices: list[tuple[float, float]] = []
     codes: list[int] = []
     for ring in rings:
@@ -378,11 +362,33 @@ def frame_map(axes, shapes: Shapes, *, scale: bool = True) -> None:
                   arrowprops={"arrowstyle": "-|>", "color": "#222222", "linewidth": 0.8})
 
 
+# ---- alt text -------------------------------------------------------------------------------------------
+
+
 def map_alt(spec: MapChart) -> str:
     """The map's message: highest and lowest Stadtteil, the city value, the darkest class, what is not shown."""
     names = spec.shapes.names
     shown_ = [i for i, state in enumerate(spec.states) if state == SHOWN]
     parts = [f"Karte: {spec.title}."]
+    parts += _extremes(spec, shown_, names)
+    classes = quantile_classes([spec.values[i] for i in shown_], spec.decimals)
+    if len(classes) > 1:
+        limits = class_limits(classes, spec.decimals)
+        darkest = [names[i] for i in shown_ if class_of(spec.values[i], limits, spec.decimals) == len(classes) - 1]
+        parts.append(f"{len(classes)} Klassen nach Quantilen; dunkelste Klasse "
+                     f"({class_labels(classes, limits, spec.unit)[-1]}): {', '.join(darkest)}.")
+    return " ".join(parts + _not_shown(spec))
+
+
+def circle_alt(spec: CircleMap) -> str:
+    """The circle map's message: what the circles mean, the largest and smallest count, what is not shown."""
+    shown_ = [i for i, state in enumerate(spec.states) if state == SHOWN]
+    parts = [f"Karte: {spec.title}. Kreise, deren Fläche der Zahl je Stadtteil entspricht."]
+    return " ".join(parts + _extremes(spec, shown_, spec.shapes.names) + _not_shown(spec))
+
+
+def _extremes(spec: MapChart | CircleMap, shown_: list[int], names: Sequence[str]) -> list[str]:
+    parts = []
     if shown_:
         top = max(shown_, key=lambda i: spec.values[i])
         low = min(shown_, key=lambda i: spec.values[i])
@@ -390,22 +396,20 @@ def map_alt(spec: MapChart) -> str:
                      f"{names[low]} mit {_value(spec, spec.values[low])}.")
     if spec.city_value is not None and not math.isnan(spec.city_value):
         parts.append(f"{spec.reference_label}: {_value(spec, spec.city_value)}.")
-    classes = quantile_classes(spec.values, spec.decimals)
-    if len(classes) > 1:
-        darkest = [names[i] for i in shown_ if class_of(spec.values[i], classes, spec.decimals) == len(classes) - 1]
-        parts.append(f"{len(classes)} Klassen nach Quantilen; dunkelste Klasse ({_value(spec, classes[-1][0])} bis "
-                     f"{_value(spec, classes[-1][1])}): {', '.join(darkest)}.")
-    counts = [(sum(1 for s in spec.states if s == state), words) for state, words in (
-        (SUPPRESSED, "gesperrt (Geheimhaltung)"), (SPARSE, "gering besiedelt ohne eigenen Anteil"),
-        (MISSING, "ohne Angabe"))]
-    hidden = [f"{count_of(n, 'Stadtteil')} {words}" for n, words in counts if n]
-    if hidden:
-        parts.append(f"Ohne eigenen Wert (schraffiert): {', '.join(hidden)}.")
-    missing = [names[i] for i, rings in enumerate(spec.shapes.rings) if not rings]
+    return parts
+
+
+def _not_shown(spec: MapChart | CircleMap) -> list[str]:
+    states = [s for s in dict.fromkeys(spec.states) if s != SHOWN]
+    counts = [f"{count_of(sum(1 for s in spec.states if s == state), 'Stadtteil')}: {symbol_label(state)}"
+              for state in states]
+    parts = [f"Ohne eigenen Wert (schraffiert): {', '.join(counts)}."] if counts else []
+    missing = [spec.shapes.names[i] for i, rings in enumerate(spec.shapes.rings) if not rings]
     if missing:
         parts.append(f"In der Kartengrundlage fehlen: {', '.join(missing)}.")
-    return " ".join(parts)
+    parts.append("Die Stadtteile sind mit ihrer Nummer beschriftet; die Liste neben der Karte nennt die Namen.")
+    return parts
 
 
-def _value(spec: MapChart, value: float) -> str:
+def _value(spec: MapChart | CircleMap, value: float) -> str:
     return format_value(value, spec.unit, spec.decimals)

@@ -37,8 +37,11 @@ from toolkit.core.cells import format_number
 from toolkit.core.settings import Settings
 from toolkit.core.workspace import atomic_path
 from toolkit.indicators.confidentiality import SPARSE_SYMBOL, symbol_legend
-from toolkit.report.charts import CM, Rendered, new_figure, png_bytes
-from toolkit.report.maps import PALETTE, Shapes, frame_map, ring_path, rounded
+from toolkit.report.chart_layout import CM, new_figure, wrap
+from toolkit.report.charts import Rendered
+from toolkit.report.geometry import Shapes
+from toolkit.report.map_classes import PALETTE, rounded
+from toolkit.report.maps import frame_map, ring_path
 from toolkit.report.tables import Cell, decimals_of, table_cell
 from toolkit.report.text import gap_unit
 from toolkit.report.word import BodyWriter, finish_document
@@ -65,7 +68,7 @@ class Profiles:
     year: int
     pages: list[Page]
     locators: list[LocatorMap]  # rendered with the report's charts (charts.render_all)
-    attribution: str = ""  # the map geometry's credit (maps.Shapes.attribution)
+    attribution: str = ""  # the map geometry's credit (geometry.Shapes.attribution)
 
 
 @dataclass
@@ -150,8 +153,8 @@ class LocatorMap:
     shapes: Shapes
     index: int
 
-    def png(self) -> bytes:
-        return png_bytes(locator_figure(self))
+    def figure(self):  # -> Figure
+        return locator_figure(self)
 
     def alt_text(self) -> str:
         name = self.shapes.names[self.index]
@@ -170,7 +173,8 @@ def locator_figure(spec: LocatorMap):  # -> Figure
                           linewidth=0.4, gid=spec.shapes.areas[spec.index])
         axes.add_artist(patch)
     frame_map(axes, spec.shapes, scale=False)
-    figure.text(0.02, 0.012, spec.shapes.attribution, fontsize=5.5, color="#333333", ha="left", va="bottom")
+    figure.text(0.02, 0.012, wrap(spec.shapes.attribution, 0.96 * figure.bbox.width, 5.5), fontsize=5.5,
+                color="#333333", ha="left", va="bottom")
     return figure
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,8 @@ from toolkit.core.workspace import atomic_path
 from toolkit.indicators.confidentiality import (
     DEFAULT_MIN_POPULATION,
     MISSING_SYMBOL,
+    NO_BASE,
+    NO_BASE_SYMBOL,
     PRIMARY,
     SECONDARY,
     SOURCE,
@@ -37,9 +40,12 @@ from toolkit.indicators.confidentiality import (
     rounding_base,
     symbol_legend,
 )
-from toolkit.indicators.values import footnotes_for
+from toolkit.indicators.values import comparison_pairs, footnotes_for
 from toolkit.report.charts import BarChart, Spec
-from toolkit.report.maps import MapChart, Shapes, map_state
+from toolkit.report.geometry import Shapes
+from toolkit.report.group_styles import SeriesStyle
+from toolkit.report.maps import SHOWN, CircleMap, MapChart, map_state
+from toolkit.report.text import QUALIFIERS, plain_label, qualifier
 
 SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹"
 MAX_DISTRICT_GROUPS = 3
@@ -58,6 +64,7 @@ class Cell:
     number: float | None = None  # the published number (None if suppressed or missing)
     decimals: int = 1
     limited: bool = False  # limited reliability: shown in brackets
+    state: str = ""  # why a symbol stands in the cell: a suppression state, NO_BASE, or '' (a value or '–' / '…')
 
 
 @dataclass
@@ -85,16 +92,18 @@ class Report:
     n_suppressed: int = 0
     suppressed_by: dict[str, int] = field(default_factory=dict)  # state ('primär', 'sekundär', …) -> cells
     shapes: Shapes | None = None  # the Stadtteil shapes for the maps (report/maps.py); None: no maps
+    styles: dict[str, SeriesStyle] = field(default_factory=dict)  # group -> style (group_styles.group_styles)
+    min_population: int = DEFAULT_MIN_POPULATION  # below it a Stadtteil gets no rate of its own ('x')
 
 
 def table_cell(row, decimals: int, markers: dict[str, str]) -> Cell:
     if row is None:
         return Cell(MISSING_SYMBOL)
     if row.suppressed:
-        return Cell(row.symbol or ".")
+        return Cell(row.symbol or ".", state=row.suppressed)
     value = row.published
-    if pd.isna(value):
-        return Cell(row.symbol or MISSING_SYMBOL)  # '–' in a Stadtteil without inhabitants
+    if pd.isna(value):  # '–' in a Stadtteil without inhabitants, 'x' for a rate without any case in its Nenner
+        return Cell(row.symbol or MISSING_SYMBOL, state=NO_BASE if row.symbol == NO_BASE_SYMBOL else "")
     limited = bool(getattr(row, "limited", False))
     text = ZERO_SYMBOL if value == 0 else format_number(value, decimals)
     if limited:
@@ -106,8 +115,12 @@ def table_cell(row, decimals: int, markers: dict[str, str]) -> Cell:
     return Cell(text, float(value), decimals, limited)
 
 
+UNIT_SUFFIXES = {"%": " (in %)", "Anzahl": " (Anzahl)", "": " (Anzahl)", "Index": " (Indexwerte)", "Tage": " (in Tagen)"}
+
+
 def _unit_suffix(indicator: Indicator) -> str:
-    return f" (in {indicator.einheit})" if indicator.einheit not in ("Anzahl", "") else " (Anzahl)"
+    """What the numbers of a table are: '(in %)', '(Anzahl)', '(Indexwerte)', '(in Tagen)', '(je 1.000)'."""
+    return UNIT_SUFFIXES.get(indicator.einheit, f" ({indicator.einheit})")
 
 
 def break_text(year: int, note: str) -> str:
@@ -170,8 +183,7 @@ def district_part(report: Report, k: dict, indicator: Indicator, block: pd.DataF
     report.tables.append(table)
     group = shown[0]
     values = tuple(_published(lookup.get((d.area, group))) for d in catalogue.districts)
-    symbols = tuple(ZERO_SYMBOL if d.empty and (d.area, group) not in lookup else _symbol(lookup.get((d.area, group)))
-                    for d in catalogue.districts)
+    symbols = tuple(map_state(lookup.get((d.area, group)), d.empty) for d in catalogue.districts)
     city_value = _published(city_lookup.get(group))
     reference_label = "Gesamtstadt"
     if indicator.typ == "anzahl":  # a city total is no yardstick for one Stadtteil: use the mean
@@ -179,25 +191,101 @@ def district_part(report: Report, k: dict, indicator: Indicator, block: pd.DataF
         reference_label = "Durchschnitt je Stadtteil"
     chart_title = f"{indicator.name}, {catalogue.label('gruppe', group)}, nach Stadtteilen {latest}"
     n_shown = sum(1 for v in values if not math.isnan(v))
-    shown_values = [v for v in values if not math.isnan(v)]
-    k["stadtteil_text"] = (f"Die Werte der {n_shown} Stadtteile mit veröffentlichtem Wert reichen {latest} von "
-                           f"{format_value(min(shown_values), indicator.einheit, decimals)} bis "
-                           f"{format_value(max(shown_values), indicator.einheit, decimals)}." if n_shown > 1
-                           else f"Für {latest} ist nur der Wert eines Stadtteils veröffentlichbar: "
-                                f"{format_value(shown_values[0], indicator.einheit, decimals)}." if n_shown
-                           else f"Für {latest} ist kein Stadtteilwert veröffentlichbar.")
+    k["stadtteil_text"] = _range_text(indicator, [lookup.get((d.area, group)) for d in catalogue.districts], latest)
     report.charts.append(BarChart(chart_title, indicator.einheit, indicator.quelle,
                                   tuple(d.name for d in catalogue.districts), values, symbols, city_value, latest,
-                                  decimals, reference_label=reference_label))
+                                  decimals, reference_label=reference_label, style=report.styles[group]))
     report.chart_slots.append((k, "stadtteil_grafik"))
     k["stadtteil_grafik_titel"] = f"{indicator.id} {chart_title}"
-    if report.shapes is not None and report.shapes.drawn and n_shown:  # the map beside the bars (compile places it)
-        records = [lookup.get((area, group)) for area in report.shapes.areas]
-        report.charts.append(MapChart(chart_title, indicator.einheit, indicator.quelle, latest, report.shapes,
-                                      tuple(_published(r) for r in records), tuple(map_state(r) for r in records),
-                                      city_value, reference_label, decimals,
-                                      caption=f"Abbildung: {indicator.id} {chart_title} – Karte"))
-        report.chart_slots.append((k, "stadtteil_karte"))
+    if report.shapes is not None and report.shapes.drawn and n_shown:  # the maps beside the bars (compile places them)
+        for spec in district_maps(report, indicator, catalogue, current, city, latest, group, city_value,
+                                  reference_label):
+            report.charts.append(spec)
+            report.chart_slots.append((k, "stadtteil_karte"))
+
+
+def district_maps(report: Report, indicator: Indicator, catalogue: Catalogue, current: pd.DataFrame,
+                  city: pd.DataFrame, latest: int, group: str, city_value: float, reference_label: str) -> list:
+    """The maps after the Stadtteil bars (which rank ``group``, usually Insgesamt).
+
+    A rate: one choropleth, of the target group (the first group with a comparison group) where it has a shown
+    value in at least half as many Stadtteile as ``group`` (a map of two coloured Stadtteile says nothing), else of
+    ``group``. A count: circles of ``group``, never a choropleth; and where the target
+    group is counted per Stadtteil too, a choropleth of its share of the total, from the published counts (a
+    Stadtteil under the population threshold gets 'x' as for every rate, one without a total '–').
+    """
+    shapes = report.shapes
+    lookup = {(r.area, r.group): r for r in _records(current)}
+    empty = {d.area for d in catalogue.districts if d.empty}
+    sparse = {d.area for d in catalogue.districts if d.sparse(report.min_population)}
+    shown_in = Counter(g for (_area, g), r in lookup.items() if map_state(r) == SHOWN)
+    target = next((t for t, _r in comparison_pairs(indicator, catalogue)
+                   if 2 * shown_in[t] >= shown_in[group] and shown_in[t]), None)
+    decimals = decimals_of(indicator)
+
+    def cells(g: str) -> tuple[tuple[float, ...], tuple[str, ...]]:
+        records = [lookup.get((area, g)) for area in shapes.areas]
+        return (tuple(_published(r) for r in records),
+                tuple(map_state(r, area in empty) for r, area in zip(records, shapes.areas, strict=True)))
+
+    def title(g: str) -> str:
+        return f"{indicator.name}, {catalogue.label('gruppe', g)}, nach Stadtteilen {latest}"
+
+    def caption(text: str) -> str:
+        return f"Abbildung: {indicator.id} {text} – Karte"
+
+    if indicator.typ != "anzahl":
+        shown_group = target or group
+        values, states = cells(shown_group)
+        value = city_value if shown_group == group else _published(_city_record(city, shown_group))
+        return [MapChart(title(shown_group), indicator.einheit, indicator.quelle, latest, shapes, values, states,
+                         value, reference_label, decimals, caption(title(shown_group)))]
+    values, states = cells(group)
+    maps: list = [CircleMap(title(group), indicator.einheit, indicator.quelle, latest, shapes, values, states,
+                            city_value, reference_label, 0, caption(title(group)), report.styles[group])]
+    if target and target != group:
+        parts, part_states = cells(target)
+        shares, share_states = [], []
+        for area, part, part_state, total, total_state in zip(shapes.areas, parts, part_states, values, states,
+                                                               strict=True):
+            state = part_state or total_state or (ZERO_SYMBOL if total == 0 else SPARSE_SYMBOL if area in sparse
+                                                  else SHOWN)
+            share_states.append(state)
+            shares.append(100 * part / total if state == SHOWN else math.nan)
+        city_part, city_total = (_published(_city_record(city, g)) for g in (target, group))
+        share_title = (f"{indicator.name}: Anteil der Gruppe „{catalogue.label('gruppe', target)}“, nach Stadtteilen "
+                       f"{latest}")
+        maps.append(MapChart(share_title, "%", indicator.quelle, latest, shapes, tuple(shares), tuple(share_states),
+                             100 * city_part / city_total if city_total else math.nan, "Gesamtstadt", 1,
+                             caption(share_title)))
+    return maps
+
+
+def _city_record(city: pd.DataFrame, group: str):
+    return next((r for r in _records(city) if r.group == group), None)
+
+
+def _range_text(indicator: Indicator, records: list, year: int) -> str:
+    """'Die Werte der 29 Stadtteile mit veröffentlichtem Wert reichen 2025 von 2,9 % bis (100,0 %).': the lowest and
+    the highest printed value, in brackets where the table brackets it (limited reliability)."""
+    shown = [r for r in records if not math.isnan(_published(r))]
+    if not shown:
+        return f"Für {year} ist kein Stadtteilwert veröffentlichbar."
+    decimals = decimals_of(indicator)
+
+    def text(record) -> str:
+        value = format_value(_published(record), indicator.einheit, decimals)
+        return f"({value})" if _limited(record) else value
+
+    # on a tie the plain value is named
+    low = min(shown, key=lambda r: (round(_published(r), decimals), _limited(r)))
+    high = max(shown, key=lambda r: (round(_published(r), decimals), not _limited(r)))
+    return (f"Die Werte der {len(shown)} Stadtteile mit veröffentlichtem Wert reichen {year} von {text(low)} bis "
+            f"{text(high)}.")
+
+
+def _limited(record) -> bool:
+    return bool(getattr(record, "limited", False))
 
 
 def _district_cell(district, row, decimals: int, markers: dict[str, str]) -> Cell:
@@ -211,12 +299,6 @@ def _published(record) -> float:
     if record is None or record.suppressed or pd.isna(record.published):
         return math.nan
     return float(record.published)
-
-
-def _symbol(record) -> str:
-    if record is None or pd.isna(record.published) and not record.suppressed:
-        return MISSING_SYMBOL
-    return record.symbol if record.suppressed else ""
 
 
 def comparison_part(report: Report, k: dict, indicator: Indicator, block: pd.DataFrame, groups: list[str],
@@ -252,7 +334,10 @@ def comparison_part(report: Report, k: dict, indicator: Indicator, block: pd.Dat
         value = _published(lookup.get((area, group, last)))
         if not math.isnan(value):
             parts.append(f"{_area_label(catalogue, area)} {format_value(value, indicator.einheit, decimals)}")
-    k["vergleich_text"] = (f"Zum Vergleich ({catalogue.label('gruppe', group)}, {last}): " + ", ".join(parts) + "."
+    label = catalogue.label("gruppe", group)  # 'Mit Migrationshintergrund (Mikrozensus)': one pair of brackets
+    said = f"{plain_label(label)}, Abgrenzung {QUALIFIERS.get(qualifier(label), qualifier(label))}" if qualifier(
+        label) else label
+    k["vergleich_text"] = (f"Zum Vergleich ({said}, {last}): " + ", ".join(parts) + "."
                            if len(parts) > 1 else
                            "Vergleichswerte für Sachsen-Anhalt und Deutschland sind gesperrt oder fehlen.")
 
@@ -261,9 +346,13 @@ def _area_label(catalogue: Catalogue, area: str) -> str:
     return "Magdeburg" if area == CITY else catalogue.area_label(area)
 
 
-def footnotes(indicator: Indicator, catalogue: Catalogue, block: pd.DataFrame, markers: dict[str, str],
-               breaks: list[tuple[int, str]]) -> list[str]:
-    notes = [f"{marker} {text[0].upper()}{text[1:]}." for text, marker in markers.items()]
+def footnotes(indicator: Indicator, catalogue: Catalogue, tables: list[Table], markers: dict[str, str],
+              breaks: list[tuple[int, str]]) -> list[str]:
+    """The notes for ``tables``: a marker's note where the marker is shown, a symbol's note only where a cell shows
+    that symbol, brackets only where a value is bracketed; series breaks and the source's rounding always."""
+    cells = [cell for table in tables for row in table.zeilen for cell in row]
+    shown = " ".join([*(h for table in tables for h in table.kopf), *(c.text for c in cells)])
+    notes = [f"{marker} {text[0].upper()}{text[1:]}." for text, marker in markers.items() if marker in shown]
     for year, note in breaks:
         if break_text(year, note) not in markers:
             notes.append(f"{break_text(year, note)}.")
@@ -272,25 +361,30 @@ def footnotes(indicator: Indicator, catalogue: Catalogue, block: pd.DataFrame, m
         what = "Fallzahlen" if indicator.typ == "anzahl" else "Die Grundzahlen der Anteile"
         notes.append(f"{what} sind nach der Regel der Quelle auf Vielfache von {base} gerundet; Summen können von "
                      "der Summe der Teile abweichen.")
-    symbol = catalogue.profiles[indicator.geheimhaltung].symbol if indicator.geheimhaltung in catalogue.profiles else "."
-    if block["suppressed"].isin([PRIMARY, SECONDARY]).any():
-        notes.append(f"Einzelne Werte sind aus Gründen der Geheimhaltung gesperrt ({symbol}).")
-    if (block["suppressed"] == SOURCE).any():
-        notes.append(f"Einzelne Werte hat die Quelle gesperrt ({symbol}).")
-    if (block["suppressed"] == SPARSE).any():
+    states = {c.state: c.text for c in cells if c.state}
+    for state in (PRIMARY, SECONDARY):
+        if state in states:
+            notes.append(f"Einzelne Werte sind aus Gründen der Geheimhaltung gesperrt ({states[state]}).")
+            break
+    if SOURCE in states:
+        notes.append(f"Einzelne Werte hat die Quelle gesperrt ({states[SOURCE]}).")
+    if SPARSE in states:
         notes.append(f"Für gering besiedelte Stadtteile wird kein eigener Anteil gezeigt ({SPARSE_SYMBOL}).")
-    if "limited" in block and block["limited"].any():
+    if NO_BASE in states:
+        notes.append(f"Ohne Fälle im Nenner gibt es keinen Anteil ({NO_BASE_SYMBOL}).")
+    if any(c.limited for c in cells):
         limit = catalogue.profiles[indicator.geheimhaltung].klammer_unter
-        cases = "Fälle im Nenner" if indicator.typ == "quote" else "Fälle"
         notes.append(f"Werte in Klammern: Aussagewert ist eingeschränkt, da der Zahlenwert statistisch relativ "
-                     f"unsicher ist (weniger als {limit} {cases}).")
+                     f"unsicher ist (weniger als {limit} Fälle im Nenner).")
     return notes
 
 
 # ---- the Tabellenanhang ------------------------------------------------------------------------------
 
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-NUMBER_FORMATS = ("#,##0", "#,##0.0", "#,##0.00")  # by decimals
+# by decimals; a negative number shows the minus sign U+2212 as the printed report does (Excel's own would be "-")
+NUMBER_FORMATS = tuple(f'{n};"\u2212"{n}' for n in ("#,##0", "#,##0.0", "#,##0.00"))
+LIMITED_FORMATS = tuple(f'({n});("\u2212"{n})' for n in ("#,##0", "#,##0.0", "#,##0.00"))  # in brackets
 
 
 def sheet_name(text: str, used: set[str]) -> str:
@@ -318,8 +412,7 @@ def write_table_annex(path: Path, tables: list, catalogue: Catalogue, year: int,
             "text": workbook.add_format({"border": 1}),
             "symbol": workbook.add_format({"border": 1, "align": "right"}),
             **{d: workbook.add_format({"border": 1, "num_format": n}) for d, n in enumerate(NUMBER_FORMATS)},
-            **{("limited", d): workbook.add_format({"border": 1, "num_format": f"({n});(-{n})"})
-               for d, n in enumerate(NUMBER_FORMATS)},
+            **{("limited", d): workbook.add_format({"border": 1, "num_format": n}) for d, n in enumerate(LIMITED_FORMATS)},
             "note": workbook.add_format({"font_size": 9, "italic": True}),
         }
         used: set[str] = set()

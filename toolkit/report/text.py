@@ -1,12 +1,14 @@
 """Drafted German sentences of the report: per indicator the latest value, the gap and the trend.
 
-The sentences are a draft for the editor: plain, with the numbers the tables show, never a
-suppressed value. Concept texts ("Begriffe und Datengrundlagen") come from the catalogue.
+The sentences are a draft for the editor: plain, with the numbers the tables show, never a suppressed value. Every
+difference they state is the difference of the printed values (report/analysis.py). Concept texts ("Begriffe und
+Datengrundlagen") come from the catalogue.
 
-The wording is neutral and describes participation: the values of both groups, the difference in
-Prozentpunkten and how it developed. It never ranks groups as better or worse off, never frames a
-difference as a deficit and gives no ratio ("2,8 zu 1"); AVOIDED_PHRASES lists what must not appear,
-and a test checks the whole demo report against it.
+The wording is neutral and describes participation: the values of both groups, the difference in Prozentpunkten and
+how it developed, in the one trend vocabulary of the report (gestiegen, gesunken, unverändert). It never ranks groups
+as better or worse off, never frames a difference as a deficit and gives no ratio ("2,8 zu 1"); AVOIDED_PHRASES lists
+what must not appear, READER_PHRASES the words of insiders and machines a reader cannot follow, and tests check the
+report against both.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ import re
 import pandas as pd
 
 from toolkit.catalogue.model import Catalogue, Indicator
-from toolkit.core.cells import format_number, format_value
-from toolkit.indicators.values import VERDICT_LARGER, VERDICT_SAME, VERDICT_SMALLER
+from toolkit.core.cells import format_number, format_value, listed
+from toolkit.indicators.values import FALLEN, RISEN, UNCHANGED
 
 # Deficit or ranking framing that the drafted text must never use (matched at the start of a word, any case).
 AVOIDED_PHRASES = (
@@ -27,12 +29,26 @@ AVOIDED_PHRASES = (
 )
 RATIO_PHRASE = re.compile(r"\bVerhältnis\s+(?:von\s+)?\d[\d.,]*\s+zu\s+\d", re.IGNORECASE)  # "Verhältnis 2,8 zu 1"
 
+# Words of insiders and machines that the published report must not hold (issue #19: an editor of a statistical
+# publication read them as "für Insider und Maschinen"): commands, the tool, settings, the catalogue, clumsy drafts.
+READER_PHRASES = (
+    "toolkit import", "'toolkit", "das Werkzeug", "berechnet das Werkzeug", "wo der Katalog", "der Katalog es vorsieht",
+    "der eingestellten", "genauso viel wie", "(in Index)", "nach Staatsangehörigkeit nach Gruppen",
+    "C5b, in neueren Berichten", "niedersächsische Monitoring", "ob ein Zielwert erreicht ist",
+)
+
 
 def avoided_phrases(text: str) -> list[str]:
     """The avoided phrases (and the ratio phrasing) found in ``text``."""
     found = [p for p in AVOIDED_PHRASES if re.search(r"(?<!\w)" + re.escape(p), text, re.IGNORECASE)]
     found += [m.group(0) for m in RATIO_PHRASE.finditer(text)]
     return found
+
+
+def reader_phrases(text: str) -> list[str]:
+    """The READER_PHRASES found in ``text`` (any case)."""
+    folded = text.casefold()
+    return [p for p in READER_PHRASES if p.casefold() in folded]
 
 
 CONCEPTS = (
@@ -43,7 +59,15 @@ CONCEPTS = (
     ("einwanderungsgeschichte", "mit_eg", "Einwanderungsgeschichte"),
     ("familiensprache", "familiensprache_nichtdeutsch", "Familiensprache"),
 )
-
+# The eight asylum countries of origin in the Bundesagentur für Arbeit's definition: named in the definitions when
+# the catalogue's description of the group does not list them itself.
+ASYLUM_COUNTRIES = ("Afghanistan", "Eritrea", "Irak", "Iran", "Nigeria", "Pakistan", "Somalia", "Syrien")
+ASYLUM_GROUP = "asylherkunft"
+NATIONALITY_ROOT = "nichtdeutsch"  # the Staatengruppen of the tables are parts of the Nichtdeutschen
+# "Mit Migrationshintergrund (Mikrozensus)": the qualifier is said once per sentence group, in words
+QUALIFIERS = {"Mikrozensus": "des Mikrozensus", "Kita-Statistik": "der Kita-Statistik"}
+DEFINITIONS = "„Begriffe und Datengrundlagen“"
+STATE_GROUPS_TITLE = "Gruppen nach Staatsangehörigkeit"
 
 SPECIAL_DATIVE = {
     "insgesamt": "allen Personen",
@@ -61,21 +85,38 @@ SPECIAL_GENITIVE = {
 }
 
 
-def _plural_noun(label: str, case: str) -> str:
-    """'Nichtdeutsche' -> 'Nichtdeutschen'; 'Mit Migrationshintergrund' -> 'Personen mit Migrationshintergrund'."""
-    first, _, rest = label.partition(" ")
-    if first in ("Mit", "Ohne"):
+def plain_label(label: str) -> str:
+    """A group's label without its qualifier in brackets: 'Mit Migrationshintergrund (Mikrozensus)' -> 'Mit …'."""
+    return re.sub(r"\s*\([^)]*\)$", "", label)
+
+
+def qualifier(label: str) -> str:
+    """The qualifier in brackets at the end of a label ('Mikrozensus'), or ''."""
+    found = re.search(r"\(([^)]*)\)$", label)
+    return found.group(1) if found else ""
+
+
+def _plural_noun(label: str) -> str:
+    """'Nichtdeutsche' -> 'Nichtdeutschen'; 'Ukrainische Staatsangehörige' -> 'ukrainischen Staatsangehörigen';
+    'Mit Migrationshintergrund' -> 'Personen mit Migrationshintergrund'; else 'Gruppe „…“'."""
+    label = plain_label(label)
+    words = label.split(" ")
+    if words[0] in ("Mit", "Ohne"):
         return f"Personen {label[0].lower()}{label[1:]}"
-    if first.endswith("e"):
-        return f"{first}n {rest}".strip()
-    return f"Gruppe „{label}“" if case == "dative" else f"Gruppe „{label}“"
+    run = 0
+    while run < len(words) and words[run].endswith("e"):
+        run += 1
+    if not run:
+        return f"Gruppe „{label}“"
+    declined = [(w.lower() if n < run - 1 else w) + "n" for n, w in enumerate(words[:run])]
+    return " ".join(declined + words[run:])
 
 
 def dative(catalogue: Catalogue, code: str) -> str:
     """'bei den …' form of a group."""
     if code in SPECIAL_DATIVE:
         return SPECIAL_DATIVE[code]
-    noun = _plural_noun(catalogue.label("gruppe", code), "dative")
+    noun = _plural_noun(catalogue.label("gruppe", code))
     return noun if not noun.startswith("Gruppe") else f"der {noun}"
 
 
@@ -83,12 +124,15 @@ def genitive(catalogue: Catalogue, code: str) -> str:
     """'der …' form of a group (der Wert der …, dem der …)."""
     if code in SPECIAL_GENITIVE:
         return SPECIAL_GENITIVE[code]
-    return f"der {_plural_noun(catalogue.label('gruppe', code), 'genitive')}"
+    return f"der {_plural_noun(catalogue.label('gruppe', code))}"
 
 
 def gap_unit(unit: str, short: bool = False) -> str:
+    """The unit of a difference: 'Prozentpunkte' for shares ('Pp.' where a table's legend explains it)."""
     if unit == "%":
         return "Pp." if short else "Prozentpunkte"
+    if unit == "Index":
+        return "Indexpunkte"
     if unit == "Anzahl":
         return ""
     return unit
@@ -100,103 +144,136 @@ def _v(value: float, analysis) -> str:
 
 def _latest(group: str, analysis) -> str:
     text = _v(analysis.values[group], analysis)
-    if group in getattr(analysis, "limited", ()):
+    if group in analysis.limited:
         return f"({text}; eingeschränkte Aussagekraft)"
     return text
 
 
-def _points(value: float, analysis) -> str:
-    unit = "Indexpunkte" if analysis.unit == "Index" else gap_unit(analysis.unit)
-    return f"{format_number(abs(value), analysis.decimals)} {unit}".strip()
+def points(value: float, analysis) -> str:
+    """The size of a difference with its unit: '2,2 Prozentpunkte', '670', '0,02 Indexpunkte'."""
+    decimals = 0 if analysis.unit == "Anzahl" else analysis.decimals
+    return f"{format_number(abs(value), decimals)} {gap_unit(analysis.unit)}".strip()
+
+
+def series_title(indicator: Indicator, groups: list[str]) -> str:
+    """The title of an indicator's time series: its name, 'nach Gruppen' only where there are groups and the name
+    does not already say by what ('Nichtdeutsche nach Staatsangehörigkeit', never '… nach Gruppen')."""
+    if len(groups) < 2 or " nach " in f" {indicator.name} ":
+        return indicator.name
+    return f"{indicator.name} nach Gruppen"
 
 
 def indicator_sentences(indicator: Indicator, catalogue: Catalogue, analysis, year: int) -> list[str]:
-    """Latest value, gap (with ratio) and trend verdict, or the development for context indicators."""
-    def dat(code: str) -> str:
-        return dative(catalogue, code)
-
-    def gen(code: str) -> str:
-        return genitive(catalogue, code)
-
+    """Latest value, gap and how it developed, or the development for indicators without a comparison; the
+    Staatengruppen of the table; a target value where the catalogue has one."""
     latest = analysis.latest_year
-    sentences: list[str] = []
     if latest is None:
         return ["Für den Berichtszeitraum ist kein Wert veröffentlichbar."]
+    sentences: list[str] = []
     if not indicator.collected_in_city:
         sentences.append("Diese Kennzahl gibt es nur für Land und Bund; die folgenden Werte gelten für Sachsen-Anhalt.")
-    if latest != year:
+    if latest != year and not indicator.has_year(year):
+        sentences.append(f"Die Kennzahl gibt es nur für die Jahre {collection_years(indicator)}; die letzten Werte "
+                         f"stammen aus {latest}.")
+    elif latest != year:
         sentences.append(f"Für {year} liegt noch kein Wert vor; die letzten Werte stammen aus {latest}.")
     target, reference = analysis.target, analysis.reference
     if target and target in analysis.values and reference in analysis.values:
-        sentences.append(f"{latest} lag der Wert bei den {dat(target)} bei {_latest(target, analysis)}, bei den "
-                         f"{dat(reference)} bei {_latest(reference, analysis)}.")
-        gap = analysis.gap
-        if abs(gap) < 10 ** -analysis.decimals / 2:
-            sentences.append("Zwischen beiden Gruppen besteht kein Abstand.")
-        else:
-            side = "über" if gap > 0 else "unter"
-            sentences.append(f"Der Wert {gen(target)} liegt damit {_points(gap, analysis)} {side} dem {gen(reference)}.")
-        sentences.append(_verdict_sentence(analysis, f"zwischen den {dat(target)} und den {dat(reference)}"))
+        sentences += _gap_sentences(catalogue, analysis)
     elif target:
-        sentences.append(f"Für {latest} ist der Abstand zwischen {dat(target)} und {dat(reference)} wegen der "
-                         "Geheimhaltung oder fehlender Werte nicht ausweisbar.")
-        sentences.append(_development_sentence(analysis, dat))
+        sentences.append(f"Für {latest} ist der Abstand zwischen den {dative(catalogue, target)} und den "
+                         f"{dative(catalogue, reference)} wegen der Geheimhaltung oder fehlender Werte nicht "
+                         "ausweisbar.")
+        sentences.append(development_sentence(catalogue, analysis))
     else:
-        sentences.append(_development_sentence(analysis, dat))
-        if indicator.richtung in ("neutral", "deuten"):
-            sentences.append("Die Kennzahl beschreibt den Kontext und wird nicht bewertet.")
+        sentences.append(development_sentence(catalogue, analysis))
+    if indicator.richtung in ("neutral", "deuten"):
+        sentences.append("Die Kennzahl beschreibt den Kontext und wird nicht bewertet.")
+    sentences += subgroup_sentences(indicator, catalogue, analysis)
+    if indicator.zielwert is not None:
+        sentences.append(target_sentence(indicator, catalogue, analysis))
     return [s for s in sentences if s]
 
 
-def _verdict_sentence(analysis, between: str) -> str:
-    """How the gap developed: 'Der Abstand zwischen … hat sich seit 2020 um 2,1 Prozentpunkte verringert (2020: …).'"""
+def collection_years(indicator: Indicator) -> str:
+    """'2019, 2024 und 2029': the years an indicator has values for (its Erhebungsjahre)."""
+    return listed([str(y) for y in indicator.erhebungsjahre])
+
+
+def _gap_sentences(catalogue: Catalogue, analysis) -> list[str]:
+    target, reference, latest = analysis.target, analysis.reference, analysis.latest_year
+    labels = [catalogue.label("gruppe", g) for g in (target, reference)]
+    told = {qualifier(label) for label in labels} - {""}
+    said = f" (beide in der Abgrenzung {QUALIFIERS.get(q, q)})" if len(told) == 1 and (q := told.pop()) else ""
+    sentences = [f"{latest} lag der Wert bei den {dative(catalogue, target)} bei {_latest(target, analysis)}, bei den "
+                 f"{dative(catalogue, reference)} bei {_latest(reference, analysis)}{said}."]
+    if round(abs(analysis.gap), analysis.decimals) == 0:
+        sentences.append("Zwischen beiden Gruppen besteht kein Abstand.")
+    else:
+        side = "über" if analysis.gap > 0 else "unter"
+        sentences.append(f"Der Wert {genitive(catalogue, target)} liegt damit {points(analysis.gap, analysis)} {side} "
+                         f"dem {genitive(catalogue, reference)}.")
+    sentences.append(gap_development_sentence(catalogue, analysis))
+    return sentences
+
+
+NO_COMPARISON = {
+    "keine Bewertung wegen eines Zeitreihenbruchs": "Über den Zeitreihenbruch hinweg wird die Entwicklung nicht "
+                                                     "verglichen.",
+    "zu kurze Zeitreihe für eine Bewertung": "Für einen Vergleich mit früheren Jahren ist die Zeitreihe noch zu kurz.",
+}
+
+
+def gap_development_sentence(catalogue: Catalogue, analysis) -> str:
+    """'Der Abstand zwischen … ist seit 2020 um 2,2 Prozentpunkte gesunken (2020: 47,1 Prozentpunkte).'"""
     verdict = analysis.verdict
     if verdict is None:
         return ""
-    if verdict.verdict is None and verdict.base_year is not None and analysis.base_gap is not None:
-        return (f"Die Kennzahl beschreibt den Kontext und wird nicht bewertet; {verdict.base_year} betrug der Abstand "
-                f"{_points(analysis.base_gap, analysis)}.")
-    if verdict.verdict is None:
-        return f"Eine Bewertung der Entwicklung entfällt ({verdict.reason})."
-    before = f" ({verdict.base_year}: {_points(analysis.base_gap, analysis)})" if analysis.base_gap is not None else ""
-    if verdict.verdict == VERDICT_SAME:
-        return f"Der Abstand {between} ist seit {verdict.base_year} nahezu unverändert{before}."
-    word = {VERDICT_SMALLER: "verringert", VERDICT_LARGER: "vergrößert"}[verdict.verdict]
-    return (f"Der Abstand {between} hat sich seit {verdict.base_year} um {_points(gap_change(analysis), analysis)} "
-            f"{word}{before}.")
+    if verdict.trend is None:
+        return NO_COMPARISON.get(verdict.reason, "")
+    between = f"Der Abstand zwischen den {dative(catalogue, analysis.target)} und den {dative(catalogue, analysis.reference)}"
+    before = f" ({verdict.base_year}: {points(analysis.base_gap, analysis)})" if analysis.base_gap is not None else ""
+    change = gap_change(analysis)
+    if verdict.trend == UNCHANGED:
+        almost = "nahezu " if round(change, analysis.decimals) else ""
+        return f"{between} ist seit {verdict.base_year} {almost}unverändert{before}."
+    return f"{between} ist seit {verdict.base_year} um {points(change, analysis)} {verdict.trend}{before}."
 
 
 def gap_change(analysis) -> float:
-    """Change of the absolute gap since the base year, from the rounded gaps the text shows (so they add up)."""
+    """Change of the absolute gap since the base year, from the printed gaps (so they add up)."""
     if analysis.base_gap is None:
         return analysis.verdict.delta
     return round(abs(analysis.gap), analysis.decimals) - round(abs(analysis.base_gap), analysis.decimals)
 
 
-def _development_sentence(analysis, dat) -> str:
-    group = analysis.main_group
+def _who(catalogue: Catalogue, group: str) -> str:
+    return "insgesamt" if group == "insgesamt" else f"bei den {dative(catalogue, group)}"
+
+
+def development_sentence(catalogue: Catalogue, analysis) -> str:
+    """'2025 lag der Wert insgesamt bei 13,4 %; gegenüber 2024 ist er um 0,3 Prozentpunkte gestiegen, gegenüber 2020
+    um 3,4 Prozentpunkte gestiegen.' (unverändert when the printed values are equal)."""
+    group, latest = analysis.main_group, analysis.latest_year
     if group not in analysis.values:
-        return f"Für {analysis.latest_year} ist der Wert gesperrt oder fehlt."
-    who = "insgesamt" if group == "insgesamt" else f"bei den {dat(group)}"
+        return f"Für {latest} ist der Wert gesperrt oder fehlt."
     value = _v_dative(analysis.values[group], analysis)
-    if group in getattr(analysis, "limited", ()):
+    if group in analysis.limited:
         value = f"({value}; eingeschränkte Aussagekraft)"
-    text = f"{analysis.latest_year} lag der Wert {who} bei {value}"
-    changes = []
-    for key, back in (("vorjahr", 1), ("fuenf_jahre", 5)):
-        delta = analysis.development.get(key)
-        if delta is None:
-            continue
-        if abs(delta) < 10 ** -analysis.decimals / 2:
-            changes.append(f"genauso viel wie {analysis.latest_year - back}")
-            continue
-        direction = "mehr" if delta > 0 else "weniger"
-        amount = _points(delta, analysis) if analysis.unit != "Anzahl" else format_number(abs(delta), 0)
-        changes.append(f"{amount} {direction} als {analysis.latest_year - back}")
-    if changes and all(c.startswith("genauso") for c in changes):
-        years = " und ".join(c.removeprefix("genauso viel wie ") for c in changes)
-        return text + f"; das ist genauso viel wie {years}."
-    return text + (f"; das sind {' und '.join(changes)}." if changes else ".")
+    text = f"{latest} lag der Wert {_who(catalogue, group)} bei {value}"
+    changes = [(latest - back, delta) for key, back in (("vorjahr", 1), ("fuenf_jahre", 5))
+               if (delta := analysis.development.get(key)) is not None]
+    if not changes:
+        return text + "."
+    if all(round(delta, analysis.decimals) == 0 for _, delta in changes):
+        return text + f"; er ist damit gegenüber {' und '.join(str(y) for y, _ in changes)} unverändert."
+    parts, said = [], ""
+    for before, delta in changes:
+        word = UNCHANGED if round(delta, analysis.decimals) == 0 else RISEN if delta > 0 else FALLEN
+        how = word if word == UNCHANGED else f"um {points(delta, analysis)}" + ("" if word == said else f" {word}")
+        parts.append(f"gegenüber {before} {'ist er ' if not parts else ''}{how}")
+        said = word
+    return f"{text}; {', '.join(parts)}."
 
 
 def _v_dative(value: float, analysis) -> str:
@@ -208,46 +285,67 @@ def _v_dative(value: float, analysis) -> str:
     return _v(value, analysis)
 
 
-def development_words(analysis, indicator: Indicator) -> str:
-    """Trend column for indicators without a comparison group: development only, with a symbol."""
-    delta = analysis.development.get("fuenf_jahre")
-    back = 5
-    if delta is None:
-        delta, back = analysis.development.get("vorjahr"), 1
-    if delta is None:
-        return "– keine Vergleichswerte"
-    base = analysis.values.get(analysis.main_group)
-    same = abs(delta) < (0.5 if analysis.unit == "%" else max(abs(base or 0) * 0.01, 1e-9))
-    word = "gleich geblieben" if same else ("gestiegen" if delta > 0 else "gesunken")
-    symbol = "→" if same else ("↗" if delta > 0 else "↘")
-    suffix = " (keine Bewertung)" if indicator.richtung in ("neutral", "deuten") else ""
-    return f"{symbol} {word} seit {analysis.latest_year - back}{suffix}"
+def subgroup_sentences(indicator: Indicator, catalogue: Catalogue, analysis) -> list[str]:
+    """The Staatengruppen of the table in words: per group that is divided into parts of its own concept (the
+    Nichtdeutschen into EU-Staaten and Drittstaaten, the Drittstaaten into Asylherkunftsländer, Ukraine, übrige) the
+    latest printed value of each part, with a pointer to their definition."""
+    groups = catalogue.groups
+    shown = {analysis.main_group, analysis.target, analysis.reference}
+    sentences = []
+    for rule in catalogue.sum_rules:
+        parent = rule.gesamt
+        if rule.dimension != "gruppe" or parent not in analysis.values or parent in ("insgesamt", "deutsch"):
+            continue
+        concept = groups[parent].konzept if parent in groups else ""
+        parts = [p for p in rule.teile if p in analysis.values and p not in shown and p in indicator.gruppen
+                 and groups[p].konzept == concept]
+        if not parts:
+            continue
+        values = [f"bei den {dative(catalogue, p)} bei {_latest(p, analysis)}" for p in parts]
+        listed = values[0] if len(values) == 1 else f"{', '.join(values[:-1])} und {values[-1]}"
+        sentences.append(f"Unter den {dative(catalogue, parent)} lag der Wert {analysis.latest_year} {listed}.")
+    if sentences:
+        sentences[-1] = sentences[-1][:-1] + f" (zur Abgrenzung der Gruppen siehe {DEFINITIONS})."
+    return sentences
 
 
-def quote_zielwert(indicator: Indicator, catalogue: Catalogue, analysis) -> str:
-    target = indicator.zielwert
-    text = f"Das Integrationskonzept nennt als Zielwert {_v(target, analysis)}"
+def target_state(indicator: Indicator, analysis) -> tuple[str, float, float] | None:
+    """(group, printed value, value minus target) for the indicator's Zielwert, or None without a value."""
     group = analysis.target or analysis.main_group
     value = analysis.values.get(group)
-    if value is None:
-        return text + "."
-    diff = value - target
-    if abs(diff) < 10 ** -analysis.decimals / 2:
-        return text + "; er ist erreicht."
-    side = "darüber" if diff > 0 else "darunter"
-    return text + f"; {_value_of(catalogue, group)} liegt {_points(diff, analysis)} {side}."
+    if value is None or indicator.zielwert is None:
+        return None
+    return group, value, round(value - indicator.zielwert, analysis.decimals)
 
 
-def _value_of(catalogue: Catalogue, group: str) -> str:
-    return "der Wert insgesamt" if group == "insgesamt" else f"der Wert {genitive(catalogue, group)}"
+def target_reached(indicator: Indicator, difference: float) -> bool:
+    """Reached by the Richtung: at or above the target for plus, at or below for minus, equal otherwise."""
+    return {"plus": difference >= 0, "minus": difference <= 0}.get(indicator.richtung, difference == 0)
+
+
+def target_sentence(indicator: Indicator, catalogue: Catalogue, analysis) -> str:
+    """'Das Integrationskonzept nennt als Zielwert 8,0 % bis 2027 (niedriger ist günstiger); 2024 liegt der Wert
+    insgesamt mit 9,1 % 1,1 Prozentpunkte darüber, der Zielwert ist noch nicht erreicht.'"""
+    by = f" bis {indicator.zieljahr}" if indicator.zieljahr else ""
+    way = {"plus": " (höher ist günstiger)", "minus": " (niedriger ist günstiger)"}.get(indicator.richtung, "")
+    text = f"Das Integrationskonzept nennt als Zielwert {_v(indicator.zielwert, analysis)}{by}{way}"
+    state = target_state(indicator, analysis)
+    if state is None:
+        return text + "; für den letzten Berichtsstand ist kein Wert veröffentlichbar."
+    group, value, difference = state
+    reached = "erreicht" if target_reached(indicator, difference) else "noch nicht erreicht"
+    where = "genau dort" if difference == 0 else f"{points(difference, analysis)} {'darüber' if difference > 0 else 'darunter'}"
+    return (f"{text}; {analysis.latest_year} liegt der Wert {_who(catalogue, group)} mit {_v(value, analysis)} "
+            f"{where}, der Zielwert ist {reached}.")
 
 
 def missing_reason(indicator: Indicator, catalogue: Catalogue, year: int, received_offices: set[str],
                    block: pd.DataFrame) -> str:
     """Why an indicator has no city value for the report year."""
+    if not indicator.has_year(year):
+        return f"Die Kennzahl gibt es nur für die Jahre {collection_years(indicator)}, nicht für {year}."
     if not indicator.collected_in_city:
-        return (f"Vergleichswert für Land und Bund (Mikrozensus): der Wert für {year} ist noch nicht veröffentlicht "
-                "oder noch nicht mit 'toolkit import' übernommen.")
+        return f"Vergleichswert für Sachsen-Anhalt und Deutschland: der Wert für {year} ist noch nicht veröffentlicht."
     office = catalogue.offices.get(indicator.fachbereich)
     name = office.name if office else indicator.fachbereich
     current = block[(block["year"] == year) & (block["area"] == "gesamtstadt")] if not block.empty else block
@@ -262,8 +360,10 @@ def missing_reason(indicator: Indicator, catalogue: Catalogue, year: int, receiv
 
 
 def begriffe(catalogue: Catalogue) -> list[dict]:
-    """The concepts the catalogue uses (Ausländer vs. Migrationshintergrund etc.), plus areas and Stichtage."""
-    used = {g for i in catalogue.indicators.values() for g in i.gruppen}
+    """The concepts the catalogue uses (Ausländer vs. Migrationshintergrund etc.), the Staatengruppen, areas,
+    calculation and, where notes refer to it, the Integrationsmonitoring der Länder."""
+    indicators = catalogue.indicators.values()
+    used = {g for i in indicators for g in i.gruppen}
     groups = catalogue.groups
     items = []
     for _concept, code, title in CONCEPTS:
@@ -274,120 +374,49 @@ def begriffe(catalogue: Catalogue) -> list[dict]:
             if reference is not None:
                 text += f" Vergleichsgruppe: {reference.bezeichnung} – {reference.beschreibung}"
             items.append({"titel": title, "text": text})
+    if state_groups := _state_groups(catalogue, used):
+        items.append({"titel": STATE_GROUPS_TITLE, "text": state_groups})
+    by_district = sum(1 for i in indicators if i.stadtteile)
     items.append({"titel": "Gesamtstadt, Stadtteile, Land und Bund", "text": (
-        f"Werte gelten für die Gesamtstadt; wo der Katalog es vorsieht, auch für die {len(catalogue.districts)} "
-        "Stadtteile. Vergleichswerte für Sachsen-Anhalt und Deutschland stammen aus amtlichen Veröffentlichungen "
-        "und werden mit 'toolkit import' übernommen; sie folgen teils anderen Abgrenzungen.")})
+        f"Alle Werte gelten für die Gesamtstadt; {by_district} der {len(catalogue.indicators)} Kennzahlen werden "
+        f"zusätzlich für die {len(catalogue.districts)} Stadtteile ausgewiesen. Vergleichswerte für Sachsen-Anhalt "
+        "und Deutschland stammen aus Veröffentlichungen der statistischen Ämter und der Bundesagentur für Arbeit; "
+        "sie folgen teils anderen Abgrenzungen.")})
     items.append({"titel": "Berechnung der Kennzahlen", "text": (
         "Jede Kennzahl nennt ihre Quelle und ihren Stichtag; die Tabelle im nächsten Abschnitt fasst sie zusammen. "
-        "Anteile berechnet "
-        "das Werkzeug aus den gelieferten Zählern und Nennern (Zähler geteilt durch Nenner mal Faktor); Abstände "
-        "zwischen Gruppen werden in Prozentpunkten angegeben.")})
+        "Anteile werden aus den gelieferten Zählern und Nennern berechnet: Zähler geteilt durch Nenner, bei Anteilen "
+        "in Prozent mal 100. Abstände zwischen zwei Gruppen und Veränderungen gegenüber früheren Jahren sind "
+        "Differenzen der veröffentlichten, gerundeten Werte; bei Anteilen werden sie in Prozentpunkten angegeben "
+        "(abgekürzt Pp.).")})
+    if any("Integrationsmonitoring der Länder" in i.hinweis_bericht for i in indicators):
+        items.append({"titel": "Integrationsmonitoring der Länder", "text": (
+            "Hinweise zu einzelnen Kennzahlen vergleichen die Abgrenzung mit dem gemeinsamen Integrationsmonitoring "
+            "der Länder, das die Konferenz der für Integration zuständigen Ministerinnen und Minister, Senatorinnen "
+            "und Senatoren der Länder herausgibt. Die Angabe „Indikator …“ (etwa B2a) ist die Nummer der Kennzahl in "
+            "diesem Bericht.")})
     return items
 
 
-# ---- Wichtigste Ergebnisse ----------------------------------------------------------------------------
-
-MAX_FINDINGS = 3  # per chapter
-NOTABLE = 1.0  # a second or third finding of a chapter needs at least this score
-
-
-def main_findings(analysed: list[tuple[Indicator, object, str]], catalogue: Catalogue, year: int,
-                  threshold: float) -> list[dict]:
-    """The one to three most notable developments of a chapter, drafted for the editor to rework.
-
-    ``analysed``: (indicator, its Analysis from published values only, the heading of its section). Each
-    indicator gives at most one finding: a target (Zielwert) reached or not yet reached, a new series from a
-    break, the change of the gap between the groups, else the development of the value. The strongest come
-    first; values of limited reliability (small numbers) and indicators without a recent value give none.
-    """
-    scored = []
-    for indicator, analysis, heading in analysed:
-        found = _finding(indicator, catalogue, analysis, year, threshold)
-        if found is not None:
-            score, text = found
-            scored.append((score, {"kennzahl": indicator.name, "text": text, "abschnitt": heading}))
-    scored.sort(key=lambda item: -item[0])
-    return [f for n, (score, f) in enumerate(scored[:MAX_FINDINGS]) if n == 0 or score >= NOTABLE]
-
-
-def _finding(indicator: Indicator, catalogue: Catalogue, analysis, year: int,
-             threshold: float) -> tuple[float, str] | None:
-    latest = analysis.latest_year
-    if latest is None or latest < year - 1 or analysis.limited & set(analysis.values):
-        return None
-    stale = 0.0 if latest == year else 1.5  # last year's value: ranked after the report year's
-    breaks = [(b.ab_jahr, b.hinweis.rstrip(".")) for b in catalogue.breaks_of(indicator.id) if b.ab_jahr == latest]
-    if indicator.zielwert is not None:
-        text = _target_finding(indicator, catalogue, analysis)
-        if text:
-            return 4.0 - stale, text
-    if breaks:
-        first, note = breaks[0]
-        return 3.0 - stale, (f"Ab {first} wird die Kennzahl neu abgegrenzt ({note}); die Werte sind mit denen der "
-                             "Vorjahre nur eingeschränkt vergleichbar, eine Entwicklung wird deshalb nicht beschrieben")
-    gap = None
-    if analysis.target and analysis.gap is not None and analysis.base_gap is not None and analysis.verdict:
-        gap = _gap_finding(catalogue, analysis, threshold, stale)
-    return gap or _development_finding(catalogue, analysis, stale)
-
-
-def _target_finding(indicator: Indicator, catalogue: Catalogue, analysis) -> str:
-    group = analysis.target or analysis.main_group
-    value = analysis.values.get(group)
-    if value is None:
+def _state_groups(catalogue: Catalogue, used: set[str]) -> str:
+    """The parts of the Nichtdeutschen that indicators use (EU, Drittstaaten, Asylherkunftsländer, Ukraine …), each
+    with its definition; the eight asylum countries named."""
+    groups = catalogue.groups
+    parts: list[str] = []
+    todo = [NATIONALITY_ROOT]
+    while todo:
+        parent = todo.pop(0)
+        for rule in catalogue.sum_rules:
+            if rule.dimension == "gruppe" and rule.gesamt == parent:
+                new = [p for p in rule.teile if p in groups and p not in parts
+                       and groups[p].konzept == groups[NATIONALITY_ROOT].konzept]
+                parts += new
+                todo += new
+    texts = []
+    for code in (p for p in parts if p in used):
+        text = groups[code].beschreibung
+        if code == ASYLUM_GROUP and ASYLUM_COUNTRIES[0] not in text:
+            text += f" Die acht Länder sind {', '.join(ASYLUM_COUNTRIES[:-1])} und {ASYLUM_COUNTRIES[-1]}."
+        texts.append(f"{groups[code].bezeichnung}: {text}")
+    if not texts:
         return ""
-    target, latest = indicator.zielwert, analysis.latest_year
-    diff = round(value, analysis.decimals) - round(target, analysis.decimals)
-    reached = {"plus": diff >= 0, "minus": diff <= 0}.get(indicator.richtung, abs(diff) < 10 ** -analysis.decimals / 2)
-    who = "insgesamt" if group == "insgesamt" else f"bei den {dative(catalogue, group)}"
-    state = "erreicht" if reached else "noch nicht erreicht"
-    text = (f"Der Zielwert des Integrationskonzepts von {_v(target, analysis)} ist {latest} {state}: der Wert liegt "
-            f"{who} bei {_v(value, analysis)}")
-    if abs(diff) >= 10 ** -analysis.decimals / 2:
-        text += f", {_points(diff, analysis)} {'über' if diff > 0 else 'unter'} dem Zielwert"
-    return text
-
-
-def _gap_finding(catalogue: Catalogue, analysis, threshold: float, stale: float) -> tuple[float, str] | None:
-    base_year = analysis.verdict.base_year
-    if base_year is None:
-        return None
-    target, reference, latest = analysis.target, analysis.reference, analysis.latest_year
-    between = f"Der Abstand zwischen den {dative(catalogue, target)} und den {dative(catalogue, reference)}"
-    distance = re.sub(r"punkte$", "punkten", _points(analysis.gap, analysis))  # dative: bei 5,1 Prozentpunkten
-    now = (f"{latest} lagen die Werte bei {_v(analysis.values[target], analysis)} und "
-           f"{_v(analysis.values[reference], analysis)}, der Abstand bei {distance}")
-    change = gap_change(analysis)
-    verdict = analysis.verdict.verdict  # None for a context indicator: then the change itself decides
-    if verdict == VERDICT_SAME or (verdict is None and abs(change) < threshold):
-        return 0.5 - stale, f"{between} ist seit {base_year} nahezu unverändert; {now}"
-    word = "verringert" if change < 0 else "vergrößert"
-    score = 2.0 + min(abs(change) / 20, 0.9) - stale
-    return score, f"{between} hat sich seit {base_year} um {_points(change, analysis)} {word}; {now}"
-
-
-def _development_finding(catalogue: Catalogue, analysis, stale: float) -> tuple[float, str] | None:
-    group, latest = analysis.main_group, analysis.latest_year
-    value = analysis.values.get(group)
-    back, delta = 5, analysis.development.get("fuenf_jahre")
-    if delta is None:
-        back, delta = 1, analysis.development.get("vorjahr")
-    if value is None or delta is None:
-        return None
-    before = value - delta
-    who = "insgesamt" if group == "insgesamt" else f"bei den {dative(catalogue, group)}"
-    relative = abs(delta) / abs(before) if before else 0.0
-    if abs(delta) < 10 ** -analysis.decimals / 2 or relative < 0.01:
-        return 0.2 - stale, f"Der Wert liegt {latest} {who} wie {latest - back} bei {_v(value, analysis)}"
-    word = "gestiegen" if delta > 0 else "gesunken"
-    score = (1.0 + min(relative, 0.9) if relative >= 0.1 else relative * 5) - stale
-    return score, (f"Der Wert ist {who} seit {latest - back} von {_v_from(before, analysis)} auf "
-                   f"{_v(value, analysis)} {word}")
-
-
-def _v_from(value: float, analysis) -> str:
-    """'von 52,0 Tagen', 'von 0,34' (an index without its unit), 'von 12,3 %'."""
-    if analysis.unit == "Index":
-        return format_number(value, analysis.decimals)
-    return _v_dative(value, analysis)
+    return ("Die Nichtdeutschen werden in mehreren Kennzahlen nach Staatengruppen unterschieden. " + " ".join(texts))

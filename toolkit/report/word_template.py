@@ -26,6 +26,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from toolkit.core.workspace import atomic_write_bytes
+from toolkit.report.summary import SUMMARY_HEADER
 from toolkit.report.word import (
     LANGUAGE,
     TABLE_STYLE,
@@ -97,12 +98,22 @@ def build_report_template() -> Document:
 
 def knows_internal_edition(template: Path) -> bool:
     """True if the report template has the internal edition's placeholders (built by this version)."""
+    return template_mentions(template, "notiz_intern", "pruefung")
+
+
+def knows_summary_table(template: Path) -> bool:
+    """True if the report template has the Zusammenfassung's one table and the chapters' overview (issue #19)."""
+    return template_mentions(template, "zusammenfassung_zeilen", "hf.ueberblick")
+
+
+def template_mentions(template: Path, *names: str) -> bool:
+    """True if every one of ``names`` occurs in the template's document (its docxtpl placeholders)."""
     try:
         with zipfile.ZipFile(template) as archive:
             xml = archive.read("word/document.xml").decode("utf-8", "replace")
     except (OSError, KeyError, zipfile.BadZipFile):
         return False
-    return "notiz_intern" in xml and "pruefung" in xml
+    return all(name in xml for name in names)
 
 
 # ---- styles and page ----------------------------------------------------------------------------------------
@@ -266,12 +277,10 @@ def _front_matter(document: Document) -> None:
 
     document.add_heading("Zusammenfassung", 1)
     _p(document, "{{ zusammenfassung }}")
-    _p(document, "{%p for u in uebersicht %}")
-    _p(document, "Übersicht: {{ u.titel }}", "Caption")
-    _fixed_table(document, ("Kennzahl", "Zielgruppe", "Wert", "Vergleichsgruppe", "Wert", "Abstand", "Trend"),
-                 "z in u.zeilen", ("z.kennzahl", "z.gruppe", "z.wert", "z.vergleich", "z.vergleichswert",
-                                   "z.abstand", "z.trend"), right=(2, 4, 5))
-    _p(document, "{%p endfor %}")
+    _p(document, "Kernkennzahlen: letzter Wert, Abstand und Entwicklung", "Caption")
+    _fixed_table(document, tuple(SUMMARY_HEADER), "z in zusammenfassung_zeilen",
+                 ("z.kennzahl", "z.jahr", "z.gruppe", "z.wert", "z.vergleichswert", "z.abstand", "z.entwicklung",
+                  "z.bewertung"), right=(1, 3, 4, 5))
     _p(document, "{{ trend_erklaerung }}", "Quelle")
 
     document.add_heading("Begriffe und Datengrundlagen", 1)
@@ -292,6 +301,12 @@ def _chapters(document: Document) -> None:
     _p(document, "{%p for hf in handlungsfelder %}")
     document.add_heading("{{ hf.titel }}", 1)
     _p(document, "{{ hf.beschreibung }}")
+    _p(document, "{%p if hf.ueberblick %}")
+    _kept(_p(document, "Im Überblick:"))
+    _p(document, "{%p for u in hf.ueberblick %}")
+    _p(document, "{{ u }}", "List Bullet")
+    _p(document, "{%p endfor %}")
+    _p(document, "{%p endif %}")
     _p(document, "{%p for v in hf.verweise %}")
     _p(document, "{{ v }}")
     _p(document, "{%p endfor %}")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue
-from toolkit.catalogue.orphans import orphans_report
+from toolkit.catalogue.orphans import catalogue_report
 from toolkit.core.errors import InputError
 from toolkit.core.keys import KEY_SIZE, ObservationKey
 from toolkit.core.problems import FileReport, Problem
@@ -32,6 +32,7 @@ from toolkit.returns.rules import (
     check_previous_year,
     check_rates,
     check_sums,
+    check_years,
     normalise_flag,
 )
 from toolkit.returns.workers import CheckedFile, check_all
@@ -53,8 +54,9 @@ def check_files(workspace: Workspace, files: list[Path] | None = None, progress=
                 *, feedback: bool = False, caches: Caches | None = None) -> list[FileReport]:
     """Check returned files (default: inbox/); one FileReport per file. Never changes the store.
 
-    With ``feedback`` a Prüfbericht per file is written to outbox/<Jahr>/Pruefberichte/. Stored values the catalogue
-    has no home for (catalogue/orphans.py) come last, as the report of the catalogue file.
+    With ``feedback`` a Prüfbericht per file is written to outbox/<Jahr>/Pruefberichte/. The catalogue's own findings
+    (Warnungen about its texts, stored values it has no home for: catalogue/orphans.py) come last, as the report of
+    the catalogue file.
     """
     if feedback:
         ensure_closed(existing_reports(workspace, inbox_files(workspace) if files is None else _given(files)))
@@ -62,8 +64,8 @@ def check_files(workspace: Workspace, files: list[Path] | None = None, progress=
     checked = check_returns(workspace, files, progress, caches=caches)
     if feedback:
         write_feedback(workspace, checked)
-    catalogue_report = orphans_report(workspace, caches.catalogue(workspace))
-    return [c.report for c in checked] + ([catalogue_report] if catalogue_report else [])
+    catalogue = catalogue_report(workspace, caches.catalogue(workspace))
+    return [c.report for c in checked] + ([catalogue] if catalogue else [])
 
 
 def check_returns(workspace: Workspace, files: list[Path] | None = None, progress=None,
@@ -156,5 +158,5 @@ def cross_file_duplicates(checked: Iterable[CheckedFile], plans: PlanCache) -> d
 
 
 __all__ = ["RULES", "StoreView", "check_counts", "check_files",
-           "check_previous_year", "check_rates", "check_returns", "iter_checked", "check_sums", "cross_file_duplicates",
-           "inbox_files", "load_store_view", "normalise_flag"]
+           "check_previous_year", "check_rates", "check_returns", "iter_checked", "check_sums", "check_years",
+           "cross_file_duplicates", "inbox_files", "load_store_view", "normalise_flag"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from toolkit.catalogue.model import CITY, NATIONALITY_GROUP, Catalogue, Indicator, IndicatorType
 from toolkit.collect.layout import EMPTY_FLAGS, FLAGS
-from toolkit.core.cells import count_of, format_number
+from toolkit.core.cells import count_of, format_number, listed
 from toolkit.core.keys import ALL, ObservationKey
 from toolkit.core.problems import Problem, problem
 from toolkit.core.store import DeliverySource, StoredValue
@@ -296,6 +296,30 @@ def check_previous_year(rw, inputs, catalogue, view, unreadable) -> Iterator[Pro
                            old=_n(old), change=f"{'+' if change > 0 else ''}{format_number(change, 1)}", limit=_n(limit))
 
 
+def check_years(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:
+    """A value for a year the indicator cannot have is a Fehler (by today's catalogue): outside its Erhebungsjahre
+    (TEI-02 only in the years of a Stadtrat election) or in a group before its concept exists (Einwanderungsgeschichte
+    before 2021). Every value cell counts, the grey cells of earlier years too (a value there would be taken as a
+    correction)."""
+    if not any(i.erhebungsjahre for i in catalogue.indicators.values()) and \
+            not any(g.gueltig_ab for g in catalogue.groups.values()):
+        return
+    for reading in rw.readings:
+        if reading.value is None or reading.slot.role not in ("input", "history"):
+            continue
+        key = reading.slot.key
+        why = catalogue.impossible(key.indicator, key.year, key.group)
+        if why == "jahr":
+            indicator = catalogue.indicators[key.indicator]
+            years = listed([str(y) for y in indicator.erhebungsjahre])
+            yield _problem(rw, "wert-ohne-erhebung", reading, _n(reading.value), years, "jahr", year=key.year,
+                           years=years, periodicity=indicator.periodizitaet or "–")
+        elif why == "gruppe":
+            group = catalogue.groups[key.group]
+            yield _problem(rw, "wert-ohne-erhebung", reading, _n(reading.value), f"ab {group.gueltig_ab}", "gruppe",
+                           year=key.year, label=group.bezeichnung, since=group.gueltig_ab)
+
+
 def check_missing(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:
     """An empty input cell is a Warnung unless flagged 'kein Wert verfügbar' or 'gesperrt (Quelle)'; an entirely
     empty sheet a Fehler."""
@@ -356,5 +380,5 @@ def check_store_duplicates(rw, inputs, catalogue, view, unreadable) -> Iterator[
                            other_file=file_name)
 
 
-RULES = (check_counts, check_rates, check_sums, check_districts, check_previous_year, check_missing, check_history,
-         check_flags_and_notes, check_store_duplicates)
+RULES = (check_counts, check_rates, check_sums, check_districts, check_years, check_previous_year, check_missing,
+         check_history, check_flags_and_notes, check_store_duplicates)

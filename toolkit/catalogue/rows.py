@@ -1,6 +1,5 @@
-"""Raw catalogue rows turned into domain objects, every mistake collected as a German message with sheet, row, column
-and cell (``Checker``); catalogue/model.py and catalogue/breakdowns.py report through it, and build_catalogue raises
-one CatalogueError with all of them."""
+"""Raw catalogue rows into its dataclasses: each cell converted by the kind of its column (sheets.Column), every
+mistake collected as a German problem naming sheet, row, column and cell, so that all of them are reported at once."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ from collections.abc import Iterable
 from toolkit.catalogue.sheets import Column, RawRow, SheetSpec, cell_ref
 
 
-class Checker:
+class RowChecker:
     """Collects German problem messages while converting raw rows into dataclasses."""
 
     def __init__(self) -> None:
@@ -49,15 +48,20 @@ class Checker:
                 if column.required:
                     self.add(spec, raw, column.key, "die Zelle ist leer, hier muss ein Wert stehen")
                     ok = False
-                values[column.key] = _empty(column)
+                values[column.key] = empty_value(column)
                 continue
             if column.choices and text not in column.choices:
                 self.add(spec, raw, column.key, f"„{text}“ ist nicht erlaubt; erlaubt: {', '.join(column.choices)}")
                 ok = False
                 continue
             try:
-                values[column.key] = _convert(column, text)
+                values[column.key] = converted(column, text)
             except ValueError:
+                if column.kind == "years":
+                    self.add(spec, raw, column.key, f"„{text}“ sind keine Jahreszahlen; erwartet werden Jahre von 1950 "
+                                                    "bis 2099, mit Semikolon getrennt (z. B. 2019;2024;2029)")
+                    ok = False
+                    continue
                 expected = {"int": "eine ganze Zahl", "key": "ein Schlüssel aus Ziffern wie 04",
                             "key3": "ein dreistelliger Schlüssel wie 475"}.get(column.kind, "eine Zahl")
                 self.add(spec, raw, column.key, f"„{text}“ ist keine Zahl; erwartet wird {expected}")
@@ -67,8 +71,8 @@ class Checker:
         return cls(**values)
 
 
-def _empty(column: Column) -> object:
-    if column.kind == "list":
+def empty_value(column: Column) -> object:
+    if column.kind in ("list", "years"):
         return ()
     if column.kind == "yesno":
         return False
@@ -77,9 +81,14 @@ def _empty(column: Column) -> object:
     return ""
 
 
-def _convert(column: Column, text: str) -> object:
+def converted(column: Column, text: str) -> object:
     if column.kind == "list":
         return tuple(part.strip() for part in text.split(";") if part.strip())
+    if column.kind == "years":
+        parts = [part for part in re.split(r"[;,\s]+", text) if part]
+        if not parts or not all(re.fullmatch(r"(19[5-9]|20\d)\d", part) for part in parts):
+            raise ValueError(text)
+        return tuple(sorted({int(part) for part in parts}))
     if column.kind == "yesno":
         return text == "ja"
     if column.kind == "int":
@@ -96,3 +105,11 @@ def _convert(column: Column, text: str) -> object:
     if column.choices:  # the member of a vocabulary (IndicatorType, …) rather than its bare text
         return column.choices[column.choices.index(text)]
     return text
+
+
+_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def is_valid_address(address: str) -> bool:
+    """A plain mailbox address (no display name, no line break, no second address)."""
+    return bool(_ADDRESS.match(address)) and len(address) <= 254
