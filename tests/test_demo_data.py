@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
+from python_calamine import CalamineWorkbook
 
 from toolkit.catalogue.model import CITY, GERMANY, LAND, Catalogue
 from toolkit.collect.layout import plan_workbook
 from toolkit.core.keys import ObservationKey
+from toolkit.demo.breakdowns import age_table
 from toolkit.demo.data import generate
-from toolkit.demo.params import JUMP_GROUPS, JUMP_INDICATORS, JUMP_YEAR
+from toolkit.demo.params import (
+    FOREIGN_LEAVES,
+    FOREIGNERS_2025,
+    JUMP_GROUPS,
+    JUMP_INDICATORS,
+    JUMP_YEAR,
+    MEN_2025,
+    WOMEN_2025,
+)
 from toolkit.demo.population import allocate, population
 
 YEARS = range(2020, 2026)
@@ -31,15 +42,42 @@ def test_allocate_keeps_the_total() -> None:
     assert allocate(0, [1, 2]) == [0, 0]
 
 
-def test_population_matches_the_published_scale() -> None:
-    for year, low, high in ((2020, 0.09, 0.105), (2024, 0.125, 0.14)):
+def _city_column(file: str, column: int) -> dict[int, float]:
+    """A column of the Gesamtstadt (15003) by year from a real KISS-MD table in tests/data/kiss-md."""
+    book = CalamineWorkbook.from_path(str(Path(__file__).parent / "data" / "kiss-md" / file))
+    rows = book.get_sheet_by_name(book.sheet_names[0]).to_python()[1:]
+    return {int(r[0]): float(r[column]) for r in rows if str(r[1]).split(".")[0] == "15003"}
+
+
+def test_population_and_foreigners_are_the_published_ones() -> None:
+    """2021–2025: inhabitants as in K3_T35 and foreigners as in K3_T39 (the Amt's tables)."""
+    inhabitants = _city_column("entwicklung-der-hauptwohnsitzbevoelkerung.xlsx", 2)
+    foreigners = _city_column("auslaendische-hauptwohnsitzbevoelkerung-nach-altersgruppen.xlsx", 7)
+    for year in range(2021, 2026):
         pop = population(year)
-        total = sum(pop.values())
-        foreign = sum(v for (_, leaf, _), v in pop.items() if leaf in ("eu", "asylherkunft", "ukraine", "sonstige_drittstaaten"))
-        assert 235_000 < total < 246_000
-        assert low < foreign / total < high
+        assert sum(pop.values()) == inhabitants[year], year
+        assert sum(v for (_, leaf, _), v in pop.items() if leaf in FOREIGN_LEAVES) == foreigners[year], year
     ukraine = {y: sum(v for (_, leaf, _), v in population(y).items() if leaf == "ukraine") for y in (2021, 2022)}
     assert ukraine[2022] > 5 * ukraine[2021]
+
+
+def test_the_age_structure_is_magdeburgs_and_foreigners_are_younger(catalogue: Catalogue, values) -> None:
+    """The age table adds up to the published inhabitants and foreigners of 2025 (K3_T1, K3_T39); in the demo's
+    values the Nichtdeutschen have a larger share under 18 and a much smaller share of 65 and older."""
+    table = age_table()
+    assert round(sum(table[("insgesamt", "insgesamt")])) == sum(MEN_2025) + sum(WOMEN_2025)
+    assert round(sum(table[("nichtdeutsch", "insgesamt")])) == sum(persons for _, persons in FOREIGNERS_2025)
+    dem01 = catalogue.indicators["DEM-01"]
+    shares = {}
+    for group in ("deutsch", "nichtdeutsch"):
+        key = ObservationKey("DEM-01", 2025, CITY, group, "insgesamt", "wert")
+        ages = {code: values[key._replace(age=code)] for code in catalogue.partitions(dem01)["Lebensphasen"]}
+        total = sum(ages.values())
+        assert total == values[key]
+        shares[group] = (sum(v for c, v in ages.items() if catalogue.age_group[c].bis and catalogue.age_group[c].bis <= 18)
+                         / total, sum(v for c, v in ages.items() if catalogue.age_group[c].von >= 65) / total)
+    assert shares["nichtdeutsch"][0] > shares["deutsch"][0]
+    assert shares["nichtdeutsch"][1] < shares["deutsch"][1] / 4
 
 
 def test_every_input_cell_of_every_office_has_a_value(catalogue: Catalogue, values) -> None:

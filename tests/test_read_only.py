@@ -70,12 +70,15 @@ def test_upgrade_moves_the_store_once_and_reading_works_afterwards(tmp_path, mon
     workspace = legacy_workspace(tmp_path / "ws")
     with Store.read_only(workspace.store_file, outdated_ok=True) as store:
         barleber_see = store.get(ObservationKey("STT-01", 2024, "st04", "insgesamt", "insgesamt", "nenner"))
+        stored = len(store.values())
     moving = _moving(workspace)
     first = runner.invoke(app, ["upgrade", "-w", "ws"])
     assert first.exit_code == 0, first.output
     assert _text(first) == (f"Datenbestand auf die aktuelle Version umgestellt: {moving} Werte der "
                             "Stadtteile stehen jetzt "
-                            "unter den Stadtteilschlüsseln des Amts für Statistik (nach Namen zugeordnet). "
+                            "unter den Stadtteilschlüsseln des Amts für Statistik (nach Namen zugeordnet); "
+                            f"{stored} Werte gelten für alle Altersgruppen und alle Staatsangehörigkeiten (die neuen "
+                            "Merkmale Altersgruppe und Staatsangehörigkeit). "
                             f"Monitoringdaten auf den Stand des Datenbestands gebracht: "
                             f"{Path('ws/outbox/Monitoringdaten.xlsx')}")
     with Store.read_only(workspace.store_file) as store:

@@ -415,8 +415,8 @@ class Store:
         wanted = list(years)
         cursor = self.db.cursor()
         cursor.row_factory = None
-        return set(cursor.execute("SELECT indicator, year, area, grp, sex, measure FROM observations"
-                                  f" WHERE year IN ({','.join('?' * len(wanted))})", wanted))
+        return set(cursor.execute(f"SELECT {self.key} FROM observations WHERE year IN ({','.join('?' * len(wanted))})",
+                                  wanted))
 
     def observation_rows(self, areas: Iterable[str] | None = None) -> list[tuple]:
         """Current values as plain tuples (indicator, year, area, group, sex, measure, age group, nationality, value,

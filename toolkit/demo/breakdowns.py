@@ -1,22 +1,24 @@
 """The demo's values by age group and by single nationality, made from its totals so that every sum holds.
 
-A first, simple structure (the demo helper of issue #20 refines it): every total of an indicator collected by age
-(Deutsche and Nichtdeutsche, each sex) is split over the age groups of each Verwendung by a profile of single years
-(Nichtdeutsche younger than Deutsche); Insgesamt and the sex Insgesamt are the sums. The Nichtdeutschen of an
-indicator collected by nationality are split over the nationalities its workbook asks for: a group whose members are
-all asked (the eight Asylherkunftsländer, Ukraine) exactly, the others (EU, übrige Drittstaaten) for the most part,
-the rest standing for the nationalities not asked one by one.
+Every total of an indicator collected by age (Deutsche and Nichtdeutsche, each sex) is split over the age groups of
+each Verwendung by Magdeburg's age structure at the end of 2025 (``age_table``: all inhabitants by single year of age
+as published in KISS-MD K3_T1, the foreigners in K3_T39's five age groups, younger than the Deutschen); Insgesamt and
+the sex Insgesamt are the sums. The Nichtdeutschen of an indicator collected by nationality are split over the
+nationalities its workbook asks for: a group whose members are all asked (the eight Asylherkunftsländer, Ukraine)
+exactly, the others (EU, übrige Drittstaaten) for the most part, the rest standing for the nationalities not asked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from toolkit.catalogue.model import CITY, Catalogue, Indicator
 from toolkit.core.keys import ALL, ObservationKey
+from toolkit.demo.params import FOREIGN_FEMALE_GAP, FOREIGNERS_2025, MEN_2025, WOMEN_2025
 from toolkit.demo.population import allocate
 
-OLDEST = 100  # ages 0 … 99 make the profiles; an open group takes every age from its start
+OLDEST = len(MEN_2025)  # ages 0 … 89 and "90 und älter"; an open group takes every age from its start
 SEXES = ("weiblich", "maennlich")
 NATIONALITY_WEIGHT = {  # how the Nichtdeutschen of a group split over the nationalities asked one by one
     "475": 30, "423": 12, "438": 6, "439": 4, "224": 3, "273": 2, "232": 2, "461": 2, "154": 10, "152": 9, "125": 6,
@@ -25,13 +27,35 @@ NATIONALITY_WEIGHT = {  # how the Nichtdeutschen of a group split over the natio
 ASKED_SHARE = 0.8  # of a group not all of whose nationalities are asked, the part the asked ones make
 
 
-def _profile(group: str, age: int) -> float:
-    """Relative number of persons of one year of age: Nichtdeutsche many between 18 and 40, few old; Deutsche older."""
-    if group == "nichtdeutsch":
-        steps = ((18, 1.0), (40, 2.2), (55, 1.2), (65, 0.5))
-        return next((w for limit, w in steps if age < limit), 0.15 * max(0.0, 1 - (age - 65) / 30))
-    steps = ((20, 0.8), (55, 1.0), (70, 1.25))
-    return next((w for limit, w in steps if age < limit), 1.1 * max(0.0, 1 - (age - 70) / 30))
+def _foreign_shape(age: int) -> float:
+    """Relative number of foreigners among all inhabitants of one year of age: many between 18 and 40, few old."""
+    steps = ((18, 1.0), (40, 2.2), (55, 1.2), (65, 0.5))
+    return next((w for limit, w in steps if age < limit), 0.25)
+
+
+@cache
+def age_table() -> dict[tuple[str, str], tuple[float, ...]]:
+    """Persons by single year of age (index 0 … 90, the last 90 and older) for (group, sex): group insgesamt,
+    deutsch or nichtdeutsch, sex weiblich, maennlich or insgesamt. The foreigners of each K3_T39 age group are spread
+    over its years by ``_foreign_shape`` and split by sex; the Deutschen are the rest of each year of age."""
+    foreign = [0.0] * OLDEST
+    limits = [start for start, _ in FOREIGNERS_2025[1:]] + [OLDEST]
+    for (start, persons), end in zip(FOREIGNERS_2025, limits, strict=True):
+        weights = [(MEN_2025[a] + WOMEN_2025[a]) * _foreign_shape(a) for a in range(start, end)]
+        for age, weight in zip(range(start, end), weights, strict=True):
+            foreign[age] = persons * weight / sum(weights)
+    table: dict[tuple[str, str], tuple[float, ...]] = {("insgesamt", "weiblich"): WOMEN_2025,
+                                                        ("insgesamt", "maennlich"): MEN_2025}
+    women = [f * max(0.0, w / (w + m) - FOREIGN_FEMALE_GAP)
+             for f, w, m in zip(foreign, WOMEN_2025, MEN_2025, strict=True)]
+    table[("nichtdeutsch", "weiblich")] = tuple(women)
+    table[("nichtdeutsch", "maennlich")] = tuple(f - w for f, w in zip(foreign, women, strict=True))
+    for sex in SEXES:
+        table[("deutsch", sex)] = tuple(max(0.0, t - n) for t, n in zip(table[("insgesamt", sex)],
+                                                                        table[("nichtdeutsch", sex)], strict=True))
+    for group in ("insgesamt", "deutsch", "nichtdeutsch"):
+        table[(group, "insgesamt")] = tuple(map(sum, zip(*(table[(group, sex)] for sex in SEXES), strict=True)))
+    return table
 
 
 def add_breakdowns(catalogue: Catalogue, values: dict[ObservationKey, float], years: Iterable[int]) -> None:
@@ -54,8 +78,9 @@ def _ages(catalogue: Catalogue, indicator: Indicator, year: int, values: dict[Ob
                 total = values.get(ObservationKey(indicator.id, year, CITY, leaf, sex, measure))
                 if total is None:
                     continue
+                persons = age_table()[(leaf if leaf in ("deutsch", "nichtdeutsch") else "insgesamt", sex)]
                 for codes in catalogue.partitions(indicator).values():
-                    weights = [sum(_profile(leaf, age) for age in range(group.von, group.bis or OLDEST))
+                    weights = [sum(persons[group.von:min(group.bis or OLDEST, OLDEST)])
                                for group in (catalogue.age_group[code] for code in codes)]
                     for code, part in zip(codes, allocate(int(total), weights), strict=True):
                         values[ObservationKey(indicator.id, year, CITY, leaf, sex, measure, code)] = float(part)
