@@ -213,6 +213,34 @@ def demo_pdf(demo, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     return pdf_pages(convert_to_pdf(report))
 
 
+NOTE_LINE = re.compile(r"^(Quelle: |Tabelle: |Methodische Hinweise: |[¹²³⁴⁵⁶⁷⁸⁹] |Die Grundzahlen |Fallzahlen sind |"
+                       r"Einzelne Werte |Für gering |Werte in Klammern|Ohne Fälle |Zeitreihenbruch|Ab \d{4} )")
+FOOTER = re.compile(r"^Integrationsmonitoring \d{4} – Seite \d+$")
+
+
+def test_pdf_page_flow_no_lone_source_line_and_no_split_stadtteil_table(demo, demo_pdf, catalogue) -> None:
+    """Issue #19, point 3: no page holds only source, footnote or table caption lines (a figure caption stands under
+    its picture), and every Stadtteil table stands whole on the page of its caption, with its notes and source."""
+    lone = []
+    for number, page in enumerate(demo_pdf, start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip() and not FOOTER.match(line.strip())]
+        if lines and all(NOTE_LINE.match(line) for line in lines):
+            lone.append((number, lines[:2]))
+    assert lone == []
+    names = [d.name for d in catalogue.districts]
+    tables = 0
+    for number, page in enumerate(demo_pdf, start=1):
+        lines = [line.strip() for line in page.splitlines()]
+        for index, line in enumerate(lines):
+            if line.startswith("Tabelle: ") and " nach Stadtteilen" in line:
+                tables += 1
+                rest = lines[index + 1:]
+                rows = [r for r in rest[:len(names) + 6] if any(r.startswith(name + " ") for name in names)]
+                assert len(rows) == len(names), (number, line, len(rows))
+                assert any(r.startswith("Quelle: ") for r in rest), (number, line)
+    assert tables >= 10
+
+
 def summary_pages(pages: list[str]) -> list[str]:
     start = next(i for i, page in enumerate(pages) if re.search(r"^Zusammenfassung$", page, re.M))
     end = next(i for i, page in enumerate(pages) if re.search(r"^Begriffe und Datengrundlagen$", page, re.M))

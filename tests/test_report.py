@@ -256,9 +256,13 @@ def test_headings_and_charts_are_kept_with_what_follows(compiled):
         assert all(kept(p) for p in paragraphs[i - 1:i + 3]), [p.text for p in paragraphs[i - 1:i + 3]]
     for table in document.tables:
         rows = table.rows
-        if len(rows) <= KEEP_TOGETHER_ROWS:  # a small table stays on one page, the last row may end it
+        following = table._tbl.getnext()
+        style = following.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") if following is not None else None
+        notes = style is not None and style.get(qn("w:val")) == document.styles["Quelle"].style_id
+        last_kept = any(p.paragraph_format.keep_with_next for c in rows[-1].cells for p in c.paragraphs)
+        assert last_kept == notes  # the last row stays with the table's notes and source line, if it has any
+        if len(rows) <= KEEP_TOGETHER_ROWS:  # a small table stays on one page
             assert all(p.paragraph_format.keep_with_next for r in rows[:-1] for c in r.cells for p in c.paragraphs)
-            assert not any(p.paragraph_format.keep_with_next for c in rows[-1].cells for p in c.paragraphs)
 
 
 def test_main_findings_are_drafted_from_the_published_values(compiled):

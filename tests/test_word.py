@@ -81,7 +81,7 @@ def test_the_report_and_the_profiles_open_cleanly_in_word(compiled_with_maps):
     audit = pytest.importorskip("openxml_audit", reason="openxml-audit fehlt (pip install -e \".[test]\")")
     _workspace, result = compiled_with_maps
     validator = audit.OpenXmlValidator(file_format=audit.FileFormat.MICROSOFT_365, max_errors=20)
-    for path in (result.report, result.profiles):
+    for path in (result.report, result.profiles, result.annex):  # the Tabellenanhang with its print setup too
         checked = validator.validate(path)
         assert [f"{e.description} ({e.part_uri} {e.path})" for e in checked.errors] == [], path.name
         assert audit.predict(checked).prediction is audit.AppPrediction.OPENS_CLEAN

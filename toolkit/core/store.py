@@ -468,6 +468,12 @@ class Store:
                                " GROUP BY indicator, grp, year ORDER BY indicator, grp, year", params)
         return {(indicator, group, year): count for indicator, group, year, count in rows}
 
+    def data_dates(self, year: int) -> dict[str, str]:
+        """Per indicator the time its values up to ``year`` were last taken over (ISO text): the Stand of the data."""
+        rows = self.db.execute("SELECT o.indicator, MAX(d.merged_at) FROM observations o JOIN deliveries d"
+                               " ON d.id = o.delivery_id WHERE o.year <= ? GROUP BY o.indicator", (year,))
+        return {indicator: str(when) for indicator, when in rows if when}
+
     def observations_frame(self):  # -> pandas.DataFrame
         """All current values with their provenance, one row per value (long form)."""
         import pandas as pd  # heavy: pandas (0.2 s) only for the report and export

@@ -47,7 +47,8 @@ from toolkit.report.context import build_report
 from toolkit.report.deliveries import round_deliveries
 from toolkit.report.geometry import district_triples, load_shapes
 from toolkit.report.profiles import build_profiles
-from toolkit.report.tables import Table, write_table_annex
+from toolkit.report.table_annex import write_table_annex
+from toolkit.report.tables import Table
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 ASSETS = ("stil.css", "favicon.svg")  # copied as they are into assets/ (replaceable like the templates)

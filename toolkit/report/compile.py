@@ -37,7 +37,8 @@ from toolkit.report.geometry import district_triples, load_shapes
 from toolkit.report.maps import MAPS
 from toolkit.report.pdf import convert_to_pdf, find_libreoffice
 from toolkit.report.profiles import Profiles, build_profiles, write_profiles
-from toolkit.report.tables import write_table_annex
+from toolkit.report.sources import data_dates
+from toolkit.report.table_annex import write_table_annex
 from toolkit.report.word import add_pictures_after, finish_document
 from toolkit.report.word_template import knows_internal_edition, knows_summary_table, mark_every_page
 
@@ -145,7 +146,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
 
     t = time.perf_counter()
     content = build_report(published, catalogue, settings, year, deliveries, received, shapes, intern=intern,
-                           audit_lines=audit_lines)
+                           audit_lines=audit_lines, data_dates=data_dates(workspace, year))
     profiles = Profiles(year, [], []) if intern else build_profiles(published, catalogue, year, shapes)
     timings["inhalt"] = time.perf_counter() - t
     t = time.perf_counter()

@@ -22,6 +22,7 @@ from toolkit.report.analysis import Analysis, analyse, group_series
 from toolkit.report.charts import Line, LineChart, scale_panels
 from toolkit.report.geometry import Shapes
 from toolkit.report.group_styles import group_styles
+from toolkit.report.sources import reference_text, source_line, years_of
 from toolkit.report.summary import (
     chapter_overview,
     main_findings,
@@ -45,15 +46,18 @@ INTERNAL_MARK = "INTERN – nicht zur Veröffentlichung"
 
 def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settings, year: int,
                  deliveries: list[dict], received_offices: set[str], shapes: Shapes | None = None, *,
-                 intern: bool = False, audit_lines: list[str] | None = None) -> Report:
+                 intern: bool = False, audit_lines: list[str] | None = None,
+                 data_dates: dict[str, str] | None = None) -> Report:
     """The report's content. The public edition (``intern`` False) holds no internal notes, file names, error
     counts or contact data, whatever the template asks for; the internal edition adds them, the delivery annex
-    and the suppression audit (``audit_lines``, one German sentence each)."""
+    and the suppression audit (``audit_lines``, one German sentence each). ``data_dates``: per indicator the Stand
+    of its data (ISO text, Store.data_dates), named in the source line under each table."""
     first_year = year - settings.jahre_im_bericht + 1
     window = published[(published["year"] >= first_year) & (published["year"] <= year)]
     by_indicator = {key: block for key, block in window.groupby("indicator", sort=False)}
     report = Report(context={}, shapes=shapes, styles=group_styles(catalogue.groups),
-                    min_population=settings.mindesteinwohner)
+                    min_population=settings.mindesteinwohner,
+                    data_dates={key: german_date(value) for key, value in (data_dates or {}).items()})
     field_names = {f.code: f.name for f in catalogue.fields}
     chapters_ctx, summary, findings = [], [], []
     sources, annex_rows, gaps = [], [], []
@@ -71,8 +75,9 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
                 rows.append({key: value for key, value in row.items() if not key.startswith("_")})
             if analysis is not None:
                 analysed.append((indicator, analysis, k["titel"]))
+            shown = years_of(k["tabelle"]["kopf"], "")[-1:] if k.get("tabelle") else []
             sources.append({"kennzahl": f"{indicator.id} {indicator.name}", "quelle": indicator.quelle,
-                            "stichtag": indicator.stichtag})
+                            "stichtag": reference_text(indicator.stichtag, shown)})
             annex_rows.append({"kennung": indicator.id, "name": indicator.name,
                                "handlungsfeld": field_names[indicator.handlungsfeld],
                                "einheit": indicator.einheit, "richtung": _direction_label(indicator.richtung),
@@ -332,9 +337,14 @@ def _indicator(report: Report, indicator: Indicator, block: pd.DataFrame, catalo
         district_part(report, k, indicator, block, groups, catalogue, year, markers, field_code)
     comparison_part(report, k, indicator, block, groups, catalogue, year, markers, field_code)
     own = report.tables[first_table:]
-    k["fussnoten"] = footnotes(indicator, catalogue, own, markers, breaks)
+    k["fussnoten"] = footnotes(indicator, catalogue, own, markers, breaks)  # all at the end: templates before 0.9
     for table in own:
         table.notes = footnotes(indicator, catalogue, [table], markers, breaks)
+        table.quelle = source_line(indicator, years_of(table.kopf, table.titel), report.data_dates.get(indicator.id, ""))
+    by_title = {table.titel: table for table in own}
+    for key in ("tabelle", "stadtteil_tabelle", "vergleich"):  # the notes and source line right below each table
+        if k.get(key):
+            k[key] = by_title[k[key]["titel"]].context()
     return k
 
 

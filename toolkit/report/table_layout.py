@@ -17,6 +17,7 @@ CELL_MARGIN_TWIPS = 57  # 0.1 cm left and right in every table cell
 SAFETY_TWIPS = 40  # per column, for rounding in Word and LibreOffice
 TABLE_SIZES = (9.0, 8.0, 7.0)  # pt: the cell style's size, then smaller only if the columns do not fit
 KEEP_TOGETHER_ROWS = 16  # a table with up to this many rows is kept on one page (with caption and chart)
+PAGE_ROWS = 45  # a longer table up to this many rows (a Stadtteil table) starts a page, so that it is never split
 
 # Advance widths (1/1000 em) of Calibri, taken from its metric-compatible twin Carlito; others count as 1 em.
 _CHARS = (" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"

@@ -5,27 +5,19 @@ is its symbol, a missing one '…', a true zero '–', a value of limited reliab
 '(23,4)'; flagged values and series breaks get a superscript marker that points to a footnote below
 the table.
 
-The Tabellenanhang (outbox/Y/Tabellenanhang_Y.xlsx) carries every table of the report, a sheet per
-Handlungsfeld: numbers are written as numbers with number formats (Excel shows them with the German
-separators), suppressed cells as their symbol; a value of limited reliability stays a number and gets a
-number format that shows it in brackets, '(23,4)', as in the printed tables of the statistics offices; the
-Zeichenerklärung on the sheet "Hinweise" explains the brackets. Written with xlsxwriter without formula or
-URL conversion.
+The Tabellenanhang that carries the same tables is written by report/table_annex.py.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
 from toolkit.catalogue.model import CITY, GERMANY, LAND, Catalogue, Indicator
 from toolkit.core.cells import format_number, format_value, year_span
-from toolkit.core.workspace import atomic_path
 from toolkit.indicators.confidentiality import (
     DEFAULT_MIN_POPULATION,
     MISSING_SYMBOL,
@@ -38,7 +30,6 @@ from toolkit.indicators.confidentiality import (
     SPARSE_SYMBOL,
     ZERO_SYMBOL,
     rounding_base,
-    symbol_legend,
 )
 from toolkit.indicators.values import comparison_pairs, footnotes_for
 from toolkit.report.charts import BarChart, Spec
@@ -73,10 +64,12 @@ class Table:
     kopf: list[str]
     zeilen: list[list[Cell]]
     handlungsfeld: str = ""  # Handlungsfeld code (sheet of the Tabellenanhang)
-    notes: list[str] = field(default_factory=list)  # the indicator's footnotes (for the Tabellenanhang)
+    notes: list[str] = field(default_factory=list)  # the table's footnotes, printed right below it
+    quelle: str = ""  # its source line with Stand and Stichtag/Zeitraum (report/sources.py)
 
     def context(self) -> dict:
-        return {"titel": self.titel, "kopf": self.kopf, "zeilen": [[c.text for c in row] for row in self.zeilen]}
+        return {"titel": self.titel, "kopf": self.kopf, "zeilen": [[c.text for c in row] for row in self.zeilen],
+                "fussnoten": self.notes, "quelle": self.quelle}
 
 
 @dataclass
@@ -94,6 +87,7 @@ class Report:
     shapes: Shapes | None = None  # the Stadtteil shapes for the maps (report/maps.py); None: no maps
     styles: dict[str, SeriesStyle] = field(default_factory=dict)  # group -> style (group_styles.group_styles)
     min_population: int = DEFAULT_MIN_POPULATION  # below it a Stadtteil gets no rate of its own ('x')
+    data_dates: dict[str, str] = field(default_factory=dict)  # indicator -> Stand of its data (German date)
 
 
 def table_cell(row, decimals: int, markers: dict[str, str]) -> Cell:
@@ -377,95 +371,3 @@ def footnotes(indicator: Indicator, catalogue: Catalogue, tables: list[Table], m
         notes.append(f"Werte in Klammern: Aussagewert ist eingeschränkt, da der Zahlenwert statistisch relativ "
                      f"unsicher ist (weniger als {limit} Fälle im Nenner).")
     return notes
-
-
-# ---- the Tabellenanhang ------------------------------------------------------------------------------
-
-_INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-# by decimals; a negative number shows the minus sign U+2212 as the printed report does (Excel's own would be "-")
-NUMBER_FORMATS = tuple(f'{n};"\u2212"{n}' for n in ("#,##0", "#,##0.0", "#,##0.00"))
-LIMITED_FORMATS = tuple(f'({n});("\u2212"{n})' for n in ("#,##0", "#,##0.0", "#,##0.00"))  # in brackets
-
-
-def sheet_name(text: str, used: set[str]) -> str:
-    name = _INVALID_SHEET_CHARS.sub("-", text)[:31].strip() or "Tabelle"
-    base, n = name, 2
-    while name.lower() in used:
-        suffix = f" ({n})"
-        name = base[: 31 - len(suffix)] + suffix
-        n += 1
-    used.add(name.lower())
-    return name
-
-
-def write_table_annex(path: Path, tables: list, catalogue: Catalogue, year: int,
-                      min_population: int = DEFAULT_MIN_POPULATION) -> Path:
-    """Write the annex atomically; ``tables`` are the Table objects above, in report order."""
-    import xlsxwriter  # heavy: only when a Tabellenanhang is written
-
-    with atomic_path(path) as tmp:
-        workbook = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                                 "strings_to_numbers": False})
-        fmt = {
-            "title": workbook.add_format({"bold": True, "font_size": 11}),
-            "head": workbook.add_format({"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True}),
-            "text": workbook.add_format({"border": 1}),
-            "symbol": workbook.add_format({"border": 1, "align": "right"}),
-            **{d: workbook.add_format({"border": 1, "num_format": n}) for d, n in enumerate(NUMBER_FORMATS)},
-            **{("limited", d): workbook.add_format({"border": 1, "num_format": n}) for d, n in enumerate(LIMITED_FORMATS)},
-            "note": workbook.add_format({"font_size": 9, "italic": True}),
-        }
-        used: set[str] = set()
-        notes = workbook.add_worksheet(sheet_name("Hinweise", used))
-        notes.set_column(0, 0, 12)
-        notes.set_column(1, 1, 90)
-        notes.write_string(0, 0, f"Tabellenanhang zum Integrationsbericht {year}", fmt["title"])
-        notes.write_string(2, 0, "Die Tabellen entsprechen denen des Berichts; gesperrte Werte sind durch Zeichen "
-                                 "ersetzt; Werte mit eingeschränkter Aussagekraft stehen als Zahl in Klammern. "
-                                 "Die Fußnoten stehen als Zeilen unter der jeweiligen Tabelle; die "
-                                 "Fußnotenzeichen (¹) entfallen, weil die Zellen reine Zahlen enthalten.")
-        notes.write_string(4, 0, "Zeichen", fmt["head"])
-        notes.write_string(4, 1, "Bedeutung", fmt["head"])
-        for n, (symbol, meaning) in enumerate(symbol_legend(catalogue, min_population), start=5):
-            notes.write_string(n, 0, symbol, fmt["text"])
-            notes.write_string(n, 1, meaning, fmt["text"])
-        by_field: dict[str, list] = {}
-        for table in tables:
-            by_field.setdefault(table.handlungsfeld, []).append(table)
-        sheets = [("", "Übersicht")] + [(hf.code, hf.name) for hf in catalogue.fields]
-        for code, name in sheets:
-            if code not in by_field:
-                continue
-            sheet = workbook.add_worksheet(sheet_name(name, used))
-            _write_tables(sheet, by_field[code], fmt)
-        workbook.close()
-    return path
-
-
-def _write_tables(sheet, tables: list, fmt: dict) -> None:
-    row = 0
-    widest = 1
-    for table in tables:
-        sheet.write_string(row, 0, table.titel, fmt["title"])
-        row += 1
-        for col, header in enumerate(table.kopf):
-            sheet.write_string(row, col, header, fmt["head"])
-        widest = max(widest, len(table.kopf))
-        row += 1
-        for cells in table.zeilen:
-            for col, cell in enumerate(cells):
-                if cell.number is not None and col > 0:
-                    decimals = min(cell.decimals, 2)
-                    style = fmt[("limited", decimals)] if getattr(cell, "limited", False) else fmt[decimals]
-                    sheet.write_number(row, col, cell.number, style)
-                else:
-                    symbol = col > 0 and len(cell.text) <= 2
-                    sheet.write_string(row, col, cell.text, fmt["symbol" if symbol else "text"])
-            row += 1
-        for note in table.notes:
-            sheet.write_string(row, 0, note, fmt["note"])
-            row += 1
-        row += 1
-    sheet.set_column(0, 0, 34)
-    sheet.set_column(1, widest, 11)
-    sheet.freeze_panes(0, 1)

@@ -35,6 +35,7 @@ from toolkit.core.errors import ToolkitError
 from toolkit.report.table_layout import (
     CELL_MARGIN_TWIPS,
     KEEP_TOGETHER_ROWS,
+    PAGE_ROWS,
     TABLE_SIZES,
     Cells,
     shared_widths,
@@ -172,6 +173,7 @@ def finish_tables(document: Document) -> None:
         for row in rows[:-1] if len(rows) <= KEEP_TOGETHER_ROWS else rows[:3]:
             for paragraph in row.iter(qn("w:p")):
                 paragraph.get_or_add_pPr().keepNext_val = True
+        keep_notes_with_table(document, table, rows)
     cells: list[Cells | None] = []
     for table in tables:
         rows = [row.findall(qn("w:tc")) for row in table.findall(qn("w:tr"))]
@@ -182,6 +184,43 @@ def finish_tables(document: Document) -> None:
     for table, fitted in zip(tables, shared_widths(cells), strict=True):
         if fitted is not None:
             _set_widths(table, *fitted)
+
+
+def keep_notes_with_table(document: Document, table: Element, rows: list[Element]) -> None:
+    """The page flow around a table (issue #19, point 3).
+
+    Its footnotes and source line (the paragraphs of style "Quelle" right below it) stay together and with its last
+    row, so that a mark is explained on its page and no source line stands alone. A table too long to keep on a page
+    by keep-with-next (LibreOffice keeps no table with what follows) but short enough for one page (a Stadtteil
+    table, PAGE_ROWS) starts a new page with its caption, so that it is never split.
+    """
+    notes_style = _style_id(document, "Quelle")
+    notes = []
+    following = table.getnext()
+    while following is not None and following.tag == qn("w:p") and _paragraph_style(following) == notes_style:
+        notes.append(following)
+        following = following.getnext()
+    if notes:
+        for paragraph in rows[-1].iter(qn("w:p")):
+            paragraph.get_or_add_pPr().keepNext_val = True
+        for paragraph in notes[:-1]:
+            paragraph.get_or_add_pPr().keepNext_val = True
+    caption = table.getprevious()
+    if (KEEP_TOGETHER_ROWS < len(rows) <= PAGE_ROWS and caption is not None and caption.tag == qn("w:p")
+            and _paragraph_style(caption) == _style_id(document, "Caption")):
+        caption.get_or_add_pPr().pageBreakBefore_val = True
+        for row in rows:
+            for paragraph in row.iter(qn("w:p")):
+                paragraph.get_or_add_pPr().keepNext_val = True  # Word: the rows on one page, with the notes
+
+
+def _style_id(document: Document, name: str) -> str | None:
+    return next((style.style_id for style in document.styles if style.name == name), None)
+
+
+def _paragraph_style(paragraph: Element) -> str | None:
+    style = paragraph.find(qn("w:pPr") + "/" + qn("w:pStyle"))
+    return style.get(qn("w:val")) if style is not None else None
 
 
 def _grid(table: Element) -> list[Element]:
