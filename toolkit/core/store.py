@@ -109,20 +109,15 @@ class Store:
 
     def _key_sql(self, aged: bool) -> None:
         """The key's SQL (store_schema.key_columns); a store before 0.4, not upgraded, reads as age/nationality "alle"."""
-        self.key = ", ".join(key_columns(aged))
-        self.match = key_match(aged)
-        self.columns = ", ".join((*key_columns(aged), *OBSERVATION_COLUMNS[SIZE:]))
-        self.aliased = ", ".join(key_columns(aged, "o."))
-        self.expressions = {name: column.split(" AS ")[0] for name, column in zip(KEY_NAMES, key_columns(aged),
-                                                                                   strict=True)}
+        columns = key_columns(aged)
+        self.key, self.match, self.aliased = ", ".join(columns), key_match(aged), ", ".join(key_columns(aged, "o."))
+        self.columns = ", ".join((*columns, *OBSERVATION_COLUMNS[SIZE:]))
+        self.expressions = {name: column.split(" AS ")[0] for name, column in zip(KEY_NAMES, columns, strict=True)}
 
     @classmethod
     def read_only(cls, path: Path, *, outdated_ok: bool = False) -> Store:
-        """Open an existing store for reading only: no schema, no upgrade; SQLite refuses every change.
-
-        A store of an earlier version (``outdated``) is refused with the command that brings it up to date,
-        unless ``outdated_ok``: a reading command never upgrades it (see catalogue.upgrade).
-        """
+        """Open an existing store for reading only: no schema, no upgrade; SQLite refuses every change. A store of an
+        earlier version is refused with the command that upgrades it, unless ``outdated_ok`` (see catalogue.upgrade)."""
         if not path.is_file():
             raise InputError(f"Der Datenbestand {path} fehlt.",
                              hint="Erst mit 'toolkit merge' oder 'toolkit import' Werte übernehmen.")
@@ -410,8 +405,7 @@ class Store:
         return {ObservationKey(*r[:SIZE]): StoredValue(*r[SIZE:]) for r in cursor.execute(sql, params)}
 
     def keys(self, years: Iterable[int]) -> set[tuple]:
-        """The keys of ``years`` that have a current value, as plain tuples in the field order of ObservationKey
-        (which equals and hashes as its tuple): for membership tests, at half the cost of ``values``."""
+        """The keys of ``years`` with a current value as plain tuples (equal to ObservationKeys), for membership tests."""
         wanted = list(years)
         cursor = self.db.cursor()
         cursor.row_factory = None
@@ -419,9 +413,8 @@ class Store:
                                   wanted))
 
     def observation_rows(self, areas: Iterable[str] | None = None) -> list[tuple]:
-        """Current values as plain tuples (indicator, year, area, group, sex, measure, age group, nationality, value,
-        flag, note, delivery id), in key order; of ``areas`` only, if given. The long form of the master matrix: a
-        tuple per value."""
+        """Current values as plain tuples (the eight key fields, value, flag, note, delivery id) in key order, of
+        ``areas`` only if given: the long form of the master matrix."""
         where, params = "", ()
         if areas is not None:
             params = tuple(areas)
@@ -451,8 +444,8 @@ class Store:
 
     def values_by_year(self, homes: dict[str, set[str]], indicators: Iterable[str],
                        groups: Iterable[str]) -> dict[tuple[str, str, int], int]:
-        """Values with a home (a code inside ``homes`` in every column given) of one of ``indicators`` or in one of
-        ``groups``, counted by (indicator, group, year): what the catalogue's years may rule out."""
+        """Values with a home (``homes``) of ``indicators`` or in ``groups`` by (indicator, group, year): what the
+        catalogue's years may rule out."""
         indicators, groups = sorted(indicators), sorted(groups)
         if not indicators and not groups:
             return {}
