@@ -53,7 +53,8 @@ from toolkit.report.deliveries import round_deliveries
 from toolkit.report.geometry import district_triples, load_shapes
 from toolkit.report.map_classes import PALETTE
 from toolkit.report.maps import MAPS, CircleMap
-from toolkit.report.profiles import LocatorMap, build_profiles
+from toolkit.report.profile_figure import ProfileFigure
+from toolkit.report.profiles import build_profiles
 
 GROUPS = ("insgesamt", "deutsch", "nichtdeutsch")
 FULL = (60, range(2015, 2025), None)  # indicators, years, Stadtteile (None: all 40 of the catalogue)
@@ -162,29 +163,31 @@ def bare_matplotlib(specs: list) -> None:
             figure.text(0.8, 0.5, "\n".join(entries[20:]), fontsize=6, va="top")
             axes.legend([Rectangle((0, 0), 1, 1, color=c) for c in PALETTE], [f"Klasse {c}" for c in PALETTE],
                         loc="upper left", bbox_to_anchor=(1.02, 1.0))
-        else:  # a locator map
-            figure = Figure(figsize=(6.5 / 2.54, 7.5 / 2.54), dpi=DPI)
+        else:  # a profile's picture: locator map and shares
+            figure = Figure(figsize=(spec.width_cm / 2.54, spec.height_cm / 2.54), dpi=DPI)
             FigureCanvasAgg(figure)
-            axes = figure.add_subplot()
-            for n, rings in enumerate(spec.shapes.rings):
+            axes = figure.add_subplot(1, 2, 1)
+            for n, rings in enumerate(spec.shapes.rings if spec.has_map else ()):
                 for ring in rings:
                     axes.fill(*zip(*ring, strict=True), color=PALETTE[-1] if n == spec.index else "lightgrey")
             axes.set_aspect("equal")
-        figure.suptitle(spec.shapes.names[spec.index] if isinstance(spec, LocatorMap) else spec.title)
-        if not isinstance(spec, LocatorMap):
+            bars = figure.add_subplot(1, 2, 2)
+            bars.barh([s.label for s in spec.shares], [s.value for s in spec.shares])
+        figure.suptitle(spec.name if isinstance(spec, ProfileFigure) else spec.title)
+        if not isinstance(spec, ProfileFigure):
             figure.text(0.01, 0.01, f"Quelle: {spec.source}", fontsize=6.5)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI)
 
 
 def chart_specs(workspace: Workspace, year: int) -> list:
-    """What compile draws: the report's charts and maps, and the profiles' locator maps."""
+    """What compile draws: the report's charts and maps, and the profiles' pictures."""
     loaded = load_published(workspace, year)
     catalogue, settings, published = loaded.catalogue, loaded.settings, loaded.frame
     deliveries, received = round_deliveries(workspace, year, catalogue)
     shapes, _problems = load_shapes(workspace, district_triples(catalogue))
     report = build_report(published, catalogue, settings, year, deliveries, received, shapes)
-    return [*report.charts, *build_profiles(published, catalogue, year, shapes).locators]
+    return [*report.charts, *build_profiles(published, catalogue, year, shapes, settings.mindesteinwohner).figures]
 
 
 def main() -> int:
@@ -215,7 +218,7 @@ def main() -> int:
         best = timings.best()
         require(sum(isinstance(s, MAPS) for s in specs) == result.n_maps == indicators,
                 f"{result.n_maps} Karten für {indicators} Kennzahlen")
-        require(sum(isinstance(s, LocatorMap) for s in specs) == result.n_profiles > 0,
+        require(0 < sum(isinstance(s, ProfileFigure) for s in specs) <= result.n_profiles,
                 f"{result.n_profiles} Stadtteilprofile")
         require(result.report.is_file() and result.n_charts >= 2 * indicators, f"{result.n_charts} Grafiken")
         summary = {

@@ -54,7 +54,7 @@ def picture_jobs(workspace: Workspace, year: int) -> list:
     deliveries, received = round_deliveries(workspace, year, catalogue)
     shapes, _problems = load_shapes(workspace, district_triples(catalogue))
     report = build_report(published, catalogue, settings, year, deliveries, received, shapes)
-    profiles = build_profiles(published, catalogue, year, shapes)
+    profiles = build_profiles(published, catalogue, year, shapes, settings.mindesteinwohner)
     return plan_site(report, profiles, catalogue, settings, year).pictures
 
 

@@ -150,6 +150,26 @@ PER_CODE: dict[str, dict[str, object]] = {
     "wahljahre-fehlen": {"place": "Indikatoren!AB50", "indicator": "TEI-02", "found": "Wahljahr"},
     "quote-stadtteile-ueber-100": {"place": "Indikatoren!V21", "indicator": "BIL-02", "found": "150"},
     "stadtteil-ohne-flaeche": {"found": "Alte Neustadt", "key": "04", "file": "templates/Stadtteile.geojson"},
+    "redaktion-offen": {"sheet": "Absatz 41 (Abschnitt „Vorwort“)", "found": "[Platzhalter für das Vorwort: Hier ordnet "
+                    "die Koordination die Ergebnisse ein, nennt den…"},
+    "redaktion-offen/arbeitsnotiz": {"sheet": "Absatz 166 (Abschnitt „GES-04 Gesundheitsuntersuchung …“)",
+                                "found": "(Quelle prüfen)", "text": "Quelle: Gesundheitsamt (Quelle prüfen)."},
+    "intern-im-bericht": {"sheet": "Absatz 41 (Abschnitt „Vorwort“)", "found": "Erhebung_2025_STAT.xlsx"},
+    "intern-im-bericht/kennzeichnung": {"sheet": "Kopfzeile (Abschnitt 1)", "found": "INTERN – nicht zur "
+                                                                                   "Veröffentlichung"},
+    "intern-im-bericht/notiz": {"indicator": "GES-04", "found": "Daten 2023 vom Amt nachgeliefert, Vergleich mit …"},
+    "intern-im-bericht/kontakt": {"found": "statistik@magdeburg.example"},
+    "tabellenwert": {"sheet": "Tabelle 7 („Tabelle: DEM-01 Ausländeranteil …“), Zeile 4 „Alte Neustadt“, Spalte "
+                              "„2024“", "found": "2", "expected": "."},
+    "tabellenwert/fehlt": {"expected": "…"},
+    "tabellenwert/geaendert": {"found": "7,2", "expected": "6,8"},
+    "tabellenwert/zeile": {"sheet": "Tabelle 7 („Tabelle: DEM-01 Ausländeranteil …“), Zeile 12",
+                           "found": "Neue Zeile | 12,4 | 13,0"},
+    "dokumenteigenschaft/sprache": {"found": "en-US", "expected": "de-DE"},
+    "dokumenteigenschaft/herausgeber": {"found": "Sachbearbeitung", "expected": "Landeshauptstadt Magdeburg"},
+    "dokumenteigenschaft/intern": {"found": "Integrationsmonitoring 2025 – interne Fassung"},
+    "rueckrechenbar": {"found": "BIL-06 2024 Alte Neustadt Nichtdeutsche"},
+    "redaktion-offen/ueberarbeitung": {"sheet": "Integrationsbericht_2025.docx", "found": "2 nachverfolgte Änderungen und 1 Kommentar"},
     "flaeche-ohne-stadtteil": {"found": "Hafen Nord", "file": "templates/Stadtteile.geojson", "key": "72",
                                "other": "Barleber See", "expected": "Alte Neustadt"},
 }

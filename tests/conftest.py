@@ -215,7 +215,7 @@ def website(compiled_with_maps, tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def compiled_specs(compiled_with_maps):
     """What the compiled small report draws, rebuilt from the same published values: (workspace, result, catalogue,
-    published, the report's chart and map specs in document order, the profiles' locator maps, map problems)."""
+    published, the report's chart and map specs in document order, the profiles' pictures (locator map and shares), map problems)."""
     from toolkit.indicators.published import load_published
     from toolkit.report.context import build_report
     from toolkit.report.deliveries import round_deliveries
@@ -227,7 +227,7 @@ def compiled_specs(compiled_with_maps):
     shapes, problems = load_shapes(workspace, district_triples(catalogue))
     deliveries, received = round_deliveries(workspace, 2024, catalogue)
     report = build_report(published, catalogue, settings, 2024, deliveries, received, shapes)
-    locators = build_profiles(published, catalogue, 2024, shapes).locators
+    locators = build_profiles(published, catalogue, 2024, shapes, settings.mindesteinwohner).figures
     return workspace, result, catalogue, published, report.charts, locators, problems
 
 

@@ -34,7 +34,8 @@ def test_ci_runs_every_benchmark_in_smoke_size_after_the_tests() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert ci.index("pytest") < ci.index("python benchmarks/run_smoke.py") < ci.index("wintest -m pytest")
     names = {p.name for p in _runner().benchmarks(BENCHMARKS)}
-    assert names == {"check_merge.py", "compile.py", "demo.py", "distribute.py", "editions.py", "website.py"}
+    assert names == {"check_merge.py", "compile.py", "demo.py", "distribute.py", "editions.py", "publish.py",
+                     "website.py"}
 
 
 def test_every_benchmark_documents_how_to_run_it_and_its_json() -> None:

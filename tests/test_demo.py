@@ -140,7 +140,7 @@ def test_main_findings_come_after_the_foreword_one_to_three_per_chapter_with_dat
     document = Document(str(workspace.report_file(REPORT_YEAR)))
     paragraphs = paragraphs_with_style(document)
     chapters = [t for s, t in paragraphs if s == "Heading 1"]
-    assert chapters[:3] == ["Vorwort", "Wichtigste Ergebnisse", "Zusammenfassung"]
+    assert chapters[:4] == ["Auf einen Blick", "Vorwort", "Wichtigste Ergebnisse", "Zusammenfassung"]
     sections = {t for s, t in paragraphs if s == "Heading 2"}
     findings: dict[str, list[str]] = {}
     for style, text in section(paragraphs, "Wichtigste Ergebnisse"):

@@ -36,7 +36,7 @@ from toolkit.report.geometry import (
 )
 from toolkit.report.map_classes import PALETTE, class_limits, quantile_classes
 from toolkit.report.maps import BASE_GREY, MAPS, SHOWN, CircleMap, MapChart, map_figure
-from toolkit.report.profiles import LocatorMap
+from toolkit.report.profile_figure import ProfileFigure
 
 YEAR = 2024
 TRIPLES = [("st01", "1", "Alt Olvenstedt"), ("st02", "2", "Alte Neustadt"), ("st03", "3", "Altstadt"),
@@ -267,7 +267,7 @@ def test_map_specs_are_plain_data_for_the_process_pool(maps):
     assert repr(copy) == repr(spec) and set(copy.states) <= {SHOWN, ".", "x", "…", "–"}
     rendered = render(copy)
     assert rendered.png.startswith(b"\x89PNG") and rendered.alt == spec.alt_text()
-    locator = LocatorMap(spec.shapes, 8)
+    locator = ProfileFigure(spec.shapes.names[8], 2024, (), spec.shapes, 8)
     assert render(pickle.loads(pickle.dumps(locator))).alt.startswith(f"Lagekarte: Der Stadtteil {spec.shapes.names[8]}")
 
 

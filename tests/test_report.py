@@ -72,7 +72,8 @@ def test_one_chapter_per_handlungsfeld_in_catalogue_order(compiled):
     workspace, _result, document = compiled
     catalogue = load_catalogue(workspace.catalogue_file)
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    front = ("Vorwort", "Wichtigste Ergebnisse", "Zusammenfassung", "Begriffe und Datengrundlagen", "Anhang")
+    front = ("Auf einen Blick", "Vorwort", "Wichtigste Ergebnisse", "Zusammenfassung", "Begriffe und Datengrundlagen",
+             "Anhang")
     chapters = [h for h in headings if h not in front]
     assert chapters == [f.name for f in catalogue.fields]
     level2 = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
@@ -86,8 +87,9 @@ def test_every_chart_is_a_picture_with_german_alt_text(compiled):
     # DEM-01, DEM-02: time series + Stadtteil bars + Stadtteil map; BIL-06, ARB-03, ARB-12: time series; GES-04 has
     # no data
     assert result.n_charts == 9 and result.n_maps == 2
-    assert len(pictures) == result.n_charts
-    for picture in pictures:
+    assert len(pictures) == result.n_charts + 1  # and the cover's map of the Stadtteile
+    assert pictures[0].get("descr").startswith("Titelbild: Karte der 40 Stadtteile (Landeshauptstadt Magdeburg)")
+    for picture in pictures[1:]:
         assert picture.get("descr", "").strip()
         assert picture.get("descr").startswith(("Liniendiagramm:", "Balkendiagramm:", "Karte:"))
 
@@ -250,8 +252,8 @@ def test_headings_and_charts_are_kept_with_what_follows(compiled):
         return own if own is not None else bool(paragraph.style.paragraph_format.keep_with_next)
 
     paragraphs = document.paragraphs
-    charts = [i for i, p in enumerate(paragraphs) if p._p.find(f".//{qn('w:drawing')}") is not None]
-    assert len(charts) == 9  # 7 charts and 2 maps of the Stadtteile
+    cover, *charts = [i for i, p in enumerate(paragraphs) if p._p.find(f".//{qn('w:drawing')}") is not None]
+    assert len(charts) == 9 and cover < paragraphs.index(next(p for p in paragraphs if p.text == "Impressum"))
     for i in charts:  # the text before a chart, the chart, its caption and the table's caption stay together
         assert all(kept(p) for p in paragraphs[i - 1:i + 3]), [p.text for p in paragraphs[i - 1:i + 3]]
     for table in document.tables:

@@ -90,7 +90,7 @@ def test_every_table_has_a_caption_header_cells_with_scope_and_a_labelled_scroll
             region = table.getparent()
             assert (region.get("role"), region.get("tabindex"), region.get("aria-labelledby")) == \
                 ("region", "0", caption.get("id")), path
-    assert n > 50
+    assert n > 40  # sparsely populated Stadtteile have a paragraph, no table
 
 
 def test_every_picture_has_alt_text_and_every_svg_a_title_and_no_inline_style(site):
@@ -100,7 +100,7 @@ def test_every_picture_has_alt_text_and_every_svg_a_title_and_no_inline_style(si
             assert (image.get("alt") or "").strip(), (path, image.get("src"))
             assert (folder / path).parent.joinpath(image.get("src")).resolve().is_file(), image.get("src")
     svgs = sorted(folder.rglob("*.svg"))
-    assert len(svgs) > 40
+    assert len(svgs) > 30  # sparsely populated Stadtteile have a paragraph, no picture
     for svg in svgs:
         root = etree.fromstring(svg.read_bytes())
         assert root.tag == f"{SVG}svg" and (root.findtext(f"{SVG}title") or "").strip(), svg.name

@@ -435,6 +435,46 @@ def export(
 
 
 @app.command(cls=ToolkitCommand)
+def publish(
+    year: YearOption,
+    report: Annotated[Path | None, typer.Argument(
+        metavar="BERICHT", help="Der in Word bearbeitete Bericht (Standard: outbox/JAHR/Integrationsbericht_JAHR.docx)."
+    )] = None,
+    workspace: WorkspaceOption = Path("."),
+    no_pdf: Annotated[bool, typer.Option(
+        "--ohne-pdf", help="Keine PDFs erzeugen (schneller, ohne LibreOffice); der Bericht wird trotzdem geprüft.")] = False,
+) -> None:
+    """Den bearbeiteten Bericht prüfen und als Ausgabe veröffentlichen.
+
+    Verweigert die Veröffentlichung (und schreibt nichts), solange im Bericht ein Platzhalter oder eine Arbeitsnotiz
+    steht, die Kennzeichnung der internen Fassung, eine interne Notiz, ein Dateiname einer Lieferung oder eine
+    E-Mail-Adresse einer Stelle; solange eine Zahl in einer Tabelle nicht der veröffentlichte Wert ist (z. B. ein
+    gesperrter Wert wieder eingetragen); solange Titel, Sprache (de-DE) oder Herausgeber in den
+    Dokumenteigenschaften fehlen; solange nachverfolgte Änderungen oder Kommentare übrig sind. Jeder Befund nennt
+    Absatz oder Tabelle, Zeile und Spalte und den Text.
+
+    Sonst entsteht outbox/JAHR/Veroeffentlichung/: das barrierefreie PDF des bearbeiteten Berichts, der
+    Tabellenanhang, die offenen Daten, die Stadtteilprofile und die Website, alle aus derselben geschützten
+    Tabelle. Die Ausgabe
+    wird im Veröffentlichungsverzeichnis der Datenhaltung vermerkt: Jede spätere Ausgabe (auch compile und export)
+    hält gesperrt, was diese gesperrt hat, und nennt geänderte Werte als „Korrigierte Werte“.
+
+    Exit-Code 1: der Bericht ist so nicht zu veröffentlichen (die Befunde stehen in der Ausgabe); 3: der Bericht
+    fehlt oder ist kein Word-Dokument, LibreOffice fehlt (dann --ohne-pdf).
+
+    Beispiel: toolkit publish --year 2025
+
+    Beispiel: toolkit publish --year 2025 Bericht_final.docx --ohne-pdf
+    """
+    ws = open_workspace(workspace)
+    from toolkit.publish.edition import publish_release  # heavy: pandas, matplotlib, docx (0.7 s)
+
+    result = publish_release(ws, year, report, pdf=not no_pdf, progress=_progress())
+    _print_lines(result.lines())
+    raise typer.Exit(int(ExitCode.OK if result.released else ExitCode.DATA_PROBLEMS))
+
+
+@app.command(cls=ToolkitCommand)
 def demo(
     folder: Annotated[Path, typer.Argument(metavar="ORDNER", help="Ordner für die Demo (wird angelegt; ein früherer Demo-Ordner "
                                                 "wird ersetzt, jeder andere nicht leere Ordner abgelehnt).")] = Path("demo"),

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from rich import box
@@ -20,10 +21,10 @@ from rich.text import Text
 
 from toolkit.core.cells import count_of, format_number
 from toolkit.core.keys import ALL
-from toolkit.core.problem_groups import SEVERITY_ORDER, group_problems
-from toolkit.core.problems import FileReport, Severity
+from toolkit.core.problems import FileReport, Problem, Severity
 from toolkit.merge.log import ChangeLog
 
+SEVERITY_ORDER = {Severity.FEHLER: 0, Severity.WARNUNG: 1, Severity.HINWEIS: 2}
 SEVERITY_STYLE = {Severity.FEHLER: "bold red", Severity.WARNUNG: "yellow", Severity.HINWEIS: "cyan"}
 SEVERITY_LABEL = {Severity.FEHLER: "Fehler", Severity.WARNUNG: "Warnung", Severity.HINWEIS: "Hinweis"}
 FEW_PROBLEMS = 15  # up to this many, every problem is shown with its message
@@ -155,3 +156,27 @@ def _breakdown(key) -> str:
 
 def _number(value: float | None) -> str:
     return "–" if value is None else format_number(value)
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    """The problems of one kind in one file, for a short overview: how many, and where the first ones are."""
+
+    file: str
+    severity: Severity
+    title: str
+    count: int
+    places: tuple[str, ...]  # the first few cells (or sheets), in the order found
+
+
+def group_problems(reports: Iterable[FileReport], first: int = 3) -> list[ProblemGroup]:
+    """The problems per file and kind (code and severity), Fehler first, then Warnungen and Hinweise; each group
+    with its count and its ``first`` places."""
+    groups: dict[tuple[str, Severity, str], list[Problem]] = {}
+    for report in reports:
+        for found in report.problems:
+            groups.setdefault((report.file, found.severity, found.code), []).append(found)
+    ordered = sorted(groups.items(), key=lambda item: SEVERITY_ORDER[item[0][1]])  # stable: files in their order
+    return [ProblemGroup(file, severity, problems[0].title, len(problems),
+                         tuple(p.place or p.indicator for p in problems[:first] if p.place or p.indicator))
+            for (file, severity, _code), problems in ordered]

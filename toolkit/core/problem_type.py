@@ -26,3 +26,9 @@ class ProblemType:
     title: str
     advice: str
     messages: dict[str, str]
+
+
+# The codes that say a file cannot be read as a workbook at all: only a new file from the office helps. A writing
+# command moves such a file out of inbox/ (so it is reported once); status shows "Datei nicht lesbar".
+UNREADABLE_CODES = frozenset({"nicht-lesbar", "leere-datei", "keine-tabelle", "verschluesselt", "zu-gross",
+                              "unsicherer-inhalt"})

@@ -483,13 +483,41 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                        "{other}), heißt aber wie der Stadtteil {expected}; sie wird nach dem Namen {expected} "
                        "zugeordnet.",
     }),
+    # ---- the edited report before it is released (toolkit publish, publish/release.py); sheet: the place in it
+    ProblemType("redaktion-offen", Severity.FEHLER, "Bearbeitung des Berichts nicht abgeschlossen",
+                "In Word den Platzhalter ersetzen oder löschen, die Arbeitsnotiz klären und streichen, unter "
+                "Überprüfen alle Änderungen annehmen oder ablehnen und alle Kommentare löschen.", {
+        "": "{sheet}: Platzhalter „{found}“",
+        "arbeitsnotiz": "{sheet}: Arbeitsnotiz „{found}“ in „{text}“",
+        "ueberarbeitung": "{sheet}: {found}; sie könnten im PDF stehen, und gelöschte Zahlen blieben lesbar",
+    }),
+    ProblemType("intern-im-bericht", Severity.FEHLER, "Interne Angabe im Bericht",
+                "Die Stelle in Word löschen; veröffentlicht wird nur die Fassung aus 'toolkit compile' ohne --intern.", {
+        "kennzeichnung": "{sheet}: Kennzeichnung der internen Fassung „{found}“",
+        "notiz": "{sheet}: interne Notiz aus dem Katalog ({indicator}) „{found}“",
+        "datei": "{sheet}: Name einer gelieferten Datei „{found}“",
+        "kontakt": "{sheet}: E-Mail-Adresse einer liefernden Stelle „{found}“",
+    }),
+    ProblemType("tabellenwert", Severity.FEHLER, "Zahl in einer Tabelle ist nicht der veröffentlichte Wert",
+                "Den veröffentlichten Wert eintragen (wie im Tabellenanhang) oder die Zelle leeren.", {
+        "gesperrt": "{sheet}: {found} eingetragen, der Wert ist gesperrt („{expected}“)",
+        "fehlt": "{sheet}: {found} eingetragen, für diese Zelle gibt es keinen veröffentlichten Wert („{expected}“)",
+        "geaendert": "{sheet}: {found} statt {expected} (der veröffentlichte Wert)",
+        "zeile": "{sheet}: Zahlen in einer Zeile, die die Tabelle des Entwurfs nicht hat („{found}“)",
+    }),
+    ProblemType("dokumenteigenschaft", Severity.FEHLER, "Dokumenteigenschaft fehlt",
+                "In Word unter Datei > Informationen > Eigenschaften eintragen (Titel; Autor: der Herausgeber aus "
+                "toolkit.toml, [bericht] herausgeber); Sprache: Überprüfen > Sprache > Deutsch (Deutschland).", {
+        "titel": "Dokumenteigenschaft Titel: leer",
+        "sprache": "Dokumenteigenschaft Sprache: „{found}“ statt „{expected}“",
+        "herausgeber": "Dokumenteigenschaft Autor (Herausgeber): „{found}“ statt „{expected}“",
+        "intern": "Dokumenteigenschaft Titel: „{found}“ ist der Titel der internen Fassung",
+    }),
+    ProblemType("rueckrechenbar", Severity.FEHLER, "Gesperrter Wert aus den Ausgaben zurückzurechnen",
+                "Nichts veröffentlichen; 'toolkit compile --intern' zeigt die Prüfung. Bitte der Betreuung melden.", {
+        "": "Geheimhaltung: {found} ließe sich aus dieser und den früheren Ausgaben zusammen zurückrechnen",
+    }),
 )}
-
-
-# The codes that say a file cannot be read as a workbook at all: only a new file from the office helps. A writing
-# command moves such a file out of inbox/ (so it is reported once); status shows "Datei nicht lesbar".
-UNREADABLE_CODES = frozenset({"nicht-lesbar", "leere-datei", "keine-tabelle", "verschluesselt", "zu-gross",
-                              "unsicherer-inhalt"})
 
 
 @dataclass(frozen=True)
@@ -523,14 +551,11 @@ class Problem:
     @property
     def place(self) -> str:
         """'Erfassung!K12' or the sheet or nothing."""
-        if self.sheet and self.cell:
-            return f"{self.sheet}!{self.cell}"
-        return self.sheet
+        return f"{self.sheet}!{self.cell}" if self.sheet and self.cell else self.sheet
 
     def as_json(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message, "sheet": self.sheet, "cell": self.cell,
-                "indicator": self.indicator, "found": self.found, "expected": self.expected,
-                "severity": str(self.severity)}
+                "indicator": self.indicator, "found": self.found, "expected": self.expected, "severity": str(self.severity)}
 
 
 def problem(code: str, variant: str = "", *, file: str = "", sheet: str = "", cell: str = "", indicator: str = "",
@@ -552,7 +577,6 @@ def problem(code: str, variant: str = "", *, file: str = "", sheet: str = "", ce
 @dataclass
 class FileReport:
     """The result of checking one file."""
-
     file: str
     office: str = ""
     year: int | None = None
@@ -571,15 +595,6 @@ class FileReport:
         self.problems.extend(problems)
 
     def as_json(self) -> dict[str, object]:
-        return {
-            "file": self.file,
-            "office": self.office,
-            "year": self.year,
-            "ok": self.ok,
-            "problems": [p.as_json() for p in self.problems],
-            "pruefbericht": None if self.feedback is None else str(self.feedback),
-        }
-
-
-def all_ok(reports: Iterable[FileReport]) -> bool:
-    return all(r.ok for r in reports)
+        return {"file": self.file, "office": self.office, "year": self.year, "ok": self.ok,
+                "problems": [p.as_json() for p in self.problems],
+                "pruefbericht": None if self.feedback is None else str(self.feedback)}

@@ -85,7 +85,7 @@ gesperrt_zeichen = [".", "x", "*"]
 libreoffice = ""
 
 [veroeffentlichung]
-# Angaben der Website (Impressum, Erklärung zur Barrierefreiheit, Kontakt für Rückmeldungen).
+# Angaben der Website und des Berichts (Impressum, Erklärung zur Barrierefreiheit, Kontakt für Rückmeldungen).
 # Herausgeber; leer = wie [bericht] herausgeber
 herausgeber = ""
 # Postanschrift des Herausgebers für das Impressum
@@ -94,6 +94,10 @@ anschrift = "Alter Markt 6, 39104 Magdeburg"
 email = ""
 # Telefon für Rückmeldungen; leer = [koordination] telefon
 telefon = ""
+# Hinweis zu Nachdruck und Vervielfältigung im Impressum des Berichts; leer = "Nachdruck und Vervielfältigung,
+# auch auszugsweise, nur mit Quellenangabe gestattet. …". Herausgeber, Anschrift, E-Mail und Telefon oben stehen
+# auch im Impressum des Berichts; die Voreinstellungen (Dezernat, Alter Markt 6) bitte mit dem Amt prüfen.
+nachdruck = ""
 # Wohin man sich wenden kann, wenn eine Rückmeldung zur Barrierefreiheit ohne befriedigende Antwort bleibt
 # (Durchsetzungsverfahren nach dem Behindertengleichstellungsgesetz Sachsen-Anhalt); bitte prüfen
 ombudsstelle = "{OMBUDSSTELLE}"
@@ -146,6 +150,7 @@ class Settings:
     veroeffentlichung_anschrift: str = "Alter Markt 6, 39104 Magdeburg"
     veroeffentlichung_email: str = ""  # "" = koordination_email
     veroeffentlichung_telefon: str = ""  # "" = koordination_telefon
+    nachdruck: str = ""  # the report's Impressum: reprint clause; "" = report/front_matter.DEFAULT_NACHDRUCK
     ombudsstelle: str = OMBUDSSTELLE
 
     @property
@@ -251,6 +256,8 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("veroeffentlichung", "anschrift", "veroeffentlichung_anschrift"),
     Setting("veroeffentlichung", "email", "veroeffentlichung_email"),
     Setting("veroeffentlichung", "telefon", "veroeffentlichung_telefon"),
+    Setting("veroeffentlichung", "nachdruck", "nachdruck",
+            meaning="Hinweis zu Nachdruck und Vervielfältigung im Impressum des Berichts; leer = der Standardsatz."),
     Setting("veroeffentlichung", "ombudsstelle", "ombudsstelle"),
     Setting("leistung", "prozesse", "prozesse", "int", 0, 64,
             meaning="0 = automatisch, 1 = alles in einem Prozess, 2, 3, … = höchstens so viele Prozesse."),

@@ -13,12 +13,12 @@ Tables
   catalogue it was made from, so that a return made with an earlier catalogue can still be read
 - sendings: every e-mail sent or drafted for a round (Message-ID, time, result)
 - checks: the last check result of every file seen in inbox/ (for status and the master matrix)
+- editions, edition_cells: the publication ledger, every released edition cell by cell (indicators/editions.py)
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 from toolkit.core.errors import InputError
 from toolkit.core.keys import ObservationKey
+from toolkit.core.store_records import Records, now
 from toolkit.core.store_schema import (
     CONFIRMATION_INSERT,
     DISTRICT_KEYS,
@@ -46,6 +47,7 @@ from toolkit.core.store_schema import (
     drop_value_timestamps,
     key_columns,
     key_match,
+    ledger_key_columns,
     tables_without_age,
 )
 from toolkit.core.workspace import command_in, for_user
@@ -61,10 +63,6 @@ class DeliverySource(StrEnum):
     WITHDRAWAL = "withdrawal"  # a withdrawal of an earlier delivery (toolkit withdraw)
 
 
-def now() -> str:
-    """Local time as ISO text, seconds precision: how every time is stored."""
-    return dt.datetime.now().replace(microsecond=0).isoformat()
-
 
 class StoredValue(NamedTuple):
     """The stored value of a key, with its Kennzeichen, Bemerkung and delivery.
@@ -79,7 +77,7 @@ class StoredValue(NamedTuple):
     delivery_id: int
 
 
-class Store:
+class Store(Records):
     """A thin layer over SQLite. Use ``with store.transaction():`` around every change.
 
     ``Store(path)`` opens for writing: it creates the file if needed and brings the schema of an earlier version
@@ -213,6 +211,7 @@ class Store:
         if tables_without_age(self.db):
             with self.transaction():
                 self.aged = add_age_and_nationality(self.db)
+        ledger_key_columns(self.db)  # its own transaction: the ledger's table is made anew
 
     # ---- deliveries -------------------------------------------------------------------------------
 
@@ -494,84 +493,6 @@ class Store:
             params = (indicator,)
         return self.db.execute(sql + " ORDER BY h.id", params).fetchall()
 
-    # ---- rounds, sendings, checks -----------------------------------------------------------------
-
-    def record_round(self, *, year: int, office: str, token: str, deadline: str, file_name: str, sha256: str,
-                     layout_version: str, fingerprint: str) -> None:
-        self.db.execute(
-            "INSERT INTO rounds (year, office, token, deadline, file_name, sha256, layout_version, fingerprint,"
-            " created_at) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (year, office) DO UPDATE SET token=excluded.token,"
-            " deadline=excluded.deadline, file_name=excluded.file_name, sha256=excluded.sha256,"
-            " layout_version=excluded.layout_version, fingerprint=excluded.fingerprint, created_at=excluded.created_at",
-            (year, office, token, deadline, file_name, sha256, layout_version, fingerprint, now()),
-        )
-
-    def rounds(self, year: int) -> dict[str, sqlite3.Row]:
-        return {r["office"]: r for r in self.db.execute("SELECT * FROM rounds WHERE year = ?", (year,))}
-
-    def round_tokens(self) -> dict[tuple[int, str], str]:
-        """(year, office) -> the token of the workbook sent in that round, for every round."""
-        return {(r["year"], r["office"]): r["token"] for r in self.db.execute("SELECT year, office, token FROM rounds")}
-
-    def latest_round_year(self) -> int | None:
-        """The latest report year with a round, None before the first ``toolkit distribute``."""
-        year = self.db.execute("SELECT MAX(year) FROM rounds").fetchone()[0]
-        return None if year is None else int(year)
-
-    def record_layout(self, *, year: int, office: str, fingerprint: str, snapshot: str) -> None:
-        """Keep the layout a workbook was distributed with (the first time it is used)."""
-        self.db.execute("INSERT INTO layouts (year, office, fingerprint, snapshot, created_at) VALUES (?,?,?,?,?)"
-                        " ON CONFLICT (year, office, fingerprint) DO NOTHING", (year, office, fingerprint, snapshot,
-                                                                                now()))
-
-    def distributed_layouts(self) -> dict[tuple[str, int, str], str]:
-        """(office, year, fingerprint) -> kept catalogue part of every layout a workbook was distributed with; ''
-        for the current layout of a round distributed before layouts were kept."""
-        found = {(r["office"], r["year"], r["fingerprint"]): "" for r in
-                 self.db.execute("SELECT year, office, fingerprint FROM rounds")}
-        found |= {(office, year, fingerprint): row["snapshot"]
-                  for (year, office, fingerprint), row in self.layouts().items()}
-        return found
-
-    def layouts(self, year: int | None = None) -> dict[tuple[int, str, str], sqlite3.Row]:
-        """(year, office, fingerprint) -> the distributed layout (snapshot, created_at); empty for a read-only store
-        of an earlier version, which has no such table yet."""
-        sql, params = ("SELECT * FROM layouts", ()) if year is None else ("SELECT * FROM layouts WHERE year = ?", (year,))
-        try:
-            rows = self.db.execute(sql, params).fetchall()
-        except sqlite3.OperationalError:
-            return {}
-        return {(r["year"], r["office"], r["fingerprint"]): r for r in rows}
-
-    def record_sending(self, *, year: int, office: str, token: str, kind: str, mode: str, recipients: str,
-                       message_id: str, sha256: str, ok: bool, error: str = "") -> None:
-        self.db.execute(
-            "INSERT INTO sendings (year, office, token, kind, mode, recipients, message_id, sha256, sent_at, ok,"
-            " error) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (year, office, token, kind, mode, recipients, message_id, sha256, now(), int(ok), error),
-        )
-
-    def sendings(self, year: int) -> list[sqlite3.Row]:
-        return self.db.execute("SELECT * FROM sendings WHERE year = ? ORDER BY id", (year,)).fetchall()
-
-    def record_check(self, *, sha256: str, file_name: str, office: str, year: int | None, ok: bool,
-                     counts: tuple[int, int, int], problems_json: str) -> None:
-        self.db.execute(
-            "INSERT INTO checks (sha256, file_name, office, year, checked_at, ok, n_fehler, n_warnungen, n_hinweise,"
-            " problems_json) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (sha256) DO UPDATE SET"
-            " file_name=excluded.file_name, office=excluded.office, year=excluded.year,"
-            " checked_at=excluded.checked_at, ok=excluded.ok, n_fehler=excluded.n_fehler,"
-            " n_warnungen=excluded.n_warnungen, n_hinweise=excluded.n_hinweise, problems_json=excluded.problems_json",
-            (sha256, file_name, office, year, now(), int(ok), *counts, problems_json),
-        )
-
-    def checks(self, year: int | None = None) -> list[sqlite3.Row]:
-        if year is None:
-            return self.db.execute("SELECT * FROM checks ORDER BY checked_at").fetchall()
-        return self.db.execute("SELECT * FROM checks WHERE year = ? ORDER BY checked_at", (year,)).fetchall()
-
-
-
 
 def outdated_error(path: Path) -> InputError:
     """A reading command met a store that waits for its one-time upgrade: say which command does it."""
@@ -581,12 +502,6 @@ def outdated_error(path: Path) -> InputError:
         "werden; dieser Befehl liest nur und ändert ihn nicht.",
         hint=f"Bitte einmal '{command_in(root, 'toolkit upgrade')}' ausführen und den Befehl dann wiederholen "
              "(auch merge, import und distribute stellen ihn um). Alle Werte bleiben erhalten.")
-
-
-
-
-
-
 
 
 def in_effect(row: sqlite3.Row) -> bool:

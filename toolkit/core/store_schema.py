@@ -8,8 +8,11 @@ modules with SQL (tests/test_architecture.py).
 from __future__ import annotations
 
 import sqlite3
+import typing
 from pathlib import Path, PurePath
 from urllib.parse import quote
+
+from toolkit.core.keys import ObservationKey
 
 # A rollback journal, not WAL: WAL needs shared memory between the processes that open the file, which a
 # network share (SMB, the city's file servers) does not give; SQLite documents WAL as unsafe there. TRUNCATE
@@ -73,6 +76,72 @@ CREATE TABLE IF NOT EXISTS deliveries (
 """
 DELIVERY_COLUMNS = ("id", "office", "year", "file_name", "sha256", "source", "token", "layout_version", "received_at",
                     "merged_at", "archive_path", "n_fehler", "n_warnungen", "n_hinweise", "problems_json")
+
+# ---- the publication ledger (indicators/editions.py): every edition toolkit publish released, and per cell of it
+# what it showed (status veröffentlicht, the value as published) or withheld (status gesperrt, the reason). Its key has
+# a column for every field of ObservationKey, made from the named tuple, so that a new dimension of the key comes in
+# without a change here (ledger_key_columns adds it to a ledger of an earlier version).
+EDITIONS_TABLE = """
+CREATE TABLE IF NOT EXISTS editions (
+    id INTEGER PRIMARY KEY,
+    year INTEGER NOT NULL,           -- the report year
+    published_at TEXT NOT NULL,
+    folder TEXT NOT NULL,            -- where its files were written, relative to the working folder
+    report TEXT NOT NULL,            -- the edited report it released (as given)
+    report_sha256 TEXT NOT NULL
+);
+"""
+
+
+def key_column(field: str) -> str:
+    """The store's column of a field of ObservationKey ('group' is a word of SQL: grp)."""
+    return "grp" if field == "group" else field
+
+
+LEDGER_KEY = tuple(key_column(f) for f in ObservationKey._fields)
+LEDGER_COLUMNS = (*LEDGER_KEY, "status", "value", "reason", "rounded")
+
+
+def ledger_table(name: str = "edition_cells") -> str:
+    """The ledger's cells: one row per edition and key (every field of ObservationKey)."""
+    integers = {f for f, kind in typing.get_type_hints(ObservationKey).items() if kind is int}
+    columns = "".join(f"    {key_column(f)} {'INTEGER' if f in integers else 'TEXT'} NOT NULL,\n"
+                      for f in ObservationKey._fields)
+    return (f"CREATE TABLE IF NOT EXISTS {name} (\n    edition INTEGER NOT NULL REFERENCES editions(id),\n{columns}"
+            "    status TEXT NOT NULL,  -- veröffentlicht | gesperrt\n    value REAL,  -- the value as published\n"
+            "    reason TEXT NOT NULL DEFAULT '',  -- why withheld: primär, sekundär, Quelle, …\n"
+            "    rounded INTEGER NOT NULL DEFAULT 0,  -- the rounding base of a published count\n"
+            f"    PRIMARY KEY (edition, {', '.join(LEDGER_KEY)})\n) WITHOUT ROWID;\n")
+
+
+RECORD_EDITION = "INSERT INTO editions (year, published_at, folder, report, report_sha256) VALUES (?,?,?,?,?)"
+RECORD_CELLS = (f"INSERT INTO edition_cells (edition, {', '.join(LEDGER_COLUMNS)})"
+                f" VALUES ({','.join('?' * (len(LEDGER_COLUMNS) + 1))})")
+EDITION_CELLS = f"SELECT edition, {', '.join(LEDGER_COLUMNS)} FROM edition_cells ORDER BY edition, {', '.join(LEDGER_KEY)}"
+
+
+def ledger_key_columns(db: sqlite3.Connection) -> None:
+    """A ledger written before ObservationKey had a field: made anew with a column for it (its default, the field's
+    default in ObservationKey, else ''), the rows copied; the field joins the primary key."""
+    present = [row[1] for row in db.execute("PRAGMA table_info(edition_cells)")]
+    missing = [f for f in ObservationKey._fields if key_column(f) not in present]
+    if not missing:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.execute(ledger_table("edition_cells_new"))
+        kept = ["edition", *(c for c in LEDGER_COLUMNS if c in present)]
+        added = [key_column(f) for f in missing]
+        defaults = [ObservationKey._field_defaults.get(f, "") for f in missing]
+        db.execute(f"INSERT INTO edition_cells_new ({', '.join(kept + added)}) SELECT {', '.join(kept)}"
+                   f"{''.join(', ?' for _ in added)} FROM edition_cells", defaults)
+        db.execute("DROP TABLE edition_cells")
+        db.execute("ALTER TABLE edition_cells_new RENAME TO edition_cells")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
 
 SCHEMA = DELIVERIES_TABLE + """
 CREATE INDEX IF NOT EXISTS deliveries_content ON deliveries(sha256, office, year);
@@ -144,7 +213,7 @@ CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-"""
+""" + EDITIONS_TABLE + ledger_table()
 
 # meta key: the Stadtteile are stored by the Amt für Statistik's keys (set for new stores; stores up to 0.2
 # numbered them alphabetically and are upgraded once, by name, see catalogue.upgrade)
@@ -225,6 +294,7 @@ def add_age_and_nationality(db: sqlite3.Connection) -> int:
         db.execute(f"DROP TABLE {table}_before_age")
     db.execute("CREATE INDEX IF NOT EXISTS confirmations_delivery ON confirmations(delivery_id)")
     return int(values)
+
 
 def connect_read_only(path: Path) -> sqlite3.Connection:
     """A connection that cannot write: SQLite's read-only mode (``mode=ro``), plus ``query_only``.

@@ -33,6 +33,7 @@ from toolkit.catalogue.model import AREA_KEYS, Catalogue, IndicatorType, distric
 from toolkit.core.cells import count_of
 from toolkit.core.keys import ALL, ObservationKey
 from toolkit.indicators.confidentiality import (
+    EARLIER,
     PRIMARY,
     SECONDARY,
     SOURCE,
@@ -65,13 +66,15 @@ class AuditResult:
     cells: int = 0  # published cells read
     suppressed: int = 0  # suppressed cells that were targets
     recovered: list[Recovered] = field(default_factory=list)
+    editions: int = 1  # the editions read together (indicators/editions.py)
 
     @property
     def ok(self) -> bool:
         return not self.recovered
 
     def lines(self, catalogue: Catalogue) -> list[str]:
-        head = (f"Prüfung der Geheimhaltung: {count_of(self.cells, 'Wert', adjective='veröffentlicht')}, "
+        together = f" in {self.editions} Ausgaben zusammen" if self.editions > 1 else ""
+        head = (f"Prüfung der Geheimhaltung{together}: {count_of(self.cells, 'Wert', adjective='veröffentlicht')}, "
                 f"{count_of(self.suppressed, 'Wert', adjective='gesperrt')}; "
                 "versucht, jeden gesperrten Wert aus Summen, Anteil × Grundzahl und gleichen Zahlen anderer "
                 "Kennzahlen zurückzurechnen.")
@@ -135,7 +138,11 @@ class _Intervals:
 
 def audit(rows: Iterable[Mapping[str, str]], catalogue: Catalogue) -> AuditResult:
     """Try to recompute every suppressed count of the published table ``rows`` (see module docstring)."""
-    cells = _cells(rows, catalogue)
+    return audit_cells(cells_of(rows, catalogue), catalogue)
+
+
+def audit_cells(cells: pd.DataFrame, catalogue: Catalogue) -> AuditResult:
+    """The audit on published cells with codes (as ``cells_of`` makes them from the rows of the export)."""
     result = AuditResult(cells=len(cells))
     if cells.empty:
         return result
@@ -233,9 +240,13 @@ def _sum_relations(cells: pd.DataFrame, catalogue: Catalogue, count_of: dict[int
     return sorted(found)
 
 
-def _cells(rows: Iterable[Mapping[str, str]], catalogue: Catalogue) -> pd.DataFrame:
+CELL_COLUMNS = ["indicator", "year", "area", "group", "sex", "age", "nationality", "typ", "faktor", "value",
+                "suppressed", "symbol", "rounded"]
+
+
+def cells_of(rows: Iterable[Mapping[str, str]], catalogue: Catalogue) -> pd.DataFrame:
     """The export rows as cells with codes (group, sex, age group, nationality, area) and the indicator's type, factor
-    and rounding."""
+    and rounding (counts and rates only: the others relate to nothing)."""
     groups = {c.bezeichnung: c.code for c in catalogue.characteristics if c.dimension == "gruppe"}
     sexes = {c.bezeichnung: c.code for c in catalogue.characteristics if c.dimension == "geschlecht"}
     ages = {catalogue.label("altersgruppe", code): code for code in (ALL, *catalogue.age_group)}
@@ -255,8 +266,7 @@ def _cells(rows: Iterable[Mapping[str, str]], catalogue: Catalogue) -> pd.DataFr
                         groups.get(row["Gruppe"], row["Gruppe"]), sexes.get(row["Geschlecht"], row["Geschlecht"]),
                         ages.get(row.get("Altersgruppe", ""), ALL), row.get("Staatsangehoerigkeitsschluessel") or ALL,
                         indicator.typ, indicator.faktor, value, suppressed, symbol, rounded))
-    return pd.DataFrame(records, columns=["indicator", "year", "area", "group", "sex", "age", "nationality", "typ",
-                                          "faktor", "value", "suppressed", "symbol", "rounded"])
+    return pd.DataFrame(records, columns=CELL_COLUMNS)
 
 
 def unjustified(published: pd.DataFrame, catalogue: Catalogue) -> list[tuple]:
@@ -264,7 +274,7 @@ def unjustified(published: pd.DataFrame, catalogue: Catalogue) -> list[tuple]:
     count (the protected table of confidentiality.protect); an empty list means every block has its reason."""
     cells = published[published["typ"].isin((IndicatorType.ANZAHL, IndicatorType.QUOTE))].copy()
     cells["count"] = cells["wert"].where(cells["typ"] == IndicatorType.ANZAHL, cells["zaehler"]).astype(float)
-    hidden = cells["suppressed"].isin((PRIMARY, SECONDARY, SOURCE))
+    hidden = cells["suppressed"].isin((PRIMARY, SECONDARY, SOURCE, EARLIER))
     linked = _linked_keys(cells, catalogue)
     reasons: set[int] = set()
     for _indicator, index in cells.groupby("indicator", sort=False).groups.items():
@@ -300,4 +310,4 @@ def _linked_keys(cells: pd.DataFrame, catalogue: Catalogue) -> dict[tuple, list[
     return linked
 
 
-__all__ = ["AuditResult", "Recovered", "audit", "unjustified"]
+__all__ = ["CELL_COLUMNS", "AuditResult", "Recovered", "audit", "audit_cells", "cells_of", "unjustified"]

@@ -20,13 +20,22 @@ only used on the way out.
   ``limited`` and shown in brackets (a count is exact however small; a rate from few cases is not).
 - A rate without a single case in its Nenner is no number at all: "x" (Aussage nicht sinnvoll), never "–" (that
   is a true zero) and never "." (nothing is secret).
+- Earlier editions (the publication ledger, indicators/editions.py) are public: a count they hid stays hidden and
+  takes part in the secondary suppression as a hidden count, a cell they withheld stays withheld ('frühere Ausgabe'),
+  and a count they published unchanged is known, so it is chosen as a second cell only when nothing else is left. A
+  cell whose value differs from the one published is a revision (column ``revised``, the earlier value in
+  ``earlier``).
+
+Every choice depends on the keys of the cells only, never on their position in the frame: the cells of a year are
+suppressed alike in every edition that holds the year.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -34,10 +43,12 @@ import pandas as pd
 from toolkit.catalogue.model import CITY, NATIONALITY_GROUP, Catalogue, Indicator, IndicatorType
 from toolkit.collect.layout import FLAG_WITHHELD
 from toolkit.core.keys import ALL
+from toolkit.indicators.values import KEY
 
 PRIMARY = "primär"
 SECONDARY = "sekundär"
 SOURCE = "Quelle"  # withheld by the source (Kennzeichen 'gesperrt (Quelle)'): protected like a primary cell
+EARLIER = "frühere Ausgabe"  # withheld by an earlier edition (the publication ledger): stays withheld
 SPARSE = "gering besiedelt"  # a rate of a sparsely populated Stadtteil: not meaningful on its own, shown as "x"
 SPARSE_SYMBOL = "x"
 NO_BASE = "ohne Nenner"  # a rate without a single case in its Nenner: not secret, not zero, not meaningful
@@ -88,26 +99,54 @@ class Relation:
 DEFAULT_MIN_POPULATION = 500  # toolkit.toml [geheimhaltung] mindesteinwohner
 
 
-def protect(values: pd.DataFrame, catalogue: Catalogue, min_population: int = DEFAULT_MIN_POPULATION) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Earlier:
+    """What earlier editions made public (read from the publication ledger by indicators/editions.py). A cell is
+    named by its key (the values of the frame's KEY columns), a count by the cell's key and its measure (wert, zaehler,
+    nenner)."""
+
+    shown: Mapping[tuple, float] = field(default_factory=dict)  # cell -> the value as last published
+    withheld: frozenset[tuple] = frozenset()  # cells withheld for secrecy and never published
+    hidden: frozenset[tuple] = frozenset()  # counts the disclosure control hid
+    where: Mapping[tuple, str] = field(default_factory=dict)  # cell -> the edition that last published it
+
+
+def protect(values: pd.DataFrame, catalogue: Catalogue, min_population: int = DEFAULT_MIN_POPULATION,
+            earlier: Earlier | None = None) -> pd.DataFrame:
     """Apply primary and secondary suppression and rounding; return a copy with the columns
 
     ``published`` (value to show, NaN if suppressed or missing), ``suppressed`` ('' / 'primär' /
-    'sekundär' / 'gering besiedelt'), ``symbol`` (profile symbol for suppressed cells, '–' for a true zero), ``rounded``
-    (rounding base applied, 0 if none) and ``limited`` (True: published, but shown in brackets).
+    'sekundär' / 'Quelle' / 'frühere Ausgabe' / 'gering besiedelt'), ``symbol`` (profile symbol for suppressed cells,
+    '–' for a true zero), ``rounded`` (rounding base applied, 0 if none), ``limited`` (True: published, but shown in
+    brackets), ``shown`` (the published value as the open data writes it: rounded, NaN if not published), ``hidden``
+    (the measures of the cell's counts that disclosure control hid: 'wert', 'zaehler', 'nenner'), ``earlier`` (the value
+    an earlier edition published, NaN if none), ``earlier_edition`` (which one) and ``revised`` (True: the value
+    differs from the one published earlier).
     """
+    earlier = earlier or Earlier()
     frame = values.reset_index(drop=True).copy()
     frame["suppressed"] = ""
     frame["rounded"] = 0
     frame["limited"] = False
+    frame["hidden"] = ""
     if frame.empty:
-        frame["published"] = pd.Series(dtype=float)
-        frame["symbol"] = pd.Series(dtype=str)
+        for column, kind in (("published", float), ("symbol", str), ("shown", float), ("earlier", float),
+                             ("earlier_edition", str), ("revised", bool)):
+            frame[column] = pd.Series(dtype=kind)
         return frame
     frame["count"] = _case_counts(frame)
     frame["small"] = False
     frame.loc[frame["flag"].astype(str).str.contains(FLAG_WITHHELD, regex=False), "suppressed"] = SOURCE
+    keys = list(zip(*(frame[column].to_numpy() for column in KEY), strict=True))
+    shown = shown_numbers(frame, catalogue)
     _primary(frame, catalogue)
-    _secondary(frame, catalogue)
+    _secondary(frame, catalogue, earlier, keys, shown)
+    if earlier.withheld:
+        withheld = np.fromiter((key in earlier.withheld for key in keys), bool, len(keys))
+        frame.loc[withheld & (frame["suppressed"] == ""), "suppressed"] = EARLIER
+    frame["earlier"] = np.asarray([earlier.shown.get(key, math.nan) for key in keys], dtype=float)
+    frame["earlier_edition"] = [earlier.where.get(key, "") for key in keys]
+    frame["revised"] = frame["earlier"].notna() & ~((shown - frame["earlier"]).abs() < 1e-9)
     frame["published"] = frame["value"].astype(float)
     _hide_sparse_rates(frame, catalogue, min_population)
     frame.loc[frame["suppressed"] != "", "published"] = np.nan
@@ -129,6 +168,7 @@ def protect(values: pd.DataFrame, catalogue: Catalogue, min_population: int = DE
     no_base = (frame["typ"] == IndicatorType.QUOTE) & (frame["nenner"] == 0)
     frame.loc[no_base & open_missing, "symbol"] = NO_BASE_SYMBOL
     _mark_limited(frame, catalogue)
+    frame["shown"] = shown.where(frame["published"].notna())
     return frame.drop(columns=["count", "small"])
 
 
@@ -266,7 +306,8 @@ class _Counts:
                 self.values[min(a, b)] = self.values[max(a, b)]
 
 
-def _secondary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
+def _secondary(frame: pd.DataFrame, catalogue: Catalogue, earlier: Earlier, keys: list[tuple],
+               shown: pd.Series) -> None:
     """Secondary suppression as one problem over all published counts (see module docstring).
 
     Every count behind a cell (the value of a count, Zähler and Nenner of a rate) is a node; counts the catalogue
@@ -277,10 +318,13 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
     cell that would show a hidden node is suppressed: a count whose node is hidden, a rate whose Zähler is
     hidden or whose Nenner is hidden (a rate and its Zähler give the Nenner back), in every indicator.
 
-    The values of all ages and all nationalities come first: their nodes are numbered first and their relations
-    settled first, exactly as before values were broken down by age group and nationality; then the relations that
-    hold a value by age group or nationality join, so that they protect those values and change the totals only
-    where a total must be hidden for them.
+    The values of all ages and all nationalities come first: their relations are settled first, exactly as before
+    values were broken down by age group and nationality; then the relations that hold a value by age group or
+    nationality join, so that they protect those values and change the totals only where a total must be hidden for
+    them.
+
+    ``earlier``: counts an earlier edition hid are hidden from the start (their cells: 'frühere Ausgabe'); counts of
+    cells it published with the value shown now (``shown``, by the cells' ``keys``) are known and chosen last.
     """
     cells = frame[frame["typ"].isin((IndicatorType.ANZAHL, IndicatorType.QUOTE)) & (frame["indicator"].isin(catalogue.indicators))]
     if cells.empty:
@@ -313,7 +357,9 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
             hidden.add(counts.find(count_node[row]))
         if is_withheld and row in nenner_node and n_missing:
             hidden.add(counts.find(nenner_node[row]))
-    if not hidden:
+    known = _known(cells.index, earlier, keys, shown, counts, count_node, nenner_node)
+    seeded = {counts.find(counts.ids[key]) for key in earlier.hidden if key in counts.ids} - known - hidden
+    if not hidden and not seeded:
         return
 
     found: set[tuple[int, tuple[int, ...]]] = set()  # among the totals
@@ -328,39 +374,77 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
                 parts = tuple(sorted({counts.find(nodes[p]) for p in relation.parts}))
                 (joining if breakdown_rows.intersection(relation.cells) else found).add((total, parts))
     value = {node: counts.values[node] for relation in (*found, *joining) for node in (relation[0], *relation[1])}
-    _hide_until_safe(list(found), hidden, value)
-    if joining:
-        _hide_until_safe([*found, *joining], hidden, value)
+    # Every choice below depends on the keys of the counts only, never on their numbering: the numbers follow the
+    # rows of the frame, which holds every year up to the report year, so an order by number (or a set's order)
+    # would make the cells suppressed for 2021 depend on whether the edition is that of 2024 or of 2025.
+    name = {number: key for key, number in counts.ids.items() if counts.find(number) == number}
+    phases = [sorted(relations_, key=lambda relation: (name[relation[0]], sorted(name[p] for p in relation[1])))
+              for relations_ in ((found, found | joining) if joining else (found,))]
+    for ordered in phases:
+        _hide_partners(ordered, hidden, value, known, name)
+    # what earlier editions hid and this one would not: hidden too ('frühere Ausgabe'), with partners where needed
+    seeded -= hidden
+    if seeded:
+        hidden |= seeded
+        for ordered in phases:
+            _hide_partners(ordered, hidden, value, known, name)
 
-    secondary = []
+    secondary, again = [], []
     open_cells = (cells["suppressed"] == "").to_numpy()
     zaehler = cells["zaehler"].to_numpy(dtype=float)
     for row, is_open, z in zip(cells.index, open_cells, zaehler, strict=True):
         if not is_open:
             continue
-        if counts.find(count_node[row]) in hidden or (
-                row in nenner_node and z != 0 and counts.find(nenner_node[row]) in hidden):
-            secondary.append(row)
-    if secondary:
-        frame.loc[secondary, "suppressed"] = SECONDARY
+        shown_by = [counts.find(count_node[row])]
+        if row in nenner_node and z != 0:
+            shown_by.append(counts.find(nenner_node[row]))
+        secret = [node for node in shown_by if node in hidden]
+        if secret:
+            (again if all(node in seeded for node in secret) else secondary).append(row)
+    frame.loc[secondary, "suppressed"] = SECONDARY
+    frame.loc[again, "suppressed"] = EARLIER
+    measures = {IndicatorType.ANZAHL: "wert", IndicatorType.QUOTE: "zaehler"}
+    for row, typ in zip(cells.index, cells["typ"].to_numpy(), strict=True):
+        found = [measure for measure, node in ((measures[typ], count_node.get(row)), ("nenner", nenner_node.get(row)))
+                 if node is not None and counts.find(node) in hidden]
+        if found:
+            frame.at[row, "hidden"] = " ".join(found)
 
 
-def _hide_until_safe(found: list[tuple[int, tuple[int, ...]]], hidden: set[int], value: dict[int, float]) -> None:
-    """Hide one more count in each exposed relation (``found``: total and parts), until none is exposed."""
+def _hide_partners(relations: list[tuple[int, tuple[int, ...]]], hidden: set[int], value: dict[int, float],
+                   known: set[int], name: dict[int, tuple]) -> None:
+    """Hide counts until no relation is exposed (``hidden`` grows): in each exposed relation the smallest positive
+    part, a zero or an unknown only if nothing else is left, the total last, a count published earlier only if
+    nothing else is left at all; ties by the counts' keys."""
     changed = True
     while changed:
         changed = False
-        for total, parts in found:
+        for total, parts in relations:
             members = (total, *parts)
             if not _exposed(members, hidden, value):
                 continue
             candidates = [m for m in members if m not in hidden]
             if not candidates:
                 continue
-            # the smallest positive part; a zero or an unknown only if nothing else is left; the total last
-            chosen = min(candidates, key=lambda m: (m == total, not value[m] > 0, value[m] if value[m] > 0 else 0))
+            chosen = min(candidates, key=lambda m: (m in known, m == total, not value[m] > 0,
+                                                    value[m] if value[m] > 0 else 0, name[m]))
             hidden.add(chosen)
             changed = True
+
+
+def _known(rows: Iterable[int], earlier: Earlier, keys: list[tuple], shown: pd.Series, counts: _Counts,
+           count_node: dict[int, int], nenner_node: dict[int, int]) -> set[int]:
+    """The counts an earlier edition published as they are now: the count of a cell it showed with the same value,
+    and the Nenner of a rate it showed (rate and Zähler give the Nenner) unless the rate is 0."""
+    known: set[int] = set()
+    for row in rows if earlier.shown else ():
+        last = earlier.shown.get(keys[row])
+        if last is None or not abs(shown[row] - last) < 1e-9:
+            continue
+        known.add(counts.find(count_node[row]))
+        if row in nenner_node and last != 0:
+            known.add(counts.find(nenner_node[row]))
+    return known
 
 
 def _exposed(members: tuple[int, ...], hidden: set[int], value: dict[int, float]) -> bool:
@@ -391,10 +475,30 @@ def equal_counts(keys: Iterable[tuple], catalogue: Catalogue) -> Iterator[tuple[
                 yield key, partner
 
 
-def _round_counts(frame: pd.DataFrame, catalogue: Catalogue) -> None:
+def _bases(frame: pd.DataFrame, catalogue: Catalogue) -> pd.Series:
+    """The rounding base of each row's indicator (0: not rounded)."""
     bases = {i.id: catalogue.profiles[i.geheimhaltung].rundung_basis
              for i in catalogue.indicators.values() if i.geheimhaltung in catalogue.profiles}
-    base = frame["indicator"].map(bases).fillna(0).astype(int)
+    return frame["indicator"].map(bases).fillna(0).astype(int)
+
+
+def shown_numbers(frame: pd.DataFrame, catalogue: Catalogue) -> pd.Series:
+    """Each cell's value as it is published: a count rounded to its profile's base and whole, a rate with one
+    decimal, any other value with two (as in the open data). The ledger records it; a revision is measured on it."""
+    numbers = []
+    for value, kind, step in zip(frame["value"].to_numpy(dtype=float), frame["typ"].to_numpy(),
+                                 _bases(frame, catalogue).to_numpy(), strict=True):
+        if math.isnan(value):
+            numbers.append(value)
+        elif kind == IndicatorType.ANZAHL:
+            numbers.append(float(round(round(value / step) * step if step else value)))
+        else:
+            numbers.append(round(value, 1 if kind == IndicatorType.QUOTE else 2))
+    return pd.Series(numbers, index=frame.index, dtype=float)
+
+
+def _round_counts(frame: pd.DataFrame, catalogue: Catalogue) -> None:
+    base = _bases(frame, catalogue)
     mask = (frame["typ"] == IndicatorType.ANZAHL) & (base > 0) & frame["published"].notna()
     if mask.any():
         frame.loc[mask, "published"] = (frame.loc[mask, "published"] / base[mask]).round() * base[mask]

@@ -4,8 +4,10 @@ One row per published value (Jahr, Indikator, Indikatorname, Gebiet, Gebietsschl
 Altersgruppe, Staatsangehörigkeit with its key of the Statistisches Bundesamt, Wert, Einheit, Kennzeichen), UTF-8,
 comma-separated, decimal point. Suppressed values have an empty Wert
 and the reason in Kennzeichen; values of limited reliability keep their Wert and are flagged
-"eingeschränkte Aussagekraft". Text cells that a spreadsheet would read as a formula (starting with
-= + - @, tab or carriage return) are neutralised with a leading apostrophe.
+"eingeschränkte Aussagekraft"; a value that differs from the one an earlier edition published is flagged
+"korrigiert" and listed in korrigierte_werte_Y.csv (the "Korrigierte Werte", a second resource of the package). Text
+cells that a spreadsheet would read as a formula (starting with = + - @, tab or carriage return) are neutralised with
+a leading apostrophe.
 """
 
 from __future__ import annotations
@@ -27,12 +29,14 @@ from toolkit.core.keys import ALL
 from toolkit.core.problems import Problem
 from toolkit.core.workspace import Workspace, atomic_write_bytes, for_user
 from toolkit.indicators.confidentiality import LIMITED_TEXT, SOURCE
-from toolkit.indicators.published import LEAVE_OUT_OPTION, load_published
+from toolkit.indicators.editions import REVISION_COLUMNS, revision_rows
+from toolkit.indicators.published import LEAVE_OUT_OPTION, Published, load_published
 
 COLUMNS = ("Jahr", "Indikator", "Indikatorname", "Gebiet", "Gebietsschluessel", "Gruppe", "Geschlecht", "Altersgruppe",
            "Staatsangehoerigkeit", "Staatsangehoerigkeitsschluessel", "Wert", "Einheit", "Kennzeichen")
 VALUE = COLUMNS.index("Wert")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+REVISED_TEXT = "korrigiert"
 
 
 @dataclass
@@ -44,11 +48,15 @@ class ExportResult:
     n_suppressed: int
     root: Path | None = None  # the working folder, to name files relative to it
     left_out: list[Problem] = field(default_factory=list)  # stored values without a home, left out on request
+    revisions_path: Path | None = None  # the Korrigierte Werte, when a published value changed since
+    n_revised: int = 0
 
     def lines(self) -> list[str]:
         return [
             f"Offene Daten {self.year} geschrieben: {for_user(self.csv_path)}",
             f"  {count_of(self.n_rows, 'Zeile')}, davon {self.n_suppressed} gesperrt (ohne Wert, Grund in „Kennzeichen“).",
+            *([f"Korrigierte Werte (anders als in einer früheren Ausgabe veröffentlicht): {self.n_revised}, in "
+               f"{for_user(self.revisions_path)}"] if self.revisions_path else []),
             f"Beschreibung (Frictionless Data Package): {for_user(self.package_path)}",
             *(f"Nicht veröffentlicht ({LEAVE_OUT_OPTION}): {p.message}" for p in self.left_out),
         ]
@@ -67,34 +75,48 @@ def export_open_data(workspace: Workspace, year: int, *, leave_out_orphans: bool
     """Write outbox/Y/OffeneDaten/integrationsmonitoring_Y.csv and datapackage.json (all years up to Y).
 
     ``leave_out_orphans``: without the stored values the catalogue has no home for, instead of refusing."""
-    catalogue, settings, published, left_out = load_published(workspace, year, leave_out_orphans=leave_out_orphans,
-                                                              breakdowns=True)
-    rows = list(export_rows(published, catalogue))
-    folder = export_dir(workspace, year)
+    published = load_published(workspace, year, leave_out_orphans=leave_out_orphans, breakdowns=True)
+    result = write_open_data(export_dir(workspace, year), year, published)
+    result.root = workspace.root
+    return result
+
+
+def write_open_data(folder: Path, year: int, published: Published) -> ExportResult:
+    """The open data of the protected table into ``folder`` (export_open_data; toolkit publish writes its own)."""
+    catalogue = published.catalogue
+    rows = list(export_rows(published.frame, catalogue))
     name = csv_name(year)
     atomic_write_bytes(folder / name, csv_bytes(rows))
-    atomic_write_bytes(folder / "datapackage.json", datapackage_bytes(name, year, settings.stadt))
+    revisions = revision_rows(published.frame, catalogue)
+    revisions_name = f"korrigierte_werte_{year}.csv"
+    if revisions:
+        atomic_write_bytes(folder / revisions_name, csv_bytes(revisions, REVISION_COLUMNS))
+    atomic_write_bytes(folder / "datapackage.json", datapackage_bytes(name, year, published.settings.stadt,
+                                                                      revisions_name if revisions else None))
     suppressed = sum(1 for r in rows if r[VALUE] == "")
-    return ExportResult(year, folder / name, folder / "datapackage.json", len(rows), suppressed, workspace.root,
-                        left_out)
+    return ExportResult(year, folder / name, folder / "datapackage.json", len(rows), suppressed,
+                        left_out=published.left_out, revisions_path=folder / revisions_name if revisions else None,
+                        n_revised=len(revisions))
 
 
 def csv_name(year: int) -> str:
     return f"integrationsmonitoring_{year}.csv"
 
 
-def csv_bytes(rows: list[tuple]) -> bytes:
-    """The open-data CSV of ``rows`` (export_rows): header, UTF-8, CRLF, text cells neutralised."""
+def csv_bytes(rows: list[tuple], header: tuple[str, ...] = COLUMNS) -> bytes:
+    """The open-data CSV of ``rows`` (export_rows, or revision_rows with REVISION_COLUMNS): header, UTF-8, CRLF, text
+    cells neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(header)
     for row in rows:
         writer.writerow([neutralise(v) if isinstance(v, str) else v for v in row])
     return buffer.getvalue().encode("utf-8")
 
 
-def datapackage_bytes(resource_path: str, year: int, city: str) -> bytes:
-    return (json.dumps(datapackage(resource_path, year, city), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+def datapackage_bytes(resource_path: str, year: int, city: str, revisions_path: str | None = None) -> bytes:
+    package = datapackage(resource_path, year, city, revisions_path)
+    return (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def export_rows(published: pd.DataFrame, catalogue: Catalogue) -> Iterator[tuple]:
@@ -119,6 +141,8 @@ def export_rows(published: pd.DataFrame, catalogue: Catalogue) -> Iterator[tuple
             text = f"{value:.1f}" if indicator.typ == IndicatorType.QUOTE else f"{value:.2f}".rstrip("0").rstrip(".")
         if getattr(r, "limited", False) and text:
             flags.append(LIMITED_TEXT)
+        if getattr(r, "revised", False):
+            flags.append(REVISED_TEXT)
         if r.rounded:
             flags.append(f"auf {int(r.rounded)} gerundet")
         yield (int(r.year), indicator.id, indicator.name, catalogue.area_label(r.area), area_key(r.area),
@@ -127,12 +151,12 @@ def export_rows(published: pd.DataFrame, catalogue: Catalogue) -> Iterator[tuple
                "" if r.nationality == ALL else r.nationality, text, indicator.einheit, "; ".join(flags))
 
 
-def datapackage(resource_path: str, year: int, city: str) -> dict:
-    """Frictionless Tabular Data Package describing the CSV."""
+def datapackage(resource_path: str, year: int, city: str, revisions_path: str | None = None) -> dict:
+    """Frictionless Tabular Data Package describing the CSV (and the Korrigierte Werte, if any)."""
     def text(name: str, description: str) -> dict:
         return {"name": name, "type": "string", "description": description}
 
-    return {
+    package = {
         "profile": "tabular-data-package",
         "name": f"integrationsmonitoring-{year}",
         "title": f"Integrationsmonitoring {city}: veröffentlichte Kennzahlen bis {year}",
@@ -170,7 +194,8 @@ def datapackage(resource_path: str, year: int, city: str) -> dict:
                      "decimalChar": "."},
                     text("Einheit", "%, Anzahl, je 1.000, Index oder Tage"),
                     text("Kennzeichen", "gesperrt (Zeichen), eingeschränkte Aussagekraft (kleine Fallzahl; "
-                                        "im Bericht in Klammern), vorläufig, geschätzt, gerundet"),
+                                        "im Bericht in Klammern), korrigiert (anders als in einer früheren Ausgabe), "
+                                        "vorläufig, geschätzt, gerundet"),
                 ],
                 "missingValues": [""],
                 "primaryKey": ["Jahr", "Indikator", "Gebietsschluessel", "Gruppe", "Geschlecht", "Altersgruppe",
@@ -178,3 +203,25 @@ def datapackage(resource_path: str, year: int, city: str) -> dict:
             },
         }],
     }
+    if revisions_path:
+        package["resources"].append({
+            "name": f"korrigierte-werte-{year}",
+            "title": "Korrigierte Werte",
+            "description": "Werte, die eine frühere Ausgabe anders veröffentlicht hat: der frühere und der jetzige Wert.",
+            "path": revisions_path,
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "dialect": {"delimiter": ",", "header": True, "lineTerminator": "\r\n"},
+            "schema": {"fields": [
+                {"name": "Jahr", "type": "integer"}, *(text(name, name) for name in REVISION_COLUMNS[1:9]),
+                {"name": "Bisher", "type": "number", "description": "Der früher veröffentlichte Wert",
+                 "decimalChar": "."},
+                text("Bisher veröffentlicht", "Die Ausgabe, die ihn veröffentlicht hat"),
+                {"name": "Jetzt", "type": "number", "description": "Der Wert dieser Ausgabe; leer, wenn gesperrt",
+                 "decimalChar": "."},
+                text("Kennzeichen", "gesperrt (Zeichen), wenn der Wert jetzt gesperrt ist"),
+            ], "missingValues": [""]},
+        })
+    return package

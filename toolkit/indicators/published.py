@@ -1,4 +1,5 @@
-"""The one protected table everything published takes its numbers from (report, Tabellenanhang, export).
+"""The one protected table everything published takes its numbers from (report, Tabellenanhang, export), with what
+earlier editions published taken as public (the publication ledger, indicators/editions.py).
 
 Only values the catalogue has a home for enter it (catalogue/orphans.py): a stored value of a deleted indicator or
 Stadtteil, or of a Stadtteil whose key changed, is never published under an internal code, nor one for a year the
@@ -23,7 +24,9 @@ from toolkit.core.problems import Problem
 from toolkit.core.settings import Settings, load_settings
 from toolkit.core.store import Store
 from toolkit.core.workspace import CATALOGUE_TEMPLATE, Workspace
+from toolkit.indicators.audit import AuditResult, cells_of
 from toolkit.indicators.confidentiality import protect
+from toolkit.indicators.editions import audit_editions, audit_frame, earlier_of, edition_frames, editions_of
 from toolkit.indicators.values import value_frame
 
 LEAVE_OUT_OPTION = "--verwaiste-weglassen"
@@ -56,6 +59,7 @@ def load_published(workspace: Workspace, year: int, *, leave_out_orphans: bool =
     with Store.read_only(workspace.store_file) as store:
         orphans = find_orphans(store, catalogue)
         observations = store.observations_frame()
+        earlier = earlier_of(editions_of(store.editions()), store.edition_cells())
     left_out = orphan_problems(orphans, catalogue)
     if left_out and not leave_out_orphans:
         listed = "\n".join(f"  - {p.message}" for p in left_out)
@@ -86,7 +90,20 @@ def load_published(workspace: Workspace, year: int, *, leave_out_orphans: bool =
                          "Werte vor; ein Bericht wäre leer.",
                          hint="Bitte das Berichtsjahr prüfen, Rückläufe mit 'toolkit merge' übernehmen oder frühere "
                               "Jahre mit 'toolkit import' laden.")
-    frame = protect(value_frame(observations, catalogue), catalogue, settings.mindesteinwohner)
-    if not breakdowns:
-        frame = frame[(frame["age"] == ALL) & (frame["nationality"] == ALL)].reset_index(drop=True)
-    return Published(catalogue, settings, frame, left_out)
+    frame = protect(value_frame(observations, catalogue), catalogue, settings.mindesteinwohner, earlier)
+    published = Published(catalogue, settings, frame, left_out)
+    return published if breakdowns else totals(published)
+
+
+def totals(published: Published) -> Published:
+    """Only the values of all ages and all nationalities of a protected table (what the report shows)."""
+    frame = published.frame
+    return published._replace(frame=frame[(frame["age"] == ALL) & (frame["nationality"] == ALL)].reset_index(drop=True))
+
+
+def audit_all_editions(workspace: Workspace, rows: list[dict[str, str]], catalogue: Catalogue) -> AuditResult:
+    """The audit (indicators/audit.py) over every edition of the ledger and the one whose open-data ``rows`` (as
+    text, like the CSV) are about to be published, read together (indicators/editions.py)."""
+    with Store.read_only(workspace.store_file) as store:
+        earlier = edition_frames(editions_of(store.editions()), store.edition_cells())
+    return audit_editions([*(audit_frame(frame, catalogue) for frame in earlier), cells_of(rows, catalogue)], catalogue)

@@ -31,7 +31,8 @@ from toolkit.collect.layout import ascii_code, office_of_file
 from toolkit.core.cells import count_of, german_date
 from toolkit.core.errors import ExitCode, InputError
 from toolkit.core.keys import KEY_SIZE
-from toolkit.core.problems import UNREADABLE_CODES, FileReport, Severity, problem
+from toolkit.core.problem_type import UNREADABLE_CODES
+from toolkit.core.problems import FileReport, Severity, problem
 from toolkit.core.progress import SILENT
 from toolkit.core.runtime import paused_gc
 from toolkit.core.store import DeliverySource, Store

@@ -21,8 +21,7 @@ from toolkit.publish.graphics import PictureJob, picture_alt
 from toolkit.report.charts import BarChart, LineChart
 from toolkit.report.context import report_chapters
 from toolkit.report.maps import MAPS, CircleMap, MapChart
-from toolkit.report.profiles import HEADER as PROFILE_HEADER
-from toolkit.report.profiles import Profiles
+from toolkit.report.profiles import Profiles, header
 from toolkit.report.summary import ANNEX_HEADER
 from toolkit.report.tables import Report, break_text
 
@@ -233,19 +232,20 @@ def _district_pages(profiles: Profiles, catalogue: Catalogue, pictures: list[Pic
     pages = []
     for n, page in enumerate(profiles.pages):
         figure = None
-        if page.locator is not None:
+        if page.picture is not None:
             stem = f"lage-{keys[page.area]}"
-            title = f"Lage von {page.name} im Stadtgebiet"
-            spec = profiles.locators[page.locator]
+            title = f"{page.name}: Lage im Stadtgebiet und ausgewählte Anteile"
+            spec = profiles.figures[page.picture]
             pictures.append(PictureJob(spec, stem, title, png=False))
             figure = _figure(stem, title, picture_alt(spec))
         rows = [[{"text": row[0], "href": indicator_path(_link_id(row[0]))}, *row[1:]] for row in page.rows]
-        table = {"titel": f"Kennzahlen für {page.name}, {year}", "kopf": list(PROFILE_HEADER), "zeilen": rows}
+        table = {"titel": f"Kennzahlen für {page.name}, {year}", "kopf": header(year), "zeilen": rows}
         neighbour = {name: (profiles.pages[m].name, paths[m]) if 0 <= m < len(paths) else None
                      for name, m in (("zurueck", n - 1), ("weiter", n + 1))}
         pages.append(Page(paths[n], "stadtteil.html", page.name, {
             "name": page.name, "schluessel": keys[page.area], "lage": page.position, "karte": figure,
-            "werte": table if rows else None, "fussnoten": page.notes,
+            "werte": table if rows else None, "fussnoten": page.notes, "hinweis": page.sparse,
+            "quellen": page.sources, "raenge": "; ".join(page.ranks),
             "attribution": profiles.attribution if figure else "", **neighbour}))
     return pages
 

@@ -47,6 +47,7 @@ from toolkit.report.context import build_report
 from toolkit.report.deliveries import round_deliveries
 from toolkit.report.geometry import district_triples, load_shapes
 from toolkit.report.profiles import build_profiles
+from toolkit.report.sources import data_dates
 from toolkit.report.table_annex import write_table_annex
 from toolkit.report.tables import Table
 
@@ -97,7 +98,7 @@ def write_website(workspace: Workspace, year: int, target: Path, *, published: P
     deliveries, received = round_deliveries(workspace, year, catalogue)
     shapes, problems = load_shapes(workspace, district_triples(catalogue)) if catalogue.districts else (None, [])
     report = build_report(frame, catalogue, settings, year, deliveries, received, shapes)
-    profiles = build_profiles(frame, catalogue, year, shapes)
+    profiles = build_profiles(frame, catalogue, year, shapes, settings.mindesteinwohner, data_dates(workspace, year))
     plan = plan_site(report, profiles, catalogue, settings, year)
     timings["inhalt"] = time.perf_counter() - started
     t = time.perf_counter()

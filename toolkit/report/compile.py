@@ -26,13 +26,15 @@ from toolkit.core.problems import Problem
 from toolkit.core.progress import SILENT
 from toolkit.core.settings import load_settings
 from toolkit.core.workspace import Workspace, atomic_path, ensure_closed, for_user
-from toolkit.indicators.audit import audit
-from toolkit.indicators.confidentiality import PRIMARY, SECONDARY, SOURCE, SPARSE
+from toolkit.indicators.confidentiality import EARLIER, PRIMARY, SECONDARY, SOURCE, SPARSE
+from toolkit.indicators.editions import revision_rows
 from toolkit.indicators.export import COLUMNS, export_rows
-from toolkit.indicators.published import LEAVE_OUT_OPTION, load_published
+from toolkit.indicators.published import LEAVE_OUT_OPTION, audit_all_editions, load_published
 from toolkit.report.charts import BarChart, Rendered, Spec, render_all
 from toolkit.report.context import INTERNAL_MARK, build_report
+from toolkit.report.cover import CoverMap
 from toolkit.report.deliveries import round_deliveries
+from toolkit.report.front_matter import printed_abbreviations
 from toolkit.report.geometry import district_triples, load_shapes
 from toolkit.report.maps import MAPS
 from toolkit.report.pdf import convert_to_pdf, find_libreoffice
@@ -40,7 +42,13 @@ from toolkit.report.profiles import Profiles, build_profiles, write_profiles
 from toolkit.report.sources import data_dates
 from toolkit.report.table_annex import write_table_annex
 from toolkit.report.word import add_pictures_after, finish_document
-from toolkit.report.word_template import knows_internal_edition, knows_summary_table, mark_every_page
+from toolkit.report.word_template import (
+    knows_front_matter,
+    knows_internal_edition,
+    knows_summary_table,
+    mark_every_page,
+    template_text,
+)
 
 
 @dataclass
@@ -76,6 +84,8 @@ class CompileResult:
             parts.append(f"{by.get(PRIMARY, 0)} primär und {by.get(SECONDARY, 0)} sekundär gesperrt (Geheimhaltung)")
         if by.get(SOURCE):
             parts.append(f"{by[SOURCE]} von der Quelle gesperrt")
+        if by.get(EARLIER):
+            parts.append(f"{by[EARLIER]} wie in einer früheren Ausgabe gesperrt")
         if by.get(SPARSE):
             parts.append(f"{count_of(by[SPARSE], 'Anteil')} gering besiedelter Stadtteile")
         return f": {', '.join(parts)}" if parts else ""
@@ -137,7 +147,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     audit_lines = None
     if intern:
         rows = [dict(zip(COLUMNS, (str(v) for v in row), strict=True)) for row in export_rows(published, catalogue)]
-        audit_lines = audit(rows, catalogue).lines(catalogue)
+        audit_lines = audit_all_editions(workspace, rows, catalogue).lines(catalogue)
     timings["daten"] = time.perf_counter() - started
     if not workspace.report_template.is_file():
         raise InputError(f"Die Berichtsvorlage {workspace.report_template} fehlt.",
@@ -145,13 +155,18 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
                               "neuen Arbeitsordner ('toolkit init') kopieren.")
 
     t = time.perf_counter()
+    dates = data_dates(workspace, year)
     content = build_report(published, catalogue, settings, year, deliveries, received, shapes, intern=intern,
-                           audit_lines=audit_lines, data_dates=data_dates(workspace, year))
-    profiles = Profiles(year, [], []) if intern else build_profiles(published, catalogue, year, shapes)
+                           audit_lines=audit_lines, data_dates=dates)
+    profiles = Profiles(year, [], []) if intern else build_profiles(published, catalogue, year, shapes,
+                                                                    settings.mindesteinwohner, dates)
     timings["inhalt"] = time.perf_counter() - t
     t = time.perf_counter()
-    pictures = render_all([*content.charts, *profiles.locators],
+    front_matter = knows_front_matter(workspace.report_template)  # an older template has no slot for the cover map
+    covers = [CoverMap(shapes, settings.stadt)] if front_matter and shapes is not None and shapes.drawn else []
+    pictures = render_all([*covers, *content.charts, *profiles.figures],
                           processes=settings.prozesse if processes is None else processes, progress=progress)
+    cover, pictures = pictures[:len(covers)], pictures[len(covers):]
     rendered, locators = pictures[:len(content.charts)], pictures[len(content.charts):]
     timings["grafiken"] = time.perf_counter() - t
     t = time.perf_counter()
@@ -161,11 +176,15 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
         notices.append(OLD_TEMPLATE_NOTICE.format(template=for_user(workspace.report_template)))
     if not knows_summary_table(workspace.report_template):
         notices.append(OLD_SUMMARY_NOTICE.format(template=for_user(workspace.report_template)))
+    if not front_matter:
+        notices.append(OLD_FRONT_MATTER_NOTICE.format(template=for_user(workspace.report_template)))
     for (target, key), image, spec in zip(content.chart_slots, rendered, content.charts, strict=True):
         if isinstance(spec, MAPS):
             continue  # no slot of its own in the template: placed after its bar chart (place_maps)
         width = Mm(150) if isinstance(spec, BarChart) else Mm(160)
         target[key] = InlineImage(template, io.BytesIO(image.png), width=width)
+    content.context["titelkarte"] = InlineImage(template, io.BytesIO(cover[0].png), width=Mm(120)) if cover else ""
+    content.context["abkuerzungen"] = printed_abbreviations(content.context, template_text(workspace.report_template))
     try:
         template.render(content.context, autoescape=True)
     except Exception as exc:
@@ -173,10 +192,10 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
             f"Die Berichtsvorlage {workspace.report_template} lässt sich nicht füllen ({type(exc).__name__}: {exc}).",
             hint="Wurde ein Platzhalter in {{ … }} oder {% … %} in Word verändert? Vorlage neu erzeugen oder "
                  "den Platzhalter reparieren.") from exc
-    place_maps(template.docx, content.charts, rendered, Mm(160))
+    place_maps(template.docx, content.charts, rendered, Mm(160), before=len(cover))
     if intern:
         mark_every_page(template.docx, INTERNAL_MARK)
-    finish_document(template.docx, [r.alt for r in rendered],
+    finish_document(template.docx, [r.alt for r in [*cover, *rendered]],
                     title=f"{settings.titel} {year}" + (" – interne Fassung" if intern else ""),
                     subject=settings.untertitel, author=settings.herausgeber)
     with atomic_path(target_path) as tmp:
@@ -184,7 +203,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     timings["word"] = time.perf_counter() - t
     t = time.perf_counter()
     annex = None if intern else write_table_annex(workspace.table_annex_file(year), content.tables, catalogue, year,
-                                                   settings.mindesteinwohner)
+                                                   settings.mindesteinwohner, revision_rows(published, catalogue))
     timings["tabellenanhang"] = time.perf_counter() - t
     t = time.perf_counter()
     profiles_path = None if intern else write_profiles(workspace.profiles_file(year), profiles, locators, settings,
@@ -221,14 +240,21 @@ OLD_SUMMARY_NOTICE = (
     "an der Vorlage bitte dorthin übertragen.")
 
 
-def place_maps(document: Document, charts: list[Spec], rendered: list[Rendered], width: int) -> None:
+OLD_FRONT_MATTER_NOTICE = (
+    "Die Berichtsvorlage {template} stammt aus einer früheren Version: Titelseite ohne Karte der Stadtteile, ohne "
+    "Impressum, ohne „Auf einen Blick“ und ohne Abkürzungen und Glossar. Eine neue Vorlage erzeugt "
+    "'python scripts/build_templates.py' (Repository) oder 'toolkit init' in einem neuen Ordner; eigene Änderungen "
+    "an der Vorlage bitte dorthin übertragen.")
+
+
+def place_maps(document: Document, charts: list[Spec], rendered: list[Rendered], width: int, before: int = 0) -> None:
     """Put each map right after the chart before it (the Stadtteil bars) and that chart's caption.
 
     The template has one picture slot per Stadtteil chart; the map comes in beside the bars without a new slot, so
     a template the city has restyled keeps working, and it takes over the styles of the bars' paragraphs. The
-    pictures in the document are the charts other than maps, in order.
+    pictures in the document are ``before`` others (the cover's map), then the charts other than maps, in order.
     """
-    after: list[list[tuple[bytes, str]]] = []
+    after: list[list[tuple[bytes, str]]] = [[] for _ in range(before)]
     for spec, image in zip(charts, rendered, strict=True):
         if isinstance(spec, MAPS):
             after[-1].append((image.png, spec.caption))

@@ -16,10 +16,11 @@ import pandas as pd
 from toolkit.catalogue.model import CITY, LAND, Catalogue, Field, Indicator
 from toolkit.core.cells import count_of, german_date
 from toolkit.core.settings import Settings
-from toolkit.indicators.confidentiality import PRIMARY, SECONDARY, SOURCE, symbol_legend
+from toolkit.indicators.confidentiality import EARLIER, PRIMARY, SECONDARY, SOURCE, symbol_legend
 from toolkit.indicators.values import comparison_pairs
 from toolkit.report.analysis import Analysis, analyse, group_series
 from toolkit.report.charts import Line, LineChart, scale_panels
+from toolkit.report.front_matter import front_context, printed_abbreviations
 from toolkit.report.geometry import Shapes
 from toolkit.report.group_styles import group_styles
 from toolkit.report.sources import reference_text, source_line, years_of
@@ -104,6 +105,7 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
                     "herausgeber": settings.herausgeber, "jahr": year,
                     "stand": german_date(dt.date.today()), "kennzeichnung": INTERNAL_MARK if intern else ""},
         "intern": intern,
+        **front_context(summary, catalogue, settings, year, dt.date.today(), window, deliveries),
         "ergebnisse_text": (
             f"Je Kapitel die auffälligsten Entwicklungen des Berichtsjahres {year}: wie sich der Abstand zwischen "
             "den Gruppen verändert hat, " + ("ob ein Zielwert des Integrationskonzepts erreicht ist, " if targets
@@ -129,7 +131,9 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
                          "(bei Vergleichskennzahlen: des Landes)." if gaps
                          else f"Alle Kennzahlen haben für {year} einen Wert."),
         "luecken": gaps or [{"kennung": "–", "name": "–", "grund": "–"}],
+        "titelkarte": "",  # the cover's map: compile.py puts the picture in
     }
+    report.context["abkuerzungen"] = printed_abbreviations(report.context)  # compile.py adds the template's words
     return report
 
 
@@ -142,7 +146,9 @@ def _internal_annex(intern: bool, year: int, deliveries: list[dict], n_merged: i
                 "lieferungen": [], "pruefung_text": "", "pruefung": []}
     by = report.suppressed_by
     counted = (f"Im Bericht gesperrt: {count_of(by.get(PRIMARY, 0), 'Wert')} primär, {by.get(SECONDARY, 0)} sekundär, "
-               f"{by.get(SOURCE, 0)} von der Quelle." if by.get(PRIMARY) or by.get(SECONDARY) or by.get(SOURCE) else "")
+               f"{by.get(SOURCE, 0)} von der Quelle"
+               + (f", {by[EARLIER]} wie in einer früheren Ausgabe" if by.get(EARLIER) else "") + "."
+               if by.get(PRIMARY) or by.get(SECONDARY) or by.get(SOURCE) or by.get(EARLIER) else "")
     return {
         "lieferungen_text": (f"Für das Berichtsjahr {year} {'wurde' if n_merged == 1 else 'wurden'} "
                              f"{count_of(n_merged, 'Lieferung')} "

@@ -27,6 +27,7 @@ from toolkit.report.text import (
     target_state,
 )
 
+SUMMARY_CAPTION = "Kernkennzahlen: letzter Wert, Abstand und Entwicklung"  # the report's Zusammenfassung
 SUMMARY_HEADER = ["Kennzahl", "Jahr", "Zielgruppe", "Wert", "Vergleichswert", "Abstand", "Entwicklung", "Bewertung"]
 ANNEX_HEADER = ["Kennzahl", "Jahr", "Zielgruppe", "Wert", "Vergleichsgruppe", "Vergleichswert", "Abstand",
                 "Entwicklung", "Bewertung"]

@@ -13,14 +13,17 @@ formula or URL conversion.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue
 from toolkit.core.workspace import atomic_path
 from toolkit.indicators.confidentiality import DEFAULT_MIN_POPULATION, symbol_legend
+from toolkit.indicators.editions import REVISION_COLUMNS
 from toolkit.report.tables import Table
 
 SHEET_LENGTH = 31  # Excel's limit for a sheet name
+REVISIONS_SHEET = "Korrigierte Werte"
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _MARKS = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+$")  # a footnote mark at the end of a cell's text
 _NUMBERS = ("#,##0", "#,##0.0", "#,##0.00")  # by decimals
@@ -59,8 +62,9 @@ def sheet_name(text: str, used: set[str]) -> str:
 
 
 def write_table_annex(path: Path, tables: list[Table], catalogue: Catalogue, year: int,
-                      min_population: int = DEFAULT_MIN_POPULATION) -> Path:
-    """Write the annex atomically; ``tables`` are the report's Table objects, in report order."""
+                      min_population: int = DEFAULT_MIN_POPULATION, revisions: Sequence[tuple] = ()) -> Path:
+    """Write the annex atomically; ``tables`` are the report's Table objects, in report order; ``revisions`` the
+    Korrigierte Werte (indicators/editions.revision_rows), on a sheet of their own when there are any."""
     import xlsxwriter  # heavy: only when a Tabellenanhang is written
 
     with atomic_path(path) as tmp:
@@ -94,6 +98,8 @@ def write_table_annex(path: Path, tables: list[Table], catalogue: Catalogue, yea
             heading = f"{name} – Tabellenanhang zum Integrationsbericht {year}" if code else \
                 f"Übersicht der Kennzahlen – Tabellenanhang zum Integrationsbericht {year}"
             _write_tables(sheet, heading, by_field[code], formats)
+        if revisions:
+            _write_revisions(workbook.add_worksheet(sheet_name(REVISIONS_SHEET, used)), revisions, formats)
         workbook.close()
     return path
 
@@ -118,6 +124,24 @@ class _Formats:
         if code not in self._numbers:
             self._numbers[code] = self._workbook.add_format({"border": 1, "num_format": code})
         return self._numbers[code]
+
+
+def _write_revisions(sheet, revisions: Sequence[tuple], formats: _Formats) -> None:
+    """The values an earlier edition published otherwise: one row each, numbers as the open data writes them."""
+    _print_setup(sheet)
+    sheet.write_string(0, 0, f"{REVISIONS_SHEET}: Werte, die eine frühere Ausgabe anders veröffentlicht hat",
+                       formats.title)
+    for col, header in enumerate(REVISION_COLUMNS):
+        sheet.write_string(1, col, header, formats.head)
+    numbers = {REVISION_COLUMNS.index("Bisher"), REVISION_COLUMNS.index("Jetzt")}
+    for row, values in enumerate(revisions, start=2):
+        for col, value in enumerate(values):
+            if col in numbers and value != "":  # written with a decimal point in the open data
+                decimals = len(str(value).partition(".")[2])
+                sheet.write_number(row, col, float(value), formats.number(number_format(decimals)))
+            else:
+                sheet.write(row, col, value, formats.text)
+    sheet.set_column(0, len(REVISION_COLUMNS), 14)
 
 
 def _print_setup(sheet) -> None:

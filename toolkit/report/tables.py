@@ -20,6 +20,7 @@ from toolkit.catalogue.model import CITY, GERMANY, LAND, Catalogue, Indicator
 from toolkit.core.cells import format_number, format_value, year_span
 from toolkit.indicators.confidentiality import (
     DEFAULT_MIN_POPULATION,
+    EARLIER,
     MISSING_SYMBOL,
     NO_BASE,
     NO_BASE_SYMBOL,
@@ -356,7 +357,7 @@ def footnotes(indicator: Indicator, catalogue: Catalogue, tables: list[Table], m
         notes.append(f"{what} sind nach der Regel der Quelle auf Vielfache von {base} gerundet; Summen können von "
                      "der Summe der Teile abweichen.")
     states = {c.state: c.text for c in cells if c.state}
-    for state in (PRIMARY, SECONDARY):
+    for state in (PRIMARY, SECONDARY, EARLIER):
         if state in states:
             notes.append(f"Einzelne Werte sind aus Gründen der Geheimhaltung gesperrt ({states[state]}).")
             break

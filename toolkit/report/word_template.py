@@ -11,7 +11,9 @@ API (fields, fonts, header rows, language, settings) is done by report/word.py.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -26,7 +28,8 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from toolkit.core.workspace import atomic_write_bytes
-from toolkit.report.summary import SUMMARY_HEADER
+from toolkit.report.editorial import placeholder
+from toolkit.report.summary import SUMMARY_CAPTION, SUMMARY_HEADER
 from toolkit.report.word import (
     LANGUAGE,
     TABLE_STYLE,
@@ -43,13 +46,13 @@ FONT = "Calibri"  # LibreOffice substitutes the metric-compatible Carlito
 BLUE, GREY, RED = RGBColor(0x1F, 0x3A, 0x5F), RGBColor(0x33, 0x33, 0x33), RGBColor(0xC0, 0x00, 0x00)
 
 FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-ERGEBNISSE_HINWEIS = (
-    "[Entwurf aus den veröffentlichten Werten: Die Punkte sind nach der Größe der Veränderung ausgewählt. Bitte "
-    "prüfen, einordnen und in Word bearbeiten; diesen Absatz löschen.]"
+ERGEBNISSE_HINWEIS = placeholder(
+    "Entwurf aus den veröffentlichten Werten: Die Punkte sind nach der Größe der Veränderung ausgewählt. Bitte "
+    "prüfen, einordnen und in Word bearbeiten; diesen Absatz löschen."
 )
-VORWORT = (
-    "[Platzhalter für das Vorwort: Hier ordnet die Koordination die Ergebnisse ein, nennt den Bezug zum "
-    "Integrationskonzept der Stadt und dankt den beteiligten Stellen. Diesen Absatz bitte in Word ersetzen.]"
+VORWORT = placeholder(
+    "Platzhalter für das Vorwort: Hier ordnet die Koordination die Ergebnisse ein, nennt den Bezug zum "
+    "Integrationskonzept der Stadt und dankt den beteiligten Stellen. Diesen Absatz bitte in Word ersetzen."
 )
 
 
@@ -106,6 +109,21 @@ def knows_summary_table(template: Path) -> bool:
     return template_mentions(template, "zusammenfassung_zeilen", "hf.ueberblick")
 
 
+def knows_front_matter(template: Path) -> bool:
+    """True if the report template has the cover map, Impressum, Auf einen Blick and Abkürzungen (issue #19)."""
+    return template_mentions(template, "titelkarte", "impressum.", "auf_einen_blick", "abkuerzungen")
+
+
+def template_text(template: Path) -> str:
+    """The words of the template's document (its fixed texts and placeholders), one run per line; "" if unreadable."""
+    try:
+        with zipfile.ZipFile(template) as archive:
+            xml = archive.read("word/document.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return ""
+    return "\n".join(html.unescape(text) for text in re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", xml))
+
+
 def template_mentions(template: Path, *names: str) -> bool:
     """True if every one of ``names`` occurs in the template's document (its docxtpl placeholders)."""
     try:
@@ -158,6 +176,12 @@ def add_report_styles(document: Document, *, long_contents: bool = False) -> Non
     findings.font.bold, findings.font.color.rgb = True, BLUE
     _spacing(findings, before=10, after=2, keep=True)
     set_outline_level(findings, 2)  # in the navigation and the PDF tags, not in the TOC (\o "1-2" without \u)
+    big = _new_style(document, "Kennzahl groß")  # Auf einen Blick: the number right-aligned at 4 cm, text at 4.6 cm
+    big.paragraph_format.left_indent, big.paragraph_format.first_line_indent = Cm(4.6), Cm(-4.6)
+    big.paragraph_format.tab_stops.add_tab_stop(Cm(4.0), WD_TAB_ALIGNMENT.RIGHT)
+    big.paragraph_format.tab_stops.add_tab_stop(Cm(4.6))
+    big.paragraph_format.keep_together = True
+    _spacing(big, before=6, after=6, line=1.0)
     figure = _new_style(document, "Abbildung")
     figure.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _spacing(figure, before=6, keep=True)
@@ -249,11 +273,36 @@ def _kept(paragraph: Paragraph) -> None:
 
 
 def _title_page(document: Document) -> None:
+    """The cover (city, title, year, the Stadtteil map), the Impressum on its back and the page Auf einen Blick."""
     _p(document, "{{ bericht.stadt }}", "Subtitle")
-    _p(document, "{{ bericht.titel }} {{ bericht.jahr }}", "Title")
-    _p(document, "{{ bericht.untertitel }}", "Subtitle")
-    _p(document, "Berichtsjahr {{ bericht.jahr }} · Stand: {{ bericht.stand }}")
-    _p(document, "Herausgeber: {{ bericht.herausgeber }}")
+    _p(document, "{{ bericht.titel }} {{ bericht.jahr }}", "Title").paragraph_format.space_before = Pt(36)
+    _p(document, "{{ bericht.untertitel }}", "Subtitle").paragraph_format.space_after = Pt(12)
+    _p(document, "{{ titelkarte }}", "Abbildung")
+    _p(document, "Berichtsjahr {{ bericht.jahr }}", "Subtitle")
+
+    heading = _p(document, "Impressum", "Ergebnisse Kapitel")
+    heading.paragraph_format.page_break_before = True
+    for label, key in IMPRESSUM_LINES:
+        line = _p(document)
+        line.add_run(f"{label}: ").bold = True
+        line.add_run(f"{{{{ impressum.{key} }}}}")
+    _p(document, "{{ impressum.nachdruck }}", "Quelle")
+
+    document.add_heading("Auf einen Blick", 1)
+    _p(document, "{{ auf_einen_blick_text }}")
+    _p(document, "{%p for b in auf_einen_blick %}")
+    figure = _p(document, style="Kennzahl groß")  # "\t243.300\tEinwohnerinnen und Einwohner" / reading below
+    big = figure.add_run("\t{{ b.wert }}\t")
+    big.bold, big.font.size, big.font.color.rgb = True, Pt(22), BLUE
+    figure.add_run("{{ b.kennzahl }}").bold = True
+    figure.add_run().add_break()
+    figure.add_run("{{ b.lesart }}")
+    _p(document, "{%p endfor %}")
+    _p(document, "{{ auf_einen_blick_quelle }}", "Quelle")
+
+
+IMPRESSUM_LINES = (("Herausgeber", "herausgeber"), ("Anschrift", "anschrift"), ("Bearbeitung", "bearbeitung"),
+                   ("Kontakt", "kontakt"), ("Stand", "stand"))
 
 
 def _front_matter(document: Document) -> None:
@@ -277,7 +326,7 @@ def _front_matter(document: Document) -> None:
 
     document.add_heading("Zusammenfassung", 1)
     _p(document, "{{ zusammenfassung }}")
-    _p(document, "Kernkennzahlen: letzter Wert, Abstand und Entwicklung", "Caption")
+    _p(document, SUMMARY_CAPTION, "Caption")
     _fixed_table(document, tuple(SUMMARY_HEADER), "z in zusammenfassung_zeilen",
                  ("z.kennzahl", "z.jahr", "z.gruppe", "z.wert", "z.vergleichswert", "z.abstand", "z.entwicklung",
                   "z.bewertung"), right=(1, 3, 4, 5))
@@ -365,6 +414,12 @@ def _annex(document: Document) -> None:
     _fixed_table(document, ("Kennung", "Kennzahl", "Handlungsfeld", "Einheit", "Richtung", "Zuständige Stelle"),
                  "a in anhang_kennzahlen", ("a.kennung", "a.name", "a.handlungsfeld", "a.einheit", "a.richtung",
                                              "a.stelle"))
+    document.add_heading("Abkürzungen", 2)
+    _p(document, "Im Bericht verwendete Abkürzungen", "Caption")
+    _fixed_table(document, ("Abkürzung", "Bedeutung"), "a in abkuerzungen", ("a.abkuerzung", "a.bedeutung"))
+    document.add_heading("Glossar", 2)
+    _p(document, "Begriffe, die in allen Kapiteln vorkommen", "Caption")
+    _fixed_table(document, ("Begriff", "Erklärung"), "g in glossar", ("g.begriff", "g.erklaerung"))
     _p(document, "{%p if intern %}")  # the internal edition only: files, warnings, errors, contacts
     document.add_heading("Datenlieferungen {{ bericht.jahr }}", 2)
     _p(document, "{{ lieferungen_text }}")
