@@ -150,3 +150,35 @@ def test_a_0_2_store_moves_to_the_amts_keys_and_gets_alle_in_one_upgrade(tmp_pat
         values = store.values()
     assert len(values) == count and {(k.age, k.nationality) for k in values} == {(ALL, ALL)}
     assert kept(values) == kept(before)  # every value, flag and note kept
+
+
+def test_a_ledger_of_six_key_columns_gets_age_and_nationality_and_keeps_its_cells(workspace):
+    """A publication ledger written before age and nationality (edition_cells keyed by six fields) gets both columns
+    ("alle") when the store is opened for writing; its cells read back as eight-field keys."""
+    with Store(workspace.store_file):
+        pass  # the store and its tables as of today
+    six = "indicator, year, area, grp, sex, measure"
+    db = sqlite3.connect(workspace.store_file)
+    with db:
+        db.execute("DROP TABLE edition_cells")
+        db.execute("CREATE TABLE edition_cells (edition INTEGER NOT NULL REFERENCES editions(id), indicator TEXT NOT"
+                   " NULL, year INTEGER NOT NULL, area TEXT NOT NULL, grp TEXT NOT NULL, sex TEXT NOT NULL, measure"
+                   " TEXT NOT NULL, status TEXT NOT NULL, value REAL, reason TEXT NOT NULL DEFAULT '', rounded INTEGER"
+                   f" NOT NULL DEFAULT 0, PRIMARY KEY (edition, {six})) WITHOUT ROWID")
+        db.execute("INSERT INTO editions (year, published_at, folder, report, report_sha256)"
+                   " VALUES (2024, '2025-03-12T10:00:00', 'outbox/2024/Veroeffentlichung', 'b.docx', 'x')")
+        db.execute(f"INSERT INTO edition_cells (edition, {six}, status, value, reason, rounded) VALUES"
+                   " (1, 'DEM-01', 2024, 'st01', 'insgesamt', 'insgesamt', 'wert', 'gesperrt', NULL, 'primär', 0),"
+                   " (1, 'DEM-01', 2024, 'st02', 'insgesamt', 'insgesamt', 'wert', 'veröffentlicht', 120, '', 0)")
+    db.close()
+    with Store(workspace.store_file) as store:
+        cells = store.edition_cells()
+    assert cells == [(1, "DEM-01", 2024, "st01", "insgesamt", "insgesamt", "wert", ALL, ALL, "gesperrt", None, "primär", 0),
+                     (1, "DEM-01", 2024, "st02", "insgesamt", "insgesamt", "wert", ALL, ALL, "veröffentlicht", 120.0, "",
+                      0)]
+    db = sqlite3.connect(workspace.store_file)
+    try:
+        primary = [row[1] for row in db.execute("PRAGMA table_info(edition_cells)") if row[5]]
+    finally:
+        db.close()
+    assert primary == ["edition", "indicator", "year", "area", "grp", "sex", "measure", "age", "nationality"]
