@@ -46,6 +46,8 @@ FIELDS: dict[str, object] = {
     "line": 17, "other": 12, "place": "Daten!A17", "first": 3, "last": 40, "times": 2, "count": 2,
     "letter": "F", "mark": "¹", "cells": "C2 und F2", "above": "Deutsche", "combined": "Deutsche insgesamt",
     "delimiter": ";", "encoding": "DOS (Codepage 850)", "example": "Messgröße",
+    "group": "nichtdeutsch", "label": "65 Jahre und älter", "use": "Pyramide", "age": 67, "offset": 0,
+    "area": "Gesamtstadt", "values": "3 gespeicherte Werte gehören", "what": "es fehlt das Alter 12",
 }
 PER_CODE: dict[str, dict[str, object]] = {
     "nicht-lesbar/import": {"file": "Bevoelkerung_2025.csv", "reason": "UnicodeDecodeError"},
@@ -73,6 +75,11 @@ PER_CODE: dict[str, dict[str, object]] = {
     "nenner-null": {"cell": "F13", "zaehler_cell": "Erfassung!F12", "zaehler": "12"},
     "summe-teile": {"cell": "F14", "parts": "deutsch, nichtdeutsch", "found": "1.180", "whole": "insgesamt",
                     "value": "1.210", "relation": "=", "tolerance": ""},
+    "summe-altersgruppen": {"place": "Alter DEM-01!F12", "use": "Pyramide", "found": "245.100", "whole": "Insgesamt",
+                            "value": "245.834", "relation": "=", "tolerance": ""},
+    "summe-staatsangehoerigkeiten": {"place": "Staatsangehörigkeiten DEM-04!F20", "count": "8 Staatsangehörigkeiten",
+                                     "whole": "Asylherkunftsländer", "found": "14.020", "value": "14.100",
+                                     "relation": "=", "tolerance": ""},
     "summe-stadtteile": {"sheet": "Stadtteile BIL-06", "found": "1.180", "city_cell": "Stadtteile BIL-06!C44",
                          "expected": "1.210"},
     "ausserhalb-grenzen": {"what": "der Wert", "found": "140", "expected": "0 bis 100"},

@@ -119,16 +119,23 @@ def make_workspace(root: Path) -> Workspace:
 
 
 LEGACY = Path(__file__).parent / "data" / "legacy_0_2"
+BEFORE_AGE = Path(__file__).parent / "data" / "legacy_before_age"
 
 
-def legacy_workspace(root: Path) -> Workspace:
-    """The working folder of version 0.2.0 in tests/data/legacy_0_2 (catalogue and store as that version wrote)."""
+def legacy_workspace(root: Path, folder: Path = LEGACY) -> Workspace:
+    """A working folder of an earlier version: settings, and catalogue and store as that version wrote them
+    (tests/data/legacy_0_2: version 0.2.0; tests/data/legacy_before_age: before age and nationality, its README)."""
     workspace = Workspace(root)
     ensure_folders(workspace)
     workspace.settings_file.write_text(DEFAULT_SETTINGS_TOML, encoding="utf-8")
-    shutil.copy(LEGACY / "Indikatorenmatrix.xlsx", workspace.catalogue_file)
-    shutil.copy(LEGACY / "monitoring.sqlite", workspace.store_file)
+    shutil.copy(folder / "Indikatorenmatrix.xlsx", workspace.catalogue_file)
+    shutil.copy(folder / "monitoring.sqlite", workspace.store_file)
     return workspace
+
+
+def before_age_workspace(root: Path) -> Workspace:
+    """The working folder written before age and nationality in tests/data/legacy_before_age (its README)."""
+    return legacy_workspace(root, BEFORE_AGE)
 
 
 @contextlib.contextmanager

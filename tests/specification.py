@@ -47,7 +47,12 @@ def expected_file(name: str) -> Path:
 
 
 def key_text(key: tuple) -> str:
-    return "|".join(str(part) for part in key)
+    """'TEI-05|2025|gesamtstadt|insgesamt|insgesamt|wert'; age group and nationality only when not both "alle" (the
+    expected files were written before a key had them)."""
+    parts = list(key)
+    if parts[6:] == ["alle", "alle"]:
+        parts = parts[:6]
+    return "|".join(str(part) for part in parts)
 
 
 def observed(checked: CheckedFile) -> dict:

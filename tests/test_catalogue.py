@@ -57,6 +57,8 @@ def test_committed_template_matches_the_defaults(catalogue):
     assert committed.districts == catalogue.districts
     assert committed.profiles == catalogue.profiles
     assert committed.breaks == catalogue.breaks
+    assert committed.age_groups == catalogue.age_groups
+    assert committed.nationalities == catalogue.nationalities
 
 
 def test_template_is_made_for_editing_in_excel(tmp_path):

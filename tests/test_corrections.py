@@ -69,7 +69,7 @@ def _chain(workspace) -> list[tuple]:
     """The value of KEY through time: (old, new, file of the new value), oldest first."""
     with Store(workspace.store_file) as store:
         return [(r["old_value"], r["new_value"], r["new_file"]) for r in store.history_rows("SPR-03")
-                if (r["area"], r["grp"], r["sex"], r["measure"]) == KEY[2:]]
+                if (r["area"], r["grp"], r["sex"], r["measure"], r["age"], r["nationality"]) == KEY[2:]]
 
 
 def _value(workspace) -> float | None:
@@ -223,7 +223,11 @@ def test_withdrawing_the_correction_restores_the_values_it_replaced_and_removes_
     after = _store_state(workspace)
     assert after[0] == after_a[0]  # every value, with its delivery, as it was after A
     assert after[2][:len(history_before)] == history_before  # the history is only added to
-    added = [(r[1:7], r[7], r[11], r[10], r[13], r[15]) for r in after[2][len(history_before):]]
+    history = {name: n for n, name in enumerate(("id", "indicator", "year", "area", "grp", "sex", "measure", "age",
+                                                  "nationality", "old_value", "old_flag", "old_note", "old_delivery_id",
+                                                  "new_value", "new_flag", "new_delivery_id", "changed_at", "reason"))}
+    added = [(r[1:9], *(r[history[c]] for c in ("old_value", "new_value", "old_delivery_id", "new_delivery_id",
+                                                "reason"))) for r in after[2][len(history_before):]]
     why = f"zurückgezogen von mmeier: {REASON}"
     assert added == [(tuple(KEY), 510.0, 500.0, 3, 4, f"{why}; wieder der Wert von Lieferung 2"),
                      (tuple(K7), 1200.0, None, 3, 4, f"{why}; Wert entfernt (vorher gab es keinen)")]
@@ -235,8 +239,8 @@ def test_withdrawing_the_correction_restores_the_values_it_replaced_and_removes_
     # the master matrix follows: the value and its delivery as after A, the withdrawal in the delivery list
     book = CalamineWorkbook.from_path(str(workspace.master_matrix))
     values = book.get_sheet_by_name("Werte").to_python()
-    assert [r[6:12] for r in values if r[:6] == ["SPR-03", 2025.0, "Gesamtstadt", "Insgesamt", "Insgesamt", "Zähler"]] \
-        == [[500.0, "", "", 2.0, "JUGA", FIRST]]
+    assert [r[8:14] for r in values if r[:8] == ["SPR-03", 2025.0, "Gesamtstadt", "Insgesamt", "Insgesamt", "alle",
+                                                 "alle", "Zähler"]] == [[500.0, "", "", 2.0, "JUGA", FIRST]]
     deliveries = book.get_sheet_by_name("Lieferungen").to_python()
     header = deliveries[0]
     assert [(r[0], r[4], r[header.index("Zurückgezogen durch")]) for r in deliveries[1:]] == \
@@ -293,8 +297,8 @@ def test_withdrawing_the_first_return_keeps_what_the_correction_delivered_too(tm
             "der Lieferung bleiben") in output
     after = _store_state(workspace)
     # every value stays; those that B delivered as A had them now name B as their delivery
-    assert [r[:9] for r in after[0]] == [r[:9] for r in before[0]]
-    assert {r[9] for r in after[0] if r[0] == "SPR-03" or r[0].startswith("BIL")} <= {3}
+    assert [r[:11] for r in after[0]] == [r[:11] for r in before[0]]  # key, value, flag, note
+    assert {r[11] for r in after[0] if r[0] == "SPR-03" or r[0].startswith("BIL")} <= {3}  # the delivery
     assert after[2] == before[2]  # no value changed: nothing for the history
 
 

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
+from python_calamine import CalamineWorkbook
 
 from toolkit.catalogue.model import CITY, GERMANY, LAND, Catalogue
 from toolkit.collect.layout import plan_workbook
 from toolkit.core.keys import ObservationKey
-from toolkit.demo.data import allocate, generate, population
-from toolkit.demo.params import JUMP_GROUPS, JUMP_INDICATORS, JUMP_YEAR
+from toolkit.demo.breakdowns import age_table
+from toolkit.demo.data import generate
+from toolkit.demo.params import (
+    FOREIGN_LEAVES,
+    FOREIGNERS_2025,
+    JUMP_GROUPS,
+    JUMP_INDICATORS,
+    JUMP_YEAR,
+    MEN_2025,
+    WOMEN_2025,
+)
+from toolkit.demo.population import allocate, population
 
 YEARS = range(2020, 2026)
 
@@ -30,15 +42,42 @@ def test_allocate_keeps_the_total() -> None:
     assert allocate(0, [1, 2]) == [0, 0]
 
 
-def test_population_matches_the_published_scale() -> None:
-    for year, low, high in ((2020, 0.09, 0.105), (2024, 0.125, 0.14)):
+def _city_column(file: str, column: int) -> dict[int, float]:
+    """A column of the Gesamtstadt (15003) by year from a real KISS-MD table in tests/data/kiss-md."""
+    book = CalamineWorkbook.from_path(str(Path(__file__).parent / "data" / "kiss-md" / file))
+    rows = book.get_sheet_by_name(book.sheet_names[0]).to_python()[1:]
+    return {int(r[0]): float(r[column]) for r in rows if str(r[1]).split(".")[0] == "15003"}
+
+
+def test_population_and_foreigners_are_the_published_ones() -> None:
+    """2021–2025: inhabitants as in K3_T35 and foreigners as in K3_T39 (the Amt's tables)."""
+    inhabitants = _city_column("entwicklung-der-hauptwohnsitzbevoelkerung.xlsx", 2)
+    foreigners = _city_column("auslaendische-hauptwohnsitzbevoelkerung-nach-altersgruppen.xlsx", 7)
+    for year in range(2021, 2026):
         pop = population(year)
-        total = sum(pop.values())
-        foreign = sum(v for (_, leaf, _), v in pop.items() if leaf in ("eu", "asylherkunft", "ukraine", "sonstige_drittstaaten"))
-        assert 235_000 < total < 246_000
-        assert low < foreign / total < high
+        assert sum(pop.values()) == inhabitants[year], year
+        assert sum(v for (_, leaf, _), v in pop.items() if leaf in FOREIGN_LEAVES) == foreigners[year], year
     ukraine = {y: sum(v for (_, leaf, _), v in population(y).items() if leaf == "ukraine") for y in (2021, 2022)}
     assert ukraine[2022] > 5 * ukraine[2021]
+
+
+def test_the_age_structure_is_magdeburgs_and_foreigners_are_younger(catalogue: Catalogue, values) -> None:
+    """The age table adds up to the published inhabitants and foreigners of 2025 (K3_T1, K3_T39); in the demo's
+    values the Nichtdeutschen have a larger share under 18 and a much smaller share of 65 and older."""
+    table = age_table()
+    assert round(sum(table[("insgesamt", "insgesamt")])) == sum(MEN_2025) + sum(WOMEN_2025)
+    assert round(sum(table[("nichtdeutsch", "insgesamt")])) == sum(persons for _, persons in FOREIGNERS_2025)
+    dem01 = catalogue.indicators["DEM-01"]
+    shares = {}
+    for group in ("deutsch", "nichtdeutsch"):
+        key = ObservationKey("DEM-01", 2025, CITY, group, "insgesamt", "wert")
+        ages = {code: values[key._replace(age=code)] for code in catalogue.partitions(dem01)["Lebensphasen"]}
+        total = sum(ages.values())
+        assert total == values[key]
+        shares[group] = (sum(v for c, v in ages.items() if catalogue.age_group[c].bis and catalogue.age_group[c].bis <= 18)
+                         / total, sum(v for c, v in ages.items() if catalogue.age_group[c].von >= 65) / total)
+    assert shares["nichtdeutsch"][0] > shares["deutsch"][0]
+    assert shares["nichtdeutsch"][1] < shares["deutsch"][1] / 4
 
 
 def test_every_input_cell_of_every_office_has_a_value(catalogue: Catalogue, values) -> None:
@@ -69,14 +108,16 @@ def test_sum_rules_hold(catalogue: Catalogue, values) -> None:
     checked = 0
     for key, value in values.items():
         indicator = catalogue.indicators[key.indicator]
-        if indicator.typ == "wert" or key.indicator == "STT-03" or key.area in (LAND, GERMANY):
+        if indicator.typ == "wert" or key.indicator == "STT-03" or key.area in (LAND, GERMANY) or \
+                key.nationality != "alle":  # single nationalities stand in the group nichtdeutsch only
             continue
         for rule in catalogue.sum_rules:
             if rule.dimension != "gruppe" or key.group != rule.gesamt or \
                     not set(rule.teile) <= set(catalogue.groups_in(indicator, key.year)):
                 continue
-            parts = sum(values[ObservationKey(key.indicator, key.year, key.area, part, key.sex, key.measure)]
-                        for part in rule.teile)
+            if key.age != "alle" and not set(rule.teile) <= set(catalogue.groups_by_age(indicator)):
+                continue
+            parts = sum(values[key._replace(group=part)] for part in rule.teile)
             assert parts == value, (key, rule.teile)
             checked += 1
     assert checked > 1000
@@ -88,10 +129,9 @@ def test_sexes_and_stadtteile_add_up(catalogue: Catalogue, values) -> None:
         if indicator.typ == "wert" or key.area != CITY or key.sex != "insgesamt":
             continue
         if indicator.geschlecht:
-            parts = [_value(values, key.indicator, key.year, CITY, key.group, sex, key.measure)
-                     for sex in ("weiblich", "maennlich")]
+            parts = [values[key._replace(sex=sex)] for sex in ("weiblich", "maennlich")]
             assert sum(parts) == value, key
-        if indicator.stadtteile:
+        if indicator.stadtteile and (key.age, key.nationality) == ("alle", "alle"):
             districts = [_value(values, key.indicator, key.year, d.area, key.group, "insgesamt", key.measure)
                          for d in catalogue.districts]
             assert sum(districts) == value, key
@@ -179,3 +219,24 @@ def test_an_indicator_unknown_to_the_demo_still_gets_values(catalogue: Catalogue
     key = ObservationKey("NEU-01", 2025, CITY, "nichtdeutsch", "weiblich", "zaehler")
     assert 0 < values[key] <= values[key._replace(measure="nenner")]
     assert ObservationKey("NEU-01", 2025, "st01", "insgesamt", "insgesamt", "nenner") in values
+
+
+def test_age_groups_and_nationalities_add_up_to_their_totals(catalogue: Catalogue, values) -> None:
+    """Every Verwendung's age groups give the value of all ages; the nationalities of a group whose members are all
+    asked give the group, the others at most it."""
+    dem01, dem04 = catalogue.indicators["DEM-01"], catalogue.indicators["DEM-04"]
+    checked = 0
+    for key, value in values.items():
+        if key.indicator == "DEM-01" and key.age == "alle" and key.group in catalogue.groups_by_age(dem01) \
+                and key.area == CITY and key.nationality == "alle":
+            for codes in catalogue.partitions(dem01).values():
+                assert sum(values[key._replace(age=code)] for code in codes) == value, key
+                checked += 1
+        if key.indicator == "DEM-04" and key.nationality == "alle" and key.area == CITY and key.group != "nichtdeutsch":
+            members = catalogue.members(key.group)
+            asked = [c for c in catalogue.nationalities_of(dem04, collected=True) if c in members]
+            total = sum(values[key._replace(group="nichtdeutsch", nationality=code)] for code in asked)
+            assert total == value if len(asked) == len(members) else total <= value, key
+            checked += 1
+    assert checked > 100
+

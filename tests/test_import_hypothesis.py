@@ -78,7 +78,7 @@ def test_any_csv_written_by_python_imports_exactly_its_rows(folder, table, encod
     writer.writerow(COLUMNS)
     for year, area, group, sex, value, flag, note in table:
         written = f"{value:,}".replace(",", ".") if german else str(value)  # 1.234.567 or 1234567
-        writer.writerow([year, "DEM-01", area, group, sex, "Wert", written, flag, note])
+        writer.writerow([year, "DEM-01", area, group, sex, "Wert", written, flag, note, "", ""])  # all ages, nationalities
     path = workspace.root / f"tabelle_{next(counter)}.csv"
     path.write_bytes(buffer.getvalue().encode(encoding))
 

@@ -294,7 +294,8 @@ def test_a_column_the_long_format_does_not_read_is_named(workspace, tmp_path):
     code, output = _invoke(workspace, path)
     assert code == 0, output
     assert ("Die Spalte „Quelle“ (Import!J1) gehört nicht zum Langformat und wird nicht gelesen; gelesen werden: "
-            "Jahr, Indikator, Gebiet, Gruppe, Geschlecht, Messgröße, Wert, Kennzeichen, Hinweis.") in output
+            "Jahr, Indikator, Gebiet, Gruppe, Geschlecht, Messgröße, Wert, Kennzeichen, Hinweis, Altersgruppe, "
+            "Staatsangehörigkeit.") in output
     assert list(_stored(workspace)["values"].values()) == [(1000.0, "", "")]
 
 

@@ -85,21 +85,25 @@ def test_the_city_and_the_stadtteile_by_the_amts_key(tmp_path):
     assert values[_key("DEM-01", 2021, "st01", "nichtdeutsch", "wert")].value == 3142  # a number as text
     assert values[_key("DEM-01", 2025, "st18", "insgesamt", "wert")].value is not None  # key written "18 "
     assert not [k for k in values if k.area in ("st16", "st62") and k.year >= 2022]  # rows the Amt leaves out
-    counts = {table: sum(1 for k in values if k.year in years and k.group == group and k.indicator == "DEM-01")
+    counts = {table: sum(1 for k in values if k.year in years and k.group == group and k.indicator == "DEM-01"
+                         and k.age == "alle")
               for table, years, group in (("K3_T35", range(2011, 2026), "insgesamt"),
                                           ("K3_T39", range(2021, 2026), "nichtdeutsch"))}
     assert counts == {"K3_T35": 607, "K3_T39": 193}  # every data row of each table
+    by_age = [k for k in values if k.age != "alle"]  # K3_T39's five age groups (var3 … var7) of every row
+    assert len(by_age) == 5 * 193 and {k.group for k in by_age} == {"nichtdeutsch"}
 
 
 def test_withheld_totals_are_stored_as_gesperrt_without_a_value(tmp_path):
     values = _values(kiss_md_workspace(tmp_path / "ws"))
     withheld = {(k.year, k.area[2:]) for k, v in values.items()
-                if k.indicator == "DEM-01" and k.group == "nichtdeutsch" and v.flag == FLAG_WITHHELD}
+                if k.indicator == "DEM-01" and k.group == "nichtdeutsch" and v.flag == FLAG_WITHHELD and k.age == "alle"}
     assert withheld == WITHHELD_K3_T39
     barleber_see = values[_key("STT-01", 2025, "st72", "insgesamt", "zaehler")]
     assert (barleber_see.value, barleber_see.flag) == (None, FLAG_WITHHELD)
     assert values[_key("STT-01", 2025, "st72", "insgesamt", "nenner")].value == 75  # K3_T35 withholds nothing
-    assert sum(1 for v in values.values() if v.flag == FLAG_WITHHELD) == 3 * len(WITHHELD_K3_T39)
+    assert sum(1 for k, v in values.items() if v.flag == FLAG_WITHHELD and k.age == "alle") == 3 * len(WITHHELD_K3_T39)
+    assert sum(1 for k, v in values.items() if v.flag == FLAG_WITHHELD and k.age != "alle") == _withheld_by_age()
     assert not [k for k, v in values.items() if v.flag == FLAG_WITHHELD and k.group == "insgesamt"
                 and k.measure in ("wert", "nenner")]
 
@@ -111,12 +115,18 @@ def test_the_withheld_cells_are_the_dots_in_the_file():
     assert not [v for r in rows for v in r if v in ("", None)]  # no empty cells: the Amt writes "."
 
 
+def _withheld_by_age() -> int:
+    """The cells of the five age groups (var3 … var7) that K3_T39 gives as "." (read from the file)."""
+    rows = CalamineWorkbook.from_path(str(TABLES["K3_T39"])).get_sheet_by_name("Sheet 1").to_python()
+    return sum(1 for row in rows[1:] for cell in row[2:7] if str(cell).strip() == ".")
+
+
 def test_import_through_the_cli_names_provenance_and_withheld_values(workspace):
     code, output = _invoke(TABLES["K3_T39"], "--zuordnung", mapping_of("K3_T39"), "-w", workspace.root)
     assert code == 0, output
-    assert "193 Zeilen importiert (579 neue Werte, 0 geänderte Werte)" in output
+    assert "193 Zeilen importiert (1.544 neue Werte, 0 geänderte Werte)" in output  # 579 totals, 5 × 193 by age
     assert "Herkunft „Import KISS-MD K3_T39“" in output
-    assert "Davon von der Quelle gesperrt: 42 Werte" in output
+    assert f"Davon von der Quelle gesperrt: {42 + _withheld_by_age()} Werte" in output
     with Store(workspace.store_file) as store:
         delivery = store.deliveries()[0]
         assert store.get(_key("DEM-02", 2025, CITY, "insgesamt", "zaehler")).delivery_id == delivery["id"]
@@ -162,8 +172,8 @@ def test_a_mapping_is_found_by_name_in_a_new_working_folder(tmp_path):
     target = tmp_path / "neu"
     assert runner.invoke(toolkit.cli.app, ["init", str(target)]).exit_code == 0
     copied = sorted(p.name for p in (target / MAPPINGS_FOLDER).iterdir())
-    assert copied == sorted(default_mappings()) == [f"kiss-md_{t}.toml" for t in ("K3_T34", "K3_T35", "K3_T39",
-                                                                                     "K7_T74")]
+    assert copied == sorted(default_mappings()) == [f"kiss-md_{t}.toml" for t in ("K3_T1", "K3_T34", "K3_T35",
+                                                                                     "K3_T39", "K3_T41", "K7_T74")]
     code, output = _invoke(TABLES["K3_T35"], "--zuordnung", "kiss-md_K3_T35", "-w", target)
     assert code == 0 and "Herkunft „Import KISS-MD K3_T35“" in output
 
@@ -310,7 +320,7 @@ def test_unknown_codes_in_the_mapping_name_the_file_and_the_key(workspace, tmp_p
         "In der Zuordnung falsch.toml, spalten.K3_T35_var3 (Ziel 4).messgroesse: Die Messgröße „zaehler“ passt nicht "
         "zu DEM-01; erlaubt: Wert.",
         "In der Zuordnung falsch.toml ist der Eintrag spalten.K3_T35_var3 (Ziel 5).indikatr unbekannt (Tippfehler?); "
-        "erlaubt: indikator, gruppe, geschlecht, messgroesse, spalte.",
+        "erlaubt: indikator, gruppe, geschlecht, messgroesse, altersgruppe, staatsangehoerigkeit, spalte.",
         "In der Zuordnung falsch.toml fehlt der Eintrag spalten.K3_T35_var3 (Ziel 5).indikator (Kennzahl aus dem "
         "Katalog, z. B. DEM-01).",
     ]
@@ -324,7 +334,8 @@ def test_the_mapping_needs_year_area_and_columns(workspace, tmp_path):
     assert not ok
     assert set(messages) == {
         "In der Zuordnung zuordnung.toml ist der Eintrag spalte unbekannt (Tippfehler?); erlaubt: quelle, tabelle, "
-        "blatt, kopfzeile, jahr, gebiet, gesperrt, leer, jahre, nur_jahre, gebiete_auslassen, spalten.",
+        "blatt, kopfzeile, jahr, gebiet, gebiet_fest, gesperrt, leer, jahre, nur_jahre, gebiete_auslassen, alter, "
+        "spalten.",
         "In der Zuordnung zuordnung.toml ist leer = 'vielleicht' ungültig; erwartet: \"gesperrt\" oder \"fehlt\".",
         "In der Zuordnung zuordnung.toml ist jahre = {'von': 2025, 'bis': 2011} ungültig; erwartet: "
         "{ von = 2011, bis = 2025 } mit Jahren von 1990 bis 2100.",

@@ -50,7 +50,7 @@ def test_a_store_and_catalogue_of_version_0_2_are_upgraded_once_by_name(tmp_path
     catalogue = workspace_catalogue(workspace)
     assert catalogue.legacy_areas["st04"] == "st72"  # by name: Barleber See
     moving = sum(1 for key in before if catalogue.legacy_areas.get(key.area, key.area) != key.area)
-    assert moving and upgrade_store(workspace, catalogue) == moving
+    assert moving and upgrade_store(workspace, catalogue).moved == moving
     with Store(workspace.store_file) as store:
         after = store.values()
         assert store.meta(DISTRICT_KEYS) == OFFICIAL

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from toolkit.core.keys import ALL
 from toolkit.indicators.confidentiality import EARLIER, PRIMARY, SECONDARY, protect
 from toolkit.indicators.editions import (
     Edition,
@@ -96,9 +97,9 @@ def test_without_the_ledger_a_revision_gives_away_what_the_first_edition_withhel
 
 def test_with_the_ledger_what_an_edition_withheld_stays_withheld(catalogue):
     first, earlier = _first_edition_as_earlier(catalogue)
-    assert earlier.withheld == {("DEM-01", 2022, "st01", "insgesamt", "insgesamt"),
-                                ("DEM-01", 2022, "st02", "insgesamt", "insgesamt")}
-    assert earlier.shown[("DEM-01", 2022, "gesamtstadt", "insgesamt", "insgesamt")] == 47
+    assert earlier.withheld == {("DEM-01", 2022, "st01", "insgesamt", "insgesamt", ALL, ALL),
+                                ("DEM-01", 2022, "st02", "insgesamt", "insgesamt", ALL, ALL)}
+    assert earlier.shown[("DEM-01", 2022, "gesamtstadt", "insgesamt", "insgesamt", ALL, ALL)] == 47
     second = _edition(catalogue, REVISED, earlier)
     assert [_state(second, a) for a in ("st01", "st02", "st04")] == [PRIMARY, EARLIER, PRIMARY]
     result = audit_editions([audit_frame(first, catalogue), audit_frame(second, catalogue)], catalogue)
@@ -114,7 +115,7 @@ def test_a_changed_value_is_a_revision_with_the_earlier_value(catalogue):
         ("gesamtstadt", 47.0, 8.0), ("st04", 40.0, -1.0)]
     assert set(revised["earlier_edition"]) == {"Ausgabe 2022 vom 12.03.2025"}
     rows = revision_rows(second, catalogue)
-    assert [(r[3], r[4], r[7], r[8], r[9], r[10]) for r in rows] == [
+    assert [(r[3], r[4], r[9], r[10], r[11], r[12]) for r in rows] == [
         ("Gesamtstadt", "15003000", "47", "Ausgabe 2022 vom 12.03.2025", "8", ""),
         ("Alte Neustadt", "04", "40", "Ausgabe 2022 vom 12.03.2025", "", "gesperrt (.)")]
 

@@ -102,9 +102,9 @@ def test_after_editing_in_word_the_edition_is_released_and_recorded(draft):
     assert [(e["year"], e["folder"], e["report"]) for e in editions] == [
         (2024, "outbox/2024/Veroeffentlichung", "outbox/2024/Integrationsbericht_2024.docx")]
     published = list(csv.DictReader((folder / "OffeneDaten" / "integrationsmonitoring_2024.csv").open(encoding="utf-8")))
-    recorded = [c for c in cells if c[6] == "wert"]
+    recorded = [c for c in cells if c[6] == "wert"]  # edition, the eight key fields (measure 6th), status
     assert len(recorded) == len(published)
-    assert sum(1 for c in recorded if c[7] == "gesperrt") == sum(1 for r in published if r["Wert"] == "")
+    assert sum(1 for c in recorded if c[9] == "gesperrt") == sum(1 for r in published if r["Wert"] == "")
     # a later export from the unchanged store, taking the edition as public, says the same
     again = export_open_data(draft, YEAR)
     assert again.csv_path.read_text(encoding="utf-8") == (folder / "OffeneDaten" / again.csv_path.name).read_text(

@@ -39,8 +39,8 @@ def _moving(workspace) -> int:
 
 
 def _outdated_message(store: str, command: str) -> str:
-    return (f"Fehler: Der Datenbestand {store} stammt aus einer früheren Version des Toolkits (0.2 oder älter) und muss "
-            "einmal umgestellt werden; dieser Befehl liest nur und ändert ihn nicht. "
+    return (f"Fehler: Der Datenbestand {store} stammt aus einer früheren Version des Toolkits und muss einmal "
+            "umgestellt werden; dieser Befehl liest nur und ändert ihn nicht. "
             f"Bitte einmal '{command}' ausführen und den Befehl dann wiederholen (auch merge, import und distribute "
             "stellen ihn um). Alle Werte bleiben erhalten.")
 
@@ -70,12 +70,15 @@ def test_upgrade_moves_the_store_once_and_reading_works_afterwards(tmp_path, mon
     workspace = legacy_workspace(tmp_path / "ws")
     with Store.read_only(workspace.store_file, outdated_ok=True) as store:
         barleber_see = store.get(ObservationKey("STT-01", 2024, "st04", "insgesamt", "insgesamt", "nenner"))
+        stored = len(store.values())
     moving = _moving(workspace)
     first = runner.invoke(app, ["upgrade", "-w", "ws"])
     assert first.exit_code == 0, first.output
     assert _text(first) == (f"Datenbestand auf die aktuelle Version umgestellt: {moving} Werte der "
                             "Stadtteile stehen jetzt "
-                            "unter den Stadtteilschlüsseln des Amts für Statistik (nach Namen zugeordnet). "
+                            "unter den Stadtteilschlüsseln des Amts für Statistik (nach Namen zugeordnet); "
+                            f"{stored} Werte gelten für alle Altersgruppen und alle Staatsangehörigkeiten (die neuen "
+                            "Merkmale Altersgruppe und Staatsangehörigkeit). "
                             f"Monitoringdaten auf den Stand des Datenbestands gebracht: "
                             f"{Path('ws/outbox/Monitoringdaten.xlsx')}")
     with Store.read_only(workspace.store_file) as store:

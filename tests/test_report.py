@@ -379,7 +379,8 @@ def test_cli_compile_and_missing_data(tmp_path):
     output = " ".join(result.output.split())
     # said on the console before building, not only inside the report (the fixture's store: STAT's 2024 data); with
     # all 40 Stadtteile STAT misses 389 values, here 31 Stadtteile × 3 (DEM-01's Wert, DEM-02's Zähler and Nenner) more
-    gaps = ("Stand 2024: geliefert haben 1 von 4 Stellen. Es fehlen noch 508 aktuelle Werte von 4 Stellen: STAT (482 "
+    # and its workbook asks for DEM-01 by age group too (sheet Alter DEM-01: 24 age groups × 3 groups × 3 sexes)
+    gaps = ("Stand 2024: geliefert haben 1 von 4 Stellen. Es fehlen noch 724 aktuelle Werte von 4 Stellen: STAT (698 "
             "Werte), FB40 (12 Werte), GESA (2 Werte), AFA (12 Werte). Der Bericht wird mit diesem Stand erstellt; "
             "'toolkit status --year 2024' zeigt, was fehlt.")
     assert gaps in output and output.index(gaps) < output.index("Integrationsbericht 2024 erstellt")

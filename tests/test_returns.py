@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from workbook_edit import Formula, consistent_value, filled_cells, generate, set_cells
 
 from toolkit.collect.layout import LAYOUT_VERSION, plan_workbook
-from toolkit.core.keys import ObservationKey
+from toolkit.core.keys import KEY_SIZE, ObservationKey
 from toolkit.merge.intake import merge_returns
 from toolkit.returns.caches import PlanCache
 from toolkit.returns.reader import read_return, readings_of
@@ -61,8 +61,8 @@ def test_a_read_return_is_plain_data_and_its_readings_are_made_on_demand(base, c
     read = readings_of(returned, plans)
     assert read.plan is plans.plan(OFFICE, YEAR) and len(plans) == 1  # the plan comes from the cache
     first = plan.input_slots()[0]
-    assert read.by_role("input")[first.key].value == returned.delivered()[0][6] == consistent_value(first.key)
-    assert returned.delivered()[0][7:] == ("vorläufig", "Bemerkung")  # the Kennzeichen in the catalogue's spelling
+    assert read.by_role("input")[first.key].value == returned.delivered()[0][KEY_SIZE] == consistent_value(first.key)
+    assert returned.delivered()[0][KEY_SIZE + 1:] == ("vorläufig", "Bemerkung")  # the catalogue's spelling
     assert len(returned.history_values()) == sum(1 for s in plan.slots if s.role == "history")
 
 
@@ -133,8 +133,8 @@ def test_master_matrix_sheets_provenance_and_text_stays_text(tmp_path, base, cat
     assert any(name.startswith("HF BIL") for name in book.sheetnames)
     values = book["Werte"]
     header = [c.value for c in values[1]]
-    assert header == ["Kennzahl", "Jahr", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Wert", "Kennzeichen",
-                      "Bemerkung", "Lieferung", "Dienststelle", "Datei", "Zeitpunkt"]
+    assert header == ["Kennzahl", "Jahr", "Gebiet", "Gruppe", "Geschlecht", "Altersgruppe", "Staatsangehörigkeit",
+                      "Messgröße", "Wert", "Kennzeichen", "Bemerkung", "Lieferung", "Dienststelle", "Datei", "Zeitpunkt"]
     assert values.freeze_panes == "A2" and values.auto_filter.ref
     rows = [[c.value for c in r] for r in values.iter_rows(min_row=2)]
     note_col, flag_col, file_col = header.index("Bemerkung"), header.index("Kennzeichen"), header.index("Datei")
@@ -146,8 +146,9 @@ def test_master_matrix_sheets_provenance_and_text_stays_text(tmp_path, base, cat
     assert {r[file_col] for r in rows} == {"Erhebung_2025_JUGA.xlsx"}
     wide = book[next(n for n in book.sheetnames if n.startswith("HF BIL"))]
     wide_rows = [[c.value for c in r] for r in wide.iter_rows(values_only=False)]
-    assert [c.value for c in wide[1]][6:] == ["2021", "2022", "2023", "2024", "2025"]
-    assert any(r[5] and str(r[5]).startswith("Quote") for r in wide_rows)
+    assert [c.value for c in wide[1]][8:] == ["2021", "2022", "2023", "2024", "2025"]
+    assert any(r[7] and str(r[7]).startswith("Quote") for r in wide_rows)
+    assert {r[header.index("Altersgruppe")] for r in rows} == {"alle"}  # JUGA delivers nothing by age
 
 
 def test_deleted_identity_sheet_falls_back_to_document_properties(base, catalogue):

@@ -67,3 +67,33 @@ def test_written_values_are_read_back_equal(blank, catalogue, values, texts, his
         assert readings[slot].text == (text or "").strip()
     assert readings[history_slot].value == history
     assert not [p for p in returned.problems if p.code in ("keine-zahl", "formel", "layout-geaendert")]
+
+
+@pytest.fixture(scope="module")
+def blank_by_age(tmp_path_factory, catalogue):
+    """The workbook of the Amt für Statistik: DEM-01 by age group (sheet Alter DEM-01), DEM-04 by nationality."""
+    folder = tmp_path_factory.mktemp("roundtrip_alter")
+    plan = plan_workbook(catalogue, "STAT", YEAR)
+    assert [b.name for b in plan.breakdown_sheets] == ["Alter DEM-01", "Staatsangehörigkeit DEM-04"]
+    return folder, generate(folder / "blank.xlsx", catalogue, "STAT", YEAR), plan
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.lists(numbers, min_size=6, max_size=6))
+def test_values_by_age_group_and_nationality_are_read_back_equal(blank_by_age, catalogue, values):
+    folder, source, plan = blank_by_age
+    chosen = []
+    for sheet in plan.breakdown_sheets:
+        inputs = [s for s in plan.slots if s.sheet == sheet.name]
+        chosen += [inputs[0], inputs[len(inputs) // 2], inputs[-1]]
+    path = set_cells(source, folder / f"a{next(counter)}.xlsx",
+                     {(s.sheet, s.cell): v for s, v in zip(chosen, values, strict=True)})
+
+    returned = read_return(path, catalogue)
+
+    assert returned.readable, returned.problems
+    readings = {r.slot.key: r for r in readings_of(returned, PlanCache(catalogue)).readings if r.slot.role == "input"}
+    for slot, value in zip(chosen, values, strict=True):
+        assert readings[slot.key].value == value
+        assert (slot.key.age != "alle") != (slot.key.nationality != "alle")  # exactly one breakdown per cell
+    assert not [p for p in returned.problems if p.code in ("keine-zahl", "formel", "layout-geaendert")]

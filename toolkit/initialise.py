@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
-from toolkit.catalogue.upgrade import upgrade_store, upgraded_line, workspace_catalogue
+from toolkit.catalogue.upgrade import Upgrade, upgrade_store, workspace_catalogue
 from toolkit.core.errors import InputError
 from toolkit.core.settings import DEFAULT_SETTINGS_TOML
 from toolkit.core.store import Store
@@ -46,11 +46,11 @@ def init_workspace(folder: Path | str) -> Workspace:
 @dataclass
 class UpgradeResult:
     root: Path
-    moved: int | None  # values moved to the Amt's Stadtteil keys; None: the store was current (or there is none)
+    done: Upgrade | None  # what the upgrade of the store did; None: the store was current (or there is none)
     matrix: Path | None  # the master matrix, if it was rewritten
 
     def lines(self) -> list[str]:
-        lines = [] if self.moved is None else [upgraded_line(self.moved)]
+        lines = [] if self.done is None else [self.done.line()]
         if self.matrix is not None:
             lines.append(f"Monitoringdaten auf den Stand des Datenbestands gebracht: {for_user(self.matrix)}")
         return lines or [f"Der Arbeitsordner {for_user(self.root)} ist auf dem aktuellen Stand; es wurde nichts geändert."]
@@ -59,9 +59,9 @@ class UpgradeResult:
 def upgrade_workspace(workspace: Workspace) -> UpgradeResult:
     """Bring the store of an earlier version up to date (once) and the master matrix to the store's state."""
     catalogue = workspace_catalogue(workspace)
-    moved = upgrade_store(workspace, catalogue)
+    done = upgrade_store(workspace, catalogue)
     matrix = None
     if workspace.store_file.is_file():
         with locked(workspace, "toolkit upgrade"), Store(workspace.store_file) as store:
             matrix = refresh_master_matrix(workspace, store, catalogue)
-    return UpgradeResult(workspace.root, moved, matrix)
+    return UpgradeResult(workspace.root, done, matrix)

@@ -45,6 +45,14 @@ NOTES = [
      "Semikolon (bei der Periodizität Wahljahr Pflicht, z. B. 2019;2024;2029). Gültig ab (Blatt Merkmale): das erste "
      "Jahr einer Gruppe (z. B. Einwanderungsgeschichte ab 2021). Für andere Jahre fragt der Bogen nichts ab, und ein "
      "Wert ist ein Fehler.", ""),
+    ("• Altersgruppen: im Blatt Altersgruppen mit „von“ und „bis unter“ (leer = nach oben offen) und einer "
+     "Verwendung (z. B. Pyramide). Die Gruppen einer Verwendung erfassen zusammen jedes Alter genau einmal, ab 0 und "
+     "bis zu einer offenen Gruppe. Eine Kennzahl nennt in der Spalte „Altersgruppen“ die Verwendungen, nach denen sie "
+     "erhoben wird, und in „Gruppen nach Alter“ die Gruppen (leer = alle).", ""),
+    ("• Staatsangehörigkeiten: im gleichnamigen Blatt mit dem dreistelligen Schlüssel des Statistischen Bundesamts "
+     "(z. B. 475 Syrien), den Gruppen aus dem Blatt Merkmale (nichtdeutsch;eu …) und ob der Erhebungsbogen sie einzeln "
+     "erfragt. Eine Kennzahl mit „Staatsangehörigkeiten“ = ja wird innerhalb der Gruppe nichtdeutsch nach einzelnen "
+     "Staatsangehörigkeiten erhoben.", ""),
     ("• Zeitreihenbrüche (z. B. neues Bevölkerungskonzept, Zensus) tragen Sie im Blatt Zeitreihenbrueche ein; "
      "über einen Bruch hinweg wird kein Trend bewertet.", ""),
     ("• Nach dem Speichern prüft jeder toolkit-Befehl den Katalog und nennt Fehler mit Blatt, Zeile und Spalte.", ""),

@@ -12,14 +12,26 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from toolkit.catalogue.rows import RowChecker
+from toolkit.catalogue.breakdowns import (
+    AGE_LABEL,
+    NATIONALITY_GROUP,
+    NATIONALITY_LABEL,
+    AgeGroup,
+    Nationality,
+    check_age_groups,
+    check_indicator_breakdowns,
+    check_nationalities,
+)
+from toolkit.catalogue.rows import RowChecker, is_valid_address
 from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers import them from here
+    AGE_GROUPS,
     BREAKS,
     CHARACTERISTICS,
     FIELDS,
     INDICATORS,
     LEGACY_NOTES_NOTICE,
     LINKS,
+    NATIONALITIES,
     OFFICES,
     PROFILES,
     SHEETS,
@@ -39,6 +51,7 @@ from toolkit.catalogue.sheets import DISTRICTS as DISTRICT_SHEET
 from toolkit.catalogue.wording import working_notes
 from toolkit.core.cells import format_number
 from toolkit.core.errors import CatalogueError
+from toolkit.core.keys import ALL
 from toolkit.core.problems import Problem, problem
 from toolkit.core.workspace import for_user
 
@@ -75,6 +88,9 @@ class Indicator:
     hinweis_bericht: str  # for readers: printed under the indicator in the published report
     notiz_intern: str  # for the coordination: only in the internal edition, never published
     zielwert: float | None = None
+    altersgruppen: tuple[str, ...] = ()  # collected by the age groups of these Verwendungen (sheet Altersgruppen)
+    alter_gruppen: tuple[str, ...] = ()  # the groups collected by age; empty: every group of the indicator
+    staatsangehoerigkeiten: bool = False  # collected by single nationality, within the group nichtdeutsch
     zieljahr: int | None = None  # the year by which the Integrationskonzept wants the Zielwert reached
     erhebungsjahre: tuple[int, ...] = ()  # the only years with values (e.g. Wahljahre); empty: every year
 
@@ -248,6 +264,8 @@ class Catalogue:
     legacy_areas: dict[str, str] = field(default_factory=dict)  # up to 0.2: old area -> area by official key
     links: tuple[Link, ...] = field(default=())
     notices: tuple[str, ...] = field(default=())  # German hints for the user, e.g. an older catalogue layout read
+    age_groups: tuple[AgeGroup, ...] = field(default=())  # sheet Altersgruppen, in its order
+    nationalities: tuple[Nationality, ...] = field(default=())  # sheet Staatsangehörigkeiten, in its order
     warnings: tuple[Problem, ...] = field(default=())  # Warnungen about its content (wording.py), named by cell
 
     @cached_property
@@ -258,26 +276,85 @@ class Catalogue:
     def sexes(self) -> dict[str, Characteristic]:
         return {c.code: c for c in self.characteristics if c.dimension == "geschlecht"}
 
+    @cached_property
+    def _labels(self) -> dict[tuple[str, str], str]:
+        """(dimension, code) -> German label, for gruppe, geschlecht, altersgruppe and staatsangehoerigkeit."""
+        found = {(c.dimension, c.code): c.bezeichnung for c in self.characteristics}
+        found |= {("altersgruppe", a.code): a.bezeichnung for a in self.age_groups}
+        found |= {("staatsangehoerigkeit", n.schluessel): n.bezeichnung for n in self.nationalities}
+        return found | {("altersgruppe", ALL): AGE_LABEL, ("staatsangehoerigkeit", ALL): NATIONALITY_LABEL}
+
     def label(self, dimension: str, code: str) -> str:
-        """German label of a group or sex code (the code itself if unknown)."""
-        items = self.groups if dimension == "gruppe" else self.sexes
-        return items[code].bezeichnung if code in items else code
+        """German label of a group, sex, age group or nationality code (``dimension`` gruppe, geschlecht,
+        altersgruppe or staatsangehoerigkeit; the code itself if unknown)."""
+        return self._labels.get((dimension, code), code)
 
     def labels(self, dimension: str, codes: Iterable[str]) -> str:
-        """The German labels of group or sex ``codes`` for a message: 'Insgesamt, Deutsche, Nichtdeutsche'."""
+        """The German labels of ``codes`` for a message: 'Insgesamt, Deutsche, Nichtdeutsche'."""
         return ", ".join(self.label(dimension, code) for code in codes)
 
     @cached_property
     def _codes(self) -> dict[tuple[str, str], str]:
         """(dimension, name_key of a code or its German label) -> the code."""
-        found = {(c.dimension, name_key(c.bezeichnung)): c.code for c in self.characteristics}
-        return found | {(c.dimension, name_key(c.code)): c.code for c in self.characteristics}
+        found = {(dimension, name_key(label)): code for (dimension, code), label in self._labels.items()}
+        found |= {(dimension, name_key(code)): code for dimension, code in self._labels}
+        return found | {("altersgruppe", "insgesamt"): ALL, ("staatsangehoerigkeit", "insgesamt"): ALL}
 
     def code(self, dimension: str, written: object, allowed: Iterable[str]) -> str | None:
-        """The code among ``allowed`` of the group or sex (``dimension`` gruppe or geschlecht) that ``written`` names:
-        its code ('nichtdeutsch') or its German label ('Nichtdeutsche'), compared loosely (name_key); else None."""
-        code = self._codes.get((dimension, name_key(written)))
+        """The code among ``allowed`` that ``written`` names in ``dimension`` (gruppe, geschlecht, altersgruppe,
+        staatsangehoerigkeit): its code ('nichtdeutsch', '475') or its German label ('Nichtdeutsche', 'Syrien'),
+        compared loosely (name_key; a nationality key also without its leading zeros); else None."""
+        text = str(written).strip() if written is not None else ""
+        if dimension == "staatsangehoerigkeit" and text.isdigit() and len(text) < 3:
+            text = text.zfill(3)
+        code = self._codes.get((dimension, name_key(text)))
         return code if code is not None and code in allowed else None
+
+    # ---- age groups and nationalities -----------------------------------------------------------------
+
+    @cached_property
+    def age_group(self) -> dict[str, AgeGroup]:
+        """The age groups by code."""
+        return {a.code: a for a in self.age_groups}
+
+    @cached_property
+    def nationality(self) -> dict[str, Nationality]:
+        """The nationalities by key."""
+        return {n.schluessel: n for n in self.nationalities}
+
+    def partitions(self, indicator: Indicator) -> dict[str, tuple[str, ...]]:
+        """Verwendung -> its age group codes (together every age once), for each Verwendung of ``indicator``."""
+        return {use: tuple(a.code for a in self.age_groups if use in a.verwendung) for use in indicator.altersgruppen}
+
+    def ages_of(self, indicator: Indicator) -> tuple[str, ...]:
+        """The age groups a value of ``indicator`` may have besides "alle", in the order of the sheet Altersgruppen."""
+        uses = set(indicator.altersgruppen)
+        return tuple(a.code for a in self.age_groups if uses.intersection(a.verwendung))
+
+    def groups_by_age(self, indicator: Indicator) -> tuple[str, ...]:
+        """The groups of ``indicator`` that are collected by age (none if it is not collected by age)."""
+        if not indicator.altersgruppen:
+            return ()
+        return indicator.alter_gruppen or indicator.gruppen
+
+    def nationalities_of(self, indicator: Indicator, *, collected: bool = False) -> tuple[str, ...]:
+        """Its nationalities besides "alle" (group nichtdeutsch); ``collected``: only those asked one by one."""
+        if not indicator.staatsangehoerigkeiten:
+            return ()
+        return tuple(n.schluessel for n in self.nationalities
+                     if NATIONALITY_GROUP in n.gruppen and (n.einzeln or not collected))
+
+    def ages_for(self, indicator: Indicator, group: str) -> tuple[str, ...]:
+        """The age groups of a value in ``group``: "alle", and its age groups if the group is collected by age."""
+        return (ALL, *self.ages_of(indicator)) if group in self.groups_by_age(indicator) else (ALL,)
+
+    def nationalities_for(self, indicator: Indicator, group: str) -> tuple[str, ...]:
+        """The nationalities of a value in ``group``: "alle", in nichtdeutsch also those of ``nationalities_of``."""
+        return (ALL, *self.nationalities_of(indicator)) if group == NATIONALITY_GROUP else (ALL,)
+
+    def members(self, group: str) -> tuple[str, ...]:
+        """The nationalities that belong to ``group`` (sheet Staatsangehörigkeiten, column Gruppen)."""
+        return tuple(n.schluessel for n in self.nationalities if group in n.gruppen)
 
     def sexes_of(self, indicator: Indicator) -> tuple[str, ...]:
         """The sexes a value of ``indicator`` may have: the catalogue's if it is collected by sex, else insgesamt."""
@@ -352,6 +429,8 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
     rule_pairs = check.make_all(SumRule, rows["Summenregeln"], SUM_RULES)
     break_pairs = check.make_all(SeriesBreak, rows.get("Zeitreihenbrueche", []), BREAKS)
     link_pairs = check.make_all(Link, rows.get("Gleiche Zahlen", []), LINKS)
+    age_pairs = check.make_all(AgeGroup, rows.get(AGE_GROUPS.name, []), AGE_GROUPS)
+    nationality_pairs = check.make_all(Nationality, rows.get(NATIONALITIES.name, []), NATIONALITIES)
     fields = tuple(sorted((f for f, _ in field_pairs), key=lambda f: f.reihenfolge))
     characteristics = tuple(c for c, _ in char_pairs)
     offices_list = [o for o, _ in office_pairs]
@@ -367,6 +446,9 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
     check.unique(DISTRICT_SHEET, rows["Stadtteile"], "name")
     check.unique(PROFILES, rows["Geheimhaltung"], "code")
     check.unique(INDICATORS, rows["Indikatoren"], "id")
+    for spec, key in ((AGE_GROUPS, "code"), (AGE_GROUPS, "bezeichnung"), (NATIONALITIES, "schluessel"),
+                      (NATIONALITIES, "bezeichnung")):  # a label names one age group or nationality (import, export)
+        check.unique(spec, rows.get(spec.name, []), key)
     seen_chars: set[tuple[str, str]] = set()
     for raw in rows["Merkmale"]:
         key = (raw.values.get("dimension", ""), raw.values.get("code", ""))
@@ -407,9 +489,12 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
             check.add(INDICATORS, raw, "einheit", contradiction)
         if indicator.min_wert is not None and indicator.max_wert is not None and indicator.min_wert > indicator.max_wert:
             check.add(INDICATORS, raw, "max_wert", "der Höchstwert ist kleiner als der Mindestwert")
+        check_indicator_breakdowns(check, indicator, raw, {use for a, _ in age_pairs for use in a.verwendung})
         if indicator.zieljahr is not None and indicator.zielwert is None:
             check.add(INDICATORS, raw, "zieljahr", "ein Zieljahr ohne Zielwert sagt nichts; bitte den Zielwert "
                                                    "eintragen oder das Zieljahr löschen")
+    ages = check_age_groups(check, age_pairs)
+    check_nationalities(check, nationality_pairs, groups, [r for r, _ in rule_pairs])
     by_id = {i.id: i for i in indicators_list}
     for link, raw in link_pairs:
         for key, ind_key, group_key in (("messgroesse", "indikator", "gruppe"),
@@ -451,6 +536,8 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
         legacy_areas=legacy_areas,
         links=tuple(link for link, _ in link_pairs),
         notices=notices,
+        age_groups=ages,
+        nationalities=tuple(n for n, _ in nationality_pairs),
         warnings=tuple(working_notes(rows, file) + indicator_warnings(indicator_pairs, file)),
     )
 
@@ -510,11 +597,3 @@ def official_keys(rows: list[RawRow], check: RowChecker) -> dict[str, str]:
             continue  # reported by the conversion of the column
         moved[old] = district_area(key)
     return moved
-
-
-_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
-
-
-def is_valid_address(address: str) -> bool:
-    """A plain mailbox address (no display name, no line break, no second address)."""
-    return bool(_ADDRESS.match(address)) and len(address) <= 254

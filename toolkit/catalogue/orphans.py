@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 
 from toolkit.catalogue.model import AREA_LABELS, Catalogue, area_key, default_rows, name_key
 from toolkit.core.cells import format_number, listed
+from toolkit.core.keys import ALL
 from toolkit.core.problems import FileReport, Problem, problem
 from toolkit.core.store import Store
 from toolkit.core.workspace import CATALOGUE_TEMPLATE, Workspace, for_user
 
-DIMENSIONS = ("indicator", "area", "grp", "sex")  # the store's columns that must name something the catalogue knows
+# the store's columns that must name something the catalogue knows
+DIMENSIONS = ("indicator", "area", "grp", "sex", "age", "nationality")
+DIMENSION_NAMES = {"grp": "gruppe", "sex": "geschlecht", "age": "altersgruppe", "nationality": "staatsangehoerigkeit"}
 
 
 def homes(catalogue: Catalogue) -> dict[str, set[str]]:
@@ -30,6 +33,8 @@ def homes(catalogue: Catalogue) -> dict[str, set[str]]:
         "area": set(AREA_LABELS) | {d.area for d in catalogue.districts},
         "grp": set(catalogue.groups),
         "sex": set(catalogue.sexes),
+        "age": {ALL} | set(catalogue.age_group),
+        "nationality": {ALL} | set(catalogue.nationality),
     }
 
 
@@ -67,6 +72,9 @@ def orphan_problems(orphans: Orphans, catalogue: Catalogue) -> list[Problem]:
     district_names = {r.values["schluessel"]: r.values["name"] for r in default["Stadtteile"]}
     current = {name_key(d.name): d.schluessel for d in catalogue.districts}
     labels = {(r.values["dimension"], r.values["code"]): r.values["bezeichnung"] for r in default["Merkmale"]}
+    labels |= {("altersgruppe", r.values["code"]): r.values["bezeichnung"] for r in default["Altersgruppen"]}
+    labels |= {("staatsangehoerigkeit", r.values["schluessel"]): r.values["bezeichnung"]
+               for r in default["Staatsangehörigkeiten"]}
     found = []
     for (column, code), count in orphans.counts.items():
         values = count_phrase(count)
@@ -82,9 +90,11 @@ def orphan_problems(orphans: Orphans, catalogue: Catalogue) -> list[Problem]:
             found.append(problem("verwaiste-werte", variant, file=CATALOGUE_TEMPLATE, sheet="Stadtteile", found=key,
                                  values=values, name=name, key=key, new_key=current.get(name_key(name), "")))
         else:
-            dimension = "gruppe" if column == "grp" else "geschlecht"
+            dimension = DIMENSION_NAMES[column]
             label = labels.get((dimension, code), code)
-            found.append(problem("verwaiste-werte", dimension, file=CATALOGUE_TEMPLATE, sheet="Merkmale", found=code,
+            sheet = {"altersgruppe": "Altersgruppen", "staatsangehoerigkeit": "Staatsangehörigkeiten"}.get(dimension,
+                                                                                                          "Merkmale")
+            found.append(problem("verwaiste-werte", dimension, file=CATALOGUE_TEMPLATE, sheet=sheet, found=code,
                                  values=values, label=label))
     return found + year_problems(orphans, catalogue)
 

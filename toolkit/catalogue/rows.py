@@ -62,7 +62,8 @@ class RowChecker:
                                                     "bis 2099, mit Semikolon getrennt (z. B. 2019;2024;2029)")
                     ok = False
                     continue
-                expected = {"int": "eine ganze Zahl", "key": "ein Schlüssel aus Ziffern wie 04"}.get(column.kind, "eine Zahl")
+                expected = {"int": "eine ganze Zahl", "key": "ein Schlüssel aus Ziffern wie 04",
+                            "key3": "ein dreistelliger Schlüssel wie 475"}.get(column.kind, "eine Zahl")
                 self.add(spec, raw, column.key, f"„{text}“ ist keine Zahl; erwartet wird {expected}")
                 ok = False
         if not ok:
@@ -97,10 +98,18 @@ def converted(column: Column, text: str) -> object:
         return int(number)
     if column.kind == "number":
         return float(text.replace(",", "."))
-    if column.kind == "key":
+    if column.kind in ("key", "key3"):
         if not re.fullmatch(r"\d{1,3}", text):
             raise ValueError(text)
-        return text.zfill(2)
+        return text.zfill(2 if column.kind == "key" else 3)
     if column.choices:  # the member of a vocabulary (IndicatorType, …) rather than its bare text
         return column.choices[column.choices.index(text)]
     return text
+
+
+_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def is_valid_address(address: str) -> bool:
+    """A plain mailbox address (no display name, no line break, no second address)."""
+    return bool(_ADDRESS.match(address)) and len(address) <= 254

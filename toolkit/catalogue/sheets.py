@@ -23,7 +23,7 @@ class Column:
     key: str  # column name in the default CSV and attribute name in the dataclass
     header: str  # German header in the workbook
     width: int = 14
-    kind: str = "text"  # text | int | number | yesno | list | years (2019;2024) | key (digits, at least two: "04")
+    kind: str = "text"  # text | int | number | yesno | list | years (2019;2024) | key ("04") | key3 ("475")
     required: bool = False
     choices: tuple[str, ...] = ()  # the allowed texts; members of a StrEnum are read as those members
     lookup: str = ""  # sheet whose first column lists the allowed codes
@@ -135,6 +135,10 @@ INDICATORS = SheetSpec("Indikatoren", "indikatoren.csv", (
     Column("zielwert", "Zielwert (Integrationskonzept)", 14, "number"),
     Column("erhebungsjahre", "Erhebungsjahre", 16, "years"),  # empty: every year; else only these (Wahljahre)
     Column("zieljahr", "Zieljahr", 9, "int"),
+    # the breakdowns by age and nationality (since 0.4; empty in older catalogues: everything "alle")
+    Column("altersgruppen", "Altersgruppen", 18, "list"),  # Verwendungen of the sheet Altersgruppen, e.g. Pyramide
+    Column("alter_gruppen", "Gruppen nach Alter", 24, "list"),  # the groups collected by age (empty: all)
+    Column("staatsangehoerigkeiten", "Staatsangehörigkeiten", 12, "yesno", choices=YES_NO),
 ))
 FIELDS = SheetSpec("Handlungsfelder", "handlungsfelder.csv", (
     Column("code", "Code", 8, required=True),
@@ -192,6 +196,24 @@ BREAKS = SheetSpec("Zeitreihenbrueche", "zeitreihenbrueche.csv", (
     Column("hinweis", "Hinweis", 80, required=True, public=True),
 ), optional=True, purpose="Es nennt die Brüche der Zeitreihen; ohne es würden Trends über einen Bruch hinweg bewertet.")
 
+AGE_GROUPS = SheetSpec("Altersgruppen", "altersgruppen.csv", (
+    Column("code", "Code", 10, required=True),
+    Column("bezeichnung", "Bezeichnung", 28, required=True),
+    Column("von", "von (Jahre)", 10, "int", required=True),
+    Column("bis", "bis unter (Jahre)", 10, "int"),  # empty: open ("65 und älter")
+    Column("verwendung", "Verwendung", 24, "list", required=True),
+    Column("hinweis", "Hinweis", 70),
+), optional=True, purpose="Es legt die Altersgruppen fest (Grenzen und Verwendung); ohne es gibt es keine Werte nach "
+                          "Alter.")
+NATIONALITIES = SheetSpec("Staatsangehörigkeiten", "staatsangehoerigkeiten.csv", (
+    Column("schluessel", "Schlüssel", 10, "key3", required=True),
+    Column("bezeichnung", "Bezeichnung", 34, required=True),
+    Column("gruppen", "Gruppen", 40, "list"),
+    Column("einzeln", "Einzeln erheben", 10, "yesno", choices=YES_NO),
+    Column("hinweis", "Hinweis", 70),
+), optional=True, purpose="Es nennt die Staatsangehörigkeiten (Schlüssel des Statistischen Bundesamts) und ihre "
+                          "Gruppen; ohne es gibt es keine Werte nach einzelnen Staatsangehörigkeiten.")
+
 MEASURES = ("zaehler", "nenner", "wert")
 LINKS = SheetSpec("Gleiche Zahlen", "gleiche_zahlen.csv", (
     Column("indikator", "Kennung", 10, required=True, lookup="Indikatoren"),
@@ -205,7 +227,7 @@ LINKS = SheetSpec("Gleiche Zahlen", "gleiche_zahlen.csv", (
                           "sich gesperrte Zahlen aus anderen Kennzahlen zurückrechnen.")
 
 SHEETS: tuple[SheetSpec, ...] = (INDICATORS, FIELDS, CHARACTERISTICS, SUM_RULES, OFFICES, DISTRICTS, PROFILES, BREAKS,
-                                 LINKS)
+                                 LINKS, AGE_GROUPS, NATIONALITIES)
 
 # Said once when a catalogue still has the single notes column of earlier versions: its text is kept as the
 # internal note (never printed in the published report), so nothing is lost and nothing internal is published.

@@ -5,7 +5,8 @@ their values under those numbers ('st04'). Since 0.3 the Stadtteile carry the Am
 (04 = Alte Neustadt, 72 = Barleber See). ``upgrade_store`` moves such a store's values and history to the new
 keys, by name: the names come from the working folder's catalogue if it still has the old 'Nummer' column, else
 from the alphabetical numbering every earlier version shipped. With it the store's schema is brought up to date
-(core.store.Store).
+(core.store.Store): since 0.4 a value carries an age group and a nationality, and every value of an earlier store
+gets "alle" for both (all ages, all nationalities).
 
 The upgrade writes, so it runs once, under the working folder's lock, in a command that writes (merge, import,
 distribute, upgrade). A reading command never upgrades: it opens the store read-only, and an outdated store is
@@ -13,6 +14,8 @@ refused with the command to run (core.store.Store.read_only).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from toolkit.catalogue.model import Catalogue, district_area, load_catalogue, name_key
 from toolkit.core.cells import count_of
@@ -29,10 +32,32 @@ def workspace_catalogue(workspace: Workspace) -> Catalogue:
     return load_catalogue(workspace.catalogue_file)
 
 
+@dataclass(frozen=True)
+class Upgrade:
+    """What the one-time upgrade of a store did."""
+
+    moved: int  # values of the Stadtteile moved to the Amt's keys (stores up to 0.2)
+    aged: int  # values given the age group and nationality "alle" (stores before 0.4)
+
+    def line(self) -> str:
+        """What the upgrade did, in one line."""
+        done = []
+        if self.moved:
+            done.append(f"{count_of(self.moved, 'Wert')} der Stadtteile {'steht' if self.moved == 1 else 'stehen'} "
+                        "jetzt unter den Stadtteilschlüsseln des Amts für Statistik (nach Namen zugeordnet)")
+        if self.aged:
+            done.append(f"{count_of(self.aged, 'Wert')} {'gilt' if self.aged == 1 else 'gelten'} für alle "
+                        "Altersgruppen und alle Staatsangehörigkeiten (die neuen Merkmale Altersgruppe und "
+                        "Staatsangehörigkeit)")
+        if not done:
+            return "Datenbestand auf die aktuelle Version umgestellt; alle Werte bleiben, wie sie sind."
+        return f"Datenbestand auf die aktuelle Version umgestellt: {'; '.join(done)}."
+
+
 def upgrade_store(workspace: Workspace, catalogue: Catalogue, progress: Progress = SILENT,
-                  purpose: str = "toolkit upgrade") -> int | None:
-    """Bring a store of an earlier version up to date, under the folder lock; returns the values moved to the
-    Amt's keys, or None when the store was current already (or there is none).
+                  purpose: str = "toolkit upgrade") -> Upgrade | None:
+    """Bring a store of an earlier version up to date, under the folder lock; returns what it did, or None when the
+    store was current already (or there is none).
 
     ``purpose`` names the command in the lock's note. Call it before the command takes the lock itself.
     """
@@ -42,16 +67,9 @@ def upgrade_store(workspace: Workspace, catalogue: Catalogue, progress: Progress
         if not reading.outdated():
             return None
     with locked(workspace, purpose), Store(workspace.store_file) as store:  # Store() brings the schema up to date
-        moved = follow_official_keys(store, catalogue)
-    progress.note(upgraded_line(moved))
-    return moved
-
-
-def upgraded_line(moved: int) -> str:
-    """What the upgrade did, in one line."""
-    return (f"Datenbestand auf die aktuelle Version umgestellt: {count_of(moved, 'Wert')} der Stadtteile "
-            f"{'steht' if moved == 1 else 'stehen'} jetzt unter den Stadtteilschlüsseln des Amts für Statistik (nach "
-            "Namen zugeordnet).")
+        done = Upgrade(follow_official_keys(store, catalogue), store.aged)
+    progress.note(done.line())
+    return done
 
 
 def follow_official_keys(store: Store, catalogue: Catalogue) -> int:

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from toolkit.catalogue.model import CITY, Catalogue, Indicator, IndicatorType, Office
+from toolkit.catalogue.model import CITY, NATIONALITY_GROUP, Catalogue, Indicator, IndicatorType, Office
 from toolkit.core.cells import cell_name, column_letter
-from toolkit.core.keys import ObservationKey
+from toolkit.core.keys import ALL, ObservationKey
 from toolkit.core.runtime import paused_gc
 
 LAYOUT_VERSION = "2"  # 2: Stadtteile by the Amt für Statistik's keys (text "04") in its order
@@ -55,6 +55,13 @@ COL_CODE_GROUP, COL_CODE_SEX, COL_CODE_MEASURE = COL_NOTE + 1, COL_NOTE + 2, COL
 DISTRICT_HEADER_ROW = 3
 DISTRICT_FIRST_ROW = DISTRICT_HEADER_ROW + 1
 DISTRICT_FIXED_COLUMNS = ("Nr.", "Stadtteil")
+
+# Breakdown sheets: one per indicator collected by age group (rows: the age groups) or by single nationality (rows:
+# the nationalities), for the Gesamtstadt; columns: group x sex x measure
+BREAKDOWN_HEADER_ROW = 3
+BREAKDOWN_FIRST_ROW = BREAKDOWN_HEADER_ROW + 1
+BREAKDOWN_FIXED_COLUMNS = {"altersgruppe": ("Code", "Altersgruppe"), "staatsangehoerigkeit": ("Schlüssel",
+                                                                                              "Staatsangehörigkeit")}
 
 # Kennung (hidden): label in column A, value in column B, one row each, in this order
 META_FIELDS = ("Dienststelle", "Berichtsjahr", "Layoutversion", "Rundenkennung", "Toolkit-Version",
@@ -119,6 +126,34 @@ class DistrictSheet:
 
 
 @dataclass(frozen=True)
+class BreakdownColumn:
+    col: int
+    group: str
+    sex: str
+    measure: str
+
+
+@dataclass(frozen=True)
+class BreakdownSheet:
+    """A sheet with the age groups or the nationalities of one indicator as rows and group x sex x measure as columns,
+    for the Gesamtstadt; computed rows below show the sums (``sums``: label -> the rows summed) and the total from
+    the sheet Erfassung (``total_row``)."""
+
+    name: str
+    indicator: Indicator
+    dimension: str  # "altersgruppe" or "staatsangehoerigkeit"
+    columns: tuple[BreakdownColumn, ...]
+    rows: tuple[tuple[int, str, str], ...]  # (row, code, label)
+    sums: tuple[tuple[int, str, tuple[int, ...]], ...]  # (row, label, rows summed)
+    total_row: int
+
+    def key(self, code: str, column: BreakdownColumn, year: int) -> ObservationKey:
+        """The key of the cell of ``code`` (an age group or a nationality) in ``column``."""
+        age, nationality = (code, ALL) if self.dimension == "altersgruppe" else (ALL, code)
+        return ObservationKey(self.indicator.id, year, CITY, column.group, column.sex, column.measure, age, nationality)
+
+
+@dataclass(frozen=True)
 class WorkbookPlan:
     office: Office
     year: int
@@ -126,6 +161,7 @@ class WorkbookPlan:
     entry_rows: tuple[EntryRow, ...]
     district_sheets: tuple[DistrictSheet, ...]
     slots: tuple[Slot, ...] = field(repr=False)
+    breakdown_sheets: tuple[BreakdownSheet, ...] = ()
     # German labels shown in the workbook: ("gruppe" | "geschlecht", code) -> Bezeichnung
     labels: dict[tuple[str, str], str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -148,8 +184,13 @@ class WorkbookPlan:
             k = slot.key
             letter = letters.get(slot.col) or letters.setdefault(slot.col, column_letter(slot.col))
             parts.append(f"{slot.sheet}!{letter}{slot.row + 1}|{slot.role}|{k.indicator}|{k.year - self.year}|"
-                         f"{k.area}|{k.group}|{k.sex}|{k.measure}\n")
+                         f"{k.area}|{k.group}|{k.sex}|{k.measure}{breakdown_text(k)}\n")
         return _fingerprint(parts)
+
+    @property
+    def sheets(self) -> list[str]:
+        """The sheets that hold data cells, in workbook order."""
+        return [SHEET_ENTRY, *(d.name for d in self.district_sheets), *(b.name for b in self.breakdown_sheets)]
 
     def input_slots(self) -> list[Slot]:
         return [s for s in self.slots if s.role == "input"]
@@ -186,6 +227,16 @@ def ascii_code(text: str) -> str:
 
 def district_sheet_name(indicator_id: str) -> str:
     return f"Stadtteile {indicator_id}"[:31]
+
+
+def breakdown_sheet_name(dimension: str, indicator_id: str) -> str:
+    return f"{'Alter' if dimension == 'altersgruppe' else 'Staatsangehörigkeit'} {indicator_id}"[:31]
+
+
+def breakdown_text(key: ObservationKey) -> str:
+    """The age group and nationality of a key for the layout's fingerprint: '' for "alle" and "alle", so that a
+    layout without breakdowns keeps the fingerprint it had before they existed."""
+    return "" if key.age == ALL and key.nationality == ALL else f"|{key.age}|{key.nationality}"
 
 
 def measure_label(indicator: Indicator, measure: str) -> str:
@@ -251,8 +302,13 @@ def _plan_workbook(catalogue: Catalogue, office_code: str, year: int) -> Workboo
             continue
         sheet = _plan_district_sheet(districts, indicator, catalogue.groups_in(indicator, year), year, slots, lines)
         district_sheets.append(sheet)
+    breakdown_sheets = [sheet for indicator in indicators
+                        for sheet in _plan_breakdown_sheets(catalogue, indicator, year, slots, lines)]
     labels = {(c.dimension, c.code): c.bezeichnung for c in catalogue.characteristics}
-    plan = WorkbookPlan(office, year, indicators, tuple(entry_rows), tuple(district_sheets), tuple(slots), labels)
+    labels |= {("altersgruppe", a.code): a.bezeichnung for a in catalogue.age_groups}
+    labels |= {("staatsangehoerigkeit", n.schluessel): n.bezeichnung for n in catalogue.nationalities}
+    plan = WorkbookPlan(office, year, indicators, tuple(entry_rows), tuple(district_sheets), tuple(slots),
+                        tuple(breakdown_sheets), labels)
     plan.__dict__["fingerprint"] = _fingerprint(lines)  # the cached_property's value, computed here
     return plan
 
@@ -283,6 +339,43 @@ def _plan_district_sheet(districts: tuple[tuple[str, str, str], ...], indicator:
             add_line(f"{head}{number}{middle}{area}{tail}")
         row += 1
     return DistrictSheet(name, indicator, tuple(columns), tuple(district_rows), city_row=row, sum_row=row + 1)
+
+
+def _plan_breakdown_sheets(catalogue: Catalogue, indicator: Indicator, year: int, slots: list[Slot],
+                           lines: list[str]) -> list[BreakdownSheet]:
+    """The age sheet and the nationality sheet of ``indicator``, as far as it is collected by them."""
+    sexes = SEXES if indicator.geschlecht else ("insgesamt",)
+    found = []
+    ages = catalogue.ages_of(indicator)
+    if ages:
+        groups = catalogue.groups_by_age(indicator)
+        rows = tuple((BREAKDOWN_FIRST_ROW + n, code, catalogue.label("altersgruppe", code)) for n, code in enumerate(ages))
+        row_of = {code: row for row, code, _label in rows}
+        sums = tuple((BREAKDOWN_FIRST_ROW + len(rows) + n, f"Summe {use} (berechnet)", tuple(row_of[c] for c in codes))
+                     for n, (use, codes) in enumerate(catalogue.partitions(indicator).items()))
+        found.append(("altersgruppe", groups, rows, sums))
+    nationalities = catalogue.nationalities_of(indicator, collected=True)
+    if nationalities:
+        rows = tuple((BREAKDOWN_FIRST_ROW + n, code, catalogue.label("staatsangehoerigkeit", code))
+                     for n, code in enumerate(nationalities))
+        sums = ((BREAKDOWN_FIRST_ROW + len(rows), "Summe der einzeln erhobenen (berechnet)",
+                 tuple(row for row, _code, _label in rows)),)
+        found.append(("staatsangehoerigkeit", (NATIONALITY_GROUP,), rows, sums))
+    sheets = []
+    kind = slot_kind(indicator)
+    for dimension, groups, rows, sums in found:
+        name = breakdown_sheet_name(dimension, indicator.id)
+        columns = [BreakdownColumn(2 + n, group, sex, measure) for n, (group, sex, measure) in
+                   enumerate((g, s, m) for g in groups for s in sexes for m in indicator.measures)]
+        sheet = BreakdownSheet(name, indicator, dimension, tuple(columns), rows, sums, total_row=sums[-1][0] + 1)
+        for row, code, _label in rows:
+            for column in columns:
+                key = sheet.key(code, column, year)
+                slots.append(Slot(name, row, column.col, key, "input", kind))
+                lines.append(f"{name}!{column_letter(column.col)}{row + 1}|input|{indicator.id}|0|{CITY}|{column.group}|"
+                             f"{column.sex}|{column.measure}{breakdown_text(key)}\n")
+        sheets.append(sheet)
+    return sheets
 
 
 def _fingerprint(lines: list[str]) -> str:

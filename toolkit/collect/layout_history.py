@@ -16,12 +16,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from toolkit.catalogue.model import Catalogue, Characteristic, District, Indicator, Office
+from toolkit.catalogue.model import (
+    AgeGroup,
+    Catalogue,
+    Characteristic,
+    District,
+    Indicator,
+    Nationality,
+    Office,
+)
 from toolkit.collect.layout import WorkbookPlan, plan_workbook
 from toolkit.core.cells import listed
 from toolkit.core.store import Store
 
-LAYOUT_FIELDS = ("gruppen", "geschlecht", "stadtteile", "typ")  # what of an indicator shapes the workbook's rows
+# what of an indicator shapes the workbook's rows
+LAYOUT_FIELDS = ("gruppen", "geschlecht", "stadtteile", "typ", "altersgruppen", "alter_gruppen", "staatsangehoerigkeiten")
 
 
 def snapshot(catalogue: Catalogue, office: str) -> str:
@@ -31,6 +40,8 @@ def snapshot(catalogue: Catalogue, office: str) -> str:
         "indicators": [_fields(i) for i in catalogue.indicators_of_office(office)],
         "districts": [_fields(d) for d in catalogue.districts],
         "characteristics": [_fields(c) for c in catalogue.characteristics],
+        "age_groups": [_fields(a) for a in catalogue.age_groups],
+        "nationalities": [_fields(n) for n in catalogue.nationalities],
     }, ensure_ascii=False, sort_keys=True)
 
 
@@ -49,11 +60,13 @@ def earlier_catalogue(text: str) -> Catalogue | None:
         indicators = [_make(Indicator, d) for d in data["indicators"]]
         districts = tuple(_make(District, d) for d in data["districts"])
         characteristics = tuple(_make(Characteristic, d) for d in data["characteristics"])
+        age_groups = tuple(_make(AgeGroup, d) for d in data.get("age_groups", ()))  # kept since 0.4
+        nationalities = tuple(_make(Nationality, d) for d in data.get("nationalities", ()))
     except (ValueError, KeyError, TypeError):
         return None
     return Catalogue(source="früherer Katalog", indicators={i.id: i for i in indicators}, fields=(),
                      characteristics=characteristics, sum_rules=(), offices={office.code: office}, districts=districts,
-                     profiles={})
+                     profiles={}, age_groups=age_groups, nationalities=nationalities)
 
 
 def earlier_plan(text: str, office: str, year: int, fingerprint: str) -> WorkbookPlan | None:
@@ -84,7 +97,9 @@ def catalogue_changes(earlier: WorkbookPlan, current: WorkbookPlan) -> str:
         parts.append(f"{'kam' if len(added) == 1 else 'kamen'} {listed(added)} hinzu")
     if removed:
         parts.append(f"{'fiel' if len(removed) == 1 else 'fielen'} {listed(removed)} weg")
-    labels = {"gruppen": "Gruppen", "geschlecht": "nach Geschlecht", "stadtteile": "nach Stadtteilen", "typ": "Typ"}
+    labels = {"gruppen": "Gruppen", "geschlecht": "nach Geschlecht", "stadtteile": "nach Stadtteilen", "typ": "Typ",
+              "altersgruppen": "nach Altersgruppen", "alter_gruppen": "Gruppen nach Alter",
+              "staatsangehoerigkeiten": "nach Staatsangehörigkeiten"}
     for ident in (i for i in now if i in before):
         changed = [labels[f] for f in LAYOUT_FIELDS if getattr(before[ident], f) != getattr(now[ident], f)]
         if changed:
@@ -93,6 +108,12 @@ def catalogue_changes(earlier: WorkbookPlan, current: WorkbookPlan) -> str:
                                                                               *current.district_sheets[:1])]
     if len(keys) == 2 and keys[0] != keys[1]:
         parts.append("änderten sich die Stadtteile")
+    rows = [{(b.dimension, b.indicator.id): [code for _row, code, _label in b.rows] for b in plan.breakdown_sheets}
+            for plan in (earlier, current)]
+    for dimension, words in (("altersgruppe", "die Altersgruppen"), ("staatsangehoerigkeit", "die einzeln erhobenen "
+                                                                                              "Staatsangehörigkeiten")):
+        if any(rows[0][key] != rows[1][key] for key in rows[0].keys() & rows[1].keys() if key[0] == dimension):
+            parts.append(f"änderten sich {words}")
     if not parts:
         parts.append("änderte sich die Reihenfolge der Kennzahlen")
     return listed(parts)

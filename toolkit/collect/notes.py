@@ -32,6 +32,9 @@ def notes_rows(plan: WorkbookPlan, settings: Settings, deadline: str, token: str
          "die berechnet das Monitoring.", "text"),
         ("", "2. Kennzahlen nach Stadtteilen: zusätzlich das Blatt „Stadtteile …“ ausfüllen. Die Zeile "
          "Gesamtstadt dort zeigt Ihren Eintrag aus dem Blatt „Erfassung“; die Summenzeile wird berechnet.", "text"),
+        *([("", "2a. Kennzahlen nach Altersgruppen oder einzelnen Staatsangehörigkeiten: zusätzlich die Blätter „Alter "
+             "…“ bzw. „Staatsangehörigkeit …“ ausfüllen (für die Gesamtstadt). Die Summenzeilen werden berechnet; die "
+             "letzte Zeile zeigt Ihren Eintrag aus dem Blatt „Erfassung“.", "text")] if plan.breakdown_sheets else []),
         ("", "3. Liegt ein Wert nicht vor, die Zelle leer lassen und als Kennzeichen „kein Wert verfügbar“ "
          "wählen; hat Ihre Quelle den Wert gesperrt (kleine Fallzahl), „gesperrt (Quelle)“. Vorläufige, "
          "geschätzte oder gerundete Werte bitte ebenso kennzeichnen.", "text"),

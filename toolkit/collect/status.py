@@ -21,7 +21,7 @@ from toolkit.collect.layout import Slot, file_name, plan_workbook
 from toolkit.collect.layout_history import LayoutChange, layout_changes
 from toolkit.core.cells import count_of, format_percent, german_date
 from toolkit.core.errors import ExitCode, UsageError
-from toolkit.core.problems import UNREADABLE_CODES
+from toolkit.core.problem_type import UNREADABLE_CODES
 from toolkit.core.settings import Settings, load_settings
 from toolkit.core.store import DeliverySource, Store, in_effect
 from toolkit.core.workspace import Workspace, for_user, locked

@@ -21,6 +21,7 @@ import xlsxwriter.worksheet
 
 import toolkit
 from toolkit.catalogue.model import Indicator
+from toolkit.collect.breakdown_sheets import write_breakdown_sheet
 from toolkit.collect.layout import (
     COL_CODE_GROUP,
     COL_CODE_MEASURE,
@@ -161,6 +162,7 @@ class _Writer:
         notes = self.wb.add_worksheet(SHEET_NOTES)
         entry = self.wb.add_worksheet(SHEET_ENTRY)
         district_sheets = [(self.wb.add_worksheet(d.name), d) for d in self.plan.district_sheets]
+        breakdown_sheets = [(self.wb.add_worksheet(b.name), b) for b in self.plan.breakdown_sheets]
         definitions = self.wb.add_worksheet(SHEET_DEFINITIONS)
         lists = self.wb.add_worksheet(SHEET_LISTS)
         meta = self.wb.add_worksheet(SHEET_META)
@@ -168,6 +170,8 @@ class _Writer:
         self._entry(entry)
         for sheet, district in district_sheets:
             self._district(sheet, district)
+        for sheet, breakdown in breakdown_sheets:
+            write_breakdown_sheet(self, sheet, breakdown)
         self._definitions(definitions)
         self._lists(lists)
         self._meta(meta)

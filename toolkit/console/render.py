@@ -20,9 +20,10 @@ from rich.table import Table
 from rich.text import Text
 
 from toolkit.core.cells import count_of, format_number
-from toolkit.core.problems import SEVERITY_ORDER, FileReport, Problem, Severity
+from toolkit.core.problems import FileReport, Problem, Severity
 from toolkit.merge.log import ChangeLog
 
+SEVERITY_ORDER = {Severity.FEHLER: 0, Severity.WARNUNG: 1, Severity.HINWEIS: 2}
 SEVERITY_STYLE = {Severity.FEHLER: "bold red", Severity.WARNUNG: "yellow", Severity.HINWEIS: "cyan"}
 SEVERITY_LABEL = {Severity.FEHLER: "Fehler", Severity.WARNUNG: "Warnung", Severity.HINWEIS: "Hinweis"}
 FEW_PROBLEMS = 15  # up to this many, every problem is shown with its message

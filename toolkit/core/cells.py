@@ -62,6 +62,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "Lieferung": ("Lieferungen", "f"),
     "Prüfbericht": ("Prüfberichte", "m"),
     "Punkt": ("Punkte", "m"),
+    "Staatsangehörigkeit": ("Staatsangehörigkeiten", "f"),
     "Stadtteil": ("Stadtteile", "m"),
     "Stelle": ("Stellen", "f"),
     "Tabelle": ("Tabellen", "f"),

@@ -6,33 +6,9 @@ reports as a table or as JSON, the Prüfbericht writes them into a workbook for 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from enum import StrEnum
-from pathlib import Path
+from dataclasses import dataclass
 
-
-class Severity(StrEnum):
-    FEHLER = "fehler"  # blocks the merge of the file
-    WARNUNG = "warnung"  # merged, listed in the report annex
-    HINWEIS = "hinweis"  # for information
-
-
-@dataclass(frozen=True)
-class ProblemType:
-    """Everything about one kind of problem, defined once: severity, title, German message(s), advice.
-
-    ``messages`` maps a variant ("" is the usual one) to a template with named fields: the place of every
-    Problem (file, sheet, cell, place = "Blatt!Zelle", indicator, found, expected) and the details its
-    construction site passes. ``advice`` is what the office should do (a column of the Prüfbericht).
-    """
-
-    code: str
-    severity: Severity
-    title: str
-    advice: str
-    messages: dict[str, str]
-
+from toolkit.core.problem_type import FileReport, ProblemType, Severity  # noqa: F401 (FileReport: imported from here)
 
 _KEIN_WERT = "das Kennzeichen „kein Wert verfügbar“ wählen"
 _UNCHANGED = "Bitte den zugesandten Bogen unverändert verwenden"
@@ -125,6 +101,10 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                  "verschoben. " + _UNCHANGED + " und nur die gelben Zellen füllen.",
         "stadtteil": "In {place} steht „{found}“ statt des Stadtteilschlüssels {expected}: Zeilen wurden eingefügt, "
                      "gelöscht oder sortiert. " + _UNCHANGED + ".",
+        "altersgruppe": "In {place} steht „{found}“ statt der Altersgruppe {expected}: Zeilen wurden eingefügt, "
+                        "gelöscht oder sortiert. " + _UNCHANGED + ".",
+        "staatsangehoerigkeit": "In {place} steht „{found}“ statt des Schlüssels der Staatsangehörigkeit {expected}: "
+                                "Zeilen wurden eingefügt, gelöscht oder sortiert. " + _UNCHANGED + ".",
     }),
     ProblemType("frueherer-katalog", Severity.WARNUNG, "Bogen mit einem früheren Katalog",
                 "Nichts zu tun; was seitdem hinzukam, fragt die Koordination mit dem neuen Bogen ab.", {
@@ -199,6 +179,16 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
         "": "{place}: Die Teile ({parts}) ergeben {found}, die Summe „{whole}“ ist {value} (erwartet: Teile {relation} "
             "Summe{tolerance}). Bitte prüfen.",
     }),
+    ProblemType("summe-altersgruppen", Severity.WARNUNG, "Altersgruppen ergeben nicht die Summe",
+                "Werte der Altersgruppen und die Summe prüfen.", {
+        "": "{place}: Die Altersgruppen der Verwendung „{use}“ ergeben {found}, „{whole}“ über alle Altersgruppen ist "
+            "{value} (erwartet: Altersgruppen {relation} Summe{tolerance}). Bitte prüfen.",
+    }),
+    ProblemType("summe-staatsangehoerigkeiten", Severity.WARNUNG, "Staatsangehörigkeiten ergeben nicht die Gruppe",
+                "Werte der Staatsangehörigkeiten und der Gruppe prüfen.", {
+        "": "{place}: Die {count} der Gruppe „{whole}“ ergeben {found}, die Gruppe ist {value} (erwartet: "
+            "Staatsangehörigkeiten {relation} Gruppe{tolerance}). Bitte prüfen.",
+    }),
     ProblemType("summe-stadtteile", Severity.WARNUNG, "Stadtteile ergeben nicht die Gesamtstadt",
                 "Stadtteilwerte und Gesamtstadt prüfen.", {
         "": "{sheet}: Die Stadtteile ergeben {found}, die Gesamtstadt in {city_cell} ist {expected}. Bitte Stadtteile "
@@ -263,6 +253,11 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                   "Versehen, bitte die Gruppe im Blatt Merkmale wiederherstellen.",
         "geschlecht": "{values} zum Geschlecht „{label}“ (Code {found}), das das Blatt Merkmale nicht mehr führt. "
                       "War das ein Versehen, bitte den Eintrag im Blatt Merkmale wiederherstellen.",
+        "altersgruppe": "{values} zur Altersgruppe „{label}“ (Code {found}), die das Blatt Altersgruppen nicht mehr "
+                        "führt. War das ein Versehen, bitte die Altersgruppe dort wiederherstellen.",
+        "staatsangehoerigkeit": "{values} zur Staatsangehörigkeit „{label}“ (Schlüssel {found}), die das Blatt "
+                                "Staatsangehörigkeiten nicht mehr führt. War das ein Versehen, bitte die Zeile mit dem "
+                                "Schlüssel {found} dort wiederherstellen.",
     }),
     ProblemType("kennung-aus-eigenschaften", Severity.HINWEIS, "Kennung aus den Dokumenteigenschaften",
                 "Nichts zu tun; künftig keine Blätter löschen.", {
@@ -303,6 +298,14 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                       "{expected}.",
         "messgroesse": "Zeile {row}, Spalte Messgröße: „{found}“ passt nicht zu {indicator}; erlaubt: {expected}.",
         "jahr": "Zeile {row}, Spalte Jahr: „{found}“ ist kein Jahr von {first} bis {last}.",
+        "altersgruppe": "Zeile {row}, Spalte Altersgruppe: „{found}“ ist keine Altersgruppe von {indicator} in der "
+                        "Gruppe {group}; erlaubt: {expected} (Code oder Bezeichnung aus dem Blatt Altersgruppen des "
+                        "Katalogs; leer für alle Altersgruppen).",
+        "staatsangehoerigkeit": "Zeile {row}, Spalte Staatsangehörigkeit: „{found}“ ist keine Staatsangehörigkeit von "
+                                "{indicator} in der Gruppe {group}; erwartet: leer für alle, oder in der Gruppe "
+                                "Nichtdeutsche der Schlüssel des Statistischen Bundesamts (z. B. 475) oder die "
+                                "Bezeichnung aus dem Blatt Staatsangehörigkeiten (z. B. Syrien), wenn {indicator} nach "
+                                "Staatsangehörigkeiten erhoben wird.",
     }),
     ProblemType("zeichensatz", Severity.FEHLER, "Zeichensatz nicht lesbar",
                 "Die Datei in Excel als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern und erneut importieren.", {
@@ -402,6 +405,16 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
                        "erlaubt: {expected}.",
         "doppelt": "In der Zuordnung {file}, {key}: {indicator} ({found}) ist schon Ziel von {other}; jeder Wert darf "
                    "nur aus einer Spalte kommen.",
+        "altersgruppe": "In der Zuordnung {file}, {key}: Die Altersgruppe „{found}“ gibt es bei {indicator} in der "
+                        "Gruppe {group} nicht; erlaubt: {expected}.",
+        "staatsangehoerigkeit": "In der Zuordnung {file}, {key}: Die Staatsangehörigkeit „{found}“ gibt es bei "
+                                "{indicator} in der Gruppe {group} nicht; einzelne Staatsangehörigkeiten stehen in der "
+                                "Gruppe Nichtdeutsche (Schlüssel oder Bezeichnung aus dem Blatt Staatsangehörigkeiten).",
+        "alter": "In der Zuordnung {file}, {key} = {found}: Mit einem Abschnitt [alter] ergibt sich die Altersgruppe aus "
+                 "der Zeile; bitte altersgruppe hier weglassen.",
+        "alter-kennzahl": "In der Zuordnung {file}, {key}: {indicator} wird in der Gruppe {group} nicht nach den "
+                          "Altersgruppen von [alter] erhoben (fehlt: {found}); {indicator} hat im Katalog die "
+                          "Altersgruppen {expected}.",
     }),
     ProblemType("zuordnung-passt-nicht", Severity.FEHLER, "Tabelle passt nicht zur Zuordnung",
                 "Die Zuordnung an die Tabelle anpassen oder die richtige Tabelle importieren.", {
@@ -418,6 +431,19 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
         "wert": "{place} (Spalte {column}, Zeile {row}): „{found}“ ist weder eine Zahl noch leer noch ein Zeichen für "
                 "„gesperrt“ ({expected}).",
         "doppelt": "{place} (Zeile {row}): Jahr {year} und Gebiet „{found}“ stehen schon in Zeile {other}.",
+        "doppelt-alter": "{place} (Zeile {row}): Jahr {year}, Gebiet „{found}“ und Alter „{age}“ stehen schon in Zeile "
+                         "{other}.",
+        "gebiet-fest": "Die Zuordnung {mapping} nennt mit gebiet_fest = „{found}“ kein bekanntes Gebiet; erwartet: "
+                       "15003 für die Gesamtstadt, ein Stadtteilschlüssel des Amts für Statistik (z. B. 04) oder ein "
+                       "Stadtteilname.",
+        "alter": "{place} (Spalte {column}, Zeile {row}): „{found}“ ist kein Alter; erwartet: eine Zahl (Alter = Zahl "
+                 "{offset:+d}), eine Zahl mit „und älter“ oder einer der Texte, die die Zuordnung {mapping} unter "
+                 "[alter] insgesamt nennt.",
+        "alter-gruppe": "{place} (Spalte {column}, Zeile {row}): Das Alter {age} („{found}“) liegt in keiner "
+                        "Altersgruppe der Verwendung „{use}“ ganz; die Zeile wird nicht übernommen. Bitte die "
+                        "Altersgruppen im Katalog oder versatz in der Zuordnung {mapping} prüfen.",
+        "alter-luecke": "{place} (Spalte {column}): Jahr {year}, {area}: Die Altersgruppe „{found}“ (Verwendung "
+                        "„{use}“) ist nicht vollständig, {what}; ihre Summe wird nicht gebildet und nichts übernommen.",
         "position": "{place}: Die Spalte {letter} heißt in Zeile {row} „{found}“, die Zuordnung {mapping} erwartet dort "
                     "„{column}“ (spalte = \"{letter}\"). Bitte den Spaltenbuchstaben in der Zuordnung prüfen.",
     }),
@@ -498,12 +524,6 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
 )}
 
 
-# The codes that say a file cannot be read as a workbook at all: only a new file from the office helps. A writing
-# command moves such a file out of inbox/ (so it is reported once); status shows "Datei nicht lesbar".
-UNREADABLE_CODES = frozenset({"nicht-lesbar", "leere-datei", "keine-tabelle", "verschluesselt", "zu-gross",
-                              "unsicherer-inhalt"})
-
-
 @dataclass(frozen=True)
 class Problem:
     """One finding: made by ``problem()`` (never by hand), stored and shown with its rendered message."""
@@ -535,14 +555,11 @@ class Problem:
     @property
     def place(self) -> str:
         """'Erfassung!K12' or the sheet or nothing."""
-        if self.sheet and self.cell:
-            return f"{self.sheet}!{self.cell}"
-        return self.sheet
+        return f"{self.sheet}!{self.cell}" if self.sheet and self.cell else self.sheet
 
     def as_json(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message, "sheet": self.sheet, "cell": self.cell,
-                "indicator": self.indicator, "found": self.found, "expected": self.expected,
-                "severity": str(self.severity)}
+                "indicator": self.indicator, "found": self.found, "expected": self.expected, "severity": str(self.severity)}
 
 
 def problem(code: str, variant: str = "", *, file: str = "", sheet: str = "", cell: str = "", indicator: str = "",
@@ -559,42 +576,3 @@ def problem(code: str, variant: str = "", *, file: str = "", sheet: str = "", ce
     message = kind.messages[variant].format_map(fields)
     return Problem(code, message, file=file, sheet=sheet, cell=cell, indicator=indicator, found=found,
                    expected=expected)
-
-
-@dataclass
-class FileReport:
-    """The result of checking one file."""
-
-    file: str
-    office: str = ""
-    year: int | None = None
-    sha256: str = ""
-    problems: list[Problem] = field(default_factory=list)
-    feedback: Path | None = None  # the Prüfbericht written for the file, if any
-
-    @property
-    def ok(self) -> bool:
-        return not any(p.severity == Severity.FEHLER for p in self.problems)
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for p in self.problems if p.severity == severity)
-
-    def extend(self, problems: Iterable[Problem]) -> None:
-        self.problems.extend(problems)
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "file": self.file,
-            "office": self.office,
-            "year": self.year,
-            "ok": self.ok,
-            "problems": [p.as_json() for p in self.problems],
-            "pruefbericht": None if self.feedback is None else str(self.feedback),
-        }
-
-
-def all_ok(reports: Iterable[FileReport]) -> bool:
-    return all(r.ok for r in reports)
-
-
-SEVERITY_ORDER = {Severity.FEHLER: 0, Severity.WARNUNG: 1, Severity.HINWEIS: 2}

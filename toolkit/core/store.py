@@ -4,7 +4,8 @@ Tables
 - deliveries: one row per merged file or import (office, year, file, SHA-256, times, check result), and one per
   withdrawal of such a delivery (source "withdrawal"; the withdrawn row points to it by ``withdrawn_by``). The same
   content may arrive more than once: a file whose values no longer hold is a new delivery when it comes again.
-- observations: the current value of every indicator x year x area x group x sex x measure
+- observations: the current value of every indicator x year x area x group x sex x measure x age group x
+  nationality (core/keys.ObservationKey; "alle" = not broken down by age or nationality)
 - history: every earlier value that a later delivery replaced, with who/when/why
 - confirmations: every value a delivery delivered as it was stored already (for withdrawals)
 - rounds: one row per office and report year that ``distribute`` prepared (token, deadline, file hash)
@@ -29,22 +30,29 @@ from toolkit.core.errors import InputError
 from toolkit.core.keys import ObservationKey
 from toolkit.core.store_records import Records, now
 from toolkit.core.store_schema import (
+    CONFIRMATION_INSERT,
     DISTRICT_KEYS,
     HISTORY_INSERT,
     JOURNAL_MODE,
-    KEY,
+    KEY_NAMES,
     OBSERVATION_COLUMNS,
     OFFICIAL,
     REQUIRED_TABLES,
     SCHEMA,
     STAND,
     UPSERT,
+    add_age_and_nationality,
     connect_read_only,
     deliveries_as_events,
     drop_value_timestamps,
+    key_columns,
+    key_match,
     ledger_key_columns,
+    tables_without_age,
 )
 from toolkit.core.workspace import command_in, for_user
+
+SIZE = len(KEY_NAMES)  # the key columns at the start of every row read from observations, history, confirmations
 
 
 class DeliverySource(StrEnum):
@@ -80,8 +88,10 @@ class Store(Records):
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         """Open (and create or upgrade) the store at ``path``; with ``read_only`` see Store.read_only."""
         self.path = path
+        self.aged = 0  # values given the age group and nationality "alle" by the upgrade when opened (before 0.4)
         if read_only:
             self.db = connect_read_only(path)
+            self._key_sql(not tables_without_age(self.db))
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
@@ -93,14 +103,19 @@ class Store(Records):
         if new:
             self.set_meta(DISTRICT_KEYS, OFFICIAL)
         self._upgrade()
+        self._key_sql(True)
+
+    def _key_sql(self, aged: bool) -> None:
+        """The key's SQL (store_schema.key_columns); a store before 0.4, not upgraded, reads as age/nationality "alle"."""
+        columns = key_columns(aged)
+        self.key, self.match, self.aliased = ", ".join(columns), key_match(aged), ", ".join(key_columns(aged, "o."))
+        self.columns = ", ".join((*columns, *OBSERVATION_COLUMNS[SIZE:]))
+        self.expressions = {name: column.split(" AS ")[0] for name, column in zip(KEY_NAMES, columns, strict=True)}
 
     @classmethod
     def read_only(cls, path: Path, *, outdated_ok: bool = False) -> Store:
-        """Open an existing store for reading only: no schema, no upgrade; SQLite refuses every change.
-
-        A store of an earlier version (``outdated``) is refused with the command that brings it up to date,
-        unless ``outdated_ok``: a reading command never upgrades it (see catalogue.upgrade).
-        """
+        """Open an existing store for reading only: no schema, no upgrade; SQLite refuses every change. A store of an
+        earlier version is refused with the command that upgrades it, unless ``outdated_ok`` (see catalogue.upgrade)."""
         if not path.is_file():
             raise InputError(f"Der Datenbestand {path} fehlt.",
                              hint="Erst mit 'toolkit merge' oder 'toolkit import' Werte übernehmen.")
@@ -161,13 +176,13 @@ class Store(Records):
         self.set_meta(STAND, f"{identity or uuid.uuid4().hex}:{int(count or 0) + 1}")
 
     def outdated(self) -> bool:
-        """Whether the store was written by an earlier version and waits for its one-time upgrade (0.2 and older:
+        """Whether the store waits for its one-time upgrade (before 0.4: no age group and nationality; 0.2 and older:
         Stadtteile numbered alphabetically, no meta table; 0.1: a time per value)."""
         tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not REQUIRED_TABLES <= tables:
             return True
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(observations)")}
-        return "updated_at" in columns or self.meta(DISTRICT_KEYS) != OFFICIAL
+        return "updated_at" in columns or self.meta(DISTRICT_KEYS) != OFFICIAL or bool(tables_without_age(self.db))
 
     def rename_areas(self, moves: dict[str, str]) -> int:
         """Give values and history new area codes (old -> new, also when they swap); returns the values moved.
@@ -193,7 +208,10 @@ class Store(Records):
             with self.transaction():
                 drop_value_timestamps(self.db)
         deliveries_as_events(self.db)  # its own transaction: foreign keys are switched off around it
-        ledger_key_columns(self.db)
+        if tables_without_age(self.db):
+            with self.transaction():
+                self.aged = add_age_and_nationality(self.db)
+        ledger_key_columns(self.db)  # its own transaction: the ledger's table is made anew
 
     # ---- deliveries -------------------------------------------------------------------------------
 
@@ -249,10 +267,10 @@ class Store(Records):
     def keys_of(self, delivery: int) -> tuple[set[tuple], set[tuple]]:
         """The keys whose stored value is the delivery's or which it confirmed; and the keys of its values that a
         later delivery replaced."""
-        held = {tuple(r) for sql in (f"SELECT {KEY} FROM observations WHERE delivery_id = ?",
-                                     f"SELECT {KEY} FROM confirmations WHERE delivery_id = ?")
+        held = {tuple(r) for sql in (f"SELECT {self.key} FROM observations WHERE delivery_id = ?",
+                                     f"SELECT {self.key} FROM confirmations WHERE delivery_id = ?")
                 for r in self.db.execute(sql, (delivery,))}
-        replaced = {tuple(r) for r in self.db.execute(f"SELECT DISTINCT {KEY} FROM history WHERE old_delivery_id = ?",
+        replaced = {tuple(r) for r in self.db.execute(f"SELECT DISTINCT {self.key} FROM history WHERE old_delivery_id = ?",
                                                       (delivery,))}
         return held, replaced
 
@@ -271,11 +289,11 @@ class Store(Records):
                                ("confirmations", "value, flag, note, delivery_id"),
                                ("observations", "value, flag, note, delivery_id")):
             order = " ORDER BY id" if table == "history" else ""
-            for r in cursor.execute(f"SELECT {KEY}, {columns} FROM {table}{where}{order}", (*indicators, *years)):
-                if r[:6] in said:
-                    said[r[:6]].append(StoredValue(*r[6:]))
+            for r in cursor.execute(f"SELECT {self.key}, {columns} FROM {table}{where}{order}", (*indicators, *years)):
+                if r[:SIZE] in said:
+                    said[r[:SIZE]].append(StoredValue(*r[SIZE:]))
                     if table == "observations":
-                        stored[r[:6]] = StoredValue(*r[6:])
+                        stored[r[:SIZE]] = StoredValue(*r[SIZE:])
         return said, stored
 
     def record_withdrawal(self, delivery: int, withdrawal: int,
@@ -298,24 +316,20 @@ class Store(Records):
                                 target.flag if target else "", withdrawal, stamp, reason))
         self.db.executemany(HISTORY_INSERT, history)
         self.db.executemany(UPSERT, upserts)
-        self.db.executemany("DELETE FROM observations WHERE indicator = ? AND year = ? AND area = ? AND grp = ?"
-                            " AND sex = ? AND measure = ?", removed)
+        self.db.executemany(f"DELETE FROM observations WHERE {self.match}", removed)
 
     # ---- observations -----------------------------------------------------------------------------
 
     def get(self, key: ObservationKey) -> StoredValue | None:
-        row = self.db.execute(
-            "SELECT value, flag, note, delivery_id FROM observations WHERE indicator=? AND year=? AND area=?"
-            " AND grp=? AND sex=? AND measure=?",
-            (key.indicator, key.year, key.area, key.group, key.sex, key.measure),
-        ).fetchone()
+        row = self.db.execute(f"SELECT value, flag, note, delivery_id FROM observations WHERE {self.match}",
+                              tuple(key)).fetchone()
         return None if row is None else StoredValue(row["value"], row["flag"], row["note"], row["delivery_id"])
 
     def put(self, key: ObservationKey, value: float | None, flag: str, note: str, delivery_id: int,
             reason: str = "") -> str:
         """Set one value; keep a replaced one in the history. Returns 'new', 'changed' or 'same'."""
         old = self.get(key)
-        params = (key.indicator, key.year, key.area, key.group, key.sex, key.measure)
+        params = tuple(key)
         if old is not None:
             if old.value == value and old.flag == flag and old.note == note:
                 return "same"
@@ -327,15 +341,14 @@ class Store(Records):
     def put_many(self, items: Iterable[tuple[ObservationKey, float | None, str, str, str]], delivery_id: int) -> dict[str, int]:
         """Set many values of one delivery at once (key, value, flag, note, reason); history as in ``put``.
 
-        A key is an ObservationKey or a plain tuple in its field order.
+        A key is an ObservationKey or a plain tuple of all its fields, in their order.
 
         Returns counts of 'new', 'changed' and 'same'. Must run inside a transaction.
         """
         history, upserts, counts, same = self._compare(items, delivery_id)
         self.db.executemany(HISTORY_INSERT, history)
         self.db.executemany(UPSERT, upserts)
-        self.db.executemany("INSERT OR REPLACE INTO confirmations (indicator, year, area, grp, sex, measure,"
-                            " delivery_id, value, flag, note) VALUES (?,?,?,?,?,?,?,?,?,?)", same)
+        self.db.executemany(CONFIRMATION_INSERT, same)
         return counts
 
     def changes(self, items: Iterable[tuple]) -> dict[str, int]:
@@ -354,9 +367,8 @@ class Store(Records):
         years = sorted({item[0][1] for item in items})
         cursor = self.db.cursor()
         cursor.row_factory = None  # plain tuples
-        existing = {r[:6]: r[6:] for r in cursor.execute(
-            "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id FROM observations"
-            f" WHERE indicator IN ({','.join('?' * len(indicators))}) AND year IN ({','.join('?' * len(years))})",
+        existing = {r[:SIZE]: r[SIZE:] for r in cursor.execute(
+            f"SELECT {self.columns} FROM observations WHERE indicator IN ({','.join('?' * len(indicators))}) AND year IN ({','.join('?' * len(years))})",
             (*indicators, *years))}
         stamp = now()
         history, upserts, same = [], [], []
@@ -369,12 +381,12 @@ class Store(Records):
                     if old[0] == value and old[1] == flag and old[2] == note:
                         same.append(row)
                         continue
-                    history.append((*row[:6], *old, value, flag, delivery_id, stamp, reason))
+                    history.append((*row[:SIZE], *old, value, flag, delivery_id, stamp, reason))
             append(row)
         counts["same"] = len(same)
         counts["changed"] = len(history)
         counts["new"] = len(upserts) - len(history)
-        return history, upserts, counts, [(*r[:6], delivery_id, *r[6:9]) for r in same]
+        return history, upserts, counts, [(*r[:SIZE], delivery_id, *r[SIZE:SIZE + 3]) for r in same]
 
     def values(self, indicators: Iterable[str] | None = None, years: Iterable[int] | None = None,
                areas: Iterable[str] | None = None) -> dict[ObservationKey, StoredValue]:
@@ -388,29 +400,28 @@ class Store(Records):
                 params.extend(wanted)
         cursor = self.db.cursor()
         cursor.row_factory = None  # plain tuples, in the column order of the table
-        sql = sql.replace("SELECT *", "SELECT indicator, year, area, grp, sex, measure, value, flag, note, delivery_id")
-        return {ObservationKey(*r[:6]): StoredValue(*r[6:]) for r in cursor.execute(sql, params)}
+        sql = sql.replace("SELECT *", f"SELECT {self.columns}")
+        return {ObservationKey(*r[:SIZE]): StoredValue(*r[SIZE:]) for r in cursor.execute(sql, params)}
 
     def keys(self, years: Iterable[int]) -> set[tuple]:
-        """The keys of ``years`` that have a current value, as plain tuples in the field order of ObservationKey
-        (which equals and hashes as its tuple): for membership tests, at half the cost of ``values``."""
+        """The keys of ``years`` with a current value as plain tuples (equal to ObservationKeys), for membership tests."""
         wanted = list(years)
         cursor = self.db.cursor()
         cursor.row_factory = None
-        return set(cursor.execute("SELECT indicator, year, area, grp, sex, measure FROM observations"
-                                  f" WHERE year IN ({','.join('?' * len(wanted))})", wanted))
+        return set(cursor.execute(f"SELECT {self.key} FROM observations WHERE year IN ({','.join('?' * len(wanted))})",
+                                  wanted))
 
     def observation_rows(self, areas: Iterable[str] | None = None) -> list[tuple]:
-        """Current values as plain tuples (indicator, year, area, group, sex, measure, value, flag, note, delivery id),
-        in key order; of ``areas`` only, if given. The long form of the master matrix: a tuple per value."""
+        """Current values as plain tuples (the eight key fields, value, flag, note, delivery id) in key order, of
+        ``areas`` only if given: the long form of the master matrix."""
         where, params = "", ()
         if areas is not None:
             params = tuple(areas)
             where = f" WHERE area IN ({','.join('?' * len(params))})"
         cursor = self.db.cursor()
         cursor.row_factory = None
-        return cursor.execute(f"SELECT {', '.join(OBSERVATION_COLUMNS)} FROM observations{where}"
-                              " ORDER BY indicator, year, area, grp, sex, measure", params).fetchall()
+        return cursor.execute(f"SELECT {self.columns} FROM observations{where} ORDER BY {', '.join(KEY_NAMES)}",
+                              params).fetchall()
 
     def values_outside(self, homes: dict[str, set[str]]) -> dict[tuple[str, str], int]:
         """Values with a code outside ``homes`` (column -> allowed codes; columns of observations, in the order
@@ -418,29 +429,30 @@ class Store(Records):
         counts: dict[tuple[str, str], int] = {}
         columns = list(homes)
         for position, column in enumerate(columns):
-            if column not in OBSERVATION_COLUMNS[:6]:
+            if column not in KEY_NAMES:
                 raise ValueError(column)
             earlier = columns[:position]
-            conditions = [f"{c} IN ({','.join('?' * len(homes[c]))})" for c in earlier]
-            conditions.append(f"{column} NOT IN ({','.join('?' * len(homes[column]))})")
+            expression = self.expressions[column]
+            conditions = [f"{self.expressions[c]} IN ({','.join('?' * len(homes[c]))})" for c in earlier]
+            conditions.append(f"{expression} NOT IN ({','.join('?' * len(homes[column]))})")
             params = [code for c in (*earlier, column) for code in sorted(homes[c])]
-            rows = self.db.execute(f"SELECT {column}, COUNT(*) FROM observations WHERE {' AND '.join(conditions)}"
-                                   f" GROUP BY {column} ORDER BY {column}", params)
+            rows = self.db.execute(f"SELECT {expression}, COUNT(*) FROM observations WHERE {' AND '.join(conditions)}"
+                                   f" GROUP BY {expression} ORDER BY {expression}", params)
             counts |= {(column, code): count for code, count in rows}
         return counts
 
     def values_by_year(self, homes: dict[str, set[str]], indicators: Iterable[str],
                        groups: Iterable[str]) -> dict[tuple[str, str, int], int]:
-        """Values with a home (a code inside ``homes`` in every column given) of one of ``indicators`` or in one of
-        ``groups``, counted by (indicator, group, year): what the catalogue's years may rule out."""
+        """Values with a home (``homes``) of ``indicators`` or in ``groups`` by (indicator, group, year): what the
+        catalogue's years may rule out."""
         indicators, groups = sorted(indicators), sorted(groups)
         if not indicators and not groups:
             return {}
         conditions, params = [], []
         for column, codes in homes.items():
-            if column not in OBSERVATION_COLUMNS[:6]:
+            if column not in KEY_NAMES:
                 raise ValueError(column)
-            conditions.append(f"{column} IN ({','.join('?' * len(codes))})")
+            conditions.append(f"{self.expressions[column]} IN ({','.join('?' * len(codes))})")
             params.extend(sorted(codes))
         conditions.append(f"(indicator IN ({','.join('?' * len(indicators))}) OR grp IN ({','.join('?' * len(groups))}))")
         params.extend([*indicators, *groups])
@@ -458,11 +470,12 @@ class Store(Records):
         """All current values with their provenance, one row per value (long form)."""
         import pandas as pd  # heavy: pandas (0.2 s) only for the report and export
 
+        key = self.aliased.replace("o.grp", 'o.grp AS "group"')
         query = (
-            "SELECT o.indicator, o.year, o.area, o.grp AS \"group\", o.sex, o.measure, o.value, o.flag, o.note,"
-            " o.delivery_id, d.office, d.file_name, d.source, d.merged_at AS updated_at"
+            f"SELECT {key}, o.value, o.flag, o.note, o.delivery_id,"
+            " d.office, d.file_name, d.source, d.merged_at AS updated_at"
             " FROM observations o JOIN deliveries d ON d.id = o.delivery_id"
-            " ORDER BY o.indicator, o.year, o.area, o.grp, o.sex, o.measure"
+            f" ORDER BY {', '.join(str(n + 1) for n in range(SIZE))}"  # by position: the key, aliased or not
         )
         return pd.read_sql_query(query, self.db)
 
@@ -485,8 +498,8 @@ def outdated_error(path: Path) -> InputError:
     """A reading command met a store that waits for its one-time upgrade: say which command does it."""
     root = path.parent.parent  # <Arbeitsordner>/data/monitoring.sqlite
     return InputError(
-        f"Der Datenbestand {for_user(path)} stammt aus einer früheren Version des Toolkits (0.2 oder älter) und muss "
-        "einmal umgestellt werden; dieser Befehl liest nur und ändert ihn nicht.",
+        f"Der Datenbestand {for_user(path)} stammt aus einer früheren Version des Toolkits und muss einmal umgestellt "
+        "werden; dieser Befehl liest nur und ändert ihn nicht.",
         hint=f"Bitte einmal '{command_in(root, 'toolkit upgrade')}' ausführen und den Befehl dann wiederholen "
              "(auch merge, import und distribute stellen ihn um). Alle Werte bleiben erhalten.")
 

@@ -20,13 +20,16 @@ from toolkit.core.keys import ObservationKey
 # file create/delete that is slow on Windows shares and with virus scanners.
 JOURNAL_MODE = "TRUNCATE"
 
-# the key of a value (core/keys.ObservationKey), the same six columns in observations, history and confirmations
+# the key of a value (core/keys.ObservationKey), the same eight columns in observations, history and confirmations;
+# age group and nationality ("alle" = not broken down) came with version 0.4, appended to the six of before
 KEY_COLUMNS = """    indicator TEXT NOT NULL,
     year INTEGER NOT NULL,
     area TEXT NOT NULL,
     grp TEXT NOT NULL,
     sex TEXT NOT NULL,
     measure TEXT NOT NULL,
+    age TEXT NOT NULL DEFAULT 'alle',
+    nationality TEXT NOT NULL DEFAULT 'alle',
 """
 
 OBSERVATIONS_TABLE = """
@@ -35,7 +38,17 @@ CREATE TABLE IF NOT EXISTS observations (
     flag TEXT NOT NULL DEFAULT '',
     note TEXT NOT NULL DEFAULT '',
     delivery_id INTEGER NOT NULL REFERENCES deliveries(id),  -- its merged_at is when the value was set
-    PRIMARY KEY (indicator, year, area, grp, sex, measure)
+    PRIMARY KEY (indicator, year, area, grp, sex, measure, age, nationality)
+) WITHOUT ROWID;
+"""
+
+CONFIRMATIONS_TABLE = """
+CREATE TABLE IF NOT EXISTS confirmations (
+""" + KEY_COLUMNS + """    delivery_id INTEGER NOT NULL,
+    value REAL,
+    flag TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (indicator, year, area, grp, sex, measure, age, nationality, delivery_id)
 ) WITHOUT ROWID;
 """
 
@@ -194,13 +207,7 @@ CREATE TABLE IF NOT EXISTS checks (
 CREATE INDEX IF NOT EXISTS history_key ON history(indicator, year);
 -- a value a delivery delivered as it was stored already: the observation keeps its delivery and no history row is
 -- written, but withdrawing the earlier delivery must leave the value standing (merge/withdraw.py)
-CREATE TABLE IF NOT EXISTS confirmations (
-""" + KEY_COLUMNS + """    delivery_id INTEGER NOT NULL,
-    value REAL,
-    flag TEXT NOT NULL DEFAULT '',
-    note TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (indicator, year, area, grp, sex, measure, delivery_id)
-) WITHOUT ROWID;
+""" + CONFIRMATIONS_TABLE + """
 CREATE INDEX IF NOT EXISTS confirmations_delivery ON confirmations(delivery_id);
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
@@ -216,23 +223,78 @@ OFFICIAL = "amtlich"
 STAND = "datenstand"
 REQUIRED_TABLES = frozenset({"deliveries", "observations", "history", "rounds", "sendings", "checks", "meta"})
 
-KEY = "indicator, year, area, grp, sex, measure"
-OBSERVATION_COLUMNS = ("indicator", "year", "area", "grp", "sex", "measure", "value", "flag", "note", "delivery_id")
-HISTORY_INSERT = ("INSERT INTO history (indicator, year, area, grp, sex, measure, old_value, old_flag, old_note,"
-                  " old_delivery_id, new_value, new_flag, new_delivery_id, changed_at, reason)"
-                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-UPSERT = ("INSERT INTO observations (indicator, year, area, grp, sex, measure, value, flag, note, delivery_id)"
-          " VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (indicator, year, area, grp, sex, measure) DO UPDATE SET"
+KEY_NAMES = ("indicator", "year", "area", "grp", "sex", "measure", "age", "nationality")  # ObservationKey's fields
+KEY = ", ".join(KEY_NAMES)
+OBSERVATION_COLUMNS = (*KEY_NAMES, "value", "flag", "note", "delivery_id")
+HISTORY_INSERT = (f"INSERT INTO history ({KEY}, old_value, old_flag, old_note, old_delivery_id, new_value, new_flag,"
+                  f" new_delivery_id, changed_at, reason) VALUES ({', '.join('?' * (len(KEY_NAMES) + 9))})")
+UPSERT = (f"INSERT INTO observations ({', '.join(OBSERVATION_COLUMNS)}) VALUES"
+          f" ({', '.join('?' * len(OBSERVATION_COLUMNS))}) ON CONFLICT ({KEY}) DO UPDATE SET"
           " value=excluded.value, flag=excluded.flag, note=excluded.note, delivery_id=excluded.delivery_id")
+CONFIRMATION_INSERT = (f"INSERT OR REPLACE INTO confirmations ({KEY}, delivery_id, value, flag, note) VALUES"
+                       f" ({', '.join('?' * (len(KEY_NAMES) + 4))})")
+
+SIX_KEY_COLUMNS = KEY_NAMES[:6]  # the key of stores before 0.4
+
+
+def key_columns(aged: bool, prefix: str = "") -> tuple[str, ...]:
+    """The key columns to select, each as an SQL expression (``prefix``: a table alias such as "o."). A store before
+    0.4 (not ``aged``), opened read-only and so not upgraded, reads as if every value had age group and nationality
+    "alle"."""
+    return tuple(f"{prefix}{name}" if aged or name in SIX_KEY_COLUMNS else f"'alle' AS {name}" for name in KEY_NAMES)
+
+
+def key_match(aged: bool) -> str:
+    """A WHERE clause that selects the row of one key (its eight fields as parameters)."""
+    return " AND ".join(f"{name} = ?" if aged or name in SIX_KEY_COLUMNS else "'alle' = ?" for name in KEY_NAMES)
+
 
 def drop_value_timestamps(db: sqlite3.Connection) -> None:
     """Stores of version 0.1 kept an updated_at per value in a rowid table: move the values over (in a transaction)."""
     db.execute("ALTER TABLE observations RENAME TO observations_old")
     db.execute("DROP INDEX IF EXISTS observations_delivery")
     db.execute(OBSERVATIONS_TABLE)
-    db.execute(f"INSERT INTO observations ({', '.join(OBSERVATION_COLUMNS)}) SELECT {', '.join(OBSERVATION_COLUMNS)}"
-               " FROM observations_old")
+    kept = ", ".join((*SIX_KEY_COLUMNS, "value", "flag", "note", "delivery_id"))
+    db.execute(f"INSERT INTO observations ({kept}) SELECT {kept} FROM observations_old")
     db.execute("DROP TABLE observations_old")
+
+
+def tables_without_age(db: sqlite3.Connection) -> list[str]:
+    """The tables that keep values by six key columns (stores before 0.4: no age group, no nationality)."""
+    found = []
+    for table in ("observations", "confirmations", "history"):
+        columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        if columns and "age" not in columns:
+            found.append(table)
+    return found
+
+
+def add_age_and_nationality(db: sqlite3.Connection) -> int:
+    """Stores before 0.4 keyed a value by six columns: give every value, history row and confirmation the age group
+    "alle" and the nationality "alle" (inside a transaction). Returns the number of values given them.
+
+    Observations and confirmations are tables WITHOUT ROWID whose primary key grows: they are made anew and their
+    rows copied; the history (a rowid table) gets the two columns added and keeps its ids.
+    """
+    tables = tables_without_age(db)
+    values = db.execute("SELECT COUNT(*) FROM observations").fetchone()[0] if "observations" in tables else 0
+    rebuilt = {"observations": (OBSERVATIONS_TABLE, (*SIX_KEY_COLUMNS, "value", "flag", "note", "delivery_id")),
+               "confirmations": (CONFIRMATIONS_TABLE, (*SIX_KEY_COLUMNS, "delivery_id", "value", "flag", "note"))}
+    for table in tables:
+        if table == "history":
+            for column in ("age", "nationality"):
+                db.execute(f"ALTER TABLE history ADD COLUMN {column} TEXT NOT NULL DEFAULT 'alle'")
+            continue
+        schema, columns = rebuilt[table]
+        db.execute(f"ALTER TABLE {table} RENAME TO {table}_before_age")
+        db.execute(f"DROP INDEX IF EXISTS {table}_delivery")
+        db.execute(schema)
+        names = ", ".join(columns)
+        db.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {table}_before_age")
+        db.execute(f"DROP TABLE {table}_before_age")
+    db.execute("CREATE INDEX IF NOT EXISTS confirmations_delivery ON confirmations(delivery_id)")
+    return int(values)
+
 
 def connect_read_only(path: Path) -> sqlite3.Connection:
     """A connection that cannot write: SQLite's read-only mode (``mode=ro``), plus ``query_only``.

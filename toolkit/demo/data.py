@@ -17,25 +17,23 @@ from collections.abc import Iterable
 
 from toolkit.catalogue.model import CITY, Catalogue, Indicator, IndicatorType, district_area
 from toolkit.core.keys import ObservationKey
+from toolkit.demo.breakdowns import add_breakdowns
 from toolkit.demo.params import (
     CARE_CENTRE,
     COMPARISON_QUOTE,
     COMPARISON_WERT,
     DISTRICTS,
-    FEMALE_SHARE,
     FOREIGN_LEAVES,
     GAP_WEIGHT,
     GERMAN_LEAVES,
     NATURALISATION,
-    POPULATION,
     PROFILE_WEIGHT,
     SPECS,
     STAAT_LEAVES,
-    UKRAINE_FEMALE_SHARE_FROM_2022,
     Spec,
 )
+from toolkit.demo.population import BASE_YEAR, city_population, population
 
-BASE_YEAR = 2020
 SEED = 2025
 SEX_LEAVES = ("weiblich", "maennlich")
 ALL = "alle"  # the sex leaf of indicators that are not collected by sex
@@ -51,61 +49,6 @@ STAAT_GROUPS = {"deutsch", "nichtdeutsch", "eu", "drittstaaten", "asylherkunft",
 GERMAN_GROUPS = {"insgesamt", "deutsch", "mit_mh", "ohne_mh", "deutsch_mit_mh"}
 SECOND_PARTITIONS = (("mit_mh_kita", "ohne_mh_kita"), ("mit_eg", "ohne_eg"),
                      ("familiensprache_nichtdeutsch", "familiensprache_deutsch"))
-
-Population = dict[tuple[str, str, str], int]  # (area, leaf, sex) -> persons; area "stNN"
-
-
-def allocate(total: int, weights: list[float]) -> list[int]:
-    """Split a whole number by weights so that the parts add up exactly (largest remainder)."""
-    weight_sum = sum(weights)
-    if total <= 0 or weight_sum <= 0:
-        return [0] * len(weights)
-    raw = [total * w / weight_sum for w in weights]
-    parts = [math.floor(r) for r in raw]
-    order = sorted(range(len(raw)), key=lambda i: (parts[i] - raw[i], i))
-    for i in order[: total - sum(parts)]:
-        parts[i] += 1
-    return parts
-
-
-def city_population(year: int) -> dict[tuple[str, str], int]:
-    """Inhabitants of the whole city by (leaf, sex) at 31.12. of ``year``."""
-    total, dmh, eu, asyl, ukr, rest = POPULATION[year]
-    counts = {"deutsch_mit_mh": dmh, "eu": eu, "asylherkunft": asyl, "ukraine": ukr, "sonstige_drittstaaten": rest}
-    counts["ohne_mh"] = total - sum(counts.values())
-    result = {}
-    for leaf, count in counts.items():
-        share = FEMALE_SHARE[leaf]
-        if leaf == "ukraine" and year >= 2022:
-            share = UKRAINE_FEMALE_SHARE_FROM_2022
-        women = round(count * share)
-        result[(leaf, "weiblich")] = women
-        result[(leaf, "maennlich")] = count - women
-    return result
-
-
-def district_weight(key: str, leaf: str, year: int) -> float:
-    persons, concentration, _ = DISTRICTS[key]
-    concentration = 1 + (concentration - 1) * (1 - 0.005 * (year - BASE_YEAR))  # slowly less segregated
-    if leaf == "ohne_mh":
-        return persons * max(0.3, 1 - 0.12 * (concentration - 1))
-    if leaf == "deutsch_mit_mh":
-        return persons * (1 + (concentration - 1) * 0.5)
-    if leaf == "ukraine":
-        return persons * (1 + (concentration - 1) * 0.6)
-    return persons * concentration
-
-
-def population(year: int) -> Population:
-    """Inhabitants by Stadtteil, leaf and sex; the Stadtteile add up to the city exactly."""
-    keys = sorted(DISTRICTS)
-    result: Population = {}
-    for (leaf, sex), count in city_population(year).items():
-        parts = allocate(count, [district_weight(k, leaf, year) for k in keys])
-        for key, part in zip(keys, parts, strict=True):
-            result[(district_area(key), leaf, sex)] = part
-    return result
-
 
 def spec_for(indicator: Indicator) -> Spec:
     """The generation parameters of an indicator; a modest default for ids the demo does not know."""
@@ -362,5 +305,8 @@ class Generator:
 
 def generate(catalogue: Catalogue, years: Iterable[int], seed: int = SEED) -> dict[ObservationKey, float]:
     """All synthetic values for ``years``: city, Stadtteile and comparison areas (LAND, GERMANY)."""
-    return Generator(catalogue, years, seed).run()
+    years = list(years)
+    values = Generator(catalogue, years, seed).run()
+    add_breakdowns(catalogue, values, years)
+    return values
 

@@ -1,8 +1,9 @@
 """Parameters of the synthetic Magdeburg data used by ``toolkit demo`` (see demo/data.py).
 
-The figures are invented but plausible; their scale follows the published Eckwerte (about 240,000
-inhabitants, foreign share rising from about 10 % to 13 %, Ukrainians from 2022, Syrians as the largest
-group). They are example data only and never a monitoring result.
+The figures are invented but plausible. The inhabitants and the foreigners of the whole city (2019–2025) and the
+age structure of 2025 are those the Amt für Statistik publishes (KISS-MD: about 240,000 to 246,000 inhabitants,
+foreign share rising from about 10 % to 16 %); everything below them (groups, Stadtteile, Ukrainians from 2022,
+Syrians as the largest group, all other indicators) is made up. They are example data only, never a result.
 """
 
 from __future__ import annotations
@@ -17,13 +18,15 @@ STAAT_LEAVES = ("ohne_mh", "deutsch_mit_mh", "eu", "asylherkunft", "ukraine", "s
 FOREIGN_LEAVES = STAAT_LEAVES[2:]
 GERMAN_LEAVES = STAAT_LEAVES[:2]
 POPULATION = {  # year: (total, deutsch_mit_mh, eu, asylherkunft, ukraine, sonstige_drittstaaten)
-    2019: (239_800, 9_500, 4_550, 9_700, 560, 8_450),
-    2020: (239_600, 9_868, 4_700, 9_950, 600, 8_700),
-    2021: (239_100, 10_300, 4_850, 10_200, 650, 9_050),
-    2022: (241_700, 10_800, 4_980, 10_600, 4_700, 9_500),
-    2023: (242_500, 11_300, 5_080, 11_000, 5_250, 9_850),
-    2024: (243_000, 11_750, 5_150, 11_300, 5_500, 10_100),
-    2025: (243_300, 12_150, 5_220, 11_550, 5_650, 10_300),
+    # total and all foreigners as published by the Amt für Statistik (KISS-MD K3_T35, K3_T41/K3_T39); the split of
+    # the foreigners into the leaves and the Deutschen mit Migrationshintergrund are invented
+    2019: (240_947, 9_500, 4_566, 9_733, 560, 8_479),
+    2020: (239_408, 9_868, 4_669, 9_884, 600, 8_641),
+    2021: (239_970, 10_300, 5_160, 10_852, 650, 9_628),
+    2022: (242_753, 10_800, 5_377, 11_445, 4_700, 10_257),
+    2023: (243_419, 11_300, 5_692, 12_325, 5_250, 11_036),
+    2024: (245_521, 11_750, 6_198, 13_600, 5_500, 12_156),
+    2025: (245_834, 12_150, 6_509, 14_402, 5_650, 12_843),
 }
 FEMALE_SHARE = {"ohne_mh": 0.512, "deutsch_mit_mh": 0.5, "eu": 0.45, "asylherkunft": 0.39,
                 "ukraine": 0.46, "sonstige_drittstaaten": 0.47}
@@ -179,3 +182,28 @@ COMPARISON_QUOTE = {
     ("ARB-08", "sachsen-anhalt"): (1_800_000, 0.095, -0.02),
     ("ARB-08", "deutschland"): (68_000_000, 0.078, -0.01),
 }
+
+# The age structure (demo/breakdowns.py): all inhabitants by single year of age 0 … 89 and "90 und älter" at
+# 31.12.2025 as published (KISS-MD K3_T1, 245,834 in all), and the foreigners in the five age groups of K3_T39
+# (39,404: under 7, 7–18, 18–45, 45–65, 65 and older). Within those groups and between the sexes the foreigners are
+# spread by an invented profile (many between 18 and 40; fewer women); the Deutschen are the rest of each year of age.
+MEN_2025 = (
+    754, 812, 864, 990, 1030, 1051, 1028, 1054, 1124, 1188, 1089, 1174, 1054, 1097, 1104,
+    1023, 1011, 1119, 1190, 1406, 1483, 1696, 1669, 1887, 2147, 2263, 2309, 2119, 2220, 1916,
+    1764, 1717, 1547, 1494, 1635, 2107, 1940, 2012, 2009, 1827, 1822, 1839, 1710, 1726, 1640,
+    1599, 1555, 1468, 1451, 1259, 1268, 1178, 1180, 1327, 1569, 1558, 1619, 1621, 1556, 1584,
+    1692, 1644, 1778, 1684, 1528, 1553, 1396, 1334, 1268, 1215, 1248, 1193, 1170, 1199, 1131,
+    1095, 904, 843, 839, 679, 579, 874, 871, 793, 893, 848, 722, 563, 496, 373,
+    954,
+)
+WOMEN_2025 = (
+    707, 770, 848, 912, 991, 1000, 1008, 1069, 1039, 1086, 1063, 997, 993, 1045, 1024,
+    1020, 969, 1070, 1084, 1208, 1449, 1553, 1532, 1668, 1762, 1764, 1670, 1658, 1605, 1457,
+    1310, 1230, 1230, 1207, 1326, 1703, 1744, 1692, 1678, 1650, 1584, 1644, 1497, 1551, 1432,
+    1473, 1374, 1389, 1339, 1202, 1092, 1086, 1154, 1242, 1446, 1465, 1585, 1489, 1595, 1596,
+    1657, 1729, 1817, 1735, 1747, 1661, 1580, 1392, 1491, 1552, 1621, 1533, 1577, 1600, 1567,
+    1532, 1416, 1168, 1229, 907, 940, 1284, 1269, 1217, 1360, 1370, 1172, 1018, 861, 717,
+    2278,
+)
+FOREIGNERS_2025 = ((0, 3_033), (7, 4_581), (18, 24_908), (45, 5_473), (65, 1_409))  # (from age, persons)
+FOREIGN_FEMALE_GAP = 0.07  # the foreigners' share of women is this much below that of all inhabitants of the age

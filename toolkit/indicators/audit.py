@@ -1,7 +1,8 @@
 """An audit that tries to break the disclosure control, as an outsider would, from the published numbers alone.
 
 Input: the published table (the rows of the open-data export, indicators/export.py: Jahr, Indikator,
-Gebietsschluessel, Gruppe, Geschlecht, Wert, Kennzeichen) and the relations the catalogue declares. Every count
+Gebietsschluessel, Gruppe, Geschlecht, Altersgruppe, Staatsangehoerigkeit, Wert, Kennzeichen) and the relations the
+catalogue declares. Every count
 behind a published cell is a node with an interval of possible values, starting at [0, ∞):
 
 - a published count fixes its node (rounded counts: ± half the rounding base); a suppressed count is at least 1
@@ -31,7 +32,7 @@ import pandas as pd
 from toolkit.catalogue.model import AREA_KEYS, Catalogue, IndicatorType, district_area
 from toolkit.collect.layout import MEASURE_LABELS
 from toolkit.core.cells import count_of, format_number
-from toolkit.core.keys import ObservationKey
+from toolkit.core.keys import ALL, ObservationKey
 from toolkit.indicators.confidentiality import (
     EARLIER,
     PRIMARY,
@@ -55,8 +56,10 @@ class Recovered:
 
     def text(self, catalogue: Catalogue) -> str:
         key = self.key
+        breakdown = "".join(f", {catalogue.label(dimension, code)}" for dimension, code in
+                            (("altersgruppe", key.age), ("staatsangehoerigkeit", key.nationality)) if code != ALL)
         return (f"{key.indicator} {key.year} {catalogue.area_label(key.area)}, {catalogue.label('gruppe', key.group)}, "
-                f"{catalogue.label('geschlecht', key.sex)} ({MEASURE_LABELS.get(key.measure, key.measure)}): "
+                f"{catalogue.label('geschlecht', key.sex)}{breakdown} ({MEASURE_LABELS.get(key.measure, key.measure)}): "
                 f"{format_number(self.value)}")
 
 
@@ -149,7 +152,7 @@ def audit_cells(cells: pd.DataFrame, catalogue: Catalogue) -> AuditResult:
     count_of: dict[int, int] = {}
     nenner_of: dict[int, int] = {}
     for row in cells.itertuples():
-        key = (row.indicator, row.year, row.area, row.group, row.sex)
+        key = (row.indicator, row.year, row.area, row.group, row.sex, row.age, row.nationality)
         if row.typ == IndicatorType.ANZAHL:
             count_of[row.Index] = nodes.node((*key, "wert"))
         else:
@@ -191,7 +194,7 @@ def audit_cells(cells: pd.DataFrame, catalogue: Catalogue) -> AuditResult:
         if value is not None:
             measure = "wert" if row.typ == IndicatorType.ANZAHL else "zaehler"
             result.recovered.append(Recovered(ObservationKey(row.indicator, row.year, row.area, row.group, row.sex,
-                                                             measure), value))
+                                                             measure, row.age, row.nationality), value))
     return result
 
 
@@ -239,15 +242,16 @@ def _sum_relations(cells: pd.DataFrame, catalogue: Catalogue, count_of: dict[int
     return sorted(found)
 
 
-CELL_COLUMNS = ["indicator", "year", "area", "group", "sex", "typ", "faktor", "value", "suppressed", "symbol",
-                "rounded"]
+CELL_COLUMNS = ["indicator", "year", "area", "group", "sex", "age", "nationality", "typ", "faktor", "value",
+                "suppressed", "symbol", "rounded"]
 
 
 def cells_of(rows: Iterable[Mapping[str, str]], catalogue: Catalogue) -> pd.DataFrame:
-    """The export rows as cells with codes (group, sex, area) and the indicator's type, factor and rounding (counts
-    and rates only: the others relate to nothing)."""
+    """The export rows as cells with codes (group, sex, age group, nationality, area) and the indicator's type, factor
+    and rounding (counts and rates only: the others relate to nothing)."""
     groups = {c.bezeichnung: c.code for c in catalogue.characteristics if c.dimension == "gruppe"}
     sexes = {c.bezeichnung: c.code for c in catalogue.characteristics if c.dimension == "geschlecht"}
+    ages = {catalogue.label("altersgruppe", code): code for code in (ALL, *catalogue.age_group)}
     areas = {key: area for area, key in AREA_KEYS.items()} | {d.schluessel: d.area for d in catalogue.districts}
     records = []
     for row in rows:
@@ -262,6 +266,7 @@ def cells_of(rows: Iterable[Mapping[str, str]], catalogue: Catalogue) -> pd.Data
         records.append((indicator.id, int(row["Jahr"]), areas.get(row["Gebietsschluessel"],
                                                                   district_area(row["Gebietsschluessel"])),
                         groups.get(row["Gruppe"], row["Gruppe"]), sexes.get(row["Geschlecht"], row["Geschlecht"]),
+                        ages.get(row.get("Altersgruppe", ""), ALL), row.get("Staatsangehoerigkeitsschluessel") or ALL,
                         indicator.typ, indicator.faktor, value, suppressed, symbol, rounded))
     return pd.DataFrame(records, columns=CELL_COLUMNS)
 
@@ -282,7 +287,7 @@ def unjustified(published: pd.DataFrame, catalogue: Catalogue) -> list[tuple]:
                 reasons.update(m for m in members if hidden[m])
     missing = []
     for row in cells[cells["suppressed"] == SECONDARY].itertuples():
-        key = (row.indicator, row.year, row.area, row.group, row.sex)
+        key = (row.indicator, row.year, row.area, row.group, row.sex, row.age, row.nationality)
         if row.Index in reasons or any(hidden.get(other, False) for other in linked.get(key, ())):
             continue
         missing.append(key)
@@ -291,17 +296,17 @@ def unjustified(published: pd.DataFrame, catalogue: Catalogue) -> list[tuple]:
 
 def _linked_keys(cells: pd.DataFrame, catalogue: Catalogue) -> dict[tuple, list[int]]:
     """Cell key -> rows of cells whose Zähler, Nenner or count the catalogue declares equal to this cell's."""
-    index = {(r.indicator, r.year, r.area, r.group, r.sex): r.Index for r in cells.itertuples()}
+    index = {(r.indicator, r.year, r.area, r.group, r.sex, r.age, r.nationality): r.Index for r in cells.itertuples()}
     linked: dict[tuple, list[int]] = defaultdict(list)
     for key in index:
-        ind, year, area, group, sex = key
+        ind, year, area, group, sex, age, nationality = key
         for link in catalogue.links:
             for mine, theirs, my_group, their_group in (
                     (link.indikator, link.gleich_indikator, link.gruppe, link.gleich_gruppe),
                     (link.gleich_indikator, link.indikator, link.gleich_gruppe, link.gruppe)):
                 if ind != mine or (my_group and group != my_group):
                     continue
-                other = index.get((theirs, year, area, their_group or group, sex))
+                other = index.get((theirs, year, area, their_group or group, sex, age, nationality))
                 if other is not None:
                     linked[key].append(other)
     return linked

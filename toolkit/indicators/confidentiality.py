@@ -1,7 +1,7 @@
 """Statistical confidentiality (Geheimhaltung) for everything published: report, Tabellenanhang, export.
 
-Works on the value frame of indicators.value_frame (one row per indicator x year x area x group x sex)
-and returns a copy with the published value. The master matrix keeps the true values; this module is
+Works on the value frame of indicators.value_frame (one row per indicator x year x area x group x sex x age group
+x nationality) and returns a copy with the published value. The master matrix keeps the true values; this module is
 only used on the way out.
 
 - Primary suppression by the indicator's profile: counts 1 .. min_fallzahl-1 (a true 0 stays, shown
@@ -9,7 +9,8 @@ only used on the way out.
 - Values the source withheld (Kennzeichen 'gesperrt (Quelle)') are suppressed like primary cells.
 - Secondary suppression as one problem over everything published: in every additive relation (group sum
   rules such as insgesamt = deutsch + nichtdeutsch, sex insgesamt = männlich + weiblich, Gesamtstadt =
-  sum of the Stadtteile) a relation with exactly one suppressed count gets a second one (the smallest
+  sum of the Stadtteile, all ages = the age groups of one Verwendung, a group = all its single nationalities
+  when every one of them is there) a relation with exactly one suppressed count gets a second one (the smallest
   other count), so the suppressed value cannot be recomputed from the total; counts the catalogue
   declares equal (sheet Gleiche Zahlen: DEM-01 Nichtdeutsche = STT-01 Zähler, …) are one count, so a
   count suppressed in one indicator is suppressed in the others and no published rate gives it back
@@ -39,8 +40,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from toolkit.catalogue.model import CITY, Catalogue, Indicator, IndicatorType
+from toolkit.catalogue.model import CITY, NATIONALITY_GROUP, Catalogue, Indicator, IndicatorType
 from toolkit.collect.layout import FLAG_WITHHELD
+from toolkit.core.keys import ALL
 from toolkit.indicators.values import KEY
 
 PRIMARY = "primär"
@@ -224,18 +226,20 @@ def _primary(frame: pd.DataFrame, catalogue: Catalogue) -> None:
 
 
 def relations(block: pd.DataFrame, catalogue: Catalogue, column: str = "count") -> list[Relation]:
-    """Additive relations between the rows of one indicator (group sum rules, sexes, Stadtteile) on ``column``
-    (the case count; for rates also the Nenner). A cell the source withheld takes part although its value is
-    unknown: it is the one to protect."""
+    """Additive relations between the rows of one indicator (group sum rules, sexes, Stadtteile, age groups, single
+    nationalities) on ``column`` (the case count; for rates also the Nenner). A cell the source withheld takes part
+    although its value is unknown: it is the one to protect."""
     counts = block[column].to_numpy(dtype=float)
     withheld = (block["suppressed"] == SOURCE).to_numpy() if "suppressed" in block else np.zeros(len(block), bool)
+    ages = block["age"].to_numpy() if "age" in block else np.full(len(block), ALL)
+    nationalities = block["nationality"].to_numpy() if "nationality" in block else np.full(len(block), ALL)
     keys = zip(block["year"].to_numpy(), block["area"].to_numpy(), block["group"].to_numpy(),
-               block["sex"].to_numpy(), strict=True)
+               block["sex"].to_numpy(), ages, nationalities, strict=True)
     index = {key: i for key, i, c, w in zip(keys, block.index, counts, withheld, strict=True) if w or not np.isnan(c)}
     found: list[Relation] = []
     by_cell: dict[tuple, dict[str, int]] = defaultdict(dict)
-    for (year, area, group, sex), i in index.items():
-        by_cell[(year, area, sex)][group] = i
+    for (year, area, group, sex, age, nationality), i in index.items():
+        by_cell[(year, area, sex, age, nationality)][group] = i
     group_rules = [r for r in catalogue.sum_rules if r.dimension == "gruppe"]
     for present in by_cell.values():
         for rule in group_rules:
@@ -244,21 +248,34 @@ def relations(block: pd.DataFrame, catalogue: Catalogue, column: str = "count") 
     sex_rules = [r for r in catalogue.sum_rules if r.dimension == "geschlecht"]
     sex_totals = {r.gesamt for r in sex_rules}
     districts = [d.area for d in catalogue.districts]
-    for (year, area, group, sex), i in index.items():
+    indicator = catalogue.indicators.get(block["indicator"].iloc[0]) if len(block) else None
+    partitions = list(catalogue.partitions(indicator).values()) if indicator is not None else []
+    for (year, area, group, sex, age, nationality), i in index.items():
         if sex in sex_totals:
             for rule in sex_rules:
-                parts = tuple(index[k] for p in rule.teile if (k := (year, area, group, p)) in index)
+                parts = tuple(index[k] for p in rule.teile if (k := (year, area, group, p, age, nationality)) in index)
                 if len(parts) >= 2:
                     found.append(Relation(i, parts))
         if area == CITY:
-            parts = tuple(index[k] for d in districts if (k := (year, d, group, sex)) in index)
+            parts = tuple(index[k] for d in districts if (k := (year, d, group, sex, age, nationality)) in index)
             if len(parts) >= 2:
+                found.append(Relation(i, parts))
+        if age == ALL:  # all ages = the age groups of each Verwendung, when all of them are there
+            for codes in partitions:
+                parts = tuple(index[k] for code in codes if (k := (year, area, group, sex, code, nationality)) in index)
+                if len(parts) == len(codes) >= 2:
+                    found.append(Relation(i, parts))
+        if nationality == ALL and indicator is not None and indicator.staatsangehoerigkeiten:
+            members = catalogue.members(group)  # a group = its single nationalities, when all of them are there
+            parts = tuple(index[k] for code in members if (k := (year, area, NATIONALITY_GROUP, sex, age, code)) in index)
+            if len(parts) == len(members) >= 1 and set(members) <= set(catalogue.members(NATIONALITY_GROUP)):
                 found.append(Relation(i, parts))
     return found
 
 
 class _Counts:
-    """The counts behind the published cells, one per indicator x year x area x group x sex x measure, joined
+    """The counts behind the published cells, one per indicator x year x area x group x sex x age group x
+    nationality x measure, joined
     into one class where the catalogue says two of them are the same number (sheet Gleiche Zahlen)."""
 
     def __init__(self) -> None:
@@ -301,6 +318,11 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue, earlier: Earlier, keys
     cell that would show a hidden node is suppressed: a count whose node is hidden, a rate whose Zähler is
     hidden or whose Nenner is hidden (a rate and its Zähler give the Nenner back), in every indicator.
 
+    The values of all ages and all nationalities come first: their relations are settled first, exactly as before
+    values were broken down by age group and nationality; then the relations that hold a value by age group or
+    nationality join, so that they protect those values and change the totals only where a total must be hidden for
+    them.
+
     ``earlier``: counts an earlier edition hid are hidden from the start (their cells: 'frühere Ausgabe'); counts of
     cells it published with the value shown now (``shown``, by the cells' ``keys``) are known and chosen last.
     """
@@ -310,15 +332,17 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue, earlier: Earlier, keys
     counts = _Counts()
     count_node: dict[int, int] = {}
     nenner_node: dict[int, int] = {}
-    columns = [cells[c].to_numpy() for c in ("indicator", "year", "area", "group", "sex", "typ", "wert", "zaehler",
-                                             "nenner")]
-    for row, (ind, year, area, group, sex, typ, wert, zaehler, nenner) in zip(cells.index, zip(*columns, strict=True),
-                                                                               strict=True):
+    broken_down = (cells["age"] != ALL) | (cells["nationality"] != ALL)
+    cells = pd.concat([cells[~broken_down], cells[broken_down]])  # the totals' nodes first (see the docstring)
+    breakdown_rows = set(cells.index[broken_down.reindex(cells.index).to_numpy()])
+    columns = [cells[c].to_numpy() for c in ("indicator", "year", "area", "group", "sex", "age", "nationality", "typ",
+                                             "wert", "zaehler", "nenner")]
+    for row, (*key, typ, wert, zaehler, nenner) in zip(cells.index, zip(*columns, strict=True), strict=True):
         if typ == IndicatorType.ANZAHL:
-            count_node[row] = counts.add((ind, year, area, group, sex, "wert"), float(wert))
+            count_node[row] = counts.add((*key, "wert"), float(wert))
         else:
-            count_node[row] = counts.add((ind, year, area, group, sex, "zaehler"), float(zaehler))
-            nenner_node[row] = counts.add((ind, year, area, group, sex, "nenner"), float(nenner))
+            count_node[row] = counts.add((*key, "zaehler"), float(zaehler))
+            nenner_node[row] = counts.add((*key, "nenner"), float(nenner))
     for key, partner in equal_counts(counts.ids, catalogue):
         counts.join(counts.ids[key], counts.ids[partner])
 
@@ -338,8 +362,9 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue, earlier: Earlier, keys
     if not hidden and not seeded:
         return
 
-    found: set[tuple[int, tuple[int, ...]]] = set()
-    for _indicator, rows in cells.groupby("indicator", sort=False).groups.items():
+    found: set[tuple[int, tuple[int, ...]]] = set()  # among the totals
+    joining: set[tuple[int, tuple[int, ...]]] = set()  # with a value by age group or nationality
+    for _indicator, rows in cells.sort_index().groupby("indicator", sort=False).groups.items():
         block = cells.loc[rows]
         for column, nodes in (("count", count_node), ("nenner", nenner_node)):
             if column == "nenner" and block["typ"].iloc[0] != IndicatorType.QUOTE:
@@ -347,19 +372,22 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue, earlier: Earlier, keys
             for relation in relations(block, catalogue, column):
                 total = counts.find(nodes[relation.total])
                 parts = tuple(sorted({counts.find(nodes[p]) for p in relation.parts}))
-                found.add((total, parts))
-    value = {node: counts.values[node] for relation in found for node in (relation[0], *relation[1])}
+                (joining if breakdown_rows.intersection(relation.cells) else found).add((total, parts))
+    value = {node: counts.values[node] for relation in (*found, *joining) for node in (relation[0], *relation[1])}
     # Every choice below depends on the keys of the counts only, never on their numbering: the numbers follow the
     # rows of the frame, which holds every year up to the report year, so an order by number (or a set's order)
     # would make the cells suppressed for 2021 depend on whether the edition is that of 2024 or of 2025.
     name = {number: key for key, number in counts.ids.items() if counts.find(number) == number}
-    ordered = sorted(found, key=lambda relation: (name[relation[0]], sorted(name[p] for p in relation[1])))
-    _hide_partners(ordered, hidden, value, known, name)
+    phases = [sorted(relations_, key=lambda relation: (name[relation[0]], sorted(name[p] for p in relation[1])))
+              for relations_ in ((found, found | joining) if joining else (found,))]
+    for ordered in phases:
+        _hide_partners(ordered, hidden, value, known, name)
     # what earlier editions hid and this one would not: hidden too ('frühere Ausgabe'), with partners where needed
     seeded -= hidden
     if seeded:
         hidden |= seeded
-        _hide_partners(ordered, hidden, value, known, name)
+        for ordered in phases:
+            _hide_partners(ordered, hidden, value, known, name)
 
     secondary, again = [], []
     open_cells = (cells["suppressed"] == "").to_numpy()
@@ -429,18 +457,20 @@ def _exposed(members: tuple[int, ...], hidden: set[int], value: dict[int, float]
 
 
 def equal_counts(keys: Iterable[tuple], catalogue: Catalogue) -> Iterator[tuple[tuple, tuple]]:
-    """Pairs of count keys (indicator, year, area, group, sex, measure), both among ``keys``, that the catalogue
-    declares the same number (sheet Gleiche Zahlen: same year, area and sex)."""
+    """Pairs of count keys (indicator, year, area, group, sex, age group, nationality, measure), both among ``keys``,
+    that the catalogue declares the same number (sheet Gleiche Zahlen: same year, area, sex, age group and
+    nationality)."""
     present = set(keys)
     by_measure: dict[tuple[str, str], list[tuple]] = defaultdict(list)
     for key in present:
-        by_measure[(key[0], key[5])].append(key)
+        by_measure[(key[0], key[-1])].append(key)
     for link in catalogue.links:
         for key in by_measure.get((link.indikator, link.messgroesse), ()):
-            _indicator, year, area, group, sex, _measure = key
+            _indicator, year, area, group, sex, age, nationality, _measure = key
             if link.gruppe and group != link.gruppe:
                 continue
-            partner = (link.gleich_indikator, year, area, link.gleich_gruppe or group, sex, link.gleich_messgroesse)
+            partner = (link.gleich_indikator, year, area, link.gleich_gruppe or group, sex, age, nationality,
+                       link.gleich_messgroesse)
             if partner in present:
                 yield key, partner
 

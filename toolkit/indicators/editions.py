@@ -35,7 +35,7 @@ SHOWN = "veröffentlicht"
 WITHHELD = "gesperrt"
 CELL_MEASURE = "wert"  # the measure of the cell a table shows
 REVISION_COLUMNS = ("Jahr", "Indikator", "Indikatorname", "Gebiet", "Gebietsschluessel", "Gruppe", "Geschlecht",
-                    "Bisher", "Bisher veröffentlicht", "Jetzt", "Kennzeichen")
+                    "Altersgruppe", "Staatsangehoerigkeit", "Bisher", "Bisher veröffentlicht", "Jetzt", "Kennzeichen")
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,7 @@ def revision_rows(published: pd.DataFrame, catalogue: Catalogue) -> list[tuple]:
         flag = f"gesperrt ({r.symbol})" if r.suppressed else ("" if now else "kein Wert mehr")
         rows.append((int(r.year), indicator.id, indicator.name, catalogue.area_label(r.area), area_key(r.area),
                      catalogue.label("gruppe", r.group), catalogue.label("geschlecht", r.sex),
+                     catalogue.label("altersgruppe", r.age), catalogue.label("staatsangehoerigkeit", r.nationality),
                      _number(indicator.typ, r.earlier), r.earlier_edition, now, flag))
     return rows
 
@@ -159,7 +160,8 @@ def audit_frame(published: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     typ = cells["indicator"].map(lambda code: kinds[code][0])
     faktor = cells["indicator"].map(lambda code: kinds[code][1])
     frame = pd.DataFrame({"indicator": cells["indicator"], "year": cells["year"].astype(int), "area": cells["area"],
-                          "group": cells["group"], "sex": cells["sex"], "typ": typ, "faktor": faktor,
+                          "group": cells["group"], "sex": cells["sex"], "age": cells["age"],
+                          "nationality": cells["nationality"], "typ": typ, "faktor": faktor,
                           "value": cells["shown"].astype(float), "suppressed": cells["suppressed"] != "",
                           "symbol": cells["symbol"], "rounded": cells["rounded"].astype(float)})
     return frame[(frame["suppressed"]) | frame["value"].notna()].reset_index(drop=True)[CELL_COLUMNS]

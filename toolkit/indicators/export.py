@@ -1,7 +1,8 @@
 """toolkit export: the published (suppressed) values as open data: tidy long CSV + Frictionless datapackage.json.
 
 One row per published value (Jahr, Indikator, Indikatorname, Gebiet, Gebietsschlüssel, Gruppe, Geschlecht,
-Wert, Einheit, Kennzeichen), UTF-8, comma-separated, decimal point. Suppressed values have an empty Wert
+Altersgruppe, Staatsangehörigkeit with its key of the Statistisches Bundesamt, Wert, Einheit, Kennzeichen), UTF-8,
+comma-separated, decimal point. Suppressed values have an empty Wert
 and the reason in Kennzeichen; values of limited reliability keep their Wert and are flagged
 "eingeschränkte Aussagekraft"; a value that differs from the one an earlier edition published is flagged
 "korrigiert" and listed in korrigierte_werte_Y.csv (the "Korrigierte Werte", a second resource of the package). Text
@@ -24,14 +25,16 @@ import pandas as pd
 from toolkit.catalogue.model import Catalogue, IndicatorType, area_key
 from toolkit.collect.layout import FLAG_WITHHELD
 from toolkit.core.cells import count_of, format_number
+from toolkit.core.keys import ALL
 from toolkit.core.problems import Problem
 from toolkit.core.workspace import Workspace, atomic_write_bytes, for_user
 from toolkit.indicators.confidentiality import LIMITED_TEXT, SOURCE
 from toolkit.indicators.editions import REVISION_COLUMNS, revision_rows
 from toolkit.indicators.published import LEAVE_OUT_OPTION, Published, load_published
 
-COLUMNS = ("Jahr", "Indikator", "Indikatorname", "Gebiet", "Gebietsschluessel", "Gruppe", "Geschlecht", "Wert",
-           "Einheit", "Kennzeichen")
+COLUMNS = ("Jahr", "Indikator", "Indikatorname", "Gebiet", "Gebietsschluessel", "Gruppe", "Geschlecht", "Altersgruppe",
+           "Staatsangehoerigkeit", "Staatsangehoerigkeitsschluessel", "Wert", "Einheit", "Kennzeichen")
+VALUE = COLUMNS.index("Wert")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 REVISED_TEXT = "korrigiert"
 
@@ -72,7 +75,7 @@ def export_open_data(workspace: Workspace, year: int, *, leave_out_orphans: bool
     """Write outbox/Y/OffeneDaten/integrationsmonitoring_Y.csv and datapackage.json (all years up to Y).
 
     ``leave_out_orphans``: without the stored values the catalogue has no home for, instead of refusing."""
-    published = load_published(workspace, year, leave_out_orphans=leave_out_orphans)
+    published = load_published(workspace, year, leave_out_orphans=leave_out_orphans, breakdowns=True)
     result = write_open_data(export_dir(workspace, year), year, published)
     result.root = workspace.root
     return result
@@ -90,7 +93,7 @@ def write_open_data(folder: Path, year: int, published: Published) -> ExportResu
         atomic_write_bytes(folder / revisions_name, csv_bytes(revisions, REVISION_COLUMNS))
     atomic_write_bytes(folder / "datapackage.json", datapackage_bytes(name, year, published.settings.stadt,
                                                                       revisions_name if revisions else None))
-    suppressed = sum(1 for r in rows if r[7] == "")
+    suppressed = sum(1 for r in rows if r[VALUE] == "")
     return ExportResult(year, folder / name, folder / "datapackage.json", len(rows), suppressed,
                         left_out=published.left_out, revisions_path=folder / revisions_name if revisions else None,
                         n_revised=len(revisions))
@@ -120,7 +123,7 @@ def export_rows(published: pd.DataFrame, catalogue: Catalogue) -> Iterator[tuple
     """Published values as CSV rows, in catalogue order of the indicators."""
     order = {code: n for n, code in enumerate(catalogue.indicators)}
     frame = published.assign(_order=published["indicator"].map(order)).sort_values(
-        ["_order", "year", "area", "group", "sex"])
+        ["_order", "year", "area", "group", "sex", "age", "nationality"])
     for r in frame.itertuples(index=False):
         indicator = catalogue.indicators[r.indicator]
         value = r.published
@@ -143,8 +146,9 @@ def export_rows(published: pd.DataFrame, catalogue: Catalogue) -> Iterator[tuple
         if r.rounded:
             flags.append(f"auf {int(r.rounded)} gerundet")
         yield (int(r.year), indicator.id, indicator.name, catalogue.area_label(r.area), area_key(r.area),
-               catalogue.label("gruppe", r.group), catalogue.label("geschlecht", r.sex), text, indicator.einheit,
-               "; ".join(flags))
+               catalogue.label("gruppe", r.group), catalogue.label("geschlecht", r.sex),
+               catalogue.label("altersgruppe", r.age), catalogue.label("staatsangehoerigkeit", r.nationality),
+               "" if r.nationality == ALL else r.nationality, text, indicator.einheit, "; ".join(flags))
 
 
 def datapackage(resource_path: str, year: int, city: str, revisions_path: str | None = None) -> dict:
@@ -178,6 +182,14 @@ def datapackage(resource_path: str, year: int, city: str, revisions_path: str | 
                                               "(Sachsen-Anhalt), DG (Deutschland)"),
                     text("Gruppe", "Bevölkerungsgruppe (z. B. Deutsche, Nichtdeutsche)"),
                     text("Geschlecht", "Insgesamt, Weiblich oder Männlich"),
+                    text("Altersgruppe", "Altersgruppe, z. B. „65 Jahre und älter“ (Grenzen im Indikatorenkatalog, "
+                                         "Blatt Altersgruppen); „Alle Altersgruppen“ für Werte ohne Gliederung nach "
+                                         "Alter"),
+                    text("Staatsangehoerigkeit", "Einzelne Staatsangehörigkeit, z. B. Syrien; „Alle "
+                                                 "Staatsangehörigkeiten“ für Werte ohne diese Gliederung"),
+                    text("Staatsangehoerigkeitsschluessel", "Dreistelliger Schlüssel der Staatsangehörigkeit nach der "
+                                                            "Staats- und Gebietssystematik des Statistischen "
+                                                            "Bundesamts (z. B. 475 Syrien); leer für alle"),
                     {"name": "Wert", "type": "number", "description": "Veröffentlichter Wert; leer, wenn gesperrt",
                      "decimalChar": "."},
                     text("Einheit", "%, Anzahl, je 1.000, Index oder Tage"),
@@ -186,7 +198,8 @@ def datapackage(resource_path: str, year: int, city: str, revisions_path: str | 
                                         "vorläufig, geschätzt, gerundet"),
                 ],
                 "missingValues": [""],
-                "primaryKey": ["Jahr", "Indikator", "Gebietsschluessel", "Gruppe", "Geschlecht"],
+                "primaryKey": ["Jahr", "Indikator", "Gebietsschluessel", "Gruppe", "Geschlecht", "Altersgruppe",
+                               "Staatsangehoerigkeit"],
             },
         }],
     }
@@ -202,7 +215,7 @@ def datapackage(resource_path: str, year: int, city: str, revisions_path: str | 
             "encoding": "utf-8",
             "dialect": {"delimiter": ",", "header": True, "lineTerminator": "\r\n"},
             "schema": {"fields": [
-                {"name": "Jahr", "type": "integer"}, *(text(name, name) for name in REVISION_COLUMNS[1:7]),
+                {"name": "Jahr", "type": "integer"}, *(text(name, name) for name in REVISION_COLUMNS[1:9]),
                 {"name": "Bisher", "type": "number", "description": "Der früher veröffentlichte Wert",
                  "decimalChar": "."},
                 text("Bisher veröffentlicht", "Die Ausgabe, die ihn veröffentlicht hat"),

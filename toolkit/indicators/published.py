@@ -19,6 +19,7 @@ from toolkit.catalogue.orphans import count_phrase, find_orphans, homes, orphan_
 from toolkit.catalogue.upgrade import workspace_catalogue
 from toolkit.core.cells import year_span
 from toolkit.core.errors import DataProblemsError, InputError, UsageError
+from toolkit.core.keys import ALL
 from toolkit.core.problems import Problem
 from toolkit.core.settings import Settings, load_settings
 from toolkit.core.store import Store
@@ -38,8 +39,13 @@ class Published(NamedTuple):
     left_out: list[Problem]  # stored values without a home in the catalogue, left out on request
 
 
-def load_published(workspace: Workspace, year: int, *, leave_out_orphans: bool = False) -> Published:
+def load_published(workspace: Workspace, year: int, *, leave_out_orphans: bool = False,
+                   breakdowns: bool = False) -> Published:
     """Catalogue, settings and the protected values of every year up to ``year``.
+
+    Disclosure control protects every cell at once, those broken down by age group or nationality included; the
+    frame holds them with ``breakdowns`` (the export), else only the values of all ages and all nationalities (the
+    report as it was before the breakdowns).
 
     ``year`` must be a year with values in the store (else UsageError, naming the years there are). Stored values
     without a home in the catalogue raise DataProblemsError naming them, or with ``leave_out_orphans`` are left out
@@ -72,7 +78,8 @@ def load_published(workspace: Workspace, year: int, *, leave_out_orphans: bool =
         known = homes(catalogue)
         observations = observations[observations["indicator"].isin(known["indicator"])
                                     & observations["area"].isin(known["area"]) & observations["group"].isin(known["grp"])
-                                    & observations["sex"].isin(known["sex"])]
+                                    & observations["sex"].isin(known["sex"]) & observations["age"].isin(known["age"])
+                                    & observations["nationality"].isin(known["nationality"])]
     years = {int(y) for y in observations["year"].unique()}
     if years and year not in years:  # a report or an export is made for a year with values of its own
         raise UsageError(f"Für das Berichtsjahr {year} liegen im Datenbestand keine Werte vor; Werte gibt es für "
@@ -86,7 +93,14 @@ def load_published(workspace: Workspace, year: int, *, leave_out_orphans: bool =
                          hint="Bitte das Berichtsjahr prüfen, Rückläufe mit 'toolkit merge' übernehmen oder frühere "
                               "Jahre mit 'toolkit import' laden.")
     frame = protect(value_frame(observations, catalogue), catalogue, settings.mindesteinwohner, earlier)
-    return Published(catalogue, settings, frame, left_out)
+    published = Published(catalogue, settings, frame, left_out)
+    return published if breakdowns else totals(published)
+
+
+def totals(published: Published) -> Published:
+    """Only the values of all ages and all nationalities of a protected table (what the report shows)."""
+    frame = published.frame
+    return published._replace(frame=frame[(frame["age"] == ALL) & (frame["nationality"] == ALL)].reset_index(drop=True))
 
 
 def audit_all_editions(workspace: Workspace, rows: list[dict[str, str]], catalogue: Catalogue) -> AuditResult:

@@ -1,8 +1,8 @@
 """Indicators: rates, gaps between groups, changes over time and trend verdicts.
 
 Pure functions on pandas DataFrames and Series; no file access. The report, the Tabellenanhang and the
-export build on ``value_frame`` (one value per indicator x year x area x group x sex) after the
-confidentiality rules (confidentiality.py) have been applied.
+export build on ``value_frame`` (one value per indicator x year x area x group x sex x age group x nationality)
+after the confidentiality rules (confidentiality.py) have been applied.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from toolkit.catalogue.model import Catalogue, Direction, Indicator, IndicatorType
+from toolkit.core.keys import ALL
 
-KEY = ["indicator", "year", "area", "group", "sex"]
+KEY = ["indicator", "year", "area", "group", "sex", "age", "nationality"]
 NO_VALUE_FLAG = "kein Wert verfügbar"
 FOOTNOTE_FLAGS = {
     "vorläufig": "vorläufiger Wert",
@@ -40,7 +41,8 @@ def compute_rates(zaehler: pd.Series, nenner: pd.Series, faktor: float | pd.Seri
 
 
 def value_frame(observations: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
-    """One row per indicator x year x area x group x sex with zaehler, nenner, wert, value, flag, note.
+    """One row per indicator x year x area x group x sex x age group x nationality with zaehler, nenner, wert, value,
+    flag, note.
 
     ``value`` is the rate (Zähler/Nenner x Faktor) for typ=quote, the delivered value otherwise.
     ``flag`` joins the flags of the measures behind the value (e.g. 'vorläufig').
@@ -49,6 +51,7 @@ def value_frame(observations: pd.DataFrame, catalogue: Catalogue) -> pd.DataFram
     if observations.empty:
         return pd.DataFrame(columns=columns)
     obs = observations[observations["indicator"].isin(catalogue.indicators)]
+    obs = obs.assign(**{column: ALL for column in ("age", "nationality") if column not in obs})  # a frame of before 0.4
     obs = obs.drop_duplicates(subset=[*KEY, "measure"], keep="last")
     wide = obs.pivot(index=KEY, columns="measure", values="value")
     wide = wide.reindex(columns=["zaehler", "nenner", "wert"])
@@ -91,10 +94,13 @@ def as_shown(values: pd.Series, decimals: int) -> pd.Series:
 
 
 def series(values: pd.DataFrame, indicator: str, group: str, *, area: str = "gesamtstadt", sex: str = "insgesamt",
-           column: str = "value") -> pd.Series:
-    """The time series (year -> value) of one group; missing years are absent."""
+           age: str = ALL, nationality: str = ALL, column: str = "value") -> pd.Series:
+    """The time series (year -> value) of one group (of all ages and nationalities unless given); missing years are
+    absent."""
     rows = values[(values["indicator"] == indicator) & (values["area"] == area) & (values["group"] == group)
                   & (values["sex"] == sex)]
+    if "age" in values:
+        rows = rows[(rows["age"] == age) & (rows["nationality"] == nationality)]
     result = rows.set_index("year")[column].astype(float).dropna().sort_index()
     result.index = result.index.astype(int)
     return result

@@ -1,13 +1,15 @@
 """The table of `toolkit import` read into values: one set of rows, whatever the table's shape.
 
 ``read_table`` (table_file.py) reads the file into rows; ``long_rows`` takes the long format (a value per row: Jahr, Indikator,
-Gebiet, Gruppe, Geschlecht, Messgröße, Wert, Kennzeichen, Hinweis), ``wide_rows`` a wide table through its mapping
+Gebiet, Gruppe, Geschlecht, Messgröße, Wert, Kennzeichen, Hinweis, and where a value is broken down by them
+Altersgruppe and Staatsangehörigkeit), ``wide_rows`` a wide table through its mapping
 (mapping.py: a row per year and area, a column per value). Both give the same TableRows: per observation key the
 value, Kennzeichen and Hinweis and the cell it came from, which the value rules and the store of imports.py take.
 Every row that does not fit gives a Problem naming its cell, column and row. A column name that stands twice in the
 header is an error naming both cells (a mapping may pick one by its letters), never "the last one wins"; a year
 written with a footnote mark ("2025¹", "2025*", "2025 1)") is read as the year, with a Warnung naming the mark.
-Groups and sexes are read by their code or their German label.
+Groups, sexes, age groups and nationalities are read by their code (a nationality by the key of the Statistisches
+Bundesamt, "475") or their German label ("Syrien").
 """
 
 from __future__ import annotations
@@ -19,15 +21,17 @@ from typing import NamedTuple
 from toolkit.catalogue.model import AREA_LABELS, CITY, CITY_AGS, CITY_KEY, Catalogue, name_key
 from toolkit.collect.layout import EMPTY_FLAGS, FLAG_WITHHELD, MEASURE_LABELS, Slot
 from toolkit.core.cells import cell_name, column_index, parse_number_text
-from toolkit.core.keys import ObservationKey
+from toolkit.core.keys import ALL, ObservationKey
 from toolkit.core.problems import FileReport, Problem, problem
+from toolkit.merge.age_sums import AgeSums, age_span, span_text
 from toolkit.merge.mapping import YEARS, Mapping, Target
 from toolkit.merge.table_file import SHEET
 from toolkit.merge.table_header import Header, column_key, header_of
 from toolkit.returns.reader import Reading, normalise_flag
 
-COLUMNS = ("Jahr", "Indikator", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Wert", "Kennzeichen", "Hinweis")
-REQUIRED = COLUMNS[:7]
+COLUMNS = ("Jahr", "Indikator", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Wert", "Kennzeichen", "Hinweis",
+           "Altersgruppe", "Staatsangehörigkeit")
+REQUIRED = COLUMNS[:7]  # Kennzeichen, Hinweis, Altersgruppe and Staatsangehörigkeit may be left out (empty, alle)
 
 
 @dataclass
@@ -200,7 +204,16 @@ def _long_row(long: _LongTable, number: int, raw: list[object], rows: TableRows)
     if measure is None or measure not in indicator.measures:
         return bad("Messgröße", "messgroesse", indicator=indicator.id,
                    expected=", ".join(MEASURE_LABELS[m] for m in indicator.measures))
-    key = ObservationKey(indicator.id, year, area, group, sex, measure)
+    breakdown = {}
+    for dimension, column, allowed in (("altersgruppe", "Altersgruppe", catalogue.ages_for(indicator, group)),
+                                       ("staatsangehoerigkeit", "Staatsangehörigkeit",
+                                        catalogue.nationalities_for(indicator, group))):
+        breakdown[dimension] = catalogue.code(dimension, str(get(column) or "").strip() or ALL, allowed)
+        if breakdown[dimension] is None:
+            return bad(column, dimension, indicator=indicator.id, group=catalogue.label("gruppe", group),
+                       expected=catalogue.labels(dimension, allowed))
+    key = ObservationKey(indicator.id, year, area, group, sex, measure, breakdown["altersgruppe"],
+                         breakdown["staatsangehoerigkeit"])
     slot = Slot(SHEET, number - 1, columns[column_key("Wert")], key, "input",
                 "count" if indicator.is_count else "decimal")
     flag = normalise_flag(str(get("Kennzeichen") or ""))
@@ -234,7 +247,8 @@ class _WideTable:
     report: FileReport
     header: Header
     year: int  # 0-based column of the year
-    area: int  # and of the area
+    area: int | None  # and of the area (None: the mapping's gebiet_fest for every row)
+    age: int | None = None  # and of the age (mapping section [alter])
     footnotes: _Footnotes = field(default_factory=_Footnotes)
 
     def misfit(self, number: int, variant: str, index: int, found: object, expected: str = "",
@@ -259,12 +273,18 @@ def wide_rows(table: list[list[object]], sheet: str, mapping: Mapping, catalogue
     targets = _value_columns(header, two_rows, sheet, mapping, report)
     if targets is None:
         return rows
-    wide = _WideTable(mapping, sheet, report, header, header.positions(mapping.year_column)[0],
-                      header.positions(mapping.area_column)[0])
     areas = _area_lookup(catalogue)
+    if mapping.area and areas.get(_area_text(mapping.area)) is None:
+        report.problems.append(problem("zuordnung-passt-nicht", "gebiet-fest", file=report.file, found=mapping.area,
+                                       mapping=mapping.file))
+        return rows
+    wide = _WideTable(mapping, sheet, report, header, header.positions(mapping.year_column)[0],
+                      header.positions(mapping.area_column)[0] if mapping.area_column else None,
+                      header.positions(mapping.ages.column)[0] if mapping.ages else None)
     kinds = {i.id: "count" if i.is_count else "decimal" for i in catalogue.indicators.values()}
-    width = max((wide.year, wide.area, *targets)) + 1
-    seen: dict[tuple[int, str], int] = {}
+    width = max((wide.year, wide.area or 0, wide.age or 0, *targets)) + 1
+    seen: dict[tuple, int] = {}
+    sums = AgeSums(catalogue, mapping.ages) if mapping.ages else None
     for number, raw in enumerate(table[head + 1:], start=head + 2):
         if _blank(raw):
             continue
@@ -276,7 +296,7 @@ def wide_rows(table: list[list[object]], sheet: str, mapping: Mapping, catalogue
         if not mapping.years[0] <= year <= mapping.years[1]:
             wide.misfit(number, "jahr-bereich", wide.year, year, f"{mapping.years[0]}–{mapping.years[1]}")
             continue
-        written = raw[wide.area]
+        written = raw[wide.area] if wide.area is not None else mapping.area
         if (mapping.only_years and year not in mapping.only_years) or _area_text(written) in mapping.skip_areas:
             rows.skipped += 1
             continue
@@ -286,13 +306,46 @@ def wide_rows(table: list[list[object]], sheet: str, mapping: Mapping, catalogue
         if area is None:
             wide.misfit(number, "gebiet", wide.area, written)
             continue
-        if (year, area) in seen:
-            wide.misfit(number, "doppelt", wide.area, written, year=year, other=seen[(year, area)])
+        span = age_span(raw[wide.age], mapping.ages) if wide.age is not None and mapping.ages else ALL
+        if span is None:
+            wide.misfit(number, "alter", wide.age, raw[wide.age], offset=mapping.ages.offset)
             continue
-        seen[(year, area)] = number
-        _wide_cells(wide, number, raw, targets, kinds, year, area, rows)
+        if (year, area, span) in seen:
+            where = next(i for i in (wide.area, wide.age, wide.year) if i is not None)
+            wide.misfit(number, "doppelt" if span == ALL else "doppelt-alter", where, written, year=year,
+                        other=seen[(year, area, span)], age=raw[wide.age] if wide.age is not None else "")
+            continue
+        seen[(year, area, span)] = number
+        cells = _wide_cells(wide, number, raw, targets)
+        if cells is None:
+            continue
+        rows.taken += 1
+        if span == ALL:
+            _add_cells(wide, number, cells, kinds, year, area, ALL, rows)
+        elif use := sums.add(year, area, number, span, cells):
+            rows.taken -= 1
+            wide.misfit(number, "alter-gruppe", wide.age, raw[wide.age], use=use, age=span_text(span))
+    if sums is not None:
+        _add_sums(wide, sums, targets, kinds, rows, catalogue)
     report.extend(wide.footnotes.problems(report.file, sheet, header))
     return rows
+
+
+def _add_sums(wide: _WideTable, sums: AgeSums, targets: dict[int, list[Target]], kinds: dict[str, str],
+              rows: TableRows, catalogue: Catalogue) -> None:
+    """The age groups summed from the rows by year of age; a Fehler for each group whose ages are not complete."""
+    gaps = sums.gaps()
+    for gap in gaps:
+        wide.misfit(gap.row, "alter-luecke", wide.age if wide.age is not None else 0, gap.group.bezeichnung, year=gap.year,
+                    area=catalogue.area_label(gap.area), use=gap.use, what=gap.what)
+    if gaps:
+        return
+    for found in sums.sums():
+        for t in targets[found.column]:
+            key = ObservationKey(t.indicator, found.year, found.area, t.group, t.sex, t.measure, found.age,
+                                 t.nationality)
+            rows.add(Slot(wide.sheet, found.row - 1, found.column, key, "input", kinds[t.indicator]), found.value,
+                     found.flag, "")
 
 
 def _value_columns(header: Header, two_rows: Header | None, sheet: str, mapping: Mapping,
@@ -306,10 +359,11 @@ def _value_columns(header: Header, two_rows: Header | None, sheet: str, mapping:
         report.problems.append(problem(code, variant, file=report.file, sheet=sheet, cell=cell, mapping=mapping.file,
                                        **details))
 
-    for name in (mapping.year_column, mapping.area_column, *mapping.columns):
+    fixed = [name for name in (mapping.year_column, mapping.area_column, mapping.ages and mapping.ages.column) if name]
+    for name in (*fixed, *mapping.columns):
         if not header.positions(name):
             fail("zuordnung-passt-nicht", "spalte", name, expected=header.present(), column=name, row=mapping.header_row)
-    for name in (mapping.year_column, mapping.area_column):
+    for name in fixed:
         if (details := header.doubled(name)) is not None:
             fail("kopfzeile-doppelt", "", name, **details)
     found: dict[int, list[Target]] = {}
@@ -338,9 +392,10 @@ def _value_columns(header: Header, two_rows: Header | None, sheet: str, mapping:
     return found if len(report.problems) == before else None
 
 
-def _wide_cells(wide: _WideTable, number: int, raw: list[object], targets: dict[int, list[Target]],
-                kinds: dict[str, str], year: int, area: str, rows: TableRows) -> None:
-    """The value cells of one row; a row with a cell that is not a value gives none (each such cell is named)."""
+def _wide_cells(wide: _WideTable, number: int, raw: list[object],
+                targets: dict[int, list[Target]]) -> list[tuple[int, list[Target], float | None, str]] | None:
+    """The value cells of one row (column, its targets, value, Kennzeichen); None if a cell is not a value (each such
+    cell is named). An empty cell is withheld, or with leer = "fehlt" has no value and no Kennzeichen."""
     mapping, values, fits = wide.mapping, [], True
     for index, column_targets in targets.items():
         cell = _cell(raw[index], mapping.withheld)
@@ -350,13 +405,20 @@ def _wide_cells(wide: _WideTable, number: int, raw: list[object], targets: dict[
         elif cell.kind != "leer" or mapping.blank == "gesperrt":
             values.append((index, column_targets, cell.value,
                            FLAG_WITHHELD if cell.kind in ("leer", "gesperrt") else ""))
-    if not fits:
-        return
-    for index, column_targets, value, flag in values:
+        elif wide.age is not None:  # a missing year of age: its group gets no value
+            values.append((index, column_targets, None, ""))
+    return values if fits else None
+
+
+def _add_cells(wide: _WideTable, number: int, cells: list[tuple[int, list[Target], float | None, str]],
+               kinds: dict[str, str], year: int, area: str, age: str, rows: TableRows) -> None:
+    for index, column_targets, value, flag in cells:
+        if value is None and not flag:
+            continue  # leer = "fehlt": not taken
         for t in column_targets:
-            key = ObservationKey(t.indicator, year, area, t.group, t.sex, t.measure)
+            key = ObservationKey(t.indicator, year, area, t.group, t.sex, t.measure, t.age if age == ALL else age,
+                                 t.nationality)
             rows.add(Slot(wide.sheet, number - 1, index, key, "input", kinds[t.indicator]), value, flag, "")
-    rows.taken += 1
 
 
 __all__ = ["COLUMNS", "SHEET", "TableRows", "long_rows", "wide_rows"]

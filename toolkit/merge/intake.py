@@ -30,7 +30,9 @@ from toolkit.catalogue.upgrade import upgrade_store
 from toolkit.collect.layout import ascii_code, office_of_file
 from toolkit.core.cells import count_of, german_date
 from toolkit.core.errors import ExitCode, InputError
-from toolkit.core.problems import UNREADABLE_CODES, FileReport, Severity, problem
+from toolkit.core.keys import KEY_SIZE
+from toolkit.core.problem_type import UNREADABLE_CODES
+from toolkit.core.problems import FileReport, Severity, problem
 from toolkit.core.progress import SILENT
 from toolkit.core.runtime import paused_gc
 from toolkit.core.store import DeliverySource, Store
@@ -297,10 +299,10 @@ def _record_check(store: Store, report: FileReport, guessed: tuple[int, str] | N
 def merge_items(rw: ReturnedWorkbook, stored: dict | None = None) -> list[tuple]:
     """(key, value, flag, note, reason) for every value the file delivers, corrections of earlier years included."""
     reason = f"Lieferung {rw.file}"
-    items = [(row[:6], row[6], row[7], row[8], reason) for row in rw.delivered()]
+    items = [(row[:KEY_SIZE], *row[KEY_SIZE:KEY_SIZE + 3], reason) for row in rw.delivered()]
     correction = f"Korrektur Vorjahr durch {rw.office} ({rw.file})"
     for row in rw.history_values():
-        key, value = row[:6], row[6]
+        key, value = row[:KEY_SIZE], row[KEY_SIZE]
         old = stored.get(key) if stored else None
         if old is not None and old.value == value:
             continue

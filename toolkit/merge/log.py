@@ -12,7 +12,7 @@ from toolkit.catalogue.model import Catalogue
 from toolkit.catalogue.upgrade import workspace_catalogue
 from toolkit.collect.layout import MEASURE_LABELS
 from toolkit.core.errors import UsageError, did_you_mean
-from toolkit.core.keys import ObservationKey
+from toolkit.core.keys import ALL, ObservationKey
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace
 
@@ -56,7 +56,8 @@ def change_log(workspace: Workspace, indicator: str | None = None) -> ChangeLog:
             indicator = _known(indicator, known)
         rows = store.history_rows(indicator)
     entries = [ChangeEntry(changed_at=r["changed_at"],
-                           key=ObservationKey(r["indicator"], r["year"], r["area"], r["grp"], r["sex"], r["measure"]),
+                           key=ObservationKey(r["indicator"], r["year"], r["area"], r["grp"], r["sex"], r["measure"],
+                                              r["age"], r["nationality"]),
                            old_value=r["old_value"], old_flag=r["old_flag"] or "", new_value=r["new_value"],
                            new_office=r["new_office"], new_file=r["new_file"], old_file=r["old_file"] or "",
                            reason=r["reason"] or "")
@@ -68,8 +69,12 @@ def change_log(workspace: Workspace, indicator: str | None = None) -> ChangeLog:
 def key_labels(catalogue: Catalogue, key: ObservationKey) -> str:
     """Area, group, sex and measure of ``key`` as the catalogue names them: 'Alte Neustadt · Nichtdeutsche ·
     Männlich · Wert' (a code the catalogue no longer knows stays as it is)."""
-    return (f"{catalogue.area_label(key.area)} · {catalogue.label('gruppe', key.group)} · "
-            f"{catalogue.label('geschlecht', key.sex)} · {MEASURE_LABELS.get(key.measure, key.measure)}")
+    parts = [catalogue.area_label(key.area), catalogue.label("gruppe", key.group), catalogue.label("geschlecht", key.sex)]
+    if key.age != ALL:  # a value broken down by age group or nationality says which
+        parts.append(f"Alter {catalogue.label('altersgruppe', key.age)}")
+    if key.nationality != ALL:
+        parts.append(catalogue.label("staatsangehoerigkeit", key.nationality))
+    return " · ".join([*parts, MEASURE_LABELS.get(key.measure, key.measure)])
 
 
 def _known(indicator: str, known: set[str]) -> str:

@@ -12,6 +12,7 @@ names such as ``K3_T35_var3``). A mapping says, as data and not as code, what ea
                                    # ergeben verbundene Namen („Deutsche insgesamt“, table_header.py)
     jahr = "K3_T35_var1"           # Spalte mit dem Jahr
     gebiet = "K3_T35_var2"         # Spalte mit dem Gebiet: Stadtteilschlüssel (04), 15003 = Gesamtstadt, Name
+                                   # (hat die Tabelle keine solche Spalte: gebiet_fest = "15003" für alle Zeilen)
     gesperrt = ["."]               # Zeichen für einen gesperrten Wert (optional; Standard: [import]
                                    # gesperrt_zeichen in toolkit.toml)
     leer = "gesperrt"              # leere Wertzelle: "gesperrt" (Standard) oder "fehlt" (wird nicht übernommen)
@@ -24,11 +25,19 @@ names such as ``K3_T35_var3``). A mapping says, as data and not as code, what ea
     gruppe = "insgesamt"           # Standard: insgesamt
     geschlecht = "insgesamt"       # Standard: insgesamt
     messgroesse = "wert"           # zaehler, nenner oder wert (Standard: wert)
+    # altersgruppe = "65+"         # Code oder Bezeichnung aus dem Blatt Altersgruppen (Standard: alle)
+    # staatsangehoerigkeit = "475" # Schlüssel oder Bezeichnung aus dem Blatt Staatsangehörigkeiten (Standard: alle)
     # spalte = "C"                 # nur wenn der Name mehrmals in der Kopfzeile steht: welche Spalte gemeint ist
 
     [[spalten.K3_T35_var3]]        # dieselbe Spalte ist auch Nenner des Ausländeranteils
     indikator = "DEM-02"
     messgroesse = "nenner"
+
+A table with one row per year of age (KISS-MD K3_T1) is summed into the catalogue's age groups by a section
+``[alter]``: ``spalte`` names the column with the age, ``altersgruppen`` the Verwendungen (sheet Altersgruppen) whose
+groups are formed, ``versatz`` what to add to a number to get the age in years (K3_T1: "1" is the first year of
+life, age 0 – the Amt must confirm), ``insgesamt`` the texts of rows that hold all ages. A number followed by "und
+älter" or "und mehr" ("90 und älter") counts from that age up, as written. Every age of a group must be there once.
 
 A column with one target may be written ``[spalten.NAME]`` (one table) instead of ``[[spalten.NAME]]``. Several
 columns may feed one indicator with different groups or measures; one target may be fed by one column only. Groups
@@ -55,6 +64,7 @@ from pathlib import Path
 from toolkit.catalogue.model import Catalogue, name_key
 from toolkit.collect.layout import MEASURE_LABELS
 from toolkit.core.errors import InputError
+from toolkit.core.keys import ALL
 from toolkit.core.problems import Problem, problem
 from toolkit.core.workspace import Workspace
 
@@ -62,21 +72,34 @@ MAPPINGS_FOLDER = "templates/zuordnungen"  # in a working folder, beside the cat
 YEARS = (1990, 2100)  # the years any import accepts
 BLANK_CHOICES = ("gesperrt", "fehlt")
 MEASURES = {"zaehler": "zaehler", "zähler": "zaehler", "nenner": "nenner", "wert": "wert", "anzahl": "wert"}
-TOP_KEYS = ("quelle", "tabelle", "blatt", "kopfzeile", "jahr", "gebiet", "gesperrt", "leer", "jahre", "nur_jahre",
-            "gebiete_auslassen", "spalten")
-TARGET_KEYS = ("indikator", "gruppe", "geschlecht", "messgroesse", "spalte")
+TOP_KEYS = ("quelle", "tabelle", "blatt", "kopfzeile", "jahr", "gebiet", "gebiet_fest", "gesperrt", "leer", "jahre",
+            "nur_jahre", "gebiete_auslassen", "alter", "spalten")
+TARGET_KEYS = ("indikator", "gruppe", "geschlecht", "messgroesse", "altersgruppe", "staatsangehoerigkeit", "spalte")
+AGE_KEYS = ("spalte", "altersgruppen", "versatz", "insgesamt")
 _LETTERS = re.compile(r"[A-Za-z]{1,3}")
 
 
 @dataclass(frozen=True)
 class Target:
-    """Where the value of one cell goes: an indicator's group, sex and measure."""
+    """Where the value of one cell goes: an indicator's group, sex, measure, age group and nationality."""
 
     indicator: str
     group: str = "insgesamt"
     sex: str = "insgesamt"
     measure: str = "wert"
     column: str = ""  # the column's letters ("F") when its name stands more than once in the header; "" by name
+    age: str = ALL
+    nationality: str = ALL
+
+
+@dataclass(frozen=True)
+class AgeColumn:
+    """A table with a row per year of age, summed into the catalogue's age groups (section [alter])."""
+
+    column: str  # the column with the age
+    uses: tuple[str, ...]  # the Verwendungen of the sheet Altersgruppen whose groups are formed
+    offset: int = 0  # added to a number to give the age in years
+    totals: tuple[str, ...] = ()  # the texts of rows that hold all ages (name_key)
 
 
 @dataclass(frozen=True)
@@ -85,7 +108,7 @@ class Mapping:
 
     file: str  # the mapping's file name, for messages
     year_column: str
-    area_column: str
+    area_column: str  # "" when every row is of ``area``
     columns: dict[str, tuple[Target, ...]]  # value column (as in the header) -> its targets
     withheld: tuple[str, ...]
     blank: str = "gesperrt"  # what an empty value cell means: "gesperrt" or "fehlt"
@@ -97,6 +120,8 @@ class Mapping:
     skip_areas: tuple[str, ...] = ()  # name_key of the area keys whose rows are skipped
     source: str = ""
     table: str = ""
+    area: str = ""  # gebiet_fest: the area of every row, as written (a key or name)
+    ages: AgeColumn | None = None  # [alter]: rows by year of age, summed into age groups
     fingerprint: str = field(default="", compare=False)  # SHA-256 of the content: what it does, not how it is written
 
     @property
@@ -199,19 +224,27 @@ class _Reader:
             self.fail("typ", "nur_jahre", repr(only), "eine Liste von Jahren wie [2024, 2025]")
             only = []
         sheet = self.text(data, "blatt") or None
+        area = self.text(data, "gebiet_fest")
+        if area and "gebiet" in data:
+            self.fail("typ", "gebiet_fest", area, "entweder gebiet (eine Spalte) oder gebiet_fest (ein Gebiet für alle "
+                                                  "Zeilen), nicht beides")
+        ages = self._ages(data.get("alter"))
         mapping = Mapping(
             file=self.file, year_column=self.text(data, "jahr", required=True),
-            area_column=self.text(data, "gebiet", required=True), columns=self._columns(data.get("spalten")),
+            area_column=self.text(data, "gebiet", required=not area), columns=self._columns(data.get("spalten"), ages),
             withheld=self.texts(data, "gesperrt", withheld), blank=blank, sheet=sheet, header_row=header_row,
             header_rows=header_rows, years=years, only_years=tuple(sorted(set(only))),
             skip_areas=tuple(name_key(a) for a in self.texts(data, "gebiete_auslassen")),
-            source=self.text(data, "quelle"), table=self.text(data, "tabelle"))
+            source=self.text(data, "quelle"), table=self.text(data, "tabelle"), area=area, ages=ages)
         if self.problems:
             return None, self.problems
         # what a mapping does, without the defaults added later (so a mapping's identity stays what it was)
         content = {k: v for k, v in mapping.__dict__.items() if k not in ("file", "fingerprint")
-                   and (k, v) != ("header_rows", 1)}
-        content["columns"] = {c: [{k: v for k, v in t.__dict__.items() if (k, v) != ("column", "")} for t in ts]
+                   and (k, v) not in (("header_rows", 1), ("area", ""), ("ages", None))}
+        if ages is not None:
+            content["ages"] = ages.__dict__
+        content["columns"] = {c: [{k: v for k, v in t.__dict__.items()
+                                   if (k, v) not in (("column", ""), ("age", ALL), ("nationality", ALL))} for t in ts]
                               for c, ts in mapping.columns.items()}
         digest = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
         return replace(mapping, fingerprint=digest), []
@@ -236,7 +269,34 @@ class _Reader:
             return YEARS
         return value.get("von", YEARS[0]), value.get("bis", YEARS[1])  # type: ignore[union-attr]
 
-    def _columns(self, value: object) -> dict[str, tuple[Target, ...]]:
+    def _ages(self, value: object) -> AgeColumn | None:
+        """The section [alter] (None if there is none)."""
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.fail("typ", "alter", repr(value)[:60], 'einen Abschnitt [alter] mit spalte = "…" und altersgruppen = […]')
+            return None
+        for key in value:
+            if key not in AGE_KEYS:
+                self.fail("unbekannt", f"alter.{key}", expected=", ".join(AGE_KEYS))
+        column = self.text(value, "spalte", required=True)
+        uses = self.texts(value, "altersgruppen")
+        known = {use for group in self.catalogue.age_groups for use in group.verwendung}
+        if not uses:
+            self.fail("pflicht", "alter.altersgruppen", expected=f"Verwendungen aus dem Blatt Altersgruppen, z. B. "
+                                                                 f"{sorted(known)[:2] or ['Pyramide']}")
+        for use in uses:
+            if use not in known:
+                self.fail("typ", "alter.altersgruppen", use, f"eine Verwendung aus dem Blatt Altersgruppen: "
+                                                            f"{', '.join(sorted(known)) or 'keine angelegt'}")
+        offset = value.get("versatz", 0)
+        if not isinstance(offset, int) or isinstance(offset, bool) or abs(offset) > 5:
+            self.fail("typ", "alter.versatz", repr(offset), "eine kleine ganze Zahl wie -1 oder 0")
+            offset = 0
+        totals = tuple(name_key(t) for t in self.texts(value, "insgesamt"))
+        return AgeColumn(column, uses, offset, totals)
+
+    def _columns(self, value: object, ages: AgeColumn | None = None) -> dict[str, tuple[Target, ...]]:
         if not isinstance(value, dict) or not value:
             self.problems.append(problem("zuordnung-ungueltig", "keine-spalten", file=self.file))
             return {}
@@ -250,10 +310,10 @@ class _Reader:
             targets = []
             for number, entry in enumerate(entries, start=1):
                 key = f"spalten.{column}" + (f" (Ziel {number})" if len(entries) > 1 else "")
-                target = self._target(entry, key)
+                target = self._target(entry, key, ages)
                 if target is None:
                     continue
-                where = (target.indicator, target.group, target.sex, target.measure)
+                where = (target.indicator, target.group, target.sex, target.measure, target.age, target.nationality)
                 if where in seen:
                     self.fail("doppelt", key, ", ".join((self.catalogue.label("gruppe", target.group),
                                                          self.catalogue.label("geschlecht", target.sex),
@@ -265,7 +325,7 @@ class _Reader:
             columns[column.strip()] = tuple(targets)
         return columns
 
-    def _target(self, entry: dict, key: str) -> Target | None:
+    def _target(self, entry: dict, key: str, ages: AgeColumn | None = None) -> Target | None:
         before = len(self.problems)
         for name in entry:
             if name not in TARGET_KEYS:
@@ -297,9 +357,30 @@ class _Reader:
                       ", ".join(MEASURE_LABELS[m] for m in indicator.measures), indicator=indicator.id)
         if column and not _LETTERS.fullmatch(column):
             self.fail("typ", f"{key}.spalte", repr(column), 'Spaltenbuchstaben wie "F"')
+        if group is None:
+            return None
+        breakdown = {}
+        for dimension, name in (("altersgruppe", "altersgruppe"), ("staatsangehoerigkeit", "staatsangehoerigkeit")):
+            allowed = (self.catalogue.ages_for(indicator, group) if dimension == "altersgruppe"
+                       else self.catalogue.nationalities_for(indicator, group))
+            written = self.text(entry, name, default=ALL)
+            breakdown[dimension] = self.catalogue.code(dimension, written, allowed)
+            if breakdown[dimension] is None:
+                self.fail(dimension, f"{key}.{name}", written, self.catalogue.labels(dimension, allowed[:30]),
+                          indicator=indicator.id, group=self.catalogue.label("gruppe", group))
+        if ages is not None:
+            missing = [use for use in ages.uses if use not in indicator.altersgruppen]
+            if "altersgruppe" in entry:
+                self.fail("alter", f"{key}.altersgruppe", entry["altersgruppe"], indicator=indicator.id)
+            elif missing or group not in self.catalogue.groups_by_age(indicator):
+                self.fail("alter-kennzahl", key, ", ".join(missing) or self.catalogue.label("gruppe", group),
+                          indicator=indicator.id, group=self.catalogue.label("gruppe", group),
+                          expected=", ".join(indicator.altersgruppen) or "keine")
         if len(self.problems) > before:
             return None
-        return Target(indicator.id, group, sex, measure, column.upper())  # type: ignore[arg-type]
+        return Target(indicator.id, group, sex, measure, column.upper(), breakdown["altersgruppe"],  # type: ignore[arg-type]
+                      breakdown["staatsangehoerigkeit"])
 
 
-__all__ = ["MAPPINGS_FOLDER", "YEARS", "Mapping", "Target", "default_mappings", "load_mapping", "mapping_path"]
+__all__ = ["MAPPINGS_FOLDER", "YEARS", "AgeColumn", "Mapping", "Target", "default_mappings", "load_mapping",
+           "mapping_path"]

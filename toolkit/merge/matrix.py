@@ -31,6 +31,7 @@ from defusedxml import DefusedXmlException, ElementTree
 from toolkit.catalogue.model import AREA_LABELS, CITY, Catalogue, IndicatorType
 from toolkit.collect.layout import MEASURE_LABELS
 from toolkit.collect.status import round_status
+from toolkit.core.keys import ALL
 from toolkit.core.runtime import paused_gc
 from toolkit.core.store import DeliverySource, Store
 from toolkit.core.workspace import (
@@ -177,7 +178,8 @@ def _notes(book, fmt: _Formats) -> None:
         f"neu geschrieben. Den Indikatorenkatalog (Kennzahlen, Stellen, Stadtteile) bearbeiten Sie in "
         f"{CATALOGUE_TEMPLATE}; Werte korrigieren Sie mit einem neuen Rücklauf oder 'toolkit import'.",
         "Werte: jeder Wert im Langformat mit Herkunft (Lieferung, Dienststelle, Datei, Zeitpunkt, Kennzeichen, Bemerkung).",
-        "Blätter HF …: je Handlungsfeld Kennzahl × Gebiet × Gruppe × Geschlecht × Messgröße, Jahre als Spalten; bei "
+        "Blätter HF …: je Handlungsfeld Kennzahl × Gebiet × Gruppe × Geschlecht × Altersgruppe × Staatsangehörigkeit "
+        "× Messgröße, Jahre als Spalten; bei "
         "Quoten zusätzlich die berechnete Quote (Zähler / Nenner × Faktor). Stadtteilwerte stehen im Blatt Werte.",
         "Lieferungen: jede übernommene Datei und jeder Import. Änderungen: jeder ersetzte Wert mit altem und neuem Wert.",
         "Offene Befunde: Dateien, die noch in inbox/ liegen, mit ihren Befunden.",
@@ -208,12 +210,20 @@ def _values_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store) -> No
                           {g.code: g.bezeichnung for g in catalogue.groups.values()},
                           {s.code: s.bezeichnung for s in catalogue.sexes.values()}, MEASURE_LABELS,
                           {r["id"]: (r["id"], r["office"], r["file_name"], r["merged_at"].replace("T", " "))
-                           for r in store.deliveries()})
+                           for r in store.deliveries()}, _breakdown_labels(catalogue, "altersgruppe"),
+                          _breakdown_labels(catalogue, "staatsangehoerigkeit"))
     rows = store.observation_rows()
     _table(book, fmt, "Werte",
-           ["Kennzahl", "Jahr", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Wert", "Kennzeichen", "Bemerkung",
-            "Lieferung", "Dienststelle", "Datei", "Zeitpunkt"],
-           [10, 7, 24, 20, 12, 11, 12, 16, 40, 10, 12, 30, 20], labels.blocks(rows), count=len(rows), blocks=True)
+           ["Kennzahl", "Jahr", "Gebiet", "Gruppe", "Geschlecht", "Altersgruppe", "Staatsangehörigkeit", "Messgröße",
+            "Wert", "Kennzeichen", "Bemerkung", "Lieferung", "Dienststelle", "Datei", "Zeitpunkt"],
+           [10, 7, 24, 20, 12, 14, 18, 11, 12, 16, 40, 10, 12, 30, 20], labels.blocks(rows), count=len(rows),
+           blocks=True)
+
+
+def _breakdown_labels(catalogue: Catalogue, dimension: str) -> dict[str, str]:
+    """Code -> what the matrix shows for an age group or nationality: its German label, "alle" for all."""
+    codes = catalogue.age_group if dimension == "altersgruppe" else catalogue.nationality
+    return {ALL: ALL} | {code: catalogue.label(dimension, code) for code in codes}
 
 
 @dataclass
@@ -223,24 +233,29 @@ class _ValueLabels:
     sexes: dict[str, str]
     measures: dict[str, str]
     deliveries: dict[int, tuple[int, str, str, str]]  # id -> (id, office, file name, merged at)
+    ages: dict[str, str]  # age group code -> label
+    nationalities: dict[str, str]  # nationality key -> label
 
     def blocks(self, rows: list[tuple]) -> Iterator[tuple[str, tuple]]:
         """Cells in blocks that repeat from row to row (see xlsxwriter_fast); a value was set when its delivery was
-        merged."""
-        areas, groups, sexes, measures, deliveries = self.areas, self.groups, self.sexes, self.measures, self.deliveries
+        merged. ``rows``: Store.observation_rows (key, value, flag, note, delivery)."""
+        areas, groups, sexes, measures, deliveries, ages, nationalities = (
+            self.areas, self.groups, self.sexes, self.measures, self.deliveries, self.ages, self.nationalities)
         for r in rows:
             yield "number", ((r[0], r[1]), (areas.get(r[2], r[2]), groups.get(r[3], r[3]), sexes.get(r[4], r[4]),
-                                            measures.get(r[5], r[5])), (r[6],),
-                             (r[7], r[8], *deliveries.get(r[9], (r[9], "", "", ""))))
+                                            ages.get(r[6], r[6]), nationalities.get(r[7], r[7]),
+                                            measures.get(r[5], r[5])), (r[8],),
+                             (r[9], r[10], *deliveries.get(r[11], (r[11], "", "", ""))))
 
 
 def _wide_sheets(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:
-    """One sheet per Handlungsfeld: a row per indicator x area x group x sex x measure, years as columns."""
+    """One sheet per Handlungsfeld: a row per indicator x area x group x sex x age group x nationality x measure,
+    years as columns."""
     series: dict[tuple, dict[int, float | None]] = defaultdict(dict)
     years: set[int] = set()
     for r in rows:
         if r[2] in WIDE_AREAS:
-            series[(r[0], r[2], r[3], r[4], r[5])][r[1]] = r[6]
+            series[(r[0], r[2], r[3], r[4], r[6], r[7], r[5])][r[1]] = r[8]
             years.add(r[1])
     year_list = sorted(years)
     by_indicator: dict[str, list[tuple]] = defaultdict(list)
@@ -249,31 +264,35 @@ def _wide_sheets(book, fmt: _Formats, catalogue: Catalogue, rows) -> None:
     for field_ in sorted(catalogue.fields, key=lambda f: f.reihenfolge):
         name = f"HF {field_.code} {field_.name}".translate(_BAD_SHEET_CHARS)[:31]
         ws = book.add_worksheet(name)
-        headers = ["Kennzahl", "Bezeichnung", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", *map(str, year_list)]
+        fixed = ["Kennzahl", "Bezeichnung", "Gebiet", "Gruppe", "Geschlecht", "Altersgruppe", "Staatsangehörigkeit",
+                 "Messgröße"]
+        headers = [*fixed, *map(str, year_list)]
         for col, header in enumerate(headers):
             ws.write_string(0, col, header, fmt.header)
-        for col, width in enumerate([10, 36, 16, 26, 12, 12]):
+        for col, width in enumerate([10, 36, 16, 26, 12, 14, 18, 12]):
             ws.set_column(col, col, width)
-        ws.set_column(6, 6 + max(len(year_list) - 1, 0), 10)
-        ws.freeze_panes(1, 6)
+        ws.set_column(len(fixed), len(fixed) + max(len(year_list) - 1, 0), 10)
+        ws.freeze_panes(1, len(fixed))
         out: list[tuple[str, tuple]] = []
         for indicator in catalogue.indicators_of_field(field_.code):
             for key in by_indicator.get(indicator.id, ()):
                 out.append(_wide_row(indicator, key, series[key], year_list, catalogue, "number"))
-                if indicator.typ == IndicatorType.QUOTE and key[4] == "nenner":
-                    num = series.get((*key[:4], "zaehler"), {})
+                if indicator.typ == IndicatorType.QUOTE and key[-1] == "nenner":
+                    num = series.get((*key[:-1], "zaehler"), {})
                     rates = {y: num[y] / v * indicator.faktor for y, v in series[key].items()
                              if v and num.get(y) is not None}
-                    out.append(_wide_row(indicator, (*key[:4], "quote"), rates, year_list, catalogue, "rate",
+                    out.append(_wide_row(indicator, (*key[:-1], "quote"), rates, year_list, catalogue, "rate",
                                          f"Quote ({indicator.einheit})"))
         ws.autofilter(0, 0, max(len(out), 1), len(headers) - 1)
         fmt.rows(ws, len(headers), len(out), out)
 
 
 def _wide_row(indicator, key, values, years, catalogue, style, label="") -> tuple[str, tuple]:
-    _ind, area, grp, sex, measure = key
+    _ind, area, grp, sex, age, nationality, measure = key
     labels = (indicator.id, indicator.name, catalogue.area_label(area), catalogue.label("gruppe", grp),
-              catalogue.label("geschlecht", sex), label or MEASURE_LABELS.get(measure, measure))
+              catalogue.label("geschlecht", sex), ALL if age == ALL else catalogue.label("altersgruppe", age),
+              ALL if nationality == ALL else catalogue.label("staatsangehoerigkeit", nationality),
+              label or MEASURE_LABELS.get(measure, measure))
     return style, (labels, tuple(values.get(year) for year in years))
 
 
@@ -293,13 +312,16 @@ def _deliveries_sheet(book, fmt: _Formats, store: Store) -> None:
 
 
 def _history_sheet(book, fmt: _Formats, catalogue: Catalogue, store: Store) -> None:
+    ages, nationalities = _breakdown_labels(catalogue, "altersgruppe"), _breakdown_labels(catalogue,
+                                                                                          "staatsangehoerigkeit")
     _table(book, fmt, "Änderungen",
-           ["Zeitpunkt", "Kennzahl", "Jahr", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Alter Wert",
-            "Altes Kennzeichen", "Alte Lieferung", "Alte Datei", "Neuer Wert", "Neue Lieferung", "Neue Datei",
-            "Dienststelle", "Grund"],
-           [20, 10, 7, 14, 20, 12, 11, 12, 14, 10, 30, 12, 10, 30, 12, 40],
+           ["Zeitpunkt", "Kennzahl", "Jahr", "Gebiet", "Gruppe", "Geschlecht", "Altersgruppe", "Staatsangehörigkeit",
+            "Messgröße", "Alter Wert", "Altes Kennzeichen", "Alte Lieferung", "Alte Datei", "Neuer Wert",
+            "Neue Lieferung", "Neue Datei", "Dienststelle", "Grund"],
+           [20, 10, 7, 14, 20, 12, 14, 18, 11, 12, 14, 10, 30, 12, 10, 30, 12, 40],
            ([r["changed_at"].replace("T", " "), r["indicator"], r["year"], catalogue.area_label(r["area"]), r["grp"],
-             r["sex"], MEASURE_LABELS.get(r["measure"], r["measure"]), r["old_value"], r["old_flag"],
+             r["sex"], ages.get(r["age"], r["age"]), nationalities.get(r["nationality"], r["nationality"]),
+             MEASURE_LABELS.get(r["measure"], r["measure"]), r["old_value"], r["old_flag"],
              r["old_delivery_id"], r["old_file"] or "", r["new_value"], r["new_delivery_id"], r["new_file"],
              r["new_office"], r["reason"]] for r in store.history_rows()))
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.core.cells import format_number, german_date
+from toolkit.core.keys import KEY_SIZE
 from toolkit.core.problems import problem
 from toolkit.returns.caches import PlanCache
 from toolkit.returns.identity import document_saved
@@ -96,8 +97,8 @@ Content = dict[tuple, tuple]
 
 def _content(rw: ReturnedWorkbook) -> Content:
     """What a merge would take from the file: the value, Kennzeichen and note of every key (earlier years too)."""
-    content: Content = {tuple(row[:6]): tuple(row[6:]) for row in rw.history_values()}
-    content.update({tuple(row[:6]): tuple(row[6:]) for row in rw.delivered()})
+    content: Content = {tuple(row[:KEY_SIZE]): tuple(row[KEY_SIZE:]) for row in rw.history_values()}
+    content.update({tuple(row[:KEY_SIZE]): tuple(row[KEY_SIZE:]) for row in rw.delivered()})
     return content
 
 

@@ -27,7 +27,7 @@ from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, ensure_closed, file_sha256, for_user, locked, shown
 from toolkit.indicators.editions import ledger_cells, revision_rows
 from toolkit.indicators.export import COLUMNS, export_rows, write_open_data
-from toolkit.indicators.published import audit_all_editions, load_published
+from toolkit.indicators.published import audit_all_editions, load_published, totals
 from toolkit.publish.release import check_release, expected_tables, read_edited_report, secrets_of
 from toolkit.publish.website import replacing_folder, write_website
 from toolkit.report.charts import render_all
@@ -109,7 +109,8 @@ def publish_release(workspace: Workspace, year: int, report: Path | None = None,
     with locked(workspace, "toolkit publish"):
         timings = result.timings
         soffice = None
-        published = load_published(workspace, year)
+        everything = load_published(workspace, year, breakdowns=True)  # the open data and the ledger
+        published = totals(everything)  # the report, its annex, the profiles and the website
         catalogue, settings, frame = published.catalogue, published.settings, published.frame
         if pdf:
             soffice = find_libreoffice(settings.libreoffice)
@@ -128,7 +129,8 @@ def publish_release(workspace: Workspace, year: int, report: Path | None = None,
                              (e for o in catalogue.offices.values() for e in (o.email, o.vertretung_email)))
         check = check_release(read_edited_report(report), expected_tables(content), secrets, settings.herausgeber)
         result.problems, result.unchecked = check.problems, check.unchecked
-        rows = [dict(zip(COLUMNS, (str(v) for v in row), strict=True)) for row in export_rows(frame, catalogue)]
+        rows = [dict(zip(COLUMNS, (str(v) for v in row), strict=True))
+                for row in export_rows(everything.frame, catalogue)]
         audited = audit_all_editions(workspace, rows, catalogue)
         result.audit_line = (f"Geheimhaltung geprüft über {count_of(audited.editions, 'Ausgabe', 'Ausgaben')} "
                              f"(diese und alle früheren zusammen): {audited.lines(catalogue)[1]}")
@@ -141,16 +143,17 @@ def publish_release(workspace: Workspace, year: int, report: Path | None = None,
 
         t = time.perf_counter()
         with replacing_folder(target) as fresh:
-            written = _write_edition(workspace, fresh, year, report, published, content, shapes, soffice, processes,
-                                     progress)
+            written = _write_edition(workspace, fresh, year, report, (everything, published), content, shapes, soffice,
+                                     processes, progress)
             timings["dateien"] = time.perf_counter() - t
-            cells = ledger_cells(frame)
+            cells = ledger_cells(everything.frame)
             with Store(workspace.store_file) as store, store.transaction():
                 result.edition = store.record_edition(year=year, folder=shown(target, workspace.root),
                                                       report=shown(report, workspace.root),
                                                       report_sha256=file_sha256(report), cells=cells)
         result.folder = target
         result.files = [target / path.relative_to(fresh) for path in written]
+        frame = everything.frame
         result.n_published = int(((frame["suppressed"] == "") & frame["shown"].notna()).sum())
         result.n_suppressed = int((frame["suppressed"] != "").sum())
         result.n_revised = int(frame["revised"].sum())
@@ -158,9 +161,11 @@ def publish_release(workspace: Workspace, year: int, report: Path | None = None,
     return result
 
 
-def _write_edition(workspace: Workspace, folder: Path, year: int, report: Path, published, content, shapes, soffice,
+def _write_edition(workspace: Workspace, folder: Path, year: int, report: Path, tables, content, shapes, soffice,
                    processes: int | None, progress) -> list[Path]:
-    """The files of the edition, into ``folder``; returns them in the order they are listed."""
+    """The files of the edition, into ``folder``; returns them in the order they are listed. ``tables``: the
+    protected table with the values by age group and nationality (the open data) and without (everything else)."""
+    everything, published = tables
     catalogue, settings, frame = published.catalogue, published.settings, published.frame
     written = []
     if soffice is not None:
@@ -171,7 +176,7 @@ def _write_edition(workspace: Workspace, folder: Path, year: int, report: Path, 
         copy.unlink()
     written.append(write_table_annex(folder / workspace.table_annex_file(year).name, content.tables, catalogue, year,
                                      settings.mindesteinwohner, revision_rows(frame, catalogue)))
-    opened = write_open_data(folder / "OffeneDaten", year, published)
+    opened = write_open_data(folder / "OffeneDaten", year, everything)
     written += [opened.csv_path, *([opened.revisions_path] if opened.revisions_path else []), opened.package_path]
     profiles = build_profiles(frame, catalogue, year, shapes, settings.mindesteinwohner, data_dates(workspace, year))
     pictures = render_all(profiles.figures, processes=settings.prozesse if processes is None else processes,

@@ -15,7 +15,7 @@ from pathlib import Path
 from toolkit.catalogue.model import Catalogue
 from toolkit.catalogue.orphans import catalogue_report
 from toolkit.core.errors import InputError
-from toolkit.core.keys import ObservationKey
+from toolkit.core.keys import KEY_SIZE, ObservationKey
 from toolkit.core.problems import FileReport, Problem
 from toolkit.core.runtime import paused_gc
 from toolkit.core.settings import load_settings
@@ -126,7 +126,7 @@ def cross_file_duplicates(checked: Iterable[CheckedFile], plans: PlanCache) -> d
     """
     checked = [item for item in checked if item.returned.readable]
     offices_of: dict[str, set[str]] = defaultdict(set)
-    delivered = {item: {row[0] for row in item.returned.delivered() if row[6] is not None} for item in checked}
+    delivered = {item: {row[0] for row in item.returned.delivered() if row[KEY_SIZE] is not None} for item in checked}
     for item in checked:
         for indicator in delivered[item]:
             offices_of[indicator].add(item.returned.office)

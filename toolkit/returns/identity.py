@@ -168,8 +168,8 @@ def homeless_cells(identity: Identity, plan: WorkbookPlan, values: list[float | 
     cells = [slot.address for slot, value in zip(plan.slots, values, strict=True)
              if slot.role == "input" and value is not None
              and not all(code in known[column] for column, code in
-                         zip(DIMENSIONS, (slot.key.indicator, slot.key.area, slot.key.group, slot.key.sex),
-                             strict=True))]
+                         zip(DIMENSIONS, (slot.key.indicator, slot.key.area, slot.key.group, slot.key.sex,
+                                          slot.key.age, slot.key.nationality), strict=True))]
     if not cells:
         return []
     more = f" und {len(cells) - MAX_SHOWN_CELLS} weiteren" if len(cells) > MAX_SHOWN_CELLS else ""

@@ -32,6 +32,8 @@ from toolkit.collect.layout import (
     FLAGS,
     SHEET_ENTRY,
     SHEET_META,
+    BreakdownColumn,
+    BreakdownSheet,
     DistrictColumn,
     DistrictSheet,
     Slot,
@@ -226,7 +228,7 @@ def _read_workbook(result: ReturnedWorkbook, safe: SafeFile, plans: PlanCache) -
         result.problems.extend(found)
         if plan is None:
             return
-        sheets = [SHEET_ENTRY, *(d.name for d in plan.district_sheets)]
+        sheets = plan.sheets
         missing = [s for s in sheets if s not in book.sheet_names]
         if missing:
             result.problems.append(problem("layout-geaendert", "blatt", file=name, sheet=missing[0]))
@@ -277,6 +279,14 @@ def _verify_rows(result: ReturnedWorkbook, plan: WorkbookPlan) -> bool:
             if have.removesuffix(".0").zfill(2) != key:  # "04" as text; 4 if a program turned it into a number
                 found.append(problem("layout-geaendert", "stadtteil", file=name, sheet=district.name, cell=f"A{row + 1}",
                                      indicator=district.indicator.id, found=have, expected=key))
+                break
+    for breakdown in plan.breakdown_sheets:
+        rows = result.sheet_rows[breakdown.name]
+        for row, code, _label in breakdown.rows:
+            have = cell_text(cell_value(rows, row, 0))
+            if have != code and not (breakdown.dimension == "staatsangehoerigkeit" and have.zfill(3) == code):
+                found.append(problem("layout-geaendert", breakdown.dimension, file=name, sheet=breakdown.name,
+                                     cell=f"A{row + 1}", indicator=breakdown.indicator.id, found=have, expected=code))
                 break
     result.problems.extend(found)
     return not found
@@ -359,19 +369,30 @@ def _typed_over_formulas(result: ReturnedWorkbook, plan: WorkbookPlan,
                 if raw is None or raw == "" or (row, column.col) in cells:
                     continue
                 result.problems.append(_typed_over(result.file, plan, district, row, column, label, raw))
+    for breakdown in plan.breakdown_sheets:
+        rows, cells = result.sheet_rows[breakdown.name], formulas.get(breakdown.name, set())
+        computed = [(row, label) for row, label, _rows in breakdown.sums]
+        for row, label in (*computed, (breakdown.total_row, "Insgesamt (aus Blatt Erfassung)")):
+            for column in breakdown.columns:
+                raw = cell_value(rows, row, column.col)
+                if raw is None or raw == "" or (row, column.col) in cells:
+                    continue
+                result.problems.append(_typed_over(result.file, plan, breakdown, row, column, label, raw))
 
 
-def _typed_over(name: str, plan: WorkbookPlan, district: DistrictSheet, row: int, column: DistrictColumn,
-                label: str, raw: object) -> Problem:
+def _typed_over(name: str, plan: WorkbookPlan, district: DistrictSheet | BreakdownSheet, row: int,
+                column: DistrictColumn | BreakdownColumn, label: str, raw: object) -> Problem:
     cell = cell_name(row, column.col)
     indicator = district.indicator.id
-    entry = plan.entry_row_of(ObservationKey(indicator, plan.year, "gesamtstadt", column.group, "insgesamt",
-                                             column.measure))
+    entry = plan.entry_row_of(ObservationKey(indicator, plan.year, "gesamtstadt", column.group,
+                                             getattr(column, "sex", "insgesamt"), column.measure))
     target = f"{SHEET_ENTRY}!{cell_name(entry.row, COL_INPUT)}" if entry is not None else ""
     what = (f"Den Gesamtstadtwert bitte in {target} eintragen; diese Zeile zeigt ihn dann an." if target else
             "Die Gesamtstadt wird für diese Spalte nicht erhoben.")
-    if row == district.sum_row:
+    if isinstance(district, DistrictSheet) and row == district.sum_row:
         what = f"Die Summe wird aus den Stadtteilwerten berechnet. {what}"
+    elif isinstance(district, BreakdownSheet) and row != district.total_row:
+        what = f"Die Summe wird aus den Werten darüber berechnet. {what}"
     return problem("eingabe-in-formelzeile", file=name, sheet=district.name, cell=cell, indicator=indicator,
                    found=_show(raw), expected=f"Wert in {target}" if target else "leer", label=label, what=what)
 

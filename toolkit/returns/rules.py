@@ -12,10 +12,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from toolkit.catalogue.model import CITY, Catalogue, Indicator, IndicatorType
+from toolkit.catalogue.model import CITY, NATIONALITY_GROUP, Catalogue, Indicator, IndicatorType
 from toolkit.collect.layout import EMPTY_FLAGS, FLAGS
-from toolkit.core.cells import format_number, listed
-from toolkit.core.keys import ObservationKey
+from toolkit.core.cells import count_of, format_number, listed
+from toolkit.core.keys import ALL, ObservationKey
 from toolkit.core.problems import Problem, problem
 from toolkit.core.store import DeliverySource, StoredValue
 from toolkit.returns.reader import Reading, Readings, ReturnedWorkbook, normalise_flag
@@ -108,7 +108,7 @@ def _bounds(rw: Readings, reading: Reading, indicator: Indicator, value: float,
 def _rate_pairs(inputs: dict[ObservationKey, Reading]) -> Iterator[tuple[Reading, Reading]]:
     for key, reading in inputs.items():
         if key.measure == "zaehler":
-            other = inputs.get(ObservationKey(key.indicator, key.year, key.area, key.group, key.sex, "nenner"))
+            other = inputs.get(key._replace(measure="nenner"))
             if other is not None:
                 yield reading, other
 
@@ -134,12 +134,13 @@ def check_rates(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:
 
 
 def check_sums(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:
-    """Parts against the whole by the catalogue's Summenregeln (counts only), within the rounding tolerance."""
+    """Parts against the whole by the catalogue's Summenregeln (counts only), within the rounding tolerance; the age
+    groups of each Verwendung against all ages, and single nationalities against the groups they belong to."""
     indicators = _indicators(rw)
-    # per indicator: (year, area, group, sex, measure) -> reading; plain tuples hash faster than keys
+    # per indicator: (year, area, group, sex, measure, age, nationality) -> reading; plain tuples hash faster than keys
     by_indicator: dict[str, dict[tuple, Reading]] = defaultdict(dict)
     for key, reading in inputs.items():
-        by_indicator[key.indicator][(key.year, key.area, key.group, key.sex, key.measure)] = reading
+        by_indicator[key.indicator][key[1:]] = reading
     for indicator in indicators.values():
         if not indicator.is_count or indicator.id not in by_indicator:
             continue
@@ -157,34 +158,90 @@ def check_sums(rw, inputs, catalogue, view, unreadable) -> Iterator[Problem]:
             complete = len(parts) == len(rule.teile)
             yield from _sum_rule(rw, by_indicator[indicator.id], indicator, rule.dimension, rule.gesamt, parts,
                                  complete, base, catalogue)
+        yield from _age_sums(rw, by_indicator[indicator.id], indicator, base, catalogue)
+        yield from _nationality_sums(rw, by_indicator[indicator.id], indicator, base, catalogue)
 
 
 def _sum_rule(rw, cells, indicator, dimension, whole_code, parts, complete, base,
               catalogue) -> Iterator[Problem]:
-    """``cells``: the indicator's readings by (year, area, group, sex, measure); the message names groups and sexes
-    by their German labels."""
+    """``cells``: the indicator's readings by (year, area, group, sex, measure, age, nationality); the message names
+    groups and sexes by their German labels."""
     by_group = dimension == "gruppe"
-    for (year, area, group, sex, measure), whole in cells.items():
+    for (year, area, group, sex, measure, age, nationality), whole in cells.items():
         if (group if by_group else sex) != whole_code or (not by_group and group not in indicator.gruppen):
             continue
         if whole.value is None:
             continue
         if by_group:
-            readings = [cells.get((year, area, part, sex, measure)) for part in parts]
+            readings = [cells.get((year, area, part, sex, measure, age, nationality)) for part in parts]
         else:
-            readings = [cells.get((year, area, group, part, measure)) for part in parts]
-        values = [r.value for r in readings if r is not None and r.value is not None]
-        if not values:
-            continue
-        total = sum(values)
-        tolerance = base / 2 * (len(values) + 1) + 1e-6
-        all_there = complete and len(values) == len(parts)
-        if (all_there and abs(total - whole.value) > tolerance) or (not all_there and total > whole.value + tolerance):
-            relation = "=" if all_there else "≤"
+            readings = [cells.get((year, area, group, part, measure, age, nationality)) for part in parts]
+        found = _parts_against_whole(readings, whole, complete, base)
+        if found is not None:
+            total, relation, tolerance = found
             yield _problem(rw, "summe-teile", whole, _n(total), f"{relation} {_n(whole.value)}",
                            parts=catalogue.labels(dimension, parts), whole=catalogue.label(dimension, whole_code),
-                           value=_n(whole.value), relation=relation,
-                           tolerance=f", Toleranz {_n(tolerance)} wegen Rundung" if base else "")
+                           value=_n(whole.value), relation=relation, tolerance=tolerance)
+
+
+def _parts_against_whole(readings: list[Reading | None], whole: Reading, complete: bool,
+                         base: int) -> tuple[float, str, str] | None:
+    """(sum of the parts, relation, tolerance text) if the parts do not fit the whole: equal to it when ``complete``
+    and every part has a value, else at most the whole, within the rounding tolerance; None if they fit or no part
+    has a value."""
+    values = [r.value for r in readings if r is not None and r.value is not None]
+    if not values or whole.value is None:
+        return None
+    total = sum(values)
+    tolerance = base / 2 * (len(values) + 1) + 1e-6
+    all_there = complete and len(values) == len(readings)
+    if (all_there and abs(total - whole.value) > tolerance) or (not all_there and total > whole.value + tolerance):
+        return total, "=" if all_there else "≤", f", Toleranz {_n(tolerance)} wegen Rundung" if base else ""
+    return None
+
+
+def _whole_label(catalogue: Catalogue, group: str, sex: str) -> str:
+    sex_text = "" if sex == "insgesamt" else f", {catalogue.label('geschlecht', sex)}"
+    return f"{catalogue.label('gruppe', group)}{sex_text}"
+
+
+def _age_sums(rw, cells, indicator, base, catalogue) -> Iterator[Problem]:
+    """The age groups of each Verwendung the indicator is collected by add up to the value of all ages."""
+    partitions = catalogue.partitions(indicator)
+    if not partitions:
+        return
+    for (year, area, group, sex, measure, age, nationality), whole in cells.items():
+        if age != ALL or whole.value is None:
+            continue
+        for use, codes in partitions.items():
+            readings = [cells.get((year, area, group, sex, measure, code, nationality)) for code in codes]
+            found = _parts_against_whole(readings, whole, True, base)
+            if found is not None:
+                total, relation, tolerance = found
+                yield _problem(rw, "summe-altersgruppen", whole, _n(total), f"{relation} {_n(whole.value)}", use=use,
+                               whole=_whole_label(catalogue, group, sex), value=_n(whole.value), relation=relation,
+                               tolerance=tolerance)
+
+
+def _nationality_sums(rw, cells, indicator, base, catalogue) -> Iterator[Problem]:
+    """Single nationalities (counted within the group nichtdeutsch) add up to nichtdeutsch and to each group they
+    belong to (EU, Drittstaaten, …): equal when every nationality of the group has a value, else at most."""
+    if not indicator.staatsangehoerigkeiten:
+        return
+    for (year, area, group, sex, measure, age, nationality), whole in cells.items():
+        if nationality != ALL or whole.value is None or group not in indicator.gruppen:
+            continue
+        members = catalogue.members(group)
+        if group != NATIONALITY_GROUP and not set(members) <= set(catalogue.members(NATIONALITY_GROUP)):
+            continue  # deutsch, insgesamt, … : not made of single non-German nationalities
+        readings = [cells.get((year, area, NATIONALITY_GROUP, sex, measure, age, code)) for code in members]
+        found = _parts_against_whole(readings, whole, True, base)
+        if found is not None:
+            total, relation, tolerance = found
+            count = count_of(sum(1 for r in readings if r is not None and r.value is not None), "Staatsangehörigkeit")
+            yield _problem(rw, "summe-staatsangehoerigkeiten", whole, _n(total), f"{relation} {_n(whole.value)}",
+                           count=count, whole=_whole_label(catalogue, group, sex), value=_n(whole.value),
+                           relation=relation, tolerance=tolerance)
 
 
 def _rounding_base(catalogue: Catalogue, indicator: Indicator) -> int:
@@ -225,7 +282,7 @@ def check_previous_year(rw, inputs, catalogue, view, unreadable) -> Iterator[Pro
         limit = indicator.max_aenderung_prozent
         if limit is None or reading.value is None:
             continue
-        before_key = ObservationKey(key.indicator, key.year - 1, key.area, key.group, key.sex, key.measure)
+        before_key = key._replace(year=key.year - 1)
         before = history.get(before_key)
         old = before.value if before is not None and before.value is not None else None
         if old is None:
