@@ -51,13 +51,14 @@ from synthetic import FULL, SMOKE, copy_files, distributed_round, fill_returns
 
 from toolkit.catalogue.model import load_catalogue
 from toolkit.core.store import SCHEMA, Store
+from toolkit.core.store_schema import KEY_NAMES
 from toolkit.core.workspace import Workspace
 from toolkit.merge.intake import merge_returns
 from toolkit.merge.matrix import write_master_matrix
 from toolkit.returns.checks import check_files
 
 CITY_OFFSET = 7  # the warnings variant: the Gesamtstadt exceeds its Stadtteile by 7 in every part
-COLUMNS = ("indicator", "year", "area", "grp", "sex", "measure", "value", "flag", "note", "delivery_id")
+COLUMNS = (*KEY_NAMES, "value", "flag", "note", "delivery_id")  # the store's columns: every key field, then the value
 
 # --profile: the main steps, by function name (cumulative seconds; a renamed function shows as missing)
 STEPS = (("Katalog lesen", "load_catalogue"), ("Dateiprüfung", "inspect_file"), ("Lesen", "read_return"),
