@@ -353,3 +353,12 @@ def test_a_folder_with_other_files_is_never_replaced(small, tmp_path):
                                     "leeren Ordner oder über eine früher erzeugte Website geschrieben. Es wurde nichts "
                                     "geändert.")
     assert [p.name for p in target.iterdir()] == ["Haushalt.xlsx"]
+
+
+def test_every_sentence_of_a_stadtteil_page_is_followed_by_a_space(site):
+    """The template's parts are joined with a space ('… des Stadtgebiets. Die Tabelle …'), never glued together."""
+    *_, documents = site
+    pages = [page for path, page in documents.items() if path.startswith("stadtteile/") and "index" not in path]
+    texts = [" ".join(page.xpath("string(//main//p[1])").split()) for page in pages]
+    assert texts and all(text.endswith(".") for text in texts)
+    assert [text for text in texts if re.search(r"[a-zäöüß)]\.[A-ZÄÖÜ]", text)] == []

@@ -99,3 +99,17 @@ def test_the_skip_link_is_the_first_stop_and_shows_itself(browser):
     active = chromium.driver.switch_to.active_element
     assert active.get_attribute("class") == "sprungmarke" and active.is_displayed()
     assert active.rect["y"] >= 0
+
+
+def test_a_long_compound_in_the_facts_breaks_instead_of_widening_the_page(browser):
+    """The demo's BIL-11 page names the Berufsqualifikationsfeststellungsgesetz in its definition: at 320 px that one
+    word made the page 9 px wider than the screen."""
+    chromium, base = browser
+    chromium.open(base + "kennzahlen/bil-06.html")
+    chromium.driver.execute_script("document.querySelector('dl.angaben dd').textContent = "
+                                   "'Anerkennung nach dem Berufsqualifikationsfeststellungsgesetz';")
+    chromium.width(320)
+    try:
+        assert chromium.overflow() == 0
+    finally:
+        chromium.width(None)
