@@ -29,7 +29,7 @@ from toolkit.core.workspace import Workspace, atomic_path, ensure_closed, for_us
 from toolkit.indicators.confidentiality import EARLIER, PRIMARY, SECONDARY, SOURCE, SPARSE
 from toolkit.indicators.editions import revision_rows
 from toolkit.indicators.export import COLUMNS, export_rows
-from toolkit.indicators.published import LEAVE_OUT_OPTION, audit_all_editions, load_published
+from toolkit.indicators.published import LEAVE_OUT_OPTION, audit_all_editions, load_published, totals
 from toolkit.report.charts import BarChart, Rendered, Spec, render_all
 from toolkit.report.context import INTERNAL_MARK, build_report
 from toolkit.report.cover import CoverMap
@@ -39,6 +39,7 @@ from toolkit.report.geometry import district_triples, load_shapes
 from toolkit.report.maps import MAPS
 from toolkit.report.pdf import convert_to_pdf, find_libreoffice
 from toolkit.report.profiles import Profiles, build_profiles, write_profiles
+from toolkit.report.pyramid import PopulationPyramid
 from toolkit.report.sources import data_dates
 from toolkit.report.table_annex import write_table_annex
 from toolkit.report.word import add_pictures_after, finish_document
@@ -140,7 +141,9 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     outputs = [target_path] if intern else [target_path, workspace.table_annex_file(year), workspace.profiles_file(year)]
     ensure_closed([*outputs, *(path.with_suffix(".pdf") for path in outputs if path.suffix == ".docx")] if pdf
                   else outputs)
-    catalogue, settings, published, left_out = load_published(workspace, year, leave_out_orphans=leave_out_orphans)
+    everything = load_published(workspace, year, leave_out_orphans=leave_out_orphans, breakdowns=True)
+    catalogue, settings, published, left_out = totals(everything)  # the report's tables and texts: all ages
+    breakdowns = everything.frame  # with the cells by age group and nationality (the pyramid, the profiles)
     deliveries, received = round_deliveries(workspace, year, catalogue)
     for line in round_status(workspace, year).gaps_lines():  # said before building, not only inside the report
         progress.note(line)
@@ -158,7 +161,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     t = time.perf_counter()
     dates = data_dates(workspace, year)
     content = build_report(published, catalogue, settings, year, deliveries, received, shapes, intern=intern,
-                           audit_lines=audit_lines, data_dates=dates)
+                           audit_lines=audit_lines, data_dates=dates, breakdowns=breakdowns)
     profiles = Profiles(year, [], []) if intern else build_profiles(published, catalogue, year, shapes,
                                                                     settings.mindesteinwohner, dates)
     timings["inhalt"] = time.perf_counter() - t
@@ -180,8 +183,8 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     if not front_matter:
         notices.append(OLD_FRONT_MATTER_NOTICE.format(template=for_user(workspace.report_template)))
     for (target, key), image, spec in zip(content.chart_slots, rendered, content.charts, strict=True):
-        if isinstance(spec, MAPS):
-            continue  # no slot of its own in the template: placed after its bar chart (place_maps)
+        if isinstance(spec, PLACED_AFTER):
+            continue  # no slot of its own in the template: placed after the chart before it (place_maps)
         width = Mm(150) if isinstance(spec, BarChart) else Mm(160)
         target[key] = InlineImage(template, io.BytesIO(image.png), width=width)
     content.context["titelkarte"] = InlineImage(template, io.BytesIO(cover[0].png), width=Mm(120)) if cover else ""
@@ -248,8 +251,13 @@ OLD_FRONT_MATTER_NOTICE = (
     "an der Vorlage bitte dorthin übertragen.")
 
 
+# pictures without a slot of their own in the template, placed after the chart before them (place_maps): the Stadtteil
+# maps after their bars, the population pyramid after its indicator's time series
+PLACED_AFTER = (*MAPS, PopulationPyramid)
+
+
 def place_maps(document: Document, charts: list[Spec], rendered: list[Rendered], width: int, before: int = 0) -> None:
-    """Put each map right after the chart before it (the Stadtteil bars) and that chart's caption.
+    """Put each map (and the pyramid) right after the chart before it (the Stadtteil bars) and that chart's caption.
 
     The template has one picture slot per Stadtteil chart; the map comes in beside the bars without a new slot, so
     a template the city has restyled keeps working, and it takes over the styles of the bars' paragraphs. The
@@ -257,7 +265,7 @@ def place_maps(document: Document, charts: list[Spec], rendered: list[Rendered],
     """
     after: list[list[tuple[bytes, str]]] = [[] for _ in range(before)]
     for spec, image in zip(charts, rendered, strict=True):
-        if isinstance(spec, MAPS):
+        if isinstance(spec, PLACED_AFTER):
             after[-1].append((image.png, spec.caption))
         else:
             after.append([])

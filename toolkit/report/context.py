@@ -23,6 +23,7 @@ from toolkit.report.charts import Line, LineChart, scale_panels
 from toolkit.report.front_matter import front_context, printed_abbreviations
 from toolkit.report.geometry import Shapes
 from toolkit.report.group_styles import group_styles
+from toolkit.report.pyramid import pyramid_part
 from toolkit.report.sources import reference_text, source_line, years_of
 from toolkit.report.summary import (
     chapter_overview,
@@ -48,17 +49,19 @@ INTERNAL_MARK = "INTERN – nicht zur Veröffentlichung"
 def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settings, year: int,
                  deliveries: list[dict], received_offices: set[str], shapes: Shapes | None = None, *,
                  intern: bool = False, audit_lines: list[str] | None = None,
-                 data_dates: dict[str, str] | None = None) -> Report:
+                 data_dates: dict[str, str] | None = None, breakdowns: pd.DataFrame | None = None) -> Report:
     """The report's content. The public edition (``intern`` False) holds no internal notes, file names, error
     counts or contact data, whatever the template asks for; the internal edition adds them, the delivery annex
     and the suppression audit (``audit_lines``, one German sentence each). ``data_dates``: per indicator the Stand
-    of its data (ISO text, Store.data_dates), named in the source line under each table."""
+    of its data (ISO text, Store.data_dates), named in the source line under each table. ``breakdowns``: all
+    published cells, those by age group and nationality included (the population pyramid, report/pyramid.py)."""
     first_year = year - settings.jahre_im_bericht + 1
     window = published[(published["year"] >= first_year) & (published["year"] <= year)]
     by_indicator = {key: block for key, block in window.groupby("indicator", sort=False)}
     report = Report(context={}, shapes=shapes, styles=group_styles(catalogue.groups),
                     min_population=settings.mindesteinwohner,
-                    data_dates={key: german_date(value) for key, value in (data_dates or {}).items()})
+                    data_dates={key: german_date(value) for key, value in (data_dates or {}).items()},
+                    breakdowns=breakdowns)
     field_names = {f.code: f.name for f in catalogue.fields}
     chapters_ctx, summary, findings = [], [], []
     sources, annex_rows, gaps = [], [], []
@@ -333,6 +336,7 @@ def _indicator(report: Report, indicator: Indicator, block: pd.DataFrame, catalo
         zielwert=indicator.zielwert, message=_chart_message(sentences, analysis, catalogue), decimals=decimals,
         panels=scale_panels(lines, indicator.einheit)))
     report.chart_slots.append((k, "grafik"))
+    after_series = len(report.charts)
     k["grafik_titel"] = f"{indicator.id} {title}"
     markers: dict[str, str] = {}
     first_table = len(report.tables)
@@ -342,6 +346,7 @@ def _indicator(report: Report, indicator: Indicator, block: pd.DataFrame, catalo
     if indicator.stadtteile:
         district_part(report, k, indicator, block, groups, catalogue, year, markers, field_code)
     comparison_part(report, k, indicator, block, groups, catalogue, year, markers, field_code)
+    pyramid_part(report, k, indicator, catalogue, year, markers, field_code, after_series)
     own = report.tables[first_table:]
     k["fussnoten"] = footnotes(indicator, catalogue, own, markers, breaks)  # all at the end: templates before 0.9
     for table in own:

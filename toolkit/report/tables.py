@@ -89,6 +89,7 @@ class Report:
     styles: dict[str, SeriesStyle] = field(default_factory=dict)  # group -> style (group_styles.group_styles)
     min_population: int = DEFAULT_MIN_POPULATION  # below it a Stadtteil gets no rate of its own ('x')
     data_dates: dict[str, str] = field(default_factory=dict)  # indicator -> Stand of its data (German date)
+    breakdowns: pd.DataFrame | None = None  # all published cells, by age group and nationality too (report/pyramid.py)
 
 
 def table_cell(row, decimals: int, markers: dict[str, str]) -> Cell:
