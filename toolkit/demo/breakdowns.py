@@ -6,16 +6,29 @@ as published in KISS-MD K3_T1, the foreigners in K3_T39's five age groups, young
 the sex Insgesamt are the sums. The Nichtdeutschen of an indicator collected by nationality are split over the
 nationalities its workbook asks for: a group whose members are all asked (the eight Asylherkunftsländer, Ukraine)
 exactly, the others (EU, übrige Drittstaaten) for the most part, the rest standing for the nationalities not asked.
+
+Per Stadtteil, an indicator collected by age and by Stadtteil gets the age groups whose bounds are those of KISS-MD's
+K3_T34/K3_T39 (the Lebensphasen 0-7, 7-18, 18-45, 45-65, 65+) for Deutsche and Nichtdeutsche (``_district_ages``):
+each Stadtteil's shape from those tables (``DISTRICT_AGES``), fitted so that the age groups of a Stadtteil add up
+to its total and the Stadtteile of an age group to the city's cell, in whole persons; Insgesamt is the sum.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from functools import cache
 
-from toolkit.catalogue.model import CITY, Catalogue, Indicator
+from toolkit.catalogue.model import CITY, Catalogue, Indicator, district_area
 from toolkit.core.keys import ALL, ObservationKey
-from toolkit.demo.params import FOREIGN_FEMALE_GAP, FOREIGNERS_2025, MEN_2025, WOMEN_2025
+from toolkit.demo.params import (
+    AGE_BOUNDS,
+    DISTRICT_AGES,
+    FOREIGN_FEMALE_GAP,
+    FOREIGNERS_2025,
+    MEN_2025,
+    WOMEN_2025,
+)
 from toolkit.demo.population import allocate
 
 OLDEST = len(MEN_2025)  # ages 0 … 89 and "90 und älter"; an open group takes every age from its start
@@ -64,6 +77,7 @@ def add_breakdowns(catalogue: Catalogue, values: dict[ObservationKey, float], ye
         for year in years:
             if catalogue.ages_of(indicator):
                 _ages(catalogue, indicator, year, values)
+                _district_ages(catalogue, indicator, year, values)
             if catalogue.nationalities_of(indicator, collected=True):
                 _nationalities(catalogue, indicator, year, values)
 
@@ -110,6 +124,71 @@ def _nationalities(catalogue: Catalogue, indicator: Indicator, year: int, values
                 if all(cell is not None for cell in cells):
                     values[ObservationKey(indicator.id, year, CITY, "nichtdeutsch", "insgesamt", measure, ALL,
                                           code)] = float(sum(cells))
+
+
+def _district_ages(catalogue: Catalogue, indicator: Indicator, year: int, values: dict[ObservationKey, float]) -> None:
+    """The age groups with K3_T34's bounds per Stadtteil (sex insgesamt, as the Stadtteil totals are collected)."""
+    codes = next((codes for codes in catalogue.partitions(indicator).values()
+                  if tuple(catalogue.age_group[c].von for c in codes) == AGE_BOUNDS), None)
+    if not indicator.stadtteile or codes is None:
+        return
+    areas = [d.area for d in catalogue.districts]
+    for measure in indicator.measures:
+        for leaf, side in (("deutsch", 0), ("nichtdeutsch", 1)):
+            rows = [int(values.get(ObservationKey(indicator.id, year, area, leaf, "insgesamt", measure), 0))
+                    for area in areas]
+            columns = [values.get(ObservationKey(indicator.id, year, CITY, leaf, "insgesamt", measure, code))
+                       for code in codes]
+            if any(c is None for c in columns) or sum(rows) != sum(columns):
+                continue
+            seed = [[_shape(area, side, k) + 0.5 for k in range(len(codes))] for area in areas]
+            for area, parts in zip(areas, fitted(seed, rows, [int(c) for c in columns]), strict=True):
+                for code, part in zip(codes, parts, strict=True):
+                    values[ObservationKey(indicator.id, year, area, leaf, "insgesamt", measure, code)] = float(part)
+                    whole = ObservationKey(indicator.id, year, area, "insgesamt", "insgesamt", measure, code)
+                    values[whole] = values.get(whole, 0.0) + part
+
+
+def _shape(area: str, side: int, k: int) -> float:
+    """Persons of age group ``k`` in the Stadtteil: Deutsche (side 0: all less foreigners) or foreigners (1)."""
+    key = next((key for key in DISTRICT_AGES if district_area(key) == area), None)
+    if key is None:
+        return 0.0
+    everyone, foreign = DISTRICT_AGES[key]
+    return float(foreign[k]) if side else float(max(0, everyone[k] - foreign[k]))
+
+
+def fitted(seed: Sequence[Sequence[float]], rows: Sequence[int], columns: Sequence[int],
+           rounds: int = 60) -> list[list[int]]:
+    """Whole numbers shaped like ``seed`` whose rows add up to ``rows`` and columns to ``columns`` exactly (equal
+    totals): iterative proportional fitting, then the floors raised one by one where both a row and a column still
+    lack persons, largest remainder first."""
+    matrix = [list(row) for row in seed]
+    for _ in range(rounds):
+        for j, total in enumerate(columns):
+            column = sum(row[j] for row in matrix)
+            for row in matrix:
+                row[j] = row[j] * total / column if column else 0.0
+        for i, total in enumerate(rows):
+            row_sum = sum(matrix[i])
+            matrix[i] = [v * total / row_sum if row_sum else 0.0 for v in matrix[i]]
+    whole = [[math.floor(v) for v in row] for row in matrix]
+    lack_row = [total - sum(row) for total, row in zip(rows, whole, strict=True)]
+    lack_column = [total - sum(row[j] for row in whole) for j, total in enumerate(columns)]
+    cells = sorted(((matrix[i][j] - whole[i][j], i, j) for i in range(len(rows)) for j in range(len(columns))),
+                   reverse=True)
+    for _fraction, i, j in cells:
+        if lack_row[i] > 0 and lack_column[j] > 0:
+            whole[i][j] += 1
+            lack_row[i] -= 1
+            lack_column[j] -= 1
+    for i, j in ((i, j) for i in range(len(rows)) for j in range(len(columns))):  # what is left, corner by corner
+        extra = min(lack_row[i], lack_column[j])
+        if extra > 0:
+            whole[i][j] += extra
+            lack_row[i] -= extra
+            lack_column[j] -= extra
+    return whole
 
 
 def _sum_up(values: dict[ObservationKey, float], indicator: Indicator, year: int, measure: str,

@@ -26,7 +26,7 @@ from toolkit.collect.layout import file_name
 from toolkit.collect.status import round_status
 from toolkit.core.cells import count_of, year_span
 from toolkit.core.errors import InputError, ToolkitError
-from toolkit.core.keys import ObservationKey
+from toolkit.core.keys import ALL, ObservationKey
 from toolkit.core.progress import SILENT, Progress
 from toolkit.core.store import DeliverySource, Store
 from toolkit.core.workspace import SETTINGS_FILE, Workspace, command_in, for_user
@@ -43,6 +43,7 @@ REPORT_YEAR = 2025
 HISTORY = range(REPORT_YEAR - 5, REPORT_YEAR)
 MARKER = ".toolkit-demo"
 IMPORT_FILE = "Demo-Vorjahre"
+DISTRICT_AGES_FILE = "Demo-Altersgruppen je Stadtteil"
 COMPARISON_OFFICE = "STALA"
 DEADLINE_AHEAD = dt.timedelta(weeks=4)  # the demo's round is running: its deadline is four weeks away  # comparison values come from the Statistisches Landesamt
 
@@ -139,20 +140,30 @@ def prepare_folder(folder: Path) -> Path:
 
 def load_history(workspace: Workspace, catalogue: Catalogue, values: dict[ObservationKey, float]) -> int:
     """Put the earlier years into the store: one import delivery per office and year, one transaction."""
+    return _load(workspace, catalogue, [(k, v) for k, v in values.items() if k.year in HISTORY], IMPORT_FILE)
+
+
+def load_district_ages(workspace: Workspace, catalogue: Catalogue, values: dict[ObservationKey, float]) -> int:
+    """The report year's age groups per Stadtteil, which the collection workbook does not ask (it asks ages for the
+    Gesamtstadt): imported from the Amt für Statistik's tables (KISS-MD K3_T34/K3_T39), as 'toolkit import' would."""
+    items = [(k, v) for k, v in values.items() if k.year == REPORT_YEAR and k.age != ALL and k.area.startswith("st")]
+    return _load(workspace, catalogue, items, DISTRICT_AGES_FILE)
+
+
+def _load(workspace: Workspace, catalogue: Catalogue, values: list[tuple[ObservationKey, float]], name: str) -> int:
+    """One import delivery per office and year, in one transaction."""
     owner = {i.id: i.fachbereich for i in catalogue.indicators.values()}
     batches: dict[tuple[str, int], list[tuple[ObservationKey, float]]] = defaultdict(list)
-    for key, value in values.items():
-        if key.year not in HISTORY:
-            continue
+    for key, value in values:
         office = COMPARISON_OFFICE if key.area in (LAND, GERMANY) else owner[key.indicator]
         batches[(office, key.year)].append((key, value))
     count = 0
     with Store(workspace.store_file) as store, store.transaction():
         for (office, year), items in sorted(batches.items()):
             digest = hashlib.sha256(repr(sorted((tuple(k), v) for k, v in items)).encode())
-            delivery = store.add_delivery(office=office, year=year, file_name=f"{IMPORT_FILE} {year}",
+            delivery = store.add_delivery(office=office, year=year, file_name=f"{name} {year}",
                                           sha256=digest.hexdigest(), source=DeliverySource.IMPORT)
-            store.put_many(((key, value, "", "", "Demo-Vorjahre") for key, value in items), delivery)
+            store.put_many(((key, value, "", "", name) for key, value in items), delivery)
             count += len(items)
     return count
 
@@ -193,6 +204,7 @@ def run_demo(folder: Path, progress: Progress | None = None) -> DemoResult:
     returns = simulate_returns(catalogue, workbooks, workspace.inbox, REPORT_YEAR, values, progress)
     t = lap("ausfuellen", t)
 
+    load_district_ages(workspace, catalogue, values)  # the Amt für Statistik's tables, imported beside the returns
     progress.note("5/7 Rückläufe werden geprüft (toolkit check) und übernommen (toolkit merge) …")
     caches = Caches()  # check and merge read the catalogue and plan each workbook once
     reports = check_files(workspace, progress=progress, caches=caches)

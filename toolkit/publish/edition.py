@@ -119,7 +119,7 @@ def publish_release(workspace: Workspace, year: int, report: Path | None = None,
         deliveries, received = round_deliveries(workspace, year, catalogue)
         shapes, _problems = load_shapes(workspace, district_triples(catalogue)) if catalogue.districts else (None, [])
         content = build_report(frame, catalogue, settings, year, deliveries, received, shapes,
-                               data_dates=data_dates(workspace, year))
+                               data_dates=data_dates(workspace, year), breakdowns=everything.frame)
         timings["daten"] = time.perf_counter() - started
 
         t = time.perf_counter()
@@ -178,7 +178,8 @@ def _write_edition(workspace: Workspace, folder: Path, year: int, report: Path, 
                                      settings.mindesteinwohner, revision_rows(frame, catalogue)))
     opened = write_open_data(folder / "OffeneDaten", year, everything)
     written += [opened.csv_path, *([opened.revisions_path] if opened.revisions_path else []), opened.package_path]
-    profiles = build_profiles(frame, catalogue, year, shapes, settings.mindesteinwohner, data_dates(workspace, year))
+    profiles = build_profiles(frame, catalogue, year, shapes, settings.mindesteinwohner, data_dates(workspace, year),
+                              everything.frame)
     pictures = render_all(profiles.figures, processes=settings.prozesse if processes is None else processes,
                           progress=progress)
     written.append(write_profiles(folder / workspace.profiles_file(year).name, profiles, pictures, settings,

@@ -163,7 +163,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     content = build_report(published, catalogue, settings, year, deliveries, received, shapes, intern=intern,
                            audit_lines=audit_lines, data_dates=dates, breakdowns=breakdowns)
     profiles = Profiles(year, [], []) if intern else build_profiles(published, catalogue, year, shapes,
-                                                                    settings.mindesteinwohner, dates)
+                                                                    settings.mindesteinwohner, dates, breakdowns)
     timings["inhalt"] = time.perf_counter() - t
     t = time.perf_counter()
     front_matter = knows_front_matter(workspace.report_template)  # an older template has no slot for the cover map

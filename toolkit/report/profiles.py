@@ -48,6 +48,12 @@ from toolkit.report.charts import Rendered
 from toolkit.report.geometry import Shapes
 from toolkit.report.map_classes import rounded
 from toolkit.report.profile_figure import ProfileFigure, Share, position_words
+from toolkit.report.profile_population import (
+    age_sentence,
+    age_shares,
+    nationality_sentence,
+    population_indicator,
+)
 from toolkit.report.sources import reference_text
 from toolkit.report.tables import Cell, decimals_of, table_cell
 from toolkit.report.text import gap_unit
@@ -77,6 +83,7 @@ class Page:
     ranks: list[str] = field(default_factory=list)  # '3 bei „Einwohnerinnen und Einwohner“' where all are published
     sources: list[str] = field(default_factory=list)
     sparse: str = ""  # a sparsely populated Stadtteil: its short paragraph instead of a page
+    population: list[str] = field(default_factory=list)  # age structure and nationality groups (profile_population)
 
 
 @dataclass
@@ -102,11 +109,15 @@ class _Column:
 
 
 def build_profiles(published: pd.DataFrame, catalogue: Catalogue, year: int, shapes: Shapes | None,
-                   min_population: int, stands: Mapping[str, str] | None = None) -> Profiles:
+                   min_population: int, stands: Mapping[str, str] | None = None,
+                   breakdowns: pd.DataFrame | None = None) -> Profiles:
     """The pages of the populated Stadtteile, from the protected table; pictures with a map where a shape exists.
 
     ``stands``: per indicator, the day its values up to ``year`` were last taken over (sources.data_dates, ISO).
+    ``breakdowns``: the protected table with the cells by age group too; with it, each page says the Stadtteil's age
+    structure against the city and its Nichtdeutschen by group of nationalities (report/profile_population.py).
     """
+    people = population_indicator(catalogue) if breakdowns is not None else None
     totals = published[published["sex"] == "insgesamt"]
     current = totals[totals["year"] == year]
     earlier = totals[totals["year"] == year - SPAN]
@@ -138,6 +149,11 @@ def build_profiles(published: pd.DataFrame, catalogue: Catalogue, year: int, sha
         has_map = index >= 0 and bool(shapes.rings[index])
         if has_map:
             page.position = position_words(shapes, index)
+        ages = age_shares(breakdowns, catalogue, people, year, district.area) if people is not None else []
+        if people is not None:
+            page.population = [age_sentence(ages, year),
+                               nationality_sentence(breakdowns, catalogue, people, year, district.area)]
+            page.population = [sentence for sentence in page.population if sentence]
         spec = ProfileFigure(district.name, year, _shares(columns, district.area), shapes if has_map else None,
                              index if has_map else -1)
         if spec.has_map or spec.shares:
@@ -311,7 +327,8 @@ def write_profiles(path: Path, profiles: Profiles, pictures: Sequence[Rendered],
         sentence = f"Der Stadtteil {page.name} liegt {page.position} des Stadtgebiets." if page.position else ""
         if page.ranks:
             sentence += f" Rang unter allen {profiles.n_districts} Stadtteilen (1 = höchster Wert): {'; '.join(page.ranks)}."
-        if sentence:
+        sentence = " ".join([sentence, *page.population])  # who lives there: age structure, nationality groups
+        if sentence.strip():
             out.paragraph(sentence.strip())
         if page.picture is not None:
             spec = profiles.figures[page.picture]
