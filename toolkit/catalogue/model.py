@@ -203,7 +203,11 @@ class Profile:
 class Link:
     """The same count published twice: ``messgroesse`` of ``indikator`` (in ``gruppe``, or every group if empty)
     equals ``gleich_messgroesse`` of ``gleich_indikator`` (in ``gleich_gruppe``, or the same group if empty),
-    for the same year, area and sex. Disclosure control treats both as one cell (catalogue sheet Gleiche Zahlen)."""
+    for the same year, area and sex. Disclosure control treats both as one cell (catalogue sheet Gleiche Zahlen).
+
+    With ``gleich_alter`` the count (of all ages) equals the sum of the partner's counts in those age groups: DEM-05's
+    Zähler (Minderjährige) is DEM-01 in the age groups under 7 and 7 to under 18. Disclosure control takes it as an
+    additive relation, and the checks of a returned workbook compare the two (returns/rules.check_links)."""
 
     indikator: str
     messgroesse: str
@@ -211,6 +215,7 @@ class Link:
     gleich_messgroesse: str
     gruppe: str = ""
     gleich_gruppe: str = ""
+    gleich_alter: tuple[str, ...] = ()
     hinweis: str = ""
 
 
@@ -509,6 +514,12 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
             if group and group not in indicator.gruppen:
                 check.add(LINKS, raw, group_key, f"{indicator.id} wird nicht für die Gruppe „{group}“ erhoben; erlaubt: "
                                                  f"{', '.join(indicator.gruppen)}")
+            if ind_key == "gleich_indikator" and link.gleich_alter:
+                allowed = [a.code for a, _ in age_pairs if set(a.verwendung) & set(indicator.altersgruppen)]
+                unknown = [code for code in link.gleich_alter if code not in allowed]
+                if unknown:
+                    check.add(LINKS, raw, "gleich_alter", f"{indicator.id} wird nicht nach der Altersgruppe "
+                                                          f"„{unknown[0]}“ erhoben; erlaubt: {', '.join(allowed) or 'keine'}")
     for rule, raw in rule_pairs:
         allowed = groups if rule.dimension == "gruppe" else sexes
         for code in (rule.gesamt, *rule.teile):

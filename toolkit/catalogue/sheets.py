@@ -222,6 +222,7 @@ LINKS = SheetSpec("Gleiche Zahlen", "gleiche_zahlen.csv", (
     Column("gleich_indikator", "Gleich wie Kennung", 12, required=True, lookup="Indikatoren"),
     Column("gleich_messgroesse", "Gleich wie Messgröße", 11, required=True, choices=MEASURES),
     Column("gleich_gruppe", "Gleich wie Gruppe (leer = dieselbe)", 18),
+    Column("gleich_alter", "Gleich wie Summe der Altersgruppen (leer = alle Altersgruppen)", 22, "list"),
     Column("hinweis", "Hinweis", 70),
 ), optional=True, purpose="Es sagt der Geheimhaltung, welche Kennzahlen dieselbe Zahl veröffentlichen; ohne es ließen "
                           "sich gesperrte Zahlen aus anderen Kennzahlen zurückrechnen.")
@@ -346,18 +347,18 @@ def default_links(indicator_rows: list[RawRow]) -> list[RawRow]:
     their Typ, groups they are collected for), for a catalogue that predates the sheet."""
     indicators = {r.values.get("id", ""): r.values for r in indicator_rows}
 
-    def fits(indicator: str, measure: str, group: str) -> bool:
+    def fits(indicator: str, measure: str, group: str, by_age: bool = False) -> bool:
         values = indicators.get(indicator)
         if values is None:
             return False
         measures = ("zaehler", "nenner") if values.get("typ") == "quote" else ("wert",)
         groups = [g.strip() for g in values.get("gruppen", "").split(";")]
-        return measure in measures and (not group or group in groups)
+        return measure in measures and (not group or group in groups) and (not by_age or bool(values.get("altersgruppen")))
 
     return [raw for raw in default_rows()[LINKS.name]
             if fits(raw.values["indikator"], raw.values["messgroesse"], raw.values["gruppe"])
             and fits(raw.values["gleich_indikator"], raw.values["gleich_messgroesse"],
-                     raw.values["gleich_gruppe"] or raw.values["gruppe"])]
+                     raw.values["gleich_gruppe"] or raw.values["gruppe"], bool(raw.values.get("gleich_alter")))]
 
 
 def _sheet_rows(sheet, spec: SheetSpec, problems: list[str], notices: list[str] | None) -> Iterator[RawRow]:

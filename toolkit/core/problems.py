@@ -179,6 +179,12 @@ PROBLEM_TYPES: dict[str, ProblemType] = {t.code: t for t in (
         "": "{place}: Die Teile ({parts}) ergeben {found}, die Summe „{whole}“ ist {value} (erwartet: Teile {relation} "
             "Summe{tolerance}). Bitte prüfen.",
     }),
+    ProblemType("gleiche-zahl-abweichend", Severity.FEHLER, "Widerspricht einer gleichen Zahl",
+                "Beide Werte prüfen: Es ist dieselbe Zahl, sie muss übereinstimmen.", {
+        "": "{place}: {indicator}, {measure} „{group}“ ist {found}. Laut Katalog (Blatt Gleiche Zahlen) ist das die "
+            "Summe von {partner} in den Altersgruppen {ages} ({source}): {expected}{tolerance}. Bitte beide Werte "
+            "prüfen.",
+    }),
     ProblemType("summe-altersgruppen", Severity.WARNUNG, "Altersgruppen ergeben nicht die Summe",
                 "Werte der Altersgruppen und die Summe prüfen.", {
         "": "{place}: Die Altersgruppen der Verwendung „{use}“ ergeben {found}, „{whole}“ über alle Altersgruppen ist "

@@ -72,7 +72,9 @@ def age_table() -> dict[tuple[str, str], tuple[float, ...]]:
 
 
 def add_breakdowns(catalogue: Catalogue, values: dict[ObservationKey, float], years: Iterable[int]) -> None:
-    """Add to ``values`` the Gesamtstadt's cells by age group and by nationality of every indicator collected so."""
+    """Add to ``values`` the cells by age group and by nationality of every indicator collected so; then make every
+    count the catalogue declares a sum of age groups that sum (``_age_links``)."""
+    years = list(years)
     for indicator in catalogue.indicators.values():
         for year in years:
             if catalogue.ages_of(indicator):
@@ -80,6 +82,48 @@ def add_breakdowns(catalogue: Catalogue, values: dict[ObservationKey, float], ye
                 _district_ages(catalogue, indicator, year, values)
             if catalogue.nationalities_of(indicator, collected=True):
                 _nationalities(catalogue, indicator, year, values)
+    _age_links(catalogue, values)
+
+
+def _age_links(catalogue: Catalogue, values: dict[ObservationKey, float]) -> None:
+    """A count declared the sum of another indicator's age groups (Gleiche Zahlen, gleich_alter: DEM-05's Zähler of
+    Insgesamt, Deutsche and Nichtdeutsche) becomes that sum, in every year and area where the parts are there. The
+    groups by Migrationshintergrund of the same count (no age cells) are set to fit it: the Deutschen mit
+    Migrationshintergrund keep their share among the Deutschen of the count, mit_mh = Nichtdeutsche + those, ohne_mh =
+    Deutsche - those; the city's are the sums of the Stadtteile."""
+    links = [link for link in catalogue.links if link.gleich_alter]
+    wanted = {(link.indikator, link.messgroesse) for link in links}
+    candidates = [k for k in values if (k.indicator, k.measure) in wanted and k.age == ALL and k.nationality == ALL]
+    changed: set[tuple[str, int, str, str, str]] = set()  # (indicator, year, area, sex, measure)
+    for link in links:
+        for key in [k for k in candidates if k.indicator == link.indikator and k.measure == link.messgroesse
+                    and (not link.gruppe or k.group == link.gruppe)]:
+            parts = [values.get(ObservationKey(link.gleich_indikator, key.year, key.area, link.gleich_gruppe or key.group,
+                                               key.sex, link.gleich_messgroesse, code)) for code in link.gleich_alter]
+            if all(part is not None for part in parts):
+                changed.add((key.indicator, key.year, key.area, key.sex, key.measure))
+                values[key] = float(sum(parts))
+    districts = [d.area for d in catalogue.districts]
+    for indicator, year, area, sex, measure in sorted(changed, key=lambda c: c[2] == CITY):  # the city last
+        _fit_migration_groups(values, ObservationKey(indicator, year, area, "", sex, measure), districts)
+
+
+def _fit_migration_groups(values: dict[ObservationKey, float], at: ObservationKey, districts: list[str]) -> None:
+    """mit_mh and ohne_mh of the count at ``at`` (its group left empty) made to fit its new Deutsche and
+    Nichtdeutsche; the city's as the sums of its Stadtteile."""
+    cells = {group: at._replace(group=group) for group in ("deutsch", "nichtdeutsch", "mit_mh", "ohne_mh")}
+    if not all(key in values for key in cells.values()):
+        return
+    parts = [d for d in districts if at._replace(area=d, group="mit_mh") in values]
+    if at.area == CITY and parts:
+        for group in ("mit_mh", "ohne_mh"):
+            values[cells[group]] = float(sum(values[at._replace(area=d, group=group)] for d in parts))
+        return
+    german_mh = max(0.0, values[cells["mit_mh"]] - values[cells["nichtdeutsch"]])
+    german_before = german_mh + values[cells["ohne_mh"]]
+    german_mh = round(german_mh * values[cells["deutsch"]] / german_before) if german_before else 0
+    values[cells["mit_mh"]] = values[cells["nichtdeutsch"]] + german_mh
+    values[cells["ohne_mh"]] = values[cells["deutsch"]] - german_mh
 
 
 def _ages(catalogue: Catalogue, indicator: Indicator, year: int, values: dict[ObservationKey, float]) -> None:

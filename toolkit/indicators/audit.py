@@ -41,6 +41,7 @@ from toolkit.indicators.confidentiality import (
     SPARSE_SYMBOL,
     equal_counts,
     relations,
+    summed_counts,
 )
 
 RATE_HALF_STEP = 0.05  # rates are published with one decimal
@@ -170,6 +171,8 @@ def audit_cells(cells: pd.DataFrame, catalogue: Catalogue) -> AuditResult:
         if row.typ == IndicatorType.ANZAHL and row.suppressed and row.symbol != SPARSE_SYMBOL:
             nodes.narrow(count_of[row.Index], 1.0, math.inf)
     sums = _sum_relations(cells, catalogue, count_of, nenner_of, nodes)
+    sums += [(nodes.find(nodes.ids[key]), tuple(nodes.find(nodes.ids[p]) for p in parts))
+             for key, parts in summed_counts(list(nodes.ids), catalogue)]
     rates = [(count_of[row.Index], nenner_of[row.Index], row.value / row.faktor)
              for row in cells.itertuples() if row.typ == IndicatorType.QUOTE and not row.suppressed and not math.isnan(row.value)]
     step = {row.Index: RATE_HALF_STEP / row.faktor for row in cells.itertuples() if row.typ == IndicatorType.QUOTE}
@@ -285,6 +288,12 @@ def unjustified(published: pd.DataFrame, catalogue: Catalogue) -> list[tuple]:
             members = relation.cells
             if sum(1 for m in members if hidden[m]) >= 2:
                 reasons.update(m for m in members if hidden[m])
+    counted = {(r.indicator, r.year, r.area, r.group, r.sex, r.age, r.nationality,
+                "wert" if r.typ == IndicatorType.ANZAHL else "zaehler"): r.Index for r in cells.itertuples()}
+    for key, parts in summed_counts(counted, catalogue):  # a count that is a sum of another indicator's age groups
+        members = [counted[key], *(counted[p] for p in parts)]
+        if sum(1 for m in members if hidden[m]) >= 2:
+            reasons.update(m for m in members if hidden[m])
     missing = []
     for row in cells[cells["suppressed"] == SECONDARY].itertuples():
         key = (row.indicator, row.year, row.area, row.group, row.sex, row.age, row.nationality)
@@ -301,6 +310,8 @@ def _linked_keys(cells: pd.DataFrame, catalogue: Catalogue) -> dict[tuple, list[
     for key in index:
         ind, year, area, group, sex, age, nationality = key
         for link in catalogue.links:
+            if link.gleich_alter:  # a sum across indicators: its parts share a relation (summed_counts), no cell
+                continue
             for mine, theirs, my_group, their_group in (
                     (link.indikator, link.gleich_indikator, link.gruppe, link.gleich_gruppe),
                     (link.gleich_indikator, link.indikator, link.gleich_gruppe, link.gruppe)):

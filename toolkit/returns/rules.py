@@ -18,6 +18,7 @@ from toolkit.core.cells import count_of, format_number, listed
 from toolkit.core.keys import ALL, ObservationKey
 from toolkit.core.problems import Problem, problem
 from toolkit.core.store import DeliverySource, StoredValue
+from toolkit.returns.link_rules import check_links
 from toolkit.returns.reader import Reading, Readings, ReturnedWorkbook, normalise_flag
 
 SMALL_CHANGE = 10  # counts that move by less than this are never a "jump", whatever the percentage
@@ -380,5 +381,5 @@ def check_store_duplicates(rw, inputs, catalogue, view, unreadable) -> Iterator[
                            other_file=file_name)
 
 
-RULES = (check_counts, check_rates, check_sums, check_districts, check_years, check_previous_year, check_missing,
-         check_history, check_flags_and_notes, check_store_duplicates)
+RULES = (check_counts, check_rates, check_sums, check_links, check_districts, check_years, check_previous_year,
+         check_missing, check_history, check_flags_and_notes, check_store_duplicates)
