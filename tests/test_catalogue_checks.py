@@ -94,7 +94,7 @@ def test_a_catalogue_before_the_sheet_gets_the_default_links_and_says_so(tmp_pat
     kept = [link for link in catalogue.links if {link.indikator, link.gleich_indikator}.isdisjoint({"DEM-04", "REC-02"})]
     assert list(old.links) == kept and len(kept) == len(catalogue.links) - 2
     assert old.notices == (DEFAULT_LINKS_NOTICE.format(count=len(kept)),)
-    assert "verwendet die Geheimhaltung die 11 gleichen Zahlen des Standardkatalogs" in old.notices[0]
+    assert "verwendet die Geheimhaltung die 14 gleichen Zahlen des Standardkatalogs" in old.notices[0]
 
 
 def _unit_error(typ: str, unit: str, factor: str) -> tuple[int, list[str]]:

@@ -10,7 +10,10 @@ import pandas as pd
 import pytest
 from workbook_edit import filled_cells, generate, set_cells
 
-from toolkit.catalogue.model import CITY
+from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
+from toolkit.catalogue.model import CITY, load_catalogue
+from toolkit.catalogue.sheets import default_links, default_rows
+from toolkit.core.errors import CatalogueError
 from toolkit.collect.layout import plan_workbook
 from toolkit.core.keys import ALL, ObservationKey
 from toolkit.core.store import Store
@@ -122,3 +125,27 @@ def test_the_demo_store_has_dem_05s_zaehler_as_the_sum_of_dem_01s_age_groups(dem
         checked += 1
     assert checked >= 3 * 6 * 30  # three groups, six years, the city and the populated Stadtteile
     assert any(k.indicator == "DEM-05" and k.group == "mit_mh" for k in values)  # collected as before
+
+
+def test_a_catalogue_before_the_sheet_gets_the_age_sum_only_if_dem_01_is_collected_by_age():
+    rows = default_rows()
+    with_ages = default_links(rows["Indikatoren"])
+    for row in rows["Indikatoren"]:
+        if row.values["id"] == "DEM-01":
+            row.values["altersgruppen"] = ""
+    without = default_links(rows["Indikatoren"])
+    assert [r.values["gruppe"] for r in with_ages if r.values["gleich_alter"]] == ["insgesamt", "deutsch",
+                                                                                  "nichtdeutsch"]
+    assert [r for r in without if r.values["gleich_alter"]] == []
+    assert len(without) == len(with_ages) - 3
+
+
+def test_an_age_group_the_partner_is_not_collected_by_is_a_catalogue_error(tmp_path):
+    rows = default_rows()
+    link = next(r for r in rows["Gleiche Zahlen"] if r.values["gleich_alter"])
+    link.values["gleich_alter"] = "0-7;0-6"
+    path = tmp_path / "Indikatorenmatrix.xlsx"
+    write_catalogue_workbook(path, rows)
+    with pytest.raises(CatalogueError) as error:
+        load_catalogue(path)
+    assert "DEM-01 wird nicht nach der Altersgruppe „0-6“ erhoben; erlaubt: 0-5" in str(error.value)

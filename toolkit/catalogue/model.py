@@ -22,6 +22,7 @@ from toolkit.catalogue.breakdowns import (
     check_indicator_breakdowns,
     check_nationalities,
 )
+from toolkit.catalogue.links import Link, check_links
 from toolkit.catalogue.rows import RowChecker, is_valid_address
 from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers import them from here
     AGE_GROUPS,
@@ -197,26 +198,6 @@ class Profile:
     min_nenner: int
     symbol: str
     klammer_unter: int | None = None  # case counts from the minimum up to below this are shown in brackets
-
-
-@dataclass(frozen=True)
-class Link:
-    """The same count published twice: ``messgroesse`` of ``indikator`` (in ``gruppe``, or every group if empty)
-    equals ``gleich_messgroesse`` of ``gleich_indikator`` (in ``gleich_gruppe``, or the same group if empty),
-    for the same year, area and sex. Disclosure control treats both as one cell (catalogue sheet Gleiche Zahlen).
-
-    With ``gleich_alter`` the count (of all ages) equals the sum of the partner's counts in those age groups: DEM-05's
-    Zähler (Minderjährige) is DEM-01 in the age groups under 7 and 7 to under 18. Disclosure control takes it as an
-    additive relation, and the checks of a returned workbook compare the two (returns/rules.check_links)."""
-
-    indikator: str
-    messgroesse: str
-    gleich_indikator: str
-    gleich_messgroesse: str
-    gruppe: str = ""
-    gleich_gruppe: str = ""
-    gleich_alter: tuple[str, ...] = ()
-    hinweis: str = ""
 
 
 @dataclass(frozen=True)
@@ -501,25 +482,7 @@ def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[s
     ages = check_age_groups(check, age_pairs)
     check_nationalities(check, nationality_pairs, groups, [r for r, _ in rule_pairs])
     by_id = {i.id: i for i in indicators_list}
-    for link, raw in link_pairs:
-        for key, ind_key, group_key in (("messgroesse", "indikator", "gruppe"),
-                                        ("gleich_messgroesse", "gleich_indikator", "gleich_gruppe")):
-            indicator = by_id.get(getattr(link, ind_key))
-            if indicator is None:
-                continue  # reported above as an unknown code
-            if getattr(link, key) not in indicator.measures:
-                check.add(LINKS, raw, key, f"{indicator.id} hat die Messgröße „{getattr(link, key)}“ nicht; erlaubt: "
-                                           f"{', '.join(indicator.measures)}")
-            group = getattr(link, group_key)
-            if group and group not in indicator.gruppen:
-                check.add(LINKS, raw, group_key, f"{indicator.id} wird nicht für die Gruppe „{group}“ erhoben; erlaubt: "
-                                                 f"{', '.join(indicator.gruppen)}")
-            if ind_key == "gleich_indikator" and link.gleich_alter:
-                allowed = [a.code for a, _ in age_pairs if set(a.verwendung) & set(indicator.altersgruppen)]
-                unknown = [code for code in link.gleich_alter if code not in allowed]
-                if unknown:
-                    check.add(LINKS, raw, "gleich_alter", f"{indicator.id} wird nicht nach der Altersgruppe "
-                                                          f"„{unknown[0]}“ erhoben; erlaubt: {', '.join(allowed) or 'keine'}")
+    check_links(check, link_pairs, by_id, age_pairs)
     for rule, raw in rule_pairs:
         allowed = groups if rule.dimension == "gruppe" else sexes
         for code in (rule.gesamt, *rule.teile):
