@@ -30,7 +30,8 @@ NATIONALITY_GROUPS = ("eu", "drittstaaten", "asylherkunft", "ukraine")
 
 @dataclass(frozen=True)
 class AgeShare:
-    """A share of the Stadtteil and of the city in % (NaN where not published), with the symbol shown instead."""
+    """A share of the Stadtteil and of the city in % (NaN where not published), with the symbol shown instead ('.
+    (gesperrt)' where a cell it needs is suppressed, '…' where one is missing)."""
 
     label: str
     value: float
@@ -59,8 +60,8 @@ def age_shares(frame: pd.DataFrame, catalogue: Catalogue, indicator: Indicator, 
             counts = {age: _number(records.get((place, age))) for age in catalogue.ages_of(indicator)}
             values.append(span_share(counts, partitions, low, high, _number(records.get((place, ALL)))))
         hidden = [r for (place, _age), r in records.items() if place == area and math.isnan(_number(r))]
-        symbol = "" if not math.isnan(values[0]) else next((r.symbol or "." for r in hidden if r.suppressed),
-                                                           MISSING_SYMBOL)
+        symbol = "" if not math.isnan(values[0]) else next((f"{r.symbol or '.'} (gesperrt)" for r in hidden
+                                                            if r.suppressed), MISSING_SYMBOL)
         shares.append(AgeShare(label, values[0], symbol, values[1]))
     return shares
 
@@ -92,8 +93,9 @@ def nationality_sentence(frame: pd.DataFrame, catalogue: Catalogue, indicator: I
         numbers = {g: _number(records[g]) for g in groups}
         return sorted(groups, key=lambda g: (math.isnan(numbers[g]), 0.0 if math.isnan(numbers[g]) else -numbers[g]))
 
-    def text(group: str) -> str:
-        return f"{catalogue.label('gruppe', group)} {table_cell(records[group], 0, {}).text}"
+    def text(group: str) -> str:  # a suppressed group: its symbol, and the word for it (the sentence ends with '.')
+        cell = table_cell(records[group], 0, {})
+        return f"{catalogue.label('gruppe', group)} {cell.text}" + (" (gesperrt)" if cell.state else "")
 
     parts = []
     for group in ranked([g for g in records if parent[g] is None]):
