@@ -22,7 +22,7 @@ from toolkit.core.cells import format_percent
 from toolkit.core.keys import ALL
 from toolkit.indicators.confidentiality import MISSING_SYMBOL
 from toolkit.report.age_structure import ADULT, OLD, span_share
-from toolkit.report.tables import table_cell
+from toolkit.report.tables import published_number, table_cell
 
 SPANS = ((0, ADULT, "unter 18 Jahre"), (OLD, None, "65 Jahre und älter"))
 NATIONALITY_GROUPS = ("eu", "drittstaaten", "asylherkunft", "ukraine")
@@ -57,9 +57,9 @@ def age_shares(frame: pd.DataFrame, catalogue: Catalogue, indicator: Indicator, 
     for low, high, label in SPANS:
         values = []
         for place in (area, CITY):
-            counts = {age: _number(records.get((place, age))) for age in catalogue.ages_of(indicator)}
-            values.append(span_share(counts, partitions, low, high, _number(records.get((place, ALL)))))
-        hidden = [r for (place, _age), r in records.items() if place == area and math.isnan(_number(r))]
+            counts = {age: published_number(records.get((place, age))) for age in catalogue.ages_of(indicator)}
+            values.append(span_share(counts, partitions, low, high, published_number(records.get((place, ALL)))))
+        hidden = [r for (place, _age), r in records.items() if place == area and math.isnan(published_number(r))]
         symbol = "" if not math.isnan(values[0]) else next((f"{r.symbol or '.'} (gesperrt)" for r in hidden
                                                             if r.suppressed), MISSING_SYMBOL)
         shares.append(AgeShare(label, values[0], symbol, values[1]))
@@ -90,7 +90,7 @@ def nationality_sentence(frame: pd.DataFrame, catalogue: Catalogue, indicator: I
               for g in records}
 
     def ranked(groups: list[str]) -> list[str]:  # largest first, hidden ones last (in catalogue order)
-        numbers = {g: _number(records[g]) for g in groups}
+        numbers = {g: published_number(records[g]) for g in groups}
         return sorted(groups, key=lambda g: (math.isnan(numbers[g]), 0.0 if math.isnan(numbers[g]) else -numbers[g]))
 
     def text(group: str) -> str:  # a suppressed group: its symbol, and the word for it (the sentence ends with '.')
@@ -104,7 +104,3 @@ def nationality_sentence(frame: pd.DataFrame, catalogue: Catalogue, indicator: I
     return f"Nichtdeutsche {year} nach Staatengruppen: {'; '.join(parts)}."
 
 
-def _number(record) -> float:
-    if record is None or record.suppressed or pd.isna(record.published):
-        return math.nan
-    return float(record.published)

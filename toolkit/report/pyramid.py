@@ -50,8 +50,9 @@ from toolkit.report.chart_layout import (
     text_width,
 )
 from toolkit.report.group_styles import GROUP_STYLES, SeriesStyle
+from toolkit.report.maps import map_state
 from toolkit.report.sources import source_line
-from toolkit.report.tables import Cell, Report, Table, table_cell
+from toolkit.report.tables import Cell, Report, Table, published_number, table_cell
 
 PYRAMID_USE = "Pyramide"  # the Verwendung of the catalogue's age groups a pyramid is drawn by
 POPULATIONS = ("deutsch", "nichtdeutsch")
@@ -118,15 +119,15 @@ def population_pyramid(frame: pd.DataFrame, catalogue: Catalogue, indicator: Ind
     cells = {(r.group, r.sex, r.age): r for r in rows.itertuples(index=False)}
     populations = []
     for code in POPULATIONS:
-        total = _published(cells.get((code, "insgesamt", ALL)))
+        total = published_number(cells.get((code, "insgesamt", ALL)))
         if math.isnan(total) or total <= 0:
             return None
         shares, symbols = [], []
         for sex in SEXES:
             records = [cells.get((code, sex, g.code)) for g in groups]
-            shares.append(tuple(100.0 * _published(r) / total for r in records))
-            symbols.append(tuple(_symbol(r) for r in records))
-        counts = {age: _published(cells.get((code, "insgesamt", age))) for age in catalogue.ages_of(indicator)}
+            shares.append(tuple(100.0 * published_number(r) / total for r in records))
+            symbols.append(tuple(map_state(r) for r in records))
+        counts = {age: published_number(cells.get((code, "insgesamt", age))) for age in catalogue.ages_of(indicator)}
         populations.append(Population(
             code, catalogue.label("gruppe", code), total, (shares[0], shares[1]), (symbols[0], symbols[1]),
             span_share(counts, partitions, 0, ADULT, total), span_share(counts, partitions, OLD, None, total),
@@ -169,20 +170,6 @@ def pyramid_table(frame: pd.DataFrame, catalogue: Catalogue, indicator: Indicato
                                 for g, s in columns)]
     return Table(f"{indicator.id} {indicator.name} nach Altersgruppen und Geschlecht, {year} (Anzahl)", header, body,
                  field_code)
-
-
-def _published(record) -> float:
-    if record is None or record.suppressed or pd.isna(record.published):
-        return math.nan
-    return float(record.published)
-
-
-def _symbol(record) -> str:
-    if record is None:
-        return "…"
-    if record.suppressed or pd.isna(record.published):
-        return record.symbol or "."
-    return ""
 
 
 def _age_name(group: AgeGroup) -> str:

@@ -178,9 +178,9 @@ def district_part(report: Report, k: dict, indicator: Indicator, block: pd.DataF
     k["stadtteil_tabelle"] = table.context()
     report.tables.append(table)
     group = shown[0]
-    values = tuple(_published(lookup.get((d.area, group))) for d in catalogue.districts)
+    values = tuple(published_number(lookup.get((d.area, group))) for d in catalogue.districts)
     symbols = tuple(map_state(lookup.get((d.area, group)), d.empty) for d in catalogue.districts)
-    city_value = _published(city_lookup.get(group))
+    city_value = published_number(city_lookup.get(group))
     reference_label = "Gesamtstadt"
     if indicator.typ == "anzahl":  # a city total is no yardstick for one Stadtteil: use the mean
         city_value = city_value / len(catalogue.districts) if catalogue.districts else math.nan
@@ -221,7 +221,7 @@ def district_maps(report: Report, indicator: Indicator, catalogue: Catalogue, cu
 
     def cells(g: str) -> tuple[tuple[float, ...], tuple[str, ...]]:
         records = [lookup.get((area, g)) for area in shapes.areas]
-        return (tuple(_published(r) for r in records),
+        return (tuple(published_number(r) for r in records),
                 tuple(map_state(r, area in empty) for r, area in zip(records, shapes.areas, strict=True)))
 
     def title(g: str) -> str:
@@ -233,7 +233,7 @@ def district_maps(report: Report, indicator: Indicator, catalogue: Catalogue, cu
     if indicator.typ != "anzahl":
         shown_group = target or group
         values, states = cells(shown_group)
-        value = city_value if shown_group == group else _published(_city_record(city, shown_group))
+        value = city_value if shown_group == group else published_number(_city_record(city, shown_group))
         return [MapChart(title(shown_group), indicator.einheit, indicator.quelle, latest, shapes, values, states,
                          value, reference_label, decimals, caption(title(shown_group)))]
     values, states = cells(group)
@@ -248,7 +248,7 @@ def district_maps(report: Report, indicator: Indicator, catalogue: Catalogue, cu
                                                   else SHOWN)
             share_states.append(state)
             shares.append(100 * part / total if state == SHOWN else math.nan)
-        city_part, city_total = (_published(_city_record(city, g)) for g in (target, group))
+        city_part, city_total = (published_number(_city_record(city, g)) for g in (target, group))
         share_title = (f"{indicator.name}: Anteil der Gruppe „{catalogue.label('gruppe', target)}“, nach Stadtteilen "
                        f"{latest}")
         maps.append(MapChart(share_title, "%", indicator.quelle, latest, shapes, tuple(shares), tuple(share_states),
@@ -264,18 +264,18 @@ def _city_record(city: pd.DataFrame, group: str):
 def _range_text(indicator: Indicator, records: list, year: int) -> str:
     """'Die Werte der 29 Stadtteile mit veröffentlichtem Wert reichen 2025 von 2,9 % bis (100,0 %).': the lowest and
     the highest printed value, in brackets where the table brackets it (limited reliability)."""
-    shown = [r for r in records if not math.isnan(_published(r))]
+    shown = [r for r in records if not math.isnan(published_number(r))]
     if not shown:
         return f"Für {year} ist kein Stadtteilwert veröffentlichbar."
     decimals = decimals_of(indicator)
 
     def text(record) -> str:
-        value = format_value(_published(record), indicator.einheit, decimals)
+        value = format_value(published_number(record), indicator.einheit, decimals)
         return f"({value})" if _limited(record) else value
 
     # on a tie the plain value is named
-    low = min(shown, key=lambda r: (round(_published(r), decimals), _limited(r)))
-    high = max(shown, key=lambda r: (round(_published(r), decimals), not _limited(r)))
+    low = min(shown, key=lambda r: (round(published_number(r), decimals), _limited(r)))
+    high = max(shown, key=lambda r: (round(published_number(r), decimals), not _limited(r)))
     return (f"Die Werte der {len(shown)} Stadtteile mit veröffentlichtem Wert reichen {year} von {text(low)} bis "
             f"{text(high)}.")
 
@@ -291,7 +291,8 @@ def _district_cell(district, row, decimals: int, markers: dict[str, str]) -> Cel
     return table_cell(row, decimals, markers)
 
 
-def _published(record) -> float:
+def published_number(record) -> float:
+    """A record's published value, NaN where it is suppressed or missing (for charts, maps and computed shares)."""
     if record is None or record.suppressed or pd.isna(record.published):
         return math.nan
     return float(record.published)
@@ -327,7 +328,7 @@ def comparison_part(report: Report, k: dict, indicator: Indicator, block: pd.Dat
     group = (targets or compare_groups)[0]
     parts = []
     for area in areas:
-        value = _published(lookup.get((area, group, last)))
+        value = published_number(lookup.get((area, group, last)))
         if not math.isnan(value):
             parts.append(f"{_area_label(catalogue, area)} {format_value(value, indicator.einheit, decimals)}")
     label = catalogue.label("gruppe", group)  # 'Mit Migrationshintergrund (Mikrozensus)': one pair of brackets
