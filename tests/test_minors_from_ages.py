@@ -13,8 +13,8 @@ from workbook_edit import filled_cells, generate, set_cells
 from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import CITY, load_catalogue
 from toolkit.catalogue.sheets import default_links, default_rows
-from toolkit.core.errors import CatalogueError
 from toolkit.collect.layout import plan_workbook
+from toolkit.core.errors import CatalogueError
 from toolkit.core.keys import ALL, ObservationKey
 from toolkit.core.store import Store
 from toolkit.demo import data as demo_data

@@ -11,7 +11,12 @@ from docx import Document
 
 from toolkit.catalogue.model import CITY
 from toolkit.core.keys import ALL
-from toolkit.report.profile_population import age_sentence, age_shares, nationality_sentence, population_indicator
+from toolkit.report.profile_population import (
+    age_sentence,
+    age_shares,
+    nationality_sentence,
+    population_indicator,
+)
 
 YEAR = 2025
 # both sexes, group insgesamt, by Lebensphase: a young Stadtteil and the city
