@@ -84,14 +84,15 @@ def test_one_chapter_per_handlungsfeld_in_catalogue_order(compiled):
 def test_every_chart_is_a_picture_with_german_alt_text(compiled):
     _workspace, result, document = compiled
     pictures = list(document.element.body.iter(qn("wp:docPr")))
-    # DEM-01, DEM-02: time series + Stadtteil bars + Stadtteil map; BIL-06, ARB-03, ARB-12: time series; GES-04 has
-    # no data
-    assert result.n_charts == 9 and result.n_maps == 2
+    # DEM-01, DEM-02: time series + Stadtteil bars + Stadtteil map; DEM-01 also the population pyramid; BIL-06,
+    # ARB-03, ARB-12: time series; GES-04 has no data
+    assert result.n_charts == 10 and result.n_maps == 2
     assert len(pictures) == result.n_charts + 1  # and the cover's map of the Stadtteile
     assert pictures[0].get("descr").startswith("Titelbild: Karte der 40 Stadtteile (Landeshauptstadt Magdeburg)")
     for picture in pictures[1:]:
         assert picture.get("descr", "").strip()
-        assert picture.get("descr").startswith(("Liniendiagramm:", "Balkendiagramm:", "Karte:"))
+        assert picture.get("descr").startswith(("Liniendiagramm:", "Balkendiagramm:", "Karte:",
+                                                "Bevölkerungspyramide 2024:"))
 
 
 def test_language_title_and_repeated_header_rows(compiled):
@@ -253,9 +254,10 @@ def test_headings_and_charts_are_kept_with_what_follows(compiled):
 
     paragraphs = document.paragraphs
     cover, *charts = [i for i, p in enumerate(paragraphs) if p._p.find(f".//{qn('w:drawing')}") is not None]
-    assert len(charts) == 9 and cover < paragraphs.index(next(p for p in paragraphs if p.text == "Impressum"))
+    assert len(charts) == 10 and cover < paragraphs.index(next(p for p in paragraphs if p.text == "Impressum"))
     for i in charts:  # the text before a chart, the chart, its caption and the table's caption stay together
-        assert all(kept(p) for p in paragraphs[i - 1:i + 3]), [p.text for p in paragraphs[i - 1:i + 3]]
+        start = i if paragraphs[i - 1].style.name == "Quelle" else i - 1  # after a table's source line: a new block
+        assert all(kept(p) for p in paragraphs[start:i + 3]), [p.text for p in paragraphs[start:i + 3]]
     for table in document.tables:
         rows = table.rows
         following = table._tbl.getnext()

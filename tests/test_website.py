@@ -260,7 +260,8 @@ def test_downloads_per_indicator_and_all_data_as_one_zip(site):
         assert f'"path": "integrationsmonitoring_{YEAR}.csv"' in archive.read("datapackage.json").decode("utf-8")
     links = documents["kennzahlen/dem-01.html"].xpath("//ul[@class='dateien']//a/@href")
     assert [Path(link).name for link in links] == ["dem-01.csv", "dem-01.xlsx", "dem-01-zeitreihe.svg",
-                                                   "dem-01-zeitreihe.png", "dem-01-stadtteile.svg",
+                                                   "dem-01-zeitreihe.png", "dem-01-pyramide.svg", "dem-01-pyramide.png",
+                                                   "dem-01-stadtteile.svg",
                                                    "dem-01-stadtteile.png", "dem-01-karte.svg", "dem-01-karte.png"]
     assert not (folder / "daten" / "ges-04.xlsx").exists()  # no data, no tables: only its (empty) CSV
 

@@ -142,7 +142,8 @@ def population_pyramid(frame: pd.DataFrame, catalogue: Catalogue, indicator: Ind
 def pyramid_part(report: Report, k: dict, indicator: Indicator, catalogue: Catalogue, year: int,
                  markers: dict[str, str], field_code: str, at: int) -> None:
     """The pyramid of ``indicator`` in ``year`` (charts, at index ``at``: right after its time series, where compile
-    places it with its caption) and its numbers as a table (the Tabellenanhang), if it has the cells for one."""
+    places it with its caption) and its numbers as a table right below it (and in the Tabellenanhang), if it has the
+    cells for one."""
     if report.breakdowns is None:
         return
     rows = report.breakdowns[report.breakdowns["indicator"] == indicator.id]
@@ -153,7 +154,9 @@ def pyramid_part(report: Report, k: dict, indicator: Indicator, catalogue: Catal
     report.charts.insert(at, spec)
     report.chart_slots.insert(at, (k, "pyramide"))
     k["text"] = " ".join([k.get("text", ""), *_difference(spec.populations)]).strip()  # said, not only drawn
-    report.tables.append(pyramid_table(rows, catalogue, indicator, year, markers, field_code))
+    table = pyramid_table(rows, catalogue, indicator, year, markers, field_code)
+    report.tables.append(table)
+    report.tables_after.append((spec.caption, table))  # right below the pyramid (compile.py)
 
 
 def pyramid_table(frame: pd.DataFrame, catalogue: Catalogue, indicator: Indicator, year: int,

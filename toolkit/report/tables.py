@@ -90,6 +90,7 @@ class Report:
     min_population: int = DEFAULT_MIN_POPULATION  # below it a Stadtteil gets no rate of its own ('x')
     data_dates: dict[str, str] = field(default_factory=dict)  # indicator -> Stand of its data (German date)
     breakdowns: pd.DataFrame | None = None  # all published cells, by age group and nationality too (report/pyramid.py)
+    tables_after: list[tuple[str, Table]] = field(default_factory=list)  # (picture caption, table): no template slot
 
 
 def table_cell(row, decimals: int, markers: dict[str, str]) -> Cell:

@@ -470,6 +470,40 @@ def add_pictures_after(document: Document, extra: Sequence[Sequence[tuple[bytes,
             last = label
 
 
+def add_table_after(document: Document, anchor: str, caption: str, header: list[str], rows: list[list[str]],
+                    notes: Sequence[str]) -> bool:
+    """After the body paragraph whose text is ``anchor`` (a picture's caption): the table's caption (style Caption),
+    the table (BodyWriter.table) and its notes and source line (style Quelle). False if no paragraph says ``anchor``."""
+    paragraph = next((p for p in document.element.body.findall(qn("w:p")) if _text(p) == anchor), None)
+    if paragraph is None:
+        return False
+    out = BodyWriter(document, before=paragraph.getnext())
+    out.paragraph(caption, "Caption")
+    out.table(header, rows)
+    for note in notes:
+        out.paragraph(note, "Quelle")
+    return True
+
+
+def move_below_next_table(document: Document, anchor: str) -> bool:
+    """Move the picture whose caption says ``anchor`` (the paragraph before that caption, and the caption) below the
+    next table of the body and the notes under it (style Quelle): a chart placed after another chart (the pyramid after
+    the time series) then does not part the first one from its table. False if there is no such caption or table."""
+    caption = next((p for p in document.element.body.findall(qn("w:p")) if _text(p) == anchor), None)
+    picture = caption.getprevious() if caption is not None else None
+    table = caption.getnext() if caption is not None else None
+    while table is not None and table.tag != qn("w:tbl"):
+        table = table.getnext()
+    if picture is None or table is None:
+        return False
+    last, notes = table, _style_id(document, "Quelle")
+    while last.getnext() is not None and last.getnext().tag == qn("w:p") and _paragraph_style(last.getnext()) == notes:
+        last = last.getnext()
+    last.addnext(picture)
+    picture.addnext(caption)
+    return True
+
+
 def _paragraph_like(paragraph: Element | None) -> Element:
     """An empty paragraph with the paragraph properties (style, alignment, keep with next) of ``paragraph``."""
     new = OxmlElement("w:p")
@@ -486,9 +520,10 @@ class BodyWriter:
     forty pages of tables that took seconds. Here each style is looked up once; the XML is what python-docx writes.
     """
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, before: Element | None = None) -> None:
+        """Everything goes before ``before`` (an element of the body), by default at the end of the body."""
         self.document = document
-        self.end = document.element.body.find(qn("w:sectPr"))
+        self.end = before if before is not None else document.element.body.find(qn("w:sectPr"))
         self.styles: dict[str, str] = {}
 
     def _style_id(self, name: str) -> str:
