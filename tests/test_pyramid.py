@@ -138,7 +138,12 @@ def test_the_demo_report_shows_the_pyramid_after_the_population_series_with_its_
     caption = ("Abbildung: DEM-01 Bevölkerungspyramide 2025: Deutsche und Nichtdeutsche nach Altersgruppen und "
                "Geschlecht")
     at = texts.index(caption)
-    assert texts[at - 2] == "Abbildung: DEM-01 Einwohnerinnen und Einwohner nach Gruppen"
+    series = texts.index("Abbildung: DEM-01 Einwohnerinnen und Einwohner nach Gruppen")
+    series_table = texts.index("Tabelle: DEM-01 Einwohnerinnen und Einwohner, 2020–2025 (Anzahl)")
+    districts = texts.index("Abbildung: DEM-01 Einwohnerinnen und Einwohner, Insgesamt, nach Stadtteilen 2025")
+    assert series < series_table < at < districts  # below the series and its table, before the Stadtteile
+    assert texts[at + 1] == ("Tabelle: DEM-01 Einwohnerinnen und Einwohner nach Altersgruppen und Geschlecht, 2025 "
+                             "(Anzahl)")  # its numbers right below it
     alts = [d.get("descr") for d in document.element.body.iter(qn("wp:docPr"))]
     alt = next(a for a in alts if a.startswith("Bevölkerungspyramide 2025"))
     assert "Die Nichtdeutschen sind jünger" in alt
