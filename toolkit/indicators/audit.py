@@ -9,7 +9,9 @@ behind a published cell is a node with an interval of possible values, starting 
   (a true 0 is shown as –), so two hidden counts whose sum is 2 are both 1;
 - counts the catalogue declares equal (sheet Gleiche Zahlen) are one node;
 - a published rate (one decimal) ties Zähler and Nenner: Zähler = rate × Nenner / Faktor, in both directions;
-- every additive relation (group sum rules, sexes, Stadtteile and Gesamtstadt) bounds each member by the others.
+- every additive relation (group sum rules, sexes, Stadtteile and Gesamtstadt, all ages and the age groups of each
+  Verwendung, the age groups of two Verwendungen over the same ages, a group and its single nationalities) bounds each
+  member by the others.
 
 The bounds are narrowed until nothing changes. A suppressed count whose interval holds a single whole number is
 recovered: that is a breach. Rates shown as "x" (sparsely populated Stadtteile) are not secret and not targets;
@@ -179,8 +181,8 @@ def audit_cells(cells: pd.DataFrame, catalogue: Catalogue) -> AuditResult:
         changed = False
         for (zaehler, nenner, share), half in zip(rates, half_steps, strict=True):
             changed |= _rate(nodes, zaehler, nenner, share, half)
-        for total, parts in sums:
-            changed |= _sum(nodes, total, parts)
+        for totals, parts in sums:
+            changed |= _balance(nodes, totals, parts)
         if not changed:
             break
     for row in cells.itertuples():
@@ -210,27 +212,30 @@ def _rate(nodes: _Intervals, zaehler: int, nenner: int, share: float, half: floa
     return changed
 
 
-def _sum(nodes: _Intervals, total: int, parts: tuple[int, ...]) -> bool:
-    total = nodes.find(total)
-    parts = tuple(nodes.find(p) for p in parts)
-    low = sum(nodes.low[p] for p in parts)
-    high = sum(nodes.high[p] for p in parts)
-    changed = nodes.narrow(total, low, high)
-    unbounded = sum(1 for p in parts if math.isinf(nodes.high[p]))
-    finite_high = sum(nodes.high[p] for p in parts if not math.isinf(nodes.high[p]))
-    for p in parts:
-        others_low = low - nodes.low[p]
-        if math.isinf(nodes.high[p]):
-            others_high = math.inf if unbounded > 1 else finite_high
-        else:
-            others_high = math.inf if unbounded else finite_high - nodes.high[p]
-        changed |= nodes.narrow(p, nodes.low[total] - others_high, nodes.high[total] - others_low)
+def _balance(nodes: _Intervals, left: tuple[int, ...], right: tuple[int, ...]) -> bool:
+    """sum(left) = sum(right): bound each member by the others (a total and its parts: ``left`` is the total)."""
+    left = tuple(nodes.find(m) for m in left)
+    right = tuple(nodes.find(m) for m in right)
+    changed = False
+    for side, other in ((left, right), (right, left)):
+        other_low = sum(nodes.low[m] for m in other)
+        other_high = sum(nodes.high[m] for m in other)  # inf if any member is unbounded
+        low = sum(nodes.low[m] for m in side)
+        unbounded = sum(1 for m in side if math.isinf(nodes.high[m]))
+        finite_high = sum(nodes.high[m] for m in side if not math.isinf(nodes.high[m]))
+        for m in side:
+            others_low = low - nodes.low[m]
+            if math.isinf(nodes.high[m]):
+                others_high = math.inf if unbounded > 1 else finite_high
+            else:
+                others_high = math.inf if unbounded else finite_high - nodes.high[m]
+            changed |= nodes.narrow(m, other_low - others_high, other_high - others_low)
     return changed
 
 
 def _sum_relations(cells: pd.DataFrame, catalogue: Catalogue, count_of: dict[int, int], nenner_of: dict[int, int],
-                   nodes: _Intervals) -> list[tuple[int, tuple[int, ...]]]:
-    found: set[tuple[int, tuple[int, ...]]] = set()
+                   nodes: _Intervals) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    found: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
     block_all = cells.assign(present=0.0)
     for _indicator, index in block_all.groupby("indicator", sort=False).groups.items():
         block = block_all.loc[index]
@@ -238,7 +243,8 @@ def _sum_relations(cells: pd.DataFrame, catalogue: Catalogue, count_of: dict[int
             if of is nenner_of and block["typ"].iloc[0] != IndicatorType.QUOTE:
                 continue
             for relation in relations(block, catalogue, "present"):
-                found.add((nodes.find(of[relation.total]), tuple(nodes.find(of[p]) for p in relation.parts)))
+                found.add((tuple(nodes.find(of[t]) for t in relation.totals),
+                           tuple(nodes.find(of[p]) for p in relation.parts)))
     return sorted(found)
 
 
