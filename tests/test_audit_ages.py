@@ -8,13 +8,25 @@ Both sum to all ages, and between the limits both have (45, 65) they also sum to
 from __future__ import annotations
 
 import pandas as pd
+import pytest
+from conftest import make_workspace
+from docx import Document
+from kiss_md import AGE_ROUND, import_age_round
+from report_fixtures import report_template
 from test_audit import _published_rows
 
 from toolkit.catalogue.breakdowns import equal_age_sums
 from toolkit.catalogue.model import Catalogue
+from toolkit.collect.layout import FLAG_WITHHELD
+from toolkit.core.cells import format_number
+from toolkit.core.keys import ALL
+from toolkit.core.store import Store
 from toolkit.indicators.audit import audit, unjustified
-from toolkit.indicators.confidentiality import PRIMARY, SECONDARY, protect, relations
+from toolkit.indicators.confidentiality import PRIMARY, SECONDARY, SOURCE, protect, relations
+from toolkit.indicators.editions import ledger_cells
+from toolkit.indicators.published import audit_all_editions, load_published
 from toolkit.indicators.values import value_frame
+from toolkit.report.compile import compile_report
 
 # Nichtdeutsche of one Stadtteil: the 85-89 year olds are 2 (primary); the smallest other 5-year group is 0-5 (4).
 PYRAMIDE = {"0-5": 4, "5-10": 80, "10-15": 70, "15-20": 90, "20-25": 100, "25-30": 110, "30-35": 120, "35-40": 96,
@@ -77,3 +89,64 @@ def test_without_all_ages_the_two_verwendungen_still_sum_to_each_other(catalogue
     frame.loc[frame["suppressed"] == "", "published"] = frame["value"]
     found = {(r.key.age, r.value) for r in audit(_published_rows(frame, catalogue), catalogue).recovered}
     assert found == {("85-90", 2)}
+
+
+@pytest.fixture(scope="module")
+def age_round(tmp_path_factory):
+    """A working folder with an imported KISS-MD round with age groups (kiss_md.AGE_ROUND), the 2024 edition
+    published into the ledger, and the 2025 tables protected with it: (workspace, catalogue, protected 2025 frame with
+    every breakdown, its open-data rows)."""
+    missing = [path.name for path in AGE_ROUND.values() if not path.is_file()]
+    if missing:
+        pytest.skip(f"../shared/reference/kiss-md: {', '.join(missing)} fehlt")
+    workspace = make_workspace(tmp_path_factory.mktemp("age-round") / "ws")
+    results = import_age_round(workspace)
+    assert all(r.report.ok for r in results.values()), [p.message for r in results.values() for p in r.report.problems]
+    earlier = load_published(workspace, 2024, breakdowns=True)
+    with Store(workspace.store_file) as store, store.transaction():
+        store.record_edition(year=2024, folder="ausgabe", report="bericht.docx", report_sha256="0" * 64,
+                             cells=ledger_cells(earlier.frame))
+    catalogue, _settings, frame, _left_out = load_published(workspace, 2025, breakdowns=True)
+    return workspace, catalogue, frame, _published_rows(frame, catalogue)
+
+
+def test_an_imported_kiss_md_round_with_age_groups_keeps_every_suppressed_count_secret(age_round):
+    """K3_T34/K3_T39 give the five Lebensphasen per Stadtteil, K3_T1 the Pyramide and the Lebensphasen of the city;
+    the Amt withholds small Stadtteil cells. Before, two withheld 7-18 cells (Beyendorfer Grund, Gewerbegebiet Nord,
+    2025) whose sum the city gave as 2 were each 1 to a reader, and Beyendorfer Grund's 45-65 then 9 - 1 = 8."""
+    workspace, catalogue, frame, rows = age_round
+    result = audit(rows, catalogue)
+    ages = frame[frame["age"] != ALL]
+    hidden_ages = ages[ages["suppressed"] != ""]
+    assert len(ages) > 1500 and len(hidden_ages) > 150, (len(ages), len(hidden_ages))
+    assert result.ok and result.cells == len(rows) > len(ages) and result.suppressed >= len(hidden_ages), \
+        result.lines(catalogue)[:8]
+    together = audit_all_editions(workspace, rows, catalogue)
+    assert together.ok and together.editions == 2, together.lines(catalogue)[:8]
+    assert unjustified(frame, catalogue) == []
+    secondary_ages = set(hidden_ages.loc[hidden_ages["suppressed"] == SECONDARY, "age"])
+    assert "7-18" in secondary_ages  # a third Stadtteil's 7-18 of 2025, beside the two withheld ones
+
+
+def test_the_amts_withheld_cells_stay_withheld_in_every_breakdown(age_round):
+    workspace, _catalogue, frame, rows = age_round
+    with Store.read_only(workspace.store_file) as store:
+        withheld = {key for key, value in store.values().items() if value.flag == FLAG_WITHHELD}
+    assert sum(1 for key in withheld if key.age != ALL) > 100
+    shown = {(r.indicator, r.year, r.area, r.group, r.sex, r.age, r.nationality)
+             for r in frame[frame["suppressed"] != SOURCE].itertuples()}
+    assert not {(k.indicator, k.year, k.area, k.group, k.sex, k.age, k.nationality) for k in withheld} & shown
+    assert sum(1 for row in rows if row["Kennzeichen"] == FLAG_WITHHELD) >= len(
+        [k for k in withheld if k.year <= 2025 and k.measure == "wert"])
+
+
+def test_the_internal_edition_audits_every_breakdown_the_export_publishes(age_round):
+    """The internal edition's audit (compile --intern) reads the rows the open-data export writes: with the age groups,
+    not only the values of all ages the report shows."""
+    workspace, catalogue, _frame, rows = age_round
+    workspace.report_template.write_bytes(report_template())
+    internal = compile_report(workspace, 2025, processes=1, intern=True)
+    text = [p.text for p in Document(internal.report).paragraphs]
+    expected = audit_all_editions(workspace, rows, catalogue).lines(catalogue)
+    assert expected[0] in text and expected[1] == "Kein gesperrter Wert ist zurückzurechnen." in text, expected
+    assert f"{format_number(len(rows))} veröffentlichte Werte" in expected[0]

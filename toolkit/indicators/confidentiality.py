@@ -451,7 +451,7 @@ def _hide_partners(relations: list[tuple[tuple[int, ...], tuple[int, ...]]], hid
         changed = False
         for totals, parts in relations:
             members = (*totals, *parts)
-            if not _exposed(members, hidden, value):
+            if not _exposed(totals, parts, hidden, value):
                 continue
             candidates = [m for m in members if m not in hidden]
             if not candidates:
@@ -477,13 +477,27 @@ def _known(rows: Iterable[int], earlier: Earlier, keys: list[tuple], shown: pd.S
     return known
 
 
-def _exposed(members: tuple[int, ...], hidden: set[int], value: dict[int, float]) -> bool:
+def _exposed(totals: tuple[int, ...], parts: tuple[int, ...], hidden: set[int], value: dict[int, float]) -> bool:
     """True if the hidden counts of a relation can be recomputed from the others: exactly one is hidden, or all
-    hidden ones are 1 (a reader who knows that a hidden count is at least 1 gets 1 for each from their sum)."""
-    secret = [m for m in members if m in hidden]
+    hidden ones are 1 (a reader who knows that a hidden count is at least 1 gets 1 for each from their sum). The sum of
+    the hidden ones is the reader's where they are all on one side of the relation, also when the source withheld
+    them and their values are unknown here (two withheld Stadtteile whose sum the Gesamtstadt gives as 2)."""
+    secret = [m for m in (*totals, *parts) if m in hidden]
     if len(secret) == 1:
         return True
-    return len(secret) > 1 and all(value[m] == 1 for m in secret)
+    if not secret:
+        return False
+    if all(value[m] == 1 for m in secret):
+        return True
+    if not any(math.isnan(value[m]) for m in secret):
+        return False
+    for side, other in ((parts, totals), (totals, parts)):
+        if any(m in hidden for m in other):
+            continue
+        rest = sum(value[m] for m in other) - sum(value[m] for m in side if m not in hidden)
+        if not math.isnan(rest):
+            return rest < len(secret) + 0.5
+    return False
 
 
 def equal_counts(keys: Iterable[tuple], catalogue: Catalogue) -> Iterator[tuple[tuple, tuple]]:
