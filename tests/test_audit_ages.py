@@ -150,3 +150,16 @@ def test_the_internal_edition_audits_every_breakdown_the_export_publishes(age_ro
     expected = audit_all_editions(workspace, rows, catalogue).lines(catalogue)
     assert expected[0] in text and expected[1] == "Kein gesperrter Wert ist zurückzurechnen." in text, expected
     assert f"{format_number(len(rows))} veröffentlichte Werte" in expected[0]
+
+
+def test_age_groups_that_disagree_by_one_recover_nothing_false(catalogue):
+    """Published numbers that contradict each other (the Lebensphasen 45-65 and 65+ one less and one more than the
+    5-year groups: a demo that rounds each Verwendung on its own) leave a reader no exact value (80-85 + 85-90 is 6 by
+    the Pyramide and 7 by 65+); the audit does not narrow an empty interval until it names a value."""
+    frame = _frame(catalogue, {**PYRAMIDE, **LEBENSPHASEN, "45-65": 199, "65+": 51})
+    result = audit(_published_rows(frame, catalogue), catalogue)
+    assert result.ok and result.contradicted == 2, result.lines(catalogue)  # 45-65 and 65+ against the Pyramide
+    assert result.lines(catalogue)[1:] == [
+        "Kein gesperrter Wert ist zurückzurechnen.",
+        "2 Summen der veröffentlichten Werte gehen nicht auf (etwa Altersgruppen zweier Gliederungen mit verschiedener "
+        "Summe) und wurden nicht verwendet; bitte die Werte prüfen."]

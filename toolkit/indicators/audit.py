@@ -71,6 +71,7 @@ class AuditResult:
     suppressed: int = 0  # suppressed cells that were targets
     recovered: list[Recovered] = field(default_factory=list)
     editions: int = 1  # the editions read together (indicators/editions.py)
+    contradicted: int = 0  # sums the published numbers do not add up to (left out: they hold for no reader)
 
     @property
     def ok(self) -> bool:
@@ -82,11 +83,16 @@ class AuditResult:
                 f"{count_of(self.suppressed, 'Wert', adjective='gesperrt')}; "
                 "versucht, jeden gesperrten Wert aus Summen, Anteil × Grundzahl und gleichen Zahlen anderer "
                 "Kennzahlen zurückzurechnen.")
+        one = self.contradicted == 1
+        contradicted = [f"{count_of(self.contradicted, 'Summe', 'Summen')} der veröffentlichten Werte "
+                        f"{'geht' if one else 'gehen'} nicht auf (etwa Altersgruppen zweier Gliederungen mit "
+                        f"verschiedener Summe) und {'wurde' if one else 'wurden'} nicht verwendet; bitte die Werte "
+                        "prüfen."] if self.contradicted else []
         if self.ok:
-            return [head, "Kein gesperrter Wert ist zurückzurechnen."]
+            return [head, "Kein gesperrter Wert ist zurückzurechnen.", *contradicted]
         return [head, f"{count_of(len(self.recovered), 'Wert', adjective='gesperrt')} "
                       f"{'ist' if len(self.recovered) == 1 else 'sind'} zurückzurechnen:",
-                *(f"  {r.text(catalogue)}" for r in self.recovered)]
+                *(f"  {r.text(catalogue)}" for r in self.recovered), *contradicted]
 
 
 class _Intervals:
@@ -97,6 +103,7 @@ class _Intervals:
         self.parent: list[int] = []
         self.low: list[float] = []
         self.high: list[float] = []
+        self.contradicted = False  # a narrowing would have left a node no value
 
     def node(self, key: tuple) -> int:
         number = self.ids.get(key)
@@ -120,8 +127,12 @@ class _Intervals:
             self.narrow(a, self.low[b], self.high[b])
 
     def narrow(self, number: int, low: float, high: float) -> bool:
-        """Intersect the node's interval with [low, high]; True if it shrank noticeably."""
+        """Intersect the node's interval with [low, high]; True if it shrank noticeably. If nothing would be left
+        (published numbers that contradict each other), the node keeps its interval and ``contradicted`` is set."""
         number = self.find(number)
+        if max(low, self.low[number]) > min(high, self.high[number]) + 1e-6:
+            self.contradicted = True
+            return False
         changed = False
         if low > self.low[number] + 1e-9:
             self.low[number] = low
@@ -177,14 +188,16 @@ def audit_cells(cells: pd.DataFrame, catalogue: Catalogue) -> AuditResult:
     step = {row.Index: RATE_HALF_STEP / row.faktor for row in cells.itertuples() if row.typ == IndicatorType.QUOTE}
     half_steps = [step[row.Index] for row in cells.itertuples()
                   if row.typ == IndicatorType.QUOTE and not row.suppressed and not math.isnan(row.value)]
-    for _round in range(MAX_ROUNDS):
-        changed = False
-        for (zaehler, nenner, share), half in zip(rates, half_steps, strict=True):
-            changed |= _rate(nodes, zaehler, nenner, share, half)
-        for totals, parts in sums:
-            changed |= _balance(nodes, totals, parts)
-        if not changed:
+    start = (nodes.low[:], nodes.high[:])
+    contradicted: set[int] = set()
+    while True:  # a sum the published numbers contradict holds for no reader: narrow again without it
+        nodes.low, nodes.high = start[0][:], start[1][:]
+        found = _narrow_all(nodes, [(r, h) for r, h in zip(rates, half_steps, strict=True)],
+                            [(number, relation) for number, relation in enumerate(sums) if number not in contradicted])
+        if not found:
             break
+        contradicted |= found
+    result.contradicted = len(contradicted)
     for row in cells.itertuples():
         if not row.suppressed or row.symbol == SPARSE_SYMBOL:
             continue
@@ -198,6 +211,25 @@ def audit_cells(cells: pd.DataFrame, catalogue: Catalogue) -> AuditResult:
             result.recovered.append(Recovered(ObservationKey(row.indicator, row.year, row.area, row.group, row.sex,
                                                              measure, row.age, row.nationality), value))
     return result
+
+
+def _narrow_all(nodes: _Intervals, rates: list[tuple[tuple[int, int, float], float]],
+                sums: list[tuple[int, tuple[tuple[int, ...], tuple[int, ...]]]]) -> set[int]:
+    """Narrow the intervals by the rates and the sums until nothing changes; the numbers of the sums that contradict
+    the intervals (they would leave a count no possible value)."""
+    contradicted: set[int] = set()
+    for _round in range(MAX_ROUNDS):
+        changed = False
+        for (zaehler, nenner, share), half in rates:
+            changed |= _rate(nodes, zaehler, nenner, share, half)
+        for number, (totals, parts) in sums:
+            nodes.contradicted = False
+            changed |= _balance(nodes, totals, parts)
+            if nodes.contradicted:
+                contradicted.add(number)
+        if contradicted or not changed:
+            break
+    return contradicted
 
 
 def _rate(nodes: _Intervals, zaehler: int, nenner: int, share: float, half: float) -> bool:
