@@ -121,6 +121,8 @@ def test_an_imported_kiss_md_round_with_age_groups_keeps_every_suppressed_count_
     assert len(ages) > 1500 and len(hidden_ages) > 150, (len(ages), len(hidden_ages))
     assert result.ok and result.cells == len(rows) > len(ages) and result.suppressed >= len(hidden_ages), \
         result.lines(catalogue)[:8]
+    # every sum adds up: Sülzegrund's 2022 share has no value and no row, but its Nenner is DEM-01's 10 inhabitants
+    assert result.contradicted == 0, result.lines(catalogue)[-1]
     together = audit_all_editions(workspace, rows, catalogue)
     assert together.ok and together.editions == 2, together.lines(catalogue)[:8]
     assert unjustified(frame, catalogue) == []

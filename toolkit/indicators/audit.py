@@ -13,7 +13,10 @@ behind a published cell is a node with an interval of possible values, starting 
   Verwendung, the age groups of two Verwendungen over the same ages, a group and its single nationalities) bounds each
   member by the others.
 
-The bounds are narrowed until nothing changes. A suppressed count whose interval holds a single whole number is
+A Stadtteil cell the table lacks whose count another indicator publishes as the same number (a share without value,
+whose Nenner is DEM-01's inhabitants) takes part in the Gesamtstadt's sum. The bounds are narrowed until nothing
+changes; a sum that the published numbers contradict (it would leave a count no value) holds for no reader: it is
+left out, counted and named in the result. A suppressed count whose interval holds a single whole number is
 recovered: that is a breach. Rates shown as "x" (sparsely populated Stadtteile) are not secret and not targets;
 the Zähler of a suppressed rate is a target unless it is published as a count anyway (then the rate was
 suppressed for its small Nenner, a matter of reliability, not of secrecy).
@@ -31,7 +34,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from toolkit.catalogue.model import AREA_KEYS, Catalogue, IndicatorType, district_area
+from toolkit.catalogue.model import AREA_KEYS, CITY, Catalogue, IndicatorType, district_area
 from toolkit.collect.layout import MEASURE_LABELS
 from toolkit.core.cells import count_of, format_number
 from toolkit.core.keys import ALL, ObservationKey
@@ -161,6 +164,7 @@ def audit_cells(cells: pd.DataFrame, catalogue: Catalogue) -> AuditResult:
     result = AuditResult(cells=len(cells))
     if cells.empty:
         return result
+    cells = pd.concat([cells, _unseen_parts(cells, catalogue)], ignore_index=True)
     nodes = _Intervals()
     count_of: dict[int, int] = {}
     nenner_of: dict[int, int] = {}
@@ -211,6 +215,34 @@ def audit_cells(cells: pd.DataFrame, catalogue: Catalogue) -> AuditResult:
             result.recovered.append(Recovered(ObservationKey(row.indicator, row.year, row.area, row.group, row.sex,
                                                              measure, row.age, row.nationality), value))
     return result
+
+
+def _unseen_parts(cells: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """Cells of a Stadtteil the table lacks (a rate without a value has no row) whose count another indicator publishes
+    as the same number (sheet Gleiche Zahlen: the Nenner of STT-01 = DEM-01's inhabitants): a reader adds them to the
+    sum that gives the Gesamtstadt, so they enter it as unknown counts that the equal count then fixes."""
+    measures = {IndicatorType.ANZAHL: ("wert",), IndicatorType.QUOTE: ("zaehler", "nenner")}
+    columns = ["indicator", "year", "area", "group", "sex", "age", "nationality"]
+    keys = list(zip(*(cells[c].to_numpy() for c in columns), strict=True))
+    have = set(keys)
+    published = {(*key, measure) for key, typ in zip(keys, cells["typ"].to_numpy(), strict=True)
+                 for measure in measures[typ]}
+    city = cells[cells["area"] == CITY]
+    by_district = {(i, y, g, s, a, n) for i, y, area, g, s, a, n in have if area != CITY}
+    missing = {}
+    for row in city.itertuples():
+        if (row.indicator, row.year, row.group, row.sex, row.age, row.nationality) not in by_district:
+            continue  # no sum over Stadtteile
+        for district in catalogue.districts:
+            key = (row.indicator, row.year, district.area, row.group, row.sex, row.age, row.nationality)
+            if key not in have:
+                missing.update({(*key, measure): (key, row.typ, row.faktor) for measure in measures[row.typ]})
+    if not missing:
+        return pd.DataFrame(columns=CELL_COLUMNS)
+    linked = [missing[a if a in missing else b] for a, b in equal_counts([*published, *missing], catalogue)
+              if (a in missing) != (b in missing)]
+    records = {cell: (*cell, typ, faktor, math.nan, False, "", 0.0) for cell, typ, faktor in linked}
+    return pd.DataFrame(list(records.values()), columns=CELL_COLUMNS)
 
 
 def _narrow_all(nodes: _Intervals, rates: list[tuple[tuple[int, int, float], float]],
