@@ -10,8 +10,10 @@ only used on the way out.
 - Secondary suppression as one problem over everything published: in every additive relation (group sum
   rules such as insgesamt = deutsch + nichtdeutsch, sex insgesamt = männlich + weiblich, Gesamtstadt =
   sum of the Stadtteile, all ages = the age groups of one Verwendung, the age groups of two Verwendungen over the
-  same ages (65+ = 65-70 + … + 90+), a group = all its single nationalities when every one of them is there) a relation with exactly one suppressed count gets a second one (the smallest
-  other count), so the suppressed value cannot be recomputed from the total; counts the catalogue
+  same ages (65+ = 65-70 + … + 90+), a group = all its single nationalities when every one of them is there) a
+  relation with exactly one suppressed count gets a second one (the smallest other count), so the suppressed value
+  cannot be recomputed from the total (nor from a sum that makes each of its suppressed counts 1, also where the
+  source withheld them and their values are unknown here); counts the catalogue
   declares equal (sheet Gleiche Zahlen: DEM-01 Nichtdeutsche = STT-01 Zähler, …) are one count, so a
   count suppressed in one indicator is suppressed in the others and no published rate gives it back
   through its Nenner. Repeated until no relation has a single suppressed count.
@@ -298,7 +300,8 @@ def _age_sums(index: Mapping[tuple, int], catalogue: Catalogue, partitions: list
                 continue
             if frozenset(one) in whole and (year, area, group, sex, ALL, nationality) in index:
                 continue
-            found.append(Relation(present[one[0]], tuple(present[c] for c in other), tuple(present[c] for c in one[1:])))
+            found.append(Relation(present[one[0]], tuple(present[c] for c in other),
+                                  tuple(present[c] for c in one[1:])))
     return found
 
 
