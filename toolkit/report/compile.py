@@ -143,14 +143,15 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
                   else outputs)
     everything = load_published(workspace, year, leave_out_orphans=leave_out_orphans, breakdowns=True)
     catalogue, settings, published, left_out = totals(everything)  # the report's tables and texts: all ages
-    breakdowns = everything.frame  # with the cells by age group and nationality (the pyramid, the profiles)
+    breakdowns = everything.frame  # every breakdown: the export, the pyramid and the profiles' age structure
     deliveries, received = round_deliveries(workspace, year, catalogue)
     for line in round_status(workspace, year).gaps_lines():  # said before building, not only inside the report
         progress.note(line)
     shapes, problems = load_shapes(workspace, district_triples(catalogue)) if catalogue.districts else (None, [])
     audit_lines = None
     if intern:
-        rows = [dict(zip(COLUMNS, (str(v) for v in row), strict=True)) for row in export_rows(published, catalogue)]
+        rows = [dict(zip(COLUMNS, (str(v) for v in row), strict=True))
+                for row in export_rows(everything.frame, catalogue)]
         audit_lines = audit_all_editions(workspace, rows, catalogue).lines(catalogue)
     timings["daten"] = time.perf_counter() - started
     if not workspace.report_template.is_file():
