@@ -3,8 +3,8 @@
 This module only orchestrates. Steps: published values (indicators/published.py) -> Stadtteil shapes
 (maps.load_shapes) -> content (context.build_report, with the internal edition's deliveries from deliveries.py)
 and Stadtteil profiles (profiles.build_profiles) -> charts, maps and locator maps (charts.render_all, one process
-pool when it pays off) -> docxtpl render with autoescape=True -> each map placed after its bar chart and the
-finishing of the Word document (word.py: alt text on every picture, repeated header rows, column widths, title and
+pool when it pays off) -> docxtpl render with autoescape=True -> each map placed after its bar chart, the population
+pyramid (report/pyramid.py) below its series' table with its own table, and the finishing of the Word document (word.py: alt text on every picture, repeated header rows, column widths, title and
 language) -> atomic save. The Tabellenanhang (report/tables.py) gets the same tables; the Stadtteil profiles
 (report/profiles.py) are a document of their own next to the report; the PDF comes from LibreOffice (pdf.py).
 """

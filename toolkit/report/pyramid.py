@@ -28,7 +28,6 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from toolkit.catalogue.breakdowns import AgeGroup
 from toolkit.catalogue.model import CITY, Catalogue, Indicator
 from toolkit.core.cells import format_number, format_percent
 from toolkit.core.keys import ALL
@@ -134,16 +133,16 @@ def population_pyramid(frame: pd.DataFrame, catalogue: Catalogue, indicator: Ind
             median_group([counts.get(g.code, math.nan) for g in groups], total), styles.get(code, GROUP_STYLES[code])))
     title = f"Deutsche und Nichtdeutsche nach Alter und Geschlecht {year}, in % der jeweiligen Bevölkerung"
     return PopulationPyramid(title, year, source, tuple(short_label(g) for g in groups),
-                             tuple(_age_name(g) for g in groups), tuple(populations),
+                             tuple(g.bezeichnung for g in groups), tuple(populations),
                              f"Abbildung: {indicator.id} Bevölkerungspyramide {year}: Deutsche und Nichtdeutsche "
                              "nach Altersgruppen und Geschlecht")
 
 
 def pyramid_part(report: Report, k: dict, indicator: Indicator, catalogue: Catalogue, year: int,
                  markers: dict[str, str], field_code: str, at: int) -> None:
-    """The pyramid of ``indicator`` in ``year`` (charts, at index ``at``: right after its time series, where compile
-    places it with its caption) and its numbers as a table right below it (and in the Tabellenanhang), if it has the
-    cells for one."""
+    """The pyramid of ``indicator`` in ``year`` (charts, at index ``at``: right after its time series; compile puts it
+    below the series' table) and its numbers as a table right below it (and in the Tabellenanhang), if it has the
+    cells for one. The indicator's text gets the sentence on the difference in age structure."""
     if report.breakdowns is None:
         return
     rows = report.breakdowns[report.breakdowns["indicator"] == indicator.id]
@@ -173,10 +172,6 @@ def pyramid_table(frame: pd.DataFrame, catalogue: Catalogue, indicator: Indicato
                                 for g, s in columns)]
     return Table(f"{indicator.id} {indicator.name} nach Altersgruppen und Geschlecht, {year} (Anzahl)", header, body,
                  field_code)
-
-
-def _age_name(group: AgeGroup) -> str:
-    return group.bezeichnung
 
 
 # ---- the figure ---------------------------------------------------------------------------------------------
