@@ -18,7 +18,7 @@ class Link:
 
     With ``gleich_alter`` the count (of all ages) equals the sum of the partner's counts in those age groups: DEM-05's
     Zähler (Minderjährige) is DEM-01 in the age groups under 7 and 7 to under 18. Disclosure control takes it as an
-    additive relation, and the checks of a returned workbook compare the two (returns/rules.check_links)."""
+    additive relation, and the checks of a returned workbook compare the two (returns/link_rules.py)."""
 
     indikator: str
     messgroesse: str
