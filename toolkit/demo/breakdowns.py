@@ -10,7 +10,8 @@ exactly, the others (EU, übrige Drittstaaten) for the most part, the rest stand
 Per Stadtteil, an indicator collected by age and by Stadtteil gets the age groups whose bounds are those of KISS-MD's
 K3_T34/K3_T39 (the Lebensphasen 0-7, 7-18, 18-45, 45-65, 65+) for Deutsche and Nichtdeutsche (``_district_ages``):
 each Stadtteil's shape from those tables (``DISTRICT_AGES``), fitted so that the age groups of a Stadtteil add up
-to its total and the Stadtteile of an age group to the city's cell, in whole persons; Insgesamt is the sum.
+to its total and the Stadtteile of an age group to the city's cell, in whole persons; Insgesamt is the sum. A sparsely
+populated Stadtteil gets no age groups.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from toolkit.demo.params import (
     WOMEN_2025,
 )
 from toolkit.demo.population import allocate
+from toolkit.indicators.confidentiality import DEFAULT_MIN_POPULATION
 
 OLDEST = len(MEN_2025)  # ages 0 … 89 and "90 und älter"; an open group takes every age from its start
 SEXES = ("weiblich", "maennlich")
@@ -137,11 +139,13 @@ def _ages(catalogue: Catalogue, indicator: Indicator, year: int, values: dict[Ob
                 if total is None:
                     continue
                 persons = age_table()[(leaf if leaf in ("deutsch", "nichtdeutsch") else "insgesamt", sex)]
-                for codes in catalogue.partitions(indicator).values():
-                    weights = [sum(persons[group.von:min(group.bis or OLDEST, OLDEST)])
-                               for group in (catalogue.age_group[code] for code in codes)]
-                    for code, part in zip(codes, allocate(int(total), weights), strict=True):
-                        values[ObservationKey(indicator.id, year, CITY, leaf, sex, measure, code)] = float(part)
+                # whole persons per year of age first, then every group their sum: the Verwendungen agree wherever
+                # they share a bound (65 und älter = 65-70 + … + 90+), as the Amt's tables do
+                by_age = allocate(int(total), list(persons))
+                for code in catalogue.ages_of(indicator):
+                    group = catalogue.age_group[code]
+                    values[ObservationKey(indicator.id, year, CITY, leaf, sex, measure, code)] = float(
+                        sum(by_age[group.von:min(group.bis or OLDEST, OLDEST)]))
         _sum_up(values, indicator, year, measure, groups, leaves, sexes, catalogue.ages_of(indicator))
 
 
@@ -177,6 +181,9 @@ def _district_ages(catalogue: Catalogue, indicator: Indicator, year: int, values
     if not indicator.stadtteile or codes is None:
         return
     areas = [d.area for d in catalogue.districts]
+    # a sparsely populated Stadtteil gets none: a handful of persons in five age groups would be all small counts
+    # (the Amt's K3_T34/K3_T39 show "." there), and the disclosure control cannot keep such a block secret
+    sparse = {d.area for d in catalogue.districts if d.sparse(DEFAULT_MIN_POPULATION)}
     for measure in indicator.measures:
         for leaf, side in (("deutsch", 0), ("nichtdeutsch", 1)):
             rows = [int(values.get(ObservationKey(indicator.id, year, area, leaf, "insgesamt", measure), 0))
@@ -187,6 +194,8 @@ def _district_ages(catalogue: Catalogue, indicator: Indicator, year: int, values
                 continue
             seed = [[_shape(area, side, k) + 0.5 for k in range(len(codes))] for area in areas]
             for area, parts in zip(areas, fitted(seed, rows, [int(c) for c in columns]), strict=True):
+                if area in sparse:
+                    continue
                 for code, part in zip(codes, parts, strict=True):
                     values[ObservationKey(indicator.id, year, area, leaf, "insgesamt", measure, code)] = float(part)
                     whole = ObservationKey(indicator.id, year, area, "insgesamt", "insgesamt", measure, code)
