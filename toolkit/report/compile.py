@@ -42,7 +42,7 @@ from toolkit.report.profiles import Profiles, build_profiles, write_profiles
 from toolkit.report.pyramid import PopulationPyramid
 from toolkit.report.sources import data_dates
 from toolkit.report.table_annex import write_table_annex
-from toolkit.report.word import add_pictures_after, add_table_after, finish_document, move_below_next_table
+from toolkit.report.word import add_pictures_after, add_table_below, finish_document
 from toolkit.report.word_template import (
     knows_front_matter,
     knows_internal_edition,
@@ -199,8 +199,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
                  "den Platzhalter reparieren.") from exc
     place_maps(template.docx, content.charts, rendered, Mm(160), before=len(cover))
     for caption, table in content.tables_after:  # the pyramid below the series' table, its own numbers below it
-        move_below_next_table(template.docx, caption)
-        add_table_after(template.docx, caption, f"Tabelle: {table.titel}", table.kopf,
+        add_table_below(template.docx, caption, f"Tabelle: {table.titel}", table.kopf,
                         [[cell.text for cell in row] for row in table.zeilen], [*table.notes, table.quelle])
     if intern:
         mark_every_page(template.docx, INTERNAL_MARK)

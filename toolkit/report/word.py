@@ -1,16 +1,16 @@
 """The one adapter for Word's XML: everything the toolkit does to a .docx below python-docx's public API.
 
-python-docx has no API for alt text, repeated header rows, rows that never split, fields, bookmarks, links,
-no-break hyphens, the document language, the settings part or for writing forty pages of tables fast; this module
-does it on the XML (python-docx's oxml layer, lxml), and no other module of the toolkit touches that XML
-(tests/test_architecture.py checks it). What the public API can do (styles, page, paragraphs of the template) is
-done in report/word_template.py and report/profiles.py.
+python-docx has no API for alt text, repeated header rows, rows that never split, fields, bookmarks, links, no-break
+hyphens, the document language, the settings part or for writing forty pages of tables fast; this module does it on the
+XML (python-docx's oxml layer, lxml), and no other module of the toolkit touches that XML (tests/test_architecture.py
+checks it). What the public API can do (styles, page, paragraphs of the template) is done in report/word_template.py and
+report/profiles.py; the schema's orders are data in report/word_schema.py.
 
-What Word opens without repairing it (tests/test_word.py runs openxml-audit over the report and the profiles):
-elements go where the schema's sequence puts them (w:updateFields before w:compat, w:tblW before w:tblLayout),
-an on/off property that is on is the element alone, as Word writes it (<w:tblHeader/>, <w:cantSplit/>; the
-schema allows only "on"/"off" there, not "true"), and the stylesWithEffects part that python-docx's default
-document carries is dropped (Word 2010 reads it instead of styles.xml, and it no longer matches).
+What Word opens without repairing it (tests/test_word.py runs openxml-audit over the report and the profiles): elements
+go where the schema's sequence puts them (w:updateFields before w:compat, w:tblW before w:tblLayout), an on/off property
+that is on is the element alone, as Word writes it (<w:tblHeader/>, <w:cantSplit/>; the schema allows only "on"/"off"
+there, not "true"), and the stylesWithEffects part that python-docx's default document carries is dropped (Word 2010
+reads it instead of styles.xml, and it no longer matches).
 """
 
 from __future__ import annotations
@@ -40,24 +40,12 @@ from toolkit.report.table_layout import (
     Cells,
     shared_widths,
 )
+from toolkit.report.word_schema import ON_OFF_ONLY, P_PR, SETTINGS, STYLES_WITH_EFFECTS, TBL_PR, TR_PR
 
 LANGUAGE = "de-DE"
 TABLE_STYLE = "Table Grid"
 PAGE_PLACEHOLDER = "…"  # shown for a page number until Word or LibreOffice computes it
 
-# The schema's sequence of a parent's children, from the element that is inserted on (ECMA-376 transitional).
-_TBL_PR = ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize", "w:tblStyleColBandSize",
-           "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar",
-           "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
-_TR_PR = ("w:cantSplit", "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del",
-          "w:trPrChange")
-_P_PR = ("w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
-_SETTINGS = ("w:updateFields", "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
-             "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
-             "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
-             "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
-_ON_OFF_ONLY = ("w:cantSplit", "w:tblHeader")  # ST_OnOffOnly: "on"/"off", or the element alone for on
-_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
 
 # ---- the whole document ---------------------------------------------------------------------------------
@@ -77,11 +65,8 @@ def finish_document(document: Document, alt_texts: list[str], *, title: str, sub
     set_language(document)
     request_field_update(document)
     drop_styles_with_effects(document)
-    props = document.core_properties
-    props.title = title
-    props.subject = subject
-    props.author = author
-    props.language = LANGUAGE
+    for name, value in (("title", title), ("subject", subject), ("author", author), ("language", LANGUAGE)):
+        setattr(document.core_properties, name, value)
 
 
 def set_alt_texts(document: Document, alt_texts: list[str]) -> None:
@@ -107,14 +92,14 @@ def request_field_update(document: Document) -> None:
     settings = document.settings.element
     for stale in settings.findall(qn("w:updateFields")):
         settings.remove(stale)
-    _child(settings, "w:updateFields", order=_SETTINGS).set(qn("w:val"), "true")
+    _child(settings, "w:updateFields", order=SETTINGS).set(qn("w:val"), "true")
 
 
 def drop_styles_with_effects(document: Document) -> None:
     """Remove the stylesWithEffects part (python-docx's default document has one from Word 2010): Word 2010 would
     read its styles, not the ones the toolkit set in styles.xml, and a checker reports the mismatch."""
     rels = document.part.rels
-    for rel_id in [key for key, rel in rels.items() if rel.reltype == _STYLES_WITH_EFFECTS]:
+    for rel_id in [key for key, rel in rels.items() if rel.reltype == STYLES_WITH_EFFECTS]:
         del rels[rel_id]
 
 
@@ -133,7 +118,7 @@ def set_fonts(style: BaseStyle, font: str) -> None:
 def set_outline_level(style: BaseStyle, level: int) -> None:
     """A paragraph style that is a heading of ``level`` for screen readers, the PDF tags and Word's navigation,
     but not one of Word's heading styles, so that a TOC field without \\u leaves it out."""
-    _child(style.element.get_or_add_pPr(), "w:outlineLvl", order=_P_PR).set(qn("w:val"), str(level - 1))
+    _child(style.element.get_or_add_pPr(), "w:outlineLvl", order=P_PR).set(qn("w:val"), str(level - 1))
 
 
 def add_field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
@@ -179,7 +164,7 @@ def finish_tables(document: Document) -> None:
         rows = [row.findall(qn("w:tc")) for row in table.findall(qn("w:tr"))]
         columns = _grid(table)
         merged = not rows or not columns or any(len(row) != len(columns) for row in rows)
-        cells.append(None if merged else [[(_lines(cell), index == 0) for cell in row]
+        cells.append(None if merged else [[([_text(p) for p in cell.iter(qn("w:p"))], index == 0) for cell in row]
                                           for index, row in enumerate(rows)])
     for table, fitted in zip(tables, shared_widths(cells), strict=True):
         if fitted is not None:
@@ -194,12 +179,7 @@ def keep_notes_with_table(document: Document, table: Element, rows: list[Element
     by keep-with-next (LibreOffice keeps no table with what follows) but short enough for one page (a Stadtteil
     table, PAGE_ROWS) starts a new page with its caption, so that it is never split.
     """
-    notes_style = _style_id(document, "Quelle")
-    notes = []
-    following = table.getnext()
-    while following is not None and following.tag == qn("w:p") and _paragraph_style(following) == notes_style:
-        notes.append(following)
-        following = following.getnext()
+    notes = _notes_below(document, table)
     if notes:
         for paragraph in rows[-1].iter(qn("w:p")):
             paragraph.get_or_add_pPr().keepNext_val = True
@@ -212,6 +192,15 @@ def keep_notes_with_table(document: Document, table: Element, rows: list[Element
         for row in rows:
             for paragraph in row.iter(qn("w:p")):
                 paragraph.get_or_add_pPr().keepNext_val = True  # Word: the rows on one page, with the notes
+
+
+def _notes_below(document: Document, element: Element) -> list[Element]:
+    """The paragraphs of style Quelle right after ``element`` (a table's footnotes and source line)."""
+    notes, following, style = [], element.getnext(), _style_id(document, "Quelle")
+    while following is not None and following.tag == qn("w:p") and _paragraph_style(following) == style:
+        notes.append(following)
+        following = following.getnext()
+    return notes
 
 
 def _style_id(document: Document, name: str) -> str | None:
@@ -228,10 +217,6 @@ def _grid(table: Element) -> list[Element]:
     return grid.findall(qn("w:gridCol")) if grid is not None else []
 
 
-def _lines(cell: Element) -> list[str]:
-    return [_text(p) for p in cell.iter(qn("w:p"))]
-
-
 def _set_widths(table: Element, widths: list[int], size: float) -> None:
     """Fixed layout of these column widths (twips) with narrow cell margins; the font size if smaller than the
     cell style's."""
@@ -239,9 +224,9 @@ def _set_widths(table: Element, widths: list[int], size: float) -> None:
         for run in table.iter(qn("w:r")):
             run.get_or_add_rPr().sz_val = Pt(size)
     properties = table.find(qn("w:tblPr"))
-    _dxa(_child(properties, "w:tblW", order=_TBL_PR), sum(widths))
-    _child(properties, "w:tblLayout", order=_TBL_PR).set(qn("w:type"), "fixed")
-    margins = _child(properties, "w:tblCellMar", order=_TBL_PR)
+    _dxa(_child(properties, "w:tblW", order=TBL_PR), sum(widths))
+    _child(properties, "w:tblLayout", order=TBL_PR).set(qn("w:type"), "fixed")
+    margins = _child(properties, "w:tblCellMar", order=TBL_PR)
     for side in ("left", "right"):
         _dxa(_child(margins, f"w:{side}"), CELL_MARGIN_TWIPS)
     for column, width in zip(_grid(table), widths, strict=True):
@@ -259,8 +244,8 @@ def _dxa(element: Element, twips: int) -> None:
 def _on(properties: Element, tag: str) -> None:
     """An on/off-only property switched on as Word writes it: the element alone, in the schema's order (a "true"
     that an older template carries is made the same)."""
-    element = _child(properties, tag, order=_TR_PR)
-    if tag in _ON_OFF_ONLY and element.get(qn("w:val")) in ("true", "1", "on"):
+    element = _child(properties, tag, order=TR_PR)
+    if tag in ON_OFF_ONLY and element.get(qn("w:val")) in ("true", "1", "on"):
         del element.attrib[qn("w:val")]
 
 
@@ -470,38 +455,23 @@ def add_pictures_after(document: Document, extra: Sequence[Sequence[tuple[bytes,
             last = label
 
 
-def add_table_after(document: Document, anchor: str, caption: str, header: list[str], rows: list[list[str]],
-                    notes: Sequence[str]) -> bool:
-    """After the body paragraph whose text is ``anchor`` (a picture's caption): the table's caption (style Caption),
-    the table (BodyWriter.table) and its notes and source line (style Quelle). False if no paragraph says ``anchor``."""
-    paragraph = next((p for p in document.element.body.findall(qn("w:p")) if _text(p) == anchor), None)
-    if paragraph is None:
-        return False
-    out = BodyWriter(document, before=paragraph.getnext())
+def add_table_below(document: Document, anchor: str, caption: str, header: list[str], rows: list[list[str]],
+                    notes: Sequence[str]) -> None:
+    """The picture captioned ``anchor`` moved below the next table and its notes (style Quelle), so that it does not
+    part a chart from its table; below it its own table (BodyWriter.table) with caption and notes."""
+    last = caption_p = next((p for p in document.element.body.findall(qn("w:p")) if _text(p) == anchor), None)
+    while last is not None and last.tag != qn("w:tbl"):
+        last = last.getnext()
+    if last is None:
+        return
+    last = [last, *_notes_below(document, last)][-1]
+    last.addnext(caption_p.getprevious())
+    last.getnext().addnext(caption_p)
+    out = BodyWriter(document, before=caption_p.getnext())
     out.paragraph(caption, "Caption")
     out.table(header, rows)
     for note in notes:
         out.paragraph(note, "Quelle")
-    return True
-
-
-def move_below_next_table(document: Document, anchor: str) -> bool:
-    """Move the picture whose caption says ``anchor`` (the paragraph before that caption, and the caption) below the
-    next table of the body and the notes under it (style Quelle): a chart placed after another chart (the pyramid after
-    the time series) then does not part the first one from its table. False if there is no such caption or table."""
-    caption = next((p for p in document.element.body.findall(qn("w:p")) if _text(p) == anchor), None)
-    picture = caption.getprevious() if caption is not None else None
-    table = caption.getnext() if caption is not None else None
-    while table is not None and table.tag != qn("w:tbl"):
-        table = table.getnext()
-    if picture is None or table is None:
-        return False
-    last, notes = table, _style_id(document, "Quelle")
-    while last.getnext() is not None and last.getnext().tag == qn("w:p") and _paragraph_style(last.getnext()) == notes:
-        last = last.getnext()
-    last.addnext(picture)
-    picture.addnext(caption)
-    return True
 
 
 def _paragraph_like(paragraph: Element | None) -> Element:
@@ -514,14 +484,11 @@ def _paragraph_like(paragraph: Element | None) -> Element:
 
 
 class BodyWriter:
-    """Appends paragraphs, pictures and tables to the end of a document's body as XML elements.
+    """Appends paragraphs, pictures and tables to a document's body as XML elements. python-docx's API looks a style up
+    by scanning all styles on every paragraph, run and cell it formats; for forty pages of tables that took seconds.
+    Here each style is looked up once; the XML is what python-docx writes."""
 
-    python-docx's API looks a style up by scanning all styles on every paragraph, run and cell it formats; for
-    forty pages of tables that took seconds. Here each style is looked up once; the XML is what python-docx writes.
-    """
-
-    def __init__(self, document: Document, before: Element | None = None) -> None:
-        """Everything goes before ``before`` (an element of the body), by default at the end of the body."""
+    def __init__(self, document: Document, before: Element | None = None) -> None:  # before: default the body's end
         self.document = document
         self.end = before if before is not None else document.element.body.find(qn("w:sectPr"))
         self.styles: dict[str, str] = {}
