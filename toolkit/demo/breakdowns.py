@@ -98,6 +98,7 @@ def _age_links(catalogue: Catalogue, values: dict[ObservationKey, float]) -> Non
     candidates = [k for k in values if (k.indicator, k.measure) in wanted and k.age == ALL and k.nationality == ALL]
     changed: set[tuple[str, int, str, str, str]] = set()  # (indicator, year, area, sex, measure)
     for link in links:
+        summed: set[ObservationKey] = set()
         for key in [k for k in candidates if k.indicator == link.indikator and k.measure == link.messgroesse
                     and (not link.gruppe or k.group == link.gruppe)]:
             parts = [values.get(ObservationKey(link.gleich_indikator, key.year, key.area, link.gleich_gruppe or key.group,
@@ -105,9 +106,30 @@ def _age_links(catalogue: Catalogue, values: dict[ObservationKey, float]) -> Non
             if all(part is not None for part in parts):
                 changed.add((key.indicator, key.year, key.area, key.sex, key.measure))
                 values[key] = float(sum(parts))
+                summed.add(key)
+        _rest_to_sparse(values, catalogue, summed, changed)
+    for indicator, year, area, sex, measure in changed:  # Insgesamt = Deutsche + Nichtdeutsche where shared out
+        whole = ObservationKey(indicator, year, area, "insgesamt", sex, measure)
+        parts = [whole._replace(group=group) for group in ("deutsch", "nichtdeutsch")]
+        if whole in values and all(part in values for part in parts):
+            values[whole] = values[parts[0]] + values[parts[1]]
     districts = [d.area for d in catalogue.districts]
     for indicator, year, area, sex, measure in sorted(changed, key=lambda c: c[2] == CITY):  # the city last
         _fit_migration_groups(values, ObservationKey(indicator, year, area, "", sex, measure), districts)
+
+
+def _rest_to_sparse(values: dict[ObservationKey, float], catalogue: Catalogue, summed: set[ObservationKey],
+                    changed: set[tuple[str, int, str, str, str]]) -> None:
+    """The Stadtteile without age groups (sparsely populated) share what the city's summed count leaves, by their
+    inhabitants (the count's Nenner), so that the Stadtteile still add up to the city."""
+    for city in [key for key in summed if key.area == CITY]:
+        keys = [city._replace(area=d.area) for d in catalogue.districts if city._replace(area=d.area) in values]
+        rest = [key for key in keys if key not in summed]
+        left = int(values[city] - sum(values[key] for key in keys if key in summed))
+        weights = [values.get(key._replace(measure="nenner"), 0.0) for key in rest]
+        for key, part in zip(rest, allocate(left, weights if sum(weights) else [1.0] * len(rest)), strict=True):
+            values[key] = float(part)
+            changed.add((key.indicator, key.year, key.area, key.sex, key.measure))
 
 
 def _fit_migration_groups(values: dict[ObservationKey, float], at: ObservationKey, districts: list[str]) -> None:
