@@ -15,6 +15,12 @@ only used on the way out.
   declares equal (sheet Gleiche Zahlen: DEM-01 Nichtdeutsche = STT-01 Zähler, …) are one count, so a
   count suppressed in one indicator is suppressed in the others and no published rate gives it back
   through its Nenner. Repeated until no relation has a single suppressed count.
+- Single nationalities below a threshold ([geheimhaltung] staatsangehoerigkeit_mindestzahl) are never published on
+  their own: a nationality with fewer persons in any year of the table (``years`` up to the latest) is withheld in
+  every year ('übrige Staatsangehörigkeiten', so that its series is not comparable in one year and missing in the
+  next) and counts only in the line "übrige Staatsangehörigkeiten" of a table (the total minus the nationalities
+  shown). Such cells are hidden counts of the secondary suppression: where a group's nationalities are all there
+  (the Asylherkunftsländer, Ukraine), a second one is hidden, so the rest is never a single nationality.
 - Rounding of counts to the profile's rundung_basis (rates are computed from the delivered counts).
 - Limited reliability: where the profile has klammer_unter, a published rate whose Nenner is below it is marked
   ``limited`` and shown in brackets (a count is exact however small; a rate from few cases is not).
@@ -51,6 +57,7 @@ SOURCE = "Quelle"  # withheld by the source (Kennzeichen 'gesperrt (Quelle)'): p
 EARLIER = "frühere Ausgabe"  # withheld by an earlier edition (the publication ledger): stays withheld
 SPARSE = "gering besiedelt"  # a rate of a sparsely populated Stadtteil: not meaningful on its own, shown as "x"
 SPARSE_SYMBOL = "x"
+FOLDED = "übrige Staatsangehörigkeiten"  # a single nationality below the threshold: only inside the line of the rest
 NO_BASE = "ohne Nenner"  # a rate without a single case in its Nenner: not secret, not zero, not meaningful
 NO_BASE_SYMBOL = SPARSE_SYMBOL  # "x": Tabellenfach gesperrt, weil Aussage nicht sinnvoll
 ZERO_SYMBOL = "–"
@@ -97,6 +104,8 @@ class Relation:
 
 
 DEFAULT_MIN_POPULATION = 500  # toolkit.toml [geheimhaltung] mindesteinwohner
+DEFAULT_MIN_NATIONALITY = 50  # toolkit.toml [geheimhaltung] staatsangehoerigkeit_mindestzahl
+DEFAULT_YEARS = 10  # toolkit.toml [bericht] jahre_im_bericht: the years of a table
 
 
 @dataclass(frozen=True)
@@ -112,11 +121,12 @@ class Earlier:
 
 
 def protect(values: pd.DataFrame, catalogue: Catalogue, min_population: int = DEFAULT_MIN_POPULATION,
-            earlier: Earlier | None = None) -> pd.DataFrame:
+            earlier: Earlier | None = None, min_nationality: int = DEFAULT_MIN_NATIONALITY,
+            years: int = DEFAULT_YEARS) -> pd.DataFrame:
     """Apply primary and secondary suppression and rounding; return a copy with the columns
 
     ``published`` (value to show, NaN if suppressed or missing), ``suppressed`` ('' / 'primär' /
-    'sekundär' / 'Quelle' / 'frühere Ausgabe' / 'gering besiedelt'), ``symbol`` (profile symbol for suppressed cells,
+    'sekundär' / 'Quelle' / 'frühere Ausgabe' / 'gering besiedelt' / 'übrige Staatsangehörigkeiten'), ``symbol`` (profile symbol for suppressed cells,
     '–' for a true zero), ``rounded`` (rounding base applied, 0 if none), ``limited`` (True: published, but shown in
     brackets), ``shown`` (the published value as the open data writes it: rounded, NaN if not published), ``hidden``
     (the measures of the cell's counts that disclosure control hid: 'wert', 'zaehler', 'nenner'), ``earlier`` (the value
@@ -140,6 +150,7 @@ def protect(values: pd.DataFrame, catalogue: Catalogue, min_population: int = DE
     keys = list(zip(*(frame[column].to_numpy() for column in KEY), strict=True))
     shown = shown_numbers(frame, catalogue)
     _primary(frame, catalogue)
+    _fold_small_nationalities(frame, min_nationality, years)
     _secondary(frame, catalogue, earlier, keys, shown)
     if earlier.withheld:
         withheld = np.fromiter((key in earlier.withheld for key in keys), bool, len(keys))
@@ -170,6 +181,30 @@ def protect(values: pd.DataFrame, catalogue: Catalogue, min_population: int = DE
     _mark_limited(frame, catalogue)
     frame["shown"] = shown.where(frame["published"].notna())
     return frame.drop(columns=["count", "small"])
+
+
+def small_nationalities(frame: pd.DataFrame, threshold: int, years: int) -> set[tuple[str, str, str]]:
+    """(indicator, area, nationality) of the single nationalities with fewer than ``threshold`` persons (a count's
+    value, a rate's Nenner; all ages, both sexes) in any of the last ``years`` years of ``frame``."""
+    if threshold <= 0 or frame.empty:
+        return set()
+    persons = frame["wert"].where(frame["typ"] == IndicatorType.ANZAHL, frame["nenner"]).astype(float)
+    basis = ((frame["nationality"] != ALL) & (frame["group"] == NATIONALITY_GROUP) & (frame["sex"] == "insgesamt")
+             & (frame["age"] == ALL) & (frame["year"] > frame["year"].max() - years) & persons.notna()
+             & frame["typ"].isin((IndicatorType.ANZAHL, IndicatorType.QUOTE)))
+    small = frame[basis & (persons < threshold)]
+    return set(zip(small["indicator"], small["area"], small["nationality"], strict=True))
+
+
+def _fold_small_nationalities(frame: pd.DataFrame, threshold: int, years: int) -> None:
+    """Every cell of a nationality below the threshold (small_nationalities), in every year, sex and age group:
+    withheld as 'übrige Staatsangehörigkeiten' unless already suppressed for another reason."""
+    folded = small_nationalities(frame, threshold, years)
+    if not folded:
+        return
+    keys = zip(frame["indicator"].to_numpy(), frame["area"].to_numpy(), frame["nationality"].to_numpy(), strict=True)
+    rows = np.fromiter((key in folded for key in keys), bool, len(frame))
+    frame.loc[rows & (frame["suppressed"] == "").to_numpy(), "suppressed"] = FOLDED
 
 
 def _hide_sparse_rates(frame: pd.DataFrame, catalogue: Catalogue, min_population: int) -> None:
@@ -349,12 +384,15 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue, earlier: Earlier, keys
     hidden: set[int] = set()
     small = cells["small"].to_numpy()
     withheld = (cells["suppressed"] == SOURCE).to_numpy()
+    folded = (cells["suppressed"] == FOLDED).to_numpy()  # never shown on its own: protected like a small count
     zaehler_missing = cells["zaehler"].isna().to_numpy()
     nenner_missing = cells["nenner"].isna().to_numpy()
-    for row, is_small, is_withheld, z_missing, n_missing in zip(cells.index, small, withheld, zaehler_missing,
-                                                                nenner_missing, strict=True):
-        if is_small or (is_withheld and (row not in nenner_node or z_missing)):
+    for row, is_small, is_withheld, z_missing, n_missing, is_folded in zip(
+            cells.index, small, withheld, zaehler_missing, nenner_missing, folded, strict=True):
+        if is_small or is_folded or (is_withheld and (row not in nenner_node or z_missing)):
             hidden.add(counts.find(count_node[row]))
+        if is_folded and row in nenner_node:  # a rate's Nenner: the persons of that nationality
+            hidden.add(counts.find(nenner_node[row]))
         if is_withheld and row in nenner_node and n_missing:
             hidden.add(counts.find(nenner_node[row]))
     known = _known(cells.index, earlier, keys, shown, counts, count_node, nenner_node)
@@ -448,12 +486,14 @@ def _known(rows: Iterable[int], earlier: Earlier, keys: list[tuple], shown: pd.S
 
 
 def _exposed(members: tuple[int, ...], hidden: set[int], value: dict[int, float]) -> bool:
-    """True if the hidden counts of a relation can be recomputed from the others: exactly one is hidden, or all
-    hidden ones are 1 (a reader who knows that a hidden count is at least 1 gets 1 for each from their sum)."""
+    """True if the hidden counts of a relation can be recomputed from the others: exactly one is hidden, or the total
+    is shown and all hidden parts are 1 (a reader who knows that a hidden count is at least 1 gets 1 for each from
+    their sum). With the total hidden too, the relation gives only the difference of the hidden counts: hiding more
+    would take a true zero (and tell the reader it is at least 1)."""
     secret = [m for m in members if m in hidden]
     if len(secret) == 1:
         return True
-    return len(secret) > 1 and all(value[m] == 1 for m in secret)
+    return len(secret) > 1 and members[0] not in hidden and all(value[m] == 1 for m in secret)
 
 
 def equal_counts(keys: Iterable[tuple], catalogue: Catalogue) -> Iterator[tuple[tuple, tuple]]:
