@@ -29,7 +29,7 @@ from toolkit.core.workspace import Workspace, atomic_path, ensure_closed, for_us
 from toolkit.indicators.confidentiality import EARLIER, PRIMARY, SECONDARY, SOURCE, SPARSE
 from toolkit.indicators.editions import revision_rows
 from toolkit.indicators.export import COLUMNS, export_rows
-from toolkit.indicators.published import LEAVE_OUT_OPTION, audit_all_editions, load_published
+from toolkit.indicators.published import LEAVE_OUT_OPTION, audit_all_editions, load_published, totals
 from toolkit.report.charts import BarChart, Rendered, Spec, render_all
 from toolkit.report.context import INTERNAL_MARK, build_report
 from toolkit.report.cover import CoverMap
@@ -43,6 +43,7 @@ from toolkit.report.sources import data_dates
 from toolkit.report.table_annex import write_table_annex
 from toolkit.report.word import add_pictures_after, finish_document
 from toolkit.report.word_template import (
+    knows_extra_parts,
     knows_front_matter,
     knows_internal_edition,
     knows_summary_table,
@@ -140,7 +141,11 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     outputs = [target_path] if intern else [target_path, workspace.table_annex_file(year), workspace.profiles_file(year)]
     ensure_closed([*outputs, *(path.with_suffix(".pdf") for path in outputs if path.suffix == ".docx")] if pdf
                   else outputs)
-    catalogue, settings, published, left_out = load_published(workspace, year, leave_out_orphans=leave_out_orphans)
+    everything = load_published(workspace, year, leave_out_orphans=leave_out_orphans, breakdowns=True)
+    catalogue, settings, published, left_out = totals(everything)
+    if intern:  # the internal edition shows the nationalities below the threshold (the rest is as published)
+        everything = load_published(workspace, year, leave_out_orphans=leave_out_orphans, breakdowns=True,
+                                    internal=True)
     deliveries, received = round_deliveries(workspace, year, catalogue)
     for line in round_status(workspace, year).gaps_lines():  # said before building, not only inside the report
         progress.note(line)
@@ -158,7 +163,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     t = time.perf_counter()
     dates = data_dates(workspace, year)
     content = build_report(published, catalogue, settings, year, deliveries, received, shapes, intern=intern,
-                           audit_lines=audit_lines, data_dates=dates)
+                           audit_lines=audit_lines, data_dates=dates, breakdowns=everything.frame)
     profiles = Profiles(year, [], []) if intern else build_profiles(published, catalogue, year, shapes,
                                                                     settings.mindesteinwohner, dates)
     timings["inhalt"] = time.perf_counter() - t
@@ -179,6 +184,9 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
         notices.append(OLD_SUMMARY_NOTICE.format(template=for_user(workspace.report_template)))
     if not front_matter:
         notices.append(OLD_FRONT_MATTER_NOTICE.format(template=for_user(workspace.report_template)))
+    if any(k["zusatz"] for hf in content.context["handlungsfelder"] for k in hf["kennzahlen"]) and \
+            not knows_extra_parts(workspace.report_template):
+        notices.append(OLD_EXTRA_PARTS_NOTICE.format(template=for_user(workspace.report_template)))
     for (target, key), image, spec in zip(content.chart_slots, rendered, content.charts, strict=True):
         if isinstance(spec, MAPS):
             continue  # no slot of its own in the template: placed after its bar chart (place_maps)
@@ -262,3 +270,10 @@ def place_maps(document: Document, charts: list[Spec], rendered: list[Rendered],
         else:
             after.append([])
     add_pictures_after(document, after, width)
+
+
+OLD_EXTRA_PARTS_NOTICE = (
+    "Die Berichtsvorlage {template} stammt aus einer früheren Version: Die Tabelle und die Grafik der häufigsten "
+    "Staatsangehörigkeiten fehlen im Bericht (sie stehen im Tabellenanhang). Eine neue Vorlage erzeugt "
+    "'python scripts/build_templates.py' (Repository) oder 'toolkit init' in einem neuen Ordner; eigene Änderungen "
+    "an der Vorlage bitte dorthin übertragen.")

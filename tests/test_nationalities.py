@@ -1,0 +1,127 @@
+"""The most frequent nationalities (issue #20): the threshold of "übrige Staatsangehörigkeiten" in the protected table,
+the open data and the report's ten-year table; nothing folded can be recomputed (the audit)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from toolkit.catalogue.model import CITY
+from toolkit.core.keys import ALL
+from toolkit.indicators.audit import audit_cells
+from toolkit.indicators.confidentiality import FOLDED, SECONDARY, protect
+from toolkit.indicators.editions import audit_frame
+from toolkit.indicators.export import FOLDED_TEXT, export_rows
+from toolkit.indicators.published import load_published, totals
+from toolkit.indicators.values import value_frame
+from toolkit.report.context import build_report
+from toolkit.report.nationalities import OTHERS, TOP, TOTAL
+
+SYRIA, AFGHANISTAN, LEBANON, STATELESS = "475", "423", "451", "997"
+ASYLUM = ("475", "423", "438", "439", "224", "273", "232", "461")  # the eight Asylherkunftsländer, all asked
+
+
+def _protected(catalogue, cells: dict[tuple[int, str, str], float], min_nationality: int = 50) -> pd.DataFrame:
+    """cells: (year, group, nationality) -> count of DEM-04, sex insgesamt, Gesamtstadt."""
+    rows = [{"indicator": "DEM-04", "year": year, "area": CITY, "group": group, "sex": "insgesamt", "measure": "wert",
+             "age": ALL, "nationality": nationality, "value": value, "flag": "", "note": ""}
+            for (year, group, nationality), value in cells.items()]
+    return protect(value_frame(pd.DataFrame(rows), catalogue), catalogue, min_nationality=min_nationality)
+
+
+def _state(frame: pd.DataFrame, year: int, nationality: str, group: str = "nichtdeutsch") -> str:
+    row = frame[(frame["year"] == year) & (frame["nationality"] == nationality) & (frame["group"] == group)]
+    assert len(row) == 1
+    return row["suppressed"].iloc[0]
+
+
+SMALL = {  # Libanon is below 50 in 2024 only, the Staatenlosen in both years: both are folded in both years
+    (2024, "nichtdeutsch", ALL): 1_000, (2025, "nichtdeutsch", ALL): 1_100,
+    (2024, "nichtdeutsch", SYRIA): 300, (2025, "nichtdeutsch", SYRIA): 320,
+    (2024, "nichtdeutsch", LEBANON): 40, (2025, "nichtdeutsch", LEBANON): 60,
+    (2024, "nichtdeutsch", STATELESS): 20, (2025, "nichtdeutsch", STATELESS): 25,
+}
+
+
+def test_a_nationality_below_the_threshold_in_any_year_is_folded_in_every_year(catalogue):
+    frame = _protected(catalogue, SMALL)
+    assert [_state(frame, y, LEBANON) for y in (2024, 2025)] == [FOLDED, FOLDED]
+    assert [_state(frame, y, STATELESS) for y in (2024, 2025)] == [FOLDED, FOLDED]
+    assert [_state(frame, y, SYRIA) for y in (2024, 2025)] == ["", ""]
+    folded = frame[frame["suppressed"] == FOLDED]
+    assert folded["published"].isna().all() and set(folded["symbol"]) == {"."}
+    # a threshold of 40 keeps Libanon (40 is not below it); 0 folds nothing (the internal edition)
+    assert _state(_protected(catalogue, SMALL, 40), 2024, LEBANON) == ""
+    assert (_protected(catalogue, SMALL, 0)["suppressed"] == "").all()
+
+
+def test_the_rest_of_a_complete_group_is_never_a_single_folded_nationality(catalogue):
+    """The Asylherkunftsländer are all asked: with only Somalia folded, the group minus the others would give it;
+    the next smallest (Nigeria, 70) is withheld too, and the audit recovers neither."""
+    sizes = dict(zip(ASYLUM, (500, 300, 200, 150, 100, 30, 70, 80), strict=True))
+    cells = {(2025, "nichtdeutsch", code): value for code, value in sizes.items()}
+    cells[(2025, "asylherkunft", ALL)] = sum(sizes.values())
+    frame = _protected(catalogue, cells)
+    assert {code: _state(frame, 2025, code) for code in ASYLUM if _state(frame, 2025, code)} == \
+        {"273": FOLDED, "232": SECONDARY}
+    result = audit_cells(audit_frame(frame, catalogue), catalogue)
+    assert result.suppressed == 2 and result.recovered == []
+
+
+def test_the_open_data_name_folded_nationalities_without_their_number(catalogue):
+    frame = _protected(catalogue, SMALL)
+    rows = {(row[0], row[9]): row for row in export_rows(frame, catalogue)}
+    assert rows[(2024, LEBANON)][10] == "" and rows[(2024, LEBANON)][12] == f"gesperrt (.); {FOLDED_TEXT}"
+    assert rows[(2025, SYRIA)][10] == "320" and rows[(2025, SYRIA)][12] == ""
+    internal = {(row[0], row[9]): row for row in export_rows(_protected(catalogue, SMALL, 0), catalogue)}
+    assert internal[(2024, LEBANON)][10] == "40"
+
+
+@pytest.fixture(scope="module")
+def published(demo_workspace):
+    return load_published(demo_workspace, 2025, breakdowns=True)
+
+
+def _dem04(published) -> tuple[dict, object]:
+    report = build_report(totals(published).frame, published.catalogue, published.settings, 2025, [], set(),
+                          breakdowns=published.frame)
+    return next(k for hf in report.context["handlungsfelder"] for k in hf["kennzahlen"]
+                if k["titel"].startswith("DEM-04 ")), report
+
+
+def test_the_report_shows_the_15_most_frequent_nationalities_over_ten_years(published):
+    k, report = _dem04(published)
+    table = k["zusatz"]["tabelle"]
+    assert table["kopf"] == ["Staatsangehörigkeit", *map(str, range(2016, 2026)), "seit 2016 (%)", "zum Vorjahr (%)"]
+    labels = [row[0] for row in table["zeilen"]]
+    assert len(labels) == TOP + 2 and labels[-2:] == [OTHERS, TOTAL]
+    frame = published.frame
+    cells = frame[(frame["indicator"] == "DEM-04") & (frame["sex"] == "insgesamt") & (frame["age"] == ALL)
+                  & (frame["group"] == "nichtdeutsch") & (frame["year"] == 2025)]
+    shown = cells[(cells["nationality"] != ALL) & (cells["suppressed"] == "")]
+    catalogue = published.catalogue
+    largest = sorted((-value, catalogue.label("staatsangehoerigkeit", code))  # ties by name
+                     for code, value in zip(shown["nationality"], shown["published"], strict=True))[:TOP]
+    assert labels[:TOP] == [label for _value, label in largest]
+    number = {row[0]: int(row[10].replace(".", "")) for row in table["zeilen"]}
+    total = int(cells.loc[cells["nationality"] == ALL, "published"].iloc[0])
+    assert number[TOTAL] == total and number[OTHERS] == total + int(sum(value for value, _label in largest))
+    assert "Libanon" not in labels and "staatenlos" not in labels  # folded in the demo (below 50 in some years)
+    assert "Staatsangehörigkeiten mit weniger als 50 Personen in einem der Jahre 2016–2025 werden nie einzeln " \
+        "gezeigt" in " ".join(table["fussnoten"])
+    spec = report.charts[[slot for _k, slot in report.chart_slots].index("zusatz_grafik")]
+    assert [line.label for line in spec.lines] == labels[:6] and spec.lines[0].years == tuple(range(2016, 2026))
+    assert f"{labels[0]} ({table['zeilen'][0][10]})" in k["zusatz"]["text"]
+
+
+def test_folded_nationalities_of_the_demo_stay_folded_and_unrecoverable(published):
+    frame = published.frame
+    folded = frame[frame["suppressed"] == FOLDED]
+    assert set(folded["nationality"]) == {LEBANON, STATELESS}
+    assert set(folded["year"]) == set(range(2016, 2026))
+    result = audit_cells(audit_frame(frame[frame["indicator"].isin(["DEM-01", "DEM-04"])], published.catalogue),
+                         published.catalogue)
+    assert result.recovered == [] and result.suppressed >= len(folded)
+    assert not math.isnan(frame.loc[frame["nationality"] == SYRIA, "published"].max())
