@@ -17,7 +17,8 @@ from toolkit.indicators.export import FOLDED_TEXT, export_rows
 from toolkit.indicators.published import load_published, totals
 from toolkit.indicators.values import value_frame
 from toolkit.report.context import build_report
-from toolkit.report.nationalities import OTHERS, TOP, TOTAL
+from toolkit.report.nationalities import OTHERS, TOP, TOTAL, add_nationalities
+from toolkit.report.tables import Report
 
 SYRIA, AFGHANISTAN, LEBANON, STATELESS = "475", "423", "451", "997"
 ASYLUM = ("475", "423", "438", "439", "224", "273", "232", "461")  # the eight Asylherkunftsländer, all asked
@@ -77,6 +78,40 @@ def test_the_open_data_name_folded_nationalities_without_their_number(catalogue)
     assert rows[(2025, SYRIA)][10] == "320" and rows[(2025, SYRIA)][12] == ""
     internal = {(row[0], row[9]): row for row in export_rows(_protected(catalogue, SMALL, 0), catalogue)}
     assert internal[(2024, LEBANON)][10] == "40"
+
+
+def _table(catalogue, frame: pd.DataFrame, threshold: int = 50) -> dict[str, list[str]]:
+    """The nationality table of DEM-04 built from ``frame`` for 2025: label -> the texts of its cells."""
+    report, k = Report(context={}), {}
+    add_nationalities(report, k, catalogue.indicators["DEM-04"], frame, catalogue, 2025, 10, threshold)
+    assert [slot for _k, slot in report.chart_slots] == ["zusatz_grafik"] and report.tables
+    return {row[0]: row[1:] for row in k["zusatz"]["tabelle"]["zeilen"]}
+
+
+def test_the_table_shows_folded_nationalities_only_inside_the_rest(catalogue):
+    table = _table(catalogue, _protected(catalogue, SMALL))
+    assert table == {"Syrien": ["300", "320", "+6,7", "+6,7"], OTHERS: ["700", "780", "+11,4", "+11,4"],
+                     TOTAL: ["1.000", "1.100", "+10,0", "+10,0"]}
+    internal = _table(catalogue, _protected(catalogue, SMALL, 0), 0)  # the internal edition shows them
+    assert list(internal) == ["Syrien", "Libanon", "staatenlos", OTHERS, TOTAL]
+    assert internal[OTHERS][:2] == ["640", "695"]  # 1.000 − 300 − 40 − 20, 1.100 − 320 − 60 − 25
+
+
+def test_the_rest_is_withheld_in_a_year_where_a_shown_nationality_is(catalogue):
+    """Somalia is folded; in 2024 Nigeria protects it (withheld), in 2025 Pakistan: Nigeria is shown for 2025, and
+    the rest of 2024 (total minus the shown ones) would give Nigeria's 70 back, so it is withheld too."""
+    cells = {}
+    for year, sizes in ((2024, (500, 300, 200, 150, 100, 30, 70, 80)), (2025, (520, 310, 210, 150, 100, 30, 90, 80))):
+        cells |= {(year, "nichtdeutsch", code): value for code, value in zip(ASYLUM, sizes, strict=True)}
+        cells[(year, "asylherkunft", ALL)] = sum(sizes)
+        cells[(year, "nichtdeutsch", ALL)] = sum(sizes) + 400
+    frame = _protected(catalogue, cells)
+    assert (_state(frame, 2024, "232"), _state(frame, 2025, "232"), _state(frame, 2025, "461")) == \
+        (SECONDARY, "", SECONDARY)
+    table = _table(catalogue, frame)
+    assert "Pakistan" not in table and "Somalia" not in table
+    assert table["Nigeria"][:2] == [".", "90"] and table[OTHERS][:2] == [".", str(400 + 30 + 80)]
+    assert audit_cells(audit_frame(frame, catalogue), catalogue).recovered == []
 
 
 @pytest.fixture(scope="module")
