@@ -5,20 +5,26 @@ from __future__ import annotations
 
 import math
 
+import docx
 import pandas as pd
 import pytest
+from report_fixtures import make_report_workspace
 
 from toolkit.catalogue.model import CITY
-from toolkit.core.keys import ALL
+from toolkit.core.keys import ALL, ObservationKey
+from toolkit.core.store import Store
+from toolkit.core.workspace import for_user
 from toolkit.indicators.audit import audit_cells
 from toolkit.indicators.confidentiality import FOLDED, SECONDARY, protect
 from toolkit.indicators.editions import audit_frame
 from toolkit.indicators.export import FOLDED_TEXT, export_rows
 from toolkit.indicators.published import load_published, totals
 from toolkit.indicators.values import value_frame
+from toolkit.report.compile import OLD_EXTRA_PARTS_NOTICE, compile_report
 from toolkit.report.context import build_report
 from toolkit.report.nationalities import OTHERS, TOP, TOTAL, add_nationalities
 from toolkit.report.tables import Report
+from toolkit.report.word_template import knows_extra_parts
 
 SYRIA, AFGHANISTAN, LEBANON, STATELESS = "475", "423", "451", "997"
 ASYLUM = ("475", "423", "438", "439", "224", "273", "232", "461")  # the eight Asylherkunftsländer, all asked
@@ -160,3 +166,37 @@ def test_folded_nationalities_of_the_demo_stay_folded_and_unrecoverable(publishe
                          published.catalogue)
     assert result.recovered == [] and result.suppressed >= len(folded)
     assert not math.isnan(frame.loc[frame["nationality"] == SYRIA, "published"].max())
+
+
+def test_compile_puts_the_table_into_the_report_and_names_an_older_template(tmp_path):
+    """Through Word: the table of nationalities stands in the report (without the folded Libanon); a template of the
+    previous version, without the slot, still compiles and the notice says what is missing."""
+    workspace = make_report_workspace(tmp_path / "ws", indicators=("DEM-04",))
+    with Store(workspace.store_file) as store, store.transaction():
+        delivery = store.add_delivery(office="STAT", year=2024, file_name="Erhebung_2024_STAT.xlsx",
+                                      sha256="c" * 64)
+        for n, year in enumerate(range(2015, 2025)):
+            for code, value in ((ALL, 2_000 + 100 * n), (SYRIA, 800 + 50 * n), (AFGHANISTAN, 300 + 20 * n),
+                                (LEBANON, 45 + n)):
+                store.put(ObservationKey("DEM-04", year, CITY, "nichtdeutsch", "insgesamt", "wert", ALL, code),
+                          value, "", "", delivery)
+    result = compile_report(workspace, 2024, processes=1)
+    rows = [[cell.text for cell in row.cells] for table in docx.Document(str(result.report)).tables
+            for row in table.rows]
+    header = next(row for row in rows if row[0] == "Staatsangehörigkeit")
+    assert header[1:11] == [str(y) for y in range(2015, 2025)]
+    assert [row[0] for row in rows[rows.index(header) + 1:rows.index(header) + 5]] == \
+        ["Syrien", "Afghanistan", OTHERS, TOTAL]
+    assert rows[rows.index(header) + 3][10] == format(2_900 - 1_250 - 480, ",").replace(",", ".")
+    assert not any(OLD_EXTRA_PARTS_NOTICE[:40] in notice for notice in result.notices)
+    template = docx.Document(str(workspace.report_template))
+    body = list(template.element.body)
+    texts = ["".join(element.itertext()) for element in body]
+    start = next(n for n, text in enumerate(texts) if text.startswith("{%p if k.zusatz %}"))
+    end = next(n for n, text in enumerate(texts) if n > start and text.startswith("{%p endif %}"))
+    for element in body[start:end + 1]:  # as in the template of the previous version: no slot
+        element.getparent().remove(element)
+    template.save(str(workspace.report_template))
+    assert not knows_extra_parts(workspace.report_template)
+    result = compile_report(workspace, 2024, processes=1)
+    assert OLD_EXTRA_PARTS_NOTICE.format(template=for_user(workspace.report_template)) in result.notices

@@ -37,6 +37,7 @@ from toolkit.report.deliveries import round_deliveries
 from toolkit.report.front_matter import printed_abbreviations
 from toolkit.report.geometry import district_triples, load_shapes
 from toolkit.report.maps import MAPS
+from toolkit.report.nationalities import EXTRA_CHART
 from toolkit.report.pdf import convert_to_pdf, find_libreoffice
 from toolkit.report.profiles import Profiles, build_profiles, write_profiles
 from toolkit.report.sources import data_dates
@@ -169,6 +170,12 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     timings["inhalt"] = time.perf_counter() - t
     t = time.perf_counter()
     front_matter = knows_front_matter(workspace.report_template)  # an older template has no slot for the cover map
+    old_extra = not knows_extra_parts(workspace.report_template) and any(  # nor for the nationalities' chart
+        key == EXTRA_CHART for _k, key in content.chart_slots)
+    if old_extra:  # not drawn: no place for it (its table stays in the Tabellenanhang)
+        kept = [n for n, (_k, key) in enumerate(content.chart_slots) if key != EXTRA_CHART]
+        content.charts = [content.charts[n] for n in kept]
+        content.chart_slots = [content.chart_slots[n] for n in kept]
     covers = [CoverMap(shapes, settings.stadt)] if front_matter and shapes is not None and shapes.drawn else []
     pictures = render_all([*covers, *content.charts, *profiles.figures],
                           processes=settings.prozesse if processes is None else processes, progress=progress)
@@ -184,8 +191,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
         notices.append(OLD_SUMMARY_NOTICE.format(template=for_user(workspace.report_template)))
     if not front_matter:
         notices.append(OLD_FRONT_MATTER_NOTICE.format(template=for_user(workspace.report_template)))
-    if any(k["zusatz"] for hf in content.context["handlungsfelder"] for k in hf["kennzahlen"]) and \
-            not knows_extra_parts(workspace.report_template):
+    if old_extra:
         notices.append(OLD_EXTRA_PARTS_NOTICE.format(template=for_user(workspace.report_template)))
     for (target, key), image, spec in zip(content.chart_slots, rendered, content.charts, strict=True):
         if isinstance(spec, MAPS):

@@ -48,6 +48,7 @@ from toolkit.report.sources import source_line, years_of
 from toolkit.report.tables import Cell, Report, Table, footnotes, table_cell
 
 TOP = 15
+EXTRA_CHART = "zusatz_grafik"  # the chart's slot in the indicator's context (Word template, website)
 CHART_LINES = 6
 OTHERS = "übrige Staatsangehörigkeiten"
 TOTAL = "Nichtdeutsche insgesamt"
@@ -71,7 +72,7 @@ def add_nationalities(report: Report, k: dict, indicator: Indicator, block: pd.D
     with the most frequent nationalities of ``indicator``; nothing if it is not collected by nationality or ``block``
     (its protected cells with breakdowns) has none published for ``year``. The table goes to ``report.tables``
     (Tabellenanhang, website), the chart to ``report.charts``."""
-    k["zusatz"], k["zusatz_grafik"] = None, ""
+    k["zusatz"], k[EXTRA_CHART] = None, ""
     if block is None or not indicator.staatsangehoerigkeiten:
         return
     cells = block[(block["area"] == CITY) & (block["group"] == NATIONALITY_GROUP) & (block["sex"] == "insgesamt")
@@ -105,7 +106,7 @@ def add_nationalities(report: Report, k: dict, indicator: Indicator, block: pd.D
     k["zusatz"] = {"text": " ".join(sentences), "grafik_titel": f"{indicator.id} {title}", "tabelle": table.context()}
     report.charts.append(LineChart(title=title, unit="Anzahl", source=indicator.quelle, lines=lines,
                                    message=" ".join(sentences), decimals=0))  # one scale: sizes are compared
-    report.chart_slots.append((k, "zusatz_grafik"))
+    report.chart_slots.append((k, EXTRA_CHART))
 
 
 def _row(label: str, records: list, years: list[int], markers: dict[str, str]) -> Row:
