@@ -20,9 +20,11 @@ from toolkit.indicators.editions import audit_frame
 from toolkit.indicators.export import FOLDED_TEXT, export_rows
 from toolkit.indicators.published import load_published, totals
 from toolkit.indicators.values import value_frame
+from toolkit.publish.pages import plan_site
 from toolkit.report.compile import OLD_EXTRA_PARTS_NOTICE, compile_report
 from toolkit.report.context import build_report
-from toolkit.report.nationalities import OTHERS, TOP, TOTAL, add_nationalities
+from toolkit.report.nationalities import EXTRA_CHART, OTHERS, TOP, TOTAL, add_nationalities
+from toolkit.report.profiles import Profiles
 from toolkit.report.tables import Report
 from toolkit.report.word_template import knows_extra_parts
 
@@ -200,3 +202,14 @@ def test_compile_puts_the_table_into_the_report_and_names_an_older_template(tmp_
     assert not knows_extra_parts(workspace.report_template)
     result = compile_report(workspace, 2024, processes=1)
     assert OLD_EXTRA_PARTS_NOTICE.format(template=for_user(workspace.report_template)) in result.notices
+
+
+def test_the_website_page_of_the_indicator_has_the_table_and_the_chart(published):
+    _k, report = _dem04(published)
+    plan = plan_site(report, Profiles(2025, [], []), published.catalogue, published.settings, 2025)
+    page = next(p for p in plan.pages if p.path == "kennzahlen/dem-04.html")
+    assert page.context["k"]["zusatz"]["tabelle"]["titel"].startswith("DEM-04 Die 15 häufigsten")
+    figure = page.context[EXTRA_CHART]
+    assert figure["svg"] == "grafiken/dem-04-staatsangehoerigkeiten.svg" and figure["alt"].startswith(
+        "Liniendiagramm: Die 6 häufigsten Staatsangehörigkeiten der Nichtdeutschen, 2016–2025.")
+    assert "dem-04-staatsangehoerigkeiten" in {job.stem for job in plan.pictures}
