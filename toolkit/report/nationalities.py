@@ -27,7 +27,7 @@ import pandas as pd
 from toolkit.catalogue.model import CITY, NATIONALITY_GROUP, Catalogue, Indicator
 from toolkit.core.cells import format_number, year_span
 from toolkit.core.keys import ALL
-from toolkit.indicators.confidentiality import MISSING_SYMBOL
+from toolkit.indicators.confidentiality import MISSING_SYMBOL, ZERO_SYMBOL
 from toolkit.report.charts import Line, LineChart
 from toolkit.report.group_styles import (
     BLUE,
@@ -127,7 +127,7 @@ def _others(rows: list[Row], total: Row, years: list[int]) -> Row:
             numbers[y], cells[y] = None, Cell(MISSING_SYMBOL)
         else:
             rest = total.numbers[y] - sum(row.numbers[y] for row in rows)
-            numbers[y], cells[y] = rest, Cell(format_number(rest, 0) if rest else "–", rest, 0)
+            numbers[y], cells[y] = rest, Cell(format_number(rest, 0) if rest else ZERO_SYMBOL, rest, 0)
     return Row(OTHERS, numbers, cells)
 
 
