@@ -143,17 +143,18 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     ensure_closed([*outputs, *(path.with_suffix(".pdf") for path in outputs if path.suffix == ".docx")] if pdf
                   else outputs)
     everything = load_published(workspace, year, leave_out_orphans=leave_out_orphans, breakdowns=True)
-    catalogue, settings, published, left_out = totals(everything)
-    if intern:  # the internal edition shows the nationalities below the threshold (the rest is as published)
-        everything = load_published(workspace, year, leave_out_orphans=leave_out_orphans, breakdowns=True,
-                                    internal=True)
+    catalogue, settings, published, left_out = totals(everything)  # the report; the export has every breakdown
+    # the internal edition's table of nationalities shows those below the threshold (everything else as published)
+    breakdowns = load_published(workspace, year, leave_out_orphans=leave_out_orphans, breakdowns=True,
+                                internal=True).frame if intern else everything.frame
     deliveries, received = round_deliveries(workspace, year, catalogue)
     for line in round_status(workspace, year).gaps_lines():  # said before building, not only inside the report
         progress.note(line)
     shapes, problems = load_shapes(workspace, district_triples(catalogue)) if catalogue.districts else (None, [])
     audit_lines = None
     if intern:
-        rows = [dict(zip(COLUMNS, (str(v) for v in row), strict=True)) for row in export_rows(published, catalogue)]
+        rows = [dict(zip(COLUMNS, (str(v) for v in row), strict=True))
+                for row in export_rows(everything.frame, catalogue)]
         audit_lines = audit_all_editions(workspace, rows, catalogue).lines(catalogue)
     timings["daten"] = time.perf_counter() - started
     if not workspace.report_template.is_file():
@@ -164,7 +165,7 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     t = time.perf_counter()
     dates = data_dates(workspace, year)
     content = build_report(published, catalogue, settings, year, deliveries, received, shapes, intern=intern,
-                           audit_lines=audit_lines, data_dates=dates, breakdowns=everything.frame)
+                           audit_lines=audit_lines, data_dates=dates, breakdowns=breakdowns)
     profiles = Profiles(year, [], []) if intern else build_profiles(published, catalogue, year, shapes,
                                                                     settings.mindesteinwohner, dates)
     timings["inhalt"] = time.perf_counter() - t
