@@ -15,9 +15,10 @@ from toolkit.core.keys import ALL, ObservationKey
 from toolkit.core.store import Store
 from toolkit.core.workspace import for_user
 from toolkit.indicators.audit import audit_cells
-from toolkit.indicators.confidentiality import FOLDED, SECONDARY, protect
+from toolkit.indicators.confidentiality import SECONDARY, protect
 from toolkit.indicators.editions import audit_frame
 from toolkit.indicators.export import FOLDED_TEXT, export_rows
+from toolkit.indicators.nationality_threshold import FOLDED
 from toolkit.indicators.published import load_published, totals
 from toolkit.indicators.values import value_frame
 from toolkit.publish.pages import plan_site

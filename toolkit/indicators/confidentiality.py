@@ -17,12 +17,8 @@ only used on the way out.
   declares equal (sheet Gleiche Zahlen: DEM-01 Nichtdeutsche = STT-01 Zähler, …) are one count, so a
   count suppressed in one indicator is suppressed in the others and no published rate gives it back
   through its Nenner. Repeated until no relation has a single suppressed count.
-- Single nationalities below a threshold ([geheimhaltung] staatsangehoerigkeit_mindestzahl) are never published on
-  their own: a nationality with fewer persons in any year of the table (``years`` up to the latest) is withheld in
-  every year ('übrige Staatsangehörigkeiten', so that its series is not comparable in one year and missing in the
-  next) and counts only in the line "übrige Staatsangehörigkeiten" of a table (the total minus the nationalities
-  shown). Such cells are hidden counts of the secondary suppression: where a group's nationalities are all there
-  (the Asylherkunftsländer, Ukraine), a second one is hidden, so the rest is never a single nationality.
+- Single nationalities below [geheimhaltung] staatsangehoerigkeit_mindestzahl in any year of the table are withheld
+  in every year ('übrige Staatsangehörigkeiten', indicators/nationality_threshold.py) and hidden like small counts.
 - Rounding of counts to the profile's rundung_basis (rates are computed from the delivered counts).
 - Limited reliability: where the profile has klammer_unter, a published rate whose Nenner is below it is marked
   ``limited`` and shown in brackets (a count is exact however small; a rate from few cases is not).
@@ -52,6 +48,12 @@ from toolkit.catalogue.breakdowns import equal_age_sums
 from toolkit.catalogue.model import CITY, NATIONALITY_GROUP, Catalogue, Indicator, IndicatorType
 from toolkit.collect.layout import FLAG_WITHHELD
 from toolkit.core.keys import ALL
+from toolkit.indicators.nationality_threshold import (
+    DEFAULT_MIN_NATIONALITY,
+    DEFAULT_YEARS,
+    FOLDED,
+    fold_small_nationalities,
+)
 from toolkit.indicators.values import KEY
 
 PRIMARY = "primär"
@@ -60,7 +62,6 @@ SOURCE = "Quelle"  # withheld by the source (Kennzeichen 'gesperrt (Quelle)'): p
 EARLIER = "frühere Ausgabe"  # withheld by an earlier edition (the publication ledger): stays withheld
 SPARSE = "gering besiedelt"  # a rate of a sparsely populated Stadtteil: not meaningful on its own, shown as "x"
 SPARSE_SYMBOL = "x"
-FOLDED = "übrige Staatsangehörigkeiten"  # a single nationality below the threshold: only inside the line of the rest
 NO_BASE = "ohne Nenner"  # a rate without a single case in its Nenner: not secret, not zero, not meaningful
 NO_BASE_SYMBOL = SPARSE_SYMBOL  # "x": Tabellenfach gesperrt, weil Aussage nicht sinnvoll
 ZERO_SYMBOL = "–"
@@ -112,8 +113,6 @@ class Relation:
 
 
 DEFAULT_MIN_POPULATION = 500  # toolkit.toml [geheimhaltung] mindesteinwohner
-DEFAULT_MIN_NATIONALITY = 50  # toolkit.toml [geheimhaltung] staatsangehoerigkeit_mindestzahl
-DEFAULT_YEARS = 10  # toolkit.toml [bericht] jahre_im_bericht: the years of a table
 
 
 @dataclass(frozen=True)
@@ -158,7 +157,7 @@ def protect(values: pd.DataFrame, catalogue: Catalogue, min_population: int = DE
     keys = list(zip(*(frame[column].to_numpy() for column in KEY), strict=True))
     shown = shown_numbers(frame, catalogue)
     _primary(frame, catalogue)
-    _fold_small_nationalities(frame, min_nationality, years)
+    fold_small_nationalities(frame, min_nationality, years)
     _secondary(frame, catalogue, earlier, keys, shown)
     if earlier.withheld:
         withheld = np.fromiter((key in earlier.withheld for key in keys), bool, len(keys))
@@ -189,30 +188,6 @@ def protect(values: pd.DataFrame, catalogue: Catalogue, min_population: int = DE
     _mark_limited(frame, catalogue)
     frame["shown"] = shown.where(frame["published"].notna())
     return frame.drop(columns=["count", "small"])
-
-
-def small_nationalities(frame: pd.DataFrame, threshold: int, years: int) -> set[tuple[str, str, str]]:
-    """(indicator, area, nationality) of the single nationalities with fewer than ``threshold`` persons (a count's
-    value, a rate's Nenner; all ages, both sexes) in any of the last ``years`` years of ``frame``."""
-    if threshold <= 0 or frame.empty:
-        return set()
-    persons = frame["wert"].where(frame["typ"] == IndicatorType.ANZAHL, frame["nenner"]).astype(float)
-    basis = ((frame["nationality"] != ALL) & (frame["group"] == NATIONALITY_GROUP) & (frame["sex"] == "insgesamt")
-             & (frame["age"] == ALL) & (frame["year"] > frame["year"].max() - years) & persons.notna()
-             & frame["typ"].isin((IndicatorType.ANZAHL, IndicatorType.QUOTE)))
-    small = frame[basis & (persons < threshold)]
-    return set(zip(small["indicator"], small["area"], small["nationality"], strict=True))
-
-
-def _fold_small_nationalities(frame: pd.DataFrame, threshold: int, years: int) -> None:
-    """Every cell of a nationality below the threshold (small_nationalities), in every year, sex and age group:
-    withheld as 'übrige Staatsangehörigkeiten' unless already suppressed for another reason."""
-    folded = small_nationalities(frame, threshold, years)
-    if not folded:
-        return
-    keys = zip(frame["indicator"].to_numpy(), frame["area"].to_numpy(), frame["nationality"].to_numpy(), strict=True)
-    rows = np.fromiter((key in folded for key in keys), bool, len(frame))
-    frame.loc[rows & (frame["suppressed"] == "").to_numpy(), "suppressed"] = FOLDED
 
 
 def _hide_sparse_rates(frame: pd.DataFrame, catalogue: Catalogue, min_population: int) -> None:

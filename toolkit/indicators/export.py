@@ -29,8 +29,9 @@ from toolkit.core.cells import count_of, format_number
 from toolkit.core.keys import ALL
 from toolkit.core.problems import Problem
 from toolkit.core.workspace import Workspace, atomic_write_bytes, for_user
-from toolkit.indicators.confidentiality import FOLDED, LIMITED_TEXT, SOURCE
+from toolkit.indicators.confidentiality import LIMITED_TEXT, SOURCE
 from toolkit.indicators.editions import REVISION_COLUMNS, revision_rows
+from toolkit.indicators.nationality_threshold import FOLDED
 from toolkit.indicators.published import LEAVE_OUT_OPTION, Published, load_published
 
 COLUMNS = ("Jahr", "Indikator", "Indikatorname", "Gebiet", "Gebietsschluessel", "Gruppe", "Geschlecht", "Altersgruppe",
