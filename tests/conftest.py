@@ -204,12 +204,13 @@ def compiled_with_maps(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def website(compiled_with_maps, tmp_path_factory: pytest.TempPathFactory):
-    """The website of the small report working folder (compiled_with_maps), written once for the structure and the
-    browser tests: (workspace, WebsiteResult)."""
+    """The website of the small report working folder (compiled_with_maps), written once per test run for the
+    structure and the browser tests: (workspace, WebsiteResult)."""
     from toolkit.publish.website import write_website
 
     workspace, _compiled = compiled_with_maps
-    return workspace, write_website(workspace, 2024, tmp_path_factory.mktemp("website") / "Website", processes=1)
+    return workspace, built_once(tmp_path_factory, "website",
+                                 lambda folder: write_website(workspace, 2024, folder / "Website", processes=1))
 
 
 @pytest.fixture(scope="session")
