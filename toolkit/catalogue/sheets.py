@@ -4,6 +4,9 @@ and reading their raw rows from Indikatorenmatrix.xlsx or from the packaged defa
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -268,22 +271,75 @@ def default_rows() -> dict[str, list[RawRow]]:
     return rows
 
 
+PARSED_KEPT = 4  # catalogue workbooks whose rows this process keeps, by their bytes (WorkbookRowsCache)
+
+
+class WorkbookRowsCache:
+    """The rows of the catalogue workbooks this process has read, by the SHA-256 of their bytes: a workbook of the
+    same bytes (read again by a later step of one command or round, or a copy of the folder) is parsed once.
+    Parsing with openpyxl is the largest part of loading a catalogue (0.3 s; hashing the file costs milliseconds).
+    A caller gets its own copy of the rows; a workbook with problems is never kept."""
+
+    def __init__(self, kept: int = PARSED_KEPT) -> None:
+        self.kept = kept
+        self._rows: OrderedDict[bytes, tuple[dict[str, list[RawRow]], tuple[str, ...]]] = OrderedDict()
+
+    def get(self, digest: bytes) -> tuple[dict[str, list[RawRow]], tuple[str, ...]] | None:
+        found = self._rows.get(digest)
+        if found is None:
+            return None
+        self._rows.move_to_end(digest)
+        return _copied(found[0]), found[1]
+
+    def put(self, digest: bytes, rows: dict[str, list[RawRow]], notices: tuple[str, ...]) -> None:
+        self._rows[digest] = (_copied(rows), notices)
+        while len(self._rows) > self.kept:
+            self._rows.popitem(last=False)
+
+
+def _copied(rows: dict[str, list[RawRow]]) -> dict[str, list[RawRow]]:
+    return {name: [RawRow(r.sheet, r.row, dict(r.values)) for r in sheet] for name, sheet in rows.items()}
+
+
+PARSED = WorkbookRowsCache()
+
+
 def workbook_rows(path: Path, notices: list[str] | None = None) -> dict[str, list[RawRow]]:
     """Raw rows of an Indikatorenmatrix.xlsx, matched to the columns by their German headers.
 
     German notices for the user (an older catalogue layout that was read as well) are appended to ``notices``.
+    The same bytes are parsed once per process (WorkbookRowsCache).
     """
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"Der Indikatorenkatalog {for_user(path)} fehlt.") from None
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+    digest = hashlib.sha256(data).digest()
+    found = PARSED.get(digest)
+    if found is None:
+        said: list[str] = []
+        found = _parsed_rows(path, data, said), tuple(said)
+        PARSED.put(digest, *found)
+    if notices is not None:  # the notice of the old layout is said once (_sheet_rows)
+        notices.extend(n for n in found[1] if n != LEGACY_NOTES_NOTICE or n not in notices)
+    return found[0]
+
+
+def _unreadable(path: Path, exc: BaseException) -> InputError:
+    return InputError(f"Der Indikatorenkatalog {for_user(path)} lässt sich nicht lesen ({type(exc).__name__}).",
+                      hint="Bitte die Datei in Excel öffnen und als .xlsx speichern.")
+
+
+def _parsed_rows(path: Path, data: bytes, notices: list[str]) -> dict[str, list[RawRow]]:
+    """workbook_rows without the cache: ``data`` (the bytes of ``path``) parsed with openpyxl."""
     from openpyxl import load_workbook  # heavy: openpyxl (0.1 s) only when a catalogue is read
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise InputError(f"Der Indikatorenkatalog {for_user(path)} fehlt.") from None
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # any parser failure means the same to the user
-        raise InputError(
-            f"Der Indikatorenkatalog {for_user(path)} lässt sich nicht lesen ({type(exc).__name__}).",
-            hint="Bitte die Datei in Excel öffnen und als .xlsx speichern.",
-        ) from exc
+        raise _unreadable(path, exc) from exc
     problems: list[str] = []
     rows: dict[str, list[RawRow]] = {}
     missing = 0
@@ -304,8 +360,7 @@ def workbook_rows(path: Path, notices: list[str] | None = None) -> dict[str, lis
         raise CatalogueError(problems, for_user(path), missing_sheets=missing)
     if LINKS.name not in present and LINKS.name not in listed:
         rows[LINKS.name] = default_links(rows[INDICATORS.name])
-        if notices is not None:
-            notices.append(DEFAULT_LINKS_NOTICE.format(count=len(rows[LINKS.name])))
+        notices.append(DEFAULT_LINKS_NOTICE.format(count=len(rows[LINKS.name])))
     return rows
 
 
