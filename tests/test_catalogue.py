@@ -20,6 +20,7 @@ from toolkit.catalogue.model import (
     load_catalogue,
 )
 from toolkit.core.errors import CatalogueError, InputError
+from toolkit.core.runtime import ContentMemo
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -171,7 +172,7 @@ def test_the_same_bytes_are_parsed_once_and_every_caller_gets_its_own_rows(tmp_p
     """Loading a catalogue again (another step, a copy of the folder) reuses the rows parsed from the same bytes; a
     changed file is parsed anew, a file with problems raises every time and is never kept, the notices are said."""
     parsed = []
-    monkeypatch.setattr(sheets, "PARSED", sheets.WorkbookRowsCache(kept=2))
+    monkeypatch.setattr(sheets, "PARSED", ContentMemo(kept=2))
     real = sheets._parsed_rows
     monkeypatch.setattr(sheets, "_parsed_rows", lambda *args: parsed.append(args[0]) or real(*args))
     first, copy_ = tmp_path / "a" / "k.xlsx", tmp_path / "b" / "k.xlsx"

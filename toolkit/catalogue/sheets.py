@@ -4,9 +4,7 @@ and reading their raw rows from Indikatorenmatrix.xlsx or from the packaged defa
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -15,6 +13,7 @@ from pathlib import Path
 
 from toolkit.core.cells import cell_name, format_number
 from toolkit.core.errors import CatalogueError, InputError
+from toolkit.core.runtime import ContentMemo
 from toolkit.core.workspace import for_user
 
 # --------------------------------------------------------------------------------------------------
@@ -271,44 +270,21 @@ def default_rows() -> dict[str, list[RawRow]]:
     return rows
 
 
-PARSED_KEPT = 4  # catalogue workbooks whose rows this process keeps, by their bytes (WorkbookRowsCache)
-
-
-class WorkbookRowsCache:
-    """The rows of the catalogue workbooks this process has read, by the SHA-256 of their bytes: a workbook of the
-    same bytes (read again by a later step of one command or round, or a copy of the folder) is parsed once.
-    Parsing with openpyxl is the largest part of loading a catalogue (0.3 s; hashing the file costs milliseconds).
-    A caller gets its own copy of the rows; a workbook with problems is never kept."""
-
-    def __init__(self, kept: int = PARSED_KEPT) -> None:
-        self.kept = kept
-        self._rows: OrderedDict[bytes, tuple[dict[str, list[RawRow]], tuple[str, ...]]] = OrderedDict()
-
-    def get(self, digest: bytes) -> tuple[dict[str, list[RawRow]], tuple[str, ...]] | None:
-        found = self._rows.get(digest)
-        if found is None:
-            return None
-        self._rows.move_to_end(digest)
-        return _copied(found[0]), found[1]
-
-    def put(self, digest: bytes, rows: dict[str, list[RawRow]], notices: tuple[str, ...]) -> None:
-        self._rows[digest] = (_copied(rows), notices)
-        while len(self._rows) > self.kept:
-            self._rows.popitem(last=False)
+# The rows of the catalogue workbooks read by this process, with their notices: parsing with openpyxl is the largest
+# part of loading a catalogue (0.2 s; hashing the file takes milliseconds). Copied on the way in and out (RawRow's
+# values are a dict a caller may change); a workbook with problems is never kept.
+PARSED: ContentMemo[tuple[dict[str, list[RawRow]], tuple[str, ...]]] = ContentMemo()
 
 
 def _copied(rows: dict[str, list[RawRow]]) -> dict[str, list[RawRow]]:
     return {name: [RawRow(r.sheet, r.row, dict(r.values)) for r in sheet] for name, sheet in rows.items()}
 
 
-PARSED = WorkbookRowsCache()
-
-
 def workbook_rows(path: Path, notices: list[str] | None = None) -> dict[str, list[RawRow]]:
     """Raw rows of an Indikatorenmatrix.xlsx, matched to the columns by their German headers.
 
     German notices for the user (an older catalogue layout that was read as well) are appended to ``notices``.
-    The same bytes are parsed once per process (WorkbookRowsCache).
+    The same bytes are parsed once per process (PARSED).
     """
     try:
         data = Path(path).read_bytes()
@@ -316,12 +292,14 @@ def workbook_rows(path: Path, notices: list[str] | None = None) -> dict[str, lis
         raise InputError(f"Der Indikatorenkatalog {for_user(path)} fehlt.") from None
     except OSError as exc:
         raise _unreadable(path, exc) from exc
-    digest = hashlib.sha256(data).digest()
-    found = PARSED.get(digest)
+    key = PARSED.key(data)
+    found = PARSED.get(key)
     if found is None:
         said: list[str] = []
         found = _parsed_rows(path, data, said), tuple(said)
-        PARSED.put(digest, *found)
+        PARSED.put(key, (_copied(found[0]), found[1]))
+    else:
+        found = _copied(found[0]), found[1]
     if notices is not None:  # the notice of the old layout is said once (_sheet_rows)
         notices.extend(n for n in found[1] if n != LEGACY_NOTES_NOTICE or n not in notices)
     return found[0]
