@@ -186,7 +186,7 @@ def _write_edition(workspace: Workspace, folder: Path, year: int, report: Path, 
                                   catalogue))
     if soffice is not None:
         written.append(convert_to_pdf(written[-1], soffice))
-    site = write_website(workspace, year, folder / WEBSITE, published=published, breakdowns=everything.frame,
-                         processes=processes, progress=progress)
+    site = write_website(workspace, year, folder / WEBSITE, published=everything, processes=processes,
+                         progress=progress)
     written.append(site.folder / "index.html")
     return written

@@ -31,7 +31,6 @@ from pathlib import Path
 
 import jinja2
 import markupsafe
-import pandas as pd
 
 from toolkit import __version__
 from toolkit.catalogue.model import Catalogue
@@ -83,29 +82,28 @@ class WebsiteResult:
 
 
 def write_website(workspace: Workspace, year: int, target: Path, *, published: Published | None = None,
-                  breakdowns: pd.DataFrame | None = None, processes: int | None = None,
-                  progress: Progress | None = None) -> WebsiteResult:
+                  processes: int | None = None, progress: Progress | None = None) -> WebsiteResult:
     """Write the website of ``year`` into the folder ``target`` (replacing an earlier site there).
 
-    ``published``: the protected table as ``load_published`` returns it (a publication passes its ledger-aware one);
-    by default it is loaded here, with ``breakdowns`` (all published cells, by age group too: the pyramid and the
-    profiles' age structure). ``processes``: for the pictures, instead of the setting ``prozesse``.
+    ``published``: the protected table as ``load_published(breakdowns=True)`` returns it (a publication passes its
+    ledger-aware one; without the breakdowns the page of DEM-04 has no table of nationalities);
+    by default it is loaded here. Its breakdowns also give DEM-01's population pyramid and the profiles' age
+    structure. ``processes``: for the pictures, instead of the setting ``prozesse``.
     """
     progress = progress or SILENT
     started = time.perf_counter()
     timings: dict[str, float] = {}
     check_target(target)
-    if published is None:
-        everything = load_published(workspace, year, breakdowns=True)
-        published, breakdowns = totals(everything), everything.frame
+    everything = published if published is not None else load_published(workspace, year, breakdowns=True)
+    published = totals(everything)  # the nationalities of everything: the table of the most frequent ones
     catalogue, settings, frame = published.catalogue, published.settings, published.frame
     environment = template_environment(workspace)
     deliveries, received = round_deliveries(workspace, year, catalogue)
     shapes, problems = load_shapes(workspace, district_triples(catalogue)) if catalogue.districts else (None, [])
     dates = data_dates(workspace, year)  # the Stand of every source, as the report prints it
     report = build_report(frame, catalogue, settings, year, deliveries, received, shapes, data_dates=dates,
-                          breakdowns=breakdowns)
-    profiles = build_profiles(frame, catalogue, year, shapes, settings.mindesteinwohner, dates, breakdowns)
+                          breakdowns=everything.frame)
+    profiles = build_profiles(frame, catalogue, year, shapes, settings.mindesteinwohner, dates, everything.frame)
     plan = plan_site(report, profiles, catalogue, settings, year)
     timings["inhalt"] = time.perf_counter() - started
     t = time.perf_counter()
