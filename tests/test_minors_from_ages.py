@@ -11,6 +11,7 @@ import pytest
 from workbook_edit import filled_cells, generate, set_cells
 
 from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
+from toolkit.catalogue.links import summed_counts
 from toolkit.catalogue.model import CITY, load_catalogue
 from toolkit.catalogue.sheets import default_links, default_rows
 from toolkit.collect.layout import plan_workbook
@@ -19,7 +20,7 @@ from toolkit.core.keys import ALL, ObservationKey
 from toolkit.core.store import Store
 from toolkit.demo import data as demo_data
 from toolkit.indicators.audit import audit_cells
-from toolkit.indicators.confidentiality import PRIMARY, protect, summed_counts
+from toolkit.indicators.confidentiality import PRIMARY, protect
 from toolkit.indicators.editions import audit_frame
 from toolkit.indicators.values import value_frame
 from toolkit.returns.checks import check_files
@@ -49,7 +50,7 @@ def test_a_suppressed_age_group_is_not_given_away_by_dem_05s_zaehler(catalogue):
     frame = _frame(catalogue, rows)
     keys = [(r.indicator, 2025, "st01", "nichtdeutsch", "insgesamt", r.age, ALL,
              "wert" if r.indicator == "DEM-01" else "zaehler") for r in frame.itertuples()]
-    assert list(summed_counts(keys, catalogue)) == [
+    assert list(summed_counts(keys, catalogue.links)) == [
         (("DEM-05", 2025, "st01", "nichtdeutsch", "insgesamt", ALL, ALL, "zaehler"),
          tuple(("DEM-01", 2025, "st01", "nichtdeutsch", "insgesamt", age, ALL, "wert") for age in MINORS))]
     state = {r.age if r.indicator == "DEM-01" else "DEM-05": r.suppressed for r in frame.itertuples()}

@@ -139,7 +139,7 @@ def test_the_demo_report_shows_the_pyramid_after_the_population_series_with_its_
                "Geschlecht")
     at = texts.index(caption)
     series = texts.index("Abbildung: DEM-01 Einwohnerinnen und Einwohner nach Gruppen")
-    series_table = texts.index("Tabelle: DEM-01 Einwohnerinnen und Einwohner, 2020–2025 (Anzahl)")
+    series_table = next(n for n, t in enumerate(texts) if t.startswith("Tabelle: DEM-01 Einwohnerinnen und Einwohner, "))
     districts = texts.index("Abbildung: DEM-01 Einwohnerinnen und Einwohner, Insgesamt, nach Stadtteilen 2025")
     assert series < series_table < at < districts  # below the series and its table, before the Stadtteile
     assert texts[at + 1] == ("Tabelle: DEM-01 Einwohnerinnen und Einwohner nach Altersgruppen und Geschlecht, 2025 "

@@ -3,11 +3,13 @@ and the check of its rows against the indicators they name."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from toolkit.catalogue.breakdowns import AgeGroup
 from toolkit.catalogue.rows import RawRow, RowChecker
 from toolkit.catalogue.sheets import LINKS
+from toolkit.core.keys import ALL
 
 
 @dataclass(frozen=True)
@@ -52,3 +54,22 @@ def check_links(check: RowChecker, link_pairs: list[tuple[Link, RawRow]], by_id:
                 if unknown:
                     check.add(LINKS, raw, "gleich_alter", f"{indicator.id} wird nicht nach der Altersgruppe "
                                                           f"„{unknown[0]}“ erhoben; erlaubt: {', '.join(allowed) or 'keine'}")
+
+
+def summed_counts(keys: Iterable[tuple], links: Iterable[Link]) -> Iterator[tuple[tuple, tuple[tuple, ...]]]:
+    """(count key, the keys of its parts), all among ``keys``, where the catalogue declares a count of all ages the
+    sum of another indicator's counts by age group (sheet Gleiche Zahlen, column gleich_alter: DEM-05's Zähler =
+    DEM-01 under 7 + 7 to under 18): an additive relation across indicators."""
+    present = set(keys)
+    for link in links:
+        if not link.gleich_alter:
+            continue
+        for key in present:
+            indicator, year, area, group, sex, age, nationality, measure = key
+            if indicator != link.indikator or measure != link.messgroesse or age != ALL or (
+                    link.gruppe and group != link.gruppe):
+                continue
+            parts = tuple((link.gleich_indikator, year, area, link.gleich_gruppe or group, sex, code, nationality,
+                           link.gleich_messgroesse) for code in link.gleich_alter)
+            if all(part in present for part in parts):
+                yield key, parts

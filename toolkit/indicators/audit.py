@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from toolkit.catalogue.links import summed_counts
 from toolkit.catalogue.model import AREA_KEYS, CITY, Catalogue, IndicatorType, district_area
 from toolkit.collect.layout import MEASURE_LABELS
 from toolkit.core.cells import count_of, format_number
@@ -46,7 +47,6 @@ from toolkit.indicators.confidentiality import (
     SPARSE_SYMBOL,
     equal_counts,
     relations,
-    summed_counts,
 )
 
 RATE_HALF_STEP = 0.05  # rates are published with one decimal
@@ -189,7 +189,7 @@ def audit_cells(cells: pd.DataFrame, catalogue: Catalogue) -> AuditResult:
             nodes.narrow(count_of[row.Index], 1.0, math.inf)
     sums = _sum_relations(cells, catalogue, count_of, nenner_of, nodes)
     sums += [((nodes.find(nodes.ids[key]),), tuple(nodes.find(nodes.ids[p]) for p in parts))
-             for key, parts in summed_counts(list(nodes.ids), catalogue)]
+             for key, parts in summed_counts(list(nodes.ids), catalogue.links)]
     rates = [(count_of[row.Index], nenner_of[row.Index], row.value / row.faktor)
              for row in cells.itertuples() if row.typ == IndicatorType.QUOTE and not row.suppressed and not math.isnan(row.value)]
     step = {row.Index: RATE_HALF_STEP / row.faktor for row in cells.itertuples() if row.typ == IndicatorType.QUOTE}
@@ -360,7 +360,7 @@ def unjustified(published: pd.DataFrame, catalogue: Catalogue) -> list[tuple]:
                 reasons.update(m for m in members if hidden[m])
     counted = {(r.indicator, r.year, r.area, r.group, r.sex, r.age, r.nationality,
                 "wert" if r.typ == IndicatorType.ANZAHL else "zaehler"): r.Index for r in cells.itertuples()}
-    for key, parts in summed_counts(counted, catalogue):  # a count that is a sum of another indicator's age groups
+    for key, parts in summed_counts(counted, catalogue.links):  # a count that is a sum of another indicator's age groups
         members = [counted[key], *(counted[p] for p in parts)]
         if sum(1 for m in members if hidden[m]) >= 2:
             reasons.update(m for m in members if hidden[m])

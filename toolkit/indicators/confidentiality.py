@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.catalogue.breakdowns import equal_age_sums
+from toolkit.catalogue.links import summed_counts
 from toolkit.catalogue.model import CITY, NATIONALITY_GROUP, Catalogue, Indicator, IndicatorType
 from toolkit.collect.layout import FLAG_WITHHELD
 from toolkit.core.keys import ALL
@@ -418,7 +419,7 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue, earlier: Earlier, keys
                 totals = tuple(sorted({counts.find(nodes[t]) for t in relation.totals}))
                 parts = tuple(sorted({counts.find(nodes[p]) for p in relation.parts}))
                 (joining if breakdown_rows.intersection(relation.cells) else found).add((totals, parts))
-    for key, parts in summed_counts(counts.ids, catalogue):  # across indicators, by age group: joins with those
+    for key, parts in summed_counts(counts.ids, catalogue.links):  # across indicators, by age group: joins with those
         joining.add(((counts.find(counts.ids[key]),), tuple(sorted({counts.find(counts.ids[p]) for p in parts}))))
     value = {node: counts.values[node] for relation in (*found, *joining) for node in (*relation[0], *relation[1])}
     # Every choice below depends on the keys of the counts only, never on their numbering: the numbers follow the
@@ -531,7 +532,7 @@ def equal_counts(keys: Iterable[tuple], catalogue: Catalogue) -> Iterator[tuple[
         by_measure[(key[0], key[-1])].append(key)
     for link in catalogue.links:
         if link.gleich_alter:
-            continue  # a sum, not the same number: summed_counts
+            continue  # a sum, not the same number: catalogue/links.summed_counts
         for key in by_measure.get((link.indikator, link.messgroesse), ()):
             _indicator, year, area, group, sex, age, nationality, _measure = key
             if link.gruppe and group != link.gruppe:
@@ -540,25 +541,6 @@ def equal_counts(keys: Iterable[tuple], catalogue: Catalogue) -> Iterator[tuple[
                        link.gleich_messgroesse)
             if partner in present:
                 yield key, partner
-
-
-def summed_counts(keys: Iterable[tuple], catalogue: Catalogue) -> Iterator[tuple[tuple, tuple[tuple, ...]]]:
-    """(count key, the keys of its parts), all among ``keys``, where the catalogue declares a count of all ages the
-    sum of another indicator's counts by age group (sheet Gleiche Zahlen, column gleich_alter: DEM-05's Zähler =
-    DEM-01 under 7 + 7 to under 18): an additive relation across indicators."""
-    present = set(keys)
-    for link in catalogue.links:
-        if not link.gleich_alter:
-            continue
-        for key in present:
-            indicator, year, area, group, sex, age, nationality, measure = key
-            if indicator != link.indikator or measure != link.messgroesse or age != ALL or (
-                    link.gruppe and group != link.gruppe):
-                continue
-            parts = tuple((link.gleich_indikator, year, area, link.gleich_gruppe or group, sex, code, nationality,
-                           link.gleich_messgroesse) for code in link.gleich_alter)
-            if all(part in present for part in parts):
-                yield key, parts
 
 
 def _bases(frame: pd.DataFrame, catalogue: Catalogue) -> pd.Series:
