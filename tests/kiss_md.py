@@ -35,6 +35,18 @@ TABLES = {
     "K3_T39": DATA / "auslaendische-hauptwohnsitzbevoelkerung-nach-altersgruppen.xlsx",
 }
 
+# a round with age groups: the tables above and three more of ../shared/reference/kiss-md (README there), in the order
+# an Amt would import them: inhabitants and foreigners per Stadtteil, then the age structure of the city (K3_T1,
+# single years summed into the Pyramide and the Lebensphasen) and of the Stadtteile (K3_T34 all, K3_T39 foreigners)
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "kiss-md"
+AGE_ROUND = {
+    "K3_T35": TABLES["K3_T35"],
+    "K3_T41": REFERENCE / "entwicklung-der-auslaendischen-hauptwohnsitzbevoelkerung.xlsx",
+    "K3_T1": REFERENCE / "bevoelkerung-mit-hauptwohnsitz-nach-alter-und-geschlecht.xlsx",
+    "K3_T34": REFERENCE / "hauptwohnsitzbevoelkerung-nach-altersgruppen.xlsx",
+    "K3_T39": TABLES["K3_T39"],
+}
+
 # what the tables hold (read from the files by hand, checked by test_import_wide.py)
 CITY_2025 = {"einwohner": 245_834, "auslaender": 39_404}
 ALTE_NEUSTADT_2025 = {"einwohner": 12_374, "auslaender": 3_748}  # key 04, area st04
@@ -54,6 +66,12 @@ def mapping_of(table: str) -> Path:
 def import_kiss_md(workspace: Workspace) -> dict[str, ImportResult]:
     """Import both tables into ``workspace`` through their packaged mappings."""
     return {table: import_values(workspace, path, mapping_file=mapping_of(table)) for table, path in TABLES.items()}
+
+
+def import_age_round(workspace: Workspace) -> dict[str, ImportResult]:
+    """Import the tables of ``AGE_ROUND`` into ``workspace`` through their packaged mappings (the caller skips where
+    a table of ../shared/reference is missing)."""
+    return {table: import_values(workspace, path, mapping_file=mapping_of(table)) for table, path in AGE_ROUND.items()}
 
 
 def kiss_md_workspace(target: Path) -> Workspace:

@@ -26,15 +26,15 @@ from toolkit.cli import app
 from toolkit.collect.layout import file_name
 from toolkit.collect.status import round_status
 from toolkit.core.errors import InputError
-from toolkit.core.keys import ObservationKey
+from toolkit.core.keys import ALL, ObservationKey
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace
 from toolkit.demo.clerks import FAULTY_OFFICE, SILENT_OFFICE, return_name
 from toolkit.demo.data import generate
 from toolkit.demo.run import MARKER, REPORT_YEAR, prepare_folder
-from toolkit.indicators.audit import audit, unjustified
+from toolkit.indicators.audit import audit, cells_of, unjustified
 from toolkit.indicators.export import export_dir
-from toolkit.indicators.published import load_published
+from toolkit.indicators.published import audit_all_editions, load_published
 from toolkit.report.context import INTEGRATIONSKONZEPT_FIELDS, UNMAPPED_CHAPTER, build_report, concept_fields
 from toolkit.report.deliveries import round_deliveries
 from toolkit.report.pdf import convert_to_pdf
@@ -392,13 +392,26 @@ def test_an_earlier_demo_folder_is_replaced(tmp_path: Path) -> None:
 
 def test_audit_recomputes_no_suppressed_count_of_the_demo(demo, catalogue: Catalogue) -> None:
     """The demo's published table (the open-data export the demo wrote) against the catalogue's relations: nothing
-    is recoverable, nothing blocked without reason. (That suppression across indicators is needed is shown on a
-    hand-made table in test_audit.py.)"""
+    is recoverable, nothing blocked without reason. The export holds every cell by age group and nationality, so the
+    audit reads them all; the internal edition's audit (all editions of the ledger with this one) reads the same rows.
+    (That suppression across indicators is needed is shown on a hand-made table in test_audit.py, over the age groups
+    of two Verwendungen in test_audit_ages.py.)"""
     workspace, _ = demo
     exported = export_dir(workspace, REPORT_YEAR) / f"integrationsmonitoring_{REPORT_YEAR}.csv"
     with exported.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     result = audit(rows, catalogue)
     assert result.ok and result.suppressed > 1000, result.lines(catalogue)[:12]
-    _catalogue, _settings, published, _left_out = load_published(workspace, REPORT_YEAR)
+    _catalogue, _settings, published, _left_out = load_published(workspace, REPORT_YEAR, breakdowns=True)
     assert unjustified(published, catalogue) == []
+    read = cells_of(rows, catalogue)
+    key = ["indicator", "year", "area", "group", "sex", "age", "nationality"]
+    counted = published[published["typ"].isin(("anzahl", "quote")) & ((published["suppressed"] != "")
+                                                                       | published["shown"].notna())]
+    known = read[read["suppressed"] | read["value"].notna()]  # not a cell without value ("…")
+    assert set(map(tuple, counted[key].to_numpy())) == set(map(tuple, known[key].to_numpy()))  # every cell is read
+    ages, nationalities = read[read["age"] != ALL], read[read["nationality"] != ALL]
+    # 2025: 1,296 cells by age group (city, 2020–2025) and 612 by single nationality
+    assert len(ages) > 1000 and len(nationalities) > 500, (len(ages), len(nationalities))
+    internal = audit_all_editions(workspace, rows, catalogue)
+    assert internal.ok and (internal.cells, internal.suppressed) == (result.cells, result.suppressed)

@@ -17,6 +17,8 @@ and the checks that keep them usable as breakdowns of a value.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -62,6 +64,31 @@ class AgeGroup:
         if self.bis is None:
             return True
         return high is not None and high <= self.bis
+
+
+def equal_age_sums(partitions: Iterable[Sequence[AgeGroup]]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Sums of age groups of two Verwendungen that are the same number because they cover the same ages: between two
+    limits both Verwendungen have (0, 45, 65 and open for the 5-year groups of the Pyramide and the Lebensphasen),
+    e.g. 65+ = 65-70 + 70-75 + … + 90+, and 0-7 + 7-18 + 18-45 = 0-5 + … + 40-45. ``partitions``: the groups of each
+    Verwendung (each covers every age once). The coarser side comes first; the whole range (both sums are all ages)
+    is included; a block that is the same group on both sides is not."""
+    def limits(groups: Sequence[AgeGroup]) -> set[float]:
+        return {float(g.von) for g in groups} | {math.inf}
+
+    def inside(groups: Sequence[AgeGroup], low: float, high: float) -> tuple[str, ...]:
+        return tuple(g.code for g in sorted(groups, key=lambda g: g.von) if low <= g.von < high)
+
+    found: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    partitions = [tuple(groups) for groups in partitions if groups]
+    for number, first in enumerate(partitions):
+        for second in partitions[number + 1:]:
+            common = sorted(limits(first) & limits(second))
+            for low, high in zip(common, common[1:], strict=False):
+                one, other = inside(first, low, high), inside(second, low, high)
+                if set(one) == set(other):
+                    continue
+                found.append((one, other) if len(one) <= len(other) else (other, one))
+    return found
 
 
 @dataclass(frozen=True)

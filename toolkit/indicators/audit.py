@@ -9,9 +9,14 @@ behind a published cell is a node with an interval of possible values, starting 
   (a true 0 is shown as –), so two hidden counts whose sum is 2 are both 1;
 - counts the catalogue declares equal (sheet Gleiche Zahlen) are one node;
 - a published rate (one decimal) ties Zähler and Nenner: Zähler = rate × Nenner / Faktor, in both directions;
-- every additive relation (group sum rules, sexes, Stadtteile and Gesamtstadt) bounds each member by the others.
+- every additive relation (group sum rules, sexes, Stadtteile and Gesamtstadt, all ages and the age groups of each
+  Verwendung, the age groups of two Verwendungen over the same ages, a group and its single nationalities) bounds each
+  member by the others.
 
-The bounds are narrowed until nothing changes. A suppressed count whose interval holds a single whole number is
+A Stadtteil cell the table lacks whose count another indicator publishes as the same number (a share without value,
+whose Nenner is DEM-01's inhabitants) takes part in the Gesamtstadt's sum. The bounds are narrowed until nothing
+changes; a sum that the published numbers contradict (it would leave a count no value) holds for no reader: it is
+left out, counted and named in the result. A suppressed count whose interval holds a single whole number is
 recovered: that is a breach. Rates shown as "x" (sparsely populated Stadtteile) are not secret and not targets;
 the Zähler of a suppressed rate is a target unless it is published as a count anyway (then the rate was
 suppressed for its small Nenner, a matter of reliability, not of secrecy).
@@ -29,7 +34,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from toolkit.catalogue.model import AREA_KEYS, Catalogue, IndicatorType, district_area
+from toolkit.catalogue.model import AREA_KEYS, CITY, Catalogue, IndicatorType, district_area
 from toolkit.collect.layout import MEASURE_LABELS
 from toolkit.core.cells import count_of, format_number
 from toolkit.core.keys import ALL, ObservationKey
@@ -69,6 +74,7 @@ class AuditResult:
     suppressed: int = 0  # suppressed cells that were targets
     recovered: list[Recovered] = field(default_factory=list)
     editions: int = 1  # the editions read together (indicators/editions.py)
+    contradicted: int = 0  # sums the published numbers do not add up to (left out: they hold for no reader)
 
     @property
     def ok(self) -> bool:
@@ -80,11 +86,16 @@ class AuditResult:
                 f"{count_of(self.suppressed, 'Wert', adjective='gesperrt')}; "
                 "versucht, jeden gesperrten Wert aus Summen, Anteil × Grundzahl und gleichen Zahlen anderer "
                 "Kennzahlen zurückzurechnen.")
+        one = self.contradicted == 1
+        contradicted = [f"{count_of(self.contradicted, 'Summe', 'Summen')} der veröffentlichten Werte "
+                        f"{'geht' if one else 'gehen'} nicht auf (etwa Altersgruppen zweier Gliederungen mit "
+                        f"verschiedener Summe) und {'wurde' if one else 'wurden'} nicht verwendet; bitte die Werte "
+                        "prüfen."] if self.contradicted else []
         if self.ok:
-            return [head, "Kein gesperrter Wert ist zurückzurechnen."]
+            return [head, "Kein gesperrter Wert ist zurückzurechnen.", *contradicted]
         return [head, f"{count_of(len(self.recovered), 'Wert', adjective='gesperrt')} "
                       f"{'ist' if len(self.recovered) == 1 else 'sind'} zurückzurechnen:",
-                *(f"  {r.text(catalogue)}" for r in self.recovered)]
+                *(f"  {r.text(catalogue)}" for r in self.recovered), *contradicted]
 
 
 class _Intervals:
@@ -95,6 +106,7 @@ class _Intervals:
         self.parent: list[int] = []
         self.low: list[float] = []
         self.high: list[float] = []
+        self.contradicted = False  # a narrowing would have left a node no value
 
     def node(self, key: tuple) -> int:
         number = self.ids.get(key)
@@ -118,8 +130,12 @@ class _Intervals:
             self.narrow(a, self.low[b], self.high[b])
 
     def narrow(self, number: int, low: float, high: float) -> bool:
-        """Intersect the node's interval with [low, high]; True if it shrank noticeably."""
+        """Intersect the node's interval with [low, high]; True if it shrank noticeably. If nothing would be left
+        (published numbers that contradict each other), the node keeps its interval and ``contradicted`` is set."""
         number = self.find(number)
+        if max(low, self.low[number]) > min(high, self.high[number]) + 1e-6:
+            self.contradicted = True
+            return False
         changed = False
         if low > self.low[number] + 1e-9:
             self.low[number] = low
@@ -148,6 +164,7 @@ def audit_cells(cells: pd.DataFrame, catalogue: Catalogue) -> AuditResult:
     result = AuditResult(cells=len(cells))
     if cells.empty:
         return result
+    cells = pd.concat([cells, _unseen_parts(cells, catalogue)], ignore_index=True)
     nodes = _Intervals()
     count_of: dict[int, int] = {}
     nenner_of: dict[int, int] = {}
@@ -175,14 +192,16 @@ def audit_cells(cells: pd.DataFrame, catalogue: Catalogue) -> AuditResult:
     step = {row.Index: RATE_HALF_STEP / row.faktor for row in cells.itertuples() if row.typ == IndicatorType.QUOTE}
     half_steps = [step[row.Index] for row in cells.itertuples()
                   if row.typ == IndicatorType.QUOTE and not row.suppressed and not math.isnan(row.value)]
-    for _round in range(MAX_ROUNDS):
-        changed = False
-        for (zaehler, nenner, share), half in zip(rates, half_steps, strict=True):
-            changed |= _rate(nodes, zaehler, nenner, share, half)
-        for total, parts in sums:
-            changed |= _sum(nodes, total, parts)
-        if not changed:
+    start = (nodes.low[:], nodes.high[:])
+    contradicted: set[int] = set()
+    while True:  # a sum the published numbers contradict holds for no reader: narrow again without it
+        nodes.low, nodes.high = start[0][:], start[1][:]
+        found = _narrow_all(nodes, [(r, h) for r, h in zip(rates, half_steps, strict=True)],
+                            [(number, relation) for number, relation in enumerate(sums) if number not in contradicted])
+        if not found:
             break
+        contradicted |= found
+    result.contradicted = len(contradicted)
     for row in cells.itertuples():
         if not row.suppressed or row.symbol == SPARSE_SYMBOL:
             continue
@@ -198,6 +217,53 @@ def audit_cells(cells: pd.DataFrame, catalogue: Catalogue) -> AuditResult:
     return result
 
 
+def _unseen_parts(cells: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """Cells of a Stadtteil the table lacks (a rate without a value has no row) whose count another indicator publishes
+    as the same number (sheet Gleiche Zahlen: the Nenner of STT-01 = DEM-01's inhabitants): a reader adds them to the
+    sum that gives the Gesamtstadt, so they enter it as unknown counts that the equal count then fixes."""
+    measures = {IndicatorType.ANZAHL: ("wert",), IndicatorType.QUOTE: ("zaehler", "nenner")}
+    columns = ["indicator", "year", "area", "group", "sex", "age", "nationality"]
+    keys = list(zip(*(cells[c].to_numpy() for c in columns), strict=True))
+    have = set(keys)
+    published = {(*key, measure) for key, typ in zip(keys, cells["typ"].to_numpy(), strict=True)
+                 for measure in measures[typ]}
+    city = cells[cells["area"] == CITY]
+    by_district = {(i, y, g, s, a, n) for i, y, area, g, s, a, n in have if area != CITY}
+    missing = {}
+    for row in city.itertuples():
+        if (row.indicator, row.year, row.group, row.sex, row.age, row.nationality) not in by_district:
+            continue  # no sum over Stadtteile
+        for district in catalogue.districts:
+            key = (row.indicator, row.year, district.area, row.group, row.sex, row.age, row.nationality)
+            if key not in have:
+                missing.update({(*key, measure): (key, row.typ, row.faktor) for measure in measures[row.typ]})
+    if not missing:
+        return pd.DataFrame(columns=CELL_COLUMNS)
+    linked = [missing[a if a in missing else b] for a, b in equal_counts([*published, *missing], catalogue)
+              if (a in missing) != (b in missing)]
+    records = {cell: (*cell, typ, faktor, math.nan, False, "", 0.0) for cell, typ, faktor in linked}
+    return pd.DataFrame(list(records.values()), columns=CELL_COLUMNS)
+
+
+def _narrow_all(nodes: _Intervals, rates: list[tuple[tuple[int, int, float], float]],
+                sums: list[tuple[int, tuple[tuple[int, ...], tuple[int, ...]]]]) -> set[int]:
+    """Narrow the intervals by the rates and the sums until nothing changes; the numbers of the sums that contradict
+    the intervals (they would leave a count no possible value)."""
+    contradicted: set[int] = set()
+    for _round in range(MAX_ROUNDS):
+        changed = False
+        for (zaehler, nenner, share), half in rates:
+            changed |= _rate(nodes, zaehler, nenner, share, half)
+        for number, (totals, parts) in sums:
+            nodes.contradicted = False
+            changed |= _balance(nodes, totals, parts)
+            if nodes.contradicted:
+                contradicted.add(number)
+        if contradicted or not changed:
+            break
+    return contradicted
+
+
 def _rate(nodes: _Intervals, zaehler: int, nenner: int, share: float, half: float) -> bool:
     """Zähler = share × Nenner, share known to ± half."""
     z, n = nodes.find(zaehler), nodes.find(nenner)
@@ -210,27 +276,30 @@ def _rate(nodes: _Intervals, zaehler: int, nenner: int, share: float, half: floa
     return changed
 
 
-def _sum(nodes: _Intervals, total: int, parts: tuple[int, ...]) -> bool:
-    total = nodes.find(total)
-    parts = tuple(nodes.find(p) for p in parts)
-    low = sum(nodes.low[p] for p in parts)
-    high = sum(nodes.high[p] for p in parts)
-    changed = nodes.narrow(total, low, high)
-    unbounded = sum(1 for p in parts if math.isinf(nodes.high[p]))
-    finite_high = sum(nodes.high[p] for p in parts if not math.isinf(nodes.high[p]))
-    for p in parts:
-        others_low = low - nodes.low[p]
-        if math.isinf(nodes.high[p]):
-            others_high = math.inf if unbounded > 1 else finite_high
-        else:
-            others_high = math.inf if unbounded else finite_high - nodes.high[p]
-        changed |= nodes.narrow(p, nodes.low[total] - others_high, nodes.high[total] - others_low)
+def _balance(nodes: _Intervals, left: tuple[int, ...], right: tuple[int, ...]) -> bool:
+    """sum(left) = sum(right): bound each member by the others (a total and its parts: ``left`` is the total)."""
+    left = tuple(nodes.find(m) for m in left)
+    right = tuple(nodes.find(m) for m in right)
+    changed = False
+    for side, other in ((left, right), (right, left)):
+        other_low = sum(nodes.low[m] for m in other)
+        other_high = sum(nodes.high[m] for m in other)  # inf if any member is unbounded
+        low = sum(nodes.low[m] for m in side)
+        unbounded = sum(1 for m in side if math.isinf(nodes.high[m]))
+        finite_high = sum(nodes.high[m] for m in side if not math.isinf(nodes.high[m]))
+        for m in side:
+            others_low = low - nodes.low[m]
+            if math.isinf(nodes.high[m]):
+                others_high = math.inf if unbounded > 1 else finite_high
+            else:
+                others_high = math.inf if unbounded else finite_high - nodes.high[m]
+            changed |= nodes.narrow(m, other_low - others_high, other_high - others_low)
     return changed
 
 
 def _sum_relations(cells: pd.DataFrame, catalogue: Catalogue, count_of: dict[int, int], nenner_of: dict[int, int],
-                   nodes: _Intervals) -> list[tuple[int, tuple[int, ...]]]:
-    found: set[tuple[int, tuple[int, ...]]] = set()
+                   nodes: _Intervals) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    found: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
     block_all = cells.assign(present=0.0)
     for _indicator, index in block_all.groupby("indicator", sort=False).groups.items():
         block = block_all.loc[index]
@@ -238,7 +307,8 @@ def _sum_relations(cells: pd.DataFrame, catalogue: Catalogue, count_of: dict[int
             if of is nenner_of and block["typ"].iloc[0] != IndicatorType.QUOTE:
                 continue
             for relation in relations(block, catalogue, "present"):
-                found.add((nodes.find(of[relation.total]), tuple(nodes.find(of[p]) for p in relation.parts)))
+                found.add((tuple(nodes.find(of[t]) for t in relation.totals),
+                           tuple(nodes.find(of[p]) for p in relation.parts)))
     return sorted(found)
 
 

@@ -9,9 +9,11 @@ only used on the way out.
 - Values the source withheld (Kennzeichen 'gesperrt (Quelle)') are suppressed like primary cells.
 - Secondary suppression as one problem over everything published: in every additive relation (group sum
   rules such as insgesamt = deutsch + nichtdeutsch, sex insgesamt = männlich + weiblich, Gesamtstadt =
-  sum of the Stadtteile, all ages = the age groups of one Verwendung, a group = all its single nationalities
-  when every one of them is there) a relation with exactly one suppressed count gets a second one (the smallest
-  other count), so the suppressed value cannot be recomputed from the total; counts the catalogue
+  sum of the Stadtteile, all ages = the age groups of one Verwendung, the age groups of two Verwendungen over the
+  same ages (65+ = 65-70 + … + 90+), a group = all its single nationalities when every one of them is there) a
+  relation with exactly one suppressed count gets a second one (the smallest other count), so the suppressed value
+  cannot be recomputed from the total (nor from a sum that makes each of its suppressed counts 1, also where the
+  source withheld them and their values are unknown here); counts the catalogue
   declares equal (sheet Gleiche Zahlen: DEM-01 Nichtdeutsche = STT-01 Zähler, …) are one count, so a
   count suppressed in one indicator is suppressed in the others and no published rate gives it back
   through its Nenner. Repeated until no relation has a single suppressed count.
@@ -40,6 +42,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from toolkit.catalogue.breakdowns import equal_age_sums
 from toolkit.catalogue.model import CITY, NATIONALITY_GROUP, Catalogue, Indicator, IndicatorType
 from toolkit.collect.layout import FLAG_WITHHELD
 from toolkit.core.keys import ALL
@@ -86,14 +89,19 @@ def symbol_label(symbol: str) -> str:
 
 @dataclass(frozen=True)
 class Relation:
-    """An additive relation between cells: total = sum(parts)."""
+    """An additive relation between cells: total (+ also) = sum(parts)."""
 
     total: int  # row index in the frame
     parts: tuple[int, ...]
+    also: tuple[int, ...] = ()  # more cells on the total's side: two sums of age groups over the same ages
+
+    @property
+    def totals(self) -> tuple[int, ...]:
+        return (self.total, *self.also)
 
     @property
     def cells(self) -> tuple[int, ...]:
-        return (self.total, *self.parts)
+        return (*self.totals, *self.parts)
 
 
 DEFAULT_MIN_POPULATION = 500  # toolkit.toml [geheimhaltung] mindesteinwohner
@@ -250,6 +258,8 @@ def relations(block: pd.DataFrame, catalogue: Catalogue, column: str = "count") 
     districts = [d.area for d in catalogue.districts]
     indicator = catalogue.indicators.get(block["indicator"].iloc[0]) if len(block) else None
     partitions = list(catalogue.partitions(indicator).values()) if indicator is not None else []
+    if len(partitions) >= 2:
+        found += _age_sums(index, catalogue, partitions)
     for (year, area, group, sex, age, nationality), i in index.items():
         if sex in sex_totals:
             for rule in sex_rules:
@@ -270,6 +280,28 @@ def relations(block: pd.DataFrame, catalogue: Catalogue, column: str = "count") 
             parts = tuple(index[k] for code in members if (k := (year, area, NATIONALITY_GROUP, sex, age, code)) in index)
             if len(parts) == len(members) >= 1 and set(members) <= set(catalogue.members(NATIONALITY_GROUP)):
                 found.append(Relation(i, parts))
+    return found
+
+
+def _age_sums(index: Mapping[tuple, int], catalogue: Catalogue, partitions: list[tuple[str, ...]]) -> list[Relation]:
+    """Sums of age groups of two Verwendungen over the same ages (catalogue.breakdowns.equal_age_sums): 65+ = 65-70 +
+    … + 90+. Over all ages only where the value of all ages is not there (else its relations hold it)."""
+    groups = catalogue.age_group
+    blocks = equal_age_sums([groups[code] for code in codes] for codes in partitions)
+    whole = {frozenset(codes) for codes in partitions}
+    ages: dict[tuple, dict[str, int]] = defaultdict(dict)
+    for (year, area, group, sex, age, nationality), i in index.items():
+        if age != ALL:
+            ages[(year, area, group, sex, nationality)][age] = i
+    found = []
+    for (year, area, group, sex, nationality), present in ages.items():
+        for one, other in blocks:
+            if not all(code in present for code in (*one, *other)):
+                continue
+            if frozenset(one) in whole and (year, area, group, sex, ALL, nationality) in index:
+                continue
+            found.append(Relation(present[one[0]], tuple(present[c] for c in other),
+                                  tuple(present[c] for c in one[1:])))
     return found
 
 
@@ -362,23 +394,24 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue, earlier: Earlier, keys
     if not hidden and not seeded:
         return
 
-    found: set[tuple[int, tuple[int, ...]]] = set()  # among the totals
-    joining: set[tuple[int, tuple[int, ...]]] = set()  # with a value by age group or nationality
+    found: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()  # among the totals
+    joining: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()  # with a value by age group or nationality
     for _indicator, rows in cells.sort_index().groupby("indicator", sort=False).groups.items():
         block = cells.loc[rows]
         for column, nodes in (("count", count_node), ("nenner", nenner_node)):
             if column == "nenner" and block["typ"].iloc[0] != IndicatorType.QUOTE:
                 continue
             for relation in relations(block, catalogue, column):
-                total = counts.find(nodes[relation.total])
+                totals = tuple(sorted({counts.find(nodes[t]) for t in relation.totals}))
                 parts = tuple(sorted({counts.find(nodes[p]) for p in relation.parts}))
-                (joining if breakdown_rows.intersection(relation.cells) else found).add((total, parts))
-    value = {node: counts.values[node] for relation in (*found, *joining) for node in (relation[0], *relation[1])}
+                (joining if breakdown_rows.intersection(relation.cells) else found).add((totals, parts))
+    value = {node: counts.values[node] for relation in (*found, *joining) for node in (*relation[0], *relation[1])}
     # Every choice below depends on the keys of the counts only, never on their numbering: the numbers follow the
     # rows of the frame, which holds every year up to the report year, so an order by number (or a set's order)
     # would make the cells suppressed for 2021 depend on whether the edition is that of 2024 or of 2025.
     name = {number: key for key, number in counts.ids.items() if counts.find(number) == number}
-    phases = [sorted(relations_, key=lambda relation: (name[relation[0]], sorted(name[p] for p in relation[1])))
+    phases = [sorted(relations_, key=lambda relation: (sorted(name[t] for t in relation[0]),
+                                                       sorted(name[p] for p in relation[1])))
               for relations_ in ((found, found | joining) if joining else (found,))]
     for ordered in phases:
         _hide_partners(ordered, hidden, value, known, name)
@@ -411,22 +444,22 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue, earlier: Earlier, keys
             frame.at[row, "hidden"] = " ".join(found)
 
 
-def _hide_partners(relations: list[tuple[int, tuple[int, ...]]], hidden: set[int], value: dict[int, float],
-                   known: set[int], name: dict[int, tuple]) -> None:
+def _hide_partners(relations: list[tuple[tuple[int, ...], tuple[int, ...]]], hidden: set[int],
+                   value: dict[int, float], known: set[int], name: dict[int, tuple]) -> None:
     """Hide counts until no relation is exposed (``hidden`` grows): in each exposed relation the smallest positive
     part, a zero or an unknown only if nothing else is left, the total last, a count published earlier only if
     nothing else is left at all; ties by the counts' keys."""
     changed = True
     while changed:
         changed = False
-        for total, parts in relations:
-            members = (total, *parts)
-            if not _exposed(members, hidden, value):
+        for totals, parts in relations:
+            members = (*totals, *parts)
+            if not _exposed(totals, parts, hidden, value):
                 continue
             candidates = [m for m in members if m not in hidden]
             if not candidates:
                 continue
-            chosen = min(candidates, key=lambda m: (m in known, m == total, not value[m] > 0,
+            chosen = min(candidates, key=lambda m: (m in known, m in totals, not value[m] > 0,
                                                     value[m] if value[m] > 0 else 0, name[m]))
             hidden.add(chosen)
             changed = True
@@ -447,13 +480,27 @@ def _known(rows: Iterable[int], earlier: Earlier, keys: list[tuple], shown: pd.S
     return known
 
 
-def _exposed(members: tuple[int, ...], hidden: set[int], value: dict[int, float]) -> bool:
+def _exposed(totals: tuple[int, ...], parts: tuple[int, ...], hidden: set[int], value: dict[int, float]) -> bool:
     """True if the hidden counts of a relation can be recomputed from the others: exactly one is hidden, or all
-    hidden ones are 1 (a reader who knows that a hidden count is at least 1 gets 1 for each from their sum)."""
-    secret = [m for m in members if m in hidden]
+    hidden ones are 1 (a reader who knows that a hidden count is at least 1 gets 1 for each from their sum). The sum of
+    the hidden ones is the reader's where they are all on one side of the relation, also when the source withheld
+    them and their values are unknown here (two withheld Stadtteile whose sum the Gesamtstadt gives as 2)."""
+    secret = [m for m in (*totals, *parts) if m in hidden]
     if len(secret) == 1:
         return True
-    return len(secret) > 1 and all(value[m] == 1 for m in secret)
+    if not secret:
+        return False
+    if all(value[m] == 1 for m in secret):
+        return True
+    if not any(math.isnan(value[m]) for m in secret):
+        return False
+    for side, other in ((parts, totals), (totals, parts)):
+        if any(m in hidden for m in other):
+            continue
+        rest = sum(value[m] for m in other) - sum(value[m] for m in side if m not in hidden)
+        if not math.isnan(rest):
+            return rest < len(secret) + 0.5
+    return False
 
 
 def equal_counts(keys: Iterable[tuple], catalogue: Catalogue) -> Iterator[tuple[tuple, tuple]]:

@@ -178,6 +178,7 @@ def audit_editions(editions: Sequence[pd.DataFrame], catalogue: Catalogue) -> Au
     result.suppressed = int(targets.drop_duplicates(key).shape[0])
     seen_views: set[int] = set()
     found: dict[tuple, object] = {}
+    contradicted: dict[int, int] = {}  # per year, the most in one edition's view
     for year in sorted(everything["year"].unique()):
         parts = [edition[edition["year"] == year] for edition in editions]
         parts = [part for part in parts if not part.empty]
@@ -187,9 +188,12 @@ def audit_editions(editions: Sequence[pd.DataFrame], catalogue: Catalogue) -> Au
             if fingerprint in seen_views:
                 continue
             seen_views.add(fingerprint)
-            for recovered in audit_cells(view.reset_index(drop=True), catalogue).recovered:
+            audited = audit_cells(view.reset_index(drop=True), catalogue)
+            contradicted[year] = max(contradicted.get(year, 0), audited.contradicted)
+            for recovered in audited.recovered:
                 found.setdefault((recovered.key, recovered.value), recovered)
     result.recovered = list(found.values())
+    result.contradicted = sum(contradicted.values())
     return result
 
 

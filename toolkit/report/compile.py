@@ -29,7 +29,7 @@ from toolkit.core.workspace import Workspace, atomic_path, ensure_closed, for_us
 from toolkit.indicators.confidentiality import EARLIER, PRIMARY, SECONDARY, SOURCE, SPARSE
 from toolkit.indicators.editions import revision_rows
 from toolkit.indicators.export import COLUMNS, export_rows
-from toolkit.indicators.published import LEAVE_OUT_OPTION, audit_all_editions, load_published
+from toolkit.indicators.published import LEAVE_OUT_OPTION, audit_all_editions, load_published, totals
 from toolkit.report.charts import BarChart, Rendered, Spec, render_all
 from toolkit.report.context import INTERNAL_MARK, build_report
 from toolkit.report.cover import CoverMap
@@ -140,14 +140,16 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     outputs = [target_path] if intern else [target_path, workspace.table_annex_file(year), workspace.profiles_file(year)]
     ensure_closed([*outputs, *(path.with_suffix(".pdf") for path in outputs if path.suffix == ".docx")] if pdf
                   else outputs)
-    catalogue, settings, published, left_out = load_published(workspace, year, leave_out_orphans=leave_out_orphans)
+    everything = load_published(workspace, year, leave_out_orphans=leave_out_orphans, breakdowns=True)
+    catalogue, settings, published, left_out = totals(everything)  # the report; the export has every breakdown
     deliveries, received = round_deliveries(workspace, year, catalogue)
     for line in round_status(workspace, year).gaps_lines():  # said before building, not only inside the report
         progress.note(line)
     shapes, problems = load_shapes(workspace, district_triples(catalogue)) if catalogue.districts else (None, [])
     audit_lines = None
     if intern:
-        rows = [dict(zip(COLUMNS, (str(v) for v in row), strict=True)) for row in export_rows(published, catalogue)]
+        rows = [dict(zip(COLUMNS, (str(v) for v in row), strict=True))
+                for row in export_rows(everything.frame, catalogue)]
         audit_lines = audit_all_editions(workspace, rows, catalogue).lines(catalogue)
     timings["daten"] = time.perf_counter() - started
     if not workspace.report_template.is_file():
