@@ -165,6 +165,8 @@ def main() -> int:
         filled = fill_returns(base, root / "returns-clean")
         clean, cells = filled.files, filled.cells
         with_warnings = fill_returns(base, root / "returns-warnings", city_offset=CITY_OFFSET).files
+        require(filled.age_cells > 0 and filled.nationality_cells > 0,
+                f"{filled.age_cells} Zellen nach Alter, {filled.nationality_cells} nach Staatsangehörigkeit")
         print(f"{len(clean)} Dateien, je {size.indicators} Kennzahlen x {size.districts or 40} Stadtteile, {cells} ausgefüllte "
               f"Eingabezellen (davon {filled.age_cells} nach Altersgruppe, {filled.nationality_cells} nach "
               f"Staatsangehörigkeit), {sum(f.stat().st_size for f in clean) // 1024} KiB (vorbereitet in "

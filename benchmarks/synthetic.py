@@ -237,7 +237,6 @@ def fill_returns(workspace: Workspace, target: Path, city_offset: int = 0) -> Fi
         nationalities += sum(s.key.nationality != ALL for s in slots)
         files.append(set_cells(blank, target / blank.name, inputs))
     require(len(files) == len(catalogue.offices), f"{len(files)} Erhebungsbögen für {len(catalogue.offices)} Stellen")
-    require(ages > 0 and nationalities > 0, f"{ages} Zellen nach Alter, {nationalities} nach Staatsangehörigkeit")
     return Filled(files, cells, ages, nationalities)
 
 
