@@ -27,9 +27,10 @@ Helpers for fixtures of your own:
     built_once(tmp_path_factory, name, build)    a new expensive session fixture shared by several test files
 
 Parallel runs: pyproject.toml's addopts run the suite with pytest-xdist on every core (-n auto) and keep each
-test file on one worker (--dist loadfile), so a module fixture is built once. The tests that use the demo round
-run first (``pytest_collection_modifyitems``): they are the longest chain of the run, the other workers take the
-rest meanwhile. ``-n 0`` runs everything in one process; under Wine, where execnet needs minutes to start its
+test file on one worker (--dist loadfile), so a module fixture is built once. The demo round's own file runs first
+(``pytest_collection_modifyitems``): it is the longest chain of the run; in every other file the tests that use the
+demo round run last, so no other worker starts by waiting for the demo (xdist places a file where its first test
+is; it was ~18 s of one idle worker). ``-n 0`` runs everything in one process; under Wine, where execnet needs minutes to start its
 workers, ``-n auto`` means ``-n 0`` (``pytest_xdist_auto_num_workers``). xdist's controller loads this file as
 well but runs no test: keep its top-level imports light (the heavy ones sit in the functions that build).
 """
@@ -68,6 +69,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 DEMO_FIXTURES = {"demo_workspace", "demo_output", "demo_copy"}
+DEMO_FILE = "test_demo.py"  # the tests of the demo round itself: its longest chain
 
 
 def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], T]) -> T:
@@ -204,12 +206,13 @@ def compiled_with_maps(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def website(compiled_with_maps, tmp_path_factory: pytest.TempPathFactory):
-    """The website of the small report working folder (compiled_with_maps), written once for the structure and the
-    browser tests: (workspace, WebsiteResult)."""
+    """The website of the small report working folder (compiled_with_maps), written once per test run for the
+    structure and the browser tests: (workspace, WebsiteResult)."""
     from toolkit.publish.website import write_website
 
     workspace, _compiled = compiled_with_maps
-    return workspace, write_website(workspace, 2024, tmp_path_factory.mktemp("website") / "Website", processes=1)
+    return workspace, built_once(tmp_path_factory, "website",
+                                 lambda folder: write_website(workspace, 2024, folder / "Website", processes=1))
 
 
 @pytest.fixture(scope="session")
@@ -232,8 +235,12 @@ def compiled_specs(compiled_with_maps):
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests that use the demo round first (stable otherwise): under xdist their file is the longest chain."""
-    items.sort(key=lambda item: not DEMO_FIXTURES & set(getattr(item, "fixturenames", ())))
+    """The demo round's file first, in every other file the tests that use the demo last (stable otherwise): under
+    xdist the demo's file is the longest chain, and the other worker starts with work that needs no demo."""
+    def order(item: pytest.Item) -> tuple[bool, bool]:
+        return item.path.name != DEMO_FILE, bool(DEMO_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+    items.sort(key=order)
 
 
 def _under_wine() -> bool:

@@ -121,13 +121,14 @@ def test_a_withheld_stadtteil_value_is_protected_like_a_primary_one(catalogue):
 
 @pytest.fixture(scope="module")
 def withheld(tmp_path_factory):
-    """The report fixture with Barleber See's 2024 inhabitants withheld by the source (imported as '.')."""
-    workspace = make_report_workspace(tmp_path_factory.mktemp("withheld") / "ws")
+    """The report fixture with Barleber See's 2024 inhabitants withheld by the source (imported as '.'): DEM-01 alone
+    (the point is its Stadtteile; Barleber See is the 40th, so all 40 stay)."""
+    workspace = make_report_workspace(tmp_path_factory.mktemp("withheld") / "ws", indicators=("DEM-01",))
     path = workspace.root / "KISS-MD.csv"
     path.write_text(HEADER + "2024;DEM-01;72;insgesamt;insgesamt;Wert;.;;\n", encoding="utf-8")
     result = runner.invoke(toolkit.cli.app, ["import", str(path), "-w", str(workspace.root)])
     assert result.exit_code == 0, result.output
-    compiled = compile_report(workspace, 2024)
+    compiled = compile_report(workspace, 2024, processes=1)
     exported = export_open_data(workspace, 2024)
     return workspace, compiled, exported
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from report_fixtures import write_old_layout_catalogue
 
+from toolkit.catalogue import sheets
 from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import (
     Direction,
@@ -20,7 +21,8 @@ from toolkit.catalogue.model import (
     load_catalogue,
 )
 from toolkit.catalogue.sheets import INDICATORS, workbook_rows
-from toolkit.core.errors import CatalogueError
+from toolkit.core.errors import CatalogueError, InputError
+from toolkit.core.runtime import ContentMemo
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -166,6 +168,35 @@ def test_old_single_notes_column_becomes_the_internal_note_and_says_so_once(tmp_
     assert len(old.notices) == 1  # one hint, not one per row
     assert "„Hinweis für den Bericht“" in old.notices[0] and "Interne Notiz" in old.notices[0]
     assert load_catalogue(REPO / "templates" / "Indikatorenmatrix.xlsx").notices == ()
+
+
+def test_the_same_bytes_are_parsed_once_and_every_caller_gets_its_own_rows(tmp_path, monkeypatch):
+    """Loading a catalogue again (another step, a copy of the folder) reuses the rows parsed from the same bytes; a
+    changed file is parsed anew, a file with problems raises every time and is never kept, the notices are said."""
+    parsed = []
+    monkeypatch.setattr(sheets, "PARSED", ContentMemo(kept=2))
+    real = sheets._parsed_rows
+    monkeypatch.setattr(sheets, "_parsed_rows", lambda *args: parsed.append(args[0]) or real(*args))
+    first, copy_ = tmp_path / "a" / "k.xlsx", tmp_path / "b" / "k.xlsx"
+    write_old_layout_catalogue(first)
+    copy_.parent.mkdir()
+    copy_.write_bytes(first.read_bytes())
+    rows = sheets.workbook_rows(first)
+    rows["Indikatoren"][0].values["id"] = "geändert"
+    notices: list[str] = []
+    again = sheets.workbook_rows(copy_, notices)
+    assert parsed == [first]  # the copy's bytes were parsed before
+    assert again["Indikatoren"][0].values["id"] == "DEM-01" and again == sheets.workbook_rows(first)
+    assert notices == [sheets.LEGACY_NOTES_NOTICE]
+    assert load_catalogue(copy_).source == str(copy_) and len(parsed) == 1
+    write_catalogue_workbook(copy_)
+    assert load_catalogue(copy_).notices == () and parsed == [first, copy_]
+    broken = tmp_path / "kaputt.xlsx"
+    broken.write_bytes(b"kein Excel")
+    for _ in range(2):
+        with pytest.raises(InputError, match="lässt sich nicht lesen"):
+            sheets.workbook_rows(broken)
+    assert parsed == [first, copy_, broken, broken]
 
 
 def test_notes_for_the_report_and_internal_notes_are_separate_columns(catalogue):

@@ -411,7 +411,7 @@ def test_audit_recomputes_no_suppressed_count_of_the_demo(demo, catalogue: Catal
     known = read[read["suppressed"] | read["value"].notna()]  # not a cell without value ("…")
     assert set(map(tuple, counted[key].to_numpy())) == set(map(tuple, known[key].to_numpy()))  # every cell is read
     ages, nationalities = read[read["age"] != ALL], read[read["nationality"] != ALL]
-    # 2025: 1,296 cells by age group (city, 2020–2025) and 612 by single nationality
+    # 2025: 2,160 cells by age group and 1,020 by single nationality (city, DEM-01 and DEM-04 2016–2025)
     assert len(ages) > 1000 and len(nationalities) > 500, (len(ages), len(nationalities))
     internal = audit_all_editions(workspace, rows, catalogue)
     assert internal.ok and (internal.cells, internal.suppressed) == (result.cells, result.suppressed)

@@ -19,6 +19,8 @@ from toolkit.demo.params import (
     JUMP_GROUPS,
     JUMP_INDICATORS,
     JUMP_YEAR,
+    LONG_SERIES,
+    LONG_SERIES_START,
     MEN_2025,
     WOMEN_2025,
 )
@@ -89,8 +91,9 @@ def test_every_input_cell_of_every_office_has_a_value(catalogue: Catalogue, valu
 
 
 def test_history_years_and_comparison_values(catalogue: Catalogue, values) -> None:
-    years = {k.year for k in values}
-    assert years == set(YEARS)
+    assert {k.year for k in values if k.indicator not in LONG_SERIES} == set(YEARS)
+    for indicator in LONG_SERIES:  # inhabitants and nationalities: the report's ten-year table
+        assert {k.year for k in values if k.indicator == indicator} == set(range(LONG_SERIES_START, max(YEARS) + 1))
     for indicator, year in (("ARB-12", 2024), ("STT-06", 2022), ("DEM-02", 2024), ("ARB-05", 2024)):
         for area in (LAND, GERMANY):
             assert any(k.indicator == indicator and k.area == area and k.year == year for k in values), (indicator, area)
@@ -239,4 +242,25 @@ def test_age_groups_and_nationalities_add_up_to_their_totals(catalogue: Catalogu
             assert total == value if len(asked) == len(members) else total <= value, key
             checked += 1
     assert checked > 100
+
+
+def test_ten_years_of_nationalities_add_up_to_the_published_foreigners(catalogue: Catalogue, values) -> None:
+    """DEM-04 has every asked nationality in every year 2016–2025; DEM-01's and DEM-04's Nichtdeutsche are the
+    foreigners KISS-MD K3_T41 publishes (39,404 in 2025 from K3_T39), and the nationalities stay within them."""
+    foreigners = {2016: 18_735, 2019: 23_338, 2022: 31_779, 2024: 37_454, 2025: 39_404}
+    asked = catalogue.nationalities_of(catalogue.indicators["DEM-04"], collected=True)
+    for year in range(LONG_SERIES_START, 2026):
+        total = ObservationKey("DEM-04", year, CITY, "nichtdeutsch", "insgesamt", "wert")
+        assert values[total._replace(indicator="DEM-01")] == values[total]
+        if year in foreigners:
+            assert values[total] == foreigners[year]
+        parts = [values[total._replace(nationality=code)] for code in asked]
+        assert sum(parts) <= values[total] and min(parts) >= 0, year
+        for code in asked:
+            by_sex = [values[total._replace(sex=sex, nationality=code)] for sex in ("weiblich", "maennlich")]
+            assert sum(by_sex) == values[total._replace(nationality=code)], (year, code)
+    syria, ukraine = (ObservationKey("DEM-04", 0, CITY, "nichtdeutsch", "insgesamt", "wert", "alle", code)
+                      for code in ("475", "166"))
+    assert values[syria._replace(year=2025)] > 1.5 * values[syria._replace(year=2016)]  # grew after 2015
+    assert values[ukraine._replace(year=2022)] > 5 * values[ukraine._replace(year=2021)]  # arrived in 2022
 

@@ -20,9 +20,11 @@ from toolkit.catalogue.model import CITY, load_catalogue, name_key
 from toolkit.cli import app
 from toolkit.core.errors import InputError
 from toolkit.core.keys import ObservationKey
+from toolkit.core.runtime import ContentMemo
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace
 from toolkit.indicators.published import load_published
+from toolkit.report import geometry
 from toolkit.report.charts import render
 from toolkit.report.context import build_report
 from toolkit.report.deliveries import round_deliveries
@@ -231,6 +233,30 @@ def test_a_geojson_in_the_working_folder_replaces_the_default(maps, tmp_path):
         assert sorted(patches) == sorted(d.area for d in catalogue.districts[:3])  # exactly those three shapes
         assert "Kartengrundlage: Stadtvermessung" in [t.get_text() for t in figure.texts]
         assert f"In der Kartengrundlage fehlen: {catalogue.districts[3].name}" in spec.alt_text()
+
+
+def test_the_same_geojson_is_matched_once_and_a_changed_one_again(tmp_path, monkeypatch, catalogue):
+    """load_shapes keeps what it matched by the file's bytes, its name and the Stadtteile: a second folder with the
+    same file costs no projection; a changed file or other Stadtteile are matched anew; the warnings stay."""
+    matched = []
+    monkeypatch.setattr(geometry, "MATCHED", ContentMemo(kept=2))
+    real = geometry.match_shapes
+    monkeypatch.setattr(geometry, "match_shapes", lambda data, triples, name: matched.append(name) or real(
+        data, triples, name))
+    first, second = Workspace(tmp_path / "a"), Workspace(tmp_path / "b")
+    _three_polygons(first.map_geometry, catalogue)
+    _three_polygons(second.map_geometry, catalogue)
+    triples = district_triples(catalogue)
+    shapes, problems = load_shapes(first, triples)
+    problems.clear()
+    again, warned = load_shapes(second, triples)
+    assert matched == ["templates/Stadtteile.geojson"] and again == shapes
+    assert len(warned) == len(catalogue.districts) - 3
+    assert load_shapes(second, triples[:4])[0].names == tuple(d.name for d in catalogue.districts[:4])
+    data = json.loads(second.map_geometry.read_text(encoding="utf-8"))
+    data["features"] = data["features"][:2]
+    second.map_geometry.write_text(json.dumps(data), encoding="utf-8")
+    assert len(load_shapes(second, triples)[0].drawn) == 2 and len(matched) == 3
 
 
 def test_a_missing_shape_is_a_german_warning_of_compile_and_the_map_draws_the_rest(tmp_path):

@@ -39,6 +39,25 @@ def draft(compiled_with_maps, tmp_path) -> Workspace:
     return Workspace(copy_folder(compiled_with_maps[0].root, tmp_path / "ws"))
 
 
+@pytest.fixture(scope="module")
+def _released(compiled_with_maps, tmp_path_factory) -> tuple[Workspace, str]:
+    """The small working folder edited in Word and published once for this file's tests (a publication draws every
+    picture of the website and the profiles): (workspace, what publish printed). Read-only; a test takes
+    ``released``."""
+    workspace = Workspace(copy_folder(compiled_with_maps[0].root, tmp_path_factory.mktemp("released") / "ws"))
+    assert replace_text(workspace.report_file(YEAR), EDITED) == 2
+    result = _publish(workspace)
+    assert result.exit_code == 0, result.output
+    return workspace, result.output
+
+
+@pytest.fixture
+def released(_released, tmp_path) -> tuple[Workspace, str, Workspace]:
+    """A fresh copy of the published small working folder: (the copy, what publish printed, the folder it printed)."""
+    workspace, output = _released
+    return Workspace(copy_folder(workspace.root, tmp_path / "ws")), output, workspace
+
+
 def _publish(workspace: Workspace, *extra: str):
     return runner.invoke(toolkit.cli.app, ["publish", "--year", str(YEAR), "--ohne-pdf", "-w", str(workspace.root),
                                            *extra])
@@ -80,14 +99,13 @@ def test_a_working_note_typed_in_word_is_refused_with_its_paragraph(draft):
                                         "Vorwort (Zahlen prüfen).“"]
 
 
-def test_after_editing_in_word_the_edition_is_released_and_recorded(draft):
-    assert replace_text(draft.report_file(YEAR), EDITED) == 2
-    result = _publish(draft)
-    assert result.exit_code == 0, result.output
+def test_after_editing_in_word_the_edition_is_released_and_recorded(released):
+    draft, output, printed = released
     folder = draft.year_dir(YEAR) / "Veroeffentlichung"
-    assert f"\nAusgabe 2024 veröffentlicht (Nr. 1 im Veröffentlichungsverzeichnis): {folder}\n" in result.output
+    assert f"\nAusgabe 2024 veröffentlicht (Nr. 1 im Veröffentlichungsverzeichnis): " \
+           f"{printed.year_dir(YEAR) / 'Veroeffentlichung'}\n" in output
     assert "Geheimhaltung geprüft über 1 Ausgabe (diese und alle früheren zusammen): Kein gesperrter Wert ist " \
-           "zurückzurechnen." in result.output
+           "zurückzurechnen." in output
     names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     assert [n for n in names if not n.startswith("Website/")] == [
         "OffeneDaten/datapackage.json", "OffeneDaten/integrationsmonitoring_2024.csv", "Stadtteilprofile_2024.docx",
@@ -193,9 +211,8 @@ def test_two_exports_of_one_store_read_together_give_nothing_away(draft):
     assert result.ok and result.editions == 2
 
 
-def test_a_revision_after_an_edition_is_listed_and_the_editions_together_give_nothing_away(draft):
-    replace_text(draft.report_file(YEAR), EDITED)
-    assert _publish(draft).exit_code == 0
+def test_a_revision_after_an_edition_is_listed_and_the_editions_together_give_nothing_away(released):
+    draft, _output, _printed = released
     catalogue = load_catalogue(draft.catalogue_file)
     with Store(draft.store_file) as store, store.transaction():  # a late correction of a published count
         key, old = next((k, v.value) for k, v in store.values(["DEM-01"], [2023]).items() if k.area == "st01")

@@ -116,7 +116,7 @@ def test_merge_upgrades_before_it_checks(tmp_path, monkeypatch):
 
 
 def test_reading_commands_leave_a_current_store_byte_for_byte(tmp_path, monkeypatch):
-    workspace = make_report_workspace(tmp_path / "ws")
+    workspace = make_report_workspace(tmp_path / "ws", districts=9)  # 9 of 40 Stadtteile: 9 profile pages, not 40
     shutil.copy(Path(__file__).parent / "data" / "Erhebung_2025_DEZSOZ.xlsx", workspace.inbox)
     before = workspace.store_file.read_bytes()
     for args in (["check"], ["status", "--year", "2024"], ["log"], ["log", "--indicator", "DEM-01"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from toolkit.core.cells import cell_name, format_number
 from toolkit.core.errors import CatalogueError, InputError
+from toolkit.core.runtime import ContentMemo
 from toolkit.core.workspace import for_user
 
 # --------------------------------------------------------------------------------------------------
@@ -270,20 +272,52 @@ def default_rows() -> dict[str, list[RawRow]]:
     return rows
 
 
+# The rows of the catalogue workbooks read by this process, with their notices: parsing with openpyxl is the largest
+# part of loading a catalogue (0.2 s; hashing the file takes milliseconds). Copied on the way in and out (RawRow's
+# values are a dict a caller may change); a workbook with problems is never kept.
+PARSED: ContentMemo[tuple[dict[str, list[RawRow]], tuple[str, ...]]] = ContentMemo()
+
+
+def _copied(rows: dict[str, list[RawRow]]) -> dict[str, list[RawRow]]:
+    return {name: [RawRow(r.sheet, r.row, dict(r.values)) for r in sheet] for name, sheet in rows.items()}
+
+
 def workbook_rows(path: Path, notices: list[str] | None = None) -> dict[str, list[RawRow]]:
     """Raw rows of an Indikatorenmatrix.xlsx, matched to the columns by their German headers.
 
     German notices for the user (an older catalogue layout that was read as well) are appended to ``notices``.
+    The same bytes are parsed once per process (PARSED).
     """
-    if not path.is_file():
-        raise InputError(f"Der Indikatorenkatalog {for_user(path)} fehlt.")
     try:
-        sheets = _workbook_sheets(path)
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"Der Indikatorenkatalog {for_user(path)} fehlt.") from None
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+    key = PARSED.key(data)
+    found = PARSED.get(key)
+    if found is None:
+        said: list[str] = []
+        found = _parsed_rows(path, data, said), tuple(said)
+        PARSED.put(key, (_copied(found[0]), found[1]))
+    else:
+        found = _copied(found[0]), found[1]
+    if notices is not None:  # the notice of the old layout is said once (_sheet_rows)
+        notices.extend(n for n in found[1] if n != LEGACY_NOTES_NOTICE or n not in notices)
+    return found[0]
+
+
+def _unreadable(path: Path, exc: BaseException) -> InputError:
+    return InputError(f"Der Indikatorenkatalog {for_user(path)} lässt sich nicht lesen ({type(exc).__name__}).",
+                      hint="Bitte die Datei in Excel öffnen und als .xlsx speichern.")
+
+
+def _parsed_rows(path: Path, data: bytes, notices: list[str]) -> dict[str, list[RawRow]]:
+    """workbook_rows without the cache: ``data`` (the bytes of ``path``) parsed with python-calamine."""
+    try:
+        sheets = _workbook_sheets(data)
     except Exception as exc:  # any parser failure means the same to the user
-        raise InputError(
-            f"Der Indikatorenkatalog {for_user(path)} lässt sich nicht lesen ({type(exc).__name__}).",
-            hint="Bitte die Datei in Excel öffnen und als .xlsx speichern.",
-        ) from exc
+        raise _unreadable(path, exc) from exc
     problems: list[str] = []
     rows: dict[str, list[RawRow]] = {}
     missing = 0
@@ -301,8 +335,7 @@ def workbook_rows(path: Path, notices: list[str] | None = None) -> dict[str, lis
         raise CatalogueError(problems, for_user(path), missing_sheets=missing)
     if LINKS.name not in sheets and LINKS.name not in listed:
         rows[LINKS.name] = default_links(rows[INDICATORS.name])
-        if notices is not None:
-            notices.append(DEFAULT_LINKS_NOTICE.format(count=len(rows[LINKS.name])))
+        notices.append(DEFAULT_LINKS_NOTICE.format(count=len(rows[LINKS.name])))
     return rows
 
 
@@ -326,25 +359,25 @@ DEFAULT_LINKS_NOTICE = (
 )
 
 
-def _workbook_sheets(path: Path) -> dict[str, Sequence[Sequence[object]]]:
+def _workbook_sheets(data: bytes) -> dict[str, Sequence[Sequence[object]]]:
     """Every sheet's rows from A1 on, read with python-calamine (ten times faster than openpyxl on a large
     catalogue). Calamine reads a cell holding an Excel error (#DIV/0!, #NV) as empty, openpyxl as its text; so a
     workbook with an error cell is read with openpyxl as before, and a broken formula stays visible where it is
     checked. A date at midnight comes as a date, which ``_text`` writes as openpyxl's datetime."""
-    with zipfile.ZipFile(path) as package:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
         errors = any(b't="e"' in package.read(name) for name in package.namelist()
                      if name.startswith("xl/worksheets/") and name.endswith(".xml"))
     if errors:
         from openpyxl import load_workbook  # heavy: openpyxl (0.1 s) only for a catalogue with an error cell
 
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             return {name: list(workbook[name].iter_rows(values_only=True)) for name in workbook.sheetnames}
         finally:
             workbook.close()
     from python_calamine import CalamineWorkbook  # heavy: the Rust reader only when a catalogue is read
 
-    book = CalamineWorkbook.from_path(str(path))
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
         return {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
     finally:

@@ -1,5 +1,5 @@
 """How the toolkit uses the interpreter for speed: the one process pool, the one policy of how many processes
-work on what, and the one pause of the cycle collector.
+work on what, the one pause of the cycle collector, and the one memo of what was read from a file's bytes.
 
 Worker processes: ``multiprocessing.Pool`` of the platform's start method. How many: ``workers_for`` decides for
 every stage from the size of the work (POOL_THRESHOLDS) and the setting ``prozesse`` of toolkit.toml.
@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import multiprocessing
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.pool import Pool
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from toolkit.core.progress import SILENT, Progress
 
@@ -119,3 +121,29 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+class ContentMemo(Generic[R]):
+    """What this process read from a file, by the SHA-256 of the file's bytes (and what else the reading depended
+    on): the same bytes again (a later step of one command, another command of a test or a round, a copy of the
+    folder) are not parsed again. Keeps the ``kept`` most recent. Keep only immutable values, or copy on the way in
+    and out; keep nothing that raised."""
+
+    def __init__(self, kept: int = 4) -> None:
+        self.kept = kept
+        self._values: OrderedDict[tuple, R] = OrderedDict()
+
+    @staticmethod
+    def key(data: bytes, *depends: object) -> tuple:
+        return (hashlib.sha256(data).digest(), *depends)
+
+    def get(self, key: tuple) -> R | None:
+        value = self._values.get(key)
+        if value is not None:
+            self._values.move_to_end(key)
+        return value
+
+    def put(self, key: tuple, value: R) -> None:
+        self._values[key] = value
+        while len(self._values) > self.kept:
+            self._values.popitem(last=False)

@@ -71,6 +71,11 @@ smtp_zertifikat = ""
 # Einwohner zeigen – (nichts vorhanden). Erlaubt: eine ganze Zahl von 0 bis 1.000.000 (0 = alle Stadtteile
 # bekommen eigene Anteile).
 mindesteinwohner = 500
+# Staatsangehörigkeiten mit weniger Personen (in einem der Jahre der Tabelle) werden in Bericht, Website und
+# offenen Daten nie einzeln gezeigt, nur in der Zeile „übrige Staatsangehörigkeiten“; die interne Ausgabe zeigt
+# sie. Erlaubt: eine ganze Zahl von 0 bis 1.000.000 (0 = jede Staatsangehörigkeit einzeln, nur mit den üblichen
+# Sperrungen).
+staatsangehoerigkeit_mindestzahl = 50
 
 [import]
 # Zeichen, mit denen eine Quelle in 'toolkit import' einen gesperrten Wert kennzeichnet (statt einer Zahl);
@@ -144,6 +149,7 @@ class Settings:
     libreoffice: str = ""  # path of soffice(.exe), absolute after load_settings; "" = search for it
     prozesse: int = 0  # processes that share large work (core/runtime.workers_for): 0 automatic, 1 never a pool
     mindesteinwohner: int = 500  # Stadtteile with fewer inhabitants get no rates of their own
+    staatsangehoerigkeit_mindestzahl: int = 50  # a nationality below it is published only in "übrige"
     gesperrt_zeichen: tuple[str, ...] = (".", "x", "*")  # symbols of a source for a withheld value (import)
     # [veroeffentlichung]: the website's Impressum and Erklärung zur Barrierefreiheit ("" = the setting named)
     veroeffentlichung_herausgeber: str = ""  # "" = herausgeber
@@ -249,6 +255,10 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("geheimhaltung", "mindesteinwohner", "mindesteinwohner", "int", 0, 1_000_000,
             meaning="Stadtteile mit weniger Einwohnern bekommen keine eigenen Anteile; 0 = alle Stadtteile "
                     "bekommen eigene Anteile."),
+    Setting("geheimhaltung", "staatsangehoerigkeit_mindestzahl", "staatsangehoerigkeit_mindestzahl", "int", 0,
+            1_000_000,
+            meaning="Eine Staatsangehörigkeit mit weniger Personen (in einem der Jahre der Tabelle) erscheint nur in "
+                    "„übrige Staatsangehörigkeiten“; 0 = jede einzeln."),
     Setting("import", "gesperrt_zeichen", "gesperrt_zeichen", "list",
             meaning="Zeichen, mit denen eine Quelle einen gesperrten Wert kennzeichnet."),
     Setting("programme", "libreoffice", "libreoffice"),

@@ -20,11 +20,26 @@ from toolkit.demo.population import allocate
 
 OLDEST = len(MEN_2025)  # ages 0 … 89 and "90 und älter"; an open group takes every age from its start
 SEXES = ("weiblich", "maennlich")
-NATIONALITY_WEIGHT = {  # how the Nichtdeutschen of a group split over the nationalities asked one by one
-    "475": 30, "423": 12, "438": 6, "439": 4, "224": 3, "273": 2, "232": 2, "461": 2, "154": 10, "152": 9, "125": 6,
-    "165": 3, "137": 3, "161": 2, "134": 2, "130": 2, "160": 8, "432": 8, "436": 10, "163": 6, "479": 5,
+NATIONALITY_WEIGHT = {  # how the Nichtdeutschen of a group split over the nationalities asked one by one:
+    # key -> (weight in 2025, yearly change of the weight): Afghanistan, Rumänien and Indien grow, Polen, Vietnam and
+    # the Russische Föderation shrink relative to their group; Libanon and the Staatenlosen stay small (below the
+    # threshold of "übrige Staatsangehörigkeiten" in some or all years)
+    "475": (30, 0.0), "423": (12, 0.08), "438": (6, -0.03), "439": (4, 0.03), "224": (3, -0.02), "273": (2, -0.04),
+    "232": (2, 0.02), "461": (2, 0.03),
+    "154": (10, 0.05), "152": (9, -0.03), "125": (6, 0.04), "165": (3, 0.0), "137": (3, -0.02), "161": (2, -0.03),
+    "134": (2, -0.02), "130": (2, 0.06),
+    "160": (8, -0.02), "432": (8, -0.03), "436": (10, 0.15), "163": (6, 0.02), "479": (5, 0.0), "121": (1, 0.05),
+    "169": (1, 0.03), "252": (1, 0.04), "285": (1, 0.05), "287": (1, 0.06), "430": (1, 0.08), "444": (1, -0.02),
+    "451": (0.3, 0.08), "997": (0.2, 0.0), "998": (1, 0.05),
 }
+WEIGHT_YEAR = 2025  # the year the weights are those of NATIONALITY_WEIGHT
 ASKED_SHARE = 0.8  # of a group not all of whose nationalities are asked, the part the asked ones make
+
+
+def nationality_weight(code: str, year: int) -> float:
+    """The weight of a nationality within its group in ``year`` (NATIONALITY_WEIGHT; 1 for one it does not name)."""
+    weight, change = NATIONALITY_WEIGHT.get(code, (1, 0.0))
+    return weight * (1 + change) ** (year - WEIGHT_YEAR)
 
 
 def _foreign_shape(age: int) -> float:
@@ -100,7 +115,7 @@ def _nationalities(catalogue: Catalogue, indicator: Indicator, year: int, values
                 if total is None or not codes:
                     continue
                 share = 1.0 if set(members) <= asked else ASKED_SHARE
-                parts = allocate(round(total * share), [NATIONALITY_WEIGHT.get(code, 1) for code in codes])
+                parts = allocate(round(total * share), [nationality_weight(code, year) for code in codes])
                 for code, part in zip(codes, parts, strict=True):
                     values[ObservationKey(indicator.id, year, CITY, "nichtdeutsch", sex, measure, ALL, code)] = part
         if indicator.geschlecht:

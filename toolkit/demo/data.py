@@ -26,6 +26,8 @@ from toolkit.demo.params import (
     FOREIGN_LEAVES,
     GAP_WEIGHT,
     GERMAN_LEAVES,
+    LONG_SERIES,
+    LONG_SERIES_START,
     NATURALISATION,
     PROFILE_WEIGHT,
     SPECS,
@@ -62,10 +64,12 @@ def spec_for(indicator: Indicator) -> Spec:
 class Generator:
     """Generates all values of the catalogue for the given years (deterministic for a seed)."""
 
-    def __init__(self, catalogue: Catalogue, years: Iterable[int], seed: int = SEED) -> None:
+    def __init__(self, catalogue: Catalogue, years: Iterable[int], seed: int = SEED,
+                 only: Iterable[str] | None = None) -> None:
         self.catalogue = catalogue
         self.years = list(years)
         self.seed = seed
+        self.only = None if only is None else set(only)  # the indicators to generate (None: all)
         self.pop = {y: population(y) for y in range(min(*self.years, BASE_YEAR) - 1, max(self.years) + 1)}
         self.values: dict[ObservationKey, float] = {}
 
@@ -73,7 +77,7 @@ class Generator:
 
     def run(self) -> dict[ObservationKey, float]:
         for indicator in self.catalogue.indicators.values():
-            if not indicator.collected_in_city:
+            if not indicator.collected_in_city or (self.only is not None and indicator.id not in self.only):
                 continue
             for year in self.years:
                 if indicator.id == "DEM-06":
@@ -86,7 +90,8 @@ class Generator:
                     self._wert(indicator, spec_for(indicator), year)
                 else:
                     self._counts(indicator, spec_for(indicator), year)
-        self._comparisons()
+        if self.only is None:
+            self._comparisons()
         # no value for a year the indicator or group cannot have (TEI-02 outside Wahljahre, Einwanderungsgeschichte
         # before 2021): the checks of returns and imports would refuse it
         self.values = {key: value for key, value in self.values.items()
@@ -304,9 +309,15 @@ class Generator:
 
 
 def generate(catalogue: Catalogue, years: Iterable[int], seed: int = SEED) -> dict[ObservationKey, float]:
-    """All synthetic values for ``years``: city, Stadtteile and comparison areas (LAND, GERMANY)."""
+    """All synthetic values for ``years``: city, Stadtteile and comparison areas (LAND, GERMANY); the indicators of
+    LONG_SERIES (inhabitants, Nichtdeutsche by nationality) also for every year from LONG_SERIES_START on."""
     years = list(years)
     values = Generator(catalogue, years, seed).run()
     add_breakdowns(catalogue, values, years)
+    earlier = list(range(LONG_SERIES_START, min(years)))
+    if earlier:
+        long = Generator(catalogue, earlier, seed, only=LONG_SERIES).run()
+        add_breakdowns(catalogue, long, earlier)
+        values.update(long)
     return values
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-FIRST_YEAR = 2019  # the population table starts one year earlier (for migration balances)
+FIRST_YEAR = 2015  # the population table starts one year before the long series (for migration balances)
+LONG_SERIES_START = 2016  # the first year of the indicators with a ten-year series in the demo
+LONG_SERIES = ("DEM-01", "DEM-04")  # inhabitants and Nichtdeutsche by nationality: the report's ten-year table
 
 # Population by group leaf at 31.12. (Melderegister scale). The leaves partition all inhabitants:
 # Germans without / with migration background, EU citizens, the eight Asylherkunftsländer, Ukraine, rest.
@@ -19,7 +21,12 @@ FOREIGN_LEAVES = STAAT_LEAVES[2:]
 GERMAN_LEAVES = STAAT_LEAVES[:2]
 POPULATION = {  # year: (total, deutsch_mit_mh, eu, asylherkunft, ukraine, sonstige_drittstaaten)
     # total and all foreigners as published by the Amt für Statistik (KISS-MD K3_T35, K3_T41/K3_T39); the split of
-    # the foreigners into the leaves and the Deutschen mit Migrationshintergrund are invented
+    # the foreigners into the leaves and the Deutschen mit Migrationshintergrund are invented (the Asylherkunftsländer
+    # grow fastest after 2015, the EU citizens steadily)
+    2015: (238_212, 8_000, 3_300, 5_200, 520, 5_788),
+    2016: (241_134, 8_400, 3_650, 8_200, 530, 6_355),
+    2017: (241_769, 8_800, 3_950, 9_100, 540, 7_150),
+    2018: (242_170, 9_150, 4_300, 9_500, 550, 8_036),
     2019: (240_947, 9_500, 4_566, 9_733, 560, 8_479),
     2020: (239_408, 9_868, 4_669, 9_884, 600, 8_641),
     2021: (239_970, 10_300, 5_160, 10_852, 650, 9_628),

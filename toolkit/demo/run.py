@@ -3,7 +3,8 @@
 Steps (every one through the same library functions the commands use):
 1. a new working folder (init_workspace); an earlier demo folder (it holds the marker file ``.toolkit-demo``
    and a toolkit.toml) is replaced, any other non-empty folder is refused;
-2. five earlier years (2020-2024) of synthetic data into the store, one import delivery per office and year
+2. five earlier years (2020-2024) of synthetic data into the store (inhabitants and Nichtdeutsche by nationality, DEM-01
+   and DEM-04, from 2016: the report's ten-year table of nationalities), one import delivery per office and year
    (comparison values for Sachsen-Anhalt and Deutschland from the Statistisches Landesamt);
 3. distribute_round for 2025 (e-mail drafts only, nothing is sent);
 4. the offices fill the workbooks (demo/clerks.py: simulate_returns): one returns mistakes, one does not answer;
@@ -32,6 +33,7 @@ from toolkit.core.store import DeliverySource, Store
 from toolkit.core.workspace import SETTINGS_FILE, Workspace, command_in, for_user
 from toolkit.demo.clerks import FAULTY_OFFICE, SILENT_OFFICE, simulate_returns
 from toolkit.demo.data import generate
+from toolkit.demo.params import LONG_SERIES_START
 from toolkit.indicators.export import export_open_data
 from toolkit.initialise import init_workspace
 from toolkit.merge.intake import merge_returns
@@ -78,8 +80,8 @@ class DemoResult:
         seconds = f"{self.seconds:.1f}".replace(".", ",")
         lines = [
             f"Demo fertig in {seconds} s. Arbeitsordner: {for_user(self.root)}",
-            f"  Vorjahre {year_span(HISTORY)}: {count_of(self.history_values, 'Wert')} geladen (Beispieldaten, keine "
-            "echten Zahlen)",
+            f"  Vorjahre {year_span(HISTORY)} (Einwohner und Staatsangehörigkeiten ab {LONG_SERIES_START}): "
+            f"{count_of(self.history_values, 'Wert')} geladen (Beispieldaten, keine echten Zahlen)",
             f"  Erhebungsbögen {self.year}: {self._rel(self.workbooks)}",
             f"  E-Mail-Entwürfe (.eml): {self._rel(self.mails)}",
             f"  Rückläufe in inbox/: {count_of(len(self.returned), 'Stelle')} "
@@ -142,7 +144,7 @@ def load_history(workspace: Workspace, catalogue: Catalogue, values: dict[Observ
     owner = {i.id: i.fachbereich for i in catalogue.indicators.values()}
     batches: dict[tuple[str, int], list[tuple[ObservationKey, float]]] = defaultdict(list)
     for key, value in values.items():
-        if key.year not in HISTORY:
+        if key.year >= REPORT_YEAR:  # the report year comes back in the offices' returns
             continue
         office = COMPARISON_OFFICE if key.area in (LAND, GERMANY) else owner[key.indicator]
         batches[(office, key.year)].append((key, value))
@@ -176,8 +178,8 @@ def run_demo(folder: Path, progress: Progress | None = None) -> DemoResult:
     catalogue = load_catalogue(workspace.catalogue_file)
     t = lap("ordner", t)
 
-    progress.note(f"2/7 Beispieldaten {year_span(range(HISTORY.start, REPORT_YEAR + 1))} werden erzeugt und die "
-                  "Vorjahre geladen …")
+    progress.note(f"2/7 Beispieldaten {year_span(range(HISTORY.start, REPORT_YEAR + 1))} (Einwohner und "
+                  f"Staatsangehörigkeiten ab {LONG_SERIES_START}) werden erzeugt und die Vorjahre geladen …")
     values = generate(catalogue, range(HISTORY.start, REPORT_YEAR + 1))
     history_values = load_history(workspace, catalogue, values)
     t = lap("vorjahre", t)

@@ -17,6 +17,8 @@ only used on the way out.
   declares equal (sheet Gleiche Zahlen: DEM-01 Nichtdeutsche = STT-01 Zähler, …) are one count, so a
   count suppressed in one indicator is suppressed in the others and no published rate gives it back
   through its Nenner. Repeated until no relation has a single suppressed count.
+- Single nationalities below [geheimhaltung] staatsangehoerigkeit_mindestzahl in any year of the table are withheld
+  in every year ('übrige Staatsangehörigkeiten', indicators/nationality_threshold.py) and hidden like small counts.
 - Rounding of counts to the profile's rundung_basis (rates are computed from the delivered counts).
 - Limited reliability: where the profile has klammer_unter, a published rate whose Nenner is below it is marked
   ``limited`` and shown in brackets (a count is exact however small; a rate from few cases is not).
@@ -46,6 +48,12 @@ from toolkit.catalogue.breakdowns import equal_age_sums
 from toolkit.catalogue.model import CITY, NATIONALITY_GROUP, Catalogue, Indicator, IndicatorType
 from toolkit.collect.layout import FLAG_WITHHELD
 from toolkit.core.keys import ALL
+from toolkit.indicators.nationality_threshold import (
+    DEFAULT_MIN_NATIONALITY,
+    DEFAULT_YEARS,
+    FOLDED,
+    fold_small_nationalities,
+)
 from toolkit.indicators.values import KEY
 
 PRIMARY = "primär"
@@ -120,11 +128,12 @@ class Earlier:
 
 
 def protect(values: pd.DataFrame, catalogue: Catalogue, min_population: int = DEFAULT_MIN_POPULATION,
-            earlier: Earlier | None = None) -> pd.DataFrame:
+            earlier: Earlier | None = None, min_nationality: int = DEFAULT_MIN_NATIONALITY,
+            years: int = DEFAULT_YEARS) -> pd.DataFrame:
     """Apply primary and secondary suppression and rounding; return a copy with the columns
 
     ``published`` (value to show, NaN if suppressed or missing), ``suppressed`` ('' / 'primär' /
-    'sekundär' / 'Quelle' / 'frühere Ausgabe' / 'gering besiedelt'), ``symbol`` (profile symbol for suppressed cells,
+    'sekundär' / 'Quelle' / 'frühere Ausgabe' / 'gering besiedelt' / 'übrige Staatsangehörigkeiten'), ``symbol`` (profile symbol for suppressed cells,
     '–' for a true zero), ``rounded`` (rounding base applied, 0 if none), ``limited`` (True: published, but shown in
     brackets), ``shown`` (the published value as the open data writes it: rounded, NaN if not published), ``hidden``
     (the measures of the cell's counts that disclosure control hid: 'wert', 'zaehler', 'nenner'), ``earlier`` (the value
@@ -148,6 +157,7 @@ def protect(values: pd.DataFrame, catalogue: Catalogue, min_population: int = DE
     keys = list(zip(*(frame[column].to_numpy() for column in KEY), strict=True))
     shown = shown_numbers(frame, catalogue)
     _primary(frame, catalogue)
+    fold_small_nationalities(frame, min_nationality, years)
     _secondary(frame, catalogue, earlier, keys, shown)
     if earlier.withheld:
         withheld = np.fromiter((key in earlier.withheld for key in keys), bool, len(keys))
@@ -381,12 +391,15 @@ def _secondary(frame: pd.DataFrame, catalogue: Catalogue, earlier: Earlier, keys
     hidden: set[int] = set()
     small = cells["small"].to_numpy()
     withheld = (cells["suppressed"] == SOURCE).to_numpy()
+    folded = (cells["suppressed"] == FOLDED).to_numpy()  # never shown on its own: protected like a small count
     zaehler_missing = cells["zaehler"].isna().to_numpy()
     nenner_missing = cells["nenner"].isna().to_numpy()
-    for row, is_small, is_withheld, z_missing, n_missing in zip(cells.index, small, withheld, zaehler_missing,
-                                                                nenner_missing, strict=True):
-        if is_small or (is_withheld and (row not in nenner_node or z_missing)):
+    for row, is_small, is_withheld, z_missing, n_missing, is_folded in zip(
+            cells.index, small, withheld, zaehler_missing, nenner_missing, folded, strict=True):
+        if is_small or is_folded or (is_withheld and (row not in nenner_node or z_missing)):
             hidden.add(counts.find(count_node[row]))
+        if is_folded and row in nenner_node:  # a rate's Nenner: the persons of that nationality
+            hidden.add(counts.find(nenner_node[row]))
         if is_withheld and row in nenner_node and n_missing:
             hidden.add(counts.find(nenner_node[row]))
     known = _known(cells.index, earlier, keys, shown, counts, count_node, nenner_node)
@@ -482,15 +495,18 @@ def _known(rows: Iterable[int], earlier: Earlier, keys: list[tuple], shown: pd.S
 
 def _exposed(totals: tuple[int, ...], parts: tuple[int, ...], hidden: set[int], value: dict[int, float]) -> bool:
     """True if the hidden counts of a relation can be recomputed from the others: exactly one is hidden, or all
-    hidden ones are 1 (a reader who knows that a hidden count is at least 1 gets 1 for each from their sum). The sum of
-    the hidden ones is the reader's where they are all on one side of the relation, also when the source withheld
-    them and their values are unknown here (two withheld Stadtteile whose sum the Gesamtstadt gives as 2)."""
+    hidden ones are 1 and on one side of the relation (a reader who knows that a hidden count is at least 1 gets 1 for
+    each from their sum). The sum of the hidden ones is the reader's where they are all on one side of the relation,
+    also when the source withheld them and their values are unknown here (two withheld Stadtteile whose sum the
+    Gesamtstadt gives as 2). With hidden ones on both sides the relation gives only their difference: hiding more
+    would take a true zero (and tell the reader it is at least 1; 2016 of the demo)."""
     secret = [m for m in (*totals, *parts) if m in hidden]
     if len(secret) == 1:
         return True
     if not secret:
         return False
-    if all(value[m] == 1 for m in secret):
+    one_side = not (any(m in hidden for m in totals) and any(m in hidden for m in parts))
+    if one_side and all(value[m] == 1 for m in secret):
         return True
     if not any(math.isnan(value[m]) for m in secret):
         return False

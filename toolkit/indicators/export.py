@@ -3,7 +3,8 @@
 One row per published value (Jahr, Indikator, Indikatorname, Gebiet, Gebietsschlüssel, Gruppe, Geschlecht,
 Altersgruppe, Staatsangehörigkeit with its key of the Statistisches Bundesamt, Wert, Einheit, Kennzeichen), UTF-8,
 comma-separated, decimal point. Suppressed values have an empty Wert
-and the reason in Kennzeichen; values of limited reliability keep their Wert and are flagged
+and the reason in Kennzeichen (a single nationality below [geheimhaltung] staatsangehoerigkeit_mindestzahl:
+"gesperrt (.); enthalten in übrige Staatsangehörigkeiten"); values of limited reliability keep their Wert and are flagged
 "eingeschränkte Aussagekraft"; a value that differs from the one an earlier edition published is flagged
 "korrigiert" and listed in korrigierte_werte_Y.csv (the "Korrigierte Werte", a second resource of the package). Text
 cells that a spreadsheet would read as a formula (starting with = + - @, tab or carriage return) are neutralised with
@@ -30,6 +31,7 @@ from toolkit.core.problems import Problem
 from toolkit.core.workspace import Workspace, atomic_write_bytes, for_user
 from toolkit.indicators.confidentiality import LIMITED_TEXT, SOURCE
 from toolkit.indicators.editions import REVISION_COLUMNS, revision_rows
+from toolkit.indicators.nationality_threshold import FOLDED
 from toolkit.indicators.published import LEAVE_OUT_OPTION, Published, load_published
 
 COLUMNS = ("Jahr", "Indikator", "Indikatorname", "Gebiet", "Gebietsschluessel", "Gruppe", "Geschlecht", "Altersgruppe",
@@ -37,6 +39,7 @@ COLUMNS = ("Jahr", "Indikator", "Indikatorname", "Gebiet", "Gebietsschluessel", 
 VALUE = COLUMNS.index("Wert")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 REVISED_TEXT = "korrigiert"
+FOLDED_TEXT = "enthalten in übrige Staatsangehörigkeiten"
 
 
 @dataclass
@@ -130,6 +133,8 @@ def export_rows(published: pd.DataFrame, catalogue: Catalogue) -> Iterator[tuple
         flags = [f for f in str(r.flag).split("; ") if f and f != FLAG_WITHHELD]
         if r.suppressed:
             flags.insert(0, FLAG_WITHHELD if r.suppressed == SOURCE else f"gesperrt ({r.symbol})")
+            if r.suppressed == FOLDED:  # a nationality below the threshold: counted only in the rest
+                flags.insert(1, FOLDED_TEXT)
             text = ""
         elif value is None or (isinstance(value, float) and math.isnan(value)):
             if not flags:

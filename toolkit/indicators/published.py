@@ -40,12 +40,14 @@ class Published(NamedTuple):
 
 
 def load_published(workspace: Workspace, year: int, *, leave_out_orphans: bool = False,
-                   breakdowns: bool = False) -> Published:
+                   breakdowns: bool = False, internal: bool = False) -> Published:
     """Catalogue, settings and the protected values of every year up to ``year``.
 
     Disclosure control protects every cell at once, those broken down by age group or nationality included; the
     frame holds them with ``breakdowns`` (the export), else only the values of all ages and all nationalities (the
-    report as it was before the breakdowns).
+    report as it was before the breakdowns). Single nationalities below [geheimhaltung]
+    staatsangehoerigkeit_mindestzahl are withheld as 'übrige Staatsangehörigkeiten' (confidentiality.protect) except
+    in the ``internal`` edition, which shows them (with the usual suppression).
 
     ``year`` must be a year with values in the store (else UsageError, naming the years there are). Stored values
     without a home in the catalogue raise DataProblemsError naming them, or with ``leave_out_orphans`` are left out
@@ -92,7 +94,8 @@ def load_published(workspace: Workspace, year: int, *, leave_out_orphans: bool =
                          "Werte vor; ein Bericht wäre leer.",
                          hint="Bitte das Berichtsjahr prüfen, Rückläufe mit 'toolkit merge' übernehmen oder frühere "
                               "Jahre mit 'toolkit import' laden.")
-    frame = protect(value_frame(observations, catalogue), catalogue, settings.mindesteinwohner, earlier)
+    frame = protect(value_frame(observations, catalogue), catalogue, settings.mindesteinwohner, earlier,
+                    0 if internal else settings.staatsangehoerigkeit_mindestzahl, settings.jahre_im_bericht)
     published = Published(catalogue, settings, frame, left_out)
     return published if breakdowns else totals(published)
 

@@ -119,7 +119,7 @@ def publish_release(workspace: Workspace, year: int, report: Path | None = None,
         deliveries, received = round_deliveries(workspace, year, catalogue)
         shapes, _problems = load_shapes(workspace, district_triples(catalogue)) if catalogue.districts else (None, [])
         content = build_report(frame, catalogue, settings, year, deliveries, received, shapes,
-                               data_dates=data_dates(workspace, year))
+                               data_dates=data_dates(workspace, year), breakdowns=everything.frame)
         timings["daten"] = time.perf_counter() - started
 
         t = time.perf_counter()
@@ -185,7 +185,7 @@ def _write_edition(workspace: Workspace, folder: Path, year: int, report: Path, 
                                   catalogue))
     if soffice is not None:
         written.append(convert_to_pdf(written[-1], soffice))
-    site = write_website(workspace, year, folder / WEBSITE, published=published, processes=processes,
+    site = write_website(workspace, year, folder / WEBSITE, published=everything, processes=processes,
                          progress=progress)
     written.append(site.folder / "index.html")
     return written

@@ -21,14 +21,17 @@ from toolkit.publish.graphics import PictureJob, picture_alt
 from toolkit.report.charts import BarChart, LineChart
 from toolkit.report.context import report_chapters
 from toolkit.report.maps import MAPS, CircleMap, MapChart
+from toolkit.report.nationalities import EXTRA_CHART
 from toolkit.report.profiles import Profiles, header
 from toolkit.report.summary import ANNEX_HEADER
 from toolkit.report.tables import Report, break_text
 
 PICTURE_DIR = "grafiken"
 DATA_DIR = "daten"
-CHART_KINDS = {"grafik": "zeitreihe", "stadtteil_grafik": "stadtteile", "stadtteil_karte": "karte"}  # file names
-CHART_LABELS = {"grafik": "Zeitreihe", "stadtteil_grafik": "Stadtteile", "stadtteil_karte": "Karte"}  # downloads
+CHART_KINDS = {"grafik": "zeitreihe", "stadtteil_grafik": "stadtteile", "stadtteil_karte": "karte",  # file names
+               EXTRA_CHART: "staatsangehoerigkeiten"}
+CHART_LABELS = {"grafik": "Zeitreihe", "stadtteil_grafik": "Stadtteile", "stadtteil_karte": "Karte",  # downloads
+                EXTRA_CHART: "Staatsangehörigkeiten"}
 NAVIGATION = (("Start", "index.html"), ("Kennzahlen", "kennzahlen/index.html"),
               ("Stadtteile", "stadtteile/index.html"), ("Methoden", "methoden.html"), ("Daten", "daten.html"))
 FOOTER = (("Zeichenerklärung", "zeichen.html"), ("Impressum", "impressum.html"),
@@ -162,6 +165,8 @@ def _chart_title(spec: LineChart | BarChart | MapChart | CircleMap, k: dict, key
         return k["grafik_titel"]
     if key == "stadtteil_grafik":
         return k["stadtteil_grafik_titel"]
+    if key == EXTRA_CHART:
+        return k["zusatz"]["grafik_titel"]
     return spec.caption.removeprefix("Abbildung: ") if isinstance(spec, MAPS) and spec.caption else \
         f"{k['stadtteil_grafik_titel']} – Karte"
 
@@ -207,14 +212,14 @@ def _indicator(indicator: Indicator, k: dict, catalogue: Catalogue, figures: dic
              ("Zeitreihenbrüche", "; ".join(f"{break_text(b.ab_jahr, b.hinweis)}."
                                             for b in catalogue.breaks_of(indicator.id))),
              ("Methodische Hinweise", k["hinweise"])]
-    pictures = [*(f for key in ("grafik", "stadtteil_grafik") if (f := figures.get(key))),
+    pictures = [*(f for key in ("grafik", "stadtteil_grafik", EXTRA_CHART) if (f := figures.get(key))),
                 *figures.get("stadtteil_karten", [])]
     previous = sections[n - 1][0] if n > 0 else None
     following = sections[n + 1][0] if n + 1 < len(sections) else None
     return {
         "k": k, "kennung": indicator.id, "angaben": [(label, text) for label, text in facts if text],
         "grafik": figures.get("grafik"), "stadtteil_grafik": figures.get("stadtteil_grafik"),
-        "stadtteil_karten": figures.get("stadtteil_karten", []),
+        "stadtteil_karten": figures.get("stadtteil_karten", []), EXTRA_CHART: figures.get(EXTRA_CHART),
         "downloads": [*downloads, *(d for f in pictures for d in f["downloads"])],
         "zurueck": (previous.id + " " + previous.name, indicator_path(previous.id)) if previous else None,
         "weiter": (following.id + " " + following.name, indicator_path(following.id)) if following else None,

@@ -40,7 +40,7 @@ from toolkit.core.problems import Problem
 from toolkit.core.progress import SILENT, Progress
 from toolkit.core.workspace import Workspace, for_user, replace_file
 from toolkit.indicators.export import csv_bytes, csv_name, datapackage_bytes, export_rows
-from toolkit.indicators.published import Published, load_published
+from toolkit.indicators.published import Published, load_published, totals
 from toolkit.publish.graphics import draw_all
 from toolkit.publish.pages import DATA_DIR, PICTURE_DIR, SitePlan, plan_site, zip_name
 from toolkit.report.context import build_report
@@ -85,20 +85,23 @@ def write_website(workspace: Workspace, year: int, target: Path, *, published: P
                   processes: int | None = None, progress: Progress | None = None) -> WebsiteResult:
     """Write the website of ``year`` into the folder ``target`` (replacing an earlier site there).
 
-    ``published``: the protected table as ``load_published`` returns it (a publication passes its ledger-aware one);
+    ``published``: the protected table as ``load_published(breakdowns=True)`` returns it (a publication passes its
+    ledger-aware one; without the breakdowns the page of DEM-04 has no table of nationalities);
     by default it is loaded here. ``processes``: for the pictures, instead of the setting ``prozesse``.
     """
     progress = progress or SILENT
     started = time.perf_counter()
     timings: dict[str, float] = {}
     check_target(target)
-    published = published if published is not None else load_published(workspace, year)
+    everything = published if published is not None else load_published(workspace, year, breakdowns=True)
+    published = totals(everything)  # the nationalities of everything: the table of the most frequent ones
     catalogue, settings, frame = published.catalogue, published.settings, published.frame
     environment = template_environment(workspace)
     deliveries, received = round_deliveries(workspace, year, catalogue)
     shapes, problems = load_shapes(workspace, district_triples(catalogue)) if catalogue.districts else (None, [])
     dates = data_dates(workspace, year)  # the Stand of every source, as the report prints it
-    report = build_report(frame, catalogue, settings, year, deliveries, received, shapes, data_dates=dates)
+    report = build_report(frame, catalogue, settings, year, deliveries, received, shapes, data_dates=dates,
+                          breakdowns=everything.frame)
     profiles = build_profiles(frame, catalogue, year, shapes, settings.mindesteinwohner, dates)
     plan = plan_site(report, profiles, catalogue, settings, year)
     timings["inhalt"] = time.perf_counter() - started

@@ -37,12 +37,14 @@ from toolkit.report.deliveries import round_deliveries
 from toolkit.report.front_matter import printed_abbreviations
 from toolkit.report.geometry import district_triples, load_shapes
 from toolkit.report.maps import MAPS
+from toolkit.report.nationalities import EXTRA_CHART
 from toolkit.report.pdf import convert_to_pdf, find_libreoffice
 from toolkit.report.profiles import Profiles, build_profiles, write_profiles
 from toolkit.report.sources import data_dates
 from toolkit.report.table_annex import write_table_annex
 from toolkit.report.word import add_pictures_after, finish_document
 from toolkit.report.word_template import (
+    knows_extra_parts,
     knows_front_matter,
     knows_internal_edition,
     knows_summary_table,
@@ -142,6 +144,9 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
                   else outputs)
     everything = load_published(workspace, year, leave_out_orphans=leave_out_orphans, breakdowns=True)
     catalogue, settings, published, left_out = totals(everything)  # the report; the export has every breakdown
+    # the internal edition's table of nationalities shows those below the threshold (everything else as published)
+    breakdowns = load_published(workspace, year, leave_out_orphans=leave_out_orphans, breakdowns=True,
+                                internal=True).frame if intern else everything.frame
     deliveries, received = round_deliveries(workspace, year, catalogue)
     for line in round_status(workspace, year).gaps_lines():  # said before building, not only inside the report
         progress.note(line)
@@ -160,12 +165,18 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
     t = time.perf_counter()
     dates = data_dates(workspace, year)
     content = build_report(published, catalogue, settings, year, deliveries, received, shapes, intern=intern,
-                           audit_lines=audit_lines, data_dates=dates)
+                           audit_lines=audit_lines, data_dates=dates, breakdowns=breakdowns)
     profiles = Profiles(year, [], []) if intern else build_profiles(published, catalogue, year, shapes,
                                                                     settings.mindesteinwohner, dates)
     timings["inhalt"] = time.perf_counter() - t
     t = time.perf_counter()
     front_matter = knows_front_matter(workspace.report_template)  # an older template has no slot for the cover map
+    old_extra = not knows_extra_parts(workspace.report_template) and any(  # nor for the nationalities' chart
+        key == EXTRA_CHART for _k, key in content.chart_slots)
+    if old_extra:  # not drawn: no place for it (its table stays in the Tabellenanhang)
+        kept = [n for n, (_k, key) in enumerate(content.chart_slots) if key != EXTRA_CHART]
+        content.charts = [content.charts[n] for n in kept]
+        content.chart_slots = [content.chart_slots[n] for n in kept]
     covers = [CoverMap(shapes, settings.stadt)] if front_matter and shapes is not None and shapes.drawn else []
     pictures = render_all([*covers, *content.charts, *profiles.figures],
                           processes=settings.prozesse if processes is None else processes, progress=progress)
@@ -181,6 +192,8 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
         notices.append(OLD_SUMMARY_NOTICE.format(template=for_user(workspace.report_template)))
     if not front_matter:
         notices.append(OLD_FRONT_MATTER_NOTICE.format(template=for_user(workspace.report_template)))
+    if old_extra:
+        notices.append(OLD_EXTRA_PARTS_NOTICE.format(template=for_user(workspace.report_template)))
     for (target, key), image, spec in zip(content.chart_slots, rendered, content.charts, strict=True):
         if isinstance(spec, MAPS):
             continue  # no slot of its own in the template: placed after its bar chart (place_maps)
@@ -264,3 +277,10 @@ def place_maps(document: Document, charts: list[Spec], rendered: list[Rendered],
         else:
             after.append([])
     add_pictures_after(document, after, width)
+
+
+OLD_EXTRA_PARTS_NOTICE = (
+    "Die Berichtsvorlage {template} stammt aus einer früheren Version: Die Tabelle und die Grafik der häufigsten "
+    "Staatsangehörigkeiten fehlen im Bericht (sie stehen im Tabellenanhang). Eine neue Vorlage erzeugt "
+    "'python scripts/build_templates.py' (Repository) oder 'toolkit init' in einem neuen Ordner; eigene Änderungen "
+    "an der Vorlage bitte dorthin übertragen.")

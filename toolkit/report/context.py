@@ -15,6 +15,7 @@ import pandas as pd
 
 from toolkit.catalogue.model import CITY, LAND, Catalogue, Field, Indicator
 from toolkit.core.cells import count_of, german_date
+from toolkit.core.keys import ALL
 from toolkit.core.settings import Settings
 from toolkit.indicators.confidentiality import EARLIER, PRIMARY, SECONDARY, SOURCE, symbol_legend
 from toolkit.indicators.values import comparison_pairs
@@ -23,6 +24,7 @@ from toolkit.report.charts import Line, LineChart, scale_panels
 from toolkit.report.front_matter import front_context, printed_abbreviations
 from toolkit.report.geometry import Shapes
 from toolkit.report.group_styles import group_styles
+from toolkit.report.nationalities import add_nationalities
 from toolkit.report.sources import reference_text, source_line, years_of
 from toolkit.report.summary import (
     chapter_overview,
@@ -48,11 +50,13 @@ INTERNAL_MARK = "INTERN – nicht zur Veröffentlichung"
 def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settings, year: int,
                  deliveries: list[dict], received_offices: set[str], shapes: Shapes | None = None, *,
                  intern: bool = False, audit_lines: list[str] | None = None,
-                 data_dates: dict[str, str] | None = None) -> Report:
+                 data_dates: dict[str, str] | None = None, breakdowns: pd.DataFrame | None = None) -> Report:
     """The report's content. The public edition (``intern`` False) holds no internal notes, file names, error
     counts or contact data, whatever the template asks for; the internal edition adds them, the delivery annex
     and the suppression audit (``audit_lines``, one German sentence each). ``data_dates``: per indicator the Stand
-    of its data (ISO text, Store.data_dates), named in the source line under each table."""
+    of its data (ISO text, Store.data_dates), named in the source line under each table. ``breakdowns``: the protected
+    values by age group and nationality (load_published(breakdowns=True)); the nationalities of an indicator
+    collected by them add a ten-year table and chart (report/nationalities.py, k.zusatz)."""
     first_year = year - settings.jahre_im_bericht + 1
     window = published[(published["year"] >= first_year) & (published["year"] <= year)]
     by_indicator = {key: block for key, block in window.groupby("indicator", sort=False)}
@@ -60,6 +64,7 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
                     min_population=settings.mindesteinwohner,
                     data_dates={key: german_date(value) for key, value in (data_dates or {}).items()})
     field_names = {f.code: f.name for f in catalogue.fields}
+    by_nationality = set() if breakdowns is None else set(breakdowns.loc[breakdowns["nationality"] != ALL, "indicator"])
     chapters_ctx, summary, findings = [], [], []
     sources, annex_rows, gaps = [], [], []
     chapters = report_chapters(catalogue, settings.gliederung)
@@ -69,6 +74,9 @@ def build_report(published: pd.DataFrame, catalogue: Catalogue, settings: Settin
             block = by_indicator.get(indicator.id, published.iloc[0:0])
             k = _indicator(report, indicator, block, catalogue, settings, year, indicator.handlungsfeld)
             k["notiz_intern"] = indicator.notiz_intern if intern else ""
+            add_nationalities(report, k, indicator, breakdowns[breakdowns["indicator"] == indicator.id]
+                              if indicator.id in by_nationality else None, catalogue, year, settings.jahre_im_bericht,
+                              0 if intern else settings.staatsangehoerigkeit_mindestzahl)
             kennzahlen.append(k)
             analysis = k.pop("_analysis", None)
             summary.append((indicator, row := summary_row(indicator, analysis, catalogue)))

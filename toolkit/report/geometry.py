@@ -39,6 +39,7 @@ from matplotlib.path import Path as MplPath
 from toolkit.catalogue.model import Catalogue, name_key
 from toolkit.core.errors import InputError
 from toolkit.core.problems import Problem, problem
+from toolkit.core.runtime import ContentMemo
 from toolkit.core.workspace import Workspace, shown
 
 DEFAULT_GEOMETRY = Path(__file__).resolve().parent.parent / "defaults" / "geo" / "stadtteile.geojson"
@@ -87,22 +88,43 @@ def district_triples(catalogue: Catalogue) -> list[tuple[str, str, str]]:
     return [(d.area, d.schluessel, d.name) for d in catalogue.districts]
 
 
+# The matched shapes by the GeoJSON's bytes, its name and the Stadtteile (immutable: Shapes and the problems are
+# frozen): compile, the edition and the website of one publish, or a test's commands, project them once (0.14 s).
+MATCHED: ContentMemo[tuple[Shapes, tuple[Problem, ...]]] = ContentMemo()
+GEOJSON_HINT = ("Die Datei als GeoJSON (UTF-8) speichern, z. B. in QGIS mit „Objekte speichern als … GeoJSON“, oder "
+                "sie aus dem Ordner templates entfernen; dann gelten die mitgelieferten Stadtteilgrenzen.")
+
+
 def load_shapes(workspace: Workspace, triples: Sequence[tuple[str, str, str]]) -> tuple[Shapes, list[Problem]]:
     """The Stadtteil shapes from the working folder's GeoJSON, else the packaged default; with the warnings."""
     own = workspace.map_geometry
     path, name = (own, shown(own, workspace.root)) if own.is_file() else (DEFAULT_GEOMETRY, DEFAULT_NAME)
-    return match_shapes(read_geojson(path, name), triples, name)
+    raw = _geojson_bytes(path, name)
+    key = MATCHED.key(raw, name, tuple(triples))
+    found = MATCHED.get(key)
+    if found is None:
+        shapes, problems = match_shapes(_parsed_geojson(raw, name), triples, name)
+        found = shapes, tuple(problems)
+        MATCHED.put(key, found)
+    return found[0], list(found[1])
 
 
 def read_geojson(path: Path, name: str) -> dict:
     """The parsed FeatureCollection; InputError in German when it is too big, no JSON or no FeatureCollection."""
-    hint = ("Die Datei als GeoJSON (UTF-8) speichern, z. B. in QGIS mit „Objekte speichern als … GeoJSON“, oder sie "
-            "aus dem Ordner templates entfernen; dann gelten die mitgelieferten Stadtteilgrenzen.")
+    return _parsed_geojson(_geojson_bytes(path, name), name)
+
+
+def _geojson_bytes(path: Path, name: str) -> bytes:
     if path.stat().st_size > MAX_BYTES:
         raise InputError(f"Die Kartengrundlage {name} ist größer als {MAX_BYTES // 1_000_000} MB und wird nicht "
-                         "gelesen.", hint=hint)
+                         "gelesen.", hint=GEOJSON_HINT)
+    return path.read_bytes()
+
+
+def _parsed_geojson(raw: bytes, name: str) -> dict:
+    hint = GEOJSON_HINT
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise InputError(f"Die Kartengrundlage {name} ist keine lesbare GeoJSON-Datei ({type(exc).__name__}).",
                          hint=hint) from None

@@ -109,6 +109,11 @@ def knows_summary_table(template: Path) -> bool:
     return template_mentions(template, "zusammenfassung_zeilen", "hf.ueberblick")
 
 
+def knows_extra_parts(template: Path) -> bool:
+    """True if the report template has the indicators' extra part (k.zusatz: the nationalities, issue #20)."""
+    return template_mentions(template, "k.zusatz")
+
+
 def knows_front_matter(template: Path) -> bool:
     """True if the report template has the cover map, Impressum, Auf einen Blick and Abkürzungen (issue #19)."""
     return template_mentions(template, "titelkarte", "impressum.", "auf_einen_blick", "abkuerzungen")
@@ -387,6 +392,12 @@ def _chapters(document: Document) -> None:
     _p(document, "{%p if k.vergleich %}")
     _kept(_p(document, "{{ k.vergleich_text }}"))
     _table_with_notes(document, "k.vergleich")
+    _p(document, "{%p endif %}")
+    _p(document, "{%p if k.zusatz %}")  # the most frequent nationalities (report/nationalities.py)
+    _kept(_p(document, "{{ k.zusatz.text }}"))
+    _p(document, "{{ k.zusatz_grafik }}", "Abbildung")
+    _p(document, "Abbildung: {{ k.zusatz.grafik_titel }}", "Caption")
+    _table_with_notes(document, "k.zusatz.tabelle")
     _p(document, "{%p endif %}")
     _p(document, "{%p else %}")
     _p(document, "{{ k.fehlt_text }}")
