@@ -5,7 +5,8 @@
     options: --repeat N, --processes N ([leistung] prozesse; 1 = all in this process), --profile
 
 Working folder (not timed; benchmarks/synthetic.py, the way a user builds it): `toolkit init`, a synthetic
-catalogue (50 Fachbereiche, each with 40 indicators collected by Stadtteil in three groups, half of them rates),
+catalogue (50 Fachbereiche, each with 40 indicators collected by Stadtteil in three groups, half of them rates;
+one of each also by sex and age group like DEM-01, one by sex and single nationality like DEM-04),
 `toolkit import` of the earlier years, `toolkit distribute`, and every input cell of the 50 workbooks filled by
 the clerks (369,000 cells). Two sets of returns: clean ones (parts and Stadtteile add up: no finding at all) and
 ones whose Stadtteile do not add up to the Gesamtstadt (a Warnung ``summe-stadtteile`` in every column of every
@@ -28,7 +29,8 @@ The last line is JSON: toolkit_s, warnings_s, check_s, matrix_s, floor_s, floor_
 floor_matrix_s, openpyxl_s (wall clock, best of --repeat; each also as *_cpu_s: CPU seconds of this process and
 its finished worker processes), floor_ratio (toolkit/floor), warnings_floor_ratio (warnings/floor),
 floor_ratio_no_matrix (toolkit/(read+sqlite), the floor of earlier versions), openpyxl_ratio (openpyxl/toolkit),
-files, cells (input cells), values (in the store after the merge), floor_values, problems (findings of the clean
+files, cells (input cells), age_cells and nationality_cells (of them by age group and by single nationality),
+values (in the store after the merge), floor_values, problems (findings of the clean
 round: 0), warnings (findings of the other), repeat, smoke; with --profile also profile_s (cumulative CPU seconds
 of the main steps in this process under cProfile; with worker processes the reading and the rules run there and
 show as 0: use --processes 1 for the whole picture).
@@ -160,10 +162,14 @@ def main() -> int:
         root = Path(tmp)
         started = time.perf_counter()
         base = distributed_round(root / "ws", size, args.processes)
-        clean, cells = fill_returns(base, root / "returns-clean")
-        with_warnings, _cells = fill_returns(base, root / "returns-warnings", city_offset=CITY_OFFSET)
+        filled = fill_returns(base, root / "returns-clean")
+        clean, cells = filled.files, filled.cells
+        with_warnings = fill_returns(base, root / "returns-warnings", city_offset=CITY_OFFSET).files
+        require(filled.age_cells > 0 and filled.nationality_cells > 0,
+                f"{filled.age_cells} Zellen nach Alter, {filled.nationality_cells} nach Staatsangehörigkeit")
         print(f"{len(clean)} Dateien, je {size.indicators} Kennzahlen x {size.districts or 40} Stadtteile, {cells} ausgefüllte "
-              f"Eingabezellen, {sum(f.stat().st_size for f in clean) // 1024} KiB (vorbereitet in "
+              f"Eingabezellen (davon {filled.age_cells} nach Altersgruppe, {filled.nationality_cells} nach "
+              f"Staatsangehörigkeit), {sum(f.stat().st_size for f in clean) // 1024} KiB (vorbereitet in "
               f"{time.perf_counter() - started:.0f} s)", flush=True)
         timings = Timings()
         found: dict[str, int] = {}
@@ -230,7 +236,8 @@ def main() -> int:
                 warnings_floor_ratio=ratio(best["warnings_s"], best["floor_s"]),
                 floor_ratio_no_matrix=ratio(best["toolkit_s"], best["floor_read_s"] + best["floor_sqlite_s"]),
                 openpyxl_ratio=ratio(best["openpyxl_s"], best["toolkit_s"]),
-                files=len(clean), cells=cells, values=values, floor_values=floor_values,
+                files=len(clean), cells=cells, age_cells=filled.age_cells, nationality_cells=filled.nationality_cells,
+                values=values, floor_values=floor_values,
                 problems=found["toolkit"], warnings=found["warnings"], repeat=args.repeat, smoke=args.smoke)
     if profile:
         best["profile_s"] = profile

@@ -7,7 +7,9 @@
 Working folder (not timed, the way a user builds it): `toolkit init`, the catalogue replaced by one with 60
 synthetic rates (Zähler and Nenner, three groups, by Stadtteil, spread over the Handlungsfelder), and
 `toolkit import` of a long CSV table with ten years of values (insgesamt = deutsch + nichtdeutsch, the
-Stadtteile add up to the Gesamtstadt). Timed, in the same run, alternating which goes first:
+Stadtteile add up to the Gesamtstadt), and the default catalogue's counts by age and sex (DEM-01, as DEM-98: 24
+age groups of the Gesamtstadt) and by single nationality (DEM-04, as DEM-99) for the same years. Timed, in the
+same run, alternating which goes first:
 (1) ``compile_report`` as `toolkit compile` calls it (data, confidentiality, content, charts, Stadtteil maps,
 Word, Tabellenanhang, Stadtteilprofile with their locator maps) and
 (2) bare matplotlib rendering the same charts and maps one after another (Figure + plot/barh/fill + savefig PNG,
@@ -18,6 +20,7 @@ charts are those the toolkit's report and profiles draw (taken untimed from repo
 The last line is JSON: toolkit_s, baseline_s (wall clock, best of --repeat; each also as *_cpu_s, CPU seconds
 including the chart workers), ratio (toolkit/baseline), ratio_cpu, runs_toolkit_s, runs_baseline_s, timings
 (compile's own steps, last run), indicators, years, districts, charts, maps, locator_maps, tables, suppressed,
+values (in the store), age_values and nationality_values (of them by age group and by single nationality),
 docx_mb, repeat, smoke.
 
 Target (full size, quiet machine, best of 3): ratio <= 1.0.
@@ -41,6 +44,8 @@ from synthetic import set_processes
 
 from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import RawRow, default_rows, load_catalogue
+from toolkit.core.keys import ALL
+from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace
 from toolkit.indicators.published import load_published
 from toolkit.initialise import init_workspace
@@ -59,6 +64,10 @@ from toolkit.report.profiles import build_profiles
 GROUPS = ("insgesamt", "deutsch", "nichtdeutsch")
 FULL = (60, range(2015, 2025), None)  # indicators, years, Stadtteile (None: all 40 of the catalogue)
 SMOKE = (3, range(2022, 2025), 6)
+# copied from the default catalogue under a new id: by sex and age group (Pyramide, Lebensphasen) for the Gesamtstadt
+# and the Stadtteile; by sex, the nationality groups and single nationalities for the Gesamtstadt
+BREAKDOWNS = {"DEM-01": {"id": "DEM-98", "gruppen": ";".join(GROUPS)}, "DEM-04": {"id": "DEM-99"}}
+OLDEST = 100  # the open age group (90 und älter) ends here in the synthetic values
 
 
 def build_workspace(root: Path, indicators: int, years: range, districts: int | None = None,
@@ -75,13 +84,17 @@ def build_workspace(root: Path, indicators: int, years: range, districts: int | 
                       gruppen=";".join(GROUPS), stadtteile="ja", geschlecht="nein", geheimhaltung="standard",
                       richtung=("plus", "minus", "neutral")[n % 3], max_aenderung_prozent="")
         synthetic.append(RawRow("Indikatoren", n + 2, values))
+    # the default catalogue's counts by age (DEM-01, by Stadtteil) and by single nationality (DEM-04, Gesamtstadt)
+    for copied, values in BREAKDOWNS.items():
+        values = dict(next(r for r in rows["Indikatoren"] if r.values["id"] == copied).values, **values)
+        synthetic.append(RawRow("Indikatoren", len(synthetic) + 2, values))
     rows["Indikatoren"] = synthetic
     rows["Gleiche Zahlen"] = []  # the synthetic indicators share no counts
     rows["Stadtteile"] = rows["Stadtteile"][:districts]
     write_catalogue_workbook(workspace.catalogue_file, rows)
     table = root.parent / "Werte.csv"
-    count = write_values(table, [r.values["id"] for r in synthetic], load_catalogue(workspace.catalogue_file),
-                         years, seed)
+    count = write_values(table, [r.values["id"] for r in synthetic[:indicators]],
+                         load_catalogue(workspace.catalogue_file), years, seed)
     imported = import_values(workspace, table)
     require(imported.report.ok and imported.new == count,
             f"Import: {imported.new} von {count} Werten, {imported.report.problems[:3]}")
@@ -111,11 +124,48 @@ def write_values(path: Path, ids: list[str], catalogue, years: range, seed: int)
                     city[(group, measure)] += value
             for (group, measure), value in city.items():
                 rows.append([year, indicator, "Gesamtstadt", group, "insgesamt", measure, value])
+    rows = [[*row, "", ""] for row in rows]  # all ages, all nationalities
+    rows += breakdown_values(catalogue, years, rng)
     with path.open("w", encoding="utf-8", newline="") as stream:
         table = csv.writer(stream, delimiter=";")
-        table.writerow(["Jahr", "Indikator", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Wert"])
+        table.writerow(["Jahr", "Indikator", "Gebiet", "Gruppe", "Geschlecht", "Messgröße", "Wert", "Altersgruppe",
+                        "Staatsangehörigkeit"])
         table.writerows(rows)
     return len(rows)
+
+
+def breakdown_values(catalogue, years: range, rng: random.Random) -> list[list[object]]:
+    """Rows of BREAKDOWNS: by age, a count per Stadtteil, part (deutsch, nichtdeutsch) and sex times the weight of
+    the years of age of a group (all ages: 0 … 99), so Stadtteile, groups, sexes and age groups add up; by
+    nationality, a count per single nationality and sex, each group the sum of its nationalities."""
+    by_age, by_nationality = (catalogue.indicators[v["id"]] for v in BREAKDOWNS.values())
+    ages = {a.code: range(a.von, a.bis if a.bis is not None else OLDEST) for a in catalogue.age_groups}
+    weights = {code: sum(1 + age % 3 for age in span) for code, span in ages.items()}
+    weights[""] = sum(1 + age % 3 for age in range(OLDEST))
+    city_ages = ("", *catalogue.ages_of(by_age))
+    sexes = {"insgesamt": ("weiblich", "maennlich"), "weiblich": ("weiblich",), "maennlich": ("maennlich",)}
+    rows: list[list[object]] = []
+    for year in years:
+        counts = {(d.schluessel, part, sex): rng.randint(20, 400) for d in catalogue.districts for part in GROUPS[1:]
+                  for sex in sexes["insgesamt"]}
+        for area in ("Gesamtstadt", *(d.schluessel for d in catalogue.districts)):
+            for group in catalogue.groups_in(by_age, year):
+                for sex, parts in sexes.items():
+                    total = sum(n for (d, part, s), n in counts.items() if (area in ("Gesamtstadt", d))
+                                and (group == "insgesamt" or part == group) and s in parts)
+                    for age in city_ages if area == "Gesamtstadt" else ("",):
+                        rows.append([year, by_age.id, area, group, sex, "wert", total * weights[age], age, ""])
+        single = {(code, sex): rng.randint(1, 60) for code in catalogue.members("nichtdeutsch")
+                  for sex in sexes["insgesamt"]}
+        for group in catalogue.groups_in(by_nationality, year):
+            for sex, parts in sexes.items():
+                rows.append([year, by_nationality.id, "Gesamtstadt", group, sex, "wert",
+                             sum(single[(code, s)] for code in catalogue.members(group) for s in parts), "", ""])
+        for code in catalogue.nationalities_of(by_nationality, collected=True):
+            for sex, parts in sexes.items():
+                rows.append([year, by_nationality.id, "Gesamtstadt", "nichtdeutsch", sex, "wert",
+                             sum(single[(code, s)] for s in parts), "", code])
+    return rows
 
 
 def bare_matplotlib(specs: list) -> None:
@@ -204,6 +254,10 @@ def main() -> int:
         print(f"Aufbau (init, Katalog, Import; nicht gemessen): {time.perf_counter() - t:.1f} s", flush=True)
         year = max(years)
         specs = chart_specs(workspace, year)
+        with Store(workspace.store_file) as store:
+            stored = list(store.values())
+        by_age, by_nationality = sum(k.age != ALL for k in stored), sum(k.nationality != ALL for k in stored)
+        require(by_age > 0 and by_nationality > 0, f"{by_age} Werte nach Alter, {by_nationality} nach Staatsangehörigkeit")
         timings = Timings()
         for n in range(args.repeat):
             for side in ("baseline", "toolkit")[:: 1 if n % 2 == 0 else -1]:  # alternate: a load spike hits both
@@ -216,8 +270,9 @@ def main() -> int:
             print(f"compile: {timings.runs['toolkit_s'][-1]:.2f} s {result.timings}; bare matplotlib: "
                   f"{timings.runs['baseline_s'][-1]:.2f} s", flush=True)
         best = timings.best()
-        require(sum(isinstance(s, MAPS) for s in specs) == result.n_maps == indicators,
-                f"{result.n_maps} Karten für {indicators} Kennzahlen")
+        # DEM-98 by Stadtteil: its counts as circles and the share of Nichtdeutsche
+        require(sum(isinstance(s, MAPS) for s in specs) == result.n_maps == indicators + 2,
+                f"{result.n_maps} Karten für {indicators} Kennzahlen und DEM-98")
         require(0 < sum(isinstance(s, ProfileFigure) for s in specs) <= result.n_profiles,
                 f"{result.n_profiles} Stadtteilprofile")
         require(result.report.is_file() and result.n_charts >= 2 * indicators, f"{result.n_charts} Grafiken")
@@ -229,7 +284,8 @@ def main() -> int:
             "timings": {k: round(v, 2) for k, v in result.timings.items()},
             "indicators": indicators, "years": len(years), "districts": len(load_catalogue(workspace.catalogue_file).districts),
             "charts": result.n_charts, "maps": result.n_maps, "locator_maps": result.n_profiles,
-            "tables": result.n_tables, "suppressed": result.n_suppressed,
+            "tables": result.n_tables, "suppressed": result.n_suppressed, "values": len(stored),
+            "age_values": by_age, "nationality_values": by_nationality,
             "docx_mb": round(result.report.stat().st_size / 1e6, 1), "repeat": args.repeat, "smoke": args.smoke,
         }
     print(f"compile {summary['toolkit_s']:.2f} s, matplotlib allein {summary['baseline_s']:.2f} s: ratio "

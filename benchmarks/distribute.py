@@ -5,7 +5,8 @@
 
 Working folder (not timed; benchmarks/synthetic.py, the way a user builds it): `toolkit init`, a synthetic
 catalogue (50 Fachbereiche, each with 40 indicators collected by Stadtteil in three groups, half of them rates
-with Zähler and Nenner) and `toolkit import` of the four earlier years. Timed, in the same run:
+with Zähler and Nenner; one of each also by sex and age group like DEM-01, one by sex and single nationality like
+DEM-04) and `toolkit import` of the four earlier years. Timed, in the same run:
 
 - toolkit_s: ``distribute_round`` as `toolkit distribute --again` calls it (plan, workbooks with formats,
   validation, protection and identity, store records, .eml drafts) for all offices; a round this large is
@@ -20,7 +21,7 @@ with Zähler and Nenner) and `toolkit import` of the four earlier years. Timed, 
 The last line is JSON: toolkit_s, serial_s, writer_s, baseline_s (wall clock, best of --repeat; each also as
 *_cpu_s, CPU seconds including the pool's workers), ratio (toolkit/baseline), serial_ratio (serial/baseline: one
 process against one process), writer_ratio, ratio_cpu, workers (processes of the pooled run), offices,
-indicators, districts, sheets, cells, mb (size of the workbooks), repeat, smoke.
+indicators, districts, sheets, breakdown_sheets (by age group or single nationality), cells, mb (size of the workbooks), repeat, smoke.
 
 Targets (full size, quiet machine, best of 3): ratio <= 1.5 and serial_ratio <= 1.5.
 """
@@ -145,6 +146,8 @@ def main() -> int:
         books = [workbook_cells(p) for p in sorted(pooled.workbooks_dir(YEAR).glob("*.xlsx"))]
         cells = sum(len(c) for sheets in books for c in sheets.values())
         sheets = sum(len(s) for s in books)
+        breakdowns = sum(name.startswith(("Alter ", "Staatsangehörigkeit ")) for s in books for name in s)
+        require(breakdowns == 2 * size.offices, f"{breakdowns} Blätter nach Alter oder Staatsangehörigkeit")
         values = prefill(pooled)
         (root / "out").mkdir()
         # The recorded cells (700,000 tuples) are scaffolding of this script, not part of either workload;
@@ -183,6 +186,7 @@ def main() -> int:
                 writer_ratio=ratio(best["writer_s"], best["baseline_s"]),
                 ratio_cpu=ratio(best["toolkit_cpu_s"], best["baseline_cpu_s"]), workers=workers,
                 offices=size.offices, indicators=size.indicators, districts=len(catalogue.districts), sheets=sheets,
+                breakdown_sheets=breakdowns,
                 cells=cells, mb=mb, repeat=args.repeat, smoke=args.smoke)
     print(f"{size.offices} Stellen x {size.indicators} Kennzahlen x {len(catalogue.districts)} Stadtteile: {sheets} "
           f"Blätter, {cells} beschriebene Zellen, {mb} MB Erhebungsbögen")

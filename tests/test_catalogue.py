@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from toolkit.catalogue.model import (
     default_rows,
     load_catalogue,
 )
+from toolkit.catalogue.sheets import INDICATORS, workbook_rows
 from toolkit.core.errors import CatalogueError, InputError
 from toolkit.core.runtime import ContentMemo
 
@@ -206,3 +208,30 @@ def test_notes_for_the_report_and_internal_notes_are_separate_columns(catalogue)
     staff_words = ("im Bericht", "bitte", "klären", "festlegen", "Leipzig")
     for indicator in catalogue.indicators.values():
         assert not any(word in indicator.hinweis_bericht for word in staff_words), indicator.id
+
+
+def test_cells_typed_in_excel_are_read_as_their_text(tmp_path):
+    """The catalogue is read with python-calamine; a value typed as a number, a date or a time, a text with blanks
+    around it and a cell holding an Excel error read as the same texts as with openpyxl before (the error by its
+    text, so a broken formula is not taken as an empty cell)."""
+    from openpyxl import load_workbook
+
+    path = tmp_path / "Indikatorenmatrix.xlsx"
+    write_catalogue_workbook(path, default_rows())
+    typed = {"referenz": dt.datetime(2020, 5, 1), "faktor": 100, "min_wert": 2.5, "max_wert": -0.0,
+             "notiz_intern": dt.time(9, 30), "hinweis_bericht": "  mit Leerzeichen  ", "stichtag": dt.date(2024, 12, 31)}
+    for name, error in (("typed", False), ("error", True)):
+        book = load_workbook(path)
+        sheet = book["Indikatoren"]
+        header = [cell.value for cell in sheet[1]]
+        for key, value in typed.items():
+            column = next(c for c in INDICATORS.columns if c.key == key)
+            sheet.cell(2, header.index(column.header) + 1, value)
+        if error:
+            sheet.cell(3, header.index("Einheit") + 1, "#DIV/0!").data_type = "e"
+        book.save(tmp_path / f"{name}.xlsx")
+        rows = workbook_rows(tmp_path / f"{name}.xlsx")["Indikatoren"]
+        assert {key: rows[0].values[key] for key in typed} == {
+            "referenz": "2020-05-01 00:00:00", "faktor": "100", "min_wert": "2.5", "max_wert": "0",
+            "notiz_intern": "09:30:00", "hinweis_bericht": "mit Leerzeichen", "stichtag": "2024-12-31 00:00:00"}
+        assert rows[1].values["einheit"] == ("#DIV/0!" if error else default_rows()["Indikatoren"][1].values["einheit"])

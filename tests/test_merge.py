@@ -502,3 +502,26 @@ def test_archive_paths_written_on_windows_are_upgraded_once(tmp_path):
                            archive_path="archive\\2025\\SOZ\\a.xlsx")
     with Store(path) as store:
         assert [r["archive_path"] for r in store.deliveries()] == ["archive/2025/SOZ/a.xlsx"]
+
+
+def test_status_of_the_matrix_reuses_the_plans_of_the_merge(tmp_path, files, catalogue, monkeypatch):
+    """The sheet Rücklauf (round_status) takes the plans the merge made while checking, instead of planning every
+    checked office's workbook again."""
+    from toolkit.collect.status import round_status
+
+    asked: list[str] = []
+
+    def plans(office: str, year: int):
+        asked.append(office)
+        return plan_workbook(catalogue, office, year)
+
+    workspace = make_workspace(tmp_path / "ws")
+    _fill(workspace, files)
+    given = []
+    write = merge_module.write_master_matrix
+    monkeypatch.setattr(merge_module, "write_master_matrix",
+                        lambda ws, store, cat, plans=None: given.append(plans) or write(ws, store, cat, plans))
+    merge_returns(workspace)
+    assert len(given) == 1 and given[0] is not None and len(given[0]) == 2  # JUGA and SOZ, planned by the check
+    status = round_status(workspace, 2025, catalogue=catalogue, plans=plans)
+    assert asked == [s.office.code for s in status.offices] and "JUGA" in asked

@@ -21,7 +21,7 @@ from toolkit.catalogue.model import CITY, Catalogue, Office
 from toolkit.catalogue.upgrade import upgrade_store, workspace_catalogue
 from toolkit.collect import mail
 from toolkit.collect.layout import HISTORY_YEARS, LAYOUT_VERSION, file_name, plan_workbook
-from toolkit.collect.layout_history import LayoutChange, layout_changes, snapshot
+from toolkit.collect.layout_history import LayoutChange, layout_changes, shared_fields, snapshot
 from toolkit.collect.status import check_round_year
 from toolkit.collect.workbook import write_collection_workbook
 from toolkit.core.cells import count_of, german_date
@@ -275,6 +275,7 @@ class _Round:
         workers = max(1, workers)
         written = write_workbooks(self.catalogue, self.settings, jobs, len(todo), workers, progress)
         prepared = [self._draft(office, tokens[office.code], sha) for office, (sha, _) in zip(todo, written, strict=True)]
+        shared = shared_fields(self.catalogue)
         with self.store.transaction():  # the round is on record before any mail leaves
             for (outcome, message, token), (_, fingerprint) in zip(prepared, written, strict=True):
                 self.store.record_round(year=self.year, office=outcome.office, token=token,
@@ -282,7 +283,7 @@ class _Round:
                                         sha256=outcome.sha256, layout_version=LAYOUT_VERSION,
                                         fingerprint=fingerprint)
                 self.store.record_layout(year=self.year, office=outcome.office, fingerprint=fingerprint,
-                                         snapshot=snapshot(self.catalogue, outcome.office))
+                                         snapshot=snapshot(self.catalogue, outcome.office, shared))
                 if not send:
                     self._record(outcome, message, token, mail.SendMode.DRAFT, "")
         if send:

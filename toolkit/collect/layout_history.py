@@ -33,16 +33,26 @@ from toolkit.core.store import Store
 LAYOUT_FIELDS = ("gruppen", "geschlecht", "stadtteile", "typ", "altersgruppen", "alter_gruppen", "staatsangehoerigkeiten")
 
 
-def snapshot(catalogue: Catalogue, office: str) -> str:
-    """The office's part of the catalogue that its workbook is planned from, as JSON text."""
+def snapshot(catalogue: Catalogue, office: str, shared: dict[str, list[dict[str, Any]]] | None = None) -> str:
+    """The office's part of the catalogue that its workbook is planned from, as JSON text.
+
+    ``shared``: ``shared_fields(catalogue)``, made once by a caller that takes the snapshot of many offices.
+    """
     return json.dumps({
+        **(shared if shared is not None else shared_fields(catalogue)),
         "office": _fields(catalogue.offices[office]),
         "indicators": [_fields(i) for i in catalogue.indicators_of_office(office)],
+    }, ensure_ascii=False, sort_keys=True)
+
+
+def shared_fields(catalogue: Catalogue) -> dict[str, list[dict[str, Any]]]:
+    """The parts of a snapshot that are the same for every office (the 200 nationalities make most of its cost)."""
+    return {
         "districts": [_fields(d) for d in catalogue.districts],
         "characteristics": [_fields(c) for c in catalogue.characteristics],
         "age_groups": [_fields(a) for a in catalogue.age_groups],
         "nationalities": [_fields(n) for n in catalogue.nationalities],
-    }, ensure_ascii=False, sort_keys=True)
+    }
 
 
 def _fields(item: Any) -> dict[str, Any]:
@@ -133,12 +143,13 @@ def layout_changes(store: Store, catalogue: Catalogue, year: int, offices: Itera
     """The offices of the round for ``year`` whose distributed workbook no longer has today's layout."""
     rounds, kept = store.rounds(year), store.layouts(year)
     found = []
+    shared = shared_fields(catalogue) if kept else None
     for office in offices:
         row = rounds.get(office)
         if row is None or office not in catalogue.offices:
             continue
         layout = kept.get((year, office, row["fingerprint"]))
-        if layout is not None and layout["snapshot"] == snapshot(catalogue, office):
+        if layout is not None and layout["snapshot"] == snapshot(catalogue, office, shared):
             continue  # the same part of the catalogue plans the same workbook (a fifth of the cost of planning it)
         plan = plan_workbook(catalogue, office, year)
         if row["fingerprint"] == plan.fingerprint:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.catalogue.model import Catalogue, Office
 from toolkit.catalogue.upgrade import workspace_catalogue
 from toolkit.collect import mail
-from toolkit.collect.layout import Slot, file_name, plan_workbook
+from toolkit.collect.layout import Slot, WorkbookPlan, file_name, plan_workbook
 from toolkit.collect.layout_history import LayoutChange, layout_changes
 from toolkit.core.cells import count_of, format_percent, german_date
 from toolkit.core.errors import ExitCode, UsageError
@@ -174,10 +175,13 @@ def check_round_year(year: int, today: dt.date | None = None) -> None:
 
 
 def round_status(workspace: Workspace, year: int, *, today: dt.date | None = None,
-                 catalogue: Catalogue | None = None) -> RoundStatus:
+                 catalogue: Catalogue | None = None,
+                 plans: Callable[[str, int], WorkbookPlan] | None = None) -> RoundStatus:
     """Status of every office of the round for ``year`` (read-only); a year after the next is a UsageError.
 
-    ``catalogue``: the working folder's catalogue when the caller has read it already (the master matrix).
+    ``catalogue``: the working folder's catalogue when the caller has read it already (the master matrix);
+    ``plans``: (office, year) -> the plan of that catalogue, when the caller has made them already (a merge has
+    planned every office it checked); by default each is planned here.
     """
     check_round_year(year, today)
     settings = load_settings(workspace.settings_file)
@@ -188,7 +192,7 @@ def round_status(workspace: Workspace, year: int, *, today: dt.date | None = Non
         return RoundStatus(year, [_empty_status(catalogue, o, year, settings, today) for o in offices], today)
     store = Store.read_only(workspace.store_file)
     try:
-        return _collect(store, catalogue, settings, year, today)
+        return _collect(store, catalogue, settings, year, today, plans or (lambda code, y: plan_workbook(catalogue, code, y)))
     finally:
         store.close()
 
@@ -199,7 +203,8 @@ def _empty_status(catalogue: Catalogue, office: Office, year: int, settings: Set
     return OfficeStatus(office, settings.deadline(year), missing=slots, today=today)
 
 
-def _collect(store: Store, catalogue: Catalogue, settings: Settings, year: int, today: dt.date) -> RoundStatus:
+def _collect(store: Store, catalogue: Catalogue, settings: Settings, year: int, today: dt.date,
+             plans: Callable[[str, int], WorkbookPlan]) -> RoundStatus:
     rounds = store.rounds(year)
     codes = [o.code for o in catalogue.offices_with_indicators(year)]
     codes += [c for c in rounds if c not in codes and c in catalogue.offices]
@@ -209,7 +214,7 @@ def _collect(store: Store, catalogue: Catalogue, settings: Settings, year: int, 
         office = catalogue.offices[code]
         deadline = dt.date.fromisoformat(rounds[code]["deadline"]) if code in rounds else settings.deadline(year)
         status = OfficeStatus(office, deadline, token=rounds[code]["token"] if code in rounds else "", today=today)
-        status.missing = [s for s in plan_workbook(catalogue, code, year).input_slots() if s.key not in present]
+        status.missing = [s for s in plans(code, year).input_slots() if s.key not in present]
         result.append(status)
     by_code = {s.office.code: s for s in result}
     for row in store.sendings(year):

@@ -181,7 +181,8 @@ def merge_returns(workspace: Workspace, dry_run: bool = False, progress=None,
                 waiting = []
 
             # an empty inbox rewrites the matrix only if it is behind the store (after a crash, a distribute)
-            result.matrix = (write_master_matrix if checked else refresh_master_matrix)(workspace, store, catalogue)
+            result.matrix = (write_master_matrix(workspace, store, catalogue, plans) if checked
+                             else refresh_master_matrix(workspace, store, catalogue))
             _step("matrix", "")
         result.feedback = write_feedback(workspace, checked)
     return result

@@ -45,6 +45,7 @@ from toolkit.core.workspace import (
     remove_leftovers,
 )
 from toolkit.merge.xlsxwriter_fast import RowsBook
+from toolkit.returns.caches import PlanCache
 from toolkit.returns.checks import inbox_files
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
@@ -57,8 +58,10 @@ GENERATED_NOTICE = "automatisch erzeugt – wird bei jedem 'toolkit merge' und '
                    "Änderungen hier gehen verloren"
 
 
-def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue) -> Path:
-    """Write outbox/Monitoringdaten.xlsx from the store; return its path. Runs under the folder lock."""
+def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue, plans: PlanCache | None = None) -> Path:
+    """Write outbox/Monitoringdaten.xlsx from the store; return its path. Runs under the folder lock.
+
+    ``plans``: the caller's plans of ``catalogue`` (a merge's), reused for the sheet Rücklauf."""
     target = workspace.master_matrix
     remove_leftovers(target)  # of a writer killed before its rename
     with paused_gc(), atomic_path(target) as tmp:
@@ -81,7 +84,7 @@ def write_master_matrix(workspace: Workspace, store: Store, catalogue: Catalogue
         _deliveries_sheet(book, fmt, store)
         _history_sheet(book, fmt, catalogue, store)
         _open_problems_sheet(book, fmt, workspace, store)
-        _status_sheet(book, fmt, workspace, store, catalogue)
+        _status_sheet(book, fmt, workspace, store, catalogue, plans)
         rows_book.close()
     return target
 
@@ -342,13 +345,14 @@ def _open_problems_sheet(book, fmt: _Formats, workspace: Workspace, store: Store
             "Meldung", "Geprüft"], [30, 12, 7, 9, 22, 18, 8, 10, 16, 16, 80, 20], rows)
 
 
-def _status_sheet(book, fmt: _Formats, workspace: Workspace, store: Store, catalogue: Catalogue) -> None:
+def _status_sheet(book, fmt: _Formats, workspace: Workspace, store: Store, catalogue: Catalogue,
+                  plans: PlanCache | None) -> None:
     """'Rücklauf' from status.round_status for the latest year with rounds."""
     year = store.latest_round_year()
     if year is None:
         return
     try:
-        headers, rows = round_status(workspace, year, catalogue=catalogue).table()
+        headers, rows = round_status(workspace, year, catalogue=catalogue, plans=plans and plans.plan).table()
     except Exception:  # the matrix must not fail because the status view does
         return
     _table(book, fmt, "Rücklauf", [str(h) for h in headers], [max(10, min(40, len(str(h)) + 4)) for h in headers],
