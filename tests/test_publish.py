@@ -16,6 +16,7 @@ from docx_edit import find_cell, replace_text, set_cell
 from typer.testing import CliRunner
 
 import toolkit.cli
+import toolkit.publish.edition
 from toolkit.catalogue.model import load_catalogue
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace
@@ -227,3 +228,21 @@ def test_a_revision_after_an_edition_is_listed_and_the_editions_together_give_no
     rows = list(csv.DictReader(export.csv_path.open(encoding="utf-8")))
     result = audit_editions([audit_frame(earlier[0], catalogue), cells_of(rows, catalogue)], catalogue)
     assert result.ok, result.lines(catalogue)
+
+
+def test_sums_the_published_numbers_contradict_are_said_when_the_edition_is_released(draft, monkeypatch):
+    """The audit leaves out a sum the published numbers do not add up to (indicators/audit.py); publish says so as a
+    note instead of keeping it to itself. The audit runs for real; only its count of such sums is set."""
+    real = toolkit.publish.edition.audit_all_editions
+
+    def contradicted(*args, **kwargs):
+        result = real(*args, **kwargs)
+        result.contradicted = 2
+        return result
+
+    monkeypatch.setattr(toolkit.publish.edition, "audit_all_editions", contradicted)
+    assert replace_text(draft.report_file(YEAR), EDITED) == 2
+    result = _publish(draft)
+    assert result.exit_code == 0, result.output
+    assert ("\nHinweis: 2 Summen der veröffentlichten Werte gehen nicht auf (etwa Altersgruppen zweier Gliederungen "
+            "mit verschiedener Summe) und wurden nicht verwendet; bitte die Werte prüfen.\n") in result.output

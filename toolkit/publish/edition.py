@@ -134,6 +134,7 @@ def publish_release(workspace: Workspace, year: int, report: Path | None = None,
         audited = audit_all_editions(workspace, rows, catalogue)
         result.audit_line = (f"Geheimhaltung geprüft über {count_of(audited.editions, 'Ausgabe', 'Ausgaben')} "
                              f"(diese und alle früheren zusammen): {audited.lines(catalogue)[1]}")
+        result.notes += audited.lines(catalogue)[2:] if audited.ok else []  # sums the published numbers contradict
         result.problems += [problem("rueckrechenbar", file=report.name, found=r.text(catalogue))
                             for r in audited.recovered]
         timings["pruefung"] = time.perf_counter() - t
