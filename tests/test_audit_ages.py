@@ -165,3 +165,20 @@ def test_age_groups_that_disagree_by_one_recover_nothing_false(catalogue):
         "Kein gesperrter Wert ist zurückzurechnen.",
         "2 Summen der veröffentlichten Werte gehen nicht auf (etwa Altersgruppen zweier Gliederungen mit verschiedener "
         "Summe) und wurden nicht verwendet; bitte die Werte prüfen."]
+
+
+def test_a_stadtteil_without_age_groups_is_an_unknown_part_of_the_citys_age_groups_not_a_zero(catalogue):
+    """A sparsely populated Stadtteil publishes no age groups (the Amt's K3_T34 shows none): to a reader its age
+    groups are unknown counts of the city's, not zeros. Taken as zeros, four of the five sums did not add up and were
+    left out, and with them every value they would give back (the demo's 2016 published 43 recoverable counts so)."""
+    lebensphasen = ("0-7", "7-18", "18-45", "45-65", "65+")
+    areas = {"gesamtstadt": (1000, (100, 150, 400, 250, 100)), "st01": (500, (50, 75, 200, 125, 50)),
+             "st02": (480, (48, 70, 192, 120, 50)), "st04": (20, None)}  # st04's groups (2, 5, 8, 5, 0) unpublished
+    obs = pd.DataFrame([{"indicator": "DEM-01", "year": 2025, "area": area, "group": "nichtdeutsch", "sex": "insgesamt",
+                         "measure": "wert", "age": age, "nationality": "alle", "value": value, "flag": "", "note": ""}
+                        for area, (total, ages) in areas.items()
+                        for age, value in [("alle", total), *zip(lebensphasen, ages or (), strict=False)]])
+    frame = protect(value_frame(obs, catalogue), catalogue)
+    assert (frame["suppressed"] == "").all()
+    result = audit(_published_rows(frame, catalogue), catalogue)
+    assert result.ok and result.contradicted == 0, result.lines(catalogue)

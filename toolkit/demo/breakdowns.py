@@ -211,11 +211,15 @@ def _nationalities(catalogue: Catalogue, indicator: Indicator, year: int, values
                                           code)] = float(sum(cells))
 
 
+FIRST_DISTRICT_AGES = 2021  # the Amt publishes age groups by Stadtteil (K3_T34, K3_T39) from 2021
+
+
 def _district_ages(catalogue: Catalogue, indicator: Indicator, year: int, values: dict[ObservationKey, float]) -> None:
-    """The age groups with K3_T34's bounds per Stadtteil (sex insgesamt, as the Stadtteil totals are collected)."""
+    """The age groups with K3_T34's bounds per Stadtteil (sex insgesamt, as the Stadtteil totals are collected), from
+    the first year the Amt publishes them."""
     codes = next((codes for codes in catalogue.partitions(indicator).values()
                   if tuple(catalogue.age_group[c].von for c in codes) == AGE_BOUNDS), None)
-    if not indicator.stadtteile or codes is None:
+    if not indicator.stadtteile or codes is None or year < FIRST_DISTRICT_AGES:
         return
     areas = [d.area for d in catalogue.districts]
     # a sparsely populated Stadtteil gets none: a handful of persons in five age groups would be all small counts

@@ -221,29 +221,38 @@ def audit_cells(cells: pd.DataFrame, catalogue: Catalogue) -> AuditResult:
 
 
 def _unseen_parts(cells: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
-    """Cells of a Stadtteil the table lacks (a rate without a value has no row) whose count another indicator publishes
-    as the same number (sheet Gleiche Zahlen: the Nenner of STT-01 = DEM-01's inhabitants): a reader adds them to the
-    sum that gives the Gesamtstadt, so they enter it as unknown counts that the equal count then fixes."""
+    """Cells of a Stadtteil the table lacks where the Gesamtstadt has the cell by Stadtteil: to a reader they are
+    unknown counts of the sum that gives the Gesamtstadt, not zeros. Two kinds: the Stadtteil is in the table for the
+    indicator and year, only not in this breakdown (a sparsely populated Stadtteil without age groups; its own
+    relations bound them: its age groups sum to its total); or another indicator publishes the count as the same number
+    (sheet Gleiche Zahlen: the Nenner of STT-01 = DEM-01's inhabitants, while a rate without a value has no row). A
+    Stadtteil the table does not have at all takes no part (a table of some Stadtteile)."""
     measures = {IndicatorType.ANZAHL: ("wert",), IndicatorType.QUOTE: ("zaehler", "nenner")}
     columns = ["indicator", "year", "area", "group", "sex", "age", "nationality"]
     keys = list(zip(*(cells[c].to_numpy() for c in columns), strict=True))
     have = set(keys)
     published = {(*key, measure) for key, typ in zip(keys, cells["typ"].to_numpy(), strict=True)
                  for measure in measures[typ]}
-    city = cells[cells["area"] == CITY]
     by_district = {(i, y, g, s, a, n) for i, y, area, g, s, a, n in have if area != CITY}
-    missing = {}
-    for row in city.itertuples():
+    areas_of = defaultdict(set)  # (indicator, year) -> the Stadtteile the table has
+    for indicator, year, area, *_rest in have:
+        areas_of[(indicator, year)].add(area)
+    missing: dict[tuple, tuple] = {}  # (*key, measure) -> (key, typ, faktor)
+    unknown: set[tuple] = set()
+    for row in cells[cells["area"] == CITY].itertuples():
         if (row.indicator, row.year, row.group, row.sex, row.age, row.nationality) not in by_district:
             continue  # no sum over Stadtteile
         for district in catalogue.districts:
             key = (row.indicator, row.year, district.area, row.group, row.sex, row.age, row.nationality)
             if key not in have:
                 missing.update({(*key, measure): (key, row.typ, row.faktor) for measure in measures[row.typ]})
+                if district.area in areas_of[(row.indicator, row.year)]:
+                    unknown.add(key)
     if not missing:
         return pd.DataFrame(columns=CELL_COLUMNS)
     linked = [missing[a if a in missing else b] for a, b in equal_counts([*published, *missing], catalogue)
               if (a in missing) != (b in missing)]
+    linked += [(key, typ, faktor) for key, typ, faktor in missing.values() if key in unknown]
     records = {cell: (*cell, typ, faktor, math.nan, False, "", 0.0) for cell, typ, faktor in linked}
     return pd.DataFrame(list(records.values()), columns=CELL_COLUMNS)
 
