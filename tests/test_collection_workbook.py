@@ -5,13 +5,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+import toolkit.collect.xlsxwriter_cells as cells
 from toolkit.catalogue.model import Catalogue
 from toolkit.collect.layout import (
     COL_FLAG,
@@ -285,3 +288,31 @@ def test_fingerprint_set_while_planning_is_the_slot_by_slot_text(catalogue):
     for office in catalogue.offices_with_indicators():
         plan = plan_workbook(catalogue, office.code, 2025)
         assert plan.fingerprint == WorkbookPlan.fingerprint.func(plan), office.code
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    """Every part of a workbook, with the time it was made (core properties, 'Erstellt am') blanked."""
+    with zipfile.ZipFile(path) as package:
+        return {name: re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ?", b"<Zeit>", package.read(name))
+                for name in package.namelist()}
+
+
+def test_formulas_prepared_once_give_the_same_file_as_xlsxwriter_alone(tmp_path, catalogue, monkeypatch):
+    """STAT has Stadtteil and age sheets (formulas of both kinds): written with formulas prepared afresh (a new
+    process), with the ones kept from that (the next office of a round), and with a plain xlsxwriter.Workbook (the
+    fallback), every part of the three files is the same."""
+    assert cells.FORMULA_MEMO, "the installed xlsxwriter has Worksheet._prepare_formula (pyproject.toml caps it)"
+    monkeypatch.setattr(cells, "_PREPARED", {})
+    written = []
+    for name in ("frisch", "gemerkt", "xlsxwriter"):
+        if name == "xlsxwriter":
+            monkeypatch.setattr(cells, "FORMULA_MEMO", False)
+        folder = tmp_path / name
+        folder.mkdir()
+        plan, path, _, _ = _write(folder, catalogue, "STAT")
+        written.append(_parts(path))
+        if name == "frisch":
+            formulas = sum(len(re.findall(rb"<f>", xml)) for xml in written[0].values())
+            assert plan.district_sheets and plan.breakdown_sheets
+            assert 0 < len(cells._PREPARED) < formulas  # each text prepared once, not each formula
+    assert written[0] == written[1] == written[2]

@@ -52,7 +52,7 @@ from toolkit.collect.layout import (
     measure_label,
 )
 from toolkit.collect.notes import ERROR_COUNT, ERROR_DECIMAL, clip, input_message, notes_rows
-from toolkit.collect.xlsxwriter_cells import row_height
+from toolkit.collect.xlsxwriter_cells import new_workbook, row_height
 from toolkit.core.cells import column_letter, german_date
 from toolkit.core.keys import ObservationKey
 from toolkit.core.runtime import paused_gc
@@ -92,7 +92,7 @@ def write_collection_workbook(path: Path, plan: WorkbookPlan, *, prefill: Mappin
     """
     with atomic_path(path) as tmp:
         with paused_gc():
-            workbook = xlsxwriter.Workbook(str(tmp), {**WORKBOOK_OPTIONS, "in_memory": True})
+            workbook = new_workbook(str(tmp), {**WORKBOOK_OPTIONS, "in_memory": True})
             _Writer(workbook, plan, prefill, token, deadline, settings).write()
             workbook.close()
         digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
