@@ -2,8 +2,9 @@
 
 Every data cell comes from ``plan.slots``; this module only adds what a clerk needs around them:
 instructions, labels, colours, validation, protection, print setup and the identity of the file.
-Formats are created once per workbook and data validations are set per range, never per cell, so
-writing stays close to the speed of bare xlsxwriter (benchmarks/distribute.py).
+Formats are created once per workbook, data validations are set per range, never per cell, and each
+formula text is prepared once per process (xlsxwriter_cells.new_workbook), so writing stays close to the speed of
+bare xlsxwriter (benchmarks/distribute.py).
 """
 
 from __future__ import annotations

@@ -4,11 +4,11 @@ The cells are written with xlsxwriter's public ``write_*`` methods. Writing them
 undecorated ``_write_*`` methods and putting blank cells straight into its cell table saved about 3 % and 6 %
 of ``toolkit distribute`` (benchmarks/distribute.py), too little for private API.
 
-One internal stays, as it saves a tenth of a serial ``toolkit distribute`` (benchmarks/distribute.py, 50 offices:
-6.7 against 6.0 CPU seconds): ``Worksheet._prepare_formula``, which xlsxwriter runs for every formula (29
-regular expressions that give Excel's new functions their prefix, about 30 µs a formula, while writing a cell
-takes 1.5 µs). The Stadtteil and breakdown sheets hold 400 formulas per office, but a round has only a few
-hundred different ones (the same sums under the same columns in every sheet and every office), so the
+One internal stays, as it saves more than a tenth of a serial ``toolkit distribute`` (benchmarks/distribute.py,
+50 offices: 5.6-5.8 against 6.5-6.8 CPU seconds, interleaved): ``Worksheet._prepare_formula``, which xlsxwriter
+runs for every formula (29 regular expressions that give Excel's new functions their prefix, about 30 µs a
+formula, while writing a cell takes 1.5 µs). The Stadtteil and breakdown sheets hold about 390 formulas per
+office, but a round has only a few hundred different ones (213 of 19,350 in the benchmark) (the same sums under the same columns in every sheet and every office), so the
 worksheets of ``new_workbook`` keep what xlsxwriter made of each formula text for the next one (``_PREPARED``,
 per process). xlsxwriter's own method still prepares every text once, and its result depends only on the text,
 its argument and the workbook's option ``use_future_functions``, which are the key: the files stay the same
