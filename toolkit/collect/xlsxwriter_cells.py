@@ -8,9 +8,9 @@ One internal stays, as it saves more than a tenth of a serial ``toolkit distribu
 50 offices: 5.6-5.8 against 6.5-6.8 CPU seconds, interleaved): ``Worksheet._prepare_formula``, which xlsxwriter
 runs for every formula (29 regular expressions that give Excel's new functions their prefix, about 30 µs a
 formula, while writing a cell takes 1.5 µs). The Stadtteil and breakdown sheets hold about 390 formulas per
-office, but a round has only a few hundred different ones (213 of 19,350 in the benchmark) (the same sums under the same columns in every sheet and every office), so the
-worksheets of ``new_workbook`` keep what xlsxwriter made of each formula text for the next one (``_PREPARED``,
-per process). xlsxwriter's own method still prepares every text once, and its result depends only on the text,
+office, but a round has only a few hundred different ones (213 of 19,350 in the benchmark: the same sums under
+the same columns in every sheet and every office), so the worksheets of ``new_workbook`` keep what xlsxwriter
+made of each formula text for the next one (``_PREPARED``, per process). xlsxwriter's own method still prepares every text once, and its result depends only on the text,
 its argument and the workbook's option ``use_future_functions``, which are the key: the files stay the same
 byte for byte (tests/test_collection_workbook.py writes a workbook both ways). Fallback: an xlsxwriter without
 that method (``FORMULA_MEMO`` is False) gets a plain ``xlsxwriter.Workbook``. pyproject.toml caps xlsxwriter.
