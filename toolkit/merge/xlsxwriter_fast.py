@@ -1,4 +1,5 @@
-"""The xlsxwriter adapter: the one module that uses xlsxwriter's private API, with a public fallback.
+"""The xlsxwriter adapter of the master matrix: its private API, with a public fallback (the collection
+workbook's one internal is in collect/xlsxwriter_cells.py, an earlier stage).
 
 The sheets of the master matrix (matrix.py) take their data rows through ``RowsBook``. One internal makes
 that fast; it is looked up once, when this module is imported, and the public API is taken instead when
