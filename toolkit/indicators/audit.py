@@ -108,6 +108,7 @@ class _Intervals:
         self.low: list[float] = []
         self.high: list[float] = []
         self.contradicted = False  # a narrowing would have left a node no value
+        self.touched: list[int] = []  # nodes narrowed since the list was last cleared
 
     def node(self, key: tuple) -> int:
         number = self.ids.get(key)
@@ -144,6 +145,8 @@ class _Intervals:
         if high < self.high[number] - 1e-9:
             self.high[number] = high
             changed = True
+        if changed:
+            self.touched.append(number)
         return changed
 
     def exact(self, number: int) -> int | None:
@@ -260,17 +263,48 @@ def _unseen_parts(cells: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
 def _narrow_all(nodes: _Intervals, rates: list[tuple[tuple[int, int, float], float]],
                 sums: list[tuple[int, tuple[tuple[int, ...], tuple[int, ...]]]]) -> set[int]:
     """Narrow the intervals by the rates and the sums until nothing changes; the numbers of the sums that contradict
-    the intervals (they would leave a count no possible value)."""
+    the intervals (they would leave a count no possible value).
+
+    Rounds go through the rates, then the sums, in order, as long as one narrows something. A relation none of whose
+    counts was narrowed since it was last applied (and which then narrowed nothing) is not applied again: with the
+    same bounds it would narrow nothing again, so the rounds end with the same intervals, only sooner."""
     contradicted: set[int] = set()
+    rates = [((nodes.find(z), nodes.find(n), share), half) for (z, n, share), half in rates]
+    sums = [(number, (tuple(nodes.find(m) for m in totals), tuple(nodes.find(m) for m in parts)))
+            for number, (totals, parts) in sums]
+    readers: dict[int, list[int]] = defaultdict(list)  # node -> the relations (rates first, then sums) that read it
+    for item, ((zaehler, nenner, _share), _half) in enumerate(rates):
+        for node in {zaehler, nenner}:
+            readers[node].append(item)
+    for item, (_number, (totals, parts)) in enumerate(sums, start=len(rates)):
+        for node in {*totals, *parts}:
+            readers[node].append(item)
+    due = [True] * (len(rates) + len(sums))
+    nodes.touched.clear()
+
+    def narrowed() -> None:  # the relations that read a node just narrowed are due again
+        for node in nodes.touched:
+            for item in readers[node]:
+                due[item] = True
+        nodes.touched.clear()
+
     for _round in range(MAX_ROUNDS):
         changed = False
-        for (zaehler, nenner, share), half in rates:
-            changed |= _rate(nodes, zaehler, nenner, share, half)
-        for number, (totals, parts) in sums:
-            nodes.contradicted = False
-            changed |= _balance(nodes, totals, parts)
-            if nodes.contradicted:
-                contradicted.add(number)
+        for item, ((zaehler, nenner, share), half) in enumerate(rates):
+            if due[item]:
+                due[item] = False
+                if _rate(nodes, zaehler, nenner, share, half):
+                    changed = True
+                    narrowed()
+        for item, (number, (totals, parts)) in enumerate(sums, start=len(rates)):
+            if due[item]:
+                due[item] = False
+                nodes.contradicted = False
+                if _balance(nodes, totals, parts):
+                    changed = True
+                    narrowed()
+                if nodes.contradicted:
+                    contradicted.add(number)
         if contradicted or not changed:
             break
     return contradicted
@@ -289,9 +323,8 @@ def _rate(nodes: _Intervals, zaehler: int, nenner: int, share: float, half: floa
 
 
 def _balance(nodes: _Intervals, left: tuple[int, ...], right: tuple[int, ...]) -> bool:
-    """sum(left) = sum(right): bound each member by the others (a total and its parts: ``left`` is the total)."""
-    left = tuple(nodes.find(m) for m in left)
-    right = tuple(nodes.find(m) for m in right)
+    """sum(left) = sum(right): bound each member by the others (a total and its parts: ``left`` is the total; both
+    nodes as ``find`` gives them)."""
     changed = False
     for side, other in ((left, right), (right, left)):
         other_low = sum(nodes.low[m] for m in other)
