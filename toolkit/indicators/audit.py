@@ -28,7 +28,7 @@ relation or a declared equal count with another suppressed count (nothing is blo
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -51,6 +51,8 @@ from toolkit.indicators.confidentiality import (
 
 RATE_HALF_STEP = 0.05  # rates are published with one decimal
 MAX_ROUNDS = 50
+CELL_COLUMNS = ["indicator", "year", "area", "group", "sex", "age", "nationality", "typ", "faktor", "value",
+                "suppressed", "symbol", "rounded"]
 
 
 @dataclass(frozen=True)
@@ -169,10 +171,11 @@ def audit_cells(cells: pd.DataFrame, catalogue: Catalogue) -> AuditResult:
     if cells.empty:
         return result
     cells = pd.concat([cells, _unseen_parts(cells, catalogue)], ignore_index=True)
+    records = _records(cells)
     nodes = _Intervals()
     count_of: dict[int, int] = {}
     nenner_of: dict[int, int] = {}
-    for row in cells.itertuples():
+    for row in records:
         key = (row.indicator, row.year, row.area, row.group, row.sex, row.age, row.nationality)
         if row.typ == IndicatorType.ANZAHL:
             count_of[row.Index] = nodes.node((*key, "wert"))
@@ -182,21 +185,21 @@ def audit_cells(cells: pd.DataFrame, catalogue: Catalogue) -> AuditResult:
     for key, partner in equal_counts(list(nodes.ids), catalogue):
         nodes.join(nodes.ids[key], nodes.ids[partner])
     public: set[int] = set()
-    for row in cells.itertuples():
+    for row in records:
         if row.typ == IndicatorType.ANZAHL and not row.suppressed and not math.isnan(row.value):
             half = row.rounded / 2
             nodes.narrow(count_of[row.Index], max(0.0, row.value - half), row.value + half)
             public.add(nodes.find(count_of[row.Index]))
-    for row in cells.itertuples():  # a suppressed count is not 0 (a true 0 is shown as –): at least 1
+    for row in records:  # a suppressed count is not 0 (a true 0 is shown as –): at least 1
         if row.typ == IndicatorType.ANZAHL and row.suppressed and row.symbol != SPARSE_SYMBOL:
             nodes.narrow(count_of[row.Index], 1.0, math.inf)
     sums = _sum_relations(cells, catalogue, count_of, nenner_of, nodes)
     sums += [((nodes.find(nodes.ids[key]),), tuple(nodes.find(nodes.ids[p]) for p in parts))
              for key, parts in summed_counts(list(nodes.ids), catalogue.links)]
     rates = [(count_of[row.Index], nenner_of[row.Index], row.value / row.faktor)
-             for row in cells.itertuples() if row.typ == IndicatorType.QUOTE and not row.suppressed and not math.isnan(row.value)]
-    step = {row.Index: RATE_HALF_STEP / row.faktor for row in cells.itertuples() if row.typ == IndicatorType.QUOTE}
-    half_steps = [step[row.Index] for row in cells.itertuples()
+             for row in records if row.typ == IndicatorType.QUOTE and not row.suppressed and not math.isnan(row.value)]
+    step = {row.Index: RATE_HALF_STEP / row.faktor for row in records if row.typ == IndicatorType.QUOTE}
+    half_steps = [step[row.Index] for row in records
                   if row.typ == IndicatorType.QUOTE and not row.suppressed and not math.isnan(row.value)]
     start = (nodes.low[:], nodes.high[:])
     contradicted: set[int] = set()
@@ -208,7 +211,7 @@ def audit_cells(cells: pd.DataFrame, catalogue: Catalogue) -> AuditResult:
             break
         contradicted |= found
     result.contradicted = len(contradicted)
-    for row in cells.itertuples():
+    for row in records:
         if not row.suppressed or row.symbol == SPARSE_SYMBOL:
             continue
         result.suppressed += 1
@@ -221,6 +224,16 @@ def audit_cells(cells: pd.DataFrame, catalogue: Catalogue) -> AuditResult:
             result.recovered.append(Recovered(ObservationKey(row.indicator, row.year, row.area, row.group, row.sex,
                                                              measure, row.age, row.nationality), value))
     return result
+
+
+_Record = namedtuple("_Record", ["Index", *CELL_COLUMNS])
+
+
+def _records(cells: pd.DataFrame) -> list[tuple]:
+    """The cells as tuples of Python values, like ``itertuples`` gives them (with ``Index`` the row's position), read
+    column by column: walking text columns value by value is slow."""
+    return [_Record(*values) for values in zip(range(len(cells)), *(cells[c].tolist() for c in CELL_COLUMNS),
+                                               strict=True)]
 
 
 def _unseen_parts(cells: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
@@ -355,10 +368,6 @@ def _sum_relations(cells: pd.DataFrame, catalogue: Catalogue, count_of: dict[int
                 found.add((tuple(nodes.find(of[t]) for t in relation.totals),
                            tuple(nodes.find(of[p]) for p in relation.parts)))
     return sorted(found)
-
-
-CELL_COLUMNS = ["indicator", "year", "area", "group", "sex", "age", "nationality", "typ", "faktor", "value",
-                "suppressed", "symbol", "rounded"]
 
 
 def cells_of(rows: Iterable[Mapping[str, str]], catalogue: Catalogue) -> pd.DataFrame:
