@@ -35,6 +35,7 @@ from toolkit.report.context import build_report
 from toolkit.report.deliveries import round_deliveries
 from toolkit.report.geometry import district_triples, load_shapes
 from toolkit.report.pdf import convert_to_pdf, find_libreoffice
+from toolkit.report.picture_cache import PictureCache
 from toolkit.report.profiles import build_profiles, write_profiles
 from toolkit.report.sources import data_dates
 from toolkit.report.table_annex import write_table_annex
@@ -182,7 +183,7 @@ def _write_edition(workspace: Workspace, folder: Path, year: int, report: Path, 
     profiles = build_profiles(frame, catalogue, year, shapes, settings.mindesteinwohner, data_dates(workspace, year),
                               everything.frame)
     pictures = render_all(profiles.figures, processes=settings.prozesse if processes is None else processes,
-                          progress=progress)
+                          progress=progress, cache=PictureCache.of(workspace))
     written.append(write_profiles(folder / workspace.profiles_file(year).name, profiles, pictures, settings,
                                   catalogue))
     if soffice is not None:
