@@ -208,7 +208,8 @@ def _media(path: Path) -> dict[str, bytes]:
 
 
 def test_compile_and_website_warm_give_the_bytes_of_a_cold_run_and_draw_nothing(tmp_path, monkeypatch):
-    workspace = make_report_workspace(tmp_path / "ws", indicators=("DEM-01", "BIL-06"), districts=9)
+    workspace = make_report_workspace(tmp_path / "Integration #2 ä%" / "ws", indicators=("DEM-01", "BIL-06"),
+                                      districts=9)  # a folder name as Windows users give them
     cold_workspace = Workspace(copy_folder(workspace.root, tmp_path / "kalt"))
     cold_site = write_website(cold_workspace, 2024, tmp_path / "site0", processes=1)  # nothing kept: all drawn
     pictures = {p.name: p.read_bytes() for p in (cold_site.folder / PICTURE_DIR).iterdir()}
