@@ -19,7 +19,10 @@ report's documents are used only in toolkit/report/word.py.
 from __future__ import annotations
 
 import ast
+import functools
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,6 +36,7 @@ STAGES = ("core", "catalogue", "collect", "returns", "merge", "indicators", "rep
           "demo", "console", "cli", "__main__")
 
 
+@functools.cache
 def _modules() -> dict[str, Path]:
     return {".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts): p for p in PACKAGE.rglob("*.py")}
 
@@ -42,9 +46,15 @@ def _stage(module: str) -> int:
     return STAGES.index(parts[1]) if len(parts) > 1 and parts[1] in STAGES else -1
 
 
+@functools.cache
+def _tree(path: Path) -> ast.Module:
+    """The syntax tree of a module, parsed once for all the tests that read it (none changes it)."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def _imports(path: Path) -> list[tuple[str, bool, int]]:
     """(imported module, at top level?, line) of every import of the toolkit in ``path``; TYPE_CHECKING too."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _tree(path)
     found = []
     top = {id(node) for node in tree.body}
     top |= {id(n) for node in tree.body if isinstance(node, ast.If) for n in node.body}
@@ -161,7 +171,7 @@ def test_every_function_level_import_says_why(module):
     """A library imported inside a function is heavy and only needed there; the first line of the block says so."""
     path = _modules()[module]
     source = path.read_text(encoding="utf-8").splitlines()
-    tree = ast.parse("\n".join(source))
+    tree = _tree(path)
     top = {id(node) for node in tree.body} | {id(n) for node in tree.body if isinstance(node, ast.If) for n in node.body}
     silent = []
     for node in ast.walk(tree):
@@ -201,7 +211,7 @@ def test_sql_only_inside_the_store():
     in core/store_schema.py), named after
     what it returns; no module reaches past it."""
     outside = [hit for module, path in sorted(_modules().items()) if module not in STORE_MODULES
-               for hit in _sql_outside_the_store(module, ast.parse(path.read_text(encoding="utf-8")))]
+               for hit in _sql_outside_the_store(module, _tree(path))]
     assert outside == []
 
 
@@ -211,3 +221,12 @@ def test_the_sql_check_sees_each_kind_of_query():
               'SQL = "UPDATE deliveries SET archive_path = ?"\n')
     hits = _sql_outside_the_store("m", ast.parse(source))
     assert [hit.split(" ", 1)[0] for hit in hits].count("m:2") == 3 and len(hits) == 7, hits
+
+
+def test_the_cli_starts_without_the_heavy_libraries():
+    """Every command pays the CLI's imports: matplotlib, pandas and python-docx (0.6 s) only where a command needs
+    them (the `# heavy: ` imports of toolkit/cli.py), so check, merge, status … start in a quarter of the time."""
+    code = "import sys, toolkit.cli; print(' '.join(m for m in HEAVY if m in sys.modules))".replace(
+        "HEAVY", repr(("matplotlib", "pandas", "docx", "docxtpl", "openpyxl")))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == []

@@ -8,9 +8,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from report_fixtures import write_old_layout_catalogue
 
-from toolkit.catalogue import sheets
+from toolkit.catalogue import model, sheets
 from toolkit.catalogue.catalogue_workbook import write_catalogue_workbook
 from toolkit.catalogue.model import (
     Direction,
@@ -197,6 +198,35 @@ def test_the_same_bytes_are_parsed_once_and_every_caller_gets_its_own_rows(tmp_p
         with pytest.raises(InputError, match="lässt sich nicht lesen"):
             sheets.workbook_rows(broken)
     assert parsed == [first, copy_, broken, broken]
+
+
+def test_a_catalogue_is_built_once_per_bytes_and_path_and_every_caller_gets_its_own(tmp_path, monkeypatch):
+    """The checked catalogue is kept like its rows: the same bytes at the same path are not checked again; each caller
+    gets dicts of its own; another path (its messages name the file), a changed file and the defaults are built anew;
+    a catalogue with problems raises every time and is never kept."""
+    built = []
+    monkeypatch.setattr(model, "BUILT", ContentMemo(kept=4))
+    real = model.build_catalogue
+    monkeypatch.setattr(model, "build_catalogue", lambda rows, source, **kw: built.append(source) or real(rows, source, **kw))
+    first, copy_ = tmp_path / "a" / "k.xlsx", tmp_path / "b" / "k.xlsx"
+    write_catalogue_workbook(first)
+    copy_.parent.mkdir()
+    copy_.write_bytes(first.read_bytes())
+    one = load_catalogue(first)
+    del one.indicators["DEM-01"]
+    one.offices.clear()
+    two = load_catalogue(first)
+    assert built == [str(first)] and "DEM-01" in two.indicators and two.offices and two.source == str(first)
+    assert load_catalogue(copy_).source == str(copy_) and built == [str(first), str(copy_)]
+    assert load_catalogue(None).source == model.DEFAULT_SOURCE and load_catalogue(None).indicators == two.indicators
+    assert built == [str(first), str(copy_), model.DEFAULT_SOURCE]
+    book = load_workbook(first)
+    book["Indikatoren"]["A3"] = book["Indikatoren"]["A2"].value  # two indicators with one Kennung
+    book.save(first)
+    for _ in range(2):
+        with pytest.raises(CatalogueError, match="doppelt"):
+            load_catalogue(first)
+    assert built[3:] == [str(first)] * 2
 
 
 def test_notes_for_the_report_and_internal_notes_are_separate_columns(catalogue):

@@ -26,7 +26,6 @@ from toolkit.console.progress_bar import RichProgress
 from toolkit.console.render import print_log, print_reports_json, print_reports_table, print_status
 from toolkit.core.errors import ExitCode, ToolkitError
 from toolkit.core.workspace import open_workspace
-from toolkit.initialise import init_workspace, upgrade_workspace
 from toolkit.merge.imports import import_values
 from toolkit.merge.intake import merge_returns
 from toolkit.merge.log import change_log
@@ -171,6 +170,8 @@ def init(
 
     Beispiel: toolkit init Integrationsmonitoring
     """
+    from toolkit.initialise import init_workspace  # heavy: matplotlib, docx (0.6 s)
+
     workspace = init_workspace(folder)
     _print_lines([f"Arbeitsordner angelegt: {workspace.root}",
                   "Nächster Schritt: Katalog prüfen (templates/Indikatorenmatrix.xlsx), dann "
@@ -189,6 +190,7 @@ def upgrade(workspace: WorkspaceOption = Path(".")) -> None:
     Beispiel: toolkit upgrade -w Integrationsmonitoring
     """
     ws = open_workspace(workspace)
+    from toolkit.initialise import upgrade_workspace  # heavy: matplotlib, docx (0.6 s)
 
     _print_lines(upgrade_workspace(ws).lines())
 

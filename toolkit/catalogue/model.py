@@ -6,6 +6,7 @@ in German with sheet, row and column so it can be fixed there.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from toolkit.catalogue.sheets import (  # noqa: F401 - re-exported: callers impo
     Level,
     RawRow,
     SheetSpec,
+    catalogue_bytes,
     cell_ref,
     default_rows,
     unit_problem,
@@ -54,6 +56,7 @@ from toolkit.core.cells import format_number
 from toolkit.core.errors import CatalogueError
 from toolkit.core.keys import ALL
 from toolkit.core.problems import Problem, problem
+from toolkit.core.runtime import ContentMemo
 from toolkit.core.workspace import for_user
 
 # --------------------------------------------------------------------------------------------------
@@ -394,11 +397,24 @@ class Catalogue:
 # Building and validating the catalogue
 
 
+# The catalogues this process built, by the bytes of their workbook and its path (the source their messages name):
+# checking every row costs 10 ms for the default catalogue, and one command loads it several times (the test suite
+# about 590 times). Each caller gets its own dicts; a catalogue with problems raises and is never kept.
+BUILT: ContentMemo[Catalogue] = ContentMemo()
+
+
 def load_catalogue(path: Path | None = None) -> Catalogue:
     """Load and validate the catalogue from ``path`` (or the packaged defaults if None)."""
-    notices: list[str] = []
-    rows = default_rows() if path is None else workbook_rows(path, notices)
-    return build_catalogue(rows, DEFAULT_SOURCE if path is None else str(path), notices=tuple(notices))
+    data = None if path is None else catalogue_bytes(path)
+    key = (DEFAULT_SOURCE,) if data is None else BUILT.key(data, str(path))
+    built = BUILT.get(key)
+    if built is None:
+        notices: list[str] = []
+        rows = default_rows() if path is None else workbook_rows(path, notices, data)
+        built = build_catalogue(rows, DEFAULT_SOURCE if path is None else str(path), notices=tuple(notices))
+        BUILT.put(key, built)
+    return dataclasses.replace(built, indicators=dict(built.indicators), offices=dict(built.offices),
+                               profiles=dict(built.profiles), legacy_areas=dict(built.legacy_areas))
 
 
 def build_catalogue(rows: dict[str, list[RawRow]], source: str, notices: tuple[str, ...] = ()) -> Catalogue:

@@ -283,18 +283,23 @@ def _copied(rows: dict[str, list[RawRow]]) -> dict[str, list[RawRow]]:
     return {name: [RawRow(r.sheet, r.row, dict(r.values)) for r in sheet] for name, sheet in rows.items()}
 
 
-def workbook_rows(path: Path, notices: list[str] | None = None) -> dict[str, list[RawRow]]:
-    """Raw rows of an Indikatorenmatrix.xlsx, matched to the columns by their German headers.
-
-    German notices for the user (an older catalogue layout that was read as well) are appended to ``notices``.
-    The same bytes are parsed once per process (PARSED).
-    """
+def catalogue_bytes(path: Path) -> bytes:
+    """The bytes of a catalogue workbook, or the German message why they cannot be read."""
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError(f"Der Indikatorenkatalog {for_user(path)} fehlt.") from None
     except OSError as exc:
         raise _unreadable(path, exc) from exc
+
+
+def workbook_rows(path: Path, notices: list[str] | None = None, data: bytes | None = None) -> dict[str, list[RawRow]]:
+    """Raw rows of an Indikatorenmatrix.xlsx, matched to the columns by their German headers.
+
+    German notices for the user (an older catalogue layout that was read as well) are appended to ``notices``.
+    The same bytes are parsed once per process (PARSED). ``data``: the file's bytes, if the caller read them.
+    """
+    data = catalogue_bytes(path) if data is None else data
     key = PARSED.key(data)
     found = PARSED.get(key)
     if found is None:

@@ -21,6 +21,7 @@ from toolkit.core.cells import year_span
 from toolkit.core.errors import DataProblemsError, InputError, UsageError
 from toolkit.core.keys import ALL
 from toolkit.core.problems import Problem
+from toolkit.core.runtime import ContentMemo
 from toolkit.core.settings import Settings, load_settings
 from toolkit.core.store import Store
 from toolkit.core.workspace import Workspace, for_user
@@ -59,6 +60,11 @@ def load_published(workspace: Workspace, year: int, *, leave_out_orphans: bool =
         raise InputError(f"Im Arbeitsordner {for_user(workspace.root)} gibt es noch keine Daten "
                          f"({for_user(workspace.store_file)} fehlt).",
                          hint="Zuerst Rückläufe mit 'toolkit merge' übernehmen oder Werte mit 'toolkit import' laden.")
+    key = _protected_key(workspace, settings, year, leave_out_orphans, internal)
+    found = PROTECTED.get(key) if key is not None else None
+    if found is not None:
+        published = Published(catalogue, settings, found[0].copy(), list(found[1]))
+        return published if breakdowns else totals(published)
     with Store.read_only(workspace.store_file) as store:
         orphans = find_orphans(store, catalogue)
         observations = store.observations_frame()
@@ -96,8 +102,33 @@ def load_published(workspace: Workspace, year: int, *, leave_out_orphans: bool =
                               "Jahre mit 'toolkit import' laden.")
     frame = protect(value_frame(observations, catalogue), catalogue, settings.mindesteinwohner, earlier,
                     0 if internal else settings.staatsangehoerigkeit_mindestzahl, settings.jahre_im_bericht)
+    if key is not None:
+        PROTECTED.put(key, (frame.copy(), tuple(left_out)))
     published = Published(catalogue, settings, frame, left_out)
     return published if breakdowns else totals(published)
+
+
+# The protected tables this process computed, by everything they depend on: the bytes of the store and of the
+# catalogue, the settings of disclosure control, the year and the edition. One command asks for the same table more
+# than once (compile's report and internal audit, publish's report, website and ledger, the demo's report and export);
+# protecting the demo's 60,000 values costs 1.5 s. Each caller gets its own copy; a store with a hot journal (a write
+# under way or broken off) is never kept, nor anything that raised.
+PROTECTED: ContentMemo[tuple[pd.DataFrame, tuple[Problem, ...]]] = ContentMemo(kept=2)
+
+
+def _protected_key(workspace: Workspace, settings: Settings, year: int, leave_out_orphans: bool,
+                   internal: bool) -> tuple | None:
+    journal = workspace.store_file.with_name(workspace.store_file.name + "-journal")
+    try:
+        if journal.is_file() and journal.stat().st_size:
+            return None
+        store = workspace.store_file.read_bytes()
+        catalogue = workspace.catalogue_file.read_bytes()
+    except OSError:  # the reading below says what is wrong
+        return None
+    return PROTECTED.key(store + catalogue, len(store), str(workspace.catalogue_file), settings.mindesteinwohner,
+                         settings.staatsangehoerigkeit_mindestzahl, settings.jahre_im_bericht, year,
+                         leave_out_orphans, internal)
 
 
 def totals(published: Published) -> Published:
