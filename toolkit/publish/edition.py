@@ -38,6 +38,7 @@ from toolkit.publish.website import (
 )
 from toolkit.report.charts import render_all
 from toolkit.report.pdf import convert_to_pdf, find_libreoffice
+from toolkit.report.picture_cache import PictureCache
 from toolkit.report.profiles import write_profiles
 from toolkit.report.table_annex import write_table_annex
 
@@ -182,7 +183,7 @@ def _write_edition(workspace: Workspace, folder: Path, year: int, report: Path, 
     written += [opened.csv_path, *([opened.revisions_path] if opened.revisions_path else []), opened.package_path]
     profiles = profiles_content(workspace, year, everything, shapes)
     pictures = render_all(profiles.figures, processes=settings.prozesse if processes is None else processes,
-                          progress=progress)
+                          progress=progress, cache=PictureCache.of(workspace))
     written.append(write_profiles(folder / workspace.profiles_file(year).name, profiles, pictures, settings,
                                   catalogue))
     if soffice is not None:

@@ -46,6 +46,7 @@ from toolkit.publish.pages import DATA_DIR, PICTURE_DIR, SitePlan, plan_site, zi
 from toolkit.report.context import build_report
 from toolkit.report.deliveries import round_deliveries
 from toolkit.report.geometry import Shapes, district_triples, load_shapes
+from toolkit.report.picture_cache import PictureCache
 from toolkit.report.profiles import Profiles, build_profiles
 from toolkit.report.sources import data_dates
 from toolkit.report.table_annex import write_table_annex
@@ -141,7 +142,8 @@ def write_website(workspace: Workspace, year: int, target: Path, *, published: P
     plan = plan_site(report, content.profiles, catalogue, settings, year)
     timings["inhalt"] = time.perf_counter() - started
     t = time.perf_counter()
-    pictures = draw_all(plan.pictures, settings.prozesse if processes is None else processes, progress)
+    pictures = draw_all(plan.pictures, settings.prozesse if processes is None else processes, progress,
+                        PictureCache.of(workspace))
     timings["grafiken"] = time.perf_counter() - t
     with replacing_folder(target) as folder:
         t = time.perf_counter()
