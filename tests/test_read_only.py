@@ -115,7 +115,7 @@ def test_merge_upgrades_before_it_checks(tmp_path, monkeypatch):
         assert not store.outdated()
 
 
-def test_reading_commands_leave_a_current_store_byte_for_byte(tmp_path, monkeypatch):
+def test_reading_commands_leave_a_current_store_byte_for_byte_and_keep_no_pictures(tmp_path, monkeypatch):
     workspace = make_report_workspace(tmp_path / "ws", districts=9)  # 9 of 40 Stadtteile: 9 profile pages, not 40
     shutil.copy(Path(__file__).parent / "data" / "Erhebung_2025_DEZSOZ.xlsx", workspace.inbox)
     before = workspace.store_file.read_bytes()
@@ -125,6 +125,7 @@ def test_reading_commands_leave_a_current_store_byte_for_byte(tmp_path, monkeypa
         result = runner.invoke(app, [*args, "-w", str(workspace.root)])
         assert result.exit_code in (0, 1), (args, result.output)
         assert workspace.store_file.read_bytes() == before, args
+        assert workspace.picture_cache.exists() == (args[0] == "compile"), args  # only compile keeps pictures
 
 
 def test_a_local_store_is_opened_in_sqlites_read_only_mode(tmp_path, monkeypatch):

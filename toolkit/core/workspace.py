@@ -82,6 +82,11 @@ class Workspace:
         return self.data / "monitoring.sqlite"
 
     @property
+    def picture_cache(self) -> Path:
+        """data/bilder/: the pictures compile and publish drew, kept by content (report/picture_cache.py)."""
+        return self.data / "bilder"
+
+    @property
     def master_matrix(self) -> Path:
         """outbox/Monitoringdaten.xlsx: generated from the store, never edited (its name differs from the catalogue)."""
         return self.root / MASTER_MATRIX

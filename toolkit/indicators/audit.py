@@ -28,7 +28,7 @@ relation or a declared equal count with another suppressed count (nothing is blo
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -51,6 +51,8 @@ from toolkit.indicators.confidentiality import (
 
 RATE_HALF_STEP = 0.05  # rates are published with one decimal
 MAX_ROUNDS = 50
+CELL_COLUMNS = ["indicator", "year", "area", "group", "sex", "age", "nationality", "typ", "faktor", "value",
+                "suppressed", "symbol", "rounded"]
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class _Intervals:
         self.low: list[float] = []
         self.high: list[float] = []
         self.contradicted = False  # a narrowing would have left a node no value
+        self.touched: list[int] = []  # nodes narrowed since the list was last cleared
 
     def node(self, key: tuple) -> int:
         number = self.ids.get(key)
@@ -144,6 +147,8 @@ class _Intervals:
         if high < self.high[number] - 1e-9:
             self.high[number] = high
             changed = True
+        if changed:
+            self.touched.append(number)
         return changed
 
     def exact(self, number: int) -> int | None:
@@ -166,10 +171,11 @@ def audit_cells(cells: pd.DataFrame, catalogue: Catalogue) -> AuditResult:
     if cells.empty:
         return result
     cells = pd.concat([cells, _unseen_parts(cells, catalogue)], ignore_index=True)
+    records = _records(cells)
     nodes = _Intervals()
     count_of: dict[int, int] = {}
     nenner_of: dict[int, int] = {}
-    for row in cells.itertuples():
+    for row in records:
         key = (row.indicator, row.year, row.area, row.group, row.sex, row.age, row.nationality)
         if row.typ == IndicatorType.ANZAHL:
             count_of[row.Index] = nodes.node((*key, "wert"))
@@ -179,21 +185,21 @@ def audit_cells(cells: pd.DataFrame, catalogue: Catalogue) -> AuditResult:
     for key, partner in equal_counts(list(nodes.ids), catalogue):
         nodes.join(nodes.ids[key], nodes.ids[partner])
     public: set[int] = set()
-    for row in cells.itertuples():
+    for row in records:
         if row.typ == IndicatorType.ANZAHL and not row.suppressed and not math.isnan(row.value):
             half = row.rounded / 2
             nodes.narrow(count_of[row.Index], max(0.0, row.value - half), row.value + half)
             public.add(nodes.find(count_of[row.Index]))
-    for row in cells.itertuples():  # a suppressed count is not 0 (a true 0 is shown as –): at least 1
+    for row in records:  # a suppressed count is not 0 (a true 0 is shown as –): at least 1
         if row.typ == IndicatorType.ANZAHL and row.suppressed and row.symbol != SPARSE_SYMBOL:
             nodes.narrow(count_of[row.Index], 1.0, math.inf)
     sums = _sum_relations(cells, catalogue, count_of, nenner_of, nodes)
     sums += [((nodes.find(nodes.ids[key]),), tuple(nodes.find(nodes.ids[p]) for p in parts))
              for key, parts in summed_counts(list(nodes.ids), catalogue.links)]
     rates = [(count_of[row.Index], nenner_of[row.Index], row.value / row.faktor)
-             for row in cells.itertuples() if row.typ == IndicatorType.QUOTE and not row.suppressed and not math.isnan(row.value)]
-    step = {row.Index: RATE_HALF_STEP / row.faktor for row in cells.itertuples() if row.typ == IndicatorType.QUOTE}
-    half_steps = [step[row.Index] for row in cells.itertuples()
+             for row in records if row.typ == IndicatorType.QUOTE and not row.suppressed and not math.isnan(row.value)]
+    step = {row.Index: RATE_HALF_STEP / row.faktor for row in records if row.typ == IndicatorType.QUOTE}
+    half_steps = [step[row.Index] for row in records
                   if row.typ == IndicatorType.QUOTE and not row.suppressed and not math.isnan(row.value)]
     start = (nodes.low[:], nodes.high[:])
     contradicted: set[int] = set()
@@ -205,7 +211,7 @@ def audit_cells(cells: pd.DataFrame, catalogue: Catalogue) -> AuditResult:
             break
         contradicted |= found
     result.contradicted = len(contradicted)
-    for row in cells.itertuples():
+    for row in records:
         if not row.suppressed or row.symbol == SPARSE_SYMBOL:
             continue
         result.suppressed += 1
@@ -218,6 +224,16 @@ def audit_cells(cells: pd.DataFrame, catalogue: Catalogue) -> AuditResult:
             result.recovered.append(Recovered(ObservationKey(row.indicator, row.year, row.area, row.group, row.sex,
                                                              measure, row.age, row.nationality), value))
     return result
+
+
+_Record = namedtuple("_Record", ["Index", *CELL_COLUMNS])
+
+
+def _records(cells: pd.DataFrame) -> list[tuple]:
+    """The cells as tuples of Python values, like ``itertuples`` gives them (with ``Index`` the row's position), read
+    column by column: walking text columns value by value is slow."""
+    return [_Record(*values) for values in zip(range(len(cells)), *(cells[c].tolist() for c in CELL_COLUMNS),
+                                               strict=True)]
 
 
 def _unseen_parts(cells: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
@@ -260,17 +276,48 @@ def _unseen_parts(cells: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
 def _narrow_all(nodes: _Intervals, rates: list[tuple[tuple[int, int, float], float]],
                 sums: list[tuple[int, tuple[tuple[int, ...], tuple[int, ...]]]]) -> set[int]:
     """Narrow the intervals by the rates and the sums until nothing changes; the numbers of the sums that contradict
-    the intervals (they would leave a count no possible value)."""
+    the intervals (they would leave a count no possible value).
+
+    Rounds go through the rates, then the sums, in order, as long as one narrows something. A relation none of whose
+    counts was narrowed since it was last applied (and which then narrowed nothing) is not applied again: with the
+    same bounds it would narrow nothing again, so the rounds end with the same intervals, only sooner."""
     contradicted: set[int] = set()
+    rates = [((nodes.find(z), nodes.find(n), share), half) for (z, n, share), half in rates]
+    sums = [(number, (tuple(nodes.find(m) for m in totals), tuple(nodes.find(m) for m in parts)))
+            for number, (totals, parts) in sums]
+    readers: dict[int, list[int]] = defaultdict(list)  # node -> the relations (rates first, then sums) that read it
+    for item, ((zaehler, nenner, _share), _half) in enumerate(rates):
+        for node in {zaehler, nenner}:
+            readers[node].append(item)
+    for item, (_number, (totals, parts)) in enumerate(sums, start=len(rates)):
+        for node in {*totals, *parts}:
+            readers[node].append(item)
+    due = [True] * (len(rates) + len(sums))
+    nodes.touched.clear()
+
+    def narrowed() -> None:  # the relations that read a node just narrowed are due again
+        for node in nodes.touched:
+            for item in readers[node]:
+                due[item] = True
+        nodes.touched.clear()
+
     for _round in range(MAX_ROUNDS):
         changed = False
-        for (zaehler, nenner, share), half in rates:
-            changed |= _rate(nodes, zaehler, nenner, share, half)
-        for number, (totals, parts) in sums:
-            nodes.contradicted = False
-            changed |= _balance(nodes, totals, parts)
-            if nodes.contradicted:
-                contradicted.add(number)
+        for item, ((zaehler, nenner, share), half) in enumerate(rates):
+            if due[item]:
+                due[item] = False
+                if _rate(nodes, zaehler, nenner, share, half):
+                    changed = True
+                    narrowed()
+        for item, (number, (totals, parts)) in enumerate(sums, start=len(rates)):
+            if due[item]:
+                due[item] = False
+                nodes.contradicted = False
+                if _balance(nodes, totals, parts):
+                    changed = True
+                    narrowed()
+                if nodes.contradicted:
+                    contradicted.add(number)
         if contradicted or not changed:
             break
     return contradicted
@@ -289,9 +336,8 @@ def _rate(nodes: _Intervals, zaehler: int, nenner: int, share: float, half: floa
 
 
 def _balance(nodes: _Intervals, left: tuple[int, ...], right: tuple[int, ...]) -> bool:
-    """sum(left) = sum(right): bound each member by the others (a total and its parts: ``left`` is the total)."""
-    left = tuple(nodes.find(m) for m in left)
-    right = tuple(nodes.find(m) for m in right)
+    """sum(left) = sum(right): bound each member by the others (a total and its parts: ``left`` is the total; both
+    nodes as ``find`` gives them)."""
     changed = False
     for side, other in ((left, right), (right, left)):
         other_low = sum(nodes.low[m] for m in other)
@@ -322,10 +368,6 @@ def _sum_relations(cells: pd.DataFrame, catalogue: Catalogue, count_of: dict[int
                 found.add((tuple(nodes.find(of[t]) for t in relation.totals),
                            tuple(nodes.find(of[p]) for p in relation.parts)))
     return sorted(found)
-
-
-CELL_COLUMNS = ["indicator", "year", "area", "group", "sex", "age", "nationality", "typ", "faktor", "value",
-                "suppressed", "symbol", "rounded"]
 
 
 def cells_of(rows: Iterable[Mapping[str, str]], catalogue: Catalogue) -> pd.DataFrame:

@@ -29,14 +29,17 @@ from toolkit.indicators.editions import ledger_cells, revision_rows
 from toolkit.indicators.export import COLUMNS, export_rows, write_open_data
 from toolkit.indicators.published import audit_all_editions, load_published, totals
 from toolkit.publish.release import check_release, expected_tables, read_edited_report, secrets_of
-from toolkit.publish.website import replacing_folder, write_website
+from toolkit.publish.website import (
+    SiteContent,
+    profiles_content,
+    replacing_folder,
+    report_content,
+    write_website,
+)
 from toolkit.report.charts import render_all
-from toolkit.report.context import build_report
-from toolkit.report.deliveries import round_deliveries
-from toolkit.report.geometry import district_triples, load_shapes
 from toolkit.report.pdf import convert_to_pdf, find_libreoffice
-from toolkit.report.profiles import build_profiles, write_profiles
-from toolkit.report.sources import data_dates
+from toolkit.report.picture_cache import PictureCache
+from toolkit.report.profiles import write_profiles
 from toolkit.report.table_annex import write_table_annex
 
 FOLDER = "Veroeffentlichung"
@@ -116,10 +119,7 @@ def publish_release(workspace: Workspace, year: int, report: Path | None = None,
             soffice = find_libreoffice(settings.libreoffice)
         target = workspace.year_dir(year) / FOLDER
         ensure_closed(sorted(p for p in target.rglob("*") if p.is_file()) if target.is_dir() else [])
-        deliveries, received = round_deliveries(workspace, year, catalogue)
-        shapes, _problems = load_shapes(workspace, district_triples(catalogue)) if catalogue.districts else (None, [])
-        content = build_report(frame, catalogue, settings, year, deliveries, received, shapes,
-                               data_dates=data_dates(workspace, year), breakdowns=everything.frame)
+        content, shapes, shape_problems = report_content(workspace, year, everything)
         timings["daten"] = time.perf_counter() - started
 
         t = time.perf_counter()
@@ -144,8 +144,8 @@ def publish_release(workspace: Workspace, year: int, report: Path | None = None,
 
         t = time.perf_counter()
         with replacing_folder(target) as fresh:
-            written = _write_edition(workspace, fresh, year, report, (everything, published), content, shapes, soffice,
-                                     processes, progress)
+            written = _write_edition(workspace, fresh, year, report, (everything, published),
+                                     (content, shapes, shape_problems), soffice, processes, progress)
             timings["dateien"] = time.perf_counter() - t
             cells = ledger_cells(everything.frame)
             with Store(workspace.store_file) as store, store.transaction():
@@ -162,11 +162,13 @@ def publish_release(workspace: Workspace, year: int, report: Path | None = None,
     return result
 
 
-def _write_edition(workspace: Workspace, folder: Path, year: int, report: Path, tables, content, shapes, soffice,
+def _write_edition(workspace: Workspace, folder: Path, year: int, report: Path, tables, built, soffice,
                    processes: int | None, progress) -> list[Path]:
     """The files of the edition, into ``folder``; returns them in the order they are listed. ``tables``: the
-    protected table with the values by age group and nationality (the open data) and without (everything else)."""
+    protected table with the values by age group and nationality (the open data) and without (everything else);
+    ``built``: the report's content, the map geometry and its warnings (website.report_content), built once."""
     everything, published = tables
+    content, shapes, shape_problems = built
     catalogue, settings, frame = published.catalogue, published.settings, published.frame
     written = []
     if soffice is not None:
@@ -179,15 +181,15 @@ def _write_edition(workspace: Workspace, folder: Path, year: int, report: Path, 
                                      settings.mindesteinwohner, revision_rows(frame, catalogue)))
     opened = write_open_data(folder / "OffeneDaten", year, everything)
     written += [opened.csv_path, *([opened.revisions_path] if opened.revisions_path else []), opened.package_path]
-    profiles = build_profiles(frame, catalogue, year, shapes, settings.mindesteinwohner, data_dates(workspace, year),
-                              everything.frame)
+    profiles = profiles_content(workspace, year, everything, shapes)
     pictures = render_all(profiles.figures, processes=settings.prozesse if processes is None else processes,
-                          progress=progress)
+                          progress=progress, cache=PictureCache.of(workspace))
     written.append(write_profiles(folder / workspace.profiles_file(year).name, profiles, pictures, settings,
                                   catalogue))
     if soffice is not None:
         written.append(convert_to_pdf(written[-1], soffice))
-    site = write_website(workspace, year, folder / WEBSITE, published=everything, processes=processes,
+    site = write_website(workspace, year, folder / WEBSITE, published=everything,
+                         content=SiteContent(content, profiles, shape_problems), processes=processes,
                          progress=progress)
     written.append(site.folder / "index.html")
     return written

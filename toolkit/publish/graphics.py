@@ -22,7 +22,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import matplotlib
 from lxml import etree
@@ -32,6 +32,7 @@ from toolkit.core.progress import Progress
 from toolkit.core.runtime import map_in_pool
 from toolkit.report.chart_layout import png_bytes
 from toolkit.report.charts import Spec, alt_of, figure_of
+from toolkit.report.picture_cache import PictureCache, drawing_label
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
@@ -76,10 +77,31 @@ def draw(job: PictureJob) -> Picture:
     return Picture(job.stem, svg, png_bytes(figure) if job.png else None, alt)
 
 
-def draw_all(jobs: Sequence[PictureJob], processes: int = 0, progress: Progress | None = None) -> list[Picture]:
-    """Every picture, in order; in the process pool when there are enough (``processes``: setting prozesse)."""
-    return map_in_pool(draw, jobs, "charts", processes=processes, progress=progress,
-                       label="Grafiken der Website zeichnen")
+def draw_all(jobs: Sequence[PictureJob], processes: int = 0, progress: Progress | None = None,
+             cache: PictureCache | None = None) -> list[Picture]:
+    """Every picture, in order; in the process pool when there are enough (``processes``: setting prozesse).
+
+    ``cache``: the pictures kept in the working folder (report/picture_cache.py). The SVG is kept as cleaned, so
+    its key has the page's stem and title; the PNG shares the report's key (the same spec gives the same bytes), so
+    the website draws only the SVG of a chart ``compile`` drew.
+    """
+    cache = cache or PictureCache(None)
+    svg_keys = [cache.key(job.spec, "svg", job.stem, job.title, etree.LXML_VERSION) for job in jobs]
+    png_keys = [cache.key(job.spec, "png") if job.png else None for job in jobs]
+    svgs = [cache.get(key) for key in svg_keys]
+    pngs = [cache.get(key) for key in png_keys]
+    missing = [n for n, job in enumerate(jobs) if svgs[n] is None or (job.png and pngs[n] is None)]
+    drawn = map_in_pool(draw, [replace(jobs[n], png=jobs[n].png and pngs[n] is None) for n in missing], "charts",
+                        processes=processes, progress=progress,
+                        label=drawing_label("Grafiken der Website zeichnen", len(missing), len(jobs)))
+    pictures = dict(zip(missing, drawn, strict=True))
+    for n, picture in pictures.items():
+        cache.put(svg_keys[n], picture.svg)
+        if picture.png is not None:
+            cache.put(png_keys[n], picture.png)
+    cache.prune()
+    return [replace(pictures[n], png=pictures[n].png or pngs[n]) if n in pictures
+            else Picture(job.stem, svgs[n], pngs[n], picture_alt(job.spec)) for n, job in enumerate(jobs)]
 
 
 def clean_svg(data: bytes, prefix: str, title: str, description: str) -> bytes:

@@ -17,6 +17,7 @@ text, when
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from collections.abc import Iterable
@@ -224,10 +225,17 @@ def _split_placeholders(text: str) -> list[str]:
 
 def _note_piece(note: str, text: str) -> str:
     """The internal note, or a sentence of it of 30 characters or more, if ``text`` holds it; else ''."""
-    note = " ".join(note.split())
+    note, sentences = _note_sentences(note)
     if note in text:
         return note
-    return next((s for s in re.split(r"(?<=[.;!?])\s+", note) if len(s) >= 30 and s in text), "")
+    return next((s for s in sentences if s in text), "")
+
+
+@functools.lru_cache(maxsize=1024)
+def _note_sentences(note: str) -> tuple[str, tuple[str, ...]]:
+    """A note with single spaces and its sentences of 30 characters or more (split once, not for every text)."""
+    note = " ".join(note.split())
+    return note, tuple(s for s in re.split(r"(?<=[.;!?])\s+", note) if len(s) >= 30)
 
 
 def _matching(table: EditedTable, expected: list[ExpectedTable]) -> ExpectedTable | None:

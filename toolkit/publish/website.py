@@ -45,11 +45,12 @@ from toolkit.publish.graphics import draw_all
 from toolkit.publish.pages import DATA_DIR, PICTURE_DIR, SitePlan, plan_site, zip_name
 from toolkit.report.context import build_report
 from toolkit.report.deliveries import round_deliveries
-from toolkit.report.geometry import district_triples, load_shapes
-from toolkit.report.profiles import build_profiles
+from toolkit.report.geometry import Shapes, district_triples, load_shapes
+from toolkit.report.picture_cache import PictureCache
+from toolkit.report.profiles import Profiles, build_profiles
 from toolkit.report.sources import data_dates
 from toolkit.report.table_annex import write_table_annex
-from toolkit.report.tables import Table
+from toolkit.report.tables import Report, Table
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 ASSETS = ("stil.css", "favicon.svg")  # copied as they are into assets/ (replaceable like the templates)
@@ -81,14 +82,52 @@ class WebsiteResult:
         return lines
 
 
+@dataclass
+class SiteContent:
+    """What the pages are made of, built from the protected table: the report's content and the Stadtteil profiles
+    (a publication builds them once for the report's check, the profiles' document and the website)."""
+
+    report: Report
+    profiles: Profiles
+    problems: list[Problem] = field(default_factory=list)  # warnings about the map geometry
+
+
+def report_content(workspace: Workspace, year: int, everything: Published) -> tuple[Report, Shapes | None, list[Problem]]:
+    """The report's content of ``year`` from the protected table with its breakdowns, the map geometry it used and
+    the warnings about that geometry."""
+    published = totals(everything)
+    catalogue, settings, frame = published.catalogue, published.settings, published.frame
+    deliveries, received = round_deliveries(workspace, year, catalogue)
+    shapes, problems = load_shapes(workspace, district_triples(catalogue)) if catalogue.districts else (None, [])
+    report = build_report(frame, catalogue, settings, year, deliveries, received, shapes,
+                          data_dates=data_dates(workspace, year), breakdowns=everything.frame)
+    return report, shapes, problems
+
+
+def profiles_content(workspace: Workspace, year: int, everything: Published, shapes: Shapes | None) -> Profiles:
+    """The Stadtteil profiles of ``year`` from the protected table with its breakdowns."""
+    published = totals(everything)
+    return build_profiles(published.frame, published.catalogue, year, shapes, published.settings.mindesteinwohner,
+                          data_dates(workspace, year), everything.frame)
+
+
+def site_content(workspace: Workspace, year: int, everything: Published) -> SiteContent:
+    """The report's content and the profiles of ``year`` from the protected table with its breakdowns."""
+    report, shapes, problems = report_content(workspace, year, everything)
+    return SiteContent(report, profiles_content(workspace, year, everything, shapes), problems)
+
+
 def write_website(workspace: Workspace, year: int, target: Path, *, published: Published | None = None,
-                  processes: int | None = None, progress: Progress | None = None) -> WebsiteResult:
+                  content: SiteContent | None = None, processes: int | None = None,
+                  progress: Progress | None = None) -> WebsiteResult:
     """Write the website of ``year`` into the folder ``target`` (replacing an earlier site there).
 
     ``published``: the protected table as ``load_published(breakdowns=True)`` returns it (a publication passes its
     ledger-aware one; without the breakdowns the page of DEM-04 has no table of nationalities);
     by default it is loaded here. Its breakdowns also give DEM-01's population pyramid and the profiles' age
-    structure. ``processes``: for the pictures, instead of the setting ``prozesse``.
+    structure. ``content``: the report's content and the profiles built from ``published`` (site_content; a
+    publication passes the ones it built), by default built here. ``processes``: for the pictures, instead of the
+    setting ``prozesse``.
     """
     progress = progress or SILENT
     started = time.perf_counter()
@@ -98,16 +137,13 @@ def write_website(workspace: Workspace, year: int, target: Path, *, published: P
     published = totals(everything)  # the nationalities of everything: the table of the most frequent ones
     catalogue, settings, frame = published.catalogue, published.settings, published.frame
     environment = template_environment(workspace)
-    deliveries, received = round_deliveries(workspace, year, catalogue)
-    shapes, problems = load_shapes(workspace, district_triples(catalogue)) if catalogue.districts else (None, [])
-    dates = data_dates(workspace, year)  # the Stand of every source, as the report prints it
-    report = build_report(frame, catalogue, settings, year, deliveries, received, shapes, data_dates=dates,
-                          breakdowns=everything.frame)
-    profiles = build_profiles(frame, catalogue, year, shapes, settings.mindesteinwohner, dates, everything.frame)
-    plan = plan_site(report, profiles, catalogue, settings, year)
+    content = content if content is not None else site_content(workspace, year, everything)
+    report, problems = content.report, content.problems
+    plan = plan_site(report, content.profiles, catalogue, settings, year)
     timings["inhalt"] = time.perf_counter() - started
     t = time.perf_counter()
-    pictures = draw_all(plan.pictures, settings.prozesse if processes is None else processes, progress)
+    pictures = draw_all(plan.pictures, settings.prozesse if processes is None else processes, progress,
+                        PictureCache.of(workspace))
     timings["grafiken"] = time.perf_counter() - t
     with replacing_folder(target) as folder:
         t = time.perf_counter()

@@ -50,6 +50,7 @@ from toolkit.report.chart_layout import (
     source_lines,
 )
 from toolkit.report.group_styles import GROUP_STYLES, REFERENCE, SeriesStyle
+from toolkit.report.picture_cache import PictureCache, drawing_label
 
 PANEL_RATIO = 4.0  # a panel's smallest series reaches at least a quarter of its largest
 MOST_PANELS = 3
@@ -318,13 +319,28 @@ def render(spec: Spec) -> Rendered:
     return Rendered(png_bytes(figure_of(spec)), alt_of(spec))
 
 
-def render_all(specs: Sequence[Spec], processes: int = 0,
-               progress: Progress | None = None) -> list[Rendered]:
+def render_all(specs: Sequence[Spec], processes: int = 0, progress: Progress | None = None,
+               cache: PictureCache | None = None) -> list[Rendered]:
     """Render every chart; with enough charts, in a process pool (core/runtime.workers_for).
 
-    ``processes``: the setting ``prozesse`` (0 automatic, 1 never a pool, n at most n).
+    ``processes``: the setting ``prozesse`` (0 automatic, 1 never a pool, n at most n). ``cache``: the pictures
+    kept in the working folder (report/picture_cache.py); only those not kept are drawn, each distinct spec once.
     """
-    return map_in_pool(render, specs, "charts", processes=processes, progress=progress, label="Grafiken zeichnen")
+    cache = cache or PictureCache(None)
+    keys = [cache.key(spec, "png") for spec in specs]
+    kept = {key: png for key in set(keys) if key is not None and (png := cache.get(key)) is not None}
+    todo: dict[str, int] = {}  # each spec to draw once; those without a key each time
+    missing = [n for n, key in enumerate(keys) if key not in kept and (key is None or todo.setdefault(key, n) == n)]
+    drawn = map_in_pool(render, [specs[n] for n in missing], "charts", processes=processes, progress=progress,
+                        label=drawing_label("Grafiken zeichnen", len(missing), len(specs)))
+    pictures: dict[int, Rendered] = dict(zip(missing, drawn, strict=True))
+    for n, picture in pictures.items():
+        cache.put(keys[n], picture.png)
+        if keys[n] is not None:
+            kept[keys[n]] = picture.png
+    cache.prune()
+    return [pictures[n] if n in pictures else Rendered(kept[key], alt_of(spec))
+            for n, (spec, key) in enumerate(zip(specs, keys, strict=True))]
 
 
 # ---- alt text --------------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from toolkit.report.geometry import district_triples, load_shapes
 from toolkit.report.maps import MAPS
 from toolkit.report.nationalities import EXTRA_CHART
 from toolkit.report.pdf import convert_to_pdf, find_libreoffice
+from toolkit.report.picture_cache import PictureCache
 from toolkit.report.profiles import Profiles, build_profiles, write_profiles
 from toolkit.report.pyramid import PopulationPyramid
 from toolkit.report.sources import data_dates
@@ -181,7 +182,8 @@ def compile_report(workspace: Workspace, year: int, *, pdf: bool = False, progre
         content.chart_slots = [content.chart_slots[n] for n in kept]
     covers = [CoverMap(shapes, settings.stadt)] if front_matter and shapes is not None and shapes.drawn else []
     pictures = render_all([*covers, *content.charts, *profiles.figures],
-                          processes=settings.prozesse if processes is None else processes, progress=progress)
+                          processes=settings.prozesse if processes is None else processes, progress=progress,
+                          cache=PictureCache.of(workspace))
     cover, pictures = pictures[:len(covers)], pictures[len(covers):]
     rendered, locators = pictures[:len(content.charts)], pictures[len(content.charts):]
     timings["grafiken"] = time.perf_counter() - t
