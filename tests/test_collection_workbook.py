@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-import toolkit.collect.xlsxwriter_cells as cells
+import toolkit.core.xlsxwriter_adapter as cells
 from toolkit.catalogue.model import Catalogue
 from toolkit.collect.layout import (
     COL_FLAG,
@@ -28,8 +28,8 @@ from toolkit.collect.layout import (
     plan_workbook,
 )
 from toolkit.collect.notes import input_message
+from toolkit.collect.row_heights import _wrapped_lines, row_height
 from toolkit.collect.workbook import write_collection_workbook
-from toolkit.collect.xlsxwriter_cells import _wrapped_lines, row_height
 from toolkit.core.keys import ObservationKey
 from toolkit.core.settings import Settings
 

@@ -374,8 +374,8 @@ def _styled_cells(path: Path) -> dict[str, list]:
 def test_matrix_written_with_the_public_api_reads_the_same_as_streamed(tmp_path, reference, catalogue,
                                                                        monkeypatch):
     """The fallback of the xlsxwriter adapter (no private API) makes the same cells, values and formats."""
+    import toolkit.core.xlsxwriter_adapter as fast
     import toolkit.merge.matrix as matrix
-    import toolkit.merge.xlsxwriter_fast as fast
 
     workspace = make_workspace(tmp_path / "ws")
     shutil.copy(reference[0].store_file, workspace.store_file)

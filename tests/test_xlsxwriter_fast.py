@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 from xlsxwriter.format import Format
 
-import toolkit.merge.xlsxwriter_fast as fast
-from toolkit.merge.xlsxwriter_fast import RowsBook
+import toolkit.core.xlsxwriter_adapter as fast
+from toolkit.core.xlsxwriter_adapter import RowsBook
 
 TEXTS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+49 391", "@SUMME(A1)", "-1", "  Leerzeichen vorn",
          "Umlaute äöüß & <Klammern>", "Steuer\x01zeichen", "wörtlich _x0041_", "Zeile 1\nZeile 2", "x" * 40_000]

@@ -21,7 +21,7 @@ from toolkit.collect.layout import plan_workbook
 from toolkit.collect.workbook import write_collection_workbook
 from toolkit.core.keys import ObservationKey
 from toolkit.core.settings import Settings
-from toolkit.returns.safety import _sheet_parts
+from toolkit.core.xlsx_package import sheet_parts
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ _DATE_STYLE = "DATE"  # replaced by a real style index when a Date is written
 def set_cells(source: Path, target: Path, cells: Mapping[tuple[str, str], object]) -> Path:
     """Copy ``source`` to ``target`` with the given (sheet, cell) -> value changes."""
     with zipfile.ZipFile(source) as zin:
-        parts = _sheet_parts(zin)
+        parts = sheet_parts(zin)
         contents = {info.filename: zin.read(info.filename) for info in zin.infolist()}
         infos = zin.infolist()
     by_part: dict[str, dict[str, object]] = {}

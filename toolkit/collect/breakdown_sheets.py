@@ -21,7 +21,7 @@ from toolkit.collect.layout import (
     WorkbookPlan,
 )
 from toolkit.collect.notes import clip
-from toolkit.collect.xlsxwriter_cells import row_height
+from toolkit.collect.row_heights import row_height
 from toolkit.core.cells import column_letter
 
 COLUMN_WIDTH = 16

@@ -3,7 +3,7 @@
 Every data cell comes from ``plan.slots``; this module only adds what a clerk needs around them:
 instructions, labels, colours, validation, protection, print setup and the identity of the file.
 Formats are created once per workbook, data validations are set per range, never per cell, and each
-formula text is prepared once per process (xlsxwriter_cells.new_workbook), so writing stays close to the speed of
+formula text is prepared once per process (core/xlsxwriter_adapter.new_workbook), so writing stays close to the speed of
 bare xlsxwriter (benchmarks/distribute.py).
 """
 
@@ -53,12 +53,13 @@ from toolkit.collect.layout import (
     measure_label,
 )
 from toolkit.collect.notes import ERROR_COUNT, ERROR_DECIMAL, clip, input_message, notes_rows
-from toolkit.collect.xlsxwriter_cells import new_workbook, row_height
+from toolkit.collect.row_heights import row_height
 from toolkit.core.cells import column_letter, german_date
 from toolkit.core.keys import ObservationKey
 from toolkit.core.runtime import paused_gc
 from toolkit.core.settings import Settings
 from toolkit.core.workspace import atomic_path
+from toolkit.core.xlsxwriter_adapter import new_workbook
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 GREY = "#E7E6E6"

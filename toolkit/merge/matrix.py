@@ -2,7 +2,7 @@
 Handlungsfeld, deliveries, the history of changes, open problems and (if available) the return status.
 
 Regenerated from the store after every merge and import, written atomically with xlsxwriter; the data rows of
-the sheets go through the xlsxwriter adapter (xlsxwriter_fast.RowsBook). Text from offices (Bemerkung,
+the sheets go through the xlsxwriter adapter (core/xlsxwriter_adapter.RowsBook). Text from offices (Bemerkung,
 Kennzeichen, file names) is always written as a text: never a formula or link. Its name differs from the catalogue
 (templates/Indikatorenmatrix.xlsx); its first sheet, its document properties and Excel's "open read-only?" question
 say that it is generated and rewritten. A master matrix under the former name is renamed once
@@ -44,7 +44,7 @@ from toolkit.core.workspace import (
     move_file,
     remove_leftovers,
 )
-from toolkit.merge.xlsxwriter_fast import RowsBook
+from toolkit.core.xlsxwriter_adapter import RowsBook
 from toolkit.returns.caches import PlanCache
 from toolkit.returns.checks import inbox_files
 
@@ -157,7 +157,7 @@ def _table(book, fmt: _Formats, name: str, headers: list[str], widths: list[int]
     """A sheet with a frozen, filtered header row.
 
     ``rows`` yields lists of str/int/float/None, or with ``blocks`` (style, blocks of neighbouring cells) as
-    xlsxwriter_fast.SheetRows expects; ``count`` is the number of rows when ``rows`` is not a list.
+    xlsxwriter_adapter.SheetRows expects; ``count`` is the number of rows when ``rows`` is not a list.
     """
     ws = book.add_worksheet(name)
     for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
@@ -240,7 +240,7 @@ class _ValueLabels:
     nationalities: dict[str, str]  # nationality key -> label
 
     def blocks(self, rows: list[tuple]) -> Iterator[tuple[str, tuple]]:
-        """Cells in blocks that repeat from row to row (see xlsxwriter_fast); a value was set when its delivery was
+        """Cells in blocks that repeat from row to row (see core/xlsxwriter_adapter); a value was set when its delivery was
         merged. ``rows``: Store.observation_rows (key, value, flag, note, delivery)."""
         areas, groups, sexes, measures, deliveries, ages, nationalities = (
             self.areas, self.groups, self.sexes, self.measures, self.deliveries, self.ages, self.nationalities)

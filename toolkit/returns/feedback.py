@@ -15,7 +15,7 @@ from pathlib import Path
 import xlsxwriter
 
 from toolkit.collect.layout import ascii_code
-from toolkit.collect.xlsxwriter_cells import row_height
+from toolkit.collect.row_heights import row_height
 from toolkit.core.cells import cell_position, count_of, german_date
 from toolkit.core.problems import FileReport, Problem, Severity
 from toolkit.core.workspace import Workspace, atomic_path, for_user

@@ -10,7 +10,6 @@ and one at XFD1048576 would make a reader allocate billions of cells), DOCTYPE/E
 
 from __future__ import annotations
 
-import html
 import io
 import re
 import zipfile
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from toolkit.core.cells import cell_name, column_index
 from toolkit.core.problems import Problem, problem
+from toolkit.core.xlsx_package import sheet_parts
 from toolkit.returns.xls_formulas import xls_formula_cells
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # compressed size of a returned file
@@ -141,7 +141,7 @@ def _inspect_zip(path: Path, data: bytes) -> SafeFile:
             if cells > MAX_CELLS:
                 raise Refused(_too_many_cells(name, cells))
         if kind == "xlsx":
-            safe.sheet_parts = _sheet_parts(archive)
+            safe.sheet_parts = sheet_parts(archive)
     return safe
 
 
@@ -304,22 +304,3 @@ def _scan_ods(name: str, content: bytes) -> tuple[int, dict[str, set[str]]]:
     return total, formulas
 
 
-_REL = re.compile(rb'<Relationship [^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"|<Relationship [^>]*?Target="([^"]+)"'
-                  rb'[^>]*?Id="([^"]+)"')
-_SHEET = re.compile(rb'<sheet [^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"')
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> worksheet part (xl/worksheets/sheetN.xml), from workbook.xml and its relations."""
-
-    try:
-        rels_xml = archive.read("xl/_rels/workbook.xml.rels")
-        book_xml = archive.read("xl/workbook.xml")
-    except KeyError:
-        return {}
-    targets: dict[bytes, str] = {}
-    for m in _REL.finditer(rels_xml):
-        rel_id, target = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
-        target_text = target.decode()
-        targets[rel_id] = target_text.lstrip("/") if target_text.startswith("/") else f"xl/{target_text}"
-    return {html.unescape(m.group(1).decode()): targets.get(m.group(2), "") for m in _SHEET.finditer(book_xml)}
