@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -18,6 +19,14 @@ BENCHMARKS = Path(__file__).resolve().parent
 ROOT = BENCHMARKS.parent
 if str(ROOT) not in sys.path:  # this checkout's toolkit, installed or not
     sys.path.insert(0, str(ROOT))
+
+from toolkit.core.runtime import clear_memos  # noqa: E402 - after the path of this checkout
+from toolkit.core.workspace import Workspace  # noqa: E402
+
+
+def without_pictures(workspace: Workspace) -> None:
+    """Remove the folder's drawn pictures (report/picture_cache.py): a run that draws all, as the first one does."""
+    shutil.rmtree(workspace.picture_cache, ignore_errors=True)
 
 
 def arguments(doc: str, repeat: int = 3, smoke_repeat: int = 1) -> argparse.ArgumentParser:
@@ -49,9 +58,12 @@ def cpu_seconds() -> float:
 
 
 class Clock:
-    """Wall-clock and CPU seconds of a block (CPU including finished children: less disturbed by other load)."""
+    """Wall-clock and CPU seconds of a block (CPU including finished children: less disturbed by other load). What the
+    process keeps of files read before (core/runtime.ContentMemo: catalogue, map outlines, protected table) is
+    forgotten first: `toolkit` runs each command in a process of its own."""
 
     def __enter__(self) -> Clock:
+        clear_memos()  # every timed run reads its files as the command's own process would
         self.wall, self.cpu = time.perf_counter(), cpu_seconds()
         return self
 

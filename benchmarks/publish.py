@@ -11,7 +11,8 @@ run, alternating which goes first: (1) ``publish_release`` without PDF (the rele
 the audit over every edition, then Tabellenanhang, open data, Stadtteil profiles and website into
 outbox/<Jahr>/Veroeffentlichung, the edition in the ledger) and (2) ``write_website`` alone for the same year: what
 the release costs beyond its largest part. Before each publish the store is put back (not timed), so every run
-records edition 1 against the same ledger.
+records edition 1 against the same ledger, and its drawn pictures (data/bilder) are put back to those the draft's
+compile left: the report's PNGs are taken from there, the website's SVGs drawn.
 
 The last line is JSON: publish_s, website_s (best of --repeat, wall; *_cpu_s with the pool's workers), ratio,
 timings (publish's steps, last run), site_megabytes, site_files, edition_files.
@@ -22,12 +23,13 @@ most half of what the site costs).
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from harness import ROOT, Clock, Timings, arguments, emit, parse, ratio, require
+from harness import ROOT, Clock, Timings, arguments, emit, parse, ratio, require, without_pictures
 
 sys.path.insert(0, str(ROOT / "tests"))  # report_fixtures (the folder of --smoke), docx_edit (the editor's edit)
 
@@ -64,10 +66,14 @@ def main() -> None:
         workspace, year = build(Path(tmp), args.smoke)
         print(f"Aufbau (nicht gemessen): {time.perf_counter() - t:.1f} s", file=sys.stderr)
         store = workspace.store_file.read_bytes()
+        drawn = Path(tmp) / "bilder"  # the pictures the draft's compile drew, as publish finds them after compile
+        shutil.copytree(workspace.picture_cache, drawn)
         timings = Timings()
         for n in range(args.repeat):
             order = ("publish", "website") if n % 2 == 0 else ("website", "publish")
             for part in order:
+                without_pictures(workspace)
+                shutil.copytree(drawn, workspace.picture_cache)
                 if part == "publish":
                     workspace.store_file.write_bytes(store)  # no edition yet, as before the first release
                     with Clock() as clock:

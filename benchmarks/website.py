@@ -32,7 +32,7 @@ import matplotlib
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's toolkit, installed or not
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # report_fixtures: the folder of --smoke
 
-from harness import emit
+from harness import clear_memos, emit, without_pictures
 from report_fixtures import make_report_workspace
 
 from toolkit.core.workspace import Workspace
@@ -88,6 +88,8 @@ def main() -> None:
         for n in range(repeat):
             if n % 2 == 0:
                 baseline_times.append(pictures_alone(jobs))
+            without_pictures(workspace)  # every picture drawn, as the baseline draws them
+            clear_memos()
             t = time.perf_counter()
             result = write_website(workspace, year, Path(tmp) / "Website", processes=args.processes)
             site_times.append(time.perf_counter() - t)

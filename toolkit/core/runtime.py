@@ -17,6 +17,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from toolkit.core.progress import SILENT, Progress
 
 T = TypeVar("T")
 R = TypeVar("R")
+_MEMOS: weakref.WeakSet = weakref.WeakSet()  # every ContentMemo of this process (clear_memos)
 AUTOMATIC_MAX_PROCESSES = 4  # "prozesse = 0" (automatic): as many as there are cores, at most this many
 
 
@@ -123,6 +125,13 @@ def paused_gc() -> Iterator[None]:
         gc.enable()
 
 
+def clear_memos() -> None:
+    """Forget what every ContentMemo of this process keeps: what follows reads as a new process would (the benchmarks
+    time each run of a command as its own process)."""
+    for memo in list(_MEMOS):
+        memo.clear()
+
+
 class ContentMemo(Generic[R]):
     """What this process read from a file, by the SHA-256 of the file's bytes (and what else the reading depended
     on): the same bytes again (a later step of one command, another command of a test or a round, a copy of the
@@ -132,6 +141,10 @@ class ContentMemo(Generic[R]):
     def __init__(self, kept: int = 4) -> None:
         self.kept = kept
         self._values: OrderedDict[tuple, R] = OrderedDict()
+        _MEMOS.add(self)
+
+    def clear(self) -> None:
+        self._values.clear()
 
     @staticmethod
     def key(data: bytes, *depends: object) -> tuple:
