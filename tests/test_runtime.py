@@ -116,3 +116,15 @@ def test_by_default_every_stage_follows_the_thresholds(tmp_path, catalogue, pool
     report_workspace = make_report_workspace(tmp_path / "bericht", indicators=REPORT)
     with pytest.raises(PoolStarted):
         compile_report(report_workspace, 2024)
+
+
+def test_clear_memos_forgets_what_every_memo_of_the_process_keeps():
+    """The benchmarks time every run as its own process: nothing read before is kept."""
+    from toolkit.core import runtime
+
+    first, second = runtime.ContentMemo(), runtime.ContentMemo()
+    first.put(first.key(b"a"), 1)
+    second.put(second.key(b"b", "x"), 2)
+    assert first.get(first.key(b"a")) == 1 and second.get(second.key(b"b", "x")) == 2
+    runtime.clear_memos()
+    assert first.get(first.key(b"a")) is None and second.get(second.key(b"b", "x")) is None
